@@ -1,0 +1,54 @@
+"""Foundation figures: one full-site simulation step, and start-up to first live frame."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def sim_tick_ms(ticks: int = 30) -> float:
+    """Median milliseconds of one full-site step (2 s of simulated time)."""
+    from console.hub.sim import SimulatedHub
+
+    hub = SimulatedHub("tetouan", seed=7)
+    times = []
+    now = hub.now
+    for _ in range(ticks):
+        now += 2.0
+        t0 = time.perf_counter()
+        hub.step(now)
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def startup_first_frame_s(runs: int = 3) -> float:
+    """Median seconds from process start to the first painted window with live data."""
+    results = []
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    env.pop("HUB_SOURCE", None)
+    for _ in range(runs):
+        home = ROOT / ".bench-home"
+        env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / "c"), XDG_DATA_HOME=str(home / "d"))
+        t0 = time.time()
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), "--source", "sim://tetouan", "--cache", "off",
+             "--exit-after-first-frame"],
+            env=env, capture_output=True, text=True, timeout=120, check=True,
+        )
+        line = next(ln for ln in out.stdout.splitlines() if ln.startswith("{"))
+        results.append(json.loads(line)["first_frame_epoch"] - t0)
+    return statistics.median(results)
+
+
+def run(quick: bool = False) -> dict[str, float]:
+    return {
+        "sim_tick_ms": round(sim_tick_ms(8 if quick else 30), 2),
+        "startup_first_frame_s": round(startup_first_frame_s(1 if quick else 3), 3),
+    }

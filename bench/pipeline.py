@@ -1,0 +1,124 @@
+"""Live pipeline figures: one full poll cycle, and the GUI thread's longest stall while polling."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+KINDS = ("racks", "gpus", "power", "jobs", "events")
+
+
+def _open_cache(folder: str) -> Any:
+    try:
+        from console.cache import Cache
+    except ImportError:
+        return None
+    return Cache.open(Path(folder) / "bench.db")
+
+
+def poll_cycle_ms(cycles: int = 10) -> dict[str, float]:
+    """Median ms of fetch + decode + cache write + apply for every kind, full site, loopback hub."""
+    from PySide6.QtWidgets import QApplication
+
+    from console.poller import Poller
+    from console.sources.sim import SimSource
+    from widgets.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory() as folder, SimSource("sim://tetouan", tick_s=3600) as source:
+        cache = _open_cache(folder)
+        poller = Poller(source, cache)
+        window = MainWindow("bench")
+        window.resize(1600, 1000)
+        window.show()
+        site = poller.poll("site")
+        assert site.snapshot is not None, site.error
+        window.apply(site.snapshot)
+        totals, racks_only = [], []
+        for _ in range(cycles):
+            source.hub.step(source.hub.now + 2.0)
+            t0 = time.perf_counter()
+            for kind in KINDS:
+                result = poller.poll(kind)
+                assert result.ok, result.error
+                window.on_polled(result)
+                if kind == "racks":
+                    racks_only.append((time.perf_counter() - t0) * 1000)
+            for view in [window.summary, *window.views.values()]:
+                view.flush()
+            app.processEvents()
+            totals.append((time.perf_counter() - t0) * 1000)
+        window.stop()
+        window.close()
+        if cache is not None:
+            cache.close()
+    return {
+        "poll_cycle_ms": round(statistics.median(totals), 1),
+        "poll_racks_ms": round(statistics.median(racks_only), 1),
+    }
+
+
+def gui_max_stall_ms(duration_s: float = 60.0) -> dict[str, float]:
+    """Longest lateness of a 10 ms GUI timer while the full site is polled every 2 s."""
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from console.sources.sim import SimSource
+    from widgets.live import LiveFeed
+    from widgets.main_window import MainWindow
+
+    _app = QApplication.instance() or QApplication([])
+    intervals = {"site": 300.0, "racks": 2.0, "gpus": 2.0, "power": 2.0, "jobs": 2.0, "events": 2.0}
+    with tempfile.TemporaryDirectory() as folder:
+        feed = LiveFeed(lambda: SimSource("sim://tetouan"), lambda: _open_cache(folder), intervals)
+        window = MainWindow("bench", feed=feed, intervals=intervals)
+        window.resize(1600, 1000)
+        window.show()
+        polls = {"n": 0}
+        feed.polled.connect(lambda r: polls.__setitem__("n", polls["n"] + 1))
+        feed.start()
+        loop = QEventLoop()
+        # Wait for the first data so start-up work is not counted.
+        first = QTimer()
+        first.timeout.connect(lambda: loop.quit() if "racks" in window.latest else None)
+        first.start(50)
+        loop.exec()
+        first.stop()
+        lateness: list[float] = []
+        clock = QElapsedTimer()
+        clock.start()
+        tick = QTimer()
+        tick.setInterval(10)
+        last = {"t": clock.elapsed()}
+
+        def on_tick() -> None:
+            now = clock.elapsed()
+            lateness.append(max(0.0, now - last["t"] - 10))
+            last["t"] = now
+            if now > duration_s * 1000:
+                loop.quit()
+
+        tick.timeout.connect(on_tick)
+        tick.start()
+        loop.exec()
+        tick.stop()
+        window.close()
+        feed.stop()
+    lateness.sort()
+    return {
+        "gui_max_stall_ms": round(lateness[-1], 1),
+        "gui_stall_p99_ms": round(lateness[int(len(lateness) * 0.99)], 1),
+        "gui_polls_during_stall_test": float(polls["n"]),
+    }
+
+
+def run(quick: bool = False) -> dict[str, float]:
+    figures = poll_cycle_ms(3 if quick else 10)
+    figures.update(gui_max_stall_ms(10.0 if quick else 60.0))
+    return figures

@@ -1,0 +1,334 @@
+"""Validate hub API JSON and decode it into snapshots.
+
+Every decoder raises :class:`DataError` with a message an operator can act on
+when the payload has the wrong shape. Individual absurd values (NaN, negative
+power, 900 °C) do not reject the whole payload: they become NaN and are counted,
+so the view shows "no data" for that rack instead of a lie.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from console.hub.openapi import POWER_FIELDS, RACK_FIELDS
+from console.model import (
+    POWER_LIMITS,
+    RACK_LIMITS,
+    EventBatch,
+    JobsSnapshot,
+    PowerSeries,
+    RackDetailSnapshot,
+    RackTelemetry,
+    SiteTopology,
+    UnhealthyGpus,
+    _frozen_map,
+    frozen,
+)
+
+
+def _arrival(received: float | None) -> float:
+    return time.time() if received is None else received
+
+
+class DataError(ValueError):
+    """A payload that cannot be trusted; the message says what is wrong with it."""
+
+
+def _require(payload: Any, kind: str, keys: Sequence[str]) -> Mapping[str, Any]:
+    if not isinstance(payload, Mapping):
+        raise DataError(f"{kind}: expected a JSON object, got {type(payload).__name__}")
+    missing = [k for k in keys if k not in payload]
+    if missing:
+        raise DataError(f"{kind}: missing field(s) {', '.join(missing)}")
+    return payload
+
+
+def _time(payload: Mapping[str, Any], kind: str) -> float:
+    value = payload.get("time")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
+        raise DataError(f"{kind}: 'time' must be a number of epoch seconds")
+    if not 946_684_800 <= value <= 4_102_444_800:  # 2000 .. 2100
+        raise DataError(f"{kind}: timestamp {value!r} is not a plausible date")
+    return float(value)
+
+
+def _numeric(values: Any, kind: str, name: str, length: int | None) -> tuple[np.ndarray, int]:
+    """Parse a JSON array of numbers; returns the array and how many entries were garbage
+    (strings, booleans, objects: NaN in the array). ``null`` is a gap, not garbage."""
+    if not isinstance(values, list):
+        raise DataError(f"{kind}: '{name}' must be an array")
+    if length is not None and len(values) != length:
+        raise DataError(f"{kind}: '{name}' has {len(values)} values, expected {length}")
+    garbage = 0
+    try:
+        arr = np.array(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        # Mixed garbage: keep what parses, NaN the rest.
+        ok = [isinstance(v, int | float) and not isinstance(v, bool) for v in values]
+        garbage = sum(1 for v, good in zip(values, ok, strict=True) if not good and v is not None)
+        arr = np.array([v if good else np.nan for v, good in zip(values, ok, strict=True)],
+                       dtype=np.float64)
+    if arr.ndim != 1:
+        raise DataError(f"{kind}: '{name}' must be a flat array of numbers")
+    return arr, garbage
+
+
+def _clip_invalid(arr: np.ndarray, limits: tuple[float, float]) -> int:
+    lo, hi = limits
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(arr) | (arr < lo) | (arr > hi)
+    # NaN in the input stays NaN (a gap) and is not counted as invalid.
+    invalid = int((bad & ~np.isnan(arr)).sum())
+    arr[bad] = np.nan
+    return invalid
+
+
+def decode_site(payload: Any, received: float | None = None) -> SiteTopology:
+    """Decode ``GET /api/v1/site``."""
+    kind = "site"
+    p = _require(payload, kind, ("time", "halls", "racks"))
+    t = _time(p, kind)
+    racks = p["racks"]
+    if not isinstance(racks, list) or not racks:
+        raise DataError("site: 'racks' must be a non-empty array")
+    halls = p["halls"] if isinstance(p["halls"], list) else []
+    rows = p.get("rows") if isinstance(p.get("rows"), list) else []
+    hall_pos = {h.get("id"): i for i, h in enumerate(halls) if isinstance(h, Mapping)}
+    row_pos = {r.get("id"): i for i, r in enumerate(rows) if isinstance(r, Mapping)}
+    index: dict[str, int] = {}
+    geometry = np.zeros((len(racks), 4))
+    capacity = np.zeros(len(racks))
+    gpus = np.zeros(len(racks), np.int32)
+    hall_index = np.full(len(racks), -1, np.int16)
+    row_index = np.full(len(racks), -1, np.int32)
+    for i, rack in enumerate(racks):
+        if not isinstance(rack, Mapping) or not isinstance(rack.get("id"), str):
+            raise DataError(f"site: rack #{i} has no id")
+        rid = rack["id"]
+        if rid in index:
+            raise DataError(f"site: rack id {rid!r} appears twice")
+        index[rid] = i
+        try:
+            geometry[i] = [float(rack[k]) for k in ("x", "y", "w", "h")]
+            capacity[i] = float(rack.get("capacity_kw", np.nan))
+            gpus[i] = int(rack.get("gpus", 0))
+        except (KeyError, TypeError, ValueError):
+            raise DataError(f"site: rack {rid!r} lacks a numeric position or size") from None
+        hall_index[i] = hall_pos.get(rack.get("hall"), -1)
+        row_index[i] = row_pos.get(rack.get("row"), -1)
+    if not np.isfinite(geometry).all():
+        raise DataError("site: rack positions must be finite numbers")
+    return SiteTopology(
+        time=t,
+        received=_arrival(received),
+        name=str(p.get("name", "")),
+        timezone=str(p.get("timezone", "UTC")),
+        lat=float(p.get("lat", 0.0)),
+        lon=float(p.get("lon", 0.0)),
+        capacity_mw=float(p.get("capacity_mw", 0.0)),
+        scale=str(p.get("scale", "")),
+        halls=tuple(halls),
+        rows=tuple(rows),
+        racks=tuple(racks),
+        rack_index=index,
+        geometry=frozen(geometry),
+        capacity_kw=frozen(capacity),
+        gpus=frozen(gpus),
+        hall_index=frozen(hall_index),
+        row_index=frozen(row_index),
+    )
+
+
+def decode_racks(
+    payload: Any, topology: SiteTopology, received: float | None = None
+) -> RackTelemetry:
+    """Decode ``GET /api/v1/racks`` and align it to ``topology``'s rack order."""
+    kind = "racks"
+    p = _require(payload, kind, ("time", "rack_ids", *RACK_FIELDS))
+    t = _time(p, kind)
+    ids = p["rack_ids"]
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise DataError("racks: 'rack_ids' must be an array of strings")
+    n = len(ids)
+    index = topology.rack_index
+    aligned = list(ids) == list(topology.rack_ids)
+    if aligned:
+        positions = None
+        unknown: tuple[str, ...] = ()
+    else:
+        pos = [index.get(i, -1) for i in ids]
+        positions = np.array(pos, dtype=np.int64)
+        unknown = tuple(i for i, j in zip(ids, pos, strict=True) if j < 0)
+    fields: dict[str, np.ndarray] = {}
+    invalid = 0
+    covered = np.zeros(topology.n_racks, bool)
+    if aligned:
+        covered[:] = True
+    else:
+        assert positions is not None
+        covered[positions[positions >= 0]] = True
+    for name in RACK_FIELDS:
+        raw, garbage = _numeric(p[name], kind, name, n)
+        invalid += garbage + _clip_invalid(raw, RACK_LIMITS[name])
+        if aligned:
+            out = raw.astype(np.float32)
+        else:
+            assert positions is not None
+            out = np.full(topology.n_racks, np.nan, np.float32)
+            ok = positions >= 0
+            out[positions[ok]] = raw[ok]
+        fields[name] = out
+    return RackTelemetry(
+        time=t,
+        received=_arrival(received),
+        fields=_frozen_map(fields),
+        missing=frozen(~covered),
+        unknown_ids=unknown,
+        invalid_values=invalid,
+    )
+
+
+def decode_power(payload: Any, received: float | None = None) -> PowerSeries:
+    """Decode ``GET /api/v1/power``; absurd values become NaN and are counted."""
+    kind = "power"
+    p = _require(payload, kind, ("t", *POWER_FIELDS))
+    t, garbage = _numeric(p["t"], kind, "t", None)
+    if garbage:
+        raise DataError("power: 't' must hold numbers only")
+    if len(t) and (not np.isfinite(t).all() or (np.diff(t) <= 0).any()):
+        raise DataError("power: timestamps must be finite and strictly increasing")
+    fields: dict[str, np.ndarray] = {}
+    invalid = 0
+    for name in POWER_FIELDS:
+        arr, garbage = _numeric(p[name], kind, name, len(t))
+        invalid += garbage + _clip_invalid(arr, POWER_LIMITS[name])
+        fields[name] = arr
+    end = float(t[-1]) if len(t) else float(p.get("end") or 0.0)
+    step = float(p.get("step") or 10.0)
+    return PowerSeries(
+        time=end if end else 0.0,
+        received=_arrival(received),
+        t=frozen(t),
+        fields=_frozen_map(fields),
+        step=step,
+        invalid_values=invalid,
+    )
+
+
+def _records(payload: Any, kind: str, key: str, required: Sequence[str]) -> tuple[dict, ...]:
+    items = payload[key]
+    if not isinstance(items, list):
+        raise DataError(f"{kind}: '{key}' must be an array")
+    for i, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            raise DataError(f"{kind}: entry #{i} of '{key}' is not an object")
+        missing = [k for k in required if k not in item]
+        if missing:
+            raise DataError(f"{kind}: entry #{i} of '{key}' lacks {', '.join(missing)}")
+    return tuple(items)
+
+
+def decode_unhealthy(payload: Any, received: float | None = None) -> UnhealthyGpus:
+    """Decode ``GET /api/v1/gpus/unhealthy``."""
+    kind = "unhealthy GPUs"
+    p = _require(payload, kind, ("time", "gpus"))
+    t = _time(p, kind)
+    gpus = _records(p, kind, "gpus", ("uuid", "rack", "status"))
+    counts = p.get("counts") if isinstance(p.get("counts"), Mapping) else {}
+    return UnhealthyGpus(
+        time=t,
+        received=_arrival(received),
+        gpus=gpus,
+        counts={str(k): int(v) for k, v in counts.items() if isinstance(v, int | float)},
+    )
+
+
+JOB_COLUMNS: tuple[tuple[str, Any], ...] = (
+    ("id", np.int64),
+    ("name", object),
+    ("tenant", object),
+    ("tenant_kind", object),
+    ("tenant_country", object),
+    ("user", object),
+    ("partition", object),
+    ("state", object),
+    ("reason", object),
+    ("gpus", np.int64),
+    ("nodes", np.int64),
+    ("racks", object),
+    ("submit_time", np.float64),
+    ("start_time", np.float64),
+    ("end_time", np.float64),
+    ("time_limit_s", np.float64),
+)
+
+
+def jobs_from_records(
+    records: Sequence[Mapping[str, Any]], t: float, received: float | None = None
+) -> JobsSnapshot:
+    """Build a :class:`JobsSnapshot` from job dicts (hub API, Slurm or cache)."""
+    columns: dict[str, np.ndarray] = {}
+    for name, dtype in JOB_COLUMNS:
+        values = [r.get(name) for r in records]
+        if dtype is object:
+            arr = np.empty(len(values), dtype=object)
+            arr[:] = [tuple(v) if isinstance(v, list) else v for v in values]
+        else:
+            try:
+                arr = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+            except (TypeError, ValueError):
+                raise DataError(f"jobs: '{name}' must hold numbers") from None
+            if dtype is np.int64:
+                arr = np.nan_to_num(arr, nan=0).astype(np.int64)
+        columns[name] = arr
+    return JobsSnapshot(
+        time=t,
+        received=_arrival(received),
+        columns=_frozen_map(columns),
+    )
+
+
+def decode_jobs(payload: Any, received: float | None = None) -> JobsSnapshot:
+    """Decode ``GET /api/v1/jobs``."""
+    kind = "jobs"
+    p = _require(payload, kind, ("time", "jobs"))
+    t = _time(p, kind)
+    records = _records(p, kind, "jobs", ("id", "state", "partition"))
+    return jobs_from_records(records, t, received)
+
+
+def decode_events(payload: Any, received: float | None = None) -> EventBatch:
+    """Decode ``GET /api/v1/events``."""
+    kind = "events"
+    p = _require(payload, kind, ("time", "events"))
+    t = _time(p, kind)
+    events = _records(p, kind, "events", ("id", "time", "kind", "message"))
+    last = max((int(e["id"]) for e in events), default=0)
+    return EventBatch(
+        time=t,
+        received=_arrival(received),
+        events=events,
+        last_id=last,
+    )
+
+
+def decode_rack_detail(payload: Any, received: float | None = None) -> RackDetailSnapshot:
+    """Decode ``GET /api/v1/racks/{id}``."""
+    kind = "rack detail"
+    p = _require(payload, kind, ("time", "rack", "nodes"))
+    t = _time(p, kind)
+    if not isinstance(p["rack"], Mapping) or "id" not in p["rack"]:
+        raise DataError("rack detail: 'rack' must be an object with an id")
+    return RackDetailSnapshot(
+        time=t,
+        received=_arrival(received),
+        rack=p["rack"],
+        nodes=_records(p, kind, "nodes", ("id", "gpus")),
+        pdus=_records(p, kind, "pdus", ("id", "load_kw")) if "pdus" in p else (),
+        jobs=_records(p, kind, "jobs", ("id",)) if "jobs" in p else (),
+        events=_records(p, kind, "events", ("id",)) if "events" in p else (),
+    )

@@ -1,0 +1,334 @@
+"""The hub API contract as an OpenAPI 3.1 document.
+
+The simulated hub serves this document at ``/openapi.json``; tests validate every
+response of the simulated hub against it, and the hub client validates what it
+decodes against the same field lists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+API_VERSION = "1.0.0"
+
+RACK_FIELDS: tuple[str, ...] = (
+    "power_kw",
+    "inlet_c",
+    "outlet_c",
+    "gpu_temp_max_c",
+    "gpu_util_mean",
+    "gpus_unhealthy",
+    "pdu_a_kw",
+    "pdu_b_kw",
+    "alarm",
+)
+"""Per-rack columnar fields of ``GET /api/v1/racks`` (one array per field, site order)."""
+
+POWER_FIELDS: tuple[str, ...] = (
+    "it_mw",
+    "facility_mw",
+    "solar_mw",
+    "wind_mw",
+    "battery_discharge_mw",
+    "battery_charge_mw",
+    "battery_soc_pct",
+    "grid_mw",
+    "curtailment_mw",
+    "pue",
+    "carbon_g_per_kwh",
+    "renewable_share_pct",
+)
+"""Series of ``GET /api/v1/power`` (one array per field, aligned with ``t``)."""
+
+JOB_STATES = ("PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "TIMEOUT")
+GPU_STATUSES = ("healthy", "degraded", "failed", "off_bus")
+FAULT_KINDS = ("xid", "thermal", "cooling_loss", "pdu_trip", "wind_drop")
+
+_NUM = {"type": "number"}
+_INT = {"type": "integer"}
+_STR = {"type": "string"}
+_NUM_ARRAY = {"type": "array", "items": {"type": ["number", "null"]}}
+_NULL_NUM = {"type": ["number", "null"]}
+_NULL_INT = {"type": ["integer", "null"]}
+_NULL_STR = {"type": ["string", "null"]}
+
+
+def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": props,
+        "required": list(props) if required is None else required,
+    }
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json_response(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_ERRORS = {
+    "401": _json_response("Missing or wrong bearer token", _ref("Error")),
+    "503": _json_response("The hub is unavailable (outage)", _ref("Error")),
+}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": _obj({"error": _STR, "status": _INT}),
+    "PduFeed": _obj({"id": _STR, "feed": _STR, "rating_kw": _NUM}),
+    "Hall": _obj(
+        {
+            "id": _STR,
+            "name": _STR,
+            "cooling": {"enum": ["liquid", "air"]},
+            "rack_type": _STR,
+            "gpu_model": _STR,
+            "rows": _INT,
+            "racks": _INT,
+            "x": _NUM,
+            "y": _NUM,
+            "w": _NUM,
+            "h": _NUM,
+        }
+    ),
+    "Row": _obj({"id": _STR, "hall": _STR, "x": _NUM, "y": _NUM, "w": _NUM, "h": _NUM}),
+    "Rack": _obj(
+        {
+            "id": _STR,
+            "hall": _STR,
+            "row": _STR,
+            "position": _INT,
+            "x": _NUM,
+            "y": _NUM,
+            "w": _NUM,
+            "h": _NUM,
+            "cooling": _STR,
+            "rack_type": _STR,
+            "gpu_model": _STR,
+            "capacity_kw": _NUM,
+            "nodes": _INT,
+            "gpus_per_node": _INT,
+            "gpus": _INT,
+            "pdu_feeds": {"type": "array", "items": _ref("PduFeed")},
+        }
+    ),
+    "Site": _obj(
+        {
+            "name": _STR,
+            "timezone": _STR,
+            "lat": _NUM,
+            "lon": _NUM,
+            "capacity_mw": _NUM,
+            "scale": _STR,
+            "time": _NUM,
+            "halls": {"type": "array", "items": _ref("Hall")},
+            "rows": {"type": "array", "items": _ref("Row")},
+            "racks": {"type": "array", "items": _ref("Rack")},
+            "totals": _obj({"halls": _INT, "rows": _INT, "racks": _INT, "nodes": _INT, "gpus": _INT}),
+        }
+    ),
+    "RackTelemetry": _obj(
+        {"time": _NUM, "rack_ids": {"type": "array", "items": _STR}}
+        | {f: _NUM_ARRAY for f in RACK_FIELDS}
+    ),
+    "Gpu": _obj(
+        {
+            "index": _INT,
+            "uuid": _STR,
+            "model": _STR,
+            "temp_c": _NULL_NUM,
+            "power_w": _NULL_NUM,
+            "power_limit_w": _NULL_NUM,
+            "util_pct": _NULL_NUM,
+            "mem_used_mib": _NULL_NUM,
+            "mem_total_mib": _NULL_NUM,
+            "ecc_sbe": _NULL_INT,
+            "ecc_dbe": _NULL_INT,
+            "row_remap_failure": {"type": "boolean"},
+            "xid": _NULL_INT,
+            "xid_time": _NULL_NUM,
+            "clock_event_reasons": _INT,
+            "status": {"enum": list(GPU_STATUSES)},
+        }
+    ),
+    "Node": _obj(
+        {
+            "id": _STR,
+            "host": _STR,
+            "slot": _INT,
+            "gpus": {"type": "array", "items": _ref("Gpu")},
+        }
+    ),
+    "PduReading": _obj(
+        {"id": _STR, "feed": _STR, "load_kw": _NUM, "rating_kw": _NUM, "tripped": {"type": "boolean"}}
+    ),
+    "Event": _obj(
+        {
+            "id": _INT,
+            "time": _NUM,
+            "time_iso": _STR,
+            "kind": _STR,
+            "severity": {"enum": ["critical", "high", "medium", "low", "info"]},
+            "rack": _NULL_STR,
+            "gpu_uuid": _NULL_STR,
+            "xid": _NULL_INT,
+            "message": _STR,
+        }
+    ),
+    "Job": _obj(
+        {
+            "id": _INT,
+            "name": _STR,
+            "tenant": _STR,
+            "tenant_kind": {"enum": ["research", "startup", "enterprise"]},
+            "tenant_country": _STR,
+            "user": _STR,
+            "partition": _STR,
+            "state": {"enum": list(JOB_STATES)},
+            "reason": _NULL_STR,
+            "gpus": _INT,
+            "nodes": _INT,
+            "racks": {"type": "array", "items": _STR},
+            "submit_time": _NUM,
+            "start_time": _NULL_NUM,
+            "end_time": _NULL_NUM,
+            "time_limit_s": _NULL_NUM,
+        }
+    ),
+    "RackDetail": _obj(
+        {
+            "time": _NUM,
+            "rack": _ref("Rack"),
+            "nodes": {"type": "array", "items": _ref("Node")},
+            "pdus": {"type": "array", "items": _ref("PduReading")},
+            "jobs": {"type": "array", "items": _ref("Job")},
+            "events": {"type": "array", "items": _ref("Event")},
+        }
+    ),
+    "UnhealthyGpu": _obj(
+        {
+            "uuid": _STR,
+            "model": _STR,
+            "hall": _STR,
+            "row": _STR,
+            "rack": _STR,
+            "node": _STR,
+            "host": _STR,
+            "slot": _INT,
+            "status": {"enum": list(GPU_STATUSES)},
+            "xid": _NULL_INT,
+            "ecc_dbe": _NULL_INT,
+            "row_remap_failure": {"type": "boolean"},
+            "clock_event_reasons": _INT,
+            "temp_c": _NULL_NUM,
+            "power_w": _NULL_NUM,
+            "since": _NUM,
+        }
+    ),
+    "UnhealthyGpus": _obj(
+        {
+            "time": _NUM,
+            "gpus": {"type": "array", "items": _ref("UnhealthyGpu")},
+            "counts": _obj({s: _INT for s in GPU_STATUSES}),
+        }
+    ),
+    "PowerSeries": _obj(
+        {"start": _NUM, "end": _NUM, "step": _NUM, "t": _NUM_ARRAY}
+        | {f: _NUM_ARRAY for f in POWER_FIELDS}
+    ),
+    "Jobs": _obj({"time": _NUM, "jobs": {"type": "array", "items": _ref("Job")}}),
+    "Events": _obj({"time": _NUM, "events": {"type": "array", "items": _ref("Event")}}),
+    "Health": _obj({"status": _STR, "time": _NUM, "scale": _STR}),
+    "FaultRequest": _obj(
+        {"kind": {"enum": list(FAULT_KINDS)}, "target": _NULL_STR, "params": {"type": "object"}},
+        required=["kind"],
+    ),
+    "OutageRequest": _obj({"on": {"type": "boolean"}}),
+}
+
+
+def _get(summary: str, schema: str, params: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    op: dict[str, Any] = {
+        "summary": summary,
+        "responses": {"200": _json_response(summary, _ref(schema))} | _ERRORS,
+    }
+    if params:
+        op["parameters"] = params
+    return {"get": op}
+
+
+def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+def openapi_document() -> dict[str, Any]:
+    """Return the OpenAPI 3.1 document of the hub API."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Tétouan AI Hub API",
+            "version": API_VERSION,
+            "description": "Site topology, per-rack telemetry, GPU health, site power and "
+            "renewable supply, job queue and events of the hub. Send `Authorization: Bearer "
+            "<token>` when the hub requires a token.",
+        },
+        "paths": {
+            "/api/v1/site": _get("Site topology: halls, rows, racks, PDU feeds", "Site"),
+            "/api/v1/racks": _get("Current per-rack aggregates, columnar", "RackTelemetry"),
+            "/api/v1/racks/{rack_id}": _get(
+                "One rack: nodes, GPUs, PDU readings, jobs, recent events",
+                "RackDetail",
+                [{"name": "rack_id", "in": "path", "required": True, "schema": _STR}],
+            ),
+            "/api/v1/gpus/unhealthy": _get("Every GPU that is not healthy", "UnhealthyGpus"),
+            "/api/v1/power": _get(
+                "Site power and supply series",
+                "PowerSeries",
+                [
+                    _query("start", "Epoch seconds (default: end - 1 h)", _NUM),
+                    _query("end", "Epoch seconds (default: now)", _NUM),
+                    _query("step", "Seconds between points (default 10)", _NUM),
+                ],
+            ),
+            "/api/v1/jobs": _get("Job queue", "Jobs"),
+            "/api/v1/events": _get(
+                "Hub events after an id", "Events", [_query("since", "Last event id seen", _INT)]
+            ),
+            "/healthz": _get("Liveness", "Health"),
+            "/metrics": {
+                "get": {
+                    "summary": "Prometheus text exposition in dcgm-exporter's format",
+                    "parameters": [_query("detail", "gpu (default) or rack", {"enum": ["gpu", "rack"]})],
+                    "responses": {
+                        "200": {
+                            "description": "Prometheus text format 0.0.4",
+                            "content": {"text/plain": {"schema": _STR}},
+                        }
+                    },
+                }
+            },
+            "/api/v1/sim/faults": {
+                "post": {
+                    "summary": "Simulated hub only: inject a fault now",
+                    "requestBody": {
+                        "content": {"application/json": {"schema": _ref("FaultRequest")}}
+                    },
+                    "responses": {"200": _json_response("The event raised", _ref("Event"))},
+                }
+            },
+            "/api/v1/sim/outage": {
+                "post": {
+                    "summary": "Simulated hub only: start or end an API outage (503)",
+                    "requestBody": {
+                        "content": {"application/json": {"schema": _ref("OutageRequest")}}
+                    },
+                    "responses": {"200": _json_response("Outage state", _ref("OutageRequest"))},
+                }
+            },
+        },
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }

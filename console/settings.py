@@ -1,0 +1,170 @@
+"""Settings: a TOML config file, overridden by the environment, overridden by the CLI.
+
+The file lives in the user's config directory (``config.toml``) unless ``--config``
+names another. Tokens may come from the file or the environment (``HUB_TOKEN``,
+``SLURM_JWT``), never from the command line, and never reach logs or the cache:
+:meth:`Settings.redacted` is what may be shown.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from console.poller import DEFAULT_INTERVALS
+
+APP_NAME = "hub-ops-console"
+ORG_NAME = "Tetouan AI Hub"
+DEFAULT_SOURCE = "sim://tetouan"
+
+
+class ConfigError(ValueError):
+    """The config file cannot be used; the message names the file and the problem."""
+
+
+def config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_cache_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "cache.db"
+
+
+@dataclass
+class Settings:
+    """Everything configurable, with defaults that run the simulated hub."""
+
+    source: str = DEFAULT_SOURCE
+    cache: str | None = None
+    """Path of the SQLite cache; None = the user's data directory; "off" = no cache."""
+    token: str | None = field(default=None, repr=False)
+    timeout_connect: float = 2.0
+    timeout_read: float = 5.0
+    retries: int = 2
+    verify_tls: bool | str = True
+    poll: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_INTERVALS))
+    cache_max_mb: float = 2048.0
+    cache_raw_hours: float = 6.0
+    alarms: dict[str, Any] = field(default_factory=dict)
+    prometheus: dict[str, Any] = field(default_factory=dict)
+    slurm: dict[str, Any] = field(default_factory=dict, repr=False)
+    site_topology: str | None = None
+    config_file: str | None = None
+
+    @property
+    def cache_path(self) -> Path | None:
+        if self.cache == "off":
+            return None
+        return Path(self.cache) if self.cache else default_cache_path()
+
+    def redacted(self) -> dict[str, Any]:
+        """The settings with every secret replaced, safe to log or export."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "token":
+                value = "***" if value else None
+            elif f.name == "slurm" and isinstance(value, dict):
+                value = {k: ("***" if "token" in k or "jwt" in k else v) for k, v in value.items()}
+            out[f.name] = value
+        return out
+
+
+def _number(table: dict[str, Any], key: str, where: str) -> float:
+    value = table[key]
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ConfigError(f"{where}: '{key}' must be a positive number")
+    return float(value)
+
+
+def _apply_file(settings: Settings, data: dict[str, Any], where: str) -> None:
+    if "source" in data:
+        settings.source = str(data["source"])
+    if "cache" in data:
+        settings.cache = str(data["cache"])
+    if "site_topology" in data:
+        settings.site_topology = str(data["site_topology"])
+    hub = data.get("hub", {})
+    if not isinstance(hub, dict):
+        raise ConfigError(f"{where}: [hub] must be a table")
+    if "token" in hub:
+        settings.token = str(hub["token"])
+    for key in ("timeout_connect", "timeout_read"):
+        if key in hub:
+            setattr(settings, key, _number(hub, key, where))
+    if "retries" in hub:
+        settings.retries = int(hub["retries"])
+    if "verify_tls" in hub:
+        settings.verify_tls = hub["verify_tls"]
+    poll = data.get("poll", {})
+    for key, _value in poll.items():
+        if key not in DEFAULT_INTERVALS:
+            raise ConfigError(f"{where}: unknown poll kind '{key}' in [poll]")
+        settings.poll[key] = _number(poll, key, where)
+    cache = data.get("cache_settings", data.get("retention", {}))
+    if isinstance(cache, dict):
+        if "max_mb" in cache:
+            settings.cache_max_mb = _number(cache, "max_mb", where)
+        if "raw_hours" in cache:
+            settings.cache_raw_hours = _number(cache, "raw_hours", where)
+    for name in ("alarms", "prometheus", "slurm"):
+        table = data.get(name, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where}: [{name}] must be a table")
+        getattr(settings, name).update(table)
+
+
+def load_settings(
+    config_file: str | Path | None = None,
+    env: dict[str, str] | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> Settings:
+    """Build settings from file, then environment, then CLI ``overrides``."""
+    env = dict(os.environ) if env is None else env
+    settings = Settings()
+    path = Path(config_file) if config_file else Path(env.get("HUB_CONSOLE_CONFIG", config_path()))
+    explicit = config_file is not None or "HUB_CONSOLE_CONFIG" in env
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {path}: not valid TOML ({exc})") from None
+        except OSError as exc:
+            raise ConfigError(f"config file {path}: cannot be read ({exc.strerror})") from None
+        _apply_file(settings, data, f"config file {path}")
+        settings.config_file = str(path)
+    elif explicit:
+        raise ConfigError(f"config file {path} does not exist")
+    if env.get("HUB_SOURCE"):
+        settings.source = env["HUB_SOURCE"]
+    if env.get("HUB_TOKEN"):
+        settings.token = env["HUB_TOKEN"]
+    if env.get("HUB_CACHE"):
+        settings.cache = env["HUB_CACHE"]
+    if env.get("SLURM_JWT"):
+        settings.slurm["token"] = env["SLURM_JWT"]
+    for key, value in (overrides or {}).items():
+        if value is None:
+            continue
+        if key in ("prometheus_url",):
+            settings.prometheus["url"] = value
+        elif key in ("slurm_url",):
+            settings.slurm["url"] = value
+        else:
+            setattr(settings, key, value)
+    return settings
+
+
+def source_options(settings: Settings) -> dict[str, Any]:
+    """Keyword options for :func:`console.sources.open_source` from settings."""
+    return {
+        "token": settings.token,
+        "timeout": (settings.timeout_connect, settings.timeout_read),
+        "retries": settings.retries,
+        "verify": settings.verify_tls,
+    }

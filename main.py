@@ -1,0 +1,254 @@
+"""Hub Operations Console: command-line entry point.
+
+``python main.py`` opens the console on the built-in simulated hub. See
+``python main.py --help`` and ``python main.py COMMAND --help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+PROCESS_START = time.time()
+log = logging.getLogger("console")
+
+
+class CliError(Exception):
+    """A user error: printed as one line on stderr, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad command line in one line, exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _source_options(parser: argparse.ArgumentParser, sub: bool = False) -> None:
+    """Add the data-source options (subcommands repeat them without clobbering the top level)."""
+    group = parser.add_argument_group("data source")
+    if sub:
+        group.argument_default = argparse.SUPPRESS
+    group.add_argument(
+        "--source",
+        metavar="URL",
+        help="where to read the site: sim://tetouan|hall|rack (default, simulated), "
+        "http(s)://HOST[:PORT] (hub API), nvml:// (this machine's GPUs), cache://FILE.db (replay)",
+    )
+    group.add_argument("--prometheus", metavar="URL", help="Prometheus (or Thanos/VictoriaMetrics/Mimir) base URL")
+    group.add_argument("--slurm", metavar="URL", help="slurmrestd base URL (token from SLURM_JWT)")
+    group.add_argument("--cache", metavar="PATH", help="history cache file (default: user data dir; 'off' disables)")
+    group.add_argument("--config", metavar="FILE", help="TOML config file (default: user config dir)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="main.py",
+        description="Hub Operations Console — the control-room console of the Tétouan AI hub. "
+        "With no command it opens the console window, live, on the built-in simulated hub.",
+        epilog="Environment: HUB_SOURCE, HUB_TOKEN (hub API bearer token), HUB_CACHE, "
+        "HUB_CONSOLE_CONFIG, SLURM_JWT. Tokens are never accepted on the command line.",
+    )
+    parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                        help="log verbosity on stderr (default WARNING)")
+    _source_options(parser)
+    parser.add_argument("--exit-after-first-frame", action="store_true", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    gui = sub.add_parser("gui", help="open the console window (the default)",
+                         description="Open the console window on the configured source.")
+    _source_options(gui, sub=True)
+
+    hub = sub.add_parser(
+        "hub",
+        help="serve the simulated hub API alone until interrupted",
+        description="Serve the simulated Tétouan hub (hub API, /openapi.json, /metrics, /healthz) "
+        "on 127.0.0.1 until Ctrl-C. If HUB_TOKEN is set, API requests must send it as a bearer token.",
+    )
+    hub.add_argument("--port", type=int, default=8710, help="TCP port on 127.0.0.1 (default 8710; 0 = any free)")
+    hub.add_argument("--scale", default="tetouan", help="tetouan (full site), hall or rack (default tetouan)")
+    hub.add_argument("--seed", type=int, default=7, help="random seed of the simulation (default 7)")
+    hub.add_argument("--tick", type=float, default=2.0, help="seconds between simulation steps (default 2)")
+    hub.add_argument("--no-faults", action="store_true", help="no scheduled random faults")
+
+    bench = sub.add_parser(
+        "bench",
+        help="run the benchmarks and print one JSON object of figures",
+        description="Run the benchmarks under bench/ and print one JSON object of figures on stdout.",
+    )
+    bench.add_argument("--quick", action="store_true", help="shorter runs (smoke check of the benchmarks)")
+    bench.add_argument("--only", metavar="NAME", action="append",
+                       help="run only this benchmark module (repeatable), e.g. core, rackmap")
+    _source_options(bench, sub=True)
+    return parser
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def cmd_hub(args: argparse.Namespace) -> int:
+    from console.hub.sim import SimulatedHub
+
+    from console.hub.params import SCALES
+    from console.hub.server import HubServer
+
+    if args.scale not in SCALES:
+        raise CliError(f"unknown scale {args.scale!r}; choose {', '.join(SCALES)}")
+    if not 0 <= args.port <= 65535:
+        raise CliError(f"port {args.port} is out of range 0-65535")
+    if args.tick <= 0:
+        raise CliError("--tick must be positive")
+    hub = SimulatedHub(scale=args.scale, seed=args.seed, faults=not args.no_faults)
+    try:
+        server = HubServer(hub, port=args.port, tick_s=args.tick, token=os.environ.get("HUB_TOKEN") or None)
+    except OSError as exc:
+        raise CliError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}") from None
+    server.start()
+    print(f"Simulated hub ({args.scale}, seed {args.seed}) serving on {server.url}", flush=True)
+    print(f"  {server.url}/api/v1/site  {server.url}/openapi.json  {server.url}/metrics", flush=True)
+    stop = {"flag": False}
+
+    def _stop(*_: Any) -> None:
+        stop["flag"] = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        while not stop["flag"]:
+            time.sleep(0.2)
+    finally:
+        server.stop()
+    return 0
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    from console.settings import ConfigError, load_settings
+
+    try:
+        return load_settings(
+            getattr(args, "config", None),
+            overrides={
+                "source": getattr(args, "source", None),
+                "cache": getattr(args, "cache", None),
+                "prometheus_url": getattr(args, "prometheus", None),
+                "slurm_url": getattr(args, "slurm", None),
+            },
+        )
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _check_source(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    from console.sources.base import _SCHEMES
+
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in _SCHEMES:
+        known = ", ".join(sorted(f"{s}://" for s in _SCHEMES))
+        raise CliError(f"unsupported source URL {url!r}; use one of {known}")
+    if scheme == "sim":
+        from console.sources.sim import parse_sim_url
+
+        try:
+            parse_sim_url(url)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from console.settings import APP_NAME, ORG_NAME, source_options
+    from console.sources import open_source
+    from resources import theme_qss
+    from widgets.live import LiveFeed
+    from widgets.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationName(APP_NAME)
+    app.setStyleSheet(theme_qss())
+    qsettings = QSettings()
+    explicit = any(getattr(args, n, None) for n in ("source",)) or os.environ.get("HUB_SOURCE")
+    url = settings.source
+    if not explicit and settings.config_file is None:
+        url = qsettings.value("source/last", settings.source, type=str) or settings.source
+    _check_source(url)
+    options = source_options(settings)
+
+    def make_source() -> Any:
+        return open_source(url, **options)
+
+    def make_cache() -> Any:
+        from console.cache import Cache
+
+        return Cache.open(settings.cache_path, max_bytes=int(settings.cache_max_mb * 2**20))
+
+    cache_factory = make_cache if settings.cache_path is not None else None
+    feed = LiveFeed(make_source, cache_factory, settings.poll)
+    window = MainWindow(url, feed=feed, intervals=settings.poll, settings=qsettings)
+    qsettings.setValue("source/last", url)
+    window.show()
+    if args.exit_after_first_frame:
+        def first_frame(result: Any) -> None:
+            if result.kind == "racks" and result.ok:
+                def paint() -> None:
+                    for view in [window.summary, *window.views.values()]:
+                        view.flush()
+                    window.repaint()
+                    app.processEvents()
+                    print(json.dumps({"first_frame_epoch": time.time(),
+                                      "process_start_epoch": PROCESS_START}), flush=True)
+                    window.close()
+                QTimer.singleShot(0, paint)
+        feed.polled.connect(first_frame)
+    feed.start()
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    # Let Python see Ctrl-C while Qt runs its loop.
+    tick = QTimer()
+    tick.start(250)
+    tick.timeout.connect(lambda: None)
+    code = app.exec()
+    window.stop()
+    return int(code)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from bench.run import run_all
+
+    figures = run_all(quick=args.quick, only=args.only)
+    print(json.dumps(figures, indent=2, sort_keys=True))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the console; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    logging.basicConfig(
+        level=getattr(logging, args.log_level),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    command = args.command or "gui"
+    handlers = {"gui": cmd_gui, "hub": cmd_hub, "bench": cmd_bench}
+    try:
+        return handlers[command](args)
+    except CliError as exc:
+        print(f"main.py: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""The main window on a live loopback hub: live state, comm loss, recovery, layout."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+from PySide6.QtCore import QSettings
+
+from console.sources.hub import HubApiSource
+from widgets.live import LiveFeed
+from widgets.main_window import MainWindow
+
+FAST = {"site": 30.0, "racks": 0.3, "gpus": 0.6, "power": 1.0, "jobs": 2.0, "events": 0.5}
+
+
+@pytest.fixture
+def window(qtbot: Any, hub_server: Any, tmp_path: Any) -> Iterator[MainWindow]:
+    settings = QSettings(str(tmp_path / "console.ini"), QSettings.Format.IniFormat)
+    feed = LiveFeed(lambda: HubApiSource(hub_server.url, timeout=(0.5, 1.0), retries=0), None, FAST)
+    win = MainWindow(hub_server.url, feed=feed, intervals=FAST, settings=settings)
+    qtbot.addWidget(win)
+    win.show()
+    feed.start()
+    yield win
+    win.close()
+
+
+def test_window_goes_live_with_data(qtbot: Any, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: window.link_status.text() == "● live", timeout=20_000)
+    qtbot.waitUntil(lambda: "racks" in window.latest and "power" in window.latest, timeout=20_000)
+    assert window.topology is not None and window.topology.n_racks == 480
+    assert not window.comm_banner.isVisible()
+    assert window.summary.tiles["racks"].value.text() == "480 / 480"
+    assert window.age_status.text().startswith("data age:")
+
+
+def test_comm_loss_banner_then_recovery(qtbot: Any, window: MainWindow, hub_server: Any) -> None:
+    qtbot.waitUntil(lambda: window.link_status.text() == "● live", timeout=20_000)
+    requests.post(f"{hub_server.url}/api/v1/sim/outage", json={"on": True}, timeout=5)
+    qtbot.waitUntil(lambda: window.link_status.text().startswith("missed poll"), timeout=20_000)
+    qtbot.waitUntil(lambda: window.comm_banner.isVisible(), timeout=20_000)
+    assert "COMM LOSS" in window.comm_banner.text()
+    assert "503" in window.comm_banner.text()
+    assert window.summary.stale
+    assert "racks" in window.latest  # last good data kept
+    requests.post(f"{hub_server.url}/api/v1/sim/outage", json={"on": False}, timeout=5)
+    qtbot.waitUntil(lambda: not window.comm_banner.isVisible(), timeout=20_000)
+    qtbot.waitUntil(lambda: not window.summary.stale, timeout=20_000)
+    assert window.link_status.text() == "● live"
+
+
+def test_layout_is_restored(qtbot: Any, tmp_path: Any) -> None:
+    settings = QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
+    first = MainWindow("sim://test", settings=settings)
+    qtbot.addWidget(first)
+    first.docks["jobs"].hide()
+    first.resize(1200, 800)
+    first.close()
+    second = MainWindow("sim://test", settings=settings)
+    qtbot.addWidget(second)
+    assert second.docks["jobs"].isHidden()
+    assert second.size().width() == 1200
+    second.reset_layout()
+    assert not second.docks["jobs"].isHidden()
+    second.close()
+
+
+def test_full_screen_toggle(qtbot: Any, tmp_path: Any) -> None:
+    settings = QSettings(str(tmp_path / "fs.ini"), QSettings.Format.IniFormat)
+    win = MainWindow("sim://test", settings=settings)
+    qtbot.addWidget(win)
+    win.show()
+    win.toggle_full_screen()
+    assert win.action_fullscreen.isChecked()
+    win.toggle_full_screen()
+    assert not win.action_fullscreen.isChecked()
+    win.close()

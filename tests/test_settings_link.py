@@ -1,0 +1,78 @@
+"""Config precedence and secrets; link state from missed polls to comm loss and back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from console.link import LinkMonitor, LinkState
+from console.settings import ConfigError, load_settings
+
+
+def test_precedence_file_env_cli(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(
+        'source = "http://hub.local:8710"\n[hub]\ntoken = "from-file"\ntimeout_read = 9\n'
+        "[poll]\nracks = 4\n[alarms]\ninlet_high_c = 30\n",
+        encoding="utf-8",
+    )
+    s = load_settings(cfg, env={})
+    assert s.source == "http://hub.local:8710" and s.token == "from-file"
+    assert s.timeout_read == 9 and s.poll["racks"] == 4 and s.alarms["inlet_high_c"] == 30
+    s = load_settings(cfg, env={"HUB_TOKEN": "from-env", "HUB_SOURCE": "sim://hall"})
+    assert s.token == "from-env" and s.source == "sim://hall"
+    s = load_settings(cfg, env={"HUB_SOURCE": "sim://hall"}, overrides={"source": "sim://rack"})
+    assert s.source == "sim://rack"
+
+
+def test_secrets_are_redacted(tmp_path: Path) -> None:
+    s = load_settings(None, env={"HUB_TOKEN": "t0ken", "SLURM_JWT": "jwt-secret"})
+    text = repr(s) + repr(s.redacted())
+    assert "t0ken" not in text and "jwt-secret" not in text
+    assert s.redacted()["token"] == "***"
+
+
+@pytest.mark.parametrize(
+    "content, needle",
+    [
+        ("source = ", "not valid TOML"),
+        ("[poll]\nracks = -1\n", "'racks' must be a positive number"),
+        ("[poll]\nweather = 3\n", "unknown poll kind 'weather'"),
+        ("hub = 3\n", "[hub] must be a table"),
+    ],
+)
+def test_bad_config_file_is_one_clear_message(tmp_path: Path, content: str, needle: str) -> None:
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=None) as exc:
+        load_settings(cfg, env={})
+    assert needle in str(exc.value) and str(cfg) in str(exc.value)
+
+
+def test_missing_explicit_config() -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings("/nonexistent/x.toml", env={})
+
+
+def test_link_states() -> None:
+    link = LinkMonitor({"racks": 2.0, "power": 10.0})
+    assert link.state(0.0) is LinkState.CONNECTING
+    link.record("racks", True, 1.0, source_time=1.0)
+    link.record("power", True, 1.0)
+    assert link.state(2.0) is LinkState.LIVE
+    assert link.age("racks", 3.5) == pytest.approx(2.5)
+    link.record("racks", False, 3.0, error="hub API: HTTP 503")
+    assert link.state(3.0) is LinkState.MISSED and not link.is_stale("racks", 3.0)
+    link.record("racks", False, 5.0, error="hub API: HTTP 503")
+    assert link.state(5.0) is LinkState.STALE and link.is_stale("racks", 5.0)
+    assert link.last_error == "hub API: HTTP 503"
+    link.record("racks", True, 7.0)
+    assert link.state(7.0) is LinkState.LIVE and link.last_error is None
+
+
+def test_silence_is_stale_too() -> None:
+    link = LinkMonitor({"racks": 2.0})
+    link.record("racks", True, 0.0)
+    assert not link.is_stale("racks", 5.0)
+    assert link.is_stale("racks", 7.0)  # three intervals without a good poll

@@ -1,0 +1,212 @@
+"""The Qt bridge of the data path: polls a source on a worker thread.
+
+A :class:`LiveFeed` owns one QThread. Inside it a worker creates the source and
+the cache (so slow starts never block the GUI), runs one QTimer per data kind and
+calls the Qt-free :class:`console.poller.Poller`. Results cross to the GUI thread
+as queued signals. All kinds share the one thread, so at most one request is in
+flight per source. After :meth:`LiveFeed.stop`, late results are dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from console.poller import DEFAULT_INTERVALS, Poller, PollResult
+from console.sources.base import Source
+
+log = logging.getLogger(__name__)
+
+CACHE_MAINTAIN_S = 300.0
+
+
+class _PollWorker(QObject):
+    """Lives in the feed's thread; everything here runs off the GUI thread."""
+
+    polled = Signal(object)
+    rackDetail = Signal(object)
+    rackDetailFailed = Signal(str, str)
+    started = Signal(str)
+    startFailed = Signal(str)
+    cacheFailed = Signal(str)
+
+    def __init__(
+        self,
+        source_factory: Callable[[], Source],
+        cache_factory: Callable[[], Any] | None,
+        intervals: dict[str, float],
+    ) -> None:
+        super().__init__()
+        self._source_factory = source_factory
+        self._cache_factory = cache_factory
+        self._intervals = intervals
+        self._timers: list[QTimer] = []
+        self._stopping = False
+        self.poller: Poller | None = None
+        self.source: Source | None = None
+        self.cache: Any = None
+
+    @Slot()
+    def begin(self) -> None:
+        try:
+            self.source = self._source_factory()
+            self.source.start()
+        except Exception as exc:  # a bad URL or a port in use: say so, do not crash
+            log.warning("source failed to start: %s", exc)
+            self.startFailed.emit(str(exc) or exc.__class__.__name__)
+            return
+        if self._cache_factory is not None:
+            try:
+                self.cache = self._cache_factory()
+            except Exception as exc:
+                log.warning("cache unavailable: %s", exc)
+                self.cacheFailed.emit(str(exc) or exc.__class__.__name__)
+        self.poller = Poller(self.source, self.cache)
+        self.started.emit(self.source.display_url)
+        kinds = [k for k in self._intervals if k in self.source.kinds]
+        for kind in kinds:
+            timer = QTimer(self)
+            timer.setInterval(int(self._intervals[kind] * 1000))
+            timer.timeout.connect(lambda k=kind: self.poll(k))
+            timer.start()
+            self._timers.append(timer)
+        if self.cache is not None and hasattr(self.cache, "maintain"):
+            timer = QTimer(self)
+            timer.setInterval(int(CACHE_MAINTAIN_S * 1000))
+            timer.timeout.connect(self._maintain)
+            timer.start()
+            self._timers.append(timer)
+        # First poll at once, site first so the racks can be placed.
+        for kind in sorted(kinds, key=lambda k: (k != "site", k != "racks")):
+            self.poll(kind)
+
+    @Slot(str)
+    def poll(self, kind: str) -> None:
+        if self._stopping or self.poller is None:
+            return
+        result = self.poller.poll(kind)
+        if not self._stopping:
+            self.polled.emit(result)
+
+    @Slot(str)
+    def fetch_rack(self, rack_id: str) -> None:
+        if self._stopping or self.source is None:
+            return
+        try:
+            detail = self.source.fetch_rack(rack_id)
+        except Exception as exc:
+            self.rackDetailFailed.emit(rack_id, str(exc))
+            return
+        if not self._stopping:
+            self.rackDetail.emit(detail)
+
+    def _maintain(self) -> None:
+        try:
+            self.cache.maintain(time.time())
+        except Exception as exc:
+            self.cacheFailed.emit(str(exc))
+
+    @Slot()
+    def finish(self) -> None:
+        self._stopping = True
+        for timer in self._timers:
+            timer.stop()
+        self._timers.clear()
+        for closer in (self.source, self.cache):
+            if closer is not None and hasattr(closer, "close"):
+                try:
+                    closer.close()
+                except Exception:
+                    log.exception("error while closing %r", closer)
+        thread = self.thread()
+        thread.quit()
+
+
+class LiveFeed(QObject):
+    """Polls a source in the background and hands results to the GUI thread."""
+
+    polled = Signal(object)
+    """Every :class:`PollResult`, good or bad."""
+    rackDetailReady = Signal(object)
+    rackDetailFailed = Signal(str, str)
+    sourceStarted = Signal(str)
+    sourceFailed = Signal(str)
+    cacheFailed = Signal(str)
+    _requestRack = Signal(str)
+    _requestPoll = Signal(str)
+    _requestFinish = Signal()
+
+    def __init__(
+        self,
+        source_factory: Callable[[], Source],
+        cache_factory: Callable[[], Any] | None = None,
+        intervals: dict[str, float] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._closed = False
+        self._thread = QThread()
+        self._thread.setObjectName("hub-poller")
+        self._worker = _PollWorker(
+            source_factory, cache_factory, dict(intervals or DEFAULT_INTERVALS)
+        )
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.begin)
+        self._worker.polled.connect(self._on_polled)
+        self._worker.rackDetail.connect(self._on_rack)
+        self._worker.rackDetailFailed.connect(self._on_rack_failed)
+        self._worker.started.connect(self._relay(self.sourceStarted))
+        self._worker.startFailed.connect(self._relay(self.sourceFailed))
+        self._worker.cacheFailed.connect(self._relay(self.cacheFailed))
+        self._requestRack.connect(self._worker.fetch_rack)
+        self._requestPoll.connect(self._worker.poll)
+        self._requestFinish.connect(self._worker.finish)
+
+    def _relay(self, signal: Any) -> Callable[[str], None]:
+        def relay(text: str) -> None:
+            if not self._closed:
+                signal.emit(text)
+
+        return relay
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def request_rack(self, rack_id: str) -> None:
+        """Ask for one rack in depth; the answer comes as rackDetailReady."""
+        if not self._closed:
+            self._requestRack.emit(rack_id)
+
+    def poll_now(self, kind: str) -> None:
+        if not self._closed:
+            self._requestPoll.emit(kind)
+
+    @property
+    def running(self) -> bool:
+        return self._thread.isRunning() and not self._closed
+
+    def stop(self, timeout_ms: int = 10_000) -> None:
+        """Stop polling, close source and cache, join the thread. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._thread.isRunning():
+            self._requestFinish.emit()
+            if not self._thread.wait(timeout_ms):
+                log.warning("poller thread did not stop in time")
+
+    def _on_polled(self, result: PollResult) -> None:
+        if not self._closed:
+            self.polled.emit(result)
+
+    def _on_rack(self, detail: object) -> None:
+        if not self._closed:
+            self.rackDetailReady.emit(detail)
+
+    def _on_rack_failed(self, rack_id: str, message: str) -> None:
+        if not self._closed:
+            self.rackDetailFailed.emit(rack_id, message)

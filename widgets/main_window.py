@@ -1,0 +1,371 @@
+"""The console's main window: menus, banners, KPI strip, dockable views, status bar.
+
+Views are dock widgets in an inner main window, so an operator can float each onto
+another monitor; the layout, window geometry and last source are restored at the
+next start (QSettings). F11 toggles full screen for a wall display.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.link import LinkMonitor, LinkState
+from console.model import SiteTopology, Snapshot
+from console.poller import DEFAULT_INTERVALS, PollResult
+from widgets.site_summary import SiteSummary
+from widgets.view import LiveView, format_age
+
+log = logging.getLogger(__name__)
+
+LAYOUT_VERSION = 1
+
+VIEW_SPECS: tuple[tuple[str, str, str, str, Qt.DockWidgetArea], ...] = (
+    ("rackmap", "Rack map", "widgets.rackmap", "RackMapView", Qt.DockWidgetArea.LeftDockWidgetArea),
+    ("gpus", "GPU health", "widgets.gpu_health", "GpuHealthView", Qt.DockWidgetArea.RightDockWidgetArea),
+    ("alarms", "Alarms", "widgets.alarms", "AlarmListView", Qt.DockWidgetArea.RightDockWidgetArea),
+    ("power", "Power & renewables", "widgets.power_chart", "PowerBalanceChart", Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("jobs", "Job queue", "widgets.jobs", "JobQueueView", Qt.DockWidgetArea.BottomDockWidgetArea),
+)
+
+
+class PendingView(LiveView):
+    """Stands in for a view whose module is not part of this build."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        label = QLabel(f"{title}: not available in this build", self)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        QVBoxLayout(self).addWidget(label)
+
+
+def _make_view(module: str, cls: str, title: str) -> LiveView:
+    try:
+        factory = getattr(importlib.import_module(module), cls)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return PendingView(title)
+    return factory()
+
+
+class MainWindow(QMainWindow):
+    """The console window. ``feed`` is a :class:`widgets.live.LiveFeed` (or None for review)."""
+
+    closing = Signal()
+
+    def __init__(
+        self,
+        source_label: str,
+        feed: Any = None,
+        intervals: dict[str, float] | None = None,
+        settings: QSettings | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle(f"Hub Operations Console — {source_label}")
+        self.setObjectName("hubConsoleMainWindow")
+        self.settings = settings or QSettings()
+        self.feed = feed
+        self.clock = clock
+        self.source_label = source_label
+        self.link = LinkMonitor(dict(intervals or DEFAULT_INTERVALS))
+        self.topology: SiteTopology | None = None
+        self.latest: dict[str, Snapshot] = {}
+        self.first_data_at: float | None = None
+
+        # Banners, KPI strip and the dock host.
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.comm_banner = QLabel(self)
+        self.comm_banner.setObjectName("commBanner")
+        self.comm_banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.comm_banner.hide()
+        self.cache_banner = QLabel(self)
+        self.cache_banner.setObjectName("cacheBanner")
+        self.cache_banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.cache_banner.hide()
+        self.summary = SiteSummary(self)
+        self.dock_host = QMainWindow(self)
+        self.dock_host.setObjectName("dockHost")
+        self.dock_host.setWindowFlags(Qt.WindowType.Widget)
+        self.dock_host.setDockNestingEnabled(True)
+        self.dock_host.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+        )
+        for widget in (self.comm_banner, self.cache_banner, self.summary):
+            column.addWidget(widget)
+        column.addWidget(self.dock_host, 1)
+        self.setCentralWidget(central)
+
+        self.views: dict[str, LiveView] = {}
+        self.docks: dict[str, QDockWidget] = {}
+        for key, title, module, cls, area in VIEW_SPECS:
+            view = _make_view(module, cls, title)
+            dock = QDockWidget(title, self.dock_host)
+            dock.setObjectName(f"dock_{key}")
+            dock.setWidget(view)
+            dock.setFeatures(
+                QDockWidget.DockWidgetFeature.DockWidgetMovable
+                | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            )
+            self.dock_host.addDockWidget(area, dock)
+            self.views[key] = view
+            self.docks[key] = dock
+        self.dock_host.splitDockWidget(self.docks["rackmap"], self.docks["gpus"], Qt.Orientation.Horizontal)
+        self.dock_host.tabifyDockWidget(self.docks["gpus"], self.docks["alarms"])
+        self.dock_host.tabifyDockWidget(self.docks["power"], self.docks["jobs"])
+        self.docks["gpus"].raise_()
+        self.docks["power"].raise_()
+        self.dock_host.resizeDocks(
+            [self.docks["rackmap"], self.docks["gpus"]], [3, 2], Qt.Orientation.Horizontal
+        )
+        self._default_state = self.dock_host.saveState(LAYOUT_VERSION)
+
+        self._build_menus()
+        self._build_status_bar()
+        self._connect_views()
+        if feed is not None:
+            feed.polled.connect(self.on_polled)
+            feed.sourceFailed.connect(self.on_source_failed)
+            feed.cacheFailed.connect(self.on_cache_failed)
+            if hasattr(feed, "rackDetailReady"):
+                feed.rackDetailReady.connect(self.on_rack_detail)
+        self._age_timer = QTimer(self)
+        self._age_timer.setInterval(1000)
+        self._age_timer.timeout.connect(self.refresh_ages)
+        self._age_timer.start()
+        self.restore_layout()
+
+    # -- building ---------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.action_open_cache = QAction("&Open cache for review…", self)
+        self.action_open_cache.setShortcut(QKeySequence.StandardKey.Open)
+        self.action_export = QAction("&Export handover…", self)
+        self.action_export.setShortcut(QKeySequence("Ctrl+E"))
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        for action in (self.action_open_cache, self.action_export):
+            action.setEnabled(False)
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+
+        view_menu = bar.addMenu("&View")
+        for key, dock in self.docks.items():
+            action = dock.toggleViewAction()
+            action.setObjectName(f"toggle_{key}")
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        self.action_fullscreen = QAction("&Full screen", self)
+        self.action_fullscreen.setShortcut(QKeySequence(Qt.Key.Key_F11))
+        self.action_fullscreen.setCheckable(True)
+        self.action_fullscreen.triggered.connect(self.toggle_full_screen)
+        reset = QAction("&Reset layout", self)
+        reset.triggered.connect(self.reset_layout)
+        view_menu.addAction(self.action_fullscreen)
+        view_menu.addAction(reset)
+        self.addAction(self.action_fullscreen)
+
+        help_menu = bar.addMenu("&Help")
+        about = QAction("&About", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.source_status = QLabel(f"Source: {self.source_label}")
+        self.link_status = QLabel("connecting…")
+        self.age_status = QLabel("data age: —")
+        self.nodata_status = QLabel("")
+        for label in (self.source_status, self.link_status, self.age_status, self.nodata_status):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        status.addWidget(self.source_status)
+        status.addPermanentWidget(self.nodata_status)
+        status.addPermanentWidget(self.link_status)
+        status.addPermanentWidget(self.age_status)
+
+    def _connect_views(self) -> None:
+        rackmap = self.views.get("rackmap")
+        if rackmap is not None and hasattr(rackmap, "rackActivated"):
+            rackmap.rackActivated.connect(self.show_rack)
+
+    # -- data in ----------------------------------------------------------------------------
+    def on_polled(self, result: PollResult) -> None:
+        now = self.clock()
+        snap = result.snapshot
+        self.link.record(
+            result.kind,
+            result.ok,
+            now,
+            error=result.error,
+            source_time=snap.time if snap is not None else None,
+            auth_failed=result.auth_failed,
+        )
+        if result.cache_error:
+            self.on_cache_failed(result.cache_error)
+        if snap is not None:
+            self.apply(snap)
+        self.refresh_ages()
+
+    def apply(self, snapshot: Snapshot) -> None:
+        """Hand a snapshot to every view that takes its kind."""
+        if isinstance(snapshot, SiteTopology):
+            if self.topology is None or self.topology.rack_ids != snapshot.rack_ids:
+                self.topology = snapshot
+                self.summary.set_topology(snapshot)
+                for view in self.views.values():
+                    view.set_topology(snapshot)
+            self.topology = snapshot
+            return
+        self.latest[snapshot.kind] = snapshot
+        if self.first_data_at is None and snapshot.kind == "racks":
+            self.first_data_at = time.perf_counter()
+        self.summary.apply(snapshot)
+        for view in self.views.values():
+            view.apply(snapshot)
+
+    def on_rack_detail(self, detail: Snapshot) -> None:
+        view = self.views.get("rackmap")
+        if view is not None and hasattr(view, "show_detail"):
+            view.show_detail(detail)
+
+    def show_rack(self, rack_id: str) -> None:
+        if self.feed is not None:
+            self.feed.request_rack(rack_id)
+
+    def on_source_failed(self, message: str) -> None:
+        self.comm_banner.setText(f"Cannot start the data source — {message}")
+        self.comm_banner.show()
+        self.link_status.setText("source failed")
+        log.error("source failed: %s", message)
+
+    def on_cache_failed(self, message: str) -> None:
+        self.cache_banner.setText(
+            f"History cache unavailable — {message}. Live view continues; nothing is recorded."
+        )
+        self.cache_banner.show()
+
+    # -- ages and staleness ---------------------------------------------------------------
+    def refresh_ages(self) -> None:
+        now = self.clock()
+        state = self.link.state(now)
+        age = self.link.age(self.link.state_kind, now)
+        skew = ""
+        racks = self.latest.get("racks")
+        if racks is not None and abs(racks.clock_skew) > 5:
+            skew = f" · hub clock {racks.clock_skew:+.0f} s"
+        self.age_status.setText(f"data age: {format_age(age)}{skew}")
+        text = {
+            LinkState.CONNECTING: "connecting…",
+            LinkState.LIVE: "● live",
+            LinkState.MISSED: "missed poll",
+            LinkState.STALE: "COMM LOSS",
+        }[state]
+        if state is LinkState.MISSED and self.link.last_error:
+            text = f"missed poll — {self.link.last_error}"
+        self.link_status.setText(text)
+        self.link_status.setStyleSheet(
+            "" if state in (LinkState.LIVE, LinkState.CONNECTING) else "color: #e69f00;"
+        )
+        if state is LinkState.STALE:
+            reason = self.link.last_error or "no answer"
+            self.comm_banner.setText(
+                f"COMM LOSS — no fresh data for {format_age(self.link.oldest_age(now))}: {reason}. "
+                "Figures shown are stale."
+            )
+            self.comm_banner.show()
+        elif self.comm_banner.isVisible() and state is LinkState.LIVE:
+            self.comm_banner.hide()
+        stale_any = False
+        for view in [self.summary, *self.views.values()]:
+            kinds = view.kinds or ("racks",)
+            ages = [self.link.age(k, now) for k in kinds if k in self.link.kinds]
+            known = [a for a in ages if a is not None]
+            stale = any(self.link.is_stale(k, now) for k in kinds if k in self.link.kinds)
+            stale_any = stale_any or stale
+            view.set_data_age(max(known) if known else None, stale)
+        rackmap = self.views.get("rackmap")
+        missing = getattr(rackmap, "no_data_count", None)
+        if isinstance(racks, Snapshot) and hasattr(racks, "n_missing"):
+            missing = missing if missing is not None else racks.n_missing
+            unknown = len(getattr(racks, "unknown_ids", ()))
+            parts = []
+            if missing:
+                parts.append(f"{missing} racks no data")
+            if unknown:
+                parts.append(f"{unknown} unknown racks in telemetry")
+            self.nodata_status.setText(" · ".join(parts))
+
+    # -- layout -----------------------------------------------------------------------------
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+        self.action_fullscreen.setChecked(self.isFullScreen())
+
+    def reset_layout(self) -> None:
+        self.dock_host.restoreState(self._default_state, LAYOUT_VERSION)
+        for dock in self.docks.values():
+            dock.show()
+
+    def restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry", type=QByteArray)
+        state = self.settings.value("window/docks", type=QByteArray)
+        if geometry is not None and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1600, 960)
+        if state is not None and not state.isEmpty():
+            self.dock_host.restoreState(state, LAYOUT_VERSION)
+
+    def save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/docks", self.dock_host.saveState(LAYOUT_VERSION))
+        self.settings.sync()
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "Hub Operations Console",
+            "Hub Operations Console\nControl-room console of the Tétouan AI hub:\n"
+            "rack map, GPU health, power against renewable supply, job queue and alarms.",
+        )
+
+    def stop(self) -> None:
+        """Stop the feed and every view timer (idempotent)."""
+        self._age_timer.stop()
+        if self.feed is not None:
+            self.feed.stop()
+        for view in [self.summary, *self.views.values()]:
+            view.stop()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
+        self.save_layout()
+        self.stop()
+        self.closing.emit()
+        super().closeEvent(event)

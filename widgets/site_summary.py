@@ -1,0 +1,145 @@
+"""The KPI strip: the site's headline figures, each with its age."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from console.model import (
+    JobsSnapshot,
+    PowerSeries,
+    RackTelemetry,
+    Snapshot,
+    UnhealthyGpus,
+)
+from widgets.view import LiveView, format_age
+
+ABNORMAL = "#e69f00"  # Okabe-Ito orange: act
+CRITICAL = "#d55e00"  # Okabe-Ito vermillion
+
+
+class KpiTile(QFrame):
+    """One figure: caption, value, detail line."""
+
+    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("kpiTile")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.setSpacing(0)
+        self.caption = QLabel(caption)
+        self.value = QLabel("—")
+        self.detail = QLabel("")
+        for label in (self.caption, self.value, self.detail):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        self.caption.setObjectName("kpiCaption")
+        self.value.setObjectName("kpiValue")
+        self.detail.setObjectName("kpiDetail")
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+        layout.addWidget(self.detail)
+
+    def set(self, value: str, detail: str = "", colour: str | None = None) -> None:
+        self.value.setText(value)
+        self.detail.setText(detail)
+        self.value.setStyleSheet(f"color: {colour};" if colour else "")
+
+
+def _fmt(value: float, digits: int = 1, unit: str = "") -> str:
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    return f"{value:,.{digits}f}{unit}"
+
+
+class SiteSummary(LiveView):
+    """Facility and IT load against the envelope, renewable share, PUE, carbon,
+    racks reporting, unhealthy GPUs and jobs — the first line an operator reads."""
+
+    kinds = ("power", "racks", "gpus", "jobs")
+    title = "Site"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.capacity_mw = 386.0
+        self._latest: dict[str, Snapshot] = {}
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        self.tiles: dict[str, KpiTile] = {}
+        for key, caption in (
+            ("facility", "Facility load"),
+            ("it", "IT load"),
+            ("renewable", "Renewable share"),
+            ("pue", "PUE"),
+            ("carbon", "Carbon intensity"),
+            ("racks", "Racks reporting"),
+            ("gpus", "Unhealthy GPUs"),
+            ("jobs", "Jobs"),
+        ):
+            tile = KpiTile(caption)
+            self.tiles[key] = tile
+            layout.addWidget(tile)
+        self.setSizePolicy(self.sizePolicy().horizontalPolicy(), self.sizePolicy().Policy.Fixed)
+
+    def set_topology(self, topology: object) -> None:
+        super().set_topology(topology)  # type: ignore[arg-type]
+        capacity = getattr(topology, "capacity_mw", 0.0)
+        if capacity:
+            self.capacity_mw = float(capacity)
+
+    def on_snapshot(self, snapshot: Snapshot) -> None:
+        self._latest[snapshot.kind] = snapshot
+
+    def redraw(self) -> None:
+        power = self._latest.get("power")
+        if isinstance(power, PowerSeries) and len(power):
+            now = power.latest()
+            facility = now["facility_mw"]
+            pct = facility / self.capacity_mw * 100 if self.capacity_mw else math.nan
+            colour = CRITICAL if pct >= 98 else ABNORMAL if pct >= 95 else None
+            self.tiles["facility"].set(
+                _fmt(facility, 1, " MW"), f"{_fmt(pct, 1)} % of {self.capacity_mw:.0f} MW", colour
+            )
+            self.tiles["it"].set(_fmt(now["it_mw"], 1, " MW"), "")
+            self.tiles["renewable"].set(
+                _fmt(now["renewable_share_pct"], 1, " %"),
+                f"solar {_fmt(now['solar_mw'], 0)} · wind {_fmt(now['wind_mw'], 0)} MW",
+            )
+            self.tiles["pue"].set(_fmt(now["pue"], 3), "")
+            self.tiles["carbon"].set(
+                _fmt(now["carbon_g_per_kwh"], 0, " g/kWh"), f"grid {_fmt(now['grid_mw'], 0)} MW"
+            )
+        racks = self._latest.get("racks")
+        if isinstance(racks, RackTelemetry) and self.topology is not None:
+            n = self.topology.n_racks
+            reporting = n - racks.n_missing
+            power_kw = np.asarray(racks["power_kw"], dtype=np.float64)
+            self.tiles["racks"].set(
+                f"{reporting:,} / {n:,}",
+                f"{_fmt(float(np.nansum(power_kw)) / 1000, 1)} MW metered",
+                ABNORMAL if reporting < n else None,
+            )
+        gpus = self._latest.get("gpus")
+        if isinstance(gpus, UnhealthyGpus):
+            c = gpus.counts
+            bad = len(gpus.gpus)
+            self.tiles["gpus"].set(
+                f"{bad:,}",
+                f"{c.get('failed', 0)} failed · {c.get('off_bus', 0)} off bus · "
+                f"{c.get('degraded', 0)} degraded",
+                ABNORMAL if bad else None,
+            )
+        jobs = self._latest.get("jobs")
+        if isinstance(jobs, JobsSnapshot):
+            states = jobs.columns.get("state")
+            running = int((states == "RUNNING").sum()) if states is not None else 0
+            pending = int((states == "PENDING").sum()) if states is not None else 0
+            self.tiles["jobs"].set(f"{running:,} running", f"{pending:,} pending")
+        age = format_age(self.data_age)
+        for tile in self.tiles.values():
+            tile.setEnabled(not self.stale)
+            if self.stale:
+                tile.detail.setText(f"STALE · {age} old")

@@ -1,0 +1,100 @@
+"""Base class of every live view: data arrival is separate from drawing.
+
+A view receives immutable snapshots through :meth:`LiveView.apply` (on the GUI
+thread, from a queued signal), stores them and marks itself dirty; a timer
+redraws dirty, visible views at most ``redraw_hz`` times a second. The main window
+tells each view how old its data is through :meth:`LiveView.set_data_age`; a view
+whose data is stale greys itself and shows the age.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QWidget
+
+from console.model import SiteTopology, Snapshot
+
+
+def format_age(seconds: float | None) -> str:
+    """Operator wording of a data age: '4 s', '3 min 10 s', '2 h 05 min', 'no data'."""
+    if seconds is None:
+        return "no data"
+    s = int(max(0, seconds))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    if s < 86400:
+        return f"{s // 3600} h {(s % 3600) // 60:02d} min"
+    return f"{s // 86400} d {(s % 86400) // 3600} h"
+
+
+class LiveView(QWidget):
+    """A view fed by snapshots of the kinds in :attr:`kinds`.
+
+    Subclasses override :meth:`on_snapshot` (store data, cheap) and :meth:`redraw`
+    (draw from stored data). ``set_topology`` is called whenever the site layout
+    changes, before any telemetry for the new layout arrives.
+    """
+
+    kinds: tuple[str, ...] = ()
+    title = "View"
+    redraw_hz = 4.0
+
+    staleChanged = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.topology: SiteTopology | None = None
+        self.stale = False
+        self.data_age: float | None = None
+        self._dirty = False
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setInterval(int(1000 / self.redraw_hz))
+        self._redraw_timer.timeout.connect(self._maybe_redraw)
+        self._redraw_timer.start()
+
+    # -- data in ------------------------------------------------------------------------
+    def set_topology(self, topology: SiteTopology) -> None:
+        self.topology = topology
+        self.mark_dirty()
+
+    def apply(self, snapshot: Snapshot) -> None:
+        """Take a snapshot of one of :attr:`kinds` and schedule a redraw."""
+        if snapshot.kind not in self.kinds:
+            return
+        self.on_snapshot(snapshot)
+        self.mark_dirty()
+
+    def on_snapshot(self, snapshot: Snapshot) -> None:
+        """Store what the snapshot carries; called on the GUI thread. Keep it cheap."""
+
+    def set_data_age(self, age: float | None, stale: bool) -> None:
+        """Tell the view how old its data is and whether to show it as stale."""
+        self.data_age = age
+        if stale != self.stale:
+            self.stale = stale
+            self.staleChanged.emit(stale)
+            self.mark_dirty()
+
+    # -- drawing ------------------------------------------------------------------------
+    def mark_dirty(self) -> None:
+        self._dirty = True
+
+    def flush(self) -> None:
+        """Redraw now if dirty (tests and exports call this instead of waiting)."""
+        if self._dirty:
+            self._dirty = False
+            self.redraw()
+
+    def _maybe_redraw(self) -> None:
+        if self._dirty and self.isVisible():
+            self.flush()
+
+    def redraw(self) -> None:
+        """Draw the stored data. Subclasses override."""
+        self.update()
+
+    def stop(self) -> None:
+        """Stop timers (the window calls this on close)."""
+        self._redraw_timer.stop()
