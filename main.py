@@ -78,6 +78,15 @@ def build_parser() -> argparse.ArgumentParser:
     hub.add_argument("--tick", type=float, default=2.0, help="seconds between simulation steps (default 2)")
     hub.add_argument("--no-faults", action="store_true", help="no scheduled random faults")
 
+    review = sub.add_parser(
+        "review",
+        help="review a cache file offline, with a timeline scrubber",
+        description="Open the console's views on a cache file: every view shows the site as it "
+        "was at the scrubber's time. Needs no network and never writes to the file.",
+    )
+    review.add_argument("cache_file", metavar="CACHE.db", help="the cache file to review")
+    review.add_argument("--at", metavar="TIME", help="start at this time (ISO 8601 or epoch seconds)")
+
     bench = sub.add_parser(
         "bench",
         help="run the benchmarks and print one JSON object of figures",
@@ -94,10 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_hub(args: argparse.Namespace) -> int:
-    from console.hub.sim import SimulatedHub
-
     from console.hub.params import SCALES
     from console.hub.server import HubServer
+    from console.hub.sim import SimulatedHub
 
     if args.scale not in SCALES:
         raise CliError(f"unknown scale {args.scale!r}; choose {', '.join(SCALES)}")
@@ -194,8 +202,19 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
         return Cache.open(settings.cache_path, max_bytes=int(settings.cache_max_mb * 2**20))
 
+    def make_alarms(cache: Any) -> Any:
+        from console.alarms.service import AlarmService
+
+        return AlarmService(alarm_config, cache=cache)
+
+    from console.alarms.rules import AlarmConfig
+
+    try:
+        alarm_config = AlarmConfig.from_dict(settings.alarms)
+    except ValueError as exc:
+        raise CliError(f"[alarms] in the config file: {exc}") from None
     cache_factory = make_cache if settings.cache_path is not None else None
-    feed = LiveFeed(make_source, cache_factory, settings.poll)
+    feed = LiveFeed(make_source, cache_factory, settings.poll, alarm_factory=make_alarms)
     window = MainWindow(url, feed=feed, intervals=settings.poll, settings=qsettings)
     qsettings.setValue("source/last", url)
     window.show()
@@ -223,6 +242,53 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return int(code)
 
 
+def parse_time(text: str) -> float:
+    """ISO 8601 (site local time when no offset is given) or epoch seconds."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"cannot read time {text!r}; use ISO 8601 like 2026-11-28T02:14") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("Africa/Casablanca"))
+    return moment.timestamp()
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    path = Path(args.cache_file)
+    if not path.is_file():
+        raise CliError(f"no cache file at {path}")
+    at = parse_time(args.at) if args.at else None
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from console.settings import APP_NAME, ORG_NAME
+    from resources import theme_qss
+    from widgets.review import open_review_window
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationName(APP_NAME)
+    app.setStyleSheet(theme_qss())
+    window = open_review_window(str(path), QSettings())
+    if at is not None:
+        window.feed.opened.connect(lambda *_: window.scrubber.seek(at))
+    window.feed.sourceFailed.connect(lambda m: print(f"main.py: error: {m}", file=sys.stderr))
+    window.show()
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    code = app.exec()
+    window.stop()
+    return int(code)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from bench.run import run_all
 
@@ -240,7 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     command = args.command or "gui"
-    handlers = {"gui": cmd_gui, "hub": cmd_hub, "bench": cmd_bench}
+    handlers = {"gui": cmd_gui, "hub": cmd_hub, "bench": cmd_bench, "review": cmd_review}
     try:
         return handlers[command](args)
     except CliError as exc:

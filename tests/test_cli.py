@@ -69,19 +69,19 @@ def test_hub_port_in_use_is_one_clear_line() -> None:
 
 
 def test_hub_subcommand_serves_until_interrupted() -> None:
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, str(ROOT / "main.py"), "hub", "--scale", "rack", "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert "serving on http://127.0.0.1:" in line
-        url = line.rsplit(" ", 1)[-1].strip()
-        with urllib.request.urlopen(f"{url}/api/v1/site", timeout=10) as response:
-            site = json.load(response)
-        assert site["totals"]["racks"] == len(site["racks"]) == 2
-    finally:
-        proc.send_signal(2)
-        code = proc.wait(timeout=20)
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            line = proc.stdout.readline()
+            assert "serving on http://127.0.0.1:" in line
+            url = line.rsplit(" ", 1)[-1].strip()
+            with urllib.request.urlopen(f"{url}/api/v1/site", timeout=10) as response:
+                site = json.load(response)
+            assert site["totals"]["racks"] == len(site["racks"]) == 2
+        finally:
+            proc.send_signal(2)
+            code = proc.wait(timeout=20)
     assert code == 0

@@ -22,6 +22,8 @@ from console.sources.base import Source
 log = logging.getLogger(__name__)
 
 CACHE_MAINTAIN_S = 300.0
+HISTORY_FIELDS = ("power_kw", "inlet_c", "gpu_temp_max_c", "gpu_util_mean")
+"""Per-rack figures whose last hour the rack detail draws as sparklines."""
 
 
 class _PollWorker(QObject):
@@ -29,18 +31,24 @@ class _PollWorker(QObject):
 
     polled = Signal(object)
     rackDetail = Signal(object)
+    rackHistory = Signal(str, object)
     rackDetailFailed = Signal(str, str)
     started = Signal(str)
     startFailed = Signal(str)
     cacheFailed = Signal(str)
+    alarms = Signal(object)
+    alarmActionFailed = Signal(str)
 
     def __init__(
         self,
         source_factory: Callable[[], Source],
         cache_factory: Callable[[], Any] | None,
         intervals: dict[str, float],
+        alarm_factory: Callable[[Any], Any] | None = None,
     ) -> None:
         super().__init__()
+        self._alarm_factory = alarm_factory
+        self.alarm_service: Any = None
         self._source_factory = source_factory
         self._cache_factory = cache_factory
         self._intervals = intervals
@@ -66,6 +74,8 @@ class _PollWorker(QObject):
                 log.warning("cache unavailable: %s", exc)
                 self.cacheFailed.emit(str(exc) or exc.__class__.__name__)
         self.poller = Poller(self.source, self.cache)
+        if self._alarm_factory is not None:
+            self.alarm_service = self._alarm_factory(self.cache)
         self.started.emit(self.source.display_url)
         kinds = [k for k in self._intervals if k in self.source.kinds]
         for kind in kinds:
@@ -89,8 +99,34 @@ class _PollWorker(QObject):
         if self._stopping or self.poller is None:
             return
         result = self.poller.poll(kind)
-        if not self._stopping:
-            self.polled.emit(result)
+        if self._stopping:
+            return
+        self.polled.emit(result)
+        if self.alarm_service is not None:
+            try:
+                update = self.alarm_service.on_poll(kind, result.snapshot, result.ok, time.time())
+            except Exception:  # alarming must never stop the data path
+                log.exception("alarm evaluation failed")
+                return
+            self.alarms.emit(update)
+
+    @Slot(str, str, str)
+    def acknowledge(self, alarm_id: str, operator: str, comment: str) -> None:
+        self._alarm_action(lambda s: s.acknowledge(alarm_id, operator, comment))
+
+    @Slot(str, float, str, str)
+    def shelve(self, alarm_id: str, until: float, operator: str, comment: str) -> None:
+        self._alarm_action(lambda s: s.shelve(alarm_id, until, operator, comment))
+
+    def _alarm_action(self, action: Callable[[Any], Any]) -> None:
+        if self.alarm_service is None or self._stopping:
+            return
+        try:
+            update = action(self.alarm_service)
+        except (KeyError, ValueError) as exc:
+            self.alarmActionFailed.emit(str(exc).strip("'\""))
+            return
+        self.alarms.emit(update)
 
     @Slot(str)
     def fetch_rack(self, rack_id: str) -> None:
@@ -101,8 +137,19 @@ class _PollWorker(QObject):
         except Exception as exc:
             self.rackDetailFailed.emit(rack_id, str(exc))
             return
-        if not self._stopping:
-            self.rackDetail.emit(detail)
+        if self._stopping:
+            return
+        self.rackDetail.emit(detail)
+        if self.cache is not None and hasattr(self.cache, "rack_history"):
+            end = time.time()
+            history: dict[str, Any] = {}
+            for field in HISTORY_FIELDS:
+                try:
+                    history[field] = self.cache.rack_history(rack_id, field, end - 3600, end)
+                except Exception as exc:  # no history is no reason to fail the detail
+                    log.info("no %s history for %s: %s", field, rack_id, exc)
+            if not self._stopping:
+                self.rackHistory.emit(rack_id, history)
 
     def _maintain(self) -> None:
         try:
@@ -132,11 +179,17 @@ class LiveFeed(QObject):
     polled = Signal(object)
     """Every :class:`PollResult`, good or bad."""
     rackDetailReady = Signal(object)
+    rackHistoryReady = Signal(str, object)
     rackDetailFailed = Signal(str, str)
     sourceStarted = Signal(str)
     sourceFailed = Signal(str)
     cacheFailed = Signal(str)
+    alarmsUpdated = Signal(object)
+    """An :class:`console.alarms.state.AlarmUpdate` after each poll or operator action."""
+    alarmActionFailed = Signal(str)
     _requestRack = Signal(str)
+    _requestAck = Signal(str, str, str)
+    _requestShelve = Signal(str, float, str, str)
     _requestPoll = Signal(str)
     _requestFinish = Signal()
 
@@ -146,22 +199,30 @@ class LiveFeed(QObject):
         cache_factory: Callable[[], Any] | None = None,
         intervals: dict[str, float] | None = None,
         parent: QObject | None = None,
+        alarm_factory: Callable[[Any], Any] | None = None,
     ) -> None:
         super().__init__(parent)
         self._closed = False
         self._thread = QThread()
         self._thread.setObjectName("hub-poller")
         self._worker = _PollWorker(
-            source_factory, cache_factory, dict(intervals or DEFAULT_INTERVALS)
+            source_factory, cache_factory, dict(intervals or DEFAULT_INTERVALS), alarm_factory
         )
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.begin)
         self._worker.polled.connect(self._on_polled)
         self._worker.rackDetail.connect(self._on_rack)
         self._worker.rackDetailFailed.connect(self._on_rack_failed)
+        self._worker.rackHistory.connect(
+            lambda rack, history: None if self._closed else self.rackHistoryReady.emit(rack, history)
+        )
         self._worker.started.connect(self._relay(self.sourceStarted))
         self._worker.startFailed.connect(self._relay(self.sourceFailed))
         self._worker.cacheFailed.connect(self._relay(self.cacheFailed))
+        self._worker.alarmActionFailed.connect(self._relay(self.alarmActionFailed))
+        self._worker.alarms.connect(self._on_alarms)
+        self._requestAck.connect(self._worker.acknowledge)
+        self._requestShelve.connect(self._worker.shelve)
         self._requestRack.connect(self._worker.fetch_rack)
         self._requestPoll.connect(self._worker.poll)
         self._requestFinish.connect(self._worker.finish)
@@ -180,6 +241,19 @@ class LiveFeed(QObject):
         """Ask for one rack in depth; the answer comes as rackDetailReady."""
         if not self._closed:
             self._requestRack.emit(rack_id)
+
+    def acknowledge(self, alarm_id: str, operator: str, comment: str) -> None:
+        """Acknowledge an alarm (on the worker, where the alarm engine lives)."""
+        if not self._closed:
+            self._requestAck.emit(alarm_id, operator, comment)
+
+    def shelve(self, alarm_id: str, until: float, operator: str, comment: str) -> None:
+        if not self._closed:
+            self._requestShelve.emit(alarm_id, until, operator, comment)
+
+    def _on_alarms(self, update: object) -> None:
+        if not self._closed:
+            self.alarmsUpdated.emit(update)
 
     def poll_now(self, kind: str) -> None:
         if not self._closed:

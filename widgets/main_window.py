@@ -38,7 +38,7 @@ VIEW_SPECS: tuple[tuple[str, str, str, str, Qt.DockWidgetArea], ...] = (
     ("rackmap", "Rack map", "widgets.rackmap", "RackMapView", Qt.DockWidgetArea.LeftDockWidgetArea),
     ("gpus", "GPU health", "widgets.gpu_health", "GpuHealthView", Qt.DockWidgetArea.RightDockWidgetArea),
     ("alarms", "Alarms", "widgets.alarms", "AlarmListView", Qt.DockWidgetArea.RightDockWidgetArea),
-    ("power", "Power & renewables", "widgets.power_chart", "PowerBalanceChart", Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("power", "Power and renewables", "widgets.power_chart", "PowerBalanceChart", Qt.DockWidgetArea.BottomDockWidgetArea),
     ("jobs", "Job queue", "widgets.jobs", "JobQueueView", Qt.DockWidgetArea.BottomDockWidgetArea),
 )
 
@@ -76,9 +76,13 @@ class MainWindow(QMainWindow):
         intervals: dict[str, float] | None = None,
         settings: QSettings | None = None,
         clock: Callable[[], float] = time.time,
+        review: bool = False,
     ) -> None:
         super().__init__()
-        self.setWindowTitle(f"Hub Operations Console — {source_label}")
+        self.review = review
+        self.last_seek_ms: float | None = None
+        mode = "Review of " if review else ""
+        self.setWindowTitle(f"Hub Operations Console — {mode}{source_label}")
         self.setObjectName("hubConsoleMainWindow")
         self.settings = settings or QSettings()
         self.feed = feed
@@ -87,6 +91,7 @@ class MainWindow(QMainWindow):
         self.link = LinkMonitor(dict(intervals or DEFAULT_INTERVALS))
         self.topology: SiteTopology | None = None
         self.latest: dict[str, Snapshot] = {}
+        self.latest_alarms: Any = None
         self.first_data_at: float | None = None
 
         # Banners, KPI strip and the dock host.
@@ -103,6 +108,9 @@ class MainWindow(QMainWindow):
         self.cache_banner.setTextFormat(Qt.TextFormat.PlainText)
         self.cache_banner.hide()
         self.summary = SiteSummary(self)
+        from widgets.alarms import AlarmBanner
+
+        self.alarm_banner = AlarmBanner(self)
         self.dock_host = QMainWindow(self)
         self.dock_host.setObjectName("dockHost")
         self.dock_host.setWindowFlags(Qt.WindowType.Widget)
@@ -112,7 +120,13 @@ class MainWindow(QMainWindow):
             | QMainWindow.DockOption.AllowNestedDocks
             | QMainWindow.DockOption.AllowTabbedDocks
         )
-        for widget in (self.comm_banner, self.cache_banner, self.summary):
+        self.scrubber: Any = None
+        if review:
+            from widgets.review import TimelineScrubber
+
+            self.scrubber = TimelineScrubber(parent=self)
+            column.addWidget(self.scrubber)
+        for widget in (self.comm_banner, self.cache_banner, self.alarm_banner, self.summary):
             column.addWidget(widget)
         column.addWidget(self.dock_host, 1)
         self.setCentralWidget(central)
@@ -138,7 +152,10 @@ class MainWindow(QMainWindow):
         self.docks["gpus"].raise_()
         self.docks["power"].raise_()
         self.dock_host.resizeDocks(
-            [self.docks["rackmap"], self.docks["gpus"]], [3, 2], Qt.Orientation.Horizontal
+            [self.docks["rackmap"], self.docks["gpus"]], [11, 9], Qt.Orientation.Horizontal
+        )
+        self.dock_host.resizeDocks(
+            [self.docks["rackmap"], self.docks["power"]], [62, 38], Qt.Orientation.Vertical
         )
         self._default_state = self.dock_host.saveState(LAYOUT_VERSION)
 
@@ -151,6 +168,28 @@ class MainWindow(QMainWindow):
             feed.cacheFailed.connect(self.on_cache_failed)
             if hasattr(feed, "rackDetailReady"):
                 feed.rackDetailReady.connect(self.on_rack_detail)
+            if hasattr(feed, "alarmsUpdated"):
+                feed.alarmsUpdated.connect(self.on_alarms)
+                alarm_view = self.views.get("alarms")
+                if (
+                    alarm_view is not None
+                    and hasattr(alarm_view, "acknowledgeRequested")
+                    and hasattr(feed, "acknowledge")
+                ):
+                    alarm_view.acknowledgeRequested.connect(feed.acknowledge)
+                    alarm_view.shelveRequested.connect(feed.shelve)
+            if hasattr(feed, "alarmActionFailed"):
+                feed.alarmActionFailed.connect(
+                    lambda m: self.statusBar().showMessage(f"Alarm action refused: {m}", 10_000)
+                )
+            if hasattr(feed, "rackDetailFailed"):
+                feed.rackDetailFailed.connect(self.on_rack_detail_failed)
+            if hasattr(feed, "rackHistoryReady"):
+                feed.rackHistoryReady.connect(self.on_rack_history)
+            if review and self.scrubber is not None:
+                feed.opened.connect(self.scrubber.set_range)
+                self.scrubber.seekRequested.connect(feed.seek)
+                feed.seeked.connect(self._on_seeked)
         self._age_timer = QTimer(self)
         self._age_timer.setInterval(1000)
         self._age_timer.timeout.connect(self.refresh_ages)
@@ -168,8 +207,9 @@ class MainWindow(QMainWindow):
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+        self.action_open_cache.triggered.connect(self._choose_cache)
+        self.action_export.setEnabled(False)
         for action in (self.action_open_cache, self.action_export):
-            action.setEnabled(False)
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -212,6 +252,31 @@ class MainWindow(QMainWindow):
         rackmap = self.views.get("rackmap")
         if rackmap is not None and hasattr(rackmap, "rackActivated"):
             rackmap.rackActivated.connect(self.show_rack)
+        if rackmap is not None and hasattr(rackmap, "noDataChanged"):
+            rackmap.noDataChanged.connect(lambda _n: self.refresh_ages())
+        alarm_view = self.views.get("alarms")
+        if alarm_view is not None and hasattr(alarm_view, "rackRequested"):
+            alarm_view.rackRequested.connect(self.focus_rack)
+        gpus = self.views.get("gpus")
+        if gpus is not None and hasattr(gpus, "gpuSelected"):
+            gpus.gpuSelected.connect(lambda rack, _uuid: self.focus_rack(rack))
+        jobs = self.views.get("jobs")
+        if jobs is not None and hasattr(jobs, "jobSelected") and rackmap is not None:
+            jobs.jobSelected.connect(self._highlight_job_racks)
+
+    def focus_rack(self, rack_id: str) -> None:
+        """Show a rack on the rack map (from an alarm, a GPU or a job)."""
+        rackmap = self.views.get("rackmap")
+        if rackmap is None or not hasattr(rackmap, "select_rack"):
+            return
+        self.docks["rackmap"].show()
+        self.docks["rackmap"].raise_()
+        rackmap.select_rack(rack_id)
+
+    def _highlight_job_racks(self, rack_ids: Any) -> None:
+        rackmap = self.views.get("rackmap")
+        if rackmap is not None and hasattr(rackmap, "highlight_racks"):
+            rackmap.highlight_racks(tuple(rack_ids))
 
     # -- data in ----------------------------------------------------------------------------
     def on_polled(self, result: PollResult) -> None:
@@ -253,6 +318,28 @@ class MainWindow(QMainWindow):
         if view is not None and hasattr(view, "show_detail"):
             view.show_detail(detail)
 
+    def on_alarms(self, update: Any) -> None:
+        """Show an alarm update (from the worker's alarm engine, or a review)."""
+        self.latest_alarms = update
+        view = self.views.get("alarms")
+        if view is not None and hasattr(view, "set_alarms"):
+            view.set_alarms(update.alarms, update.time)
+        self.alarm_banner.set_alarms(update.alarms, update.time)
+
+    def on_rack_history(self, rack_id: str, history: Any) -> None:
+        view = self.views.get("rackmap")
+        if view is not None and hasattr(view, "set_detail_history"):
+            view.set_detail_history(history)
+
+    def on_rack_detail_failed(self, rack_id: str, message: str) -> None:
+        self.statusBar().showMessage(f"Rack {rack_id}: {message}", 10_000)
+
+    def _on_seeked(self, t: float, elapsed_ms: float) -> None:
+        self.last_seek_ms = elapsed_ms
+        if self.scrubber is not None:
+            self.scrubber.show_position(t)
+        self.refresh_ages()
+
     def show_rack(self, rack_id: str) -> None:
         if self.feed is not None:
             self.feed.request_rack(rack_id)
@@ -271,6 +358,9 @@ class MainWindow(QMainWindow):
 
     # -- ages and staleness ---------------------------------------------------------------
     def refresh_ages(self) -> None:
+        if self.review:
+            self._refresh_review()
+            return
         now = self.clock()
         state = self.link.state(now)
         age = self.link.age(self.link.state_kind, now)
@@ -320,6 +410,18 @@ class MainWindow(QMainWindow):
                 parts.append(f"{unknown} unknown racks in telemetry")
             self.nodata_status.setText(" · ".join(parts))
 
+    def _refresh_review(self) -> None:
+        """In review the data is the site as it was at the scrubber's time, never stale."""
+        racks = self.latest.get("racks")
+        if self.link.last_error:
+            self.link_status.setText(f"review — {self.link.last_error}")
+        else:
+            self.link_status.setText("REVIEW (offline)")
+        if racks is not None and self.scrubber is not None:
+            self.age_status.setText(f"as at {self.scrubber.time_label.text()}")
+        for view in [self.summary, *self.views.values()]:
+            view.set_data_age(0.0, False)
+
     # -- layout -----------------------------------------------------------------------------
     def toggle_full_screen(self) -> None:
         if self.isFullScreen():
@@ -336,8 +438,9 @@ class MainWindow(QMainWindow):
     def restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry", type=QByteArray)
         state = self.settings.value("window/docks", type=QByteArray)
+        self.geometry_restored = False
         if geometry is not None and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
+            self.geometry_restored = self.restoreGeometry(geometry)
         else:
             self.resize(1600, 960)
         if state is not None and not state.isEmpty():
@@ -347,6 +450,25 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/docks", self.dock_host.saveState(LAYOUT_VERSION))
         self.settings.sync()
+
+    def _choose_cache(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open cache for review", "", "Console cache (*.db);;All files (*)"
+        )
+        if path:
+            self.open_review(path)
+
+    def open_review(self, path: str) -> MainWindow:
+        """Open a review window over a cache file next to this one."""
+        from widgets.review import open_review_window
+
+        window = open_review_window(path, self.settings)
+        self._review_windows = [w for w in getattr(self, "_review_windows", []) if w.isVisible()]
+        self._review_windows.append(window)
+        window.show()
+        return window
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -359,13 +481,18 @@ class MainWindow(QMainWindow):
     def stop(self) -> None:
         """Stop the feed and every view timer (idempotent)."""
         self._age_timer.stop()
+        if self.scrubber is not None:
+            self.scrubber.stop()
         if self.feed is not None:
             self.feed.stop()
         for view in [self.summary, *self.views.values()]:
             view.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
-        self.save_layout()
+        for window in getattr(self, "_review_windows", []):
+            window.close()
+        if not self.review:
+            self.save_layout()
         self.stop()
         self.closing.emit()
         super().closeEvent(event)

@@ -30,7 +30,8 @@ class FetchContext:
     last_event_id: int = 0
     power_since: float | None = None
     """Fetch power from this time on (incremental polling); None = the default window."""
-    power_window_s: float = 3600.0
+    power_window_s: float = 86_400.0
+    """How much power history the first poll asks for (later polls are incremental)."""
 
 
 class Source(ABC):

@@ -1,0 +1,53 @@
+"""Alarms: rules over telemetry, the ISA-18.2 state machine, the journal and incidents.
+
+Qt-free. The poller's worker owns one :class:`AlarmEngine`, calls
+:meth:`AlarmEngine.evaluate` after each poll and hands the :class:`AlarmUpdate` to the GUI;
+an :class:`IncidentTracker` groups the alarms into incidents.
+"""
+
+from __future__ import annotations
+
+from console.alarms.engine import Alarm, AlarmEngine, AlarmUpdate
+from console.alarms.incidents import Incident, IncidentStore, IncidentTracker, MemoryIncidentStore
+from console.alarms.journal import JOURNAL_FIELDS, JournalStore, MemoryJournal
+from console.alarms.rules import (
+    ACKED,
+    NORMAL,
+    OUT_OF_SERVICE,
+    PRIORITIES,
+    RTN_UNACK,
+    RULES,
+    SHELVED,
+    STATE_LABELS,
+    STATES,
+    SUPPRESSED,
+    UNACK,
+    AlarmConfig,
+)
+from console.alarms.service import AlarmService
+
+__all__ = [
+    "ACKED",
+    "JOURNAL_FIELDS",
+    "NORMAL",
+    "OUT_OF_SERVICE",
+    "PRIORITIES",
+    "RTN_UNACK",
+    "RULES",
+    "SHELVED",
+    "STATES",
+    "STATE_LABELS",
+    "SUPPRESSED",
+    "UNACK",
+    "Alarm",
+    "AlarmConfig",
+    "AlarmEngine",
+    "AlarmService",
+    "AlarmUpdate",
+    "Incident",
+    "IncidentStore",
+    "IncidentTracker",
+    "JournalStore",
+    "MemoryIncidentStore",
+    "MemoryJournal",
+]

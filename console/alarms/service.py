@@ -1,0 +1,78 @@
+"""The alarm side of the poll loop: one object the poller's worker feeds after each poll.
+
+:class:`AlarmService` owns an :class:`AlarmEngine` and an :class:`IncidentTracker`. Call
+:meth:`AlarmService.on_poll` with every poll outcome (success or failure) and apply
+operator actions through it, on the same thread; hand each returned
+:class:`AlarmUpdate` to the GUI (``AlarmListView.set_alarms`` and
+``AlarmBanner.set_alarms`` take ``update.alarms`` and ``update.time``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from console.alarms.engine import AlarmEngine
+from console.alarms.incidents import IncidentStore, IncidentTracker
+from console.alarms.journal import JournalStore
+from console.alarms.rules import AlarmConfig
+from console.alarms.state import AlarmUpdate
+from console.model import JobsSnapshot, SiteTopology, Snapshot
+
+log = logging.getLogger(__name__)
+
+
+class AlarmService:
+    """Engine + incidents, fed poll by poll.
+
+    ``cache`` (optional) is the SQLite cache: it receives the journal and the incidents,
+    and ``mark_full_resolution(start, end)`` for each closed incident's window.
+    """
+
+    def __init__(
+        self,
+        config: AlarmConfig | None = None,
+        cache: Any = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        journal: JournalStore | None = cache
+        store: IncidentStore | None = cache
+        kwargs = {} if clock is None else {"clock": clock}
+        self.engine = AlarmEngine(config, journal, **kwargs)
+        self.cache = cache
+        self.tracker = IncidentTracker(store, on_window=self._window)
+        self.topology: SiteTopology | None = None
+        self.jobs: JobsSnapshot | None = None
+
+    def on_poll(
+        self, kind: str, snapshot: Snapshot | None, ok: bool, now: float | None = None
+    ) -> AlarmUpdate:
+        """Take one poll's outcome: its snapshot (None when the poll failed)."""
+        now = self.engine.clock() if now is None else now
+        if isinstance(snapshot, SiteTopology):
+            self.topology = snapshot
+        elif isinstance(snapshot, JobsSnapshot):
+            self.jobs = snapshot
+        update = self.engine.set_comm_state(kind, ok, now)
+        if snapshot is not None and self.topology is not None and kind != "site":
+            update = self.engine.evaluate({kind: snapshot}, self.topology, now)
+        self.tracker.update(update.alarms, update.time, self.jobs)
+        return update
+
+    def acknowledge(self, alarm_id: str, operator: str, comment: str = "") -> AlarmUpdate:
+        """Acknowledge through the engine (ValueError without an operator)."""
+        return self.engine.acknowledge(alarm_id, operator, comment)
+
+    def shelve(self, alarm_id: str, until: float, operator: str, comment: str = "") -> AlarmUpdate:
+        """Shelve through the engine until ``until`` (workstation time)."""
+        return self.engine.shelve(alarm_id, until, operator, comment)
+
+    def _window(self, incident_id: int, start: float, end: float | None) -> None:
+        mark = getattr(self.cache, "mark_full_resolution", None)
+        if end is None or mark is None:
+            return
+        try:
+            mark(start, end, f"incident {incident_id}")
+        except Exception as exc:  # the cache is a cache
+            log.warning("could not keep incident %s at full resolution: %s", incident_id, exc)

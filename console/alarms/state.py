@@ -1,0 +1,135 @@
+"""Alarm records and the immutable alarm copies the engine hands out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from console.alarms.conditions import Condition
+from console.alarms.rules import (
+    ACKED,
+    NORMAL,
+    PRIORITIES,
+    PRIORITY_RANK,
+    RTN_UNACK,
+    UNACK,
+    UNACKED_STATES,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Alarm:
+    """One alarm as the operator sees it (an immutable copy of the engine's record).
+
+    ``time`` is when its condition last became active and ``changed`` when its state last
+    changed, both hub time. ``area`` is the rack id, ``row A-03``, ``hall A`` or ``site``;
+    ``detail`` lists the members of a collapsed alarm (one line per rack) or its GPUs.
+    """
+
+    id: str
+    rule: str
+    priority: str
+    state: str
+    active: bool
+    message: str
+    time: float
+    changed: float
+    value: float | None = None
+    rack: str | None = None
+    row: str | None = None
+    hall: str | None = None
+    area: str = "site"
+    racks: tuple[str, ...] = ()
+    gpus: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    detail: tuple[str, ...] = ()
+    operator: str = ""
+    comment: str = ""
+    shelved_until: float | None = None
+
+    @property
+    def priority_rank(self) -> int:
+        """0 for critical .. 4 for diagnostic."""
+        return PRIORITY_RANK.get(self.priority, len(PRIORITIES))
+
+    @property
+    def unacknowledged(self) -> bool:
+        return self.state in UNACKED_STATES
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmUpdate:
+    """What one evaluation (or operator action) changed, and the alarm list after it."""
+
+    time: float
+    alarms: tuple[Alarm, ...]
+    raised: tuple[str, ...] = ()
+    returned: tuple[str, ...] = ()
+    transitions: tuple[Mapping[str, Any], ...] = ()
+    counts: Mapping[str, int] = field(default_factory=dict)
+    new_critical: bool = False
+    """A critical alarm became unacknowledged in this update (sound the alert)."""
+
+
+@dataclass(slots=True)
+class Record:
+    cond: Condition
+    active: bool
+    acked: bool
+    raised: float
+    changed: float
+    mode: str | None = None
+    by_design: bool = False
+    operator: str = ""
+    comment: str = ""
+    shelved_until: float | None = None
+
+    @property
+    def state(self) -> str:
+        if self.mode is not None:
+            return self.mode
+        if self.active:
+            return ACKED if self.acked else UNACK
+        return NORMAL if self.acked else RTN_UNACK
+
+
+@dataclass(slots=True)
+class Changes:
+    transitions: list[dict[str, Any]] = field(default_factory=list)
+    raised: list[str] = field(default_factory=list)
+    returned: list[str] = field(default_factory=list)
+    new_critical: bool = False
+
+
+def operator_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValueError("an operator name is required")
+    return name
+
+
+def public(rec: Record) -> Alarm:
+    c = rec.cond
+    return Alarm(
+        id=c.alarm_id,
+        rule=c.rule,
+        priority=c.priority,
+        state=rec.state,
+        active=rec.active,
+        message=c.message,
+        time=rec.raised,
+        changed=rec.changed,
+        value=c.value,
+        rack=c.rack,
+        row=c.row,
+        hall=c.hall,
+        area=c.area,
+        racks=c.racks,
+        gpus=c.gpus,
+        feeds=c.feeds,
+        detail=c.detail,
+        operator=rec.operator,
+        comment=rec.comment,
+        shelved_until=rec.shelved_until,
+    )

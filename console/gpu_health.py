@@ -1,0 +1,332 @@
+"""GPU health in the operator's words: XID catalogue, clock-event reasons, fleet roll-up.
+
+The XID entries follow NVIDIA's XID catalogue (docs.nvidia.com/deploy/xid-errors): what the
+driver reports, in words a shift operator reads at 3 a.m., and the first action to take. The
+clock-event reason bits are NVML's ``nvmlClocksEventReason*`` constants (the bitmask
+``nvidia-smi -q`` prints under "Clocks Event Reasons"). Everything here is plain Python.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from console.model import SiteTopology, UnhealthyGpus
+
+STATUSES: tuple[str, ...] = ("degraded", "failed", "off_bus")
+"""Unhealthy GPU statuses, least to most severe (``healthy`` is everything else)."""
+
+STATUS_WORDS: Mapping[str, str] = {
+    "healthy": "healthy",
+    "degraded": "degraded",
+    "failed": "failed",
+    "off_bus": "off the bus",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class XidInfo:
+    """One entry of the XID catalogue."""
+
+    xid: int
+    mnemonic: str
+    words: str
+    action: str
+    severity: str
+    """critical, high, medium or low: how urgently the action is needed."""
+
+
+def _x(xid: int, mnemonic: str, words: str, action: str, severity: str) -> XidInfo:
+    return XidInfo(xid, mnemonic, words, action, severity)
+
+
+XID_CATALOGUE: Mapping[int, XidInfo] = {
+    x.xid: x
+    for x in (
+        _x(8, "ROBUST_CHANNEL_FIFO_ERROR_IDLE_TIMEOUT", "GPU stopped processing (channel timeout)",
+           "Restart the job; if it repeats on this GPU, drain the node and reset the GPU.", "medium"),
+        _x(13, "GR_EXCEPTION", "Graphics engine exception (often an application fault)",
+           "Restart the job; if it repeats with other jobs on this GPU, drain the node and run "
+           "DCGM diagnostics (dcgmi diag -r 3).", "low"),
+        _x(31, "MMU_ERR_FLT", "GPU memory page fault (illegal address, usually the application)",
+           "Tell the tenant (application bug is likeliest); if it repeats across jobs, drain the "
+           "node and run DCGM diagnostics.", "low"),
+        _x(43, "RESETCHANNEL_VERIF_ERROR", "GPU stopped processing: the application hit a "
+           "software fault; the GPU itself is healthy",
+           "No hardware action: the job was stopped; restart it.", "low"),
+        _x(45, "PREEMPTIVE_REMOVAL", "Preemptive cleanup after an earlier error or a killed job",
+           "No action alone; look for an earlier XID on this GPU and act on that one.", "low"),
+        _x(48, "DBE", "Uncorrectable (double-bit) ECC memory error",
+           "Drain the node and reset the GPU to remap the row; if remapping fails (XID 64), "
+           "replace the GPU.", "high"),
+        _x(61, "PMU_BREAKPOINT", "Internal micro-controller breakpoint/warning",
+           "Drain the node and reset the GPU; open a case with NVIDIA if it repeats.", "high"),
+        _x(62, "PMU_HALT", "Internal micro-controller halted",
+           "Drain the node and reset the GPU; open a case with NVIDIA if it repeats.", "high"),
+        _x(63, "ROW_REMAP_EVENT", "ECC row remapping recorded (pending until GPU reset)",
+           "Drain the node and reset the GPU at the next opportunity to apply the remap.",
+           "medium"),
+        _x(64, "ROW_REMAP_FAILURE", "ECC row remapping failed: no spare rows left",
+           "Drain the node and replace the GPU (RMA).", "critical"),
+        _x(74, "NVLINK_ERROR", "NVLink error (link training or data errors)",
+           "Drain the node; reset the GPU; check NVLink cabling/NVSwitch tray; service the "
+           "hardware if it persists.", "high"),
+        _x(79, "GPU_HAS_FALLEN_OFF_THE_BUS", "GPU has fallen off the bus (not reachable on PCIe)",
+           "Drain the node and power-cycle it; check PCIe seating, power and cooling; replace "
+           "the GPU or baseboard if it repeats.", "critical"),
+        _x(92, "HIGH_SBE_RATE", "High rate of correctable (single-bit) ECC errors",
+           "Watch the SBE count; drain and reset the GPU at the next opportunity; replace if "
+           "the rate stays high.", "medium"),
+        _x(94, "CONTAINED_ECC_ERROR", "Contained ECC error: one application was stopped, others "
+           "are unaffected",
+           "Restart the stopped job; drain and reset the GPU at the next opportunity to remap "
+           "the row.", "medium"),
+        _x(95, "UNCONTAINED_ECC_ERROR", "Uncontained ECC error: every application on the GPU is "
+           "affected",
+           "Drain the node now and reset the GPU; replace it if the reset does not clear it.",
+           "critical"),
+        _x(119, "GSP_RPC_TIMEOUT", "GPU System Processor (GSP) did not answer in time",
+           "Drain the node and reset the GPU; if it repeats, check the driver version and open "
+           "a case with NVIDIA.", "high"),
+        _x(120, "GSP_ERROR", "GPU System Processor (GSP) error",
+           "Drain the node and reset the GPU; if it repeats, open a case with NVIDIA.", "high"),
+        _x(140, "UNRECOVERED_ECC_ERROR", "Unrecovered ECC error (memory)",
+           "Drain the node and reset the GPU; replace it if the error returns.", "high"),
+        _x(154, "GPU_RECOVERY_ACTION_CHANGED", "The driver asks for a recovery action "
+           "(reset or reboot)",
+           "Drain the node and perform the requested reset or reboot.", "high"),
+    )
+}
+
+
+def xid_info(xid: int | None) -> XidInfo | None:
+    """The catalogue entry of ``xid``; an 'unlisted XID' entry for codes not in it."""
+    if xid is None:
+        return None
+    info = XID_CATALOGUE.get(int(xid))
+    if info is None:
+        return XidInfo(int(xid), "UNLISTED", f"XID {int(xid)} (not in the console's catalogue)",
+                       "Look the XID up in NVIDIA's XID catalogue; drain the node if it repeats.",
+                       "medium")
+    return info
+
+
+@dataclass(frozen=True, slots=True)
+class ClockReason:
+    """One bit of NVML's clock-event reasons."""
+
+    bit: int
+    name: str
+    words: str
+    abnormal: bool
+    """True where the bit means the GPU is slowed by a fault or a limit the floor must act on."""
+
+
+CLOCK_EVENT_REASONS: tuple[ClockReason, ...] = (
+    ClockReason(0x1, "GpuIdle", "GPU idle", False),
+    ClockReason(0x2, "ApplicationsClocksSetting", "applications clocks setting", False),
+    ClockReason(0x4, "SwPowerCap", "SW power cap", False),
+    ClockReason(0x8, "HwSlowdown", "HW slowdown", True),
+    ClockReason(0x10, "SyncBoost", "sync boost", False),
+    ClockReason(0x20, "SwThermalSlowdown", "SW thermal slowdown", True),
+    ClockReason(0x40, "HwThermalSlowdown", "HW thermal slowdown", True),
+    ClockReason(0x80, "HwPowerBrakeSlowdown", "HW power brake slowdown", True),
+    ClockReason(0x100, "DisplayClockSetting", "display clock setting", False),
+)
+_KNOWN_BITS = sum(r.bit for r in CLOCK_EVENT_REASONS)
+
+
+def decode_clock_events(mask: int | None) -> tuple[ClockReason, ...]:
+    """The reasons set in ``mask`` (NVML order); empty for 0 or None."""
+    if not mask:
+        return ()
+    m = int(mask)
+    return tuple(r for r in CLOCK_EVENT_REASONS if m & r.bit)
+
+
+def clock_event_words(mask: int | None) -> str:
+    """``mask`` in words, e.g. 'SW power cap' or 'GPU idle'; 'none' for 0, 'n/a' for None."""
+    if mask is None:
+        return "n/a"
+    m = int(mask)
+    words = [r.words for r in decode_clock_events(m)]
+    if m & ~_KNOWN_BITS:
+        words.append(f"other (0x{m & ~_KNOWN_BITS:x})")
+    return ", ".join(words) if words else "none"
+
+
+def clock_events_abnormal(mask: int | None) -> bool:
+    """True when ``mask`` holds a slowdown the floor must act on (HW/thermal/power brake)."""
+    return any(r.abnormal for r in decode_clock_events(mask))
+
+
+_CLOCK_ACTIONS = {
+    0x40: "Check the rack's cooling and inlet temperature; drain the node if the GPU stays hot.",
+    0x20: "Check the rack's cooling and inlet temperature; drain the node if the GPU stays hot.",
+    0x80: "Check the rack's PDU feeds and power supplies (power brake asserted).",
+    0x8: "Check power supplies and cooling of the node; drain it if the slowdown persists.",
+}
+
+_STATUS_RANK = {"healthy": 0, "degraded": 1, "failed": 2, "off_bus": 3}
+_SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+
+
+def _num(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if np.isfinite(value) else None
+
+
+def describe_gpu(record: Mapping[str, Any]) -> tuple[str, str]:
+    """Cause in words and the recommended action for one unhealthy-GPU record.
+
+    ``record`` has the hub API's UnhealthyGpu shape (status, xid, ecc_dbe,
+    row_remap_failure, clock_event_reasons, temp_c, ...); missing keys are tolerated.
+    Causes are listed most severe first; the action is that of the most severe cause.
+    """
+    causes: list[tuple[int, str, str]] = []  # (rank, words, action)
+    status = str(record.get("status") or "")
+    xid = record.get("xid")
+    info = xid_info(int(xid)) if isinstance(xid, int) and not isinstance(xid, bool) else None
+    if info is not None:
+        causes.append((_SEVERITY_RANK.get(info.severity, 1) + 10,
+                       f"XID {info.xid}: {info.words}", info.action))
+    if status == "off_bus" and (info is None or info.xid != 79):
+        off = XID_CATALOGUE[79]
+        causes.append((14, "GPU off the bus (not reachable on PCIe)", off.action))
+    if record.get("row_remap_failure") is True and (info is None or info.xid != 64):
+        rr = XID_CATALOGUE[64]
+        causes.append((13, "ECC row remapping failed", rr.action))
+    dbe = _num(record.get("ecc_dbe"))
+    if dbe and dbe > 0 and (info is None or info.xid not in (48, 94, 95)):
+        causes.append((12, f"{int(dbe)} uncorrectable (double-bit) ECC error(s)",
+                       XID_CATALOGUE[48].action))
+    mask = record.get("clock_event_reasons")
+    mask_i = int(mask) if isinstance(mask, int | float) and not isinstance(mask, bool) else 0
+    slow = [r for r in decode_clock_events(mask_i) if r.abnormal]
+    if slow:
+        temp = _num(record.get("temp_c"))
+        words = "Throttled: " + ", ".join(r.words for r in slow)
+        if temp is not None:
+            words += f" at {temp:.0f} °C"
+        worst = max(slow, key=lambda r: r.bit)
+        causes.append((5, words, _CLOCK_ACTIONS.get(worst.bit, _CLOCK_ACTIONS[0x8])))
+    if not causes:
+        if status in ("failed", "off_bus"):
+            return (f"GPU {STATUS_WORDS[status]} (no cause reported)",
+                    "Drain the node and run DCGM diagnostics (dcgmi diag -r 3).")
+        if status == "degraded":
+            return ("GPU degraded (no cause reported)",
+                    "Watch it; run DCGM diagnostics when the node is next drained.")
+        return ("healthy", "none")
+    causes.sort(key=lambda c: -c[0])
+    return "; ".join(c[1] for c in causes), causes[0][2]
+
+
+def search_text(record: Mapping[str, Any], cause: str, action: str) -> str:
+    """One lower-case string per GPU that a free-text filter can search in one pass."""
+    parts = [str(record.get(k, "")) for k in
+             ("hall", "row", "rack", "node", "host", "uuid", "model", "status")]
+    parts += [STATUS_WORDS.get(str(record.get("status")), ""), cause, action]
+    xid = record.get("xid")
+    if xid is not None:
+        parts.append(f"xid{xid}")
+    return " ".join(parts).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class RollupRow:
+    """GPU counts of one hall and GPU model."""
+
+    hall: str
+    model: str
+    total: int
+    degraded: int = 0
+    failed: int = 0
+    off_bus: int = 0
+
+    @property
+    def unhealthy(self) -> int:
+        return self.degraded + self.failed + self.off_bus
+
+    @property
+    def healthy(self) -> int:
+        return max(0, self.total - self.unhealthy)
+
+    def count(self, status: str) -> int:
+        """Count of ``status`` (healthy, degraded, failed, off_bus)."""
+        return self.healthy if status == "healthy" else int(getattr(self, status))
+
+
+def fleet_rollup(unhealthy: UnhealthyGpus | None, topology: SiteTopology | None,
+                 ) -> list[RollupRow]:
+    """Healthy / degraded / failed / off-bus counts by hall and GPU model.
+
+    ``total`` comes from the topology (GPUs installed per hall); healthy = total minus
+    unhealthy. GPUs whose hall the topology does not know are grouped under their own
+    hall name with a total equal to their count, so nothing is dropped silently.
+    """
+    totals: dict[tuple[str, str], int] = {}
+    hall_model: dict[str, str] = {}
+    if topology is not None and topology.n_racks:
+        per_hall = np.bincount(topology.hall_index.astype(np.int64) + 1,
+                               weights=topology.gpus, minlength=len(topology.halls) + 1)
+        for i, hall in enumerate(topology.halls):
+            hid = str(hall.get("id", i))
+            model = str(hall.get("gpu_model", ""))
+            hall_model[hid] = model
+            totals[(hid, model)] = int(per_hall[i + 1])
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    rack_hall: dict[str, str] = {}
+    if topology is not None:
+        rack_hall = {str(r.get("id")): str(r.get("hall", "")) for r in topology.racks}
+    for g in unhealthy.gpus if unhealthy is not None else ():
+        hall = str(g.get("hall") or rack_hall.get(str(g.get("rack")), "?"))
+        model = hall_model.get(hall, str(g.get("model", "")))
+        key = (hall, model)
+        status = str(g.get("status"))
+        if status not in STATUSES:
+            continue
+        c = counts.setdefault(key, dict.fromkeys(STATUSES, 0))
+        c[status] += 1
+    rows = []
+    for key in sorted(set(totals) | set(counts)):
+        c = counts.get(key, dict.fromkeys(STATUSES, 0))
+        total = totals.get(key, sum(c.values()))
+        rows.append(RollupRow(key[0], key[1], total, c["degraded"], c["failed"], c["off_bus"]))
+    return rows
+
+
+def rollup_totals(rows: Sequence[RollupRow]) -> RollupRow:
+    """The site line: all halls summed."""
+    return RollupRow("site", "all", sum(r.total for r in rows), sum(r.degraded for r in rows),
+                     sum(r.failed for r in rows), sum(r.off_bus for r in rows))
+
+
+def since_words(since: float | None, now: float | None = None) -> str:
+    """'14:03 (2 h 05 min ago)' in the workstation's local time; the date when not today."""
+    if since is None or not np.isfinite(since):
+        return "unknown"
+    now = time.time() if now is None else now
+    age = max(0, int(now - since))
+    if age < 60:
+        ago = f"{age} s"
+    elif age < 3600:
+        ago = f"{age // 60} min"
+    elif age < 86400:
+        ago = f"{age // 3600} h {(age % 3600) // 60:02d} min"
+    else:
+        ago = f"{age // 86400} d {(age % 86400) // 3600} h"
+    then, today = time.localtime(since), time.localtime(now)
+    fmt = "%H:%M" if then[:3] == today[:3] else "%d %b %H:%M"
+    return f"{time.strftime(fmt, then)} ({ago} ago)"
+
+
+def normalise_query(text: str) -> list[str]:
+    """Filter words of a free-text query, lower case; 'XID 79' becomes the token 'xid79'."""
+    return re.sub(r"\bxid\s*(\d+)", r"xid\1", text.strip().lower()).split()

@@ -1,0 +1,188 @@
+"""GPU health view (offscreen): roll-up, unhealthy-GPU table, filters, selection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from console.decode import decode_site, decode_unhealthy
+from console.gpu_health import XID_CATALOGUE
+from console.model import SiteTopology, UnhealthyGpus
+from widgets.gpu_health import COLUMNS, GpuHealthView
+from widgets.rackmap import RackMapView
+
+T0 = 1_780_000_000.0
+COL = {name: i for i, name in enumerate(COLUMNS)}
+
+
+def _site() -> SiteTopology:
+    halls = [{"id": "A", "name": "Hall A", "gpu_model": "GB200", "x": 0, "y": 0, "w": 20, "h": 20},
+             {"id": "E", "name": "Hall E", "gpu_model": "H200", "x": 30, "y": 0, "w": 20, "h": 20}]
+    racks = []
+    for hall, gpus, hx in (("A", 72, 2.0), ("E", 32, 32.0)):
+        for r in range(1, 3):
+            for p in range(1, 4):
+                racks.append({"id": f"{hall}-{r:02d}-{p:02d}", "hall": hall,
+                              "row": f"{hall}-{r:02d}", "x": hx + 0.6 * p, "y": 3.0 * r,
+                              "w": 0.6, "h": 1.2, "capacity_kw": 100.0, "gpus": gpus})
+    return decode_site({"time": T0, "halls": halls, "racks": racks}, received=T0)
+
+
+def _gpu(uuid: str, rack: str, status: str, xid: int | None = None, **kw: Any) -> dict[str, Any]:
+    hall = rack[0]
+    return {"uuid": uuid, "model": "GB200" if hall == "A" else "H200", "hall": hall,
+            "row": rack[:4], "rack": rack, "node": f"{rack}-n02", "host": f"{rack.lower()}-n02",
+            "slot": 2, "status": status, "xid": xid, "ecc_dbe": kw.get("ecc_dbe", 0),
+            "row_remap_failure": kw.get("row_remap_failure", False),
+            "clock_event_reasons": kw.get("mask", 0), "temp_c": kw.get("temp_c", 60.0),
+            "power_w": 500.0, "since": T0 - kw.get("ago", 600.0)}
+
+
+def _unhealthy() -> UnhealthyGpus:
+    gpus = [
+        _gpu("GPU-aaaa-0079", "A-01-02", "off_bus", 79, ago=7500),
+        _gpu("GPU-bbbb-0048", "A-02-03", "failed", 48, ecc_dbe=1),
+        _gpu("GPU-cccc-0063", "E-01-01", "degraded", 63),
+        _gpu("GPU-dddd-hot0", "E-02-03", "degraded", None, mask=0x44, temp_c=90.0),
+        _gpu("GPU-eeee-0013", "A-01-01", "degraded", 13, ago=60),
+    ]
+    return decode_unhealthy({"time": T0, "gpus": gpus,
+                             "counts": {"degraded": 3, "failed": 1, "off_bus": 1}},
+                            received=T0)
+
+
+@pytest.fixture
+def view(qtbot: Any) -> GpuHealthView:
+    w = GpuHealthView()
+    qtbot.addWidget(w)
+    w.resize(1500, 700)  # not shown: the offscreen platform warns when a layout sizes a window
+    w.set_topology(_site())
+    w.apply(_unhealthy())
+    w.flush()
+    yield w
+    w.stop()
+
+
+def _row_of(view: GpuHealthView, uuid: str) -> list[str]:
+    p = view.proxy
+    for r in range(p.rowCount()):
+        if p.data(p.index(r, COL["UUID"])) == uuid:
+            return [p.data(p.index(r, c)) for c in range(p.columnCount())]
+    raise AssertionError(f"{uuid} not listed")
+
+
+def test_xid79_gpu_listed_with_cause_and_action(view: GpuHealthView) -> None:
+    row = _row_of(view, "GPU-aaaa-0079")
+    assert row[COL["Rack"]] == "A-01-02" and row[COL["Hall"]] == "A"
+    assert row[COL["Node"]] == "A-01-02-n02" and row[COL["Slot"]] == "2"
+    assert row[COL["Status"]] == "off the bus"
+    assert row[COL["Cause"]].startswith("XID 79") and "off the bus" in row[COL["Cause"]]
+    assert row[COL["Recommended action"]] == XID_CATALOGUE[79].action
+    assert "(2 h 05 min ago)" in row[COL["Since"]]
+    hot = _row_of(view, "GPU-dddd-hot0")
+    assert hot[COL["Cause"]] == "Throttled: HW thermal slowdown at 90 °C"
+
+
+def test_default_order_is_most_severe_first(view: GpuHealthView) -> None:
+    p = view.proxy
+    statuses = [p.data(p.index(r, COL["Status"])) for r in range(p.rowCount())]
+    assert statuses[0] == "off the bus" and statuses[1] == "failed"
+    view.table.sortByColumn(COL["Rack"], Qt.SortOrder.AscendingOrder)
+    racks = [p.data(p.index(r, COL["Rack"])) for r in range(p.rowCount())]
+    assert racks == sorted(racks)
+
+
+def test_status_colour_only_on_abnormal_cells(view: GpuHealthView) -> None:
+    p = view.proxy
+    assert p.data(p.index(0, COL["Status"]), Qt.ItemDataRole.BackgroundRole) is not None
+    assert p.data(p.index(0, COL["Cause"]), Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_rollup_healthy_is_total_minus_unhealthy(view: GpuHealthView) -> None:
+    by = {r.hall: r for r in view.rollup}
+    assert by["A"].total == 6 * 72 and by["A"].healthy == 6 * 72 - 3
+    assert (by["A"].degraded, by["A"].failed, by["A"].off_bus) == (1, 1, 1)
+    assert by["E"].total == 6 * 32 and by["E"].degraded == 2
+    m = view.rollup_model
+    assert m.rowCount() == 3  # A, E, site
+    assert m.data(m.index(2, 0)) == "site" and m.data(m.index(2, 2)) == f"{6 * 104:,}"
+
+
+def test_filters_text_status_hall(view: GpuHealthView) -> None:
+    assert view.visible_rows() == 5
+    view.set_filter("xid 79")
+    assert view.visible_rows() == 1
+    view.set_filter("A-0")
+    assert view.visible_rows() == 3
+    view.set_filter("thermal")
+    assert view.visible_rows() == 1
+    view.set_filter("", status="degraded")
+    assert view.visible_rows() == 3
+    view.set_filter("", status="degraded", hall="E")
+    assert view.visible_rows() == 2
+    view.status_box.setCurrentIndex(0)
+    assert view.visible_rows() == 2  # hall E only
+    view.hall_box.setCurrentIndex(0)
+    view.filter_edit.setText("gpu-bbbb")
+    assert view.visible_rows() == 1
+    assert "1 of 5 unhealthy GPUs" in view.count_label.text()
+    view.set_data_age(200.0, True)
+    view.flush()
+    assert "3 min 20 s old" in view.count_label.text() and "STALE" in view.count_label.text()
+
+
+def test_selecting_a_row_emits_gpu_selected_and_shows_it_on_the_map(
+        qtbot: Any, view: GpuHealthView) -> None:
+    rackmap = RackMapView()
+    qtbot.addWidget(rackmap)
+    rackmap.resize(800, 600)
+    rackmap.set_topology(_site())
+    view.gpuSelected.connect(lambda rack, uuid: rackmap.select_rack(rack))
+    view.set_filter("xid 79")
+    with qtbot.waitSignal(view.gpuSelected) as blocker:
+        view.table.selectRow(0)
+    assert blocker.args == ["A-01-02", "GPU-aaaa-0079"]
+    assert rackmap.selected_rack() == "A-01-02"
+    rackmap.stop()
+
+
+def test_new_snapshot_keeps_selection_and_survives_garbage(qtbot: Any,
+                                                           view: GpuHealthView) -> None:
+    assert view.select_gpu("GPU-cccc-0063", emit=False)
+    view.apply(_unhealthy())
+    assert view.selected_gpu() == ("E-01-01", "GPU-cccc-0063")
+    odd = decode_unhealthy({"time": T0, "gpus": [
+        {"uuid": "GPU-x", "rack": "Q-01-01", "status": "failed"},  # hall unknown to topology
+        {"uuid": "GPU-<b>y</b>", "rack": "A-01-01", "status": "degraded", "xid": 9999},
+    ]}, received=T0)
+    view.apply(odd)
+    assert view.visible_rows() == 2
+    row = _row_of(view, "GPU-<b>y</b>")
+    assert "9999" in row[COL["Cause"]]
+    assert any(r.hall == "?" and r.failed == 1 for r in view.rollup)
+
+
+def test_simulated_xid79_is_listed_with_its_action(qtbot: Any) -> None:
+    from console.hub.sim import SimulatedHub
+
+    hub = SimulatedHub("hall", seed=4, start=T0, faults=False)
+    topo = decode_site(hub.site())
+    event = hub.inject("xid", "A-05-07", xid=79)
+    w = GpuHealthView()
+    qtbot.addWidget(w)
+    w.set_topology(topo)
+    w.apply(decode_unhealthy(hub.unhealthy_gpus()))
+    w.set_filter("A-05-07 xid 79")
+    assert w.visible_rows() >= 1
+    p = w.proxy
+    row = [p.data(p.index(0, c)) for c in range(p.columnCount())]
+    assert row[COL["Rack"]] == "A-05-07" and row[COL["Status"]] == "off the bus"
+    assert row[COL["Recommended action"]] == XID_CATALOGUE[79].action
+    if event.get("gpu_uuid"):
+        assert row[COL["UUID"]] == event["gpu_uuid"]
+    a = next(r for r in w.rollup if r.hall == "A")
+    assert a.total == topo.total_gpus and a.off_bus >= 1
+    assert a.healthy == a.total - a.unhealthy
+    w.stop()

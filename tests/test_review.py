@@ -1,0 +1,83 @@
+"""Offline review: the views over a cache file at a chosen time, with no network."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from console.cache import Cache
+from console.decode import decode_jobs, decode_power, decode_racks, decode_site, decode_unhealthy
+from console.hub.sim import SimulatedHub
+from widgets.review import open_review_window
+
+
+def record_shift(path: Path, polls: int = 30) -> list[float]:
+    """Write polls of a 'hall' simulated hub into a cache, 60 s apart; returns poll times."""
+    hub = SimulatedHub("hall", seed=3, start=1_780_000_000.0)
+    cache = Cache.open(path)
+    topo = decode_site(hub.site())
+    cache.write_poll([topo], topology=topo)
+    times = []
+    last_power = hub.now - 3600
+    for i in range(polls):
+        hub.step(hub.now + 60)
+        if i == 10:
+            hub.inject("cooling_loss", "A-03")
+        snaps = [
+            decode_racks(hub.racks(), topo),
+            decode_unhealthy(hub.unhealthy_gpus()),
+            decode_power(hub.power(last_power, hub.now, 10)),
+        ]
+        if i % 10 == 0:
+            snaps.append(decode_jobs(hub.jobs()))
+        last_power = hub.now + 1e-3
+        cache.write_poll(snaps, topology=topo)
+        times.append(hub.now)
+    cache.close()
+    return times
+
+
+@pytest.fixture(scope="module")
+def shift_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[float]]:
+    path = tmp_path_factory.mktemp("review") / "shift.db"
+    times = record_shift(path)
+    return path, times
+
+
+def test_review_shows_the_site_as_it_was(qtbot: Any, shift_file: tuple[Path, list[float]]) -> None:
+    path, times = shift_file
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    window = open_review_window(str(path))
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.feed.seeked, timeout=20_000):
+        pass
+    assert window.scrubber.last == pytest.approx(times[-1])
+    qtbot.waitUntil(lambda: "racks" in window.latest)
+    assert window.latest["racks"].time == pytest.approx(times[-1])
+    hot_late = float(window.latest["racks"]["inlet_c"][window.topology.rack_index["A-03-05"]])
+
+    with qtbot.waitSignal(window.feed.seeked, timeout=20_000):
+        window.scrubber.seek(times[5])
+    assert window.latest["racks"].time == pytest.approx(times[5])
+    cool_early = float(window.latest["racks"]["inlet_c"][window.topology.rack_index["A-03-05"]])
+    assert hot_late > cool_early + 3  # the cooling loss heated row A-03 after poll 10
+    assert window.link_status.text() == "REVIEW (offline)"
+    assert not window.summary.stale
+    assert window.last_seek_ms is not None
+    window.close()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest  # never written
+
+
+def test_review_of_a_broken_file_says_so(qtbot: Any, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not a database" * 100)
+    window = open_review_window(str(bad))
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.feed.sourceFailed, timeout=20_000) as blocker:
+        pass
+    assert "not" in blocker.args[0].lower()
+    window.close()

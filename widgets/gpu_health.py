@@ -1,0 +1,416 @@
+"""GPU health: fleet roll-up by hall and GPU model, and every unhealthy GPU in a table.
+
+Each GPU's row (display strings, sort keys and one lower-case searchable string) is
+built once per snapshot, so filtering 5,000 rows is one pass over plain strings and
+sorting is a Python sort on precomputed keys; Qt only ever asks for visible cells.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelection,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.gpu_health import (
+    STATUS_WORDS,
+    STATUSES,
+    RollupRow,
+    describe_gpu,
+    fleet_rollup,
+    normalise_query,
+    rollup_totals,
+    search_text,
+    since_words,
+)
+from console.model import SiteTopology, Snapshot, UnhealthyGpus
+from widgets.rack_detail import STATUS_COLOUR, RowsModel
+from widgets.view import LiveView, format_age
+
+_Index = QModelIndex | QPersistentModelIndex
+COLUMNS = ("Hall", "Row", "Rack", "Node", "Slot", "UUID", "Model", "Status", "Cause",
+           "Since", "Recommended action")
+STATUS_COL = COLUMNS.index("Status")
+_STATUS_RANK = {"degraded": 1, "failed": 2, "off_bus": 3}
+DARK_TEXT = QColor("#1e2126")
+
+
+class UnhealthyGpuModel(QAbstractTableModel):
+    """Every unhealthy GPU, one row each, with precomputed strings and sort keys."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.records: list[Mapping[str, Any]] = []
+        self.cells: list[tuple[str, ...]] = []
+        self.keys: list[tuple[Any, ...]] = []
+        self.search: list[str] = []
+        self._cache: dict[tuple[Any, ...], tuple[str, str]] = {}
+
+    def set_snapshot(self, snapshot: UnhealthyGpus) -> None:
+        """Rebuild every row from ``snapshot`` (called once per poll)."""
+        now = snapshot.time
+        cells, keys, search = [], [], []
+        for g in snapshot.gpus:
+            sig = (g.get("status"), g.get("xid"), g.get("ecc_dbe"), g.get("row_remap_failure"),
+                   g.get("clock_event_reasons"), round(float(g.get("temp_c") or 0)))
+            described = self._cache.get(sig)
+            if described is None:
+                described = self._cache[sig] = describe_gpu(g)
+            cause, action = described
+            status = str(g.get("status", ""))
+            since = g.get("since")
+            since_f = float(since) if isinstance(since, int | float) else None
+            slot = g.get("slot")
+            row = (str(g.get("hall", "")), str(g.get("row", "")), str(g.get("rack", "")),
+                   str(g.get("node", "")), "" if slot is None else str(slot),
+                   str(g.get("uuid", "")), str(g.get("model", "")).removeprefix("NVIDIA "),
+                   STATUS_WORDS.get(status, status), cause, since_words(since_f, now), action)
+            cells.append(row)
+            keys.append(row[:4] + (slot if isinstance(slot, int) else -1,) + row[5:7]
+                        + (_STATUS_RANK.get(status, 0), cause,
+                           since_f if since_f is not None else float("inf"), action))
+            search.append(search_text(g, cause, action))
+        self.beginResetModel()
+        self.records, self.cells, self.keys, self.search = list(snapshot.gpus), cells, keys, search
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.cells)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r, c = index.row(), index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.cells[r][c]
+        if c == STATUS_COL and role == Qt.ItemDataRole.BackgroundRole:
+            return STATUS_COLOUR.get(str(self.records[r].get("status")))
+        if c == STATUS_COL and role == Qt.ItemDataRole.ForegroundRole:
+            return DARK_TEXT
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows on precomputed keys (stable; ties keep site order)."""
+        if not self.cells:
+            return
+        order_idx = sorted(range(len(self.cells)), key=lambda i: self.keys[i][column],
+                           reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        where = {src: dst for dst, src in enumerate(order_idx)}
+        self.records = [self.records[i] for i in order_idx]
+        self.cells = [self.cells[i] for i in order_idx]
+        self.keys = [self.keys[i] for i in order_idx]
+        self.search = [self.search[i] for i in order_idx]
+        self.changePersistentIndexList(
+            old, [self.index(where[i.row()], i.column()) for i in old])
+        self.layoutChanged.emit()
+
+
+class UnhealthyGpuFilter(QSortFilterProxyModel):
+    """Free text, status and hall filters, computed in one pass over precomputed strings."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.status = ""
+        self.hall = ""
+        self._accept: list[bool] = []
+
+    def set_filters(self, text: str | None = None, status: str | None = None,
+                    hall: str | None = None) -> None:
+        """Change any of the filters ('' = all) and refilter."""
+        self._begin()
+        if text is not None:
+            self.text = text.strip().lower()
+        if status is not None:
+            self.status = status
+        if hall is not None:
+            self.hall = hall
+        self._recompute()
+        self._end()
+
+    def _begin(self) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
+            self.beginFilterChange()
+
+    def _end(self) -> None:
+        if hasattr(self, "endFilterChange"):
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.invalidateRowsFilter()
+
+    def _recompute(self) -> None:
+        src = self.sourceModel()
+        if not isinstance(src, UnhealthyGpuModel):
+            self._accept = []
+            return
+        words = normalise_query(self.text)
+        status, hall = self.status, self.hall
+        recs = src.records
+        self._accept = [
+            (not status or recs[i].get("status") == status)
+            and (not hall or recs[i].get("hall") == hall)
+            and all(w in s for w in words)
+            for i, s in enumerate(src.search)
+        ]
+
+    def refresh(self) -> None:
+        """Recompute the filter after the source model changed."""
+        self._begin()
+        self._recompute()
+        self._end()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802
+        return self._accept[source_row] if source_row < len(self._accept) else True
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort in the source model (fast, on precomputed keys), then refilter."""
+        src = self.sourceModel()
+        if src is not None:
+            src.sort(column, order)
+        self.refresh()
+
+
+ROLLUP_ROW_H = 24
+ROLLUP_ROWS = 7
+ABNORMAL_SHARE = {"degraded": 0.01, "failed": 0.005, "off_bus": 0.002}
+"""Share of a hall's GPUs in a status above which its roll-up cell is coloured."""
+ROLLUP_HEADERS = ("Hall", "GPU model", "Total", "Healthy", "Degraded", "Failed", "Off the bus")
+
+
+def rollup_rows(rows: list[RollupRow]) -> tuple[list[tuple[str, ...]], list[dict[int, QColor]]]:
+    """Roll-up table rows (plus the site line) and the colours of non-zero bad counts."""
+    out, colours = [], []
+    for r in [*rows, rollup_totals(rows)]:
+        def share(n: int, total: int = r.total) -> str:
+            return f"{n:,} ({n / total * 100:.2f} %)" if total else f"{n:,}"
+
+        out.append((r.hall, r.model, f"{r.total:,}", share(r.healthy), share(r.degraded),
+                    share(r.failed), share(r.off_bus)))
+        colours.append({4 + i: STATUS_COLOUR[s] for i, s in enumerate(STATUSES)
+                        if r.total and r.count(s) / r.total > ABNORMAL_SHARE[s]})
+    return out, colours
+
+
+class GpuHealthView(LiveView):
+    """Fleet roll-up and the table of every unhealthy GPU, with filters.
+
+    Emits ``gpuSelected(rack_id, uuid)`` when a row is selected.
+    """
+
+    kinds = ("gpus",)
+    title = "GPU health"
+
+    gpuSelected = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.snapshot: UnhealthyGpus | None = None
+        self.rollup: list[RollupRow] = []
+        self.rollup_model = RowsModel(ROLLUP_HEADERS, self)
+        self.rollup_table = QTableView()
+        self.rollup_table.setModel(self.rollup_model)
+        self.rollup_table.verticalHeader().hide()
+        self.rollup_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.Stretch)
+        self.rollup_table.setSelectionMode(QTableView.SelectionMode.NoSelection)
+        self.rollup_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.rollup_table.verticalHeader().setDefaultSectionSize(ROLLUP_ROW_H)
+        self.rollup_table.setMinimumHeight(ROLLUP_ROW_H * 3)
+        self.model = UnhealthyGpuModel(self)
+        self.proxy = UnhealthyGpuFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(STATUS_COL, Qt.SortOrder.DescendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        widths = (40, 50, 70, 100, 36, 124, 56, 82, 330, 190)
+        for col, width in enumerate(widths):
+            header.resizeSection(col, width)
+        header.setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter: rack, node, UUID, XID, cause… (all words)")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setMinimumWidth(180)
+        self.filter_edit.textChanged.connect(lambda t: self.proxy.set_filters(text=t))
+        self.filter_edit.textChanged.connect(self._update_count)
+        self.status_box = QComboBox()
+        self.status_box.addItem("All statuses", "")
+        for s in STATUSES:
+            self.status_box.addItem(STATUS_WORDS[s], s)
+        self.status_box.currentIndexChanged.connect(self._on_combo)
+        self.hall_box = QComboBox()
+        for box in (self.status_box, self.hall_box):
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(16)
+        self.hall_box.addItem("All halls", "")
+        self.hall_box.currentIndexChanged.connect(self._on_combo)
+        self.count_label = QLabel("no data yet")
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter_edit, 1)
+        bar.addWidget(self.status_box)
+        bar.addWidget(self.hall_box)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addLayout(bar)
+        lower_layout.addWidget(self.count_label)
+        lower_layout.addWidget(self.table, 1)
+        self.table.setMinimumHeight(ROLLUP_ROW_H * 4)
+        # The operator drags the split: the roll-up gets room for ROLLUP_ROWS halls at first.
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.rollup_table)
+        self.splitter.addWidget(lower)
+        header_h = self.rollup_table.horizontalHeader().sizeHint().height()
+        rollup_h = header_h + ROLLUP_ROW_H * ROLLUP_ROWS + 4
+        self.splitter.setSizes([rollup_h, 4 * rollup_h])
+        self.splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.splitter)
+
+    # -- data in -------------------------------------------------------------------------
+    def set_topology(self, topology: SiteTopology) -> None:
+        """Take the site layout: GPU totals per hall and the hall filter choices."""
+        super().set_topology(topology)
+        current = self.hall_box.currentData()
+        self.hall_box.blockSignals(True)
+        self.hall_box.clear()
+        self.hall_box.addItem("All halls", "")
+        for h in topology.halls:
+            hid = str(h.get("id", ""))
+            self.hall_box.addItem(f"Hall {hid} · {h.get('gpu_model', '')}", hid)
+        i = self.hall_box.findData(current)
+        self.hall_box.setCurrentIndex(max(0, i))
+        self.hall_box.blockSignals(False)
+        self._update_rollup()
+
+    def on_snapshot(self, snapshot: Snapshot) -> None:
+        """Rebuild the table model and the roll-up from an UnhealthyGpus snapshot."""
+        if not isinstance(snapshot, UnhealthyGpus):
+            return
+        self.snapshot = snapshot
+        selected = self.selected_gpu()
+        self.model.set_snapshot(snapshot)
+        column = self.table.horizontalHeader().sortIndicatorSection()
+        if 0 <= column < len(COLUMNS):
+            self.model.sort(column, self.table.horizontalHeader().sortIndicatorOrder())
+        self.proxy.refresh()
+        self._update_rollup()
+        self._update_count()
+        if selected[1]:
+            self.select_gpu(selected[1], emit=False)
+
+    def set_data_age(self, age: float | None, stale: bool) -> None:
+        """Take the data age; refresh the count line when the age shown changes."""
+        shown = format_age(self.data_age)
+        super().set_data_age(age, stale)
+        if format_age(age) != shown:
+            self.mark_dirty()
+
+    def redraw(self) -> None:
+        """Refresh the count line (ages move on)."""
+        self._update_count()
+
+    # -- public API ----------------------------------------------------------------------
+    def set_filter(self, text: str = "", status: str = "", hall: str = "") -> None:
+        """Set the free-text, status and hall filters ('' = all)."""
+        self.filter_edit.setText(text)
+        self.status_box.setCurrentIndex(max(0, self.status_box.findData(status)))
+        self.hall_box.setCurrentIndex(max(0, self.hall_box.findData(hall)))
+        self.proxy.set_filters(text, status, hall)
+        self._update_count()
+
+    def visible_rows(self) -> int:
+        """Rows that pass the filters."""
+        return self.proxy.rowCount()
+
+    def selected_gpu(self) -> tuple[str, str]:
+        """(rack id, uuid) of the selected row, ('', '') when none."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return "", ""
+        rec = self.model.records[self.proxy.mapToSource(rows[0]).row()]
+        return str(rec.get("rack", "")), str(rec.get("uuid", ""))
+
+    def select_gpu(self, uuid: str, emit: bool = True) -> bool:
+        """Select the row of ``uuid`` (if it passes the filters)."""
+        for i, rec in enumerate(self.model.records):
+            if rec.get("uuid") == uuid:
+                index = self.proxy.mapFromSource(self.model.index(i, 0))
+                if not index.isValid():
+                    return False
+                self.table.blockSignals(not emit)
+                self.table.selectionModel().blockSignals(not emit)
+                self.table.selectRow(index.row())
+                self.table.selectionModel().blockSignals(False)
+                self.table.blockSignals(False)
+                self.table.scrollTo(index)
+                return True
+        return False
+
+    # -- internals -----------------------------------------------------------------------
+    def _on_combo(self) -> None:
+        self.proxy.set_filters(status=self.status_box.currentData() or "",
+                               hall=self.hall_box.currentData() or "")
+        self._update_count()
+
+    def _on_selection(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        rack, uuid = self.selected_gpu()
+        if uuid:
+            self.gpuSelected.emit(rack, uuid)
+
+    def _update_rollup(self) -> None:
+        self.rollup = fleet_rollup(self.snapshot, self.topology)
+        self.rollup_model.set_rows(*rollup_rows(self.rollup))
+
+    def _update_count(self) -> None:
+        if self.snapshot is None:
+            self.count_label.setText("no data yet")
+            return
+        age = self.data_age if self.data_age is not None else self.snapshot.age()
+        stale = " — STALE" if self.stale else ""
+        self.count_label.setText(
+            f"{self.visible_rows():,} of {self.model.rowCount():,} unhealthy GPUs · "
+            f"list {format_age(age)} old ({time.strftime('%H:%M:%S', time.localtime(self.snapshot.time))})"
+            f"{stale}")

@@ -1,0 +1,186 @@
+"""What each rack-map overlay shows: the figure, its unit, thresholds and colours.
+
+ISA-101 colouring: a rack that is normal stays on the grey floor; colour appears only
+where something is abnormal, in steps from the Okabe-Ito palette (safe for the common
+colour-vision deficiencies, never red against green alone). Utilisation is not an
+abnormal condition, so its overlay uses grey shades only.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtGui import QColor
+
+from console.model import RackTelemetry, SiteTopology
+from widgets.view import format_age
+
+BACKGROUND = QColor("#1e2126")
+TEXT = QColor("#d0d4da")
+TEXT_DIM = QColor("#8a9099")
+FLOOR = QColor("#5a6069")
+"""Grey of a normal rack."""
+HALL_OUTLINE = QColor("#3b4048")
+NO_DATA_FILL = QColor("#2a2e34")
+NO_DATA_HATCH = QColor("#9aa0a8")
+SELECTION = QColor("#ffffff")
+HIGHLIGHT = QColor("#56b4e9")
+"""Sky blue outline of the racks of a selected job."""
+
+# Okabe-Ito steps, least to most severe.
+ADVISORY = QColor("#f0e442")  # yellow
+WARNING = QColor("#e69f00")  # orange
+ALARM = QColor("#d55e00")  # vermillion
+LOW = QColor("#56b4e9")  # sky blue (low-priority alarm)
+GREYS = (QColor("#3e434a"), QColor("#575d66"), QColor("#737a84"), QColor("#9aa1ab"))
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """One way of colouring the racks."""
+
+    name: str
+    title: str
+    unit: str
+    edges: tuple[float, ...]
+    """Bucket upper edges (value <= edge falls in the lower bucket)."""
+    colours: tuple[QColor, ...]
+    labels: tuple[str, ...]
+    abnormal_from: int
+    """First bucket index that counts as abnormal (len(colours) when none is)."""
+    key: str = ""
+    """1..6: the digit key that selects the overlay."""
+
+    def values(self, telemetry: RackTelemetry | None, topology: SiteTopology) -> np.ndarray:
+        """The figure this overlay colours by, one per rack (NaN = no data)."""
+        n = topology.n_racks
+        if telemetry is None:
+            return np.full(n, np.nan, np.float32)
+        fields = telemetry.fields
+        if self.name == "power":
+            kw = fields.get("power_kw")
+            if kw is None or len(kw) != n:
+                return np.full(n, np.nan, np.float32)
+            cap = topology.capacity_kw
+            with np.errstate(invalid="ignore", divide="ignore"):
+                pct = np.where(cap > 0, kw / cap * 100.0, np.nan)
+            return pct.astype(np.float32)
+        arr = fields.get(FIELD_OF[self.name])
+        if arr is None or len(arr) != n:
+            return np.full(n, np.nan, np.float32)
+        return np.asarray(arr, np.float32)
+
+    def buckets(self, values: np.ndarray) -> np.ndarray:
+        """Bucket index per rack; -1 for no data."""
+        out = np.digitize(np.nan_to_num(values, nan=0.0), self.edges, right=True).astype(np.int16)
+        out[np.isnan(values)] = -1
+        return out
+
+
+FIELD_OF: Mapping[str, str] = {
+    "power": "power_kw",
+    "inlet": "inlet_c",
+    "gpu_temp": "gpu_temp_max_c",
+    "gpu_util": "gpu_util_mean",
+    "unhealthy": "gpus_unhealthy",
+    "alarm": "alarm",
+}
+
+OVERLAYS: Mapping[str, Overlay] = {
+    o.name: o
+    for o in (
+        # A loaded rack runs at its design load, 97-99 % of capacity: that is normal, so load
+        # within capacity is shown in greys and colour starts above the nameplate.
+        Overlay("power", "Rack power", "% of rack capacity (kW in tooltip)",
+                (50.0, 90.0, 100.0, 105.0, 110.0),
+                (GREYS[0], GREYS[1], GREYS[2], ADVISORY, WARNING, ALARM),
+                ("≤ 50 %", "50–90 %", "90–100 % within capacity", "> 100 % over capacity",
+                 "> 105 %", "> 110 %"), 3, "1"),
+        Overlay("inlet", "Inlet temperature", "°C (ASHRAE)", (27.0, 30.0, 32.0),
+                (FLOOR, ADVISORY, WARNING, ALARM),
+                ("≤ 27 recommended", "> 27 above recommended", "> 30", "> 32 above allowable"),
+                1, "2"),
+        Overlay("gpu_temp", "Hottest GPU", "°C", (80.0, 85.0, 88.0),
+                (FLOOR, ADVISORY, WARNING, ALARM),
+                ("≤ 80", "> 80", "> 85 hot", "> 88 slowdown"), 1, "3"),
+        Overlay("gpu_util", "Mean GPU utilisation", "%", (25.0, 50.0, 75.0), GREYS,
+                ("≤ 25 %", "25–50 %", "50–75 %", "> 75 %"), 4, "4"),
+        Overlay("unhealthy", "Unhealthy GPUs", "GPUs per rack", (0.0, 1.0, 3.0),
+                (FLOOR, ADVISORY, WARNING, ALARM),
+                ("none", "1", "2–3", "≥ 4"), 1, "5"),
+        Overlay("alarm", "Alarm state", "highest priority", (0.0, 1.0, 2.0, 3.0),
+                (FLOOR, LOW, ADVISORY, WARNING, ALARM),
+                ("normal", "low", "medium", "high", "critical"), 1, "6"),
+    )
+}
+
+ALARM_WORDS = ("none", "low", "medium", "high", "critical")
+
+
+def _fmt(value: float, fmt: str, unit: str = "") -> str:
+    return "no data" if not math.isfinite(value) else f"{value:{fmt}}{unit}"
+
+
+def rack_tooltip(topology: SiteTopology, telemetry: RackTelemetry | None, i: int,
+                 age: float | None, stale: bool) -> str:
+    """Rich-text tooltip of rack ``i``: its figures and their age; hub text is escaped."""
+    rack = topology.racks[i]
+    e = html.escape
+    lines = [f"<b>{e(str(rack.get('id', '')))}</b> · hall {e(str(rack.get('hall', '')))}"
+             f" · row {e(str(rack.get('row', '')))} · {e(str(rack.get('gpu_model', '')))}"]
+    t = telemetry
+    if t is None or bool(t.missing[i]):
+        lines.append("<i>no data for this rack</i>")
+    else:
+        f = {k: float(v[i]) for k, v in t.fields.items()}
+        cap = float(topology.capacity_kw[i])
+        kw = f.get("power_kw", math.nan)
+        pct = kw / cap * 100 if cap > 0 and math.isfinite(kw) else math.nan
+        lines.append(f"Power {_fmt(kw, '.1f', ' kW')} ({_fmt(pct, '.0f', ' %')} of "
+                     f"{cap:.0f} kW)")
+        lines.append(f"Inlet {_fmt(f.get('inlet_c', math.nan), '.1f', ' °C')} · outlet "
+                     f"{_fmt(f.get('outlet_c', math.nan), '.1f', ' °C')}")
+        lines.append(f"Hottest GPU {_fmt(f.get('gpu_temp_max_c', math.nan), '.0f', ' °C')}"
+                     f" · mean util {_fmt(f.get('gpu_util_mean', math.nan), '.0f', ' %')}")
+        lines.append(f"Unhealthy GPUs {_fmt(f.get('gpus_unhealthy', math.nan), '.0f')} of "
+                     f"{int(topology.gpus[i])}")
+        lines.append(f"PDU A {_fmt(f.get('pdu_a_kw', math.nan), '.1f', ' kW')} · PDU B "
+                     f"{_fmt(f.get('pdu_b_kw', math.nan), '.1f', ' kW')}")
+        alarm = f.get("alarm", math.nan)
+        words = ALARM_WORDS[int(alarm)] if math.isfinite(alarm) and 0 <= alarm < 5 else "n/a"
+        lines.append(f"Alarm: {words}")
+    if t is not None:
+        clock = time.strftime("%H:%M:%S", time.localtime(t.time))
+        lines.append(f"<span style='color:#8a9099'>figures {format_age(age)} old "
+                     f"(hub time {clock}){' — STALE' if stale else ''}</span>")
+    return "<br>".join(lines)
+
+
+def hit_index(geometry: np.ndarray, x: float, y: float) -> int:
+    """Index of the rack whose (x, y, w, h) rectangle holds the point (metres); -1 if none."""
+    if not len(geometry):
+        return -1
+    g = geometry
+    inside = np.flatnonzero((g[:, 0] <= x) & (x < g[:, 0] + g[:, 2])
+                            & (g[:, 1] <= y) & (y < g[:, 1] + g[:, 3]))
+    return int(inside[0]) if len(inside) else -1
+
+
+def nearest_in_direction(centres: np.ndarray, i: int, dx: float, dy: float) -> int:
+    """The rack nearest rack ``i`` in direction (dx, dy), within a 56° cone; -1 if none.
+
+    Distance along the direction counts once and sideways distance three times, so the
+    arrow keys walk along a row and step to the facing row rather than jumping diagonally.
+    """
+    d = centres - centres[i]
+    along = d[:, 0] * dx + d[:, 1] * dy
+    across = np.abs(d[:, 0] * dy - d[:, 1] * dx)
+    ok = (along > 1e-6) & (across <= along * 1.5 + 0.5)
+    if not ok.any():
+        return -1
+    return int(np.argmin(np.where(ok, along + 3.0 * across, np.inf)))

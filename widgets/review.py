@@ -1,0 +1,287 @@
+"""Offline review: the same views over a cache file, with a timeline scrubber.
+
+A :class:`ReviewFeed` reads a :class:`console.sources.replay.CacheReplaySource`
+on a worker thread (SQLite never runs on the GUI thread); :meth:`ReviewFeed.seek`
+moves the replay to a time and re-reads every kind, so every view shows the site
+as it was then. The file is opened read-only and never written.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QWidget,
+)
+
+from console.alarms.replay import update_at
+from console.poller import Poller
+from console.sources.base import SourceError
+from console.sources.replay import CacheReplaySource
+
+log = logging.getLogger(__name__)
+
+REVIEW_KINDS = ("site", "racks", "gpus", "power", "jobs", "events")
+SPEEDS = (1, 10, 60, 300, 900)
+
+
+class _ReviewWorker(QObject):
+    polled = Signal(object)
+    opened = Signal(float, float, object)
+    openFailed = Signal(str)
+    seeked = Signal(float, float)
+    alarms = Signal(object)
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.url = url
+        self.source: CacheReplaySource | None = None
+        self.poller: Poller | None = None
+        self.journal: list[dict[str, Any]] = []
+        self._stopping = False
+
+    @Slot()
+    def begin(self) -> None:
+        try:
+            self.source = CacheReplaySource(self.url)
+            self.source.start()
+            span = self.source.time_range()
+        except (SourceError, ValueError, OSError) as exc:
+            self.openFailed.emit(str(exc))
+            return
+        if span is None:
+            self.openFailed.emit(f"cache replay: {self.source.path} holds no telemetry yet")
+            return
+        self.poller = Poller(self.source)
+        incidents: list[dict[str, Any]] = []
+        try:
+            incidents = list(self.source.cache.incidents())
+        except Exception as exc:  # an old file without incidents still reviews
+            log.info("no incidents in %s: %s", self.url, exc)
+        try:
+            self.journal = list(self.source.cache.journal())
+        except Exception as exc:
+            log.info("no alarm journal in %s: %s", self.url, exc)
+        self.opened.emit(span[0], span[1], incidents)
+        self.seek(span[1])
+
+    @Slot(float)
+    def seek(self, t: float) -> None:
+        if self._stopping or self.source is None or self.poller is None:
+            return
+        t0 = time.perf_counter()
+        self.source.seek(t)
+        # Each seek shows the state at t, not a continuation of the previous position.
+        self.poller.context.last_event_id = 0
+        self.poller.context.power_since = None
+        for kind in REVIEW_KINDS:
+            result = self.poller.poll(kind)
+            if self._stopping:
+                return
+            self.polled.emit(result)
+        self.alarms.emit(update_at(self.journal, self.source.position))
+        self.seeked.emit(self.source.position, (time.perf_counter() - t0) * 1000)
+
+    @Slot()
+    def finish(self) -> None:
+        self._stopping = True
+        if self.source is not None:
+            self.source.close()
+        self.thread().quit()
+
+
+class ReviewFeed(QObject):
+    """Feeds the main window from a cache file at a chosen time."""
+
+    polled = Signal(object)
+    opened = Signal(float, float, object)
+    """first, last (epoch seconds) and the incidents in the file."""
+    sourceFailed = Signal(str)
+    cacheFailed = Signal(str)
+    rackDetailReady = Signal(object)
+    rackDetailFailed = Signal(str, str)
+    seeked = Signal(float, float)
+    """Position reached and milliseconds the reads took."""
+    alarmsUpdated = Signal(object)
+    """The alarm list as the journal says it stood at the position."""
+    _requestSeek = Signal(float)
+    _requestFinish = Signal()
+
+    def __init__(self, url: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.url = url
+        self._closed = False
+        self._thread = QThread()
+        self._thread.setObjectName("cache-review")
+        self._worker = _ReviewWorker(url)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.begin)
+        self._worker.polled.connect(lambda r: None if self._closed else self.polled.emit(r))
+        self._worker.opened.connect(
+            lambda a, b, i: None if self._closed else self.opened.emit(a, b, i)
+        )
+        self._worker.openFailed.connect(
+            lambda m: None if self._closed else self.sourceFailed.emit(m)
+        )
+        self._worker.seeked.connect(lambda t, ms: None if self._closed else self.seeked.emit(t, ms))
+        self._worker.alarms.connect(lambda u: None if self._closed else self.alarmsUpdated.emit(u))
+        self._requestSeek.connect(self._worker.seek)
+        self._requestFinish.connect(self._worker.finish)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def seek(self, t: float) -> None:
+        if not self._closed:
+            self._requestSeek.emit(float(t))
+
+    def request_rack(self, rack_id: str) -> None:
+        self.rackDetailFailed.emit(rack_id, "rack detail is not kept in the cache")
+
+    def stop(self, timeout_ms: int = 10_000) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._thread.isRunning():
+            self._requestFinish.emit()
+            self._thread.wait(timeout_ms)
+
+
+def _stamp(t: float, tz: ZoneInfo) -> str:
+    local = datetime.fromtimestamp(t, tz)
+    utc = datetime.fromtimestamp(t, UTC)
+    return f"{local:%a %d %b %Y %H:%M:%S} site time ({utc:%H:%M:%S} UTC)"
+
+
+class TimelineScrubber(QWidget):
+    """Slider over the cache's time range, play/pause at a chosen speed, incident jumps."""
+
+    seekRequested = Signal(float)
+
+    def __init__(self, timezone: str = "Africa/Casablanca", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tz = ZoneInfo(timezone)
+        self.first = 0.0
+        self.last = 0.0
+        self.position = 0.0
+        self._incidents: list[dict[str, Any]] = []
+        self.busy = False
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 3, 6, 3)
+        self.mode_label = QLabel("REVIEW")
+        self.mode_label.setStyleSheet("font-weight: 700; color: #56b4e9;")
+        self.play_button = QPushButton("▶ Play")
+        self.play_button.setCheckable(True)
+        self.play_button.toggled.connect(self._on_play)
+        self.speed = QComboBox()
+        for s in SPEEDS:
+            self.speed.addItem(f"{s}×", s)
+        self.speed.setCurrentIndex(2)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setTracking(False)
+        self.slider.valueChanged.connect(self._on_slider)
+        self.slider.sliderMoved.connect(self._preview)
+        self.time_label = QLabel("—")
+        self.time_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.incident_box = QComboBox()
+        self.incident_box.addItem("Jump to incident…", None)
+        self.incident_box.activated.connect(self._on_incident)
+        for widget in (self.mode_label, self.play_button, self.speed):
+            row.addWidget(widget)
+        row.addWidget(self.slider, 1)
+        row.addWidget(self.time_label)
+        row.addWidget(self.incident_box)
+        self._timer = QTimer(self)
+        self._timer.setInterval(500)
+        self._timer.timeout.connect(self._advance)
+
+    def set_range(self, first: float, last: float, incidents: list[dict[str, Any]]) -> None:
+        self.first, self.last = float(first), float(last)
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, max(1, int(self.last - self.first)))
+        self.slider.setValue(self.slider.maximum())
+        self.slider.blockSignals(False)
+        self._incidents = sorted(incidents, key=lambda i: i.get("start") or 0)
+        self.incident_box.clear()
+        self.incident_box.addItem(
+            f"Jump to incident… ({len(self._incidents)})" if self._incidents else "No incidents",
+            None,
+        )
+        for incident in self._incidents:
+            start = float(incident.get("start") or 0)
+            title = str(incident.get("title") or f"incident {incident.get('id')}")
+            local = datetime.fromtimestamp(start, self.tz)
+            self.incident_box.addItem(f"{local:%d %b %H:%M} — {title}", start)
+
+    def show_position(self, t: float) -> None:
+        """Reflect the position the feed reached (without asking to seek again)."""
+        self.busy = False
+        self.position = t
+        self.slider.blockSignals(True)
+        self.slider.setValue(int(t - self.first))
+        self.slider.blockSignals(False)
+        self.time_label.setText(_stamp(t, self.tz))
+
+    def seek(self, t: float) -> None:
+        t = min(max(float(t), self.first), self.last)
+        self.busy = True
+        self.position = t
+        self.time_label.setText(_stamp(t, self.tz))
+        self.seekRequested.emit(t)
+
+    def _preview(self, value: int) -> None:
+        self.time_label.setText(_stamp(self.first + value, self.tz))
+
+    def _on_slider(self, value: int) -> None:
+        self.seek(self.first + value)
+
+    def _on_incident(self, index: int) -> None:
+        start = self.incident_box.itemData(index)
+        if start is not None:
+            self.play_button.setChecked(False)
+            self.seek(float(start))
+
+    def _on_play(self, playing: bool) -> None:
+        self.play_button.setText("❚❚ Pause" if playing else "▶ Play")
+        if playing:
+            if self.position >= self.last:
+                self.position = self.first
+            self._timer.start()
+        else:
+            self._timer.stop()
+
+    def _advance(self) -> None:
+        if self.busy:  # the previous position is still being read: do not queue seeks
+            return
+        step = float(self.speed.currentData()) * self._timer.interval() / 1000
+        if self.position + step >= self.last:
+            self.play_button.setChecked(False)
+            self.seek(self.last)
+            return
+        self.seek(self.position + step)
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+
+def open_review_window(path: str, settings: Any = None) -> Any:
+    """Open a review window on a cache file (the caller shows it and keeps a reference)."""
+    from pathlib import Path
+
+    from widgets.main_window import MainWindow
+
+    url = path if path.startswith("cache://") else f"cache://{Path(path).resolve()}"
+    feed = ReviewFeed(url)
+    window = MainWindow(url.removeprefix("cache://"), feed=feed, settings=settings, review=True)
+    feed.start()
+    return window
