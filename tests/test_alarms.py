@@ -287,7 +287,7 @@ def test_gpu_faults_pdu_and_power_rules(site: SiteTopology) -> None:
         {"uuid": "GPU-g", "rack": "Z-99-01", "status": "off_bus", "xid": 79},
     ]
     snaps = {
-        "racks": racks_at(site, T0, pdu_a_kw={r1: 70.0, r2: 78.0}),  # 80 kW feeds: 88 %, 98 %
+        "racks": racks_at(site, T0, pdu_a_kw={r1: 87.5, r2: 98.0}),  # 100 kW feeds: 87.5 %, 98 %
         "gpus": decode_unhealthy({"time": T0, "gpus": gpus}, received=T0),
         "power": power_at(T0, facility=372.0, share=41.0),
     }
@@ -606,7 +606,7 @@ def test_service_feeds_engine_and_incidents_poll_by_poll(site: SiteTopology) -> 
 def test_standing_hall_alarm_does_not_swallow_row_incidents(site: SiteTopology) -> None:
     engine = AlarmEngine()
     tracker = IncidentTracker()
-    many = {r: 66.0 for r in site.rack_ids[:200]}  # 82 % of 80 kW feeds in 200 racks
+    many = {r: 82.0 for r in site.rack_ids[:200]}  # 82 % of 100 kW feeds in 200 racks
     u = engine.evaluate({"racks": racks_at(site, T0, pdu_a_kw=many)}, site, T0)
     tracker.update(u.alarms, u.time)
     assert [a.id for a in u.alarms] == ["pdu_high:hall:A"]

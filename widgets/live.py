@@ -22,6 +22,8 @@ from console.sources.base import Source
 log = logging.getLogger(__name__)
 
 CACHE_MAINTAIN_S = 300.0
+HISTORY_S = 7 * 86_400.0
+"""How much cached power history the chart gets at start-up."""
 HISTORY_FIELDS = ("power_kw", "inlet_c", "gpu_temp_max_c", "gpu_util_mean")
 """Per-rack figures whose last hour the rack detail draws as sparklines."""
 
@@ -38,6 +40,7 @@ class _PollWorker(QObject):
     cacheFailed = Signal(str)
     alarms = Signal(object)
     alarmActionFailed = Signal(str)
+    history = Signal(object)
 
     def __init__(
         self,
@@ -74,6 +77,7 @@ class _PollWorker(QObject):
                 log.warning("cache unavailable: %s", exc)
                 self.cacheFailed.emit(str(exc) or exc.__class__.__name__)
         self.poller = Poller(self.source, self.cache)
+        self._load_history()
         if self._alarm_factory is not None:
             self.alarm_service = self._alarm_factory(self.cache)
         self.started.emit(self.source.display_url)
@@ -93,6 +97,22 @@ class _PollWorker(QObject):
         # First poll at once, site first so the racks can be placed.
         for kind in sorted(kinds, key=lambda k: (k != "site", k != "racks")):
             self.poll(kind)
+
+    def _load_history(self) -> None:
+        """Hand the views the cached power history, then poll only what is newer."""
+        if self.cache is None or not hasattr(self.cache, "power") or self.poller is None:
+            return
+        now = time.time()
+        try:
+            series = self.cache.power(now - HISTORY_S, now)
+        except Exception as exc:  # an unreadable history is no reason to stop
+            log.info("no cached power history: %s", exc)
+            return
+        if len(series):
+            self.history.emit(series)
+            last = float(series.t[-1])
+            if now - last < self.poller.context.power_window_s:
+                self.poller.context.power_since = last + 1e-3
 
     @Slot(str)
     def poll(self, kind: str) -> None:
@@ -181,6 +201,8 @@ class LiveFeed(QObject):
     rackDetailReady = Signal(object)
     rackHistoryReady = Signal(str, object)
     rackDetailFailed = Signal(str, str)
+    powerHistory = Signal(object)
+    """Cached power history (a PowerSeries) read at start-up, before live polls append."""
     sourceStarted = Signal(str)
     sourceFailed = Signal(str)
     cacheFailed = Signal(str)
@@ -221,6 +243,9 @@ class LiveFeed(QObject):
         self._worker.cacheFailed.connect(self._relay(self.cacheFailed))
         self._worker.alarmActionFailed.connect(self._relay(self.alarmActionFailed))
         self._worker.alarms.connect(self._on_alarms)
+        self._worker.history.connect(
+            lambda series: None if self._closed else self.powerHistory.emit(series)
+        )
         self._requestAck.connect(self._worker.acknowledge)
         self._requestShelve.connect(self._worker.shelve)
         self._requestRack.connect(self._worker.fetch_rack)

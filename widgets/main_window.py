@@ -184,6 +184,8 @@ class MainWindow(QMainWindow):
                 )
             if hasattr(feed, "rackDetailFailed"):
                 feed.rackDetailFailed.connect(self.on_rack_detail_failed)
+            if hasattr(feed, "powerHistory"):
+                feed.powerHistory.connect(self.on_power_history)
             if hasattr(feed, "rackHistoryReady"):
                 feed.rackHistoryReady.connect(self.on_rack_history)
             if review and self.scrubber is not None:
@@ -311,7 +313,10 @@ class MainWindow(QMainWindow):
             self.first_data_at = time.perf_counter()
         self.summary.apply(snapshot)
         for view in self.views.values():
-            view.apply(snapshot)
+            if self.review and snapshot.kind == "power" and hasattr(view, "set_history"):
+                view.set_history(snapshot)  # each seek shows its own window, never appended
+            else:
+                view.apply(snapshot)
 
     def on_rack_detail(self, detail: Snapshot) -> None:
         view = self.views.get("rackmap")
@@ -325,6 +330,12 @@ class MainWindow(QMainWindow):
         if view is not None and hasattr(view, "set_alarms"):
             view.set_alarms(update.alarms, update.time)
         self.alarm_banner.set_alarms(update.alarms, update.time)
+
+    def on_power_history(self, series: Any) -> None:
+        """Long-range power history (from the cache) for the views that draw it."""
+        for view in self.views.values():
+            if hasattr(view, "set_history"):
+                view.set_history(series)
 
     def on_rack_history(self, rack_id: str, history: Any) -> None:
         view = self.views.get("rackmap")

@@ -18,9 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from console.hub.sim import SimulatedHub
-
 from console.hub.openapi import openapi_document
+from console.hub.sim import SimulatedHub
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""The hub API contract and the simulated Tétouan hub that serves it."""

@@ -1,0 +1,364 @@
+"""The job queue: submissions, pending reasons, a Slurm-like scheduler, and job ends.
+
+Bookkeeping is per job (a few thousand), never per GPU: the allocator keeps the GPU-to-job
+map as a numpy array and each running job owns a *slot* whose utilisation and memory figures
+the GPU model reads with one fancy index per tick.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from typing import Any
+
+import numpy as np
+
+from console.hub.params import (
+    JOB_DEMAND_FACTOR,
+    JOB_FIRST_ID,
+    JOB_KEEP_FINISHED_S,
+    JOB_PATIENCE_H,
+    JOB_SCHED_INTERVAL_S,
+    JOB_SCHED_MAX_FAILS,
+    PENDING_BLOCKED,
+    SITE_UTIL_MEAN,
+)
+from console.hub.sim_alloc import Allocator, distinct_sorted
+from console.hub.sim_jobgen import Job, JobFactory, partition_plans, served_rate_per_s
+from console.hub.sim_weather import Weather
+from console.hub.topology import Topology
+
+_BLOCK_CODES = [b[0] for b in PENDING_BLOCKED]
+_BLOCK_P = np.array([b[1] for b in PENDING_BLOCKED])
+_BLOCK_H = {b[0]: (b[2], b[3]) for b in PENDING_BLOCKED}
+_ELIGIBLE = ("Priority", "Resources")
+_AGE_WEIGHT = 25.0  # priority points per hour waited (Slurm's age factor)
+
+
+class JobBook:
+    """All jobs of the last 24 hours plus the queue, advanced in simulated time."""
+
+    def __init__(
+        self, topo: Topology, alloc: Allocator, weather: Weather, seed: int, now: float
+    ) -> None:
+        self.topo = topo
+        self.alloc = alloc
+        self.weather = weather
+        self.rng = np.random.default_rng([seed, 0x5EED_0005])
+        self.plans = partition_plans(alloc.pool_gpus)
+        self.factory = JobFactory(self.plans, self.rng)
+        self.served_rate = served_rate_per_s(self.plans, topo.n_gpus, SITE_UTIL_MEAN)
+        self.jobs: dict[int, Job] = {}
+        self.pending: dict[int, Job] = {}
+        self.running: dict[int, Job] = {}
+        self._heap: list[tuple[float, int, str, Job]] = []
+        self._seq = 0
+        self._slot_jobs: list[Job | None] = []
+        self._free_slots: list[int] = []
+        self.slot_util = np.zeros(0, dtype=np.float32)
+        self.slot_mem = np.zeros(0, dtype=np.float32)
+        self.slot_phase = np.zeros(0, dtype=np.float32)
+        self._list: list[dict[str, Any]] | None = None
+        self._sched_due = True
+        self._last_sched = -math.inf
+        self._last_prune = now
+        self.next_id = JOB_FIRST_ID
+        self._initial_state(now)
+
+    # -- the state the hub starts in ------------------------------------------------------------
+    def _initial_state(self, now: float) -> None:
+        rng = self.rng
+        made: list[Job] = []
+        target = float(self.weather.util_target(np.array([now]))[0])
+        misses = 0
+        while misses < 60 and any(
+            self.alloc.used_fraction(k) < target for k in self.alloc.pool_used
+        ):
+            job = self.factory.make(now, length_biased=True)
+            elapsed = job.run_s * float(rng.uniform(0.0, 1.0))
+            job.submit = now - elapsed - float(rng.exponential(1800.0))
+            if not self._try_start(job, now - elapsed, target):
+                misses += 1
+                continue
+            misses = 0
+            made.append(job)
+        arrival = self.served_rate * JOB_DEMAND_FACTOR
+        n_wait = int(arrival * (1.0 - 1.0 / JOB_DEMAND_FACTOR) * JOB_PATIENCE_H * 3600.0 * 0.5)
+        n_wait += int(arrival * 3600.0 * 6.0 * float(_BLOCK_P.sum()))
+        for _ in range(max(n_wait, 2)):
+            job = self.factory.make(now - float(rng.uniform(0.0, 36.0 * 3600.0)))
+            self._queue(job, now)
+            made.append(job)
+        for _ in range(int(self.served_rate * JOB_KEEP_FINISHED_S)):
+            job = self.factory.make(0.0)
+            end = now - float(rng.uniform(0.0, JOB_KEEP_FINISHED_S))
+            job.start = end - job.run_s
+            job.submit = job.start - float(rng.exponential(1800.0))
+            job.end, job.state, job.reason = end, job.outcome, None
+            self._fake_placement(job)
+            made.append(job)
+        made.sort(key=lambda j: j.submit)
+        for job in made:
+            job.id = self.next_id
+            self.next_id += 1
+            self.jobs[job.id] = job
+            if job.state == "PENDING":
+                self.pending[job.id] = job
+            elif job.state == "RUNNING":
+                self.running[job.id] = job
+
+    def _fake_placement(self, job: Job) -> None:
+        """Plausible racks for a job that ended before the hub started."""
+        kind = job.kinds[0]
+        racks = self.alloc.pool_racks[kind]
+        per_rack = int(self.topo.rack_gpu_start[racks[0] + 1] - self.topo.rack_gpu_start[racks[0]])
+        gpn = int(self.topo.node_gpn[self.topo.rack_node_start[racks[0]]])
+        n = min(-(-job.gpus // per_rack), len(racks))
+        first = int(self.rng.integers(0, len(racks) - n + 1))
+        job.racks = [self.topo.rack_ids[r] for r in racks[first : first + n]]
+        job.nodes = -(-job.gpus // gpn)
+
+    # -- queue operations ---------------------------------------------------------------------
+    def _push(self, when: float, what: str, job: Job) -> None:
+        self._seq += 1
+        heapq.heappush(self._heap, (when, self._seq, what, job))
+
+    def _queue(self, job: Job, now: float) -> None:
+        """Put a submitted job in the queue, maybe blocked, with its user's patience."""
+        rng = self.rng
+        if rng.random() < _BLOCK_P.sum():
+            code = _BLOCK_CODES[int(rng.choice(len(_BLOCK_CODES), p=_BLOCK_P / _BLOCK_P.sum()))]
+            lo, hi = _BLOCK_H[code]
+            job.reason = code
+            job.wake = max(now, job.submit) + float(rng.uniform(lo, hi)) * 3600.0
+            self._push(job.wake, "wake", job)
+        else:
+            job.reason = "Priority"
+        self._push(
+            max(now, job.submit) + float(rng.exponential(JOB_PATIENCE_H * 3600.0)), "giveup", job
+        )
+
+    def _take_slot(self) -> int:
+        if self._free_slots:
+            return self._free_slots.pop()
+        slot = len(self._slot_jobs)
+        self._slot_jobs.append(None)
+        if slot >= len(self.slot_util):
+            size = max(64, 2 * len(self.slot_util))
+            for name in ("slot_util", "slot_mem", "slot_phase"):
+                arr = getattr(self, name)
+                grown = np.zeros(size, dtype=np.float32)
+                grown[: len(arr)] = arr
+                setattr(self, name, grown)
+        return slot
+
+    def _try_start(self, job: Job, when: float, target: float) -> bool:
+        kinds = [k for k in job.kinds if self.alloc.used_fraction(k) < target]
+        if not kinds:
+            return False
+        kinds.sort(key=self.alloc.used_fraction)
+        slot = self._take_slot()
+        for kind in kinds:
+            idx = self.alloc.allocate(kind, job.gpus, slot)
+            if idx is not None:
+                break
+        else:
+            self._free_slots.append(slot)
+            return False
+        job.slot, job.gpu_idx = slot, idx
+        job.state, job.reason, job.start = "RUNNING", None, when
+        job.end = None
+        racks = distinct_sorted(self.topo.gpu_rack[idx])
+        job.racks = [self.topo.rack_ids[r] for r in racks.tolist()]
+        job.nodes = int(len(distinct_sorted(self.topo.gpu_node[idx])))
+        self._slot_jobs[slot] = job
+        self.slot_util[slot] = job.util
+        self.slot_mem[slot] = job.mem_frac
+        self.slot_phase[slot] = float(self.rng.uniform(0.0, 2.0 * math.pi))
+        self._push(when + job.run_s, "end", job)
+        job.cache = None
+        self._list = None
+        return True
+
+    def finish(self, job: Job, state: str, when: float) -> None:
+        """End a running or pending job in ``state`` at ``when``."""
+        if job.state == "RUNNING" and job.gpu_idx is not None:
+            self.alloc.release(job.gpu_idx)
+            self._slot_jobs[job.slot] = None
+            self.slot_util[job.slot] = 0.0
+            self._free_slots.append(job.slot)
+            job.slot, job.gpu_idx = -1, None
+            self.running.pop(job.id, None)
+            self._sched_due = True
+        self.pending.pop(job.id, None)
+        job.state, job.end, job.reason = state, when, None
+        job.cache = None
+        self._list = None
+
+    # -- time -------------------------------------------------------------------------------
+    def advance(self, t0: float, t1: float) -> None:
+        """Run the queue from ``t0`` to ``t1``: ends, wake-ups, give-ups, arrivals, scheduling."""
+        heap = self._heap
+        while heap and heap[0][0] <= t1:
+            when, _, what, job = heapq.heappop(heap)
+            if what == "end" and job.state == "RUNNING" and job.start is not None:
+                if abs(job.start + job.run_s - when) < 1e-6:
+                    self.finish(job, job.outcome, when)
+            elif what == "wake" and job.state == "PENDING" and job.reason not in _ELIGIBLE:
+                if job.wake == when:
+                    job.reason = "Priority"
+                    job.cache = None
+                    self._sched_due = True
+            elif what == "giveup" and job.state == "PENDING":
+                self.finish(job, "CANCELLED", when)
+        self._arrivals(t0, t1)
+        if self._sched_due or t1 - self._last_sched >= JOB_SCHED_INTERVAL_S:
+            self._schedule(t1)
+        if t1 - self._last_prune >= 300.0:
+            self._prune(t1)
+
+    def _arrivals(self, t0: float, t1: float) -> None:
+        if t1 <= t0:
+            return
+        local_h = ((t0 / 3600.0) + 1.0) % 24.0
+        rate = (
+            self.served_rate
+            * JOB_DEMAND_FACTOR
+            * (1.0 + 0.3 * math.cos(2 * math.pi * (local_h - 15.0) / 24.0))
+        )
+        count = int(self.rng.poisson(rate * (t1 - t0)))
+        if count == 0:
+            return
+        for when in np.sort(self.rng.uniform(t0, t1, count)).tolist():
+            job = self.factory.make(when)
+            job.id = self.next_id
+            self.next_id += 1
+            self._queue(job, when)
+            self.jobs[job.id] = job
+            self.pending[job.id] = job
+        self._sched_due = True
+        self._list = None
+
+    def _schedule(self, now: float) -> None:
+        self._sched_due = False
+        self._last_sched = now
+        target = float(self.weather.util_target(np.array([now]))[0])
+        queue = [j for j in self.pending.values() if j.reason in _ELIGIBLE]
+        queue.sort(key=lambda j: j.submit * _AGE_WEIGHT / 3600.0 - j.priority)
+        # Backfill: a job no smaller than one that already failed to fit in the same pools is
+        # not tried again this pass; only real attempts count toward the test limit.
+        smallest_misfit: dict[tuple[int, ...], float] = {}
+        tries = waiting = 0
+        for job in queue:
+            if tries < JOB_SCHED_MAX_FAILS and job.gpus < smallest_misfit.get(job.kinds, math.inf):
+                if not any(self.alloc.used_fraction(k) < target for k in job.kinds):
+                    smallest_misfit[job.kinds] = 0
+                elif self._try_start(job, now, target):
+                    del self.pending[job.id]
+                    self.running[job.id] = job
+                    continue
+                else:
+                    smallest_misfit[job.kinds] = job.gpus
+                    tries += 1
+            reason = "Resources" if waiting < JOB_SCHED_MAX_FAILS else "Priority"
+            waiting += 1
+            if job.reason != reason:
+                job.reason = reason
+                job.cache = None
+        self._list = None
+
+    def _prune(self, now: float) -> None:
+        self._last_prune = now
+        cutoff = now - JOB_KEEP_FINISHED_S
+        old = [i for i, j in self.jobs.items() if j.end is not None and j.end < cutoff]
+        for i in old:
+            del self.jobs[i]
+        if old:
+            self._list = None
+
+    # -- what others read --------------------------------------------------------------------
+    def slot_utilisation(self, now: float) -> np.ndarray:
+        """Per-slot utilisation now: each job's level with a slow wobble (checkpoints, evals)."""
+        n = len(self._slot_jobs)
+        util = self.slot_util.copy()
+        util[:n] += 3.0 * np.sin(now / 900.0 + self.slot_phase[:n]).astype(np.float32)
+        return util
+
+    def fail_gpus(self, idx: np.ndarray, when: float) -> list[Job]:
+        """Fail the running jobs that hold any of the GPUs ``idx``; returns them."""
+        slots = np.unique(self.alloc.gpu_slot[idx])
+        failed = []
+        for slot in slots[slots >= 0].tolist():
+            job = self._slot_jobs[slot]
+            if job is not None and job.start is not None:
+                self.finish(job, "FAILED", when)
+                failed.append(job)
+                self._resubmit(job, when)
+        return failed
+
+    def _resubmit(self, job: Job, when: float) -> None:
+        """The user resubmits a job killed by hardware; it resumes from its last checkpoint."""
+        assert job.start is not None
+        left = job.start + job.run_s - when
+        if left < 600.0:
+            return
+        clone = Job(
+            id=self.next_id,
+            name=job.name,
+            tenant=job.tenant,
+            user=job.user,
+            partition=job.partition,
+            kinds=job.kinds,
+            gpus=job.gpus,
+            submit=when,
+            time_limit=job.time_limit,
+            run_s=min(left + 900.0, job.time_limit),
+            outcome=job.outcome if left + 900.0 < job.time_limit else "TIMEOUT",
+            priority=job.priority + 500.0,
+            util=job.util,
+            mem_frac=job.mem_frac,
+        )
+        self.next_id += 1
+        self.jobs[clone.id] = clone
+        self.pending[clone.id] = clone
+        self._push(when + float(self.rng.exponential(JOB_PATIENCE_H * 3600.0)), "giveup", clone)
+        self._sched_due = True
+
+    def jobs_on_rack(self, rack: int) -> list[Job]:
+        """Running jobs with GPUs in rack index ``rack``."""
+        a, b = self.topo.rack_gpu_start[rack], self.topo.rack_gpu_start[rack + 1]
+        slots = np.unique(self.alloc.gpu_slot[a:b])
+        jobs = [self._slot_jobs[s] for s in slots[slots >= 0].tolist()]
+        return [j for j in jobs if j is not None]
+
+    def as_list(self) -> list[dict[str, Any]]:
+        """Every job as the API serves it, in id order (cached between changes)."""
+        if self._list is None:
+            self._list = [j.as_dict() for j in self.jobs.values()]
+        return self._list
+
+    def counts(self, now: float) -> dict[str, Any]:
+        """Queue totals and the last 24 hours' outcomes and GPU-hours, for the handover."""
+        out: dict[str, Any] = {
+            "pending": len(self.pending),
+            "running": len(self.running),
+            "completed_24h": 0,
+            "failed_24h": 0,
+            "cancelled_24h": 0,
+            "timeout_24h": 0,
+        }
+        since = now - 86_400.0
+        gpu_s = 0.0
+        for job in self.jobs.values():
+            if job.start is None:
+                if job.state == "CANCELLED" and job.end is not None and job.end >= since:
+                    out["cancelled_24h"] += 1
+                continue
+            end = now if job.end is None else job.end
+            gpu_s += job.gpus * max(0.0, end - max(job.start, since))
+            if job.end is not None and job.end >= since:
+                key = f"{job.state.lower()}_24h"
+                if key in out:
+                    out[key] += 1
+        out["gpu_hours_24h"] = round(gpu_s / 3600.0, 1)
+        return out

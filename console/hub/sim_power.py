@@ -1,0 +1,258 @@
+"""Site energy balance and its history: IT load, PUE, solar, wind, battery, grid, curtailment.
+
+For every point: ``facility = solar + wind + battery_discharge - battery_charge + grid -
+curtailment``, where solar and wind are the *available* generation. Renewables serve the
+facility first; a surplus charges the battery (up to its power rating and 95 % state of charge)
+and the rest is curtailed; a deficit is covered by the battery (down to 10 %) and then by the
+grid. Stored values are rounded (MW to 0.1 kW) and the facility load is the sum of the rounded
+terms, so the identity holds to float rounding in every stored and served point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from console.hub.params import (
+    BATTERY_EFFICIENCY,
+    BATTERY_MW,
+    BATTERY_MWH,
+    BATTERY_SOC_MAX,
+    BATTERY_SOC_MIN,
+    HISTORY_KEEP_S,
+    HISTORY_STEP_S,
+    POWER_DEFAULT_SPAN_S,
+    POWER_MAX_POINTS,
+    SOLAR_MWP,
+    WIND_AVAILABILITY,
+    WIND_DROP_FACTOR,
+    WIND_MW,
+)
+from console.hub.sim_weather import Weather
+
+FIELDS: tuple[str, ...] = (
+    "it_mw",
+    "facility_mw",
+    "solar_mw",
+    "wind_mw",
+    "battery_discharge_mw",
+    "battery_charge_mw",
+    "battery_soc_pct",
+    "grid_mw",
+    "curtailment_mw",
+    "pue",
+    "carbon_g_per_kwh",
+    "renewable_share_pct",
+)
+"""Series of the power history, in the order ``power()`` returns them (after ``t``)."""
+
+MW_DECIMALS = 4
+
+
+@dataclass(frozen=True)
+class Supply:
+    """Generation and storage of the site, scaled to the preset's IT capacity."""
+
+    solar_mwp: float
+    wind_mw: float
+    battery_mw: float
+    battery_mwh: float
+
+    @classmethod
+    def scaled(cls, factor: float) -> Supply:
+        """The full site's supply times ``factor`` (1.0 for the full site)."""
+        return cls(SOLAR_MWP * factor, WIND_MW * factor, BATTERY_MW * factor, BATTERY_MWH * factor)
+
+
+def wind_drop_factor(t: np.ndarray, drops: list[tuple[float, float]]) -> np.ndarray:
+    """1.0, or the wind-drop factor inside any of the ``(start, end)`` windows."""
+    factor = np.ones_like(t)
+    for a, b in drops:
+        factor[(t >= a) & (t < b)] = WIND_DROP_FACTOR
+    return factor
+
+
+def balance(
+    t: np.ndarray,
+    it_mw: np.ndarray,
+    dt_s: np.ndarray,
+    soc_pct: float,
+    weather: Weather,
+    supply: Supply,
+    drops: list[tuple[float, float]],
+) -> tuple[dict[str, np.ndarray], float]:
+    """Energy balance at times ``t`` for IT loads ``it_mw``; returns the series and end SoC.
+
+    ``dt_s`` is the time each point stands for (battery integration); ``soc_pct`` is the
+    battery state of charge before the first point.
+    """
+    pue = np.round(weather.pue(t), 4)
+    facility = it_mw * pue
+    solar = np.round(supply.solar_mwp * weather.solar_fraction(t), MW_DECIMALS)
+    wind = (
+        supply.wind_mw * WIND_AVAILABILITY * weather.wind_fraction(t) * wind_drop_factor(t, drops)
+    )
+    wind = np.round(wind, MW_DECIMALS)
+    n = len(t)
+    charge = np.zeros(n)
+    discharge = np.zeros(n)
+    socs = np.zeros(n)
+    surplus = (solar + wind - facility).tolist()
+    hours = (np.asarray(dt_s, dtype=np.float64) / 3600.0).tolist()
+    energy = supply.battery_mwh
+    p_max = supply.battery_mw
+    eff = BATTERY_EFFICIENCY
+    soc = float(soc_pct)
+    ch_list = [0.0] * n
+    dis_list = [0.0] * n
+    soc_list = [0.0] * n
+    for i in range(n):
+        s = surplus[i]
+        h = hours[i]
+        if h > 0.0 and energy > 0.0:
+            if s > 0.0:
+                room = (BATTERY_SOC_MAX - soc) / 100.0 * energy / (h * eff)
+                c = min(s, p_max, room) if room > 0.0 else 0.0
+                soc += c * h * eff / energy * 100.0
+                ch_list[i] = c
+            elif s < 0.0:
+                avail = (soc - BATTERY_SOC_MIN) / 100.0 * energy * eff / h
+                d = min(-s, p_max, avail) if avail > 0.0 else 0.0
+                soc -= d * h / eff / energy * 100.0
+                dis_list[i] = d
+        soc_list[i] = soc
+    charge[:] = ch_list
+    discharge[:] = dis_list
+    socs[:] = soc_list
+    charge = np.round(charge, MW_DECIMALS)
+    discharge = np.round(discharge, MW_DECIMALS)
+    facility_r = np.round(facility, MW_DECIMALS)
+    net = facility_r - solar - wind - discharge + charge  # > 0: grid; < 0: curtailment
+    grid = np.round(np.maximum(net, 0.0), MW_DECIMALS)
+    curtail = np.round(np.maximum(-net, 0.0), MW_DECIMALS)
+    facility_r = np.round(solar + wind + discharge - charge + grid - curtail, MW_DECIMALS)
+    safe = np.maximum(facility_r, 1e-9)
+    carbon = np.round(grid * weather.grid_intensity(t) / safe, 1)
+    share = np.round(np.clip((facility_r - grid) / safe * 100.0, 0.0, 100.0), 2)
+    series = {
+        "it_mw": np.round(it_mw, MW_DECIMALS),
+        "facility_mw": facility_r,
+        "solar_mw": solar,
+        "wind_mw": wind,
+        "battery_discharge_mw": discharge,
+        "battery_charge_mw": charge,
+        "battery_soc_pct": np.round(socs, 2),
+        "grid_mw": grid,
+        "curtailment_mw": curtail,
+        "pue": pue,
+        "carbon_g_per_kwh": carbon,
+        "renewable_share_pct": share,
+    }
+    return series, soc
+
+
+class PowerHistory:
+    """Ring of balance points: one every ``HISTORY_STEP_S`` plus the latest tick.
+
+    A tick closer than ``HISTORY_STEP_S`` to the last kept point replaces the previous
+    provisional tick instead of adding one, so memory stays bounded at any tick rate.
+    """
+
+    def __init__(self) -> None:
+        self._cap = int(HISTORY_KEEP_S / HISTORY_STEP_S) + 4096
+        self.t = np.zeros(self._cap)
+        self.data = {f: np.zeros(self._cap) for f in FIELDS}
+        self.n = 0
+        self._last_kept = -np.inf
+        self._provisional = False
+
+    def extend(self, t: np.ndarray, series: dict[str, np.ndarray]) -> None:
+        """Append kept points (already on the history grid)."""
+        if self._provisional:
+            self.n -= 1
+            self._provisional = False
+        k = len(t)
+        if k == 0:
+            return
+        self._make_room(k)
+        self.t[self.n : self.n + k] = t
+        for f in FIELDS:
+            self.data[f][self.n : self.n + k] = series[f]
+        self.n += k
+        self._last_kept = float(t[-1])
+
+    def tick(self, t: float, series: dict[str, np.ndarray]) -> None:
+        """Record the live tick at ``t`` (kept when a history step has passed)."""
+        if self._provisional:
+            self.n -= 1
+        self._make_room(1)
+        self.t[self.n] = t
+        for f in FIELDS:
+            self.data[f][self.n] = series[f][-1]
+        self.n += 1
+        if t - self._last_kept >= HISTORY_STEP_S:
+            self._last_kept = t
+            self._provisional = False
+        else:
+            self._provisional = True
+
+    @property
+    def last_kept(self) -> float:
+        """Time of the last kept (non-provisional) point."""
+        return self._last_kept
+
+    def _make_room(self, k: int) -> None:
+        if self.n + k <= self._cap:
+            return
+        latest = self.t[self.n - 1] if self.n else 0.0
+        keep_from = int(np.searchsorted(self.t[: self.n], latest - HISTORY_KEEP_S))
+        keep_from = max(keep_from, self.n + k - self._cap)
+        m = self.n - keep_from
+        self.t[:m] = self.t[keep_from : self.n]
+        for f in FIELDS:
+            self.data[f][:m] = self.data[f][keep_from : self.n]
+        self.n = m
+
+    def query(self, start: float, end: float, step: float, now: float) -> dict[str, object]:
+        """Resample to ``start + i * step`` up to ``end``: nearest point at or before each time.
+
+        Times before the first point or after ``now`` have no data and are left out.
+        """
+        if step <= 0 or not np.isfinite(step):
+            raise ValueError(f"step must be a positive number of seconds, got {step}")
+        if not (np.isfinite(start) and np.isfinite(end)):
+            raise ValueError("start and end must be finite epoch seconds")
+        if end < start:
+            raise ValueError(f"end ({end}) is before start ({start})")
+        count = int(np.floor((end - start) / step + 1e-9)) + 1
+        if count > POWER_MAX_POINTS:
+            raise ValueError(
+                f"{count} points requested; at most {POWER_MAX_POINTS} per query "
+                "(raise step or shorten the range)"
+            )
+        grid = start + step * np.arange(count)
+        times = self.t[: self.n]
+        idx = np.searchsorted(times, grid, side="right") - 1
+        ok = (idx >= 0) & (grid <= now + 1e-6)
+        grid = grid[ok]
+        idx = idx[ok]
+        out: dict[str, object] = {
+            "start": float(start),
+            "end": float(end),
+            "step": float(step),
+            "t": np.round(grid, 3).tolist(),
+        }
+        for f in FIELDS:
+            out[f] = self.data[f][idx].tolist()
+        return out
+
+
+def default_window(
+    start: float | None, end: float | None, step: float | None, now: float
+) -> tuple[float, float, float]:
+    """Fill in ``power()`` defaults: the last hour up to now at the history step."""
+    end_v = now if end is None else float(end)
+    start_v = end_v - POWER_DEFAULT_SPAN_S if start is None else float(start)
+    step_v = HISTORY_STEP_S if step is None else float(step)
+    return start_v, end_v, step_v

@@ -1,0 +1,284 @@
+"""The job queue in operator words: why a job waits, how long, how many GPU-hours.
+
+Slurm pending reason codes (``state_reason``, from Slurm's ``job_state_reason.c``)
+become plain sentences with the job's own figures ("waiting for 64 free GPUs in
+partition gpu-h200"). Every figure over a :class:`JobsSnapshot` is computed
+column-wise with numpy so a 100,000-job queue stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from console.model import JobsSnapshot, SiteTopology, UnhealthyGpus
+
+SITE_TZ = "Africa/Casablanca"
+ACTIVE_STATES = ("PENDING", "RUNNING")
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionState:
+    """What a partition looks like to a pending job."""
+
+    name: str
+    total_gpus: int | None = None
+    """GPUs the partition can use, when known from the site topology."""
+    used_gpus: int = 0
+    """GPUs held by running jobs of this partition."""
+    running_jobs: int = 0
+    pending_jobs: int = 0
+    pending_gpus: int = 0
+    state: str = "UP"
+
+    @property
+    def free_gpus(self) -> int | None:
+        """GPUs not held by this partition's running jobs, when the total is known."""
+        if self.total_gpus is None:
+            return None
+        return max(0, self.total_gpus - self.used_gpus)
+
+
+def _n(value: int | float) -> str:
+    return f"{int(value):,}"
+
+
+def _local(t: Any, tz: str = SITE_TZ) -> str:
+    try:
+        value = float(t)
+    except (TypeError, ValueError):
+        return "a later time"
+    if not np.isfinite(value):
+        return "a later time"
+    return datetime.fromtimestamp(value, ZoneInfo(tz)).strftime("%a %d %b %H:%M")
+
+
+def _resources(job: Mapping[str, Any], part: PartitionState | None) -> str:
+    gpus = int(job.get("gpus") or 0)
+    name = str(job.get("partition") or "?")
+    text = f"waiting for {_n(gpus)} free {'GPU' if gpus == 1 else 'GPUs'} in partition {name}"
+    if part is not None:
+        extra = []
+        if part.free_gpus is not None:
+            extra.append(f"{_n(part.free_gpus)} of {_n(part.total_gpus or 0)} free now")
+        if part.pending_jobs > 1:
+            extra.append(f"{_n(part.pending_jobs)} jobs pending there")
+        if extra:
+            text += f" ({'; '.join(extra)})"
+    return text
+
+
+_TEMPLATES: Mapping[str, str] = {
+    "Priority": "queued behind higher-priority jobs in partition {partition}",
+    "Dependency": "waiting for another job it depends on to finish",
+    "DependencyNeverSatisfied": "will never start: a job it depends on failed or was cancelled",
+    "JobHeldUser": "held by its owner {user}; they must release it (scontrol release)",
+    "JobHeldAdmin": "held by an administrator; release it with scontrol release",
+    "BeginTime": "asked not to start before {begin}",
+    "PartitionDown": "partition {partition} is down; nothing starts there until it is up",
+    "PartitionInactive": "partition {partition} is inactive; nothing starts there",
+    "PartitionNodeLimit": "asks for more nodes ({nodes}) than partition {partition} allows",
+    "PartitionTimeLimit": "asks for more time than partition {partition} allows",
+    "ReqNodeNotAvail": "a node it needs is down, drained or reserved",
+    "NodeDown": "a node it needs is down",
+    "QOSMaxGPUPerUser": "user {user} already uses the most GPUs their QOS allows",
+    "QOSMaxGRESPerUser": "user {user} already uses the most GPUs their QOS allows",
+    "QOSGrpGRES": "the QOS group has used up its GPU allowance",
+    "AssocGrpGRES": "tenant {tenant} already uses its whole GPU allocation",
+    "AssocGrpGRESMinutes": "tenant {tenant} has spent its GPU-hours budget",
+    "AssocMaxJobsLimit": "tenant {tenant} runs the most jobs it is allowed at once",
+    "AssocGrpJobsLimit": "tenant {tenant} runs the most jobs its group is allowed at once",
+    "QOSMaxJobsPerUserLimit": "user {user} runs the most jobs their QOS allows at once",
+    "QOSJobLimit": "the QOS runs the most jobs it is allowed at once",
+    "QOSResourceLimit": "the QOS resource limit is reached",
+    "Reservation": "waiting for its reservation to start",
+    "Licenses": "waiting for a licence",
+    "JobArrayTaskLimit": "its job array runs the most tasks it is allowed at once",
+    "BadConstraints": "will never start: its constraints match no node",
+    "InvalidAccount": "will never start: its account is invalid",
+    "InvalidQOS": "will never start: its QOS is invalid",
+    "Prolog": "starting: the prolog script is running",
+    "BurstBufferResources": "waiting for burst-buffer space",
+    "Cleaning": "waiting for nodes to finish cleaning up after a previous job",
+    "launch failed requeued held": "launch failed; requeued and held, an administrator must look",
+}
+
+
+def reason_code(reason: Any) -> str:
+    """The bare Slurm code of a reason string ('ReqNodeNotAvail, UnavailableNodes:…' -> code)."""
+    if reason is None:
+        return ""
+    text = str(reason).strip()
+    if text in _TEMPLATES:
+        return text
+    for sep in (",", "(", ":"):
+        text = text.split(sep, 1)[0]
+    return text.strip()
+
+
+def explain_pending(
+    reason: Any, job: Mapping[str, Any], partition_state: PartitionState | None = None
+) -> str:
+    """Plain-words explanation of why ``job`` waits, from its Slurm reason code.
+
+    ``job`` is one job as a mapping (``JobsSnapshot.row``); ``partition_state``
+    adds the partition's figures when known. Unknown codes get a generic sentence
+    that still names the code.
+    """
+    code = reason_code(reason)
+    if code in ("", "None"):
+        return "pending, no reason given yet" if job.get("state") == "PENDING" else ""
+    if code == "Resources":
+        return _resources(job, partition_state)
+    if code == "BeginTime" and _local(job.get("start_time")) == "a later time":
+        return "held until the begin time its submitter set"
+    template = _TEMPLATES.get(code)
+    if template is None:
+        return f"pending: Slurm reason {code}"
+    values = {
+        "partition": job.get("partition") or "?",
+        "user": job.get("user") or "?",
+        "tenant": job.get("tenant") or "?",
+        "nodes": _n(job.get("nodes") or 0),
+        "begin": _local(job.get("start_time")),
+    }
+    return template.format(**values)
+
+
+# -- column figures -----------------------------------------------------------------------
+def wait_seconds(jobs: JobsSnapshot, now: float | None = None) -> np.ndarray:
+    """Queue wait per job: start − submit, or now − submit while pending; NaN if unknown."""
+    now = jobs.time if now is None else now
+    c = jobs.columns
+    if not len(jobs):
+        return np.zeros(0)
+    submit = c["submit_time"].astype(np.float64)
+    start = c["start_time"].astype(np.float64)
+    pending = c["state"] == "PENDING"
+    end = np.where(pending, now, start)
+    with np.errstate(invalid="ignore"):
+        out = end - submit
+    out[out < 0] = 0.0
+    return out
+
+
+def gpu_hours(jobs: JobsSnapshot, now: float | None = None) -> np.ndarray:
+    """GPU-hours used so far per job (GPUs × run time); 0 for jobs that never started."""
+    now = jobs.time if now is None else now
+    c = jobs.columns
+    if not len(jobs):
+        return np.zeros(0)
+    start = c["start_time"].astype(np.float64)
+    end = c["end_time"].astype(np.float64)
+    running = c["state"] == "RUNNING"
+    stop = np.where(running | ~np.isfinite(end), now, end)
+    with np.errstate(invalid="ignore"):
+        hours = (stop - start) / 3600.0
+    hours = np.where(np.isfinite(hours) & (hours > 0), hours, 0.0)
+    return hours * c["gpus"].astype(np.float64)
+
+
+def factorize(values: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Integer codes for a column of labels, and the labels in order of first appearance."""
+    items = values.tolist()
+    labels = list(dict.fromkeys(items))
+    if len(labels) <= 32:  # few labels (states, partitions): one vectorised pass per label
+        codes = np.zeros(len(items), np.int64)
+        column = np.asarray(values, dtype=object)
+        for i, label in enumerate(labels[1:], 1):
+            codes[np.equal(column, label)] = i
+    else:
+        lookup = {v: i for i, v in enumerate(labels)}
+        codes = np.array([lookup[v] for v in items], np.int64)
+    return codes, tuple(str(k) for k in labels)
+
+
+def counts_by(jobs: JobsSnapshot, column: str) -> dict[str, int]:
+    """Number of jobs per distinct value of ``column``, largest first."""
+    if not len(jobs):
+        return {}
+    codes, names = factorize(jobs.columns[column])
+    counts = np.bincount(codes, minlength=len(names))
+    order = np.argsort(-counts, kind="stable")
+    return {names[i]: int(counts[i]) for i in order}
+
+
+def counts_by_state(jobs: JobsSnapshot) -> dict[str, int]:
+    """Jobs per state."""
+    return counts_by(jobs, "state")
+
+
+def counts_by_partition(jobs: JobsSnapshot) -> dict[str, int]:
+    """Jobs per partition."""
+    return counts_by(jobs, "partition")
+
+
+def partition_capacity(topology: SiteTopology, partitions: Iterable[str]) -> dict[str, int]:
+    """GPUs each partition can use: racks whose GPU model appears in its name, else all GPUs."""
+    models = np.array([str(r.get("gpu_model", "")).lower() for r in topology.racks], dtype=object)
+    gpus = np.asarray(topology.gpus, dtype=np.int64)
+    total = int(gpus.sum())
+    out: dict[str, int] = {}
+    for name in partitions:
+        low = name.lower()
+        hits = [m for m in set(models.tolist()) if m and m in low]
+        out[name] = int(gpus[np.isin(models, hits)].sum()) if hits else total
+    return out
+
+
+def partition_states(
+    jobs: JobsSnapshot, capacity: Mapping[str, int] | None = None
+) -> dict[str, PartitionState]:
+    """Per partition: GPUs used, running and pending jobs, pending GPUs (vectorised)."""
+    if not len(jobs):
+        return {}
+    c = jobs.columns
+    inverse, names = factorize(c["partition"])
+    gpus = c["gpus"].astype(np.int64)
+    running = c["state"] == "RUNNING"
+    pending = c["state"] == "PENDING"
+    k = len(names)
+    used = np.bincount(inverse, weights=gpus * running, minlength=k)
+    n_run = np.bincount(inverse, weights=running, minlength=k)
+    n_pend = np.bincount(inverse, weights=pending, minlength=k)
+    g_pend = np.bincount(inverse, weights=gpus * pending, minlength=k)
+    cap = capacity or {}
+    return {
+        n: PartitionState(
+            name=n,
+            total_gpus=cap.get(n),
+            used_gpus=int(used[i]),
+            running_jobs=int(n_run[i]),
+            pending_jobs=int(n_pend[i]),
+            pending_gpus=int(g_pend[i]),
+        )
+        for i, n in enumerate(names)
+    }
+
+
+# -- unhealthy hardware -------------------------------------------------------------------
+def unhealthy_racks(unhealthy: UnhealthyGpus) -> frozenset[str]:
+    """Rack ids holding at least one GPU that is not healthy."""
+    return frozenset(
+        str(g["rack"]) for g in unhealthy.gpus if g.get("status", "healthy") != "healthy"
+    )
+
+
+def on_unhealthy(jobs: JobsSnapshot, racks: Iterable[str]) -> np.ndarray:
+    """Boolean per job: it runs (or ran) on a rack with an unhealthy GPU."""
+    bad = frozenset(racks)
+    if not len(jobs) or not bad:
+        return np.zeros(len(jobs), bool)
+    state = jobs.columns["state"]
+    active = (state == "RUNNING") | (state == "PENDING")
+    flags = np.fromiter(
+        (bool(r) and not bad.isdisjoint(r) for r in jobs.columns["racks"]),
+        dtype=bool,
+        count=len(jobs),
+    )
+    return flags & active

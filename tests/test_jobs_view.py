@@ -1,0 +1,202 @@
+"""JobQueueView: plain-text tenant names, filter and sort through the proxy, flags, selection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem
+
+from bench.power_jobs import synthetic_jobs
+from console.decode import jobs_from_records
+from console.model import JobsSnapshot, UnhealthyGpus
+from tests.test_jobs import NOW, job
+from widgets.jobs import COLUMN_KEYS, FLAG_TEXT, JobQueueView
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+HOSTILE = "<b>x</b><img src=y>"
+ARABIC = "تدريب نموذج اللغة العربية الكبير"
+
+
+def col(key: str) -> int:
+    return COLUMN_KEYS.index(key)
+
+
+@pytest.fixture
+def view(qtbot: Any) -> JobQueueView:
+    v = JobQueueView()
+    qtbot.addWidget(v)
+    v.resize(1500, 700)
+    yield v
+    v.stop()
+
+
+def feed(view: JobQueueView, jobs: JobsSnapshot) -> None:
+    view.apply(jobs)
+    view.flush()
+
+
+def shown(view: JobQueueView, key: str) -> list[str]:
+    p = view.proxy
+    return [p.index(r, col(key)).data() for r in range(p.rowCount())]
+
+
+def small() -> JobsSnapshot:
+    return jobs_from_records(
+        [
+            job(id=1, name=HOSTILE, user="<i>eve</i>", tenant="<a href=x>T</a>"),
+            job(
+                id=2,
+                name=ARABIC,
+                state="RUNNING",
+                reason="None",
+                racks=["A-01-01", "A-01-02"],
+                start_time=NOW - 600,
+                partition="gpu-gb200",
+                gpus=144,
+            ),
+            job(id=3, name="n" * 300, reason="Priority", tenant_kind="startup", user="omar"),
+        ],
+        NOW,
+        received=NOW,
+    )
+
+
+def test_tenant_text_is_plain(view: JobQueueView, qtbot: Any) -> None:
+    feed(view, small())
+    model = view.model
+    name = model.index(0, col("name"))
+    assert name.data(Qt.ItemDataRole.DisplayRole) == HOSTILE
+    assert model.index(0, col("user")).data() == "<i>eve</i>"
+    assert model.index(0, col("tenant")).data().startswith("<a href=x>T</a> (research")
+    # the stock delegate lays text out as plain text: its width is that of the raw characters
+    delegate = view.table.itemDelegate()
+    assert type(delegate) is QStyledItemDelegate
+    index = view.proxy.index(0, col("name"))
+    width = delegate.sizeHint(QStyleOptionViewItem(), index).width()
+    assert width >= QFontMetrics(QStyleOptionViewItem().font).horizontalAdvance(HOSTILE)
+    # a rich tooltip, escaped: the markup shows as characters
+    tip = name.data(Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;b&gt;x&lt;/b&gt;&lt;img src=y&gt;" in tip and "<img" not in tip
+    view.table.setCurrentIndex(view.proxy.index(0, 0))
+    assert view.detail.textFormat() == Qt.TextFormat.PlainText
+    assert HOSTILE in view.detail.text()
+    assert view.counts_label.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_long_and_rtl_names(view: JobQueueView) -> None:
+    feed(view, small())
+    assert view.table.textElideMode() == Qt.TextElideMode.ElideRight
+    assert view.model.index(1, col("name")).data() == ARABIC
+    assert view.model.index(2, col("name")).data() == "n" * 300
+
+
+def test_reason_in_plain_words_and_counts(view: JobQueueView) -> None:
+    feed(view, small())
+    assert view.model.index(0, col("reason")).data() == (
+        "waiting for 64 free GPUs in partition gpu-h200 (2 jobs pending there)"
+    )
+    assert view.model.index(1, col("reason")).data() == ""
+    assert view.model.index(2, col("reason")).data().startswith("queued behind higher-priority")
+    text = view.counts_label.text()
+    assert "PENDING 2" in text and "RUNNING 1" in text and "gpu-h200 2" in text
+    assert "showing 3 of 3 jobs" in text
+
+
+def test_filters_through_proxy(view: JobQueueView) -> None:
+    jobs = synthetic_jobs(3000)
+    feed(view, jobs)
+    c = jobs.columns
+    view.partition_box.setCurrentIndex(view.partition_box.findData("gpu-h200"))
+    assert set(shown(view, "partition")) == {"gpu-h200"}
+    assert view.proxy.rowCount() == int((c["partition"] == "gpu-h200").sum())
+    view.state_box.setCurrentIndex(view.state_box.findData("PENDING"))
+    view.kind_box.setCurrentIndex(view.kind_box.findData("startup"))
+    expected = (
+        (c["partition"] == "gpu-h200") & (c["state"] == "PENDING") & (c["tenant_kind"] == "startup")
+    )
+    assert view.proxy.rowCount() == int(expected.sum()) > 0
+    assert f"showing {int(expected.sum()):,} of 3,000" in view.counts_label.text()
+    view.partition_box.setCurrentIndex(0)
+    view.state_box.setCurrentIndex(0)
+    view.kind_box.setCurrentIndex(0)
+    view.user_edit.setText("USER7")
+    assert set(shown(view, "user")) == {"user7"}
+    view.user_edit.clear()
+    view.text_edit.setText("run-99-")
+    names = shown(view, "name")
+    assert names and all("run-99-" in n for n in names)
+    view.text_edit.clear()
+    assert view.proxy.rowCount() == 3000
+
+
+def test_sort_through_proxy(view: JobQueueView) -> None:
+    feed(view, synthetic_jobs(3000))
+    view.table.sortByColumn(col("gpus"), Qt.SortOrder.DescendingOrder)
+    gpus = [int(g.replace(",", "")) for g in shown(view, "gpus")]
+    assert gpus == sorted(gpus, reverse=True)
+    view.proxy.set_filters(state="PENDING")
+    view.proxy.sort(col("wait"), Qt.SortOrder.AscendingOrder)
+    rows = [
+        view.proxy.mapToSource(view.proxy.index(r, 0)).row() for r in range(view.proxy.rowCount())
+    ]
+    waits = [view.model.wait[view.model.order_list[r]] for r in rows]
+    assert waits == sorted(waits) and set(shown(view, "state")) == {"PENDING"}
+    view.proxy.sort(col("name"), Qt.SortOrder.AscendingOrder)
+    names = shown(view, "name")
+    assert names == sorted(names, key=str.lower)
+    # the sort survives a new snapshot
+    feed(view, synthetic_jobs(3000, seed=9))
+    names = shown(view, "name")
+    assert names == sorted(names, key=str.lower)
+
+
+def test_selection_emits_racks_and_survives_sort(view: JobQueueView, qtbot: Any) -> None:
+    feed(view, small())
+    with qtbot.waitSignal(view.jobSelected) as blocker:
+        view.select_job(2)
+    assert blocker.args == [("A-01-01", "A-01-02")]
+    view.proxy.sort(col("id"), Qt.SortOrder.DescendingOrder)
+    assert view.selected_job_id() == 2
+    feed(view, small())  # a new snapshot keeps the selected job
+    assert view.selected_job_id() == 2
+
+
+def test_jobs_on_unhealthy_gpus_flagged(view: JobQueueView) -> None:
+    feed(view, small())
+    view.apply(
+        UnhealthyGpus(time=NOW, gpus=({"uuid": "GPU-1", "rack": "A-01-02", "status": "failed"},))
+    )
+    view.flush()
+    flags = [view.model.index(r, col("flag")).data() for r in range(3)]
+    assert flags == ["", FLAG_TEXT, ""]
+    bg = view.model.index(1, col("flag")).data(Qt.ItemDataRole.BackgroundRole)
+    assert (
+        bg is not None
+        and view.model.index(0, col("flag")).data(Qt.ItemDataRole.BackgroundRole) is None
+    )
+    assert "1 jobs on racks with unhealthy GPUs" in view.counts_label.text()
+
+
+def test_large_queue_stays_bounded(view: JobQueueView) -> None:
+    jobs = synthetic_jobs(20_000)
+    feed(view, jobs)
+    view.show()
+    view.proxy.set_filters(text="llm")
+    view.proxy.sort(col("submit_time"), Qt.SortOrder.DescendingOrder)
+    QApplication.processEvents()
+    view.table.viewport().grab()
+    assert view.proxy.rowCount() == int(
+        np.char.find(jobs.columns["name"].astype(str), "llm").__ge__(0).sum()
+    )
+    assert view.table.indexAt(QPoint(5, 5)) != QModelIndex() or view.proxy.rowCount() == 0
+
+
+def test_stale_queue_is_announced(view: JobQueueView) -> None:
+    feed(view, small())
+    view.set_data_age(75.0, True)
+    view.flush()
+    assert "STALE: jobs data 1 min 15 s old" in view.counts_label.text()

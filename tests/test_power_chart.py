@@ -1,0 +1,182 @@
+"""PowerBalanceChart: plotted data equals the series (gaps included), absurd values flagged."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from console.model import PowerSeries
+from tests.test_power import make_series
+from widgets.power_chart import PowerBalanceChart
+
+T0 = 1_780_000_000.0
+# the offscreen platform warns when a window is shown; showing lays the plots out for real
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+@pytest.fixture
+def chart(qtbot: object) -> PowerBalanceChart:
+    w = PowerBalanceChart()
+    qtbot.addWidget(w)  # type: ignore[attr-defined]
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitUntil(lambda: w.top.getViewBox().width() > 1000)  # type: ignore[attr-defined]
+    w.set_span(3600.0)  # the test series fit in an hour: one point per sample on screen
+    yield w
+    w.stop()
+
+
+def y(chart: PowerBalanceChart, key: str) -> np.ndarray:
+    x, values = chart.curves[key].getData()
+    assert x is not None
+    return values
+
+
+def test_plotted_data_equals_series_with_gaps(chart: PowerBalanceChart) -> None:
+    s = make_series(T0, 300)
+    fields = {k: np.array(v) for k, v in s.fields.items()}
+    for v in fields.values():
+        v[100:110] = np.nan  # ten missed polls on the hub's regular grid
+    s = PowerSeries(time=s.time, t=s.t, fields=fields, step=10.0)
+    chart.set_history(s)
+    x, _ = chart.curves["facility"].getData()
+    np.testing.assert_array_equal(x, s.t)
+    for key, name in (
+        ("facility", "facility_mw"),
+        ("it", "it_mw"),
+        ("share", "renewable_share_pct"),
+        ("pue", "pue"),
+        ("carbon", "carbon_g_per_kwh"),
+    ):
+        np.testing.assert_array_equal(y(chart, key), s[name])
+    # stacked areas: each top is the running sum of the sources below it
+    stack = np.zeros(len(s))
+    for key, name in (
+        ("solar", "solar_mw"),
+        ("wind", "wind_mw"),
+        ("battery_discharge", "battery_discharge_mw"),
+        ("grid", "grid_mw"),
+    ):
+        stack = stack + s[name]
+        np.testing.assert_allclose(y(chart, key), stack)
+        assert np.isnan(y(chart, key)[100:110]).all()
+    np.testing.assert_array_equal(y(chart, "battery_charge"), -s["battery_charge_mw"])
+    assert chart.curves["facility"].opts["connect"] == "finite"
+
+
+def test_missing_polls_become_nan_points_not_lines(chart: PowerBalanceChart) -> None:
+    s = make_series(T0, 60)
+    t = np.array(s.t)
+    t[30:] += 600.0  # an hour-long outage would be a straight line if interpolated
+    chart.set_history(PowerSeries(time=float(t[-1]), t=t, fields=dict(s.fields), step=10.0))
+    x, values = chart.curves["facility"].getData()
+    assert len(x) == 61 and np.isnan(values[30]) and x[30] == t[29] + 10
+
+
+def test_kpis_share_pue_carbon_match_series(chart: PowerBalanceChart) -> None:
+    s = make_series(T0, 360)
+    chart.set_history(s)
+    last = s.latest()
+    assert chart.tile_labels[("now", "facility_mw")].text() == f"{last['facility_mw']:,.1f} MW"
+    assert chart.tile_labels[("now", "renewable_share_pct")].text() == (
+        f"{last['renewable_share_pct']:,.0f} %"
+    )
+    assert chart.tile_labels[("now", "pue")].text() == f"{last['pue']:,.2f}"
+    assert chart.tile_labels[("now", "carbon_g_per_kwh")].text() == (
+        f"{last['carbon_g_per_kwh']:,.0f} g/kWh"
+    )
+    text = chart.show_cursor(float(s.t[200]))
+    assert f"PUE {s['pue'][200]:.2f}" in text
+    assert f"renewable {s['renewable_share_pct'][200]:.1f} %" in text
+    assert f"carbon {s['carbon_g_per_kwh'][200]:,.0f} gCO2/kWh" in text
+    assert f"facility {s['facility_mw'][200]:,.1f} MW" in text
+
+
+def test_absurd_values_flagged_not_plotted(chart: PowerBalanceChart) -> None:
+    s = make_series(T0, 100)
+    fac = np.array(s["facility_mw"])
+    fac[40] = -50.0
+    p = np.array(s["pue"])
+    p[41] = 9.0
+    chart.set_history(make_series(T0, 100, facility_mw=fac, pue=p))
+    assert np.isnan(y(chart, "facility")[40]) and np.isnan(y(chart, "pue")[41])
+    assert np.nanmin(y(chart, "facility")) > 0
+    status = chart.status_label.text()
+    assert "2 absurd value(s) rejected" in status and "facility_mw" in status and "pue" in status
+    assert "-50" not in chart.show_cursor(float(s.t[40]))
+
+
+def test_live_append_follow_and_pan(chart: PowerBalanceChart, qtbot: object) -> None:
+    chart.set_history(make_series(T0, 360))
+    chart.set_span(3600.0)
+    new = make_series(T0 + 3600, 30)
+    chart.apply(new)
+    chart.flush()
+    assert len(chart.history) == 390
+    assert chart.x_range()[1] >= new.t[-1]
+    with qtbot.waitSignal(chart.followChanged) as blocker:  # type: ignore[attr-defined]
+        chart.top.getViewBox().translateBy(x=-600.0)
+        chart.top.getViewBox().sigRangeChangedManually.emit([True, False])
+    assert blocker.args == [False] and not chart.follow_button.isChecked()
+    chart.apply(make_series(T0 + 3900, 30))
+    chart.flush()
+    assert chart.x_range()[1] < T0 + 4190  # stayed where the operator panned
+    chart.follow_button.click()
+    assert chart.follow and chart.x_range()[1] >= T0 + 4190
+
+
+def test_time_axis_site_time_and_utc(chart: PowerBalanceChart) -> None:
+    chart.set_history(make_series(T0, 10))
+    t = 1_780_000_200.0  # 2026-05-28 20:30 UTC
+    axis = chart.axes[0]
+    site = axis.tickStrings([t], 1.0, 3600.0)[0]
+    chart.utc_box.setChecked(True)
+    assert chart.tz == "UTC"
+    assert axis.tickStrings([t], 1.0, 3600.0)[0] == "20:30" and site == "21:30"
+    ticks = axis.tickValues(T0, T0 + 86400, 1200)[0][1]
+    assert all(v % 3600 == 0 for v in ticks)
+    assert "UTC" in chart.show_cursor(T0)
+
+
+def test_custom_range_stops_follow(chart: PowerBalanceChart) -> None:
+    chart.set_history(make_series(T0, 720))
+    chart.start_edit.setDateTime(chart.start_edit.dateTime().fromSecsSinceEpoch(int(T0 + 600)))
+    chart.end_edit.setDateTime(chart.end_edit.dateTime().fromSecsSinceEpoch(int(T0 + 1800)))
+    chart.custom_button.click()
+    lo, hi = chart.x_range()
+    assert not chart.follow and abs(lo - (T0 + 600)) < 1 and abs(hi - (T0 + 1800)) < 1
+
+
+def test_figures_match_the_hubs_balance(chart: PowerBalanceChart, hall_hub: object) -> None:
+    from console.decode import decode_power
+    from console.power import pue, renewable_share
+
+    hub = hall_hub
+    s = decode_power(hub.power(hub.now - 3000, hub.now, 10))  # type: ignore[attr-defined]
+    chart.set_history(s)
+    f = s.fields
+    supply = f["solar_mw"] + f["wind_mw"] + f["battery_discharge_mw"] + f["grid_mw"]
+    np.testing.assert_allclose(
+        supply - f["battery_charge_mw"] - f["curtailment_mw"], f["facility_mw"], atol=1e-6
+    )
+    np.testing.assert_allclose(y(chart, "grid"), supply)  # the stack tops out at total supply
+    np.testing.assert_allclose(renewable_share(f), f["renewable_share_pct"], atol=0.01)
+    np.testing.assert_allclose(pue(f), f["pue"], atol=1e-4)
+    for key, name in (
+        ("share", "renewable_share_pct"),
+        ("pue", "pue"),
+        ("carbon", "carbon_g_per_kwh"),
+    ):
+        np.testing.assert_array_equal(y(chart, key), f[name])
+    last = s.latest()
+    assert chart.tile_labels[("now", "pue")].text() == f"{last['pue']:.2f}"
+
+
+def test_stale_data_is_announced(chart: PowerBalanceChart) -> None:
+    chart.set_history(make_series(T0, 30))
+    chart.set_data_age(130.0, True)
+    chart.flush()
+    assert "STALE: power data 2 min 10 s old" in chart.status_label.text()
+    chart.set_data_age(2.0, False)
+    chart.flush()
+    assert "STALE" not in chart.status_label.text()

@@ -1,0 +1,223 @@
+"""The job queue: what waits and why, whose work sits on broken hardware.
+
+:class:`JobQueueView` shows a :class:`~widgets.jobs_model.JobsTableModel` through a
+:class:`~widgets.jobs_model.JobsFilterProxy`: filters, counts per state and partition,
+pending reasons in plain words, jobs on unhealthy GPUs flagged. Tenant-controlled
+text is plain text everywhere (item models return plain strings; labels use
+``Qt.PlainText``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.hub.openapi import JOB_STATES
+from console.jobs import partition_capacity, unhealthy_racks
+from console.model import JobsSnapshot, Snapshot, UnhealthyGpus
+from widgets.jobs_model import (
+    COLUMN_KEYS,
+    COLUMNS,
+    FLAG_TEXT,
+    JobsFilterProxy,
+    JobsTableModel,
+)
+from widgets.view import LiveView, format_age
+
+__all__ = [
+    "COLUMNS",
+    "COLUMN_KEYS",
+    "FLAG_TEXT",
+    "JobQueueView",
+    "JobsFilterProxy",
+    "JobsTableModel",
+]
+
+
+class JobQueueView(LiveView):
+    """The job queue with filters, counts and the jobs on unhealthy GPUs flagged.
+
+    ``jobSelected(tuple)`` carries the rack ids of the selected job (empty when it
+    has none) so the rack map can highlight them.
+    """
+
+    kinds = ("jobs", "gpus")
+    title = "Job queue"
+    jobSelected = Signal(tuple)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = JobsTableModel(self)
+        self.proxy = JobsFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self._pending_jobs: JobsSnapshot | None = None
+        self._pending_gpus: UnhealthyGpus | None = None
+        root = QVBoxLayout(self)
+        root.setContentsMargins(4, 4, 4, 4)
+        bar = QHBoxLayout()
+        self.partition_box = self._combo("All partitions", ())
+        self.kind_box = self._combo("All tenant kinds", ("research", "startup", "enterprise"))
+        self.state_box = self._combo("All states", JOB_STATES)
+        self.user_edit = QLineEdit()
+        self.user_edit.setPlaceholderText("user")
+        self.user_edit.setClearButtonEnabled(True)
+        self.text_edit = QLineEdit()
+        self.text_edit.setPlaceholderText("search id, name, tenant, user, reason…")
+        self.text_edit.setClearButtonEnabled(True)
+        for w in (self.partition_box, self.kind_box, self.state_box):
+            w.currentIndexChanged.connect(self._filters_changed)
+            bar.addWidget(w)
+        for w, stretch in ((self.user_edit, 1), (self.text_edit, 3)):
+            w.textChanged.connect(self._filters_changed)
+            bar.addWidget(w, stretch)
+        root.addLayout(bar)
+        self.counts_label = self._plain_label()
+        root.addWidget(self.counts_label)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        widths = (72, 160, 240, 110, 85, 100, 380, 55, 90, 95, 95, 80, 75, 130)
+        for col, width in enumerate(widths):
+            self.table.setColumnWidth(col, width)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COLUMN_KEYS.index("id"), Qt.SortOrder.AscendingOrder)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        root.addWidget(self.table, 1)
+        self.detail = self._plain_label()
+        self.detail.setWordWrap(True)
+        root.addWidget(self.detail)
+
+    def _plain_label(self) -> QLabel:
+        label = QLabel()
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        return label
+
+    def _combo(self, everything: str, values: Iterable[str]) -> QComboBox:
+        box = QComboBox()
+        box.addItem(everything, "")
+        for v in values:
+            box.addItem(v, v)
+        return box
+
+    # -- data in ------------------------------------------------------------------------
+    def on_snapshot(self, snapshot: Snapshot) -> None:
+        """Keep the newest jobs / unhealthy GPUs; applied to the model on redraw."""
+        if isinstance(snapshot, JobsSnapshot):
+            self._pending_jobs = snapshot
+        elif isinstance(snapshot, UnhealthyGpus):
+            self._pending_gpus = snapshot
+
+    def redraw(self) -> None:
+        """Apply stored snapshots to the model and refresh the counts."""
+        if self._pending_gpus is not None:
+            self.model.set_unhealthy_racks(unhealthy_racks(self._pending_gpus))
+            self._pending_gpus = None
+        if self._pending_jobs is not None:
+            jobs, self._pending_jobs = self._pending_jobs, None
+            capacity = None
+            if self.topology is not None and len(jobs):
+                names = set(jobs.columns["partition"].astype(str).tolist())
+                capacity = partition_capacity(self.topology, names)
+            selected = self.selected_job_id()
+            self.model.set_snapshot(jobs, capacity)
+            self._refresh_partitions()
+            self.select_job(selected)
+        self._update_counts()
+
+    def _refresh_partitions(self) -> None:
+        names = sorted(self.model.partitions)
+        current = self.partition_box.currentData()
+        have = [self.partition_box.itemData(i) for i in range(1, self.partition_box.count())]
+        if have != names:
+            self.partition_box.blockSignals(True)
+            self.partition_box.clear()
+            self.partition_box.addItem("All partitions", "")
+            for n in names:
+                self.partition_box.addItem(n, n)
+            self.partition_box.setCurrentIndex(max(0, self.partition_box.findData(current)))
+            self.partition_box.blockSignals(False)
+
+    def _update_counts(self) -> None:
+        jobs = self.model.jobs
+        states = self.model.state_counts
+        parts = self.model.partition_counts
+        line1 = "  ·  ".join(f"{k} {v:,}" for k, v in states.items()) or "no jobs"
+        line2 = "  ·  ".join(f"{k} {v:,}" for k, v in parts.items())
+        shown = f"showing {self.proxy.rowCount():,} of {len(jobs):,} jobs"
+        flagged = int(self.model.flagged.sum())
+        warn = f"  ·  ⚠ {flagged:,} jobs on racks with unhealthy GPUs" if flagged else ""
+        stale = f"  ·  ⚠ STALE: jobs data {format_age(self.data_age)} old" if self.stale else ""
+        self.counts_label.setText(f"{line1}\n{line2}  |  {shown}{warn}{stale}")
+
+    # -- filters and selection ----------------------------------------------------------
+    def _filters_changed(self) -> None:
+        self.proxy.set_filters(
+            partition=self.partition_box.currentData() or None,
+            tenant_kind=self.kind_box.currentData() or None,
+            state=self.state_box.currentData() or None,
+            user=self.user_edit.text().strip() or None,
+            text=self.text_edit.text(),
+        )
+        self._update_counts()
+
+    def selected_job_id(self) -> int | None:
+        """Id of the selected job, if any."""
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return int(self.model.job(self.proxy.mapToSource(index).row())["id"])
+
+    def select_job(self, job_id: int | None) -> bool:
+        """Select the job with ``job_id`` if it is shown; True when found."""
+        if job_id is None or not len(self.model.jobs):
+            return False
+        hits = np.flatnonzero(self.model.jobs.columns["id"] == job_id)
+        if not len(hits):
+            return False
+        row = int(np.flatnonzero(self.model.order == hits[0])[0])
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        return True
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            self.detail.setText("")
+            return
+        row = self.proxy.mapToSource(current).row()
+        job = self.model.job(row)
+        j = self.model.order_list[row]
+        why = self.model.explanation(j)
+        racks = self.model.racks_at(row)
+        self.detail.setText(
+            f"Job {job['id']} “{job['name']}” by {job['user']} of {job['tenant']} "
+            f"({job['tenant_kind']}, {job['tenant_country']}) · "
+            f"{job['partition']} · {job['state']}"
+            + (f" · {why}" if why else "")
+            + (f" · racks {', '.join(racks)}" if racks else "")
+            + (" · ⚠ on a rack with unhealthy GPUs" if self.model.flagged[j] else "")
+        )
+        self.jobSelected.emit(racks)

@@ -1,0 +1,375 @@
+"""The job queue's table model and filter proxy (Qt item models, no widgets).
+
+:class:`JobsTableModel` holds a :class:`JobsSnapshot` as numpy columns and formats
+cells on demand, so a reset with 100,000 jobs is cheap. Sorting is done by the
+model with ``numpy.argsort`` (a Python ``lessThan`` over 100,000 rows is far too
+slow); :class:`JobsFilterProxy` filters through a precomputed boolean mask.
+Tenant-controlled text (job, user and tenant names) is returned as plain strings
+and drawn by the stock item delegate, which never interprets HTML.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from console.jobs import (
+    SITE_TZ,
+    PartitionState,
+    explain_pending,
+    factorize,
+    gpu_hours,
+    on_unhealthy,
+    partition_states,
+    wait_seconds,
+)
+from console.model import JobsSnapshot
+from widgets.view import format_age
+
+Index = QModelIndex | QPersistentModelIndex
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "Job"),
+    ("name", "Name"),
+    ("tenant", "Tenant"),
+    ("user", "User"),
+    ("partition", "Partition"),
+    ("state", "State"),
+    ("reason", "Why pending"),
+    ("gpus", "GPUs"),
+    ("racks", "Racks"),
+    ("submit_time", "Submitted"),
+    ("start_time", "Started"),
+    ("wait", "Wait"),
+    ("gpu_hours", "GPU-h"),
+    ("flag", "Unhealthy GPUs"),
+)
+COLUMN_KEYS = tuple(k for k, _ in COLUMNS)
+NUMERIC = frozenset({"id", "gpus", "submit_time", "start_time", "wait", "gpu_hours"})
+FLAG_TEXT = "⚠ on unhealthy GPUs"
+FLAG_BG = QColor("#E69F00")  # Okabe-Ito orange: abnormal, act
+FLAG_FG = QColor("#1e2126")
+FLAG_BG_BRUSH, FLAG_FG_BRUSH = QBrush(FLAG_BG), QBrush(FLAG_FG)
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_FLAG_COLUMN = COLUMN_KEYS.index("flag")
+_RIGHT = (Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value
+_LEFT = (Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter).value
+_ALIGNMENT = tuple(_RIGHT if k in NUMERIC else _LEFT for k in COLUMN_KEYS)
+TEXT_SEARCH = ("name", "tenant", "user", "partition", "state", "reason", "tenant_country")
+
+
+def _empty() -> JobsSnapshot:
+    return JobsSnapshot(time=0.0, received=0.0, columns={})
+
+
+class JobsTableModel(QAbstractTableModel):
+    """Table model over a :class:`JobsSnapshot`: one row per job, columns in :data:`COLUMNS`."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.jobs: JobsSnapshot = _empty()
+        self.version = 0
+        self.tz = SITE_TZ
+        self._zone = ZoneInfo(SITE_TZ)
+        self.order = np.zeros(0, np.int64)
+        self.order_list: list[int] = []
+        self.wait = np.zeros(0)
+        self.gpu_h = np.zeros(0)
+        self.flagged = np.zeros(0, bool)
+        self.partitions: dict[str, PartitionState] = {}
+        self._racks: frozenset[str] = frozenset()
+        self._explained: dict[int, str] = {}
+        self._sort_keys: dict[int, np.ndarray] = {}
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._haystack: list[str] | None = None
+        self.codes: dict[str, tuple[np.ndarray, tuple[str, ...]]] = {}
+        self.state_counts: dict[str, int] = {}
+        self.partition_counts: dict[str, int] = {}
+        self.stamp = object()
+        """Renewed whenever rows change or move; the proxy refreshes its mask on a new stamp."""
+
+    # -- data in ------------------------------------------------------------------------
+    def set_snapshot(self, jobs: JobsSnapshot, capacity: Mapping[str, int] | None = None) -> None:
+        """Replace the jobs (a model reset); keeps the current sort order."""
+        self.beginResetModel()
+        self.jobs = jobs
+        self.version += 1
+        n = len(jobs)
+        self.wait = wait_seconds(jobs)
+        self.gpu_h = gpu_hours(jobs)
+        self.flagged = on_unhealthy(jobs, self._racks)
+        self.partitions = partition_states(jobs, capacity)
+        self.codes = {k: factorize(jobs.columns[k]) for k in ("state", "partition", "tenant_kind")}
+        self.state_counts = self._counts("state")
+        self.partition_counts = self._counts("partition")
+        self._explained = {}
+        self._sort_keys = {}
+        self._haystack = None
+        self.order = np.arange(n)
+        if self._sort is not None and n:
+            self.order = self._permutation(*self._sort)
+        self.order_list = self.order.tolist()
+        self.stamp = object()
+        self.endResetModel()
+
+    def _counts(self, column: str) -> dict[str, int]:
+        codes, names = self.codes[column]
+        counts = np.bincount(codes, minlength=len(names))
+        return {names[i]: int(counts[i]) for i in np.argsort(-counts, kind="stable")}
+
+    def set_unhealthy_racks(self, racks: Iterable[str]) -> None:
+        """Racks with an unhealthy GPU; flags the jobs on them."""
+        self._racks = frozenset(racks)
+        self.flagged = on_unhealthy(self.jobs, self._racks)
+        self._sort_keys.pop(_FLAG_COLUMN, None)
+        if len(self.jobs):
+            col = COLUMN_KEYS.index("flag")
+            self.dataChanged.emit(self.index(0, col), self.index(len(self.jobs) - 1, col))
+
+    def set_timezone(self, tz: str) -> None:
+        """Show submit and start times in ``tz`` (site zone or 'UTC')."""
+        self.tz = tz
+        self._zone = ZoneInfo(tz)
+        if len(self.jobs):
+            self.dataChanged.emit(self.index(0, 9), self.index(len(self.jobs) - 1, 10))
+
+    # -- lookups ------------------------------------------------------------------------
+    def job(self, row: int) -> dict[str, Any]:
+        """The job shown at ``row`` as a plain dict."""
+        return self.jobs.row(self.order_list[row])
+
+    def racks_at(self, row: int) -> tuple[str, ...]:
+        """Rack ids of the job shown at ``row``."""
+        racks = self.jobs.columns["racks"][self.order_list[row]]
+        return tuple(racks) if racks else ()
+
+    def explanation(self, j: int) -> str:
+        """Plain-words pending reason of snapshot row ``j`` (cached per snapshot)."""
+        text = self._explained.get(j)
+        if text is None:
+            c = self.jobs.columns
+            if c["state"][j] == "PENDING":
+                job = self.jobs.row(j)
+                text = explain_pending(
+                    job["reason"], job, self.partitions.get(str(job["partition"]))
+                )
+            else:
+                text = ""
+            self._explained[j] = text
+        return text
+
+    def haystack(self) -> list[str]:
+        """Lower-case searchable text per snapshot row (built on first free-text search)."""
+        if self._haystack is None:
+            c = self.jobs.columns
+            parts = [c["id"].astype(str)] + [c[k].astype(str) for k in TEXT_SEARCH]
+            joined = parts[0].astype(object)
+            for p in parts[1:]:
+                joined = joined + "\x1f" + p.astype(object)
+            self._haystack = [s.lower() for s in joined.tolist()]
+        return self._haystack
+
+    # -- Qt model API ---------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.order_list)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = 0
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][1]
+        return None
+
+    def data(self, index: Index, role: int = 0) -> Any:
+        # Roles arrive as ints; compare ints (cheap) and return early for unused roles.
+        if role == _DISPLAY:
+            return self._display(self.order_list[index.row()], COLUMN_KEYS[index.column()])
+        if role == _ALIGN:
+            return _ALIGNMENT[index.column()]
+        if role == _TOOLTIP:
+            key = COLUMN_KEYS[index.column()]
+            if key in ("name", "reason", "racks", "tenant", "user"):
+                text = self._display(self.order_list[index.row()], key, full=True)
+                # A rich tooltip with escaped text: tenant markup shows literally.
+                return f"<p>{html.escape(text)}</p>" if text else None
+            return None
+        if role == _BACKGROUND or role == _FOREGROUND:
+            if index.column() == _FLAG_COLUMN and self.flagged[self.order_list[index.row()]]:
+                return FLAG_BG_BRUSH if role == _BACKGROUND else FLAG_FG_BRUSH
+        return None
+
+    def _display(self, j: int, key: str, full: bool = False) -> str:
+        c = self.jobs.columns
+        if key == "id":
+            return str(c["id"][j])
+        if key in ("name", "user", "partition", "state"):
+            v = c[key][j]
+            return "" if v is None else str(v)
+        if key == "tenant":
+            return f"{c['tenant'][j]} ({c['tenant_kind'][j]}, {c['tenant_country'][j]})"
+        if key == "reason":
+            return self.explanation(j)
+        if key == "gpus":
+            return f"{int(c['gpus'][j]):,}"
+        if key == "racks":
+            racks = c["racks"][j] or ()
+            if full or len(racks) <= 1:
+                return ", ".join(racks)
+            return f"{racks[0]} +{len(racks) - 1}"
+        if key in ("submit_time", "start_time"):
+            t = float(c[key][j])
+            return (
+                ""
+                if not np.isfinite(t)
+                else datetime.fromtimestamp(t, self._zone).strftime("%d %b %H:%M")
+            )
+        if key == "wait":
+            w = float(self.wait[j])
+            return "" if not np.isfinite(w) else format_age(w)
+        if key == "gpu_hours":
+            g = float(self.gpu_h[j])
+            return f"{g:,.1f}" if g else ""
+        if key == "flag":
+            return FLAG_TEXT if self.flagged[j] else ""
+        return ""
+
+    # -- sorting ------------------------------------------------------------------------
+    def sort_key(self, column: int) -> np.ndarray:
+        """Float ranks that order snapshot rows by ``column`` (cached per snapshot)."""
+        cached = self._sort_keys.get(column)
+        if cached is None:
+            cached = self._sort_keys[column] = self._compute_sort_key(column)
+        return cached
+
+    def _compute_sort_key(self, column: int) -> np.ndarray:
+        key = COLUMN_KEYS[column]
+        c = self.jobs.columns
+        if key in ("id", "gpus", "submit_time", "start_time"):
+            return c[key].astype(np.float64)
+        if key == "wait":
+            return self.wait
+        if key == "gpu_hours":
+            return self.gpu_h
+        if key == "flag":
+            return self.flagged.astype(np.float64)
+        if key == "racks":
+            return np.fromiter((len(r or ()) for r in c["racks"]), np.float64, len(self.jobs))
+        codes, labels = factorize(c[key])  # rank the few distinct labels, not every row
+        ranks = np.argsort(np.argsort(np.char.lower(np.array(labels, dtype=str)), kind="stable"))
+        return ranks[codes].astype(np.float64)
+
+    def _permutation(self, column: int, order: Qt.SortOrder) -> np.ndarray:
+        key = self.sort_key(column)
+        descending = order == Qt.SortOrder.DescendingOrder
+        return np.argsort(-key if descending else key, kind="stable")
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order rows by ``column`` (vectorised); selections follow their jobs."""
+        self._sort = (column, order) if column >= 0 else None
+        if not len(self.jobs):
+            return
+        self.layoutAboutToBeChanged.emit()
+        old = self.order
+        self.order = self._permutation(column, order) if column >= 0 else np.arange(len(old))
+        self.order_list = self.order.tolist()
+        where = np.empty_like(self.order)
+        where[self.order] = np.arange(len(self.order))
+        persistent = self.persistentIndexList()
+        moved = [self.index(int(where[old[p.row()]]), p.column()) for p in persistent]
+        self.changePersistentIndexList(persistent, moved)
+        self.stamp = object()
+        self.layoutChanged.emit()
+
+
+class JobsFilterProxy(QSortFilterProxyModel):
+    """Filters jobs by partition, tenant kind, state, user and free text through a numpy mask.
+
+    Sorting is delegated to :meth:`JobsTableModel.sort`; the proxy keeps the source order.
+    """
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setDynamicSortFilter(False)
+        self.filters: dict[str, str] = {}
+        self._rows: list[bool] = []
+        self._stamp: object = None
+        self._src = JobsTableModel(self)
+
+    def setSourceModel(self, model: QAbstractItemModel) -> None:  # noqa: N802
+        """Filter ``model`` (a :class:`JobsTableModel`)."""
+        assert isinstance(model, JobsTableModel)
+        self._src = model
+        self._stamp = None
+        super().setSourceModel(model)
+
+    def set_filters(
+        self,
+        partition: str | None = None,
+        tenant_kind: str | None = None,
+        state: str | None = None,
+        user: str | None = None,
+        text: str = "",
+    ) -> None:
+        """Keep only matching jobs; None or '' means no constraint on that field."""
+        values = {
+            "partition": partition,
+            "tenant_kind": tenant_kind,
+            "state": state,
+            "user": user,
+            "text": text.strip().lower(),
+        }
+        self.filters = {k: v for k, v in values.items() if v}
+        self._stamp = None
+        self.invalidate()
+
+    def mask(self) -> np.ndarray:
+        """The accepted snapshot rows (numpy boolean, in snapshot order)."""
+        src = self._src
+        c = src.jobs.columns
+        n = len(src.jobs)
+        keep = np.ones(n, bool)
+        for key in ("partition", "tenant_kind", "state"):
+            if key in self.filters and n:
+                codes, names = src.codes[key]
+                value = self.filters[key]
+                keep &= codes == (names.index(value) if value in names else -1)
+        if "user" in self.filters:
+            keep &= np.char.lower(c["user"].astype(str)) == self.filters["user"].lower()
+        text = self.filters.get("text")
+        if text and n:
+            hay = src.haystack()
+            rows = np.flatnonzero(keep)
+            hit = np.fromiter((text in hay[j] for j in rows.tolist()), bool, len(rows))
+            keep[:] = False
+            keep[rows[hit]] = True
+        return keep
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+        if self._stamp is not self._src.stamp:
+            self._rows = self.mask()[self._src.order].tolist()
+            self._stamp = self._src.stamp
+        return self._rows[source_row]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort through the source model (numpy), not row-by-row comparisons."""
+        self.sourceModel().sort(column, order)

@@ -1,0 +1,499 @@
+"""Site power against renewable supply, on one time axis in site local time.
+
+Top plot: supply stacked by source (solar, wind, battery discharge, grid import)
+as filled areas, facility and IT load as lines, battery charge and curtailment
+below zero, the 386 MW envelope as a dashed line. Below, on the same x axis:
+renewable share (%), PUE, carbon intensity (gCO2/kWh). KPI tiles give now, shift
+average and shift peak. Missing polls are NaN and drawn as gaps; absurd values
+are rejected (NaN), counted and announced, never drawn.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateTimeEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.model import PowerSeries, Snapshot
+from console.power import (
+    ENVELOPE_MW,
+    SITE_TZ,
+    append_series,
+    flag_absurd,
+    shift_kpis,
+    shift_name,
+    with_gaps,
+)
+from widgets.time_axis import SiteTimeAxis
+from widgets.view import LiveView, format_age
+
+HOUR, DAY = 3600.0, 86400.0
+HISTORY_KEEP_S = 8 * DAY
+BG, FG, GRID_FG, GRID_LINE = "#1e2126", "#d0d4da", "#8a9099", "#33383f"
+# Okabe-Ito, colour-blind safe; the grid share is the grey floor.
+STACK = (  # (curve key, field, label, colour)
+    ("solar", "solar_mw", "solar", "#E6C300"),
+    ("wind", "wind_mw", "wind", "#56B4E9"),
+    ("battery_discharge", "battery_discharge_mw", "battery out", "#009E73"),
+    ("grid", "grid_mw", "grid import", "#6b717a"),
+)
+BELOW = (  # drawn under zero
+    ("battery_charge", "battery_charge_mw", "battery in", "#0072B2"),
+    ("curtailment", "curtailment_mw", "curtailed", "#CC79A7"),
+)
+LOWER = (  # (key, field, axis label, colour)
+    ("share", "renewable_share_pct", "renew. %", "#56B4E9"),
+    ("pue", "pue", "PUE", FG),
+    ("carbon", "carbon_g_per_kwh", "gCO2/kWh", "#E69F00"),
+)
+ALERT = "#E69F00"
+
+
+def _fmt(value: float, unit: str, digits: int = 1) -> str:
+    if not np.isfinite(value):
+        return "—"
+    return f"{value:,.{digits}f} {unit}".rstrip()
+
+
+class PowerBalanceChart(LiveView):
+    """Power balance of the site: load against supply by source, with KPIs and a crosshair.
+
+    Feed it ``power`` snapshots (:meth:`apply`), or a long range with
+    :meth:`set_history`. ``followChanged(bool)`` tells when live follow turns on or off
+    (it turns off when the operator pans or zooms).
+    """
+
+    kinds = ("power",)
+    title = "Power balance"
+    followChanged = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.history: PowerSeries | None = None
+        self.span = DAY
+        self.follow = True
+        self.tz = SITE_TZ
+        self.flagged: dict[str, int] = {}
+        self._setting_range = False
+        self._build()
+
+    # -- construction -------------------------------------------------------------------
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        root.setContentsMargins(4, 4, 4, 4)
+        bar = QHBoxLayout()
+        self.range_buttons: dict[float, QPushButton] = {}
+        for label, span in (("1 h", HOUR), ("24 h", DAY), ("7 d", 7 * DAY)):
+            b = QPushButton(label)
+            b.setMaximumWidth(64)
+            b.setCheckable(True)
+            b.clicked.connect(lambda _=False, s=span: self.set_span(s))
+            self.range_buttons[span] = b
+            bar.addWidget(b)
+        self.start_edit, self.end_edit = QDateTimeEdit(), QDateTimeEdit()
+        for e in (self.start_edit, self.end_edit):
+            e.setDisplayFormat("dd MMM HH:mm")
+            e.setCalendarPopup(True)
+        self.custom_button = QPushButton("Show range")
+        self.custom_button.clicked.connect(self._apply_custom)
+        for w in (QLabel("from"), self.start_edit, QLabel("to"), self.end_edit, self.custom_button):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        self.follow_button = QPushButton("Follow live")
+        self.follow_button.setCheckable(True)
+        self.follow_button.setChecked(True)
+        self.follow_button.toggled.connect(self.set_follow)
+        self.utc_box = QCheckBox("UTC")
+        self.utc_box.toggled.connect(lambda on: self.set_timezone("UTC" if on else SITE_TZ))
+        for w in (self.follow_button, self.utc_box):
+            bar.addWidget(w)
+        root.addLayout(bar)
+
+        self.tiles = QGridLayout()
+        self.tiles.setHorizontalSpacing(14)
+        self.tiles.setVerticalSpacing(0)
+        self.tile_labels: dict[tuple[str, str], QLabel] = {}
+        heads = ("", "facility load", "IT load", "renewable", "PUE", "carbon")
+        for col, head in enumerate(heads):
+            self.tiles.addWidget(self._label(head, bold=True), 0, col)
+        for row, (key, text) in enumerate(
+            (("now", "now"), ("mean", "shift avg"), ("peak", "shift peak")), 1
+        ):
+            self.tiles.addWidget(self._label(text, bold=True), row, 0)
+            for col, name in enumerate(
+                ("facility_mw", "it_mw", "renewable_share_pct", "pue", "carbon_g_per_kwh"), 1
+            ):
+                lab = self._label("—")
+                self.tile_labels[(key, name)] = lab
+                self.tiles.addWidget(lab, row, col)
+        self.shift_label = self._label("")
+        self.shift_label.setWordWrap(True)
+        self.status_label = self._label("")
+        self.status_label.setWordWrap(True)
+        side = QVBoxLayout()
+        side.addWidget(self.shift_label)
+        side.addWidget(self.status_label)
+        side.addStretch(1)
+        head = QHBoxLayout()
+        head.addLayout(self.tiles)
+        head.addSpacing(16)
+        head.addLayout(side, 1)
+        root.addLayout(head)
+
+        self.readout = self._label("Move the mouse over the chart to read values.")
+        self.readout.setWordWrap(True)
+        root.addWidget(self.readout)
+
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground(BG)
+        root.addWidget(self.graphics, 1)
+        self.axes: list[SiteTimeAxis] = []
+        # The legend has its own row above the plots, so it never hides data.
+        self.legend = pg.LegendItem(colCount=8, labelTextColor=FG)
+        self.graphics.addItem(self.legend, row=0, col=0)
+        self.top = self._plot(1, "MW")
+        self.top.setMinimumHeight(170)
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        for z, (key, _field, label, colour) in reversed(list(enumerate(STACK))):
+            self._curve(self.top, key, label, colour, fill=True, z=-10 - z)
+        for z, (key, _field, label, colour) in enumerate(BELOW):
+            self._curve(self.top, key, label, colour, fill=True, z=-10 - z)
+        self._curve(self.top, "facility", "facility load", FG, width=2)
+        self._curve(self.top, "it", "IT load", FG, width=1, style=Qt.PenStyle.DashLine)
+        labels = [(k, label) for k, _f, label, _c in (*STACK, *BELOW)]
+        for key, label in [*labels, ("facility", "facility load"), ("it", "IT load")]:
+            self.legend.addItem(self.curves[key], label)
+        self.envelope = pg.InfiniteLine(
+            ENVELOPE_MW,
+            angle=0,
+            movable=False,
+            pen=pg.mkPen("#D55E00", width=1, style=Qt.PenStyle.DashLine),
+            label=f"{ENVELOPE_MW:.0f} MW envelope",
+            labelOpts={"position": 0.99, "color": "#D55E00", "anchors": [(1, 1), (1, 1)]},
+        )
+        self.top.addItem(self.envelope)
+        for level in (100.0, 200.0, 300.0):  # a few grid lines; a full grid costs ~30 ms a frame
+            grid = pg.InfiniteLine(level, angle=0, movable=False, pen=pg.mkPen(GRID_LINE))
+            grid.setZValue(-100)
+            self.top.addItem(grid)
+        self.lower: dict[str, pg.PlotItem] = {}
+        for row, (key, _field, title, colour) in enumerate(LOWER, 2):
+            plot = self._plot(row, title)
+            plot.setXLink(self.top)
+            if row < len(LOWER) + 1:
+                plot.getAxis("bottom").setStyle(showValues=False)
+                plot.getAxis("bottom").setHeight(6)
+            ticks = {"share": (0, 50, 100), "pue": (1.0, 1.2, 1.4), "carbon": (0, 300, 600)}[key]
+            plot.getAxis("left").setTicks([[(v, f"{v:g}") for v in ticks]])
+            plot.setMinimumHeight(45)  # the power balance keeps most of the height
+            plot.setPreferredHeight(70)
+            plot.setMaximumHeight(110)
+            self.lower[key] = plot
+            self._curve(plot, key, title, colour, width=1)
+        self.graphics.ci.layout.setRowStretchFactor(1, 5)
+        for row in (2, 3, 4):
+            self.graphics.ci.layout.setRowStretchFactor(row, 1)
+        self.cursor_lines = []
+        for plot in (self.top, *self.lower.values()):
+            line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(GRID_FG, width=1))
+            line.setVisible(False)
+            plot.addItem(line, ignoreBounds=True)
+            self.cursor_lines.append(line)
+        self.top.getViewBox().sigRangeChangedManually.connect(self._user_moved)
+        for plot in self.lower.values():
+            plot.getViewBox().sigRangeChangedManually.connect(self._user_moved)
+        self._mouse = pg.SignalProxy(
+            self.graphics.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved
+        )
+        self._mark_span_button()
+
+    def _label(self, text: str, bold: bool = False) -> QLabel:
+        lab = QLabel(text)
+        lab.setTextFormat(Qt.TextFormat.PlainText)
+        if bold:
+            f = lab.font()
+            f.setBold(True)
+            lab.setFont(f)
+        return lab
+
+    def _plot(self, row: int, title: str) -> pg.PlotItem:
+        axis = SiteTimeAxis(self.tz)
+        self.axes.append(axis)
+        plot = self.graphics.addPlot(row=row, col=0, axisItems={"bottom": axis})
+        plot.getAxis("left").setLabel(title, color=FG)
+        plot.showGrid(x=False, y=False)
+        plot.setDownsampling(auto=True, mode="peak")
+        plot.setClipToView(True)
+        plot.getViewBox().setMouseEnabled(x=True, y=False)
+        plot.getViewBox().disableAutoRange(axis="y")
+        plot.getAxis("left").setWidth(62)
+        for name in ("left", "bottom"):
+            plot.getAxis(name).setTextPen(FG)
+            plot.getAxis(name).setPen(GRID_FG)
+        return plot
+
+    def _curve(
+        self,
+        plot: pg.PlotItem,
+        key: str,
+        label: str,
+        colour: str,
+        fill: bool = False,
+        z: int = 0,
+        width: int = 1,
+        style: Qt.PenStyle = Qt.PenStyle.SolidLine,
+    ) -> None:
+        kwargs: dict = {"connect": "finite", "name": label, "autoDownsampleFactor": 0.35}
+        if fill:
+            c = QColor(colour)
+            kwargs |= {"fillLevel": 0.0, "brush": pg.mkBrush(c)}
+            kwargs["pen"] = pg.mkPen(colour, width=1)
+        else:
+            kwargs["pen"] = pg.mkPen(colour, width=width, style=style)
+        item = plot.plot([], [], **kwargs)
+        item.setDownsampling(auto=True, method="peak")
+        item.setClipToView(True)
+        item.setZValue(z)
+        self.curves[key] = item
+
+    # -- data in ------------------------------------------------------------------------
+    def on_snapshot(self, snapshot: Snapshot) -> None:
+        """Append a live power snapshot to the history."""
+        if isinstance(snapshot, PowerSeries):
+            clean, flags = flag_absurd(snapshot)
+            self._note_flags(flags, reset=False)
+            self.history = append_series(self.history, clean, keep_s=HISTORY_KEEP_S)
+
+    def set_history(self, series: PowerSeries) -> None:
+        """Replace the history (a long range from the cache or the hub) and redraw."""
+        clean, flags = flag_absurd(series)
+        self._note_flags(flags, reset=True)
+        self.history = with_gaps(clean)
+        self.mark_dirty()
+        self.flush()
+
+    def _note_flags(self, flags: dict[str, np.ndarray], reset: bool) -> None:
+        if reset:
+            self.flagged = {}
+        for name, mask in flags.items():
+            n = int(mask.sum())
+            if n:
+                self.flagged[name] = self.flagged.get(name, 0) + n
+
+    # -- range and time zone --------------------------------------------------------------
+    def set_span(self, seconds: float) -> None:
+        """Show the last ``seconds`` and follow live data."""
+        self.span = float(seconds)
+        self._mark_span_button()
+        self.set_follow(True)
+        self._apply_follow_range()
+
+    def set_follow(self, on: bool) -> None:
+        """Turn live follow (auto-scroll to the newest data) on or off."""
+        if on == self.follow and self.follow_button.isChecked() == on:
+            return
+        self.follow = on
+        self.follow_button.blockSignals(True)
+        self.follow_button.setChecked(on)
+        self.follow_button.blockSignals(False)
+        if on:
+            self._apply_follow_range()
+        self.followChanged.emit(on)
+
+    def set_range(self, start: float, end: float) -> None:
+        """Show [start, end] (epoch seconds); stops live follow."""
+        self.set_follow(False)
+        self._set_x(start, end)
+        for b in self.range_buttons.values():
+            b.setChecked(False)
+
+    def set_timezone(self, tz: str) -> None:
+        """Label the time axis and readout in ``tz`` (site zone or 'UTC')."""
+        self.tz = tz
+        for axis in self.axes:
+            axis.set_tz(tz)
+        self.utc_box.blockSignals(True)
+        self.utc_box.setChecked(tz == "UTC")
+        self.utc_box.blockSignals(False)
+        self._sync_edits()
+        self.mark_dirty()
+
+    def x_range(self) -> tuple[float, float]:
+        """The visible time range in epoch seconds."""
+        lo, hi = self.top.getViewBox().viewRange()[0]
+        return float(lo), float(hi)
+
+    def _qzone(self) -> QTimeZone:
+        return QTimeZone.utc() if self.tz == "UTC" else QTimeZone(self.tz.encode())
+
+    def _sync_edits(self) -> None:
+        lo, hi = self.x_range()
+        for edit, value in ((self.start_edit, lo), (self.end_edit, hi)):
+            edit.setTimeZone(self._qzone())
+            edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(value), self._qzone()))
+
+    def _apply_custom(self) -> None:
+        start = self.start_edit.dateTime().toSecsSinceEpoch()
+        end = self.end_edit.dateTime().toSecsSinceEpoch()
+        if end > start:
+            self.set_range(float(start), float(end))
+
+    def _mark_span_button(self) -> None:
+        for span, b in self.range_buttons.items():
+            b.setChecked(span == self.span)
+
+    def _set_x(self, start: float, end: float) -> None:
+        self._setting_range = True
+        try:
+            self.top.setXRange(start, end, padding=0)
+        finally:
+            self._setting_range = False
+        self._sync_edits()
+
+    def _apply_follow_range(self) -> None:
+        if self.history is not None and len(self.history.t):
+            end = float(self.history.t[-1])
+            self._set_x(end - self.span, end + self.history.step)
+
+    def _user_moved(self, *_: object) -> None:
+        if not self._setting_range and self.follow:
+            self.set_follow(False)
+            for b in self.range_buttons.values():
+                b.setChecked(False)
+
+    # -- drawing ------------------------------------------------------------------------
+    def redraw(self) -> None:
+        """Push the history into the curves, update tiles, status and range."""
+        h = self.history
+        if h is None or not len(h.t):
+            return
+        t = h.t
+        base = np.zeros(len(t))
+        for key, name, _label, _colour in STACK:
+            v = h.fields[name]
+            top = base + v
+            self.curves[key].setData(t, top)
+            base = np.where(np.isfinite(v), top, base)
+        below = np.zeros(len(t))
+        for key, name, _label, _colour in BELOW:
+            v = h.fields[name]
+            low = below - v
+            self.curves[key].setData(t, low)
+            below = np.where(np.isfinite(v), low, below)
+        lo = np.nanmin(below, initial=0.0)
+        hi = max(ENVELOPE_MW, float(np.nanmax(np.concatenate([base, h.fields["facility_mw"]]))))
+        self.top.setYRange(lo - 0.04 * hi, hi * 1.14, padding=0)
+        self.curves["facility"].setData(t, h.fields["facility_mw"])
+        self.curves["it"].setData(t, h.fields["it_mw"])
+        for key, name, *_ in LOWER:
+            self.curves[key].setData(t, h.fields[name])
+        self._lower_ranges()
+        if self.follow:
+            self._apply_follow_range()
+        self._update_tiles()
+        self._update_status()
+
+    def _lower_ranges(self) -> None:
+        """Share on 0–100 %, PUE from 1, carbon from 0: honest scales, not magnified wiggles."""
+        assert self.history is not None
+        f = self.history.fields
+        self.lower["share"].setYRange(0.0, 100.0, padding=0.02)
+        pue_max = np.nanmax(f["pue"], initial=1.0) if np.isfinite(f["pue"]).any() else 1.5
+        self.lower["pue"].setYRange(1.0, max(1.5, float(pue_max) * 1.05), padding=0)
+        c = f["carbon_g_per_kwh"]
+        c_max = float(np.nanmax(c)) if np.isfinite(c).any() else 700.0
+        self.lower["carbon"].setYRange(0.0, max(100.0, c_max * 1.1), padding=0)
+
+    def _update_tiles(self) -> None:
+        assert self.history is not None
+        (start, _end), kpis = shift_kpis(self.history, tz=SITE_TZ)
+        units = {
+            "facility_mw": ("MW", 1),
+            "it_mw": ("MW", 1),
+            "renewable_share_pct": ("%", 0),
+            "pue": ("", 2),
+            "carbon_g_per_kwh": ("g/kWh", 0),
+        }
+        for name, kpi in kpis.items():
+            unit, digits = units[name]
+            values = (kpi.now, kpi.shift_mean, kpi.shift_peak)
+            for key, value in zip(("now", "mean", "peak"), values, strict=True):
+                lab = self.tile_labels[(key, name)]
+                lab.setText(_fmt(value, unit, digits))
+                over = name == "facility_mw" and np.isfinite(value) and value > ENVELOPE_MW
+                lab.setStyleSheet(f"color: {ALERT}; font-weight: bold;" if over else "")
+        fac = kpis.get("facility_mw")
+        head = ENVELOPE_MW - fac.now if fac else float("nan")
+        self.shift_label.setText(
+            f"Shift {shift_name(start, SITE_TZ)} (site time)\n"
+            f"Envelope {ENVELOPE_MW:.0f} MW, headroom now {_fmt(head, 'MW')}"
+        )
+
+    def _update_status(self) -> None:
+        parts = []
+        rejected = sum(self.flagged.values())
+        if self.history is not None:
+            rejected = max(rejected, self.history.invalid_values)
+        if rejected:
+            names = ", ".join(f"{k} ×{v}" for k, v in sorted(self.flagged.items()))
+            parts.append(
+                f"⚠ {rejected} absurd value(s) rejected, not plotted"
+                + (f": {names}" if names else "")
+            )
+        if self.stale:
+            parts.append(f"⚠ STALE: power data {format_age(self.data_age)} old")
+        self.status_label.setText("\n".join(parts))
+        self.status_label.setStyleSheet(f"color: {ALERT}; font-weight: bold;" if parts else "")
+
+    # -- crosshair ----------------------------------------------------------------------
+    def _mouse_moved(self, event: tuple) -> None:
+        pos = event[0]
+        for plot in (self.top, *self.lower.values()):
+            if plot.sceneBoundingRect().contains(pos):
+                x = plot.getViewBox().mapSceneToView(pos).x()
+                self.show_cursor(x)
+                return
+
+    def show_cursor(self, x: float) -> str:
+        """Put the crosshair at time ``x`` and return the readout text shown."""
+        h = self.history
+        if h is None or not len(h.t):
+            return ""
+        i = int(np.clip(np.searchsorted(h.t, x), 0, len(h.t) - 1))
+        if i > 0 and abs(h.t[i - 1] - x) < abs(h.t[i] - x):
+            i -= 1
+        for line in self.cursor_lines:
+            line.setPos(float(h.t[i]))
+            line.setVisible(True)
+        f = {k: float(v[i]) for k, v in h.fields.items()}
+        when = datetime.fromtimestamp(float(h.t[i]), ZoneInfo(self.tz))
+        zone = "UTC" if self.tz == "UTC" else "site time"
+        text = (
+            f"{when:%a %d %b %H:%M:%S} {zone} · facility {_fmt(f['facility_mw'], 'MW')} · "
+            f"IT {_fmt(f['it_mw'], 'MW')} · solar {_fmt(f['solar_mw'], 'MW')} · "
+            f"wind {_fmt(f['wind_mw'], 'MW')} · "
+            f"battery out {_fmt(f['battery_discharge_mw'], 'MW')} · "
+            f"battery in {_fmt(f['battery_charge_mw'], 'MW')} "
+            f"(SoC {_fmt(f['battery_soc_pct'], '%', 0)}) · "
+            f"grid {_fmt(f['grid_mw'], 'MW')} · curtailed {_fmt(f['curtailment_mw'], 'MW')} · "
+            f"renewable {_fmt(f['renewable_share_pct'], '%')} · PUE {_fmt(f['pue'], '', 2)} · "
+            f"carbon {_fmt(f['carbon_g_per_kwh'], 'gCO2/kWh', 0)}"
+        )
+        if all(not np.isfinite(v) for v in f.values()):
+            text = f"{when:%a %d %b %H:%M:%S} {zone} · no data (missed poll)"
+        self.readout.setText(text)
+        return text
