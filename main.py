@@ -87,6 +87,31 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("cache_file", metavar="CACHE.db", help="the cache file to review")
     review.add_argument("--at", metavar="TIME", help="start at this time (ISO 8601 or epoch seconds)")
 
+    export = sub.add_parser(
+        "export",
+        help="write a shift handover pack (view PNGs, handover.pdf, summary.json), headless",
+        description="Write the shift handover pack into DIR: one PNG per view, handover.pdf and "
+        "summary.json, from the live source (default sim://tetouan) or a cache (--review). "
+        "Runs offscreen; needs no display.",
+    )
+    export.add_argument("--out", required=True, metavar="DIR",
+                        help="folder for the pack (absent or empty, unless --force)")
+    where = export.add_mutually_exclusive_group()
+    where.add_argument("--source", metavar="URL", default=argparse.SUPPRESS,
+                       help="live source URL (default: HUB_SOURCE or sim://tetouan)")
+    where.add_argument("--review", metavar="CACHE.db",
+                       help="read the shift from this cache file (never written)")
+    export.add_argument("--shift", metavar="START..END",
+                        help="shift window, ISO 8601 (site time unless an offset is given) or "
+                        "epoch seconds; default: the shift in progress (live source) or the last "
+                        "complete shift in the cache")
+    export.add_argument("--at", metavar="TIME",
+                        help="with --review: the moment the views show (default: the shift's end)")
+    export.add_argument("--notes", metavar="FILE", help="operator notes, a plain text file")
+    export.add_argument("--force", action="store_true", help="replace DIR if it is not empty")
+    export.add_argument("--timeout", type=float, default=30.0, metavar="S",
+                        help="seconds to wait for valid data from the live source (default 30)")
+
     bench = sub.add_parser(
         "bench",
         help="run the benchmarks and print one JSON object of figures",
@@ -174,62 +199,39 @@ def _check_source(url: str) -> None:
 def cmd_gui(args: argparse.Namespace) -> int:
     settings = _settings(args)
     from PySide6.QtCore import QSettings, QTimer
-    from PySide6.QtWidgets import QApplication
 
-    from console.settings import APP_NAME, ORG_NAME, source_options
-    from console.sources import open_source
-    from resources import theme_qss
-    from widgets.live import LiveFeed
-    from widgets.main_window import MainWindow
+    from widgets.app import live_window, make_app
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setOrganizationName(ORG_NAME)
-    app.setApplicationName(APP_NAME)
-    app.setStyleSheet(theme_qss())
+    app = make_app()
     qsettings = QSettings()
-    explicit = any(getattr(args, n, None) for n in ("source",)) or os.environ.get("HUB_SOURCE")
+    explicit = getattr(args, "source", None) or os.environ.get("HUB_SOURCE")
     url = settings.source
     if not explicit and settings.config_file is None:
         url = qsettings.value("source/last", settings.source, type=str) or settings.source
     _check_source(url)
-    options = source_options(settings)
-
-    def make_source() -> Any:
-        return open_source(url, **options)
-
-    def make_cache() -> Any:
-        from console.cache import Cache
-
-        return Cache.open(settings.cache_path, max_bytes=int(settings.cache_max_mb * 2**20))
-
-    def make_alarms(cache: Any) -> Any:
-        from console.alarms.service import AlarmService
-
-        return AlarmService(alarm_config, cache=cache)
-
-    from console.alarms.rules import AlarmConfig
-
     try:
-        alarm_config = AlarmConfig.from_dict(settings.alarms)
+        window = live_window(settings, url, qsettings)
     except ValueError as exc:
         raise CliError(f"[alarms] in the config file: {exc}") from None
-    cache_factory = make_cache if settings.cache_path is not None else None
-    feed = LiveFeed(make_source, cache_factory, settings.poll, alarm_factory=make_alarms)
-    window = MainWindow(url, feed=feed, intervals=settings.poll, settings=qsettings)
+    feed = window.feed
     qsettings.setValue("source/last", url)
     window.show()
     if args.exit_after_first_frame:
+
         def first_frame(result: Any) -> None:
             if result.kind == "racks" and result.ok:
+
                 def paint() -> None:
                     for view in [window.summary, *window.views.values()]:
                         view.flush()
                     window.repaint()
                     app.processEvents()
-                    print(json.dumps({"first_frame_epoch": time.time(),
-                                      "process_start_epoch": PROCESS_START}), flush=True)
+                    stamp = {"first_frame_epoch": time.time(), "process_start_epoch": PROCESS_START}
+                    print(json.dumps(stamp), flush=True)
                     window.close()
+
                 QTimer.singleShot(0, paint)
+
         feed.polled.connect(first_frame)
     feed.start()
     signal.signal(signal.SIGINT, lambda *_: window.close())
@@ -268,16 +270,11 @@ def cmd_review(args: argparse.Namespace) -> int:
         raise CliError(f"no cache file at {path}")
     at = parse_time(args.at) if args.at else None
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
 
-    from console.settings import APP_NAME, ORG_NAME
-    from resources import theme_qss
+    from widgets.app import make_app
     from widgets.review import open_review_window
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setOrganizationName(ORG_NAME)
-    app.setApplicationName(APP_NAME)
-    app.setStyleSheet(theme_qss())
+    app = make_app()
     window = open_review_window(str(path), QSettings())
     if at is not None:
         window.feed.opened.connect(lambda *_: window.scrubber.seek(at))
@@ -287,6 +284,12 @@ def cmd_review(args: argparse.Namespace) -> int:
     code = app.exec()
     window.stop()
     return int(code)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from widgets.export import run_export
+
+    return run_export(args)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -306,7 +309,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     command = args.command or "gui"
-    handlers = {"gui": cmd_gui, "hub": cmd_hub, "bench": cmd_bench, "review": cmd_review}
+    handlers = {"gui": cmd_gui, "hub": cmd_hub, "bench": cmd_bench, "review": cmd_review,
+                "export": cmd_export}
     try:
         return handlers[command](args)
     except CliError as exc:

@@ -92,6 +92,10 @@ class MainWindow(QMainWindow):
         self.topology: SiteTopology | None = None
         self.latest: dict[str, Snapshot] = {}
         self.latest_alarms: Any = None
+        self.alarm_journal: list[dict[str, Any]] = []
+        """Alarm transitions seen by this window (for a handover when there is no cache)."""
+        self.cache_path: str | None = None
+        """The live cache file, read (never written) by the handover export."""
         self.first_data_at: float | None = None
 
         # Banners, KPI strip and the dock host.
@@ -151,12 +155,6 @@ class MainWindow(QMainWindow):
         self.dock_host.tabifyDockWidget(self.docks["power"], self.docks["jobs"])
         self.docks["gpus"].raise_()
         self.docks["power"].raise_()
-        self.dock_host.resizeDocks(
-            [self.docks["rackmap"], self.docks["gpus"]], [11, 9], Qt.Orientation.Horizontal
-        )
-        self.dock_host.resizeDocks(
-            [self.docks["rackmap"], self.docks["power"]], [62, 38], Qt.Orientation.Vertical
-        )
         self._default_state = self.dock_host.saveState(LAYOUT_VERSION)
 
         self._build_menus()
@@ -210,7 +208,7 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self.action_open_cache.triggered.connect(self._choose_cache)
-        self.action_export.setEnabled(False)
+        self.action_export.triggered.connect(self.export_handover)
         for action in (self.action_open_cache, self.action_export):
             file_menu.addAction(action)
         file_menu.addSeparator()
@@ -326,6 +324,10 @@ class MainWindow(QMainWindow):
     def on_alarms(self, update: Any) -> None:
         """Show an alarm update (from the worker's alarm engine, or a review)."""
         self.latest_alarms = update
+        transitions = getattr(update, "transitions", ())
+        if transitions and not self.review:
+            self.alarm_journal.extend(dict(t) for t in transitions)
+            del self.alarm_journal[:-20_000]
         view = self.views.get("alarms")
         if view is not None and hasattr(view, "set_alarms"):
             view.set_alarms(update.alarms, update.time)
@@ -445,6 +447,7 @@ class MainWindow(QMainWindow):
         self.dock_host.restoreState(self._default_state, LAYOUT_VERSION)
         for dock in self.docks.values():
             dock.show()
+        self.apply_default_sizes()
 
     def restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry", type=QByteArray)
@@ -454,13 +457,58 @@ class MainWindow(QMainWindow):
             self.geometry_restored = self.restoreGeometry(geometry)
         else:
             self.resize(1600, 960)
+        self._sized = False
         if state is not None and not state.isEmpty():
-            self.dock_host.restoreState(state, LAYOUT_VERSION)
+            self._sized = self.dock_host.restoreState(state, LAYOUT_VERSION)
+
+    def apply_default_sizes(self) -> None:
+        """Give the floor map and GPU table most of the height, the charts the rest."""
+        height = max(400, self.dock_host.height())
+        width = max(600, self.dock_host.width())
+        self.dock_host.resizeDocks(
+            [self.docks["rackmap"], self.docks["gpus"]],
+            [int(width * 0.55), int(width * 0.45)],
+            Qt.Orientation.Horizontal,
+        )
+        self.dock_host.resizeDocks(
+            [self.docks["rackmap"], self.docks["power"]],
+            [int(height * 0.6), int(height * 0.4)],
+            Qt.Orientation.Vertical,
+        )
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt name
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            QTimer.singleShot(0, self.apply_default_sizes)
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/docks", self.dock_host.saveState(LAYOUT_VERSION))
         self.settings.sync()
+
+    def export_handover(self) -> None:
+        """File → Export handover: the pack from the cache when there is one."""
+        from console.export_data import collect_from_cache
+        from widgets.export_dialog import open_export_dialog
+
+        if self.review and self.scrubber is not None:
+            path = self.source_label
+            at = self.scrubber.position
+
+            def collect(shift: Any, notes: str) -> Any:
+                return collect_from_cache(path, shift, at=at, notes=notes)[1]
+
+            open_export_dialog(self, collect, live=False)
+        elif self.cache_path:
+            cache_path = self.cache_path
+
+            def collect_live(shift: Any, notes: str) -> Any:
+                return collect_from_cache(cache_path, shift, notes=notes)[1]
+
+            open_export_dialog(self, collect_live, live=True)
+        else:
+            open_export_dialog(self, live=True)
 
     def _choose_cache(self) -> None:
         from PySide6.QtWidgets import QFileDialog

@@ -1,0 +1,323 @@
+"""Shift handover content: the shift window, the shift's KPIs, alarms, incidents and notes.
+
+Qt-free. :class:`ShiftWindow` parses ``START..END`` (ISO 8601 in site local time or with an
+offset, or epoch seconds) and picks the default shift (site local shifts 06–14, 14–22,
+22–06). :func:`build_handover` turns what a source or the cache holds for a shift into a
+:class:`HandoverData`, which :meth:`HandoverData.to_summary_json` writes out with a unit on
+every figure. Energies integrate each power sample over the time until the next one (gaps
+count as nothing); averages, renewable share, PUE and carbon intensity are energy-weighted.
+"""
+
+from __future__ import annotations
+
+import math
+import time as _time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from console.handover_kpis import (
+    ENERGY_SOURCES,
+    GPU_STATES,
+    OPEN_STATES,
+    OUT_OF_SERVICE_STATES,
+    alarm_kpis,
+    gpu_counts,
+    incident_items,
+    job_kpis,
+    merge_jobs,
+    power_kpis,
+)
+from console.model import JobsSnapshot, PowerSeries, SiteTopology, UnhealthyGpus
+from console.power import SHIFTS, SITE_TZ, shift_bounds
+
+__all__ = [
+    "ENERGY_SOURCES", "GPU_STATES", "HandoverData", "ShiftWindow", "alarm_kpis",
+    "build_handover", "figure", "job_kpis", "parse_time", "power_kpis",
+]
+
+SUMMARY_FORMAT = "hub-handover/1"
+MAX_SHIFT_S = 7 * 86_400.0
+"""The longest window a handover covers (the hub keeps 7 days of power history)."""
+
+
+
+def figure(value: float | int | None, unit: str) -> dict[str, Any]:
+    """One figure with its unit; NaN and None become JSON null."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return {"value": None, "unit": unit}
+    if isinstance(value, (int, np.integer)):
+        return {"value": int(value), "unit": unit}
+    return {"value": round(float(value), 4), "unit": unit}
+
+
+# -- shift window ------------------------------------------------------------------------
+def parse_time(text: str, tz: str = SITE_TZ) -> float:
+    """Epoch seconds of ``text``: epoch seconds, or ISO 8601 (site local time when naive)."""
+    text = text.strip()
+    if not text:
+        raise ValueError("empty time")
+    try:
+        value = float(text)
+    except ValueError:
+        pass
+    else:
+        if not math.isfinite(value) or not 946_684_800 <= value <= 4_102_444_800:
+            raise ValueError(f"epoch time {text!r} is not a plausible date")
+        return value
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        raise ValueError(
+            f"cannot read the time {text!r}: use ISO 8601 (2026-11-28T06:00, "
+            "2026-11-28T06:00+01:00) or epoch seconds"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(tz))
+    return moment.timestamp()
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftWindow:
+    """A span of hub time ``[start, end)`` in epoch seconds, shown in ``tz`` and UTC.
+
+    ``nominal_end`` is the planned end of a shift still in progress (``end`` is then the
+    time the data reaches); it equals ``end`` for a complete window.
+    """
+
+    start: float
+    end: float
+    tz: str = SITE_TZ
+    nominal_end: float | None = None
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.start) and math.isfinite(self.end)):
+            raise ValueError("shift times must be finite")
+        if self.end <= self.start:
+            raise ValueError("the shift must end after it starts")
+        if self.end - self.start > MAX_SHIFT_S:
+            raise ValueError(f"a handover covers at most {MAX_SHIFT_S / 86400:g} days")
+        ZoneInfo(self.tz)  # raises for an unknown zone
+
+    @classmethod
+    def parse(cls, text: str, tz: str = SITE_TZ) -> ShiftWindow:
+        """Parse ``START..END``; ValueError with a message an operator can act on."""
+        start, sep, end = text.partition("..")
+        if not sep or not start.strip() or not end.strip():
+            raise ValueError(f"shift {text!r} must be START..END, e.g. 2026-11-28T06:00..14:00")
+        t0 = parse_time(start, tz)
+        end = end.strip()
+        if len(end) <= 8 and ":" in end and "T" not in end:  # "..14:00": same day as START
+            day = datetime.fromtimestamp(t0, ZoneInfo(tz)).date()
+            t1 = parse_time(f"{day.isoformat()}T{end}", tz)
+            if t1 <= t0:
+                t1 = parse_time(f"{(day + timedelta(days=1)).isoformat()}T{end}", tz)
+        else:
+            t1 = parse_time(end, tz)
+        return cls(t0, t1, tz)
+
+    @classmethod
+    def default(cls, now: float | None = None, tz: str = SITE_TZ, live: bool = False) -> ShiftWindow:
+        """The last complete shift before ``now``, or (``live``) the shift in progress up to now."""
+        now = _time.time() if now is None else float(now)
+        start, end = shift_bounds(now, tz, SHIFTS)
+        if live:
+            if now - start < 1.0:
+                start, end = shift_bounds(start - 1.0, tz, SHIFTS)
+                return cls(start, end, tz)
+            return cls(start, now, tz, nominal_end=end)
+        start, end = shift_bounds(start - 1.0, tz, SHIFTS)
+        return cls(start, end, tz)
+
+    @classmethod
+    def containing(cls, t: float, tz: str = SITE_TZ) -> ShiftWindow:
+        """The shift holding ``t``."""
+        start, end = shift_bounds(t, tz, SHIFTS)
+        return cls(start, end, tz)
+
+    @property
+    def hours(self) -> float:
+        """Length of the window in hours."""
+        return (self.end - self.start) / 3600.0
+
+    @property
+    def partial(self) -> bool:
+        """True while the shift is still in progress (data end before the planned end)."""
+        return self.nominal_end is not None and self.nominal_end > self.end
+
+    def local(self, t: float) -> datetime:
+        """``t`` as an aware datetime in the site's time zone."""
+        return datetime.fromtimestamp(t, ZoneInfo(self.tz))
+
+    def label_local(self) -> str:
+        """'Sat 28 Nov 2026 06:00 – 14:00 (+01:00, Africa/Casablanca)'."""
+        s, e = self.local(self.start), self.local(self.end)
+        end = f"{e:%H:%M}" if e.date() == s.date() else f"{e:%a %d %b %Y %H:%M}"
+        offset = s.isoformat()[19:] or "+00:00"
+        return f"{s:%a %d %b %Y %H:%M} – {end} (UTC{offset}, {self.tz})"
+
+    def label_utc(self) -> str:
+        """'Sat 28 Nov 2026 05:00 – 13:00 UTC'."""
+        s = datetime.fromtimestamp(self.start, ZoneInfo("UTC"))
+        e = datetime.fromtimestamp(self.end, ZoneInfo("UTC"))
+        end = f"{e:%H:%M}" if e.date() == s.date() else f"{e:%a %d %b %Y %H:%M}"
+        return f"{s:%a %d %b %Y %H:%M} – {end} UTC"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The window for summary.json: epoch, site-local and UTC times, length, status."""
+        utc = ZoneInfo("UTC")
+        return {
+            "start": self.start,
+            "end": self.end,
+            "start_local": self.local(self.start).isoformat(),
+            "end_local": self.local(self.end).isoformat(),
+            "start_utc": datetime.fromtimestamp(self.start, utc).isoformat(),
+            "end_utc": datetime.fromtimestamp(self.end, utc).isoformat(),
+            "timezone": self.tz,
+            "duration": figure(self.hours, "h"),
+            "in_progress": self.partial,
+            "planned_end": self.nominal_end if self.partial else self.end,
+        }
+
+
+# -- the handover --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class HandoverData:
+    """Everything a handover pack says about one shift (plain data, no Qt)."""
+
+    shift: ShiftWindow
+    site_name: str = ""
+    site_timezone: str = SITE_TZ
+    capacity_mw: float = float("nan")
+    total_gpus: int = 0
+    source: str = ""
+    power: Mapping[str, Any] = field(default_factory=dict)
+    gpus_start: Mapping[str, int] | None = None
+    gpus_end: Mapping[str, int] | None = None
+    jobs: Mapping[str, Any] = field(default_factory=dict)
+    alarms: Mapping[str, Any] = field(default_factory=dict)
+    incidents: tuple[Mapping[str, Any], ...] = ()
+    notes: str = ""
+    warnings: tuple[str, ...] = ()
+    generated: float = field(default_factory=_time.time)
+    view_time: float | None = None
+    """The time the pack's screenshots show (hub time)."""
+
+    def with_notes(self, notes: str | None) -> HandoverData:
+        """A copy with the operator's notes (None keeps the current ones)."""
+        return self if notes is None else replace(self, notes=notes)
+
+    def to_summary_json(self) -> dict[str, Any]:
+        """The pack's ``summary.json``: every figure as ``{"value": ..., "unit": ...}``."""
+        p = self.power
+        energy = p.get("energy_mwh", {})
+
+        def gpus(counts: Mapping[str, int] | None) -> dict[str, Any] | None:
+            return None if counts is None else {k: figure(counts.get(k), "GPUs") for k in GPU_STATES}
+
+        a = self.alarms
+        return {
+            "format": SUMMARY_FORMAT,
+            "site": {"name": self.site_name, "timezone": self.site_timezone,
+                     "capacity": figure(self.capacity_mw, "MW"),
+                     "gpus": figure(self.total_gpus, "GPUs")},
+            "source": self.source,
+            "generated_utc": datetime.fromtimestamp(self.generated, ZoneInfo("UTC")).isoformat(),
+            "views_at": self.view_time,
+            "shift": self.shift.to_dict(),
+            "power": {
+                "facility_load_avg": figure(p.get("facility_avg_mw"), "MW"),
+                "facility_load_peak": figure(p.get("facility_peak_mw"), "MW"),
+                "it_load_avg": figure(p.get("it_avg_mw"), "MW"),
+                "it_load_peak": figure(p.get("it_peak_mw"), "MW"),
+                "energy": {key: figure(energy.get(key), "MWh") for key, _, _ in ENERGY_SOURCES},
+                "renewable_share": figure(p.get("renewable_share_pct"), "%"),
+                "pue": figure(p.get("pue"), "ratio"),
+                "carbon_intensity_avg": figure(p.get("carbon_g_per_kwh"), "gCO2/kWh"),
+                "carbon_emitted": figure(p.get("carbon_t"), "tCO2"),
+                "data_coverage": figure(p.get("coverage_pct"), "%"),
+                "samples": figure(p.get("samples"), "samples"),
+            },
+            "gpus": {"start": gpus(self.gpus_start), "end": gpus(self.gpus_end)},
+            "jobs": {
+                "completed": figure(self.jobs.get("completed"), "jobs"),
+                "failed": figure(self.jobs.get("failed"), "jobs"),
+                "timeout": figure(self.jobs.get("timeout"), "jobs"),
+                "cancelled": figure(self.jobs.get("cancelled"), "jobs"),
+                "gpu_hours_delivered": figure(self.jobs.get("gpu_hours"), "GPU·h"),
+                "failed_jobs": list(self.jobs.get("failed_jobs", ())),
+            },
+            "alarms": {
+                "raised": figure(a.get("raised"), "alarms"),
+                "raised_by_priority": {k: figure(v, "alarms")
+                                       for k, v in a.get("raised_by_priority", {}).items()},
+                "acknowledged": figure(a.get("acknowledged"), "alarms"),
+                "still_open": figure(len(a.get("still_open", ())), "alarms"),
+                "shelved": figure(len(a.get("shelved", ())), "alarms"),
+                "out_of_service": figure(len(a.get("out_of_service", ())), "alarms"),
+                "open_list": list(a.get("still_open", ())),
+                "shelved_list": list(a.get("shelved", ())),
+                "out_of_service_list": list(a.get("out_of_service", ())),
+                "journal": list(a.get("journal", ())),
+            },
+            "incidents": [dict(i) for i in self.incidents],
+            "notes": self.notes,
+            "warnings": list(self.warnings),
+        }
+
+
+def build_handover(
+    shift: ShiftWindow,
+    *,
+    topology: SiteTopology | None = None,
+    power: PowerSeries | None = None,
+    gpus_start: UnhealthyGpus | None = None,
+    gpus_end: UnhealthyGpus | None = None,
+    jobs: Sequence[JobsSnapshot | None] = (),
+    journal: Sequence[Mapping[str, Any]] = (),
+    incidents: Sequence[Mapping[str, Any]] = (),
+    standing: Sequence[Mapping[str, Any]] | None = None,
+    notes: str = "",
+    source: str = "",
+    warnings: Sequence[str] = (),
+    view_time: float | None = None,
+) -> HandoverData:
+    """Compute a shift's :class:`HandoverData` from what a source or the cache holds.
+
+    ``jobs`` are job snapshots from within or just after the shift (merged by id, the last
+    winning); ``journal`` holds the alarm journal up to the shift's end. ``standing`` (a
+    live source with no journal) lists the alarms standing now: raised and acknowledged
+    counts are then unknown (null).
+    """
+    total = topology.total_gpus if topology is not None else 0
+    notes_out = list(warnings)
+    if power is None or not len(power.t):
+        notes_out.append("no power data for the shift")
+    return HandoverData(
+        shift=shift,
+        site_name=topology.name if topology is not None else "",
+        site_timezone=topology.timezone if topology is not None else shift.tz,
+        capacity_mw=topology.capacity_mw if topology is not None else float("nan"),
+        total_gpus=total,
+        source=source,
+        power=power_kpis(power, shift),
+        gpus_start=gpu_counts(gpus_start, total),
+        gpus_end=gpu_counts(gpus_end, total),
+        jobs=job_kpis(merge_jobs(jobs), shift),
+        alarms=alarm_kpis(journal, shift) if standing is None else {
+            "raised": None, "raised_by_priority": {}, "acknowledged": None,
+            "still_open": [dict(a) for a in standing if a.get("state") in OPEN_STATES],
+            "shelved": [dict(a) for a in standing if a.get("state") == "SHELVED"],
+            "out_of_service": [dict(a) for a in standing
+                               if a.get("state") in OUT_OF_SERVICE_STATES],
+            "journal": [],
+        },
+        incidents=tuple(incident_items(incidents, journal, shift)),
+        notes=notes,
+        warnings=tuple(notes_out),
+        view_time=view_time,
+    )

@@ -1,0 +1,297 @@
+"""Shift KPIs for the handover: power and energy, GPUs, jobs, alarms and incidents (Qt-free).
+
+Energies integrate each power sample over the time until the next one (gaps count as
+nothing, the window clips the first and last); averages, renewable share, PUE and carbon
+intensity are energy-weighted. Alarm figures replay the alarm journal.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from console.model import JobsSnapshot, PowerSeries, UnhealthyGpus
+
+if TYPE_CHECKING:
+    from console.handover import ShiftWindow
+
+ENERGY_SOURCES: tuple[tuple[str, str, str], ...] = (
+    ("solar", "solar_mw", "Solar"),
+    ("wind", "wind_mw", "Wind"),
+    ("battery_discharge", "battery_discharge_mw", "Battery discharge"),
+    ("grid_import", "grid_mw", "Grid import"),
+    ("battery_charge", "battery_charge_mw", "Battery charge"),
+    ("curtailment", "curtailment_mw", "Curtailment"),
+    ("facility", "facility_mw", "Facility load"),
+    ("it", "it_mw", "IT load"),
+)
+"""(key, power field, label) of every energy figure."""
+
+GPU_STATES: tuple[str, ...] = ("healthy", "degraded", "failed", "off_bus")
+OPEN_STATES = frozenset({"UNACK", "ACKED", "RTN_UNACK"})
+ACK_TARGETS = frozenset({"ACKED", "NORMAL"})
+OUT_OF_SERVICE_STATES = frozenset({"SUPPRESSED", "OUT_OF_SERVICE"})
+
+
+# -- power KPIs ----------------------------------------------------------------------------
+def sample_hours(t: np.ndarray, step: float, start: float, end: float) -> np.ndarray:
+    """Hours each sample stands for inside ``[start, end)``: until the next sample (the last
+    one: ``step``), clipped to the window; 0 for samples outside it."""
+    t = np.asarray(t, dtype=np.float64)
+    if not len(t):
+        return np.zeros(0)
+    nxt = np.empty_like(t)
+    nxt[:-1] = t[1:]
+    nxt[-1] = t[-1] + step
+    lo = np.maximum(t, start)
+    hi = np.minimum(nxt, end)
+    inside = (t >= start) & (t < end)
+    return np.where(inside, np.clip(hi - lo, 0.0, None), 0.0) / 3600.0
+
+
+def power_kpis(series: PowerSeries | None, shift: ShiftWindow) -> dict[str, Any]:
+    """Average/peak loads, energy by source, renewable share, PUE and carbon of the shift."""
+    out: dict[str, Any] = {"samples": 0, "coverage_pct": float("nan")}
+    nan = float("nan")
+    if series is None or not len(series.t):
+        out.update({k: nan for k in ("facility_avg_mw", "facility_peak_mw", "it_avg_mw",
+                                     "it_peak_mw", "renewable_share_pct", "pue",
+                                     "carbon_g_per_kwh", "carbon_t")})
+        out["energy_mwh"] = {key: nan for key, _, _ in ENERGY_SOURCES}
+        return out
+    hours = sample_hours(series.t, series.step, shift.start, shift.end)
+    inside = hours > 0
+    out["samples"] = int(inside.sum())
+
+    def col(name: str) -> np.ndarray:
+        values = series.fields.get(name)
+        if values is None:
+            return np.full(len(series.t), np.nan)
+        return np.asarray(values, dtype=np.float64)
+
+    def energy(values: np.ndarray, mask: np.ndarray | None = None) -> float:
+        ok = inside & np.isfinite(values) if mask is None else mask
+        return float(np.sum(values[ok] * hours[ok])) if ok.any() else nan
+
+    facility, it, grid, carbon = col("facility_mw"), col("it_mw"), col("grid_mw"), col(
+        "carbon_g_per_kwh")
+    out["energy_mwh"] = {key: energy(col(name)) for key, name, _ in ENERGY_SOURCES}
+    for key, values in (("facility", facility), ("it", it)):
+        ok = inside & np.isfinite(values)
+        covered = float(hours[ok].sum())
+        out[f"{key}_avg_mw"] = energy(values) / covered if covered else nan
+        out[f"{key}_peak_mw"] = float(values[ok].max()) if ok.any() else nan
+    ok_fac = inside & np.isfinite(facility)
+    out["coverage_pct"] = 100.0 * float(hours[ok_fac].sum()) / shift.hours
+    both = ok_fac & np.isfinite(grid)
+    e_fac = energy(facility, both)
+    out["renewable_share_pct"] = (
+        max(0.0, min(100.0, 100.0 * (e_fac - energy(grid, both)) / e_fac)) if e_fac else nan
+    )
+    both = ok_fac & np.isfinite(it)
+    e_it = energy(it, both)
+    out["pue"] = energy(facility, both) / e_it if e_it else nan
+    both = ok_fac & np.isfinite(carbon)
+    e_fac_c = energy(facility, both)
+    tonnes = float(np.sum(facility[both] * hours[both] * carbon[both]) / 1000.0) if both.any() else nan
+    out["carbon_t"] = tonnes
+    out["carbon_g_per_kwh"] = tonnes * 1000.0 / e_fac_c if e_fac_c else nan
+    return out
+
+
+# -- GPUs and jobs -------------------------------------------------------------------------
+def gpu_counts(gpus: UnhealthyGpus | None, total: int | None) -> dict[str, int] | None:
+    """GPUs by status; healthy is the fleet minus the others when the source omits it."""
+    if gpus is None:
+        return None
+    counts = {k: int(v) for k, v in gpus.counts.items()}
+    if not counts:
+        for gpu in gpus.gpus:
+            status = str(gpu.get("status", "degraded"))
+            counts[status] = counts.get(status, 0) + 1
+    out = {s: counts.get(s, 0) for s in GPU_STATES}
+    if "healthy" not in counts and total:
+        out["healthy"] = max(0, int(total) - sum(v for k, v in counts.items() if k != "healthy"))
+    return out
+
+
+def merge_jobs(snapshots: Sequence[JobsSnapshot | None]) -> list[dict[str, Any]]:
+    """Job records of several snapshots, one per id, the later snapshot winning."""
+    by_id: dict[int, dict[str, Any]] = {}
+    for snap in snapshots:
+        if snap is None or not len(snap):
+            continue
+        cols = snap.columns
+        for i in range(len(snap)):
+            row = {k: v[i] for k, v in cols.items()}
+            row["_as_of"] = snap.time
+            by_id[int(row["id"])] = row
+    return list(by_id.values())
+
+
+def _finite(value: Any) -> float | None:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def job_kpis(jobs: Sequence[Mapping[str, Any]], shift: ShiftWindow) -> dict[str, Any]:
+    """Jobs completed/failed in the shift and GPU-hours delivered inside it."""
+    ended: dict[str, int] = {"COMPLETED": 0, "FAILED": 0, "TIMEOUT": 0, "CANCELLED": 0}
+    gpu_hours = 0.0
+    running_end = 0
+    failed: list[dict[str, Any]] = []
+    for job in jobs:
+        state = str(job.get("state") or "")
+        start = _finite(job.get("start_time"))
+        end = _finite(job.get("end_time"))
+        if end is not None and state in ended and shift.start <= end < shift.end:
+            ended[state] += 1
+            if state in ("FAILED", "TIMEOUT"):
+                failed.append(job)
+        if start is None or (end is None and state != "RUNNING"):
+            continue
+        if state == "RUNNING":
+            end = min(shift.end, float(job.get("_as_of") or shift.end))
+        overlap = min(end, shift.end) - max(start, shift.start)
+        if overlap > 0:
+            gpu_hours += int(job.get("gpus") or 0) * overlap / 3600.0
+            if state == "RUNNING":
+                running_end += 1
+    failed.sort(key=lambda j: _finite(j.get("end_time")) or 0.0)
+    return {
+        "completed": ended["COMPLETED"],
+        "failed": ended["FAILED"],
+        "timeout": ended["TIMEOUT"],
+        "cancelled": ended["CANCELLED"],
+        "running": running_end,
+        "gpu_hours": gpu_hours,
+        "failed_jobs": [
+            {k: _plain(job.get(k)) for k in ("id", "name", "tenant", "user", "partition", "state",
+                                             "reason", "gpus", "end_time")}
+            for job in failed
+        ],
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+# -- alarms and incidents ------------------------------------------------------------------
+def alarm_kpis(journal: Sequence[Mapping[str, Any]], shift: ShiftWindow) -> dict[str, Any]:
+    """Raised/acknowledged in the shift, open and shelved at its end, from the journal.
+
+    ``journal`` must hold every entry up to the shift's end (older ones give the state of
+    alarms raised before the shift).
+    """
+    entries = sorted((dict(e) for e in journal), key=lambda e: float(e.get("time") or 0.0))
+    in_shift = [e for e in entries if shift.start <= float(e["time"]) < shift.end]
+    raised = [e for e in in_shift if e.get("state_to") == "UNACK"]
+    acked = [
+        e for e in in_shift
+        if e.get("operator") and e.get("state_from") in ("UNACK", "RTN_UNACK")
+        and e.get("state_to") in ACK_TARGETS
+    ]
+    last: dict[str, dict[str, Any]] = {}
+    first_raise: dict[str, float] = {}
+    for e in entries:
+        if float(e["time"]) >= shift.end:
+            break
+        aid = str(e.get("alarm_id"))
+        last[aid] = e
+        if e.get("state_to") == "UNACK":
+            first_raise.setdefault(aid, float(e["time"]))
+        elif e.get("state_to") == "NORMAL":
+            first_raise.pop(aid, None)
+
+    def item(e: Mapping[str, Any]) -> dict[str, Any]:
+        aid = str(e.get("alarm_id"))
+        return {
+            "alarm_id": aid,
+            "priority": e.get("priority") or "",
+            "state": e.get("state_to") or "",
+            "rack": e.get("rack") or "",
+            "source": e.get("source") or "",
+            "message": e.get("message") or "",
+            "since": first_raise.get(aid, float(e["time"])),
+            "changed": float(e["time"]),
+            "operator": e.get("operator") or "",
+            "comment": e.get("comment") or "",
+        }
+
+    still_open = [item(e) for e in last.values() if e.get("state_to") in OPEN_STATES]
+    shelved = [item(e) for e in last.values() if e.get("state_to") == "SHELVED"]
+    out_of_service = [item(e) for e in last.values() if e.get("state_to") in OUT_OF_SERVICE_STATES]
+    rank = {p: i for i, p in enumerate(("critical", "high", "medium", "low", "diagnostic"))}
+    for group in (still_open, shelved, out_of_service):
+        group.sort(key=lambda a: (rank.get(a["priority"], 9), a["since"]))
+    by_priority: dict[str, int] = {}
+    for e in raised:
+        p = str(e.get("priority") or "unknown")
+        by_priority[p] = by_priority.get(p, 0) + 1
+    return {
+        "raised": len(raised),
+        "raised_by_priority": by_priority,
+        "acknowledged": len(acked),
+        "still_open": still_open,
+        "shelved": shelved,
+        "out_of_service": out_of_service,
+        "journal": [
+            {k: _plain(e.get(k)) for k in ("time", "alarm_id", "source", "rack", "priority",
+                                           "state_from", "state_to", "operator", "comment",
+                                           "message")}
+            for e in in_shift
+        ],
+    }
+
+
+def incident_items(
+    incidents: Sequence[Mapping[str, Any]], journal: Sequence[Mapping[str, Any]],
+    shift: ShiftWindow,
+) -> list[dict[str, Any]]:
+    """Incidents overlapping the shift, each with its journal timeline."""
+    by_alarm: dict[str, list[Mapping[str, Any]]] = {}
+    for e in journal:
+        by_alarm.setdefault(str(e.get("alarm_id")), []).append(e)
+    out = []
+    for inc in incidents:
+        start = _finite(inc.get("start"))
+        end = _finite(inc.get("end"))
+        if start is None or start >= shift.end or (end is not None and end < shift.start):
+            continue
+        alarm_ids = [str(a) for a in (inc.get("alarm_ids") or ())]
+        timeline = sorted(
+            (e for a in alarm_ids for e in by_alarm.get(a, ())),
+            key=lambda e: float(e.get("time") or 0.0),
+        )
+        out.append({
+            "id": _plain(inc.get("id")),
+            "title": str(inc.get("title") or ""),
+            "priority": str(inc.get("priority") or ""),
+            "start": start,
+            "end": end,
+            "racks": [str(r) for r in (inc.get("racks") or ())],
+            "gpus": len(inc.get("gpus") or ()),
+            "jobs": [_plain(j) for j in (inc.get("jobs") or ())],
+            "alarm_ids": alarm_ids,
+            "note": str(inc.get("note") or ""),
+            "timeline": [
+                {k: _plain(e.get(k)) for k in ("time", "alarm_id", "state_from", "state_to",
+                                               "operator", "comment", "message")}
+                for e in timeline
+            ],
+        })
+    out.sort(key=lambda i: i["start"])
+    return out

@@ -1,0 +1,297 @@
+"""The handover report as HTML for ``QTextDocument`` (Qt-free string building).
+
+Every piece of text that comes from the hub or its tenants (job, user and tenant names,
+alarm messages, rack ids, incident titles and notes, operator notes) goes through
+:func:`html.escape`; nothing from outside is ever interpreted as markup.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from html import escape
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from console.handover import ENERGY_SOURCES, GPU_STATES, HandoverData
+
+VIEW_TITLES: tuple[tuple[str, str], ...] = (
+    ("rackmap", "Rack map"),
+    ("gpus", "GPU health"),
+    ("power", "Power balance"),
+    ("jobs", "Job queue"),
+    ("alarms", "Alarms"),
+)
+"""Views in the pack, in report order: (key in ``MainWindow.views``, title)."""
+MAX_JOURNAL_ROWS = 150
+MAX_LIST_ROWS = 60
+MAX_RACKS_LISTED = 24
+
+_STYLE = """
+body { font-family: 'DejaVu Sans', sans-serif; font-size: 9pt; color: #111; }
+h1 { font-size: 17pt; margin: 0 0 4px 0; }
+h2 { font-size: 12.5pt; margin: 14px 0 4px 0; color: #1a3a5a; }
+h3 { font-size: 10.5pt; margin: 10px 0 3px 0; }
+th { background-color: #e3e6ea; text-align: left; font-weight: bold; }
+td.num { text-align: right; }
+.muted { color: #555; }
+.warn { color: #7a4a00; }
+"""
+
+
+def num(value: Any, digits: int = 1) -> str:
+    """A figure for the report: thousands separators, 'n/a' for missing."""
+    if value is None:
+        return "n/a"
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return escape(str(value))
+    if not math.isfinite(v):
+        return "n/a"
+    return f"{v:,.{digits}f}"
+
+
+def clock(t: Any, tz: str, day: bool = False) -> str:
+    """Local time of an epoch time ('14:03:20', or with the date when ``day``)."""
+    try:
+        v = float(t)
+    except (TypeError, ValueError):
+        return "—"
+    if not math.isfinite(v):
+        return "—"
+    moment = datetime.fromtimestamp(v, ZoneInfo(tz))
+    return moment.strftime("%d %b %H:%M:%S" if day else "%H:%M:%S")
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = (),
+           widths: Sequence[int] | None = None) -> str:
+    """A table; ``rows`` hold already-escaped HTML fragments."""
+    head = "".join(
+        "<th" + (f' width="{widths[i]}%"' if widths else "")
+        + (' align="right"' if i in numeric else "") + f">{escape(h)}</th>"
+        for i, h in enumerate(headers)
+    )
+    body = []
+    for row in rows:
+        cells = "".join(
+            f'<td class="num" align="right">{c}</td>' if i in numeric else f"<td>{c}</td>"
+            for i, c in enumerate(row)
+        )
+        body.append(f"<tr>{cells}</tr>")
+    return (
+        '<table border="1" cellspacing="0" cellpadding="3" width="100%" '
+        f'style="border-collapse: collapse; border-color: #9aa0a6;"><thead><tr>{head}</tr></thead>'
+        + "".join(body) + "</table>"
+    )
+
+
+def _header(d: HandoverData) -> str:
+    tz = d.shift.tz
+    gen = datetime.fromtimestamp(d.generated, ZoneInfo(tz))
+    gen_utc = datetime.fromtimestamp(d.generated, ZoneInfo("UTC"))
+    site = escape(d.site_name or "Site")
+    rows = [
+        ("Shift (site time)", escape(d.shift.label_local())),
+        ("Shift (UTC)", escape(d.shift.label_utc())),
+        ("Source", escape(d.source or "—")),
+        ("Generated", f"{gen:%d %b %Y %H:%M} site time · {gen_utc:%H:%M} UTC"),
+    ]
+    if d.view_time is not None:
+        rows.append(("Screenshots show", escape(clock(d.view_time, tz, day=True)) + " site time"))
+    if d.shift.partial and d.shift.nominal_end is not None:
+        rows.append(("Status", "shift in progress: figures up to "
+                     + escape(clock(d.shift.end, tz)) + ", planned end "
+                     + escape(clock(d.shift.nominal_end, tz))))
+    info = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
+    out = [f"<h1>Shift handover — {site}</h1>",
+           f'<table cellspacing="0" cellpadding="2">{info}</table>']
+    if d.warnings:
+        items = "".join(f"<li>{escape(w)}</li>" for w in d.warnings)
+        out.append(f'<p class="warn"><b>Limits of this report:</b></p><ul class="warn">{items}</ul>')
+    return "".join(out)
+
+
+def _power(d: HandoverData) -> str:
+    p = d.power
+    e = p.get("energy_mwh", {})
+    kpis = [
+        ("Facility load, average", num(p.get("facility_avg_mw")), "MW"),
+        ("Facility load, peak", num(p.get("facility_peak_mw")), "MW"),
+        ("IT load, average", num(p.get("it_avg_mw")), "MW"),
+        ("IT load, peak", num(p.get("it_peak_mw")), "MW"),
+        ("Renewable share (energy-weighted)", num(p.get("renewable_share_pct")), "%"),
+        ("PUE (energy-weighted)", num(p.get("pue"), 3), "—"),
+        ("Carbon intensity, average", num(p.get("carbon_g_per_kwh")), "gCO2/kWh"),
+        ("Carbon emitted", num(p.get("carbon_t")), "t CO2"),
+        ("Power data coverage", num(p.get("coverage_pct")), "% of the shift"),
+    ]
+    if d.capacity_mw and math.isfinite(d.capacity_mw):
+        kpis.insert(2, ("Peak as share of the envelope",
+                        num(100.0 * float(p.get("facility_peak_mw") or math.nan) / d.capacity_mw),
+                        f"% of {num(d.capacity_mw, 0)} MW"))
+    energy_rows = [(escape(label), num(e.get(key)), "MWh") for key, _, label in ENERGY_SOURCES]
+    return (
+        "<h2>Power and energy</h2>"
+        + _table(["Figure", "Value", "Unit"], kpis, numeric=[1], widths=[50, 25, 25])
+        + "<h3>Energy by source</h3>"
+        + _table(["Source / load", "Energy", "Unit"], energy_rows, numeric=[1],
+                 widths=[50, 25, 25])
+        + '<p class="muted">Supply = solar + wind + battery discharge + grid import; the battery '
+        "charge and curtailment are renewable energy not used by the facility.</p>"
+    )
+
+
+def _gpus(d: HandoverData) -> str:
+    labels = {"healthy": "Healthy", "degraded": "Degraded", "failed": "Failed",
+              "off_bus": "Off the bus (XID 79)"}
+    rows = []
+    for state in GPU_STATES:
+        a = None if d.gpus_start is None else d.gpus_start.get(state)
+        b = None if d.gpus_end is None else d.gpus_end.get(state)
+        change = "n/a" if a is None or b is None else f"{b - a:+,d}"
+        rows.append((labels[state], num(a, 0), num(b, 0), change))
+    total = f" (fleet: {num(d.total_gpus, 0)} GPUs)" if d.total_gpus else ""
+    return f"<h2>GPU health{escape(total)}</h2>" + _table(
+        ["Status", "Shift start", "Shift end", "Change"], rows, numeric=[1, 2, 3],
+        widths=[40, 20, 20, 20])
+
+
+def _jobs(d: HandoverData) -> str:
+    j = d.jobs
+    rows = [
+        ("Jobs completed in the shift", num(j.get("completed"), 0), "jobs"),
+        ("Jobs failed in the shift", num(j.get("failed"), 0), "jobs"),
+        ("Jobs timed out", num(j.get("timeout"), 0), "jobs"),
+        ("Jobs cancelled", num(j.get("cancelled"), 0), "jobs"),
+        ("GPU-hours delivered in the shift", num(j.get("gpu_hours"), 0), "GPU·h"),
+    ]
+    out = "<h2>Jobs</h2>" + _table(["Figure", "Value", "Unit"], rows, numeric=[1],
+                                   widths=[50, 25, 25])
+    failed = list(j.get("failed_jobs", ()))
+    if failed:
+        tz = d.shift.tz
+        shown = failed[-MAX_LIST_ROWS:]
+        body = [
+            (escape(str(f.get("id"))), escape(str(f.get("name") or "")),
+             escape(str(f.get("tenant") or "")), escape(str(f.get("user") or "")),
+             escape(str(f.get("state") or "")), escape(str(f.get("gpus") or "")),
+             escape(clock(f.get("end_time"), tz)))
+            for f in shown
+        ]
+        more = len(failed) - len(shown)
+        out += f"<h3>Failed and timed-out jobs ({len(failed)})</h3>" + _table(
+            ["Job", "Name", "Tenant", "User", "State", "GPUs", "Ended"], body, numeric=[5])
+        if more:
+            out += f'<p class="muted">{more} earlier ones are listed in summary.json.</p>'
+    return out
+
+
+def _alarm_rows(items: Sequence[Mapping[str, Any]], tz: str, who: bool) -> list[tuple[str, ...]]:
+    rows = []
+    for a in items[:MAX_LIST_ROWS]:
+        row = [escape(str(a.get("priority") or "")), escape(str(a.get("state") or "")),
+               escape(str(a.get("rack") or "")), escape(clock(a.get("since"), tz, day=True)),
+               escape(str(a.get("message") or ""))]
+        if who:
+            row.append(escape(" — ".join(x for x in (str(a.get("operator") or ""),
+                                                     str(a.get("comment") or "")) if x)))
+        rows.append(tuple(row))
+    return rows
+
+
+def _alarms(d: HandoverData) -> str:
+    a, tz = d.alarms, d.shift.tz
+    by_p = a.get("raised_by_priority", {})
+    split = ", ".join(f"{escape(str(k))} {v}" for k, v in by_p.items())
+    rows = [
+        ("Alarms raised in the shift", num(a.get("raised"), 0), escape(split)),
+        ("Acknowledged in the shift", num(a.get("acknowledged"), 0), ""),
+        ("Still open at the shift's end", num(len(a.get("still_open", ())), 0), ""),
+        ("Shelved at the shift's end", num(len(a.get("shelved", ())), 0), ""),
+        ("Suppressed / out of service", num(len(a.get("out_of_service", ())), 0), ""),
+    ]
+    out = "<h2>Alarms</h2>" + _table(["Figure", "Count", "By priority"], rows, numeric=[1],
+                                     widths=[45, 15, 40])
+    heads = ["Priority", "State", "Area", "Since", "Message"]
+    for title, key, who in (("Still open", "still_open", False), ("Shelved", "shelved", True),
+                            ("Suppressed / out of service", "out_of_service", True)):
+        items = list(a.get(key, ()))
+        if items:
+            out += f"<h3>{title} ({len(items)})</h3>" + _table(
+                heads + (["Operator — comment"] if who else []), _alarm_rows(items, tz, who))
+            if len(items) > MAX_LIST_ROWS:
+                out += f'<p class="muted">{len(items) - MAX_LIST_ROWS} more in summary.json.</p>'
+    journal = list(a.get("journal", ()))
+    if journal:
+        shown = journal[-MAX_JOURNAL_ROWS:]
+        out += f"<h3>Alarm journal of the shift ({len(journal)} transitions)</h3>"
+        if len(journal) > len(shown):
+            out += (f'<p class="muted">The last {len(shown)} are shown; all are in '
+                    "summary.json.</p>")
+        out += _table(["Time", "Area", "Transition", "Operator", "Comment / message"], [
+            (escape(clock(e.get("time"), tz)), escape(str(e.get("rack") or "")),
+             escape(f"{e.get('state_from') or ''} → {e.get('state_to') or ''}"),
+             escape(str(e.get("operator") or "")),
+             escape(str(e.get("comment") or e.get("message") or "")))
+            for e in shown
+        ])
+    return out
+
+
+def _incidents(d: HandoverData) -> str:
+    tz = d.shift.tz
+    if not d.incidents:
+        return "<h2>Incidents</h2><p>No incident in the shift.</p>"
+    out = [f"<h2>Incidents ({len(d.incidents)})</h2>"]
+    for inc in d.incidents:
+        racks = list(inc.get("racks", ()))
+        listed = ", ".join(escape(r) for r in racks[:MAX_RACKS_LISTED])
+        if len(racks) > MAX_RACKS_LISTED:
+            listed += f" and {len(racks) - MAX_RACKS_LISTED} more"
+        end = "ongoing" if inc.get("end") is None else clock(inc.get("end"), tz, day=True)
+        out.append(
+            f"<h3>#{escape(str(inc.get('id')))} {escape(str(inc.get('title') or ''))}</h3>"
+            f"<p><b>From</b> {escape(clock(inc.get('start'), tz, day=True))} <b>to</b> "
+            f"{escape(end)} · <b>priority</b> {escape(str(inc.get('priority') or '—'))} · "
+            f"<b>{len(racks)}</b> racks, <b>{num(inc.get('gpus'), 0)}</b> GPUs, "
+            f"<b>{len(inc.get('jobs', ()))}</b> jobs affected<br/><b>Racks:</b> "
+            f"{listed or '—'}</p>"
+        )
+        note = str(inc.get("note") or "")
+        if note:
+            out.append(f'<p><b>Note:</b> <span style="white-space: pre-wrap">{escape(note)}'
+                       "</span></p>")
+        timeline = list(inc.get("timeline", ()))
+        if timeline:
+            shown = timeline[:MAX_LIST_ROWS]
+            out.append(_table(["Time", "Alarm", "Transition", "Operator — comment"], [
+                (escape(clock(e.get("time"), tz)), escape(str(e.get("message") or e.get("alarm_id"))),
+                 escape(f"{e.get('state_from') or ''} → {e.get('state_to') or ''}"),
+                 escape(" — ".join(x for x in (str(e.get("operator") or ""),
+                                               str(e.get("comment") or "")) if x)))
+                for e in shown
+            ], widths=[12, 50, 20, 18]))
+            if len(timeline) > len(shown):
+                out.append(f'<p class="muted">{len(timeline) - len(shown)} more steps in '
+                           "summary.json.</p>")
+    return "".join(out)
+
+
+def _notes(d: HandoverData) -> str:
+    text = d.notes.strip()
+    body = (f'<p style="white-space: pre-wrap">{escape(text)}</p>' if text
+            else '<p class="muted">No notes were entered.</p>')
+    return "<h2>Operator notes</h2>" + body
+
+
+def report_html(d: HandoverData) -> str:
+    """The report's HTML (the screenshots follow on pages of their own, drawn by the PDF
+    writer)."""
+    titles = ", ".join(title for _, title in VIEW_TITLES)
+    parts = [f"<html><head><style>{_STYLE}</style></head><body>", _header(d),
+             f'<p class="muted">After the report, one landscape page per view: {titles}.</p>',
+             _power(d), _gpus(d), _jobs(d), _alarms(d), _incidents(d), _notes(d),
+             "</body></html>"]
+    return "".join(parts)

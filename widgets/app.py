@@ -1,0 +1,62 @@
+"""Building the application and the live console window from settings."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from console.settings import APP_NAME, ORG_NAME, Settings, source_options
+from resources import theme_qss
+
+
+def make_app() -> QApplication:
+    """The one QApplication, named before any QSettings is made, with the theme."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationName(APP_NAME)
+    app.setStyleSheet(theme_qss())
+    return app
+
+
+def live_window(settings: Settings, url: str, qsettings: QSettings | None = None) -> Any:
+    """A main window fed live from ``url``, with the cache and alarms the settings ask for.
+
+    The feed is not started: call ``window.feed.start()`` once the window is shown.
+    ValueError for an ``[alarms]`` table that cannot be used.
+    """
+    from console.alarms.rules import AlarmConfig
+    from console.alarms.service import AlarmService
+    from console.sources import open_source
+    from widgets.live import LiveFeed
+    from widgets.main_window import MainWindow
+
+    alarm_config = AlarmConfig.from_dict(settings.alarms)
+    options = source_options(settings)
+
+    def make_source() -> Any:
+        return open_source(url, **options)
+
+    def make_cache() -> Any:
+        from console.cache import Cache, RetentionPolicy
+
+        return Cache.open(
+            settings.cache_path,
+            max_bytes=int(settings.cache_max_mb * 2**20),
+            retention=RetentionPolicy(raw_hours=settings.cache_raw_hours),
+        )
+
+    def make_alarms(cache: Any) -> Any:
+        return AlarmService(alarm_config, cache=cache)
+
+    cache_factory = make_cache if settings.cache_path is not None else None
+    feed = LiveFeed(make_source, cache_factory, settings.poll, alarm_factory=make_alarms)
+    window = MainWindow(url, feed=feed, intervals=settings.poll, settings=qsettings)
+    if settings.cache_path is not None:
+        window.cache_path = str(settings.cache_path)
+    return window
