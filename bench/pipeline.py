@@ -12,6 +12,32 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 KINDS = ("racks", "gpus", "power", "jobs", "events")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class LoopbackHub:
+    """The full-site simulated hub in its own process on 127.0.0.1, as a real hub would be."""
+
+    def __enter__(self) -> str:
+        import subprocess
+        import sys
+
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "main.py"), "hub", "--port", "0", "--scale", "tetouan"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if "serving on" not in line:
+            self.proc.kill()
+            raise RuntimeError(f"hub did not start: {line!r}")
+        return line.rsplit(" ", 1)[-1].strip()
+
+    def __exit__(self, *exc: object) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
 
 
 def _open_cache(folder: str) -> Any:
@@ -27,11 +53,11 @@ def poll_cycle_ms(cycles: int = 10) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
     from console.poller import Poller
-    from console.sources.sim import SimSource
+    from console.sources.hub import HubApiSource
     from widgets.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
-    with tempfile.TemporaryDirectory() as folder, SimSource("sim://tetouan", tick_s=3600) as source:
+    with tempfile.TemporaryDirectory() as folder, LoopbackHub() as url, HubApiSource(url) as source:
         cache = _open_cache(folder)
         poller = Poller(source, cache)
         window = MainWindow("bench")
@@ -42,7 +68,7 @@ def poll_cycle_ms(cycles: int = 10) -> dict[str, float]:
         window.apply(site.snapshot)
         totals, racks_only = [], []
         for _ in range(cycles):
-            source.hub.step(source.hub.now + 2.0)
+            time.sleep(2.0)  # the hub's own clock ticks every 2 s
             t0 = time.perf_counter()
             for kind in KINDS:
                 result = poller.poll(kind)
@@ -64,19 +90,26 @@ def poll_cycle_ms(cycles: int = 10) -> dict[str, float]:
     }
 
 
+def _alarms(cache: Any) -> Any:
+    from console.alarms.service import AlarmService
+
+    return AlarmService(cache=cache)
+
+
 def gui_max_stall_ms(duration_s: float = 60.0) -> dict[str, float]:
     """Longest lateness of a 10 ms GUI timer while the full site is polled every 2 s."""
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from console.sources.sim import SimSource
+    from console.sources.hub import HubApiSource
     from widgets.live import LiveFeed
     from widgets.main_window import MainWindow
 
     _app = QApplication.instance() or QApplication([])
     intervals = {"site": 300.0, "racks": 2.0, "gpus": 2.0, "power": 2.0, "jobs": 2.0, "events": 2.0}
-    with tempfile.TemporaryDirectory() as folder:
-        feed = LiveFeed(lambda: SimSource("sim://tetouan"), lambda: _open_cache(folder), intervals)
+    with tempfile.TemporaryDirectory() as folder, LoopbackHub() as url:
+        feed = LiveFeed(lambda: HubApiSource(url), lambda: _open_cache(folder), intervals,
+                        alarm_factory=_alarms)
         window = MainWindow("bench", feed=feed, intervals=intervals)
         window.resize(1600, 1000)
         window.show()

@@ -50,11 +50,11 @@ def shift_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[flo
 def test_review_shows_the_site_as_it_was(qtbot: Any, shift_file: tuple[Path, list[float]]) -> None:
     path, times = shift_file
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    window = open_review_window(str(path))
+    window = open_review_window(str(path), start=False)
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(window.feed.seeked, timeout=20_000):
-        pass
+        window.feed.start()
     assert window.scrubber.last == pytest.approx(times[-1])
     qtbot.waitUntil(lambda: "racks" in window.latest)
     assert window.latest["racks"].time == pytest.approx(times[-1])
@@ -75,9 +75,9 @@ def test_review_shows_the_site_as_it_was(qtbot: Any, shift_file: tuple[Path, lis
 def test_review_of_a_broken_file_says_so(qtbot: Any, tmp_path: Path) -> None:
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"this is not a database" * 100)
-    window = open_review_window(str(bad))
+    window = open_review_window(str(bad), start=False)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.feed.sourceFailed, timeout=20_000) as blocker:
-        pass
+        window.feed.start()
     assert "not" in blocker.args[0].lower()
     window.close()

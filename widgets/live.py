@@ -173,7 +173,7 @@ class _PollWorker(QObject):
 
     def _maintain(self) -> None:
         try:
-            self.cache.maintain(time.time())
+            self.cache.maintain()  # on the hub's clock: the newest poll
         except Exception as exc:
             self.cacheFailed.emit(str(exc))
 

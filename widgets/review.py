@@ -274,8 +274,11 @@ class TimelineScrubber(QWidget):
         self._timer.stop()
 
 
-def open_review_window(path: str, settings: Any = None) -> Any:
-    """Open a review window on a cache file (the caller shows it and keeps a reference)."""
+def open_review_window(path: str, settings: Any = None, start: bool = True) -> Any:
+    """Open a review window on a cache file (the caller shows it and keeps a reference).
+
+    With ``start=False`` the caller starts reading with ``window.feed.start()``.
+    """
     from pathlib import Path
 
     from widgets.main_window import MainWindow
@@ -283,5 +286,6 @@ def open_review_window(path: str, settings: Any = None) -> Any:
     url = path if path.startswith("cache://") else f"cache://{Path(path).resolve()}"
     feed = ReviewFeed(url)
     window = MainWindow(url.removeprefix("cache://"), feed=feed, settings=settings, review=True)
-    feed.start()
+    if start:
+        feed.start()
     return window

@@ -1,0 +1,232 @@
+"""Compact encoding of per-poll rack arrays and of JSON documents.
+
+A *frame* is a ``(fields, racks)`` float array (one row per field, racks in site
+order). It is quantised to 0.1 unit and stored either as a keyframe (absolute
+values) or as int16 deltas against the previous frame of the same series. Each
+field is compressed on its own (byte-shuffled, then zlib) so a history of one
+field decodes without touching the others. NaN is kept as a reserved int16
+sentinel; values too large for int16 fall back to an int32 keyframe.
+
+Layout of a frame blob::
+
+    header  <BBHI : format version, mode, n_fields, n_racks
+    sizes   n_fields x <I : compressed length of each field's chunk
+    chunks  zlib(byte-shuffled int16 or int32 values), one per field
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+import zlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+FORMAT = 1
+KEY16 = 0
+DELTA16 = 1
+KEY32 = 2
+SCALE = 10.0
+"""Quantisation step is 1 / SCALE (0.1 unit)."""
+NAN16 = -32768
+NAN32 = -(2**31)
+_LIMIT16 = 32767
+_HEADER = struct.Struct("<BBHI")
+_LEVEL = 6
+
+
+class CodecError(ValueError):
+    """A blob that cannot be decoded (damaged or from an unknown format)."""
+
+
+def quantise(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(q, nan)``: values x 10 rounded to int64 (0 where NaN) and the NaN mask."""
+    arr = np.asarray(values, dtype=np.float64)
+    nan = ~np.isfinite(arr)
+    q = np.rint(np.where(nan, 0.0, arr) * SCALE)
+    # Anything beyond int32 cannot be a real rack reading; keep it as "no data".
+    huge = np.abs(q) >= 2**31 - 1
+    if huge.any():
+        nan = nan | huge
+        q[huge] = 0
+    return q.astype(np.int64), nan
+
+
+def _shuffle(values: np.ndarray) -> bytes:
+    """Group the bytes of each significance together (compresses far better)."""
+    width = values.dtype.itemsize
+    return values.view(np.uint8).reshape(-1, width).T.tobytes()
+
+
+def _unshuffle(data: bytes, dtype: type, n: int) -> np.ndarray:
+    width = np.dtype(dtype).itemsize
+    raw = np.frombuffer(data, np.uint8)
+    if raw.size != n * width:
+        raise CodecError("frame chunk has the wrong length")
+    return raw.reshape(width, n).T.copy().view(dtype).reshape(n)
+
+
+def encode_frame(q: np.ndarray, nan: np.ndarray, previous: np.ndarray | None) -> tuple[bytes, bool]:
+    """Encode a quantised frame; returns ``(blob, is_keyframe)``.
+
+    ``previous`` is the previous frame's reference values (see :func:`reference`)
+    or None to force a keyframe. Deltas that do not fit int16 force a keyframe.
+    """
+    n_fields, n = q.shape
+    ref = np.where(nan, 0, q)
+    mode = KEY16
+    if previous is not None and previous.shape == q.shape:
+        delta = ref - previous
+        if not (np.abs(delta[~nan]) > _LIMIT16).any():
+            mode = DELTA16
+            values = np.where(nan, NAN16, delta).astype(np.int16)
+    if mode != DELTA16:
+        if (np.abs(ref) > _LIMIT16).any():
+            mode = KEY32
+            values = np.where(nan, NAN32, ref).astype(np.int32)
+        else:
+            values = np.where(nan, NAN16, ref).astype(np.int16)
+    chunks = [zlib.compress(_shuffle(np.ascontiguousarray(row)), _LEVEL) for row in values]
+    header = _HEADER.pack(FORMAT, mode, n_fields, n)
+    sizes = struct.pack(f"<{n_fields}I", *(len(c) for c in chunks))
+    return header + sizes + b"".join(chunks), mode != DELTA16
+
+
+def reference(q: np.ndarray, nan: np.ndarray) -> np.ndarray:
+    """The values the next delta frame is taken against (NaN counts as 0)."""
+    return np.where(nan, 0, q)
+
+
+def frame_info(blob: bytes) -> tuple[int, int, int]:
+    """``(mode, n_fields, n_racks)`` of a frame blob."""
+    if len(blob) < _HEADER.size:
+        raise CodecError("frame blob is truncated")
+    version, mode, n_fields, n = _HEADER.unpack_from(blob)
+    if version != FORMAT or mode not in (KEY16, DELTA16, KEY32):
+        raise CodecError(f"unknown frame format {version}/{mode}")
+    return mode, n_fields, n
+
+
+def decode_field(
+    blob: bytes, index: int, previous: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Decode field ``index`` of a frame: ``(reference int64 values, nan mask)``.
+
+    ``previous`` is the reference row of the same field in the previous frame
+    (required for delta frames).
+    """
+    mode, n_fields, n = frame_info(blob)
+    if not 0 <= index < n_fields:
+        raise CodecError(f"frame has no field #{index}")
+    sizes = struct.unpack_from(f"<{n_fields}I", blob, _HEADER.size)
+    offset = _HEADER.size + 4 * n_fields + sum(sizes[:index])
+    try:
+        data = zlib.decompress(blob[offset : offset + sizes[index]])
+    except zlib.error as exc:
+        raise CodecError(f"frame chunk is damaged ({exc})") from None
+    if mode == KEY32:
+        raw = _unshuffle(data, np.int32, n).astype(np.int64)
+        nan = raw == NAN32
+    else:
+        raw = _unshuffle(data, np.int16, n).astype(np.int64)
+        nan = raw == NAN16
+    raw[nan] = 0
+    if mode == DELTA16:
+        if previous is None or previous.shape != raw.shape:
+            raise CodecError("delta frame without its previous frame")
+        raw = previous + raw
+        raw[nan] = 0
+    return raw, nan
+
+
+def decode_frame(blob: bytes, previous: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Decode every field: ``(reference (F, N) int64, nan (F, N) bool)``."""
+    _, n_fields, n = frame_info(blob)
+    ref = np.zeros((n_fields, n), np.int64)
+    nan = np.zeros((n_fields, n), bool)
+    for i in range(n_fields):
+        prev = None if previous is None or previous.shape[0] != n_fields else previous[i]
+        ref[i], nan[i] = decode_field(blob, i, prev)
+    return ref, nan
+
+
+def to_float(ref: np.ndarray, nan: np.ndarray) -> np.ndarray:
+    """Reference values back to float32 units with NaN restored."""
+    out = (ref / SCALE).astype(np.float32)
+    out[nan] = np.nan
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        return None if not math.isfinite(value) else float(value)
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def plain(value: Any) -> Any:
+    """Turn snapshot content (numpy scalars, tuples, mapping proxies) into JSON values."""
+    return _plain(value)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, np.ndarray | np.generic):
+        return value.tolist()
+    raise TypeError(f"cannot store {type(value).__name__} as JSON")
+
+
+def dumps(value: Any) -> bytes:
+    """Canonical JSON bytes (sorted keys, NaN stored as null) of ``value``."""
+    try:  # fast path: API documents are plain JSON already
+        text = json.dumps(
+            value, sort_keys=True, separators=(",", ":"), allow_nan=False, default=_default
+        )
+    except ValueError:  # NaN or infinity somewhere: store it as null
+        text = json.dumps(_plain(value), sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return text.encode()
+
+
+def pack_json(value: Any) -> bytes:
+    """zlib-compressed canonical JSON."""
+    return zlib.compress(dumps(value), _LEVEL)
+
+
+def unpack_json(blob: bytes) -> Any:
+    """Inverse of :func:`pack_json`; CodecError when damaged."""
+    try:
+        return json.loads(zlib.decompress(blob))
+    except (zlib.error, ValueError) as exc:
+        raise CodecError(f"stored document is damaged ({exc})") from None
+
+
+def columns_to_lists(
+    columns: Mapping[str, np.ndarray], names: Sequence[str]
+) -> tuple[list[str], list[list]]:
+    """Columnar arrays (a JobsSnapshot's) to ``(names, columns)`` of JSON-ready lists.
+
+    NaN becomes None; racks stay tuples (stored as JSON arrays).
+    """
+    present = [k for k in names if k in columns]
+    lists = []
+    for k in present:
+        values = columns[k].tolist()
+        if columns[k].dtype.kind == "f":
+            values = [None if v != v else v for v in values]
+        elif columns[k].dtype == object:
+            values = [_plain(v) if isinstance(v, np.generic | float) else v for v in values]
+        lists.append(values)
+    return present, lists

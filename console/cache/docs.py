@@ -1,0 +1,228 @@
+"""Power points, unhealthy-GPU lists, the job queue and events: writing and reading back.
+
+The job queue (thousands of jobs) is stored as a keyframe (every job) followed by
+deltas (jobs that changed, ids that left), at most once per ``interval_s``; a read
+applies the deltas to the keyframe. Unhealthy-GPU lists are stored whole when
+their status changes (or at most once per interval when only readings changed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from console.cache import codec, frames
+from console.decode import JOB_COLUMNS
+from console.hub.openapi import POWER_FIELDS
+from console.model import EventBatch, JobsSnapshot, PowerSeries, UnhealthyGpus
+
+_GPU_STATUS_KEYS = ("uuid", "status", "xid", "ecc_dbe", "row_remap_failure")
+"""What makes a new unhealthy list at once; readings (temperature, power, throttle
+reasons) are refreshed at most once per interval."""
+_JOB_NAMES = tuple(name for name, _ in JOB_COLUMNS)
+
+
+def digest(data: bytes) -> str:
+    """A short content hash."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def write_power(conn: sqlite3.Connection, last_t: float | None, p: PowerSeries) -> float | None:
+    """Upsert the points at or after ``last_t`` (deduped by t); returns the new last t."""
+    if not len(p.t):
+        return last_t
+    t = np.asarray(p.t, np.float64)
+    keep = t >= (last_t if last_t is not None else -np.inf)
+    if not keep.any():
+        return last_t
+    names = [f for f in POWER_FIELDS if f in p.fields]
+    columns = [np.asarray(p.fields[f], np.float64)[keep] for f in names]
+    rows = zip(t[keep].tolist(), *(c.tolist() for c in columns), strict=True)
+    marks = ", ".join("?" * (len(names) + 1))
+    conn.executemany(
+        f"INSERT OR REPLACE INTO power (t, {', '.join(names)}) VALUES ({marks})",
+        [tuple(None if v != v else v for v in row) for row in rows],
+    )
+    return float(t[keep][-1])
+
+
+def write_unhealthy(
+    conn: sqlite3.Connection,
+    last: tuple[int, str, float] | None,
+    u: UnhealthyGpus,
+    interval_s: float,
+) -> tuple[int, str, float] | None:
+    """Store the list when its status changed (or readings changed after ``interval_s``)."""
+    gpus = [dict(g) for g in u.gpus]
+    status = codec.dumps(
+        {"counts": u.counts, "gpus": [{k: g.get(k) for k in _GPU_STATUS_KEYS} for g in gpus]}
+    )
+    status_hash = digest(status)
+    due = last is None or u.time - last[2] >= interval_s
+    if last is not None and last[1] == status_hash and not due:
+        conn.execute(
+            "UPDATE unhealthy SET last_seen = max(last_seen, ?) WHERE id = ?", (u.time, last[0])
+        )
+        return last
+    body = codec.dumps({"counts": u.counts, "gpus": gpus})
+    cursor = conn.execute(
+        "INSERT INTO unhealthy (time, last_seen, received, hash, status_hash, n_gpus, data) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            u.time,
+            u.time,
+            u.received,
+            digest(body),
+            status_hash,
+            len(gpus),
+            codec.pack_json({"counts": u.counts, "gpus": gpus}),
+        ),
+    )
+    return int(cursor.lastrowid or 0), status_hash, u.time
+
+
+@dataclass
+class JobsState:
+    """The job queue as last stored, so the next write can store only what changed."""
+
+    id: int
+    key_id: int
+    since_key: int
+    time: float
+    ids: list[int] = field(default_factory=list)
+    rows: dict[int, tuple] = field(default_factory=dict)
+
+
+def write_jobs(
+    conn: sqlite3.Connection,
+    state: JobsState | None,
+    j: JobsSnapshot,
+    *,
+    interval_s: float,
+    keyframe_every: int,
+) -> JobsState | None:
+    """Store the queue (keyframe or delta) if ``interval_s`` has passed; the new state."""
+    if state is not None and j.time - state.time < interval_s:
+        return state
+    names, lists = codec.columns_to_lists(j.columns, _JOB_NAMES)
+    if "id" not in names:
+        return state
+    rows = list(zip(*lists, strict=True))
+    ids = [int(i) for i in lists[names.index("id")]]
+    by_id = dict(zip(ids, rows, strict=True))
+    if state is None or state.since_key + 1 >= keyframe_every:
+        # Columnar: a third smaller compressed and five times faster to parse than records.
+        doc: dict[str, Any] = {"names": names, "columns": lists}
+        is_key = True
+    else:
+        removed = [i for i in state.ids if i not in by_id]
+        changed = [
+            dict(zip(names, r, strict=True))
+            for i, r in zip(ids, rows, strict=True)
+            if state.rows.get(i) != r
+        ]
+        if not removed and not changed and ids == state.ids:
+            conn.execute("UPDATE jobs SET last_seen = ? WHERE id = ?", (j.time, state.id))
+            state.time = j.time
+            return state
+        gone = set(removed)
+        expected = [i for i in state.ids if i not in gone]
+        expected += [i for i in ids if i not in state.rows]
+        doc = {"changed": changed, "removed": removed}
+        if expected != ids:
+            doc["ids"] = ids
+        is_key = False
+    row_id = (state.id if state is not None else frames.last_id(conn, "jobs")) + 1
+    key_id = row_id if is_key or state is None else state.key_id
+    conn.execute(
+        "INSERT INTO jobs (id, time, last_seen, received, key_id, n_jobs, data) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (row_id, j.time, j.time, j.received, key_id, len(rows), codec.pack_json(doc)),
+    )
+    return JobsState(
+        id=row_id,
+        key_id=key_id,
+        since_key=0 if is_key or state is None else state.since_key + 1,
+        time=j.time,
+        ids=ids,
+        rows=by_id,
+    )
+
+
+@dataclass
+class JobsMemo:
+    """The last queue a reader rebuilt, so scrubbing forward applies only newer deltas."""
+
+    key_id: int = -1
+    row_id: int = -1
+    queue: dict[int, dict] = field(default_factory=dict)
+
+
+def _apply(queue: dict[int, dict], doc: dict[str, Any]) -> dict[int, dict]:
+    if "columns" in doc:
+        names = doc["names"]
+        records = (dict(zip(names, r, strict=True)) for r in zip(*doc["columns"], strict=True))
+        return {int(r["id"]): r for r in records}
+    for i in doc.get("removed", ()):
+        queue.pop(int(i), None)
+    for r in doc.get("changed", ()):
+        queue[int(r["id"])] = r
+    if "ids" in doc:
+        queue = {int(i): queue[int(i)] for i in doc["ids"] if int(i) in queue}
+    return queue
+
+
+def read_jobs(
+    conn: sqlite3.Connection, t: float, memo: JobsMemo | None = None
+) -> tuple[int, float, float, float | None, list[dict]] | None:
+    """``(row id, time, last_seen, received, jobs)`` of the queue in force at ``t``."""
+    row = conn.execute(
+        "SELECT id, key_id, time, last_seen, received FROM jobs WHERE time <= ? "
+        "ORDER BY time DESC, id DESC LIMIT 1",
+        (float(t),),
+    ).fetchone()
+    if row is None:
+        return None
+    row_id, key_id, first, last_seen, received = row
+    memo = memo if memo is not None else JobsMemo()
+    if memo.key_id == key_id and memo.row_id <= row_id:
+        begin, queue = memo.row_id + 1, dict(memo.queue)
+    else:
+        begin, queue = key_id, {}
+    for (data,) in conn.execute(
+        "SELECT data FROM jobs WHERE id BETWEEN ? AND ? ORDER BY id", (begin, row_id)
+    ):
+        queue = _apply(queue, codec.unpack_json(data))
+    memo.key_id, memo.row_id, memo.queue = key_id, row_id, queue
+    return int(row_id), float(first), float(last_seen), received, list(queue.values())
+
+
+def write_events(conn: sqlite3.Connection, events: Sequence[EventBatch]) -> None:
+    """Insert hub events once each (unique by id)."""
+    rows = []
+    for batch in events:
+        for e in batch.events:
+            try:
+                rows.append(
+                    (
+                        int(e["id"]),
+                        float(e["time"]),
+                        e.get("kind"),
+                        e.get("severity"),
+                        e.get("rack"),
+                        str(e.get("message", "")),
+                        codec.dumps(e).decode(),
+                    )
+                )
+            except (KeyError, TypeError, ValueError):
+                continue
+    conn.executemany(
+        "INSERT OR IGNORE INTO events (id, time, kind, severity, rack, message, data) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )

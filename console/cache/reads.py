@@ -1,0 +1,324 @@
+"""Reading the cache back as the same snapshot objects the live sources deliver.
+
+Rack telemetry is read from the finest tier that covers a time: raw polls, then
+1-minute, then 15-minute rollups. Rollups show the bucket's mean, except for
+fields where the worst value matters (``ROLLUP_MAX_FIELDS``), which show the max.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import sqlite3
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import sqlite_utils
+
+from console.cache import codec, docs, files, frames, records
+from console.cache.rollup import POWER_COLUMNS, TIERS
+from console.cache.schema import CacheError
+from console.decode import decode_site, jobs_from_records
+from console.model import (
+    JobsSnapshot,
+    PowerSeries,
+    RackTelemetry,
+    SiteTopology,
+    UnhealthyGpus,
+    _frozen_map,
+    frozen,
+)
+
+ROLLUP_MAX_FIELDS = frozenset({"gpu_temp_max_c", "gpus_unhealthy", "alarm"})
+"""Fields shown as the bucket's maximum (the worst moment), not its mean."""
+_TOPOLOGY_MEMO = 4
+
+
+def _reading(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn SQLite and decoding errors met while reading into CacheError."""
+
+    @functools.wraps(method)
+    def wrapper(self: CacheReads, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise files.describe(exc, getattr(self, "path", "cache")) from None
+        except codec.CodecError as exc:
+            path = getattr(self, "path", "cache")
+            raise CacheError(f"cache file is corrupt or truncated ({path}): {exc}") from None
+
+    return wrapper
+
+
+class CacheReads:
+    """Read methods of :class:`console.cache.store.Cache` (expects conn and _lock)."""
+
+    conn: sqlite3.Connection
+    db: sqlite_utils.Database
+    _lock: threading.RLock
+
+    def __init__(self) -> None:
+        self._topologies: dict[int, SiteTopology] = {}
+        self._jobs_memo = docs.JobsMemo()
+        self._jobs_snapshot: tuple[int, JobsSnapshot] | None = None
+
+    # -- topology --------------------------------------------------------------------
+    def _topology(self, topology_id: int) -> SiteTopology | None:
+        topo = self._topologies.get(topology_id)
+        if topo is not None:
+            return topo
+        row = self.conn.execute(
+            "SELECT data FROM topologies WHERE id = ?", (topology_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        payload = codec.unpack_json(row[0])
+        topo = decode_site(payload, received=float(payload.get("time", 0.0)))
+        if len(self._topologies) >= _TOPOLOGY_MEMO:
+            self._topologies.pop(next(iter(self._topologies)))
+        self._topologies[topology_id] = topo
+        return topo
+
+    @_reading
+    def topology_at(self, t: float) -> SiteTopology | None:
+        """The topology in force at ``t`` (the first one for earlier times)."""
+        with self._lock:
+            row = (
+                self.conn.execute(
+                    "SELECT id FROM topologies WHERE time <= ? ORDER BY time DESC, id DESC LIMIT 1",
+                    (float(t),),
+                ).fetchone()
+                or self.conn.execute(
+                    "SELECT id FROM topologies ORDER BY time, id LIMIT 1"
+                ).fetchone()
+            )
+            return None if row is None else self._topology(int(row[0]))
+
+    # -- rack telemetry --------------------------------------------------------------
+    @_reading
+    def time_range(self) -> tuple[float, float] | None:
+        """``(first, last)`` time of stored rack telemetry, any tier; None when empty."""
+        with self._lock:
+            firsts, lasts = [], []
+            for table, _ in TIERS:
+                lo, hi = self.conn.execute(f"SELECT min(time), max(time) FROM {table}").fetchone()
+                if lo is not None:
+                    firsts.append(float(lo))
+                    lasts.append(float(hi))
+            return (min(firsts), max(lasts)) if firsts else None
+
+    @_reading
+    def racks_at(self, t: float) -> RackTelemetry | None:
+        """Rack telemetry at ``t``: the newest poll (or rollup bucket) at or before it."""
+        with self._lock:
+            best: tuple[float, int, str] | None = None
+            for rank, (table, _) in enumerate(TIERS):
+                row = frames.row_at(self.conn, table, t)
+                if row is not None and (best is None or row.time > best[0]):
+                    best = (row.time, rank, table)
+            if best is None:
+                return None
+            found = frames.frame_at(self.conn, best[2], t)
+            if found is None:
+                return None
+            row, values = found
+            return self._telemetry(row, values)
+
+    def _telemetry(self, row: frames.FrameRow, values: np.ndarray) -> RackTelemetry:
+        n = values.shape[1]
+        fields: dict[str, np.ndarray] = {}
+        if any(":" in f for f in row.fields):
+            for i, name in enumerate(row.fields):
+                base, _, stat = name.partition(":")
+                if stat == ("max" if base in ROLLUP_MAX_FIELDS else "mean"):
+                    fields[base] = values[i].copy()
+        else:
+            fields = {name: values[i].copy() for i, name in enumerate(row.fields)}
+        missing = np.zeros(n, bool)
+        missing[[i for i in row.extra.get("missing", []) if 0 <= i < n]] = True
+        return RackTelemetry(
+            time=row.time,
+            received=row.received if row.received is not None else row.time,
+            fields=_frozen_map(fields),
+            missing=frozen(missing),
+            unknown_ids=tuple(row.extra.get("unknown_ids", ())),
+            invalid_values=int(row.extra.get("invalid_values", 0)),
+        )
+
+    def _tier_times(self, start: float, end: float) -> list[tuple[str, str, np.ndarray]]:
+        """Per tier, the frame times in range that no finer tier covers."""
+        out: list[tuple[str, str, np.ndarray]] = []
+        covered = np.zeros(0)
+        for table, width in TIERS:
+            t = frames.times(self.conn, table, start, end)
+            if width and len(covered) and len(t):
+                bucket = np.floor(t / width) * width
+                first = np.searchsorted(covered, bucket)
+                after = np.searchsorted(covered, bucket + width)
+                t = t[after == first]
+            out.append((table, ":" if width else "", t))
+            covered = np.sort(np.concatenate([covered, t]))
+        return out
+
+    @_reading
+    def poll_times(self, start: float, end: float) -> np.ndarray:
+        """Times with rack data in ``[start, end]`` (polls, then rollup buckets where older)."""
+        with self._lock:
+            parts = [t for _, _, t in self._tier_times(start, end)]
+            return np.sort(np.concatenate(parts)) if parts else np.zeros(0)
+
+    @_reading
+    def rack_history(
+        self, rack_id: str, field: str, start: float, end: float, stat: str = "auto"
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``(t, values)`` of one rack's field (for sparklines); rollups where raw is gone.
+
+        ``stat`` picks the rollup statistic: "mean", "max" or "auto" (as :meth:`racks_at`).
+        """
+        if stat == "auto":
+            stat = "max" if field in ROLLUP_MAX_FIELDS else "mean"
+        with self._lock:
+            index_memo: dict[int, int] = {}
+
+            def index_of(topology_id: int) -> int:
+                if topology_id not in index_memo:
+                    topo = self._topology(topology_id)
+                    index_memo[topology_id] = (
+                        -1 if topo is None else topo.rack_index.get(rack_id, -1)
+                    )
+                return index_memo[topology_id]
+
+            ts, vs = [], []
+            for table, sep, keep in self._tier_times(start, end):
+                if not len(keep):
+                    continue
+                name = f"{field}:{stat}" if sep else field
+                t, v = frames.field_history(
+                    self.conn, table, name, index_of, float(keep[0]), float(keep[-1])
+                )
+                mask = np.isin(t, keep)
+                ts.append(t[mask])
+                vs.append(v[mask])
+            if not ts:
+                return np.zeros(0), np.zeros(0, np.float32)
+            t_all, v_all = np.concatenate(ts), np.concatenate(vs)
+            order = np.argsort(t_all, kind="stable")
+            return t_all[order], v_all[order]
+
+    # -- power -----------------------------------------------------------------------
+    @_reading
+    def power(self, start: float, end: float) -> PowerSeries:
+        """Site power in ``[start, end]``: full resolution, 15-minute means where older.
+
+        Missing points show as NaN gaps (where consecutive times differ by more than
+        1.5 x the step).
+        """
+        cols = ", ".join(POWER_COLUMNS)
+        with self._lock:
+            raw = self.conn.execute(
+                f"SELECT t, {cols} FROM power WHERE t BETWEEN ? AND ? ORDER BY t",
+                (float(start), float(end)),
+            ).fetchall()
+            quarter = self.conn.execute(
+                f"SELECT t, {cols} FROM power_15m WHERE t BETWEEN ? AND ? ORDER BY t",
+                (float(start) - 900, float(end)),
+            ).fetchall()
+        r = np.array(raw, np.float64).reshape(len(raw), len(POWER_COLUMNS) + 1)
+        q = np.array(quarter, np.float64).reshape(len(quarter), len(POWER_COLUMNS) + 1)
+        step = float(np.median(np.diff(r[:, 0]))) if len(r) > 1 else 10.0
+        if len(q) and len(r):
+            first = np.searchsorted(r[:, 0], q[:, 0])
+            after = np.searchsorted(r[:, 0], q[:, 0] + 900)
+            q = q[after == first]
+        steps = np.concatenate([np.full(len(q), 900.0), np.full(len(r), step)])
+        data = np.concatenate([q, r])
+        order = np.argsort(data[:, 0], kind="stable")
+        data, steps = data[order], steps[order]
+        if len(data) > 1:
+            gaps = np.flatnonzero(np.diff(data[:, 0]) > 1.5 * np.maximum(steps[:-1], steps[1:]))
+            if len(gaps):
+                filler = np.full((len(gaps), data.shape[1]), np.nan)
+                filler[:, 0] = data[gaps, 0] + steps[gaps]
+                data = np.insert(data, gaps + 1, filler, axis=0)
+        fields = {name: data[:, i + 1].copy() for i, name in enumerate(POWER_COLUMNS)}
+        t = data[:, 0].copy()
+        return PowerSeries(
+            time=float(t[-1]) if len(t) else float(end),
+            received=float(t[-1]) if len(t) else float(end),
+            t=frozen(t),
+            fields=_frozen_map(fields),
+            step=step if len(r) > 1 else (900.0 if len(q) else 10.0),
+        )
+
+    # -- documents -------------------------------------------------------------------
+    def _doc_at(self, table: str, t: float) -> tuple[float, float, float | None, Any] | None:
+        with self._lock:
+            row = self.conn.execute(
+                f"SELECT time, last_seen, received, data FROM {table} WHERE time <= ? "
+                "ORDER BY time DESC, id DESC LIMIT 1",
+                (float(t),),
+            ).fetchone()
+        if row is None:
+            return None
+        return float(row[0]), float(row[1]), row[2], codec.unpack_json(row[3])
+
+    @_reading
+    def unhealthy_at(self, t: float) -> UnhealthyGpus | None:
+        """The unhealthy-GPU list in force at ``t``."""
+        found = self._doc_at("unhealthy", t)
+        if found is None:
+            return None
+        first, last_seen, received, doc = found
+        when = min(float(t), max(first, last_seen))
+        return UnhealthyGpus(
+            time=when,
+            received=when if received is None else max(float(received), when),
+            gpus=tuple(doc.get("gpus", ())),
+            counts={str(k): int(v) for k, v in doc.get("counts", {}).items()},
+        )
+
+    @_reading
+    def jobs_at(self, t: float) -> JobsSnapshot | None:
+        """The job queue as last stored at or before ``t``."""
+        with self._lock:
+            found = docs.read_jobs(self.conn, t, self._jobs_memo)
+            if found is None:
+                return None
+            row_id, first, last_seen, received, jobs = found
+            when = min(float(t), max(first, last_seen))
+            if self._jobs_snapshot is not None and self._jobs_snapshot[0] == row_id:
+                return dataclasses.replace(self._jobs_snapshot[1], time=when, received=when)
+            snapshot = jobs_from_records(jobs, when, received=when)
+            self._jobs_snapshot = (row_id, snapshot)
+            return snapshot
+
+    @_reading
+    def events(self, start: float, end: float) -> list[dict[str, Any]]:
+        """Hub events with ``start <= time <= end``, oldest first."""
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT data FROM events WHERE time BETWEEN ? AND ? ORDER BY time, id",
+                (float(start), float(end)),
+            ).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    @_reading
+    def journal(self, start: float | None = None, end: float | None = None) -> list[dict]:
+        """Alarm journal entries in a time range (all when None), oldest first."""
+        with self._lock:
+            return records.journal(self.db, start, end)
+
+    @_reading
+    def incidents(self, start: float | None = None, end: float | None = None) -> list[dict]:
+        """Incidents overlapping a time range (all when None), oldest first."""
+        with self._lock:
+            return records.incidents(self.db, start, end)
+
+    @_reading
+    def meta(self) -> dict[str, str]:
+        """The meta table (source display URL, ...)."""
+        with self._lock:
+            return {row["key"]: row["value"] for row in self.db["meta"].rows}

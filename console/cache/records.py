@@ -1,0 +1,135 @@
+"""Alarm journal and incidents: the audit trail, never removed by retention."""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlite_utils
+
+JOURNAL_COLUMNS = (
+    "time",
+    "alarm_id",
+    "source",
+    "rack",
+    "priority",
+    "state_from",
+    "state_to",
+    "operator",
+    "comment",
+    "message",
+)
+INCIDENT_COLUMNS = ("start", "end", "title", "racks", "gpus", "jobs", "alarm_ids", "note")
+_JSON_COLUMNS = frozenset({"racks", "gpus", "jobs", "alarm_ids"})
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def append_journal(conn: sqlite3.Connection, entries: Sequence[Mapping[str, Any]]) -> None:
+    """Insert journal entries (inside the caller's transaction); ValueError on a bad entry."""
+    rows = []
+    for entry in entries:
+        unknown = set(entry) - set(JOURNAL_COLUMNS) - {"id"}
+        if unknown:
+            raise ValueError(f"alarm journal has no column(s) {', '.join(sorted(unknown))}")
+        t = entry.get("time")
+        if not isinstance(t, int | float) or not math.isfinite(t):
+            raise ValueError("alarm journal entry needs a numeric 'time'")
+        if not entry.get("alarm_id"):
+            raise ValueError("alarm journal entry needs an 'alarm_id'")
+        rows.append(
+            (float(t), str(entry["alarm_id"]))
+            + tuple(_text(entry.get(k)) for k in JOURNAL_COLUMNS[2:])
+        )
+    conn.executemany(
+        f"INSERT INTO alarm_journal ({', '.join(JOURNAL_COLUMNS)}) "
+        f"VALUES ({', '.join('?' * len(JOURNAL_COLUMNS))})",
+        rows,
+    )
+
+
+def journal(db: sqlite_utils.Database, start: float | None, end: float | None) -> list[dict]:
+    """Journal entries with ``start <= time <= end`` (open ends when None), oldest first."""
+    lo = -math.inf if start is None else float(start)
+    hi = math.inf if end is None else float(end)
+    return list(
+        db.query(
+            f"SELECT id, {', '.join(JOURNAL_COLUMNS)} FROM alarm_journal "
+            "WHERE time >= :lo AND time <= :hi ORDER BY time, id",
+            {"lo": lo, "hi": hi},
+        )
+    )
+
+
+def _incident_values(fields: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(INCIDENT_COLUMNS) - {"id"}
+    if unknown:
+        raise ValueError(f"incidents have no field(s) {', '.join(sorted(unknown))}")
+    out: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key == "id":
+            continue
+        if key in _JSON_COLUMNS:
+            out[key] = json.dumps([v for v in (value or ())], default=str)
+        elif key in ("start", "end"):
+            out[key] = None if value is None else float(value)
+        else:
+            out[key] = "" if value is None else str(value)
+    return out
+
+
+def save_incident(conn: sqlite3.Connection, incident: Mapping[str, Any]) -> int:
+    """Insert an incident; returns its id."""
+    values = _incident_values(incident)
+    if values.get("start") is None:
+        raise ValueError("an incident needs a 'start' time")
+    names = ", ".join(f'"{k}"' for k in values)
+    cursor = conn.execute(
+        f"INSERT INTO incidents ({names}) VALUES ({', '.join('?' * len(values))})",
+        tuple(values.values()),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def update_incident(conn: sqlite3.Connection, incident_id: int, fields: Mapping[str, Any]) -> None:
+    """Change fields of an incident; KeyError when it does not exist."""
+    values = _incident_values(fields)
+    if not values:
+        return
+    assignments = ", ".join(f'"{k}" = ?' for k in values)
+    cursor = conn.execute(
+        f"UPDATE incidents SET {assignments} WHERE id = ?", (*values.values(), int(incident_id))
+    )
+    if cursor.rowcount == 0:
+        raise KeyError(f"no incident {incident_id}")
+
+
+def incidents(db: sqlite_utils.Database, start: float | None, end: float | None) -> list[dict]:
+    """Incidents overlapping ``[start, end]``, oldest first; JSON lists decoded."""
+    lo = -math.inf if start is None else float(start)
+    hi = math.inf if end is None else float(end)
+    out = []
+    for item in db["incidents"].rows_where(
+        'start <= :hi AND coalesce("end", :inf) >= :lo',
+        {"hi": hi, "lo": lo, "inf": math.inf},
+        order_by="start, id",
+    ):
+        for key in _JSON_COLUMNS:
+            item[key] = json.loads(item[key] or "[]")
+        out.append(item)
+    return out
+
+
+def protected_windows(conn: sqlite3.Connection, margin_s: float, now: float) -> list[tuple]:
+    """Windows kept at full resolution: marked windows and incidents (with a margin)."""
+    windows = [
+        (float(s), float(e)) for s, e in conn.execute('SELECT start, "end" FROM full_resolution')
+    ]
+    for s, e in conn.execute('SELECT start, "end" FROM incidents'):
+        windows.append((float(s) - margin_s, (now if e is None else float(e)) + margin_s))
+    return windows

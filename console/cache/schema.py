@@ -1,0 +1,186 @@
+"""The cache's SQLite schema, its version and the migrations between versions.
+
+``PRAGMA user_version`` holds the schema version. ``MIGRATIONS[n]`` takes a file
+from version ``n`` to ``n + 1`` inside one transaction, so a migration either
+happens completely or not at all. ``PRAGMA application_id`` marks the file as a
+console cache, so another program's SQLite database is never migrated.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from console.hub.openapi import POWER_FIELDS
+
+APPLICATION_ID = 0x48554243  # "HUBC"
+FRAME_TABLES = ("rack_raw", "rack_1m", "rack_15m")
+"""Rack telemetry tiers: raw polls, 1-minute and 15-minute rollups."""
+POWER_TABLES = ("power", "power_15m")
+
+
+class CacheError(Exception):
+    """The cache cannot be used as asked; ``str(err)`` says why in one line."""
+
+
+def _frame_table(name: str) -> str:
+    return f"""
+        CREATE TABLE {name} (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            time REAL NOT NULL,
+            topology_id INTEGER NOT NULL REFERENCES topologies(id),
+            key_id INTEGER NOT NULL,
+            fields TEXT NOT NULL,
+            count INTEGER NOT NULL DEFAULT 1,
+            received REAL,
+            extra TEXT,
+            data BLOB NOT NULL
+        );
+        CREATE INDEX {name}_time ON {name}(time);
+        CREATE INDEX {name}_key ON {name}(key_id);
+    """
+
+
+def _power_table(name: str) -> str:
+    columns = ",\n".join(f"            {f} REAL" for f in POWER_FIELDS)
+    return f"""
+        CREATE TABLE {name} (
+            t REAL PRIMARY KEY,
+{columns}
+        ) WITHOUT ROWID;
+    """
+
+
+def _v0_to_v1(conn: sqlite3.Connection) -> None:
+    """Telemetry: topology, rack frames, power, unhealthy GPUs, jobs, events, meta."""
+    script = f"""
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+        CREATE TABLE topologies (
+            id INTEGER PRIMARY KEY,
+            time REAL NOT NULL,
+            hash TEXT NOT NULL,
+            n_racks INTEGER NOT NULL,
+            data BLOB NOT NULL
+        );
+        CREATE INDEX topologies_time ON topologies(time);
+        {"".join(_frame_table(t) for t in FRAME_TABLES)}
+        {"".join(_power_table(t) for t in POWER_TABLES)}
+        CREATE TABLE unhealthy (
+            id INTEGER PRIMARY KEY,
+            time REAL NOT NULL,
+            last_seen REAL NOT NULL,
+            received REAL,
+            hash TEXT NOT NULL,
+            status_hash TEXT NOT NULL,
+            n_gpus INTEGER NOT NULL,
+            data BLOB NOT NULL
+        );
+        CREATE INDEX unhealthy_time ON unhealthy(time);
+        CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            time REAL NOT NULL,
+            last_seen REAL NOT NULL,
+            received REAL,
+            key_id INTEGER NOT NULL,
+            n_jobs INTEGER NOT NULL,
+            data BLOB NOT NULL
+        );
+        CREATE INDEX jobs_time ON jobs(time);
+        CREATE INDEX jobs_key ON jobs(key_id);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            time REAL NOT NULL,
+            kind TEXT,
+            severity TEXT,
+            rack TEXT,
+            message TEXT,
+            data TEXT NOT NULL
+        );
+        CREATE INDEX events_time ON events(time);
+    """
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    """Alarm journal, incidents and the windows kept at full resolution."""
+    script = """
+        CREATE TABLE alarm_journal (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            time REAL NOT NULL,
+            alarm_id TEXT NOT NULL,
+            source TEXT,
+            rack TEXT,
+            priority TEXT,
+            state_from TEXT,
+            state_to TEXT,
+            operator TEXT,
+            comment TEXT,
+            message TEXT
+        );
+        CREATE INDEX alarm_journal_time ON alarm_journal(time);
+        CREATE TABLE incidents (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            start REAL NOT NULL,
+            "end" REAL,
+            title TEXT NOT NULL DEFAULT '',
+            racks TEXT NOT NULL DEFAULT '[]',
+            gpus TEXT NOT NULL DEFAULT '[]',
+            jobs TEXT NOT NULL DEFAULT '[]',
+            alarm_ids TEXT NOT NULL DEFAULT '[]',
+            note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX incidents_start ON incidents(start);
+        CREATE TABLE full_resolution (
+            id INTEGER PRIMARY KEY,
+            start REAL NOT NULL,
+            "end" REAL NOT NULL,
+            reason TEXT NOT NULL DEFAULT ''
+        );
+    """
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v0_to_v1, _v1_to_v2]
+"""``MIGRATIONS[n]`` migrates a file from schema version n to n + 1."""
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    """The file's schema version (0 for a new, empty file)."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Bring the file up to ``target``, one transaction per step; returns the old version.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``).
+    """
+    old = user_version(conn)
+    if old > target:
+        raise CacheError(newer_message(old))
+    if old == 0:
+        # auto_vacuum must precede the first table: lets retention hand pages back.
+        conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    for version in range(old, target):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[version](conn)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return old
+
+
+def newer_message(version: int) -> str:
+    """The refusal for a file written by a newer console."""
+    return (
+        f"cache file was written by a newer version (schema {version}, "
+        f"this console reads up to {SCHEMA_VERSION})"
+    )
