@@ -31,19 +31,32 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def _source_options(parser: argparse.ArgumentParser, sub: bool = False) -> None:
+def _source_options(
+    parser: argparse.ArgumentParser, sub: bool = False, with_source: bool = True
+) -> None:
     """Add the data-source options (subcommands repeat them without clobbering the top level)."""
     group = parser.add_argument_group("data source")
     if sub:
         group.argument_default = argparse.SUPPRESS
+    if with_source:
+        _add_source(group)
+    _add_backends(group)
+
+
+def _add_source(group: Any) -> None:
     group.add_argument(
         "--source",
         metavar="URL",
         help="where to read the site: sim://tetouan|hall|rack (default, simulated), "
         "http(s)://HOST[:PORT] (hub API), nvml:// (this machine's GPUs), cache://FILE.db (replay)",
     )
+
+
+def _add_backends(group: Any) -> None:
     group.add_argument("--prometheus", metavar="URL", help="Prometheus (or Thanos/VictoriaMetrics/Mimir) base URL")
     group.add_argument("--slurm", metavar="URL", help="slurmrestd base URL (token from SLURM_JWT)")
+    group.add_argument("--topology", metavar="FILE_OR_URL",
+                       help="site layout for --prometheus: the hub's /api/v1/site URL or a JSON file of it")
     group.add_argument("--cache", metavar="PATH", help="history cache file (default: user data dir; 'off' disables)")
     group.add_argument("--config", metavar="FILE", help="TOML config file (default: user config dir)")
 
@@ -109,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="with --review: the moment the views show (default: the shift's end)")
     export.add_argument("--notes", metavar="FILE", help="operator notes, a plain text file")
     export.add_argument("--force", action="store_true", help="replace DIR if it is not empty")
+    _source_options(export, sub=True, with_source=False)
     export.add_argument("--timeout", type=float, default=30.0, metavar="S",
                         help="seconds to wait for valid data from the live source (default 30)")
 
@@ -172,6 +186,7 @@ def _settings(args: argparse.Namespace) -> Any:
                 "cache": getattr(args, "cache", None),
                 "prometheus_url": getattr(args, "prometheus", None),
                 "slurm_url": getattr(args, "slurm", None),
+                "site_topology": getattr(args, "topology", None),
             },
         )
     except ConfigError as exc:
@@ -289,6 +304,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from widgets.export import run_export
 
+    args.settings = _settings(args)
     return run_export(args)
 
 

@@ -168,3 +168,15 @@ def source_options(settings: Settings) -> dict[str, Any]:
         "retries": settings.retries,
         "verify": settings.verify_tls,
     }
+
+
+def make_source(settings: Settings, url: str | None = None) -> Any:
+    """The source the settings ask for: Prometheus + slurmrestd when their URLs are set,
+    else the source of ``url`` (default: ``settings.source``) by its scheme."""
+    from console.sources import open_source
+    from console.sources.combined import combined_from_settings
+
+    combined = combined_from_settings(settings)
+    if combined is not None:
+        return combined
+    return open_source(url or settings.source, **source_options(settings))

@@ -14,9 +14,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-FIXTURES = Path("/work/shared/fixtures")
-if not FIXTURES.is_dir():  # checkout layout: shared/ next to the repository root
-    FIXTURES = Path(__file__).resolve().parents[1] / "shared" / "fixtures"
+_ROOT = Path(__file__).resolve().parents[1]
+_CANDIDATES = (
+    _ROOT.parent / "shared" / "fixtures",  # ../shared/fixtures beside the repository
+    _ROOT / "shared" / "fixtures",
+    Path("/work/shared/fixtures"),
+)
+FIXTURES = next((p for p in _CANDIDATES if p.is_dir()), _CANDIDATES[0])
+"""The recorded real backend responses (never edited)."""
 
 
 @dataclass

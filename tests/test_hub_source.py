@@ -131,7 +131,7 @@ def test_hub_down_and_slow() -> None:
     url = backend.url
     backend.server.server_close()  # nothing listens there now
     down = Poller(HubApiSource(url, timeout=(0.5, 0.5), retries=0)).poll("site")
-    assert down.error == "hub API: cannot connect (hub down or wrong URL)"
+    assert down.error == "hub API: cannot connect (server down or wrong URL)"
 
     release = threading.Event()
 

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from console.settings import APP_NAME, ORG_NAME, Settings, source_options
+from console.settings import APP_NAME, ORG_NAME, Settings
 from resources import theme_qss
 
 
@@ -32,15 +32,14 @@ def live_window(settings: Settings, url: str, qsettings: QSettings | None = None
     """
     from console.alarms.rules import AlarmConfig
     from console.alarms.service import AlarmService
-    from console.sources import open_source
+    from console.settings import make_source as source_for
     from widgets.live import LiveFeed
     from widgets.main_window import MainWindow
 
     alarm_config = AlarmConfig.from_dict(settings.alarms)
-    options = source_options(settings)
 
     def make_source() -> Any:
-        return open_source(url, **options)
+        return source_for(settings, url)
 
     def make_cache() -> Any:
         from console.cache import Cache, RetentionPolicy
@@ -56,7 +55,9 @@ def live_window(settings: Settings, url: str, qsettings: QSettings | None = None
 
     cache_factory = make_cache if settings.cache_path is not None else None
     feed = LiveFeed(make_source, cache_factory, settings.poll, alarm_factory=make_alarms)
-    window = MainWindow(url, feed=feed, intervals=settings.poll, settings=qsettings)
+    backends = [u for u in (settings.prometheus.get("url"), settings.slurm.get("url")) if u]
+    label = " + ".join(str(u) for u in backends) if backends else url
+    window = MainWindow(label, feed=feed, intervals=settings.poll, settings=qsettings)
     if settings.cache_path is not None:
         window.cache_path = str(settings.cache_path)
     return window

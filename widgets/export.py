@@ -362,7 +362,8 @@ def run_export(args: argparse.Namespace) -> int:
         logging.disable(logging.ERROR)
     try:
         _check_target(Path(out).expanduser().absolute(), force)
-        snapshots, data, label = _collect(source_url, review, shift, at, notes,
+        snapshots, data, label = _collect(getattr(args, "settings", None), source_url, review,
+                                          shift, at, notes,
                                           float(getattr(args, "timeout", None) or 30.0))
         path = _render_and_write(Path(out), snapshots, data, label, force)
     except ExportError as exc:
@@ -377,22 +378,22 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def _collect(
-    source_url: str | None, review: str | None, shift: Any, at: float | None, notes: str,
-    timeout_s: float,
+    settings: Any, source_url: str | None, review: str | None, shift: Any, at: float | None,
+    notes: str, timeout_s: float,
 ) -> tuple[dict[str, Any], HandoverData, str]:
     from console.export_data import collect_from_cache, collect_from_source
 
     if review:
         snapshots, data = collect_from_cache(review, shift, at, notes=notes)
         return snapshots, data, f"review of {review}"
-    from console.sources.base import SourceError, open_source
+    from console.settings import load_settings, make_source
+    from console.sources.base import SourceError
 
-    url = source_url or os.environ.get("HUB_SOURCE") or "sim://tetouan"
-    options: dict[str, Any] = {}
-    if url.lower().startswith(("http://", "https://")) and os.environ.get("HUB_TOKEN"):
-        options["token"] = os.environ["HUB_TOKEN"]
+    if settings is None:
+        settings = load_settings(overrides={"source": source_url})
+    url = source_url or settings.source
     try:
-        source = open_source(url, **options)
+        source = make_source(settings, url)
     except (ValueError, SourceError) as exc:
         raise ExportError(str(exc)) from None
     try:

@@ -85,6 +85,13 @@ _SCHEMES: dict[str, str | Callable[..., Source]] = {
     "http": "console.sources.hub:HubApiSource",
     "https": "console.sources.hub:HubApiSource",
     "cache": "console.sources.replay:CacheReplaySource",
+    "nvml": "console.sources.nvml:NvmlSource",
+    "prometheus": "console.sources.prometheus:PrometheusSource",
+    "prometheus+http": "console.sources.prometheus:PrometheusSource",
+    "prometheus+https": "console.sources.prometheus:PrometheusSource",
+    "slurm": "console.sources.slurm:SlurmSource",
+    "slurm+http": "console.sources.slurm:SlurmSource",
+    "slurm+https": "console.sources.slurm:SlurmSource",
 }
 
 

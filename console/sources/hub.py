@@ -67,7 +67,7 @@ def describe_http_error(backend: str, exc: Exception, timeout: tuple[float, floa
     if isinstance(exc, requests.exceptions.ReadTimeout) or isinstance(reason, ReadTimeoutError):
         return SourceError(backend, f"no answer within {timeout[1]:g} s (read timeout)")
     if isinstance(exc, requests.exceptions.ConnectionError):
-        return SourceError(backend, "cannot connect (hub down or wrong URL)")
+        return SourceError(backend, "cannot connect (server down or wrong URL)")
     if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
         return SourceError(backend, "invalid URL")
     return SourceError(backend, f"request failed ({exc.__class__.__name__})")

@@ -1,0 +1,142 @@
+"""A site read from real backends: topology from a file or the hub, racks / GPUs / power
+from Prometheus, the job queue from slurmrestd.
+
+``python main.py --prometheus URL --slurm URL [--topology FILE_OR_URL]`` builds one.
+Each kind fails on its own: a Slurm outage leaves racks and power live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from console.model import RackDetailSnapshot, SiteTopology, Snapshot
+from console.sources.base import FetchContext, Source, SourceError
+from console.sources.prometheus import PrometheusSource, load_topology
+from console.sources.slurm import SlurmSource
+
+
+class CombinedSource(Source):
+    """Prometheus for ``site``/``racks``/``gpus``/``power``, Slurm for ``jobs``."""
+
+    backend = "real backends"
+
+    def __init__(
+        self,
+        prometheus_url: str | None,
+        slurm_url: str | None,
+        topology: str | Path | SiteTopology | None = None,
+        prometheus_options: Mapping[str, Any] | None = None,
+        slurm_options: Mapping[str, Any] | None = None,
+    ) -> None:
+        parts = [p for p in (prometheus_url, slurm_url) if p]
+        if not parts:
+            raise ValueError("give a Prometheus URL, a slurmrestd URL, or both")
+        super().__init__(" + ".join(parts))
+        self._topology_from = topology
+        self._topology: SiteTopology | None = None
+        self.prometheus = (
+            PrometheusSource(prometheus_url, topology=topology, **dict(prometheus_options or {}))
+            if prometheus_url
+            else None
+        )
+        self.slurm = SlurmSource(slurm_url, **dict(slurm_options or {})) if slurm_url else None
+        kinds: list[str] = []
+        if self.prometheus is not None or topology is not None:
+            kinds.append("site")
+        if self.prometheus is not None:
+            kinds += ["racks", "gpus", "power"]
+        if self.slurm is not None:
+            kinds.append("jobs")
+        self.kinds = tuple(kinds)
+
+    @property
+    def display_url(self) -> str:
+        parts = [s.display_url for s in (self.prometheus, self.slurm) if s is not None]
+        return " + ".join(parts)
+
+    def topology(self) -> SiteTopology:
+        """The site topology (loaded once)."""
+        if self._topology is None:
+            if self.prometheus is not None:
+                self._topology = self.prometheus.topology()
+            else:
+                self._topology = load_topology(self._topology_from)
+        if self._topology is None:
+            raise SourceError("topology", "no site topology configured")
+        return self._topology
+
+    def fetch(self, kind: str, context: FetchContext) -> Snapshot:
+        if kind == "site":
+            return self.topology()
+        if kind == "jobs" and self.slurm is not None:
+            if self.slurm.node_racks is None and self._topology_from is not None:
+                self.slurm.node_racks = _node_rack_map(self.topology())
+            return self.slurm.fetch(kind, context)
+        if kind in ("racks", "gpus", "power") and self.prometheus is not None:
+            return self.prometheus.fetch(kind, context)
+        raise SourceError(self.backend, f"cannot deliver {kind!r} with the backends given")
+
+    def fetch_rack(self, rack_id: str) -> RackDetailSnapshot:
+        if self.prometheus is None:
+            return super().fetch_rack(rack_id)
+        return self.prometheus.fetch_rack(rack_id)
+
+    def close(self) -> None:
+        for source in (self.prometheus, self.slurm):
+            if source is not None:
+                source.close()
+
+
+def _node_rack_map(topology: SiteTopology) -> dict[str, str]:
+    """Node/host -> rack from racks that list their ``hosts`` (hub naming needs none)."""
+    out: dict[str, str] = {}
+    for rack in topology.racks:
+        for host in rack.get("hosts", ()) or ():
+            out[str(host)] = rack["id"]
+    return out
+
+
+_PROM_KEYS = ("headers", "power_metrics", "rack_metrics", "host_racks", "power_step", "hot_c",
+              "accept_partial", "verify", "use_rules")  # fmt: skip
+_SLURM_KEYS = ("token", "user", "version", "tenant_kinds", "tenant_countries", "node_racks",
+               "verify")  # fmt: skip
+
+
+def combined_from_settings(settings: Any) -> CombinedSource | None:
+    """The real-backend source the settings ask for (``[prometheus]`` / ``[slurm]`` tables
+    with ``url``, ``site_topology``), or None when neither URL is set.
+
+    Config file example::
+
+        site_topology = "http://hub.example:8710/api/v1/site"   # or a JSON file
+        [prometheus]
+        url = "prometheus+https://mimir.example/prometheus"
+        headers = { "X-Scope-OrgID" = "hub" }
+        [slurm]
+        url = "slurm+http://slurm-head:6820"
+        tenant_kinds = { "acme-ma" = "enterprise" }
+
+    The Slurm token comes from ``SLURM_JWT`` (already folded into ``[slurm] token`` by
+    :func:`console.settings.load_settings`) or the file, never from the command line.
+    """
+    prom: dict[str, Any] = dict(getattr(settings, "prometheus", {}) or {})
+    slurm: dict[str, Any] = dict(getattr(settings, "slurm", {}) or {})
+    prom_url, slurm_url = prom.get("url"), slurm.get("url")
+    if not prom_url and not slurm_url:
+        return None
+    prom_opts = {k: prom[k] for k in _PROM_KEYS if k in prom}
+    if "timeout_read" in prom:
+        prom_opts["timeout"] = (
+            float(prom.get("timeout_connect", 2.0)),
+            float(prom["timeout_read"]),
+        )
+    slurm_opts = {k: slurm[k] for k in _SLURM_KEYS if k in slurm}
+    return CombinedSource(
+        prom_url,
+        slurm_url,
+        topology=getattr(settings, "site_topology", None),
+        prometheus_options=prom_opts,
+        slurm_options=slurm_opts,
+    )

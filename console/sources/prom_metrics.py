@@ -1,0 +1,185 @@
+"""Metric names, PromQL and small helpers of the Prometheus source.
+
+Defaults follow the simulated hub's ``/metrics`` and dcgm-exporter; every name is
+configurable on :class:`console.sources.prometheus.PrometheusSource`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import numpy as np
+
+from console.sources.promql import Series
+
+POWER_METRICS: Mapping[str, str] = {
+    "it_mw": "hub_site_it_load_mw",
+    "facility_mw": "hub_site_facility_load_mw",
+    "solar_mw": "hub_site_solar_mw",
+    "wind_mw": "hub_site_wind_mw",
+    "battery_discharge_mw": "hub_battery_discharge_mw",
+    "battery_charge_mw": "hub_battery_charge_mw",
+    "battery_soc_pct": "hub_battery_soc_pct",
+    "grid_mw": "hub_grid_import_mw",
+    "curtailment_mw": "hub_curtailment_mw",
+    "pue": "hub_site_pue",
+    "carbon_g_per_kwh": "hub_grid_carbon_g_per_kwh",
+    "renewable_share_pct": "hub_site_renewable_share_pct",
+}
+"""Power field -> metric name (defaults; override with ``power_metrics=``). When the
+renewable-share series is absent it is computed as (facility - grid import) / facility."""
+
+RACK_METRICS: Mapping[str, str] = {
+    "power_kw": "hub_rack_power_kw",
+    "inlet_c": "hub_rack_inlet_c",
+    "outlet_c": "hub_rack_outlet_c",
+    "pdu_a_kw": 'hub_rack_pdu_load_kw{feed="A"}',
+    "pdu_b_kw": 'hub_rack_pdu_load_kw{feed="B"}',
+    "alarm": "hub_rack_alarm_level",
+}
+"""Rack field -> per-rack series (label ``rack``; optional ``{label="value"}`` filters),
+used when Prometheus holds them. Fields without one (or whose series are absent) are
+derived from the dcgm-exporter GPU series: GPU temperature max, utilisation mean,
+GPU power sum, unhealthy GPU count."""
+
+_SELECTOR = re.compile(r"^([A-Za-z_:][A-Za-z0-9_:]*)(?:\{(.*)\})?$")
+_MATCHER = re.compile(r'\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"([^"]*)"\s*,?')
+
+
+def parse_selector(text: str) -> tuple[str, dict[str, str]]:
+    """``name{a="x",b="y"}`` -> ("name", {"a": "x", "b": "y"}); ValueError otherwise."""
+    match = _SELECTOR.match(text.strip())
+    if not match:
+        raise ValueError(f"not a metric selector: {text!r}")
+    name, body = match.group(1), match.group(2) or ""
+    labels = dict(_MATCHER.findall(body))
+    if body.strip() and not labels:
+        raise ValueError(f'only label="value" filters are supported: {text!r}')
+    return name, labels
+
+
+HOST_LABELS = ("Hostname", "hostname")
+UUID_LABELS = ("UUID", "uuid")
+METRIC_NAME = re.compile(r"^[A-Za-z_:][A-Za-z0-9_:]*$")
+THROTTLE_BITS = 0x8 | 0x20 | 0x40 | 0x80  # HW slowdown, SW/HW thermal, HW power brake
+OFF_BUS_XIDS = frozenset({79})
+FAILED_XIDS = frozenset({48, 63, 64, 74, 92, 94, 95})
+DCGM_BLANK = 9.2e18  # dcgm-exporter's old "blank" sentinels (9223372036854775794 ...)
+
+_HOSTS = "by (Hostname, hostname)"
+HOST_QUERIES: Mapping[str, str] = {
+    "temp": f"max {_HOSTS} (DCGM_FI_DEV_GPU_TEMP)",
+    "util_sum": f"sum {_HOSTS} (DCGM_FI_DEV_GPU_UTIL)",
+    "util_count": f"count {_HOSTS} (DCGM_FI_DEV_GPU_UTIL)",
+    "watts": f"sum {_HOSTS} (DCGM_FI_DEV_POWER_USAGE)",
+}
+"""Per-host aggregates of the dcgm-exporter series that rack figures are built from."""
+RULE_NAMES: Mapping[str, str] = {
+    "temp": "hub:dcgm_gpu_temp:max_by_host",
+    "util_sum": "hub:dcgm_gpu_util:sum_by_host",
+    "util_count": "hub:dcgm_gpu_util:count_by_host",
+    "watts": "hub:dcgm_power_usage:sum_by_host",
+    "unhealthy": "hub:dcgm_unhealthy",
+}
+"""Recording rules the source reads with ``use_rules=True`` (see :func:`recording_rules_yaml`)."""
+_CLOCK_REASONS = "DCGM_FI_DEV_CLOCKS_EVENT_REASONS or DCGM_FI_DEV_CLOCK_THROTTLE_REASONS"
+
+
+def unhealthy_queries(hot_c: float) -> dict[str, str]:
+    """One PromQL filter per unhealthy-GPU criterion."""
+    return {
+        "xid": "DCGM_FI_DEV_XID_ERRORS > 0",
+        "ecc_dbe": "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL > 0",
+        "row_remap_failure": "DCGM_FI_DEV_ROW_REMAP_FAILURE > 0",
+        "temp_c": f"DCGM_FI_DEV_GPU_TEMP >= {hot_c:g}",
+        "clock_event_reasons": f"({_CLOCK_REASONS}) > 0",
+    }
+
+
+def recording_rules_yaml(hot_c: float = 85.0, interval: str = "15s") -> str:
+    """A Prometheus rules file with the per-host aggregates and the unhealthy-GPU list.
+
+    At site scale (189,440 GPUs) aggregating on every console poll is costly; with these
+    rules loaded, run the source with ``use_rules=True`` (config: ``use_rules = true``).
+    """
+    parts = [
+        f'label_replace({q}, "criterion", "{k}", "", "")'
+        for k, q in unhealthy_queries(hot_c).items()
+    ]
+    rules = [(RULE_NAMES[k], q) for k, q in HOST_QUERIES.items()]
+    rules.append((RULE_NAMES["unhealthy"], " or ".join(parts)))
+    lines = ["groups:", "  - name: hub-ops-console", f"    interval: {interval}", "    rules:"]
+    for name, expr in rules:
+        lines += [f"      - record: {name}", f"        expr: '{expr}'"]
+    return "\n".join(lines) + "\n"
+
+
+def prometheus_base_url(url: str) -> str:
+    """``prometheus+http://h:p/x`` or ``prometheus://h:p`` -> ``http://h:p/x``."""
+    parts = urlsplit(url)
+    scheme = {"prometheus": "http", "prometheus+http": "http", "prometheus+https": "https"}.get(
+        parts.scheme.lower(), parts.scheme.lower()
+    )
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not a Prometheus URL: {url!r} (use prometheus+http://host:port)")
+    return urlunsplit((scheme, parts.netloc, parts.path.rstrip("/"), parts.query, ""))
+
+
+def label(labels: Mapping[str, str], names: tuple[str, ...]) -> str:
+    """The first non-empty label among ``names`` (both dcgm-exporter spellings)."""
+    for name in names:
+        value = labels.get(name)
+        if value:
+            return value
+    return ""
+
+
+def re_quote(text: str) -> str:
+    """``text`` as a literal inside a PromQL double-quoted regex string."""
+    return re.escape(text).replace("\\", "\\\\")
+
+
+def listed(arr: np.ndarray) -> list[float | None]:
+    return [None if not math.isfinite(x) else float(x) for x in arr]
+
+
+def place_on_grid(out: np.ndarray, t: np.ndarray, s: Series, start: float, step: float) -> None:
+    """Put a range series' points on the ``t`` grid."""
+    if not len(s.t):
+        return
+    idx = np.rint((s.t - start) / step).astype(np.int64)
+    ok = (idx >= 0) & (idx < len(t))
+    out[idx[ok]] = s.v[ok]
+
+
+def node_of(host: str, rack: str) -> str:
+    """Hub node id of a host (``a07-13-n05`` -> ``A-07-13-n05``), else the host name."""
+    match = re.match(r"^[A-Za-z]-?\d{2}-\d{2}-(n\d+)$", host)
+    return f"{rack}-{match.group(1)}" if match else host
+
+
+def blank_gpu(labels: Mapping[str, str], uuid: str) -> dict[str, Any]:
+    index = labels.get("gpu", "0")
+    return {
+        "index": int(index) if index.isdigit() else 0, "uuid": uuid,
+        "model": labels.get("modelName", ""), "temp_c": None, "power_w": None,
+        "power_limit_w": None, "util_pct": None, "mem_used_mib": None, "mem_total_mib": None,
+        "ecc_sbe": None, "ecc_dbe": None, "row_remap_failure": False, "xid": None,
+        "xid_time": None, "clock_event_reasons": 0, "status": "healthy",
+    }  # fmt: skip
+
+
+def gpu_status(gpu: Mapping[str, Any], hot_c: float) -> str:
+    xid = gpu.get("xid")
+    if xid in OFF_BUS_XIDS:
+        return "off_bus"
+    if gpu.get("ecc_dbe") or gpu.get("row_remap_failure") or xid in FAILED_XIDS:
+        return "failed"
+    temp = gpu.get("temp_c")
+    if xid is not None or (temp is not None and temp >= hot_c):
+        return "degraded"
+    return "healthy"

@@ -1,0 +1,247 @@
+"""A small client for the Prometheus HTTP API (and Thanos, VictoriaMetrics, Mimir, Cortex).
+
+- The base URL may carry a path prefix (``/prometheus``, ``/select/0/prometheus``);
+  extra headers (``X-Scope-OrgID``) are sent on every request.
+- Long queries go as a form-encoded POST; short ones as GET.
+- Range queries are split so no request asks for more than 11,000 points per series.
+- ``status: error`` answers (``bad_data``, ``execution``, ``timeout``...) become a
+  :class:`SourceError` naming the error type and Prometheus's message; answers with
+  ``warnings`` (partial responses) too, unless partial answers are accepted.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import numpy as np
+import requests
+from requests.adapters import HTTPAdapter
+
+from console.sources.base import SourceError
+from console.sources.hub import describe_http_error, make_session
+
+MAX_POINTS = 11_000
+"""Prometheus refuses range queries with more points per series than this."""
+CHUNK_POINTS = 10_000
+"""Points per series asked for in one range request (safely under MAX_POINTS)."""
+
+
+_EMPTY = np.zeros(0)
+
+
+@dataclass
+class Series:
+    """One result series: labels, and values (``t``/``v`` empty for instant vectors)."""
+
+    labels: dict[str, str]
+    t: np.ndarray = field(default_factory=lambda: _EMPTY)
+    v: np.ndarray = field(default_factory=lambda: _EMPTY)
+    instant: float = math.nan
+    """The value of an instant-vector sample (NaN for range series)."""
+
+    @property
+    def value(self) -> float:
+        """The sample of an instant vector, else the last value of the series."""
+        if len(self.v):
+            return float(self.v[-1])
+        return self.instant
+
+
+@dataclass
+class Result:
+    """A decoded query answer."""
+
+    series: list[Series] = field(default_factory=list)
+    time: float = math.nan
+    warnings: list[str] = field(default_factory=list)
+    non_finite: int = 0
+    """Values that were NaN or ±Inf (kept as NaN, counted here)."""
+
+
+class PromClient:
+    """HTTP access to ``<base>/api/v1/query`` and ``/api/v1/query_range``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        backend: str = "Prometheus",
+        headers: Mapping[str, str] | None = None,
+        timeout: tuple[float, float] = (2.0, 15.0),
+        retries: int = 1,
+        verify: bool | str = True,
+        post_over: int = 1024,
+        accept_partial: bool = False,
+    ) -> None:
+        self.base = base_url.rstrip("/")
+        self.backend = backend
+        self.timeout = timeout
+        self.post_over = post_over
+        self.accept_partial = accept_partial
+        self.session = make_session(retries=retries, verify=verify)
+        # A poll runs its queries in parallel: keep a connection per worker.
+        retry = self.session.get_adapter("http://").max_retries
+        for prefix in ("http://", "https://"):
+            self.session.mount(prefix, HTTPAdapter(max_retries=retry, pool_maxsize=8))
+        self.session.headers.update(dict(headers or {}))
+        self.requests = 0
+        self.bytes_received = 0
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self.session.close()
+
+    def _call(self, endpoint: str, params: dict[str, str]) -> Any:
+        url = f"{self.base}/api/v1/{endpoint}"
+        try:
+            if len(urlencode(params)) > self.post_over:
+                response = self.session.post(url, data=params, timeout=self.timeout)
+            else:
+                response = self.session.get(url, params=params, timeout=self.timeout)
+        except requests.exceptions.RequestException as exc:
+            raise describe_http_error(self.backend, exc, self.timeout) from None
+        self.requests += 1
+        self.bytes_received += len(response.content)
+        if response.status_code in (401, 403):
+            raise SourceError(
+                self.backend,
+                f"HTTP {response.status_code}: access refused (check the extra headers or token)",
+                auth=True,
+            )
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, Mapping) or "status" not in body:
+            raise SourceError(
+                self.backend,
+                f"HTTP {response.status_code} from {endpoint}: not a Prometheus API answer",
+            )
+        if body["status"] != "success":
+            kind = str(body.get("errorType") or "error")
+            message = " ".join(str(body.get("error") or "").split())[:240]
+            raise SourceError(self.backend, f"{kind}: {message or 'no detail'}")
+        warnings = [str(w) for w in body.get("warnings") or []]
+        if warnings and not self.accept_partial:
+            raise SourceError(self.backend, f"partial response: {warnings[0][:200]}")
+        return body
+
+    def query(self, promql: str, at: float | None = None) -> Result:
+        """Instant query; ``vector`` or ``scalar`` results as a list of series."""
+        params = {"query": promql}
+        if at is not None:
+            params["time"] = f"{at:.3f}"
+        body = self._call("query", params)
+        return _decode(body, at)
+
+    def query_range(self, promql: str, start: float, end: float, step: float) -> Result:
+        """Range query over ``[start, end]``, split into requests under 11,000 points."""
+        if step <= 0:
+            raise SourceError(self.backend, "bad_data: the range step must be positive")
+        if end < start:
+            raise SourceError(self.backend, "bad_data: the range ends before it starts")
+        merged: dict[tuple[tuple[str, str], ...], list[Series]] = {}
+        out = Result(time=end)
+        span = step * (CHUNK_POINTS - 1)
+        chunk_start = start
+        while chunk_start <= end:
+            chunk_end = min(end, chunk_start + span)
+            params = {
+                "query": promql,
+                "start": f"{chunk_start:.3f}",
+                "end": f"{chunk_end:.3f}",
+                "step": f"{step:g}",
+            }
+            part = _decode(self._call("query_range", params), end)
+            out.warnings += part.warnings
+            out.non_finite += part.non_finite
+            for s in part.series:
+                merged.setdefault(tuple(sorted(s.labels.items())), []).append(s)
+            chunk_start = chunk_end + step
+        for pieces in merged.values():
+            t = np.concatenate([p.t for p in pieces])
+            v = np.concatenate([p.v for p in pieces])
+            order = np.argsort(t, kind="stable")
+            out.series.append(Series(pieces[0].labels, t[order], v[order]))
+        return out
+
+
+def split_ranges(start: float, end: float, step: float) -> list[tuple[float, float]]:
+    """The ``(start, end)`` of each request :meth:`PromClient.query_range` makes."""
+    ranges = []
+    span = step * (CHUNK_POINTS - 1)
+    s = start
+    while s <= end:
+        e = min(end, s + span)
+        ranges.append((s, e))
+        s = e + step
+    return ranges
+
+
+def _value(raw: Any) -> float:
+    try:
+        return float(raw)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _decode(body: Mapping[str, Any], at: float | None) -> Result:
+    data = body.get("data")
+    if not isinstance(data, Mapping):
+        raise SourceError("Prometheus", "answer without 'data'")
+    kind = data.get("resultType")
+    raw = data.get("result")
+    out = Result(warnings=[str(w) for w in body.get("warnings") or []])
+    if kind == "scalar" and isinstance(raw, list) and len(raw) == 2:
+        raw = [{"metric": {}, "value": raw}]
+        kind = "vector"
+    if kind not in ("vector", "matrix") or not isinstance(raw, list):
+        raise SourceError("Prometheus", f"unexpected result type {kind!r}")
+    if kind == "vector":
+        _decode_vector(raw, out)
+    else:
+        _decode_matrix(raw, out)
+    if not math.isfinite(out.time):
+        out.time = at if at is not None else math.nan
+    return out
+
+
+def _decode_vector(raw: list[Any], out: Result) -> None:
+    """Instant samples: one float per series, no arrays (fast for tens of thousands)."""
+    latest = -math.inf
+    series = out.series
+    for item in raw:
+        try:
+            labels = item["metric"]
+            t, v = item["value"]
+        except (KeyError, TypeError, ValueError):
+            continue  # e.g. a native histogram sample only
+        value = _value(v)
+        if not math.isfinite(value):
+            out.non_finite += 1
+            value = math.nan
+        if isinstance(t, int | float) and t > latest:
+            latest = float(t)
+        series.append(Series(labels if isinstance(labels, dict) else {}, instant=value))
+    out.time = latest
+
+
+def _decode_matrix(raw: list[Any], out: Result) -> None:
+    latest = -math.inf
+    for item in raw:
+        if not isinstance(item, Mapping) or not isinstance(item.get("values"), list):
+            continue
+        labels = item.get("metric") if isinstance(item.get("metric"), Mapping) else {}
+        pairs = item["values"]
+        t = np.array([_value(p[0]) for p in pairs], np.float64)
+        v = np.array([_value(p[1]) for p in pairs], np.float64)
+        bad = ~np.isfinite(v)
+        out.non_finite += int(bad.sum())
+        v[bad] = np.nan
+        if len(t):
+            latest = max(latest, float(np.nanmax(t)))
+        out.series.append(Series({str(k): str(x) for k, x in labels.items()}, t, v))
+    out.time = latest
