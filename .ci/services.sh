@@ -145,6 +145,20 @@ EOF
   log "wrote $DIR/env"
 }
 
+fresh_state() {
+  stop_all >/dev/null 2>&1 || true
+  pkill -x slurmrestd 2>/dev/null || true
+  pkill -x slurmd 2>/dev/null || true
+  pkill -x slurmctld 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    pgrep -x slurmctld >/dev/null || pgrep -x slurmd >/dev/null \
+      || pgrep -x slurmrestd >/dev/null || break
+    sleep 0.2
+  done
+  rm -rf "$S"
+  mkdir -p "$DIR"
+}
+
 stop_all() {
   export SLURM_CONF
   if [ -f "$SLURM_CONF" ]; then
@@ -164,12 +178,10 @@ case "${1:-all}" in
   stop) stop_all ;;
   all)
     install_packages
-    mkdir -p "$DIR"
-    if [ -s "$S/slurmctld.pid" ] && kill -0 "$(cat "$S/slurmctld.pid")" 2>/dev/null; then
-      log "already running"
-    else
-      write_configs; start_slurm; submit_jobs; write_env
-    fi
+    # Always start from a clean slate: daemons or job state left by an earlier run would
+    # keep the node busy and the test jobs out of the expected states.
+    fresh_state
+    write_configs; start_slurm; submit_jobs; write_env
     ;;
   *) echo "usage: $0 [install|start|stop]" >&2; exit 2 ;;
 esac

@@ -20,6 +20,15 @@ import pytest
 import requests
 
 HUBCI_DIR = Path(os.environ.get("HUBCI_DIR", "/tmp/hubci"))
+REQUIRED = os.environ.get("HUBCI_REQUIRED") == "1"
+"""Set by .ci/run: there the real servers must be up, so a missing one fails the test."""
+
+
+def unavailable(reason: str) -> None:
+    """Skip (anywhere) or fail (in CI, where the servers are part of the run)."""
+    if REQUIRED:
+        pytest.fail(f"integration server missing in CI: {reason}")
+    pytest.skip(reason)
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -36,13 +45,13 @@ def read_env_file(path: Path) -> dict[str, str]:
 def slurm_env() -> dict[str, str]:
     """The running Slurm's URL, token and node (skips when .ci/services.sh did not run)."""
     if shutil.which("slurmrestd") is None:
-        pytest.skip("slurmrestd not installed (Debian: slurmrestd; .ci/services.sh installs it)")
+        unavailable("slurmrestd not installed (Debian: slurmrestd; .ci/services.sh installs it)")
     env_file = HUBCI_DIR / "env"
     if not env_file.is_file():
-        pytest.skip(f"real Slurm not started: run .ci/services.sh (no {env_file})")
+        unavailable(f"real Slurm not started: run .ci/services.sh (no {env_file})")
     env = read_env_file(env_file)
     if not env.get("SLURM_JWT"):
-        pytest.skip(f"no SLURM_JWT in {env_file}")
+        unavailable(f"no SLURM_JWT in {env_file}")
     return env
 
 
@@ -142,7 +151,7 @@ class PrometheusProcess:
 def prometheus_factory(tmp_path: Path) -> Iterator[type]:
     """Start Prometheus processes for a test; all are stopped after it."""
     if shutil.which("prometheus") is None:
-        pytest.skip("prometheus not installed (Debian: prometheus; .ci/services.sh installs it)")
+        unavailable("prometheus not installed (Debian: prometheus; .ci/services.sh installs it)")
     started: list[PrometheusProcess] = []
 
     def start(
