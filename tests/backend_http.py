@@ -18,7 +18,6 @@ _ROOT = Path(__file__).resolve().parents[1]
 _CANDIDATES = (
     _ROOT.parent / "shared" / "fixtures",  # ../shared/fixtures beside the repository
     _ROOT / "shared" / "fixtures",
-    Path("/work/shared/fixtures"),
 )
 FIXTURES = next((p for p in _CANDIDATES if p.is_dir()), _CANDIDATES[0])
 """The recorded real backend responses (never edited)."""
