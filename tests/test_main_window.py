@@ -83,3 +83,26 @@ def test_full_screen_toggle(qtbot: Any, tmp_path: Any) -> None:
     win.toggle_full_screen()
     assert not win.action_fullscreen.isChecked()
     win.close()
+
+
+def test_corrupt_cache_shows_banner_and_live_goes_on(qtbot: Any, tmp_path: Any) -> None:
+    import hashlib
+
+    from console.settings import load_settings
+    from widgets.app import live_window
+
+    bad = tmp_path / "cache.db"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x13" * 4000)  # a header, then garbage
+    digest = hashlib.sha256(bad.read_bytes()).hexdigest()
+    settings = load_settings(None, env={}, overrides={"cache": str(bad)})
+    settings.poll = dict(FAST)
+    qs = QSettings(str(tmp_path / "c.ini"), QSettings.Format.IniFormat)
+    win = live_window(settings, "sim://rack", qs)
+    qtbot.addWidget(win)
+    win.show()
+    win.feed.start()
+    qtbot.waitUntil(lambda: win.cache_banner.isVisible(), timeout=20_000)
+    assert "History cache unavailable" in win.cache_banner.text()
+    qtbot.waitUntil(lambda: win.link_status.text() == "● live", timeout=20_000)
+    win.close()
+    assert hashlib.sha256(bad.read_bytes()).hexdigest() == digest  # never overwritten
