@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from console.hub.openapi import JOB_STATES
 from console.jobs import partition_capacity, unhealthy_racks
-from console.model import JobsSnapshot, Snapshot, UnhealthyGpus
+from console.model import JobsSnapshot, SiteTopology, Snapshot, UnhealthyGpus
 from widgets.jobs_model import (
     COLUMN_KEYS,
     COLUMNS,
@@ -65,6 +65,9 @@ class JobQueueView(LiveView):
         self.proxy.setSourceModel(self.model)
         self._pending_jobs: JobsSnapshot | None = None
         self._pending_gpus: UnhealthyGpus | None = None
+        self._capacity_for: SiteTopology | None = None
+        self._capacity_names: frozenset[object] = frozenset()
+        self._capacity_value: dict[str, int] = {}
         root = QVBoxLayout(self)
         root.setContentsMargins(4, 4, 4, 4)
         bar = QHBoxLayout()
@@ -131,19 +134,33 @@ class JobQueueView(LiveView):
     def redraw(self) -> None:
         """Apply stored snapshots to the model and refresh the counts."""
         if self._pending_gpus is not None:
-            self.model.set_unhealthy_racks(unhealthy_racks(self._pending_gpus))
+            # With new jobs pending too, set_snapshot flags them: no need to flag the old.
+            self.model.set_unhealthy_racks(
+                unhealthy_racks(self._pending_gpus), refresh=self._pending_jobs is None
+            )
             self._pending_gpus = None
         if self._pending_jobs is not None:
             jobs, self._pending_jobs = self._pending_jobs, None
             capacity = None
             if self.topology is not None and len(jobs):
-                names = set(jobs.columns["partition"].astype(str).tolist())
-                capacity = partition_capacity(self.topology, names)
+                names = frozenset(jobs.columns["partition"].tolist())
+                capacity = self._capacity(names)
             selected = self.selected_job_id()
             self.model.set_snapshot(jobs, capacity)
             self._refresh_partitions()
             self.select_job(selected)
         self._update_counts()
+
+    def _capacity(self, partitions: frozenset[object]) -> dict[str, int]:
+        """GPUs per partition, computed once per site layout and set of partitions."""
+        topology = self.topology
+        if topology is None:
+            return {}
+        if self._capacity_for is not topology or self._capacity_names != partitions:
+            names = {str(p) for p in partitions}
+            self._capacity_value = partition_capacity(topology, names)
+            self._capacity_for, self._capacity_names = topology, partitions
+        return self._capacity_value
 
     def _refresh_partitions(self) -> None:
         names = sorted(self.model.partitions)

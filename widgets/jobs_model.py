@@ -134,9 +134,15 @@ class JobsTableModel(QAbstractTableModel):
         counts = np.bincount(codes, minlength=len(names))
         return {names[i]: int(counts[i]) for i in np.argsort(-counts, kind="stable")}
 
-    def set_unhealthy_racks(self, racks: Iterable[str]) -> None:
-        """Racks with an unhealthy GPU; flags the jobs on them."""
+    def set_unhealthy_racks(self, racks: Iterable[str], refresh: bool = True) -> None:
+        """Racks with an unhealthy GPU; flags the jobs on them.
+
+        ``refresh=False`` only records the racks, for a caller that sets a new snapshot
+        right after (which flags its jobs itself): the old jobs are not flagged in vain.
+        """
         self._racks = frozenset(racks)
+        if not refresh:
+            return
         self.flagged = on_unhealthy(self.jobs, self._racks)
         self._sort_keys.pop(_FLAG_COLUMN, None)
         if len(self.jobs):

@@ -9,14 +9,16 @@ flight per source. After :meth:`LiveFeed.stop`, late results are dropped.
 
 from __future__ import annotations
 
+import gc
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from console.poller import DEFAULT_INTERVALS, Poller, PollResult
+from console.poller import DEFAULT_INTERVALS, Poller, PollResult, next_power_start
 from console.sources.base import Source
 
 log = logging.getLogger(__name__)
@@ -26,6 +28,36 @@ HISTORY_S = 7 * 86_400.0
 """How much cached power history the chart gets at start-up."""
 HISTORY_FIELDS = ("power_kw", "inlet_c", "gpu_temp_max_c", "gpu_util_mean")
 """Per-rack figures whose last hour the rack detail draws as sparklines."""
+
+
+_heap_lock = threading.Lock()
+_heap_holders = 0
+
+
+def _settle_heap() -> None:
+    """Take what exists when polling starts out of the cyclic collector's sight.
+
+    Modules, Qt wrappers, views and the site layout live as long as the console. Full
+    collections still happen now and then (poll data accumulates between them); each one
+    walks every object in the process while holding the interpreter lock, and the GUI
+    thread freezes meanwhile (about 50 ms measured at full scale). Frozen objects are
+    still freed by reference counting; only the walk skips them. :func:`_release_heap`
+    gives them back to the collector when the last feed stops.
+    """
+    global _heap_holders
+    with _heap_lock:
+        _heap_holders += 1
+        if _heap_holders == 1:
+            gc.collect()
+            gc.freeze()
+
+
+def _release_heap() -> None:
+    global _heap_holders
+    with _heap_lock:
+        _heap_holders -= 1
+        if _heap_holders == 0:
+            gc.unfreeze()
 
 
 class _PollWorker(QObject):
@@ -57,6 +89,7 @@ class _PollWorker(QObject):
         self._intervals = intervals
         self._timers: list[QTimer] = []
         self._stopping = False
+        self._settled = False
         self.poller: Poller | None = None
         self.source: Source | None = None
         self.cache: Any = None
@@ -81,6 +114,8 @@ class _PollWorker(QObject):
         if self._alarm_factory is not None:
             self.alarm_service = self._alarm_factory(self.cache)
         self.started.emit(self.source.display_url)
+        _settle_heap()
+        self._settled = True
         kinds = [k for k in self._intervals if k in self.source.kinds]
         for kind in kinds:
             timer = QTimer(self)
@@ -112,7 +147,7 @@ class _PollWorker(QObject):
             self.history.emit(series)
             last = float(series.t[-1])
             if now - last < self.poller.context.power_window_s:
-                self.poller.context.power_since = last + 1e-3
+                self.poller.context.power_since = next_power_start(series)
 
     @Slot(str)
     def poll(self, kind: str) -> None:
@@ -183,6 +218,9 @@ class _PollWorker(QObject):
         for timer in self._timers:
             timer.stop()
         self._timers.clear()
+        if self._settled:
+            self._settled = False
+            _release_heap()
         for closer in (self.source, self.cache):
             if closer is not None and hasattr(closer, "close"):
                 try:

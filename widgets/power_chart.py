@@ -84,6 +84,8 @@ class PowerBalanceChart(LiveView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.history: PowerSeries | None = None
+        self._drawn: PowerSeries | None = None
+        """The history the curves show (redraw skips the curves while it is unchanged)."""
         self.span = DAY
         self.follow = True
         self.tz = SITE_TZ
@@ -274,6 +276,8 @@ class PowerBalanceChart(LiveView):
     def on_snapshot(self, snapshot: Snapshot) -> None:
         """Append a live power snapshot to the history."""
         if isinstance(snapshot, PowerSeries):
+            if not len(snapshot.t) and self.history is not None:
+                return  # a poll between two samples: nothing to draw again
             clean, flags = flag_absurd(snapshot)
             self._note_flags(flags, reset=False)
             self.history = append_series(self.history, clean, keep_s=HISTORY_KEEP_S)
@@ -330,6 +334,7 @@ class PowerBalanceChart(LiveView):
         self.utc_box.setChecked(tz == "UTC")
         self.utc_box.blockSignals(False)
         self._sync_edits()
+        self._drawn = None
         self.mark_dirty()
 
     def x_range(self) -> tuple[float, float]:
@@ -381,6 +386,10 @@ class PowerBalanceChart(LiveView):
         h = self.history
         if h is None or not len(h.t):
             return
+        if h is self._drawn:  # same samples as on screen: only the status can change
+            self._update_status()
+            return
+        self._drawn = h
         t = h.t
         base = np.zeros(len(t))
         for key, name, _label, _colour in STACK:

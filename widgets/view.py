@@ -10,7 +10,8 @@ whose data is stale greys itself and shows the age.
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QDockWidget, QWidget
 
 from console.model import SiteTopology, Snapshot
 
@@ -49,6 +50,7 @@ class LiveView(QWidget):
         self.stale = False
         self.data_age: float | None = None
         self._dirty = False
+        self._watched_dock: QDockWidget | None = None
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setInterval(int(1000 / self.redraw_hz))
         self._redraw_timer.timeout.connect(self._maybe_redraw)
@@ -87,9 +89,27 @@ class LiveView(QWidget):
             self._dirty = False
             self.redraw()
 
+    def is_shown(self) -> bool:
+        """True when some of the view is on screen (not hidden, not a tab behind another)."""
+        return self.isVisible() and not self.visibleRegion().isEmpty()
+
     def _maybe_redraw(self) -> None:
-        if self._dirty and self.isVisible():
+        if self._dirty and self.is_shown():
             self.flush()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt name
+        """Redraw at once when the dock tab holding this view is brought to the front."""
+        super().showEvent(event)
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QDockWidget):
+            parent = parent.parentWidget()
+        if parent is not None and parent is not self._watched_dock:
+            self._watched_dock = parent
+            parent.visibilityChanged.connect(self._on_dock_visibility)
+
+    def _on_dock_visibility(self, visible: bool) -> None:
+        if visible and self._dirty:
+            QTimer.singleShot(0, self._maybe_redraw)
 
     def redraw(self) -> None:
         """Draw the stored data. Subclasses override."""

@@ -27,6 +27,15 @@ GZIP_MIN_BYTES = 32_768
 MAX_BODY_BYTES = 65_536
 
 
+def encode_json(payload: Any) -> bytes:
+    """Compact JSON bytes; NaN is refused (the contract has no NaN)."""
+    return json.dumps(payload, allow_nan=False, separators=(",", ":")).encode()
+
+
+CACHED_ENDPOINTS = ("racks", "gpus", "jobs")
+"""Whole-site documents encoded once per tick (the job queue is ~2.4 MB at full scale)."""
+
+
 class _Error(Exception):
     def __init__(self, status: HTTPStatus, message: str) -> None:
         super().__init__(message)
@@ -73,8 +82,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _json(self, status: int, payload: Any) -> None:
-        body = json.dumps(payload, allow_nan=False, separators=(",", ":")).encode()
-        self._send(status, body, "application/json")
+        self._send(status, encode_json(payload), "application/json")
+
+    def _cached_json(self, endpoint: str, build: Any) -> None:
+        """Send a whole-site document, encoded once per simulation tick for every client."""
+        self._send(HTTPStatus.OK, self.server.encoded(endpoint, build), "application/json")
 
     def _error(self, status: HTTPStatus, message: str) -> None:
         self._json(status, {"error": message, "status": int(status)})
@@ -148,7 +160,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/api/v1/site":
             self._json(HTTPStatus.OK, hub.site())
         elif path == "/api/v1/racks":
-            self._json(HTTPStatus.OK, hub.racks())
+            self._cached_json("racks", hub.racks)
         elif path.startswith("/api/v1/racks/"):
             rack_id = unquote(path.removeprefix("/api/v1/racks/"))
             detail = hub.rack(rack_id)
@@ -156,12 +168,12 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _Error(HTTPStatus.NOT_FOUND, f"no such rack: {rack_id}")
             self._json(HTTPStatus.OK, detail)
         elif path == "/api/v1/gpus/unhealthy":
-            self._json(HTTPStatus.OK, hub.unhealthy_gpus())
+            self._cached_json("gpus", hub.unhealthy_gpus)
         elif path == "/api/v1/power":
             start, end, step = (_number(query, n) for n in ("start", "end", "step"))
             self._json(HTTPStatus.OK, hub.power(start, end, step))
         elif path == "/api/v1/jobs":
-            self._json(HTTPStatus.OK, hub.jobs())
+            self._cached_json("jobs", hub.jobs)
         elif path == "/api/v1/events":
             since = _number(query, "since", int) or 0
             self._json(HTTPStatus.OK, hub.events(since))
@@ -176,6 +188,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not self._authorised():
             raise _Error(HTTPStatus.UNAUTHORIZED, "missing or wrong bearer token")
         body = self._body()
+        self.server.forget_encoded()  # a fault changes the site before the next tick
         if not isinstance(body, dict):
             raise _Error(HTTPStatus.BAD_REQUEST, "request body must be a JSON object")
         if path == "/api/v1/sim/faults":
@@ -205,7 +218,32 @@ class HubHTTPServer(ThreadingHTTPServer):
         self.hub = hub
         self.token = token
         self.openapi = openapi_document()
+        self._encoded: dict[str, tuple[int, bytes]] = {}
+        self._encode_lock = threading.Lock()
         super().__init__((host, port), _Handler)
+
+    def encoded(self, endpoint: str, build: Any) -> bytes:
+        """The JSON of ``build()`` for the hub's current tick, encoded at most once."""
+        tick = getattr(self.hub, "_tick", None)
+        with self._encode_lock:
+            cached = self._encoded.get(endpoint)
+            if cached is not None and tick is not None and cached[0] == tick:
+                return cached[1]
+        body = encode_json(build())
+        with self._encode_lock:
+            self._encoded[endpoint] = (tick if tick is not None else -1, body)
+        return body
+
+    def forget_encoded(self) -> None:
+        with self._encode_lock:
+            self._encoded.clear()
+
+    def warm(self) -> None:
+        """Encode the whole-site documents ahead of the clients (on the clock's thread)."""
+        hub = self.hub
+        builds = {"racks": hub.racks, "gpus": hub.unhealthy_gpus, "jobs": hub.jobs}
+        for endpoint in CACHED_ENDPOINTS:
+            self.encoded(endpoint, builds[endpoint])
 
 
 class HubServer:
@@ -249,6 +287,7 @@ class HubServer:
         while not self._stop.wait(self.tick_s):
             try:
                 self.hub.step(time.time())
+                self._httpd.warm()
             except Exception:
                 log.exception("simulation step failed")
 
