@@ -61,6 +61,10 @@ def _local(t: Any, tz: str = SITE_TZ) -> str:
 def _resources(job: Mapping[str, Any], part: PartitionState | None) -> str:
     gpus = int(job.get("gpus") or 0)
     name = str(job.get("partition") or "?")
+    if gpus <= 0:  # a CPU-only job waits for nodes, not GPUs
+        nodes = int(job.get("nodes") or 0)
+        what = f"{_n(nodes)} free {'node' if nodes == 1 else 'nodes'}" if nodes else "free nodes"
+        return f"waiting for {what} in partition {name}"
     text = f"waiting for {_n(gpus)} free {'GPU' if gpus == 1 else 'GPUs'} in partition {name}"
     if part is not None:
         extra = []

@@ -148,3 +148,10 @@ def test_jobs_on_unhealthy_racks() -> None:
     assert racks == {"A-01-02", "C-01-01"}
     np.testing.assert_array_equal(on_unhealthy(jobs, racks), [True, False, False, False])
     assert not on_unhealthy(jobs, set()).any()
+
+
+def test_cpu_only_job_waits_for_nodes_not_gpus() -> None:
+    from console.jobs import explain_pending
+
+    text = explain_pending("Resources", {"gpus": 0, "nodes": 1, "partition": "cpu"})
+    assert text == "waiting for 1 free node in partition cpu"

@@ -100,7 +100,7 @@ class JobQueueView(LiveView):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.horizontalHeader().setStretchLastSection(True)
-        widths = (72, 160, 240, 110, 85, 100, 380, 55, 90, 95, 95, 80, 75, 130)
+        widths = (72, 160, 240, 110, 85, 100, 380, 55, 90, 95, 95, 100, 75, 130)
         for col, width in enumerate(widths):
             self.table.setColumnWidth(col, width)
         self.table.setSortingEnabled(True)
