@@ -209,7 +209,8 @@ class RackMapView(LiveView):
         for rect, _ in self._hall_rects:
             x0, y0 = min(x0, rect.left()), min(y0, rect.top())
             x1, y1 = max(x1, rect.right()), max(y1, rect.bottom())
-        area = self._map_area()
+        # Leave room above the top halls for their names.
+        area = self._map_area().adjusted(0, self.fontMetrics().height() + 8, 0, 0)
         s = min(area.width() / max(x1 - x0, 1e-6), area.height() / max(y1 - y0, 1e-6))
         self._scale = max(s, 1e-3)
         self._offset = QPointF(area.center().x() - (x0 + x1) / 2 * s,

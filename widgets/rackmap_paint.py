@@ -29,7 +29,9 @@ def paint_labels(p: QPainter, tr: QTransform, halls: list[tuple[QRectF, str]],
     for rect, label in halls:
         r = tr.mapRect(rect)
         if fm.horizontalAdvance(label) > r.width() + 8:
-            label = label.split(" · ")[0].removeprefix("Hall ")
+            label = label.removeprefix("Hall ")  # "A · GB200"
+        if fm.horizontalAdvance(label) > r.width() + 8:
+            label = label.split(" · ")[0]
         p.drawText(QPointF(r.left() + 4, r.top() - 4), label)
     if not with_rows:
         return
