@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from console.hub.openapi import POWER_FIELDS
 from console.hub.params import (
     BATTERY_EFFICIENCY,
     BATTERY_MW,
@@ -31,20 +32,7 @@ from console.hub.params import (
 )
 from console.hub.sim_weather import Weather
 
-FIELDS: tuple[str, ...] = (
-    "it_mw",
-    "facility_mw",
-    "solar_mw",
-    "wind_mw",
-    "battery_discharge_mw",
-    "battery_charge_mw",
-    "battery_soc_pct",
-    "grid_mw",
-    "curtailment_mw",
-    "pue",
-    "carbon_g_per_kwh",
-    "renewable_share_pct",
-)
+FIELDS: tuple[str, ...] = POWER_FIELDS
 """Series of the power history, in the order ``power()`` returns them (after ``t``)."""
 
 MW_DECIMALS = 4

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from console.hub.openapi import RACK_FIELDS
 from console.hub.params import (
     FAILED,
     GPU_HOT_ALARM_C,
@@ -25,18 +26,6 @@ from console.hub.params import (
 )
 from console.hub.sim_gpu import GpuFleet
 from console.hub.topology import Topology
-
-RACK_FIELDS: tuple[str, ...] = (
-    "power_kw",
-    "inlet_c",
-    "outlet_c",
-    "gpu_temp_max_c",
-    "gpu_util_mean",
-    "gpus_unhealthy",
-    "pdu_a_kw",
-    "pdu_b_kw",
-    "alarm",
-)
 
 
 @dataclass
