@@ -16,7 +16,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-MODULES = ("core", "pipeline", "cache", "rackmap", "power_jobs", "alarms", "export", "backends")
+MODULES = (
+    "core", "pipeline", "cache", "rackmap", "power_jobs", "alarms", "review", "export", "backends",
+)
 ROOT = Path(__file__).resolve().parent.parent
 MARK = "BENCH-FIGURES "
 
