@@ -106,7 +106,7 @@ def _apply_file(settings: Settings, data: dict[str, Any], where: str) -> None:
         if key not in DEFAULT_INTERVALS:
             raise ConfigError(f"{where}: unknown poll kind '{key}' in [poll]")
         settings.poll[key] = _number(poll, key, where)
-    cache = data.get("cache_settings", data.get("retention", {}))
+    cache = data.get("retention", {})
     if isinstance(cache, dict):
         if "max_mb" in cache:
             settings.cache_max_mb = _number(cache, "max_mb", where)

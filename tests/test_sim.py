@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from console.hub.openapi import RACK_FIELDS
 from console.hub.params import XID_BY_CODE
 from console.hub.sim import SCALES, SimulatedHub
 from console.hub.sim_power import FIELDS
@@ -157,17 +158,7 @@ def test_racks_columnar(full: SimulatedHub) -> None:
     racks = full.racks()
     n = len(full.site()["racks"])
     assert racks["rack_ids"] == [r["id"] for r in full.site()["racks"]]
-    for field in (
-        "power_kw",
-        "inlet_c",
-        "outlet_c",
-        "gpu_temp_max_c",
-        "gpu_util_mean",
-        "gpus_unhealthy",
-        "pdu_a_kw",
-        "pdu_b_kw",
-        "alarm",
-    ):
+    for field in RACK_FIELDS:
         assert len(racks[field]) == n, field
     power = np.array(racks["power_kw"])
     kinds = full.topo.rack_kind

@@ -43,25 +43,10 @@ VIEW_SPECS: tuple[tuple[str, str, str, str, Qt.DockWidgetArea], ...] = (
 )
 
 
-class PendingView(LiveView):
-    """Stands in for a view whose module is not part of this build."""
-
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.title = title
-        label = QLabel(f"{title}: not available in this build", self)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        QVBoxLayout(self).addWidget(label)
-
-
-def _make_view(module: str, cls: str, title: str) -> LiveView:
-    try:
-        factory = getattr(importlib.import_module(module), cls)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return PendingView(title)
-    return factory()
+def _make_view(module: str, cls: str) -> LiveView:
+    view = getattr(importlib.import_module(module), cls)()
+    assert isinstance(view, LiveView)
+    return view
 
 
 class MainWindow(QMainWindow):
@@ -96,7 +81,6 @@ class MainWindow(QMainWindow):
         """Alarm transitions seen by this window (for a handover when there is no cache)."""
         self.cache_path: str | None = None
         """The live cache file, read (never written) by the handover export."""
-        self.first_data_at: float | None = None
 
         # Banners, KPI strip and the dock host.
         central = QWidget(self)
@@ -138,7 +122,7 @@ class MainWindow(QMainWindow):
         self.views: dict[str, LiveView] = {}
         self.docks: dict[str, QDockWidget] = {}
         for key, title, module, cls, area in VIEW_SPECS:
-            view = _make_view(module, cls, title)
+            view = _make_view(module, cls)
             dock = QDockWidget(title, self.dock_host)
             dock.setObjectName(f"dock_{key}")
             dock.setWidget(view)
@@ -299,16 +283,13 @@ class MainWindow(QMainWindow):
     def apply(self, snapshot: Snapshot) -> None:
         """Hand a snapshot to every view that takes its kind."""
         if isinstance(snapshot, SiteTopology):
-            if self.topology is None or self.topology.rack_ids != snapshot.rack_ids:
-                self.topology = snapshot
-                self.summary.set_topology(snapshot)
-                for view in self.views.values():
-                    view.set_topology(snapshot)
+            changed = self.topology is None or self.topology.rack_ids != snapshot.rack_ids
             self.topology = snapshot
+            if changed:
+                for view in [self.summary, *self.views.values()]:
+                    view.set_topology(snapshot)
             return
         self.latest[snapshot.kind] = snapshot
-        if self.first_data_at is None and snapshot.kind == "racks":
-            self.first_data_at = time.perf_counter()
         self.summary.apply(snapshot)
         for view in self.views.values():
             if self.review and snapshot.kind == "power" and hasattr(view, "set_history"):

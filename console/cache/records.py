@@ -10,18 +10,9 @@ from typing import Any
 
 import sqlite_utils
 
-JOURNAL_COLUMNS = (
-    "time",
-    "alarm_id",
-    "source",
-    "rack",
-    "priority",
-    "state_from",
-    "state_to",
-    "operator",
-    "comment",
-    "message",
-)
+from console.alarms.journal import JOURNAL_FIELDS
+
+JOURNAL_COLUMNS = JOURNAL_FIELDS  # the alarm journal's own entry keys
 INCIDENT_COLUMNS = ("start", "end", "title", "racks", "gpus", "jobs", "alarm_ids", "note")
 _JSON_COLUMNS = frozenset({"racks", "gpus", "jobs", "alarm_ids"})
 
