@@ -382,10 +382,28 @@ JOB_COLUMNS: tuple[tuple[str, Any], ...] = (
 )
 
 
-def jobs_from_records(
-    records: Sequence[Mapping[str, Any]], t: float, received: float | None = None
-) -> JobsSnapshot:
-    """Build a :class:`JobsSnapshot` from job dicts (hub API, Slurm or cache)."""
+def job_column(name: str, dtype: Any, values: Sequence[Any], n: int) -> np.ndarray:
+    """One job-queue column as its array: numbers as float64 (None is NaN) or int64,
+    text and lists as objects (lists become tuples); DataError when it cannot be."""
+    if dtype is object:
+        arr = np.empty(n, dtype=object)
+        if list in set(map(type, values)):
+            values = [tuple(v) if isinstance(v, list) else v for v in values]
+        arr[:] = values
+        return arr
+    try:
+        arr = np.array(values, dtype=np.float64)  # None becomes NaN
+    except (TypeError, ValueError):
+        raise DataError(f"jobs: '{name}' must hold numbers") from None
+    if arr.shape != (n,):
+        raise DataError(f"jobs: '{name}' must hold numbers")
+    if dtype is np.int64:
+        arr = np.nan_to_num(arr, nan=0).astype(np.int64)
+    return arr
+
+
+def job_columns_from_records(records: Sequence[Mapping[str, Any]]) -> dict[str, np.ndarray]:
+    """Job dicts (hub API, Slurm or cache) as one array per :data:`JOB_COLUMNS` field."""
     names = [name for name, _ in JOB_COLUMNS]
     n = len(records)
     values_by_column: list[Sequence[Any]]
@@ -396,27 +414,20 @@ def jobs_from_records(
         values_by_column = []
     if len(values_by_column) != len(names):
         values_by_column = [[r.get(name) for r in records] for name in names]
-    columns: dict[str, np.ndarray] = {}
-    for (name, dtype), values in zip(JOB_COLUMNS, values_by_column, strict=True):
-        if dtype is object:
-            arr = np.empty(n, dtype=object)
-            if list in set(map(type, values)):
-                values = [tuple(v) if isinstance(v, list) else v for v in values]
-            arr[:] = values
-        else:
-            try:
-                arr = np.array(values, dtype=np.float64)  # None becomes NaN
-            except (TypeError, ValueError):
-                raise DataError(f"jobs: '{name}' must hold numbers") from None
-            if arr.shape != (n,):
-                raise DataError(f"jobs: '{name}' must hold numbers")
-            if dtype is np.int64:
-                arr = np.nan_to_num(arr, nan=0).astype(np.int64)
-        columns[name] = arr
+    return {
+        name: job_column(name, dtype, values, n)
+        for (name, dtype), values in zip(JOB_COLUMNS, values_by_column, strict=True)
+    }
+
+
+def jobs_from_records(
+    records: Sequence[Mapping[str, Any]], t: float, received: float | None = None
+) -> JobsSnapshot:
+    """Build a :class:`JobsSnapshot` from job dicts (hub API, Slurm or cache)."""
     return JobsSnapshot(
         time=t,
         received=_arrival(received),
-        columns=_frozen_map(columns),
+        columns=_frozen_map(job_columns_from_records(records)),
     )
 
 

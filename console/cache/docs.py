@@ -1,8 +1,9 @@
 """Power points, unhealthy-GPU lists, the job queue and events: writing and reading back.
 
-The job queue (thousands of jobs) is stored as a keyframe (every job) followed by
-deltas (jobs that changed, ids that left), at most once per ``interval_s``; a read
-applies the deltas to the keyframe. Unhealthy-GPU lists are stored whole when
+The job queue (thousands of jobs) is stored as a keyframe (every job, in the
+columnar form of :mod:`console.cache.jobframe`) followed by JSON deltas (jobs that
+changed, ids that left), at most once per ``interval_s``; a read applies the
+deltas to the keyframe's arrays. Unhealthy-GPU lists are stored whole when
 their status changes (or at most once per interval when only readings changed).
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from console.cache import codec, frames
+from console.cache import codec, frames, jobframe
 from console.decode import JOB_COLUMNS
 from console.hub.openapi import POWER_FIELDS
 from console.model import EventBatch, JobsSnapshot, PowerSeries, UnhealthyGpus
@@ -115,17 +116,16 @@ def write_jobs(
     rows = list(zip(*lists, strict=True))
     ids = [int(i) for i in lists[names.index("id")]]
     by_id = dict(zip(ids, rows, strict=True))
+    blob: bytes | None = None
     if state is None or state.since_key + 1 >= keyframe_every:
-        # Columnar: a third smaller compressed and five times faster to parse than records.
-        doc: dict[str, Any] = {"names": names, "columns": lists}
+        try:
+            blob = jobframe.encode(j.columns)
+        except (TypeError, ValueError):  # values the columnar form cannot hold
+            blob = codec.pack_json({"names": names, "columns": lists})
         is_key = True
     else:
         removed = [i for i in state.ids if i not in by_id]
-        changed = [
-            dict(zip(names, r, strict=True))
-            for i, r in zip(ids, rows, strict=True)
-            if state.rows.get(i) != r
-        ]
+        changed = [r for i, r in zip(ids, rows, strict=True) if state.rows.get(i) != r]
         if not removed and not changed and ids == state.ids:
             conn.execute("UPDATE jobs SET last_seen = ? WHERE id = ?", (j.time, state.id))
             state.time = j.time
@@ -133,16 +133,21 @@ def write_jobs(
         gone = set(removed)
         expected = [i for i in state.ids if i not in gone]
         expected += [i for i in ids if i not in state.rows]
-        doc = {"changed": changed, "removed": removed}
+        # Changed jobs as columns, like the keyframe: far quicker to parse than records.
+        doc: dict[str, Any] = {
+            "changed_columns": {"names": names, "columns": [list(c) for c in zip(*changed, strict=True)]},
+            "removed": removed,
+        }
         if expected != ids:
             doc["ids"] = ids
+        blob = codec.pack_json(doc)
         is_key = False
     row_id = (state.id if state is not None else frames.last_id(conn, "jobs")) + 1
     key_id = row_id if is_key or state is None else state.key_id
     conn.execute(
         "INSERT INTO jobs (id, time, last_seen, received, key_id, n_jobs, data) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (row_id, j.time, j.time, j.received, key_id, len(rows), codec.pack_json(doc)),
+        (row_id, j.time, j.time, j.received, key_id, len(rows), blob),
     )
     return JobsState(
         id=row_id,
@@ -160,27 +165,13 @@ class JobsMemo:
 
     key_id: int = -1
     row_id: int = -1
-    queue: dict[int, dict] = field(default_factory=dict)
-
-
-def _apply(queue: dict[int, dict], doc: dict[str, Any]) -> dict[int, dict]:
-    if "columns" in doc:
-        names = doc["names"]
-        records = (dict(zip(names, r, strict=True)) for r in zip(*doc["columns"], strict=True))
-        return {int(r["id"]): r for r in records}
-    for i in doc.get("removed", ()):
-        queue.pop(int(i), None)
-    for r in doc.get("changed", ()):
-        queue[int(r["id"])] = r
-    if "ids" in doc:
-        queue = {int(i): queue[int(i)] for i in doc["ids"] if int(i) in queue}
-    return queue
+    columns: jobframe.Columns | None = None
 
 
 def read_jobs(
     conn: sqlite3.Connection, t: float, memo: JobsMemo | None = None
-) -> tuple[int, float, float, float | None, list[dict]] | None:
-    """``(row id, time, last_seen, received, jobs)`` of the queue in force at ``t``."""
+) -> tuple[int, float, float, float | None, jobframe.Columns] | None:
+    """``(row id, time, last_seen, received, columns)`` of the queue in force at ``t``."""
     row = conn.execute(
         "SELECT id, key_id, time, last_seen, received FROM jobs WHERE time <= ? "
         "ORDER BY time DESC, id DESC LIMIT 1",
@@ -190,16 +181,19 @@ def read_jobs(
         return None
     row_id, key_id, first, last_seen, received = row
     memo = memo if memo is not None else JobsMemo()
-    if memo.key_id == key_id and memo.row_id <= row_id:
-        begin, queue = memo.row_id + 1, dict(memo.queue)
+    columns: jobframe.Columns | None
+    if memo.key_id == key_id and memo.row_id <= row_id and memo.columns is not None:
+        begin, columns = memo.row_id + 1, memo.columns
     else:
-        begin, queue = key_id, {}
+        begin, columns = key_id, None
     for (data,) in conn.execute(
         "SELECT data FROM jobs WHERE id BETWEEN ? AND ? ORDER BY id", (begin, row_id)
     ):
-        queue = _apply(queue, codec.unpack_json(data))
-    memo.key_id, memo.row_id, memo.queue = key_id, row_id, queue
-    return int(row_id), float(first), float(last_seen), received, list(queue.values())
+        columns = jobframe.load(data, columns)
+    if columns is None:
+        raise codec.CodecError("stored job queue has no keyframe")
+    memo.key_id, memo.row_id, memo.columns = key_id, row_id, columns
+    return int(row_id), float(first), float(last_seen), received, columns
 
 
 def write_events(conn: sqlite3.Connection, events: Sequence[EventBatch]) -> None:

@@ -21,7 +21,7 @@ import sqlite_utils
 from console.cache import codec, docs, files, frames, records
 from console.cache.rollup import POWER_COLUMNS, TIERS
 from console.cache.schema import CacheError
-from console.decode import decode_site, jobs_from_records
+from console.decode import decode_site
 from console.model import (
     JobsSnapshot,
     PowerSeries,
@@ -287,11 +287,12 @@ class CacheReads:
             found = docs.read_jobs(self.conn, t, self._jobs_memo)
             if found is None:
                 return None
-            row_id, first, last_seen, received, jobs = found
+            row_id, first, last_seen, received, columns = found
             when = min(float(t), max(first, last_seen))
             if self._jobs_snapshot is not None and self._jobs_snapshot[0] == row_id:
                 return dataclasses.replace(self._jobs_snapshot[1], time=when, received=when)
-            snapshot = jobs_from_records(jobs, when, received=when)
+            # The memo keeps these arrays and never writes into them (deltas copy).
+            snapshot = JobsSnapshot(time=when, received=when, columns=_frozen_map(columns))
             self._jobs_snapshot = (row_id, snapshot)
             return snapshot
 

@@ -144,9 +144,19 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v0_to_v1, _v1_to_v2]
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    """Job-queue keyframes are written in the columnar form of ``console.cache.jobframe``
+    and deltas carry changed jobs as columns. No table changes: rows written before
+    stay readable, while a console that only knows v2 refuses the file instead of
+    misreading the new rows as damage."""
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v0_to_v1, _v1_to_v2, _v2_to_v3]
 """``MIGRATIONS[n]`` migrates a file from schema version n to n + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
+READS_FROM = 2
+"""The oldest version read as it is (review opens it without a migrated copy):
+later versions only changed how new rows are written."""
 
 
 def user_version(conn: sqlite3.Connection) -> int:

@@ -25,7 +25,7 @@ import sqlite_utils
 from console.cache import codec, docs, files, frames, records, rollup
 from console.cache.reads import CacheReads
 from console.cache.rollup import RetentionPolicy
-from console.cache.schema import SCHEMA_VERSION, CacheError, migrate
+from console.cache.schema import READS_FROM, SCHEMA_VERSION, CacheError, migrate
 from console.model import (
     EventBatch,
     JobsSnapshot,
@@ -121,8 +121,8 @@ class Cache(CacheReads):
     ) -> Cache:
         """Open (or create) a cache file.
 
-        ``readonly=True`` is for review: the file is never written; an older schema is
-        migrated on a temporary copy. Raises :class:`CacheError` for a file that is not
+        ``readonly=True`` is for review: the file is never written; a schema older
+        than ``READS_FROM`` is migrated on a temporary copy. Raises :class:`CacheError` for a file that is not
         a cache, corrupt or truncated, from a newer console, or locked.
         """
         target = files.default_path() if path is None else Path(path).expanduser()
@@ -134,7 +134,7 @@ class Cache(CacheReads):
         version = files.probe(target, busy_timeout_s) if exists else 0
         if readonly:
             tmp, source = None, target
-            if version < SCHEMA_VERSION:
+            if version < READS_FROM:
                 tmp, source = files.migrated_copy(target, busy_timeout_s)
             try:
                 conn = files.connect_ro(source, busy_timeout_s)

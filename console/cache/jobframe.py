@@ -1,0 +1,223 @@
+"""The job queue in the cache as columns: binary keyframes and deltas applied to arrays.
+
+A keyframe holds every job. Numbers are stored as raw little-endian arrays; text
+and rack lists are dictionary-encoded (each distinct value once, then an int32
+code per job), which is what makes reading a keyframe back a few array
+operations instead of parsing thousands of JSON records.
+
+Layout of a keyframe blob::
+
+    magic   b"HJQ1"
+    body    zlib( <I header length, header JSON, arrays ) where the header is
+            {"n": jobs, "columns": [[name, "i8" | "f8" | "cat", values | null], ...]}
+            and each column's array follows in header order, byte-shuffled:
+            int64 / float64 values, or int32 codes into ``values``.
+
+Deltas stay small JSON documents (``changed_columns``: the changed jobs as
+columns, or ``changed`` records in older files; ``removed`` ids; and, when the
+order is not the natural one, ``ids``); :func:`apply_delta` applies one to
+the columns without rebuilding the rest of the queue.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+import zlib
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from console.cache import codec
+from console.cache.codec import CodecError
+from console.decode import JOB_COLUMNS, job_column, job_columns_from_records
+
+MAGIC = b"HJQ1"
+_LENGTH = struct.Struct("<I")
+_LEVEL = 6
+_WIDTH = {"i8": 8, "f8": 8, "cat": 4}
+_DTYPE = {"i8": np.dtype("<i8"), "f8": np.dtype("<f8"), "cat": np.dtype("<i4")}
+_KINDS = {np.int64: "i8", np.float64: "f8", object: "cat"}
+
+Columns = dict[str, np.ndarray]
+
+
+def _shuffle(values: np.ndarray) -> bytes:
+    width = values.dtype.itemsize
+    return np.ascontiguousarray(values).view(np.uint8).reshape(-1, width).T.tobytes()
+
+
+def _unshuffle(data: memoryview, dtype: np.dtype, n: int) -> np.ndarray:
+    raw = np.frombuffer(data, np.uint8)
+    return raw.reshape(dtype.itemsize, n).T.copy().view(dtype).reshape(n)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _factorize(values: np.ndarray) -> tuple[list[Any], np.ndarray]:
+    """``(distinct values in first-seen order, int32 code per value)``."""
+    index: dict[Any, int] = {}
+    codes = np.fromiter(
+        (index.setdefault(v, len(index)) for v in map(_json_value, values.tolist())),
+        dtype=np.int32,
+        count=len(values),
+    )
+    return list(index), codes
+
+
+def encode(columns: Mapping[str, np.ndarray]) -> bytes:
+    """A keyframe blob of the queue's :data:`JOB_COLUMNS` columns.
+
+    Raises TypeError or ValueError for values that cannot be stored this way
+    (the caller then stores the JSON form).
+    """
+    present = [(name, dtype) for name, dtype in JOB_COLUMNS if name in columns]
+    lengths = {len(columns[name]) for name, _ in present}
+    if len(lengths) > 1:
+        raise ValueError("job columns differ in length")
+    n = lengths.pop() if lengths else 0
+    header: list[list[Any]] = []
+    arrays: list[bytes] = []
+    for name, dtype in present:
+        kind = _KINDS[dtype]
+        if kind == "cat":
+            values, codes = _factorize(columns[name])
+            header.append([name, kind, values])
+            arrays.append(_shuffle(codes.astype("<i4")))
+        else:
+            header.append([name, kind, None])
+            arrays.append(_shuffle(np.asarray(columns[name]).astype(_DTYPE[kind])))
+    text = json.dumps(
+        {"n": n, "columns": header}, separators=(",", ":"), allow_nan=False
+    ).encode()
+    body = _LENGTH.pack(len(text)) + text + b"".join(arrays)
+    return MAGIC + zlib.compress(body, _LEVEL)
+
+
+def is_keyframe(blob: bytes) -> bool:
+    """True for a blob written by :func:`encode`."""
+    return bytes(blob[: len(MAGIC)]) == MAGIC
+
+
+def decode(blob: bytes) -> Columns:
+    """Every :data:`JOB_COLUMNS` column of a keyframe (missing ones as None or NaN)."""
+    try:
+        body = memoryview(zlib.decompress(bytes(blob[len(MAGIC) :])))
+        (size,) = _LENGTH.unpack_from(body)
+        header = json.loads(bytes(body[_LENGTH.size : _LENGTH.size + size]))
+        n = int(header["n"])
+        offset = _LENGTH.size + size
+        stored: Columns = {}
+        for name, kind, values in header["columns"]:
+            dtype = _DTYPE[kind]
+            end = offset + n * dtype.itemsize
+            if end > len(body):
+                raise CodecError(f"job keyframe column {name!r} is truncated")
+            raw = _unshuffle(body[offset:end], dtype, n)
+            offset = end
+            if kind == "cat":
+                table = np.empty(len(values), dtype=object)
+                for i, v in enumerate(values):
+                    table[i] = tuple(v) if isinstance(v, list) else v
+                if n and (raw.min() < 0 or raw.max() >= len(values)):
+                    raise CodecError(f"job keyframe column {name!r} is damaged")
+                stored[name] = table[raw]
+            else:
+                stored[name] = raw.astype(np.int64 if kind == "i8" else np.float64)
+    except CodecError:
+        raise
+    except (zlib.error, ValueError, KeyError, TypeError, struct.error) as exc:
+        raise CodecError(f"job keyframe is damaged ({exc})") from None
+    return _complete(stored, n)
+
+
+def _complete(stored: Columns, n: int) -> Columns:
+    out: Columns = {}
+    for name, dtype in JOB_COLUMNS:
+        column = stored.get(name)
+        out[name] = column if column is not None else job_column(name, dtype, [None] * n, n)
+    return out
+
+
+def from_json(doc: Mapping[str, Any]) -> Columns:
+    """The columns of a JSON keyframe (``{"names": [...], "columns": [[...], ...]}``)."""
+    names, lists = doc["names"], doc["columns"]
+    n = len(lists[0]) if lists else 0
+    if any(len(values) != n for values in lists):
+        raise CodecError("job keyframe columns differ in length")
+    dtypes = dict(JOB_COLUMNS)
+    stored = {
+        name: job_column(name, dtypes[name], values, n)
+        for name, values in zip(names, lists, strict=True)
+        if name in dtypes
+    }
+    return _complete(stored, n)
+
+
+def _positions(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Index in ``ids`` of each of ``wanted`` (-1 where absent)."""
+    if not ids.size:
+        return np.full(wanted.shape, -1, dtype=np.intp)
+    sorter = np.argsort(ids, kind="stable")
+    at = np.minimum(np.searchsorted(ids, wanted, sorter=sorter), ids.size - 1)
+    found = sorter[at]
+    return np.where(ids[found] == wanted, found, -1)
+
+
+def apply_delta(columns: Columns, doc: Mapping[str, Any]) -> Columns:
+    """The queue after a delta: ``removed`` ids dropped, ``changed`` records
+    replaced in place or appended, then ordered by ``ids`` when the delta gives it."""
+    removed = np.asarray(doc.get("removed", ()), dtype=np.int64)
+    if removed.size:
+        keep = ~np.isin(columns["id"], removed)
+        columns = {k: v[keep] for k, v in columns.items()}
+    update: Columns | None = None
+    if doc.get("changed"):  # records, as older files hold them
+        update = job_columns_from_records(doc["changed"])
+    elif doc.get("changed_columns") and doc["changed_columns"]["columns"]:
+        update = from_json(doc["changed_columns"])
+    if update is not None:
+        # The last record of an id wins, as it would in a dict of records.
+        latest = {i: k for k, i in enumerate(update["id"].tolist())}
+        rows = np.fromiter(latest.values(), dtype=np.intp, count=len(latest))
+        where = _positions(columns["id"], update["id"][rows])
+        old, new = where >= 0, where < 0
+        merged: Columns = {}
+        for name, column in columns.items():
+            values = update[name][rows]
+            column = column.copy()
+            column[where[old]] = values[old]
+            merged[name] = np.concatenate([column, values[new]]) if new.any() else column
+        columns = merged
+    if "ids" in doc:
+        order = _positions(columns["id"], np.asarray(doc["ids"], dtype=np.int64))
+        order = order[order >= 0]
+        columns = {k: v[order] for k, v in columns.items()}
+    return columns
+
+
+def load(doc_or_blob: bytes, previous: Columns | None) -> Columns:
+    """Apply one stored jobs row (keyframe blob, JSON keyframe or delta) to ``previous``."""
+    if is_keyframe(doc_or_blob):
+        return decode(doc_or_blob)
+    doc = codec.unpack_json(doc_or_blob)
+    if not isinstance(doc, dict):
+        raise CodecError("stored job queue is not a document")
+    try:
+        if "columns" in doc:
+            return from_json(doc)
+        if previous is None:
+            raise CodecError("job queue delta without its keyframe")
+        return apply_delta(previous, doc)
+    except CodecError:
+        raise
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise CodecError(f"stored job queue is damaged ({exc})") from None

@@ -1,0 +1,210 @@
+"""The job queue's columnar form in the cache: keyframes, deltas, older files, damage."""
+
+from __future__ import annotations
+
+import math
+import zlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from console.cache import Cache, CacheError, RetentionPolicy, codec, jobframe
+from console.decode import JOB_COLUMNS, job_columns_from_records, jobs_from_records
+
+T0 = 1_780_000_000.0
+
+
+def job(i: int, **fields: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "id": i,
+        "name": f"train-{i}",
+        "tenant": "Atlas Lab",
+        "tenant_kind": "research",
+        "tenant_country": "MA",
+        "user": "amina",
+        "partition": "gpu-h200",
+        "state": "RUNNING",
+        "reason": None,
+        "gpus": 8,
+        "nodes": 1,
+        "racks": ["A-01-01"],
+        "submit_time": T0 - 100.0,
+        "start_time": T0 - 50.0,
+        "end_time": None,
+        "time_limit_s": 3600.0,
+    }
+    base.update(fields)
+    return base
+
+
+def as_records(columns: dict[str, np.ndarray]) -> list[dict[str, Any]]:
+    n = len(columns["id"])
+    out = []
+    for k in range(n):
+        row = {}
+        for name, _ in JOB_COLUMNS:
+            v = columns[name][k]
+            if isinstance(v, float) and math.isnan(v):
+                v = None
+            row[name] = v.item() if isinstance(v, np.generic) else v
+        out.append(row)
+    return out
+
+
+def same(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> None:
+    assert list(a) == list(b)
+    for name in b:
+        assert a[name].dtype == b[name].dtype, name
+        if b[name].dtype == object:
+            assert a[name].tolist() == b[name].tolist(), name
+        else:
+            assert np.array_equal(a[name], b[name], equal_nan=True), name
+
+
+AWKWARD = [
+    job(1),
+    job(2, name="<b>x</b><img src=y>", user="منى.سعيد", racks=["A-01-01", "A-01-02"]),
+    job(3, state="PENDING", reason="Resources", start_time=None, racks=[], gpus=0),
+    job(4, tenant=None, partition="", end_time=T0 + 1.5, time_limit_s=None),
+    job(5, name="train-1", racks=["A-01-01"]),  # values shared with job 1
+]
+
+
+def test_keyframe_round_trip_keeps_every_value() -> None:
+    columns = job_columns_from_records(AWKWARD)
+    blob = jobframe.encode(columns)
+    assert jobframe.is_keyframe(blob)
+    back = jobframe.decode(blob)
+    same(back, columns)
+    assert back["racks"][1] == ("A-01-01", "A-01-02") and back["racks"][2] == ()
+    assert back["reason"][0] is None and math.isnan(back["start_time"][2])
+
+
+def test_empty_queue_and_missing_columns() -> None:
+    empty = jobframe.decode(jobframe.encode(job_columns_from_records([])))
+    assert [len(c) for c in empty.values()] == [0] * len(JOB_COLUMNS)
+    partial = jobframe.decode(jobframe.encode({"id": np.array([7, 8], np.int64)}))
+    assert partial["id"].tolist() == [7, 8]
+    assert partial["name"].tolist() == [None, None]
+    assert np.isnan(partial["submit_time"]).all() and partial["gpus"].tolist() == [0, 0]
+
+
+def test_values_it_cannot_hold_are_refused_for_the_json_form() -> None:
+    columns = job_columns_from_records([job(1)])
+    columns["name"] = np.array([{"not": "text"}], dtype=object)  # unhashable
+    with pytest.raises(TypeError):
+        jobframe.encode(columns)
+
+
+def test_deltas_remove_change_append_and_reorder() -> None:
+    key = job_columns_from_records([job(1), job(2), job(3)])
+    delta = {
+        "removed": [2],
+        "changed_columns": {
+            "names": ["id", "state", "racks"],
+            "columns": [[3, 4, 4], ["COMPLETED", "PENDING", "RUNNING"], [[], [], ["B-02-01"]]],
+        },
+        "ids": [4, 1, 3],
+    }
+    out = jobframe.apply_delta(key, delta)
+    assert out["id"].tolist() == [4, 1, 3]
+    # The last record of an id wins; a changed record replaces the whole job.
+    assert out["state"].tolist() == ["RUNNING", "RUNNING", "COMPLETED"]
+    assert out["racks"].tolist() == [("B-02-01",), ("A-01-01",), ()]
+    assert out["name"].tolist() == [None, "train-1", None]
+    # The input is left as it was (snapshots share these arrays).
+    assert key["id"].tolist() == [1, 2, 3] and key["state"][2] == "RUNNING"
+
+
+def test_older_json_rows_read_the_same_as_columnar_rows() -> None:
+    first = [job(1), job(2), job(3, state="PENDING", reason="Priority")]
+    names = [n for n, _ in JOB_COLUMNS]
+    lists = [[r[n] for r in first] for n in names]
+    old_key = codec.pack_json({"names": names, "columns": lists})
+    new_key = jobframe.encode(job_columns_from_records(first))
+    changed = [job(3, state="RUNNING", start_time=T0), job(9, name="new")]
+    old_delta = codec.pack_json({"changed": changed, "removed": [1]})
+    new_delta = codec.pack_json(
+        {
+            "changed_columns": {"names": names, "columns": [[r[n] for r in changed] for n in names]},
+            "removed": [1],
+        }
+    )
+    old = jobframe.load(old_delta, jobframe.load(old_key, None))
+    new = jobframe.load(new_delta, jobframe.load(new_key, None))
+    same(old, new)
+    assert new["id"].tolist() == [2, 3, 9] and new["state"].tolist()[1] == "RUNNING"
+    # The same as building the queue from its records.
+    expect = jobs_from_records([job(2), changed[0], changed[1]], T0).columns
+    same(new, dict(expect))
+
+
+@pytest.mark.parametrize(
+    "blob",
+    [
+        jobframe.MAGIC + b"not zlib",
+        jobframe.MAGIC + zlib.compress(b"\x05\x00\x00\x00{}"),
+        jobframe.MAGIC + zlib.compress(b"\xff\x00\x00\x00{"),
+    ],
+)
+def test_a_damaged_keyframe_says_so(blob: bytes) -> None:
+    with pytest.raises(codec.CodecError):
+        jobframe.load(blob, None)
+
+
+def test_out_of_range_codes_are_damage() -> None:
+    names = np.array(["a", "b"], dtype=object)
+    blob = jobframe.encode({"id": np.array([1, 2], np.int64), "name": names})
+    body = bytearray(zlib.decompress(blob[len(jobframe.MAGIC) :]))
+    body[-1] = 0x7F  # the top byte of the last text code: far past the table
+    with pytest.raises(codec.CodecError):
+        jobframe.decode(jobframe.MAGIC + zlib.compress(bytes(body)))
+    with pytest.raises(codec.CodecError, match="without its keyframe"):
+        jobframe.load(codec.pack_json({"removed": [1]}), None)
+
+
+def test_cache_reads_a_damaged_job_row_as_a_clear_error(tmp_path: Path) -> None:
+    policy = RetentionPolicy(jobs_interval_s=0.0)
+    with Cache.open(tmp_path / "c.db", retention=policy) as cache:
+        cache.write_poll([jobs_from_records(AWKWARD, T0, received=T0)])
+        got = cache.jobs_at(T0 + 1)
+        assert got is not None and got.columns["name"][1] == "<b>x</b><img src=y>"
+        cache.conn.execute("UPDATE jobs SET data = ?", (jobframe.MAGIC + b"garbage",))
+        cache._jobs_memo = type(cache._jobs_memo)()
+        cache._jobs_snapshot = None
+        with pytest.raises(CacheError, match="corrupt"):
+            cache.jobs_at(T0 + 1)
+
+
+def test_a_v2_file_with_json_job_rows_reviews_without_a_copy(tmp_path: Path) -> None:
+    """Files from before the columnar form: reviewed as they are, migrated by live use."""
+    import sqlite3
+
+    from console.cache.schema import SCHEMA_VERSION, migrate
+
+    path = tmp_path / "v2.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, target=2)
+    names = [n for n, _ in JOB_COLUMNS]
+    first = [job(1), job(2)]
+    key = codec.pack_json({"names": names, "columns": [[r[n] for r in first] for n in names]})
+    delta = codec.pack_json({"changed": [job(3)], "removed": [1]})
+    for row_id, data in ((1, key), (2, delta)):
+        conn.execute(
+            "INSERT INTO jobs (id, time, last_seen, received, key_id, n_jobs, data) "
+            "VALUES (?, ?, ?, ?, 1, 2, ?)",
+            (row_id, T0 + row_id, T0 + row_id, T0 + row_id, data),
+        )
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    with Cache.open(path, readonly=True) as cache:
+        assert cache.migrated_from is None  # read in place: nothing to migrate for reading
+        at_key, at_delta = cache.jobs_at(T0 + 1.5), cache.jobs_at(T0 + 2.5)
+        assert at_key is not None and at_key.columns["id"].tolist() == [1, 2]
+        assert at_delta is not None and at_delta.columns["id"].tolist() == [2, 3]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v2.db"]
+    with Cache.open(path) as cache:
+        assert cache.migrated_from == 2
+        assert cache.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
