@@ -440,6 +440,67 @@ def decode_jobs(payload: Any, received: float | None = None) -> JobsSnapshot:
     return jobs_from_records(records, t, received)
 
 
+def id_positions(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Index in ``ids`` of each of ``wanted`` (-1 where absent)."""
+    if not ids.size:
+        return np.full(wanted.shape, -1, dtype=np.intp)
+    sorter = np.argsort(ids, kind="stable")
+    at = np.minimum(np.searchsorted(ids, wanted, sorter=sorter), ids.size - 1)
+    found = sorter[at]
+    return np.where(ids[found] == wanted, found, -1)
+
+
+def apply_job_changes(
+    columns: Mapping[str, np.ndarray],
+    update: Mapping[str, np.ndarray] | None,
+    removed: Sequence[int] | np.ndarray = (),
+    order: Sequence[int] | None = None,
+) -> dict[str, np.ndarray]:
+    """The job queue after a change: ``removed`` ids dropped, the jobs of ``update``
+    (columns like ``columns``) replaced in place or appended, then ordered by the ids
+    of ``order`` when given. New arrays: ``columns`` is never written to."""
+    out = dict(columns)
+    gone = np.asarray(removed, dtype=np.int64)
+    if gone.size:
+        keep = ~np.isin(out["id"], gone)
+        out = {k: v[keep] for k, v in out.items()}
+    if update is not None and len(update["id"]):
+        # The last record of an id wins, as it would in a dict of records.
+        latest = {i: k for k, i in enumerate(update["id"].tolist())}
+        rows = np.fromiter(latest.values(), dtype=np.intp, count=len(latest))
+        where = id_positions(out["id"], update["id"][rows])
+        old, new = where >= 0, where < 0
+        merged: dict[str, np.ndarray] = {}
+        for name, column in out.items():
+            values = update[name][rows]
+            column = column.copy()
+            column[where[old]] = values[old]
+            merged[name] = np.concatenate([column, values[new]]) if new.any() else column
+        out = merged
+    if order is not None:
+        at = id_positions(out["id"], np.asarray(order, dtype=np.int64))
+        out = {k: v[at[at >= 0]] for k, v in out.items()}
+    return out
+
+
+def decode_job_changes(
+    payload: Any, received: float | None = None
+) -> tuple[float, dict[str, np.ndarray], np.ndarray, int | None]:
+    """Decode a changes-only ``GET /api/v1/jobs?since=`` answer:
+    ``(time, changed jobs as columns, removed ids, total jobs or None)``."""
+    kind = "jobs"
+    p = _require(payload, kind, ("time", "jobs"))
+    t = _time(p, kind)
+    records = _records(p, kind, "jobs", ("id", "state", "partition"))
+    removed = p.get("removed", [])
+    if not isinstance(removed, list) or set(map(type, removed)) - {int}:
+        raise DataError("jobs: 'removed' must be an array of job ids")
+    total = p.get("total")
+    if total is not None and (isinstance(total, bool) or not isinstance(total, int)):
+        raise DataError("jobs: 'total' must be a whole number")
+    return t, job_columns_from_records(records), np.asarray(removed, np.int64), total
+
+
 def decode_events(payload: Any, received: float | None = None) -> EventBatch:
     """Decode ``GET /api/v1/events``."""
     kind = "events"

@@ -32,7 +32,7 @@ import numpy as np
 
 from console.cache import codec
 from console.cache.codec import CodecError
-from console.decode import JOB_COLUMNS, job_column, job_columns_from_records
+from console.decode import JOB_COLUMNS, apply_job_changes, job_column, job_columns_from_records
 
 MAGIC = b"HJQ1"
 _LENGTH = struct.Struct("<I")
@@ -162,46 +162,15 @@ def from_json(doc: Mapping[str, Any]) -> Columns:
     return _complete(stored, n)
 
 
-def _positions(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Index in ``ids`` of each of ``wanted`` (-1 where absent)."""
-    if not ids.size:
-        return np.full(wanted.shape, -1, dtype=np.intp)
-    sorter = np.argsort(ids, kind="stable")
-    at = np.minimum(np.searchsorted(ids, wanted, sorter=sorter), ids.size - 1)
-    found = sorter[at]
-    return np.where(ids[found] == wanted, found, -1)
-
-
 def apply_delta(columns: Columns, doc: Mapping[str, Any]) -> Columns:
-    """The queue after a delta: ``removed`` ids dropped, ``changed`` records
-    replaced in place or appended, then ordered by ``ids`` when the delta gives it."""
-    removed = np.asarray(doc.get("removed", ()), dtype=np.int64)
-    if removed.size:
-        keep = ~np.isin(columns["id"], removed)
-        columns = {k: v[keep] for k, v in columns.items()}
+    """The queue after a stored delta: ``removed`` ids dropped, changed jobs replaced
+    in place or appended, then ordered by ``ids`` when the delta gives it."""
     update: Columns | None = None
     if doc.get("changed"):  # records, as older files hold them
         update = job_columns_from_records(doc["changed"])
     elif doc.get("changed_columns") and doc["changed_columns"]["columns"]:
         update = from_json(doc["changed_columns"])
-    if update is not None:
-        # The last record of an id wins, as it would in a dict of records.
-        latest = {i: k for k, i in enumerate(update["id"].tolist())}
-        rows = np.fromiter(latest.values(), dtype=np.intp, count=len(latest))
-        where = _positions(columns["id"], update["id"][rows])
-        old, new = where >= 0, where < 0
-        merged: Columns = {}
-        for name, column in columns.items():
-            values = update[name][rows]
-            column = column.copy()
-            column[where[old]] = values[old]
-            merged[name] = np.concatenate([column, values[new]]) if new.any() else column
-        columns = merged
-    if "ids" in doc:
-        order = _positions(columns["id"], np.asarray(doc["ids"], dtype=np.int64))
-        order = order[order >= 0]
-        columns = {k: v[order] for k, v in columns.items()}
-    return columns
+    return apply_job_changes(columns, update, doc.get("removed", ()), doc.get("ids"))
 
 
 def load(doc_or_blob: bytes, previous: Columns | None) -> Columns:

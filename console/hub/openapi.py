@@ -237,7 +237,17 @@ SCHEMAS: dict[str, Any] = {
         {"start": _NUM, "end": _NUM, "step": _NUM, "t": _NUM_ARRAY}
         | {f: _NUM_ARRAY for f in POWER_FIELDS}
     ),
-    "Jobs": _obj({"time": _NUM, "jobs": {"type": "array", "items": _ref("Job")}}),
+    "Jobs": _obj(
+        {
+            "time": _NUM,
+            "jobs": {"type": "array", "items": _ref("Job")},
+            "version": _STR,
+            "since": _STR,
+            "removed": {"type": "array", "items": _INT},
+            "total": _INT,
+        },
+        required=["time", "jobs"],
+    ),
     "Events": _obj({"time": _NUM, "events": {"type": "array", "items": _ref("Event")}}),
     "Health": _obj({"status": _STR, "time": _NUM, "scale": _STR}),
     "FaultRequest": _obj(
@@ -291,7 +301,14 @@ def openapi_document() -> dict[str, Any]:
                     _query("step", "Seconds between points (default 10)", _NUM),
                 ],
             ),
-            "/api/v1/jobs": _get("Job queue", "Jobs"),
+            "/api/v1/jobs": _get(
+                "Job queue. Every answer carries a `version`; with `since` set to a version "
+                "the answer holds only the jobs added or changed since then, the ids that "
+                "left (`removed`) and the queue's length (`total`). An unknown or forgotten "
+                "version gets the whole queue (no `since` in the answer).",
+                "Jobs",
+                [_query("since", "A version from an earlier answer", _STR)],
+            ),
             "/api/v1/events": _get(
                 "Hub events after an id", "Events", [_query("since", "Last event id seen", _INT)]
             ),

@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from console.hub.jobfeed import JobFeed
 from console.hub.openapi import openapi_document
 from console.hub.sim import SimulatedHub
 
@@ -173,7 +174,13 @@ class _Handler(BaseHTTPRequestHandler):
             start, end, step = (_number(query, n) for n in ("start", "end", "step"))
             self._json(HTTPStatus.OK, hub.power(start, end, step))
         elif path == "/api/v1/jobs":
-            self._cached_json("jobs", hub.jobs)
+            feed = self.server.follow_jobs()
+            since = (query.get("since") or [""])[0]
+            changes = feed.changes(since) if since else None
+            if changes is not None:
+                self._json(HTTPStatus.OK, changes)
+            else:
+                self._cached_json("jobs", feed.full)
         elif path == "/api/v1/events":
             since = _number(query, "since", int) or 0
             self._json(HTTPStatus.OK, hub.events(since))
@@ -218,13 +225,24 @@ class HubHTTPServer(ThreadingHTTPServer):
         self.hub = hub
         self.token = token
         self.openapi = openapi_document()
-        self._encoded: dict[str, tuple[int, bytes]] = {}
+        self._encoded: dict[str, tuple[Any, bytes]] = {}
         self._encode_lock = threading.Lock()
+        self._generation = 0  # bumped when a fault changes the site between ticks
+        self.jobs = JobFeed()
         super().__init__((host, port), _Handler)
+
+    def _state(self) -> Any:
+        tick = getattr(self.hub, "_tick", None)
+        return None if tick is None else (tick, self._generation)
+
+    def follow_jobs(self) -> JobFeed:
+        """The job feed, following the hub's queue as of its current tick."""
+        self.jobs.follow(self._state(), self.hub.jobs)
+        return self.jobs
 
     def encoded(self, endpoint: str, build: Any) -> bytes:
         """The JSON of ``build()`` for the hub's current tick, encoded at most once."""
-        tick = getattr(self.hub, "_tick", None)
+        tick = self._state()
         with self._encode_lock:
             cached = self._encoded.get(endpoint)
             if cached is not None and tick is not None and cached[0] == tick:
@@ -237,11 +255,12 @@ class HubHTTPServer(ThreadingHTTPServer):
     def forget_encoded(self) -> None:
         with self._encode_lock:
             self._encoded.clear()
+            self._generation += 1
 
     def warm(self) -> None:
         """Encode the whole-site documents ahead of the clients (on the clock's thread)."""
         hub = self.hub
-        builds = {"racks": hub.racks, "gpus": hub.unhealthy_gpus, "jobs": hub.jobs}
+        builds = {"racks": hub.racks, "gpus": hub.unhealthy_gpus, "jobs": self.follow_jobs().full}
         for endpoint in CACHED_ENDPOINTS:
             self.encoded(endpoint, builds[endpoint])
 

@@ -16,7 +16,6 @@ from urllib3.util import Retry
 from console.decode import (
     DataError,
     decode_events,
-    decode_jobs,
     decode_power,
     decode_rack_detail,
     decode_racks,
@@ -26,6 +25,7 @@ from console.decode import (
 )
 from console.model import RackDetailSnapshot, Snapshot
 from console.sources.base import FetchContext, Source, SourceError
+from console.sources.jobqueue import JobQueueFollower
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +95,7 @@ class HubApiSource(Source):
             raise ValueError(f"not a hub API URL: {url!r}")
         self._base = url.rstrip("/")
         self._token = token
+        self._jobs = JobQueueFollower()  # after the first poll, only changed jobs travel
         self.timeout = timeout
         self.session = make_session(retries=retries, verify=verify)
         if parts.hostname in ("127.0.0.1", "localhost", "::1"):
@@ -155,7 +156,15 @@ class HubApiSource(Source):
             params = {"start": f"{start:.3f}", "end": f"{end + 60:.3f}", "step": "10"}
             return decode_power(self.get_json("/api/v1/power", params))
         if kind == "jobs":
-            return decode_jobs(self.get_json("/api/v1/jobs"))
+            params = self._jobs.params()
+            try:
+                return self._jobs.take(self.get_json("/api/v1/jobs", params or None))
+            except DataError as exc:
+                if not params:
+                    raise
+                # Changes that do not apply: take the whole queue at once instead.
+                log.info("%s: %s; fetching the whole job queue", self.display_url, exc)
+                return self._jobs.take(self.get_json("/api/v1/jobs"))
         if kind == "events":
             return decode_events(
                 self.get_json("/api/v1/events", {"since": str(context.last_event_id)})
