@@ -263,6 +263,18 @@ class RollupRow:
         return self.healthy if status == "healthy" else int(getattr(self, status))
 
 
+_RACK_HALLS: list[tuple[SiteTopology, dict[str, str]]] = []
+
+
+def _rack_hall(topology: SiteTopology | None) -> dict[str, str]:
+    """Rack id -> hall id of ``topology`` (built once per topology, when a GPU lacks its hall)."""
+    if topology is None:
+        return {}
+    if not _RACK_HALLS or _RACK_HALLS[0][0] is not topology:
+        _RACK_HALLS[:] = [(topology, {str(r.get("id")): str(r.get("hall", "")) for r in topology.racks})]
+    return _RACK_HALLS[0][1]
+
+
 def fleet_rollup(unhealthy: UnhealthyGpus | None, topology: SiteTopology | None,
                  ) -> list[RollupRow]:
     """Healthy / degraded / failed / off-bus counts by hall and GPU model.
@@ -282,11 +294,8 @@ def fleet_rollup(unhealthy: UnhealthyGpus | None, topology: SiteTopology | None,
             hall_model[hid] = model
             totals[(hid, model)] = int(per_hall[i + 1])
     counts: dict[tuple[str, str], dict[str, int]] = {}
-    rack_hall: dict[str, str] = {}
-    if topology is not None:
-        rack_hall = {str(r.get("id")): str(r.get("hall", "")) for r in topology.racks}
     for g in unhealthy.gpus if unhealthy is not None else ():
-        hall = str(g.get("hall") or rack_hall.get(str(g.get("rack")), "?"))
+        hall = str(g.get("hall") or _rack_hall(topology).get(str(g.get("rack")), "?"))
         model = hall_model.get(hall, str(g.get("model", "")))
         key = (hall, model)
         status = str(g.get("status"))

@@ -152,12 +152,14 @@ def test_new_snapshot_keeps_selection_and_survives_garbage(qtbot: Any,
                                                            view: GpuHealthView) -> None:
     assert view.select_gpu("GPU-cccc-0063", emit=False)
     view.apply(_unhealthy())
+    view.flush()  # the table follows on redraw
     assert view.selected_gpu() == ("E-01-01", "GPU-cccc-0063")
     odd = decode_unhealthy({"time": T0, "gpus": [
         {"uuid": "GPU-x", "rack": "Q-01-01", "status": "failed"},  # hall unknown to topology
         {"uuid": "GPU-<b>y</b>", "rack": "A-01-01", "status": "degraded", "xid": 9999},
     ]}, received=T0)
     view.apply(odd)
+    view.flush()
     assert view.visible_rows() == 2
     row = _row_of(view, "GPU-<b>y</b>")
     assert "9999" in row[COL["Cause"]]
@@ -174,6 +176,7 @@ def test_simulated_xid79_is_listed_with_its_action(qtbot: Any) -> None:
     qtbot.addWidget(w)
     w.set_topology(topo)
     w.apply(decode_unhealthy(hub.unhealthy_gpus()))
+    w.flush()
     w.set_filter("A-05-07 xid 79")
     assert w.visible_rows() >= 1
     p = w.proxy

@@ -48,7 +48,7 @@ from widgets.alarm_model import (
     site_zone,
     utc_text,
 )
-from widgets.view import LiveView, format_age
+from widgets.view import LiveView, format_age, set_style
 
 STATE_FILTERS: tuple[tuple[str, frozenset[str] | None], ...] = (
     ("Standing", frozenset({UNACK, ACKED, RTN_UNACK})),
@@ -402,7 +402,7 @@ class AlarmBanner(QWidget):
         for p, chip in self.chips.items():
             n = counts[p]
             chip.setText(f"{p.capitalize()} {n}")
-            chip.setStyleSheet(_chip_style(PRIORITY_COLOURS[p].name() if n else None))
+            set_style(chip, _chip_style(PRIORITY_COLOURS[p].name() if n else None))
         self.oldest = min(waiting, key=lambda a: (a.changed, a.id)) if waiting else None
         if self.oldest is None:
             self.oldest_label.setText("No unacknowledged alarms")

@@ -66,9 +66,11 @@ class UnhealthyGpuModel(QAbstractTableModel):
         self.keys: list[tuple[Any, ...]] = []
         self.search: list[str] = []
         self._cache: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self._incoming: list[tuple[str, ...]] | None = None  # rows as last given, unsorted
 
-    def set_snapshot(self, snapshot: UnhealthyGpus) -> None:
-        """Rebuild every row from ``snapshot`` (called once per poll)."""
+    def set_snapshot(self, snapshot: UnhealthyGpus) -> bool:
+        """Rebuild every row from ``snapshot`` (called once per poll); False, and nothing
+        touched, when every cell would read the same as now."""
         now = snapshot.time
         cells, keys, search = [], [], []
         for g in snapshot.gpus:
@@ -91,9 +93,13 @@ class UnhealthyGpuModel(QAbstractTableModel):
                         + (_STATUS_RANK.get(status, 0), cause,
                            since_f if since_f is not None else float("inf"), action))
             search.append(search_text(g, cause, action))
+        if cells == self._incoming:
+            return False
+        self._incoming = cells
         self.beginResetModel()
-        self.records, self.cells, self.keys, self.search = list(snapshot.gpus), cells, keys, search
+        self.records, self.cells, self.keys, self.search = list(snapshot.gpus), list(cells), keys, search
         self.endResetModel()
+        return True
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.cells)
@@ -237,6 +243,7 @@ class GpuHealthView(LiveView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.snapshot: UnhealthyGpus | None = None
+        self._pending: UnhealthyGpus | None = None
         self.rollup: list[RollupRow] = []
         self.rollup_model = RowsModel(ROLLUP_HEADERS, self)
         self.rollup_table = QTableView()
@@ -326,12 +333,20 @@ class GpuHealthView(LiveView):
         self._update_rollup()
 
     def on_snapshot(self, snapshot: Snapshot) -> None:
-        """Rebuild the table model and the roll-up from an UnhealthyGpus snapshot."""
-        if not isinstance(snapshot, UnhealthyGpus):
+        """Keep an UnhealthyGpus snapshot; the table and roll-up follow on redraw."""
+        if isinstance(snapshot, UnhealthyGpus):
+            self._pending = snapshot
+
+    def _apply_pending(self) -> None:
+        snapshot, self._pending = self._pending, None
+        if snapshot is None:
             return
         self.snapshot = snapshot
         selected = self.selected_gpu()
-        self.model.set_snapshot(snapshot)
+        if not self.model.set_snapshot(snapshot):  # every row reads as before
+            self._update_rollup()
+            self._update_count()
+            return
         column = self.table.horizontalHeader().sortIndicatorSection()
         if 0 <= column < len(COLUMNS):
             self.model.sort(column, self.table.horizontalHeader().sortIndicatorOrder())
@@ -349,7 +364,8 @@ class GpuHealthView(LiveView):
             self.mark_dirty()
 
     def redraw(self) -> None:
-        """Refresh the count line (ages move on)."""
+        """Rebuild the table and roll-up from a new snapshot, refresh the count line."""
+        self._apply_pending()
         self._update_count()
 
     # -- public API ----------------------------------------------------------------------

@@ -25,6 +25,8 @@ from console.sources.base import Source
 log = logging.getLogger(__name__)
 
 CACHE_MAINTAIN_S = 300.0
+BURST_SLACK_S = 0.05
+"""Kinds due within this much of each other are polled in the same burst."""
 GIL_SWITCH_S = 0.001
 HISTORY_S = 7 * 86_400.0
 """How much cached power history the chart gets at start-up."""
@@ -90,6 +92,9 @@ class _PollWorker(QObject):
         self._cache_factory = cache_factory
         self._intervals = intervals
         self._timers: list[QTimer] = []
+        self._due: dict[str, float] = {}
+        self.busy = threading.Event()
+        """Set while a burst of polls (or cache upkeep) runs; the GUI draws in between."""
         self._stopping = False
         self._settled = False
         self.poller: Poller | None = None
@@ -118,22 +123,45 @@ class _PollWorker(QObject):
         self.started.emit(self.source.display_url)
         _settle_heap()
         self._settled = True
-        kinds = [k for k in self._intervals if k in self.source.kinds]
-        for kind in kinds:
-            timer = QTimer(self)
-            timer.setInterval(int(self._intervals[kind] * 1000))
-            timer.timeout.connect(lambda k=kind: self.poll(k))
-            timer.start()
-            self._timers.append(timer)
+        kinds = sorted(
+            (k for k in self._intervals if k in self.source.kinds),
+            key=lambda k: (k != "site", k != "racks"),  # site first so racks can be placed
+        )
         if self.cache is not None and hasattr(self.cache, "maintain"):
             timer = QTimer(self)
             timer.setInterval(int(CACHE_MAINTAIN_S * 1000))
             timer.timeout.connect(self._maintain)
             timer.start()
             self._timers.append(timer)
-        # First poll at once, site first so the racks can be placed.
-        for kind in sorted(kinds, key=lambda k: (k != "site", k != "racks")):
-            self.poll(kind)
+        # One driver polls every kind that is due in one burst (all of them at once here),
+        # so the GUI can tell when the worker is busy and draw in between bursts.
+        self._due = dict.fromkeys(kinds, time.monotonic())
+        self._driver = QTimer(self)
+        self._driver.setSingleShot(True)
+        self._driver.timeout.connect(self._run_due)
+        self._timers.append(self._driver)
+        self._run_due()
+
+    def _run_due(self) -> None:
+        self.busy.set()
+        try:
+            while not self._stopping and self._due:
+                now = time.monotonic()
+                due = [k for k, t in self._due.items() if t <= now + BURST_SLACK_S]
+                if not due:
+                    break
+                for kind in due:
+                    step = self._intervals[kind]
+                    later = self._due[kind] + step
+                    self._due[kind] = later if later > now else now + step  # no catch-up storm
+                    self.poll(kind)
+                    if self._stopping:
+                        return
+        finally:
+            self.busy.clear()
+        if not self._stopping and self._due:
+            wait = min(self._due.values()) - time.monotonic()
+            self._driver.start(max(0, int(wait * 1000)))
 
     def _load_history(self) -> None:
         """Hand the views the cached power history, then poll only what is newer."""
@@ -209,10 +237,13 @@ class _PollWorker(QObject):
                 self.rackHistory.emit(rack_id, history)
 
     def _maintain(self) -> None:
+        self.busy.set()
         try:
             self.cache.maintain()  # on the hub's clock: the newest poll
         except Exception as exc:
             self.cacheFailed.emit(str(exc))
+        finally:
+            self.busy.clear()
 
     @Slot()
     def finish(self) -> None:
@@ -304,6 +335,11 @@ class LiveFeed(QObject):
         # back every 1 ms (default 5 ms) so the GUI thread never waits long for it.
         sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_S))
         self._thread.start()
+
+    def is_busy(self) -> bool:
+        """True while the worker polls (views then wait a little before drawing, so the
+        GUI thread does not compete with it for the interpreter)."""
+        return self._worker.busy.is_set()
 
     def request_rack(self, rack_id: str) -> None:
         """Ask for one rack in depth; the answer comes as rackDetailReady."""

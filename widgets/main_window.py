@@ -28,7 +28,7 @@ from console.link import LinkMonitor, LinkState
 from console.model import SiteTopology, Snapshot
 from console.poller import DEFAULT_INTERVALS, PollResult
 from widgets.site_summary import SiteSummary
-from widgets.view import LiveView, format_age
+from widgets.view import LiveView, format_age, set_style
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +170,9 @@ class MainWindow(QMainWindow):
                 feed.powerHistory.connect(self.on_power_history)
             if hasattr(feed, "rackHistoryReady"):
                 feed.rackHistoryReady.connect(self.on_rack_history)
+            if hasattr(feed, "is_busy"):
+                for view in [self.summary, *self.views.values()]:
+                    view.busy_probe = feed.is_busy
             if review and self.scrubber is not None:
                 feed.opened.connect(self.scrubber.set_range)
                 self.scrubber.seekRequested.connect(feed.seek)
@@ -372,8 +375,9 @@ class MainWindow(QMainWindow):
         if state is LinkState.MISSED and self.link.last_error:
             text = f"missed poll — {self.link.last_error}"
         self.link_status.setText(text)
-        self.link_status.setStyleSheet(
-            "" if state in (LinkState.LIVE, LinkState.CONNECTING) else "color: #e69f00;"
+        set_style(
+            self.link_status,
+            "" if state in (LinkState.LIVE, LinkState.CONNECTING) else "color: #e69f00;",
         )
         if state is LinkState.STALE:
             reason = self.link.last_error or "no answer"

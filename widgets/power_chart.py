@@ -391,28 +391,36 @@ class PowerBalanceChart(LiveView):
             return
         self._drawn = h
         t = h.t
+        data: dict[str, np.ndarray] = {}
         base = np.zeros(len(t))
         for key, name, _label, _colour in STACK:
             v = h.fields[name]
-            top = base + v
-            self.curves[key].setData(t, top)
+            data[key] = top = base + v
             base = np.where(np.isfinite(v), top, base)
         below = np.zeros(len(t))
         for key, name, _label, _colour in BELOW:
             v = h.fields[name]
-            low = below - v
-            self.curves[key].setData(t, low)
+            data[key] = low = below - v
             below = np.where(np.isfinite(v), low, below)
+        data["facility"], data["it"] = h.fields["facility_mw"], h.fields["it_mw"]
+        for key, name, *_ in LOWER:
+            data[key] = h.fields[name]
+        # Ranges first, on emptied curves: each range change makes pyqtgraph clip and
+        # downsample every curve again, which set after the data would double the work.
+        for key in data:
+            self.curves[key].clear()
         lo = np.nanmin(below, initial=0.0)
         hi = max(ENVELOPE_MW, float(np.nanmax(np.concatenate([base, h.fields["facility_mw"]]))))
         self.top.setYRange(lo - 0.04 * hi, hi * 1.14, padding=0)
-        self.curves["facility"].setData(t, h.fields["facility_mw"])
-        self.curves["it"].setData(t, h.fields["it_mw"])
-        for key, name, *_ in LOWER:
-            self.curves[key].setData(t, h.fields[name])
         self._lower_ranges()
         if self.follow:
             self._apply_follow_range()
+        for key, values in data.items():
+            self.curves[key].setData(t, values)
+        # Apply the new ranges now: left to the paint, the view boxes move their contents
+        # during it, which makes the scene paint the whole chart a second time.
+        for plot in (self.top, *self.lower.values()):
+            plot.getViewBox().prepareForPaint()
         self._update_tiles()
         self._update_status()
 

@@ -66,7 +66,11 @@ class RowsModel(QAbstractTableModel):
         self.colours: list[dict[int, QColor]] = []
 
     def set_rows(self, rows: list[tuple[str, ...]], colours: list[dict[int, QColor]]) -> None:
-        """Replace every row (plain strings) and the abnormal-cell colours."""
+        """Replace every row (plain strings) and the abnormal-cell colours.
+
+        The same rows again change nothing (no reset, no repaint)."""
+        if rows == self.rows and colours == self.colours:
+            return
         self.beginResetModel()
         self.rows, self.colours = rows, colours
         self.endResetModel()

@@ -15,7 +15,7 @@ from console.model import (
     Snapshot,
     UnhealthyGpus,
 )
-from widgets.view import LiveView, format_age
+from widgets.view import LiveView, format_age, set_style
 
 ABNORMAL = "#e69f00"  # Okabe-Ito orange: act
 CRITICAL = "#d55e00"  # Okabe-Ito vermillion
@@ -46,7 +46,7 @@ class KpiTile(QFrame):
     def set(self, value: str, detail: str = "", colour: str | None = None) -> None:
         self.value.setText(value)
         self.detail.setText(detail)
-        self.value.setStyleSheet(f"color: {colour};" if colour else "")
+        set_style(self.value, f"color: {colour};" if colour else "")
 
 
 def _fmt(value: float, digits: int = 1, unit: str = "") -> str:

@@ -2,18 +2,37 @@
 
 A view receives immutable snapshots through :meth:`LiveView.apply` (on the GUI
 thread, from a queued signal), stores them and marks itself dirty; a timer
-redraws dirty, visible views at most ``redraw_hz`` times a second. The main window
+redraws dirty, visible views at most ``redraw_hz`` times a second, waiting (up to
+``MAX_DEFER_S``) while the live feed's worker is in a burst of polls. The main window
 tells each view how old its data is through :meth:`LiveView.set_data_age`; a view
 whose data is stale greys itself and shows the age.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from console.model import SiteTopology, Snapshot
+
+MAX_DEFER_S = 0.4
+"""Longest a redraw waits for the data worker to finish a burst of polls."""
+DEFER_RETRY_MS = 15
+
+
+def _never() -> bool:
+    return False
+
+
+def set_style(widget: QWidget, sheet: str) -> None:
+    """Set ``widget``'s style sheet only when it differs: each call re-polishes the
+    widget and repaints it, which adds up when done on every poll."""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
 
 
 def format_age(seconds: float | None) -> str:
@@ -50,6 +69,10 @@ class LiveView(QWidget):
         self.stale = False
         self.data_age: float | None = None
         self._dirty = False
+        self.busy_probe: Callable[[], bool] = _never
+        """Says when the data worker is busy; redraws wait for it (see ``_maybe_redraw``)."""
+        self._deferred_since = 0.0
+        self._retry_pending = False
         self._watched_dock: QDockWidget | None = None
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setInterval(int(1000 / self.redraw_hz))
@@ -94,8 +117,24 @@ class LiveView(QWidget):
         return self.isVisible() and not self.visibleRegion().isEmpty()
 
     def _maybe_redraw(self) -> None:
-        if self._dirty and self.is_shown():
-            self.flush()
+        if not (self._dirty and self.is_shown()):
+            return
+        now = time.monotonic()
+        if self.busy_probe():
+            # Polls are being decoded: drawing now would make both wait on the interpreter
+            # lock. Try again shortly, but never hold a redraw back for long.
+            self._deferred_since = self._deferred_since or now
+            if now - self._deferred_since < MAX_DEFER_S:
+                if not self._retry_pending:
+                    self._retry_pending = True
+                    QTimer.singleShot(DEFER_RETRY_MS, self._retry)
+                return
+        self._deferred_since = 0.0
+        self.flush()
+
+    def _retry(self) -> None:
+        self._retry_pending = False
+        self._maybe_redraw()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt name
         """Redraw at once when the dock tab holding this view is brought to the front."""
