@@ -1,0 +1,58 @@
+"""Views wait for the data worker's burst of polls before drawing, but never for long."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from widgets.view import MAX_DEFER_S, LiveView
+
+
+class Counting(LiveView):
+    kinds = ("racks",)
+    redraw_hz = 50.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.redraws: list[float] = []
+
+    def redraw(self) -> None:
+        self.redraws.append(time.monotonic())
+
+
+def _shown(qtbot: Any) -> Counting:
+    view = Counting()
+    qtbot.addWidget(view)
+    view.resize(200, 100)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def test_redraw_waits_for_the_worker_then_draws(qtbot: Any) -> None:
+    view = _shown(qtbot)
+    busy = {"on": True, "asked": 0}
+
+    def probe() -> bool:
+        busy["asked"] += 1
+        return bool(busy["on"])
+
+    view.busy_probe = probe
+    start = time.monotonic()
+    view.mark_dirty()
+    qtbot.waitUntil(lambda: busy["asked"] >= 3, timeout=2000)  # asked, and told to wait
+    if time.monotonic() - start < MAX_DEFER_S * 0.9:
+        assert view.redraws == []
+    busy["on"] = False
+    qtbot.waitUntil(lambda: len(view.redraws) == 1, timeout=2000)
+    view.stop()
+
+
+def test_a_worker_that_stays_busy_delays_a_redraw_only_so_long(qtbot: Any) -> None:
+    view = _shown(qtbot)
+    view.busy_probe = lambda: True
+    start = time.monotonic()
+    view.mark_dirty()
+    qtbot.waitUntil(lambda: len(view.redraws) == 1, timeout=5000)
+    assert view.redraws[0] - start >= MAX_DEFER_S * 0.9
+    view.stop()
