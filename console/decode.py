@@ -465,9 +465,12 @@ def apply_job_changes(
         keep = ~np.isin(out["id"], gone)
         out = {k: v[keep] for k, v in out.items()}
     if update is not None and len(update["id"]):
-        # The last record of an id wins, as it would in a dict of records.
-        latest = {i: k for k, i in enumerate(update["id"].tolist())}
-        rows = np.fromiter(latest.values(), dtype=np.intp, count=len(latest))
+        ids = update["id"]
+        if len(np.unique(ids)) == len(ids):
+            rows = np.arange(len(ids))
+        else:  # the last record of an id wins, as it would in a dict of records
+            latest = {i: k for k, i in enumerate(ids.tolist())}
+            rows = np.fromiter(latest.values(), dtype=np.intp, count=len(latest))
         where = id_positions(out["id"], update["id"][rows])
         old, new = where >= 0, where < 0
         merged: dict[str, np.ndarray] = {}

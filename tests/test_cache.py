@@ -542,3 +542,40 @@ def test_concurrent_reader_sees_whole_polls_only(
     assert not thread.is_alive()
     assert seen and all(racks == power for racks, power in seen)
     assert seen[-1] == (len(polls), len(polls))
+
+
+def test_readers_memos_give_what_a_fresh_reader_gives(
+    hub: Any, topo: SiteTopology, tmp_path: Path
+) -> None:
+    """Jumping back and forth reuses decoded keyframes, the last frame and power rows:
+    every answer must equal a fresh reader's, and a write must show at once."""
+    policy = RetentionPolicy(jobs_interval_s=0.0, jobs_keyframe_every=3)
+    start = later()
+    path = tmp_path / "c.db"
+    with Cache.open(path, retention=policy) as cache:
+        written = []
+        for k in range(70):  # several keyframe chains of racks and jobs
+            snaps = poll(hub, topo, start + 20.0 * (k + 1))
+            cache.write_poll(snaps, topology=topo)
+            written.append(snaps[0].time)
+    order = [5, 66, 31, 32, 33, 2, 60, 31, 69, 0, 45, 44, 46]
+    with Cache.open(path, readonly=True) as review:
+        for i in order:
+            t = written[i] + 1.0
+            with Cache.open(path, readonly=True) as fresh:
+                got, want = review.racks_at(t), fresh.racks_at(t)
+                assert got is not None and want is not None and got.time == want.time
+                for name in want.fields:
+                    assert np.array_equal(got[name], want[name], equal_nan=True), name
+                jobs, jobs_fresh = review.jobs_at(t), fresh.jobs_at(t)
+                assert jobs is not None and jobs_fresh is not None
+                _same_jobs(jobs, jobs_fresh)
+                p, p_fresh = review.power(t - 600, t), fresh.power(t - 600, t)
+                assert np.array_equal(p.t, p_fresh.t)
+                assert np.array_equal(p["it_mw"], p_fresh["it_mw"], equal_nan=True)
+    with Cache.open(path, retention=policy) as live:
+        before = live.power(written[0], written[-1] + 100)
+        snaps = poll(hub, topo, written[-1] + 40.0)
+        live.write_poll(snaps, topology=topo)
+        after = live.power(written[0], written[-1] + 100)
+        assert after.t[-1] > before.t[-1]  # the new points, not a memo of the old

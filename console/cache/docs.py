@@ -26,6 +26,8 @@ _GPU_STATUS_KEYS = ("uuid", "status", "xid", "ecc_dbe", "row_remap_failure")
 """What makes a new unhealthy list at once; readings (temperature, power, throttle
 reasons) are refreshed at most once per interval."""
 _JOB_NAMES = tuple(name for name, _ in JOB_COLUMNS)
+KEYFRAMES_KEPT = 6
+"""Decoded job-queue keyframes a reader keeps (a few MB each at full scale)."""
 
 
 def digest(data: bytes) -> str:
@@ -166,6 +168,8 @@ class JobsMemo:
     key_id: int = -1
     row_id: int = -1
     columns: jobframe.Columns | None = None
+    keyframes: dict[int, jobframe.Columns] = field(default_factory=dict)
+    """The last few keyframes decoded, by row id: scrubbing back and forth reuses them."""
 
 
 def read_jobs(
@@ -184,12 +188,18 @@ def read_jobs(
     columns: jobframe.Columns | None
     if memo.key_id == key_id and memo.row_id <= row_id and memo.columns is not None:
         begin, columns = memo.row_id + 1, memo.columns
+    elif key_id in memo.keyframes:
+        begin, columns = key_id + 1, memo.keyframes[key_id]
     else:
         begin, columns = key_id, None
-    for (data,) in conn.execute(
-        "SELECT data FROM jobs WHERE id BETWEEN ? AND ? ORDER BY id", (begin, row_id)
+    for data_id, data in conn.execute(
+        "SELECT id, data FROM jobs WHERE id BETWEEN ? AND ? ORDER BY id", (begin, row_id)
     ):
         columns = jobframe.load(data, columns)
+        if data_id == key_id:
+            memo.keyframes[key_id] = columns
+            while len(memo.keyframes) > KEYFRAMES_KEPT:
+                memo.keyframes.pop(next(iter(memo.keyframes)))
     if columns is None:
         raise codec.CodecError("stored job queue has no keyframe")
     memo.key_id, memo.row_id, memo.columns = key_id, row_id, columns

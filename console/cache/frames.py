@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -140,21 +140,48 @@ def row_at(conn: sqlite3.Connection, table: str, t: float) -> FrameRow | None:
     return None if values is None else _row(values)
 
 
-def frame_at(conn: sqlite3.Connection, table: str, t: float) -> tuple[FrameRow, np.ndarray] | None:
+@dataclass
+class FrameMemo:
+    """Decoded frames a reader keeps: the last one read (scrubbing forward applies only
+    newer deltas) and the last few keyframes (jumping back and forth reuses them). Row
+    ids are never reused, so what a row id decoded to stays true."""
+
+    last: tuple[str, int, int, np.ndarray, np.ndarray] | None = None
+    keys: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    keep: int = 6
+
+
+def frame_at(
+    conn: sqlite3.Connection, table: str, t: float, memo: FrameMemo | None = None
+) -> tuple[FrameRow, np.ndarray] | None:
     """The newest frame at or before ``t``, decoded from its keyframe: ``(row, (F, N) float32)``."""
     target = row_at(conn, table, t)
     if target is None:
         return None
     ref: np.ndarray | None = None
     nan: np.ndarray | None = None
+    begin = target.key_id
+    if memo is not None:
+        last = memo.last
+        if last is not None and last[:2] == (table, target.key_id) and last[2] <= target.id:
+            begin, ref, nan = last[2] + 1, last[3], last[4]
+        elif (table, target.key_id) in memo.keys:
+            ref, nan = memo.keys[(table, target.key_id)]
+            begin = target.key_id + 1
     cursor = conn.execute(
         f"SELECT id, key_id, data FROM {table} WHERE id BETWEEN ? AND ? ORDER BY id",
-        (target.key_id, target.id),
+        (begin, target.id),
     )
     for row_id, key_id, data in cursor:
         ref, nan = codec.decode_frame(data, None if row_id == key_id else ref)
+        if memo is not None and row_id == key_id:
+            memo.keys[(table, key_id)] = (ref, nan)
+            while len(memo.keys) > memo.keep:
+                memo.keys.pop(next(iter(memo.keys)))
     if ref is None or nan is None:
         return None
+    if memo is not None:
+        memo.last = (table, target.key_id, target.id, ref, nan)
     return target, codec.to_float(ref, nan)
 
 

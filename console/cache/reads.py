@@ -35,6 +35,8 @@ from console.model import (
 ROLLUP_MAX_FIELDS = frozenset({"gpu_temp_max_c", "gpus_unhealthy", "alarm"})
 """Fields shown as the bucket's maximum (the worst moment), not its mean."""
 _TOPOLOGY_MEMO = 4
+POWER_MEMO_MARGIN_S = 86_400.0
+"""Power rows read beyond the span asked for, so the next jump nearby is a slice."""
 
 
 def _reading(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -63,6 +65,8 @@ class CacheReads:
     def __init__(self) -> None:
         self._topologies: dict[int, SiteTopology] = {}
         self._jobs_memo = docs.JobsMemo()
+        self._frame_memo = frames.FrameMemo()
+        self._power_memo: dict[str, tuple[tuple[int, int], float, float, np.ndarray]] = {}
         self._jobs_snapshot: tuple[int, JobsSnapshot] | None = None
 
     # -- topology --------------------------------------------------------------------
@@ -121,7 +125,7 @@ class CacheReads:
                     best = (row.time, rank, table)
             if best is None:
                 return None
-            found = frames.frame_at(self.conn, best[2], t)
+            found = frames.frame_at(self.conn, best[2], t, self._frame_memo)
             if found is None:
                 return None
             row, values = found
@@ -216,18 +220,9 @@ class CacheReads:
         Missing points show as NaN gaps (where consecutive times differ by more than
         1.5 x the step).
         """
-        cols = ", ".join(POWER_COLUMNS)
         with self._lock:
-            raw = self.conn.execute(
-                f"SELECT t, {cols} FROM power WHERE t BETWEEN ? AND ? ORDER BY t",
-                (float(start), float(end)),
-            ).fetchall()
-            quarter = self.conn.execute(
-                f"SELECT t, {cols} FROM power_15m WHERE t BETWEEN ? AND ? ORDER BY t",
-                (float(start) - 900, float(end)),
-            ).fetchall()
-        r = np.array(raw, np.float64).reshape(len(raw), len(POWER_COLUMNS) + 1)
-        q = np.array(quarter, np.float64).reshape(len(quarter), len(POWER_COLUMNS) + 1)
+            r = self._power_rows("power", float(start), float(end))
+            q = self._power_rows("power_15m", float(start) - 900, float(end))
         step = float(np.median(np.diff(r[:, 0]))) if len(r) > 1 else 10.0
         if len(q) and len(r):
             first = np.searchsorted(r[:, 0], q[:, 0])
@@ -252,6 +247,34 @@ class CacheReads:
             fields=_frozen_map(fields),
             step=step if len(r) > 1 else (900.0 if len(q) else 10.0),
         )
+
+    def _power_rows(self, table: str, start: float, end: float) -> np.ndarray:
+        """Rows of ``table`` with ``start <= t <= end`` as a ``(n, 1 + fields)`` array.
+
+        A review jumps back and forth in the same day: there the rows of a wider span
+        are read once and sliced for as long as the file is unchanged (SQLite's
+        ``data_version`` and this connection's change count both say so).
+        """
+        version = (
+            int(self.conn.execute("PRAGMA data_version").fetchone()[0]),
+            self.conn.total_changes,
+        )
+        memo = self._power_memo.get(table)
+        if memo is None or memo[0] != version or not memo[1] <= start or not end <= memo[2]:
+            margin = POWER_MEMO_MARGIN_S if getattr(self, "readonly", False) else 0.0
+            lo, hi = start - margin, end + margin
+            rows = self.conn.execute(
+                f"SELECT t, {', '.join(POWER_COLUMNS)} FROM {table} "
+                "WHERE t BETWEEN ? AND ? ORDER BY t",
+                (lo, hi),
+            ).fetchall()
+            data = np.array(rows, np.float64).reshape(len(rows), len(POWER_COLUMNS) + 1)
+            memo = (version, lo, hi, data)
+            self._power_memo[table] = memo
+        data = memo[3]
+        first = int(np.searchsorted(data[:, 0], start, side="left"))
+        after = int(np.searchsorted(data[:, 0], end, side="right"))
+        return data[first:after]
 
     # -- documents -------------------------------------------------------------------
     def _doc_at(self, table: str, t: float) -> tuple[float, float, float | None, Any] | None:
