@@ -189,3 +189,35 @@ def test_simulated_xid79_is_listed_with_its_action(qtbot: Any) -> None:
     assert a.total == topo.total_gpus and a.off_bus >= 1
     assert a.healthy == a.total - a.unhealthy
     w.stop()
+
+
+def test_a_poll_that_only_ages_since_updates_those_cells_in_place(
+    qtbot: Any, view: GpuHealthView
+) -> None:
+    """The same GPUs a minute later: only the "Since" words change, no reset, the sort and
+    selection stay; a new GPU or a changed cause rebuilds the rows."""
+    view.apply(_unhealthy())
+    view.flush()
+    assert view.select_gpu("GPU-bbbb-0048", emit=False)
+    shown = [view.proxy.index(r, COL["UUID"]).data() for r in range(view.proxy.rowCount())]
+    resets: list[int] = []
+    changed: list[tuple[int, int]] = []
+    view.model.modelReset.connect(lambda: resets.append(1))
+    view.model.dataChanged.connect(lambda a, b, roles=(): changed.append((a.row(), a.column())))
+    later = decode_unhealthy({"time": T0 + 60, "gpus": [dict(g) for g in _unhealthy().gpus],
+                              "counts": {"degraded": 3, "failed": 1, "off_bus": 1}},
+                             received=T0 + 60)
+    view.apply(later)
+    view.flush()
+    assert resets == [] and changed and {c for _, c in changed} == {COL["Since"]}
+    assert [view.proxy.index(r, COL["UUID"]).data() for r in range(view.proxy.rowCount())] == shown
+    for row, _ in changed:
+        assert view.model.cells[row][COL["Since"]].endswith("min ago)")
+        assert view.model.records[row]["uuid"] == view.model.cells[row][COL["UUID"]]
+    assert view.selected_gpu() == ("A-02-03", "GPU-bbbb-0048")
+    gpus = [dict(g) for g in later.gpus]
+    gpus[1]["xid"] = 79  # the cause changes: rows rebuilt
+    view.apply(decode_unhealthy({"time": T0 + 62, "gpus": gpus}, received=T0 + 62))
+    view.flush()
+    assert resets == [1]
+    assert view.selected_gpu() == ("A-02-03", "GPU-bbbb-0048")

@@ -56,3 +56,17 @@ def test_a_worker_that_stays_busy_delays_a_redraw_only_so_long(qtbot: Any) -> No
     qtbot.waitUntil(lambda: len(view.redraws) == 1, timeout=5000)
     assert view.redraws[0] - start >= MAX_DEFER_S * 0.9
     view.stop()
+
+
+def test_live_views_redraw_apart_so_each_gets_its_own_paint(qtbot: Any) -> None:
+    from widgets.view import FLUSH_SPACING_S
+
+    views = [_shown(qtbot) for _ in range(3)]
+    for view in views:
+        view.busy_probe = lambda: False  # a live feed that is idle
+        view.mark_dirty()
+    qtbot.waitUntil(lambda: all(len(v.redraws) == 1 for v in views), timeout=3000)
+    times = sorted(v.redraws[0] for v in views)
+    assert all(b - a >= FLUSH_SPACING_S * 0.99 for a, b in zip(times, times[1:], strict=False))
+    for view in views:
+        view.stop()

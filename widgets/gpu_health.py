@@ -52,6 +52,7 @@ _Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Hall", "Row", "Rack", "Node", "Slot", "UUID", "Model", "Status", "Cause",
            "Since", "Recommended action")
 STATUS_COL = COLUMNS.index("Status")
+SINCE_COL = COLUMNS.index("Since")
 _STATUS_RANK = {"degraded": 1, "failed": 2, "off_bus": 3}
 DARK_TEXT = QColor("#1e2126")
 
@@ -67,10 +68,13 @@ class UnhealthyGpuModel(QAbstractTableModel):
         self.search: list[str] = []
         self._cache: dict[tuple[Any, ...], tuple[str, str]] = {}
         self._incoming: list[tuple[str, ...]] | None = None  # rows as last given, unsorted
+        self._order: list[int] = []  # for each row shown, its place in the snapshot
 
-    def set_snapshot(self, snapshot: UnhealthyGpus) -> bool:
-        """Rebuild every row from ``snapshot`` (called once per poll); False, and nothing
-        touched, when every cell would read the same as now."""
+    def set_snapshot(self, snapshot: UnhealthyGpus, sort_column: int = -1) -> bool:
+        """Take ``snapshot`` (called once per poll). True when the rows were rebuilt (the
+        caller sorts and filters again); False when they were not: every cell reads as
+        before, or the same GPUs are listed and only their "Since" words moved on (not
+        the sort column), which are updated in place so only those cells repaint."""
         now = snapshot.time
         cells, keys, search = [], [], []
         for g in snapshot.gpus:
@@ -95,10 +99,37 @@ class UnhealthyGpuModel(QAbstractTableModel):
             search.append(search_text(g, cause, action))
         if cells == self._incoming:
             return False
+        if self._update_since(snapshot, cells, sort_column):
+            return False
         self._incoming = cells
         self.beginResetModel()
         self.records, self.cells, self.keys, self.search = list(snapshot.gpus), list(cells), keys, search
+        self._order = list(range(len(cells)))
         self.endResetModel()
+        return True
+
+    def _update_since(
+        self, snapshot: UnhealthyGpus, cells: list[tuple[str, ...]], sort_column: int
+    ) -> bool:
+        old = self._incoming
+        if old is None or len(old) != len(cells) or sort_column == SINCE_COL:
+            return False
+        changed = []
+        for i, (a, b) in enumerate(zip(old, cells, strict=True)):
+            if a != b:
+                if a[:SINCE_COL] != b[:SINCE_COL] or a[SINCE_COL + 1:] != b[SINCE_COL + 1:]:
+                    return False
+                changed.append(i)
+        row_of = {src: row for row, src in enumerate(self._order)}
+        records = list(snapshot.gpus)
+        for i in range(len(cells)):
+            self.records[row_of[i]] = records[i]
+        for i in changed:
+            r = row_of[i]
+            self.cells[r] = cells[i]
+            at = self.index(r, SINCE_COL)
+            self.dataChanged.emit(at, at, [Qt.ItemDataRole.DisplayRole])
+        self._incoming = cells
         return True
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
@@ -135,6 +166,7 @@ class UnhealthyGpuModel(QAbstractTableModel):
         old = self.persistentIndexList()
         where = {src: dst for dst, src in enumerate(order_idx)}
         self.records = [self.records[i] for i in order_idx]
+        self._order = [self._order[i] for i in order_idx]
         self.cells = [self.cells[i] for i in order_idx]
         self.keys = [self.keys[i] for i in order_idx]
         self.search = [self.search[i] for i in order_idx]
@@ -343,11 +375,11 @@ class GpuHealthView(LiveView):
             return
         self.snapshot = snapshot
         selected = self.selected_gpu()
-        if not self.model.set_snapshot(snapshot):  # every row reads as before
+        column = self.table.horizontalHeader().sortIndicatorSection()
+        if not self.model.set_snapshot(snapshot, column):  # the same rows, in place
             self._update_rollup()
             self._update_count()
             return
-        column = self.table.horizontalHeader().sortIndicatorSection()
         if 0 <= column < len(COLUMNS):
             self.model.sort(column, self.table.horizontalHeader().sortIndicatorOrder())
         self.proxy.refresh()

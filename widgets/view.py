@@ -22,6 +22,10 @@ from console.model import SiteTopology, Snapshot
 MAX_DEFER_S = 0.4
 """Longest a redraw waits for the data worker to finish a burst of polls."""
 DEFER_RETRY_MS = 15
+PHASE_STEP_MS = 47
+FLUSH_SPACING_S = 0.02
+"""Live views redraw at least this far apart, so each gets its own paint."""
+"""Offset between the redraw timers of successive views."""
 
 
 def _never() -> bool:
@@ -60,6 +64,8 @@ class LiveView(QWidget):
     kinds: tuple[str, ...] = ()
     title = "View"
     redraw_hz = 4.0
+    _created = 0
+    _last_flush = 0.0
 
     staleChanged = Signal(bool)
 
@@ -75,9 +81,15 @@ class LiveView(QWidget):
         self._retry_pending = False
         self._watched_dock: QDockWidget | None = None
         self._redraw_timer = QTimer(self)
-        self._redraw_timer.setInterval(int(1000 / self.redraw_hz))
+        period = int(1000 / self.redraw_hz)
+        self._redraw_timer.setInterval(period)
         self._redraw_timer.timeout.connect(self._maybe_redraw)
-        self._redraw_timer.start()
+        # Views redraw at staggered moments: Qt paints everything dirty in a window in one
+        # go, so views redrawing together would make one long paint instead of short ones.
+        LiveView._created += 1
+        self._phase_ms = (LiveView._created * PHASE_STEP_MS) % max(1, period)
+        self._stopped = False
+        QTimer.singleShot(self._phase_ms, self._start_timer)
 
     # -- data in ------------------------------------------------------------------------
     def set_topology(self, topology: SiteTopology) -> None:
@@ -120,16 +132,19 @@ class LiveView(QWidget):
         if not (self._dirty and self.is_shown()):
             return
         now = time.monotonic()
-        if self.busy_probe():
-            # Polls are being decoded: drawing now would make both wait on the interpreter
-            # lock. Try again shortly, but never hold a redraw back for long.
+        live = self.busy_probe is not _never
+        if live and (self.busy_probe() or now - LiveView._last_flush < FLUSH_SPACING_S):
+            # Polls are being decoded (drawing now would make both wait on the interpreter
+            # lock), or another view has just redrawn (Qt would paint both in one go): try
+            # again shortly, but never hold a redraw back for long.
             self._deferred_since = self._deferred_since or now
             if now - self._deferred_since < MAX_DEFER_S:
                 if not self._retry_pending:
                     self._retry_pending = True
-                    QTimer.singleShot(DEFER_RETRY_MS, self._retry)
+                    QTimer.singleShot(DEFER_RETRY_MS + self._phase_ms % 40, self._retry)
                 return
         self._deferred_since = 0.0
+        LiveView._last_flush = now
         self.flush()
 
     def _retry(self) -> None:
@@ -154,6 +169,11 @@ class LiveView(QWidget):
         """Draw the stored data. Subclasses override."""
         self.update()
 
+    def _start_timer(self) -> None:
+        if not self._stopped:
+            self._redraw_timer.start()
+
     def stop(self) -> None:
         """Stop timers (the window calls this on close)."""
+        self._stopped = True
         self._redraw_timer.stop()
