@@ -280,9 +280,11 @@ def on_unhealthy(jobs: JobsSnapshot, racks: Iterable[str]) -> np.ndarray:
         return np.zeros(len(jobs), bool)
     state = jobs.columns["state"]
     active = (state == "RUNNING") | (state == "PENDING")
-    flags = np.fromiter(
-        (bool(r) and not bad.isdisjoint(r) for r in jobs.columns["racks"]),
-        dtype=bool,
-        count=len(jobs),
-    )
+    racks_of = jobs.columns["racks"]
+    try:  # every job's racks a tuple: one C-level pass
+        flags = ~np.fromiter(map(bad.isdisjoint, racks_of), dtype=bool, count=len(jobs))
+    except TypeError:  # some job without its racks
+        flags = np.fromiter(
+            (bool(r) and not bad.isdisjoint(r) for r in racks_of), dtype=bool, count=len(jobs)
+        )
     return flags & active

@@ -82,6 +82,8 @@ class SiteTopology(Snapshot):
 
     @property
     def rack_ids(self) -> tuple[str, ...]:
+        if len(self.rack_index) == len(self.racks):  # ids unique: the index keeps rack order
+            return tuple(self.rack_index)
         return tuple(r["id"] for r in self.racks)
 
     @property

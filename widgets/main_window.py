@@ -286,7 +286,9 @@ class MainWindow(QMainWindow):
     def apply(self, snapshot: Snapshot) -> None:
         """Hand a snapshot to every view that takes its kind."""
         if isinstance(snapshot, SiteTopology):
-            changed = self.topology is None or self.topology.rack_ids != snapshot.rack_ids
+            changed = self.topology is None or (
+                self.topology is not snapshot and self.topology.rack_ids != snapshot.rack_ids
+            )
             self.topology = snapshot
             if changed:
                 for view in [self.summary, *self.views.values()]:
