@@ -148,6 +148,10 @@ def test_jobs_on_unhealthy_racks() -> None:
     assert racks == {"A-01-02", "C-01-01"}
     np.testing.assert_array_equal(on_unhealthy(jobs, racks), [True, False, False, False])
     assert not on_unhealthy(jobs, set()).any()
+    # A job whose racks are missing (None) is on no rack, not an error.
+    missing = snapshot([job(id=5, state="RUNNING", racks=None), job(id=6, state="PENDING",
+                                                                    racks=["A-01-02"])])
+    np.testing.assert_array_equal(on_unhealthy(missing, racks), [False, True])
 
 
 def test_cpu_only_job_waits_for_nodes_not_gpus() -> None:
