@@ -172,8 +172,7 @@ def test_cache_reads_a_damaged_job_row_as_a_clear_error(tmp_path: Path) -> None:
         got = cache.jobs_at(T0 + 1)
         assert got is not None and got.columns["name"][1] == "<b>x</b><img src=y>"
         cache.conn.execute("UPDATE jobs SET data = ?", (jobframe.MAGIC + b"garbage",))
-        cache._jobs_memo = type(cache._jobs_memo)()
-        cache._jobs_snapshot = None
+        cache.forget_reads()
         with pytest.raises(CacheError, match="corrupt"):
             cache.jobs_at(T0 + 1)
 

@@ -70,3 +70,18 @@ def test_live_views_redraw_apart_so_each_gets_its_own_paint(qtbot: Any) -> None:
     assert all(b - a >= FLUSH_SPACING_S * 0.99 for a, b in zip(times, times[1:], strict=False))
     for view in views:
         view.stop()
+
+
+def test_the_first_data_is_drawn_at_once_even_while_the_worker_polls(qtbot: Any) -> None:
+    from console.model import RackTelemetry
+
+    view = _shown(qtbot)
+    view.busy_probe = lambda: True
+    start = time.monotonic()
+    view.apply(RackTelemetry(time=1_780_000_000.0))
+    qtbot.waitUntil(lambda: len(view.redraws) == 1, timeout=2000)
+    assert view.redraws[0] - start < MAX_DEFER_S
+    view.apply(RackTelemetry(time=1_780_000_002.0))  # later data waits for the worker again
+    qtbot.waitUntil(lambda: len(view.redraws) == 2, timeout=5000)
+    assert view.redraws[1] - view.redraws[0] >= MAX_DEFER_S * 0.9
+    view.stop()

@@ -79,6 +79,8 @@ class LiveView(QWidget):
         """Says when the data worker is busy; redraws wait for it (see ``_maybe_redraw``)."""
         self._deferred_since = 0.0
         self._retry_pending = False
+        self._has_data = False
+        self._data_drawn = False
         self._watched_dock: QDockWidget | None = None
         self._redraw_timer = QTimer(self)
         period = int(1000 / self.redraw_hz)
@@ -101,6 +103,7 @@ class LiveView(QWidget):
         if snapshot.kind not in self.kinds:
             return
         self.on_snapshot(snapshot)
+        self._has_data = True
         self.mark_dirty()
 
     def on_snapshot(self, snapshot: Snapshot) -> None:
@@ -133,7 +136,12 @@ class LiveView(QWidget):
             return
         now = time.monotonic()
         live = self.busy_probe is not _never
-        if live and (self.busy_probe() or now - LiveView._last_flush < FLUSH_SPACING_S):
+        first = self._has_data and not self._data_drawn  # the first data is shown at once
+        if (
+            live
+            and not first
+            and (self.busy_probe() or now - LiveView._last_flush < FLUSH_SPACING_S)
+        ):
             # Polls are being decoded (drawing now would make both wait on the interpreter
             # lock), or another view has just redrawn (Qt would paint both in one go): try
             # again shortly, but never hold a redraw back for long.
@@ -145,6 +153,7 @@ class LiveView(QWidget):
                 return
         self._deferred_since = 0.0
         LiveView._last_flush = now
+        self._data_drawn = self._has_data
         self.flush()
 
     def _retry(self) -> None:

@@ -69,6 +69,15 @@ class CacheReads:
         self._power_memo: dict[str, tuple[tuple[int, int], float, float, np.ndarray]] = {}
         self._jobs_snapshot: tuple[int, JobsSnapshot] | None = None
 
+    def forget_reads(self) -> None:
+        """Drop what the reader keeps of earlier reads (decoded keyframes, power rows):
+        the next read comes from the file alone, as the first read of a review does."""
+        with self._lock:
+            self._jobs_memo = docs.JobsMemo()
+            self._jobs_snapshot = None
+            self._frame_memo = frames.FrameMemo()
+            self._power_memo.clear()
+
     # -- topology --------------------------------------------------------------------
     def _topology(self, topology_id: int) -> SiteTopology | None:
         topo = self._topologies.get(topology_id)
