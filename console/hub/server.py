@@ -34,7 +34,9 @@ def encode_json(payload: Any) -> bytes:
 
 
 CACHED_ENDPOINTS = ("racks", "gpus", "jobs")
-"""Whole-site documents encoded once per tick (the job queue is ~2.4 MB at full scale)."""
+"""Whole-site documents encoded at most once per tick (the job queue is ~2.4 MB at full scale)."""
+WARMED_ENDPOINTS = ("racks", "gpus")
+"""Those encoded on the clock's thread right after each tick."""
 
 
 class _Error(Exception):
@@ -258,10 +260,13 @@ class HubHTTPServer(ThreadingHTTPServer):
             self._generation += 1
 
     def warm(self) -> None:
-        """Encode the whole-site documents ahead of the clients (on the clock's thread)."""
+        """Encode the rack and GPU documents ahead of the clients (on the clock's thread).
+
+        The job queue is not: clients that follow it ask for changes only, and the
+        whole queue (2.4 MB, one long encoding) is built when someone asks for it."""
         hub = self.hub
-        builds = {"racks": hub.racks, "gpus": hub.unhealthy_gpus, "jobs": self.follow_jobs().full}
-        for endpoint in CACHED_ENDPOINTS:
+        builds = {"racks": hub.racks, "gpus": hub.unhealthy_gpus}
+        for endpoint in WARMED_ENDPOINTS:
             self.encoded(endpoint, builds[endpoint])
 
 
