@@ -212,7 +212,10 @@ class JobQueueView(LiveView):
         hits = np.flatnonzero(self.model.jobs.columns["id"] == job_id)
         if not len(hits):
             return False
-        row = int(np.flatnonzero(self.model.order == hits[0])[0])
+        shown = np.flatnonzero(self.model.order == hits[0])
+        if not len(shown):  # filtered out
+            return False
+        row = int(shown[0])
         index = self.proxy.mapFromSource(self.model.index(row, 0))
         if not index.isValid():
             return False

@@ -3,7 +3,8 @@
 :class:`JobsTableModel` holds a :class:`JobsSnapshot` as numpy columns and formats
 cells on demand, so a reset with 100,000 jobs is cheap. Sorting is done by the
 model with ``numpy.argsort`` (a Python ``lessThan`` over 100,000 rows is far too
-slow); :class:`JobsFilterProxy` filters through a precomputed boolean mask.
+slow); the model also filters, through a boolean mask, and :class:`JobsFilterProxy`
+passes its rows through to the table.
 Tenant-controlled text (job, user and tenant names) is returned as plain strings
 and drawn by the stock item delegate, which never interprets HTML.
 """
@@ -20,9 +21,9 @@ import numpy as np
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
+    QIdentityProxyModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
@@ -98,12 +99,12 @@ class JobsTableModel(QAbstractTableModel):
         self._explained: dict[int, str] = {}
         self._sort_keys: dict[int, np.ndarray] = {}
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self.filters: dict[str, str] = {}
+        """Active filters (see :meth:`set_filters`); rows hold only the jobs that pass."""
         self._haystack: list[str] | None = None
         self.codes: dict[str, tuple[np.ndarray, tuple[str, ...]]] = {}
         self.state_counts: dict[str, int] = {}
         self.partition_counts: dict[str, int] = {}
-        self.stamp = object()
-        """Renewed whenever rows change or move; the proxy refreshes its mask on a new stamp."""
 
     # -- data in ------------------------------------------------------------------------
     def set_snapshot(self, jobs: JobsSnapshot, capacity: Mapping[str, int] | None = None) -> None:
@@ -111,7 +112,6 @@ class JobsTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.jobs = jobs
         self.version += 1
-        n = len(jobs)
         self.wait = wait_seconds(jobs)
         self.gpu_h = gpu_hours(jobs)
         self.flagged = on_unhealthy(jobs, self._racks)
@@ -122,11 +122,8 @@ class JobsTableModel(QAbstractTableModel):
         self._explained = {}
         self._sort_keys = {}
         self._haystack = None
-        self.order = np.arange(n)
-        if self._sort is not None and n:
-            self.order = self._permutation(*self._sort)
+        self.order = self._shown_order()
         self.order_list = self.order.tolist()
-        self.stamp = object()
         self.endResetModel()
 
     def _counts(self, column: str) -> dict[str, int]:
@@ -145,16 +142,16 @@ class JobsTableModel(QAbstractTableModel):
             return
         self.flagged = on_unhealthy(self.jobs, self._racks)
         self._sort_keys.pop(_FLAG_COLUMN, None)
-        if len(self.jobs):
+        if self.order_list:
             col = COLUMN_KEYS.index("flag")
-            self.dataChanged.emit(self.index(0, col), self.index(len(self.jobs) - 1, col))
+            self.dataChanged.emit(self.index(0, col), self.index(len(self.order_list) - 1, col))
 
     def set_timezone(self, tz: str) -> None:
         """Show submit and start times in ``tz`` (site zone or 'UTC')."""
         self.tz = tz
         self._zone = ZoneInfo(tz)
-        if len(self.jobs):
-            self.dataChanged.emit(self.index(0, 9), self.index(len(self.jobs) - 1, 10))
+        if self.order_list:
+            self.dataChanged.emit(self.index(0, 9), self.index(len(self.order_list) - 1, 10))
 
     # -- lookups ------------------------------------------------------------------------
     def job(self, row: int) -> dict[str, Any]:
@@ -294,39 +291,92 @@ class JobsTableModel(QAbstractTableModel):
         self._sort = (column, order) if column >= 0 else None
         if not len(self.jobs):
             return
+        self._relayout()
+
+    def _shown_order(self) -> np.ndarray:
+        """Snapshot rows shown, in order: the sort's permutation, less filtered-out jobs."""
+        n = len(self.jobs)
+        order = self._permutation(*self._sort) if self._sort is not None and n else np.arange(n)
+        if self.filters and n:
+            order = order[self.mask()[order]]
+        return order
+
+    def _relayout(self) -> None:
+        """Re-sort and re-filter in place; selections follow their jobs (or are dropped)."""
         self.layoutAboutToBeChanged.emit()
         old = self.order
-        self.order = self._permutation(column, order) if column >= 0 else np.arange(len(old))
+        self.order = self._shown_order()
         self.order_list = self.order.tolist()
-        where = np.empty_like(self.order)
+        where = np.full(len(self.jobs), -1, np.int64)
         where[self.order] = np.arange(len(self.order))
         persistent = self.persistentIndexList()
-        moved = [self.index(int(where[old[p.row()]]), p.column()) for p in persistent]
+        moved = []
+        for p in persistent:
+            row = int(where[old[p.row()]]) if 0 <= p.row() < len(old) else -1
+            moved.append(self.index(row, p.column()) if row >= 0 else QModelIndex())
         self.changePersistentIndexList(persistent, moved)
-        self.stamp = object()
         self.layoutChanged.emit()
 
+    # -- filtering ----------------------------------------------------------------------
+    def set_filters(
+        self,
+        partition: str | None = None,
+        tenant_kind: str | None = None,
+        state: str | None = None,
+        user: str | None = None,
+        text: str = "",
+    ) -> None:
+        """Show only matching jobs; None or '' means no constraint on that field."""
+        values = {
+            "partition": partition,
+            "tenant_kind": tenant_kind,
+            "state": state,
+            "user": user,
+            "text": text.strip().lower(),
+        }
+        self.filters = {k: v for k, v in values.items() if v}
+        self._relayout()
 
-class JobsFilterProxy(QSortFilterProxyModel):
-    """Filters jobs by partition, tenant kind, state, user and free text through a numpy mask.
+    def mask(self) -> np.ndarray:
+        """The jobs that pass the filters (numpy boolean, in snapshot order)."""
+        c = self.jobs.columns
+        n = len(self.jobs)
+        keep = np.ones(n, bool)
+        for key in ("partition", "tenant_kind", "state"):
+            if key in self.filters and n:
+                codes, names = self.codes[key]
+                value = self.filters[key]
+                keep &= codes == (names.index(value) if value in names else -1)
+        if "user" in self.filters and n:
+            keep &= np.char.lower(c["user"].astype(str)) == self.filters["user"].lower()
+        text = self.filters.get("text")
+        if text and n:
+            hay = self.haystack()
+            rows = np.flatnonzero(keep)
+            hit = np.fromiter((text in hay[j] for j in rows.tolist()), bool, len(rows))
+            keep[:] = False
+            keep[rows[hit]] = True
+        return keep
 
-    Sorting is delegated to :meth:`JobsTableModel.sort`; the proxy keeps the source order.
-    """
+
+class JobsFilterProxy(QIdentityProxyModel):
+    """The table's view of a :class:`JobsTableModel`: filters and sorting are the model's
+    (numpy masks and permutations), so this passes rows through one to one and never
+    asks Python about each row, as a filtering proxy would on every new snapshot."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.setDynamicSortFilter(False)
-        self.filters: dict[str, str] = {}
-        self._rows: list[bool] = []
-        self._stamp: object = None
         self._src = JobsTableModel(self)
 
     def setSourceModel(self, model: QAbstractItemModel) -> None:  # noqa: N802
-        """Filter ``model`` (a :class:`JobsTableModel`)."""
+        """Show ``model`` (a :class:`JobsTableModel`)."""
         assert isinstance(model, JobsTableModel)
         self._src = model
-        self._stamp = None
         super().setSourceModel(model)
+
+    @property
+    def filters(self) -> dict[str, str]:
+        return self._src.filters
 
     def set_filters(
         self,
@@ -337,45 +387,12 @@ class JobsFilterProxy(QSortFilterProxyModel):
         text: str = "",
     ) -> None:
         """Keep only matching jobs; None or '' means no constraint on that field."""
-        values = {
-            "partition": partition,
-            "tenant_kind": tenant_kind,
-            "state": state,
-            "user": user,
-            "text": text.strip().lower(),
-        }
-        self.filters = {k: v for k, v in values.items() if v}
-        self._stamp = None
-        self.invalidate()
+        self._src.set_filters(partition, tenant_kind, state, user, text)
 
     def mask(self) -> np.ndarray:
         """The accepted snapshot rows (numpy boolean, in snapshot order)."""
-        src = self._src
-        c = src.jobs.columns
-        n = len(src.jobs)
-        keep = np.ones(n, bool)
-        for key in ("partition", "tenant_kind", "state"):
-            if key in self.filters and n:
-                codes, names = src.codes[key]
-                value = self.filters[key]
-                keep &= codes == (names.index(value) if value in names else -1)
-        if "user" in self.filters:
-            keep &= np.char.lower(c["user"].astype(str)) == self.filters["user"].lower()
-        text = self.filters.get("text")
-        if text and n:
-            hay = src.haystack()
-            rows = np.flatnonzero(keep)
-            hit = np.fromiter((text in hay[j] for j in rows.tolist()), bool, len(rows))
-            keep[:] = False
-            keep[rows[hit]] = True
-        return keep
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
-        if self._stamp is not self._src.stamp:
-            self._rows = self.mask()[self._src.order].tolist()
-            self._stamp = self._src.stamp
-        return self._rows[source_row]
+        return self._src.mask()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort through the source model (numpy), not row-by-row comparisons."""
-        self.sourceModel().sort(column, order)
+        self._src.sort(column, order)
