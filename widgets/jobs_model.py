@@ -378,16 +378,9 @@ class JobsFilterProxy(QIdentityProxyModel):
     def filters(self) -> dict[str, str]:
         return self._src.filters
 
-    def set_filters(
-        self,
-        partition: str | None = None,
-        tenant_kind: str | None = None,
-        state: str | None = None,
-        user: str | None = None,
-        text: str = "",
-    ) -> None:
-        """Keep only matching jobs; None or '' means no constraint on that field."""
-        self._src.set_filters(partition, tenant_kind, state, user, text)
+    def set_filters(self, *args: Any, **kwargs: Any) -> None:
+        """Keep only matching jobs (see :meth:`JobsTableModel.set_filters`)."""
+        self._src.set_filters(*args, **kwargs)
 
     def mask(self) -> np.ndarray:
         """The accepted snapshot rows (numpy boolean, in snapshot order)."""
