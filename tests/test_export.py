@@ -232,18 +232,22 @@ def test_shift_outside_the_cache_names_the_range(
     assert not (tmp_path / "p").exists()
 
 
-def test_refuses_a_non_empty_folder_unless_forced(
+def test_writes_beside_other_files_and_refuses_an_earlier_pack_unless_forced(
     qapp: Any, shift_cache: tuple[Path, ShiftWindow], tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from widgets.export import run_export
+    from widgets.export import PACK_FILES, run_export
 
     out = tmp_path / "pack"
     out.mkdir()
-    (out / "keep.txt").write_text("mine")
+    (out / "keep.txt").write_text("mine")  # a log or a note: not a pack
+    assert run_export(_args(out=str(out), review=str(shift_cache[0]))) == 0
+    assert (out / "keep.txt").read_text() == "mine"
+    assert sorted(p.name for p in out.iterdir()) == sorted([*PACK_FILES, "keep.txt"])
+    summary = (out / "summary.json").read_bytes()
     assert run_export(_args(out=str(out), review=str(shift_cache[0]))) != 0
-    assert "not empty" in capsys.readouterr().err
-    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    assert "already holds a handover pack" in capsys.readouterr().err
+    assert (out / "summary.json").read_bytes() == summary  # the earlier pack untouched
     assert run_export(_args(out=str(out), review=str(shift_cache[0]), force=True)) == 0
     assert not (out / "keep.txt").exists() and (out / "summary.json").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["pack"]
@@ -445,7 +449,7 @@ def test_export_dialog_writes_the_pack(qtbot: Any, tmp_path: Path) -> None:
     dialog2 = ExportDialog(window)
     qtbot.addWidget(dialog2)
     dialog2.folder.setText(str(tmp_path / "pack"))
-    assert not dialog2.export_now() and "not empty" in (dialog2.error or "")
+    assert not dialog2.export_now() and "already holds a handover pack" in (dialog2.error or "")
     window.stop()
 
 

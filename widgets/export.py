@@ -225,10 +225,17 @@ def _os_message(exc: OSError, where: Path) -> str:
 
 
 def _check_target(out: Path, force: bool) -> None:
+    """Refuse a file, or (without ``force``) a folder that already holds a handover pack.
+
+    Other files in the folder (a log, a README) stay; the pack is written beside them."""
     if out.exists() and not out.is_dir():
         raise ExportError(f"{out} exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise ExportError(f"{out} is not empty; choose an empty folder or use --force to replace it")
+    clash = sorted(name for name in PACK_FILES if (out / name).exists()) if out.is_dir() else []
+    if clash and not force:
+        raise ExportError(
+            f"{out} already holds a handover pack ({', '.join(clash[:3])}); choose another "
+            "folder or use --force to replace it"
+        )
 
 
 def export_pack(
@@ -243,8 +250,8 @@ def export_pack(
     """Write the handover pack into ``out_dir`` and return its path.
 
     ``window`` is the main window whose ``views`` are captured (None: no screenshots).
-    An existing non-empty ``out_dir`` is refused unless ``force`` (then it is replaced
-    whole). Raises :class:`ExportError` with a one-line message on any failure, leaving
+    A folder that already holds a pack is refused unless ``force`` (then it is replaced
+    whole); other files in it stay, with the pack written beside them. Raises :class:`ExportError` with a one-line message on any failure, leaving
     ``out_dir`` as it was.
     """
     out = Path(out_dir).expanduser().absolute()
@@ -310,7 +317,10 @@ def _move_into_place(tmp: Path, out: Path, force: bool) -> None:
     if not out.exists():
         os.rename(tmp, out)
         return
-    _check_target(out, force)  # appeared meanwhile
+    _check_target(out, force)  # a pack appeared meanwhile
+    if not force:
+        _move_beside(tmp, out)
+        return
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
     old.rmdir()
     os.rename(out, old)
@@ -320,6 +330,23 @@ def _move_into_place(tmp: Path, out: Path, force: bool) -> None:
         os.rename(old, out)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _move_beside(tmp: Path, out: Path) -> None:
+    """Move the pack's files into ``out`` next to what is there, the report and summary
+    last (a pack without them does not look complete); undo the moves on failure."""
+    last = ("handover.pdf", "summary.json")
+    names = sorted(p.name for p in tmp.iterdir() if p.name not in last) + list(last)
+    moved: list[Path] = []
+    try:
+        for name in names:
+            os.rename(tmp / name, out / name)
+            moved.append(out / name)
+    except OSError:
+        for path in reversed(moved):
+            path.unlink(missing_ok=True)
+        raise
+    tmp.rmdir()
 
 
 # -- headless command ------------------------------------------------------------------------

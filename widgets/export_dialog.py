@@ -109,7 +109,7 @@ class ExportDialog(QDialog):
             shift_row.addWidget(w)
         self.notes = QPlainTextEdit(self)
         self.notes.setPlaceholderText("Notes for the next shift (plain text)")
-        self.force = QCheckBox("Replace the folder's contents if it is not empty", self)
+        self.force = QCheckBox("Replace the folder if it already holds a handover pack", self)
         self.status = QLabel(self)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
