@@ -55,13 +55,13 @@ def quantise(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return q.astype(np.int64), nan
 
 
-def _shuffle(values: np.ndarray) -> bytes:
+def shuffle(values: np.ndarray) -> bytes:
     """Group the bytes of each significance together (compresses far better)."""
     width = values.dtype.itemsize
     return values.view(np.uint8).reshape(-1, width).T.tobytes()
 
 
-def _unshuffle(data: bytes, dtype: type, n: int) -> np.ndarray:
+def unshuffle(data: bytes | memoryview, dtype: Any, n: int) -> np.ndarray:
     width = np.dtype(dtype).itemsize
     raw = np.frombuffer(data, np.uint8)
     if raw.size != n * width:
@@ -89,7 +89,7 @@ def encode_frame(q: np.ndarray, nan: np.ndarray, previous: np.ndarray | None) ->
             values = np.where(nan, NAN32, ref).astype(np.int32)
         else:
             values = np.where(nan, NAN16, ref).astype(np.int16)
-    chunks = [zlib.compress(_shuffle(np.ascontiguousarray(row)), _LEVEL) for row in values]
+    chunks = [zlib.compress(shuffle(np.ascontiguousarray(row)), _LEVEL) for row in values]
     header = _HEADER.pack(FORMAT, mode, n_fields, n)
     sizes = struct.pack(f"<{n_fields}I", *(len(c) for c in chunks))
     return header + sizes + b"".join(chunks), mode != DELTA16
@@ -128,10 +128,10 @@ def decode_field(
     except zlib.error as exc:
         raise CodecError(f"frame chunk is damaged ({exc})") from None
     if mode == KEY32:
-        raw = _unshuffle(data, np.int32, n).astype(np.int64)
+        raw = unshuffle(data, np.int32, n).astype(np.int64)
         nan = raw == NAN32
     else:
-        raw = _unshuffle(data, np.int16, n).astype(np.int64)
+        raw = unshuffle(data, np.int16, n).astype(np.int64)
         nan = raw == NAN16
     raw[nan] = 0
     if mode == DELTA16:

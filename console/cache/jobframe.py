@@ -37,21 +37,10 @@ from console.decode import JOB_COLUMNS, apply_job_changes, job_column, job_colum
 MAGIC = b"HJQ1"
 _LENGTH = struct.Struct("<I")
 _LEVEL = 6
-_WIDTH = {"i8": 8, "f8": 8, "cat": 4}
 _DTYPE = {"i8": np.dtype("<i8"), "f8": np.dtype("<f8"), "cat": np.dtype("<i4")}
 _KINDS = {np.int64: "i8", np.float64: "f8", object: "cat"}
 
 Columns = dict[str, np.ndarray]
-
-
-def _shuffle(values: np.ndarray) -> bytes:
-    width = values.dtype.itemsize
-    return np.ascontiguousarray(values).view(np.uint8).reshape(-1, width).T.tobytes()
-
-
-def _unshuffle(data: memoryview, dtype: np.dtype, n: int) -> np.ndarray:
-    raw = np.frombuffer(data, np.uint8)
-    return raw.reshape(dtype.itemsize, n).T.copy().view(dtype).reshape(n)
 
 
 def _json_value(value: Any) -> Any:
@@ -91,10 +80,10 @@ def encode(columns: Mapping[str, np.ndarray]) -> bytes:
         if kind == "cat":
             values, codes = _factorize(columns[name])
             header.append([name, kind, values])
-            arrays.append(_shuffle(codes.astype("<i4")))
+            arrays.append(codec.shuffle(codes.astype("<i4")))
         else:
             header.append([name, kind, None])
-            arrays.append(_shuffle(np.asarray(columns[name]).astype(_DTYPE[kind])))
+            arrays.append(codec.shuffle(np.asarray(columns[name]).astype(_DTYPE[kind])))
     text = json.dumps(
         {"n": n, "columns": header}, separators=(",", ":"), allow_nan=False
     ).encode()
@@ -121,7 +110,7 @@ def decode(blob: bytes) -> Columns:
             end = offset + n * dtype.itemsize
             if end > len(body):
                 raise CodecError(f"job keyframe column {name!r} is truncated")
-            raw = _unshuffle(body[offset:end], dtype, n)
+            raw = codec.unshuffle(body[offset:end], dtype, n)
             offset = end
             if kind == "cat":
                 table = np.empty(len(values), dtype=object)

@@ -33,10 +33,9 @@ def encode_json(payload: Any) -> bytes:
     return json.dumps(payload, allow_nan=False, separators=(",", ":")).encode()
 
 
-CACHED_ENDPOINTS = ("racks", "gpus", "jobs")
-"""Whole-site documents encoded at most once per tick (the job queue is ~2.4 MB at full scale)."""
 WARMED_ENDPOINTS = ("racks", "gpus")
-"""Those encoded on the clock's thread right after each tick."""
+"""Whole-site documents encoded on the clock's thread right after each tick (the job queue,
+~2.4 MB at full scale, is encoded at most once per tick, when a client asks for it)."""
 
 
 class _Error(Exception):
