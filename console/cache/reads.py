@@ -7,7 +7,6 @@ fields where the worst value matters (``ROLLUP_MAX_FIELDS``), which show the max
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 import sqlite3
@@ -67,14 +66,12 @@ class CacheReads:
         self._jobs_memo = docs.JobsMemo()
         self._frame_memo = frames.FrameMemo()
         self._power_memo: dict[str, tuple[tuple[int, int], float, float, np.ndarray]] = {}
-        self._jobs_snapshot: tuple[int, JobsSnapshot] | None = None
 
     def forget_reads(self) -> None:
         """Drop what the reader keeps of earlier reads (decoded keyframes, power rows):
         the next read comes from the file alone, as the first read of a review does."""
         with self._lock:
             self._jobs_memo = docs.JobsMemo()
-            self._jobs_snapshot = None
             self._frame_memo = frames.FrameMemo()
             self._power_memo.clear()
 
@@ -319,14 +316,10 @@ class CacheReads:
             found = docs.read_jobs(self.conn, t, self._jobs_memo)
             if found is None:
                 return None
-            row_id, first, last_seen, received, columns = found
+            _row_id, first, last_seen, _received, columns = found
             when = min(float(t), max(first, last_seen))
-            if self._jobs_snapshot is not None and self._jobs_snapshot[0] == row_id:
-                return dataclasses.replace(self._jobs_snapshot[1], time=when, received=when)
             # The memo keeps these arrays and never writes into them (deltas copy).
-            snapshot = JobsSnapshot(time=when, received=when, columns=_frozen_map(columns))
-            self._jobs_snapshot = (row_id, snapshot)
-            return snapshot
+            return JobsSnapshot(time=when, received=when, columns=_frozen_map(columns))
 
     @_reading
     def events(self, start: float, end: float) -> list[dict[str, Any]]:

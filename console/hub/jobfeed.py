@@ -46,7 +46,9 @@ class JobFeed:
             doc = build()
             by_id = {int(j["id"]): j for j in doc["jobs"]}
             old = self._by_id
-            changed = frozenset(i for i, j in by_id.items() if old.get(i) is not j and old.get(i) != j)
+            changed = frozenset(
+                i for i, j in by_id.items() if (was := old.get(i)) is not j and was != j
+            )
             removed = frozenset(old.keys() - by_id.keys())
             if changed or removed or not self._number:
                 self._number += 1
@@ -65,10 +67,8 @@ class JobFeed:
             if boot != self._boot or not number.isdigit():
                 return None
             base = int(number)
-            if base > self._number or (base < self._number and not self._steps):
-                return None
-            if self._steps and base < self._steps[0][0] - 1:
-                return None  # older than anything remembered
+            if base > self._number or (self._steps and base < self._steps[0][0] - 1):
+                return None  # from the future, or older than anything remembered
             changed: set[int] = set()
             removed: set[int] = set()
             for number_, ch, rm in self._steps:
