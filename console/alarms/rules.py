@@ -51,55 +51,145 @@ UNACKED_STATES: frozenset[str] = frozenset({UNACK, RTN_UNACK})
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One alarm rule: its id, operator title, data kind and unit of its value."""
+    """One alarm rule: what it means to the operator and what they must do about it.
+
+    ``action`` is what the operator does, ``consequence`` what happens if nobody does,
+    ``respond_min`` the time in which the action is needed; the priority follows from
+    consequence and time to respond (docs/ALARMS.md).
+    """
 
     name: str
     title: str
-    kind: str  # the snapshot kind it reads: racks, gpus, power, events, link
+    kind: str  # the snapshot kind it reads: racks, gpus, power, events, jobs, link
     unit: str = ""
+    action: str = ""
+    consequence: str = ""
+    respond_min: int = 60
 
 
 RULES: Mapping[str, Rule] = MappingProxyType(
     {
         r.name: r
         for r in (
-            Rule("gpu_temp_high", "GPU temperature near slowdown", "racks", "°C"),
-            Rule("inlet_high", "Rack inlet above ASHRAE allowable", "racks", "°C"),
-            Rule("pdu_high", "PDU feed load high", "racks", "%"),
-            Rule("pdu_critical", "PDU feed load critical", "racks", "%"),
-            Rule("gpu_off_bus", "GPU off the bus (XID 79)", "gpus", "GPUs"),
-            Rule("gpu_ecc", "Uncorrectable ECC error", "gpus", "GPUs"),
-            Rule("gpu_row_remap", "Row-remap failure", "gpus", "GPUs"),
-            Rule("gpu_xid", "Critical XID", "gpus", "GPUs"),
-            Rule("gpu_remap_pending", "Row remapping pending (XID 63)", "gpus", "GPUs"),
-            Rule("envelope_high", "Facility load near the power envelope", "power", "MW"),
-            Rule("renewable_low", "Renewable share below target", "power", "%"),
-            Rule("hub_event", "Hub event", "events"),
-            Rule("comm_loss", "Hub communication lost", "link", "s"),
-            Rule("stale_data", "Stale data", "link", "s"),
+            Rule(
+                "cooling_loss", "Row cooling lost or degraded", "racks", "°C",
+                "Send the facility technician to the row's cooling unit (CDU / CRAH); if inlets "
+                "keep rising, drain the row's jobs so the GPUs shed heat.",
+                "The row's GPUs throttle, then shut down: every job on the row slows or dies.",
+                5,
+            ),
+            Rule(
+                "inlet_high", "Rack inlet above ASHRAE allowable", "racks", "°C",
+                "Check the rack's containment, doors and blanking panels and the nearest "
+                "cooling unit; move the rack's work if it stays hot.",
+                "The rack's GPUs throttle and age faster.",
+                30,
+            ),
+            Rule(
+                "pdu_feed_lost", "PDU feed lost: rack on one feed", "racks", "%",
+                "Send the electrician to find the cause and reset the breaker; if the remaining "
+                "feed is near its rating, drain work from the racks it carries.",
+                "No redundancy: one more fault drops the racks and every job on them.",
+                15,
+            ),
+            Rule(
+                "pdu_critical", "PDU feed load critical", "racks", "%",
+                "Shed load from the rack now (drain or cap its GPUs); check the other feed.",
+                "The breaker trips and the rack loses its redundancy or its power.",
+                15,
+            ),
+            Rule(
+                "pdu_high", "PDU feed load high", "racks", "%",
+                "Plan a load move or a power cap for the rack before the next ramp-up.",
+                "A little more load reaches the critical limit.",
+                120,
+            ),
+            Rule(
+                "gpu_cluster", "Several GPUs failing in one rack", "gpus", "GPUs",
+                "Send a hardware technician to the rack (power shelf, NVLink switch tray, "
+                "coolant); drain the rack if more GPUs fail.",
+                "A rack-level fault takes out the rack's GPUs one after another.",
+                30,
+            ),
+            Rule(
+                "node_lost", "Server lost: every GPU failed", "gpus", "GPUs",
+                "Check the server's power and BMC; power-cycle it; drain it and open a "
+                "hardware ticket if it does not come back.",
+                "The server's jobs are dead and its GPUs idle until repaired.",
+                60,
+            ),
+            Rule(
+                "gpu_fault_rate", "GPU failure rate above its baseline", "gpus", "per h",
+                "Look for a common cause (driver or firmware roll-out, a hall's power quality "
+                "or cooling); stop roll-outs until it is found.",
+                "A fleet-wide problem keeps killing customers' jobs.",
+                60,
+            ),
+            Rule(
+                "large_job_killed", "Large job killed by a hardware fault", "events", "GPUs",
+                "Tell customer operations; check the job was requeued from its checkpoint and "
+                "the failed server is drained.",
+                "A large customer loses hours of work without hearing from us.",
+                30,
+            ),
+            Rule(
+                "envelope_high", "Facility load near the power envelope", "power", "MW",
+                "Cap GPU power or pause deferrable partitions until the load is back under "
+                "the warning level; tell the grid operator if it keeps rising.",
+                "The grid connection's limit is breached: penalties, then a trip of the site.",
+                15,
+            ),
+            Rule(
+                "supply_drop", "Renewable supply dropped", "power", "MW",
+                "Check the battery's dispatch and the grid import; consider deferring "
+                "flexible work.",
+                "The site runs on grid power: cost and carbon rise.",
+                60,
+            ),
+            Rule(
+                "hub_event", "Hub event", "events", "",
+                "Follow the instruction in the hub's message.",
+                "As the hub's message says.",
+                30,
+            ),
+            Rule(
+                "comm_loss", "Hub communication lost", "link", "s",
+                "Check the hub API and the network to it; watch the floor through the BMS "
+                "until it answers again.",
+                "The console shows old data: new faults go unseen.",
+                10,
+            ),
+            Rule(
+                "stale_data", "Stale data", "link", "s",
+                "Check the data source named in the alarm (exporter, scheduler, meter).",
+                "A view shows old data as if it were current.",
+                30,
+            ),
         )
     }
 )
-"""Every rule by name."""
+"""Every rule by name. Single-GPU faults are not alarms: they are on the maintenance list."""
 
 DEFAULT_PRIORITIES: Mapping[str, str] = MappingProxyType(
     {
-        "gpu_temp_high": "high",
-        "inlet_high": "high",
-        "pdu_high": "medium",
-        "pdu_critical": "critical",
-        "gpu_off_bus": "critical",
-        "gpu_ecc": "high",
-        "gpu_row_remap": "high",
-        "gpu_xid": "medium",
-        "gpu_remap_pending": "low",
+        "cooling_loss": "high",
+        "inlet_high": "medium",
+        "pdu_feed_lost": "high",
+        "pdu_critical": "high",
+        "pdu_high": "low",
+        "gpu_cluster": "medium",
+        "node_lost": "low",
+        "gpu_fault_rate": "medium",
+        "large_job_killed": "medium",
         "envelope_high": "high",
-        "renewable_low": "low",
+        "supply_drop": "low",
         "comm_loss": "high",
         "stale_data": "medium",
     }
 )
-"""Priority of each rule; ``hub_event`` alarms take the event's own severity."""
+"""Priority of each rule (consequence x time to respond, docs/ALARMS.md); ``hub_event``
+alarms take the event's own severity. Conditions escalate to critical where the rule says so
+(a row's inlet past ``inlet_critical_c``, facility load past the envelope itself)."""
 
 EVENT_SEVERITY_PRIORITY: Mapping[str, str] = MappingProxyType(
     {"critical": "critical", "high": "high", "medium": "medium", "low": "low", "info": "diagnostic"}

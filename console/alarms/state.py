@@ -13,6 +13,7 @@ from console.alarms.rules import (
     PRIORITIES,
     PRIORITY_RANK,
     RTN_UNACK,
+    RULES,
     UNACK,
     UNACKED_STATES,
 )
@@ -56,6 +57,24 @@ class Alarm:
     @property
     def unacknowledged(self) -> bool:
         return self.state in UNACKED_STATES
+
+    @property
+    def action(self) -> str:
+        """What the operator does about it (the rule's action, docs/ALARMS.md)."""
+        rule = RULES.get(self.rule)
+        return rule.action if rule is not None else ""
+
+    @property
+    def consequence(self) -> str:
+        """What happens if nobody acts."""
+        rule = RULES.get(self.rule)
+        return rule.consequence if rule is not None else ""
+
+    @property
+    def respond_min(self) -> int | None:
+        """Minutes within which the action is needed (None for an unknown rule)."""
+        rule = RULES.get(self.rule)
+        return rule.respond_min if rule is not None else None
 
 
 @dataclass(frozen=True, slots=True)

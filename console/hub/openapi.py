@@ -42,7 +42,9 @@ POWER_FIELDS: tuple[str, ...] = (
 
 JOB_STATES = ("PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "TIMEOUT")
 GPU_STATUSES = ("healthy", "degraded", "failed", "off_bus")
-FAULT_KINDS = ("xid", "thermal", "cooling_loss", "pdu_trip", "wind_drop")
+FAULT_KINDS = ("xid", "thermal", "cooling_loss", "pdu_trip", "wind_drop", "maintenance")
+NODE_STATES = ("up", "drain", "maint", "down")
+"""A server's state as the scheduler sees it; ``drain`` and ``maint`` servers raise no alarms."""
 
 _NUM = {"type": "number"}
 _INT = {"type": "integer"}
@@ -59,6 +61,19 @@ def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, 
         "properties": props,
         "required": list(props) if required is None else required,
     }
+
+
+_GPU_REQUIRED = [
+    "index", "uuid", "model", "temp_c", "power_w", "power_limit_w", "util_pct", "mem_used_mib",
+    "mem_total_mib", "ecc_sbe", "ecc_dbe", "row_remap_failure", "xid", "xid_time",
+    "clock_event_reasons", "status",
+]
+"""Gpu fields every hub sends (``job_id`` is optional: hubs that cannot tell omit it)."""
+_UNHEALTHY_REQUIRED = [
+    "uuid", "model", "hall", "row", "rack", "node", "host", "slot", "status", "xid", "ecc_dbe",
+    "row_remap_failure", "clock_event_reasons", "temp_c", "power_w", "since",
+]
+"""UnhealthyGpu fields every hub sends (``job_id`` and ``node_state`` are optional)."""
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -150,15 +165,19 @@ SCHEMAS: dict[str, Any] = {
             "xid_time": _NULL_NUM,
             "clock_event_reasons": _INT,
             "status": {"enum": list(GPU_STATUSES)},
-        }
+            "job_id": _NULL_INT,
+        },
+        required=_GPU_REQUIRED,
     ),
     "Node": _obj(
         {
             "id": _STR,
             "host": _STR,
             "slot": _INT,
+            "state": {"enum": list(NODE_STATES)},
             "gpus": {"type": "array", "items": _ref("Gpu")},
-        }
+        },
+        required=["id", "host", "slot", "gpus"],
     ),
     "PduReading": _obj(
         {"id": _STR, "feed": _STR, "load_kw": _NUM, "rating_kw": _NUM, "tripped": {"type": "boolean"}}
@@ -224,7 +243,10 @@ SCHEMAS: dict[str, Any] = {
             "temp_c": _NULL_NUM,
             "power_w": _NULL_NUM,
             "since": _NUM,
-        }
+            "job_id": _NULL_INT,
+            "node_state": {"enum": list(NODE_STATES)},
+        },
+        required=_UNHEALTHY_REQUIRED,
     ),
     "UnhealthyGpus": _obj(
         {

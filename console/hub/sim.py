@@ -97,7 +97,7 @@ class SimulatedHub:
         self.faults = FaultManager(topo, self.fleet, self.event_log, self.seed, faults)
         self.faults.backlog(self.now)
         self.alloc = Allocator(topo, self.seed)
-        self.alloc.set_node_ok(self.fleet.node_ok())
+        self.alloc.set_node_ok(self.fleet.node_ok() & ~self.faults.node_maint)
         self.faults.health_changed = False
         self.book = JobBook(topo, self.alloc, self.weather, self.seed, self.now)
         self.faults.jobs = self.book
@@ -227,7 +227,7 @@ class SimulatedHub:
 
     def _refresh_drain(self) -> None:
         if self.faults.health_changed:
-            self.alloc.set_node_ok(self.fleet.node_ok())
+            self.alloc.set_node_ok(self.fleet.node_ok() & ~self.faults.node_maint)
             self.faults.health_changed = False
 
     def step(self, now: float | None = None) -> None:
@@ -294,7 +294,7 @@ class SimulatedHub:
             a, b = int(topo.rack_gpu_start[r]), int(topo.rack_gpu_start[r + 1])
             idx = np.arange(a, b)
             mem = self.fleet.mem_used_mib(idx, self.alloc.gpu_slot, self.book.slot_mem)
-            rows = gpu_rows(topo, self.fleet, idx, mem)
+            rows = gpu_rows(topo, self.fleet, idx, mem, self.book.job_ids(idx))
             nodes = []
             for n in range(int(topo.rack_node_start[r]), int(topo.rack_node_start[r + 1])):
                 ga, gb = int(topo.node_gpu_start[n]) - a, int(topo.node_gpu_start[n + 1]) - a
@@ -303,6 +303,7 @@ class SimulatedHub:
                         "id": topo.node_ids[n],
                         "host": topo.node_hosts[n],
                         "slot": int(topo.node_slot[n]),
+                        "state": "maint" if self.faults.node_maint[n] else "up",
                         "gpus": rows[ga:gb],
                     }
                 )
@@ -336,7 +337,12 @@ class SimulatedHub:
         with self.lock:
             if "unhealthy" not in self._cache:
                 self._cache["unhealthy"] = unhealthy_view(
-                    self.now, self.topo, self.fleet, self._inlet
+                    self.now,
+                    self.topo,
+                    self.fleet,
+                    self._inlet,
+                    self.book.job_ids,
+                    self.faults.node_maint,
                 )
             return self._cache["unhealthy"]
 

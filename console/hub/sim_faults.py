@@ -42,7 +42,9 @@ from console.hub.sim_gpu import GpuFleet
 from console.hub.sim_jobs import JobBook
 from console.hub.topology import Topology
 
-INJECT_KINDS = ("xid", "ecc", "row_remap", "thermal", "cooling_loss", "pdu_trip", "wind_drop")
+INJECT_KINDS = (
+    "xid", "ecc", "row_remap", "thermal", "cooling_loss", "pdu_trip", "wind_drop", "maintenance",
+)
 _DEFAULT_XID = {"xid": 79, "ecc": 48, "row_remap": 64}
 _XID_P = np.array([x.weight for x in XIDS]) / sum(x.weight for x in XIDS)
 
@@ -65,6 +67,7 @@ class FaultManager:
         self.row_seq = np.zeros(n_rows, dtype=np.int64)
         self.pdu_open = np.zeros(topo.n_racks, dtype=np.int8)  # 0 closed, 1 feed A open, 2 B
         self.pdu_seq = np.zeros(topo.n_racks, dtype=np.int64)
+        self.node_maint = np.zeros(topo.n_nodes, dtype=bool)
         self.wind_drops: list[tuple[float, float]] = []
         self._heap: list[tuple[float, int, str, Any]] = []
         self.seq = 0
@@ -205,6 +208,39 @@ class FaultManager:
             when, "pdu_restored", "info", f"PDU feeds of {rack_id} restored", rack=rack_id
         )
 
+    def _nodes(self, target: str | None) -> np.ndarray:
+        topo = self.topo
+        if target in topo.node_index:
+            return np.array([topo.node_index[target]])
+        if target in topo.rack_index:
+            r = topo.rack_index[target]
+            return np.arange(int(topo.rack_node_start[r]), int(topo.rack_node_start[r + 1]))
+        if target is None:
+            return np.flatnonzero(self.node_maint)
+        raise ValueError(f"unknown target {target!r}: maintenance takes a node or rack id")
+
+    def maintenance(
+        self, target: str | None, when: float, duration_s: float | None
+    ) -> dict[str, Any]:
+        """Take a server (or every server of a rack) out for planned work: no new jobs."""
+        if target is None:
+            raise ValueError("maintenance needs a target: a node id like 'E-01-01-n00' or a rack")
+        self._set_maintenance(target, True, when)
+        if duration_s is not None:
+            self._at(when + duration_s, "maintenance_end", target)
+        rack = target if target in self.topo.rack_index else target.rsplit("-n", 1)[0]
+        return self.events.add(
+            when, "maintenance", "info", f"{target} in planned maintenance", rack=rack
+        )
+
+    def _set_maintenance(self, target: str | None, on: bool, when: float) -> None:
+        nodes = self._nodes(target)
+        self.node_maint[nodes] = on
+        self.health_changed = True
+        if not on and len(nodes):
+            where = target or "all servers"
+            self.events.add(when, "maintenance_end", "info", f"{where} back in service")
+
     def wind_drop(self, when: float, duration_s: float) -> dict[str, Any]:
         """Wind output falls to ``WIND_DROP_FACTOR`` for ``duration_s``."""
         self.wind_drops.append((when, when + duration_s))
@@ -302,6 +338,8 @@ class FaultManager:
                 rack, seq = payload
                 if self.pdu_seq[rack] == seq:
                     self.pdu_restore(rack, when)
+            elif what == "maintenance_end":
+                self._set_maintenance(payload, False, when)
             elif what == "wind_restore" and payload in self.wind_drops:
                 self.events.add(when, "wind_restored", "info", "Wind farm output back to normal")
                 self.wind_drops = [w for w in self.wind_drops if w[1] > when - 9 * 86_400.0]
@@ -378,6 +416,8 @@ class FaultManager:
             return self.pdu_trip(rack, now, duration, str(params.get("feed", "A")).upper())
         if kind == "wind_drop":
             return self.wind_drop(now, duration or 2 * 3600.0)
+        if kind == "maintenance":
+            return self.maintenance(target, now, duration)
         raise ValueError(
             f"unknown fault kind {kind!r}; choose one of {', '.join(INJECT_KINDS)} or outage"
         )
@@ -430,6 +470,9 @@ class FaultManager:
                 raise ValueError(f"unknown target {target!r}: expected a rack id")
             for rack in racks:
                 self.pdu_restore(rack, now)
+            return
+        if kind == "maintenance":
+            self._set_maintenance(target, False, now)
             return
         if kind == "wind_drop":
             if any(a <= now < b for a, b in self.wind_drops):

@@ -284,6 +284,14 @@ class JobBook:
         util[:n] += 3.0 * np.sin(now / 900.0 + self.slot_phase[:n]).astype(np.float32)
         return util
 
+    def job_ids(self, idx: np.ndarray) -> list[int | None]:
+        """Id of the job holding each GPU of ``idx`` (None where the GPU is free)."""
+        out: list[int | None] = []
+        for slot in self.alloc.gpu_slot[idx].tolist():
+            job = self._slot_jobs[slot] if 0 <= slot < len(self._slot_jobs) else None
+            out.append(job.id if job is not None else None)
+        return out
+
     def fail_gpus(self, idx: np.ndarray, when: float) -> list[Job]:
         """Fail the running jobs that hold any of the GPUs ``idx``; returns them."""
         slots = np.unique(self.alloc.gpu_slot[idx])

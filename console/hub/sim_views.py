@@ -6,6 +6,7 @@ Everything returned is plain Python (lists, dicts, str, int, float, None), ready
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,8 +138,9 @@ def gpu_rows(
     fleet: GpuFleet,
     idx: np.ndarray,
     mem_used: np.ndarray,
+    job_ids: list[int | None],
 ) -> list[dict[str, Any]]:
-    """GPU dicts (as in ``rack()``) for GPU indices ``idx``."""
+    """GPU dicts (as in ``rack()``) for GPU indices ``idx``; ``job_ids`` the job on each."""
     temp = np.round(fleet.temp[idx].astype(np.float64), 1).tolist()
     power = np.round(fleet.power[idx].astype(np.float64), 1).tolist()
     util = np.round(fleet.util[idx].astype(np.float64), 0).tolist()
@@ -169,16 +171,27 @@ def gpu_rows(
                 "xid_time": round(xid_t[i], 3) if xid[i] else None,
                 "clock_event_reasons": reasons[i],
                 "status": STATUS_NAMES[status[i]],
+                "job_id": job_ids[i],
             }
         )
     return rows
 
 
 def unhealthy_view(
-    now: float, topo: Topology, fleet: GpuFleet, inlet_c: np.ndarray
+    now: float,
+    topo: Topology,
+    fleet: GpuFleet,
+    inlet_c: np.ndarray,
+    job_ids: Callable[[np.ndarray], list[int | None]],
+    node_maint: np.ndarray,
 ) -> dict[str, Any]:
-    """Every GPU not healthy, with location, reason and recommended action."""
+    """Every GPU not healthy, with location, reason, recommended action, job and node state.
+
+    ``node_state`` is ``maint`` for servers an operator took out for planned work, else ``up``.
+    """
     idx = np.flatnonzero(fleet.status > 0)
+    jobs = job_ids(idx)
+    maint = node_maint[topo.gpu_node[idx]].tolist()
     counts = np.bincount(fleet.status, minlength=len(STATUS_NAMES)).tolist()
     off = (fleet.fault_status[idx] == OFF_BUS).tolist()
     temp = np.round(fleet.temp[idx].astype(np.float64), 1).tolist()
@@ -210,6 +223,8 @@ def unhealthy_view(
                 "since": round(float(fleet.since[g]), 3),
                 "reason": reason,
                 "action": action,
+                "job_id": jobs[i],
+                "node_state": "maint" if maint[i] else "up",
             }
         )
     return {
