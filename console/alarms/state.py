@@ -89,6 +89,11 @@ class AlarmUpdate:
     counts: Mapping[str, int] = field(default_factory=dict)
     new_critical: bool = False
     """A critical alarm became unacknowledged in this update (sound the alert)."""
+    maintenance: Any = None
+    """The maintenance list after this poll (:class:`console.maintenance.MaintenanceList`),
+    None when this update did not change it."""
+    plans: tuple[Any, ...] = ()
+    """Planned shelves in force or to come (:class:`console.alarms.plans.PlannedShelf`)."""
 
 
 @dataclass(slots=True)
