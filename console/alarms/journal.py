@@ -21,10 +21,14 @@ JOURNAL_FIELDS: tuple[str, ...] = (
     "operator",
     "comment",
     "message",
+    "until",
+    "detail",
 )
 """Keys of one journal entry. ``time`` is hub time (epoch s); ``source`` the rule name;
 ``rack`` the rack id, or the row/hall/site the alarm covers; ``operator`` is empty for
-transitions the engine made by itself."""
+transitions the engine made by itself; ``until`` is a shelf's end (workstation time) or
+None; ``detail`` a JSON object (the alarm's area, racks and GPUs, a plan's scope and
+start) or None."""
 
 
 @runtime_checkable

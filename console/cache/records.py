@@ -33,9 +33,11 @@ def append_journal(conn: sqlite3.Connection, entries: Sequence[Mapping[str, Any]
             raise ValueError("alarm journal entry needs a numeric 'time'")
         if not entry.get("alarm_id"):
             raise ValueError("alarm journal entry needs an 'alarm_id'")
+        until = entry.get("until")
         rows.append(
             (float(t), str(entry["alarm_id"]))
-            + tuple(_text(entry.get(k)) for k in JOURNAL_COLUMNS[2:])
+            + tuple(_text(entry.get(k)) for k in JOURNAL_COLUMNS[2:-2])
+            + (float(until) if isinstance(until, int | float) else None, _text(entry.get("detail")))
         )
     conn.executemany(
         f"INSERT INTO alarm_journal ({', '.join(JOURNAL_COLUMNS)}) "
@@ -48,9 +50,11 @@ def journal(db: sqlite_utils.Database, start: float | None, end: float | None) -
     """Journal entries with ``start <= time <= end`` (open ends when None), oldest first."""
     lo = -math.inf if start is None else float(start)
     hi = math.inf if end is None else float(end)
+    have = {c.name for c in db["alarm_journal"].columns}
+    cols = ", ".join(c if c in have else f"NULL AS {c}" for c in JOURNAL_COLUMNS)
     return list(
         db.query(
-            f"SELECT id, {', '.join(JOURNAL_COLUMNS)} FROM alarm_journal "
+            f"SELECT id, {cols} FROM alarm_journal "
             "WHERE time >= :lo AND time <= :hi ORDER BY time, id",
             {"lo": lo, "hi": hi},
         )

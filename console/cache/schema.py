@@ -151,7 +151,20 @@ def _v2_to_v3(conn: sqlite3.Connection) -> None:
     misreading the new rows as damage."""
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v0_to_v1, _v1_to_v2, _v2_to_v3]
+def _v3_to_v4(conn: sqlite3.Connection) -> None:
+    """Alarm journal rows keep a shelf's or planned shelf's end (``until``) and the alarm's
+    racks, GPUs and area (``detail``, JSON), so a restarted console resumes every alarm,
+    shelf and plan from the journal instead of raising them again."""
+    conn.execute("ALTER TABLE alarm_journal ADD COLUMN until REAL")
+    conn.execute("ALTER TABLE alarm_journal ADD COLUMN detail TEXT")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _v0_to_v1,
+    _v1_to_v2,
+    _v2_to_v3,
+    _v3_to_v4,
+]
 """``MIGRATIONS[n]`` migrates a file from schema version n to n + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
 READS_FROM = 2
