@@ -285,13 +285,14 @@ def test_rack_detail_grid_pdus_jobs_events(qtbot: Any) -> None:
     m = d.gpu_model
     assert m.rowCount() == 8
     row3 = [m.data(m.index(3, c)) for c in range(m.columnCount())]
-    assert row3[9].startswith("79: ") and "off the bus" in row3[9]
-    assert row3[2] == "off the bus" and row3[3] == "n/a" and row3[0] == "e01-02-n01"
-    assert m.data(m.index(0, 10)) == "SW power cap"
+    assert row3[10].startswith("79: ") and "off the bus" in row3[10]
+    assert row3[2] == "off the bus" and row3[4] == "n/a" and row3[0] == "e01-02-n01"
+    assert row3[3] == "—"  # no job on it
+    assert m.data(m.index(0, 11)) == "SW power cap"
     assert m.data(m.index(0, 2), Qt.ItemDataRole.BackgroundRole) is None  # healthy: no colour
     assert m.data(m.index(3, 2), Qt.ItemDataRole.BackgroundRole) is not None
-    assert m.data(m.index(5, 10)) == "SW power cap, HW thermal slowdown"
-    assert m.data(m.index(5, 10), Qt.ItemDataRole.BackgroundRole) is not None
+    assert m.data(m.index(5, 11)) == "SW power cap, HW thermal slowdown"
+    assert m.data(m.index(5, 11), Qt.ItemDataRole.BackgroundRole) is not None
     jobs = d.job_model
     assert jobs.data(jobs.index(0, 1)) == "<b>train</b>"  # plain text, never rendered
     assert jobs.data(jobs.index(0, 2)) == "Atlas <i>AI</i>"

@@ -35,6 +35,7 @@ from widgets.jobs_model import (
     JobsFilterProxy,
     JobsTableModel,
 )
+from widgets.text import isolate
 from widgets.view import LiveView, format_age
 
 __all__ = [
@@ -51,7 +52,10 @@ class JobQueueView(LiveView):
     """The job queue with filters, counts and the jobs on unhealthy GPUs flagged.
 
     ``jobSelected(tuple)`` carries the rack ids of the selected job (empty when it
-    has none) so the rack map can highlight them.
+    has none) so the rack map can highlight them. :meth:`show_job` selects a job
+    asked for from elsewhere (the rack detail), clearing filters that hide it. The
+    free-text search matches job id, name, tenant, user, partition, state, reason,
+    country and the racks the job runs on.
     """
 
     kinds = ("jobs", "gpus")
@@ -68,6 +72,8 @@ class JobQueueView(LiveView):
         self._capacity_for: SiteTopology | None = None
         self._capacity_names: frozenset[object] = frozenset()
         self._capacity_value: dict[str, int] = {}
+        self.wanted_job: int | None = None
+        """A job asked for by :meth:`show_job` before the queue held it."""
         root = QVBoxLayout(self)
         root.setContentsMargins(4, 4, 4, 4)
         bar = QHBoxLayout()
@@ -78,7 +84,7 @@ class JobQueueView(LiveView):
         self.user_edit.setPlaceholderText("user")
         self.user_edit.setClearButtonEnabled(True)
         self.text_edit = QLineEdit()
-        self.text_edit.setPlaceholderText("search id, name, tenant, user, reason…")
+        self.text_edit.setPlaceholderText(self.tr("search id, name, tenant, user, rack, reason…"))
         self.text_edit.setClearButtonEnabled(True)
         for w in (self.partition_box, self.kind_box, self.state_box):
             w.currentIndexChanged.connect(self._filters_changed)
@@ -148,7 +154,8 @@ class JobQueueView(LiveView):
             selected = self.selected_job_id()
             self.model.set_snapshot(jobs, capacity)
             self._refresh_partitions()
-            self.select_job(selected)
+            if self.wanted_job is None or not self.show_job(self.wanted_job):
+                self.select_job(selected)
         self._update_counts()
 
     def _capacity(self, partitions: frozenset[object]) -> dict[str, int]:
@@ -223,6 +230,24 @@ class JobQueueView(LiveView):
         self.table.scrollTo(index)
         return True
 
+    def show_job(self, job_id: int) -> bool:
+        """Select, scroll to and focus the job ``job_id``, clearing the filters when they
+        hide it. A job the queue does not hold yet is selected when it arrives; False
+        until it is shown."""
+        found = self.select_job(job_id)
+        if not found and len(self.model.jobs) and (self.model.jobs.columns["id"] == job_id).any():
+            for box in (self.partition_box, self.kind_box, self.state_box):
+                box.setCurrentIndex(0)
+            self.user_edit.clear()
+            self.text_edit.clear()
+            found = self.select_job(job_id)
+        self.wanted_job = None if found else job_id
+        if found:
+            index = self.table.currentIndex()
+            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        return found
+
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
             self.detail.setText("")
@@ -232,12 +257,17 @@ class JobQueueView(LiveView):
         j = self.model.order_list[row]
         why = self.model.explanation(j)
         racks = self.model.racks_at(row)
-        self.detail.setText(
-            f"Job {job['id']} “{job['name']}” by {job['user']} of {job['tenant']} "
-            f"({job['tenant_kind']}, {job['tenant_country']}) · "
-            f"{job['partition']} · {job['state']}"
-            + (f" · {why}" if why else "")
-            + (f" · racks {', '.join(racks)}" if racks else "")
-            + (" · ⚠ on a rack with unhealthy GPUs" if self.model.flagged[j] else "")
-        )
+        text = self.tr("Job {id} “{name}” by {user} of {tenant} ({kind}, {country}) · "
+                       "{partition} · {state}").format(
+            id=job["id"], name=isolate(job["name"]), user=isolate(job["user"]),
+            tenant=isolate(job["tenant"]), kind=job["tenant_kind"],
+            country=isolate(job["tenant_country"]), partition=isolate(job["partition"]),
+            state=job["state"])
+        if why:
+            text += f" · {why}"
+        if racks:
+            text += self.tr(" · racks {racks}").format(racks=", ".join(racks))
+        if self.model.flagged[j]:
+            text += self.tr(" · ⚠ on a rack with unhealthy GPUs")
+        self.detail.setText(text)
         self.jobSelected.emit(racks)

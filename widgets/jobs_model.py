@@ -179,12 +179,14 @@ class JobsTableModel(QAbstractTableModel):
         return text
 
     def haystack(self) -> list[str]:
-        """Lower-case searchable text per snapshot row (built on first free-text search)."""
+        """Lower-case searchable text per snapshot row (built on first free-text search):
+        id, the :data:`TEXT_SEARCH` fields and the rack ids the job runs on."""
         if self._haystack is None:
             c = self.jobs.columns
             parts = [c["id"].astype(str)] + [c[k].astype(str) for k in TEXT_SEARCH]
+            racks = np.array([" ".join(r) if r else "" for r in c["racks"].tolist()], object)
             joined = parts[0].astype(object)
-            for p in parts[1:]:
+            for p in [*parts[1:], racks]:
                 joined = joined + "\x1f" + p.astype(object)
             self._haystack = [s.lower() for s in joined.tolist()]
         return self._haystack

@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import (
-    QAbstractTableModel,
+    QT_TRANSLATE_NOOP,
+    QAbstractItemModel,
+    QItemSelectionModel,
     QModelIndex,
-    QPersistentModelIndex,
     QPointF,
     QRectF,
     Qt,
@@ -23,6 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -34,108 +36,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.gpu_health import STATUS_WORDS, clock_event_words, clock_events_abnormal, xid_info
 from console.model import RackDetailSnapshot
+from widgets.rack_detail_model import (
+    GPU_COLUMNS,
+    JOB_COLUMNS,
+    STATUS_COL,
+    STATUS_COLOUR,
+    RowsModel,
+    RowsProxy,
+    gpu_table,
+    job_table,
+    placement,
+    placement_text,
+)
 from widgets.rackmap_overlays import ADVISORY, ALARM, BACKGROUND, FLOOR, TEXT, TEXT_DIM, WARNING
+from widgets.text import isolate
 from widgets.view import format_age
 
-_Index = QModelIndex | QPersistentModelIndex
-STATUS_COLOUR = {"degraded": ADVISORY, "failed": WARNING, "off_bus": ALARM}
-DARK_TEXT = QColor("#1e2126")
 HISTORY_TITLES = {
-    "power_kw": ("Rack power", "kW"),
-    "inlet_c": ("Inlet", "°C"),
-    "gpu_temp_max_c": ("Hottest GPU", "°C"),
-    "gpu_util_mean": ("Mean GPU util", "%"),
+    "power_kw": (QT_TRANSLATE_NOOP("RackDetail", "Rack power"), "kW"),
+    "inlet_c": (QT_TRANSLATE_NOOP("RackDetail", "Inlet"), "°C"),
+    "gpu_temp_max_c": (QT_TRANSLATE_NOOP("RackDetail", "Hottest GPU"), "°C"),
+    "gpu_util_mean": (QT_TRANSLATE_NOOP("RackDetail", "Mean GPU util"), "%"),
 }
-
-
-def _f(value: Any, fmt: str) -> str:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return "n/a"
-    return f"{value:{fmt}}"
-
-
-class RowsModel(QAbstractTableModel):
-    """A read-only table of plain strings with an optional background colour per cell."""
-
-    def __init__(self, headers: Sequence[str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.headers = tuple(headers)
-        self.rows: list[tuple[str, ...]] = []
-        self.colours: list[dict[int, QColor]] = []
-
-    def set_rows(self, rows: list[tuple[str, ...]], colours: list[dict[int, QColor]]) -> None:
-        """Replace every row (plain strings) and the abnormal-cell colours.
-
-        The same rows again change nothing (no reset, no repaint)."""
-        if rows == self.rows and colours == self.colours:
-            return
-        self.beginResetModel()
-        self.rows, self.colours = rows, colours
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        r, c = index.row(), index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.rows[r][c]
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return self.colours[r].get(c)
-        if role == Qt.ItemDataRole.ForegroundRole and c in self.colours[r]:
-            return DARK_TEXT
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        return None
-
-
-def gpu_rows(nodes: Sequence[Mapping[str, Any]]) -> tuple[list[tuple[str, ...]],
-                                                          list[dict[int, QColor]]]:
-    """Rows of the GPU grid (one per GPU) and the colours of their abnormal cells."""
-    rows: list[tuple[str, ...]] = []
-    colours: list[dict[int, QColor]] = []
-    for node in nodes:
-        for g in node.get("gpus", ()):
-            xid = g.get("xid")
-            info = xid_info(xid) if isinstance(xid, int) and not isinstance(xid, bool) else None
-            mask = g.get("clock_event_reasons")
-            mask = int(mask) if isinstance(mask, int) and not isinstance(mask, bool) else None
-            used, total = g.get("mem_used_mib"), g.get("mem_total_mib")
-            mem = (f"{used / 1024:.0f} / {total / 1024:.0f}"
-                   if isinstance(used, int | float) and isinstance(total, int | float) else "n/a")
-            status = str(g.get("status", "healthy"))
-            rows.append((
-                str(node.get("host", node.get("id", ""))), str(g.get("index", "")),
-                STATUS_WORDS.get(status, status), _f(g.get("temp_c"), ".0f"),
-                _f(g.get("power_w"), ".0f"), _f(g.get("util_pct"), ".0f"), mem,
-                _f(g.get("ecc_sbe"), "d"), _f(g.get("ecc_dbe"), "d"),
-                f"{info.xid}: {info.words}" if info else "—", clock_event_words(mask),
-            ))
-            cell: dict[int, QColor] = {}
-            if status in STATUS_COLOUR:
-                cell[2] = STATUS_COLOUR[status]
-            temp = g.get("temp_c")
-            if isinstance(temp, int | float) and math.isfinite(temp) and temp > 80:
-                cell[3] = ALARM if temp > 88 else WARNING if temp > 85 else ADVISORY
-            if isinstance(g.get("ecc_dbe"), int) and g["ecc_dbe"] > 0:
-                cell[8] = WARNING
-            if info is not None and info.severity in ("high", "critical"):
-                cell[9] = ALARM if info.severity == "critical" else WARNING
-            if clock_events_abnormal(mask):
-                cell[10] = WARNING
-            colours.append(cell)
-    return rows, colours
+__all__ = ["STATUS_COLOUR", "PduBars", "RackDetail", "RowsModel", "Sparkline"]
 
 
 class PduBars(QWidget):
@@ -230,12 +154,15 @@ class Sparkline(QWidget):
             p.drawText(QPointF(area.right() + 8, y), text)
 
 
-def _table(model: QAbstractTableModel, stretch: int) -> QTableView:
+def _table(model: QAbstractItemModel, stretch: int) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.verticalHeader().hide()
     view.setAlternatingRowColors(False)
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
@@ -255,14 +182,20 @@ class RackDetail(QWidget):
     """One rack: GPU grid, PDU feeds, jobs, recent events, history sparklines.
 
     ``show_detail(RackDetailSnapshot)`` fills it; ``set_history({field: (t, values)})``
-    draws the sparklines (empty dict is fine). Emits ``backRequested()`` on Esc/Back.
+    draws the sparklines (empty dict is fine); ``select_gpu(uuid)`` selects a GPU, now or
+    when the detail of its rack arrives. The GPU grid sorts by any column (unhealthy GPUs
+    first by default) and shows the job on each GPU with its tenant; the jobs table shows
+    where each job sits on this rack.
+
+    Signals: ``backRequested()`` on Esc/Back; ``jobActivated(int)`` with a job's id when
+    a job row, or the row of a GPU running a job, is activated (double-click or Enter).
     """
 
     backRequested = Signal()
+    jobActivated = Signal(int)
 
-    GPU_HEADERS = ("Server", "GPU", "Status", "°C", "W", "Util %", "Mem GiB", "SBE", "DBE",
-                   "Last XID", "Clock-event reasons")
-    JOB_HEADERS = ("Job", "Name", "Tenant", "User", "State", "GPUs")
+    GPU_HEADERS = GPU_COLUMNS
+    JOB_HEADERS = JOB_COLUMNS
     EVENT_HEADERS = ("Time", "Severity", "Event")
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -270,9 +203,15 @@ class RackDetail(QWidget):
         self.setAutoFillBackground(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.snapshot: RackDetailSnapshot | None = None
-        self.back = QPushButton("← Map (Esc)")
+        self.wanted_gpu: tuple[str, str] | None = None
+        """(rack id or '', uuid) of a GPU to select when its rack's detail arrives."""
+        self.arrived_with_gpu = False
+        """The last detail shown selected the GPU asked for by :meth:`select_gpu`."""
+        self._jobs: dict[int, Mapping[str, Any]] = {}
+        self._gpu_jobs: list[int | None] = []
+        self.back = QPushButton(self.tr("← Map (Esc)"))
         self.back.clicked.connect(self.backRequested)
-        self.title = QLabel("No rack selected")
+        self.title = QLabel(self.tr("No rack selected"))
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setStyleSheet("font-weight: bold; font-size: 14pt;")
         self.summary = QLabel("")
@@ -282,13 +221,24 @@ class RackDetail(QWidget):
         head.addWidget(self.title)
         head.addWidget(self.summary, 1)
         self.gpu_model = RowsModel(self.GPU_HEADERS, self)
+        self.gpu_proxy = RowsProxy(self)
+        self.gpu_proxy.setSourceModel(self.gpu_model)
         self.job_model = RowsModel(self.JOB_HEADERS, self)
         self.event_model = RowsModel(self.EVENT_HEADERS, self)
-        self.gpu_table = _table(self.gpu_model, len(self.GPU_HEADERS) - 1)
+        self.gpu_table = _table(self.gpu_proxy, len(self.GPU_HEADERS) - 1)
+        self.gpu_table.setSortingEnabled(True)
+        self.gpu_table.sortByColumn(STATUS_COL, Qt.SortOrder.AscendingOrder)  # unhealthy first
+        self.gpu_table.selectionModel().currentRowChanged.connect(self._gpu_changed)
+        self.gpu_table.activated.connect(self._gpu_activated)
         self.job_table = _table(self.job_model, 1)
+        self.job_table.activated.connect(self._job_activated)
         self.event_table = _table(self.event_model, 2)
+        self.gpu_info = QLabel("")
+        self.gpu_info.setTextFormat(Qt.TextFormat.PlainText)
+        self.gpu_info.setWordWrap(True)
+        self.gpu_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.pdu_bars = PduBars()
-        self.sparklines = {k: Sparkline(t, u) for k, (t, u) in HISTORY_TITLES.items()}
+        self.sparklines = {k: Sparkline(self.tr(t), u) for k, (t, u) in HISTORY_TITLES.items()}
         spark_box = QWidget()
         grid = QGridLayout(spark_box)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -297,16 +247,20 @@ class RackDetail(QWidget):
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(_heading("Servers and GPUs"))
-        lv.addWidget(self.gpu_table)
+        lv.addWidget(_heading(self.tr("Servers and GPUs (unhealthy first; click a heading "
+                                      "to sort)")))
+        lv.addWidget(self.gpu_table, 1)
+        lv.addWidget(self.gpu_info)
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 0, 0, 0)
-        for heading, widget, stretch in (("PDU feeds: load against breaker rating (dashed: 80 %)",
-                                          self.pdu_bars, 0),
-                                         ("History", spark_box, 0),
-                                         ("Jobs on this rack", self.job_table, 2),
-                                         ("Recent events", self.event_table, 2)):
+        for heading, widget, stretch in (
+            (self.tr("PDU feeds: load against breaker rating (dashed: 80 %)"), self.pdu_bars, 0),
+            (self.tr("History"), spark_box, 0),
+            (self.tr("Jobs on this rack (double-click or Enter: show in the job queue)"),
+             self.job_table, 2),
+            (self.tr("Recent events"), self.event_table, 2),
+        ):
             rv.addWidget(_heading(heading))
             rv.addWidget(widget, stretch)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -314,7 +268,8 @@ class RackDetail(QWidget):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([900, 600])
+        em = self.fontMetrics().averageCharWidth()
+        self.splitter.setSizes([110 * em, 75 * em])
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addWidget(self.splitter, 1)
@@ -325,7 +280,11 @@ class RackDetail(QWidget):
         return str(self.snapshot.rack.get("id", "")) if self.snapshot is not None else ""
 
     def show_detail(self, detail: RackDetailSnapshot) -> None:
-        """Fill every part from one rack-detail snapshot."""
+        """Fill every part from one rack-detail snapshot.
+
+        A GPU selected before keeps its selection when the same rack is shown again;
+        a GPU asked for with :meth:`select_gpu` is selected when its rack arrives."""
+        keep = self.selected_gpu() if self.rack_id == str(detail.rack.get("id", "")) else ""
         self.snapshot = detail
         rack = detail.rack
         self.title.setText(str(rack.get("id", "?")))
@@ -333,17 +292,24 @@ class RackDetail(QWidget):
         bad = sum(1 for n in detail.nodes for g in n.get("gpus", ())
                   if g.get("status", "healthy") != "healthy")
         clock = time.strftime("%H:%M:%S", time.localtime(detail.time))
-        self.summary.setText(
-            f"  hall {rack.get('hall', '?')} · row {rack.get('row', '?')} · "
-            f"{rack.get('gpu_model', '')} {rack.get('rack_type', '')} · "
-            f"{rack.get('cooling', '')} cooled · {len(detail.nodes)} servers · {gpus} GPUs, "
-            f"{bad} unhealthy · read {clock} ({format_age(detail.age())} ago)")
-        self.gpu_model.set_rows(*gpu_rows(detail.nodes))
+        self.summary.setText(self.tr(
+            "  hall {hall} · row {row} · {model} {type} · {cooling} cooled · {servers} servers"
+            " · {gpus} GPUs, {bad} unhealthy · read {clock} ({age} ago)").format(
+                hall=rack.get("hall", "?"), row=rack.get("row", "?"),
+                model=rack.get("gpu_model", ""), type=rack.get("rack_type", ""),
+                cooling=rack.get("cooling", ""), servers=len(detail.nodes), gpus=gpus, bad=bad,
+                clock=clock, age=format_age(detail.age())))
+        self._jobs = {}
+        for j in detail.jobs:
+            job_id = j.get("id")
+            if isinstance(job_id, int) and not isinstance(job_id, bool):
+                self._jobs[job_id] = j
+        table = gpu_table(detail.nodes, self._jobs)
+        self._gpu_jobs = table.job_ids
+        self.gpu_model.set_rows(table.rows, table.colours, table.keys, table.uuids)
         self.pdu_bars.set_pdus(detail.pdus)
-        self.job_model.set_rows(
-            [(str(j.get("id", "")), str(j.get("name", "")), str(j.get("tenant", "")),
-              str(j.get("user", "")), str(j.get("state", "")), str(j.get("gpus", "")))
-             for j in detail.jobs], [{} for _ in detail.jobs])
+        rows, ids, tips = job_table(detail.jobs, detail.nodes)
+        self.job_model.set_rows(rows, [{} for _ in rows], None, ids, tips)
         events = sorted(detail.events, key=lambda e: -float(e.get("time") or 0))
         sev = {"critical": ALARM, "high": WARNING, "medium": ADVISORY}
         self.event_model.set_rows(
@@ -351,6 +317,97 @@ class RackDetail(QWidget):
               str(e.get("severity", "")), str(e.get("message", ""))) for e in events],
             [{1: sev[str(e.get("severity"))]} if e.get("severity") in sev else {}
              for e in events])
+        wanted = self.wanted_gpu
+        self.arrived_with_gpu = wanted is not None and self.gpu_model.row_of(wanted[1]) >= 0
+        if wanted is not None and self.arrived_with_gpu:
+            self.wanted_gpu = None
+            self._select_row(wanted[1])
+        elif wanted is not None and wanted[0] == self.rack_id:
+            self.wanted_gpu = None  # its rack came without it: nothing to wait for
+        elif keep:
+            self._select_row(keep, focus=False)
+        self._gpu_changed()
+
+    def select_gpu(self, uuid: str, rack_id: str = "") -> bool:
+        """Select and show the GPU ``uuid`` (and its job) in the grid, giving it focus.
+
+        When the rack shown does not hold it (its detail is still on the way), it is
+        remembered and selected when a detail holding it arrives (``rack_id`` names the
+        rack it is expected on; that rack's detail without it ends the wait). True when
+        it was selected now."""
+        if self.gpu_model.row_of(uuid) >= 0:
+            self.wanted_gpu = None
+            return self._select_row(uuid)
+        self.wanted_gpu = (rack_id, uuid) if uuid else None
+        return False
+
+    def selected_gpu(self) -> str:
+        """Uuid of the selected GPU ('' when none)."""
+        index = self.gpu_table.currentIndex()
+        if not index.isValid() or not self.gpu_table.selectionModel().isSelected(index):
+            return ""
+        row = self.gpu_proxy.mapToSource(index).row()
+        return self.gpu_model.ids[row] if 0 <= row < len(self.gpu_model.ids) else ""
+
+    def selected_job(self) -> int | None:
+        """Id of the job selected in the jobs table (None when none)."""
+        index = self.job_table.currentIndex()
+        if not index.isValid():
+            return None
+        text = self.job_model.ids[index.row()] if index.row() < len(self.job_model.ids) else ""
+        return int(text) if text.isdigit() else None
+
+    def _select_row(self, uuid: str, focus: bool = True) -> bool:
+        row = self.gpu_model.row_of(uuid)
+        if row < 0:
+            return False
+        index = self.gpu_proxy.mapFromSource(self.gpu_model.index(row, 0))
+        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                 | QItemSelectionModel.SelectionFlag.Rows)
+        self.gpu_table.selectionModel().setCurrentIndex(index, flags)
+        self.gpu_table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        if focus:
+            self.gpu_table.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+    def _gpu_changed(self, *args: object) -> None:
+        """Describe the selected GPU and select its job in the jobs table."""
+        uuid = self.selected_gpu()
+        if not uuid or self.snapshot is None:
+            self.gpu_info.setText(self.tr("Select a GPU to see its job and tenant; "
+                                          "Enter opens the job in the job queue."))
+            return
+        row = self.gpu_model.row_of(uuid)
+        cells = self.gpu_model.rows[row]
+        job_id = self._gpu_jobs[row]
+        text = self.tr("Selected: {server} GPU {index} ({uuid}) · {status}").format(
+            server=cells[0], index=cells[1], uuid=uuid, status=cells[STATUS_COL])
+        if job_id is None:
+            text += self.tr(" · no job")
+        else:
+            job = self._jobs.get(job_id, {})
+            where = dict(placement(self.snapshot.nodes)).get(job_id, [])
+            text += self.tr(" · job {id} “{name}” of {tenant}, user {user} · "
+                            "on this rack: {where}").format(
+                id=job_id, name=isolate(job.get("name", "?")),
+                tenant=isolate(job.get("tenant", "?")), user=isolate(job.get("user", "?")),
+                where=placement_text(where)[0])
+            job_row = self.job_model.row_of(str(job_id))
+            if job_row >= 0:
+                self.job_table.selectRow(job_row)
+                self.job_table.scrollTo(self.job_model.index(job_row, 0))
+        self.gpu_info.setText(text)
+
+    def _gpu_activated(self, index: QModelIndex) -> None:
+        row = self.gpu_proxy.mapToSource(index).row()
+        job_id = self._gpu_jobs[row] if 0 <= row < len(self._gpu_jobs) else None
+        if job_id is not None:
+            self.jobActivated.emit(job_id)
+
+    def _job_activated(self, index: QModelIndex) -> None:
+        text = self.job_model.ids[index.row()] if index.row() < len(self.job_model.ids) else ""
+        if text.isdigit():
+            self.jobActivated.emit(int(text))
 
     def set_history(self, history: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> None:
         """Draw the sparklines from cached history: ``{field: (t, values)}``; may be empty."""
@@ -362,5 +419,8 @@ class RackDetail(QWidget):
         if event.key() == Qt.Key.Key_Escape:
             self.backRequested.emit()
             event.accept()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()  # a table's activation: not the map's "open this rack" again
             return
         super().keyPressEvent(event)

@@ -23,7 +23,7 @@ from PySide6.QtGui import (
     QTransform,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QComboBox, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QToolTip, QWidget
 
 from console.model import RackDetailSnapshot, RackTelemetry, SiteTopology, Snapshot
 from widgets.rack_detail import RackDetail
@@ -56,7 +56,8 @@ class RackMapView(LiveView):
 
     Signals: ``rackActivated(str)`` on click or Enter, ``rackSelected(str)`` when the
     keyboard/mouse selection moves ('' when cleared), ``noDataChanged(int)`` with the
-    number of racks shown as "no data", ``overlayChanged(str)``.
+    number of racks shown as "no data", ``overlayChanged(str)``, ``jobActivated(int)``
+    when a job is activated in the rack detail (see :class:`RackDetail`).
     """
 
     kinds = ("racks", "gpus")
@@ -66,6 +67,7 @@ class RackMapView(LiveView):
     rackSelected = Signal(str)
     noDataChanged = Signal(int)
     overlayChanged = Signal(str)
+    jobActivated = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -233,16 +235,29 @@ class RackMapView(LiveView):
         """Pixels per metre."""
         return self._scale
 
-    def show_detail(self, detail: RackDetailSnapshot) -> None:
-        """Show one rack in depth over the map (Esc or Back returns to the map)."""
+    def _rack_detail(self) -> RackDetail:
         if self.detail is None:
             self.detail = RackDetail(self)
+            self.detail.hide()
             self.detail.backRequested.connect(self.hide_detail)
+            self.detail.jobActivated.connect(self.jobActivated)
+        return self.detail
+
+    def select_gpu(self, uuid: str, rack_id: str = "") -> bool:
+        """Select a GPU in the rack detail, now or when ``rack_id``'s detail arrives."""
+        return self._rack_detail().select_gpu(uuid, rack_id)
+
+    def show_detail(self, detail: RackDetailSnapshot) -> None:
+        """Show one rack in depth over the map (Esc or Back returns to the map)."""
+        self.detail = self._rack_detail()
         self.detail.show_detail(detail)
         self.detail.setGeometry(self.rect())
         self.detail.show()
         self.detail.raise_()
-        self.detail.setFocus()
+        if self.detail.arrived_with_gpu:  # asked for from an alarm: keys act on the GPU
+            self.detail.gpu_table.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif not self.detail.isAncestorOf(QApplication.focusWidget()):
+            self.detail.setFocus()
         rid = str(detail.rack.get("id", ""))
         if self.topology is not None and rid in self.topology.rack_index:
             self._set_selected(self.topology.rack_index[rid])
