@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 MODULES = (
-    "core", "pipeline", "cache", "rackmap", "power_jobs", "alarms", "review", "export", "backends",
+    "core", "pipeline", "cache", "rackmap", "power_jobs", "alarms", "alarm_kpis", "review",
+    "export", "backends",
 )
 ROOT = Path(__file__).resolve().parent.parent
 MARK = "BENCH-FIGURES "
