@@ -1,4 +1,4 @@
-"""Turn snapshots into active alarm conditions, vectorised over racks, floods collapsed.
+"""Turn rack telemetry into active alarm conditions, vectorised over racks, floods collapsed.
 
 A :class:`Condition` is "this alarm is active now, with this value and message". The
 engine compares the set of conditions of one evaluation with its alarm records and
@@ -19,15 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from console.alarms.rules import (
-    RULES,
-    XID_ECC,
-    XID_OFF_BUS,
-    XID_ROW_REMAP_FAILURE,
-    XID_ROW_REMAP_PENDING,
-    AlarmConfig,
-)
-from console.model import RackTelemetry, SiteTopology, UnhealthyGpus
+from console.alarms.rules import RULES, AlarmConfig
+from console.model import RackTelemetry, SiteTopology
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +60,10 @@ class TopologyIndex:
         hall_pos = {h: i for i, h in enumerate(self.hall_ids)}
         for i, row in enumerate(topology.rows):
             self.row_hall[i] = hall_pos.get(row.get("hall"), len(self.hall_ids))
+        self.gpus_per_node = np.array(
+            [_per_node(r) for r in racks] or [0], np.int64
+        )[:n] if n else np.zeros(0, np.int64)
+        self.total_gpus = int(np.sum(topology.gpus)) if len(topology.gpus) else 0
         self.rating = np.full((2, n), np.nan)
         self.feed_ids: list[tuple[str, ...]] = []
         for i, rack in enumerate(racks):
@@ -93,6 +90,16 @@ class TopologyIndex:
         """(row, hall) of a rack id; (None, None) when unknown."""
         i = self.topology.rack_index.get(rack_id or "", -1)
         return (self.row_of(i), self.hall_of(i)) if i >= 0 else (None, None)
+
+
+def _per_node(rack: Mapping[str, Any]) -> int:
+    per = rack.get("gpus_per_node")
+    if isinstance(per, int) and per > 0:
+        return per
+    gpus, nodes = rack.get("gpus"), rack.get("nodes")
+    if isinstance(gpus, int) and isinstance(nodes, int) and nodes > 0:
+        return max(1, gpus // nodes)
+    return 0
 
 
 def _fmt(value: float) -> str:
@@ -206,55 +213,170 @@ def rack_conditions(
     return out
 
 
+def _cooling_conditions(
+    inlet: np.ndarray,
+    gpu: np.ndarray,
+    index: TopologyIndex,
+    config: AlarmConfig,
+    t: float,
+) -> tuple[list[Condition], np.ndarray]:
+    """One ``cooling_loss`` alarm per row with ``cooling_row_racks`` or more hot racks.
+
+    Returns the conditions and a mask of the racks they cover (their inlet alarms are the
+    same cause and are not raised on their own).
+    """
+    n = len(index.rack_ids)
+    hot_inlet = inlet > config.inlet_high_c if inlet.size == n else np.zeros(n, bool)
+    hot_gpu = gpu >= config.gpu_temp_high_c if gpu.size == n else np.zeros(n, bool)
+    hot = hot_inlet | hot_gpu
+    covered = np.zeros(n, bool)
+    if not hot.any():
+        return [], covered
+    n_rows = len(index.row_ids)
+    counts = np.bincount(index.row_index[hot], minlength=n_rows + 1)
+    counts[n_rows] = 0
+    out: list[Condition] = []
+    for r in np.flatnonzero(counts >= config.cooling_row_racks).tolist():
+        members = np.flatnonzero(hot & (index.row_index == r))
+        covered[index.row_index == r] = True
+        row = index.row_ids[r]
+        worst_inlet = float(np.nanmax(inlet[members])) if inlet.size == n else math.nan
+        worst_gpu = float(np.nanmax(gpu[members])) if gpu.size == n else math.nan
+        prio = config.priority("cooling_loss")
+        if np.isfinite(worst_inlet) and worst_inlet >= config.inlet_critical_c:
+            prio = "critical"
+        words = []
+        if np.isfinite(worst_inlet) and hot_inlet[members].any():
+            words.append(f"inlet up to {worst_inlet:.1f} °C (limit {config.inlet_high_c:g})")
+        if np.isfinite(worst_gpu) and hot_gpu[members].any():
+            words.append(f"GPUs up to {worst_gpu:.1f} °C")
+        order = members[np.argsort(-np.nan_to_num(inlet[members] if inlet.size == n else
+                                                    gpu[members], nan=-1e9), kind="stable")]
+        out.append(
+            Condition(
+                alarm_id=f"cooling_loss:row:{row}",
+                rule="cooling_loss",
+                priority=prio,
+                message=f"Row {row} running hot: {len(members)} racks, " + ", ".join(words),
+                time=t,
+                value=worst_inlet if np.isfinite(worst_inlet) else worst_gpu,
+                row=row,
+                hall=index.hall_of(int(members[0])),
+                area=f"row {row}",
+                racks=tuple(index.rack_ids[i] for i in order.tolist()),
+                detail=tuple(
+                    f"{index.rack_ids[i]}: inlet {_fmt(float(inlet[i]))} °C, hottest GPU "
+                    f"{_fmt(float(gpu[i]))} °C" if inlet.size == n and gpu.size == n
+                    else index.rack_ids[i]
+                    for i in order.tolist()
+                ),
+            )
+        )
+    return out, covered
+
+
+def _feed_lost_conditions(
+    a: np.ndarray, b: np.ndarray, index: TopologyIndex, config: AlarmConfig, t: float
+) -> tuple[list[Condition], np.ndarray]:
+    """One ``pdu_feed_lost`` alarm per lost feed (naming every rack it feeds).
+
+    A feed is lost when it carries under ``feed_lost_pct`` % of a running rack's power
+    while the other feed carries the rest. Returns the conditions and the racks covered.
+    """
+    total = a + b
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.stack((a, b)) / total * 100.0
+    running = np.isfinite(total) & (total > 1.0)
+    lost = running & (np.nan_to_num(share, nan=100.0) < config.feed_lost_pct)
+    covered = lost.any(axis=0)
+    out: list[Condition] = []
+    if not covered.any():
+        return out, covered
+    groups: dict[str, list[tuple[int, int]]] = {}
+    for side, i in zip(*np.nonzero(lost), strict=True):
+        feeds = index.feed_ids[int(i)]
+        feed_id = feeds[int(side)] if int(side) < len(feeds) else f"{index.rack_ids[i]}-{'AB'[side]}"
+        groups.setdefault(feed_id, []).append((int(side), int(i)))
+    for feed_id, members in groups.items():
+        racks = tuple(index.rack_ids[i] for _, i in members)
+        survivors = []
+        worst = 0.0
+        for side, i in members:
+            other = 1 - side
+            kw = float((a, b)[other][i])
+            rating = index.rating[other, i]
+            pct = kw / rating * 100.0 if np.isfinite(rating) and rating > 0 else math.nan
+            if np.isfinite(pct):
+                worst = max(worst, pct)
+                survivors.append(f"{index.rack_ids[i]}: feed {'AB'[other]} {kw:.0f} kW, "
+                                 f"{pct:.0f} % of its {rating:g} kW rating")
+            else:
+                survivors.append(f"{index.rack_ids[i]}: feed {'AB'[other]} {kw:.0f} kW")
+        first = members[0][1]
+        where = racks[0] if len(racks) == 1 else f"{len(racks)} racks"
+        load = f"; the other feed at {worst:.0f} % of its rating" if worst else ""
+        out.append(
+            Condition(
+                alarm_id=f"pdu_feed_lost:{racks[0] if len(racks) == 1 else feed_id}",
+                rule="pdu_feed_lost",
+                priority=config.priority("pdu_feed_lost"),
+                message=f"Feed {feed_id} lost: {where} on one feed, no redundancy{load}",
+                time=t,
+                value=worst or None,
+                rack=racks[0] if len(racks) == 1 else None,
+                row=index.row_of(first),
+                hall=index.hall_of(first),
+                area=racks[0] if len(racks) == 1 else f"feed {feed_id}",
+                racks=racks,
+                feeds=(feed_id,),
+                detail=tuple(survivors),
+            )
+        )
+    return out, covered
+
+
 def rack_rules(
     racks: RackTelemetry, index: TopologyIndex, config: AlarmConfig, active: Collection[str]
 ) -> list[Condition]:
-    """Inlet, GPU temperature and PDU feed load conditions over every rack at once."""
+    """Row cooling, rack inlet, lost PDU feeds and PDU feed load over every rack at once.
+
+    One cause gives one alarm: racks of a row in a cooling alarm raise no inlet alarm of
+    their own, and a rack on one feed raises the feed alarm, not a load alarm.
+    """
     t = racks.time
+    n = index.rating.shape[1]
     out: list[Condition] = []
     with np.errstate(invalid="ignore"):
         inlet = np.asarray(racks.fields.get("inlet_c", np.zeros(0)), np.float64)
-        if inlet.size == index.rating.shape[1]:
+        gpu = np.asarray(racks.fields.get("gpu_temp_max_c", np.zeros(0)), np.float64)
+        cooling, cooled = _cooling_conditions(inlet, gpu, index, config, t)
+        out += cooling
+        if inlet.size == n:
             lim = config.inlet_high_c
             out += rack_conditions(
                 "inlet_high",
-                inlet > lim,
+                (inlet > lim) & ~cooled,
                 inlet,
                 index,
                 config,
                 t,
                 active,
                 lambda i, v: f"Inlet {v:.1f} °C, above {lim:g} °C",
-                lambda n, where, w: (
-                    f"Inlet above {lim:g} °C in {n} racks of {where} (hottest {w:.1f} °C)"
+                lambda k, where, w: (
+                    f"Inlet above {lim:g} °C in {k} racks of {where} (hottest {w:.1f} °C)"
                 ),
                 lambda i: f"{index.rack_ids[i]}: inlet {inlet[i]:.1f} °C",
             )
-        gpu = np.asarray(racks.fields.get("gpu_temp_max_c", np.zeros(0)), np.float64)
-        if gpu.size == index.rating.shape[1]:
-            glim = config.gpu_temp_high_c
-            out += rack_conditions(
-                "gpu_temp_high",
-                gpu >= glim,
-                gpu,
-                index,
-                config,
-                t,
-                active,
-                lambda i, v: f"Hottest GPU {v:.1f} °C, near slowdown (alarm at {glim:g} °C)",
-                lambda n, where, w: (
-                    f"GPU temperature at or above {glim:g} °C in {n} racks of "
-                    f"{where} (hottest {w:.1f} °C)"
-                ),
-                lambda i: f"{index.rack_ids[i]}: hottest GPU {gpu[i]:.1f} °C",
-            )
         a = np.asarray(racks.fields.get("pdu_a_kw", np.zeros(0)), np.float64)
         b = np.asarray(racks.fields.get("pdu_b_kw", np.zeros(0)), np.float64)
-        if a.size == b.size == index.rating.shape[1]:
+        if a.size == b.size == n:
+            feeds_lost, on_one = _feed_lost_conditions(a, b, index, config, t)
+            out += feeds_lost
             pct = np.stack((a, b)) / index.rating * 100.0
             worst_feed = np.argmax(np.nan_to_num(pct, nan=-1.0), axis=0)
             load = np.nanmax(np.where(np.isfinite(pct), pct, -1.0), axis=0)
             load[load < 0] = np.nan
+            load[on_one] = np.nan
             crit, warn = config.pdu_crit_pct, config.pdu_warn_pct
             rating = index.rating
 
@@ -275,8 +397,8 @@ def rack_rules(
                 t,
                 active,
                 lambda i, v: one(i, v, crit),
-                lambda n, where, w: (
-                    f"PDU feed load at or above {crit:g} % in {n} racks of "
+                lambda k, where, w: (
+                    f"PDU feed load at or above {crit:g} % in {k} racks of "
                     f"{where} (worst {w:.0f} %)"
                 ),
                 member,
@@ -290,114 +412,11 @@ def rack_rules(
                 t,
                 active,
                 lambda i, v: one(i, v, warn),
-                lambda n, where, w: (
-                    f"PDU feed load above {warn:g} % in {n} racks of {where} (worst {w:.0f} %)"
+                lambda k, where, w: (
+                    f"PDU feed load above {warn:g} % in {k} racks of {where} (worst {w:.0f} %)"
                 ),
                 member,
             )
-    return out
-
-
-_GPU_WORDS = {
-    "gpu_off_bus": "off the bus (XID 79)",
-    "gpu_ecc": "with uncorrectable ECC errors",
-    "gpu_row_remap": "with a row-remap failure",
-    "gpu_xid": "with a critical XID",
-    "gpu_remap_pending": "with row remapping pending (XID 63)",
-}
-
-
-def classify_gpu(gpu: Mapping[str, Any], critical_xids: Collection[int]) -> str | None:
-    """The GPU rule an unhealthy GPU raises, most specific first; None for none."""
-    xid = gpu.get("xid")
-    if gpu.get("status") == "off_bus" or xid in XID_OFF_BUS:
-        return "gpu_off_bus"
-    if gpu.get("row_remap_failure") or xid in XID_ROW_REMAP_FAILURE:
-        return "gpu_row_remap"
-    dbe = gpu.get("ecc_dbe")
-    if (isinstance(dbe, int | float) and dbe > 0) or xid in XID_ECC:
-        return "gpu_ecc"
-    if xid in critical_xids:
-        return "gpu_xid"
-    if xid in XID_ROW_REMAP_PENDING:
-        return "gpu_remap_pending"
-    return None
-
-
-def gpu_rules(
-    gpus: UnhealthyGpus, index: TopologyIndex, config: AlarmConfig, active: Collection[str]
-) -> list[Condition]:
-    """GPU fault conditions, one per rack and rule (GPUs listed), floods collapsed per row."""
-    critical = frozenset(config.critical_xids)
-    rack_index = index.topology.rack_index
-    by_rule: dict[str, dict[int, list[str]]] = {}
-    xids: dict[str, dict[int, set[int]]] = {}
-    unknown: dict[tuple[str, str], list[str]] = {}
-    for gpu in gpus.gpus:
-        rule = classify_gpu(gpu, critical)
-        if rule is None:
-            continue
-        rack = gpu.get("rack")
-        i = rack_index.get(rack, -1)  # type: ignore[arg-type]
-        uuid = str(gpu.get("uuid", ""))
-        if i < 0:
-            unknown.setdefault((rule, str(rack or "")), []).append(uuid)
-            continue
-        bucket = by_rule.get(rule)
-        if bucket is None:
-            bucket = by_rule[rule] = {}
-            xids[rule] = {}
-        members = bucket.get(i)
-        if members is None:
-            members = bucket[i] = []
-            xids[rule][i] = set()
-        members.append(uuid)
-        xid = gpu.get("xid")
-        if xid is not None:
-            xids[rule][i].add(xid)
-    n = len(index.rack_ids)
-    out: list[Condition] = []
-    for rule, members in by_rule.items():
-        mask = np.zeros(n, bool)
-        counts = np.zeros(n)
-        pos = np.fromiter(members.keys(), np.int64, len(members))
-        mask[pos] = True
-        counts[pos] = [len(v) for v in members.values()]
-        words = _GPU_WORDS[rule]
-        rule_xids = xids.get(rule, {})
-
-        def one(i: int, v: float, words: str = words, rule_xids: dict = rule_xids) -> str:
-            codes = sorted(rule_xids.get(i, ()))
-            tail = f" (XID {', '.join(map(str, codes))})" if codes and "(XID" not in words else ""
-            return f"{int(v)} GPU{'s' if v != 1 else ''} {words}{tail}"
-
-        def group(n_racks: int, where: str, worst: float, words: str = words) -> str:
-            return f"GPUs {words} in {n_racks} racks of {where}"
-
-        def member(i: int, members: dict = members) -> str:
-            return f"{index.rack_ids[i]}: {', '.join(members[i])}"
-
-        frozen_members = {i: tuple(v) for i, v in members.items()}
-        out += rack_conditions(
-            rule, mask, counts, index, config, gpus.time, active, one, group, member, frozen_members
-        )
-    for (rule, rack), uuids in unknown.items():
-        out.append(
-            Condition(
-                alarm_id=f"{rule}:{rack or 'unknown'}",
-                rule=rule,
-                priority=config.priority(rule),
-                message=f"{len(uuids)} GPU{'s' if len(uuids) != 1 else ''} {_GPU_WORDS[rule]} "
-                "(rack not in the site layout)",
-                time=gpus.time,
-                value=float(len(uuids)),
-                rack=rack or None,
-                area=rack or "unknown rack",
-                racks=(rack,) if rack else (),
-                gpus=tuple(uuids),
-                detail=tuple(uuids),
-            )
-        )
     return out
 
 

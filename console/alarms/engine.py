@@ -14,19 +14,22 @@ poller's worker), and hand :class:`AlarmUpdate` objects to the GUI.
 
 from __future__ import annotations
 
+import json
 import logging
 import time as _time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from console.alarms.conditions import (
     Condition,
     TopologyIndex,
     collapsed_cover,
-    gpu_rules,
     rack_rules,
     rule_kind,
 )
+from console.alarms.device_rules import device_rules
+from console.alarms.plans import PLAN_PREFIX, PlannedShelf, plan_from_journal
 from console.alarms.journal import JournalStore, MemoryJournal
 from console.alarms.rules import (
     ACKED,
@@ -35,16 +38,19 @@ from console.alarms.rules import (
     PRIORITIES,
     RTN_UNACK,
     SHELVED,
+    PRIORITY_RANK,
     STANDING_STATES,
     SUPPRESSED,
     UNACK,
     UNACKED_STATES,
     AlarmConfig,
 )
-from console.alarms.site_rules import event_condition, link_conditions, power_rules
+from console.alarms.replay import area_of
+from console.alarms.site_rules import EventConditions, link_conditions, power_rules
 from console.alarms.state import Alarm, AlarmUpdate, Changes, Record, operator_name, public
 from console.model import (
     EventBatch,
+    JobsSnapshot,
     PowerSeries,
     RackTelemetry,
     SiteTopology,
@@ -81,8 +87,10 @@ class AlarmEngine:
         self._index: TopologyIndex | None = None
         self._comm: dict[str, tuple[bool, float]] = {}
         self._maintenance: set[str] = set()
-        self._events: dict[str, tuple[float, Condition]] = {}
+        self._events = EventConditions(self.config)
         self._last_event_id = 0
+        self._plans: dict[str, PlannedShelf] = {}
+        self._plan_seq = 0
         self._snapshots: dict[str, Snapshot] = {}
 
     # -- evaluation ---------------------------------------------------------------------
@@ -105,6 +113,7 @@ class AlarmEngine:
         hub_now = now + self.skew
         changes = Changes()
         self._expire_shelves(now, changes)
+        self._apply_plans(now, changes)
         active = {k for k, r in self._records.items() if r.active}
         conditions: list[Condition] = []
         racks = snapshots.get("racks")
@@ -112,7 +121,7 @@ class AlarmEngine:
             conditions += rack_rules(racks, index, self.config, active)
         gpus = snapshots.get("gpus")
         if isinstance(gpus, UnhealthyGpus):
-            conditions += gpu_rules(gpus, index, self.config, active)
+            conditions += device_rules(gpus, index, self.config, self._maintenance)
         kinds = {k for k, v in snapshots.items() if v is not None} | {"events", "link"}
         power = snapshots.get("power")
         if isinstance(power, PowerSeries) and len(power):
@@ -122,10 +131,10 @@ class AlarmEngine:
         events = snapshots.get("events")
         if isinstance(events, EventBatch):
             self._take_events(events, index)
-        conditions += self._event_conditions(hub_now)
+        conditions += self._events.conditions(hub_now)
         conditions += self._link_conditions(now, hub_now)
         times = {k: v.time for k, v in snapshots.items() if v is not None}
-        self._apply(conditions, kinds, times, hub_now, changes)
+        self._apply(_merge(conditions), kinds, times, hub_now, changes, now=now)
         return self._finish(hub_now, changes)
 
     def set_comm_state(self, kind: str, ok: bool, now: float | None = None) -> AlarmUpdate:
@@ -141,25 +150,20 @@ class AlarmEngine:
         changes = Changes()
         hub_now = now + self.skew
         self._expire_shelves(now, changes)
+        self._apply_plans(now, changes)
         conds = self._link_conditions(now, hub_now)
-        self._apply(conds, {"link"}, {}, hub_now, changes, only_kind="link")
+        self._apply(conds, {"link"}, {}, hub_now, changes, only_kind="link", now=now)
         return self._finish(hub_now, changes)
 
     def _take_events(self, batch: EventBatch, index: TopologyIndex) -> None:
+        jobs = self._snapshots.get("jobs")
+        jobs = jobs if isinstance(jobs, JobsSnapshot) else None
         for event in batch.events:
             eid = int(event.get("id", 0))
             if eid <= self._last_event_id:
                 continue
             self._last_event_id = eid
-            cond = event_condition(event, index, self.config, batch.time)
-            if cond is not None:
-                self._events[cond.alarm_id] = (cond.time, cond)
-
-    def _event_conditions(self, hub_now: float) -> list[Condition]:
-        hold = self.config.event_hold_s
-        for key in [k for k, (t, _) in self._events.items() if hub_now - t > hold]:
-            del self._events[key]
-        return [c for _, c in self._events.values()]
+            self._events.take(event, index, batch.time, jobs)
 
     def _link_conditions(self, now: float, hub_now: float) -> list[Condition]:
         return link_conditions(self._comm, self._snapshots, self.config, now, self.skew)
@@ -173,8 +177,10 @@ class AlarmEngine:
         hub_now: float,
         changes: Changes,
         only_kind: str | None = None,
+        now: float | None = None,
     ) -> None:
         seen: set[str] = set()
+        wall = hub_now - self.skew if now is None else now
         for cond in conditions:
             seen.add(cond.alarm_id)
             rec = self._records.get(cond.alarm_id)
@@ -183,9 +189,13 @@ class AlarmEngine:
                     cond=cond, active=True, acked=False, raised=cond.time, changed=cond.time
                 )
                 self._records[cond.alarm_id] = rec
+                plan = self._plan_for(cond, wall)
                 if self._in_maintenance(cond):
                     rec.mode, rec.by_design = SUPPRESSED, True
-                self._journal(rec, NORMAL, cond.time, "", "", changes)
+                elif plan is not None:
+                    rec.mode, rec.shelved_until = SHELVED, plan.end
+                    rec.operator, rec.comment = plan.operator, f"planned work: {plan.reason}"
+                self._journal(rec, NORMAL, cond.time, rec.operator, rec.comment, changes)
                 continue
             rec.cond = cond
             if rec.mode == OUT_OF_SERVICE or rec.active:
@@ -193,7 +203,11 @@ class AlarmEngine:
                 continue
             before = rec.state
             rec.active, rec.acked, rec.raised = True, False, cond.time
-            self._journal(rec, before, cond.time, "", "", changes)
+            plan = self._plan_for(cond, wall) if rec.mode is None else None
+            if plan is not None:
+                rec.mode, rec.shelved_until = SHELVED, plan.end
+                rec.operator, rec.comment = plan.operator, f"planned work: {plan.reason}"
+            self._journal(rec, before, cond.time, rec.operator, rec.comment, changes)
         cover = collapsed_cover(conditions)
         for alarm_id, rec in list(self._records.items()):
             if alarm_id in seen or not rec.active:
@@ -239,6 +253,8 @@ class AlarmEngine:
             "operator": operator,
             "comment": comment,
             "message": c.message,
+            "until": rec.shelved_until if state_to == SHELVED else None,
+            "detail": _detail(c),
         }
         self._pending.append(entry)
         changes.transitions.append(entry)
@@ -262,6 +278,7 @@ class AlarmEngine:
             transitions=tuple(changes.transitions),
             counts=self._counts(alarms),
             new_critical=changes.new_critical,
+            plans=self.plans(),
         )
 
     def flush_journal(self) -> bool:
@@ -347,8 +364,7 @@ class AlarmEngine:
         rec = self._record(alarm_id)
         if rec.mode in (SUPPRESSED, OUT_OF_SERVICE):
             raise ValueError(f"{alarm_id} is {rec.mode.lower().replace('_', ' ')}")
-        self._set_mode(rec, SHELVED, now, operator, comment, changes)
-        rec.shelved_until = until
+        self._set_mode(rec, SHELVED, now, operator, comment, changes, until=until)
         return self._finish(now + self.skew, changes)
 
     def unshelve(
@@ -418,11 +434,18 @@ class AlarmEngine:
         return frozenset(self._maintenance)
 
     def _set_mode(
-        self, rec: Record, mode: str, now: float, operator: str, comment: str, changes: Changes
+        self,
+        rec: Record,
+        mode: str,
+        now: float,
+        operator: str,
+        comment: str,
+        changes: Changes,
+        until: float | None = None,
     ) -> None:
         before = rec.state
         rec.mode, rec.operator, rec.comment = mode, operator, comment
-        rec.shelved_until = None
+        rec.shelved_until = until
         self._journal(rec, before, now + self.skew, operator, comment, changes)
 
     def _end_mode(
@@ -460,9 +483,254 @@ class AlarmEngine:
                 counts[a.priority] = counts.get(a.priority, 0) + 1
         return counts
 
+    def most_urgent_unacknowledged(self) -> Alarm | None:
+        """The highest-priority unacknowledged alarm, the longest waiting of that priority."""
+        waiting = [r for r in self._records.values() if r.state in UNACKED_STATES]
+        if not waiting:
+            return None
+        return public(
+            min(waiting, key=lambda r: (PRIORITY_RANK.get(r.cond.priority, 9), r.changed))
+        )
+
     def oldest_unacknowledged(self) -> Alarm | None:
         """The unacknowledged alarm that has waited longest (None when all are acked)."""
         waiting = [r for r in self._records.values() if r.state in UNACKED_STATES]
         if not waiting:
             return None
         return public(min(waiting, key=lambda r: (r.changed, r.cond.alarm_id)))
+
+    # -- planned work -------------------------------------------------------------------
+    def plan_shelf(
+        self,
+        scope: str,
+        start: float,
+        end: float,
+        operator: str,
+        reason: str,
+        now: float | None = None,
+    ) -> AlarmUpdate:
+        """Announce planned work: alarms of ``scope`` raised from ``start`` to ``end``
+        (workstation times) are shelved at once until ``end``; alarms of the scope standing
+        when the plan comes into force are shelved too. Journaled as ``plan:<id>``.
+
+        ValueError for an empty operator, scope or reason, an end not after the start or
+        in the past, or a plan longer than ``max_plan_s``.
+        """
+        operator = operator_name(operator)
+        now, changes = self._action(now)
+        scope, reason = (scope or "").strip(), (reason or "").strip()
+        if not scope:
+            raise ValueError("planned work needs a scope (site, hall, row, rack or server)")
+        if not reason:
+            raise ValueError("planned work needs a reason")
+        if not end > start or end <= now:
+            raise ValueError("planned work must end after it starts, and in the future")
+        if end - start > self.config.max_plan_s:
+            raise ValueError(
+                f"planned work may last at most {self.config.max_plan_s / 86400:g} days"
+            )
+        self._plan_seq = max(self._plan_seq, int(now * 1000)) + 1
+        plan = PlannedShelf(str(self._plan_seq), scope, float(start), float(end), operator, reason)
+        self._plans[plan.id] = plan
+        self._journal_plan(plan, NORMAL, SHELVED, operator, reason, now, changes)
+        self._apply_plans(now, changes)
+        return self._finish(now + self.skew, changes)
+
+    def cancel_plan(
+        self, plan_id: str, operator: str, comment: str = "", now: float | None = None
+    ) -> AlarmUpdate:
+        """End a plan early; the alarms it shelved go back to what their conditions say."""
+        operator = operator_name(operator)
+        now, changes = self._action(now)
+        plan = self._plans.pop(plan_id, None)
+        if plan is None:
+            raise KeyError(f"no such planned work: {plan_id}")
+        self._journal_plan(plan, SHELVED, NORMAL, operator, comment or "cancelled", now, changes)
+        self._release_plan(plan, now, operator, comment or "planned work cancelled", changes)
+        return self._finish(now + self.skew, changes)
+
+    def plans(self) -> tuple[PlannedShelf, ...]:
+        """Plans in force or to come, soonest first."""
+        return tuple(sorted(self._plans.values(), key=lambda p: (p.start, p.id)))
+
+    def _plan_for(self, cond: Condition, now: float) -> PlannedShelf | None:
+        for plan in self._plans.values():
+            if plan.in_force(now) and plan.covers(cond):
+                return plan
+        return None
+
+    def _apply_plans(self, now: float, changes: Changes) -> None:
+        """Expire finished plans; shelve standing alarms of plans now in force."""
+        for plan in list(self._plans.values()):
+            if plan.end <= now:
+                del self._plans[plan.id]
+                self._journal_plan(plan, SHELVED, NORMAL, "", "planned work ended", now, changes)
+        for rec in list(self._records.values()):
+            if rec.mode is not None:
+                continue
+            plan = self._plan_for(rec.cond, now)
+            if plan is not None:
+                self._set_mode(
+                    rec, SHELVED, now, plan.operator, f"planned work: {plan.reason}", changes,
+                    until=plan.end,
+                )
+
+    def _release_plan(
+        self, plan: PlannedShelf, now: float, operator: str, comment: str, changes: Changes
+    ) -> None:
+        for rec in list(self._records.values()):
+            if rec.mode == SHELVED and rec.shelved_until == plan.end and plan.covers(rec.cond):
+                self._release(rec, now + self.skew, operator, comment, changes)
+
+    def _journal_plan(
+        self,
+        plan: PlannedShelf,
+        state_from: str,
+        state_to: str,
+        operator: str,
+        comment: str,
+        now: float,
+        changes: Changes,
+    ) -> None:
+        entry = {
+            "time": now + self.skew,
+            "alarm_id": PLAN_PREFIX + plan.id,
+            "source": "planned_shelf",
+            "rack": plan.scope,
+            "priority": "diagnostic",
+            "state_from": state_from,
+            "state_to": state_to,
+            "operator": operator,
+            "comment": comment,
+            "message": f"Planned work on {plan.scope} until "
+            f"{_time.strftime('%Y-%m-%d %H:%M', _time.gmtime(plan.end))} UTC: {plan.reason}",
+            "until": plan.end,
+            "detail": plan.journal_detail(),
+        }
+        self._pending.append(entry)
+        changes.transitions.append(entry)
+
+    # -- restart ------------------------------------------------------------------------
+    def resume(self, entries: Sequence[Mapping[str, Any]], now: float | None = None) -> int:
+        """Take up the alarm states, shelves and plans the journal says stood last.
+
+        ``entries`` are journal rows (oldest first). Nothing is journaled: an alarm whose
+        condition is still present is not raised again, and one whose condition has gone
+        returns (journaled then) at the first evaluation of its data. Returns the number of
+        alarms resumed.
+        """
+        now = self.clock() if now is None else now
+        last: dict[str, Mapping[str, Any]] = {}
+        raised: dict[str, float] = {}
+        for entry in entries:
+            alarm_id = str(entry.get("alarm_id") or "")
+            if not alarm_id:
+                continue
+            if entry.get("state_to") == UNACK:
+                raised[alarm_id] = float(entry.get("time") or 0.0)
+            last[alarm_id] = entry
+        count = 0
+        for alarm_id, entry in last.items():
+            state = str(entry.get("state_to") or NORMAL)
+            if alarm_id.startswith(PLAN_PREFIX):
+                plan = plan_from_journal(dict(entry))
+                if plan is not None and state == SHELVED and plan.end > now:
+                    self._plans[plan.id] = plan
+                    self._plan_seq = max(self._plan_seq, _int(plan.id))
+                continue
+            if state == NORMAL or alarm_id in self._records:
+                continue
+            rec = _record_from_journal(alarm_id, entry, raised.get(alarm_id), state)
+            if rec is None:
+                continue
+            self._records[alarm_id] = rec
+            count += 1
+        return count
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        return 0
+
+
+def _detail(c: Condition) -> str:
+    value = c.value if c.value is not None and c.value == c.value else None
+    return json.dumps(
+        {
+            "area": c.area,
+            "row": c.row,
+            "hall": c.hall,
+            "racks": list(c.racks[:200]),
+            "gpus": list(c.gpus[:200]),
+            "feeds": list(c.feeds),
+            "value": value,
+        },
+        allow_nan=False,
+        default=str,
+    )
+
+
+def _record_from_journal(
+    alarm_id: str, entry: Mapping[str, Any], raised: float | None, state: str
+) -> Record | None:
+    """The engine record a journal row stands for (its last row)."""
+    try:
+        detail = json.loads(entry.get("detail") or "{}")
+    except ValueError:
+        detail = {}
+    if not isinstance(detail, dict):
+        detail = {}
+    place = area_of(str(entry.get("rack") or ""))
+    rule = str(entry.get("source") or alarm_id.split(":", 1)[0])
+    priority = str(entry.get("priority") or "medium")
+    t = float(entry.get("time") or 0.0)
+    value = detail.get("value")
+    cond = Condition(
+        alarm_id=alarm_id,
+        rule=rule,
+        priority=priority if priority in PRIORITIES else "medium",
+        message=str(entry.get("message") or ""),
+        time=raised if raised is not None else t,
+        value=float(value) if isinstance(value, int | float) else None,
+        rack=place.get("rack"),
+        row=detail.get("row") or place.get("row"),
+        hall=detail.get("hall") or place.get("hall"),
+        area=str(detail.get("area") or place.get("area") or "site"),
+        racks=tuple(str(r) for r in detail.get("racks") or place.get("racks", ())),
+        gpus=tuple(str(g) for g in detail.get("gpus") or ()),
+        feeds=tuple(str(f) for f in detail.get("feeds") or ()),
+    )
+    mode = state if state in (SHELVED, SUPPRESSED, OUT_OF_SERVICE) else None
+    active = state in (UNACK, ACKED) or mode is not None
+    acked = state == ACKED
+    until = entry.get("until")
+    return Record(
+        cond=cond,
+        active=active,
+        acked=acked,
+        raised=cond.time,
+        changed=t,
+        mode=mode,
+        operator=str(entry.get("operator") or ""),
+        comment=str(entry.get("comment") or ""),
+        shelved_until=float(until) if mode == SHELVED and isinstance(until, int | float) else None,
+    )
+
+
+def _merge(conditions: Sequence[Condition]) -> list[Condition]:
+    """One condition per alarm: where telemetry and a hub event raise the same alarm, the
+    telemetry's (fresher values) with the earlier of the two start times."""
+    out: dict[str, Condition] = {}
+    for c in conditions:
+        had = out.get(c.alarm_id)
+        if had is None:
+            out[c.alarm_id] = c
+            continue
+        keep = c if len(c.detail) >= len(had.detail) else had
+        first = min(c.time, had.time)
+        prio = min((c.priority, had.priority), key=lambda p: PRIORITY_RANK.get(p, 9))
+        racks = keep.racks or (had.racks if keep is c else c.racks)
+        out[c.alarm_id] = replace(keep, time=first, priority=prio, racks=racks)
+    return list(out.values())

@@ -14,6 +14,7 @@ whenever one opens, grows or closes.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -254,6 +255,52 @@ class IncidentTracker:
                 self._save(inc)
         return sorted(changed.values(), key=lambda i: i.id)
 
+    def resume(
+        self, records: Iterable[Mapping[str, Any]], alarms: Iterable[Alarm], now: float
+    ) -> int:
+        """Take up the incidents a previous run left open (or closed within ``window_s``).
+
+        ``records`` are the cache's incident rows; ``alarms`` the alarms resumed from the
+        journal: those listed in an incident stay its members, so a restart forms no
+        incident again. Returns how many incidents were taken up.
+        """
+        by_id = {a.id: a for a in alarms}
+        count = 0
+        for rec in records:
+            try:
+                inc_id = int(rec["id"])
+                start = float(rec["start"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            end = rec.get("end")
+            end = float(end) if isinstance(end, int | float) else None
+            if inc_id in self._incidents or (end is not None and now - end > self.window_s):
+                continue
+            inc = Incident(
+                id=inc_id, start=start, end=end, title=str(rec.get("title") or ""),
+                note=str(rec.get("note") or ""), peak_time=start,
+            )
+            for alarm_id in _ids(rec.get("alarm_ids")):
+                inc.alarm_ids.append(alarm_id)
+                self._member[alarm_id] = inc_id
+                alarm = by_id.get(alarm_id)
+                if alarm is not None:
+                    self._join(inc, alarm)
+                    if not (end is None and alarm.active):
+                        inc.active.discard(alarm_id)
+            inc.racks.update(_ids(rec.get("racks")))
+            inc.gpus.update(_ids(rec.get("gpus")))
+            for rack in inc.racks:
+                row, _, _ = rack.rpartition("-")
+                if row and alarm_row_like(row):
+                    inc.rows.add(row)
+                    inc.halls.add(row.split("-")[0])
+            if end is None and not inc.active:
+                inc.end = now
+            self._incidents[inc_id] = inc
+            count += 1
+        return count
+
     def set_note(self, incident_id: int, note: str) -> Incident:
         """Set the operator's note of an incident (plain text)."""
         inc = self._incidents[incident_id]
@@ -352,6 +399,21 @@ class IncidentTracker:
         if self.on_window is not None:
             start, end = self._window(inc)
             self.on_window(inc.id, start, end)
+
+
+def _ids(value: Any) -> list[str]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    return [str(v) for v in value] if isinstance(value, list | tuple) else []
+
+
+def alarm_row_like(text: str) -> bool:
+    """Whether ``text`` looks like a row id (``A-03``)."""
+    hall, _, num = text.partition("-")
+    return bool(hall) and hall.isalpha() and num.isdigit()
 
 
 def incidents_summary(incidents: Sequence[Incident]) -> list[dict[str, Any]]:

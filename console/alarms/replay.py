@@ -17,6 +17,11 @@ _RACK = re.compile(r"^[A-Z]-\d{2}-\d{2}$")
 _ROW = re.compile(r"^[A-Z]-\d{2}$")
 
 
+def area_of(place: str) -> dict[str, Any]:
+    """Rack, row, hall and area words of a journal row's ``rack`` column."""
+    return _area(place)
+
+
 def _area(place: str) -> dict[str, Any]:
     if _RACK.match(place):
         return {"rack": place, "row": place[:4], "hall": place[0], "area": place}
@@ -36,7 +41,7 @@ def alarms_at(journal: Iterable[Mapping[str, Any]], t: float) -> list[Alarm]:
         if when > t:
             break
         alarm_id = str(entry.get("alarm_id") or "")
-        if not alarm_id:
+        if not alarm_id or alarm_id.startswith("plan:"):
             continue
         if entry.get("state_to") == UNACK and entry.get("state_from") in (NORMAL, None, ""):
             raised[alarm_id] = when

@@ -196,9 +196,8 @@ EVENT_SEVERITY_PRIORITY: Mapping[str, str] = MappingProxyType(
 )
 
 XID_OFF_BUS = frozenset({79})
-XID_ECC = frozenset({48, 94, 95})
-XID_ROW_REMAP_FAILURE = frozenset({64})
-XID_ROW_REMAP_PENDING = frozenset({63})
+XID_APPLICATION = frozenset({13, 31, 43, 45})
+"""XIDs NVIDIA's catalogue attributes to the application: the job's problem, not the GPU's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,29 +210,61 @@ class AlarmConfig:
     """
 
     gpu_temp_high_c: float = 85.0
-    """Hottest GPU of a rack at or above this: near the slowdown threshold (88-89 °C)."""
+    """Hottest GPU of a rack at or above this counts toward a row's cooling alarm."""
     inlet_high_c: float = 32.0
     """Rack inlet above this: outside ASHRAE A1 allowable."""
+    inlet_critical_c: float = 40.0
+    """A row cooling alarm whose hottest inlet reaches this becomes critical."""
+    cooling_row_racks: int = 3
+    """This many racks of one row too hot (inlet or GPUs) make one row cooling alarm."""
     pdu_warn_pct: float = 80.0
     pdu_crit_pct: float = 95.0
+    feed_lost_pct: float = 2.0
+    """A feed carrying less than this share of its rack's power while the rack runs is lost."""
     envelope_mw: float = 386.0
     envelope_warn_pct: float = 95.0
     renewable_target_pct: float = 50.0
+    """The renewable share the KPI strip and the handover compare against (not an alarm)."""
     stale_after_s: float = 60.0
     """A kind whose newest snapshot reached us longer ago than this raises ``stale_data``."""
     flood_row: int = 10
     """More than this many racks of one rule in one row collapse into one row alarm."""
     flood_hall: int = 40
     """More than this many racks of one rule in one hall collapse into one hall alarm."""
-    critical_xids: tuple[int, ...] = (61, 62, 74, 119, 120)
-    """XIDs raising ``gpu_xid`` (79, ECC and row-remap XIDs have rules of their own)."""
+    gpu_cluster_gpus: int = 3
+    """This many GPUs failing in one rack within ``gpu_cluster_window_s`` raise ``gpu_cluster``."""
+    gpu_cluster_row_racks: int = 4
+    """This many racks of one row with a GPU failing within the window raise a row alarm."""
+    gpu_cluster_window_s: float = 3600.0
+    gpu_fault_baseline_per_100k_h: float = 5.0
+    """GPU failures expected per 100,000 GPUs and hour (normal wear of the fleet)."""
+    gpu_fault_rate_factor: float = 3.0
+    """``gpu_fault_rate`` fires when the last hour's failures exceed this many times the
+    baseline ..."""
+    gpu_fault_rate_min: int = 10
+    """... and are at least this many."""
+    large_job_gpus: int = 2048
+    """A job of at least this many GPUs killed by a hardware fault raises ``large_job_killed``."""
+    critical_xids: tuple[int, ...] = (48, 61, 62, 64, 74, 79, 94, 95, 119, 120, 140, 154)
+    """XIDs that count a GPU as failing (for clusters, lost servers and the failure rate);
+    application XIDs (13, 31, 43, 45) are the job's problem, not the GPU's."""
+    maintenance_node_states: tuple[str, ...] = ("drain", "drained", "maint", "down")
+    """Servers in these scheduler states are being worked on: their GPUs raise no alarms."""
     event_severities: tuple[str, ...] = ("critical", "high")
-    """Hub events of these severities raise a ``hub_event`` alarm."""
-    event_kinds_ignored: tuple[str, ...] = ("xid", "ecc", "row_remap")
-    """Hub event kinds already covered by the unhealthy GPU list."""
+    """Hub events of these severities, of kinds no rule covers, raise a ``hub_event`` alarm."""
+    event_kinds_ignored: tuple[str, ...] = (
+        "xid", "ecc", "row_remap", "thermal", "gpu_repaired", "job_failed", "maintenance",
+        "maintenance_end",
+    )
+    """Hub event kinds that are maintenance work or covered by a rule of their own."""
     event_hold_s: float = 300.0
     """A hub event alarm stays active this long after the event."""
+    event_hold_max_s: float = 12 * 3600.0
+    """A cooling, feed or supply alarm raised by a hub event and never restored by one
+    returns after this long, unless the telemetry still shows it."""
     max_shelve_s: float = 24 * 3600.0
+    max_plan_s: float = 7 * 24 * 3600.0
+    """The longest planned shelf (planned work)."""
     priorities: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_PRIORITIES))
 
     def __post_init__(self) -> None:
@@ -241,6 +272,13 @@ class AlarmConfig:
             raise ValueError("alarms: need 0 < pdu_warn_pct < pdu_crit_pct")
         if self.flood_row < 1 or self.flood_hall < 1:
             raise ValueError("alarms: flood_row and flood_hall must be at least 1")
+        if min(self.cooling_row_racks, self.gpu_cluster_gpus, self.gpu_cluster_row_racks) < 1:
+            raise ValueError(
+                "alarms: cooling_row_racks, gpu_cluster_gpus and gpu_cluster_row_racks "
+                "must be at least 1"
+            )
+        if self.gpu_cluster_window_s <= 0 or self.gpu_fault_rate_factor <= 0:
+            raise ValueError("alarms: gpu_cluster_window_s and gpu_fault_rate_factor must be > 0")
         if self.envelope_mw <= 0 or not 0 < self.envelope_warn_pct <= 100:
             raise ValueError("alarms: envelope_mw must be > 0 and envelope_warn_pct in (0, 100]")
         if self.stale_after_s <= 0 or self.max_shelve_s <= 0 or self.event_hold_s < 0:

@@ -22,6 +22,9 @@ from console.model import JobsSnapshot, SiteTopology, Snapshot
 
 log = logging.getLogger(__name__)
 
+RESUME_DAYS = 14.0
+"""How far back a restart reads the alarm journal to resume standing alarms and plans."""
+
 
 class AlarmService:
     """Engine + incidents, fed poll by poll.
@@ -44,6 +47,30 @@ class AlarmService:
         self.tracker = IncidentTracker(store, on_window=self._window)
         self.topology: SiteTopology | None = None
         self.jobs: JobsSnapshot | None = None
+        self.resumed = 0
+        """Alarms taken up from the cache's journal at start (a restart raises none again)."""
+        if cache is not None:
+            self.resume()
+
+    def resume(self, now: float | None = None) -> None:
+        """Take up alarm states, shelves, plans and open incidents from the cache.
+
+        Reads the journal of the last ``RESUME_DAYS`` days and the incidents still open or
+        closed within the incident window; a cache that cannot be read resumes nothing.
+        """
+        now = self.engine.clock() if now is None else now
+        read_journal = getattr(self.cache, "journal", None)
+        read_incidents = getattr(self.cache, "incidents", None)
+        if read_journal is None:
+            return
+        try:
+            entries = read_journal(now - RESUME_DAYS * 86400.0, None)
+            self.resumed = self.engine.resume(entries, now)
+            if read_incidents is not None:
+                since = now - RESUME_DAYS * 86400.0
+                self.tracker.resume(read_incidents(since, None), self.engine.alarms(), now)
+        except Exception as exc:  # the cache is a cache: start afresh, say why
+            log.warning("could not resume alarms from the cache: %s", exc)
 
     def on_poll(
         self, kind: str, snapshot: Snapshot | None, ok: bool, now: float | None = None

@@ -1,4 +1,4 @@
-"""Site-wide alarm conditions: power envelope, renewable share, hub events, link state."""
+"""Site-wide alarm conditions: power envelope, hub events, link state."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 
 from console.alarms.conditions import Condition, TopologyIndex
 from console.alarms.rules import EVENT_SEVERITY_PRIORITY, AlarmConfig
-from console.model import PowerSeries, Snapshot
+from console.model import JobsSnapshot, PowerSeries, Snapshot
 
 
 def _last_finite(power: PowerSeries, name: str) -> tuple[float, float] | None:
@@ -24,72 +24,202 @@ def _last_finite(power: PowerSeries, name: str) -> tuple[float, float] | None:
     return float(np.asarray(power.t)[-30:][j]), float(values[j])
 
 
+def _run_start(t: np.ndarray, values: np.ndarray, limit: float) -> float:
+    """Time of the first point of the trailing run of ``values`` at or above ``limit``."""
+    below = np.flatnonzero(~(values >= limit) & np.isfinite(values))
+    k = int(below[-1]) + 1 if below.size else 0
+    k = min(k, len(t) - 1)
+    return float(t[k])
+
+
 def power_rules(power: PowerSeries, config: AlarmConfig) -> list[Condition]:
-    """Facility load against the envelope, renewable share against its target."""
+    """Facility load against the envelope (critical past the envelope itself).
+
+    The alarm's time is when the load first crossed the warning level in the series (the
+    source's time), also when the console starts during a breach. The renewable share is
+    a KPI, not an alarm: missing a target needs no operator action within a stated time.
+    """
     out: list[Condition] = []
     facility = _last_finite(power, "facility_mw")
     if facility is not None:
         t, mw = facility
         pct = mw / config.envelope_mw * 100.0
         if pct >= config.envelope_warn_pct:
+            warn_mw = config.envelope_mw * config.envelope_warn_pct / 100.0
+            ts = np.asarray(power.t, np.float64)
+            values = np.asarray(power.fields["facility_mw"], np.float64)
+            began = _run_start(ts[ts <= t], values[ts <= t], warn_mw)
             out.append(
                 Condition(
                     alarm_id="envelope_high:site",
                     rule="envelope_high",
-                    priority=config.priority("envelope_high"),
+                    priority="critical" if pct >= 100.0 else config.priority("envelope_high"),
                     message=f"Facility load {mw:.0f} MW, {pct:.0f} % of the "
                     f"{config.envelope_mw:g} MW envelope",
-                    time=t,
+                    time=began,
                     value=mw,
                 )
             )
-    share = _last_finite(power, "renewable_share_pct")
-    if share is not None and share[1] < config.renewable_target_pct:
-        out.append(
-            Condition(
-                alarm_id="renewable_low:site",
-                rule="renewable_low",
-                priority=config.priority("renewable_low"),
-                message=f"Renewable share {share[1]:.0f} %, below the "
-                f"{config.renewable_target_pct:g} % target",
-                time=share[0],
-                value=share[1],
-            )
-        )
     return out
 
 
-def event_condition(
-    event: Mapping[str, Any], index: TopologyIndex, config: AlarmConfig, default_time: float
-) -> Condition | None:
-    """The ``hub_event`` condition a hub event raises, or None when it raises none.
+_RESTORES = {
+    "cooling_restored": "cooling_loss",
+    "pdu_restored": "pdu_feed_lost",
+    "wind_restored": "supply_drop",
+}
 
-    The hub's message is kept as plain text (it is shown, never interpreted).
+
+class EventConditions:
+    """Conditions raised by hub events, held until the hub says they are over.
+
+    A cooling loss is the row's ``cooling_loss`` alarm (the same alarm the row's
+    temperatures raise), a breaker trip the rack's ``pdu_feed_lost`` alarm, a wind drop the
+    site's ``supply_drop`` alarm: each is held until its restore event
+    (``cooling_restored``, ``pdu_restored``, ``wind_restored``) or ``event_hold_max_s``.
+    A job killed by a hardware fault raises ``large_job_killed`` when it held at least
+    ``large_job_gpus`` GPUs. GPU faults and other maintenance events raise nothing (they
+    are on the maintenance list); other events of ``event_severities`` raise ``hub_event``
+    for ``event_hold_s``. The hub's messages are kept as plain text.
     """
-    kind = str(event.get("kind", "event"))
-    severity = str(event.get("severity", "info"))
-    if severity not in config.event_severities or kind in config.event_kinds_ignored:
-        return None
-    rack = event.get("rack") if isinstance(event.get("rack"), str) else None
-    row, hall = index.locate(rack)
-    if row is None and isinstance(event.get("row"), str):
-        row = event["row"]
-    t = event.get("time")
-    t = float(t) if isinstance(t, int | float) and not isinstance(t, bool) else default_time
-    uuid = event.get("gpu_uuid")
-    return Condition(
-        alarm_id=f"hub_event:{kind}:{rack or row or 'site'}",
-        rule="hub_event",
-        priority=EVENT_SEVERITY_PRIORITY.get(severity, "medium"),
-        message=str(event.get("message", kind)),
-        time=t,
-        rack=rack,
-        row=row,
-        hall=hall,
-        area=rack or (f"row {row}" if row else "site"),
-        racks=(rack,) if rack else (),
-        gpus=(str(uuid),) if uuid else (),
-    )
+
+    def __init__(self, config: AlarmConfig) -> None:
+        self.config = config
+        self._held: dict[str, tuple[float, Condition]] = {}
+
+    def take(
+        self,
+        event: Mapping[str, Any],
+        index: TopologyIndex,
+        default_time: float,
+        jobs: JobsSnapshot | None = None,
+    ) -> None:
+        """Take one hub event."""
+        kind = str(event.get("kind", "event"))
+        rack = event.get("rack") if isinstance(event.get("rack"), str) else None
+        row, hall = index.locate(rack)
+        if row is None and isinstance(event.get("row"), str):
+            row = event["row"]
+        t = event.get("time")
+        t = float(t) if isinstance(t, int | float) and not isinstance(t, bool) else default_time
+        if kind in _RESTORES:
+            self._restore(_RESTORES[kind], rack, row)
+            return
+        cond = self._condition(event, kind, rack, row, hall, t, index, jobs)
+        if cond is not None:
+            self._held[cond.alarm_id] = (t, cond)
+
+    def _restore(self, rule: str, rack: str | None, row: str | None) -> None:
+        for key, (_, cond) in list(self._held.items()):
+            if cond.rule != rule:
+                continue
+            if rule == "supply_drop" or (rack and rack in cond.racks) or (row and cond.row == row):
+                del self._held[key]
+
+    def _condition(
+        self,
+        event: Mapping[str, Any],
+        kind: str,
+        rack: str | None,
+        row: str | None,
+        hall: str | None,
+        t: float,
+        index: TopologyIndex,
+        jobs: JobsSnapshot | None,
+    ) -> Condition | None:
+        config = self.config
+        message = str(event.get("message", kind))
+        if kind == "cooling_loss" and row is not None:
+            racks = tuple(r for r in index.rack_ids if index.locate(r)[0] == row)
+            return Condition(
+                alarm_id=f"cooling_loss:row:{row}", rule="cooling_loss",
+                priority=config.priority("cooling_loss"), message=message, time=t,
+                row=row, hall=hall, area=f"row {row}", racks=racks,
+            )
+        if kind == "pdu_trip" and rack is not None:
+            i = index.topology.rack_index.get(rack, -1)
+            feeds = index.feed_ids[i] if i >= 0 else ()
+            feed = event.get("feed") if isinstance(event.get("feed"), str) else None
+            feed = feed or (feeds[0] if feeds else f"{rack} feed")
+            return Condition(
+                alarm_id=f"pdu_feed_lost:{rack}", rule="pdu_feed_lost",
+                priority=config.priority("pdu_feed_lost"), message=message, time=t,
+                rack=rack, row=row, hall=hall, area=rack, racks=(rack,), feeds=(feed,),
+            )
+        if kind == "wind_drop":
+            return Condition(
+                alarm_id="supply_drop:site", rule="supply_drop",
+                priority=config.priority("supply_drop"), message=message, time=t,
+            )
+        if kind == "job_failed":
+            return self._large_job(event, t, rack, row, hall, jobs)
+        severity = str(event.get("severity", "info"))
+        if severity not in config.event_severities or kind in config.event_kinds_ignored:
+            return None
+        uuid = event.get("gpu_uuid")
+        return Condition(
+            alarm_id=f"hub_event:{kind}:{rack or row or 'site'}",
+            rule="hub_event",
+            priority=EVENT_SEVERITY_PRIORITY.get(severity, "medium"),
+            message=message,
+            time=t,
+            rack=rack,
+            row=row,
+            hall=hall,
+            area=rack or (f"row {row}" if row else "site"),
+            racks=(rack,) if rack else (),
+            gpus=(str(uuid),) if uuid else (),
+        )
+
+    def _large_job(
+        self,
+        event: Mapping[str, Any],
+        t: float,
+        rack: str | None,
+        row: str | None,
+        hall: str | None,
+        jobs: JobsSnapshot | None,
+    ) -> Condition | None:
+        job_id = event.get("job_id")
+        if not isinstance(job_id, int) or isinstance(job_id, bool):
+            return None
+        gpus = event.get("gpus")
+        tenant = ""
+        if jobs is not None and len(jobs):
+            ids = np.asarray(jobs.columns.get("id", ()))
+            hit = np.flatnonzero(ids == job_id)
+            if hit.size:
+                k = int(hit[0])
+                if not isinstance(gpus, int):
+                    gpus = int(jobs.columns["gpus"][k]) if "gpus" in jobs.columns else None
+                if "tenant" in jobs.columns:
+                    tenant = str(jobs.columns["tenant"][k])
+        if not isinstance(gpus, int) or gpus < self.config.large_job_gpus:
+            return None
+        who = f" of \u2068{tenant}\u2069" if tenant else ""
+        return Condition(
+            alarm_id=f"large_job_killed:{job_id}",
+            rule="large_job_killed",
+            priority=self.config.priority("large_job_killed"),
+            message=f"Job {job_id}{who} ({gpus} GPUs) killed by a hardware fault",
+            time=t,
+            value=float(gpus),
+            rack=rack,
+            row=row,
+            hall=hall,
+            area=rack or "site",
+            racks=(rack,) if rack else (),
+            detail=(str(event.get("message", "")),),
+        )
+
+    def conditions(self, hub_now: float) -> list[Condition]:
+        """The conditions held now; short-lived ones and over-long ones are dropped."""
+        short, longest = self.config.event_hold_s, self.config.event_hold_max_s
+        for key, (t, cond) in list(self._held.items()):
+            hold = longest if cond.rule in _RESTORES.values() else short
+            if hub_now - t > hold:
+                del self._held[key]
+        return [c for _, c in self._held.values()]
 
 
 def link_conditions(
@@ -99,38 +229,46 @@ def link_conditions(
     now: float,
     skew: float,
 ) -> list[Condition]:
-    """``comm_loss`` per kind the hub stopped answering, ``stale_data`` per kind too old.
+    """One ``comm_loss`` alarm while any kind gets no answer, naming the kinds; else one
+    ``stale_data`` alarm naming the kinds whose data is too old.
 
     ``comm`` maps kind to (ok, since) in workstation time; ``skew`` is the hub's clock
-    offset, added so alarm times are hub times.
+    offset, added so alarm times are hub times. A hub outage is one alarm, not one per
+    kind, and data that is stale because the hub does not answer is the same cause.
     """
-    out: list[Condition] = []
-    for kind, (ok, since) in sorted(comm.items()):
-        if not ok:
-            t = since + skew
-            out.append(
-                Condition(
-                    alarm_id=f"comm_loss:{kind}",
-                    rule="comm_loss",
-                    priority=config.priority("comm_loss"),
-                    message=f"No answer from the hub for {kind} since "
-                    f"{_time.strftime('%H:%M:%S', _time.gmtime(t))} UTC",
-                    time=t,
-                    value=max(0.0, now - since),
-                )
+    lost = sorted((since, kind) for kind, (ok, since) in comm.items() if not ok)
+    if lost:
+        first = lost[0][0] + skew
+        kinds = [k for _, k in lost]
+        return [
+            Condition(
+                alarm_id="comm_loss:source",
+                rule="comm_loss",
+                priority=config.priority("comm_loss"),
+                message=f"No answer from the data source for {', '.join(kinds)} since "
+                f"{_time.strftime('%H:%M:%S', _time.gmtime(first))} UTC",
+                time=first,
+                value=max(0.0, now - lost[0][0]),
+                detail=tuple(kinds),
             )
-    for kind, snap in sorted(snapshots.items()):
-        age = snap.age(now)
-        if kind != "site" and age > config.stale_after_s:
-            out.append(
-                Condition(
-                    alarm_id=f"stale_data:{kind}",
-                    rule="stale_data",
-                    priority=config.priority("stale_data"),
-                    message=f"{kind.capitalize()} data is {age:.0f} s old "
-                    f"(limit {config.stale_after_s:g} s)",
-                    time=now + skew,
-                    value=age,
-                )
-            )
-    return out
+        ]
+    stale = [
+        (kind, snap.age(now))
+        for kind, snap in sorted(snapshots.items())
+        if kind != "site" and snap.age(now) > config.stale_after_s
+    ]
+    if not stale:
+        return []
+    oldest = max(age for _, age in stale)
+    return [
+        Condition(
+            alarm_id="stale_data:source",
+            rule="stale_data",
+            priority=config.priority("stale_data"),
+            message=", ".join(f"{k.capitalize()} data is {a:.0f} s old" for k, a in stale)
+            + f" (limit {config.stale_after_s:g} s)",
+            time=now + skew - oldest + config.stale_after_s,
+            value=oldest,
+            detail=tuple(k for k, _ in stale),
+        )
+    ]

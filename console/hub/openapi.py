@@ -193,7 +193,12 @@ SCHEMAS: dict[str, Any] = {
             "gpu_uuid": _NULL_STR,
             "xid": _NULL_INT,
             "message": _STR,
-        }
+            "job_id": _NULL_INT,
+            "gpus": _INT,
+            "feed": _STR,
+        },
+        required=["id", "time", "time_iso", "kind", "severity", "rack", "gpu_uuid", "xid",
+                  "message"],
     ),
     "Job": _obj(
         {

@@ -34,8 +34,10 @@ class EventLog:
         rack: str | None = None,
         gpu_uuid: str | None = None,
         xid: int | None = None,
+        **extra: Any,
     ) -> dict[str, Any]:
-        """Append an event and return it."""
+        """Append an event and return it; ``extra`` adds optional fields (``job_id``,
+        ``gpus``, ``feed`` in the contract)."""
         if severity not in SEVERITIES:
             raise ValueError(f"unknown severity {severity!r}")
         self.last_id += 1
@@ -49,7 +51,7 @@ class EventLog:
             "gpu_uuid": gpu_uuid,
             "xid": None if xid is None else int(xid),
             "message": message,
-        }
+        } | extra
         self._events.append(event)
         if rack is not None:
             per_rack = self._by_rack.get(rack)

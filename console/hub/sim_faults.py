@@ -118,6 +118,8 @@ class FaultManager:
                     f"XID {spec.xid} on a GPU it held",
                     rack=job.racks[0] if job.racks else None,
                     xid=spec.xid,
+                    job_id=int(job.id),
+                    gpus=int(job.gpus),
                 )
         assert first is not None
         return first
@@ -194,6 +196,7 @@ class FaultManager:
             f"PDU breaker trip: {rack_id}-PDU-{feed} open; feed {other} carries the whole rack "
             "over its rating, GPUs power-braked. Action: shed load, reset breaker",
             rack=rack_id,
+            feed=f"{rack_id}-PDU-{feed}",
         )
 
     def pdu_restore(self, rack: int, when: float) -> None:
