@@ -17,10 +17,11 @@ from typing import Any
 import numpy as np
 import sqlite_utils
 
-from console.cache import codec, docs, files, frames, records
+from console.cache import codec, docs, files, frames, maint, records
 from console.cache.rollup import POWER_COLUMNS, TIERS
 from console.cache.schema import CacheError
 from console.decode import decode_site
+from console.maintenance import MaintenanceList
 from console.model import (
     JobsSnapshot,
     PowerSeries,
@@ -342,6 +343,13 @@ class CacheReads:
         """Incidents overlapping a time range (all when None), oldest first."""
         with self._lock:
             return records.incidents(self.db, start, end)
+
+    @_reading
+    def maintenance_at(self, t: float) -> MaintenanceList | None:
+        """The maintenance list as it stood at ``t`` (hub time); None when the file holds
+        no record of it then (before its first record, or a file older than schema 5)."""
+        with self._lock:
+            return maint.read_at(self.conn, t)
 
     @_reading
     def meta(self) -> dict[str, str]:

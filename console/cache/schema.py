@@ -159,17 +159,27 @@ def _v3_to_v4(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE alarm_journal ADD COLUMN detail TEXT")
 
 
+def _v4_to_v5(conn: sqlite3.Connection) -> None:
+    """The maintenance list's history (``console.cache.maint``): a new table only, so a
+    v4 file still reads as it is (with no maintenance list recorded)."""
+    from console.cache import maint
+
+    maint.create(conn)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
     _v2_to_v3,
     _v3_to_v4,
+    _v4_to_v5,
 ]
 """``MIGRATIONS[n]`` migrates a file from schema version n to n + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
 READS_FROM = 2
 """The oldest version read as it is (review opens it without a migrated copy):
-later versions only changed how new rows are written."""
+later versions only changed how new rows are written, added columns reads do without,
+or added tables reads treat as empty (the maintenance list, v5)."""
 
 
 def user_version(conn: sqlite3.Connection) -> int:

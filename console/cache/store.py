@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import sqlite_utils
 
-from console.cache import codec, docs, files, frames, records, rollup
+from console.cache import codec, docs, files, frames, maint, records, rollup
 from console.cache.reads import CacheReads
 from console.cache.rollup import RetentionPolicy
 from console.cache.schema import READS_FROM, SCHEMA_VERSION, CacheError, migrate
@@ -442,6 +442,18 @@ class Cache(CacheReads):
         self._check_writable()
         with self._lock:
             self._transaction(records.update_incident, self.conn, incident_id, fields)
+
+    def write_maintenance(self, time: float, changed: Sequence[Any], gone: Sequence[str], *,
+                          complete: bool = False) -> None:
+        """Record the maintenance list's changes at ``time`` (hub time): items that appeared
+        or changed, devices that left; ``complete`` closes every other listed item
+        (:class:`console.maintenance.MaintenanceStore`). CacheError while the cache has
+        failed (so the tracker writes a complete list once it works again)."""
+        self._check_writable()
+        with self._lock:
+            if self.failed is not None:
+                raise CacheError(self.failed)
+            self._transaction(maint.write, self.conn, time, changed, gone, complete)
 
     def mark_full_resolution(self, start: float, end: float, reason: str = "incident") -> None:
         """Keep raw polls between ``start`` and ``end`` through rollup, retention and the cap."""
