@@ -829,3 +829,46 @@ def test_standing_hall_alarm_does_not_swallow_row_incidents(site: SiteTopology) 
     hall, rows = tracker.incidents()
     assert hall.title == "Hall A: PDU feed load high" and hall.racks == set(many)
     assert rows.title == "Row A-15: Row cooling lost or degraded" and rows.racks == set(row)
+
+
+def test_restart_on_the_same_cache_raises_and_forms_nothing_again(tmp_path: Any) -> None:
+    """A console restarted on its cache resumes alarms and incidents: no new journal rows,
+    no new incident, and alarms present at start carry the source's start time."""
+    from console.alarms import AlarmService
+    from console.cache import Cache
+    from console.hub.sim import SimulatedHub
+
+    hub = SimulatedHub("hall", seed=5, start=T0, faults=False)
+    hub.inject("cooling_loss", "A-04")
+    hub.inject("pdu_trip", "A-09-03")
+    site = decode_site(hub.site(), received=T0)
+
+    def run(cache: Any, t: float) -> Any:
+        service = AlarmService(cache=cache, clock=lambda: t)
+        service.on_poll("site", site, True, t)
+        update = None
+        for kind, snap in (
+            ("racks", decode_racks(hub.racks(), site, received=t)),
+            ("gpus", decode_unhealthy(hub.unhealthy_gpus(), received=t)),
+            ("events", decode_events(hub.events(0), received=t)),
+            ("power", decode_power(hub.power(t - 600, t, 10), received=t)),
+        ):
+            update = service.on_poll(kind, snap, True, t)
+        return service, update
+
+    path = tmp_path / "restart.db"
+    with Cache.open(path) as cache:
+        hub.step(T0 + 300)
+        service, update = run(cache, T0 + 300)
+        ids = sorted(a.id for a in update.alarms)
+        assert ids == ["cooling_loss:row:A-04", "pdu_feed_lost:A-09-03"]
+        assert {a.time for a in update.alarms} == {T0}  # when the faults began at the hub
+        journal_rows, incidents = len(cache.journal()), len(cache.incidents())
+    for restart in range(3):
+        with Cache.open(path) as cache:
+            t = T0 + 330 + restart
+            service, update = run(cache, t)
+            assert service.resumed == 2 and update.raised == ()
+            assert sorted(a.id for a in update.alarms) == ids
+            assert len(cache.journal()) == journal_rows
+            assert len(cache.incidents()) == incidents

@@ -200,6 +200,8 @@ class AlarmEngine:
             rec.cond = cond
             if rec.mode == OUT_OF_SERVICE or rec.active:
                 rec.active = True
+                if cond.time < rec.raised:  # a source told us when it really began
+                    rec.raised = cond.time
                 continue
             before = rec.state
             rec.active, rec.acked, rec.raised = True, False, cond.time

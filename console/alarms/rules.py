@@ -82,7 +82,8 @@ RULES: Mapping[str, Rule] = MappingProxyType(
                 "inlet_high", "Rack inlet above ASHRAE allowable", "racks", "°C",
                 "Check the rack's containment, doors and blanking panels and the nearest "
                 "cooling unit; move the rack's work if it stays hot.",
-                "The rack's GPUs throttle and age faster.",
+                "The rack's GPUs run outside their allowable envelope: they throttle and age "
+                "faster.",
                 30,
             ),
             Rule(
@@ -184,7 +185,7 @@ DEFAULT_PRIORITIES: Mapping[str, str] = MappingProxyType(
         "envelope_high": "high",
         "supply_drop": "low",
         "comm_loss": "high",
-        "stale_data": "medium",
+        "stale_data": "low",
     }
 )
 """Priority of each rule (consequence x time to respond, docs/ALARMS.md); ``hub_event``
