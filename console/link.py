@@ -92,6 +92,11 @@ class LinkMonitor:
             return LinkState.MISSED
         return LinkState.LIVE
 
+    def since_any_ok(self, now: float) -> float | None:
+        """Seconds since the last successful poll of any kind; None before the first."""
+        times = [h.last_ok for h in self.kinds.values() if h.last_ok is not None]
+        return max(0.0, now - max(times)) if times else None
+
     def oldest_age(self, now: float) -> float | None:
         ages = [self.age(k, now) for k in self.kinds]
         known = [a for a in ages if a is not None]

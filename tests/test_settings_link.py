@@ -76,3 +76,30 @@ def test_silence_is_stale_too() -> None:
     link.record("racks", True, 0.0)
     assert not link.is_stale("racks", 5.0)
     assert link.is_stale("racks", 7.0)  # three intervals without a good poll
+
+
+def test_comm_loss_age_counts_from_the_last_answer_of_any_kind() -> None:
+    link = LinkMonitor({"racks": 2.0, "jobs": 10.0})
+    assert link.since_any_ok(100.0) is None  # "no answer yet"
+    link.record("jobs", True, 50.0)
+    link.record("racks", True, 40.0)
+    link.record("racks", False, 60.0, "connection refused")
+    assert link.since_any_ok(100.0) == 50.0
+
+
+def test_retry_warnings_are_logged_once_per_outage(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from console.sources.hub import RETRY_LOG
+
+    pool = logging.getLogger("urllib3.connectionpool")
+    RETRY_LOG.answered()
+    with caplog.at_level(logging.WARNING, logger="urllib3.connectionpool"):
+        for _ in range(20):
+            pool.warning("Retrying (%r) after connection broken by '%r': %s", 1, "x", "/api")
+        assert len(caplog.records) == 1 and "not logged until" in caplog.records[0].getMessage()
+        RETRY_LOG.answered()
+        pool.warning("Retrying (%r) after connection broken by '%r': %s", 1, "x", "/api")
+        pool.warning("Connection pool is full")  # other warnings pass
+    assert len(caplog.records) == 3
+    RETRY_LOG.answered()

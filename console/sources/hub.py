@@ -32,6 +32,40 @@ log = logging.getLogger(__name__)
 USER_AGENT = "hub-ops-console/0.1"
 
 
+class RetryWarningsOncePerOutage(logging.Filter):
+    """Lets urllib3's first "Retrying ..." warning of an outage through, drops the rest.
+
+    A source that cannot reach its server retries every poll of every kind, several times
+    a second; the log says so once, and again only after the server answered in between
+    (:meth:`answered`).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_outage = False
+        self.dropped = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith("Retrying"):
+            return True
+        if self.in_outage:
+            self.dropped += 1
+            return False
+        self.in_outage = True
+        record.msg = str(record.msg) + " (further retries are not logged until it answers)"
+        return True
+
+    def answered(self) -> None:
+        """The server answered: the next outage's first retry is logged again."""
+        if self.in_outage:
+            self.in_outage = False
+            self.dropped = 0
+
+
+RETRY_LOG = RetryWarningsOncePerOutage()
+logging.getLogger("urllib3.connectionpool").addFilter(RETRY_LOG)
+
+
 def make_session(
     retries: int = 2, backoff: float = 0.25, verify: bool | str = True
 ) -> requests.Session:
@@ -114,6 +148,7 @@ class HubApiSource(Source):
             response = self.session.get(url, params=params, timeout=self.timeout)
         except requests.exceptions.RequestException as exc:
             raise describe_http_error(self.backend, exc, self.timeout) from None
+        RETRY_LOG.answered()
         if response.status_code == 401 or response.status_code == 403:
             raise SourceError(
                 self.backend,
