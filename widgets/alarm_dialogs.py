@@ -1,10 +1,15 @@
-"""Small dialogs of the alarm list: acknowledge (operator + comment) and shelve (+ expiry)."""
+"""Small dialogs of the alarm list: acknowledge (operator + comment), shelve (+ expiry)
+and plan work (a planned shelf: scope, start, end, operator, reason)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -15,10 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 SHELVE_CHOICES: tuple[tuple[str, int], ...] = (
-    ("15 min", 15 * 60),
-    ("1 h", 3600),
-    ("8 h", 8 * 3600),
-    ("Custom…", 0),
+    (QT_TRANSLATE_NOOP("ShelveDialog", "15 min"), 15 * 60),
+    (QT_TRANSLATE_NOOP("ShelveDialog", "1 h"), 3600),
+    (QT_TRANSLATE_NOOP("ShelveDialog", "8 h"), 8 * 3600),
+    (QT_TRANSLATE_NOOP("ShelveDialog", "Custom…"), 0),
 )
 """Shelf durations offered, in seconds (0: the custom spin box)."""
 
@@ -30,18 +35,18 @@ class AckDialog(QDialog):
         self, what: str, operator: str = "", parent: QWidget | None = None, title: str = ""
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(title or "Acknowledge alarms")
+        self.setWindowTitle(title or self.tr("Acknowledge alarms"))
         form = QFormLayout(self)
         label = QLabel(what, self)
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setWordWrap(True)
         form.addRow(label)
         self.operator = QLineEdit(operator, self)
-        self.operator.setPlaceholderText("your name")
+        self.operator.setPlaceholderText(self.tr("your name"))
         self.comment = QLineEdit(self)
-        self.comment.setPlaceholderText("what you saw or did (optional)")
-        form.addRow("Operator", self.operator)
-        form.addRow("Comment", self.comment)
+        self.comment.setPlaceholderText(self.tr("what you saw or did (optional)"))
+        form.addRow(self.tr("Operator"), self.operator)
+        form.addRow(self.tr("Comment"), self.comment)
         self.form = form
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -68,23 +73,126 @@ class ShelveDialog(AckDialog):
     def __init__(
         self, what: str, operator: str = "", parent: QWidget | None = None, max_s: float = 86400
     ) -> None:
-        super().__init__(what, operator, parent, title="Shelve alarms")
+        super().__init__(what, operator, parent, title=self.tr("Shelve alarms"))
         self.duration = QComboBox(self)
         for label, seconds in SHELVE_CHOICES:
-            self.duration.addItem(label, seconds)
+            self.duration.addItem(self.tr(label), seconds)
         self.duration.setCurrentIndex(1)
         self.custom = QSpinBox(self)
         self.custom.setRange(1, max(1, int(max_s // 60)))
         self.custom.setValue(120)
-        self.custom.setSuffix(" min")
+        self.custom.setSuffix(self.tr(" min"))
         self.custom.setEnabled(False)
         self.duration.currentIndexChanged.connect(
             lambda _i: self.custom.setEnabled(self.duration.currentData() == 0)
         )
-        self.form.insertRow(1, "Shelve for", self.duration)
-        self.form.insertRow(2, "Custom", self.custom)
+        self.form.insertRow(1, self.tr("Shelve for"), self.duration)
+        self.form.insertRow(2, self.tr("Custom"), self.custom)
 
     def seconds(self) -> int:
         """The chosen shelf duration in seconds."""
         chosen = int(self.duration.currentData())
         return chosen if chosen > 0 else self.custom.value() * 60
+
+
+PLAN_MAX_S = 7 * 86400.0
+"""Longest planned work the dialog accepts (the engine has its own limit too)."""
+
+
+class PlanShelfDialog(QDialog):
+    """Asks for planned work: scope, start, end, operator and reason, all required.
+
+    The scope (``site``, a hall ``A``, a row ``A-03``, a rack ``A-03-07`` or a server id)
+    is editable and pre-filled; OK stays disabled, with the reason said in words, until
+    the end is after the start and in the future and the work lasts at most ``max_s``.
+    Times are this workstation's clock, as shelf expiries are.
+    """
+
+    def __init__(
+        self,
+        scope: str = "",
+        operator: str = "",
+        parent: QWidget | None = None,
+        clock: Callable[[], float] = time.time,
+        max_s: float = PLAN_MAX_S,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Plan work"))
+        self.clock = clock
+        self.max_s = max_s
+        form = QFormLayout(self)
+        intro = QLabel(self.tr(
+            "Alarms of the scope raised between start and end are shelved at once, "
+            "until the end. Every plan is journaled."), self)
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        intro.setWordWrap(True)
+        form.addRow(intro)
+        self.scope = QLineEdit(scope, self)
+        self.scope.setPlaceholderText(self.tr("site, hall A, row A-03, rack A-03-07 or a server"))
+        now = QDateTime.fromSecsSinceEpoch(int(clock()) // 60 * 60 + 60)
+        self.start = QDateTimeEdit(now, self)
+        self.end = QDateTimeEdit(now.addSecs(2 * 3600), self)
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.operator = QLineEdit(operator, self)
+        self.operator.setPlaceholderText(self.tr("your name"))
+        self.reason = QLineEdit(self)
+        self.reason.setPlaceholderText(self.tr("the work, its ticket or permit"))
+        form.addRow(self.tr("Scope"), self.scope)
+        form.addRow(self.tr("Start"), self.start)
+        form.addRow(self.tr("End"), self.end)
+        form.addRow(self.tr("Operator"), self.operator)
+        form.addRow(self.tr("Reason"), self.reason)
+        self.problem = QLabel(self)
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem.setWordWrap(True)
+        form.addRow(self.problem)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        for line in (self.scope, self.operator, self.reason):
+            line.textChanged.connect(self._check)
+        for edit in (self.start, self.end):
+            edit.dateTimeChanged.connect(self._check)
+        self._check()
+        (self.reason if scope and operator else self.scope if not scope else self.operator
+         ).setFocus()
+
+    def problems(self) -> list[str]:
+        """What keeps the plan from being accepted, in words (empty when nothing)."""
+        start, end = self.times()
+        out = []
+        if not self.scope.text().strip():
+            out.append(self.tr("give a scope"))
+        if not self.operator.text().strip():
+            out.append(self.tr("give your name"))
+        if not self.reason.text().strip():
+            out.append(self.tr("give a reason"))
+        if end <= start:
+            out.append(self.tr("the end must be after the start"))
+        elif end <= self.clock():
+            out.append(self.tr("the end must be in the future"))
+        if end - start > self.max_s:
+            out.append(self.tr("planned work may last at most {0:g} days").format(
+                self.max_s / 86400))
+        return out
+
+    def _check(self) -> None:
+        problems = self.problems()
+        self.problem.setText("; ".join(problems).capitalize() if problems else "")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problems)
+
+    def times(self) -> tuple[float, float]:
+        """(start, end) in epoch seconds."""
+        return (float(self.start.dateTime().toSecsSinceEpoch()),
+                float(self.end.dateTime().toSecsSinceEpoch()))
+
+    def values(self) -> tuple[str, float, float, str, str]:
+        """(scope, start, end, operator, reason), stripped."""
+        start, end = self.times()
+        return (self.scope.text().strip(), start, end, self.operator.text().strip(),
+                self.reason.text().strip())

@@ -2,12 +2,15 @@
 
 Every cell is a plain string (hub messages are shown as text, never interpreted);
 tooltips that carry hub text are escaped. Priority is written out in words as well as
-coloured (Okabe-Ito steps, the rack map's), so colour is never the only cue.
+coloured (Okabe-Ito steps, the rack map's), so colour is never the only cue. The
+Action column says what the operator does (the rule's action; the full text, the
+consequence and the time to respond are in its tooltip). The proxy sorts on Python
+keys with the alarm id last, so the order is the same for every new alarm list (an
+offline review re-reads the list at each step of the timeline).
 """
 
 from __future__ import annotations
 
-import html
 import time
 from collections.abc import Collection, Sequence
 from datetime import datetime, tzinfo
@@ -15,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QModelIndex,
     QObject,
@@ -26,6 +30,7 @@ from PySide6.QtGui import QColor, QFont
 
 from console.alarms import RULES, SHELVED, STATE_LABELS, Alarm
 from console.alarms.rules import PRIORITY_RANK, UNACKED_STATES
+from widgets.text import isolate, plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -38,8 +43,19 @@ PRIORITY_COLOURS: dict[str, QColor] = {
 }
 """Priority colours: the rack map's Okabe-Ito steps, safe for colour-blind operators."""
 DARK_TEXT = QColor("#1e2126")
-COLUMNS = ("Time", "Priority", "State", "Area", "Message", "Value", "Operator")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("AlarmTableModel", "Time"),
+    QT_TRANSLATE_NOOP("AlarmTableModel", "Priority"),
+    QT_TRANSLATE_NOOP("AlarmTableModel", "State"),
+    QT_TRANSLATE_NOOP("AlarmTableModel", "Area"),
+    QT_TRANSLATE_NOOP("AlarmTableModel", "Message"),
+    QT_TRANSLATE_NOOP("AlarmTableModel", "Action"),
+    QT_TRANSLATE_NOOP("AlarmTableModel", "Value"),
+    QT_TRANSLATE_NOOP("AlarmTableModel", "Operator"),
+)
+"""Column titles (untranslated; the header shows them through ``tr``)."""
 PRIORITY_COL = COLUMNS.index("Priority")
+ACTION_COL = COLUMNS.index("Action")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -109,6 +125,7 @@ class AlarmTableModel(QAbstractTableModel):
                 state_text(a, self.zone, now),
                 a.area,
                 a.message,
+                a.action,
                 value_text(a),
                 a.operator,
             )
@@ -121,7 +138,8 @@ class AlarmTableModel(QAbstractTableModel):
                 a.state,
                 a.area,
                 a.message,
-                a.value if a.value is not None else float("-inf"),
+                a.action,
+                a.value if a.value is not None and a.value == a.value else float("-inf"),
                 a.operator,
             )
             for a in self.alarms
@@ -138,7 +156,7 @@ class AlarmTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return self.tr(COLUMNS[section])
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -166,14 +184,21 @@ class AlarmTableModel(QAbstractTableModel):
 
     def _tooltip(self, alarm: Alarm, col: int) -> str:
         if col == 0:
-            return (
-                f"Raised {utc_text(alarm.time)} (hub time)\nLast change {utc_text(alarm.changed)}"
-            )
-        lines = [alarm.message, f"Alarm id: {alarm.id}"]
-        if alarm.operator:
-            lines.append(f"By {alarm.operator}" + (f": {alarm.comment}" if alarm.comment else ""))
-        # Qt guesses rich text from the content: escape hub and operator text, wrap it in <p>.
-        return "<p style='white-space:pre'>" + html.escape("\n".join(lines)) + "</p>"
+            return self.tr("Raised {raised} (hub time)\nLast change {changed}").format(
+                raised=utc_text(alarm.time), changed=utc_text(alarm.changed))
+        if col == ACTION_COL:
+            lines = [alarm.action or self.tr("(no action stated for this alarm)")]
+            if alarm.consequence:
+                lines.append(self.tr("If nobody acts: {0}").format(alarm.consequence))
+            if alarm.respond_min is not None:
+                lines.append(self.tr("Respond within {0} min").format(alarm.respond_min))
+        else:
+            lines = [alarm.message, self.tr("Alarm id: {0}").format(alarm.id)]
+            if alarm.operator:
+                lines.append(self.tr("By {0}").format(isolate(alarm.operator))
+                             + (f": {isolate(alarm.comment)}" if alarm.comment else ""))
+        # Qt guesses rich text from the content: hub and operator text is escaped.
+        return plain_tooltip("\n".join(lines))
 
 
 class AlarmFilterProxy(QSortFilterProxyModel):
@@ -204,6 +229,16 @@ class AlarmFilterProxy(QSortFilterProxyModel):
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
             self.invalidateRowsFilter()
+
+    def lessThan(self, left: _Index, right: _Index) -> bool:  # noqa: N802
+        """Compare the model's Python sort keys, then alarm ids: a stable, total order."""
+        model = self.sourceModel()
+        if not isinstance(model, AlarmTableModel):
+            return super().lessThan(left, right)
+        col, lr, rr = left.column(), left.row(), right.row()
+        a = (model.keys[lr][col], model.alarms[lr].id)
+        b = (model.keys[rr][col], model.alarms[rr].id)
+        return bool(a < b)
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802
         model = self.sourceModel()

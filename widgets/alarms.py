@@ -1,25 +1,35 @@
-"""The alarm list and the alarm banner.
+"""The alarm list (and, re-exported, the alarm banner).
 
 :class:`AlarmListView` shows the engine's alarms (fed by :meth:`AlarmListView.set_alarms`)
-with filters by state, priority and hall, and asks for operator actions through signals:
-``acknowledgeRequested(alarm_id, operator, comment)``,
-``shelveRequested(alarm_id, until, operator, comment)`` and ``rackRequested(rack_id)``.
+with what to do about each (the Action column; the detail pane adds the consequence,
+the time to respond, area, racks, GPUs, operator and comment), filters by state,
+priority and hall, and asks for operator actions through signals:
+
+- ``acknowledgeRequested(alarm_id, operator, comment)``;
+- ``shelveRequested(alarm_id, until, operator, comment)``;
+- ``rackRequested(rack_id)``: Jump to rack (show it on the map);
+- ``rackDetailRequested(rack_id, gpu_uuid)``: an alarm activated (double-click or Enter):
+  open its first rack (a row's worst, else first, rack) in depth with its first GPU
+  selected ('' when it lists none);
+- ``planShelfRequested(scope, start, end, operator, reason)``: Plan work…;
+- ``cancelPlanRequested(plan_id, operator, comment)``: Cancel plan… in the plans list.
+
 The main window connects them to the alarm engine (in the poller's thread) and feeds the
-new alarm list back. :class:`AlarmBanner` is the always-visible strip: counts by priority,
-the oldest unacknowledged alarm, and the optional audible alert with its Silence button.
-Neither widget does any I/O.
+new alarm list back. :meth:`AlarmListView.set_review` hides what makes no sense offline
+(Acknowledge, Shelve, Plan work, Cancel plan); the sort order and the selection hold
+while a review's timeline moves. :class:`AlarmBanner` (widgets/alarm_banner.py) is the
+always-visible strip. Neither widget does any I/O.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -29,46 +39,67 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from console.alarms import ACKED, OUT_OF_SERVICE, RTN_UNACK, SHELVED, SUPPRESSED, UNACK, Alarm
-from console.alarms.rules import PRIORITIES, UNACKED_STATES
+from console.alarms.rules import STATE_LABELS, UNACKED_STATES
 from console.model import SiteTopology
-from widgets.alarm_dialogs import AckDialog, ShelveDialog
+from widgets.alarm_banner import AlarmBanner, act_first
+from widgets.alarm_dialogs import AckDialog, PlanShelfDialog, ShelveDialog
 from widgets.alarm_model import (
+    ACTION_COL,
     COLUMNS,
-    DARK_TEXT,
-    PRIORITY_COLOURS,
     AlarmFilterProxy,
     AlarmTableModel,
     clock_text,
     site_zone,
     utc_text,
 )
-from widgets.view import LiveView, format_age, set_style
+from widgets.alarm_plans import PlanList, scope_of
+from widgets.text import isolate
+from widgets.view import LiveView, format_age
+
+__all__ = ["AlarmBanner", "AlarmListView", "act_first", "alarm_target"]
 
 STATE_FILTERS: tuple[tuple[str, frozenset[str] | None], ...] = (
-    ("Standing", frozenset({UNACK, ACKED, RTN_UNACK})),
-    ("Unacknowledged", frozenset({UNACK, RTN_UNACK})),
-    ("Shelved", frozenset({SHELVED})),
-    ("Suppressed / out of service", frozenset({SUPPRESSED, OUT_OF_SERVICE})),
-    ("All states", None),
+    (QT_TRANSLATE_NOOP("AlarmListView", "Standing"), frozenset({UNACK, ACKED, RTN_UNACK})),
+    (QT_TRANSLATE_NOOP("AlarmListView", "Unacknowledged"), frozenset({UNACK, RTN_UNACK})),
+    (QT_TRANSLATE_NOOP("AlarmListView", "Shelved"), frozenset({SHELVED})),
+    (QT_TRANSLATE_NOOP("AlarmListView", "Suppressed / out of service"),
+     frozenset({SUPPRESSED, OUT_OF_SERVICE})),
+    (QT_TRANSLATE_NOOP("AlarmListView", "All states"), None),
 )
 PRIORITY_FILTERS: tuple[tuple[str, int], ...] = (
-    ("All priorities", 9),
-    ("Critical", 0),
-    ("High and above", 1),
-    ("Medium and above", 2),
-    ("Low and above", 3),
+    (QT_TRANSLATE_NOOP("AlarmListView", "All priorities"), 9),
+    (QT_TRANSLATE_NOOP("AlarmListView", "Critical"), 0),
+    (QT_TRANSLATE_NOOP("AlarmListView", "High and above"), 1),
+    (QT_TRANSLATE_NOOP("AlarmListView", "Medium and above"), 2),
+    (QT_TRANSLATE_NOOP("AlarmListView", "Low and above"), 3),
 )
 DETAIL_LINES = 400
+LIST_LINES = 40
+"""Racks and GPUs named in the detail pane before '… and N more'."""
+
+
+def alarm_target(alarm: Alarm, topology: SiteTopology | None = None) -> tuple[str, str]:
+    """(rack id, GPU uuid) to open for an alarm: its rack (a collapsed alarm's worst), else
+    its first rack, else the first rack of its row; its first GPU. '' for what it lacks."""
+    rack = alarm.rack or (alarm.racks[0] if alarm.racks else "")
+    if not rack and alarm.row and topology is not None:
+        rack = next((str(r["id"]) for r in topology.racks if r.get("row") == alarm.row), "")
+    return rack, (alarm.gpus[0] if alarm.gpus else "")
+
+
+def _more(items: Sequence[str], limit: int = LIST_LINES) -> str:
+    text = ", ".join(items[:limit])
+    return text + (f" … (+{len(items) - limit})" if len(items) > limit else "")
 
 
 class AlarmListView(LiveView):
-    """Every alarm in a sortable, filterable table, with Ack, Shelve and Jump to rack."""
+    """Every alarm in a sortable, filterable table with its action; Ack, Shelve, Jump to
+    rack, open the rack in depth, Plan work. Signals: see the module docstring."""
 
     kinds: tuple[str, ...] = ()
     title = "Alarms"
@@ -76,6 +107,9 @@ class AlarmListView(LiveView):
     acknowledgeRequested = Signal(str, str, str)
     shelveRequested = Signal(str, float, str, str)
     rackRequested = Signal(str)
+    rackDetailRequested = Signal(str, str)
+    planShelfRequested = Signal(str, float, float, str, str)
+    cancelPlanRequested = Signal(str, str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,55 +117,71 @@ class AlarmListView(LiveView):
         """The operator name last given (pre-filled in the next dialog)."""
         self.clock: Callable[[], float] = time.time
         self.max_shelve_s = 86400.0
+        self.focused_rack = ""
+        """The rack the operator last looked at (pre-fills Plan work's scope)."""
+        self.review = False
         self._alarms: list[Alarm] = []
         self._now: float | None = None
+        self._plans: tuple[Any, ...] | None = None
         self.model = AlarmTableModel(self)
         self.proxy = AlarmFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
         self.state_filter = QComboBox(self)
         for label, _ in STATE_FILTERS:
-            self.state_filter.addItem(label)
+            self.state_filter.addItem(self.tr(label))
         self.priority_filter = QComboBox(self)
         for label, _ in PRIORITY_FILTERS:
-            self.priority_filter.addItem(label)
+            self.priority_filter.addItem(self.tr(label))
         self.hall_filter = QComboBox(self)
-        self.hall_filter.addItem("All halls", None)
+        self.hall_filter.addItem(self.tr("All halls"), None)
         for combo in (self.state_filter, self.priority_filter, self.hall_filter):
             combo.currentIndexChanged.connect(self._apply_filter)
-        self.ack_button = QPushButton("Acknowledge…", self)
-        self.shelve_button = QPushButton("Shelve…", self)
-        self.jump_button = QPushButton("Jump to rack", self)
+        self.ack_button = QPushButton(self.tr("Acknowledge…"), self)
+        self.shelve_button = QPushButton(self.tr("Shelve…"), self)
+        self.plan_button = QPushButton(self.tr("Plan work…"), self)
+        self.plan_button.setToolTip(self.tr(
+            "Announce planned work: alarms of a hall, row, rack or server raised during it "
+            "are shelved at once"))
+        self.jump_button = QPushButton(self.tr("Jump to rack"), self)
         self.ack_button.clicked.connect(lambda: self.acknowledge_selected())
         self.shelve_button.clicked.connect(lambda: self.shelve_selected())
+        self.plan_button.clicked.connect(lambda: self.plan_work())
         self.jump_button.clicked.connect(self.jump_to_rack)
         bar = QHBoxLayout()
         for w in (self.state_filter, self.priority_filter, self.hall_filter):
             bar.addWidget(w)
         bar.addStretch(1)
-        for w in (self.ack_button, self.shelve_button, self.jump_button):
+        for w in (self.ack_button, self.shelve_button, self.plan_button, self.jump_button):
             bar.addWidget(w)
 
         self.table = QTableView(self)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        self.table.sortByColumn(COLUMNS.index("Priority"), Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(False)
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         for col in range(len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # Message and action share what is left; the action is elided (full in its tooltip).
         header.setSectionResizeMode(COLUMNS.index("Message"), QHeaderView.ResizeMode.Stretch)
-        self.table.doubleClicked.connect(lambda _i: self.jump_to_rack())
+        header.setSectionResizeMode(ACTION_COL, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(lambda _i: self.open_selected())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.detail = QPlainTextEdit(self)
         self.detail.setReadOnly(True)
-        self.detail.setPlaceholderText("Select an alarm to see its racks, GPUs and history.")
+        self.detail.setPlaceholderText(self.tr(
+            "Select an alarm to see what to do, its racks, GPUs and history; double-click "
+            "or Enter opens its rack in depth."))
+        self.plans = PlanList(self)
+        self.plans.cancelRequested.connect(self.cancel_plan)
         self.status = QLabel(self)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         split = QSplitter(Qt.Orientation.Vertical, self)
@@ -143,6 +193,7 @@ class AlarmListView(LiveView):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
+        layout.addWidget(self.plans)
         layout.addWidget(self.status)
         self._selection_changed()
 
@@ -154,22 +205,41 @@ class AlarmListView(LiveView):
         current = self.hall_filter.currentData()
         self.hall_filter.blockSignals(True)
         self.hall_filter.clear()
-        self.hall_filter.addItem("All halls", None)
+        self.hall_filter.addItem(self.tr("All halls"), None)
         for hall in topology.halls:
-            self.hall_filter.addItem(f"Hall {hall.get('id')}", str(hall.get("id")))
+            self.hall_filter.addItem(self.tr("Hall {0}").format(hall.get("id")),
+                                     str(hall.get("id")))
         pos = max(0, self.hall_filter.findData(current))
         self.hall_filter.setCurrentIndex(pos)
         self.hall_filter.blockSignals(False)
         self._apply_filter()
 
-    def set_alarms(self, alarms: Sequence[Alarm], now: float | None = None) -> None:
-        """Take the engine's alarm list; ``now`` is hub time (for dates and ages)."""
+    def set_alarms(
+        self, alarms: Sequence[Alarm], now: float | None = None, plans: Sequence[Any] | None = None
+    ) -> None:
+        """Take the engine's alarm list; ``now`` is hub time (for dates and ages);
+        ``plans`` the planned work in force or to come (None keeps the plans shown)."""
         self._alarms = list(alarms)
         self._now = now
+        if plans is not None:
+            self._plans = tuple(plans)
         self.mark_dirty()
+
+    def set_plans(self, plans: Sequence[Any]) -> None:
+        """Show the planned work in force or to come (``AlarmUpdate.plans``)."""
+        self._plans = tuple(plans)
+        self.mark_dirty()
+
+    def set_review(self, review: bool) -> None:
+        """Offline review: hide Acknowledge, Shelve, Plan work and Cancel plan."""
+        self.review = review
+        for button in (self.ack_button, self.shelve_button, self.plan_button,
+                       self.plans.cancel_button):
+            button.setVisible(not review)
 
     def redraw(self) -> None:
         selected = set(self.selected_ids())
+        current = self.current_id()
         self.model.set_alarms(self._alarms, self._now)
         if selected:
             sel = self.table.selectionModel()
@@ -178,8 +248,13 @@ class AlarmListView(LiveView):
             )
             for row in range(self.proxy.rowCount()):
                 index = self.proxy.index(row, 0)
-                if self.model.alarms[self.proxy.mapToSource(index).row()].id in selected:
+                alarm_id = self.model.alarms[self.proxy.mapToSource(index).row()].id
+                if alarm_id in selected:
                     sel.select(index, flags)
+                if alarm_id == current:
+                    sel.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+        if self._plans is not None:
+            self.plans.set_plans(self._plans, self.clock())
         self._update_status()
         self._selection_changed()
 
@@ -210,11 +285,11 @@ class AlarmListView(LiveView):
 
     def _update_status(self) -> None:
         shown, total = self.proxy.rowCount(), len(self.model.alarms)
-        text = f"{shown} of {total} alarms shown"
+        text = self.tr("{shown} of {total} alarms shown").format(shown=shown, total=total)
         if self._now is not None:
-            text += f" · hub time {utc_text(self._now)}"
+            text += self.tr(" · hub time {0}").format(utc_text(self._now))
         if self.stale:
-            text += f" · alarm data {format_age(self.data_age)} old"
+            text += self.tr(" · alarm data {0} old").format(format_age(self.data_age))
         self.status.setText(text)
 
     # -- selection and actions ----------------------------------------------------------
@@ -228,6 +303,14 @@ class AlarmListView(LiveView):
     def selected_ids(self) -> list[str]:
         return [a.id for a in self.selected_alarms()]
 
+    def current_id(self) -> str:
+        """Id of the alarm at the current (keyboard) row, '' when none."""
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return ""
+        row = self.proxy.mapToSource(index).row()
+        return self.model.alarms[row].id if 0 <= row < len(self.model.alarms) else ""
+
     def select_alarm(self, alarm_id: str) -> bool:
         """Select the row of one alarm (False when it is filtered out or unknown)."""
         for row in range(self.proxy.rowCount()):
@@ -240,30 +323,53 @@ class AlarmListView(LiveView):
 
     def _selection_changed(self, *args: object) -> None:
         alarms = self.selected_alarms()
-        self.ack_button.setEnabled(any(a.state in UNACKED_STATES for a in alarms))
-        self.shelve_button.setEnabled(any(a.state in (UNACK, ACKED, RTN_UNACK) for a in alarms))
-        self.jump_button.setEnabled(any(a.racks for a in alarms))
+        live = not self.review
+        self.ack_button.setEnabled(live and any(a.state in UNACKED_STATES for a in alarms))
+        self.shelve_button.setEnabled(
+            live and any(a.state in (UNACK, ACKED, RTN_UNACK) for a in alarms))
+        self.jump_button.setEnabled(any(alarm_target(a, self.topology)[0] for a in alarms))
         self.detail.setPlainText(self._detail_text(alarms[0]) if alarms else "")
 
     def _detail_text(self, a: Alarm) -> str:
         zone = self.model.zone
+        tr = self.tr
         lines = [
             a.message,
-            f"{a.priority.capitalize()} · {a.state} · {a.area} · id {a.id}",
-            f"Raised {clock_text(a.time, zone, self._now)} site time ({utc_text(a.time)})",
+            tr("{priority} · {state} · {area} · id {id}").format(
+                priority=a.priority.capitalize(), state=tr(STATE_LABELS.get(a.state, a.state)),
+                area=a.area, id=a.id),
+            tr("Raised {local} site time ({utc})").format(
+                local=clock_text(a.time, zone, self._now), utc=utc_text(a.time)),
         ]
+        if a.action:
+            lines.append(tr("Action: {0}").format(a.action))
+        if a.consequence:
+            lines.append(tr("If nobody acts: {0}").format(a.consequence))
+        if a.respond_min is not None:
+            line = tr("Respond within {0} min").format(a.respond_min)
+            if self._now is not None and a.state in UNACKED_STATES:
+                waited = self._now - a.changed
+                line += tr(" (waiting {0}{1})").format(
+                    format_age(waited), tr(", overdue") if waited > a.respond_min * 60 else "")
+            lines.append(line)
+        lines.append(tr("Area: {0}").format(a.area))
+        if a.racks:
+            lines.append(tr("Racks ({n}): {racks}").format(n=len(a.racks), racks=_more(a.racks)))
+        if a.gpus:
+            lines.append(tr("GPUs ({n}): {gpus}").format(n=len(a.gpus), gpus=_more(a.gpus)))
         if a.operator:
-            lines.append(f"Last action by {a.operator}" + (f": {a.comment}" if a.comment else ""))
+            lines.append(tr("Last action by {0}").format(isolate(a.operator))
+                         + (f": {isolate(a.comment)}" if a.comment else ""))
         if a.detail:
-            lines.append(f"Members ({len(a.detail)}):")
+            lines.append(tr("Members ({0}):").format(len(a.detail)))
             lines += [f"  {d}" for d in a.detail[:DETAIL_LINES]]
             if len(a.detail) > DETAIL_LINES:
-                lines.append(f"  … and {len(a.detail) - DETAIL_LINES} more")
+                lines.append(tr("  … and {0} more").format(len(a.detail) - DETAIL_LINES))
         return "\n".join(lines)
 
     def ask_acknowledge(self, alarms: Sequence[Alarm]) -> tuple[str, str] | None:
         """Ask operator and comment in a dialog; None when cancelled."""
-        what = alarms[0].message if len(alarms) == 1 else f"{len(alarms)} alarms"
+        what = alarms[0].message if len(alarms) == 1 else self.tr("{0} alarms").format(len(alarms))
         dialog = AckDialog(what, self.operator, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -271,17 +377,34 @@ class AlarmListView(LiveView):
 
     def ask_shelve(self, alarms: Sequence[Alarm]) -> tuple[int, str, str] | None:
         """Ask duration, operator and comment in a dialog; None when cancelled."""
-        what = alarms[0].message if len(alarms) == 1 else f"{len(alarms)} alarms"
+        what = alarms[0].message if len(alarms) == 1 else self.tr("{0} alarms").format(len(alarms))
         dialog = ShelveDialog(what, self.operator, self, self.max_shelve_s)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return (dialog.seconds(), *dialog.values())
 
+    def ask_plan(self, scope: str) -> tuple[str, float, float, str, str] | None:
+        """Ask scope, start, end, operator and reason in a dialog; None when cancelled."""
+        dialog = PlanShelfDialog(scope, self.operator, self, self.clock)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.values()
+
+    def ask_cancel_plan(self, plan_id: str) -> tuple[str, str] | None:
+        """Ask who cancels planned work and why; None when cancelled."""
+        plan = next((p for p in self.plans.plans if str(p.id) == plan_id), None)
+        what = (self.tr("Planned work on {scope}: {reason}").format(
+            scope=plan.scope, reason=plan.reason) if plan is not None else plan_id)
+        dialog = AckDialog(what, self.operator, self, title=self.tr("Cancel planned work"))
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.values()
+
     def acknowledge_selected(self, operator: str | None = None, comment: str = "") -> int:
         """Ask for acknowledgement of the selected unacknowledged alarms (a dialog when
         ``operator`` is None); returns how many were requested."""
         alarms = [a for a in self.selected_alarms() if a.state in UNACKED_STATES]
-        if not alarms:
+        if not alarms or self.review:
             return 0
         if operator is None:
             answer = self.ask_acknowledge(alarms)
@@ -301,7 +424,7 @@ class AlarmListView(LiveView):
     ) -> int:
         """Ask to shelve the selected alarms for ``seconds`` (a dialog when None)."""
         alarms = [a for a in self.selected_alarms() if a.state in (UNACK, ACKED, RTN_UNACK)]
-        if not alarms:
+        if not alarms or self.review:
             return 0
         if seconds is None or operator is None:
             answer = self.ask_shelve(alarms)
@@ -317,121 +440,64 @@ class AlarmListView(LiveView):
             self.shelveRequested.emit(a.id, until, operator, comment)
         return len(alarms)
 
+    def default_scope(self) -> str:
+        """Plan work's scope to start from: the selected alarm's area, else the focused rack."""
+        alarms = self.selected_alarms()
+        if alarms:
+            return scope_of(alarms[0].area)
+        return self.focused_rack
+
+    def plan_work(self, answer: tuple[str, float, float, str, str] | None = None) -> bool:
+        """Ask for planned work (a dialog when ``answer`` is None) and emit
+        ``planShelfRequested``; False when cancelled or incomplete."""
+        if self.review:
+            return False
+        if answer is None:
+            answer = self.ask_plan(self.default_scope())
+            if answer is None:
+                return False
+        scope, start, end, operator, reason = answer
+        scope, operator, reason = scope.strip(), operator.strip(), reason.strip()
+        if not (scope and operator and reason) or not end > start:
+            return False
+        self.operator = operator
+        self.planShelfRequested.emit(scope, float(start), float(end), operator, reason)
+        return True
+
+    def cancel_plan(self, plan_id: str, operator: str | None = None, comment: str = "") -> bool:
+        """Ask to cancel planned work (a dialog when ``operator`` is None)."""
+        if self.review or not plan_id:
+            return False
+        if operator is None:
+            answer = self.ask_cancel_plan(plan_id)
+            if answer is None:
+                return False
+            operator, comment = answer
+        operator = operator.strip()
+        if not operator:
+            return False
+        self.operator = operator
+        self.cancelPlanRequested.emit(plan_id, operator, comment)
+        return True
+
     def jump_to_rack(self) -> None:
         """Emit ``rackRequested`` with the selected alarm's rack (a collapsed alarm's worst)."""
         for a in self.selected_alarms():
-            if a.rack or a.racks:
-                self.rackRequested.emit(a.rack or a.racks[0])
+            rack, _gpu = alarm_target(a, self.topology)
+            if rack:
+                self.rackRequested.emit(rack)
                 return
 
-
-def _chip_style(colour: str | None) -> str:
-    if colour is None:
-        return (
-            "QLabel { background: #2a2e34; color: #8a9099; padding: 2px 8px; border-radius: 3px; }"
-        )
-    return (
-        f"QLabel {{ background: {colour}; color: {DARK_TEXT.name()}; font-weight: bold;"
-        " padding: 2px 8px; border-radius: 3px; }"
-    )
-
-
-class AlarmBanner(QWidget):
-    """Always-visible strip: standing alarms by priority, oldest unacknowledged, audible alert.
-
-    The audible alert (off by default, :attr:`audible_action`) beeps while a critical
-    alarm waits for acknowledgement; Silence quiets it until another critical alarm rises.
-    """
-
-    CHIPS = ("critical", "high", "medium", "low")
-    BEEP_MS = 2000
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.chips: dict[str, QLabel] = {}
-        self.counts: dict[str, int] = dict.fromkeys(PRIORITIES, 0)
-        self.oldest: Alarm | None = None
-        self._critical_unacked: set[str] = set()
-        self._silenced: set[str] = set()
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 3, 6, 3)
-        title = QLabel("Alarms", self)
-        layout.addWidget(title)
-        for p in self.CHIPS:
-            chip = QLabel(self)
-            chip.setTextFormat(Qt.TextFormat.PlainText)
-            chip.setToolTip(f"Standing {p} alarms (unacknowledged, acknowledged or returned)")
-            self.chips[p] = chip
-            layout.addWidget(chip)
-        self.oldest_label = QLabel(self)
-        self.oldest_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.oldest_label.setMinimumWidth(120)
-        layout.addWidget(self.oldest_label, 1)
-        self.audible_action = QAction("Audible alert", self)
-        self.audible_action.setCheckable(True)
-        self.audible_action.setChecked(False)
-        self.audible_action.setToolTip("Beep while a critical alarm is unacknowledged")
-        self.audible_action.toggled.connect(self._update_sound)
-        audible = QToolButton(self)
-        audible.setDefaultAction(self.audible_action)
-        layout.addWidget(audible)
-        self.silence_button = QPushButton("Silence", self)
-        self.silence_button.clicked.connect(self.silence)
-        layout.addWidget(self.silence_button)
-        self._beeper = QTimer(self)
-        self._beeper.setInterval(self.BEEP_MS)
-        self._beeper.timeout.connect(self._beep)
-        self.beeps = 0
-        self.set_alarms((), None)
-
-    def set_alarms(self, alarms: Sequence[Alarm], now: float | None) -> None:
-        """Update from the engine's alarm list; ``now`` is hub time (for the age)."""
-        counts = dict.fromkeys(PRIORITIES, 0)
-        waiting: list[Alarm] = []
-        critical: set[str] = set()
-        for a in alarms:
-            if a.state in (UNACK, ACKED, RTN_UNACK):
-                counts[a.priority] = counts.get(a.priority, 0) + 1
-            if a.state in UNACKED_STATES:
-                waiting.append(a)
-                if a.priority == "critical" and a.state == UNACK:
-                    critical.add(a.id)
-        self.counts = counts
-        self._critical_unacked = critical
-        self._silenced &= critical
-        for p, chip in self.chips.items():
-            n = counts[p]
-            chip.setText(f"{p.capitalize()} {n}")
-            set_style(chip, _chip_style(PRIORITY_COLOURS[p].name() if n else None))
-        self.oldest = min(waiting, key=lambda a: (a.changed, a.id)) if waiting else None
-        if self.oldest is None:
-            self.oldest_label.setText("No unacknowledged alarms")
-        else:
-            age = format_age(None if now is None else now - self.oldest.changed)
-            self.oldest_label.setText(
-                f"Oldest unacknowledged ({age}): {self.oldest.area} · {self.oldest.message}"
-            )
-        self._update_sound()
-
-    @property
-    def sounding(self) -> bool:
-        """True while the audible alert is on and a critical alarm waits unsilenced."""
-        return self.audible_action.isChecked() and bool(self._critical_unacked - self._silenced)
-
-    def silence(self) -> None:
-        """Quiet the alert until another critical alarm becomes unacknowledged."""
-        self._silenced |= self._critical_unacked
-        self._update_sound()
-
-    def _update_sound(self, *args: object) -> None:
-        sounding = self.sounding
-        self.silence_button.setEnabled(sounding)
-        if sounding and not self._beeper.isActive():
-            self._beep()
-            self._beeper.start()
-        elif not sounding:
-            self._beeper.stop()
-
-    def _beep(self) -> None:
-        self.beeps += 1
-        QApplication.beep()
+    def open_selected(self) -> bool:
+        """Emit ``rackDetailRequested(rack, gpu)`` for the current alarm (double-click or
+        Enter): its first rack (a row's worst, else first) with its first GPU, if any."""
+        current = self.current_id()
+        alarms = self.selected_alarms()
+        chosen = next((a for a in alarms if a.id == current), alarms[0] if alarms else None)
+        if chosen is None:
+            return False
+        rack, gpu = alarm_target(chosen, self.topology)
+        if not rack:
+            return False
+        self.rackDetailRequested.emit(rack, gpu)
+        return True

@@ -34,4 +34,4 @@ def isolate(text: object) -> str:
 
 def plain_tooltip(text: str) -> str:
     """A tooltip that shows ``text`` exactly as typed (escaped; line breaks kept)."""
-    return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>" if text else ""
+    return "<p style='white-space:pre-wrap'>" + html.escape(text, quote=False) + "</p>" if text else ""

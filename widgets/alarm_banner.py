@@ -1,0 +1,188 @@
+"""The always-visible alarm strip: what waits, by priority, and which alarm to act on first.
+
+:class:`AlarmBanner` counts standing alarms per priority, unacknowledged apart from
+acknowledged, names the alarm to act on first (the highest-priority unacknowledged one,
+the oldest within that priority) with its action, and carries the optional audible
+alert with its Silence button (hidden in offline review). It does no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+
+from console.alarms import ACKED, RTN_UNACK, UNACK, Alarm
+from console.alarms.rules import PRIORITIES, UNACKED_STATES
+from widgets.alarm_model import DARK_TEXT, PRIORITY_COLOURS
+from widgets.text import plain_tooltip
+from widgets.view import format_age, set_style
+
+PRIORITY_WORDS = {
+    "critical": QT_TRANSLATE_NOOP("AlarmBanner", "Critical"),
+    "high": QT_TRANSLATE_NOOP("AlarmBanner", "High"),
+    "medium": QT_TRANSLATE_NOOP("AlarmBanner", "Medium"),
+    "low": QT_TRANSLATE_NOOP("AlarmBanner", "Low"),
+    "diagnostic": QT_TRANSLATE_NOOP("AlarmBanner", "Diagnostic"),
+}
+
+
+def chip_style(colour: str | None, solid: bool = True) -> str:
+    """A priority chip: solid colour while alarms wait for acknowledgement, a coloured
+    frame on grey when all are acknowledged, plain grey when there are none."""
+    if colour is None:
+        return (
+            "QLabel { background: #2a2e34; color: #8a9099; padding: 1pt 6pt;"
+            " border-radius: 2pt; }"
+        )
+    if not solid:
+        return (
+            f"QLabel {{ background: #2a2e34; color: #d0d4da; border: 1pt solid {colour};"
+            " padding: 1pt 6pt; border-radius: 2pt; }"
+        )
+    return (
+        f"QLabel {{ background: {colour}; color: {DARK_TEXT.name()}; font-weight: bold;"
+        " padding: 1pt 6pt; border-radius: 2pt; }"
+    )
+
+
+def act_first(alarms: Sequence[Alarm]) -> Alarm | None:
+    """The unacknowledged alarm to act on first: highest priority, then oldest."""
+    waiting = [a for a in alarms if a.state in UNACKED_STATES]
+    if not waiting:
+        return None
+    return min(waiting, key=lambda a: (a.priority_rank, a.changed, a.id))
+
+
+class AlarmBanner(QWidget):
+    """Always-visible strip: standing alarms by priority (unacknowledged and acknowledged
+    apart), the alarm to act on first, the audible alert.
+
+    The audible alert (off by default, :attr:`audible_action`) beeps while a critical
+    alarm waits for acknowledgement; Silence quiets it until another critical alarm rises.
+    :meth:`set_review` hides alert and Silence (nothing sounds over a recording).
+    """
+
+    CHIPS = ("critical", "high", "medium", "low")
+    BEEP_MS = 2000
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.chips: dict[str, QLabel] = {}
+        self.counts: dict[str, int] = dict.fromkeys(PRIORITIES, 0)
+        """Standing alarms per priority (unacknowledged, acknowledged or returned)."""
+        self.unacked: dict[str, int] = dict.fromkeys(PRIORITIES, 0)
+        """Alarms per priority waiting for acknowledgement (active or returned)."""
+        self.acked: dict[str, int] = dict.fromkeys(PRIORITIES, 0)
+        """Acknowledged alarms per priority still active."""
+        self.first: Alarm | None = None
+        """The alarm to act on first (highest-priority unacknowledged, oldest first)."""
+        self.review = False
+        self._critical_unacked: set[str] = set()
+        self._silenced: set[str] = set()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 3, 6, 3)
+        title = QLabel(self.tr("Alarms"), self)
+        layout.addWidget(title)
+        for p in self.CHIPS:
+            chip = QLabel(self)
+            chip.setTextFormat(Qt.TextFormat.PlainText)
+            self.chips[p] = chip
+            layout.addWidget(chip)
+        self.first_label = QLabel(self)
+        self.first_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.first_label.setMinimumWidth(self.fontMetrics().averageCharWidth() * 20)
+        layout.addWidget(self.first_label, 1)
+        self.audible_action = QAction(self.tr("Audible alert"), self)
+        self.audible_action.setCheckable(True)
+        self.audible_action.setChecked(False)
+        self.audible_action.setToolTip(self.tr("Beep while a critical alarm is unacknowledged"))
+        self.audible_action.toggled.connect(self._update_sound)
+        self.audible_button = QToolButton(self)
+        self.audible_button.setDefaultAction(self.audible_action)
+        layout.addWidget(self.audible_button)
+        self.silence_button = QPushButton(self.tr("Silence"), self)
+        self.silence_button.clicked.connect(self.silence)
+        layout.addWidget(self.silence_button)
+        self._beeper = QTimer(self)
+        self._beeper.setInterval(self.BEEP_MS)
+        self._beeper.timeout.connect(self._beep)
+        self.beeps = 0
+        self.set_alarms((), None)
+
+    def set_review(self, review: bool) -> None:
+        """Offline review: no audible alert, no Silence (the counts and the label stay)."""
+        self.review = review
+        if review:
+            self.audible_action.setChecked(False)
+        self.audible_button.setVisible(not review)
+        self.silence_button.setVisible(not review)
+        self._update_sound()
+
+    def set_alarms(self, alarms: Sequence[Alarm], now: float | None) -> None:
+        """Update from the engine's alarm list; ``now`` is hub time (for the age)."""
+        unacked = dict.fromkeys(PRIORITIES, 0)
+        acked = dict.fromkeys(PRIORITIES, 0)
+        critical: set[str] = set()
+        for a in alarms:
+            if a.state in (UNACK, RTN_UNACK):
+                unacked[a.priority] = unacked.get(a.priority, 0) + 1
+                if a.priority == "critical" and a.state == UNACK:
+                    critical.add(a.id)
+            elif a.state == ACKED:
+                acked[a.priority] = acked.get(a.priority, 0) + 1
+        self.unacked, self.acked = unacked, acked
+        self.counts = {p: unacked.get(p, 0) + acked.get(p, 0) for p in unacked}
+        self._critical_unacked = critical
+        self._silenced &= critical
+        for p, chip in self.chips.items():
+            u, k = unacked[p], acked[p]
+            word = self.tr(PRIORITY_WORDS[p])
+            if u or k:
+                chip.setText(self.tr("{p} {u} unack · {k} ack").format(p=word, u=u, k=k))
+            else:
+                chip.setText(f"{word} 0")
+            chip.setToolTip(self.tr(
+                "{p}: {u} waiting for acknowledgement (active or returned), "
+                "{k} acknowledged and still active").format(p=word, u=u, k=k))
+            colour = PRIORITY_COLOURS[p].name() if u or k else None
+            set_style(chip, chip_style(colour, solid=u > 0))
+        self.first = first = act_first(alarms)
+        if first is None:
+            self.first_label.setText(self.tr("No unacknowledged alarms"))
+            self.first_label.setToolTip("")
+        else:
+            age = format_age(None if now is None else now - first.changed)
+            text = self.tr("Act first — {p}, unacknowledged {age}: {area} · {message}").format(
+                p=self.tr(PRIORITY_WORDS.get(first.priority, first.priority)), age=age,
+                area=first.area, message=first.message)
+            if first.respond_min is not None:
+                text += self.tr(" · respond within {0} min").format(first.respond_min)
+            self.first_label.setText(text)
+            self.first_label.setToolTip(plain_tooltip(first.action))
+        self._update_sound()
+
+    @property
+    def sounding(self) -> bool:
+        """True while the audible alert is on and a critical alarm waits unsilenced."""
+        return self.audible_action.isChecked() and bool(self._critical_unacked - self._silenced)
+
+    def silence(self) -> None:
+        """Quiet the alert until another critical alarm becomes unacknowledged."""
+        self._silenced |= self._critical_unacked
+        self._update_sound()
+
+    def _update_sound(self, *args: object) -> None:
+        sounding = self.sounding and not self.review
+        self.silence_button.setEnabled(sounding)
+        if sounding and not self._beeper.isActive():
+            self._beep()
+            self._beeper.start()
+        elif not sounding:
+            self._beeper.stop()
+
+    def _beep(self) -> None:
+        self.beeps += 1
+        QApplication.beep()
