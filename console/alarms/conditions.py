@@ -86,6 +86,13 @@ class TopologyIndex:
         h = int(self.hall_index[i])
         return self.hall_ids[h] if h < len(self.hall_ids) else None
 
+    def racks_of_row(self, row: str) -> tuple[str, ...]:
+        """Rack ids of a row, in site order (empty for an unknown row)."""
+        if row not in self.row_ids:
+            return ()
+        members = np.flatnonzero(self.row_index == self.row_ids.index(row))
+        return tuple(self.rack_ids[i] for i in members.tolist())
+
     def locate(self, rack_id: str | None) -> tuple[str | None, str | None]:
         """(row, hall) of a rack id; (None, None) when unknown."""
         i = self.topology.rack_index.get(rack_id or "", -1)

@@ -130,7 +130,7 @@ class EventConditions:
         config = self.config
         message = str(event.get("message", kind))
         if kind == "cooling_loss" and row is not None:
-            racks = tuple(r for r in index.rack_ids if index.locate(r)[0] == row)
+            racks = index.racks_of_row(row)
             return Condition(
                 alarm_id=f"cooling_loss:row:{row}", rule="cooling_loss",
                 priority=config.priority("cooling_loss"), message=message, time=t,
