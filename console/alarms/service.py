@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from console.alarms.engine import AlarmEngine
@@ -18,9 +19,13 @@ from console.alarms.incidents import IncidentStore, IncidentTracker
 from console.alarms.journal import JournalStore
 from console.alarms.rules import AlarmConfig
 from console.alarms.state import AlarmUpdate
-from console.model import JobsSnapshot, SiteTopology, Snapshot
+from console.maintenance import MaintenanceTracker
+from console.model import JobsSnapshot, SiteTopology, Snapshot, UnhealthyGpus
 
 log = logging.getLogger(__name__)
+
+SITE_CAUSES = frozenset({"cooling_loss", "pdu_feed_lost", "pdu_critical", "inlet_high"})
+"""Alarms whose racks' throttled GPUs are the alarm's consequence, not maintenance items."""
 
 RESUME_DAYS = 14.0
 """How far back a restart reads the alarm journal to resume standing alarms and plans."""
@@ -45,8 +50,12 @@ class AlarmService:
         self.engine = AlarmEngine(config, journal, **kwargs)
         self.cache = cache
         self.tracker = IncidentTracker(store, on_window=self._window)
+        maint_store = cache if hasattr(cache, "write_maintenance") else None
+        self.maintenance = MaintenanceTracker(store=maint_store)
+        """Single-device faults: the maintenance list, updated on every GPU and job poll."""
         self.topology: SiteTopology | None = None
         self.jobs: JobsSnapshot | None = None
+        self.gpus: UnhealthyGpus | None = None
         self.resumed = 0
         """Alarms taken up from the cache's journal at start (a restart raises none again)."""
         if cache is not None:
@@ -85,6 +94,14 @@ class AlarmService:
         if snapshot is not None and self.topology is not None and kind != "site":
             update = self.engine.evaluate({kind: snapshot}, self.topology, now)
         self.tracker.update(update.alarms, update.time, self.jobs)
+        if isinstance(snapshot, UnhealthyGpus):
+            self.gpus = snapshot
+        if isinstance(snapshot, UnhealthyGpus | JobsSnapshot) and self.gpus is not None:
+            site_racks = {
+                r for a in update.alarms if a.active and a.rule in SITE_CAUSES for r in a.racks
+            }
+            mlist = self.maintenance.update(self.gpus, self.jobs, self.topology, site_racks)
+            update = replace(update, maintenance=mlist)
         return update
 
     def acknowledge(self, alarm_id: str, operator: str, comment: str = "") -> AlarmUpdate:
