@@ -95,9 +95,8 @@ def test_metrics_carry_dcgm_fields(hub_server: Any) -> None:
 
 
 def test_token_required_when_configured() -> None:
-    from console.hub.sim import SimulatedHub
-
     from console.hub.server import HubServer
+    from console.hub.sim import SimulatedHub
 
     with HubServer(SimulatedHub("rack", seed=1), token="s3cret") as server:
         assert requests.get(f"{server.url}/api/v1/site", timeout=10).status_code == 401

@@ -29,23 +29,23 @@ from console.alarms.conditions import (
     rule_kind,
 )
 from console.alarms.device_rules import device_rules
-from console.alarms.plans import PLAN_PREFIX, PlannedShelf, plan_from_journal
 from console.alarms.journal import JournalStore, MemoryJournal
+from console.alarms.plans import PLAN_PREFIX, PlannedShelf, plan_from_journal
+from console.alarms.replay import area_of
 from console.alarms.rules import (
     ACKED,
     NORMAL,
     OUT_OF_SERVICE,
     PRIORITIES,
+    PRIORITY_RANK,
     RTN_UNACK,
     SHELVED,
-    PRIORITY_RANK,
     STANDING_STATES,
     SUPPRESSED,
     UNACK,
     UNACKED_STATES,
     AlarmConfig,
 )
-from console.alarms.replay import area_of
 from console.alarms.site_rules import EventConditions, link_conditions, power_rules
 from console.alarms.state import Alarm, AlarmUpdate, Changes, Record, operator_name, public
 from console.model import (
