@@ -109,6 +109,8 @@ XID_GROUP: Mapping[int, str] = MappingProxyType(
 HARDWARE_GROUPS = frozenset({"power_cycle", "drain_reset", "drain_p2p", "reset_next_drain"})
 """Groups whose fault, repeated :data:`REPEAT_RMA` times, sends the GPU for repair."""
 THROTTLE_GROUPS = frozenset({"cooling", "power_supply"})
+ECC_XIDS = frozenset({48, 63, 64, 94, 95})
+"""XIDs that report the ECC error itself: an ECC count beside them is not a second cause."""
 _KEY_FIELDS = ("status", "xid", "ecc_dbe", "row_remap_failure", "clock_event_reasons", "rack",
                "since", "job_id", "node_state")
 _KEY = itemgetter(*_KEY_FIELDS)
@@ -281,7 +283,7 @@ def _classify(status: Any, xid: int | None, dbe: int, remap: bool, mask: int,
         groups.append("power_cycle")
     if xid is not None:
         groups.append(XID_GROUP.get(xid, "diagnose"))
-    if dbe > 0:
+    if dbe > 0 and xid not in ECC_XIDS:
         groups.append("drain_reset")
     if mask & THERMAL_BITS:
         groups.append("cooling")

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -264,13 +264,15 @@ def rollup_rows(rows: list[RollupRow]) -> tuple[list[tuple[str, ...]], list[dict
 class GpuHealthView(LiveView):
     """Fleet roll-up and the table of every unhealthy GPU, with filters.
 
-    Emits ``gpuSelected(rack_id, uuid)`` when a row is selected.
+    Emits ``gpuSelected(rack_id, uuid)`` when a row is selected and
+    ``maintenanceRequested(uuid)`` from the row's "Show in maintenance list" action.
     """
 
     kinds = ("gpus",)
     title = "GPU health"
 
     gpuSelected = Signal(str, str)
+    maintenanceRequested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -305,6 +307,10 @@ class GpuHealthView(LiveView):
             header.resizeSection(col, width)
         header.setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.action_maintenance = QAction(self.tr("Show in maintenance list"), self.table)
+        self.action_maintenance.triggered.connect(self._show_in_maintenance)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.table.addAction(self.action_maintenance)
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter: rack, node, UUID, XID, cause… (all words)")
         self.filter_edit.setClearButtonEnabled(True)
@@ -447,6 +453,11 @@ class GpuHealthView(LiveView):
         rack, uuid = self.selected_gpu()
         if uuid:
             self.gpuSelected.emit(rack, uuid)
+
+    def _show_in_maintenance(self) -> None:
+        uuid = self.selected_gpu()[1]
+        if uuid:
+            self.maintenanceRequested.emit(uuid)
 
     def _update_rollup(self) -> None:
         self.rollup = fleet_rollup(self.snapshot, self.topology)

@@ -37,6 +37,7 @@ LAYOUT_VERSION = 1
 VIEW_SPECS: tuple[tuple[str, str, str, str, Qt.DockWidgetArea], ...] = (
     ("rackmap", "Rack map", "widgets.rackmap", "RackMapView", Qt.DockWidgetArea.LeftDockWidgetArea),
     ("gpus", "GPU health", "widgets.gpu_health", "GpuHealthView", Qt.DockWidgetArea.RightDockWidgetArea),
+    ("maintenance", "Maintenance list", "widgets.maintenance", "MaintenanceView", Qt.DockWidgetArea.RightDockWidgetArea),
     ("alarms", "Alarms", "widgets.alarms", "AlarmListView", Qt.DockWidgetArea.RightDockWidgetArea),
     ("power", "Power and renewables", "widgets.power_chart", "PowerBalanceChart", Qt.DockWidgetArea.BottomDockWidgetArea),
     ("jobs", "Job queue", "widgets.jobs", "JobQueueView", Qt.DockWidgetArea.BottomDockWidgetArea),
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
             self.docks[key] = dock
         self.dock_host.splitDockWidget(self.docks["rackmap"], self.docks["gpus"], Qt.Orientation.Horizontal)
         self.dock_host.tabifyDockWidget(self.docks["gpus"], self.docks["alarms"])
+        self.dock_host.tabifyDockWidget(self.docks["gpus"], self.docks["maintenance"])
         self.dock_host.tabifyDockWidget(self.docks["power"], self.docks["jobs"])
         self.docks["gpus"].raise_()
         self.docks["power"].raise_()
@@ -247,6 +249,12 @@ class MainWindow(QMainWindow):
         gpus = self.views.get("gpus")
         if gpus is not None and hasattr(gpus, "gpuSelected"):
             gpus.gpuSelected.connect(lambda rack, _uuid: self.focus_rack(rack))
+        maintenance = self.views.get("maintenance")
+        if maintenance is not None and hasattr(maintenance, "gpuActivated"):
+            maintenance.gpuActivated.connect(self.show_gpu)
+        for view in (gpus, rackmap):
+            if view is not None and hasattr(view, "maintenanceRequested"):
+                view.maintenanceRequested.connect(self.show_in_maintenance)
         jobs = self.views.get("jobs")
         if jobs is not None and hasattr(jobs, "jobSelected") and rackmap is not None:
             jobs.jobSelected.connect(self._highlight_job_racks)
@@ -318,6 +326,10 @@ class MainWindow(QMainWindow):
         if view is not None and hasattr(view, "set_alarms"):
             view.set_alarms(update.alarms, update.time)
         self.alarm_banner.set_alarms(update.alarms, update.time)
+        maintenance = self.views.get("maintenance")
+        mlist = getattr(update, "maintenance", None)
+        if mlist is not None and maintenance is not None and hasattr(maintenance, "set_maintenance"):
+            maintenance.set_maintenance(mlist)
 
     def on_power_history(self, series: Any) -> None:
         """Long-range power history (from the cache) for the views that draw it."""
@@ -339,9 +351,35 @@ class MainWindow(QMainWindow):
             self.scrubber.show_position(t)
         self.refresh_ages()
 
-    def show_rack(self, rack_id: str) -> None:
+    def show_rack(self, rack_id: str, gpu_uuid: str = "") -> None:
+        """Open a rack's detail (asked of the feed); ``gpu_uuid`` selects that GPU in it."""
+        rackmap = self.views.get("rackmap")
+        if gpu_uuid and rackmap is not None and hasattr(rackmap, "select_gpu"):
+            rackmap.select_gpu(gpu_uuid, rack_id)
         if self.feed is not None:
             self.feed.request_rack(rack_id)
+
+    def show_gpu(self, rack_id: str, uuid: str) -> None:
+        """A GPU in its rack's detail (from the maintenance list): the rack map comes to the
+        front and the rack's detail opens with the GPU selected."""
+        if "rackmap" in self.docks:
+            self.docks["rackmap"].show()
+            self.docks["rackmap"].raise_()
+        self.show_rack(rack_id, uuid)
+
+    def show_in_maintenance(self, uuid: str) -> bool:
+        """Bring the maintenance list to the front with ``uuid``'s item selected; False (and
+        a status message) when the GPU is not on it."""
+        view = self.views.get("maintenance")
+        if view is None or not hasattr(view, "select_device"):
+            return False
+        self.docks["maintenance"].show()
+        self.docks["maintenance"].raise_()
+        found = bool(view.select_device(uuid))
+        if not found:
+            self.statusBar().showMessage(
+                self.tr("{uuid} is not on the maintenance list").format(uuid=uuid), 10_000)
+        return found
 
     def on_source_failed(self, message: str) -> None:
         self.comm_banner.setText(f"Cannot start the data source — {message}")

@@ -22,7 +22,15 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -188,11 +196,14 @@ class RackDetail(QWidget):
     where each job sits on this rack.
 
     Signals: ``backRequested()`` on Esc/Back; ``jobActivated(int)`` with a job's id when
-    a job row, or the row of a GPU running a job, is activated (double-click or Enter).
+    a job row, or the row of a GPU running a job, is activated (double-click or Enter);
+    ``maintenanceRequested(str)`` with a GPU's uuid from its "Show in maintenance list" action.
     """
 
     backRequested = Signal()
     jobActivated = Signal(int)
+    maintenanceRequested = Signal(str)
+    """A GPU's uuid, from its row's "Show in maintenance list" action."""
 
     GPU_HEADERS = GPU_COLUMNS
     JOB_HEADERS = JOB_COLUMNS
@@ -230,6 +241,10 @@ class RackDetail(QWidget):
         self.gpu_table.sortByColumn(STATUS_COL, Qt.SortOrder.AscendingOrder)  # unhealthy first
         self.gpu_table.selectionModel().currentRowChanged.connect(self._gpu_changed)
         self.gpu_table.activated.connect(self._gpu_activated)
+        self.action_maintenance = QAction(self.tr("Show in maintenance list"), self.gpu_table)
+        self.action_maintenance.triggered.connect(self._show_in_maintenance)
+        self.gpu_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.gpu_table.addAction(self.action_maintenance)
         self.job_table = _table(self.job_model, 1)
         self.job_table.activated.connect(self._job_activated)
         self.event_table = _table(self.event_model, 2)
@@ -403,6 +418,11 @@ class RackDetail(QWidget):
         job_id = self._gpu_jobs[row] if 0 <= row < len(self._gpu_jobs) else None
         if job_id is not None:
             self.jobActivated.emit(job_id)
+
+    def _show_in_maintenance(self) -> None:
+        uuid = self.selected_gpu()
+        if uuid:
+            self.maintenanceRequested.emit(uuid)
 
     def _job_activated(self, index: QModelIndex) -> None:
         text = self.job_model.ids[index.row()] if index.row() < len(self.job_model.ids) else ""

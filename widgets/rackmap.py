@@ -57,7 +57,8 @@ class RackMapView(LiveView):
     Signals: ``rackActivated(str)`` on click or Enter, ``rackSelected(str)`` when the
     keyboard/mouse selection moves ('' when cleared), ``noDataChanged(int)`` with the
     number of racks shown as "no data", ``overlayChanged(str)``, ``jobActivated(int)``
-    when a job is activated in the rack detail (see :class:`RackDetail`).
+    when a job is activated in the rack detail (see :class:`RackDetail`),
+    ``maintenanceRequested(str)`` with a GPU's uuid from the rack detail.
     """
 
     kinds = ("racks", "gpus")
@@ -65,6 +66,7 @@ class RackMapView(LiveView):
 
     rackActivated = Signal(str)
     rackSelected = Signal(str)
+    maintenanceRequested = Signal(str)
     noDataChanged = Signal(int)
     overlayChanged = Signal(str)
     jobActivated = Signal(int)
@@ -241,6 +243,7 @@ class RackMapView(LiveView):
             self.detail.hide()
             self.detail.backRequested.connect(self.hide_detail)
             self.detail.jobActivated.connect(self.jobActivated)
+            self.detail.maintenanceRequested.connect(self.maintenanceRequested)
         return self.detail
 
     def select_gpu(self, uuid: str, rack_id: str = "") -> bool:
