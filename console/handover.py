@@ -206,6 +206,9 @@ class HandoverData:
     generated: float = field(default_factory=_time.time)
     view_time: float | None = None
     """The time the pack's screenshots show (hub time)."""
+    alarm_performance: Mapping[str, Any] | None = None
+    """EEMUA 191 / ISA-18.2 figures of the shift (:meth:`console.alarms.kpis.AlarmKpis.as_dict`);
+    None without an alarm journal."""
 
     def with_notes(self, notes: str | None) -> HandoverData:
         """A copy with the operator's notes (None keeps the current ones)."""
@@ -264,6 +267,8 @@ class HandoverData:
                 "out_of_service_list": list(a.get("out_of_service", ())),
                 "journal": list(a.get("journal", ())),
             },
+            "alarm_kpis": (None if self.alarm_performance is None
+                           else dict(self.alarm_performance)),
             "incidents": [dict(i) for i in self.incidents],
             "notes": self.notes,
             "warnings": list(self.warnings),
@@ -320,4 +325,14 @@ def build_handover(
         notes=notes,
         warnings=tuple(notes_out),
         view_time=view_time,
+        alarm_performance=_alarm_performance(journal, shift) if standing is None else None,
     )
+
+
+def _alarm_performance(
+    journal: Sequence[Mapping[str, Any]], shift: ShiftWindow
+) -> dict[str, Any]:
+    """The shift's alarm KPIs from the journal (which holds every entry up to its end)."""
+    from console.alarms.kpis import alarm_kpis as alarm_performance
+
+    return alarm_performance(journal, shift.start, shift.end).as_dict()

@@ -240,6 +240,96 @@ def _alarms(d: HandoverData) -> str:
     return out
 
 
+_KPI_ROWS: tuple[tuple[str, str, str, str], ...] = (
+    # (label, key in alarm_kpis, target key in its targets, target text)
+    ("Alarms raised", "raised_alarms", "", "≤ 50 per 8 h shift"),
+    ("Alarms per 10 min, average", "alarms_per_10min_avg", "alarms_per_10min_avg", "≤ 1"),
+    ("Most alarms in any 10 min (sliding)", "alarms_per_10min_max", "alarms_per_10min_max",
+     "≤ 10"),
+    ("Alarm rate per day", "alarms_per_day", "alarms_per_day", "≤ 150"),
+    ("Floods (> 10 in 10 min)", "flood_count", "flood_count", "0"),
+    ("Time in floods", "flood_total_s", "", "—"),
+    ("Critical share", "priority_mix_pct.critical", "critical_pct", "≤ 5 %"),
+    ("High share", "priority_mix_pct.high", "high_pct", "≤ 15 %"),
+    ("Medium and low share", "priority_mix_pct.medium_low", "medium_low_pct", "≥ 80 %"),
+    ("Chattering alarms (3 in 1 min)", "chattering_count", "chattering_count", "0"),
+    ("Standing at the shift's end", "standing_at_end_alarms", "standing_at_end", "≤ 5"),
+    ("Stale (standing > 24 h)", "stale_count", "stale_count", "0"),
+    ("Time to acknowledge, median", "ack_time_median_s", "", "—"),
+    ("Time to acknowledge, 90th percentile", "ack_time_p90_s", "", "—"),
+    ("Time to acknowledge, longest", "ack_time_max_s", "", "—"),
+    ("Waiting for acknowledgement at the end", "unacknowledged_count", "", "—"),
+    ("Shelved in the shift / at its end", "shelved_count", "", "—"),
+)
+"""Rows of the alarm performance table (EEMUA 191 / ISA-18.2 targets)."""
+
+
+def _kpi_value(k: Mapping[str, Any], key: str) -> Any:
+    value: Any = k
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value
+
+
+def _alarm_performance(d: HandoverData) -> str:
+    """Alarm performance against the EEMUA 191 / ISA-18.2 targets, and the top-10 alarms."""
+    k = d.alarm_performance
+    out = "<h2>Alarm performance (EEMUA 191 / ISA-18.2)</h2>"
+    if k is None:
+        return out + '<p class="muted">Needs the alarm journal (the console\'s cache).</p>'
+    outside = set(k.get("outside_target", ()))
+    rows = []
+    for label, key, target_key, target in _KPI_ROWS:
+        value = _kpi_value(k, key)
+        if key.endswith("_s"):
+            text = "—" if value is None else escape(_seconds(float(value)))
+        elif key.startswith("priority_mix_pct"):
+            text = num(value, 1) + (" %" if value is not None else "")
+        elif key == "shelved_count":
+            text = f"{num(value, 0)} / {num(k.get('shelved_at_end_count'), 0)}"
+        elif key == "raised_alarms":
+            split = ", ".join(f"{p} {n}" for p, n in k.get("raised_by_priority_alarms", {}).items()
+                              if n)
+            text = num(value, 0) + (f" ({escape(split)})" if split else "")
+        else:
+            text = num(value, 2 if key == "alarms_per_10min_avg" else 0)
+        status = ""
+        if target_key:
+            status = ('<b class="warn">outside target</b>' if target_key in outside
+                      else '<span class="muted">within</span>')
+            if target_key in outside:
+                text = f"<b>{text}</b>"
+        rows.append((escape(label), text, escape(target), status))
+    out += _table(["Figure", "Shift", "Target", ""], rows, numeric=[1], widths=[46, 24, 16, 14])
+    floods = list(k.get("floods", ()))
+    if floods:
+        tz = d.shift.tz
+        out += "<p>Floods: " + "; ".join(
+            f"{escape(clock(f.get('start_epoch_s'), tz))}–{escape(clock(f.get('end_epoch_s'), tz))}"
+            f" ({num(f.get('alarms'), 0)} alarms)" for f in floods[:MAX_LIST_ROWS]) + "</p>"
+    top = list(k.get("top_alarms", ()))
+    if top:
+        out += "<h3>Most frequent alarms</h3>" + _table(
+            ["Alarm", "Rule", "Priority", "Raised"],
+            [(escape(str(c.get("alarm_id"))), escape(str(c.get("rule"))),
+              escape(str(c.get("priority"))), num(c.get("count"), 0)) for c in top],
+            numeric=[3], widths=[52, 22, 14, 12])
+    chattering = list(k.get("chattering", ()))
+    if chattering:
+        out += ("<p><b>Chattering:</b> "
+                + escape(", ".join(str(c.get("alarm_id")) for c in chattering)) + "</p>")
+    return out
+
+
+def _seconds(value: float) -> str:
+    s = int(round(value))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {(s % 3600) // 60:02d} min"
+
+
 def _incidents(d: HandoverData) -> str:
     tz = d.shift.tz
     if not d.incidents:
@@ -292,6 +382,7 @@ def report_html(d: HandoverData) -> str:
     titles = ", ".join(title for _, title in VIEW_TITLES)
     parts = [f"<html><head><style>{_STYLE}</style></head><body>", _header(d),
              f'<p class="muted">After the report, one landscape page per view: {titles}.</p>',
-             _power(d), _gpus(d), _jobs(d), _alarms(d), _incidents(d), _notes(d),
+             _power(d), _gpus(d), _jobs(d), _alarm_performance(d), _alarms(d), _incidents(d),
+             _notes(d),
              "</body></html>"]
     return "".join(parts)

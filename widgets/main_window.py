@@ -135,6 +135,10 @@ class MainWindow(QMainWindow):
             self.dock_host.addDockWidget(area, dock)
             self.views[key] = view
             self.docks[key] = dock
+        from widgets.alarm_kpis import AlarmKpiPanel, with_kpi_panel
+
+        self.alarm_kpis = AlarmKpiPanel(clock=clock)
+        self.docks["alarms"].setWidget(with_kpi_panel(self.views["alarms"], self.alarm_kpis))
         self.dock_host.splitDockWidget(self.docks["rackmap"], self.docks["gpus"], Qt.Orientation.Horizontal)
         self.dock_host.tabifyDockWidget(self.docks["gpus"], self.docks["alarms"])
         self.dock_host.tabifyDockWidget(self.docks["gpus"], self.docks["maintenance"])
@@ -162,6 +166,9 @@ class MainWindow(QMainWindow):
                 ):
                     alarm_view.acknowledgeRequested.connect(feed.acknowledge)
                     alarm_view.shelveRequested.connect(feed.shelve)
+                if alarm_view is not None and hasattr(feed, "plan_shelf"):
+                    alarm_view.planShelfRequested.connect(feed.plan_shelf)
+                    alarm_view.cancelPlanRequested.connect(feed.cancel_plan)
             if hasattr(feed, "alarmActionFailed"):
                 feed.alarmActionFailed.connect(
                     lambda m: self.statusBar().showMessage(f"Alarm action refused: {m}", 10_000)
@@ -179,6 +186,8 @@ class MainWindow(QMainWindow):
                 feed.opened.connect(self.scrubber.set_range)
                 self.scrubber.seekRequested.connect(feed.seek)
                 feed.seeked.connect(self._on_seeked)
+                if hasattr(feed, "alarmKpisReady"):
+                    feed.alarmKpisReady.connect(lambda k: self.alarm_kpis.set_kpis(*k))
         self._age_timer = QTimer(self)
         self._age_timer.setInterval(1000)
         self._age_timer.timeout.connect(self.refresh_ages)
@@ -246,6 +255,15 @@ class MainWindow(QMainWindow):
         alarm_view = self.views.get("alarms")
         if alarm_view is not None and hasattr(alarm_view, "rackRequested"):
             alarm_view.rackRequested.connect(self.focus_rack)
+        if alarm_view is not None and hasattr(alarm_view, "rackDetailRequested"):
+            alarm_view.rackDetailRequested.connect(self.open_rack_detail)
+        if alarm_view is not None and hasattr(alarm_view, "set_review"):
+            alarm_view.set_review(self.review)
+        self.alarm_banner.set_review(self.review)
+        if rackmap is not None and hasattr(rackmap, "jobActivated"):
+            rackmap.jobActivated.connect(self.show_job)
+        if rackmap is not None and alarm_view is not None and hasattr(alarm_view, "focused_rack"):
+            rackmap.rackSelected.connect(lambda rack: setattr(alarm_view, "focused_rack", rack))
         gpus = self.views.get("gpus")
         if gpus is not None and hasattr(gpus, "gpuSelected"):
             gpus.gpuSelected.connect(lambda rack, _uuid: self.focus_rack(rack))
@@ -267,6 +285,27 @@ class MainWindow(QMainWindow):
         self.docks["rackmap"].show()
         self.docks["rackmap"].raise_()
         rackmap.select_rack(rack_id)
+
+    def open_rack_detail(self, rack_id: str, gpu_uuid: str = "") -> None:
+        """Open a rack in depth (from an alarm or a maintenance item) with ``gpu_uuid``
+        selected when the detail arrives ('' for none)."""
+        self.focus_rack(rack_id)
+        rackmap = self.views.get("rackmap")
+        if gpu_uuid and rackmap is not None and hasattr(rackmap, "select_gpu"):
+            rackmap.select_gpu(gpu_uuid, rack_id)
+        self.show_rack(rack_id)
+
+    def show_job(self, job_id: int) -> None:
+        """Raise the job queue with ``job_id`` selected (from the rack detail)."""
+        jobs = self.views.get("jobs")
+        if jobs is None or not hasattr(jobs, "show_job"):
+            return
+        self.docks["jobs"].show()
+        self.docks["jobs"].raise_()
+        if not jobs.show_job(job_id):
+            self.statusBar().showMessage(
+                self.tr("Job {0} is not in the job queue yet; it is selected when it "
+                        "arrives").format(job_id), 10_000)
 
     def _highlight_job_racks(self, rack_ids: Any) -> None:
         rackmap = self.views.get("rackmap")
@@ -324,12 +363,14 @@ class MainWindow(QMainWindow):
             del self.alarm_journal[:-20_000]
         view = self.views.get("alarms")
         if view is not None and hasattr(view, "set_alarms"):
-            view.set_alarms(update.alarms, update.time)
+            view.set_alarms(update.alarms, update.time, getattr(update, "plans", None))
         self.alarm_banner.set_alarms(update.alarms, update.time)
         maintenance = self.views.get("maintenance")
         mlist = getattr(update, "maintenance", None)
         if mlist is not None and maintenance is not None and hasattr(maintenance, "set_maintenance"):
             maintenance.set_maintenance(mlist)
+        if not self.review:
+            self.alarm_kpis.set_journal(self.alarm_journal, update.time)
 
     def on_power_history(self, series: Any) -> None:
         """Long-range power history (from the cache) for the views that draw it."""
@@ -420,11 +461,15 @@ class MainWindow(QMainWindow):
             "" if state in (LinkState.LIVE, LinkState.CONNECTING) else "color: #e69f00;",
         )
         if state is LinkState.STALE:
-            reason = self.link.last_error or "no answer"
-            self.comm_banner.setText(
-                f"COMM LOSS — no fresh data for {format_age(self.link.oldest_age(now))}: {reason}. "
-                "Figures shown are stale."
-            )
+            reason = self.link.last_error or self.tr("no answer")
+            since = self.link.since_any_ok(now)
+            if since is None:
+                text = self.tr("COMM LOSS — no answer yet from the source: {0}.").format(reason)
+            else:
+                text = self.tr(
+                    "COMM LOSS — last answer {0} ago: {1}. Figures shown are stale."
+                ).format(format_age(since), reason)
+            self.comm_banner.setText(text)
             self.comm_banner.show()
         elif self.comm_banner.isVisible() and state is LinkState.LIVE:
             self.comm_banner.hide()
@@ -571,6 +616,7 @@ class MainWindow(QMainWindow):
             self.feed.stop()
         for view in [self.summary, *self.views.values()]:
             view.stop()
+        self.alarm_kpis.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
         for window in getattr(self, "_review_windows", []):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.alarms.kpis import shift_kpis
 from console.alarms.replay import update_at
+from console.maintenance import MaintenanceList
 from console.poller import Poller
 from console.sources.base import SourceError
 from console.sources.replay import CacheReplaySource
@@ -41,6 +44,7 @@ class _ReviewWorker(QObject):
     openFailed = Signal(str)
     seeked = Signal(float, float)
     alarms = Signal(object)
+    alarmKpis = Signal(object)
 
     def __init__(self, url: str) -> None:
         super().__init__()
@@ -89,8 +93,21 @@ class _ReviewWorker(QObject):
             if self._stopping:
                 return
             self.polled.emit(result)
-        self.alarms.emit(update_at(self.journal, self.source.position))
+        update = update_at(self.journal, self.source.position)
+        self.alarms.emit(replace(update, maintenance=self._maintenance_at(self.source.position)))
         self.seeked.emit(self.source.position, (time.perf_counter() - t0) * 1000)
+        self.alarmKpis.emit(shift_kpis(self.journal, self.source.position))
+
+    def _maintenance_at(self, t: float) -> MaintenanceList:
+        """The maintenance list the cache says stood at ``t`` (``recorded`` False when it
+        holds none then: a file from before schema 5, or a time before its first record)."""
+        found = None
+        if self.source is not None:
+            try:
+                found = self.source.cache.maintenance_at(t)
+            except Exception as exc:  # a damaged table: the rest of the review goes on
+                log.info("no maintenance list in %s: %s", self.url, exc)
+        return found if found is not None else MaintenanceList(time=t, recorded=False)
 
     @Slot()
     def finish(self) -> None:
@@ -113,7 +130,11 @@ class ReviewFeed(QObject):
     seeked = Signal(float, float)
     """Position reached and milliseconds the reads took."""
     alarmsUpdated = Signal(object)
-    """The alarm list as the journal says it stood at the position."""
+    """The alarm list as the journal says it stood at the position (an AlarmUpdate, whose
+    ``maintenance`` is the maintenance list the cache says stood then)."""
+    alarmKpisReady = Signal(object)
+    """(AlarmKpis, (shift start, shift end)): the alarm performance of the shift around the
+    position, up to it."""
     _requestSeek = Signal(float)
     _requestFinish = Signal()
 
@@ -135,6 +156,9 @@ class ReviewFeed(QObject):
         )
         self._worker.seeked.connect(lambda t, ms: None if self._closed else self.seeked.emit(t, ms))
         self._worker.alarms.connect(lambda u: None if self._closed else self.alarmsUpdated.emit(u))
+        self._worker.alarmKpis.connect(
+            lambda k: None if self._closed else self.alarmKpisReady.emit(k)
+        )
         self._requestSeek.connect(self._worker.seek)
         self._requestFinish.connect(self._worker.finish)
 

@@ -85,7 +85,8 @@ TARGETS: Mapping[str, tuple[str, float]] = {
 
 @dataclass(frozen=True, slots=True)
 class Flood:
-    """One alarm flood: ``start``/``end`` epoch s, ``alarms`` raised during it."""
+    """One alarm flood: ``start``/``end`` epoch s; ``alarms`` raised during it, counting the
+    ones in the 10 minutes before its start that made it a flood."""
 
     start: float
     end: float
@@ -319,7 +320,7 @@ def floods(times: Sequence[float], end: float) -> list[Flood]:
         if enter < leave:
             i += 1
             if start is None and i - k > FLOOD_START:
-                start, first = enter, i - 1
+                start, first = enter, k
         else:
             if leave > end:
                 break
@@ -348,7 +349,7 @@ def _entries(entries: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     prev = -math.inf
     for e in entries:
         t = e.get("time")
-        if (type(t) is not float or "alarm_id" not in e or "state_to" not in e
+        if (not isinstance(t, float) or "alarm_id" not in e or "state_to" not in e
                 or "state_from" not in e or type(e["alarm_id"]) is not str):
             t = float(t or 0.0)
             e = {**e, "time": t, "alarm_id": str(e.get("alarm_id") or ""),
@@ -488,3 +489,23 @@ def first_raise_after(kpis: AlarmKpis, t: float) -> float | None:
     times = kpis.raise_times
     i = bisect_right(times, t - 1e-9)
     return times[i] if i < len(times) else None
+
+
+def shift_kpis(
+    journal: Sequence[Mapping[str, Any]],
+    t: float,
+    tz: str | None = None,
+    lookback_s: float = 2 * STALE_S,
+) -> tuple[AlarmKpis, tuple[float, float]]:
+    """The figures of the shift holding ``t``, up to ``t``, and the shift's (start, end).
+
+    ``journal`` is oldest first (as the cache returns it); only entries from
+    ``lookback_s`` before the shift's start are read, so a week's journal costs no more
+    than a few days'.
+    """
+    from console.power import SHIFTS, SITE_TZ, shift_bounds
+
+    start, end = shift_bounds(t, tz or SITE_TZ, SHIFTS)
+    lo = bisect_left(journal, start - lookback_s, key=lambda e: float(e.get("time") or 0.0))
+    hi = bisect_right(journal, t, key=lambda e: float(e.get("time") or 0.0))
+    return alarm_kpis(journal[lo:hi], start, end, now=t), (start, end)

@@ -1,0 +1,289 @@
+"""The shift's alarm performance beside the alarm list (EEMUA 191 / ISA-18.2 figures).
+
+:class:`AlarmKpiPanel` shows :class:`console.alarms.kpis.AlarmKpis` as plain text: each
+figure with its target; figures within target stay grey, only those outside take colour
+(ISA-101). Live, :meth:`AlarmKpiPanel.set_journal` hands it the alarm transitions the
+window has seen; it recomputes the current shift's figures from them at most every 10 s
+(and only when the journal changed or time moved on), never while hidden. In review the
+worker computes the figures of the shift around the scrubbed time and hands them to
+:meth:`AlarmKpiPanel.set_kpis`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.alarms.kpis import AlarmKpis, alarm_kpis
+from console.power import SHIFTS, SITE_TZ, shift_bounds
+from widgets.view import set_style
+
+REFRESH_S = 10.0
+GREY = "#9aa2ad"
+OUTSIDE = "#e69f00"  # Okabe-Ito orange: outside target, act
+
+_FIGURES: tuple[str, ...] = (
+    "raised", "alarms_per_10min_avg", "alarms_per_10min_max", "alarms_per_day", "flood_count",
+    "critical_pct", "high_pct", "medium_low_pct", "chattering_count", "standing_at_end",
+    "stale_count", "ack", "unacknowledged", "shelved",
+)
+"""Rows of the panel, top to bottom (keys of ``TARGETS`` where a target applies)."""
+
+
+def _num(value: float, digits: int = 1, unit: str = "") -> str:
+    if value is None or not math.isfinite(value):
+        return "—"
+    return f"{value:,.{digits}f}{unit}"
+
+
+def _duration(seconds: float) -> str:
+    if seconds is None or not math.isfinite(seconds):
+        return "—"
+    s = int(round(seconds))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {(s % 3600) // 60:02d} min"
+
+
+class AlarmKpiPanel(QWidget):
+    """Alarm performance of the current (or reviewed) shift, each figure against its target."""
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        tz: str = SITE_TZ,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("alarmKpiPanel")
+        self.tz = tz
+        self.clock = clock
+        self.kpis: AlarmKpis | None = None
+        self.compute_ms: float | None = None
+        """How long the last recomputation took (live)."""
+        self._journal: Sequence[Mapping[str, Any]] = ()
+        self._seen = (-1, None)
+        self._now: float | None = None
+        self._dirty = False
+        self._last_compute = -math.inf
+
+        column = QVBoxLayout(self)
+        self.title = self._label("")
+        self.title.setObjectName("kpiCaption")
+        self.title.setWordWrap(True)
+        column.addWidget(self.title)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(self.fontMetrics().averageCharWidth() * 2)
+        grid.setVerticalSpacing(0)
+        grid.addWidget(self._head(self.tr("Figure")), 0, 0)
+        grid.addWidget(self._head(self.tr("Shift")), 0, 1)
+        grid.addWidget(self._head(self.tr("Target")), 0, 2)
+        captions = {
+            "raised": self.tr("Alarms raised"),
+            "alarms_per_10min_avg": self.tr("Alarms per 10 min, average"),
+            "alarms_per_10min_max": self.tr("Most alarms in any 10 min"),
+            "alarms_per_day": self.tr("Alarm rate per day"),
+            "flood_count": self.tr("Floods (>10 in 10 min)"),
+            "critical_pct": self.tr("Critical share"),
+            "high_pct": self.tr("High share"),
+            "medium_low_pct": self.tr("Medium and low share"),
+            "chattering_count": self.tr("Chattering alarms (3 in 1 min)"),
+            "standing_at_end": self.tr("Standing alarms now"),
+            "stale_count": self.tr("Stale alarms (standing > 24 h)"),
+            "ack": self.tr("Time to acknowledge: median / 90 % / max"),
+            "unacknowledged": self.tr("Waiting for acknowledgement"),
+            "shelved": self.tr("Shelved in the shift / now"),
+        }
+        targets = {
+            "alarms_per_10min_avg": self.tr("≤ 1"),
+            "alarms_per_10min_max": self.tr("≤ 10"),
+            "alarms_per_day": self.tr("≤ 150"),
+            "flood_count": self.tr("0"),
+            "critical_pct": self.tr("≤ 5 %"),
+            "high_pct": self.tr("≤ 15 %"),
+            "medium_low_pct": self.tr("≥ 80 %"),
+            "chattering_count": self.tr("0"),
+            "standing_at_end": self.tr("≤ 5"),
+            "stale_count": self.tr("0"),
+        }
+        self.captions: dict[str, QLabel] = {}
+        self.values: dict[str, QLabel] = {}
+        for row, key in enumerate(_FIGURES, start=1):
+            self.captions[key] = self._label(captions[key])
+            self.values[key] = self._label("—")
+            self.values[key].setAlignment(Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(self.captions[key], row, 0)
+            grid.addWidget(self.values[key], row, 1)
+            grid.addWidget(self._label(targets.get(key, "")), row, 2)
+        grid.setColumnStretch(0, 1)
+        column.addLayout(grid)
+        column.addWidget(self._head(self.tr("Most frequent alarms")))
+        self.top = self._label("")
+        self.top.setWordWrap(True)
+        column.addWidget(self.top)
+        column.addStretch(1)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(int(REFRESH_S * 1000))
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+
+    def _label(self, text: str) -> QLabel:
+        label = QLabel(text, self)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        return label
+
+    def _head(self, text: str) -> QLabel:
+        label = self._label(text)
+        font = label.font()
+        font.setBold(True)
+        label.setFont(font)
+        return label
+
+    # -- data in ----------------------------------------------------------------------------
+    def set_journal(self, entries: Sequence[Mapping[str, Any]], now: float | None = None) -> None:
+        """The alarm transitions seen (oldest first) and the hub time now (live).
+
+        Cheap: the figures are recomputed by the panel's timer, at most every 10 s.
+        """
+        self._journal = entries
+        self._now = now
+        self._dirty = True
+        if self.kpis is None:
+            self._tick()
+
+    def set_kpis(self, kpis: AlarmKpis | None, shift: tuple[float, float] | None = None) -> None:
+        """Show figures computed elsewhere (review); ``shift`` is its (start, end)."""
+        self._journal = ()
+        self._dirty = False
+        self.kpis = kpis
+        self._show(kpis, shift)
+
+    def _tick(self) -> None:
+        if not self._dirty or self._journal is None:
+            return
+        now = self._now if self._now is not None else self.clock()
+        key = (len(self._journal), self._journal[-1].get("time") if self._journal else None)
+        moved = now - self._last_compute >= REFRESH_S
+        if key == self._seen and not moved:
+            return
+        if not self.isVisible() and self.kpis is not None:
+            return  # hidden: recompute when shown
+        self.recompute(now)
+
+    def recompute(self, now: float | None = None) -> AlarmKpis:
+        """Compute the current shift's figures from the journal now."""
+        now = self._now if now is None else now
+        now = self.clock() if now is None else now
+        start, end = shift_bounds(now, self.tz, SHIFTS)
+        t0 = time.perf_counter()
+        kpis = alarm_kpis(self._journal, start, end, now=now)
+        self.compute_ms = (time.perf_counter() - t0) * 1000.0
+        self._seen = (len(self._journal), self._journal[-1].get("time") if self._journal else None)
+        self._last_compute = now
+        self.kpis = kpis
+        first = float(self._journal[0].get("time") or start) if self._journal else now
+        self._show(kpis, (start, end), since=first if first > start else None)
+        return kpis
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt name
+        super().showEvent(event)
+        if self._dirty and self._journal:
+            QTimer.singleShot(0, self._tick)
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    # -- drawing ----------------------------------------------------------------------------
+    def _clock(self, t: float, day: bool = False) -> str:
+        moment = datetime.fromtimestamp(t, ZoneInfo(self.tz))
+        return moment.strftime("%a %d %b %H:%M" if day else "%H:%M")
+
+    def _show(self, k: AlarmKpis | None, shift: tuple[float, float] | None,
+              since: float | None = None) -> None:
+        if k is None:
+            self.title.setText(self.tr("Alarm performance: no alarm journal"))
+            for label in self.values.values():
+                label.setText("—")
+                set_style(label, f"color: {GREY};")
+            self.top.setText("")
+            return
+        start, end = shift if shift is not None else (k.start, k.end)
+        title = self.tr("Alarm performance, shift {0} – {1}, figures up to {2}").format(
+            self._clock(start, day=True), self._clock(end), self._clock(k.end))
+        if since is not None:
+            title += "\n" + self.tr("Journal from {0} (console start)").format(self._clock(since))
+        self.title.setText(title)
+        by_p = k.raised_by_priority
+        mix = k.priority_mix_pct
+        text = {
+            "raised": self.tr("{0} (C {1} · H {2} · M {3} · L {4})").format(
+                k.raised, by_p.get("critical", 0), by_p.get("high", 0), by_p.get("medium", 0),
+                by_p.get("low", 0) + by_p.get("diagnostic", 0)),
+            "alarms_per_10min_avg": _num(k.per_10min_avg, 2),
+            "alarms_per_10min_max": str(k.per_10min_max),
+            "alarms_per_day": _num(k.per_day, 0),
+            "flood_count": str(len(k.floods)) if not k.floods else self.tr(
+                "{0} ({1} in all, longest {2})").format(
+                len(k.floods), _duration(k.flood_s), _duration(k.longest_flood_s)),
+            "critical_pct": _num(mix["critical"], 1, " %"),
+            "high_pct": _num(mix["high"], 1, " %"),
+            "medium_low_pct": _num(mix["medium_low"], 1, " %"),
+            "chattering_count": str(len(k.chattering)),
+            "standing_at_end": str(len(k.standing)),
+            "stale_count": str(len(k.stale)),
+            "ack": " / ".join(_duration(x) for x in (
+                k.ack_percentile_s(50), k.ack_percentile_s(90),
+                max(k.ack_times_s, default=math.nan))),
+            "unacknowledged": str(k.unacknowledged),
+            "shelved": f"{k.shelved} / {k.shelved_at_end}",
+        }
+        outside = set(k.outside_target())
+        for key, label in self.values.items():
+            label.setText(text[key])
+            set_style(label, f"color: {OUTSIDE}; font-weight: bold;" if key in outside
+                      else f"color: {GREY};")
+        if k.top_alarms:
+            lines = [self.tr("{0} × {1} ({2})").format(c.count, c.alarm_id, c.priority)
+                     for c in k.top_alarms]
+            if k.chattering:
+                lines.append(self.tr("Chattering: {0}").format(
+                    ", ".join(c.alarm_id for c in k.chattering)))
+            self.top.setText("\n".join(lines))
+        else:
+            self.top.setText(self.tr("No alarm raised in the shift."))
+
+    def outside_keys(self) -> list[str]:
+        """Figures shown in colour (outside their target)."""
+        return [k for k, label in self.values.items() if OUTSIDE in label.styleSheet()]
+
+
+def with_kpi_panel(view: QWidget, panel: AlarmKpiPanel) -> QSplitter:
+    """The alarm list above the KPI panel (scrollable), for the alarm dock."""
+    split = QSplitter(Qt.Orientation.Vertical)
+    split.setObjectName("alarmSplit")
+    split.setChildrenCollapsible(True)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(panel)
+    split.addWidget(view)
+    split.addWidget(scroll)
+    split.setStretchFactor(0, 3)
+    split.setStretchFactor(1, 2)
+    return split
