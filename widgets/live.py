@@ -64,6 +64,15 @@ def _release_heap() -> None:
             gc.unfreeze()
 
 
+def _engine_call(service: Any, name: str, *args: Any) -> Any:
+    """Call the alarm engine's ``name`` (planned work); NotImplementedError, in words,
+    when this engine has no such method."""
+    method = getattr(getattr(service, "engine", None), name, None)
+    if method is None:
+        raise NotImplementedError(f"this console's alarm engine cannot do {name.replace('_', ' ')}")
+    return method(*args)
+
+
 class _PollWorker(QObject):
     """Lives in the feed's thread; everything here runs off the GUI thread."""
 
@@ -203,12 +212,22 @@ class _PollWorker(QObject):
     def shelve(self, alarm_id: str, until: float, operator: str, comment: str) -> None:
         self._alarm_action(lambda s: s.shelve(alarm_id, until, operator, comment))
 
+    @Slot(str, float, float, str, str)
+    def plan_shelf(self, scope: str, start: float, end: float, operator: str, reason: str) -> None:
+        self._alarm_action(
+            lambda s: _engine_call(s, "plan_shelf", scope, start, end, operator, reason)
+        )
+
+    @Slot(str, str, str)
+    def cancel_plan(self, plan_id: str, operator: str, comment: str) -> None:
+        self._alarm_action(lambda s: _engine_call(s, "cancel_plan", plan_id, operator, comment))
+
     def _alarm_action(self, action: Callable[[Any], Any]) -> None:
         if self.alarm_service is None or self._stopping:
             return
         try:
             update = action(self.alarm_service)
-        except (KeyError, ValueError) as exc:
+        except (KeyError, ValueError, NotImplementedError) as exc:
             self.alarmActionFailed.emit(str(exc).strip("'\""))
             return
         self.alarms.emit(update)
@@ -283,6 +302,8 @@ class LiveFeed(QObject):
     _requestRack = Signal(str)
     _requestAck = Signal(str, str, str)
     _requestShelve = Signal(str, float, str, str)
+    _requestPlan = Signal(str, float, float, str, str)
+    _requestCancelPlan = Signal(str, str, str)
     _requestPoll = Signal(str)
     _requestFinish = Signal()
 
@@ -319,6 +340,8 @@ class LiveFeed(QObject):
         )
         self._requestAck.connect(self._worker.acknowledge)
         self._requestShelve.connect(self._worker.shelve)
+        self._requestPlan.connect(self._worker.plan_shelf)
+        self._requestCancelPlan.connect(self._worker.cancel_plan)
         self._requestRack.connect(self._worker.fetch_rack)
         self._requestPoll.connect(self._worker.poll)
         self._requestFinish.connect(self._worker.finish)
@@ -354,6 +377,17 @@ class LiveFeed(QObject):
     def shelve(self, alarm_id: str, until: float, operator: str, comment: str) -> None:
         if not self._closed:
             self._requestShelve.emit(alarm_id, until, operator, comment)
+
+    def plan_shelf(self, scope: str, start: float, end: float, operator: str, reason: str) -> None:
+        """Announce planned work (alarms of ``scope`` raised from ``start`` to ``end`` are
+        shelved at once); refusals come back as ``alarmActionFailed``."""
+        if not self._closed:
+            self._requestPlan.emit(scope, start, end, operator, reason)
+
+    def cancel_plan(self, plan_id: str, operator: str, comment: str = "") -> None:
+        """End planned work early; refusals come back as ``alarmActionFailed``."""
+        if not self._closed:
+            self._requestCancelPlan.emit(plan_id, operator, comment)
 
     def _on_alarms(self, update: object) -> None:
         if not self._closed:
