@@ -186,6 +186,8 @@ class MaintenanceList:
     """Items per group key (every group of :data:`ACTION_GROUPS`, zeros included)."""
     site_caused: int = 0
     """Throttled GPUs left off because a site alarm (cooling, PDU feed) explains them."""
+    recorded: bool = True
+    """False for a reviewed time the cache holds no list for (shown as unknown, not empty)."""
 
     def __len__(self) -> int:
         return len(self.items)

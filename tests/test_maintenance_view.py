@@ -190,3 +190,48 @@ def test_gpu_health_and_rack_detail_offer_show_in_maintenance_list(
     with qtbot.waitSignal(detail.maintenanceRequested) as blocker:
         detail.action_maintenance.trigger()
     assert blocker.args == [uuid]
+
+
+def test_review_shows_the_list_as_it_stood(qtbot: Any, tmp_path: Any) -> None:
+    from console.cache import Cache
+    from console.decode import decode_racks, decode_site, decode_unhealthy
+    from console.hub.sim import SimulatedHub
+    from widgets.review import open_review_window
+
+    hub = SimulatedHub("hall", seed=3, start=T0)
+    path = tmp_path / "shift.db"
+    times = []
+    with Cache.open(path) as cache:
+        topo = decode_site(hub.site())
+        cache.write_poll([topo], topology=topo)
+        tracker = MaintenanceTracker(store=cache)
+        for i in range(6):
+            hub.step(hub.now + 60)
+            gpus = decode_unhealthy(hub.unhealthy_gpus())
+            if i < 3:  # a GPU of the first polls is repaired later
+                extra = gpu("GPU-repaired", rack=topo.rack_ids[0], xid=48, dbe=1, since=T0)
+                gpus = UnhealthyGpus(time=gpus.time, received=gpus.time,
+                                     gpus=(*gpus.gpus, extra), counts=gpus.counts)
+            cache.write_poll([decode_racks(hub.racks(), topo), gpus], topology=topo)
+            tracker.update(gpus, None, topo)
+            times.append(hub.now)
+    window = open_review_window(str(path), start=False)
+    qtbot.addWidget(window)
+    window.show()
+    view = window.views["maintenance"]
+    with qtbot.waitSignal(window.feed.seeked, timeout=20_000):
+        window.feed.start()
+    qtbot.waitUntil(lambda: view.flush() or (
+        view.mlist is not None and view.mlist.time == times[-1]), timeout=10_000)
+    assert view.mlist.find("GPU-repaired") is None and len(view.mlist) > 0
+    with qtbot.waitSignal(window.feed.seeked, timeout=20_000):
+        window.scrubber.seek(times[1])
+    qtbot.waitUntil(lambda: view.flush() or view.mlist.time == times[1], timeout=10_000)
+    assert view.select_device("GPU-repaired")
+    window.close()
+    # A time the cache holds no list for (an older file) reads as unknown, not as empty.
+    view = MaintenanceView()
+    qtbot.addWidget(view)
+    view.set_maintenance(MaintenanceList(time=T0, recorded=False))
+    view.flush()
+    assert "no maintenance list recorded" in view.count_label.text()

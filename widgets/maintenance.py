@@ -389,7 +389,7 @@ class MaintenanceView(LiveView):
 
     def _update_count(self) -> None:
         mlist = self.mlist
-        if mlist is None:
+        if mlist is None or not mlist.recorded:
             self.count_label.setText(self.tr("no maintenance list yet") if not self._got_list
                                      else self.tr("no maintenance list recorded at this time"))
             return
