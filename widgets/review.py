@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.alarms.kpis import shift_kpis
 from console.alarms.replay import update_at
 from console.maintenance import MaintenanceList
 from console.poller import Poller
@@ -43,6 +44,7 @@ class _ReviewWorker(QObject):
     openFailed = Signal(str)
     seeked = Signal(float, float)
     alarms = Signal(object)
+    alarmKpis = Signal(object)
 
     def __init__(self, url: str) -> None:
         super().__init__()
@@ -94,6 +96,7 @@ class _ReviewWorker(QObject):
         update = update_at(self.journal, self.source.position)
         self.alarms.emit(replace(update, maintenance=self._maintenance_at(self.source.position)))
         self.seeked.emit(self.source.position, (time.perf_counter() - t0) * 1000)
+        self.alarmKpis.emit(shift_kpis(self.journal, self.source.position))
 
     def _maintenance_at(self, t: float) -> MaintenanceList:
         """The maintenance list the cache says stood at ``t`` (``recorded`` False when it
@@ -129,6 +132,9 @@ class ReviewFeed(QObject):
     alarmsUpdated = Signal(object)
     """The alarm list as the journal says it stood at the position (an AlarmUpdate, whose
     ``maintenance`` is the maintenance list the cache says stood then)."""
+    alarmKpisReady = Signal(object)
+    """(AlarmKpis, (shift start, shift end)): the alarm performance of the shift around the
+    position, up to it."""
     _requestSeek = Signal(float)
     _requestFinish = Signal()
 
@@ -150,6 +156,9 @@ class ReviewFeed(QObject):
         )
         self._worker.seeked.connect(lambda t, ms: None if self._closed else self.seeked.emit(t, ms))
         self._worker.alarms.connect(lambda u: None if self._closed else self.alarmsUpdated.emit(u))
+        self._worker.alarmKpis.connect(
+            lambda k: None if self._closed else self.alarmKpisReady.emit(k)
+        )
         self._requestSeek.connect(self._worker.seek)
         self._requestFinish.connect(self._worker.finish)
 
