@@ -143,6 +143,7 @@ def collect_from_source(
         shift,
         topology=topology,
         power=power if isinstance(power, PowerSeries) else None,
+        maintenance=_maintenance_now(snapshots.get("gpus"), snapshots.get("jobs"), topology),
         gpus_start=None,
         gpus_end=snapshots.get("gpus"),
         jobs=[snapshots.get("jobs")],
@@ -154,6 +155,21 @@ def collect_from_source(
         view_time=hub_now,
     )
     return snapshots, data
+
+
+def _maintenance_now(gpus: Any, jobs: Any, topology: SiteTopology | None) -> Any:
+    """The maintenance list of one unhealthy-GPU list (counts from it alone); None without."""
+    from console.maintenance import MaintenanceTracker
+    from console.model import UnhealthyGpus
+
+    if not isinstance(gpus, UnhealthyGpus):
+        return None
+    try:
+        return MaintenanceTracker().update(
+            gpus, jobs if isinstance(jobs, JobsSnapshot) else None, topology)
+    except Exception as exc:  # the maintenance list is optional in a handover
+        log.warning("maintenance list for the export failed: %s", exc)
+        return None
 
 
 def crop_power(series: PowerSeries, start: float, end: float) -> PowerSeries:
@@ -292,10 +308,14 @@ def _from_cache(
     jobs_start, jobs_end = cache.jobs_at(shift.start), cache.jobs_at(end_at)
     journal = cache.journal(None, shift.end)
     incidents = cache.incidents(shift.start, shift.end)
+    maintenance = cache.maintenance_at(end_at) if hasattr(cache, "maintenance_at") else None
+    if maintenance is None:  # a file from before schema 5: as the faults at the end say
+        maintenance = _maintenance_now(gpus_end, jobs_end, topology)
     data = build_handover(
         shift,
         topology=topology,
         power=power,
+        maintenance=maintenance,
         gpus_start=gpus_start,
         gpus_end=gpus_end,
         jobs=[jobs_start, jobs_end],

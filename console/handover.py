@@ -209,6 +209,9 @@ class HandoverData:
     alarm_performance: Mapping[str, Any] | None = None
     """EEMUA 191 / ISA-18.2 figures of the shift (:meth:`console.alarms.kpis.AlarmKpis.as_dict`);
     None without an alarm journal."""
+    maintenance: Mapping[str, Any] | None = None
+    """The maintenance list at the shift's end (:func:`console.maintenance.maintenance_summary`:
+    time, groups, items, site_caused, list); None when unknown."""
 
     def with_notes(self, notes: str | None) -> HandoverData:
         """A copy with the operator's notes (None keeps the current ones)."""
@@ -270,6 +273,7 @@ class HandoverData:
             "alarm_kpis": (None if self.alarm_performance is None
                            else dict(self.alarm_performance)),
             "incidents": [dict(i) for i in self.incidents],
+            "maintenance": _maintenance_json(self.maintenance),
             "notes": self.notes,
             "warnings": list(self.warnings),
         }
@@ -290,14 +294,18 @@ def build_handover(
     source: str = "",
     warnings: Sequence[str] = (),
     view_time: float | None = None,
+    maintenance: Any = None,
 ) -> HandoverData:
     """Compute a shift's :class:`HandoverData` from what a source or the cache holds.
 
     ``jobs`` are job snapshots from within or just after the shift (merged by id, the last
     winning); ``journal`` holds the alarm journal up to the shift's end. ``standing`` (a
     live source with no journal) lists the alarms standing now: raised and acknowledged
-    counts are then unknown (null).
+    counts are then unknown (null). ``maintenance`` is the maintenance list at the shift's
+    end (:class:`console.maintenance.MaintenanceList`, None when unknown).
     """
+    from console.maintenance import maintenance_summary
+
     total = topology.total_gpus if topology is not None else 0
     notes_out = list(warnings)
     if power is None or not len(power.t):
@@ -326,7 +334,18 @@ def build_handover(
         warnings=tuple(notes_out),
         view_time=view_time,
         alarm_performance=_alarm_performance(journal, shift) if standing is None else None,
+        maintenance=maintenance_summary(maintenance),
     )
+
+
+def _maintenance_json(m: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """summary.json's maintenance figures: devices per action group and in all."""
+    if m is None:
+        return None
+    return {"groups": {k: figure(v, "devices") for k, v in m.get("groups", {}).items()},
+            "items": figure(m.get("items"), "devices"),
+            "site_caused": figure(m.get("site_caused"), "GPUs"),
+            "at": m.get("time")}
 
 
 def _alarm_performance(

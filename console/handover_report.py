@@ -369,6 +369,56 @@ def _incidents(d: HandoverData) -> str:
     return "".join(out)
 
 
+MAX_MAINTENANCE_ROWS = 40
+
+
+def _maintenance(d: HandoverData) -> str:
+    """The maintenance list at the shift's end, grouped by action (at most 40 devices)."""
+    from console.maintenance import ACTION_GROUPS
+
+    m = d.maintenance
+    if m is None:
+        return ('<h2>Maintenance list</h2><p class="muted">Not known for this shift (no GPU '
+                "health data at its end).</p>")
+    tz = d.shift.tz
+    items = list(m.get("list", ()))
+    groups = m.get("groups", {})
+    head = (f"<h2>Maintenance list ({num(m.get('items'), 0)} devices at "
+            f"{escape(clock(m.get('time'), tz, day=True))})</h2>")
+    if not items:
+        out = head + "<p>No device needs maintenance.</p>"
+    else:
+        out = head + _table(["Action", "Devices"], [
+            (escape(g.words), num(groups.get(g.key, 0), 0))
+            for g in ACTION_GROUPS if groups.get(g.key)], numeric=[1], widths=[80, 20])
+        shown = 0
+        for g in ACTION_GROUPS:
+            group_items = [i for i in items if i.get("group") == g.key]
+            room = MAX_MAINTENANCE_ROWS - shown
+            if not group_items or room <= 0:
+                continue
+            rows = [
+                (escape(str(i.get("rack") or "")),
+                 escape(f"{i.get('host') or i.get('node') or ''} GPU {i.get('slot')}"),
+                 escape(str(i.get("device") or "")), escape(str(i.get("cause") or "")),
+                 escape(" ".join(str(x) for x in (i.get("job_id"), i.get("tenant"))
+                                 if x not in (None, ""))),
+                 escape(clock(i.get("first_seen"), tz, day=True)), num(i.get("count"), 0))
+                for i in group_items[:room]
+            ]
+            shown += len(rows)
+            out += f"<h3>{escape(g.words)} ({len(group_items)})</h3>" + _table(
+                ["Rack", "GPU", "UUID", "Cause", "Job / tenant", "First seen", "Count"], rows,
+                numeric=[6], widths=[9, 14, 20, 30, 12, 10, 5])
+        if len(items) > shown:
+            out += (f'<p class="muted">… and {len(items) - shown} more; the counts above and '
+                    "summary.json cover them all.</p>")
+    if m.get("site_caused"):
+        out += (f'<p class="muted">{num(m.get("site_caused"), 0)} throttled GPUs on racks '
+                "under a site alarm are that alarm's consequence, not listed.</p>")
+    return out
+
+
 def _notes(d: HandoverData) -> str:
     text = d.notes.strip()
     body = (f'<p style="white-space: pre-wrap">{escape(text)}</p>' if text
@@ -383,6 +433,6 @@ def report_html(d: HandoverData) -> str:
     parts = [f"<html><head><style>{_STYLE}</style></head><body>", _header(d),
              f'<p class="muted">After the report, one landscape page per view: {titles}.</p>',
              _power(d), _gpus(d), _jobs(d), _alarm_performance(d), _alarms(d), _incidents(d),
-             _notes(d),
+             _maintenance(d), _notes(d),
              "</body></html>"]
     return "".join(parts)

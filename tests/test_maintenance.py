@@ -279,3 +279,30 @@ def test_item_from_dict_tolerates_odd_rows() -> None:
                            "slot": 2.0, "xid": True, "first_seen": "x"})
     assert item.group == "diagnose" and item.count == 1 and item.slot == 2
     assert item.xid is None and item.node_state == "up"
+
+
+# -- the handover pack ------------------------------------------------------------------------
+def test_handover_has_a_maintenance_section_grouped_and_capped() -> None:
+    from console.handover import ShiftWindow, build_handover
+    from console.handover_report import report_html
+
+    gpus = [gpu(f"GPU-app-{i:02d}", xid=13, slot=i % 8) for i in range(45)]
+    gpus += [gpu("GPU-off", xid=79, status="off_bus", job_id=7),
+             gpu("GPU-hot", rack="A-03-01", status="degraded", clocks=0x40)]
+    jobs = jobs_snapshot([(7, "x", "<b>Acme</b>")])
+    mlist = MaintenanceTracker().update(snap(T0, gpus), jobs, site_racks={"A-03-01"})
+    shift = ShiftWindow(T0 - 8 * 3600, T0)
+    data = build_handover(shift, maintenance=mlist)
+    summary = data.to_summary_json()["maintenance"]
+    assert summary["items"] == {"value": 46, "unit": "devices"}
+    assert summary["groups"]["restart_app"]["value"] == 45
+    assert summary["groups"]["power_cycle"]["value"] == 1
+    assert summary["site_caused"]["value"] == 1
+    html = report_html(data)
+    part = html[html.index("<h2>Maintenance list"):html.index("<h2>Operator notes")]
+    assert part.index(GROUPS["power_cycle"].words) < part.index("Restart the application")
+    assert part.count("GPU-app-") == 39  # 40 lines in all, the urgent one first
+    assert "and 6 more" in part
+    assert "&lt;b&gt;Acme&lt;/b&gt;" in part and "<b>Acme" not in part
+    assert build_handover(shift).to_summary_json()["maintenance"] is None
+    assert "Not known for this shift" in report_html(build_handover(shift))
