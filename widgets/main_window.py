@@ -156,6 +156,8 @@ class MainWindow(QMainWindow):
             feed.cacheFailed.connect(self.on_cache_failed)
             if hasattr(feed, "rackDetailReady"):
                 feed.rackDetailReady.connect(self.on_rack_detail)
+            if hasattr(feed, "alarmJournal"):
+                feed.alarmJournal.connect(self.on_alarm_journal)
             if hasattr(feed, "alarmsUpdated"):
                 feed.alarmsUpdated.connect(self.on_alarms)
                 alarm_view = self.views.get("alarms")
@@ -371,6 +373,12 @@ class MainWindow(QMainWindow):
             maintenance.set_maintenance(mlist)
         if not self.review:
             self.alarm_kpis.set_journal(self.alarm_journal, update.time)
+
+    def on_alarm_journal(self, entries: Any) -> None:
+        """The cached alarm journal read at start (older than every transition seen here)."""
+        self.alarm_journal[:0] = [dict(e) for e in entries]
+        del self.alarm_journal[:-20_000]
+        self.alarm_kpis.set_journal(self.alarm_journal)
 
     def on_power_history(self, series: Any) -> None:
         """Long-range power history (from the cache) for the views that draw it."""
