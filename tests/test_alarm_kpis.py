@@ -224,6 +224,10 @@ def test_panel_sits_under_the_alarm_list_in_the_main_window(qtbot: Any) -> None:
     assert isinstance(window.alarm_kpis, AlarmKpiPanel)
     assert window.docks["alarms"].widget().objectName() == "alarmSplit"
     assert window.alarm_kpis.isAncestorOf(window.alarm_kpis.values["raised"])
+    window.on_alarm_journal(flood_journal())  # the cached journal read at start-up
+    assert len(window.alarm_journal) == 12
+    assert window.alarm_kpis.recompute(T + H).raised == 12
+    assert window.alarm_kpis.values["alarms_per_10min_max"].text() == "12"
     window.stop()
 
 
@@ -243,3 +247,28 @@ def test_handover_summary_and_report_carry_alarm_kpis() -> None:
     live = build_handover(shift, standing=[])
     assert live.to_summary_json()["alarm_kpis"] is None
     assert "Needs the alarm journal" in report_html(live)
+
+
+def test_live_worker_hands_the_cached_journal_to_the_gui(qtbot: Any) -> None:
+    from widgets.live import _PollWorker
+
+    class Cache:
+        def __init__(self, fail: bool = False) -> None:
+            self.fail = fail
+            self.asked: list[tuple[Any, Any]] = []
+
+        def journal(self, start: Any, end: Any) -> list[dict[str, Any]]:
+            self.asked.append((start, end))
+            if self.fail:
+                raise OSError("disk gone")
+            return flood_journal()
+
+    worker = _PollWorker(lambda: None, None, {})  # type: ignore[arg-type, return-value]
+    got: list[Any] = []
+    worker.journal.connect(got.append)
+    worker.cache = Cache()
+    worker._load_journal()
+    assert len(got) == 1 and len(got[0]) == 12 and worker.cache.asked[0][1] is None
+    worker.cache = Cache(fail=True)
+    worker._load_journal()  # an unreadable journal is logged, not raised
+    assert len(got) == 1
