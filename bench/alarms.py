@@ -1,4 +1,5 @@
-"""Alarm engine benchmark: ``alarm_eval_ms``, one evaluation of a full-site snapshot set.
+"""Alarm engine benchmark: ``alarm_eval_ms``, one evaluation of a full-site snapshot set, and
+``maintenance_update_ms``, one maintenance-list update over 3,000 unhealthy GPUs.
 
 The set is the full Tétouan site (3,520 racks) with a cooling loss heating one row, PDU
 feeds near their rating in another, a hot hall corner, 5,000 unhealthy GPUs spread over
@@ -19,7 +20,7 @@ from console.alarms import AlarmEngine, MemoryJournal
 from console.decode import decode_events, decode_power, decode_racks, decode_site, decode_unhealthy
 from console.hub.openapi import POWER_FIELDS, RACK_FIELDS
 from console.hub.topology import Topology
-from console.model import SiteTopology, Snapshot
+from console.model import SiteTopology, Snapshot, UnhealthyGpus
 
 T0 = 1_780_000_000.0
 UNHEALTHY = 5_000
@@ -113,7 +114,52 @@ def run(quick: bool = False) -> dict[str, float]:
         start = time.perf_counter()
         engine.evaluate(snaps, site, t)
         times.append((time.perf_counter() - start) * 1000.0)
-    return {"alarm_eval_ms": round(statistics.median(times), 2)}
+    return {"alarm_eval_ms": round(statistics.median(times), 2),
+            "maintenance_update_ms": maintenance_update_ms(site, rounds)}
+
+
+MAINTENANCE_GPUS = 3_000
+
+
+def maintenance_update_ms(site: SiteTopology, rounds: int) -> float:
+    """Median milliseconds of one :meth:`MaintenanceTracker.update` over 3,000 unhealthy
+    GPUs with their jobs, a few of them changing each poll (one recovers, one fails, one
+    moves to another job), as on a bad day at full scale."""
+    from console.decode import decode_jobs
+    from console.maintenance import MaintenanceTracker
+
+    rng = np.random.default_rng(5)
+    racks = rng.integers(0, site.n_racks, MAINTENANCE_GPUS + rounds).tolist()
+    kinds = [(79, "off_bus", 0), (48, "failed", 1), (95, "failed", 1), (63, "degraded", 0),
+             (94, "failed", 1), (13, "degraded", 0), (None, "degraded", 0), (74, "degraded", 0)]
+    pool = []
+    for k, r in enumerate(racks):
+        xid, status, dbe = kinds[k % len(kinds)]
+        rack = site.racks[r]
+        pool.append({"uuid": f"GPU-{k:08d}", "model": "NVIDIA H200", "hall": rack["hall"],
+                     "row": rack["row"], "rack": rack["id"], "node": f"{rack['id']}-n{k % 4:02d}",
+                     "host": f"h{k}", "slot": k % 8, "status": status, "xid": xid, "ecc_dbe": dbe,
+                     "row_remap_failure": False, "clock_event_reasons": 0x40 if xid is None else 1,
+                     "temp_c": 60.0, "power_w": 500.0, "since": T0 - k, "job_id": k % 900 or None,
+                     "node_state": "up"})
+    jobs = decode_jobs({"time": T0, "jobs": [
+        {"id": j, "name": f"train-{j}", "tenant": f"tenant-{j % 40}", "tenant_kind": "startup",
+         "tenant_country": "MA", "user": "u", "partition": "gpu", "state": "RUNNING",
+         "reason": None, "gpus": 8, "nodes": 1, "racks": [], "submit_time": T0,
+         "start_time": T0, "end_time": None, "time_limit_s": 86400} for j in range(1, 20_000)]})
+    tracker = MaintenanceTracker()
+    tracker.update(UnhealthyGpus(time=T0, gpus=tuple(pool[:MAINTENANCE_GPUS])), jobs, site)
+    times = []
+    for k in range(rounds):
+        gpus = pool[k + 1:MAINTENANCE_GPUS + k + 1]  # one recovers, one more fails
+        moved = dict(gpus[k % len(gpus)])
+        moved["job_id"] = 1 + k
+        gpus[k % len(gpus)] = moved
+        snapshot = UnhealthyGpus(time=T0 + 5 * (k + 1), gpus=tuple(gpus))
+        start = time.perf_counter()
+        tracker.update(snapshot, jobs, site)
+        times.append((time.perf_counter() - start) * 1000.0)
+    return round(statistics.median(times), 2)
 
 
 if __name__ == "__main__":
