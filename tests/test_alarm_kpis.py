@@ -272,3 +272,33 @@ def test_live_worker_hands_the_cached_journal_to_the_gui(qtbot: Any) -> None:
     worker.cache = Cache(fail=True)
     worker._load_journal()  # an unreadable journal is logged, not raised
     assert len(got) == 1
+
+
+def test_review_computes_the_shift_around_the_scrubbed_time(qtbot: Any, tmp_path: Any) -> None:
+    from console.cache import Cache
+    from console.decode import decode_racks, decode_site
+    from console.hub.sim import SimulatedHub
+    from widgets.review import open_review_window
+
+    hub = SimulatedHub("rack", seed=3, start=T)
+    path = tmp_path / "shift.db"
+    cache = Cache.open(path)
+    topo = decode_site(hub.site())
+    cache.write_poll([topo], topology=topo)
+    for _ in range(10):
+        hub.step(hub.now + 60)
+        cache.write_poll([decode_racks(hub.racks(), topo)], topology=topo)
+    cache.append_journal(flood_journal())
+    cache.close()
+    window = open_review_window(str(path), start=False)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.feed.alarmKpisReady, timeout=20_000) as got:
+        window.feed.start()
+    kpis, shift = got.args[0]
+    assert shift == (T, T + 8 * H) and kpis.end == pytest.approx(T + 600)
+    assert kpis.raised == 12 and window.alarm_kpis.kpis is kpis
+    assert window.alarm_kpis.values["flood_count"].text().startswith("1")
+    with qtbot.waitSignal(window.feed.alarmKpisReady, timeout=20_000) as got:
+        window.scrubber.seek(T + 360)
+    assert got.args[0][0].raised == 3  # raised at 06:05:00, 06:05:20 and 06:05:40
+    window.close()
