@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +45,8 @@ class PlanList(QWidget):
     """Plans in force or to come, soonest first; Cancel emits ``cancelRequested(id)``."""
 
     cancelRequested = Signal(str)
+    MAX_ROWS = 4
+    """Plans shown before the list scrolls."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,7 +56,8 @@ class PlanList(QWidget):
         self.list = QListWidget(self)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.list.setMaximumHeight(self.fontMetrics().height() * 5)
+        self.list.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.cancel_button = QPushButton(self.tr("Cancel plan…"), self)
         self.cancel_button.clicked.connect(self._cancel)
         self.list.currentRowChanged.connect(lambda _r: self._update_buttons())
@@ -91,6 +95,10 @@ class PlanList(QWidget):
             if str(plan.id) == current:
                 self.list.setCurrentItem(item)
         self.heading.setText(self.tr("Planned work ({0})").format(len(self.plans)))
+        rows = min(max(1, len(self.plans)), self.MAX_ROWS)  # the list's height follows its plans
+        line = self.list.sizeHintForRow(0) if self.plans else self.fontMetrics().height()
+        self.list.setFixedHeight(rows * max(line, self.fontMetrics().height())
+                                 + 2 * self.list.frameWidth())
         self.setVisible(bool(self.plans))
         self._update_buttons()
 

@@ -89,10 +89,10 @@ class PduBars(QWidget):
         p.fillRect(self.rect(), BACKGROUND)
         if not self.pdus:
             p.setPen(TEXT_DIM)
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "no PDU readings")
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("no PDU readings"))
             return
         fm = p.fontMetrics()
-        label_w = fm.horizontalAdvance("Feed B ") + 8
+        label_w = fm.horizontalAdvance(self.tr("Feed {0} ").format("B")) + 8
         for i, pdu in enumerate(self.pdus):
             y = 4 + i * 30
             load, rating = pdu.get("load_kw"), pdu.get("rating_kw")
@@ -103,7 +103,7 @@ class PduBars(QWidget):
                       else ADVISORY if frac > 0.8 else FLOOR)
             bar = QRectF(label_w, y, max(10, self.width() - label_w - 170), 20)
             p.setPen(TEXT)
-            p.drawText(QPointF(4, y + 15), f"Feed {pdu.get('feed', '?')}")
+            p.drawText(QPointF(4, y + 15), self.tr("Feed {0}").format(pdu.get("feed", "?")))
             p.fillRect(bar, QColor("#2a2e34"))
             if ok:
                 p.fillRect(QRectF(bar.left(), y, bar.width() * min(frac, 1.0), 20), colour)
@@ -111,8 +111,9 @@ class PduBars(QWidget):
                 x80 = bar.left() + bar.width() * 0.8
                 p.drawLine(QPointF(x80, y - 2), QPointF(x80, y + 22))
             p.setPen(ALARM if tripped else TEXT)
-            words = ("TRIPPED" if tripped else
-                     f"{load:.1f} / {rating:.0f} kW ({frac * 100:.0f} %)" if ok else "no data")
+            words = (self.tr("TRIPPED") if tripped else
+                     f"{load:.1f} / {rating:.0f} kW ({frac * 100:.0f} %)" if ok
+                     else self.tr("no data"))
             p.drawText(QPointF(bar.right() + 8, y + 15), words)
 
 
@@ -138,7 +139,8 @@ class Sparkline(QWidget):
         p.setPen(TEXT_DIM)
         fm = p.fontMetrics()
         finite = np.isfinite(self.values)
-        last = f"{self.values[finite][-1]:.1f} {self.unit}" if finite.any() else "no history"
+        last = (f"{self.values[finite][-1]:.1f} {self.unit}" if finite.any()
+                else self.tr("no history"))
         p.drawText(QPointF(4, fm.ascent() + 2), f"{self.title}: {last}")
         label_w = fm.horizontalAdvance("max 0000") + 8
         area = QRectF(4, fm.height() + 6, self.width() - 12 - label_w,
@@ -183,6 +185,7 @@ def _heading(text: str) -> QLabel:
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setStyleSheet("font-weight: bold;")
+    label.setWordWrap(True)  # a narrow dock wraps it rather than squeezing the GPU grid
     return label
 
 
@@ -212,6 +215,7 @@ class RackDetail(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAutoFillBackground(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # hides the map
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.snapshot: RackDetailSnapshot | None = None
         self.wanted_gpu: tuple[str, str] | None = None
@@ -247,6 +251,8 @@ class RackDetail(QWidget):
         self.gpu_table.addAction(self.action_maintenance)
         self.job_table = _table(self.job_model, 1)
         self.job_table.activated.connect(self._job_activated)
+        self.job_table.setToolTip(self.tr("Enter or double-click shows the job in the job "
+                                          "queue"))
         self.event_table = _table(self.event_model, 2)
         self.gpu_info = QLabel("")
         self.gpu_info.setTextFormat(Qt.TextFormat.PlainText)
@@ -262,8 +268,9 @@ class RackDetail(QWidget):
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(_heading(self.tr("Servers and GPUs (unhealthy first; click a heading "
-                                      "to sort)")))
+        lv.addWidget(_heading(self.tr("Servers and GPUs, unhealthy first")))
+        self.gpu_table.setToolTip(self.tr("Click a heading to sort; Enter or double-click on "
+                                          "a GPU shows its job in the job queue"))
         lv.addWidget(self.gpu_table, 1)
         lv.addWidget(self.gpu_info)
         right = QWidget()
@@ -272,8 +279,7 @@ class RackDetail(QWidget):
         for heading, widget, stretch in (
             (self.tr("PDU feeds: load against breaker rating (dashed: 80 %)"), self.pdu_bars, 0),
             (self.tr("History"), spark_box, 0),
-            (self.tr("Jobs on this rack (double-click or Enter: show in the job queue)"),
-             self.job_table, 2),
+            (self.tr("Jobs on this rack"), self.job_table, 2),
             (self.tr("Recent events"), self.event_table, 2),
         ):
             rv.addWidget(_heading(heading))

@@ -250,7 +250,10 @@ def placement_text(hosts: Sequence[tuple[str, list[int]]]) -> tuple[str, str]:
     n = sum(len(g) for _, g in hosts)
     if len(hosts) == 1:
         return lines[0], lines[0]
-    return f"{n} GPUs on {len(hosts)} servers: " + ", ".join(h for h, _ in hosts), "\n".join(lines)
+    names = [h for h, _ in hosts]
+    listed = ", ".join(names) if len(names) <= 3 else f"{names[0]} … {names[-1]}"
+    return _tr("{n} GPUs on {k} servers: {hosts}").format(n=n, k=len(hosts), hosts=listed), (
+        "\n".join(lines))
 
 
 def job_table(jobs: Sequence[Mapping[str, Any]], nodes: Sequence[Mapping[str, Any]]) -> tuple[

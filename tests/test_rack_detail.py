@@ -1,0 +1,112 @@
+"""Rack detail: the GPU grid sorted unhealthy first with the job and tenant on each GPU,
+select_gpu before and after the detail arrives, where each job sits, job activation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from console.decode import decode_rack_detail
+from widgets.rack_detail import RackDetail
+from widgets.rack_detail_model import JOB_COL, STATUS_COL, placement_text
+from widgets.text import FSI, PDI, isolate
+
+T0 = 1_780_000_000.0
+TENANT = "<img src=x>شركة الأطلس"
+
+
+def payload(rack: str = "E-01-02") -> dict[str, Any]:
+    nodes = []
+    for slot in (1, 2):
+        gpus = [{"index": i, "uuid": f"GPU-{rack}-{slot}-{i}", "model": "H200",
+                 "temp_c": 58.0, "power_w": 690.0, "util_pct": 99.0, "mem_used_mib": 80_000,
+                 "mem_total_mib": 143_771, "ecc_sbe": 0, "ecc_dbe": 0, "xid": None,
+                 "clock_event_reasons": 0, "status": "healthy",
+                 "job_id": 41 if slot == 1 else (42 if i < 4 else None)} for i in range(8)]
+        nodes.append({"id": f"{rack}-n0{slot}", "host": f"h{slot}", "slot": slot, "gpus": gpus,
+                      "state": "up" if slot == 1 else "maint"})
+    nodes[1]["gpus"][6].update(status="off_bus", xid=79)
+    nodes[0]["gpus"][2].update(status="degraded")
+    return {
+        "time": T0, "rack": {"id": rack, "hall": "E", "row": "E-01"}, "nodes": nodes,
+        "jobs": [{"id": 41, "name": "<b>train</b>", "tenant": TENANT, "user": "o'brien",
+                  "state": "RUNNING", "gpus": 8},
+                 {"id": 42, "name": "eval", "tenant": "UM6P", "user": "amina",
+                  "state": "RUNNING", "gpus": 4}],
+    }
+
+
+def shown_uuids(d: RackDetail) -> list[str]:
+    return [d.gpu_proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 1)
+            for r in range(d.gpu_proxy.rowCount())]
+
+
+def test_gpu_grid_unhealthy_first_sortable_with_jobs(qtbot: Any) -> None:
+    d = RackDetail()
+    qtbot.addWidget(d)
+    d.show_detail(decode_rack_detail(payload(), received=T0))
+    order = shown_uuids(d)
+    assert order[:2] == ["GPU-E-01-02-2-6", "GPU-E-01-02-1-2"]  # off the bus, then degraded
+    assert order[2] == "GPU-E-01-02-1-0"  # then healthy GPUs in rack order
+    assert d.gpu_proxy.headerData(STATUS_COL, Qt.Orientation.Horizontal) == "Status"
+    m = d.gpu_model
+    assert m.data(m.index(0, JOB_COL)) == f"41 · {FSI}{TENANT}{PDI}"
+    assert m.data(m.index(15, JOB_COL)) == "—"  # an idle GPU
+    assert m.data(m.index(8, 0)) == "h2 (maint)"
+    tip = m.data(m.index(0, JOB_COL), Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;img src=x&gt;" in tip and "<img" not in tip
+    d.gpu_table.sortByColumn(JOB_COL, Qt.SortOrder.DescendingOrder)
+    assert shown_uuids(d)[:4] == [f"GPU-E-01-02-2-{i}" for i in (7, 6, 5, 4)]  # idle ones
+    d.gpu_table.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # GPU index, numerically
+    assert [d.gpu_proxy.index(r, 1).data() for r in range(4)] == ["0", "0", "1", "1"]
+    # where each job sits on this rack
+    jobs = d.job_model
+    assert jobs.data(jobs.index(0, 6)) == "h1: GPU 0–7"
+    assert jobs.data(jobs.index(1, 6)) == "h2: GPU 0–3"
+    assert placement_text([("h1", [0, 1]), ("h2", [2])])[0] == "3 GPUs on 2 servers: h1, h2"
+    assert jobs.data(jobs.index(0, 1)) == "<b>train</b>"  # plain text, never rendered
+
+
+def test_select_gpu_waits_for_its_rack(qtbot: Any) -> None:
+    d = RackDetail()
+    qtbot.addWidget(d)
+    d.show()
+    assert not d.select_gpu("GPU-E-01-03-2-1", "E-01-03")  # its detail is on the way
+    d.show_detail(decode_rack_detail(payload("E-01-02"), received=T0))  # an older request
+    assert d.selected_gpu() == "" and d.wanted_gpu == ("E-01-03", "GPU-E-01-03-2-1")
+    d.show_detail(decode_rack_detail(payload("E-01-03"), received=T0))
+    assert d.selected_gpu() == "GPU-E-01-03-2-1" and d.wanted_gpu is None
+    assert d.arrived_with_gpu and d.focusWidget() is d.gpu_table
+    current = d.gpu_table.currentIndex()
+    assert d.gpu_table.selectionModel().isRowSelected(current.row(), current.parent())
+    assert d.selected_job() == 42  # its job is picked out in the jobs table
+    assert f"job 42 “{isolate('eval')}” of {isolate('UM6P')}" in d.gpu_info.text()
+    # the same rack again (a refresh) keeps the selection
+    d.show_detail(decode_rack_detail(payload("E-01-03"), received=T0 + 5))
+    assert d.selected_gpu() == "GPU-E-01-03-2-1" and not d.arrived_with_gpu
+    # a GPU the rack does not hold: waited for, and its rack's detail ends the wait
+    assert not d.select_gpu("GPU-gone", "E-01-03")
+    d.show_detail(decode_rack_detail(payload("E-01-03"), received=T0 + 10))
+    assert d.wanted_gpu is None
+    assert d.select_gpu("GPU-E-01-03-1-5")  # shown now: selected at once
+
+
+def test_activating_a_job_or_a_gpu_names_the_job(qtbot: Any) -> None:
+    d = RackDetail()
+    qtbot.addWidget(d)
+    d.show()
+    d.show_detail(decode_rack_detail(payload(), received=T0))
+    d.job_table.selectRow(1)
+    with qtbot.waitSignal(d.jobActivated) as blocker:
+        qtbot.keyClick(d.job_table, Qt.Key.Key_Return)
+    assert blocker.args == [42]
+    assert d.select_gpu("GPU-E-01-02-1-3")
+    with qtbot.waitSignal(d.jobActivated) as blocker:
+        qtbot.keyClick(d.gpu_table, Qt.Key.Key_Enter)
+    assert blocker.args == [41]
+    assert d.select_gpu("GPU-E-01-02-2-7")  # idle: nothing to show
+    with qtbot.assertNotEmitted(d.jobActivated):
+        qtbot.keyClick(d.gpu_table, Qt.Key.Key_Return)
+    with qtbot.waitSignal(d.backRequested):
+        qtbot.keyClick(d.gpu_table, Qt.Key.Key_Escape)
