@@ -92,7 +92,9 @@ class AlarmKpiPanel(QWidget):
         grid.setHorizontalSpacing(self.fontMetrics().averageCharWidth() * 2)
         grid.setVerticalSpacing(0)
         grid.addWidget(self._head(self.tr("Figure")), 0, 0)
-        grid.addWidget(self._head(self.tr("Shift")), 0, 1)
+        shift_head = self._head(self.tr("Shift"))
+        shift_head.setAlignment(Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(shift_head, 0, 1)
         grid.addWidget(self._head(self.tr("Target")), 0, 2)
         captions = {
             "raised": self.tr("Alarms raised"),
