@@ -83,6 +83,8 @@ def test_filter_narrows_every_group(view: MaintenanceView) -> None:
     assert "1 of 5 devices" in view.count_label.text()
     view.set_filter("atlas")
     assert [d for _, ds in _rows(view) for d in ds] == ["GPU-app-1"]
+    view.set_filter("EVIL corp")  # case-blind; accents folded likewise ('sao' finds 'São')
+    assert [d for _, ds in _rows(view) for d in ds] == ["GPU-ecc-1"]
     view.set_filter("")
     assert view.visible_items() == 5
 

@@ -10,7 +10,9 @@ selected.
 
 from __future__ import annotations
 
+import math
 import time
+import unicodedata
 from typing import Any
 
 from PySide6.QtCore import (
@@ -64,7 +66,25 @@ def search_text(item: MaintenanceItem) -> str:
         parts.append(f"xid{item.xid}")
     if item.job_id is not None:
         parts.append(str(item.job_id))
-    return " ".join(parts).lower()
+    return fold(" ".join(parts))
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so 'sao paulo' finds 'São Paulo'."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def seen_words(t: float, now: float) -> str:
+    """'09:50 (3 h ago)', '28 Nov 22:02 (15 h ago)': local clock and a short age."""
+    if not math.isfinite(t):
+        return "—"
+    age = max(0, int(now - t))
+    ago = (f"{age // 60} min" if age < 3600 else f"{age // 3600} h" if age < 172_800
+           else f"{age // 86_400} d")
+    then, today = time.localtime(t), time.localtime(now)
+    clock = time.strftime("%H:%M" if then[:3] == today[:3] else "%d %b %H:%M", then)
+    return _tr("{clock} ({ago} ago)").format(clock=clock, ago=ago)
 
 
 class MaintenanceModel(QAbstractItemModel):
@@ -96,7 +116,7 @@ class MaintenanceModel(QAbstractItemModel):
         self._rebuild()
 
     def _rebuild(self) -> None:
-        words = normalise_query(self.text)
+        words = normalise_query(fold(self.text))
         by_group: dict[str, list[MaintenanceItem]] = {}
         for item in self.mlist.items if self.mlist is not None else ():
             if words:
@@ -216,8 +236,7 @@ class MaintenanceModel(QAbstractItemModel):
         if column == 5:
             return item.cause
         if column == 6:
-            now = self.mlist.time if self.mlist is not None else None
-            return since_words(item.first_seen, now)
+            return seen_words(item.first_seen, self.mlist.time if self.mlist else time.time())
         if column == 7:
             return str(item.count)
         return ""
