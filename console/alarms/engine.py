@@ -125,7 +125,7 @@ class AlarmEngine:
         kinds = {k for k, v in snapshots.items() if v is not None} | {"events", "link"}
         power = snapshots.get("power")
         if isinstance(power, PowerSeries) and len(power):
-            conditions += power_rules(power, self.config)
+            conditions += power_rules(power, self.config, active)
         else:
             kinds.discard("power")  # an incremental poll with no new point: keep states
         events = snapshots.get("events")

@@ -245,7 +245,15 @@ class AlarmConfig:
     gpu_fault_rate_min: int = 10
     """... and are at least this many."""
     large_job_gpus: int = 2048
-    """A job of at least this many GPUs killed by a hardware fault raises ``large_job_killed``."""
+    """A job of at least this many GPUs killed by hardware faults ``large_job_kills`` times
+    within ``large_job_window_s`` (counting its resubmissions: same tenant and job name)
+    raises ``large_job_killed``. A single kill is normal at this scale: the job resumes
+    from its checkpoint and the failed GPU goes on the maintenance list."""
+    large_job_kills: int = 2
+    large_job_window_s: float = 6 * 3600.0
+    envelope_deadband_pct: float = 2.0
+    """The envelope alarm returns only below ``envelope_warn_pct`` minus this (no chatter
+    while the load hovers at the warning level)."""
     critical_xids: tuple[int, ...] = (48, 61, 62, 64, 74, 79, 94, 95, 119, 120, 140, 154)
     """XIDs that count a GPU as failing (for clusters, lost servers and the failure rate);
     application XIDs (13, 31, 43, 45) are the job's problem, not the GPU's."""
@@ -255,7 +263,7 @@ class AlarmConfig:
     """Hub events of these severities, of kinds no rule covers, raise a ``hub_event`` alarm."""
     event_kinds_ignored: tuple[str, ...] = (
         "xid", "ecc", "row_remap", "thermal", "gpu_repaired", "job_failed", "maintenance",
-        "maintenance_end",
+        "maintenance_end", "outage", "outage_cleared",
     )
     """Hub event kinds that are maintenance work or covered by a rule of their own."""
     event_hold_s: float = 300.0
@@ -278,6 +286,8 @@ class AlarmConfig:
                 "alarms: cooling_row_racks, gpu_cluster_gpus and gpu_cluster_row_racks "
                 "must be at least 1"
             )
+        if self.large_job_kills < 1 or self.large_job_window_s <= 0:
+            raise ValueError("alarms: large_job_kills must be >= 1, large_job_window_s > 0")
         if self.gpu_cluster_window_s <= 0 or self.gpu_fault_rate_factor <= 0:
             raise ValueError("alarms: gpu_cluster_window_s and gpu_fault_rate_factor must be > 0")
         if self.envelope_mw <= 0 or not 0 < self.envelope_warn_pct <= 100:

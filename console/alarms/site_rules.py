@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time as _time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
@@ -32,8 +32,13 @@ def _run_start(t: np.ndarray, values: np.ndarray, limit: float) -> float:
     return float(t[k])
 
 
-def power_rules(power: PowerSeries, config: AlarmConfig) -> list[Condition]:
+def power_rules(
+    power: PowerSeries, config: AlarmConfig, active: Collection[str] = ()
+) -> list[Condition]:
     """Facility load against the envelope (critical past the envelope itself).
+
+    An active envelope alarm stays active down to ``envelope_deadband_pct`` below the
+    warning level (``active``: ids of the alarms active before this evaluation).
 
     The alarm's time is when the load first crossed the warning level in the series (the
     source's time), also when the console starts during a breach. The renewable share is
@@ -44,8 +49,11 @@ def power_rules(power: PowerSeries, config: AlarmConfig) -> list[Condition]:
     if facility is not None:
         t, mw = facility
         pct = mw / config.envelope_mw * 100.0
-        if pct >= config.envelope_warn_pct:
-            warn_mw = config.envelope_mw * config.envelope_warn_pct / 100.0
+        limit = config.envelope_warn_pct
+        if "envelope_high:site" in active:
+            limit -= config.envelope_deadband_pct
+        if pct >= limit:
+            warn_mw = config.envelope_mw * limit / 100.0
             ts = np.asarray(power.t, np.float64)
             values = np.asarray(power.fields["facility_mw"], np.float64)
             began = _run_start(ts[ts <= t], values[ts <= t], warn_mw)
@@ -86,6 +94,8 @@ class EventConditions:
     def __init__(self, config: AlarmConfig) -> None:
         self.config = config
         self._held: dict[str, tuple[float, Condition]] = {}
+        self._kills: dict[str, list[float]] = {}
+        """Hub times of the kills of each large job (tenant and name, across resubmits)."""
 
     def take(
         self,
@@ -184,25 +194,34 @@ class EventConditions:
         if not isinstance(job_id, int) or isinstance(job_id, bool):
             return None
         gpus = event.get("gpus")
-        tenant = ""
+        tenant = name = ""
         if jobs is not None and len(jobs):
             ids = np.asarray(jobs.columns.get("id", ()))
             hit = np.flatnonzero(ids == job_id)
             if hit.size:
                 k = int(hit[0])
-                if not isinstance(gpus, int):
-                    gpus = int(jobs.columns["gpus"][k]) if "gpus" in jobs.columns else None
-                if "tenant" in jobs.columns:
-                    tenant = str(jobs.columns["tenant"][k])
+                if not isinstance(gpus, int) and "gpus" in jobs.columns:
+                    gpus = int(jobs.columns["gpus"][k])
+                tenant = str(jobs.columns["tenant"][k]) if "tenant" in jobs.columns else ""
+                name = str(jobs.columns["name"][k]) if "name" in jobs.columns else ""
         if not isinstance(gpus, int) or gpus < self.config.large_job_gpus:
             return None
+        key = f"{tenant}\x1f{name}" if tenant or name else str(job_id)
+        window = self.config.large_job_window_s
+        kills = [k for k in self._kills.get(key, ()) if t - k <= window] + [t]
+        self._kills[key] = kills
+        for other in [k for k, v in self._kills.items() if t - v[-1] > window]:
+            del self._kills[other]
+        if len(kills) < self.config.large_job_kills:
+            return None
         who = f" of \u2068{tenant}\u2069" if tenant else ""
+        times = "once" if len(kills) == 1 else f"{len(kills)} times in {window / 3600:g} h"
         return Condition(
             alarm_id=f"large_job_killed:{job_id}",
             rule="large_job_killed",
             priority=self.config.priority("large_job_killed"),
-            message=f"Job {job_id}{who} ({gpus} GPUs) killed by a hardware fault",
-            time=t,
+            message=f"Job {job_id}{who} ({gpus} GPUs) killed by hardware faults {times}",
+            time=kills[0],
             value=float(gpus),
             rack=rack,
             row=row,
