@@ -51,17 +51,22 @@ def shoot_main_and_review(out: Path, live_s: float = 40.0) -> list[Path]:
     window.resize(1920, 1080)
     window.show()
     window.feed.start()
-    _spin(8.0)
+    _spin(20.0)
+    _flush(window)
+    shots = [out / "main_window.png"]  # the default site in normal operation
+    window.grab().save(str(shots[0]))
     source = window.feed._worker.source  # the in-process simulated hub
     source.hub.inject("cooling_loss", "A-03")
     _spin(live_s)
-    _flush(window)
-    shots = [out / "main_window.png"]
-    window.grab().save(str(shots[0]))
     window.docks["alarms"].raise_()
     _flush(window)
-    shots.append(out / "main_window_alarms.png")
+    shots.append(out / "main_window_alarms.png")  # the alarm view during the cooling loss
     window.grab().save(str(shots[-1]))
+    if "maintenance" in window.docks:
+        window.docks["maintenance"].raise_()
+        _flush(window)
+        shots.append(out / "maintenance.png")
+        window.docks["maintenance"].widget().grab().save(str(shots[-1]))
     window.close()
     _spin(0.5)
 
@@ -84,6 +89,36 @@ def shoot_main_and_review(out: Path, live_s: float = 40.0) -> list[Path]:
     shots.append(out / "review_mode.png")
     review.grab().save(str(shots[-1]))
     review.close()
+    shots += shoot_handover_alarm_pages(cache, out)
+    return shots
+
+
+def shoot_handover_alarm_pages(cache: Path, out: Path) -> list[Path]:
+    """Export the handover pack from the recorded cache; PNGs of its alarm pages."""
+    import shutil
+    import subprocess
+
+    pack = Path(tempfile.mkdtemp()) / "pack"
+    subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "export", "--out", str(pack),
+         "--review", str(cache)],
+        check=True, cwd=ROOT, timeout=600,
+    )
+    if shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None:
+        print("skipped the handover pages: pdftoppm not installed", file=sys.stderr)
+        return []
+    pdf = pack / "handover.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    first = next((i for i, page in enumerate(text.split("\f")) if "Alarm performance" in page),
+                 None)
+    pages = [] if first is None else [first + 1, first + 2]  # the KPIs, then the alarm list
+    shots = []
+    for k, page in enumerate(pages[:2]):
+        stem = out / f"handover_alarms_{k + 1}"
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(page), "-l", str(page),
+                        "-singlefile", str(pdf), str(stem)], check=True)
+        shots.append(stem.with_suffix(".png"))
     return shots
 
 

@@ -53,10 +53,9 @@ def incident_alarms() -> tuple[AlarmEngine, float, object]:
         engine.evaluate(snaps, site, t)
         if minute == 8:
             for alarm in engine.alarms():
-                if alarm.rule == "inlet_high":
+                if alarm.rule == "cooling_loss":
                     engine.acknowledge(alarm.id, "Amina B.", "CRAH of A-03 tripped; tech on way")
-                elif alarm.rule == "renewable_low":
-                    engine.shelve(alarm.id, t + 3600, "Amina B.", "wind forecast back at 14:00")
+            engine.plan_shelf("F-02", t, t + 4 * 3600, "Karim T.", "PDU firmware update", now=t)
     return engine, hub.now, site
 
 

@@ -201,7 +201,9 @@ def test_panel_shows_figures_and_colours_only_outside_target(qtbot: Any) -> None
     assert "pdu_high:A-01-00" in panel.top.text()
     assert "06:00" in panel.title.text()
     outside = set(panel.outside_keys())
-    assert outside == {"alarms_per_10min_max", "flood_count", "critical_pct", "standing_at_end"}
+    # 13 alarms are too few to judge the priority mix (1 critical would be 7.7 %)
+    assert outside == {"alarms_per_10min_max", "flood_count", "standing_at_end"}
+    assert k.within_target("critical_pct") is None
     assert OUTSIDE not in panel.values["alarms_per_10min_avg"].styleSheet()
     assert GREY in panel.values["alarms_per_10min_avg"].styleSheet()
     assert OUTSIDE not in panel.values["raised"].styleSheet()

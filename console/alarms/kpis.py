@@ -68,6 +68,10 @@ ACTIVE_STATES = frozenset({UNACK, ACKED})
 """States of a standing alarm: its condition is active and it is in the operator's list."""
 _ACK_TO = frozenset({ACKED, NORMAL})
 
+MIX_MIN_ALARMS = 20
+"""Fewer alarms than this in a window: the priority mix is shown but not judged."""
+_MIX_KEYS = frozenset({"critical_pct", "high_pct", "medium_low_pct"})
+
 TARGETS: Mapping[str, tuple[str, float]] = {
     "alarms_per_10min_avg": ("<=", 1.0),
     "alarms_per_10min_max": ("<=", 10.0),
@@ -214,8 +218,13 @@ class AlarmKpis:
         return values[key]
 
     def within_target(self, key: str) -> bool | None:
-        """Whether a :data:`TARGETS` figure meets its target (None when it is unknown)."""
+        """Whether a :data:`TARGETS` figure meets its target (None when it is unknown).
+
+        The priority mix is judged only over :data:`MIX_MIN_ALARMS` alarms or more: one
+        alarm in a quiet shift is 100 % of something, which says nothing of the mix."""
         op, limit = TARGETS[key]
+        if key in _MIX_KEYS and self.raised < MIX_MIN_ALARMS:
+            return None
         value = self.figure(key)
         if not math.isfinite(value):
             return None
