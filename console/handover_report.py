@@ -188,12 +188,23 @@ def _jobs(d: HandoverData) -> str:
     return out
 
 
+def _action_line(alarm: Mapping[str, Any]) -> str:
+    """'Action: …' under an alarm's message, from its rule (docs/ALARMS.md)."""
+    from console.alarms.rules import RULES
+
+    rule = RULES.get(str(alarm.get("source") or alarm.get("rule") or ""))
+    if rule is None:
+        return ""
+    return (f'<br/><span class="muted">Action (within {rule.respond_min} min): '
+            f"{escape(rule.action)}</span>")
+
+
 def _alarm_rows(items: Sequence[Mapping[str, Any]], tz: str, who: bool) -> list[tuple[str, ...]]:
     rows = []
     for a in items[:MAX_LIST_ROWS]:
         row = [escape(str(a.get("priority") or "")), escape(str(a.get("state") or "")),
                escape(str(a.get("rack") or "")), escape(clock(a.get("since"), tz, day=True)),
-               escape(str(a.get("message") or ""))]
+               escape(str(a.get("message") or "")) + _action_line(a)]
         if who:
             row.append(escape(" — ".join(x for x in (str(a.get("operator") or ""),
                                                      str(a.get("comment") or "")) if x)))
