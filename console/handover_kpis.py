@@ -257,6 +257,13 @@ def alarm_kpis(journal: Sequence[Mapping[str, Any]], shift: ShiftWindow) -> dict
     }
 
 
+def _top_priority(entries: Sequence[Mapping[str, Any]]) -> str:
+    """The most urgent priority among an incident's journal entries ('' for none)."""
+    order = ("critical", "high", "medium", "low", "diagnostic")
+    found = {str(e.get("priority") or "") for e in entries}
+    return next((p for p in order if p in found), "")
+
+
 def incident_items(
     incidents: Sequence[Mapping[str, Any]], journal: Sequence[Mapping[str, Any]],
     shift: ShiftWindow,
@@ -279,7 +286,7 @@ def incident_items(
         out.append({
             "id": _plain(inc.get("id")),
             "title": str(inc.get("title") or ""),
-            "priority": str(inc.get("priority") or ""),
+            "priority": str(inc.get("priority") or _top_priority(timeline)),
             "start": start,
             "end": end,
             "racks": [str(r) for r in (inc.get("racks") or ())],
