@@ -897,3 +897,26 @@ def test_envelope_alarm_has_a_deadband(site: SiteTopology) -> None:
         raised += len(update.raised)
     assert raised == 1  # hovering at the warning level raises it once
     assert engine.alarm("envelope_high:site").state == RTN_UNACK  # back under 93 %
+
+
+def test_planned_work_on_a_server_keeps_its_gpu_faults_off_the_alarms(
+    site: SiteTopology,
+) -> None:
+    from console.sources.combined import node_state_word
+
+    assert node_state_word(["IDLE", "DRAIN"]) == "drain"
+    assert node_state_word(["MIXED", "MAINT"]) == "maint"
+    assert node_state_word(["DOWN", "NOT_RESPONDING"]) == "down"
+    assert node_state_word(["ALLOCATED"]) == "up"
+    engine = AlarmEngine(clock=lambda: T0)
+    rack = site.rack_ids[8]
+    engine.plan_shelf(rack, T0 - 60, T0 + 3600, "Karim", "tray swap", now=T0)
+    gpus = [
+        {"uuid": f"GPU-{k}", "rack": rack, "node": f"{rack}-n0{k}", "status": "failed",
+         "xid": 48, "since": T0}
+        for k in range(4)
+    ]
+    update = engine.evaluate(
+        {"gpus": decode_unhealthy({"time": T0, "gpus": gpus}, received=T0)}, site, T0
+    )
+    assert update.alarms == ()  # not even shelved: the faults are the planned work

@@ -121,7 +121,7 @@ class AlarmEngine:
             conditions += rack_rules(racks, index, self.config, active)
         gpus = snapshots.get("gpus")
         if isinstance(gpus, UnhealthyGpus):
-            conditions += device_rules(gpus, index, self.config, self._maintenance)
+            conditions += device_rules(gpus, index, self.config, self._worked_on(now))
         kinds = {k for k, v in snapshots.items() if v is not None} | {"events", "link"}
         power = snapshots.get("power")
         if isinstance(power, PowerSeries) and len(power):
@@ -554,6 +554,13 @@ class AlarmEngine:
     def plans(self) -> tuple[PlannedShelf, ...]:
         """Plans in force or to come, soonest first."""
         return tuple(sorted(self._plans.values(), key=lambda p: (p.start, p.id)))
+
+    def _worked_on(self, now: float) -> set[str]:
+        """Areas marked in maintenance and the scopes of planned work in force: the GPU
+        faults there are the work itself and raise no alarm (they stay on the
+        maintenance list)."""
+        scopes = {p.scope for p in self._plans.values() if p.in_force(now) and p.scope != "site"}
+        return self._maintenance | scopes
 
     def _plan_for(self, cond: Condition, now: float) -> PlannedShelf | None:
         for plan in self._plans.values():

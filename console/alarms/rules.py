@@ -257,8 +257,9 @@ class AlarmConfig:
     critical_xids: tuple[int, ...] = (48, 61, 62, 64, 74, 79, 94, 95, 119, 120, 140, 154)
     """XIDs that count a GPU as failing (for clusters, lost servers and the failure rate);
     application XIDs (13, 31, 43, 45) are the job's problem, not the GPU's."""
-    maintenance_node_states: tuple[str, ...] = ("drain", "drained", "maint", "down")
-    """Servers in these scheduler states are being worked on: their GPUs raise no alarms."""
+    maintenance_node_states: tuple[str, ...] = ("drain", "drained", "maint")
+    """Servers in these scheduler states are being worked on: their GPUs raise no alarms
+    (a ``down`` server is a failure, not maintenance: it still counts)."""
     event_severities: tuple[str, ...] = ("critical", "high")
     """Hub events of these severities, of kinds no rule covers, raise a ``hub_event`` alarm."""
     event_kinds_ignored: tuple[str, ...] = (

@@ -7,18 +7,28 @@ Each kind fails on its own: a Slurm outage leaves racks and power live.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from console.model import RackDetailSnapshot, SiteTopology, Snapshot
+from console.model import RackDetailSnapshot, SiteTopology, Snapshot, UnhealthyGpus
 from console.sources.base import FetchContext, Source, SourceError
 from console.sources.prometheus import PrometheusSource, load_topology
 from console.sources.slurm import SlurmSource
 
 
+log = logging.getLogger(__name__)
+
+NODE_STATE_TTL_S = 60.0
+"""How often Slurm's node states are read to mark drained servers' GPUs."""
+
+
 class CombinedSource(Source):
-    """Prometheus for ``site``/``racks``/``gpus``/``power``, Slurm for ``jobs``."""
+    """Prometheus for ``site``/``racks``/``gpus``/``power``, Slurm for ``jobs``; Slurm's node
+    states mark the GPUs of drained servers (``node_state``), which raise no alarms."""
 
     backend = "real backends"
 
@@ -50,6 +60,8 @@ class CombinedSource(Source):
         if self.slurm is not None:
             kinds.append("jobs")
         self.kinds = tuple(kinds)
+        self._node_states: dict[str, str] = {}
+        self._node_states_at = -float("inf")
 
     @property
     def display_url(self) -> str:
@@ -74,9 +86,48 @@ class CombinedSource(Source):
             if self.slurm.node_racks is None and self._topology_from is not None:
                 self.slurm.node_racks = _node_rack_map(self.topology())
             return self.slurm.fetch(kind, context)
-        if kind in ("racks", "gpus", "power") and self.prometheus is not None:
+        if kind == "gpus" and self.prometheus is not None:
+            return self._with_node_states(self.prometheus.fetch(kind, context))
+        if kind in ("racks", "power") and self.prometheus is not None:
             return self.prometheus.fetch(kind, context)
         raise SourceError(self.backend, f"cannot deliver {kind!r} with the backends given")
+
+    def node_states(self, now: float | None = None) -> dict[str, str]:
+        """Server name -> ``up`` / ``drain`` / ``maint`` / ``down`` from Slurm's nodes.
+
+        Read at most every ``NODE_STATE_TTL_S``; when Slurm cannot be read the last states
+        known are kept (and none before the first read): an outage of Slurm must not make
+        drained servers raise alarms, nor stop the GPU data.
+        """
+        now = time.monotonic() if now is None else now
+        if self.slurm is None or now - self._node_states_at < NODE_STATE_TTL_S:
+            return self._node_states
+        self._node_states_at = now
+        try:
+            nodes = self.slurm.nodes()
+        except SourceError as exc:
+            log.info("Slurm node states not read (%s); keeping the last known", exc.reason)
+            return self._node_states
+        states: dict[str, str] = {}
+        for node in nodes:
+            state = node_state_word(node.get("state", ()))
+            for name in (node.get("name"), node.get("hostname")):
+                if name:
+                    states[str(name)] = state
+        self._node_states = states
+        return states
+
+    def _with_node_states(self, snap: Snapshot) -> Snapshot:
+        if not isinstance(snap, UnhealthyGpus) or self.slurm is None:
+            return snap
+        states = self.node_states()
+        if not states:
+            return snap
+        gpus = []
+        for g in snap.gpus:
+            state = states.get(str(g.get("host") or "")) or states.get(str(g.get("node") or ""))
+            gpus.append(g if state is None else {**g, "node_state": state})
+        return replace(snap, gpus=tuple(gpus))
 
     def fetch_rack(self, rack_id: str) -> RackDetailSnapshot:
         if self.prometheus is None:
@@ -87,6 +138,18 @@ class CombinedSource(Source):
         for source in (self.prometheus, self.slurm):
             if source is not None:
                 source.close()
+
+
+def node_state_word(states: Any) -> str:
+    """The hub API's ``node_state`` of Slurm's node state words (base state and flags)."""
+    words = {str(w).upper() for w in (states or ())}
+    if words & {"MAINT", "MAINTENANCE", "REBOOT_REQUESTED", "REBOOT_ISSUED"}:
+        return "maint"
+    if words & {"DRAIN", "DRAINED", "DRAINING"}:
+        return "drain"
+    if words & {"DOWN", "FAIL", "FAILING", "NOT_RESPONDING", "UNKNOWN"}:
+        return "down"
+    return "up"
 
 
 def _node_rack_map(topology: SiteTopology) -> dict[str, str]:

@@ -286,8 +286,11 @@ def job_record(
 
 
 def node_record(node: Mapping[str, Any]) -> dict[str, Any]:
-    """One slurmrestd node: name, state words, GPUs configured and in use, reason."""
-    states = state_list(node.get("state"))
+    """One slurmrestd node: name, state words, GPUs configured and in use, reason.
+
+    The state words are the base state and its flags: v0.0.40+ list both in ``state``,
+    v0.0.37-39 give the flags (DRAIN, MAINT, ...) apart in ``state_flags``."""
+    states = state_list(node.get("state")) + state_list(node.get("state_flags"))
     return {
         "name": str(node.get("name") or ""),
         "hostname": str(node.get("hostname") or ""),

@@ -85,3 +85,34 @@ def test_version_not_served_is_clear(slurm_env: dict[str, str]) -> None:
         with pytest.raises(SourceError, match="HTTP 404") as err:
             source.fetch_jobs()
     assert "\n" not in str(err.value)
+
+
+def test_drained_node_state_marks_its_gpus(
+    slurm_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A node drained with scontrol is 'drain' for the console (its GPUs raise no alarms)."""
+    from console.model import UnhealthyGpus
+    from console.sources.combined import CombinedSource
+
+    monkeypatch.setenv("SLURM_JWT", slurm_env["SLURM_JWT"])
+    node = slurm_env["HUBCI_SLURM_NODE"]
+    env = {**os.environ, "SLURM_CONF": slurm_env["SLURM_CONF"]}
+
+    def scontrol(*args: str) -> None:
+        subprocess.run(["scontrol", *args], env=env, check=True, timeout=30)
+
+    source = CombinedSource(None, slurm_env["HUBCI_SLURM_URL"])
+    try:
+        assert source.node_states(now=0.0)[node] == "up"
+        scontrol("update", f"nodename={node}", "state=drain", "reason=console-test")
+        assert source.node_states(now=0.0)[node] == "up"  # read at most once a minute
+        assert source.node_states(now=120.0)[node] == "drain"
+        gpus = UnhealthyGpus(time=1.0, received=1.0, gpus=(
+            {"uuid": "GPU-1", "host": node, "status": "failed", "xid": 79},
+            {"uuid": "GPU-2", "host": "elsewhere", "status": "failed", "xid": 79},
+        ))
+        marked = source._with_node_states(gpus)
+        assert [g.get("node_state") for g in marked.gpus] == ["drain", None]
+    finally:
+        scontrol("update", f"nodename={node}", "state=resume")
+        source.close()
