@@ -19,6 +19,9 @@ from widgets.view import LiveView, format_age, set_style
 
 ABNORMAL = "#e69f00"  # Okabe-Ito orange: act
 CRITICAL = "#d55e00"  # Okabe-Ito vermillion
+UNHEALTHY_ABNORMAL_PCT = 0.2
+"""Failed and off-bus GPUs at or above this share of the fleet colour their tile (normal
+wear is about 0.05 %: those are maintenance work, shown grey)."""
 
 
 class KpiTile(QFrame):
@@ -126,11 +129,16 @@ class SiteSummary(LiveView):
         if isinstance(gpus, UnhealthyGpus):
             c = gpus.counts
             bad = len(gpus.gpus)
+            down = int(c.get("failed", 0)) + int(c.get("off_bus", 0))
+            fleet = self.topology.total_gpus if self.topology is not None else 0
+            # A few failed GPUs are normal wear at this scale (the maintenance list's work):
+            # grey, unless the failed share is well above normal.
+            high = bool(fleet) and down / fleet * 100.0 >= UNHEALTHY_ABNORMAL_PCT
             self.tiles["gpus"].set(
                 f"{bad:,}",
                 f"{c.get('failed', 0)} failed · {c.get('off_bus', 0)} off bus · "
                 f"{c.get('degraded', 0)} degraded",
-                ABNORMAL if bad else None,
+                ABNORMAL if high else None,
             )
         jobs = self._latest.get("jobs")
         if isinstance(jobs, JobsSnapshot):
