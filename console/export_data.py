@@ -9,6 +9,7 @@ message is one line an operator can act on.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -49,27 +50,66 @@ def _one_line(text: str) -> str:
 
 
 # -- from a live source --------------------------------------------------------------------
+DATA_KINDS: tuple[str, ...] = ("racks", "gpus", "jobs", "power")
+"""Kinds that count as data read: an export with none of them fails (the site layout alone,
+from a file, is not a reading of the site)."""
+KIND_WORDS: dict[str, str] = {
+    "site": "site layout", "racks": "rack map", "gpus": "GPU health", "jobs": "job queue",
+    "power": "power and supply", "events": "hub events",
+}
+
+
+def source_clock(source: Source) -> float:
+    """The time a live export stands at: the workstation clock (a replay of a cache: its
+    replay position). Never a file's own time (a topology file's ``time`` is when the file
+    was written)."""
+    position = getattr(source, "position", None) if source.backend == "cache replay" else None
+    return float(position) if position else time.time()
+
+
+def not_offered(source: Source) -> dict[str, str]:
+    """Kind -> why ``source`` does not offer it at all (e.g. no Prometheus given)."""
+    kinds = tuple(source.kinds or ())
+    if not kinds:
+        return {}
+    out: dict[str, str] = {}
+    if hasattr(source, "prometheus") and hasattr(source, "slurm"):  # the combined source
+        for kind in ("racks", "gpus", "power"):
+            if kind not in kinds:
+                out[kind] = "no Prometheus given (--prometheus URL or [prometheus] url)"
+        if "jobs" not in kinds:
+            out["jobs"] = "no slurmrestd given (--slurm URL or [slurm] url)"
+        if "site" not in kinds:
+            out["site"] = "no site layout given (--topology FILE_OR_URL or site_topology)"
+        return out
+    for kind in REQUIRED_KINDS:
+        if kind not in kinds:
+            out[kind] = f"not offered by {source.backend}"
+    return out
+
+
 def _poll_all(source: Source, shift: ShiftWindow | None, out: dict[str, Any]) -> None:
+    """Poll each kind once; a kind that fails is noted in ``out["missing"]`` and the others
+    go on (each kind fails on its own). ``out["snapshots"]`` fills as kinds arrive, so a
+    collection cut short by its time limit keeps what came."""
     poller = Poller(source)
     kinds = [k for k in (*REQUIRED_KINDS, "events") if not source.kinds or k in source.kinds]
-    snapshots: dict[str, Snapshot] = {}
+    snapshots: dict[str, Snapshot] = out.setdefault("snapshots", {})
+    missing: dict[str, str] = out.setdefault("missing", {})
     for kind in kinds:
+        out["polling"] = kind
         if kind == "power":
             if shift is None:
-                hub_now = snapshots["site"].time if "site" in snapshots else time.time()
-                shift = ShiftWindow.default(hub_now, live=True)
+                shift = ShiftWindow.default(source_clock(source), live=True)
                 out["shift"] = shift
             poller.context.power_since = shift.start - 10.0
         result = poller.poll(kind)
-        if not result.ok:
-            if kind == "events":
-                out.setdefault("warnings", []).append(f"hub events unavailable: {result.error}")
-                continue
-            out["error"] = f"{kind}: {result.error}"
-            return
-        assert result.snapshot is not None
+        if not result.ok or result.snapshot is None:
+            missing[kind] = _one_line(result.error or "no data")
+            continue
         snapshots[kind] = result.snapshot
-    out["snapshots"] = snapshots
+    out.pop("polling", None)
+    out["done"] = True
 
 
 def _alarms_now(snapshots: Mapping[str, Snapshot]) -> tuple[list[dict], list[dict], tuple, float]:
@@ -88,16 +128,27 @@ def _alarms_now(snapshots: Mapping[str, Snapshot]) -> tuple[list[dict], list[dic
     return list(journal.entries), incidents_summary(tracker.incidents()), update.alarms, update.time
 
 
+def nothing_read(where: str, missing: Mapping[str, str]) -> str:
+    """The one line of an export that read nothing: each reason once, with its kinds."""
+    by_reason: dict[str, list[str]] = {}
+    for kind, reason in missing.items():
+        by_reason.setdefault(reason, []).append(kind)
+    parts = [f"{', '.join(kinds)}: {reason}" for reason, kinds in by_reason.items()]
+    return _one_line(f"{where}: nothing could be read ({'; '.join(parts) or 'no data'})")
+
+
 def collect_from_source(
     source: Source, shift: ShiftWindow | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
     notes: str = "",
 ) -> tuple[dict[str, Any], HandoverData]:
     """Poll ``source`` (already started) once per kind and build the shift's handover.
 
-    ``shift`` None picks the shift in progress (up to the hub's time). The whole collection
-    takes at most ``timeout_s``; a failed or late poll raises :class:`ExportError`. The
-    returned dict maps kind to snapshot (``"site"`` first) plus ``"alarms"``: the alarms
-    active now, as the console's alarm rules see these snapshots.
+    ``shift`` None picks the shift in progress, from the workstation clock and the shift
+    hours (never from a file's time). Each kind fails on its own: the handover holds what
+    could be read and ``HandoverData.missing`` says, per kind, why the rest is not there.
+    :class:`ExportError` only when no kind of data at all could be read (or none within
+    ``timeout_s``). The returned dict maps kind to snapshot (``"site"`` first) plus
+    ``"alarms"``: the alarms active now, as the console's alarm rules see these snapshots.
     """
     out: dict[str, Any] = {}
     worker = threading.Thread(
@@ -106,39 +157,59 @@ def collect_from_source(
     worker.start()
     worker.join(timeout_s)
     where = source.display_url
-    if worker.is_alive():
-        raise ExportError(f"{where}: no valid data within {timeout_s:g} s")
-    if "error" in out:
-        raise ExportError(_one_line(f"{where}: {out['error']}"))
-    snapshots: dict[str, Any] = out["snapshots"]
-    shift = out.get("shift", shift)
-    assert shift is not None
-    warnings: list[str] = list(out.get("warnings", []))
+    late = worker.is_alive()
+    snapshots: dict[str, Any] = dict(out.get("snapshots", {}))
+    missing: dict[str, str] = {**not_offered(source), **dict(out.get("missing", {}))}
+    if late:
+        for kind in (*REQUIRED_KINDS, "events"):
+            offered = not source.kinds or kind in source.kinds
+            if offered and kind not in snapshots and kind not in missing:
+                missing[kind] = f"no answer within {timeout_s:g} s"
+    if "error" in out:  # a bug, not a failing backend: the kind being read is lost
+        missing[str(out.get("polling") or "data")] = _one_line(out["error"])
+    if not any(k in snapshots for k in DATA_KINDS):
+        if late and not out.get("missing"):
+            raise ExportError(f"{where}: no valid data within {timeout_s:g} s")
+        raise ExportError(nothing_read(where, {k: v for k, v in missing.items()
+                                               if k in (*REQUIRED_KINDS, "events")}))
+    now = source_clock(source)
+    shift = out.get("shift", shift) or ShiftWindow.default(now, live=True)
+    warnings: list[str] = []
+    if "events" in missing and (not source.kinds or "events" in source.kinds):
+        warnings.append(f"hub events unavailable: {missing['events']}")
     topology = snapshots.get("site")
     if not isinstance(topology, SiteTopology):
-        raise ExportError(f"{where}: no site topology")
-    hub_now = max((s.time for s in snapshots.values()), default=time.time())
-    if shift.end < hub_now - 120:
+        topology = None
+        snapshots.pop("site", None)
+    data_times = [s.time for k, s in snapshots.items() if k in DATA_KINDS and hasattr(s, "time")]
+    hub_now = max(data_times, default=now)
+    if shift.end < now - 120:
         warnings.append("GPU health, jobs and views are as of the export, not the shift's end "
                         "(a live source has no past states; review a cache for that)")
     incidents: list[dict] = []
     standing: list[dict] | None = None
-    current = shift.end >= hub_now - 120
-    try:
-        _, incidents, alarms, alarm_time = _alarms_now(snapshots)
-        snapshots["alarms"] = (alarms, alarm_time)
-        standing = [_alarm_item(a) for a in alarms] if current else None
-        warnings.append("alarm history (raised, acknowledged) needs the console's cache; "
-                        + ("the alarms listed are those standing at the export" if current
-                           else "alarms at the shift's end are unknown"))
-        if not current:
-            incidents = []
-    except Exception as exc:  # the alarm rules are optional in a handover
-        log.warning("alarm evaluation for the export failed: %s", exc)
-        warnings.append(f"alarms not evaluated ({exc.__class__.__name__})")
+    current = shift.end >= now - 120
+    if topology is not None:
+        try:
+            _, incidents, alarms, alarm_time = _alarms_now(snapshots)
+            snapshots["alarms"] = (alarms, alarm_time)
+            standing = [_alarm_item(a) for a in alarms] if current else None
+            warnings.append("alarm history (raised, acknowledged) needs the console's cache; "
+                            + ("the alarms listed are those standing at the export" if current
+                               else "alarms at the shift's end are unknown"))
+            if not current:
+                incidents = []
+        except Exception as exc:  # the alarm rules are optional in a handover
+            log.warning("alarm evaluation for the export failed: %s", exc)
+            warnings.append(f"alarms not evaluated ({exc.__class__.__name__})")
+    else:
+        standing = []
+        warnings.append("alarms not evaluated: no site layout")
     power = snapshots.get("power")
     if isinstance(power, PowerSeries):
         snapshots["power"] = crop_power(power, shift.start - power.step, shift.end)
+    if "gpus" in snapshots:
+        warnings.append("GPU health at the shift's start is not available from a live source")
     data = build_handover(
         shift,
         topology=topology,
@@ -151,8 +222,9 @@ def collect_from_source(
         standing=standing,
         notes=notes,
         source=where,
-        warnings=[*warnings, "GPU health at the shift's start is not available from a live source"],
+        warnings=warnings,
         view_time=hub_now,
+        missing={k: missing[k] for k in (*REQUIRED_KINDS, "events") if k in missing},
     )
     return snapshots, data
 
@@ -178,11 +250,11 @@ def crop_power(series: PowerSeries, start: float, end: float) -> PowerSeries:
     hi = int(np.searchsorted(series.t, end, side="left"))
     if lo == 0 and hi == len(series.t):
         return series
-    return PowerSeries(
-        time=float(series.t[hi - 1]) if hi > lo else series.time, received=series.received,
+    return dataclasses.replace(  # keeps every other field (a source's missing flows, ...)
+        series,
+        time=float(series.t[hi - 1]) if hi > lo else series.time,
         t=frozen(np.array(series.t[lo:hi])),
         fields=_frozen_map({k: np.array(v[lo:hi]) for k, v in series.fields.items()}),
-        step=series.step, invalid_values=series.invalid_values,
     )
 
 
@@ -311,6 +383,13 @@ def _from_cache(
     maintenance = cache.maintenance_at(end_at) if hasattr(cache, "maintenance_at") else None
     if maintenance is None:  # a file from before schema 5: as the faults at the end say
         maintenance = _maintenance_now(gpus_end, jobs_end, topology)
+    missing: dict[str, str] = {}
+    if power is None or not len(power.t):
+        missing["power"] = "the cache holds no power data for the shift"
+    if gpus_end is None:
+        missing["gpus"] = "the cache holds no GPU health at the shift's end"
+    if jobs_start is None and jobs_end is None:
+        missing["jobs"] = "the cache holds no job queue for the shift"
     data = build_handover(
         shift,
         topology=topology,
@@ -325,6 +404,7 @@ def _from_cache(
         source=f"cache {cache.path}",
         warnings=warnings,
         view_time=view_at,
+        missing=missing,
     )
     snapshots: dict[str, Any] = {"site": topology}
     for kind, snap in (("racks", cache.racks_at(view_at)), ("gpus", cache.unhealthy_at(view_at)),

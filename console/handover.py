@@ -46,10 +46,11 @@ MAX_SHIFT_S = 7 * 86_400.0
 
 
 
-def figure(value: float | int | None, unit: str) -> dict[str, Any]:
-    """One figure with its unit; NaN and None become JSON null."""
+def figure(value: float | int | None, unit: str, reason: str | None = None) -> dict[str, Any]:
+    """One figure with its unit; NaN and None become JSON null (with ``reason``, when
+    known, saying why: nothing is invented)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return {"value": None, "unit": unit}
+        return {"value": None, "unit": unit} | ({"reason": reason} if reason else {})
     if isinstance(value, (int, np.integer)):
         return {"value": int(value), "unit": unit}
     return {"value": round(float(value), 4), "unit": unit}
@@ -212,6 +213,9 @@ class HandoverData:
     maintenance: Mapping[str, Any] | None = None
     """The maintenance list at the shift's end (:func:`console.maintenance.maintenance_summary`:
     time, groups, items, site_caused, list); None when unknown."""
+    missing: Mapping[str, str] = field(default_factory=dict)
+    """Kind of data (site, racks, gpus, jobs, power, events) -> why the pack lacks it (one
+    line each); every other kind was read."""
 
     def with_notes(self, notes: str | None) -> HandoverData:
         """A copy with the operator's notes (None keeps the current ones)."""
@@ -221,6 +225,11 @@ class HandoverData:
         """The pack's ``summary.json``: every figure as ``{"value": ..., "unit": ...}``."""
         p = self.power
         energy = p.get("energy_mwh", {})
+        na: Mapping[str, str] = p.get("not_available", {})
+        flows: Mapping[str, str] = p.get("missing_flows", {})
+
+        def pf(key: str, unit: str) -> dict[str, Any]:
+            return figure(p.get(key), unit, na.get(key))
 
         def gpus(counts: Mapping[str, int] | None) -> dict[str, Any] | None:
             return None if counts is None else {k: figure(counts.get(k), "GPUs") for k in GPU_STATES}
@@ -236,17 +245,19 @@ class HandoverData:
             "views_at": self.view_time,
             "shift": self.shift.to_dict(),
             "power": {
-                "facility_load_avg": figure(p.get("facility_avg_mw"), "MW"),
-                "facility_load_peak": figure(p.get("facility_peak_mw"), "MW"),
-                "it_load_avg": figure(p.get("it_avg_mw"), "MW"),
-                "it_load_peak": figure(p.get("it_peak_mw"), "MW"),
-                "energy": {key: figure(energy.get(key), "MWh") for key, _, _ in ENERGY_SOURCES},
-                "renewable_share": figure(p.get("renewable_share_pct"), "%"),
-                "pue": figure(p.get("pue"), "ratio"),
-                "carbon_intensity_avg": figure(p.get("carbon_g_per_kwh"), "gCO2/kWh"),
-                "carbon_emitted": figure(p.get("carbon_t"), "tCO2"),
-                "data_coverage": figure(p.get("coverage_pct"), "%"),
+                "facility_load_avg": pf("facility_avg_mw", "MW"),
+                "facility_load_peak": pf("facility_peak_mw", "MW"),
+                "it_load_avg": pf("it_avg_mw", "MW"),
+                "it_load_peak": pf("it_peak_mw", "MW"),
+                "energy": {key: figure(energy.get(key), "MWh", flows.get(name))
+                           for key, name, _ in ENERGY_SOURCES},
+                "renewable_share": pf("renewable_share_pct", "%"),
+                "pue": pf("pue", "ratio"),
+                "carbon_intensity_avg": pf("carbon_g_per_kwh", "gCO2/kWh"),
+                "carbon_emitted": pf("carbon_t", "tCO2"),
+                "data_coverage": pf("coverage_pct", "%"),
                 "samples": figure(p.get("samples"), "samples"),
+                "missing_flows": dict(flows),
             },
             "gpus": {"start": gpus(self.gpus_start), "end": gpus(self.gpus_end)},
             "jobs": {
@@ -276,6 +287,7 @@ class HandoverData:
             "maintenance": _maintenance_json(self.maintenance),
             "notes": self.notes,
             "warnings": list(self.warnings),
+            "missing": dict(self.missing),
         }
 
 
@@ -295,6 +307,7 @@ def build_handover(
     warnings: Sequence[str] = (),
     view_time: float | None = None,
     maintenance: Any = None,
+    missing: Mapping[str, str] | None = None,
 ) -> HandoverData:
     """Compute a shift's :class:`HandoverData` from what a source or the cache holds.
 
@@ -302,13 +315,15 @@ def build_handover(
     winning); ``journal`` holds the alarm journal up to the shift's end. ``standing`` (a
     live source with no journal) lists the alarms standing now: raised and acknowledged
     counts are then unknown (null). ``maintenance`` is the maintenance list at the shift's
-    end (:class:`console.maintenance.MaintenanceList`, None when unknown).
+    end (:class:`console.maintenance.MaintenanceList`, None when unknown). ``missing``
+    maps each kind of data the pack lacks to the reason (one line).
     """
     from console.maintenance import maintenance_summary
 
     total = topology.total_gpus if topology is not None else 0
     notes_out = list(warnings)
-    if power is None or not len(power.t):
+    missing = {k: " ".join(str(v).split()) for k, v in (missing or {}).items()}
+    if (power is None or not len(power.t)) and "power" not in missing:
         notes_out.append("no power data for the shift")
     return HandoverData(
         shift=shift,
@@ -317,7 +332,7 @@ def build_handover(
         capacity_mw=topology.capacity_mw if topology is not None else float("nan"),
         total_gpus=total,
         source=source,
-        power=power_kpis(power, shift),
+        power=power_kpis(power, shift, reason=missing.get("power") or "no power data"),
         gpus_start=gpu_counts(gpus_start, total),
         gpus_end=gpu_counts(gpus_end, total),
         jobs=job_kpis(merge_jobs(jobs), shift),
@@ -335,6 +350,7 @@ def build_handover(
         view_time=view_time,
         alarm_performance=_alarm_performance(journal, shift) if standing is None else None,
         maintenance=maintenance_summary(maintenance),
+        missing=missing,
     )
 
 

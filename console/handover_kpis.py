@@ -52,15 +52,71 @@ def sample_hours(t: np.ndarray, step: float, start: float, end: float) -> np.nda
     return np.where(inside, np.clip(hi - lo, 0.0, None), 0.0) / 3600.0
 
 
-def power_kpis(series: PowerSeries | None, shift: ShiftWindow) -> dict[str, Any]:
-    """Average/peak loads, energy by source, renewable share, PUE and carbon of the shift."""
+FLOW_ALIASES: dict[str, tuple[str, ...]] = {
+    "it_mw": ("it", "it_load", "it_load_mw"),
+    "facility_mw": ("facility", "facility_load", "facility_load_mw"),
+    "solar_mw": ("solar",),
+    "wind_mw": ("wind",),
+    "battery_discharge_mw": ("battery_discharge", "battery_out", "battery_out_mw"),
+    "battery_charge_mw": ("battery_charge", "battery_in", "battery_in_mw"),
+    "grid_mw": ("grid", "grid_import", "grid_import_mw"),
+    "curtailment_mw": ("curtailment",),
+    "carbon_g_per_kwh": ("carbon", "carbon_intensity"),
+}
+"""Power field -> the other names a source's ``PowerSeries.missing`` may use for that flow."""
+SUPPLY_FIELDS = ("solar_mw", "wind_mw", "battery_discharge_mw", "grid_mw")
+FLOW_WORDS = {"it_mw": "IT load", "facility_mw": "facility load", "solar_mw": "solar",
+              "wind_mw": "wind", "battery_discharge_mw": "battery discharge",
+              "battery_charge_mw": "battery charge", "grid_mw": "grid import",
+              "curtailment_mw": "curtailment", "carbon_g_per_kwh": "carbon intensity"}
+
+
+def missing_flows(series: PowerSeries | None, reason: str = "no power data") -> dict[str, str]:
+    """Power field -> why it is missing: the source's own reason (``series.missing``, flow ->
+    reason, where the source declares one), else "no data" for a flow without a single
+    finite value. ``series`` None: every flow, with ``reason``."""
+    if series is None or not len(series.t):
+        return dict.fromkeys(FLOW_ALIASES, reason)
+    declared = getattr(series, "missing", None) or {}
+    out: dict[str, str] = {}
+    for name, aliases in FLOW_ALIASES.items():
+        why = next((str(declared[k]) for k in (name, *aliases) if k in declared and declared[k]),
+                   None)
+        if why is None:
+            values = series.fields.get(name)
+            if values is None or not np.isfinite(np.asarray(values, dtype=np.float64)).any():
+                why = "no data"
+        if why is not None:
+            out[name] = why
+    return out
+
+
+def _why(missing: Mapping[str, str], name: str) -> str:
+    return f"{FLOW_WORDS[name]}: {missing[name]}"
+
+
+def power_kpis(series: PowerSeries | None, shift: ShiftWindow,
+               reason: str = "no power data") -> dict[str, Any]:
+    """Average/peak loads, energy by source, renewable share, PUE and carbon of the shift.
+
+    Nothing is invented: a figure whose inputs are missing is NaN, and ``not_available``
+    says why (figure -> reason), e.g. the renewable share without any supply data or
+    PUE without a facility meter. ``missing_flows`` lists the flows with no data.
+    """
     out: dict[str, Any] = {"samples": 0, "coverage_pct": float("nan")}
     nan = float("nan")
+    missing = missing_flows(series, reason)
+    out["missing_flows"] = missing
+    na: dict[str, str] = {}
+    out["not_available"] = na
     if series is None or not len(series.t):
         out.update({k: nan for k in ("facility_avg_mw", "facility_peak_mw", "it_avg_mw",
                                      "it_peak_mw", "renewable_share_pct", "pue",
                                      "carbon_g_per_kwh", "carbon_t")})
         out["energy_mwh"] = {key: nan for key, _, _ in ENERGY_SOURCES}
+        na.update(dict.fromkeys(("facility_avg_mw", "facility_peak_mw", "it_avg_mw",
+                                 "it_peak_mw", "renewable_share_pct", "pue",
+                                 "carbon_g_per_kwh", "carbon_t", "coverage_pct"), reason))
         return out
     hours = sample_hours(series.t, series.step, shift.start, shift.end)
     inside = hours > 0
@@ -68,13 +124,16 @@ def power_kpis(series: PowerSeries | None, shift: ShiftWindow) -> dict[str, Any]
 
     def col(name: str) -> np.ndarray:
         values = series.fields.get(name)
-        if values is None:
+        if values is None or name in missing:
             return np.full(len(series.t), np.nan)
         return np.asarray(values, dtype=np.float64)
 
     def energy(values: np.ndarray, mask: np.ndarray | None = None) -> float:
         ok = inside & np.isfinite(values) if mask is None else mask
         return float(np.sum(values[ok] * hours[ok])) if ok.any() else nan
+
+    def usable(value: float) -> bool:
+        return math.isfinite(value) and value > 0
 
     facility, it, grid, carbon = col("facility_mw"), col("it_mw"), col("grid_mw"), col(
         "carbon_g_per_kwh")
@@ -84,21 +143,53 @@ def power_kpis(series: PowerSeries | None, shift: ShiftWindow) -> dict[str, Any]
         covered = float(hours[ok].sum())
         out[f"{key}_avg_mw"] = energy(values) / covered if covered else nan
         out[f"{key}_peak_mw"] = float(values[ok].max()) if ok.any() else nan
+        if not ok.any():
+            why = _why(missing, f"{key}_mw") if f"{key}_mw" in missing else "no data in the shift"
+            na[f"{key}_avg_mw"] = na[f"{key}_peak_mw"] = why
     ok_fac = inside & np.isfinite(facility)
     out["coverage_pct"] = 100.0 * float(hours[ok_fac].sum()) / shift.hours
+    if "facility_mw" in missing:
+        na["coverage_pct"] = _why(missing, "facility_mw")
+    # Renewable share: the facility's energy not imported from the grid. It needs a
+    # facility meter and the grid import; without any supply data it is unknown, not 100 %.
     both = ok_fac & np.isfinite(grid)
     e_fac = energy(facility, both)
     out["renewable_share_pct"] = (
-        max(0.0, min(100.0, 100.0 * (e_fac - energy(grid, both)) / e_fac)) if e_fac else nan
+        max(0.0, min(100.0, 100.0 * (e_fac - energy(grid, both)) / e_fac))
+        if usable(e_fac) else nan
     )
+    if not math.isfinite(out["renewable_share_pct"]):
+        if "facility_mw" in missing:
+            na["renewable_share_pct"] = "no facility meter (" + _why(missing, "facility_mw") + ")"
+        elif all(f in missing for f in SUPPLY_FIELDS):
+            na["renewable_share_pct"] = "no supply data (" + _why(missing, "grid_mw") + ")"
+        elif "grid_mw" in missing:
+            na["renewable_share_pct"] = "no grid import data (" + _why(missing, "grid_mw") + ")"
+        else:
+            na["renewable_share_pct"] = "no facility and grid data at the same times"
     both = ok_fac & np.isfinite(it)
     e_it = energy(it, both)
-    out["pue"] = energy(facility, both) / e_it if e_it else nan
+    out["pue"] = energy(facility, both) / e_it if usable(e_it) else nan
+    if not math.isfinite(out["pue"]):
+        if "facility_mw" in missing:
+            na["pue"] = "no facility meter (" + _why(missing, "facility_mw") + ")"
+        elif "it_mw" in missing:
+            na["pue"] = "no IT load data (" + _why(missing, "it_mw") + ")"
+        else:
+            na["pue"] = "no facility and IT load data at the same times"
     both = ok_fac & np.isfinite(carbon)
     e_fac_c = energy(facility, both)
     tonnes = float(np.sum(facility[both] * hours[both] * carbon[both]) / 1000.0) if both.any() else nan
     out["carbon_t"] = tonnes
-    out["carbon_g_per_kwh"] = tonnes * 1000.0 / e_fac_c if e_fac_c else nan
+    out["carbon_g_per_kwh"] = tonnes * 1000.0 / e_fac_c if usable(e_fac_c) else nan
+    for key in ("carbon_t", "carbon_g_per_kwh"):
+        if not math.isfinite(out[key]):
+            if "facility_mw" in missing:
+                na[key] = "no facility meter (" + _why(missing, "facility_mw") + ")"
+            elif "carbon_g_per_kwh" in missing:
+                na[key] = "no carbon intensity (" + _why(missing, "carbon_g_per_kwh") + ")"
+            else:
+                na[key] = "no facility and carbon data at the same times"
     return out
 
 

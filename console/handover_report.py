@@ -107,6 +107,13 @@ def _header(d: HandoverData) -> str:
     info = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
     out = [f"<h1>Shift handover — {site}</h1>",
            f'<table cellspacing="0" cellpadding="2">{info}</table>']
+    if d.missing:
+        words = {"site": "Site layout", "racks": "Rack map", "gpus": "GPU health",
+                 "jobs": "Job queue", "power": "Power and supply", "events": "Hub events"}
+        items = "".join(f"<li><b>{escape(words.get(k, k))}:</b> {escape(str(r))}</li>"
+                        for k, r in d.missing.items())
+        out.append('<p class="warn"><b>Not in this pack (could not be read):</b></p>'
+                   f'<ul class="warn">{items}</ul>')
     if d.warnings:
         items = "".join(f"<li>{escape(w)}</li>" for w in d.warnings)
         out.append(f'<p class="warn"><b>Limits of this report:</b></p><ul class="warn">{items}</ul>')
@@ -116,24 +123,38 @@ def _header(d: HandoverData) -> str:
 def _power(d: HandoverData) -> str:
     p = d.power
     e = p.get("energy_mwh", {})
+    na: Mapping[str, str] = p.get("not_available", {})
+    flows: Mapping[str, str] = p.get("missing_flows", {})
+
+    def val(key: str, digits: int = 1, why: str | None = None) -> str:
+        text = num(p.get(key), digits) if why is None else num(e.get(key), digits)
+        reason = na.get(key) if why is None else why
+        if text == "n/a" and reason and reason != whole:
+            text += f' <span class="muted">({escape(reason)})</span>'
+        return text
+
+    whole = d.missing.get("power")  # said once, above the table
+
     kpis = [
-        ("Facility load, average", num(p.get("facility_avg_mw")), "MW"),
-        ("Facility load, peak", num(p.get("facility_peak_mw")), "MW"),
-        ("IT load, average", num(p.get("it_avg_mw")), "MW"),
-        ("IT load, peak", num(p.get("it_peak_mw")), "MW"),
-        ("Renewable share (energy-weighted)", num(p.get("renewable_share_pct")), "%"),
-        ("PUE (energy-weighted)", num(p.get("pue"), 3), "—"),
-        ("Carbon intensity, average", num(p.get("carbon_g_per_kwh")), "gCO2/kWh"),
-        ("Carbon emitted", num(p.get("carbon_t")), "t CO2"),
-        ("Power data coverage", num(p.get("coverage_pct")), "% of the shift"),
+        ("Facility load, average", val("facility_avg_mw"), "MW"),
+        ("Facility load, peak", val("facility_peak_mw"), "MW"),
+        ("IT load, average", val("it_avg_mw"), "MW"),
+        ("IT load, peak", val("it_peak_mw"), "MW"),
+        ("Renewable share (energy-weighted)", val("renewable_share_pct"), "%"),
+        ("PUE (energy-weighted)", val("pue", 3), "—"),
+        ("Carbon intensity, average", val("carbon_g_per_kwh"), "gCO2/kWh"),
+        ("Carbon emitted", val("carbon_t"), "t CO2"),
+        ("Power data coverage", val("coverage_pct"), "% of the shift"),
     ]
     if d.capacity_mw and math.isfinite(d.capacity_mw):
         kpis.insert(2, ("Peak as share of the envelope",
                         num(100.0 * float(p.get("facility_peak_mw") or math.nan) / d.capacity_mw),
                         f"% of {num(d.capacity_mw, 0)} MW"))
-    energy_rows = [(escape(label), num(e.get(key)), "MWh") for key, _, label in ENERGY_SOURCES]
+    energy_rows = [(escape(label), val(key, 1, flows.get(name) or ""), "MWh")
+                   for key, name, label in ENERGY_SOURCES]
     return (
         "<h2>Power and energy</h2>"
+        + (f'<p class="warn">No power data: {escape(whole)}</p>' if whole else "")
         + _table(["Figure", "Value", "Unit"], kpis, numeric=[1], widths=[50, 25, 25])
         + "<h3>Energy by source</h3>"
         + _table(["Source / load", "Energy", "Unit"], energy_rows, numeric=[1],
