@@ -126,6 +126,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--timeout", type=float, default=30.0, metavar="S",
                         help="seconds to wait for valid data from the live source (default 30)")
 
+    check = sub.add_parser(
+        "check",
+        help="say what each data source delivers, per view and figure, and what to enable",
+        description="Ask the configured source (or --prometheus / --slurm / --topology, or "
+        "--source) what it delivers: for each view and figure, found, missing or error, and "
+        "what to enable. Exit 0 when anything is reachable; one line and exit 1 when nothing is.",
+    )
+    _source_options(check, sub=True)
+    check.add_argument("--timeout", type=float, default=60.0, metavar="S",
+                       help="seconds for the whole check (default 60)")
+    check.add_argument("--json", action="store_true", help="print the rows as JSON")
+
     bench = sub.add_parser(
         "bench",
         help="run the benchmarks and print one JSON object of figures",
@@ -308,6 +320,36 @@ def cmd_export(args: argparse.Namespace) -> int:
     return run_export(args)
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from console.check import check_settings
+
+    settings = _settings(args)
+    url = getattr(args, "source", None) or settings.source
+    if not (settings.prometheus.get("url") or settings.slurm.get("url")):
+        _check_source(url)
+    if args.timeout <= 0:
+        raise CliError("--timeout must be positive")
+    quiet = logging.getLogger().getEffectiveLevel() >= logging.WARNING
+    if quiet:  # the table says what failed; library warnings would repeat it
+        logging.disable(logging.ERROR)
+    try:
+        report = check_settings(settings, url, args.timeout)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        if quiet:
+            logging.disable(logging.NOTSET)
+    if args.json:
+        print(json.dumps({"source": report.source, "reachable": report.reachable,
+                          "rows": report.rows}, indent=2, ensure_ascii=False))
+    if not report.reachable:
+        print(f"main.py check: error: {report.one_line()}", file=sys.stderr)
+        return 1
+    if not args.json:
+        print(report.table())
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from bench.run import run_all
 
@@ -326,7 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     command = args.command or "gui"
     handlers = {"gui": cmd_gui, "hub": cmd_hub, "bench": cmd_bench, "review": cmd_review,
-                "export": cmd_export}
+                "export": cmd_export, "check": cmd_check}
     try:
         return handlers[command](args)
     except CliError as exc:
