@@ -104,6 +104,59 @@ XID_CATALOGUE: Mapping[int, XidInfo] = {
 }
 
 
+APPLICATION_XIDS: frozenset[int] = frozenset({13, 31, 43, 45})
+"""XIDs NVIDIA's catalogue puts on the application (illegal address, exception, killed
+channel, cleanup): the job's problem, not the GPU's."""
+
+RESET_XIDS: frozenset[int] = frozenset({48, 61, 62, 63, 64, 74, 79, 92, 94, 95, 119, 120,
+                                        140, 154})
+"""XIDs whose recovery is a GPU reset, a node reboot or a return for repair (the
+maintenance list's ``rma``, ``power_cycle``, ``drain_reset``, ``drain_p2p`` and
+``reset_next_drain`` groups): they do not go away by waiting."""
+
+XID_CLEAR_S = 600.0
+"""A GPU whose XID does not need a reset counts as healthy again after this long without
+a new XID."""
+
+
+def xid_verdict(last: int | None, last_is_new: bool, window: Sequence[int] = ()) -> int | None:
+    """The XID that makes a GPU unhealthy now, or None when it counts as healthy.
+
+    The rule (README "Real backends"), for dcgm-exporter's two XID signals:
+
+    - ``last``: ``DCGM_FI_DEV_XID_ERRORS``, the last XID the GPU reported. dcgm-exporter
+      keeps it until the exporter restarts, also after the GPU recovered (a known
+      limitation), so it alone says nothing about *now*.
+    - ``last_is_new``: that value changed (or its series appeared) within the last
+      :data:`XID_CLEAR_S` seconds; ``window``: the XIDs ``DCGM_EXP_XID_ERRORS_COUNT``
+      counted in its window (label ``xid`` or ``err_code``), where the exporter has it.
+
+    1. An XID that needs a reset, a reboot or a repair (:data:`RESET_XIDS`) keeps the GPU
+       unhealthy for as long as the exporter holds it as the last XID: until the GPU's
+       counter resets (the exporter restarts, as it does when the node reboots or the
+       GPU is reset and the exporter restarted). It never expires by waiting.
+    2. Any other XID (application XIDs 13, 31, 43, 45, XID 8, XIDs not in the catalogue)
+       counts only while it is recent: seen in the exporter's window, or ``last`` changed
+       to it within :data:`XID_CLEAR_S`. With no new XID for that long the GPU counts as
+       healthy again, although the exporter still shows the old value.
+    3. Application XIDs (:data:`APPLICATION_XIDS`) are the job's problem: while recent
+       they make the GPU at most *degraded* (the maintenance list says "restart the
+       application"), never failed, and never for good.
+
+    Of several XIDs the most severe (catalogue severity) is returned.
+    """
+    found: list[int] = []
+    if last and last in RESET_XIDS:
+        found.append(int(last))
+    if last and last_is_new:
+        found.append(int(last))
+    found += [int(x) for x in window if x]
+    if not found:
+        return None
+    rank = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+    return max(found, key=lambda x: (x in RESET_XIDS, rank.get(xid_info(x).severity, 1), x))  # type: ignore[union-attr]
+
+
 def xid_info(xid: int | None) -> XidInfo | None:
     """The catalogue entry of ``xid``; an 'unlisted XID' entry for codes not in it."""
     if xid is None:

@@ -121,6 +121,8 @@ class UnhealthyGpus(Snapshot):
 
     gpus: tuple[Mapping[str, Any], ...] = ()
     counts: Mapping[str, int] = field(default_factory=dict)
+    not_collected: Mapping[str, str] = field(default_factory=dict)
+    """Health signal -> why it is not read (e.g. ECC counters off in dcgm-exporter)."""
 
     kind = "gpus"
 
@@ -133,6 +135,8 @@ class PowerSeries(Snapshot):
     fields: Mapping[str, np.ndarray] = field(default_factory=dict)
     step: float = 10.0
     invalid_values: int = 0
+    missing: Mapping[str, str] = field(default_factory=dict)
+    """Field -> why it has no values (e.g. "not metered: no solar meter configured")."""
 
     kind = "power"
 
@@ -154,6 +158,12 @@ class JobsSnapshot(Snapshot):
     """The job queue as columns (one array per field, same length)."""
 
     columns: Mapping[str, np.ndarray] = field(default_factory=dict)
+    invalid: int = 0
+    """Records the source sent that were dropped (a missing or null job id or state)."""
+    partition_gpus: Mapping[str, Mapping[str, int]] | None = None
+    """Partition -> ``{"total": GPUs configured, "free": GPUs free now}`` from the
+    scheduler's own nodes (Slurm); None when the source does not say (the hub: then the
+    site topology gives the partition's size)."""
 
     kind = "jobs"
 

@@ -215,6 +215,7 @@ def flag_absurd(
         fields=_frozen_map(fields),
         step=series.step,
         invalid_values=series.invalid_values + count,
+        missing=series.missing,
     )
     return clean, flags
 
@@ -263,6 +264,7 @@ def with_gaps(series: PowerSeries) -> PowerSeries:
         fields=_frozen_map(fields),
         step=series.step,
         invalid_values=series.invalid_values,
+        missing=series.missing,
     )
 
 
@@ -295,6 +297,7 @@ def append_series(
             fields=_frozen_map(fields),
             step=new.step or history.step,
             invalid_values=history.invalid_values + new.invalid_values,
+            missing=new.missing,
         )
     merged = with_gaps(merged)
     if keep_s is not None and len(merged.t):
@@ -307,5 +310,6 @@ def append_series(
                 fields=_frozen_map({k: v[lo:] for k, v in merged.fields.items()}),
                 step=merged.step,
                 invalid_values=merged.invalid_values,
+                missing=merged.missing,
             )
     return merged

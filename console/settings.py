@@ -54,6 +54,8 @@ class Settings:
     prometheus: dict[str, Any] = field(default_factory=dict)
     slurm: dict[str, Any] = field(default_factory=dict, repr=False)
     site_topology: str | None = None
+    site: dict[str, Any] = field(default_factory=dict)
+    """The site profile (``[site]``): ``power`` holds the energy flows (console.site_power)."""
     config_file: str | None = None
 
     @property
@@ -112,11 +114,42 @@ def _apply_file(settings: Settings, data: dict[str, Any], where: str) -> None:
             settings.cache_max_mb = _number(cache, "max_mb", where)
         if "raw_hours" in cache:
             settings.cache_raw_hours = _number(cache, "raw_hours", where)
-    for name in ("alarms", "prometheus", "slurm"):
+    for name in ("alarms", "prometheus", "slurm", "site"):
         table = data.get(name, {})
         if not isinstance(table, dict):
             raise ConfigError(f"{where}: [{name}] must be a table")
         getattr(settings, name).update(table)
+    _check_site_profile(settings, where)
+
+
+def _check_site_profile(settings: Settings, where: str) -> None:
+    """Refuse a site profile the Prometheus source could not use, naming the key."""
+    import re
+
+    from console.site_power import parse_power_profile
+
+    unknown = set(settings.site) - {"power"}
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))} in [site]")
+    if "power" in settings.site:
+        try:
+            parse_power_profile(settings.site["power"], "[site.power]")
+        except ValueError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
+    pattern = settings.prometheus.get("host_pattern")
+    if pattern is not None:
+        try:
+            compiled = re.compile(str(pattern))
+        except re.error as exc:
+            raise ConfigError(f"{where}: [prometheus] host_pattern is not a regex ({exc})") from None
+        template = str(settings.prometheus.get("rack_template", "{rack}"))
+        wanted = set(re.findall(r"{(\w+)", template))
+        if not wanted or not wanted <= set(compiled.groupindex):
+            raise ConfigError(
+                f"{where}: [prometheus] host_pattern needs the named group(s) "
+                f"{', '.join(sorted(wanted)) or 'rack'} used by rack_template {template!r}, "
+                f'e.g. "(?P<rack>[a-z]-\\d+-\\d+)-n\\d+"'
+            )
 
 
 def load_settings(

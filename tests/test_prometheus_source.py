@@ -269,8 +269,13 @@ def test_nothing_scraped_is_an_error_not_zero() -> None:
         with PrometheusSource(f"prometheus+{backend.url}", topology=site("A-07-13")) as src:
             with pytest.raises(SourceError, match="no rack or GPU series"):
                 src.fetch("racks", FetchContext())
-            with pytest.raises(SourceError, match="no site power series"):
-                src.fetch("power", FetchContext())
+            # Issue 13: no hub_site_* series is a power kind with reasons, not an error
+            # that kills the whole export ("no site power series").
+            power = src.fetch("power", FetchContext(power_window_s=60))
+    assert len(power) and all(np.isnan(v).all() for v in power.fields.values())
+    assert power.missing["it_mw"].startswith("no data: hub_site_it_load_mw")
+    assert power.missing["pue"] == "n/a: facility load: no data: hub_site_facility_load_mw " \
+        "returned no series in the window"
 
 
 def test_recorded_scalar_matrix_and_empty() -> None:

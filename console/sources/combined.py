@@ -162,7 +162,8 @@ def _node_rack_map(topology: SiteTopology) -> dict[str, str]:
 
 
 _PROM_KEYS = ("headers", "power_metrics", "rack_metrics", "host_racks", "power_step", "hot_c",
-              "accept_partial", "verify", "use_rules")  # fmt: skip
+              "accept_partial", "verify", "use_rules", "host_pattern", "rack_template",
+              "xid_clear_s")  # fmt: skip
 _SLURM_KEYS = ("token", "user", "version", "tenant_kinds", "tenant_countries", "node_racks",
                "verify")  # fmt: skip
 
@@ -190,6 +191,9 @@ def combined_from_settings(settings: Any) -> CombinedSource | None:
     if not prom_url and not slurm_url:
         return None
     prom_opts = {k: prom[k] for k in _PROM_KEYS if k in prom}
+    site = getattr(settings, "site", None) or {}
+    if isinstance(site, dict) and site.get("power") is not None:
+        prom_opts["site_power"] = site["power"]  # the site profile's energy flows
     if "timeout_read" in prom:
         prom_opts["timeout"] = (
             float(prom.get("timeout_connect", 2.0)),

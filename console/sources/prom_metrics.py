@@ -89,15 +89,77 @@ RULE_NAMES: Mapping[str, str] = {
 _CLOCK_REASONS = "DCGM_FI_DEV_CLOCKS_EVENT_REASONS or DCGM_FI_DEV_CLOCK_THROTTLE_REASONS"
 
 
-def unhealthy_queries(hot_c: float) -> dict[str, str]:
-    """One PromQL filter per unhealthy-GPU criterion."""
+XID_LABELS = ("xid", "err_code")
+"""Labels of ``DCGM_EXP_XID_ERRORS_COUNT`` naming the XID (``xid`` in dcgm-exporter's
+code, ``err_code`` in some builds); a GPU without XIDs in the window has one 0 series
+without either."""
+
+
+def unhealthy_queries(hot_c: float, clear_s: float = 600.0) -> dict[str, str]:
+    """One PromQL filter per unhealthy-GPU criterion.
+
+    ``xid`` is the last XID (``DCGM_FI_DEV_XID_ERRORS``, held until the exporter restarts);
+    ``xid_new`` the GPUs whose last XID changed, or whose series appeared, within
+    ``clear_s``; ``xid_window`` the XIDs dcgm-exporter counted in its window
+    (``DCGM_EXP_XID_ERRORS_COUNT``) or newer releases' running total
+    (``DCGM_EXP_XID_ERRORS_TOTAL``) rose by. :func:`console.gpu_health.xid_verdict` turns
+    them into the XID that counts now.
+    """
+    w = f"{clear_s:g}s"
     return {
         "xid": "DCGM_FI_DEV_XID_ERRORS > 0",
+        "xid_new": f"changes(DCGM_FI_DEV_XID_ERRORS[{w}]) > 0 or "
+        f"(DCGM_FI_DEV_XID_ERRORS > 0 unless DCGM_FI_DEV_XID_ERRORS offset {w})",
+        "xid_window": f"DCGM_EXP_XID_ERRORS_COUNT > 0 or increase(DCGM_EXP_XID_ERRORS_TOTAL[{w}]) > 0",
         "ecc_dbe": "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL > 0",
         "row_remap_failure": "DCGM_FI_DEV_ROW_REMAP_FAILURE > 0",
         "temp_c": f"DCGM_FI_DEV_GPU_TEMP >= {hot_c:g}",
         "clock_event_reasons": f"({_CLOCK_REASONS}) > 0",
     }
+
+
+GPU_SIGNALS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    # (view, figure, metrics: any present is enough, hint when none is)
+    ("racks", "GPU temperature", ("DCGM_FI_DEV_GPU_TEMP",),
+     "enable DCGM_FI_DEV_GPU_TEMP in dcgm-exporter's counters file"),
+    ("racks", "GPU power", ("DCGM_FI_DEV_POWER_USAGE",),
+     "enable DCGM_FI_DEV_POWER_USAGE in dcgm-exporter's counters file"),
+    ("racks", "GPU utilisation", ("DCGM_FI_DEV_GPU_UTIL",),
+     "enable DCGM_FI_DEV_GPU_UTIL in dcgm-exporter's counters file"),
+    ("GPU health", "XID (last XID)", ("DCGM_FI_DEV_XID_ERRORS",),
+     "enable DCGM_FI_DEV_XID_ERRORS in dcgm-exporter's counters file"),
+    ("GPU health", "XID (counted in a window)",
+     ("DCGM_EXP_XID_ERRORS_COUNT", "DCGM_EXP_XID_ERRORS_TOTAL"),
+     "enable DCGM_EXP_XID_ERRORS_COUNT in dcgm-exporter's counters file (repeats of the "
+     "same XID are otherwise not seen)"),
+    ("GPU health", "ECC (uncorrectable)", ("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL",),
+     "enable DCGM_FI_DEV_ECC_DBE_VOL_TOTAL in dcgm-exporter's counters file"),
+    ("GPU health", "throttle / clock event reasons",
+     ("DCGM_FI_DEV_CLOCKS_EVENT_REASONS", "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS"),
+     "enable DCGM_FI_DEV_CLOCKS_EVENT_REASONS (DCGM 4) or DCGM_FI_DEV_CLOCK_THROTTLE_REASONS "
+     "(DCGM 3) in dcgm-exporter's counters file"),
+    ("GPU health", "row remap failure", ("DCGM_FI_DEV_ROW_REMAP_FAILURE",),
+     "enable DCGM_FI_DEV_ROW_REMAP_FAILURE in dcgm-exporter's counters file"),
+)  # fmt: skip
+"""What the racks and GPU health views read from dcgm-exporter, for the check."""
+
+NOT_COLLECTED_WORDS: Mapping[str, str] = {
+    "ecc_dbe": "ECC not collected: DCGM_FI_DEV_ECC_DBE_VOL_TOTAL is off in dcgm-exporter's "
+    "counters file (it is commented out by default)",
+    "clock_event_reasons": "throttling not collected: neither DCGM_FI_DEV_CLOCKS_EVENT_REASONS "
+    "nor DCGM_FI_DEV_CLOCK_THROTTLE_REASONS is published",
+    "row_remap_failure": "row remap failures not collected: DCGM_FI_DEV_ROW_REMAP_FAILURE "
+    "is not published",
+    "xid": "XIDs not collected: DCGM_FI_DEV_XID_ERRORS is not published",
+}
+HEALTH_METRICS: Mapping[str, tuple[str, ...]] = {
+    "ecc_dbe": ("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL",),
+    "clock_event_reasons": ("DCGM_FI_DEV_CLOCKS_EVENT_REASONS",
+                            "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS"),
+    "row_remap_failure": ("DCGM_FI_DEV_ROW_REMAP_FAILURE",),
+    "xid": ("DCGM_FI_DEV_XID_ERRORS",),
+}  # fmt: skip
+"""GPU health signal -> the dcgm-exporter metrics it is read from (any one suffices)."""
 
 
 def recording_rules_yaml(hot_c: float = 85.0, interval: str = "15s") -> str:
@@ -174,6 +236,7 @@ def blank_gpu(labels: Mapping[str, str], uuid: str) -> dict[str, Any]:
 
 
 def gpu_status(gpu: Mapping[str, Any], hot_c: float) -> str:
+    """Status of one GPU record whose ``xid`` already follows the XID rule."""
     xid = gpu.get("xid")
     if xid in OFF_BUS_XIDS:
         return "off_bus"

@@ -5,7 +5,13 @@ with a ``rack`` label) when Prometheus has them, else from dcgm-exporter's per-G
 series grouped by host in PromQL (``max by (Hostname, hostname) (...)``) and then
 by rack in numpy, with hosts mapped to racks by the site topology. Both label
 spellings of dcgm-exporter are accepted (``Hostname``/``hostname``, ``UUID``/``uuid``).
-Site power is a set of configurable metric names (see :data:`POWER_METRICS`).
+Hosts map to racks through, in order: ``host_racks``, the topology's per-rack ``hosts``
+lists, ``host_pattern`` (a regex whose named groups fill ``rack_template``), and the hub's
+own host naming. Site power comes from the site profile (``site_power``: one PromQL
+expression and unit per flow, see :mod:`console.site_power`); without one, from the
+simulated hub's series (:data:`POWER_METRICS`). A flow without values is NaN with its
+reason in ``PowerSeries.missing``: a partly metered site still gives its power kind.
+GPU XIDs follow :func:`console.gpu_health.xid_verdict`.
 
 The topology (``kind="site"``) comes from a file or URL holding the hub's
 ``/api/v1/site`` JSON; without it the source delivers only ``power``.
@@ -15,7 +21,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import math
+import re
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -26,21 +34,35 @@ import numpy as np
 import requests
 
 from console.decode import DataError, decode_power, decode_racks, decode_site, decode_unhealthy
+from console.gpu_health import XID_CLEAR_S, xid_verdict
 from console.hub.openapi import GPU_STATUSES, POWER_FIELDS, RACK_FIELDS
 from console.model import RackDetailSnapshot, SiteTopology, Snapshot
+from console.site_power import (
+    DERIVED,
+    FLOWS,
+    Flow,
+    derived_reason,
+    hub_profile,
+    not_metered_reason,
+    parse_power_profile,
+)
 from console.sources.base import FetchContext, Source, SourceError, register_scheme
 from console.sources.prom_metrics import (
     DCGM_BLANK,
     FAILED_XIDS,
+    GPU_SIGNALS,
+    HEALTH_METRICS,
     HOST_LABELS,
     HOST_QUERIES,
     METRIC_NAME,
+    NOT_COLLECTED_WORDS,
     OFF_BUS_XIDS,
     POWER_METRICS,
     RACK_METRICS,
     RULE_NAMES,
     THROTTLE_BITS,
     UUID_LABELS,
+    XID_LABELS,
     blank_gpu,
     gpu_status,
     label,
@@ -53,8 +75,13 @@ from console.sources.prom_metrics import (
     recording_rules_yaml,
     unhealthy_queries,
 )
-from console.sources.promql import PromClient, Result
+from console.sources.promql import PromClient, Result, Series
 from console.sources.slurm_decode import hub_rack_of
+
+log = logging.getLogger(__name__)
+
+PRESENCE_TTL_S = 300.0
+"""How often the GPU source checks which health signals dcgm-exporter publishes."""
 
 __all__ = [
     "HOST_QUERIES",
@@ -109,6 +136,10 @@ class PrometheusSource(Source):
         accept_partial: bool = False,
         verify: bool | str = True,
         use_rules: bool = False,
+        site_power: Mapping[str, Any] | None = None,
+        host_pattern: str | None = None,
+        rack_template: str = "{rack}",
+        xid_clear_s: float = XID_CLEAR_S,
         **_: Any,
     ) -> None:
         super().__init__(url)
@@ -124,6 +155,31 @@ class PrometheusSource(Source):
         self._topology_from = topology
         self._topology: SiteTopology | None = None
         self.power_metrics = {**POWER_METRICS, **(power_metrics or {})}
+        self.site_power: dict[str, Flow] | None = None
+        """The site profile's flows by power field; None: the simulated hub's series."""
+        if site_power is not None:
+            values = list(site_power.values())
+            if values and all(isinstance(v, Flow) for v in values):
+                self.site_power = dict(site_power)  # already parsed
+            else:
+                self.site_power = parse_power_profile(site_power)
+        self.host_pattern = re.compile(host_pattern) if host_pattern else None
+        self.rack_template = rack_template
+        if self.host_pattern is not None:
+            names = set(self.host_pattern.groupindex)
+            wanted = set(re.findall(r"{(\w+)", rack_template))
+            if not wanted or not wanted <= names:
+                raise ValueError(
+                    f"host_pattern {host_pattern!r} lacks the named group(s) "
+                    f"{', '.join(sorted(wanted - names)) or 'rack'} that rack_template "
+                    f"{rack_template!r} uses"
+                )
+        self.xid_clear_s = float(xid_clear_s)
+        self._host_rack: dict[str, str | None] = {}
+        self._host_rack_of: SiteTopology | None = None
+        self._listed_hosts: dict[str, str] = {}
+        self._rack_lower: dict[str, str] = {}
+        self._presence: tuple[float, set[str]] | None = None
         merged = {**RACK_METRICS, **(rack_metrics or {})}
         self.rack_metrics = {f: parse_selector(m) for f, m in merged.items() if m}
         self.host_racks = host_racks
@@ -148,14 +204,52 @@ class PrometheusSource(Source):
         return topo
 
     def rack_of_host(self, host: str, topology: SiteTopology) -> str | None:
-        """The rack of a host: the configured map, else the hub's naming; None if unknown."""
+        """The rack of a host, or None if unknown. In order: ``host_racks``, the topology's
+        per-rack ``hosts`` lists, ``host_pattern`` + ``rack_template``, the hub's naming.
+        Host names are tried whole and short (up to the first dot); rack ids from a
+        pattern are matched to the topology's without regard to case."""
+        if self._host_rack_of is not topology:
+            self._host_rack_of = topology
+            self._host_rack = {}
+            self._listed_hosts = {}
+            for rack in topology.racks:
+                for name in rack.get("hosts", ()) or ():
+                    self._listed_hosts[str(name)] = str(rack["id"])
+                    self._listed_hosts.setdefault(str(name).split(".")[0], str(rack["id"]))
+            self._rack_lower = {r.lower(): r for r in topology.rack_index}
+        if host in self._host_rack:
+            return self._host_rack[host]
+        rack = self._find_rack(host, topology)
+        self._host_rack[host] = rack
+        return rack
+
+    def _find_rack(self, host: str, topology: SiteTopology) -> str | None:
+        short = host.split(".")[0]
         rack: str | None = None
         if callable(self.host_racks):
             rack = self.host_racks(host)
         elif self.host_racks is not None:
-            rack = self.host_racks.get(host)
-        rack = rack or hub_rack_of(host.split(".")[0])
-        return rack if rack is not None and rack in topology.rack_index else None
+            rack = self.host_racks.get(host) or self.host_racks.get(short)
+        if rack is None:
+            rack = self._listed_hosts.get(host) or self._listed_hosts.get(short)
+        if rack is None and self.host_pattern is not None:
+            match = self.host_pattern.fullmatch(host) or self.host_pattern.fullmatch(short)
+            if match:
+                groups = {k: v or "" for k, v in match.groupdict().items()}
+                rack = self.rack_template.format_map(groups)
+        rack = rack or hub_rack_of(short)
+        if rack is None:
+            return None
+        if rack in topology.rack_index:
+            return rack
+        return self._rack_lower.get(rack.lower())
+
+    def hosts_of_rack(self, rack_id: str, topology: SiteTopology) -> list[str]:
+        """Hosts known to be in ``rack_id``: listed in the topology or seen mapped there."""
+        self.rack_of_host("", topology)  # (re)build the maps for this topology
+        hosts = {h for h, r in self._listed_hosts.items() if r == rack_id}
+        hosts |= {h for h, r in self._host_rack.items() if r == rack_id and h}
+        return sorted(hosts)
 
     # --- kinds ------------------------------------------------------------------------------------
 
@@ -292,6 +386,14 @@ class PrometheusSource(Source):
                 arr[topology.rack_index[g["rack"]]] += 1
             fields["gpus_unhealthy"] = arr
         if not any(np.isfinite(a).any() for f, a in fields.items() if f != "gpus_unhealthy"):
+            if self.unmapped_hosts:
+                some = ", ".join(sorted(self.unmapped_hosts)[:3])
+                raise SourceError(
+                    self.backend,
+                    f"no GPU series of the topology's racks: {len(self.unmapped_hosts)} "
+                    f"host(s) map to no rack (e.g. {some}); list them in the topology's "
+                    "racks[].hosts or set [prometheus] host_pattern",
+                )
             raise SourceError(self.backend, "no rack or GPU series found (is the hub scraped?)")
         payload: dict[str, Any] = {"time": now, "rack_ids": list(topology.rack_ids)}
         for f in RACK_FIELDS:
@@ -319,7 +421,35 @@ class PrometheusSource(Source):
     def _unhealthy_queries(self) -> dict[str, str]:
         if self.use_rules:
             return {"u:rule": RULE_NAMES["unhealthy"]}
-        return {f"u:{k}": q for k, q in unhealthy_queries(self.hot_c).items()}
+        queries = unhealthy_queries(self.hot_c, self.xid_clear_s)
+        return {f"u:{k}": q for k, q in queries.items()}
+
+    def present_metrics(self, max_age: float = PRESENCE_TTL_S) -> set[str]:
+        """Names of the dcgm-exporter metrics Prometheus holds now (one small query,
+        repeated at most every ``max_age`` seconds)."""
+        now = time.monotonic()
+        if self._presence is not None and now - self._presence[0] < max_age:
+            return self._presence[1]
+        names = sorted({m for _v, _f, ms, _h in GPU_SIGNALS for m in ms}
+                       | {m for ms in HEALTH_METRICS.values() for m in ms})  # fmt: skip
+        pattern = "|".join(re_quote(n) for n in names)
+        result = self.client.query(f'count by (__name__) ({{__name__=~"{pattern}"}})', time.time())
+        found = {s.labels.get("__name__", "") for s in result.series if s.value > 0}
+        self._presence = (now, found)
+        return found
+
+    def not_collected(self) -> dict[str, str]:
+        """GPU health signal -> why it is not read (ECC counters off by default...)."""
+        try:
+            present = self.present_metrics()
+        except SourceError as exc:
+            log.info("cannot tell which GPU health signals are published: %s", exc.reason)
+            return {}
+        return {
+            key: NOT_COLLECTED_WORDS[key]
+            for key, metrics in HEALTH_METRICS.items()
+            if not present & set(metrics)
+        }
 
     def fetch_unhealthy(self, topology: SiteTopology) -> Snapshot:
         """GPUs with an XID, uncorrectable ECC, a failed row remap, heat or throttling."""
@@ -331,14 +461,14 @@ class PrometheusSource(Source):
     ) -> Snapshot:
         gpus: dict[tuple[str, str], dict[str, Any]] = {}
         casts: dict[str, Callable[[float], Any]] = {
-            "xid": int, "ecc_dbe": int, "row_remap_failure": bool, "temp_c": float,
-            "clock_event_reasons": int,
+            "xid": int, "xid_new": bool, "xid_window": int, "ecc_dbe": int,
+            "row_remap_failure": bool, "temp_c": float, "clock_event_reasons": int,
         }  # fmt: skip
         for key, cast in casts.items():
             if "u:rule" in results:
                 found = [x for x in results["u:rule"].series if x.labels.get("criterion") == key]
             else:
-                found = results[f"u:{key}"].series
+                found = results[f"u:{key}"].series if f"u:{key}" in results else []
             for s in found:
                 uuid = label(s.labels, UUID_LABELS)
                 host = label(s.labels, HOST_LABELS)
@@ -347,15 +477,24 @@ class PrometheusSource(Source):
                     continue
                 if key == "clock_event_reasons" and not int(value) & THROTTLE_BITS:
                     continue
-                gpu = gpus.setdefault((host, uuid), {"labels": s.labels})
+                gpu = gpus.setdefault((host, uuid), {"labels": s.labels, "window": []})
+                if key == "xid_window":
+                    xid = label(s.labels, XID_LABELS)
+                    if xid.isdigit() and int(xid) > 0:
+                        gpu["window"].append(int(xid))
+                    continue
                 gpu[key] = cast(value)
         rows, counts = [], {s: 0 for s in GPU_STATUSES}
         for (host, uuid), g in gpus.items():
+            xid = xid_verdict(g.get("xid"), bool(g.get("xid_new")), g["window"])
+            hot = g.get("temp_c") is not None and g["temp_c"] >= self.hot_c
+            if not (xid or g.get("ecc_dbe") or g.get("row_remap_failure") or hot
+                    or g.get("clock_event_reasons")):  # fmt: skip
+                continue  # an old XID that no longer counts (see xid_verdict)
             rack = self.rack_of_host(host, topology)
             if rack is None:
                 self.unmapped_hosts.add(host)
                 continue
-            xid = g.get("xid")
             status = (
                 "off_bus" if xid in OFF_BUS_XIDS
                 else "failed" if g.get("ecc_dbe") or g.get("row_remap_failure")
@@ -387,13 +526,25 @@ class PrometheusSource(Source):
             )
         counts["healthy"] = max(0, topology.total_gpus - sum(counts.values()))
         snap = decode_unhealthy({"time": now, "gpus": rows, "counts": counts})
+        snap = dataclasses.replace(snap, not_collected=self.not_collected())
         self._unhealthy = (now, topology, snap)
         return snap
 
     # --- site power -------------------------------------------------------------------------------
 
+    def power_profile(self) -> dict[str, Flow]:
+        """The flows read: the site profile, else the simulated hub's series."""
+        if self.site_power is not None:
+            return self.site_power
+        return hub_profile(self.power_metrics)
+
     def fetch_power(self, context: FetchContext) -> Snapshot:
-        """Site power series over the poll window, on a ``power_step`` grid."""
+        """Site power series over the poll window, on a ``power_step`` grid.
+
+        Each flow of the profile is read on its own: one without series or whose query
+        fails is NaN with its reason in ``missing``; flows not in the profile are "not
+        metered". Only when every configured flow fails to be read does the kind fail.
+        """
         step = self.power_step
         # Only grid points already past: a point evaluated before its time would hold a
         # forecast (the newest sample) that the next incremental poll never corrects.
@@ -402,42 +553,90 @@ class PrometheusSource(Source):
         start = math.ceil(start / step) * step
         t = np.arange(start, end + step / 2, step)
         fields = {f: np.full(len(t), np.nan) for f in POWER_FIELDS}
+        profile = {f: flow for f, flow in self.power_profile().items() if f in fields}
         if not len(t):  # polled again before the next grid point: nothing new yet
             payload = {"start": start, "end": end, "step": step, "t": []}
-            return decode_power(payload | {f: [] for f in POWER_FIELDS})
-        names = {f: m for f, m in self.power_metrics.items() if f in fields and m}
+            snap = decode_power(payload | {f: [] for f in POWER_FIELDS})
+            return dataclasses.replace(snap, missing=self._power_missing(profile, {}, fields))
         non_finite = 0
-        if all(METRIC_NAME.match(m) for m in names.values()):
-            pattern = "|".join(re_quote(m) for m in names.values())
+        errors: dict[str, str] = {}
+        found: set[str] = set()
+        if profile and all(METRIC_NAME.match(f.expr) for f in profile.values()):
+            pattern = "|".join(re_quote(f.expr) for f in profile.values())
             result = self.client.query_range(f'{{__name__=~"{pattern}"}}', start, end, step)
             non_finite += result.non_finite
-            by_metric = {m: f for f, m in names.items()}
+            by_metric = {flow.expr: f for f, flow in profile.items()}
             for s in result.series:
                 f = by_metric.get(s.labels.get("__name__", ""))
                 if f is not None:
                     place_on_grid(fields[f], t, s, start, step)
-        else:
-            for f, promql in names.items():
-                result = self.client.query_range(promql, start, end, step)
-                non_finite += result.non_finite
-                for s in result.series[:1]:
-                    place_on_grid(fields[f], t, s, start, step)
-        if np.isnan(fields["it_mw"]).all() and np.isnan(fields["facility_mw"]).all():
-            raise SourceError(
-                self.backend,
-                f"no site power series ({names['it_mw']}, {names['facility_mw']}) in the window",
-            )
+                    found.add(f)
+        elif profile:
+
+            def one(flow: Flow) -> Result:
+                return self.client.query_range(flow.expr, start, end, step)
+
+            with ThreadPoolExecutor(max_workers=min(6, len(profile))) as pool:
+                futures = {f: pool.submit(one, flow) for f, flow in profile.items()}
+                for f, future in futures.items():
+                    try:
+                        result = future.result()
+                    except SourceError as exc:
+                        errors[f] = exc.reason
+                        continue
+                    non_finite += result.non_finite
+                    if result.series:
+                        found.add(f)
+                        _sum_on_grid(fields[f], t, result.series, start, step)
+            if len(errors) == len(profile):  # nothing could be read: the kind fails
+                first = next(iter(errors.values()))
+                raise SourceError(self.backend, f"site power: {first}")
+        for f in found:
+            fields[f] *= profile[f].scale
+        missing = self._power_missing(profile, errors, fields)
         share = fields["renewable_share_pct"]
-        missing = np.isnan(share)
-        if missing.any():
+        if "renewable_share_pct" not in found:
             with np.errstate(invalid="ignore", divide="ignore"):
                 facility, grid = fields["facility_mw"], fields["grid_mw"]
                 computed = np.clip((facility - grid) / facility * 100.0, 0.0, 100.0)
-            share[missing] = computed[missing]
+            gaps = np.isnan(share)
+            share[gaps] = computed[gaps]
+        if "pue" not in found:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                computed = fields["facility_mw"] / fields["it_mw"]
+            computed[~np.isfinite(computed)] = np.nan
+            fields["pue"] = computed
+        for f in DERIVED:
+            if np.isfinite(fields[f]).any():
+                missing.pop(f, None)
         payload = {"start": start, "end": end, "step": step, "t": t.tolist()}
         payload |= {f: listed(a) for f, a in fields.items()}
         snap = decode_power(payload)
-        return dataclasses.replace(snap, invalid_values=snap.invalid_values + non_finite)
+        return dataclasses.replace(
+            snap, invalid_values=snap.invalid_values + non_finite, missing=missing
+        )
+
+    def _power_missing(
+        self, profile: Mapping[str, Flow], errors: Mapping[str, str], fields: Mapping[str, Any]
+    ) -> dict[str, str]:
+        """Power field -> why it has no values (not metered, no series, error, n/a)."""
+        missing: dict[str, str] = {}
+        for key, (f, _kind, _words) in FLOWS.items():
+            if f in DERIVED and f not in profile:
+                continue
+            flow = profile.get(f)
+            if flow is None:
+                missing[f] = not_metered_reason(key)
+            elif f in errors:
+                missing[f] = f"error: {errors[f]}"
+            elif len(fields[f]) and not np.isfinite(fields[f]).any():
+                missing[f] = f"no data: {flow.expr} returned no series in the window"
+        for f in DERIVED:
+            if f not in profile or f in missing:  # computed when not read: say why not
+                reason = derived_reason(f, missing)
+                if reason:
+                    missing[f] = reason
+        return missing
 
     # --- one rack ---------------------------------------------------------------------------------
 
@@ -446,7 +645,11 @@ class PrometheusSource(Source):
         topology = self.topology()
         if rack_id not in topology.rack_index:
             raise SourceError(self.backend, f"unknown rack {rack_id!r}")
-        prefix = re_quote(rack_id.replace("-", "", 1).lower() + "-") + ".*"
+        listed_hosts = self.hosts_of_rack(rack_id, topology)
+        if listed_hosts:
+            prefix = "|".join(re_quote(h) + r"(\\..*)?" for h in listed_hosts)
+        else:  # the hub's naming: a07-13-n05 for rack A-07-13
+            prefix = re_quote(rack_id.replace("-", "", 1).lower() + "-") + ".*"
         metrics = {
             "DCGM_FI_DEV_GPU_TEMP": "temp_c", "DCGM_FI_DEV_POWER_USAGE": "power_w",
             "DCGM_FI_DEV_GPU_UTIL": "util_pct", "DCGM_FI_DEV_FB_USED": "mem_used_mib",
@@ -457,6 +660,8 @@ class PrometheusSource(Source):
         names = "|".join(metrics)
         query = " or ".join(f'{{__name__=~"{names}",{h}=~"{prefix}"}}' for h in HOST_LABELS)
         result = self.client.query(query, time.time())
+        recent = self._unhealthy  # the XIDs that count now (the rule needs history)
+        xid_now = {g["uuid"]: g.get("xid") for g in recent[2].gpus} if recent else {}  # type: ignore[attr-defined]
         nodes: dict[str, dict[str, dict[str, Any]]] = {}
         for s in result.series:
             host, uuid = label(s.labels, HOST_LABELS), label(s.labels, UUID_LABELS)
@@ -467,12 +672,16 @@ class PrometheusSource(Source):
             value = s.value if math.isfinite(s.value) and s.value < DCGM_BLANK else None
             if key in ("xid", "ecc_sbe", "ecc_dbe"):
                 gpu[key] = None if value is None or (key == "xid" and value <= 0) else int(value)
+                if key == "xid" and gpu[key] is not None:
+                    gpu[key] = xid_now.get(uuid, xid_verdict(gpu[key], False))
             elif key == "row_remap_failure":
                 gpu[key] = bool(value)
             else:
                 gpu[key] = value
         node_list = []
         for slot, host in enumerate(sorted(nodes)):
+            if listed_hosts:
+                self._host_rack.setdefault(host, rack_id)
             gpus = sorted(nodes[host].values(), key=lambda g: g["index"])
             for g in gpus:
                 g["status"] = gpu_status(g, self.hot_c)
@@ -482,8 +691,164 @@ class PrometheusSource(Source):
         rack = topology.racks[topology.rack_index[rack_id]]
         return RackDetailSnapshot(time=result.time, rack=rack, nodes=tuple(node_list))
 
+    # --- what was found ----------------------------------------------------------------------
+
+    def check(self) -> list[dict[str, str]]:
+        """An inventory of what this source finds and what is missing, one row per figure:
+        ``{"view", "figure", "status": "found"|"missing"|"error", "detail", "hint"}``.
+
+        Covers the racks view (GPU temperature, power, utilisation; per-rack series), GPU
+        health (XID, ECC, throttling, row remap), each site power flow (configured: found,
+        no data or error; not configured: not metered) and the topology mapping (hosts
+        mapped / unmapped). Never raises: an unreachable Prometheus is one error row.
+        """
+        rows: list[dict[str, str]] = []
+
+        def row(view: str, figure: str, status: str, detail: str, hint: str = "") -> None:
+            rows.append({"view": view, "figure": figure, "status": status, "detail": detail,
+                         "hint": hint})  # fmt: skip
+
+        try:
+            present = self.present_metrics(max_age=0.0)
+        except SourceError as exc:
+            row("Prometheus", "connection", "error", exc.reason,
+                f"check the Prometheus URL ({self.display_url}) and that it answers")  # fmt: skip
+            return rows
+        for view, figure, metrics, hint in GPU_SIGNALS:
+            have = [m for m in metrics if m in present]
+            if have:
+                row(view, figure, "found", ", ".join(have))
+            else:
+                row(view, figure, "missing", f"{' / '.join(metrics)} not in Prometheus", hint)
+        self._check_rack_series(row)
+        self._check_topology(row)
+        self._check_power(row)
+        return rows
+
+    def _check_rack_series(self, row: Callable[..., None]) -> None:
+        words = {"power_kw": "rack power (PDUs)", "inlet_c": "rack inlet temperature",
+                 "outlet_c": "rack outlet temperature", "pdu_a_kw": "PDU feed A load",
+                 "pdu_b_kw": "PDU feed B load", "alarm": "rack alarm level"}  # fmt: skip
+        names = sorted({m for m, _f in self.rack_metrics.values()})
+        try:
+            have: set[str] = set()
+            if names:
+                pattern = "|".join(re_quote(n) for n in names)
+                result = self.client.query(
+                    f'count by (__name__) ({{__name__=~"{pattern}",rack!=""}})', time.time()
+                )
+                have = {x.labels.get("__name__", "") for x in result.series}
+        except SourceError as exc:
+            row("racks", "per-rack series", "error", exc.reason)
+            return
+        for field, figure in words.items():
+            metric = self.rack_metrics.get(field)
+            if metric is not None and metric[0] in have:
+                row("racks", figure, "found", metric[0])
+            elif field == "power_kw":
+                row("racks", figure, "missing",
+                    "no per-rack power series: rack power is the sum of its GPUs' "
+                    "DCGM_FI_DEV_POWER_USAGE (GPUs only, not the whole rack)",
+                    'publish per-rack PDU power with a "rack" label and set [prometheus] '
+                    'rack_metrics = { power_kw = "..." }')  # fmt: skip
+            else:
+                row("racks", figure, "missing",
+                    f"no per-rack series ({metric[0] if metric else 'none configured'})",
+                    f'publish it with a "rack" label and set [prometheus] rack_metrics = '
+                    f'{{ {field} = "..." }}')  # fmt: skip
+
+    def _check_topology(self, row: Callable[..., None]) -> None:
+        try:
+            topology = self.topology()
+        except SourceError as exc:
+            row("topology", "site layout", "error", exc.reason,
+                "give --topology FILE_OR_URL or site_topology in the config file")  # fmt: skip
+            return
+        row("topology", "site layout", "found",
+            f"{topology.n_racks} racks, {topology.total_gpus} GPUs")  # fmt: skip
+        try:
+            hosts = self._by_host(self.client.query(HOST_QUERIES["temp"], time.time()))
+        except SourceError as exc:
+            row("topology", "hosts mapped to racks", "error", exc.reason)
+            return
+        mapped = {h: self.rack_of_host(h, topology) for h in hosts}
+        unmapped = sorted(h for h, r in mapped.items() if r is None)
+        n_racks = len({r for r in mapped.values() if r})
+        if len(mapped) - len(unmapped):
+            row("topology", "hosts mapped to racks", "found",
+                f"{len(mapped) - len(unmapped)} of {len(mapped)} hosts, on {n_racks} racks")  # fmt: skip
+        else:
+            row("topology", "hosts mapped to racks", "missing",
+                f"none of {len(mapped)} hosts with GPU series maps to a rack",
+                "list the hosts in the topology's racks[].hosts or set [prometheus] "
+                "host_pattern")  # fmt: skip
+        if unmapped:
+            row("topology", "hosts not mapped", "missing",
+                f"{len(unmapped)} host(s): {', '.join(unmapped[:5])}"
+                + (" ..." if len(unmapped) > 5 else ""),
+                "list them in the topology's racks[].hosts or set [prometheus] host_pattern")
+
+    def _check_power(self, row: Callable[..., None]) -> None:
+        profile = self.power_profile()
+        found: set[str] = set()
+        for key, (field, _kind, words) in FLOWS.items():
+            flow = profile.get(field)
+            if flow is None:
+                if field in DERIVED:
+                    continue
+                row("power", words, "missing", not_metered_reason(key),
+                    f'set [site.power] {key} = {{ expr = "...", unit = "..." }}')  # fmt: skip
+                continue
+            try:
+                result = self.client.query(flow.expr, time.time())
+            except SourceError as exc:
+                row("power", words, "error", f"{flow.expr}: {exc.reason}",
+                    "fix the expression in [site.power]")  # fmt: skip
+                continue
+            values = [x.value for x in result.series if math.isfinite(x.value)]
+            if not values:
+                row("power", words, "missing", f"no data: {flow.expr} returns no series",
+                    "check the exporter is scraped and the metric name")  # fmt: skip
+                continue
+            found.add(field)
+            value = sum(values) * flow.scale
+            unit = {"power": "MW", "carbon": "gCO2/kWh", "percent": "%", "ratio": ""}[_kind]
+            row("power", words, "found",
+                f"{value:,.3f} {unit} now ({flow.expr}, in {flow.unit})".replace("  ", " "))  # fmt: skip
+        key_of = {v[0]: k for k, v in FLOWS.items()}
+        for field, (inputs, formula) in DERIVED.items():
+            if field in profile:
+                continue
+            words = FLOWS[key_of[field]][2]
+            lacking = [key_of[i] for i in inputs if i not in found]
+            if lacking:
+                names = " and no ".join(FLOWS[k][2] for k in lacking)
+                row("power", words, "missing", f"n/a: no {names} meter with data ({formula})",
+                    f"configure [site.power] {' and '.join(lacking)}")  # fmt: skip
+            else:
+                row("power", words, "found", f"derived: {formula}")
+
     def close(self) -> None:
         self.client.close()
+
+
+def _sum_on_grid(
+    out: np.ndarray, t: np.ndarray, series: list[Series], start: float, step: float
+) -> None:
+    """Several series of one flow (PDUs, meters) added up on the ``t`` grid; a grid point
+    holds a value where at least one series has one."""
+    if len(series) == 1:
+        place_on_grid(out, t, series[0], start, step)
+        return
+    total = np.zeros(len(t))
+    seen = np.zeros(len(t), bool)
+    for s in series:
+        part = np.full(len(t), np.nan)
+        place_on_grid(part, t, s, start, step)
+        ok = np.isfinite(part)
+        total[ok] += part[ok]
+        seen |= ok
+    out[seen] = total[seen]
 
 
 for _scheme in ("prometheus", "prometheus+http", "prometheus+https"):
