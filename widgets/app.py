@@ -58,6 +58,7 @@ def live_window(settings: Settings, url: str, qsettings: QSettings | None = None
     backends = [u for u in (settings.prometheus.get("url"), settings.slurm.get("url")) if u]
     label = " + ".join(str(u) for u in backends) if backends else url
     window = MainWindow(label, feed=feed, intervals=settings.poll, settings=qsettings)
+    window.source_factory = make_source  # Help → Data sources checks a source of its own
     if settings.cache_path is not None:
         window.cache_path = str(settings.cache_path)
     return window

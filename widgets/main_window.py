@@ -74,6 +74,8 @@ class MainWindow(QMainWindow):
         self.feed = feed
         self.clock = clock
         self.source_label = source_label
+        self.source_factory: Any = None
+        """Makes a source like the feed's, for Help → Data sources (None: review, no source)."""
         self.link = LinkMonitor(dict(intervals or DEFAULT_INTERVALS))
         self.topology: SiteTopology | None = None
         self.latest: dict[str, Snapshot] = {}
@@ -231,6 +233,9 @@ class MainWindow(QMainWindow):
         self.addAction(self.action_fullscreen)
 
         help_menu = bar.addMenu("&Help")
+        self.action_data_sources = QAction(self.tr("&Data sources…"), self)
+        self.action_data_sources.triggered.connect(self.show_data_sources)
+        help_menu.addAction(self.action_data_sources)
         about = QAction("&About", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
@@ -606,6 +611,12 @@ class MainWindow(QMainWindow):
         self._review_windows.append(window)
         window.show()
         return window
+
+    def show_data_sources(self) -> Any:
+        """Help → Data sources: what the window's source delivers (checked on a worker)."""
+        from widgets.data_sources import open_data_sources
+
+        return open_data_sources(self)
 
     def _about(self) -> None:
         QMessageBox.about(
