@@ -379,6 +379,10 @@ JOB_COLUMNS: tuple[tuple[str, Any], ...] = (
     ("start_time", np.float64),
     ("end_time", np.float64),
     ("time_limit_s", np.float64),
+    ("state_flags", object),  # Slurm's state flags ("COMPLETING", ...); "" or None for none
+    ("state_description", object),  # Slurm's detail of the pending reason
+    ("array_tasks", np.int64),  # a pending job array's task count; 0 for one job
+    ("begin_time", np.float64),  # a pending job's begin time (BeginTime), else NaN
 )
 
 

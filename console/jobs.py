@@ -35,10 +35,15 @@ class PartitionState:
     pending_jobs: int = 0
     pending_gpus: int = 0
     state: str = "UP"
+    free: int | None = None
+    """Free GPUs as the scheduler counts them on its nodes (Slurm), when it says."""
 
     @property
     def free_gpus(self) -> int | None:
-        """GPUs not held by this partition's running jobs, when the total is known."""
+        """The scheduler's free GPUs when given, else GPUs not held by this partition's
+        running jobs, when the total is known."""
+        if self.free is not None:
+            return self.free
         if self.total_gpus is None:
             return None
         return max(0, self.total_gpus - self.used_gpus)
@@ -61,11 +66,16 @@ def _local(t: Any, tz: str = SITE_TZ) -> str:
 def _resources(job: Mapping[str, Any], part: PartitionState | None) -> str:
     gpus = int(job.get("gpus") or 0)
     name = str(job.get("partition") or "?")
+    tasks = _tasks(job)
+    each = f"{_n(tasks)} array tasks, each " if tasks > 1 else ""
+    if tasks > 1:
+        gpus //= tasks
     if gpus <= 0:  # a CPU-only job waits for nodes, not GPUs
         nodes = int(job.get("nodes") or 0)
         what = f"{_n(nodes)} free {'node' if nodes == 1 else 'nodes'}" if nodes else "free nodes"
-        return f"waiting for {what} in partition {name}"
-    text = f"waiting for {_n(gpus)} free {'GPU' if gpus == 1 else 'GPUs'} in partition {name}"
+        return f"{each}waiting for {what} in partition {name}"
+    gpu_word = "GPU" if gpus == 1 else "GPUs"
+    text = f"{each}waiting for {_n(gpus)} free {gpu_word} in partition {name}"
     if part is not None:
         extra = []
         if part.free_gpus is not None:
@@ -113,6 +123,31 @@ _TEMPLATES: Mapping[str, str] = {
 }
 
 
+def _tasks(job: Mapping[str, Any]) -> int:
+    try:
+        return int(job.get("array_tasks") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def state_text(state: Any, flags: Any = None) -> str:
+    """A job's state with Slurm's flags: ``RUNNING · completing``."""
+    words = [w for w in str(flags or "").replace("+", ",").split(",") if w.strip()]
+    text = "" if state is None else str(state)
+    if words:
+        text += " · " + ", ".join(w.strip().lower().replace("_", " ") for w in words)
+    return text
+
+
+def task_weights(jobs: JobsSnapshot) -> np.ndarray:
+    """Queue entries per row: a pending job array's row stands for its tasks
+    (``array_tasks``, as ``squeue -r`` lists them), every other row for one job."""
+    tasks = jobs.columns.get("array_tasks")
+    if tasks is None:
+        return np.ones(len(jobs), np.int64)
+    return np.maximum(np.asarray(tasks, np.int64), 1)
+
+
 def reason_code(reason: Any) -> str:
     """The bare Slurm code of a reason string ('ReqNodeNotAvail, UnavailableNodes:…' -> code)."""
     if reason is None:
@@ -134,13 +169,25 @@ def explain_pending(
     adds the partition's figures when known. Unknown codes get a generic sentence
     that still names the code.
     """
-    code = reason_code(reason)
+    text = _explain(reason_code(reason), job, partition_state)
+    detail = " ".join(str(job.get("state_description") or "").split())
+    if text and detail and detail.lower() not in text.lower() and detail != str(reason):
+        text += f" — Slurm: {detail}"
+    return text
+
+
+def _explain(code: str, job: Mapping[str, Any], partition_state: PartitionState | None) -> str:
     if code in ("", "None"):
         return "pending, no reason given yet" if job.get("state") == "PENDING" else ""
     if code == "Resources":
         return _resources(job, partition_state)
-    if code == "BeginTime" and _local(job.get("start_time")) == "a later time":
-        return "held until the begin time its submitter set"
+    begin = job.get("begin_time")
+    if begin is None or not np.isfinite(float(begin)):
+        begin = job.get("start_time")
+    if code == "BeginTime":
+        if _local(begin) == "a later time":
+            return "held until the begin time its submitter set"
+        return f"asked not to start before its begin time: starts at {_local(begin)} at the earliest"
     template = _TEMPLATES.get(code)
     if template is None:
         return f"pending: Slurm reason {code}"
@@ -149,7 +196,7 @@ def explain_pending(
         "user": job.get("user") or "?",
         "tenant": job.get("tenant") or "?",
         "nodes": _n(job.get("nodes") or 0),
-        "begin": _local(job.get("start_time")),
+        "begin": _local(begin),
     }
     return template.format(**values)
 
@@ -203,11 +250,12 @@ def factorize(values: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
 
 
 def counts_by(jobs: JobsSnapshot, column: str) -> dict[str, int]:
-    """Number of jobs per distinct value of ``column``, largest first."""
+    """Number of jobs (a pending array's tasks one by one) per distinct value of
+    ``column``, largest first."""
     if not len(jobs):
         return {}
     codes, names = factorize(jobs.columns[column])
-    counts = np.bincount(codes, minlength=len(names))
+    counts = np.bincount(codes, weights=task_weights(jobs), minlength=len(names)).astype(int)
     order = np.argsort(-counts, kind="stable")
     return {names[i]: int(counts[i]) for i in order}
 
@@ -238,7 +286,10 @@ def partition_capacity(topology: SiteTopology, partitions: Iterable[str]) -> dic
 def partition_states(
     jobs: JobsSnapshot, capacity: Mapping[str, int] | None = None
 ) -> dict[str, PartitionState]:
-    """Per partition: GPUs used, running and pending jobs, pending GPUs (vectorised)."""
+    """Per partition: GPUs used, running and pending jobs (array tasks counted one by
+    one), pending GPUs (vectorised). The partition's total and free GPUs come from the
+    scheduler's nodes when the snapshot carries them (Slurm), else the total from
+    ``capacity`` (the site topology)."""
     if not len(jobs):
         return {}
     c = jobs.columns
@@ -249,20 +300,24 @@ def partition_states(
     k = len(names)
     used = np.bincount(inverse, weights=gpus * running, minlength=k)
     n_run = np.bincount(inverse, weights=running, minlength=k)
-    n_pend = np.bincount(inverse, weights=pending, minlength=k)
+    n_pend = np.bincount(inverse, weights=pending * task_weights(jobs), minlength=k)
     g_pend = np.bincount(inverse, weights=gpus * pending, minlength=k)
+    slurm = jobs.partition_gpus
     cap = capacity or {}
-    return {
-        n: PartitionState(
+    out = {}
+    for i, n in enumerate(names):
+        given = slurm.get(n) if slurm is not None else None
+        total = given.get("total") if given else (None if slurm is not None else cap.get(n))
+        out[n] = PartitionState(
             name=n,
-            total_gpus=cap.get(n),
+            total_gpus=total,
             used_gpus=int(used[i]),
             running_jobs=int(n_run[i]),
             pending_jobs=int(n_pend[i]),
             pending_gpus=int(g_pend[i]),
+            free=given.get("free") if given else None,
         )
-        for i, n in enumerate(names)
-    }
+    return out
 
 
 # -- unhealthy hardware -------------------------------------------------------------------

@@ -121,14 +121,14 @@ def test_deltas_remove_change_append_and_reorder() -> None:
 def test_older_json_rows_read_the_same_as_columnar_rows() -> None:
     first = [job(1), job(2), job(3, state="PENDING", reason="Priority")]
     names = [n for n, _ in JOB_COLUMNS]
-    lists = [[r[n] for r in first] for n in names]
+    lists = [[r.get(n) for r in first] for n in names]
     old_key = codec.pack_json({"names": names, "columns": lists})
     new_key = jobframe.encode(job_columns_from_records(first))
     changed = [job(3, state="RUNNING", start_time=T0), job(9, name="new")]
     old_delta = codec.pack_json({"changed": changed, "removed": [1]})
     new_delta = codec.pack_json(
         {
-            "changed_columns": {"names": names, "columns": [[r[n] for r in changed] for n in names]},
+            "changed_columns": {"names": names, "columns": [[r.get(n) for r in changed] for n in names]},
             "removed": [1],
         }
     )
@@ -188,7 +188,7 @@ def test_a_v2_file_with_json_job_rows_reviews_without_a_copy(tmp_path: Path) -> 
     migrate(conn, target=2)
     names = [n for n, _ in JOB_COLUMNS]
     first = [job(1), job(2)]
-    key = codec.pack_json({"names": names, "columns": [[r[n] for r in first] for n in names]})
+    key = codec.pack_json({"names": names, "columns": [[r.get(n) for r in first] for n in names]})
     delta = codec.pack_json({"changed": [job(3)], "removed": [1]})
     for row_id, data in ((1, key), (2, delta)):
         conn.execute(

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.hub.openapi import JOB_STATES
-from console.jobs import partition_capacity, unhealthy_racks
+from console.jobs import partition_capacity, state_text, unhealthy_racks
 from console.model import JobsSnapshot, SiteTopology, Snapshot, UnhealthyGpus
 from widgets.jobs_model import (
     COLUMN_KEYS,
@@ -34,6 +34,7 @@ from widgets.jobs_model import (
     FLAG_TEXT,
     JobsFilterProxy,
     JobsTableModel,
+    tenant_text,
 )
 from widgets.text import isolate
 from widgets.view import LiveView, format_age
@@ -192,6 +193,9 @@ class JobQueueView(LiveView):
         flagged = int(self.model.flagged.sum())
         warn = f"  ·  ⚠ {flagged:,} jobs on racks with unhealthy GPUs" if flagged else ""
         stale = f"  ·  ⚠ STALE: jobs data {format_age(self.data_age)} old" if self.stale else ""
+        invalid = int(getattr(jobs, "invalid", 0) or 0)
+        if invalid:
+            stale += f"  ·  ⚠ {invalid:,} invalid job records dropped (no job id or state)"
         self.counts_label.setText(f"{line1}\n{line2}  |  {shown}{warn}{stale}")
 
     # -- filters and selection ----------------------------------------------------------
@@ -257,12 +261,16 @@ class JobQueueView(LiveView):
         j = self.model.order_list[row]
         why = self.model.explanation(j)
         racks = self.model.racks_at(row)
-        text = self.tr("Job {id} “{name}” by {user} of {tenant} ({kind}, {country}) · "
-                       "{partition} · {state}").format(
+        country = job.get("tenant_country")
+        text = self.tr("Job {id} “{name}” by {user} of {tenant} · {partition} · {state}").format(
             id=job["id"], name=isolate(job["name"]), user=isolate(job["user"]),
-            tenant=isolate(job["tenant"]), kind=job["tenant_kind"],
-            country=isolate(job["tenant_country"]), partition=isolate(job["partition"]),
-            state=job["state"])
+            tenant=tenant_text(isolate(job["tenant"]), job["tenant_kind"],
+                               isolate(country) if country else ""),
+            partition=isolate(job["partition"]),
+            state=state_text(job["state"], job.get("state_flags")))
+        tasks = int(job.get("array_tasks") or 0)
+        if tasks > 1:
+            text += self.tr(" · job array: {n} tasks pending").format(n=f"{tasks:,}")
         if why:
             text += f" · {why}"
         if racks:

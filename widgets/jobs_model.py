@@ -36,6 +36,8 @@ from console.jobs import (
     gpu_hours,
     on_unhealthy,
     partition_states,
+    state_text,
+    task_weights,
     wait_seconds,
 )
 from console.model import JobsSnapshot
@@ -73,7 +75,16 @@ _FLAG_COLUMN = COLUMN_KEYS.index("flag")
 _RIGHT = (Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value
 _LEFT = (Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter).value
 _ALIGNMENT = tuple(_RIGHT if k in NUMERIC else _LEFT for k in COLUMN_KEYS)
-TEXT_SEARCH = ("name", "tenant", "user", "partition", "state", "reason", "tenant_country")
+TEXT_SEARCH = (
+    "name", "tenant", "user", "partition", "state", "reason", "tenant_country", "state_flags",
+    "state_description",
+)  # fmt: skip
+
+
+def tenant_text(tenant: Any, kind: Any, country: Any) -> str:
+    """``tenant (kind, country)``; ``tenant (kind)`` when no country is known."""
+    inside = ", ".join(str(v) for v in (kind, country) if v not in (None, ""))
+    return f"{tenant} ({inside})" if inside else str(tenant)
 
 
 def _empty() -> JobsSnapshot:
@@ -127,8 +138,9 @@ class JobsTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _counts(self, column: str) -> dict[str, int]:
+        """Jobs per value of ``column``, a pending array's tasks counted one by one."""
         codes, names = self.codes[column]
-        counts = np.bincount(codes, minlength=len(names))
+        counts = np.bincount(codes, weights=task_weights(self.jobs), minlength=len(names))
         return {names[i]: int(counts[i]) for i in np.argsort(-counts, kind="stable")}
 
     def set_unhealthy_racks(self, racks: Iterable[str], refresh: bool = True) -> None:
@@ -227,15 +239,22 @@ class JobsTableModel(QAbstractTableModel):
         c = self.jobs.columns
         if key == "id":
             return str(c["id"][j])
-        if key in ("name", "user", "partition", "state"):
+        if key in ("name", "user", "partition"):
             v = c[key][j]
             return "" if v is None else str(v)
+        if key == "state":
+            flags = c["state_flags"][j] if "state_flags" in c else None
+            return state_text(c["state"][j], flags)
         if key == "tenant":
-            return f"{c['tenant'][j]} ({c['tenant_kind'][j]}, {c['tenant_country'][j]})"
+            return tenant_text(c["tenant"][j], c["tenant_kind"][j], c["tenant_country"][j])
         if key == "reason":
             return self.explanation(j)
         if key == "gpus":
-            return f"{int(c['gpus'][j]):,}"
+            tasks = int(c["array_tasks"][j]) if "array_tasks" in c else 0
+            gpus = int(c["gpus"][j])
+            if tasks > 1:
+                return f"{gpus:,} ({tasks:,} tasks × {gpus // tasks:,})"
+            return f"{gpus:,}"
         if key == "racks":
             racks = c["racks"][j] or ()
             if full or len(racks) <= 1:

@@ -29,14 +29,21 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from console.decode import DataError, jobs_from_records
-from console.model import JobsSnapshot, Snapshot
+import numpy as np
+
+from console.decode import DataError, apply_job_changes, job_columns_from_records
+from console.hub.params import JOB_KEEP_FINISHED_S
+from console.model import JobsSnapshot, Snapshot, _frozen_map
 from console.sources.base import FetchContext, Source, SourceError, register_scheme
 from console.sources.hub import describe_http_error, make_session
 from console.sources.slurm_decode import (
+    TERMINAL_STATES,
+    ArrayStream,
+    InvalidJob,
     epoch,
     job_record,
     node_record,
+    partition_gpus,
     partition_record,
     payload_list,
 )
@@ -48,6 +55,17 @@ SUPPORTED_VERSIONS: tuple[str, ...] = tuple(f"v0.0.{n}" for n in range(37, 45))
 
 _VERSION_PATH = re.compile(r"^/slurm/(v0\.0\.\d+)/")
 _AUTH_ERRORS = ("unspecified error", "protocol authentication error", "authentication failure")
+_NO_CHANGE = ("no job changes since", "data has not changed", "no change in data")
+
+FULL_READ_S = 600.0
+"""A whole-queue read at least this often corrects anything changes-only polls missed."""
+CLOCK_MARGIN_S = 5.0
+"""v0.0.37/38 answers carry no ``last_update``: the next ``update_time`` is the time the
+request was sent, by this workstation's clock, less this margin (a controller clock that
+is behind ours by up to this much misses nothing)."""
+NODES_EVERY_S = 30.0
+"""How often the nodes are read for the partitions' free GPUs (with the job queue)."""
+CHUNK_BYTES = 1 << 20
 
 
 def slurm_base_url(url: str) -> str:
@@ -125,6 +143,12 @@ class SlurmSource(Source):
         self.node_racks = node_racks
         self.timeout = timeout
         self.session = make_session(retries=retries, verify=verify)
+        self._columns: dict[str, np.ndarray] | None = None
+        self._since: float | None = None
+        self._full_at = -math.inf
+        self._invalid = 0
+        self._partitions: dict[str, dict[str, int]] | None = None
+        self._nodes_at = -math.inf
         if self._token:
             self.session.headers["X-SLURM-USER-TOKEN"] = self._token
             if self._user:
@@ -135,9 +159,13 @@ class SlurmSource(Source):
 
     # --- HTTP ------------------------------------------------------------------------------
 
-    def _request(self, path: str, params: Mapping[str, Any] | None = None) -> requests.Response:
+    def _request(
+        self, path: str, params: Mapping[str, Any] | None = None, stream: bool = False
+    ) -> requests.Response:
         try:
-            return self.session.get(f"{self._base}{path}", params=params, timeout=self.timeout)
+            return self.session.get(
+                f"{self._base}{path}", params=params, timeout=self.timeout, stream=stream
+            )
         except requests.exceptions.RequestException as exc:
             raise describe_http_error(self.backend, exc, self.timeout) from None
 
@@ -145,37 +173,53 @@ class SlurmSource(Source):
         """GET ``path``; SourceError naming the reason on HTTP, auth or Slurm errors."""
         response = self._request(path, params)
         body: Any = None
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        status = response.status_code
-        if status == 401 or status == 403:
-            hint = "set SLURM_JWT (scontrol token) or the config file's Slurm token"
-            raise SourceError(self.backend, f"HTTP {status}: {_text(response)} ({hint})", auth=True)
-        errors = body.get("errors") if isinstance(body, Mapping) else None
-        if isinstance(errors, list) and errors:
-            raise self._slurm_error(status, path, errors)
-        if status == 404:
-            raise SourceError(self.backend, f"HTTP 404 on {path}: {_text(response)}")
-        if status >= 400:
-            raise SourceError(self.backend, f"HTTP {status} on {path}: {_text(response)}")
+        if not _is_html(response):
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+        self._check(response, path, body)
         if body is None:
             raise SourceError(self.backend, f"invalid JSON from {path}")
         return body
 
+    def _check(
+        self, response: requests.Response, path: str, body: Any, read_body: bool = True
+    ) -> None:
+        """Raise SourceError for an HTTP error, Slurm's ``errors[]`` or an HTML page
+        (``read_body=False``: the body was streamed, judge by the headers only)."""
+        status = response.status_code
+        html = _is_html(response, read_body)
+        errors = body.get("errors") if isinstance(body, Mapping) else None
+        errors = errors if isinstance(errors, list) and errors else None
+        if status in (401, 403):
+            text = _error_text(errors) if errors else _text(response)
+            hint = (
+                "the token was refused (expired or for another cluster?)"
+                if self._token
+                else "set SLURM_JWT (scontrol token) or the config file's Slurm token"
+            )
+            raise SourceError(self.backend, f"HTTP {status}: {text} ({hint})", auth=True)
+        if errors and not _no_change(errors):
+            raise self._slurm_error(status, path, errors)
+        if html:
+            raise SourceError(
+                self.backend, f"HTTP {status} on {path}: an HTML page, not JSON (a login proxy?)"
+            )
+        if status == 404:
+            raise SourceError(self.backend, f"HTTP 404 on {path}: {_text(response)}")
+        if status >= 400:
+            raise SourceError(self.backend, f"HTTP {status} on {path}: {_text(response)}")
+
     def _slurm_error(self, status: int, path: str, errors: list[Any]) -> SourceError:
         first = errors[0] if isinstance(errors[0], Mapping) else {"error": str(errors[0])}
         error = str(first.get("error") or "").strip()
-        description = str(first.get("description") or "").strip()
         if error.lower() in _AUTH_ERRORS:
+            hint = "the JWT is wrong or expired" if self._token else "no token is set: SLURM_JWT"
             return SourceError(
-                self.backend,
-                f"HTTP {status}: token refused ({error}; the JWT is wrong or expired)",
-                auth=True,
+                self.backend, f"HTTP {status}: token refused ({error}; {hint})", auth=True
             )
-        text = "; ".join(s for s in (description, error) if s)[:200]
-        return SourceError(self.backend, f"HTTP {status} on {path}: {text or 'error'}")
+        return SourceError(self.backend, f"HTTP {status} on {path}: {_error_text(errors)}")
 
     # --- version negotiation ----------------------------------------------------------------
 
@@ -222,18 +266,134 @@ class SlurmSource(Source):
         return self.fetch_jobs()
 
     def fetch_jobs(self) -> JobsSnapshot:
-        """The job queue as a :class:`JobsSnapshot`."""
+        """The job queue as a :class:`JobsSnapshot`, read changes-only after the first poll.
+
+        The first poll (and one every ``FULL_READ_S``) reads the whole queue; later ones
+        pass ``update_time`` (the previous answer's ``last_update``). Slurm answers
+        "nothing changed" (HTTP 304 in 22.05, an empty list with a warning from v0.0.40)
+        or the whole queue again; a server that sends only the changed jobs is merged
+        into the queue held here. Jobs that leave the queue: a whole answer drops the
+        pending and running jobs it no longer lists; finished jobs stay until
+        ``JOB_KEEP_FINISHED_S`` after their end (the hub's retention). Records without
+        a job id or state are dropped and counted (``JobsSnapshot.invalid``).
+        """
         received = time.time()
-        payload = self._get("jobs")
+        now = time.monotonic()
+        version = self.negotiate()
+        whole = self._columns is None or now - self._full_at >= FULL_READ_S
+        params = {} if whole or self._since is None else {"update_time": int(self._since)}
+        sent_at = time.time()
+        response = self._request(f"/slurm/{version}/jobs/", params, stream=True)
         try:
-            jobs = payload_list(payload, "jobs")
-            records = [
-                job_record(j, self.tenant_kinds, self.tenant_countries, self.node_racks)
-                for j in jobs
-            ]
-            return jobs_from_records(records, _payload_time(payload, received), received)
+            records, invalid, rest, changed = self._read_jobs(response, bool(params))
+        finally:
+            response.close()
+        last_update = epoch(rest.get("last_update"))
+        if changed:
+            self._since = last_update if last_update is not None else sent_at - CLOCK_MARGIN_S
+        t = last_update if last_update is not None else received
+        try:
+            update = job_columns_from_records(records)
+            columns = self._merge(update, whole, t)
         except (ValueError, TypeError, DataError) as exc:
+            self._columns = None
             raise SourceError(self.backend, f"jobs: {exc}") from None
+        if whole:
+            self._full_at = now
+        if changed:
+            self._invalid = invalid
+        self._columns = columns
+        return JobsSnapshot(
+            time=t,
+            received=received,
+            columns=_frozen_map(columns),
+            invalid=self._invalid,
+            partition_gpus=self._partition_gpus(now),
+        )
+
+    def _read_jobs(
+        self, response: requests.Response, since: bool
+    ) -> tuple[list[dict[str, Any]], int, dict[str, Any], bool]:
+        """``(records, invalid records, the answer's other members, anything changed)``."""
+        path = f"/slurm/{self.version}/jobs/"
+        if response.status_code == 304:  # Slurm 22.05: nothing changed since update_time
+            return [], 0, {}, False
+        if response.status_code != 200 or _is_html(response, read_body=False):
+            body: Any = None
+            if not _is_html(response):
+                try:
+                    body = response.json()
+                except ValueError:
+                    body = None
+            self._check(response, path, body)
+            raise SourceError(self.backend, f"invalid JSON from {path}")
+        stream = ArrayStream(response.iter_content(CHUNK_BYTES), "jobs")
+        records: list[dict[str, Any]] = []
+        invalid = 0
+        kinds, countries, racks = self.tenant_kinds, self.tenant_countries, self.node_racks
+        try:
+            for job in stream.items():
+                if not isinstance(job, Mapping):
+                    invalid += 1
+                    continue
+                try:
+                    records.append(job_record(job, kinds, countries, racks))
+                except InvalidJob:
+                    invalid += 1
+        except ValueError:
+            if stream.pos == 0 and stream.buf.lstrip()[:1] == "<":
+                raise SourceError(
+                    self.backend, f"HTTP 200 on {path}: an HTML page, not JSON (a login proxy?)"
+                ) from None
+            raise SourceError(self.backend, f"invalid JSON from {path}") from None
+        except requests.exceptions.RequestException as exc:
+            raise describe_http_error(self.backend, exc, self.timeout) from None
+        self._check(response, path, stream.rest, read_body=False)
+        if not stream.found:
+            raise SourceError(self.backend, "jobs: response has no 'jobs' array")
+        errors = stream.rest.get("errors") or []
+        warnings = stream.rest.get("warnings") or []
+        quiet = since and not records and not invalid
+        if quiet and (_no_change(errors) or _no_change(warnings) or not stream.found):
+            return [], 0, {}, False
+        return records, invalid, stream.rest, True
+
+    def _merge(
+        self, update: dict[str, np.ndarray], whole: bool, t: float
+    ) -> dict[str, np.ndarray]:
+        """The queue after an answer: ``update`` merged into the queue held, the jobs
+        that left dropped, finished jobs past their retention aged out."""
+        held = self._columns
+        if held is None:
+            return _age_out(update, t)
+        if not len(update["id"]):
+            return _age_out(held, t)
+        active = np.isin(held["state"], ("PENDING", "RUNNING"))
+        listed = np.isin(held["id"], update["id"])
+        if whole or bool(listed[active].all()):
+            # The whole queue (Slurm sends nothing less): keep only the finished jobs
+            # it no longer lists, as the hub keeps them.
+            finished = np.isin(held["state"], tuple(TERMINAL_STATES))
+            keep = finished & ~listed
+            held = {k: v[keep] for k, v in held.items()}
+        return _age_out(apply_job_changes(held, update), t)
+
+    def _partition_gpus(self, now: float) -> dict[str, dict[str, int]]:
+        """Free and total GPUs per partition from Slurm's nodes (read every
+        ``NODES_EVERY_S``); the last figures while the nodes cannot be read."""
+        if now - self._nodes_at >= NODES_EVERY_S or self._partitions is None:
+            self._nodes_at = now
+            try:
+                self._partitions = partition_gpus(self.nodes())
+            except SourceError as exc:
+                log.info("Slurm nodes not read (%s): no free GPUs per partition", exc.reason)
+                if self._partitions is None:
+                    self._partitions = {}
+        return dict(self._partitions)
+
+    def reset(self) -> None:
+        """Forget the queue held: the next poll reads the whole queue."""
+        self._columns, self._since, self._full_at = None, None, -math.inf
 
     def nodes(self) -> list[dict[str, Any]]:
         """Nodes with state words and GPUs configured / in use."""
@@ -257,15 +417,58 @@ class SlurmSource(Source):
 
 def _text(response: requests.Response) -> str:
     """The first line of a (plain-text) error body, short and printable."""
+    if _is_html(response):
+        return "an HTML page, not JSON (a login proxy?)"
     text = (response.text or "").strip().splitlines()
     line = text[0] if text else (response.reason or "")
     return "".join(c for c in line if c.isprintable())[:160] or "no detail"
 
 
-def _payload_time(payload: Mapping[str, Any], received: float) -> float:
-    """The controller's ``last_update``, else the workstation clock."""
-    value = epoch(payload.get("last_update"))
-    return value if value is not None and math.isfinite(value) else received
+def _is_html(response: requests.Response, read_body: bool = True) -> bool:
+    """An HTML page (a login proxy, a web server's error page) instead of JSON: by its
+    Content-Type, or (``read_body``) a body that starts with "<"."""
+    kind = str(response.headers.get("Content-Type") or "").lower()
+    if "html" in kind:
+        return True
+    return read_body and (response.text or "").lstrip()[:1] == "<"
+
+
+def _error_text(errors: list[Any]) -> str:
+    """Slurm's ``errors[]`` in one line: each description and error, most telling first."""
+    parts: list[str] = []
+    for item in errors[:3]:
+        entry = item if isinstance(item, Mapping) else {"error": str(item)}
+        for key in ("description", "error"):
+            text = " ".join(str(entry.get(key) or "").split())
+            if text and text not in parts:
+                parts.append(text)
+    return "; ".join(parts)[:200] or "error"
+
+
+def _no_change(messages: Any) -> bool:
+    """Slurm's word that nothing changed since ``update_time``."""
+    if not isinstance(messages, list):
+        return False
+    for item in messages:
+        text = str(item.get("description") or item.get("error") or "") if isinstance(
+            item, Mapping
+        ) else str(item)
+        if any(marker in text.lower() for marker in _NO_CHANGE):
+            return True
+    return False
+
+
+def _age_out(columns: dict[str, np.ndarray], t: float) -> dict[str, np.ndarray]:
+    """Drop finished jobs that ended more than ``JOB_KEEP_FINISHED_S`` before ``t``."""
+    if not len(columns["id"]):
+        return columns
+    end = columns["end_time"].astype(np.float64)
+    finished = np.isin(columns["state"], tuple(TERMINAL_STATES))
+    with np.errstate(invalid="ignore"):
+        old = finished & (end < t - JOB_KEEP_FINISHED_S)
+    if not old.any():
+        return columns
+    return {k: v[~old] for k, v in columns.items()}
 
 
 for _scheme in ("slurm", "slurm+http", "slurm+https"):

@@ -7,9 +7,11 @@ Every helper here accepts both shapes. Nothing here does I/O.
 
 from __future__ import annotations
 
+import codecs
+import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 HUB_JOB_STATES = ("PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "TIMEOUT")
@@ -29,7 +31,35 @@ STATE_FOLD: Mapping[str, str] = {
     "OUT_OF_MEMORY": "FAILED",
     "TIMEOUT": "TIMEOUT",
 }
-"""Slurm base job state -> hub state. SUSPENDED shows as PENDING with reason "Suspended"."""
+"""Slurm base job state (``JOB_STATE_BASE`` in slurm.h) -> hub state. SUSPENDED shows as
+PENDING with reason "Suspended"."""
+
+_BASE_ALIASES = {"COMPLETE": "COMPLETED", "CANCELED": "CANCELLED", "OOM": "OUT_OF_MEMORY"}
+
+JOB_STATE_FLAGS: Mapping[str, str | None] = {
+    "COMPLETING": "RUNNING",  # ending: epilog running, the job still holds its nodes
+    "CONFIGURING": "RUNNING",  # allocated, its nodes booting or being configured
+    "POWER_UP_NODE": "RUNNING",  # allocated, its nodes powering up
+    "RESIZING": "RUNNING",
+    "SIGNALING": "RUNNING",  # an outgoing signal is pending
+    "STOPPED": "RUNNING",  # SIGSTOPped, still holds its nodes
+    "STAGE_OUT": "COMPLETED",  # it ran; the burst buffer stages data out
+    "REQUEUED": "PENDING",
+    "REQUEUE_HOLD": "PENDING",
+    "REQUEUE_FED": "PENDING",
+    "RESV_DEL_HOLD": "PENDING",  # held: its reservation was deleted
+    "SPECIAL_EXIT": "PENDING",  # requeued and held on a special exit code
+    "LAUNCH_FAILED": "PENDING",  # requeued after a failed launch
+    "RECONFIG_FAIL": "PENDING",  # node reconfiguration failed; requeued
+    "REVOKED": "CANCELLED",  # federation: a sibling that another cluster started
+    "UPDATE_DB": None,  # accounting bookkeeping; says nothing of the state
+}
+"""Slurm's job state flags (``JOB_STATE_FLAGS`` in slurm.h) -> the base state a flag
+stands for when it comes alone. Slurm 22.05 (v0.0.37/38) sends one word: a flag when the
+job has one (``job_state_string`` checks the flags first), so "COMPLETING" alone is a job
+that is ending on its nodes: shown RUNNING with the flag, never FAILED. v0.0.40+ send
+the base and the flags as a list (``["RUNNING", "COMPLETING"]``, ``["COMPLETED",
+"COMPLETING"]``): the base given is kept."""
 
 _PLAUSIBLE_EPOCH = (946_684_800, 4_102_444_800)  # 2000 .. 2100
 
@@ -78,12 +108,63 @@ def state_list(value: Any) -> list[str]:
     return [w.strip().upper() for w in words if w and w.strip()]
 
 
-def job_state(value: Any) -> str:
-    """The hub state of a Slurm ``job_state`` (first base state found; flags ignored)."""
+def parse_job_state(value: Any) -> tuple[str, tuple[str, ...]] | None:
+    """Slurm's ``job_state`` (a string or a list) as ``(base state, flags)``.
+
+    The base is one of ``STATE_FOLD``'s keys; flags keep Slurm's order (unknown words
+    are kept as flags). None when there is no state, or only words that say nothing
+    of the base (such a record is invalid, never PENDING)."""
+    base: str | None = None
+    flags: list[str] = []
     for word in state_list(value):
+        word = _BASE_ALIASES.get(word, word)
         if word in STATE_FOLD:
-            return STATE_FOLD[word]
-    return "PENDING" if not state_list(value) else "FAILED"
+            if base is None:
+                base = word
+        elif word not in flags:
+            flags.append(word)
+    if base is None:
+        implied = [b for f in flags if (b := JOB_STATE_FLAGS.get(f))]
+        if not implied:
+            return None
+        base = implied[0]
+    return base, tuple(flags)
+
+
+def job_state(value: Any) -> str | None:
+    """The hub state of a Slurm ``job_state`` (see :func:`parse_job_state`); None when
+    the state is missing or not understood."""
+    parsed = parse_job_state(value)
+    return None if parsed is None else STATE_FOLD[parsed[0]]
+
+
+def array_task_count(text: Any) -> int:
+    """Tasks in a job array's ``array_task_string`` (``1-9``, ``0-99:3%2``, ``1,5,7-9``,
+    ``[0-9]``, a ``0x...`` hex mask); 0 when empty or not understood."""
+    if not isinstance(text, str):
+        return 0
+    spec = text.strip().strip("[]").split("%", 1)[0].strip()
+    if not spec:
+        return 0
+    if spec[:2].lower() == "0x":
+        try:
+            return bin(int(spec, 16)).count("1")
+        except ValueError:
+            return 0
+    count = 0
+    for part in spec.split(","):
+        match = _ARRAY_PART.fullmatch(part.strip())
+        if match is None:
+            return 0
+        lo = int(match.group(1))
+        hi = int(match.group(2)) if match.group(2) else lo
+        step = int(match.group(3)) if match.group(3) else 1
+        if hi >= lo and step > 0:
+            count += (hi - lo) // step + 1
+    return count
+
+
+_ARRAY_PART = re.compile(r"(\d+)(?:-(\d+)(?::(\d+))?)?")
 
 
 # --- GPU counts -----------------------------------------------------------------------
@@ -94,11 +175,12 @@ _GRES_ITEM = re.compile(r"^gpu(?::([^:(]+))?(?::(\d+))?(?:\((.*)\))?$")
 
 
 def tres_gpus(text: Any) -> int | None:
-    """GPUs in a ``tres_per_node`` / ``tres_per_job`` string (``gres/gpu:8``, ``gres:gpu:h200:2``)."""
+    """GPUs in a ``tres_per_*`` string (``gres/gpu:8``, ``gres:gpu:h200:2``,
+    ``gres/gpu=4``; items split by ``,`` or ``;``); None when it names no GPU."""
     if not isinstance(text, str) or not text:
         return None
     total = None
-    for item in text.split(","):
+    for item in re.split(r"[,;]", text):
         match = _TRES_GPU.match(item.strip())
         if match:
             gres_type, count = match.groups()
@@ -156,8 +238,19 @@ def gres_gpus(text: Any) -> int | None:
     return total
 
 
+def _count(value: Any, default: int = 1, most: int = 1_000_000) -> int:
+    """A Slurm count (int or no_val); ``default`` when unset, 0, NO_VAL or absurd."""
+    number = no_val(value)
+    if number is None or not math.isfinite(number) or not 0 < number <= most:
+        return default
+    return int(number)
+
+
 def job_gpus(job: Mapping[str, Any], nodes: int) -> int:
-    """GPUs of one job: allocated (``gres_detail``, ``tres_alloc_str``) else requested."""
+    """GPUs of one job (one task of a pending array): allocated (``gres_detail`` per
+    node, ``tres_alloc_str``) else requested: ``tres_req_str``, ``tres_per_job``,
+    ``tres_per_node`` × nodes, ``tres_per_socket`` × sockets per node × nodes,
+    ``tres_per_task`` × tasks."""
     detail = job.get("gres_detail")
     if isinstance(detail, list) and detail:
         counts = [gres_gpus(d) for d in detail]
@@ -165,15 +258,63 @@ def job_gpus(job: Mapping[str, Any], nodes: int) -> int:
             return sum(c or 0 for c in counts)
     for value in (
         tres_str_gpus(job.get("tres_alloc_str")),
+        tres_str_gpus(job.get("tres_req_str")),
         tres_gpus(job.get("tres_per_job")),
     ):
         if value is not None:
             return value
+    nodes = max(1, nodes)
     per_node = tres_gpus(job.get("tres_per_node"))
     if per_node is not None:
-        return per_node * max(1, nodes)
-    req = tres_str_gpus(job.get("tres_req_str"))
-    return req or 0
+        return per_node * nodes
+    per_socket = tres_gpus(job.get("tres_per_socket"))
+    if per_socket is not None:
+        return per_socket * _count(job.get("sockets_per_node"), most=1024) * nodes
+    per_task = tres_gpus(job.get("tres_per_task"))
+    if per_task is not None:
+        return per_task * _count(job.get("tasks"))
+    return 0
+
+
+def node_gpus(node: Mapping[str, Any]) -> tuple[int, int]:
+    """``(GPUs configured, GPUs allocated)`` of one slurmrestd node: GRES (``gres`` /
+    ``gres_used``, every version) or TRES (``tres`` / ``tres_used``, ``gres/gpu=N``)."""
+    configured = gres_gpus(node.get("gres"))
+    if configured is None:
+        configured = tres_str_gpus(node.get("tres"))
+    used = [
+        u
+        for u in (gres_gpus(node.get("gres_used")), tres_str_gpus(node.get("tres_used")))
+        if u is not None
+    ]
+    return configured or 0, max(used) if used else 0
+
+
+UNSCHEDULABLE_NODE_STATES = frozenset(
+    {
+        "DOWN", "DRAIN", "DRAINED", "DRAINING", "FAIL", "FAILING", "MAINT", "MAINTENANCE",
+        "NOT_RESPONDING", "INVAL", "INVALID", "FUTURE", "UNKNOWN", "RESERVED",
+        "REBOOT_ISSUED", "REBOOT_REQUESTED", "POWERING_DOWN", "POWER_DOWN_ISSUED",
+    }
+)  # fmt: skip
+"""Node state words whose GPUs are not free for the queue (they still count in the total)."""
+
+
+def partition_gpus(nodes: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, int]]:
+    """Partition -> ``{"total", "free"}`` GPUs from Slurm's nodes (as :func:`node_record`
+    gives them): total is configured GRES; free is configured less allocated, on nodes
+    that can take jobs (not down, drained, in maintenance, reserved...)."""
+    out: dict[str, dict[str, int]] = {}
+    for node in nodes:
+        configured = int(node.get("gpus") or 0)
+        used = int(node.get("gpus_used") or 0)
+        usable = not (set(node.get("state") or ()) & UNSCHEDULABLE_NODE_STATES)
+        free = max(0, configured - used) if usable else 0
+        for part in node.get("partitions") or ():
+            entry = out.setdefault(str(part), {"total": 0, "free": 0})
+            entry["total"] += configured
+            entry["free"] += free
+    return out
 
 
 # --- host lists and racks ---------------------------------------------------------------
@@ -240,6 +381,13 @@ def node_racks(
 # --- records ------------------------------------------------------------------------------
 
 
+class InvalidJob(ValueError):
+    """A slurmrestd job record that cannot be shown (no job id, no state)."""
+
+
+TERMINAL_STATES = frozenset(HUB_JOB_STATES) - {"PENDING", "RUNNING"}
+
+
 def job_record(
     job: Mapping[str, Any],
     tenant_kinds: Mapping[str, str] | None = None,
@@ -247,26 +395,48 @@ def job_record(
     rack_of: Mapping[str, str] | Callable[[str], str | None] | None = None,
     default_kind: str = "research",
 ) -> dict[str, Any]:
-    """One slurmrestd job as a hub-style job dict (see ``console.decode.JOB_COLUMNS``)."""
-    raw_state = state_list(job.get("job_state"))
-    state = job_state(job.get("job_state"))
+    """One slurmrestd job as a hub-style job dict (see ``console.decode.JOB_COLUMNS``).
+
+    Raises :class:`InvalidJob` when ``job_id`` or ``job_state`` is missing, null or not
+    understood: such a record is dropped and counted, never shown as PENDING / id 0.
+    A pending job array's record (``array_task_string``) stands for its tasks:
+    ``array_tasks`` is their number and ``gpus`` the GPUs of all of them (one task's
+    × tasks), as ``squeue -r`` lists them one by one."""
+    job_id = no_val(job.get("job_id"))
+    if job_id is None or not math.isfinite(job_id) or job_id <= 0 or job_id != int(job_id):
+        raise InvalidJob("no job_id")
+    parsed = parse_job_state(job.get("job_state"))
+    if parsed is None:
+        raise InvalidJob("no job_state")
+    base, flags = parsed
+    state = STATE_FOLD[base]
     account = str(job.get("account") or "")
     node_names = expand_hostlist(job.get("nodes"))
     count = no_val(job.get("node_count"))
     nodes = int(count) if count is not None and math.isfinite(count) else len(node_names)
     reason = None
     if state == "PENDING":
-        reason = "Suspended" if "SUSPENDED" in raw_state else str(job.get("state_reason") or "")
+        reason = "Suspended" if base == "SUSPENDED" else str(job.get("state_reason") or "")
         reason = None if reason in ("", "None") else reason
     limit = no_val(job.get("time_limit"))
     start = epoch(job.get("start_time"))
     end = epoch(job.get("end_time"))
+    begin = None
     if state == "PENDING":
         start = end = None  # Slurm's expected times, not facts
+        begin = epoch(job.get("begin_time")) or epoch(job.get("eligible_time"))
     elif state == "RUNNING":
         end = None  # projected end
+    elif not node_names and (start is None or start == end):
+        start = None  # cancelled (or failed) while pending: Slurm sets start = end or 0
+    gpus = job_gpus(job, nodes)
+    tasks = 0
+    if state == "PENDING":
+        tasks = array_task_count(job.get("array_task_string"))
+        if tasks:
+            gpus *= tasks
     return {
-        "id": int(no_val(job.get("job_id")) or 0),
+        "id": int(job_id),
         "name": str(job.get("name") or ""),
         "tenant": account,
         "tenant_kind": (tenant_kinds or {}).get(account, default_kind),
@@ -275,13 +445,17 @@ def job_record(
         "partition": str(job.get("partition") or ""),
         "state": state,
         "reason": reason,
-        "gpus": job_gpus(job, nodes),
+        "gpus": gpus,
         "nodes": nodes,
         "racks": node_racks(node_names, rack_of),
         "submit_time": epoch(job.get("submit_time")),
         "start_time": start,
         "end_time": end,
         "time_limit_s": limit * 60.0 if limit is not None and math.isfinite(limit) else None,
+        "state_flags": ",".join(flags),
+        "state_description": str(job.get("state_description") or ""),
+        "array_tasks": tasks,
+        "begin_time": begin,
     }
 
 
@@ -291,12 +465,13 @@ def node_record(node: Mapping[str, Any]) -> dict[str, Any]:
     The state words are the base state and its flags: v0.0.40+ list both in ``state``,
     v0.0.37-39 give the flags (DRAIN, MAINT, ...) apart in ``state_flags``."""
     states = state_list(node.get("state")) + state_list(node.get("state_flags"))
+    gpus, used = node_gpus(node)
     return {
         "name": str(node.get("name") or ""),
         "hostname": str(node.get("hostname") or ""),
         "state": tuple(states),
-        "gpus": gres_gpus(node.get("gres")) or 0,
-        "gpus_used": gres_gpus(node.get("gres_used")) or 0,
+        "gpus": gpus,
+        "gpus_used": used,
         "cpus": int(no_val(node.get("cpus")) or 0),
         "alloc_cpus": int(no_val(node.get("alloc_cpus")) or 0),
         "partitions": tuple(node.get("partitions") or ()),
@@ -344,3 +519,119 @@ def payload_list(payload: Any, key: str) -> Sequence[Mapping[str, Any]]:
     if bad:
         raise ValueError(f"entry #{bad[0]} of '{key}' is not an object")
     return items
+
+
+# --- big answers, piece by piece ------------------------------------------------------------
+
+_WS = re.compile(r"[ \t\n\r]*")
+_SCAN = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-defined]
+
+
+class ArrayStream:
+    """A JSON object read from byte chunks, one element of its ``key`` array at a time.
+
+    slurmrestd's job list is big (50,000 jobs are hundreds of MB of pretty-printed JSON,
+    several GB as Python objects). :meth:`items` yields the array's elements one by
+    one, each parsed by the C scanner of :mod:`json`, while the text is read in chunks:
+    only one chunk and one element are held at a time. The object's other members
+    (``meta``, ``errors``, ``last_update``, ...) are in :attr:`rest` once the items are
+    read. Malformed JSON raises ValueError.
+    """
+
+    def __init__(self, chunks: Iterable[bytes], key: str) -> None:
+        self._chunks = iter(chunks)
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+        self.key = key
+        self.buf = ""
+        self.pos = 0
+        self.eof = False
+        self.rest: dict[str, Any] = {}
+        self.found = False
+        """True once the ``key`` array was seen."""
+
+    def _more(self) -> bool:
+        """Read the next chunk (dropping the text already parsed); False at the end."""
+        if self.eof:
+            return False
+        text = ""
+        for chunk in self._chunks:
+            text = self._decoder.decode(chunk)
+            if text:
+                break
+        else:
+            text = self._decoder.decode(b"", final=True)
+            self.eof = True
+        self.buf = self.buf[self.pos :] + text
+        self.pos = 0
+        return True
+
+    def _char(self) -> str:
+        """The next character after white space ('' at the very end)."""
+        while True:
+            self.pos = _WS.match(self.buf, self.pos).end()
+            if self.pos < len(self.buf) or not self._more():
+                return self.buf[self.pos : self.pos + 1]
+
+    def _value(self) -> Any:
+        """The JSON value at the current position (read on until it is complete)."""
+        while True:
+            try:
+                value, end = _SCAN(self.buf, self.pos)
+            except (StopIteration, ValueError):
+                if self._more():
+                    continue
+                raise ValueError(f"invalid JSON near character {self.pos}") from None
+            if end < len(self.buf) or self.eof:  # a number may go on in the next chunk
+                self.pos = end
+                return value
+            self._more()
+
+    def _key(self) -> str:
+        while True:
+            try:
+                key, end = json.decoder.scanstring(self.buf, self.pos + 1)  # type: ignore[attr-defined]
+            except ValueError:
+                if self._more():
+                    continue
+                raise ValueError("invalid JSON: unterminated key") from None
+            self.pos = end
+            return str(key)
+
+    def _expect(self, chars: str) -> str:
+        c = self._char()
+        if not c or c not in chars:
+            found = repr(c) if c else "the end"
+            raise ValueError(f"invalid JSON: expected {' or '.join(chars)}, found {found}")
+        self.pos += 1
+        return c
+
+    def items(self) -> Iterator[Any]:
+        """Each element of the ``key`` array, in order."""
+        self._more()
+        self._expect("{")
+        if self._char() == "}":
+            self.pos += 1
+            return
+        while True:
+            if self._char() != '"':
+                raise ValueError("invalid JSON: expected a member name")
+            name = self._key()
+            self._expect(":")
+            if name == self.key and self._char() == "[":
+                self.found = True
+                self.pos += 1
+                if self._char() == "]":
+                    self.pos += 1
+                else:
+                    while True:
+                        self._char()
+                        yield self._value()
+                        if self._expect(",]") == "]":
+                            break
+            else:
+                self._char()
+                self.rest[name] = self._value()
+            if self._expect(",}") == "}":
+                break
+        if self._char():
+            raise ValueError("invalid JSON: extra data after the object")
