@@ -64,11 +64,14 @@ def data_from_window(window: Any, shift: ShiftWindow, notes: str = "") -> Handov
     if not journal:
         warnings.append("no alarm journal in this console session")
     times = [s.time for s in latest.values() if hasattr(s, "time")]
+    missing = {kind: "not received by this console session"
+               for kind in ("racks", "gpus", "jobs", "power")
+               if latest.get(kind) is None and (kind != "power" or power is None)}
     return build_handover(
         shift, topology=getattr(window, "topology", None), power=power, gpus_start=None,
         gpus_end=latest.get("gpus"), jobs=[latest.get("jobs")], journal=journal,
         incidents=incidents, notes=notes, source=str(getattr(window, "source_label", "")),
-        warnings=warnings, view_time=max(times) if times else None,
+        warnings=warnings, view_time=max(times) if times else None, missing=missing,
     )
 
 
