@@ -13,7 +13,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,12 +129,13 @@ class CheckReport:
         heads = ("VIEW", "FIGURE", "STATUS", "DETAIL")
         cols = [[r["view"] for r in self.rows], [r["figure"] for r in self.rows],
                 [r["status"] for r in self.rows]]
-        widths = [min(max([len(h), *map(len, c)]), 34) for h, c in zip(heads, cols)]
+        widths = [min(max([len(h), *map(len, c)]), 34) for h, c in zip(heads[:3], cols, strict=True)]
         indent = sum(widths) + 2 * len(widths)
-        lines = ["  ".join(h.ljust(w) for h, w in zip(heads, widths)) + "  " + heads[3]]
+        lines = ["  ".join(h.ljust(w) for h, w in zip(heads[:3], widths, strict=True))
+                 + "  " + heads[3]]
         for r in self.rows:
             cells = [r["view"], r["figure"], r["status"]]
-            lead = "  ".join(c.ljust(w) for c, w in zip(cells, widths))
+            lead = "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
             lines.append(f"{lead}  {r['detail']}".rstrip())
             if r["hint"]:
                 lines.append(" " * indent + f"-> {r['hint']}")
