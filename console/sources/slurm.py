@@ -341,7 +341,7 @@ class SlurmSource(Source):
                 except InvalidJob:
                     invalid += 1
         except ValueError:
-            if stream.pos == 0 and stream.buf.lstrip()[:1] == "<":
+            if not stream.found and stream.buf[stream.pos : stream.pos + 1] == "<":
                 raise SourceError(
                     self.backend, f"HTTP 200 on {path}: an HTML page, not JSON (a login proxy?)"
                 ) from None
