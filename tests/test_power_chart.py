@@ -180,3 +180,36 @@ def test_stale_data_is_announced(chart: PowerBalanceChart) -> None:
     chart.set_data_age(2.0, False)
     chart.flush()
     assert "STALE" not in chart.status_label.text()
+
+
+def test_not_metered_reaches_legend_and_kpi_strip(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13: a flow a stock site does not meter says so; PUE says why it is n/a."""
+    import time as _time
+
+    import numpy as _np
+
+    from console.hub.openapi import POWER_FIELDS
+    from console.model import PowerSeries
+    from widgets.power_chart import PowerBalanceChart as PowerChart
+    from widgets.site_summary import SiteSummary
+
+    t = _np.arange(5.0) * 10 + _time.time() - 60
+    fields = {f: _np.full(5, _np.nan) for f in POWER_FIELDS}
+    fields["facility_mw"] = _np.full(5, 0.027)
+    missing = {"solar_mw": "not metered: no solar meter configured ([site.power] solar)",
+               "pue": "n/a: no IT load meter configured",
+               "it_mw": "not metered: no IT load meter configured ([site.power] it)"}
+    series = PowerSeries(time=t[-1], t=t, fields=fields, missing=missing)
+    chart = PowerChart()
+    qtbot.addWidget(chart)
+    chart.on_snapshot(series)
+    chart.redraw()
+    assert chart.legend.getLabel(chart.curves["solar"]).text == "solar (not metered)"
+    assert chart.legend.getLabel(chart.curves["wind"]).text == "wind"
+    assert "no solar meter configured" in chart.status_label.text()
+    summary = SiteSummary()
+    qtbot.addWidget(summary)
+    summary.on_snapshot(series)
+    summary.redraw()
+    assert summary.tiles["pue"].value.text() == "n/a"
+    assert summary.tiles["pue"].detail.text() == "n/a: no IT load meter configured"

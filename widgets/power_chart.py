@@ -10,6 +10,7 @@ are rejected (NaN), counted and announced, never drawn.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -421,8 +422,21 @@ class PowerBalanceChart(LiveView):
         # during it, which makes the scene paint the whole chart a second time.
         for plot in (self.top, *self.lower.values()):
             plot.getViewBox().prepareForPaint()
+        self._update_legend(h.missing)
         self._update_tiles()
         self._update_status()
+
+    def _update_legend(self, missing: Mapping[str, str]) -> None:
+        """Legend labels say which flows are not metered (the reason is in the status)."""
+        if set(missing) == getattr(self, "_legend_missing", set()):
+            return
+        self._legend_missing = set(missing)
+        names = {key: (name, label) for key, name, label, _c in (*STACK, *BELOW, *LOWER)}
+        names |= {"facility": ("facility_mw", "facility load"), "it": ("it_mw", "IT load")}
+        for key, (name, label) in names.items():
+            item = self.legend.getLabel(self.curves[key]) if key in self.curves else None
+            if item is not None:
+                item.setText(f"{label} (not metered)" if name in missing else label)
 
     def _lower_ranges(self) -> None:
         """Share on 0–100 %, PUE from 1, carbon from 0: honest scales, not magnified wiggles."""
@@ -473,8 +487,11 @@ class PowerBalanceChart(LiveView):
             )
         if self.stale:
             parts.append(f"⚠ STALE: power data {format_age(self.data_age)} old")
+        alert = bool(parts)
+        if self.history is not None and self.history.missing:  # a fact of the site, no alert
+            parts.append("; ".join(f"{k}: {v}" for k, v in sorted(self.history.missing.items())))
         self.status_label.setText("\n".join(parts))
-        self.status_label.setStyleSheet(f"color: {ALERT}; font-weight: bold;" if parts else "")
+        self.status_label.setStyleSheet(f"color: {ALERT}; font-weight: bold;" if alert else "")
 
     # -- crosshair ----------------------------------------------------------------------
     def _mouse_moved(self, event: tuple) -> None:

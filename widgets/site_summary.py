@@ -106,15 +106,20 @@ class SiteSummary(LiveView):
             self.tiles["facility"].set(
                 _fmt(facility, 1, " MW"), f"{_fmt(pct, 1)} % of {self.capacity_mw:.0f} MW", colour
             )
-            self.tiles["it"].set(_fmt(now["it_mw"], 1, " MW"), "")
+            why = power.missing  # field -> "not metered: ..." / "n/a: ..." (real backends)
+            self.tiles["it"].set(_fmt(now["it_mw"], 1, " MW"), why.get("it_mw", ""))
             self.tiles["renewable"].set(
                 _fmt(now["renewable_share_pct"], 1, " %"),
-                f"solar {_fmt(now['solar_mw'], 0)} · wind {_fmt(now['wind_mw'], 0)} MW",
+                why.get("renewable_share_pct")
+                or f"solar {_fmt(now['solar_mw'], 0)} · wind {_fmt(now['wind_mw'], 0)} MW",
             )
-            self.tiles["pue"].set(_fmt(now["pue"], 3), "")
+            self.tiles["pue"].set(_fmt(now["pue"], 3), why.get("pue", ""))
             self.tiles["carbon"].set(
-                _fmt(now["carbon_g_per_kwh"], 0, " g/kWh"), f"grid {_fmt(now['grid_mw'], 0)} MW"
+                _fmt(now["carbon_g_per_kwh"], 0, " g/kWh"),
+                why.get("carbon_g_per_kwh") or f"grid {_fmt(now['grid_mw'], 0)} MW",
             )
+            if "facility_mw" in why:
+                self.tiles["facility"].set("n/a", why["facility_mw"])
         racks = self._latest.get("racks")
         if isinstance(racks, RackTelemetry) and self.topology is not None:
             n = self.topology.n_racks
