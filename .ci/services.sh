@@ -53,7 +53,11 @@ write_configs() {
   mkdir -p "$S"/{state,spool,log,gpu}
   local host node_line
   host=$(hostname -s)
-  node_line=$(slurmd -C | head -1)   # NodeName=<host> CPUs=... RealMemory=...
+  # NodeName=<host> CPUs=... RealMemory=...; 8 cores whatever the machine has
+  # (SlurmdParameters=config_overrides), so the demo jobs below run side by side.
+  node_line=$(slurmd -C | head -1 | sed -E 's/CPUs=[0-9]+/CPUs=8/; s/Boards=[0-9]+/Boards=1/;
+    s/SocketsPerBoard=[0-9]+/SocketsPerBoard=1/; s/CoresPerSocket=[0-9]+/CoresPerSocket=8/;
+    s/ThreadsPerCore=[0-9]+/ThreadsPerCore=1/')
   for i in 0 1 2 3; do
     [ -e "$S/gpu/nvidia$i" ] || mknod "$S/gpu/nvidia$i" c 195 "$i"
   done
@@ -85,11 +89,22 @@ JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 MpiDefault=none
 ReturnToService=2
+SlurmdParameters=config_overrides
+Epilog=$S/epilog.sh
 GresTypes=gpu
 $node_line Gres=gpu:h200:4 NodeAddr=127.0.0.1 State=UNKNOWN
 PartitionName=gpu Nodes=$host Default=YES MaxTime=INFINITE State=UP
 PartitionName=cpu Nodes=$host MaxTime=INFINITE State=UP
 EOF
+  # A job named "completing-demo" stays COMPLETING while this epilog sleeps.
+  cat > "$S/epilog.sh" <<EOS
+#!/bin/sh
+name=\${SLURM_JOB_NAME:-\$(SLURM_CONF=$S/slurm.conf scontrol show job "\$SLURM_JOB_ID" 2>/dev/null \\
+  | sed -n 's/.*JobName=\\([^ ]*\\).*/\\1/p')}
+[ "\$name" = completing-demo ] && sleep 300
+exit 0
+EOS
+  chmod 0755 "$S/epilog.sh"
   cat > "$S/gres.conf" <<EOF
 NodeName=$host Name=gpu Type=h200 File=$S/gpu/nvidia[0-3]
 EOF
@@ -121,13 +136,20 @@ start_slurm() {
 submit_jobs() {
   id -u alice >/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin alice
   local sb="runuser -u alice -- sbatch --parsable -D /tmp -o /dev/null -e /dev/null"
+  # First, while the node is free: it ends at once and stays COMPLETING (epilog, 5 min).
+  $sb -J completing-demo -A research-ma -p cpu -t 1 --wrap 'sleep 1' >/dev/null
   $sb -J train-llm -A research-ma -p gpu --gres=gpu:h200:2 --wrap 'sleep 3600' >/dev/null
   $sb -J finetune -A startup-us -p gpu --gres=gpu:2 -t 30 --wrap 'sleep 3600' >/dev/null
   $sb -J eval -A research-ma -p gpu --gres=gpu:1 --wrap 'sleep 60' >/dev/null
   $sb -J preprocess -A enterprise-fr -p cpu --wrap 'sleep 60' >/dev/null
   local held
   held=$($sb -J held-job -A enterprise-fr -p cpu --hold --wrap 'sleep 60')
+  # Slurm as sites use it: a job array and a job with GPUs per task (both pending: the
+  # 4 GPUs are taken), besides the job held in COMPLETING.
+  $sb -J array-demo -A research-ma -p gpu --array=0-9 --gres=gpu:1 --wrap 'sleep 600' >/dev/null
+  $sb -J per-task -A startup-us -p gpu --gpus-per-task=1 --ntasks=2 --wrap 'sleep 600' >/dev/null
   wait_for 30 "two running jobs" sh -c "[ \$(squeue -h -t R | wc -l) -ge 2 ]"
+  wait_for 30 "a completing job" sh -c "squeue -h -t CG -o %j | grep -qx completing-demo"
   log "jobs: $(squeue -h -o '%i %j %T %r' | tr '\n' ';') held=$held"
 }
 

@@ -72,7 +72,7 @@ def make_job(i: int, state: str, now: int) -> dict[str, Any]:
         "extra": "", "failed_node": "", "features": "", "federation_origin": "",
         "federation_siblings_active": "", "federation_siblings_viable": "",
         "flags": ["EXACT_TASK_COUNT_REQUESTED", "USING_DEFAULT_QOS"],
-        "gres_detail": [f"gpu:h200:8(IDX:0-7)"] * nodes if running else [],
+        "gres_detail": ["gpu:h200:8(IDX:0-7)"] * nodes if running else [],
         "group_id": 1000, "group_name": "users", "het_job_id": _nv(0), "het_job_id_set": "",
         "het_job_offset": _nv(0), "job_id": job_id, "job_size_str": [],
         "job_state": [state, "COMPLETING"] if state == "COMPLETED" and i % 7 == 0 else [state],

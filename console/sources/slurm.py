@@ -27,9 +27,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import requests
-
 import numpy as np
+import requests
 
 from console.decode import DataError, apply_job_changes, job_columns_from_records
 from console.hub.params import JOB_KEEP_FINISHED_S
