@@ -16,6 +16,8 @@ Figures:
 - ``cache_power_bytes_per_sample`` / ``prometheus_bytes_per_sample``: stored bytes per
   (series, point) sample of those 24 h: the cache's power table (with its index) and
   Prometheus's TSDB blocks (chunks + index + meta) as promtool wrote them.
+- ``prom_stock_poll_ms``: the same poll on a stock stack (dcgm-exporter's default counters,
+  snmp_exporter PDUs, Modbus meters) with only ``docs/stock-site.toml``: no hub series.
 Without the ``prometheus`` binary the module returns ``prom_available: 0``.
 """
 
@@ -191,6 +193,76 @@ def poll_figures(tmp: Path, quick: bool) -> dict[str, float]:
     return out
 
 
+def stock_poll_figures(tmp: Path, quick: bool) -> dict[str, float]:
+    """``prom_stock_poll_ms``: one poll (racks, GPUs, 1 h of power) of a stock stack with
+    only docs/stock-site.toml: dcgm-exporter's default counters for 64 racks x 4 hosts x 8
+    GPUs (16 with ``--quick``), hosts mapped by the topology's ``hosts`` lists, snmp_exporter
+    PDU cords and Modbus meters (tests/integration/stock_exporters.py); no hub_* series."""
+    import importlib.util
+
+    from console.settings import load_settings, make_source
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location(
+        "stock_exporters", root / "tests" / "integration" / "stock_exporters.py"
+    )
+    assert spec is not None and spec.loader is not None
+    stock = importlib.util.module_from_spec(spec)
+    sys.modules["stock_exporters"] = stock  # dataclasses look their module up
+    spec.loader.exec_module(stock)
+    n_racks = 16 if quick else 64
+    racks = {f"A-{r // 16 + 1:02d}-{r % 16 + 1:02d}": [f"node-{r:03d}-{h}" for h in range(4)]
+             for r in range(n_racks)}  # fmt: skip
+    site = stock.StockSite(racks, gpus_per_host=8, xids={("node-003-1", 2): 79})
+    www = tmp / "stock"
+    www.mkdir()
+    (www / "dcgm.prom").write_text(site.dcgm_text())
+    (www / "snmp.prom").write_text(site.snmp_text())
+    (www / "modbus.prom").write_text(site.modbus_text())
+    (tmp / "stock-site.json").write_text(json.dumps(stock.topology(site)))
+    port = _free_port()
+    web = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", str(www)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    address = f"127.0.0.1:{port}"
+    jobs = [("dcgm", address, "/dcgm.prom", "5s"), ("pdu", address, "/snmp.prom", "5s"),
+            ("meter", address, "/modbus.prom", "5s")]  # fmt: skip
+    (tmp / "stockprom").mkdir()
+    prom = _Prometheus(tmp / "stockprom", jobs, tmp / "stockprom" / "tsdb")
+    out: dict[str, float] = {}
+    try:
+        prom.wait('up{job="meter"} == 1')
+        prom.wait("DCGM_FI_DEV_GPU_TEMP")
+        settings = load_settings(
+            root / "docs" / "stock-site.toml", env={},
+            overrides={"prometheus_url": prom.url, "site_topology": str(tmp / "stock-site.json")},
+        )  # fmt: skip
+        src = make_source(settings)
+        try:
+            topo = src.fetch("site", FetchContext())
+
+            def poll() -> None:
+                context = FetchContext(topology=topo, power_window_s=3600.0)
+                for kind in ("racks", "gpus", "power"):
+                    src.fetch(kind, context)
+
+            poll()
+            out["prom_stock_poll_ms"] = _median_ms(poll, 3 if quick else 5)
+            out["prom_stock_gpus"] = float(topo.total_gpus)
+            racks = src.fetch("racks", FetchContext(topology=topo))
+            out["prom_stock_racks_reporting"] = float(
+                sum(1 for v in racks["gpu_temp_max_c"] if v == v)
+            )
+        finally:
+            src.close()
+    finally:
+        prom.stop()
+        web.terminate()
+        web.wait(timeout=10)
+    return out
+
+
 def _dir_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
@@ -293,6 +365,7 @@ def run(quick: bool = False) -> dict[str, float]:
     out: dict[str, float] = {"prom_available": 1.0}
     with tempfile.TemporaryDirectory(prefix="bench-backends-") as name:
         tmp = Path(name)
+        out |= stock_poll_figures(tmp, quick)
         out |= poll_figures(tmp, quick)
         out |= review_figures(tmp, quick)
     return out

@@ -101,7 +101,7 @@ class StockSite:
         hosts = [h for hs in self.racks.values() for h in hs] + list(self.extra_hosts)
         for n, host in enumerate(hosts):
             for i in range(self.gpus_per_host):
-                out.append(Gpu(host, i, temp=38 + n * 3 + i, power_w=82.0 + 100 * n + 10 * i,
+                out.append(Gpu(host, i, temp=38 + (n * 3 + i) % 50, power_w=82.0 + (100 * n) % 600 + 10 * i,
                                util=(10 * n + 5 * i) % 101, xid=self.xids.get((host, i), 0)))  # fmt: skip
         return out
 
