@@ -221,3 +221,25 @@ def test_a_poll_that_only_ages_since_updates_those_cells_in_place(
     view.flush()
     assert resets == [1]
     assert view.selected_gpu() == ("A-02-03", "GPU-bbbb-0048")
+
+
+def test_hub_text_in_tooltips_is_plain(qtbot: Any) -> None:
+    """A GPU uuid or cause carrying markup shows as typed, never loads an image."""
+    from PySide6.QtCore import Qt
+
+    from widgets.gpu_health import GpuHealthView
+
+    view = GpuHealthView()
+    qtbot.addWidget(view)
+    hostile = "<img src=file:///etc/hosts width=2000>"
+    gpus = decode_unhealthy(
+        {"time": 1.78e9, "gpus": [{"uuid": hostile, "rack": "A-01-01", "status": "failed",
+                                "xid": 48, "since": 1.78e9}]},
+        received=1.78e9,
+    )
+    view.apply(gpus)
+    view.flush()
+    model = view.table.model()
+    tips = [str(model.index(0, c).data(Qt.ItemDataRole.ToolTipRole) or "")
+            for c in range(model.columnCount())]
+    assert any("&lt;img" in t for t in tips) and not any("<img" in t for t in tips)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from console.check import DEFAULT_TIMEOUT_S, CheckReport, run_check
 from console.sources.base import Source
+from widgets.text import plain_tooltip
 
 SourceFactory = Callable[[], Source]
 
@@ -131,7 +132,7 @@ class DataSourcesDialog(QDialog):
                      r["hint"])
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(str(text))
-                item.setToolTip(str(text) if col >= 3 else "")
+                item.setToolTip(plain_tooltip(str(text)) if col >= 3 else "")
                 if col == 2 and r["status"] != "found":
                     item.setFont(bold)
                 self.table.setItem(i, col, item)

@@ -46,6 +46,7 @@ from console.gpu_health import (
 )
 from console.model import SiteTopology, Snapshot, UnhealthyGpus
 from widgets.rack_detail import STATUS_COLOUR, RowsModel
+from widgets.text import plain_tooltip
 from widgets.view import LiveView, format_age
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -142,8 +143,10 @@ class UnhealthyGpuModel(QAbstractTableModel):
         if not index.isValid():
             return None
         r, c = index.row(), index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.cells[r][c]
+        if role == Qt.ItemDataRole.ToolTipRole:  # hub text: shown as typed, never rich text
+            return plain_tooltip(str(self.cells[r][c]))
         if c == STATUS_COL and role == Qt.ItemDataRole.BackgroundRole:
             return STATUS_COLOUR.get(str(self.records[r].get("status")))
         if c == STATUS_COL and role == Qt.ItemDataRole.ForegroundRole:
