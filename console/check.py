@@ -234,12 +234,19 @@ def power_rows(snap: PowerSeries) -> list[dict[str, str]]:
 
 
 def _jobs_rows(snap: JobsSnapshot) -> list[dict[str, str]]:
+    from console.jobs import task_weights
+
     states = snap.columns.get("state")
     by_state: dict[str, int] = {}
+    tasks_by_state: dict[str, int] = {}
     if states is not None:
-        for s in states:
+        for s, n in zip(states, task_weights(snap).tolist(), strict=True):
             by_state[str(s)] = by_state.get(str(s), 0) + 1
-    words = ", ".join(f"{v:,} {k.lower()}" for k, v in sorted(by_state.items()))
+            tasks_by_state[str(s)] = tasks_by_state.get(str(s), 0) + int(n)
+    words = ", ".join(
+        f"{v:,} {k.lower()}" + (f" ({tasks_by_state[k]:,} with array tasks, as squeue -r)"
+                                if tasks_by_state[k] != v else "")
+        for k, v in sorted(by_state.items()))
     rows = [row("Job queue", "jobs", "found", f"{len(snap):,} jobs" + (f" ({words})" if words
                                                                        else ""))]
     invalid = int(getattr(snap, "invalid", 0) or 0)
@@ -249,11 +256,11 @@ def _jobs_rows(snap: JobsSnapshot) -> list[dict[str, str]]:
                         "see the scheduler's own records of these jobs"))
     partitions = getattr(snap, "partition_gpus", None)
     if partitions:
-        free = sum(int(p.get("free", 0)) for p in partitions.values())
-        total = sum(int(p.get("total", 0)) for p in partitions.values())
+        # Per partition: a node in several partitions counts in each, so no site total.
+        words = ", ".join(f"{name} {int(p.get('free', 0)):,} of {int(p.get('total', 0)):,}"
+                          for name, p in sorted(partitions.items()))
         rows.append(row("Job queue", "free GPUs per partition", "found",
-                        f"{free:,} of {total:,} GPUs free in {len(partitions)} partitions "
-                        "(the scheduler's nodes)"))
+                        f"{words} GPUs free (the scheduler's nodes)"))
     return rows
 
 

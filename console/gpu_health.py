@@ -225,6 +225,10 @@ _CLOCK_ACTIONS = {
     0x8: "Check power supplies and cooling of the node; drain it if the slowdown persists.",
 }
 
+HOT_GPU_C = 85.0
+"""A GPU this hot is degraded by its heat alone (the Prometheus source's ``hot_c``): said
+as the cause where no clock reason explains it (clock reasons not collected)."""
+
 _STATUS_RANK = {"healthy": 0, "degraded": 1, "failed": 2, "off_bus": 3}
 _SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 
@@ -269,6 +273,9 @@ def describe_gpu(record: Mapping[str, Any]) -> tuple[str, str]:
             words += f" at {temp:.0f} °C"
         worst = max(slow, key=lambda r: r.bit)
         causes.append((5, words, _CLOCK_ACTIONS.get(worst.bit, _CLOCK_ACTIONS[0x8])))
+    temp = _num(record.get("temp_c"))
+    if not causes and status == "degraded" and temp is not None and temp >= HOT_GPU_C:
+        causes.append((4, f"Hot: {temp:.0f} °C (no throttling reported)", _CLOCK_ACTIONS[0x40]))
     if not causes:
         if status in ("failed", "off_bus"):
             return (f"GPU {STATUS_WORDS[status]} (no cause reported)",

@@ -4,7 +4,10 @@
 
 The main window runs live on the simulated site for a while (with a cooling loss
 injected on row A-03 so alarms and the map show an incident), then a review window
-shows the recorded cache; the views' own scripts add their close-ups.
+shows the recorded cache; the views' own scripts add their close-ups. Unless
+--skip-backends is given, the real backends follow: the real Slurm's job queue and the
+window on a stock site's stack (docs/shots_stock_site.py: stock dcgm-exporter, PDU and
+meter stand-ins behind a real Prometheus, and the real Slurm).
 """
 
 from __future__ import annotations
@@ -141,6 +144,12 @@ def main(argv: list[str]) -> int:
             made += shoot_slurm_jobs(out)
         except Exception as exc:  # needs the real Slurm of .ci/services.sh
             print(f"skipped the Slurm screenshot: {exc}", file=sys.stderr)
+        from docs.shots_stock_site import shoot_stock_site
+
+        try:  # says why and makes nothing without prometheus or the real Slurm
+            made += shoot_stock_site(out)
+        except Exception as exc:
+            print(f"skipped the stock-site screenshots: {exc}", file=sys.stderr)
     for path in made:
         print(path)
     print(f"{len(made)} screenshots in {time.time() - t0:.0f} s")

@@ -217,3 +217,11 @@ def test_since_words() -> None:
     assert since_words(1000.0, now=1000.0 + 7500).endswith("(2 h 05 min ago)")
     assert since_words(1000.0, now=1000.0 + 3 * 86400).endswith("(3 d 0 h ago)")
     assert since_words(1000.0, now=1030.0).endswith("(30 s ago)")
+
+
+def test_a_hot_gpu_without_clock_reasons_names_its_heat() -> None:
+    """dcgm-exporter's default counters have no clock reasons: a GPU degraded by its
+    temperature alone says so, not "no cause reported"."""
+    cause, action = describe_gpu({"status": "degraded", "temp_c": 87.4})
+    assert cause == "Hot: 87 °C (no throttling reported)" and "cooling" in action
+    assert "no cause reported" in describe_gpu({"status": "degraded", "temp_c": 60.0})[0]

@@ -243,3 +243,33 @@ def test_hub_text_in_tooltips_is_plain(qtbot: Any) -> None:
     tips = [str(model.index(0, c).data(Qt.ItemDataRole.ToolTipRole) or "")
             for c in range(model.columnCount())]
     assert any("&lt;img" in t for t in tips) and not any("<img" in t for t in tips)
+
+
+def test_not_collected_signals_are_said_in_grey(view: GpuHealthView) -> None:
+    """ECC off in dcgm-exporter's default counters: a grey plain-text line says what is not
+    checked and what to enable; it goes when the signal is collected again."""
+    from dataclasses import replace
+
+    from widgets.gpu_health import INFO_GREY
+
+    label = view.not_collected_label
+    assert label.isHidden() and label.text() == ""
+    snap = replace(_unhealthy(), not_collected={
+        "ecc_dbe": "ECC not collected: DCGM_FI_DEV_ECC_DBE_VOL_TOTAL is off",
+        "fan_speed": "fan speed not collected: DCGM_FI_DEV_FAN_SPEED is not published",
+    })
+    view.apply(snap)
+    view.flush()
+    assert not label.isHidden()
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    text = label.text()
+    assert ("ECC not collected: enable DCGM_FI_DEV_ECC_DBE_VOL_TOTAL in dcgm-exporter's "
+            "counters file") in text
+    assert "fan speed not collected: DCGM_FI_DEV_FAN_SPEED is not published" in text
+    assert INFO_GREY.lower() in label.styleSheet().lower()
+    assert "font-weight" not in label.styleSheet()  # informational, not an alert
+    assert view.visible_rows() == 5  # the table is unchanged
+
+    view.apply(replace(_unhealthy(), time=T0 + 5, not_collected={}))
+    view.flush()
+    assert label.isHidden() and label.text() == ""

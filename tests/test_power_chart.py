@@ -206,7 +206,12 @@ def test_not_metered_reaches_legend_and_kpi_strip(qtbot) -> None:  # type: ignor
     chart.redraw()
     assert chart.legend.getLabel(chart.curves["solar"]).text == "solar (not metered)"
     assert chart.legend.getLabel(chart.curves["wind"]).text == "wind"
-    assert "no solar meter configured" in chart.status_label.text()
+    assert "no solar meter configured" not in chart.status_label.text()  # no alert
+    assert not chart.missing_label.isHidden()
+    assert chart.missing_label.text().startswith(
+        "Not metered (not in the site profile, [site.power]): IT load, solar\n")
+    assert "IT load" in chart.missing_label.text()
+    assert "no solar meter configured" in chart.missing_label.toolTip()
     summary = SiteSummary()
     qtbot.addWidget(summary)
     summary.on_snapshot(series)

@@ -349,3 +349,37 @@ def test_simulated_cooling_loss_shows_on_the_map(qtbot: Any) -> None:
     assert w.detail is not None and w.detail.rack_id == "A-03-05"
     assert w.detail.gpu_model.rowCount() == 72
     w.stop()
+
+
+def test_an_overlay_the_site_does_not_collect_is_said_and_left_at_first(
+        qtbot: Any, topo: SiteTopology) -> None:
+    """A stock site has no per-rack inlet sensors: the first telemetry moves the map from
+    the default inlet overlay to the first overlay with figures; an overlay chosen later
+    that no rack reports says "not collected on this site"."""
+    w = RackMapView()
+    qtbot.addWidget(w)
+    w.resize(1000, 700)
+    w.set_topology(topo)
+    none = {r: None for r in topo.rack_ids}
+    payload = racks_payload(topo, inlet_c=none, outlet_c=none, pdu_a_kw=none, pdu_b_kw=none,
+                            alarm=none)
+    assert w.overlay == "inlet"
+    w.apply(decode_racks(payload, topo))
+    assert w.overlay == list(OVERLAYS)[0] == "power" and w.no_data_count == 0
+    assert not w.overlay_not_collected
+    w.set_overlay("inlet")  # the operator's choice stays
+    w.apply(decode_racks(payload, topo))
+    assert w.overlay == "inlet" and w.overlay_not_collected
+    assert w.no_data_count == topo.n_racks
+    w.stop()
+
+
+def test_a_chosen_overlay_is_never_switched(qtbot: Any, topo: SiteTopology) -> None:
+    w = RackMapView()
+    qtbot.addWidget(w)
+    w.set_topology(topo)
+    w.set_overlay("inlet")
+    none = {r: None for r in topo.rack_ids}
+    w.apply(decode_racks(racks_payload(topo, inlet_c=none), topo))
+    assert w.overlay == "inlet" and w.overlay_not_collected
+    w.stop()

@@ -34,3 +34,41 @@ def test_unhealthy_gpu_tile_is_grey_at_normal_wear_and_orange_above(qtbot: Any) 
     summary.apply(_gpus(120))  # 0.35 %: well above normal wear
     summary.flush()
     assert ABNORMAL in summary.tiles["gpus"].value.styleSheet()
+
+
+def test_a_small_stock_site_reads_in_its_own_scale_and_says_what_is_not_metered(
+        qtbot: Any) -> None:
+    """A site layout without capacity_mw has no envelope (not Tétouan's 386 MW); power
+    below 1 MW keeps its kW; solar and wind not metered say so, not "n/a"; pending job
+    arrays count their tasks, as squeue -r lists them."""
+    import numpy as np
+
+    from console.hub.openapi import POWER_FIELDS
+    from console.model import JobsSnapshot, PowerSeries
+
+    site = decode_site({"time": T0, "halls": [{"id": "A"}], "racks": [
+        {"id": "A-01-01", "hall": "A", "row": "A-01", "x": 0, "y": 0, "w": 1, "h": 1,
+         "gpus": 8}]}, received=T0)
+    t = np.arange(3.0) * 10 + T0
+    fields = {f: np.full(3, np.nan) for f in POWER_FIELDS}
+    fields |= {"facility_mw": np.full(3, 0.2196), "it_mw": np.full(3, 0.1664),
+               "grid_mw": np.full(3, 0.121), "pue": np.full(3, 1.32),
+               "renewable_share_pct": np.full(3, 45.0)}
+    missing = {"solar_mw": "not metered: no solar meter configured ([site.power] solar)",
+               "wind_mw": "not metered: no wind meter configured ([site.power] wind)"}
+    jobs = JobsSnapshot(time=T0, columns={
+        "id": np.array([1, 2, 3]), "state": np.array(["RUNNING", "PENDING", "PENDING"], object),
+        "array_tasks": np.array([0, 10, 0])})
+    summary = SiteSummary()
+    qtbot.addWidget(summary)
+    summary.set_topology(site)
+    summary.apply(PowerSeries(time=T0, t=t, fields=fields, missing=missing))
+    summary.apply(jobs)
+    summary.flush()
+    tiles = summary.tiles
+    assert tiles["facility"].value.text() == "0.220 MW"
+    assert tiles["facility"].detail.text() == "no envelope in the site layout (capacity_mw)"
+    assert ABNORMAL not in tiles["facility"].value.styleSheet()
+    assert tiles["it"].value.text() == "0.166 MW"
+    assert tiles["renewable"].detail.text() == "solar, wind not metered"
+    assert tiles["jobs"].value.text() == "1 running" and tiles["jobs"].detail.text() == "11 pending"

@@ -56,6 +56,9 @@ STATUS_COL = COLUMNS.index("Status")
 SINCE_COL = COLUMNS.index("Since")
 _STATUS_RANK = {"degraded": 1, "failed": 2, "off_bus": 3}
 DARK_TEXT = QColor("#1e2126")
+INFO_GREY = "#9aa2ad"
+"""Informational text (ISA-101: grey, no colour for a fact of the site that needs no action
+from the operator on shift)."""
 
 
 class UnhealthyGpuModel(QAbstractTableModel):
@@ -334,6 +337,14 @@ class GpuHealthView(LiveView):
         self.hall_box.currentIndexChanged.connect(self._on_combo)
         self.count_label = QLabel("no data yet")
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
+        # Health signals the source does not collect (ECC off in dcgm-exporter's default
+        # counters...): said in grey, so "no failing GPU" is never read as "checked".
+        self.not_collected_label = QLabel()
+        self.not_collected_label.setObjectName("gpuNotCollected")
+        self.not_collected_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.not_collected_label.setWordWrap(True)
+        self.not_collected_label.setStyleSheet(f"color: {INFO_GREY};")
+        self.not_collected_label.hide()
         bar = QHBoxLayout()
         bar.addWidget(self.filter_edit, 1)
         bar.addWidget(self.status_box)
@@ -343,6 +354,7 @@ class GpuHealthView(LiveView):
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addLayout(bar)
         lower_layout.addWidget(self.count_label)
+        lower_layout.addWidget(self.not_collected_label)
         lower_layout.addWidget(self.table, 1)
         self.table.setMinimumHeight(ROLLUP_ROW_H * 4)
         # The operator drags the split: the roll-up gets room for ROLLUP_ROWS halls at first.
@@ -383,6 +395,7 @@ class GpuHealthView(LiveView):
         if snapshot is None:
             return
         self.snapshot = snapshot
+        self._update_not_collected(snapshot.not_collected)
         selected = self.selected_gpu()
         column = self.table.horizontalHeader().sortIndicatorSection()
         if not self.model.set_snapshot(snapshot, column):  # the same rows, in place
@@ -461,6 +474,42 @@ class GpuHealthView(LiveView):
         uuid = self.selected_gpu()[1]
         if uuid:
             self.maintenanceRequested.emit(uuid)
+
+    def not_collected_lines(self, not_collected: Mapping[str, str]) -> list[str]:
+        """One line per health signal the source does not collect: what it means and what
+        to enable (known signals), else the source's own words."""
+        known = {
+            "ecc_dbe": self.tr("ECC not collected: enable DCGM_FI_DEV_ECC_DBE_VOL_TOTAL in "
+                               "dcgm-exporter's counters file (commented out by default)"),
+            "clock_event_reasons": self.tr(
+                "Throttling not collected: enable DCGM_FI_DEV_CLOCKS_EVENT_REASONS "
+                "(DCGM_FI_DEV_CLOCK_THROTTLE_REASONS before DCGM 3.1) in dcgm-exporter's "
+                "counters file"),
+            "row_remap_failure": self.tr("Row remap failures not collected: enable "
+                                         "DCGM_FI_DEV_ROW_REMAP_FAILURE in dcgm-exporter's "
+                                         "counters file"),
+            "xid": self.tr("XIDs not collected: enable DCGM_FI_DEV_XID_ERRORS in "
+                           "dcgm-exporter's counters file"),
+        }
+        lines = []
+        for signal, reason in sorted(not_collected.items()):
+            text = known.get(str(signal))
+            if text is None:  # the source's own words, which name the signal
+                text = str(reason) or self.tr("{signal} not collected").format(signal=signal)
+            lines.append(text)
+        return lines
+
+    def _update_not_collected(self, not_collected: Mapping[str, str]) -> None:
+        lines = self.not_collected_lines(not_collected or {})
+        if not lines:
+            self.not_collected_label.hide()
+            self.not_collected_label.clear()
+            return
+        head = self.tr("Not checked (GPUs with these faults are not listed):")
+        self.not_collected_label.setText("\n".join([head, *lines]))
+        self.not_collected_label.setToolTip(
+            plain_tooltip("\n".join(f"{k}: {v}" for k, v in sorted(not_collected.items()))))
+        self.not_collected_label.show()
 
     def _update_rollup(self) -> None:
         self.rollup = fleet_rollup(self.snapshot, self.topology)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.model import PowerSeries, Snapshot
+from console.model import PowerSeries, SiteTopology, Snapshot
 from console.power import (
     ENVELOPE_MW,
     SITE_TZ,
@@ -39,6 +39,7 @@ from console.power import (
     shift_name,
     with_gaps,
 )
+from widgets.text import plain_tooltip
 from widgets.time_axis import SiteTimeAxis
 from widgets.view import LiveView, format_age
 
@@ -62,6 +63,35 @@ LOWER = (  # (key, field, axis label, colour)
     ("carbon", "carbon_g_per_kwh", "gCO2/kWh", "#E69F00"),
 )
 ALERT = "#E69F00"
+INFO_GREY = "#9aa2ad"  # informational (ISA-101): a fact of the site, nothing to act on
+FLOW_WORDS = {"facility_mw": "facility load", "it_mw": "IT load"} | {
+    field: label for _k, field, label, _c in (*STACK, *BELOW)} | {
+    "battery_soc_pct": "battery charge level", "renewable_share_pct": "renewable share",
+    "pue": "PUE", "carbon_g_per_kwh": "carbon intensity",
+}
+"""Power fields in the words of the chart's legend and tiles."""
+
+
+def missing_words(missing: Mapping[str, str]) -> str:
+    """Why flows have no values, short: the flows not metered in one line (the site profile
+    leaves them out), any other reason (no data, an error, n/a) one line each."""
+    order = {k: i for i, k in enumerate(FLOW_WORDS)}
+    items = sorted(missing.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+    unmetered = [FLOW_WORDS.get(k, k) for k, v in items if str(v).startswith("not metered")]
+    lines = [f"Not metered (not in the site profile, [site.power]): {', '.join(unmetered)}"
+             ] if unmetered else []
+    lines += [f"{FLOW_WORDS.get(k, k)}: {v}" for k, v in items
+              if not str(v).startswith("not metered")]
+    return "\n".join(lines)
+
+
+def _digits(mw: float) -> int:
+    """Decimals for power on a site of this size in MW: 1 from 1 MW, else 3 (kW)."""
+    return 1 if mw >= 1 else 3
+
+
+def _envelope_text(mw: float) -> str:
+    return f"{mw:,.{0 if mw >= 100 else _digits(mw)}f} MW"
 
 
 def _fmt(value: float, unit: str, digits: int = 1) -> str:
@@ -147,9 +177,14 @@ class PowerBalanceChart(LiveView):
         self.shift_label.setWordWrap(True)
         self.status_label = self._label("")
         self.status_label.setWordWrap(True)
+        self.missing_label = self._label("")  # grey: what the site does not meter
+        self.missing_label.setWordWrap(True)
+        self.missing_label.setStyleSheet(f"color: {INFO_GREY};")
+        self.missing_label.hide()
         side = QVBoxLayout()
         side.addWidget(self.shift_label)
         side.addWidget(self.status_label)
+        side.addWidget(self.missing_label)
         side.addStretch(1)
         head = QHBoxLayout()
         head.addLayout(self.tiles)
@@ -180,6 +215,8 @@ class PowerBalanceChart(LiveView):
         labels = [(k, label) for k, _f, label, _c in (*STACK, *BELOW)]
         for key, label in [*labels, ("facility", "facility load"), ("it", "IT load")]:
             self.legend.addItem(self.curves[key], label)
+        self.envelope_mw: float | None = ENVELOPE_MW
+        """The facility envelope (the site layout's ``capacity_mw``); None: not given."""
         self.envelope = pg.InfiniteLine(
             ENVELOPE_MW,
             angle=0,
@@ -381,6 +418,18 @@ class PowerBalanceChart(LiveView):
             for b in self.range_buttons.values():
                 b.setChecked(False)
 
+    def set_topology(self, topology: SiteTopology) -> None:
+        """The envelope is the site layout's ``capacity_mw``; without one, no line."""
+        super().set_topology(topology)
+        capacity = float(getattr(topology, "capacity_mw", 0.0) or 0.0)
+        self.envelope_mw = capacity if capacity > 0 else None
+        if self.envelope_mw is None:
+            self.envelope.hide()
+        else:
+            self.envelope.setValue(self.envelope_mw)
+            self.envelope.label.setFormat(f"{_envelope_text(self.envelope_mw)} envelope")
+            self.envelope.show()
+
     # -- drawing ------------------------------------------------------------------------
     def redraw(self) -> None:
         """Push the history into the curves, update tiles, status and range."""
@@ -411,7 +460,9 @@ class PowerBalanceChart(LiveView):
         for key in data:
             self.curves[key].clear()
         lo = np.nanmin(below, initial=0.0)
-        hi = max(ENVELOPE_MW, float(np.nanmax(np.concatenate([base, h.fields["facility_mw"]]))))
+        peak = np.nanmax(np.concatenate([base, h.fields["facility_mw"], h.fields["it_mw"]]),
+                         initial=0.0)
+        hi = max(self.envelope_mw or 0.0, float(peak)) or 1.0
         self.top.setYRange(lo - 0.04 * hi, hi * 1.14, padding=0)
         self._lower_ranges()
         if self.follow:
@@ -452,9 +503,11 @@ class PowerBalanceChart(LiveView):
     def _update_tiles(self) -> None:
         assert self.history is not None
         (start, _end), kpis = shift_kpis(self.history, tz=SITE_TZ)
+        fac_now = kpis["facility_mw"].shift_peak if "facility_mw" in kpis else float("nan")
+        size = self.envelope_mw or (float(fac_now) if np.isfinite(fac_now) else 1.0)
         units = {
-            "facility_mw": ("MW", 1),
-            "it_mw": ("MW", 1),
+            "facility_mw": ("MW", _digits(size)),
+            "it_mw": ("MW", _digits(size)),
             "renewable_share_pct": ("%", 0),
             "pue": ("", 2),
             "carbon_g_per_kwh": ("g/kWh", 0),
@@ -465,14 +518,18 @@ class PowerBalanceChart(LiveView):
             for key, value in zip(("now", "mean", "peak"), values, strict=True):
                 lab = self.tile_labels[(key, name)]
                 lab.setText(_fmt(value, unit, digits))
-                over = name == "facility_mw" and np.isfinite(value) and value > ENVELOPE_MW
+                over = (name == "facility_mw" and self.envelope_mw is not None
+                        and np.isfinite(value) and value > self.envelope_mw)
                 lab.setStyleSheet(f"color: {ALERT}; font-weight: bold;" if over else "")
         fac = kpis.get("facility_mw")
-        head = ENVELOPE_MW - fac.now if fac else float("nan")
-        self.shift_label.setText(
-            f"Shift {shift_name(start, SITE_TZ)} (site time)\n"
-            f"Envelope {ENVELOPE_MW:.0f} MW, headroom now {_fmt(head, 'MW')}"
-        )
+        envelope = self.envelope_mw
+        if envelope is None:
+            words = "Envelope not given (the site layout has no capacity_mw)"
+        else:
+            head = envelope - fac.now if fac else float("nan")
+            words = (f"Envelope {_envelope_text(envelope)}, headroom now "
+                     + _fmt(head, "MW", _digits(envelope)))
+        self.shift_label.setText(f"Shift {shift_name(start, SITE_TZ)} (site time)\n{words}")
 
     def _update_status(self) -> None:
         parts = []
@@ -487,11 +544,15 @@ class PowerBalanceChart(LiveView):
             )
         if self.stale:
             parts.append(f"⚠ STALE: power data {format_age(self.data_age)} old")
-        alert = bool(parts)
-        if self.history is not None and self.history.missing:  # a fact of the site, no alert
-            parts.append("; ".join(f"{k}: {v}" for k, v in sorted(self.history.missing.items())))
         self.status_label.setText("\n".join(parts))
-        self.status_label.setStyleSheet(f"color: {ALERT}; font-weight: bold;" if alert else "")
+        self.status_label.setStyleSheet(f"color: {ALERT}; font-weight: bold;" if parts else "")
+        self.status_label.setVisible(bool(parts))
+        # What the site does not meter is a fact of the site, no alert: grey, apart.
+        missing = self.history.missing if self.history is not None else {}
+        self.missing_label.setText(missing_words(missing))
+        self.missing_label.setToolTip(plain_tooltip(
+            "\n".join(f"{FLOW_WORDS.get(k, k)}: {v}" for k, v in sorted(missing.items()))))
+        self.missing_label.setVisible(bool(missing))
 
     # -- crosshair ----------------------------------------------------------------------
     def _mouse_moved(self, event: tuple) -> None:

@@ -79,6 +79,10 @@ class RackMapView(LiveView):
         self.setAutoFillBackground(False)
         self.telemetry: RackTelemetry | None = None
         self._overlay: Overlay = OVERLAYS["inlet"]
+        self._auto_overlay = True
+        """Until an overlay is chosen, the first telemetry may switch from an overlay the site
+        does not collect (a stock site has no inlet sensors) to the first one it does."""
+        self._not_collected = False
         self._geom = np.zeros((0, 4))
         self._centres = np.zeros((0, 2))
         self._rects_m: list[QRectF] = []
@@ -124,6 +128,10 @@ class RackMapView(LiveView):
         """Colour the racks by overlay ``name`` (one of :meth:`overlays`)."""
         if name not in OVERLAYS:
             raise ValueError(f"unknown overlay {name!r}; choose one of {', '.join(OVERLAYS)}")
+        self._auto_overlay = False
+        self._switch_overlay(name)
+
+    def _switch_overlay(self, name: str) -> None:
         if name == self._overlay.name:
             return
         self._overlay = OVERLAYS[name]
@@ -318,6 +326,28 @@ class RackMapView(LiveView):
         if isinstance(snapshot, RackTelemetry):
             self.telemetry = snapshot
             self._rebucket()
+            if self._auto_overlay and self._not_collected:
+                self._auto_overlay = False
+                for name, overlay in OVERLAYS.items():
+                    values = overlay.values(self.telemetry, self.topology)
+                    if len(values) and np.isfinite(values).any():
+                        self._switch_overlay(name)
+                        break
+            elif self._auto_overlay and self._reporting():
+                self._auto_overlay = False
+
+    def _reporting(self) -> bool:
+        """Whether the telemetry in use covers any rack at all."""
+        t = self.telemetry
+        return (t is not None and self.topology is not None
+                and self._telemetry_len() == self.topology.n_racks
+                and t.n_missing < self.topology.n_racks)
+
+    @property
+    def overlay_not_collected(self) -> bool:
+        """True when racks report but none has the current overlay's figure (the site
+        does not collect it: no per-rack inlet sensors on a stock site)."""
+        return self._not_collected
 
     def redraw(self) -> None:
         """Repaint from the stored buckets."""
@@ -352,6 +382,8 @@ class RackMapView(LiveView):
             for b in range(len(self._overlay.colours))
         ]
         no_data = len(self._nodata_rects)
+        self._not_collected = bool(
+            self._reporting() and len(self._values) and not np.isfinite(self._values).any())
         if no_data != self._no_data:
             self._no_data = no_data
             self.noDataChanged.emit(no_data)
@@ -512,7 +544,8 @@ class RackMapView(LiveView):
             age = self.telemetry.age()
         p.setFont(self.font())
         paint_legend(p, self._overlay, QRectF(self.width() - LEGEND_W - 8, 8, LEGEND_W, 0),
-                     self._no_data, age)
+                     self._no_data, age,
+                     note="not collected on this site" if self._not_collected else "")
         if self.stale:
             paint_stale(p, self.height(), self.data_age)
         p.end()

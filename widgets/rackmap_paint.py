@@ -94,12 +94,13 @@ def _bold(font: QFont, scale: float = 1.0) -> QFont:
 
 
 def paint_legend(p: QPainter, overlay: Overlay, at: QRectF, no_data: int,
-                 age: float | None) -> QRectF:
-    """Draw the legend box (title, unit, one swatch per step, no data, age); returns it."""
+                 age: float | None, note: str = "") -> QRectF:
+    """Draw the legend box (title, unit, one swatch per step, no data, a note on the no
+    data such as "not collected on this site", age); returns it."""
     base = QFont(p.font())
     fm = p.fontMetrics()
     lh = fm.height() + 4
-    rows = len(overlay.colours) + 1 + (1 if age is not None else 0)
+    rows = len(overlay.colours) + 1 + (1 if age is not None else 0) + (1 if note else 0)
     x, y = at.left(), at.top()
     box = QRectF(x, y, at.width(), lh * (rows + 2) + 10)
     p.setPen(QPen(HALL_OUTLINE, 1))
@@ -122,6 +123,10 @@ def paint_legend(p: QPainter, overlay: Overlay, at: QRectF, no_data: int,
     p.fillRect(swatch, QBrush(NO_DATA_HATCH, Qt.BrushStyle.BDiagPattern))
     p.setPen(TEXT)
     p.drawText(QPointF(x + 38, yy + lh - 8), f"no data: {no_data} racks")
+    if note:
+        yy += lh
+        p.setPen(TEXT_DIM)
+        p.drawText(QPointF(x + 38, yy + lh - 8), note)
     if age is not None:
         p.setPen(TEXT_DIM)
         p.drawText(QPointF(x + 8, yy + 2 * lh - 8), f"data age {format_age(age)}")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from console.jobs import task_weights
 from console.model import (
     JobsSnapshot,
     PowerSeries,
@@ -52,6 +54,16 @@ class KpiTile(QFrame):
         set_style(self.value, f"color: {colour};" if colour else "")
 
 
+def _supply_words(now: dict[str, float], why: Mapping[str, str], digits: int) -> str:
+    """Solar and wind now, or which of them the site does not meter."""
+    unmetered = [k for k in ("solar", "wind") if f"{k}_mw" in why]
+    if len(unmetered) == 2:
+        return "solar, wind not metered"
+    parts = [f"{k} {_fmt(now[f'{k}_mw'], digits)} MW" if k not in unmetered
+             else f"{k} not metered" for k in ("solar", "wind")]
+    return " · ".join(parts)
+
+
 def _fmt(value: float, digits: int = 1, unit: str = "") -> str:
     if value is None or not math.isfinite(value):
         return "n/a"
@@ -67,7 +79,8 @@ class SiteSummary(LiveView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.capacity_mw = 386.0
+        self.capacity_mw: float | None = 386.0
+        """The facility envelope (the site layout's ``capacity_mw``); None: not given."""
         self._latest: dict[str, Snapshot] = {}
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
@@ -89,9 +102,8 @@ class SiteSummary(LiveView):
 
     def set_topology(self, topology: object) -> None:
         super().set_topology(topology)  # type: ignore[arg-type]
-        capacity = getattr(topology, "capacity_mw", 0.0)
-        if capacity:
-            self.capacity_mw = float(capacity)
+        capacity = float(getattr(topology, "capacity_mw", 0.0) or 0.0)
+        self.capacity_mw = capacity if capacity > 0 else None
 
     def on_snapshot(self, snapshot: Snapshot) -> None:
         self._latest[snapshot.kind] = snapshot
@@ -101,22 +113,26 @@ class SiteSummary(LiveView):
         if isinstance(power, PowerSeries) and len(power):
             now = power.latest()
             facility = now["facility_mw"]
-            pct = facility / self.capacity_mw * 100 if self.capacity_mw else math.nan
-            colour = CRITICAL if pct >= 98 else ABNORMAL if pct >= 95 else None
-            self.tiles["facility"].set(
-                _fmt(facility, 1, " MW"), f"{_fmt(pct, 1)} % of {self.capacity_mw:.0f} MW", colour
-            )
+            capacity = self.capacity_mw
+            size = capacity or (facility if math.isfinite(facility) else 1.0)
+            mw = 1 if size >= 1 else 3  # a small site in kW steps, not "0.0 MW"
+            if capacity:
+                pct = facility / capacity * 100
+                colour = CRITICAL if pct >= 98 else ABNORMAL if pct >= 95 else None
+                envelope = f"{_fmt(pct, 1)} % of {capacity:,.{0 if capacity >= 100 else mw}f} MW"
+            else:
+                colour, envelope = None, "no envelope in the site layout (capacity_mw)"
+            self.tiles["facility"].set(_fmt(facility, mw, " MW"), envelope, colour)
             why = power.missing  # field -> "not metered: ..." / "n/a: ..." (real backends)
-            self.tiles["it"].set(_fmt(now["it_mw"], 1, " MW"), why.get("it_mw", ""))
+            self.tiles["it"].set(_fmt(now["it_mw"], mw, " MW"), why.get("it_mw", ""))
             self.tiles["renewable"].set(
                 _fmt(now["renewable_share_pct"], 1, " %"),
-                why.get("renewable_share_pct")
-                or f"solar {_fmt(now['solar_mw'], 0)} · wind {_fmt(now['wind_mw'], 0)} MW",
+                why.get("renewable_share_pct") or _supply_words(now, why, mw),
             )
             self.tiles["pue"].set(_fmt(now["pue"], 3), why.get("pue", ""))
             self.tiles["carbon"].set(
                 _fmt(now["carbon_g_per_kwh"], 0, " g/kWh"),
-                why.get("carbon_g_per_kwh") or f"grid {_fmt(now['grid_mw'], 0)} MW",
+                why.get("carbon_g_per_kwh") or f"grid {_fmt(now['grid_mw'], mw)} MW",
             )
             if "facility_mw" in why:
                 self.tiles["facility"].set("n/a", why["facility_mw"])
@@ -125,9 +141,10 @@ class SiteSummary(LiveView):
             n = self.topology.n_racks
             reporting = n - racks.n_missing
             power_kw = np.asarray(racks["power_kw"], dtype=np.float64)
+            metered_mw = float(np.nansum(power_kw)) / 1000
             self.tiles["racks"].set(
                 f"{reporting:,} / {n:,}",
-                f"{_fmt(float(np.nansum(power_kw)) / 1000, 1)} MW metered",
+                f"{_fmt(metered_mw, 1 if metered_mw >= 1 else 3)} MW metered",
                 ABNORMAL if reporting < n else None,
             )
         gpus = self._latest.get("gpus")
@@ -148,8 +165,9 @@ class SiteSummary(LiveView):
         jobs = self._latest.get("jobs")
         if isinstance(jobs, JobsSnapshot):
             states = jobs.columns.get("state")
-            running = int((states == "RUNNING").sum()) if states is not None else 0
-            pending = int((states == "PENDING").sum()) if states is not None else 0
+            tasks = task_weights(jobs)  # a pending array counts as its tasks (squeue -r)
+            running = int(tasks[states == "RUNNING"].sum()) if states is not None else 0
+            pending = int(tasks[states == "PENDING"].sum()) if states is not None else 0
             self.tiles["jobs"].set(f"{running:,} running", f"{pending:,} pending")
         age = format_age(self.data_age)
         for tile in self.tiles.values():

@@ -10,8 +10,9 @@ their status changes (or at most once per interval when only readings changed).
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +55,84 @@ def write_power(conn: sqlite3.Connection, last_t: float | None, p: PowerSeries) 
     return float(t[keep][-1])
 
 
+POWER_MISSING = "power_missing"
+"""Why power flows have no values, as the source said (``PowerSeries.missing``), one row
+per change from ``since`` on (schema 6)."""
+
+
+def create_power_missing(conn: sqlite3.Connection) -> None:
+    """The table of the reasons power flows have no values (schema 5 -> 6)."""
+    conn.execute(
+        f"CREATE TABLE {POWER_MISSING} (since REAL PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID"
+    )
+
+
+def has_power_missing(conn: sqlite3.Connection) -> bool:
+    """Whether the file records the reasons (schema 6 and later)."""
+    return conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (POWER_MISSING,)
+    ).fetchone() is not None
+
+
+def last_power_missing(conn: sqlite3.Connection) -> tuple[float, dict[str, str]] | None:
+    """The reasons last recorded and since when (None: none recorded, or a v5 file)."""
+    if not has_power_missing(conn):
+        return None
+    row = conn.execute(
+        f"SELECT since, data FROM {POWER_MISSING} ORDER BY since DESC LIMIT 1"
+    ).fetchone()
+    return None if row is None else (float(row[0]), _reasons(row[1]))
+
+
+def write_power_missing(
+    conn: sqlite3.Connection,
+    last: tuple[float, dict[str, str]] | None,
+    p: PowerSeries,
+    after: float | None,
+) -> tuple[float, dict[str, str]] | None:
+    """Record ``p.missing`` when it differs from the reasons last recorded; returns the new
+    last record. The reasons hold from the first point of ``p`` after ``after`` (the last
+    power point already stored: points stored before keep the reasons they came with) and
+    never from before the last record. A series without points says nothing about the
+    flows, and is not recorded."""
+    if not len(p.t):
+        return last
+    reasons = {str(k): str(v) for k, v in (p.missing or {}).items()}
+    if (last is None and not reasons) or (last is not None and last[1] == reasons):
+        return last
+    t = np.asarray(p.t, np.float64)
+    new = t if after is None else t[t > after]
+    since = float(new[0]) if len(new) else float(t[-1])
+    if last is not None:
+        since = max(since, float(np.nextafter(last[0], np.inf)))
+    conn.execute(
+        f"INSERT OR REPLACE INTO {POWER_MISSING} (since, data) VALUES (?, ?)",
+        (since, json.dumps(reasons, sort_keys=True, separators=(",", ":"))),
+    )
+    return since, reasons
+
+
+def read_power_missing(conn: sqlite3.Connection, t: float) -> dict[str, str]:
+    """The reasons in force at ``t`` (empty before the first record and in a v5 file)."""
+    if not has_power_missing(conn):
+        return {}
+    row = conn.execute(
+        f"SELECT data FROM {POWER_MISSING} WHERE since <= ? ORDER BY since DESC LIMIT 1",
+        (float(t),),
+    ).fetchone()
+    return {} if row is None else _reasons(row[0])
+
+
+def _reasons(text: str) -> dict[str, str]:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise codec.CodecError("power flow reasons are not JSON") from None
+    if not isinstance(data, Mapping):
+        raise codec.CodecError("power flow reasons are not a JSON object")
+    return {str(k): str(v) for k, v in data.items()}
+
+
 def write_unhealthy(
     conn: sqlite3.Connection,
     last: tuple[int, str, float] | None,
@@ -62,8 +141,12 @@ def write_unhealthy(
 ) -> tuple[int, str, float] | None:
     """Store the list when its status changed (or readings changed after ``interval_s``)."""
     gpus = [dict(g) for g in u.gpus]
+    # Signals not collected (ECC off in dcgm-exporter...) ride along when there are any,
+    # so review says them too; a list without them hashes as before.
+    extra = {"not_collected": dict(u.not_collected)} if u.not_collected else {}
     status = codec.dumps(
         {"counts": u.counts, "gpus": [{k: g.get(k) for k in _GPU_STATUS_KEYS} for g in gpus]}
+        | extra
     )
     status_hash = digest(status)
     due = last is None or u.time - last[2] >= interval_s
@@ -72,7 +155,7 @@ def write_unhealthy(
             "UPDATE unhealthy SET last_seen = max(last_seen, ?) WHERE id = ?", (u.time, last[0])
         )
         return last
-    body = codec.dumps({"counts": u.counts, "gpus": gpus})
+    body = codec.dumps({"counts": u.counts, "gpus": gpus} | extra)
     cursor = conn.execute(
         "INSERT INTO unhealthy (time, last_seen, received, hash, status_hash, n_gpus, data) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -83,7 +166,7 @@ def write_unhealthy(
             digest(body),
             status_hash,
             len(gpus),
-            codec.pack_json({"counts": u.counts, "gpus": gpus}),
+            codec.pack_json({"counts": u.counts, "gpus": gpus} | extra),
         ),
     )
     return int(cursor.lastrowid or 0), status_hash, u.time

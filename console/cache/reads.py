@@ -225,11 +225,13 @@ class CacheReads:
         """Site power in ``[start, end]``: full resolution, 15-minute means where older.
 
         Missing points show as NaN gaps (where consecutive times differ by more than
-        1.5 x the step).
+        1.5 x the step). ``missing`` holds why flows have no values as the source said it
+        at ``end`` (empty in a file from before schema 6).
         """
         with self._lock:
             r = self._power_rows("power", float(start), float(end))
             q = self._power_rows("power_15m", float(start) - 900, float(end))
+            missing = docs.read_power_missing(self.conn, float(end))
         step = float(np.median(np.diff(r[:, 0]))) if len(r) > 1 else 10.0
         if len(q) and len(r):
             first = np.searchsorted(r[:, 0], q[:, 0])
@@ -253,6 +255,7 @@ class CacheReads:
             t=frozen(t),
             fields=_frozen_map(fields),
             step=step if len(r) > 1 else (900.0 if len(q) else 10.0),
+            missing=missing,
         )
 
     def _power_rows(self, table: str, start: float, end: float) -> np.ndarray:
@@ -308,6 +311,7 @@ class CacheReads:
             received=when if received is None else max(float(received), when),
             gpus=tuple(doc.get("gpus", ())),
             counts={str(k): int(v) for k, v in doc.get("counts", {}).items()},
+            not_collected={str(k): str(v) for k, v in (doc.get("not_collected") or {}).items()},
         )
 
     @_reading

@@ -167,19 +167,30 @@ def _v4_to_v5(conn: sqlite3.Connection) -> None:
     maint.create(conn)
 
 
+def _v5_to_v6(conn: sqlite3.Connection) -> None:
+    """Why a power flow has no values (``PowerSeries.missing``: "not metered: no solar meter
+    configured"), one row per change (``console.cache.docs.write_power_missing``): a new
+    table only, so a v5 file still reads as it is (flows without a reason)."""
+    from console.cache import docs
+
+    docs.create_power_missing(conn)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
     _v2_to_v3,
     _v3_to_v4,
     _v4_to_v5,
+    _v5_to_v6,
 ]
 """``MIGRATIONS[n]`` migrates a file from schema version n to n + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
 READS_FROM = 2
 """The oldest version read as it is (review opens it without a migrated copy):
 later versions only changed how new rows are written, added columns reads do without,
-or added tables reads treat as empty (the maintenance list, v5)."""
+or added tables reads treat as empty (the maintenance list, v5; the reasons of power flows
+without values, v6)."""
 
 
 def user_version(conn: sqlite3.Connection) -> int:

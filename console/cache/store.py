@@ -239,6 +239,7 @@ class Cache(CacheReads):
         self._topology_obj: SiteTopology | None = None
         self._topology_id, self._topology_hash, self._topology_n = self._last_topology()
         self._power_last: float | None = self._scalar("SELECT max(t) FROM power")
+        self._power_missing = docs.last_power_missing(self.conn)
         self._unhealthy_last = self._last_doc("unhealthy", "status_hash")
         self._jobs_state: docs.JobsState | None = None  # the next jobs row is a keyframe
         self._raw_last: float | None = frames.last_time(self.conn, "rack_raw")
@@ -360,6 +361,9 @@ class Cache(CacheReads):
         policy = self.retention
         for snap in snapshots:
             if isinstance(snap, PowerSeries):
+                self._power_missing = docs.write_power_missing(
+                    self.conn, self._power_missing, snap, self._power_last
+                )
                 self._power_last = docs.write_power(self.conn, self._power_last, snap)
             elif isinstance(snap, UnhealthyGpus):
                 self._write_unhealthy(snap)
