@@ -365,3 +365,34 @@ def test_22_05_304_keeps_the_queue_and_a_whole_answer_drops_jobs_gone() -> None:
     # ... and the whole read drops the running job 1 it no longer lists, keeping finished 3.
     assert sorted(rows(later)) == [2, 3]
     assert np.isfinite(later.time)
+
+
+# -- the job list decoder ----------------------------------------------------------------------
+def test_pretty_printed_answer_and_members_of_other_types_decode_as_before() -> None:
+    """slurmrestd pretty-prints; a member of an unexpected type (a number as a string, a
+    name as a number) makes the typed decoder give way to the plain one, job by job as before."""
+    jobs = [
+        new_job(1, ["RUNNING"], nodes="vm", gres_detail=["gpu:h200:2(IDX:0-1)"]),
+        old_job("2", "PENDING", name=7, node_count="1", state_reason="Priority"),
+        new_job(3, ["PENDING"], time_limit={"set": True, "infinite": True, "number": 0}),
+    ]
+    routes = {
+        "/openapi/v3": json_reply(spec("v0.0.41")),
+        "/slurm/v0.0.41/jobs/": json_reply(json.dumps({"jobs": jobs, "errors": []}, indent=2)),
+    }
+    with FakeBackend(routes) as backend:
+        with SlurmSource(f"slurm+{backend.url}", token="t", user="u") as source:
+            snap = source.fetch_jobs()
+    by = rows(snap)
+    assert sorted(by) == [1, 2, 3] and snap.invalid == 0
+    assert by[1]["gpus"] == 2 and by[1]["state"] == "RUNNING"
+    assert by[2]["name"] == "7" and by[2]["reason"] == "Priority" and by[2]["nodes"] == 1
+    assert math.isnan(by[3]["time_limit_s"])  # unlimited
+
+
+def test_an_answer_over_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import console.sources.slurm as slurm
+
+    monkeypatch.setattr(slurm, "MAX_JOBS_BYTES", 1000)
+    err = _fail(json_reply(json.dumps({"jobs": [new_job(i, ["PENDING"]) for i in range(1, 20)]})))
+    assert "over" in str(err) and "not read" in str(err) and not err.auth

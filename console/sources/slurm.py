@@ -17,30 +17,34 @@ name stands for its rack.
 from __future__ import annotations
 
 import base64
+import contextlib
+import gc
 import json
 import logging
 import math
 import os
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 import requests
 
-from console.decode import DataError, apply_job_changes, job_columns_from_records
+from console.decode import JOB_COLUMNS, DataError, apply_job_changes, job_column
 from console.hub.params import JOB_KEEP_FINISHED_S
 from console.model import JobsSnapshot, Snapshot, _frozen_map
 from console.sources.base import FetchContext, Source, SourceError, register_scheme
 from console.sources.hub import describe_http_error, make_session
 from console.sources.slurm_decode import (
+    JOB_RECORD_FIELDS,
     TERMINAL_STATES,
-    ArrayStream,
     InvalidJob,
+    JobRecords,
+    SlurmJob,
+    decode_jobs_answer,
     epoch,
-    job_record,
     node_record,
     partition_gpus,
     partition_record,
@@ -65,6 +69,14 @@ is behind ours by up to this much misses nothing)."""
 NODES_EVERY_S = 30.0
 """How often the nodes are read for the partitions' free GPUs (with the job queue)."""
 CHUNK_BYTES = 1 << 20
+MAX_JOBS_BYTES = 1 << 30
+"""The most of a job list held to decode (white space of pretty-printed JSON left out): a
+server that sends more (a runaway or hostile one) is refused, not read into memory. A
+real job takes 4 to 8 kB of compact JSON: this is over 100,000 jobs."""
+_PRETTY = re.compile(rb"[\r\n][ \t\r\n]*")
+"""A line break and the indentation after it: never inside a JSON string (a string
+cannot hold a raw line break), so leaving it out keeps the JSON the same."""
+_HTML_START = re.compile(rb"[ \t\r\n]*<")
 
 
 def slurm_base_url(url: str) -> str:
@@ -283,20 +295,22 @@ class SlurmSource(Source):
         params = {} if whole or self._since is None else {"update_time": int(self._since)}
         sent_at = time.time()
         response = self._request(f"/slurm/{version}/jobs/", params, stream=True)
-        try:
-            records, invalid, rest, changed = self._read_jobs(response, bool(params))
-        finally:
-            response.close()
-        last_update = epoch(rest.get("last_update"))
-        if changed:
-            self._since = last_update if last_update is not None else sent_at - CLOCK_MARGIN_S
-        t = last_update if last_update is not None else received
-        try:
-            update = job_columns_from_records(records)
-            columns = self._merge(update, whole, t)
-        except (ValueError, TypeError, DataError) as exc:
-            self._columns = None
-            raise SourceError(self.backend, f"jobs: {exc}") from None
+        with _gc_paused():
+            try:
+                records, invalid, rest, changed = self._read_jobs(response, bool(params))
+            finally:
+                response.close()
+            last_update = epoch(rest.get("last_update"))
+            if changed:
+                self._since = last_update if last_update is not None else sent_at - CLOCK_MARGIN_S
+            t = last_update if last_update is not None else received
+            try:
+                update = _job_columns(records)
+                del records
+                columns = self._merge(update, whole, t)
+            except (ValueError, TypeError, DataError) as exc:
+                self._columns = None
+                raise SourceError(self.backend, f"jobs: {exc}") from None
         if whole:
             self._full_at = now
         if changed:
@@ -312,8 +326,9 @@ class SlurmSource(Source):
 
     def _read_jobs(
         self, response: requests.Response, since: bool
-    ) -> tuple[list[dict[str, Any]], int, dict[str, Any], bool]:
-        """``(records, invalid records, the answer's other members, anything changed)``."""
+    ) -> tuple[list[tuple[Any, ...]], int, dict[str, Any], bool]:
+        """``(records as JobRecords.row tuples, invalid records, the answer's other
+        members, anything changed)``."""
         path = f"/slurm/{self.version}/jobs/"
         if response.status_code == 304:  # Slurm 22.05: nothing changed since update_time
             return [], 0, {}, False
@@ -326,36 +341,55 @@ class SlurmSource(Source):
                     body = None
             self._check(response, path, body)
             raise SourceError(self.backend, f"invalid JSON from {path}")
-        stream = ArrayStream(response.iter_content(CHUNK_BYTES), "jobs")
-        records: list[dict[str, Any]] = []
-        invalid = 0
-        kinds, countries, racks = self.tenant_kinds, self.tenant_countries, self.node_racks
+        body = self._read_body(response, path)
         try:
-            for job in stream.items():
-                if not isinstance(job, Mapping):
-                    invalid += 1
-                    continue
-                try:
-                    records.append(job_record(job, kinds, countries, racks))
-                except InvalidJob:
-                    invalid += 1
+            jobs, rest = decode_jobs_answer(body)
         except ValueError:
-            if not stream.found and stream.buf[stream.pos : stream.pos + 1] == "<":
+            if _HTML_START.match(body):
                 raise SourceError(
                     self.backend, f"HTTP 200 on {path}: an HTML page, not JSON (a login proxy?)"
                 ) from None
             raise SourceError(self.backend, f"invalid JSON from {path}") from None
+        del body
+        self._check(response, path, rest, read_body=False)
+        if jobs is None:
+            raise SourceError(self.backend, "jobs: response has no 'jobs' array")
+        records: list[tuple[Any, ...]] = []
+        invalid = 0
+        row = JobRecords(self.tenant_kinds, self.tenant_countries, self.node_racks).row
+        for job in jobs:
+            if not isinstance(job, SlurmJob):
+                invalid += 1
+                continue
+            try:
+                records.append(row(job))
+            except InvalidJob:
+                invalid += 1
+        del jobs
+        errors = rest.get("errors") or []
+        warnings = rest.get("warnings") or []
+        quiet = since and not records and not invalid
+        if quiet and (_no_change(errors) or _no_change(warnings)):
+            return [], 0, {}, False
+        return records, invalid, rest, True
+
+    def _read_body(self, response: requests.Response, path: str) -> bytearray:
+        """The body of a streamed answer, without the line breaks and indentation of
+        pretty-printed JSON; SourceError past ``MAX_JOBS_BYTES`` or when the read fails."""
+        body = bytearray()
+        try:
+            for chunk in response.iter_content(CHUNK_BYTES):
+                if b"\n" in chunk or b"\r" in chunk:
+                    chunk = _PRETTY.sub(b"", chunk)
+                body += chunk
+                if len(body) > MAX_JOBS_BYTES:
+                    raise SourceError(
+                        self.backend,
+                        f"{path}: the answer is over {MAX_JOBS_BYTES >> 20} MiB; not read",
+                    )
         except requests.exceptions.RequestException as exc:
             raise describe_http_error(self.backend, exc, self.timeout) from None
-        self._check(response, path, stream.rest, read_body=False)
-        if not stream.found:
-            raise SourceError(self.backend, "jobs: response has no 'jobs' array")
-        errors = stream.rest.get("errors") or []
-        warnings = stream.rest.get("warnings") or []
-        quiet = since and not records and not invalid
-        if quiet and (_no_change(errors) or _no_change(warnings) or not stream.found):
-            return [], 0, {}, False
-        return records, invalid, stream.rest, True
+        return body
 
     def _merge(
         self, update: dict[str, np.ndarray], whole: bool, t: float
@@ -414,6 +448,20 @@ class SlurmSource(Source):
         self.session.close()
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cycle collector held off while a job list is decoded: the hundreds of
+    thousands of objects built then (no cycles among them) would make it run over and
+    over, a third of the time taken. Its state before is restored."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _text(response: requests.Response) -> str:
     """The first line of a (plain-text) error body, short and printable."""
     if _is_html(response):
@@ -455,6 +503,16 @@ def _no_change(messages: Any) -> bool:
         if any(marker in text.lower() for marker in _NO_CHANGE):
             return True
     return False
+
+
+def _job_columns(rows: list[tuple[Any, ...]]) -> dict[str, np.ndarray]:
+    """:meth:`JobRecords.row` tuples as one array per ``JOB_COLUMNS`` field."""
+    n = len(rows)
+    if n:
+        values = dict(zip(JOB_RECORD_FIELDS, zip(*rows, strict=True), strict=True))
+    else:
+        values = {name: () for name in JOB_RECORD_FIELDS}
+    return {name: job_column(name, dtype, values[name], n) for name, dtype in JOB_COLUMNS}
 
 
 def _age_out(columns: dict[str, np.ndarray], t: float) -> dict[str, np.ndarray]:

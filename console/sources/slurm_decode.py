@@ -7,12 +7,13 @@ Every helper here accepts both shapes. Nothing here does I/O.
 
 from __future__ import annotations
 
-import codecs
-import json
+import functools
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
+
+import msgspec
 
 HUB_JOB_STATES = ("PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "TIMEOUT")
 """Job states of the hub API; Slurm's other base states are folded into these."""
@@ -64,11 +65,34 @@ the base and the flags as a list (``["RUNNING", "COMPLETING"]``, ``["COMPLETED",
 _PLAUSIBLE_EPOCH = (946_684_800, 4_102_444_800)  # 2000 .. 2100
 
 
+class NoVal(msgspec.Struct, gc=False):
+    """Slurm's ``{set, infinite, number}`` (v0.0.40+), as the job list decodes it."""
+
+    set: bool = False
+    infinite: bool = False
+    number: int | float | None = None
+
+
 def no_val(value: Any) -> float | None:
     """A Slurm number: int, float, None or ``{set, infinite, number}``.
 
     Returns None when unset, ``math.inf`` when infinite, else the number.
     """
+    kind = type(value)
+    if kind is int or kind is float:  # v0.0.37/38 (bool is not int here: it is unset)
+        return float(value)
+    if kind is NoVal:  # v0.0.40+, decoded by decode_jobs_answer
+        if value.infinite:
+            return math.inf
+        return None if not value.set or value.number is None else float(value.number)
+    if kind is dict:  # v0.0.40+
+        if value.get("infinite"):
+            return math.inf
+        if not value.get("set", False):
+            return None
+        number = value.get("number")
+        kind = type(number)
+        return float(number) if kind is int or kind is float else no_val(number)
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -89,11 +113,17 @@ def no_val(value: Any) -> float | None:
 
 def epoch(value: Any) -> float | None:
     """A Slurm timestamp as epoch seconds, or None when unset, 0 or implausible."""
+    kind = type(value)
+    if kind is NoVal:  # the usual cases first (no_val's answer, in one call)
+        number = value.number
+        if value.set and not value.infinite and number is not None:
+            return float(number) if _PLAUSIBLE_EPOCH[0] <= number <= _PLAUSIBLE_EPOCH[1] else None
+        return None
+    if kind is int:
+        return float(value) if _PLAUSIBLE_EPOCH[0] <= value <= _PLAUSIBLE_EPOCH[1] else None
     number = no_val(value)
-    if number is None or not math.isfinite(number):
-        return None
-    if not _PLAUSIBLE_EPOCH[0] <= number <= _PLAUSIBLE_EPOCH[1]:
-        return None
+    if number is None or not _PLAUSIBLE_EPOCH[0] <= number <= _PLAUSIBLE_EPOCH[1]:
+        return None  # NaN and infinity fail the range too
     return number
 
 
@@ -114,6 +144,21 @@ def parse_job_state(value: Any) -> tuple[str, tuple[str, ...]] | None:
     The base is one of ``STATE_FOLD``'s keys; flags keep Slurm's order (unknown words
     are kept as flags). None when there is no state, or only words that say nothing
     of the base (such a record is invalid, never PENDING)."""
+    if isinstance(value, str):
+        return _parse_job_state(value)
+    if isinstance(value, list | tuple):
+        words = tuple(value)  # a key apart from a string's: a list's words are not split
+        if len(words) == 1 and type(words[0]) is str or all(type(w) is str for w in words):
+            return _parse_job_state(words)
+    return _parse_job_state_uncached(value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_job_state(value: str | tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
+    return _parse_job_state_uncached(value)
+
+
+def _parse_job_state_uncached(value: Any) -> tuple[str, tuple[str, ...]] | None:
     base: str | None = None
     flags: list[str] = []
     for word in state_list(value):
@@ -141,8 +186,13 @@ def job_state(value: Any) -> str | None:
 def array_task_count(text: Any) -> int:
     """Tasks in a job array's ``array_task_string`` (``1-9``, ``0-99:3%2``, ``1,5,7-9``,
     ``[0-9]``, a ``0x...`` hex mask); 0 when empty or not understood."""
-    if not isinstance(text, str):
+    if not isinstance(text, str) or not text:
         return 0
+    return _array_task_count(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _array_task_count(text: str) -> int:
     spec = text.strip().strip("[]").split("%", 1)[0].strip()
     if not spec:
         return 0
@@ -179,6 +229,11 @@ def tres_gpus(text: Any) -> int | None:
     ``gres/gpu=4``; items split by ``,`` or ``;``); None when it names no GPU."""
     if not isinstance(text, str) or not text:
         return None
+    return _tres_gpus(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _tres_gpus(text: str) -> int | None:
     total = None
     for item in re.split(r"[,;]", text):
         match = _TRES_GPU.match(item.strip())
@@ -192,8 +247,13 @@ def tres_gpus(text: Any) -> int | None:
 
 def tres_str_gpus(text: Any) -> int | None:
     """GPUs in a ``tres_req_str`` / ``tres_alloc_str`` (``cpu=1,...,gres/gpu=16``)."""
-    if not isinstance(text, str):
+    if not isinstance(text, str) or not text:
         return None
+    return _tres_str_gpus(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _tres_str_gpus(text: str) -> int | None:
     match = _TRES_EQ_GPU.search(text)
     return int(match.group(1)) if match else None
 
@@ -220,6 +280,11 @@ def gres_gpus(text: Any) -> int | None:
     """
     if not isinstance(text, str) or not text:
         return None
+    return _gres_gpus(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _gres_gpus(text: str) -> int | None:
     total = None
     for item in re.split(r",(?![^(]*\))", text):
         match = _GRES_ITEM.match(item.strip())
@@ -246,33 +311,37 @@ def _count(value: Any, default: int = 1, most: int = 1_000_000) -> int:
     return int(number)
 
 
-def job_gpus(job: Mapping[str, Any], nodes: int) -> int:
+def job_gpus(job: Mapping[str, Any] | SlurmJob, nodes: int) -> int:
     """GPUs of one job (one task of a pending array): allocated (``gres_detail`` per
     node, ``tres_alloc_str``) else requested: ``tres_req_str``, ``tres_per_job``,
     ``tres_per_node`` × nodes, ``tres_per_socket`` × sockets per node × nodes,
     ``tres_per_task`` × tasks."""
-    detail = job.get("gres_detail")
-    if isinstance(detail, list) and detail:
+    return _job_gpus(as_slurm_job(job), nodes)
+
+
+def _job_gpus(job: SlurmJob, nodes: int) -> int:
+    detail = job.gres_detail
+    if detail and isinstance(detail, list):
         counts = [gres_gpus(d) for d in detail]
         if any(c is not None for c in counts):
             return sum(c or 0 for c in counts)
-    for value in (
-        tres_str_gpus(job.get("tres_alloc_str")),
-        tres_str_gpus(job.get("tres_req_str")),
-        tres_gpus(job.get("tres_per_job")),
-    ):
-        if value is not None:
-            return value
+    value = tres_str_gpus(job.tres_alloc_str)
+    if value is None:
+        value = tres_str_gpus(job.tres_req_str)
+        if value is None:
+            value = tres_gpus(job.tres_per_job)
+    if value is not None:
+        return value
     nodes = max(1, nodes)
-    per_node = tres_gpus(job.get("tres_per_node"))
+    per_node = tres_gpus(job.tres_per_node)
     if per_node is not None:
         return per_node * nodes
-    per_socket = tres_gpus(job.get("tres_per_socket"))
+    per_socket = tres_gpus(job.tres_per_socket)
     if per_socket is not None:
-        return per_socket * _count(job.get("sockets_per_node"), most=1024) * nodes
-    per_task = tres_gpus(job.get("tres_per_task"))
+        return per_socket * _count(job.sockets_per_node, most=1024) * nodes
+    per_task = tres_gpus(job.tres_per_task)
     if per_task is not None:
-        return per_task * _count(job.get("tasks"))
+        return per_task * _count(job.tasks)
     return 0
 
 
@@ -388,8 +457,188 @@ class InvalidJob(ValueError):
 TERMINAL_STATES = frozenset(HUB_JOB_STATES) - {"PENDING", "RUNNING"}
 
 
+class SlurmJob(msgspec.Struct, gc=False):
+    """The members of one slurmrestd job that the console reads, in every API version.
+
+    Values keep Slurm's shapes (hence ``Any``): v0.0.37/38 send plain numbers and a
+    ``job_state`` string, v0.0.40+ ``{set, infinite, number}`` objects and lists; a
+    member that is missing is None. Decoding an answer into these skips the hundred
+    other members of a job (``job_resources``, ``exit_code``...) without building them.
+    Names in Slurm's (alphabetical) order: the decoder finds them fastest so."""
+
+    account: Any = None
+    array_task_string: Any = None
+    begin_time: Any = None
+    eligible_time: Any = None
+    end_time: Any = None
+    gres_detail: Any = None
+    job_id: Any = None
+    job_state: Any = None
+    name: Any = None
+    node_count: Any = None
+    nodes: Any = None
+    partition: Any = None
+    sockets_per_node: Any = None
+    start_time: Any = None
+    state_description: Any = None
+    state_reason: Any = None
+    submit_time: Any = None
+    tasks: Any = None
+    time_limit: Any = None
+    tres_alloc_str: Any = None
+    tres_per_job: Any = None
+    tres_per_node: Any = None
+    tres_per_socket: Any = None
+    tres_per_task: Any = None
+    tres_req_str: Any = None
+    user_id: Any = None
+    user_name: Any = None
+
+
+_JOB_FIELDS = SlurmJob.__struct_fields__
+
+_Number = int | float | str | NoVal | None
+
+
+class _TypedSlurmJob(SlurmJob, gc=False):
+    """:class:`SlurmJob` with the types Slurm sends (either version's shape): decoding
+    into it builds no dict for a number. An answer with anything else in these members
+    is decoded again as plain :class:`SlurmJob`."""
+
+    account: str | None = None
+    array_task_string: str | None = None
+    begin_time: _Number = None
+    eligible_time: _Number = None
+    end_time: _Number = None
+    gres_detail: list[str] | None = None
+    job_id: _Number = None
+    job_state: str | list[str] | None = None
+    name: str | None = None
+    node_count: _Number = None
+    nodes: str | None = None
+    partition: str | None = None
+    sockets_per_node: _Number = None
+    start_time: _Number = None
+    state_description: str | None = None
+    state_reason: str | None = None
+    submit_time: _Number = None
+    tasks: _Number = None
+    time_limit: _Number = None
+    tres_alloc_str: str | None = None
+    tres_per_job: str | None = None
+    tres_per_node: str | None = None
+    tres_per_socket: str | None = None
+    tres_per_task: str | None = None
+    tres_req_str: str | None = None
+    user_id: _Number = None
+    user_name: str | None = None
+
+
+def as_slurm_job(job: Mapping[str, Any] | SlurmJob) -> SlurmJob:
+    """A job as :class:`SlurmJob` (from a decoded one or a mapping, e.g. ``json.loads``)."""
+    if isinstance(job, SlurmJob):
+        return job
+    return SlurmJob(**{name: job[name] for name in _JOB_FIELDS if name in job})
+
+
+JOB_RECORD_FIELDS = (
+    "id", "name", "tenant", "tenant_kind", "tenant_country", "user", "partition", "state",
+    "reason", "gpus", "nodes", "racks", "submit_time", "start_time", "end_time",
+    "time_limit_s", "state_flags", "state_description", "array_tasks", "begin_time",
+)  # fmt: skip
+"""The fields of a job record (``console.decode.JOB_COLUMNS``), in :meth:`JobRecords.row`'s order."""
+
+
+class JobRecords:
+    """Turns the slurmrestd jobs of one answer into hub-style job dicts (:func:`job_record`),
+    working out each node list's racks once for the answer (a queue repeats them)."""
+
+    def __init__(
+        self,
+        tenant_kinds: Mapping[str, str] | None = None,
+        tenant_countries: Mapping[str, str] | None = None,
+        rack_of: Mapping[str, str] | Callable[[str], str | None] | None = None,
+        default_kind: str = "research",
+    ) -> None:
+        self.tenant_kinds = tenant_kinds or {}
+        self.tenant_countries = tenant_countries or {}
+        self.rack_of = rack_of
+        self.default_kind = default_kind
+        self._hosts: dict[str, tuple[int, tuple[str, ...]]] = {}
+
+    def _nodes(self, text: Any) -> tuple[int, tuple[str, ...]]:
+        """(node names in the list, their racks) of a job's ``nodes``."""
+        if not text or not isinstance(text, str):
+            return 0, ()
+        known = self._hosts.get(text)
+        if known is None:
+            names = expand_hostlist(text)
+            known = self._hosts[text] = (len(names), node_racks(names, self.rack_of))
+        return known
+
+    def __call__(self, job: Mapping[str, Any] | SlurmJob) -> dict[str, Any]:
+        """See :func:`job_record`."""
+        return dict(zip(JOB_RECORD_FIELDS, self.row(as_slurm_job(job)), strict=True))
+
+    def row(self, job: SlurmJob) -> tuple[Any, ...]:
+        """The record of a job as a tuple of :data:`JOB_RECORD_FIELDS`; InvalidJob as
+        :func:`job_record`."""
+        job_id = no_val(job.job_id)
+        if job_id is None or not math.isfinite(job_id) or job_id <= 0 or job_id != int(job_id):
+            raise InvalidJob("no job_id")
+        parsed = parse_job_state(job.job_state)
+        if parsed is None:
+            raise InvalidJob("no job_state")
+        base, flags = parsed
+        state = STATE_FOLD[base]
+        account = str(job.account or "")
+        named, racks = self._nodes(job.nodes)
+        count = no_val(job.node_count)
+        nodes = int(count) if count is not None and math.isfinite(count) else named
+        reason = start = end = begin = None
+        tasks = 0
+        gpus = _job_gpus(job, nodes)
+        if state == "PENDING":  # start and end: Slurm's expected times, not facts
+            reason = "Suspended" if base == "SUSPENDED" else str(job.state_reason or "")
+            reason = None if reason in ("", "None") else reason
+            begin = epoch(job.begin_time) or epoch(job.eligible_time)
+            tasks = array_task_count(job.array_task_string)
+            if tasks:
+                gpus *= tasks
+        elif state == "RUNNING":
+            start = epoch(job.start_time)  # no end: the projected end
+        else:
+            start = epoch(job.start_time)
+            end = epoch(job.end_time)
+            if not named and (start is None or start == end):
+                start = None  # cancelled (or failed) while pending: Slurm sets start = end or 0
+        limit = no_val(job.time_limit)
+        return (
+            int(job_id),
+            str(job.name or ""),
+            account,
+            self.tenant_kinds.get(account, self.default_kind),
+            self.tenant_countries.get(account, ""),
+            str(job.user_name or job.user_id or ""),
+            str(job.partition or ""),
+            state,
+            reason,
+            gpus,
+            nodes,
+            racks,
+            epoch(job.submit_time),
+            start,
+            end,
+            limit * 60.0 if limit is not None and math.isfinite(limit) else None,
+            ",".join(flags),
+            str(job.state_description or ""),
+            tasks,
+            begin,
+        )
+
+
 def job_record(
-    job: Mapping[str, Any],
+    job: Mapping[str, Any] | SlurmJob,
     tenant_kinds: Mapping[str, str] | None = None,
     tenant_countries: Mapping[str, str] | None = None,
     rack_of: Mapping[str, str] | Callable[[str], str | None] | None = None,
@@ -401,62 +650,9 @@ def job_record(
     understood: such a record is dropped and counted, never shown as PENDING / id 0.
     A pending job array's record (``array_task_string``) stands for its tasks:
     ``array_tasks`` is their number and ``gpus`` the GPUs of all of them (one task's
-    × tasks), as ``squeue -r`` lists them one by one."""
-    job_id = no_val(job.get("job_id"))
-    if job_id is None or not math.isfinite(job_id) or job_id <= 0 or job_id != int(job_id):
-        raise InvalidJob("no job_id")
-    parsed = parse_job_state(job.get("job_state"))
-    if parsed is None:
-        raise InvalidJob("no job_state")
-    base, flags = parsed
-    state = STATE_FOLD[base]
-    account = str(job.get("account") or "")
-    node_names = expand_hostlist(job.get("nodes"))
-    count = no_val(job.get("node_count"))
-    nodes = int(count) if count is not None and math.isfinite(count) else len(node_names)
-    reason = None
-    if state == "PENDING":
-        reason = "Suspended" if base == "SUSPENDED" else str(job.get("state_reason") or "")
-        reason = None if reason in ("", "None") else reason
-    limit = no_val(job.get("time_limit"))
-    start = epoch(job.get("start_time"))
-    end = epoch(job.get("end_time"))
-    begin = None
-    if state == "PENDING":
-        start = end = None  # Slurm's expected times, not facts
-        begin = epoch(job.get("begin_time")) or epoch(job.get("eligible_time"))
-    elif state == "RUNNING":
-        end = None  # projected end
-    elif not node_names and (start is None or start == end):
-        start = None  # cancelled (or failed) while pending: Slurm sets start = end or 0
-    gpus = job_gpus(job, nodes)
-    tasks = 0
-    if state == "PENDING":
-        tasks = array_task_count(job.get("array_task_string"))
-        if tasks:
-            gpus *= tasks
-    return {
-        "id": int(job_id),
-        "name": str(job.get("name") or ""),
-        "tenant": account,
-        "tenant_kind": (tenant_kinds or {}).get(account, default_kind),
-        "tenant_country": (tenant_countries or {}).get(account, ""),
-        "user": str(job.get("user_name") or job.get("user_id") or ""),
-        "partition": str(job.get("partition") or ""),
-        "state": state,
-        "reason": reason,
-        "gpus": gpus,
-        "nodes": nodes,
-        "racks": node_racks(node_names, rack_of),
-        "submit_time": epoch(job.get("submit_time")),
-        "start_time": start,
-        "end_time": end,
-        "time_limit_s": limit * 60.0 if limit is not None and math.isfinite(limit) else None,
-        "state_flags": ",".join(flags),
-        "state_description": str(job.get("state_description") or ""),
-        "array_tasks": tasks,
-        "begin_time": begin,
-    }
+    × tasks), as ``squeue -r`` lists them one by one. (:class:`JobRecords` does the
+    same for the many jobs of one answer.)"""
+    return JobRecords(tenant_kinds, tenant_countries, rack_of, default_kind)(job)
 
 
 def node_record(node: Mapping[str, Any]) -> dict[str, Any]:
@@ -521,117 +717,65 @@ def payload_list(payload: Any, key: str) -> Sequence[Mapping[str, Any]]:
     return items
 
 
-# --- big answers, piece by piece ------------------------------------------------------------
-
-_WS = re.compile(r"[ \t\n\r]*")
-_SCAN = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-defined]
+# --- the job list ------------------------------------------------------------------------
 
 
-class ArrayStream:
-    """A JSON object read from byte chunks, one element of its ``key`` array at a time.
+class _JobsAnswer(msgspec.Struct, gc=False):
+    """A ``GET /jobs/`` answer: the jobs (any JSON in ``jobs``: an answer without a list
+    is told apart from malformed JSON) and the members the source reads besides."""
 
-    slurmrestd's job list is big (50,000 jobs are hundreds of MB of pretty-printed JSON,
-    several GB as Python objects). :meth:`items` yields the array's elements one by
-    one, each parsed by the C scanner of :mod:`json`, while the text is read in chunks:
-    only one chunk and one element are held at a time. The object's other members
-    (``meta``, ``errors``, ``last_update``, ...) are in :attr:`rest` once the items are
-    read. Malformed JSON raises ValueError.
-    """
+    errors: Any = None
+    jobs: (
+        list[SlurmJob | int | float | bool | str | list[Any] | None]
+        | dict[str, Any]
+        | int
+        | float
+        | bool
+        | str
+        | None
+    ) = msgspec.UNSET
+    last_update: Any = None
+    warnings: Any = None
 
-    def __init__(self, chunks: Iterable[bytes], key: str) -> None:
-        self._chunks = iter(chunks)
-        self._decoder = codecs.getincrementaldecoder("utf-8")()
-        self.key = key
-        self.buf = ""
-        self.pos = 0
-        self.eof = False
-        self.rest: dict[str, Any] = {}
-        self.found = False
-        """True once the ``key`` array was seen."""
 
-    def _more(self) -> bool:
-        """Read the next chunk (dropping the text already parsed); False at the end."""
-        if self.eof:
-            return False
-        text = ""
-        for chunk in self._chunks:
-            text = self._decoder.decode(chunk)
-            if text:
-                break
-        else:
-            text = self._decoder.decode(b"", final=True)
-            self.eof = True
-        self.buf = self.buf[self.pos :] + text
-        self.pos = 0
-        return True
+class _TypedJobsAnswer(_JobsAnswer, gc=False):
+    jobs: (
+        list[_TypedSlurmJob | int | float | bool | str | list[Any] | None]
+        | dict[str, Any]
+        | int
+        | float
+        | bool
+        | str
+        | None
+    ) = msgspec.UNSET
 
-    def _char(self) -> str:
-        """The next character after white space ('' at the very end)."""
-        while True:
-            self.pos = _WS.match(self.buf, self.pos).end()
-            if self.pos < len(self.buf) or not self._more():
-                return self.buf[self.pos : self.pos + 1]
 
-    def _value(self) -> Any:
-        """The JSON value at the current position (read on until it is complete)."""
-        while True:
-            try:
-                value, end = _SCAN(self.buf, self.pos)
-            except (StopIteration, ValueError):
-                if self._more():
-                    continue
-                raise ValueError(f"invalid JSON near character {self.pos}") from None
-            if end < len(self.buf) or self.eof:  # a number may go on in the next chunk
-                self.pos = end
-                return value
-            self._more()
+_TYPED_DECODER = msgspec.json.Decoder(_TypedJobsAnswer)
+_PLAIN_DECODER = msgspec.json.Decoder(_JobsAnswer)
 
-    def _key(self) -> str:
-        while True:
-            try:
-                key, end = json.decoder.scanstring(self.buf, self.pos + 1)  # type: ignore[attr-defined]
-            except ValueError:
-                if self._more():
-                    continue
-                raise ValueError("invalid JSON: unterminated key") from None
-            self.pos = end
-            return str(key)
 
-    def _expect(self, chars: str) -> str:
-        c = self._char()
-        if not c or c not in chars:
-            found = repr(c) if c else "the end"
-            raise ValueError(f"invalid JSON: expected {' or '.join(chars)}, found {found}")
-        self.pos += 1
-        return c
+def decode_jobs_answer(
+    body: bytes | bytearray | memoryview,
+) -> tuple[list[Any] | None, dict[str, Any]]:
+    """A slurmrestd ``/jobs/`` answer (JSON text, UTF-8) as ``(its 'jobs' array, the
+    answer's errors, warnings and last_update)``; the array is None when the answer has
+    none. Each object of the array is a :class:`SlurmJob`; anything else in it (a number,
+    a string...) is kept as it is, to be counted as an invalid record. Malformed JSON or
+    an answer that is not an object raises ValueError.
 
-    def items(self) -> Iterator[Any]:
-        """Each element of the ``key`` array, in order."""
-        self._more()
-        self._expect("{")
-        if self._char() == "}":
-            self.pos += 1
-            return
-        while True:
-            if self._char() != '"':
-                raise ValueError("invalid JSON: expected a member name")
-            name = self._key()
-            self._expect(":")
-            if name == self.key and self._char() == "[":
-                self.found = True
-                self.pos += 1
-                if self._char() == "]":
-                    self.pos += 1
-                else:
-                    while True:
-                        self._char()
-                        yield self._value()
-                        if self._expect(",]") == "]":
-                            break
-            else:
-                self._char()
-                self.rest[name] = self._value()
-            if self._expect(",}") == "}":
-                break
-        if self._char():
-            raise ValueError("invalid JSON: extra data after the object")
+    slurmrestd's job list is big (50,000 jobs are a few hundred MB of JSON): it is
+    decoded at C speed by msgspec, which builds only the members the console reads."""
+    try:
+        try:
+            answer = _TYPED_DECODER.decode(body)
+        except msgspec.ValidationError:  # a member of another type somewhere, or no object
+            answer = _PLAIN_DECODER.decode(body)
+    except msgspec.DecodeError as exc:  # ValidationError too: the answer is no object
+        raise ValueError(f"invalid JSON: {exc}") from None
+    rest = {
+        "errors": answer.errors,
+        "warnings": answer.warnings,
+        "last_update": answer.last_update,
+    }
+    jobs = answer.jobs
+    return (jobs if isinstance(jobs, list) else None), rest
