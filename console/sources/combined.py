@@ -19,7 +19,6 @@ from console.sources.base import FetchContext, Source, SourceError
 from console.sources.prometheus import PrometheusSource, load_topology
 from console.sources.slurm import SlurmSource
 
-
 log = logging.getLogger(__name__)
 
 NODE_STATE_TTL_S = 60.0
