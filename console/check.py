@@ -322,7 +322,9 @@ def _own_check(source: Any, name: str) -> list[dict[str, str]]:
         detail = str(r.get("detail") or "")
         if status == "error" and not detail.startswith(name):
             detail = f"{name}: {detail}"  # says which backend failed
-        out.append(row(str(r.get("view") or name), str(r.get("figure") or ""), status, detail,
+        view = str(r.get("view") or name)
+        view = VIEWS.get(view, "Rack map" if view == "topology" else view)  # the operator's words
+        out.append(row(view, str(r.get("figure") or ""), status, detail,
                        str(r.get("hint") or "")))
     return out
 

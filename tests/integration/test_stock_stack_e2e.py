@@ -221,10 +221,10 @@ def test_console_on_the_whole_stock_stack(
         assert any(r["detail"] == reason for r in missing), reason
         assert reason in table.stdout
     for figure in ("solar", "wind"):
-        assert found[("power", figure)]["detail"].startswith("not metered")
+        assert found[("Power", figure)]["detail"].startswith("not metered")
     for figure in ("IT load", "facility load", "grid import", "PUE", "renewable share"):
-        assert found[("power", figure)]["status"] == "found"
+        assert found[("Power", figure)]["status"] == "found"
     assert found[("Job queue", "jobs")]["status"] == "found"
     free = found[("Job queue", "free GPUs per partition")]["detail"]
     assert f"gpu {expect_free['gpu']} of {expect_total['gpu']}" in free
-    assert found[("topology", "hosts mapped to racks")]["detail"].startswith("4 of 4 hosts")
+    assert found[("Rack map", "hosts mapped to racks")]["detail"].startswith("4 of 4 hosts")
