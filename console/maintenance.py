@@ -462,6 +462,17 @@ class MaintenanceTracker:
         return self._item(g, device, rack, racks, group, cause, job_id, job_name, tenant,
                           first_seen, last_seen, count, node_state)
 
+    def resume(self, mlist: MaintenanceList | None) -> int:
+        """Take up the list a previous run left in the store (from ``maintenance_at(now)``),
+        so a restart keeps each item's ``count`` and ``first_seen`` and writes only what
+        changed since. Returns the number of items taken up."""
+        if mlist is None or not len(mlist):
+            return 0
+        self._items = {i.device: i for i in mlist.items}
+        self.current = mlist
+        self._synced = True  # the store holds these items open already
+        return len(self._items)
+
     def forget(self) -> None:
         """Drop every item and repeat memory (the next update starts a fresh list)."""
         self._items.clear()

@@ -854,6 +854,7 @@ def test_restart_on_the_same_cache_raises_and_forms_nothing_again(tmp_path: Any)
     from console.hub.sim import SimulatedHub
 
     hub = SimulatedHub("hall", seed=5, start=T0, faults=False)
+    hub.inject("ecc", "A-02-05", count=2)  # maintenance work, not alarms
     hub.inject("cooling_loss", "A-04")
     hub.inject("pdu_trip", "A-09-03")
     site = decode_site(hub.site(), received=T0)
@@ -879,6 +880,8 @@ def test_restart_on_the_same_cache_raises_and_forms_nothing_again(tmp_path: Any)
         assert ids == ["cooling_loss:row:A-04", "pdu_feed_lost:A-09-03"]
         assert {a.time for a in update.alarms} == {T0}  # when the faults began at the hub
         journal_rows, incidents = len(cache.journal()), len(cache.incidents())
+        maint_rows = cache.conn.execute("SELECT count(*) FROM maintenance").fetchone()[0]
+        assert len(service.maintenance.current) == 2
     for restart in range(3):
         with Cache.open(path) as cache:
             t = T0 + 330 + restart
@@ -887,6 +890,8 @@ def test_restart_on_the_same_cache_raises_and_forms_nothing_again(tmp_path: Any)
             assert sorted(a.id for a in update.alarms) == ids
             assert len(cache.journal()) == journal_rows
             assert len(cache.incidents()) == incidents
+            rows = cache.conn.execute("SELECT count(*) FROM maintenance").fetchone()[0]
+            assert rows == maint_rows and len(service.maintenance.current) == 2
 
 
 def test_envelope_alarm_has_a_deadband(site: SiteTopology) -> None:

@@ -306,3 +306,25 @@ def test_handover_has_a_maintenance_section_grouped_and_capped() -> None:
     assert "&lt;b&gt;Acme&lt;/b&gt;" in part and "<b>Acme" not in part
     assert build_handover(shift).to_summary_json()["maintenance"] is None
     assert "Not known for this shift" in report_html(build_handover(shift))
+
+
+def test_a_resumed_tracker_keeps_counts_and_writes_only_changes(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    with Cache.open(path) as cache:
+        tracker = MaintenanceTracker(store=cache)
+        tracker.update(snap(T0, [gpu("a", xid=79, status="off_bus", since=T0 - 60)]))
+        tracker.update(snap(T0 + 600, []))
+        tracker.update(snap(T0 + 900, [gpu("a", xid=79, status="off_bus", since=T0 + 890),
+                                       gpu("b", xid=48, since=T0 + 800)]))
+        assert tracker.current.find("a").count == 2
+        rows = cache.conn.execute("SELECT count(*) FROM maintenance").fetchone()[0]
+    with Cache.open(path) as cache:  # the console restarts: b recovered meanwhile
+        tracker = MaintenanceTracker(store=cache)
+        assert tracker.resume(cache.maintenance_at(T0 + 1000)) == 2
+        after = tracker.update(snap(T0 + 1000, [gpu("a", xid=79, status="off_bus",
+                                                     since=T0 + 890)]))
+        item = after.find("a")
+        assert item.count == 2 and item.first_seen == T0 - 60  # not counted again
+        assert after.find("b") is None
+        assert cache.conn.execute("SELECT count(*) FROM maintenance").fetchone()[0] == rows
+        assert {i.device for i in cache.maintenance_at(T0 + 1001).items} == {"a"}

@@ -62,7 +62,8 @@ class AlarmService:
             self.resume()
 
     def resume(self, now: float | None = None) -> None:
-        """Take up alarm states, shelves, plans and open incidents from the cache.
+        """Take up alarm states, shelves, plans, open incidents and the maintenance list
+        (counts, first seen) from the cache.
 
         Reads the journal of the last ``RESUME_DAYS`` days and the incidents still open or
         closed within the incident window; a cache that cannot be read resumes nothing.
@@ -78,6 +79,9 @@ class AlarmService:
             if read_incidents is not None:
                 since = now - RESUME_DAYS * 86400.0
                 self.tracker.resume(read_incidents(since, None), self.engine.alarms(), now)
+            read_maintenance = getattr(self.cache, "maintenance_at", None)
+            if read_maintenance is not None:
+                self.maintenance.resume(read_maintenance(now))
         except Exception as exc:  # the cache is a cache: start afresh, say why
             log.warning("could not resume alarms from the cache: %s", exc)
 
