@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -35,12 +35,12 @@ log = logging.getLogger(__name__)
 LAYOUT_VERSION = 1
 
 VIEW_SPECS: tuple[tuple[str, str, str, str, Qt.DockWidgetArea], ...] = (
-    ("rackmap", "Rack map", "widgets.rackmap", "RackMapView", Qt.DockWidgetArea.LeftDockWidgetArea),
-    ("gpus", "GPU health", "widgets.gpu_health", "GpuHealthView", Qt.DockWidgetArea.RightDockWidgetArea),
-    ("maintenance", "Maintenance list", "widgets.maintenance", "MaintenanceView", Qt.DockWidgetArea.RightDockWidgetArea),
-    ("alarms", "Alarms", "widgets.alarms", "AlarmListView", Qt.DockWidgetArea.RightDockWidgetArea),
-    ("power", "Power and renewables", "widgets.power_chart", "PowerBalanceChart", Qt.DockWidgetArea.BottomDockWidgetArea),
-    ("jobs", "Job queue", "widgets.jobs", "JobQueueView", Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("rackmap", QT_TRANSLATE_NOOP("MainWindow", "Rack map"), "widgets.rackmap", "RackMapView", Qt.DockWidgetArea.LeftDockWidgetArea),
+    ("gpus", QT_TRANSLATE_NOOP("MainWindow", "GPU health"), "widgets.gpu_health", "GpuHealthView", Qt.DockWidgetArea.RightDockWidgetArea),
+    ("maintenance", QT_TRANSLATE_NOOP("MainWindow", "Maintenance list"), "widgets.maintenance", "MaintenanceView", Qt.DockWidgetArea.RightDockWidgetArea),
+    ("alarms", QT_TRANSLATE_NOOP("MainWindow", "Alarms"), "widgets.alarms", "AlarmListView", Qt.DockWidgetArea.RightDockWidgetArea),
+    ("power", QT_TRANSLATE_NOOP("MainWindow", "Power and renewables"), "widgets.power_chart", "PowerBalanceChart", Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("jobs", QT_TRANSLATE_NOOP("MainWindow", "Job queue"), "widgets.jobs", "JobQueueView", Qt.DockWidgetArea.BottomDockWidgetArea),
 )
 
 
@@ -67,8 +67,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.review = review
         self.last_seek_ms: float | None = None
-        mode = "Review of " if review else ""
-        self.setWindowTitle(f"Hub Operations Console — {mode}{source_label}")
+        title = (self.tr("Hub Operations Console — Review of {0}") if review
+                 else self.tr("Hub Operations Console — {0}"))
+        self.setWindowTitle(title.format(source_label))
         self.setObjectName("hubConsoleMainWindow")
         self.settings = settings or QSettings()
         self.feed = feed
@@ -126,7 +127,7 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         for key, title, module, cls, area in VIEW_SPECS:
             view = _make_view(module, cls)
-            dock = QDockWidget(title, self.dock_host)
+            dock = QDockWidget(self.tr(title), self.dock_host)
             dock.setObjectName(f"dock_{key}")
             dock.setWidget(view)
             dock.setFeatures(
@@ -175,7 +176,8 @@ class MainWindow(QMainWindow):
                     alarm_view.cancelPlanRequested.connect(feed.cancel_plan)
             if hasattr(feed, "alarmActionFailed"):
                 feed.alarmActionFailed.connect(
-                    lambda m: self.statusBar().showMessage(f"Alarm action refused: {m}", 10_000)
+                    lambda m: self.statusBar().showMessage(
+                        self.tr("Alarm action refused: {0}").format(m), 10_000)
                 )
             if hasattr(feed, "rackDetailFailed"):
                 feed.rackDetailFailed.connect(self.on_rack_detail_failed)
@@ -201,12 +203,12 @@ class MainWindow(QMainWindow):
     # -- building ---------------------------------------------------------------------------
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self.action_open_cache = QAction("&Open cache for review…", self)
+        file_menu = bar.addMenu(self.tr("&File"))
+        self.action_open_cache = QAction(self.tr("&Open cache for review…"), self)
         self.action_open_cache.setShortcut(QKeySequence.StandardKey.Open)
-        self.action_export = QAction("&Export handover…", self)
+        self.action_export = QAction(self.tr("&Export handover…"), self)
         self.action_export.setShortcut(QKeySequence("Ctrl+E"))
-        quit_action = QAction("&Quit", self)
+        quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self.action_open_cache.triggered.connect(self._choose_cache)
@@ -216,33 +218,33 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
 
-        view_menu = bar.addMenu("&View")
+        view_menu = bar.addMenu(self.tr("&View"))
         for key, dock in self.docks.items():
             action = dock.toggleViewAction()
             action.setObjectName(f"toggle_{key}")
             view_menu.addAction(action)
         view_menu.addSeparator()
-        self.action_fullscreen = QAction("&Full screen", self)
+        self.action_fullscreen = QAction(self.tr("&Full screen"), self)
         self.action_fullscreen.setShortcut(QKeySequence(Qt.Key.Key_F11))
         self.action_fullscreen.setCheckable(True)
         self.action_fullscreen.triggered.connect(self.toggle_full_screen)
-        reset = QAction("&Reset layout", self)
+        reset = QAction(self.tr("&Reset layout"), self)
         reset.triggered.connect(self.reset_layout)
         view_menu.addAction(self.action_fullscreen)
         view_menu.addAction(reset)
         self.addAction(self.action_fullscreen)
 
-        help_menu = bar.addMenu("&Help")
+        help_menu = bar.addMenu(self.tr("&Help"))
         self.action_data_sources = QAction(self.tr("&Data sources…"), self)
         self.action_data_sources.triggered.connect(self.show_data_sources)
         help_menu.addAction(self.action_data_sources)
-        about = QAction("&About", self)
+        about = QAction(self.tr("&About"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
-        self.source_status = QLabel(f"Source: {self.source_label}")
+        self.source_status = QLabel(self.tr("Source: {0}").format(self.source_label))
         self.link_status = QLabel("connecting…")
         self.age_status = QLabel("data age: —")
         self.nodata_status = QLabel("")
@@ -397,7 +399,7 @@ class MainWindow(QMainWindow):
             view.set_detail_history(history)
 
     def on_rack_detail_failed(self, rack_id: str, message: str) -> None:
-        self.statusBar().showMessage(f"Rack {rack_id}: {message}", 10_000)
+        self.statusBar().showMessage(self.tr("Rack {0}: {1}").format(rack_id, message), 10_000)
 
     def _on_seeked(self, t: float, elapsed_ms: float) -> None:
         self.last_seek_ms = elapsed_ms
@@ -436,14 +438,16 @@ class MainWindow(QMainWindow):
         return found
 
     def on_source_failed(self, message: str) -> None:
-        self.comm_banner.setText(f"Cannot start the data source — {message}")
+        self.comm_banner.setText(self.tr("Cannot start the data source — {0}").format(message))
         self.comm_banner.show()
-        self.link_status.setText("source failed")
+        self.link_status.setText(self.tr("source failed"))
         log.error("source failed: %s", message)
 
     def on_cache_failed(self, message: str) -> None:
         self.cache_banner.setText(
-            f"History cache unavailable — {message}. Live view continues; nothing is recorded."
+            self.tr(
+                "History cache unavailable — {0}. Live view continues; nothing is recorded."
+            ).format(message)
         )
         self.cache_banner.show()
 
@@ -458,16 +462,16 @@ class MainWindow(QMainWindow):
         skew = ""
         racks = self.latest.get("racks")
         if racks is not None and abs(racks.clock_skew) > 5:
-            skew = f" · hub clock {racks.clock_skew:+.0f} s"
-        self.age_status.setText(f"data age: {format_age(age)}{skew}")
+            skew = self.tr(" · hub clock {0:+.0f} s").format(racks.clock_skew)
+        self.age_status.setText(self.tr("data age: {0}").format(format_age(age)) + skew)
         text = {
-            LinkState.CONNECTING: "connecting…",
-            LinkState.LIVE: "● live",
-            LinkState.MISSED: "missed poll",
-            LinkState.STALE: "COMM LOSS",
+            LinkState.CONNECTING: self.tr("connecting…"),
+            LinkState.LIVE: self.tr("● live"),
+            LinkState.MISSED: self.tr("missed poll"),
+            LinkState.STALE: self.tr("COMM LOSS"),
         }[state]
         if state is LinkState.MISSED and self.link.last_error:
-            text = f"missed poll — {self.link.last_error}"
+            text = self.tr("missed poll — {0}").format(self.link.last_error)
         self.link_status.setText(text)
         set_style(
             self.link_status,
@@ -501,20 +505,20 @@ class MainWindow(QMainWindow):
             unknown = len(getattr(racks, "unknown_ids", ()))
             parts = []
             if missing:
-                parts.append(f"{missing} racks no data")
+                parts.append(self.tr("{0} racks no data").format(missing))
             if unknown:
-                parts.append(f"{unknown} unknown racks in telemetry")
+                parts.append(self.tr("{0} unknown racks in telemetry").format(unknown))
             self.nodata_status.setText(" · ".join(parts))
 
     def _refresh_review(self) -> None:
         """In review the data is the site as it was at the scrubber's time, never stale."""
         racks = self.latest.get("racks")
         if self.link.last_error:
-            self.link_status.setText(f"review — {self.link.last_error}")
+            self.link_status.setText(self.tr("review — {0}").format(self.link.last_error))
         else:
-            self.link_status.setText("REVIEW (offline)")
+            self.link_status.setText(self.tr("REVIEW (offline)"))
         if racks is not None and self.scrubber is not None:
-            self.age_status.setText(f"as at {self.scrubber.time_label.text()}")
+            self.age_status.setText(self.tr("as at {0}").format(self.scrubber.time_label.text()))
         for view in [self.summary, *self.views.values()]:
             view.set_data_age(0.0, False)
 
