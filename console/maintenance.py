@@ -346,6 +346,8 @@ class MaintenanceTracker:
         self._seen: dict[Any, tuple[tuple[Any, ...], MaintenanceItem | None]] = {}
         """Per device: its last record's deciding fields and the item made of it."""
         self._site_racks: frozenset[str] = frozenset()
+        self._resumed: set[str] = set()
+        """Devices taken up from the store and not yet seen again (see :meth:`resume`)."""
 
     # -- public ---------------------------------------------------------------------------
     def update(self, gpus: UnhealthyGpus, jobs: JobsSnapshot | None = None,
@@ -443,7 +445,12 @@ class MaintenanceTracker:
         old = old_items.get(device)
         if old is not None:
             count, first_seen, last_seen = old.count, old.first_seen, old.last_seen
-            if since > last_seen + NEW_REPORT_S:
+            if device in self._resumed:
+                # First sight after a restart: a hub that restarted too may report the same
+                # fault with a new time; that is no new report.
+                self._resumed.discard(device)
+                last_seen = max(last_seen, since)
+            elif since > last_seen + NEW_REPORT_S:
                 count, last_seen = count + 1, since
         else:
             gone = self._gone.pop(device, None)
@@ -469,6 +476,7 @@ class MaintenanceTracker:
         if mlist is None or not len(mlist):
             return 0
         self._items = {i.device: i for i in mlist.items}
+        self._resumed = set(self._items)
         self.current = mlist
         self._synced = True  # the store holds these items open already
         return len(self._items)
@@ -478,6 +486,7 @@ class MaintenanceTracker:
         self._items.clear()
         self._gone.clear()
         self._seen.clear()
+        self._resumed.clear()
         self.current = None
         self._synced = False
 

@@ -328,3 +328,18 @@ def test_a_resumed_tracker_keeps_counts_and_writes_only_changes(tmp_path: Path) 
         assert after.find("b") is None
         assert cache.conn.execute("SELECT count(*) FROM maintenance").fetchone()[0] == rows
         assert {i.device for i in cache.maintenance_at(T0 + 1001).items} == {"a"}
+
+
+def test_a_restarted_hub_reporting_the_same_faults_anew_counts_nothing(tmp_path: Path) -> None:
+    """The simulated hub restarts with the console: the same faults come with new times."""
+    path = tmp_path / "c.db"
+    for run in range(4):
+        with Cache.open(path) as cache:
+            tracker = MaintenanceTracker(store=cache)
+            tracker.resume(cache.maintenance_at(T0 + 1000 * run))
+            shifted = T0 + 1000 * run  # the hub's new start shifts every fault's time
+            got = tracker.update(snap(shifted + 10, [gpu("a", xid=79, status="off_bus",
+                                                         since=shifted - 60)]))
+            item = got.find("a")
+            assert item.count == 1 and item.group == "power_cycle", run
+            assert item.first_seen == T0 - 60
