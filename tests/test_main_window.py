@@ -106,3 +106,18 @@ def test_corrupt_cache_shows_banner_and_live_goes_on(qtbot: Any, tmp_path: Any) 
     qtbot.waitUntil(lambda: win.link_status.text() == "● live", timeout=20_000)
     win.close()
     assert hashlib.sha256(bad.read_bytes()).hexdigest() == digest  # never overwritten
+
+
+def test_status_bar_counts_invalid_job_records(qtbot: Any, tmp_path: Any) -> None:
+    """Job records the scheduler sent without an id or state are dropped and counted."""
+    from dataclasses import replace
+
+    from console.decode import jobs_from_records
+
+    settings = QSettings(str(tmp_path / "console.ini"), QSettings.Format.IniFormat)
+    win = MainWindow("test", settings=settings, clock=lambda: 1_780_000_010.0)
+    qtbot.addWidget(win)
+    jobs = replace(jobs_from_records([], 1_780_000_000.0, 1_780_000_000.0), invalid=3)
+    win.apply(jobs)
+    win.refresh_ages()
+    assert "3 invalid job records dropped" in win.nodata_status.text()

@@ -500,15 +500,18 @@ class MainWindow(QMainWindow):
             view.set_data_age(max(known) if known else None, stale)
         rackmap = self.views.get("rackmap")
         missing = getattr(rackmap, "no_data_count", None)
+        parts = []
         if isinstance(racks, Snapshot) and hasattr(racks, "n_missing"):
             missing = missing if missing is not None else racks.n_missing
             unknown = len(getattr(racks, "unknown_ids", ()))
-            parts = []
             if missing:
                 parts.append(self.tr("{0} racks no data").format(missing))
             if unknown:
                 parts.append(self.tr("{0} unknown racks in telemetry").format(unknown))
-            self.nodata_status.setText(" · ".join(parts))
+        invalid = int(getattr(self.latest.get("jobs"), "invalid", 0) or 0)
+        if invalid:
+            parts.append(self.tr("{0} invalid job records dropped").format(invalid))
+        self.nodata_status.setText(" · ".join(parts))
 
     def _refresh_review(self) -> None:
         """In review the data is the site as it was at the scrubber's time, never stale."""
