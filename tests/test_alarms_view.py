@@ -384,3 +384,15 @@ def test_plan_dialog_requires_everything(qtbot: Any) -> None:
     assert ok.isEnabled()
     plan.scope.setText("  ")
     assert not ok.isEnabled() and "scope" in plan.problem.text()
+
+
+def test_an_empty_list_says_why_it_is_empty(qtbot: Any) -> None:
+    from widgets.alarms import AlarmListView
+
+    view = AlarmListView()
+    qtbot.addWidget(view)
+    view.show()
+    assert view.empty.isVisible() and "waiting for the first" in view.empty.text()
+    view.set_alarms([], 1_780_000_000.0)
+    view.flush()
+    assert view.empty.isVisible() and view.empty.text().startswith("No standing alarms")

@@ -172,6 +172,14 @@ class AlarmListView(LiveView):
         # Message and action share what is left; the action is elided (full in its tooltip).
         header.setSectionResizeMode(COLUMNS.index("Message"), QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(ACTION_COL, QHeaderView.ResizeMode.Stretch)
+        # What an empty list means, in words: nothing standing, filtered away, or no data yet.
+        self.empty = QLabel(self.table.viewport())
+        self.empty.setObjectName("alarmListEmpty")
+        self.empty.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        empty_layout = QVBoxLayout(self.table.viewport())
+        empty_layout.addWidget(self.empty)
         self.table.activated.connect(lambda _i: self.open_selected())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
@@ -196,6 +204,7 @@ class AlarmListView(LiveView):
         layout.addWidget(self.plans)
         layout.addWidget(self.status)
         self._selection_changed()
+        self._update_status()
 
     # -- data in ------------------------------------------------------------------------
     def set_topology(self, topology: SiteTopology) -> None:
@@ -291,6 +300,18 @@ class AlarmListView(LiveView):
         if self.stale:
             text += self.tr(" · alarm data {0} old").format(format_age(self.data_age))
         self.status.setText(text)
+        self.empty.setVisible(shown == 0)
+        if shown:
+            return
+        if self._now is None:
+            empty = self.tr("No alarm data yet: waiting for the first evaluation.")
+        elif total:
+            empty = self.tr("No alarm matches the filters ({0} hidden).").format(total)
+        else:
+            empty = self.tr("No standing alarms: nothing needs the control room now.")
+        if self.stale:
+            empty += "\n" + self.tr("Alarm data is {0} old.").format(format_age(self.data_age))
+        self.empty.setText(empty)
 
     # -- selection and actions ----------------------------------------------------------
     def selected_alarms(self) -> list[Alarm]:
