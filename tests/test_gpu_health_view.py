@@ -273,3 +273,11 @@ def test_not_collected_signals_are_said_in_grey(view: GpuHealthView) -> None:
     view.apply(replace(_unhealthy(), time=T0 + 5, not_collected={}))
     view.flush()
     assert label.isHidden() and label.text() == ""
+
+
+def test_rollup_shares_never_round_a_count_to_zero() -> None:
+    from widgets.gpu_health import percent
+
+    assert percent(1, 34_560) == "<0.01 %"
+    assert percent(34_559, 34_560) == ">99.99 %"
+    assert percent(0, 34_560) == "0.00 %" and percent(5, 34_560) == "0.01 %"

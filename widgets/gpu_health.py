@@ -253,12 +253,22 @@ ABNORMAL_SHARE = {"degraded": 0.01, "failed": 0.005, "off_bus": 0.002}
 ROLLUP_HEADERS = ("Hall", "GPU model", "Total", "Healthy", "Degraded", "Failed", "Off the bus")
 
 
+def percent(n: int, total: int) -> str:
+    """``n`` of ``total`` as a percentage that never rounds a count to 0 % or 100 %."""
+    pct = n / total * 100.0
+    if 0 < pct < 0.005:
+        return "<0.01 %"
+    if 99.995 <= pct < 100:
+        return ">99.99 %"
+    return f"{pct:.2f} %"
+
+
 def rollup_rows(rows: list[RollupRow]) -> tuple[list[tuple[str, ...]], list[dict[int, QColor]]]:
     """Roll-up table rows (plus the site line) and the colours of non-zero bad counts."""
     out, colours = [], []
     for r in [*rows, rollup_totals(rows)]:
         def share(n: int, total: int = r.total) -> str:
-            return f"{n:,} ({n / total * 100:.2f} %)" if total else f"{n:,}"
+            return f"{n:,} ({percent(n, total)})" if total else f"{n:,}"
 
         out.append((r.hall, r.model, f"{r.total:,}", share(r.healthy), share(r.degraded),
                     share(r.failed), share(r.off_bus)))
