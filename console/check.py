@@ -451,6 +451,12 @@ def check_settings(settings: Any, url: str | None = None,
         source = make_source(settings, url)
     except SourceError as exc:
         raise ValueError(str(exc)) from None
+    return check_source(source, timeout_s)
+
+
+def check_source(source: Source, timeout_s: float = DEFAULT_TIMEOUT_S) -> CheckReport:
+    """Start a source of the check's own, check it within ``timeout_s`` (its start
+    included) and close it; a source that cannot start is one error row, never a raise."""
     t0 = time.monotonic()
     try:
         source.start()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.check import DEFAULT_TIMEOUT_S, CheckReport, run_check
+from console.check import DEFAULT_TIMEOUT_S, CheckReport, check_source
 from console.sources.base import Source
 from widgets.text import plain_tooltip
 
@@ -151,19 +151,7 @@ def _check(factory: SourceFactory, timeout_s: float) -> CheckReport:
         report.rows.append(row("Console", "source", "error",
                                f"cannot open the source ({exc.__class__.__name__}: {exc})"))
         return report
-    try:
-        source.start()
-        return run_check(source, timeout_s)
-    except Exception as exc:
-        report = CheckReport(source.display_url)
-        report.rows.append(row("Console", "source", "error",
-                               f"cannot start the source ({exc.__class__.__name__}: {exc})"))
-        return report
-    finally:
-        try:
-            source.close()
-        except Exception:  # closing must not hide the report
-            pass
+    return check_source(source, timeout_s)
 
 
 def open_data_sources(window: Any) -> DataSourcesDialog:
