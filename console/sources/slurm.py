@@ -183,12 +183,7 @@ class SlurmSource(Source):
     def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         """GET ``path``; SourceError naming the reason on HTTP, auth or Slurm errors."""
         response = self._request(path, params)
-        body: Any = None
-        if not _is_html(response):
-            try:
-                body = response.json()
-            except ValueError:
-                body = None
+        body = _json_body(response)
         self._check(response, path, body)
         if body is None:
             raise SourceError(self.backend, f"invalid JSON from {path}")
@@ -333,12 +328,7 @@ class SlurmSource(Source):
         if response.status_code == 304:  # Slurm 22.05: nothing changed since update_time
             return [], 0, {}, False
         if response.status_code != 200 or _is_html(response, read_body=False):
-            body: Any = None
-            if not _is_html(response):
-                try:
-                    body = response.json()
-                except ValueError:
-                    body = None
+            body = _json_body(response)
             self._check(response, path, body)
             raise SourceError(self.backend, f"invalid JSON from {path}")
         body = self._read_body(response, path)
@@ -469,6 +459,16 @@ def _text(response: requests.Response) -> str:
     text = (response.text or "").strip().splitlines()
     line = text[0] if text else (response.reason or "")
     return "".join(c for c in line if c.isprintable())[:160] or "no detail"
+
+
+def _json_body(response: requests.Response) -> Any:
+    """The answer's JSON, None for an HTML page or a body that is not JSON."""
+    if _is_html(response):
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return None
 
 
 def _is_html(response: requests.Response, read_body: bool = True) -> bool:
