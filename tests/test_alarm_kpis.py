@@ -17,6 +17,7 @@ from console.alarms.kpis import (
     raised_within,
     shift_kpis,
 )
+from console.alarms.service import AlarmService
 from console.handover import ShiftWindow, build_handover
 from console.handover_report import report_html
 
@@ -186,12 +187,12 @@ def test_a_day_of_entries_is_fast_enough_to_run_often() -> None:
 def test_panel_shows_figures_and_colours_only_outside_target(qtbot: Any) -> None:
     from widgets.alarm_kpis import GREY, OUTSIDE, AlarmKpiPanel
 
-    panel = AlarmKpiPanel(clock=lambda: T + H)
+    panel = AlarmKpiPanel()
     qtbot.addWidget(panel)
     j = flood_journal() + [entry(T + 2 * H, "envelope_high:site", "UNACK", priority="critical"),
                            entry(T + 2 * H + 45, "envelope_high:site", "ACKED", "UNACK",
                                  "critical", "Samira")]
-    panel.set_journal(j, T + 3 * H)
+    panel.set_kpis(*shift_kpis(j, T + 3 * H))
     panel.show()
     k = panel.kpis
     assert k is not None and k.raised == 13
@@ -212,7 +213,6 @@ def test_panel_shows_figures_and_colours_only_outside_target(qtbot: Any) -> None
     assert panel.outside_keys() == []
     panel.set_kpis(None)
     assert "no alarm journal" in panel.title.text()
-    panel.stop()
 
 
 def test_panel_sits_under_the_alarm_list_in_the_main_window(qtbot: Any) -> None:
@@ -226,9 +226,10 @@ def test_panel_sits_under_the_alarm_list_in_the_main_window(qtbot: Any) -> None:
     assert isinstance(window.alarm_kpis, AlarmKpiPanel)
     assert window.docks["alarms"].widget().objectName() == "alarmSplit"
     assert window.alarm_kpis.isAncestorOf(window.alarm_kpis.values["raised"])
-    window.on_alarm_journal(flood_journal())  # the cached journal read at start-up
-    assert len(window.alarm_journal) == 12
-    assert window.alarm_kpis.recompute(T + H).raised == 12
+    service = AlarmService(cache=JournalOnly(), clock=lambda: T + H)
+    update = service.on_poll("racks", None, True, T + H)  # the cached journal, computed
+    window.on_alarms(update)  # on the worker, arrives with the alarm update
+    assert window.alarm_kpis.kpis is not None and window.alarm_kpis.kpis.raised == 12
     assert window.alarm_kpis.values["alarms_per_10min_max"].text() == "12"
     window.stop()
 
@@ -251,29 +252,38 @@ def test_handover_summary_and_report_carry_alarm_kpis() -> None:
     assert "Needs the alarm journal" in report_html(live)
 
 
-def test_live_worker_hands_the_cached_journal_to_the_gui(qtbot: Any) -> None:
-    from widgets.live import _PollWorker
+class JournalOnly:
+    """A cache whose journal holds the flood (and can fail to be read)."""
 
-    class Cache:
-        def __init__(self, fail: bool = False) -> None:
-            self.fail = fail
-            self.asked: list[tuple[Any, Any]] = []
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.asked: list[tuple[Any, Any]] = []
+        self.written: list[dict[str, Any]] = []
 
-        def journal(self, start: Any, end: Any) -> list[dict[str, Any]]:
-            self.asked.append((start, end))
-            if self.fail:
-                raise OSError("disk gone")
-            return flood_journal()
+    def journal(self, start: Any, end: Any) -> list[dict[str, Any]]:
+        self.asked.append((start, end))
+        if self.fail:
+            raise OSError("disk gone")
+        return flood_journal()
 
-    worker = _PollWorker(lambda: None, None, {})  # type: ignore[arg-type, return-value]
-    got: list[Any] = []
-    worker.journal.connect(got.append)
-    worker.cache = Cache()
-    worker._load_journal()
-    assert len(got) == 1 and len(got[0]) == 12 and worker.cache.asked[0][1] is None
-    worker.cache = Cache(fail=True)
-    worker._load_journal()  # an unreadable journal is logged, not raised
-    assert len(got) == 1
+    def append_journal(self, entries: Any) -> None:
+        self.written.extend(entries)
+
+
+def test_the_alarm_service_computes_the_shift_kpis_from_the_cached_journal() -> None:
+    cache = JournalOnly()
+    service = AlarmService(cache=cache, clock=lambda: T + H)
+    update = service.on_poll("racks", None, True, T + H)
+    kpis, shift, _since = update.kpis
+    assert kpis.raised == 12 and shift == (T, T + 8 * H)
+    assert len(cache.asked) == 1 and cache.asked[0][1] is None  # read once, at resume
+    assert service.on_poll("racks", None, True, T + H + 1).kpis is None  # nothing new
+    service.on_poll("racks", None, False, T + H + 2)  # comm loss: journaled
+    again = service.on_poll("racks", None, False, T + H + 20)
+    assert again.kpis is not None and again.kpis[0].raised == 13
+    assert cache.written and cache.written[-1]["alarm_id"] == "comm_loss:source"
+    broken = AlarmService(cache=JournalOnly(fail=True), clock=lambda: T + H)
+    assert broken.on_poll("racks", None, True, T + H).kpis[0].raised == 0  # logged, not raised
 
 
 def test_review_computes_the_shift_around_the_scrubbed_time(qtbot: Any, tmp_path: Any) -> None:

@@ -2,23 +2,19 @@
 
 :class:`AlarmKpiPanel` shows :class:`console.alarms.kpis.AlarmKpis` as plain text: each
 figure with its target; figures within target stay grey, only those outside take colour
-(ISA-101). Live, :meth:`AlarmKpiPanel.set_journal` hands it the alarm transitions the
-window has seen; it recomputes the current shift's figures from them at most every 10 s
-(and only when the journal changed or time moved on), never while hidden. In review the
-worker computes the figures of the shift around the scrubbed time and hands them to
-:meth:`AlarmKpiPanel.set_kpis`.
+(ISA-101). It computes nothing: live, the worker's alarm service recomputes the current
+shift's figures (at most every 10 s, or when the journal grows) and they arrive with an
+alarm update; in review the worker computes the shift around the scrubbed time. Both go
+to :meth:`AlarmKpiPanel.set_kpis`.
 """
 
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -28,11 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.alarms.kpis import AlarmKpis, alarm_kpis
-from console.power import SHIFTS, SITE_TZ, shift_bounds
+from console.alarms.kpis import AlarmKpis
+from console.power import SITE_TZ
 from widgets.view import set_style
 
-REFRESH_S = 10.0
 GREY = "#9aa2ad"
 OUTSIDE = "#e69f00"  # Okabe-Ito orange: outside target, act
 
@@ -64,24 +59,11 @@ def _duration(seconds: float) -> str:
 class AlarmKpiPanel(QWidget):
     """Alarm performance of the current (or reviewed) shift, each figure against its target."""
 
-    def __init__(
-        self,
-        parent: QWidget | None = None,
-        tz: str = SITE_TZ,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
+    def __init__(self, parent: QWidget | None = None, tz: str = SITE_TZ) -> None:
         super().__init__(parent)
         self.setObjectName("alarmKpiPanel")
         self.tz = tz
-        self.clock = clock
         self.kpis: AlarmKpis | None = None
-        self.compute_ms: float | None = None
-        """How long the last recomputation took (live)."""
-        self._journal: Sequence[Mapping[str, Any]] = ()
-        self._seen = (-1, None)
-        self._now: float | None = None
-        self._dirty = False
-        self._last_compute = -math.inf
 
         column = QVBoxLayout(self)
         self.title = self._label("")
@@ -141,10 +123,6 @@ class AlarmKpiPanel(QWidget):
         column.addWidget(self.top)
         column.addStretch(1)
 
-        self._timer = QTimer(self)
-        self._timer.setInterval(int(REFRESH_S * 1000))
-        self._timer.timeout.connect(self._tick)
-        self._timer.start()
 
     def _label(self, text: str) -> QLabel:
         label = QLabel(text, self)
@@ -159,58 +137,12 @@ class AlarmKpiPanel(QWidget):
         return label
 
     # -- data in ----------------------------------------------------------------------------
-    def set_journal(self, entries: Sequence[Mapping[str, Any]], now: float | None = None) -> None:
-        """The alarm transitions seen (oldest first) and the hub time now (live).
-
-        Cheap: the figures are recomputed by the panel's timer, at most every 10 s.
-        """
-        self._journal = entries
-        self._now = now
-        self._dirty = True
-        if self.kpis is None:
-            self._tick()
-
-    def set_kpis(self, kpis: AlarmKpis | None, shift: tuple[float, float] | None = None) -> None:
-        """Show figures computed elsewhere (review); ``shift`` is its (start, end)."""
-        self._journal = ()
-        self._dirty = False
+    def set_kpis(self, kpis: AlarmKpis | None, shift: tuple[float, float] | None = None,
+                 since: float | None = None) -> None:
+        """Show figures computed on a worker; ``shift`` is its (start, end), ``since`` when
+        the journal behind them starts, if after the shift's start."""
         self.kpis = kpis
-        self._show(kpis, shift)
-
-    def _tick(self) -> None:
-        if not self._dirty or self._journal is None:
-            return
-        now = self._now if self._now is not None else self.clock()
-        key = (len(self._journal), self._journal[-1].get("time") if self._journal else None)
-        moved = now - self._last_compute >= REFRESH_S
-        if key == self._seen and not moved:
-            return
-        if not self.isVisible() and self.kpis is not None:
-            return  # hidden: recompute when shown
-        self.recompute(now)
-
-    def recompute(self, now: float | None = None) -> AlarmKpis:
-        """Compute the current shift's figures from the journal now."""
-        now = self._now if now is None else now
-        now = self.clock() if now is None else now
-        start, end = shift_bounds(now, self.tz, SHIFTS)
-        t0 = time.perf_counter()
-        kpis = alarm_kpis(self._journal, start, end, now=now)
-        self.compute_ms = (time.perf_counter() - t0) * 1000.0
-        self._seen = (len(self._journal), self._journal[-1].get("time") if self._journal else None)
-        self._last_compute = now
-        self.kpis = kpis
-        first = float(self._journal[0].get("time") or start) if self._journal else now
-        self._show(kpis, (start, end), since=first if first > start else None)
-        return kpis
-
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt name
-        super().showEvent(event)
-        if self._dirty and self._journal:
-            QTimer.singleShot(0, self._tick)
-
-    def stop(self) -> None:
-        self._timer.stop()
+        self._show(kpis, shift, since)
 
     # -- drawing ----------------------------------------------------------------------------
     def _clock(self, t: float, day: bool = False) -> str:

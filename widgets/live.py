@@ -30,8 +30,6 @@ BURST_SLACK_S = 0.05
 GIL_SWITCH_S = 0.001
 HISTORY_S = 7 * 86_400.0
 """How much cached power history the chart gets at start-up."""
-JOURNAL_S = 2 * 86_400.0
-"""How much of the cached alarm journal the GUI gets at start-up (the alarm KPI panel)."""
 HISTORY_FIELDS = ("power_kw", "inlet_c", "gpu_temp_max_c", "gpu_util_mean")
 """Per-rack figures whose last hour the rack detail draws as sparklines."""
 
@@ -88,7 +86,6 @@ class _PollWorker(QObject):
     alarms = Signal(object)
     alarmActionFailed = Signal(str)
     history = Signal(object)
-    journal = Signal(object)
 
     def __init__(
         self,
@@ -132,7 +129,6 @@ class _PollWorker(QObject):
         self._load_history()
         if self._alarm_factory is not None:
             self.alarm_service = self._alarm_factory(self.cache)
-        self._load_journal()
         self.started.emit(self.source.display_url)
         _settle_heap()
         self._settled = True
@@ -191,19 +187,6 @@ class _PollWorker(QObject):
             last = float(series.t[-1])
             if now - last < self.poller.context.power_window_s:
                 self.poller.context.power_since = next_power_start(series)
-
-    def _load_journal(self) -> None:
-        """Hand the GUI the cached alarm journal of the last ``JOURNAL_S`` (oldest first)."""
-        read = getattr(self.cache, "journal", None)
-        if read is None:
-            return
-        try:
-            entries = read(time.time() - JOURNAL_S, None)
-        except Exception as exc:  # an unreadable journal is no reason to stop
-            log.info("no cached alarm journal: %s", exc)
-            return
-        if entries:
-            self.journal.emit(list(entries))
 
     @Slot(str)
     def poll(self, kind: str) -> None:
@@ -315,9 +298,6 @@ class LiveFeed(QObject):
     cacheFailed = Signal(str)
     alarmsUpdated = Signal(object)
     """An :class:`console.alarms.state.AlarmUpdate` after each poll or operator action."""
-    alarmJournal = Signal(object)
-    """The cached alarm journal of the last two days (dicts, oldest first), read at start-up
-    before the first poll."""
     alarmActionFailed = Signal(str)
     _requestRack = Signal(str)
     _requestAck = Signal(str, str, str)
@@ -355,9 +335,6 @@ class LiveFeed(QObject):
         self._worker.cacheFailed.connect(self._relay(self.cacheFailed))
         self._worker.alarmActionFailed.connect(self._relay(self.alarmActionFailed))
         self._worker.alarms.connect(self._on_alarms)
-        self._worker.journal.connect(
-            lambda entries: None if self._closed else self.alarmJournal.emit(entries)
-        )
         self._worker.history.connect(
             lambda series: None if self._closed else self.powerHistory.emit(series)
         )

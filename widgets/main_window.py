@@ -140,7 +140,7 @@ class MainWindow(QMainWindow):
             self.docks[key] = dock
         from widgets.alarm_kpis import AlarmKpiPanel, with_kpi_panel
 
-        self.alarm_kpis = AlarmKpiPanel(clock=clock)
+        self.alarm_kpis = AlarmKpiPanel()
         self.docks["alarms"].setWidget(with_kpi_panel(self.views["alarms"], self.alarm_kpis))
         self.dock_host.splitDockWidget(self.docks["rackmap"], self.docks["gpus"], Qt.Orientation.Horizontal)
         self.dock_host.tabifyDockWidget(self.docks["gpus"], self.docks["alarms"])
@@ -159,8 +159,6 @@ class MainWindow(QMainWindow):
             feed.cacheFailed.connect(self.on_cache_failed)
             if hasattr(feed, "rackDetailReady"):
                 feed.rackDetailReady.connect(self.on_rack_detail)
-            if hasattr(feed, "alarmJournal"):
-                feed.alarmJournal.connect(self.on_alarm_journal)
             if hasattr(feed, "alarmsUpdated"):
                 feed.alarmsUpdated.connect(self.on_alarms)
                 alarm_view = self.views.get("alarms")
@@ -378,14 +376,9 @@ class MainWindow(QMainWindow):
         mlist = getattr(update, "maintenance", None)
         if mlist is not None and maintenance is not None and hasattr(maintenance, "set_maintenance"):
             maintenance.set_maintenance(mlist)
-        if not self.review:
-            self.alarm_kpis.set_journal(self.alarm_journal, update.time)
-
-    def on_alarm_journal(self, entries: Any) -> None:
-        """The cached alarm journal read at start (older than every transition seen here)."""
-        self.alarm_journal[:0] = [dict(e) for e in entries]
-        del self.alarm_journal[:-20_000]
-        self.alarm_kpis.set_journal(self.alarm_journal)
+        kpis = getattr(update, "kpis", None)
+        if kpis is not None:  # recomputed on the worker (live) at most every 10 s
+            self.alarm_kpis.set_kpis(*kpis)
 
     def on_power_history(self, series: Any) -> None:
         """Long-range power history (from the cache) for the views that draw it."""
@@ -642,7 +635,6 @@ class MainWindow(QMainWindow):
             self.feed.stop()
         for view in [self.summary, *self.views.values()]:
             view.stop()
-        self.alarm_kpis.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
         for window in getattr(self, "_review_windows", []):

@@ -10,13 +10,15 @@ operator actions through it, on the same thread; hand each returned
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from bisect import bisect_left
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from console.alarms.engine import AlarmEngine
 from console.alarms.incidents import IncidentStore, IncidentTracker
 from console.alarms.journal import JournalStore
+from console.alarms.kpis import shift_kpis
 from console.alarms.rules import AlarmConfig
 from console.alarms.state import AlarmUpdate
 from console.maintenance import MaintenanceTracker
@@ -27,8 +29,51 @@ log = logging.getLogger(__name__)
 SITE_CAUSES = frozenset({"cooling_loss", "pdu_feed_lost", "pdu_critical", "inlet_high"})
 """Alarms whose racks' throttled GPUs are the alarm's consequence, not maintenance items."""
 
+KPI_JOURNAL_S = 2 * 86_400.0
+"""How much of the journal the service keeps in memory for the shift's KPIs."""
+KPI_REFRESH_S = 10.0
+"""The KPIs are recomputed at most this often unless the journal grew."""
+
 RESUME_DAYS = 14.0
 """How far back a restart reads the alarm journal to resume standing alarms and plans."""
+
+
+class RecentJournal:
+    """The alarm journal's store, seen through: what is written goes on to ``store`` (the
+    cache; nothing when None) and the last ``KPI_JOURNAL_S`` of it stays in memory, so the
+    shift's alarm KPIs are computed on the worker without reading the cache again."""
+
+    def __init__(self, store: JournalStore | None) -> None:
+        self.store = store
+        self.entries: list[dict[str, Any]] = []
+        """Journal rows, oldest first."""
+        self._shown: tuple[int, float] | None = None
+
+    def append_journal(self, entries: Sequence[Mapping[str, Any]]) -> None:
+        """Write through to the store (its failure raises: the engine keeps and retries)."""
+        if self.store is not None:
+            self.store.append_journal(entries)
+        self.entries.extend(dict(e) for e in entries)
+
+    def take(self, entries: Sequence[Mapping[str, Any]], now: float) -> None:
+        """The rows read from the cache at start (older than any written since)."""
+        lo = now - KPI_JOURNAL_S
+        self.entries[:0] = [dict(e) for e in entries if float(e.get("time") or 0.0) >= lo]
+
+    def shift_kpis(self, now: float) -> tuple[Any, tuple[float, float], float | None] | None:
+        """The current shift's figures, recomputed when the journal grew or ``KPI_REFRESH_S``
+        passed (else None): ``(AlarmKpis, (start, end), journal start or None)``."""
+        key = (len(self.entries), now)
+        if self._shown is not None and key[0] == self._shown[0] and (
+                now - self._shown[1] < KPI_REFRESH_S):
+            return None
+        cut = bisect_left(self.entries, now - KPI_JOURNAL_S,
+                          key=lambda e: float(e.get("time") or 0.0))
+        del self.entries[:cut]
+        self._shown = (len(self.entries), now)
+        kpis, shift = shift_kpis(self.entries, now)
+        first = float(self.entries[0].get("time") or 0.0) if self.entries else now
+        return kpis, shift, first if first > shift[0] else None
 
 
 class AlarmService:
@@ -44,10 +89,11 @@ class AlarmService:
         cache: Any = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        journal: JournalStore | None = cache
+        self.recent = RecentJournal(cache)
+        """The journal of the last ``KPI_JOURNAL_S``, kept in memory for the shift's KPIs."""
         store: IncidentStore | None = cache
         kwargs = {} if clock is None else {"clock": clock}
-        self.engine = AlarmEngine(config, journal, **kwargs)
+        self.engine = AlarmEngine(config, self.recent, **kwargs)
         self.cache = cache
         self.tracker = IncidentTracker(store, on_window=self._window)
         maint_store = cache if hasattr(cache, "write_maintenance") else None
@@ -76,6 +122,7 @@ class AlarmService:
         try:
             entries = read_journal(now - RESUME_DAYS * 86400.0, None)
             self.resumed = self.engine.resume(entries, now)
+            self.recent.take(entries, now)
             if read_incidents is not None:
                 since = now - RESUME_DAYS * 86400.0
                 self.tracker.resume(read_incidents(since, None), self.engine.alarms(), now)
@@ -106,6 +153,9 @@ class AlarmService:
             }
             mlist = self.maintenance.update(self.gpus, self.jobs, self.topology, site_racks)
             update = replace(update, maintenance=mlist)
+        kpis = self.recent.shift_kpis(update.time)
+        if kpis is not None:
+            update = replace(update, kpis=kpis)
         return update
 
     def acknowledge(self, alarm_id: str, operator: str, comment: str = "") -> AlarmUpdate:

@@ -94,6 +94,9 @@ class AlarmUpdate:
     None when this update did not change it."""
     plans: tuple[Any, ...] = ()
     """Planned shelves in force or to come (:class:`console.alarms.plans.PlannedShelf`)."""
+    kpis: Any = None
+    """The current shift's alarm performance when it was recomputed with this update:
+    ``(AlarmKpis, (shift start, shift end), journal start or None)``; None otherwise."""
 
 
 @dataclass(slots=True)
