@@ -17,11 +17,16 @@ so a test can compare what the console shows with what was served.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 
 DEFAULT_COUNTERS: tuple[tuple[str, str, str], ...] = (
     ("DCGM_FI_DEV_SM_CLOCK", "gauge", "SM clock frequency (in MHz)."),
@@ -202,3 +207,23 @@ def topology(site: StockSite) -> dict:
                       "gpus": site.gpus_per_host * len(hosts), "hosts": list(hosts)})  # fmt: skip
     return {"time": time.time(), "name": "stock site", "halls": [{"id": "A", "gpu_model": site.model}],
             "racks": racks}  # fmt: skip
+
+
+@contextmanager
+def serve_stock_site(site: StockSite, prometheus_factory: Any, folder: Path) -> Iterator[Any]:
+    """The site's exporters served and scraped by a real Prometheus until every job is up
+    and a meter sample is older than one 10 s power step (so the last grid point has a
+    value); yields ``(prometheus, site layout file)``."""
+    server = ExporterServer(site).start()
+    try:
+        prom = prometheus_factory({"dcgm": (server.address, "/metrics"),
+                                   "pdu": (server.address, "/snmp"),
+                                   "meter": (server.address, "/modbus")})  # fmt: skip
+        for job in ("dcgm", "pdu", "meter"):
+            prom.wait_up(job)
+        prom.wait_for("meter_active_power_watts offset 11s", timeout=90)
+        site_file = folder / "site.json"
+        site_file.write_text(json.dumps(topology(site)))
+        yield prom, site_file
+    finally:
+        server.stop()

@@ -14,13 +14,12 @@ wind "not metered" with the reason), and check() naming what is missing (ECC).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from stock_exporters import ExporterServer, StockSite, topology
+from stock_exporters import StockSite, serve_stock_site
 
 from console.settings import load_settings, make_source
 from console.sources.base import FetchContext
@@ -35,18 +34,8 @@ RACKS = {"A-01-01": ["node-a01", "node-a02"], "A-01-02": ["node-a03", "node-a04"
 def stack(prometheus_factory: Any, tmp_path: Path) -> Any:
     site = StockSite(RACKS, xids={("node-a02", 1): 79, ("node-a03", 2): 13},
                      extra_hosts=("login-01",))  # fmt: skip
-    server = ExporterServer(site).start()
-    prom = prometheus_factory({"dcgm": (server.address, "/metrics"),
-                               "pdu": (server.address, "/snmp"),
-                               "meter": (server.address, "/modbus")})  # fmt: skip
-    for job in ("dcgm", "pdu", "meter"):
-        prom.wait_up(job)
-    # A sample older than one 10 s power grid step, so the last grid point has a value.
-    prom.wait_for("meter_active_power_watts offset 11s", timeout=90)
-    site_file = tmp_path / "site.json"
-    site_file.write_text(json.dumps(topology(site)))
-    yield site, prom, site_file
-    server.stop()
+    with serve_stock_site(site, prometheus_factory, tmp_path) as (prom, site_file):
+        yield site, prom, site_file
 
 
 def test_stock_site_with_the_documented_config(stack: Any) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from stock_exporters import ExporterServer, StockSite, topology
+from stock_exporters import StockSite, serve_stock_site
 
 from console.cache import Cache
 from console.jobs import counts_by_state, partition_states, task_weights
@@ -68,17 +68,8 @@ def stack(prometheus_factory: Any, slurm_env: dict[str, str], tmp_path: Path) ->
     # off the bus. ECC and clock reasons are off, as in dcgm-exporter's default counters.
     site = StockSite({"A-01-01": [node, "node-a02"], "A-01-02": ["node-a03", "node-a04"]},
                      xids={(node, 1): 79})  # fmt: skip
-    server = ExporterServer(site).start()
-    prom = prometheus_factory({"dcgm": (server.address, "/metrics"),
-                               "pdu": (server.address, "/snmp"),
-                               "meter": (server.address, "/modbus")})  # fmt: skip
-    for job in ("dcgm", "pdu", "meter"):
-        prom.wait_up(job)
-    prom.wait_for("meter_active_power_watts offset 11s", timeout=90)
-    site_file = tmp_path / "site.json"
-    site_file.write_text(json.dumps(topology(site)))
-    yield site, prom, site_file
-    server.stop()
+    with serve_stock_site(site, prometheus_factory, tmp_path) as (prom, site_file):
+        yield site, prom, site_file
 
 
 def test_console_on_the_whole_stock_stack(
