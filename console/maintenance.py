@@ -35,7 +35,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from console.gpu_health import describe_gpu
+from console.gpu_health import APPLICATION_XIDS, describe_gpu
 from console.model import JobsSnapshot, SiteTopology, UnhealthyGpus
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ ACTION_GROUPS: tuple[ActionGroup, ...] = (
                 "Cause unknown or XID not in the catalogue: run DCGM diagnostics "
                 "(dcgmi diag -r 3) when the node is next drained."),
     ActionGroup("restart_app", "Restart the application (job's problem, GPU healthy)", "NONE",
-                False, (13, 31, 43, 45),
+                False, tuple(sorted(APPLICATION_XIDS)),
                 "Application XID: the job hit a fault of its own; tell the tenant. Watch for "
                 "the same XID with other jobs on this GPU."),
 )

@@ -31,14 +31,6 @@ from console.alarms.rules import AlarmConfig
 from console.model import UnhealthyGpus
 
 
-def failing(gpu: Mapping[str, Any], critical_xids: Collection[int]) -> bool:
-    """Whether an unhealthy-GPU record counts as a failing GPU (see the module docstring)."""
-    if gpu.get("status") in ("failed", "off_bus"):
-        return True
-    xid = gpu.get("xid")
-    return isinstance(xid, int) and xid in critical_xids
-
-
 def in_maintenance(
     gpu: Mapping[str, Any], config: AlarmConfig, areas: Collection[str] = ()
 ) -> bool:
@@ -99,27 +91,24 @@ def device_rules(
         since_l.append(s if s.__class__ is float or s.__class__ is int else nan)
     keep = np.array(keep_l, np.int64)
     racks = np.array(rack_l, np.int64)
-    since_k = np.array(since_l, np.float64)
-    since_k = np.where(np.isfinite(since_k), since_k, t)
+    since = np.array(since_l, np.float64)
+    since = np.where(np.isfinite(since), since, t)  # aligned with keep
+    ok = racks >= 0
     if areas and len(keep):
-        ok = np.array([not in_maintenance(records[k], config, areas) for k in keep_l], bool)
-        keep, racks, since_k = keep[ok], racks[ok], since_k[ok]
-    since = np.full(len(records), t)
-    since[keep] = since_k
-    keep = keep[racks >= 0]
-    racks = racks[racks >= 0]
-    recent = int(np.count_nonzero(t - since[keep] <= 3600.0))
+        ok &= np.array([not in_maintenance(records[k], config, areas) for k in keep_l], bool)
+    keep, racks, since = keep[ok], racks[ok], since[ok]
+    recent = int(np.count_nonzero(t - since <= 3600.0))
     rate = _rate(recent, index, config, t)
     if rate:
         # a fleet-wide wave is one cause: one alarm, not one per rack, row or server it touches
         return rate
     window = config.gpu_cluster_window_s
     by_node: dict[str, list[tuple[float, str, int]]] = {}
-    for k, i in zip(keep.tolist(), racks.tolist(), strict=True):
+    for k, i, first in zip(keep.tolist(), racks.tolist(), since.tolist(), strict=True):
         gpu = records[k]
         node = gpu.get("node") or gpu.get("host")
         key = str(node) if node else f"\0{i}"  # no server known: never a lost server
-        by_node.setdefault(key, []).append((float(since[k]), str(gpu.get("uuid", "")), i))
+        by_node.setdefault(key, []).append((first, str(gpu.get("uuid", "")), i))
     out: list[Condition] = []
     by_rack: dict[int, list[tuple[float, str]]] = {}
     for node, members in by_node.items():

@@ -485,15 +485,6 @@ class AlarmEngine:
                 counts[a.priority] = counts.get(a.priority, 0) + 1
         return counts
 
-    def most_urgent_unacknowledged(self) -> Alarm | None:
-        """The highest-priority unacknowledged alarm, the longest waiting of that priority."""
-        waiting = [r for r in self._records.values() if r.state in UNACKED_STATES]
-        if not waiting:
-            return None
-        return public(
-            min(waiting, key=lambda r: (PRIORITY_RANK.get(r.cond.priority, 9), r.changed))
-        )
-
     def oldest_unacknowledged(self) -> Alarm | None:
         """The unacknowledged alarm that has waited longest (None when all are acked)."""
         waiting = [r for r in self._records.values() if r.state in UNACKED_STATES]

@@ -19,10 +19,6 @@ _ROW = re.compile(r"^[A-Z]-\d{2}$")
 
 def area_of(place: str) -> dict[str, Any]:
     """Rack, row, hall and area words of a journal row's ``rack`` column."""
-    return _area(place)
-
-
-def _area(place: str) -> dict[str, Any]:
     if _RACK.match(place):
         return {"rack": place, "row": place[:4], "hall": place[0], "area": place}
     if _ROW.match(place):
@@ -64,7 +60,7 @@ def alarms_at(journal: Iterable[Mapping[str, Any]], t: float) -> list[Alarm]:
                 changed=float(entry.get("time") or 0),
                 operator=str(entry.get("operator") or ""),
                 comment=str(entry.get("comment") or ""),
-                **_area(str(entry.get("rack") or "")),
+                **area_of(str(entry.get("rack") or "")),
             )
         )
     return alarms

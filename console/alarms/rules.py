@@ -196,9 +196,6 @@ EVENT_SEVERITY_PRIORITY: Mapping[str, str] = MappingProxyType(
     {"critical": "critical", "high": "high", "medium": "medium", "low": "low", "info": "diagnostic"}
 )
 
-XID_OFF_BUS = frozenset({79})
-XID_APPLICATION = frozenset({13, 31, 43, 45})
-"""XIDs NVIDIA's catalogue attributes to the application: the job's problem, not the GPU's."""
 
 
 @dataclass(frozen=True, slots=True)
