@@ -34,9 +34,9 @@ log = logging.getLogger(__name__)
 
 STATUSES = ("found", "missing", "error")
 DEFAULT_TIMEOUT_S = 60.0
-VIEWS = {"site": "Rack map", "racks": "Rack map", "gpus": "GPU health", "power": "Power",
-         "jobs": "Job queue", "events": "Alarms"}
-"""The view each kind of data feeds."""
+VIEWS = {"site": "Rack map", "topology": "Rack map", "racks": "Rack map", "gpus": "GPU health",
+         "power": "Power", "jobs": "Job queue", "events": "Alarms"}
+"""The view each kind of data feeds (a source's own rows may name the kind)."""
 KIND_FIGURE = {"site": "site layout", "racks": "rack figures", "gpus": "unhealthy GPUs",
                "power": "site power", "jobs": "jobs", "events": "hub events"}
 RACK_FIGURES = (
@@ -323,7 +323,7 @@ def _own_check(source: Any, name: str) -> list[dict[str, str]]:
         if status == "error" and not detail.startswith(name):
             detail = f"{name}: {detail}"  # says which backend failed
         view = str(r.get("view") or name)
-        view = VIEWS.get(view, "Rack map" if view == "topology" else view)  # the operator's words
+        view = VIEWS.get(view, view)  # the operator's words
         out.append(row(view, str(r.get("figure") or ""), status, detail,
                        str(r.get("hint") or "")))
     return out
