@@ -14,6 +14,7 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 PROCESS_START = time.time()
@@ -296,6 +297,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise CliError(f"no cache file at {path}")
     at = parse_time(args.at) if args.at else None
+    _check_reviewable(path)
     from PySide6.QtCore import QSettings
 
     from widgets.app import make_app
@@ -305,12 +307,43 @@ def cmd_review(args: argparse.Namespace) -> int:
     window = open_review_window(str(path), QSettings())
     if at is not None:
         window.feed.opened.connect(lambda *_: window.scrubber.seek(at))
-    window.feed.sourceFailed.connect(lambda m: print(f"main.py: error: {m}", file=sys.stderr))
+    failed: list[str] = []
+
+    def open_failed(message: str) -> None:
+        # The file changed since it was checked: one line, no empty window left open.
+        if not failed:
+            failed.append(message)
+            print(f"main.py: error: {message}", file=sys.stderr)
+            window.close()
+            app.exit(2)
+
+    window.feed.sourceFailed.connect(open_failed)
     window.show()
     signal.signal(signal.SIGINT, lambda *_: window.close())
     code = app.exec()
     window.stop()
-    return int(code)
+    return 2 if failed else int(code)
+
+
+def _check_reviewable(path: Path) -> None:
+    """CliError (one line, exit 2) unless ``path`` is a cache that holds telemetry.
+
+    Checked before any window opens, so random bytes, a text file or an empty file
+    never leave an empty review window behind.
+    """
+    from console.sources.base import SourceError
+    from console.sources.replay import CacheReplaySource
+
+    source = CacheReplaySource(f"cache://{path.resolve()}")
+    try:
+        source.start()
+        span = source.time_range()
+    except (SourceError, ValueError, OSError) as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        source.close()
+    if span is None:
+        raise CliError(f"{path} holds no telemetry yet (nothing to review)")
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -219,9 +219,25 @@ def write_pdf(path: Path, data: HandoverData, images: Mapping[str, QImage]) -> i
 def _os_message(exc: OSError, where: Path) -> str:
     if exc.errno == errno.ENOSPC:
         return f"disk full while writing the handover pack in {where}"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+    if exc.errno == errno.EROFS:
+        return f"cannot write in {where}: it is on a read-only file system"
+    if exc.errno in (errno.EACCES, errno.EPERM):
         return f"no permission to write in {where}"
     return f"cannot write the handover pack in {where}: {exc.strerror or exc}"
+
+
+def _check_writable(out: Path) -> None:
+    """ExportError (naming the folder and the reason) unless a pack can be written at ``out``.
+
+    Tried before the shift is collected, so a read-only mount or a missing permission
+    fails at once, as bad input, not after a minute of collecting."""
+    parent = out.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        probe = Path(tempfile.mkdtemp(prefix=f".{out.name}.probe-", dir=parent))
+        probe.rmdir()
+    except OSError as exc:
+        raise ExportError(_os_message(exc, parent)) from None
 
 
 def _check_target(out: Path, force: bool) -> None:
@@ -350,9 +366,14 @@ def _move_beside(tmp: Path, out: Path) -> None:
 
 
 # -- headless command ------------------------------------------------------------------------
-def _fail(message: str) -> int:
+def _fail(message: str, code: int = 1) -> int:
     print(f"main.py export: error: {' '.join(message.split())}", file=sys.stderr)
-    return 1
+    return code
+
+
+def _bad(message: str) -> int:
+    """Bad input (arguments, target folder): one line, exit code 2."""
+    return _fail(message, 2)
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -365,30 +386,35 @@ def run_export(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     out = getattr(args, "out", None)
     if not out:
-        return _fail("--out DIR is required")
+        return _bad("--out DIR is required")
     source_url = getattr(args, "source", None)
     review = getattr(args, "review", None)
     if source_url and review:
-        return _fail("give either --source or --review, not both")
+        return _bad("give either --source or --review, not both")
     try:
         shift = ShiftWindow.parse(args.shift) if getattr(args, "shift", None) else None
         at = parse_time(args.at) if getattr(args, "at", None) else None
     except ValueError as exc:
-        return _fail(str(exc))
+        return _bad(str(exc))
     if at is not None and not review:
-        return _fail("--at needs --review CACHE.db (a live source shows the present)")
+        return _bad("--at needs --review CACHE.db (a live source shows the present)")
     notes = ""
     if getattr(args, "notes", None):
         try:
             notes = Path(args.notes).read_text(encoding="utf-8", errors="replace")
         except OSError as exc:
-            return _fail(f"cannot read the notes file {args.notes}: {exc.strerror or exc}")
+            return _bad(f"cannot read the notes file {args.notes}: {exc.strerror or exc}")
     force = bool(getattr(args, "force", False))
     quiet = logging.getLogger().getEffectiveLevel() >= logging.WARNING
     if quiet:  # the command's outcome is one line; library warnings would add noise
         logging.disable(logging.ERROR)
     try:
-        _check_target(Path(out).expanduser().absolute(), force)
+        target = Path(out).expanduser().absolute()
+        try:
+            _check_target(target, force)
+            _check_writable(target)
+        except ExportError as exc:
+            return _bad(str(exc))
         snapshots, data, label = _collect(getattr(args, "settings", None), source_url, review,
                                           shift, at, notes,
                                           float(getattr(args, "timeout", None) or 30.0))
