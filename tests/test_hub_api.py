@@ -112,3 +112,29 @@ def test_outage_answers_503_then_recovers(hub_server: Any) -> None:
     assert requests.get(f"{url}/api/v1/racks", timeout=10).status_code == 503
     requests.post(f"{url}/api/v1/sim/outage", json={"on": False}, timeout=10)
     assert requests.get(f"{url}/api/v1/racks", timeout=10).status_code == 200
+
+
+def test_a_stopped_hub_port_binds_again_at_once() -> None:
+    """A hub stopped while a client still holds a keep-alive connection to it: a new hub
+    binds the same port at once (address reuse), as a restarted hub process must."""
+    import http.client
+
+    from console.hub.server import HubServer
+    from console.hub.sim import SimulatedHub
+
+    first = HubServer(SimulatedHub("rack", seed=1), port=0).start()
+    port = first.port
+    client = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        client.request("GET", "/healthz")
+        answer = client.getresponse()
+        answer.read()
+        assert answer.status == 200 and not answer.will_close  # still connected
+        first.stop()
+        second = HubServer(SimulatedHub("rack", seed=2), port=port).start()
+        try:
+            assert requests.get(f"{second.url}/healthz", timeout=10).status_code == 200
+        finally:
+            second.stop()
+    finally:
+        client.close()

@@ -220,7 +220,9 @@ class HubHTTPServer(ThreadingHTTPServer):
     """A threading HTTP server bound to one :class:`SimulatedHub`."""
 
     daemon_threads = True
-    allow_reuse_address = False
+    allow_reuse_address = True
+    """A stopped hub's port binds again at once, even while a client still holds a
+    connection to it or the old connections linger in TIME_WAIT (a restarted hub)."""
 
     def __init__(self, hub: SimulatedHub, host: str, port: int, token: str | None) -> None:
         self.hub = hub
