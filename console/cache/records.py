@@ -128,3 +128,58 @@ def protected_windows(conn: sqlite3.Connection, margin_s: float, now: float) -> 
     for s, e in conn.execute('SELECT start, "end" FROM incidents'):
         windows.append((float(s) - margin_s, (now if e is None else float(e)) + margin_s))
     return windows
+
+
+# -- gaps: when the live console could not record ------------------------------------------
+GAPS = "gaps"
+"""Spans the live console polled but could not record (schema 7): ``start`` is the newest
+poll recorded before, ``end`` the first recorded after (hub clock), ``reason`` why, ``polls``
+how many polls were not recorded and ``dropped`` how many alarm-journal entries, incident or
+maintenance records kept in memory meanwhile had to be dropped."""
+
+
+def create_gaps(conn: sqlite3.Connection) -> None:
+    """The table of recording gaps (schema 6 -> 7)."""
+    conn.execute(
+        f"""CREATE TABLE {GAPS} (
+            id INTEGER PRIMARY KEY,
+            start REAL NOT NULL,
+            "end" REAL NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            polls INTEGER NOT NULL DEFAULT 0,
+            dropped INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    conn.execute(f"CREATE INDEX {GAPS}_start ON {GAPS}(start)")
+
+
+def has_gaps(conn: sqlite3.Connection) -> bool:
+    """Whether the file records gaps (schema 7 and later)."""
+    return conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (GAPS,)
+    ).fetchone() is not None
+
+
+def insert_gap(conn: sqlite3.Connection, start: float, end: float, reason: str, polls: int,
+               dropped: int) -> None:
+    """Record one gap (inside the caller's transaction)."""
+    conn.execute(
+        f'INSERT INTO {GAPS} (start, "end", reason, polls, dropped) VALUES (?, ?, ?, ?, ?)',
+        (float(start), float(max(start, end)), str(reason), int(polls), int(dropped)),
+    )
+
+
+def gaps(db: sqlite_utils.Database, start: float | None, end: float | None) -> list[dict]:
+    """Gaps overlapping ``[start, end]`` (open ends when None), oldest first; none in a file
+    from before schema 7."""
+    if not has_gaps(db.conn):
+        return []
+    lo = -math.inf if start is None else float(start)
+    hi = math.inf if end is None else float(end)
+    return list(
+        db.query(
+            f'SELECT id, start, "end", reason, polls, dropped FROM {GAPS} '
+            'WHERE start <= :hi AND "end" >= :lo ORDER BY start, id',
+            {"lo": lo, "hi": hi},
+        )
+    )

@@ -176,6 +176,15 @@ def _v5_to_v6(conn: sqlite3.Connection) -> None:
     docs.create_power_missing(conn)
 
 
+def _v6_to_v7(conn: sqlite3.Connection) -> None:
+    """Recording gaps (``console.cache.records.GAPS``): spans the live console polled but
+    could not record (cache locked, disk full), so review tells "not recorded" from "no
+    data". A new table only: a v6 file still reads as it is (no gaps recorded)."""
+    from console.cache import records
+
+    records.create_gaps(conn)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
@@ -183,6 +192,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v3_to_v4,
     _v4_to_v5,
     _v5_to_v6,
+    _v6_to_v7,
 ]
 """``MIGRATIONS[n]`` migrates a file from schema version n to n + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -190,7 +200,7 @@ READS_FROM = 2
 """The oldest version read as it is (review opens it without a migrated copy):
 later versions only changed how new rows are written, added columns reads do without,
 or added tables reads treat as empty (the maintenance list, v5; the reasons of power flows
-without values, v6)."""
+without values, v6; recording gaps, v7)."""
 
 
 def user_version(conn: sqlite3.Connection) -> int:
