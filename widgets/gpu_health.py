@@ -7,6 +7,7 @@ sorting is a Python sort on precomputed keys; Qt only ever asks for visible cell
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -46,8 +47,8 @@ from console.gpu_health import (
 )
 from console.model import SiteTopology, Snapshot, UnhealthyGpus
 from widgets.rack_detail import STATUS_COLOUR, RowsModel
-from widgets.text import plain_tooltip
-from widgets.view import LiveView, format_age
+from widgets.text import bound_columns, cell, clip, missing, plain_tooltip
+from widgets.view import LiveView, format_age, local_clock
 
 _Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Hall", "Row", "Rack", "Node", "Slot", "UUID", "Model", "Status", "Cause",
@@ -59,6 +60,51 @@ DARK_TEXT = QColor("#1e2126")
 INFO_GREY = "#9aa2ad"
 """Informational text (ISA-101: grey, no colour for a fact of the site that needs no action
 from the operator on shift)."""
+
+
+def _finite(value: object) -> float | None:
+    """``value`` as a finite float; None for anything else (NaN, inf, text, a list)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        f = float(value)
+    except OverflowError:  # an int too large for a float
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _key_part(value: object) -> object:
+    """A hashable stand-in of a record's value for the describe cache (a list, a dict)."""
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
+
+
+def describe(record: Mapping[str, Any]) -> tuple[str, str]:
+    """Cause and action of one GPU (:func:`console.gpu_health.describe_gpu`); a value it
+    cannot read (NaN clock reasons, a list for an XID) is left out, and '—' is said when
+    nothing can be."""
+    try:
+        return describe_gpu(record)
+    except (TypeError, ValueError, OverflowError, KeyError, AttributeError):
+        pass
+    clean = {k: v for k, v in record.items()
+             if not isinstance(v, int | float) or _finite(v) is not None}
+    try:
+        return describe_gpu(clean)
+    except (TypeError, ValueError, OverflowError, KeyError, AttributeError):
+        return missing(), missing()
+
+
+def since_text(since: float | None, now: float) -> str:
+    """When a GPU became unhealthy, in words (:func:`console.gpu_health.since_words`);
+    '—' for a time no clock can show."""
+    try:
+        return since_words(since, now)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return missing()
 
 
 class UnhealthyGpuModel(QAbstractTableModel):
@@ -79,27 +125,32 @@ class UnhealthyGpuModel(QAbstractTableModel):
         caller sorts and filters again); False when they were not: every cell reads as
         before, or the same GPUs are listed and only their "Since" words moved on (not
         the sort column), which are updated in place so only those cells repaint."""
-        now = snapshot.time
+        now = _finite(snapshot.time)
+        now = time.time() if now is None else now
         cells, keys, search = [], [], []
-        for g in snapshot.gpus:
-            sig = (g.get("status"), g.get("xid"), g.get("ecc_dbe"), g.get("row_remap_failure"),
-                   g.get("clock_event_reasons"), round(float(g.get("temp_c") or 0)))
+        records = [g for g in snapshot.gpus if isinstance(g, Mapping)]
+        for g in records:
+            temp = _finite(g.get("temp_c"))
+            sig = tuple(_key_part(g.get(k)) for k in (
+                "status", "xid", "ecc_dbe", "row_remap_failure", "clock_event_reasons")) + (
+                round(temp) if temp is not None else None,)
             described = self._cache.get(sig)
             if described is None:
-                described = self._cache[sig] = describe_gpu(g)
+                described = self._cache[sig] = describe(g)
             cause, action = described
-            status = str(g.get("status", ""))
-            since = g.get("since")
-            since_f = float(since) if isinstance(since, int | float) else None
+            status = cell(g.get("status", ""))
+            since_f = _finite(g.get("since"))
             slot = g.get("slot")
-            row = (str(g.get("hall", "")), str(g.get("row", "")), str(g.get("rack", "")),
-                   str(g.get("node", "")), "" if slot is None else str(slot),
-                   str(g.get("uuid", "")), str(g.get("model", "")).removeprefix("NVIDIA "),
-                   STATUS_WORDS.get(status, status), cause, since_words(since_f, now), action)
+            int_slot = isinstance(slot, int) and not isinstance(slot, bool)
+            row = (cell(g.get("hall", "")), cell(g.get("row", "")), cell(g.get("rack", "")),
+                   cell(g.get("node", "")), "" if slot is None else cell(slot),
+                   cell(g.get("uuid", "")), cell(g.get("model", "")).removeprefix("NVIDIA "),
+                   STATUS_WORDS.get(status, status), cell(cause), since_text(since_f, now),
+                   cell(action))
             cells.append(row)
-            keys.append(row[:4] + (slot if isinstance(slot, int) else -1,) + row[5:7]
-                        + (_STATUS_RANK.get(status, 0), cause,
-                           since_f if since_f is not None else float("inf"), action))
+            keys.append(row[:4] + (slot if int_slot else -1,) + row[5:7]
+                        + (_STATUS_RANK.get(status, 0), row[8],
+                           since_f if since_f is not None else float("inf"), row[10]))
             search.append(search_text(g, cause, action))
         if cells == self._incoming:
             return False
@@ -107,9 +158,11 @@ class UnhealthyGpuModel(QAbstractTableModel):
             return False
         self._incoming = cells
         self.beginResetModel()
-        self.records, self.cells, self.keys, self.search = list(snapshot.gpus), list(cells), keys, search
-        self._order = list(range(len(cells)))
-        self.endResetModel()
+        try:
+            self.records, self.cells, self.keys, self.search = records, list(cells), keys, search
+            self._order = list(range(len(cells)))
+        finally:
+            self.endResetModel()
         return True
 
     def _update_since(
@@ -125,7 +178,7 @@ class UnhealthyGpuModel(QAbstractTableModel):
                     return False
                 changed.append(i)
         row_of = {src: row for row, src in enumerate(self._order)}
-        records = list(snapshot.gpus)
+        records = [g for g in snapshot.gpus if isinstance(g, Mapping)]
         for i in range(len(cells)):
             self.records[row_of[i]] = records[i]
         for i in changed:
@@ -270,7 +323,8 @@ def rollup_rows(rows: list[RollupRow]) -> tuple[list[tuple[str, ...]], list[dict
         def share(n: int, total: int = r.total) -> str:
             return f"{n:,} ({percent(n, total)})" if total else f"{n:,}"
 
-        out.append((r.hall, r.model, f"{r.total:,}", share(r.healthy), share(r.degraded),
+        out.append((cell(r.hall, 40), cell(r.model, 40), f"{r.total:,}", share(r.healthy),
+                    share(r.degraded),
                     share(r.failed), share(r.off_bus)))
         colours.append({4 + i: STATUS_COLOUR[s] for i, s in enumerate(STATUSES)
                         if r.total and r.count(s) / r.total > ABNORMAL_SHARE[s]})
@@ -318,9 +372,11 @@ class GpuHealthView(LiveView):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        widths = (40, 50, 70, 100, 36, 124, 56, 82, 330, 190)
-        for col, width in enumerate(widths):
-            header.resizeSection(col, width)
+        bound_columns(self.table)
+        char = self.fontMetrics().averageCharWidth()
+        widths = (6, 7, 10, 14, 5, 18, 8, 12, 47, 27)  # characters
+        for col, chars in enumerate(widths):
+            header.resizeSection(col, chars * char)
         header.setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.action_maintenance = QAction(self.tr("Show in maintenance list"), self.table)
@@ -388,8 +444,11 @@ class GpuHealthView(LiveView):
         self.hall_box.clear()
         self.hall_box.addItem("All halls", "")
         for h in topology.halls:
-            hid = str(h.get("id", ""))
-            self.hall_box.addItem(f"Hall {hid} · {h.get('gpu_model', '')}", hid)
+            if not isinstance(h, Mapping):
+                continue
+            hid = cell(h.get("id", ""))
+            self.hall_box.addItem(self.tr("Hall {0} · {1}").format(
+                clip(hid, 20), clip(h.get("gpu_model", ""), 30)), hid)
         i = self.hall_box.findData(current)
         self.hall_box.setCurrentIndex(max(0, i))
         self.hall_box.blockSignals(False)
@@ -451,12 +510,12 @@ class GpuHealthView(LiveView):
         if not rows:
             return "", ""
         rec = self.model.records[self.proxy.mapToSource(rows[0]).row()]
-        return str(rec.get("rack", "")), str(rec.get("uuid", ""))
+        return cell(rec.get("rack", "")), cell(rec.get("uuid", ""))
 
     def select_gpu(self, uuid: str, emit: bool = True) -> bool:
         """Select the row of ``uuid`` (if it passes the filters)."""
         for i, rec in enumerate(self.model.records):
-            if rec.get("uuid") == uuid:
+            if cell(rec.get("uuid", "")) == uuid:
                 index = self.proxy.mapFromSource(self.model.index(i, 0))
                 if not index.isValid():
                     return False
@@ -502,15 +561,19 @@ class GpuHealthView(LiveView):
                            "dcgm-exporter's counters file"),
         }
         lines = []
-        for signal, reason in sorted(not_collected.items()):
-            text = known.get(str(signal))
+        items = not_collected.items() if isinstance(not_collected, Mapping) else ()
+        for signal, reason in sorted((cell(k), cell(v)) for k, v in items):
+            text = known.get(signal)
             if text is None:  # the source's own words, which name the signal
-                text = str(reason) or self.tr("{signal} not collected").format(signal=signal)
+                text = clip(reason, 200) or self.tr("{signal} not collected").format(
+                    signal=clip(signal, 60))
             lines.append(text)
         return lines
 
     def _update_not_collected(self, not_collected: Mapping[str, str]) -> None:
-        lines = self.not_collected_lines(not_collected or {})
+        if not isinstance(not_collected, Mapping):
+            not_collected = {}
+        lines = self.not_collected_lines(not_collected)
         if not lines:
             self.not_collected_label.hide()
             self.not_collected_label.clear()
@@ -518,11 +581,15 @@ class GpuHealthView(LiveView):
         head = self.tr("Not checked (GPUs with these faults are not listed):")
         self.not_collected_label.setText("\n".join([head, *lines]))
         self.not_collected_label.setToolTip(
-            plain_tooltip("\n".join(f"{k}: {v}" for k, v in sorted(not_collected.items()))))
+            plain_tooltip("\n".join(sorted(f"{cell(k)}: {cell(v)}"
+                                            for k, v in not_collected.items()))))
         self.not_collected_label.show()
 
     def _update_rollup(self) -> None:
-        self.rollup = fleet_rollup(self.snapshot, self.topology)
+        try:
+            self.rollup = fleet_rollup(self.snapshot, self.topology)
+        except (TypeError, ValueError, OverflowError, KeyError, AttributeError, IndexError):
+            self.rollup = []  # a site layout it cannot count: the site line only
         self.rollup_model.set_rows(*rollup_rows(self.rollup))
 
     def _update_count(self) -> None:
@@ -533,5 +600,5 @@ class GpuHealthView(LiveView):
         stale = " — STALE" if self.stale else ""
         self.count_label.setText(
             f"{self.visible_rows():,} of {self.model.rowCount():,} unhealthy GPUs · "
-            f"list {format_age(age)} old ({time.strftime('%H:%M:%S', time.localtime(self.snapshot.time))})"
+            f"list {format_age(age)} old ({local_clock(self.snapshot.time)})"
             f"{stale}")

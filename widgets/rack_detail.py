@@ -7,7 +7,6 @@ marks only what is abnormal. Esc or the Back button emits ``backRequested``.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -54,12 +53,13 @@ from widgets.rack_detail_model import (
     RowsProxy,
     gpu_table,
     job_table,
+    mappings,
     placement,
     placement_text,
 )
 from widgets.rackmap_overlays import ADVISORY, ALARM, BACKGROUND, FLOOR, TEXT, TEXT_DIM, WARNING
-from widgets.text import isolate
-from widgets.view import format_age
+from widgets.text import bound_columns, cell, clip, isolate, missing
+from widgets.view import format_age, local_clock
 
 HISTORY_TITLES = {
     "power_kw": (QT_TRANSLATE_NOOP("RackDetail", "Rack power"), "kW"),
@@ -68,6 +68,17 @@ HISTORY_TITLES = {
     "gpu_util_mean": (QT_TRANSLATE_NOOP("RackDetail", "Mean GPU util"), "%"),
 }
 __all__ = ["STATUS_COLOUR", "PduBars", "RackDetail", "RowsModel", "Sparkline"]
+
+
+def _finite(value: object) -> bool:
+    return (isinstance(value, int | float) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
+def _event_time(event: Mapping[str, Any]) -> float:
+    """An event's time for sorting and showing (0 when it has none that is a number)."""
+    t = event.get("time")
+    return float(t) if _finite(t) else 0.0
 
 
 class PduBars(QWidget):
@@ -80,7 +91,7 @@ class PduBars(QWidget):
 
     def set_pdus(self, pdus: Sequence[Mapping[str, Any]]) -> None:
         """Show these PDU readings (id, feed, load_kw, rating_kw, tripped)."""
-        self.pdus = tuple(pdus)
+        self.pdus = tuple(mappings(pdus))
         self.setMinimumHeight(max(40, 30 * len(self.pdus) + 8))
         self.update()
 
@@ -96,14 +107,16 @@ class PduBars(QWidget):
         for i, pdu in enumerate(self.pdus):
             y = 4 + i * 30
             load, rating = pdu.get("load_kw"), pdu.get("rating_kw")
-            ok = isinstance(load, int | float) and isinstance(rating, int | float) and rating > 0
-            frac = load / rating if ok else math.nan
+            ok = (_finite(load) and _finite(rating) and rating > 0  # type: ignore[operator]
+                  and math.isfinite(load / rating))  # type: ignore[operator]
+            frac = load / rating if ok else math.nan  # type: ignore[operator]
             tripped = bool(pdu.get("tripped"))
             colour = (ALARM if tripped or frac > 0.95 else WARNING if frac > 0.9
                       else ADVISORY if frac > 0.8 else FLOOR)
             bar = QRectF(label_w, y, max(10, self.width() - label_w - 170), 20)
             p.setPen(TEXT)
-            p.drawText(QPointF(4, y + 15), self.tr("Feed {0}").format(pdu.get("feed", "?")))
+            p.drawText(QPointF(4, y + 15),
+                       self.tr("Feed {0}").format(clip(pdu.get("feed", "?"), 8)))
             p.fillRect(bar, QColor("#2a2e34"))
             if ok:
                 p.fillRect(QRectF(bar.left(), y, bar.width() * min(frac, 1.0), 20), colour)
@@ -176,7 +189,7 @@ def _table(model: QAbstractItemModel, stretch: int) -> QTableView:
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    view.setWordWrap(False)
+    bound_columns(view)
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
     return view
 
@@ -298,46 +311,48 @@ class RackDetail(QWidget):
     @property
     def rack_id(self) -> str:
         """Id of the rack shown ('' when none)."""
-        return str(self.snapshot.rack.get("id", "")) if self.snapshot is not None else ""
+        rack = self.snapshot.rack if self.snapshot is not None else None
+        return cell(rack.get("id", "")) if isinstance(rack, Mapping) else ""
 
     def show_detail(self, detail: RackDetailSnapshot) -> None:
         """Fill every part from one rack-detail snapshot.
 
         A GPU selected before keeps its selection when the same rack is shown again;
         a GPU asked for with :meth:`select_gpu` is selected when its rack arrives."""
-        keep = self.selected_gpu() if self.rack_id == str(detail.rack.get("id", "")) else ""
+        rack = detail.rack if isinstance(detail.rack, Mapping) else {}
+        keep = self.selected_gpu() if self.rack_id == cell(rack.get("id", "")) else ""
         self.snapshot = detail
-        rack = detail.rack
-        self.title.setText(str(rack.get("id", "?")))
-        gpus = sum(len(n.get("gpus", ())) for n in detail.nodes)
-        bad = sum(1 for n in detail.nodes for g in n.get("gpus", ())
-                  if g.get("status", "healthy") != "healthy")
-        clock = time.strftime("%H:%M:%S", time.localtime(detail.time))
+        nodes = mappings(detail.nodes)
+        self.title.setText(cell(rack.get("id", "?"), 40))
+        gpus = [g for n in nodes for g in mappings(n.get("gpus", ()))]
+        bad = sum(1 for g in gpus if g.get("status", "healthy") != "healthy")
         self.summary.setText(self.tr(
             "  hall {hall} · row {row} · {model} {type} · {cooling} cooled · {servers} servers"
             " · {gpus} GPUs, {bad} unhealthy · read {clock} ({age} ago)").format(
-                hall=rack.get("hall", "?"), row=rack.get("row", "?"),
-                model=rack.get("gpu_model", ""), type=rack.get("rack_type", ""),
-                cooling=rack.get("cooling", ""), servers=len(detail.nodes), gpus=gpus, bad=bad,
-                clock=clock, age=format_age(detail.age())))
+                hall=isolate(rack.get("hall", "?"), 40), row=isolate(rack.get("row", "?"), 40),
+                model=isolate(rack.get("gpu_model", ""), 40),
+                type=isolate(rack.get("rack_type", ""), 40),
+                cooling=isolate(rack.get("cooling", ""), 40), servers=len(nodes),
+                gpus=len(gpus), bad=bad, clock=local_clock(detail.time),
+                age=format_age(detail.age())))
         self._jobs = {}
-        for j in detail.jobs:
+        for j in mappings(detail.jobs):
             job_id = j.get("id")
             if isinstance(job_id, int) and not isinstance(job_id, bool):
                 self._jobs[job_id] = j
-        table = gpu_table(detail.nodes, self._jobs)
+        table = gpu_table(nodes, self._jobs)
         self._gpu_jobs = table.job_ids
         self.gpu_model.set_rows(table.rows, table.colours, table.keys, table.uuids)
         self.pdu_bars.set_pdus(detail.pdus)
-        rows, ids, tips = job_table(detail.jobs, detail.nodes)
+        rows, ids, tips = job_table(detail.jobs, nodes)
         self.job_model.set_rows(rows, [{} for _ in rows], None, ids, tips)
-        events = sorted(detail.events, key=lambda e: -float(e.get("time") or 0))
+        events = sorted(mappings(detail.events), key=lambda e: -_event_time(e))
         sev = {"critical": ALARM, "high": WARNING, "medium": ADVISORY}
         self.event_model.set_rows(
-            [(time.strftime("%H:%M:%S", time.localtime(float(e.get("time") or 0))),
-              str(e.get("severity", "")), str(e.get("message", ""))) for e in events],
-            [{1: sev[str(e.get("severity"))]} if e.get("severity") in sev else {}
-             for e in events])
+            [(local_clock(e["time"]) if _finite(e.get("time")) else missing(),
+              cell(e.get("severity", "")), cell(e.get("message", "")))
+             for e in events],
+            [{1: sev[s]} if (s := cell(e.get("severity"))) in sev else {} for e in events])
         wanted = self.wanted_gpu
         self.arrived_with_gpu = wanted is not None and self.gpu_model.row_of(wanted[1]) >= 0
         if wanted is not None and self.arrived_with_gpu:
@@ -402,7 +417,8 @@ class RackDetail(QWidget):
         cells = self.gpu_model.rows[row]
         job_id = self._gpu_jobs[row]
         text = self.tr("Selected: {server} GPU {index} ({uuid}) · {status}").format(
-            server=cells[0], index=cells[1], uuid=uuid, status=cells[STATUS_COL])
+            server=isolate(cells[0], 80), index=isolate(cells[1], 20), uuid=isolate(uuid, 80),
+            status=isolate(cells[STATUS_COL], 40))
         if job_id is None:
             text += self.tr(" · no job")
         else:
@@ -410,9 +426,9 @@ class RackDetail(QWidget):
             where = dict(placement(self.snapshot.nodes)).get(job_id, [])
             text += self.tr(" · job {id} “{name}” of {tenant}, user {user} · "
                             "on this rack: {where}").format(
-                id=job_id, name=isolate(job.get("name", "?")),
-                tenant=isolate(job.get("tenant", "?")), user=isolate(job.get("user", "?")),
-                where=placement_text(where)[0])
+                id=job_id, name=isolate(job.get("name", "?"), 80),
+                tenant=isolate(job.get("tenant", "?"), 80),
+                user=isolate(job.get("user", "?"), 80), where=clip(placement_text(where)[0], 120))
             job_row = self.job_model.row_of(str(job_id))
             if job_row >= 0:
                 self.job_table.selectRow(job_row)

@@ -25,7 +25,7 @@ from PySide6.QtGui import QColor
 
 from console.gpu_health import STATUS_WORDS, clock_event_words, clock_events_abnormal, xid_info
 from widgets.rackmap_overlays import ADVISORY, ALARM, WARNING
-from widgets.text import isolate, plain_tooltip
+from widgets.text import cell, isolate, plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 STATUS_COLOUR = {"degraded": ADVISORY, "failed": WARNING, "off_bus": ALARM}
@@ -45,9 +45,24 @@ def _tr(text: str) -> str:
 
 
 def _f(value: Any, fmt: str) -> str:
+    """A figure in ``fmt``; 'n/a' for what is no finite number. A count given as a float
+    (``ecc_sbe`` of 3.0) reads as the count, a fractional one as it is."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return "n/a"
-    return f"{value:{fmt}}"
+    if fmt.endswith("d") and isinstance(value, float):
+        return f"{int(value):{fmt}}" if value.is_integer() else f"{value:g}"
+    try:
+        return f"{value:{fmt}}"
+    except (TypeError, ValueError):
+        return "n/a"
+
+
+def mappings(values: Any) -> list[Mapping[str, Any]]:
+    """The records of a list from the hub (nodes, GPUs, jobs, PDUs, events): those that are
+    mappings; [] when it is no list at all."""
+    if not isinstance(values, list | tuple):
+        return []
+    return [v for v in values if isinstance(v, Mapping)]
 
 
 def _num(value: Any) -> float:
@@ -112,14 +127,17 @@ class RowsModel(QAbstractTableModel):
         if not index.isValid():
             return None
         r, c = index.row(), index.column()
+        if not (0 <= r < len(self.rows) and 0 <= c < len(self.rows[r])):
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self.rows[r][c]
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = self.tips[r].get(c) if r < len(self.tips) else None
             return plain_tooltip(self.rows[r][c] if tip is None else tip) or None
+        colours = self.colours[r] if r < len(self.colours) else {}
         if role == Qt.ItemDataRole.BackgroundRole:
-            return self.colours[r].get(c)
-        if role == Qt.ItemDataRole.ForegroundRole and c in self.colours[r]:
+            return colours.get(c)
+        if role == Qt.ItemDataRole.ForegroundRole and c in colours:
             return DARK_TEXT
         if role == ID_ROLE:
             return self.ids[r] if r < len(self.ids) else None
@@ -140,8 +158,11 @@ class RowsProxy(QSortFilterProxyModel):
         if not isinstance(model, RowsModel):
             return super().lessThan(left, right)
         lr, rr, col = left.row(), right.row(), left.column()
-        if model.keys:
-            return bool((model.keys[lr][col], lr) < (model.keys[rr][col], rr))
+        if len(model.keys) == len(model.rows):
+            try:
+                return bool((model.keys[lr][col], lr) < (model.keys[rr][col], rr))
+            except (TypeError, IndexError):  # keys of unlike kinds: by the text shown
+                pass
         return (model.rows[lr][col].lower(), lr) < (model.rows[rr][col].lower(), rr)
 
 
@@ -160,7 +181,7 @@ def job_label(job_id: int | None, jobs: Mapping[int, Mapping[str, Any]]) -> str:
     if job_id is None:
         return "—"
     job = jobs.get(job_id)
-    tenant = str(job.get("tenant", "")) if job is not None else ""
+    tenant = cell(job.get("tenant", "")) if isinstance(job, Mapping) else ""
     return f"{job_id} · {isolate(tenant)}" if tenant else str(job_id)
 
 
@@ -170,24 +191,24 @@ def gpu_table(nodes: Sequence[Mapping[str, Any]],
     uuids and the job on each GPU (``jobs``: the rack's jobs by id, for their tenant)."""
     jobs = jobs or {}
     out = GpuTable([], [], [], [], [])
-    for slot, node in enumerate(nodes):
-        host = str(node.get("host", node.get("id", "")))
-        state = str(node.get("state") or "up")
+    for slot, node in enumerate(mappings(nodes)):
+        host = cell(node.get("host", node.get("id", "")))
+        state = cell(node.get("state") or "up")
         server = host if state == "up" else f"{host} ({state})"
-        for g in node.get("gpus", ()):
+        for g in mappings(node.get("gpus", ())):
             xid = _int_or_none(g.get("xid"))
             info = xid_info(xid) if xid is not None else None
             mask = _int_or_none(g.get("clock_event_reasons"))
             used, total = g.get("mem_used_mib"), g.get("mem_total_mib")
-            mem = (f"{used / 1024:.0f} / {total / 1024:.0f}"
-                   if isinstance(used, int | float) and isinstance(total, int | float) else "n/a")
-            status = str(g.get("status", "healthy"))
+            mem = (f"{_f(used / 1024, '.0f')} / {_f(total / 1024, '.0f')}"
+                   if _num(used) > -math.inf and _num(total) > -math.inf else "n/a")
+            status = cell(g.get("status", "healthy"))
             job_id = _int_or_none(g.get("job_id"))
             index = _int_or_none(g.get("index"))
             idx = -1 if index is None else index
             temp = g.get("temp_c")
             out.rows.append((
-                server, str(g.get("index", "")), STATUS_WORDS.get(status, status),
+                server, cell(g.get("index", "")), STATUS_WORDS.get(status, status),
                 job_label(job_id, jobs), _f(temp, ".0f"), _f(g.get("power_w"), ".0f"),
                 _f(g.get("util_pct"), ".0f"), mem, _f(g.get("ecc_sbe"), "d"),
                 _f(g.get("ecc_dbe"), "d"), f"{info.xid}: {info.words}" if info else "—",
@@ -200,20 +221,20 @@ def gpu_table(nodes: Sequence[Mapping[str, Any]],
                 _num(g.get("util_pct")), _num(used), _num(g.get("ecc_sbe")),
                 _num(g.get("ecc_dbe")), (xid is None, xid or 0), (mask or 0, *place),
             ))
-            out.uuids.append(str(g.get("uuid", "")))
+            out.uuids.append(cell(g.get("uuid", "")))
             out.job_ids.append(job_id)
-            cell: dict[int, QColor] = {}
+            marks: dict[int, QColor] = {}
             if status in STATUS_COLOUR:
-                cell[STATUS_COL] = STATUS_COLOUR[status]
+                marks[STATUS_COL] = STATUS_COLOUR[status]
             if isinstance(temp, int | float) and math.isfinite(temp) and temp > 80:
-                cell[TEMP_COL] = ALARM if temp > 88 else WARNING if temp > 85 else ADVISORY
-            if isinstance(g.get("ecc_dbe"), int) and g["ecc_dbe"] > 0:
-                cell[DBE_COL] = WARNING
+                marks[TEMP_COL] = ALARM if temp > 88 else WARNING if temp > 85 else ADVISORY
+            if _num(g.get("ecc_dbe")) > 0:
+                marks[DBE_COL] = WARNING
             if info is not None and info.severity in ("high", "critical"):
-                cell[XID_COL] = ALARM if info.severity == "critical" else WARNING
+                marks[XID_COL] = ALARM if info.severity == "critical" else WARNING
             if clock_events_abnormal(mask):
-                cell[CLOCK_COL] = WARNING
-            out.colours.append(cell)
+                marks[CLOCK_COL] = WARNING
+            out.colours.append(marks)
     return out
 
 
@@ -231,9 +252,9 @@ def _ranges(values: Sequence[int]) -> str:
 def placement(nodes: Sequence[Mapping[str, Any]]) -> dict[int, list[tuple[str, list[int]]]]:
     """Where each job sits on this rack: job id -> [(server host, [GPU indices])]."""
     where: dict[int, dict[str, list[int]]] = {}
-    for node in nodes:
-        host = str(node.get("host", node.get("id", "")))
-        for g in node.get("gpus", ()):
+    for node in mappings(nodes):
+        host = cell(node.get("host", node.get("id", "")))
+        for g in mappings(node.get("gpus", ())):
             job_id = _int_or_none(g.get("job_id"))
             index = _int_or_none(g.get("index"))
             if job_id is not None:
@@ -263,12 +284,12 @@ def job_table(jobs: Sequence[Mapping[str, Any]], nodes: Sequence[Mapping[str, An
     rows: list[tuple[str, ...]] = []
     ids: list[str] = []
     tips: list[dict[int, str]] = []
-    for j in jobs:
+    for j in mappings(jobs):
         job_id = _int_or_none(j.get("id"))
-        cell, tip = placement_text(where.get(job_id, []) if job_id is not None else [])
-        rows.append((str(j.get("id", "")), str(j.get("name", "")), str(j.get("tenant", "")),
-                     str(j.get("user", "")), str(j.get("state", "")), str(j.get("gpus", "")),
-                     cell))
-        ids.append(str(j.get("id", "")))
+        here, tip = placement_text(where.get(job_id, []) if job_id is not None else [])
+        rows.append((cell(j.get("id", "")), cell(j.get("name", "")), cell(j.get("tenant", "")),
+                     cell(j.get("user", "")), cell(j.get("state", "")), cell(j.get("gpus", "")),
+                     here))
+        ids.append(cell(j.get("id", "")))
         tips.append({6: tip} if tip else {})
     return rows, ids, tips

@@ -1,37 +1,96 @@
 """Text from outside (tenants, users, job names, hub messages) made safe to show.
 
-Two hazards: Qt guesses rich text from a string's content (a tooltip holding
-``<img src=…>`` would load it), and right-to-left or bidi-control characters in a
-tenant's name can reorder the text around it ("job 42 of <RTL name> on A-07-04" shown
-with the rack id inside the name). :func:`isolate` wraps such text in Unicode
-first-strong isolates (U+2068 … U+2069) after removing the explicit bidi controls it
-carries; :func:`plain_tooltip` escapes text for a tooltip so it shows as typed.
+The Qt-free core (:func:`isolate`, :func:`clip`, :func:`plain`; bidi isolation, length
+bounds, any value as text) is :mod:`console.text`, shared with the handover report; this
+module re-exports it and adds what needs Qt:
+
+- Qt guesses rich text from a string's content: a tooltip holding ``<img src=…>`` would
+  load the image. :func:`plain_tooltip` escapes text for a tooltip so it shows as typed,
+  cut to :data:`TIP_CHARS` with long lines broken, so a 100,000-character id never makes
+  a tooltip wider than the screen.
+- A table column sized to its contents grows with the longest text in it.
+  :func:`bound_columns` caps every column of a table or tree view at a width in font
+  metrics and elides what does not fit (the full text is in the cell's tooltip).
+- :func:`cell` is the text of one table cell: any value, cut to :data:`CELL_CHARS`.
 """
 
 from __future__ import annotations
 
 import html
+import textwrap
 
-FSI = "\u2068"
-"""FIRST STRONG ISOLATE: the isolated text takes its direction from its own first letter."""
-PDI = "\u2069"
-"""POP DIRECTIONAL ISOLATE: ends the isolate."""
-_BIDI_CONTROLS = dict.fromkeys(
-    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C], None
-)
-"""Explicit embeddings, overrides, isolates and marks (LRE … RLO, LRI … PDI, LRM, RLM, ALM)."""
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QHeaderView, QTableView, QTreeView
+
+from console.text import ELLIPSIS, FSI, PDI, TEXT_CHARS, clip, isolate, plain, strip_bidi
+
+__all__ = [
+    "CELL_CHARS",
+    "COLUMN_CHARS",
+    "ELLIPSIS",
+    "FSI",
+    "PDI",
+    "TEXT_CHARS",
+    "TIP_CHARS",
+    "bound_columns",
+    "cell",
+    "clip",
+    "isolate",
+    "missing",
+    "plain",
+    "plain_tooltip",
+    "strip_bidi",
+]
+
+CELL_CHARS = TEXT_CHARS
+"""Longest text a table cell holds (the view elides it further to the column's width)."""
+TIP_CHARS = 1000
+"""Longest text a tooltip shows."""
+TIP_LINE_CHARS = 100
+"""A tooltip line longer than this (an id with no spaces) is broken into lines this long."""
+COLUMN_CHARS = 60
+"""Widest a table column grows (average character widths of the view's font); a column that
+stretches to fill the view is the exception, bounded by the view itself."""
 
 
-def isolate(text: object) -> str:
-    """``text`` as a bidi-isolated run: its direction never leaks into the line around it.
-
-    Explicit bidi controls inside it are dropped first, so an unmatched PDI or an
-    override in a tenant's name cannot end the isolate early or flip what follows.
-    """
-    s = "" if text is None else str(text)
-    return FSI + s.translate(_BIDI_CONTROLS) + PDI if s else ""
+def missing() -> str:
+    """What a view shows where a value cannot be shown ('—', translated)."""
+    return QCoreApplication.translate("Text", "—")
 
 
-def plain_tooltip(text: str) -> str:
-    """A tooltip that shows ``text`` exactly as typed (escaped; line breaks kept)."""
-    return "<p style='white-space:pre-wrap'>" + html.escape(text, quote=False) + "</p>" if text else ""
+def cell(value: object, limit: int = CELL_CHARS) -> str:
+    """The text of a table cell: any value as text, cut to ``limit`` characters."""
+    return clip(value, limit)
+
+
+def _wrap(line: str) -> list[str]:
+    if len(line) <= TIP_LINE_CHARS:
+        return [line]
+    return textwrap.wrap(line, TIP_LINE_CHARS, break_long_words=True, break_on_hyphens=False,
+                         replace_whitespace=False, drop_whitespace=False) or [line]
+
+
+def plain_tooltip(text: object) -> str:
+    """A tooltip that shows ``text`` exactly as typed (escaped; line breaks kept), cut to
+    :data:`TIP_CHARS` characters with lines longer than :data:`TIP_LINE_CHARS` broken;
+    '' for empty text."""
+    s = clip(text, TIP_CHARS)
+    if not s:
+        return ""
+    lines = [part for line in s.split("\n") for part in _wrap(line)]
+    return ("<p style='white-space:pre-wrap'>" + html.escape("\n".join(lines), quote=False)
+            + "</p>")
+
+
+def bound_columns(view: QTableView | QTreeView, chars: int = COLUMN_CHARS,
+                  elide: Qt.TextElideMode = Qt.TextElideMode.ElideRight) -> int:
+    """Cap every column of ``view`` at ``chars`` average character widths of its font
+    (sized to contents or by ``resizeColumnsToContents`` included) and elide text that does
+    not fit; returns the cap in pixels. A stretching column still fills the view."""
+    header: QHeaderView = (view.horizontalHeader() if isinstance(view, QTableView)
+                           else view.header())
+    cap = max(1, chars) * max(1, view.fontMetrics().averageCharWidth())
+    header.setMaximumSectionSize(max(cap, header.minimumSectionSize()))
+    view.setTextElideMode(elide)
+    view.setWordWrap(False)
+    return header.maximumSectionSize()

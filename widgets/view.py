@@ -10,6 +10,8 @@ whose data is stale greys itself and shows the age.
 
 from __future__ import annotations
 
+import logging
+import math
 import time
 from collections.abc import Callable
 
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import QDockWidget, QWidget
 
 from console.model import SiteTopology, Snapshot
 
+log = logging.getLogger(__name__)
 MAX_DEFER_S = 0.4
 """Longest a redraw waits for the data worker to finish a burst of polls."""
 DEFER_RETRY_MS = 15
@@ -39,11 +42,22 @@ def set_style(widget: QWidget, sheet: str) -> None:
         widget.setStyleSheet(sheet)
 
 
+MAX_AGE_S = 10 * 365 * 86400.0
+"""An age beyond this (ten years) is a broken clock, not an age: shown as '—'."""
+
+
 def format_age(seconds: float | None) -> str:
-    """Operator wording of a data age: '4 s', '3 min 10 s', '2 h 05 min', 'no data'."""
+    """Operator wording of a data age: '4 s', '3 min 10 s', '2 h 05 min', 'no data';
+    '—' for what is not an age (NaN, infinite, absurdly long, not a number)."""
     if seconds is None:
         return "no data"
-    s = int(max(0, seconds))
+    try:
+        value = float(seconds)
+    except (TypeError, ValueError, OverflowError):
+        return "—"
+    if not math.isfinite(value) or value > MAX_AGE_S:
+        return "—"
+    s = int(max(0.0, value))
     if s < 60:
         return f"{s} s"
     if s < 3600:
@@ -51,6 +65,15 @@ def format_age(seconds: float | None) -> str:
     if s < 86400:
         return f"{s // 3600} h {(s % 3600) // 60:02d} min"
     return f"{s // 86400} d {(s % 86400) // 3600} h"
+
+
+def local_clock(t: object, fmt: str = "%H:%M:%S") -> str:
+    """Epoch time ``t`` as the workstation's local time in ``fmt``; '—' for a time that is
+    none (NaN, infinite, out of the platform's range, not a number)."""
+    try:
+        return time.strftime(fmt, time.localtime(float(t)))  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError, OSError):
+        return "—"
 
 
 class LiveView(QWidget):
@@ -91,6 +114,9 @@ class LiveView(QWidget):
         LiveView._created += 1
         self._phase_ms = (LiveView._created * PHASE_STEP_MS) % max(1, period)
         self._stopped = False
+        self.redraw_errors = 0
+        """Redraws that failed (logged; the view keeps what it showed and draws the next
+        data). Stays 0: views are total over what the decoders let through."""
         QTimer.singleShot(self._phase_ms, self._start_timer)
 
     # -- data in ------------------------------------------------------------------------
@@ -125,7 +151,11 @@ class LiveView(QWidget):
         """Redraw now if dirty (tests and exports call this instead of waiting)."""
         if self._dirty:
             self._dirty = False
-            self.redraw()
+            try:
+                self.redraw()
+            except Exception:  # never out of a timer or an export: log, keep the last drawing
+                self.redraw_errors += 1
+                log.exception("%s could not draw its data", type(self).__name__)
 
     def is_shown(self) -> bool:
         """True when some of the view is on screen (not hidden, not a tab behind another)."""
