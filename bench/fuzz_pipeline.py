@@ -1,0 +1,504 @@
+"""The fault fuzz: spoiled hub answers through the console's whole data path.
+
+Each case serves one recorded answer of the simulated hub, spoiled one way
+(:mod:`bench.fuzz_answers`), on 127.0.0.1 to a real :class:`HubApiSource`; the
+:class:`Poller` polls it into a real :class:`Cache`, the :class:`AlarmService` takes the
+outcome, and the main window hands it to every view, as the live feed does; then the same
+answer unspoiled follows, so each case starts from a sane console. Counted:
+
+- ``unexpected``: polls failed with the poller's catch-all "unexpected error", and
+  exceptions escaping the source, poller, cache or alarm service;
+- ``view_errors``: exceptions raised in views (directly, or by Qt in their virtual
+  methods and slots: ``sys.excepthook``) and item models left inside a begin/end pair;
+- ``out_of_range``: values read back from the cache outside the limit tables of
+  :mod:`console.model` (``*_LIMITS``), non-finite times, and text fields of another type
+  than the recorded answers hold.
+
+``run_fuzz(cases)`` returns a :class:`FuzzReport` with the distinct failures (exception
+type and innermost project frame), each with the first case that caused it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bench.fuzz_answers import (  # noqa: E402
+    ENDPOINTS,
+    RECORD_START,
+    AnswerServer,
+    Recorded,
+    mutate,
+    record_answers,
+    shift_times,
+)
+from bench.fuzz_checks import StoredChecks  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_DIRS = tuple(str(ROOT / d) for d in ("console", "widgets"))
+CASE_KINDS = ("site", "racks", "racks", "gpus", "gpus", "power", "jobs", "jobs_changes",
+              "events", "rack")
+"""Answers a case spoils (racks and GPUs, the busiest views, twice as often)."""
+QT_IGNORED = ("This plugin does not support propagateSizeHints",
+              "This plugin does not support raise")
+MODEL_ROWS = 150
+"""Rows of an item model read (every column, the usual roles) after a case changed it."""
+
+
+@dataclass
+class Failure:
+    """One distinct failure: what kind, where, how often, the first case that caused it."""
+
+    counter: str
+    key: str
+    count: int
+    case: str
+    frames: list[str]
+
+
+@dataclass
+class FuzzReport:
+    cases: int = 0
+    unexpected: int = 0
+    view_errors: int = 0
+    out_of_range: int = 0
+    qt_warnings: int = 0
+    cache_failures: int = 0
+    seconds: float = 0.0
+    failures: dict[str, Failure] = field(default_factory=dict)
+
+    def add(self, counter: str, key: str, case: str, frames: list[str], n: int = 1) -> None:
+        setattr(self, counter, getattr(self, counter) + n)
+        found = self.failures.get(f"{counter}: {key}")
+        if found is None:
+            self.failures[f"{counter}: {key}"] = Failure(counter, key, n, case, frames)
+        else:
+            found.count += n
+
+    def summary_line(self) -> str:
+        return (
+            f"FAULTS fuzz cases={self.cases} unexpected={self.unexpected} "
+            f"view_errors={self.view_errors} out_of_range={self.out_of_range} "
+            f"qt_warnings={self.qt_warnings} cache_failures={self.cache_failures} "
+            f"seconds={self.seconds:.1f}"
+        )
+
+    def details(self) -> str:
+        """The distinct failures, one paragraph each (for a failing test's message)."""
+        out = []
+        for f in sorted(self.failures.values(), key=lambda f: (f.counter, -f.count)):
+            out.append(f"[{f.counter}] x{f.count} {f.key}\n    first: {f.case}")
+            out.extend(f"    {line}" for line in f.frames)
+        return "\n".join(out)
+
+    def figures(self) -> dict[str, Any]:
+        return {
+            "fuzz_cases": self.cases,
+            "fuzz_unexpected": self.unexpected,
+            "fuzz_view_errors": self.view_errors,
+            "fuzz_out_of_range_stored": self.out_of_range,
+            "fuzz_qt_warnings": self.qt_warnings,
+            "fuzz_cache_failures": self.cache_failures,
+            "fuzz_s": round(self.seconds, 1),
+        }
+
+
+def project_frames(tb: Any, limit: int = 4) -> list[str]:
+    """The innermost ``limit`` frames of a traceback in console/ or widgets/ (else the
+    innermost frames at all), innermost first, as ``path:line in function``."""
+    frames = traceback.extract_tb(tb)
+    ours = [f for f in frames if f.filename.startswith(PROJECT_DIRS)] or frames
+    return [f"{os.path.relpath(f.filename, ROOT)}:{f.lineno} in {f.name}"
+            for f in reversed(ours[-limit:])]
+
+
+def exception_key(exc: BaseException) -> tuple[str, list[str]]:
+    frames = project_frames(exc.__traceback__)
+    return f"{type(exc).__name__} at {frames[0] if frames else '?'}", frames
+
+
+class _LogCatcher(logging.Handler):
+    """Keeps the exceptions the console logs (the poller's catch-all logs its traceback)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.caught: list[BaseException] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and record.exc_info[1] is not None:
+            self.caught.append(record.exc_info[1])
+
+
+class _ModelWatch:
+    """Counts each item model's open begin/end pairs and notes models that changed."""
+
+    PAIRS = (("modelAboutToBeReset", "modelReset"), ("rowsAboutToBeInserted", "rowsInserted"),
+             ("rowsAboutToBeRemoved", "rowsRemoved"), ("layoutAboutToBeChanged", "layoutChanged"),
+             ("columnsAboutToBeInserted", "columnsInserted"),
+             ("columnsAboutToBeRemoved", "columnsRemoved"))
+
+    def __init__(self) -> None:
+        self.models: dict[int, Any] = {}
+        self.open: dict[int, dict[str, int]] = {}
+        self.changed: set[int] = set()
+        self.shown: set[int] = set()
+
+    def watch(self, model: Any, read: bool = True) -> None:
+        """Count ``model``'s open pairs; ``read``: note when it changes (a model the views
+        show; its source models are read through it)."""
+        key = id(model)
+        if read:
+            self.shown.add(key)
+        if key in self.models:
+            return
+        self.models[key] = model
+        self.open[key] = {}
+        self.changed.add(key)
+        for begin, end in self.PAIRS:
+            getattr(model, begin).connect(self._opener(key, begin, +1))
+            getattr(model, end).connect(self._opener(key, begin, -1))
+        model.dataChanged.connect(lambda *_a, k=key: self.changed.add(k))
+
+    def _opener(self, key: int, name: str, step: int) -> Callable[..., None]:
+        def note(*_args: Any) -> None:
+            counts = self.open[key]
+            counts[name] = counts.get(name, 0) + step
+            self.changed.add(key)
+
+        return note
+
+    def left_open(self) -> list[str]:
+        """Models inside a begin/end pair now (and forget it, to count each once)."""
+        out = []
+        for key, counts in self.open.items():
+            for name, n in counts.items():
+                if n:
+                    out.append(f"{type(self.models[key]).__name__} inside {name}")
+            counts.clear()
+        return out
+
+
+class FuzzRun:
+    """One console (source, poller, cache, alarm service, main window) and its fuzz cases."""
+
+    def __init__(self, folder: Path, recorded: Recorded, seed: int) -> None:
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QApplication
+
+        from console.alarms.service import AlarmService
+        from console.cache.store import Cache
+        from console.poller import Poller
+        from console.sources.hub import HubApiSource
+        from widgets.main_window import MainWindow
+
+        self.app = QApplication.instance() or QApplication([])
+        self.recorded = recorded
+        self.rng = random.Random(seed)
+        self.report = FuzzReport()
+        self.server = AnswerServer().__enter__()
+        self._last_now = 0.0
+        self.source = HubApiSource(self.server.url, timeout=(2.0, 10.0), retries=0)
+        self.cache = Cache.open(folder / "fuzz.db")
+        self.cache_errors: list[BaseException] = []
+        self._wrap_cache_writes()
+        self.poller = Poller(self.source, self.cache)
+        self.alarms = AlarmService(cache=self.cache)
+        settings = QSettings(str(folder / "fuzz.ini"), QSettings.Format.IniFormat)
+        self.window = MainWindow(self.server.url, settings=settings)
+        self.window.resize(1600, 960)
+        self.window.show()
+        self.models = _ModelWatch()
+        self.checks = StoredChecks(recorded)
+        self.case = "setup"
+        self._tab = 0
+
+    def _wrap_cache_writes(self) -> None:
+        """Note every exception of the cache's writes (the poller turns them into a line)."""
+        write = self.cache.write_poll
+
+        def write_poll(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return write(*args, **kwargs)
+            except Exception as exc:
+                self.cache_errors.append(exc)
+                raise
+
+        self.cache.write_poll = write_poll  # type: ignore[method-assign]
+
+    def close(self) -> None:
+        self.window.close()
+        self.window.deleteLater()
+        self.source.close()
+        self.cache.close()
+        self.server.__exit__(None, None, None)
+        self.app.processEvents()
+
+    # -- one case -------------------------------------------------------------------------
+    def now(self) -> float:
+        self._last_now = max(time.time(), self._last_now + 0.01)
+        return round(self._last_now, 3)
+
+    def answer(self, name: str, now: float) -> Any:
+        doc = json.loads(self.recorded.answers[name])
+        shift_times(doc, now - RECORD_START)
+        return doc
+
+    def serve(self, name: str, body: bytes | None) -> None:
+        path = ENDPOINTS[name] + (self.recorded.rack_id if name == "rack" else "")
+        if body is None:
+            self.server.bodies.pop(path, None)
+        else:
+            self.server.bodies[path] = body
+
+    def serve_clean(self, name: str) -> None:
+        if name == "jobs_changes":
+            self.serve("jobs_changes", None)
+            name = "jobs"
+        doc = self.answer(name, self.now())
+        self.serve(name, json.dumps(doc, separators=(",", ":")).encode())
+
+    def start(self) -> None:
+        """Every answer served clean and polled once (the console as an operator finds it)."""
+        for name in ENDPOINTS:
+            if name != "jobs_changes":
+                self.serve_clean(name)
+        for name in ("site", "racks", "gpus", "power", "jobs", "events", "rack"):
+            self.poll(name)
+        self.settle()
+
+    def run_case(self, k: int) -> None:
+        name = self.rng.choice(CASE_KINDS)
+        doc = self.answer(name, self.now())
+        body, what = mutate(doc, self.rng)
+        self.case = f"#{k} {ENDPOINTS[name]}: {what}"
+        if name == "jobs_changes":
+            self.serve_clean("jobs")  # the changes apply to the version the console holds
+            self.poll("jobs")
+        self.serve(name, body)
+        self.poll(name)
+        case = self.case
+        self.case = f"{case} (then the clean answer)"
+        self.serve_clean(name)
+        self.poll("jobs" if name == "jobs_changes" else name)
+        self.case = case
+        self.settle()
+        self.check_stored()
+        self.report.cases += 1
+
+    # -- the data path ----------------------------------------------------------------------
+    def unexpected(self, exc: BaseException) -> None:
+        key, frames = exception_key(exc)
+        self.report.add("unexpected", key, self.case, frames)
+
+    def view_error(self, exc: BaseException) -> None:
+        key, frames = exception_key(exc)
+        self.report.add("view_errors", key, self.case, frames)
+
+    @contextmanager
+    def in_view(self) -> Iterator[None]:
+        try:
+            yield
+        except Exception as exc:
+            self.view_error(exc)
+
+    def poll(self, name: str) -> None:
+        from console.sources.base import SourceError
+
+        if name == "rack":
+            self.poll_rack()
+            return
+        kind = "jobs" if name == "jobs_changes" else name
+        self.caught.caught.clear()
+        self.cache_errors.clear()
+        try:
+            result = self.poller.poll(kind)
+        except Exception as exc:
+            self.unexpected(exc)
+            return
+        if result.error and "unexpected error" in result.error:
+            exc = next((e for e in self.caught.caught if not isinstance(e, SourceError)), None)
+            if exc is not None:
+                self.unexpected(exc)
+            else:
+                self.report.add("unexpected", result.error, self.case, [])
+        self.note_cache_errors()
+        try:
+            update = self.alarms.on_poll(kind, result.snapshot, result.ok, time.time())
+        except Exception as exc:
+            self.unexpected(exc)
+            update = None
+        with self.in_view():
+            self.window.on_polled(result)
+        if update is not None:
+            with self.in_view():
+                self.window.on_alarms(update)
+
+    def note_cache_errors(self) -> None:
+        from console.cache.schema import CacheError
+
+        for exc in self.cache_errors:
+            if isinstance(exc, CacheError):
+                key, frames = exception_key(exc)
+                self.report.add("cache_failures", f"{key}: {str(exc)[:120]}", self.case, frames)
+                try:
+                    self.cache.retry()
+                except CacheError:
+                    pass
+            elif not (isinstance(exc, ValueError) and "telemetry" in str(exc)):
+                self.unexpected(exc)  # the cache's documented refusals are ValueErrors
+        self.cache_errors.clear()
+
+    def poll_rack(self) -> None:
+        from console.sources.base import SourceError
+        from widgets.live import HISTORY_FIELDS
+
+        rack_id = self.recorded.rack_id
+        try:
+            detail = self.source.fetch_rack(rack_id)
+        except SourceError:
+            return
+        except Exception as exc:
+            self.unexpected(exc)
+            return
+        with self.in_view():
+            self.window.focus_rack(rack_id)
+            self.window.on_rack_detail(detail)
+        end = time.time()
+        history: dict[str, Any] = {}
+        for name in HISTORY_FIELDS:
+            try:
+                history[name] = self.cache.rack_history(rack_id, name, end - 3600, end)
+            except Exception as exc:
+                self.unexpected(exc)
+        with self.in_view():
+            self.window.on_rack_history(rack_id, history)
+
+    # -- views --------------------------------------------------------------------------------
+    def settle(self) -> None:
+        """Redraw every view, paint one tab of each dock group, read every changed model."""
+        from PySide6.QtCore import QAbstractItemModel
+        from PySide6.QtWidgets import QAbstractItemView
+
+        window = self.window
+        with self.in_view():
+            window.refresh_ages()
+        for view in [window.summary, *window.views.values()]:
+            with self.in_view():
+                view.flush()
+        tabs = (("gpus", "alarms", "maintenance"), ("power", "jobs"))
+        self._tab += 1
+        for group in tabs:
+            window.docks[group[self._tab % len(group)]].raise_()
+        self.app.processEvents()
+        for view in window.views.values():
+            if view.isVisible():
+                with self.in_view():
+                    view.repaint()
+        self.app.processEvents()
+        for model in window.findChildren(QAbstractItemModel):
+            self.models.watch(model, read=False)
+        for item_view in window.findChildren(QAbstractItemView):
+            if item_view.model() is not None:
+                self.models.watch(item_view.model())
+        for what in self.models.left_open():
+            self.report.add("view_errors", f"model left open: {what}", self.case, [])
+        for key in sorted(self.models.changed & self.models.shown):
+            with self.in_view():
+                self.read_model(self.models.models[key])
+        self.models.changed.clear()
+
+    def read_model(self, model: Any) -> None:
+        from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
+
+        roles = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                 Qt.ItemDataRole.ForegroundRole)
+        top = QModelIndex()
+        columns = 1 if isinstance(model, QAbstractListModel) else model.columnCount(top)
+        for col in range(columns):
+            model.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+        for row in range(min(model.rowCount(top), MODEL_ROWS)):
+            for col in range(columns):
+                index = model.index(row, col)
+                for role in roles:
+                    model.data(index, role)
+
+    # -- the cache -----------------------------------------------------------------------------
+    def check_stored(self) -> None:
+        try:
+            found = self.checks.check(self.cache)
+        except Exception as exc:
+            self.unexpected(exc)
+            return
+        for key in found:
+            self.report.add("out_of_range", key, self.case, [])
+
+    # -- hooks ---------------------------------------------------------------------------------
+    @contextmanager
+    def hooks(self) -> Iterator[None]:
+        """Qt's exceptions and warnings, and the console's logged exceptions, noted."""
+        from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+        def excepthook(kind: type, exc: BaseException, tb: Any) -> None:
+            exc.__traceback__ = tb
+            self.view_error(exc)
+
+        def messages(mode: Any, context: Any, text: str) -> None:
+            if mode in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg):
+                return
+            if any(text.startswith(ignored) for ignored in QT_IGNORED):
+                return
+            self.report.add("qt_warnings", text[:160], self.case, [])
+
+        console_log = logging.getLogger("console")
+        self.caught = _LogCatcher()
+        console_log.addHandler(self.caught)
+        propagate, console_log.propagate = console_log.propagate, False
+        old_hook, sys.excepthook = sys.excepthook, excepthook
+        old_handler = qInstallMessageHandler(messages)
+        try:
+            yield
+        finally:
+            qInstallMessageHandler(old_handler)
+            sys.excepthook = old_hook
+            console_log.propagate = propagate
+            console_log.removeHandler(self.caught)
+
+
+def run_fuzz(
+    cases: int = 1000,
+    seed: int = 20_260_601,
+    folder: str | Path | None = None,
+    scale: str = "hall",
+    progress: Callable[[int, FuzzReport], None] | None = None,
+) -> FuzzReport:
+    """Run ``cases`` fuzz cases (seeded) through one console; the report of what broke."""
+    import tempfile
+
+    t0 = time.perf_counter()
+    recorded = record_answers(scale)
+    with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
+        run = FuzzRun(Path(folder or tmp), recorded, seed)
+        try:
+            with run.hooks():
+                run.start()
+                for k in range(cases):
+                    run.run_case(k)
+                    if progress is not None:
+                        progress(k, run.report)
+        finally:
+            run.close()
+    run.report.seconds = time.perf_counter() - t0
+    return run.report
+
