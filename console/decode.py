@@ -508,18 +508,53 @@ def decode_job_changes(
     return t, job_columns_from_records(records), np.asarray(removed, np.int64), total
 
 
+MAX_EVENT_ID = 2**53 - 1
+"""The largest event id taken: ids are JSON numbers, exact up to 2^53 - 1 in every client."""
+MAX_INSTANCE_CHARS = 200
+
+
+def _event_id(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_EVENT_ID:
+        raise DataError(f"events: {what} {value!r} is not a whole number from 0 to 2^53 - 1")
+    return value
+
+
 def decode_events(payload: Any, received: float | None = None) -> EventBatch:
-    """Decode ``GET /api/v1/events``."""
+    """Decode ``GET /api/v1/events``.
+
+    Ids that cannot be right refuse the whole answer (so one bad answer never moves the
+    event cursor): ids that are not whole numbers, negative, beyond 2^53 - 1, or above the
+    answer's own ``last_id``. ``last_id`` (the hub's newest id) and ``instance`` (the
+    hub's name for its current lifetime) are optional.
+    """
     kind = "events"
     p = _require(payload, kind, ("time", "events"))
     t = _time(p, kind)
     events = _records(p, kind, "events", ("id", "time", "kind", "message"))
-    last = max((int(e["id"]) for e in events), default=0)
+    hub_last = p.get("last_id")
+    if hub_last is not None:
+        hub_last = _event_id(hub_last, "'last_id'")
+    instance = p.get("instance")
+    if instance is not None and (
+        not isinstance(instance, str) or not 0 < len(instance) <= MAX_INSTANCE_CHARS
+    ):
+        raise DataError(
+            f"events: 'instance' must be a string of 1 to {MAX_INSTANCE_CHARS} characters"
+        )
+    last = 0
+    for e in events:
+        eid = _event_id(e["id"], "event id")
+        if hub_last is not None and eid > hub_last:
+            raise DataError(f"events: event id {eid} is above the answer's last_id {hub_last}")
+        last = max(last, eid)
     return EventBatch(
         time=t,
         received=_arrival(received),
         events=events,
         last_id=last,
+        hub_last_id=hub_last,
+        instance=instance,
+        lifetime=instance or "",
     )
 
 

@@ -178,10 +178,25 @@ class JobsSnapshot(Snapshot):
 
 @dataclass(frozen=True, slots=True)
 class EventBatch(Snapshot):
-    """Hub events newer than the last id seen."""
+    """Hub events newer than the last id seen.
+
+    Event ids count within one lifetime of the hub (they start again at 1 when the hub
+    restarts), so events are told apart by ``(lifetime, id)``.
+    """
 
     events: tuple[Mapping[str, Any], ...] = ()
     last_id: int = 0
+    """The newest event id in this batch (the poller's cursor moves to it)."""
+    hub_last_id: int | None = None
+    """The hub's newest event id as the answer says (``last_id``); None when not sent."""
+    instance: str | None = None
+    """The hub's name for its current lifetime (``instance``); None when not sent."""
+    lifetime: str = ""
+    """The lifetime these events are stored under: the hub's ``instance``, or one the
+    poller derived when it saw the hub restart (hubs that send no instance)."""
+    restarted: bool = False
+    """The hub restarted (or disowned the cursor) before this batch: it holds the new
+    lifetime from its first kept event, and consumers reset what they keep by id."""
 
     kind = "events"
 

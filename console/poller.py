@@ -8,16 +8,25 @@ commands. It never raises: every failure becomes a :class:`PollResult` with an
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from console.model import EventBatch, PowerSeries, SiteTopology, Snapshot
+from console.model import (
+    EventBatch,
+    PowerSeries,
+    SiteTopology,
+    Snapshot,
+    _frozen_map,
+    frozen,
+)
 from console.sources.base import FetchContext, Source, SourceError
 
 log = logging.getLogger(__name__)
@@ -31,6 +40,65 @@ DEFAULT_INTERVALS: dict[str, float] = {
     "events": 2.0,
 }
 """Seconds between polls of each kind (configurable in ``[poll]``)."""
+
+FUTURE_TOLERANCE_S = 300.0
+"""How far ahead of this workstation's clock a live source's time may be (clocks a few
+seconds or minutes apart are normal). Anything later is refused: stored, a sample a year
+ahead would make every later one look older than it (rack frames skipped as not newer,
+power asked for from the future)."""
+EARLIEST_TIME = 946_684_800.0
+"""2000-01-01 UTC: a live source's time before it is a clock that lost its setting."""
+RECENT_EVENTS_KEPT = 32
+"""How many of the newest events' ``{id: time}`` the poller keeps to recognise a hub
+lifetime (``FetchContext.recent_events``)."""
+_TIME_NAMES = {"site": "site", "racks": "rack", "gpus": "GPU health", "jobs": "job queue",
+               "events": "events", "power": "power"}  # fmt: skip
+
+
+class RefusedTime(SourceError):
+    """A live source's snapshot stamped too far ahead of this workstation's clock, or
+    before ``EARLIEST_TIME``: refused whole, so it is neither shown nor stored."""
+
+
+def _utc(t: float) -> str:
+    try:
+        return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    except (OverflowError, OSError, ValueError):
+        return f"{t:.0f} (epoch seconds)"
+
+
+def _span(seconds: float) -> str:
+    if seconds >= 2 * 86_400:
+        return f"{seconds / 86_400:.0f} d"
+    if seconds >= 2 * 3_600:
+        return f"{seconds / 3_600:.1f} h"
+    if seconds >= 120:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds:.0f} s"
+
+
+def same_lifetime(recent: Mapping[int, float], events: Sequence[Mapping[str, Any]]) -> bool | None:
+    """Whether ``events`` come from the hub lifetime whose newest events were ``recent``
+    (``{id: time}``): True when every event with one of those ids has the same time, False
+    when one differs, None when none of the ids is there (nothing to compare)."""
+    matched: bool | None = None
+    for event in events:
+        try:
+            seen = recent.get(int(event["id"]))
+            if seen is None:
+                continue
+            if abs(float(event["time"]) - seen) > 1e-3:
+                return False
+        except (KeyError, TypeError, ValueError):
+            return False
+        matched = True
+    return matched
+
+
+def derived_lifetime(batch: EventBatch) -> str:
+    """A name for a hub lifetime the hub does not name (no ``instance``): the hub's time
+    when the console first read it."""
+    return f"~{batch.time:.3f}"
 
 
 _gc_lock = threading.Lock()
@@ -88,6 +156,10 @@ class PollResult:
     duration_s: float
     auth_failed: bool = False
     cache_error: str | None = None
+    refused: int = 0
+    """Samples refused for a time too far ahead of this workstation's clock or before
+    2000: a whole snapshot counts one (the poll then fails), power samples one each (the
+    rest of the series is kept)."""
 
     @property
     def ok(self) -> bool:
@@ -107,6 +179,16 @@ class Poller:
     cache: Any = None
     context: FetchContext = field(default_factory=FetchContext)
     on_topology: Callable[[SiteTopology], None] | None = None
+    future_tolerance_s: float = FUTURE_TOLERANCE_S
+    """Times of a live source later than this workstation's clock plus this are refused."""
+    earliest_time: float = EARLIEST_TIME
+    """Times of a live source before this are refused."""
+    clock: Callable[[], float] = time.time
+    """This workstation's clock (epoch seconds)."""
+
+    @property
+    def _live(self) -> bool:
+        return bool(getattr(self.source, "live", True))
 
     def poll(self, kind: str) -> PollResult:
         started = time.time()
@@ -116,11 +198,21 @@ class Poller:
             if not site.ok:
                 return PollResult(kind, None, site.error, started, time.perf_counter() - t0,
                                   site.auth_failed)
+        live = self._live
+        if live and kind == "power":
+            self._sane_power_since()
+        refused = 0
         try:
             with gc_paused():
                 snapshot = self.source.fetch(kind, self.context)
+                if live:
+                    snapshot, refused = self._checked_time(snapshot)
+                    if isinstance(snapshot, EventBatch):
+                        snapshot = self._with_lifetime(snapshot)
         except SourceError as exc:
-            return PollResult(kind, None, str(exc), started, time.perf_counter() - t0, exc.auth)
+            refused += isinstance(exc, RefusedTime)
+            return PollResult(kind, None, str(exc), started, time.perf_counter() - t0, exc.auth,
+                              refused=refused)
         except Exception as exc:  # a bug in a decoder must not take the console down
             log.exception("unexpected error polling %s", kind)
             reason = f"{self.source.backend}: unexpected error ({exc.__class__.__name__})"
@@ -128,7 +220,106 @@ class Poller:
         self._advance(snapshot)
         cache_error = self._write_cache(snapshot)
         return PollResult(kind, snapshot, None, started, time.perf_counter() - t0,
-                          cache_error=cache_error)
+                          cache_error=cache_error, refused=refused)
+
+    # -- time: a live source's clock is checked, not trusted --------------------------------
+    def _sane_power_since(self) -> None:
+        """Power asked for from beyond the tolerance (a start taken from samples stored
+        before they were checked) would never come: ask for the default window again."""
+        ctx = self.context
+        if ctx.power_since is not None and ctx.power_since > self.clock() + self.future_tolerance_s:
+            log.warning("power was to be fetched from %s, ahead of this workstation's clock; "
+                        "fetching the default window instead", _utc(ctx.power_since))
+            ctx.power_since = None
+
+    def _checked_time(self, snapshot: Snapshot) -> tuple[Snapshot, int]:
+        """``(snapshot, samples refused)``: power samples out of range dropped; any other
+        snapshot out of range refused whole (SourceError, one line, ``refused`` = 1)."""
+        now = self.clock()
+        latest = now + self.future_tolerance_s
+        if isinstance(snapshot, PowerSeries):
+            if not len(snapshot):
+                return snapshot, 0
+            t = snapshot.t
+            keep = (t <= latest) & (t >= self.earliest_time)
+            dropped = int(len(t) - keep.sum())
+            if not dropped:
+                return snapshot, 0
+            log.warning("%s: %d power sample(s) refused (time ahead of this workstation's "
+                        "clock or before %s)", self.source.backend, dropped,
+                        _utc(self.earliest_time))
+            kept_t = t[keep]
+            snapshot = dataclasses.replace(
+                snapshot,
+                time=float(kept_t[-1]) if len(kept_t) else min(snapshot.time, now),
+                t=frozen(kept_t),
+                fields=_frozen_map({k: v[keep] for k, v in snapshot.fields.items()}),
+            )
+            return snapshot, dropped
+        t = snapshot.time
+        name = _TIME_NAMES.get(snapshot.kind, snapshot.kind)
+        if t > latest:
+            reason = (f"{name} time {_utc(t)} is {_span(t - now)} ahead of this workstation's "
+                      "clock; refused")
+        elif t < self.earliest_time:
+            reason = f"{name} time {_utc(t)} is before {_utc(self.earliest_time)}; refused"
+        else:
+            return snapshot, 0
+        raise RefusedTime(self.source.backend, reason)
+
+    # -- events: ids count within one lifetime of the hub -----------------------------------
+    def _with_lifetime(self, batch: EventBatch) -> EventBatch:
+        """The batch with the hub lifetime it belongs to; when the hub restarted (a new
+        ``instance``) or disowned the cursor (its newest id below it), the lifetime read
+        again from its first kept event, ``restarted`` set. The context is not changed
+        here (``_advance`` does, once the batch is taken)."""
+        ctx = self.context
+        if ctx.event_lifetime is None:  # the first answer this poller reads
+            if batch.instance is not None:
+                return dataclasses.replace(batch, lifetime=batch.instance)
+            return dataclasses.replace(batch, lifetime=self._recovered_lifetime(batch))
+        moved = batch.instance != ctx.event_instance
+        disowned = batch.hub_last_id is not None and batch.hub_last_id < ctx.last_event_id
+        if not moved and not disowned:
+            return dataclasses.replace(batch, lifetime=ctx.event_lifetime)
+        again = self.source.fetch("events", dataclasses.replace(ctx, last_event_id=0))
+        if not isinstance(again, EventBatch):
+            raise SourceError(self.source.backend, "events: the hub's answer changed kind")
+        again, _ = self._checked_time(again)
+        assert isinstance(again, EventBatch)
+        if again.instance is not None:
+            lifetime = again.instance
+        elif not moved and same_lifetime(ctx.recent_events, again.events):
+            lifetime = ctx.event_lifetime  # the cursor went wrong, not the hub
+        else:
+            lifetime = derived_lifetime(again)
+        log.info(
+            "%s: events %s (newest id %s, ids seen up to %d); reading lifetime %r from its "
+            "first kept event", self.source.backend,
+            "of a new hub lifetime" if lifetime != ctx.event_lifetime else "cursor disowned",
+            again.hub_last_id, ctx.last_event_id, lifetime,
+        )
+        return dataclasses.replace(again, lifetime=lifetime, restarted=True)
+
+    def _recovered_lifetime(self, batch: EventBatch) -> str:
+        """The lifetime of a hub that names none, at a poller's first answer: the one of
+        the events stored last, when the hub still holds them (a restarted console), else
+        a new one (the hub restarted meanwhile, or nothing is stored)."""
+        reader = getattr(self.cache, "event_tail", None)
+        tail = None
+        if callable(reader):
+            try:
+                tail = reader(RECENT_EVENTS_KEPT)
+            except Exception as exc:  # no stored events to go by: a new lifetime
+                log.info("stored events not readable: %s", exc)
+        if not tail:
+            return derived_lifetime(batch)
+        lifetime, recent = tail
+        same = same_lifetime(recent, batch.events)
+        if same is None:  # none of them in the answer: gone from the hub's log, or restarted
+            hub_newest = batch.hub_last_id if batch.hub_last_id is not None else batch.last_id
+            same = bool(recent) and hub_newest >= max(recent)
+        return lifetime if same else derived_lifetime(batch)
 
     def _advance(self, snapshot: Snapshot) -> None:
         ctx = self.context
@@ -138,9 +329,30 @@ class Poller:
             if changed and self.on_topology is not None:
                 self.on_topology(snapshot)
         elif isinstance(snapshot, EventBatch):
-            ctx.last_event_id = max(ctx.last_event_id, snapshot.last_id)
+            if self._live:
+                self._advance_events(snapshot)
+            else:
+                ctx.last_event_id = max(ctx.last_event_id, snapshot.last_id)
         elif isinstance(snapshot, PowerSeries) and len(snapshot):
             ctx.power_since = next_power_start(snapshot)
+            if self._live:
+                ctx.power_since = min(ctx.power_since, self.clock() + self.future_tolerance_s)
+
+    def _advance_events(self, batch: EventBatch) -> None:
+        ctx = self.context
+        recent = {} if batch.restarted else ctx.recent_events
+        if batch.restarted:
+            ctx.last_event_id = 0
+        ctx.event_lifetime, ctx.event_instance = batch.lifetime, batch.instance
+        ctx.last_event_id = max(ctx.last_event_id, batch.last_id)
+        for event in batch.events[-RECENT_EVENTS_KEPT:] if batch.events else ():
+            try:
+                recent[int(event["id"])] = float(event["time"])
+            except (KeyError, TypeError, ValueError):
+                continue
+        if len(recent) > RECENT_EVENTS_KEPT:
+            recent = dict(sorted(recent.items())[-RECENT_EVENTS_KEPT:])
+        ctx.recent_events = recent
 
     def _write_cache(self, snapshot: Snapshot) -> str | None:
         if self.cache is None:

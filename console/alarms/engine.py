@@ -89,6 +89,7 @@ class AlarmEngine:
         self._maintenance: set[str] = set()
         self._events = EventConditions(self.config)
         self._last_event_id = 0
+        self._event_lifetime: str | None = None  # the hub lifetime _last_event_id counts in
         self._plans: dict[str, PlannedShelf] = {}
         self._plan_seq = 0
         self._snapshots: dict[str, Snapshot] = {}
@@ -158,6 +159,10 @@ class AlarmEngine:
     def _take_events(self, batch: EventBatch, index: TopologyIndex) -> None:
         jobs = self._snapshots.get("jobs")
         jobs = jobs if isinstance(jobs, JobsSnapshot) else None
+        if batch.restarted or batch.lifetime != self._event_lifetime:
+            # A restarted hub numbers its events from 1 again: take them from its first.
+            self._event_lifetime = batch.lifetime
+            self._last_event_id = 0
         for event in batch.events:
             eid = int(event.get("id", 0))
             if eid <= self._last_event_id:

@@ -290,13 +290,16 @@ def read_jobs(
 
 
 def write_events(conn: sqlite3.Connection, events: Sequence[EventBatch]) -> None:
-    """Insert hub events once each (unique by id)."""
+    """Insert hub events once each: unique by (hub lifetime, hub id), so the events of a
+    restarted hub (ids from 1 again, a new ``EventBatch.lifetime``) are kept beside the
+    earlier lifetime's, and the same event polled twice is stored once."""
     rows = []
     for batch in events:
         for e in batch.events:
             try:
                 rows.append(
                     (
+                        batch.lifetime,
                         int(e["id"]),
                         float(e["time"]),
                         e.get("kind"),
@@ -309,7 +312,7 @@ def write_events(conn: sqlite3.Connection, events: Sequence[EventBatch]) -> None
             except (KeyError, TypeError, ValueError):
                 continue
     conn.executemany(
-        "INSERT OR IGNORE INTO events (id, time, kind, severity, rack, message, data) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO events (lifetime, hub_id, time, kind, severity, rack, message, "
+        "data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )

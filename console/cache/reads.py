@@ -329,12 +329,37 @@ class CacheReads:
     @_reading
     def events(self, start: float, end: float) -> list[dict[str, Any]]:
         """Hub events with ``start <= time <= end``, oldest first."""
+        return [event for _, event in self.event_rows(start, end)]
+
+    @_reading
+    def event_rows(self, start: float, end: float, after: int = 0) -> list[tuple[int, dict]]:
+        """``(row, event)`` for hub events with ``start <= time <= end`` stored after row
+        ``after``, oldest first. Rows count the cache's events in order of arrival, across
+        hub lifetimes (hub ids repeat when a hub restarts; rows do not)."""
         with self._lock:
             rows = self.conn.execute(
-                "SELECT data FROM events WHERE time BETWEEN ? AND ? ORDER BY time, id",
-                (float(start), float(end)),
+                "SELECT id, data FROM events WHERE time BETWEEN ? AND ? AND id > ? "
+                "ORDER BY time, id",
+                (float(start), float(end), int(after)),
             ).fetchall()
-        return [json.loads(r[0]) for r in rows]
+        return [(int(r[0]), json.loads(r[1])) for r in rows]
+
+    @_reading
+    def event_tail(self, n: int = 32) -> tuple[str, dict[int, float]] | None:
+        """The hub lifetime of the newest stored event and ``{hub id: time}`` of its ``n``
+        newest events; None when no event is stored. A restarted console compares them
+        with the hub's answer to tell whether the hub restarted meanwhile."""
+        with self._lock:
+            row = self.conn.execute(
+                "SELECT lifetime FROM events ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            if row is None:
+                return None
+            tail = self.conn.execute(
+                "SELECT hub_id, time FROM events WHERE lifetime = ? ORDER BY hub_id DESC LIMIT ?",
+                (row[0], int(n)),
+            ).fetchall()
+        return str(row[0]), {int(i): float(t) for i, t in tail}
 
     @_reading
     def journal(self, start: float | None = None, end: float | None = None) -> list[dict]:

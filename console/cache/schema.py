@@ -185,6 +185,36 @@ def _v6_to_v7(conn: sqlite3.Connection) -> None:
     records.create_gaps(conn)
 
 
+def _v7_to_v8(conn: sqlite3.Connection) -> None:
+    """Events unique by (hub lifetime, hub id), no longer by the hub's id alone: a hub
+    numbers its events from 1 again when it restarts, and the new lifetime's events were
+    taken for ones already stored. ``id`` becomes the cache's own order of arrival;
+    events of earlier versions keep their rows under the lifetime ``''``. Reads use only
+    columns both layouts have (``time``, ``id``, ``data``), so a v7 file reads as it is."""
+    script = """
+        CREATE TABLE events_v8 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            lifetime TEXT NOT NULL DEFAULT '',
+            hub_id INTEGER NOT NULL,
+            time REAL NOT NULL,
+            kind TEXT,
+            severity TEXT,
+            rack TEXT,
+            message TEXT,
+            data TEXT NOT NULL
+        );
+        INSERT INTO events_v8 (id, lifetime, hub_id, time, kind, severity, rack, message, data)
+            SELECT id, '', id, time, kind, severity, rack, message, data FROM events ORDER BY id;
+        DROP TABLE events;
+        ALTER TABLE events_v8 RENAME TO events;
+        CREATE INDEX events_time ON events(time);
+        CREATE UNIQUE INDEX events_key ON events(lifetime, hub_id);
+    """
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
@@ -193,6 +223,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v4_to_v5,
     _v5_to_v6,
     _v6_to_v7,
+    _v7_to_v8,
 ]
 """``MIGRATIONS[n]`` migrates a file from schema version n to n + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -200,7 +231,8 @@ READS_FROM = 2
 """The oldest version read as it is (review opens it without a migrated copy):
 later versions only changed how new rows are written, added columns reads do without,
 or added tables reads treat as empty (the maintenance list, v5; the reasons of power flows
-without values, v6; recording gaps, v7)."""
+without values, v6; recording gaps, v7; events keyed by hub lifetime, v8, read through the
+columns every version has)."""
 
 
 def user_version(conn: sqlite3.Connection) -> int:

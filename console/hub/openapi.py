@@ -184,7 +184,12 @@ SCHEMAS: dict[str, Any] = {
     ),
     "Event": _obj(
         {
-            "id": _INT,
+            "id": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 2**53 - 1,
+                "description": "Increasing within one lifetime of the hub (see `instance`).",
+            },
             "time": _NUM,
             "time_iso": _STR,
             "kind": _STR,
@@ -275,7 +280,30 @@ SCHEMAS: dict[str, Any] = {
         },
         required=["time", "jobs"],
     ),
-    "Events": _obj({"time": _NUM, "events": {"type": "array", "items": _ref("Event")}}),
+    "Events": _obj(
+        {
+            "time": _NUM,
+            "events": {"type": "array", "items": _ref("Event")},
+            "last_id": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 2**53 - 1,
+                "description": "The hub's newest event id (optional). Every id in `events` "
+                "is at most this; a value below the id a client has seen tells it the hub "
+                "restarted.",
+            },
+            "instance": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 200,
+                "description": "Names this lifetime of the hub (optional): chosen when the hub "
+                "starts (e.g. a random id), the same in every answer until it stops. Event ids "
+                "start again at 1 when a hub restarts; a new instance tells clients to read "
+                "the new lifetime's events from its first.",
+            },
+        },
+        required=["time", "events"],
+    ),
     "Health": _obj({"status": _STR, "time": _NUM, "scale": _STR}),
     "FaultRequest": _obj(
         {"kind": {"enum": list(FAULT_KINDS)}, "target": _NULL_STR, "params": {"type": "object"}},

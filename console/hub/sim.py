@@ -78,6 +78,7 @@ class SimulatedHub:
         seed: int = 7,
         start: float | None = None,
         faults: bool = True,
+        instance: str | None = None,
     ) -> None:
         if scale not in SCALES:
             raise ValueError(f"unknown scale {scale!r}; choose tetouan, hall or rack")
@@ -85,6 +86,10 @@ class SimulatedHub:
         self.scale = scale
         self.seed = int(seed)
         self.now = float(time.time() if start is None else start)
+        self.instance = instance or f"sim-{scale}-{self.seed}-{round(self.now * 1000):x}"
+        """The name of this lifetime of the hub, sent with every events answer: event ids
+        start again at 1 when a hub restarts, and a new ``instance`` tells clients so. By
+        default it comes from the scale, seed and start time (same inputs, same outputs)."""
         self.outage = False
         self._outage_event: dict[str, Any] = {}
         self.topo = topo = Topology(scale, self.seed)
@@ -371,11 +376,13 @@ class SimulatedHub:
             return self._cache["jobs"]
 
     def events(self, since: int = 0) -> dict[str, Any]:
-        """Events with id greater than ``since`` (the last 10,000 are kept)."""
+        """Events with id greater than ``since`` (the last 10,000 are kept), the newest id
+        (``last_id``) and the hub's lifetime (``instance``)."""
         with self.lock:
             return {
                 "time": round(self.now, 3),
                 "last_id": self.event_log.last_id,
+                "instance": self.instance,
                 "events": self.event_log.since(int(since)),
             }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,6 +28,15 @@ class FetchContext:
 
     topology: SiteTopology | None = None
     last_event_id: int = 0
+    """Fetch events after this id (of the hub lifetime ``event_lifetime``)."""
+    event_lifetime: str | None = None
+    """The hub lifetime the event cursor counts in (what events are stored under); None
+    until the first events answer."""
+    event_instance: str | None = None
+    """The hub's own name for that lifetime (``instance``); None when it sends none."""
+    recent_events: dict[int, float] = field(default_factory=dict)
+    """``{id: time}`` of the newest events taken in that lifetime: a hub that sends no
+    ``instance`` is told restarted from a cursor gone wrong by whether they are still there."""
     power_since: float | None = None
     """Fetch power from this time on (incremental polling); None = the default window."""
     power_window_s: float = 86_400.0
@@ -43,6 +52,9 @@ class Source(ABC):
 
     backend = "source"
     kinds: tuple[str, ...] = ()
+    live = True
+    """Delivers the site as it is now: the poller refuses times too far from this
+    workstation's clock. False for a replay of recorded data (any age by design)."""
 
     def __init__(self, url: str) -> None:
         self.url = url

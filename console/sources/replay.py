@@ -37,6 +37,7 @@ class CacheReplaySource(Source):
 
     backend = "cache replay"
     kinds = ("site", "racks", "gpus", "power", "jobs", "events")
+    live = False  # recorded data, of any age: its times are not checked against the clock
 
     def __init__(self, url: str, *, cache: Cache | None = None, **_: Any) -> None:
         super().__init__(url)
@@ -107,11 +108,9 @@ class CacheReplaySource(Source):
         if kind == "jobs":
             return cache.jobs_at(t)
         if kind == "events":
-            events = [
-                e
-                for e in cache.events(t - context.power_window_s, t)
-                if int(e.get("id", 0)) > context.last_event_id
-            ]
-            last = max((int(e["id"]) for e in events), default=context.last_event_id)
-            return EventBatch(time=t, events=tuple(events), last_id=last)
+            # The cursor counts the cache's rows, not hub ids: those start again at 1
+            # with every restart of the hub, and a shift may hold several lifetimes.
+            rows = cache.event_rows(t - context.power_window_s, t, after=context.last_event_id)
+            last = max((row for row, _ in rows), default=context.last_event_id)
+            return EventBatch(time=t, events=tuple(e for _, e in rows), last_id=last)
         raise SourceError(self.backend, f"cannot deliver {kind!r}")
