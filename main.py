@@ -189,10 +189,13 @@ def cmd_hub(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Any:
+    """The settings of the command line, environment and config file. A password in any
+    source URL is taken out of it (kept in memory for this run, never saved or shown):
+    one line on stderr says so."""
     from console.settings import ConfigError, load_settings
 
     try:
-        return load_settings(
+        settings = load_settings(
             getattr(args, "config", None),
             overrides={
                 "source": getattr(args, "source", None),
@@ -204,6 +207,19 @@ def _settings(args: argparse.Namespace) -> Any:
         )
     except ConfigError as exc:
         raise CliError(str(exc)) from None
+    if getattr(args, "source", None):
+        args.source = settings.source  # the URL without its password, from here on
+    _say_credentials_not_saved(settings)
+    return settings
+
+
+def _say_credentials_not_saved(settings: Any) -> None:
+    """One line on stderr for the passwords given with URLs (used, never saved)."""
+    if settings.credentials:
+        shown = ", ".join(settings.credentials)  # the URLs without their user info
+        print(f"main.py: the password given with {shown} is used for this run only and never "
+              "saved; to keep one, use a token ([hub] token or HUB_TOKEN, [slurm] token or "
+              "SLURM_JWT, [prometheus] headers)", file=sys.stderr)
 
 
 def _check_source(url: str) -> None:
@@ -224,6 +240,20 @@ def _check_source(url: str) -> None:
             raise CliError(str(exc)) from None
 
 
+def gui_source_url(settings: Any, args: argparse.Namespace, qsettings: Any) -> str:
+    """The window's source: the one given (command line, HUB_SOURCE, config file), else the
+    last one shown (QSettings ``source/last``). Without a password in either: one stored by
+    an earlier version is taken out (kept in memory for this run) before it is used again."""
+    from console.settings import take_credentials
+
+    explicit = getattr(args, "source", None) or os.environ.get("HUB_SOURCE")
+    url = settings.source
+    if not explicit and settings.config_file is None:
+        url = qsettings.value("source/last", settings.source, type=str) or settings.source
+        url = take_credentials(settings, url)
+    return str(url)
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     settings = _settings(args)
     from PySide6.QtCore import QSettings, QTimer
@@ -232,17 +262,14 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
     app = make_app()
     qsettings = QSettings()
-    explicit = getattr(args, "source", None) or os.environ.get("HUB_SOURCE")
-    url = settings.source
-    if not explicit and settings.config_file is None:
-        url = qsettings.value("source/last", settings.source, type=str) or settings.source
+    url = gui_source_url(settings, args, qsettings)
     _check_source(url)
     try:
         window = live_window(settings, url, qsettings)
     except ValueError as exc:
         raise CliError(f"[alarms] in the config file: {exc}") from None
     feed = window.feed
-    qsettings.setValue("source/last", url)
+    qsettings.setValue("source/last", url)  # never with a password (gui_source_url)
     window.show()
     if args.exit_after_first_frame:
 

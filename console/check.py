@@ -29,6 +29,7 @@ from console.model import (
     UnhealthyGpus,
 )
 from console.sources.base import FetchContext, Source, SourceError
+from console.sources.http import redact
 
 log = logging.getLogger(__name__)
 
@@ -92,10 +93,11 @@ KIND_HINTS = {
 
 
 def row(view: str, figure: str, status: str, detail: str = "", hint: str = "") -> dict[str, str]:
-    """One row of the check (``status``: found, missing or error)."""
+    """One row of the check (``status``: found, missing or error); the detail (often a
+    server's or an exception's words) without the secrets in use."""
     assert status in STATUSES, status
     return {"view": view, "figure": figure, "status": status,
-            "detail": " ".join(str(detail).split()), "hint": " ".join(str(hint).split())}
+            "detail": redact(" ".join(str(detail).split())), "hint": " ".join(str(hint).split())}
 
 
 @dataclass

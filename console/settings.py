@@ -3,7 +3,9 @@
 The file lives in the user's config directory (``config.toml``) unless ``--config``
 names another. Tokens may come from the file or the environment (``HUB_TOKEN``,
 ``SLURM_JWT``), never from the command line, and never reach logs or the cache:
-:meth:`Settings.redacted` is what may be shown.
+:meth:`Settings.redacted` is what may be shown. A password in a source URL
+(``https://user:password@host``) is taken out of the URL when the settings are loaded
+and kept in memory only (:attr:`Settings.credentials`), used as HTTP basic auth.
 """
 
 from __future__ import annotations
@@ -17,6 +19,13 @@ from typing import Any
 import platformdirs
 
 from console.poller import DEFAULT_INTERVALS
+from console.sources.http import (
+    HUB_LIMITS,
+    PROMETHEUS_LIMITS,
+    SLURM_LIMITS,
+    limits_from,
+    split_credentials,
+)
 
 APP_NAME = "hub-ops-console"
 ORG_NAME = "Tetouan AI Hub"
@@ -43,8 +52,12 @@ class Settings:
     cache: str | None = None
     """Path of the SQLite cache; None = the user's data directory; "off" = no cache."""
     token: str | None = field(default=None, repr=False)
-    timeout_connect: float = 2.0
-    timeout_read: float = 5.0
+    timeout_connect: float = HUB_LIMITS.timeout[0]
+    timeout_read: float = HUB_LIMITS.timeout[1]
+    deadline_s: float = HUB_LIMITS.deadline_s
+    """The whole of one hub API request, first connect to last byte (retries included)."""
+    max_body_mb: float = HUB_LIMITS.max_body_mb
+    """The most of one hub API answer read, after decompression."""
     retries: int = 2
     verify_tls: bool | str = True
     poll: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_INTERVALS))
@@ -57,6 +70,10 @@ class Settings:
     site: dict[str, Any] = field(default_factory=dict)
     """The site profile (``[site]``): ``power`` holds the energy flows (console.site_power)."""
     config_file: str | None = None
+    credentials: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False,
+                                                    compare=False)
+    """``{URL without user info: (user, password)}`` taken out of the URLs given: kept in
+    memory for this run only, never stored or shown (:func:`take_credentials`)."""
 
     @property
     def cache_path(self) -> Path | None:
@@ -73,8 +90,35 @@ class Settings:
                 value = "***" if value else None
             elif f.name == "slurm" and isinstance(value, dict):
                 value = {k: ("***" if "token" in k or "jwt" in k else v) for k, v in value.items()}
+            elif f.name == "credentials":
+                value = {url: "***" for url in value}
+            elif f.name == "prometheus" and isinstance(value.get("headers"), dict):
+                value = {**value, "headers": {
+                    k: ("***" if k.lower() in _SECRET_HEADERS else v)
+                    for k, v in value["headers"].items()}}
             out[f.name] = value
         return out
+
+
+_SECRET_HEADERS = ("authorization", "proxy-authorization", "x-api-key", "x-auth-token")
+
+
+def take_credentials(settings: Settings, url: str) -> str:
+    """``url`` without ``user:password@``; the password is kept in ``settings.credentials``
+    (memory only) for the URL returned."""
+    clean, auth = split_credentials(url)
+    if auth is not None:
+        settings.credentials[clean] = auth
+    return clean
+
+
+def _take_all_credentials(settings: Settings) -> None:
+    settings.source = take_credentials(settings, settings.source)
+    for table in (settings.prometheus, settings.slurm):
+        if table.get("url"):
+            table["url"] = take_credentials(settings, str(table["url"]))
+    if settings.site_topology:
+        settings.site_topology = take_credentials(settings, settings.site_topology)
 
 
 def _number(table: dict[str, Any], key: str, where: str) -> float:
@@ -96,7 +140,7 @@ def _apply_file(settings: Settings, data: dict[str, Any], where: str) -> None:
         raise ConfigError(f"{where}: [hub] must be a table")
     if "token" in hub:
         settings.token = str(hub["token"])
-    for key in ("timeout_connect", "timeout_read"):
+    for key in ("timeout_connect", "timeout_read", "deadline_s", "max_body_mb"):
         if key in hub:
             setattr(settings, key, _number(hub, key, where))
     if "retries" in hub:
@@ -119,6 +163,11 @@ def _apply_file(settings: Settings, data: dict[str, Any], where: str) -> None:
         if not isinstance(table, dict):
             raise ConfigError(f"{where}: [{name}] must be a table")
         getattr(settings, name).update(table)
+    for name, default in (("prometheus", PROMETHEUS_LIMITS), ("slurm", SLURM_LIMITS)):
+        try:
+            limits_from(getattr(settings, name), default, f"{where}: [{name}] ")
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
     _check_site_profile(settings, where)
 
 
@@ -190,16 +239,21 @@ def load_settings(
             settings.slurm["url"] = value
         else:
             setattr(settings, key, value)
+    _take_all_credentials(settings)
     return settings
 
 
-def source_options(settings: Settings) -> dict[str, Any]:
-    """Keyword options for :func:`console.sources.open_source` from settings."""
+def source_options(settings: Settings, url: str | None = None) -> dict[str, Any]:
+    """Keyword options for :func:`console.sources.open_source` from settings (``url``: the
+    source's URL, for the password given with it)."""
     return {
         "token": settings.token,
         "timeout": (settings.timeout_connect, settings.timeout_read),
+        "deadline_s": settings.deadline_s,
+        "max_body_mb": settings.max_body_mb,
         "retries": settings.retries,
         "verify": settings.verify_tls,
+        "auth": settings.credentials.get(url) if url else None,
     }
 
 
@@ -212,4 +266,5 @@ def make_source(settings: Settings, url: str | None = None) -> Any:
     combined = combined_from_settings(settings)
     if combined is not None:
         return combined
-    return open_source(url or settings.source, **source_options(settings))
+    url = take_credentials(settings, url or settings.source)
+    return open_source(url, **source_options(settings, url))

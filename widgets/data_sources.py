@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from console.check import DEFAULT_TIMEOUT_S, CheckReport, check_source
 from console.sources.base import Source
+from console.sources.http import hide_userinfo
 from widgets.text import plain_tooltip
 
 SourceFactory = Callable[[], Source]
@@ -50,7 +51,7 @@ class DataSourcesDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Data sources"))
         self.factory = factory
-        self.label = label
+        self.label = hide_userinfo(label)  # a URL shown: never with user info
         self.timeout_s = timeout_s
         self.report: CheckReport | None = None
         self._running = False
@@ -141,7 +142,10 @@ class DataSourcesDialog(QDialog):
 
 
 def _check(factory: SourceFactory, timeout_s: float) -> CheckReport:
-    """Build a source of the check's own, start it, check it, close it (worker thread)."""
+    """Build a source of the check's own, start it, check it, close it (worker thread).
+
+    The factory is the window's: a password given with the source URL is used by the
+    check as by the feed (kept in memory), and no row shows it (:func:`console.check.row`)."""
     from console.check import row
 
     try:

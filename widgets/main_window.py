@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from console.link import LinkMonitor, LinkState
 from console.model import SiteTopology, Snapshot
 from console.poller import DEFAULT_INTERVALS, PollResult
+from console.sources.http import hide_userinfo
 from widgets.site_summary import SiteSummary
 from widgets.view import LiveView, format_age, set_style
 
@@ -67,6 +68,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.review = review
         self.last_seek_ms: float | None = None
+        if not review:  # one or more source URLs: shown, so never with user info
+            source_label = hide_userinfo(source_label)
         title = (self.tr("Hub Operations Console — Review of {0}") if review
                  else self.tr("Hub Operations Console — {0}"))
         self.setWindowTitle(title.format(source_label))

@@ -16,6 +16,7 @@ from typing import Any
 
 from console.model import RackDetailSnapshot, SiteTopology, Snapshot, UnhealthyGpus
 from console.sources.base import FetchContext, Source, SourceError
+from console.sources.http import PROMETHEUS_LIMITS, SLURM_LIMITS, limits_from
 from console.sources.prometheus import PrometheusSource, load_topology
 from console.sources.slurm import SlurmSource
 
@@ -38,19 +39,23 @@ class CombinedSource(Source):
         topology: str | Path | SiteTopology | None = None,
         prometheus_options: Mapping[str, Any] | None = None,
         slurm_options: Mapping[str, Any] | None = None,
+        topology_auth: tuple[str, str] | None = None,
     ) -> None:
         parts = [p for p in (prometheus_url, slurm_url) if p]
         if not parts:
             raise ValueError("give a Prometheus URL, a slurmrestd URL, or both")
-        super().__init__(" + ".join(parts))
         self._topology_from = topology
+        self._topology_auth = topology_auth
         self._topology: SiteTopology | None = None
         self.prometheus = (
-            PrometheusSource(prometheus_url, topology=topology, **dict(prometheus_options or {}))
+            PrometheusSource(prometheus_url, topology=topology, topology_auth=topology_auth,
+                             **dict(prometheus_options or {}))
             if prometheus_url
             else None
         )
         self.slurm = SlurmSource(slurm_url, **dict(slurm_options or {})) if slurm_url else None
+        # The backends' URLs without the passwords they may have been given with.
+        super().__init__(" + ".join(s.url for s in (self.prometheus, self.slurm) if s))
         kinds: list[str] = []
         if self.prometheus is not None or topology is not None:
             kinds.append("site")
@@ -73,7 +78,7 @@ class CombinedSource(Source):
             if self.prometheus is not None:
                 self._topology = self.prometheus.topology()
             else:
-                self._topology = load_topology(self._topology_from)
+                self._topology = load_topology(self._topology_from, auth=self._topology_auth)
         if self._topology is None:
             raise SourceError("topology", "no site topology configured")
         return self._topology
@@ -183,26 +188,33 @@ def combined_from_settings(settings: Any) -> CombinedSource | None:
 
     The Slurm token comes from ``SLURM_JWT`` (already folded into ``[slurm] token`` by
     :func:`console.settings.load_settings`) or the file, never from the command line.
+    Each table may set ``timeout_connect``, ``timeout_read``, ``deadline_s`` and
+    ``max_body_mb`` (:mod:`console.sources.http`); a password given with a URL
+    (``settings.credentials``) is used as basic auth.
     """
     prom: dict[str, Any] = dict(getattr(settings, "prometheus", {}) or {})
     slurm: dict[str, Any] = dict(getattr(settings, "slurm", {}) or {})
     prom_url, slurm_url = prom.get("url"), slurm.get("url")
     if not prom_url and not slurm_url:
         return None
+    credentials: Mapping[str, tuple[str, str]] = getattr(settings, "credentials", None) or {}
     prom_opts = {k: prom[k] for k in _PROM_KEYS if k in prom}
     site = getattr(settings, "site", None) or {}
     if isinstance(site, dict) and site.get("power") is not None:
         prom_opts["site_power"] = site["power"]  # the site profile's energy flows
-    if "timeout_read" in prom:
-        prom_opts["timeout"] = (
-            float(prom.get("timeout_connect", 2.0)),
-            float(prom["timeout_read"]),
-        )
+    limits = limits_from(prom, PROMETHEUS_LIMITS, "[prometheus] ")
+    prom_opts.update(timeout=limits.timeout, deadline_s=limits.deadline_s,
+                     max_body_mb=limits.max_body_mb, auth=credentials.get(str(prom_url)))
     slurm_opts = {k: slurm[k] for k in _SLURM_KEYS if k in slurm}
+    limits = limits_from(slurm, SLURM_LIMITS, "[slurm] ")
+    slurm_opts.update(timeout=limits.timeout, deadline_s=limits.deadline_s,
+                      max_body_mb=limits.max_body_mb, auth=credentials.get(str(slurm_url)))
+    topology = getattr(settings, "site_topology", None)
     return CombinedSource(
         prom_url,
         slurm_url,
-        topology=getattr(settings, "site_topology", None),
+        topology=topology,
         prometheus_options=prom_opts,
         slurm_options=slurm_opts,
+        topology_auth=credentials.get(str(topology)) if topology else None,
     )

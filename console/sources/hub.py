@@ -1,4 +1,5 @@
-"""The hub API client: HTTP(S), token auth, timeouts, retries with backoff."""
+"""The hub API client: HTTP(S), token auth, timeouts, retries with backoff, and every
+answer bounded in time and size (:mod:`console.sources.http`)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,6 @@ import logging
 import time
 from typing import Any
 from urllib.parse import quote, urlsplit
-
-import requests
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ReadTimeoutError
-from urllib3.util import Retry
 
 from console.decode import (
     DataError,
@@ -25,11 +21,22 @@ from console.decode import (
 )
 from console.model import RackDetailSnapshot, Snapshot
 from console.sources.base import FetchContext, Source, SourceError
+from console.sources.http import (
+    HUB_LIMITS,
+    USER_AGENT,
+    Limits,
+    describe_http_error,
+    fetch,
+    make_session,
+    redact,
+    remember_secret,
+    split_credentials,
+)
 from console.sources.jobqueue import JobQueueFollower
 
 log = logging.getLogger(__name__)
 
-USER_AGENT = "hub-ops-console/0.1"
+__all__ = ["RETRY_LOG", "USER_AGENT", "HubApiSource", "describe_http_error", "make_session"]
 
 
 class RetryWarningsOncePerOutage(logging.Filter):
@@ -66,48 +73,6 @@ RETRY_LOG = RetryWarningsOncePerOutage()
 logging.getLogger("urllib3.connectionpool").addFilter(RETRY_LOG)
 
 
-def make_session(
-    retries: int = 2, backoff: float = 0.25, verify: bool | str = True
-) -> requests.Session:
-    """A :class:`requests.Session` that retries idempotent requests with backoff."""
-    session = requests.Session()
-    retry = Retry(
-        total=retries,
-        connect=retries,
-        read=retries,
-        status=retries,
-        backoff_factor=backoff,
-        backoff_max=2.0,
-        status_forcelist=(502, 504),
-        allowed_methods=frozenset({"GET", "HEAD"}),
-        raise_on_status=False,
-        respect_retry_after_header=False,
-    )
-    adapter = HTTPAdapter(max_retries=retry, pool_connections=2, pool_maxsize=4)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    session.verify = verify
-    session.headers["User-Agent"] = USER_AGENT
-    session.trust_env = False
-    return session
-
-
-def describe_http_error(backend: str, exc: Exception, timeout: tuple[float, float]) -> SourceError:
-    """Turn a requests exception into one clear line."""
-    if isinstance(exc, requests.exceptions.SSLError):
-        return SourceError(backend, f"TLS certificate not trusted ({exc.__class__.__name__})")
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return SourceError(backend, f"no answer within {timeout[0]:g} s (connect timeout)")
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    if isinstance(exc, requests.exceptions.ReadTimeout) or isinstance(reason, ReadTimeoutError):
-        return SourceError(backend, f"no answer within {timeout[1]:g} s (read timeout)")
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        return SourceError(backend, "cannot connect (server down or wrong URL)")
-    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
-        return SourceError(backend, "invalid URL")
-    return SourceError(backend, f"request failed ({exc.__class__.__name__})")
-
-
 class HubApiSource(Source):
     """Reads the hub API (``http(s)://host[:port][/prefix]``)."""
 
@@ -118,20 +83,32 @@ class HubApiSource(Source):
         self,
         url: str,
         token: str | None = None,
-        timeout: tuple[float, float] = (2.0, 5.0),
+        timeout: tuple[float, float] = HUB_LIMITS.timeout,
         retries: int = 2,
         verify: bool | str = True,
+        deadline_s: float = HUB_LIMITS.deadline_s,
+        max_body_mb: float = HUB_LIMITS.max_body_mb,
+        auth: tuple[str, str] | None = None,
         **_: Any,
     ) -> None:
+        url, url_auth = split_credentials(url)  # a password is used, never kept in the URL
         super().__init__(url)
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"not a hub API URL: {url!r}")
+            raise ValueError(f"not a hub API URL: {self.display_url!r}")
         self._base = url.rstrip("/")
         self._token = token
+        remember_secret(token)
         self._jobs = JobQueueFollower()  # after the first poll, only changed jobs travel
-        self.timeout = timeout
-        self.session = make_session(retries=retries, verify=verify)
+        self.limits = Limits(
+            (float(timeout[0]), float(timeout[1])), float(deadline_s), float(max_body_mb)
+        )
+        auth = auth or url_auth
+        if auth is not None and token:
+            log.warning("%s: a hub token is set; the password given with the URL is not used",
+                        self.display_url)
+            auth = None
+        self.session = make_session(retries=retries, verify=verify, auth=auth)
         if parts.hostname in ("127.0.0.1", "localhost", "::1"):
             # On loopback, compressing costs both ends more time than it saves.
             self.session.headers["Accept-Encoding"] = "identity"
@@ -141,13 +118,18 @@ class HubApiSource(Source):
     def __repr__(self) -> str:  # never shows the token
         return f"HubApiSource({self.display_url!r})"
 
+    @property
+    def timeout(self) -> tuple[float, float]:
+        """``requests``' (connect, read) timeouts."""
+        return self.limits.timeout
+
     def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        """GET ``path`` and parse JSON; SourceError on transport, HTTP or JSON errors."""
+        """GET ``path`` and parse JSON; SourceError on transport, HTTP or JSON errors, and
+        for an answer past the deadline or the size cap."""
         url = f"{self._base}{path}"
-        try:
-            response = self.session.get(url, params=params, timeout=self.timeout)
-        except requests.exceptions.RequestException as exc:
-            raise describe_http_error(self.backend, exc, self.timeout) from None
+        response = fetch(
+            self.session, url, backend=self.backend, what=path, limits=self.limits, params=params
+        )
         RETRY_LOG.answered()
         if response.status_code == 401 or response.status_code == 403:
             raise SourceError(
@@ -160,7 +142,7 @@ class HubApiSource(Source):
             try:
                 body = response.json()
                 if isinstance(body, dict) and isinstance(body.get("error"), str):
-                    detail = f": {body['error'][:200]}"
+                    detail = f": {redact(body['error'])[:200]}"
             except ValueError:
                 pass
             raise SourceError(self.backend, f"HTTP {response.status_code} on {path}{detail}")

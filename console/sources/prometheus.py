@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 import requests
@@ -47,6 +48,15 @@ from console.site_power import (
     parse_power_profile,
 )
 from console.sources.base import FetchContext, Source, SourceError, register_scheme
+from console.sources.http import (
+    HUB_LIMITS,
+    PROMETHEUS_LIMITS,
+    Limits,
+    fetch,
+    make_session,
+    redact,
+    split_credentials,
+)
 from console.sources.prom_metrics import (
     DCGM_BLANK,
     FAILED_XIDS,
@@ -97,23 +107,41 @@ __all__ = [
 
 
 def load_topology(
-    where: str | Path | SiteTopology | None, timeout: float = 10.0
+    where: str | Path | SiteTopology | None,
+    timeout: float = 10.0,
+    limits: Limits | None = None,
+    auth: tuple[str, str] | None = None,
+    verify: bool | str = True,
 ) -> SiteTopology | None:
-    """A topology from a hub ``/api/v1/site`` URL, a JSON file of it, or as given."""
+    """A topology from a hub ``/api/v1/site`` URL, a JSON file of it, or as given.
+
+    A URL is read under ``limits`` (the hub API's deadline and size cap by default);
+    ``user:password@`` in it is used as basic auth, never shown."""
     if where is None or isinstance(where, SiteTopology):
         return where
-    text = str(where)
+    text, url_auth = split_credentials(str(where))
     try:
         if text.startswith(("http://", "https://")):
             url = text if "/api/" in text else f"{text.rstrip('/')}/api/v1/site"
-            response = requests.get(url, timeout=timeout)
+            bounds = limits or Limits((min(2.0, timeout), timeout), HUB_LIMITS.deadline_s,
+                                      HUB_LIMITS.max_body_mb)
+            with make_session(retries=1, verify=verify, auth=auth or url_auth) as session:
+                try:
+                    response = fetch(session, url, backend="topology",
+                                     what=urlsplit(url).path, limits=bounds)
+                except SourceError as exc:
+                    raise SourceError(
+                        "topology", f"cannot load the site from {text}: {exc.reason}"
+                    ) from None
             response.raise_for_status()
             payload = response.json()
         else:
             payload = json.loads(Path(text).read_text())
         return decode_site(payload)
     except (OSError, ValueError, requests.RequestException) as exc:
-        raise SourceError("topology", f"cannot load the site from {text}: {exc}") from None
+        raise SourceError(
+            "topology", redact(f"cannot load the site from {text}: {exc}")
+        ) from None
 
 
 class PrometheusSource(Source):
@@ -132,7 +160,7 @@ class PrometheusSource(Source):
         host_racks: Mapping[str, str] | Callable[[str], str | None] | None = None,
         power_step: float = 10.0,
         hot_c: float = 85.0,
-        timeout: tuple[float, float] = (2.0, 15.0),
+        timeout: tuple[float, float] = PROMETHEUS_LIMITS.timeout,
         accept_partial: bool = False,
         verify: bool | str = True,
         use_rules: bool = False,
@@ -140,8 +168,13 @@ class PrometheusSource(Source):
         host_pattern: str | None = None,
         rack_template: str = "{rack}",
         xid_clear_s: float = XID_CLEAR_S,
+        deadline_s: float = PROMETHEUS_LIMITS.deadline_s,
+        max_body_mb: float = PROMETHEUS_LIMITS.max_body_mb,
+        auth: tuple[str, str] | None = None,
+        topology_auth: tuple[str, str] | None = None,
         **_: Any,
     ) -> None:
+        url, url_auth = split_credentials(url)  # a password is used, never kept in the URL
         super().__init__(url)
         self.use_rules = use_rules
         self.client = PromClient(
@@ -151,8 +184,12 @@ class PrometheusSource(Source):
             timeout=timeout,
             verify=verify,
             accept_partial=accept_partial,
+            deadline_s=deadline_s,
+            max_body_mb=max_body_mb,
+            auth=auth or url_auth,
         )
         self._topology_from = topology
+        self._topology_auth = topology_auth
         self._topology: SiteTopology | None = None
         self.power_metrics = {**POWER_METRICS, **(power_metrics or {})}
         self.site_power: dict[str, Flow] | None = None
@@ -197,7 +234,7 @@ class PrometheusSource(Source):
     def topology(self, context: FetchContext | None = None) -> SiteTopology:
         """The site (loaded once from the configured file/URL, else the poller's)."""
         if self._topology is None:
-            self._topology = load_topology(self._topology_from)
+            self._topology = load_topology(self._topology_from, auth=self._topology_auth)
         topo = self._topology or (context.topology if context else None)
         if topo is None:
             raise SourceError(self.backend, "no site topology configured (file or hub URL)")

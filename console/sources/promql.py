@@ -18,11 +18,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 import numpy as np
-import requests
-from requests.adapters import HTTPAdapter
 
 from console.sources.base import SourceError
-from console.sources.hub import describe_http_error, make_session
+from console.sources.http import PROMETHEUS_LIMITS, Limits, fetch, make_session, redact
 
 MAX_POINTS = 11_000
 """Prometheus refuses range queries with more points per series than this."""
@@ -70,22 +68,24 @@ class PromClient:
         base_url: str,
         backend: str = "Prometheus",
         headers: Mapping[str, str] | None = None,
-        timeout: tuple[float, float] = (2.0, 15.0),
+        timeout: tuple[float, float] = PROMETHEUS_LIMITS.timeout,
         retries: int = 1,
         verify: bool | str = True,
         post_over: int = 1024,
         accept_partial: bool = False,
+        deadline_s: float = PROMETHEUS_LIMITS.deadline_s,
+        max_body_mb: float = PROMETHEUS_LIMITS.max_body_mb,
+        auth: tuple[str, str] | None = None,
     ) -> None:
         self.base = base_url.rstrip("/")
         self.backend = backend
-        self.timeout = timeout
+        self.limits = Limits(
+            (float(timeout[0]), float(timeout[1])), float(deadline_s), float(max_body_mb)
+        )
         self.post_over = post_over
         self.accept_partial = accept_partial
-        self.session = make_session(retries=retries, verify=verify)
         # A poll runs its queries in parallel: keep a connection per worker.
-        retry = self.session.get_adapter("http://").max_retries
-        for prefix in ("http://", "https://"):
-            self.session.mount(prefix, HTTPAdapter(max_retries=retry, pool_maxsize=8))
+        self.session = make_session(retries=retries, verify=verify, auth=auth, pool_maxsize=8)
         self.session.headers.update(dict(headers or {}))
         self.requests = 0
         self.bytes_received = 0
@@ -94,15 +94,20 @@ class PromClient:
         """Release the connection pool."""
         self.session.close()
 
+    @property
+    def timeout(self) -> tuple[float, float]:
+        """``requests``' (connect, read) timeouts."""
+        return self.limits.timeout
+
     def _call(self, endpoint: str, params: dict[str, str]) -> Any:
         url = f"{self.base}/api/v1/{endpoint}"
-        try:
-            if len(urlencode(params)) > self.post_over:
-                response = self.session.post(url, data=params, timeout=self.timeout)
-            else:
-                response = self.session.get(url, params=params, timeout=self.timeout)
-        except requests.exceptions.RequestException as exc:
-            raise describe_http_error(self.backend, exc, self.timeout) from None
+        what = f"/api/v1/{endpoint}"
+        if len(urlencode(params)) > self.post_over:
+            response = fetch(self.session, url, backend=self.backend, what=what,
+                             limits=self.limits, method="POST", data=params)
+        else:
+            response = fetch(self.session, url, backend=self.backend, what=what,
+                             limits=self.limits, params=params)
         self.requests += 1
         self.bytes_received += len(response.content)
         if response.status_code in (401, 403):
@@ -121,12 +126,12 @@ class PromClient:
                 f"HTTP {response.status_code} from {endpoint}: not a Prometheus API answer",
             )
         if body["status"] != "success":
-            kind = str(body.get("errorType") or "error")
-            message = " ".join(str(body.get("error") or "").split())[:240]
+            kind = redact(str(body.get("errorType") or "error"))[:40]
+            message = redact(" ".join(str(body.get("error") or "").split()))[:240]
             raise SourceError(self.backend, f"{kind}: {message or 'no detail'}")
         warnings = [str(w) for w in body.get("warnings") or []]
         if warnings and not self.accept_partial:
-            raise SourceError(self.backend, f"partial response: {warnings[0][:200]}")
+            raise SourceError(self.backend, f"partial response: {redact(warnings[0])[:200]}")
         return body
 
     def query(self, promql: str, at: float | None = None) -> Result:

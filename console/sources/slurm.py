@@ -36,7 +36,17 @@ from console.decode import JOB_COLUMNS, DataError, apply_job_changes, job_column
 from console.hub.params import JOB_KEEP_FINISHED_S
 from console.model import JobsSnapshot, Snapshot, _frozen_map
 from console.sources.base import FetchContext, Source, SourceError, register_scheme
-from console.sources.hub import describe_http_error, make_session
+from console.sources.http import (
+    SLURM_LIMITS,
+    Limits,
+    Stream,
+    fetch,
+    make_session,
+    open_stream,
+    redact,
+    remember_secret,
+    split_credentials,
+)
 from console.sources.slurm_decode import (
     JOB_RECORD_FIELDS,
     TERMINAL_STATES,
@@ -133,11 +143,15 @@ class SlurmSource(Source):
         tenant_kinds: Mapping[str, str] | None = None,
         tenant_countries: Mapping[str, str] | None = None,
         node_racks: Mapping[str, str] | Callable[[str], str | None] | None = None,
-        timeout: tuple[float, float] = (2.0, 10.0),
+        timeout: tuple[float, float] = SLURM_LIMITS.timeout,
         retries: int = 1,
         verify: bool | str = True,
+        deadline_s: float = SLURM_LIMITS.deadline_s,
+        max_body_mb: float = SLURM_LIMITS.max_body_mb,
+        auth: tuple[str, str] | None = None,
         **_: Any,
     ) -> None:
+        url, url_auth = split_credentials(url)  # a password is used, never kept in the URL
         super().__init__(url)
         self._base = slurm_base_url(url)
         raw = token if token is not None else os.environ.get("SLURM_JWT", "")
@@ -145,6 +159,7 @@ class SlurmSource(Source):
         if raw.startswith("SLURM_JWT="):  # pasted straight from `scontrol token`
             raw = raw.split("=", 1)[1]
         self._token = raw or None
+        remember_secret(self._token)
         self._user = user or (token_user(raw) if raw else None) or os.environ.get("SLURM_USER")
         if version is not None and version not in SUPPORTED_VERSIONS:
             raise ValueError(f"unsupported slurmrestd API version {version!r}")
@@ -152,8 +167,11 @@ class SlurmSource(Source):
         self.tenant_kinds = dict(tenant_kinds or {})
         self.tenant_countries = dict(tenant_countries or {})
         self.node_racks = node_racks
-        self.timeout = timeout
-        self.session = make_session(retries=retries, verify=verify)
+        self.limits = Limits(
+            (float(timeout[0]), float(timeout[1])), float(deadline_s), float(max_body_mb)
+        )
+        # Basic auth (a proxy in front of slurmrestd) beside Slurm's own JWT headers.
+        self.session = make_session(retries=retries, verify=verify, auth=auth or url_auth)
         self._columns: dict[str, np.ndarray] | None = None
         self._since: float | None = None
         self._full_at = -math.inf
@@ -170,19 +188,16 @@ class SlurmSource(Source):
 
     # --- HTTP ------------------------------------------------------------------------------
 
-    def _request(
-        self, path: str, params: Mapping[str, Any] | None = None, stream: bool = False
-    ) -> requests.Response:
-        try:
-            return self.session.get(
-                f"{self._base}{path}", params=params, timeout=self.timeout, stream=stream
-            )
-        except requests.exceptions.RequestException as exc:
-            raise describe_http_error(self.backend, exc, self.timeout) from None
+    @property
+    def timeout(self) -> tuple[float, float]:
+        """``requests``' (connect, read) timeouts."""
+        return self.limits.timeout
 
     def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
-        """GET ``path``; SourceError naming the reason on HTTP, auth or Slurm errors."""
-        response = self._request(path, params)
+        """GET ``path``; SourceError naming the reason on HTTP, auth or Slurm errors, and
+        for an answer past the deadline or the size cap."""
+        response = fetch(self.session, f"{self._base}{path}", backend=self.backend, what=path,
+                         limits=self.limits, params=params)
         body = _json_body(response)
         self._check(response, path, body)
         if body is None:
@@ -205,7 +220,7 @@ class SlurmSource(Source):
                 if self._token
                 else "set SLURM_JWT (scontrol token) or the config file's Slurm token"
             )
-            raise SourceError(self.backend, f"HTTP {status}: {text} ({hint})", auth=True)
+            raise SourceError(self.backend, f"HTTP {status}: {redact(text)} ({hint})", auth=True)
         if errors and not _no_change(errors):
             raise self._slurm_error(status, path, errors)
         if html:
@@ -219,7 +234,7 @@ class SlurmSource(Source):
 
     def _slurm_error(self, status: int, path: str, errors: list[Any]) -> SourceError:
         first = errors[0] if isinstance(errors[0], Mapping) else {"error": str(errors[0])}
-        error = str(first.get("error") or "").strip()
+        error = redact(str(first.get("error") or "").strip())[:160]
         if error.lower() in _AUTH_ERRORS:
             hint = "the JWT is wrong or expired" if self._token else "no token is set: SLURM_JWT"
             return SourceError(
@@ -289,12 +304,12 @@ class SlurmSource(Source):
         whole = self._columns is None or now - self._full_at >= FULL_READ_S
         params = {} if whole or self._since is None else {"update_time": int(self._since)}
         sent_at = time.time()
-        response = self._request(f"/slurm/{version}/jobs/", params, stream=True)
-        with _gc_paused():
-            try:
-                records, invalid, rest, changed = self._read_jobs(response, bool(params))
-            finally:
-                response.close()
+        path = f"/slurm/{version}/jobs/"
+        with contextlib.ExitStack() as paused:
+            with open_stream(self.session, f"{self._base}{path}", backend=self.backend,
+                             what=path, limits=self.limits, params=params) as stream:
+                paused.enter_context(_gc_paused())  # from the first byte of the answer on
+                records, invalid, rest, changed = self._read_jobs(stream, bool(params))
             last_update = epoch(rest.get("last_update"))
             if changed:
                 self._since = last_update if last_update is not None else sent_at - CLOCK_MARGIN_S
@@ -320,18 +335,20 @@ class SlurmSource(Source):
         )
 
     def _read_jobs(
-        self, response: requests.Response, since: bool
+        self, stream: Stream, since: bool
     ) -> tuple[list[tuple[Any, ...]], int, dict[str, Any], bool]:
         """``(records as JobRecords.row tuples, invalid records, the answer's other
         members, anything changed)``."""
         path = f"/slurm/{self.version}/jobs/"
+        response = stream.response
         if response.status_code == 304:  # Slurm 22.05: nothing changed since update_time
             return [], 0, {}, False
         if response.status_code != 200 or _is_html(response, read_body=False):
+            stream.read()  # bounded: the error page or not-JSON body, for the message
             body = _json_body(response)
             self._check(response, path, body)
             raise SourceError(self.backend, f"invalid JSON from {path}")
-        body = self._read_body(response, path)
+        body = self._read_body(stream, path)
         try:
             jobs, rest = decode_jobs_answer(body)
         except ValueError:
@@ -363,22 +380,20 @@ class SlurmSource(Source):
             return [], 0, {}, False
         return records, invalid, rest, True
 
-    def _read_body(self, response: requests.Response, path: str) -> bytearray:
+    def _read_body(self, stream: Stream, path: str) -> bytearray:
         """The body of a streamed answer, without the line breaks and indentation of
-        pretty-printed JSON; SourceError past ``MAX_JOBS_BYTES`` or when the read fails."""
+        pretty-printed JSON; SourceError past ``MAX_JOBS_BYTES`` (so kept), past the
+        source's size cap or deadline (as received), or when the read fails."""
         body = bytearray()
-        try:
-            for chunk in response.iter_content(CHUNK_BYTES):
-                if b"\n" in chunk or b"\r" in chunk:
-                    chunk = _PRETTY.sub(b"", chunk)
-                body += chunk
-                if len(body) > MAX_JOBS_BYTES:
-                    raise SourceError(
-                        self.backend,
-                        f"{path}: the answer is over {MAX_JOBS_BYTES >> 20} MiB; not read",
-                    )
-        except requests.exceptions.RequestException as exc:
-            raise describe_http_error(self.backend, exc, self.timeout) from None
+        for chunk in stream.chunks(CHUNK_BYTES):
+            if b"\n" in chunk or b"\r" in chunk:
+                chunk = _PRETTY.sub(b"", chunk)
+            body += chunk
+            if len(body) > MAX_JOBS_BYTES:
+                raise SourceError(
+                    self.backend,
+                    f"{path}: the answer is over {MAX_JOBS_BYTES >> 20} MiB; not read",
+                )
         return body
 
     def _merge(
@@ -458,7 +473,7 @@ def _text(response: requests.Response) -> str:
         return "an HTML page, not JSON (a login proxy?)"
     text = (response.text or "").strip().splitlines()
     line = text[0] if text else (response.reason or "")
-    return "".join(c for c in line if c.isprintable())[:160] or "no detail"
+    return redact("".join(c for c in line if c.isprintable()))[:160] or "no detail"
 
 
 def _json_body(response: requests.Response) -> Any:
@@ -489,7 +504,7 @@ def _error_text(errors: list[Any]) -> str:
             text = " ".join(str(entry.get(key) or "").split())
             if text and text not in parts:
                 parts.append(text)
-    return "; ".join(parts)[:200] or "error"
+    return redact("; ".join(parts))[:200] or "error"
 
 
 def _no_change(messages: Any) -> bool:

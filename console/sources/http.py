@@ -1,0 +1,456 @@
+"""Bounded HTTP for every source that reads a server: one GET (or POST) no server can stall
+or poison, credentials kept out of what is stored or shown.
+
+- :func:`fetch` reads a whole answer; :func:`open_stream` hands it over in chunks. Both hold
+  every request to an overall **deadline** (wall clock from the first connect to the last
+  byte, retries included) and a **size cap** on the body after decompression: a server that
+  trickles, sends without end, or sends a gzip bomb is cut off with one clear line
+  (:class:`~console.sources.base.SourceError`), never read into memory. A watchdog shuts
+  the request's socket at the deadline, so even a server that trickles its status line or
+  headers cannot hold a poll (the per-read timeout of ``requests`` does not bound that).
+- :func:`split_credentials` takes ``user:password@`` out of a URL: the password is used
+  for that session (HTTP basic auth) and never stored or shown.
+- :func:`redact` removes the secrets in use (hub token, Slurm JWT, basic-auth passwords:
+  :func:`remember_secret`) and URL user info from any text that came back from a server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ReadTimeoutError
+from urllib3.util import Retry
+
+from console.sources.base import SourceError
+
+USER_AGENT = "hub-ops-console/0.1"
+MB = 1 << 20
+CHUNK_BYTES = 1 << 16
+"""Bytes asked of the (decoded) stream at a time by default."""
+MAX_CHUNK_BYTES = 1 << 20
+"""The most asked at a time: urllib3 (2.6 and later) never inflates a compressed chunk past
+what was asked, so a gzip bomb is refused after at most the cap plus this."""
+
+# --- limits -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long and how much one request may take."""
+
+    timeout: tuple[float, float] = (2.0, 5.0)
+    """``requests``' (connect, read) timeouts: each socket read, not the whole answer."""
+    deadline_s: float = 20.0
+    """The whole request, from the first connect to the last byte (retries included)."""
+    max_body_mb: float = 64.0
+    """The most of a body read, counted after decompression."""
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_body_mb * MB)
+
+
+HUB_LIMITS = Limits((2.0, 5.0), 20.0, 64.0)
+"""The hub API: its largest answer at full scale is the job queue, 2.4 MB (the site 1.1 MB)."""
+PROMETHEUS_LIMITS = Limits((2.0, 15.0), 30.0, 128.0)
+"""Prometheus: the per-host aggregates at full scale are about 3 MB (40,960 hosts); every
+GPU's series with dcgm-exporter's labels would be about 60 MB (189,440 GPUs)."""
+SLURM_LIMITS = Limits((2.0, 10.0), 60.0, 1024.0)
+"""slurmrestd pretty-prints: the full site's 7,100 jobs are about 150 MB, its 40,960 nodes
+about 110 MB (20 kB and 2.6 kB a record as recorded from 24.05 and 25.11)."""
+
+
+def limits_from(
+    table: Mapping[str, Any], default: Limits, where: str = ""
+) -> Limits:
+    """``default`` with ``timeout_connect``, ``timeout_read``, ``deadline_s`` and
+    ``max_body_mb`` taken from a settings table (ValueError naming ``where`` and the key
+    for a value that is not a positive number)."""
+
+    def number(key: str, fallback: float) -> float:
+        if key not in table:
+            return fallback
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ValueError(f"{where}'{key}' must be a positive number".strip())
+        return float(value)
+
+    return Limits(
+        (number("timeout_connect", default.timeout[0]), number("timeout_read", default.timeout[1])),
+        number("deadline_s", default.deadline_s),
+        number("max_body_mb", default.max_body_mb),
+    )
+
+
+# --- secrets ----------------------------------------------------------------------------------
+
+_SECRETS: set[str] = set()
+_SECRETS_LOCK = threading.Lock()
+MIN_SECRET_LEN = 4
+"""Shorter values are not searched for (they would blank out ordinary words)."""
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")
+_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}")
+
+
+def remember_secret(value: str | None) -> None:
+    """Add a token or password in use to those :func:`redact` removes."""
+    if value and len(value) >= MIN_SECRET_LEN:
+        with _SECRETS_LOCK:
+            _SECRETS.add(value)
+
+
+def redact(text: str) -> str:
+    """``text`` (from a server, an exception, a URL) without the secrets in use, URL user
+    info and ``Bearer``/``Basic`` credentials: each becomes ``***``."""
+    if not text:
+        return text
+    with _SECRETS_LOCK:
+        secrets = sorted(_SECRETS, key=len, reverse=True)
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, "***")
+    text = _USERINFO.sub(r"\1***@", text)
+    return _BEARER.sub(r"\1 ***", text)
+
+
+def hide_userinfo(text: str) -> str:
+    """Every ``scheme://user[:password]@`` in ``text`` without its user info (for labels
+    that name one or more URLs)."""
+    return _USERINFO.sub(r"\1", text)
+
+
+def split_credentials(url: str) -> tuple[str, tuple[str, str] | None]:
+    """``(url without user:password, (user, password))``; the URL as given and None when
+    it carries no password (a user name alone is no secret)."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return url, None
+    if password is None:
+        return url, None
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    user, password = unquote(parts.username or ""), unquote(password)
+    remember_secret(password)
+    return urlunsplit(parts._replace(netloc=host)), (user, password)
+
+
+# --- the deadline watchdog ----------------------------------------------------------------------
+
+
+class DeadlineExceeded(Exception):
+    """Raised inside urllib3 (a new connection, a retry) once the request's deadline passed.
+
+    Deliberately not an OSError: urllib3 and requests pass it through untouched."""
+
+
+class _Watch:
+    """The deadline of the request running on this thread, and the connections it uses.
+
+    At the deadline a daemon thread shuts those connections' sockets (a blocked read
+    returns at once) and keeps doing so for connections made after it, until the request
+    ends; urllib3 then gets no new connection and no retry (:class:`DeadlineExceeded`)."""
+
+    _local = threading.local()
+
+    def __init__(self, deadline_s: float) -> None:
+        self.deadline_s = deadline_s
+        self.start = time.monotonic()
+        self.end = self.start + deadline_s
+        self.expired = False
+        self._done = threading.Event()
+        self._conns: list[Any] = []
+        self._lock = threading.Lock()
+        self._outer: _Watch | None = None
+        self._thread = threading.Thread(target=self._run, name="http-deadline", daemon=True)
+
+    @classmethod
+    def current(cls) -> _Watch | None:
+        return getattr(cls._local, "watch", None)
+
+    def __enter__(self) -> _Watch:
+        self._outer = self.current()
+        self._local.watch = self
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._local.watch = self._outer
+        self._done.set()
+
+    def remaining(self) -> float:
+        return self.end - time.monotonic()
+
+    def check(self) -> None:
+        if self.expired or self.remaining() <= 0:
+            self.expired = True
+            raise DeadlineExceeded
+
+    def add(self, conn: Any) -> None:
+        with self._lock:
+            self._conns.append(conn)
+        if self.expired:
+            self._cut()
+
+    def _run(self) -> None:
+        if self._done.wait(max(0.0, self.remaining())):
+            return
+        self.expired = True
+        while True:
+            self._cut()
+            if self._done.wait(0.1):
+                return
+
+    def _cut(self) -> None:
+        with self._lock:
+            conns = list(self._conns)
+        for conn in conns:
+            sock = getattr(conn, "sock", None)
+            if sock is None:
+                continue
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+class _WatchedPoolMixin:
+    def _get_conn(self, timeout: float | None = None) -> Any:
+        watch = _Watch.current()
+        if watch is not None:
+            watch.check()
+        conn = super()._get_conn(timeout)  # type: ignore[misc]
+        if watch is not None:
+            watch.add(conn)
+        return conn
+
+
+class _WatchedHTTPPool(_WatchedPoolMixin, HTTPConnectionPool):
+    pass
+
+
+class _WatchedHTTPSPool(_WatchedPoolMixin, HTTPSConnectionPool):
+    pass
+
+
+class _DeadlineRetry(Retry):
+    """urllib3's Retry that never retries, nor sleeps, past the request's deadline."""
+
+    def increment(self, *args: Any, **kwargs: Any) -> Retry:
+        watch = _Watch.current()
+        if watch is not None:
+            watch.check()
+        return super().increment(*args, **kwargs)
+
+    def _sleep_backoff(self) -> None:
+        backoff = self.get_backoff_time()
+        watch = _Watch.current()
+        if watch is not None:
+            if backoff >= watch.remaining():
+                watch.expired = True
+                raise DeadlineExceeded
+        if backoff > 0:
+            time.sleep(backoff)
+
+
+class _WatchedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _WatchedHTTPPool,
+            "https": _WatchedHTTPSPool,
+        }
+
+
+def make_session(
+    retries: int = 2,
+    backoff: float = 0.25,
+    verify: bool | str = True,
+    auth: tuple[str, str] | None = None,
+    pool_maxsize: int = 4,
+) -> requests.Session:
+    """A :class:`requests.Session` that retries idempotent requests with backoff (never
+    past a request's deadline), with ``auth`` as HTTP basic auth when given."""
+    session = requests.Session()
+    retry = _DeadlineRetry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        backoff_factor=backoff,
+        backoff_max=2.0,
+        status_forcelist=(502, 504),
+        allowed_methods=frozenset({"GET", "HEAD"}),
+        raise_on_status=False,
+        respect_retry_after_header=False,
+    )
+    adapter = _WatchedAdapter(max_retries=retry, pool_connections=2, pool_maxsize=pool_maxsize)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.verify = verify
+    session.headers["User-Agent"] = USER_AGENT
+    session.trust_env = False
+    if auth is not None:
+        remember_secret(auth[1])
+        session.auth = auth
+    return session
+
+
+def describe_http_error(backend: str, exc: Exception, timeout: tuple[float, float]) -> SourceError:
+    """Turn a requests exception into one clear line."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        return SourceError(backend, f"TLS certificate not trusted ({exc.__class__.__name__})")
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return SourceError(backend, f"no answer within {timeout[0]:g} s (connect timeout)")
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    if isinstance(exc, requests.exceptions.ReadTimeout) or isinstance(reason, ReadTimeoutError):
+        return SourceError(backend, f"no answer within {timeout[1]:g} s (read timeout)")
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return SourceError(backend, "cannot connect (server down or wrong URL)")
+    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
+        return SourceError(backend, "invalid URL")
+    return SourceError(backend, f"request failed ({exc.__class__.__name__})")
+
+
+# --- bounded requests ---------------------------------------------------------------------------
+
+
+def deadline_error(backend: str, what: str, limits: Limits) -> SourceError:
+    return SourceError(
+        backend, f"answer from {what} took longer than {limits.deadline_s:g} s (deadline); refused"
+    )
+
+
+def size_error(backend: str, what: str, limits: Limits) -> SourceError:
+    return SourceError(
+        backend,
+        f"answer from {what} larger than {limits.max_body_mb:g} MB (after decompression); refused",
+    )
+
+
+class Stream:
+    """An answer whose headers arrived; its body is read through :meth:`chunks` or
+    :meth:`read`, both under the request's deadline and size cap."""
+
+    def __init__(
+        self, response: requests.Response, watch: _Watch, backend: str, what: str, limits: Limits
+    ) -> None:
+        self.response = response
+        self._watch = watch
+        self._backend = backend
+        self._what = what
+        self._limits = limits
+        self.received = 0
+        """Body bytes read so far (after decompression)."""
+
+    def chunks(self, size: int = CHUNK_BYTES) -> Iterator[bytes]:
+        """The body in decoded chunks; SourceError past the deadline or the size cap."""
+        raw = self.response.raw
+        cap = self._limits.max_bytes
+        try:
+            for chunk in raw.stream(min(size, MAX_CHUNK_BYTES), decode_content=True):
+                self.received += len(chunk)
+                if self.received > cap:
+                    raise size_error(self._backend, self._what, self._limits)
+                if self._watch.expired or self._watch.remaining() <= 0:
+                    raise deadline_error(self._backend, self._what, self._limits)
+                yield chunk
+        except SourceError:
+            raise
+        except Exception as exc:  # a socket cut by the watchdog, a broken stream
+            if self._watch.expired or self._watch.remaining() <= 0:
+                raise deadline_error(self._backend, self._what, self._limits) from None
+            if isinstance(exc, requests.exceptions.RequestException):
+                raise describe_http_error(self._backend, exc, self._limits.timeout) from None
+            raise _stream_error(self._backend, exc, self._limits) from None
+
+    def read(self) -> bytes:
+        """The rest of the body, also kept as the response's ``content`` (so ``.json()``
+        and ``.text`` read it, never the socket)."""
+        body = bytearray()
+        for chunk in self.chunks():
+            body += chunk
+        content = bytes(body)
+        self.response._content = content  # noqa: SLF001 - requests' own cache of the body
+        self.response._content_consumed = True  # noqa: SLF001
+        return content
+
+
+def _stream_error(backend: str, exc: Exception, limits: Limits) -> SourceError:
+    """A failure while reading a body, in the words of :func:`describe_http_error`."""
+    from urllib3.exceptions import DecodeError, ProtocolError
+    from urllib3.exceptions import ReadTimeoutError as Urllib3ReadTimeout
+
+    if isinstance(exc, Urllib3ReadTimeout | TimeoutError):
+        return SourceError(backend, f"no answer within {limits.timeout[1]:g} s (read timeout)")
+    if isinstance(exc, DecodeError):
+        return SourceError(backend, "the answer cannot be decompressed")
+    if isinstance(exc, ProtocolError | OSError):
+        return SourceError(backend, "the connection broke during the answer")
+    return SourceError(backend, f"request failed ({exc.__class__.__name__})")
+
+
+@contextlib.contextmanager
+def open_stream(
+    session: requests.Session,
+    url: str,
+    *,
+    backend: str,
+    what: str,
+    limits: Limits,
+    method: str = "GET",
+    **kwargs: Any,
+) -> Iterator[Stream]:
+    """Send a request and yield its :class:`Stream` once the headers arrived; the
+    connection is released on leaving. SourceError (one line, naming ``what``) for a
+    transport error, the deadline, or a ``Content-Length`` over the size cap."""
+    with _Watch(limits.deadline_s) as watch:
+        try:
+            response = session.request(
+                method, url, timeout=limits.timeout, stream=True, **kwargs
+            )
+        except DeadlineExceeded:
+            raise deadline_error(backend, what, limits) from None
+        except requests.exceptions.RequestException as exc:
+            if watch.expired:
+                raise deadline_error(backend, what, limits) from None
+            raise describe_http_error(backend, exc, limits.timeout) from None
+        try:
+            length = response.headers.get("Content-Length")
+            if length is not None and length.strip().isdigit() and int(length) > limits.max_bytes:
+                raise size_error(backend, what, limits)
+            yield Stream(response, watch, backend, what, limits)
+        finally:
+            response.close()
+
+
+def fetch(
+    session: requests.Session,
+    url: str,
+    *,
+    backend: str,
+    what: str,
+    limits: Limits,
+    method: str = "GET",
+    **kwargs: Any,
+) -> requests.Response:
+    """The whole answer under ``limits``: a :class:`requests.Response` whose body was read
+    (``.content``, ``.json()``, ``.text`` work, the connection is released)."""
+    with open_stream(
+        session, url, backend=backend, what=what, limits=limits, method=method, **kwargs
+    ) as stream:
+        stream.read()
+        return stream.response
