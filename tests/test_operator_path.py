@@ -118,7 +118,7 @@ def test_from_alarm_to_gpu_job_and_tenant_in_two_actions(
     index = jobs.table.currentIndex()
     assert shown_in(jobs.table, index)
     tenant_cell = jobs.proxy.index(index.row(), COLUMN_KEYS.index("tenant")).data()
-    assert tenant_cell.startswith(job["tenant"])
+    assert tenant_cell.startswith(isolate(job["tenant"]))
     assert shown_in(jobs.table, jobs.proxy.index(index.row(), COLUMN_KEYS.index("tenant")))
     assert isolate(job["tenant"]) in jobs.detail.text() and jobs.detail.isVisible()
 

@@ -9,7 +9,7 @@ text is plain text everywhere (item models return plain strings; labels use
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -34,10 +34,11 @@ from widgets.jobs_model import (
     FLAG_TEXT,
     JobsFilterProxy,
     JobsTableModel,
+    as_count,
     tenant_text,
 )
-from widgets.text import isolate
-from widgets.view import LiveView, format_age
+from widgets.text import bound_columns, cell, clip, isolate, missing
+from widgets.view import DATA_ERRORS, LiveView, format_age
 
 __all__ = [
     "COLUMNS",
@@ -47,6 +48,17 @@ __all__ = [
     "JobsFilterProxy",
     "JobsTableModel",
 ]
+
+
+def _unhealthy_racks(gpus: UnhealthyGpus) -> frozenset[str]:
+    """Racks holding an unhealthy GPU (:func:`console.jobs.unhealthy_racks`), reading only
+    the records it can (a record that is no mapping, or names no rack, is left out)."""
+    try:
+        return unhealthy_racks(gpus)
+    except DATA_ERRORS:
+        return frozenset(cell(g["rack"]) for g in gpus.gpus
+                         if isinstance(g, Mapping) and g.get("rack") is not None
+                         and g.get("status", "healthy") != "healthy")
 
 
 class JobQueueView(LiveView):
@@ -107,9 +119,11 @@ class JobQueueView(LiveView):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.horizontalHeader().setStretchLastSection(True)
-        widths = (72, 160, 240, 110, 85, 100, 380, 55, 90, 95, 95, 100, 75, 130)
-        for col, width in enumerate(widths):
-            self.table.setColumnWidth(col, width)
+        bound_columns(self.table)
+        char = self.fontMetrics().averageCharWidth()
+        widths = (10, 23, 34, 16, 12, 14, 54, 8, 13, 14, 14, 14, 11, 19)  # characters
+        for col, chars in enumerate(widths):
+            self.table.setColumnWidth(col, chars * char)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COLUMN_KEYS.index("id"), Qt.SortOrder.AscendingOrder)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -125,6 +139,8 @@ class JobQueueView(LiveView):
 
     def _combo(self, everything: str, values: Iterable[str]) -> QComboBox:
         box = QComboBox()
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(16)
         box.addItem(everything, "")
         for v in values:
             box.addItem(v, v)
@@ -143,15 +159,18 @@ class JobQueueView(LiveView):
         if self._pending_gpus is not None:
             # With new jobs pending too, set_snapshot flags them: no need to flag the old.
             self.model.set_unhealthy_racks(
-                unhealthy_racks(self._pending_gpus), refresh=self._pending_jobs is None
+                _unhealthy_racks(self._pending_gpus), refresh=self._pending_jobs is None
             )
             self._pending_gpus = None
         if self._pending_jobs is not None:
             jobs, self._pending_jobs = self._pending_jobs, None
             capacity = None
             if self.topology is not None and len(jobs):
-                names = frozenset(jobs.columns["partition"].tolist())
-                capacity = self._capacity(names)
+                try:
+                    names = frozenset(jobs.columns["partition"].tolist())
+                    capacity = self._capacity(names)
+                except DATA_ERRORS:  # partitions it cannot name: sized without the layout
+                    capacity = None
             selected = self.selected_job_id()
             self.model.set_snapshot(jobs, capacity)
             self._refresh_partitions()
@@ -177,9 +196,9 @@ class JobQueueView(LiveView):
         if have != names:
             self.partition_box.blockSignals(True)
             self.partition_box.clear()
-            self.partition_box.addItem("All partitions", "")
+            self.partition_box.addItem(self.tr("All partitions"), "")
             for n in names:
-                self.partition_box.addItem(n, n)
+                self.partition_box.addItem(clip(n, 40), n)
             self.partition_box.setCurrentIndex(max(0, self.partition_box.findData(current)))
             self.partition_box.blockSignals(False)
 
@@ -187,8 +206,9 @@ class JobQueueView(LiveView):
         jobs = self.model.jobs
         states = self.model.state_counts
         parts = self.model.partition_counts
-        line1 = "  ·  ".join(f"{k} {v:,}" for k, v in states.items()) or "no jobs"
-        line2 = "  ·  ".join(f"{k} {v:,}" for k, v in parts.items())
+        line1 = "  ·  ".join(f"{clip(k, 40)} {v:,}" for k, v in list(states.items())[:12])
+        line1 = line1 or self.tr("no jobs")
+        line2 = "  ·  ".join(f"{clip(k, 40)} {v:,}" for k, v in list(parts.items())[:12])
         shown = f"showing {self.proxy.rowCount():,} of {len(jobs):,} jobs"
         flagged = int(self.model.flagged.sum())
         warn = f"  ·  ⚠ {flagged:,} jobs on racks with unhealthy GPUs" if flagged else ""
@@ -214,7 +234,10 @@ class JobQueueView(LiveView):
         index = self.table.currentIndex()
         if not index.isValid():
             return None
-        return int(self.model.job(self.proxy.mapToSource(index).row())["id"])
+        try:
+            return int(self.model.job(self.proxy.mapToSource(index).row())["id"])
+        except DATA_ERRORS:
+            return None
 
     def select_job(self, job_id: int | None) -> bool:
         """Select the job with ``job_id`` if it is shown; True when found."""
@@ -256,26 +279,34 @@ class JobQueueView(LiveView):
         if not current.isValid():
             self.detail.setText("")
             return
-        row = self.proxy.mapToSource(current).row()
+        try:
+            racks = self._describe(self.proxy.mapToSource(current).row())
+        except DATA_ERRORS:  # a job the queue cannot describe
+            self.detail.setText(missing())
+            racks = ()
+        self.jobSelected.emit(racks)
+
+    def _describe(self, row: int) -> tuple[str, ...]:
+        """Describe the job at ``row`` in the detail line; its racks."""
         job = self.model.job(row)
         j = self.model.order_list[row]
         why = self.model.explanation(j)
         racks = self.model.racks_at(row)
         country = job.get("tenant_country")
         text = self.tr("Job {id} “{name}” by {user} of {tenant} · {partition} · {state}").format(
-            id=job["id"], name=isolate(job["name"]), user=isolate(job["user"]),
-            tenant=tenant_text(isolate(job["tenant"]), job["tenant_kind"],
-                               isolate(country) if country else ""),
-            partition=isolate(job["partition"]),
-            state=state_text(job["state"], job.get("state_flags")))
-        tasks = int(job.get("array_tasks") or 0)
+            id=cell(job["id"], 40), name=isolate(job["name"], 120), user=isolate(job["user"], 60),
+            tenant=tenant_text(isolate(job["tenant"], 80), clip(job["tenant_kind"], 40),
+                               isolate(country, 40) if country else ""),
+            partition=isolate(job["partition"], 60),
+            state=clip(state_text(job["state"], job.get("state_flags")), 60))
+        tasks = as_count(job.get("array_tasks"))
         if tasks > 1:
             text += self.tr(" · job array: {n} tasks pending").format(n=f"{tasks:,}")
         if why:
             text += f" · {why}"
         if racks:
-            text += self.tr(" · racks {racks}").format(racks=", ".join(racks))
+            text += self.tr(" · racks {racks}").format(racks=clip(", ".join(racks), 200))
         if self.model.flagged[j]:
             text += self.tr(" · ⚠ on a rack with unhealthy GPUs")
         self.detail.setText(text)
-        self.jobSelected.emit(racks)
+        return racks

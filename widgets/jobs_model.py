@@ -11,7 +11,8 @@ and drawn by the stock item delegate, which never interprets HTML.
 
 from __future__ import annotations
 
-import html
+import logging
+import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from console.decode import JOB_COLUMNS
 from console.jobs import (
     SITE_TZ,
     PartitionState,
@@ -41,7 +43,10 @@ from console.jobs import (
     wait_seconds,
 )
 from console.model import JobsSnapshot
-from widgets.view import format_age
+from widgets.text import CELL_CHARS, cell, clip, isolate, missing, plain, plain_tooltip
+from widgets.view import DATA_ERRORS, format_age
+
+log = logging.getLogger(__name__)
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -91,6 +96,80 @@ def _empty() -> JobsSnapshot:
     return JobsSnapshot(time=0.0, received=0.0, columns={})
 
 
+def _number(value: Any) -> float:
+    """A finite float, NaN for anything else (text, a list, inf, None)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        return math.nan
+    try:
+        f = float(value)
+    except (OverflowError, ValueError):
+        return math.nan
+    return f if math.isfinite(f) else math.nan
+
+
+def as_count(value: Any) -> int:
+    """A whole number of things (GPUs, nodes, tasks); 0 for what is none."""
+    f = _number(value)
+    return int(f) if math.isfinite(f) and abs(f) < 2**53 else 0
+
+
+def _label(value: Any) -> str | None:
+    """Text of a label column (None stays None: no value)."""
+    return None if value is None else value if isinstance(value, str) else cell(value)
+
+
+def _racks(value: Any) -> tuple[str, ...]:
+    if isinstance(value, tuple | list):
+        return tuple(cell(r) for r in value)
+    return () if value in (None, "") else (cell(value),)
+
+
+def clean_jobs(jobs: JobsSnapshot) -> JobsSnapshot:
+    """``jobs`` with every column of the type the views read (what the decoders are meant to
+    give): missing columns filled, text as text, numbers as finite floats or NaN, counts as
+    ints, racks as tuples of text, columns as long as the ids. For a snapshot the model
+    cannot read as it is (a list for a state, a dict for a partition, NaN GPU counts)."""
+    columns = jobs.columns if isinstance(jobs.columns, Mapping) else {}
+
+    def values(name: str) -> list[Any]:
+        col = columns.get(name)
+        try:
+            return list(col.tolist() if isinstance(col, np.ndarray) else col or ())
+        except TypeError:
+            return []
+
+    ids = [as_count(v) for v in values("id")]
+    n = len(ids)
+    out: dict[str, np.ndarray] = {}
+    for name, dtype in JOB_COLUMNS:
+        raw = values(name)[:n]
+        raw += [None] * (n - len(raw))
+        if name == "id":
+            arr = np.array(ids, np.int64)
+        elif name == "racks":
+            arr = np.empty(n, object)
+            arr[:] = [_racks(v) for v in raw]
+        elif dtype is object:
+            arr = np.empty(n, object)
+            arr[:] = [_label(v) for v in raw]
+        elif dtype is np.int64:
+            arr = np.array([as_count(v) for v in raw], np.int64)
+        else:
+            arr = np.array([_number(v) for v in raw], np.float64)
+        arr.flags.writeable = False
+        out[name] = arr
+    given = jobs.partition_gpus
+    partitions: dict[str, dict[str, int]] | None = None
+    if isinstance(given, Mapping):
+        partitions = {}
+        for part, figures in given.items():
+            if isinstance(figures, Mapping):
+                partitions[cell(part)] = {k: as_count(figures.get(k)) for k in ("total", "free")
+                                          if figures.get(k) is not None}
+    return JobsSnapshot(time=_number(jobs.time), received=_number(jobs.received),
+                        columns=out, invalid=as_count(jobs.invalid), partition_gpus=partitions)
+
+
 class JobsTableModel(QAbstractTableModel):
     """Table model over a :class:`JobsSnapshot`: one row per job, columns in :data:`COLUMNS`."""
 
@@ -119,28 +198,63 @@ class JobsTableModel(QAbstractTableModel):
 
     # -- data in ------------------------------------------------------------------------
     def set_snapshot(self, jobs: JobsSnapshot, capacity: Mapping[str, int] | None = None) -> None:
-        """Replace the jobs (a model reset); keeps the current sort order."""
-        self.beginResetModel()
-        self.jobs = jobs
-        self.version += 1
-        self.wait = wait_seconds(jobs)
-        self.gpu_h = gpu_hours(jobs)
-        self.flagged = on_unhealthy(jobs, self._racks)
-        self.partitions = partition_states(jobs, capacity)
-        self.codes = {k: factorize(jobs.columns[k]) for k in ("state", "partition", "tenant_kind")}
-        self.state_counts = self._counts("state")
-        self.partition_counts = self._counts("partition")
-        self._explained = {}
-        self._sort_keys = {}
-        self._haystack = None
-        self.order = self._shown_order()
-        self.order_list = self.order.tolist()
-        self.endResetModel()
+        """Replace the jobs (a model reset); keeps the current sort order.
 
-    def _counts(self, column: str) -> dict[str, int]:
+        Everything shown is derived before the reset begins, so a snapshot the console's
+        figures cannot read (a list for a state, NaN GPU counts) never leaves the model
+        half reset: it is read again with every column cleaned (:func:`clean_jobs`)."""
+        try:
+            derived = self._derive(jobs, capacity)
+        except DATA_ERRORS:
+            log.warning("job queue: a snapshot with unreadable values; shown cleaned")
+            try:
+                jobs = clean_jobs(jobs)
+                derived = self._derive(jobs, capacity)
+            except DATA_ERRORS:  # not even cleaned: show no jobs rather than stale ones
+                log.exception("job queue: snapshot not shown")
+                jobs = clean_jobs(_empty())
+                derived = self._derive(jobs, None)
+        self.beginResetModel()
+        try:
+            self.jobs = jobs
+            self.version += 1
+            (self.wait, self.gpu_h, self.flagged, self.partitions, self.codes,
+             self.state_counts, self.partition_counts) = derived
+            self._explained = {}
+            self._sort_keys = {}
+            self._haystack = None
+            self.order = self._shown_order()
+            self.order_list = self.order.tolist()
+        finally:
+            self.endResetModel()
+
+    def _derive(self, jobs: JobsSnapshot, capacity: Mapping[str, int] | None) -> tuple[Any, ...]:
+        """Every per-snapshot figure the model shows (raises on values it cannot read)."""
+        with np.errstate(all="ignore"):
+            n = len(jobs)
+            wait = np.asarray(wait_seconds(jobs), np.float64)
+            gpu_h = np.asarray(gpu_hours(jobs), np.float64)
+            flagged = np.asarray(on_unhealthy(jobs, self._racks), bool)
+            partitions = partition_states(jobs, capacity)
+            if n:
+                codes = {k: factorize(jobs.columns[k]) for k in ("state", "partition",
+                                                                 "tenant_kind")}
+                weights = task_weights(jobs)
+            else:
+                codes, weights = {}, np.zeros(0)
+            if any(len(a) != n for a in (wait, gpu_h, flagged)) or len(weights) != n:
+                raise ValueError("job columns of unequal length")
+            counts = [self._counts(codes, weights, k) for k in ("state", "partition")]
+        return wait, gpu_h, flagged, partitions, codes, *counts
+
+    @staticmethod
+    def _counts(codes: Mapping[str, tuple[np.ndarray, tuple[str, ...]]], weights: np.ndarray,
+                column: str) -> dict[str, int]:
         """Jobs per value of ``column``, a pending array's tasks counted one by one."""
-        codes, names = self.codes[column]
-        counts = np.bincount(codes, weights=task_weights(self.jobs), minlength=len(names))
+        if column not in codes:
+            return {}
+        values, names = codes[column]
+        counts = np.bincount(values, weights=weights, minlength=len(names))
         return {names[i]: int(counts[i]) for i in np.argsort(-counts, kind="stable")}
 
     def set_unhealthy_racks(self, racks: Iterable[str], refresh: bool = True) -> None:
@@ -152,7 +266,11 @@ class JobsTableModel(QAbstractTableModel):
         self._racks = frozenset(racks)
         if not refresh:
             return
-        self.flagged = on_unhealthy(self.jobs, self._racks)
+        with np.errstate(all="ignore"):
+            try:
+                self.flagged = on_unhealthy(self.jobs, self._racks)
+            except DATA_ERRORS:  # racks of unlike kinds: read from the cleaned columns
+                self.flagged = on_unhealthy(clean_jobs(self.jobs), self._racks)
         self._sort_keys.pop(_FLAG_COLUMN, None)
         if self.order_list:
             col = COLUMN_KEYS.index("flag")
@@ -171,23 +289,25 @@ class JobsTableModel(QAbstractTableModel):
         return self.jobs.row(self.order_list[row])
 
     def racks_at(self, row: int) -> tuple[str, ...]:
-        """Rack ids of the job shown at ``row``."""
-        racks = self.jobs.columns["racks"][self.order_list[row]]
-        return tuple(racks) if racks else ()
+        """Rack ids of the job shown at ``row`` (as text)."""
+        return _racks(self.jobs.columns["racks"][self.order_list[row]])
 
     def explanation(self, j: int) -> str:
         """Plain-words pending reason of snapshot row ``j`` (cached per snapshot)."""
         text = self._explained.get(j)
         if text is None:
             c = self.jobs.columns
-            if c["state"][j] == "PENDING":
-                job = self.jobs.row(j)
-                text = explain_pending(
-                    job["reason"], job, self.partitions.get(str(job["partition"]))
-                )
-            else:
-                text = ""
-            self._explained[j] = text
+            try:
+                if isinstance(c["state"][j], str) and c["state"][j] == "PENDING":
+                    job = self.jobs.row(j)
+                    text = explain_pending(
+                        job["reason"], job, self.partitions.get(plain(job["partition"]))
+                    )
+                else:
+                    text = ""
+            except DATA_ERRORS:
+                text = missing()
+            self._explained[j] = text = clip(text)
         return text
 
     def haystack(self) -> list[str]:
@@ -195,12 +315,17 @@ class JobsTableModel(QAbstractTableModel):
         id, the :data:`TEXT_SEARCH` fields and the rack ids the job runs on."""
         if self._haystack is None:
             c = self.jobs.columns
-            parts = [c["id"].astype(str)] + [c[k].astype(str) for k in TEXT_SEARCH]
-            racks = np.array([" ".join(r) if r else "" for r in c["racks"].tolist()], object)
-            joined = parts[0].astype(object)
-            for p in [*parts[1:], racks]:
-                joined = joined + "\x1f" + p.astype(object)
-            self._haystack = [s.lower() for s in joined.tolist()]
+            n = len(self.jobs)
+
+            def field(value: Any) -> str:  # every field cut: a huge name costs no more
+                text = value if type(value) is str else plain(value)
+                return text if len(text) <= CELL_CHARS else text[:CELL_CHARS]
+
+            columns = [c["id"].tolist()] + [
+                c[k].tolist() if k in c else [""] * n for k in TEXT_SEARCH]
+            racks = [" ".join(_racks(r)) for r in c["racks"].tolist()]
+            self._haystack = ["\x1f".join(map(field, row)).lower()
+                              for row in zip(*columns, racks, strict=True)]
         return self._haystack
 
     # -- Qt model API ---------------------------------------------------------------------
@@ -220,20 +345,28 @@ class JobsTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = 0) -> Any:
         # Roles arrive as ints; compare ints (cheap) and return early for unused roles.
         if role == _DISPLAY:
-            return self._display(self.order_list[index.row()], COLUMN_KEYS[index.column()])
+            return self._shown(self.order_list[index.row()], COLUMN_KEYS[index.column()])
         if role == _ALIGN:
             return _ALIGNMENT[index.column()]
         if role == _TOOLTIP:
             key = COLUMN_KEYS[index.column()]
             if key in ("name", "reason", "racks", "tenant", "user"):
-                text = self._display(self.order_list[index.row()], key, full=True)
+                text = self._shown(self.order_list[index.row()], key, full=True)
                 # A rich tooltip with escaped text: tenant markup shows literally.
-                return f"<p>{html.escape(text)}</p>" if text else None
+                return plain_tooltip(text) or None
             return None
         if role == _BACKGROUND or role == _FOREGROUND:
             if index.column() == _FLAG_COLUMN and self.flagged[self.order_list[index.row()]]:
                 return FLAG_BG_BRUSH if role == _BACKGROUND else FLAG_FG_BRUSH
         return None
+
+    def _shown(self, j: int, key: str, full: bool = False) -> str:
+        """The text of a cell (``full``: of its tooltip): cut to a bound; '—' for a value
+        that cannot be shown."""
+        try:
+            return clip(self._display(j, key, full), 1000 if full else CELL_CHARS)
+        except DATA_ERRORS:
+            return missing()
 
     def _display(self, j: int, key: str, full: bool = False) -> str:
         c = self.jobs.columns
@@ -246,7 +379,8 @@ class JobsTableModel(QAbstractTableModel):
             flags = c["state_flags"][j] if "state_flags" in c else None
             return state_text(c["state"][j], flags)
         if key == "tenant":
-            return tenant_text(c["tenant"][j], c["tenant_kind"][j], c["tenant_country"][j])
+            return tenant_text(isolate(c["tenant"][j]), clip(c["tenant_kind"][j], 40),
+                               isolate(c["tenant_country"][j], 40))
         if key == "reason":
             return self.explanation(j)
         if key == "gpus":
@@ -256,7 +390,7 @@ class JobsTableModel(QAbstractTableModel):
                 return f"{gpus:,} ({tasks:,} tasks × {gpus // tasks:,})"
             return f"{gpus:,}"
         if key == "racks":
-            racks = c["racks"][j] or ()
+            racks = _racks(c["racks"][j])
             if full or len(racks) <= 1:
                 return ", ".join(racks)
             return f"{racks[0]} +{len(racks) - 1}"
@@ -282,8 +416,24 @@ class JobsTableModel(QAbstractTableModel):
         """Float ranks that order snapshot rows by ``column`` (cached per snapshot)."""
         cached = self._sort_keys.get(column)
         if cached is None:
-            cached = self._sort_keys[column] = self._compute_sort_key(column)
+            try:
+                with np.errstate(all="ignore"):
+                    cached = np.asarray(self._compute_sort_key(column), np.float64)
+                if len(cached) != len(self.jobs):
+                    raise ValueError("sort key of another length")
+            except DATA_ERRORS:  # values of unlike kinds: by the text shown
+                cached = self._text_ranks(
+                    [self._shown(j, COLUMN_KEYS[column]) for j in range(len(self.jobs))])
+            self._sort_keys[column] = cached
         return cached
+
+    @staticmethod
+    def _text_ranks(labels: list[str]) -> np.ndarray:
+        """Rank of each label in case-blind order (ties keep their order)."""
+        folded = [clip(label, CELL_CHARS).lower() for label in labels]
+        ranks = np.empty(len(folded), np.float64)
+        ranks[sorted(range(len(folded)), key=folded.__getitem__)] = np.arange(len(folded))
+        return ranks
 
     def _compute_sort_key(self, column: int) -> np.ndarray:
         key = COLUMN_KEYS[column]
@@ -299,8 +449,7 @@ class JobsTableModel(QAbstractTableModel):
         if key == "racks":
             return np.fromiter((len(r or ()) for r in c["racks"]), np.float64, len(self.jobs))
         codes, labels = factorize(c[key])  # rank the few distinct labels, not every row
-        ranks = np.argsort(np.argsort(np.char.lower(np.array(labels, dtype=str)), kind="stable"))
-        return ranks[codes].astype(np.float64)
+        return self._text_ranks(list(labels))[codes]
 
     def _permutation(self, column: int, order: Qt.SortOrder) -> np.ndarray:
         key = self.sort_key(column)
@@ -319,7 +468,10 @@ class JobsTableModel(QAbstractTableModel):
         n = len(self.jobs)
         order = self._permutation(*self._sort) if self._sort is not None and n else np.arange(n)
         if self.filters and n:
-            order = order[self.mask()[order]]
+            try:
+                order = order[self.mask()[order]]
+            except DATA_ERRORS:  # a filter over values it cannot read: every job shown
+                log.exception("job queue: filter not applied")
         return order
 
     def _relayout(self) -> None:
@@ -369,7 +521,8 @@ class JobsTableModel(QAbstractTableModel):
                 value = self.filters[key]
                 keep &= codes == (names.index(value) if value in names else -1)
         if "user" in self.filters and n:
-            keep &= np.char.lower(c["user"].astype(str)) == self.filters["user"].lower()
+            want = self.filters["user"].lower()
+            keep &= np.fromiter((plain(u).lower() == want for u in c["user"].tolist()), bool, n)
         text = self.filters.get("text")
         if text and n:
             hay = self.haystack()

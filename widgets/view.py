@@ -42,6 +42,10 @@ def set_style(widget: QWidget, sheet: str) -> None:
         widget.setStyleSheet(sheet)
 
 
+DATA_ERRORS: tuple[type[Exception], ...] = (
+    TypeError, ValueError, ArithmeticError, LookupError, AttributeError, OSError)
+"""What a value from outside can make formatting code raise (a list where text belongs,
+NaN to an int, a time out of the platform's range): views catch these and show '—'."""
 MAX_AGE_S = 10 * 365 * 86400.0
 """An age beyond this (ten years) is a broken clock, not an age: shown as '—'."""
 
