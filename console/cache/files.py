@@ -49,10 +49,10 @@ def describe(exc: BaseException, path: Path | str) -> CacheError:
     text = str(exc)
     low = text.lower()
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in low:
-        return CacheError(f"cache is locked by another process ({path})")
+        return CacheError(f"{LOCKED} ({path})")
     if name.startswith("SQLITE_FULL") or "disk is full" in low:
         return CacheError(
-            f"disk is full: the cache cannot grow, history is not being saved ({path})"
+            f"{FULL}: the cache cannot grow, history is not being saved ({path})"
         )
     if name.startswith("SQLITE_READONLY") or "readonly" in low or "read-only" in low:
         return CacheError(f"cache file is read-only: history is not being saved ({path})")
@@ -65,6 +65,23 @@ def describe(exc: BaseException, path: Path | str) -> CacheError:
     if name.startswith("SQLITE_IOERR") or "i/o error" in low:
         return CacheError(f"cannot read or write the cache file ({path}): {text}")
     return CacheError(f"cache error ({path}): {text}")
+
+
+LOCKED = "cache is locked by another process"
+FULL = "disk is full"
+_TRANSIENT = (LOCKED, FULL, "read-only", "cannot open", "cannot create", "cannot read")
+
+
+def transient(reason: str) -> bool:
+    """Whether a cache failure (a :func:`describe` line) may clear by itself (a lock released,
+    space freed, permissions fixed), as opposed to a file that is not a cache, corrupt or
+    from a newer console, which stays so until someone replaces it."""
+    return any(part in reason for part in _TRANSIENT)
+
+
+def full(reason: str | None) -> bool:
+    """Whether a cache failure says the disk (or the file's page limit) is full."""
+    return reason is not None and FULL in reason
 
 
 def _dir_writable(path: Path) -> bool:
@@ -203,7 +220,7 @@ class WriterLock:
         except OSError:
             os.close(fd)
             raise CacheError(
-                f"cache is locked by another process (another console writes {self.cache_path})"
+                f"{LOCKED} (another console writes {self.cache_path})"
             ) from None
         self._release = weakref.finalize(self, os.close, fd)  # closing drops the lock
 

@@ -374,6 +374,16 @@ class CacheReads:
             return records.incidents(self.db, start, end)
 
     @_reading
+    def gaps(self, start: float | None = None, end: float | None = None) -> list[dict]:
+        """Spans the live console polled but could not record (cache locked, disk full),
+        overlapping a time range (all when None), oldest first: ``start`` (the newest poll
+        recorded before), ``end`` (the first recorded after), ``reason``, ``polls`` not
+        recorded, records ``dropped``. A time inside a gap was "not recorded", not "no
+        data"; a file from before schema 7 has none."""
+        with self._lock:
+            return records.gaps(self.db, start, end)
+
+    @_reading
     def maintenance_at(self, t: float) -> MaintenanceList | None:
         """The maintenance list as it stood at ``t`` (hub time); None when the file holds
         no record of it then (before its first record, or a file older than schema 5)."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
@@ -21,8 +23,8 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def append_journal(conn: sqlite3.Connection, entries: Sequence[Mapping[str, Any]]) -> None:
-    """Insert journal entries (inside the caller's transaction); ValueError on a bad entry."""
+def journal_rows(entries: Sequence[Mapping[str, Any]]) -> list[tuple]:
+    """Journal entries as table rows; ValueError on a bad entry (nothing is written then)."""
     rows = []
     for entry in entries:
         unknown = set(entry) - set(JOURNAL_COLUMNS) - {"id"}
@@ -39,11 +41,21 @@ def append_journal(conn: sqlite3.Connection, entries: Sequence[Mapping[str, Any]
             + tuple(_text(entry.get(k)) for k in JOURNAL_COLUMNS[2:-2])
             + (float(until) if isinstance(until, int | float) else None, _text(entry.get("detail")))
         )
+    return rows
+
+
+def insert_journal_rows(conn: sqlite3.Connection, rows: Sequence[tuple]) -> None:
+    """Insert rows made by :func:`journal_rows` (inside the caller's transaction)."""
     conn.executemany(
         f"INSERT INTO alarm_journal ({', '.join(JOURNAL_COLUMNS)}) "
         f"VALUES ({', '.join('?' * len(JOURNAL_COLUMNS))})",
         rows,
     )
+
+
+def append_journal(conn: sqlite3.Connection, entries: Sequence[Mapping[str, Any]]) -> None:
+    """Insert journal entries (inside the caller's transaction); ValueError on a bad entry."""
+    insert_journal_rows(conn, journal_rows(entries))
 
 
 def journal(db: sqlite_utils.Database, start: float | None, end: float | None) -> list[dict]:
@@ -61,7 +73,8 @@ def journal(db: sqlite_utils.Database, start: float | None, end: float | None) -
     )
 
 
-def _incident_values(fields: Mapping[str, Any]) -> dict[str, Any]:
+def incident_values(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """An incident's fields as column values; ValueError for a field incidents do not have."""
     unknown = set(fields) - set(INCIDENT_COLUMNS) - {"id"}
     if unknown:
         raise ValueError(f"incidents have no field(s) {', '.join(sorted(unknown))}")
@@ -78,11 +91,26 @@ def _incident_values(fields: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def save_incident(conn: sqlite3.Connection, incident: Mapping[str, Any]) -> int:
-    """Insert an incident; returns its id."""
-    values = _incident_values(incident)
+def new_incident_values(incident: Mapping[str, Any]) -> dict[str, Any]:
+    """A new incident's column values; ValueError without a start time."""
+    values = incident_values(incident)
     if values.get("start") is None:
         raise ValueError("an incident needs a 'start' time")
+    return values
+
+
+def insert_incident(conn: sqlite3.Connection, incident_id: int, values: Mapping[str, Any]) -> None:
+    """Insert an incident under a chosen id (values from :func:`new_incident_values`)."""
+    names = ", ".join(f'"{k}"' for k in ("id", *values))
+    conn.execute(
+        f"INSERT INTO incidents ({names}) VALUES ({', '.join('?' * (len(values) + 1))})",
+        (int(incident_id), *values.values()),
+    )
+
+
+def save_incident(conn: sqlite3.Connection, incident: Mapping[str, Any]) -> int:
+    """Insert an incident; returns its id."""
+    values = new_incident_values(incident)
     names = ", ".join(f'"{k}"' for k in values)
     cursor = conn.execute(
         f"INSERT INTO incidents ({names}) VALUES ({', '.join('?' * len(values))})",
@@ -93,7 +121,13 @@ def save_incident(conn: sqlite3.Connection, incident: Mapping[str, Any]) -> int:
 
 def update_incident(conn: sqlite3.Connection, incident_id: int, fields: Mapping[str, Any]) -> None:
     """Change fields of an incident; KeyError when it does not exist."""
-    values = _incident_values(fields)
+    update_incident_values(conn, incident_id, incident_values(fields))
+
+
+def update_incident_values(conn: sqlite3.Connection, incident_id: int,
+                           values: Mapping[str, Any]) -> None:
+    """Set column values (from :func:`incident_values`); KeyError when the incident does not
+    exist."""
     if not values:
         return
     assignments = ", ".join(f'"{k}" = ?' for k in values)
@@ -183,3 +217,69 @@ def gaps(db: sqlite_utils.Database, start: float | None, end: float | None) -> l
             {"lo": lo, "hi": hi},
         )
     )
+
+
+# -- records kept in memory while the cache cannot write ------------------------------------
+BACKLOG_ROWS = 20_000
+"""Rows (journal entries, incident and maintenance records) kept in memory while the cache
+cannot write; beyond it the oldest are dropped and counted."""
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """One write that waits for the cache: ``kind`` names what :class:`Cache` does with
+    ``args`` ("journal", "incident", "update", "maintenance", "window", "meta")."""
+
+    kind: str
+    args: tuple
+    rows: int = 1
+
+
+class Backlog:
+    """Writes of records the cache could not make yet, oldest first, at most ``limit`` rows.
+
+    Beyond the limit the oldest writes are dropped: :attr:`dropped` counts their rows and
+    :attr:`maintenance_dropped` says a change of the maintenance list was among them (the
+    list's history then needs a complete list again).
+    """
+
+    def __init__(self, limit: int = BACKLOG_ROWS) -> None:
+        self.limit = int(limit)
+        self.dropped = 0
+        self.maintenance_dropped = False
+        self._items: deque[Kept] = deque()
+        self._rows = 0
+
+    def add(self, kind: str, args: tuple, rows: int = 1) -> None:
+        """Keep one write (dropping the oldest ones beyond the limit)."""
+        self._items.append(Kept(kind, args, max(int(rows), 1)))
+        self._rows += max(int(rows), 1)
+        while self._rows > self.limit and self._items:
+            self._drop(self._items.popleft())
+
+    def _drop(self, item: Kept) -> None:
+        self._rows -= item.rows
+        self.dropped += item.rows
+        if item.kind == "maintenance":
+            self.maintenance_dropped = True
+
+    @property
+    def rows(self) -> int:
+        """Rows kept now."""
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Kept]:
+        return iter(list(self._items))
+
+    def replace(self, items: Sequence[Kept]) -> None:
+        """Keep ``items`` instead (same order), e.g. after renumbering."""
+        self._items = deque(items)
+        self._rows = sum(i.rows for i in items)
+
+    def clear(self) -> None:
+        """Forget what is kept (it was written); :attr:`dropped` stays counted."""
+        self._items.clear()
+        self._rows = 0
