@@ -5,6 +5,11 @@ the cache (so slow starts never block the GUI), runs one QTimer per data kind an
 calls the Qt-free :class:`console.poller.Poller`. Results cross to the GUI thread
 as queued signals. All kinds share the one thread, so at most one request is in
 flight per source. After :meth:`LiveFeed.stop`, late results are dropped.
+
+The cache heals itself (:mod:`console.cache.store`): whatever path a cache failure comes
+from (a poll, the alarm journal, an incident, the maintenance list, upkeep, opening), the
+feed says ``cacheFailed`` with the reason, and ``cacheRecovered`` once it records again. A
+cache that cannot be opened at start is opened later (:class:`PendingCache`).
 """
 
 from __future__ import annotations
@@ -19,12 +24,16 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from console.cache.store import CacheHealth, PendingCache
 from console.poller import DEFAULT_INTERVALS, Poller, PollResult, next_power_start
 from console.sources.base import Source
 
 log = logging.getLogger(__name__)
 
 CACHE_MAINTAIN_S = 300.0
+CACHE_HEAL_S = 0.25
+"""How often the worker asks a failed cache whether a retry is due (the cache's own backoff
+decides; asking costs nothing), so it heals even while no poll writes."""
 BURST_SLACK_S = 0.05
 """Kinds due within this much of each other are polled in the same burst."""
 GIL_SWITCH_S = 0.001
@@ -83,6 +92,7 @@ class _PollWorker(QObject):
     started = Signal(str)
     startFailed = Signal(str)
     cacheFailed = Signal(str)
+    cacheRecovered = Signal(object)
     alarms = Signal(object)
     alarmActionFailed = Signal(str)
     history = Signal(object)
@@ -120,11 +130,7 @@ class _PollWorker(QObject):
             self.startFailed.emit(str(exc) or exc.__class__.__name__)
             return
         if self._cache_factory is not None:
-            try:
-                self.cache = self._cache_factory()
-            except Exception as exc:
-                log.warning("cache unavailable: %s", exc)
-                self.cacheFailed.emit(str(exc) or exc.__class__.__name__)
+            self._open_cache(self._cache_factory)
         self.poller = Poller(self.source, self.cache)
         self._load_history()
         if self._alarm_factory is not None:
@@ -142,6 +148,12 @@ class _PollWorker(QObject):
             timer.timeout.connect(self._maintain)
             timer.start()
             self._timers.append(timer)
+        if self.cache is not None and hasattr(self.cache, "heal"):
+            timer = QTimer(self)
+            timer.setInterval(int(CACHE_HEAL_S * 1000))
+            timer.timeout.connect(self._heal)
+            timer.start()
+            self._timers.append(timer)
         # One driver polls every kind that is due in one burst (all of them at once here),
         # so the GUI can tell when the worker is busy and draw in between bursts.
         self._due = dict.fromkeys(kinds, time.monotonic())
@@ -150,6 +162,41 @@ class _PollWorker(QObject):
         self._driver.timeout.connect(self._run_due)
         self._timers.append(self._driver)
         self._run_due()
+
+    def _open_cache(self, factory: Callable[[], Any]) -> None:
+        """Open the cache; one that cannot be opened now is opened later (and says so)."""
+        try:
+            self.cache = factory()
+        except Exception as exc:
+            reason = str(exc) or exc.__class__.__name__
+            log.warning("cache unavailable (retrying): %s", reason)
+            self.cacheFailed.emit(reason)
+            self.cache = PendingCache(factory, reason)
+        if hasattr(self.cache, "on_health"):
+            self.cache.on_health = self._on_cache_health
+        failed = getattr(self.cache, "failed", None)
+        if isinstance(failed, str) and not isinstance(self.cache, PendingCache):
+            self.cacheFailed.emit(failed)  # opened, but takes no writes now
+
+    def _on_cache_health(self, health: CacheHealth) -> None:
+        """From the cache, on this thread: it failed (why) or records again."""
+        if self._stopping:
+            return
+        if health.failed is not None:
+            self.cacheFailed.emit(health.failed)
+        else:
+            self.cacheRecovered.emit(health)
+
+    def _heal(self) -> None:
+        if self._stopping or getattr(self.cache, "failed", None) is None:
+            return
+        self.busy.set()
+        try:
+            self.cache.heal()
+        except Exception:  # the cache is a cache: the live view goes on
+            log.exception("cache retry failed")
+        finally:
+            self.busy.clear()
 
     def _run_due(self) -> None:
         self.busy.set()
@@ -296,6 +343,10 @@ class LiveFeed(QObject):
     sourceStarted = Signal(str)
     sourceFailed = Signal(str)
     cacheFailed = Signal(str)
+    """The history cache does not record (why): at start, or any write since."""
+    cacheRecovered = Signal(object)
+    """The history cache records again: a :class:`console.cache.store.CacheHealth` (polls
+    not recorded, records kept meanwhile and written, records dropped)."""
     alarmsUpdated = Signal(object)
     """An :class:`console.alarms.state.AlarmUpdate` after each poll or operator action."""
     alarmActionFailed = Signal(str)
@@ -333,6 +384,9 @@ class LiveFeed(QObject):
         self._worker.started.connect(self._relay(self.sourceStarted))
         self._worker.startFailed.connect(self._relay(self.sourceFailed))
         self._worker.cacheFailed.connect(self._relay(self.cacheFailed))
+        self._worker.cacheRecovered.connect(
+            lambda health: None if self._closed else self.cacheRecovered.emit(health)
+        )
         self._worker.alarmActionFailed.connect(self._relay(self.alarmActionFailed))
         self._worker.alarms.connect(self._on_alarms)
         self._worker.history.connect(

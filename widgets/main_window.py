@@ -160,6 +160,8 @@ class MainWindow(QMainWindow):
             feed.polled.connect(self.on_polled)
             feed.sourceFailed.connect(self.on_source_failed)
             feed.cacheFailed.connect(self.on_cache_failed)
+            if hasattr(feed, "cacheRecovered"):
+                feed.cacheRecovered.connect(self.on_cache_recovered)
             if hasattr(feed, "rackDetailReady"):
                 feed.rackDetailReady.connect(self.on_rack_detail)
             if hasattr(feed, "alarmsUpdated"):
@@ -442,10 +444,22 @@ class MainWindow(QMainWindow):
     def on_cache_failed(self, message: str) -> None:
         self.cache_banner.setText(
             self.tr(
-                "History cache unavailable — {0}. Live view continues; nothing is recorded."
+                "History cache unavailable — {0}. Live view continues; nothing is recorded "
+                "until the cache works again (retrying)."
             ).format(message)
         )
         self.cache_banner.show()
+
+    def on_cache_recovered(self, health: Any = None) -> None:
+        """The cache records again: the banner goes, the status bar says what the outage cost."""
+        self.cache_banner.hide()
+        polls = int(getattr(health, "polls", 0) or 0)
+        dropped = int(getattr(health, "dropped", 0) or 0)
+        text = self.tr("History cache works again — recording resumed ({0} polls not recorded).")
+        text = text.format(polls)
+        if dropped:
+            text += " " + self.tr("{0} alarm or maintenance records were dropped.").format(dropped)
+        self.statusBar().showMessage(text, 30_000)
 
     # -- ages and staleness ---------------------------------------------------------------
     def refresh_ages(self) -> None:
