@@ -15,9 +15,16 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from console.alarms import ACKED, RTN_UNACK, UNACK, Alarm
-from console.alarms.rules import PRIORITIES, UNACKED_STATES
-from widgets.alarm_model import DARK_TEXT, PRIORITY_COLOURS
-from widgets.text import plain_tooltip
+from console.alarms.rules import PRIORITIES
+from widgets.alarm_model import (
+    DARK_TEXT,
+    PRIORITY_COLOURS,
+    finite,
+    is_unacknowledged,
+    priority_rank,
+)
+from widgets.alarm_model import word as engine_word
+from widgets.text import clip, plain, plain_tooltip
 from widgets.view import format_age, set_style
 
 PRIORITY_WORDS = {
@@ -50,10 +57,15 @@ def chip_style(colour: str | None, solid: bool = True) -> str:
 
 def act_first(alarms: Sequence[Alarm]) -> Alarm | None:
     """The unacknowledged alarm to act on first: highest priority, then oldest."""
-    waiting = [a for a in alarms if a.state in UNACKED_STATES]
+    waiting = [a for a in alarms if is_unacknowledged(a)]
     if not waiting:
         return None
-    return min(waiting, key=lambda a: (a.priority_rank, a.changed, a.id))
+
+    def order(a: Alarm) -> tuple[int, float, str]:
+        changed = finite(a.changed)
+        return priority_rank(a), changed if changed is not None else float("inf"), plain(a.id)
+
+    return min(waiting, key=order)
 
 
 class AlarmBanner(QWidget):
@@ -127,12 +139,13 @@ class AlarmBanner(QWidget):
         acked = dict.fromkeys(PRIORITIES, 0)
         critical: set[str] = set()
         for a in alarms:
-            if a.state in (UNACK, RTN_UNACK):
-                unacked[a.priority] = unacked.get(a.priority, 0) + 1
-                if a.priority == "critical" and a.state == UNACK:
-                    critical.add(a.id)
-            elif a.state == ACKED:
-                acked[a.priority] = acked.get(a.priority, 0) + 1
+            state, priority = engine_word(a.state), engine_word(a.priority)
+            if state in (UNACK, RTN_UNACK):
+                unacked[priority] = unacked.get(priority, 0) + 1
+                if priority == "critical" and state == UNACK:
+                    critical.add(plain(a.id))
+            elif state == ACKED:
+                acked[priority] = acked.get(priority, 0) + 1
         self.unacked, self.acked = unacked, acked
         self.counts = {p: unacked.get(p, 0) + acked.get(p, 0) for p in unacked}
         self._critical_unacked = critical
@@ -154,10 +167,12 @@ class AlarmBanner(QWidget):
             self.first_label.setText(self.tr("No unacknowledged alarms"))
             self.first_label.setToolTip("")
         else:
-            age = format_age(None if now is None else now - first.changed)
+            hub_now, changed = finite(now), finite(first.changed)
+            age = format_age(None if hub_now is None or changed is None else hub_now - changed)
+            priority = engine_word(first.priority)
             text = self.tr("Act first — {p}, unacknowledged {age}: {area} · {message}").format(
-                p=self.tr(PRIORITY_WORDS.get(first.priority, first.priority)), age=age,
-                area=first.area, message=first.message)
+                p=self.tr(PRIORITY_WORDS.get(priority, priority)), age=age,
+                area=clip(first.area, 60), message=clip(first.message, 200))
             if first.respond_min is not None:
                 text += self.tr(" · respond within {0} min").format(first.respond_min)
             self.first_label.setText(text)

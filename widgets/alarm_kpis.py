@@ -10,6 +10,7 @@ to :meth:`AlarmKpiPanel.set_kpis`.
 
 from __future__ import annotations
 
+import logging
 import math
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -26,8 +27,10 @@ from PySide6.QtWidgets import (
 
 from console.alarms.kpis import AlarmKpis
 from console.power import SITE_TZ
-from widgets.view import set_style
+from widgets.text import clip, missing
+from widgets.view import DATA_ERRORS, set_style
 
+log = logging.getLogger(__name__)
 GREY = "#9aa2ad"
 OUTSIDE = "#e69f00"  # Okabe-Ito orange: outside target, act
 
@@ -39,16 +42,28 @@ _FIGURES: tuple[str, ...] = (
 """Rows of the panel, top to bottom (keys of ``TARGETS`` where a target applies)."""
 
 
+def _finite(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        f = float(value)
+    except OverflowError:
+        return None
+    return f if math.isfinite(f) else None
+
+
 def _num(value: float, digits: int = 1, unit: str = "") -> str:
-    if value is None or not math.isfinite(value):
+    v = _finite(value)
+    if v is None:
         return "—"
-    return f"{value:,.{digits}f}{unit}"
+    return f"{v:,.{digits}f}{unit}"
 
 
 def _duration(seconds: float) -> str:
-    if seconds is None or not math.isfinite(seconds):
+    v = _finite(seconds)
+    if v is None:
         return "—"
-    s = int(round(seconds))
+    s = int(round(v))
     if s < 60:
         return f"{s} s"
     if s < 3600:
@@ -140,13 +155,21 @@ class AlarmKpiPanel(QWidget):
     def set_kpis(self, kpis: AlarmKpis | None, shift: tuple[float, float] | None = None,
                  since: float | None = None) -> None:
         """Show figures computed on a worker; ``shift`` is its (start, end), ``since`` when
-        the journal behind them starts, if after the shift's start."""
+        the journal behind them starts, if after the shift's start. Figures it cannot read
+        show as 'no figures' rather than the last ones."""
         self.kpis = kpis
-        self._show(kpis, shift, since)
+        try:
+            self._show(kpis, shift, since)
+        except DATA_ERRORS:
+            log.exception("alarm performance: figures not shown")
+            self._show(None, None)
 
     # -- drawing ----------------------------------------------------------------------------
     def _clock(self, t: float, day: bool = False) -> str:
-        moment = datetime.fromtimestamp(t, ZoneInfo(self.tz))
+        try:
+            moment = datetime.fromtimestamp(t, ZoneInfo(self.tz))
+        except DATA_ERRORS:
+            return missing()
         return moment.strftime("%a %d %b %H:%M" if day else "%H:%M")
 
     def _show(self, k: AlarmKpis | None, shift: tuple[float, float] | None,
@@ -194,11 +217,12 @@ class AlarmKpiPanel(QWidget):
             set_style(label, f"color: {OUTSIDE}; font-weight: bold;" if key in outside
                       else f"color: {GREY};")
         if k.top_alarms:
-            lines = [self.tr("{0} × {1} ({2})").format(c.count, c.alarm_id, c.priority)
+            lines = [self.tr("{0} × {1} ({2})").format(c.count, clip(c.alarm_id, 80),
+                                                      clip(c.priority, 20))
                      for c in k.top_alarms]
             if k.chattering:
                 lines.append(self.tr("Chattering: {0}").format(
-                    ", ".join(c.alarm_id for c in k.chattering)))
+                    clip(", ".join(clip(c.alarm_id, 80) for c in k.chattering), 400)))
             self.top.setText("\n".join(lines))
         else:
             self.top.setText(self.tr("No alarm raised in the shift."))

@@ -11,6 +11,7 @@ offline review re-reads the list at each step of the timeline).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Collection, Sequence
 from datetime import datetime, tzinfo
@@ -30,7 +31,8 @@ from PySide6.QtGui import QColor, QFont
 
 from console.alarms import RULES, SHELVED, STATE_LABELS, Alarm
 from console.alarms.rules import PRIORITY_RANK, UNACKED_STATES
-from widgets.text import isolate, plain_tooltip
+from widgets.text import cell, clip, isolate, missing, plain, plain_tooltip
+from widgets.view import DATA_ERRORS
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -68,24 +70,48 @@ def site_zone(name: str | None) -> tzinfo | None:
         return None
 
 
+def finite(value: object) -> float | None:
+    """``value`` as a finite float; None for anything else (NaN, inf, text, a list)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        f = float(value)
+    except OverflowError:
+        return None
+    return f if math.isfinite(f) else None
+
+
+def word(value: object) -> str:
+    """A short word the engine sets (a priority, a state, a rule); '' for anything else."""
+    return value if isinstance(value, str) else ""
+
+
 def clock_text(t: float, zone: tzinfo | None, now: float | None = None) -> str:
-    """Hub time ``t`` as site-local wall time: 'HH:MM:SS', with the date if not today."""
-    local = datetime.fromtimestamp(t, zone)
-    today = datetime.fromtimestamp(now if now is not None else time.time(), zone).date()
-    return local.strftime("%H:%M:%S" if local.date() == today else "%d %b %H:%M")
+    """Hub time ``t`` as site-local wall time: 'HH:MM:SS', with the date if not today;
+    '—' for a time no clock can show."""
+    try:
+        local = datetime.fromtimestamp(t, zone)
+        today = datetime.fromtimestamp(now if finite(now) is not None else time.time(),
+                                       zone).date()
+        return local.strftime("%H:%M:%S" if local.date() == today else "%d %b %H:%M")
+    except DATA_ERRORS:
+        return missing()
 
 
 def utc_text(t: float) -> str:
-    """'2026-11-28 02:14:07 UTC'."""
-    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(t))
+    """'2026-11-28 02:14:07 UTC'; '—' for a time no clock can show."""
+    try:
+        return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(t))
+    except DATA_ERRORS:
+        return missing()
 
 
 def value_text(alarm: Alarm) -> str:
     """The alarm's value with its unit ('' when it has none)."""
-    v = alarm.value
-    if v is None or v != v:
-        return ""
-    unit = RULES[alarm.rule].unit if alarm.rule in RULES else ""
+    v = finite(alarm.value)
+    if v is None:
+        return "" if alarm.value is None or alarm.value != alarm.value else missing()
+    unit = RULES[alarm.rule].unit if word(alarm.rule) in RULES else ""
     if unit == "GPUs":
         n = int(v)
         return f"{n} GPU{'s' if n != 1 else ''}"
@@ -98,10 +124,21 @@ def value_text(alarm: Alarm) -> str:
 
 def state_text(alarm: Alarm, zone: tzinfo | None, now: float | None) -> str:
     """Operator wording of the state, with the shelf's expiry."""
-    text = STATE_LABELS.get(alarm.state, alarm.state)
-    if alarm.state == SHELVED and alarm.shelved_until is not None:
+    state = word(alarm.state)
+    text = STATE_LABELS.get(state, state) if state else cell(alarm.state, 40)
+    if state == SHELVED and alarm.shelved_until is not None:
         text += f" until {clock_text(alarm.shelved_until, zone, now)}"
     return text
+
+
+def is_unacknowledged(alarm: Alarm) -> bool:
+    """The alarm waits for acknowledgement (active or returned)."""
+    return word(alarm.state) in UNACKED_STATES
+
+
+def priority_rank(alarm: Alarm) -> int:
+    """0 for critical .. 4 for diagnostic; 9 for a priority the console does not know."""
+    return PRIORITY_RANK.get(word(alarm.priority), 9)
 
 
 class AlarmTableModel(QAbstractTableModel):
@@ -112,39 +149,55 @@ class AlarmTableModel(QAbstractTableModel):
         self.alarms: list[Alarm] = []
         self.cells: list[tuple[str, ...]] = []
         self.keys: list[tuple[Any, ...]] = []
+        self.ids: list[str] = []
+        self.bold: list[bool] = []
+        self.colours: list[QColor | None] = []
         self.zone: tzinfo | None = None
 
     def set_alarms(self, alarms: Sequence[Alarm], now: float | None = None) -> None:
-        """Replace every row."""
+        """Replace every row. Cells and keys are built before the reset begins, and a value
+        that cannot be shown (a NaN time, a list for a priority) reads '—', so the model is
+        never left half reset."""
+        rows = [(a, *self._row(a, now)) for a in alarms]
         self.beginResetModel()
-        self.alarms = list(alarms)
-        self.cells = [
-            (
-                clock_text(a.time, self.zone, now),
-                a.priority.capitalize(),
-                state_text(a, self.zone, now),
-                a.area,
-                a.message,
-                a.action,
-                value_text(a),
-                a.operator,
-            )
-            for a in self.alarms
-        ]
-        self.keys = [
-            (
-                a.time,
-                (PRIORITY_RANK.get(a.priority, 9), -a.time),  # newest first within a priority
-                a.state,
-                a.area,
-                a.message,
-                a.action,
-                a.value if a.value is not None and a.value == a.value else float("-inf"),
-                a.operator,
-            )
-            for a in self.alarms
-        ]
-        self.endResetModel()
+        try:
+            self.alarms = [r[0] for r in rows]
+            self.cells = [r[1] for r in rows]
+            self.keys = [r[2] for r in rows]
+            self.ids = [plain(a.id) for a in self.alarms]
+            self.bold = [is_unacknowledged(a) for a in self.alarms]
+            self.colours = [PRIORITY_COLOURS.get(word(a.priority)) for a in self.alarms]
+        finally:
+            self.endResetModel()
+
+    def _row(self, a: Alarm, now: float | None) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+        """The cells of one alarm (plain text cut to a bound) and its sort keys."""
+        def text(build: Any, *args: Any) -> str:
+            try:
+                return cell(build(*args))
+            except DATA_ERRORS:
+                return missing()
+
+        t = finite(a.time)
+        value = finite(a.value)
+        cells = (
+            clock_text(a.time, self.zone, now),
+            word(a.priority).capitalize() or cell(a.priority, 20),
+            text(state_text, a, self.zone, now),
+            text(plain, a.area),
+            text(plain, a.message),
+            text(lambda: a.action),
+            text(value_text, a),
+            text(plain, a.operator),
+        )
+        keys = (
+            t if t is not None else -math.inf,
+            (priority_rank(a), -t if t is not None else math.inf),  # newest first in a priority
+            cells[2], cells[3], cells[4], cells[5],
+            value if value is not None else -math.inf,
+            cells[7],
+        )
+        return cells, keys
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.alarms)
@@ -169,14 +222,17 @@ class AlarmTableModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return self.keys[row][col]
         if role == ID_ROLE:
-            return alarm.id
+            return self.ids[row]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(alarm, col)
+            try:
+                return self._tooltip(alarm, col)
+            except DATA_ERRORS:
+                return plain_tooltip(self.cells[row][col])
         if col == PRIORITY_COL and role == Qt.ItemDataRole.BackgroundRole:
-            return PRIORITY_COLOURS.get(alarm.priority)
+            return self.colours[row]
         if col == PRIORITY_COL and role == Qt.ItemDataRole.ForegroundRole:
             return DARK_TEXT
-        if role == Qt.ItemDataRole.FontRole and alarm.state in UNACKED_STATES:
+        if role == Qt.ItemDataRole.FontRole and self.bold[row]:
             font = QFont()
             font.setBold(True)
             return font
@@ -192,11 +248,11 @@ class AlarmTableModel(QAbstractTableModel):
                 lines.append(self.tr("If nobody acts: {0}").format(alarm.consequence))
             if alarm.respond_min is not None:
                 lines.append(self.tr("Respond within {0} min").format(alarm.respond_min))
-        else:
-            lines = [alarm.message, self.tr("Alarm id: {0}").format(alarm.id)]
+        else:  # each part cut, so a huge message never hides the id and the operator
+            lines = [clip(alarm.message, 600), self.tr("Alarm id: {0}").format(clip(alarm.id, 200))]
             if alarm.operator:
-                lines.append(self.tr("By {0}").format(isolate(alarm.operator))
-                             + (f": {isolate(alarm.comment)}" if alarm.comment else ""))
+                lines.append(self.tr("By {0}").format(isolate(alarm.operator, 80))
+                             + (f": {isolate(alarm.comment, 200)}" if alarm.comment else ""))
         # Qt guesses rich text from the content: hub and operator text is escaped.
         return plain_tooltip("\n".join(lines))
 
@@ -236,8 +292,8 @@ class AlarmFilterProxy(QSortFilterProxyModel):
         if not isinstance(model, AlarmTableModel):
             return super().lessThan(left, right)
         col, lr, rr = left.column(), left.row(), right.row()
-        a = (model.keys[lr][col], model.alarms[lr].id)
-        b = (model.keys[rr][col], model.alarms[rr].id)
+        a = (model.keys[lr][col], model.ids[lr])
+        b = (model.keys[rr][col], model.ids[rr])
         return bool(a < b)
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802
@@ -245,8 +301,8 @@ class AlarmFilterProxy(QSortFilterProxyModel):
         if not isinstance(model, AlarmTableModel):
             return True
         alarm = model.alarms[source_row]
-        if self.states is not None and alarm.state not in self.states:
+        if self.states is not None and word(alarm.state) not in self.states:
             return False
-        if PRIORITY_RANK.get(alarm.priority, 9) > self.max_rank:
+        if priority_rank(alarm) > self.max_rank:
             return False
         return self.hall is None or alarm.hall == self.hall

@@ -7,6 +7,7 @@ emits ``cancelRequested(plan_id)``; the alarm list asks who cancels and why.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -24,17 +25,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from widgets.text import isolate, plain_tooltip
+from widgets.text import clip, isolate, plain, plain_tooltip, strip_bidi
+from widgets.view import local_clock
 
 PLAN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def _clock(t: float) -> str:
-    return time.strftime("%d %b %H:%M", time.localtime(t))
+    return local_clock(t, "%d %b %H:%M")
+
+
+def _time(t: object) -> float:
+    """A plan's start or end for comparing (NaN for what is no number)."""
+    return float(t) if isinstance(t, int | float) and not isinstance(t, bool) else math.nan
 
 
 def scope_of(area: str) -> str:
     """A plan scope from an alarm's area: 'row A-03' -> 'A-03', 'hall A' -> 'A'."""
+    area = plain(area)
     for prefix in ("row ", "hall "):
         if area.startswith(prefix):
             return area[len(prefix):]
@@ -78,21 +86,22 @@ class PlanList(QWidget):
         now = time.time() if now is None else now
         self.list.clear()
         for plan in self.plans:
-            when = (self.tr("in force until {end}") if plan.start <= now
+            when = (self.tr("in force until {end}") if _time(plan.start) <= now
                     else self.tr("{start} to {end}")).format(
                 start=_clock(plan.start), end=_clock(plan.end))
             text = self.tr("{scope} · {when} · {operator}: {reason}").format(
-                scope=plan.scope, when=when, operator=isolate(plan.operator),
-                reason=isolate(plan.reason))
+                scope=clip(strip_bidi(plan.scope), 60), when=when, operator=isolate(plan.operator, 60),
+                reason=isolate(plan.reason, 200))
             item = QListWidgetItem(text)
-            item.setData(PLAN_ID_ROLE, str(plan.id))
+            item.setData(PLAN_ID_ROLE, plain(plan.id))
             item.setToolTip(plain_tooltip(self.tr(
                 "Planned work {id}: alarms of {scope} raised from {start} to {end} are "
                 "shelved until {end}.\nBy {operator}: {reason}").format(
-                    id=plan.id, scope=plan.scope, start=_clock(plan.start),
-                    end=_clock(plan.end), operator=plan.operator, reason=plan.reason)))
+                    id=clip(plan.id, 100), scope=isolate(plan.scope, 200),
+                    start=_clock(plan.start), end=_clock(plan.end),
+                    operator=isolate(plan.operator, 100), reason=isolate(plan.reason, 600))))
             self.list.addItem(item)
-            if str(plan.id) == current:
+            if plain(plan.id) == current:
                 self.list.setCurrentItem(item)
         self.heading.setText(self.tr("Planned work ({0})").format(len(self.plans)))
         rows = min(max(1, len(self.plans)), self.MAX_ROWS)  # the list's height follows its plans

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.alarms import ACKED, OUT_OF_SERVICE, RTN_UNACK, SHELVED, SUPPRESSED, UNACK, Alarm
-from console.alarms.rules import STATE_LABELS, UNACKED_STATES
+from console.alarms.rules import STATE_LABELS
 from console.model import SiteTopology
 from widgets.alarm_banner import AlarmBanner, act_first
 from widgets.alarm_dialogs import AckDialog, PlanShelfDialog, ShelveDialog
@@ -54,11 +54,14 @@ from widgets.alarm_model import (
     AlarmFilterProxy,
     AlarmTableModel,
     clock_text,
+    finite,
+    is_unacknowledged,
     site_zone,
     utc_text,
+    word,
 )
 from widgets.alarm_plans import PlanList, scope_of
-from widgets.text import isolate
+from widgets.text import bound_columns, cell, clip, isolate
 from widgets.view import LiveView, format_age
 
 __all__ = ["AlarmBanner", "AlarmListView", "act_first", "alarm_target"]
@@ -86,14 +89,17 @@ LIST_LINES = 40
 def alarm_target(alarm: Alarm, topology: SiteTopology | None = None) -> tuple[str, str]:
     """(rack id, GPU uuid) to open for an alarm: its rack (a collapsed alarm's worst), else
     its first rack, else the first rack of its row; its first GPU. '' for what it lacks."""
-    rack = alarm.rack or (alarm.racks[0] if alarm.racks else "")
+    racks = alarm.racks if isinstance(alarm.racks, tuple | list) else ()
+    gpus = alarm.gpus if isinstance(alarm.gpus, tuple | list) else ()
+    rack = cell(alarm.rack or (racks[0] if racks else ""))
     if not rack and alarm.row and topology is not None:
-        rack = next((str(r["id"]) for r in topology.racks if r.get("row") == alarm.row), "")
-    return rack, (alarm.gpus[0] if alarm.gpus else "")
+        rack = next((cell(r.get("id")) for r in topology.racks if r.get("row") == alarm.row), "")
+    return rack, (cell(gpus[0]) if gpus else "")
 
 
 def _more(items: Sequence[str], limit: int = LIST_LINES) -> str:
-    text = ", ".join(items[:limit])
+    items = list(items) if isinstance(items, tuple | list) else [items]
+    text = ", ".join(clip(i, 120) for i in items[:limit])
     return text + (f" … (+{len(items) - limit})" if len(items) > limit else "")
 
 
@@ -134,6 +140,9 @@ class AlarmListView(LiveView):
         for label, _ in PRIORITY_FILTERS:
             self.priority_filter.addItem(self.tr(label))
         self.hall_filter = QComboBox(self)
+        self.hall_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.hall_filter.setMinimumContentsLength(12)
         self.hall_filter.addItem(self.tr("All halls"), None)
         for combo in (self.state_filter, self.priority_filter, self.hall_filter):
             combo.currentIndexChanged.connect(self._apply_filter)
@@ -167,6 +176,7 @@ class AlarmListView(LiveView):
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
+        bound_columns(self.table)  # a 100,000-character rack id never pushes the message away
         for col in range(len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         # Message and action share what is left; the action is elided (full in its tooltip).
@@ -216,7 +226,7 @@ class AlarmListView(LiveView):
         self.hall_filter.clear()
         self.hall_filter.addItem(self.tr("All halls"), None)
         for hall in topology.halls:
-            self.hall_filter.addItem(self.tr("Hall {0}").format(hall.get("id")),
+            self.hall_filter.addItem(self.tr("Hall {0}").format(clip(hall.get("id"), 20)),
                                      str(hall.get("id")))
         pos = max(0, self.hall_filter.findData(current))
         self.hall_filter.setCurrentIndex(pos)
@@ -345,20 +355,22 @@ class AlarmListView(LiveView):
     def _selection_changed(self, *args: object) -> None:
         alarms = self.selected_alarms()
         live = not self.review
-        self.ack_button.setEnabled(live and any(a.state in UNACKED_STATES for a in alarms))
+        self.ack_button.setEnabled(live and any(is_unacknowledged(a) for a in alarms))
         self.shelve_button.setEnabled(
-            live and any(a.state in (UNACK, ACKED, RTN_UNACK) for a in alarms))
+            live and any(word(a.state) in (UNACK, ACKED, RTN_UNACK) for a in alarms))
         self.jump_button.setEnabled(any(alarm_target(a, self.topology)[0] for a in alarms))
         self.detail.setPlainText(self._detail_text(alarms[0]) if alarms else "")
 
     def _detail_text(self, a: Alarm) -> str:
         zone = self.model.zone
         tr = self.tr
+        state = word(a.state)
         lines = [
-            a.message,
+            clip(a.message, 1000),
             tr("{priority} · {state} · {area} · id {id}").format(
-                priority=a.priority.capitalize(), state=tr(STATE_LABELS.get(a.state, a.state)),
-                area=a.area, id=a.id),
+                priority=word(a.priority).capitalize() or clip(a.priority, 20),
+                state=tr(STATE_LABELS.get(state, state)) if state else clip(a.state, 20),
+                area=clip(a.area, 200), id=clip(a.id, 200)),
             tr("Raised {local} site time ({utc})").format(
                 local=clock_text(a.time, zone, self._now), utc=utc_text(a.time)),
         ]
@@ -368,29 +380,32 @@ class AlarmListView(LiveView):
             lines.append(tr("If nobody acts: {0}").format(a.consequence))
         if a.respond_min is not None:
             line = tr("Respond within {0} min").format(a.respond_min)
-            if self._now is not None and a.state in UNACKED_STATES:
-                waited = self._now - a.changed
+            now, changed = finite(self._now), finite(a.changed)
+            if now is not None and changed is not None and is_unacknowledged(a):
+                waited = now - changed
                 line += tr(" (waiting {0}{1})").format(
                     format_age(waited), tr(", overdue") if waited > a.respond_min * 60 else "")
             lines.append(line)
-        lines.append(tr("Area: {0}").format(a.area))
+        lines.append(tr("Area: {0}").format(clip(a.area, 1000)))
         if a.racks:
             lines.append(tr("Racks ({n}): {racks}").format(n=len(a.racks), racks=_more(a.racks)))
         if a.gpus:
             lines.append(tr("GPUs ({n}): {gpus}").format(n=len(a.gpus), gpus=_more(a.gpus)))
         if a.operator:
-            lines.append(tr("Last action by {0}").format(isolate(a.operator))
-                         + (f": {isolate(a.comment)}" if a.comment else ""))
-        if a.detail:
-            lines.append(tr("Members ({0}):").format(len(a.detail)))
-            lines += [f"  {d}" for d in a.detail[:DETAIL_LINES]]
-            if len(a.detail) > DETAIL_LINES:
-                lines.append(tr("  … and {0} more").format(len(a.detail) - DETAIL_LINES))
+            lines.append(tr("Last action by {0}").format(isolate(a.operator, 80))
+                         + (f": {isolate(a.comment, 1000)}" if a.comment else ""))
+        detail = list(a.detail) if isinstance(a.detail, tuple | list) else []
+        if detail:
+            lines.append(tr("Members ({0}):").format(len(detail)))
+            lines += [f"  {clip(d, 200)}" for d in detail[:DETAIL_LINES]]
+            if len(detail) > DETAIL_LINES:
+                lines.append(tr("  … and {0} more").format(len(detail) - DETAIL_LINES))
         return "\n".join(lines)
 
     def ask_acknowledge(self, alarms: Sequence[Alarm]) -> tuple[str, str] | None:
         """Ask operator and comment in a dialog; None when cancelled."""
-        what = alarms[0].message if len(alarms) == 1 else self.tr("{0} alarms").format(len(alarms))
+        what = (clip(alarms[0].message, 500) if len(alarms) == 1
+                else self.tr("{0} alarms").format(len(alarms)))
         dialog = AckDialog(what, self.operator, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -398,7 +413,8 @@ class AlarmListView(LiveView):
 
     def ask_shelve(self, alarms: Sequence[Alarm]) -> tuple[int, str, str] | None:
         """Ask duration, operator and comment in a dialog; None when cancelled."""
-        what = alarms[0].message if len(alarms) == 1 else self.tr("{0} alarms").format(len(alarms))
+        what = (clip(alarms[0].message, 500) if len(alarms) == 1
+                else self.tr("{0} alarms").format(len(alarms)))
         dialog = ShelveDialog(what, self.operator, self, self.max_shelve_s)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -415,7 +431,8 @@ class AlarmListView(LiveView):
         """Ask who cancels planned work and why; None when cancelled."""
         plan = next((p for p in self.plans.plans if str(p.id) == plan_id), None)
         what = (self.tr("Planned work on {scope}: {reason}").format(
-            scope=plan.scope, reason=plan.reason) if plan is not None else plan_id)
+            scope=clip(plan.scope, 200), reason=isolate(plan.reason, 500))
+            if plan is not None else clip(plan_id, 200))
         dialog = AckDialog(what, self.operator, self, title=self.tr("Cancel planned work"))
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -424,7 +441,7 @@ class AlarmListView(LiveView):
     def acknowledge_selected(self, operator: str | None = None, comment: str = "") -> int:
         """Ask for acknowledgement of the selected unacknowledged alarms (a dialog when
         ``operator`` is None); returns how many were requested."""
-        alarms = [a for a in self.selected_alarms() if a.state in UNACKED_STATES]
+        alarms = [a for a in self.selected_alarms() if is_unacknowledged(a)]
         if not alarms or self.review:
             return 0
         if operator is None:
@@ -444,7 +461,7 @@ class AlarmListView(LiveView):
         self, seconds: float | None = None, operator: str | None = None, comment: str = ""
     ) -> int:
         """Ask to shelve the selected alarms for ``seconds`` (a dialog when None)."""
-        alarms = [a for a in self.selected_alarms() if a.state in (UNACK, ACKED, RTN_UNACK)]
+        alarms = [a for a in self.selected_alarms() if word(a.state) in (UNACK, ACKED, RTN_UNACK)]
         if not alarms or self.review:
             return 0
         if seconds is None or operator is None:

@@ -10,6 +10,8 @@ are rejected (NaN), counted and announced, never drawn.
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -29,7 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.model import PowerSeries, SiteTopology, Snapshot
+from console.hub.openapi import POWER_FIELDS
+from console.model import PowerSeries, SiteTopology, Snapshot, frozen
 from console.power import (
     ENVELOPE_MW,
     SITE_TZ,
@@ -39,9 +42,11 @@ from console.power import (
     shift_name,
     with_gaps,
 )
-from widgets.text import plain_tooltip
+from widgets.text import cell, clip, plain_tooltip
 from widgets.time_axis import SiteTimeAxis
-from widgets.view import LiveView, format_age
+from widgets.view import DATA_ERRORS, LiveView, format_age
+
+log = logging.getLogger(__name__)
 
 HOUR, DAY = 3600.0, 86400.0
 HISTORY_KEEP_S = 8 * DAY
@@ -70,6 +75,59 @@ FLOW_WORDS = {"facility_mw": "facility load", "it_mw": "IT load"} | {
     "pue": "PUE", "carbon_g_per_kwh": "carbon intensity",
 }
 """Power fields in the words of the chart's legend and tiles."""
+
+
+T_LIMIT_S = 1e11
+"""Sample times beyond this many seconds from 1970 (the year 5138) are no times: dropped."""
+CAPACITY_LIMIT_MW = 1e6
+"""A site envelope above this is no envelope (a hub's 1e308): not drawn."""
+
+
+def usable_series(series: PowerSeries) -> PowerSeries:
+    """``series`` as the chart can draw it: samples at finite, plausible times in time order
+    (others dropped and counted as invalid), every power field a float array of the times'
+    length (NaN where missing), a positive step, the reasons for missing flows as text.
+    ``series`` itself when it is all that already (the usual case)."""
+    try:
+        t = np.asarray(series.t, np.float64).reshape(-1)
+    except DATA_ERRORS:
+        t = np.zeros(0)
+    n = len(t)
+    given = series.fields if isinstance(series.fields, Mapping) else {}
+    fields: dict[str, np.ndarray] = {}
+    same = given is series.fields and len(t) == len(series.t)
+    for name in POWER_FIELDS:
+        try:
+            values = np.asarray(given[name], np.float64).reshape(-1)
+            if len(values) != n:
+                raise ValueError(name)
+        except (*DATA_ERRORS, KeyError):
+            values, same = np.full(n, np.nan), False
+        fields[name] = values
+    with np.errstate(invalid="ignore"):
+        keep = np.isfinite(t) & (np.abs(t) < T_LIMIT_S)
+    dropped = int(n - keep.sum())
+    ordered = bool(np.all(np.diff(t[keep]) >= 0))
+    step = series.step if isinstance(series.step, int | float) else math.nan
+    missing = series.missing if isinstance(series.missing, Mapping) else {}
+    text_missing = all(isinstance(k, str) and isinstance(v, str) and len(v) <= 300
+                       for k, v in missing.items())
+    if same and not dropped and ordered and step > 0 and math.isfinite(step) and text_missing:
+        return series
+    order = np.flatnonzero(keep)
+    order = order[np.argsort(t[order], kind="stable")]
+    invalid = series.invalid_values if isinstance(series.invalid_values, int) else 0
+    time_ = series.time if isinstance(series.time, int | float) else math.nan
+    return PowerSeries(
+        time=float(time_) if math.isfinite(time_) else (float(t[order[-1]]) if len(order)
+                                                        else 0.0),
+        received=series.received,
+        t=frozen(t[order]),
+        fields={k: frozen(v[order]) for k, v in fields.items()},
+        step=float(step) if step > 0 and math.isfinite(step) else 10.0,
+        invalid_values=max(0, invalid) + dropped,
+        missing={cell(k): cell(v) for k, v in missing.items()},
+    )
 
 
 def missing_words(missing: Mapping[str, str]) -> str:
@@ -314,6 +372,7 @@ class PowerBalanceChart(LiveView):
     def on_snapshot(self, snapshot: Snapshot) -> None:
         """Append a live power snapshot to the history."""
         if isinstance(snapshot, PowerSeries):
+            snapshot = usable_series(snapshot)
             if not len(snapshot.t) and self.history is not None:
                 return  # a poll between two samples: nothing to draw again
             clean, flags = flag_absurd(snapshot)
@@ -322,7 +381,7 @@ class PowerBalanceChart(LiveView):
 
     def set_history(self, series: PowerSeries) -> None:
         """Replace the history (a long range from the cache or the hub) and redraw."""
-        clean, flags = flag_absurd(series)
+        clean, flags = flag_absurd(usable_series(series))
         self._note_flags(flags, reset=True)
         self.history = with_gaps(clean)
         self.mark_dirty()
@@ -421,8 +480,10 @@ class PowerBalanceChart(LiveView):
     def set_topology(self, topology: SiteTopology) -> None:
         """The envelope is the site layout's ``capacity_mw``; without one, no line."""
         super().set_topology(topology)
-        capacity = float(getattr(topology, "capacity_mw", 0.0) or 0.0)
-        self.envelope_mw = capacity if capacity > 0 else None
+        capacity = getattr(topology, "capacity_mw", 0.0)
+        ok = (isinstance(capacity, int | float) and not isinstance(capacity, bool)
+              and 0 < capacity <= CAPACITY_LIMIT_MW)
+        self.envelope_mw = float(capacity) if ok else None
         if self.envelope_mw is None:
             self.envelope.hide()
         else:
@@ -502,7 +563,15 @@ class PowerBalanceChart(LiveView):
 
     def _update_tiles(self) -> None:
         assert self.history is not None
-        (start, _end), kpis = shift_kpis(self.history, tz=SITE_TZ)
+        try:
+            (start, _end), kpis = shift_kpis(self.history, tz=SITE_TZ)
+            name = shift_name(start, SITE_TZ)
+        except DATA_ERRORS:  # times no shift holds: the tiles say nothing rather than raise
+            log.exception("power chart: shift figures not computed")
+            for lab in self.tile_labels.values():
+                lab.setText("—")
+            self.shift_label.setText("")
+            return
         fac_now = kpis["facility_mw"].shift_peak if "facility_mw" in kpis else float("nan")
         size = self.envelope_mw or (float(fac_now) if np.isfinite(fac_now) else 1.0)
         units = {
@@ -529,7 +598,7 @@ class PowerBalanceChart(LiveView):
             head = envelope - fac.now if fac else float("nan")
             words = (f"Envelope {_envelope_text(envelope)}, headroom now "
                      + _fmt(head, "MW", _digits(envelope)))
-        self.shift_label.setText(f"Shift {shift_name(start, SITE_TZ)} (site time)\n{words}")
+        self.shift_label.setText(f"Shift {name} (site time)\n{words}")
 
     def _update_status(self) -> None:
         parts = []
@@ -549,7 +618,7 @@ class PowerBalanceChart(LiveView):
         self.status_label.setVisible(bool(parts))
         # What the site does not meter is a fact of the site, no alert: grey, apart.
         missing = self.history.missing if self.history is not None else {}
-        self.missing_label.setText(missing_words(missing))
+        self.missing_label.setText(clip(missing_words(missing), 600))
         self.missing_label.setToolTip(plain_tooltip(
             "\n".join(f"{FLOW_WORDS.get(k, k)}: {v}" for k, v in sorted(missing.items()))))
         self.missing_label.setVisible(bool(missing))

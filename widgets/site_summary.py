@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Mapping
 
@@ -9,6 +10,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from console.hub.openapi import POWER_FIELDS
 from console.jobs import task_weights
 from console.model import (
     JobsSnapshot,
@@ -17,8 +19,10 @@ from console.model import (
     Snapshot,
     UnhealthyGpus,
 )
-from widgets.view import LiveView, format_age, set_style
+from widgets.text import clip, missing
+from widgets.view import DATA_ERRORS, LiveView, format_age, set_style
 
+log = logging.getLogger(__name__)
 ABNORMAL = "#e69f00"  # Okabe-Ito orange: act
 CRITICAL = "#d55e00"  # Okabe-Ito vermillion
 UNHEALTHY_ABNORMAL_PCT = 0.2
@@ -65,9 +69,29 @@ def _supply_words(now: dict[str, float], why: Mapping[str, str], digits: int) ->
 
 
 def _fmt(value: float, digits: int = 1, unit: str = "") -> str:
-    if value is None or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return "n/a"
     return f"{value:,.{digits}f}{unit}"
+
+
+def _latest(power: PowerSeries) -> dict[str, float]:
+    """The last sample of each power field (NaN where it has none that is a number)."""
+    out: dict[str, float] = {}
+    fields = power.fields if isinstance(power.fields, Mapping) else {}
+    for name in POWER_FIELDS:
+        try:
+            value = float(np.asarray(fields[name], np.float64).reshape(-1)[-1])
+        except (*DATA_ERRORS, KeyError):
+            value = math.nan
+        out[name] = value if math.isfinite(value) else math.nan
+    return out
+
+
+def _count(value: object) -> int:
+    """A count the hub gave (0 for what is none: NaN, text, a list)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0
+    return int(value) if math.isfinite(value) and abs(value) < 2**53 else 0
 
 
 class SiteSummary(LiveView):
@@ -102,16 +126,36 @@ class SiteSummary(LiveView):
 
     def set_topology(self, topology: object) -> None:
         super().set_topology(topology)  # type: ignore[arg-type]
-        capacity = float(getattr(topology, "capacity_mw", 0.0) or 0.0)
-        self.capacity_mw = capacity if capacity > 0 else None
+        capacity = getattr(topology, "capacity_mw", 0.0)
+        ok = (isinstance(capacity, int | float) and not isinstance(capacity, bool)
+              and 0 < capacity < 1e6)
+        self.capacity_mw = float(capacity) if ok else None
 
     def on_snapshot(self, snapshot: Snapshot) -> None:
         self._latest[snapshot.kind] = snapshot
 
     def redraw(self) -> None:
+        """Each tile from its latest snapshot; a tile whose figures cannot be read shows
+        '—' (the others are drawn)."""
+        for part in (self._power, self._racks, self._gpus, self._jobs):
+            try:
+                part()
+            except DATA_ERRORS:
+                log.exception("site summary: figures not shown")
+                for key in {self._power: ("facility", "it", "renewable", "pue", "carbon"),
+                            self._racks: ("racks",), self._gpus: ("gpus",),
+                            self._jobs: ("jobs",)}[part]:
+                    self.tiles[key].set(missing())
+        age = format_age(self.data_age)
+        for tile in self.tiles.values():
+            tile.setEnabled(not self.stale)
+            if self.stale:
+                tile.detail.setText(f"STALE · {age} old")
+
+    def _power(self) -> None:
         power = self._latest.get("power")
         if isinstance(power, PowerSeries) and len(power):
-            now = power.latest()
+            now = _latest(power)
             facility = now["facility_mw"]
             capacity = self.capacity_mw
             size = capacity or (facility if math.isfinite(facility) else 1.0)
@@ -123,7 +167,8 @@ class SiteSummary(LiveView):
             else:
                 colour, envelope = None, "no envelope in the site layout (capacity_mw)"
             self.tiles["facility"].set(_fmt(facility, mw, " MW"), envelope, colour)
-            why = power.missing  # field -> "not metered: ..." / "n/a: ..." (real backends)
+            why = {k: clip(v, 120) for k, v in power.missing.items()} if isinstance(
+                power.missing, Mapping) else {}  # field -> "not metered: ..." / "n/a: ..."
             self.tiles["it"].set(_fmt(now["it_mw"], mw, " MW"), why.get("it_mw", ""))
             self.tiles["renewable"].set(
                 _fmt(now["renewable_share_pct"], 1, " %"),
@@ -136,22 +181,28 @@ class SiteSummary(LiveView):
             )
             if "facility_mw" in why:
                 self.tiles["facility"].set("n/a", why["facility_mw"])
+
+    def _racks(self) -> None:
         racks = self._latest.get("racks")
         if isinstance(racks, RackTelemetry) and self.topology is not None:
             n = self.topology.n_racks
             reporting = n - racks.n_missing
             power_kw = np.asarray(racks["power_kw"], dtype=np.float64)
-            metered_mw = float(np.nansum(power_kw)) / 1000
+            with np.errstate(all="ignore"):
+                metered_mw = float(np.nansum(power_kw)) / 1000
             self.tiles["racks"].set(
                 f"{reporting:,} / {n:,}",
                 f"{_fmt(metered_mw, 1 if metered_mw >= 1 else 3)} MW metered",
                 ABNORMAL if reporting < n else None,
             )
+
+    def _gpus(self) -> None:
         gpus = self._latest.get("gpus")
         if isinstance(gpus, UnhealthyGpus):
-            c = gpus.counts
+            given = gpus.counts if isinstance(gpus.counts, Mapping) else {}
+            c = {k: _count(given.get(k)) for k in ("failed", "off_bus", "degraded")}
             bad = len(gpus.gpus)
-            down = int(c.get("failed", 0)) + int(c.get("off_bus", 0))
+            down = c["failed"] + c["off_bus"]
             fleet = self.topology.total_gpus if self.topology is not None else 0
             # A few failed GPUs are normal wear at this scale (the maintenance list's work):
             # grey, unless the failed share is well above normal.
@@ -162,6 +213,8 @@ class SiteSummary(LiveView):
                 f"{c.get('degraded', 0)} degraded",
                 ABNORMAL if high else None,
             )
+
+    def _jobs(self) -> None:
         jobs = self._latest.get("jobs")
         if isinstance(jobs, JobsSnapshot):
             states = jobs.columns.get("state")
@@ -169,8 +222,3 @@ class SiteSummary(LiveView):
             running = int(tasks[states == "RUNNING"].sum()) if states is not None else 0
             pending = int(tasks[states == "PENDING"].sum()) if states is not None else 0
             self.tiles["jobs"].set(f"{running:,} running", f"{pending:,} pending")
-        age = format_age(self.data_age)
-        for tile in self.tiles.values():
-            tile.setEnabled(not self.stale)
-            if self.stale:
-                tile.detail.setText(f"STALE · {age} old")

@@ -33,6 +33,10 @@ TICK_STEPS = (
 )
 
 
+MAX_TICKS = 1000
+"""More ticks than this on an axis means a range no clock shows: none are drawn."""
+
+
 class SiteTimeAxis(pg.AxisItem):
     """Bottom axis for epoch seconds, labelled in a zoneinfo time zone (site or UTC)."""
 
@@ -47,12 +51,18 @@ class SiteTimeAxis(pg.AxisItem):
         self.update()
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # noqa: N802
-        span = maxVal - minVal
-        if span <= 0 or not np.isfinite(span):
+        with np.errstate(all="ignore"):
+            span = maxVal - minVal
+        if not np.isfinite(span) or span <= 0:
             return []
         want = max(2.0, size / 110.0)
         step = next((s for s in TICK_STEPS if span / s <= want), TICK_STEPS[-1])
-        offset = datetime.fromtimestamp(minVal, ZoneInfo(self.tz)).utcoffset()
+        if span / step > MAX_TICKS:  # a range no clock shows (a time of -1e308): no ticks
+            return []
+        try:
+            offset = datetime.fromtimestamp(minVal, ZoneInfo(self.tz)).utcoffset()
+        except (ValueError, OverflowError, OSError):
+            return []
         off = offset.total_seconds() if offset else 0.0
         first = np.ceil((minVal + off) / step) * step - off
         ticks = np.arange(first, maxVal, step)
@@ -63,7 +73,11 @@ class SiteTimeAxis(pg.AxisItem):
         fmt = "%a %d %b" if spacing >= DAY else "%H:%M:%S" if spacing < 60 else "%H:%M"
         out = []
         for v in values:
-            d = datetime.fromtimestamp(v, zone)
+            try:
+                d = datetime.fromtimestamp(v, zone)
+            except (TypeError, ValueError, OverflowError, OSError):
+                out.append("")
+                continue
             text = d.strftime(fmt)
             if spacing < DAY and d.hour == 0 and d.minute == 0 and d.second == 0:
                 text = d.strftime("%d %b")
