@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from widgets.text import clip
+
 SHELVE_CHOICES: tuple[tuple[str, int], ...] = (
     (QT_TRANSLATE_NOOP("ShelveDialog", "15 min"), 15 * 60),
     (QT_TRANSLATE_NOOP("ShelveDialog", "1 h"), 3600),
@@ -37,7 +39,7 @@ class AckDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title or self.tr("Acknowledge alarms"))
         form = QFormLayout(self)
-        label = QLabel(what, self)
+        label = QLabel(clip(what, 1000), self)  # an alarm's message quotes hub text
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setWordWrap(True)
         form.addRow(label)

@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
 from console.gpu_health import normalise_query, since_words
 from console.maintenance import ACTION_GROUPS, ActionGroup, MaintenanceItem, MaintenanceList
 from console.model import Snapshot
-from widgets.text import isolate, plain_tooltip
-from widgets.view import LiveView, format_age
+from widgets.text import bound_columns, cell, clip, isolate, missing, plain, plain_tooltip
+from widgets.view import DATA_ERRORS, LiveView, format_age, local_clock
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -59,14 +59,24 @@ def _tr(text: str) -> str:
 
 def search_text(item: MaintenanceItem) -> str:
     """One lower-case string per item that the filter searches (all words must match)."""
-    parts = [item.device, item.host, item.node, item.rack, item.row, item.hall, item.model,
-             item.status, item.cause, item.action, item.tenant, item.job_name,
-             NODE_STATE_WORDS.get(item.node_state, item.node_state)]
+    parts = [cell(getattr(item, name, "")) for name in (
+        "device", "host", "node", "rack", "row", "hall", "model", "status", "cause", "tenant",
+        "job_name")]
+    parts.append(_state_words(item.node_state))
+    try:
+        parts.append(cell(item.action))
+    except DATA_ERRORS:  # a group the console does not know
+        pass
     if item.xid is not None:
-        parts.append(f"xid{item.xid}")
+        parts.append(f"xid{cell(item.xid)}")
     if item.job_id is not None:
-        parts.append(str(item.job_id))
+        parts.append(cell(item.job_id))
     return fold(" ".join(parts))
+
+
+def _state_words(state: object) -> str:
+    """A server's state in words ('drained'); the hub's own word for one it does not know."""
+    return NODE_STATE_WORDS.get(state, cell(state)) if isinstance(state, str) else cell(state)
 
 
 def fold(text: str) -> str:
@@ -76,15 +86,26 @@ def fold(text: str) -> str:
 
 
 def seen_words(t: float, now: float) -> str:
-    """'09:50 (3 h ago)', '28 Nov 22:02 (15 h ago)': local clock and a short age."""
-    if not math.isfinite(t):
-        return "—"
-    age = max(0, int(now - t))
-    ago = (f"{age // 60} min" if age < 3600 else f"{age // 3600} h" if age < 172_800
-           else f"{age // 86_400} d")
-    then, today = time.localtime(t), time.localtime(now)
-    clock = time.strftime("%H:%M" if then[:3] == today[:3] else "%d %b %H:%M", then)
+    """'09:50 (3 h ago)', '28 Nov 22:02 (15 h ago)': local clock and a short age; '—' for a
+    time no clock can show."""
+    try:
+        if not (math.isfinite(t) and math.isfinite(now)):
+            return missing()
+        age = max(0, int(now - t))
+        ago = (f"{age // 60} min" if age < 3600 else f"{age // 3600} h" if age < 172_800
+               else f"{age // 86_400} d")
+        then, today = time.localtime(t), time.localtime(now)
+        clock = time.strftime("%H:%M" if then[:3] == today[:3] else "%d %b %H:%M", then)
+    except DATA_ERRORS:
+        return missing()
     return _tr("{clock} ({ago} ago)").format(clock=clock, ago=ago)
+
+
+def _since(t: object) -> str:
+    try:
+        return since_words(t)  # type: ignore[arg-type]
+    except DATA_ERRORS:
+        return missing()
 
 
 class MaintenanceModel(QAbstractItemModel):
@@ -188,10 +209,13 @@ class MaintenanceModel(QAbstractItemModel):
         item = self.item_at(index)
         if item is None:
             return None
-        if role == _DISPLAY:
-            return self._cell(item, index.column())
-        if role == _TOOLTIP:
-            return self._tooltip(item, index.column())
+        try:
+            if role == _DISPLAY:
+                return self._cell(item, index.column())
+            if role == _TOOLTIP:
+                return self._tooltip(item, index.column())
+        except DATA_ERRORS:  # a value the list cannot show
+            return missing() if role == _DISPLAY else None
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == COUNT_COL:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -218,38 +242,43 @@ class MaintenanceModel(QAbstractItemModel):
 
     def _cell(self, item: MaintenanceItem, column: int) -> str:
         if column == 0:
-            slot = "?" if item.slot is None else str(item.slot)
+            slot = "?" if item.slot is None else cell(item.slot, 8)
             return self.tr("GPU {slot} · {uuid}").format(
-                slot=slot, uuid=item.device.removeprefix("GPU-")[:8])
+                slot=slot, uuid=plain(item.device).removeprefix("GPU-")[:8])
         if column == 1:
-            state = NODE_STATE_WORDS.get(item.node_state)
-            host = item.host or item.node
+            state = (NODE_STATE_WORDS.get(item.node_state)
+                     if isinstance(item.node_state, str) else None)
+            host = cell(item.host or item.node)
             return f"{host} · {self.tr(state)}" if state else host
         if column == 2:
-            return item.rack
+            return cell(item.rack)
         if column == 3:
             if item.job_id is None:
-                return "—"
-            return f"{item.job_id} {isolate(item.job_name)}" if item.job_name else str(item.job_id)
+                return missing()
+            job = cell(item.job_id, 40)
+            return f"{job} {isolate(item.job_name)}" if item.job_name else job
         if column == 4:
             return isolate(item.tenant)
         if column == 5:
-            return item.cause
+            return cell(item.cause)
         if column == 6:
-            return seen_words(item.first_seen, self.mlist.time if self.mlist else time.time())
+            now = self.mlist.time if self.mlist else time.time()
+            return seen_words(item.first_seen, now)
         if column == 7:
-            return str(item.count)
+            return cell(item.count, 12)
         return ""
 
     def _tooltip(self, item: MaintenanceItem, column: int) -> str:
         if column == 0:
             text = self.tr("{uuid}\n{model}, slot {slot} of {node}").format(
-                uuid=item.device, model=item.model, slot=item.slot, node=item.node)
+                uuid=clip(item.device, 200), model=clip(item.model, 100),
+                slot=clip(item.slot, 20), node=clip(item.node, 200))
         elif column == 6:
             text = self.tr("first reported {first}; latest report {last}").format(
-                first=since_words(item.first_seen), last=since_words(item.last_seen))
+                first=_since(item.first_seen), last=_since(item.last_seen))
         elif column == 7:
-            text = self.tr("reported faulty {n} time(s) within 24 h").format(n=item.count)
+            text = self.tr("reported faulty {n} time(s) within 24 h").format(
+                n=clip(item.count, 20))
         else:
             text = self._cell(item, column)
         return plain_tooltip(text)
@@ -293,6 +322,7 @@ class MaintenanceView(LiveView):
         self.tree.collapsed.connect(lambda i: self._remember(i, collapsed=True))
         self.tree.expanded.connect(lambda i: self._remember(i, collapsed=False))
         header = self.tree.header()
+        bound_columns(self.tree)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COLUMNS.index("Cause"), QHeaderView.ResizeMode.Stretch)
@@ -421,9 +451,13 @@ class MaintenanceView(LiveView):
         if mlist.site_caused:
             parts.append(self.tr("{s} throttled GPUs explained by site alarms").format(
                 s=mlist.site_caused))
-        age = self.data_age if self.data_age is not None else max(0.0, time.time() - mlist.time)
+        try:
+            age = (self.data_age if self.data_age is not None
+                   else max(0.0, time.time() - mlist.time))
+        except DATA_ERRORS:
+            age = math.nan
         parts.append(self.tr("list {age} old ({clock})").format(
-            age=format_age(age), clock=time.strftime("%H:%M:%S", time.localtime(mlist.time))))
+            age=format_age(age), clock=local_clock(mlist.time)))
         text = " · ".join(parts)
         if self.stale:
             text += self.tr(" — STALE")

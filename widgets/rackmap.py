@@ -38,11 +38,37 @@ from widgets.rackmap_overlays import (
     rack_tooltip,
 )
 from widgets.rackmap_paint import paint_labels, paint_legend, paint_racks, paint_stale
-from widgets.view import LiveView, format_age
+from widgets.text import cell, clip
+from widgets.view import DATA_ERRORS, LiveView, format_age
 
 LEGEND_W = 230
 RACK_INSET_M = 0.05
 ROW_LABEL_MIN_SCALE = 14.0  # px per metre from which row labels are drawn
+FLOOR_LIMIT_M = 100_000.0
+"""A rack or hall placed farther than this from the plan's origin (100 km) has no place on
+the floor: drawn nowhere rather than shrinking the whole site to a dot."""
+
+
+def floor_geometry(geometry: object, n: int) -> np.ndarray:
+    """(n, 4) x, y, w, h in metres as the map can draw them: rows missing or of the wrong
+    shape, non-finite or far-off values become an empty rectangle at the origin."""
+    try:
+        g = np.asarray(geometry, np.float64).reshape(-1, 4)
+    except DATA_ERRORS:
+        g = np.zeros((0, 4))
+    g = np.concatenate([g[:n], np.zeros((max(0, n - len(g)), 4))])
+    with np.errstate(invalid="ignore"):
+        bad = ~(np.isfinite(g) & (np.abs(g) <= FLOOR_LIMIT_M)).all(axis=1) | (g[:, 2:] < 0).any(
+            axis=1)
+    g[bad] = 0.0
+    return g
+
+
+def _plan_number(value: object) -> float | None:
+    """A coordinate of the site plan in metres; None for what is none."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) and abs(value) <= FLOOR_LIMIT_M else None
 _DIRECTIONS = {
     Qt.Key.Key_Left: (-1.0, 0.0),
     Qt.Key.Key_Right: (1.0, 0.0),
@@ -269,7 +295,7 @@ class RackMapView(LiveView):
             self.detail.gpu_table.setFocus(Qt.FocusReason.OtherFocusReason)
         elif not self.detail.isAncestorOf(QApplication.focusWidget()):
             self.detail.setFocus()
-        rid = str(detail.rack.get("id", ""))
+        rid = self.detail.rack_id
         if self.topology is not None and rid in self.topology.rack_index:
             self._set_selected(self.topology.rack_index[rid])
 
@@ -284,7 +310,7 @@ class RackMapView(LiveView):
         """Take a (new) site layout; telemetry of the old layout is dropped."""
         selected = self.selected_rack()
         self.topology = topology
-        g = np.asarray(topology.geometry, np.float64).reshape(-1, 4)
+        g = floor_geometry(topology.geometry, topology.n_racks)
         self._geom = g
         self._centres = np.column_stack((g[:, 0] + g[:, 2] / 2, g[:, 1] + g[:, 3] / 2))
         inset = np.minimum(RACK_INSET_M, g[:, 2:] * 0.1)
@@ -292,15 +318,19 @@ class RackMapView(LiveView):
             QRectF(x + ix, y + iy, w - 2 * ix, h - 2 * iy)
             for (x, y, w, h), (ix, iy) in zip(g.tolist(), inset.tolist(), strict=True)
         ]
-        self._hall_rects = [
-            (QRectF(float(h["x"]), float(h["y"]), float(h["w"]), float(h["h"])),
-             f"{h.get('name', h.get('id', ''))} · {h.get('gpu_model', '')}")
-            for h in topology.halls if all(k in h for k in ("x", "y", "w", "h"))
-        ]
-        self._row_labels = [
-            (QPointF(float(r["x"]), float(r["y"]) + float(r["h"]) / 2), str(r["id"]))
-            for r in topology.rows if all(k in r for k in ("x", "y", "h", "id"))
-        ]
+        self._hall_rects = []
+        for h in topology.halls:
+            box = [_plan_number(h.get(k)) for k in ("x", "y", "w", "h")]
+            if all(v is not None for v in box):
+                x, y, w, hh = box  # type: ignore[misc]
+                name = clip(h.get("name", h.get("id", "")), 40)
+                self._hall_rects.append(
+                    (QRectF(x, y, w, hh), f"{name} · {clip(h.get('gpu_model', ''), 30)}"))
+        self._row_labels = []
+        for r in topology.rows:
+            x, y, hh = (_plan_number(r.get(k)) for k in ("x", "y", "h"))
+            if x is not None and y is not None and hh is not None and "id" in r:
+                self._row_labels.append((QPointF(x, y + hh / 2), clip(r["id"], 20)))
         if self.telemetry is not None and self._telemetry_len() != topology.n_racks:
             self.telemetry = None
         self._selected = topology.rack_index.get(selected, -1) if selected else -1
@@ -339,9 +369,12 @@ class RackMapView(LiveView):
     def _reporting(self) -> bool:
         """Whether the telemetry in use covers any rack at all."""
         t = self.telemetry
-        return (t is not None and self.topology is not None
-                and self._telemetry_len() == self.topology.n_racks
-                and t.n_missing < self.topology.n_racks)
+        try:
+            return (t is not None and self.topology is not None
+                    and self._telemetry_len() == self.topology.n_racks
+                    and t.n_missing < self.topology.n_racks)
+        except DATA_ERRORS:  # a missing mask it cannot count
+            return False
 
     @property
     def overlay_not_collected(self) -> bool:
@@ -356,12 +389,15 @@ class RackMapView(LiveView):
     # -- internals -----------------------------------------------------------------------
     def _telemetry_len(self) -> int:
         t = self.telemetry
-        return len(t.missing) if t is not None else 0
+        try:
+            return len(t.missing) if t is not None else 0
+        except TypeError:  # no mask at all: telemetry of no use
+            return -1
 
     def _rack_id(self, i: int) -> str:
         if self.topology is None or not 0 <= i < self.topology.n_racks:
             return ""
-        return str(self.topology.racks[i]["id"])
+        return cell(self.topology.racks[i].get("id", ""))
 
     def _rebucket(self) -> None:
         if self.topology is None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import math
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -18,7 +17,8 @@ import numpy as np
 from PySide6.QtGui import QColor
 
 from console.model import RackTelemetry, SiteTopology
-from widgets.view import format_age
+from widgets.text import clip
+from widgets.view import DATA_ERRORS, format_age, local_clock
 
 BACKGROUND = QColor("#1e2126")
 TEXT = QColor("#d0d4da")
@@ -61,19 +61,26 @@ class Overlay:
         n = topology.n_racks
         if telemetry is None:
             return np.full(n, np.nan, np.float32)
+        try:
+            with np.errstate(all="ignore"):  # 1e308 is inf in float32: too high, not an error
+                return self._values(telemetry, topology, n)
+        except DATA_ERRORS:  # figures of another shape or kind: no data, never a crash
+            return np.full(n, np.nan, np.float32)
+
+    def _values(self, telemetry: RackTelemetry, topology: SiteTopology, n: int) -> np.ndarray:
         fields = telemetry.fields
         if self.name == "power":
             kw = fields.get("power_kw")
             if kw is None or len(kw) != n:
                 return np.full(n, np.nan, np.float32)
-            cap = topology.capacity_kw
-            with np.errstate(invalid="ignore", divide="ignore"):
-                pct = np.where(cap > 0, kw / cap * 100.0, np.nan)
-            return pct.astype(np.float32)
+            cap = np.asarray(topology.capacity_kw, np.float64)
+            kw = np.asarray(kw, np.float64)
+            pct = np.where(cap > 0, kw / cap * 100.0, np.nan)
+            return pct.astype(np.float32).reshape(n)
         arr = fields.get(FIELD_OF[self.name])
         if arr is None or len(arr) != n:
             return np.full(n, np.nan, np.float32)
-        return np.asarray(arr, np.float32)
+        return np.asarray(arr, np.float32).reshape(n)
 
     def buckets(self, values: np.ndarray) -> np.ndarray:
         """Bucket index per rack; -1 for no data."""
@@ -128,21 +135,39 @@ def _fmt(value: float, fmt: str, unit: str = "") -> str:
 
 def rack_tooltip(topology: SiteTopology, telemetry: RackTelemetry | None, i: int,
                  age: float | None, stale: bool) -> str:
-    """Rich-text tooltip of rack ``i``: its figures and their age; hub text is escaped."""
+    """Rich-text tooltip of rack ``i``: its figures and their age; hub text is escaped and
+    cut, so a 100,000-character id never makes a tooltip wider than the screen."""
     rack = topology.racks[i]
-    e = html.escape
-    lines = [f"<b>{e(str(rack.get('id', '')))}</b> · hall {e(str(rack.get('hall', '')))}"
-             f" · row {e(str(rack.get('row', '')))} · {e(str(rack.get('gpu_model', '')))}"]
+
+    def e(value: object, limit: int = 60) -> str:
+        return html.escape(clip(value, limit))
+
+    lines = [f"<b>{e(rack.get('id', ''))}</b> · hall {e(rack.get('hall', ''), 20)}"
+             f" · row {e(rack.get('row', ''), 20)} · {e(rack.get('gpu_model', ''), 40)}"]
     t = telemetry
+    try:
+        lines += _figures(topology, t, i)
+    except DATA_ERRORS:
+        lines.append("<i>figures of this rack cannot be read</i>")
+    if t is not None:
+        clock = local_clock(t.time)
+        lines.append(f"<span style='color:#8a9099'>figures {format_age(age)} old "
+                     f"(hub time {clock}){' — STALE' if stale else ''}</span>")
+    return "<br>".join(lines)
+
+
+def _figures(topology: SiteTopology, t: RackTelemetry | None, i: int) -> list[str]:
+    """Lines of a rack's figures for its tooltip (raises on figures it cannot read)."""
+    lines = []
     if t is None or bool(t.missing[i]):
         lines.append("<i>no data for this rack</i>")
     else:
         f = {k: float(v[i]) for k, v in t.fields.items()}
         cap = float(topology.capacity_kw[i])
         kw = f.get("power_kw", math.nan)
-        pct = kw / cap * 100 if cap > 0 and math.isfinite(kw) else math.nan
+        pct = kw / cap * 100 if cap > 0 and math.isfinite(kw) and math.isfinite(cap) else math.nan
         lines.append(f"Power {_fmt(kw, '.1f', ' kW')} ({_fmt(pct, '.0f', ' %')} of "
-                     f"{cap:.0f} kW)")
+                     f"{_fmt(cap, '.0f', ' kW')})")
         lines.append(f"Inlet {_fmt(f.get('inlet_c', math.nan), '.1f', ' °C')} · outlet "
                      f"{_fmt(f.get('outlet_c', math.nan), '.1f', ' °C')}")
         lines.append(f"Hottest GPU {_fmt(f.get('gpu_temp_max_c', math.nan), '.0f', ' °C')}"
@@ -154,11 +179,7 @@ def rack_tooltip(topology: SiteTopology, telemetry: RackTelemetry | None, i: int
         alarm = f.get("alarm", math.nan)
         words = ALARM_WORDS[int(alarm)] if math.isfinite(alarm) and 0 <= alarm < 5 else "n/a"
         lines.append(f"Alarm: {words}")
-    if t is not None:
-        clock = time.strftime("%H:%M:%S", time.localtime(t.time))
-        lines.append(f"<span style='color:#8a9099'>figures {format_age(age)} old "
-                     f"(hub time {clock}){' — STALE' if stale else ''}</span>")
-    return "<br>".join(lines)
+    return lines
 
 
 def hit_index(geometry: np.ndarray, x: float, y: float) -> int:
