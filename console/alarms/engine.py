@@ -90,6 +90,7 @@ class AlarmEngine:
         self._events = EventConditions(self.config)
         self._last_event_id = 0
         self._event_lifetime: str | None = None  # the hub lifetime _last_event_id counts in
+        self._restart_batch: EventBatch | None = None  # the last batch that reset it
         self._plans: dict[str, PlannedShelf] = {}
         self._plan_seq = 0
         self._snapshots: dict[str, Snapshot] = {}
@@ -159,9 +160,10 @@ class AlarmEngine:
     def _take_events(self, batch: EventBatch, index: TopologyIndex) -> None:
         jobs = self._snapshots.get("jobs")
         jobs = jobs if isinstance(jobs, JobsSnapshot) else None
-        if batch.restarted or batch.lifetime != self._event_lifetime:
+        restarted = batch.restarted and batch is not self._restart_batch
+        if restarted or batch.lifetime != self._event_lifetime:
             # A restarted hub numbers its events from 1 again: take them from its first.
-            self._event_lifetime = batch.lifetime
+            self._event_lifetime, self._restart_batch = batch.lifetime, batch
             self._last_event_id = 0
         for event in batch.events:
             eid = int(event.get("id", 0))

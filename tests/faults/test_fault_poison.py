@@ -345,3 +345,58 @@ def test_hub_without_instance_restart_and_console_restart(
         finally:
             poller.source.close()
         assert _stored_messages(cache) == expected
+
+
+def test_power_samples_before_the_earliest_time_are_dropped(
+    stub: PoisonableHub, cache: Cache
+) -> None:
+    """Samples before the poller's earliest time (2000 by default; here a minute ago, as a
+    site could configure) are dropped and counted, the rest of the series kept."""
+    poller = _poller(stub, cache)  # asks for the last 120 s at 1 s steps
+    poller.earliest_time = time.time() - 60.0
+    try:
+        result = poller.poll("power")
+        assert result.ok and isinstance(result.snapshot, PowerSeries)
+        assert result.refused >= 50 and len(result.snapshot) >= 50
+        assert float(result.snapshot.t[0]) >= poller.earliest_time
+        assert float(cache.power(0, time.time() + 600).t[0]) >= poller.earliest_time
+    finally:
+        poller.source.close()
+
+
+def test_replay_of_old_recordings_is_not_refused(tmp_path: Path) -> None:
+    """A cache:// replay shows recorded data of any age (its times are not checked against
+    the clock), and its events cursor counts rows: two hub lifetimes with the same ids
+    replay whole, once."""
+    from console.decode import decode_events, decode_power, decode_racks, decode_site
+    from console.sources.replay import CacheReplaySource
+
+    t0 = 1_780_000_000.0
+    hub = SimulatedHub("rack", seed=3, start=t0, faults=False)
+    path = tmp_path / "old.db"
+    with Cache.open(path) as recording:
+        topo = decode_site(hub.site())
+        recording.write_poll([topo], topology=topo)
+        for life in ("A", "B"):
+            hub.step(hub.now + 60)
+            for i in (1, 2):
+                hub.event_log.add(hub.now, "test", "info", f"{life}{i}")
+            answer = hub.events(hub.event_log.last_id - 2) | {"instance": life}
+            answer["events"] = [e | {"id": k} for k, e in enumerate(answer["events"], 1)]
+            answer["last_id"] = 2
+            recording.write_poll([decode_racks(hub.racks(), topo),
+                                  decode_power(hub.power(hub.now - 300, hub.now, 10)),
+                                  decode_events(answer)], topology=topo)
+    source = CacheReplaySource(f"cache://{path}")
+    poller = Poller(source, clock=lambda: t0 + 5 * YEAR)  # reviewed five years later
+    try:
+        for kind in ("site", "racks", "power"):
+            result = poller.poll(kind)
+            assert result.ok and result.refused == 0, (kind, result.error)
+        events = poller.poll("events")
+        assert events.ok and isinstance(events.snapshot, EventBatch)
+        assert [e["message"] for e in events.snapshot.events] == ["A1", "A2", "B1", "B2"]
+        again = poller.poll("events")
+        assert again.ok and isinstance(again.snapshot, EventBatch) and not again.snapshot.events
+    finally:
+        source.close()
