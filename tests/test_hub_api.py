@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -138,3 +139,51 @@ def test_a_stopped_hub_port_binds_again_at_once() -> None:
             second.stop()
     finally:
         client.close()
+
+
+def _event_answer(**over: Any) -> dict[str, Any]:
+    event = {"id": 3, "time": 1_780_000_000.0, "kind": "xid", "message": "XID 79"}
+    return {"time": 1_780_000_001.0, "events": [event], "last_id": 3, "instance": "hub-1"} | over
+
+
+def test_event_answers_carry_last_id_and_instance() -> None:
+    from console.decode import decode_events
+    from console.hub.sim import SimulatedHub
+
+    batch = decode_events(_event_answer(last_id=9))
+    assert (batch.last_id, batch.hub_last_id, batch.instance, batch.lifetime) == (3, 9, "hub-1",
+                                                                                  "hub-1")
+    bare = decode_events({"time": 1_780_000_001.0, "events": []})  # both optional
+    assert (bare.last_id, bare.hub_last_id, bare.instance, bare.lifetime) == (0, None, None, "")
+    # The simulated hub names each lifetime: the same inputs the same name, a restart another.
+    a, b = SimulatedHub("rack", seed=1, start=1_780_000_000.0), SimulatedHub("rack", seed=1,
+                                                                            start=1_780_000_000.0)
+    later = SimulatedHub("rack", seed=1, start=1_780_000_060.0)
+    assert a.events()["instance"] == b.instance != later.instance
+    assert a.events()["last_id"] == a.event_log.last_id
+
+
+@pytest.mark.parametrize(
+    "over, needle",
+    [
+        ({"events": [{"id": -1, "time": 1.78e9, "kind": "x", "message": ""}]}, "event id -1"),
+        ({"events": [{"id": 1.5, "time": 1.78e9, "kind": "x", "message": ""}]}, "event id 1.5"),
+        ({"events": [{"id": True, "time": 1.78e9, "kind": "x", "message": ""}]}, "event id True"),
+        ({"events": [{"id": "2", "time": 1.78e9, "kind": "x", "message": ""}]}, "event id '2'"),
+        ({"events": [{"id": 2**53, "time": 1.78e9, "kind": "x", "message": ""}],
+          "last_id": 2**53}, "is not a whole number from 0 to 2^53 - 1"),
+        ({"last_id": 2}, "event id 3 is above the answer's last_id 2"),
+        ({"last_id": -3}, "'last_id' -3"),
+        ({"last_id": "9"}, "'last_id' '9'"),
+        ({"instance": 7}, "'instance' must be a string"),
+        ({"instance": ""}, "'instance' must be a string"),
+        ({"instance": "x" * 201}, "'instance' must be a string"),
+    ],
+)
+def test_event_answers_with_ids_that_cannot_be_right_are_refused(
+    over: dict[str, Any], needle: str
+) -> None:
+    from console.decode import DataError, decode_events
+
+    with pytest.raises(DataError, match=re.escape(needle)):
+        decode_events(_event_answer(**over))
