@@ -130,15 +130,16 @@ def exception_key(exc: BaseException) -> tuple[str, list[str]]:
 
 
 class _LogCatcher(logging.Handler):
-    """Keeps the exceptions the console logs (the poller's catch-all logs its traceback)."""
+    """Hands on the exceptions the console logs at WARNING or above: its catch-alls (the
+    poller's "unexpected error", a view that could not draw) log them with their traceback."""
 
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.caught: list[BaseException] = []
+    def __init__(self, found: Callable[[str, BaseException], None]) -> None:
+        super().__init__(logging.WARNING)
+        self.found = found
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.exc_info and record.exc_info[1] is not None:
-            self.caught.append(record.exc_info[1])
+            self.found(record.name, record.exc_info[1])
 
 
 class _ModelWatch:
@@ -217,11 +218,12 @@ class FuzzRun:
         self.alarms = AlarmService(cache=self.cache)
         settings = QSettings(str(folder / "fuzz.ini"), QSettings.Format.IniFormat)
         self.window = MainWindow(self.server.url, settings=settings)
-        self.window.resize(1600, 960)
+        self.window.resize(1280, 800)
         self.window.show()
         self.models = _ModelWatch()
         self.checks = StoredChecks(recorded)
         self.case = "setup"
+        self.logged = 0
         self._tab = 0
 
     def _wrap_cache_writes(self) -> None:
@@ -276,25 +278,36 @@ class FuzzRun:
                 self.serve_clean(name)
         for name in ("site", "racks", "gpus", "power", "jobs", "events", "rack"):
             self.poll(name)
+            self.check_stored(name)
         self.settle()
 
     def run_case(self, k: int) -> None:
+        """Serve one answer spoiled, poll it, draw and read back what it left; then, when the
+        console took it, the answer unspoiled (so the next case starts from a sane console)."""
         name = self.rng.choice(CASE_KINDS)
         doc = self.answer(name, self.now())
         body, what = mutate(doc, self.rng)
         self.case = f"#{k} {ENDPOINTS[name]}: {what}"
+        kind = "jobs" if name == "jobs_changes" else name
+        rackmap = self.window.views["rackmap"]
+        if name != "rack" and hasattr(rackmap, "hide_detail"):
+            with self.in_view():
+                rackmap.hide_detail()  # the floor map again, drawn with what comes next
         if name == "jobs_changes":
             self.serve_clean("jobs")  # the changes apply to the version the console holds
             self.poll("jobs")
         self.serve(name, body)
-        self.poll(name)
-        case = self.case
-        self.case = f"{case} (then the clean answer)"
-        self.serve_clean(name)
-        self.poll("jobs" if name == "jobs_changes" else name)
-        self.case = case
-        self.settle()
-        self.check_stored()
+        taken = self.poll(name)
+        self.settle(kind)
+        self.check_stored(kind)
+        if taken or kind == "jobs":  # a refused job queue drops the one the console held
+            case = self.case
+            self.case = f"{case} (then the clean answer)"
+            self.serve_clean(name)
+            self.poll(kind)
+            self.settle(kind, draw=False)
+            self.check_stored(kind)
+            self.case = case
         self.report.cases += 1
 
     # -- the data path ----------------------------------------------------------------------
@@ -313,26 +326,21 @@ class FuzzRun:
         except Exception as exc:
             self.view_error(exc)
 
-    def poll(self, name: str) -> None:
-        from console.sources.base import SourceError
-
+    def poll(self, name: str) -> bool:
+        """Poll ``name`` and hand the outcome on as the live feed does; True when the
+        console took the answer."""
         if name == "rack":
-            self.poll_rack()
-            return
+            return self.poll_rack()
         kind = "jobs" if name == "jobs_changes" else name
-        self.caught.caught.clear()
+        self.logged = 0
         self.cache_errors.clear()
         try:
             result = self.poller.poll(kind)
         except Exception as exc:
             self.unexpected(exc)
-            return
-        if result.error and "unexpected error" in result.error:
-            exc = next((e for e in self.caught.caught if not isinstance(e, SourceError)), None)
-            if exc is not None:
-                self.unexpected(exc)
-            else:
-                self.report.add("unexpected", result.error, self.case, [])
+            return False
+        if result.error and "unexpected error" in result.error and not self.logged:
+            self.report.add("unexpected", result.error, self.case, [])  # no traceback logged
         self.note_cache_errors()
         try:
             update = self.alarms.on_poll(kind, result.snapshot, result.ok, time.time())
@@ -344,6 +352,7 @@ class FuzzRun:
         if update is not None:
             with self.in_view():
                 self.window.on_alarms(update)
+        return result.ok
 
     def note_cache_errors(self) -> None:
         from console.cache.schema import CacheError
@@ -360,7 +369,8 @@ class FuzzRun:
                 self.unexpected(exc)  # the cache's documented refusals are ValueErrors
         self.cache_errors.clear()
 
-    def poll_rack(self) -> None:
+    def poll_rack(self) -> bool:
+        """One rack in depth, with its cached history, to the rack map (as on a double-click)."""
         from console.sources.base import SourceError
         from widgets.live import HISTORY_FIELDS
 
@@ -368,10 +378,10 @@ class FuzzRun:
         try:
             detail = self.source.fetch_rack(rack_id)
         except SourceError:
-            return
+            return False
         except Exception as exc:
             self.unexpected(exc)
-            return
+            return False
         with self.in_view():
             self.window.focus_rack(rack_id)
             self.window.on_rack_detail(detail)
@@ -384,10 +394,12 @@ class FuzzRun:
                 self.unexpected(exc)
         with self.in_view():
             self.window.on_rack_history(rack_id, history)
+        return True
 
     # -- views --------------------------------------------------------------------------------
-    def settle(self) -> None:
-        """Redraw every view, paint one tab of each dock group, read every changed model."""
+    def settle(self, kind: str = "", draw: bool = True) -> None:
+        """Redraw every view; ``draw``: bring forward the tab that shows ``kind`` (else the
+        next one) of each dock group, paint, and read every item model that changed."""
         from PySide6.QtCore import QAbstractItemModel
         from PySide6.QtWidgets import QAbstractItemView
 
@@ -397,15 +409,12 @@ class FuzzRun:
         for view in [window.summary, *window.views.values()]:
             with self.in_view():
                 view.flush()
-        tabs = (("gpus", "alarms", "maintenance"), ("power", "jobs"))
+        if not draw:
+            return
         self._tab += 1
-        for group in tabs:
-            window.docks[group[self._tab % len(group)]].raise_()
-        self.app.processEvents()
-        for view in window.views.values():
-            if view.isVisible():
-                with self.in_view():
-                    view.repaint()
+        for group in (("gpus", "alarms", "maintenance"), ("power", "jobs")):
+            showing = [key for key in group if kind in window.views[key].kinds]
+            window.docks[(showing or group)[self._tab % len(showing or group)]].raise_()
         self.app.processEvents()
         for model in window.findChildren(QAbstractItemModel):
             self.models.watch(model, read=False)
@@ -422,8 +431,7 @@ class FuzzRun:
     def read_model(self, model: Any) -> None:
         from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 
-        roles = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
-                 Qt.ItemDataRole.ForegroundRole)
+        roles = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
         top = QModelIndex()
         columns = 1 if isinstance(model, QAbstractListModel) else model.columnCount(top)
         for col in range(columns):
@@ -435,9 +443,9 @@ class FuzzRun:
                     model.data(index, role)
 
     # -- the cache -----------------------------------------------------------------------------
-    def check_stored(self) -> None:
+    def check_stored(self, kind: str) -> None:
         try:
-            found = self.checks.check(self.cache)
+            found = self.checks.check(self.cache, kind)
         except Exception as exc:
             self.unexpected(exc)
             return
@@ -461,10 +469,19 @@ class FuzzRun:
                 return
             self.report.add("qt_warnings", text[:160], self.case, [])
 
-        console_log = logging.getLogger("console")
-        self.caught = _LogCatcher()
-        console_log.addHandler(self.caught)
-        propagate, console_log.propagate = console_log.propagate, False
+        def logged(logger: str, exc: BaseException) -> None:
+            self.logged += 1
+            if logger.startswith("widgets"):
+                self.view_error(exc)
+            else:
+                self.unexpected(exc)
+
+        catcher = _LogCatcher(logged)
+        loggers = [logging.getLogger(name) for name in ("console", "widgets")]
+        propagate = [lg.propagate for lg in loggers]
+        for lg in loggers:
+            lg.addHandler(catcher)
+            lg.propagate = False  # counted and reported here, not printed 1,000 times
         old_hook, sys.excepthook = sys.excepthook, excepthook
         old_handler = qInstallMessageHandler(messages)
         try:
@@ -472,8 +489,9 @@ class FuzzRun:
         finally:
             qInstallMessageHandler(old_handler)
             sys.excepthook = old_hook
-            console_log.propagate = propagate
-            console_log.removeHandler(self.caught)
+            for lg, was in zip(loggers, propagate, strict=True):
+                lg.propagate = was
+                lg.removeHandler(catcher)
 
 
 def run_fuzz(
