@@ -9,6 +9,7 @@ import hashlib
 import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -278,3 +279,171 @@ def test_second_live_console_is_refused(
         first.close()
     with Cache.open(path) as second:
         second.write_poll([polls[2]], topology=topo)
+
+
+# -- a cache that heals itself ---------------------------------------------------------------
+def _item(device: str) -> Any:
+    from console.maintenance import item_from_dict
+
+    return item_from_dict({"device": device, "group": "reset", "first_seen": T0,
+                           "last_seen": T0, "count": 1})
+
+
+def _locked(path: Path) -> sqlite3.Connection:
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    return other
+
+
+def test_records_are_kept_while_locked_and_written_when_it_heals(
+    tmp_path: Path, topo: SiteTopology, polls: list[RackTelemetry]
+) -> None:
+    """Journal entries, incidents, maintenance changes and windows written while the file
+    is locked never raise: they are kept, then written by the retry that succeeds."""
+    path = make_cache(tmp_path / "kept.db", topo, polls, 3)
+    heard: list[Any] = []
+    cache = Cache.open(path, busy_timeout_s=0.05)
+    cache.on_health = heard.append
+    other = _locked(path)
+    try:
+        cache.append_journal([{"time": T0 + 10, "alarm_id": "a"}])  # the first failure
+        assert cache.failed is not None and "locked" in cache.failed
+        assert [h.failed is not None for h in heard] == [True]
+        incident = cache.save_incident({"start": T0 + 11, "title": "kept"})
+        cache.update_incident(incident, note="written later")
+        cache.write_maintenance(T0 + 12, [_item("g1")], [])
+        cache.mark_full_resolution(T0, T0 + 20, "incident")
+        cache.set_source("https://user:pw@hub.example/api?token=1")
+        cache.write_poll([polls[3]], topology=topo)  # a gap
+        with pytest.raises(ValueError):  # a bad entry is still refused at once
+            cache.append_journal([{"alarm_id": "no time"}])
+        assert cache.health().kept == 7 and cache.health().polls == 1  # maintenance: 2 rows
+        with pytest.raises(CacheError, match="locked"):
+            cache.retry()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    cache.retry()
+    assert cache.failed is None and heard[-1].failed is None and heard[-1].kept == 7
+    assert [e["alarm_id"] for e in cache.journal()] == ["a"]
+    [stored] = cache.incidents()
+    assert stored["id"] == incident and stored["note"] == "written later"
+    assert [i.device for i in cache.maintenance_at(T0 + 13).items] == ["g1"]
+    assert cache.meta()["source"] == "https://hub.example/api"
+    cache.write_poll([polls[4]], topology=topo)
+    [gap] = cache.gaps()
+    assert (gap["start"], gap["end"], gap["polls"]) == (polls[2].time, polls[4].time, 1)
+    assert cache.gaps(polls[4].time + 1, None) == []
+    assert cache.racks_at(polls[4].time).time == polls[4].time
+    cache.close()
+
+
+def test_a_failed_cache_retries_by_itself_at_the_next_write(
+    tmp_path: Path, topo: SiteTopology, polls: list[RackTelemetry]
+) -> None:
+    path = make_cache(tmp_path / "self.db", topo, polls, 3)
+    cache = Cache.open(path, busy_timeout_s=0.05, retry_max_s=0.05)
+    other = _locked(path)
+    with pytest.raises(CacheError, match="locked"):
+        cache.write_poll([polls[3]], topology=topo)
+    other.execute("ROLLBACK")
+    other.close()
+    deadline = time.monotonic() + 10
+    while cache.failed is not None and time.monotonic() < deadline:  # no retry() called
+        cache.write_poll([polls[4]], topology=topo)
+    assert cache.failed is None
+    assert cache.racks_at(polls[4].time).time == polls[4].time
+    cache.close()
+
+
+def test_memory_kept_is_bounded_and_what_it_dropped_is_counted(
+    tmp_path: Path, topo: SiteTopology, polls: list[RackTelemetry]
+) -> None:
+    path = make_cache(tmp_path / "bounded.db", topo, polls, 3)
+    cache = Cache.open(path, busy_timeout_s=0.05)
+    cache._backlog.limit = 5
+    other = _locked(path)
+    try:
+        cache.write_maintenance(T0, [_item("g1")], [])
+        cache.append_journal([{"time": T0 + k, "alarm_id": f"a{k}"} for k in range(6)])
+        assert cache.health().dropped == 2 + 1  # the maintenance change (2 rows), a0
+        with pytest.raises(CacheError, match="complete list"):  # the list needs a resync
+            cache.write_maintenance(T0 + 9, [_item("g2")], [])
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    cache.retry()
+    assert [e["alarm_id"] for e in cache.journal()] == ["a1", "a2", "a3", "a4", "a5"]
+    with pytest.raises(CacheError, match="complete list"):
+        cache.write_maintenance(T0 + 9, [_item("g2")], [])
+    cache.write_maintenance(T0 + 9, [_item("g2")], [],
+                            complete=True)
+    cache.write_poll([polls[3]], topology=topo)
+    [gap] = cache.gaps()
+    assert gap["dropped"] == 3 and gap["polls"] == 0
+    cache.close()
+
+
+def test_a_cache_opened_later_takes_over_what_was_kept(
+    tmp_path: Path, topo: SiteTopology, polls: list[RackTelemetry]
+) -> None:
+    from console.cache.store import PROVISIONAL_INCIDENT, PendingCache
+
+    path = make_cache(tmp_path / "later.db", topo, polls, 3)
+    with Cache.open(path) as first:
+        first.save_incident({"start": T0, "title": "from before"})
+    heard: list[Any] = []
+    holder = Cache.open(path)  # another console writes the file: this one cannot open it
+    pending = PendingCache(lambda: Cache.open(path, busy_timeout_s=0.05), "cache is locked")
+    pending.on_health = heard.append
+    assert getattr(pending, "journal", None) is None  # nothing to read yet
+    pending.write_poll([polls[3]], topology=topo)
+    pending.append_journal([{"time": T0 + 7, "alarm_id": "kept"}])
+    provisional = pending.save_incident({"start": T0 + 7, "title": "while closed"})
+    assert provisional > PROVISIONAL_INCIDENT
+    pending.update_incident(provisional, note="n1")
+    with pytest.raises(CacheError, match="locked"):
+        pending.retry()
+    assert pending.cache is None and pending.health().polls == 1
+    holder.close()
+    pending.retry()
+    assert pending.cache is not None and pending.failed is None
+    assert heard[-1].failed is None and heard[-1].kept == 3
+    pending.update_incident(provisional, end=T0 + 9)  # the provisional id still works
+    pending.write_poll([polls[4]], topology=topo)
+    incidents = {i["title"]: i for i in pending.incidents()}
+    assert incidents["while closed"]["id"] == incidents["from before"]["id"] + 1
+    assert (incidents["while closed"]["note"], incidents["while closed"]["end"]) == ("n1", T0 + 9)
+    assert [e["alarm_id"] for e in pending.journal()] == ["kept"]
+    [gap] = pending.gaps()
+    assert gap["start"] == polls[2].time and gap["end"] == polls[4].time
+    pending.close()
+
+
+def test_backoff_doubles_up_to_its_cap() -> None:
+    from console.cache.store import Backoff
+
+    now = [100.0]
+    backoff = Backoff(first=0.1, cap=0.5, clock=lambda: now[0])
+    assert backoff.due()
+    backoff.start()
+    assert not backoff.due()
+    waits = []
+    for _ in range(5):
+        waits.append(round(backoff.next - now[0], 3))
+        now[0] = backoff.next
+        assert backoff.due()
+        backoff.missed()
+    assert waits == [0.1, 0.2, 0.4, 0.5, 0.5]
+
+
+def test_gaps_of_a_file_from_before_schema_7_read_empty(tmp_path: Path) -> None:
+    path = tmp_path / "v6.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, target=6)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    with Cache.open(path, readonly=True) as review:
+        assert review.migrated_from is None and review.gaps() == []
+    with Cache.open(path) as cache:
+        assert cache.migrated_from == 6 and cache.gaps() == []

@@ -255,7 +255,13 @@ class Backlog:
         self._items.append(Kept(kind, args, max(int(rows), 1)))
         self._rows += max(int(rows), 1)
         while self._rows > self.limit and self._items:
-            self._drop(self._items.popleft())
+            excess, head = self._rows - self.limit, self._items[0]
+            if head.kind == "journal" and head.rows > excess:  # its oldest entries only
+                self._items[0] = Kept("journal", (head.args[0][excess:],), head.rows - excess)
+                self._rows -= excess
+                self.dropped += excess
+            else:
+                self._drop(self._items.popleft())
 
     def _drop(self, item: Kept) -> None:
         self._rows -= item.rows
