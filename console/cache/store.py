@@ -478,7 +478,9 @@ class Cache(CacheReads):
             self._notify()
         return err
 
-    def _health(self) -> CacheHealth:
+    def health(self) -> CacheHealth:
+        """Why the cache does not record (None: it does), polls not recorded so far (the
+        open gap), records kept in memory and dropped."""
         return CacheHealth(self.failed, self._gap.polls if self._gap is not None else 0,
                            self._backlog.rows, self._backlog.dropped)
 
@@ -487,7 +489,7 @@ class Cache(CacheReads):
         if listener is None:
             return
         try:
-            listener(health or self._health())
+            listener(health or self.health())
         except Exception:  # a listener's bug must not stop recording
             log.exception("cache health listener failed")
 
@@ -697,8 +699,13 @@ class Cache(CacheReads):
             self._maint_resync = self._maint_resync or backlog.maintenance_dropped
             if gap.start is None:
                 gap.start = self._recorded_last
-            if self._gap is None:
-                self._gap = gap
+            if self._gap is not None:  # this file failed on opening too: one gap
+                gap.polls += self._gap.polls
+                for t in (self._gap.first, self._gap.last):
+                    if t is not None:
+                        gap.first = t if gap.first is None else min(gap.first, t)
+                        gap.last = t if gap.last is None else max(gap.last, t)
+            self._gap = gap
             if self.failed is None:
                 self.failed = reason
                 self._backoff.start()
@@ -995,6 +1002,13 @@ class PendingCache:
         """Why nothing is recorded (None once the opened cache works)."""
         return self.cache.failed if self.cache is not None else self._failed
 
+    def health(self) -> CacheHealth:
+        """As :meth:`Cache.health` (the opened cache's once it is open)."""
+        if self.cache is not None:
+            return self.cache.health()
+        return CacheHealth(self._failed, self._gap.polls, self._backlog.rows,
+                           self._backlog.dropped)
+
     def _relay(self, health: CacheHealth) -> None:
         listener = self.on_health
         if listener is not None:
@@ -1018,8 +1032,7 @@ class PendingCache:
                 reason = str(exc) or exc.__class__.__name__
                 if reason != self._failed:
                     self._failed = self._gap.reason = reason
-                    self._relay(CacheHealth(reason, self._gap.polls, self._backlog.rows,
-                                            self._backlog.dropped))
+                    self._relay(self.health())
                 return False
             log.warning("cache opened after all (%d polls not recorded meanwhile)",
                         self._gap.polls)
