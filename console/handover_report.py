@@ -2,7 +2,10 @@
 
 Every piece of text that comes from the hub or its tenants (job, user and tenant names,
 alarm messages, rack ids, incident titles and notes, operator notes) goes through
-:func:`html.escape`; nothing from outside is ever interpreted as markup.
+:func:`html.escape`; nothing from outside is ever interpreted as markup. Names and messages
+from outside are also bidi-isolated and cut to a bound (:func:`outside`): a right-to-left
+override in the site's name never reorders the header around it, and a 100,000-character
+rack id never fills pages.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from console.handover import ENERGY_SOURCES, GPU_STATES, HandoverData
+from console.text import TEXT_CHARS, isolate
 
 VIEW_TITLES: tuple[tuple[str, str], ...] = (
     ("rackmap", "Rack map"),
@@ -40,6 +44,18 @@ td.num { text-align: right; }
 """
 
 
+def outside(value: Any, limit: int = TEXT_CHARS) -> str:
+    """Text from outside as report HTML: bidi-isolated, cut to ``limit`` characters,
+    escaped ('' for None or empty)."""
+    return escape(isolate(value, limit), quote=False)
+
+
+def site_title(name: Any) -> str:
+    """The site's name for a page header or a title (plain text, isolated, 'Site' when the
+    layout gives none)."""
+    return isolate(name, 80) or "Site"
+
+
 def num(value: Any, digits: int = 1) -> str:
     """A figure for the report: thousands separators, 'n/a' for missing."""
     if value is None:
@@ -61,7 +77,10 @@ def clock(t: Any, tz: str, day: bool = False) -> str:
         return "—"
     if not math.isfinite(v):
         return "—"
-    moment = datetime.fromtimestamp(v, ZoneInfo(tz))
+    try:
+        moment = datetime.fromtimestamp(v, ZoneInfo(tz))
+    except (ValueError, OverflowError, OSError):  # a time no calendar holds (-1e308)
+        return "—"
     return moment.strftime("%d %b %H:%M:%S" if day else "%H:%M:%S")
 
 
@@ -91,11 +110,11 @@ def _header(d: HandoverData) -> str:
     tz = d.shift.tz
     gen = datetime.fromtimestamp(d.generated, ZoneInfo(tz))
     gen_utc = datetime.fromtimestamp(d.generated, ZoneInfo("UTC"))
-    site = escape(d.site_name or "Site")
+    site = escape(site_title(d.site_name), quote=False)
     rows = [
         ("Shift (site time)", escape(d.shift.label_local())),
         ("Shift (UTC)", escape(d.shift.label_utc())),
-        ("Source", escape(d.source or "—")),
+        ("Source", outside(d.source) or "—"),
         ("Generated", f"{gen:%d %b %Y %H:%M} site time · {gen_utc:%H:%M} UTC"),
     ]
     if d.view_time is not None:
@@ -110,12 +129,12 @@ def _header(d: HandoverData) -> str:
     if d.missing:
         words = {"site": "Site layout", "racks": "Rack map", "gpus": "GPU health",
                  "jobs": "Job queue", "power": "Power and supply", "events": "Hub events"}
-        items = "".join(f"<li><b>{escape(words.get(k, k))}:</b> {escape(str(r))}</li>"
+        items = "".join(f"<li><b>{escape(words.get(k, k))}:</b> {outside(r, 600)}</li>"
                         for k, r in d.missing.items())
         out.append('<p class="warn"><b>Not in this pack (could not be read):</b></p>'
                    f'<ul class="warn">{items}</ul>')
     if d.warnings:
-        items = "".join(f"<li>{escape(w)}</li>" for w in d.warnings)
+        items = "".join(f"<li>{outside(w, 600)}</li>" for w in d.warnings)
         out.append(f'<p class="warn"><b>Limits of this report:</b></p><ul class="warn">{items}</ul>')
     return "".join(out)
 
@@ -195,9 +214,8 @@ def _jobs(d: HandoverData) -> str:
         tz = d.shift.tz
         shown = failed[-MAX_LIST_ROWS:]
         body = [
-            (escape(str(f.get("id"))), escape(str(f.get("name") or "")),
-             escape(str(f.get("tenant") or "")), escape(str(f.get("user") or "")),
-             escape(str(f.get("state") or "")), escape(str(f.get("gpus") or "")),
+            (outside(f.get("id"), 40), outside(f.get("name")), outside(f.get("tenant")),
+             outside(f.get("user")), outside(f.get("state"), 40), outside(f.get("gpus"), 20),
              escape(clock(f.get("end_time"), tz)))
             for f in shown
         ]
@@ -223,12 +241,12 @@ def _action_line(alarm: Mapping[str, Any]) -> str:
 def _alarm_rows(items: Sequence[Mapping[str, Any]], tz: str, who: bool) -> list[tuple[str, ...]]:
     rows = []
     for a in items[:MAX_LIST_ROWS]:
-        row = [escape(str(a.get("priority") or "")), escape(str(a.get("state") or "")),
-               escape(str(a.get("rack") or "")), escape(clock(a.get("since"), tz, day=True)),
-               escape(str(a.get("message") or "")) + _action_line(a)]
+        row = [outside(a.get("priority"), 20), outside(a.get("state"), 40),
+               outside(a.get("rack"), 80), escape(clock(a.get("since"), tz, day=True)),
+               outside(a.get("message")) + _action_line(a)]
         if who:
-            row.append(escape(" — ".join(x for x in (str(a.get("operator") or ""),
-                                                     str(a.get("comment") or "")) if x)))
+            row.append(" — ".join(outside(x) for x in (a.get("operator"), a.get("comment"))
+                                  if x))
         rows.append(tuple(row))
     return rows
 
@@ -263,10 +281,10 @@ def _alarms(d: HandoverData) -> str:
             out += (f'<p class="muted">The last {len(shown)} are shown; all are in '
                     "summary.json.</p>")
         out += _table(["Time", "Area", "Transition", "Operator", "Comment / message"], [
-            (escape(clock(e.get("time"), tz)), escape(str(e.get("rack") or "")),
+            (escape(clock(e.get("time"), tz)), outside(e.get("rack"), 80),
              escape(f"{e.get('state_from') or ''} → {e.get('state_to') or ''}"),
-             escape(str(e.get("operator") or "")),
-             escape(str(e.get("comment") or e.get("message") or "")))
+             outside(e.get("operator"), 80),
+             outside(e.get("comment") or e.get("message")))
             for e in shown
         ])
     return out
@@ -309,12 +327,13 @@ def _alarm_performance(d: HandoverData) -> str:
     out = "<h2>Alarm performance (EEMUA 191 / ISA-18.2)</h2>"
     if k is None:
         return out + '<p class="muted">Needs the alarm journal (the console\'s cache).</p>'
-    outside = set(k.get("outside_target", ()))
+    missed = set(k.get("outside_target", ()))
     rows = []
     for label, key, target_key, target in _KPI_ROWS:
         value = _kpi_value(k, key)
         if key.endswith("_s"):
-            text = "—" if value is None else escape(_seconds(float(value)))
+            seconds = _finite(value)
+            text = "—" if seconds is None else escape(_seconds(seconds))
         elif key.startswith("priority_mix_pct"):
             text = num(value, 1) + (" %" if value is not None else "")
         elif key == "shelved_count":
@@ -327,9 +346,9 @@ def _alarm_performance(d: HandoverData) -> str:
             text = num(value, 2 if key == "alarms_per_10min_avg" else 0)
         status = ""
         if target_key:
-            status = ('<b class="warn">outside target</b>' if target_key in outside
+            status = ('<b class="warn">outside target</b>' if target_key in missed
                       else '<span class="muted">within</span>')
-            if target_key in outside:
+            if target_key in missed:
                 text = f"<b>{text}</b>"
         rows.append((escape(label), text, escape(target), status))
     out += _table(["Figure", "Shift", "Target", ""], rows, numeric=[1], widths=[46, 24, 16, 14])
@@ -343,14 +362,23 @@ def _alarm_performance(d: HandoverData) -> str:
     if top:
         out += "<h3>Most frequent alarms</h3>" + _table(
             ["Alarm", "Rule", "Priority", "Raised"],
-            [(escape(str(c.get("alarm_id"))), escape(str(c.get("rule"))),
-              escape(str(c.get("priority"))), num(c.get("count"), 0)) for c in top],
+            [(outside(c.get("alarm_id"), 120), outside(c.get("rule"), 40),
+              outside(c.get("priority"), 20), num(c.get("count"), 0)) for c in top],
             numeric=[3], widths=[52, 22, 14, 12])
     chattering = list(k.get("chattering", ()))
     if chattering:
         out += ("<p><b>Chattering:</b> "
-                + escape(", ".join(str(c.get("alarm_id")) for c in chattering)) + "</p>")
+                + ", ".join(outside(c.get("alarm_id"), 120) for c in chattering[:MAX_LIST_ROWS])
+                + "</p>")
     return out
+
+
+def _finite(value: Any) -> float | None:
+    try:
+        v = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return v if math.isfinite(v) else None
 
 
 def _seconds(value: float) -> str:
@@ -369,12 +397,12 @@ def _incidents(d: HandoverData) -> str:
     out = [f"<h2>Incidents ({len(d.incidents)})</h2>"]
     for inc in d.incidents:
         racks = list(inc.get("racks", ()))
-        listed = ", ".join(escape(r) for r in racks[:MAX_RACKS_LISTED])
+        listed = ", ".join(outside(r, 80) for r in racks[:MAX_RACKS_LISTED])
         if len(racks) > MAX_RACKS_LISTED:
             listed += f" and {len(racks) - MAX_RACKS_LISTED} more"
         end = "ongoing" if inc.get("end") is None else clock(inc.get("end"), tz, day=True)
         out.append(
-            f"<h3>#{escape(str(inc.get('id')))} {escape(str(inc.get('title') or ''))}</h3>"
+            f"<h3>#{outside(inc.get('id'), 40)} {outside(inc.get('title'))}</h3>"
             f"<p><b>From</b> {escape(clock(inc.get('start'), tz, day=True))} <b>to</b> "
             f"{escape(end)} · <b>priority</b> {escape(str(inc.get('priority') or '—'))} · "
             f"<b>{len(racks)}</b> racks, <b>{num(inc.get('gpus'), 0)}</b> GPUs, "
@@ -389,10 +417,10 @@ def _incidents(d: HandoverData) -> str:
         if timeline:
             shown = timeline[:MAX_LIST_ROWS]
             out.append(_table(["Time", "Alarm", "Transition", "Operator — comment"], [
-                (escape(clock(e.get("time"), tz)), escape(str(e.get("message") or e.get("alarm_id"))),
+                (escape(clock(e.get("time"), tz)),
+                 outside(e.get("message") or e.get("alarm_id")),
                  escape(f"{e.get('state_from') or ''} → {e.get('state_to') or ''}"),
-                 escape(" — ".join(x for x in (str(e.get("operator") or ""),
-                                               str(e.get("comment") or "")) if x)))
+                 " — ".join(outside(x) for x in (e.get("operator"), e.get("comment")) if x))
                 for e in shown
             ], widths=[12, 50, 20, 18]))
             if len(timeline) > len(shown):
@@ -430,11 +458,11 @@ def _maintenance(d: HandoverData) -> str:
             if not group_items or room <= 0:
                 continue
             rows = [
-                (escape(str(i.get("rack") or "")),
-                 escape(f"{i.get('host') or i.get('node') or ''} GPU {i.get('slot')}"),
-                 escape(str(i.get("device") or "")), escape(str(i.get("cause") or "")),
-                 escape(" ".join(str(x) for x in (i.get("job_id"), i.get("tenant"))
-                                 if x not in (None, ""))),
+                (outside(i.get("rack"), 80),
+                 f"{outside(i.get('host') or i.get('node'), 80)} GPU {outside(i.get('slot'), 8)}",
+                 outside(i.get("device"), 80), outside(i.get("cause")),
+                 " ".join(outside(x, 80) for x in (i.get("job_id"), i.get("tenant"))
+                          if x not in (None, "")),
                  escape(clock(i.get("first_seen"), tz, day=True)), num(i.get("count"), 0))
                 for i in group_items[:room]
             ]

@@ -35,7 +35,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from console.export_data import ExportError
 from console.handover import HandoverData
-from console.handover_report import VIEW_TITLES, clock, report_html
+from console.handover_report import VIEW_TITLES, clock, report_html, site_title
+from console.text import clip, strip_bidi
 
 __all__ = ["ExportError", "apply_snapshots", "export_pack", "grab_views", "run_export"]
 
@@ -139,7 +140,8 @@ def _frame(painter: QPainter, writer: QPdfWriter, data: HandoverData, page: int,
     band = PDF_DPI * 0.30
     painter.setFont(QFont("DejaVu Sans", 7))
     painter.setPen(Qt.GlobalColor.darkGray)
-    head = f"{data.site_name or 'Site'} — shift handover — {data.shift.label_local()}"
+    # The site's name isolated: a right-to-left override in it never reorders the header.
+    head = f"{site_title(data.site_name)} — shift handover — {data.shift.label_local()}"
     painter.drawText(QRectF(0, 0, width, band),
                      Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, head)
     foot = QRectF(0, height - band * 0.8, width, band * 0.8)
@@ -179,7 +181,8 @@ def write_pdf(path: Path, data: HandoverData, images: Mapping[str, QImage]) -> i
     writer = QPdfWriter(str(path))
     writer.setResolution(PDF_DPI)
     writer.setPageLayout(_page_layout(QPageLayout.Orientation.Portrait))
-    writer.setTitle(f"Shift handover {data.site_name} {data.shift.label_utc()}")
+    writer.setTitle(f"Shift handover {strip_bidi(clip(data.site_name, 80))} "
+                    f"{data.shift.label_utc()}")
     writer.setCreator("Hub Operations Console")
     width, height = writer.width(), writer.height()
     band = PDF_DPI * 0.30
