@@ -1,27 +1,64 @@
 """Validate hub API JSON and decode it into snapshots.
 
 Every decoder raises :class:`DataError` with a message an operator can act on
-when the payload has the wrong shape. Individual absurd values (NaN, negative
-power, 900 °C) do not reject the whole payload: they become NaN and are counted,
-so the view shows "no data" for that rack instead of a lie.
+when the payload has the wrong shape, and no other error whatever the payload holds.
+Individual absurd values (NaN, negative power, 900 °C) do not reject the whole
+payload: they become NaN and are counted, so the view shows "no data" for that rack
+instead of a lie. What a snapshot holds keeps to the limit tables of
+:mod:`console.model`: text is a bounded ``str`` (:mod:`console.clean`), numbers are
+inside their range or NaN / None, words of an enumeration one of its words or unknown.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 from collections import deque
 from collections.abc import Mapping, Sequence
-from operator import itemgetter
+from itertools import chain, repeat
+from operator import itemgetter, methodcaller
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from console.hub.openapi import POWER_FIELDS, RACK_FIELDS
+from console.clean import (
+    ID_CHARS,
+    MESSAGE_CHARS,
+    clean_records,
+    first_bad,
+    number,
+    numbers_clean,
+    text,
+    texts_clean,
+    whole,
+    wholes_clean,
+)
+from console.fields import (
+    EVENT_RECORD,
+    GPU_RECORD,
+    HALL_RECORD,
+    JOB_RECORD,
+    NODE_RECORD,
+    PDU_RECORD,
+    RACK_RECORD,
+    ROW_RECORD,
+    SITE_RACK_RECORD,
+)
+from console.hub.openapi import GPU_STATUSES, JOB_STATES, POWER_FIELDS, RACK_FIELDS
 from console.model import (
+    EPOCH_LIMITS,
+    GPU_COUNT_LIMITS,
+    GPU_STATUS_UNKNOWN,
+    JOB_LIMITS,
+    JOB_STATE_UNKNOWN,
+    LAYOUT_LIMITS,
     POWER_LIMITS,
+    POWER_SERIES_LIMITS,
     RACK_LIMITS,
+    SITE_LIMITS,
     EventBatch,
     JobsSnapshot,
     PowerSeries,
@@ -42,6 +79,22 @@ class DataError(ValueError):
     """A payload that cannot be trusted; the message says what is wrong with it."""
 
 
+class JsonError(DataError, json.JSONDecodeError):
+    """JSON text that does not parse: :class:`DataError` with the message and position
+    :func:`json.loads` gives."""
+
+
+def _shown(value: Any) -> str:
+    """``value`` for a message: short, one line, whatever it is."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"{'-' if value < 0 else ''}an integer of {value.bit_length()} bits"
+    if isinstance(value, str | int | float | bool) or value is None:
+        shown = repr(value)
+    else:
+        shown = f"a {type(value).__name__}"
+    return shown if len(shown) <= 40 else shown[:39] + "…"
+
+
 # -- JSON text ------------------------------------------------------------------------------
 PIECEWISE_BYTES = 262_144
 """Payloads at least this long are parsed piece by piece (see :func:`loads_json`)."""
@@ -51,16 +104,31 @@ _SCAN = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-defin
 
 
 def loads_json(data: str | bytes | bytearray, piecewise_from: int = PIECEWISE_BYTES) -> Any:
-    """Parse JSON text like :func:`json.loads`, big documents in small pieces.
+    """Parse JSON text like :func:`json.loads`, big documents in small pieces; any text
+    that does not parse raises :class:`DataError` (syntax errors as :class:`JsonError`,
+    also a ``json.JSONDecodeError`` with json.loads's message and position; text nested
+    too deeply, integers too long to read, text in no JSON encoding).
 
     ``json.loads`` parses a document in one C call that holds the interpreter lock
     throughout: 20-30 ms for the full-site job queue (2.4 MB), during which the GUI
     thread cannot run. Here the outer two levels of a big document (the top object and
     its arrays or objects of containers) are walked in Python and every element below
     them (one job, one rack column) is parsed by the same C scanner, so the lock can
-    change hands between elements. The result and the errors (``json.JSONDecodeError``,
-    a ``ValueError``) are those of ``json.loads``.
+    change hands between elements. The result is that of ``json.loads``.
     """
+    if not isinstance(data, str | bytes | bytearray):
+        raise DataError(f"JSON: expected text, got {type(data).__name__}")
+    try:
+        return _loads_json(data, piecewise_from)
+    except json.JSONDecodeError as exc:
+        raise JsonError(exc.msg, exc.doc, exc.pos) from None
+    except RecursionError:
+        raise DataError("JSON: nested too deeply to read") from None
+    except ValueError as exc:  # not UTF-8/16/32; an integer of more than 4,300 digits
+        raise DataError(f"JSON: {' '.join(str(exc).split())[:200]}") from None
+
+
+def _loads_json(data: str | bytes | bytearray, piecewise_from: int) -> Any:
     if isinstance(data, bytes | bytearray):
         data = data.decode(json.detect_encoding(data))
     if len(data) < piecewise_from or data.startswith("\ufeff"):
@@ -150,31 +218,43 @@ def _require(payload: Any, kind: str, keys: Sequence[str]) -> Mapping[str, Any]:
 
 def _time(payload: Mapping[str, Any], kind: str) -> float:
     value = payload.get("time")
-    if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
+    if type(value) not in _NUMBER_TYPES or type(value) is float and not math.isfinite(value):
         raise DataError(f"{kind}: 'time' must be a number of epoch seconds")
-    if not 946_684_800 <= value <= 4_102_444_800:  # 2000 .. 2100
-        raise DataError(f"{kind}: timestamp {value!r} is not a plausible date")
+    if not EPOCH_LIMITS[0] <= value <= EPOCH_LIMITS[1]:  # 2000 .. 2100
+        raise DataError(f"{kind}: timestamp {_shown(value)} is not a plausible date")
     return float(value)
+
+
+_NUMBER_TYPES = frozenset({int, float})
+_NUMBERS_OR_NULL = frozenset({int, float, type(None)})
+_FLOAT_MAX = np.finfo(np.float64).max
+
+
+def _is_float(value: Any) -> bool:
+    """A JSON number that fits a float (not a boolean)."""
+    return type(value) is float or type(value) is int and -_FLOAT_MAX <= value <= _FLOAT_MAX
 
 
 def _numeric(values: Any, kind: str, name: str, length: int | None) -> tuple[np.ndarray, int]:
     """Parse a JSON array of numbers; returns the array and how many entries were garbage
-    (strings, booleans, objects: NaN in the array). ``null`` is a gap, not garbage."""
+    (in an array that is not all numbers: strings, booleans, objects, integers no float
+    holds: NaN in the array). ``null`` is a gap, not garbage."""
     if not isinstance(values, list):
         raise DataError(f"{kind}: '{name}' must be an array")
     if length is not None and len(values) != length:
         raise DataError(f"{kind}: '{name}' has {len(values)} values, expected {length}")
-    garbage = 0
-    try:
+    try:  # numbers, and strings that read as numbers (a quick pass at C speed)
         arr = np.array(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        # Mixed garbage: keep what parses, NaN the rest.
-        ok = [isinstance(v, int | float) and not isinstance(v, bool) for v in values]
-        garbage = sum(1 for v, good in zip(values, ok, strict=True) if not good and v is not None)
-        arr = np.array([v if good else np.nan for v, good in zip(values, ok, strict=True)],
-                       dtype=np.float64)
-    if arr.ndim != 1:
-        raise DataError(f"{kind}: '{name}' must be a flat array of numbers")
+    except (TypeError, ValueError, OverflowError):
+        pass
+    else:
+        if arr.ndim == 1:
+            return arr, 0
+    # Mixed garbage: keep what parses, NaN the rest.
+    ok = list(map(_is_float, values))
+    garbage = sum(1 for v, good in zip(values, ok, strict=True) if not good and v is not None)
+    arr = np.array([v if good else np.nan for v, good in zip(values, ok, strict=True)],
+                   dtype=np.float64)
     return arr, garbage
 
 
@@ -189,52 +269,63 @@ def _clip_invalid(arr: np.ndarray, limits: tuple[float, float]) -> int:
 
 
 def decode_site(payload: Any, received: float | None = None) -> SiteTopology:
-    """Decode ``GET /api/v1/site``."""
+    """Decode ``GET /api/v1/site``.
+
+    A rack without an id, a position and size inside :data:`console.model.LAYOUT_LIMITS`
+    or a plausible GPU count refuses the site; other values out of their range read as
+    not given (a rack's capacity NaN, the site's capacity 0, its place NaN, an unknown
+    time zone UTC); text is cleaned (:mod:`console.clean`).
+    """
     kind = "site"
     p = _require(payload, kind, ("time", "halls", "racks"))
     t = _time(p, kind)
-    racks = p["racks"]
-    if not isinstance(racks, list) or not racks:
+    raw = p["racks"]
+    if not isinstance(raw, list) or not raw:
         raise DataError("site: 'racks' must be a non-empty array")
-    halls = p["halls"] if isinstance(p["halls"], list) else []
-    rows = p.get("rows") if isinstance(p.get("rows"), list) else []
-    hall_pos = {h.get("id"): i for i, h in enumerate(halls) if isinstance(h, Mapping)}
-    row_pos = {r.get("id"): i for i, r in enumerate(rows) if isinstance(r, Mapping)}
-    index: dict[str, int] = {}
-    geometry = np.zeros((len(racks), 4))
-    capacity = np.zeros(len(racks))
-    gpus = np.zeros(len(racks), np.int32)
-    hall_index = np.full(len(racks), -1, np.int16)
-    row_index = np.full(len(racks), -1, np.int32)
-    for i, rack in enumerate(racks):
-        if not isinstance(rack, Mapping) or not isinstance(rack.get("id"), str):
-            raise DataError(f"site: rack #{i} has no id")
-        rid = rack["id"]
-        if rid in index:
-            raise DataError(f"site: rack id {rid!r} appears twice")
-        index[rid] = i
-        try:
-            geometry[i] = [float(rack[k]) for k in ("x", "y", "w", "h")]
-            capacity[i] = float(rack.get("capacity_kw", np.nan))
-            gpus[i] = int(rack.get("gpus", 0))
-        except (KeyError, TypeError, ValueError):
-            raise DataError(f"site: rack {rid!r} lacks a numeric position or size") from None
-        hall_index[i] = hall_pos.get(rack.get("hall"), -1)
-        row_index[i] = row_pos.get(rack.get("row"), -1)
-    if not np.isfinite(geometry).all():
-        raise DataError("site: rack positions must be finite numbers")
+    n = len(raw)
+    raw_ids = _rack_ids(raw)
+    geometry = np.empty((n, 4))
+    for j, key in enumerate(_GEOMETRY):
+        geometry[:, j] = _layout_column(raw, raw_ids, key)
+    gpu_counts = list(map(methodcaller("get", "gpus", 0), raw))
+    if not numbers_clean(gpu_counts, LAYOUT_LIMITS["gpus"]) or None in gpu_counts:
+        i = first_bad(gpu_counts, lambda v: number(v, LAYOUT_LIMITS["gpus"]) is not None)
+        raise DataError(f"site: rack {_shown(raw_ids[i])} has no plausible GPU count "
+                        f"({_shown(gpu_counts[i])})")
+    gpus = np.array(gpu_counts, dtype=np.float64).astype(np.int32)
+    racks = clean_records(raw, SITE_RACK_RECORD)
+    ids = list(map(itemgetter("id"), racks))
+    index = dict(zip(ids, range(n), strict=True))
+    if len(index) != n:
+        seen: set[str] = set()
+        twice = next(i for i in ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
+        raise DataError(f"site: rack id {_shown(twice)} appears twice")
+    halls = clean_records(p["halls"] if isinstance(p["halls"], list) else [], HALL_RECORD)
+    if len(halls) > SITE_LIMITS["halls"][1]:
+        raise DataError(f"site: {len(halls):,} halls; at most {SITE_LIMITS['halls'][1]:,} are read")
+    rows_raw = p.get("rows")
+    rows = clean_records(rows_raw if isinstance(rows_raw, list) else [], ROW_RECORD)
+    hall_pos = {h.get("id"): i for i, h in enumerate(halls)}
+    row_pos = {r.get("id"): i for i, r in enumerate(rows)}
+    hall_of = map(methodcaller("get", "hall"), racks)
+    row_of = map(methodcaller("get", "row"), racks)
+    hall_index = np.fromiter(map(hall_pos.get, hall_of, repeat(-1)), np.int16, count=n)
+    row_index = np.fromiter(map(row_pos.get, row_of, repeat(-1)), np.int32, count=n)
+    capacity = np.array(list(map(methodcaller("get", "capacity_kw", np.nan), racks)),
+                        dtype=np.float64)  # a refused capacity is None: NaN here
+    capacity_mw = number(p.get("capacity_mw", 0.0), SITE_LIMITS["capacity_mw"])
     return SiteTopology(
         time=t,
         received=_arrival(received),
-        name=str(p.get("name", "")),
-        timezone=str(p.get("timezone", "UTC")),
-        lat=float(p.get("lat", 0.0)),
-        lon=float(p.get("lon", 0.0)),
-        capacity_mw=float(p.get("capacity_mw", 0.0)),
-        scale=str(p.get("scale", "")),
-        halls=tuple(halls),
-        rows=tuple(rows),
-        racks=tuple(racks),
+        name=text(p.get("name", "")) or "",
+        timezone=_timezone(p.get("timezone", "UTC")),
+        lat=_place(p, "lat"),
+        lon=_place(p, "lon"),
+        capacity_mw=0.0 if capacity_mw is None else float(capacity_mw),
+        scale=text(p.get("scale", "")) or "",
+        halls=halls,
+        rows=rows,
+        racks=racks,
         rack_index=index,
         geometry=frozen(geometry),
         capacity_kw=frozen(capacity),
@@ -242,6 +333,57 @@ def decode_site(payload: Any, received: float | None = None) -> SiteTopology:
         hall_index=frozen(hall_index),
         row_index=frozen(row_index),
     )
+
+
+_GEOMETRY = ("x", "y", "w", "h")
+
+
+def _rack_ids(racks: list[Any]) -> list[Any]:
+    """The ids of the site's racks as sent; DataError naming the first rack without one."""
+    if set(map(type, racks)) <= {dict}:
+        ids = list(map(methodcaller("get", "id"), racks))
+        if set(map(type, ids)) <= {str}:
+            return ids
+    i = first_bad(racks, lambda r: isinstance(r, Mapping) and isinstance(r.get("id"), str))
+    if i >= 0:
+        raise DataError(f"site: rack #{i} has no id")
+    return [r["id"] for r in racks]
+
+
+def _layout_column(racks: list[Any], ids: list[Any], key: str) -> list[Any]:
+    """One of a rack's position and size for every rack; DataError when one is missing,
+    not a number or outside :data:`console.model.LAYOUT_LIMITS`."""
+    values = list(map(methodcaller("get", key), racks))
+    limits = LAYOUT_LIMITS[key]
+    if numbers_clean(values, limits) and None not in values:
+        return values
+    i = first_bad(values, lambda v: number(v, limits) is not None)
+    if not _is_float(values[i]):
+        raise DataError(f"site: rack {_shown(ids[i])} lacks a numeric position or size")
+    raise DataError(
+        f"site: rack {_shown(ids[i])} has {key} = {_shown(values[i])}, outside "
+        f"{limits[0]:g} to {limits[1]:g} m (rack positions must be finite numbers)"
+    )
+
+
+def _place(payload: Mapping[str, Any], key: str) -> float:
+    """Latitude or longitude: 0 when not given, NaN when not a number in range."""
+    if key not in payload:
+        return 0.0
+    value = number(payload[key], SITE_LIMITS[key])
+    return math.nan if value is None else float(value)
+
+
+def _timezone(value: Any) -> str:
+    """An IANA time zone name the workstation knows, else UTC."""
+    name = text(value, 64)
+    if not name:
+        return "UTC"
+    try:
+        ZoneInfo(name)
+    except (ValueError, OSError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        return "UTC"
+    return name
 
 
 def decode_racks(
@@ -252,8 +394,10 @@ def decode_racks(
     p = _require(payload, kind, ("time", "rack_ids", *RACK_FIELDS))
     t = _time(p, kind)
     ids = p["rack_ids"]
-    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+    if not isinstance(ids, list) or not set(map(type, ids)) <= {str}:
         raise DataError("racks: 'rack_ids' must be an array of strings")
+    if not texts_clean(ids, ID_CHARS):  # cleaned as decode_site cleans the racks' ids
+        ids = [text(i) for i in ids]
     n = len(ids)
     index = topology.rack_index
     aligned = list(ids) == list(topology.rack_ids)
@@ -302,14 +446,17 @@ def decode_power(payload: Any, received: float | None = None) -> PowerSeries:
         raise DataError("power: 't' must hold numbers only")
     if len(t) and (not np.isfinite(t).all() or (np.diff(t) <= 0).any()):
         raise DataError("power: timestamps must be finite and strictly increasing")
+    lo, hi = POWER_SERIES_LIMITS["t"]
+    if len(t) and not (lo <= t[0] and t[-1] <= hi):
+        raise DataError("power: timestamps must be plausible dates (2000 to 2100)")
     fields: dict[str, np.ndarray] = {}
     invalid = 0
     for name in POWER_FIELDS:
         arr, garbage = _numeric(p[name], kind, name, len(t))
         invalid += garbage + _clip_invalid(arr, POWER_LIMITS[name])
         fields[name] = arr
-    end = float(t[-1]) if len(t) else float(p.get("end") or 0.0)
-    step = float(p.get("step") or 10.0)
+    end = float(t[-1]) if len(t) else _optional(p, "end", 0.0)
+    step = _optional(p, "step", 10.0)
     return PowerSeries(
         time=end if end else 0.0,
         received=_arrival(received),
@@ -318,6 +465,19 @@ def decode_power(payload: Any, received: float | None = None) -> PowerSeries:
         step=step,
         invalid_values=invalid,
     )
+
+
+def _optional(payload: Mapping[str, Any], key: str, default: float) -> float:
+    """``end`` or ``step`` of a power answer: ``default`` when null, 0 or missing;
+    DataError when not a number inside :data:`console.model.POWER_SERIES_LIMITS`."""
+    value = payload.get(key)
+    if value is None or type(value) in _NUMBER_TYPES and value == 0:
+        return default
+    got = number(value, POWER_SERIES_LIMITS[key])
+    if got is None:
+        lo, hi = POWER_SERIES_LIMITS[key]
+        raise DataError(f"power: '{key}' {_shown(value)} is not a number from {lo:,g} to {hi:,g}")
+    return float(got)
 
 
 def _records(payload: Any, kind: str, key: str, required: Sequence[str]) -> tuple[dict, ...]:
@@ -352,14 +512,18 @@ def decode_unhealthy(payload: Any, received: float | None = None) -> UnhealthyGp
     kind = "unhealthy GPUs"
     p = _require(payload, kind, ("time", "gpus"))
     t = _time(p, kind)
-    gpus = _records(p, kind, "gpus", ("uuid", "rack", "status"))
-    counts = p.get("counts") if isinstance(p.get("counts"), Mapping) else {}
-    return UnhealthyGpus(
-        time=t,
-        received=_arrival(received),
-        gpus=gpus,
-        counts={str(k): int(v) for k, v in counts.items() if isinstance(v, int | float)},
-    )
+    gpus = clean_records(_records(p, kind, "gpus", ("uuid", "rack", "status")), GPU_RECORD)
+    raw = p.get("counts") if isinstance(p.get("counts"), Mapping) else {}
+    counts: dict[str, int] = {}
+    for key, value in raw.items():
+        count = whole(value, GPU_COUNT_LIMITS)
+        if count is not None:  # a status the hub API does not name counts as unknown
+            status = key if key in _GPU_STATUSES else GPU_STATUS_UNKNOWN
+            counts[status] = counts.get(status, 0) + count
+    return UnhealthyGpus(time=t, received=_arrival(received), gpus=gpus, counts=counts)
+
+
+_GPU_STATUSES = frozenset(GPU_STATUSES)
 
 
 JOB_COLUMNS: tuple[tuple[str, Any], ...] = (
@@ -386,28 +550,84 @@ JOB_COLUMNS: tuple[tuple[str, Any], ...] = (
 )
 
 
+_JOB_STATES = frozenset(JOB_STATES)
+_MESSAGES = frozenset({"reason", "state_description"})
+
+
 def job_column(name: str, dtype: Any, values: Sequence[Any], n: int) -> np.ndarray:
     """One job-queue column as its array: numbers as float64 (None is NaN) or int64,
-    text and lists as objects (lists become tuples); DataError when it cannot be."""
+    text and lists as objects (lists become tuples); DataError when it cannot be.
+
+    Numbers outside :data:`console.model.JOB_LIMITS` read NaN, counts 0 (an id -1: "no
+    valid id"); a state that is not one of the hub's reads ``UNKNOWN``; text is cleaned
+    (:mod:`console.clean`): a ``str`` or None, racks a tuple of ``str``."""
+    if len(values) != n:
+        raise DataError(f"jobs: '{name}' has {len(values)} values, expected {n}")
     if dtype is object:
+        if name == "state":
+            values = _job_states(values)
+        elif name == "racks":
+            values = _job_racks(values)
+        else:
+            limit = MESSAGE_CHARS if name in _MESSAGES else ID_CHARS
+            if not texts_clean(values, limit):
+                values = [text(v, limit) for v in values]
         arr = np.empty(n, dtype=object)
-        if list in set(map(type, values)):
-            values = [tuple(v) if isinstance(v, list) else v for v in values]
         arr[:] = values
         return arr
     try:
-        arr = np.array(values, dtype=np.float64)  # None becomes NaN
-    except (TypeError, ValueError):
+        arr = np.array(values, dtype=np.float64)  # None becomes NaN; "8" reads 8
+    except (TypeError, ValueError, OverflowError):
         raise DataError(f"jobs: '{name}' must hold numbers") from None
     if arr.shape != (n,):
         raise DataError(f"jobs: '{name}' must hold numbers")
+    limits = JOB_LIMITS.get(name)
+    if limits is not None and n:
+        with np.errstate(invalid="ignore"):
+            out = ~((arr >= limits[0]) & (arr <= limits[1]))  # NaN (a gap) too: stays NaN
+        if out.any():
+            arr[out] = np.nan
     if dtype is np.int64:
-        arr = np.nan_to_num(arr, nan=0).astype(np.int64)
+        arr = np.nan_to_num(arr, nan=-1 if name == "id" else 0).astype(np.int64)
     return arr
 
 
+def _job_states(values: Sequence[Any]) -> Sequence[Any]:
+    if set(map(type, values)) <= {str} and set(values) <= _JOB_STATES:
+        return values
+    return [v if type(v) is str and v in _JOB_STATES else JOB_STATE_UNKNOWN for v in values]
+
+
+def _job_racks(values: Sequence[Any]) -> Sequence[Any]:
+    kinds = set(map(type, values))
+    if kinds <= {list, tuple, type(None)}:
+        inner = list(chain.from_iterable(filter(None, values)))
+        if set(map(type, inner)) <= {str} and texts_clean(inner, ID_CHARS):
+            if list in kinds:
+                values = [tuple(v) if isinstance(v, list) else v for v in values]
+            return values
+    return list(map(_racks_of, values))
+
+
+def _racks_of(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, list | tuple):
+        return tuple(t for t in map(text, value) if t is not None)
+    if isinstance(value, str):
+        return (text(value) or "",)
+    return None
+
+
 def job_columns_from_records(records: Sequence[Mapping[str, Any]]) -> dict[str, np.ndarray]:
-    """Job dicts (hub API, Slurm or cache) as one array per :data:`JOB_COLUMNS` field."""
+    """Job dicts (hub API, Slurm or cache) as one array per :data:`JOB_COLUMNS` field;
+    jobs without a valid id are left out (:func:`job_columns_and_dropped` counts them)."""
+    return job_columns_and_dropped(records)[0]
+
+
+def job_columns_and_dropped(
+    records: Sequence[Mapping[str, Any]],
+) -> tuple[dict[str, np.ndarray], int]:
+    """:func:`job_columns_from_records` and how many jobs it left out for want of an id
+    (null, not a whole number, outside :data:`console.model.JOB_LIMITS`)."""
     names = [name for name, _ in JOB_COLUMNS]
     n = len(records)
     values_by_column: list[Sequence[Any]]
@@ -418,20 +638,24 @@ def job_columns_from_records(records: Sequence[Mapping[str, Any]]) -> dict[str, 
         values_by_column = []
     if len(values_by_column) != len(names):
         values_by_column = [[r.get(name) for r in records] for name in names]
-    return {
+    columns = {
         name: job_column(name, dtype, values, n)
         for (name, dtype), values in zip(JOB_COLUMNS, values_by_column, strict=True)
     }
+    keep = columns["id"] >= 0  # -1: no valid id
+    if keep.all():
+        return columns, 0
+    return {k: v[keep] for k, v in columns.items()}, int((~keep).sum())
 
 
 def jobs_from_records(
     records: Sequence[Mapping[str, Any]], t: float, received: float | None = None
 ) -> JobsSnapshot:
-    """Build a :class:`JobsSnapshot` from job dicts (hub API, Slurm or cache)."""
+    """Build a :class:`JobsSnapshot` from job dicts (hub API, Slurm or cache); jobs
+    without a valid id are left out and counted (``invalid``)."""
+    columns, dropped = job_columns_and_dropped(records)
     return JobsSnapshot(
-        time=t,
-        received=_arrival(received),
-        columns=_frozen_map(job_columns_from_records(records)),
+        time=t, received=_arrival(received), columns=_frozen_map(columns), invalid=dropped
     )
 
 
@@ -441,7 +665,7 @@ def decode_jobs(payload: Any, received: float | None = None) -> JobsSnapshot:
     p = _require(payload, kind, ("time", "jobs"))
     t = _time(p, kind)
     records = _records(p, kind, "jobs", ("id", "state", "partition"))
-    return jobs_from_records(records, t, received)
+    return jobs_from_records(records, t, received)  # jobs without a valid id: counted
 
 
 def id_positions(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -464,7 +688,7 @@ def apply_job_changes(
     (columns like ``columns``) replaced in place or appended, then ordered by the ids
     of ``order`` when given. New arrays: ``columns`` is never written to."""
     out = dict(columns)
-    gone = np.asarray(removed, dtype=np.int64)
+    gone = _ids(removed, "removed")
     if gone.size:
         keep = ~np.isin(out["id"], gone)
         out = {k: v[keep] for k, v in out.items()}
@@ -485,9 +709,22 @@ def apply_job_changes(
             merged[name] = np.concatenate([column, values[new]]) if new.any() else column
         out = merged
     if order is not None:
-        at = id_positions(out["id"], np.asarray(order, dtype=np.int64))
+        at = id_positions(out["id"], _ids(order, "order"))
         out = {k: v[at[at >= 0]] for k, v in out.items()}
     return out
+
+
+def _ids(values: Sequence[int] | np.ndarray, what: str) -> np.ndarray:
+    """Job ids as an int64 array; DataError when they are not whole numbers int64 holds."""
+    if isinstance(values, np.ndarray) and values.dtype == np.int64:
+        return values
+    try:
+        ids = np.asarray(values, dtype=np.int64)
+    except (OverflowError, TypeError, ValueError):
+        raise DataError(f"jobs: the {what} job ids are not whole numbers") from None
+    if ids.ndim != 1:
+        raise DataError(f"jobs: the {what} job ids are not a flat list")
+    return ids
 
 
 def decode_job_changes(
@@ -500,11 +737,13 @@ def decode_job_changes(
     t = _time(p, kind)
     records = _records(p, kind, "jobs", ("id", "state", "partition"))
     removed = p.get("removed", [])
-    if not isinstance(removed, list) or set(map(type, removed)) - {int}:
+    if not isinstance(removed, list) or not wholes_clean(removed, JOB_LIMITS["id"]) or (
+        None in removed
+    ):
         raise DataError("jobs: 'removed' must be an array of job ids")
     total = p.get("total")
-    if total is not None and (isinstance(total, bool) or not isinstance(total, int)):
-        raise DataError("jobs: 'total' must be a whole number")
+    if total is not None and whole(total, JOB_LIMITS["total"]) is None or type(total) is float:
+        raise DataError("jobs: 'total' must be a whole number from 0 to 10,000,000")
     return t, job_columns_from_records(records), np.asarray(removed, np.int64), total
 
 
@@ -563,14 +802,18 @@ def decode_rack_detail(payload: Any, received: float | None = None) -> RackDetai
     kind = "rack detail"
     p = _require(payload, kind, ("time", "rack", "nodes"))
     t = _time(p, kind)
-    if not isinstance(p["rack"], Mapping) or "id" not in p["rack"]:
+    rack = p["rack"]
+    if not isinstance(rack, Mapping) or not isinstance(rack.get("id"), str):
         raise DataError("rack detail: 'rack' must be an object with an id")
     return RackDetailSnapshot(
         time=t,
         received=_arrival(received),
-        rack=p["rack"],
-        nodes=_records(p, kind, "nodes", ("id", "gpus")),
-        pdus=_records(p, kind, "pdus", ("id", "load_kw")) if "pdus" in p else (),
-        jobs=_records(p, kind, "jobs", ("id",)) if "jobs" in p else (),
-        events=_records(p, kind, "events", ("id",)) if "events" in p else (),
+        rack=clean_records((rack,), RACK_RECORD)[0],
+        nodes=clean_records(_records(p, kind, "nodes", ("id", "gpus")), NODE_RECORD),
+        pdus=clean_records(_records(p, kind, "pdus", ("id", "load_kw")), PDU_RECORD)
+        if "pdus" in p else (),
+        jobs=clean_records(_records(p, kind, "jobs", ("id",)), JOB_RECORD)
+        if "jobs" in p else (),
+        events=clean_records(_records(p, kind, "events", ("id",)), EVENT_RECORD)
+        if "events" in p else (),
     )

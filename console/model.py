@@ -245,3 +245,123 @@ POWER_LIMITS: Mapping[str, tuple[float, float]] = MappingProxyType(
     }
 )
 assert set(RACK_LIMITS) == set(RACK_FIELDS) and set(POWER_LIMITS) == set(POWER_FIELDS)
+
+# -- limits of everything else a source sends --------------------------------------------------
+# Each table maps a field to its plausible range, inclusive, in the unit named beside it. The
+# decoders (console.decode) keep a value only inside its range: outside it a number becomes NaN
+# or None ("no data"; counted where the snapshot has an invalid count), a count becomes 0, an
+# enumerated word becomes the table's unknown value. The cache and the views may rely on it.
+
+EPOCH_LIMITS: tuple[float, float] = (946_684_800.0, 4_102_444_800.0)
+"""Timestamps, epoch seconds: 2000-01-01 to 2100-01-01 (UTC)."""
+
+TEXT_LIMITS: Mapping[str, int] = MappingProxyType(
+    {
+        "id": 256,  # characters: ids, names, labels, words of an enumeration
+        "message": 4096,  # characters: messages, reasons, explanations
+    }
+)
+"""Longest text kept; longer text is cut to this length, its last character an ellipsis."""
+
+SITE_LIMITS: Mapping[str, tuple[float, float]] = MappingProxyType(
+    {
+        "lat": (-90.0, 90.0),  # degrees north
+        "lon": (-180.0, 180.0),  # degrees east
+        "capacity_mw": (0.0, 100_000.0),  # MW; 0 (also for anything refused) is "not given"
+        "halls": (0, 32_767),  # halls in a site (the rack's hall index is an int16)
+    }
+)
+"""The site document (``GET /api/v1/site``) apart from its halls, rows and racks."""
+
+LAYOUT_LIMITS: Mapping[str, tuple[float, float]] = MappingProxyType(
+    {
+        "x": (-100_000.0, 100_000.0),  # metres from the site's origin
+        "y": (-100_000.0, 100_000.0),  # metres
+        "w": (0.0, 10_000.0),  # metres
+        "h": (0.0, 10_000.0),  # metres
+        "capacity_kw": (0.0, 1_000.0),  # kW a rack is built for
+        "gpus": (0, 4_096),  # GPUs in a rack
+        "nodes": (0, 4_096),  # servers in a rack
+        "gpus_per_node": (0, 64),
+        "position": (0, 100_000),  # a rack's place in its row
+        "rows": (0, 100_000),  # rows in a hall
+        "racks": (0, 1_000_000),  # racks in a hall
+        "rating_kw": (0.0, 1_000.0),  # kW a PDU feed is rated for
+        "load_kw": (0.0, 400.0),  # kW a PDU feed carries now (as RACK_LIMITS' pdu_a_kw)
+        "slot": (0, 1_023),  # a server's slot in its rack
+    }
+)
+"""Halls, rows, racks, servers and PDU feeds of the site and of one rack in depth."""
+
+GPU_LIMITS: Mapping[str, tuple[float, float]] = MappingProxyType(
+    {
+        "temp_c": (-10.0, 130.0),  # °C (as RACK_LIMITS' gpu_temp_max_c)
+        "power_w": (0.0, 5_000.0),  # W
+        "power_limit_w": (0.0, 5_000.0),  # W
+        "util_pct": (0.0, 100.0),  # %
+        "mem_used_mib": (0.0, 16_777_216.0),  # MiB (16 TiB)
+        "mem_total_mib": (0.0, 16_777_216.0),  # MiB
+        "ecc_sbe": (0, 1_000_000_000),  # errors, a whole number
+        "ecc_dbe": (0, 1_000_000_000),  # errors, a whole number
+        "xid": (0, 65_535),  # NVIDIA XID code
+        "clock_event_reasons": (0, 0xFFFF_FFFF),  # NVML bit mask
+        "index": (0, 1_023),  # the GPU's index on its server
+        "slot": (0, 1_023),  # the same, in the unhealthy list
+        "job_id": (0, 2**53),  # the job on the GPU
+        "since": EPOCH_LIMITS,  # epoch seconds: unhealthy since
+        "xid_time": EPOCH_LIMITS,  # epoch seconds: when the XID came
+    }
+)
+"""One GPU (the unhealthy list and one rack in depth)."""
+
+GPU_COUNT_LIMITS: tuple[int, int] = (0, 10_000_000)
+"""GPUs counted by status (``counts`` of the unhealthy list), per status."""
+
+GPU_STATUS_UNKNOWN = "unknown"
+"""What a GPU status, a server state or an event severity that is not one of the hub's
+words reads as."""
+
+SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
+"""Event severities of the hub API."""
+
+JOB_LIMITS: Mapping[str, tuple[float, float]] = MappingProxyType(
+    {
+        "id": (0, 2**53),  # a job id, a whole number (a job without one is left out)
+        "gpus": (0, 10_000_000),  # GPUs of a job (all tasks of a pending array)
+        "nodes": (0, 1_000_000),  # servers of a job
+        "array_tasks": (0, 10_000_000),  # tasks of a pending job array
+        "submit_time": EPOCH_LIMITS,  # epoch seconds
+        "start_time": EPOCH_LIMITS,
+        "end_time": EPOCH_LIMITS,
+        "begin_time": EPOCH_LIMITS,
+        "time_limit_s": (0.0, 1_000_000_000.0),  # seconds (about 31 years)
+        "total": (0, 10_000_000),  # jobs in the queue
+    }
+)
+"""One job of the queue; a count out of range reads 0, a time or limit NaN."""
+
+JOB_STATE_UNKNOWN = "UNKNOWN"
+"""What a job state that is not one of the hub's states reads as."""
+
+EVENT_LIMITS: Mapping[str, tuple[float, float]] = MappingProxyType(
+    {
+        "id": (0, 2**53 - 1),  # event id
+        "time": EPOCH_LIMITS,  # epoch seconds
+        "xid": (0, 65_535),
+        "job_id": (0, 2**53),
+        "gpus": (0, 10_000_000),
+    }
+)
+"""One event as one rack in depth lists it."""
+
+POWER_SERIES_LIMITS: Mapping[str, tuple[float, float]] = MappingProxyType(
+    {
+        "t": EPOCH_LIMITS,  # epoch seconds of each point
+        "end": EPOCH_LIMITS,
+        "step": (0.001, 86_400.0),  # seconds between points
+    }
+)
+"""The time axis of ``GET /api/v1/power`` (the values are in :data:`POWER_LIMITS`)."""
+
+NUMBER_LIMITS: tuple[float, float] = (-(2.0**53), 2.0**53)
+"""Any other number of a record: finite and exact in every JSON reader."""
