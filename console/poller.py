@@ -4,6 +4,13 @@
 on a worker thread by the GUI's bridge (widgets/live.py) or directly by headless
 commands. It never raises: every failure becomes a :class:`PollResult` with an
 ``error`` line an operator can read.
+
+A live source's time is checked, not trusted: a snapshot stamped more than
+``FUTURE_TOLERANCE_S`` ahead of this workstation's clock (or before ``EARLIEST_TIME``)
+is refused, and such power samples are dropped, so one wrong clock never makes later
+data look old. Hub event ids count within one lifetime of the hub: the poller tells a
+restart (a new ``instance``, or the hub's newest id below the cursor) and reads the new
+lifetime from its first kept event.
 """
 
 from __future__ import annotations
@@ -245,9 +252,9 @@ class Poller:
             dropped = int(len(t) - keep.sum())
             if not dropped:
                 return snapshot, 0
-            log.warning("%s: %d power sample(s) refused (time ahead of this workstation's "
-                        "clock or before %s)", self.source.backend, dropped,
-                        _utc(self.earliest_time))
+            log.info("%s: %d power sample(s) refused (time ahead of this workstation's "
+                     "clock or before %s)", self.source.backend, dropped,
+                     _utc(self.earliest_time))
             kept_t = t[keep]
             snapshot = dataclasses.replace(
                 snapshot,
