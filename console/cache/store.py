@@ -222,8 +222,8 @@ class Cache(CacheReads):
         self.failed: str | None = None
         """Why the last write failed (a banner's text); None while the cache works."""
         self.on_health: Callable[[CacheHealth], None] | None = None
-        """Called (on the writing thread) when the cache fails, when the reason changes and
-        when it works again."""
+        """Called (on the thread of the write concerned) when the cache fails, when the
+        reason changes and when it works again."""
         self.busy_timeout_s = float(busy_timeout_s)
         self.future_dropped: dict[str, int] = {}
         """Rows stamped in the future found on opening, per table (telemetry ones dropped)."""
