@@ -447,3 +447,42 @@ def test_gaps_of_a_file_from_before_schema_7_read_empty(tmp_path: Path) -> None:
         assert review.migrated_from is None and review.gaps() == []
     with Cache.open(path) as cache:
         assert cache.migrated_from == 6 and cache.gaps() == []
+
+
+@pytest.mark.parametrize("path_name", [
+    "write_poll", "append_journal", "save_incident", "update_incident", "write_maintenance",
+    "mark_full_resolution", "maintain", "set_source",
+])
+def test_every_write_path_tells_why_the_cache_failed(
+    tmp_path: Path, topo: SiteTopology, polls: list[RackTelemetry], path_name: str
+) -> None:
+    """Before, a failing journal or incident write set ``failed`` and said nothing."""
+    path = make_cache(tmp_path / "paths.db", topo, polls, 3)
+    cache = Cache.open(path, busy_timeout_s=0.05)
+    incident = cache.save_incident({"start": T0})
+    heard: list[Any] = []
+    cache.on_health = heard.append
+    calls = {
+        "write_poll": lambda: cache.write_poll([polls[3]], topology=topo),
+        "append_journal": lambda: cache.append_journal([{"time": T0, "alarm_id": "a"}]),
+        "save_incident": lambda: cache.save_incident({"start": T0 + 1}),
+        "update_incident": lambda: cache.update_incident(incident, note="x"),
+        "write_maintenance": lambda: cache.write_maintenance(T0, [_item("g")], []),
+        "mark_full_resolution": lambda: cache.mark_full_resolution(T0, T0 + 1),
+        "maintain": lambda: cache.maintain(),
+        "set_source": lambda: cache.set_source("https://hub.example"),
+    }
+    other = _locked(path)
+    try:
+        try:
+            calls[path_name]()
+        except CacheError:
+            assert path_name in ("write_poll", "maintain")  # these two still raise
+        assert [h.failed for h in heard] == [cache.failed]
+        assert cache.failed is not None and "locked" in cache.failed
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    cache.retry()
+    assert heard[-1].failed is None
+    cache.close()
