@@ -179,7 +179,8 @@ class _PollWorker(QObject):
             self.cacheFailed.emit(failed)  # opened, but takes no writes now
 
     def _on_cache_health(self, health: CacheHealth) -> None:
-        """From the cache, on this thread: it failed (why) or records again."""
+        """From the cache (on the thread of the write concerned): it failed (why) or records
+        again."""
         if self._stopping:
             return
         if health.failed is not None:
