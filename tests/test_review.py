@@ -81,3 +81,31 @@ def test_review_of_a_broken_file_says_so(qtbot: Any, tmp_path: Path) -> None:
         window.feed.start()
     assert "not" in blocker.args[0].lower()
     window.close()
+
+
+def test_review_says_not_recorded_inside_a_recording_gap(qtbot: Any, tmp_path: Path) -> None:
+    """A span the live console could not record reads as "not recorded", never as a quiet site."""
+    import sqlite3
+
+    from console.cache import records
+
+    path = tmp_path / "gap.db"
+    times = record_shift(path, polls=12)
+    with sqlite3.connect(path) as conn:  # what the live cache writes when it heals
+        records.insert_gap(conn, times[4], times[8], "cache locked by another program", 30, 0)
+    window = open_review_window(str(path), start=False)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.feed.gapsFound, timeout=20_000):
+        window.feed.start()
+    qtbot.waitUntil(lambda: window.scrubber.position > 0, timeout=20_000)
+    assert not window.scrubber.gap_label.isVisible()  # the last poll was recorded
+    with qtbot.waitSignal(window.feed.seeked, timeout=20_000):
+        window.scrubber.seek(times[6])
+    text = window.scrubber.gap_label.text()
+    assert window.scrubber.gap_label.isVisible()
+    assert "Not recorded" in text and "cache locked by another program" in text and "30 polls" in text
+    with qtbot.waitSignal(window.feed.seeked, timeout=20_000):
+        window.scrubber.seek(times[10])
+    assert not window.scrubber.gap_label.isVisible()
+    window.close()

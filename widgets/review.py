@@ -9,6 +9,7 @@ as it was then. The file is opened read-only and never written.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -45,6 +46,7 @@ class _ReviewWorker(QObject):
     seeked = Signal(float, float)
     alarms = Signal(object)
     alarmKpis = Signal(object)
+    gaps = Signal(object)
 
     def __init__(self, url: str) -> None:
         super().__init__()
@@ -77,6 +79,12 @@ class _ReviewWorker(QObject):
         except Exception as exc:
             log.info("no alarm journal in %s: %s", self.url, exc)
         self.opened.emit(span[0], span[1], incidents)
+        try:
+            gaps = list(self.source.cache.gaps(span[0], span[1]))
+        except Exception as exc:  # a file from before gaps were recorded, or a damaged table
+            log.info("no recording gaps in %s: %s", self.url, exc)
+            gaps = []
+        self.gaps.emit(gaps)
         self.seek(span[1])
 
     @Slot(float)
@@ -135,6 +143,9 @@ class ReviewFeed(QObject):
     alarmKpisReady = Signal(object)
     """(AlarmKpis, (shift start, shift end)): the alarm performance of the shift around the
     position, up to it."""
+    gapsFound = Signal(object)
+    """The spans the live console polled but could not record (a list of dicts with start,
+    end, reason, polls), read once when the file opens."""
     _requestSeek = Signal(float)
     _requestFinish = Signal()
 
@@ -159,6 +170,7 @@ class ReviewFeed(QObject):
         self._worker.alarmKpis.connect(
             lambda k: None if self._closed else self.alarmKpisReady.emit(k)
         )
+        self._worker.gaps.connect(lambda g: None if self._closed else self.gapsFound.emit(g))
         self._requestSeek.connect(self._worker.seek)
         self._requestFinish.connect(self._worker.finish)
 
@@ -199,6 +211,7 @@ class TimelineScrubber(QWidget):
         self.last = 0.0
         self.position = 0.0
         self._incidents: list[dict[str, Any]] = []
+        self._gaps: list[tuple[float, float, str, int]] = []
         self.busy = False
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 3, 6, 3)
@@ -217,6 +230,10 @@ class TimelineScrubber(QWidget):
         self.slider.sliderMoved.connect(self._preview)
         self.time_label = QLabel("—")
         self.time_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.gap_label = QLabel()
+        self.gap_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.gap_label.setStyleSheet("font-weight: 600; color: #e69f00;")
+        self.gap_label.hide()
         self.incident_box = QComboBox()
         self.incident_box.addItem("Jump to incident…", None)
         self.incident_box.activated.connect(self._on_incident)
@@ -224,6 +241,7 @@ class TimelineScrubber(QWidget):
             row.addWidget(widget)
         row.addWidget(self.slider, 1)
         row.addWidget(self.time_label)
+        row.addWidget(self.gap_label)
         row.addWidget(self.incident_box)
         self._timer = QTimer(self)
         self._timer.setInterval(500)
@@ -247,6 +265,48 @@ class TimelineScrubber(QWidget):
             local = datetime.fromtimestamp(start, self.tz)
             self.incident_box.addItem(f"{local:%d %b %H:%M} — {title}", start)
 
+    def set_gaps(self, gaps: list[dict[str, Any]]) -> None:
+        """Spans the live console could not record: a position inside one says "not
+        recorded" (with the reason), so an empty view there is never read as a quiet site."""
+        kept: list[tuple[float, float, str, int]] = []
+        for gap in gaps:
+            try:
+                start, end = float(gap["start"]), float(gap["end"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            if math.isfinite(start) and math.isfinite(end) and end >= start:
+                reason = " ".join(str(gap.get("reason") or "").split())[:200]
+                polls = gap.get("polls")
+                kept.append((start, end, reason, int(polls) if isinstance(polls, int) else 0))
+        self._gaps = sorted(kept)
+        self.slider.setToolTip(
+            self.tr("{0} span(s) in this file were not recorded (cache failures)")
+            .format(len(self._gaps)) if self._gaps else ""
+        )
+        self._show_gap(self.position)
+
+    def gap_at(self, t: float) -> tuple[float, float, str, int] | None:
+        """The unrecorded span holding ``t`` (strictly between its bounds), or None."""
+        for gap in self._gaps:
+            if gap[0] < t < gap[1]:
+                return gap
+        return None
+
+    def _show_gap(self, t: float) -> None:
+        gap = self.gap_at(t)
+        if gap is None:
+            self.gap_label.hide()
+            self.gap_label.clear()
+            return
+        start, end, reason, polls = gap
+        span = f"{datetime.fromtimestamp(start, self.tz):%H:%M:%S}–" \
+               f"{datetime.fromtimestamp(end, self.tz):%H:%M:%S}"
+        text = self.tr("Not recorded {0} ({1} polls): {2}").format(span, polls, reason) \
+            if reason else self.tr("Not recorded {0} ({1} polls)").format(span, polls)
+        self.gap_label.setText(text)
+        self.gap_label.setToolTip(text)
+        self.gap_label.show()
+
     def show_position(self, t: float) -> None:
         """Reflect the position the feed reached (without asking to seek again)."""
         self.busy = False
@@ -255,6 +315,7 @@ class TimelineScrubber(QWidget):
         self.slider.setValue(int(t - self.first))
         self.slider.blockSignals(False)
         self.time_label.setText(_stamp(t, self.tz))
+        self._show_gap(t)
 
     def seek(self, t: float) -> None:
         t = min(max(float(t), self.first), self.last)
@@ -310,6 +371,8 @@ def open_review_window(path: str, settings: Any = None, start: bool = True) -> A
     url = path if path.startswith("cache://") else f"cache://{Path(path).resolve()}"
     feed = ReviewFeed(url)
     window = MainWindow(url.removeprefix("cache://"), feed=feed, settings=settings, review=True)
+    if window.scrubber is not None:
+        feed.gapsFound.connect(window.scrubber.set_gaps)
     if start:
         feed.start()
     return window
