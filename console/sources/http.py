@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util import Retry
@@ -160,11 +161,11 @@ class DeadlineExceeded(Exception):
 
 
 class _Watch:
-    """The deadline of the request running on this thread, and the connections it uses.
+    """The deadline of the request running on this thread, and the sockets it uses.
 
-    At the deadline a daemon thread shuts those connections' sockets (a blocked read
-    returns at once) and keeps doing so for connections made after it, until the request
-    ends; urllib3 then gets no new connection and no retry (:class:`DeadlineExceeded`)."""
+    At the deadline a daemon thread shuts those sockets (a blocked read returns at once);
+    a socket connected later is shut as it connects, and urllib3 gets no new connection
+    and no retry (:class:`DeadlineExceeded`)."""
 
     _local = threading.local()
 
@@ -174,7 +175,7 @@ class _Watch:
         self.end = self.start + deadline_s
         self.expired = False
         self._done = threading.Event()
-        self._conns: list[Any] = []
+        self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._outer: _Watch | None = None
         self._thread = threading.Thread(target=self._run, name="http-deadline", daemon=True)
@@ -201,30 +202,45 @@ class _Watch:
             self.expired = True
             raise DeadlineExceeded
 
-    def add(self, conn: Any) -> None:
+    def add_socket(self, sock: socket.socket | None) -> None:
+        if sock is None:
+            return
         with self._lock:
-            self._conns.append(conn)
-        if self.expired:
-            self._cut()
+            self._sockets.append(sock)
+            expired = self.expired
+        if expired:
+            _shut(sock)
 
     def _run(self) -> None:
         if self._done.wait(max(0.0, self.remaining())):
             return
-        self.expired = True
-        while True:
-            self._cut()
-            if self._done.wait(0.1):
-                return
-
-    def _cut(self) -> None:
         with self._lock:
-            conns = list(self._conns)
-        for conn in conns:
-            sock = getattr(conn, "sock", None)
-            if sock is None:
-                continue
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    """Shut a socket both ways: a read blocked on it (in another thread) returns at once."""
+    with contextlib.suppress(OSError, ValueError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+class _WatchedConnectionMixin:
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        watch = _Watch.current()
+        if watch is not None:
+            watch.add_socket(getattr(self, "sock", None))
+
+
+class _WatchedHTTPConnection(_WatchedConnectionMixin, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_WatchedConnectionMixin, HTTPSConnection):
+    pass
 
 
 class _WatchedPoolMixin:
@@ -233,17 +249,17 @@ class _WatchedPoolMixin:
         if watch is not None:
             watch.check()
         conn = super()._get_conn(timeout)  # type: ignore[misc]
-        if watch is not None:
-            watch.add(conn)
+        if watch is not None:  # a kept-alive connection is connected already
+            watch.add_socket(getattr(conn, "sock", None))
         return conn
 
 
 class _WatchedHTTPPool(_WatchedPoolMixin, HTTPConnectionPool):
-    pass
+    ConnectionCls = _WatchedHTTPConnection
 
 
 class _WatchedHTTPSPool(_WatchedPoolMixin, HTTPSConnectionPool):
-    pass
+    ConnectionCls = _WatchedHTTPSConnection
 
 
 class _DeadlineRetry(Retry):
