@@ -64,7 +64,8 @@ class Settings:
     cache_max_mb: float = 2048.0
     cache_raw_hours: float = 6.0
     alarms: dict[str, Any] = field(default_factory=dict)
-    prometheus: dict[str, Any] = field(default_factory=dict)
+    prometheus: dict[str, Any] = field(default_factory=dict, repr=False)
+    """May hold secret headers (``Authorization``): :meth:`redacted` shows them as ``***``."""
     slurm: dict[str, Any] = field(default_factory=dict, repr=False)
     site_topology: str | None = None
     site: dict[str, Any] = field(default_factory=dict)

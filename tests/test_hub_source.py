@@ -164,7 +164,45 @@ def test_token_is_sent_and_never_shown() -> None:
 def test_credentials_in_url_are_hidden() -> None:
     source = HubApiSource("https://ops:pa55@hub.example.org:8443/api")
     assert source.display_url == "https://hub.example.org:8443/api"
+    assert source.url == source.display_url and "pa55" not in repr(source)
+    assert source.session.auth == ("ops", "pa55")  # used as basic auth, kept in memory
     assert source.session.verify is True
+    with pytest.raises(ValueError) as bad:
+        HubApiSource("https://ops:pa55@/api")
+    assert "pa55" not in str(bad.value)
+
+
+def test_password_in_url_is_sent_as_basic_auth_and_a_token_wins() -> None:
+    seen: list[str] = []
+
+    def site(request: Any) -> Any:
+        seen.append(request.headers.get("Authorization", ""))
+        return json_reply(json.dumps(SITE))
+
+    backend = FakeBackend({"/api/v1/site": site})
+    url = backend.url.replace("http://", "http://ops:pa55word@")
+    with backend:
+        assert Poller(HubApiSource(url)).poll("site").ok
+        assert Poller(HubApiSource(url, token="tok-123456")).poll("site").ok
+    assert seen == ["Basic b3BzOnBhNTV3b3Jk", "Bearer tok-123456"]
+
+
+def test_error_text_from_the_hub_is_redacted_of_the_token() -> None:
+    reply = json_reply(json.dumps({"error": "token tok-123456 expired"}), 500)
+    backend, poller = _poller_on({"/api/v1/site": reply}, token="tok-123456")
+    with backend:
+        result = poller.poll("site")
+    assert result.error == "hub API: HTTP 500 on /api/v1/site: token *** expired"
+
+
+def test_answers_are_bounded_in_size() -> None:
+    big = json.dumps({**SITE, "padding": "x" * (2 << 20)})
+    backend = FakeBackend({"/api/v1/site": json_reply(big)})
+    with backend:
+        result = Poller(HubApiSource(backend.url, max_body_mb=1)).poll("site")
+        assert Poller(HubApiSource(backend.url, max_body_mb=3)).poll("site").ok
+    assert result.error == (
+        "hub API: answer from /api/v1/site larger than 1 MB (after decompression); refused")
 
 
 def test_open_source_by_scheme() -> None:

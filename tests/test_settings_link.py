@@ -40,6 +40,9 @@ def test_secrets_are_redacted(tmp_path: Path) -> None:
         ("[poll]\nracks = -1\n", "'racks' must be a positive number"),
         ("[poll]\nweather = 3\n", "unknown poll kind 'weather'"),
         ("hub = 3\n", "[hub] must be a table"),
+        ("[hub]\ndeadline_s = 0\n", "'deadline_s' must be a positive number"),
+        ("[slurm]\nmax_body_mb = -1\n", "[slurm] 'max_body_mb' must be a positive number"),
+        ("[prometheus]\ndeadline_s = \"1m\"\n", "[prometheus] 'deadline_s' must be a positive"),
     ],
 )
 def test_bad_config_file_is_one_clear_message(tmp_path: Path, content: str, needle: str) -> None:
@@ -48,6 +51,79 @@ def test_bad_config_file_is_one_clear_message(tmp_path: Path, content: str, need
     with pytest.raises(ConfigError, match=None) as exc:
         load_settings(cfg, env={})
     assert needle in str(exc.value) and str(cfg) in str(exc.value)
+
+
+def test_request_limits_come_from_the_config_file(tmp_path: Path) -> None:
+    from console.settings import make_source
+    from console.sources.http import HUB_LIMITS, SLURM_LIMITS
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(
+        "[hub]\ndeadline_s = 7\nmax_body_mb = 16\ntimeout_read = 3\n"
+        '[prometheus]\nurl = "http://127.0.0.1:1"\ndeadline_s = 9\nmax_body_mb = 32\n'
+        "timeout_read = 4\n"
+        '[slurm]\nurl = "slurm+http://127.0.0.1:2"\nmax_body_mb = 100\n',
+        encoding="utf-8",
+    )
+    s = load_settings(cfg, env={})
+    assert (s.deadline_s, s.max_body_mb, s.timeout_read) == (7, 16, 3)
+    hub = make_source(load_settings(None, env={}), "http://127.0.0.1:1")
+    try:
+        assert hub.limits == HUB_LIMITS
+    finally:
+        hub.close()
+    combined = make_source(s)
+    try:
+        assert combined.prometheus.client.limits.deadline_s == 9
+        assert combined.prometheus.client.limits.max_body_mb == 32
+        assert combined.prometheus.client.limits.timeout == (2.0, 4.0)
+        slurm = combined.slurm.limits
+        assert slurm.max_body_mb == 100 and slurm.deadline_s == SLURM_LIMITS.deadline_s
+    finally:
+        combined.close()
+    s.prometheus.clear()
+    s.slurm.clear()
+    hub = make_source(s, "http://127.0.0.1:1")
+    try:
+        assert (hub.limits.deadline_s, hub.limits.max_body_mb, hub.limits.timeout) == (
+            7, 16, (2.0, 3.0))
+    finally:
+        hub.close()
+
+
+def test_passwords_in_urls_are_kept_in_memory_only(tmp_path: Path) -> None:
+    from console.settings import make_source
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('source = "https://ops:file-pw-123@hub.example:8443/api"\n', encoding="utf-8")
+    s = load_settings(cfg, env={})
+    assert s.source == "https://hub.example:8443/api"
+    assert s.credentials == {s.source: ("ops", "file-pw-123")}
+    hub = make_source(s)
+    try:
+        assert hub.session.auth == ("ops", "file-pw-123") and hub.url == s.source
+    finally:
+        hub.close()
+    s = load_settings(None, env={}, overrides={
+        "prometheus_url": "prometheus+http://reader:prom-pw-456@127.0.0.1:1/prom",
+        "slurm_url": "slurm+http://rest:slurm-pw-789@127.0.0.1:2",
+        "site_topology": "http://site:topo-pw-000@127.0.0.1:3/api/v1/site",
+    })
+    s.prometheus["headers"] = {"Authorization": "Bearer hdr-secret-111", "X-Scope-OrgID": "hub"}
+    text = repr(s) + repr(s.redacted())
+    assert s.redacted()["prometheus"]["headers"]["X-Scope-OrgID"] == "hub"
+    for secret in ("prom-pw-456", "slurm-pw-789", "topo-pw-000", "hdr-secret-111"):
+        assert secret not in text
+    assert s.prometheus["url"] == "prometheus+http://127.0.0.1:1/prom"
+    assert s.site_topology == "http://127.0.0.1:3/api/v1/site"
+    combined = make_source(s)
+    try:
+        assert combined.prometheus.client.session.auth == ("reader", "prom-pw-456")
+        assert combined.slurm.session.auth == ("rest", "slurm-pw-789")
+        assert combined.prometheus._topology_auth == ("site", "topo-pw-000")
+        assert "pw" not in combined.url + combined.display_url + repr(combined.prometheus)
+    finally:
+        combined.close()
 
 
 def test_missing_explicit_config() -> None:
