@@ -68,8 +68,9 @@ PROMETHEUS_LIMITS = Limits((2.0, 15.0), 30.0, 128.0)
 """Prometheus: the per-host aggregates at full scale are about 3 MB (40,960 hosts); every
 GPU's series with dcgm-exporter's labels would be about 60 MB (189,440 GPUs)."""
 SLURM_LIMITS = Limits((2.0, 10.0), 60.0, 1024.0)
-"""slurmrestd pretty-prints: the full site's 7,100 jobs are about 150 MB, its 40,960 nodes
-about 110 MB (20 kB and 2.6 kB a record as recorded from 24.05 and 25.11)."""
+"""slurmrestd pretty-prints: the full site's 7,100 jobs are about 145 MB, its 40,960 nodes
+about 100 MB (20 kB and 2.5 kB a record as recorded from 24.05 and 25.11); the job list is
+also held to ``console.sources.slurm.MAX_JOBS_BYTES`` once its white space is left out."""
 
 
 def limits_from(
@@ -101,7 +102,9 @@ _SECRETS_LOCK = threading.Lock()
 MIN_SECRET_LEN = 4
 """Shorter values are not searched for (they would blank out ordinary words)."""
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")
-_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}")
+_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+(?=[A-Za-z0-9._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,}")
+"""A credential after its scheme word: 8 or more token characters, a digit among them (so
+"Basic authentication required" stays as it is)."""
 
 
 def remember_secret(value: str | None) -> None:

@@ -219,6 +219,8 @@ def test_split_credentials_and_redact() -> None:
         "http://[::1]:8/x")
     text = f"failed for https://ops:{PASSWORD}@hub/x with Bearer abcdefgh12345 and {PASSWORD}"
     assert PASSWORD not in redact(text) and "abcdefgh12345" not in redact(text)
+    assert redact("HTTP 401: Basic authentication required") == (
+        "HTTP 401: Basic authentication required")
     assert hide_userinfo("prometheus+http://a:b@p:9 + slurm+http://s@h:1") == (
         "prometheus+http://p:9 + slurm+http://h:1")
 
