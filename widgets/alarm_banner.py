@@ -22,6 +22,7 @@ from widgets.alarm_model import (
     finite,
     is_unacknowledged,
     priority_rank,
+    rule_of,
 )
 from widgets.alarm_model import word as engine_word
 from widgets.text import clip, plain, plain_tooltip
@@ -173,10 +174,11 @@ class AlarmBanner(QWidget):
             text = self.tr("Act first — {p}, unacknowledged {age}: {area} · {message}").format(
                 p=self.tr(PRIORITY_WORDS.get(priority, priority)), age=age,
                 area=clip(first.area, 60), message=clip(first.message, 200))
-            if first.respond_min is not None:
-                text += self.tr(" · respond within {0} min").format(first.respond_min)
+            rule = rule_of(first)
+            if rule is not None and rule.respond_min is not None:
+                text += self.tr(" · respond within {0} min").format(rule.respond_min)
             self.first_label.setText(text)
-            self.first_label.setToolTip(plain_tooltip(first.action))
+            self.first_label.setToolTip(plain_tooltip(rule.action if rule is not None else ""))
         self._update_sound()
 
     @property

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from console.alarms.kpis import AlarmKpis
 from console.power import SITE_TZ
-from widgets.text import clip, missing
+from widgets.text import clip, figure, missing
 from widgets.view import DATA_ERRORS, set_style
 
 log = logging.getLogger(__name__)
@@ -53,10 +53,7 @@ def _finite(value: object) -> float | None:
 
 
 def _num(value: float, digits: int = 1, unit: str = "") -> str:
-    v = _finite(value)
-    if v is None:
-        return "—"
-    return f"{v:,.{digits}f}{unit}"
+    return figure(value, f",.{digits}f", unit, none="—")
 
 
 def _duration(seconds: float) -> str:

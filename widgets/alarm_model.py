@@ -31,7 +31,7 @@ from PySide6.QtGui import QColor, QFont
 
 from console.alarms import RULES, SHELVED, STATE_LABELS, Alarm
 from console.alarms.rules import PRIORITY_RANK, UNACKED_STATES
-from widgets.text import cell, clip, isolate, missing, plain, plain_tooltip
+from widgets.text import HUGE, cell, clip, figure, isolate, missing, plain, plain_tooltip
 from widgets.view import DATA_ERRORS
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -112,6 +112,8 @@ def value_text(alarm: Alarm) -> str:
     if v is None:
         return "" if alarm.value is None or alarm.value != alarm.value else missing()
     unit = RULES[alarm.rule].unit if word(alarm.rule) in RULES else ""
+    if abs(v) >= HUGE:
+        return figure(v, unit=f" {unit}").strip()
     if unit == "GPUs":
         n = int(v)
         return f"{n} GPU{'s' if n != 1 else ''}"
@@ -129,6 +131,12 @@ def state_text(alarm: Alarm, zone: tzinfo | None, now: float | None) -> str:
     if state == SHELVED and alarm.shelved_until is not None:
         text += f" until {clock_text(alarm.shelved_until, zone, now)}"
     return text
+
+
+def rule_of(alarm: Alarm) -> Any:
+    """The alarm's rule (its action, consequence and time to respond); None for a rule the
+    console does not know."""
+    return RULES.get(word(alarm.rule))
 
 
 def is_unacknowledged(alarm: Alarm) -> bool:
@@ -180,13 +188,14 @@ class AlarmTableModel(QAbstractTableModel):
 
         t = finite(a.time)
         value = finite(a.value)
+        rule = rule_of(a)
         cells = (
             clock_text(a.time, self.zone, now),
             word(a.priority).capitalize() or cell(a.priority, 20),
             text(state_text, a, self.zone, now),
             text(plain, a.area),
             text(plain, a.message),
-            text(lambda: a.action),
+            text(lambda: rule.action if rule is not None else ""),
             text(value_text, a),
             text(plain, a.operator),
         )
@@ -243,11 +252,13 @@ class AlarmTableModel(QAbstractTableModel):
             return self.tr("Raised {raised} (hub time)\nLast change {changed}").format(
                 raised=utc_text(alarm.time), changed=utc_text(alarm.changed))
         if col == ACTION_COL:
-            lines = [alarm.action or self.tr("(no action stated for this alarm)")]
-            if alarm.consequence:
-                lines.append(self.tr("If nobody acts: {0}").format(alarm.consequence))
-            if alarm.respond_min is not None:
-                lines.append(self.tr("Respond within {0} min").format(alarm.respond_min))
+            rule = rule_of(alarm)
+            lines = [rule.action if rule is not None else
+                     self.tr("(no action stated for this alarm)")]
+            if rule is not None and rule.consequence:
+                lines.append(self.tr("If nobody acts: {0}").format(rule.consequence))
+            if rule is not None:
+                lines.append(self.tr("Respond within {0} min").format(rule.respond_min))
         else:  # each part cut, so a huge message never hides the id and the operator
             lines = [clip(alarm.message, 600), self.tr("Alarm id: {0}").format(clip(alarm.id, 200))]
             if alarm.operator:

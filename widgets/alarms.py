@@ -56,6 +56,7 @@ from widgets.alarm_model import (
     clock_text,
     finite,
     is_unacknowledged,
+    rule_of,
     site_zone,
     utc_text,
     word,
@@ -374,17 +375,18 @@ class AlarmListView(LiveView):
             tr("Raised {local} site time ({utc})").format(
                 local=clock_text(a.time, zone, self._now), utc=utc_text(a.time)),
         ]
-        if a.action:
-            lines.append(tr("Action: {0}").format(a.action))
-        if a.consequence:
-            lines.append(tr("If nobody acts: {0}").format(a.consequence))
-        if a.respond_min is not None:
-            line = tr("Respond within {0} min").format(a.respond_min)
+        rule = rule_of(a)
+        if rule is not None and rule.action:
+            lines.append(tr("Action: {0}").format(rule.action))
+        if rule is not None and rule.consequence:
+            lines.append(tr("If nobody acts: {0}").format(rule.consequence))
+        if rule is not None and rule.respond_min is not None:
+            line = tr("Respond within {0} min").format(rule.respond_min)
             now, changed = finite(self._now), finite(a.changed)
             if now is not None and changed is not None and is_unacknowledged(a):
                 waited = now - changed
                 line += tr(" (waiting {0}{1})").format(
-                    format_age(waited), tr(", overdue") if waited > a.respond_min * 60 else "")
+                    format_age(waited), tr(", overdue") if waited > rule.respond_min * 60 else "")
             lines.append(line)
         lines.append(tr("Area: {0}").format(clip(a.area, 1000)))
         if a.racks:

@@ -213,7 +213,7 @@ class JobQueueView(LiveView):
         flagged = int(self.model.flagged.sum())
         warn = f"  ·  ⚠ {flagged:,} jobs on racks with unhealthy GPUs" if flagged else ""
         stale = f"  ·  ⚠ STALE: jobs data {format_age(self.data_age)} old" if self.stale else ""
-        invalid = int(getattr(jobs, "invalid", 0) or 0)
+        invalid = as_count(getattr(jobs, "invalid", 0))
         if invalid:
             stale += f"  ·  ⚠ {invalid:,} invalid job records dropped (no job id or state)"
         self.counts_label.setText(f"{line1}\n{line2}  |  {shown}{warn}{stale}")

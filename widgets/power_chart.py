@@ -42,7 +42,7 @@ from console.power import (
     shift_name,
     with_gaps,
 )
-from widgets.text import cell, clip, plain_tooltip
+from widgets.text import cell, clip, figure, plain_tooltip
 from widgets.time_axis import SiteTimeAxis
 from widgets.view import DATA_ERRORS, LiveView, format_age
 
@@ -153,9 +153,7 @@ def _envelope_text(mw: float) -> str:
 
 
 def _fmt(value: float, unit: str, digits: int = 1) -> str:
-    if not np.isfinite(value):
-        return "—"
-    return f"{value:,.{digits}f} {unit}".rstrip()
+    return figure(value, f",.{digits}f", f" {unit}", none="—").rstrip()
 
 
 class PowerBalanceChart(LiveView):

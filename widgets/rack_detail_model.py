@@ -25,7 +25,7 @@ from PySide6.QtGui import QColor
 
 from console.gpu_health import STATUS_WORDS, clock_event_words, clock_events_abnormal, xid_info
 from widgets.rackmap_overlays import ADVISORY, ALARM, WARNING
-from widgets.text import cell, isolate, plain_tooltip
+from widgets.text import cell, figure, isolate, plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 STATUS_COLOUR = {"degraded": ADVISORY, "failed": WARNING, "off_bus": ALARM}
@@ -47,14 +47,7 @@ def _tr(text: str) -> str:
 def _f(value: Any, fmt: str) -> str:
     """A figure in ``fmt``; 'n/a' for what is no finite number. A count given as a float
     (``ecc_sbe`` of 3.0) reads as the count, a fractional one as it is."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return "n/a"
-    if fmt.endswith("d") and isinstance(value, float):
-        return f"{int(value):{fmt}}" if value.is_integer() else f"{value:g}"
-    try:
-        return f"{value:{fmt}}"
-    except (TypeError, ValueError):
-        return "n/a"
+    return figure(value, fmt)
 
 
 def mappings(values: Any) -> list[Mapping[str, Any]]:

@@ -17,7 +17,7 @@ import numpy as np
 from PySide6.QtGui import QColor
 
 from console.model import RackTelemetry, SiteTopology
-from widgets.text import clip
+from widgets.text import clip, figure
 from widgets.view import DATA_ERRORS, format_age, local_clock
 
 BACKGROUND = QColor("#1e2126")
@@ -130,7 +130,7 @@ ALARM_WORDS = ("none", "low", "medium", "high", "critical")
 
 
 def _fmt(value: float, fmt: str, unit: str = "") -> str:
-    return "no data" if not math.isfinite(value) else f"{value:{fmt}}{unit}"
+    return figure(value, fmt, unit, none="no data")
 
 
 def rack_tooltip(topology: SiteTopology, telemetry: RackTelemetry | None, i: int,

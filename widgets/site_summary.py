@@ -19,7 +19,8 @@ from console.model import (
     Snapshot,
     UnhealthyGpus,
 )
-from widgets.text import clip, missing
+from widgets.jobs_model import clean_jobs
+from widgets.text import clip, figure, missing
 from widgets.view import DATA_ERRORS, LiveView, format_age, set_style
 
 log = logging.getLogger(__name__)
@@ -69,9 +70,7 @@ def _supply_words(now: dict[str, float], why: Mapping[str, str], digits: int) ->
 
 
 def _fmt(value: float, digits: int = 1, unit: str = "") -> str:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return "n/a"
-    return f"{value:,.{digits}f}{unit}"
+    return figure(value, f",.{digits}f", unit)
 
 
 def _latest(power: PowerSeries) -> dict[str, float]:
@@ -217,8 +216,20 @@ class SiteSummary(LiveView):
     def _jobs(self) -> None:
         jobs = self._latest.get("jobs")
         if isinstance(jobs, JobsSnapshot):
-            states = jobs.columns.get("state")
-            tasks = task_weights(jobs)  # a pending array counts as its tasks (squeue -r)
-            running = int(tasks[states == "RUNNING"].sum()) if states is not None else 0
-            pending = int(tasks[states == "PENDING"].sum()) if states is not None else 0
+            try:
+                running, pending = _running_pending(jobs)
+            except DATA_ERRORS:  # columns it cannot count: counted from the cleaned ones
+                running, pending = _running_pending(clean_jobs(jobs))
             self.tiles["jobs"].set(f"{running:,} running", f"{pending:,} pending")
+
+
+def _running_pending(jobs: JobsSnapshot) -> tuple[int, int]:
+    """Jobs running and pending (a pending array counts as its tasks, as squeue -r does)."""
+    states = jobs.columns.get("state")
+    if states is None or not len(jobs):
+        return 0, 0
+    with np.errstate(all="ignore"):
+        tasks = np.asarray(task_weights(jobs), np.float64)
+        running = float(tasks[np.asarray(states == "RUNNING", bool)].sum())
+        pending = float(tasks[np.asarray(states == "PENDING", bool)].sum())
+    return int(running), int(pending)

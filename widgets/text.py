@@ -17,8 +17,10 @@ module re-exports it and adds what needs Qt:
 from __future__ import annotations
 
 import html
+import math
 import textwrap
 
+import numpy as np
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView, QTreeView
 
@@ -35,6 +37,7 @@ __all__ = [
     "bound_columns",
     "cell",
     "clip",
+    "figure",
     "isolate",
     "missing",
     "plain",
@@ -56,6 +59,31 @@ stretches to fill the view is the exception, bounded by the view itself."""
 def missing() -> str:
     """What a view shows where a value cannot be shown ('—', translated)."""
     return QCoreApplication.translate("Text", "—")
+
+
+HUGE = 1e15
+"""A figure at least this large is shown in scientific notation ('1e+308'), never as the
+309 digits of a hub's 1e308."""
+
+
+def figure(value: object, spec: str = ",.1f", unit: str = "", none: str = "n/a") -> str:
+    """A number as text in format ``spec`` followed by ``unit``; ``none`` for what is no finite
+    number (NaN, inf, text, a list, a bool); a huge one in scientific notation."""
+    if isinstance(value, bool | np.bool_) or not isinstance(
+            value, int | float | np.integer | np.floating):
+        return none
+    try:
+        v = float(value)
+    except OverflowError:  # an int beyond any float: no figure
+        return none
+    if not math.isfinite(v):
+        return none
+    if abs(v) >= HUGE:
+        return f"{v:.3g}{unit}"
+    try:
+        return f"{v if isinstance(value, np.floating) else value:{spec}}{unit}"
+    except ValueError:  # 'd' for a float: the count it reads as, or the number as it is
+        return f"{int(v):{spec}}{unit}" if v.is_integer() else f"{v:g}{unit}"
 
 
 def cell(value: object, limit: int = CELL_CHARS) -> str:
