@@ -227,7 +227,7 @@ def _time(payload: Mapping[str, Any], kind: str) -> float:
 
 _NUMBER_TYPES = frozenset({int, float})
 _NUMBERS_OR_NULL = frozenset({int, float, type(None)})
-_FLOAT_MAX = np.finfo(np.float64).max
+_FLOAT_MAX = float(np.finfo(np.float64).max)  # a Python float: compares exactly with any int
 
 
 def _is_float(value: Any) -> bool:
@@ -742,7 +742,7 @@ def decode_job_changes(
     ):
         raise DataError("jobs: 'removed' must be an array of job ids")
     total = p.get("total")
-    if total is not None and whole(total, JOB_LIMITS["total"]) is None or type(total) is float:
+    if total is not None and (type(total) is not int or whole(total, JOB_LIMITS["total"]) is None):
         raise DataError("jobs: 'total' must be a whole number from 0 to 10,000,000")
     return t, job_columns_from_records(records), np.asarray(removed, np.int64), total
 

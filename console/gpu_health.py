@@ -3,11 +3,14 @@
 The XID entries follow NVIDIA's XID catalogue (docs.nvidia.com/deploy/xid-errors): what the
 driver reports, in words a shift operator reads at 3 a.m., and the first action to take. The
 clock-event reason bits are NVML's ``nvmlClocksEventReason*`` constants (the bitmask
-``nvidia-smi -q`` prints under "Clocks Event Reasons"). Everything here is plain Python.
+``nvidia-smi -q`` prints under "Clocks Event Reasons"). Everything here is plain Python,
+and every function is total: any value (None, NaN, a string, a list, a number out of range)
+reads as unknown or "none" and never raises.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Mapping, Sequence
@@ -16,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from console.model import SiteTopology, UnhealthyGpus
+from console.model import GPU_LIMITS, SiteTopology, UnhealthyGpus
+from console.text import plain
 
 STATUSES: tuple[str, ...] = ("degraded", "failed", "off_bus")
 """Unhealthy GPU statuses, least to most severe (``healthy`` is everything else)."""
@@ -119,6 +123,17 @@ XID_CLEAR_S = 600.0
 a new XID."""
 
 
+def _whole(value: Any, limits: tuple[float, float] = (0, 2**64)) -> int | None:
+    """``value`` as an ``int`` when a whole number (not a boolean) inside ``limits``."""
+    if type(value) is int:
+        return value if limits[0] <= value <= limits[1] else None
+    if isinstance(value, float | np.floating | np.integer) and not isinstance(value, bool):
+        number = float(value)
+        if math.isfinite(number) and number.is_integer() and limits[0] <= number <= limits[1]:
+            return int(number)
+    return None
+
+
 def xid_verdict(last: int | None, last_is_new: bool, window: Sequence[int] = ()) -> int | None:
     """The XID that makes a GPU unhealthy now, or None when it counts as healthy.
 
@@ -146,11 +161,12 @@ def xid_verdict(last: int | None, last_is_new: bool, window: Sequence[int] = ())
     Of several XIDs the most severe (catalogue severity) is returned.
     """
     found: list[int] = []
+    last = _whole(last, _XIDS)
     if last and last in RESET_XIDS:
-        found.append(int(last))
+        found.append(last)
     if last and last_is_new:
-        found.append(int(last))
-    found += [int(x) for x in window if x]
+        found.append(last)
+    found += [x for x in (_whole(w, _XIDS) for w in window or ()) if x]
     if not found:
         return None
     rank = {"low": 0, "medium": 1, "high": 2, "critical": 3}
@@ -158,12 +174,14 @@ def xid_verdict(last: int | None, last_is_new: bool, window: Sequence[int] = ())
 
 
 def xid_info(xid: int | None) -> XidInfo | None:
-    """The catalogue entry of ``xid``; an 'unlisted XID' entry for codes not in it."""
+    """The catalogue entry of ``xid``; an 'unlisted XID' entry for codes not in it; None
+    for None or anything that is no XID code."""
+    xid = _whole(xid, _XIDS)
     if xid is None:
         return None
-    info = XID_CATALOGUE.get(int(xid))
+    info = XID_CATALOGUE.get(xid)
     if info is None:
-        return XidInfo(int(xid), "UNLISTED", f"XID {int(xid)} (not in the console's catalogue)",
+        return XidInfo(xid, "UNLISTED", f"XID {xid} (not in the console's catalogue)",
                        "Look the XID up in NVIDIA's XID catalogue; drain the node if it repeats.",
                        "medium")
     return info
@@ -192,21 +210,24 @@ CLOCK_EVENT_REASONS: tuple[ClockReason, ...] = (
     ClockReason(0x100, "DisplayClockSetting", "display clock setting", False),
 )
 _KNOWN_BITS = sum(r.bit for r in CLOCK_EVENT_REASONS)
+_XIDS = GPU_LIMITS["xid"]
+_MASKS = GPU_LIMITS["clock_event_reasons"]
 
 
 def decode_clock_events(mask: int | None) -> tuple[ClockReason, ...]:
-    """The reasons set in ``mask`` (NVML order); empty for 0 or None."""
-    if not mask:
+    """The reasons set in ``mask`` (NVML order); empty for 0, None or no bit mask."""
+    m = _whole(mask, _MASKS)
+    if not m:
         return ()
-    m = int(mask)
     return tuple(r for r in CLOCK_EVENT_REASONS if m & r.bit)
 
 
 def clock_event_words(mask: int | None) -> str:
-    """``mask`` in words, e.g. 'SW power cap' or 'GPU idle'; 'none' for 0, 'n/a' for None."""
-    if mask is None:
+    """``mask`` in words, e.g. 'SW power cap' or 'GPU idle'; 'none' for 0, 'n/a' for None
+    or anything that is no bit mask."""
+    m = _whole(mask, _MASKS)
+    if m is None:
         return "n/a"
-    m = int(mask)
     words = [r.words for r in decode_clock_events(m)]
     if m & ~_KNOWN_BITS:
         words.append(f"other (0x{m & ~_KNOWN_BITS:x})")
@@ -233,10 +254,14 @@ _STATUS_RANK = {"healthy": 0, "degraded": 1, "failed": 2, "off_bus": 3}
 _SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 
 
-def _num(value: Any) -> float | None:
+def _num(value: Any, limits: tuple[float, float] = (-1e300, 1e300)) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value) if np.isfinite(value) else None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if limits[0] <= number <= limits[1] else None  # NaN fails both
 
 
 def describe_gpu(record: Mapping[str, Any]) -> tuple[str, str]:
@@ -246,10 +271,12 @@ def describe_gpu(record: Mapping[str, Any]) -> tuple[str, str]:
     row_remap_failure, clock_event_reasons, temp_c, ...); missing keys are tolerated.
     Causes are listed most severe first; the action is that of the most severe cause.
     """
+    if not isinstance(record, Mapping):
+        record = {}
     causes: list[tuple[int, str, str]] = []  # (rank, words, action)
-    status = str(record.get("status") or "")
-    xid = record.get("xid")
-    info = xid_info(int(xid)) if isinstance(xid, int) and not isinstance(xid, bool) else None
+    status = record.get("status")
+    status = status if isinstance(status, str) else ""
+    info = xid_info(record.get("xid"))
     if info is not None:
         causes.append((_SEVERITY_RANK.get(info.severity, 1) + 10,
                        f"XID {info.xid}: {info.words}", info.action))
@@ -259,21 +286,19 @@ def describe_gpu(record: Mapping[str, Any]) -> tuple[str, str]:
     if record.get("row_remap_failure") is True and (info is None or info.xid != 64):
         rr = XID_CATALOGUE[64]
         causes.append((13, "ECC row remapping failed", rr.action))
-    dbe = _num(record.get("ecc_dbe"))
+    dbe = _whole(record.get("ecc_dbe"), GPU_LIMITS["ecc_dbe"])
     if dbe and dbe > 0 and (info is None or info.xid not in (48, 94, 95)):
-        causes.append((12, f"{int(dbe)} uncorrectable (double-bit) ECC error(s)",
+        causes.append((12, f"{dbe} uncorrectable (double-bit) ECC error(s)",
                        XID_CATALOGUE[48].action))
-    mask = record.get("clock_event_reasons")
-    mask_i = int(mask) if isinstance(mask, int | float) and not isinstance(mask, bool) else 0
-    slow = [r for r in decode_clock_events(mask_i) if r.abnormal]
+    slow = [r for r in decode_clock_events(record.get("clock_event_reasons")) if r.abnormal]
     if slow:
-        temp = _num(record.get("temp_c"))
+        temp = _num(record.get("temp_c"), GPU_LIMITS["temp_c"])
         words = "Throttled: " + ", ".join(r.words for r in slow)
         if temp is not None:
             words += f" at {temp:.0f} °C"
         worst = max(slow, key=lambda r: r.bit)
         causes.append((5, words, _CLOCK_ACTIONS.get(worst.bit, _CLOCK_ACTIONS[0x8])))
-    temp = _num(record.get("temp_c"))
+    temp = _num(record.get("temp_c"), GPU_LIMITS["temp_c"])
     if not causes and status == "degraded" and temp is not None and temp >= HOT_GPU_C:
         causes.append((4, f"Hot: {temp:.0f} °C (no throttling reported)", _CLOCK_ACTIONS[0x40]))
     if not causes:
@@ -290,13 +315,18 @@ def describe_gpu(record: Mapping[str, Any]) -> tuple[str, str]:
 
 def search_text(record: Mapping[str, Any], cause: str, action: str) -> str:
     """One lower-case string per GPU that a free-text filter can search in one pass."""
-    parts = [str(record.get(k, "")) for k in
+    if not isinstance(record, Mapping):
+        record = {}
+    parts = [plain(record.get(k, ""))[:_TEXT] for k in
              ("hall", "row", "rack", "node", "host", "uuid", "model", "status")]
-    parts += [STATUS_WORDS.get(str(record.get("status")), ""), cause, action]
-    xid = record.get("xid")
+    parts += [STATUS_WORDS.get(plain(record.get("status")), ""), plain(cause), plain(action)]
+    xid = _whole(record.get("xid"), _XIDS)
     if xid is not None:
         parts.append(f"xid{xid}")
     return " ".join(parts).lower()
+
+
+_TEXT = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,8 +349,10 @@ class RollupRow:
         return max(0, self.total - self.unhealthy)
 
     def count(self, status: str) -> int:
-        """Count of ``status`` (healthy, degraded, failed, off_bus)."""
-        return self.healthy if status == "healthy" else int(getattr(self, status))
+        """Count of ``status`` (healthy, degraded, failed, off_bus); 0 for another word."""
+        if status == "healthy":
+            return self.healthy
+        return int(getattr(self, status)) if status in STATUSES else 0
 
 
 _RACK_HALLS: list[tuple[SiteTopology, dict[str, str]]] = []
@@ -331,7 +363,8 @@ def _rack_hall(topology: SiteTopology | None) -> dict[str, str]:
     if topology is None:
         return {}
     if not _RACK_HALLS or _RACK_HALLS[0][0] is not topology:
-        _RACK_HALLS[:] = [(topology, {str(r.get("id")): str(r.get("hall", "")) for r in topology.racks})]
+        _RACK_HALLS[:] = [(topology, {plain(r.get("id")): plain(r.get("hall", ""))
+                                      for r in topology.racks if isinstance(r, Mapping)})]
     return _RACK_HALLS[0][1]
 
 
@@ -349,16 +382,20 @@ def fleet_rollup(unhealthy: UnhealthyGpus | None, topology: SiteTopology | None,
         per_hall = np.bincount(topology.hall_index.astype(np.int64) + 1,
                                weights=topology.gpus, minlength=len(topology.halls) + 1)
         for i, hall in enumerate(topology.halls):
-            hid = str(hall.get("id", i))
-            model = str(hall.get("gpu_model", ""))
+            if not isinstance(hall, Mapping):
+                continue
+            hid = plain(hall.get("id", i))
+            model = plain(hall.get("gpu_model", ""))
             hall_model[hid] = model
             totals[(hid, model)] = int(per_hall[i + 1])
     counts: dict[tuple[str, str], dict[str, int]] = {}
     for g in unhealthy.gpus if unhealthy is not None else ():
-        hall = str(g.get("hall") or _rack_hall(topology).get(str(g.get("rack")), "?"))
-        model = hall_model.get(hall, str(g.get("model", "")))
+        if not isinstance(g, Mapping):
+            continue
+        hall = plain(g.get("hall") or _rack_hall(topology).get(plain(g.get("rack")), "?"))
+        model = hall_model.get(hall, plain(g.get("model", "")))
         key = (hall, model)
-        status = str(g.get("status"))
+        status = plain(g.get("status"))
         if status not in STATUSES:
             continue
         c = counts.setdefault(key, dict.fromkeys(STATUSES, 0))
@@ -378,10 +415,20 @@ def rollup_totals(rows: Sequence[RollupRow]) -> RollupRow:
 
 
 def since_words(since: float | None, now: float | None = None) -> str:
-    """'14:03 (2 h 05 min ago)' in the workstation's local time; the date when not today."""
-    if since is None or not np.isfinite(since):
+    """'14:03 (2 h 05 min ago)' in the workstation's local time; the date when not today;
+    'unknown' for None or anything that is no time the clock can show."""
+    when = _num(since)
+    if when is None:
         return "unknown"
-    now = time.time() if now is None else now
+    at = _num(now)
+    return _since_words(when, time.time() if at is None else at)
+
+
+def _since_words(since: float, now: float) -> str:
+    try:
+        then, today = time.localtime(since), time.localtime(now)
+    except (OverflowError, ValueError, OSError):  # past what the platform's clock shows
+        return "unknown"
     age = max(0, int(now - since))
     if age < 60:
         ago = f"{age} s"
@@ -391,11 +438,10 @@ def since_words(since: float | None, now: float | None = None) -> str:
         ago = f"{age // 3600} h {(age % 3600) // 60:02d} min"
     else:
         ago = f"{age // 86400} d {(age % 86400) // 3600} h"
-    then, today = time.localtime(since), time.localtime(now)
     fmt = "%H:%M" if then[:3] == today[:3] else "%d %b %H:%M"
     return f"{time.strftime(fmt, then)} ({ago} ago)"
 
 
 def normalise_query(text: str) -> list[str]:
     """Filter words of a free-text query, lower case; 'XID 79' becomes the token 'xid79'."""
-    return re.sub(r"\bxid\s*(\d+)", r"xid\1", text.strip().lower()).split()
+    return re.sub(r"\bxid\s*(\d+)", r"xid\1", plain(text).strip().lower()).split()

@@ -3,7 +3,8 @@
 Slurm pending reason codes (``state_reason``, from Slurm's ``job_state_reason.c``)
 become plain sentences with the job's own figures ("waiting for 64 free GPUs in
 partition gpu-h200"). Every figure over a :class:`JobsSnapshot` is computed
-column-wise with numpy so a 100,000-job queue stays cheap.
+column-wise with numpy so a 100,000-job queue stays cheap. The words of one job never
+raise, whatever its fields hold (NaN, a string for a count, a time past year 9999).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from console.model import JobsSnapshot, SiteTopology, UnhealthyGpus
+from console.model import EPOCH_LIMITS, JobsSnapshot, SiteTopology, UnhealthyGpus
+from console.text import plain
 
 SITE_TZ = "Africa/Casablanca"
 ACTIVE_STATES = ("PENDING", "RUNNING")
@@ -49,29 +51,51 @@ class PartitionState:
         return max(0, self.total_gpus - self.used_gpus)
 
 
-def _n(value: int | float) -> str:
-    return f"{int(value):,}"
+def _count(value: Any) -> int:
+    """A count of a job (GPUs, nodes, tasks): 0 for anything that is no count."""
+    if isinstance(value, bool | str) or value is None:
+        return 0
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+    return int(number) if 0 <= number <= 1e15 else 0  # NaN fails both
+
+
+def _n(value: Any) -> str:
+    return f"{_count(value):,}"
+
+
+def _time(value: Any) -> float | None:
+    """A job's time as epoch seconds; None when not a plausible one (2000 to 2100)."""
+    if isinstance(value, bool | str) or value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if EPOCH_LIMITS[0] <= number <= EPOCH_LIMITS[1] else None
 
 
 def _local(t: Any, tz: str = SITE_TZ) -> str:
+    value = _time(t)
+    if value is None:
+        return "a later time"
     try:
-        value = float(t)
-    except (TypeError, ValueError):
-        return "a later time"
-    if not np.isfinite(value):
-        return "a later time"
-    return datetime.fromtimestamp(value, ZoneInfo(tz)).strftime("%a %d %b %H:%M")
+        return datetime.fromtimestamp(value, ZoneInfo(tz)).strftime("%a %d %b %H:%M")
+    except (ValueError, KeyError, OSError):  # an unknown time zone
+        return datetime.fromtimestamp(value, ZoneInfo("UTC")).strftime("%a %d %b %H:%M")
 
 
 def _resources(job: Mapping[str, Any], part: PartitionState | None) -> str:
-    gpus = int(job.get("gpus") or 0)
-    name = str(job.get("partition") or "?")
+    gpus = _count(job.get("gpus"))
+    name = plain(job.get("partition") or "?")
     tasks = _tasks(job)
     each = f"{_n(tasks)} array tasks, each " if tasks > 1 else ""
     if tasks > 1:
         gpus //= tasks
     if gpus <= 0:  # a CPU-only job waits for nodes, not GPUs
-        nodes = int(job.get("nodes") or 0)
+        nodes = _count(job.get("nodes"))
         what = f"{_n(nodes)} free {'node' if nodes == 1 else 'nodes'}" if nodes else "free nodes"
         return f"{each}waiting for {what} in partition {name}"
     gpu_word = "GPU" if gpus == 1 else "GPUs"
@@ -124,16 +148,13 @@ _TEMPLATES: Mapping[str, str] = {
 
 
 def _tasks(job: Mapping[str, Any]) -> int:
-    try:
-        return int(job.get("array_tasks") or 0)
-    except (TypeError, ValueError):
-        return 0
+    return _count(job.get("array_tasks"))
 
 
 def state_text(state: Any, flags: Any = None) -> str:
     """A job's state with Slurm's flags: ``RUNNING · completing``."""
-    words = [w for w in str(flags or "").replace("+", ",").split(",") if w.strip()]
-    text = "" if state is None else str(state)
+    words = [w for w in plain(flags or "").replace("+", ",").split(",") if w.strip()]
+    text = plain(state)
     if words:
         text += " · " + ", ".join(w.strip().lower().replace("_", " ") for w in words)
     return text
@@ -152,7 +173,7 @@ def reason_code(reason: Any) -> str:
     """The bare Slurm code of a reason string ('ReqNodeNotAvail, UnavailableNodes:…' -> code)."""
     if reason is None:
         return ""
-    text = str(reason).strip()
+    text = plain(reason).strip()
     if text in _TEMPLATES:
         return text
     for sep in (",", "(", ":"):
@@ -169,9 +190,11 @@ def explain_pending(
     adds the partition's figures when known. Unknown codes get a generic sentence
     that still names the code.
     """
+    if not isinstance(job, Mapping):
+        job = {}
     text = _explain(reason_code(reason), job, partition_state)
-    detail = " ".join(str(job.get("state_description") or "").split())
-    if text and detail and detail.lower() not in text.lower() and detail != str(reason):
+    detail = " ".join(plain(job.get("state_description") or "").split())
+    if text and detail and detail.lower() not in text.lower() and detail != plain(reason):
         text += f" — Slurm: {detail}"
     return text
 
@@ -182,7 +205,7 @@ def _explain(code: str, job: Mapping[str, Any], partition_state: PartitionState 
     if code == "Resources":
         return _resources(job, partition_state)
     begin = job.get("begin_time")
-    if begin is None or not np.isfinite(float(begin)):
+    if _time(begin) is None:
         begin = job.get("start_time")
     if code == "BeginTime":
         if _local(begin) == "a later time":
@@ -192,10 +215,10 @@ def _explain(code: str, job: Mapping[str, Any], partition_state: PartitionState 
     if template is None:
         return f"pending: Slurm reason {code}"
     values = {
-        "partition": job.get("partition") or "?",
-        "user": job.get("user") or "?",
-        "tenant": job.get("tenant") or "?",
-        "nodes": _n(job.get("nodes") or 0),
+        "partition": plain(job.get("partition") or "?"),
+        "user": plain(job.get("user") or "?"),
+        "tenant": plain(job.get("tenant") or "?"),
+        "nodes": _n(job.get("nodes")),
         "begin": _local(begin),
     }
     return template.format(**values)
@@ -237,7 +260,13 @@ def gpu_hours(jobs: JobsSnapshot, now: float | None = None) -> np.ndarray:
 def factorize(values: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
     """Integer codes for a column of labels, and the labels in order of first appearance."""
     items = values.tolist()
-    labels = list(dict.fromkeys(items))
+    try:
+        labels = list(dict.fromkeys(items))
+    except TypeError:  # a label no dict can hold (a list): read as its text
+        items = [x if _hashable(x) else plain(x) for x in items]
+        labels = list(dict.fromkeys(items))
+        values = np.empty(len(items), dtype=object)
+        values[:] = items
     if len(labels) <= 32:  # few labels (states, partitions): one vectorised pass per label
         codes = np.zeros(len(items), np.int64)
         column = np.asarray(values, dtype=object)
@@ -247,6 +276,14 @@ def factorize(values: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
         lookup = {v: i for i, v in enumerate(labels)}
         codes = np.array([lookup[v] for v in items], np.int64)
     return codes, tuple(str(k) for k in labels)
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def counts_by(jobs: JobsSnapshot, column: str) -> dict[str, int]:
@@ -324,7 +361,10 @@ def partition_states(
 def unhealthy_racks(unhealthy: UnhealthyGpus) -> frozenset[str]:
     """Rack ids holding at least one GPU that is not healthy."""
     return frozenset(
-        str(g["rack"]) for g in unhealthy.gpus if g.get("status", "healthy") != "healthy"
+        plain(g.get("rack"))
+        for g in unhealthy.gpus
+        if isinstance(g, Mapping) and g.get("rack") is not None
+        and g.get("status", "healthy") != "healthy"
     )
 
 

@@ -21,6 +21,9 @@ class JobQueueFollower:
     accepts a whole queue or the changes since the held version. Changes that do not
     apply (another base version, a total that does not add up, bad data) raise
     DataError and drop what is held, so the next request asks for the whole queue.
+    Whatever an answer holds, ``take`` raises nothing but DataError; a version that is
+    not printable text of at most :data:`MAX_VERSION_CHARS` is not kept (the next
+    request asks for the whole queue).
     """
 
     def __init__(self) -> None:
@@ -36,6 +39,7 @@ class JobQueueFollower:
         self.version, self.columns = None, None
 
     def take(self, payload: Any, received: float | None = None) -> JobsSnapshot:
+        invalid = 0
         try:
             if isinstance(payload, Mapping) and "since" in payload:
                 if self.columns is None or payload.get("since") != self.version:
@@ -49,13 +53,15 @@ class JobQueueFollower:
                     )
             else:
                 whole = decode_jobs(payload, received)
-                t, columns = whole.time, dict(whole.columns)
+                t, columns, invalid = whole.time, dict(whole.columns), whole.invalid
         except DataError:
             self.reset()
             raise
         version = payload.get("version")
         ok = isinstance(version, str) and 0 < len(version) <= MAX_VERSION_CHARS
-        self.version = version if ok else None
+        self.version = version if ok and version.isprintable() else None
         self.columns = columns
         arrival = time.time() if received is None else float(received)
-        return JobsSnapshot(time=t, received=arrival, columns=_frozen_map(columns))
+        return JobsSnapshot(
+            time=t, received=arrival, columns=_frozen_map(columns), invalid=invalid
+        )

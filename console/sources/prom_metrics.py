@@ -192,12 +192,20 @@ def prometheus_base_url(url: str) -> str:
 
 
 def label(labels: Mapping[str, str], names: tuple[str, ...]) -> str:
-    """The first non-empty label among ``names`` (both dcgm-exporter spellings)."""
+    """The first non-empty label among ``names`` (both dcgm-exporter spellings); only
+    a string counts."""
     for name in names:
         value = labels.get(name)
-        if value:
+        if value and isinstance(value, str):
             return value
     return ""
+
+
+def small_int(value: Any, digits: int = 4) -> int | None:
+    """A label holding a small whole number (a GPU index, an XID) as an int, else None."""
+    if isinstance(value, str) and 0 < len(value) <= digits and value.isdigit():
+        return int(value)
+    return None
 
 
 def re_quote(text: str) -> str:
@@ -210,12 +218,13 @@ def listed(arr: np.ndarray) -> list[float | None]:
 
 
 def place_on_grid(out: np.ndarray, t: np.ndarray, s: Series, start: float, step: float) -> None:
-    """Put a range series' points on the ``t`` grid."""
+    """Put a range series' points on the ``t`` grid (points at no time, or off it, left out)."""
     if not len(s.t):
         return
-    idx = np.rint((s.t - start) / step).astype(np.int64)
-    ok = (idx >= 0) & (idx < len(t))
-    out[idx[ok]] = s.v[ok]
+    with np.errstate(invalid="ignore", over="ignore"):
+        pos = np.rint((s.t - start) / step)
+        ok = np.isfinite(pos) & (pos >= 0) & (pos < len(t))
+    out[pos[ok].astype(np.int64)] = s.v[ok]
 
 
 def node_of(host: str, rack: str) -> str:
@@ -225,10 +234,10 @@ def node_of(host: str, rack: str) -> str:
 
 
 def blank_gpu(labels: Mapping[str, str], uuid: str) -> dict[str, Any]:
-    index = labels.get("gpu", "0")
+    model = labels.get("modelName", "")
     return {
-        "index": int(index) if index.isdigit() else 0, "uuid": uuid,
-        "model": labels.get("modelName", ""), "temp_c": None, "power_w": None,
+        "index": small_int(labels.get("gpu", "0")) or 0, "uuid": uuid,
+        "model": model if isinstance(model, str) else "", "temp_c": None, "power_w": None,
         "power_limit_w": None, "util_pct": None, "mem_used_mib": None, "mem_total_mib": None,
         "ecc_sbe": None, "ecc_dbe": None, "row_remap_failure": False, "xid": None,
         "xid_time": None, "clock_event_reasons": 0, "status": "healthy",

@@ -34,10 +34,12 @@ from urllib.parse import urlsplit
 import numpy as np
 import requests
 
+from console.clean import clean_records, text
 from console.decode import DataError, decode_power, decode_racks, decode_site, decode_unhealthy
+from console.fields import NODE_RECORD
 from console.gpu_health import XID_CLEAR_S, xid_verdict
 from console.hub.openapi import GPU_STATUSES, POWER_FIELDS, RACK_FIELDS
-from console.model import RackDetailSnapshot, SiteTopology, Snapshot
+from console.model import EPOCH_LIMITS, RackDetailSnapshot, SiteTopology, Snapshot
 from console.site_power import (
     DERIVED,
     FLOWS,
@@ -83,6 +85,7 @@ from console.sources.prom_metrics import (
     prometheus_base_url,
     re_quote,
     recording_rules_yaml,
+    small_int,
     unhealthy_queries,
 )
 from console.sources.promql import PromClient, Result, Series
@@ -440,7 +443,7 @@ class PrometheusSource(Source):
         return dataclasses.replace(
             snap,
             invalid_values=snap.invalid_values + non_finite,
-            unknown_ids=tuple(unknown) + hosts,
+            unknown_ids=tuple(text(u) or "" for u in (*unknown, *hosts)),
         )
 
     def _rack_field(self, labels: Mapping[str, str]) -> str | None:
@@ -517,8 +520,9 @@ class PrometheusSource(Source):
                 gpu = gpus.setdefault((host, uuid), {"labels": s.labels, "window": []})
                 if key == "xid_window":
                     xid = label(s.labels, XID_LABELS)
-                    if xid.isdigit() and int(xid) > 0:
-                        gpu["window"].append(int(xid))
+                    code = small_int(xid, 6)
+                    if code:
+                        gpu["window"].append(code)
                     continue
                 gpu[key] = cast(value)
         rows, counts = [], {s: 0 for s in GPU_STATUSES}
@@ -540,7 +544,7 @@ class PrometheusSource(Source):
             )  # fmt: skip
             counts[status] += 1
             r = topology.racks[topology.rack_index[rack]]
-            slot = g["labels"].get("gpu", "0")
+            slot = small_int(g["labels"].get("gpu", "0"))
             rows.append(
                 {
                     "uuid": uuid,
@@ -550,7 +554,7 @@ class PrometheusSource(Source):
                     "rack": rack,
                     "node": node_of(host, rack),
                     "host": host,
-                    "slot": int(slot) if slot.isdigit() else 0,
+                    "slot": slot or 0,
                     "status": status,
                     "xid": xid,
                     "ecc_dbe": g.get("ecc_dbe"),
@@ -726,7 +730,8 @@ class PrometheusSource(Source):
                 {"id": node_of(host, rack_id), "host": host, "slot": slot, "gpus": gpus}
             )
         rack = topology.racks[topology.rack_index[rack_id]]
-        return RackDetailSnapshot(time=result.time, rack=rack, nodes=tuple(node_list))
+        t = result.time if EPOCH_LIMITS[0] <= result.time <= EPOCH_LIMITS[1] else time.time()
+        return RackDetailSnapshot(time=t, rack=rack, nodes=clean_records(node_list, NODE_RECORD))
 
     # --- what was found ----------------------------------------------------------------------
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 from urllib.parse import urlencode
 
@@ -118,7 +120,7 @@ class PromClient:
             )
         try:
             body = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             body = None
         if not isinstance(body, Mapping) or "status" not in body:
             raise SourceError(
@@ -126,10 +128,10 @@ class PromClient:
                 f"HTTP {response.status_code} from {endpoint}: not a Prometheus API answer",
             )
         if body["status"] != "success":
-            kind = redact(str(body.get("errorType") or "error"))[:40]
-            message = redact(" ".join(str(body.get("error") or "").split()))[:240]
+            kind = redact(_plain(body.get("errorType") or "error"))[:40]
+            message = redact(" ".join(_plain(body.get("error") or "").split()))[:240]
             raise SourceError(self.backend, f"{kind}: {message or 'no detail'}")
-        warnings = [str(w) for w in body.get("warnings") or []]
+        warnings = _warnings(body)
         if warnings and not self.accept_partial:
             raise SourceError(self.backend, f"partial response: {redact(warnings[0])[:200]}")
         return body
@@ -187,10 +189,39 @@ def split_ranges(start: float, end: float, step: float) -> list[tuple[float, flo
 
 
 def _value(raw: Any) -> float:
+    if type(raw) is str and len(raw) > 64:  # no sample value is that long
+        return math.nan
     try:
         return float(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return math.nan
+
+
+def _plain(value: Any) -> str:
+    """A member of an answer as text for a message: strings as they are, numbers written
+    out, anything else by its JSON type (never the whole of a nested value)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | float) or isinstance(value, int) and value.bit_length() < 64:
+        return str(value)
+    return f"<{type(value).__name__}>"
+
+
+def _warnings(body: Mapping[str, Any]) -> list[str]:
+    """The answer's ``warnings`` as text ([] unless a list)."""
+    warnings = body.get("warnings")
+    return [_plain(w) for w in warnings] if isinstance(warnings, list) else []
+
+
+def _plain_labels(series: list[Series]) -> None:
+    """Keep only string label values (a join at C speed finds any that is not one)."""
+    try:
+        "".join(chain.from_iterable(map(dict.values, map(attrgetter("labels"), series))))
+    except TypeError:
+        for s in series:
+            labels = s.labels
+            if not all(type(v) is str for v in labels.values()):
+                s.labels = {k: v for k, v in labels.items() if type(v) is str}
 
 
 def _decode(body: Mapping[str, Any], at: float | None) -> Result:
@@ -199,12 +230,12 @@ def _decode(body: Mapping[str, Any], at: float | None) -> Result:
         raise SourceError("Prometheus", "answer without 'data'")
     kind = data.get("resultType")
     raw = data.get("result")
-    out = Result(warnings=[str(w) for w in body.get("warnings") or []])
+    out = Result(warnings=_warnings(body))
     if kind == "scalar" and isinstance(raw, list) and len(raw) == 2:
         raw = [{"metric": {}, "value": raw}]
         kind = "vector"
     if kind not in ("vector", "matrix") or not isinstance(raw, list):
-        raise SourceError("Prometheus", f"unexpected result type {kind!r}")
+        raise SourceError("Prometheus", f"unexpected result type {_plain(kind)[:40]!r}")
     if kind == "vector":
         _decode_vector(raw, out)
     else:
@@ -228,9 +259,12 @@ def _decode_vector(raw: list[Any], out: Result) -> None:
         if not math.isfinite(value):
             out.non_finite += 1
             value = math.nan
-        if isinstance(t, int | float) and t > latest:
-            latest = float(t)
+        if type(t) is float or type(t) is int:
+            stamp = _value(t)
+            if stamp > latest:  # NaN is not
+                latest = stamp
         series.append(Series(labels if isinstance(labels, dict) else {}, instant=value))
+    _plain_labels(series)
     out.time = latest
 
 
@@ -241,12 +275,18 @@ def _decode_matrix(raw: list[Any], out: Result) -> None:
             continue
         labels = item.get("metric") if isinstance(item.get("metric"), Mapping) else {}
         pairs = item["values"]
-        t = np.array([_value(p[0]) for p in pairs], np.float64)
-        v = np.array([_value(p[1]) for p in pairs], np.float64)
+        try:
+            t = np.array([_value(p[0]) for p in pairs], np.float64)
+            v = np.array([_value(p[1]) for p in pairs], np.float64)
+        except (TypeError, KeyError, IndexError):  # a pair that is no [time, value]
+            pairs = [p for p in pairs if isinstance(p, list | tuple) and len(p) >= 2]
+            t = np.array([_value(p[0]) for p in pairs], np.float64)
+            v = np.array([_value(p[1]) for p in pairs], np.float64)
         bad = ~np.isfinite(v)
         out.non_finite += int(bad.sum())
         v[bad] = np.nan
-        if len(t):
-            latest = max(latest, float(np.nanmax(t)))
-        out.series.append(Series({str(k): str(x) for k, x in labels.items()}, t, v))
+        stamps = t[np.isfinite(t)]
+        if len(stamps):
+            latest = max(latest, float(stamps.max()))
+        out.series.append(Series({str(k): _plain(x) for k, x in labels.items()}, t, v))
     out.time = latest

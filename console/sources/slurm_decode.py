@@ -3,6 +3,11 @@
 Slurm 22.05 (v0.0.37/38) sends strings and integers; from v0.0.40 on, numbers are
 ``{"set", "infinite", "number"}`` objects and ``job_state`` / node ``state`` are lists.
 Every helper here accepts both shapes. Nothing here does I/O.
+
+Whatever an answer holds, the helpers raise nothing but ValueError (:class:`InvalidJob`
+for a job that cannot be shown): a number no float holds, NaN or infinity reads as not
+set, counts and times outside ``console.model.JOB_LIMITS`` are not believed, text is a
+bounded ``str`` (``console.clean``), host lists and GPU counts are bounded.
 """
 
 from __future__ import annotations
@@ -14,6 +19,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import msgspec
+
+from console.clean import ID_CHARS, MESSAGE_CHARS
+from console.clean import text as clean_text
+from console.model import EPOCH_LIMITS, JOB_LIMITS, LAYOUT_LIMITS
 
 HUB_JOB_STATES = ("PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "TIMEOUT")
 """Job states of the hub API; Slurm's other base states are folded into these."""
@@ -62,7 +71,23 @@ that is ending on its nodes: shown RUNNING with the flag, never FAILED. v0.0.40+
 the base and the flags as a list (``["RUNNING", "COMPLETING"]``, ``["COMPLETED",
 "COMPLETING"]``): the base given is kept."""
 
-_PLAUSIBLE_EPOCH = (946_684_800, 4_102_444_800)  # 2000 .. 2100
+_PLAUSIBLE_EPOCH = EPOCH_LIMITS  # 2000 .. 2100
+MAX_HOSTS = 100_000
+"""Names a host list expands to at most (``n[0-999999999]`` is refused past it)."""
+_DIGITS = 9  # a count of more digits is no count Slurm sends
+
+
+def _float(value: int | float) -> float | None:
+    """``value`` as a float; None for an integer no float holds."""
+    try:
+        return float(value)
+    except OverflowError:
+        return None
+
+
+def _text(value: Any, limit: int = ID_CHARS) -> str:
+    """A Slurm string member as text ('' when unset or not text-like)."""
+    return (clean_text(value, limit) or "") if value else ""
 
 
 class NoVal(msgspec.Struct, gc=False):
@@ -80,11 +105,11 @@ def no_val(value: Any) -> float | None:
     """
     kind = type(value)
     if kind is int or kind is float:  # v0.0.37/38 (bool is not int here: it is unset)
-        return float(value)
+        return _float(value)
     if kind is NoVal:  # v0.0.40+, decoded by decode_jobs_answer
         if value.infinite:
             return math.inf
-        return None if not value.set or value.number is None else float(value.number)
+        return None if not value.set or value.number is None else _float(value.number)
     if kind is dict:  # v0.0.40+
         if value.get("infinite"):
             return math.inf
@@ -92,18 +117,21 @@ def no_val(value: Any) -> float | None:
             return None
         number = value.get("number")
         kind = type(number)
-        return float(number) if kind is int or kind is float else no_val(number)
+        if kind is int or kind is float:
+            return _float(number)
+        return None if isinstance(number, Mapping) else no_val(number)
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
+        return _float(value)
     if isinstance(value, Mapping):
         if value.get("infinite"):
             return math.inf
         if not value.get("set", False):
             return None
-        return no_val(value.get("number"))
-    if isinstance(value, str):
+        number = value.get("number")
+        return None if isinstance(number, Mapping) else no_val(number)
+    if isinstance(value, str) and len(value) <= 64:
         try:
             return float(value)
         except ValueError:
@@ -132,10 +160,10 @@ def state_list(value: Any) -> list[str]:
     if isinstance(value, str):
         words = re.split(r"[+,\s]+", value.strip())
     elif isinstance(value, list | tuple):
-        words = [str(v) for v in value]
+        words = [v for v in value if isinstance(v, str)]
     else:
         return []
-    return [w.strip().upper() for w in words if w and w.strip()]
+    return [clean_text(w.strip().upper()) or "" for w in words if w and w.strip()]
 
 
 def parse_job_state(value: Any) -> tuple[str, tuple[str, ...]] | None:
@@ -196,9 +224,12 @@ def _array_task_count(text: str) -> int:
     spec = text.strip().strip("[]").split("%", 1)[0].strip()
     if not spec:
         return 0
+    most = int(JOB_LIMITS["array_tasks"][1])
     if spec[:2].lower() == "0x":
+        if len(spec) > 2 + most // 4:
+            return 0
         try:
-            return bin(int(spec, 16)).count("1")
+            return min(bin(int(spec, 16)).count("1"), most)
         except ValueError:
             return 0
     count = 0
@@ -211,17 +242,24 @@ def _array_task_count(text: str) -> int:
         step = int(match.group(3)) if match.group(3) else 1
         if hi >= lo and step > 0:
             count += (hi - lo) // step + 1
+        if count > most:
+            return 0  # more tasks than any job array has: not understood
     return count
 
 
-_ARRAY_PART = re.compile(r"(\d+)(?:-(\d+)(?::(\d+))?)?")
+_ARRAY_PART = re.compile(rf"(\d{{1,{_DIGITS}}})(?:-(\d{{1,{_DIGITS}}})(?::(\d{{1,{_DIGITS}}}))?)?")
 
 
 # --- GPU counts -----------------------------------------------------------------------
 
-_TRES_GPU = re.compile(r"^gres[/:]gpu(?::([^:,=()]+))?(?:[:=](\d+))?$")
-_TRES_EQ_GPU = re.compile(r"(?:^|,)gres/gpu=(\d+)(?:,|$)")
-_GRES_ITEM = re.compile(r"^gpu(?::([^:(]+))?(?::(\d+))?(?:\((.*)\))?$")
+_TRES_GPU = re.compile(rf"^gres[/:]gpu(?::([^:,=()]+))?(?:[:=](\d{{1,{_DIGITS}}}))?$")
+_TRES_EQ_GPU = re.compile(rf"(?:^|,)gres/gpu=(\d{{1,{_DIGITS}}})(?:,|$)")
+_GRES_ITEM = re.compile(rf"^gpu(?::([^:(]+))?(?::(\d{{1,{_DIGITS}}}))?(?:\((.*)\))?$")
+
+
+def _digits(word: str | None) -> bool:
+    """A GRES type that is a count (``gres/gpu:4``) of plausible length."""
+    return bool(word) and word.isdigit() and len(word) <= _DIGITS  # type: ignore[union-attr]
 
 
 def tres_gpus(text: Any) -> int | None:
@@ -239,7 +277,7 @@ def _tres_gpus(text: str) -> int | None:
         match = _TRES_GPU.match(item.strip())
         if match:
             gres_type, count = match.groups()
-            if count is None and gres_type and gres_type.isdigit():
+            if count is None and _digits(gres_type):
                 count = gres_type  # "gres/gpu:4": the count, not a type
             total = (total or 0) + (int(count) if count else 1)
     return total
@@ -264,12 +302,15 @@ def _index_count(spec: str) -> int:
     count = 0
     for part in spec.split(","):
         part = part.strip()
-        if re.fullmatch(r"\d+-\d+", part):
+        if _INDEX_RANGE.fullmatch(part):
             lo, hi = (int(x) for x in part.split("-"))
             count += max(0, hi - lo + 1)
         elif part.isdigit():
             count += 1
     return count
+
+
+_INDEX_RANGE = re.compile(rf"\d{{1,{_DIGITS}}}-\d{{1,{_DIGITS}}}")
 
 
 def gres_gpus(text: Any) -> int | None:
@@ -291,7 +332,7 @@ def _gres_gpus(text: str) -> int | None:
         if not match:
             continue
         gres_type, count, detail = match.groups()
-        if count is None and gres_type and gres_type.isdigit():
+        if count is None and _digits(gres_type):
             count = gres_type
         if count is not None:
             n = int(count)
@@ -356,7 +397,10 @@ def node_gpus(node: Mapping[str, Any]) -> tuple[int, int]:
         for u in (gres_gpus(node.get("gres_used")), tres_str_gpus(node.get("tres_used")))
         if u is not None
     ]
-    return configured or 0, max(used) if used else 0
+    most = LAYOUT_LIMITS["gpus"][1]  # no server holds more GPUs than a rack does
+    configured = configured if configured is not None and configured <= most else 0
+    in_use = max(used) if used else 0
+    return configured, in_use if in_use <= most else 0
 
 
 UNSCHEDULABLE_NODE_STATES = frozenset(
@@ -375,11 +419,14 @@ def partition_gpus(nodes: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, in
     that can take jobs (not down, drained, in maintenance, reserved...)."""
     out: dict[str, dict[str, int]] = {}
     for node in nodes:
-        configured = int(node.get("gpus") or 0)
-        used = int(node.get("gpus_used") or 0)
-        usable = not (set(node.get("state") or ()) & UNSCHEDULABLE_NODE_STATES)
+        configured = _count(node.get("gpus"), 0, LAYOUT_LIMITS["gpus"][1])
+        used = _count(node.get("gpus_used"), 0, LAYOUT_LIMITS["gpus"][1])
+        states = node.get("state")
+        usable = not (set(states if isinstance(states, tuple | list) else ())
+                      & UNSCHEDULABLE_NODE_STATES)  # fmt: skip
         free = max(0, configured - used) if usable else 0
-        for part in node.get("partitions") or ():
+        parts = node.get("partitions")
+        for part in parts if isinstance(parts, tuple | list) else ():
             entry = out.setdefault(str(part), {"total": 0, "free": 0})
             entry["total"] += configured
             entry["free"] += free
@@ -395,28 +442,37 @@ def expand_hostlist(text: Any) -> list[str]:
         return []
     names: list[str] = []
     for item in re.split(r",(?![^\[]*\])", text.strip()):
-        names.extend(_expand_one(item.strip()))
+        names.extend(_expand_one(item.strip(), MAX_HOSTS - len(names)))
+        if len(names) >= MAX_HOSTS:
+            break
     return names
 
 
-def _expand_one(item: str) -> list[str]:
+def _expand_one(item: str, budget: int, depth: int = 0) -> list[str]:
+    """The names of one host list item, at most ``budget`` of them; an item of more than
+    eight bracket groups is taken as a name."""
     match = re.search(r"\[([^\]]*)\]", item)
-    if not match:
-        return [item] if item else []
+    if not match or depth >= 8:
+        return [item] if item and budget > 0 else []
     head, tail = item[: match.start()], item[match.end() :]
     out: list[str] = []
     for part in match.group(1).split(","):
+        values: Iterable[str] = [part]
         if "-" in part:
             lo, hi = part.split("-", 1)
-            width = len(lo)
-            try:
-                values = [str(i).zfill(width) for i in range(int(lo), int(hi) + 1)]
-            except ValueError:
-                values = [part]
-        else:
-            values = [part]
+            if len(lo) <= _DIGITS and len(hi) <= _DIGITS:
+                width = len(lo)
+                try:
+                    first, last = int(lo), int(hi)
+                except ValueError:
+                    pass
+                else:
+                    last = min(last, first + budget - len(out) - 1)
+                    values = (str(i).zfill(width) for i in range(first, last + 1))
         for value in values:
-            out.extend(_expand_one(f"{head}{value}{tail}"))
+            out.extend(_expand_one(f"{head}{value}{tail}", budget - len(out), depth + 1))
+            if len(out) >= budget:
+                return out[:budget]
     return out
 
 
@@ -584,22 +640,23 @@ class JobRecords:
         """The record of a job as a tuple of :data:`JOB_RECORD_FIELDS`; InvalidJob as
         :func:`job_record`."""
         job_id = no_val(job.job_id)
-        if job_id is None or not math.isfinite(job_id) or job_id <= 0 or job_id != int(job_id):
-            raise InvalidJob("no job_id")
+        if job_id is None or not 0 < job_id <= JOB_LIMITS["id"][1] or job_id != int(job_id):
+            raise InvalidJob("no job_id")  # NaN and infinity fail the range
         parsed = parse_job_state(job.job_state)
         if parsed is None:
             raise InvalidJob("no job_state")
         base, flags = parsed
         state = STATE_FOLD[base]
-        account = str(job.account or "")
+        account = _text(job.account)
         named, racks = self._nodes(job.nodes)
         count = no_val(job.node_count)
-        nodes = int(count) if count is not None and math.isfinite(count) else named
+        most = JOB_LIMITS["nodes"][1]
+        nodes = int(count) if count is not None and 0 <= count <= most else named
         reason = start = end = begin = None
         tasks = 0
         gpus = _job_gpus(job, nodes)
         if state == "PENDING":  # start and end: Slurm's expected times, not facts
-            reason = "Suspended" if base == "SUSPENDED" else str(job.state_reason or "")
+            reason = "Suspended" if base == "SUSPENDED" else _text(job.state_reason, MESSAGE_CHARS)
             reason = None if reason in ("", "None") else reason
             begin = epoch(job.begin_time) or epoch(job.eligible_time)
             tasks = array_task_count(job.array_task_string)
@@ -613,14 +670,18 @@ class JobRecords:
             if not named and (start is None or start == end):
                 start = None  # cancelled (or failed) while pending: Slurm sets start = end or 0
         limit = no_val(job.time_limit)
+        user = _text(job.user_name)
+        if not user:
+            uid = no_val(job.user_id)
+            user = str(int(uid)) if uid is not None and 0 <= uid < 2**32 else ""
         return (
             int(job_id),
-            str(job.name or ""),
+            _text(job.name),
             account,
             self.tenant_kinds.get(account, self.default_kind),
             self.tenant_countries.get(account, ""),
-            str(job.user_name or job.user_id or ""),
-            str(job.partition or ""),
+            user,
+            _text(job.partition),
             state,
             reason,
             gpus,
@@ -631,7 +692,7 @@ class JobRecords:
             end,
             limit * 60.0 if limit is not None and math.isfinite(limit) else None,
             ",".join(flags),
-            str(job.state_description or ""),
+            _text(job.state_description, MESSAGE_CHARS),
             tasks,
             begin,
         )
@@ -662,17 +723,30 @@ def node_record(node: Mapping[str, Any]) -> dict[str, Any]:
     v0.0.37-39 give the flags (DRAIN, MAINT, ...) apart in ``state_flags``."""
     states = state_list(node.get("state")) + state_list(node.get("state_flags"))
     gpus, used = node_gpus(node)
+    parts = node.get("partitions")
     return {
-        "name": str(node.get("name") or ""),
-        "hostname": str(node.get("hostname") or ""),
+        "name": _text(node.get("name")),
+        "hostname": _text(node.get("hostname")),
         "state": tuple(states),
         "gpus": gpus,
         "gpus_used": used,
-        "cpus": int(no_val(node.get("cpus")) or 0),
-        "alloc_cpus": int(no_val(node.get("alloc_cpus")) or 0),
-        "partitions": tuple(node.get("partitions") or ()),
-        "reason": str(node.get("reason") or ""),
+        "cpus": _count(node.get("cpus"), 0, _MAX_CPUS),
+        "alloc_cpus": _count(node.get("alloc_cpus"), 0, _MAX_CPUS),
+        "partitions": _words(parts),
+        "reason": _text(node.get("reason"), MESSAGE_CHARS),
     }
+
+
+_MAX_CPUS = 1_000_000_000
+
+
+def _words(value: Any) -> tuple[str, ...]:
+    """A list of names (partitions) as a tuple of text; () when it is no list."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(w for w in (clean_text(v) for v in value if isinstance(v, str)) if w)
 
 
 def partition_record(part: Mapping[str, Any]) -> dict[str, Any]:
@@ -684,23 +758,25 @@ def partition_record(part: Mapping[str, Any]) -> dict[str, Any]:
         maximums = part.get("maximums") if isinstance(part.get("maximums"), Mapping) else {}
         total_nodes = no_val(nodes.get("total"))
         total_cpus = no_val(cpus.get("total"))
-        node_list = str(nodes.get("configured") or "")
         max_time = no_val(maximums.get("time"))
+        node_list = _text(nodes.get("configured"), MESSAGE_CHARS)
     else:  # v0.0.37/38
         state = state_list(part.get("state"))
         total_nodes = no_val(part.get("total_nodes"))
         total_cpus = no_val(part.get("total_cpus"))
-        node_list = str(part.get("nodes") or "")
+        node_list = _text(part.get("nodes"), MESSAGE_CHARS)
         max_time = no_val(part.get("max_time_limit"))
         if max_time is not None and max_time < 0:
             max_time = math.inf
+    most_s = JOB_LIMITS["time_limit_s"][1]
+    max_s = max_time * 60.0 if max_time is not None and math.isfinite(max_time) else None
     return {
-        "name": str(part.get("name") or ""),
+        "name": _text(part.get("name")),
         "state": tuple(state),
-        "nodes": int(total_nodes or 0),
+        "nodes": _count(total_nodes, 0, JOB_LIMITS["nodes"][1]),
         "node_list": node_list,
-        "cpus": int(total_cpus or 0),
-        "max_time_s": max_time * 60.0 if max_time is not None and math.isfinite(max_time) else None,
+        "cpus": _count(total_cpus, 0, _MAX_CPUS),
+        "max_time_s": max_s if max_s is not None and 0 <= max_s <= most_s else None,
     }
 
 
@@ -771,7 +847,9 @@ def decode_jobs_answer(
         except msgspec.ValidationError:  # a member of another type somewhere, or no object
             answer = _PLAIN_DECODER.decode(body)
     except msgspec.DecodeError as exc:  # ValidationError too: the answer is no object
-        raise ValueError(f"invalid JSON: {exc}") from None
+        raise ValueError(f"invalid JSON: {' '.join(str(exc).split())[:200]}") from None
+    except RecursionError:
+        raise ValueError("invalid JSON: nested too deeply to read") from None
     rest = {
         "errors": answer.errors,
         "warnings": answer.warnings,
