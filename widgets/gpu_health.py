@@ -299,7 +299,8 @@ class UnhealthyGpuFilter(QSortFilterProxyModel):
         self.refresh()
 
 
-ROLLUP_ROW_H = 24
+ROLLUP_ROW_PAD = 8
+"""Padding of a roll-up row beyond the font's line height (pixels)."""
 ROLLUP_ROWS = 7
 ABNORMAL_SHARE = {"degraded": 0.01, "failed": 0.005, "off_bus": 0.002}
 """Share of a hall's GPUs in a status above which its roll-up cell is coloured."""
@@ -357,8 +358,9 @@ class GpuHealthView(LiveView):
             QHeaderView.ResizeMode.Stretch)
         self.rollup_table.setSelectionMode(QTableView.SelectionMode.NoSelection)
         self.rollup_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.rollup_table.verticalHeader().setDefaultSectionSize(ROLLUP_ROW_H)
-        self.rollup_table.setMinimumHeight(ROLLUP_ROW_H * 3)
+        row_h = self.fontMetrics().height() + ROLLUP_ROW_PAD  # rows follow the font
+        self.rollup_table.verticalHeader().setDefaultSectionSize(row_h)
+        self.rollup_table.setMinimumHeight(row_h * 3)
         self.model = UnhealthyGpuModel(self)
         self.proxy = UnhealthyGpuFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -367,7 +369,7 @@ class GpuHealthView(LiveView):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(STATUS_COL, Qt.SortOrder.DescendingOrder)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setWordWrap(False)
@@ -386,7 +388,7 @@ class GpuHealthView(LiveView):
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter: rack, node, UUID, XID, cause… (all words)")
         self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setMinimumWidth(180)
+        self.filter_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 25)
         self.filter_edit.textChanged.connect(lambda t: self.proxy.set_filters(text=t))
         self.filter_edit.textChanged.connect(self._update_count)
         self.status_box = QComboBox()
@@ -422,14 +424,14 @@ class GpuHealthView(LiveView):
         lower_layout.addWidget(self.count_label)
         lower_layout.addWidget(self.not_collected_label)
         lower_layout.addWidget(self.table, 1)
-        self.table.setMinimumHeight(ROLLUP_ROW_H * 4)
+        self.table.setMinimumHeight(row_h * 4)
         # The operator drags the split: the roll-up gets room for ROLLUP_ROWS halls at first.
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.rollup_table)
         self.splitter.addWidget(lower)
         header_h = self.rollup_table.horizontalHeader().sizeHint().height()
-        rollup_h = header_h + ROLLUP_ROW_H * ROLLUP_ROWS + 4
+        rollup_h = header_h + row_h * ROLLUP_ROWS + 4
         self.splitter.setSizes([rollup_h, 4 * rollup_h])
         self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)

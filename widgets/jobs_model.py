@@ -364,7 +364,7 @@ class JobsTableModel(QAbstractTableModel):
         """The text of a cell (``full``: of its tooltip): cut to a bound; '—' for a value
         that cannot be shown."""
         try:
-            return clip(self._display(j, key, full), 1000 if full else CELL_CHARS)
+            return cell(self._display(j, key, full), 1000 if full else CELL_CHARS)
         except DATA_ERRORS:
             return missing()
 

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from console.gpu_health import normalise_query, since_words
 from console.maintenance import ACTION_GROUPS, ActionGroup, MaintenanceItem, MaintenanceList
 from console.model import Snapshot
-from widgets.text import bound_columns, cell, clip, isolate, missing, plain, plain_tooltip
+from widgets.text import bound_columns, cell, clip, figure, isolate, missing, plain_tooltip
 from widgets.view import DATA_ERRORS, LiveView, format_age, local_clock
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -244,7 +244,7 @@ class MaintenanceModel(QAbstractItemModel):
         if column == 0:
             slot = "?" if item.slot is None else cell(item.slot, 8)
             return self.tr("GPU {slot} · {uuid}").format(
-                slot=slot, uuid=plain(item.device).removeprefix("GPU-")[:8])
+                slot=slot, uuid=cell(item.device).removeprefix("GPU-")[:8])
         if column == 1:
             state = (NODE_STATE_WORDS.get(item.node_state)
                      if isinstance(item.node_state, str) else None)
@@ -265,7 +265,7 @@ class MaintenanceModel(QAbstractItemModel):
             now = self.mlist.time if self.mlist else time.time()
             return seen_words(item.first_seen, now)
         if column == 7:
-            return cell(item.count, 12)
+            return figure(item.count, "d", none=missing())
         return ""
 
     def _tooltip(self, item: MaintenanceItem, column: int) -> str:

@@ -110,7 +110,7 @@ class PduBars(QWidget):
             ok = (_finite(load) and _finite(rating) and rating > 0  # type: ignore[operator]
                   and math.isfinite(load / rating))  # type: ignore[operator]
             frac = load / rating if ok else math.nan  # type: ignore[operator]
-            tripped = bool(pdu.get("tripped"))
+            tripped = pdu.get("tripped") is True  # "no" from a broken hub is no trip
             colour = (ALARM if tripped or frac > 0.95 else WARNING if frac > 0.9
                       else ADVISORY if frac > 0.8 else FLOOR)
             bar = QRectF(label_w, y, max(10, self.width() - label_w - 170), 20)

@@ -25,7 +25,7 @@ from PySide6.QtGui import QColor
 
 from console.gpu_health import STATUS_WORDS, clock_event_words, clock_events_abnormal, xid_info
 from widgets.rackmap_overlays import ADVISORY, ALARM, WARNING
-from widgets.text import cell, figure, isolate, plain_tooltip
+from widgets.text import cell, figure, isolate, missing, plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 STATUS_COLOUR = {"degraded": ADVISORY, "failed": WARNING, "off_bus": ALARM}
@@ -281,8 +281,8 @@ def job_table(jobs: Sequence[Mapping[str, Any]], nodes: Sequence[Mapping[str, An
         job_id = _int_or_none(j.get("id"))
         here, tip = placement_text(where.get(job_id, []) if job_id is not None else [])
         rows.append((cell(j.get("id", "")), cell(j.get("name", "")), cell(j.get("tenant", "")),
-                     cell(j.get("user", "")), cell(j.get("state", "")), cell(j.get("gpus", "")),
-                     here))
+                     cell(j.get("user", "")), cell(j.get("state", "")),
+                     figure(j.get("gpus"), "d", none=missing()), here))
         ids.append(cell(j.get("id", "")))
         tips.append({6: tip} if tip else {})
     return rows, ids, tips

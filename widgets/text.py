@@ -11,7 +11,8 @@ module re-exports it and adds what needs Qt:
 - A table column sized to its contents grows with the longest text in it.
   :func:`bound_columns` caps every column of a table or tree view at a width in font
   metrics and elides what does not fit (the full text is in the cell's tooltip).
-- :func:`cell` is the text of one table cell: any value, cut to :data:`CELL_CHARS`.
+- :func:`cell` is the text of one table cell: any value, bidi controls dropped, cut to
+  :data:`CELL_CHARS`.
 """
 
 from __future__ import annotations
@@ -87,8 +88,10 @@ def figure(value: object, spec: str = ",.1f", unit: str = "", none: str = "n/a")
 
 
 def cell(value: object, limit: int = CELL_CHARS) -> str:
-    """The text of a table cell: any value as text, cut to ``limit`` characters."""
-    return clip(value, limit)
+    """The text of a table cell (or of a value in a line): any value as text without explicit
+    bidi controls (an override in a name would show it backwards), cut to ``limit``
+    characters."""
+    return clip(strip_bidi(value), limit)
 
 
 def _wrap(line: str) -> list[str]:

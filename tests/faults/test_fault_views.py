@@ -291,7 +291,7 @@ def assert_cells_plain(view: QTableView | QTreeView) -> int:
         assert text is None or isinstance(text, str | int | float)
         if isinstance(text, str):
             assert len(text) <= CELL_CHARS, (index.row(), index.column(), len(text))
-            assert "\u202e" not in text or FSI not in text  # an override is isolated or gone
+            assert "\u202e" not in text  # an override in a name would show it backwards
         assert_plain_tip(index.data(Qt.ItemDataRole.ToolTipRole))
         n += 1
     return n
@@ -502,3 +502,65 @@ def test_handover_pdf_keeps_a_site_name_with_an_override_isolated(
     head = text.splitlines()[0]
     assert head.startswith("Tetouan North hub — shift handover — "), head
     assert "revodnah" not in text and "buh htroN" not in text
+
+
+def test_text_helpers_bound_and_isolate_any_value() -> None:
+    from widgets.text import clip, figure, isolate, plain_tooltip
+    from widgets.view import format_age, local_clock
+
+    assert isolate(RLO) == f"{FSI}evil{PDI}" and isolate(None) == "" and isolate([1]) == (
+        f"{FSI}[1]{PDI}")
+    assert len(isolate(LONG)) <= 302 and clip(LONG, 10) == "R" * 9 + "…"
+    assert clip("GPU-" + "a" * 50 + "-end", 20, middle=True).endswith("-end")
+    tip = plain_tooltip(IMG + LONG)
+    assert "<img" not in tip and len(tip) < TIP_CHARS + 200
+    assert max(map(len, QTextDocumentLines(tip))) <= 100  # long lines broken
+    assert (figure(1e308, ".0f"), figure(3.0, "d"), figure(1.5, "d"), figure("7")) == (
+        "1e+308", "3", "1.5", "n/a")
+    assert format_age(math.inf) == format_age(math.nan) == format_age(1e308) == "—"
+    assert format_age("x") == "—" and format_age(61) == "1 min 01 s"  # type: ignore[arg-type]
+    assert local_clock(-1e308) == local_clock(math.nan) == local_clock([1]) == "—"
+
+
+def QTextDocumentLines(tip: str) -> list[str]:  # noqa: N802 - reads as what it does
+    doc = QTextDocument()
+    doc.setHtml(tip)
+    return doc.toPlainText().splitlines()
+
+
+def test_time_axis_over_times_no_clock_shows(qapp: Any) -> None:
+    from widgets.time_axis import SiteTimeAxis
+
+    axis = SiteTimeAxis()
+    assert axis.tickValues(-1e308, 1e308, 800) == []
+    assert axis.tickValues(math.nan, T, 800) == []
+    assert axis.tickStrings([math.nan, 1e308, T], 1.0, 3600.0)[:2] == ["", ""]
+    assert axis.tickValues(T, T + 86400, 800)[0][1]  # a real day still has its ticks
+
+
+def test_job_sort_and_search_never_size_text_arrays_by_the_longest_name(qapp: Any) -> None:
+    """Sorting by name and searching once built numpy text arrays as wide as the longest
+    name for every row: 200 names of 100,000 characters took 80 MB. Now Python strings."""
+    import tracemalloc
+
+    from widgets.jobs_model import COLUMN_KEYS, JobsTableModel
+
+    jobs = good_jobs()
+    n = 200
+    columns = {k: np.repeat(v, n // 2) for k, v in jobs.columns.items()}
+    names = np.empty(n, object)
+    names[:] = [f"{i:03d}" + LONG for i in range(n)]
+    columns["name"] = names
+    columns["id"] = np.arange(n, dtype=np.int64)
+    model = JobsTableModel()
+    model.set_snapshot(dataclasses.replace(jobs, columns=columns))
+    tracemalloc.start()
+    try:
+        model.sort(COLUMN_KEYS.index("name"), Qt.SortOrder.DescendingOrder)
+        model.set_filters(text="199", user="nobody")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20e6, peak
+    model.set_filters()
+    assert model.index(0, COLUMN_KEYS.index("name")).data().startswith("199")
