@@ -347,14 +347,19 @@ def describe_http_error(backend: str, exc: Exception, timeout: tuple[float, floa
 # --- bounded requests ---------------------------------------------------------------------------
 
 
-def deadline_error(backend: str, what: str, limits: Limits) -> SourceError:
-    return SourceError(
+class LimitError(SourceError):
+    """An answer refused for its time or its size: the server was reached, and asking it
+    again at once (another path, a fallback) would only take as long again."""
+
+
+def deadline_error(backend: str, what: str, limits: Limits) -> LimitError:
+    return LimitError(
         backend, f"answer from {what} took longer than {limits.deadline_s:g} s (deadline); refused"
     )
 
 
-def size_error(backend: str, what: str, limits: Limits) -> SourceError:
-    return SourceError(
+def size_error(backend: str, what: str, limits: Limits) -> LimitError:
+    return LimitError(
         backend,
         f"answer from {what} larger than {limits.max_body_mb:g} MB (after decompression); refused",
     )

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import gc
 import json
 import logging
@@ -38,6 +39,7 @@ from console.model import JobsSnapshot, Snapshot, _frozen_map
 from console.sources.base import FetchContext, Source, SourceError, register_scheme
 from console.sources.http import (
     SLURM_LIMITS,
+    LimitError,
     Limits,
     Stream,
     fetch,
@@ -193,11 +195,13 @@ class SlurmSource(Source):
         """``requests``' (connect, read) timeouts."""
         return self.limits.timeout
 
-    def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+    def get_json(
+        self, path: str, params: Mapping[str, Any] | None = None, limits: Limits | None = None
+    ) -> Any:
         """GET ``path``; SourceError naming the reason on HTTP, auth or Slurm errors, and
-        for an answer past the deadline or the size cap."""
+        for an answer past the deadline or the size cap (``limits``: the source's)."""
         response = fetch(self.session, f"{self._base}{path}", backend=self.backend, what=path,
-                         limits=self.limits, params=params)
+                         limits=limits or self.limits, params=params)
         body = _json_body(response)
         self._check(response, path, body)
         if body is None:
@@ -254,7 +258,7 @@ class SlurmSource(Source):
             try:
                 offered = offered_versions(self.get_json(path))
             except SourceError as exc:
-                if exc.auth:
+                if exc.auth or isinstance(exc, LimitError):  # the next path would fare no better
                     raise
                 last_error = exc
                 continue
@@ -275,9 +279,9 @@ class SlurmSource(Source):
         log.info("slurmrestd at %s: using API %s", self.display_url, version)
         return version
 
-    def _get(self, endpoint: str) -> Any:
+    def _get(self, endpoint: str, limits: Limits | None = None) -> Any:
         version = self.negotiate()
-        return self.get_json(f"/slurm/{version}/{endpoint}/")
+        return self.get_json(f"/slurm/{version}/{endpoint}/", limits=limits)
 
     # --- kinds ----------------------------------------------------------------------------------
 
@@ -331,7 +335,8 @@ class SlurmSource(Source):
             received=received,
             columns=_frozen_map(columns),
             invalid=self._invalid,
-            partition_gpus=self._partition_gpus(now),
+            partition_gpus=self._partition_gpus(
+                now, self.limits.deadline_s - (time.monotonic() - now)),
         )
 
     def _read_jobs(
@@ -416,13 +421,18 @@ class SlurmSource(Source):
             held = {k: v[keep] for k, v in held.items()}
         return _age_out(apply_job_changes(held, update), t)
 
-    def _partition_gpus(self, now: float) -> dict[str, dict[str, int]]:
+    def _partition_gpus(self, now: float, left_s: float) -> dict[str, dict[str, int]]:
         """Free and total GPUs per partition from Slurm's nodes (read every
-        ``NODES_EVERY_S``); the last figures while the nodes cannot be read."""
+        ``NODES_EVERY_S``); the last figures while the nodes cannot be read. The read
+        has what is ``left_s`` of the poll's deadline: under a second, it waits for the
+        next poll."""
+        if left_s < 1.0:
+            return dict(self._partitions or {})
         if now - self._nodes_at >= NODES_EVERY_S or self._partitions is None:
             self._nodes_at = now
+            limits = dataclasses.replace(self.limits, deadline_s=round(left_s, 1))
             try:
-                self._partitions = partition_gpus(self.nodes())
+                self._partitions = partition_gpus(self.nodes(limits))
             except SourceError as exc:
                 log.info("Slurm nodes not read (%s): no free GPUs per partition", exc.reason)
                 if self._partitions is None:
@@ -433,10 +443,10 @@ class SlurmSource(Source):
         """Forget the queue held: the next poll reads the whole queue."""
         self._columns, self._since, self._full_at = None, None, -math.inf
 
-    def nodes(self) -> list[dict[str, Any]]:
+    def nodes(self, limits: Limits | None = None) -> list[dict[str, Any]]:
         """Nodes with state words and GPUs configured / in use."""
         try:
-            return [node_record(n) for n in payload_list(self._get("nodes"), "nodes")]
+            return [node_record(n) for n in payload_list(self._get("nodes", limits), "nodes")]
         except (ValueError, TypeError) as exc:
             raise SourceError(self.backend, f"nodes: {exc}") from None
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from backend_http import FakeBackend, json_reply
+from backend_http import FIXTURES, FakeBackend, json_reply
 
 from bench.faults_http import (
     GB,
@@ -183,6 +183,39 @@ def test_the_slurm_job_list_is_bounded(behaviour: Any, kind: str) -> None:
             source.close()
     expected = (_deadline if kind == "deadline" else _too_big)("Slurm", SLURM_JOBS)
     assert str(caught.value) == expected
+    assert took <= DEADLINE_S + 1.0
+
+
+def test_a_trickling_slurmrestd_holds_a_poll_one_deadline_at_most() -> None:
+    # Negotiation tries three OpenAPI paths; a deadline on the first ends it.
+    with HostileServer(trickle(0.5)) as server:
+        source = SlurmSource(server.url, deadline_s=DEADLINE_S)
+        try:
+            t0 = time.monotonic()
+            with pytest.raises(SourceError) as caught:
+                source.fetch_jobs()
+            took = time.monotonic() - t0
+        finally:
+            source.close()
+    assert str(caught.value) == _deadline("Slurm", "/openapi/v3")
+    assert took <= DEADLINE_S + 1.0
+    # The job list comes after 1.5 s; the nodes read after it has what is left of the
+    # deadline (under a second: it waits for the next poll), not a deadline of its own.
+    jobs = reply(200, (FIXTURES / "slurmrestd" / "24.05-v0.0.41" / "slurm-jobs.json").read_bytes())
+
+    def slow_jobs(handler: Any, stop: Any) -> None:
+        if not stop.wait(1.5):
+            jobs(handler, stop)
+
+    with HostileServer(trickle(0.5), {SLURM_JOBS: slow_jobs}) as server:
+        source = SlurmSource(server.url, version="v0.0.41", deadline_s=DEADLINE_S)
+        try:
+            t0 = time.monotonic()
+            snapshot = source.fetch_jobs()
+            took = time.monotonic() - t0
+        finally:
+            source.close()
+    assert len(snapshot.columns["id"]) > 0 and snapshot.partition_gpus == {}
     assert took <= DEADLINE_S + 1.0
 
 
