@@ -307,7 +307,7 @@ class JobsTableModel(QAbstractTableModel):
                     text = ""
             except DATA_ERRORS:
                 text = missing()
-            self._explained[j] = text = clip(text)
+            self._explained[j] = text = cell(text)
         return text
 
     def haystack(self) -> list[str]:
@@ -364,7 +364,7 @@ class JobsTableModel(QAbstractTableModel):
         """The text of a cell (``full``: of its tooltip): cut to a bound; '—' for a value
         that cannot be shown."""
         try:
-            return cell(self._display(j, key, full), 1000 if full else CELL_CHARS)
+            return clip(self._display(j, key, full), 1000 if full else CELL_CHARS)
         except DATA_ERRORS:
             return missing()
 
@@ -373,11 +373,10 @@ class JobsTableModel(QAbstractTableModel):
         if key == "id":
             return str(c["id"][j])
         if key in ("name", "user", "partition"):
-            v = c[key][j]
-            return "" if v is None else str(v)
+            return cell(c[key][j])  # bidi controls dropped: an override shows a name backwards
         if key == "state":
             flags = c["state_flags"][j] if "state_flags" in c else None
-            return state_text(c["state"][j], flags)
+            return cell(state_text(c["state"][j], flags))
         if key == "tenant":
             return tenant_text(isolate(c["tenant"][j]), clip(c["tenant_kind"][j], 40),
                                isolate(c["tenant_country"][j], 40))

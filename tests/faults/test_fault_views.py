@@ -375,6 +375,9 @@ def test_site_views_over_hostile_snapshots(window: MainWindow,
         assert_cells_plain(view)
         assert_columns_bounded(view)
     assert_widgets_plain(window)
+    # the tenant with an override: dropped, and the name isolated from "(kind, country)"
+    tenants = [i.data() for i in walk(jobs_view.model) if i.column() == 2]
+    assert any(t.startswith(f"{FSI}evilTenant{PDI} (") for t in tenants), tenants
     # sorting and filtering hostile columns neither raise nor lose rows
     for col in range(jobs_view.model.columnCount()):
         jobs_view.proxy.sort(col, Qt.SortOrder.DescendingOrder)
