@@ -22,6 +22,7 @@ from console.poller import DEFAULT_INTERVALS
 from console.sources.http import (
     HUB_LIMITS,
     PROMETHEUS_LIMITS,
+    SECRET_HEADERS,
     SLURM_LIMITS,
     limits_from,
     split_credentials,
@@ -95,13 +96,10 @@ class Settings:
                 value = {url: "***" for url in value}
             elif f.name == "prometheus" and isinstance(value.get("headers"), dict):
                 value = {**value, "headers": {
-                    k: ("***" if k.lower() in _SECRET_HEADERS else v)
+                    k: ("***" if k.lower() in SECRET_HEADERS else v)
                     for k, v in value["headers"].items()}}
             out[f.name] = value
         return out
-
-
-_SECRET_HEADERS = ("authorization", "proxy-authorization", "x-api-key", "x-auth-token")
 
 
 def take_credentials(settings: Settings, url: str) -> str:

@@ -99,6 +99,8 @@ def limits_from(
 
 _SECRETS: set[str] = set()
 _SECRETS_LOCK = threading.Lock()
+SECRET_HEADERS = ("authorization", "proxy-authorization", "x-api-key", "x-auth-token")
+"""Request headers (lower case) whose values are credentials."""
 MIN_SECRET_LEN = 4
 """Shorter values are not searched for (they would blank out ordinary words)."""
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")

@@ -22,7 +22,15 @@ from urllib.parse import urlencode
 import numpy as np
 
 from console.sources.base import SourceError
-from console.sources.http import PROMETHEUS_LIMITS, Limits, fetch, make_session, redact
+from console.sources.http import (
+    PROMETHEUS_LIMITS,
+    SECRET_HEADERS,
+    Limits,
+    fetch,
+    make_session,
+    redact,
+    remember_secret,
+)
 
 MAX_POINTS = 11_000
 """Prometheus refuses range queries with more points per series than this."""
@@ -89,6 +97,10 @@ class PromClient:
         # A poll runs its queries in parallel: keep a connection per worker.
         self.session = make_session(retries=retries, verify=verify, auth=auth, pool_maxsize=8)
         self.session.headers.update(dict(headers or {}))
+        for name, value in (headers or {}).items():
+            if name.lower() in SECRET_HEADERS:  # e.g. "Bearer <token>": either form redacted
+                remember_secret(str(value))
+                remember_secret(str(value).split(None, 1)[-1])
         self.requests = 0
         self.bytes_received = 0
 
