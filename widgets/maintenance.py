@@ -144,9 +144,10 @@ class MaintenanceModel(QAbstractItemModel):
                 haystack = self._search[id(item)][1]
                 if not all(w in haystack for w in words):
                     continue
-            by_group.setdefault(item.group, []).append(item)
-        self.beginResetModel()
-        self.groups = [(g, by_group[g.key]) for g in ACTION_GROUPS if g.key in by_group]
+            by_group.setdefault(item.group if isinstance(item.group, str) else "", []).append(item)
+        groups = [(g, by_group[g.key]) for g in ACTION_GROUPS if g.key in by_group]
+        self.beginResetModel()  # the new rows are built: the reset only swaps them in
+        self.groups = groups
         self.endResetModel()
 
     # -- lookups --------------------------------------------------------------------------

@@ -99,7 +99,7 @@ class RowsModel(QAbstractTableModel):
             self.rows, self.colours, self.keys, self.ids, self.tips
         ):
             return
-        self.beginResetModel()
+        self.beginResetModel()  # the rows are built: the reset only swaps them in
         self.rows, self.colours, self.keys, self.ids, self.tips = rows, colours, keys, ids, tips
         self.endResetModel()
 
