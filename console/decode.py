@@ -585,6 +585,8 @@ def job_column(name: str, dtype: Any, values: Sequence[Any], n: int) -> np.ndarr
     if limits is not None and n:
         with np.errstate(invalid="ignore"):
             out = ~((arr >= limits[0]) & (arr <= limits[1]))  # NaN (a gap) too: stays NaN
+            if name == "id":
+                out |= arr != np.floor(arr)  # 4.5 is no job id
         if out.any():
             arr[out] = np.nan
     if dtype is np.int64:

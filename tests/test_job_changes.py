@@ -161,3 +161,35 @@ def test_follower_applies_changes_and_keeps_earlier_snapshots_intact() -> None:
     assert follower.columns is None
     empty = follower.take({**queue(), "version": "c"})
     assert len(empty) == 0 and np.asarray(empty.columns["gpus"]).dtype == np.int64
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"removed": [2**63]}, "'removed' must be an array of job ids"),
+        ({"removed": [None]}, "'removed' must be an array of job ids"),
+        ({"total": -1}, "'total' must be a whole number"),
+        ({"total": 2.0}, "'total' must be a whole number"),
+        ({"total": 10**400}, "'total' must be a whole number"),
+        ({"time": 10**400}, "not a plausible date"),
+        ({"time": -1e308}, "not a plausible date"),
+        ({"jobs": [job(2, gpus=[8])]}, "'gpus' must hold numbers"),
+    ],
+)
+def test_changes_with_numbers_no_queue_has_are_refused(bad: dict[str, Any], message: str) -> None:
+    follower = JobQueueFollower()
+    follower.take({**queue(job(1), job(2)), "version": "v1"})
+    delta = {"time": T0 + 2, "jobs": [job(2, "COMPLETED")], "removed": [1], "total": 1,
+             "since": "v1", "version": "v2"} | bad
+    with pytest.raises(DataError, match=message):
+        follower.take(delta)
+    assert follower.columns is None and follower.params() == {}
+
+
+def test_follower_counts_jobs_without_an_id_and_keeps_only_printable_versions() -> None:
+    follower = JobQueueFollower()
+    snap = follower.take({**queue(job(1), job(None), job(2**63), job(3, state=["RUNNING"])),
+                          "version": "v1\x1b[2J"})
+    assert snap.columns["id"].tolist() == [1, 3] and snap.invalid == 2
+    assert snap.columns["state"].tolist() == ["RUNNING", "UNKNOWN"]
+    assert follower.version is None and follower.params() == {}

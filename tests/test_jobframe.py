@@ -207,3 +207,51 @@ def test_a_v2_file_with_json_job_rows_reviews_without_a_copy(tmp_path: Path) -> 
     with Cache.open(path) as cache:
         assert cache.migrated_from == 2
         assert cache.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_columns_keep_every_value_to_its_limits() -> None:
+    """Counts out of range read 0, times out of 2000..2100 NaN, text a bounded str
+    without control characters, an unknown state UNKNOWN; jobs without a valid id are
+    left out and counted. The cache stores and reads back what is left."""
+    from console.model import JOB_STATE_UNKNOWN
+
+    records = [
+        job(1, gpus=-5, nodes=2**63, submit_time=-math.inf, start_time=1e20,
+            time_limit_s=-1.0, name=5, user="x" * 100_000, tenant=["Atlas"],
+            state=["RUNNING"], racks="A-01-01", reason="Resources\x00\x1b[31m\u202e"),
+        job(2, state=None, racks=[1, ["A-01-02"], "A-01-03"], array_tasks=1e300,
+            end_time=math.nan, partition={"gpu": 1}),
+        job(None),  # no id: left out
+        job(2**63),  # no job id int64 can hold: left out
+        job(-3),
+        job(4.5),
+    ]
+    snap = jobs_from_records(records, T0)
+    c = snap.columns
+    assert c["id"].tolist() == [1, 2] and snap.invalid == 4
+    assert c["gpus"].tolist() == [0, 8] and c["nodes"].tolist() == [0, 1]
+    assert c["array_tasks"].tolist() == [0, 0]
+    assert math.isnan(c["submit_time"][0]) and math.isnan(c["start_time"][0])
+    assert math.isnan(c["time_limit_s"][0]) and math.isnan(c["end_time"][1])
+    assert c["name"].tolist() == ["5", "train-2"]
+    assert len(c["user"][0]) == 256 and c["user"][0].endswith("…")
+    assert c["tenant"][0] is None and c["partition"][1] is None
+    assert c["state"].tolist() == [JOB_STATE_UNKNOWN, JOB_STATE_UNKNOWN]
+    assert c["racks"].tolist() == [("A-01-01",), ("1", "A-01-03")]
+    assert c["reason"][0] == "Resources[31m"
+    back = jobframe.decode(jobframe.encode(dict(c)))
+    same(back, dict(c))
+
+
+def test_a_number_no_float_holds_is_refused_not_raised() -> None:
+    from console.decode import DataError, apply_job_changes, job_column
+
+    with pytest.raises(DataError, match="'gpus' must hold numbers"):
+        job_column("gpus", np.int64, [10**400], 1)
+    with pytest.raises(DataError, match="'submit_time' has 2 values, expected 1"):
+        job_column("submit_time", np.float64, [T0, T0], 1)
+    columns = job_columns_from_records([job(1)])
+    with pytest.raises(DataError, match="removed job ids"):
+        apply_job_changes(columns, None, [2**63])
+    with pytest.raises(DataError, match="order job ids"):
+        apply_job_changes(columns, None, (), [[1, [2]]])

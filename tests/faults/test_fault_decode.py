@@ -201,7 +201,8 @@ def check_value(field: Field, value: Any, where: str, bad: Violations) -> None:
     if isinstance(field, Text):
         bad.need(_text_ok(value, field.limit), f"{where}: text {type(value).__name__}")
     elif isinstance(field, Word):
-        bad.need(value in field.words or value == field.unknown, f"{where}: word {value!r:.40}")
+        ok = isinstance(value, str) and (value in field.words or value == field.unknown)
+        bad.need(ok, f"{where}: word {type(value).__name__}")
     elif isinstance(field, Number):
         bad.need(value is None or _num_ok(value, field.limits), f"{where}: number {value!r:.40}")
     elif isinstance(field, Whole):
@@ -312,7 +313,7 @@ def check_job_columns(columns: Mapping[str, np.ndarray], bad: Violations) -> Non
         if dtype is object:
             values = col.tolist()
             if name == "state":
-                bad.need(set(values) <= _STATES, "jobs state")
+                bad.need(all(isinstance(v, str) and v in _STATES for v in values), "jobs state")
             elif name == "racks":
                 bad.need(all(r is None or isinstance(r, tuple) and all(
                     _text_ok(x, ID, none=False) for x in r) for r in values), "jobs racks")  # fmt: skip
@@ -458,7 +459,7 @@ def test_hub_decoders_refuse_or_keep_to_limits(answers: dict[str, Any], family: 
         if snap is None:
             continue
         bad = Violations()
-        check(snap, bad)
+        tally.run(case, lambda snap=snap, bad=bad: check(snap, bad), ())
         tally.violated(case, bad)
         if family == "unhealthy":
             tally.run(case, lambda snap=snap: views_on_gpus(snap.gpus, topology), ())
@@ -479,7 +480,7 @@ def test_job_queue_decoders_refuse_or_keep_to_limits(answers: dict[str, Any]) ->
         snap = tally.run(case, lambda whole=whole: JobQueueFollower().take(whole), (DataError,))
         if snap is not None:
             bad = Violations()
-            check_jobs(snap, bad)
+            tally.run(case, lambda x=snap, bad=bad: check_jobs(x, bad), ())
             tally.violated(case, bad)
             tally.run(case, lambda snap=snap: views_on_jobs(snap, topology), ())
         follower = JobQueueFollower()
@@ -488,13 +489,13 @@ def test_job_queue_decoders_refuse_or_keep_to_limits(answers: dict[str, Any]) ->
         snap = tally.run(case, lambda c=changes, f=follower: f.take(c), (DataError,))
         if snap is not None:
             bad = Violations()
-            check_jobs(snap, bad)
+            tally.run(case, lambda x=snap, bad=bad: check_jobs(x, bad), ())
             tally.violated(case, bad)
             tally.run(case, lambda snap=snap: views_on_jobs(snap, topology), ())
         snap = tally.run(case, lambda whole=whole: decode_jobs(whole), (DataError,))
         if snap is not None:
             bad = Violations()
-            check_jobs(snap, bad)
+            tally.run(case, lambda x=snap, bad=bad: check_jobs(x, bad), ())
             tally.violated(case, bad)
     tally.report()
 
@@ -568,13 +569,13 @@ def test_slurm_decoders_refuse_or_keep_to_limits() -> None:
             row = tally.run(case, lambda job=job: records.row(records_job(job)), (InvalidJob,))
             if row is not None:
                 bad = Violations()
-                check_slurm_record(row, bad)
+                tally.run(case, lambda x=row, bad=bad: check_slurm_record(x, bad), ())
                 tally.violated(case, bad)
                 rows.append(row)
         columns = tally.run(case, lambda rows=rows: _job_columns(rows), (DataError,))
         if columns is not None:
             bad = Violations()
-            check_job_columns(columns, bad)
+            tally.run(case, lambda x=columns, bad=bad: check_job_columns(x, bad), ())
             tally.violated(case, bad)
         node_answer = spoil({"nodes": rng.sample(nodes, 2)}, rng)
         part_answer = spoil({"partitions": rng.sample(parts, 2)}, rng)
@@ -649,15 +650,232 @@ def test_prometheus_decoders_refuse_or_keep_to_limits() -> None:
                                  (SourceError,))  # fmt: skip
                 if snap is not None:
                     bad = Violations()
-                    check(snap, bad)
+                    tally.run(case, lambda snap=snap, bad=bad, check=check: check(snap, bad), ())
                     tally.violated(case, bad)
                     if kind == "gpus":
                         tally.run(case, lambda snap=snap: views_on_gpus(snap.gpus, topology), ())
             snap = tally.run(case, lambda: source.fetch_rack("A-01-01"), (SourceError,))
             if snap is not None:
                 bad = Violations()
-                check_detail(snap, bad)
+                tally.run(case, lambda x=snap, bad=bad: check_detail(x, bad), ())
                 tally.violated(case, bad)
     finally:
         source.close()
     tally.report()
+
+
+# -- each defect the fuzz found, pinned ---------------------------------------------------------
+SMALL_SITE: dict[str, Any] = {
+    "time": T0, "name": "Test", "timezone": "Africa/Casablanca", "lat": 35.57, "lon": -5.37,
+    "capacity_mw": 386, "halls": [{"id": "A", "x": 0.0, "y": 0.0, "w": 10.0, "h": 10.0}],
+    "rows": [{"id": "A-01", "hall": "A"}],
+    "racks": [{"id": f"A-01-0{i}", "hall": "A", "row": "A-01", "x": i, "y": 0, "w": 0.6,
+               "h": 1.2, "capacity_kw": 132, "gpus": 72} for i in (1, 2)],
+}  # fmt: skip
+
+
+def _site(**over: Any) -> dict[str, Any]:
+    return {**SMALL_SITE, **over}
+
+
+def _rack(i: int, **over: Any) -> dict[str, Any]:
+    return {**SMALL_SITE["racks"][i], **over}
+
+
+def test_site_values_out_of_range_read_as_not_given() -> None:
+    topo = decode_site(_site(
+        lat=math.inf, lon=-1e308, capacity_mw=-1, timezone="../../etc/passwd", name=["x"],
+        scale="\u202erack\x00", halls=[{"id": "A", "x": math.nan, "y": 0, "w": 1, "h": 1}, "junk"],
+        racks=[_rack(0, capacity_kw="abc", hall=["A"]), _rack(1, capacity_kw=1e308)],
+    ))  # fmt: skip
+    assert math.isnan(topo.lat) and math.isnan(topo.lon)
+    assert topo.capacity_mw == 0.0 and topo.timezone == "UTC" and topo.name == ""
+    assert topo.scale == "rack" and np.isnan(topo.capacity_kw).all()
+    assert len(topo.halls) == 1 and "x" not in topo.halls[0]  # a hall is drawn with all four
+    assert topo.racks[0]["hall"] is None and topo.hall_index.tolist() == [-1, 0]
+    # What the cache keeps of it (NaN stored as null) decodes again: it can be exported.
+    from console.cache.codec import dumps
+    from console.cache.store import topology_payload
+
+    again = decode_site(json.loads(dumps(topology_payload(topo))))
+    assert math.isnan(again.lat) and again.capacity_mw == 0.0
+
+
+@pytest.mark.parametrize(
+    "rack, message",
+    [
+        (_rack(0, gpus=2**63), "no plausible GPU count"),
+        (_rack(0, gpus=-1), "no plausible GPU count"),
+        (_rack(0, gpus=None), "no plausible GPU count"),
+        (_rack(0, x=math.inf), "rack positions must be finite numbers"),
+        (_rack(0, x=10**400), "lacks a numeric position or size"),
+        (_rack(0, w="0.6"), "lacks a numeric position or size"),
+        (_rack(0, id=["A"]), "rack #0 has no id"),
+    ],
+)
+def test_site_refuses_racks_it_cannot_place(rack: dict[str, Any], message: str) -> None:
+    with pytest.raises(DataError, match=message):
+        decode_site(_site(racks=[rack, _rack(1)]))
+
+
+def test_a_site_of_more_halls_than_an_int16_counts_is_refused() -> None:
+    halls = [{"id": f"H{i}"} for i in range(40_000)]
+    with pytest.raises(DataError, match="halls"):
+        decode_site(_site(halls=halls))
+
+
+@pytest.mark.parametrize(
+    "decode, payload",
+    [
+        (decode_site, _site(time=10**400)),
+        (decode_power, {"t": [10**400], **{f: [1.0] for f in POWER_LIMITS}}),
+        (decode_power, {"t": [-1e308, 0.0], **{f: [1.0, 1.0] for f in POWER_LIMITS}}),
+        (decode_power, {"t": [], "step": "ten", **{f: [] for f in POWER_LIMITS}}),
+        (decode_power, {"t": [], "step": math.inf, **{f: [] for f in POWER_LIMITS}}),
+        (decode_unhealthy, {"time": 2**63, "gpus": []}),
+        (decode_jobs, {"time": T0, "jobs": [{"id": 1, "state": "RUNNING", "partition": "p",
+                                             "gpus": 10**400}]}),
+        (decode_rack_detail, {"time": T0, "rack": {"id": ["A"]}, "nodes": []}),
+    ],
+)
+def test_numbers_no_float_holds_raise_the_decoders_own_error(decode: Any, payload: Any) -> None:
+    with pytest.raises(DataError):
+        decode(payload)
+
+
+def test_rack_telemetry_counts_numbers_no_float_holds_as_invalid() -> None:
+    topo = decode_site(SMALL_SITE)
+    payload: dict[str, Any] = {"time": T0, "rack_ids": ["A-01-01", "A-01-02"]}
+    payload |= {f: [1.0, 1.0] for f in RACK_LIMITS}
+    payload["power_kw"] = [10**400, 2**63]
+    tele = decode_racks(payload, topo)
+    assert np.isnan(tele["power_kw"]).all() and tele.invalid_values == 2
+
+
+def test_unhealthy_gpu_values_keep_to_limits_and_the_views_read_them() -> None:
+    gpu = {"uuid": "GPU-1", "rack": "A-01-01", "status": "melting", "since": -1e308,
+           "clock_event_reasons": math.nan, "ecc_dbe": 2.5, "temp_c": math.inf, "xid": 2**63,
+           "model": "\u202eNVIDIA\x07", "slot": -1, "row_remap_failure": "yes",
+           "hall": {"id": "A"}, "job_id": 2**64}  # fmt: skip
+    snap = decode_unhealthy({
+        "time": T0, "gpus": [gpu, {**gpu, "ecc_dbe": 3.0, "status": "failed"}],
+        "counts": {"healthy": 2**63, "degraded": 1.0, "failed": math.nan, "zombie": 2, "off_bus": -1},
+    })  # fmt: skip
+    g = snap.gpus[0]
+    assert g["status"] == GPU_STATUS_UNKNOWN and g["since"] is None and g["temp_c"] is None
+    assert g["clock_event_reasons"] is None and g["ecc_dbe"] is None and g["xid"] is None
+    assert g["model"] == "NVIDIA" and g["slot"] is None and g["row_remap_failure"] is None
+    assert g["hall"] is None and g["job_id"] is None and snap.gpus[1]["ecc_dbe"] == 3
+    assert snap.counts == {"degraded": 1, GPU_STATUS_UNKNOWN: 2}
+    views_on_gpus(snap.gpus, decode_site(SMALL_SITE))
+    assert gpu_health.describe_gpu(snap.gpus[1])[0].startswith("3 uncorrectable")
+
+
+def test_view_helpers_take_any_value() -> None:
+    """What a source other than the hub may still hand them (the values the reports named)."""
+    assert gpu_health.since_words(-1e308, T0) == "unknown"
+    assert gpu_health.since_words(math.nan) == gpu_health.since_words([1]) == "unknown"
+    assert gpu_health.clock_event_words(math.nan) == "n/a"
+    assert gpu_health.clock_event_words(4.0) == "SW power cap"
+    assert gpu_health.xid_info("79") is None and gpu_health.xid_info(79.0) is not None
+    assert gpu_health.describe_gpu({"status": "failed", "clock_event_reasons": math.nan,
+                                    "ecc_dbe": 1.5, "xid": [79]})[0].startswith("GPU failed")  # fmt: skip
+    assert gpu_health.xid_verdict(math.nan, True, [math.inf, "79", 48]) == 48
+    row = {"state": ["PENDING"], "gpus": math.nan, "nodes": "x", "partition": ["p"],
+           "begin_time": 1e300, "array_tasks": math.inf, "state_description": {"a": 1}}  # fmt: skip
+    for reason in ("Resources", "BeginTime", "Priority", ["x"], None):
+        assert isinstance(jobs.explain_pending(reason, row), str)
+    assert jobs._local(1e20) == "a later time" and jobs._n(math.nan) == "0"
+
+
+def test_rack_detail_values_keep_to_limits() -> None:
+    detail = decode_rack_detail({
+        "time": T0, "rack": {"id": "A-01-01", "gpus": -4, "pdu_feeds": [{"id": 5, "rating_kw": 1e9}]},
+        "nodes": [{"id": "n1", "host": "h", "state": ["up"], "gpus": [
+            {"index": 0, "uuid": "GPU-1", "ecc_sbe": 2.5, "ecc_dbe": 3.0, "temp_c": "hot",
+             "xid_time": -1e308, "status": None, "clock_event_reasons": -1}, "junk"]}],
+        "pdus": [{"id": "p", "load_kw": -3.0, "tripped": 1}],
+        "jobs": [{"id": 2**63, "state": "EXPLODED", "racks": "A-01-01"}],
+        "events": [{"id": 1, "time": "now", "severity": "apocalyptic", "message": "m" * 100_000}],
+    })  # fmt: skip
+    gpu = detail.nodes[0]["gpus"]
+    assert len(gpu) == 1 and gpu[0]["ecc_sbe"] is None and gpu[0]["ecc_dbe"] == 3
+    assert gpu[0]["temp_c"] is None and gpu[0]["xid_time"] is None
+    assert gpu[0]["status"] == GPU_STATUS_UNKNOWN and gpu[0]["clock_event_reasons"] is None
+    assert detail.nodes[0]["state"] == GPU_STATUS_UNKNOWN
+    assert detail.rack["gpus"] is None and detail.rack["pdu_feeds"] == [{"id": "5", "rating_kw": None}]
+    assert detail.pdus[0]["load_kw"] is None and detail.pdus[0]["tripped"] is None
+    assert detail.jobs[0]["id"] is None and detail.jobs[0]["state"] == JOB_STATE_UNKNOWN
+    assert detail.jobs[0]["racks"] == ["A-01-01"]
+    event = detail.events[0]
+    assert event["time"] is None and event["severity"] == GPU_STATUS_UNKNOWN
+    assert len(event["message"]) == MESSAGE and event["message"].endswith("…")
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["[" * 100_000 + "]" * 100_000, "[" + "1" * 5_000 + "]", b"\xff\xfe\x00\xd8", None, 42,
+     '{"a": [1, 2,]}'],  # fmt: skip
+)
+def test_json_text_that_does_not_parse_raises_data_error(data: Any) -> None:
+    for first in (0, 1 << 20):
+        with pytest.raises(DataError):
+            loads_json(data, piecewise_from=first)
+    if data == '{"a": [1, 2,]}':  # a syntax error keeps json.loads's message and position
+        with pytest.raises(json.JSONDecodeError, match="Expecting value"):
+            loads_json(data)
+
+
+def test_slurm_members_no_float_holds_and_endless_host_lists() -> None:
+    from console.sources.slurm_decode import MAX_HOSTS, as_slurm_job, expand_hostlist
+
+    row = JobRecords().row(as_slurm_job({
+        "job_id": 5, "job_state": ["RUNNING", 7, ["x"]], "node_count": 10**400,
+        "nodes": "n[0-999999999]", "tres_per_node": "gres/gpu:" + "9" * 5_000,
+        "array_task_string": "1-" + "9" * 5_000, "start_time": {"set": True, "number": 10**400},
+        "name": ["x"], "user_name": None, "user_id": {"set": True, "number": 1000},
+        "time_limit": math.inf,
+    }))  # fmt: skip
+    record = dict(zip(("id", "name"), row[:2], strict=True))
+    assert record == {"id": 5, "name": ""} and row[5] == "1000" and row[10] == MAX_HOSTS
+    assert row[13] is None and row[15] is None  # start, time limit
+    assert len(expand_hostlist("a[1-9][1-9][1-9][1-9][1-9][1-9][1-9][1-9][1-9]")) <= MAX_HOSTS
+    with pytest.raises(InvalidJob):
+        JobRecords().row(as_slurm_job({"job_id": 2**63, "job_state": "RUNNING"}))
+    node = node_record({"cpus": math.inf, "alloc_cpus": math.nan, "partitions": 5,
+                        "gres": "gpu:h200:" + "1" * 5_000, "name": ["n"], "state": [1, "IDLE"]})  # fmt: skip
+    assert (node["cpus"], node["alloc_cpus"], node["partitions"], node["gpus"]) == (0, 0, (), 0)
+    assert node["state"] == ("IDLE",) and node["name"] == ""
+    part = partition_record({"name": "p", "total_nodes": math.inf, "total_cpus": math.nan,
+                             "max_time_limit": 10**400})  # fmt: skip
+    assert (part["nodes"], part["cpus"], part["max_time_s"]) == (0, 0, None)
+    with pytest.raises(ValueError, match="nested too deeply"):
+        decode_jobs_answer(b'{"jobs": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}")
+
+
+def test_prometheus_answers_with_numbers_and_labels_of_other_types() -> None:
+    import warnings
+
+    from console.sources.prom_metrics import place_on_grid
+    from console.sources.promql import Series, _decode
+
+    vector = {"data": {"resultType": "vector", "result": [
+        {"metric": {"Hostname": 7, "UUID": ["GPU-1"], "gpu": "0"}, "value": [10**400, "1"]},
+        {"metric": {"Hostname": "vm"}, "value": [T0, 10**400]},
+    ]}, "warnings": 5}  # fmt: skip
+    got = _decode(vector, T0)
+    assert got.series[0].labels == {"gpu": "0"} and math.isnan(got.series[1].value)
+    assert got.time == T0 and got.warnings == []
+    matrix = {"data": {"resultType": "matrix", "result": [
+        {"metric": {"gpu": [0]}, "values": [None, [T0, "1"], {"a": 1}, [math.nan, "2"]]},
+    ]}}  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = _decode(matrix, T0)
+        out = np.full(3, np.nan)
+        place_on_grid(out, np.arange(3.0), Series({}, np.array([math.nan, 1.0, math.inf]),
+                                                 np.array([5.0, 6.0, 7.0])), 0.0, 1.0)  # fmt: skip
+    assert got.series[0].t.tolist()[0] == T0 and got.series[0].labels == {"gpu": "<list>"}
+    assert out.tolist()[1] == 6.0 and np.isnan(out[[0, 2]]).all()
+    with pytest.raises(SourceError, match="unexpected result type"):
+        _decode({"data": {"resultType": "x" * 100_000, "result": []}}, T0)
