@@ -567,3 +567,19 @@ def test_job_sort_and_search_never_size_text_arrays_by_the_longest_name(qapp: An
     assert peak < 20e6, peak
     model.set_filters()
     assert model.index(0, COLUMN_KEYS.index("name")).data().startswith("199")
+
+
+def test_alarm_performance_panel_over_times_no_clock_shows(
+        qapp: Any, caplog: pytest.LogCaptureFixture) -> None:
+    from console.alarms.kpis import AlarmCount, AlarmKpis
+    from widgets.alarm_kpis import AlarmKpiPanel
+
+    panel = AlarmKpiPanel()
+    top = AlarmCount(alarm_id=LONG, rule="inlet_high", priority=IMG, count=3)
+    kpis = AlarmKpis(start=math.nan, end=-1e308, raised=1, top_alarms=(top,),
+                     chattering=(top,), ack_times_s=(math.inf, 1e308))
+    panel.set_kpis(kpis, (math.nan, -1e308), since=1e308)
+    assert "—" in panel.title.text()
+    assert len(panel.top.text()) < 1_000 and panel.top.textFormat() == Qt.TextFormat.PlainText
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    panel.deleteLater()
