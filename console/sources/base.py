@@ -62,11 +62,17 @@ class Source(ABC):
     @property
     def display_url(self) -> str:
         """The URL without credentials, safe for the status bar and logs."""
-        parts = urlsplit(self.url)
+        try:
+            parts = urlsplit(self.url)
+            port = parts.port
+        except ValueError:  # a port that is not a number: show no more than the scheme
+            return f"{urlsplit(self.url).scheme}://?"
         if parts.username or parts.password:
             host = parts.hostname or ""
-            if parts.port:
-                host = f"{host}:{parts.port}"
+            if ":" in host:  # an IPv6 address keeps its brackets
+                host = f"[{host}]"
+            if port:
+                host = f"{host}:{port}"
             parts = parts._replace(netloc=host)
         return parts.geturl()
 

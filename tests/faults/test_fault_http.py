@@ -380,3 +380,21 @@ def test_the_window_and_its_settings_never_hold_the_password(
     assert PASSWORD not in ini.read_text()
     assert any(r.headers.get("Authorization") == _basic("ops", PASSWORD)
                for r in backend.requests)  # the dialog's check used it
+
+
+@pytest.mark.parametrize(
+    "url, shown",
+    [
+        ("http://op:secret@[::1]:8710/api", "http://[::1]:8710/api"),
+        ("http://op:secret@hub.example:8443", "http://hub.example:8443"),
+        ("http://op:secret@hub.example:port", "http://?"),
+    ],
+)
+def test_display_url_hides_credentials_and_keeps_ipv6_brackets(url: str, shown: str) -> None:
+    from console.sources.base import Source
+
+    class Bare(Source):
+        def fetch(self, kind, context):  # noqa: ANN001, ANN201 - never called
+            raise NotImplementedError
+
+    assert Bare(url).display_url == shown
