@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from console.cache.schema import CacheError
 from console.model import (
     EventBatch,
     PowerSeries,
@@ -366,6 +367,8 @@ class Poller:
             return None
         try:
             self.cache.write_poll([snapshot], topology=self.context.topology)
+        except CacheError as exc:  # the cache logged it once; the banner shows it
+            return str(exc) or exc.__class__.__name__
         except Exception as exc:  # the cache is a cache: live view goes on
             log.warning("cache write failed: %s", exc)
             return str(exc) or exc.__class__.__name__
