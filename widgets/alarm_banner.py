@@ -25,7 +25,7 @@ from widgets.alarm_model import (
     rule_of,
 )
 from widgets.alarm_model import word as engine_word
-from widgets.text import clip, plain, plain_tooltip
+from widgets.text import cell, plain, plain_tooltip
 from widgets.view import format_age, set_style
 
 PRIORITY_WORDS = {
@@ -173,7 +173,7 @@ class AlarmBanner(QWidget):
             priority = engine_word(first.priority)
             text = self.tr("Act first — {p}, unacknowledged {age}: {area} · {message}").format(
                 p=self.tr(PRIORITY_WORDS.get(priority, priority)), age=age,
-                area=clip(first.area, 60), message=clip(first.message, 200))
+                area=cell(first.area, 60), message=cell(first.message, 200))
             rule = rule_of(first)
             if rule is not None and rule.respond_min is not None:
                 text += self.tr(" · respond within {0} min").format(rule.respond_min)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from console.alarms.kpis import AlarmKpis
 from console.power import SITE_TZ
-from widgets.text import clip, figure, missing
+from widgets.text import cell, figure, missing
 from widgets.view import DATA_ERRORS, set_style
 
 log = logging.getLogger(__name__)
@@ -214,12 +214,12 @@ class AlarmKpiPanel(QWidget):
             set_style(label, f"color: {OUTSIDE}; font-weight: bold;" if key in outside
                       else f"color: {GREY};")
         if k.top_alarms:
-            lines = [self.tr("{0} × {1} ({2})").format(c.count, clip(c.alarm_id, 80),
-                                                      clip(c.priority, 20))
+            lines = [self.tr("{0} × {1} ({2})").format(c.count, cell(c.alarm_id, 80),
+                                                      cell(c.priority, 20))
                      for c in k.top_alarms]
             if k.chattering:
                 lines.append(self.tr("Chattering: {0}").format(
-                    clip(", ".join(clip(c.alarm_id, 80) for c in k.chattering), 400)))
+                    cell(", ".join(cell(c.alarm_id, 80) for c in k.chattering), 400)))
             self.top.setText("\n".join(lines))
         else:
             self.top.setText(self.tr("No alarm raised in the shift."))

@@ -31,7 +31,7 @@ from PySide6.QtGui import QColor, QFont
 
 from console.alarms import RULES, SHELVED, STATE_LABELS, Alarm
 from console.alarms.rules import PRIORITY_RANK, UNACKED_STATES
-from widgets.text import HUGE, cell, clip, figure, isolate, missing, plain, plain_tooltip
+from widgets.text import HUGE, cell, figure, isolate, missing, plain, plain_tooltip
 from widgets.view import DATA_ERRORS
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -260,7 +260,7 @@ class AlarmTableModel(QAbstractTableModel):
             if rule is not None:
                 lines.append(self.tr("Respond within {0} min").format(rule.respond_min))
         else:  # each part cut, so a huge message never hides the id and the operator
-            lines = [clip(alarm.message, 600), self.tr("Alarm id: {0}").format(clip(alarm.id, 200))]
+            lines = [cell(alarm.message, 600), self.tr("Alarm id: {0}").format(cell(alarm.id, 200))]
             if alarm.operator:
                 lines.append(self.tr("By {0}").format(isolate(alarm.operator, 80))
                              + (f": {isolate(alarm.comment, 200)}" if alarm.comment else ""))

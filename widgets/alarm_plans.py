@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from widgets.text import clip, isolate, plain, plain_tooltip, strip_bidi
+from widgets.text import cell, isolate, plain, plain_tooltip
 from widgets.view import local_clock
 
 PLAN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -90,14 +90,14 @@ class PlanList(QWidget):
                     else self.tr("{start} to {end}")).format(
                 start=_clock(plan.start), end=_clock(plan.end))
             text = self.tr("{scope} · {when} · {operator}: {reason}").format(
-                scope=clip(strip_bidi(plan.scope), 60), when=when, operator=isolate(plan.operator, 60),
+                scope=cell(plan.scope, 60), when=when, operator=isolate(plan.operator, 60),
                 reason=isolate(plan.reason, 200))
             item = QListWidgetItem(text)
             item.setData(PLAN_ID_ROLE, plain(plan.id))
             item.setToolTip(plain_tooltip(self.tr(
                 "Planned work {id}: alarms of {scope} raised from {start} to {end} are "
                 "shelved until {end}.\nBy {operator}: {reason}").format(
-                    id=clip(plan.id, 100), scope=isolate(plan.scope, 200),
+                    id=cell(plan.id, 100), scope=isolate(plan.scope, 200),
                     start=_clock(plan.start), end=_clock(plan.end),
                     operator=isolate(plan.operator, 100), reason=isolate(plan.reason, 600))))
             self.list.addItem(item)

@@ -62,7 +62,7 @@ from widgets.alarm_model import (
     word,
 )
 from widgets.alarm_plans import PlanList, scope_of
-from widgets.text import bound_columns, cell, clip, isolate
+from widgets.text import bound_columns, cell, isolate
 from widgets.view import LiveView, format_age
 
 __all__ = ["AlarmBanner", "AlarmListView", "act_first", "alarm_target"]
@@ -100,7 +100,7 @@ def alarm_target(alarm: Alarm, topology: SiteTopology | None = None) -> tuple[st
 
 def _more(items: Sequence[str], limit: int = LIST_LINES) -> str:
     items = list(items) if isinstance(items, tuple | list) else [items]
-    text = ", ".join(clip(i, 120) for i in items[:limit])
+    text = ", ".join(cell(i, 120) for i in items[:limit])
     return text + (f" … (+{len(items) - limit})" if len(items) > limit else "")
 
 
@@ -227,7 +227,7 @@ class AlarmListView(LiveView):
         self.hall_filter.clear()
         self.hall_filter.addItem(self.tr("All halls"), None)
         for hall in topology.halls:
-            self.hall_filter.addItem(self.tr("Hall {0}").format(clip(hall.get("id"), 20)),
+            self.hall_filter.addItem(self.tr("Hall {0}").format(cell(hall.get("id"), 20)),
                                      str(hall.get("id")))
         pos = max(0, self.hall_filter.findData(current))
         self.hall_filter.setCurrentIndex(pos)
@@ -367,11 +367,11 @@ class AlarmListView(LiveView):
         tr = self.tr
         state = word(a.state)
         lines = [
-            clip(a.message, 1000),
+            cell(a.message, 1000),
             tr("{priority} · {state} · {area} · id {id}").format(
-                priority=word(a.priority).capitalize() or clip(a.priority, 20),
-                state=tr(STATE_LABELS.get(state, state)) if state else clip(a.state, 20),
-                area=clip(a.area, 200), id=clip(a.id, 200)),
+                priority=word(a.priority).capitalize() or cell(a.priority, 20),
+                state=tr(STATE_LABELS.get(state, state)) if state else cell(a.state, 20),
+                area=cell(a.area, 200), id=cell(a.id, 200)),
             tr("Raised {local} site time ({utc})").format(
                 local=clock_text(a.time, zone, self._now), utc=utc_text(a.time)),
         ]
@@ -388,7 +388,7 @@ class AlarmListView(LiveView):
                 line += tr(" (waiting {0}{1})").format(
                     format_age(waited), tr(", overdue") if waited > rule.respond_min * 60 else "")
             lines.append(line)
-        lines.append(tr("Area: {0}").format(clip(a.area, 1000)))
+        lines.append(tr("Area: {0}").format(cell(a.area, 1000)))
         if a.racks:
             lines.append(tr("Racks ({n}): {racks}").format(n=len(a.racks), racks=_more(a.racks)))
         if a.gpus:
@@ -399,14 +399,14 @@ class AlarmListView(LiveView):
         detail = list(a.detail) if isinstance(a.detail, tuple | list) else []
         if detail:
             lines.append(tr("Members ({0}):").format(len(detail)))
-            lines += [f"  {clip(d, 200)}" for d in detail[:DETAIL_LINES]]
+            lines += [f"  {cell(d, 200)}" for d in detail[:DETAIL_LINES]]
             if len(detail) > DETAIL_LINES:
                 lines.append(tr("  … and {0} more").format(len(detail) - DETAIL_LINES))
         return "\n".join(lines)
 
     def ask_acknowledge(self, alarms: Sequence[Alarm]) -> tuple[str, str] | None:
         """Ask operator and comment in a dialog; None when cancelled."""
-        what = (clip(alarms[0].message, 500) if len(alarms) == 1
+        what = (cell(alarms[0].message, 500) if len(alarms) == 1
                 else self.tr("{0} alarms").format(len(alarms)))
         dialog = AckDialog(what, self.operator, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -415,7 +415,7 @@ class AlarmListView(LiveView):
 
     def ask_shelve(self, alarms: Sequence[Alarm]) -> tuple[int, str, str] | None:
         """Ask duration, operator and comment in a dialog; None when cancelled."""
-        what = (clip(alarms[0].message, 500) if len(alarms) == 1
+        what = (cell(alarms[0].message, 500) if len(alarms) == 1
                 else self.tr("{0} alarms").format(len(alarms)))
         dialog = ShelveDialog(what, self.operator, self, self.max_shelve_s)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -433,8 +433,8 @@ class AlarmListView(LiveView):
         """Ask who cancels planned work and why; None when cancelled."""
         plan = next((p for p in self.plans.plans if str(p.id) == plan_id), None)
         what = (self.tr("Planned work on {scope}: {reason}").format(
-            scope=clip(plan.scope, 200), reason=isolate(plan.reason, 500))
-            if plan is not None else clip(plan_id, 200))
+            scope=cell(plan.scope, 200), reason=isolate(plan.reason, 500))
+            if plan is not None else cell(plan_id, 200))
         dialog = AckDialog(what, self.operator, self, title=self.tr("Cancel planned work"))
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None

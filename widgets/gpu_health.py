@@ -47,7 +47,7 @@ from console.gpu_health import (
 )
 from console.model import SiteTopology, Snapshot, UnhealthyGpus
 from widgets.rack_detail import STATUS_COLOUR, RowsModel
-from widgets.text import bound_columns, cell, clip, missing, plain_tooltip
+from widgets.text import bound_columns, cell, missing, plain_tooltip
 from widgets.view import LiveView, format_age, local_clock
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -450,7 +450,7 @@ class GpuHealthView(LiveView):
                 continue
             hid = cell(h.get("id", ""))
             self.hall_box.addItem(self.tr("Hall {0} · {1}").format(
-                clip(hid, 20), clip(h.get("gpu_model", ""), 30)), hid)
+                cell(hid, 20), cell(h.get("gpu_model", ""), 30)), hid)
         i = self.hall_box.findData(current)
         self.hall_box.setCurrentIndex(max(0, i))
         self.hall_box.blockSignals(False)
@@ -567,8 +567,8 @@ class GpuHealthView(LiveView):
         for signal, reason in sorted((cell(k), cell(v)) for k, v in items):
             text = known.get(signal)
             if text is None:  # the source's own words, which name the signal
-                text = clip(reason, 200) or self.tr("{signal} not collected").format(
-                    signal=clip(signal, 60))
+                text = cell(reason, 200) or self.tr("{signal} not collected").format(
+                    signal=cell(signal, 60))
             lines.append(text)
         return lines
 

@@ -37,7 +37,7 @@ from widgets.jobs_model import (
     as_count,
     tenant_text,
 )
-from widgets.text import bound_columns, cell, clip, isolate, missing
+from widgets.text import bound_columns, cell, isolate, missing
 from widgets.view import DATA_ERRORS, LiveView, format_age
 
 __all__ = [
@@ -198,7 +198,7 @@ class JobQueueView(LiveView):
             self.partition_box.clear()
             self.partition_box.addItem(self.tr("All partitions"), "")
             for n in names:
-                self.partition_box.addItem(clip(n, 40), n)
+                self.partition_box.addItem(cell(n, 40), n)
             self.partition_box.setCurrentIndex(max(0, self.partition_box.findData(current)))
             self.partition_box.blockSignals(False)
 
@@ -206,9 +206,9 @@ class JobQueueView(LiveView):
         jobs = self.model.jobs
         states = self.model.state_counts
         parts = self.model.partition_counts
-        line1 = "  ·  ".join(f"{clip(k, 40)} {v:,}" for k, v in list(states.items())[:12])
+        line1 = "  ·  ".join(f"{cell(k, 40)} {v:,}" for k, v in list(states.items())[:12])
         line1 = line1 or self.tr("no jobs")
-        line2 = "  ·  ".join(f"{clip(k, 40)} {v:,}" for k, v in list(parts.items())[:12])
+        line2 = "  ·  ".join(f"{cell(k, 40)} {v:,}" for k, v in list(parts.items())[:12])
         shown = f"showing {self.proxy.rowCount():,} of {len(jobs):,} jobs"
         flagged = int(self.model.flagged.sum())
         warn = f"  ·  ⚠ {flagged:,} jobs on racks with unhealthy GPUs" if flagged else ""
@@ -295,17 +295,17 @@ class JobQueueView(LiveView):
         country = job.get("tenant_country")
         text = self.tr("Job {id} “{name}” by {user} of {tenant} · {partition} · {state}").format(
             id=cell(job["id"], 40), name=isolate(job["name"], 120), user=isolate(job["user"], 60),
-            tenant=tenant_text(isolate(job["tenant"], 80), clip(job["tenant_kind"], 40),
+            tenant=tenant_text(isolate(job["tenant"], 80), cell(job["tenant_kind"], 40),
                                isolate(country, 40) if country else ""),
             partition=isolate(job["partition"], 60),
-            state=clip(state_text(job["state"], job.get("state_flags")), 60))
+            state=cell(state_text(job["state"], job.get("state_flags")), 60))
         tasks = as_count(job.get("array_tasks"))
         if tasks > 1:
             text += self.tr(" · job array: {n} tasks pending").format(n=f"{tasks:,}")
         if why:
             text += f" · {why}"
         if racks:
-            text += self.tr(" · racks {racks}").format(racks=clip(", ".join(racks), 200))
+            text += self.tr(" · racks {racks}").format(racks=cell(", ".join(racks), 200))
         if self.model.flagged[j]:
             text += self.tr(" · ⚠ on a rack with unhealthy GPUs")
         self.detail.setText(text)

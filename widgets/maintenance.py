@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from console.gpu_health import normalise_query, since_words
 from console.maintenance import ACTION_GROUPS, ActionGroup, MaintenanceItem, MaintenanceList
 from console.model import Snapshot
-from widgets.text import bound_columns, cell, clip, figure, isolate, missing, plain_tooltip
+from widgets.text import bound_columns, cell, figure, isolate, missing, plain_tooltip
 from widgets.view import DATA_ERRORS, LiveView, format_age, local_clock
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -272,14 +272,14 @@ class MaintenanceModel(QAbstractItemModel):
     def _tooltip(self, item: MaintenanceItem, column: int) -> str:
         if column == 0:
             text = self.tr("{uuid}\n{model}, slot {slot} of {node}").format(
-                uuid=clip(item.device, 200), model=clip(item.model, 100),
-                slot=clip(item.slot, 20), node=clip(item.node, 200))
+                uuid=cell(item.device, 200), model=cell(item.model, 100),
+                slot=cell(item.slot, 20), node=cell(item.node, 200))
         elif column == 6:
             text = self.tr("first reported {first}; latest report {last}").format(
                 first=_since(item.first_seen), last=_since(item.last_seen))
         elif column == 7:
             text = self.tr("reported faulty {n} time(s) within 24 h").format(
-                n=clip(item.count, 20))
+                n=cell(item.count, 20))
         else:
             text = self._cell(item, column)
         return plain_tooltip(text)

@@ -42,7 +42,7 @@ from console.power import (
     shift_name,
     with_gaps,
 )
-from widgets.text import cell, clip, figure, plain_tooltip
+from widgets.text import cell, figure, plain_tooltip
 from widgets.time_axis import SiteTimeAxis
 from widgets.view import DATA_ERRORS, LiveView, format_age
 
@@ -616,7 +616,7 @@ class PowerBalanceChart(LiveView):
         self.status_label.setVisible(bool(parts))
         # What the site does not meter is a fact of the site, no alert: grey, apart.
         missing = self.history.missing if self.history is not None else {}
-        self.missing_label.setText(clip(missing_words(missing), 600))
+        self.missing_label.setText(cell(missing_words(missing), 600))
         self.missing_label.setToolTip(plain_tooltip(
             "\n".join(f"{FLOW_WORDS.get(k, k)}: {v}" for k, v in sorted(missing.items()))))
         self.missing_label.setVisible(bool(missing))

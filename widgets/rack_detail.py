@@ -58,7 +58,7 @@ from widgets.rack_detail_model import (
     placement_text,
 )
 from widgets.rackmap_overlays import ADVISORY, ALARM, BACKGROUND, FLOOR, TEXT, TEXT_DIM, WARNING
-from widgets.text import bound_columns, cell, clip, isolate, missing
+from widgets.text import bound_columns, cell, isolate, missing
 from widgets.view import format_age, local_clock
 
 HISTORY_TITLES = {
@@ -116,7 +116,7 @@ class PduBars(QWidget):
             bar = QRectF(label_w, y, max(10, self.width() - label_w - 170), 20)
             p.setPen(TEXT)
             p.drawText(QPointF(4, y + 15),
-                       self.tr("Feed {0}").format(clip(pdu.get("feed", "?"), 8)))
+                       self.tr("Feed {0}").format(cell(pdu.get("feed", "?"), 8)))
             p.fillRect(bar, QColor("#2a2e34"))
             if ok:
                 p.fillRect(QRectF(bar.left(), y, bar.width() * min(frac, 1.0), 20), colour)
@@ -428,7 +428,7 @@ class RackDetail(QWidget):
                             "on this rack: {where}").format(
                 id=job_id, name=isolate(job.get("name", "?"), 80),
                 tenant=isolate(job.get("tenant", "?"), 80),
-                user=isolate(job.get("user", "?"), 80), where=clip(placement_text(where)[0], 120))
+                user=isolate(job.get("user", "?"), 80), where=cell(placement_text(where)[0], 120))
             job_row = self.job_model.row_of(str(job_id))
             if job_row >= 0:
                 self.job_table.selectRow(job_row)

@@ -38,7 +38,7 @@ from widgets.rackmap_overlays import (
     rack_tooltip,
 )
 from widgets.rackmap_paint import paint_labels, paint_legend, paint_racks, paint_stale
-from widgets.text import cell, clip
+from widgets.text import cell
 from widgets.view import DATA_ERRORS, LiveView, format_age
 
 LEGEND_W = 230
@@ -323,14 +323,14 @@ class RackMapView(LiveView):
             box = [_plan_number(h.get(k)) for k in ("x", "y", "w", "h")]
             if all(v is not None for v in box):
                 x, y, w, hh = box  # type: ignore[misc]
-                name = clip(h.get("name", h.get("id", "")), 40)
+                name = cell(h.get("name", h.get("id", "")), 40)
                 self._hall_rects.append(
-                    (QRectF(x, y, w, hh), f"{name} · {clip(h.get('gpu_model', ''), 30)}"))
+                    (QRectF(x, y, w, hh), f"{name} · {cell(h.get('gpu_model', ''), 30)}"))
         self._row_labels = []
         for r in topology.rows:
             x, y, hh = (_plan_number(r.get(k)) for k in ("x", "y", "h"))
             if x is not None and y is not None and hh is not None and "id" in r:
-                self._row_labels.append((QPointF(x, y + hh / 2), clip(r["id"], 20)))
+                self._row_labels.append((QPointF(x, y + hh / 2), cell(r["id"], 20)))
         if self.telemetry is not None and self._telemetry_len() != topology.n_racks:
             self.telemetry = None
         self._selected = topology.rack_index.get(selected, -1) if selected else -1

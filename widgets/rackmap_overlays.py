@@ -17,7 +17,7 @@ import numpy as np
 from PySide6.QtGui import QColor
 
 from console.model import RackTelemetry, SiteTopology
-from widgets.text import clip, figure
+from widgets.text import cell, figure
 from widgets.view import DATA_ERRORS, format_age, local_clock
 
 BACKGROUND = QColor("#1e2126")
@@ -140,7 +140,7 @@ def rack_tooltip(topology: SiteTopology, telemetry: RackTelemetry | None, i: int
     rack = topology.racks[i]
 
     def e(value: object, limit: int = 60) -> str:
-        return html.escape(clip(value, limit))
+        return html.escape(cell(value, limit))
 
     lines = [f"<b>{e(rack.get('id', ''))}</b> · hall {e(rack.get('hall', ''), 20)}"
              f" · row {e(rack.get('row', ''), 20)} · {e(rack.get('gpu_model', ''), 40)}"]

@@ -20,7 +20,7 @@ from console.model import (
     UnhealthyGpus,
 )
 from widgets.jobs_model import clean_jobs
-from widgets.text import clip, figure, missing
+from widgets.text import cell, figure, missing
 from widgets.view import DATA_ERRORS, LiveView, format_age, set_style
 
 log = logging.getLogger(__name__)
@@ -166,7 +166,7 @@ class SiteSummary(LiveView):
             else:
                 colour, envelope = None, "no envelope in the site layout (capacity_mw)"
             self.tiles["facility"].set(_fmt(facility, mw, " MW"), envelope, colour)
-            why = {k: clip(v, 120) for k, v in power.missing.items()} if isinstance(
+            why = {k: cell(v, 120) for k, v in power.missing.items()} if isinstance(
                 power.missing, Mapping) else {}  # field -> "not metered: ..." / "n/a: ..."
             self.tiles["it"].set(_fmt(now["it_mw"], mw, " MW"), why.get("it_mw", ""))
             self.tiles["renewable"].set(
