@@ -39,7 +39,7 @@ class AckDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title or self.tr("Acknowledge alarms"))
         form = QFormLayout(self)
-        label = QLabel(clip(what, 1000), self)  # an alarm's message quotes hub text
+        label = QLabel(clip(what, 1000), self)  # callers isolate or clean the hub text in it
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setWordWrap(True)
         form.addRow(label)
