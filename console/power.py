@@ -39,6 +39,14 @@ KPI_FIELDS: tuple[str, ...] = (
 
 
 # -- shifts -------------------------------------------------------------------------------
+def _local(t: float, zone: ZoneInfo) -> datetime:
+    """``t`` on the site's clock; ValueError for a time no clock shows (NaN, ±1e308)."""
+    try:
+        return datetime.fromtimestamp(t, zone)
+    except (OverflowError, OSError, ValueError, TypeError):
+        raise ValueError(f"time {t!r} cannot be shown on a clock") from None
+
+
 def shift_bounds(
     t: float, tz: str = SITE_TZ, shifts: Sequence[tuple[int, int]] = SHIFTS
 ) -> tuple[float, float]:
@@ -47,7 +55,7 @@ def shift_bounds(
     A shift whose end hour is not after its start hour runs past midnight (22–06).
     """
     zone = ZoneInfo(tz)
-    local = datetime.fromtimestamp(t, zone)
+    local = _local(t, zone)
     for day_offset in (0, -1):
         day = (local + timedelta(days=day_offset)).date()
         for start_h, end_h in shifts:
@@ -63,8 +71,8 @@ def shift_bounds(
 def shift_name(start: float, tz: str = SITE_TZ) -> str:
     """Operator wording of a shift, e.g. '06:00–14:00 Sat 28 Nov'."""
     zone = ZoneInfo(tz)
-    s = datetime.fromtimestamp(start, zone)
-    e = datetime.fromtimestamp(shift_bounds(start, tz)[1], zone)
+    s = _local(start, zone)
+    e = _local(shift_bounds(start, tz)[1], zone)
     return f"{s:%H:%M}–{e:%H:%M} {s:%a %d %b}"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import math
 import time
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +30,7 @@ from console.model import SiteTopology, Snapshot
 from console.poller import DEFAULT_INTERVALS, PollResult
 from console.sources.http import hide_userinfo
 from widgets.site_summary import SiteSummary
+from widgets.text import clip, isolate
 from widgets.view import LiveView, format_age, set_style
 
 log = logging.getLogger(__name__)
@@ -397,7 +399,8 @@ class MainWindow(QMainWindow):
             view.set_detail_history(history)
 
     def on_rack_detail_failed(self, rack_id: str, message: str) -> None:
-        self.statusBar().showMessage(self.tr("Rack {0}: {1}").format(rack_id, message), 10_000)
+        self.statusBar().showMessage(
+            self.tr("Rack {0}: {1}").format(isolate(rack_id, 80), clip(message, 300)), 10_000)
 
     def _on_seeked(self, t: float, elapsed_ms: float) -> None:
         self.last_seek_ms = elapsed_ms
@@ -432,7 +435,8 @@ class MainWindow(QMainWindow):
         found = bool(view.select_device(uuid))
         if not found:
             self.statusBar().showMessage(
-                self.tr("{uuid} is not on the maintenance list").format(uuid=uuid), 10_000)
+                self.tr("{uuid} is not on the maintenance list").format(uuid=isolate(uuid, 80)),
+                10_000)
         return found
 
     def on_source_failed(self, message: str) -> None:
@@ -471,8 +475,10 @@ class MainWindow(QMainWindow):
         age = self.link.age(self.link.state_kind, now)
         skew = ""
         racks = self.latest.get("racks")
-        if racks is not None and abs(racks.clock_skew) > 5:
-            skew = self.tr(" · hub clock {0:+.0f} s").format(racks.clock_skew)
+        off = getattr(racks, "clock_skew", 0.0)
+        if isinstance(off, int | float) and math.isfinite(off) and abs(off) > 5:
+            skew = (self.tr(" · hub clock {0:+.0f} s").format(off) if abs(off) < 86_400
+                    else self.tr(" · hub clock off by {0}").format(format_age(abs(off))))
         self.age_status.setText(self.tr("data age: {0}").format(format_age(age)) + skew)
         text = {
             LinkState.CONNECTING: self.tr("connecting…"),
@@ -518,7 +524,8 @@ class MainWindow(QMainWindow):
                 parts.append(self.tr("{0} racks no data").format(missing))
             if unknown:
                 parts.append(self.tr("{0} unknown racks in telemetry").format(unknown))
-        invalid = int(getattr(self.latest.get("jobs"), "invalid", 0) or 0)
+        invalid = getattr(self.latest.get("jobs"), "invalid", 0)
+        invalid = int(invalid) if isinstance(invalid, int | float) and math.isfinite(invalid) else 0
         if invalid:
             parts.append(self.tr("{0} invalid job records dropped").format(invalid))
         self.nodata_status.setText(" · ".join(parts))

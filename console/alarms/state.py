@@ -52,7 +52,8 @@ class Alarm:
     @property
     def priority_rank(self) -> int:
         """0 for critical .. 4 for diagnostic."""
-        return PRIORITY_RANK.get(self.priority, len(PRIORITIES))
+        key = self.priority if isinstance(self.priority, str) else ""
+        return PRIORITY_RANK.get(key, len(PRIORITIES))
 
     @property
     def unacknowledged(self) -> bool:
@@ -61,20 +62,24 @@ class Alarm:
     @property
     def action(self) -> str:
         """What the operator does about it (the rule's action, docs/ALARMS.md)."""
-        rule = RULES.get(self.rule)
+        rule = self._rule()
         return rule.action if rule is not None else ""
 
     @property
     def consequence(self) -> str:
         """What happens if nobody acts."""
-        rule = RULES.get(self.rule)
+        rule = self._rule()
         return rule.consequence if rule is not None else ""
 
     @property
     def respond_min(self) -> int | None:
         """Minutes within which the action is needed (None for an unknown rule)."""
-        rule = RULES.get(self.rule)
+        rule = self._rule()
         return rule.respond_min if rule is not None else None
+
+    def _rule(self) -> Any:
+        """The rule of this alarm; None for an unknown one (or a rule that is not text)."""
+        return RULES.get(self.rule) if isinstance(self.rule, str) else None
 
 
 @dataclass(frozen=True, slots=True)
