@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import chain
-from operator import is_not, itemgetter, methodcaller
+from operator import is_not, itemgetter
 from typing import Any
 
 import numpy as np
@@ -42,11 +42,9 @@ _NONE = type(None)
 _TEXT_TYPES = frozenset({str, _NONE})
 _NUMBER_TYPES = frozenset({int, float})
 _LOOSE_TYPES = frozenset({str, bool, int, float, _NONE})
-_ABSENT = object()
 DROP = object()
 """What :meth:`Field.clean` returns for a value a record does not keep at all."""
 
-_present = partial(is_not, _ABSENT)
 _not_none = partial(is_not, None)
 
 
@@ -106,11 +104,12 @@ _C1 = tuple(bytes([c]) for c in range(0x7F, 0xA0))
 def has_bad_chars(value: str) -> bool:
     """True when ``value`` holds a character of :data:`BAD_CHARS`. Text of Latin-1 letters
     only (most ids and names) is checked on its bytes (SIMD ``min``/``max``, ``memchr``);
-    other text by the regular expression."""
+    other text is clean when printable (every bad character is not), else checked by the
+    regular expression."""
     try:
         raw = value.encode("latin-1")
     except UnicodeEncodeError:
-        return BAD_CHARS.search(value) is not None
+        return not value.isprintable() and BAD_CHARS.search(value) is not None
     if not raw:
         return False
     codes = np.frombuffer(raw, np.uint8)
@@ -363,7 +362,7 @@ def records_clean(records: Sequence[Any], schema: Mapping[str, Field]) -> bool:
     if not all(type(k) is str for k in keys_seen):
         return False
     for key in keys_seen:
-        column = list(filter(_present, map(methodcaller("get", key, _ABSENT), records)))
+        column = [r[key] for r in records if key in r]
         if not schema.get(key, LOOSE).column_ok(column):
             return False
     return True
