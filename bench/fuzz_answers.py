@@ -23,8 +23,9 @@ from urllib.parse import parse_qs, urlsplit
 RECORD_START = 1_780_000_000.0
 """The simulated hub's clock when the answers are recorded (shifted to now when served)."""
 YEAR_S = 365 * 86_400.0
-JOBS_KEPT = 120
-"""Jobs kept of the recorded queue (the hall's 1,300 make each case slower, not harder)."""
+JOBS_KEPT = 80
+"""Jobs kept of the recorded queue, evenly spread over it (every state is kept; the hall's
+1,300 make each case slower, not harder)."""
 
 ENDPOINTS: dict[str, str] = {
     "site": "/api/v1/site",
@@ -106,7 +107,8 @@ def record_answers(scale: str = "hall", seed: int = 11) -> Recorded:
 
 def _trim_jobs(jobs: dict[str, Any], changes: dict[str, Any]) -> tuple[dict, dict]:
     """Keep :data:`JOBS_KEPT` jobs, and make the changes' total add up to what is kept."""
-    kept = jobs["jobs"][:JOBS_KEPT]
+    every = max(1, len(jobs["jobs"]) // JOBS_KEPT)
+    kept = jobs["jobs"][::every][:JOBS_KEPT]
     ids = {j["id"] for j in kept}
     removed = [i for i in changes.get("removed", []) if i in ids]
     changed = {j["id"] for j in changes["jobs"]}
@@ -137,6 +139,25 @@ def shift_times(doc: Any, delta: float) -> None:
                     stack.append(value)
         elif isinstance(node, list):
             stack.extend(v for v in node if isinstance(v, dict | list))
+
+
+def time_paths(doc: Any) -> list[tuple]:
+    """Where :func:`shift_times` changes ``doc``: paths to epoch numbers and lists of them."""
+    return [
+        path for path, value in _nodes(doc)
+        if path and path[-1] in TIME_KEYS and (
+            _epoch(value) or (isinstance(value, list) and any(map(_epoch, value))))
+    ]
+
+
+def shift_at(doc: Any, paths: list[tuple], delta: float) -> None:
+    """:func:`shift_times` of a document shaped as the one ``paths`` came from (faster)."""
+    for path in paths:
+        value = _at(doc, path)
+        if isinstance(value, list):
+            _set(doc, path, [round(v + delta, 3) if _epoch(v) else v for v in value])
+        else:
+            _set(doc, path, round(value + delta, 3))
 
 
 def _epoch(value: Any) -> bool:

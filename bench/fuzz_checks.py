@@ -100,6 +100,7 @@ class StoredChecks:
             "layout": text_keys([*site["racks"], *site["halls"], *site.get("rows", [])]),
             "site": text_keys([site]),
         }
+        self.recorded_layout = [*site["racks"], *site["halls"], *site.get("rows", [])]
         self.limits = Limits()
         self.seen: set[tuple] = set()
         self.power_from = -FAR
@@ -164,7 +165,10 @@ class StoredChecks:
         site = {k: getattr(topology, k) for k in ("name", "timezone", "lat", "lon",
                                                   "capacity_mw", "scale")}
         self._record("site", site, bad, ident="site")
-        for record in (*topology.halls, *topology.rows, *topology.racks):
+        clean = iter(self.recorded_layout)
+        for record in (*topology.racks, *topology.halls, *topology.rows):
+            if record == next(clean, None):
+                continue  # as recorded (most of a stored layout): nothing to look at
             self._record("layout", record, bad)
             feeds = record.get("pdu_feeds") if isinstance(record, Mapping) else None
             for feed in feeds if isinstance(feeds, list) else ():

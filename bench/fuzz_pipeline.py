@@ -27,6 +27,7 @@ import random
 import sys
 import time
 import traceback
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -42,7 +43,8 @@ from bench.fuzz_answers import (  # noqa: E402
     Recorded,
     mutate,
     record_answers,
-    shift_times,
+    shift_at,
+    time_paths,
 )
 from bench.fuzz_checks import StoredChecks  # noqa: E402
 
@@ -54,6 +56,10 @@ CASE_KINDS = ("site", "racks", "racks", "gpus", "gpus", "power", "jobs", "jobs_c
 QT_IGNORED = ("This plugin does not support propagateSizeHints",
               "This plugin does not support raise")
 MODEL_ROWS = 150
+HISTORY_S = 5.0
+"""Rack history read for the rack in depth. The live feed reads an hour (1,800 polls at most,
+mostly of one layout); the fuzz stores a poll every few cases, a new layout every few dozen,
+and the read decodes each layout its polls name: a short window keeps later cases fast."""
 """Rows of an item model read (every column, the usual roles) after a case changed it."""
 
 
@@ -77,6 +83,8 @@ class FuzzReport:
     qt_warnings: int = 0
     cache_failures: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    """This process's CPU time (on a shared machine, wall time says little)."""
     failures: dict[str, Failure] = field(default_factory=dict)
 
     def add(self, counter: str, key: str, case: str, frames: list[str], n: int = 1) -> None:
@@ -92,7 +100,7 @@ class FuzzReport:
             f"FAULTS fuzz cases={self.cases} unexpected={self.unexpected} "
             f"view_errors={self.view_errors} out_of_range={self.out_of_range} "
             f"qt_warnings={self.qt_warnings} cache_failures={self.cache_failures} "
-            f"seconds={self.seconds:.1f}"
+            f"seconds={self.seconds:.1f} cpu_seconds={self.cpu_seconds:.1f}"
         )
 
     def details(self) -> str:
@@ -112,6 +120,7 @@ class FuzzReport:
             "fuzz_qt_warnings": self.qt_warnings,
             "fuzz_cache_failures": self.cache_failures,
             "fuzz_s": round(self.seconds, 1),
+            "fuzz_cpu_s": round(self.cpu_seconds, 1),
         }
 
 
@@ -218,13 +227,14 @@ class FuzzRun:
         self.alarms = AlarmService(cache=self.cache)
         settings = QSettings(str(folder / "fuzz.ini"), QSettings.Format.IniFormat)
         self.window = MainWindow(self.server.url, settings=settings)
-        self.window.resize(1280, 800)
+        self.window.resize(1024, 700)
         self.window.show()
         self.models = _ModelWatch()
         self.checks = StoredChecks(recorded)
         self.case = "setup"
         self.logged = 0
         self._tab = 0
+        self._time_paths: dict[str, list[tuple]] = {}
 
     def _wrap_cache_writes(self) -> None:
         """Note every exception of the cache's writes (the poller turns them into a line)."""
@@ -253,8 +263,11 @@ class FuzzRun:
         return round(self._last_now, 3)
 
     def answer(self, name: str, now: float) -> Any:
+        """A recorded answer, its times moved to ``now`` (as a hub would send it now)."""
         doc = json.loads(self.recorded.answers[name])
-        shift_times(doc, now - RECORD_START)
+        if name not in self._time_paths:
+            self._time_paths[name] = time_paths(doc)
+        shift_at(doc, self._time_paths[name], now - RECORD_START)
         return doc
 
     def serve(self, name: str, body: bytes | None) -> None:
@@ -304,8 +317,7 @@ class FuzzRun:
             case = self.case
             self.case = f"{case} (then the clean answer)"
             self.serve_clean(name)
-            self.poll(kind)
-            self.settle(kind, draw=False)
+            self.poll(kind)  # the views draw it with the next case's answer
             self.check_stored(kind)
             self.case = case
         self.report.cases += 1
@@ -389,7 +401,7 @@ class FuzzRun:
         history: dict[str, Any] = {}
         for name in HISTORY_FIELDS:
             try:
-                history[name] = self.cache.rack_history(rack_id, name, end - 3600, end)
+                history[name] = self.cache.rack_history(rack_id, name, end - HISTORY_S, end)
             except Exception as exc:
                 self.unexpected(exc)
         with self.in_view():
@@ -397,9 +409,9 @@ class FuzzRun:
         return True
 
     # -- views --------------------------------------------------------------------------------
-    def settle(self, kind: str = "", draw: bool = True) -> None:
-        """Redraw every view; ``draw``: bring forward the tab that shows ``kind`` (else the
-        next one) of each dock group, paint, and read every item model that changed."""
+    def settle(self, kind: str = "") -> None:
+        """Redraw every view, bring forward the tab that shows ``kind`` (else the next one)
+        of each dock group, paint, and read every item model that changed."""
         from PySide6.QtCore import QAbstractItemModel
         from PySide6.QtWidgets import QAbstractItemView
 
@@ -409,8 +421,6 @@ class FuzzRun:
         for view in [window.summary, *window.views.values()]:
             with self.in_view():
                 view.flush()
-        if not draw:
-            return
         self._tab += 1
         for group in (("gpus", "alarms", "maintenance"), ("power", "jobs")):
             showing = [key for key in group if kind in window.views[key].kinds]
@@ -455,7 +465,8 @@ class FuzzRun:
     # -- hooks ---------------------------------------------------------------------------------
     @contextmanager
     def hooks(self) -> Iterator[None]:
-        """Qt's exceptions and warnings, and the console's logged exceptions, noted."""
+        """Qt's exceptions and warnings, and the console's logged exceptions, noted; Python
+        warnings raised as errors (as the test suite runs)."""
         from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 
         def excepthook(kind: type, exc: BaseException, tb: Any) -> None:
@@ -485,7 +496,9 @@ class FuzzRun:
         old_hook, sys.excepthook = sys.excepthook, excepthook
         old_handler = qInstallMessageHandler(messages)
         try:
-            yield
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # as the test suite runs: a warning is a fault
+                yield
         finally:
             qInstallMessageHandler(old_handler)
             sys.excepthook = old_hook
@@ -504,7 +517,7 @@ def run_fuzz(
     """Run ``cases`` fuzz cases (seeded) through one console; the report of what broke."""
     import tempfile
 
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     recorded = record_answers(scale)
     with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
         run = FuzzRun(Path(folder or tmp), recorded, seed)
@@ -518,5 +531,6 @@ def run_fuzz(
         finally:
             run.close()
     run.report.seconds = time.perf_counter() - t0
+    run.report.cpu_seconds = time.process_time() - cpu0
     return run.report
 
