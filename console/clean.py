@@ -36,10 +36,8 @@ BAD_CHARS = re.compile(f"[\x00{_BAD}]")
 """Characters text never keeps: control characters other than tab, line feed and carriage
 return; the bidi embeddings, overrides and isolates (their marks are kept); lone surrogates
 (which no UTF-8 encoder writes)."""
-_BAD_BUT_NUL = re.compile(f"[{_BAD}]")
 
 _NONE = type(None)
-_TEXT_TYPES = frozenset({str, _NONE})
 _NUMBER_TYPES = frozenset({int, float})
 _LOOSE_TYPES = frozenset({str, bool, int, float, _NONE})
 DROP = object()
@@ -136,12 +134,6 @@ def whole(value: Any, limits: tuple[float, float]) -> int | None:
     if kind is float and math.isfinite(value) and value.is_integer():
         return int(value) if limits[0] <= value <= limits[1] else None
     return None
-
-
-def epoch_or_nan(value: Any, limits: tuple[float, float]) -> float:
-    """``value`` as a float when a number inside ``limits``, else NaN."""
-    got = number(value, limits)
-    return math.nan if got is None else float(got)
 
 
 # -- columns (lists of values) -----------------------------------------------------------------
