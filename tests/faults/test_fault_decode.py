@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from backend_http import FIXTURES
 
 from console import gpu_health, jobs
 from console.clean import (
@@ -103,7 +104,6 @@ SEED = 20_261_129
 CASES = 1_000
 """Spoiled answers per decoder family."""
 T0 = 1_780_000_000.0
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
 ID, MESSAGE = TEXT_LIMITS["id"], TEXT_LIMITS["message"]
 
 
