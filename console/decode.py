@@ -797,6 +797,12 @@ def decode_events(payload: Any, received: float | None = None) -> EventBatch:
         if hub_last is not None and eid > hub_last:
             raise DataError(f"events: event id {eid} is above the answer's last_id {hub_last}")
         last = max(last, eid)
+    # Text cleaned and cut, values out of range None, unknown severities "unknown"; an
+    # event without a usable time cannot be placed on any timeline and is left out.
+    events = tuple(
+        e for e in clean_records(events, EVENT_RECORD)
+        if isinstance(e.get("time"), int | float) and not isinstance(e.get("time"), bool)
+    )
     return EventBatch(
         time=t,
         received=_arrival(received),

@@ -879,3 +879,23 @@ def test_prometheus_answers_with_numbers_and_labels_of_other_types() -> None:
     assert out.tolist()[1] == 6.0 and np.isnan(out[[0, 2]]).all()
     with pytest.raises(SourceError, match="unexpected result type"):
         _decode({"data": {"resultType": "x" * 100_000, "result": []}}, T0)
+
+
+def test_events_text_and_values_are_cleaned() -> None:
+    from console.decode import decode_events
+
+    batch = decode_events({
+        "time": 1.8e9, "last_id": 3,
+        "events": [
+            {"id": 1, "time": 1.8e9, "kind": ["x"], "message": "\u202eevil" + "m" * 10_000,
+             "severity": "apocalyptic", "rack": 7},
+            {"id": 2, "time": None, "kind": "pdu_trip", "message": "no time"},
+            {"id": 3, "time": 1.8e9, "kind": "pdu_trip", "message": "ok", "xid": 2**70},
+        ],
+    })
+    assert [e["id"] for e in batch.events] == [1, 3] and batch.last_id == 3
+    first, third = batch.events
+    assert isinstance(first["message"], str) and len(first["message"]) <= 4096
+    assert "\u202e" not in first["message"]
+    assert first["severity"] == "unknown" and not isinstance(first.get("kind"), list)
+    assert third["xid"] is None
