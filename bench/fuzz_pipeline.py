@@ -292,6 +292,7 @@ class FuzzRun:
         for name in ("site", "racks", "gpus", "power", "jobs", "events", "rack"):
             self.poll(name)
             self.check_stored(name)
+        self.power_history()
         self.settle()
 
     def run_case(self, k: int) -> None:
@@ -311,6 +312,8 @@ class FuzzRun:
             self.poll("jobs")
         self.serve(name, body)
         taken = self.poll(name)
+        if kind == "power":
+            self.power_history()
         self.settle(kind)
         self.check_stored(kind)
         if taken or kind == "jobs":  # a refused job queue drops the one the console held
@@ -380,6 +383,19 @@ class FuzzRun:
             elif not (isinstance(exc, ValueError) and "telemetry" in str(exc)):
                 self.unexpected(exc)  # the cache's documented refusals are ValueErrors
         self.cache_errors.clear()
+
+    def power_history(self) -> None:
+        """The cached power history to the views, as the live feed hands it at start-up."""
+        from widgets.live import HISTORY_S as POWER_HISTORY_S
+
+        now = time.time()
+        try:
+            series = self.cache.power(now - POWER_HISTORY_S, now + 3600)
+        except Exception as exc:
+            self.unexpected(exc)
+            return
+        with self.in_view():
+            self.window.on_power_history(series)
 
     def poll_rack(self) -> bool:
         """One rack in depth, with its cached history, to the rack map (as on a double-click)."""
