@@ -3,16 +3,22 @@
 Each case serves one recorded answer of the simulated hub, spoiled one way
 (:mod:`bench.fuzz_answers`), on 127.0.0.1 to a real :class:`HubApiSource`; the
 :class:`Poller` polls it into a real :class:`Cache`, the :class:`AlarmService` takes the
-outcome, and the main window hands it to every view, as the live feed does; then the same
-answer unspoiled follows, so each case starts from a sane console. Counted:
+outcome, and the main window hands it to every view, as the live feed does (views redraw,
+one tab of each dock group is painted, every item model that changed is read cell by cell).
+When the console took the spoiled answer, the same answer unspoiled follows, so each case
+starts from a sane console. Counted:
 
 - ``unexpected``: polls failed with the poller's catch-all "unexpected error", and
   exceptions escaping the source, poller, cache or alarm service;
 - ``view_errors``: exceptions raised in views (directly, or by Qt in their virtual
   methods and slots: ``sys.excepthook``) and item models left inside a begin/end pair;
 - ``out_of_range``: values read back from the cache outside the limit tables of
-  :mod:`console.model` (``*_LIMITS``), non-finite times, and text fields of another type
-  than the recorded answers hold.
+  :mod:`console.model` (``*_LIMITS``), times that are not finite, text fields holding
+  something else or longer than their limit (:mod:`bench.fuzz_checks`).
+
+Also counted, apart: Qt warnings (the test suite fails on them), cache failures (the
+cache's own CacheError: it then records nothing until retried, which the fuzz does at
+once). Python warnings are raised as errors, as in the test suite.
 
 ``run_fuzz(cases)`` returns a :class:`FuzzReport` with the distinct failures (exception
 type and innermost project frame), each with the first case that caused it.
@@ -26,11 +32,9 @@ import os
 import random
 import sys
 import time
-import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,157 +51,19 @@ from bench.fuzz_answers import (  # noqa: E402
     time_paths,
 )
 from bench.fuzz_checks import StoredChecks  # noqa: E402
+from bench.fuzz_report import FuzzReport, LogCatcher, ModelWatch, exception_key  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-PROJECT_DIRS = tuple(str(ROOT / d) for d in ("console", "widgets"))
 CASE_KINDS = ("site", "racks", "racks", "gpus", "gpus", "power", "jobs", "jobs_changes",
               "events", "rack")
 """Answers a case spoils (racks and GPUs, the busiest views, twice as often)."""
 QT_IGNORED = ("This plugin does not support propagateSizeHints",
               "This plugin does not support raise")
 MODEL_ROWS = 150
+"""Rows of an item model read (every column, the usual roles) after a case changed it."""
 HISTORY_S = 5.0
 """Rack history read for the rack in depth. The live feed reads an hour (1,800 polls at most,
 mostly of one layout); the fuzz stores a poll every few cases, a new layout every few dozen,
 and the read decodes each layout its polls name: a short window keeps later cases fast."""
-"""Rows of an item model read (every column, the usual roles) after a case changed it."""
-
-
-@dataclass
-class Failure:
-    """One distinct failure: what kind, where, how often, the first case that caused it."""
-
-    counter: str
-    key: str
-    count: int
-    case: str
-    frames: list[str]
-
-
-@dataclass
-class FuzzReport:
-    cases: int = 0
-    unexpected: int = 0
-    view_errors: int = 0
-    out_of_range: int = 0
-    qt_warnings: int = 0
-    cache_failures: int = 0
-    seconds: float = 0.0
-    cpu_seconds: float = 0.0
-    """This process's CPU time (on a shared machine, wall time says little)."""
-    failures: dict[str, Failure] = field(default_factory=dict)
-
-    def add(self, counter: str, key: str, case: str, frames: list[str], n: int = 1) -> None:
-        setattr(self, counter, getattr(self, counter) + n)
-        found = self.failures.get(f"{counter}: {key}")
-        if found is None:
-            self.failures[f"{counter}: {key}"] = Failure(counter, key, n, case, frames)
-        else:
-            found.count += n
-
-    def summary_line(self) -> str:
-        return (
-            f"FAULTS fuzz cases={self.cases} unexpected={self.unexpected} "
-            f"view_errors={self.view_errors} out_of_range={self.out_of_range} "
-            f"qt_warnings={self.qt_warnings} cache_failures={self.cache_failures} "
-            f"seconds={self.seconds:.1f} cpu_seconds={self.cpu_seconds:.1f}"
-        )
-
-    def details(self) -> str:
-        """The distinct failures, one paragraph each (for a failing test's message)."""
-        out = []
-        for f in sorted(self.failures.values(), key=lambda f: (f.counter, -f.count)):
-            out.append(f"[{f.counter}] x{f.count} {f.key}\n    first: {f.case}")
-            out.extend(f"    {line}" for line in f.frames)
-        return "\n".join(out)
-
-    def figures(self) -> dict[str, Any]:
-        return {
-            "fuzz_cases": self.cases,
-            "fuzz_unexpected": self.unexpected,
-            "fuzz_view_errors": self.view_errors,
-            "fuzz_out_of_range_stored": self.out_of_range,
-            "fuzz_qt_warnings": self.qt_warnings,
-            "fuzz_cache_failures": self.cache_failures,
-            "fuzz_s": round(self.seconds, 1),
-            "fuzz_cpu_s": round(self.cpu_seconds, 1),
-        }
-
-
-def project_frames(tb: Any, limit: int = 4) -> list[str]:
-    """The innermost ``limit`` frames of a traceback in console/ or widgets/ (else the
-    innermost frames at all), innermost first, as ``path:line in function``."""
-    frames = traceback.extract_tb(tb)
-    ours = [f for f in frames if f.filename.startswith(PROJECT_DIRS)] or frames
-    return [f"{os.path.relpath(f.filename, ROOT)}:{f.lineno} in {f.name}"
-            for f in reversed(ours[-limit:])]
-
-
-def exception_key(exc: BaseException) -> tuple[str, list[str]]:
-    frames = project_frames(exc.__traceback__)
-    return f"{type(exc).__name__} at {frames[0] if frames else '?'}", frames
-
-
-class _LogCatcher(logging.Handler):
-    """Hands on the exceptions the console logs at WARNING or above: its catch-alls (the
-    poller's "unexpected error", a view that could not draw) log them with their traceback."""
-
-    def __init__(self, found: Callable[[str, BaseException], None]) -> None:
-        super().__init__(logging.WARNING)
-        self.found = found
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.exc_info and record.exc_info[1] is not None:
-            self.found(record.name, record.exc_info[1])
-
-
-class _ModelWatch:
-    """Counts each item model's open begin/end pairs and notes models that changed."""
-
-    PAIRS = (("modelAboutToBeReset", "modelReset"), ("rowsAboutToBeInserted", "rowsInserted"),
-             ("rowsAboutToBeRemoved", "rowsRemoved"), ("layoutAboutToBeChanged", "layoutChanged"),
-             ("columnsAboutToBeInserted", "columnsInserted"),
-             ("columnsAboutToBeRemoved", "columnsRemoved"))
-
-    def __init__(self) -> None:
-        self.models: dict[int, Any] = {}
-        self.open: dict[int, dict[str, int]] = {}
-        self.changed: set[int] = set()
-        self.shown: set[int] = set()
-
-    def watch(self, model: Any, read: bool = True) -> None:
-        """Count ``model``'s open pairs; ``read``: note when it changes (a model the views
-        show; its source models are read through it)."""
-        key = id(model)
-        if read:
-            self.shown.add(key)
-        if key in self.models:
-            return
-        self.models[key] = model
-        self.open[key] = {}
-        self.changed.add(key)
-        for begin, end in self.PAIRS:
-            getattr(model, begin).connect(self._opener(key, begin, +1))
-            getattr(model, end).connect(self._opener(key, begin, -1))
-        model.dataChanged.connect(lambda *_a, k=key: self.changed.add(k))
-
-    def _opener(self, key: int, name: str, step: int) -> Callable[..., None]:
-        def note(*_args: Any) -> None:
-            counts = self.open[key]
-            counts[name] = counts.get(name, 0) + step
-            self.changed.add(key)
-
-        return note
-
-    def left_open(self) -> list[str]:
-        """Models inside a begin/end pair now (and forget it, to count each once)."""
-        out = []
-        for key, counts in self.open.items():
-            for name, n in counts.items():
-                if n:
-                    out.append(f"{type(self.models[key]).__name__} inside {name}")
-            counts.clear()
-        return out
 
 
 class FuzzRun:
@@ -229,7 +95,7 @@ class FuzzRun:
         self.window = MainWindow(self.server.url, settings=settings)
         self.window.resize(1024, 700)
         self.window.show()
-        self.models = _ModelWatch()
+        self.models = ModelWatch()
         self.checks = StoredChecks(recorded)
         self.case = "setup"
         self.logged = 0
@@ -503,7 +369,7 @@ class FuzzRun:
             else:
                 self.unexpected(exc)
 
-        catcher = _LogCatcher(logged)
+        catcher = LogCatcher(logged)
         loggers = [logging.getLogger(name) for name in ("console", "widgets")]
         propagate = [lg.propagate for lg in loggers]
         for lg in loggers:
