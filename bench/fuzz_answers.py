@@ -181,7 +181,9 @@ def _walk(doc: Any, rng: random.Random, want: type | None = None) -> tuple[tuple
     type (the last one met)."""
     path: tuple = ()
     node = doc
-    found: tuple[tuple, Any] = ((), doc) if want is not None and isinstance(doc, want) else None
+    found: tuple[tuple, Any] | None = None
+    if want is not None and isinstance(doc, want):
+        found = ((), doc)
     while isinstance(node, dict | list) and node:
         key = rng.choice(list(node)) if isinstance(node, dict) else rng.randrange(len(node))
         path, node = (*path, key), node[key]
