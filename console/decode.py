@@ -36,6 +36,7 @@ from console.clean import (
     whole,
     wholes_clean,
 )
+from console.contract import GPU_STATUSES, JOB_STATES, POWER_FIELDS, RACK_FIELDS
 from console.fields import (
     EVENT_RECORD,
     GPU_RECORD,
@@ -47,7 +48,6 @@ from console.fields import (
     ROW_RECORD,
     SITE_RACK_RECORD,
 )
-from console.hub.openapi import GPU_STATUSES, JOB_STATES, POWER_FIELDS, RACK_FIELDS
 from console.model import (
     EPOCH_LIMITS,
     GPU_COUNT_LIMITS,

@@ -1,4 +1,4 @@
-"""The fields of the hub's records (``console.hub.openapi``), each with how it is cleaned.
+"""The fields of the hub's records (``console.contract``), each with how it is cleaned.
 
 One schema per kind of record, for :func:`console.clean.clean_records`: the site's halls,
 rows and racks, unhealthy GPUs, and one rack in depth (its servers, GPUs, PDU feeds, jobs
@@ -23,7 +23,7 @@ from console.clean import (
     Whole,
     Word,
 )
-from console.hub.openapi import GPU_STATUSES, JOB_STATES, NODE_STATES
+from console.contract import GPU_STATUSES, JOB_STATES, NODE_STATES
 from console.model import (
     EVENT_LIMITS,
     GPU_LIMITS,

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from console.hub.openapi import POWER_FIELDS, RACK_FIELDS
+from console.contract import POWER_FIELDS, RACK_FIELDS
 
 KINDS = ("site", "racks", "gpus", "power", "jobs", "events")
 """The kinds of data a source delivers; each is polled on its own interval."""

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.hub.openapi import JOB_STATES
+from console.contract import JOB_STATES
 from console.jobs import partition_capacity, state_text, unhealthy_racks
 from console.model import JobsSnapshot, SiteTopology, Snapshot, UnhealthyGpus
 from widgets.jobs_model import (

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.hub.openapi import POWER_FIELDS
+from console.contract import POWER_FIELDS
 from console.model import PowerSeries, SiteTopology, Snapshot, frozen
 from console.power import (
     ENVELOPE_MW,

@@ -10,7 +10,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from console.hub.openapi import POWER_FIELDS
+from console.contract import POWER_FIELDS
 from console.jobs import task_weights
 from console.model import (
     JobsSnapshot,

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 
 from console.cache import codec, frames, jobframe
+from console.contract import POWER_FIELDS
 from console.decode import JOB_COLUMNS
-from console.hub.openapi import POWER_FIELDS
 from console.model import EventBatch, JobsSnapshot, PowerSeries, UnhealthyGpus
 
 _GPU_STATUS_KEYS = ("uuid", "status", "xid", "ecc_dbe", "row_remap_failure")

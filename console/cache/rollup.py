@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from console.cache import frames, records
-from console.hub.openapi import POWER_FIELDS
+from console.contract import POWER_FIELDS
 
 if TYPE_CHECKING:
     from console.cache.store import Cache

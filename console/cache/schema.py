@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from console.hub.openapi import POWER_FIELDS
+from console.contract import POWER_FIELDS
 
 APPLICATION_ID = 0x48554243  # "HUBC"
 FRAME_TABLES = ("rack_raw", "rack_1m", "rack_15m")

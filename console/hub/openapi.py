@@ -1,50 +1,33 @@
 """The hub API contract as an OpenAPI 3.1 document.
 
-The simulated hub serves this document at ``/openapi.json``; tests validate every
-response of the simulated hub against it, and the hub client validates what it
-decodes against the same field lists.
+The document is built from :mod:`console.contract` (field lists, state sets, limits), which
+the console's core imports too. The simulated hub serves it at ``/openapi.json``; tests
+validate every response of the simulated hub against it, and the hub client validates what
+it decodes against the same field lists.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-API_VERSION = "1.0.0"
-
-RACK_FIELDS: tuple[str, ...] = (
-    "power_kw",
-    "inlet_c",
-    "outlet_c",
-    "gpu_temp_max_c",
-    "gpu_util_mean",
-    "gpus_unhealthy",
-    "pdu_a_kw",
-    "pdu_b_kw",
-    "alarm",
+from console.contract import (
+    API_VERSION,
+    EVENT_SEVERITIES,
+    GPU_REQUIRED_FIELDS,
+    GPU_STATUSES,
+    HALL_COOLINGS,
+    JOB_STATES,
+    MAX_EVENT_ID,
+    MAX_INSTANCE_CHARS,
+    NODE_STATES,
+    POWER_FIELDS,
+    RACK_FIELDS,
+    TENANT_KINDS,
+    UNHEALTHY_GPU_REQUIRED_FIELDS,
 )
-"""Per-rack columnar fields of ``GET /api/v1/racks`` (one array per field, site order)."""
 
-POWER_FIELDS: tuple[str, ...] = (
-    "it_mw",
-    "facility_mw",
-    "solar_mw",
-    "wind_mw",
-    "battery_discharge_mw",
-    "battery_charge_mw",
-    "battery_soc_pct",
-    "grid_mw",
-    "curtailment_mw",
-    "pue",
-    "carbon_g_per_kwh",
-    "renewable_share_pct",
-)
-"""Series of ``GET /api/v1/power`` (one array per field, aligned with ``t``)."""
-
-JOB_STATES = ("PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "TIMEOUT")
-GPU_STATUSES = ("healthy", "degraded", "failed", "off_bus")
 FAULT_KINDS = ("xid", "thermal", "cooling_loss", "pdu_trip", "wind_drop", "maintenance")
-NODE_STATES = ("up", "drain", "maint", "down")
-"""A server's state as the scheduler sees it; ``drain`` and ``maint`` servers raise no alarms."""
+"""Faults ``POST /api/v1/sim/faults`` injects (simulated hub only, not part of the contract)."""
 
 _NUM = {"type": "number"}
 _INT = {"type": "integer"}
@@ -61,19 +44,6 @@ def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, 
         "properties": props,
         "required": list(props) if required is None else required,
     }
-
-
-_GPU_REQUIRED = [
-    "index", "uuid", "model", "temp_c", "power_w", "power_limit_w", "util_pct", "mem_used_mib",
-    "mem_total_mib", "ecc_sbe", "ecc_dbe", "row_remap_failure", "xid", "xid_time",
-    "clock_event_reasons", "status",
-]
-"""Gpu fields every hub sends (``job_id`` is optional: hubs that cannot tell omit it)."""
-_UNHEALTHY_REQUIRED = [
-    "uuid", "model", "hall", "row", "rack", "node", "host", "slot", "status", "xid", "ecc_dbe",
-    "row_remap_failure", "clock_event_reasons", "temp_c", "power_w", "since",
-]
-"""UnhealthyGpu fields every hub sends (``job_id`` and ``node_state`` are optional)."""
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -96,7 +66,7 @@ SCHEMAS: dict[str, Any] = {
         {
             "id": _STR,
             "name": _STR,
-            "cooling": {"enum": ["liquid", "air"]},
+            "cooling": {"enum": list(HALL_COOLINGS)},
             "rack_type": _STR,
             "gpu_model": _STR,
             "rows": _INT,
@@ -167,7 +137,7 @@ SCHEMAS: dict[str, Any] = {
             "status": {"enum": list(GPU_STATUSES)},
             "job_id": _NULL_INT,
         },
-        required=_GPU_REQUIRED,
+        required=list(GPU_REQUIRED_FIELDS),
     ),
     "Node": _obj(
         {
@@ -187,13 +157,13 @@ SCHEMAS: dict[str, Any] = {
             "id": {
                 "type": "integer",
                 "minimum": 0,
-                "maximum": 2**53 - 1,
+                "maximum": MAX_EVENT_ID,
                 "description": "Increasing within one lifetime of the hub (see `instance`).",
             },
             "time": _NUM,
             "time_iso": _STR,
             "kind": _STR,
-            "severity": {"enum": ["critical", "high", "medium", "low", "info"]},
+            "severity": {"enum": list(EVENT_SEVERITIES)},
             "rack": _NULL_STR,
             "gpu_uuid": _NULL_STR,
             "xid": _NULL_INT,
@@ -210,7 +180,7 @@ SCHEMAS: dict[str, Any] = {
             "id": _INT,
             "name": _STR,
             "tenant": _STR,
-            "tenant_kind": {"enum": ["research", "startup", "enterprise"]},
+            "tenant_kind": {"enum": list(TENANT_KINDS)},
             "tenant_country": _STR,
             "user": _STR,
             "partition": _STR,
@@ -256,7 +226,7 @@ SCHEMAS: dict[str, Any] = {
             "job_id": _NULL_INT,
             "node_state": {"enum": list(NODE_STATES)},
         },
-        required=_UNHEALTHY_REQUIRED,
+        required=list(UNHEALTHY_GPU_REQUIRED_FIELDS),
     ),
     "UnhealthyGpus": _obj(
         {
@@ -287,7 +257,7 @@ SCHEMAS: dict[str, Any] = {
             "last_id": {
                 "type": "integer",
                 "minimum": 0,
-                "maximum": 2**53 - 1,
+                "maximum": MAX_EVENT_ID,
                 "description": "The hub's newest event id (optional). Every id in `events` "
                 "is at most this; a value below the id a client has seen tells it the hub "
                 "restarted.",
@@ -295,7 +265,7 @@ SCHEMAS: dict[str, Any] = {
             "instance": {
                 "type": "string",
                 "minLength": 1,
-                "maxLength": 200,
+                "maxLength": MAX_INSTANCE_CHARS,
                 "description": "Names this lifetime of the hub (optional): chosen when the hub "
                 "starts (e.g. a random id), the same in every answer until it stops. Event ids "
                 "start again at 1 when a hub restarts; a new instance tells clients to read "

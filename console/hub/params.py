@@ -1,4 +1,4 @@
-"""Every number of the simulated Tétouan hub, in one place.
+"""Every number of the simulated Tétouan hub, in one place (the API's own: console.contract).
 
 Figures come from ``shared/docs/DESIGN.md`` ("The simulated Tétouan hub") and from the
 H200 recordings in ``shared/fixtures/nvml`` (82 W idle -> ~693 W at a 700 W cap, 38 -> 59 °C,
@@ -9,6 +9,8 @@ the comment beside it says why.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from console.contract import GPU_STATUSES
 
 SCALES: tuple[str, ...] = ("tetouan", "hall", "rack")
 """Scale presets: the full site, hall A alone, or one NVL72 rack plus one HGX rack."""
@@ -190,16 +192,10 @@ SITE_UTIL_DAILY_AMP = 0.06
 SITE_UTIL_WEEKEND_DIP = 0.03
 SITE_UTIL_RANGE = (0.70, 0.90)
 
-# clock-event reason bits (nvmlClocksEventReasons)
-REASON_IDLE = 0x1
-REASON_SW_POWER_CAP = 0x4
-REASON_HW_SLOWDOWN = 0x8
-REASON_SW_THERMAL = 0x20
-REASON_HW_THERMAL = 0x40
-REASON_HW_POWER_BRAKE = 0x80
+# clock-event reason bits: console.contract (REASON_*), the API reports them
 
-# GPU status codes (array values) and their names
-STATUS_NAMES: tuple[str, ...] = ("healthy", "degraded", "failed", "off_bus")
+# GPU status codes (array values) and their names: a code indexes the API's status words
+STATUS_NAMES: tuple[str, ...] = GPU_STATUSES
 HEALTHY, DEGRADED, FAILED, OFF_BUS = 0, 1, 2, 3
 
 # --- rack alarms (0 none, 1 low, 2 medium, 3 high, 4 critical) --------------------------------
@@ -282,7 +278,7 @@ JOB_TIME_LIMITS_H: tuple[float, ...] = (24.0, 48.0, 72.0, 120.0, 168.0)
 JOB_DEBUG_LIMIT_H = 2.0
 JOB_DEBUG_MAX_GPUS = 8
 JOB_PREEMPT_LIMIT_H = 24.0
-JOB_KEEP_FINISHED_S = 86_400.0
+# finished jobs stay console.contract.JOB_KEEP_FINISHED_S (the API's retention)
 JOB_FIRST_ID = 4_180_000
 JOB_SCHED_INTERVAL_S = 30.0  # the scheduler also runs whenever GPUs free up or jobs arrive
 JOB_SCHED_MAX_FAILS = 40  # like Slurm's bf_max_job_test: stop after this many misfits

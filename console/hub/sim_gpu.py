@@ -15,6 +15,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from console.contract import (
+    REASON_HW_POWER_BRAKE,
+    REASON_HW_SLOWDOWN,
+    REASON_HW_THERMAL,
+    REASON_IDLE,
+    REASON_SW_POWER_CAP,
+    REASON_SW_THERMAL,
+)
 from console.hub.params import (
     BUSY_UTIL_PCT,
     DEGRADED,
@@ -28,12 +36,6 @@ from console.hub.params import (
     POWER_BRAKE_POWER_FRAC,
     POWER_DEADBAND_PCT,
     RACK_SPECS,
-    REASON_HW_POWER_BRAKE,
-    REASON_HW_SLOWDOWN,
-    REASON_HW_THERMAL,
-    REASON_IDLE,
-    REASON_SW_POWER_CAP,
-    REASON_SW_THERMAL,
     THERMAL_FAULT_POWER_FRAC,
     UTIL_NOISE_PCT,
     XidSpec,

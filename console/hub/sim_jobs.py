@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from console.contract import JOB_KEEP_FINISHED_S
 from console.hub.params import (
     JOB_DEMAND_FACTOR,
     JOB_FIRST_ID,
-    JOB_KEEP_FINISHED_S,
     JOB_PATIENCE_H,
     JOB_SCHED_INTERVAL_S,
     JOB_SCHED_MAX_FAILS,

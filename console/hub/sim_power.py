@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from console.hub.openapi import POWER_FIELDS
+from console.contract import POWER_FIELDS
 from console.hub.params import (
     BATTERY_EFFICIENCY,
     BATTERY_MW,

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from console.hub.openapi import RACK_FIELDS
+from console.contract import RACK_FIELDS, REASON_HW_THERMAL
 from console.hub.params import (
     FAILED,
     GPU_HOT_ALARM_C,
@@ -21,7 +21,6 @@ from console.hub.params import (
     OUTLET_RISE_C,
     PDU_ALARM_FRAC,
     RACK_SPECS,
-    REASON_HW_THERMAL,
     STATUS_NAMES,
     XID_BY_CODE,
 )

@@ -19,8 +19,8 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
+from console.contract import GPU_STATUSES
 from console.decode import DataError, decode_racks, decode_site, decode_unhealthy
-from console.hub.openapi import GPU_STATUSES
 from console.model import RackDetailSnapshot, Snapshot
 from console.sources.base import FetchContext, Source, SourceError, register_scheme
 

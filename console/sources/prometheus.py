@@ -35,10 +35,10 @@ import numpy as np
 import requests
 
 from console.clean import clean_records, text
+from console.contract import GPU_STATUSES, POWER_FIELDS, RACK_FIELDS
 from console.decode import DataError, decode_power, decode_racks, decode_site, decode_unhealthy
 from console.fields import NODE_RECORD
 from console.gpu_health import XID_CLEAR_S, xid_verdict
-from console.hub.openapi import GPU_STATUSES, POWER_FIELDS, RACK_FIELDS
 from console.model import EPOCH_LIMITS, RackDetailSnapshot, SiteTopology, Snapshot
 from console.site_power import (
     DERIVED,

@@ -33,8 +33,8 @@ from urllib.parse import urlsplit, urlunsplit
 import numpy as np
 import requests
 
+from console.contract import JOB_KEEP_FINISHED_S
 from console.decode import JOB_COLUMNS, DataError, apply_job_changes, job_column
-from console.hub.params import JOB_KEEP_FINISHED_S
 from console.model import JobsSnapshot, Snapshot, _frozen_map
 from console.sources.base import FetchContext, Source, SourceError, register_scheme
 from console.sources.http import (
