@@ -225,12 +225,16 @@ def _say_credentials_not_saved(settings: Any) -> None:
 def _check_source(url: str) -> None:
     from urllib.parse import urlsplit
 
-    from console.sources.base import _SCHEMES
+    from console.sources import plugin_schemes, schemes, source_class, unsupported
 
     scheme = urlsplit(url).scheme.lower()
-    if scheme not in _SCHEMES:
-        known = ", ".join(sorted(f"{s}://" for s in _SCHEMES))
-        raise CliError(f"unsupported source URL {url!r}; use one of {known}")
+    if scheme not in schemes():
+        raise CliError(unsupported(url))
+    if scheme in plugin_schemes():
+        try:
+            source_class(scheme)  # a plug-in that cannot be imported: one line, exit 2
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
     if scheme == "sim":
         from console.sources.sim import parse_sim_url
 

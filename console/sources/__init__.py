@@ -1,5 +1,28 @@
-"""Where data comes from: one :class:`Source` interface, chosen by URL scheme."""
+"""Where data comes from: one :class:`Source` interface, chosen by URL scheme (the console's
+own schemes and those of installed plug-ins, entry-point group ``hub_console.sources``)."""
 
-from console.sources.base import FetchContext, Source, SourceError, open_source, register_scheme
+from console.sources.base import (
+    ENTRY_POINT_GROUP,
+    FetchContext,
+    Source,
+    SourceError,
+    open_source,
+    plugin_schemes,
+    register_scheme,
+    schemes,
+    source_class,
+    unsupported,
+)
 
-__all__ = ["FetchContext", "Source", "SourceError", "open_source", "register_scheme"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "FetchContext",
+    "Source",
+    "SourceError",
+    "open_source",
+    "plugin_schemes",
+    "register_scheme",
+    "schemes",
+    "source_class",
+    "unsupported",
+]

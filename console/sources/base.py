@@ -1,15 +1,23 @@
-"""The Source interface and the scheme registry (one plug-in per URL scheme)."""
+"""The Source interface and the scheme registry (one source per URL scheme): the console's
+own schemes, those registered in code, and plug-ins of installed packages (entry-point group
+``hub_console.sources``)."""
 
 from __future__ import annotations
 
 import importlib
+import logging
+import re
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from console.model import RackDetailSnapshot, SiteTopology, Snapshot
+
+log = logging.getLogger(__name__)
 
 
 class SourceError(Exception):
@@ -111,21 +119,171 @@ _SCHEMES: dict[str, str | Callable[..., Source]] = {
     "slurm+http": "console.sources.slurm:SlurmSource",
     "slurm+https": "console.sources.slurm:SlurmSource",
 }
+"""The schemes of the console itself and those registered in code: these always win over
+a plug-in of the same name."""
+
+ENTRY_POINT_GROUP = "hub_console.sources"
+"""The entry-point group of source plug-ins: an installed package adds a URL scheme with an
+entry point named after the scheme, whose value ``"module:attr"`` is a :class:`Source`
+subclass or a factory taking ``(url, **options)``."""
+
+_SCHEME_NAME = re.compile(r"[a-z][a-z0-9+.-]*\Z")  # RFC 3986, lower case
+_REASON_MAX = 300
+
+_lock = threading.RLock()
+_plugins_found = False
+_plugins: dict[str, EntryPoint | Callable[..., Source]] = {}
+"""Plug-in schemes: the entry point until first looked up, then what it loaded."""
+_plugin_names: dict[str, str] = {}
+"""Plug-in scheme -> "module:attr from package version", for messages."""
+_plugin_errors: dict[str, str] = {}
+"""Plug-in scheme -> the one line saying why it cannot be loaded (it is not tried again)."""
 
 
 def register_scheme(scheme: str, factory: str | Callable[..., Source]) -> None:
-    """Register a source factory (or ``"module:Class"``) for a URL scheme."""
-    _SCHEMES[scheme] = factory
+    """Register a source factory (or ``"module:Class"``) for a URL scheme, in code.
+
+    It replaces what the scheme had, a plug-in's included."""
+    scheme = scheme.lower()
+    with _lock:
+        _SCHEMES[scheme] = factory
+        _plugins.pop(scheme, None)
+        _plugin_errors.pop(scheme, None)
+
+
+def _one_line(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _REASON_MAX else text[: _REASON_MAX - 1] + "…"
+
+
+def _entry_point_name(ep: EntryPoint) -> str:
+    dist = getattr(ep, "dist", None)
+    where = f" from {dist.name} {dist.version}" if dist is not None else ""
+    return f"{ep.value}{where}"
+
+
+def _find_plugins() -> None:
+    """Read the installed packages' source plug-ins (once; their modules are not imported).
+
+    A plug-in for a scheme the console already has is refused with a warning: the built-in
+    (or code-registered) source stays. Of two plug-ins for one scheme the first on the
+    import path is used, the other refused with a warning."""
+    global _plugins_found
+    with _lock:
+        if _plugins_found:
+            return
+        _plugins_found = True
+        try:
+            found = list(entry_points(group=ENTRY_POINT_GROUP))
+        except Exception as exc:  # broken package metadata: the built-in schemes still work
+            log.warning("source plug-ins not read: %s", _one_line(f"{type(exc).__name__}: {exc}"))
+            return
+        for ep in found:
+            scheme = ep.name.strip().lower()
+            name = _entry_point_name(ep)
+            if not _SCHEME_NAME.match(scheme):
+                log.warning("source plug-in %r (%s) ignored: not a URL scheme", ep.name, name)
+            elif scheme in _SCHEMES:
+                log.warning("source plug-in %s:// (%s) ignored: the console's own %s:// source "
+                            "is kept (a plug-in cannot replace it)", scheme, name, scheme)
+            elif scheme in _plugins:
+                log.warning("source plug-in %s:// (%s) ignored: %s already provides it",
+                            scheme, name, _plugin_names[scheme])
+            else:
+                _plugins[scheme] = ep
+                _plugin_names[scheme] = name
+
+
+def schemes() -> list[str]:
+    """Every URL scheme a source can be opened with, sorted: the console's own and those of
+    installed plug-ins (one that fails to load included: opening it says why)."""
+    _find_plugins()
+    with _lock:
+        return sorted(set(_SCHEMES) | set(_plugins))
+
+
+def plugin_schemes() -> dict[str, str]:
+    """The schemes installed plug-ins provide: scheme -> ``"module:attr from package version"``."""
+    _find_plugins()
+    with _lock:
+        return {s: _plugin_names[s] for s in sorted(_plugins)}
+
+
+def _load_plugin(scheme: str, ep: EntryPoint) -> Callable[..., Source]:
+    """Import a plug-in; ValueError (one line naming it and the reason) if it cannot be."""
+    name = _plugin_names[scheme]
+    try:
+        loaded = ep.load()
+    except Exception as exc:  # whatever its import raises: one line, never a traceback
+        log.debug("source plug-in %s:// (%s) failed to import", scheme, name, exc_info=True)
+        reason = f"{type(exc).__name__}: {exc}"
+    else:
+        if isinstance(loaded, type) and issubclass(loaded, Source):
+            return cast("Callable[..., Source]", loaded)
+        if isinstance(loaded, type) or not callable(loaded):
+            reason = f"{ep.value} is not a console.sources.base.Source subclass or factory"
+        else:
+            return cast("Callable[..., Source]", loaded)
+    raise ValueError(_one_line(f"source plug-in {scheme}:// ({name}) cannot be loaded: {reason}"))
+
+
+def source_class(scheme: str) -> Callable[..., Source]:
+    """The class (or factory) that opens URLs of ``scheme``: called as ``(url, **options)``.
+
+    A plug-in's module is imported here, on its first lookup. ValueError for an unknown
+    scheme, or a plug-in that cannot be loaded (one line naming it and why)."""
+    scheme = scheme.lower()
+    _find_plugins()
+    with _lock:
+        factory = _SCHEMES.get(scheme)
+        if factory is None:
+            if scheme in _plugin_errors:
+                raise ValueError(_plugin_errors[scheme])
+            plugin = _plugins.get(scheme)
+            if plugin is None:
+                raise ValueError(f"unknown source scheme {scheme}://")
+            if isinstance(plugin, EntryPoint):
+                try:
+                    plugin = _load_plugin(scheme, plugin)
+                except ValueError as exc:
+                    _plugin_errors[scheme] = str(exc)
+                    raise
+                _plugins[scheme] = plugin
+            return plugin
+    if isinstance(factory, str):
+        module, _, attr = factory.partition(":")
+        factory = cast("Callable[..., Source]", getattr(importlib.import_module(module), attr))
+    return factory
+
+
+def unsupported(url: str) -> str:
+    """The one line for a URL of no known scheme, naming the schemes there are."""
+    known = ", ".join(f"{s}://" for s in schemes())
+    return f"unsupported source URL {url!r}: use one of {known}"
 
 
 def open_source(url: str, **options: Any) -> Source:
-    """Create the source for ``url`` by its scheme; ValueError for unknown schemes."""
+    """Create the source for ``url`` by its scheme (the console's own or a plug-in's).
+
+    ValueError for an unknown scheme, a plug-in that cannot be loaded, or one that fails to
+    build its source (one line naming the plug-in and the reason)."""
     scheme = urlsplit(url).scheme.lower()
-    factory = _SCHEMES.get(scheme)
-    if factory is None:
-        known = ", ".join(sorted(f"{s}://" for s in _SCHEMES))
-        raise ValueError(f"unsupported source URL {url!r}: use one of {known}")
-    if isinstance(factory, str):
-        module, _, name = factory.partition(":")
-        factory = getattr(importlib.import_module(module), name)
-    return factory(url, **options)
+    if scheme not in schemes():
+        raise ValueError(unsupported(url))
+    factory = source_class(scheme)
+    with _lock:
+        plugin = _plugin_names.get(scheme) if scheme in _plugins else None
+    if plugin is None:
+        return factory(url, **options)
+    try:
+        source = factory(url, **options)
+    except (ValueError, SourceError):
+        raise
+    except Exception as exc:
+        log.debug("source plug-in %s:// (%s) failed", scheme, plugin, exc_info=True)
+        raise ValueError(_one_line(f"source plug-in {scheme}:// ({plugin}) cannot open the "
+                                   f"source: {type(exc).__name__}: {exc}")) from None
+    if not isinstance(source, Source):
+        raise ValueError(_one_line(f"source plug-in {scheme}:// ({plugin}) gave a "
+                                   f"{type(source).__name__}, not a Source"))
+    return source
