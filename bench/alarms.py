@@ -17,8 +17,8 @@ import time
 import numpy as np
 
 from console.alarms import AlarmEngine, MemoryJournal
+from console.contract import POWER_FIELDS, RACK_FIELDS
 from console.decode import decode_events, decode_power, decode_racks, decode_site, decode_unhealthy
-from console.hub.openapi import POWER_FIELDS, RACK_FIELDS
 from console.hub.topology import Topology
 from console.model import SiteTopology, Snapshot, UnhealthyGpus
 

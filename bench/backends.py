@@ -36,7 +36,7 @@ from typing import Any
 
 import requests
 
-from console.hub.openapi import POWER_FIELDS
+from console.contract import POWER_FIELDS
 from console.sources.base import FetchContext
 from console.sources.prometheus import (
     POWER_METRICS,

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from console.cache import Cache, RetentionPolicy
+from console.contract import RACK_FIELDS
 from console.decode import (
     decode_events,
     decode_jobs,
@@ -35,7 +36,6 @@ from console.decode import (
     decode_site,
     decode_unhealthy,
 )
-from console.hub.openapi import RACK_FIELDS
 
 T0 = 1_780_000_000.0
 POLL_S = 2.0

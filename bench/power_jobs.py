@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from console.contract import POWER_FIELDS
 from console.decode import jobs_from_records
-from console.hub.openapi import POWER_FIELDS
 from console.model import JobsSnapshot, PowerSeries
 
 T0 = 1_780_000_000.0

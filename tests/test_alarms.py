@@ -22,6 +22,7 @@ from console.alarms import (
     MemoryJournal,
 )
 from console.alarms.journal import JOURNAL_FIELDS
+from console.contract import POWER_FIELDS, RACK_FIELDS
 from console.decode import (
     decode_events,
     decode_power,
@@ -30,7 +31,6 @@ from console.decode import (
     decode_unhealthy,
     jobs_from_records,
 )
-from console.hub.openapi import POWER_FIELDS, RACK_FIELDS
 from console.hub.topology import Topology
 from console.model import SiteTopology
 

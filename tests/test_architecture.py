@@ -1,7 +1,9 @@
-"""Import contract: the core (console/) never imports Qt, pyqtgraph or widgets/."""
+"""Import contract: the core (console/) never imports Qt, pyqtgraph or widgets/; nothing in
+console/ or widgets/ but the simulated source imports the simulator (console/hub)."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -24,3 +26,103 @@ def test_console_core_is_qt_free() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- the simulator (console/hub) sits beside the core, not under it ---------------------------
+
+HUB = "console.hub"
+HUB_ALLOWED = {Path("console/hub"), Path("console/sources/sim.py")}
+"""What may import the simulator: the simulator itself and the built-in simulated source."""
+
+
+def _module_name(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+
+
+def _imported(tree: ast.AST, module: str, is_package: bool) -> list[tuple[int, str]]:
+    """Every module an ``import`` or ``from ... import`` anywhere in ``tree`` names (function-
+    local imports too), relative imports resolved against ``module``; ``from a import b`` names
+    both ``a`` and ``a.b`` (``b`` may be a submodule). Also ``importlib.import_module`` and
+    ``__import__`` calls with a literal name."""
+    found: list[tuple[int, str]] = []
+    package = module.split(".") if is_package else module.split(".")[:-1]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package[: len(package) - (node.level - 1)]
+                base = ".".join([*parent, base] if base else parent)
+            found.append((node.lineno, base))
+            found += [(node.lineno, f"{base}.{a.name}") for a in node.names if a.name != "*"]
+        elif (
+            isinstance(node, ast.Call)
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+            and (
+                (isinstance(node.func, ast.Attribute) and node.func.attr == "import_module")
+                or (isinstance(node.func, ast.Name) and node.func.id in ("import_module", "__import__"))
+            )
+        ):
+            found.append((node.lineno, node.args[0].value))
+    return found
+
+
+def _hub_imports(source: str, module: str, is_package: bool = False) -> list[tuple[int, str]]:
+    """The lines of ``source`` that import console.hub (or a module of it), one name each."""
+    first: dict[int, str] = {}
+    for line, name in _imported(ast.parse(source), module, is_package):
+        if name == HUB or name.startswith(HUB + "."):
+            first.setdefault(line, name)
+    return sorted(first.items())
+
+
+def test_hub_import_check_catches_every_form() -> None:
+    """The check below sees each way a module can reach console.hub."""
+    cases = {
+        "import console.hub.sim\n": 1,
+        "import console.hub as h\n": 1,
+        "from console.hub.openapi import POWER_FIELDS\n": 1,
+        "from console.hub import params\n": 1,
+        "from console import hub\n": 1,
+        "from .hub.params import SCALES\n": 1,
+        "def f():\n    from console.hub.params import SCALES\n    return SCALES\n": 1,
+        "class C:\n    def m(self):\n        import console.hub.server\n": 1,
+        "import importlib\nimportlib.import_module('console.hub.sim')\n": 1,
+        "from console.contract import POWER_FIELDS\nimport console.hubbub\n": 0,
+        "from console import contract, model\n": 0,
+        "from .sources import sim\n": 0,
+    }
+    for source, expected in cases.items():
+        assert len(_hub_imports(source, "console.decode")) == expected, source
+    assert _hub_imports("from ..hub import sim\n", "console.sources.slurm")
+    assert not _hub_imports("from . import sim\n", "console.sources.slurm")
+    assert _hub_imports("from .hub import sim\n", "console", is_package=True)
+
+
+def test_core_and_widgets_never_import_the_simulator() -> None:
+    """console/ (outside console/hub and the simulated source) and widgets/ take the hub API
+    contract from console.contract, never from the simulator."""
+    files = sorted([*(ROOT / "console").rglob("*.py"), *(ROOT / "widgets").rglob("*.py")])
+    assert len(files) > 20
+    bad = []
+    for path in files:
+        rel = path.relative_to(ROOT)
+        if any(rel == a or a in rel.parents for a in HUB_ALLOWED):
+            continue
+        source = path.read_text(encoding="utf-8")
+        for line, name in _hub_imports(source, _module_name(path), path.name == "__init__.py"):
+            bad.append(f"{rel}:{line}: {name}")
+    assert not bad, "imports the simulator (take the contract from console.contract):\n" + "\n".join(bad)
+
+
+def test_contract_imports_nothing_of_the_core_or_the_simulator() -> None:
+    """console/contract.py stands under both sides: it imports only the standard library."""
+    path = ROOT / "console" / "contract.py"
+    names = {name for _, name in _imported(ast.parse(path.read_text(encoding="utf-8")), "console.contract", False)}
+    ours = {n for n in names if n.split(".")[0] in ("console", "widgets", "main", "bench", "tests")}
+    assert not ours, sorted(ours)
+    third_party = {n.split(".")[0] for n in names} - set(sys.stdlib_module_names) - {"__future__"}
+    assert not third_party, sorted(third_party)

@@ -12,6 +12,7 @@ import pytest
 
 from console.cache import Cache, CacheError, RetentionPolicy, default_path
 from console.cache.store import safe_url
+from console.contract import POWER_FIELDS, RACK_FIELDS
 from console.decode import (
     decode_events,
     decode_jobs,
@@ -20,7 +21,6 @@ from console.decode import (
     decode_site,
     decode_unhealthy,
 )
-from console.hub.openapi import POWER_FIELDS, RACK_FIELDS
 from console.model import PowerSeries, RackTelemetry, SiteTopology, Snapshot, _frozen_map
 from console.sources.base import FetchContext, open_source
 from console.sources.replay import CacheReplaySource

@@ -12,8 +12,8 @@ import numpy as np
 
 from console.cache import SCHEMA_VERSION, Cache
 from console.cache.schema import migrate
+from console.contract import POWER_FIELDS
 from console.decode import decode_power, decode_unhealthy
-from console.hub.openapi import POWER_FIELDS
 from console.model import PowerSeries
 from console.sources.base import FetchContext
 from console.sources.replay import CacheReplaySource

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from console.hub.openapi import POWER_FIELDS
+from console.contract import POWER_FIELDS
 from console.model import PowerSeries
 from console.power import (
     ENVELOPE_MW,

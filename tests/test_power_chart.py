@@ -188,7 +188,7 @@ def test_not_metered_reaches_legend_and_kpi_strip(qtbot) -> None:  # type: ignor
 
     import numpy as _np
 
-    from console.hub.openapi import POWER_FIELDS
+    from console.contract import POWER_FIELDS
     from console.model import PowerSeries
     from widgets.power_chart import PowerBalanceChart as PowerChart
     from widgets.site_summary import SiteSummary

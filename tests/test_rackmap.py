@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QWheelEvent
 
+from console.contract import RACK_FIELDS
 from console.decode import decode_rack_detail, decode_racks, decode_site
-from console.hub.openapi import RACK_FIELDS
 from console.model import RackTelemetry, SiteTopology
 from widgets.rack_detail import RackDetail
 from widgets.rackmap import RackMapView

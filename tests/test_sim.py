@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from console.hub.openapi import RACK_FIELDS
+from console.contract import RACK_FIELDS
 from console.hub.params import XID_BY_CODE
 from console.hub.sim import SCALES, SimulatedHub
 from console.hub.sim_power import FIELDS

@@ -43,7 +43,7 @@ def test_a_small_stock_site_reads_in_its_own_scale_and_says_what_is_not_metered(
     arrays count their tasks, as squeue -r lists them."""
     import numpy as np
 
-    from console.hub.openapi import POWER_FIELDS
+    from console.contract import POWER_FIELDS
     from console.model import JobsSnapshot, PowerSeries
 
     site = decode_site({"time": T0, "halls": [{"id": "A"}], "racks": [

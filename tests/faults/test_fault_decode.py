@@ -43,6 +43,7 @@ from console.clean import (
     Whole,
     Word,
 )
+from console.contract import GPU_STATUSES, JOB_STATES
 from console.decode import (
     JOB_COLUMNS,
     DataError,
@@ -64,7 +65,6 @@ from console.fields import (
     RACK_RECORD,
     ROW_RECORD,
 )
-from console.hub.openapi import GPU_STATUSES, JOB_STATES
 from console.hub.sim import SimulatedHub
 from console.model import (
     EPOCH_LIMITS,

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 from console.alarms import Alarm
 from console.alarms.plans import PlannedShelf
 from console.alarms.state import AlarmUpdate
-from console.hub.openapi import POWER_FIELDS, RACK_FIELDS
+from console.contract import POWER_FIELDS, RACK_FIELDS
 from console.maintenance import MaintenanceItem, make_list
 from console.model import (
     JobsSnapshot,
