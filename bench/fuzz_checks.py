@@ -49,19 +49,27 @@ def text_keys(records: Iterable[Any]) -> frozenset[str]:
 
 
 class Limits:
-    """The limit tables of :mod:`console.model` that exist now."""
+    """The limit tables that exist now, in :mod:`console.model` (or :mod:`console.contract`)."""
 
     def __init__(self) -> None:
-        import console.model as model
+        import importlib
+
+        found: dict[str, Any] = {}
+        for name in ("console.contract", "console.model"):  # the model's win where both are
+            try:
+                module = importlib.import_module(name)
+            except ImportError:
+                continue
+            found.update({k: v for k, v in vars(module).items() if k.endswith("_LIMITS")})
 
         def table(name: str) -> Mapping[str, Any]:
-            found = getattr(model, name, None)
-            return found if isinstance(found, Mapping) else {}
+            value = found.get(name)
+            return value if isinstance(value, Mapping) else {}
 
-        self.names = sorted(n for n in vars(model) if n.endswith("_LIMITS"))
-        self.epoch: tuple[float, float] = getattr(model, "EPOCH_LIMITS", ANY)
-        self.number: tuple[float, float] = getattr(model, "NUMBER_LIMITS", ANY)
-        self.counts: tuple[float, float] = getattr(model, "GPU_COUNT_LIMITS", ANY)
+        self.names = sorted(found)
+        self.epoch: tuple[float, float] = found.get("EPOCH_LIMITS", ANY)
+        self.number: tuple[float, float] = found.get("NUMBER_LIMITS", ANY)
+        self.counts: tuple[float, float] = found.get("GPU_COUNT_LIMITS", ANY)
         self.text: Mapping[str, int] = table("TEXT_LIMITS")
         self.racks = table("RACK_LIMITS")
         self.power = {**table("POWER_LIMITS"), **table("POWER_SERIES_LIMITS")}
