@@ -36,7 +36,14 @@ from console.clean import (
     whole,
     wholes_clean,
 )
-from console.contract import GPU_STATUSES, JOB_STATES, POWER_FIELDS, RACK_FIELDS
+from console.contract import (
+    GPU_STATUSES,
+    JOB_STATES,
+    MAX_EVENT_ID,
+    MAX_INSTANCE_CHARS,
+    POWER_FIELDS,
+    RACK_FIELDS,
+)
 from console.fields import (
     EVENT_RECORD,
     GPU_RECORD,
@@ -758,9 +765,6 @@ def decode_job_changes(
     return t, job_columns_from_records(records), np.asarray(removed, np.int64), total
 
 
-MAX_EVENT_ID = 2**53 - 1
-"""The largest event id taken: ids are JSON numbers, exact up to 2^53 - 1 in every client."""
-MAX_INSTANCE_CHARS = 200
 
 
 def _event_id(value: Any, what: str) -> int:

@@ -35,6 +35,12 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from console.contract import (
+    REASON_HW_POWER_BRAKE,
+    REASON_HW_SLOWDOWN,
+    REASON_HW_THERMAL,
+    REASON_SW_THERMAL,
+)
 from console.gpu_health import APPLICATION_XIDS, describe_gpu
 from console.model import JobsSnapshot, SiteTopology, UnhealthyGpus
 
@@ -47,9 +53,9 @@ REPEAT_RMA = 3
 NEW_REPORT_S = 1.0
 """A listed device whose fault time (``since``) moves on by more than this was re-reported."""
 
-THERMAL_BITS = 0x8 | 0x20 | 0x40
+THERMAL_BITS = REASON_HW_SLOWDOWN | REASON_SW_THERMAL | REASON_HW_THERMAL
 """NVML clock-event reasons of a GPU slowed by heat (HW slowdown, SW/HW thermal slowdown)."""
-POWER_BRAKE_BIT = 0x80
+POWER_BRAKE_BIT = REASON_HW_POWER_BRAKE
 """NVML's HW power brake slowdown: the node's power supply or feed asserted the brake."""
 
 

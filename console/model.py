@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from console.contract import POWER_FIELDS, RACK_FIELDS
+from console.contract import EVENT_SEVERITIES, POWER_FIELDS, RACK_FIELDS
 
 KINDS = ("site", "racks", "gpus", "power", "jobs", "events")
 """The kinds of data a source delivers; each is polled on its own interval."""
@@ -321,8 +321,8 @@ GPU_STATUS_UNKNOWN = "unknown"
 """What a GPU status, a server state or an event severity that is not one of the hub's
 words reads as."""
 
-SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
-"""Event severities of the hub API."""
+SEVERITIES: tuple[str, ...] = EVENT_SEVERITIES
+"""Event severities of the hub API (the contract's)."""
 
 JOB_LIMITS: Mapping[str, tuple[float, float]] = MappingProxyType(
     {

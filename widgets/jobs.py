@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.contract import JOB_STATES
+from console.contract import JOB_STATES, TENANT_KINDS
 from console.jobs import partition_capacity, state_text, unhealthy_racks
 from console.model import JobsSnapshot, SiteTopology, Snapshot, UnhealthyGpus
 from widgets.jobs_model import (
@@ -91,7 +91,7 @@ class JobQueueView(LiveView):
         root.setContentsMargins(4, 4, 4, 4)
         bar = QHBoxLayout()
         self.partition_box = self._combo("All partitions", ())
-        self.kind_box = self._combo("All tenant kinds", ("research", "startup", "enterprise"))
+        self.kind_box = self._combo("All tenant kinds", TENANT_KINDS)
         self.state_box = self._combo("All states", JOB_STATES)
         self.user_edit = QLineEdit()
         self.user_edit.setPlaceholderText("user")

@@ -14,6 +14,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 
+from console.contract import (
+    REASON_HW_POWER_BRAKE,
+    REASON_HW_SLOWDOWN,
+    REASON_HW_THERMAL,
+    REASON_SW_THERMAL,
+)
 from console.sources.promql import Series
 
 POWER_METRICS: Mapping[str, str] = {
@@ -65,7 +71,7 @@ def parse_selector(text: str) -> tuple[str, dict[str, str]]:
 HOST_LABELS = ("Hostname", "hostname")
 UUID_LABELS = ("UUID", "uuid")
 METRIC_NAME = re.compile(r"^[A-Za-z_:][A-Za-z0-9_:]*$")
-THROTTLE_BITS = 0x8 | 0x20 | 0x40 | 0x80  # HW slowdown, SW/HW thermal, HW power brake
+THROTTLE_BITS = REASON_HW_SLOWDOWN | REASON_SW_THERMAL | REASON_HW_THERMAL | REASON_HW_POWER_BRAKE
 OFF_BUS_XIDS = frozenset({79})
 FAILED_XIDS = frozenset({48, 63, 64, 74, 92, 94, 95})
 DCGM_BLANK = 9.2e18  # dcgm-exporter's old "blank" sentinels (9223372036854775794 ...)
