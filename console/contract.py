@@ -105,3 +105,11 @@ REASON_HW_THERMAL = 0x40
 """Hardware thermal slowdown (the GPU is too hot)."""
 REASON_HW_POWER_BRAKE = 0x80
 """Hardware power brake (an external signal, e.g. the power supply, asserted it)."""
+
+DEFAULT_SITE_TZ = "Africa/Casablanca"
+"""The site's time zone (IANA name) used only until a site topology is known
+(``SiteTopology.timezone`` then gives it)."""
+
+DEFAULT_CAPACITY_MW = 386.0
+"""MW: the contracted facility capacity (power envelope) used only until a site topology is
+known (``SiteTopology.capacity_mw`` then gives it)."""
