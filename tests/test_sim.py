@@ -14,8 +14,8 @@ import pytest
 from console.contract import RACK_FIELDS
 from console.hub.params import XID_BY_CODE
 from console.hub.sim import SCALES, SimulatedHub
-from console.hub.sim_power import FIELDS
-from console.hub.sim_weather import clear_sky_fraction, solar_elevation_deg
+from console.hub.sim.power import FIELDS
+from console.hub.sim.weather import clear_sky_fraction, solar_elevation_deg
 
 START = 1_781_913_600.0  # 2026-06-20 00:00 UTC (01:00 in Tétouan)
 DAY = 86_400.0

@@ -40,21 +40,21 @@ from console.hub.params import (
     SITE_NAME,
     SITE_TZ,
 )
-from console.hub.sim_alloc import Allocator
-from console.hub.sim_events import EventLog
-from console.hub.sim_faults import FaultManager
-from console.hub.sim_gpu import GpuFleet, power_demand_w
-from console.hub.sim_jobs import JobBook
-from console.hub.sim_metrics import MetricsRenderer
-from console.hub.sim_power import PowerHistory, Supply, balance, default_window
-from console.hub.sim_views import (
+from console.hub.sim.alloc import Allocator
+from console.hub.sim.events import EventLog
+from console.hub.sim.faults import FaultManager
+from console.hub.sim.gpu import GpuFleet, power_demand_w
+from console.hub.sim.jobs import JobBook
+from console.hub.sim.metrics import MetricsRenderer
+from console.hub.sim.power import PowerHistory, Supply, balance, default_window
+from console.hub.sim.views import (
     RackStatics,
     aggregate,
     gpu_rows,
     racks_view,
     unhealthy_view,
 )
-from console.hub.sim_weather import Weather
+from console.hub.sim.weather import Weather
 from console.hub.topology import Topology
 
 __all__ = ["SCALES", "SimulatedHub"]
@@ -400,7 +400,10 @@ class SimulatedHub:
             if cached is not None:
                 return cached
             tick = self._tick
-            pieces = self._metrics.collect(self, detail)
+            pieces = self._metrics.collect(
+                self._balance_now, self._agg, self.fleet, self.alloc.gpu_slot,
+                self.book.slot_mem, detail,
+            )
         text = self._metrics.join(pieces)
         with self.lock:
             if self._tick == tick:

@@ -30,7 +30,7 @@ from console.hub.params import (
     WIND_DROP_FACTOR,
     WIND_MW,
 )
-from console.hub.sim_weather import Weather
+from console.hub.sim.weather import Weather
 
 FIELDS: tuple[str, ...] = POWER_FIELDS
 """Series of the power history, in the order ``power()`` returns them (after ``t``)."""

@@ -23,9 +23,9 @@ from console.hub.params import (
     PENDING_BLOCKED,
     SITE_UTIL_MEAN,
 )
-from console.hub.sim_alloc import Allocator, distinct_sorted
-from console.hub.sim_jobgen import Job, JobFactory, partition_plans, served_rate_per_s
-from console.hub.sim_weather import Weather
+from console.hub.sim.alloc import Allocator, distinct_sorted
+from console.hub.sim.jobgen import Job, JobFactory, partition_plans, served_rate_per_s
+from console.hub.sim.weather import Weather
 from console.hub.topology import Topology
 
 _BLOCK_CODES = [b[0] for b in PENDING_BLOCKED]

@@ -11,16 +11,14 @@ caches the text per tick.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from itertools import chain
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from console.hub.params import DRIVER_VERSION, OFF_BUS, RACK_SPECS
+from console.hub.sim.gpu import GpuFleet
 from console.hub.topology import Topology
-
-if TYPE_CHECKING:
-    from console.hub.sim import SimulatedHub
 
 _INT_MAX = 262_143
 _TENTHS_MAX = 30_000
@@ -106,31 +104,39 @@ class MetricsRenderer:
         self._ints = np.array([f"{i}\n" for i in range(_INT_MAX + 1)], dtype=object)
         self._tenths = np.array([f"{i / 10:.1f}\n" for i in range(_TENTHS_MAX + 1)], dtype=object)
 
-    def collect(self, hub: SimulatedHub, detail: str) -> list[list[str]]:
+    def collect(
+        self,
+        site: Mapping[str, float],
+        racks: Mapping[str, np.ndarray],
+        fleet: GpuFleet,
+        gpu_slot: np.ndarray,
+        slot_mem: np.ndarray,
+        detail: str,
+    ) -> list[list[str]]:
         """The exposition as string pieces (call under the hub lock; joining can wait).
 
+        ``site`` is the energy balance of the tick, ``racks`` the per-rack aggregates,
+        ``gpu_slot`` and ``slot_mem`` the allocation (job slot per GPU, memory share per slot).
         ``detail`` 'gpu' gives everything, 'rack' the site and rack series only.
         """
-        head = self._site(hub) + self._racks(hub)
+        head = self._site(site) + self._racks(racks)
         if detail != "gpu":
             return [[head]]
-        return self._gpus(hub, head)
+        return self._gpus(fleet, gpu_slot, slot_mem, head)
 
     @staticmethod
     def join(pieces: list[list[str]]) -> str:
         """Join what ``collect`` returned into the exposition text."""
         return "".join(chain.from_iterable(pieces))
 
-    def _site(self, hub: SimulatedHub) -> str:
-        now = hub.balance_now()
+    def _site(self, now: Mapping[str, float]) -> str:
         out = []
         for name, key, text in SITE_METRICS:
             out.append(_header(name, "gauge", text))
             out.append(f"{name} {_fmt(now[key])}\n")
         return "".join(out)
 
-    def _racks(self, hub: SimulatedHub) -> str:
-        agg = hub._agg
+    def _racks(self, agg: Mapping[str, np.ndarray]) -> str:
         labels = self._rack_labels
         out = []
         for name, key, text in (
@@ -153,11 +159,12 @@ class MetricsRenderer:
             )
         return "".join(out)
 
-    def _gpus(self, hub: SimulatedHub, head: str) -> list[list[str]]:
+    def _gpus(
+        self, fleet: GpuFleet, gpu_slot: np.ndarray, slot_mem: np.ndarray, head: str
+    ) -> list[list[str]]:
         if self._labels is None:
             self._prepare()
         assert self._labels is not None and self._ints is not None and self._tenths is not None
-        fleet = hub.fleet
         n = fleet.n
         on_bus = fleet.fault_status != OFF_BUS
         every = np.arange(n)
@@ -169,7 +176,7 @@ class MetricsRenderer:
             "util": lambda: self._ints[np.clip(np.rint(fleet.util), 0, 100).astype(np.int64)],
             "fb": lambda: self._ints[
                 np.clip(
-                    fleet.mem_used_mib(every, hub.alloc.gpu_slot, hub.book.slot_mem), 0, _INT_MAX
+                    fleet.mem_used_mib(every, gpu_slot, slot_mem), 0, _INT_MAX
                 )
             ],
             "xid": lambda: self._ints[fleet.xid.astype(np.int64)],

@@ -24,7 +24,7 @@ from console.hub.params import (
     STATUS_NAMES,
     XID_BY_CODE,
 )
-from console.hub.sim_gpu import GpuFleet
+from console.hub.sim.gpu import GpuFleet
 from console.hub.topology import Topology
 
 

@@ -22,7 +22,7 @@ from console.hub.params import (
     PARTITIONS,
     RACK_SPECS,
 )
-from console.hub.sim_tenants import TENANTS, THEME_NAMES
+from console.hub.sim.tenants import TENANTS, THEME_NAMES
 
 HTML_NAME = "<b>x</b><img src=y>"
 _KIND_PRIORITY = {"enterprise": 3000.0, "startup": 2000.0, "research": 1500.0}

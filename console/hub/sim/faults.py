@@ -37,9 +37,9 @@ from console.hub.params import (
     XIDS,
     XidSpec,
 )
-from console.hub.sim_events import EventLog
-from console.hub.sim_gpu import GpuFleet
-from console.hub.sim_jobs import JobBook
+from console.hub.sim.events import EventLog
+from console.hub.sim.gpu import GpuFleet
+from console.hub.sim.jobs import JobBook
 from console.hub.topology import Topology
 
 INJECT_KINDS = (
