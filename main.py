@@ -304,21 +304,14 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def parse_time(text: str) -> float:
-    """ISO 8601 (site local time when no offset is given) or epoch seconds."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
+    """Epoch seconds of a time typed by the operator (:func:`console.handover.shift.parse_time`:
+    ISO 8601, site local time when no offset is given, or epoch seconds); CliError when unread."""
+    from console.handover.shift import parse_time as strict_parse_time
 
     try:
-        return float(text)
-    except ValueError:
-        pass
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise CliError(f"cannot read time {text!r}; use ISO 8601 like 2026-11-28T02:14") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("Africa/Casablanca"))
-    return moment.timestamp()
+        return strict_parse_time(text)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -378,10 +371,14 @@ def _check_reviewable(path: Path) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from console.handover.request import ExportRequest
     from widgets.export import run_export
 
-    args.settings = _settings(args)
-    return run_export(args)
+    return run_export(ExportRequest(
+        out=args.out, source=getattr(args, "source", None), review=args.review, shift=args.shift,
+        at=args.at, notes=args.notes, force=args.force, timeout=args.timeout,
+        settings=_settings(args),
+    ))
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -204,7 +204,7 @@ def _gpu_rows(snap: UnhealthyGpus) -> list[dict[str, str]]:
 def power_rows(snap: PowerSeries) -> list[dict[str, str]]:
     """Each flow found (its latest value) or missing (why), then the figures made of them."""
     from console.handover import ShiftWindow
-    from console.handover_kpis import missing_flows, power_kpis
+    from console.handover.kpis import missing_flows, power_kpis
 
     if not len(snap.t):
         return [row("Power", "site power", "missing", "no samples in the window",

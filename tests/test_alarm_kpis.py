@@ -19,7 +19,7 @@ from console.alarms.kpis import (
 )
 from console.alarms.service import AlarmService
 from console.handover import ShiftWindow, build_handover
-from console.handover_report import report_html
+from console.handover.report import report_html
 
 T = 1_780_030_800.0  # Fri 29 May 2026 06:00 site time: the start of a shift
 H = 3600.0

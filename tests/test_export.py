@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import errno
 import json
 import os
@@ -27,7 +26,7 @@ from console.decode import (
     decode_unhealthy,
     jobs_from_records,
 )
-from console.handover import ShiftWindow, build_handover, job_kpis
+from console.handover import ExportRequest, ShiftWindow, build_handover, job_kpis
 from console.model import PowerSeries
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,10 +35,8 @@ HTML_USER = "<i>eve</i>&amp;"
 NOTES = "Chiller CH-3 on manual.\nCall <facilities> at 07:00 & check row A-03."
 
 
-def _args(**kw: Any) -> argparse.Namespace:
-    base = {"out": None, "source": None, "review": None, "shift": None, "at": None,
-            "notes": None, "force": False}
-    return argparse.Namespace(**(base | kw))
+def _args(**kw: Any) -> ExportRequest:
+    return ExportRequest(**({"out": None} | kw))
 
 
 def _pdf_text(path: Path) -> str:
@@ -199,7 +196,7 @@ def test_pack_from_cache_matches_the_cache(
 
 
 def test_summary_has_a_unit_on_every_figure(shift_cache: tuple[Path, ShiftWindow]) -> None:
-    from console.export_data import collect_from_cache
+    from console.handover.collect import collect_from_cache
 
     _, data = collect_from_cache(shift_cache[0], shift_cache[1])
     summary = data.to_summary_json()
@@ -280,17 +277,17 @@ def test_no_write_permission_is_one_clear_line(
 def test_disk_full_leaves_nothing(
     shift_cache: tuple[Path, ShiftWindow], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import widgets.export as export
-    from console.export_data import collect_from_cache
+    import console.handover.pack as pack
+    from console.handover.collect import collect_from_cache
 
     _, data = collect_from_cache(shift_cache[0], shift_cache[1])
 
     def full(*_: Any, **__: Any) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(export.json, "dump", full)
-    with pytest.raises(export.ExportError, match="disk full"):
-        export.export_pack(tmp_path / "pack", data, None)
+    monkeypatch.setattr(pack.json, "dump", full)
+    with pytest.raises(pack.ExportError, match="disk full"):
+        pack.write_pack(tmp_path / "pack", data)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -325,11 +322,11 @@ def test_shift_window_parsing() -> None:
 
 # -- headless command against bad and good sources --------------------------------------
 _SCRIPT = (  # as main.py runs it: logging configured at WARNING
-    "import argparse, logging, sys\n"
+    "import logging, sys\n"
     "logging.basicConfig(level=logging.WARNING)\n"
+    "from console.handover.request import ExportRequest\n"
     "from widgets.export import run_export\n"
-    "sys.exit(run_export(argparse.Namespace(out=sys.argv[1], source=sys.argv[2], review=None,"
-    " shift=None, at=None, notes=None, force=False, timeout=8.0)))\n"
+    "sys.exit(run_export(ExportRequest(out=sys.argv[1], source=sys.argv[2], timeout=8.0)))\n"
 )
 
 

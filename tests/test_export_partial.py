@@ -24,7 +24,7 @@ import pytest
 from backend_http import FakeBackend, fixture_reply, json_reply
 
 from console.handover import ShiftWindow
-from console.handover_kpis import power_kpis
+from console.handover.kpis import power_kpis
 from console.model import PowerSeries, Snapshot
 from console.power import shift_bounds
 from console.sources.base import FetchContext, Source, SourceError
@@ -111,7 +111,7 @@ def without(*names: str) -> Callable[[Snapshot], Snapshot]:
 
 
 def collect(overrides: dict[str, Callable[[Snapshot], Snapshot]]) -> tuple[dict, Any]:
-    from console.export_data import collect_from_source
+    from console.handover.collect import collect_from_source
     from console.sources.sim import SimSource
 
     with Patched(SimSource("sim://rack"), overrides) as source:

@@ -284,7 +284,7 @@ def test_item_from_dict_tolerates_odd_rows() -> None:
 # -- the handover pack ------------------------------------------------------------------------
 def test_handover_has_a_maintenance_section_grouped_and_capped() -> None:
     from console.handover import ShiftWindow, build_handover
-    from console.handover_report import report_html
+    from console.handover.report import report_html
 
     gpus = [gpu(f"GPU-app-{i:02d}", xid=13, slot=i % 8) for i in range(45)]
     gpus += [gpu("GPU-off", xid=79, status="off_bus", job_id=7),

@@ -1,26 +1,23 @@
-"""The shift handover pack: one PNG per view, ``handover.pdf`` and ``summary.json``.
+"""The shift handover pack's rendering: one PNG per view and ``handover.pdf`` (QPdfWriter).
 
-:func:`export_pack` writes the pack into a temporary folder next to the destination and
-renames it into place, so a failed export never leaves a folder that looks complete.
-:func:`run_export` is the headless ``python main.py export`` command.
+:func:`export_pack` renders the views and the PDF to bytes and hands them to the Qt-free
+pack writer (:func:`console.handover.pack.write_pack`), which writes them with
+``summary.json`` into place. :func:`run_export` is the headless ``python main.py export``
+command; it reads an :class:`~console.handover.request.ExportRequest`.
 """
 
 from __future__ import annotations
 
-import argparse
 import errno
-import json
 import logging
 import os
-import shutil
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import (
     QFont,
     QImage,
@@ -33,20 +30,25 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QWidget
 
-from console.export_data import ExportError
-from console.handover import HandoverData
-from console.handover_report import VIEW_TITLES, clock, report_html, site_title
+from console.handover.data import HandoverData
+from console.handover.pack import (
+    PACK_FILES,
+    PackFile,
+    Progress,
+    check_target,
+    check_writable,
+    write_pack,
+)
+from console.handover.report import VIEW_TITLES, clock, report_html, site_title
+from console.handover.request import ExportError, ExportRequest
 from console.text import clip, strip_bidi
 
-__all__ = ["ExportError", "apply_snapshots", "export_pack", "grab_views", "run_export"]
+__all__ = ["PACK_FILES", "ExportError", "apply_snapshots", "export_pack", "grab_views",
+           "pdf_bytes", "png_bytes", "run_export", "write_pdf"]
 
 SHOT_SIZE = (1600, 1000)
 """Pixel size of every view screenshot."""
 PDF_DPI = 150
-PACK_FILES = ("handover.pdf", "summary.json", *(f"{k}.png" for k, _ in VIEW_TITLES))
-
-Progress = Callable[[int, int, str], Any]
-"""``progress(done, total, what)``; returning False cancels the export."""
 
 
 # -- screenshots ----------------------------------------------------------------------------
@@ -176,9 +178,36 @@ def _screenshot_page(painter: QPainter, writer: QPdfWriter, data: HandoverData, 
 
 
 def write_pdf(path: Path, data: HandoverData, images: Mapping[str, QImage]) -> int:
-    """Write ``handover.pdf``: the report on A4 portrait pages, then one landscape page per
-    screenshot, with a header and "page N of M" on every page. Returns the page count."""
-    writer = QPdfWriter(str(path))
+    """Write ``handover.pdf`` at ``path`` (see :func:`_render_pdf`); returns the page count."""
+    return _render_pdf(QPdfWriter(str(path)), data, images)
+
+
+def pdf_bytes(data: HandoverData, images: Mapping[str, QImage]) -> bytes:
+    """The bytes of ``handover.pdf`` (see :func:`_render_pdf`)."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    _render_pdf(writer, data, images)
+    del writer
+    buffer.close()
+    return bytes(buffer.data().data())
+
+
+def png_bytes(image: QImage) -> bytes:
+    """``image`` as PNG bytes; OSError when Qt cannot encode it."""
+    array = QByteArray()
+    buffer = QBuffer(array)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    ok = image.save(buffer, "PNG")
+    buffer.close()
+    if not ok:
+        raise OSError(errno.EIO, "PNG not written")
+    return bytes(array.data())
+
+
+def _render_pdf(writer: QPdfWriter, data: HandoverData, images: Mapping[str, QImage]) -> int:
+    """The report on A4 portrait pages, then one landscape page per screenshot, with a
+    header and "page N of M" on every page. Returns the page count."""
     writer.setResolution(PDF_DPI)
     writer.setPageLayout(_page_layout(QPageLayout.Orientation.Portrait))
     writer.setTitle(f"Shift handover {strip_bidi(clip(data.site_name, 80))} "
@@ -198,7 +227,7 @@ def write_pdf(path: Path, data: HandoverData, images: Mapping[str, QImage]) -> i
     pages = text_pages + len(shots)
     painter = QPainter()
     if not painter.begin(writer):
-        raise ExportError(f"cannot write {path}")
+        raise OSError(errno.EIO, "the PDF cannot be started")
     try:
         for page in range(text_pages):
             if page:
@@ -219,44 +248,6 @@ def write_pdf(path: Path, data: HandoverData, images: Mapping[str, QImage]) -> i
 
 
 # -- the pack --------------------------------------------------------------------------------
-def _os_message(exc: OSError, where: Path) -> str:
-    if exc.errno == errno.ENOSPC:
-        return f"disk full while writing the handover pack in {where}"
-    if exc.errno == errno.EROFS:
-        return f"cannot write in {where}: it is on a read-only file system"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return f"no permission to write in {where}"
-    return f"cannot write the handover pack in {where}: {exc.strerror or exc}"
-
-
-def _check_writable(out: Path) -> None:
-    """ExportError (naming the folder and the reason) unless a pack can be written at ``out``.
-
-    Tried before the shift is collected, so a read-only mount or a missing permission
-    fails at once, as bad input, not after a minute of collecting."""
-    parent = out.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        probe = Path(tempfile.mkdtemp(prefix=f".{out.name}.probe-", dir=parent))
-        probe.rmdir()
-    except OSError as exc:
-        raise ExportError(_os_message(exc, parent)) from None
-
-
-def _check_target(out: Path, force: bool) -> None:
-    """Refuse a file, or (without ``force``) a folder that already holds a handover pack.
-
-    Other files in the folder (a log, a README) stay; the pack is written beside them."""
-    if out.exists() and not out.is_dir():
-        raise ExportError(f"{out} exists and is not a folder")
-    clash = sorted(name for name in PACK_FILES if (out / name).exists()) if out.is_dir() else []
-    if clash and not force:
-        raise ExportError(
-            f"{out} already holds a handover pack ({', '.join(clash[:3])}); choose another "
-            "folder or use --force to replace it"
-        )
-
-
 def export_pack(
     out_dir: str | Path,
     data: HandoverData,
@@ -266,106 +257,25 @@ def export_pack(
     notes: str | None = None,
     progress: Progress | None = None,
 ) -> Path:
-    """Write the handover pack into ``out_dir`` and return its path.
+    """Render the views of ``window`` (None: no screenshots) and the PDF, and write the pack
+    into ``out_dir`` through :func:`console.handover.pack.write_pack`; returns its path.
 
-    ``window`` is the main window whose ``views`` are captured (None: no screenshots).
-    A folder that already holds a pack is refused unless ``force`` (then it is replaced
-    whole); other files in it stay, with the pack written beside them. Raises :class:`ExportError` with a one-line message on any failure, leaving
-    ``out_dir`` as it was.
+    Raises :class:`ExportError` with a one-line message on any failure, leaving ``out_dir``
+    as it was.
     """
-    out = Path(out_dir).expanduser().absolute()
-    _check_target(out, force)
     data = data.with_notes(notes)
-    views = [k for k, _ in VIEW_TITLES if k in (getattr(window, "views", None) or {})]
-    total = len(views) + 3
-    done = 0
+    views: Mapping[str, QWidget] = getattr(window, "views", None) or {}
+    images: dict[str, QImage] = {}
 
-    def step(what: str) -> None:
-        nonlocal done
-        if progress is not None and progress(done, total, what) is False:
-            raise ExportError("export cancelled")
-        done += 1
+    def shot(key: str) -> bytes:
+        images[key] = grab_view(views[key])
+        return png_bytes(images[key])
 
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.part-", dir=out.parent))
-    except OSError as exc:
-        raise ExportError(_os_message(exc, out.parent)) from None
-    try:
-        mask = os.umask(0o022)
-        os.umask(mask)
-        tmp.chmod(0o777 & ~mask)  # a pack is for the next shift too, not private (mkdtemp: 0700)
-        images: dict[str, QImage] = {}
-        for key in views:
-            step(f"Capturing {dict(VIEW_TITLES)[key].lower()}")
-            image = grab_view(window.views[key])
-            if not image.save(str(tmp / f"{key}.png"), "PNG"):
-                raise OSError(errno.EIO, "PNG not written")
-            images[key] = image
-        step("Writing the report (PDF)")
-        write_pdf(tmp / "handover.pdf", data, images)
-        pdf = (tmp / "handover.pdf").read_bytes()[-64:]
-        if b"%%EOF" not in pdf:
-            raise OSError(errno.ENOSPC, "the PDF is incomplete")
-        step("Writing summary.json")
-        summary = data.to_summary_json()
-        summary["files"] = sorted(p.name for p in tmp.iterdir()) + ["summary.json"]
-        with open(tmp / "summary.json", "w", encoding="utf-8") as fh:
-            json.dump(summary, fh, indent=2, ensure_ascii=False, allow_nan=False)
-            fh.flush()
-            os.fsync(fh.fileno())
-        step("Moving the pack into place")
-        _move_into_place(tmp, out, force)
-    except ExportError:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise ExportError(_os_message(exc, out.parent)) from None
-    except Exception as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise ExportError(f"export failed: {exc.__class__.__name__}: {exc}") from None
-    if progress is not None:
-        progress(total, total, "Done")
-    return out
-
-
-def _move_into_place(tmp: Path, out: Path, force: bool) -> None:
-    if out.is_dir() and not any(out.iterdir()):
-        out.rmdir()
-    if not out.exists():
-        os.rename(tmp, out)
-        return
-    _check_target(out, force)  # a pack appeared meanwhile
-    if not force:
-        _move_beside(tmp, out)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    old.rmdir()
-    os.rename(out, old)
-    try:
-        os.rename(tmp, out)
-    except OSError:
-        os.rename(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _move_beside(tmp: Path, out: Path) -> None:
-    """Move the pack's files into ``out`` next to what is there, the report and summary
-    last (a pack without them does not look complete); undo the moves on failure."""
-    last = ("handover.pdf", "summary.json")
-    names = sorted(p.name for p in tmp.iterdir() if p.name not in last) + list(last)
-    moved: list[Path] = []
-    try:
-        for name in names:
-            os.rename(tmp / name, out / name)
-            moved.append(out / name)
-    except OSError:
-        for path in reversed(moved):
-            path.unlink(missing_ok=True)
-        raise
-    tmp.rmdir()
+    files = [PackFile(f"{key}.png", f"Capturing {title.lower()}", lambda key=key: shot(key))
+             for key, title in VIEW_TITLES if key in views]
+    files.append(PackFile("handover.pdf", "Writing the report (PDF)",
+                          lambda: pdf_bytes(data, images)))
+    return write_pack(out_dir, data, files, force=force, progress=progress)
 
 
 # -- headless command ------------------------------------------------------------------------
@@ -379,49 +289,47 @@ def _bad(message: str) -> int:
     return _fail(message, 2)
 
 
-def run_export(args: argparse.Namespace) -> int:
+def run_export(request: ExportRequest | Any) -> int:
     """``python main.py export``: collect the shift, render the views offscreen, write the pack.
 
+    ``request`` is an :class:`ExportRequest` (parsed arguments are turned into one).
     Returns the exit code: 0 written, 1 failed (one line on stderr), 2 bad arguments.
     """
-    from console.handover import ShiftWindow, parse_time
+    from console.handover.shift import ShiftWindow, parse_time
 
+    if not isinstance(request, ExportRequest):
+        request = ExportRequest.from_namespace(request)
     t0 = time.perf_counter()
-    out = getattr(args, "out", None)
-    if not out:
+    if not request.out:
         return _bad("--out DIR is required")
-    source_url = getattr(args, "source", None)
-    review = getattr(args, "review", None)
-    if source_url and review:
+    if request.source and request.review:
         return _bad("give either --source or --review, not both")
     try:
-        shift = ShiftWindow.parse(args.shift) if getattr(args, "shift", None) else None
-        at = parse_time(args.at) if getattr(args, "at", None) else None
+        shift = ShiftWindow.parse(request.shift) if request.shift else None
+        at = parse_time(request.at) if request.at else None
     except ValueError as exc:
         return _bad(str(exc))
-    if at is not None and not review:
+    if at is not None and not request.review:
         return _bad("--at needs --review CACHE.db (a live source shows the present)")
     notes = ""
-    if getattr(args, "notes", None):
+    if request.notes:
         try:
-            notes = Path(args.notes).read_text(encoding="utf-8", errors="replace")
+            notes = Path(request.notes).read_text(encoding="utf-8", errors="replace")
         except OSError as exc:
-            return _bad(f"cannot read the notes file {args.notes}: {exc.strerror or exc}")
-    force = bool(getattr(args, "force", False))
+            return _bad(f"cannot read the notes file {request.notes}: {exc.strerror or exc}")
     quiet = logging.getLogger().getEffectiveLevel() >= logging.WARNING
     if quiet:  # the command's outcome is one line; library warnings would add noise
         logging.disable(logging.ERROR)
     try:
-        target = Path(out).expanduser().absolute()
+        target = Path(request.out).expanduser().absolute()
         try:
-            _check_target(target, force)
-            _check_writable(target)
+            check_target(target, request.force)
+            check_writable(target)
         except ExportError as exc:
             return _bad(str(exc))
-        snapshots, data, label = _collect(getattr(args, "settings", None), source_url, review,
-                                          shift, at, notes,
-                                          float(getattr(args, "timeout", None) or 30.0))
-        path = _render_and_write(Path(out), snapshots, data, label, force)
+        snapshots, data, label = _collect(request.settings, request.source, request.review,
+                                          shift, at, notes, float(request.timeout))
+        path = _render_and_write(Path(request.out), snapshots, data, label, request.force)
     except ExportError as exc:
         return _fail(str(exc))
     except Exception as exc:  # never a traceback on the command line
@@ -437,7 +345,7 @@ def _collect(
     settings: Any, source_url: str | None, review: str | None, shift: Any, at: float | None,
     notes: str, timeout_s: float,
 ) -> tuple[dict[str, Any], HandoverData, str]:
-    from console.export_data import collect_from_cache, collect_from_source
+    from console.handover.collect import collect_from_cache, collect_from_source
 
     if review:
         snapshots, data = collect_from_cache(review, shift, at, notes=notes)

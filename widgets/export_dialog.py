@@ -33,9 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.export_data import ExportError
-from console.handover import HandoverData, ShiftWindow, build_handover
-from console.power import SITE_TZ
+from console.contract import DEFAULT_SITE_TZ
+from console.handover.data import HandoverData, build_handover
+from console.handover.request import ExportError
+from console.handover.shift import ShiftWindow
 from widgets.export import export_pack
 
 Collect = Callable[[ShiftWindow, str], HandoverData]
@@ -86,7 +87,7 @@ class ExportDialog(QDialog):
         self.collect: Collect = collect or (lambda shift, notes: data_from_window(window, shift,
                                                                                 notes))
         topology = getattr(window, "topology", None)
-        self.tz = getattr(topology, "timezone", None) or SITE_TZ
+        self.tz = getattr(topology, "timezone", None) or DEFAULT_SITE_TZ
         self.result_path: Path | None = None
         self.error: str | None = None
 

@@ -485,7 +485,7 @@ def test_handover_pdf_keeps_a_site_name_with_an_override_isolated(
     """U+202E in the site's name once reversed the PDF's page header ('… revodnah tfihs —');
     the name is isolated and its override dropped, in the header and in the report."""
     from console.handover import HandoverData, ShiftWindow
-    from console.handover_report import report_html
+    from console.handover.report import report_html
     from widgets.export import write_pdf
 
     data = HandoverData(shift=ShiftWindow(T, T + 8 * 3600), site_name="Tetouan \u202eNorth hub",

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from console.handover.shift import ShiftWindow
 from console.model import JobsSnapshot, PowerSeries, UnhealthyGpus
-
-if TYPE_CHECKING:
-    from console.handover import ShiftWindow
 
 ENERGY_SOURCES: tuple[tuple[str, str, str], ...] = (
     ("solar", "solar_mw", "Solar"),

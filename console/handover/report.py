@@ -17,7 +17,8 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from console.handover import ENERGY_SOURCES, GPU_STATES, HandoverData
+from console.handover.data import HandoverData
+from console.handover.kpis import ENERGY_SOURCES, GPU_STATES
 from console.text import TEXT_CHARS, isolate
 
 VIEW_TITLES: tuple[tuple[str, str], ...] = (

@@ -1,0 +1,422 @@
+"""Collect what a shift handover needs, from a live source or from the cache (Qt-free).
+
+:func:`collect_from_source` polls each kind once through :class:`console.poller.Poller`
+within a bounded total time; :func:`collect_from_cache` reads a cache file read-only.
+Both return the snapshots the views show (``"site"`` first) and the shift's
+:class:`~console.handover.data.HandoverData`. Every failure is an :class:`ExportError` whose
+message is one line an operator can act on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from console.contract import DEFAULT_SITE_TZ
+from console.handover.data import HandoverData, build_handover
+from console.handover.request import DEFAULT_TIMEOUT_S, ExportError
+from console.handover.shift import ShiftWindow
+from console.model import (
+    EventBatch,
+    JobsSnapshot,
+    PowerSeries,
+    SiteTopology,
+    Snapshot,
+    _frozen_map,
+    frozen,
+)
+from console.poller import Poller
+from console.sources.base import Source
+
+log = logging.getLogger(__name__)
+
+REQUIRED_KINDS: tuple[str, ...] = ("site", "racks", "gpus", "jobs", "power")
+"""Kinds an export needs from a live source (those the source offers); events are optional."""
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+# -- from a live source --------------------------------------------------------------------
+DATA_KINDS: tuple[str, ...] = ("racks", "gpus", "jobs", "power")
+"""Kinds that count as data read: an export with none of them fails (the site layout alone,
+from a file, is not a reading of the site)."""
+KIND_WORDS: dict[str, str] = {
+    "site": "site layout", "racks": "rack map", "gpus": "GPU health", "jobs": "job queue",
+    "power": "power and supply", "events": "hub events",
+}
+
+
+def source_clock(source: Source) -> float:
+    """The time a live export stands at: the workstation clock (a replay of a cache: its
+    replay position). Never a file's own time (a topology file's ``time`` is when the file
+    was written)."""
+    position = getattr(source, "position", None) if source.backend == "cache replay" else None
+    return float(position) if position else time.time()
+
+
+def not_offered(source: Source) -> dict[str, str]:
+    """Kind -> why ``source`` does not offer it at all (e.g. no Prometheus given)."""
+    kinds = tuple(source.kinds or ())
+    if not kinds:
+        return {}
+    out: dict[str, str] = {}
+    if hasattr(source, "prometheus") and hasattr(source, "slurm"):  # the combined source
+        for kind in ("racks", "gpus", "power"):
+            if kind not in kinds:
+                out[kind] = "no Prometheus given (--prometheus URL or [prometheus] url)"
+        if "jobs" not in kinds:
+            out["jobs"] = "no slurmrestd given (--slurm URL or [slurm] url)"
+        if "site" not in kinds:
+            out["site"] = "no site layout given (--topology FILE_OR_URL or site_topology)"
+        return out
+    for kind in REQUIRED_KINDS:
+        if kind not in kinds:
+            out[kind] = f"not offered by {source.backend}"
+    return out
+
+
+def _poll_all(source: Source, shift: ShiftWindow | None, out: dict[str, Any]) -> None:
+    """Poll each kind once; a kind that fails is noted in ``out["missing"]`` and the others
+    go on (each kind fails on its own). ``out["snapshots"]`` fills as kinds arrive, so a
+    collection cut short by its time limit keeps what came."""
+    poller = Poller(source)
+    kinds = [k for k in (*REQUIRED_KINDS, "events") if not source.kinds or k in source.kinds]
+    snapshots: dict[str, Snapshot] = out.setdefault("snapshots", {})
+    missing: dict[str, str] = out.setdefault("missing", {})
+    for kind in kinds:
+        out["polling"] = kind
+        if kind == "power":
+            if shift is None:
+                shift = ShiftWindow.default(source_clock(source), live=True)
+                out["shift"] = shift
+            poller.context.power_since = shift.start - 10.0
+        result = poller.poll(kind)
+        if not result.ok or result.snapshot is None:
+            missing[kind] = _one_line(result.error or "no data")
+            continue
+        snapshots[kind] = result.snapshot
+    out.pop("polling", None)
+    out["done"] = True
+
+
+def _alarms_now(snapshots: Mapping[str, Snapshot]) -> tuple[list[dict], list[dict], tuple, float]:
+    """Evaluate the alarm rules once over the snapshots: journal, incidents, alarms, hub time."""
+    from console.alarms import AlarmEngine, IncidentTracker, MemoryJournal
+    from console.alarms.incidents import incidents_summary
+
+    topology = snapshots["site"]
+    assert isinstance(topology, SiteTopology)
+    journal = MemoryJournal()
+    engine = AlarmEngine(journal=journal)
+    update = engine.evaluate({k: v for k, v in snapshots.items() if k != "site"}, topology)
+    tracker = IncidentTracker()
+    jobs = snapshots.get("jobs")
+    tracker.update(update.alarms, update.time, jobs if isinstance(jobs, JobsSnapshot) else None)
+    return list(journal.entries), incidents_summary(tracker.incidents()), update.alarms, update.time
+
+
+def nothing_read(where: str, missing: Mapping[str, str]) -> str:
+    """The one line of an export that read nothing: each reason once, with its kinds."""
+    by_reason: dict[str, list[str]] = {}
+    for kind, reason in missing.items():
+        by_reason.setdefault(reason, []).append(kind)
+    parts = [f"{', '.join(kinds)}: {reason}" for reason, kinds in by_reason.items()]
+    return _one_line(f"{where}: nothing could be read ({'; '.join(parts) or 'no data'})")
+
+
+def collect_from_source(
+    source: Source, shift: ShiftWindow | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
+    notes: str = "",
+) -> tuple[dict[str, Any], HandoverData]:
+    """Poll ``source`` (already started) once per kind and build the shift's handover.
+
+    ``shift`` None picks the shift in progress, from the workstation clock and the shift
+    hours (never from a file's time). Each kind fails on its own: the handover holds what
+    could be read and ``HandoverData.missing`` says, per kind, why the rest is not there.
+    :class:`ExportError` only when no kind of data at all could be read (or none within
+    ``timeout_s``). The returned dict maps kind to snapshot (``"site"`` first) plus
+    ``"alarms"``: the alarms active now, as the console's alarm rules see these snapshots.
+    """
+    out: dict[str, Any] = {}
+    worker = threading.Thread(
+        target=_guarded, args=(_poll_all, source, shift, out), name="export-collect", daemon=True
+    )
+    worker.start()
+    worker.join(timeout_s)
+    where = source.display_url
+    late = worker.is_alive()
+    snapshots: dict[str, Any] = dict(out.get("snapshots", {}))
+    missing: dict[str, str] = {**not_offered(source), **dict(out.get("missing", {}))}
+    if late:
+        for kind in (*REQUIRED_KINDS, "events"):
+            offered = not source.kinds or kind in source.kinds
+            if offered and kind not in snapshots and kind not in missing:
+                missing[kind] = f"no answer within {timeout_s:g} s"
+    if "error" in out:  # a bug, not a failing backend: the kind being read is lost
+        missing[str(out.get("polling") or "data")] = _one_line(out["error"])
+    if not any(k in snapshots for k in DATA_KINDS):
+        if late and not out.get("missing"):
+            raise ExportError(f"{where}: no valid data within {timeout_s:g} s")
+        raise ExportError(nothing_read(where, {k: v for k, v in missing.items()
+                                               if k in (*REQUIRED_KINDS, "events")}))
+    now = source_clock(source)
+    shift = out.get("shift", shift) or ShiftWindow.default(now, live=True)
+    warnings: list[str] = []
+    if "events" in missing and (not source.kinds or "events" in source.kinds):
+        warnings.append(f"hub events unavailable: {missing['events']}")
+    topology = snapshots.get("site")
+    if not isinstance(topology, SiteTopology):
+        topology = None
+        snapshots.pop("site", None)
+    data_times = [s.time for k, s in snapshots.items() if k in DATA_KINDS and hasattr(s, "time")]
+    hub_now = max(data_times, default=now)
+    if shift.end < now - 120:
+        warnings.append("GPU health, jobs and views are as of the export, not the shift's end "
+                        "(a live source has no past states; review a cache for that)")
+    incidents: list[dict] = []
+    standing: list[dict] | None = None
+    current = shift.end >= now - 120
+    if topology is not None:
+        try:
+            _, incidents, alarms, alarm_time = _alarms_now(snapshots)
+            snapshots["alarms"] = (alarms, alarm_time)
+            standing = [_alarm_item(a) for a in alarms] if current else None
+            warnings.append("alarm history (raised, acknowledged) needs the console's cache; "
+                            + ("the alarms listed are those standing at the export" if current
+                               else "alarms at the shift's end are unknown"))
+            if not current:
+                incidents = []
+        except Exception as exc:  # the alarm rules are optional in a handover
+            log.warning("alarm evaluation for the export failed: %s", exc)
+            warnings.append(f"alarms not evaluated ({exc.__class__.__name__})")
+    else:
+        standing = []
+        warnings.append("alarms not evaluated: no site layout")
+    power = snapshots.get("power")
+    if isinstance(power, PowerSeries):
+        snapshots["power"] = crop_power(power, shift.start - power.step, shift.end)
+    if "gpus" in snapshots:
+        warnings.append("GPU health at the shift's start is not available from a live source")
+    data = build_handover(
+        shift,
+        topology=topology,
+        power=power if isinstance(power, PowerSeries) else None,
+        maintenance=_maintenance_now(snapshots.get("gpus"), snapshots.get("jobs"), topology),
+        gpus_start=None,
+        gpus_end=snapshots.get("gpus"),
+        jobs=[snapshots.get("jobs")],
+        incidents=incidents,
+        standing=standing,
+        notes=notes,
+        source=where,
+        warnings=warnings,
+        view_time=hub_now,
+        missing={k: missing[k] for k in (*REQUIRED_KINDS, "events") if k in missing},
+    )
+    return snapshots, data
+
+
+def _maintenance_now(gpus: Any, jobs: Any, topology: SiteTopology | None) -> Any:
+    """The maintenance list of one unhealthy-GPU list (counts from it alone); None without."""
+    from console.maintenance import MaintenanceTracker
+    from console.model import UnhealthyGpus
+
+    if not isinstance(gpus, UnhealthyGpus):
+        return None
+    try:
+        return MaintenanceTracker().update(
+            gpus, jobs if isinstance(jobs, JobsSnapshot) else None, topology)
+    except Exception as exc:  # the maintenance list is optional in a handover
+        log.warning("maintenance list for the export failed: %s", exc)
+        return None
+
+
+def crop_power(series: PowerSeries, start: float, end: float) -> PowerSeries:
+    """The points of ``series`` with ``start <= t < end`` (what the power view shows)."""
+    lo = int(np.searchsorted(series.t, start, side="left"))
+    hi = int(np.searchsorted(series.t, end, side="left"))
+    if lo == 0 and hi == len(series.t):
+        return series
+    return dataclasses.replace(  # keeps every other field (a source's missing flows, ...)
+        series,
+        time=float(series.t[hi - 1]) if hi > lo else series.time,
+        t=frozen(np.array(series.t[lo:hi])),
+        fields=_frozen_map({k: np.array(v[lo:hi]) for k, v in series.fields.items()}),
+    )
+
+
+def _alarm_item(alarm: Any) -> dict[str, Any]:
+    """An alarm object as the handover lists it."""
+    return {
+        "alarm_id": alarm.id, "priority": alarm.priority, "state": alarm.state,
+        "rack": alarm.area or alarm.rack or "", "source": alarm.rule, "message": alarm.message,
+        "since": alarm.time, "changed": alarm.changed, "operator": alarm.operator,
+        "comment": alarm.comment,
+    }
+
+
+def _guarded(fn: Any, source: Source, shift: ShiftWindow | None, out: dict[str, Any]) -> None:
+    try:
+        fn(source, shift, out)
+    except Exception as exc:  # reported as one line by the caller
+        log.debug("export collection failed", exc_info=True)
+        out["error"] = f"unexpected error ({exc.__class__.__name__}: {exc})"
+
+
+# -- from the cache ------------------------------------------------------------------------
+def _fmt(t: float, tz: str) -> str:
+    return datetime.fromtimestamp(t, ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+
+
+def describe_range(first: float, last: float, tz: str) -> str:
+    """'2026-11-27 22:00 – 2026-11-28 14:05 Africa/Casablanca (…UTC)' for messages."""
+    return (f"{_fmt(first, tz)} – {_fmt(last, tz)} {tz} "
+            f"({_fmt(first, 'UTC')} – {_fmt(last, 'UTC')} UTC)")
+
+
+def alarms_from_items(items: Sequence[Mapping[str, Any]]) -> tuple:
+    """Alarm objects (for the alarm list view) from the handover's open/shelved items."""
+    from console.alarms import Alarm
+
+    out = []
+    for a in items:
+        state = str(a.get("state") or "")
+        rack = str(a.get("rack") or "") or None
+        out.append(Alarm(
+            id=str(a.get("alarm_id")), rule=str(a.get("source") or ""),
+            priority=str(a.get("priority") or "diagnostic"), state=state,
+            active=state in ("UNACK", "ACKED", "SHELVED", "SUPPRESSED", "OUT_OF_SERVICE"),
+            message=str(a.get("message") or ""), time=float(a.get("since") or 0.0),
+            changed=float(a.get("changed") or 0.0), rack=rack, area=rack or "site",
+            operator=str(a.get("operator") or ""), comment=str(a.get("comment") or ""),
+        ))
+    return tuple(out)
+
+
+def collect_from_cache(
+    cache_path: str | Path, shift: ShiftWindow | None = None, at: float | None = None,
+    notes: str = "",
+) -> tuple[dict[str, Any], HandoverData]:
+    """Read a shift's handover from a cache file, never writing to it.
+
+    ``shift`` None: the shift holding ``at``, else the last complete shift the cache
+    covers. ``at`` is the moment the views show (default: the shift's end, or the cache's
+    last time if earlier). A shift outside the cache raises :class:`ExportError` naming
+    the range the cache holds.
+    """
+    from console.cache import Cache, CacheError
+
+    try:
+        cache = Cache.open(cache_path, readonly=True)
+    except CacheError as exc:
+        raise ExportError(_one_line(str(exc))) from None
+    except OSError as exc:
+        raise ExportError(_one_line(f"cannot open the cache {cache_path}: {exc}")) from None
+    try:
+        return _from_cache(cache, shift, at, notes)
+    except ExportError:
+        raise
+    except CacheError as exc:
+        raise ExportError(_one_line(str(exc))) from None
+    except Exception as exc:  # sqlite errors on a damaged file, ...
+        raise ExportError(_one_line(
+            f"cannot read the cache {cache_path}: {exc.__class__.__name__}: {exc}")) from None
+    finally:
+        cache.close()
+
+
+def _from_cache(
+    cache: Any, shift: ShiftWindow | None, at: float | None, notes: str
+) -> tuple[dict[str, Any], HandoverData]:
+    span = cache.time_range()
+    if span is None:
+        raise ExportError(f"the cache {cache.path} holds no telemetry")
+    first, last = float(span[0]), float(span[1])
+    topology = cache.topology_at(last)
+    tz = getattr(topology, "timezone", None) or (shift.tz if shift else DEFAULT_SITE_TZ)
+    warnings: list[str] = []
+    if shift is None:
+        if at is not None:
+            shift = ShiftWindow.containing(at, tz)
+        else:
+            shift = ShiftWindow.default(last, tz)
+            if shift.end <= first:  # the cache holds no complete shift: the one in progress
+                shift = ShiftWindow.default(last, tz, live=True)
+    if shift.end <= first or shift.start > last:
+        raise ExportError(
+            f"the shift {shift.label_local()} is outside the cache, which holds "
+            f"{describe_range(first, last, tz)}"
+        )
+    if shift.start < first or shift.end > last + 60:
+        warnings.append(f"the cache covers only part of the shift: {describe_range(first, last, tz)}")
+    view_at = min(shift.end, last) if at is None else float(at)
+    if not first <= view_at <= last + 60:
+        raise ExportError(
+            f"--at {_fmt(view_at, tz)} is outside the cache, which holds "
+            f"{describe_range(first, last, tz)}"
+        )
+    end_at = min(shift.end, last)
+    topology = cache.topology_at(view_at)
+    if topology is None:
+        raise ExportError(f"the cache {cache.path} holds no site topology")
+    power = cache.power(shift.start, shift.end)
+    gpus_start = cache.unhealthy_at(shift.start) if shift.start >= first else None
+    if shift.start < first:
+        warnings.append("GPU health at the shift's start is before the cache's first record")
+    gpus_end = cache.unhealthy_at(end_at)
+    jobs_start, jobs_end = cache.jobs_at(shift.start), cache.jobs_at(end_at)
+    journal = cache.journal(None, shift.end)
+    incidents = cache.incidents(shift.start, shift.end)
+    maintenance = cache.maintenance_at(end_at) if hasattr(cache, "maintenance_at") else None
+    if maintenance is None:  # a file from before schema 5: as the faults at the end say
+        maintenance = _maintenance_now(gpus_end, jobs_end, topology)
+    missing: dict[str, str] = {}
+    if power is None or not len(power.t):
+        missing["power"] = "the cache holds no power data for the shift"
+    if gpus_end is None:
+        missing["gpus"] = "the cache holds no GPU health at the shift's end"
+    if jobs_start is None and jobs_end is None:
+        missing["jobs"] = "the cache holds no job queue for the shift"
+    data = build_handover(
+        shift,
+        topology=topology,
+        power=power,
+        maintenance=maintenance,
+        gpus_start=gpus_start,
+        gpus_end=gpus_end,
+        jobs=[jobs_start, jobs_end],
+        journal=journal,
+        incidents=incidents,
+        notes=notes,
+        source=f"cache {cache.path}",
+        warnings=warnings,
+        view_time=view_at,
+        missing=missing,
+    )
+    snapshots: dict[str, Any] = {"site": topology}
+    for kind, snap in (("racks", cache.racks_at(view_at)), ("gpus", cache.unhealthy_at(view_at)),
+                       ("jobs", cache.jobs_at(view_at)), ("power", power)):
+        if snap is not None:
+            snapshots[kind] = snap
+    events = cache.events(max(shift.start, view_at - 3600.0), view_at)
+    if events:
+        snapshots["events"] = EventBatch(time=view_at, received=view_at, events=tuple(events),
+                                         last_id=max(int(e.get("id", 0)) for e in events))
+    alarm_items = [*data.alarms.get("still_open", ()), *data.alarms.get("shelved", ()),
+                   *data.alarms.get("out_of_service", ())]
+    try:
+        snapshots["alarms"] = (alarms_from_items(alarm_items), view_at)
+    except Exception as exc:  # the alarm list view is optional
+        log.warning("alarm list for the export failed: %s", exc)
+    return snapshots, data
