@@ -1,17 +1,15 @@
 """Offline review: the same views over a cache file, with a timeline scrubber.
 
-A :class:`ReviewFeed` reads a :class:`console.sources.replay.CacheReplaySource`
-on a worker thread (SQLite never runs on the GUI thread); :meth:`ReviewFeed.seek`
-moves the replay to a time and re-reads every kind, so every view shows the site
-as it was then. The file is opened read-only and never written.
+A :class:`ReviewFeed` drives a :class:`console.session.ReviewSession` on a worker thread
+(SQLite never runs on the GUI thread); :meth:`ReviewFeed.seek` moves the review to a time
+and re-reads every kind, so every view shows the site as it was then. The file is opened
+read-only and never written. :class:`ReviewMode` is what a main window in review adds: the
+:class:`TimelineScrubber` and what follows a seek.
 """
 
 from __future__ import annotations
 
-import logging
 import math
-import time
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,163 +24,88 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.alarms.kpis import shift_kpis
-from console.alarms.replay import update_at
-from console.maintenance import MaintenanceList
-from console.poller import Poller
-from console.sources.base import SourceError
-from console.sources.replay import CacheReplaySource
+from console.session import REVIEW_KINDS, ReviewError, ReviewSession
+from widgets.feed import Feed
 
-log = logging.getLogger(__name__)
+__all__ = ["REVIEW_KINDS", "ReviewFeed", "TimelineScrubber", "open_review_window"]
 
-REVIEW_KINDS = ("site", "racks", "gpus", "power", "jobs", "events")
 SPEEDS = (1, 10, 60, 300, 900)
 
 
 class _ReviewWorker(QObject):
+    """Lives in the feed's thread: drives the session there, its results as signals."""
+
     polled = Signal(object)
     opened = Signal(float, float, object)
-    openFailed = Signal(str)
+    sourceFailed = Signal(str)
     seeked = Signal(float, float)
-    alarms = Signal(object)
-    alarmKpis = Signal(object)
-    gaps = Signal(object)
+    alarmsUpdated = Signal(object)
+    alarmKpisReady = Signal(object)
+    gapsFound = Signal(object)
 
     def __init__(self, url: str) -> None:
         super().__init__()
-        self.url = url
-        self.source: CacheReplaySource | None = None
-        self.poller: Poller | None = None
-        self.journal: list[dict[str, Any]] = []
-        self._stopping = False
+        self.session = ReviewSession(url)
 
     @Slot()
     def begin(self) -> None:
         try:
-            self.source = CacheReplaySource(self.url)
-            self.source.start()
-            span = self.source.time_range()
-        except (SourceError, ValueError, OSError) as exc:
-            self.openFailed.emit(str(exc))
+            first, last, incidents = self.session.open()
+        except ReviewError as exc:
+            self.sourceFailed.emit(str(exc))
             return
-        if span is None:
-            self.openFailed.emit(f"cache replay: {self.source.path} holds no telemetry yet")
-            return
-        self.poller = Poller(self.source)
-        incidents: list[dict[str, Any]] = []
-        try:
-            incidents = list(self.source.cache.incidents())
-        except Exception as exc:  # an old file without incidents still reviews
-            log.info("no incidents in %s: %s", self.url, exc)
-        try:
-            self.journal = list(self.source.cache.journal())
-        except Exception as exc:
-            log.info("no alarm journal in %s: %s", self.url, exc)
-        self.opened.emit(span[0], span[1], incidents)
-        try:
-            gaps = list(self.source.cache.gaps(span[0], span[1]))
-        except Exception as exc:  # a file from before gaps were recorded, or a damaged table
-            log.info("no recording gaps in %s: %s", self.url, exc)
-            gaps = []
-        self.gaps.emit(gaps)
-        self.seek(span[1])
+        self.opened.emit(first, last, incidents)
+        self.gapsFound.emit(self.session.gaps())
+        self.seek(last)
 
     @Slot(float)
     def seek(self, t: float) -> None:
-        if self._stopping or self.source is None or self.poller is None:
+        found = self.session.seek(t, self.polled.emit)
+        if found is None:
             return
-        t0 = time.perf_counter()
-        self.source.seek(t)
-        # Each seek shows the state at t, not a continuation of the previous position.
-        self.poller.context.last_event_id = 0
-        self.poller.context.power_since = None
-        for kind in REVIEW_KINDS:
-            result = self.poller.poll(kind)
-            if self._stopping:
-                return
-            self.polled.emit(result)
-        update = update_at(self.journal, self.source.position)
-        self.alarms.emit(replace(update, maintenance=self._maintenance_at(self.source.position)))
-        self.seeked.emit(self.source.position, (time.perf_counter() - t0) * 1000)
-        self.alarmKpis.emit(shift_kpis(self.journal, self.source.position))
-
-    def _maintenance_at(self, t: float) -> MaintenanceList:
-        """The maintenance list the cache says stood at ``t`` (``recorded`` False when it
-        holds none then: a file from before schema 5, or a time before its first record)."""
-        found = None
-        if self.source is not None:
-            try:
-                found = self.source.cache.maintenance_at(t)
-            except Exception as exc:  # a damaged table: the rest of the review goes on
-                log.info("no maintenance list in %s: %s", self.url, exc)
-        return found if found is not None else MaintenanceList(time=t, recorded=False)
+        self.alarmsUpdated.emit(found.alarms)
+        self.seeked.emit(found.position, found.elapsed_ms)
+        self.alarmKpisReady.emit(found.kpis)
 
     @Slot()
     def finish(self) -> None:
-        self._stopping = True
-        if self.source is not None:
-            self.source.close()
+        self.session.close()
         self.thread().quit()
 
 
-class ReviewFeed(QObject):
+class ReviewFeed(Feed):
     """Feeds the main window from a cache file at a chosen time."""
 
-    polled = Signal(object)
-    opened = Signal(float, float, object)
-    """first, last (epoch seconds) and the incidents in the file."""
-    sourceFailed = Signal(str)
-    cacheFailed = Signal(str)
-    rackDetailReady = Signal(object)
-    rackDetailFailed = Signal(str, str)
-    seeked = Signal(float, float)
-    """Position reached and milliseconds the reads took."""
-    alarmsUpdated = Signal(object)
-    """The alarm list as the journal says it stood at the position (an AlarmUpdate, whose
-    ``maintenance`` is the maintenance list the cache says stood then)."""
-    alarmKpisReady = Signal(object)
-    """(AlarmKpis, (shift start, shift end)): the alarm performance of the shift around the
-    position, up to it."""
-    gapsFound = Signal(object)
-    """The spans the live console polled but could not record (a list of dicts with start,
-    end, reason, polls), read once when the file opens."""
     _requestSeek = Signal(float)
     _requestFinish = Signal()
 
     def __init__(self, url: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.url = url
-        self._closed = False
         self._thread = QThread()
         self._thread.setObjectName("cache-review")
         self._worker = _ReviewWorker(url)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.begin)
-        self._worker.polled.connect(lambda r: None if self._closed else self.polled.emit(r))
-        self._worker.opened.connect(
-            lambda a, b, i: None if self._closed else self.opened.emit(a, b, i)
-        )
-        self._worker.openFailed.connect(
-            lambda m: None if self._closed else self.sourceFailed.emit(m)
-        )
-        self._worker.seeked.connect(lambda t, ms: None if self._closed else self.seeked.emit(t, ms))
-        self._worker.alarms.connect(lambda u: None if self._closed else self.alarmsUpdated.emit(u))
-        self._worker.alarmKpis.connect(
-            lambda k: None if self._closed else self.alarmKpisReady.emit(k)
-        )
-        self._worker.gaps.connect(lambda g: None if self._closed else self.gapsFound.emit(g))
+        for name in ("polled", "opened", "sourceFailed", "seeked", "alarmsUpdated",
+                     "alarmKpisReady", "gapsFound"):
+            getattr(self._worker, name).connect(self.relay(getattr(self, name)))
         self._requestSeek.connect(self._worker.seek)
         self._requestFinish.connect(self._worker.finish)
 
     def start(self) -> None:
         self._thread.start()
 
+    @property
+    def running(self) -> bool:
+        return self._thread.isRunning() and not self._closed
+
     def seek(self, t: float) -> None:
         if not self._closed:
             self._requestSeek.emit(float(t))
 
     def request_rack(self, rack_id: str) -> None:
-        self.rackDetailFailed.emit(rack_id, "rack detail is not kept in the cache")
+        self.rackDetailFailed.emit(rack_id, self.tr("rack detail is not kept in the cache"))
 
     def stop(self, timeout_ms: int = 10_000) -> None:
         if self._closed:

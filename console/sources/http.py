@@ -34,6 +34,7 @@ from urllib3.exceptions import ReadTimeoutError
 from urllib3.util import Retry
 
 from console.sources.base import SourceError
+from console.urls import USERINFO, hide_userinfo  # noqa: F401 - re-exported
 
 USER_AGENT = "hub-ops-console/0.1"
 MB = 1 << 20
@@ -103,7 +104,7 @@ SECRET_HEADERS = ("authorization", "proxy-authorization", "x-api-key", "x-auth-t
 """Request headers (lower case) whose values are credentials."""
 MIN_SECRET_LEN = 4
 """Shorter values are not searched for (they would blank out ordinary words)."""
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")
+_USERINFO = USERINFO
 _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+(?=[A-Za-z0-9._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,}")
 """A credential after its scheme word: 8 or more token characters, a digit among them (so
 "Basic authentication required" stays as it is)."""
@@ -128,12 +129,6 @@ def redact(text: str) -> str:
             text = text.replace(secret, "***")
     text = _USERINFO.sub(r"\1***@", text)
     return _BEARER.sub(r"\1 ***", text)
-
-
-def hide_userinfo(text: str) -> str:
-    """Every ``scheme://user[:password]@`` in ``text`` without its user info (for labels
-    that name one or more URLs)."""
-    return _USERINFO.sub(r"\1", text)
 
 
 def split_credentials(url: str) -> tuple[str, tuple[str, str] | None]:

@@ -1,0 +1,541 @@
+"""The console's sessions, Qt-free: what a window's feed does, apart from threads and signals.
+
+A :class:`LiveSession` owns a live source and its cache: it creates and starts both (a
+cache that cannot be opened now is opened later, :class:`~console.cache.store.PendingCache`;
+the cache's health reaches the listener whatever write failed), hands the cached power
+history over, says which kinds are due when (:class:`Schedule`), polls through
+:class:`~console.poller.Poller`, feeds the alarm service, keeps the cache up and closes it
+all. A :class:`ReviewSession` reads a cache file: its time range, recording gaps, incidents
+and alarm journal, and the site, alarms, maintenance list and alarm KPIs at a time.
+
+Both tell what happens through a listener (:class:`SessionListener`: one method per event,
+each a no-op by default). They run on one thread of the caller's choosing (the windows use a
+QThread, :mod:`widgets.live` and :mod:`widgets.review`); only :meth:`LiveSession.stop` and
+:attr:`LiveSession.busy` may be used from another.
+
+The windows never import :mod:`console.sources`: what they need of it is here
+(:class:`Source`, :class:`SourceError`) or in :mod:`console.urls`.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from console.alarms.kpis import shift_kpis
+from console.alarms.replay import update_at
+from console.cache.store import CacheHealth, PendingCache
+from console.maintenance import MaintenanceList
+from console.poller import DEFAULT_INTERVALS, Poller, PollResult, next_power_start
+from console.sources.base import Source, SourceError
+from console.sources.replay import CacheReplaySource
+from console.urls import hide_userinfo
+
+__all__ = [
+    "BURST_SLACK_S",
+    "CACHE_HEAL_S",
+    "CACHE_MAINTAIN_S",
+    "DEFAULT_INTERVALS",
+    "HISTORY_FIELDS",
+    "HISTORY_S",
+    "REVIEW_KINDS",
+    "LiveSession",
+    "ReviewError",
+    "ReviewSession",
+    "Schedule",
+    "SeekResult",
+    "SessionListener",
+    "Source",
+    "SourceError",
+    "hide_userinfo",
+]
+
+log = logging.getLogger(__name__)
+
+CACHE_MAINTAIN_S = 300.0
+"""How often the cache is kept up (rollups, retention, size)."""
+CACHE_HEAL_S = 0.25
+"""How often a failed cache is asked whether a retry is due (the cache's own backoff
+decides; asking costs nothing), so it heals even while no poll writes."""
+BURST_SLACK_S = 0.05
+"""Kinds due within this much of each other are polled in the same burst."""
+HISTORY_S = 7 * 86_400.0
+"""How much cached power history the chart gets at start-up."""
+HISTORY_FIELDS = ("power_kw", "inlet_c", "gpu_temp_max_c", "gpu_util_mean")
+"""Per-rack figures whose last hour the rack detail draws as sparklines."""
+REVIEW_KINDS = ("site", "racks", "gpus", "power", "jobs", "events")
+"""The kinds a review reads at each position."""
+
+
+class SessionListener:
+    """What a session tells (every method a no-op here; override those wanted).
+
+    Called on the session's thread, except the cache's health (on the thread of the write
+    concerned)."""
+
+    def on_started(self, display_url: str) -> None:
+        """The source started (its URL without credentials)."""
+
+    def on_start_failed(self, message: str) -> None:
+        """The source could not start (why); the session does nothing more."""
+
+    def on_cache_failed(self, message: str) -> None:
+        """The cache does not record (why)."""
+
+    def on_cache_recovered(self, health: CacheHealth) -> None:
+        """The cache records again (what the outage cost)."""
+
+    def on_history(self, series: Any) -> None:
+        """The cached power history (a PowerSeries), before live polls append."""
+
+    def on_polled(self, result: PollResult) -> None:
+        """One poll's result, good or bad."""
+
+    def on_alarms(self, update: Any) -> None:
+        """An alarm update (after a poll, an operator action, or at a review position)."""
+
+    def on_alarm_action_failed(self, message: str) -> None:
+        """An operator action was refused (why)."""
+
+    def on_rack_detail(self, detail: Any) -> None:
+        """One rack in depth."""
+
+    def on_rack_history(self, rack_id: str, history: dict[str, Any]) -> None:
+        """The last hour of a rack's figures (:data:`HISTORY_FIELDS`)."""
+
+    def on_rack_failed(self, rack_id: str, message: str) -> None:
+        """A rack's detail could not be read (why)."""
+
+
+# -- the heap ----------------------------------------------------------------------------------
+
+_heap_lock = threading.Lock()
+_heap_holders = 0
+
+
+def settle_heap() -> None:
+    """Take what exists when polling starts out of the cyclic collector's sight.
+
+    Modules, Qt wrappers, views and the site layout live as long as the console. Full
+    collections still happen now and then (poll data accumulates between them); each one
+    walks every object in the process while holding the interpreter lock, and the GUI
+    thread freezes meanwhile (about 50 ms measured at full scale). Frozen objects are
+    still freed by reference counting; only the walk skips them. :func:`release_heap`
+    gives them back to the collector when the last session stops.
+    """
+    global _heap_holders
+    with _heap_lock:
+        _heap_holders += 1
+        if _heap_holders == 1:
+            gc.collect()
+            gc.freeze()
+
+
+def release_heap() -> None:
+    global _heap_holders
+    with _heap_lock:
+        _heap_holders -= 1
+        if _heap_holders == 0:
+            gc.unfreeze()
+
+
+# -- scheduling --------------------------------------------------------------------------------
+
+
+class Schedule:
+    """Which kinds are due when: each kind every ``intervals[kind]`` seconds, on the
+    monotonic clock, never catching up a backlog in a storm."""
+
+    def __init__(self, intervals: dict[str, float], kinds: Iterable[str], now: float) -> None:
+        self.intervals = dict(intervals)
+        # site first so racks can be placed
+        ordered = sorted((k for k in self.intervals if k in set(kinds)),
+                         key=lambda k: (k != "site", k != "racks"))
+        self.due_at: dict[str, float] = dict.fromkeys(ordered, now)
+
+    def __bool__(self) -> bool:
+        return bool(self.due_at)
+
+    def take_due(self, now: float, slack: float = BURST_SLACK_S) -> list[str]:
+        """The kinds due by ``now`` (give or take ``slack``), each moved to its next time."""
+        due = [k for k, t in self.due_at.items() if t <= now + slack]
+        for kind in due:
+            step = self.intervals[kind]
+            later = self.due_at[kind] + step
+            self.due_at[kind] = later if later > now else now + step  # no catch-up storm
+        return due
+
+    def wait(self, now: float) -> float | None:
+        """Seconds until the next kind is due (0 when one is), None with no kinds."""
+        if not self.due_at:
+            return None
+        return max(0.0, min(self.due_at.values()) - now)
+
+
+def _engine_call(service: Any, name: str, *args: Any) -> Any:
+    """Call the alarm engine's ``name`` (planned work); NotImplementedError, in words,
+    when this engine has no such method."""
+    method = getattr(getattr(service, "engine", None), name, None)
+    if method is None:
+        raise NotImplementedError(f"this console's alarm engine cannot do {name.replace('_', ' ')}")
+    return method(*args)
+
+
+# -- live --------------------------------------------------------------------------------------
+
+
+class LiveSession:
+    """A live source, its cache and alarm service, polled on the caller's thread.
+
+    The caller calls :meth:`begin` once, then :meth:`run_due` whenever :meth:`run_due` last
+    said (seconds), :meth:`heal` every :data:`CACHE_HEAL_S` when :attr:`heals`,
+    :meth:`maintain` every :data:`CACHE_MAINTAIN_S` when :attr:`maintains`, and
+    :meth:`close` at the end (after :meth:`stop`, which any thread may call).
+    """
+
+    def __init__(
+        self,
+        source_factory: Callable[[], Source],
+        cache_factory: Callable[[], Any] | None = None,
+        intervals: dict[str, float] | None = None,
+        alarm_factory: Callable[[Any], Any] | None = None,
+        listener: SessionListener | None = None,
+        settle: bool = True,
+    ) -> None:
+        self.listener = listener or SessionListener()
+        self._source_factory = source_factory
+        self._cache_factory = cache_factory
+        self._alarm_factory = alarm_factory
+        self.intervals = dict(DEFAULT_INTERVALS if intervals is None else intervals)
+        self.settle = settle
+        """Freeze the heap while polling (:func:`settle_heap`)."""
+        self.busy = threading.Event()
+        """Set while a burst of polls (or cache upkeep) runs; a GUI draws in between."""
+        self.stopping = False
+        self._settled = False
+        self.poller: Poller | None = None
+        self.source: Source | None = None
+        self.cache: Any = None
+        self.alarm_service: Any = None
+        self.schedule: Schedule | None = None
+
+    # -- start -------------------------------------------------------------------------------
+    def begin(self) -> bool:
+        """Create and start the source, then the cache, the history and the alarms; False
+        (and ``on_start_failed``) when the source cannot start."""
+        try:
+            self.source = self._source_factory()
+            self.source.start()
+        except Exception as exc:  # a bad URL or a port in use: say so, do not crash
+            log.warning("source failed to start: %s", exc)
+            self.listener.on_start_failed(str(exc) or exc.__class__.__name__)
+            return False
+        if self._cache_factory is not None:
+            self._open_cache(self._cache_factory)
+        self.poller = Poller(self.source, self.cache)
+        self._load_history()
+        if self._alarm_factory is not None:
+            self.alarm_service = self._alarm_factory(self.cache)
+        self.listener.on_started(self.source.display_url)
+        if self.settle:
+            settle_heap()
+            self._settled = True
+        self.schedule = Schedule(self.intervals, self.source.kinds, time.monotonic())
+        return True
+
+    @property
+    def maintains(self) -> bool:
+        """The cache wants upkeep (:meth:`maintain`)."""
+        return self.cache is not None and hasattr(self.cache, "maintain")
+
+    @property
+    def heals(self) -> bool:
+        """The cache can retry after a failure (:meth:`heal`)."""
+        return self.cache is not None and hasattr(self.cache, "heal")
+
+    def _open_cache(self, factory: Callable[[], Any]) -> None:
+        """Open the cache; one that cannot be opened now is opened later (and says so)."""
+        try:
+            self.cache = factory()
+        except Exception as exc:
+            reason = str(exc) or exc.__class__.__name__
+            log.warning("cache unavailable (retrying): %s", reason)
+            self.listener.on_cache_failed(reason)
+            self.cache = PendingCache(factory, reason)
+        if hasattr(self.cache, "on_health"):
+            self.cache.on_health = self._on_cache_health
+        failed = getattr(self.cache, "failed", None)
+        if isinstance(failed, str) and not isinstance(self.cache, PendingCache):
+            self.listener.on_cache_failed(failed)  # opened, but takes no writes now
+
+    def _on_cache_health(self, health: CacheHealth) -> None:
+        """From the cache (on the thread of the write concerned): it failed (why) or records
+        again."""
+        if self.stopping:
+            return
+        if health.failed is not None:
+            self.listener.on_cache_failed(health.failed)
+        else:
+            self.listener.on_cache_recovered(health)
+
+    def _load_history(self) -> None:
+        """Hand the listener the cached power history, then poll only what is newer."""
+        if self.cache is None or not hasattr(self.cache, "power") or self.poller is None:
+            return
+        now = time.time()
+        try:
+            series = self.cache.power(now - HISTORY_S, now)
+        except Exception as exc:  # an unreadable history is no reason to stop
+            log.info("no cached power history: %s", exc)
+            return
+        if len(series):
+            self.listener.on_history(series)
+            last = float(series.t[-1])
+            if now - last < self.poller.context.power_window_s:
+                self.poller.context.power_since = next_power_start(series)
+
+    # -- polling -----------------------------------------------------------------------------
+    def run_due(self) -> float | None:
+        """Poll every kind that is due, in one burst; the seconds until the next is due
+        (None: nothing more to poll, stopped or never started)."""
+        self.busy.set()
+        try:
+            while not self.stopping and self.schedule:
+                due = self.schedule.take_due(time.monotonic())
+                if not due:
+                    break
+                for kind in due:
+                    self.poll(kind)
+                    if self.stopping:
+                        return None
+        finally:
+            self.busy.clear()
+        if self.stopping or self.schedule is None:
+            return None
+        return self.schedule.wait(time.monotonic())
+
+    def poll(self, kind: str) -> None:
+        """Poll one kind now: the result to the listener, then to the alarm service."""
+        if self.stopping or self.poller is None:
+            return
+        result = self.poller.poll(kind)
+        if self.stopping:
+            return
+        self.listener.on_polled(result)
+        if self.alarm_service is not None:
+            try:
+                update = self.alarm_service.on_poll(kind, result.snapshot, result.ok, time.time())
+            except Exception:  # alarming must never stop the data path
+                log.exception("alarm evaluation failed")
+                return
+            self.listener.on_alarms(update)
+
+    def fetch_rack(self, rack_id: str) -> None:
+        """One rack in depth, then its last hour from the cache."""
+        if self.stopping or self.source is None:
+            return
+        try:
+            detail = self.source.fetch_rack(rack_id)
+        except Exception as exc:
+            self.listener.on_rack_failed(rack_id, str(exc))
+            return
+        if self.stopping:
+            return
+        self.listener.on_rack_detail(detail)
+        if self.cache is not None and hasattr(self.cache, "rack_history"):
+            end = time.time()
+            history: dict[str, Any] = {}
+            for field in HISTORY_FIELDS:
+                try:
+                    history[field] = self.cache.rack_history(rack_id, field, end - 3600, end)
+                except Exception as exc:  # no history is no reason to fail the detail
+                    log.info("no %s history for %s: %s", field, rack_id, exc)
+            if not self.stopping:
+                self.listener.on_rack_history(rack_id, history)
+
+    # -- alarms ------------------------------------------------------------------------------
+    def acknowledge(self, alarm_id: str, operator: str, comment: str) -> None:
+        self._alarm_action(lambda s: s.acknowledge(alarm_id, operator, comment))
+
+    def shelve(self, alarm_id: str, until: float, operator: str, comment: str) -> None:
+        self._alarm_action(lambda s: s.shelve(alarm_id, until, operator, comment))
+
+    def plan_shelf(self, scope: str, start: float, end: float, operator: str, reason: str) -> None:
+        self._alarm_action(
+            lambda s: _engine_call(s, "plan_shelf", scope, start, end, operator, reason)
+        )
+
+    def cancel_plan(self, plan_id: str, operator: str, comment: str) -> None:
+        self._alarm_action(lambda s: _engine_call(s, "cancel_plan", plan_id, operator, comment))
+
+    def _alarm_action(self, action: Callable[[Any], Any]) -> None:
+        if self.alarm_service is None or self.stopping:
+            return
+        try:
+            update = action(self.alarm_service)
+        except (KeyError, ValueError, NotImplementedError) as exc:
+            self.listener.on_alarm_action_failed(str(exc).strip("'\""))
+            return
+        self.listener.on_alarms(update)
+
+    # -- the cache ---------------------------------------------------------------------------
+    def heal(self) -> None:
+        """Let a failed cache retry (when its backoff says so)."""
+        if self.stopping or getattr(self.cache, "failed", None) is None:
+            return
+        self.busy.set()
+        try:
+            self.cache.heal()
+        except Exception:  # the cache is a cache: the live view goes on
+            log.exception("cache retry failed")
+        finally:
+            self.busy.clear()
+
+    def maintain(self) -> None:
+        """Cache upkeep (on the hub's clock: the newest poll)."""
+        if self.cache is None:
+            return
+        self.busy.set()
+        try:
+            self.cache.maintain()
+        except Exception as exc:
+            self.listener.on_cache_failed(str(exc))
+        finally:
+            self.busy.clear()
+
+    # -- the end -----------------------------------------------------------------------------
+    def stop(self) -> None:
+        """From any thread: no more polls, results or cache news after the one running."""
+        self.stopping = True
+
+    def close(self) -> None:
+        """Stop, give the heap back, close the source and the cache (idempotent)."""
+        self.stopping = True
+        if self._settled:
+            self._settled = False
+            release_heap()
+        for closer in (self.source, self.cache):
+            if closer is not None and hasattr(closer, "close"):
+                try:
+                    closer.close()
+                except Exception:
+                    log.exception("error while closing %r", closer)
+
+
+# -- review ------------------------------------------------------------------------------------
+
+
+class ReviewError(Exception):
+    """A cache file that cannot be reviewed (one line: why)."""
+
+
+@dataclass(frozen=True)
+class SeekResult:
+    """What a review shows at a position (besides the poll results)."""
+
+    position: float
+    elapsed_ms: float
+    """How long the reads took."""
+    alarms: Any
+    """The alarm list as the journal says it stood (an AlarmUpdate whose ``maintenance``
+    is the maintenance list then)."""
+    kpis: Any
+    """(AlarmKpis, (shift start, shift end)): the shift around the position, up to it."""
+
+
+class ReviewSession:
+    """A cache file read at chosen times (read-only: the file is never written)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.source: CacheReplaySource | None = None
+        self.poller: Poller | None = None
+        self.journal: list[dict[str, Any]] = []
+        self.incidents: list[dict[str, Any]] = []
+        self.first = 0.0
+        self.last = 0.0
+        self.stopping = False
+
+    def open(self) -> tuple[float, float, list[dict[str, Any]]]:
+        """Open the file: (first, last, incidents). ReviewError when it cannot be read or
+        holds no telemetry."""
+        try:
+            self.source = CacheReplaySource(self.url)
+            self.source.start()
+            span = self.source.time_range()
+        except (SourceError, ValueError, OSError) as exc:
+            raise ReviewError(str(exc)) from None
+        if span is None:
+            raise ReviewError(f"cache replay: {self.source.path} holds no telemetry yet")
+        self.first, self.last = span
+        self.poller = Poller(self.source)
+        try:
+            self.incidents = list(self.source.cache.incidents())
+        except Exception as exc:  # an old file without incidents still reviews
+            log.info("no incidents in %s: %s", self.url, exc)
+        try:
+            self.journal = list(self.source.cache.journal())
+        except Exception as exc:
+            log.info("no alarm journal in %s: %s", self.url, exc)
+        return self.first, self.last, self.incidents
+
+    def gaps(self) -> list[dict[str, Any]]:
+        """The spans the live console polled but could not record ([] when unknown)."""
+        if self.source is None:
+            return []
+        try:
+            return list(self.source.cache.gaps(self.first, self.last))
+        except Exception as exc:  # a file from before gaps were recorded, or a damaged table
+            log.info("no recording gaps in %s: %s", self.url, exc)
+            return []
+
+    def seek(
+        self, t: float, on_result: Callable[[PollResult], None] | None = None
+    ) -> SeekResult | None:
+        """The site at ``t``: each kind's result to ``on_result`` as read, then what else
+        stood there; None when closed (or stopped meanwhile)."""
+        if self.stopping or self.source is None or self.poller is None:
+            return None
+        t0 = time.perf_counter()
+        self.source.seek(t)
+        # Each seek shows the state at t, not a continuation of the previous position.
+        self.poller.context.last_event_id = 0
+        self.poller.context.power_since = None
+        for kind in REVIEW_KINDS:
+            result = self.poller.poll(kind)
+            if self.stopping:
+                return None
+            if on_result is not None:
+                on_result(result)
+        position = self.source.position
+        update = replace(update_at(self.journal, position), maintenance=self.maintenance_at(position))
+        elapsed = (time.perf_counter() - t0) * 1000
+        return SeekResult(position, elapsed, update, shift_kpis(self.journal, position))
+
+    def alarms_at(self, t: float) -> Any:
+        """The alarm list the journal says stood at ``t``."""
+        return update_at(self.journal, t)
+
+    def kpis_at(self, t: float) -> Any:
+        return shift_kpis(self.journal, t)
+
+    def maintenance_at(self, t: float) -> MaintenanceList:
+        """The maintenance list the cache says stood at ``t`` (``recorded`` False when it
+        holds none then: a file from before schema 5, or a time before its first record)."""
+        found = None
+        if self.source is not None:
+            try:
+                found = self.source.cache.maintenance_at(t)
+            except Exception as exc:  # a damaged table: the rest of the review goes on
+                log.info("no maintenance list in %s: %s", self.url, exc)
+        return found if found is not None else MaintenanceList(time=t, recorded=False)
+
+    def close(self) -> None:
+        self.stopping = True
+        if self.source is not None:
+            self.source.close()
