@@ -350,8 +350,8 @@ def _collect(
     if review:
         snapshots, data = collect_from_cache(review, shift, at, notes=notes)
         return snapshots, data, f"review of {review}"
+    from console.session import SourceError
     from console.settings import load_settings, make_source
-    from console.sources.base import SourceError
 
     if settings is None:
         settings = load_settings(overrides={"source": source_url})
