@@ -15,15 +15,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from console.cache import frames, records
 from console.contract import POWER_FIELDS
-
-if TYPE_CHECKING:
-    from console.cache.store import Cache
 
 POWER_COLUMNS: tuple[str, ...] = POWER_FIELDS
 TIERS: tuple[tuple[str, int], ...] = (("rack_raw", 0), ("rack_1m", 60), ("rack_15m", 900))
@@ -50,6 +47,10 @@ class RetentionPolicy:
     """Incidents keep full resolution from this long before their start to after their end."""
     max_buckets: int = 30
     """Rollup work per :meth:`Cache.maintain` call (buckets per tier); later calls catch up."""
+
+
+Writers = dict[str, frames.WriterState | None]
+"""The open frame chain of each rollup table (the cache's writer states), updated in place."""
 
 
 def _meta_float(conn: Any, key: str) -> float | None:
@@ -99,9 +100,16 @@ class _Bucket:
         return names, np.stack(rows).astype(np.float32)
 
 
-def _roll_frames(cache: Cache, source: str, dest: str, width: int, now: float) -> int:
+def _roll_frames(
+    conn: Any,
+    policy: RetentionPolicy,
+    writers: Writers,
+    source: str,
+    dest: str,
+    width: int,
+    now: float,
+) -> int:
     """Roll complete buckets of ``source`` into ``dest``; returns buckets written."""
-    conn = cache.conn
     key = f"rollup:{dest}"
     mark = _meta_float(conn, key)
     last = frames.last_time(conn, source)
@@ -116,8 +124,8 @@ def _roll_frames(cache: Cache, source: str, dest: str, width: int, now: float) -
             _set_meta(conn, key, float(limit if nxt is None else min(limit, nxt)))
         return 0
     begin = math.floor(nxt / width) * width
-    end = min(limit, begin + cache.retention.max_buckets * width)
-    state = cache._writer.get(dest)
+    end = min(limit, begin + policy.max_buckets * width)
+    state = writers.get(dest)
     written = 0
     bucket: _Bucket | None = None
 
@@ -132,7 +140,7 @@ def _roll_frames(cache: Cache, source: str, dest: str, width: int, now: float) -
             topology_id=b.topology_id,
             fields=names,
             values=values,
-            keyframe_every=cache.retention.keyframe_every,
+            keyframe_every=policy.keyframe_every,
             count=b.count,
         )
         written += 1
@@ -152,12 +160,11 @@ def _roll_frames(cache: Cache, source: str, dest: str, width: int, now: float) -
     if bucket is not None:
         flush(bucket)
     _set_meta(conn, key, float(end))
-    cache._writer[dest] = state
+    writers[dest] = state
     return written
 
 
-def _roll_power(cache: Cache, now: float) -> int:
-    conn = cache.conn
+def _roll_power(conn: Any, now: float) -> int:
     key = "rollup:power_15m"
     mark = _meta_float(conn, key) or -math.inf
     last = conn.execute("SELECT max(t) FROM power").fetchone()[0]
@@ -223,8 +230,9 @@ def _thin_jobs(
     return max(gone, 0)
 
 
-def _retain(cache: Cache, now: float, windows: Sequence[tuple[float, float]]) -> int:
-    conn, p = cache.conn, cache.retention
+def _retain(
+    conn: Any, p: RetentionPolicy, now: float, windows: Sequence[tuple[float, float]]
+) -> int:
     day, deleted = 86400.0, 0
     rolled_1m = _meta_float(conn, "rollup:rack_1m") or -math.inf
     rolled_15m = _meta_float(conn, "rollup:rack_15m") or -math.inf
@@ -273,20 +281,20 @@ _CAP_ORDER: tuple[tuple[str, str], ...] = (
 """What the size cap drops first: the oldest coarse data, raw polls last."""
 
 
-def _enforce_cap(cache: Cache, windows: Sequence[tuple[float, float]]) -> int:
+def _enforce_cap(conn: Any, max_bytes: int, windows: Sequence[tuple[float, float]]) -> int:
     deleted = 0
     for table, kind in _CAP_ORDER:
         for _ in range(16):
-            if _used_bytes(cache.conn) <= cache.max_bytes:
+            if _used_bytes(conn) <= max_bytes:
                 return deleted
             column = "time" if kind == "frames" else kind
-            cutoff = _oldest_quarter(cache.conn, table, column)
+            cutoff = _oldest_quarter(conn, table, column)
             if cutoff is None:
                 break
             if kind == "frames":
-                gone = frames.delete_chains_before(cache.conn, table, cutoff, windows)
+                gone = frames.delete_chains_before(conn, table, cutoff, windows)
             else:
-                gone = _delete_before(cache.conn, table, kind, cutoff, windows)
+                gone = _delete_before(conn, table, kind, cutoff, windows)
             deleted += gone
             if not gone:
                 break
@@ -300,8 +308,7 @@ def _used_bytes(conn: Any) -> int:
     return int(page) * (int(count) - int(free))
 
 
-def _in_transaction(cache: Cache, steps: Iterable[Any]) -> list[Any]:
-    conn = cache.conn
+def _in_transaction(conn: Any, writers: Writers, steps: Iterable[Any]) -> list[Any]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         results = [step() for step in steps]
@@ -309,15 +316,24 @@ def _in_transaction(cache: Cache, steps: Iterable[Any]) -> list[Any]:
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-        cache._writer.pop("rack_1m", None)
-        cache._writer.pop("rack_15m", None)
+        writers.pop("rack_1m", None)
+        writers.pop("rack_15m", None)
         raise
     return results
 
 
-def maintain(cache: Cache, now: float | None = None) -> dict[str, float]:
-    """Rollup + retention + size cap for ``cache`` (see the module docstring)."""
-    conn = cache.conn
+def maintain(
+    conn: Any,
+    policy: RetentionPolicy,
+    max_bytes: int,
+    writers: Writers,
+    now: float | None = None,
+) -> dict[str, float]:
+    """Rollup + retention + size cap of the cache open on ``conn`` (see the module docstring).
+
+    ``writers`` is the cache's open frame chains: the rollups extend them in place, and a
+    failed rollup drops the rollup tables' chains so the next write starts a keyframe.
+    """
     if now is None:
         now = (
             frames.last_time(conn, "rack_raw")
@@ -327,16 +343,22 @@ def maintain(cache: Cache, now: float | None = None) -> dict[str, float]:
             return {"rolled_1m": 0, "rolled_15m": 0, "rolled_power": 0, "deleted": 0}
     now = float(now)
     rolled_1m, rolled_15m, rolled_power = _in_transaction(
-        cache,
+        conn,
+        writers,
         (
-            lambda: _roll_frames(cache, "rack_raw", "rack_1m", 60, now),
-            lambda: _roll_frames(cache, "rack_1m", "rack_15m", 900, now),
-            lambda: _roll_power(cache, now),
+            lambda: _roll_frames(conn, policy, writers, "rack_raw", "rack_1m", 60, now),
+            lambda: _roll_frames(conn, policy, writers, "rack_1m", "rack_15m", 900, now),
+            lambda: _roll_power(conn, now),
         ),
     )
-    windows = records.protected_windows(conn, cache.retention.incident_margin_s, now)
+    windows = records.protected_windows(conn, policy.incident_margin_s, now)
     deleted, capped = _in_transaction(
-        cache, (lambda: _retain(cache, now, windows), lambda: _enforce_cap(cache, windows))
+        conn,
+        writers,
+        (
+            lambda: _retain(conn, policy, now, windows),
+            lambda: _enforce_cap(conn, max_bytes, windows),
+        ),
     )
     if deleted or capped:
         conn.executescript("PRAGMA incremental_vacuum;")  # execute() frees one page only

@@ -929,7 +929,9 @@ class Cache(CacheReads):
             if self.failed is not None and not self.heal():
                 return {}
             try:
-                stats = rollup.maintain(self, now)
+                stats = rollup.maintain(
+                    self.conn, self.retention, self.max_bytes, self._writer, now
+                )
             except sqlite3.Error as exc:
                 raise self._fail(exc) from None
             if stats.get("deleted"):
