@@ -110,18 +110,45 @@ def window_peak(series: PowerSeries, name: str, start: float | None, end: float 
     return float(v.max()) if len(v) else float("nan")
 
 
+def sample_hours(
+    t: np.ndarray, step: float, start: float | None = None, end: float | None = None
+) -> np.ndarray:
+    """Hours each sample stands for inside ``[start, end)`` (None: unbounded).
+
+    A sample stands for the time until the next one, but at most one ``step``: a missing
+    poll is a gap that counts as nothing (never as the last value held across it). The
+    window clips the first and last; samples outside it stand for 0 hours. Every energy
+    of the program (:func:`energy_mwh`, the handover's figures) is built on this.
+    """
+    t = np.asarray(t, dtype=np.float64)
+    if not len(t):
+        return np.zeros(0)
+    nxt = np.empty_like(t)
+    nxt[:-1] = np.minimum(t[1:], t[:-1] + step)
+    nxt[-1] = t[-1] + step
+    lo = t if start is None else np.maximum(t, start)
+    hi = nxt if end is None else np.minimum(nxt, end)
+    inside = np.ones(len(t), dtype=bool)
+    if start is not None:
+        inside &= t >= start
+    if end is not None:
+        inside &= t < end
+    return np.where(inside, np.clip(hi - lo, 0.0, None), 0.0) / 3600.0
+
+
 def energy_mwh(
     series: PowerSeries, start: float | None = None, end: float | None = None
 ) -> dict[str, float]:
-    """Energy in MWh per source and for the loads over [start, end); gaps count as nothing."""
-    idx = _window(series, start, end)
-    hours = series.step / 3600.0
+    """Energy in MWh per source and for the loads over [start, end); gaps count as nothing
+    (each finite sample for :func:`sample_hours`)."""
+    hours = sample_hours(series.t, series.step, start, end)
     names = (*SUPPLY_FIELDS, "battery_charge_mw", "curtailment_mw", "facility_mw", "it_mw")
     out: dict[str, float] = {}
     for name in names:
         if name in series.fields:
-            v = series.fields[name][idx]
-            out[name] = float(np.nansum(v) * hours)
+            v = np.asarray(series.fields[name], dtype=np.float64)
+            ok = np.isfinite(v) & (hours > 0)
+            out[name] = float(np.sum(v[ok] * hours[ok]))
     return out
 
 
@@ -148,9 +175,9 @@ def carbon_tonnes(
     series: PowerSeries, start: float | None = None, end: float | None = None
 ) -> float:
     """CO2 emitted over [start, end) in tonnes: facility MWh × gCO2/kWh / 1000."""
-    idx = _window(series, start, end)
-    mwh = series.fields["facility_mw"][idx] * (series.step / 3600.0)
-    return float(np.nansum(mwh * series.fields["carbon_g_per_kwh"][idx]) / 1000.0)
+    hours = sample_hours(series.t, series.step, start, end)
+    mwh = np.asarray(series.fields["facility_mw"], dtype=np.float64) * hours
+    return float(np.nansum(mwh * series.fields["carbon_g_per_kwh"]) / 1000.0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -172,3 +172,29 @@ def test_flag_absurd_values() -> None:
     assert clean.invalid_values == 2
     same, _ = flag_absurd(s)
     assert same is s
+
+
+def test_shift_energy_by_hand_with_gaps() -> None:
+    """One method for every energy: each sample stands for one poll step at most (a missing
+    poll counts as nothing), the window clips the last. By hand: polls every 60 s at 0, 60,
+    120, then a gap, 600, 660, 10 MW each, window [0, 690): 4 × 60 s + 30 s = 270 s at
+    10 MW = 0.75 MWh (the gap would add 480 s, i.e. 1.333 MWh more, if it counted)."""
+    from console.handover.kpis import power_kpis
+    from console.handover.shift import ShiftWindow
+
+    t0 = 1.78e9
+    t = t0 + np.array([0.0, 60, 120, 600, 660])
+    nan = np.full(5, np.nan)
+    fields = {name: nan for name in POWER_FIELDS} | {"facility_mw": np.full(5, 10.0),
+                                                     "it_mw": np.full(5, 8.0)}
+    s = PowerSeries(time=float(t[-1]), received=float(t[-1]), t=t, fields=fields, step=60.0)
+    e = energy_mwh(s, t0, t0 + 690)
+    assert e["facility_mw"] == pytest.approx(10 * 270 / 3600)
+    assert e["it_mw"] == pytest.approx(8 * 270 / 3600)
+    k = power_kpis(s, ShiftWindow(t0, t0 + 690))
+    assert k["energy_mwh"]["facility"] == pytest.approx(10 * 270 / 3600)
+    assert k["energy_mwh"]["it"] == pytest.approx(8 * 270 / 3600)
+    assert k["facility_avg_mw"] == pytest.approx(10.0) and k["pue"] == pytest.approx(1.25)
+    assert k["coverage_pct"] == pytest.approx(100 * 270 / 690)
+    # Unbounded: the last sample stands for a whole step, 5 × 60 s.
+    assert energy_mwh(s)["facility_mw"] == pytest.approx(10 * 300 / 3600)

@@ -1,7 +1,8 @@
 """Shift KPIs for the handover: power and energy, GPUs, jobs, alarms and incidents (Qt-free).
 
-Energies integrate each power sample over the time until the next one (gaps count as
-nothing, the window clips the first and last); averages, renewable share, PUE and carbon
+Energies integrate each power sample over the time it stands for
+(:func:`console.power.sample_hours`: until the next sample, at most one poll step, so gaps
+count as nothing; the window clips the first and last); averages, renewable share, PUE and carbon
 intensity are energy-weighted. Alarm figures replay the alarm journal.
 """
 
@@ -15,6 +16,7 @@ import numpy as np
 
 from console.handover.shift import ShiftWindow
 from console.model import JobsSnapshot, PowerSeries, UnhealthyGpus
+from console.power import energy_mwh, sample_hours
 
 ENERGY_SOURCES: tuple[tuple[str, str, str], ...] = (
     ("solar", "solar_mw", "Solar"),
@@ -35,21 +37,6 @@ OUT_OF_SERVICE_STATES = frozenset({"SUPPRESSED", "OUT_OF_SERVICE"})
 
 
 # -- power KPIs ----------------------------------------------------------------------------
-def sample_hours(t: np.ndarray, step: float, start: float, end: float) -> np.ndarray:
-    """Hours each sample stands for inside ``[start, end)``: until the next sample (the last
-    one: ``step``), clipped to the window; 0 for samples outside it."""
-    t = np.asarray(t, dtype=np.float64)
-    if not len(t):
-        return np.zeros(0)
-    nxt = np.empty_like(t)
-    nxt[:-1] = t[1:]
-    nxt[-1] = t[-1] + step
-    lo = np.maximum(t, start)
-    hi = np.minimum(nxt, end)
-    inside = (t >= start) & (t < end)
-    return np.where(inside, np.clip(hi - lo, 0.0, None), 0.0) / 3600.0
-
-
 FLOW_ALIASES: dict[str, tuple[str, ...]] = {
     "it_mw": ("it", "it_load", "it_load_mw"),
     "facility_mw": ("facility", "facility_load", "facility_load_mw"),
@@ -135,7 +122,11 @@ def power_kpis(series: PowerSeries | None, shift: ShiftWindow,
 
     facility, it, grid, carbon = col("facility_mw"), col("it_mw"), col("grid_mw"), col(
         "carbon_g_per_kwh")
-    out["energy_mwh"] = {key: energy(col(name)) for key, name, _ in ENERGY_SOURCES}
+    shift_energy = energy_mwh(series, shift.start, shift.end)
+    out["energy_mwh"] = {
+        key: shift_energy.get(name, nan) if (inside & np.isfinite(col(name))).any() else nan
+        for key, name, _ in ENERGY_SOURCES
+    }
     for key, values in (("facility", facility), ("it", it)):
         ok = inside & np.isfinite(values)
         covered = float(hours[ok].sum())
