@@ -33,8 +33,10 @@ def live_window(settings: Settings, url: str, qsettings: QSettings | None = None
     from console.alarms.rules import AlarmConfig
     from console.alarms.service import AlarmService
     from console.settings import make_source as source_for
+    from widgets.export_dialog import open_export_dialog
     from widgets.live import LiveFeed
     from widgets.main_window import MainWindow
+    from widgets.review import open_review_window
 
     alarm_config = AlarmConfig.from_dict(settings.alarms)
 
@@ -57,7 +59,8 @@ def live_window(settings: Settings, url: str, qsettings: QSettings | None = None
     feed = LiveFeed(make_source, cache_factory, settings.poll, alarm_factory=make_alarms)
     backends = [u for u in (settings.prometheus.get("url"), settings.slurm.get("url")) if u]
     label = " + ".join(str(u) for u in backends) if backends else url
-    window = MainWindow(label, feed=feed, intervals=settings.poll, settings=qsettings)
+    window = MainWindow(label, feed=feed, intervals=settings.poll, settings=qsettings,
+                        export_dialog=open_export_dialog, review_opener=open_review_window)
     window.source_factory = make_source  # Help → Data sources checks a source of its own
     if settings.cache_path is not None:
         window.cache_path = str(settings.cache_path)

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from console.check import DEFAULT_TIMEOUT_S, CheckReport, check_source
-from console.sources.base import Source
-from console.sources.http import hide_userinfo
+from console.session import Source
+from console.urls import hide_userinfo
 from widgets.text import plain_tooltip
 
 SourceFactory = Callable[[], Source]

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 from console.link import LinkMonitor, LinkState
 from console.model import SiteTopology, Snapshot
 from console.poller import DEFAULT_INTERVALS, PollResult
-from console.sources.http import hide_userinfo
+from console.urls import hide_userinfo
+from widgets.feed import Feed
 from widgets.site_summary import SiteSummary
 from widgets.text import clip, isolate
 from widgets.view import LiveView, format_age, set_style
@@ -53,28 +54,130 @@ def _make_view(module: str, cls: str) -> LiveView:
     return view
 
 
+ExportDialog = Callable[..., Any]
+"""Opens the handover export dialog: ``(window, collect=None, live=True)`` (as
+:func:`widgets.export_dialog.open_export_dialog`)."""
+ReviewOpener = Callable[..., Any]
+"""Opens a review window over a cache file: ``(path, qsettings)`` (as
+:func:`widgets.review.open_review_window`)."""
+
+
+class WindowMode:
+    """What a window's data is: the site now (this: live), or recorded
+    (:class:`OfflineMode`, and :class:`widgets.review.ReviewMode` with its scrubber).
+
+    The window asks its mode wherever the two differ; a mode may add widgets above the
+    banners (:meth:`install`) and connect to the feed (:meth:`connect`)."""
+
+    review = False
+    """Recorded data: no live-only controls (acknowledge, shelve, silence), never stale."""
+
+    def __init__(self) -> None:
+        self.scrubber: Any = None
+        """A review's :class:`widgets.review.TimelineScrubber` (None: none)."""
+
+    def shown_label(self, source_label: str) -> str:
+        """The label as the title and status bar show it: one or more source URLs, so
+        never with user info."""
+        return hide_userinfo(source_label)
+
+    def title(self, window: MainWindow) -> str:
+        return window.tr("Hub Operations Console — {0}")
+
+    def install(self, window: MainWindow, column: QVBoxLayout) -> None:
+        """Add what the mode shows above the banners."""
+
+    def connect(self, window: MainWindow, feed: Feed) -> None:
+        """Connect what the mode handles of ``feed`` (the window connects the rest)."""
+
+    def apply(self, view: LiveView, snapshot: Snapshot) -> None:
+        """Hand a view a snapshot (live: appended to what it shows)."""
+        view.apply(snapshot)
+
+    def refresh_ages(self, window: MainWindow) -> None:
+        window.refresh_live_ages()
+
+    def export_collect(self, window: MainWindow) -> tuple[Callable[[Any, str], Any] | None, bool]:
+        """What the handover export reads (None: the dialog's own default) and whether it
+        is of the live shift."""
+        from console.handover.collect import collect_from_cache
+
+        if not window.cache_path:
+            return None, True
+        cache_path = window.cache_path
+
+        def collect_live(shift: Any, notes: str) -> Any:
+            return collect_from_cache(cache_path, shift, notes=notes)[1]
+
+        return collect_live, True
+
+    def stop(self) -> None:
+        """Stop the mode's own timers (idempotent)."""
+
+
+class OfflineMode(WindowMode):
+    """Recorded data: shown as it was at one time, never stale, never acted upon."""
+
+    review = True
+
+    def shown_label(self, source_label: str) -> str:
+        return source_label  # a file path
+
+    def title(self, window: MainWindow) -> str:
+        return window.tr("Hub Operations Console — Review of {0}")
+
+    def apply(self, view: LiveView, snapshot: Snapshot) -> None:
+        if snapshot.kind == "power" and hasattr(view, "set_history"):
+            view.set_history(snapshot)  # each time shows its own window, never appended
+        else:
+            view.apply(snapshot)
+
+    def as_at(self) -> str | None:
+        """The time the data shows, in words (None: not known)."""
+        return None
+
+    def refresh_ages(self, window: MainWindow) -> None:
+        """The data is the site as it was at the shown time, never stale."""
+        if window.link.last_error:
+            window.link_status.setText(window.tr("review — {0}").format(window.link.last_error))
+        else:
+            window.link_status.setText(window.tr("REVIEW (offline)"))
+        at = self.as_at()
+        if window.latest.get("racks") is not None and at is not None:
+            window.age_status.setText(window.tr("as at {0}").format(at))
+        for view in [window.summary, *window.views.values()]:
+            view.set_data_age(0.0, False)
+
+
 class MainWindow(QMainWindow):
-    """The console window. ``feed`` is a :class:`widgets.live.LiveFeed` (or None for review)."""
+    """The console window, fed by a :class:`widgets.feed.Feed` (or nothing), shown in a
+    :class:`WindowMode` (live unless told; ``review=True`` is short for
+    :class:`OfflineMode`)."""
 
     closing = Signal()
 
     def __init__(
         self,
         source_label: str,
-        feed: Any = None,
+        feed: Feed | None = None,
         intervals: dict[str, float] | None = None,
         settings: QSettings | None = None,
         clock: Callable[[], float] = time.time,
         review: bool = False,
+        mode: WindowMode | None = None,
+        export_dialog: ExportDialog | None = None,
+        review_opener: ReviewOpener | None = None,
     ) -> None:
         super().__init__()
-        self.review = review
+        self.mode = mode if mode is not None else OfflineMode() if review else WindowMode()
+        self.review = self.mode.review
+        self.export_dialog = export_dialog
+        """Opens File → Export handover (None: the action is off)."""
+        self.review_opener = review_opener
+        """Opens File → Open cache for review (None: the action is off)."""
         self.last_seek_ms: float | None = None
-        if not review:  # one or more source URLs: shown, so never with user info
-            source_label = hide_userinfo(source_label)
-        title = (self.tr("Hub Operations Console — Review of {0}") if review
-                 else self.tr("Hub Operations Console — {0}"))
-        self.setWindowTitle(title.format(source_label))
+        source_label = self.mode.shown_label(source_label)
+        self.setWindowTitle(self.mode.title(self).format(source_label))
         self.setObjectName("hubConsoleMainWindow")
         self.settings = settings or QSettings()
         self.feed = feed
@@ -117,12 +220,8 @@ class MainWindow(QMainWindow):
             | QMainWindow.DockOption.AllowNestedDocks
             | QMainWindow.DockOption.AllowTabbedDocks
         )
-        self.scrubber: Any = None
-        if review:
-            from widgets.review import TimelineScrubber
-
-            self.scrubber = TimelineScrubber(parent=self)
-            column.addWidget(self.scrubber)
+        self.mode.install(self, column)
+        self.scrubber: Any = self.mode.scrubber
         for widget in (self.comm_banner, self.cache_banner, self.alarm_banner, self.summary):
             column.addWidget(widget)
         column.addWidget(self.dock_host, 1)
@@ -159,51 +258,40 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._connect_views()
         if feed is not None:
-            feed.polled.connect(self.on_polled)
-            feed.sourceFailed.connect(self.on_source_failed)
-            feed.cacheFailed.connect(self.on_cache_failed)
-            if hasattr(feed, "cacheRecovered"):
-                feed.cacheRecovered.connect(self.on_cache_recovered)
-            if hasattr(feed, "rackDetailReady"):
-                feed.rackDetailReady.connect(self.on_rack_detail)
-            if hasattr(feed, "alarmsUpdated"):
-                feed.alarmsUpdated.connect(self.on_alarms)
-                alarm_view = self.views.get("alarms")
-                if (
-                    alarm_view is not None
-                    and hasattr(alarm_view, "acknowledgeRequested")
-                    and hasattr(feed, "acknowledge")
-                ):
-                    alarm_view.acknowledgeRequested.connect(feed.acknowledge)
-                    alarm_view.shelveRequested.connect(feed.shelve)
-                if alarm_view is not None and hasattr(feed, "plan_shelf"):
-                    alarm_view.planShelfRequested.connect(feed.plan_shelf)
-                    alarm_view.cancelPlanRequested.connect(feed.cancel_plan)
-            if hasattr(feed, "alarmActionFailed"):
-                feed.alarmActionFailed.connect(
-                    lambda m: self.statusBar().showMessage(
-                        self.tr("Alarm action refused: {0}").format(m), 10_000)
-                )
-            if hasattr(feed, "rackDetailFailed"):
-                feed.rackDetailFailed.connect(self.on_rack_detail_failed)
-            if hasattr(feed, "powerHistory"):
-                feed.powerHistory.connect(self.on_power_history)
-            if hasattr(feed, "rackHistoryReady"):
-                feed.rackHistoryReady.connect(self.on_rack_history)
-            if hasattr(feed, "is_busy"):
-                for view in [self.summary, *self.views.values()]:
-                    view.busy_probe = feed.is_busy
-            if review and self.scrubber is not None:
-                feed.opened.connect(self.scrubber.set_range)
-                self.scrubber.seekRequested.connect(feed.seek)
-                feed.seeked.connect(self._on_seeked)
-                if hasattr(feed, "alarmKpisReady"):
-                    feed.alarmKpisReady.connect(lambda k: self.alarm_kpis.set_kpis(*k))
+            self._connect_feed(feed)
         self._age_timer = QTimer(self)
         self._age_timer.setInterval(1000)
         self._age_timer.timeout.connect(self.refresh_ages)
         self._age_timer.start()
         self.restore_layout()
+
+    def _connect_feed(self, feed: Feed) -> None:
+        """Every signal of the feed contract to its handler; the mode connects its own."""
+        feed.polled.connect(self.on_polled)
+        feed.sourceFailed.connect(self.on_source_failed)
+        feed.cacheFailed.connect(self.on_cache_failed)
+        feed.cacheRecovered.connect(self.on_cache_recovered)
+        feed.rackDetailReady.connect(self.on_rack_detail)
+        feed.rackDetailFailed.connect(self.on_rack_detail_failed)
+        feed.rackHistoryReady.connect(self.on_rack_history)
+        feed.powerHistory.connect(self.on_power_history)
+        feed.alarmsUpdated.connect(self.on_alarms)
+        feed.alarmKpisReady.connect(lambda k: self.alarm_kpis.set_kpis(*k))
+        feed.alarmActionFailed.connect(
+            lambda m: self.statusBar().showMessage(
+                self.tr("Alarm action refused: {0}").format(m), 10_000)
+        )
+        alarm_view = self.views.get("alarms")
+        if alarm_view is not None and hasattr(alarm_view, "acknowledgeRequested"):
+            alarm_view.acknowledgeRequested.connect(feed.acknowledge)
+            alarm_view.shelveRequested.connect(feed.shelve)
+        if alarm_view is not None and hasattr(alarm_view, "planShelfRequested"):
+            alarm_view.planShelfRequested.connect(feed.plan_shelf)
+            alarm_view.cancelPlanRequested.connect(feed.cancel_plan)
+        if feed.reports_busy:
+            for view in [self.summary, *self.views.values()]:
+                view.busy_probe = feed.is_busy
+        self.mode.connect(self, feed)
 
     # -- building ---------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -218,6 +306,8 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         self.action_open_cache.triggered.connect(self._choose_cache)
         self.action_export.triggered.connect(self.export_handover)
+        self.action_open_cache.setEnabled(self.review_opener is not None)
+        self.action_export.setEnabled(self.export_dialog is not None)
         for action in (self.action_open_cache, self.action_export):
             file_menu.addAction(action)
         file_menu.addSeparator()
@@ -358,10 +448,7 @@ class MainWindow(QMainWindow):
         self.latest[snapshot.kind] = snapshot
         self.summary.apply(snapshot)
         for view in self.views.values():
-            if self.review and snapshot.kind == "power" and hasattr(view, "set_history"):
-                view.set_history(snapshot)  # each seek shows its own window, never appended
-            else:
-                view.apply(snapshot)
+            self.mode.apply(view, snapshot)
 
     def on_rack_detail(self, detail: Snapshot) -> None:
         view = self.views.get("rackmap")
@@ -401,12 +488,6 @@ class MainWindow(QMainWindow):
     def on_rack_detail_failed(self, rack_id: str, message: str) -> None:
         self.statusBar().showMessage(
             self.tr("Rack {0}: {1}").format(isolate(rack_id, 80), clip(message, 300)), 10_000)
-
-    def _on_seeked(self, t: float, elapsed_ms: float) -> None:
-        self.last_seek_ms = elapsed_ms
-        if self.scrubber is not None:
-            self.scrubber.show_position(t)
-        self.refresh_ages()
 
     def show_rack(self, rack_id: str, gpu_uuid: str = "") -> None:
         """Open a rack's detail (asked of the feed); ``gpu_uuid`` selects that GPU in it."""
@@ -467,9 +548,10 @@ class MainWindow(QMainWindow):
 
     # -- ages and staleness ---------------------------------------------------------------
     def refresh_ages(self) -> None:
-        if self.review:
-            self._refresh_review()
-            return
+        self.mode.refresh_ages(self)
+
+    def refresh_live_ages(self) -> None:
+        """Link state, data age and staleness of the site now."""
         now = self.clock()
         state = self.link.state(now)
         age = self.link.age(self.link.state_kind, now)
@@ -530,18 +612,6 @@ class MainWindow(QMainWindow):
             parts.append(self.tr("{0} invalid job records dropped").format(invalid))
         self.nodata_status.setText(" · ".join(parts))
 
-    def _refresh_review(self) -> None:
-        """In review the data is the site as it was at the scrubber's time, never stale."""
-        racks = self.latest.get("racks")
-        if self.link.last_error:
-            self.link_status.setText(self.tr("review — {0}").format(self.link.last_error))
-        else:
-            self.link_status.setText(self.tr("REVIEW (offline)"))
-        if racks is not None and self.scrubber is not None:
-            self.age_status.setText(self.tr("as at {0}").format(self.scrubber.time_label.text()))
-        for view in [self.summary, *self.views.values()]:
-            view.set_data_age(0.0, False)
-
     # -- layout -----------------------------------------------------------------------------
     def toggle_full_screen(self) -> None:
         if self.isFullScreen():
@@ -594,28 +664,15 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/docks", self.dock_host.saveState(LAYOUT_VERSION))
         self.settings.sync()
 
-    def export_handover(self) -> None:
-        """File → Export handover: the pack from the cache when there is one."""
-        from console.export_data import collect_from_cache
-        from widgets.export_dialog import open_export_dialog
-
-        if self.review and self.scrubber is not None:
-            path = self.source_label
-            at = self.scrubber.position
-
-            def collect(shift: Any, notes: str) -> Any:
-                return collect_from_cache(path, shift, at=at, notes=notes)[1]
-
-            open_export_dialog(self, collect, live=False)
-        elif self.cache_path:
-            cache_path = self.cache_path
-
-            def collect_live(shift: Any, notes: str) -> Any:
-                return collect_from_cache(cache_path, shift, notes=notes)[1]
-
-            open_export_dialog(self, collect_live, live=True)
-        else:
-            open_export_dialog(self, live=True)
+    def export_handover(self) -> Any:
+        """File → Export handover: the pack from the cache when there is one (the window's
+        mode says which and at what time); None when this window exports nothing."""
+        if self.export_dialog is None:
+            return None
+        collect, live = self.mode.export_collect(self)
+        if collect is None:
+            return self.export_dialog(self, live=live)
+        return self.export_dialog(self, collect, live=live)
 
     def _choose_cache(self) -> None:
         from PySide6.QtWidgets import QFileDialog
@@ -626,11 +683,12 @@ class MainWindow(QMainWindow):
         if path:
             self.open_review(path)
 
-    def open_review(self, path: str) -> MainWindow:
-        """Open a review window over a cache file next to this one."""
-        from widgets.review import open_review_window
-
-        window = open_review_window(path, self.settings)
+    def open_review(self, path: str) -> MainWindow | None:
+        """Open a review window over a cache file next to this one (None: this window
+        opens none)."""
+        if self.review_opener is None:
+            return None
+        window = self.review_opener(path, self.settings)
         self._review_windows = [w for w in getattr(self, "_review_windows", []) if w.isVisible()]
         self._review_windows.append(window)
         window.show()
@@ -653,8 +711,7 @@ class MainWindow(QMainWindow):
     def stop(self) -> None:
         """Stop the feed and every view timer (idempotent)."""
         self._age_timer.stop()
-        if self.scrubber is not None:
-            self.scrubber.stop()
+        self.mode.stop()
         if self.feed is not None:
             self.feed.stop()
         for view in [self.summary, *self.views.values()]:

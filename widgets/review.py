@@ -10,6 +10,7 @@ read-only and never written. :class:`ReviewMode` is what a main window in review
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,13 +22,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSlider,
+    QVBoxLayout,
     QWidget,
 )
 
 from console.session import REVIEW_KINDS, ReviewError, ReviewSession
 from widgets.feed import Feed
+from widgets.main_window import MainWindow, OfflineMode
 
-__all__ = ["REVIEW_KINDS", "ReviewFeed", "TimelineScrubber", "open_review_window"]
+__all__ = ["REVIEW_KINDS", "ReviewFeed", "ReviewMode", "TimelineScrubber", "open_review_window"]
 
 SPEEDS = (1, 10, 60, 300, 900)
 
@@ -282,6 +285,56 @@ class TimelineScrubber(QWidget):
         self._timer.stop()
 
 
+class ReviewMode(OfflineMode):
+    """A main window over a cache file: the scrubber above the banners, the views at its
+    position, the handover of the shift around it."""
+
+    def __init__(self, timezone: str = "Africa/Casablanca") -> None:
+        super().__init__()
+        self.timezone = timezone
+        self.window: MainWindow | None = None
+
+    def install(self, window: MainWindow, column: QVBoxLayout) -> None:
+        self.window = window
+        self.scrubber = TimelineScrubber(self.timezone, parent=window)
+        column.addWidget(self.scrubber)
+
+    def connect(self, window: MainWindow, feed: Feed) -> None:
+        feed.opened.connect(self.scrubber.set_range)
+        feed.gapsFound.connect(self.scrubber.set_gaps)
+        self.scrubber.seekRequested.connect(feed.seek)
+        feed.seeked.connect(self.on_seeked)
+
+    def on_seeked(self, t: float, elapsed_ms: float) -> None:
+        """The feed reached ``t`` (the reads took ``elapsed_ms``)."""
+        window = self.window
+        if window is not None:
+            window.last_seek_ms = elapsed_ms
+        if self.scrubber is not None:
+            self.scrubber.show_position(t)
+        if window is not None:
+            window.refresh_ages()
+
+    def as_at(self) -> str | None:
+        return self.scrubber.time_label.text() if self.scrubber is not None else None
+
+    def export_collect(self, window: MainWindow) -> tuple[Callable[[Any, str], Any] | None, bool]:
+        """The shift around the scrubber's position, from the file under review."""
+        from console.handover.collect import collect_from_cache
+
+        path = window.source_label
+        at = self.scrubber.position
+
+        def collect(shift: Any, notes: str) -> Any:
+            return collect_from_cache(path, shift, at=at, notes=notes)[1]
+
+        return collect, False
+
+    def stop(self) -> None:
+        if self.scrubber is not None:
+            self.scrubber.stop()
+
+
 def open_review_window(path: str, settings: Any = None, start: bool = True) -> Any:
     """Open a review window on a cache file (the caller shows it and keeps a reference).
 
@@ -289,13 +342,13 @@ def open_review_window(path: str, settings: Any = None, start: bool = True) -> A
     """
     from pathlib import Path
 
-    from widgets.main_window import MainWindow
+    from widgets.export_dialog import open_export_dialog
 
     url = path if path.startswith("cache://") else f"cache://{Path(path).resolve()}"
     feed = ReviewFeed(url)
-    window = MainWindow(url.removeprefix("cache://"), feed=feed, settings=settings, review=True)
-    if window.scrubber is not None:
-        feed.gapsFound.connect(window.scrubber.set_gaps)
+    window = MainWindow(url.removeprefix("cache://"), feed=feed, settings=settings,
+                        mode=ReviewMode(), export_dialog=open_export_dialog,
+                        review_opener=open_review_window)
     if start:
         feed.start()
     return window
