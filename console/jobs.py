@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from console.contract import DEFAULT_SITE_TZ
 from console.model import EPOCH_LIMITS, JobsSnapshot, SiteTopology, UnhealthyGpus
 from console.text import plain
 
-SITE_TZ = "Africa/Casablanca"
 ACTIVE_STATES = ("PENDING", "RUNNING")
 
 
@@ -77,7 +77,7 @@ def _time(value: Any) -> float | None:
     return number if EPOCH_LIMITS[0] <= number <= EPOCH_LIMITS[1] else None
 
 
-def _local(t: Any, tz: str = SITE_TZ) -> str:
+def _local(t: Any, tz: str = DEFAULT_SITE_TZ) -> str:
     value = _time(t)
     if value is None:
         return "a later time"

@@ -1,7 +1,8 @@
 """Power KPIs over a :class:`PowerSeries`: now, shift average and peak, energy, carbon.
 
-Shifts are defined in site local time (Africa/Casablanca by default, through
-zoneinfo, so the Ramadan change of offset is honoured). History merging keeps
+Shifts are defined in site local time (the topology's time zone; until one is known
+:data:`console.contract.DEFAULT_SITE_TZ`), through zoneinfo, so the Ramadan change of
+offset is honoured. History merging keeps
 missing polls as NaN points so a chart drawn with ``connect='finite'`` shows a
 gap, never a straight line across the missing time. Values outside the plausible
 ranges of :data:`console.model.POWER_LIMITS` (negative megawatts, PUE 9) are
@@ -17,11 +18,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from console.contract import DEFAULT_SITE_TZ
 from console.model import POWER_LIMITS, PowerSeries, _frozen_map
-
-SITE_TZ = "Africa/Casablanca"
-ENVELOPE_MW = 386.0
-"""Contracted facility capacity of the Tétouan site."""
 
 SHIFTS: tuple[tuple[int, int], ...] = ((6, 14), (14, 22), (22, 6))
 """Shift start and end hours in site local time."""
@@ -48,7 +46,7 @@ def _local(t: float, zone: ZoneInfo) -> datetime:
 
 
 def shift_bounds(
-    t: float, tz: str = SITE_TZ, shifts: Sequence[tuple[int, int]] = SHIFTS
+    t: float, tz: str = DEFAULT_SITE_TZ, shifts: Sequence[tuple[int, int]] = SHIFTS
 ) -> tuple[float, float]:
     """Epoch seconds (start, end) of the shift holding ``t``, shifts given in local hours.
 
@@ -68,7 +66,7 @@ def shift_bounds(
     raise ValueError(f"shifts {shifts!r} do not cover {local.isoformat()}")
 
 
-def shift_name(start: float, tz: str = SITE_TZ) -> str:
+def shift_name(start: float, tz: str = DEFAULT_SITE_TZ) -> str:
     """Operator wording of a shift, e.g. '06:00–14:00 Sat 28 Nov'."""
     zone = ZoneInfo(tz)
     s = _local(start, zone)
@@ -194,7 +192,7 @@ class Kpi:
 def shift_kpis(
     series: PowerSeries,
     now: float | None = None,
-    tz: str = SITE_TZ,
+    tz: str = DEFAULT_SITE_TZ,
     names: Sequence[str] = KPI_FIELDS,
 ) -> tuple[tuple[float, float], dict[str, Kpi]]:
     """Shift bounds and KPIs of ``names`` for the shift holding ``now`` (default: last point)."""

@@ -8,10 +8,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from console.contract import POWER_FIELDS
+from console.contract import DEFAULT_CAPACITY_MW, POWER_FIELDS
 from console.model import PowerSeries
 from console.power import (
-    ENVELOPE_MW,
     append_series,
     carbon_tonnes,
     energy_mwh,
@@ -99,7 +98,7 @@ def test_kpis_now_shift_mean_and_peak() -> None:
     assert kpis["facility_mw"].shift_mean == pytest.approx(fac[inside].mean())
     assert kpis["facility_mw"].shift_peak == pytest.approx(fac[inside].max())
     assert kpis["pue"].now == pytest.approx(1.2)
-    assert kpis["facility_mw"].shift_peak < ENVELOPE_MW
+    assert kpis["facility_mw"].shift_peak < DEFAULT_CAPACITY_MW
 
 
 def test_latest_value_skips_trailing_gap() -> None:

@@ -218,3 +218,25 @@ def test_not_metered_reaches_legend_and_kpi_strip(qtbot) -> None:  # type: ignor
     summary.redraw()
     assert summary.tiles["pue"].value.text() == "n/a"
     assert summary.tiles["pue"].detail.text() == "n/a: no IT load meter configured"
+
+
+def test_the_site_layouts_time_zone_and_capacity_replace_the_defaults(
+        chart: PowerBalanceChart) -> None:
+    """The chart's clock, shift figures and envelope follow the topology, not the defaults:
+    a site in Tokyo labels 20:30 UTC as 05:30 and takes its shift from Tokyo's clock."""
+    from console.decode import decode_site
+
+    site = decode_site({"time": T0, "name": "Far", "timezone": "Asia/Tokyo", "capacity_mw": 20,
+                        "halls": [{"id": "A"}],
+                        "racks": [{"id": "A-01-01", "hall": "A", "row": "A-01", "x": 0, "y": 0,
+                                   "w": 1, "h": 1, "gpus": 8}]}, received=T0)
+    chart.set_topology(site)
+    chart.set_history(make_series(T0, 10))
+    chart.flush()
+    t = 1_780_000_200.0  # 2026-05-28 20:30 UTC
+    assert chart.site_tz == "Asia/Tokyo" and chart.tz == "Asia/Tokyo"
+    assert chart.axes[0].tickStrings([t], 1.0, 3600.0)[0] == "05:30"
+    assert chart.envelope_mw == 20.0
+    chart.utc_box.setChecked(True)
+    chart.utc_box.setChecked(False)
+    assert chart.tz == "Asia/Tokyo"

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.alarms.kpis import AlarmKpis
-from console.power import SITE_TZ
+from console.contract import DEFAULT_SITE_TZ
 from widgets.text import cell, figure, missing
 from widgets.view import DATA_ERRORS, set_style
 
@@ -71,7 +71,7 @@ def _duration(seconds: float) -> str:
 class AlarmKpiPanel(QWidget):
     """Alarm performance of the current (or reviewed) shift, each figure against its target."""
 
-    def __init__(self, parent: QWidget | None = None, tz: str = SITE_TZ) -> None:
+    def __init__(self, parent: QWidget | None = None, tz: str = DEFAULT_SITE_TZ) -> None:
         super().__init__(parent)
         self.setObjectName("alarmKpiPanel")
         self.tz = tz

@@ -29,9 +29,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from console.contract import DEFAULT_SITE_TZ
 from console.decode import JOB_COLUMNS
 from console.jobs import (
-    SITE_TZ,
     PartitionState,
     explain_pending,
     factorize,
@@ -177,8 +177,8 @@ class JobsTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.jobs: JobsSnapshot = _empty()
         self.version = 0
-        self.tz = SITE_TZ
-        self._zone = ZoneInfo(SITE_TZ)
+        self.tz = DEFAULT_SITE_TZ
+        self._zone = ZoneInfo(DEFAULT_SITE_TZ)
         self.order = np.zeros(0, np.int64)
         self.order_list: list[int] = []
         self.wait = np.zeros(0)

@@ -31,11 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.contract import POWER_FIELDS
+from console.contract import DEFAULT_CAPACITY_MW, DEFAULT_SITE_TZ, POWER_FIELDS
 from console.model import PowerSeries, SiteTopology, Snapshot, frozen
 from console.power import (
-    ENVELOPE_MW,
-    SITE_TZ,
     append_series,
     flag_absurd,
     shift_kpis,
@@ -156,6 +154,15 @@ def _fmt(value: float, unit: str, digits: int = 1) -> str:
     return figure(value, f",.{digits}f", f" {unit}", none="—").rstrip()
 
 
+def _known_zone(name: str) -> bool:
+    """True when zoneinfo knows ``name`` (a site layout's time zone is outside text)."""
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        return False
+    return True
+
+
 class PowerBalanceChart(LiveView):
     """Power balance of the site: load against supply by source, with KPIs and a crosshair.
 
@@ -175,7 +182,9 @@ class PowerBalanceChart(LiveView):
         """The history the curves show (redraw skips the curves while it is unchanged)."""
         self.span = DAY
         self.follow = True
-        self.tz = SITE_TZ
+        self.site_tz = DEFAULT_SITE_TZ
+        """The site's time zone (the site layout's ``timezone``): shifts and the local clock."""
+        self.tz = self.site_tz
         self.flagged: dict[str, int] = {}
         self._setting_range = False
         self._build()
@@ -207,7 +216,7 @@ class PowerBalanceChart(LiveView):
         self.follow_button.setChecked(True)
         self.follow_button.toggled.connect(self.set_follow)
         self.utc_box = QCheckBox("UTC")
-        self.utc_box.toggled.connect(lambda on: self.set_timezone("UTC" if on else SITE_TZ))
+        self.utc_box.toggled.connect(lambda on: self.set_timezone("UTC" if on else self.site_tz))
         for w in (self.follow_button, self.utc_box):
             bar.addWidget(w)
         root.addLayout(bar)
@@ -271,14 +280,14 @@ class PowerBalanceChart(LiveView):
         labels = [(k, label) for k, _f, label, _c in (*STACK, *BELOW)]
         for key, label in [*labels, ("facility", "facility load"), ("it", "IT load")]:
             self.legend.addItem(self.curves[key], label)
-        self.envelope_mw: float | None = ENVELOPE_MW
+        self.envelope_mw: float | None = DEFAULT_CAPACITY_MW
         """The facility envelope (the site layout's ``capacity_mw``); None: not given."""
         self.envelope = pg.InfiniteLine(
-            ENVELOPE_MW,
+            DEFAULT_CAPACITY_MW,
             angle=0,
             movable=False,
             pen=pg.mkPen("#D55E00", width=1, style=Qt.PenStyle.DashLine),
-            label=f"{ENVELOPE_MW:.0f} MW envelope",
+            label=f"{DEFAULT_CAPACITY_MW:.0f} MW envelope",
             labelOpts={"position": 0.99, "color": "#D55E00", "anchors": [(1, 1), (1, 1)]},
         )
         self.top.addItem(self.envelope)
@@ -478,6 +487,11 @@ class PowerBalanceChart(LiveView):
     def set_topology(self, topology: SiteTopology) -> None:
         """The envelope is the site layout's ``capacity_mw``; without one, no line."""
         super().set_topology(topology)
+        zone = getattr(topology, "timezone", None)
+        if isinstance(zone, str) and zone and zone != self.site_tz and _known_zone(zone):
+            self.site_tz = zone
+            if not self.utc_box.isChecked():
+                self.set_timezone(zone)
         capacity = getattr(topology, "capacity_mw", 0.0)
         ok = (isinstance(capacity, int | float) and not isinstance(capacity, bool)
               and 0 < capacity <= CAPACITY_LIMIT_MW)
@@ -562,8 +576,8 @@ class PowerBalanceChart(LiveView):
     def _update_tiles(self) -> None:
         assert self.history is not None
         try:
-            (start, _end), kpis = shift_kpis(self.history, tz=SITE_TZ)
-            name = shift_name(start, SITE_TZ)
+            (start, _end), kpis = shift_kpis(self.history, tz=self.site_tz)
+            name = shift_name(start, self.site_tz)
         except DATA_ERRORS:  # times no shift holds: the tiles say nothing rather than raise
             log.exception("power chart: shift figures not computed")
             for lab in self.tile_labels.values():

@@ -10,7 +10,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from console.contract import POWER_FIELDS
+from console.contract import DEFAULT_CAPACITY_MW, POWER_FIELDS
 from console.jobs import task_weights
 from console.model import (
     JobsSnapshot,
@@ -102,7 +102,7 @@ class SiteSummary(LiveView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.capacity_mw: float | None = 386.0
+        self.capacity_mw: float | None = DEFAULT_CAPACITY_MW
         """The facility envelope (the site layout's ``capacity_mw``); None: not given."""
         self._latest: dict[str, Snapshot] = {}
         layout = QHBoxLayout(self)

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pyqtgraph as pg
 
-SITE_TZ = "Africa/Casablanca"
+from console.contract import DEFAULT_SITE_TZ
+
 HOUR, DAY = 3600.0, 86400.0
 TICK_STEPS = (
     10,
@@ -40,7 +41,7 @@ MAX_TICKS = 1000
 class SiteTimeAxis(pg.AxisItem):
     """Bottom axis for epoch seconds, labelled in a zoneinfo time zone (site or UTC)."""
 
-    def __init__(self, tz: str = SITE_TZ, **kwargs: object) -> None:
+    def __init__(self, tz: str = DEFAULT_SITE_TZ, **kwargs: object) -> None:
         super().__init__(orientation="bottom", **kwargs)
         self.tz = tz
 

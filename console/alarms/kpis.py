@@ -512,9 +512,10 @@ def shift_kpis(
     ``lookback_s`` before the shift's start are read, so a week's journal costs no more
     than a few days'.
     """
-    from console.power import SHIFTS, SITE_TZ, shift_bounds
+    from console.contract import DEFAULT_SITE_TZ
+    from console.power import SHIFTS, shift_bounds
 
-    start, end = shift_bounds(t, tz or SITE_TZ, SHIFTS)
+    start, end = shift_bounds(t, tz or DEFAULT_SITE_TZ, SHIFTS)
     lo = bisect_left(journal, start - lookback_s, key=lambda e: float(e.get("time") or 0.0))
     hi = bisect_right(journal, t, key=lambda e: float(e.get("time") or 0.0))
     return alarm_kpis(journal[lo:hi], start, end, now=t), (start, end)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import Any
 
+from console.contract import DEFAULT_CAPACITY_MW
+
 # -- vocabulary ---------------------------------------------------------------------------------
 PRIORITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "diagnostic")
 """Alarm priorities, most urgent first."""
@@ -219,7 +221,9 @@ class AlarmConfig:
     pdu_crit_pct: float = 95.0
     feed_lost_pct: float = 2.0
     """A feed carrying less than this share of its rack's power while the rack runs is lost."""
-    envelope_mw: float = 386.0
+    envelope_mw: float = DEFAULT_CAPACITY_MW
+    """MW: the facility envelope the alarm compares against (``[alarms] envelope_mw``
+    overrides the default, :data:`console.contract.DEFAULT_CAPACITY_MW`)."""
     envelope_warn_pct: float = 95.0
     renewable_target_pct: float = 50.0
     """The renewable share the KPI strip and the handover compare against (not an alarm)."""
