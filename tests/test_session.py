@@ -1,0 +1,249 @@
+"""The Qt-free sessions (console.session) and the one feed contract (widgets.feed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from console.cache import Cache
+from console.cache.store import CacheHealth, PendingCache
+from console.decode import decode_site
+from console.hub.sim import SimulatedHub
+from console.model import Snapshot
+from console.poller import PollResult
+from console.session import (
+    LiveSession,
+    ReviewError,
+    ReviewSession,
+    Schedule,
+    SessionListener,
+    Source,
+)
+from widgets.feed import Feed
+from widgets.live import LiveFeed
+from widgets.main_window import MainWindow, OfflineMode, WindowMode
+from widgets.review import ReviewFeed, ReviewMode
+
+T0 = 1_780_000_000.0
+
+
+class _Recorder(SessionListener):
+    """Keeps every callback as (name, args)."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, tuple[Any, ...]]] = []
+
+    def __getattribute__(self, name: str) -> Any:
+        if name.startswith("on_"):
+            return lambda *args: self.events.append((name, args))
+        return super().__getattribute__(name)
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.events]
+
+
+class _SiteSource(Source):
+    """Answers the site of a small simulated hub; the rest fails."""
+
+    backend = "fake"
+    kinds = ("site", "racks")
+
+    def __init__(self) -> None:
+        super().__init__("fake://user:secret@hub")
+        self.closed = False
+        self.site = decode_site(SimulatedHub("rack", seed=1, start=T0).site())
+
+    def fetch(self, kind: str, context: Any) -> Snapshot:
+        if kind == "site":
+            return self.site
+        raise OSError("no racks here")
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class _Alarms:
+    def __init__(self) -> None:
+        self.polls: list[tuple[str, bool]] = []
+
+    def on_poll(self, kind: str, snapshot: Any, ok: bool, now: float) -> str:
+        self.polls.append((kind, ok))
+        return f"update:{kind}"
+
+    def acknowledge(self, alarm_id: str, operator: str, comment: str) -> str:
+        raise KeyError(f"no alarm {alarm_id}")
+
+
+# -- the schedule ------------------------------------------------------------------------------
+
+
+def test_schedule_puts_site_first_and_never_storms_to_catch_up() -> None:
+    schedule = Schedule({"jobs": 30.0, "racks": 5.0, "site": 300.0, "gpus": 10.0},
+                        ("racks", "site", "jobs"), now=100.0)
+    assert schedule.take_due(100.0) == ["site", "racks", "jobs"]  # gpus: not of the source
+    assert schedule.wait(100.0) == pytest.approx(5.0)
+    assert schedule.take_due(104.0) == []
+    # Far behind (a long stall): each kind is due once, then a whole step later.
+    assert schedule.take_due(1000.0) == ["site", "racks", "jobs"]
+    assert schedule.due_at["racks"] == pytest.approx(1005.0)
+    assert Schedule({}, (), now=0.0).wait(0.0) is None
+
+
+# -- the live session --------------------------------------------------------------------------
+
+
+def test_live_session_polls_alarms_and_closes_without_qt() -> None:
+    listener = _Recorder()
+    source = _SiteSource()
+    alarms = _Alarms()
+    session = LiveSession(lambda: source, None, {"site": 60.0, "racks": 5.0},
+                          alarm_factory=lambda cache: alarms, listener=listener, settle=False)
+    assert session.begin()
+    assert listener.events[0] == ("on_started", ("fake://hub",))  # never the password
+    wait = session.run_due()
+    assert wait is not None and 0 < wait <= 5.0
+    polled = [args[0] for name, args in listener.events if name == "on_polled"]
+    assert [(r.kind, r.ok) for r in polled] == [("site", True), ("racks", False)]
+    assert all(isinstance(r, PollResult) for r in polled)
+    assert alarms.polls == [("site", True), ("racks", False)]
+    assert ("on_alarms", ("update:racks",)) in listener.events
+    session.acknowledge("A-1", "Amina", "")
+    assert listener.events[-1] == ("on_alarm_action_failed", ("no alarm A-1",))
+    session.fetch_rack("A-01")  # the fake cannot: said, not raised
+    assert listener.events[-1][0] == "on_rack_failed"
+    session.stop()
+    session.poll("site")  # stopped: nothing more
+    assert listener.events[-1][0] == "on_rack_failed"
+    session.close()
+    assert source.closed
+
+
+def test_live_session_that_cannot_start_says_why() -> None:
+    listener = _Recorder()
+
+    def broken() -> Source:
+        raise OSError("port in use")
+
+    session = LiveSession(broken, None, {"site": 1.0}, listener=listener, settle=False)
+    assert not session.begin()
+    assert listener.events == [("on_start_failed", ("port in use",))]
+    assert session.run_due() is None
+    session.close()
+
+
+def test_live_session_opens_a_locked_cache_later_and_passes_its_health_on(tmp_path: Path) -> None:
+    listener = _Recorder()
+    path = tmp_path / "live.db"
+    attempts: list[int] = []
+
+    def opener() -> Cache:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise OSError("database is locked")
+        return Cache.open(path)
+
+    session = LiveSession(_SiteSource, opener, {"site": 60.0}, listener=listener, settle=False)
+    assert session.begin()
+    assert ("on_cache_failed", ("database is locked",)) in listener.events
+    assert isinstance(session.cache, PendingCache)
+    assert session.heals and session.cache.on_health is not None
+    session.cache.on_health(CacheHealth(None, polls=3))
+    assert listener.events[-1] == ("on_cache_recovered", (CacheHealth(None, polls=3),))
+    session.stop()
+    session.cache.on_health(CacheHealth("disk full"))  # after stop: not passed on
+    assert listener.events[-1][0] == "on_cache_recovered"
+    session.close()
+
+
+# -- the review session ------------------------------------------------------------------------
+
+
+def test_review_session_reads_a_file_at_a_time(tmp_path: Path) -> None:
+    from test_review import record_shift
+
+    path = tmp_path / "shift.db"
+    times = record_shift(path, polls=6)
+    session = ReviewSession(f"cache://{path}")
+    first, last, incidents = session.open()
+    assert last == pytest.approx(times[-1]) and first <= times[0]
+    assert isinstance(incidents, list)
+    assert session.gaps() == []
+    results: list[PollResult] = []
+    found = session.seek(times[2], results.append)
+    assert found is not None
+    assert [r.kind for r in results] == ["site", "racks", "gpus", "power", "jobs", "events"]
+    assert found.position == pytest.approx(times[2])
+    assert found.alarms.maintenance is not None and found.kpis is not None
+    assert found.elapsed_ms >= 0
+    session.close()
+    assert session.seek(times[3]) is None  # closed
+
+
+def test_review_session_refuses_a_file_that_is_no_cache(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(ReviewError):
+        ReviewSession(f"cache://{bad}").open()
+
+
+# -- the feed contract -------------------------------------------------------------------------
+
+CONTRACT = ("polled", "rackDetailReady", "rackDetailFailed", "rackHistoryReady", "powerHistory",
+            "sourceStarted", "sourceFailed", "cacheFailed", "cacheRecovered", "alarmsUpdated",
+            "alarmActionFailed", "alarmKpisReady", "opened", "seeked", "gapsFound")
+
+
+def test_both_feeds_keep_the_one_contract(qtbot: Any) -> None:
+    live = LiveFeed(_SiteSource)
+    review = ReviewFeed("cache:///nowhere.db")
+    for feed in (live, review):
+        assert isinstance(feed, Feed)
+        for name in CONTRACT:
+            assert getattr(type(feed), name) is getattr(Feed, name), name  # declared once
+    assert live.reports_busy and not review.reports_busy
+    live.stop()
+    review.stop()
+
+
+def test_a_bare_feed_refuses_in_words_and_the_window_shows_it(qtbot: Any, tmp_path: Path) -> None:
+    settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+    feed = Feed()
+    window = MainWindow("sim://test", feed=feed, settings=settings)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(feed.alarmActionFailed, timeout=1000):
+        feed.acknowledge("A-1", "Amina", "")
+    assert "Alarm action refused" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(feed.rackDetailFailed, timeout=1000):
+        window.show_rack("A-01")
+    feed.stop()
+    feed.acknowledge("A-1", "Amina", "")  # stopped: silent
+    window.close()
+
+
+def test_modes_and_what_a_window_is_handed(qtbot: Any, tmp_path: Path) -> None:
+    settings = QSettings(str(tmp_path / "m.ini"), QSettings.Format.IniFormat)
+    bare = MainWindow("http://user:pw@hub:8080", settings=settings)
+    qtbot.addWidget(bare)
+    assert type(bare.mode) is WindowMode and not bare.review
+    assert "pw" not in bare.windowTitle()
+    assert not bare.action_export.isEnabled() and not bare.action_open_cache.isEnabled()
+    assert bare.export_handover() is None and bare.open_review("x.db") is None
+    opened: list[tuple[Any, ...]] = []
+    handed = MainWindow("sim://test", settings=settings,
+                        export_dialog=lambda *a, **k: opened.append((a, k)),
+                        review_opener=lambda *a: None)
+    qtbot.addWidget(handed)
+    assert handed.action_export.isEnabled() and handed.action_open_cache.isEnabled()
+    handed.export_handover()
+    assert opened == [((handed,), {"live": True})]
+    offline = MainWindow("old.db", settings=settings, review=True)
+    qtbot.addWidget(offline)
+    assert isinstance(offline.mode, OfflineMode) and offline.scrubber is None
+    review = MainWindow("old.db", settings=settings, mode=ReviewMode())
+    qtbot.addWidget(review)
+    assert review.review and review.scrubber is review.mode.scrubber is not None
+    for window in (bare, handed, offline, review):
+        window.close()
