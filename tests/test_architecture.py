@@ -126,3 +126,101 @@ def test_contract_imports_nothing_of_the_core_or_the_simulator() -> None:
     assert not ours, sorted(ours)
     third_party = {n.split(".")[0] for n in names} - set(sys.stdlib_module_names) - {"__future__"}
     assert not third_party, sorted(third_party)
+
+
+# --- no import cycles among the core's modules ---------------------------------------------------
+
+def _import_graph(root: str = "console") -> dict[str, set[str]]:
+    """Module -> the modules of ``root`` it imports: every ``import`` anywhere in it (function-
+    local and TYPE_CHECKING imports too, since each ties the two modules' designs), with
+    ``from a import b`` naming the module ``a.b`` where there is one, else ``a``."""
+    paths = {_module_name(p): p for p in sorted((ROOT / root).rglob("*.py"))}
+    graph: dict[str, set[str]] = {}
+    for module, path in paths.items():
+        names = _imported(ast.parse(path.read_text(encoding="utf-8")), module,
+                          path.name == "__init__.py")
+        by_line: dict[int, set[str]] = {}
+        for line, name in names:
+            by_line.setdefault(line, set()).add(name)
+        targets = set()
+        for group in by_line.values():
+            for name in group:
+                subs = [n for n in group if n.startswith(name + ".")]
+                if subs and all(n in paths for n in subs):
+                    continue  # ``from a import b, c`` of submodules names the modules, not ``a``
+                while name and name not in paths:
+                    name = name.rpartition(".")[0]
+                if name and name != module:
+                    targets.add(name)
+        graph[module] = targets
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The import cycles of ``graph``: each strongly connected component of more than one
+    module (Tarjan's algorithm, iterative), sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    counter = 0
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in graph:
+                    continue
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return sorted(found)
+
+
+def test_cycle_check_finds_cycles() -> None:
+    """The check below sees a two-module and a three-module cycle, and nothing in a chain."""
+    assert _cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [["a", "b"]]
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+    graph = {"console.x": {"console.y"}, "console.y": {"console.x"}}
+    assert _cycles(graph) == [["console.x", "console.y"]]
+    # The handover's old cycle: handover imported handover_kpis, which imported handover's
+    # ShiftWindow under TYPE_CHECKING.
+    old = {"console.handover": {"console.handover_kpis"},
+           "console.handover_kpis": {"console.handover"}}
+    assert _cycles(old) == [["console.handover", "console.handover_kpis"]]
+
+
+def test_no_import_cycles_in_the_core() -> None:
+    """console/ imports in one direction: no module of it (the handover, the cache, the
+    simulated hub included) sits in an import cycle."""
+    graph = _import_graph()
+    assert "console.handover.kpis" in graph and "console.cache.store" in graph
+    assert not _cycles(graph), _cycles(graph)
