@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import errno
 import json
 import os
@@ -26,7 +27,13 @@ from console.decode import (
     decode_unhealthy,
     jobs_from_records,
 )
-from console.handover import ExportRequest, ShiftWindow, build_handover, job_kpis
+from console.handover import (
+    ExportError,
+    ExportRequest,
+    ShiftWindow,
+    build_handover,
+    job_kpis,
+)
 from console.model import PowerSeries
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -465,3 +472,42 @@ def test_review_at_a_time_picks_its_shift(
                             shift=f"{shift.start:.0f}..{shift.end:.0f}", at="2020-01-01T00:00"))
     err = capsys.readouterr().err
     assert code != 0 and "outside the cache" in err and not (tmp_path / "q").exists()
+
+
+# -- the Qt-free pack writer, the request, the one parse_time ------------------------------
+def test_pack_writer_refuses_an_incomplete_pdf_and_leaves_nothing(tmp_path: Path) -> None:
+    """The pack writer takes rendered bytes; a PDF without its end (a full disk while
+    rendering) is refused as a disk full, and no folder is left behind."""
+    from console.handover.pack import PackFile, write_pack
+
+    data = build_handover(ShiftWindow(1_780_000_000.0, 1_780_028_800.0))
+    seen: list[tuple[int, int, str]] = []
+    files = [PackFile("power.png", "Capturing power", lambda: b"\x89PNG fake"),
+             PackFile("handover.pdf", "Writing the report (PDF)", lambda: b"%PDF-1.4 cut")]
+    with pytest.raises(ExportError, match="disk full"):
+        write_pack(tmp_path / "pack", data, files, progress=lambda *a: seen.append(a))
+    assert list(tmp_path.iterdir()) == [] and [s[2] for s in seen][:2] == [
+        "Capturing power", "Writing the report (PDF)"]
+    files[1] = PackFile("handover.pdf", "Writing the report (PDF)", lambda: b"%PDF-1.4\n%%EOF\n")
+    out = write_pack(tmp_path / "pack", data, files, notes="hand over")
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["files"] == ["handover.pdf", "power.png", "summary.json"]
+    assert summary["notes"] == "hand over"
+
+
+def test_export_request_from_parsed_arguments() -> None:
+    args = argparse.Namespace(out="p", review="c.db", shift=None, at="1780000000", notes=None,
+                              force=True, timeout=None, settings=None)
+    request = ExportRequest.from_namespace(args)
+    assert request == ExportRequest(out="p", review="c.db", at="1780000000", force=True)
+
+
+def test_main_reads_times_with_the_one_strict_parse_time() -> None:
+    """main.py review --at takes the handover's parse_time: an epoch no hub can hold
+    (0, NaN, infinity) is refused as the export refuses it, not read as 1970."""
+    import main
+
+    assert main.parse_time("2026-11-28T06:00") == 1_795_842_000.0  # 05:00 UTC (+01:00)
+    for bad in ("0", "nan", "inf", "yesterday", ""):
+        with pytest.raises(main.CliError):
+            main.parse_time(bad)
