@@ -293,9 +293,12 @@ class FuzzRun:
     # -- views --------------------------------------------------------------------------------
     def settle(self, kind: str = "") -> None:
         """Redraw every view, bring forward the tab that shows ``kind`` (else the next one)
-        of each dock group, paint, and read every item model that changed."""
+        of each dock group, paint, and read the item models that changed of the views that
+        show ``kind`` (all of them for the site layout; the alarm list's always)."""
         from PySide6.QtCore import QAbstractItemModel
         from PySide6.QtWidgets import QAbstractItemView
+
+        from widgets.view import LiveView
 
         window = self.window
         with self.in_view():
@@ -309,16 +312,26 @@ class FuzzRun:
             window.docks[(showing or group)[self._tab % len(showing or group)]].raise_()
         self.app.processEvents()
         for model in window.findChildren(QAbstractItemModel):
-            self.models.watch(model, read=False)
+            self.models.watch(model)
+        readable = set()
         for item_view in window.findChildren(QAbstractItemView):
-            if item_view.model() is not None:
-                self.models.watch(item_view.model())
+            model = item_view.model()
+            if model is None:
+                continue
+            self.models.watch(model)
+            owner = item_view.parentWidget()
+            while owner is not None and not isinstance(owner, LiveView):
+                owner = owner.parentWidget()
+            kinds = getattr(owner, "kinds", ())
+            if kind in ("", "site") or not kinds or kind in kinds or (
+                    kind == "rack" and owner is window.views["rackmap"]):
+                readable.add(id(model))
         for what in self.models.left_open():
             self.report.add("view_errors", f"model left open: {what}", self.case, [])
-        for key in sorted(self.models.changed & self.models.shown):
+        for key in sorted(self.models.changed & readable):
             with self.in_view():
                 self.read_model(self.models.models[key])
-        self.models.changed.clear()
+            self.models.changed.discard(key)
 
     def read_model(self, model: Any) -> None:
         from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt

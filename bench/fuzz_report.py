@@ -122,14 +122,10 @@ class ModelWatch:
         self.models: dict[int, Any] = {}
         self.open: dict[int, dict[str, int]] = {}
         self.changed: set[int] = set()
-        self.shown: set[int] = set()
 
-    def watch(self, model: Any, read: bool = True) -> None:
-        """Count ``model``'s open pairs; ``read``: note when it changes (a model the views
-        show; its source models are read through it)."""
+    def watch(self, model: Any) -> None:
+        """Count ``model``'s open begin/end pairs and note when it changes (once each)."""
         key = id(model)
-        if read:
-            self.shown.add(key)
         if key in self.models:
             return
         self.models[key] = model
