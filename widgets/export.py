@@ -295,6 +295,7 @@ def run_export(request: ExportRequest | Any) -> int:
     ``request`` is an :class:`ExportRequest` (parsed arguments are turned into one).
     Returns the exit code: 0 written, 1 failed (one line on stderr), 2 bad arguments.
     """
+    from console.handover.collect import collect
     from console.handover.shift import ShiftWindow, parse_time
 
     if not isinstance(request, ExportRequest):
@@ -327,8 +328,8 @@ def run_export(request: ExportRequest | Any) -> int:
             check_writable(target)
         except ExportError as exc:
             return _bad(str(exc))
-        snapshots, data, label = _collect(request.settings, request.source, request.review,
-                                          shift, at, notes, float(request.timeout))
+        snapshots, data, label = collect(request.settings, request.source, request.review,
+                                         shift, at, notes, float(request.timeout))
         path = _render_and_write(Path(request.out), snapshots, data, label, request.force)
     except ExportError as exc:
         return _fail(str(exc))
@@ -339,33 +340,6 @@ def run_export(request: ExportRequest | Any) -> int:
             logging.disable(logging.NOTSET)
     print(f"Handover pack written to {path} ({time.perf_counter() - t0:.1f} s)")
     return 0
-
-
-def _collect(
-    settings: Any, source_url: str | None, review: str | None, shift: Any, at: float | None,
-    notes: str, timeout_s: float,
-) -> tuple[dict[str, Any], HandoverData, str]:
-    from console.handover.collect import collect_from_cache, collect_from_source
-
-    if review:
-        snapshots, data = collect_from_cache(review, shift, at, notes=notes)
-        return snapshots, data, f"review of {review}"
-    from console.session import SourceError
-    from console.settings import load_settings, make_source
-
-    if settings is None:
-        settings = load_settings(overrides={"source": source_url})
-    url = source_url or settings.source
-    try:
-        source = make_source(settings, url)
-    except (ValueError, SourceError) as exc:
-        raise ExportError(str(exc)) from None
-    try:
-        with source:
-            snapshots, data = collect_from_source(source, shift, timeout_s, notes=notes)
-    except OSError as exc:
-        raise ExportError(f"{url}: cannot start the source ({exc.strerror or exc})") from None
-    return snapshots, data, source.display_url
 
 
 def _render_and_write(

@@ -420,3 +420,35 @@ def _from_cache(
     except Exception as exc:  # the alarm list view is optional
         log.warning("alarm list for the export failed: %s", exc)
     return snapshots, data
+
+
+# -- for an export ---------------------------------------------------------------------------
+def collect(
+    settings: Any, source_url: str | None, review: str | None, shift: ShiftWindow | None,
+    at: float | None, notes: str, timeout_s: float = DEFAULT_TIMEOUT_S,
+) -> tuple[dict[str, Any], HandoverData, str]:
+    """What an export shows and writes: the snapshots, the handover and where they came from.
+
+    ``review`` (a cache file) is read with :func:`collect_from_cache`; otherwise the live
+    source ``source_url`` (None: the one ``settings`` names; ``settings`` None: loaded from
+    the environment) is started, polled with :func:`collect_from_source` and closed.
+    """
+    if review:
+        snapshots, data = collect_from_cache(review, shift, at, notes=notes)
+        return snapshots, data, f"review of {review}"
+    from console.settings import load_settings, make_source
+    from console.sources.base import SourceError
+
+    if settings is None:
+        settings = load_settings(overrides={"source": source_url})
+    url = source_url or settings.source
+    try:
+        source = make_source(settings, url)
+    except (ValueError, SourceError) as exc:
+        raise ExportError(str(exc)) from None
+    try:
+        with source:
+            snapshots, data = collect_from_source(source, shift, timeout_s, notes=notes)
+    except OSError as exc:
+        raise ExportError(f"{url}: cannot start the source ({exc.strerror or exc})") from None
+    return snapshots, data, source.display_url
