@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.contract import DEFAULT_SITE_TZ
 from console.session import REVIEW_KINDS, ReviewError, ReviewSession
 from widgets.feed import Feed
 from widgets.main_window import MainWindow, OfflineMode
@@ -130,7 +131,7 @@ class TimelineScrubber(QWidget):
 
     seekRequested = Signal(float)
 
-    def __init__(self, timezone: str = "Africa/Casablanca", parent: QWidget | None = None) -> None:
+    def __init__(self, timezone: str = DEFAULT_SITE_TZ, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tz = ZoneInfo(timezone)
         self.first = 0.0
@@ -289,7 +290,7 @@ class ReviewMode(OfflineMode):
     """A main window over a cache file: the scrubber above the banners, the views at its
     position, the handover of the shift around it."""
 
-    def __init__(self, timezone: str = "Africa/Casablanca") -> None:
+    def __init__(self, timezone: str = DEFAULT_SITE_TZ) -> None:
         super().__init__()
         self.timezone = timezone
         self.window: MainWindow | None = None
