@@ -229,7 +229,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         poll("gpus", gpus, t)
         payload = hub.power(power_since if power_since else t - POWER_FIRST_S, t + 60, 10.0)
         if envelope is not None and envelope.start <= t < envelope.end + POLL_S:
-            over = config.envelope_mw * ENVELOPE_OVER
+            over = config.envelope_for(site.capacity_mw) * ENVELOPE_OVER
             payload = dict(payload, facility_mw=[
                 over if envelope.start <= x < envelope.end else v
                 for x, v in zip(payload["t"], payload["facility_mw"], strict=True)])

@@ -925,3 +925,20 @@ def test_planned_work_on_a_server_keeps_its_gpu_faults_off_the_alarms(
         {"gpus": decode_unhealthy({"time": T0, "gpus": gpus}, received=T0)}, site, T0
     )
     assert update.alarms == ()  # not even shelved: the faults are the planned work
+
+
+def test_envelope_comes_from_the_site_layout_unless_configured(site: SiteTopology) -> None:
+    from dataclasses import replace
+
+    small = replace(site, capacity_mw=75.0)
+    t = [T0 - 10, T0]
+    payload: dict[str, Any] = {"t": t} | {f: [10.0] * 2 for f in POWER_FIELDS}
+    payload["facility_mw"] = [72.0, 72.0]
+    power = {"power": decode_power(payload, received=T0)}
+    env = AlarmEngine(AlarmConfig()).evaluate(power, small, T0)
+    alarm = {a.id: a for a in env.alarms}["envelope_high:site"]
+    assert alarm.message == "Facility load 72 MW, 96 % of the 75 MW envelope"
+    configured = AlarmEngine(AlarmConfig(envelope_mw=386)).evaluate(power, small, T0)
+    assert "envelope_high:site" not in {a.id for a in configured.alarms}  # the override wins
+    unknown = AlarmEngine(AlarmConfig()).evaluate(power, site, T0)  # no capacity given: 386
+    assert "envelope_high:site" not in {a.id for a in unknown.alarms}

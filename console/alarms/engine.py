@@ -127,7 +127,8 @@ class AlarmEngine:
         kinds = {k for k, v in snapshots.items() if v is not None} | {"events", "link"}
         power = snapshots.get("power")
         if isinstance(power, PowerSeries) and len(power):
-            conditions += power_rules(power, self.config, active)
+            envelope = self.config.envelope_for(topology.capacity_mw)
+            conditions += power_rules(power, self.config, active, envelope)
         else:
             kinds.discard("power")  # an incremental poll with no new point: keep states
         events = snapshots.get("events")

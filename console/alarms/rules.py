@@ -7,6 +7,7 @@ which turn snapshots into active conditions, are in :mod:`console.alarms.conditi
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
@@ -221,9 +222,10 @@ class AlarmConfig:
     pdu_crit_pct: float = 95.0
     feed_lost_pct: float = 2.0
     """A feed carrying less than this share of its rack's power while the rack runs is lost."""
-    envelope_mw: float = DEFAULT_CAPACITY_MW
-    """MW: the facility envelope the alarm compares against (``[alarms] envelope_mw``
-    overrides the default, :data:`console.contract.DEFAULT_CAPACITY_MW`)."""
+    envelope_mw: float | None = None
+    """MW: the facility envelope the alarm compares against. None (the default): the site
+    layout's ``capacity_mw``, or :data:`console.contract.DEFAULT_CAPACITY_MW` while the
+    layout gives none; ``[alarms] envelope_mw`` overrides both."""
     envelope_warn_pct: float = 95.0
     renewable_target_pct: float = 50.0
     """The renewable share the KPI strip and the handover compare against (not an alarm)."""
@@ -278,6 +280,16 @@ class AlarmConfig:
     """The longest planned shelf (planned work)."""
     priorities: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_PRIORITIES))
 
+
+    def envelope_for(self, capacity_mw: float | None) -> float:
+        """The envelope in MW for a site whose layout gives ``capacity_mw`` (0 or None: not
+        given): ``envelope_mw`` when configured, else the layout's, else the default."""
+        if self.envelope_mw is not None:
+            return float(self.envelope_mw)
+        if capacity_mw is not None and math.isfinite(capacity_mw) and capacity_mw > 0:
+            return float(capacity_mw)
+        return DEFAULT_CAPACITY_MW
+
     def __post_init__(self) -> None:
         if not 0 < self.pdu_warn_pct < self.pdu_crit_pct:
             raise ValueError("alarms: need 0 < pdu_warn_pct < pdu_crit_pct")
@@ -292,7 +304,9 @@ class AlarmConfig:
             raise ValueError("alarms: large_job_kills must be >= 1, large_job_window_s > 0")
         if self.gpu_cluster_window_s <= 0 or self.gpu_fault_rate_factor <= 0:
             raise ValueError("alarms: gpu_cluster_window_s and gpu_fault_rate_factor must be > 0")
-        if self.envelope_mw <= 0 or not 0 < self.envelope_warn_pct <= 100:
+        if (self.envelope_mw is not None and not self.envelope_mw > 0) or not (
+            0 < self.envelope_warn_pct <= 100
+        ):
             raise ValueError("alarms: envelope_mw must be > 0 and envelope_warn_pct in (0, 100]")
         if self.stale_after_s <= 0 or self.max_shelve_s <= 0 or self.event_hold_s < 0:
             raise ValueError("alarms: stale_after_s, max_shelve_s must be > 0")

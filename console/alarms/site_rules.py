@@ -33,7 +33,8 @@ def _run_start(t: np.ndarray, values: np.ndarray, limit: float) -> float:
 
 
 def power_rules(
-    power: PowerSeries, config: AlarmConfig, active: Collection[str] = ()
+    power: PowerSeries, config: AlarmConfig, active: Collection[str] = (),
+    envelope_mw: float | None = None,
 ) -> list[Condition]:
     """Facility load against the envelope (critical past the envelope itself).
 
@@ -48,12 +49,13 @@ def power_rules(
     facility = _last_finite(power, "facility_mw")
     if facility is not None:
         t, mw = facility
-        pct = mw / config.envelope_mw * 100.0
+        envelope = envelope_mw if envelope_mw is not None else config.envelope_for(None)
+        pct = mw / envelope * 100.0
         limit = config.envelope_warn_pct
         if "envelope_high:site" in active:
             limit -= config.envelope_deadband_pct
         if pct >= limit:
-            warn_mw = config.envelope_mw * limit / 100.0
+            warn_mw = envelope * limit / 100.0
             ts = np.asarray(power.t, np.float64)
             values = np.asarray(power.fields["facility_mw"], np.float64)
             began = _run_start(ts[ts <= t], values[ts <= t], warn_mw)
@@ -63,7 +65,7 @@ def power_rules(
                     rule="envelope_high",
                     priority="critical" if pct >= 100.0 else config.priority("envelope_high"),
                     message=f"Facility load {mw:.0f} MW, {pct:.0f} % of the "
-                    f"{config.envelope_mw:g} MW envelope",
+                    f"{envelope:g} MW envelope",
                     time=began,
                     value=mw,
                 )
