@@ -71,6 +71,10 @@ class WindowMode:
 
     review = False
     """Recorded data: no live-only controls (acknowledge, shelve, silence), never stale."""
+    keeps_journal = True
+    """The window keeps the alarm transitions it sees (a handover when there is no cache)."""
+    saves_layout = True
+    """Closing the window saves its geometry and docks for the next start."""
 
     def __init__(self) -> None:
         self.scrubber: Any = None
@@ -119,6 +123,8 @@ class OfflineMode(WindowMode):
     """Recorded data: shown as it was at one time, never stale, never acted upon."""
 
     review = True
+    keeps_journal = False  # the file holds the journal
+    saves_layout = False  # the layout is the live console's
 
     def shown_label(self, source_label: str) -> str:
         return source_label  # a file path
@@ -459,7 +465,7 @@ class MainWindow(QMainWindow):
         """Show an alarm update (from the worker's alarm engine, or a review)."""
         self.latest_alarms = update
         transitions = getattr(update, "transitions", ())
-        if transitions and not self.review:
+        if transitions and self.mode.keeps_journal:
             self.alarm_journal.extend(dict(t) for t in transitions)
             del self.alarm_journal[:-20_000]
         view = self.views.get("alarms")
@@ -720,7 +726,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
         for window in getattr(self, "_review_windows", []):
             window.close()
-        if not self.review:
+        if self.mode.saves_layout:
             self.save_layout()
         self.stop()
         self.closing.emit()
