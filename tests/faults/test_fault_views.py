@@ -52,7 +52,7 @@ from console.model import (
     SiteTopology,
     UnhealthyGpus,
 )
-from tests.test_jobs import NOW, job
+from tests.console.test_jobs import NOW, job
 from widgets.main_window import MainWindow
 from widgets.text import CELL_CHARS, COLUMN_CHARS, FSI, PDI, TIP_CHARS
 

@@ -162,7 +162,7 @@ def test_no_traceback_from_cli_style_use() -> None:
         "try:\n NvmlSource().fetch('racks', FetchContext())\n"
         "except SourceError as e:\n print(e)\n"
     )
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[3]
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
     )

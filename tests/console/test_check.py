@@ -18,7 +18,7 @@ from console.check import STATUSES, CheckReport, power_rows, probe, row, run_che
 from console.model import PowerSeries
 from console.sources.base import FetchContext, Source, SourceError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_main(tmp: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:

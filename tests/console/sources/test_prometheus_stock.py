@@ -186,7 +186,7 @@ def test_facility_only_site_says_why_pue_is_na() -> None:
 
 
 def test_config_file_site_profile(tmp_path: Path) -> None:
-    docs = Path(__file__).resolve().parents[1] / "docs" / "stock-site.toml"
+    docs = Path(__file__).resolve().parents[3] / "docs" / "stock-site.toml"
     settings = load_settings(docs, env={})
     flows = parse_power_profile(settings.site["power"])
     assert set(flows) == {"it_mw", "facility_mw", "grid_mw"}

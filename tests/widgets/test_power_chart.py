@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from console.model import PowerSeries
-from tests.test_power import make_series
+from tests.console.test_power import make_series
 from widgets.power_chart import PowerBalanceChart
 
 T0 = 1_780_000_000.0

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionVie
 from bench.power_jobs import synthetic_jobs
 from console.decode import jobs_from_records
 from console.model import JobsSnapshot, UnhealthyGpus
-from tests.test_jobs import NOW, job
+from tests.console.test_jobs import NOW, job
 from widgets.jobs import COLUMN_KEYS, FLAG_TEXT, JobQueueView
 from widgets.text import CELL_CHARS, isolate
 

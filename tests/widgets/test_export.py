@@ -36,7 +36,7 @@ from console.handover import (
 )
 from console.model import PowerSeries
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HTML_JOB = "<b>x</b><img src=y>"
 HTML_USER = "<i>eve</i>&amp;"
 NOTES = "Chiller CH-3 on manual.\nCall <facilities> at 07:00 & check row A-03."

@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from console.maintenance import GROUPS, MaintenanceList, MaintenanceTracker
 from console.model import UnhealthyGpus
-from tests.test_maintenance import T0, gpu, jobs_snapshot
+from tests.console.test_maintenance import T0, gpu, jobs_snapshot
 from widgets.maintenance import COLUMNS, MaintenanceView
 from widgets.text import FSI, PDI
 

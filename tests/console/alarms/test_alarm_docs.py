@@ -6,7 +6,7 @@ from pathlib import Path
 
 from console.alarms.rules import DEFAULT_PRIORITIES, RULES
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "ALARMS.md"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "ALARMS.md"
 
 
 def test_every_rule_is_documented_with_its_priority_and_response_time() -> None:

@@ -24,7 +24,7 @@ from console.gpu_health import (
 )
 from console.model import SiteTopology, UnhealthyGpus
 
-NVML = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "nvml"  # ../shared beside the repo
+NVML = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "nvml"  # ../shared beside the repo
 
 REQUIRED_XIDS = (13, 31, 43, 45, 48, 61, 62, 63, 64, 74, 79, 92, 94, 95, 119, 120)
 

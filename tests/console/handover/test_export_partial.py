@@ -29,7 +29,7 @@ from console.model import PowerSeries, Snapshot
 from console.power import shift_bounds
 from console.sources.base import FetchContext, Source, SourceError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 JOBS_44 = "slurmrestd/25.11-v0.0.44/slurm-jobs.json"
 
 

@@ -362,6 +362,6 @@ def test_shipped_rules_file_is_current() -> None:
 
     from console.sources.prometheus import recording_rules_yaml
 
-    shipped = Path(__file__).resolve().parents[1] / "docs" / "prometheus_rules.yml"
+    shipped = Path(__file__).resolve().parents[3] / "docs" / "prometheus_rules.yml"
     body = "".join(line for line in shipped.read_text().splitlines(True) if line[:1] != "#")
     assert body == recording_rules_yaml()
