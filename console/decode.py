@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from itertools import chain, repeat
 from operator import itemgetter
-from typing import Any
+from typing import Any, Protocol, cast
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -105,9 +105,19 @@ def _shown(value: Any) -> str:
 # -- JSON text ------------------------------------------------------------------------------
 PIECEWISE_BYTES = 262_144
 """Payloads at least this long are parsed piece by piece (see :func:`loads_json`)."""
-_WS = re.compile(r"[ \t\n\r]*")
+
+
+class _AlwaysMatches(Protocol):
+    """A pattern that matches the empty string: ``match`` never gives None."""
+
+    def match(self, string: str, pos: int = ...) -> re.Match[str]: ...
+
+
+_WS = cast(_AlwaysMatches, re.compile(r"[ \t\n\r]*"))
 _WS_CHARS = frozenset(" \t\n\r")
 _SCAN = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-defined]
+# typeshed's json.decoder names no scanstring (the C one, else the Python one, is there)
+_SCANSTRING = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
 def loads_json(data: str | bytes | bytearray, piecewise_from: int = PIECEWISE_BYTES) -> Any:
@@ -172,7 +182,7 @@ def _object(s: str, idx: int, depth: int) -> tuple[dict[str, Any], int]:
             raise json.JSONDecodeError(
                 "Expecting property name enclosed in double quotes", s, idx
             )
-        key, idx = json.decoder.scanstring(s, idx + 1)
+        key, idx = _SCANSTRING(s, idx + 1)
         idx = _WS.match(s, idx).end()
         if s[idx : idx + 1] != ":":
             raise json.JSONDecodeError("Expecting ':' delimiter", s, idx)
@@ -225,7 +235,7 @@ def _require(payload: Any, kind: str, keys: Sequence[str]) -> Mapping[str, Any]:
 
 def _time(payload: Mapping[str, Any], kind: str) -> float:
     value = payload.get("time")
-    if type(value) not in _NUMBER_TYPES or type(value) is float and not math.isfinite(value):
+    if not (type(value) is int or type(value) is float and math.isfinite(value)):
         raise DataError(f"{kind}: 'time' must be a number of epoch seconds")
     if not EPOCH_LIMITS[0] <= value <= EPOCH_LIMITS[1]:  # 2000 .. 2100
         raise DataError(f"{kind}: timestamp {_shown(value)} is not a plausible date")
@@ -305,7 +315,10 @@ def decode_site(payload: Any, received: float | None = None) -> SiteTopology:
     index = dict(zip(ids, range(n), strict=True))
     if len(index) != n:
         seen: set[str] = set()
-        twice = next(i for i in ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
+        for twice in ids:
+            if twice in seen:
+                break
+            seen.add(twice)
         raise DataError(f"site: rack id {_shown(twice)} appears twice")
     halls = clean_records(p["halls"] if isinstance(p["halls"], list) else [], HALL_RECORD)
     if len(halls) > SITE_LIMITS["halls"][1]:
@@ -529,7 +542,9 @@ def decode_unhealthy(payload: Any, received: float | None = None) -> UnhealthyGp
     p = _require(payload, kind, ("time", "gpus"))
     t = _time(p, kind)
     gpus = clean_records(_records(p, kind, "gpus", ("uuid", "rack", "status")), GPU_RECORD)
-    raw = p.get("counts") if isinstance(p.get("counts"), Mapping) else {}
+    raw = p.get("counts")
+    if not isinstance(raw, Mapping):
+        raw = {}
     counts: dict[str, int] = {}
     for key, value in raw.items():
         count = whole(value, GPU_COUNT_LIMITS)

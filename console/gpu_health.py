@@ -170,7 +170,12 @@ def xid_verdict(last: int | None, last_is_new: bool, window: Sequence[int] = ())
     if not found:
         return None
     rank = {"low": 0, "medium": 1, "high": 2, "critical": 3}
-    return max(found, key=lambda x: (x in RESET_XIDS, rank.get(xid_info(x).severity, 1), x))  # type: ignore[union-attr]
+
+    def weight(x: int) -> tuple[bool, int, int]:
+        info = xid_info(x)
+        return x in RESET_XIDS, rank.get(info.severity, 1) if info is not None else 1, x
+
+    return max(found, key=weight)
 
 
 def xid_info(xid: int | None) -> XidInfo | None:
@@ -392,9 +397,9 @@ def fleet_rollup(unhealthy: UnhealthyGpus | None, topology: SiteTopology | None,
     for g in unhealthy.gpus if unhealthy is not None else ():
         if not isinstance(g, Mapping):
             continue
-        hall = plain(g.get("hall") or _rack_hall(topology).get(plain(g.get("rack")), "?"))
-        model = hall_model.get(hall, plain(g.get("model", "")))
-        key = (hall, model)
+        hall_id = plain(g.get("hall") or _rack_hall(topology).get(plain(g.get("rack")), "?"))
+        model = hall_model.get(hall_id, plain(g.get("model", "")))
+        key = (hall_id, model)
         status = plain(g.get("status"))
         if status not in STATUSES:
             continue

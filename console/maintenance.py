@@ -242,7 +242,7 @@ def _order_of(item: MaintenanceItem) -> tuple[Any, ...]:
 
 def item_from_dict(data: Mapping[str, Any]) -> MaintenanceItem:
     """An item from :meth:`MaintenanceItem.to_dict` data (unknown keys ignored)."""
-    values = {k: data.get(k) for k in ITEM_FIELDS}
+    values: dict[str, Any] = {k: data.get(k) for k in ITEM_FIELDS}
     group = str(values["group"] or "diagnose")
     values["group"] = group if group in GROUPS else "diagnose"
     for k in ("device", "node", "host", "rack", "row", "hall", "model", "status", "cause",
@@ -251,7 +251,8 @@ def item_from_dict(data: Mapping[str, Any]) -> MaintenanceItem:
     values["node_state"] = str(values["node_state"] or "up")
     values["count"] = int(values["count"] or 1)
     for k in ("first_seen", "last_seen"):
-        values[k] = float(values[k]) if isinstance(values[k], int | float) else math.nan
+        seen = values[k]
+        values[k] = float(seen) if isinstance(seen, int | float) else math.nan
     for k in ("slot", "xid", "job_id"):
         v = values[k]
         values[k] = int(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
@@ -396,7 +397,7 @@ class MaintenanceTracker:
                     continue
                 if jobs_same or old.job_id is None or jobs_text.get(old.job_id) == (
                         old.job_name, old.tenant):
-                    new_items[device] = old
+                    new_items[old.device] = old
                     new_seen[device] = last
                     continue
             item = self._classify_one(g, t, key, site_racks, racks, jobs_text, old_items)

@@ -248,15 +248,15 @@ class Poller:
         if isinstance(snapshot, PowerSeries):
             if not len(snapshot):
                 return snapshot, 0
-            t = snapshot.t
-            keep = (t <= latest) & (t >= self.earliest_time)
-            dropped = int(len(t) - keep.sum())
+            times = snapshot.t
+            keep = (times <= latest) & (times >= self.earliest_time)
+            dropped = int(len(times) - keep.sum())
             if not dropped:
                 return snapshot, 0
             log.info("%s: %d power sample(s) refused (time ahead of this workstation's "
                      "clock or before %s)", self.source.backend, dropped,
                      _utc(self.earliest_time))
-            kept_t = t[keep]
+            kept_t = times[keep]
             snapshot = dataclasses.replace(
                 snapshot,
                 time=float(kept_t[-1]) if len(kept_t) else min(snapshot.time, now),

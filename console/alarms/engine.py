@@ -576,11 +576,11 @@ class AlarmEngine:
         for rec in list(self._records.values()):
             if rec.mode is not None:
                 continue
-            plan = self._plan_for(rec.cond, now)
-            if plan is not None:
+            in_force = self._plan_for(rec.cond, now)
+            if in_force is not None:
                 self._set_mode(
-                    rec, SHELVED, now, plan.operator, f"planned work: {plan.reason}", changes,
-                    until=plan.end,
+                    rec, SHELVED, now, in_force.operator, f"planned work: {in_force.reason}",
+                    changes, until=in_force.end,
                 )
 
     def _release_plan(

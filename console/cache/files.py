@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 import tempfile
 import weakref
 from pathlib import Path
@@ -16,14 +17,10 @@ from urllib.parse import quote
 
 import platformdirs
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-try:
+if sys.platform == "win32":  # pragma: no cover - Windows
     import msvcrt
-except ImportError:
-    msvcrt = None  # type: ignore[assignment]
+else:
+    import fcntl
 
 from console.cache.schema import (
     APPLICATION_ID,
@@ -213,10 +210,10 @@ class WriterLock:
         except OSError:
             return  # a folder we cannot write: SQLite will say so on the first write
         try:
-            if fcntl is not None:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            elif msvcrt is not None:  # pragma: no cover - Windows
+            if sys.platform == "win32":  # pragma: no cover - Windows
                 msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            else:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(fd)
             raise CacheError(

@@ -37,7 +37,9 @@ from console.decode import JOB_COLUMNS, apply_job_changes, job_column, job_colum
 MAGIC = b"HJQ1"
 _LENGTH = struct.Struct("<I")
 _LEVEL = 6
-_DTYPE = {"i8": np.dtype("<i8"), "f8": np.dtype("<f8"), "cat": np.dtype("<i4")}
+_DTYPE: dict[str, np.dtype] = {
+    "i8": np.dtype("<i8"), "f8": np.dtype("<f8"), "cat": np.dtype("<i4"),
+}
 _KINDS = {np.int64: "i8", np.float64: "f8", object: "cat"}
 
 Columns = dict[str, np.ndarray]

@@ -225,7 +225,7 @@ def job_kpis(jobs: Sequence[Mapping[str, Any]], shift: ShiftWindow) -> dict[str,
     ended: dict[str, int] = {"COMPLETED": 0, "FAILED": 0, "TIMEOUT": 0, "CANCELLED": 0}
     gpu_hours = 0.0
     running_end = 0
-    failed: list[dict[str, Any]] = []
+    failed: list[Mapping[str, Any]] = []
     for job in jobs:
         state = str(job.get("state") or "")
         start = _finite(job.get("start_time"))
@@ -234,10 +234,12 @@ def job_kpis(jobs: Sequence[Mapping[str, Any]], shift: ShiftWindow) -> dict[str,
             ended[state] += 1
             if state in ("FAILED", "TIMEOUT"):
                 failed.append(job)
-        if start is None or (end is None and state != "RUNNING"):
+        if start is None:
             continue
         if state == "RUNNING":
             end = min(shift.end, float(job.get("_as_of") or shift.end))
+        elif end is None:
+            continue
         overlap = min(end, shift.end) - max(start, shift.start)
         if overlap > 0:
             gpu_hours += int(job.get("gpus") or 0) * overlap / 3600.0

@@ -145,10 +145,10 @@ def write_pack(
         step("Writing summary.json")
         summary = data.to_summary_json()
         summary["files"] = sorted(p.name for p in tmp.iterdir()) + [SUMMARY_NAME]
-        with open(tmp / SUMMARY_NAME, "w", encoding="utf-8") as fh:
-            json.dump(summary, fh, indent=2, ensure_ascii=False, allow_nan=False)
-            fh.flush()
-            os.fsync(fh.fileno())
+        with open(tmp / SUMMARY_NAME, "w", encoding="utf-8") as text:
+            json.dump(summary, text, indent=2, ensure_ascii=False, allow_nan=False)
+            text.flush()
+            os.fsync(text.fileno())
         step("Moving the pack into place")
         _move_into_place(tmp, out, force)
     except ExportError:

@@ -165,10 +165,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._cached_json("racks", hub.racks)
         elif path.startswith("/api/v1/racks/"):
             rack_id = unquote(path.removeprefix("/api/v1/racks/"))
-            detail = hub.rack(rack_id)
-            if detail is None:
+            rack = hub.rack(rack_id)
+            if rack is None:
                 raise _Error(HTTPStatus.NOT_FOUND, f"no such rack: {rack_id}")
-            self._json(HTTPStatus.OK, detail)
+            self._json(HTTPStatus.OK, rack)
         elif path == "/api/v1/gpus/unhealthy":
             self._cached_json("gpus", hub.unhealthy_gpus)
         elif path == "/api/v1/power":
@@ -183,8 +183,8 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._cached_json("jobs", feed.full)
         elif path == "/api/v1/events":
-            since = _number(query, "since", int) or 0
-            self._json(HTTPStatus.OK, hub.events(since))
+            after = _number(query, "since", int) or 0
+            self._json(HTTPStatus.OK, hub.events(after))
         else:
             raise _Error(HTTPStatus.NOT_FOUND, f"no such endpoint: {path}")
 
@@ -298,7 +298,10 @@ class HubServer:
 
     @property
     def url(self) -> str:
-        return f"http://{self._httpd.server_address[0]}:{self.port}"
+        host = self._httpd.server_address[0]
+        if not isinstance(host, str):  # socketserver's type allows bytes; an IP socket gives str
+            host = host.decode()
+        return f"http://{host}:{self.port}"
 
     def start(self) -> HubServer:
         serve = threading.Thread(target=self._httpd.serve_forever, name="hub-http", daemon=True)

@@ -23,17 +23,22 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.connectionpool import ConnectionPool, HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ReadTimeoutError
+from urllib3.response import BaseHTTPResponse
 from urllib3.util import Retry
 
 from console.sources.base import SourceError
+
+if TYPE_CHECKING:  # urllib3 names its connection type for type checkers only
+    from urllib3._base_connection import BaseHTTPConnection
 from console.urls import USERINFO, hide_userinfo  # noqa: F401 - re-exported
 
 USER_AGENT = "hub-ops-console/0.1"
@@ -227,49 +232,56 @@ def _shut(sock: socket.socket) -> None:
         sock.shutdown(socket.SHUT_RDWR)
 
 
-class _WatchedConnectionMixin:
+class _WatchedHTTPConnection(HTTPConnection):
+    """A connection whose socket the request's watch can shut (HTTPS: the class below)."""
+
     def connect(self) -> None:
-        super().connect()  # type: ignore[misc]
+        super().connect()
         watch = _Watch.current()
         if watch is not None:
             watch.add_socket(getattr(self, "sock", None))
 
 
-class _WatchedHTTPConnection(_WatchedConnectionMixin, HTTPConnection):
+class _WatchedHTTPSConnection(_WatchedHTTPConnection, HTTPSConnection):
     pass
 
 
-class _WatchedHTTPSConnection(_WatchedConnectionMixin, HTTPSConnection):
-    pass
+class _WatchedHTTPPool(HTTPConnectionPool):
+    """A pool that checks the request's deadline before handing out a connection and gives
+    the watch its socket (HTTPS: the class below)."""
 
+    ConnectionCls = _WatchedHTTPConnection
 
-class _WatchedPoolMixin:
-    def _get_conn(self, timeout: float | None = None) -> Any:
+    def _get_conn(self, timeout: float | None = None) -> BaseHTTPConnection:
         watch = _Watch.current()
         if watch is not None:
             watch.check()
-        conn = super()._get_conn(timeout)  # type: ignore[misc]
+        conn = super()._get_conn(timeout)
         if watch is not None:  # a kept-alive connection is connected already
             watch.add_socket(getattr(conn, "sock", None))
         return conn
 
 
-class _WatchedHTTPPool(_WatchedPoolMixin, HTTPConnectionPool):
-    ConnectionCls = _WatchedHTTPConnection
-
-
-class _WatchedHTTPSPool(_WatchedPoolMixin, HTTPSConnectionPool):
+class _WatchedHTTPSPool(_WatchedHTTPPool, HTTPSConnectionPool):
     ConnectionCls = _WatchedHTTPSConnection
 
 
 class _DeadlineRetry(Retry):
     """urllib3's Retry that never retries, nor sleeps, past the request's deadline."""
 
-    def increment(self, *args: Any, **kwargs: Any) -> Retry:
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: BaseHTTPResponse | None = None,
+        error: Exception | None = None,
+        _pool: ConnectionPool | None = None,
+        _stacktrace: TracebackType | None = None,
+    ) -> Self:
         watch = _Watch.current()
         if watch is not None:
             watch.check()
-        return super().increment(*args, **kwargs)
+        return super().increment(method, url, response, error, _pool, _stacktrace)
 
     def _sleep_backoff(self) -> None:
         backoff = self.get_backoff_time()

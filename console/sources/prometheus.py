@@ -39,7 +39,13 @@ from console.contract import GPU_STATUSES, POWER_FIELDS, RACK_FIELDS
 from console.decode import DataError, decode_power, decode_racks, decode_site, decode_unhealthy
 from console.fields import NODE_RECORD
 from console.gpu_health import XID_CLEAR_S, xid_verdict
-from console.model import EPOCH_LIMITS, RackDetailSnapshot, SiteTopology, Snapshot
+from console.model import (
+    EPOCH_LIMITS,
+    RackDetailSnapshot,
+    SiteTopology,
+    Snapshot,
+    UnhealthyGpus,
+)
 from console.site_power import (
     DERIVED,
     FLOWS,
@@ -227,7 +233,7 @@ class PrometheusSource(Source):
         self.hot_c = hot_c
         self.unmapped_hosts: set[str] = set()
         self._by_metric: dict[str, list[tuple[str, dict[str, str]]]] | None = None
-        self._unhealthy: tuple[float, SiteTopology, Snapshot] | None = None
+        self._unhealthy: tuple[float, SiteTopology, UnhealthyGpus] | None = None
 
     def __repr__(self) -> str:
         return f"PrometheusSource({self.display_url!r})"
@@ -252,10 +258,10 @@ class PrometheusSource(Source):
             self._host_rack_of = topology
             self._host_rack = {}
             self._listed_hosts = {}
-            for rack in topology.racks:
-                for name in rack.get("hosts", ()) or ():
-                    self._listed_hosts[str(name)] = str(rack["id"])
-                    self._listed_hosts.setdefault(str(name).split(".")[0], str(rack["id"]))
+            for entry in topology.racks:
+                for name in entry.get("hosts", ()) or ():
+                    self._listed_hosts[str(name)] = str(entry["id"])
+                    self._listed_hosts.setdefault(str(name).split(".")[0], str(entry["id"]))
             self._rack_lower = {r.lower(): r for r in topology.rack_index}
         if host in self._host_rack:
             return self._host_rack[host]
@@ -370,11 +376,11 @@ class PrometheusSource(Source):
         queries: dict[str, str] = {}
         wanted = sorted({name for name, _ in self.rack_metrics.values()})
         if wanted:
-            keys = sorted({k for _, filters in self.rack_metrics.values() for k in filters})
+            kept = sorted({k for _, filters in self.rack_metrics.values() for k in filters})
             names = "|".join(re_quote(n) for n in wanted)
             # Aggregating drops labels the console does not need (instance, job, hall...):
             # a third of the bytes at site scale; replicas of an HA pair collapse to one.
-            by = ", ".join(["__name__", "rack", *keys])
+            by = ", ".join(["__name__", "rack", *kept])
             queries["hub"] = f'max by ({by}) ({{__name__=~"{names}"}})'
         names_of = RULE_NAMES if self.use_rules else HOST_QUERIES
         derived = {
@@ -382,8 +388,8 @@ class PrometheusSource(Source):
             "gpu_util_mean": ("util_sum", "util_count"),
             "power_kw": ("watts",),
         }
-        for field, keys in derived.items():
-            if field not in self.rack_metrics:
+        for name, keys in derived.items():
+            if name not in self.rack_metrics:
                 queries |= {k: names_of[k] for k in keys}
         recent = self._unhealthy
         reuse = recent is not None and recent[1] is topology and now - recent[0] < 2.0
@@ -491,14 +497,14 @@ class PrometheusSource(Source):
             if not present & set(metrics)
         }
 
-    def fetch_unhealthy(self, topology: SiteTopology) -> Snapshot:
+    def fetch_unhealthy(self, topology: SiteTopology) -> UnhealthyGpus:
         """GPUs with an XID, uncorrectable ECC, a failed row remap, heat or throttling."""
         now = time.time()
         return self._unhealthy_from(self._queries(self._unhealthy_queries(), now), topology, now)
 
     def _unhealthy_from(
         self, results: Mapping[str, Result], topology: SiteTopology, now: float
-    ) -> Snapshot:
+    ) -> UnhealthyGpus:
         gpus: dict[tuple[str, str], dict[str, Any]] = {}
         casts: dict[str, Callable[[float], Any]] = {
             "xid": int, "xid_new": bool, "xid_window": int, "ecc_dbe": int,
@@ -519,8 +525,7 @@ class PrometheusSource(Source):
                     continue
                 gpu = gpus.setdefault((host, uuid), {"labels": s.labels, "window": []})
                 if key == "xid_window":
-                    xid = label(s.labels, XID_LABELS)
-                    code = small_int(xid, 6)
+                    code = small_int(label(s.labels, XID_LABELS), 6)
                     if code:
                         gpu["window"].append(code)
                     continue
@@ -702,7 +707,7 @@ class PrometheusSource(Source):
         query = " or ".join(f'{{__name__=~"{names}",{h}=~"{prefix}"}}' for h in HOST_LABELS)
         result = self.client.query(query, time.time())
         recent = self._unhealthy  # the XIDs that count now (the rule needs history)
-        xid_now = {g["uuid"]: g.get("xid") for g in recent[2].gpus} if recent else {}  # type: ignore[attr-defined]
+        xid_now = {g["uuid"]: g.get("xid") for g in recent[2].gpus} if recent else {}
         nodes: dict[str, dict[str, dict[str, Any]]] = {}
         for s in result.series:
             host, uuid = label(s.labels, HOST_LABELS), label(s.labels, UUID_LABELS)

@@ -285,7 +285,9 @@ def _decode_matrix(raw: list[Any], out: Result) -> None:
     for item in raw:
         if not isinstance(item, Mapping) or not isinstance(item.get("values"), list):
             continue
-        labels = item.get("metric") if isinstance(item.get("metric"), Mapping) else {}
+        labels = item.get("metric")
+        if not isinstance(labels, Mapping):
+            labels = {}
         pairs = item["values"]
         try:
             t = np.array([_value(p[0]) for p in pairs], np.float64)

@@ -259,7 +259,7 @@ _GRES_ITEM = re.compile(rf"^gpu(?::([^:(]+))?(?::(\d{{1,{_DIGITS}}}))?(?:\((.*)\
 
 def _digits(word: str | None) -> bool:
     """A GRES type that is a count (``gres/gpu:4``) of plausible length."""
-    return bool(word) and word.isdigit() and len(word) <= _DIGITS  # type: ignore[union-attr]
+    return word is not None and word.isdigit() and len(word) <= _DIGITS
 
 
 def tres_gpus(text: Any) -> int | None:
@@ -344,7 +344,7 @@ def _gres_gpus(text: str) -> int | None:
     return total
 
 
-def _count(value: Any, default: int = 1, most: int = 1_000_000) -> int:
+def _count(value: Any, default: int = 1, most: float = 1_000_000) -> int:
     """A Slurm count (int or no_val); ``default`` when unset, 0, NO_VAL or absurd."""
     number = no_val(value)
     if number is None or not math.isfinite(number) or not 0 < number <= most:
@@ -749,13 +749,18 @@ def _words(value: Any) -> tuple[str, ...]:
     return tuple(w for w in (clean_text(v) for v in value if isinstance(v, str)) if w)
 
 
+def _object(value: Any) -> Mapping[str, Any]:
+    """``value`` when it is a JSON object, else an empty one."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def partition_record(part: Mapping[str, Any]) -> dict[str, Any]:
     """One slurmrestd partition: name, state, node and CPU totals, time limits (s)."""
     if isinstance(part.get("partition"), Mapping):  # v0.0.40+
         state = state_list(part["partition"].get("state"))
-        nodes = part.get("nodes") if isinstance(part.get("nodes"), Mapping) else {}
-        cpus = part.get("cpus") if isinstance(part.get("cpus"), Mapping) else {}
-        maximums = part.get("maximums") if isinstance(part.get("maximums"), Mapping) else {}
+        nodes = _object(part.get("nodes"))
+        cpus = _object(part.get("cpus"))
+        maximums = _object(part.get("maximums"))
         total_nodes = no_val(nodes.get("total"))
         total_cpus = no_val(cpus.get("total"))
         max_time = no_val(maximums.get("time"))
@@ -809,12 +814,16 @@ class _JobsAnswer(msgspec.Struct, gc=False):
         | bool
         | str
         | None
+        | msgspec.UnsetType
     ) = msgspec.UNSET
     last_update: Any = None
     warnings: Any = None
 
 
-class _TypedJobsAnswer(_JobsAnswer, gc=False):
+class _TypedJobsAnswer(msgspec.Struct, gc=False):
+    """:class:`_JobsAnswer` whose jobs are :class:`_TypedSlurmJob`."""
+
+    errors: Any = None
     jobs: (
         list[_TypedSlurmJob | int | float | bool | str | list[Any] | None]
         | dict[str, Any]
@@ -823,7 +832,10 @@ class _TypedJobsAnswer(_JobsAnswer, gc=False):
         | bool
         | str
         | None
+        | msgspec.UnsetType
     ) = msgspec.UNSET
+    last_update: Any = None
+    warnings: Any = None
 
 
 _TYPED_DECODER = msgspec.json.Decoder(_TypedJobsAnswer)
@@ -841,6 +853,7 @@ def decode_jobs_answer(
 
     slurmrestd's job list is big (50,000 jobs are a few hundred MB of JSON): it is
     decoded at C speed by msgspec, which builds only the members the console reads."""
+    answer: _JobsAnswer | _TypedJobsAnswer
     try:
         try:
             answer = _TYPED_DECODER.decode(body)

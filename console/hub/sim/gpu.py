@@ -46,11 +46,13 @@ F32 = np.float32
 
 
 def _per_gpu(topo: Topology, attr: str, dtype: type = F32) -> np.ndarray:
-    table = np.array([getattr(spec, attr) for spec in RACK_SPECS], dtype=dtype)
+    table: np.ndarray = np.array([getattr(spec, attr) for spec in RACK_SPECS], dtype=dtype)
     return table[topo.gpu_kind]
 
 
-def power_demand_w(util_pct: np.ndarray, idle_w: np.ndarray, demand_w: np.ndarray) -> np.ndarray:
+def power_demand_w(
+    util_pct: np.ndarray | np.float32, idle_w: np.ndarray | float, demand_w: np.ndarray | float,
+) -> np.ndarray | np.floating:
     """Uncapped board power at a utilisation: concave, idle up to a few %, ``demand_w`` at 100 %."""
     x = np.clip((util_pct - F32(POWER_DEADBAND_PCT)) / F32(100.0 - POWER_DEADBAND_PCT), 0.0, 1.0)
     return idle_w + (demand_w - idle_w) * x * (F32(1.6) - F32(0.6) * x)

@@ -5,7 +5,7 @@ strings come from lookup tables (integers, tenths of a watt) by numpy fancy inde
 exposition is one ``str.join`` over ``[name, labels, value]`` triples, done outside the hub
 lock. Measured at full scale (189,440 GPUs, 7 series each, 285 MB of text) on the 2-core
 development machine: 0.9-1.3 s per tick including the join (the first call adds ~0.15 s to
-format the label sets); ``tests/test_sim.py::test_print_timings`` prints the figure. The hub
+format the label sets); ``tests/console/hub/test_sim.py::test_print_timings`` prints the figure. The hub
 caches the text per tick.
 """
 
@@ -165,23 +165,24 @@ class MetricsRenderer:
         if self._labels is None:
             self._prepare()
         assert self._labels is not None and self._ints is not None and self._tenths is not None
+        ints, tenths = self._ints, self._tenths
         n = fleet.n
         on_bus = fleet.fault_status != OFF_BUS
         every = np.arange(n)
         sources = {
-            "temp": lambda: self._ints[np.clip(np.rint(fleet.temp), 0, 200).astype(np.int64)],
-            "power": lambda: self._tenths[
+            "temp": lambda: ints[np.clip(np.rint(fleet.temp), 0, 200).astype(np.int64)],
+            "power": lambda: tenths[
                 np.clip(np.rint(fleet.power * 10.0), 0, _TENTHS_MAX).astype(np.int64)
             ],
-            "util": lambda: self._ints[np.clip(np.rint(fleet.util), 0, 100).astype(np.int64)],
-            "fb": lambda: self._ints[
+            "util": lambda: ints[np.clip(np.rint(fleet.util), 0, 100).astype(np.int64)],
+            "fb": lambda: ints[
                 np.clip(
                     fleet.mem_used_mib(every, gpu_slot, slot_mem), 0, _INT_MAX
                 )
             ],
-            "xid": lambda: self._ints[fleet.xid.astype(np.int64)],
-            "remap": lambda: self._ints[fleet.remap_failure.astype(np.int64)],
-            "dbe": lambda: self._ints[np.clip(fleet.dbe, 0, _INT_MAX).astype(np.int64)],
+            "xid": lambda: ints[fleet.xid.astype(np.int64)],
+            "remap": lambda: ints[fleet.remap_failure.astype(np.int64)],
+            "dbe": lambda: ints[np.clip(fleet.dbe, 0, _INT_MAX).astype(np.int64)],
         }
         blocks: list[list[str]] = [[head]]
         for name, kind, text, source, with_off in GPU_METRICS:
