@@ -35,6 +35,7 @@ from console.model import (
     _frozen_map,
     frozen,
 )
+from console.protocols import PollCache
 from console.sources.base import FetchContext, Source, SourceError
 
 log = logging.getLogger(__name__)
@@ -178,13 +179,13 @@ class PollResult:
 class Poller:
     """Polls one source; holds what later polls need to know (topology, cursors).
 
-    ``cache`` is any object with ``write_poll(snapshots, topology=...)`` (the SQLite
-    cache); its failures never fail the poll, they are reported in
+    ``cache`` (:class:`console.protocols.PollCache`: the SQLite cache) records each
+    snapshot; its failures never fail the poll, they are reported in
     ``PollResult.cache_error``.
     """
 
     source: Source
-    cache: Any = None
+    cache: PollCache | None = None
     context: FetchContext = field(default_factory=FetchContext)
     on_topology: Callable[[SiteTopology], None] | None = None
     future_tolerance_s: float = FUTURE_TOLERANCE_S

@@ -16,13 +16,14 @@ from dataclasses import replace
 from typing import Any
 
 from console.alarms.engine import AlarmEngine
-from console.alarms.incidents import IncidentStore, IncidentTracker
+from console.alarms.incidents import IncidentTracker
 from console.alarms.journal import JournalStore
-from console.alarms.kpis import shift_kpis
+from console.alarms.kpis import AlarmKpis, shift_kpis
 from console.alarms.rules import AlarmConfig
 from console.alarms.state import AlarmUpdate
 from console.maintenance import MaintenanceTracker
 from console.model import JobsSnapshot, SiteTopology, Snapshot, UnhealthyGpus
+from console.protocols import AlarmCache
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,9 @@ class RecentJournal:
         lo = now - KPI_JOURNAL_S
         self.entries[:0] = [dict(e) for e in entries if float(e.get("time") or 0.0) >= lo]
 
-    def shift_kpis(self, now: float) -> tuple[Any, tuple[float, float], float | None] | None:
+    def shift_kpis(
+        self, now: float
+    ) -> tuple[AlarmKpis, tuple[float, float], float | None] | None:
         """The current shift's figures, recomputed when the journal grew or ``KPI_REFRESH_S``
         passed (else None): ``(AlarmKpis, (start, end), journal start or None)``."""
         key = (len(self.entries), now)
@@ -79,25 +82,24 @@ class RecentJournal:
 class AlarmService:
     """Engine + incidents, fed poll by poll.
 
-    ``cache`` (optional) is the SQLite cache: it receives the journal and the incidents,
-    and ``mark_full_resolution(start, end)`` for each closed incident's window.
+    ``cache`` (optional) is the SQLite cache (:class:`console.protocols.AlarmCache`): it
+    receives the journal, the incidents, the maintenance list's changes and
+    ``mark_full_resolution(start, end)`` for each closed incident's window.
     """
 
     def __init__(
         self,
         config: AlarmConfig | None = None,
-        cache: Any = None,
+        cache: AlarmCache | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
         self.recent = RecentJournal(cache)
         """The journal of the last ``KPI_JOURNAL_S``, kept in memory for the shift's KPIs."""
-        store: IncidentStore | None = cache
         kwargs = {} if clock is None else {"clock": clock}
         self.engine = AlarmEngine(config, self.recent, **kwargs)
         self.cache = cache
-        self.tracker = IncidentTracker(store, on_window=self._window)
-        maint_store = cache if hasattr(cache, "write_maintenance") else None
-        self.maintenance = MaintenanceTracker(store=maint_store)
+        self.tracker = IncidentTracker(cache, on_window=self._window)
+        self.maintenance = MaintenanceTracker(store=cache)
         """Single-device faults: the maintenance list, updated on every GPU and job poll."""
         self.topology: SiteTopology | None = None
         self.jobs: JobsSnapshot | None = None
@@ -167,10 +169,9 @@ class AlarmService:
         return self.engine.shelve(alarm_id, until, operator, comment)
 
     def _window(self, incident_id: int, start: float, end: float | None) -> None:
-        mark = getattr(self.cache, "mark_full_resolution", None)
-        if end is None or mark is None:
+        if end is None or self.cache is None:
             return
         try:
-            mark(start, end, f"incident {incident_id}")
+            self.cache.mark_full_resolution(start, end, f"incident {incident_id}")
         except Exception as exc:  # the cache is a cache
             log.warning("could not keep incident %s at full resolution: %s", incident_id, exc)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console.alarms.conditions import Condition
 from console.alarms.rules import (
@@ -17,6 +17,11 @@ from console.alarms.rules import (
     UNACK,
     UNACKED_STATES,
 )
+
+if TYPE_CHECKING:
+    from console.alarms.kpis import AlarmKpis
+    from console.alarms.plans import PlannedShelf
+    from console.maintenance import MaintenanceList
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +99,12 @@ class AlarmUpdate:
     counts: Mapping[str, int] = field(default_factory=dict)
     new_critical: bool = False
     """A critical alarm became unacknowledged in this update (sound the alert)."""
-    maintenance: Any = None
+    maintenance: MaintenanceList | None = None
     """The maintenance list after this poll (:class:`console.maintenance.MaintenanceList`),
     None when this update did not change it."""
-    plans: tuple[Any, ...] = ()
+    plans: tuple[PlannedShelf, ...] = ()
     """Planned shelves in force or to come (:class:`console.alarms.plans.PlannedShelf`)."""
-    kpis: Any = None
+    kpis: tuple[AlarmKpis, tuple[float, float], float | None] | None = None
     """The current shift's alarm performance when it was recomputed with this update:
     ``(AlarmKpis, (shift start, shift end), journal start or None)``; None otherwise."""
 

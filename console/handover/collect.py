@@ -16,7 +16,7 @@ import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -36,6 +36,10 @@ from console.model import (
 )
 from console.poller import Poller
 from console.sources.base import Source
+
+if TYPE_CHECKING:
+    from console.cache import Cache
+    from console.maintenance import MaintenanceList
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +231,8 @@ def collect_from_source(
     return snapshots, data
 
 
-def _maintenance_now(gpus: Any, jobs: Any, topology: SiteTopology | None) -> Any:
+def _maintenance_now(gpus: Snapshot | None, jobs: Snapshot | None,
+                     topology: SiteTopology | None) -> MaintenanceList | None:
     """The maintenance list of one unhealthy-GPU list (counts from it alone); None without."""
     from console.maintenance import MaintenanceTracker
     from console.model import UnhealthyGpus
@@ -337,7 +342,7 @@ def collect_from_cache(
 
 
 def _from_cache(
-    cache: Any, shift: ShiftWindow | None, at: float | None, notes: str
+    cache: Cache, shift: ShiftWindow | None, at: float | None, notes: str
 ) -> tuple[dict[str, Any], HandoverData]:
     span = cache.time_range()
     if span is None:
@@ -378,7 +383,7 @@ def _from_cache(
     jobs_start, jobs_end = cache.jobs_at(shift.start), cache.jobs_at(end_at)
     journal = cache.journal(None, shift.end)
     incidents = cache.incidents(shift.start, shift.end)
-    maintenance = cache.maintenance_at(end_at) if hasattr(cache, "maintenance_at") else None
+    maintenance = cache.maintenance_at(end_at)
     if maintenance is None:  # a file from before schema 5: as the faults at the end say
         maintenance = _maintenance_now(gpus_end, jobs_end, topology)
     missing: dict[str, str] = {}

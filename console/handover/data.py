@@ -11,7 +11,7 @@ import time as _time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from console.contract import DEFAULT_SITE_TZ
@@ -29,6 +29,9 @@ from console.handover.kpis import (
 )
 from console.handover.shift import ShiftWindow, figure
 from console.model import JobsSnapshot, PowerSeries, SiteTopology, UnhealthyGpus
+
+if TYPE_CHECKING:
+    from console.maintenance import MaintenanceList
 
 __all__ = ["SUMMARY_FORMAT", "HandoverData", "build_handover"]
 
@@ -156,7 +159,7 @@ def build_handover(
     source: str = "",
     warnings: Sequence[str] = (),
     view_time: float | None = None,
-    maintenance: Any = None,
+    maintenance: MaintenanceList | None = None,
     missing: Mapping[str, str] | None = None,
 ) -> HandoverData:
     """Compute a shift's :class:`HandoverData` from what a source or the cache holds.
