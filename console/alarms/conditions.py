@@ -59,7 +59,9 @@ class TopologyIndex:
         self.row_hall = np.full(len(self.row_ids) + 1, len(self.hall_ids), np.int64)
         hall_pos = {h: i for i, h in enumerate(self.hall_ids)}
         for i, row in enumerate(topology.rows):
-            self.row_hall[i] = hall_pos.get(str(row.get("hall", "")), len(self.hall_ids))
+            hall = row.get("hall")
+            self.row_hall[i] = len(self.hall_ids) if hall is None else hall_pos.get(
+                str(hall), len(self.hall_ids))
         self.gpus_per_node = np.array(
             [_per_node(r) for r in racks] or [0], np.int64
         )[:n] if n else np.zeros(0, np.int64)

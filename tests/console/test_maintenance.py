@@ -130,6 +130,18 @@ def test_count_and_first_seen_are_kept_across_updates() -> None:
         assert later.time == T0 + 5 * k
 
 
+def test_an_unchanged_gpu_keeps_its_item_under_its_item_key() -> None:
+    # a record whose uuid is no string (the tracker takes records as given): the item is
+    # kept under the key it was listed with, not dropped as gone on the next update
+    tracker = MaintenanceTracker()
+    record = gpu("g1", xid=48, dbe=1) | {"uuid": 7}
+    item = tracker.update(snap(T0, [record])).find("7")
+    assert item is not None
+    later = tracker.update(snap(T0 + 5, [record]))
+    assert later.find("7") is item
+    assert [i.device for i in later.items] == ["7"]
+
+
 def test_a_repeat_increments_count_and_repeated_hardware_faults_go_for_repair() -> None:
     tracker = MaintenanceTracker()
     tracker.update(snap(T0, [gpu("g1", xid=79, status="off_bus", since=T0 - 60)]))
