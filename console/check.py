@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,6 +30,9 @@ from console.model import (
 )
 from console.sources.base import FetchContext, Source, SourceError
 from console.sources.http import redact
+
+if TYPE_CHECKING:
+    from console.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -442,7 +445,7 @@ def run_check(source: Source, timeout_s: float = DEFAULT_TIMEOUT_S) -> CheckRepo
     return CheckReport(report.source, rows)
 
 
-def check_settings(settings: Any, url: str | None = None,
+def check_settings(settings: Settings, url: str | None = None,
                    timeout_s: float = DEFAULT_TIMEOUT_S) -> CheckReport:
     """Build the source the settings ask for, start it, check it and close it.
 

@@ -19,6 +19,7 @@ from typing import Any
 import platformdirs
 
 from console.poller import DEFAULT_INTERVALS
+from console.sources.base import Source
 from console.sources.http import (
     HUB_LIMITS,
     PROMETHEUS_LIMITS,
@@ -256,7 +257,7 @@ def source_options(settings: Settings, url: str | None = None) -> dict[str, Any]
     }
 
 
-def make_source(settings: Settings, url: str | None = None) -> Any:
+def make_source(settings: Settings, url: str | None = None) -> Source:
     """The source the settings ask for: Prometheus + slurmrestd when their URLs are set,
     else the source of ``url`` (default: ``settings.source``) by its scheme."""
     from console.sources import open_source

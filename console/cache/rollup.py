@@ -13,6 +13,7 @@ oldest, coarsest data first.
 from __future__ import annotations
 
 import math
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,12 +54,12 @@ Writers = dict[str, frames.WriterState | None]
 """The open frame chain of each rollup table (the cache's writer states), updated in place."""
 
 
-def _meta_float(conn: Any, key: str) -> float | None:
+def _meta_float(conn: sqlite3.Connection, key: str) -> float | None:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return None if row is None else float(row[0])
 
 
-def _set_meta(conn: Any, key: str, value: float) -> None:
+def _set_meta(conn: sqlite3.Connection, key: str, value: float) -> None:
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, repr(value)))
 
 
@@ -101,7 +102,7 @@ class _Bucket:
 
 
 def _roll_frames(
-    conn: Any,
+    conn: sqlite3.Connection,
     policy: RetentionPolicy,
     writers: Writers,
     source: str,
@@ -164,7 +165,7 @@ def _roll_frames(
     return written
 
 
-def _roll_power(conn: Any, now: float) -> int:
+def _roll_power(conn: sqlite3.Connection, now: float) -> int:
     key = "rollup:power_15m"
     mark = _meta_float(conn, key) or -math.inf
     last = conn.execute("SELECT max(t) FROM power").fetchone()[0]
@@ -193,14 +194,14 @@ def _outside(windows: Sequence[tuple[float, float]], column: str) -> tuple[str, 
 
 
 def _delete_before(
-    conn: Any, table: str, column: str, cutoff: float, windows: Sequence[tuple[float, float]]
+    conn: sqlite3.Connection, table: str, column: str, cutoff: float, windows: Sequence[tuple[float, float]]
 ) -> int:
     clause, params = _outside(windows, column)
     cursor = conn.execute(f"DELETE FROM {table} WHERE {column} < ? AND {clause}", (cutoff, *params))
     return max(cursor.rowcount, 0)
 
 
-def _thin(conn: Any, table: str, cutoff: float, windows: Sequence[tuple[float, float]]) -> int:
+def _thin(conn: sqlite3.Connection, table: str, cutoff: float, windows: Sequence[tuple[float, float]]) -> int:
     """Keep one document per 15 minutes before ``cutoff``."""
     clause, params = _outside(windows, "time")
     cursor = conn.execute(
@@ -212,7 +213,7 @@ def _thin(conn: Any, table: str, cutoff: float, windows: Sequence[tuple[float, f
 
 
 def _thin_jobs(
-    conn: Any, cutoff: float, windows: Sequence[tuple[float, float]], every_s: float
+    conn: sqlite3.Connection, cutoff: float, windows: Sequence[tuple[float, float]], every_s: float
 ) -> int:
     """Before ``cutoff``: drop job deltas, keep one full queue per ``every_s``."""
     limit = frames.chain_limit(conn, "jobs", cutoff)
@@ -231,7 +232,7 @@ def _thin_jobs(
 
 
 def _retain(
-    conn: Any, p: RetentionPolicy, now: float, windows: Sequence[tuple[float, float]]
+    conn: sqlite3.Connection, p: RetentionPolicy, now: float, windows: Sequence[tuple[float, float]]
 ) -> int:
     day, deleted = 86400.0, 0
     rolled_1m = _meta_float(conn, "rollup:rack_1m") or -math.inf
@@ -256,7 +257,7 @@ def _retain(
     return deleted
 
 
-def _oldest_quarter(conn: Any, table: str, column: str) -> float | None:
+def _oldest_quarter(conn: sqlite3.Connection, table: str, column: str) -> float | None:
     n = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     if not n:
         return None
@@ -281,7 +282,7 @@ _CAP_ORDER: tuple[tuple[str, str], ...] = (
 """What the size cap drops first: the oldest coarse data, raw polls last."""
 
 
-def _enforce_cap(conn: Any, max_bytes: int, windows: Sequence[tuple[float, float]]) -> int:
+def _enforce_cap(conn: sqlite3.Connection, max_bytes: int, windows: Sequence[tuple[float, float]]) -> int:
     deleted = 0
     for table, kind in _CAP_ORDER:
         for _ in range(16):
@@ -301,14 +302,14 @@ def _enforce_cap(conn: Any, max_bytes: int, windows: Sequence[tuple[float, float
     return deleted
 
 
-def _used_bytes(conn: Any) -> int:
+def _used_bytes(conn: sqlite3.Connection) -> int:
     page = conn.execute("PRAGMA page_size").fetchone()[0]
     count = conn.execute("PRAGMA page_count").fetchone()[0]
     free = conn.execute("PRAGMA freelist_count").fetchone()[0]
     return int(page) * (int(count) - int(free))
 
 
-def _in_transaction(conn: Any, writers: Writers, steps: Iterable[Any]) -> list[Any]:
+def _in_transaction(conn: sqlite3.Connection, writers: Writers, steps: Iterable[Any]) -> list[Any]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         results = [step() for step in steps]
@@ -323,7 +324,7 @@ def _in_transaction(conn: Any, writers: Writers, steps: Iterable[Any]) -> list[A
 
 
 def maintain(
-    conn: Any,
+    conn: sqlite3.Connection,
     policy: RetentionPolicy,
     max_bytes: int,
     writers: Writers,

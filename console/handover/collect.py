@@ -13,7 +13,7 @@ import dataclasses
 import logging
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,8 +38,10 @@ from console.poller import Poller
 from console.sources.base import Source
 
 if TYPE_CHECKING:
+    from console.alarms import Alarm
     from console.cache import Cache
     from console.maintenance import MaintenanceList
+    from console.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -261,7 +263,7 @@ def crop_power(series: PowerSeries, start: float, end: float) -> PowerSeries:
     )
 
 
-def _alarm_item(alarm: Any) -> dict[str, Any]:
+def _alarm_item(alarm: Alarm) -> dict[str, Any]:
     """An alarm object as the handover lists it."""
     return {
         "alarm_id": alarm.id, "priority": alarm.priority, "state": alarm.state,
@@ -271,7 +273,8 @@ def _alarm_item(alarm: Any) -> dict[str, Any]:
     }
 
 
-def _guarded(fn: Any, source: Source, shift: ShiftWindow | None, out: dict[str, Any]) -> None:
+def _guarded(fn: Callable[[Source, ShiftWindow | None, dict[str, Any]], None], source: Source,
+             shift: ShiftWindow | None, out: dict[str, Any]) -> None:
     try:
         fn(source, shift, out)
     except Exception as exc:  # reported as one line by the caller
@@ -429,7 +432,8 @@ def _from_cache(
 
 # -- for an export ---------------------------------------------------------------------------
 def collect(
-    settings: Any, source_url: str | None, review: str | None, shift: ShiftWindow | None,
+    settings: Settings | None, source_url: str | None, review: str | None,
+    shift: ShiftWindow | None,
     at: float | None, notes: str, timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> tuple[dict[str, Any], HandoverData, str]:
     """What an export shows and writes: the snapshots, the handover and where they came from.
