@@ -35,8 +35,8 @@ from console.model import (
     _frozen_map,
     frozen,
 )
-from console.protocols import PollCache
-from console.sources.base import FetchContext, Source, SourceError
+from console.protocols import PollCache, SessionSource
+from console.sources.base import FetchContext, SourceError
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +184,7 @@ class Poller:
     ``PollResult.cache_error``.
     """
 
-    source: Source
+    source: SessionSource
     cache: PollCache | None = None
     context: FetchContext = field(default_factory=FetchContext)
     on_topology: Callable[[SiteTopology], None] | None = None
@@ -197,7 +197,7 @@ class Poller:
 
     @property
     def _live(self) -> bool:
-        return bool(getattr(self.source, "live", True))
+        return self.source.live
 
     def poll(self, kind: str) -> PollResult:
         started = time.time()

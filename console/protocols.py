@@ -70,9 +70,17 @@ class LiveCache(PollCache, AlarmCache, Protocol):
 class SessionSource(Protocol):
     """What a session needs of a source (every :class:`console.sources.base.Source` has it)."""
 
-    backend: str
-    kinds: tuple[str, ...]
-    live: bool
+    @property
+    def backend(self) -> str:
+        """The source's kind, for messages (``hub API``, ``Prometheus``...)."""
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds of data it fetches."""
+
+    @property
+    def live(self) -> bool:
+        """It gives the site as it is now (False: a replay of recorded data)."""
 
     @property
     def display_url(self) -> str:
