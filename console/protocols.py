@@ -47,6 +47,10 @@ class LiveCache(PollCache, AlarmCache, Protocol):
 
     on_health: Callable[[CacheHealth], None] | None
 
+    @property
+    def failed(self) -> str | None:
+        """Why nothing is recorded now (None: the cache records)."""
+
     def health(self) -> CacheHealth:
         """Whether it records, and what waits to be written."""
 
