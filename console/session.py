@@ -27,11 +27,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from console.alarms.kpis import shift_kpis
+from console.alarms.kpis import AlarmKpis, shift_kpis
 from console.alarms.replay import update_at
-from console.cache.store import CacheHealth, PendingCache
+from console.alarms.service import AlarmService
+from console.alarms.state import AlarmUpdate
+from console.cache.store import Cache, CacheHealth, PendingCache
 from console.maintenance import MaintenanceList
+from console.model import PowerSeries, RackDetailSnapshot
 from console.poller import DEFAULT_INTERVALS, Poller, PollResult, next_power_start
+from console.protocols import LiveCache, SessionSource
 from console.sources.base import Source, SourceError
 from console.sources.replay import CacheReplaySource
 from console.urls import hide_userinfo
@@ -90,19 +94,19 @@ class SessionListener:
     def on_cache_recovered(self, health: CacheHealth) -> None:
         """The cache records again (what the outage cost)."""
 
-    def on_history(self, series: Any) -> None:
+    def on_history(self, series: PowerSeries) -> None:
         """The cached power history (a PowerSeries), before live polls append."""
 
     def on_polled(self, result: PollResult) -> None:
         """One poll's result, good or bad."""
 
-    def on_alarms(self, update: Any) -> None:
+    def on_alarms(self, update: AlarmUpdate) -> None:
         """An alarm update (after a poll, an operator action, or at a review position)."""
 
     def on_alarm_action_failed(self, message: str) -> None:
         """An operator action was refused (why)."""
 
-    def on_rack_detail(self, detail: Any) -> None:
+    def on_rack_detail(self, detail: RackDetailSnapshot) -> None:
         """One rack in depth."""
 
     def on_rack_history(self, rack_id: str, history: dict[str, Any]) -> None:
@@ -177,7 +181,7 @@ class Schedule:
         return max(0.0, min(self.due_at.values()) - now)
 
 
-def _engine_call(service: Any, name: str, *args: Any) -> Any:
+def _engine_call(service: AlarmService, name: str, *args: Any) -> AlarmUpdate:
     """Call the alarm engine's ``name`` (planned work); NotImplementedError, in words,
     when this engine has no such method."""
     method = getattr(getattr(service, "engine", None), name, None)
@@ -200,10 +204,10 @@ class LiveSession:
 
     def __init__(
         self,
-        source_factory: Callable[[], Source],
-        cache_factory: Callable[[], Any] | None = None,
+        source_factory: Callable[[], SessionSource],
+        cache_factory: Callable[[], Cache] | None = None,
         intervals: dict[str, float] | None = None,
-        alarm_factory: Callable[[Any], Any] | None = None,
+        alarm_factory: Callable[[LiveCache | None], AlarmService] | None = None,
         listener: SessionListener | None = None,
         settle: bool = True,
     ) -> None:
@@ -219,9 +223,9 @@ class LiveSession:
         self.stopping = False
         self._settled = False
         self.poller: Poller | None = None
-        self.source: Source | None = None
-        self.cache: Any = None
-        self.alarm_service: Any = None
+        self.source: SessionSource | None = None
+        self.cache: LiveCache | None = None
+        self.alarm_service: AlarmService | None = None
         self.schedule: Schedule | None = None
 
     # -- start -------------------------------------------------------------------------------
@@ -251,26 +255,27 @@ class LiveSession:
     @property
     def maintains(self) -> bool:
         """The cache wants upkeep (:meth:`maintain`)."""
-        return self.cache is not None and hasattr(self.cache, "maintain")
+        return self.cache is not None
 
     @property
     def heals(self) -> bool:
         """The cache can retry after a failure (:meth:`heal`)."""
-        return self.cache is not None and hasattr(self.cache, "heal")
+        return self.cache is not None
 
-    def _open_cache(self, factory: Callable[[], Any]) -> None:
+    def _open_cache(self, factory: Callable[[], Cache]) -> None:
         """Open the cache; one that cannot be opened now is opened later (and says so)."""
+        cache: LiveCache
         try:
-            self.cache = factory()
+            cache = factory()
         except Exception as exc:
             reason = str(exc) or exc.__class__.__name__
             log.warning("cache unavailable (retrying): %s", reason)
             self.listener.on_cache_failed(reason)
-            self.cache = PendingCache(factory, reason)
-        if hasattr(self.cache, "on_health"):
-            self.cache.on_health = self._on_cache_health
-        failed = getattr(self.cache, "failed", None)
-        if isinstance(failed, str) and not isinstance(self.cache, PendingCache):
+            cache = PendingCache(factory, reason)
+        self.cache = cache
+        cache.on_health = self._on_cache_health
+        failed = cache.failed
+        if failed is not None and not isinstance(cache, PendingCache):
             self.listener.on_cache_failed(failed)  # opened, but takes no writes now
 
     def _on_cache_health(self, health: CacheHealth) -> None:
@@ -285,11 +290,12 @@ class LiveSession:
 
     def _load_history(self) -> None:
         """Hand the listener the cached power history, then poll only what is newer."""
-        if self.cache is None or not hasattr(self.cache, "power") or self.poller is None:
+        read_power = getattr(self.cache, "power", None)  # a read: a PendingCache has none yet
+        if read_power is None or self.poller is None:
             return
         now = time.time()
         try:
-            series = self.cache.power(now - HISTORY_S, now)
+            series: PowerSeries = read_power(now - HISTORY_S, now)
         except Exception as exc:  # an unreadable history is no reason to stop
             log.info("no cached power history: %s", exc)
             return
@@ -347,12 +353,13 @@ class LiveSession:
         if self.stopping:
             return
         self.listener.on_rack_detail(detail)
-        if self.cache is not None and hasattr(self.cache, "rack_history"):
+        read_history = getattr(self.cache, "rack_history", None)  # a read, as power above
+        if read_history is not None:
             end = time.time()
             history: dict[str, Any] = {}
             for field in HISTORY_FIELDS:
                 try:
-                    history[field] = self.cache.rack_history(rack_id, field, end - 3600, end)
+                    history[field] = read_history(rack_id, field, end - 3600, end)
                 except Exception as exc:  # no history is no reason to fail the detail
                     log.info("no %s history for %s: %s", field, rack_id, exc)
             if not self.stopping:
@@ -373,7 +380,7 @@ class LiveSession:
     def cancel_plan(self, plan_id: str, operator: str, comment: str) -> None:
         self._alarm_action(lambda s: _engine_call(s, "cancel_plan", plan_id, operator, comment))
 
-    def _alarm_action(self, action: Callable[[Any], Any]) -> None:
+    def _alarm_action(self, action: Callable[[AlarmService], AlarmUpdate]) -> None:
         if self.alarm_service is None or self.stopping:
             return
         try:
@@ -386,7 +393,7 @@ class LiveSession:
     # -- the cache ---------------------------------------------------------------------------
     def heal(self) -> None:
         """Let a failed cache retry (when its backoff says so)."""
-        if self.stopping or getattr(self.cache, "failed", None) is None:
+        if self.stopping or self.cache is None or self.cache.failed is None:
             return
         self.busy.set()
         try:
@@ -420,7 +427,7 @@ class LiveSession:
             self._settled = False
             release_heap()
         for closer in (self.source, self.cache):
-            if closer is not None and hasattr(closer, "close"):
+            if closer is not None:
                 try:
                     closer.close()
                 except Exception:
@@ -441,10 +448,10 @@ class SeekResult:
     position: float
     elapsed_ms: float
     """How long the reads took."""
-    alarms: Any
+    alarms: AlarmUpdate
     """The alarm list as the journal says it stood (an AlarmUpdate whose ``maintenance``
     is the maintenance list then)."""
-    kpis: Any
+    kpis: tuple[AlarmKpis, tuple[float, float]]
     """(AlarmKpis, (shift start, shift end)): the shift around the position, up to it."""
 
 
@@ -517,11 +524,11 @@ class ReviewSession:
         elapsed = (time.perf_counter() - t0) * 1000
         return SeekResult(position, elapsed, update, shift_kpis(self.journal, position))
 
-    def alarms_at(self, t: float) -> Any:
+    def alarms_at(self, t: float) -> AlarmUpdate:
         """The alarm list the journal says stood at ``t``."""
         return update_at(self.journal, t)
 
-    def kpis_at(self, t: float) -> Any:
+    def kpis_at(self, t: float) -> tuple[AlarmKpis, tuple[float, float]]:
         return shift_kpis(self.journal, t)
 
     def maintenance_at(self, t: float) -> MaintenanceList:
