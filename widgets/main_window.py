@@ -7,7 +7,6 @@ next start (QSettings). F11 toggles full screen for a wall display.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import math
 import time
@@ -29,7 +28,13 @@ from console.link import LinkMonitor, LinkState
 from console.model import SiteTopology, Snapshot
 from console.poller import DEFAULT_INTERVALS, PollResult
 from console.urls import hide_userinfo
+from widgets.alarms import AlarmListView
 from widgets.feed import Feed
+from widgets.gpu_health import GpuHealthView
+from widgets.jobs import JobQueueView
+from widgets.maintenance import MaintenanceView
+from widgets.power_chart import PowerBalanceChart
+from widgets.rackmap import RackMapView
 from widgets.site_summary import SiteSummary
 from widgets.text import clip, isolate
 from widgets.view import LiveView, format_age, set_style
@@ -38,20 +43,15 @@ log = logging.getLogger(__name__)
 
 LAYOUT_VERSION = 1
 
-VIEW_SPECS: tuple[tuple[str, str, str, str, Qt.DockWidgetArea], ...] = (
-    ("rackmap", QT_TRANSLATE_NOOP("MainWindow", "Rack map"), "widgets.rackmap", "RackMapView", Qt.DockWidgetArea.LeftDockWidgetArea),
-    ("gpus", QT_TRANSLATE_NOOP("MainWindow", "GPU health"), "widgets.gpu_health", "GpuHealthView", Qt.DockWidgetArea.RightDockWidgetArea),
-    ("maintenance", QT_TRANSLATE_NOOP("MainWindow", "Maintenance list"), "widgets.maintenance", "MaintenanceView", Qt.DockWidgetArea.RightDockWidgetArea),
-    ("alarms", QT_TRANSLATE_NOOP("MainWindow", "Alarms"), "widgets.alarms", "AlarmListView", Qt.DockWidgetArea.RightDockWidgetArea),
-    ("power", QT_TRANSLATE_NOOP("MainWindow", "Power and renewables"), "widgets.power_chart", "PowerBalanceChart", Qt.DockWidgetArea.BottomDockWidgetArea),
-    ("jobs", QT_TRANSLATE_NOOP("MainWindow", "Job queue"), "widgets.jobs", "JobQueueView", Qt.DockWidgetArea.BottomDockWidgetArea),
+VIEW_SPECS: tuple[tuple[str, str, type[LiveView], Qt.DockWidgetArea], ...] = (
+    ("rackmap", QT_TRANSLATE_NOOP("MainWindow", "Rack map"), RackMapView, Qt.DockWidgetArea.LeftDockWidgetArea),
+    ("gpus", QT_TRANSLATE_NOOP("MainWindow", "GPU health"), GpuHealthView, Qt.DockWidgetArea.RightDockWidgetArea),
+    ("maintenance", QT_TRANSLATE_NOOP("MainWindow", "Maintenance list"), MaintenanceView, Qt.DockWidgetArea.RightDockWidgetArea),
+    ("alarms", QT_TRANSLATE_NOOP("MainWindow", "Alarms"), AlarmListView, Qt.DockWidgetArea.RightDockWidgetArea),
+    ("power", QT_TRANSLATE_NOOP("MainWindow", "Power and renewables"), PowerBalanceChart, Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("jobs", QT_TRANSLATE_NOOP("MainWindow", "Job queue"), JobQueueView, Qt.DockWidgetArea.BottomDockWidgetArea),
 )
-
-
-def _make_view(module: str, cls: str) -> LiveView:
-    view = getattr(importlib.import_module(module), cls)()
-    assert isinstance(view, LiveView)
-    return view
+"""The docked views: key, title, class (each built with no argument when a window is), area."""
 
 
 ExportDialog = Callable[..., Any]
@@ -235,8 +235,8 @@ class MainWindow(QMainWindow):
 
         self.views: dict[str, LiveView] = {}
         self.docks: dict[str, QDockWidget] = {}
-        for key, title, module, cls, area in VIEW_SPECS:
-            view = _make_view(module, cls)
+        for key, title, view_class, area in VIEW_SPECS:
+            view = view_class()
             dock = QDockWidget(self.tr(title), self.dock_host)
             dock.setObjectName(f"dock_{key}")
             dock.setWidget(view)
