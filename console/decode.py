@@ -115,8 +115,9 @@ class _AlwaysMatches(Protocol):
 
 _WS = cast(_AlwaysMatches, re.compile(r"[ \t\n\r]*"))
 _WS_CHARS = frozenset(" \t\n\r")
+# typeshed's json names no scanner submodule, and its json.decoder no scanstring (both are
+# there: the C ones, else the Python ones)
 _SCAN = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-defined]
-# typeshed's json.decoder names no scanstring (the C one, else the Python one, is there)
 _SCANSTRING = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
