@@ -162,7 +162,7 @@ def test_live_session_opens_a_locked_cache_later_and_passes_its_health_on(tmp_pa
 
 
 def test_review_session_reads_a_file_at_a_time(tmp_path: Path) -> None:
-    from test_review import record_shift
+    from tests.widgets.test_review import record_shift
 
     path = tmp_path / "shift.db"
     times = record_shift(path, polls=6)
