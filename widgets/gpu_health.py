@@ -47,7 +47,7 @@ from console.gpu_health import (
 )
 from console.model import SiteTopology, Snapshot, UnhealthyGpus
 from widgets.rack_detail import STATUS_COLOUR, RowsModel
-from widgets.text import bound_columns, cell, missing, plain_tooltip
+from widgets.text import bound_columns, cell, missing, plain_tooltip, set_column_widths
 from widgets.view import LiveView, format_age, local_clock
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -375,10 +375,9 @@ class GpuHealthView(LiveView):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         bound_columns(self.table)
-        char = self.fontMetrics().averageCharWidth()
-        widths = (6, 7, 10, 14, 5, 18, 8, 12, 47, 27)  # characters
-        for col, chars in enumerate(widths):
-            header.resizeSection(col, chars * char)
+        set_column_widths(self.table, (  # characters, or a sample of the widest value
+            "Hall", "A-00", "A-00-00", 14, "Slot", 18, "GB200", "off the bus", 47,
+            "28 Nov 23:59 (23 h 59 min ago)"))
         header.setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.action_maintenance = QAction(self.tr("Show in maintenance list"), self.table)

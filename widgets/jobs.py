@@ -37,7 +37,7 @@ from widgets.jobs_model import (
     as_count,
     tenant_text,
 )
-from widgets.text import bound_columns, cell, isolate, missing
+from widgets.text import bound_columns, cell, isolate, missing, set_column_widths
 from widgets.view import DATA_ERRORS, LiveView, format_age
 
 __all__ = [
@@ -120,10 +120,9 @@ class JobQueueView(LiveView):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.horizontalHeader().setStretchLastSection(True)
         bound_columns(self.table)
-        char = self.fontMetrics().averageCharWidth()
-        widths = (10, 23, 34, 16, 12, 14, 54, 8, 13, 14, 14, 14, 11, 19)  # characters
-        for col, chars in enumerate(widths):
-            self.table.setColumnWidth(col, chars * char)
+        set_column_widths(self.table, (  # characters, or a sample of the widest value
+            "999999999", 23, 34, 16, 12, "COMPLETING", 54, "99,999", 13, "29 Nov 23:59",
+            "29 Nov 23:59", "59 min 59 s", "999,999.9", FLAG_TEXT))
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COLUMN_KEYS.index("id"), Qt.SortOrder.AscendingOrder)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)

@@ -577,7 +577,7 @@ class PowerBalanceChart(LiveView):
         assert self.history is not None
         try:
             (start, _end), kpis = shift_kpis(self.history, tz=self.site_tz)
-            name = shift_name(start, self.site_tz)
+            shift = shift_name(start, self.site_tz)
         except DATA_ERRORS:  # times no shift holds: the tiles say nothing rather than raise
             log.exception("power chart: shift figures not computed")
             for lab in self.tile_labels.values():
@@ -610,7 +610,7 @@ class PowerBalanceChart(LiveView):
             head = envelope - fac.now if fac else float("nan")
             words = (f"Envelope {_envelope_text(envelope)}, headroom now "
                      + _fmt(head, "MW", _digits(envelope)))
-        self.shift_label.setText(f"Shift {name} (site time)\n{words}")
+        self.shift_label.setText(self.tr("Shift {0} (site time)").format(shift) + "\n" + words)
 
     def _update_status(self) -> None:
         parts = []

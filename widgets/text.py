@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import math
 import textwrap
+from collections.abc import Sequence
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, Qt
@@ -36,6 +37,7 @@ __all__ = [
     "TEXT_CHARS",
     "TIP_CHARS",
     "bound_columns",
+    "set_column_widths",
     "cell",
     "clip",
     "figure",
@@ -125,3 +127,18 @@ def bound_columns(view: QTableView | QTreeView, chars: int = COLUMN_CHARS,
     view.setTextElideMode(elide)
     view.setWordWrap(False)
     return header.maximumSectionSize()
+
+
+def set_column_widths(view: QTableView | QTreeView, widths: Sequence[int | str]) -> None:
+    """Size each column from font metrics: an int is that many average characters (names,
+    words), a str is a sample of the widest value it shows ("99,999,999", "29 Nov 23:59"),
+    measured as drawn, since digits are wider than the average character and a cut number
+    reads as a different one."""
+    header: QHeaderView = (view.horizontalHeader() if isinstance(view, QTableView)
+                           else view.header())
+    metrics = view.fontMetrics()
+    char = max(1, metrics.averageCharWidth())
+    pad = 3 * char  # cell margins and the sort indicator
+    for col, width in enumerate(widths):
+        size = metrics.horizontalAdvance(width) + pad if isinstance(width, str) else width * char
+        header.resizeSection(col, size)

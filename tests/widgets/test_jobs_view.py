@@ -204,3 +204,14 @@ def test_stale_queue_is_announced(view: JobQueueView) -> None:
     view.set_data_age(75.0, True)
     view.flush()
     assert "STALE: jobs data 1 min 15 s old" in view.counts_label.text()
+
+
+def test_numbers_and_times_fit_their_columns(view: JobQueueView) -> None:
+    """A cut job id or GPU-hour figure reads as another number: those columns fit them."""
+    from widgets.jobs_model import COLUMN_KEYS
+
+    metrics = view.table.fontMetrics()
+    for key, sample in (("id", "418012345"), ("gpu_hours", "553,300.5"),
+                        ("submit_time", "21 Nov 14:05")):
+        col = COLUMN_KEYS.index(key)
+        assert view.table.columnWidth(col) > metrics.horizontalAdvance(sample), key

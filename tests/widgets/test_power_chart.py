@@ -240,3 +240,14 @@ def test_the_site_layouts_time_zone_and_capacity_replace_the_defaults(
     chart.utc_box.setChecked(True)
     chart.utc_box.setChecked(False)
     assert chart.tz == "Asia/Tokyo"
+
+
+def test_shift_line_names_the_shift_not_a_field(chart: PowerBalanceChart) -> None:
+    from console.power import shift_bounds, shift_name
+
+    s = make_series(T0, 60)
+    chart.set_history(s)
+    chart.redraw()
+    start, _ = shift_bounds(float(s.t[-1]), chart.site_tz)
+    first = chart.shift_label.text().splitlines()[0]
+    assert first == f"Shift {shift_name(start, chart.site_tz)} (site time)"
