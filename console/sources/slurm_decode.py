@@ -801,21 +801,18 @@ def payload_list(payload: Any, key: str) -> Sequence[Mapping[str, Any]]:
 # --- the job list ------------------------------------------------------------------------
 
 
+_NOT_A_JOB = int | float | bool | str | list[Any] | None
+"""What a job list may hold instead of a job (counted as invalid, never fatal)."""
+_NOT_A_LIST = dict[str, Any] | int | float | bool | str | None | msgspec.UnsetType
+"""What ``jobs`` may be instead of a list (an answer without jobs, told from bad JSON)."""
+
+
 class _JobsAnswer(msgspec.Struct, gc=False):
     """A ``GET /jobs/`` answer: the jobs (any JSON in ``jobs``: an answer without a list
     is told apart from malformed JSON) and the members the source reads besides."""
 
     errors: Any = None
-    jobs: (
-        list[SlurmJob | int | float | bool | str | list[Any] | None]
-        | dict[str, Any]
-        | int
-        | float
-        | bool
-        | str
-        | None
-        | msgspec.UnsetType
-    ) = msgspec.UNSET
+    jobs: list[SlurmJob | _NOT_A_JOB] | _NOT_A_LIST = msgspec.UNSET
     last_update: Any = None
     warnings: Any = None
 
@@ -824,16 +821,7 @@ class _TypedJobsAnswer(msgspec.Struct, gc=False):
     """:class:`_JobsAnswer` whose jobs are :class:`_TypedSlurmJob`."""
 
     errors: Any = None
-    jobs: (
-        list[_TypedSlurmJob | int | float | bool | str | list[Any] | None]
-        | dict[str, Any]
-        | int
-        | float
-        | bool
-        | str
-        | None
-        | msgspec.UnsetType
-    ) = msgspec.UNSET
+    jobs: list[_TypedSlurmJob | _NOT_A_JOB] | _NOT_A_LIST = msgspec.UNSET
     last_update: Any = None
     warnings: Any = None
 
