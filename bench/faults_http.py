@@ -26,8 +26,11 @@ import zlib
 from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from console.poller import PollResult
 
 Behaviour = Callable[[BaseHTTPRequestHandler, threading.Event], None]
 """Writes one answer on the handler's socket; returns when done or when the event is set."""
@@ -181,20 +184,26 @@ class HostileServer:
 SITE_PATH = "/api/v1/site"
 
 
-def measure_trickle(deadline_s: float = 2.0) -> float:
-    """Seconds one hub poll took against a hub that trickles its answer, a byte every
-    0.5 s without end, with the hub source's deadline at ``deadline_s``."""
+def poll_trickling_hub(deadline_s: float, head: bool = False) -> tuple[PollResult, float]:
+    """One hub poll against a hub that trickles its answer (its body, or with ``head`` its
+    status line) a byte every 0.5 s without end: the result and the seconds it took."""
     from console.poller import Poller
     from console.sources.hub import HubApiSource
 
-    with HostileServer(trickle(0.5)) as server:
+    with HostileServer(trickle(0.5, head=head)) as server:
         source = HubApiSource(server.url, deadline_s=deadline_s)
         try:
             t0 = time.monotonic()
             result = Poller(source).poll("site")
-            took = time.monotonic() - t0
+            return result, time.monotonic() - t0
         finally:
             source.close()
+
+
+def measure_trickle(deadline_s: float = 2.0) -> float:
+    """Seconds one hub poll took against a hub that trickles its answer, a byte every
+    0.5 s without end, with the hub source's deadline at ``deadline_s``."""
+    result, took = poll_trickling_hub(deadline_s)
     if result.ok or "deadline" not in str(result.error):
         raise AssertionError(f"the trickle was not refused by its deadline: {result.error}")
     return took

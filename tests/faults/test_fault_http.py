@@ -26,6 +26,7 @@ from bench.faults_http import (
     endless,
     gzip_bomb,
     gzip_member,
+    poll_trickling_hub,
     reply,
     trickle,
 )
@@ -55,14 +56,7 @@ def _too_big(backend: str, what: str) -> str:
 
 @pytest.mark.parametrize("head", [False, True], ids=["body", "status-line"])
 def test_a_trickling_hub_fails_the_poll_within_the_deadline(head: bool) -> None:
-    with HostileServer(trickle(0.5, head=head)) as server:
-        source = HubApiSource(server.url, deadline_s=DEADLINE_S)
-        try:
-            t0 = time.monotonic()
-            result = Poller(source).poll("site")
-            took = time.monotonic() - t0
-        finally:
-            source.close()
+    result, took = poll_trickling_hub(DEADLINE_S, head=head)
     print(f"trickle ({'status line' if head else 'body'}): poll failed after {took:.2f} s")
     assert result.error == _deadline("hub API", "/api/v1/site")
     assert took <= DEADLINE_S + 1.0
