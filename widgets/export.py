@@ -54,9 +54,12 @@ PDF_DPI = 150
 # -- screenshots ----------------------------------------------------------------------------
 def grab_view(view: QWidget, size: tuple[int, int] = SHOT_SIZE) -> QImage:
     """Render ``view`` at ``size`` pixels (its on-screen size is restored afterwards)."""
-    old = view.size()
+    old, old_min, old_max = view.size(), view.minimumSize(), view.maximumSize()
     was_dirty = getattr(view, "mark_dirty", None)
-    view.resize(*size)
+    # Fixed, not just resized: a view in a dock is laid out again by its parent when it is
+    # grabbed, and a plain resize gave way to the dock's size (an image of the dock's size
+    # scaled up to the shot, every label blown up and the map behind the legend).
+    view.setFixedSize(*size)
     _settle(view)
     if was_dirty is not None:
         view.mark_dirty()
@@ -67,6 +70,8 @@ def grab_view(view: QWidget, size: tuple[int, int] = SHOT_SIZE) -> QImage:
     if image.size().width() != size[0] or image.size().height() != size[1]:
         image = image.scaled(*size, Qt.AspectRatioMode.IgnoreAspectRatio,
                              Qt.TransformationMode.SmoothTransformation)
+    view.setMinimumSize(old_min)
+    view.setMaximumSize(old_max)
     view.resize(old)
     _settle(view)
     if was_dirty is not None:

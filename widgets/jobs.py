@@ -121,7 +121,7 @@ class JobQueueView(LiveView):
         self.table.horizontalHeader().setStretchLastSection(True)
         bound_columns(self.table)
         set_column_widths(self.table, (  # characters, or a sample of the widest value
-            "999999999", 23, 34, 16, 12, "COMPLETING", 54, "99,999", 13, "29 Nov 23:59",
+            "999999999", 23, 34, 16, 12, "COMPLETING", 38, "99,999", 13, "29 Nov 23:59",
             "29 Nov 23:59", "59 min 59 s", "999,999.9", FLAG_TEXT))
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COLUMN_KEYS.index("id"), Qt.SortOrder.AscendingOrder)

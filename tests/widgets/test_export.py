@@ -511,3 +511,27 @@ def test_main_reads_times_with_the_one_strict_parse_time() -> None:
     for bad in ("0", "nan", "inf", "yesterday", ""):
         with pytest.raises(main.CliError):
             main.parse_time(bad)
+
+
+def test_every_view_is_drawn_at_the_shot_size(qapp: Any, qtbot: Any) -> None:
+    """A view in a dock was laid back to the dock's size as it was grabbed: the image was a
+    small one scaled up (labels blown up, the rack map behind its legend)."""
+    from widgets.export import SHOT_SIZE, grab_view
+    from widgets.main_window import MainWindow
+
+    window = MainWindow("sim://shots", feed=None)
+    qtbot.addWidget(window)
+    drawn: dict[str, tuple[int, int]] = {}
+    for key, view in window.views.items():
+        grab = view.grab
+
+        def recording(*args: Any, key: str = key, grab: Any = grab) -> Any:
+            pixmap = grab(*args)
+            drawn[key] = (pixmap.width(), pixmap.height())
+            return pixmap
+
+        view.grab = recording
+        before_max = view.maximumSize()
+        grab_view(view)
+        assert view.maximumSize() == before_max  # the view can be resized again afterwards
+    assert drawn and all(size == SHOT_SIZE for size in drawn.values()), drawn
