@@ -113,3 +113,39 @@ DEFAULT_SITE_TZ = "Africa/Casablanca"
 DEFAULT_CAPACITY_MW = 386.0
 """MW: the contracted facility capacity (power envelope) used only until a site topology is
 known (``SiteTopology.capacity_mw`` then gives it)."""
+
+# -- the shift log (``/api/v1/log``) ----------------------------------------------------------
+LOG_CATEGORIES: tuple[str, ...] = ("operations", "maintenance", "safety", "customer")
+"""A shift-log entry's category."""
+
+LOG_LINK_KINDS: tuple[str, ...] = ("rack", "alarm", "incident", "job")
+"""What a shift-log entry may link to: a rack id, an alarm id, an incident id, a job id."""
+
+LOG_ENTRY_FIELDS: tuple[str, ...] = (
+    "id", "uid", "rev", "time", "author", "category", "text", "links", "open", "cleared_by",
+    "cleared_at",
+)  # fmt: skip
+"""Fields of a shift-log entry as the hub sends it (every one, always). ``id``: the hub's
+number for the entry; ``uid``: the writer's UUID (the key a repeated write is known by);
+``rev``: the hub's change counter when the entry was last written (created or cleared);
+``time``: epoch seconds of the hub's clock when it was written; ``links``: a list of
+``{"kind", "ref"}``; ``open``: an open item (carried forward until cleared);
+``cleared_by``/``cleared_at``: who cleared it and when (null while not cleared)."""
+
+LOG_NEW_FIELDS: tuple[str, ...] = ("uid", "author", "category", "text", "links", "open")
+"""Fields of ``POST /api/v1/log``: ``uid``, ``author``, ``category`` and ``text`` are
+required, ``links`` (default none) and ``open`` (default false) optional."""
+
+LOG_MAX_TEXT_CHARS = 4000
+"""Longest entry text, in characters (after control characters are taken out)."""
+LOG_MAX_AUTHOR_CHARS = 64
+"""Longest author (and clearer) name, in characters."""
+LOG_MAX_LINKS = 32
+"""Most links of one entry."""
+LOG_MAX_REF_CHARS = 128
+"""Longest link reference (a rack, alarm, incident or job id), in characters."""
+LOG_MAX_BODY_BYTES = 65_536
+"""Largest request body the hub reads (a larger one is refused with 413)."""
+LOG_PAGE_ENTRIES = 1000
+"""Most entries of one ``GET /api/v1/log`` answer; ``more`` says when more follow (ask
+again from the answer's ``rev``)."""

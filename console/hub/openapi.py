@@ -17,6 +17,14 @@ from console.contract import (
     GPU_STATUSES,
     HALL_COOLINGS,
     JOB_STATES,
+    LOG_CATEGORIES,
+    LOG_ENTRY_FIELDS,
+    LOG_LINK_KINDS,
+    LOG_MAX_AUTHOR_CHARS,
+    LOG_MAX_BODY_BYTES,
+    LOG_MAX_LINKS,
+    LOG_MAX_REF_CHARS,
+    LOG_MAX_TEXT_CHARS,
     MAX_EVENT_ID,
     MAX_INSTANCE_CHARS,
     NODE_STATES,
@@ -280,6 +288,58 @@ SCHEMAS: dict[str, Any] = {
         required=["kind"],
     ),
     "OutageRequest": _obj({"on": {"type": "boolean"}}),
+    "LogLink": _obj({"kind": {"enum": list(LOG_LINK_KINDS)},
+                     "ref": {"type": "string", "minLength": 1, "maxLength": LOG_MAX_REF_CHARS}}),
+    "LogEntry": _obj(
+        {
+            "id": {"type": "integer", "minimum": 1, "description": "The hub's number"},
+            "uid": {"type": "string", "description": "The writer's UUID: a repeated write "
+                    "of the same uid is the same entry"},
+            "rev": {"type": "integer", "minimum": 1,
+                    "description": "The log's revision when the entry was last written "
+                    "(created or cleared)"},
+            "time": _NUM,
+            "author": _STR,
+            "category": {"enum": list(LOG_CATEGORIES)},
+            "text": {"type": "string", "maxLength": LOG_MAX_TEXT_CHARS,
+                     "description": "Plain text (line feeds and tabs kept); never markup"},
+            "links": {"type": "array", "items": _ref("LogLink")},
+            "open": {"type": "boolean", "description": "An open item: carried forward "
+                     "at every handover until cleared"},
+            "cleared_by": _NULL_STR,
+            "cleared_at": _NULL_NUM,
+        },
+        required=list(LOG_ENTRY_FIELDS),
+    ),
+    "LogEntries": _obj(
+        {
+            "time": _NUM,
+            "rev": {"type": "integer", "minimum": 0,
+                    "description": "Where the next read starts (`since_rev`)"},
+            "more": {"type": "boolean",
+                     "description": "More changes follow: ask again from `rev`"},
+            "entries": {"type": "array", "items": _ref("LogEntry")},
+        },
+        required=["time", "rev", "entries"],
+    ),
+    "LogNewEntry": _obj(
+        {
+            "uid": {"type": "string", "format": "uuid"},
+            "author": {"type": "string", "minLength": 1, "maxLength": LOG_MAX_AUTHOR_CHARS},
+            "category": {"enum": list(LOG_CATEGORIES)},
+            "text": {"type": "string", "minLength": 1, "maxLength": LOG_MAX_TEXT_CHARS},
+            "links": {"type": "array", "maxItems": LOG_MAX_LINKS, "items": _ref("LogLink")},
+            "open": {"type": "boolean", "default": False},
+        },
+        required=["uid", "author", "category", "text"],
+    ),
+    "LogClear": _obj(
+        {"who": {"type": "string", "minLength": 1, "maxLength": LOG_MAX_AUTHOR_CHARS}}
+    ),
+    "LogConflict": _obj(
+        {"error": _STR, "status": _INT, "cleared_by": _NULL_STR, "cleared_at": _NULL_NUM},
+        required=["error", "status"],
+    ),
 }
 
 
@@ -297,15 +357,81 @@ def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
     return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
 
 
-def openapi_document() -> dict[str, Any]:
-    """Return the OpenAPI 3.1 document of the hub API."""
+def _log_paths() -> dict[str, Any]:
+    bad = {
+        "400": _json_response("Refused, with a one-line reason", _ref("Error")),
+        "401": _ERRORS["401"],
+        "413": _json_response(f"Body over {LOG_MAX_BODY_BYTES} bytes", _ref("Error")),
+        "503": _ERRORS["503"],
+    }
+    return {
+        "/api/v1/log": {
+            "get": {
+                "summary": "The shift log: entries written or cleared after a revision, "
+                "oldest change first (at most 1000 an answer; `more` says more follow)",
+                "parameters": [
+                    _query("since_rev", "The `rev` of an earlier answer (default 0: all)",
+                           {"type": "integer", "minimum": 0}),
+                    _query("open", "1: only open items not cleared", {"enum": ["0", "1"]}),
+                    _query("start", "Entries written at or after (epoch seconds)", _NUM),
+                    _query("end", "Entries written at or before (epoch seconds)", _NUM),
+                ],
+                "responses": {"200": _json_response("Entries", _ref("LogEntries"))} | _ERRORS,
+            },
+            "post": {
+                "summary": "Write an entry. Sent again with the same `uid` (a retry), it "
+                "is not written twice: the answer is the entry kept (200). Needs the bearer "
+                "token when the hub has one.",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("LogNewEntry")}},
+                },
+                "responses": {
+                    "201": _json_response("The entry written", _ref("LogEntry")),
+                    "200": _json_response("The entry kept before under this uid",
+                                          _ref("LogEntry")),
+                } | bad,
+            },
+        },
+        "/api/v1/log/{entry}/clear": {
+            "post": {
+                "summary": "Clear an open item (by its `id` or `uid`) in someone's name",
+                "parameters": [{"name": "entry", "in": "path", "required": True,
+                                "schema": _STR, "description": "The entry's id or uid"}],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("LogClear")}},
+                },
+                "responses": {
+                    "200": _json_response("The entry as cleared", _ref("LogEntry")),
+                    "404": _json_response("No such entry", _ref("Error")),
+                    "409": _json_response("Cleared already (by whom and when), or no open "
+                                          "item", _ref("LogConflict")),
+                } | bad,
+            },
+        },
+    }
+
+
+def openapi_document(log_only: bool = False) -> dict[str, Any]:
+    """Return the OpenAPI 3.1 document of the hub API (``log_only``: of a hub that keeps
+    only the shift log, ``main.py hub --log-only``)."""
+    if log_only:
+        doc = openapi_document()
+        doc["info"]["title"] = "Tétouan AI Hub API: shift log"
+        doc["info"]["description"] = (
+            "The shift log alone (a hub for sites whose telemetry comes from Prometheus and "
+            "Slurm). Send `Authorization: Bearer <token>` when the hub requires a token.")
+        doc["paths"] = {p: v for p, v in doc["paths"].items()
+                        if p.startswith("/api/v1/log") or p == "/healthz"}
+        return doc
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Tétouan AI Hub API",
             "version": API_VERSION,
             "description": "Site topology, per-rack telemetry, GPU health, site power and "
-            "renewable supply, job queue and events of the hub. Send `Authorization: Bearer "
+            "renewable supply, job queue, events and shift log of the hub. Send `Authorization: Bearer "
             "<token>` when the hub requires a token.",
         },
         "paths": {
@@ -337,6 +463,7 @@ def openapi_document() -> dict[str, Any]:
             "/api/v1/events": _get(
                 "Hub events after an id", "Events", [_query("since", "Last event id seen", _INT)]
             ),
+            **_log_paths(),
             "/healthz": _get("Liveness", "Health"),
             "/metrics": {
                 "get": {

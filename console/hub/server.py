@@ -3,6 +3,10 @@
 The server speaks the hub API described by :mod:`console.hub.openapi`, plus
 ``/metrics`` (dcgm-exporter text format) and ``/healthz``. A ticker thread
 advances the simulation every ``tick_s`` seconds of wall time.
+
+The shift log (``/api/v1/log``) lives in its own SQLite file (``log_db``; opened at its
+first request). Without a simulated hub (``hub=None``) the server keeps only the shift
+log: ``main.py hub --log-only``, for sites whose telemetry comes from Prometheus and Slurm.
 """
 
 from __future__ import annotations
@@ -11,21 +15,29 @@ import gzip
 import hmac
 import json
 import logging
+import math
+import re
 import threading
 import time
+from collections.abc import Container
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from console.contract import LOG_MAX_BODY_BYTES
 from console.hub.jobfeed import JobFeed
 from console.hub.openapi import openapi_document
 from console.hub.sim import SimulatedHub
+from console.shiftlog.model import LogConflict, LogError, LogNotFound, validate_new, validate_uid
+from console.shiftlog.store import LogStore, LogStoreError, default_sim_log_path
 
 log = logging.getLogger(__name__)
 
 GZIP_MIN_BYTES = 32_768
-MAX_BODY_BYTES = 65_536
+MAX_BODY_BYTES = LOG_MAX_BODY_BYTES
+_LOG_CLEAR = re.compile(r"/api/v1/log/([^/]+)/clear")
 
 
 def encode_json(payload: Any) -> bytes:
@@ -102,8 +114,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _body(self) -> Any:
         length = int(self.headers.get("Content-Length") or 0)
+        if length < 0:
+            self.close_connection = True  # where this request ends is unknown
+            raise _Error(HTTPStatus.BAD_REQUEST, "Content-Length must not be negative")
         if length > MAX_BODY_BYTES:
-            raise _Error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large")
+            self.close_connection = True  # the body is not read: the connection cannot go on
+            raise _Error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                         f"request body too large (at most {MAX_BODY_BYTES} bytes)")
         raw = self.rfile.read(length) if length else b"{}"
         try:
             return json.loads(raw)
@@ -138,6 +155,9 @@ class _Handler(BaseHTTPRequestHandler):
         path = url.path.rstrip("/") or "/"
         query = parse_qs(url.query)
         hub = self.server.hub
+        if path == "/healthz" and hub is None:
+            self._json(HTTPStatus.OK, {"status": "ok", "time": time.time(), "scale": "log-only"})
+            return
         if path == "/healthz":
             status = "outage" if hub.outage else "ok"
             code = HTTPStatus.SERVICE_UNAVAILABLE if hub.outage else HTTPStatus.OK
@@ -146,7 +166,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/openapi.json":
             self._json(HTTPStatus.OK, self.server.openapi)
             return
-        if path == "/metrics":
+        if path == "/metrics" and hub is not None:
             detail = (query.get("detail") or ["gpu"])[0]
             if detail not in ("gpu", "rack"):
                 raise _Error(HTTPStatus.BAD_REQUEST, "detail must be 'gpu' or 'rack'")
@@ -157,9 +177,14 @@ class _Handler(BaseHTTPRequestHandler):
             raise _Error(HTTPStatus.NOT_FOUND, f"no such endpoint: {path}")
         if not self._authorised():
             raise _Error(HTTPStatus.UNAUTHORIZED, "missing or wrong bearer token")
-        if hub.outage:
+        if hub is not None and hub.outage:
             raise _Error(HTTPStatus.SERVICE_UNAVAILABLE, "hub API unavailable (outage)")
-        if path == "/api/v1/site":
+        if path == "/api/v1/log":
+            self._log_list(query)
+        elif hub is None:
+            raise _Error(HTTPStatus.NOT_FOUND,
+                         f"no such endpoint: {path} (this hub keeps only the shift log)")
+        elif path == "/api/v1/site":
             self._json(HTTPStatus.OK, hub.site())
         elif path == "/api/v1/racks":
             self._cached_json("racks", hub.racks)
@@ -196,9 +221,17 @@ class _Handler(BaseHTTPRequestHandler):
         if not self._authorised():
             raise _Error(HTTPStatus.UNAUTHORIZED, "missing or wrong bearer token")
         body = self._body()
-        self.server.forget_encoded()  # a fault changes the site before the next tick
         if not isinstance(body, dict):
             raise _Error(HTTPStatus.BAD_REQUEST, "request body must be a JSON object")
+        if path == "/api/v1/log" or path.startswith("/api/v1/log/"):
+            if hub is not None and hub.outage:
+                raise _Error(HTTPStatus.SERVICE_UNAVAILABLE, "hub API unavailable (outage)")
+            self._log_post(path, body)
+            return
+        if hub is None:
+            raise _Error(HTTPStatus.NOT_FOUND,
+                         f"no such endpoint: {path} (this hub keeps only the shift log)")
+        self.server.forget_encoded()  # a fault changes the site before the next tick
         if path == "/api/v1/sim/faults":
             kind = body.get("kind")
             params = body.get("params") or {}
@@ -215,6 +248,52 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             raise _Error(HTTPStatus.NOT_FOUND, f"no such endpoint: {path}")
 
+    # -- the shift log ----------------------------------------------------------------------
+    def _log_list(self, query: dict[str, list[str]]) -> None:
+        since = _number(query, "since_rev", int)
+        if since is not None and since < 0:
+            raise _Error(HTTPStatus.BAD_REQUEST, "query parameter 'since_rev' must be 0 or more")
+        only_open = (query.get("open") or ["0"])[0].lower()
+        if only_open not in ("0", "1", "true", "false", ""):
+            raise _Error(HTTPStatus.BAD_REQUEST, "query parameter 'open' must be 1 or 0")
+        start, end = _number(query, "start"), _number(query, "end")
+        for name, value in (("start", start), ("end", end)):
+            if value is not None and not math.isfinite(value):
+                raise _Error(HTTPStatus.BAD_REQUEST, f"query parameter {name!r} must be finite")
+        entries, rev, more = self.server.log().changes(
+            since or 0, open_only=only_open in ("1", "true"), start=start, end=end)
+        self._json(HTTPStatus.OK, {"time": time.time(), "rev": rev, "more": more,
+                                   "entries": [e.to_dict() for e in entries]})
+
+    def _log_post(self, path: str, body: dict[str, Any]) -> None:
+        store = self.server.log()
+        try:
+            if path == "/api/v1/log":
+                missing = [k for k in ("uid", "author", "category", "text") if k not in body]
+                if missing:
+                    raise LogError(f"missing field(s) {', '.join(missing)}")
+                uid = validate_uid(body["uid"])
+                entry = validate_new(body["text"], body["category"], body.get("links"),
+                                     body["author"], body.get("open", False),
+                                     racks=self.server.rack_ids())
+                kept, created = store.add(entry, uid)
+                self._json(HTTPStatus.CREATED if created else HTTPStatus.OK, kept.to_dict())
+                return
+            match = _LOG_CLEAR.fullmatch(path)
+            if match is None:
+                raise _Error(HTTPStatus.NOT_FOUND, f"no such endpoint: {path}")
+            if "who" not in body:
+                raise LogError("missing field who")
+            self._json(HTTPStatus.OK, store.clear(unquote(match.group(1)), body["who"]).to_dict())
+        except LogNotFound as exc:
+            raise _Error(HTTPStatus.NOT_FOUND, str(exc)) from None
+        except LogConflict as exc:
+            self._json(HTTPStatus.CONFLICT, {"error": str(exc), "status": int(HTTPStatus.CONFLICT),
+                                             "cleared_by": exc.cleared_by,
+                                             "cleared_at": exc.cleared_at})
+        except LogError as exc:
+            raise _Error(HTTPStatus.BAD_REQUEST, str(exc)) from None
+
 
 class HubHTTPServer(ThreadingHTTPServer):
     """A threading HTTP server bound to one :class:`SimulatedHub`."""
@@ -224,15 +303,42 @@ class HubHTTPServer(ThreadingHTTPServer):
     """A stopped hub's port binds again at once, even while a client still holds a
     connection to it or the old connections linger in TIME_WAIT (a restarted hub)."""
 
-    def __init__(self, hub: SimulatedHub, host: str, port: int, token: str | None) -> None:
+    def __init__(self, hub: SimulatedHub | None, host: str, port: int, token: str | None,
+                 log_db: str | Path | None = None) -> None:
         self.hub = hub
         self.token = token
-        self.openapi = openapi_document()
+        self.openapi = openapi_document(log_only=hub is None)
+        self.log_db = Path(log_db) if log_db is not None else default_sim_log_path()
+        self._log: LogStore | None = None
+        self._log_lock = threading.Lock()
         self._encoded: dict[str, tuple[Any, bytes]] = {}
         self._encode_lock = threading.Lock()
         self._generation = 0  # bumped when a fault changes the site between ticks
         self.jobs = JobFeed()
         super().__init__((host, port), _Handler)
+
+    def log(self) -> LogStore:
+        """The shift log, opened at its first use; 503 when its file cannot be used."""
+        with self._log_lock:
+            if self._log is None:
+                try:
+                    self._log = LogStore(self.log_db)
+                except LogStoreError as exc:
+                    log.error("%s", exc)
+                    raise _Error(HTTPStatus.SERVICE_UNAVAILABLE,
+                                 "the hub's shift log cannot be opened") from None
+            return self._log
+
+    def rack_ids(self) -> Container[str] | None:
+        """The racks a log entry may link to (None: any; a hub that keeps only the log)."""
+        topo = getattr(self.hub, "topo", None)
+        return getattr(topo, "rack_index", None)
+
+    def close_log(self) -> None:
+        with self._log_lock:
+            if self._log is not None:
+                self._log.close()
+                self._log = None
 
     def _state(self) -> Any:
         tick = getattr(self.hub, "_tick", None)
@@ -275,20 +381,23 @@ class HubServer:
     """Run the simulated hub's HTTP API and its clock in background threads.
 
     ``HubServer(hub).start()`` binds ``127.0.0.1`` on ``port`` (0 picks a free one),
-    serves until :meth:`stop`. Raises :class:`OSError` if the port is taken.
+    serves until :meth:`stop`. Raises :class:`OSError` if the port is taken. ``log_db``:
+    the shift log's SQLite file (default: ``shiftlog-sim.sqlite`` in the user's data
+    folder). ``hub=None`` serves the shift log alone (no clock thread).
     """
 
     def __init__(
         self,
-        hub: SimulatedHub,
+        hub: SimulatedHub | None,
         host: str = "127.0.0.1",
         port: int = 0,
         tick_s: float = 2.0,
         token: str | None = None,
+        log_db: str | Path | None = None,
     ) -> None:
         self.hub = hub
         self.tick_s = tick_s
-        self._httpd = HubHTTPServer(hub, host, port, token)
+        self._httpd = HubHTTPServer(hub, host, port, token, log_db)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
@@ -306,12 +415,13 @@ class HubServer:
     def start(self) -> HubServer:
         serve = threading.Thread(target=self._httpd.serve_forever, name="hub-http", daemon=True)
         tick = threading.Thread(target=self._tick, name="hub-clock", daemon=True)
-        self._threads = [serve, tick]
+        self._threads = [serve, tick] if self.hub is not None else [serve]
         for thread in self._threads:
             thread.start()
         return self
 
     def _tick(self) -> None:
+        assert self.hub is not None
         while not self._stop.wait(self.tick_s):
             try:
                 self.hub.step(time.time())
@@ -325,6 +435,7 @@ class HubServer:
         self._httpd.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
+        self._httpd.close_log()
 
     def __enter__(self) -> HubServer:
         return self.start()
