@@ -15,6 +15,11 @@ Three hazards, whatever shows the text (a table, a label, the handover PDF):
 
 ``widgets/text.py`` re-exports these for the views and adds what needs Qt (tooltips,
 column widths); the handover report uses them directly.
+
+Speed: the views clean every cell of every row on each poll and a tooltip on each hover, so
+each helper first takes the common case at no cost: a ``str`` that ``str.isascii()`` (a flag
+CPython keeps on the string: no scan) holds no bidi control, and one within the limit needs
+no cut. Only other text pays for ``translate`` and slicing.
 """
 
 from __future__ import annotations
@@ -49,7 +54,7 @@ def plain(value: object) -> str:
 def clip(value: object, limit: int = TEXT_CHARS, middle: bool = False) -> str:
     """``value`` as text of at most ``limit`` characters: cut at the end (or, with
     ``middle``, in the middle, keeping both ends of an id) with an ellipsis where the cut is."""
-    s = plain(value)
+    s = value if type(value) is str else plain(value)
     if len(s) <= limit:
         return s
     if limit <= 1:
@@ -64,7 +69,8 @@ def clip(value: object, limit: int = TEXT_CHARS, middle: bool = False) -> str:
 def strip_bidi(value: object) -> str:
     """``value`` as text without explicit bidi controls (overrides, embeddings, isolates,
     marks)."""
-    return plain(value).translate(BIDI_CONTROLS)
+    s = value if type(value) is str else plain(value)
+    return s if s.isascii() else s.translate(BIDI_CONTROLS)  # ASCII: no control to drop
 
 
 def isolate(value: object, limit: int | None = TEXT_CHARS) -> str:
@@ -75,6 +81,15 @@ def isolate(value: object, limit: int | None = TEXT_CHARS) -> str:
     '' for empty text.
     """
     s = strip_bidi(value)
-    if limit is not None:
+    if limit is not None and len(s) > limit:
         s = clip(s, limit)
     return FSI + s + PDI if s else ""
+
+
+def cell(value: object, limit: int = TEXT_CHARS) -> str:
+    """The text of a table cell (or of a value in a line): any value as text without explicit
+    bidi controls (an override in a name would show it backwards), cut to ``limit``
+    characters."""
+    if type(value) is str and len(value) <= limit and value.isascii():
+        return value  # the common case (an id, a name): nothing to drop, nothing to cut
+    return clip(strip_bidi(value), limit)

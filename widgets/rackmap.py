@@ -32,8 +32,8 @@ from widgets.rackmap_overlays import (
     OVERLAYS,
     SELECTION,
     TEXT,
+    HitGrid,
     Overlay,
-    hit_index,
     nearest_in_direction,
     rack_tooltip,
 )
@@ -110,6 +110,7 @@ class RackMapView(LiveView):
         does not collect (a stock site has no inlet sensors) to the first one it does."""
         self._not_collected = False
         self._geom = np.zeros((0, 4))
+        self._hits = HitGrid(self._geom)
         self._centres = np.zeros((0, 2))
         self._rects_m: list[QRectF] = []
         self._hall_rects: list[tuple[QRectF, str]] = []
@@ -312,6 +313,7 @@ class RackMapView(LiveView):
         self.topology = topology
         g = floor_geometry(topology.geometry, topology.n_racks)
         self._geom = g
+        self._hits = HitGrid(g)
         self._centres = np.column_stack((g[:, 0] + g[:, 2] / 2, g[:, 1] + g[:, 3] / 2))
         inset = np.minimum(RACK_INSET_M, g[:, 2:] * 0.1)
         self._rects_m = [
@@ -435,7 +437,7 @@ class RackMapView(LiveView):
     def _hit(self, pos: QPointF) -> int:
         mx = (pos.x() - self._offset.x()) / self._scale
         my = (pos.y() - self._offset.y()) / self._scale
-        return hit_index(self._geom, mx, my)
+        return self._hits.hit(mx, my)
 
     def _tooltip(self, i: int) -> str:
         assert self.topology is not None

@@ -192,6 +192,90 @@ def hit_index(geometry: np.ndarray, x: float, y: float) -> int:
     return int(inside[0]) if len(inside) else -1
 
 
+HIT_SPAN_CELLS = 16
+"""A rack overlapping more grid cells than this (only a broken plan places one so) is not
+listed in the cells: :class:`HitGrid` tests it on every hit instead."""
+
+
+class HitGrid:
+    """:func:`hit_index` for a fixed site plan without testing every rack on each hit.
+
+    The floor is cut into a grid of about one rack per cell; each cell lists, lowest first,
+    the racks whose rectangle overlaps it, so the mouse (every move is a hit test) looks at
+    the few racks of one cell. The answer is :func:`hit_index`'s: the lowest index that holds
+    the point.
+    """
+
+    def __init__(self, geometry: np.ndarray) -> None:
+        g = np.asarray(geometry, np.float64).reshape(-1, 4)
+        self._rows: list[tuple[float, float, float, float]] = [
+            (x, x + w, y, y + h) for x, y, w, h in g.tolist()]
+        self._cells: dict[int, tuple[int, ...]] = {}
+        self._n = 0
+        self._box = (0.0, 0.0, 0.0, 0.0, 1.0, 1.0)  # x0, y0, x1, y1, cell width, cell height
+        with np.errstate(invalid="ignore", over="ignore"):
+            live = (g[:, 2] > 0) & (g[:, 3] > 0)  # NaN fails: no point is inside
+            finite = np.isfinite(g).all(axis=1) & np.isfinite(g[:, :2] + g[:, 2:]).all(axis=1)
+        grid = np.flatnonzero(live & finite)
+        big = np.flatnonzero(live & ~finite)
+        if len(grid):
+            x0, y0 = g[grid, 0], g[grid, 1]
+            x1, y1 = x0 + g[grid, 2], y0 + g[grid, 3]
+            gx, gy, gx1, gy1 = float(x0.min()), float(y0.min()), float(x1.max()), float(y1.max())
+            n = max(1, math.isqrt(len(grid)))
+            cw, ch = max((gx1 - gx) / n, 1e-9), max((gy1 - gy) / n, 1e-9)
+            # the arithmetic of a hit's, so a point inside a rack falls in one of its cells
+            i0, i1, j0, j1 = (np.clip(np.floor((v - o) / d), 0, n - 1).astype(np.int64)
+                              for v, o, d in ((x0, gx, cw), (x1, gx, cw), (y0, gy, ch),
+                                              (y1, gy, ch)))
+            wide = (i1 - i0 + 1) * (j1 - j0 + 1) > HIT_SPAN_CELLS
+            big = np.union1d(big, grid[wide])
+            keys, racks = [], []
+            narrow = ~wide
+            di_max = int((i1 - i0)[narrow].max()) + 1 if narrow.any() else 0
+            dj_max = int((j1 - j0)[narrow].max()) + 1 if narrow.any() else 0
+            for di in range(di_max):
+                for dj in range(dj_max):
+                    at = narrow & (i0 + di <= i1) & (j0 + dj <= j1)
+                    if at.any():
+                        keys.append((i0[at] + di) * n + j0[at] + dj)
+                        racks.append(grid[at])
+            if keys:
+                key, rack = np.concatenate(keys), np.concatenate(racks)
+                order = np.lexsort((rack, key))
+                key, rack = key[order], rack[order]
+                starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+                ends = np.r_[starts[1:], len(key)]
+                listed = rack.tolist()
+                self._cells = {int(key[a]): tuple(listed[a:b])
+                               for a, b in zip(starts.tolist(), ends.tolist(), strict=True)}
+            self._n = n
+            self._box = (gx, gy, gx1, gy1, cw, ch)
+        self._big_ids = big
+        self._big = g[big]
+
+    def hit(self, x: float, y: float) -> int:
+        """Index of the rack whose rectangle holds (x, y) in metres; -1 if none."""
+        found = -1
+        gx, gy, gx1, gy1, cw, ch = self._box
+        n = self._n
+        if n and gx <= x < gx1 and gy <= y < gy1:  # NaN fails
+            i = min(n - 1, math.floor((x - gx) / cw))
+            j = min(n - 1, math.floor((y - gy) / ch))
+            for k in self._cells.get(i * n + j, ()):
+                x0, x1, y0, y1 = self._rows[k]
+                if x0 <= x < x1 and y0 <= y < y1:
+                    found = k
+                    break
+        if len(self._big_ids):
+            with np.errstate(invalid="ignore"):
+                inside = hit_index(self._big, x, y)
+            if inside >= 0:
+                k = int(self._big_ids[inside])
+                found = k if found < 0 else min(found, k)
+        return found
+
+
 def nearest_in_direction(centres: np.ndarray, i: int, dx: float, dy: float) -> int:
     """The rack nearest rack ``i`` in direction (dx, dy), within a 56° cone; -1 if none.
 

@@ -11,8 +11,8 @@ module re-exports it and adds what needs Qt:
 - A table column sized to its contents grows with the longest text in it.
   :func:`bound_columns` caps every column of a table or tree view at a width in font
   metrics and elides what does not fit (the full text is in the cell's tooltip).
-- :func:`cell` is the text of one table cell: any value, bidi controls dropped, cut to
-  :data:`CELL_CHARS`.
+- :func:`cell` (from :mod:`console.text`) is the text of one table cell: any value, bidi
+  controls dropped, cut to :data:`CELL_CHARS`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView, QTreeView
 
-from console.text import ELLIPSIS, FSI, PDI, TEXT_CHARS, clip, isolate, plain, strip_bidi
+from console.text import ELLIPSIS, FSI, PDI, TEXT_CHARS, cell, clip, isolate, plain, strip_bidi
 
 __all__ = [
     "CELL_CHARS",
@@ -72,6 +72,11 @@ HUGE = 1e15
 def figure(value: object, spec: str = ",.1f", unit: str = "", none: str = "n/a") -> str:
     """A number as text in format ``spec`` followed by ``unit``; ``none`` for what is no finite
     number (NaN, inf, text, a list, a bool); a huge one in scientific notation."""
+    if type(value) is float and -HUGE < value < HUGE:  # the common case (NaN fails the range)
+        try:
+            return f"{value:{spec}}{unit}"
+        except ValueError:  # 'd' for a float: said below
+            pass
     if isinstance(value, bool | np.bool_) or not isinstance(
             value, int | float | np.integer | np.floating):
         return none
@@ -89,13 +94,6 @@ def figure(value: object, spec: str = ",.1f", unit: str = "", none: str = "n/a")
         return f"{int(v):{spec}}{unit}" if v.is_integer() else f"{v:g}{unit}"
 
 
-def cell(value: object, limit: int = CELL_CHARS) -> str:
-    """The text of a table cell (or of a value in a line): any value as text without explicit
-    bidi controls (an override in a name would show it backwards), cut to ``limit``
-    characters."""
-    return clip(strip_bidi(value), limit)
-
-
 def _wrap(line: str) -> list[str]:
     if len(line) <= TIP_LINE_CHARS:
         return [line]
@@ -110,9 +108,9 @@ def plain_tooltip(text: object) -> str:
     s = clip(text, TIP_CHARS)
     if not s:
         return ""
-    lines = [part for line in s.split("\n") for part in _wrap(line)]
-    return ("<p style='white-space:pre-wrap'>" + html.escape("\n".join(lines), quote=False)
-            + "</p>")
+    if len(s) > TIP_LINE_CHARS:  # a shorter text has no line to break
+        s = "\n".join(part for line in s.split("\n") for part in _wrap(line))
+    return "<p style='white-space:pre-wrap'>" + html.escape(s, quote=False) + "</p>"
 
 
 def bound_columns(view: QTableView | QTreeView, chars: int = COLUMN_CHARS,

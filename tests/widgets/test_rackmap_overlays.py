@@ -1,0 +1,79 @@
+"""Rack map hit testing: the grid finds the rack hit_index finds, on any plan."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from widgets.rackmap_overlays import HIT_SPAN_CELLS, HitGrid, hit_index
+
+
+def _points(g: np.ndarray, rng: np.random.Generator, n: int = 400) -> list[tuple[float, float]]:
+    """Points inside racks, on their edges and corners, and anywhere around."""
+    pts: list[tuple[float, float]] = []
+    finite = g[np.isfinite(g).all(axis=1)]
+    if len(finite):
+        lo = finite[:, :2].min(axis=0) - 2.0
+        hi = (finite[:, :2] + finite[:, 2:]).max(axis=0) + 2.0
+        pts += [tuple(p) for p in rng.uniform(lo, hi, (n, 2)).tolist()]
+        for x, y, w, h in finite[: n // 4].tolist():
+            pts += [(x, y), (x + w, y), (x, y + h), (x + w, y + h),
+                    (x + w / 2, y + h / 2), (math.nextafter(x + w, -math.inf), y)]
+    pts += [(math.nan, 0.0), (0.0, math.inf), (-1e308, 1e308)]
+    return pts
+
+
+def _same_as_hit_index(g: np.ndarray, rng: np.random.Generator) -> None:
+    grid = HitGrid(g)
+    with np.errstate(invalid="ignore"):
+        for x, y in _points(g, rng):
+            assert grid.hit(x, y) == hit_index(g, x, y), (x, y)
+
+
+def test_grid_hits_the_rack_hit_index_hits_on_a_site_plan() -> None:
+    rng = np.random.default_rng(1)
+    rows = []
+    for hall_x in (0.0, 40.0):
+        for r in range(12):
+            for p in range(30):
+                rows.append((hall_x + 0.6 * p, 3.0 * r, 0.6, 1.2))
+    _same_as_hit_index(np.array(rows), rng)
+
+
+def test_grid_hits_as_hit_index_on_broken_plans() -> None:
+    """Overlaps (the lowest index wins), empty and negative rectangles, a rack across the
+    whole floor, NaN and infinities: the same rack (or none) as testing every rack."""
+    rng = np.random.default_rng(2)
+    for trial in range(30):
+        n = int(rng.integers(1, 300))
+        g = np.column_stack((rng.uniform(-50, 50, n), rng.uniform(-50, 50, n),
+                             rng.uniform(0, 8, n), rng.uniform(0, 8, n)))
+        k = rng.integers(0, n, max(1, n // 10))
+        kind = trial % 6
+        if kind == 1:
+            g[k, 2:] = 0.0  # drawn nowhere
+        elif kind == 2:
+            g[k, 2] = -1.0
+        elif kind == 3:
+            g[k] = (-100.0, -100.0, 300.0, 300.0)  # across everything: off the grid cells
+        elif kind == 4:
+            g[k, int(rng.integers(0, 4))] = rng.choice([math.nan, math.inf, -math.inf])
+        elif kind == 5:
+            g[k] = g[0]  # stacked racks
+        _same_as_hit_index(g, rng)
+
+
+def test_grid_of_no_rack_hits_nothing() -> None:
+    assert HitGrid(np.zeros((0, 4))).hit(0.0, 0.0) == -1
+    assert HitGrid(np.zeros((3, 4))).hit(0.0, 0.0) == -1
+    one = HitGrid(np.array([[1.0, 1.0, 2.0, 2.0]]))
+    assert one.hit(1.0, 1.0) == 0 and one.hit(3.0, 2.0) == -1 and one.hit(2.9, 2.9) == 0
+
+
+def test_a_rack_over_many_cells_is_still_hit() -> None:
+    small = [(float(i), 0.0, 0.5, 0.5) for i in range(100)]
+    g = np.array([*small, (0.0, 0.0, 100.0, 0.5)])  # spans far more than HIT_SPAN_CELLS
+    grid = HitGrid(g)
+    assert grid.hit(50.7, 0.2) == 100 and grid.hit(50.2, 0.2) == 50
+    assert HIT_SPAN_CELLS < 100
