@@ -50,6 +50,9 @@ DEFAULT_INTERVALS: dict[str, float] = {
 }
 """Seconds between polls of each kind (configurable in ``[poll]``)."""
 
+NEEDS_TOPOLOGY = frozenset({"racks"})
+"""Kinds whose answers are read against the site's topology (fetched first when missing)."""
+
 FUTURE_TOLERANCE_S = 300.0
 """How far ahead of this workstation's clock a live source's time may be (clocks a few
 seconds or minutes apart are normal). Anything later is refused: stored, a sample a year
@@ -175,6 +178,22 @@ class PollResult:
         return self.error is None
 
 
+@dataclass(slots=True)
+class Fetched:
+    """One kind fetched and checked by :meth:`Poller.fetch`, not yet taken by
+    :meth:`Poller.commit`: a snapshot, or the error line that stands for it."""
+
+    kind: str
+    started: float
+    t0: float
+    snapshot: Snapshot | None = None
+    error: str | None = None
+    auth_failed: bool = False
+    refused: int = 0
+    site: Fetched | None = None
+    """The site fetched first, for a kind that needs the topology before there is one."""
+
+
 @dataclass
 class Poller:
     """Polls one source; holds what later polls need to know (topology, cursors).
@@ -200,36 +219,66 @@ class Poller:
         return self.source.live
 
     def poll(self, kind: str) -> PollResult:
+        """Fetch one kind and take it (:meth:`fetch`, then :meth:`commit`)."""
+        return self.commit(self.fetch(kind))
+
+    def fetch(self, kind: str) -> Fetched:
+        """Fetch and check one kind, taking nothing yet (the context and the cache are left
+        as they are until :meth:`commit`).
+
+        Safe to call for different kinds on different threads at once while another thread
+        commits, as long as each kind is committed before it is fetched again: a fetch only
+        reads what the commits of its own kind write (and the topology, replaced whole).
+        A kind that needs the topology before there is one fetches the site first.
+        """
         started = time.time()
         t0 = time.perf_counter()
-        if kind != "site" and self.context.topology is None and kind in ("racks",):
-            site = self.poll("site")
-            if not site.ok:
-                return PollResult(kind, None, site.error, started, time.perf_counter() - t0,
-                                  site.auth_failed)
+        context = self.context
+        site: Fetched | None = None
+        if kind in NEEDS_TOPOLOGY and context.topology is None:
+            site = self.fetch("site")
+            if site.error is not None or not isinstance(site.snapshot, SiteTopology):
+                return Fetched(kind, started, t0, error=site.error, auth_failed=site.auth_failed,
+                               refused=site.refused, site=site)
+            context = dataclasses.replace(context, topology=site.snapshot)
         live = self._live
         if live and kind == "power":
             self._sane_power_since()
         refused = 0
         try:
             with gc_paused():
-                snapshot = self.source.fetch(kind, self.context)
+                snapshot = self.source.fetch(kind, context)
                 if live:
                     snapshot, refused = self._checked_time(snapshot)
                     if isinstance(snapshot, EventBatch):
                         snapshot = self._with_lifetime(snapshot)
         except SourceError as exc:
             refused += isinstance(exc, RefusedTime)
-            return PollResult(kind, None, str(exc), started, time.perf_counter() - t0, exc.auth,
-                              refused=refused)
+            return Fetched(kind, started, t0, error=str(exc), auth_failed=exc.auth,
+                           refused=refused, site=site)
         except Exception as exc:  # a bug in a decoder must not take the console down
             log.exception("unexpected error polling %s", kind)
             reason = f"{self.source.backend}: unexpected error ({exc.__class__.__name__})"
-            return PollResult(kind, None, reason, started, time.perf_counter() - t0)
+            return Fetched(kind, started, t0, error=reason, site=site)
+        return Fetched(kind, started, t0, snapshot=snapshot, refused=refused, site=site)
+
+    def commit(self, fetched: Fetched) -> PollResult:
+        """Take what :meth:`fetch` got: the poll state moves on and the cache records it
+        (on the thread that owns the cache)."""
+        if fetched.site is not None and fetched.site.snapshot is not None:
+            self.commit(fetched.site)
+        snapshot = fetched.snapshot
+        if fetched.error is not None or snapshot is None:
+            return PollResult(fetched.kind, None, fetched.error or "no data", fetched.started,
+                              time.perf_counter() - fetched.t0, fetched.auth_failed,
+                              refused=fetched.refused)
+        if isinstance(snapshot, EventBatch) and self._live and not snapshot.lifetime:
+            snapshot = dataclasses.replace(snapshot, lifetime=self._recovered_lifetime(snapshot))
         self._advance(snapshot)
         cache_error = self._write_cache(snapshot)
-        return PollResult(kind, snapshot, None, started, time.perf_counter() - t0,
-                          cache_error=cache_error, refused=refused)
+        return PollResult(fetched.kind, snapshot, None, fetched.started,
+                          time.perf_counter() - fetched.t0, cache_error=cache_error,
+                          refused=fetched.refused)
 
     # -- time: a live source's clock is checked, not trusted --------------------------------
     def _sane_power_since(self) -> None:
@@ -286,7 +335,7 @@ class Poller:
         if ctx.event_lifetime is None:  # the first answer this poller reads
             if batch.instance is not None:
                 return dataclasses.replace(batch, lifetime=batch.instance)
-            return dataclasses.replace(batch, lifetime=self._recovered_lifetime(batch))
+            return batch  # no name: told at commit, from the events stored (a cache read)
         moved = batch.instance != ctx.event_instance
         disowned = batch.hub_last_id is not None and batch.hub_last_id < ctx.last_event_id
         if not moved and not disowned:

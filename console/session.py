@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -34,7 +35,14 @@ from console.alarms.state import AlarmUpdate
 from console.cache.store import Cache, CacheHealth, PendingCache
 from console.maintenance import MaintenanceList
 from console.model import PowerSeries, RackDetailSnapshot
-from console.poller import DEFAULT_INTERVALS, Poller, PollResult, next_power_start
+from console.poller import (
+    DEFAULT_INTERVALS,
+    NEEDS_TOPOLOGY,
+    Fetched,
+    Poller,
+    PollResult,
+    next_power_start,
+)
 from console.protocols import LiveCache, SessionSource
 from console.sources.base import Source, SourceError
 from console.sources.replay import CacheReplaySource
@@ -47,7 +55,9 @@ __all__ = [
     "DEFAULT_INTERVALS",
     "HISTORY_FIELDS",
     "HISTORY_S",
+    "LANE_JOIN_S",
     "REVIEW_KINDS",
+    "Lanes",
     "LiveSession",
     "ReviewError",
     "ReviewSession",
@@ -74,6 +84,12 @@ HISTORY_FIELDS = ("power_kw", "inlet_c", "gpu_temp_max_c", "gpu_util_mean")
 """Per-rack figures whose last hour the rack detail draws as sparklines."""
 REVIEW_KINDS = ("site", "racks", "gpus", "power", "jobs", "events")
 """The kinds a review reads at each position."""
+LANE_JOIN_S = 5.0
+"""How long closing waits for each lane (its request is ended at once: this is a bound)."""
+RACK_LANE = "rack"
+"""The lane that fetches racks in depth."""
+THREAD_PREFIX = "hub-poller"
+"""Lane threads are named ``hub-poller-<kind>``."""
 
 
 class SessionListener:
@@ -181,6 +197,108 @@ class Schedule:
         return max(0.0, min(self.due_at.values()) - now)
 
 
+
+# -- lanes -------------------------------------------------------------------------------------
+
+
+class _Lane:
+    """One thread that runs the jobs given to it in turn."""
+
+    def __init__(self, name: str, done: Callable[[str, Any], None]) -> None:
+        self.name = name
+        self._jobs: queue.SimpleQueue[Callable[[], Any] | None] = queue.SimpleQueue()
+        self._done = done
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def put(self, job: Callable[[], Any]) -> None:
+        self._jobs.put(job)
+
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            try:
+                result = job()
+            except Exception as exc:  # jobs say their failures; this one is a bug
+                log.exception("%s: unexpected error", self.name)
+                result = exc
+            self._done(self.name, result)
+
+    def stop(self) -> None:
+        self._jobs.put(None)
+
+    def join(self, timeout: float) -> bool:
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+
+class Lanes:
+    """A thread per lane (a kind of data, the rack detail): each runs its own work in
+    turn, so a request held up to its deadline holds back only its own lane.
+
+    What a lane's job returns is queued, and ``wake`` is called (on the lane's thread) so
+    the owner's thread takes it (:meth:`take`) in the order it came. ``busy`` is set while
+    any job runs.
+    """
+
+    def __init__(self, prefix: str, wake: Callable[[], None], busy: Callable[[int], None]) -> None:
+        self._prefix = prefix
+        self._wake = wake
+        self._busy = busy
+        self._lanes: dict[str, _Lane] = {}
+        self._done: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+        self._stopped = False
+
+    def submit(self, lane: str, job: Callable[[], Any]) -> None:
+        """Run ``job`` on ``lane`` (its thread started at the first job) after the jobs
+        given to it before."""
+        if self._stopped:
+            return
+        worker = self._lanes.get(lane)
+        if worker is None:
+            worker = self._lanes[lane] = _Lane(f"{self._prefix}-{lane}", self._finished)
+
+        def run() -> Any:
+            self._busy(+1)
+            try:
+                return job()
+            finally:
+                self._busy(-1)
+
+        worker.put(run)
+
+    def _finished(self, name: str, result: Any) -> None:
+        self._done.put((name.removeprefix(f"{self._prefix}-"), result))
+        if not self._stopped:
+            self._wake()
+
+    def take(self) -> list[tuple[str, Any]]:
+        """What the lanes finished since the last call: ``(lane, result)`` in order."""
+        taken = []
+        while True:
+            try:
+                taken.append(self._done.get_nowait())
+            except queue.Empty:
+                return taken
+
+    def stop(self) -> None:
+        """No more jobs; each lane ends after the job it runs."""
+        self._stopped = True
+        for worker in self._lanes.values():
+            worker.stop()
+
+    def join(self, timeout_s: float = LANE_JOIN_S) -> list[str]:
+        """Wait for the lanes to end (after :meth:`stop`); the names of those still running."""
+        deadline = time.monotonic() + timeout_s
+        left = [w.name for w in self._lanes.values()
+                if not w.join(max(0.0, deadline - time.monotonic()))]
+        if left:
+            log.warning("lanes still busy after %.0f s: %s", timeout_s, ", ".join(left))
+        return left
+
+
 def _engine_call(service: AlarmService, name: str, *args: Any) -> AlarmUpdate:
     """Call the alarm engine's ``name`` (planned work); NotImplementedError, in words,
     when this engine has no such method."""
@@ -194,12 +312,22 @@ def _engine_call(service: AlarmService, name: str, *args: Any) -> AlarmUpdate:
 
 
 class LiveSession:
-    """A live source, its cache and alarm service, polled on the caller's thread.
+    """A live source, its cache and alarm service, driven from the caller's thread.
 
     The caller calls :meth:`begin` once, then :meth:`run_due` whenever :meth:`run_due` last
     said (seconds), :meth:`heal` every :data:`CACHE_HEAL_S` when :attr:`heals`,
     :meth:`maintain` every :data:`CACHE_MAINTAIN_S` when :attr:`maintains`, and
     :meth:`close` at the end (after :meth:`stop`, which any thread may call).
+
+    Given ``wake``, and a source that lets its kinds be fetched at once
+    (``concurrent_kinds``), each kind is fetched on a lane of its own (:class:`Lanes`), the
+    rack detail on another: an answer that takes up to its deadline holds back only its
+    own kind. ``wake`` is then called from a lane when something was fetched; the caller
+    calls :meth:`run_due` on its thread soon after, which takes what was fetched (the
+    cache, the alarm service and the listener are only ever used on the caller's thread,
+    in the order the answers came). A kind still being fetched when it is due again is
+    not asked twice; a kind that needs the site's topology waits for the site. Without
+    ``wake`` every poll runs on the caller's thread, one after the other.
     """
 
     def __init__(
@@ -210,8 +338,10 @@ class LiveSession:
         alarm_factory: Callable[[LiveCache | None], AlarmService] | None = None,
         listener: SessionListener | None = None,
         settle: bool = True,
+        wake: Callable[[], None] | None = None,
     ) -> None:
         self.listener = listener or SessionListener()
+        self._wake = wake
         self._source_factory = source_factory
         self._cache_factory = cache_factory
         self._alarm_factory = alarm_factory
@@ -219,7 +349,14 @@ class LiveSession:
         self.settle = settle
         """Freeze the heap while polling (:func:`settle_heap`)."""
         self.busy = threading.Event()
-        """Set while a burst of polls (or cache upkeep) runs; a GUI draws in between."""
+        """Set while polls are fetched or taken (or the cache kept up); a GUI draws in
+        between."""
+        self._busy_count = 0
+        self._busy_lock = threading.Lock()
+        self.lanes: Lanes | None = None
+        """The lanes kinds are fetched on; None: all on the caller's thread."""
+        self._in_flight: set[str] = set()
+        self._waiting: set[str] = set()
         self.stopping = False
         self._settled = False
         self.poller: Poller | None = None
@@ -250,7 +387,18 @@ class LiveSession:
             settle_heap()
             self._settled = True
         self.schedule = Schedule(self.intervals, self.source.kinds, time.monotonic())
+        if self._wake is not None and getattr(self.source, "concurrent_kinds", False):
+            self.lanes = Lanes(THREAD_PREFIX, self._wake, self._count_busy)
         return True
+
+    def _count_busy(self, step: int) -> None:
+        """One more (+1) or one less (-1) piece of work running: :attr:`busy` follows."""
+        with self._busy_lock:
+            self._busy_count += step
+            if self._busy_count > 0:
+                self.busy.set()
+            else:
+                self.busy.clear()
 
     @property
     def maintains(self) -> bool:
@@ -307,29 +455,74 @@ class LiveSession:
 
     # -- polling -----------------------------------------------------------------------------
     def run_due(self) -> float | None:
-        """Poll every kind that is due, in one burst; the seconds until the next is due
-        (None: nothing more to poll, stopped or never started)."""
-        self.busy.set()
+        """Take what the lanes fetched, then poll every kind that is due (on its lane, or
+        here one after the other); the seconds until the next is due (None: nothing more
+        to poll, stopped or never started)."""
+        self._count_busy(+1)
         try:
+            self._take_fetched()
             while not self.stopping and self.schedule:
                 due = self.schedule.take_due(time.monotonic())
                 if not due:
                     break
                 for kind in due:
-                    self.poll(kind)
+                    self.request(kind)
                     if self.stopping:
                         return None
         finally:
-            self.busy.clear()
+            self._count_busy(-1)
         if self.stopping or self.schedule is None:
             return None
         return self.schedule.wait(time.monotonic())
 
-    def poll(self, kind: str) -> None:
-        """Poll one kind now: the result to the listener, then to the alarm service."""
+    def request(self, kind: str) -> None:
+        """Poll one kind now: on its lane (unless it is being fetched already, or waits
+        for the site's topology), else here."""
         if self.stopping or self.poller is None:
             return
-        result = self.poller.poll(kind)
+        if self.lanes is None:
+            self.poll(kind)
+            return
+        if kind in self._in_flight:
+            return  # still on its way: asked again when it is due after it came
+        if kind in NEEDS_TOPOLOGY and self.poller.context.topology is None:
+            if "site" in self._in_flight:
+                self._waiting.add(kind)  # asked as soon as the site is taken
+                return
+        self._in_flight.add(kind)
+        self.lanes.submit(kind, lambda poller=self.poller: poller.fetch(kind))
+
+    def _take_fetched(self) -> None:
+        """Take, in the order they came, the polls and rack details the lanes fetched."""
+        if self.lanes is None or self.poller is None:
+            return
+        for lane, result in self.lanes.take():
+            if self.stopping:
+                return
+            if lane == RACK_LANE:
+                if isinstance(result, tuple):
+                    self._rack_fetched(*result)
+                continue
+            self._in_flight.discard(lane)
+            if isinstance(result, Fetched):
+                self._deliver(self.poller.commit(result))
+            else:  # the fetch itself failed (a bug): said once, the kind goes on
+                self._deliver(PollResult(lane, None, f"unexpected error ({result!r:.80})",
+                                         time.time(), 0.0))
+            if lane == "site" and self._waiting:
+                waiting, self._waiting = self._waiting, set()
+                for kind in sorted(waiting):
+                    self.request(kind)
+
+    def poll(self, kind: str) -> None:
+        """Poll one kind now, on this thread: the result to the listener, then to the alarm
+        service."""
+        if self.stopping or self.poller is None:
+            return
+        self._deliver(self.poller.poll(kind))
+
+    def _deliver(self, result: PollResult) -> None:
+        kind = result.kind
         if self.stopping:
             return
         self.listener.on_polled(result)
@@ -342,15 +535,30 @@ class LiveSession:
             self.listener.on_alarms(update)
 
     def fetch_rack(self, rack_id: str) -> None:
-        """One rack in depth, then its last hour from the cache."""
+        """One rack in depth (on the rack-detail lane, or here), then its last hour from
+        the cache."""
         if self.stopping or self.source is None:
             return
-        try:
-            detail = self.source.fetch_rack(rack_id)
-        except Exception as exc:
-            self.listener.on_rack_failed(rack_id, str(exc))
-            return
+        source = self.source
+
+        def fetch() -> tuple[str, RackDetailSnapshot | None, str | None]:
+            try:
+                return rack_id, source.fetch_rack(rack_id), None
+            except Exception as exc:
+                return rack_id, None, str(exc) or exc.__class__.__name__
+
+        if self.lanes is not None:
+            self.lanes.submit(RACK_LANE, fetch)
+        else:
+            self._rack_fetched(*fetch())
+
+    def _rack_fetched(
+        self, rack_id: str, detail: RackDetailSnapshot | None, error: str | None
+    ) -> None:
         if self.stopping:
+            return
+        if detail is None:
+            self.listener.on_rack_failed(rack_id, error or "no answer")
             return
         self.listener.on_rack_detail(detail)
         read_history = getattr(self.cache, "rack_history", None)  # a read, as power above
@@ -395,25 +603,25 @@ class LiveSession:
         """Let a failed cache retry (when its backoff says so)."""
         if self.stopping or self.cache is None or self.cache.failed is None:
             return
-        self.busy.set()
+        self._count_busy(+1)
         try:
             self.cache.heal()
         except Exception:  # the cache is a cache: the live view goes on
             log.exception("cache retry failed")
         finally:
-            self.busy.clear()
+            self._count_busy(-1)
 
     def maintain(self) -> None:
         """Cache upkeep (on the hub's clock: the newest poll)."""
         if self.cache is None:
             return
-        self.busy.set()
+        self._count_busy(+1)
         try:
             self.cache.maintain()
         except Exception as exc:
             self.listener.on_cache_failed(str(exc))
         finally:
-            self.busy.clear()
+            self._count_busy(-1)
 
     # -- the end -----------------------------------------------------------------------------
     def stop(self) -> None:
@@ -421,12 +629,23 @@ class LiveSession:
         self.stopping = True
 
     def close(self) -> None:
-        """Stop, give the heap back, close the source and the cache (idempotent)."""
+        """Stop, give the heap back, close the source (which ends its requests under way),
+        wait for the lanes, close the cache (idempotent)."""
         self.stopping = True
         if self._settled:
             self._settled = False
             release_heap()
-        for closer in (self.source, self.cache):
+        lanes, self.lanes = self.lanes, None
+        if lanes is not None:
+            lanes.stop()
+        if self.source is not None:
+            try:
+                self.source.close()
+            except Exception:
+                log.exception("error while closing %r", self.source)
+        if lanes is not None:
+            lanes.join()
+        for closer in (self.cache,):
             if closer is not None:
                 try:
                     closer.close()

@@ -3,9 +3,12 @@
 A :class:`LiveFeed` owns one QThread. Inside it a worker drives the Qt-free session (which
 creates the source and the cache, so slow starts never block the GUI, and polls through
 :class:`console.poller.Poller`): one single-shot timer runs the kinds the session says are
-due, two more keep the cache up and let it heal. The session's callbacks cross to the GUI
-thread as queued signals. All kinds share the one thread, so at most one request is in
-flight per source. After :meth:`LiveFeed.stop`, late results are dropped.
+due, two more keep the cache up and let it heal. Each kind is fetched on a lane of its own
+(a thread per kind, and one for rack details, when the source allows it): a hub that takes
+up to its deadline to answer one kind holds back no other; what the lanes fetch is taken
+back on the worker's thread, where the cache, the alarm service and the session's
+callbacks live. The callbacks cross to the GUI thread as queued signals. After
+:meth:`LiveFeed.stop`, late results are dropped.
 
 The cache heals itself (:mod:`console.cache.store`): whatever path a cache failure comes
 from (a poll, the alarm journal, an incident, the maintenance list, upkeep, opening), the
@@ -20,7 +23,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from console.poller import DEFAULT_INTERVALS
 from console.session import (  # noqa: F401 - HISTORY_* and BURST_SLACK_S re-exported
@@ -55,6 +58,8 @@ class _PollWorker(QObject):
     alarmsUpdated = Signal(object)
     alarmActionFailed = Signal(str)
     powerHistory = Signal(object)
+    _fetched = Signal()
+    """From a lane (any thread): something was fetched; taken on this worker's thread."""
 
     def __init__(
         self,
@@ -77,8 +82,10 @@ class _PollWorker(QObject):
         listener.on_rack_history = self.rackHistoryReady.emit  # type: ignore[method-assign]
         listener.on_rack_failed = self.rackDetailFailed.emit  # type: ignore[method-assign]
         self.session = LiveSession(
-            source_factory, cache_factory, intervals, alarm_factory, listener
+            source_factory, cache_factory, intervals, alarm_factory, listener,
+            wake=self._fetched.emit,
         )
+        self._fetched.connect(self._run_due, Qt.ConnectionType.QueuedConnection)
         self._timers: list[QTimer] = []
         self._driver: QTimer | None = None
 
@@ -118,14 +125,15 @@ class _PollWorker(QObject):
                 timer.timeout.connect(slot)
                 timer.start()
                 self._timers.append(timer)
-        # One driver polls every kind that is due in one burst (all of them at once here),
-        # so the GUI can tell when the worker is busy and draw in between bursts.
+        # One driver asks for every kind that is due (each fetched on its own lane when the
+        # source allows it) and takes what the lanes fetched (woken by _fetched).
         self._driver = QTimer(self)
         self._driver.setSingleShot(True)
         self._driver.timeout.connect(self._run_due)
         self._timers.append(self._driver)
         self._run_due()
 
+    @Slot()
     def _run_due(self) -> None:
         wait = self.session.run_due()
         if wait is not None and self._driver is not None:
@@ -133,7 +141,7 @@ class _PollWorker(QObject):
 
     @Slot(str)
     def poll(self, kind: str) -> None:
-        self.session.poll(kind)
+        self.session.request(kind)
 
     @Slot(str, str, str)
     def acknowledge(self, alarm_id: str, operator: str, comment: str) -> None:

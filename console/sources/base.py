@@ -55,11 +55,17 @@ class Source(ABC):
     """A place the console reads the site from.
 
     Subclasses implement :meth:`fetch` for the kinds listed in :attr:`kinds`.
-    Methods are called from one worker thread at a time, never the GUI thread.
+    Methods are called from one worker thread at a time (several when
+    :attr:`concurrent_kinds`), never the GUI thread.
     """
 
     backend = "source"
     kinds: tuple[str, ...] = ()
+    concurrent_kinds = False
+    """True when different kinds may be fetched on different threads at once (each kind
+    on one thread at a time): the live session then polls each kind on a lane of its own,
+    so a slow answer of one kind never holds the others back. Left False, every call comes
+    from one thread at a time."""
     live = True
     """Delivers the site as it is now: the poller refuses times too far from this
     workstation's clock. False for a replay of recorded data (any age by design)."""

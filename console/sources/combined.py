@@ -8,6 +8,7 @@ Each kind fails on its own: a Slurm outage leaves racks and power live.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import replace
@@ -31,6 +32,7 @@ class CombinedSource(Source):
     states mark the GPUs of drained servers (``node_state``), which raise no alarms."""
 
     backend = "real backends"
+    concurrent_kinds = True
 
     def __init__(
         self,
@@ -46,6 +48,7 @@ class CombinedSource(Source):
             raise ValueError("give a Prometheus URL, a slurmrestd URL, or both")
         self._topology_from = topology
         self._topology_auth = topology_auth
+        self._topology_lock = threading.Lock()
         self._topology: SiteTopology | None = None
         self.prometheus = (
             PrometheusSource(prometheus_url, topology=topology, topology_auth=topology_auth,
@@ -74,11 +77,12 @@ class CombinedSource(Source):
 
     def topology(self) -> SiteTopology:
         """The site topology (loaded once)."""
-        if self._topology is None:
-            if self.prometheus is not None:
-                self._topology = self.prometheus.topology()
-            else:
-                self._topology = load_topology(self._topology_from, auth=self._topology_auth)
+        with self._topology_lock:  # kinds are fetched on threads of their own
+            if self._topology is None:
+                if self.prometheus is not None:
+                    self._topology = self.prometheus.topology()
+                else:
+                    self._topology = load_topology(self._topology_from, auth=self._topology_auth)
         if self._topology is None:
             raise SourceError("topology", "no site topology configured")
         return self._topology

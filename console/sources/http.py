@@ -173,9 +173,13 @@ class _Watch:
     and no retry (:class:`DeadlineExceeded`)."""
 
     _local = threading.local()
+    _active: set[_Watch] = set()
+    _active_lock = threading.Lock()
 
-    def __init__(self, deadline_s: float) -> None:
+    def __init__(self, deadline_s: float, owner: object = None) -> None:
         self.deadline_s = deadline_s
+        self.owner = owner
+        """What the request belongs to (its ``requests.Session``), for :func:`abort`."""
         self.start = time.monotonic()
         self.end = self.start + deadline_s
         self.expired = False
@@ -192,12 +196,21 @@ class _Watch:
     def __enter__(self) -> _Watch:
         self._outer = self.current()
         self._local.watch = self
+        with self._active_lock:
+            self._active.add(self)
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._local.watch = self._outer
+        with self._active_lock:
+            self._active.discard(self)
         self._done.set()
+
+    @classmethod
+    def owned_by(cls, owner: object) -> list[_Watch]:
+        with cls._active_lock:
+            return [w for w in cls._active if w.owner is owner]
 
     def remaining(self) -> float:
         return self.end - time.monotonic()
@@ -219,11 +232,30 @@ class _Watch:
     def _run(self) -> None:
         if self._done.wait(max(0.0, self.remaining())):
             return
+        self.expire()
+
+    def expire(self) -> None:
+        """End the request now: no new connection or retry, its sockets shut."""
         with self._lock:
             self.expired = True
             sockets = list(self._sockets)
         for sock in sockets:
             _shut(sock)
+
+
+def abort(session: requests.Session) -> int:
+    """End the requests of ``session`` running on other threads now (as if their deadline
+    had passed): a source closing never waits for a slow answer. The number ended."""
+    watches = _Watch.owned_by(session)
+    for watch in watches:
+        watch.expire()
+    return len(watches)
+
+
+def close_session(session: requests.Session) -> None:
+    """End ``session``'s running requests (:func:`abort`) and release its connections."""
+    abort(session)
+    session.close()
 
 
 def _shut(sock: socket.socket) -> None:
@@ -401,6 +433,8 @@ class Stream:
                 if self._watch.expired or self._watch.remaining() <= 0:
                     raise deadline_error(self._backend, self._what, self._limits)
                 yield chunk
+            if self._watch.expired:  # the socket shut under it: the body is cut short
+                raise deadline_error(self._backend, self._what, self._limits)
         except SourceError:
             raise
         except Exception as exc:  # a socket cut by the watchdog, a broken stream
@@ -450,7 +484,7 @@ def open_stream(
     """Send a request and yield its :class:`Stream` once the headers arrived; the
     connection is released on leaving. SourceError (one line, naming ``what``) for a
     transport error, the deadline, or a ``Content-Length`` over the size cap."""
-    with _Watch(limits.deadline_s) as watch:
+    with _Watch(limits.deadline_s, owner=session) as watch:
         try:
             response = session.request(
                 method, url, timeout=limits.timeout, stream=True, **kwargs

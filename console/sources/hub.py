@@ -25,6 +25,7 @@ from console.sources.http import (
     HUB_LIMITS,
     USER_AGENT,
     Limits,
+    close_session,
     describe_http_error,
     fetch,
     make_session,
@@ -77,6 +78,7 @@ class HubApiSource(Source):
     """Reads the hub API (``http(s)://host[:port][/prefix]``)."""
 
     backend = "hub API"
+    concurrent_kinds = True
     kinds = ("site", "racks", "gpus", "power", "jobs", "events")
 
     def __init__(
@@ -195,4 +197,4 @@ class HubApiSource(Source):
             raise SourceError(self.backend, str(exc)) from None
 
     def close(self) -> None:
-        self.session.close()
+        close_session(self.session)

@@ -24,6 +24,7 @@ import json
 import logging
 import math
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -157,6 +158,7 @@ class PrometheusSource(Source):
     """Rack aggregates, unhealthy GPUs and site power from a Prometheus-compatible store."""
 
     backend = "Prometheus"
+    concurrent_kinds = True
     kinds = ("site", "racks", "gpus", "power")
 
     def __init__(
@@ -199,6 +201,7 @@ class PrometheusSource(Source):
         )
         self._topology_from = topology
         self._topology_auth = topology_auth
+        self._topology_lock = threading.Lock()
         self._topology: SiteTopology | None = None
         self.power_metrics = {**POWER_METRICS, **(power_metrics or {})}
         self.site_power: dict[str, Flow] | None = None
@@ -242,8 +245,9 @@ class PrometheusSource(Source):
 
     def topology(self, context: FetchContext | None = None) -> SiteTopology:
         """The site (loaded once from the configured file/URL, else the poller's)."""
-        if self._topology is None:
-            self._topology = load_topology(self._topology_from, auth=self._topology_auth)
+        with self._topology_lock:  # kinds are fetched on threads of their own
+            if self._topology is None:
+                self._topology = load_topology(self._topology_from, auth=self._topology_auth)
         topo = self._topology or (context.topology if context else None)
         if topo is None:
             raise SourceError(self.backend, "no site topology configured (file or hub URL)")
@@ -453,11 +457,13 @@ class PrometheusSource(Source):
         )
 
     def _rack_field(self, labels: Mapping[str, str]) -> str | None:
-        if self._by_metric is None:
-            self._by_metric = {}
+        by_metric = self._by_metric
+        if by_metric is None:  # built whole before it is shared: kinds run on threads of their own
+            by_metric = {}
             for field, (metric, filters) in self.rack_metrics.items():
-                self._by_metric.setdefault(metric, []).append((field, filters))
-        for field, filters in self._by_metric.get(labels.get("__name__", ""), ()):
+                by_metric.setdefault(metric, []).append((field, filters))
+            self._by_metric = by_metric
+        for field, filters in by_metric.get(labels.get("__name__", ""), ()):
             if all(labels.get(k) == v for k, v in filters.items()):
                 return field
         return None

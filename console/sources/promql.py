@@ -26,6 +26,7 @@ from console.sources.http import (
     PROMETHEUS_LIMITS,
     SECRET_HEADERS,
     Limits,
+    close_session,
     fetch,
     make_session,
     redact,
@@ -106,7 +107,7 @@ class PromClient:
 
     def close(self) -> None:
         """Release the connection pool."""
-        self.session.close()
+        close_session(self.session)
 
     @property
     def timeout(self) -> tuple[float, float]:

@@ -25,6 +25,7 @@ import logging
 import math
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -42,6 +43,7 @@ from console.sources.http import (
     LimitError,
     Limits,
     Stream,
+    close_session,
     fetch,
     make_session,
     open_stream,
@@ -134,6 +136,7 @@ class SlurmSource(Source):
     """The job queue (and nodes, partitions) from slurmrestd."""
 
     backend = "Slurm"
+    concurrent_kinds = True
     kinds = ("jobs",)
 
     def __init__(
@@ -166,6 +169,7 @@ class SlurmSource(Source):
         if version is not None and version not in SUPPORTED_VERSIONS:
             raise ValueError(f"unsupported slurmrestd API version {version!r}")
         self.version = version
+        self._negotiating = threading.Lock()
         self.tenant_kinds = dict(tenant_kinds or {})
         self.tenant_countries = dict(tenant_countries or {})
         self.node_racks = node_racks
@@ -252,6 +256,10 @@ class SlurmSource(Source):
         """Pick (once) the newest API version the server offers that this source supports."""
         if self.version:
             return self.version
+        with self._negotiating:  # the jobs and the node states may ask at once
+            return self.version or self._negotiate()
+
+    def _negotiate(self) -> str:
         offered: list[str] = []
         last_error: SourceError | None = None
         for path in ("/openapi/v3", "/openapi", "/openapi.json"):
@@ -460,7 +468,7 @@ class SlurmSource(Source):
             raise SourceError(self.backend, f"partitions: {exc}") from None
 
     def close(self) -> None:
-        self.session.close()
+        close_session(self.session)
 
 
 @contextlib.contextmanager

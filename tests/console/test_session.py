@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +15,7 @@ from console.cache import Cache
 from console.cache.store import CacheHealth, PendingCache
 from console.decode import decode_site
 from console.hub.sim import SimulatedHub
-from console.model import Snapshot
+from console.model import EventBatch, Snapshot
 from console.poller import PollResult
 from console.session import (
     LiveSession,
@@ -21,6 +24,7 @@ from console.session import (
     Schedule,
     SessionListener,
     Source,
+    SourceError,
 )
 from widgets.feed import Feed
 from widgets.live import LiveFeed
@@ -155,6 +159,114 @@ def test_live_session_opens_a_locked_cache_later_and_passes_its_health_on(tmp_pa
     session.stop()
     session.cache.on_health(CacheHealth("disk full"))  # after stop: not passed on
     assert listener.events[-1][0] == "on_cache_recovered"
+    session.close()
+
+
+# -- lanes: each kind fetched on its own thread -------------------------------------------------
+
+
+class _GatedSource(_SiteSource):
+    """Concurrent kinds; ``racks`` and rack details wait for their gates to open."""
+
+    concurrent_kinds = True
+    kinds = ("site", "racks", "events")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gates = {"racks": threading.Event(), "rack": threading.Event()}
+        self.calls: list[tuple[str, str]] = []
+        self.broken: set[str] = set()
+
+    def fetch(self, kind: str, context: Any) -> Snapshot:
+        self.calls.append((kind, threading.current_thread().name))
+        if kind in self.broken:
+            raise RuntimeError("a bug in a decoder")
+        if kind == "racks":
+            assert context.topology is not None  # asked only after the site was taken
+            self.gates["racks"].wait(10)
+            raise SourceError("fake", "racks: answer took longer than 2 s (deadline); refused")
+        if kind == "events":
+            return EventBatch(time=self.site.time, events=(), last_id=0, instance="one")
+        return self.site
+
+    def fetch_rack(self, rack_id: str) -> Any:
+        self.calls.append(("rack", threading.current_thread().name))
+        self.gates["rack"].wait(10)
+        raise SourceError("fake", f"no rack {rack_id}")
+
+
+class _Driver:
+    """Runs a session the way the Qt worker does: run_due on one thread when woken."""
+
+    def __init__(self, source: _GatedSource, intervals: dict[str, float]) -> None:
+        self.woken = threading.Event()
+        self.listener = _Recorder()
+        self.source = source
+        self.session = LiveSession(lambda: source, None, intervals, listener=self.listener,
+                                   settle=False, wake=self.woken.set)
+
+    def results(self, kind: str) -> list[PollResult]:
+        return [a[0] for n, a in self.listener.events if n == "on_polled" and a[0].kind == kind]
+
+    def until(self, done: Callable[[], bool], timeout_s: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        while not done():
+            assert time.monotonic() < deadline, "timed out"
+            wait = self.session.run_due()
+            self.woken.wait(min(0.05, wait if wait is not None else 0.05))
+            self.woken.clear()
+        self.session.run_due()
+
+
+def test_a_kind_held_up_holds_back_no_other_kind() -> None:
+    source = _GatedSource()
+    driver = _Driver(source, {"site": 60.0, "racks": 0.05, "events": 0.05})
+    session = driver.session
+    assert session.begin() and session.lanes is not None
+    try:
+        # racks waits for the site's topology, then hangs; events go on meanwhile
+        driver.until(lambda: len(driver.results("events")) >= 10)
+        assert [r.ok for r in driver.results("site")] == [True]
+        assert driver.results("racks") == []
+        assert [k for k, _ in source.calls].count("racks") == 1  # never asked twice in flight
+        assert session.busy.is_set()  # a lane is working
+        source.gates["racks"].set()
+        driver.until(lambda: len(driver.results("racks")) >= 2)
+        failed = driver.results("racks")[0]
+        assert not failed.ok and "deadline" in str(failed.error)
+        threads = {k: t for k, t in source.calls}
+        assert threads["racks"] == "hub-poller-racks" and threads["events"] == "hub-poller-events"
+        # a rack in depth on its own lane: events still flow while it waits
+        session.fetch_rack("A-01")
+        seen = len(driver.results("events"))
+        driver.until(lambda: len(driver.results("events")) >= seen + 5)
+        assert "on_rack_failed" not in driver.listener.names()
+        source.gates["rack"].set()
+        driver.until(lambda: "on_rack_failed" in driver.listener.names())
+        assert ("rack", "hub-poller-rack") in source.calls
+        # a bug in one kind's fetch is said as that kind's error; the kind is asked again
+        source.broken.add("events")
+        seen = len(driver.results("events"))
+        driver.until(lambda: len(driver.results("events")) >= seen + 2)
+        assert "unexpected error" in str(driver.results("events")[-1].error)
+    finally:
+        session.stop()
+        session.close()
+    assert session.lanes is None and source.closed
+    assert not [t for t in threading.enumerate() if t.name.startswith("hub-poller-")]
+    assert not session.busy.is_set()
+
+
+def test_without_wake_every_kind_is_polled_on_the_callers_thread() -> None:
+    source = _GatedSource()
+    source.gates["racks"].set()
+    listener = _Recorder()
+    session = LiveSession(lambda: source, None, {"site": 60.0, "racks": 5.0, "events": 5.0},
+                          listener=listener, settle=False)
+    assert session.begin() and session.lanes is None
+    session.run_due()
+    me = threading.current_thread().name
+    assert [(k, t) for k, t in source.calls] == [("site", me), ("racks", me), ("events", me)]
     session.close()
 
 
