@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import sqlite_utils
 
-from console.cache import codec, docs, files, frames, maint, records
+from console.cache import codec, docs, files, frames, logbook, maint, records
 from console.cache.rollup import POWER_COLUMNS, TIERS
 from console.cache.schema import CacheError
 from console.decode import decode_site
@@ -31,6 +31,7 @@ from console.model import (
     _frozen_map,
     frozen,
 )
+from console.shiftlog.model import LogEntry
 
 ROLLUP_MAX_FIELDS = frozenset({"gpu_temp_max_c", "gpus_unhealthy", "alarm"})
 """Fields shown as the bucket's maximum (the worst moment), not its mean."""
@@ -389,6 +390,28 @@ class CacheReads:
         no record of it then (before its first record, or a file older than schema 5)."""
         with self._lock:
             return maint.read_at(self.conn, t)
+
+    @_reading
+    def log_at(self, t: float) -> list[LogEntry]:
+        """The shift log as it stood at ``t`` (hub time): the entries written by then,
+        oldest first, each open or cleared as of ``t``; empty for a file older than
+        schema 9."""
+        with self._lock:
+            return logbook.read_at(self.conn, t)
+
+    @_reading
+    def log_between(self, start: float, end: float) -> list[LogEntry]:
+        """The shift log's entries written from ``start`` to ``end`` (a shift), oldest
+        first, as they stood at ``end``."""
+        with self._lock:
+            return logbook.read_between(self.conn, start, end)
+
+    @_reading
+    def open_items(self, at: float) -> list[LogEntry]:
+        """The shift log's open items at ``at``: flagged open, written by then and not
+        cleared by then (what a handover at ``at`` carries forward)."""
+        with self._lock:
+            return logbook.open_items(self.conn, at)
 
     @_reading
     def meta(self) -> dict[str, str]:

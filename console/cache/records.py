@@ -228,7 +228,7 @@ cannot write; beyond it the oldest are dropped and counted."""
 @dataclass(frozen=True, slots=True)
 class Kept:
     """One write that waits for the cache: ``kind`` names what :class:`Cache` does with
-    ``args`` ("journal", "incident", "update", "maintenance", "window", "meta")."""
+    ``args`` ("journal", "incident", "update", "maintenance", "window", "meta", "log")."""
 
     kind: str
     args: tuple

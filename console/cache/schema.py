@@ -215,6 +215,15 @@ def _v7_to_v8(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
+def _v8_to_v9(conn: sqlite3.Connection) -> None:
+    """The shift log (``console.cache.logbook``): the console's copy of the hub's log, by
+    the entries' uids, and the outbox of entries and clears waiting for the hub. New tables
+    only: a v8 file still reads as it is (no shift log recorded)."""
+    from console.cache import logbook
+
+    logbook.create(conn)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
@@ -224,6 +233,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v5_to_v6,
     _v6_to_v7,
     _v7_to_v8,
+    _v8_to_v9,
 ]
 """``MIGRATIONS[n]`` migrates a file from schema version n to n + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -232,7 +242,7 @@ READS_FROM = 2
 later versions only changed how new rows are written, added columns reads do without,
 or added tables reads treat as empty (the maintenance list, v5; the reasons of power flows
 without values, v6; recording gaps, v7; events keyed by hub lifetime, v8, read through the
-columns every version has)."""
+columns every version has; the shift log's copy and outbox, v9)."""
 
 
 def user_version(conn: sqlite3.Connection) -> int:

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import sqlite_utils
 
-from console.cache import codec, docs, files, frames, maint, records, rollup
+from console.cache import codec, docs, files, frames, logbook, maint, records, rollup
 from console.cache.reads import CacheReads
 from console.cache.rollup import RetentionPolicy
 from console.cache.schema import READS_FROM, SCHEMA_VERSION, CacheError, migrate
@@ -46,6 +46,7 @@ from console.model import (
     Snapshot,
     UnhealthyGpus,
 )
+from console.shiftlog.model import LogSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -664,6 +665,8 @@ class Cache(CacheReads):
                          args)
         elif item.kind == "meta":
             self._put_meta(args[0])
+        elif item.kind == "log":
+            logbook.write(conn, *args)
         else:  # pragma: no cover - every kind is written above
             raise ValueError(f"unknown record kind {item.kind!r}")
 
@@ -739,6 +742,7 @@ class Cache(CacheReads):
             if self.failed is not None and not self.heal():
                 if self._gap is not None:
                     self._gap.skip(snapshots)
+                self._keep_log(snapshots)
                 return
             topo = topology
             for snap in snapshots:
@@ -760,6 +764,7 @@ class Cache(CacheReads):
             except CacheError:
                 if self._gap is not None:
                     self._gap.skip(snapshots)
+                self._keep_log(snapshots)
                 raise
             self._writer = states
             self._gap = None
@@ -768,6 +773,14 @@ class Cache(CacheReads):
                 newest = min(max(times), time.time() + FUTURE_TOLERANCE_S)
                 if self._recorded_last is None or newest > self._recorded_last:
                     self._recorded_last = newest
+
+    def _keep_log(self, snapshots: Sequence[Snapshot]) -> None:
+        """Shift-log entries of a poll not recorded: kept in memory like the journal (the
+        client reads each change once, so a poll skipped would lose it from the copy)."""
+        for snap in snapshots:
+            if isinstance(snap, LogSnapshot) and snap.entries:
+                self._keep(records.Kept("log", (snap.entries, snap.received),
+                                        len(snap.entries)))
 
     def _write_gap(self, end: float | None) -> None:
         """Record the open gap, if polls were not recorded or records were dropped (inside
@@ -802,6 +815,8 @@ class Cache(CacheReads):
                 self._power_last = docs.write_power(self.conn, self._power_last, snap)
             elif isinstance(snap, UnhealthyGpus):
                 self._write_unhealthy(snap)
+            elif isinstance(snap, LogSnapshot):
+                logbook.write(self.conn, snap.entries, snap.received)
             elif isinstance(snap, JobsSnapshot):
                 self._jobs_state = docs.write_jobs(
                     self.conn,
@@ -1059,6 +1074,10 @@ class PendingCache:
             cache = self._open()
             if cache is None:
                 self._gap.skip(snapshots)
+                for snap in snapshots:  # kept, as Cache._keep_log keeps them
+                    if isinstance(snap, LogSnapshot) and snap.entries:
+                        self._backlog.add("log", (snap.entries, snap.received),
+                                          len(snap.entries))
                 return
         cache.write_poll(snapshots, topology=topology)
 

@@ -17,6 +17,7 @@ import json
 import logging
 import math
 import re
+import socket
 import threading
 import time
 from collections.abc import Container
@@ -138,6 +139,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._dispatch(self._post)
 
     def _dispatch(self, route: Any) -> None:
+        if self.server.stopped:  # a request on a connection kept from before the stop
+            self.close_connection = True
+            return
         try:
             route()
         except _Error as exc:
@@ -155,10 +159,11 @@ class _Handler(BaseHTTPRequestHandler):
         path = url.path.rstrip("/") or "/"
         query = parse_qs(url.query)
         hub = self.server.hub
-        if path == "/healthz" and hub is None:
-            self._json(HTTPStatus.OK, {"status": "ok", "time": time.time(), "scale": "log-only"})
-            return
         if path == "/healthz":
+            if hub is None:
+                self._json(HTTPStatus.OK,
+                           {"status": "ok", "time": time.time(), "scale": "log-only"})
+                return
             status = "outage" if hub.outage else "ok"
             code = HTTPStatus.SERVICE_UNAVAILABLE if hub.outage else HTTPStatus.OK
             self._json(code, {"status": status, "time": hub.now, "scale": hub.scale})
@@ -311,6 +316,10 @@ class HubHTTPServer(ThreadingHTTPServer):
         self.log_db = Path(log_db) if log_db is not None else default_sim_log_path()
         self._log: LogStore | None = None
         self._log_lock = threading.Lock()
+        self.stopped = False
+        """Set by :meth:`close_connections`: nothing is answered any more."""
+        self._open: set[Any] = set()
+        self._open_lock = threading.Lock()
         self._encoded: dict[str, tuple[Any, bytes]] = {}
         self._encode_lock = threading.Lock()
         self._generation = 0  # bumped when a fault changes the site between ticks
@@ -320,6 +329,8 @@ class HubHTTPServer(ThreadingHTTPServer):
     def log(self) -> LogStore:
         """The shift log, opened at its first use; 503 when its file cannot be used."""
         with self._log_lock:
+            if self.stopped:
+                raise _Error(HTTPStatus.SERVICE_UNAVAILABLE, "the hub is stopping")
             if self._log is None:
                 try:
                     self._log = LogStore(self.log_db)
@@ -334,6 +345,28 @@ class HubHTTPServer(ThreadingHTTPServer):
         topo = getattr(self.hub, "topo", None)
         return getattr(topo, "rack_index", None)
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """A stopped hub answers no more: its open (kept-alive) connections are shut, so
+        a client sees the hub gone, as it would see a stopped hub process."""
+        self.stopped = True
+        with self._open_lock:
+            sockets = list(self._open)
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
     def close_log(self) -> None:
         with self._log_lock:
             if self._log is not None:
@@ -346,6 +379,7 @@ class HubHTTPServer(ThreadingHTTPServer):
 
     def follow_jobs(self) -> JobFeed:
         """The job feed, following the hub's queue as of its current tick."""
+        assert self.hub is not None
         self.jobs.follow(self._state(), self.hub.jobs)
         return self.jobs
 
@@ -372,6 +406,8 @@ class HubHTTPServer(ThreadingHTTPServer):
         The job queue is not: clients that follow it ask for changes only, and the
         whole queue (2.4 MB, one long encoding) is built when someone asks for it."""
         hub = self.hub
+        if hub is None:
+            return
         builds = {"racks": hub.racks, "gpus": hub.unhealthy_gpus}
         for endpoint in WARMED_ENDPOINTS:
             self.encoded(endpoint, builds[endpoint])
@@ -433,6 +469,7 @@ class HubServer:
         self._stop.set()
         self._httpd.shutdown()
         self._httpd.server_close()
+        self._httpd.close_connections()
         for thread in self._threads:
             thread.join(timeout=5)
         self._httpd.close_log()

@@ -12,6 +12,7 @@ answer was lost) gets the entry already kept, never a second one.
 
 from __future__ import annotations
 
+import builtins
 import json
 import sqlite3
 import threading
@@ -219,7 +220,7 @@ class LogStore:
             if not more:
                 return out
 
-    def changed_since(self, rev: int) -> list[LogEntry]:
+    def changed_since(self, rev: int) -> builtins.list[LogEntry]:
         """Entries written or cleared after revision ``rev``."""
         return self.list(since_rev=rev)
 
