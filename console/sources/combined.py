@@ -95,24 +95,37 @@ class CombinedSource(Source):
                 self.slurm.node_racks = _node_rack_map(self.topology())
             return self.slurm.fetch(kind, context)
         if kind == "gpus" and self.prometheus is not None:
-            return self._with_node_states(self.prometheus.fetch(kind, context))
+            began = time.monotonic()
+            gpus = self.prometheus.fetch(kind, context)
+            # Slurm's node states have what is left of the poll's deadline (Prometheus's)
+            left = self.prometheus.client.limits.deadline_s - (time.monotonic() - began)
+            return self._with_node_states(gpus, left)
         if kind in ("racks", "power") and self.prometheus is not None:
             return self.prometheus.fetch(kind, context)
         raise SourceError(self.backend, f"cannot deliver {kind!r} with the backends given")
 
-    def node_states(self, now: float | None = None) -> dict[str, str]:
+    def node_states(self, now: float | None = None, left_s: float | None = None) -> dict[str, str]:
         """Server name -> ``up`` / ``drain`` / ``maint`` / ``down`` from Slurm's nodes.
 
         Read at most every ``NODE_STATE_TTL_S``; when Slurm cannot be read the last states
         known are kept (and none before the first read): an outage of Slurm must not make
-        drained servers raise alarms, nor stop the GPU data.
+        drained servers raise alarms, nor stop the GPU data. ``left_s``: what is left of
+        the poll's deadline for the read (under a second: the last states, read at a later
+        poll), so a slow Slurm never makes the GPU poll take two deadlines.
         """
         now = time.monotonic() if now is None else now
         if self.slurm is None or now - self._node_states_at < NODE_STATE_TTL_S:
             return self._node_states
+        limits = None
+        if left_s is not None:
+            if left_s < 1.0:
+                return self._node_states
+            limits = replace(
+                self.slurm.limits, deadline_s=round(min(left_s, self.slurm.limits.deadline_s), 1)
+            )
         self._node_states_at = now
         try:
-            nodes = self.slurm.nodes()
+            nodes = self.slurm.nodes(limits)
         except SourceError as exc:
             log.info("Slurm node states not read (%s); keeping the last known", exc.reason)
             return self._node_states
@@ -125,10 +138,10 @@ class CombinedSource(Source):
         self._node_states = states
         return states
 
-    def _with_node_states(self, snap: Snapshot) -> Snapshot:
+    def _with_node_states(self, snap: Snapshot, left_s: float | None = None) -> Snapshot:
         if not isinstance(snap, UnhealthyGpus) or self.slurm is None:
             return snap
-        states = self.node_states()
+        states = self.node_states(left_s=left_s)
         if not states:
             return snap
         gpus = []

@@ -304,6 +304,10 @@ class PrometheusSource(Source):
     # --- kinds ------------------------------------------------------------------------------------
 
     def fetch(self, kind: str, context: FetchContext) -> Snapshot:
+        with self.client.deadline():  # one deadline for all the queries of a poll
+            return self._fetch(kind, context)
+
+    def _fetch(self, kind: str, context: FetchContext) -> Snapshot:
         try:
             if kind == "site":
                 return self.topology(context)
@@ -325,8 +329,11 @@ class PrometheusSource(Source):
         """Run instant queries concurrently (Prometheus evaluates them on several cores)."""
         if len(queries) <= 1:
             return {k: self.client.query(q, now) for k, q in queries.items()}
-        with ThreadPoolExecutor(max_workers=min(6, len(queries))) as pool:
-            futures = {k: pool.submit(self.client.query, q, now) for k, q in queries.items()}
+        with self.client.deadline() as until, ThreadPoolExecutor(
+            max_workers=min(6, len(queries))
+        ) as pool:  # those that wait for a worker have what is left of the poll's deadline
+            futures = {k: pool.submit(self.client.query, q, now, until)
+                       for k, q in queries.items()}
             return {k: f.result() for k, f in futures.items()}
 
     def _by_host(self, result: Result) -> dict[str, float]:
@@ -625,11 +632,13 @@ class PrometheusSource(Source):
                     found.add(f)
         elif profile:
 
-            def one(flow: Flow) -> Result:
-                return self.client.query_range(flow.expr, start, end, step)
+            def one(flow: Flow, until: float) -> Result:
+                return self.client.query_range(flow.expr, start, end, step, until)
 
-            with ThreadPoolExecutor(max_workers=min(6, len(profile))) as pool:
-                futures = {f: pool.submit(one, flow) for f, flow in profile.items()}
+            with self.client.deadline() as until, ThreadPoolExecutor(
+                max_workers=min(6, len(profile))
+            ) as pool:
+                futures = {f: pool.submit(one, flow, until) for f, flow in profile.items()}
                 for f, future in futures.items():
                     try:
                         result = future.result()

@@ -11,8 +11,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter
@@ -25,8 +29,10 @@ from console.sources.base import SourceError
 from console.sources.http import (
     PROMETHEUS_LIMITS,
     SECRET_HEADERS,
+    LimitError,
     Limits,
     close_session,
+    deadline_error,
     fetch,
     make_session,
     redact,
@@ -104,6 +110,36 @@ class PromClient:
                 remember_secret(str(value).split(None, 1)[-1])
         self.requests = 0
         self.bytes_received = 0
+        self._local = threading.local()
+
+    @contextmanager
+    def deadline(self, seconds: float | None = None) -> Iterator[float]:
+        """One deadline (``seconds``, default the client's) for every query this thread
+        makes inside, however many there are: yields its end on the monotonic clock, to
+        pass as ``until`` to queries run on other threads. Nested: the earlier end holds."""
+        outer = getattr(self._local, "until", None)
+        until = time.monotonic() + (self.limits.deadline_s if seconds is None else seconds)
+        if outer is not None:
+            until = min(until, outer)
+        self._local.until = until
+        try:
+            yield until
+        finally:
+            self._local.until = outer
+
+    def _limits(self, until: float | None, what: str) -> Limits:
+        """The limits of one request that must end by ``until`` (this thread's deadline
+        when None): the deadline cut to what is left; refused when nothing is."""
+        if until is None:
+            until = getattr(self._local, "until", None)
+        if until is None:
+            return self.limits
+        left = until - time.monotonic()
+        if left <= 0:
+            raise deadline_error(self.backend, what, self.limits)
+        if left >= self.limits.deadline_s:
+            return self.limits
+        return dataclasses.replace(self.limits, deadline_s=left)
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -114,15 +150,21 @@ class PromClient:
         """``requests``' (connect, read) timeouts."""
         return self.limits.timeout
 
-    def _call(self, endpoint: str, params: dict[str, str]) -> Any:
+    def _call(self, endpoint: str, params: dict[str, str], until: float | None = None) -> Any:
         url = f"{self.base}/api/v1/{endpoint}"
         what = f"/api/v1/{endpoint}"
-        if len(urlencode(params)) > self.post_over:
-            response = fetch(self.session, url, backend=self.backend, what=what,
-                             limits=self.limits, method="POST", data=params)
-        else:
-            response = fetch(self.session, url, backend=self.backend, what=what,
-                             limits=self.limits, params=params)
+        limits = self._limits(until, what)
+        try:
+            if len(urlencode(params)) > self.post_over:
+                response = fetch(self.session, url, backend=self.backend, what=what,
+                                 limits=limits, method="POST", data=params)
+            else:
+                response = fetch(self.session, url, backend=self.backend, what=what,
+                                 limits=limits, params=params)
+        except LimitError as exc:
+            if limits is not self.limits and "(deadline)" in exc.reason:
+                raise deadline_error(self.backend, what, self.limits) from None  # the poll's
+            raise
         self.requests += 1
         self.bytes_received += len(response.content)
         if response.status_code in (401, 403):
@@ -149,16 +191,20 @@ class PromClient:
             raise SourceError(self.backend, f"partial response: {redact(warnings[0])[:200]}")
         return body
 
-    def query(self, promql: str, at: float | None = None) -> Result:
-        """Instant query; ``vector`` or ``scalar`` results as a list of series."""
+    def query(self, promql: str, at: float | None = None, until: float | None = None) -> Result:
+        """Instant query; ``vector`` or ``scalar`` results as a list of series. ``until``:
+        the monotonic time it must end by (default: this thread's :meth:`deadline`)."""
         params = {"query": promql}
         if at is not None:
             params["time"] = f"{at:.3f}"
-        body = self._call("query", params)
+        body = self._call("query", params, until)
         return _decode(body, at)
 
-    def query_range(self, promql: str, start: float, end: float, step: float) -> Result:
-        """Range query over ``[start, end]``, split into requests under 11,000 points."""
+    def query_range(
+        self, promql: str, start: float, end: float, step: float, until: float | None = None
+    ) -> Result:
+        """Range query over ``[start, end]``, split into requests under 11,000 points, all
+        within one deadline (``until``, or this thread's :meth:`deadline`, or the client's)."""
         if step <= 0:
             raise SourceError(self.backend, "bad_data: the range step must be positive")
         if end < start:
@@ -167,6 +213,8 @@ class PromClient:
         out = Result(time=end)
         span = step * (CHUNK_POINTS - 1)
         chunk_start = start
+        if until is None and getattr(self._local, "until", None) is None:
+            until = time.monotonic() + self.limits.deadline_s
         while chunk_start <= end:
             chunk_end = min(end, chunk_start + span)
             params = {
@@ -175,7 +223,7 @@ class PromClient:
                 "end": f"{chunk_end:.3f}",
                 "step": f"{step:g}",
             }
-            part = _decode(self._call("query_range", params), end)
+            part = _decode(self._call("query_range", params, until), end)
             out.warnings += part.warnings
             out.non_finite += part.non_finite
             for s in part.series:

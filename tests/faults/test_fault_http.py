@@ -392,3 +392,43 @@ def test_display_url_hides_credentials_and_keeps_ipv6_brackets(url: str, shown: 
             raise NotImplementedError
 
     assert Bare(url).display_url == shown
+
+
+# --- one deadline a poll, however many requests it makes ----------------------------------------
+
+
+def test_a_prometheus_poll_of_many_queries_takes_one_deadline() -> None:
+    """More queries than workers: those that wait for a worker get what is left of the
+    poll's deadline, not a deadline of their own (before: two deadlines for 7 to 12)."""
+    from console.sources.prometheus import PrometheusSource
+
+    with HostileServer(trickle(0.5)) as server:
+        source = PrometheusSource(server.url, deadline_s=DEADLINE_S)
+        try:
+            t0 = time.monotonic()
+            with pytest.raises(SourceError, match="deadline"):
+                source._queries({f"q{i}": f"up{i}" for i in range(10)}, time.time())
+            took = time.monotonic() - t0
+        finally:
+            source.close()
+    assert took <= DEADLINE_S + 1.0
+    assert len(server.requests) == 6  # the other four were refused without a request
+
+
+def test_a_slow_slurm_never_makes_the_gpu_poll_take_two_deadlines() -> None:
+    """The combined source's GPU poll reads Slurm's node states after Prometheus, with what
+    is left of the poll's deadline (under a second: the last states, read later)."""
+    from console.sources.combined import CombinedSource
+
+    with HostileServer(trickle(0.5)) as slurm:
+        source = CombinedSource(None, slurm.url, slurm_options={"deadline_s": 60.0,
+                                                               "version": "v0.0.41"})
+        try:
+            t0 = time.monotonic()
+            assert source.node_states(left_s=0.5) == {}  # nothing asked: too little time
+            assert slurm.requests == []
+            source.node_states(left_s=DEADLINE_S)  # asked, cut at what is left
+            took = time.monotonic() - t0
+        finally:
+            source.close()
+    assert len(slurm.requests) == 1 and took <= DEADLINE_S + 1.0
