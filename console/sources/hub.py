@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -20,6 +21,8 @@ from console.decode import (
     loads_json,
 )
 from console.model import RackDetailSnapshot, Snapshot
+from console.shiftlog.decode import decode_log
+from console.shiftlog.model import LogEntry, LogSnapshot
 from console.sources.base import FetchContext, Source, SourceError
 from console.sources.http import (
     HUB_LIMITS,
@@ -36,6 +39,10 @@ from console.sources.http import (
 from console.sources.jobqueue import JobQueueFollower
 
 log = logging.getLogger(__name__)
+
+LOG_PAGES_PER_POLL = 10
+"""Most pages of the shift log one poll reads (1000 entries a page); the next poll goes on."""
+NO_SHIFT_LOG = "this hub keeps no shift log"
 
 __all__ = ["RETRY_LOG", "USER_AGENT", "HubApiSource", "describe_http_error", "make_session"]
 
@@ -79,7 +86,8 @@ class HubApiSource(Source):
 
     backend = "hub API"
     concurrent_kinds = True
-    kinds = ("site", "racks", "gpus", "power", "jobs", "events")
+    kinds: tuple[str, ...] = ("site", "racks", "gpus", "power", "jobs", "events", "log")
+    """``log`` leaves an instance's kinds once the hub answered that it keeps no shift log."""
 
     def __init__(
         self,
@@ -102,6 +110,10 @@ class HubApiSource(Source):
         self._token = token
         remember_secret(token)
         self._jobs = JobQueueFollower()  # after the first poll, only changed jobs travel
+        self.log_rev = 0
+        """The shift log's revision read up to: the next poll asks for what changed since."""
+        self._log_absent = False
+        self._log_lock = threading.Lock()
         self.limits = Limits(
             (float(timeout[0]), float(timeout[1])), float(deadline_s), float(max_body_mb)
         )
@@ -125,9 +137,11 @@ class HubApiSource(Source):
         """``requests``' (connect, read) timeouts."""
         return self.limits.timeout
 
-    def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
+    def get_json(
+        self, path: str, params: dict[str, Any] | None = None, *, missing_ok: bool = False
+    ) -> Any:
         """GET ``path`` and parse JSON; SourceError on transport, HTTP or JSON errors, and
-        for an answer past the deadline or the size cap."""
+        for an answer past the deadline or the size cap (``missing_ok``: None for 404)."""
         url = f"{self._base}{path}"
         response = fetch(
             self.session, url, backend=self.backend, what=path, limits=self.limits, params=params
@@ -139,6 +153,8 @@ class HubApiSource(Source):
                 f"HTTP {response.status_code}: token refused (check HUB_TOKEN or the config file)",
                 auth=True,
             )
+        if response.status_code == 404 and missing_ok:
+            return None
         if response.status_code >= 400:
             detail = ""
             try:
@@ -188,7 +204,42 @@ class HubApiSource(Source):
             return decode_events(
                 self.get_json("/api/v1/events", {"since": str(context.last_event_id)})
             )
+        if kind == "log":
+            return self._fetch_log()
         raise SourceError(self.backend, f"cannot deliver {kind!r}")
+
+    def _fetch_log(self) -> LogSnapshot:
+        """Shift-log entries written or cleared since the last poll (:attr:`log_rev`). A hub
+        without the log says so once (SourceError); from then on ``log`` is not in this
+        source's kinds and is never asked again (an empty snapshot, no request)."""
+        with self._log_lock:
+            if self._log_absent:
+                return LogSnapshot(time=time.time(), rev=self.log_rev)
+            since = self.log_rev
+            entries: dict[str, LogEntry] = {}
+            snap = None
+            for _ in range(LOG_PAGES_PER_POLL):
+                payload = self.get_json("/api/v1/log", {"since_rev": str(since)},
+                                        missing_ok=True)
+                if payload is None:
+                    self._log_absent = True
+                    self.kinds = tuple(k for k in self.kinds if k != "log")
+                    log.info("%s: %s", self.display_url, NO_SHIFT_LOG)
+                    raise SourceError(self.backend, NO_SHIFT_LOG)
+                snap = decode_log(payload)
+                if snap.rev < since:  # the hub's log was replaced: read it from its start
+                    log.info("%s: shift log at rev %d, below %d read before; reading it "
+                             "again", self.display_url, snap.rev, since)
+                    since, entries = 0, {}
+                    continue
+                entries.update((e.uid, e) for e in snap.entries)
+                since = snap.rev
+                if not snap.more:
+                    break
+            assert snap is not None
+            self.log_rev = since
+            return LogSnapshot(time=snap.time, received=snap.received,
+                               entries=tuple(entries.values()), rev=since, more=snap.more)
 
     def fetch_rack(self, rack_id: str) -> RackDetailSnapshot:
         try:
