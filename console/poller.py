@@ -107,6 +107,19 @@ def same_lifetime(recent: Mapping[int, float], events: Sequence[Mapping[str, Any
     return matched
 
 
+def _after(batch: EventBatch, cursor: int) -> EventBatch:
+    """``batch`` without the events up to ``cursor`` (asked again to compare)."""
+    kept = []
+    for event in batch.events:
+        try:
+            if int(event["id"]) <= cursor:
+                continue
+        except (KeyError, TypeError, ValueError):
+            continue
+        kept.append(event)
+    return dataclasses.replace(batch, events=tuple(kept), last_id=max(cursor, batch.last_id))
+
+
 def derived_lifetime(batch: EventBatch) -> str:
     """A name for a hub lifetime the hub does not name (no ``instance``): the hub's time
     when the console first read it."""
@@ -213,6 +226,8 @@ class Poller:
     """Times of a live source before this are refused."""
     clock: Callable[[], float] = time.time
     """This workstation's clock (epoch seconds)."""
+    _hub_counts_events: bool = field(default=True, repr=False)
+    """The hub's last events answer named its lifetime or its newest id."""
 
     @property
     def _live(self) -> bool:
@@ -244,6 +259,9 @@ class Poller:
         live = self._live
         if live and kind == "power":
             self._sane_power_since()
+        overlap = live and kind == "events" and self._overlap_events()
+        if overlap:
+            context = dataclasses.replace(context, last_event_id=min(context.recent_events) - 1)
         refused = 0
         try:
             with gc_paused():
@@ -251,7 +269,7 @@ class Poller:
                 if live:
                     snapshot, refused = self._checked_time(snapshot)
                     if isinstance(snapshot, EventBatch):
-                        snapshot = self._with_lifetime(snapshot)
+                        snapshot = self._with_lifetime(snapshot, overlap)
         except SourceError as exc:
             refused += isinstance(exc, RefusedTime)
             return Fetched(kind, started, t0, error=str(exc), auth_failed=exc.auth,
@@ -326,11 +344,20 @@ class Poller:
         raise RefusedTime(self.source.backend, reason)
 
     # -- events: ids count within one lifetime of the hub -----------------------------------
-    def _with_lifetime(self, batch: EventBatch) -> EventBatch:
+    def _overlap_events(self) -> bool:
+        """Whether to ask the hub for events again from the oldest of the newest kept:
+        a hub that names neither its lifetime (``instance``) nor its newest id
+        (``last_id``) can only be told restarted by those events' times."""
+        ctx = self.context
+        return (ctx.event_lifetime is not None and ctx.event_instance is None
+                and not self._hub_counts_events and bool(ctx.recent_events))
+
+    def _with_lifetime(self, batch: EventBatch, overlap: bool = False) -> EventBatch:
         """The batch with the hub lifetime it belongs to; when the hub restarted (a new
-        ``instance``) or disowned the cursor (its newest id below it), the lifetime read
-        again from its first kept event, ``restarted`` set. The context is not changed
-        here (``_advance`` does, once the batch is taken)."""
+        ``instance``; with ``overlap``, events asked again whose times changed) or disowned
+        the cursor (its newest id below it), the lifetime read again from its first kept
+        event, ``restarted`` set. The events asked again are left out otherwise. The
+        context is not changed here (``_advance`` does, once the batch is taken)."""
         ctx = self.context
         if ctx.event_lifetime is None:  # the first answer this poller reads
             if batch.instance is not None:
@@ -338,7 +365,10 @@ class Poller:
             return batch  # no name: told at commit, from the events stored (a cache read)
         moved = batch.instance != ctx.event_instance
         disowned = batch.hub_last_id is not None and batch.hub_last_id < ctx.last_event_id
-        if not moved and not disowned:
+        changed = overlap and same_lifetime(ctx.recent_events, batch.events) is False
+        if not moved and not disowned and not changed:
+            if overlap:
+                batch = _after(batch, ctx.last_event_id)
             return dataclasses.replace(batch, lifetime=ctx.event_lifetime)
         again = self.source.fetch("events", dataclasses.replace(ctx, last_event_id=0))
         if not isinstance(again, EventBatch):
@@ -398,6 +428,7 @@ class Poller:
 
     def _advance_events(self, batch: EventBatch) -> None:
         ctx = self.context
+        self._hub_counts_events = batch.instance is not None or batch.hub_last_id is not None
         recent = {} if batch.restarted else ctx.recent_events
         if batch.restarted:
             ctx.last_event_id = 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -34,10 +35,11 @@ class PoisonableHub:
     """A simulated hub behind a stub server: ``poison[path]`` spoils that path's next answer.
 
     ``instance=False`` leaves ``instance`` out of events answers (a hub that names no
-    lifetime); ``restart()`` replaces the hub by a new one (event ids from 1 again)."""
+    lifetime), ``last_id=False`` the hub's newest id; ``restart()`` replaces the hub by a new one (event ids from 1 again)."""
 
-    def __init__(self, instance: bool = True) -> None:
+    def __init__(self, instance: bool = True, last_id: bool = True) -> None:
         self.send_instance = instance
+        self.send_last_id = last_id
         self.lock = threading.Lock()
         self.hub = self._new_hub()
         self.poison: dict[str, Poison] = {}
@@ -61,6 +63,8 @@ class PoisonableHub:
         answer = dict(self.hub.events(int(request.params.get("since", ["0"])[0])))
         if not self.send_instance:
             answer.pop("instance", None)
+        if not self.send_last_id:
+            answer.pop("last_id", None)
         return answer
 
     def _route(self, path: str, build: Callable[[Request], dict[str, Any]]) -> Any:
@@ -295,6 +299,37 @@ def test_hub_restart_numbering_events_from_1_again(stub: PoisonableHub, cache: C
         assert _stored_messages(cache) == first_life + second_life + more + third_life
     finally:
         poller.source.close()
+
+
+def test_hub_naming_neither_lifetime_nor_newest_id_restarting_while_polled() -> None:
+    """A hub that sends neither ``instance`` nor ``last_id``: the console asks again for its
+    newest events it kept and tells a restart by their times (its new lifetime already past
+    the cursor); nothing is lost or taken twice."""
+    stub = PoisonableHub(instance=False, last_id=False)
+    with stub.backend, Cache.open(Path(tempfile.mkdtemp()) / "anon.db") as cache:
+        poller = _poller(stub, cache)
+        try:
+            expected = stub.add_events(5)
+            assert poller.poll("events").ok
+            quiet = poller.poll("events")  # asked again from the oldest kept: none new
+            assert quiet.ok and isinstance(quiet.snapshot, EventBatch)
+            assert quiet.snapshot.events == () and not quiet.snapshot.restarted
+            expected += stub.add_events(2)
+            more = poller.poll("events")
+            assert isinstance(more.snapshot, EventBatch) and not more.snapshot.restarted
+            assert [e["message"] for e in more.snapshot.events] == expected[5:]
+            lifetime = more.snapshot.lifetime
+            stub.restart()
+            expected += stub.add_events(9)  # ids 1..9: past the cursor (7)
+            result = poller.poll("events")
+            assert result.ok and isinstance(result.snapshot, EventBatch)
+            assert result.snapshot.restarted and result.snapshot.lifetime != lifetime
+            assert [e["message"] for e in result.snapshot.events] == expected[7:]
+            expected += stub.add_events(1)
+            assert poller.poll("events").ok
+        finally:
+            poller.source.close()
+        assert _stored_messages(cache) == expected
 
 
 def test_hub_without_instance_restart_and_console_restart(
