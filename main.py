@@ -84,9 +84,21 @@ def build_parser() -> argparse.ArgumentParser:
         "hub",
         help="serve the simulated hub API alone until interrupted",
         description="Serve the simulated Tétouan hub (hub API, /openapi.json, /metrics, /healthz) "
-        "on 127.0.0.1 until Ctrl-C. If HUB_TOKEN is set, API requests must send it as a bearer token.",
+        "on 127.0.0.1 until Ctrl-C. If HUB_TOKEN is set, API requests must send it as a bearer token. "
+        "With --log-only: the shift log alone (/api/v1/log), for sites whose telemetry comes "
+        "from Prometheus and Slurm.",
     )
     hub.add_argument("--port", type=int, default=8710, help="TCP port on 127.0.0.1 (default 8710; 0 = any free)")
+    hub.add_argument("--log-only", action="store_true",
+                     help="serve only the shift log (no simulated site)")
+    hub.add_argument("--db", metavar="PATH",
+                     help="the shift log's SQLite file (default: shiftlog.sqlite, with --log-only, "
+                     "or shiftlog-sim.sqlite in the user data dir)")
+    hub.add_argument("--host", default="127.0.0.1",
+                     help="address to listen on (default 127.0.0.1; another address lets other "
+                     "workstations in: set a token, and put TLS in front)")
+    hub.add_argument("--token-file", metavar="FILE",
+                     help="read the bearer token from FILE (its first line) instead of HUB_TOKEN")
     hub.add_argument("--scale", default="tetouan", help="tetouan (full site), hall or rack (default tetouan)")
     hub.add_argument("--seed", type=int, default=7, help="random seed of the simulation (default 7)")
     hub.add_argument("--tick", type=float, default=2.0, help="seconds between simulation steps (default 2)")
@@ -100,6 +112,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     review.add_argument("cache_file", metavar="CACHE.db", help="the cache file to review")
     review.add_argument("--at", metavar="TIME", help="start at this time (ISO 8601 or epoch seconds)")
+
+    shiftlog = sub.add_parser(
+        "log",
+        help="write and list shift-log entries (for scripts)",
+        description="Write an entry to the shift log, or list it, on the hub that keeps it "
+        "(--url, default: the configured hub; token from HUB_TOKEN or the config file). "
+        "One clear line and exit code 2 on bad input or an unreachable hub.",
+    )
+    actions = shiftlog.add_subparsers(dest="log_command", metavar="ACTION", parser_class=_Parser,
+                                      required=True)
+    add = actions.add_parser("add", help="write one entry (printed back as a JSON line)")
+    add.add_argument("--text", required=True, help="the entry, plain text ('-': read stdin)")
+    add.add_argument("--category", required=True,
+                     help="operations, maintenance, safety or customer")
+    for name in ("rack", "alarm", "incident", "job"):
+        add.add_argument(f"--{name}", action="append", default=[], metavar="ID",
+                         help=f"link the entry to this {name} (repeatable)")
+    add.add_argument("--author", help="who writes it (default: this computer's user name)")
+    add.add_argument("--open", action="store_true",
+                     help="an open item: carried forward at every handover until cleared")
+    listing = actions.add_parser("list", help="print the entries: JSON lines, or --csv")
+    listing.add_argument("--open", action="store_true", help="only open items not cleared")
+    listing.add_argument("--from", dest="start", metavar="TIME",
+                         help="entries written at or after TIME (ISO 8601 or epoch seconds)")
+    listing.add_argument("--to", dest="end", metavar="TIME",
+                         help="entries written at or before TIME")
+    listing.add_argument("--csv", action="store_true",
+                         help="CSV (no cell starts a formula) instead of JSON lines")
+    for action in (add, listing):
+        action.add_argument("--url", metavar="URL",
+                            help="the hub that keeps the log (default: the configured hub)")
+        action.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
+                            help="TOML config file (default: user config dir)")
 
     export = sub.add_parser(
         "export",
@@ -165,14 +210,20 @@ def cmd_hub(args: argparse.Namespace) -> int:
         raise CliError(f"port {args.port} is out of range 0-65535")
     if args.tick <= 0:
         raise CliError("--tick must be positive")
-    hub = SimulatedHub(scale=args.scale, seed=args.seed, faults=not args.no_faults)
+    token, db = _hub_token(args), _hub_log_db(args)
+    hub = None if args.log_only else SimulatedHub(scale=args.scale, seed=args.seed,
+                                                  faults=not args.no_faults)
     try:
-        server = HubServer(hub, port=args.port, tick_s=args.tick, token=os.environ.get("HUB_TOKEN") or None)
+        server = HubServer(hub, host=args.host, port=args.port, tick_s=args.tick, token=token,
+                           log_db=db)
     except OSError as exc:
-        raise CliError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}") from None
+        raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     server.start()
-    print(f"Simulated hub ({args.scale}, seed {args.seed}) serving on {server.url}", flush=True)
-    print(f"  {server.url}/api/v1/site  {server.url}/openapi.json  {server.url}/metrics", flush=True)
+    if hub is None:
+        print(f"Shift log (only) serving on {server.url}/api/v1/log, kept in {db}", flush=True)
+    else:
+        print(f"Simulated hub ({args.scale}, seed {args.seed}) serving on {server.url}", flush=True)
+        print(f"  {server.url}/api/v1/site  {server.url}/openapi.json  {server.url}/metrics", flush=True)
     stop = {"flag": False}
 
     def _stop(*_: Any) -> None:
@@ -186,6 +237,56 @@ def cmd_hub(args: argparse.Namespace) -> int:
     finally:
         server.stop()
     return 0
+
+
+def _hub_token(args: argparse.Namespace) -> str | None:
+    """The hub's bearer token: the first line of --token-file, else HUB_TOKEN (None: none)."""
+    if not args.token_file:
+        return os.environ.get("HUB_TOKEN") or None
+    try:
+        lines = Path(args.token_file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read the token file {args.token_file}: "
+                       f"{getattr(exc, 'strerror', None) or exc}") from None
+    token = lines[0].strip() if lines else ""
+    if not token:
+        raise CliError(f"the token file {args.token_file} is empty")
+    return token
+
+
+def _hub_log_db(args: argparse.Namespace) -> Path:
+    """The hub's shift-log file (--db, else the default), checked before the hub listens."""
+    from console.shiftlog.store import (
+        LogStore,
+        LogStoreError,
+        default_log_path,
+        default_sim_log_path,
+    )
+
+    path = Path(args.db).expanduser() if args.db else (
+        default_log_path() if args.log_only else default_sim_log_path())
+    try:
+        LogStore(path).close()
+    except LogStoreError as exc:
+        raise CliError(str(exc)) from None
+    return path
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    from console.shiftlog.cli import CommandError, add_entry, list_entries
+
+    settings = _settings(args)
+    try:
+        if args.log_command == "add":
+            return add_entry(settings, url=args.url, text=args.text, category=args.category,
+                             racks=args.rack, alarms=args.alarm, incidents=args.incident,
+                             jobs=args.job, author=args.author, open_item=args.open)
+        start = parse_time(args.start) if args.start else None
+        end = parse_time(args.end) if args.end else None
+        return list_entries(settings, url=args.url, open_only=args.open, start=start, end=end,
+                            as_csv=args.csv)
+    except CommandError as exc:
+        raise CliError(str(exc)) from None
 
 
 def _settings(args: argparse.Namespace) -> Any:
@@ -429,7 +530,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     command = args.command or "gui"
     handlers = {"gui": cmd_gui, "hub": cmd_hub, "bench": cmd_bench, "review": cmd_review,
-                "export": cmd_export, "check": cmd_check}
+                "export": cmd_export, "check": cmd_check, "log": cmd_log}
     try:
         return handlers[command](args)
     except CliError as exc:

@@ -42,6 +42,12 @@ APP_NAME = "hub-ops-console"
 SIM_LOG_FILE = "shiftlog-sim.sqlite"
 
 
+def default_log_path() -> Path:
+    """A hub's shift log (``main.py hub --log-only``): ``shiftlog.sqlite`` in the user's
+    data folder."""
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "shiftlog.sqlite"
+
+
 def default_sim_log_path() -> Path:
     """The simulated hub's shift log: ``shiftlog-sim.sqlite`` in the user's data folder."""
     return Path(platformdirs.user_data_dir(APP_NAME)) / SIM_LOG_FILE
