@@ -107,6 +107,10 @@ def same_lifetime(recent: Mapping[int, float], events: Sequence[Mapping[str, Any
     return matched
 
 
+def _within(t: Any, earliest: float, latest: float) -> bool:
+    return isinstance(t, int | float) and not isinstance(t, bool) and earliest <= t <= latest
+
+
 def _after(batch: EventBatch, cursor: int) -> EventBatch:
     """``batch`` without the events up to ``cursor`` (asked again to compare)."""
     kept = []
@@ -333,6 +337,15 @@ class Poller:
             )
             return snapshot, dropped
         t = snapshot.time
+        if isinstance(snapshot, EventBatch) and snapshot.events and self.earliest_time <= t <= latest:
+            kept = tuple(e for e in snapshot.events if _within(e.get("time"), self.earliest_time,
+                                                               latest))
+            dropped = len(snapshot.events) - len(kept)
+            if dropped:  # the cursor still moves past them (last_id): never asked again
+                log.info("%s: %d event(s) refused (time ahead of this workstation's clock or "
+                         "before %s)", self.source.backend, dropped, _utc(self.earliest_time))
+                return dataclasses.replace(snapshot, events=kept), dropped
+            return snapshot, 0
         name = _TIME_NAMES.get(snapshot.kind, snapshot.kind)
         if t > latest:
             reason = (f"{name} time {_utc(t)} is {_span(t - now)} ahead of this workstation's "

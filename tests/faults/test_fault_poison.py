@@ -246,6 +246,28 @@ def test_event_id_of_2_to_the_53_is_refused_and_later_events_are_stored(
         poller.source.close()
 
 
+def test_an_event_stamped_a_year_ahead_is_refused_alone(stub: PoisonableHub, cache: Cache) -> None:
+    poller = _poller(stub, cache)
+    try:
+        messages = stub.add_events(3)
+
+        def one_ahead(p: dict[str, Any]) -> dict[str, Any]:
+            p["events"][1]["time"] = time.time() + YEAR
+            return p
+
+        stub.poison["/api/v1/events"] = one_ahead
+        result = poller.poll("events")
+        assert result.ok and result.refused == 1
+        assert isinstance(result.snapshot, EventBatch)
+        assert [e["message"] for e in result.snapshot.events] == [messages[0], messages[2]]
+        later = stub.add_events(2)
+        result = poller.poll("events")
+        assert [e["message"] for e in result.snapshot.events] == later  # type: ignore[union-attr]
+        assert _stored_messages(cache) == [messages[0], messages[2], *later]
+    finally:
+        poller.source.close()
+
+
 def test_a_large_but_consistent_event_id_is_outgrown_without_loss_or_duplicates(
     stub: PoisonableHub, cache: Cache
 ) -> None:
