@@ -19,6 +19,7 @@ The windows never import :mod:`console.sources`: what they need of it is here
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import queue
@@ -490,7 +491,7 @@ class LiveSession:
                 self._waiting.add(kind)  # asked as soon as the site is taken
                 return
         self._in_flight.add(kind)
-        self.lanes.submit(kind, lambda poller=self.poller: poller.fetch(kind))
+        self.lanes.submit(kind, functools.partial(self.poller.fetch, kind))
 
     def _take_fetched(self) -> None:
         """Take, in the order they came, the polls and rack details the lanes fetched."""
