@@ -220,7 +220,8 @@ def cmd_hub(args: argparse.Namespace) -> int:
         raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     server.start()
     if hub is None:
-        print(f"Shift log (only) serving on {server.url}/api/v1/log, kept in {db}", flush=True)
+        print(f"Shift log (only) serving on {server.url}", flush=True)
+        print(f"  {server.url}/api/v1/log  {server.url}/openapi.json  (kept in {db})", flush=True)
     else:
         print(f"Simulated hub ({args.scale}, seed {args.seed}) serving on {server.url}", flush=True)
         print(f"  {server.url}/api/v1/site  {server.url}/openapi.json  {server.url}/metrics", flush=True)

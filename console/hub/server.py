@@ -90,6 +90,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
+        if self.close_connection:  # e.g. a body left unread: the client must not reuse it
+            self.send_header("Connection", "close")
         if encoding:
             self.send_header("Content-Encoding", encoding)
         self.end_headers()

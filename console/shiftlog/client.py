@@ -322,6 +322,7 @@ class LogClient:
                     self.entries(since_rev=2**53 - 1)
                 except LogHubError as exc:
                     report.error = str(exc)
+                    outbox.note_failure(items[0].seq, str(exc))  # why the first one waits
                     items = []
             for item in items:
                 try:
