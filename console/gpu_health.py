@@ -14,8 +14,10 @@ import math
 import re
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -260,6 +262,8 @@ _SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 
 
 def _num(value: Any, limits: tuple[float, float] = (-1e300, 1e300)) -> float | None:
+    if type(value) is float:  # the common case first
+        return value if limits[0] <= value <= limits[1] else None  # NaN fails both
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     try:
@@ -319,16 +323,45 @@ def describe_gpu(record: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def search_text(record: Mapping[str, Any], cause: str, action: str) -> str:
-    """One lower-case string per GPU that a free-text filter can search in one pass."""
+    """One lower-case string per GPU that a free-text filter can search in one pass: where
+    the GPU is and what it is (:func:`search_fields`), then its status, cause, action and XID
+    (:func:`search_words`), which a list of GPUs has few of and can keep per cause."""
     if not isinstance(record, Mapping):
         record = {}
-    parts = [plain(record.get(k, ""))[:_TEXT] for k in
-             ("hall", "row", "rack", "node", "host", "uuid", "model", "status")]
-    parts += [STATUS_WORDS.get(plain(record.get("status")), ""), plain(cause), plain(action)]
-    xid = _whole(record.get("xid"), _XIDS)
-    if xid is not None:
-        parts.append(f"xid{xid}")
+    return (search_fields([record.get(k, "") for k in SEARCH_KEYS]) + " "
+            + search_words(record.get("status"), cause, action, record.get("xid")))
+
+
+SEARCH_KEYS = ("hall", "row", "rack", "node", "host", "uuid", "model")
+"""The fields of a GPU record that :func:`search_fields` reads, in order."""
+
+
+def search_fields(values: Sequence[object]) -> str:
+    """The first part of :func:`search_text`: the values of :data:`SEARCH_KEYS`, lower case."""
+    return " ".join([(v if type(v) is str else plain(v))[:_TEXT] for v in values]).lower()
+
+
+def search_words(status: object, cause: object, action: object, xid: object) -> str:
+    """The last part of :func:`search_text`: status as given and in words, cause, action,
+    'xid79'."""
+    said = plain(status)
+    parts = [said[:_TEXT], STATUS_WORDS.get(said, ""), plain(cause), plain(action)]
+    number = _whole(xid, _XIDS)
+    if number is not None:
+        parts.append(f"xid{number}")
     return " ".join(parts).lower()
+
+
+def describe_key(status: object, xid: object, ecc_dbe: object, row_remap_failure: object,
+                 clock_event_reasons: object, temp_c: object) -> tuple[Any, ...]:
+    """What :func:`describe_gpu` (and :func:`search_words`) read of a record, as a key under
+    which a list of GPUs keeps their description: each value with its type (1, 1.0 and True
+    read differently), the temperature as the words say it (rounded, hot or not, shown or
+    not). May hold an unhashable value (a list where a count belongs)."""
+    temp = _num(temp_c, GPU_LIMITS["temp_c"])
+    return (status, type(status), xid, type(xid), ecc_dbe, type(ecc_dbe), row_remap_failure,
+            type(row_remap_failure), clock_event_reasons, type(clock_event_reasons),
+            None if temp is None else (f"{temp:.0f}", temp >= HOT_GPU_C))
 
 
 _TEXT = 4096
@@ -419,32 +452,104 @@ def rollup_totals(rows: Sequence[RollupRow]) -> RollupRow:
                      sum(r.failed for r in rows), sum(r.off_bus for r in rows))
 
 
-def since_words(since: float | None, now: float | None = None) -> str:
-    """'14:03 (2 h 05 min ago)' in the workstation's local time; the date when not today;
-    'unknown' for None or anything that is no time the clock can show."""
-    when = _num(since)
-    if when is None:
-        return "unknown"
-    at = _num(now)
-    return _since_words(when, time.time() if at is None else at)
-
-
-def _since_words(since: float, now: float) -> str:
+def zone_of(tz: tzinfo | str | None) -> tzinfo | None:
+    """``tz`` as a time zone: a tzinfo as it is, an IANA name (the site's) as zoneinfo reads
+    it; None (the workstation's local time) for None or a name the workstation does not
+    know."""
+    if tz is None or isinstance(tz, tzinfo):
+        return tz
     try:
-        then, today = time.localtime(since), time.localtime(now)
-    except (OverflowError, ValueError, OSError):  # past what the platform's clock shows
-        return "unknown"
-    age = max(0, int(now - since))
-    if age < 60:
-        ago = f"{age} s"
-    elif age < 3600:
-        ago = f"{age // 60} min"
-    elif age < 86400:
-        ago = f"{age // 3600} h {(age % 3600) // 60:02d} min"
-    else:
-        ago = f"{age // 86400} d {(age % 86400) // 3600} h"
-    fmt = "%H:%M" if then[:3] == today[:3] else "%d %b %H:%M"
-    return f"{time.strftime(fmt, then)} ({ago} ago)"
+        return ZoneInfo(plain(tz))
+    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        return None
+
+
+def since_words(since: float | None, now: float | None = None,
+                tz: tzinfo | str | None = None) -> str:
+    """'14:03 (2 h 05 min ago)' in time zone ``tz`` (the site's: a name or a tzinfo; None:
+    the workstation's local time); the date when not the day of ``now``; 'unknown' for None
+    or anything that is no time the clock can show."""
+    return SinceWords(now, tz)(since)
+
+
+SINCE_CLOCKS = 50_000
+"""Most clock words a :class:`SinceClocks` keeps (GPUs that went unhealthy and recovered
+leave theirs behind): past it, it starts again."""
+
+
+@dataclass(slots=True)
+class SinceClocks:
+    """The clock words ('14:03', '28 Nov 23:59') of "since" times, kept from one list of GPUs
+    to the next: a GPU is listed with the same time poll after poll. They hold for one day
+    and one time zone."""
+
+    day: tuple[Any, ...] | None = None
+    words: dict[float, str] = field(default_factory=dict)
+
+
+class SinceWords:
+    """:func:`since_words` for the GPUs of one list: the list's time, its day and the zone
+    are read once, not once per GPU; with ``clocks``, a time said in an earlier list of the
+    same day is not converted again."""
+
+    __slots__ = ("_clocks", "_today", "now", "zone")
+
+    def __init__(self, now: float | None = None, tz: tzinfo | str | None = None,
+                 clocks: SinceClocks | None = None) -> None:
+        at = _num(now)
+        self.now = time.time() if at is None else at
+        self.zone = zone_of(tz)
+        today = self._at(self.now)
+        self._today = None if today is None else (today.year, today.month, today.day)
+        clocks = SinceClocks() if clocks is None else clocks
+        day = (self._today, self.zone)
+        if clocks.day != day or len(clocks.words) >= SINCE_CLOCKS:
+            clocks.day = day
+            clocks.words.clear()
+        self._clocks = clocks.words
+
+    def _at(self, t: float) -> datetime | None:
+        try:
+            return datetime.fromtimestamp(t, self.zone)
+        except (OverflowError, ValueError, OSError):  # past what the clock shows
+            return None
+
+    def __call__(self, since: object) -> str:
+        when = _num(since)
+        if when is None or self._today is None:
+            return "unknown"
+        clock = self._clocks.get(when)
+        if clock is None:
+            then = self._at(when)
+            if then is None:
+                return "unknown"
+            if (then.year, then.month, then.day) == self._today:
+                clock = f"{then.hour:02d}:{then.minute:02d}"
+            else:
+                clock = then.strftime("%d %b %H:%M")
+            self._clocks[when] = clock
+        age = max(0, int(self.now - when))
+        if age < 60:
+            ago = f"{age} s"
+        elif age < 3600:
+            ago = f"{age // 60} min"
+        elif age < 86400:
+            ago = f"{age // 3600} h {(age % 3600) // 60:02d} min"
+        else:
+            ago = f"{age // 86400} d {(age % 86400) // 3600} h"
+        return f"{clock} ({ago} ago)"
+
+
+def clock_words(t: object, tz: tzinfo | str | None = None, fmt: str = "%H:%M:%S") -> str:
+    """Epoch time ``t`` in ``fmt`` in time zone ``tz`` (as :func:`since_words` reads it);
+    '' for what is no time the clock can show."""
+    when = _num(t)
+    if when is None:
+        return ""
+    try:
+        return datetime.fromtimestamp(when, zone_of(tz)).strftime(fmt)
+    except (OverflowError, ValueError, OSError):
+        return ""
 
 
 def normalise_query(text: str) -> list[str]:

@@ -24,6 +24,8 @@ no cut. Only other text pays for ``translate`` and slicing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 FSI = "\u2068"
 """FIRST STRONG ISOLATE: the isolated text takes its direction from its own first letter."""
 PDI = "\u2069"
@@ -36,6 +38,9 @@ BIDI_CONTROLS = dict.fromkeys(
 
 TEXT_CHARS = 300
 """Longest outside text shown in one place (a cell, a label, a line of a message)."""
+SHORT_INT = 10**15
+SHORT_INT_CHARS = 16
+"""An int closer to 0 than :data:`SHORT_INT` is at most this many characters long."""
 
 
 def plain(value: object) -> str:
@@ -92,4 +97,12 @@ def cell(value: object, limit: int = TEXT_CHARS) -> str:
     characters."""
     if type(value) is str and len(value) <= limit and value.isascii():
         return value  # the common case (an id, a name): nothing to drop, nothing to cut
+    if type(value) is int and -SHORT_INT < value < SHORT_INT and limit > SHORT_INT_CHARS:
+        return str(value)  # a count, a slot
     return clip(strip_bidi(value), limit)
+
+
+def row_cells(values: Iterable[object], limit: int = TEXT_CHARS) -> list[str]:
+    """:func:`cell` of each value (a table row's text in one call)."""
+    return [v if type(v) is str and len(v) <= limit and v.isascii() else cell(v, limit)
+            for v in values]

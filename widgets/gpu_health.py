@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping
+from datetime import tzinfo
 from typing import Any
 
 from PySide6.QtCore import (
@@ -34,21 +35,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.contract import DEFAULT_SITE_TZ
 from console.gpu_health import (
     STATUS_WORDS,
     STATUSES,
     RollupRow,
+    SinceClocks,
+    SinceWords,
+    clock_words,
     describe_gpu,
+    describe_key,
     fleet_rollup,
     normalise_query,
     rollup_totals,
-    search_text,
-    since_words,
+    search_fields,
+    search_words,
+    zone_of,
 )
 from console.model import SiteTopology, Snapshot, UnhealthyGpus
 from widgets.rack_detail import STATUS_COLOUR, RowsModel
-from widgets.text import bound_columns, cell, missing, plain_tooltip, set_column_widths
-from widgets.view import LiveView, format_age, local_clock
+from widgets.text import (
+    bound_columns,
+    cell,
+    missing,
+    plain_tooltip,
+    row_cells,
+    set_column_widths,
+)
+from widgets.view import LiveView, format_age
 
 _Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Hall", "Row", "Rack", "Node", "Slot", "UUID", "Model", "Status", "Cause",
@@ -64,6 +78,8 @@ from the operator on shift)."""
 
 def _finite(value: object) -> float | None:
     """``value`` as a finite float; None for anything else (NaN, inf, text, a list)."""
+    if type(value) is float:  # the common case first
+        return value if math.isfinite(value) else None
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     try:
@@ -71,15 +87,6 @@ def _finite(value: object) -> float | None:
     except OverflowError:  # an int too large for a float
         return None
     return f if math.isfinite(f) else None
-
-
-def _key_part(value: object) -> object:
-    """A hashable stand-in of a record's value for the describe cache (a list, a dict)."""
-    try:
-        hash(value)
-    except TypeError:
-        return repr(value)
-    return value
 
 
 def describe(record: Mapping[str, Any]) -> tuple[str, str]:
@@ -98,13 +105,41 @@ def describe(record: Mapping[str, Any]) -> tuple[str, str]:
         return missing(), missing()
 
 
-def since_text(since: float | None, now: float) -> str:
-    """When a GPU became unhealthy, in words (:func:`console.gpu_health.since_words`);
-    '—' for a time no clock can show."""
-    try:
-        return since_words(since, now)
-    except (TypeError, ValueError, OverflowError, OSError):
-        return missing()
+DESCRIBE_CACHE = 4096
+"""Most descriptions (distinct causes) a model keeps: a hub sending a new cause with every GPU
+of every list empties it rather than growing it without end."""
+
+_Described = tuple[str, str, str, int, str]
+"""A GPU's cause and action cleaned for their cells, its status in words, the status's sort
+rank and the last part of its search text."""
+
+
+_Place = tuple[tuple[str, ...], int, str]
+"""Where a GPU is and what it is, as its cells say it (hall, row, rack, node, slot, uuid,
+model), the slot's sort key and the first part of its search text."""
+
+
+_PLAIN_PLACES = frozenset({(str,) * 7 + (int,), (str,) * 7 + (type(None),)})
+"""The types of a GPU's place whose cells a model keeps from one list to the next."""
+
+
+def _place(where: tuple[Any, ...]) -> _Place:
+    """The cells, slot sort key and search text of a GPU's (hall, row, rack, node, host,
+    uuid, model, slot)."""
+    hall, row, rack, node, host, uuid, model, slot = where
+    texts = row_cells((hall, row, rack, node, "" if slot is None else slot, uuid, model))
+    texts[6] = texts[6].removeprefix("NVIDIA ")
+    int_slot = isinstance(slot, int) and not isinstance(slot, bool)
+    return (tuple(texts), slot if int_slot else -1,
+            search_fields((hall, row, rack, node, host, uuid, model)))
+
+
+def _describe_row(record: Mapping[str, Any]) -> _Described:
+    cause, action = describe(record)
+    status = cell(record.get("status", ""))
+    return (cell(cause), cell(action), STATUS_WORDS.get(status, status),
+            _STATUS_RANK.get(status, 0),
+            search_words(record.get("status"), cause, action, record.get("xid")))
 
 
 class UnhealthyGpuModel(QAbstractTableModel):
@@ -116,7 +151,11 @@ class UnhealthyGpuModel(QAbstractTableModel):
         self.cells: list[tuple[str, ...]] = []
         self.keys: list[tuple[Any, ...]] = []
         self.search: list[str] = []
-        self._cache: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self._cache: dict[tuple[Any, ...], _Described] = {}
+        self._places: dict[tuple[Any, ...], _Place] = {}  # of the GPUs of the last list
+        self._clocks = SinceClocks()
+        self.zone: tzinfo | None = zone_of(DEFAULT_SITE_TZ)
+        """The time zone of the "Since" times: the site's."""
         self._incoming: list[tuple[str, ...]] | None = None  # rows as last given, unsorted
         self._order: list[int] = []  # for each row shown, its place in the snapshot
 
@@ -126,32 +165,49 @@ class UnhealthyGpuModel(QAbstractTableModel):
         before, or the same GPUs are listed and only their "Since" words moved on (not
         the sort column), which are updated in place so only those cells repaint."""
         now = _finite(snapshot.time)
-        now = time.time() if now is None else now
+        since_of = SinceWords(time.time() if now is None else now, self.zone, self._clocks)
         cells, keys, search = [], [], []
+        cache = self._cache
+        places, self._places = self._places, {}
         records = [g for g in snapshot.gpus if isinstance(g, Mapping)]
         for g in records:
-            temp = _finite(g.get("temp_c"))
-            sig = tuple(_key_part(g.get(k)) for k in (
-                "status", "xid", "ecc_dbe", "row_remap_failure", "clock_event_reasons")) + (
-                round(temp) if temp is not None else None,)
-            described = self._cache.get(sig)
+            # Hub text is cleaned once per cause (kept under what describe reads), once per
+            # GPU's place (kept from the last list while it reads the same) and, for the
+            # rest, per cell, where plain ASCII costs a type and a length check (cell()).
+            get = g.get
+            status = get("status")
+            key: tuple[Any, ...] | None = describe_key(
+                status, get("xid"), get("ecc_dbe"), get("row_remap_failure"),
+                get("clock_event_reasons"), get("temp_c"))
+            try:
+                described = cache.get(key)
+            except TypeError:  # a list or a dict where a count belongs: not kept
+                described = key = None
             if described is None:
-                described = self._cache[sig] = describe(g)
-            cause, action = described
-            status = cell(g.get("status", ""))
-            since_f = _finite(g.get("since"))
-            slot = g.get("slot")
-            int_slot = isinstance(slot, int) and not isinstance(slot, bool)
-            row = (cell(g.get("hall", "")), cell(g.get("row", "")), cell(g.get("rack", "")),
-                   cell(g.get("node", "")), "" if slot is None else cell(slot),
-                   cell(g.get("uuid", "")), cell(g.get("model", "")).removeprefix("NVIDIA "),
-                   STATUS_WORDS.get(status, status), cell(cause), since_text(since_f, now),
-                   cell(action))
+                described = _describe_row(g)
+                if key is not None:
+                    if len(cache) >= DESCRIBE_CACHE:
+                        cache.clear()
+                    cache[key] = described
+            cause, action, shown, rank, words = described
+            where = (get("hall", ""), get("row", ""), get("rack", ""), get("node", ""),
+                     get("host", ""), get("uuid", ""), get("model", ""), get("slot"))
+            # kept only when text is text and the slot a number or none: 1, 1.0 and True
+            # are equal keys but read differently
+            keep = tuple(map(type, where)) in _PLAIN_PLACES
+            place = places.get(where) if keep else None
+            if place is None:
+                place = _place(where)
+            if keep:
+                self._places[where] = place
+            texts, slot_key, head = place
+            since_f = _finite(get("since"))
+            row = (*texts, shown, cause, since_of(since_f), action)
             cells.append(row)
-            keys.append(row[:4] + (slot if int_slot else -1,) + row[5:7]
-                        + (_STATUS_RANK.get(status, 0), row[8],
-                           since_f if since_f is not None else float("inf"), row[10]))
-            search.append(search_text(g, cause, action))
+            keys.append(texts[:4] + (slot_key,) + texts[5:]
+                        + (rank, cause, since_f if since_f is not None else float("inf"),
+                           action))
+            search.append(head + " " + words)
         if cells == self._incoming:
             return False
         if self._update_since(snapshot, cells, sort_column):
@@ -187,6 +243,16 @@ class UnhealthyGpuModel(QAbstractTableModel):
             at = self.index(r, SINCE_COL)
             self.dataChanged.emit(at, at, [Qt.ItemDataRole.DisplayRole])
         self._incoming = cells
+        return True
+
+    def set_zone(self, tz: tzinfo | str | None) -> bool:
+        """Say times in ``tz`` (the site's) from the next snapshot on; a zone the workstation
+        does not know keeps the one in use. True when the zone changed."""
+        zone = zone_of(tz)
+        if zone is None or zone == self.zone:
+            return False
+        self.zone = zone
+        self._incoming = None  # the next snapshot rebuilds every row
         return True
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
@@ -438,8 +504,13 @@ class GpuHealthView(LiveView):
 
     # -- data in -------------------------------------------------------------------------
     def set_topology(self, topology: SiteTopology) -> None:
-        """Take the site layout: GPU totals per hall and the hall filter choices."""
+        """Take the site layout: GPU totals per hall, the hall filter choices and the site's
+        time zone (the "Since" times and the list's time)."""
         super().set_topology(topology)
+        if self.model.set_zone(getattr(topology, "timezone", None)) and self.snapshot is not None:
+            if self._pending is None:  # the list shown, its times said in the new zone
+                self._pending = self.snapshot
+            self.mark_dirty()
         current = self.hall_box.currentData()
         self.hall_box.blockSignals(True)
         self.hall_box.clear()
@@ -601,5 +672,6 @@ class GpuHealthView(LiveView):
         stale = " — STALE" if self.stale else ""
         self.count_label.setText(
             f"{self.visible_rows():,} of {self.model.rowCount():,} unhealthy GPUs · "
-            f"list {format_age(age)} old ({local_clock(self.snapshot.time)})"
+            f"list {format_age(age)} old "
+            f"({clock_words(self.snapshot.time, self.model.zone) or missing()})"
             f"{stale}")

@@ -26,7 +26,18 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView, QTreeView
 
-from console.text import ELLIPSIS, FSI, PDI, TEXT_CHARS, cell, clip, isolate, plain, strip_bidi
+from console.text import (
+    ELLIPSIS,
+    FSI,
+    PDI,
+    TEXT_CHARS,
+    cell,
+    clip,
+    isolate,
+    plain,
+    row_cells,
+    strip_bidi,
+)
 
 __all__ = [
     "CELL_CHARS",
@@ -39,6 +50,7 @@ __all__ = [
     "bound_columns",
     "set_column_widths",
     "cell",
+    "row_cells",
     "clip",
     "figure",
     "isolate",

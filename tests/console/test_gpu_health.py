@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
+import os
+import time
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -11,14 +18,20 @@ import pytest
 from console.gpu_health import (
     CLOCK_EVENT_REASONS,
     XID_CATALOGUE,
+    SinceClocks,
+    SinceWords,
     clock_event_words,
     clock_events_abnormal,
+    clock_words,
     decode_clock_events,
     describe_gpu,
+    describe_key,
     fleet_rollup,
     normalise_query,
     rollup_totals,
+    search_fields,
     search_text,
+    search_words,
     since_words,
     xid_info,
 )
@@ -225,3 +238,89 @@ def test_a_hot_gpu_without_clock_reasons_names_its_heat() -> None:
     cause, action = describe_gpu({"status": "degraded", "temp_c": 87.4})
     assert cause == "Hot: 87 °C (no throttling reported)" and "cooling" in action
     assert "no cause reported" in describe_gpu({"status": "degraded", "temp_c": 60.0})[0]
+
+
+@pytest.fixture
+def workstation_in_utc() -> Iterator[None]:
+    """The workstation's clock set to UTC, so a time said in it differs from the site's."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+T_SINCE = datetime(2026, 5, 28, 23, 50, tzinfo=ZoneInfo("Asia/Kolkata")).timestamp()
+"""23:50 in Kolkata, 18:20 UTC: twenty minutes later it is the next day in Kolkata only."""
+
+
+@pytest.mark.usefixtures("workstation_in_utc")
+def test_since_words_speak_the_site_time_zone_not_the_workstations() -> None:
+    now = T_SINCE + 1200
+    assert since_words(T_SINCE, now, tz="Asia/Kolkata") == "28 May 23:50 (20 min ago)"
+    assert since_words(T_SINCE, now, tz=ZoneInfo("Asia/Kolkata")) == "28 May 23:50 (20 min ago)"
+    assert since_words(T_SINCE, now, tz="America/New_York") == "14:20 (20 min ago)"
+    assert since_words(T_SINCE, now, tz="UTC") == "18:20 (20 min ago)"
+    assert since_words(T_SINCE, now) == "18:20 (20 min ago)"  # no zone: the workstation's
+    assert clock_words(T_SINCE, "Asia/Kolkata") == "23:50:00"
+    assert clock_words(T_SINCE, "America/New_York", "%d %b %H:%M") == "28 May 14:20"
+    assert clock_words(math.nan, "UTC") == clock_words(-1e308, "UTC") == clock_words([1]) == ""
+    for bad in (None, math.nan, math.inf, -1e308, 1e300, "x", [1], True):
+        assert since_words(bad, now, tz="Asia/Kolkata") == "unknown"  # type: ignore[arg-type]
+
+
+def test_since_clocks_kept_from_list_to_list_hold_for_one_day_and_zone() -> None:
+    clocks = SinceClocks()
+    first = SinceWords(T_SINCE + 60, "Asia/Kolkata", clocks)
+    assert first(T_SINCE) == "23:50 (1 min ago)" and clocks.words == {T_SINCE: "23:50"}
+    assert SinceWords(T_SINCE + 120, "Asia/Kolkata", clocks)(T_SINCE) == "23:50 (2 min ago)"
+    # the next day there: the same time now carries its date
+    assert SinceWords(T_SINCE + 1200, "Asia/Kolkata", clocks)(T_SINCE) == (
+        "28 May 23:50 (20 min ago)")
+    # another zone: said again in it
+    assert SinceWords(T_SINCE + 1200, "UTC", clocks)(T_SINCE) == "18:20 (20 min ago)"
+    for since in (T_SINCE - 60.0 * k for k in range(5)):
+        assert SinceWords(T_SINCE + 60, "UTC", clocks)(since) == since_words(
+            since, T_SINCE + 60, "UTC")
+
+
+def test_search_text_is_its_fields_then_its_words() -> None:
+    rec = {"hall": "A", "row": "A-01", "rack": "A-01-02", "node": "A-01-02-n02",
+           "host": "a-01-02-n02", "uuid": "GPU-AB", "model": "NVIDIA H200", "status": "off_bus",
+           "xid": 79, "slot": 2}
+    cause, action = describe_gpu(rec)
+    text = search_text(rec, cause, action)
+    assert text == (search_fields([rec[k] for k in ("hall", "row", "rack", "node", "host",
+                                                      "uuid", "model")])
+                    + " " + search_words("off_bus", cause, action, 79))
+    assert text.startswith("a a-01 a-01-02 a-01-02-n02 a-01-02-n02 gpu-ab nvidia h200 off_bus "
+                           "off the bus xid 79") and text.endswith(" xid79")
+    odd = {"hall": 7, "row": None, "rack": ["x"], "status": 3, "xid": "79", "model": "Σ" * 5}
+    assert search_text(odd, "C", "A") == "7  ['x']    σσσσς 3  c a"
+
+
+def test_equal_describe_keys_describe_alike() -> None:
+    """The key a list of GPUs keeps descriptions under tells apart what describe_gpu reads
+    differently: 1, 1.0 and True; 84.6 °C (not hot) and 85.2 °C (hot), both '85'."""
+    values = {
+        "status": ["degraded", "failed", "off_bus", 1, None],
+        "xid": [None, 79, 79.0, True, 1, 48],
+        "ecc_dbe": [0, 1, 1.0, True, 2],
+        "row_remap_failure": [False, True, 1, 0],
+        "clock_event_reasons": [0, 0x40, 64.0, True, 0x80],
+        "temp_c": [None, 60.0, 84.6, 85.2, 84.4, -0.4, 0.4, 131.0, True, 85],
+    }
+    seen: dict[tuple[object, ...], tuple[str, str]] = {}
+    for combo in itertools.product(*values.values()):
+        rec = dict(zip(values, combo, strict=True))
+        key = describe_key(*combo)
+        said = (describe_gpu(rec), search_words(rec["status"], "", "", rec["xid"]))
+        assert seen.setdefault(key, said) == said, rec  # type: ignore[arg-type]
+    assert describe_key("degraded", None, 0, False, 0, 84.6) != describe_key(
+        "degraded", None, 0, False, 0, 85.2)
+    assert describe_key("failed", None, 0, True, 0, 60.0) != describe_key(
+        "failed", None, 0, 1, 0, 60.0)

@@ -14,6 +14,7 @@ from console.text import (
     clip,
     isolate,
     plain,
+    row_cells,
     strip_bidi,
 )
 
@@ -42,7 +43,8 @@ def _samples() -> list[object]:
     alphabet = ["a", "Z", "0", "-", " ", "<", "&", "\n", "\x00", "é", "ש", RLO, "\u2066",
                 "\u2069", "\u200f", "\u061c", "°"]
     out: list[object] = [None, "", "A-01-03", "x" * TEXT_CHARS, "x" * (TEXT_CHARS + 1),
-                         "GPU-" + "a" * 5000, f"evil{RLO}", RLO, "°C", 7, 7.5, True, [1, "a"],
+                         "GPU-" + "a" * 5000, f"evil{RLO}", RLO, "°C", 7, -7, 10**15 - 1,
+                         -(10**15) + 1, 10**15, 2**70, 10**5000, 7.5, True, [1, "a"],
                          {"a": RLO}, _Name("A-07-04"), _Name(f"{RLO}x"), _Broken()]
     for _ in range(400):
         n = rng.choice([0, 1, 5, 40, TEXT_CHARS - 1, TEXT_CHARS, TEXT_CHARS + 1, 900])
@@ -52,8 +54,10 @@ def _samples() -> list[object]:
 
 def test_cell_is_the_full_cleaning_for_any_value() -> None:
     for value in _samples():
-        for limit in (1, 2, 20, TEXT_CHARS):
+        for limit in (1, 2, 16, 17, 20, TEXT_CHARS):
             assert cell(value, limit) == _reference_cell(value, limit), (value, limit)
+    for limit in (1, 17, TEXT_CHARS):
+        assert row_cells(_samples(), limit) == [_reference_cell(v, limit) for v in _samples()]
 
 
 def test_plain_ascii_cells_come_back_as_given() -> None:

@@ -281,3 +281,109 @@ def test_rollup_shares_never_round_a_count_to_zero() -> None:
     assert percent(1, 34_560) == "<0.01 %"
     assert percent(34_559, 34_560) == ">99.99 %"
     assert percent(0, 34_560) == "0.00 %" and percent(5, 34_560) == "0.01 %"
+
+
+def _model_rows(model: Any) -> list[tuple[tuple[str, ...], str]]:
+    """(cells, search text) of each row, in the order of the snapshot."""
+    out = [None] * model.rowCount()
+    for row, src in enumerate(model._order):
+        out[src] = (model.cells[row], model.search[row])
+    return out  # type: ignore[return-value]
+
+
+def _places(types: int) -> UnhealthyGpus:
+    """GPUs whose place is given as text, as numbers, as floats or as booleans (types 0-3),
+    with hostile text among them."""
+    rlo = "\u202e"
+    ids: list[Any] = [["A", "A-01", "A-01-02", "A-01-02-n02", "h", "GPU-1", "NVIDIA H200", 2],
+                      [1, 1, 1, 1, 1, 1, 1, 1], ["E", f"{rlo}evil", "<b>x</b>", "R" * 5000,
+                                                 "h", "GPU-2", "Σ", None]]
+    if types == 1:
+        ids[1] = [1.0] * 7 + [1.0]
+    elif types == 2:
+        ids[1] = [True] * 7 + [True]
+    elif types == 3:
+        ids[1] = [[1]] * 7 + [[1]]
+    gpus = [dict(zip(("hall", "row", "rack", "node", "host", "uuid", "model", "slot"), place,
+                     strict=True), status="degraded", temp_c=60.0, since=T0 - 60)
+            for place in ids]
+    return UnhealthyGpus(time=T0, received=T0, gpus=gpus, counts={})
+
+
+def test_rows_kept_from_the_last_list_read_as_a_fresh_model_reads_them() -> None:
+    """A GPU's cells are kept from one list to the next while its place reads the same; a
+    place of other types (1, 1.0, True, a list) reads as a model that never saw the last."""
+    from console.gpu_health import search_text
+    from widgets.gpu_health import UnhealthyGpuModel, describe
+
+    kept = UnhealthyGpuModel()
+    for types in (0, 1, 2, 3, 0, 2, 1):
+        snap = _places(types)
+        kept.set_snapshot(snap)
+        fresh = UnhealthyGpuModel()
+        fresh.set_snapshot(snap)
+        assert _model_rows(kept) == _model_rows(fresh)
+        for (cells, search), g in zip(_model_rows(kept), snap.gpus, strict=True):
+            assert search == search_text(g, *describe(g))
+            assert all(len(c) <= 300 and "\u202e" not in c for c in cells)
+    assert _model_rows(kept)[1][0][:7] == ("1.0",) * 7
+
+
+def test_gpus_alike_but_for_their_heat_or_flag_types_are_described_apart() -> None:
+    """Described once per cause, but 84.6 °C (not hot) and 85.2 °C (hot) both round to 85,
+    and a row remap flag of 1 is not True: each GPU reads its own cause."""
+    from widgets.gpu_health import UnhealthyGpuModel
+
+    gpus = [{"uuid": "GPU-cool", "status": "degraded", "temp_c": 84.6},
+            {"uuid": "GPU-hot", "status": "degraded", "temp_c": 85.2},
+            {"uuid": "GPU-flag", "status": "failed", "row_remap_failure": True},
+            {"uuid": "GPU-one", "status": "failed", "row_remap_failure": 1}]
+    model = UnhealthyGpuModel()
+    model.set_snapshot(UnhealthyGpus(time=T0, received=T0, gpus=gpus, counts={}))
+    cause = {c[COL["UUID"]]: c[COL["Cause"]] for c, _ in _model_rows(model)}
+    assert cause["GPU-cool"] == "GPU degraded (no cause reported)"
+    assert cause["GPU-hot"] == "Hot: 85 °C (no throttling reported)"
+    assert cause["GPU-flag"] == "ECC row remapping failed"
+    assert cause["GPU-one"] == "GPU failed (no cause reported)"
+
+
+@pytest.fixture
+def workstation_in_utc() -> Any:
+    """The workstation's clock set to UTC, so a time said in it differs from the site's."""
+    import os
+    import time
+
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+@pytest.mark.usefixtures("workstation_in_utc")
+def test_since_and_list_times_are_the_sites(qtbot: Any) -> None:
+    """The rest of the console says times in the site's zone: so do "Since" and the list's
+    time, and a new site zone says the list shown again in it."""
+    from dataclasses import replace
+
+    view = GpuHealthView()
+    qtbot.addWidget(view)
+    view.set_topology(replace(_site(), timezone="Asia/Kolkata"))
+    view.apply(_unhealthy())
+    view.flush()
+    # T0 is 20:26:40 UTC, 01:56:40 on the next day in Kolkata, 16:26:40 in New York
+    assert _row_of(view, "GPU-aaaa-0079")[COL["Since"]] == "28 May 23:51 (2 h 05 min ago)"
+    assert _row_of(view, "GPU-eeee-0013")[COL["Since"]] == "01:55 (1 min ago)"
+    assert "(01:56:40)" in view.count_label.text()
+    view.set_topology(replace(_site(), timezone="America/New_York"))
+    view.flush()
+    assert _row_of(view, "GPU-aaaa-0079")[COL["Since"]] == "14:21 (2 h 05 min ago)"
+    assert "(16:26:40)" in view.count_label.text()
+    view.set_topology(replace(_site(), timezone="Nowhere/Unknown"))  # kept: New York
+    view.flush()
+    assert "(16:26:40)" in view.count_label.text()
+    view.stop()
