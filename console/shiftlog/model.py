@@ -284,7 +284,8 @@ def validate_new(
     """A new entry checked and cleaned, or :class:`LogError` with a one-line reason: text
     that is not text, empty or over ``MAX_TEXT`` characters (after cleaning), an unknown
     category, an unknown link kind, a rack link to a rack not in ``racks`` (when given),
-    more than ``MAX_LINKS`` links, an empty or too long author."""
+    more than ``MAX_LINKS`` links, an empty or too long author. ``racks``: the rack ids
+    of the site (e.g. ``SiteTopology.rack_index``); None checks no rack."""
     if not isinstance(text, str):
         raise LogError("entry text must be text")
     if len(text) > 8 * MAX_TEXT:  # bounded work on absurd text

@@ -4,7 +4,6 @@ one log, entries written while the hub is down arriving exactly once, refusals r
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -174,25 +173,3 @@ def test_the_hub_going_away_is_unavailable_not_refused() -> None:
             client.add("", "operations", (), "Ann")  # checked before anything is sent
     with pytest.raises(ValueError, match="not a hub API URL"):
         LogClient("sim://tetouan")
-
-
-def test_an_outbox_whose_file_is_locked_keeps_rows_in_memory(tmp_path: Path) -> None:
-    path = tmp_path / "cache.db"
-    outbox = Outbox(path, busy_timeout_s=0.05)
-    other = sqlite3.connect(path, isolation_level=None)
-    try:
-        other.execute("BEGIN EXCLUSIVE")  # another writer holds the file
-        first = outbox.put("add", "u1", {"text": "a"})
-        assert outbox.failed is not None and first.seq >= 2**40
-        assert [i.uid for i in outbox.pending()] == ["u1"] and len(outbox) == 1
-        other.execute("COMMIT")
-        outbox.put("add", "u2", {"text": "b"})  # the file works again: both written
-        assert outbox.failed is None
-        assert [i.uid for i in outbox.pending()] == ["u1", "u2"]
-        assert all(i.seq < 2**40 for i in outbox.pending())
-    finally:
-        other.close()
-        outbox.close()
-    with Outbox(path) as again:
-        assert [i.uid for i in again.pending()] == ["u1", "u2"]
-        assert again.put("add", "u1", {"text": "a"}).seq == again.pending()[0].seq  # once
