@@ -525,8 +525,8 @@ class SinceWords:
                 return "unknown"
             if (then.year, then.month, then.day) == self._today:
                 clock = f"{then.hour:02d}:{then.minute:02d}"
-            else:
-                clock = then.strftime("%d %b %H:%M")
+            else:  # time.strftime: datetime's imports the time module on every call
+                clock = time.strftime("%d %b %H:%M", then.timetuple())
             self._clocks[when] = clock
         age = max(0, int(self.now - when))
         if age < 60:
@@ -541,13 +541,13 @@ class SinceWords:
 
 
 def clock_words(t: object, tz: tzinfo | str | None = None, fmt: str = "%H:%M:%S") -> str:
-    """Epoch time ``t`` in ``fmt`` in time zone ``tz`` (as :func:`since_words` reads it);
-    '' for what is no time the clock can show."""
+    """Epoch time ``t`` in ``fmt`` (no %z or %Z) in time zone ``tz`` (as :func:`since_words`
+    reads it); '' for what is no time the clock can show."""
     when = _num(t)
     if when is None:
         return ""
     try:
-        return datetime.fromtimestamp(when, zone_of(tz)).strftime(fmt)
+        return time.strftime(fmt, datetime.fromtimestamp(when, zone_of(tz)).timetuple())
     except (OverflowError, ValueError, OSError):
         return ""
 

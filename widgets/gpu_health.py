@@ -3,6 +3,10 @@
 Each GPU's row (display strings, sort keys and one lower-case searchable string) is
 built once per snapshot, so filtering 5,000 rows is one pass over plain strings and
 sorting is a Python sort on precomputed keys; Qt only ever asks for visible cells.
+Building it cleans hub text (bidi controls dropped, cut to a bound) as little as it can:
+a cause once (kept under :func:`console.gpu_health.describe_key`), a GPU's place once
+while it reads the same from list to list, a "since" clock once a day; plain ASCII within
+its bound is its own cell and costs no cleaning at all. Times are the site's.
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ from console.gpu_health import (
 from console.model import SiteTopology, Snapshot, UnhealthyGpus
 from widgets.rack_detail import STATUS_COLOUR, RowsModel
 from widgets.text import (
+    CELL_CHARS,
     bound_columns,
     cell,
     missing,
@@ -123,10 +128,16 @@ _PLAIN_PLACES = frozenset({(str,) * 7 + (int,), (str,) * 7 + (type(None),)})
 """The types of a GPU's place whose cells a model keeps from one list to the next."""
 
 
-def _place(where: tuple[Any, ...]) -> _Place:
+def _place(where: tuple[Any, ...], plain: bool = False) -> _Place:
     """The cells, slot sort key and search text of a GPU's (hall, row, rack, node, host,
-    uuid, model, slot)."""
+    uuid, model, slot); ``plain`` when the first seven are str and the slot an int or None."""
     hall, row, rack, node, host, uuid, model, slot = where
+    if plain:
+        joined = " ".join(where[:7])
+        if len(joined) <= CELL_CHARS and joined.isascii():  # each part its own cell as it is
+            return ((hall, row, rack, node, "" if slot is None else cell(slot), uuid,
+                     model.removeprefix("NVIDIA ")), -1 if slot is None else slot,
+                    joined.lower())
     texts = row_cells((hall, row, rack, node, "" if slot is None else slot, uuid, model))
     texts[6] = texts[6].removeprefix("NVIDIA ")
     int_slot = isinstance(slot, int) and not isinstance(slot, bool)
@@ -197,7 +208,7 @@ class UnhealthyGpuModel(QAbstractTableModel):
             keep = tuple(map(type, where)) in _PLAIN_PLACES
             place = places.get(where) if keep else None
             if place is None:
-                place = _place(where)
+                place = _place(where, keep)
             if keep:
                 self._places[where] = place
             texts, slot_key, head = place

@@ -315,6 +315,7 @@ def test_rows_kept_from_the_last_list_read_as_a_fresh_model_reads_them() -> None
     place of other types (1, 1.0, True, a list) reads as a model that never saw the last."""
     from console.gpu_health import search_text
     from widgets.gpu_health import UnhealthyGpuModel, describe
+    from widgets.text import cell
 
     kept = UnhealthyGpuModel()
     for types in (0, 1, 2, 3, 0, 2, 1):
@@ -325,6 +326,10 @@ def test_rows_kept_from_the_last_list_read_as_a_fresh_model_reads_them() -> None
         assert _model_rows(kept) == _model_rows(fresh)
         for (cells, search), g in zip(_model_rows(kept), snap.gpus, strict=True):
             assert search == search_text(g, *describe(g))
+            slot = g.get("slot")
+            assert cells[:7] == (*(cell(g.get(k, "")) for k in ("hall", "row", "rack", "node")),
+                                 "" if slot is None else cell(slot), cell(g.get("uuid", "")),
+                                 cell(g.get("model", "")).removeprefix("NVIDIA "))
             assert all(len(c) <= 300 and "\u202e" not in c for c in cells)
     assert _model_rows(kept)[1][0][:7] == ("1.0",) * 7
 
