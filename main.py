@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -48,7 +48,8 @@ def _add_source(group: Any) -> None:
     group.add_argument(
         "--source",
         metavar="URL",
-        help="where to read the site: sim://tetouan|hall|rack (default, simulated), "
+        help="where to read the site: sim://tetouan|tetouan-x2|tetouan-x4|hall|rack (default, "
+        "simulated), "
         "http(s)://HOST[:PORT] (hub API), nvml:// (this machine's GPUs), cache://FILE.db (replay)",
     )
 
@@ -99,7 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "workstations in: set a token, and put TLS in front)")
     hub.add_argument("--token-file", metavar="FILE",
                      help="read the bearer token from FILE (its first line) instead of HUB_TOKEN")
-    hub.add_argument("--scale", default="tetouan", help="tetouan (full site), hall or rack (default tetouan)")
+    hub.add_argument("--scale", default="tetouan",
+                     help="tetouan (full site), tetouan-x2 or tetouan-x4 (synthetic sites of twice "
+                     "or four times its halls), hall or rack (default tetouan)")
     hub.add_argument("--seed", type=int, default=7, help="random seed of the simulation (default 7)")
     hub.add_argument("--tick", type=float, default=2.0, help="seconds between simulation steps (default 2)")
     hub.add_argument("--no-faults", action="store_true", help="no scheduled random faults")
@@ -360,8 +363,66 @@ def gui_source_url(settings: Any, args: argparse.Namespace, qsettings: Any) -> s
     return str(url)
 
 
+HEADLESS_HINT = (
+    "the commands check, export, hub, log and bench need none (or set "
+    "QT_QPA_PLATFORM=offscreen to draw without a screen)"
+)
+
+
+def display_problem(environ: Mapping[str, str] | None = None) -> str | None:
+    """Why a window cannot open here (one line), or None when it can: on Linux with Qt's
+    default platform, an X display (``DISPLAY``, reachable) or a Wayland one is needed;
+    without one Qt aborts the process (exit 134) with a message about its xcb plug-in."""
+    env = os.environ if environ is None else environ
+    platform = env.get("QT_QPA_PLATFORM", "").split(":", 1)[0].strip().lower()
+    if not sys.platform.startswith("linux") or platform not in ("", "xcb"):
+        return None  # another platform (offscreen, wayland, vnc ...) or another system
+    if not platform and env.get("WAYLAND_DISPLAY"):
+        return None
+    display = env.get("DISPLAY", "").strip()
+    if not display:
+        return f"no display: the console's window needs a graphical session (DISPLAY is not set); {HEADLESS_HINT}"
+    if not _x_display_reachable(display):
+        return f"no display: cannot reach the X display {display!r}; {HEADLESS_HINT}"
+    return None
+
+
+def _x_display_reachable(display: str, timeout_s: float = 1.0) -> bool:
+    """Whether an X server answers at ``display`` (``[host]:N[.screen]``): its socket
+    accepts a connection (local: the socket file, or the abstract one Linux X servers also
+    listen on). Forms this cannot check are taken as reachable."""
+    import socket
+
+    host, _, rest = display.rpartition(":")
+    number = rest.split(".", 1)[0]
+    if not number.isdigit():
+        return True
+    if host in ("", "unix"):
+        for address in (f"/tmp/.X11-unix/X{number}", f"\0/tmp/.X11-unix/X{number}"):
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                sock.settimeout(timeout_s)
+                try:
+                    sock.connect(address)
+                    return True
+                except OSError:
+                    continue
+        return False
+    try:
+        with socket.create_connection((host, 6000 + int(number)), timeout=timeout_s):
+            return True
+    except OSError:
+        return False
+
+
+def _need_display() -> None:
+    problem = display_problem()
+    if problem is not None:
+        raise CliError(problem)
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    _need_display()
     from PySide6.QtCore import QSettings, QTimer
 
     from widgets.app import live_window, make_app
@@ -424,6 +485,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         raise CliError(f"no cache file at {path}")
     at = parse_time(args.at) if args.at else None
     _check_reviewable(path)
+    _need_display()
     from PySide6.QtCore import QSettings
 
     from widgets.app import make_app

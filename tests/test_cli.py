@@ -85,3 +85,50 @@ def test_hub_subcommand_serves_until_interrupted() -> None:
             proc.send_signal(2)
             code = proc.wait(timeout=20)
     assert code == 0
+
+
+def _without_display() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    return env
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Qt's xcb default is Linux's")
+@pytest.mark.parametrize("argv", [[], ["gui", "--source", "sim://rack"]], ids=["default", "gui"])
+def test_the_window_without_a_display_is_one_clear_line(argv: list[str]) -> None:
+    """Before: Qt aborted the process (exit 134) naming a library that was installed."""
+    result = run_cli(*argv, env=_without_display())
+    assert result.returncode == 2, result.stderr
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "no display" in lines[0] and "DISPLAY is not set" in lines[0]
+    assert "export" in lines[0] and "offscreen" in lines[0]
+    unreachable = run_cli(*argv, env={**_without_display(), "DISPLAY": ":93"})
+    assert unreachable.returncode == 2 and "cannot reach the X display ':93'" in unreachable.stderr
+
+
+def test_review_without_a_display_is_one_clear_line(tmp_path: Path) -> None:
+    from console.cache import Cache
+    from tests.widgets.test_review import record_shift
+
+    path = tmp_path / "shift.db"
+    record_shift(path, polls=3)
+    with Cache.open(path):
+        pass
+    result = run_cli("review", str(path), env=_without_display())
+    assert result.returncode == 2 and "no display" in result.stderr, result.stderr
+
+
+def test_display_problem_reads_the_platform_and_the_x_server(tmp_path: Path) -> None:
+    assert main.display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
+    assert main.display_problem({"WAYLAND_DISPLAY": "wayland-0"}) is None
+    if sys.platform.startswith("linux"):
+        assert main.display_problem({}) is not None
+        assert main.display_problem({"QT_QPA_PLATFORM": "xcb", "DISPLAY": ":93"}) is not None
+        # an X server is a socket that accepts: a listening one on a free display number
+        number = next(n for n in range(150, 250) if not Path(f"/tmp/.X11-unix/X{n}").exists())
+        with socket.socket(socket.AF_UNIX) as server:
+            server.bind(f"\0/tmp/.X11-unix/X{number}")
+            server.listen()
+            assert main.display_problem({"DISPLAY": f":{number}"}) is None
+            assert main.display_problem({"DISPLAY": f"unix:{number}.0"}) is None
