@@ -130,6 +130,22 @@ class PduBars(QWidget):
             p.drawText(QPointF(bar.right() + 8, y + 15), words)
 
 
+SPARKLINE_MIN_SPAN = 0.02
+"""The least span a sparkline's height stands for, as a share of its values' size: a series
+that barely moves (a flat one, or one that differs in its last digits) draws as a line
+through the middle, not as a full-height square wave."""
+
+
+def sparkline_range(low: float, high: float) -> tuple[float, float]:
+    """The values the bottom and the top of a sparkline stand for, given its data's lowest
+    and highest."""
+    least = max(SPARKLINE_MIN_SPAN * max(abs(low), abs(high)), 0.5)
+    if high - low >= least:
+        return low, high
+    middle = (low + high) / 2
+    return middle - least / 2, middle + least / 2
+
+
 class Sparkline(QWidget):
     """A small history line with its title, unit and latest value."""
 
@@ -162,9 +178,8 @@ class Sparkline(QWidget):
             return
         t, v = self.t[finite], self.values[finite]
         t0, t1 = float(t.min()), float(t.max())
-        v0, v1 = float(v.min()), float(v.max())
-        if v1 - v0 < 1e-9:
-            v0, v1 = v0 - 1, v1 + 1
+        low, high = float(v.min()), float(v.max())
+        v0, v1 = sparkline_range(low, high)
         xs = area.left() + (t - t0) / max(t1 - t0, 1e-9) * area.width()
         ys = area.bottom() - (v - v0) / (v1 - v0) * area.height()
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -172,8 +187,9 @@ class Sparkline(QWidget):
         p.drawPolyline(QPolygonF([QPointF(x, y) for x, y in zip(xs.tolist(), ys.tolist(),
                                                                  strict=True)]))
         p.setPen(TEXT_DIM)
-        for text, y in ((f"max {v1:.0f}", area.top() + fm.ascent() - 2),
-                        (f"min {v0:.0f}", area.bottom())):
+        for text, y in ((self.tr("max %1").replace("%1", f"{high:.0f}"),
+                         area.top() + fm.ascent() - 2),
+                        (self.tr("min %1").replace("%1", f"{low:.0f}"), area.bottom())):
             p.drawText(QPointF(area.right() + 8, y), text)
 
 

@@ -110,3 +110,32 @@ def test_activating_a_job_or_a_gpu_names_the_job(qtbot: Any) -> None:
         qtbot.keyClick(d.gpu_table, Qt.Key.Key_Return)
     with qtbot.waitSignal(d.backRequested):
         qtbot.keyClick(d.gpu_table, Qt.Key.Key_Escape)
+
+
+def test_a_flat_sparkline_draws_a_flat_line_through_the_middle(qtbot: Any) -> None:
+    """Before: values that differ only in their last digits filled the whole height, up and
+    down (a square wave) under labels reading the same min and max."""
+    import numpy as np
+
+    from widgets.rack_detail import Sparkline, sparkline_range
+
+    assert sparkline_range(35.0, 35.0) == (34.65, 35.35)
+    assert sparkline_range(0.0, 0.0) == (-0.25, 0.25)
+    assert sparkline_range(20.0, 40.0) == (20.0, 40.0)
+    spark = Sparkline("Inlet", "°C")
+    qtbot.addWidget(spark)
+    spark.resize(240, 80)
+    t = np.arange(60.0)
+    spark.set_series(t, 35.0 + np.where(np.arange(60) % 2 == 0, 1e-6, -1e-6))
+    image = spark.grab().toImage()
+    top = spark.fontMetrics().height() + 6  # the plot, below the title
+    rows = set()
+    background = image.pixelColor(1, image.height() - 2)
+    for y in range(top, image.height()):
+        for x in range(image.width() // 4, image.width() // 2):
+            if abs(image.pixelColor(x, y).lightness() - background.lightness()) > 60:
+                rows.add(y)
+    # the line's rows (antialiased: a few) sit around the middle of the plot, not top to bottom
+    assert rows and max(rows) - min(rows) <= 4, sorted(rows)
+    middle = (top + image.height()) / 2
+    assert abs((max(rows) + min(rows)) / 2 - middle) < 0.2 * image.height(), sorted(rows)
