@@ -228,17 +228,21 @@ RACK_LIMITS: Mapping[str, tuple[float, float]] = MappingProxyType(
         "alarm": (0.0, 4.0),
     }
 )
+_SITE_MW_MAX = 10_000.0
+"""The most megawatts a site's power figure is believed at: 10 GW, six times the synthetic
+site four times Tétouan's size (``tetouan-x4``: 1,544 MW built, about 1,200 MW drawn)."""
+
 POWER_LIMITS: Mapping[str, tuple[float, float]] = MappingProxyType(
     {
-        "it_mw": (0.0, 1000.0),
-        "facility_mw": (0.0, 1000.0),
-        "solar_mw": (0.0, 1000.0),
-        "wind_mw": (0.0, 1000.0),
-        "battery_discharge_mw": (0.0, 1000.0),
-        "battery_charge_mw": (0.0, 1000.0),
+        "it_mw": (0.0, _SITE_MW_MAX),
+        "facility_mw": (0.0, _SITE_MW_MAX),
+        "solar_mw": (0.0, _SITE_MW_MAX),
+        "wind_mw": (0.0, _SITE_MW_MAX),
+        "battery_discharge_mw": (0.0, _SITE_MW_MAX),
+        "battery_charge_mw": (0.0, _SITE_MW_MAX),
         "battery_soc_pct": (0.0, 100.0),
-        "grid_mw": (0.0, 1000.0),
-        "curtailment_mw": (0.0, 1000.0),
+        "grid_mw": (0.0, _SITE_MW_MAX),
+        "curtailment_mw": (0.0, _SITE_MW_MAX),
         "pue": (1.0, 3.0),
         "carbon_g_per_kwh": (0.0, 2000.0),
         "renewable_share_pct": (0.0, 100.0),

@@ -12,8 +12,13 @@ from dataclasses import dataclass
 
 from console.contract import GPU_STATUSES
 
-SCALES: tuple[str, ...] = ("tetouan", "hall", "rack")
-"""Scale presets: the full site, hall A alone, or one NVL72 rack plus one HGX rack."""
+SCALES: tuple[str, ...] = ("tetouan", "tetouan-x2", "tetouan-x4", "hall", "rack")
+"""Scale presets: the full site, a synthetic site of twice or four times its halls (the same
+halls again under the next letters, for measuring cost against size), hall A alone, or one
+NVL72 rack plus one HGX rack."""
+
+SITE_COPIES: dict[str, int] = {"tetouan": 1, "tetouan-x2": 2, "tetouan-x4": 4}
+"""How many times each preset holds the Tétouan site's halls (presets of whole sites only)."""
 
 # --- site ------------------------------------------------------------------------------------
 SITE_NAME = "Tétouan AI Hub"
@@ -153,6 +158,23 @@ HALLS: tuple[HallSpec, ...] = (
     HallSpec("F", HGX, 20, 40),
 )
 
+HALL_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+"""Hall ids in site order: one letter each, so a rack id ``A-01-01`` and a host name
+``a01-01-n01`` stay unique and read back (at most 26 halls, four times the site)."""
+
+
+def site_halls(copies: int) -> tuple[HallSpec, ...]:
+    """The Tétouan site's halls ``copies`` times over, renamed in order (``G``-``L`` copy
+    ``A``-``F``): same rack kinds, same rows and racks, so the per-rack make-up is the site's.
+    ValueError when the halls would run out of letters."""
+    if copies < 1 or copies * len(HALLS) > len(HALL_LETTERS):
+        raise ValueError(f"{copies} copies of the site need more than {len(HALL_LETTERS)} halls")
+    return tuple(
+        HallSpec(HALL_LETTERS[c * len(HALLS) + i], h.spec, h.rows, h.racks_per_row)
+        for c in range(copies)
+        for i, h in enumerate(HALLS)
+    )
+
 # --- floor plan (metres) -----------------------------------------------------------------------
 COLD_AISLE_M = 1.8  # three floor tiles between the fronts of a row pair
 HOT_AISLE_M = 1.2  # contained hot aisle between the backs of two pairs
@@ -161,7 +183,8 @@ HALL_SIDE_MARGIN_M = 4.0  # CDU / CRAH galleries along the hall sides
 HALL_END_MARGIN_M = 3.0
 SITE_MARGIN_M = 10.0
 SITE_ROAD_M = 12.0  # between halls on the site plan
-HALLS_PER_SITE_ROW = 3
+HALLS_PER_SITE_ROW = 3  # halls side by side on the site plan; a larger preset: times the
+# square root of its copies, rounded up (x2: 6 x 2 halls, x4: 6 x 4), so its plan stays wide
 
 # --- thermal and cooling ------------------------------------------------------------------
 INLET_SUPPLY_C = {"liquid": 25.0, "air": 24.0}  # supply air set point by hall cooling

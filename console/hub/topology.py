@@ -9,6 +9,7 @@ aisles, and every row has a cross aisle in the middle.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,9 +27,11 @@ from console.hub.params import (
     NVL72,
     RACK_SPECS,
     SCALES,
+    SITE_COPIES,
     SITE_MARGIN_M,
     SITE_ROAD_M,
     HallSpec,
+    site_halls,
 )
 
 
@@ -36,11 +39,18 @@ def hall_plan(scale: str) -> tuple[HallSpec, ...]:
     """Halls (with their row x rack grids) of a scale preset; ValueError on an unknown one."""
     if scale == "tetouan":
         return HALLS
+    if scale in SITE_COPIES:
+        return site_halls(SITE_COPIES[scale])
     if scale == "hall":
         return (HALLS[0],)
     if scale == "rack":
         return (HallSpec("A", NVL72, 1, 1), HallSpec("E", HGX, 1, 1))
     raise ValueError(f"unknown scale {scale!r}; choose {', '.join(SCALES[:-1])} or {SCALES[-1]}")
+
+
+def halls_per_site_row(scale: str) -> int:
+    """Halls side by side on the site plan: the site's three, six for a site of 2 to 4 copies."""
+    return HALLS_PER_SITE_ROW * math.ceil(math.sqrt(SITE_COPIES.get(scale, 1)))
 
 
 def _row_offsets(spec_depth: float, rows: int) -> list[float]:
@@ -109,10 +119,11 @@ class Topology:
         rack_row: list[int] = []
         rack_pos: list[int] = []
         row_hall: list[int] = []
+        per_row = halls_per_site_row(self.scale)
         for hi, (plan, (hw, hh)) in enumerate(zip(plans, sizes, strict=True)):
             spec = plan.spec
-            hx = SITE_MARGIN_M + (hi % HALLS_PER_SITE_ROW) * slot_w
-            hy = SITE_MARGIN_M + (hi // HALLS_PER_SITE_ROW) * slot_h
+            hx = SITE_MARGIN_M + (hi % per_row) * slot_w
+            hy = SITE_MARGIN_M + (hi // per_row) * slot_h
             self.hall_ids.append(plan.id)
             self.halls.append(
                 {

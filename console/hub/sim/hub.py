@@ -65,9 +65,10 @@ _FULL_DESIGN_KW = sum(h.spec.design_kw * h.rows * h.racks_per_row for h in HALLS
 class SimulatedHub:
     """A deterministic model of the Tétouan AI hub at one of the ``SCALES`` presets.
 
-    ``scale``: ``'tetouan'`` (6 halls, 3,520 racks), ``'hall'`` (hall A, 480 racks) or
-    ``'rack'`` (one NVL72 and one HGX rack). ``start``: epoch seconds of the first tick
-    (default now). ``faults``: whether random faults happen on their own (injection works
+    ``scale``: ``'tetouan'`` (6 halls, 3,520 racks), ``'tetouan-x2'`` and ``'tetouan-x4'``
+    (the site's halls twice or four times over: 7,040 and 14,080 racks), ``'hall'`` (hall A,
+    480 racks) or ``'rack'`` (one NVL72 and one HGX rack). ``start``: epoch seconds of the
+    first tick (default now). ``faults``: whether random faults happen on their own (injection works
     either way). The supply side (solar, wind, battery, capacity) scales with the IT design
     load of the preset.
     """
@@ -81,7 +82,9 @@ class SimulatedHub:
         instance: str | None = None,
     ) -> None:
         if scale not in SCALES:
-            raise ValueError(f"unknown scale {scale!r}; choose tetouan, hall or rack")
+            raise ValueError(
+                f"unknown scale {scale!r}; choose {', '.join(SCALES[:-1])} or {SCALES[-1]}"
+            )
         self.lock = threading.RLock()
         self.scale = scale
         self.seed = int(seed)
