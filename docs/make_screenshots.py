@@ -58,8 +58,8 @@ def shoot_main_and_review(out: Path, live_s: float = 40.0) -> list[Path]:
     _flush(window)
     shots = [out / "main_window.png"]  # the default site in normal operation
     window.grab().save(str(shots[0]))
-    source = window.feed._worker.source  # the in-process simulated hub
-    source.hub.inject("cooling_loss", "A-03")
+    source = window.feed._worker.source  # the simulated hub's source (sim://)
+    source.inject("cooling_loss", "A-03")  # over the hub API: the hub runs in its own process
     _spin(live_s)
     window.docks["alarms"].raise_()
     _flush(window)
