@@ -19,14 +19,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class LoopbackHub:
-    """The full-site simulated hub in its own process on 127.0.0.1, as a real hub would be."""
+    """The simulated hub (the full site, or another ``scale`` preset) in its own process on
+    127.0.0.1, as a real hub would be."""
+
+    def __init__(self, scale: str = "tetouan") -> None:
+        self.scale = scale
 
     def __enter__(self) -> str:
         import subprocess
         import sys
 
         self.proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "main.py"), "hub", "--port", "0", "--scale", "tetouan"],
+            [sys.executable, str(ROOT / "main.py"), "hub", "--port", "0", "--scale", self.scale],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
         )
         assert self.proc.stdout is not None
@@ -51,8 +55,13 @@ def _open_cache(folder: str) -> Any:
     return Cache.open(Path(folder) / "bench.db")
 
 
-def poll_cycle_ms(cycles: int = 10) -> dict[str, float]:
-    """Median ms of fetch + decode + cache write + apply for every kind, full site, loopback hub."""
+def poll_cycle_ms(
+    cycles: int = 10, scale: str = "tetouan", url: str | None = None
+) -> dict[str, float]:
+    """Median ms of fetch + decode + cache write + apply for every kind, full site (or the
+    ``scale`` preset), loopback hub (started here, or the one already serving ``url``)."""
+    import contextlib
+
     from PySide6.QtWidgets import QApplication
 
     from console.poller import Poller
@@ -60,7 +69,8 @@ def poll_cycle_ms(cycles: int = 10) -> dict[str, float]:
     from widgets.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
-    with tempfile.TemporaryDirectory() as folder, LoopbackHub() as url, HubApiSource(url) as source:
+    hub: Any = contextlib.nullcontext(url) if url else LoopbackHub(scale)
+    with tempfile.TemporaryDirectory() as folder, hub as url, HubApiSource(url) as source:
         cache = _open_cache(folder)
         poller = Poller(source, cache)
         window = MainWindow("bench")
@@ -99,13 +109,18 @@ def _alarms(cache: Any) -> Any:
     return AlarmService(cache=cache)
 
 
-def gui_max_stall_ms(duration_s: float = 60.0, in_process: bool = False) -> dict[str, float]:
+def gui_max_stall_ms(
+    duration_s: float = 60.0, in_process: bool = False, scale: str = "tetouan",
+    url: str | None = None,
+) -> dict[str, float]:
     """Longest lateness of a 10 ms GUI timer while the full site is polled every 2 s.
 
     ``gui_max_stall_ms`` covers steady polling, from 3 s after every kind first arrived;
     ``gui_startup_max_stall_ms`` the start-up before that (first cache keyframes, the
     first draw of the 24 h power history). ``in_process`` runs the simulated hub inside
     the console's process, as ``sim://`` (the default source) does; figures get ``_sim``.
+    ``scale`` polls another preset of the simulator instead of the full site; ``url`` a
+    loopback hub already serving (else one is started for the measurement).
     """
     import contextlib
 
@@ -119,7 +134,8 @@ def gui_max_stall_ms(duration_s: float = 60.0, in_process: bool = False) -> dict
 
     _app = QApplication.instance() or QApplication([])
     intervals = {"site": 300.0, "racks": 2.0, "gpus": 2.0, "power": 2.0, "jobs": 2.0, "events": 2.0}
-    hub: Any = contextlib.nullcontext("sim://tetouan") if in_process else LoopbackHub()
+    hub: Any = (contextlib.nullcontext(f"sim://{scale}") if in_process
+                else contextlib.nullcontext(url) if url else LoopbackHub(scale))
     with tempfile.TemporaryDirectory() as folder, hub as url:
         make = (lambda: SimSource(url)) if in_process else (lambda: HubApiSource(url))
         feed = LiveFeed(make, lambda: _open_cache(folder), intervals, alarm_factory=_alarms)

@@ -79,28 +79,26 @@ def _median_ms(samples: list[float]) -> float:
     return round(statistics.median(samples) * 1000.0, 3)
 
 
-def run(quick: bool = False) -> dict[str, float]:
-    """Measure the three figures; ``quick`` takes fewer samples."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QPointF
-    from PySide6.QtWidgets import QApplication
-
-    from console.decode import decode_racks
-    from widgets.gpu_health import GpuHealthView
+def _map_view(app: Any, topo: Any) -> Any:
+    """A 1600 x 1000 rack map of the site, inlet overlay, shown and exposed."""
     from widgets.rackmap import RackMapView
 
-    app = QApplication.instance() or QApplication([])
-    hub, topo = _site()
-    n = 10 if quick else 40
     view = RackMapView()
     view.resize(1600, 1000)
     view.show()
     view.set_topology(topo)
     view.set_overlay("inlet")
-    painted = _PaintCounter()
-    view.installEventFilter(painted)
     for _ in range(5):  # until the window is exposed and has a backing store
         app.processEvents()
+    return view
+
+
+def _repaints(view: Any, hub: Any, topo: Any, n: int) -> list[float]:
+    """Seconds of ``n`` repaints of the map, each after a new rack snapshot is applied."""
+    from console.decode import decode_racks
+
+    painted = _PaintCounter()
+    view.installEventFilter(painted)
     snaps = []
     for k in range(4):
         hub.step(hub.now + 10.0 * (k + 1))
@@ -112,8 +110,42 @@ def run(quick: bool = False) -> dict[str, float]:
         view.flush()
         view.repaint()
         repaint.append(time.perf_counter() - t0)
+    view.removeEventFilter(painted)
     if painted.count < n:
         raise RuntimeError(f"the map painted {painted.count} times for {n} repaints")
+    return repaint
+
+
+def rackmap_repaint_ms(scale: str = "tetouan", n: int = 40) -> float:
+    """``rackmap_repaint_ms`` of a scale preset of the simulator: median ms of applying a new
+    rack snapshot to the map (inlet overlay, 1600 x 1000) and painting it."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    hub, topo = _site(scale)
+    view = _map_view(app, topo)
+    try:
+        return _median_ms(_repaints(view, hub, topo, n))
+    finally:
+        view.stop()
+        view.close()
+        app.processEvents()
+
+
+def run(quick: bool = False) -> dict[str, float]:
+    """Measure the three figures; ``quick`` takes fewer samples."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QPointF
+    from PySide6.QtWidgets import QApplication
+
+    from widgets.gpu_health import GpuHealthView
+
+    app = QApplication.instance() or QApplication([])
+    hub, topo = _site()
+    n = 10 if quick else 40
+    view = _map_view(app, topo)
+    repaint = _repaints(view, hub, topo, n)
     centres = [view.rack_rect(r).center() for r in topo.rack_ids[:: max(1, topo.n_racks // 50)]]
     hover = []
     for k in range(n * 5):

@@ -18,7 +18,7 @@ from typing import Any
 
 MODULES = (
     "core", "pipeline", "cache", "rackmap", "power_jobs", "alarms", "alarm_kpis", "review",
-    "export", "backends", "slurm", "faults",
+    "export", "backends", "slurm", "faults", "scale",
 )
 ROOT = Path(__file__).resolve().parent.parent
 MARK = "BENCH-FIGURES "
