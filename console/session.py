@@ -5,8 +5,11 @@ cache that cannot be opened now is opened later, :class:`~console.cache.store.Pe
 the cache's health reaches the listener whatever write failed), hands the cached power
 history over, says which kinds are due when (:class:`Schedule`), polls through
 :class:`~console.poller.Poller`, feeds the alarm service, keeps the cache up and closes it
-all. A :class:`ReviewSession` reads a cache file: its time range, recording gaps, incidents
-and alarm journal, and the site, alarms, maintenance list and alarm KPIs at a time.
+all. It writes the shift log too (:meth:`LiveSession.add_log_entry`,
+:meth:`LiveSession.clear_log_entry`: kept in the outbox in the cache file, sent before
+each poll of the log until the hub confirms them). A :class:`ReviewSession` reads a cache
+file: its time range, recording gaps, incidents and alarm journal, and the site, alarms,
+maintenance list, alarm KPIs and shift log at a time.
 
 Both tell what happens through a listener (:class:`SessionListener`: one method per event,
 each a no-op by default). They run on one thread of the caller's choosing (the windows use a
@@ -27,6 +30,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from console.alarms.kpis import AlarmKpis, shift_kpis
@@ -45,6 +49,8 @@ from console.poller import (
     next_power_start,
 )
 from console.protocols import LiveCache, SessionSource
+from console.shiftlog.model import LogEntry, LogError, NewEntry
+from console.shiftlog.writer import LogWriter, LogWriteReport, refusal
 from console.sources.base import Source, SourceError
 from console.sources.replay import CacheReplaySource
 from console.urls import hide_userinfo
@@ -89,6 +95,10 @@ LANE_JOIN_S = 5.0
 """How long closing waits for each lane (its request is ended at once: this is a bound)."""
 RACK_LANE = "rack"
 """The lane that fetches racks in depth."""
+LOG_KIND = "log"
+"""The shift log's kind: its writes are sent on its lane, before each poll of it."""
+NO_LOG = ("this data source keeps no shift log (a site read from Prometheus and Slurm names "
+          "the hub that keeps it in the config file: [log] url)")
 THREAD_PREFIX = "hub-poller"
 """Lane threads are named ``hub-poller-<kind>``."""
 
@@ -131,6 +141,11 @@ class SessionListener:
 
     def on_rack_failed(self, rack_id: str, message: str) -> None:
         """A rack's detail could not be read (why)."""
+
+    def on_log_written(self, report: LogWriteReport) -> None:
+        """What became of shift-log writes (:class:`console.shiftlog.writer.LogWriteReport`):
+        the write just asked for (sent, queued while the hub does not answer, or refused
+        with the reason), and writes kept before that the hub took or refused since."""
 
 
 # -- the heap ----------------------------------------------------------------------------------
@@ -300,6 +315,28 @@ class Lanes:
         return left
 
 
+@dataclass(slots=True)
+class _LogFetched:
+    """What the log's lane did: the outbox flushed (``report``), then the log polled
+    (``fetched``; None for a flush alone, asked while a poll was on its way)."""
+
+    report: LogWriteReport | None
+    fetched: Fetched | None
+
+
+def _flush_and_fetch(
+    writer: LogWriter, poller: Poller | None, requested: tuple[tuple[str, str], ...]
+) -> _LogFetched:
+    """On the log's lane: send what waits in the outbox, then read the log (so what was
+    just written comes back with the poll)."""
+    try:
+        report: LogWriteReport | None = writer.flush(requested)
+    except Exception:  # a bug; the poll goes on, the writes stay kept
+        log.exception("shift-log flush failed")
+        report = None
+    return _LogFetched(report, poller.fetch(LOG_KIND) if poller is not None else None)
+
+
 def _engine_call(service: AlarmService, name: str, *args: Any) -> AlarmUpdate:
     """Call the alarm engine's ``name`` (planned work); NotImplementedError, in words,
     when this engine has no such method."""
@@ -365,6 +402,8 @@ class LiveSession:
         self.cache: LiveCache | None = None
         self.alarm_service: AlarmService | None = None
         self.schedule: Schedule | None = None
+        self.log_writer: LogWriter | None = None
+        """Writes the shift log (None: the source keeps none, or the log is not polled)."""
 
     # -- start -------------------------------------------------------------------------------
     def begin(self) -> bool:
@@ -383,6 +422,7 @@ class LiveSession:
         self._load_history()
         if self._alarm_factory is not None:
             self.alarm_service = self._alarm_factory(self.cache)
+        self._open_log_writer()
         self.listener.on_started(self.source.display_url)
         if self.settle:
             settle_heap()
@@ -426,6 +466,38 @@ class LiveSession:
         failed = cache.failed
         if failed is not None and not isinstance(cache, PendingCache):
             self.listener.on_cache_failed(failed)  # opened, but takes no writes now
+
+    def _open_log_writer(self) -> None:
+        """The shift log's writer, when the source delivers the log and it is polled: its
+        outbox in the cache file (in memory while there is none)."""
+        source = self.source
+        make = getattr(source, "log_client", None)
+        if source is None or make is None or LOG_KIND not in source.kinds \
+                or LOG_KIND not in self.intervals:
+            return
+        try:
+            self.log_writer = LogWriter(make(), self._cache_file())
+        except Exception as exc:  # the log is read all the same; writes are refused in words
+            log.warning("shift-log writes unavailable: %s", exc)
+
+    def _cache_file(self) -> Path | None:
+        """The cache's file (where the outbox is kept); None while there is none open."""
+        try:
+            path = getattr(self.cache, "path", None)  # a PendingCache has none until open
+        except Exception:
+            return None
+        return Path(path) if isinstance(path, str | Path) else None
+
+    def _outbox_in_cache(self) -> None:
+        """Move writes kept in memory (no cache yet) into the cache file once it is open."""
+        writer = self.log_writer
+        if writer is not None and writer.path is None:
+            path = self._cache_file()
+            if path is not None:
+                try:
+                    writer.use_file(path)
+                except Exception as exc:  # kept in memory meanwhile, and sent from there
+                    log.warning("shift-log outbox not moved to %s: %s", path, exc)
 
     def _on_cache_health(self, health: CacheHealth) -> None:
         """From the cache (on the thread of the write concerned): it failed (why) or records
@@ -491,6 +563,11 @@ class LiveSession:
                 self._waiting.add(kind)  # asked as soon as the site is taken
                 return
         self._in_flight.add(kind)
+        if kind == LOG_KIND and self.log_writer is not None:
+            self._outbox_in_cache()
+            self.lanes.submit(kind, functools.partial(
+                _flush_and_fetch, self.log_writer, self.poller, ()))
+            return
         self.lanes.submit(kind, functools.partial(self.poller.fetch, kind))
 
     def _take_fetched(self) -> None:
@@ -504,6 +581,12 @@ class LiveSession:
                 if isinstance(result, tuple):
                     self._rack_fetched(*result)
                 continue
+            if isinstance(result, _LogFetched):
+                if result.report is not None:
+                    self._log_flushed(result.report)
+                if result.fetched is None:
+                    continue  # a flush alone: the log's poll is still on its way
+                result = result.fetched
             self._in_flight.discard(lane)
             if isinstance(result, Fetched):
                 self._deliver(self.poller.commit(result))
@@ -520,6 +603,9 @@ class LiveSession:
         service."""
         if self.stopping or self.poller is None:
             return
+        if kind == LOG_KIND and self.log_writer is not None:
+            self._outbox_in_cache()
+            self._log_flushed(self.log_writer.flush())
         self._deliver(self.poller.poll(kind))
 
     def _deliver(self, result: PollResult) -> None:
@@ -527,7 +613,7 @@ class LiveSession:
         if self.stopping:
             return
         self.listener.on_polled(result)
-        if self.alarm_service is not None:
+        if self.alarm_service is not None and kind != LOG_KIND:  # the log raises no alarm
             try:
                 update = self.alarm_service.on_poll(kind, result.snapshot, result.ok, time.time())
             except Exception:  # alarming must never stop the data path
@@ -599,6 +685,66 @@ class LiveSession:
             return
         self.listener.on_alarms(update)
 
+    # -- the shift log -----------------------------------------------------------------------
+    def add_log_entry(self, entry: NewEntry) -> None:
+        """Write a checked entry to the shift log (:func:`console.shiftlog.model.validate_new`):
+        kept in the outbox, then sent with what waits before it (on the log's lane, or
+        here); ``on_log_written`` says whether the hub took it, refused it, or it waits."""
+        if self.stopping:
+            return
+        writer = self._log_writer_for("add", "", entry)
+        if writer is None:
+            return
+        self._outbox_in_cache()
+        uid = writer.add(entry)
+        self._send_log(writer, ("add", uid))
+
+    def clear_log_entry(self, uid: str, who: str) -> None:
+        """Clear the open item ``uid`` in ``who``'s name, as :meth:`add_log_entry` writes.
+        A clear the hub refuses because the entry was cleared already names who cleared
+        it and when (``LogWrite.cleared_by``, ``cleared_at``)."""
+        if self.stopping:
+            return
+        writer = self._log_writer_for("clear", uid, who=who)
+        if writer is None:
+            return
+        self._outbox_in_cache()
+        try:
+            uid = writer.clear(uid, who)
+        except LogError as exc:
+            self.listener.on_log_written(refusal("clear", uid, str(exc), who=who))
+            return
+        self._send_log(writer, ("clear", uid))
+
+    def _log_writer_for(self, action: str, uid: str, entry: NewEntry | None = None,
+                        who: str = "") -> LogWriter | None:
+        """The writer, or None after telling the listener why nothing can be written."""
+        source = self.source
+        if self.log_writer is not None and source is not None and LOG_KIND in source.kinds:
+            return self.log_writer
+        self.listener.on_log_written(refusal(action, uid, NO_LOG, entry, who))
+        return None
+
+    def _send_log(self, writer: LogWriter, write: tuple[str, str]) -> None:
+        """Send a write just kept: on the log's lane (before its next poll, or alone after
+        the poll on its way), or here, then poll the log."""
+        if self.lanes is None or self.poller is None:
+            self._log_flushed(writer.flush((write,)))
+            if self.poller is not None:
+                self._deliver(self.poller.poll(LOG_KIND))
+            return
+        if LOG_KIND in self._in_flight:
+            self.lanes.submit(LOG_KIND, functools.partial(_flush_and_fetch, writer, None,
+                                                          (write,)))
+            return
+        self._in_flight.add(LOG_KIND)
+        self.lanes.submit(LOG_KIND, functools.partial(_flush_and_fetch, writer, self.poller,
+                                                      (write,)))
+
+    def _log_flushed(self, report: LogWriteReport) -> None:
+        if report.writes and not self.stopping:
+            self.listener.on_log_written(report)
+
     # -- the cache ---------------------------------------------------------------------------
     def heal(self) -> None:
         """Let a failed cache retry (when its backoff says so)."""
@@ -646,7 +792,8 @@ class LiveSession:
                 log.exception("error while closing %r", self.source)
         if lanes is not None:
             lanes.join()
-        for closer in (self.cache,):
+        writer, self.log_writer = self.log_writer, None
+        for closer in (writer, self.cache):
             if closer is not None:
                 try:
                     closer.close()
@@ -673,6 +820,8 @@ class SeekResult:
     is the maintenance list then)."""
     kpis: tuple[AlarmKpis, tuple[float, float]]
     """(AlarmKpis, (shift start, shift end)): the shift around the position, up to it."""
+    log: tuple[LogEntry, ...] | None = None
+    """The shift log as it stood at the position (None: the file keeps none readable)."""
 
 
 class ReviewSession:
@@ -741,8 +890,10 @@ class ReviewSession:
                 on_result(result)
         position = self.source.position
         update = replace(update_at(self.journal, position), maintenance=self.maintenance_at(position))
+        shift_log = self.log_at(position)
         elapsed = (time.perf_counter() - t0) * 1000
-        return SeekResult(position, elapsed, update, shift_kpis(self.journal, position))
+        return SeekResult(position, elapsed, update, shift_kpis(self.journal, position),
+                          None if shift_log is None else tuple(shift_log))
 
     def alarms_at(self, t: float) -> AlarmUpdate:
         """The alarm list the journal says stood at ``t``."""
@@ -761,6 +912,17 @@ class ReviewSession:
             except Exception as exc:  # a damaged table: the rest of the review goes on
                 log.info("no maintenance list in %s: %s", self.url, exc)
         return found if found is not None else MaintenanceList(time=t, recorded=False)
+
+    def log_at(self, t: float) -> list[LogEntry] | None:
+        """The shift log as it stood at ``t``: the entries written by then, each open or
+        cleared as of ``t`` (empty for a file from before schema 9; None when unreadable)."""
+        if self.source is None:
+            return None
+        try:
+            return list(self.source.cache.log_at(t))
+        except Exception as exc:  # a damaged table: the rest of the review goes on
+            log.info("no shift log in %s: %s", self.url, exc)
+            return None
 
     def close(self) -> None:
         self.stopping = True

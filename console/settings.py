@@ -69,6 +69,10 @@ class Settings:
     prometheus: dict[str, Any] = field(default_factory=dict, repr=False)
     """May hold secret headers (``Authorization``): :meth:`redacted` shows them as ``***``."""
     slurm: dict[str, Any] = field(default_factory=dict, repr=False)
+    log: dict[str, Any] = field(default_factory=dict, repr=False)
+    """``[log]``: ``url`` of the hub that keeps the shift log of a site read from Prometheus
+    and Slurm (``main.py hub --log-only``), its ``token`` (default: the hub token),
+    ``verify_tls`` and limits (default: ``[hub]``'s)."""
     site_topology: str | None = None
     site: dict[str, Any] = field(default_factory=dict)
     """The site profile (``[site]``): ``power`` holds the energy flows (console.site_power)."""
@@ -91,7 +95,7 @@ class Settings:
             value = getattr(self, f.name)
             if f.name == "token":
                 value = "***" if value else None
-            elif f.name == "slurm" and isinstance(value, dict):
+            elif f.name in ("slurm", "log") and isinstance(value, dict):
                 value = {k: ("***" if "token" in k or "jwt" in k else v) for k, v in value.items()}
             elif f.name == "credentials":
                 value = {url: "***" for url in value}
@@ -114,7 +118,7 @@ def take_credentials(settings: Settings, url: str) -> str:
 
 def _take_all_credentials(settings: Settings) -> None:
     settings.source = take_credentials(settings, settings.source)
-    for table in (settings.prometheus, settings.slurm):
+    for table in (settings.prometheus, settings.slurm, settings.log):
         if table.get("url"):
             table["url"] = take_credentials(settings, str(table["url"]))
     if settings.site_topology:
@@ -158,12 +162,13 @@ def _apply_file(settings: Settings, data: dict[str, Any], where: str) -> None:
             settings.cache_max_mb = _number(cache, "max_mb", where)
         if "raw_hours" in cache:
             settings.cache_raw_hours = _number(cache, "raw_hours", where)
-    for name in ("alarms", "prometheus", "slurm", "site"):
+    for name in ("alarms", "prometheus", "slurm", "site", "log"):
         table = data.get(name, {})
         if not isinstance(table, dict):
             raise ConfigError(f"{where}: [{name}] must be a table")
         getattr(settings, name).update(table)
-    for name, default in (("prometheus", PROMETHEUS_LIMITS), ("slurm", SLURM_LIMITS)):
+    for name, default in (("prometheus", PROMETHEUS_LIMITS), ("slurm", SLURM_LIMITS),
+                          ("log", HUB_LIMITS)):
         try:
             limits_from(getattr(settings, name), default, f"{where}: [{name}] ")
         except ValueError as exc:

@@ -8,6 +8,7 @@ same log, items flagged open carried forward until someone clears them.
 - :mod:`console.shiftlog.decode`: the hub's answers read as entries;
 - :mod:`console.shiftlog.outbox`: writes kept on this workstation until the hub confirms them;
 - :mod:`console.shiftlog.client`: the HTTP client (reads, writes, the outbox's flush);
+- :mod:`console.shiftlog.writer`: a live console's writes (kept, sent, told back);
 - :mod:`console.shiftlog.csvtext`: the log as CSV text no spreadsheet reads as a formula;
 - :mod:`console.shiftlog.cli`: ``main.py log add`` and ``main.py log list``.
 

@@ -37,12 +37,14 @@ def default_author() -> str:
 
 
 def log_url(settings: Settings, url: str | None) -> str:
-    """The hub that keeps the log: ``url``, else the configured hub source. CommandError
-    for the simulated hub (it runs inside the console only) and for sources that are no hub
-    API (Prometheus, Slurm, a cache, NVML)."""
+    """The hub that keeps the log: ``url``, else ``[log] url``, else the configured hub
+    source. CommandError for the simulated hub (it runs inside the console only) and for
+    sources that are no hub API (Prometheus, Slurm, a cache, NVML)."""
+    url = url or settings.log.get("url") or None
     if not url and (settings.prometheus.get("url") or settings.slurm.get("url")):
         raise CommandError("this console reads Prometheus and Slurm, which keep no shift log: "
-                           "give --url of the hub that keeps it (main.py hub --log-only)")
+                           "give --url of the hub that keeps it (main.py hub --log-only), "
+                           "or set [log] url in the config file")
     chosen = url or settings.source
     scheme = urlsplit(chosen).scheme.lower()
     if scheme == "sim":
@@ -61,8 +63,11 @@ def client_for(settings: Settings, url: str | None) -> LogClient:
     chosen = take_credentials(settings, log_url(settings, url))
     limits = Limits((settings.timeout_connect, settings.timeout_read), settings.deadline_s,
                     settings.max_body_mb)
+    token = settings.token
+    if chosen == settings.log.get("url") and settings.log.get("token"):
+        token = str(settings.log["token"])
     try:
-        return LogClient(chosen, token=settings.token, verify=settings.verify_tls,
+        return LogClient(chosen, token=token, verify=settings.verify_tls,
                          limits=limits, retries=settings.retries,
                          auth=settings.credentials.get(chosen))
     except ValueError as exc:

@@ -88,6 +88,9 @@ class Refusal:
     item: OutboxItem
     reason: str
     status: int | None = None
+    cleared_by: str | None = None
+    cleared_at: float | None = None
+    """A second clear: who cleared the entry and when (the hub's clock); else None."""
 
 
 @dataclass(slots=True)
@@ -100,6 +103,8 @@ class FlushReport:
     refused: list[Refusal] = field(default_factory=list)
     pending: int = 0
     error: str | None = None
+    confirmed: list[tuple[OutboxItem, LogEntry]] = field(default_factory=list)
+    """Each write the hub confirmed with the entry it answered (``sent``, with its write)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,12 +331,15 @@ class LogClient:
                     items = []
             for item in items:
                 try:
-                    report.sent.append(self._send(item))
+                    entry = self._send(item)
+                    report.sent.append(entry)
+                    report.confirmed.append((item, entry))
                 except LogRefused as exc:
                     reason = str(exc)
                     log.warning("shift log: the hub refused a kept %s of entry %s: %s",
                                 item.action, item.uid, reason)
-                    report.refused.append(Refusal(item, reason, exc.status))
+                    report.refused.append(Refusal(item, reason, exc.status, exc.cleared_by,
+                                                  exc.cleared_at))
                 except LogHubError as exc:
                     report.error = str(exc)
                     outbox.note_failure(item.seq, str(exc))

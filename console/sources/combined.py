@@ -2,7 +2,8 @@
 from Prometheus, the job queue from slurmrestd.
 
 ``python main.py --prometheus URL --slurm URL [--topology FILE_OR_URL]`` builds one.
-Each kind fails on its own: a Slurm outage leaves racks and power live.
+Each kind fails on its own: a Slurm outage leaves racks and power live. The shift log
+comes from the hub named by ``[log] url`` (``main.py hub --log-only``), when there is one.
 """
 
 from __future__ import annotations
@@ -16,9 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from console.model import RackDetailSnapshot, SiteTopology, Snapshot, UnhealthyGpus
+from console.shiftlog.client import LogClient
 from console.sources.base import FetchContext, Source, SourceError
-from console.sources.http import PROMETHEUS_LIMITS, SLURM_LIMITS, limits_from
+from console.sources.http import (
+    HUB_LIMITS,
+    PROMETHEUS_LIMITS,
+    SLURM_LIMITS,
+    Limits,
+    limits_from,
+)
 from console.sources.prometheus import PrometheusSource, load_topology
+from console.sources.shiftlog import ShiftLogSource
 from console.sources.slurm import SlurmSource
 
 log = logging.getLogger(__name__)
@@ -29,7 +38,8 @@ NODE_STATE_TTL_S = 60.0
 
 class CombinedSource(Source):
     """Prometheus for ``site``/``racks``/``gpus``/``power``, Slurm for ``jobs``; Slurm's node
-    states mark the GPUs of drained servers (``node_state``), which raise no alarms."""
+    states mark the GPUs of drained servers (``node_state``), which raise no alarms. With
+    ``shift_log`` (a :class:`ShiftLogSource`: the hub of ``[log] url``), ``log`` too."""
 
     backend = "real backends"
     concurrent_kinds = True
@@ -42,6 +52,7 @@ class CombinedSource(Source):
         prometheus_options: Mapping[str, Any] | None = None,
         slurm_options: Mapping[str, Any] | None = None,
         topology_auth: tuple[str, str] | None = None,
+        shift_log: ShiftLogSource | None = None,
     ) -> None:
         parts = [p for p in (prometheus_url, slurm_url) if p]
         if not parts:
@@ -66,6 +77,9 @@ class CombinedSource(Source):
             kinds += ["racks", "gpus", "power"]
         if self.slurm is not None:
             kinds.append("jobs")
+        self.shift_log = shift_log
+        if shift_log is not None:
+            kinds.append("log")
         self.kinds = tuple(kinds)
         self._node_states: dict[str, str] = {}
         self._node_states_at = -float("inf")
@@ -102,6 +116,12 @@ class CombinedSource(Source):
             return self._with_node_states(gpus, left)
         if kind in ("racks", "power") and self.prometheus is not None:
             return self.prometheus.fetch(kind, context)
+        if kind == "log" and self.shift_log is not None:
+            try:
+                return self.shift_log.fetch(kind, context)
+            finally:
+                if "log" not in self.shift_log.kinds:  # the hub keeps no shift log
+                    self.kinds = tuple(k for k in self.kinds if k != "log")
         raise SourceError(self.backend, f"cannot deliver {kind!r} with the backends given")
 
     def node_states(self, now: float | None = None, left_s: float | None = None) -> dict[str, str]:
@@ -155,8 +175,15 @@ class CombinedSource(Source):
             return super().fetch_rack(rack_id)
         return self.prometheus.fetch_rack(rack_id)
 
+    def log_client(self) -> LogClient:
+        """A client of the shift log's hub for the console's writes (AttributeError when
+        no ``[log] url`` is set, as for any source without one)."""
+        if self.shift_log is None:
+            raise AttributeError("log_client")
+        return self.shift_log.log_client()
+
     def close(self) -> None:
-        for source in (self.prometheus, self.slurm):
+        for source in (self.prometheus, self.slurm, self.shift_log):
             if source is not None:
                 source.close()
 
@@ -205,6 +232,9 @@ def combined_from_settings(settings: Any) -> CombinedSource | None:
 
     The Slurm token comes from ``SLURM_JWT`` (already folded into ``[slurm] token`` by
     :func:`console.settings.load_settings`) or the file, never from the command line.
+    ``[log] url`` names the hub that keeps the shift log (``main.py hub --log-only``),
+    read and written with ``[log] token``, else the hub token (``HUB_TOKEN`` or
+    ``[hub] token``), and ``[hub]``'s TLS and limits unless ``[log]`` sets its own.
     Each table may set ``timeout_connect``, ``timeout_read``, ``deadline_s`` and
     ``max_body_mb`` (:mod:`console.sources.http`); a password given with a URL
     (``settings.credentials``) is used as basic auth.
@@ -234,4 +264,27 @@ def combined_from_settings(settings: Any) -> CombinedSource | None:
         prometheus_options=prom_opts,
         slurm_options=slurm_opts,
         topology_auth=credentials.get(str(topology)) if topology else None,
+        shift_log=shift_log_from_settings(settings),
+    )
+
+
+def shift_log_from_settings(settings: Any) -> ShiftLogSource | None:
+    """The hub that keeps the shift log of a site read from Prometheus and Slurm
+    (``[log] url``), or None when none is named."""
+    table: dict[str, Any] = dict(getattr(settings, "log", {}) or {})
+    url = table.get("url")
+    if not url:
+        return None
+    hub = Limits((float(getattr(settings, "timeout_connect", HUB_LIMITS.timeout[0])),
+                  float(getattr(settings, "timeout_read", HUB_LIMITS.timeout[1]))),
+                 float(getattr(settings, "deadline_s", HUB_LIMITS.deadline_s)),
+                 float(getattr(settings, "max_body_mb", HUB_LIMITS.max_body_mb)))
+    credentials: Mapping[str, tuple[str, str]] = getattr(settings, "credentials", None) or {}
+    return ShiftLogSource(
+        str(url),
+        token=table.get("token") or getattr(settings, "token", None),
+        verify=table.get("verify_tls", getattr(settings, "verify_tls", True)),
+        limits=limits_from(table, hub, "[log] "),
+        retries=int(getattr(settings, "retries", 2)),
+        auth=credentials.get(str(url)),
     )

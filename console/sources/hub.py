@@ -21,6 +21,7 @@ from console.decode import (
     loads_json,
 )
 from console.model import RackDetailSnapshot, Snapshot
+from console.shiftlog.client import LogClient
 from console.shiftlog.decode import decode_log
 from console.shiftlog.model import LogEntry, LogSnapshot
 from console.sources.base import FetchContext, Source, SourceError
@@ -240,6 +241,14 @@ class HubApiSource(Source):
             self.log_rev = since
             return LogSnapshot(time=snap.time, received=snap.received,
                                entries=tuple(entries.values()), rev=since, more=snap.more)
+
+    def log_client(self) -> LogClient:
+        """A client of this hub's shift log, for the console's writes (with this source's
+        token, TLS and limits). Ask after :meth:`start`: a simulated hub's address is
+        known then."""
+        auth = None if self._token else self.session.auth
+        return LogClient(self._base, token=self._token, verify=self.session.verify,
+                         limits=self.limits, auth=auth if isinstance(auth, tuple) else None)
 
     def fetch_rack(self, rack_id: str) -> RackDetailSnapshot:
         try:

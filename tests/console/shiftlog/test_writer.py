@@ -1,0 +1,57 @@
+"""The live console's writer: writes kept (in memory until the cache file is there), sent in
+order, each told as sent, queued or refused."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+from console.cache import Cache
+from console.hub.server import HubServer
+from console.shiftlog.client import LogClient
+from console.shiftlog.model import validate_new
+from console.shiftlog.writer import QUEUED, REFUSED, SENT, LogWriter
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_writes_kept_in_memory_move_to_the_cache_file_and_go_out_in_order(
+    tmp_path: Path,
+) -> None:
+    port = _free_port()
+    writer = LogWriter(LogClient(f"http://127.0.0.1:{port}", retries=0))
+    assert writer.path is None  # no cache yet
+    uid = writer.add(validate_new("Door A-03 held open", "safety", (), "Amina", True))
+    writer.clear(uid, "Amina")
+    report = writer.flush([("add", uid)])
+    (kept,) = report.writes  # only the write asked about is told while nothing went out
+    assert (kept.action, kept.outcome, kept.requested) == ("add", QUEUED, True)
+    assert kept.draft is not None and kept.draft.text == "Door A-03 held open"
+    assert report.pending == 2 and report.error
+    with Cache.open(tmp_path / "cache.db") as cache:
+        writer.use_file(cache.path)
+    assert writer.path == tmp_path / "cache.db" and len(writer.outbox) == 2
+    with HubServer(None, port=port, log_db=tmp_path / "log.db"):
+        report = writer.flush()
+    assert [(w.action, w.outcome, w.requested) for w in report.writes] == [
+        ("add", SENT, False), ("clear", SENT, False)]
+    assert report.writes[1].entry is not None and report.writes[1].entry.cleared_by == "Amina"
+    assert report.pending == 0 and report.error is None
+    writer.close()
+
+
+def test_a_refused_write_says_why_and_leaves(tmp_path: Path) -> None:
+    with HubServer(None, log_db=tmp_path / "log.db") as hub:
+        writer = LogWriter(LogClient(hub.url), tmp_path / "outbox.db")
+        uid = writer.add(validate_new("A note", "operations", (), "Amina"))
+        writer.flush()
+        writer.clear(uid, "Bilal")  # not an open item: the hub refuses it for good
+        report = writer.flush([("clear", uid)])
+        writer.close()
+    (refused,) = report.writes
+    assert (refused.outcome, refused.requested, refused.who) == (REFUSED, True, "Bilal")
+    assert refused.reason and report.pending == 0
