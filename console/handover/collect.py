@@ -22,7 +22,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from console.contract import DEFAULT_SITE_TZ
-from console.handover.data import HandoverData, build_handover
+from console.handover.data import HandoverData, build_handover, shift_log
+from console.handover.record import HANDOVER_GRACE_S, is_handover
 from console.handover.request import DEFAULT_TIMEOUT_S, ExportError
 from console.handover.shift import ShiftWindow
 from console.model import (
@@ -35,6 +36,7 @@ from console.model import (
     frozen,
 )
 from console.poller import Poller
+from console.shiftlog.model import LogEntry, LogSnapshot
 from console.sources.base import Source
 
 if TYPE_CHECKING:
@@ -59,8 +61,11 @@ DATA_KINDS: tuple[str, ...] = ("racks", "gpus", "jobs", "power")
 from a file, is not a reading of the site)."""
 KIND_WORDS: dict[str, str] = {
     "site": "site layout", "racks": "rack map", "gpus": "GPU health", "jobs": "job queue",
-    "power": "power and supply", "events": "hub events",
+    "power": "power and supply", "events": "hub events", "log": "shift log",
 }
+LOG_PAGES = 50
+"""Most shift-log polls a live export makes to read the log whole (each a page of the
+hub's answers at most)."""
 
 
 def source_clock(source: Source) -> float:
@@ -112,8 +117,28 @@ def _poll_all(source: Source, shift: ShiftWindow | None, out: dict[str, Any]) ->
             missing[kind] = _one_line(result.error or "no data")
             continue
         snapshots[kind] = result.snapshot
+    if "log" in (source.kinds or ()):
+        out["polling"] = "log"
+        _read_log(poller, out)
     out.pop("polling", None)
     out["done"] = True
+
+
+def _read_log(poller: Poller, out: dict[str, Any]) -> None:
+    """Read the hub's shift log whole (page after page) into ``out["log"]`` (entries by
+    uid); a failure, or a log longer than ``LOG_PAGES`` answers, into ``out["missing"]``."""
+    entries: dict[str, LogEntry] = {}
+    for _ in range(LOG_PAGES):
+        result = poller.poll("log")
+        snap = result.snapshot
+        if not result.ok or not isinstance(snap, LogSnapshot):
+            out["missing"]["log"] = _one_line(result.error or "no shift log")
+            return
+        entries.update((e.uid, e) for e in snap.entries)
+        if not snap.more:
+            out["log"] = entries
+            return
+    out["missing"]["log"] = f"the shift log is longer than {LOG_PAGES} answers of the hub"
 
 
 def _alarms_now(snapshots: Mapping[str, Snapshot]) -> tuple[list[dict], list[dict], tuple, float]:
@@ -171,6 +196,13 @@ def collect_from_source(
                 missing[kind] = f"no answer within {timeout_s:g} s"
     if "error" in out:  # a bug, not a failing backend: the kind being read is lost
         missing[str(out.get("polling") or "data")] = _one_line(out["error"])
+    log_missing: str | None = None
+    if "log" in missing:
+        log_missing = missing.pop("log")
+    elif "log" not in out:
+        log_missing = (f"{source.backend} keeps no shift log (a live export reads it from a hub)"
+                       if "log" not in (source.kinds or ()) else
+                       f"no answer within {timeout_s:g} s" if late else "no shift log read")
     if not any(k in snapshots for k in DATA_KINDS):
         if late and not out.get("missing"):
             raise ExportError(f"{where}: no valid data within {timeout_s:g} s")
@@ -214,6 +246,7 @@ def collect_from_source(
         snapshots["power"] = crop_power(power, shift.start - power.step, shift.end)
     if "gpus" in snapshots:
         warnings.append("GPU health at the shift's start is not available from a live source")
+    log_entries, open_items = shift_log(list(dict(out.get("log") or {}).values()), shift)
     data = build_handover(
         shift,
         topology=topology,
@@ -229,6 +262,9 @@ def collect_from_source(
         warnings=warnings,
         view_time=hub_now,
         missing={k: missing[k] for k in (*REQUIRED_KINDS, "events") if k in missing},
+        log_entries=log_entries,
+        open_items=open_items,
+        log_missing=log_missing,
     )
     return snapshots, data
 
@@ -385,6 +421,10 @@ def _from_cache(
     gpus_end = cache.unhealthy_at(end_at)
     jobs_start, jobs_end = cache.jobs_at(shift.start), cache.jobs_at(end_at)
     journal = cache.journal(None, shift.end)
+    # A shift is handed over around its end: its handover may be journaled after it.
+    end = shift.nominal_end if shift.partial and shift.nominal_end else shift.end
+    journal += [e for e in cache.journal(shift.end, end + HANDOVER_GRACE_S)
+                if is_handover(e) and float(e["time"]) > shift.end]
     incidents = cache.incidents(shift.start, shift.end)
     maintenance = cache.maintenance_at(end_at)
     if maintenance is None:  # a file from before schema 5: as the faults at the end say
@@ -396,6 +436,7 @@ def _from_cache(
         missing["gpus"] = "the cache holds no GPU health at the shift's end"
     if jobs_start is None and jobs_end is None:
         missing["jobs"] = "the cache holds no job queue for the shift"
+    log_entries, open_items, log_missing = _log_from_cache(cache, shift)
     data = build_handover(
         shift,
         topology=topology,
@@ -411,6 +452,9 @@ def _from_cache(
         warnings=warnings,
         view_time=view_at,
         missing=missing,
+        log_entries=log_entries,
+        open_items=open_items,
+        log_missing=log_missing,
     )
     snapshots: dict[str, Any] = {"site": topology}
     for kind, snap in (("racks", cache.racks_at(view_at)), ("gpus", cache.unhealthy_at(view_at)),
@@ -428,6 +472,18 @@ def _from_cache(
     except Exception as exc:  # the alarm list view is optional
         log.warning("alarm list for the export failed: %s", exc)
     return snapshots, data
+
+
+def _log_from_cache(
+    cache: Cache, shift: ShiftWindow
+) -> tuple[list[LogEntry], list[LogEntry], str | None]:
+    """The shift's log entries and the open items at its end, as the cache's copy of the log
+    says they stood then, and why there is none (a file from before the shift log)."""
+    from console.cache import logbook
+
+    if not logbook.has_table(cache.conn):  # this export's own read-only connection
+        return [], [], "the cache predates the shift log (schema 9): no entry recorded"
+    return cache.log_between(shift.start, shift.end), cache.open_items(shift.end), None
 
 
 # -- for an export ---------------------------------------------------------------------------

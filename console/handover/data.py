@@ -1,8 +1,12 @@
-"""A shift's handover content: KPIs, alarms, incidents, maintenance and notes (Qt-free).
+"""A shift's handover content: KPIs, alarms, incidents, maintenance, the shift log, the
+handover itself and notes (Qt-free).
 
 :func:`build_handover` turns what a source or the cache holds for a shift into a
 :class:`HandoverData`, which :meth:`HandoverData.to_summary_json` writes out with a unit on
-every figure (the figures come from :mod:`console.handover.kpis`).
+every figure (the figures come from :mod:`console.handover.kpis`). The shift log is the
+shift's entries (as they stood at its end) and every open item carried forward (written
+whenever, still open at the shift's end); :func:`shift_log` picks both from a log read
+whole (a live hub), as the cache's ``log_between`` and ``open_items`` do.
 """
 
 from __future__ import annotations
@@ -27,13 +31,15 @@ from console.handover.kpis import (
     merge_jobs,
     power_kpis,
 )
+from console.handover.record import HandoverRecord, is_handover, records_from_journal
 from console.handover.shift import ShiftWindow, figure
 from console.model import JobsSnapshot, PowerSeries, SiteTopology, UnhealthyGpus
+from console.shiftlog.model import LogEntry
 
 if TYPE_CHECKING:
     from console.maintenance import MaintenanceList
 
-__all__ = ["SUMMARY_FORMAT", "HandoverData", "build_handover"]
+__all__ = ["SUMMARY_FORMAT", "HandoverData", "build_handover", "shift_log"]
 
 SUMMARY_FORMAT = "hub-handover/1"
 
@@ -69,10 +75,29 @@ class HandoverData:
     missing: Mapping[str, str] = field(default_factory=dict)
     """Kind of data (site, racks, gpus, jobs, power, events) -> why the pack lacks it (one
     line each); every other kind was read."""
+    log_missing: str | None = None
+    """Why the pack holds no shift log (one line); None: the log was read."""
+    log_entries: tuple[LogEntry, ...] = ()
+    """The shift log's entries written in the shift, oldest first, as they stood at its
+    end."""
+    open_items: tuple[LogEntry, ...] = ()
+    """Every open item carried forward: flagged open, written by the shift's end (in it or
+    before), not cleared by then; oldest first."""
+    handovers: tuple[HandoverRecord, ...] = ()
+    """The handover of the shift (who handed over to whom, when; the summary), as journaled;
+    usually one, none when the shift was not handed over in the console."""
 
     def with_notes(self, notes: str | None) -> HandoverData:
         """A copy with the operator's notes (None keeps the current ones)."""
         return self if notes is None else replace(self, notes=notes)
+
+    def with_handover(self, record: HandoverRecord | None) -> HandoverData:
+        """A copy holding ``record`` among its handovers (once, by uid; None: as it is)."""
+        if record is None:
+            return self
+        kept = tuple(r for r in self.handovers if r.uid != record.uid)
+        return replace(self, handovers=tuple(sorted(
+            (*kept, record), key=lambda r: (r.taken_at, r.uid))))
 
     def to_summary_json(self) -> dict[str, Any]:
         """The pack's ``summary.json``: every figure as ``{"value": ..., "unit": ...}``."""
@@ -138,6 +163,12 @@ class HandoverData:
                            else dict(self.alarm_performance)),
             "incidents": [dict(i) for i in self.incidents],
             "maintenance": _maintenance_json(self.maintenance),
+            "handover": [r.to_dict() for r in self.handovers],
+            "shift_log": {"entries": None, "open_items": None, "reason": self.log_missing}
+            if self.log_missing is not None else {
+                "entries": [_log_json(e, self.shift.tz) for e in self.log_entries],
+                "open_items": [_log_json(e, self.shift.tz) for e in self.open_items],
+            },
             "notes": self.notes,
             "warnings": list(self.warnings),
             "missing": dict(self.missing),
@@ -161,6 +192,10 @@ def build_handover(
     view_time: float | None = None,
     maintenance: MaintenanceList | None = None,
     missing: Mapping[str, str] | None = None,
+    log_entries: Sequence[LogEntry] | None = None,
+    open_items: Sequence[LogEntry] = (),
+    log_missing: str | None = None,
+    handovers: Sequence[HandoverRecord] = (),
 ) -> HandoverData:
     """Compute a shift's :class:`HandoverData` from what a source or the cache holds.
 
@@ -169,10 +204,17 @@ def build_handover(
     live source with no journal) lists the alarms standing now: raised and acknowledged
     counts are then unknown (null). ``maintenance`` is the maintenance list at the shift's
     end (:class:`console.maintenance.MaintenanceList`, None when unknown). ``missing``
-    maps each kind of data the pack lacks to the reason (one line).
+    maps each kind of data the pack lacks to the reason (one line). ``log_entries`` and
+    ``open_items`` are the shift's log entries and the open items at its end
+    (:func:`shift_log`); ``log_entries`` None (or ``log_missing``, the reason): the log was
+    not read. ``handovers`` are the handovers of the shift known besides those the journal
+    holds (handover rows of ``journal`` are taken as handovers, never as alarms).
     """
     from console.maintenance import maintenance_summary
 
+    handed = {r.uid: r for r in records_from_journal(journal, shift)}
+    handed.update((r.uid, r) for r in handovers)
+    journal = [e for e in journal if not is_handover(e)]
     total = topology.total_gpus if topology is not None else 0
     notes_out = list(warnings)
     missing = {k: " ".join(str(v).split()) for k, v in (missing or {}).items()}
@@ -204,7 +246,40 @@ def build_handover(
         alarm_performance=_alarm_performance(journal, shift) if standing is None else None,
         maintenance=maintenance_summary(maintenance),
         missing=missing,
+        log_missing=(" ".join(str(log_missing).split()) if log_missing is not None
+                     else "the shift log was not read" if log_entries is None else None),
+        log_entries=tuple(log_entries or ()) if log_missing is None else (),
+        open_items=tuple(open_items) if log_missing is None and log_entries is not None
+        else (),
+        handovers=tuple(sorted(handed.values(), key=lambda r: (r.taken_at, r.uid))),
     )
+
+
+def shift_log(
+    entries: Sequence[LogEntry], shift: ShiftWindow
+) -> tuple[tuple[LogEntry, ...], tuple[LogEntry, ...]]:
+    """``(entries of the shift, open items carried forward)`` from a log read whole: the
+    entries written from the shift's start to its end, as they stood at its end, and those
+    flagged open, written by its end and not cleared by then (each as it stood then);
+    oldest first, as :meth:`console.cache.Cache.log_between` and ``open_items`` read them."""
+    end = shift.end
+    ordered = sorted(entries, key=lambda e: (e.time, e.id))
+    written = [e.as_of(end) for e in ordered]
+    in_shift = tuple(e for e in written if e is not None and e.time >= shift.start)
+    carried = tuple(e for e in written if e is not None and e.open_at(end))
+    return in_shift, carried
+
+
+def _log_json(entry: LogEntry, tz: str) -> dict[str, Any]:
+    """One log entry for summary.json: as the hub API gives it, with its times in the
+    site's zone and in UTC."""
+    zone, utc = ZoneInfo(tz), ZoneInfo("UTC")
+    out = entry.to_dict()
+    out["time_local"] = datetime.fromtimestamp(entry.time, zone).isoformat()
+    out["time_utc"] = datetime.fromtimestamp(entry.time, utc).isoformat()
+    out["cleared_at_local"] = (None if entry.cleared_at is None else
+                               datetime.fromtimestamp(entry.cleared_at, zone).isoformat())
+    return out
 
 
 def _maintenance_json(m: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -1,6 +1,9 @@
 """Write a handover pack's files into place (Qt-free): the pack writer.
 
-The pack is one folder: one PNG per view, ``handover.pdf`` and ``summary.json``. The views
+The pack is one folder: one PNG per view, ``handover.pdf``, ``summary.json`` and the shift
+log as CSV (``shift_log.csv``: the shift's entries; ``open_items.csv``: the open items
+carried forward; UTF-8 with a byte order mark, no cell starting a formula,
+:mod:`console.shiftlog.csvtext`). The views
 and the PDF are rendered elsewhere (:mod:`widgets.export`) and handed over as bytes, one
 :class:`PackFile` at a time; :func:`write_pack` writes them and ``summary.json`` into a
 temporary folder next to the destination and renames it into place, so a failed export
@@ -24,12 +27,16 @@ from typing import Any
 from console.handover.data import HandoverData
 from console.handover.report import VIEW_TITLES
 from console.handover.request import ExportError
+from console.shiftlog.csvtext import entries_csv
 
 __all__ = ["PACK_FILES", "PackFile", "Progress", "check_target", "check_writable", "write_pack"]
 
 PDF_NAME = "handover.pdf"
 SUMMARY_NAME = "summary.json"
-PACK_FILES = (PDF_NAME, SUMMARY_NAME, *(f"{k}.png" for k, _ in VIEW_TITLES))
+LOG_CSV_NAME = "shift_log.csv"
+OPEN_CSV_NAME = "open_items.csv"
+PACK_FILES = (PDF_NAME, SUMMARY_NAME, LOG_CSV_NAME, OPEN_CSV_NAME,
+              *(f"{k}.png" for k, _ in VIEW_TITLES))
 """Every file a pack holds (a folder holding any of them holds a pack)."""
 
 Progress = Callable[[int, int, str], Any]
@@ -108,7 +115,8 @@ def write_pack(
     """Write the handover pack into ``out_dir`` and return its path.
 
     ``files`` (view PNGs, then ``handover.pdf``) are rendered and written in order, then
-    ``summary.json`` (from ``data``, with ``notes`` when given). A folder that already
+    the shift log's CSV files (when the log was read) and ``summary.json``
+    (from ``data``, with ``notes`` when given). A folder that already
     holds a pack is refused unless ``force`` (then it is replaced whole); other files in
     it stay, with the pack written beside them. Raises :class:`ExportError` with a
     one-line message on any failure, leaving ``out_dir`` as it was.
@@ -143,6 +151,10 @@ def write_pack(
                     if b"%%EOF" not in fh.read():
                         raise OSError(errno.ENOSPC, "the PDF is incomplete")
         step("Writing summary.json")
+        if data.log_missing is None:
+            for name, entries in ((LOG_CSV_NAME, data.log_entries),
+                                  (OPEN_CSV_NAME, data.open_items)):
+                _write(tmp / name, entries_csv(entries).encode("utf-8-sig"))  # Excel reads UTF-8
         summary = data.to_summary_json()
         summary["files"] = sorted(p.name for p in tmp.iterdir()) + [SUMMARY_NAME]
         with open(tmp / SUMMARY_NAME, "w", encoding="utf-8") as text:

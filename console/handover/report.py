@@ -5,7 +5,8 @@ alarm messages, rack ids, incident titles and notes, operator notes) goes throug
 :func:`html.escape`; nothing from outside is ever interpreted as markup. Names and messages
 from outside are also bidi-isolated and cut to a bound (:func:`outside`): a right-to-left
 override in the site's name never reorders the header around it, and a 100,000-character
-rack id never fills pages.
+rack id never fills pages. Shift-log entries and the handover's summary are plain text
+too: escaped, each line bidi-isolated on its own, line breaks kept.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from zoneinfo import ZoneInfo
 
 from console.handover.data import HandoverData
 from console.handover.kpis import ENERGY_SOURCES, GPU_STATES
-from console.text import TEXT_CHARS, isolate
+from console.shiftlog.model import MAX_TEXT, LogEntry
+from console.text import TEXT_CHARS, clip, isolate, strip_bidi
 
 VIEW_TITLES: tuple[tuple[str, str], ...] = (
     ("rackmap", "Rack map"),
@@ -32,6 +34,8 @@ VIEW_TITLES: tuple[tuple[str, str], ...] = (
 MAX_JOURNAL_ROWS = 150
 MAX_LIST_ROWS = 60
 MAX_RACKS_LISTED = 24
+MAX_LOG_ROWS = 200
+"""Shift-log entries (and open items) the PDF lists; all are in summary.json and the CSVs."""
 
 _STYLE = """
 body { font-family: 'DejaVu Sans', sans-serif; font-size: 9pt; color: #111; }
@@ -42,6 +46,7 @@ th { background-color: #e3e6ea; text-align: left; font-weight: bold; }
 td.num { text-align: right; }
 .muted { color: #555; }
 .warn { color: #7a4a00; }
+h2.open { color: #7a4a00; }
 """
 
 
@@ -480,6 +485,84 @@ def _maintenance(d: HandoverData) -> str:
     return out
 
 
+def lines(value: Any, limit: int = MAX_TEXT) -> str:
+    """Plain text of several lines as report HTML: escaped, each line bidi-isolated on its
+    own (no line's direction leaks into the next), ``<br/>`` between them, cut to ``limit``
+    characters in all."""
+    text = clip(strip_bidi(value), limit)
+    return "<br/>".join(escape(isolate(line, None), quote=False) for line in text.split("\n"))
+
+
+def _handover(d: HandoverData) -> str:
+    """Who handed the shift over to whom, and when (both times), with the summary."""
+    tz = d.shift.tz
+    if not d.handovers:
+        return ('<h2>Handover</h2><p class="muted">No handover of this shift was recorded in '
+                "the console (File → Hand over shift).</p>")
+    out = ["<h2>Handover</h2>"]
+    for r in d.handovers:
+        out.append(
+            f"<p><b>Handed over by {outside(r.outgoing, 80)} at "
+            f"{escape(clock(r.handed_at, tz, day=True))}, taken over by "
+            f"{outside(r.incoming, 80)} at {escape(clock(r.taken_at, tz, day=True))}</b> "
+            '<span class="muted">(site time)</span></p>')
+        if r.summary:
+            out.append(f"<p><b>Summary:</b><br/>{lines(r.summary)}</p>")
+        else:
+            out.append('<p class="muted">No summary was given.</p>')
+    return "".join(out)
+
+
+def _links(entry: LogEntry) -> str:
+    return ", ".join(f"{escape(kind)} {outside(ref, 80)}" for kind, ref in entry.links) or "—"
+
+
+def _log_table(entries: Sequence[LogEntry], tz: str, status: bool) -> str:
+    rows = []
+    for e in entries[:MAX_LOG_ROWS]:
+        row = [escape(clock(e.time, tz, day=True)), outside(e.author, 80),
+               escape(e.category), lines(e.text), _links(e)]
+        if status:
+            if e.cleared_at is not None:
+                row.append(f"cleared by {outside(e.cleared_by, 80)} at "
+                           f"{escape(clock(e.cleared_at, tz, day=True))}")
+            else:
+                row.append("<b>open</b>" if e.open else "")
+        rows.append(tuple(row))
+    heads = ["Time", "Author", "Category", "Text", "Links"] + (["Status"] if status else [])
+    widths = [13, 12, 11, 44, 10, 10] if status else [13, 12, 11, 52, 12]
+    out = _table(heads, rows, widths=widths)
+    if len(entries) > MAX_LOG_ROWS:
+        out += (f'<p class="muted">{len(entries) - MAX_LOG_ROWS} more in summary.json and the '
+                "pack's CSV files.</p>")
+    return out
+
+
+def _open_items(d: HandoverData) -> str:
+    """Every open item carried forward to the next shift, whenever it was written."""
+    if d.log_missing is not None:
+        return ""
+    items = d.open_items
+    if not items:
+        return "<h2>Open items carried forward</h2><p>No open item is carried forward.</p>"
+    return (f'<h2 class="open">Open items carried forward ({len(items)})</h2>'
+            '<p class="warn">Still open at the end of the shift, whenever written: each stays '
+            "here, shift after shift, until someone clears it.</p>"
+            + _log_table(items, d.shift.tz, status=False))
+
+
+def _shift_log(d: HandoverData) -> str:
+    """The shift's log entries, oldest first, as they stood at the shift's end."""
+    if d.log_missing is not None:
+        return ('<h2>Shift log</h2><p class="warn">Not in this pack: '
+                f"{outside(d.log_missing, 600)}.</p>")
+    if not d.log_entries:
+        return "<h2>Shift log</h2><p>No entry was written in the shift.</p>"
+    n = len(d.log_entries)
+    return (f"<h2>Shift log ({n} {'entry' if n == 1 else 'entries'})</h2>"
+            + _log_table(d.log_entries, d.shift.tz, status=True))
+
+
 def _notes(d: HandoverData) -> str:
     text = d.notes.strip()
     body = (f'<p style="white-space: pre-wrap">{escape(text)}</p>' if text
@@ -493,7 +576,7 @@ def report_html(d: HandoverData) -> str:
     titles = ", ".join(title for _, title in VIEW_TITLES)
     parts = [f"<html><head><style>{_STYLE}</style></head><body>", _header(d),
              f'<p class="muted">After the report, one landscape page per view: {titles}.</p>',
-             _power(d), _gpus(d), _jobs(d), _alarm_performance(d), _alarms(d), _incidents(d),
+             _handover(d), _open_items(d), _shift_log(d), _power(d), _gpus(d), _jobs(d), _alarm_performance(d), _alarms(d), _incidents(d),
              _maintenance(d), _notes(d),
              "</body></html>"]
     return "".join(parts)
