@@ -685,6 +685,26 @@ class LiveSession:
             return
         self.listener.on_alarms(update)
 
+    def record_handover(self, record: Any) -> None:
+        """Journal a shift handover (a :class:`console.handover.record.HandoverRecord`) in
+        the alarm journal, as acknowledgements are: through the alarm service's journal
+        (written on to the cache, which keeps it while it cannot write), else straight into
+        the cache. ``on_alarm_action_failed`` says why when there is no journal, or the row
+        is refused."""
+        if self.stopping:
+            return
+        journal: Any = (self.alarm_service.recent if self.alarm_service is not None
+                        else self.cache)
+        if journal is None:
+            self.listener.on_alarm_action_failed(
+                "the handover is not journaled: this console keeps no alarm journal")
+            return
+        try:
+            journal.append_journal([record.journal_entry()])
+        except Exception as exc:  # a refused row or a read-only file: said, the rest goes on
+            log.warning("handover not journaled: %s", exc)
+            self.listener.on_alarm_action_failed(f"the handover is not journaled: {exc}")
+
     # -- the shift log -----------------------------------------------------------------------
     def add_log_entry(self, entry: NewEntry) -> None:
         """Write a checked entry to the shift log (:func:`console.shiftlog.model.validate_new`):
