@@ -431,6 +431,10 @@ def cmd_gui(args: argparse.Namespace) -> int:
     qsettings = QSettings()
     url = gui_source_url(settings, args, qsettings)
     _check_source(url)
+    if not (settings.prometheus.get("url") or settings.slurm.get("url")):
+        from console.sources.sim import prestart
+
+        prestart(url)  # sim://: the hub's process starts while the window is built
     try:
         window = live_window(settings, url, qsettings)
     except ValueError as exc:

@@ -90,6 +90,7 @@ class HubProcess:
         self._proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
         self._closed = False
+        self._handshaking = False
         self._forwarder: threading.Thread | None = None
         self._tail: collections.deque[str] = collections.deque(maxlen=_TAIL_LINES)
         """The child's last lines on stderr that were not log records (a crash's traceback)."""
@@ -108,15 +109,14 @@ class HubProcess:
             cmd += ["--log-db", os.path.abspath(self.log_db)]
         return cmd
 
-    def start(self) -> str:
-        """Start the child and wait until it listens: its URL. HubProcessError when it
-        cannot start (its own reason when it gave one), ends first, or stays silent past
-        ``start_timeout_s``."""
+    def spawn(self) -> None:
+        """Run the child now without waiting for it (:meth:`start` waits): the hub is
+        built while this process goes on with its own start-up."""
         with self._lock:
             if self._closed:
                 raise HubProcessError("it was closed before it started")
             if self._proc is not None:
-                raise HubProcessError("it was started already")
+                return
             env = dict(os.environ)
             env["PYTHONPATH"] = os.pathsep.join(
                 p for p in (_ROOT, env.get("PYTHONPATH")) if p)
@@ -132,6 +132,20 @@ class HubProcess:
             self._forwarder = threading.Thread(
                 target=self._forward, args=(proc.stderr,), name="sim-hub-log", daemon=True)
             self._forwarder.start()
+
+    def start(self) -> str:
+        """Run the child (unless :meth:`spawn` did) and wait until it listens: its URL.
+        HubProcessError when it cannot start (its own reason when it gave one), ends
+        first, or stays silent past ``start_timeout_s``."""
+        if self.url is not None and not self._closed:
+            return self.url
+        self.spawn()
+        with self._lock:
+            proc = self._proc
+            assert proc is not None
+            if self._closed or proc.stdout is None or proc.stdout.closed:
+                raise HubProcessError("it was closed before it started")
+            self._handshaking = True
         try:
             self.url = self._handshake(proc)
         except HubProcessError:
@@ -162,7 +176,9 @@ class HubProcess:
                         raise HubProcessError(self._why_ended(proc))
                     data += chunk
         finally:
-            proc.stdout.close()
+            with self._lock:
+                self._handshaking = False
+                proc.stdout.close()
         try:
             answer = json.loads(data.split(b"\n", 1)[0])
         except ValueError:
@@ -242,6 +258,9 @@ class HubProcess:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        with self._lock:
+            if not self._handshaking and proc.stdout is not None:
+                proc.stdout.close()  # spawned, never waited for (a start closes it)
         forwarder = self._forwarder
         if forwarder is not None and forwarder is not threading.current_thread():
             forwarder.join(timeout=timeout_s)

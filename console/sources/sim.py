@@ -9,6 +9,9 @@ Either way the console reads it over HTTP, exactly as it reads a real hub.
 
 from __future__ import annotations
 
+import atexit
+import logging
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
@@ -22,6 +25,8 @@ from console.sources.hub import HubApiSource
 if TYPE_CHECKING:
     from console.hub.server import HubServer
     from console.hub.sim import SimulatedHub
+
+log = logging.getLogger(__name__)
 
 _NO = ("0", "false", "no", "off")
 _YES = ("1", "true", "yes", "on")
@@ -50,6 +55,60 @@ def sim_in_process(url: str) -> bool:
     if value not in _NO + _YES:
         raise ValueError(f"process must be 1 (a process of its own) or 0 in {url!r}")
     return value in _NO
+
+
+_Key = tuple[str, int, float, str | None]
+_prestarted: dict[_Key, HubProcess] = {}
+_prestarted_lock = threading.Lock()
+
+
+def _key(scale: str, seed: int, tick_s: float, log_db: str | Path | None) -> _Key:
+    return scale, seed, float(tick_s), None if log_db is None else str(Path(log_db).resolve())
+
+
+def prestart(url: str, tick_s: float = 2.0, log_db: str | Path | None = None) -> bool:
+    """Run the hub process of ``url`` now, before its source exists: the console calls
+    this before it builds its window, so that the child's imports and the site's build run
+    beside the window's instead of after it. The :class:`SimSource` made later for the
+    same URL, tick and shift-log file takes the process over (:meth:`SimSource.start`
+    waits for it); one nobody takes over is stopped when this process exits. False, and
+    nothing started, for a URL that is not ``sim://``, is not valid, or keeps the hub in
+    this process."""
+    if urlsplit(url).scheme.lower() != "sim":
+        return False
+    try:
+        scale, seed = parse_sim_url(url)
+        if sim_in_process(url):
+            return False
+    except ValueError:
+        return False
+    key = _key(scale, seed, tick_s, log_db)
+    with _prestarted_lock:
+        if key in _prestarted:
+            return True
+        process = HubProcess(scale, seed, tick_s, log_db)
+        try:
+            process.spawn()
+        except HubProcessError as exc:
+            log.info("the simulated hub was not started ahead: %s", exc)
+            return False
+        if not _prestarted:
+            atexit.register(_stop_prestarted)
+        _prestarted[key] = process
+    return True
+
+
+def _take_prestarted(key: _Key) -> HubProcess | None:
+    with _prestarted_lock:
+        return _prestarted.pop(key, None)
+
+
+def _stop_prestarted() -> None:
+    with _prestarted_lock:
+        left = list(_prestarted.values())
+        _prestarted.clear()
+    for process in left:
+        process.stop()
 
 
 class SimSource(HubApiSource):
@@ -89,7 +148,9 @@ class SimSource(HubApiSource):
             self.server = HubServer(self._hub, port=0, tick_s=tick_s, log_db=log_db)
             base = self.server.url
         else:
-            self.process = HubProcess(scale, seed, tick_s, log_db, start_timeout_s)
+            self.process = (_take_prestarted(_key(scale, seed, tick_s, log_db))
+                            or HubProcess(scale, seed, tick_s, log_db))
+            self.process.start_timeout_s = start_timeout_s
             base = _PENDING
         options.pop("token", None)
         super().__init__(base, **options)

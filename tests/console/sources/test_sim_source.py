@@ -15,8 +15,9 @@ import pytest
 import requests
 
 from console.hub.sim import SimulatedHub
+from console.sources import sim
 from console.sources.base import FetchContext, SourceError, open_source
-from console.sources.sim import SimSource, parse_sim_url, sim_in_process
+from console.sources.sim import SimSource, parse_sim_url, prestart, sim_in_process
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -105,6 +106,29 @@ def test_a_hub_that_does_not_start_is_a_source_error(tmp_path: Path) -> None:
     source.close()
     with pytest.raises(SourceError, match="not started"):
         source.set_outage(True)
+
+
+def test_a_hub_started_ahead_is_taken_over_by_its_source(tmp_path: Path) -> None:
+    assert not prestart("http://127.0.0.1:1") and not prestart("sim://rack?process=0")
+    assert not prestart("sim://moon")
+    assert prestart("sim://rack?seed=4", log_db=tmp_path / "log.sqlite")
+    assert prestart("sim://rack?seed=4", log_db=tmp_path / "log.sqlite")  # once only
+    assert prestart("sim://rack?seed=5", log_db=tmp_path / "log.sqlite")  # nobody takes it
+    ahead = dict(sim._prestarted)
+    assert len(ahead) == 2
+    first = next(p for k, p in ahead.items() if k[1] == 4)
+    other = next(p for k, p in ahead.items() if k[1] == 5)
+    source = SimSource("sim://rack?seed=4", log_db=tmp_path / "log.sqlite")
+    assert source.process is first and first.pid is not None
+    try:
+        source.start()
+        assert source.fetch("site", FetchContext()).kind == "site"
+    finally:
+        source.close()
+    assert wait_gone(first.pid)
+    assert other.pid is not None and not gone(other.pid)
+    sim._stop_prestarted()  # as at exit: the one nobody took over ends
+    assert wait_gone(other.pid) and not sim._prestarted
 
 
 CONSOLE = """
