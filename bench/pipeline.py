@@ -1,5 +1,5 @@
 """Live pipeline figures: one full poll cycle, and the GUI thread's longest stall while polling
-(the hub on loopback in its own process, and in the console's own process as ``sim://`` runs it)."""
+(the hub on loopback in its own process, and the default source ``sim://`` as the console opens it)."""
 
 from __future__ import annotations
 
@@ -117,8 +117,10 @@ def gui_max_stall_ms(
 
     ``gui_max_stall_ms`` covers steady polling, from 3 s after every kind first arrived;
     ``gui_startup_max_stall_ms`` the start-up before that (first cache keyframes, the
-    first draw of the 24 h power history). ``in_process`` runs the simulated hub inside
-    the console's process, as ``sim://`` (the default source) does; figures get ``_sim``.
+    first draw of the 24 h power history). ``in_process`` reads the default source
+    ``sim://`` as the console opens it (:class:`SimSource`: the simulated hub in a process
+    of its own, started by the source; ``sim://...?process=0`` would keep it on the
+    console's threads); figures get ``_sim``.
     ``scale`` polls another preset of the simulator instead of the full site; ``url`` a
     loopback hub already serving (else one is started for the measurement).
     """
