@@ -4,6 +4,9 @@ follows the export.
 The dialog gathers the shift's data with a ``collect(shift, notes) -> HandoverData``
 callable run off the GUI thread (a review window passes one that reads its cache); the
 default, :func:`data_from_window`, uses only what the live window already holds.
+File → Hand over shift opens it on the shift just handed over, with the handover's record
+(:class:`console.handover.record.HandoverRecord`), which the pack prints whether or not the
+cache holds it yet.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from console.contract import DEFAULT_SITE_TZ
 from console.handover.data import HandoverData, build_handover
+from console.handover.record import HandoverRecord
 from console.handover.request import ExportError
 from console.handover.shift import ShiftWindow
 from widgets.export import export_pack
@@ -73,6 +77,7 @@ def data_from_window(window: Any, shift: ShiftWindow, notes: str = "") -> Handov
         gpus_end=latest.get("gpus"), jobs=[latest.get("jobs")], journal=journal,
         incidents=incidents, notes=notes, source=str(getattr(window, "source_label", "")),
         warnings=warnings, view_time=max(times) if times else None, missing=missing,
+        log_missing="this console session keeps no copy of the shift log (it has no cache)",
     )
 
 
@@ -80,7 +85,9 @@ class ExportDialog(QDialog):
     """The export handover dialog of ``window`` (a :class:`widgets.main_window.MainWindow`)."""
 
     def __init__(self, window: Any, collect: Collect | None = None,
-                 parent: QWidget | None = None, live: bool = True) -> None:
+                 parent: QWidget | None = None, live: bool = True, *,
+                 shift: ShiftWindow | None = None, handover: HandoverRecord | None = None
+                 ) -> None:
         super().__init__(parent or window)
         self.setWindowTitle("Export shift handover")
         self.window_ = window
@@ -90,6 +97,8 @@ class ExportDialog(QDialog):
         self.tz = getattr(topology, "timezone", None) or DEFAULT_SITE_TZ
         self.result_path: Path | None = None
         self.error: str | None = None
+        self.handover = handover
+        """The handover the pack prints (journaled just before; None: those the cache holds)."""
 
         self.folder = QLineEdit(self)
         self.folder.setPlaceholderText("an empty folder for the pack")
@@ -130,7 +139,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.force)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
-        self.set_shift(ShiftWindow.default(tz=self.tz, live=live))
+        self.set_shift(shift or ShiftWindow.default(tz=self.tz, live=live))
         self.resize(720, 420)
 
     # -- inputs ------------------------------------------------------------------------
@@ -171,7 +180,7 @@ class ExportDialog(QDialog):
             progress.setWindowModality(Qt.WindowModality.WindowModal)
             progress.setMinimumDuration(0)
             progress.setValue(0)
-            data = self._collect(shift, notes, progress)
+            data = self._collect(shift, notes, progress).with_handover(self.handover)
 
             def step(done: int, total: int, what: str) -> bool:
                 progress.setLabelText(what)
@@ -214,9 +223,12 @@ class ExportDialog(QDialog):
         return box["data"]
 
 
-def open_export_dialog(window: Any, collect: Collect | None = None, live: bool = True) -> Path | None:
-    """Run the dialog modally for ``window``; the pack's path, or None when not exported."""
-    dialog = ExportDialog(window, collect, live=live)
+def open_export_dialog(window: Any, collect: Collect | None = None, live: bool = True, *,
+                       shift: ShiftWindow | None = None,
+                       handover: HandoverRecord | None = None) -> Path | None:
+    """Run the dialog modally for ``window`` (on ``shift`` when given, the pack printing
+    ``handover``); the pack's path, or None when not exported."""
+    dialog = ExportDialog(window, collect, live=live, shift=shift, handover=handover)
     if dialog.exec() == QDialog.DialogCode.Accepted:
         return dialog.result_path
     return None
