@@ -123,7 +123,10 @@ class HubApiSource(Source):
             log.warning("%s: a hub token is set; the password given with the URL is not used",
                         self.display_url)
             auth = None
-        self.session = make_session(retries=retries, verify=verify, auth=auth)
+        # Each kind is fetched on a lane of its own (and the rack detail on another): a
+        # connection kept for each, so none is dropped and opened again at every poll.
+        self.session = make_session(retries=retries, verify=verify, auth=auth,
+                                    pool_maxsize=len(self.kinds) + 4)
         if parts.hostname in ("127.0.0.1", "localhost", "::1"):
             # On loopback, compressing costs both ends more time than it saves.
             self.session.headers["Accept-Encoding"] = "identity"

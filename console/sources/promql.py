@@ -101,8 +101,9 @@ class PromClient:
         )
         self.post_over = post_over
         self.accept_partial = accept_partial
-        # A poll runs its queries in parallel: keep a connection per worker.
-        self.session = make_session(retries=retries, verify=verify, auth=auth, pool_maxsize=8)
+        # A poll runs its queries in parallel (6 at a time), and the racks, GPU and power
+        # polls run at once on lanes of their own: keep a connection per worker.
+        self.session = make_session(retries=retries, verify=verify, auth=auth, pool_maxsize=20)
         self.session.headers.update(dict(headers or {}))
         for name, value in (headers or {}).items():
             if name.lower() in SECRET_HEADERS:  # e.g. "Bearer <token>": either form redacted
