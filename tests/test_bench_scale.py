@@ -47,3 +47,22 @@ def test_memory_probe_reads_this_process() -> None:
     block = bytearray(b"\x01") * (64 * 1024 * 1024)  # 64 MiB, every page written
     assert scale._vm_rss_mb() - before == pytest.approx(64.0, abs=16.0)
     del block
+
+
+def test_a_failing_size_leaves_the_others_their_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    def child(call: str, timeout: float) -> dict[str, float]:
+        if "tetouan-x4" in call:
+            raise RuntimeError("bench.scale._size_child('tetouan-x4', True): exit 1: boom")
+        big = "tetouan-x2" in call
+        return {"poll_cycle_ms": 90.0 if big else 45.0, "gui_max_stall_ms": 8.0,
+                "rackmap_repaint_ms": 2.0, "rss_mb": 260.0 if big else 200.0}
+
+    monkeypatch.setattr(scale, "_in_child", child)
+    figures = scale.run(quick=True)
+    assert figures["rss_mb"] == 200.0
+    assert figures["scale_poll_cycle_ms_growth_2x"] == 2.0
+    assert "scale_poll_cycle_ms_4x" not in figures
+    assert "boom" in figures["scale_errors"]["4x"]
+    monkeypatch.setattr(scale, "_in_child", lambda call, timeout: child("tetouan-x4", timeout))
+    with pytest.raises(RuntimeError, match="no size measured"):
+        scale.run(quick=True)
