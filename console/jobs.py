@@ -182,24 +182,26 @@ def reason_code(reason: Any) -> str:
 
 
 def explain_pending(
-    reason: Any, job: Mapping[str, Any], partition_state: PartitionState | None = None
+    reason: Any, job: Mapping[str, Any], partition_state: PartitionState | None = None,
+    tz: str = DEFAULT_SITE_TZ,
 ) -> str:
     """Plain-words explanation of why ``job`` waits, from its Slurm reason code.
 
     ``job`` is one job as a mapping (``JobsSnapshot.row``); ``partition_state``
     adds the partition's figures when known. Unknown codes get a generic sentence
-    that still names the code.
+    that still names the code. A begin time is said in ``tz`` (the site's zone).
     """
     if not isinstance(job, Mapping):
         job = {}
-    text = _explain(reason_code(reason), job, partition_state)
+    text = _explain(reason_code(reason), job, partition_state, tz)
     detail = " ".join(plain(job.get("state_description") or "").split())
     if text and detail and detail.lower() not in text.lower() and detail != plain(reason):
         text += f" — Slurm: {detail}"
     return text
 
 
-def _explain(code: str, job: Mapping[str, Any], partition_state: PartitionState | None) -> str:
+def _explain(code: str, job: Mapping[str, Any], partition_state: PartitionState | None,
+             tz: str = DEFAULT_SITE_TZ) -> str:
     if code in ("", "None"):
         return "pending, no reason given yet" if job.get("state") == "PENDING" else ""
     if code == "Resources":
@@ -208,9 +210,10 @@ def _explain(code: str, job: Mapping[str, Any], partition_state: PartitionState 
     if _time(begin) is None:
         begin = job.get("start_time")
     if code == "BeginTime":
-        if _local(begin) == "a later time":
+        if _local(begin, tz) == "a later time":
             return "held until the begin time its submitter set"
-        return f"asked not to start before its begin time: starts at {_local(begin)} at the earliest"
+        return (f"asked not to start before its begin time: starts at {_local(begin, tz)} "
+                "at the earliest")
     template = _TEMPLATES.get(code)
     if template is None:
         return f"pending: Slurm reason {code}"
@@ -219,7 +222,7 @@ def _explain(code: str, job: Mapping[str, Any], partition_state: PartitionState 
         "user": plain(job.get("user") or "?"),
         "tenant": plain(job.get("tenant") or "?"),
         "nodes": _n(job.get("nodes")),
-        "begin": _local(begin),
+        "begin": _local(begin, tz),
     }
     return template.format(**values)
 

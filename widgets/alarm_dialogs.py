@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, Qt, QTimeZone
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from widgets.text import clip
+from widgets.view import SiteClock, site_clock_of
 
 SHELVE_CHOICES: tuple[tuple[str, int], ...] = (
     (QT_TRANSLATE_NOOP("ShelveDialog", "15 min"), 15 * 60),
@@ -101,13 +102,27 @@ PLAN_MAX_S = 7 * 86400.0
 """Longest planned work the dialog accepts (the engine has its own limit too)."""
 
 
+def qt_zone(site: SiteClock, at: float) -> QTimeZone:
+    """``site``'s zone as Qt knows it; when Qt's zone database lacks it, its offset from
+    UTC at ``at``."""
+    if site.name == "UTC":
+        return QTimeZone.utc()
+    zone = QTimeZone(site.name.encode())
+    if zone.isValid():
+        return zone
+    when = site.at(at)
+    offset = when.utcoffset() if when is not None else None
+    return QTimeZone.fromSecondsAheadOfUtc(int(offset.total_seconds()) if offset else 0)
+
+
 class PlanShelfDialog(QDialog):
     """Asks for planned work: scope, start, end, operator and reason, all required.
 
     The scope (``site``, a hall ``A``, a row ``A-03``, a rack ``A-03-07`` or a server id)
     is editable and pre-filled; OK stays disabled, with the reason said in words, until
     the end is after the start and in the future and the work lasts at most ``max_s``.
-    Times are this workstation's clock, as shelf expiries are.
+    Start and end are the site's wall time (``site``; the clock of the view the dialog is
+    opened from when none), whatever the workstation's zone; ``clock`` says now.
     """
 
     def __init__(
@@ -117,11 +132,14 @@ class PlanShelfDialog(QDialog):
         parent: QWidget | None = None,
         clock: Callable[[], float] = time.time,
         max_s: float = PLAN_MAX_S,
+        site: SiteClock | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Plan work"))
         self.clock = clock
         self.max_s = max_s
+        self.site = site if site is not None else site_clock_of(parent)
+        """The site's clock: the zone start and end are entered in."""
         form = QFormLayout(self)
         intro = QLabel(self.tr(
             "Alarms of the scope raised between start and end are shelved at once, "
@@ -131,12 +149,18 @@ class PlanShelfDialog(QDialog):
         form.addRow(intro)
         self.scope = QLineEdit(scope, self)
         self.scope.setPlaceholderText(self.tr("site, hall A, row A-03, rack A-03-07 or a server"))
-        now = QDateTime.fromSecsSinceEpoch(int(clock()) // 60 * 60 + 60)
-        self.start = QDateTimeEdit(now, self)
-        self.end = QDateTimeEdit(now.addSecs(2 * 3600), self)
-        for edit in (self.start, self.end):
+        zone = qt_zone(self.site, clock())
+        now = QDateTime.fromSecsSinceEpoch(int(clock()) // 60 * 60 + 60, zone)
+        self.start = QDateTimeEdit(self)
+        self.end = QDateTimeEdit(self)
+        for edit, value in ((self.start, now), (self.end, now.addSecs(2 * 3600))):
+            edit.setTimeZone(zone)
+            edit.setDateTime(value)
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.zone_label = QLabel(self.tr("Site time: {0}").format(self.site.label(clock())),
+                                 self)
+        self.zone_label.setTextFormat(Qt.TextFormat.PlainText)
         self.operator = QLineEdit(operator, self)
         self.operator.setPlaceholderText(self.tr("your name"))
         self.reason = QLineEdit(self)
@@ -144,6 +168,7 @@ class PlanShelfDialog(QDialog):
         form.addRow(self.tr("Scope"), self.scope)
         form.addRow(self.tr("Start"), self.start)
         form.addRow(self.tr("End"), self.end)
+        form.addRow("", self.zone_label)
         form.addRow(self.tr("Operator"), self.operator)
         form.addRow(self.tr("Reason"), self.reason)
         self.problem = QLabel(self)

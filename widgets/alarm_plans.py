@@ -26,13 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from widgets.text import cell, isolate, plain, plain_tooltip
-from widgets.view import local_clock
+from widgets.view import site_clock_of
 
 PLAN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def _clock(t: float) -> str:
-    return local_clock(t, "%d %b %H:%M")
 
 
 def _time(t: object) -> float:
@@ -80,10 +76,17 @@ class PlanList(QWidget):
         self.set_plans(())
 
     def set_plans(self, plans: Sequence[Any], now: float | None = None) -> None:
-        """Show these plans (workstation times); hidden when there are none."""
+        """Show these plans (in force or to come at ``now``, hub time; the workstation's
+        clock when none), their times the site's wall time (the zone named in the heading);
+        hidden when there are none."""
         current = self.selected_plan()
         self.plans = tuple(plans)
         now = time.time() if now is None else now
+        site = site_clock_of(self)
+
+        def _clock(t: object) -> str:
+            return site.clock(t, "%d %b %H:%M")
+
         self.list.clear()
         for plan in self.plans:
             when = (self.tr("in force until {end}") if _time(plan.start) <= now
@@ -103,7 +106,10 @@ class PlanList(QWidget):
             self.list.addItem(item)
             if plain(plan.id) == current:
                 self.list.setCurrentItem(item)
-        self.heading.setText(self.tr("Planned work ({0})").format(len(self.plans)))
+        self.heading.setText(self.tr("Planned work ({n}), site time {zone}").format(
+            n=len(self.plans), zone=site.abbrev(now)))
+        self.heading.setToolTip(plain_tooltip(self.tr("Times are the site's: {0}").format(
+            site.label(now))))
         rows = min(max(1, len(self.plans)), self.MAX_ROWS)  # the list's height follows its plans
         line = self.list.sizeHintForRow(0) if self.plans else self.fontMetrics().height()
         self.list.setFixedHeight(rows * max(line, self.fontMetrics().height())

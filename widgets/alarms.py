@@ -57,7 +57,6 @@ from widgets.alarm_model import (
     finite,
     is_unacknowledged,
     rule_of,
-    site_zone,
     utc_text,
     word,
 )
@@ -131,6 +130,7 @@ class AlarmListView(LiveView):
         self._now: float | None = None
         self._plans: tuple[Any, ...] | None = None
         self.model = AlarmTableModel(self)
+        self.model.zone = self.site_clock.zone
         self.proxy = AlarmFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
@@ -221,7 +221,7 @@ class AlarmListView(LiveView):
     def set_topology(self, topology: SiteTopology) -> None:
         """Take the site's halls (hall filter) and time zone (alarm times)."""
         super().set_topology(topology)
-        self.model.zone = site_zone(topology.timezone)
+        self.model.zone = self.site_clock.zone
         current = self.hall_filter.currentData()
         self.hall_filter.blockSignals(True)
         self.hall_filter.clear()
@@ -273,8 +273,9 @@ class AlarmListView(LiveView):
                     sel.select(index, flags)
                 if alarm_id == current:
                     sel.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
-        if self._plans is not None:
-            self.plans.set_plans(self._plans, self.clock())
+        if self._plans is not None:  # in force or to come at the alarms' time (a review's)
+            self.plans.set_plans(self._plans, self._now if self._now is not None
+                                 else self.clock())
         self._update_status()
         self._selection_changed()
 
@@ -307,7 +308,10 @@ class AlarmListView(LiveView):
         shown, total = self.proxy.rowCount(), len(self.model.alarms)
         text = self.tr("{shown} of {total} alarms shown").format(shown=shown, total=total)
         if self._now is not None:
-            text += self.tr(" · hub time {0}").format(utc_text(self._now))
+            site = self.site_clock
+            text += self.tr(" · hub time {clock} {zone} ({utc})").format(
+                clock=site.clock(self._now, "%d %b %H:%M:%S"),
+                zone=site.abbrev(self._now), utc=utc_text(self._now))
         if self.stale:
             text += self.tr(" · alarm data {0} old").format(format_age(self.data_age))
         self.status.setText(text)
@@ -424,7 +428,7 @@ class AlarmListView(LiveView):
 
     def ask_plan(self, scope: str) -> tuple[str, float, float, str, str] | None:
         """Ask scope, start, end, operator and reason in a dialog; None when cancelled."""
-        dialog = PlanShelfDialog(scope, self.operator, self, self.clock)
+        dialog = PlanShelfDialog(scope, self.operator, self, self.clock, site=self.site_clock)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.values()

@@ -146,6 +146,11 @@ class JobQueueView(LiveView):
         return box
 
     # -- data in ------------------------------------------------------------------------
+    def set_topology(self, topology: SiteTopology) -> None:
+        """Take the site layout: its time zone says the jobs' times."""
+        super().set_topology(topology)
+        self.model.set_site_clock(self.site_clock)
+
     def on_snapshot(self, snapshot: Snapshot) -> None:
         """Keep the newest jobs / unhealthy GPUs; applied to the model on redraw."""
         if isinstance(snapshot, JobsSnapshot):

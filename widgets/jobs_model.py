@@ -14,9 +14,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from PySide6.QtCore import (
@@ -29,7 +27,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from console.contract import DEFAULT_SITE_TZ
 from console.decode import JOB_COLUMNS
 from console.jobs import (
     PartitionState,
@@ -44,7 +41,7 @@ from console.jobs import (
 )
 from console.model import JobsSnapshot
 from widgets.text import CELL_CHARS, cell, clip, isolate, missing, plain, plain_tooltip
-from widgets.view import DATA_ERRORS, format_age
+from widgets.view import DATA_ERRORS, SiteClock, format_age, site_clock_of
 
 log = logging.getLogger(__name__)
 
@@ -177,8 +174,9 @@ class JobsTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.jobs: JobsSnapshot = _empty()
         self.version = 0
-        self.tz = DEFAULT_SITE_TZ
-        self._zone = ZoneInfo(DEFAULT_SITE_TZ)
+        self.site_clock = site_clock_of(None)
+        """Says submit and start times (and begin times of pending jobs) in the site's
+        zone (the view sets it from the site layout)."""
         self.order = np.zeros(0, np.int64)
         self.order_list: list[int] = []
         self.wait = np.zeros(0)
@@ -276,12 +274,18 @@ class JobsTableModel(QAbstractTableModel):
             col = COLUMN_KEYS.index("flag")
             self.dataChanged.emit(self.index(0, col), self.index(len(self.order_list) - 1, col))
 
-    def set_timezone(self, tz: str) -> None:
-        """Show submit and start times in ``tz`` (site zone or 'UTC')."""
-        self.tz = tz
-        self._zone = ZoneInfo(tz)
+    def set_site_clock(self, site: SiteClock) -> None:
+        """Say submit, start and begin times in ``site``'s zone (the shown cells again)."""
+        if site == self.site_clock:
+            return
+        self.site_clock = site
+        self._explained.clear()  # a pending job's begin time is in its words
+        for key in ("submit_time", "start_time"):
+            col = COLUMN_KEYS.index(key)
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, col, col)
         if self.order_list:
-            self.dataChanged.emit(self.index(0, 9), self.index(len(self.order_list) - 1, 10))
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.order_list) - 1, len(COLUMNS) - 1))
 
     # -- lookups ------------------------------------------------------------------------
     def job(self, row: int) -> dict[str, Any]:
@@ -301,7 +305,8 @@ class JobsTableModel(QAbstractTableModel):
                 if isinstance(c["state"][j], str) and c["state"][j] == "PENDING":
                     job = self.jobs.row(j)
                     text = explain_pending(
-                        job["reason"], job, self.partitions.get(plain(job["partition"]))
+                        job["reason"], job, self.partitions.get(plain(job["partition"])),
+                        tz=self.site_clock.name,
                     )
                 else:
                     text = ""
@@ -338,8 +343,13 @@ class JobsTableModel(QAbstractTableModel):
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = 0
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section][1]
+        if role == Qt.ItemDataRole.ToolTipRole and COLUMN_KEYS[section] in (
+                "submit_time", "start_time"):
+            return self.tr("Site time ({0})").format(self.site_clock.label())
         return None
 
     def data(self, index: Index, role: int = 0) -> Any:
@@ -398,7 +408,7 @@ class JobsTableModel(QAbstractTableModel):
             return (
                 ""
                 if not np.isfinite(t)
-                else datetime.fromtimestamp(t, self._zone).strftime("%d %b %H:%M")
+                else self.site_clock.clock(t, "%d %b %H:%M")
             )
         if key == "wait":
             w = float(self.wait[j])

@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 
 from console.gpu_health import normalise_query, since_words
 from console.maintenance import ACTION_GROUPS, ActionGroup, MaintenanceItem, MaintenanceList
-from console.model import Snapshot
+from console.model import SiteTopology, Snapshot
 from widgets.text import bound_columns, cell, figure, isolate, missing, plain_tooltip
-from widgets.view import DATA_ERRORS, LiveView, format_age, local_clock
+from widgets.view import DATA_ERRORS, LiveView, SiteClock, format_age, site_clock_of
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -85,25 +85,25 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def seen_words(t: float, now: float) -> str:
-    """'09:50 (3 h ago)', '28 Nov 22:02 (15 h ago)': local clock and a short age; '—' for a
-    time no clock can show."""
+def seen_words(t: float, now: float, site: SiteClock | None = None) -> str:
+    """'09:50 (3 h ago)', '28 Nov 22:02 (15 h ago)': the site's wall clock (``site``; the
+    default site's when none) and a short age; '—' for a time no clock can show."""
+    site = site or site_clock_of(None)
     try:
-        if not (math.isfinite(t) and math.isfinite(now)):
+        if not (math.isfinite(t) and math.isfinite(now)) or site.at(t) is None:
             return missing()
         age = max(0, int(now - t))
         ago = (f"{age // 60} min" if age < 3600 else f"{age // 3600} h" if age < 172_800
                else f"{age // 86_400} d")
-        then, today = time.localtime(t), time.localtime(now)
-        clock = time.strftime("%H:%M" if then[:3] == today[:3] else "%d %b %H:%M", then)
+        clock = site.day_clock(t, now, "%H:%M")
     except DATA_ERRORS:
         return missing()
     return _tr("{clock} ({ago} ago)").format(clock=clock, ago=ago)
 
 
-def _since(t: object) -> str:
+def _since(t: object, site: SiteClock) -> str:
     try:
-        return since_words(t)  # type: ignore[arg-type]
+        return since_words(t, tz=site.zone)  # type: ignore[arg-type]
     except DATA_ERRORS:
         return missing()
 
@@ -118,8 +118,24 @@ class MaintenanceModel(QAbstractItemModel):
         self.groups: list[tuple[ActionGroup, list[MaintenanceItem]]] = []
         """The groups shown (those with items passing the filter), in urgency order."""
         self._search: dict[int, tuple[MaintenanceItem, str]] = {}
+        self.site_clock = site_clock_of(None)
+        """Says the times in the site's zone (the view sets it from the site layout)."""
 
     # -- data in --------------------------------------------------------------------------
+    def set_site_clock(self, site: SiteClock) -> None:
+        """Say the times in ``site``'s zone (every shown time cell is said again)."""
+        if site == self.site_clock:
+            return
+        self.site_clock = site
+        col = COLUMNS.index("First seen")
+        roles = [_DISPLAY, _TOOLTIP]
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, col, col)
+        for row, (_, items) in enumerate(self.groups):
+            if items:
+                parent = self.index(row, 0)
+                self.dataChanged.emit(self.index(0, col, parent),
+                                      self.index(len(items) - 1, col, parent), roles)
+
     def set_list(self, mlist: MaintenanceList | None) -> None:
         """Show ``mlist`` (None: nothing); keeps the filter."""
         self.mlist = mlist
@@ -264,7 +280,7 @@ class MaintenanceModel(QAbstractItemModel):
             return cell(item.cause)
         if column == 6:
             now = self.mlist.time if self.mlist else time.time()
-            return seen_words(item.first_seen, now)
+            return seen_words(item.first_seen, now, self.site_clock)
         if column == 7:
             return figure(item.count, "d", none=missing())
         return ""
@@ -276,7 +292,8 @@ class MaintenanceModel(QAbstractItemModel):
                 slot=cell(item.slot, 20), node=cell(item.node, 200))
         elif column == 6:
             text = self.tr("first reported {first}; latest report {last}").format(
-                first=_since(item.first_seen), last=_since(item.last_seen))
+                first=_since(item.first_seen, self.site_clock),
+                last=_since(item.last_seen, self.site_clock))
         elif column == 7:
             text = self.tr("reported faulty {n} time(s) within 24 h").format(
                 n=cell(item.count, 20))
@@ -286,8 +303,12 @@ class MaintenanceModel(QAbstractItemModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = _DISPLAY) -> Any:
-        if role == _DISPLAY and orientation == Qt.Orientation.Horizontal:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == _DISPLAY:
             return _tr(COLUMNS[section])
+        if role == _TOOLTIP and COLUMNS[section] == "First seen":
+            return _tr("Site time ({zone})").format(zone=self.site_clock.label())
         return None
 
 
@@ -352,6 +373,11 @@ class MaintenanceView(LiveView):
         self._got_list = True
         self._has_data = True
         self.mark_dirty()
+
+    def set_topology(self, topology: SiteTopology) -> None:
+        """Take the site layout: its time zone says the list's times."""
+        super().set_topology(topology)
+        self.model.set_site_clock(self.site_clock)
 
     def on_snapshot(self, snapshot: Snapshot) -> None:
         """GPU snapshots only date the view (the list comes through set_maintenance)."""
@@ -457,8 +483,9 @@ class MaintenanceView(LiveView):
                    else max(0.0, time.time() - mlist.time))
         except DATA_ERRORS:
             age = math.nan
-        parts.append(self.tr("list {age} old ({clock})").format(
-            age=format_age(age), clock=local_clock(mlist.time)))
+        site = self.site_clock
+        parts.append(self.tr("list {age} old ({clock} {zone})").format(
+            age=format_age(age), clock=site.clock(mlist.time), zone=site.abbrev(mlist.time)))
         text = " · ".join(parts)
         if self.stale:
             text += self.tr(" — STALE")

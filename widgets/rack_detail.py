@@ -59,7 +59,7 @@ from widgets.rack_detail_model import (
 )
 from widgets.rackmap_overlays import ADVISORY, ALARM, BACKGROUND, FLOOR, TEXT, TEXT_DIM, WARNING
 from widgets.text import bound_columns, cell, isolate, missing
-from widgets.view import format_age, local_clock
+from widgets.view import format_age, site_clock_of
 
 HISTORY_TITLES = {
     "power_kw": (QT_TRANSLATE_NOOP("RackDetail", "Rack power"), "kW"),
@@ -311,8 +311,11 @@ class RackDetail(QWidget):
             (self.tr("Jobs on this rack"), self.job_table, 2),
             (self.tr("Recent events"), self.event_table, 2),
         ):
-            rv.addWidget(_heading(heading))
+            label = _heading(heading)
+            rv.addWidget(label)
             rv.addWidget(widget, stretch)
+        self.events_heading = label
+        """Says the zone of the events' times (the site's) once a rack is shown."""
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
@@ -342,6 +345,7 @@ class RackDetail(QWidget):
         self.title.setText(cell(rack.get("id", "?"), 40))
         gpus = [g for n in nodes for g in mappings(n.get("gpus", ()))]
         bad = sum(1 for g in gpus if g.get("status", "healthy") != "healthy")
+        site = site_clock_of(self)  # the site's wall time, wherever the console runs
         self.summary.setText(self.tr(
             "  hall {hall} · row {row} · {model} {type} · {cooling} cooled · {servers} servers"
             " · {gpus} GPUs, {bad} unhealthy · read {clock} ({age} ago)").format(
@@ -349,7 +353,8 @@ class RackDetail(QWidget):
                 model=isolate(rack.get("gpu_model", ""), 40),
                 type=isolate(rack.get("rack_type", ""), 40),
                 cooling=isolate(rack.get("cooling", ""), 40), servers=len(nodes),
-                gpus=len(gpus), bad=bad, clock=local_clock(detail.time),
+                gpus=len(gpus), bad=bad,
+                clock=f"{site.clock(detail.time)} {site.abbrev(detail.time)}",
                 age=format_age(detail.age())))
         self._jobs = {}
         for j in mappings(detail.jobs):
@@ -364,8 +369,10 @@ class RackDetail(QWidget):
         self.job_model.set_rows(rows, [{} for _ in rows], None, ids, tips)
         events = sorted(mappings(detail.events), key=lambda e: -_event_time(e))
         sev = {"critical": ALARM, "high": WARNING, "medium": ADVISORY}
+        self.events_heading.setText(self.tr("Recent events (site time, {0})").format(
+            site.abbrev(detail.time)))
         self.event_model.set_rows(
-            [(local_clock(e["time"]) if _finite(e.get("time")) else missing(),
+            [(site.day_clock(e["time"], detail.time) if _finite(e.get("time")) else missing(),
               cell(e.get("severity", "")), cell(e.get("message", "")))
              for e in events],
             [{1: sev[s]} if (s := cell(e.get("severity"))) in sev else {} for e in events])

@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor
 
 from console.model import RackTelemetry, SiteTopology
 from widgets.text import cell, figure
-from widgets.view import DATA_ERRORS, format_age, local_clock
+from widgets.view import DATA_ERRORS, SiteClock, format_age
 
 BACKGROUND = QColor("#1e2126")
 TEXT = QColor("#d0d4da")
@@ -150,9 +150,10 @@ def rack_tooltip(topology: SiteTopology, telemetry: RackTelemetry | None, i: int
     except DATA_ERRORS:
         lines.append("<i>figures of this rack cannot be read</i>")
     if t is not None:
-        clock = local_clock(t.time)
+        site = SiteClock.of(topology)  # the site's wall time, wherever the console runs
+        clock = f"{site.clock(t.time)} {site.abbrev(t.time)}"
         lines.append(f"<span style='color:#8a9099'>figures {format_age(age)} old "
-                     f"(hub time {clock}){' — STALE' if stale else ''}</span>")
+                     f"(hub time {e(clock)}){' — STALE' if stale else ''}</span>")
     return "<br>".join(lines)
 
 

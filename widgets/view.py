@@ -10,15 +10,19 @@ whose data is stale greys itself and shows the age.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDockWidget, QWidget
 
+from console.contract import DEFAULT_SITE_TZ
 from console.model import SiteTopology, Snapshot
 
 log = logging.getLogger(__name__)
@@ -71,13 +75,108 @@ def format_age(seconds: float | None) -> str:
     return f"{s // 86400} d {(s % 86400) // 3600} h"
 
 
-def local_clock(t: object, fmt: str = "%H:%M:%S") -> str:
-    """Epoch time ``t`` as the workstation's local time in ``fmt``; '—' for a time that is
-    none (NaN, infinite, out of the platform's range, not a number)."""
+class SiteClock:
+    """Times said in the site's time zone (the site layout's ``timezone``), whatever the
+    workstation's own is: operators may sit elsewhere, and a review is read anywhere.
+
+    Every view holds one (:attr:`LiveView.site_clock`), made when the site layout arrives
+    (:meth:`LiveView.set_topology`); a widget inside a view, or a dialog it opens, reads its
+    view's with :func:`site_clock_of`. A zone the workstation does not know reads as UTC
+    (as the decoder reads it), never as the workstation's local time."""
+
+    __slots__ = ("name", "zone")
+
+    def __init__(self, name: object = DEFAULT_SITE_TZ) -> None:
+        zone = _zone(name)
+        self.zone: tzinfo = zone
+        """The zone, for ``datetime.fromtimestamp(t, zone)``."""
+        self.name: str = name if zone is not UTC and isinstance(name, str) else "UTC"
+        """Its IANA name ('Africa/Casablanca'; 'UTC' when unknown)."""
+
+    @classmethod
+    def of(cls, topology: object) -> SiteClock:
+        """The clock of a site layout (its ``timezone``; UTC when it has none)."""
+        name = getattr(topology, "timezone", None)
+        return _site_clock(name if isinstance(name, str) else "UTC")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SiteClock) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    def __repr__(self) -> str:
+        return f"SiteClock({self.name!r})"
+
+    def at(self, t: object) -> datetime | None:
+        """Epoch time ``t`` as the site's wall time; None for what is no time (NaN,
+        infinite, out of the platform's range, not a number)."""
+        try:
+            return datetime.fromtimestamp(float(t), self.zone)  # type: ignore[arg-type]
+        except (TypeError, ValueError, OverflowError, OSError):
+            return None
+
+    def clock(self, t: object, fmt: str = "%H:%M:%S") -> str:
+        """Epoch time ``t`` as the site's wall time in ``fmt`` (no %Z: see :meth:`abbrev`);
+        '—' for a time that is none."""
+        when = self.at(t)
+        if when is None:
+            return "—"
+        try:  # time.strftime: datetime's imports the time module on every call
+            return time.strftime(fmt, when.timetuple())
+        except (ValueError, OverflowError):
+            return "—"
+
+    def day_clock(self, t: object, now: object, today: str = "%H:%M:%S",
+                  other_day: str = "%d %b %H:%M") -> str:
+        """``t`` in ``today``'s format when it falls on the site's day of ``now`` (the
+        workstation's clock when ``now`` is no time), else in ``other_day``'s; '—' for a
+        time that is none."""
+        when = self.at(t)
+        if when is None:
+            return "—"
+        day = self.at(now) or datetime.now(self.zone)
+        return self.clock(t, today if when.date() == day.date() else other_day)
+
+    def abbrev(self, t: object = None) -> str:
+        """The zone's short name at ``t`` (now when none): 'CET', 'UTC+01' for a zone with
+        no letters ('+01'), 'UTC'."""
+        when = self.at(t) if t is not None else None
+        name = (when or datetime.now(self.zone)).tzname() or self.name
+        return f"UTC{name}" if name[:1] in "+-" else name
+
+    def label(self, t: object = None) -> str:
+        """'Africa/Casablanca, UTC+01': the zone named once where times are listed (a
+        header's tooltip, a status line)."""
+        short = self.abbrev(t)
+        return self.name if short == self.name else f"{self.name}, {short}"
+
+
+def _zone(name: object) -> tzinfo:
+    if isinstance(name, tzinfo):
+        return name
+    if not isinstance(name, str) or not name or name == "UTC":
+        return UTC
     try:
-        return time.strftime(fmt, time.localtime(float(t)))  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError, OSError):
-        return "—"
+        return ZoneInfo(name)
+    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        return UTC
+
+
+@functools.lru_cache(maxsize=16)
+def _site_clock(name: str) -> SiteClock:
+    return SiteClock(name)
+
+
+def site_clock_of(widget: QObject | None) -> SiteClock:
+    """The site clock of the view ``widget`` is in (or of ``widget`` itself): the first of
+    it and its parents with a ``site_clock``; the default site's when none has one."""
+    while widget is not None:
+        clock = getattr(widget, "site_clock", None)
+        if isinstance(clock, SiteClock):
+            return clock
+        widget = widget.parent()
+    return _site_clock(DEFAULT_SITE_TZ)
 
 
 class LiveView(QWidget):
@@ -99,6 +198,8 @@ class LiveView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.topology: SiteTopology | None = None
+        self.site_clock = site_clock_of(None)
+        """Says times in the site's time zone (the default site's until a layout comes)."""
         self.stale = False
         self.data_age: float | None = None
         self._dirty = False
@@ -125,7 +226,9 @@ class LiveView(QWidget):
 
     # -- data in ------------------------------------------------------------------------
     def set_topology(self, topology: SiteTopology) -> None:
+        """Take the site layout, and its time zone for every time the view says."""
         self.topology = topology
+        self.site_clock = SiteClock.of(topology)
         self.mark_dirty()
 
     def apply(self, snapshot: Snapshot) -> None:

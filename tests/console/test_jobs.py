@@ -86,6 +86,15 @@ def test_begin_time_in_site_local_time() -> None:
     )
 
 
+def test_begin_time_in_the_zone_given() -> None:
+    """A begin time in the site's zone: the default site's unless another is given."""
+    begin = 1_795_908_600.0  # Sat 28 Nov 2026 23:30 UTC
+    pending = job(reason="BeginTime", start_time=begin)
+    assert "Sun 29 Nov 00:30" in explain_pending("BeginTime", pending)  # Africa/Casablanca
+    assert "Sat 28 Nov 18:30" in explain_pending("BeginTime", pending, tz="America/New_York")
+    assert "Sat 28 Nov 23:30" in explain_pending("BeginTime", pending, tz="Nowhere/Such")
+
+
 def test_unknown_reason_falls_back_and_none_is_quiet() -> None:
     assert (
         explain_pending("FrobnicatorBusy", job(), None) == "pending: Slurm reason FrobnicatorBusy"

@@ -509,7 +509,7 @@ def test_handover_pdf_keeps_a_site_name_with_an_override_isolated(
 
 def test_text_helpers_bound_and_isolate_any_value() -> None:
     from widgets.text import clip, figure, isolate, plain_tooltip
-    from widgets.view import format_age, local_clock
+    from widgets.view import SiteClock, format_age
 
     assert isolate(RLO) == f"{FSI}evil{PDI}" and isolate(None) == "" and isolate([1]) == (
         f"{FSI}[1]{PDI}")
@@ -522,7 +522,9 @@ def test_text_helpers_bound_and_isolate_any_value() -> None:
         "1e+308", "3", "1.5", "n/a")
     assert format_age(math.inf) == format_age(math.nan) == format_age(1e308) == "—"
     assert format_age("x") == "—" and format_age(61) == "1 min 01 s"  # type: ignore[arg-type]
-    assert local_clock(-1e308) == local_clock(math.nan) == local_clock([1]) == "—"
+    site = SiteClock("Africa/Casablanca")
+    assert site.clock(-1e308) == site.clock(math.nan) == site.clock([1]) == "—"
+    assert site.day_clock(math.inf, 0.0) == "—" and site.at("x") is None
 
 
 def QTextDocumentLines(tip: str) -> list[str]:  # noqa: N802 - reads as what it does

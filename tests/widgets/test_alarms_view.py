@@ -396,3 +396,59 @@ def test_an_empty_list_says_why_it_is_empty(qtbot: Any) -> None:
     view.set_alarms([], 1_780_000_000.0)
     view.flush()
     assert view.empty.isVisible() and view.empty.text().startswith("No standing alarms")
+
+
+T_NOV = 1_795_908_600.0
+"""Sat 28 Nov 2026 23:30 UTC: Sun 29 Nov 00:30 at the site (Africa/Casablanca, UTC+1)."""
+
+
+@pytest.fixture
+def workstation_in_utc(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The workstation's clock set to UTC, so a time said in it differs from the site's."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("workstation_in_utc")
+def test_times_are_the_sites(qtbot: Any, site: SiteTopology) -> None:
+    """The alarm's time, the hub time of the list, planned work and the plan dialog are the
+    site's wall time (a day ahead of the workstation's here), the zone named once; planned
+    work is in force by the alarms' time (a review's), not the workstation's clock."""
+    alarm = make("inlet_high:A-11-02", "inlet_high", "high", area="A-11-02",
+                 time=T_NOV - 600, changed=T_NOV - 600)
+    view = AlarmListView()
+    qtbot.addWidget(view)
+    view.clock = lambda: T_NOV - 3600  # the workstation's clock, an hour before the list
+    view.set_topology(site)
+    plan = Plan("17", "A-03", T_NOV - 1800, T_NOV + 1800, "Amina", "pump swap")
+    view.set_alarms([alarm], T_NOV, plans=(plan,))
+    view.flush()
+    assert view.proxy.data(view.proxy.index(0, COLUMNS.index("Time"))) == "00:20:00"
+    assert "hub time 29 Nov 00:30:00 UTC+01 (2026-11-28 23:30:00 UTC)" in view.status.text()
+    assert " · in force until 29 Nov 01:00 · " in view.plans.list.item(0).text()
+    assert "29 Nov 00:00 to 29 Nov 01:00" in view.plans.list.item(0).toolTip()
+    assert view.plans.heading.text() == "Planned work (1), site time UTC+01"
+    assert view.select_alarm("inlet_high:A-11-02")
+    assert "Raised 00:20:00 site time (2026-11-28 23:20:00 UTC)" in view.detail.toPlainText()
+    dialog = PlanShelfDialog("A-03", "Amina", view, lambda: T_NOV)
+    qtbot.addWidget(dialog)
+    assert dialog.start.dateTime().toString("yyyy-MM-dd HH:mm") == "2026-11-29 00:31"
+    assert "Africa/Casablanca, UTC+01" in dialog.zone_label.text()
+    dialog.start.setDateTime(dialog.start.dateTime().addSecs(29 * 60))  # 01:00 at the site
+    assert dialog.times()[0] == T_NOV + 1800
+
+
+@pytest.mark.usefixtures("workstation_in_utc")
+def test_times_before_the_site_layout_are_the_default_sites(qtbot: Any) -> None:
+    """Alarms shown before any site layout are in the default site's zone, never the
+    workstation's."""
+    view = AlarmListView()
+    qtbot.addWidget(view)
+    view.set_alarms([make("a", "inlet_high", "high", time=T_NOV, changed=T_NOV)], T_NOV)
+    view.flush()
+    assert view.proxy.data(view.proxy.index(0, COLUMNS.index("Time"))) == "00:30:00"

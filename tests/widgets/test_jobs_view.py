@@ -215,3 +215,47 @@ def test_numbers_and_times_fit_their_columns(view: JobQueueView) -> None:
                         ("submit_time", "21 Nov 14:05")):
         col = COLUMN_KEYS.index(key)
         assert view.table.columnWidth(col) > metrics.horizontalAdvance(sample), key
+
+
+T_NOV = 1_795_908_600.0
+"""Sat 28 Nov 2026 23:30 UTC: Sun 29 Nov 00:30 in Africa/Casablanca (UTC+1), Sat 28 Nov
+18:30 in America/New_York."""
+
+
+@pytest.fixture
+def workstation_in_utc(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The workstation's clock set to UTC, so a time said in it differs from the site's."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("workstation_in_utc")
+def test_times_are_the_sites(view: JobQueueView) -> None:
+    """Submit and start times, and a pending job's begin time, are the site layout's zone
+    (named in the headers' tooltips), never the workstation's nor the default site's."""
+    from console.model import SiteTopology
+
+    def site(tz: str) -> SiteTopology:
+        return SiteTopology(time=T_NOV, received=T_NOV, timezone=tz)
+
+    jobs = jobs_from_records([
+        job(id=1, state="RUNNING", reason="None", submit_time=T_NOV - 3600, start_time=T_NOV),
+        job(id=2, reason="BeginTime", submit_time=T_NOV - 3600, start_time=T_NOV + 3600),
+    ], T_NOV, received=T_NOV)
+    view.set_topology(site("Africa/Casablanca"))
+    feed(view, jobs)
+    assert shown(view, "start_time")[0] == "29 Nov 00:30"  # not 28 Nov 23:30 (UTC)
+    assert shown(view, "submit_time") == ["28 Nov 23:30", "28 Nov 23:30"]
+    assert "Sun 29 Nov 01:30" in shown(view, "reason")[1]
+    tip = view.model.headerData(col("start_time"), Qt.Orientation.Horizontal,
+                                Qt.ItemDataRole.ToolTipRole)
+    assert "Africa/Casablanca, UTC+01" in tip
+    view.set_topology(site("America/New_York"))  # another site: every time said again
+    view.flush()
+    assert shown(view, "start_time")[0] == "28 Nov 18:30"
+    assert "Sat 28 Nov 19:30" in shown(view, "reason")[1]

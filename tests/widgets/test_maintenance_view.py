@@ -237,3 +237,47 @@ def test_review_shows_the_list_as_it_stood(qtbot: Any, tmp_path: Any) -> None:
     view.set_maintenance(MaintenanceList(time=T0, recorded=False))
     view.flush()
     assert "no maintenance list recorded" in view.count_label.text()
+
+
+T_NOV = 1_795_908_600.0
+"""Sat 28 Nov 2026 23:30 UTC: Sun 29 Nov 00:30 at a site in Africa/Casablanca (UTC+1)."""
+
+
+@pytest.fixture
+def workstation_in_utc(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The workstation's clock set to UTC, so a time said in it differs from the site's."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("workstation_in_utc")
+def test_times_are_the_sites_not_the_workstations(qtbot: Any) -> None:
+    """First seen, its tooltip and the list's time are the site's wall time (a day ahead of
+    the workstation's here), the zone named once; a new site zone says them again."""
+    from console.model import SiteTopology
+
+    w = MaintenanceView()
+    qtbot.addWidget(w)
+    w.set_topology(SiteTopology(time=T_NOV, received=T_NOV, timezone="Africa/Casablanca"))
+    gpus = UnhealthyGpus(time=T_NOV, received=T_NOV, gpus=(
+        gpu("GPU-ecc-1", xid=48, dbe=1, since=T_NOV - 600),))
+    w.set_maintenance(MaintenanceTracker().update(gpus, None))
+    w.set_data_age(4.0, False)
+    w.flush()
+    first = w.model.index_of("GPU-ecc-1").siblingAtColumn(COLUMNS.index("First seen"))
+    assert w.model.data(first) == "00:20 (10 min ago)"  # not 23:20, the workstation's
+    tip = w.model.data(first, Qt.ItemDataRole.ToolTipRole)
+    assert "00:20" in tip and "23:20" not in tip
+    assert "list 4 s old (00:30:00 UTC+01)" in w.count_label.text()
+    header = w.model.headerData(COLUMNS.index("First seen"), Qt.Orientation.Horizontal,
+                                Qt.ItemDataRole.ToolTipRole)
+    assert "Africa/Casablanca" in header
+    w.set_topology(SiteTopology(time=T_NOV, received=T_NOV, timezone="America/New_York"))
+    w.flush()
+    assert w.model.data(first) == "18:20 (10 min ago)"
+    assert "(18:30:00 EST)" in w.count_label.text()

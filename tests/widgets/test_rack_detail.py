@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 
 from console.decode import decode_rack_detail
@@ -139,3 +140,42 @@ def test_a_flat_sparkline_draws_a_flat_line_through_the_middle(qtbot: Any) -> No
     assert rows and max(rows) - min(rows) <= 4, sorted(rows)
     middle = (top + image.height()) / 2
     assert abs((max(rows) + min(rows)) / 2 - middle) < 0.2 * image.height(), sorted(rows)
+
+
+T_NOV = 1_795_908_600.0
+"""Sat 28 Nov 2026 23:30 UTC: Sun 29 Nov 00:30 at the site (Africa/Casablanca, UTC+1)."""
+
+
+@pytest.fixture
+def workstation_in_utc(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The workstation's clock set to UTC, so a time said in it differs from the site's."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("workstation_in_utc")
+def test_times_are_the_sites(qtbot: Any) -> None:
+    """The detail's read time and its events' times are the site's wall time (its map's
+    site layout), the zone named once; an event of another day says its date."""
+    from console.model import SiteTopology
+    from widgets.rackmap import RackMapView
+
+    site = RackMapView()
+    qtbot.addWidget(site)
+    site.set_topology(SiteTopology(time=T_NOV, received=T_NOV, timezone="Africa/Casablanca"))
+    detail = payload() | {"time": T_NOV, "events": [
+        {"id": 1, "time": T_NOV - 60, "severity": "critical", "message": "XID 79"},
+        {"id": 2, "time": T_NOV - 7200, "severity": "high", "message": "hot"}]}
+    site.show_detail(decode_rack_detail(detail, received=T_NOV))
+    d = site.detail
+    assert d is not None
+    assert "read 00:30:00 UTC+01 (" in d.summary.text()  # not 23:30:00, the workstation's
+    events = d.event_model
+    assert [events.data(events.index(r, 0)) for r in range(2)] == ["00:29:00", "28 Nov 22:30"]
+    assert d.events_heading.text() == "Recent events (site time, UTC+01)"
+    site.stop()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
+import pytest
 
-from widgets.rackmap_overlays import HIT_SPAN_CELLS, HitGrid, hit_index
+from widgets.rackmap_overlays import HIT_SPAN_CELLS, HitGrid, hit_index, rack_tooltip
 
 
 def _points(g: np.ndarray, rng: np.random.Generator, n: int = 400) -> list[tuple[float, float]]:
@@ -77,3 +79,37 @@ def test_a_rack_over_many_cells_is_still_hit() -> None:
     grid = HitGrid(g)
     assert grid.hit(50.7, 0.2) == 100 and grid.hit(50.2, 0.2) == 50
     assert HIT_SPAN_CELLS < 100
+
+
+T_NOV = 1_795_908_600.0
+"""Sat 28 Nov 2026 23:30 UTC: Sun 29 Nov 00:30 at the site (Africa/Casablanca, UTC+1)."""
+
+
+@pytest.fixture
+def workstation_in_utc(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The workstation's clock set to UTC, so a time said in it differs from the site's."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("workstation_in_utc")
+def test_tooltip_says_the_hub_time_in_the_sites_zone() -> None:
+    from console.contract import RACK_FIELDS
+    from console.decode import decode_racks, decode_site
+
+    rack = {"id": "A-01-01", "hall": "A", "row": "A-01", "x": 0.0, "y": 0.0, "w": 0.6,
+            "h": 1.2, "gpu_model": "H200", "capacity_kw": 48.0, "gpus": 32}
+    topo = decode_site({"time": T_NOV, "timezone": "Africa/Casablanca", "halls": [],
+                        "rows": [], "racks": [rack]}, received=T_NOV)
+    racks = decode_racks({"time": T_NOV, "rack_ids": ["A-01-01"],
+                          **{f: [1.0] for f in RACK_FIELDS}}, topo)
+    tip = rack_tooltip(topo, racks, 0, 4.0, False)
+    assert "(hub time 00:30:00 UTC+01)" in tip  # not 23:30:00, the workstation's
+    paris = decode_site({"time": T_NOV, "timezone": "Europe/Paris", "halls": [], "rows": [],
+                         "racks": [rack]}, received=T_NOV)
+    assert "(hub time 00:30:00 CET)" in rack_tooltip(paris, racks, 0, 4.0, False)

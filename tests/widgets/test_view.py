@@ -1,0 +1,67 @@
+"""widgets.view's site clock: every view says times in the site's zone, whatever the
+workstation's, and the widgets and dialogs inside a view read the view's."""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QLabel
+
+from console.model import SiteTopology
+from widgets.view import LiveView, SiteClock, site_clock_of
+
+T_NOV = 1_795_908_600.0
+"""Sat 28 Nov 2026 23:30 UTC: Sun 29 Nov 00:30 in Africa/Casablanca (UTC+1 in November)."""
+
+
+@pytest.fixture
+def workstation_in_utc(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The workstation's clock set to UTC, so a time said in it differs from the site's."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("workstation_in_utc")
+def test_site_clock_says_the_sites_wall_time() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    assert datetime.fromtimestamp(T_NOV, ZoneInfo("Africa/Casablanca")).utcoffset() \
+        .total_seconds() == 3600  # as the tests of the views take it
+    site = SiteClock("Africa/Casablanca")
+    assert time.strftime("%H:%M", time.localtime(T_NOV)) == "23:30"  # the workstation's
+    assert site.clock(T_NOV) == "00:30:00" and site.clock(T_NOV, "%d %b") == "29 Nov"
+    assert site.day_clock(T_NOV, T_NOV) == "00:30:00"
+    assert site.day_clock(T_NOV - 3600, T_NOV) == "28 Nov 23:30"  # the site's day before
+    assert site.abbrev(T_NOV) == "UTC+01" and site.label(T_NOV) == "Africa/Casablanca, UTC+01"
+    assert SiteClock("Europe/Paris").abbrev(T_NOV) == "CET"
+    assert SiteClock("UTC").label(T_NOV) == "UTC"
+    for nothing in (math.nan, math.inf, -1e308, "x", [1], None):
+        assert site.clock(nothing) == "—" and site.at(nothing) is None
+
+
+def test_an_unknown_zone_is_utc_never_the_workstations() -> None:
+    for name in ("Nowhere/Such", "", None, 7, ["Africa/Casablanca"]):
+        site = SiteClock(name)
+        assert site.name == "UTC" and site.clock(T_NOV) == "23:30:00"
+    assert SiteClock.of(SiteTopology(time=0.0, timezone="Mars/Olympus")).name == "UTC"
+    assert SiteClock("Africa/Casablanca") == SiteClock.of(
+        SiteTopology(time=0.0, timezone="Africa/Casablanca"))
+
+
+def test_views_take_the_site_layouts_zone_and_their_widgets_read_it(qtbot: Any) -> None:
+    view = LiveView()
+    qtbot.addWidget(view)
+    inner = QLabel(view)
+    assert view.site_clock.name == "Africa/Casablanca"  # the default site's until a layout
+    assert site_clock_of(inner) is view.site_clock
+    view.set_topology(SiteTopology(time=0.0, timezone="Asia/Tokyo"))
+    assert view.site_clock.name == "Asia/Tokyo" and site_clock_of(inner).name == "Asia/Tokyo"
+    assert site_clock_of(None).name == "Africa/Casablanca"
+    view.stop()
