@@ -4,7 +4,8 @@
 
 The main window runs live on the simulated site for a while (with a cooling loss
 injected on row A-03 so alarms and the map show an incident), then a review window
-shows the recorded cache; the views' own scripts add their close-ups. Unless
+shows the recorded cache; the views' own scripts add their close-ups, and File → Hand over
+shift its dialog and the pack's shift-log page (docs/shots_handover.py). Unless
 --skip-backends is given, the real backends follow: the real Slurm's job queue and the
 window on a stock site's stack (docs/shots_stock_site.py: stock dcgm-exporter, PDU and
 meter stand-ins behind a real Prometheus, and the real Slurm).
@@ -137,6 +138,9 @@ def main(argv: list[str]) -> int:
     made += shoot_rackmap(out)
     made.append(shoot_alarms(out))
     made += shoot_power_jobs(out)
+    from docs.shots_handover import shoot_handover
+
+    made += shoot_handover(out)
     if "--skip-backends" not in argv:
         from docs.shots_backends import shoot_slurm_jobs
 

@@ -244,8 +244,12 @@ class HandoverDialog(QDialog):
         self.outgoing.textChanged.connect(self._check)
         self.incoming.textChanged.connect(self._check)
         self.refresh()
-        width = self.fontMetrics().averageCharWidth() * 100
-        self.resize(width, self.fontMetrics().lineSpacing() * 44)
+        width = self.fontMetrics().averageCharWidth() * 110
+        height = self.fontMetrics().lineSpacing() * 62  # the whole checklist, mostly
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:
+            width, height = min(width, screen.width()), min(height, screen.height())
+        self.resize(width, height)
 
     # -- the checklist ---------------------------------------------------------------------
     def _known_operator(self) -> str:
@@ -301,13 +305,18 @@ class HandoverDialog(QDialog):
     def _site(self, now: float) -> str:
         window = self.window_
         latest: Mapping[str, Any] = getattr(window, "latest", {}) or {}
-        power = latest.get("power")
+        chart = (getattr(window, "views", {}) or {}).get("power")
+        # A live poll carries the samples since the last one (none, at times): the chart's
+        # history holds them all, as the KPI strip shows the last.
+        series = [s for s in (latest.get("power"), getattr(chart, "history", None))
+                  if s is not None]
         lines = []
-        if power is None:
+        if not series:
             lines.append(self.tr("No power data received."))
         else:
             def fig(name: str, digits: int) -> str:
-                value = _last(power, name)
+                value = next((v for s in series if math.isfinite(v := _last(s, name))),
+                             math.nan)
                 return f"{value:,.{digits}f}" if math.isfinite(value) else self.tr("n/a")
 
             lines.append(self.tr("Facility load {0} MW · IT load {1} MW · PUE {2} · renewable "

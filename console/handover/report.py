@@ -530,7 +530,7 @@ def _log_table(entries: Sequence[LogEntry], tz: str, status: bool) -> str:
                 row.append("<b>open</b>" if e.open else "")
         rows.append(tuple(row))
     heads = ["Time", "Author", "Category", "Text", "Links"] + (["Status"] if status else [])
-    widths = [13, 12, 11, 44, 10, 10] if status else [13, 12, 11, 52, 12]
+    widths = [13, 12, 14, 41, 10, 10] if status else [13, 12, 14, 49, 12]
     out = _table(heads, rows, widths=widths)
     if len(entries) > MAX_LOG_ROWS:
         out += (f'<p class="muted">{len(entries) - MAX_LOG_ROWS} more in summary.json and the '
