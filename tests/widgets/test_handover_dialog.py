@@ -154,6 +154,18 @@ def test_the_checklist_is_filled_from_the_live_window(qtbot: Any, window: Any) -
         assert label.textFormat().name == "PlainText"
 
 
+def test_site_status_reads_the_power_history_when_the_last_poll_brought_no_sample(
+        qtbot: Any, window: Any) -> None:
+    import numpy as np
+
+    power = window.latest["power"]
+    empty = replace(power, t=np.zeros(0), fields={k: np.zeros(0) for k in power.fields})
+    window.apply(empty)  # a live poll with nothing new since the last one
+    assert window.latest["power"] is empty
+    text = _dialog(qtbot, window).details["site"].text()
+    assert "n/a" not in text and "Facility load" in text
+
+
 def test_a_changed_item_is_unticked_on_refresh(qtbot: Any, window: Any) -> None:
     dialog = _dialog(qtbot, window)
     for box in dialog.checks.values():
