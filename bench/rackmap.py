@@ -2,8 +2,10 @@
 
 ``python -m bench.rackmap`` prints one JSON object. Figures are medians in milliseconds:
 ``rackmap_repaint_ms`` (full-site map, one overlay, new snapshot applied then painted),
-``rackmap_hover_ms`` (hit test and tooltip of a rack under the cursor) and
-``gpu_table_filter_ms`` (free-text filter over 5,000 unhealthy GPUs).
+``rackmap_hover_ms`` (hit test and tooltip of a rack under the cursor),
+``gpu_table_filter_ms`` (free-text filter over 5,000 unhealthy GPUs) and
+``gpu_set_snapshot_ms`` (the GPU health view's model taking a new list of unhealthy GPUs as
+the simulated hub of the full site sends it, poll after poll).
 """
 
 from __future__ import annotations
@@ -133,13 +135,63 @@ def rackmap_repaint_ms(scale: str = "tetouan", n: int = 40) -> float:
         app.processEvents()
 
 
+def _health_view(app: Any, topo: Any) -> Any:
+    """A 1600 x 900 GPU health view of the site, shown."""
+    from widgets.gpu_health import GpuHealthView
+
+    health = GpuHealthView()
+    health.resize(1600, 900)
+    health.show()
+    health.set_topology(topo)
+    app.processEvents()
+    return health
+
+
+def _set_snapshots(health: Any, hub: Any, n: int) -> list[float]:
+    """Seconds of ``n`` calls of the view's ``model.set_snapshot`` (as the view makes on
+    each poll: its sort column), each with the hub's next list of unhealthy GPUs (the hub
+    stepped 10 s between lists, the same GPUs listed with their times moving on)."""
+    from console.decode import decode_unhealthy
+
+    snaps = []
+    for _ in range(4):
+        hub.step(hub.now + 10.0)
+        snaps.append(decode_unhealthy(hub.unhealthy_gpus(), received=hub.now))
+    if not snaps[0].gpus:
+        raise RuntimeError("the simulated hub lists no unhealthy GPU")
+    health.apply(snaps[-1])  # the list shown before the first measured one
+    health.flush()
+    column = health.table.horizontalHeader().sortIndicatorSection()
+    out = []
+    for k in range(n):
+        t0 = time.perf_counter()
+        health.model.set_snapshot(snaps[k % len(snaps)], column)
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def gpu_set_snapshot_ms(scale: str = "tetouan", n: int = 40) -> float:
+    """``gpu_set_snapshot_ms`` of a scale preset of the simulator: median ms of the GPU
+    health view's model taking the hub's next list of unhealthy GPUs."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    hub, topo = _site(scale)
+    health = _health_view(app, topo)
+    try:
+        return _median_ms(_set_snapshots(health, hub, n))
+    finally:
+        health.stop()
+        health.close()
+        app.processEvents()
+
+
 def run(quick: bool = False) -> dict[str, float]:
-    """Measure the three figures; ``quick`` takes fewer samples."""
+    """Measure the four figures; ``quick`` takes fewer samples."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QPointF
     from PySide6.QtWidgets import QApplication
-
-    from widgets.gpu_health import GpuHealthView
 
     app = QApplication.instance() or QApplication([])
     hub, topo = _site()
@@ -156,10 +208,8 @@ def run(quick: bool = False) -> dict[str, float]:
     view.stop()
     view.close()
 
-    health = GpuHealthView()
-    health.resize(1600, 900)
-    health.show()
-    health.set_topology(topo)
+    health = _health_view(app, topo)
+    set_snapshot = _set_snapshots(health, hub, n)
     health.apply(synthetic_unhealthy(topo, 5000))
     health.flush()
     app.processEvents()
@@ -177,6 +227,7 @@ def run(quick: bool = False) -> dict[str, float]:
         "rackmap_repaint_ms": _median_ms(repaint),
         "rackmap_hover_ms": _median_ms(hover),
         "gpu_table_filter_ms": _median_ms(filt),
+        "gpu_set_snapshot_ms": _median_ms(set_snapshot),
     }
 
 
