@@ -89,7 +89,7 @@ class ExportDialog(QDialog):
                  shift: ShiftWindow | None = None, handover: HandoverRecord | None = None
                  ) -> None:
         super().__init__(parent or window)
-        self.setWindowTitle("Export shift handover")
+        self.setWindowTitle(self.tr("Export shift handover"))
         self.window_ = window
         self.collect: Collect = collect or (lambda shift, notes: data_from_window(window, shift,
                                                                                 notes))
@@ -102,7 +102,7 @@ class ExportDialog(QDialog):
 
         self.folder = QLineEdit(self)
         self.folder.setPlaceholderText("an empty folder for the pack")
-        browse = QPushButton("Browse…", self)
+        browse = QPushButton(self.tr("Browse…"), self)
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
@@ -113,25 +113,25 @@ class ExportDialog(QDialog):
             edit.setTimeZone(zone)
             edit.setDisplayFormat("yyyy-MM-dd HH:mm")
             edit.setCalendarPopup(True)
-        current = QPushButton("Current shift", self)
-        previous = QPushButton("Previous shift", self)
+        current = QPushButton(self.tr("Current shift"), self)
+        previous = QPushButton(self.tr("Previous shift"), self)
         current.clicked.connect(lambda: self.set_shift(ShiftWindow.default(tz=self.tz, live=True)))
         previous.clicked.connect(lambda: self.set_shift(ShiftWindow.default(tz=self.tz)))
         shift_row = QHBoxLayout()
-        for w in (self.start_edit, QLabel("to", self), self.end_edit, current, previous):
+        for w in (self.start_edit, QLabel(self.tr("to"), self), self.end_edit, current, previous):
             shift_row.addWidget(w)
         self.notes = QPlainTextEdit(self)
-        self.notes.setPlaceholderText("Notes for the next shift (plain text)")
-        self.force = QCheckBox("Replace the folder if it already holds a handover pack", self)
+        self.notes.setPlaceholderText(self.tr("Notes for the next shift (plain text)"))
+        self.force = QCheckBox(self.tr("Replace the folder if it already holds a handover pack"), self)
         self.status = QLabel(self)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("Folder", row)
-        form.addRow(f"Shift ({self.tz})", shift_row)
-        form.addRow("Operator notes", self.notes)
+        form.addRow(self.tr("Folder"), row)
+        form.addRow(self.tr("Shift (%1)").replace("%1", str(self.tz)), shift_row)
+        form.addRow(self.tr("Operator notes"), self.notes)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.export_button = buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button = buttons.addButton(self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.export_now)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -160,7 +160,7 @@ class ExportDialog(QDialog):
         return ShiftWindow(start, end, self.tz)
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder for the handover pack",
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for the handover pack"),
                                                   self.folder.text())
         if folder:
             self.folder.setText(folder)
@@ -175,8 +175,9 @@ class ExportDialog(QDialog):
                 raise ExportError("choose a folder for the pack")
             shift = self.shift()
             notes = self.notes.toPlainText()
-            progress = QProgressDialog("Collecting the shift's data…", "Cancel", 0, 100, self)
-            progress.setWindowTitle("Exporting handover")
+            progress = QProgressDialog(self.tr("Collecting the shift's data…"), self.tr("Cancel"), 0, 100,
+                                       self)
+            progress.setWindowTitle(self.tr("Exporting handover"))
             progress.setWindowModality(Qt.WindowModality.WindowModal)
             progress.setMinimumDuration(0)
             progress.setValue(0)
@@ -194,9 +195,9 @@ class ExportDialog(QDialog):
             progress.setValue(100)
         except (ExportError, ValueError) as exc:
             self.error = " ".join(str(exc).split())
-            self.status.setText(f"Not exported: {self.error}")
+            self.status.setText(self.tr("Not exported: %1").replace("%1", str(self.error)))
             return False
-        self.status.setText(f"Handover pack written to {self.result_path}")
+        self.status.setText(self.tr("Handover pack written to %1").replace("%1", str(self.result_path)))
         self.accept()
         return True
 

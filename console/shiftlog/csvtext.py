@@ -22,10 +22,19 @@ COLUMNS = ("id", "time_utc", "author", "category", "open", "cleared_by", "cleare
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                                         "\u2066\u2067\u2068\u2069"))
+
+
 def safe_cell(value: Any) -> Any:
     """``value`` as a CSV cell no spreadsheet takes for a formula (text starting with one
-    of ``FORMULA_STARTS`` gets a leading ``'``); numbers and None as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    of ``FORMULA_STARTS`` gets a leading ``'``) and no bidirectional control can reorder
+    (they are left out: a spreadsheet shows a cell's text as written); numbers and None as
+    they are."""
+    if not isinstance(value, str):
+        return value
+    value = value.translate(_BIDI_CONTROLS)
+    if value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 

@@ -175,3 +175,12 @@ def test_csv_keeps_plain_text_as_it_is() -> None:
     assert cells["time_utc"] == "2026-09-21T14:13:20Z" and cells["open"] == "yes"
     assert cells["cleared_by"] == "bob" and cells["cleared_at_utc"] == "2026-09-21T15:13:20Z"
     assert set(CATEGORIES) >= {cells["category"]}
+
+
+def test_csv_cells_carry_no_bidirectional_controls() -> None:
+    """A hub's copy could hold them (entries written through the hub are cleaned): a cell
+    shows its text as written, and an override cannot hide a formula behind it."""
+    assert safe_cell("job \u202eevil\u202c name") == "job evil name"
+    assert safe_cell("\u2067=HYPERLINK(1)\u2069") == "'=HYPERLINK(1)"
+    assert safe_cell("تينانت \u200f") == "تينانت "
+    assert safe_cell(3) == 3 and safe_cell(None) is None
