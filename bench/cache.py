@@ -110,7 +110,8 @@ def run(quick: bool = False) -> dict[str, float]:
         with Cache.open(path, retention=RetentionPolicy(max_buckets=10_000)) as cache:
             sizes = _table_bytes(cache)
             raw_per_poll = sizes.get("rack_raw", 0) / max(_count(cache, "rack_raw"), 1)
-            power_per_point = sizes.get("power", 0) / max(_count(cache, "power"), 1)
+            power_points = int(_scalar(cache, "SELECT sum(n) FROM power_blocks"))
+            power_per_point = sizes.get("power_blocks", 0) / max(power_points, 1)
             docs_per_hour = {t: sizes.get(t, 0) / hours for t in ("jobs", "unhealthy", "events")}
             jobs_key = _scalar(cache, "SELECT max(length(data)) FROM jobs WHERE id = key_id")
             gpu_list = _scalar(cache, "SELECT avg(length(data)) FROM unhealthy")

@@ -1,4 +1,5 @@
-"""Power points, unhealthy-GPU lists, the job queue and events: writing and reading back.
+"""Reasons power flows have no values, unhealthy-GPU lists, the job queue and events:
+writing and reading back (power itself: :mod:`console.cache.powerblock`).
 
 The job queue (thousands of jobs) is stored as a keyframe (every job, in the
 columnar form of :mod:`console.cache.jobframe`) followed by JSON deltas (jobs that
@@ -19,7 +20,6 @@ from typing import Any
 import numpy as np
 
 from console.cache import codec, frames, jobframe
-from console.contract import POWER_FIELDS
 from console.decode import JOB_COLUMNS
 from console.model import EventBatch, JobsSnapshot, PowerSeries, UnhealthyGpus
 
@@ -34,25 +34,6 @@ KEYFRAMES_KEPT = 6
 def digest(data: bytes) -> str:
     """A short content hash."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def write_power(conn: sqlite3.Connection, last_t: float | None, p: PowerSeries) -> float | None:
-    """Upsert the points at or after ``last_t`` (deduped by t); returns the new last t."""
-    if not len(p.t):
-        return last_t
-    t = np.asarray(p.t, np.float64)
-    keep = t >= (last_t if last_t is not None else -np.inf)
-    if not keep.any():
-        return last_t
-    names = [f for f in POWER_FIELDS if f in p.fields]
-    columns = [np.asarray(p.fields[f], np.float64)[keep] for f in names]
-    rows = zip(t[keep].tolist(), *(c.tolist() for c in columns), strict=True)
-    marks = ", ".join("?" * (len(names) + 1))
-    conn.executemany(
-        f"INSERT OR REPLACE INTO power (t, {', '.join(names)}) VALUES ({marks})",
-        [tuple(None if v != v else v for v in row) for row in rows],
-    )
-    return float(t[keep][-1])
 
 
 POWER_MISSING = "power_missing"

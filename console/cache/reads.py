@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import sqlite_utils
 
-from console.cache import codec, docs, files, frames, logbook, maint, records
+from console.cache import codec, docs, files, frames, logbook, maint, powerblock, records
 from console.cache.rollup import POWER_COLUMNS, TIERS
 from console.cache.schema import CacheError
 from console.decode import decode_site
@@ -274,12 +274,15 @@ class CacheReads:
         if memo is None or memo[0] != version or not memo[1] <= start or not end <= memo[2]:
             margin = POWER_MEMO_MARGIN_S if getattr(self, "readonly", False) else 0.0
             lo, hi = start - margin, end + margin
-            rows = self.conn.execute(
-                f"SELECT t, {', '.join(POWER_COLUMNS)} FROM {table} "
-                "WHERE t BETWEEN ? AND ? ORDER BY t",
-                (lo, hi),
-            ).fetchall()
-            data = np.array(rows, np.float64).reshape(len(rows), len(POWER_COLUMNS) + 1)
+            if table == "power":  # full resolution: blocks (rows in a file before v10)
+                data = powerblock.read(self.conn, lo, hi)
+            else:
+                rows = self.conn.execute(
+                    f"SELECT t, {', '.join(POWER_COLUMNS)} FROM {table} "
+                    "WHERE t BETWEEN ? AND ? ORDER BY t",
+                    (lo, hi),
+                ).fetchall()
+                data = np.array(rows, np.float64).reshape(len(rows), len(POWER_COLUMNS) + 1)
             memo = (version, lo, hi, data)
             self._power_memo[table] = memo
         data = memo[3]

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from console.cache import frames, records
+from console.cache import frames, powerblock, records
 from console.contract import POWER_FIELDS
 
 POWER_COLUMNS: tuple[str, ...] = POWER_FIELDS
@@ -165,24 +165,40 @@ def _roll_frames(
     return written
 
 
+def quarter_means(data: np.ndarray) -> np.ndarray:
+    """15-minute means of ``(n, 1 + fields)`` rows sorted by time: one row per bucket,
+    stamped with the bucket's start; a field's mean is over its values (NaN: none)."""
+    if not len(data):
+        return np.zeros((0, data.shape[1]))
+    buckets = np.floor(data[:, 0] / 900.0) * 900.0
+    starts = np.flatnonzero(np.append(True, buckets[1:] != buckets[:-1]))
+    values = data[:, 1:]
+    ok = ~np.isnan(values)
+    sums = np.add.reduceat(np.where(ok, values, 0.0), starts, axis=0)
+    counts = np.add.reduceat(ok.astype(np.int64), starts, axis=0)
+    means = np.full(sums.shape, np.nan)
+    np.divide(sums, counts, out=means, where=counts > 0)
+    return np.column_stack([buckets[starts], means])
+
+
 def _roll_power(conn: sqlite3.Connection, now: float) -> int:
     key = "rollup:power_15m"
     mark = _meta_float(conn, key) or -math.inf
-    last = conn.execute("SELECT max(t) FROM power").fetchone()[0]
+    last = powerblock.last_time(conn)
     if last is None:
         return 0
     limit = math.floor(max(last, now - 900) / 900) * 900
     if limit <= mark:
         return 0
-    averages = ", ".join(f"avg({c})" for c in POWER_COLUMNS)
-    cursor = conn.execute(
+    data = powerblock.read(conn, mark, limit)
+    rows = quarter_means(data[data[:, 0] < limit])
+    conn.executemany(
         f"INSERT OR REPLACE INTO power_15m (t, {', '.join(POWER_COLUMNS)}) "
-        f"SELECT CAST(t / 900 AS INTEGER) * 900 AS b, {averages} FROM power "
-        "WHERE t >= ? AND t < ? GROUP BY b",
-        (mark, limit),
+        f"VALUES ({', '.join('?' * (len(POWER_COLUMNS) + 1))})",
+        [tuple(None if v != v else v for v in row) for row in rows.tolist()],
     )
     _set_meta(conn, key, float(limit))
-    return max(cursor.rowcount, 0)
+    return len(rows)
 
 
 def _outside(windows: Sequence[tuple[float, float]], column: str) -> tuple[str, list[float]]:
@@ -245,8 +261,8 @@ def _retain(
         conn, "rack_1m", min(now - p.minute_days * day, rolled_15m), windows
     )
     deleted += frames.delete_chains_before(conn, "rack_15m", now - p.quarter_days * day, windows)
-    deleted += _delete_before(
-        conn, "power", "t", min(now - p.power_raw_days * day, rolled_power), windows
+    deleted += powerblock.delete_before(
+        conn, min(now - p.power_raw_days * day, rolled_power), windows
     )
     deleted += _delete_before(conn, "power_15m", "t", now - p.quarter_days * day, windows)
     deleted += _thin(conn, "unhealthy", now - p.minute_days * day, windows)
@@ -276,7 +292,7 @@ _CAP_ORDER: tuple[tuple[str, str], ...] = (
     ("unhealthy", "time"),
     ("events", "time"),
     ("rack_1m", "frames"),
-    ("power", "t"),
+    ("power_blocks", "blocks"),
     ("rack_raw", "frames"),
 )
 """What the size cap drops first: the oldest coarse data, raw polls last."""
@@ -288,12 +304,16 @@ def _enforce_cap(conn: sqlite3.Connection, max_bytes: int, windows: Sequence[tup
         for _ in range(16):
             if _used_bytes(conn) <= max_bytes:
                 return deleted
-            column = "time" if kind == "frames" else kind
-            cutoff = _oldest_quarter(conn, table, column)
+            if kind == "blocks":
+                cutoff = powerblock.oldest_quarter(conn)
+            else:
+                cutoff = _oldest_quarter(conn, table, "time" if kind == "frames" else kind)
             if cutoff is None:
                 break
             if kind == "frames":
                 gone = frames.delete_chains_before(conn, table, cutoff, windows)
+            elif kind == "blocks":
+                gone = powerblock.delete_before(conn, cutoff, windows)
             else:
                 gone = _delete_before(conn, table, kind, cutoff, windows)
             deleted += gone
@@ -336,10 +356,7 @@ def maintain(
     failed rollup drops the rollup tables' chains so the next write starts a keyframe.
     """
     if now is None:
-        now = (
-            frames.last_time(conn, "rack_raw")
-            or conn.execute("SELECT max(t) FROM power").fetchone()[0]
-        )
+        now = frames.last_time(conn, "rack_raw") or powerblock.last_time(conn)
         if now is None:
             return {"rolled_1m": 0, "rolled_15m": 0, "rolled_power": 0, "deleted": 0}
     now = float(now)

@@ -224,6 +224,17 @@ def _v8_to_v9(conn: sqlite3.Connection) -> None:
     logbook.create(conn)
 
 
+def _v9_to_v10(conn: sqlite3.Connection) -> None:
+    """Site power at full resolution in blocks (``console.cache.powerblock``): up to an
+    hour of samples a row, columnar, delta-coded at a fixed resolution per unit and
+    compressed, in place of one row per sample (under a twentieth of the bytes). The
+    rows of ``power`` move into ``power_blocks`` and the old table goes. Reads of a file
+    left at an older version answer from the old table, so it still reviews as it is."""
+    from console.cache import powerblock
+
+    powerblock.migrate_rows(conn)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
@@ -234,6 +245,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v6_to_v7,
     _v7_to_v8,
     _v8_to_v9,
+    _v9_to_v10,
 ]
 """``MIGRATIONS[n]`` migrates a file from schema version n to n + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -242,7 +254,8 @@ READS_FROM = 2
 later versions only changed how new rows are written, added columns reads do without,
 or added tables reads treat as empty (the maintenance list, v5; the reasons of power flows
 without values, v6; recording gaps, v7; events keyed by hub lifetime, v8, read through the
-columns every version has; the shift log's copy and outbox, v9)."""
+columns every version has; the shift log's copy and outbox, v9; site power in blocks,
+v10, whose reads answer from the one-row-a-sample table of an older file)."""
 
 
 def user_version(conn: sqlite3.Connection) -> int:

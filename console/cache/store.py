@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import sqlite_utils
 
-from console.cache import codec, docs, files, frames, logbook, maint, records, rollup
+from console.cache import codec, docs, files, frames, logbook, maint, powerblock, records, rollup
 from console.cache.reads import CacheReads
 from console.cache.rollup import RetentionPolicy
 from console.cache.schema import READS_FROM, SCHEMA_VERSION, CacheError, migrate
@@ -73,19 +73,20 @@ PROVISIONAL_INCIDENT = 2**40
 numbers them as it writes them and maps the provisional ids."""
 
 _FUTURE_DROPPED: tuple[tuple[str, str], ...] = (
-    ("rack_raw", "time"), ("rack_1m", "time"), ("rack_15m", "time"), ("power", "t"),
+    ("rack_raw", "time"), ("rack_1m", "time"), ("rack_15m", "time"),
     ("power_15m", "t"), ("power_missing", "since"), ("unhealthy", "time"), ("jobs", "time"),
     ("events", "time"),
 )
-"""Time-keyed telemetry tables and their time column: rows in the future are dropped."""
+"""Time-keyed telemetry tables and their time column: rows in the future are dropped (and
+full-resolution power's samples, counted as "power", from its blocks)."""
 _FUTURE_KEPT: tuple[tuple[str, str], ...] = (
     ("alarm_journal", "time"), ("incidents", "start"), ("maintenance", "start"),
 )
 """The audit trail: rows in the future are kept (never deleted) and only counted."""
 _ROLLUP_MARKS = (("rollup:rack_1m", "rack_1m", "time", 60), ("rollup:rack_15m", "rack_15m",
                  "time", 900), ("rollup:power_15m", "power_15m", "t", 0))
-_RECORDED = (("rack_raw", "time"), ("power", "t"), ("unhealthy", "time"), ("jobs", "time"),
-             ("events", "time"))
+_RECORDED = (("rack_raw", "time"), ("unhealthy", "time"), ("jobs", "time"), ("events", "time"))
+"""Tables whose newest time is the newest recorded (and full-resolution power's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,8 +414,8 @@ class Cache(CacheReads):
         self._writer.clear()
         self._topology_obj: SiteTopology | None = None
         self._topology_id, self._topology_hash, self._topology_n = self._last_topology()
-        self._power_last: float | None = self._scalar(
-            "SELECT max(t) FROM power WHERE t <= ?", (horizon,))
+        self._power_last: float | None = powerblock.last_time(self.conn, horizon)
+        self._power_block: powerblock.OpenBlock | None = None  # read at the next write
         self._power_missing = docs.last_power_missing(self.conn)
         self._unhealthy_last = self._last_doc("unhealthy", "status_hash")
         self._jobs_state: docs.JobsState | None = None  # the next jobs row is a keyframe
@@ -428,6 +429,7 @@ class Cache(CacheReads):
             self._scalar(f"SELECT max({column}) FROM {table} WHERE {column} <= ?", (horizon,))
             for table, column in _RECORDED
         ]
+        values.append(powerblock.last_time(self.conn, horizon))
         found = [float(v) for v in values if v is not None]
         return max(found) if found else None
 
@@ -599,8 +601,12 @@ class Cache(CacheReads):
                                      (horizon,)))
                 if n:
                     counts[table] = n
+        if powerblock.has_blocks(self.conn):
+            n = powerblock.count_after(self.conn, horizon)
+            if n:
+                counts["power"] = n
         self.future_dropped = counts
-        dropped = {t: n for t, n in counts.items() if t in dict(_FUTURE_DROPPED)}
+        dropped = {t: n for t, n in counts.items() if t not in dict(_FUTURE_KEPT)}
         kept = {t: n for t, n in counts.items() if t not in dropped}
         stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(horizon))
         if kept:
@@ -634,6 +640,9 @@ class Cache(CacheReads):
         for table, column in _FUTURE_DROPPED:
             if self._has_table(table):
                 conn.execute(f"DELETE FROM {table} WHERE {column} > ?", (horizon,))
+        if powerblock.has_blocks(conn):
+            powerblock.drop_after(conn, horizon)
+        self._power_block = None
         for table in ("unhealthy", "jobs"):
             conn.execute(f"UPDATE {table} SET last_seen = time WHERE last_seen > ?", (horizon,))
         for key, table, column, width in self._future_marks(horizon):
@@ -812,7 +821,9 @@ class Cache(CacheReads):
                 self._power_missing = docs.write_power_missing(
                     self.conn, self._power_missing, snap, self._power_last
                 )
-                self._power_last = docs.write_power(self.conn, self._power_last, snap)
+                self._power_block, self._power_last = powerblock.write(
+                    self.conn, self._power_block, self._power_last, snap.t, dict(snap.fields)
+                )
             elif isinstance(snap, UnhealthyGpus):
                 self._write_unhealthy(snap)
             elif isinstance(snap, LogSnapshot):
@@ -951,6 +962,7 @@ class Cache(CacheReads):
                 raise self._fail(exc) from None
             if stats.get("deleted"):
                 self._drop_broken_chains()
+                self._power_block = None  # its block may be gone: read it again
             return stats
 
     def _drop_broken_chains(self) -> None:

@@ -461,7 +461,7 @@ def test_old_history_reads_from_quarter_hour_rollups(
         assert stats["rolled_15m"] == 1
         counts = [
             cache.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("rack_raw", "rack_1m", "rack_15m", "power")
+            for t in ("rack_raw", "rack_1m", "rack_15m", "power_blocks")
         ]
         assert counts == [0, 0, 1, 0]
         got = cache.racks_at(start + 500)
@@ -522,7 +522,8 @@ def test_concurrent_reader_sees_whole_polls_only(
 
     def reader() -> None:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        query = "SELECT (SELECT count(*) FROM rack_raw), (SELECT count(*) FROM power)"
+        query = ("SELECT (SELECT count(*) FROM rack_raw), "
+                 "(SELECT coalesce(sum(n), 0) FROM power_blocks)")
         try:
             while not done.is_set():
                 seen.append(conn.execute(query).fetchone())
