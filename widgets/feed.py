@@ -53,6 +53,15 @@ class Feed(QObject):
     gapsFound = Signal(object)
     """The spans the live console polled but could not record (a list of dicts with start,
     end, reason, polls), read once when the file opens (review)."""
+    logWritten = Signal(object)
+    """What became of shift-log writes (a :class:`console.shiftlog.writer.LogWriteReport`):
+    the one just asked for (sent; queued while the hub does not answer, sent when it does;
+    or refused, with the reason) and writes kept before that the hub took or refused."""
+    logWriteRefused = Signal(str)
+    """A shift-log write this feed cannot make at all (why, in words): a review, no feed."""
+    shiftLogAt = Signal(float, object)
+    """(position, entries): the shift log as it stood at a review's position (a tuple of
+    :class:`console.shiftlog.model.LogEntry`, oldest first)."""
 
     reports_busy = False
     """True when :meth:`is_busy` tells when the worker polls (views then wait a little
@@ -117,3 +126,17 @@ class Feed(QObject):
     def _refuse(self) -> None:
         if not self._closed:
             self.alarmActionFailed.emit(self.tr("alarms cannot be changed from this window"))
+
+    def add_log_entry(self, entry: Any) -> None:
+        """Write a checked shift-log entry (a :class:`console.shiftlog.model.NewEntry`):
+        ``logWritten`` says what became of it, ``logWriteRefused`` why it cannot be."""
+        self._refuse_log()
+
+    def clear_log_entry(self, uid: str, who: str) -> None:
+        """Clear the open item ``uid`` in ``who``'s name (told as :meth:`add_log_entry`)."""
+        self._refuse_log()
+
+    def _refuse_log(self) -> None:
+        if not self._closed:
+            self.logWriteRefused.emit(
+                self.tr("the shift log cannot be written from this window"))

@@ -58,6 +58,7 @@ class _PollWorker(QObject):
     alarmsUpdated = Signal(object)
     alarmActionFailed = Signal(str)
     powerHistory = Signal(object)
+    logWritten = Signal(object)
     _fetched = Signal()
     """From a lane (any thread): something was fetched; taken on this worker's thread."""
 
@@ -81,6 +82,7 @@ class _PollWorker(QObject):
         listener.on_rack_detail = self.rackDetailReady.emit  # type: ignore[method-assign]
         listener.on_rack_history = self.rackHistoryReady.emit  # type: ignore[method-assign]
         listener.on_rack_failed = self.rackDetailFailed.emit  # type: ignore[method-assign]
+        listener.on_log_written = self.logWritten.emit  # type: ignore[method-assign]
         self.session = LiveSession(
             source_factory, cache_factory, intervals, alarm_factory, listener,
             wake=self._fetched.emit,
@@ -163,6 +165,14 @@ class _PollWorker(QObject):
     def fetch_rack(self, rack_id: str) -> None:
         self.session.fetch_rack(rack_id)
 
+    @Slot(object)
+    def add_log_entry(self, entry: Any) -> None:
+        self.session.add_log_entry(entry)
+
+    @Slot(str, str)
+    def clear_log_entry(self, uid: str, who: str) -> None:
+        self.session.clear_log_entry(uid, who)
+
     @Slot()
     def finish(self) -> None:
         self.session.stop()
@@ -176,7 +186,7 @@ class _PollWorker(QObject):
 _RELAYED = (
     "polled", "rackDetailReady", "rackHistoryReady", "rackDetailFailed", "sourceStarted",
     "sourceFailed", "cacheFailed", "cacheRecovered", "alarmsUpdated", "alarmActionFailed",
-    "powerHistory",
+    "powerHistory", "logWritten",
 )
 """The worker's signals the feed passes on under the same name."""
 
@@ -191,6 +201,8 @@ class LiveFeed(Feed):
     _requestPlan = Signal(str, float, float, str, str)
     _requestCancelPlan = Signal(str, str, str)
     _requestPoll = Signal(str)
+    _requestLogAdd = Signal(object)
+    _requestLogClear = Signal(str, str)
     _requestFinish = Signal()
 
     def __init__(
@@ -217,6 +229,8 @@ class LiveFeed(Feed):
         self._requestCancelPlan.connect(self._worker.cancel_plan)
         self._requestRack.connect(self._worker.fetch_rack)
         self._requestPoll.connect(self._worker.poll)
+        self._requestLogAdd.connect(self._worker.add_log_entry)
+        self._requestLogClear.connect(self._worker.clear_log_entry)
         self._requestFinish.connect(self._worker.finish)
 
     @property
@@ -263,6 +277,17 @@ class LiveFeed(Feed):
     def poll_now(self, kind: str) -> None:
         if not self._closed:
             self._requestPoll.emit(kind)
+
+    def add_log_entry(self, entry: Any) -> None:
+        """Write a shift-log entry (on the worker: kept in the outbox, then sent);
+        ``logWritten`` says whether the hub took it, refused it, or it waits for the hub."""
+        if not self._closed:
+            self._requestLogAdd.emit(entry)
+
+    def clear_log_entry(self, uid: str, who: str) -> None:
+        """Clear an open item of the shift log (told as :meth:`add_log_entry`)."""
+        if not self._closed:
+            self._requestLogClear.emit(uid, who)
 
     @property
     def running(self) -> bool:

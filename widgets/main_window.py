@@ -35,6 +35,7 @@ from widgets.jobs import JobQueueView
 from widgets.maintenance import MaintenanceView
 from widgets.power_chart import PowerBalanceChart
 from widgets.rackmap import RackMapView
+from widgets.shift_log import ShiftLogView
 from widgets.site_summary import SiteSummary
 from widgets.text import clip, isolate
 from widgets.view import LiveView, format_age, set_style
@@ -50,6 +51,7 @@ VIEW_SPECS: tuple[tuple[str, str, type[LiveView], Qt.DockWidgetArea], ...] = (
     ("alarms", QT_TRANSLATE_NOOP("MainWindow", "Alarms"), AlarmListView, Qt.DockWidgetArea.RightDockWidgetArea),
     ("power", QT_TRANSLATE_NOOP("MainWindow", "Power and renewables"), PowerBalanceChart, Qt.DockWidgetArea.BottomDockWidgetArea),
     ("jobs", QT_TRANSLATE_NOOP("MainWindow", "Job queue"), JobQueueView, Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("log", QT_TRANSLATE_NOOP("MainWindow", "Shift log"), ShiftLogView, Qt.DockWidgetArea.BottomDockWidgetArea),
 )
 """The docked views: key, title, class (each built with no argument when a window is), area."""
 
@@ -256,6 +258,7 @@ class MainWindow(QMainWindow):
         self.dock_host.tabifyDockWidget(self.docks["gpus"], self.docks["alarms"])
         self.dock_host.tabifyDockWidget(self.docks["gpus"], self.docks["maintenance"])
         self.dock_host.tabifyDockWidget(self.docks["power"], self.docks["jobs"])
+        self.dock_host.tabifyDockWidget(self.docks["power"], self.docks["log"])
         self.docks["gpus"].raise_()
         self.docks["power"].raise_()
         self._default_state = self.dock_host.saveState(LAYOUT_VERSION)
@@ -294,6 +297,12 @@ class MainWindow(QMainWindow):
         if alarm_view is not None and hasattr(alarm_view, "planShelfRequested"):
             alarm_view.planShelfRequested.connect(feed.plan_shelf)
             alarm_view.cancelPlanRequested.connect(feed.cancel_plan)
+        feed.logWritten.connect(self.on_log_written)
+        feed.logWriteRefused.connect(self.on_log_write_refused)
+        shift_log = self.views.get("log")
+        if isinstance(shift_log, ShiftLogView):
+            shift_log.clearRequested.connect(self._clear_log_entry)
+            feed.shiftLogAt.connect(shift_log.set_entries)
         if feed.reports_busy:
             for view in [self.summary, *self.views.values()]:
                 view.busy_probe = feed.is_busy
@@ -318,6 +327,17 @@ class MainWindow(QMainWindow):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
+
+        edit_menu = bar.addMenu(self.tr("&Edit"))
+        self.action_add_log = QAction(self.tr("Add log &entry…"), self)
+        self.action_add_log.setShortcut(QKeySequence("Ctrl+L"))
+        self.action_add_log.triggered.connect(self.add_log_entry)
+        if self.review:
+            self.action_add_log.setEnabled(False)
+            self.action_add_log.setToolTip(self.tr(
+                "A review shows the shift log as it stood; entries are written in the live "
+                "console"))
+        edit_menu.addAction(self.action_add_log)
 
         view_menu = bar.addMenu(self.tr("&View"))
         for key, dock in self.docks.items():
@@ -386,6 +406,12 @@ class MainWindow(QMainWindow):
         jobs = self.views.get("jobs")
         if jobs is not None and hasattr(jobs, "jobSelected") and rackmap is not None:
             jobs.jobSelected.connect(self._highlight_job_racks)
+        shift_log = self.views.get("log")
+        if isinstance(shift_log, ShiftLogView):
+            shift_log.set_review(self.review)
+            shift_log.addRequested.connect(self.add_log_entry)
+            shift_log.linkActivated.connect(self.open_log_link)
+            shift_log.name_source = lambda: self.operator_name
 
     def focus_rack(self, rack_id: str) -> None:
         """Show a rack on the rack map (from an alarm, a GPU or a job)."""
@@ -422,8 +448,141 @@ class MainWindow(QMainWindow):
         if rackmap is not None and hasattr(rackmap, "highlight_racks"):
             rackmap.highlight_racks(tuple(rack_ids))
 
+    # -- the shift log ----------------------------------------------------------------------
+    @property
+    def operator_name(self) -> str:
+        """The operator name last given (alarm actions and the shift log share it)."""
+        alarms = self.views.get("alarms")
+        return str(getattr(alarms, "operator", "") or getattr(self, "_operator", ""))
+
+    @operator_name.setter
+    def operator_name(self, name: str) -> None:
+        self._operator = name
+        for key in ("alarms", "log"):
+            view = self.views.get(key)
+            if view is not None and hasattr(view, "operator"):
+                view.operator = name
+
+    def selection_links(self) -> list[tuple[str, str]]:
+        """What is selected now, as shift-log links: the rack of the rack detail (else the
+        rack map's), the alarm of the alarm list, the job of the job queue."""
+        links: list[tuple[str, str]] = []
+        rackmap = self.views.get("rackmap")
+        detail = getattr(rackmap, "detail", None)
+        rack = ""
+        if detail is not None and detail.isVisible():
+            rack = str(getattr(detail, "rack_id", "") or "")
+        if not rack and rackmap is not None and hasattr(rackmap, "selected_rack"):
+            rack = rackmap.selected_rack()
+        if rack:
+            links.append(("rack", rack))
+        alarms = self.views.get("alarms")
+        if alarms is not None and hasattr(alarms, "current_id"):
+            alarm = alarms.current_id() or next(iter(alarms.selected_ids()), "")
+            if alarm:
+                links.append(("alarm", alarm))
+        jobs = self.views.get("jobs")
+        job = jobs.selected_job_id() if jobs is not None and hasattr(jobs, "selected_job_id") \
+            else None
+        if job is not None:
+            links.append(("job", str(job)))
+        return links
+
+    def add_log_entry(self) -> Any:
+        """Edit → Add log entry… (Ctrl+L): the dialog, with the selection linked; the
+        entry goes to the feed when written. None in a review (the status bar says why)."""
+        if self.review or self.feed is None:
+            self.statusBar().showMessage(self.tr(
+                "The shift log is written in the live console; a review shows it as it stood"),
+                10_000)
+            return None
+        from widgets.log_entry_dialog import LogEntryDialog
+
+        racks = self.topology.rack_index if self.topology is not None else None
+        dialog = LogEntryDialog(self.operator_name, self.selection_links(), racks, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._write_log_entry(dialog.entry))
+        dialog.open()
+        return dialog
+
+    def _write_log_entry(self, entry: Any) -> None:
+        if entry is None or self.feed is None:
+            return
+        self.operator_name = entry.author
+        self.feed.add_log_entry(entry)
+        if "log" in self.docks:
+            self.docks["log"].show()
+            self.docks["log"].raise_()
+
+    def _clear_log_entry(self, uid: str, who: str) -> None:
+        if self.feed is not None:
+            self.operator_name = who
+            self.feed.clear_log_entry(uid, who)
+
+    def on_log_written(self, report: Any) -> None:
+        """What became of shift-log writes: the log view shows it, the status bar says it."""
+        view = self.views.get("log")
+        words = view.take_report(report) if isinstance(view, ShiftLogView) else ""
+        if words:
+            self.statusBar().showMessage(words, 15_000)
+
+    def on_log_write_refused(self, message: str) -> None:
+        self.statusBar().showMessage(
+            self.tr("Shift log not written: {0}").format(clip(message, 300)), 10_000)
+
+    def open_log_link(self, kind: str, ref: str) -> None:
+        """A shift-log link: the rack in depth, the alarm in the alarm list, the job in the
+        job queue, the incident on a review's timeline."""
+        if kind == "rack":
+            self.open_rack_detail(ref)
+        elif kind == "alarm":
+            self.show_alarm(ref)
+        elif kind == "job":
+            try:
+                job_id = int(ref)
+            except ValueError:
+                self.statusBar().showMessage(
+                    self.tr("Job {0} is not a job number").format(isolate(ref, 80)), 10_000)
+                return
+            self.show_job(job_id)
+        elif kind == "incident":
+            self.show_incident(ref)
+
+    def show_alarm(self, alarm_id: str) -> bool:
+        """Raise the alarm list with ``alarm_id`` selected (its filters opened to every
+        state when they hide it); False (and a status message) when it is not there."""
+        view = self.views.get("alarms")
+        if view is None or not hasattr(view, "select_alarm"):
+            return False
+        self.docks["alarms"].show()
+        self.docks["alarms"].raise_()
+        found = bool(view.select_alarm(alarm_id))
+        if not found and hasattr(view, "set_filters"):
+            view.set_filters(state="All states", priority="All priorities", hall="")
+            found = bool(view.select_alarm(alarm_id))
+        if not found:
+            self.statusBar().showMessage(
+                self.tr("Alarm {0} is not in the alarm list now").format(isolate(alarm_id, 80)),
+                10_000)
+        return found
+
+    def show_incident(self, incident_id: str) -> bool:
+        """A review: the timeline moves to the incident's start. Live: the status bar says
+        how to replay it (File → Open cache for review)."""
+        scrubber = self.scrubber
+        if scrubber is not None and hasattr(scrubber, "jump_to_incident") \
+                and scrubber.jump_to_incident(incident_id):
+            return True
+        self.statusBar().showMessage(
+            self.tr("Incident {0}: open the cache for review (File → Open cache for review…) "
+                    "to replay it").format(isolate(incident_id, 80)), 10_000)
+        return False
+
     # -- data in ----------------------------------------------------------------------------
     def on_polled(self, result: PollResult) -> None:
+        if result.kind == "log":  # its hub may be another server: no link state of the site's
+            self.on_log_polled(result)
+            return
         now = self.clock()
         snap = result.snapshot
         self.link.record(
@@ -439,6 +598,17 @@ class MainWindow(QMainWindow):
         if snap is not None:
             self.apply(snap)
         self.refresh_ages()
+
+    def on_log_polled(self, result: PollResult) -> None:
+        """A poll of the shift log: its entries to the log view, a failure said there (the
+        log's hub failing is no comm loss of the site)."""
+        view = self.views.get("log")
+        if isinstance(view, ShiftLogView):
+            view.set_poll_error(result.error)
+        if result.cache_error:
+            self.on_cache_failed(result.cache_error)
+        if result.snapshot is not None:
+            self.apply(result.snapshot)
 
     def apply(self, snapshot: Snapshot) -> None:
         """Hand a snapshot to every view that takes its kind."""

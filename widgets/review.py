@@ -46,6 +46,7 @@ class _ReviewWorker(QObject):
     alarmsUpdated = Signal(object)
     alarmKpisReady = Signal(object)
     gapsFound = Signal(object)
+    shiftLogAt = Signal(float, object)
 
     def __init__(self, url: str) -> None:
         super().__init__()
@@ -68,6 +69,8 @@ class _ReviewWorker(QObject):
         if found is None:
             return
         self.alarmsUpdated.emit(found.alarms)
+        if found.log is not None:
+            self.shiftLogAt.emit(found.position, found.log)
         self.seeked.emit(found.position, found.elapsed_ms)
         self.alarmKpisReady.emit(found.kpis)
 
@@ -92,7 +95,7 @@ class ReviewFeed(Feed):
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.begin)
         for name in ("polled", "opened", "sourceFailed", "seeked", "alarmsUpdated",
-                     "alarmKpisReady", "gapsFound"):
+                     "alarmKpisReady", "gapsFound", "shiftLogAt"):
             getattr(self._worker, name).connect(self.relay(getattr(self, name)))
         self._requestSeek.connect(self._worker.seek)
         self._requestFinish.connect(self._worker.finish)
@@ -110,6 +113,11 @@ class ReviewFeed(Feed):
 
     def request_rack(self, rack_id: str) -> None:
         self.rackDetailFailed.emit(rack_id, self.tr("rack detail is not kept in the cache"))
+
+    def _refuse_log(self) -> None:
+        if not self._closed:
+            self.logWriteRefused.emit(self.tr(
+                "a review shows the shift log as it stood; write it in the live console"))
 
     def stop(self, timeout_ms: int = 10_000) -> None:
         if self._closed:
@@ -256,6 +264,17 @@ class TimelineScrubber(QWidget):
 
     def _on_slider(self, value: int) -> None:
         self.seek(self.first + value)
+
+    def jump_to_incident(self, incident_id: str) -> bool:
+        """Move to the start of the incident ``incident_id`` (a shift-log link); False when
+        the file holds no such incident."""
+        for incident in self._incidents:
+            start = incident.get("start")
+            if str(incident.get("id")) == str(incident_id) and start is not None:
+                self.play_button.setChecked(False)
+                self.seek(float(start))
+                return True
+        return False
 
     def _on_incident(self, index: int) -> None:
         start = self.incident_box.itemData(index)
