@@ -63,6 +63,15 @@ class JobBook:
         self._last_sched = -math.inf
         self._last_prune = now
         self.next_id = JOB_FIRST_ID
+        self._ranked: list[tuple[float, int, Job]] = []
+        """The queue the scheduler last went through, in its order: (rank, id, job)."""
+        self._fresh: list[tuple[float, int, Job]] = []
+        """Jobs eligible to start since (submitted, woken, resubmitted), in no order."""
+        self._resources: list[Job] = []
+        """The jobs the scheduler last marked waiting for resources (the first waiting)."""
+        self._kinds = {plan.kinds for plan in self.plans}
+        self.last_pass_seen = 0
+        """How many jobs of the queue the scheduler's last pass looked at."""
         self._initial_state(now)
 
     # -- the state the hub starts in ------------------------------------------------------------
@@ -104,6 +113,7 @@ class JobBook:
             self.jobs[job.id] = job
             if job.state == "PENDING":
                 self.pending[job.id] = job
+                self._eligible(job)
             elif job.state == "RUNNING":
                 self.running[job.id] = job
 
@@ -119,6 +129,13 @@ class JobBook:
         job.nodes = -(-job.gpus // gpn)
 
     # -- queue operations ---------------------------------------------------------------------
+    def _eligible(self, job: Job) -> None:
+        """A pending job the scheduler may start from now on (blocked ones wait for their
+        wake-up). Its rank is fixed: the queue stays in order from one pass to the next."""
+        if job.reason in _ELIGIBLE:
+            rank = job.submit * _AGE_WEIGHT / 3600.0 - job.priority
+            self._fresh.append((rank, job.id, job))
+
     def _push(self, when: float, what: str, job: Job) -> None:
         self._seq += 1
         heapq.heappush(self._heap, (when, self._seq, what, job))
@@ -208,6 +225,7 @@ class JobBook:
                 if job.wake == when:
                     job.reason = "Priority"
                     job.cache = None
+                    self._eligible(job)
                     self._sched_due = True
             elif what == "giveup" and job.state == "PENDING":
                 self.finish(job, "CANCELLED", when)
@@ -236,36 +254,74 @@ class JobBook:
             self._queue(job, when)
             self.jobs[job.id] = job
             self.pending[job.id] = job
+            self._eligible(job)
         self._sched_due = True
         self._list = None
 
     def _schedule(self, now: float) -> None:
+        """One pass of the scheduler over the eligible queue, in priority order (age and
+        tenant). The queue is kept in order between passes and a pass stops once no job
+        after it could start and every later job reads "Priority": a pass costs the jobs it
+        looks at, not the whole queue (the queue and the passes both grow with the site)."""
         self._sched_due = False
         self._last_sched = now
         target = float(self.weather.util_target(np.array([now]))[0])
-        queue = [j for j in self.pending.values() if j.reason in _ELIGIBLE]
-        queue.sort(key=lambda j: j.submit * _AGE_WEIGHT / 3600.0 - j.priority)
+        queue = [e for e in self._ranked if e[2].state == "PENDING"]
+        queue += [e for e in self._fresh if e[2].state == "PENDING"]
+        self._fresh = []
+        queue.sort()  # two sorted runs at most: merged; ids are unique, jobs never compared
         # Backfill: a job no smaller than one that already failed to fit in the same pools is
         # not tried again this pass; only real attempts count toward the test limit.
         smallest_misfit: dict[tuple[int, ...], float] = {}
         tries = waiting = 0
-        for job in queue:
+        closed = self._closed(tries, smallest_misfit, target)
+        resources: list[Job] = []
+        seen = len(queue)  # the jobs this pass looked at: queue[:seen]
+        for i, (_, _, job) in enumerate(queue):
+            if closed and waiting >= JOB_SCHED_MAX_FAILS:
+                seen = i
+                break
             if tries < JOB_SCHED_MAX_FAILS and job.gpus < smallest_misfit.get(job.kinds, math.inf):
                 if not any(self.alloc.used_fraction(k) < target for k in job.kinds):
                     smallest_misfit[job.kinds] = 0
                 elif self._try_start(job, now, target):
                     del self.pending[job.id]
                     self.running[job.id] = job
+                    closed = self._closed(tries, smallest_misfit, target)
                     continue
                 else:
                     smallest_misfit[job.kinds] = job.gpus
                     tries += 1
+                closed = self._closed(tries, smallest_misfit, target)
             reason = "Resources" if waiting < JOB_SCHED_MAX_FAILS else "Priority"
             waiting += 1
+            if reason == "Resources":
+                resources.append(job)
             if job.reason != reason:
                 job.reason = reason
                 job.cache = None
+        # the jobs not looked at read "Priority": those the last pass marked otherwise do again
+        marked = {id(job) for job in resources}
+        for job in self._resources:
+            if job.state == "PENDING" and job.reason == "Resources" and id(job) not in marked:
+                job.reason = "Priority"
+                job.cache = None
+        self._resources = resources
+        self.last_pass_seen = seen
+        self._ranked = [e for e in queue[:seen] if e[2].state == "PENDING"] + queue[seen:]
         self._list = None
+
+    def _closed(self, tries: int, misfit: dict[tuple[int, ...], float], target: float) -> bool:
+        """Whether no job further down the queue can start in this pass: the pass has used
+        up its tries, or each partition's pools are full or hold no job smaller than one
+        that already failed to fit there (every job asks for a GPU at least)."""
+        if tries >= JOB_SCHED_MAX_FAILS:
+            return True
+        used = self.alloc.used_fraction
+        return all(
+            misfit.get(kinds, math.inf) <= 1 or not any(used(k) < target for k in kinds)
+            for kinds in self._kinds
+        )
 
     def _prune(self, now: float) -> None:
         self._last_prune = now
@@ -329,6 +385,7 @@ class JobBook:
         self.next_id += 1
         self.jobs[clone.id] = clone
         self.pending[clone.id] = clone
+        self._eligible(clone)
         self._push(when + float(self.rng.exponential(JOB_PATIENCE_H * 3600.0)), "giveup", clone)
         self._sched_due = True
 
