@@ -168,7 +168,11 @@ def settle_heap() -> None:
     with _heap_lock:
         _heap_holders += 1
         if _heap_holders == 1:
-            gc.collect()
+            if threading.current_thread() is threading.main_thread():
+                gc.collect()
+            # Elsewhere (a session's worker thread) no collection: garbage that holds Qt
+            # objects would be destroyed on that thread, not the GUI's (a crash). What
+            # garbage there is now is frozen with the rest, and collected after release.
             gc.freeze()
 
 

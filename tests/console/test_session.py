@@ -359,3 +359,28 @@ def test_modes_and_what_a_window_is_handed(qtbot: Any, tmp_path: Path) -> None:
     assert review.review and review.scrubber is review.mode.scrubber is not None
     for window in (bare, handed, offline, review):
         window.close()
+
+
+def test_settling_the_heap_off_the_main_thread_collects_nothing() -> None:
+    """A collection on a session's worker thread would destroy garbage Qt objects there,
+    not on the GUI thread; there the heap is only frozen (released after)."""
+    import gc
+
+    from console.session import release_heap, settle_heap
+
+    starts: list[int] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and threading.current_thread() is not threading.main_thread():
+            starts.append(info["generation"])
+
+    gc.callbacks.append(seen)
+    try:
+        worker = threading.Thread(target=settle_heap)
+        worker.start()
+        worker.join()
+        assert starts == [] and gc.get_freeze_count() > 0
+        release_heap()
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.callbacks.remove(seen)
