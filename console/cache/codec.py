@@ -143,13 +143,36 @@ def decode_field(
 
 
 def decode_frame(blob: bytes, previous: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """Decode every field: ``(reference (F, N) int64, nan (F, N) bool)``."""
-    _, n_fields, n = frame_info(blob)
-    ref = np.zeros((n_fields, n), np.int64)
-    nan = np.zeros((n_fields, n), bool)
-    for i in range(n_fields):
-        prev = None if previous is None or previous.shape[0] != n_fields else previous[i]
-        ref[i], nan[i] = decode_field(blob, i, prev)
+    """Decode every field: ``(reference (F, N) int64, nan (F, N) bool)``.
+
+    ``previous`` is the previous frame's reference (required for delta frames)."""
+    mode, n_fields, n = frame_info(blob)
+    dtype = np.int32 if mode == KEY32 else np.int16
+    width = np.dtype(dtype).itemsize
+    try:
+        sizes = struct.unpack_from(f"<{n_fields}I", blob, _HEADER.size)
+    except struct.error:
+        raise CodecError("frame blob is truncated") from None
+    offset = _HEADER.size + 4 * n_fields
+    chunks = []
+    try:
+        for size in sizes:
+            chunks.append(zlib.decompress(blob[offset : offset + size]))
+            offset += size
+    except zlib.error as exc:
+        raise CodecError(f"frame chunk is damaged ({exc})") from None
+    if any(len(c) != n * width for c in chunks):
+        raise CodecError("frame chunk has the wrong length")
+    # Every field's chunk is the bytes of its values, grouped by significance: undo it at once.
+    raw = np.frombuffer(b"".join(chunks), np.uint8).reshape(n_fields, width, n)
+    values = np.ascontiguousarray(raw.transpose(0, 2, 1)).view(dtype).reshape(n_fields, n)
+    nan = values == (NAN32 if mode == KEY32 else NAN16)
+    ref = values.astype(np.int64)
+    if mode == DELTA16:
+        if previous is None or previous.shape != ref.shape:
+            raise CodecError("delta frame without its previous frame")
+        ref += previous
+    ref[nan] = 0
     return ref, nan
 
 

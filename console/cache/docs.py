@@ -225,6 +225,10 @@ def write_jobs(
     )
 
 
+JOBS_MARK_EVERY = 3
+"""While a chain of job-queue deltas is applied, every this many rows is kept as a mark."""
+
+
 @dataclass
 class JobsMemo:
     """The last queue a reader rebuilt, so scrubbing forward applies only newer deltas."""
@@ -234,6 +238,34 @@ class JobsMemo:
     columns: jobframe.Columns | None = None
     keyframes: dict[int, jobframe.Columns] = field(default_factory=dict)
     """The last few keyframes decoded, by row id: scrubbing back and forth reuses them."""
+    marks: dict[int, tuple[int, jobframe.Columns]] = field(default_factory=dict)
+    """Row id -> (key id, queue) every :data:`JOBS_MARK_EVERY` rows of the chains applied
+    (oldest first): a jump into a chain seen before applies at most a few deltas."""
+    keep_marks: int = 16
+
+    def start(self, key_id: int, row_id: int) -> tuple[int, jobframe.Columns | None]:
+        """``(first row to read, queue before it)`` for row ``row_id`` of the chain from
+        ``key_id``: after the nearest queue rebuilt at or before it (else the keyframe)."""
+        best, columns = key_id - 1, None
+        if self.key_id == key_id and self.row_id <= row_id and self.columns is not None:
+            best, columns = self.row_id, self.columns
+        if key_id in self.keyframes and best < key_id:
+            best, columns = key_id, self.keyframes[key_id]
+        for mark_id, (mark_key, mark_columns) in self.marks.items():
+            if mark_key == key_id and best < mark_id <= row_id:
+                best, columns = mark_id, mark_columns
+        return best + 1, columns
+
+    def keep(self, key_id: int, row_id: int, columns: jobframe.Columns) -> None:
+        if row_id == key_id:
+            self.keyframes[key_id] = columns
+            while len(self.keyframes) > KEYFRAMES_KEPT:
+                self.keyframes.pop(next(iter(self.keyframes)))
+        elif (row_id - key_id) % JOBS_MARK_EVERY == 0:
+            self.marks.pop(row_id, None)
+            self.marks[row_id] = (key_id, columns)
+            while len(self.marks) > self.keep_marks:
+                self.marks.pop(next(iter(self.marks)))
 
 
 def read_jobs(
@@ -249,21 +281,13 @@ def read_jobs(
         return None
     row_id, key_id, first, last_seen, received = row
     memo = memo if memo is not None else JobsMemo()
-    columns: jobframe.Columns | None
-    if memo.key_id == key_id and memo.row_id <= row_id and memo.columns is not None:
-        begin, columns = memo.row_id + 1, memo.columns
-    elif key_id in memo.keyframes:
-        begin, columns = key_id + 1, memo.keyframes[key_id]
-    else:
-        begin, columns = key_id, None
-    for data_id, data in conn.execute(
-        "SELECT id, data FROM jobs WHERE id BETWEEN ? AND ? ORDER BY id", (begin, row_id)
-    ):
-        columns = jobframe.load(data, columns)
-        if data_id == key_id:
-            memo.keyframes[key_id] = columns
-            while len(memo.keyframes) > KEYFRAMES_KEPT:
-                memo.keyframes.pop(next(iter(memo.keyframes)))
+    begin, columns = memo.start(key_id, row_id)
+    if begin <= row_id:
+        for data_id, data in conn.execute(
+            "SELECT id, data FROM jobs WHERE id BETWEEN ? AND ? ORDER BY id", (begin, row_id)
+        ):
+            columns = jobframe.load(data, columns)
+            memo.keep(key_id, data_id, columns)
     if columns is None:
         raise codec.CodecError("stored job queue has no keyframe")
     memo.key_id, memo.row_id, memo.columns = key_id, row_id, columns

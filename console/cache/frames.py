@@ -140,15 +140,51 @@ def row_at(conn: sqlite3.Connection, table: str, t: float) -> FrameRow | None:
     return None if values is None else _row(values)
 
 
+MARK_EVERY = 5
+"""While a chain is decoded, every this many rows is kept as a mark to start from."""
+
+
 @dataclass
 class FrameMemo:
     """Decoded frames a reader keeps: the last one read (scrubbing forward applies only
-    newer deltas) and the last few keyframes (jumping back and forth reuses them). Row
+    newer deltas), the last few keyframes and marks every :data:`MARK_EVERY` rows of the
+    chains decoded (a jump into a chain seen before decodes at most a few deltas). Row
     ids are never reused, so what a row id decoded to stays true."""
 
     last: tuple[str, int, int, np.ndarray, np.ndarray] | None = None
     keys: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     keep: int = 6
+    marks: dict[tuple[str, int], tuple[int, np.ndarray, np.ndarray]] = field(
+        default_factory=dict)
+    """(table, row id) -> (key id, reference, nan), oldest first."""
+    keep_marks: int = 24
+
+    def start(self, table: str, key_id: int, row_id: int
+              ) -> tuple[int, np.ndarray | None, np.ndarray | None]:
+        """``(first row to decode, reference, nan)`` for row ``row_id`` of the chain from
+        ``key_id``: after the nearest decoded row at or before it (the keyframe when none)."""
+        best, ref, nan = key_id - 1, None, None
+        last = self.last
+        if last is not None and last[:2] == (table, key_id) and last[2] <= row_id:
+            best, ref, nan = last[2], last[3], last[4]
+        if (table, key_id) in self.keys and best < key_id:
+            best, (ref, nan) = key_id, self.keys[(table, key_id)]
+        for (name, mark_id), (mark_key, mark_ref, mark_nan) in self.marks.items():
+            if name == table and mark_key == key_id and best < mark_id <= row_id:
+                best, ref, nan = mark_id, mark_ref, mark_nan
+        return best + 1, ref, nan
+
+    def keep_mark(self, table: str, key_id: int, row_id: int, ref: np.ndarray,
+                  nan: np.ndarray) -> None:
+        if row_id == key_id:
+            self.keys[(table, key_id)] = (ref, nan)
+            while len(self.keys) > self.keep:
+                self.keys.pop(next(iter(self.keys)))
+        elif (row_id - key_id) % MARK_EVERY == 0:
+            self.marks.pop((table, row_id), None)
+            self.marks[(table, row_id)] = (key_id, ref, nan)
+            while len(self.marks) > self.keep_marks:
+                self.marks.pop(next(iter(self.marks)))
 
 
 def frame_at(
@@ -162,22 +198,16 @@ def frame_at(
     nan: np.ndarray | None = None
     begin = target.key_id
     if memo is not None:
-        last = memo.last
-        if last is not None and last[:2] == (table, target.key_id) and last[2] <= target.id:
-            begin, ref, nan = last[2] + 1, last[3], last[4]
-        elif (table, target.key_id) in memo.keys:
-            ref, nan = memo.keys[(table, target.key_id)]
-            begin = target.key_id + 1
-    cursor = conn.execute(
-        f"SELECT id, key_id, data FROM {table} WHERE id BETWEEN ? AND ? ORDER BY id",
-        (begin, target.id),
-    )
-    for row_id, key_id, data in cursor:
-        ref, nan = codec.decode_frame(data, None if row_id == key_id else ref)
-        if memo is not None and row_id == key_id:
-            memo.keys[(table, key_id)] = (ref, nan)
-            while len(memo.keys) > memo.keep:
-                memo.keys.pop(next(iter(memo.keys)))
+        begin, ref, nan = memo.start(table, target.key_id, target.id)
+    if begin <= target.id:
+        cursor = conn.execute(
+            f"SELECT id, key_id, data FROM {table} WHERE id BETWEEN ? AND ? ORDER BY id",
+            (begin, target.id),
+        )
+        for row_id, key_id, data in cursor:
+            ref, nan = codec.decode_frame(data, None if row_id == key_id else ref)
+            if memo is not None:
+                memo.keep_mark(table, key_id, row_id, ref, nan)
     if ref is None or nan is None:
         return None
     if memo is not None:
