@@ -141,6 +141,9 @@ def main(argv: list[str]) -> int:
     from docs.shots_handover import shoot_handover
 
     made += shoot_handover(out)
+    from docs.shots_shift_log import shoot_shift_log
+
+    made += shoot_shift_log(out)
     if "--skip-backends" not in argv:
         from docs.shots_backends import shoot_slurm_jobs
 

@@ -139,8 +139,8 @@ class ShiftLogView(LiveView):
         for col in range(len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
-        widths: list[int | str] = ["30 Nov 23:59", 14, "Maintenance", 40, 24,
-                                   "cleared by Firstname at 23:59"]
+        widths: list[int | str] = ["30 Nov 23:59", 20, "Maintenance", 40, 34,
+                                   "cleared by Firstname Lastname at 23:59"]
         set_column_widths(self.table, widths)  # time, author, category, text, links, state
         self.empty = QLabel(self.table.viewport())
         self.empty.setObjectName("shiftLogEmpty")
@@ -235,7 +235,7 @@ class ShiftLogView(LiveView):
         pending = int(getattr(report, "pending", 0) or 0)
         if pending:
             words.append(self.tr("{0} write(s) wait for the hub.").format(pending))
-        self.last_write = " ".join(words)
+        self.last_write = " ".join(dict.fromkeys(words))  # each once
         self.mark_dirty()
         return self.last_write
 
@@ -256,7 +256,7 @@ class ShiftLogView(LiveView):
 
     def _update_status(self) -> None:
         shown, total = self.proxy.rowCount(), len(self.model.rows)
-        parts = [self.tr("{shown} of {total} entries shown · {open} open items").format(
+        parts = [self.tr("{shown} of {total} entries shown · open items: {open}").format(
             shown=shown, total=total, open=self.model.open_count())]
         if self.at is not None:
             parts.append(self.tr("as it stood at {0} site time").format(

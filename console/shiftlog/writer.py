@@ -50,8 +50,8 @@ class LogWrite:
     outcome: str
     """:data:`SENT`, :data:`QUEUED` or :data:`REFUSED`."""
     requested: bool = False
-    """The write the operator asked for just now (False: one kept before, sent or refused
-    at this flush)."""
+    """A write asked for in this run of the console (False: one kept by an earlier run,
+    sent or refused now)."""
     entry: LogEntry | None = None
     """Sent: the entry as the hub keeps it (cleared, for a clear)."""
     draft: NewEntry | None = None
@@ -114,6 +114,9 @@ class LogWriter:
     def __init__(self, client: LogClient, outbox_path: str | Path | None = None) -> None:
         self.client = client
         self._lock = threading.Lock()
+        self._asked: set[tuple[str, str]] = set()
+        """The writes asked for in this run and not answered yet."""
+        self._asked_lock = threading.Lock()
         client.outbox = Outbox(outbox_path)
 
     @property
@@ -143,6 +146,8 @@ class LogWriter:
     def add(self, entry: NewEntry) -> str:
         """Keep a new entry for the hub (sent at the next :meth:`flush`); its uid."""
         uid = new_uid()
+        with self._asked_lock:
+            self._asked.add(("add", uid))
         self.outbox.put("add", uid, entry.to_body(uid))
         return uid
 
@@ -150,13 +155,24 @@ class LogWriter:
         """Keep the clear of the open item ``uid`` in ``who``'s name; its uid (canonical).
         LogError for a uid or a name that cannot be sent."""
         uid = validate_uid(uid)
-        self.outbox.put("clear", uid, {"who": validate_name(who, "who")})
+        body = {"who": validate_name(who, "who")}
+        with self._asked_lock:
+            self._asked.add(("clear", uid))
+        self.outbox.put("clear", uid, body)
         return uid
+
+    def _answered(self, key: tuple[str, str]) -> bool:
+        """Whether ``key`` was asked for in this run (it is answered now)."""
+        with self._asked_lock:
+            asked = key in self._asked
+            self._asked.discard(key)
+        return asked
 
     def flush(self, requested: Iterable[tuple[str, str]] = ()) -> LogWriteReport:
         """Send what waits, oldest first; never raises for the hub. ``requested``: the
-        ``(action, uid)`` of the writes the operator just asked for (told as sent, refused
-        or queued whatever happens); the others are told only when sent or refused."""
+        ``(action, uid)`` of the writes the operator just asked for, told as queued when
+        they still wait; every write is told when the hub took or refused it (``requested``
+        True for those asked for in this run)."""
         wanted = set(requested)
         with self._lock:
             flushed: FlushReport = self.client.flush()
@@ -164,13 +180,13 @@ class LogWriter:
         writes: list[LogWrite] = []
         for item, entry in flushed.confirmed:
             key = (item.action, item.uid)
-            writes.append(LogWrite(item.action, item.uid, SENT, key in wanted, entry=entry,
-                                   draft=_draft(item), who=_who(item)))
+            writes.append(LogWrite(item.action, item.uid, SENT, self._answered(key),
+                                   entry=entry, draft=_draft(item), who=_who(item)))
             wanted.discard(key)
         for refused in flushed.refused:
             item = refused.item
             key = (item.action, item.uid)
-            writes.append(LogWrite(item.action, item.uid, REFUSED, key in wanted,
+            writes.append(LogWrite(item.action, item.uid, REFUSED, self._answered(key),
                                    draft=_draft(item), who=_who(item), reason=refused.reason,
                                    cleared_by=refused.cleared_by,
                                    cleared_at=refused.cleared_at))

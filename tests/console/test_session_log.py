@@ -173,7 +173,7 @@ def test_an_entry_written_while_the_hub_is_down_arrives_once(
         console.until(lambda: len(console.listener.reports) == 3)
         sent = console.listener.reports[2]
         assert [(w.action, w.outcome, w.requested) for w in sent.writes] == [
-            ("add", SENT, False), ("clear", SENT, False)]
+            ("add", SENT, True), ("clear", SENT, True)]
         assert sent.pending == 0
         console.until(lambda: uid in console.entries() and console.entries()[uid].cleared)
         polls = len(console.listener.log_polls())

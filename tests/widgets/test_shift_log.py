@@ -103,7 +103,7 @@ def test_the_view_shows_entries_newest_first_as_plain_text_in_site_time(window: 
     assert _cell(view, 1, TEXT) == "Door A-03 held open …"  # first line; all of it below
     view.select_entry(CLEARED.uid)
     assert "second line" in view.detail.toPlainText()
-    assert view.status.text().startswith("3 of 3 entries shown · 1 open items")
+    assert view.status.text().startswith("3 of 3 entries shown · open items: 1")
     # the window's link state is the site's: the log's polls are not counted in it
     assert "log" not in [k for k, h in window.link.kinds.items() if h.last_ok is not None]
 

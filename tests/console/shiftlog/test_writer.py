@@ -38,10 +38,23 @@ def test_writes_kept_in_memory_move_to_the_cache_file_and_go_out_in_order(
     with HubServer(None, port=port, log_db=tmp_path / "log.db"):
         report = writer.flush()
     assert [(w.action, w.outcome, w.requested) for w in report.writes] == [
-        ("add", SENT, False), ("clear", SENT, False)]
+        ("add", SENT, True), ("clear", SENT, True)]  # asked for in this run
     assert report.writes[1].entry is not None and report.writes[1].entry.cleared_by == "Amina"
     assert report.pending == 0 and report.error is None
     writer.close()
+
+
+def test_writes_kept_by_an_earlier_run_are_told_as_such(tmp_path: Path) -> None:
+    port = _free_port()
+    first = LogWriter(LogClient(f"http://127.0.0.1:{port}", retries=0), tmp_path / "cache.db")
+    uid = first.add(validate_new("Kept over a restart", "operations", (), "Amina"))
+    assert first.flush([("add", uid)]).writes[0].outcome == QUEUED
+    first.close()  # the console stops with the write kept in its cache file
+    again = LogWriter(LogClient(f"http://127.0.0.1:{port}", retries=0), tmp_path / "cache.db")
+    with HubServer(None, port=port, log_db=tmp_path / "log.db"):
+        (sent,) = again.flush().writes
+    again.close()
+    assert (sent.uid, sent.outcome, sent.requested) == (uid, SENT, False)
 
 
 def test_a_refused_write_says_why_and_leaves(tmp_path: Path) -> None:
