@@ -181,7 +181,8 @@ class ShiftLogView(LiveView):
         if isinstance(snapshot, LogSnapshot):
             self._loaded = True
             self.poll_error = None
-            self._keep_selection(lambda: self.model.take(snapshot.entries))
+            if snapshot.entries:
+                self._keep_selection(lambda: self.model.take(snapshot.entries))
 
     def set_entries(self, at: float, entries: Iterable[LogEntry]) -> None:
         """The log as it stood at ``at`` (a review position): nothing else is shown."""

@@ -137,12 +137,21 @@ class ShiftLogModel(QAbstractTableModel):
         self._bold.setBold(True)
 
     # -- data in ----------------------------------------------------------------------------
-    def take(self, entries: Iterable[LogEntry]) -> None:
-        """Entries written or cleared since the last poll: merged into what is shown."""
+    def take(self, entries: Iterable[LogEntry]) -> bool:
+        """Entries written or cleared since the last poll: merged into what is shown (a
+        poll that brings nothing new leaves the table, its scroll and selection as they
+        are). True when something changed."""
+        changed = False
         for entry in entries:
-            self.entries[entry.uid] = merge(self.entries.get(entry.uid), entry)
-            self.pending.pop(entry.uid, None)
-        self._rebuild()
+            old = self.entries.get(entry.uid)
+            new = merge(old, entry)
+            if new != old or entry.uid in self.pending:
+                self.entries[entry.uid] = new
+                self.pending.pop(entry.uid, None)
+                changed = True
+        if changed:
+            self._rebuild()
+        return changed
 
     def replace_all(self, entries: Iterable[LogEntry]) -> None:
         """The log as it stood at a time (a review): nothing else is shown."""

@@ -298,3 +298,38 @@ def test_the_clear_dialog_asks_who(qtbot: Any, window: Any, monkeypatch: Any) ->
     assert view.clear_selected()
     assert seen == {"name": "Chen", "what": MARKUP}
     assert window.feed.asked[-1] == ("clear", (OPEN.uid, "Dana"))
+
+
+def test_a_poll_that_brings_nothing_new_leaves_the_table_alone(window: Any, qtbot: Any) -> None:
+    view: ShiftLogView = window.views["log"]
+    view.select_entry(CLEARED.uid)
+    resets: list[int] = []
+    view.model.modelReset.connect(lambda: resets.append(1))
+    window.on_polled(_polled(LogSnapshot(time=T0 + 7300, entries=(), rev=3)))
+    window.on_polled(_polled(LogSnapshot(time=T0 + 7310, entries=(CLEARED,), rev=3)))
+    assert resets == [] and view.selected_entry() == CLEARED
+    # an older copy of a cleared entry never takes its clear back
+    window.on_polled(_polled(LogSnapshot(time=T0 + 7320, entries=(
+        _entry(2, CLEARED.text, "safety", open=True),), rev=3)))
+    assert view.model.entries[CLEARED.uid].cleared_by == "Bilal"
+    # a poll that failed is said in the view, not as the site's comm loss
+    window.on_polled(PollResult("log", None, "shift log: connection refused", time.time(), 0.0))
+    view.flush()
+    assert "log not read: shift log: connection refused" in view.status.text()
+    assert not window.comm_banner.isVisible() and window.link.last_error is None
+    assert len(view.model.rows) == 3  # the entries shown stay
+
+
+def test_both_feeds_declare_the_log_signals_once(qtbot: Any) -> None:
+    from widgets.review import ReviewFeed
+
+    live = LiveFeed(lambda: HubApiSource("http://127.0.0.1:9"))
+    review = ReviewFeed("cache:///nowhere.db")
+    for feed in (live, review):
+        for name in ("logWritten", "logWriteRefused", "shiftLogAt"):
+            assert getattr(type(feed), name) is getattr(Feed, name), name
+    with qtbot.waitSignal(review.logWriteRefused, timeout=1000) as refused:
+        review.clear_log_entry(OPEN.uid, "Amina")
+    assert "review" in refused.args[0]
+    live.stop()
+    review.stop()
