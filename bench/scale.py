@@ -6,7 +6,9 @@ interpreter, as :mod:`bench.run` runs each module (one size's heap never slows t
 
 - ``scale_poll_cycle_ms_<size>``: :func:`bench.pipeline.poll_cycle_ms` against a hub of that
   size on loopback (its own process): every kind polled once through
-  :class:`console.poller.Poller`, decoded, cached and applied to the window;
+  :class:`console.poller.Poller`, decoded, cached and applied to the window; with
+  ``scale_poll_cycle_cpu_ms_<size>``, the console process's CPU time of it (on a machine
+  shared with other work the wall time also counts waiting for a core);
 - ``scale_gui_max_stall_ms_<size>``: :func:`bench.pipeline.gui_max_stall_ms` against the same
   hub: the longest lateness of a 10 ms GUI timer while the window polls it every 2 s;
 - ``scale_rackmap_repaint_ms_<size>``: :func:`bench.rackmap.rackmap_repaint_ms` on that site;
@@ -15,8 +17,8 @@ interpreter, as :mod:`bench.run` runs each module (one size's heap never slows t
 
 ``scale_<figure>_growth_2x`` and ``_growth_4x`` are each figure's ratio to its 1x value: a
 cost that grows no faster than the site stays at or under 2 and 4 (noise aside). ``rss_mb``
-is ``scale_rss_mb_1x`` under the name issue 15's budget uses (at most 300 MiB on the full
-site after 30 s of polling).
+is ``scale_rss_mb_1x`` under the name of the console's memory budget (at most 300 MiB on the
+full site after 30 s of polling; docs/PERFORMANCE.md).
 
 ``python -m bench.scale [--quick]`` prints one JSON object.
 """
@@ -36,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MARK = "SCALE-FIGURES "
 SIZES: tuple[tuple[str, str], ...] = (("1x", "tetouan"), ("2x", "tetouan-x2"), ("4x", "tetouan-x4"))
 """(label, simulator preset) of each size measured."""
-FIGURES = ("poll_cycle_ms", "gui_max_stall_ms", "rackmap_repaint_ms", "rss_mb")
+FIGURES = ("poll_cycle_ms", "poll_cycle_cpu_ms", "gui_max_stall_ms", "rackmap_repaint_ms", "rss_mb")
 RSS_S = 30.0
 """Seconds of polling before :func:`window_rss_mb` reads the resident memory (issue 15's
 budget: 30 s); ``--quick`` reads it after :data:`RSS_QUICK_S` instead."""
@@ -143,7 +145,8 @@ def measure_size(
     from bench.rackmap import rackmap_repaint_ms
 
     with LoopbackHub(scale) as url:
-        figures = {"poll_cycle_ms": poll_cycle_ms(cycles, url=url)["poll_cycle_ms"]}
+        cycle = poll_cycle_ms(cycles, url=url)
+        figures = {name: cycle[name] for name in ("poll_cycle_ms", "poll_cycle_cpu_ms")}
         figures["gui_max_stall_ms"] = gui_max_stall_ms(stall_s, url=url)["gui_max_stall_ms"]
         figures["rss_mb"] = window_rss_mb(url, rss_s)
     figures["rackmap_repaint_ms"] = rackmap_repaint_ms(scale, repaints)
