@@ -225,8 +225,9 @@ def write_jobs(
     )
 
 
-JOBS_MARK_EVERY = 3
-"""While a chain of job-queue deltas is applied, every this many rows is kept as a mark."""
+JOBS_MARK_EVERY = 4
+"""While a chain of job-queue deltas is applied, every this many rows is kept as a mark
+(the deltas between marks are applied in one pass: :func:`jobframe.load_many`)."""
 
 
 @dataclass
@@ -283,11 +284,16 @@ def read_jobs(
     memo = memo if memo is not None else JobsMemo()
     begin, columns = memo.start(key_id, row_id)
     if begin <= row_id:
+        # Deltas up to each mark (and the row asked for) are applied in one pass.
+        segment: list[bytes] = []
         for data_id, data in conn.execute(
             "SELECT id, data FROM jobs WHERE id BETWEEN ? AND ? ORDER BY id", (begin, row_id)
         ):
-            columns = jobframe.load(data, columns)
-            memo.keep(key_id, data_id, columns)
+            segment.append(data)
+            if data_id in (key_id, row_id) or (data_id - key_id) % JOBS_MARK_EVERY == 0:
+                columns = jobframe.load_many(segment, columns)
+                memo.keep(key_id, data_id, columns)
+                segment = []
     if columns is None:
         raise codec.CodecError("stored job queue has no keyframe")
     memo.key_id, memo.row_id, memo.columns = key_id, row_id, columns

@@ -164,6 +164,86 @@ def apply_delta(columns: Columns, doc: Mapping[str, Any]) -> Columns:
     return apply_job_changes(columns, update, doc.get("removed", ()), doc.get("ids"))
 
 
+def _merged(deltas: list[Mapping[str, Any]]) -> tuple[dict[str, Any], list[Any]] | None:
+    """One delta doing what ``deltas`` do one after the other, as ``(changed columns,
+    removed ids)``; None when they cannot be merged (records of older files, columns of
+    different names, an id that is not a whole number, an order but on the last)."""
+    names: list[str] | None = None
+    net: dict[int, tuple[int, int]] = {}  # id -> (delta, row), in the order of appending
+    removed: list[Any] = []
+    for d, doc in enumerate(deltas):
+        if doc.get("changed") or ("ids" in doc and d != len(deltas) - 1):
+            return None
+        for job_id in doc.get("removed", ()):
+            if type(job_id) is not int:
+                return None
+            net.pop(job_id, None)  # gone; if changed later, appended again then
+        removed.extend(doc.get("removed", ()))
+        changed = doc.get("changed_columns")
+        if not changed or not changed["columns"]:
+            continue
+        if names is None:
+            names = list(changed["names"])
+        if list(changed["names"]) != names or "id" not in names:
+            return None
+        for row, job_id in enumerate(changed["columns"][names.index("id")]):
+            if type(job_id) is not int:
+                return None
+            net[job_id] = (d, row)  # a job already there keeps its place
+    columns: list[list[Any]] = [[] for _ in names or ()]
+    for d, row in net.values():
+        source = deltas[d]["changed_columns"]["columns"]
+        for values, column in zip(columns, source, strict=True):
+            values.append(column[row])
+    return {"names": names or [], "columns": columns}, removed
+
+
+def apply_deltas(columns: Columns, deltas: list[Mapping[str, Any]]) -> Columns:
+    """The queue after ``deltas`` applied in turn, in one pass over the queue where they
+    merge (:func:`_merged`), one by one otherwise."""
+    merged = _merged(deltas) if len(deltas) > 1 else None
+    if merged is None:
+        for doc in deltas:
+            columns = apply_delta(columns, doc)
+        return columns
+    changed, removed = merged
+    update = from_json(changed) if changed["columns"] and changed["columns"][0] else None
+    if update is not None and update["id"].tolist() != changed["columns"][changed["names"].index("id")]:
+        for doc in deltas:  # an id the columns do not keep as it is (out of range): in turn
+            columns = apply_delta(columns, doc)
+        return columns
+    return apply_job_changes(columns, update, removed, deltas[-1].get("ids"))
+
+
+def load_many(blobs: list[bytes], previous: Columns | None) -> Columns:
+    """Apply stored jobs rows in turn (as :func:`load` each), deltas in runs merged."""
+    run: list[Mapping[str, Any]] = []
+    columns = previous
+    try:
+        for blob in blobs:
+            doc = None if is_keyframe(blob) else codec.unpack_json(blob)
+            if isinstance(doc, dict) and "columns" not in doc:
+                if columns is None and not run:
+                    raise CodecError("job queue delta without its keyframe")
+                run.append(doc)
+                if "ids" in doc:  # a new order: the run ends with it
+                    assert columns is not None
+                    columns, run = apply_deltas(columns, run), []
+                continue
+            columns = load(blob, columns)  # a keyframe: what came before does not matter
+            run = []
+        if run:
+            assert columns is not None
+            columns = apply_deltas(columns, run)
+    except CodecError:
+        raise
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise CodecError(f"stored job queue is damaged ({exc})") from None
+    if columns is None:
+        raise CodecError("stored job queue has no keyframe")
+    return columns
+
+
 def load(doc_or_blob: bytes, previous: Columns | None) -> Columns:
     """Apply one stored jobs row (keyframe blob, JSON keyframe or delta) to ``previous``."""
     if is_keyframe(doc_or_blob):

@@ -255,3 +255,64 @@ def test_a_number_no_float_holds_is_refused_not_raised() -> None:
         apply_job_changes(columns, None, [2**63])
     with pytest.raises(DataError, match="order job ids"):
         apply_job_changes(columns, None, (), [[1, [2]]])
+
+
+def _random_delta(rng: np.random.Generator, ids: list[int], next_id: list[int],
+                  order: bool) -> dict[str, Any]:
+    """A delta that removes, changes (twice sometimes), appends, re-adds removed ids and
+    maybe reorders."""
+    removed = [int(i) for i in rng.choice(ids, min(len(ids), int(rng.integers(0, 4))),
+                                          replace=False)] if ids else []  # fmt: skip
+    records = []
+    for _ in range(int(rng.integers(0, 6))):
+        if ids and rng.random() < 0.6:
+            i = int(rng.choice(ids))  # changed, or re-added just after its removal
+        else:
+            i = next_id[0] = next_id[0] + 1
+        records.append(job(i, state=str(rng.choice(["RUNNING", "PENDING", "COMPLETED"])),
+                           gpus=int(rng.integers(0, 9))))  # fmt: skip
+    names = [n for n, _ in JOB_COLUMNS]
+    doc: dict[str, Any] = {
+        "removed": removed,
+        "changed_columns": {"names": names,
+                            "columns": [[r.get(n) for r in records] for n in names]},
+    }  # fmt: skip
+    if order:
+        present = [i for i in ids if i not in removed] + [r["id"] for r in records]
+        doc["ids"] = [int(i) for i in rng.permutation(list(dict.fromkeys(present)))]
+    return doc
+
+
+def test_deltas_applied_in_one_pass_equal_deltas_applied_in_turn() -> None:
+    rng = np.random.default_rng(12)
+    for trial in range(60):
+        columns = job_columns_from_records([job(i) for i in range(1, 30)])
+        next_id = [29]
+        deltas = []
+        state = columns
+        for _k in range(int(rng.integers(2, 9))):
+            ids = state["id"].tolist()
+            doc = _random_delta(rng, ids, next_id, order=rng.random() < 0.15)
+            deltas.append(doc)
+            state = jobframe.apply_delta(state, doc)
+        blobs = [codec.pack_json(d) for d in deltas]
+        same(jobframe.load_many(blobs, columns), state)
+        if not any("ids" in d for d in deltas[:-1]):
+            assert jobframe._merged(deltas) is not None, trial  # merged, not in turn
+
+
+def test_a_run_of_deltas_merges_a_job_removed_then_added_again_at_the_end() -> None:
+    key = job_columns_from_records([job(1), job(2), job(3)])
+    names = [n for n, _ in JOB_COLUMNS]
+
+    def delta(removed: list[int], *records: dict[str, Any]) -> dict[str, Any]:
+        return {"removed": removed, "changed_columns": {
+            "names": names, "columns": [[r.get(n) for r in records] for n in names]}}
+
+    deltas = [delta([], job(2, state="PENDING"), job(4)), delta([2]),
+              delta([], job(5), job(2, state="COMPLETED"), job(4, gpus=1))]
+    out = jobframe.load_many([codec.pack_json(d) for d in deltas], key)
+    assert out["id"].tolist() == [1, 3, 4, 5, 2]  # 2 appended again after 5
+    assert out["state"].tolist()[-1] == "COMPLETED" and out["gpus"].tolist()[2] == 1
+    with pytest.raises(codec.CodecError):
+        jobframe.load_many([codec.pack_json(deltas[0])], None)
