@@ -408,6 +408,8 @@ class LiveSession:
         self.schedule: Schedule | None = None
         self.log_writer: LogWriter | None = None
         """Writes the shift log (None: the source keeps none, or the log is not polled)."""
+        self._no_writer: str | None = None
+        """Why a source that delivers the log has no writer."""
 
     # -- start -------------------------------------------------------------------------------
     def begin(self) -> bool:
@@ -476,13 +478,16 @@ class LiveSession:
         outbox in the cache file (in memory while there is none)."""
         source = self.source
         make = getattr(source, "log_client", None)
-        if source is None or make is None or LOG_KIND not in source.kinds \
-                or LOG_KIND not in self.intervals:
+        if source is None or make is None or LOG_KIND not in source.kinds:
+            return
+        if LOG_KIND not in self.intervals:
+            self._no_writer = "the shift log is not polled here (set [poll] log)"
             return
         try:
             self.log_writer = LogWriter(make(), self._cache_file())
         except Exception as exc:  # the log is read all the same; writes are refused in words
             log.warning("shift-log writes unavailable: %s", exc)
+            self._no_writer = f"shift-log writes unavailable: {exc}"
 
     def _cache_file(self) -> Path | None:
         """The cache's file (where the outbox is kept); None while there is none open."""
@@ -746,7 +751,10 @@ class LiveSession:
         source = self.source
         if self.log_writer is not None and source is not None and LOG_KIND in source.kinds:
             return self.log_writer
-        self.listener.on_log_written(refusal(action, uid, NO_LOG, entry, who))
+        reason = NO_LOG
+        if source is not None and LOG_KIND in source.kinds and self._no_writer:
+            reason = self._no_writer
+        self.listener.on_log_written(refusal(action, uid, reason, entry, who))
         return None
 
     def _send_log(self, writer: LogWriter, write: tuple[str, str]) -> None:
@@ -814,6 +822,8 @@ class LiveSession:
                 self.source.close()
             except Exception:
                 log.exception("error while closing %r", self.source)
+        if self.log_writer is not None:
+            self.log_writer.abort()  # a flush under way ends; its writes stay kept
         if lanes is not None:
             lanes.join()
         writer, self.log_writer = self.log_writer, None

@@ -29,6 +29,7 @@ from console.shiftlog.model import (
     validate_uid,
 )
 from console.shiftlog.outbox import Outbox, OutboxItem
+from console.sources.http import close_session
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +198,11 @@ class LogWriter:
                 writes.append(LogWrite(kept.action, kept.uid, QUEUED, True, draft=_draft(kept),
                                        who=_who(kept), reason=flushed.error))
         return LogWriteReport(tuple(writes), flushed.pending, flushed.error)
+
+    def abort(self) -> None:
+        """End the requests under way (the console is closing): a write that may have
+        reached the hub stays kept, and is sent again with its uid at the next start."""
+        close_session(self.client.session)
 
     def close(self) -> None:
         """Close the outbox and the client (writes kept in the file stay for the next

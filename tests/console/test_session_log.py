@@ -238,3 +238,14 @@ def test_review_at_a_time_shows_the_log_as_it_stood(tmp_path: Path) -> None:
         assert after.log[0].cleared_by == "Bilal" and not after.log[0].is_open
     finally:
         session.close()
+
+
+def test_a_log_not_polled_says_so_when_written(hub: HubServer) -> None:
+    listener = _Listener()
+    session = LiveSession(lambda: HubApiSource(hub.url, retries=0), None, {"site": 60.0},
+                          listener=listener, settle=False)
+    assert session.begin() and session.log_writer is None
+    session.add_log_entry(validate_new("text", "operations", (), "Amina"))
+    (report,) = listener.reports
+    assert report.requested is not None and "[poll] log" in str(report.requested.reason)
+    session.close()

@@ -4,7 +4,10 @@ order, each told as sent, queued or refused."""
 from __future__ import annotations
 
 import socket
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 from console.cache import Cache
 from console.hub.server import HubServer
@@ -68,3 +71,26 @@ def test_a_refused_write_says_why_and_leaves(tmp_path: Path) -> None:
     (refused,) = report.writes
     assert (refused.outcome, refused.requested, refused.who) == (REFUSED, True, "Bilal")
     assert refused.reason and report.pending == 0
+
+
+def test_abort_ends_a_flush_held_up_by_a_silent_hub(tmp_path: Path) -> None:
+    with socket.socket() as silent:  # takes connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)
+        port = silent.getsockname()[1]
+        writer = LogWriter(LogClient(f"http://127.0.0.1:{port}", retries=0), tmp_path / "o.db")
+        uid = writer.add(validate_new("Sent while closing", "operations", (), "Amina"))
+        reports: list[Any] = []
+        flushing = threading.Thread(target=lambda: reports.append(writer.flush([("add", uid)])))
+        flushing.start()
+        deadline = time.monotonic() + 5
+        while not writer.client.session.adapters["http://"].poolmanager.pools.keys():
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        began = time.monotonic()
+        writer.abort()
+        flushing.join(10)
+        assert not flushing.is_alive() and time.monotonic() - began < 3
+        (write,) = reports[0].writes
+        assert write.outcome == QUEUED and len(writer.outbox) == 1  # kept for the next start
+        writer.close()
