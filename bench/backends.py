@@ -14,8 +14,10 @@ Figures:
   reader already holds those rows); ``review_vs_prometheus_ratio`` = cache / Prometheus
   (below 1: the cache is faster).
 - ``cache_power_bytes_per_sample`` / ``prometheus_bytes_per_sample``: stored bytes per
-  (series, point) sample of those 24 h: the cache's power table (with its index) and
-  Prometheus's TSDB blocks (chunks + index + meta) as promtool wrote them.
+  (series, point) sample of those 24 h: the cache's power tables (the full-resolution
+  blocks of ``console.cache.powerblock``, the 15-minute means and the flows' reasons, pages
+  as SQLite holds them) and Prometheus's TSDB blocks (chunks + index + meta) as promtool
+  wrote them.
 - ``prom_stock_poll_ms``: the same poll on a stock stack (dcgm-exporter's default counters,
   snmp_exporter PDUs, Modbus meters) with only ``docs/stock-site.toml``: no hub series.
 Without the ``prometheus`` binary the module returns ``prom_available: 0``.
