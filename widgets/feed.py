@@ -123,6 +123,13 @@ class Feed(QObject):
     def cancel_plan(self, plan_id: str, operator: str, comment: str = "") -> None:
         self._refuse()
 
+    def record_handover(self, record: Any) -> None:
+        """Journal a shift handover (a :class:`console.handover.record.HandoverRecord`) in
+        the alarm journal; ``alarmActionFailed`` says why when it cannot be."""
+        if not self._closed:
+            self.alarmActionFailed.emit(
+                self.tr("a handover cannot be journaled from this window"))
+
     def _refuse(self) -> None:
         if not self._closed:
             self.alarmActionFailed.emit(self.tr("alarms cannot be changed from this window"))

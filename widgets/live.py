@@ -166,6 +166,10 @@ class _PollWorker(QObject):
         self.session.fetch_rack(rack_id)
 
     @Slot(object)
+    def record_handover(self, record: Any) -> None:
+        self.session.record_handover(record)
+
+    @Slot(object)
     def add_log_entry(self, entry: Any) -> None:
         self.session.add_log_entry(entry)
 
@@ -201,6 +205,7 @@ class LiveFeed(Feed):
     _requestPlan = Signal(str, float, float, str, str)
     _requestCancelPlan = Signal(str, str, str)
     _requestPoll = Signal(str)
+    _requestHandover = Signal(object)
     _requestLogAdd = Signal(object)
     _requestLogClear = Signal(str, str)
     _requestFinish = Signal()
@@ -229,6 +234,7 @@ class LiveFeed(Feed):
         self._requestCancelPlan.connect(self._worker.cancel_plan)
         self._requestRack.connect(self._worker.fetch_rack)
         self._requestPoll.connect(self._worker.poll)
+        self._requestHandover.connect(self._worker.record_handover)
         self._requestLogAdd.connect(self._worker.add_log_entry)
         self._requestLogClear.connect(self._worker.clear_log_entry)
         self._requestFinish.connect(self._worker.finish)
@@ -277,6 +283,12 @@ class LiveFeed(Feed):
     def poll_now(self, kind: str) -> None:
         if not self._closed:
             self._requestPoll.emit(kind)
+
+    def record_handover(self, record: Any) -> None:
+        """Journal a shift handover in the alarm journal (on the worker, where the alarm
+        service and the cache live); a refusal comes back as ``alarmActionFailed``."""
+        if not self._closed:
+            self._requestHandover.emit(record)
 
     def add_log_entry(self, entry: Any) -> None:
         """Write a shift-log entry (on the worker: kept in the outbox, then sent);

@@ -323,7 +323,10 @@ class MainWindow(QMainWindow):
         self.action_export.triggered.connect(self.export_handover)
         self.action_open_cache.setEnabled(self.review_opener is not None)
         self.action_export.setEnabled(self.export_dialog is not None)
-        for action in (self.action_open_cache, self.action_export):
+        self.action_handover = QAction(self.tr("&Hand over shift…"), self)
+        self.action_handover.triggered.connect(self.hand_over_shift)
+        self.action_handover.setEnabled(not self.review and self.feed is not None)
+        for action in (self.action_open_cache, self.action_export, self.action_handover):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -849,6 +852,14 @@ class MainWindow(QMainWindow):
         if collect is None:
             return self.export_dialog(self, live=live)
         return self.export_dialog(self, collect, live=live)
+
+    def hand_over_shift(self) -> Any:
+        """File → Hand over shift: the checklist and both names, the handover journaled,
+        then the pack of the shift exported (:mod:`widgets.handover_dialog`); the handover,
+        or None when cancelled."""
+        from widgets.handover_dialog import open_handover_dialog
+
+        return open_handover_dialog(self)
 
     def _choose_cache(self) -> None:
         from PySide6.QtWidgets import QFileDialog
