@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import struct
+import sys
 import zlib
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -61,12 +62,27 @@ def shuffle(values: np.ndarray) -> bytes:
     return values.view(np.uint8).reshape(-1, width).T.tobytes()
 
 
+def _from_planes(planes: np.ndarray, dtype: Any) -> np.ndarray:
+    """``(..., width, n)`` bytes grouped by significance (least first) -> ``(..., n)``
+    values: each plane widened and shifted into place (far quicker than a strided copy)."""
+    dt = np.dtype(dtype)
+    width = dt.itemsize
+    if width == 1 or sys.byteorder != "little":
+        moved = np.moveaxis(planes, -2, -1)
+        return np.ascontiguousarray(moved).view(dt).reshape(planes.shape[:-2] + planes.shape[-1:])
+    unsigned = np.dtype(f"u{width}")
+    out = planes[..., 0, :].astype(unsigned)
+    for b in range(1, width):
+        out |= planes[..., b, :].astype(unsigned) << unsigned.type(8 * b)
+    return out.view(dt)
+
+
 def unshuffle(data: bytes | memoryview, dtype: Any, n: int) -> np.ndarray:
     width = np.dtype(dtype).itemsize
     raw = np.frombuffer(data, np.uint8)
     if raw.size != n * width:
         raise CodecError("frame chunk has the wrong length")
-    return raw.reshape(width, n).T.copy().view(dtype).reshape(n)
+    return _from_planes(raw.reshape(width, n), dtype)
 
 
 def encode_frame(q: np.ndarray, nan: np.ndarray, previous: np.ndarray | None) -> tuple[bytes, bool]:
@@ -164,8 +180,8 @@ def decode_frame(blob: bytes, previous: np.ndarray | None) -> tuple[np.ndarray, 
     if any(len(c) != n * width for c in chunks):
         raise CodecError("frame chunk has the wrong length")
     # Every field's chunk is the bytes of its values, grouped by significance: undo it at once.
-    raw = np.frombuffer(b"".join(chunks), np.uint8).reshape(n_fields, width, n)
-    values = np.ascontiguousarray(raw.transpose(0, 2, 1)).view(dtype).reshape(n_fields, n)
+    values = _from_planes(np.frombuffer(b"".join(chunks), np.uint8).reshape(n_fields, width, n),
+                          dtype)
     nan = values == (NAN32 if mode == KEY32 else NAN16)
     ref = values.astype(np.int64)
     if mode == DELTA16:

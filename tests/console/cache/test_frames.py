@@ -132,3 +132,19 @@ def test_frame_decode_of_every_field_at_once_matches_one_field_at_a_time() -> No
     with pytest.raises(codec.CodecError):
         codec.decode_frame(blob[:-3], None)
     assert frames.MARK_EVERY > 1 and docs.JOBS_MARK_EVERY > 1
+
+
+@pytest.mark.parametrize("dtype", ["<i2", "<i4", "<i8", "<f8", "u1"])
+def test_unshuffle_undoes_shuffle_for_every_width(dtype: str) -> None:
+    rng = np.random.default_rng(4)
+    info = np.iinfo(dtype) if np.dtype(dtype).kind in "iu" else None
+    if info is not None:
+        values = rng.integers(info.min, info.max, 1001, dtype=np.int64, endpoint=True).astype(dtype)
+    else:
+        values = rng.normal(0, 1e9, 1001).astype(dtype)
+        values[[3, 7]] = [np.nan, -np.inf]
+    back = codec.unshuffle(codec.shuffle(values), dtype, len(values))
+    assert back.dtype == np.dtype(dtype)
+    assert np.array_equal(back, values, equal_nan=info is None)
+    with pytest.raises(codec.CodecError):
+        codec.unshuffle(codec.shuffle(values)[:-1], dtype, len(values))
