@@ -26,6 +26,8 @@ import math
 import struct
 import zlib
 from collections.abc import Mapping
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -190,12 +192,23 @@ def _merged(deltas: list[Mapping[str, Any]]) -> tuple[dict[str, Any], list[Any]]
             if type(job_id) is not int:
                 return None
             net[job_id] = (d, row)  # a job already there keeps its place
-    columns: list[list[Any]] = [[] for _ in names or ()]
-    for d, row in net.values():
-        source = deltas[d]["changed_columns"]["columns"]
-        for values, column in zip(columns, source, strict=True):
-            values.append(column[row])
-    return {"names": names or [], "columns": columns}, removed
+    if not net or names is None:
+        return {"names": names or [], "columns": [[] for _ in names or ()]}, removed
+    # Every delta's rows one after the other, then the rows kept, in their order.
+    offsets, total = [], 0
+    for doc in deltas:
+        offsets.append(total)
+        changed = doc.get("changed_columns")
+        total += len(changed["columns"][0]) if changed and changed["columns"] else 0
+    pick = itemgetter(*[offsets[d] + row for d, row in net.values()])
+    columns = []
+    for c in range(len(names)):
+        flat = list(chain.from_iterable(
+            doc["changed_columns"]["columns"][c] for doc in deltas
+            if doc.get("changed_columns") and doc["changed_columns"]["columns"]))
+        picked = pick(flat)
+        columns.append(list(picked) if len(net) > 1 else [picked])
+    return {"names": names, "columns": columns}, removed
 
 
 def apply_deltas(columns: Columns, deltas: list[Mapping[str, Any]]) -> Columns:
