@@ -45,7 +45,6 @@ from PySide6.QtWidgets import (
 
 from console.model import SiteTopology, Snapshot
 from console.shiftlog.model import CATEGORIES, LogEntry, LogSnapshot
-from widgets.alarm_model import site_zone
 from widgets.log_entry_dialog import ClearItemDialog
 from widgets.shift_log_model import (
     COLUMNS,
@@ -88,6 +87,7 @@ class ShiftLogView(LiveView):
         self.last_write = ""
         self._loaded = False
         self.model = ShiftLogModel(self)
+        self.model.set_zone(self.site_clock.zone)  # the default site's until a layout comes
         self.proxy = ShiftLogFilter(self)
         self.proxy.setSourceModel(self.model)
 
@@ -172,9 +172,10 @@ class ShiftLogView(LiveView):
 
     # -- data in ----------------------------------------------------------------------------
     def set_topology(self, topology: SiteTopology) -> None:
-        """The site's time zone: times are the site's wall time."""
+        """The site's time zone: times are the site's wall time (UTC for a zone this
+        workstation does not know, never its own local time)."""
         super().set_topology(topology)
-        self.model.set_zone(site_zone(topology.timezone))
+        self.model.set_zone(self.site_clock.zone)
         self._selection_changed()
 
     def on_snapshot(self, snapshot: Snapshot) -> None:
@@ -223,10 +224,7 @@ class ShiftLogView(LiveView):
             elif write.outcome == "queued":
                 if write.action == "add" and write.draft is not None:
                     self.model.set_pending(_pending_entry(write.uid, write.draft))
-                words.append(self.tr(
-                    "The hub does not answer: the {0} is kept and sent when it answers ({1})."
-                ).format(self.tr("entry") if write.action == "add" else self.tr("clear"),
-                         clip(write.reason or self.tr("no answer"), 200)))
+                words.append(self.queued_words(write))
             elif write.outcome == "refused":
                 self.model.drop_pending(write.uid)
                 words.append(self.refusal_words(write))
@@ -239,6 +237,17 @@ class ShiftLogView(LiveView):
         self.last_write = " ".join(dict.fromkeys(words))  # each once
         self.mark_dirty()
         return self.last_write
+
+    def queued_words(self, write: Any) -> str:
+        """A write kept while the hub does not answer, in one whole sentence for each
+        action (why the hub did not answer in place of %1)."""
+        if write.action == "add":
+            text = self.tr("The hub does not answer: the entry is kept and sent when it "
+                           "answers (%1).")
+        else:
+            text = self.tr("The hub does not answer: the clearing of the item is kept and "
+                           "sent when it answers (%1).")
+        return text.replace("%1", clip(write.reason or self.tr("no answer"), 200))
 
     def refusal_words(self, write: Any) -> str:
         """A refused write in words; a second clear names who cleared the item and when."""

@@ -30,7 +30,7 @@ from PySide6.QtGui import QFont, QPalette
 
 from console.shiftlog.model import LogEntry
 from widgets.text import cell, isolate, missing, plain_tooltip
-from widgets.view import DATA_ERRORS
+from widgets.view import DATA_ERRORS, site_clock_of
 
 COLUMNS: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("ShiftLogModel", "Time"),
@@ -130,8 +130,9 @@ class ShiftLogModel(QAbstractTableModel):
         self.pending: dict[str, LogEntry] = {}
         """By uid: entries written here that wait for the hub (shown until it has them)."""
         self.rows: list[LogEntry] = []
-        self.zone: tzinfo | None = None
-        """The site's time zone (None: the workstation's)."""
+        self.zone: tzinfo = site_clock_of(None).zone
+        """The site's time zone (the view's site clock's; the default site's until the
+        site layout comes), never the workstation's."""
         self.now: float | None = None
         self._bold = QFont()
         self._bold.setBold(True)
@@ -168,7 +169,9 @@ class ShiftLogModel(QAbstractTableModel):
         if self.pending.pop(uid, None) is not None:
             self._rebuild()
 
-    def set_zone(self, zone: tzinfo | None) -> None:
+    def set_zone(self, zone: tzinfo) -> None:
+        if zone is self.zone:
+            return
         self.zone = zone
         if self.rows:
             self.dataChanged.emit(self.index(0, TIME), self.index(len(self.rows) - 1, STATE))

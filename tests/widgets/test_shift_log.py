@@ -333,3 +333,57 @@ def test_both_feeds_declare_the_log_signals_once(qtbot: Any) -> None:
     assert "review" in refused.args[0]
     live.stop()
     review.stop()
+
+
+@pytest.fixture
+def far_workstation(monkeypatch: Any) -> Any:
+    """A workstation whose own clock is far from the site's (UTC+14)."""
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_times_are_the_sites_before_the_layout_and_for_an_unknown_zone(
+    qtbot: Any, far_workstation: Any
+) -> None:
+    from dataclasses import replace
+
+    view = ShiftLogView()
+    qtbot.addWidget(view)
+    view.apply(LogSnapshot(time=T0 + 7200, entries=(OPEN,), rev=1))
+    site = datetime.fromtimestamp(OPEN.time, ZONE).strftime("%d %b %H:%M")
+    assert _cell(view, 0, TIME) == site  # the default site's, not the workstation's
+    view.set_topology(replace(_topology(), timezone="Mars/Olympus_Mons"))
+    utc = datetime.fromtimestamp(OPEN.time, ZoneInfo("UTC")).strftime("%d %b %H:%M")
+    assert _cell(view, 0, TIME) == utc  # a zone unknown here reads as UTC
+    view.set_topology(replace(_topology(), timezone="Asia/Tokyo"))
+    tokyo = datetime.fromtimestamp(OPEN.time, ZoneInfo("Asia/Tokyo")).strftime("%d %b %H:%M")
+    assert _cell(view, 0, TIME) == tokyo
+
+
+def test_a_kept_write_is_said_in_whole_translated_sentences(
+    qtbot: Any, monkeypatch: Any
+) -> None:
+    view = ShiftLogView()
+    qtbot.addWidget(view)
+    asked: list[str] = []
+
+    def tr(text: str, *args: Any) -> str:
+        asked.append(text)
+        return text
+
+    monkeypatch.setattr(view, "tr", tr)
+    draft = NewEntry("Amina", "operations", "Chiller 2 on standby", (), True)
+    words = view.take_report(LogWriteReport((
+        LogWrite("add", OPEN.uid, QUEUED, True, draft=draft, reason="connection refused"),
+        LogWrite("clear", CLEARED.uid, QUEUED, True, who="Bilal", reason="timed out"),
+    ), pending=2))
+    assert ("The hub does not answer: the entry is kept and sent when it answers (%1)."
+            in asked)
+    assert ("The hub does not answer: the clearing of the item is kept and sent when it "
+            "answers (%1)." in asked)
+    assert "entry" not in asked and "clear" not in asked  # no piece translated alone
+    assert "the entry is kept and sent when it answers (connection refused)." in words
+    assert "the clearing of the item is kept and sent when it answers (timed out)." in words
