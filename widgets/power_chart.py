@@ -19,10 +19,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPixmapCache
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateTimeEdit,
+    QGraphicsItem,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -128,6 +129,45 @@ def usable_series(series: PowerSeries) -> PowerSeries:
     )
 
 
+PIXMAP_CACHE_KB = 64 * 1024
+"""Room for the curves' drawings (QPixmapCache, all the application's): a curve is drawn
+once into a pixmap of the view's size and moved on a pan; Qt's default 10 MB holds
+fewer curves than the chart has, so they would be drawn again at every frame."""
+
+BIN_PIXELS = 1 / 0.35
+"""Width of one min/max bin on screen, in pixels (the density the chart has always drawn)."""
+
+
+def bin_size(span_s: float, step_s: float, width_px: float, n: int) -> int:
+    """Samples per min/max bin when ``span_s`` seconds of samples ``step_s`` apart fill
+    ``width_px`` pixels: 1 (every sample drawn) while they fit, at most ``n``."""
+    if not all(math.isfinite(v) and v > 0 for v in (span_s, step_s, width_px)):
+        return 1
+    return int(min(max(1.0, span_s / step_s / (width_px / BIN_PIXELS)), max(n, 1)))
+
+
+def peak_bins(t: np.ndarray, values: np.ndarray, start: int, stop: int, ds: int,
+              phase: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Samples ``start:stop`` of ``values`` (one row a series, one column a time of ``t``)
+    reduced to bins of ``ds`` samples, bins starting at the indices equal to ``phase``
+    modulo ``ds`` (so a pan reduces the same samples together): each bin gives its maximum
+    then its minimum at the time of its middle sample, so no peak or dip is lost; a bin
+    holding a missing sample (NaN) is a gap. The first and last bins may be short.
+    Every sample itself when ``ds`` is 1."""
+    if ds <= 1 or stop <= start:
+        return t[start:stop], values[:, start:stop]
+    first = start + (phase - start) % ds
+    edges = np.arange(first, stop, ds)
+    if first > start:
+        edges = np.concatenate(([start], edges))
+    ends = np.append(edges[1:], stop)
+    rows = values[:, start:stop]
+    y = np.empty((len(values), 2 * len(edges)))
+    y[:, 0::2] = np.maximum.reduceat(rows, edges - start, axis=1)
+    y[:, 1::2] = np.minimum.reduceat(rows, edges - start, axis=1)
+    return np.repeat(t[np.minimum(edges + ds // 2, ends - 1)], 2), y
+
+
 def missing_words(missing: Mapping[str, str]) -> str:
     """Why flows have no values, short: the flows not metered in one line (the site profile
     leaves them out), any other reason (no data, an error, n/a) one line each."""
@@ -180,6 +220,13 @@ class PowerBalanceChart(LiveView):
         self.history: PowerSeries | None = None
         self._drawn: PowerSeries | None = None
         """The history the curves show (redraw skips the curves while it is unchanged)."""
+        self._full_t = np.zeros(0)
+        self._full_y = np.zeros((0, 0))
+        """Every curve's values at full resolution (one row a curve of ``_full_keys``)."""
+        self._full_keys: list[str] = []
+        self._phase = 0
+        self._fit: tuple[int, int, int] | None = None
+        """(samples per bin, first sample, end) of what the curves hold now."""
         self.span = DAY
         self.follow = True
         self.site_tz = DEFAULT_SITE_TZ
@@ -187,6 +234,8 @@ class PowerBalanceChart(LiveView):
         self.tz = self.site_tz
         self.flagged: dict[str, int] = {}
         self._setting_range = False
+        if QPixmapCache.cacheLimit() < PIXMAP_CACHE_KB:
+            QPixmapCache.setCacheLimit(PIXMAP_CACHE_KB)
         self._build()
 
     # -- construction -------------------------------------------------------------------
@@ -280,6 +329,9 @@ class PowerBalanceChart(LiveView):
         labels = [(k, label) for k, _f, label, _c in (*STACK, *BELOW)]
         for key, label in [*labels, ("facility", "facility load"), ("it", "IT load")]:
             self.legend.addItem(self.curves[key], label)
+        for sample, text in self.legend.items:  # still at a pan: each drawn once
+            sample.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            text.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.envelope_mw: float | None = DEFAULT_CAPACITY_MW
         """The facility envelope (the site layout's ``capacity_mw``); None: not given."""
         self.envelope = pg.InfiniteLine(
@@ -319,6 +371,8 @@ class PowerBalanceChart(LiveView):
             plot.addItem(line, ignoreBounds=True)
             self.cursor_lines.append(line)
         self.top.getViewBox().sigRangeChangedManually.connect(self._user_moved)
+        self.top.getViewBox().sigXRangeChanged.connect(lambda *_: self._fit_curves())
+        self.top.getViewBox().sigResized.connect(lambda *_: self._fit_curves())
         for plot in self.lower.values():
             plot.getViewBox().sigRangeChangedManually.connect(self._user_moved)
         self._mouse = pg.SignalProxy(
@@ -341,14 +395,19 @@ class PowerBalanceChart(LiveView):
         plot = self.graphics.addPlot(row=row, col=0, axisItems={"bottom": axis})
         plot.getAxis("left").setLabel(title, color=FG)
         plot.showGrid(x=False, y=False)
-        plot.setDownsampling(auto=True, mode="peak")
-        plot.setClipToView(True)
         plot.getViewBox().setMouseEnabled(x=True, y=False)
         plot.getViewBox().disableAutoRange(axis="y")
         plot.getAxis("left").setWidth(62)
         for name in ("left", "bottom"):
             plot.getAxis(name).setTextPen(FG)
             plot.getAxis(name).setPen(GRID_FG)
+        # Times take no SI prefix: without this each time axis (the hidden top one too)
+        # sets its label's HTML again at every pan.
+        for name in ("bottom", "top"):
+            plot.getAxis(name).enableAutoSIPrefix(False)
+        # The value axis and its title move only with the power range: drawn once.
+        for item in (plot.getAxis("left"), plot.getAxis("left").label):
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         return plot
 
     def _curve(
@@ -362,7 +421,7 @@ class PowerBalanceChart(LiveView):
         width: int = 1,
         style: Qt.PenStyle = Qt.PenStyle.SolidLine,
     ) -> None:
-        kwargs: dict = {"connect": "finite", "name": label, "autoDownsampleFactor": 0.35}
+        kwargs: dict = {"connect": "finite", "name": label}
         if fill:
             c = QColor(colour)
             kwargs |= {"fillLevel": 0.0, "brush": pg.mkBrush(c)}
@@ -370,8 +429,14 @@ class PowerBalanceChart(LiveView):
         else:
             kwargs["pen"] = pg.mkPen(colour, width=width, style=style)
         item = plot.plot([], [], **kwargs)
-        item.setDownsampling(auto=True, method="peak")
-        item.setClipToView(True)
+        # The chart gives each curve its samples already reduced to the view's width
+        # (_fit_curves): pyqtgraph's own clipping and downsampling would redo the work,
+        # and rebuild every path, at each pan.
+        item.setDownsampling(ds=1, auto=False)
+        item.setClipToView(False)
+        # Drawn once into a pixmap in screen pixels, moved on a pan, drawn again when its
+        # data or the scale change.
+        item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         item.setZValue(z)
         self.curves[key] = item
 
@@ -528,10 +593,11 @@ class PowerBalanceChart(LiveView):
         data["facility"], data["it"] = h.fields["facility_mw"], h.fields["it_mw"]
         for key, name, *_ in LOWER:
             data[key] = h.fields[name]
-        # Ranges first, on emptied curves: each range change makes pyqtgraph clip and
-        # downsample every curve again, which set after the data would double the work.
-        for key in data:
-            self.curves[key].clear()
+        self._full_t, self._full_keys = t, list(data)
+        self._full_y = np.array(list(data.values()), np.float64)
+        step = float(t[-1] - t[0]) / (len(t) - 1) if len(t) > 1 else 0.0
+        self._phase = -round(float(t[0]) / step) if step > 0 else 0
+        self._fit = None
         lo = np.nanmin(below, initial=0.0)
         peak = np.nanmax(np.concatenate([base, h.fields["facility_mw"], h.fields["it_mw"]]),
                          initial=0.0)
@@ -540,8 +606,7 @@ class PowerBalanceChart(LiveView):
         self._lower_ranges()
         if self.follow:
             self._apply_follow_range()
-        for key, values in data.items():
-            self.curves[key].setData(t, values)
+        self._fit_curves()  # when the range stayed
         # Apply the new ranges now: left to the paint, the view boxes move their contents
         # during it, which makes the scene paint the whole chart a second time.
         for plot in (self.top, *self.lower.values()):
@@ -549,6 +614,35 @@ class PowerBalanceChart(LiveView):
         self._update_legend(h.missing)
         self._update_tiles()
         self._update_status()
+
+    def _fit_curves(self) -> None:
+        """Give the curves the samples around the visible range (half its span each side),
+        reduced to min/max bins of about three pixels; nothing while the range they hold
+        covers the view at the view's bin size (a pan draws the paths already made)."""
+        t = self._full_t
+        n = len(t)
+        if not n:
+            return
+        vb = self.top.getViewBox()
+        lo, hi = vb.viewRange()[0]
+        step = float(t[-1] - t[0]) / (n - 1) if n > 1 else 0.0
+        if vb.autoRangeEnabled()[0] or not (math.isfinite(lo) and math.isfinite(hi)):
+            a, b, ds = 0, n, bin_size(float(t[-1] - t[0]), step, vb.width(), n)
+        else:
+            a, b = int(np.searchsorted(t, lo)), int(np.searchsorted(t, hi, side="right"))
+            ds = bin_size(hi - lo, step, vb.width(), n)
+        fit = self._fit
+        if fit and fit[0] == ds and fit[1] <= max(0, a - ds) and fit[2] >= min(n, b + ds):
+            return
+        margin = max((b - a) // 2, ds)
+        start, stop = max(0, a - margin), min(n, b + margin)
+        start -= min(start, (start - self._phase) % ds)  # a bin's first sample, or 0
+        if stop < n:
+            stop = min(n, stop + (self._phase - stop) % ds)
+        self._fit = (ds, start, stop)
+        x, y = peak_bins(t, self._full_y, start, stop, ds, self._phase)
+        for key, values in zip(self._full_keys, y, strict=True):
+            self.curves[key].setData(x, values)
 
     def _update_legend(self, missing: Mapping[str, str]) -> None:
         """Legend labels say which flows are not metered (the reason is in the status)."""

@@ -251,3 +251,88 @@ def test_shift_line_names_the_shift_not_a_field(chart: PowerBalanceChart) -> Non
     start, _ = shift_bounds(float(s.t[-1]), chart.site_tz)
     first = chart.shift_label.text().splitlines()[0]
     assert first == f"Shift {shift_name(start, chart.site_tz)} (site time)"
+
+
+def test_peak_bins_keep_every_peak_dip_and_gap() -> None:
+    from widgets.power_chart import peak_bins
+
+    t = np.arange(10.0) * 10
+    values = np.array([[5, 1, 9, 2, 2, 7, 0, 3, 8, 4], [1, 2, 3, 4, np.nan, 6, 7, 8, 9, 10]],
+                      np.float64)
+    x, y = peak_bins(t, values, 0, 10, 3, phase=1)  # bins [0], [1:4], [4:7], [7:10]
+    np.testing.assert_array_equal(x, np.repeat([0.0, 20.0, 50.0, 80.0], 2))
+    np.testing.assert_array_equal(y[0], [5, 5, 9, 1, 7, 0, 8, 3])
+    np.testing.assert_array_equal(y[1][:4], [1, 1, 4, 2])
+    assert np.isnan(y[1][4:6]).all()  # the bin with the missed poll is a gap
+    np.testing.assert_array_equal(y[1][6:], [10, 8])
+    x, y = peak_bins(t, values, 2, 9, 1)  # one sample a bin: the samples themselves
+    np.testing.assert_array_equal(x, t[2:9])
+    np.testing.assert_array_equal(y, values[:, 2:9])
+
+
+def week_chart(chart: PowerBalanceChart) -> PowerSeries:
+    from bench.power_jobs import synthetic_power
+
+    week = synthetic_power(7 * 8640)
+    chart.set_history(week)
+    chart.set_span(7 * 86400.0)
+    chart.graphics.viewport().repaint()
+    return week
+
+
+def test_a_week_is_drawn_at_the_views_width_with_every_peak(chart: PowerBalanceChart) -> None:
+    """7 days at 10 s: each curve holds a maximum and a minimum per bin of about three
+    pixels, not 60,480 points; the extremes of every series are still drawn, and the
+    read-out reads the samples themselves."""
+    from widgets.power_chart import BIN_PIXELS
+
+    week = week_chart(chart)
+    width = chart.top.getViewBox().width()
+    for key, name in (("facility", "facility_mw"), ("it", "it_mw"), ("pue", "pue"),
+                      ("battery_charge", "battery_charge_mw")):
+        x, values = chart.curves[key].getData()
+        assert len(x) <= 2 * (1.1 * width / BIN_PIXELS + 2)  # bins of whole samples
+        sign = -1.0 if key == "battery_charge" else 1.0
+        assert np.nanmax(values) == np.nanmax(sign * week[name])
+        assert np.nanmin(values) == np.nanmin(sign * week[name])
+    supply = week["solar_mw"] + week["wind_mw"] + week["battery_discharge_mw"] + week["grid_mw"]
+    assert np.nanmax(y(chart, "grid")) == pytest.approx(np.nanmax(supply))
+    i = 12_345  # no bin's peak: the read-out gives the sample, not a drawn point
+    assert f"IT {week['it_mw'][i]:,.1f} MW" in chart.show_cursor(float(week.t[i]))
+
+
+def test_a_pan_reuses_the_reduced_curves_and_their_drawing(
+        chart: PowerBalanceChart, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pan inside what the curves hold neither reduces nor draws them again (Qt moves
+    their cached drawing); one past it reduces the samples in the same bins as before."""
+    import pyqtgraph as pg
+
+    week_chart(chart)
+    vb, viewport = chart.top.getViewBox(), chart.graphics.viewport()
+    chart.set_range(*(chart.x_range()[0] + d for d in (2 * 86400.0, 4 * 86400.0)))
+    viewport.repaint()
+    x0, y0 = chart.curves["facility"].getData()
+    painted: list[object] = []
+    paint = pg.PlotCurveItem.paint
+    monkeypatch.setattr(pg.PlotCurveItem, "paint",
+                        lambda self, *a: (painted.append(self), paint(self, *a))[1])
+    for dx in (3600.0, -7200.0, 3600.0):
+        vb.translateBy(x=dx)
+        viewport.repaint()
+    assert chart.curves["facility"].getData()[1] is y0
+    assert painted == []
+    vb.translateBy(x=-1.5 * 86400.0)  # past the half span held on each side
+    x1, y1 = chart.curves["facility"].getData()
+    assert x1[0] < x0[0]
+    both = (x1 >= x0[0]) & (x1 <= x0[-1])
+    assert both.sum() > 100
+    np.testing.assert_array_equal(x1[both], x0[(x0 >= x1[both][0]) & (x0 <= x1[both][-1])])
+
+
+def test_zoomed_in_on_a_week_the_samples_themselves(chart: PowerBalanceChart) -> None:
+    week = week_chart(chart)
+    start = float(week.t[30_000])
+    chart.set_range(start, start + 3600.0)
+    x, values = chart.curves["it"].getData()
+    assert x[0] <= start - 1800.0 and x[-1] >= start + 5400.0 and len(x) < 1000
+    np.testing.assert_array_equal(values, week["it_mw"][np.searchsorted(week.t, x)])
