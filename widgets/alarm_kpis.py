@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import logging
 import math
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -28,7 +26,7 @@ from PySide6.QtWidgets import (
 from console.alarms.kpis import AlarmKpis
 from console.contract import DEFAULT_SITE_TZ
 from widgets.text import cell, figure, missing
-from widgets.view import DATA_ERRORS, set_style
+from widgets.view import DATA_ERRORS, SiteClock, set_style
 
 log = logging.getLogger(__name__)
 GREY = "#9aa2ad"
@@ -74,8 +72,10 @@ class AlarmKpiPanel(QWidget):
     def __init__(self, parent: QWidget | None = None, tz: str = DEFAULT_SITE_TZ) -> None:
         super().__init__(parent)
         self.setObjectName("alarmKpiPanel")
-        self.tz = tz
+        self.site_clock = SiteClock(tz)
+        """Says the shift's times in the site's zone (the window gives the site layout's)."""
         self.kpis: AlarmKpis | None = None
+        self._shown: tuple[tuple[float, float] | None, float | None] = (None, None)
 
         column = QVBoxLayout(self)
         self.title = self._label("")
@@ -155,19 +155,24 @@ class AlarmKpiPanel(QWidget):
         the journal behind them starts, if after the shift's start. Figures it cannot read
         show as 'no figures' rather than the last ones."""
         self.kpis = kpis
+        self._shown = (shift, since)
         try:
             self._show(kpis, shift, since)
         except DATA_ERRORS:
             log.exception("alarm performance: figures not shown")
             self._show(None, None)
 
+    def set_site_clock(self, site: SiteClock) -> None:
+        """Say the shift's times in ``site``'s zone (the site layout's), shown again at once."""
+        if site == self.site_clock:
+            return
+        self.site_clock = site
+        self.set_kpis(self.kpis, *self._shown)
+
     # -- drawing ----------------------------------------------------------------------------
     def _clock(self, t: float, day: bool = False) -> str:
-        try:
-            moment = datetime.fromtimestamp(t, ZoneInfo(self.tz))
-        except DATA_ERRORS:
-            return missing()
-        return moment.strftime("%a %d %b %H:%M" if day else "%H:%M")
+        text = self.site_clock.clock(t, "%a %d %b %H:%M" if day else "%H:%M")
+        return missing() if text == "—" else text
 
     def _show(self, k: AlarmKpis | None, shift: tuple[float, float] | None,
               since: float | None = None) -> None:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -38,7 +39,7 @@ from widgets.rackmap import RackMapView
 from widgets.shift_log import ShiftLogView
 from widgets.site_summary import SiteSummary
 from widgets.text import clip, isolate
-from widgets.view import LiveView, format_age, set_style
+from widgets.view import LiveView, SiteClock, format_age, set_style
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,33 @@ ExportDialog = Callable[..., Any]
 ReviewOpener = Callable[..., Any]
 """Opens a review window over a cache file: ``(path, qsettings)`` (as
 :func:`widgets.review.open_review_window`)."""
+
+
+_LAYOUT_SCALARS = ("name", "timezone", "lat", "lon", "capacity_mw", "scale")
+_LAYOUT_ARRAYS = ("geometry", "capacity_kw", "gpus", "hall_index", "row_index")
+
+
+def _same(a: object, b: object) -> bool:
+    return a == b or (isinstance(a, float) and isinstance(b, float) and a != a and b != b)
+
+
+def layout_changed(old: SiteTopology, new: SiteTopology) -> bool:
+    """Whether the views must take ``new`` in place of ``old``: anything they show or use
+    differs (racks, halls, rows, the time zone, the name, the capacity...). The site is
+    polled again and again; the same layout read again changes nothing."""
+    if old is new:
+        return False
+    if any(not _same(getattr(old, f), getattr(new, f)) for f in _LAYOUT_SCALARS):
+        return True
+    if (old.rack_ids != new.rack_ids or old.halls != new.halls or old.rows != new.rows
+            or old.racks != new.racks):
+        return True
+    for name in _LAYOUT_ARRAYS:
+        a, b = np.asarray(getattr(old, name)), np.asarray(getattr(new, name))
+        nan = a.dtype.kind in "fc" and b.dtype.kind in "fc"
+        if a.shape != b.shape or not np.array_equal(a, b, equal_nan=nan):
+            return True
+    return False
 
 
 class WindowMode:
@@ -99,6 +127,9 @@ class WindowMode:
     def apply(self, view: LiveView, snapshot: Snapshot) -> None:
         """Hand a view a snapshot (live: appended to what it shows)."""
         view.apply(snapshot)
+
+    def set_site_clock(self, window: MainWindow, site: SiteClock) -> None:
+        """The site layout's zone, for the times the mode's own widgets say."""
 
     def refresh_ages(self, window: MainWindow) -> None:
         window.refresh_live_ages()
@@ -616,13 +647,14 @@ class MainWindow(QMainWindow):
     def apply(self, snapshot: Snapshot) -> None:
         """Hand a snapshot to every view that takes its kind."""
         if isinstance(snapshot, SiteTopology):
-            changed = self.topology is None or (
-                self.topology is not snapshot and self.topology.rack_ids != snapshot.rack_ids
-            )
+            changed = self.topology is None or layout_changed(self.topology, snapshot)
             self.topology = snapshot
             if changed:
                 for view in [self.summary, *self.views.values()]:
                     view.set_topology(snapshot)
+                site = SiteClock.of(snapshot)
+                self.alarm_kpis.set_site_clock(site)
+                self.mode.set_site_clock(self, site)
             return
         self.latest[snapshot.kind] = snapshot
         self.summary.apply(snapshot)

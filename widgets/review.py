@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -30,6 +29,7 @@ from console.contract import DEFAULT_SITE_TZ
 from console.session import REVIEW_KINDS, ReviewError, ReviewSession
 from widgets.feed import Feed
 from widgets.main_window import MainWindow, OfflineMode
+from widgets.view import SiteClock
 
 __all__ = ["REVIEW_KINDS", "ReviewFeed", "ReviewMode", "TimelineScrubber", "open_review_window"]
 
@@ -128,7 +128,7 @@ class ReviewFeed(Feed):
             self._thread.wait(timeout_ms)
 
 
-def _stamp(t: float, tz: ZoneInfo) -> str:
+def _stamp(t: float, tz: tzinfo) -> str:
     local = datetime.fromtimestamp(t, tz)
     utc = datetime.fromtimestamp(t, UTC)
     return f"{local:%a %d %b %Y %H:%M:%S} site time ({utc:%H:%M:%S} UTC)"
@@ -141,7 +141,8 @@ class TimelineScrubber(QWidget):
 
     def __init__(self, timezone: str = DEFAULT_SITE_TZ, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tz = ZoneInfo(timezone)
+        self.site_clock = SiteClock(timezone)
+        """The recorded site's zone: every time the scrubber says is its wall time."""
         self.first = 0.0
         self.last = 0.0
         self.position = 0.0
@@ -189,9 +190,31 @@ class TimelineScrubber(QWidget):
         self.slider.setValue(self.slider.maximum())
         self.slider.blockSignals(False)
         self._incidents = sorted(incidents, key=lambda i: i.get("start") or 0)
+        self._fill_incidents()
+
+    @property
+    def tz(self) -> tzinfo:
+        """The recorded site's zone."""
+        return self.site_clock.zone
+
+    def set_site_clock(self, site: SiteClock) -> None:
+        """The recorded site's zone (its layout's, read from the file): every time shown is
+        said again in it."""
+        if site == self.site_clock:
+            return
+        self.site_clock = site
+        current = self.incident_box.currentIndex()
+        self._fill_incidents()
+        self.incident_box.setCurrentIndex(max(0, current))
+        if self.position:
+            self.time_label.setText(_stamp(self.position, self.tz))
+        self._show_gap(self.position)
+
+    def _fill_incidents(self) -> None:
         self.incident_box.clear()
         self.incident_box.addItem(
-            f"Jump to incident… ({len(self._incidents)})" if self._incidents else "No incidents",
+            self.tr("Jump to incident… ({0})").format(len(self._incidents)) if self._incidents
+            else self.tr("No incidents"),
             None,
         )
         for incident in self._incidents:
@@ -324,6 +347,14 @@ class ReviewMode(OfflineMode):
         feed.gapsFound.connect(self.scrubber.set_gaps)
         self.scrubber.seekRequested.connect(feed.seek)
         feed.seeked.connect(self.on_seeked)
+
+    def set_site_clock(self, window: MainWindow, site: SiteClock) -> None:
+        """The recorded site's zone (its layout in the file): the timeline and the status
+        bar's "as at" say its wall time, wherever the file is read."""
+        self.timezone = site.name
+        if self.scrubber is not None:
+            self.scrubber.set_site_clock(site)
+        window.refresh_ages()
 
     def on_seeked(self, t: float, elapsed_ms: float) -> None:
         """The feed reached ``t`` (the reads took ``elapsed_ms``)."""

@@ -121,3 +121,62 @@ def test_status_bar_counts_invalid_job_records(qtbot: Any, tmp_path: Any) -> Non
     win.apply(jobs)
     win.refresh_ages()
     assert "3 invalid job records dropped" in win.nodata_status.text()
+
+
+def _site(timezone: str | None = None) -> Any:
+    from dataclasses import replace
+
+    from console.decode import decode_site
+    from console.hub.sim import SimulatedHub
+
+    topology = decode_site(SimulatedHub("rack", seed=1, start=1_780_000_000.0).site())
+    return topology if timezone is None else replace(topology, timezone=timezone)
+
+
+def test_a_layout_read_again_with_another_zone_reaches_the_views(
+    qtbot: Any, tmp_path: Any
+) -> None:
+    settings = QSettings(str(tmp_path / "console.ini"), QSettings.Format.IniFormat)
+    win = MainWindow("test", settings=settings)
+    qtbot.addWidget(win)
+    first = _site()
+    win.apply(first)
+    views = [win.summary, *win.views.values()]
+    assert {v.site_clock.name for v in views} == {first.timezone}
+    taken: list[str] = []
+    rackmap = win.views["rackmap"]
+    original = rackmap.set_topology
+
+    def counted(topology: Any) -> None:
+        taken.append(topology.timezone)
+        original(topology)
+
+    rackmap.set_topology = counted  # type: ignore[method-assign]
+    win.apply(_site())  # the same layout read again: the views are left alone
+    assert taken == []
+    win.apply(_site("Asia/Tokyo"))  # the same racks in another zone: every view is told
+    assert taken == ["Asia/Tokyo"]
+    assert {v.site_clock.name for v in views} == {"Asia/Tokyo"}
+    assert win.topology is not None and win.topology.timezone == "Asia/Tokyo"
+    win.close()
+
+
+def test_the_alarm_kpi_panel_says_the_sites_time(qtbot: Any, tmp_path: Any) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from console.alarms.kpis import alarm_kpis
+
+    settings = QSettings(str(tmp_path / "console.ini"), QSettings.Format.IniFormat)
+    win = MainWindow("test", settings=settings)
+    qtbot.addWidget(win)
+    start = 1_780_000_000.0
+    win.alarm_kpis.set_kpis(alarm_kpis([], start, start + 8 * 3600), (start, start + 8 * 3600))
+
+    def said(zone: str) -> str:
+        return datetime.fromtimestamp(start, ZoneInfo(zone)).strftime("%a %d %b %H:%M")
+
+    assert said("Africa/Casablanca") in win.alarm_kpis.title.text()  # the default site's
+    win.apply(_site("Asia/Tokyo"))  # the layout's zone: the figures shown are said again
+    assert said("Asia/Tokyo") in win.alarm_kpis.title.text()
+    win.close()

@@ -14,11 +14,15 @@ from console.hub.sim import SimulatedHub
 from widgets.review import open_review_window
 
 
-def record_shift(path: Path, polls: int = 30) -> list[float]:
-    """Write polls of a 'hall' simulated hub into a cache, 60 s apart; returns poll times."""
+def record_shift(path: Path, polls: int = 30, timezone: str | None = None) -> list[float]:
+    """Write polls of a 'hall' simulated hub into a cache, 60 s apart (the site in
+    ``timezone`` when given); returns poll times."""
     hub = SimulatedHub("hall", seed=3, start=1_780_000_000.0)
     cache = Cache.open(path)
-    topo = decode_site(hub.site())
+    site = hub.site()
+    if timezone is not None:
+        site["timezone"] = timezone
+    topo = decode_site(site)
     cache.write_poll([topo], topology=topo)
     times = []
     last_power = hub.now - 3600
@@ -108,4 +112,29 @@ def test_review_says_not_recorded_inside_a_recording_gap(qtbot: Any, tmp_path: P
     with qtbot.waitSignal(window.feed.seeked, timeout=20_000):
         window.scrubber.seek(times[10])
     assert not window.scrubber.gap_label.isVisible()
+    window.close()
+
+
+def test_review_says_the_recorded_sites_time(qtbot: Any, tmp_path: Path) -> None:
+    """The timeline and the status bar say the wall time of the site the file recorded,
+    not the default site's."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    path = tmp_path / "tokyo.db"
+    times = record_shift(path, polls=6, timezone="Asia/Tokyo")
+    window = open_review_window(str(path), start=False)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.feed.seeked, timeout=20_000):
+        window.feed.start()
+    tokyo = datetime.fromtimestamp(times[-1], ZoneInfo("Asia/Tokyo"))
+    stamp = f"{tokyo:%a %d %b %Y %H:%M:%S} site time"
+    assert window.scrubber.time_label.text().startswith(stamp)
+    window.refresh_ages()
+    assert stamp in window.age_status.text()
+    with qtbot.waitSignal(window.feed.seeked, timeout=20_000):
+        window.scrubber.seek(times[2])
+    tokyo = datetime.fromtimestamp(times[2], ZoneInfo("Asia/Tokyo"))
+    assert window.scrubber.time_label.text().startswith(f"{tokyo:%a %d %b %Y %H:%M:%S}")
     window.close()
