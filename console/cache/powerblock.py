@@ -324,7 +324,10 @@ def write(
     last = np.append(rows[1:, 0] != rows[:-1, 0], True)  # the last of equal times wins
     rows = rows[last]
     if block is None:
-        block = load_last(conn)
+        try:
+            block = load_last(conn)
+        except codec.CodecError:  # a damaged last block stays as it is (reads say so)
+            block = None
     if block is not None and rows[0, 0] < block.rows[-1, 0]:
         rows = rows[rows[:, 0] >= block.rows[-1, 0]]
         if not len(rows):
@@ -335,9 +338,9 @@ def write(
 
 def _blocks(conn: sqlite3.Connection, lo: float, hi: float) -> list[bytes]:
     first = conn.execute(
-        f"SELECT max(t0) FROM {TABLE} WHERE t0 <= ?", (float(lo),)
-    ).fetchone()[0]
-    begin = float(lo) if first is None else float(first)
+        f"SELECT t0, t1 FROM {TABLE} WHERE t0 <= ? ORDER BY t0 DESC LIMIT 1", (float(lo),)
+    ).fetchone()
+    begin = float(first[0]) if first is not None and first[1] >= lo else float(lo)
     return [r[0] for r in conn.execute(
         f"SELECT data FROM {TABLE} WHERE t0 >= ? AND t0 <= ? ORDER BY t0", (begin, float(hi))
     )]
@@ -374,14 +377,17 @@ def last_time(conn: sqlite3.Connection, horizon: float = math.inf) -> float | No
         ).fetchone()[0]
         return None if value is None else float(value)
     row = conn.execute(
-        f"SELECT t1, data FROM {TABLE} WHERE t0 <= ? ORDER BY t0 DESC LIMIT 1",
+        f"SELECT t1, data, t0 FROM {TABLE} WHERE t0 <= ? ORDER BY t0 DESC LIMIT 1",
         (float(horizon),),
     ).fetchone()
     if row is None:
         return None
     if row[0] <= horizon:
         return float(row[0])
-    t = decode(row[1])[:, 0]
+    try:
+        t = decode(row[1])[:, 0]
+    except codec.CodecError:  # damaged: its first time is all that can be told
+        return float(row[2])
     return float(t[t <= horizon][-1])
 
 
@@ -391,18 +397,25 @@ def count_after(conn: sqlite3.Connection, horizon: float) -> int:
     for t0, n, data in conn.execute(
         f"SELECT t0, n, data FROM {TABLE} WHERE t1 > ?", (float(horizon),)
     ):
-        total += int(n) if t0 > horizon else int((decode(data)[:, 0] > horizon).sum())
+        try:
+            total += int(n) if t0 > horizon else int((decode(data)[:, 0] > horizon).sum())
+        except codec.CodecError:  # damaged: dropped whole (drop_after)
+            total += int(n)
     return total
 
 
 def drop_after(conn: sqlite3.Connection, horizon: float) -> int:
-    """Delete the samples stamped after ``horizon`` (a block across it keeps the rest);
-    returns the samples deleted."""
+    """Delete the samples stamped after ``horizon`` (a block across it keeps the rest, but
+    for a damaged one, deleted whole); returns the samples deleted."""
     gone = count_after(conn, horizon)
-    for (data,) in conn.execute(
-        f"SELECT data FROM {TABLE} WHERE t0 <= ? AND t1 > ?", (float(horizon),) * 2
+    for t0, data in conn.execute(
+        f"SELECT t0, data FROM {TABLE} WHERE t0 <= ? AND t1 > ?", (float(horizon),) * 2
     ).fetchall():
-        rows = decode(data)
+        try:
+            rows = decode(data)
+        except codec.CodecError:
+            conn.execute(f"DELETE FROM {TABLE} WHERE t0 = ?", (t0,))
+            continue
         _put(conn, rows[rows[:, 0] <= horizon])
     conn.execute(f"DELETE FROM {TABLE} WHERE t0 > ?", (float(horizon),))
     return gone

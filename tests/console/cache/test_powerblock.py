@@ -242,6 +242,36 @@ def test_a_damaged_block_reads_as_a_cache_error(tmp_path: Path) -> None:
         powerblock.decode(zlib.compress(bytes([powerblock.VERSION, 5, 0, 1])))  # cut short
 
 
+def test_a_damaged_last_block_does_not_stop_recording(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    with Cache.open(path) as cache:
+        cache.write_poll([_series(T0 + 10.0 * np.arange(5), {"it_mw": np.ones(5)})])
+        cache.conn.execute("UPDATE power_blocks SET data = ?", (b"damaged",))
+    with Cache.open(path) as cache:  # the next write would read the last block back
+        cache.write_poll([_series(np.array([T0 + 50.0, T0 + 60.0]), {"it_mw": np.full(2, 2.0)})])
+        assert cache.power(T0 + 45, T0 + 60)["it_mw"].tolist() == [2.0, 2.0]
+        with pytest.raises(CacheError, match="corrupt"):
+            cache.power(T0, T0 + 60)
+        assert cache.conn.execute("SELECT count(*) FROM power_blocks").fetchone()[0] == 2
+
+
+def test_a_damaged_block_across_the_future_horizon_is_dropped_on_opening(tmp_path: Path) -> None:
+    import time
+
+    path = tmp_path / "c.db"
+    now = time.time()
+    t = np.array([now - 20.0, now - 10.0, now + 3 * 3600.0])  # one block
+    with Cache.open(path) as cache:
+        cache.write_poll([_series(t[:2], {"it_mw": np.ones(2)})])
+        cache.write_poll([_series(t[2:], {"it_mw": np.ones(1)})])  # stamped 3 h ahead
+        cache.conn.execute("UPDATE power_blocks SET data = ?", (b"damaged",))
+    with Cache.open(path) as cache:
+        assert cache.future_dropped == {"power": 3}
+        assert cache.conn.execute("SELECT count(*) FROM power_blocks").fetchone()[0] == 0
+        cache.write_poll([_series(np.array([now]), {"it_mw": np.array([4.0])})])
+        assert cache.power(now - 1, now + 1)["it_mw"].tolist() == [4.0]
+
+
 def test_a_failed_poll_leaves_no_sample_in_the_open_block(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -269,3 +299,18 @@ def test_a_failed_poll_leaves_no_sample_in_the_open_block(
         p = cache.power(T0, T0 + 30)
         assert p["it_mw"][np.isfinite(p["it_mw"])].tolist() == [1.0, 2.0, 4.0]
         assert powerblock.samples(cache.conn) == 3
+
+
+def test_a_block_across_the_future_horizon_keeps_its_earlier_samples(tmp_path: Path) -> None:
+    import time
+
+    path = tmp_path / "c.db"
+    now = time.time()
+    with Cache.open(path) as cache:
+        cache.write_poll([_series(np.array([now - 20.0, now - 10.0]), {"it_mw": np.ones(2)})])
+        cache.write_poll([_series(np.array([now + 3 * 3600.0]), {"it_mw": np.ones(1)})])
+    with Cache.open(path) as cache:
+        assert cache.future_dropped == {"power": 1}
+        cache.write_poll([_series(np.array([now]), {"it_mw": np.array([4.0])})])
+        assert cache.conn.execute("SELECT n FROM power_blocks").fetchall() == [(3,)]
+        assert cache.power(now - 30, now + 1)["it_mw"].tolist() == [1.0, 1.0, 4.0]
