@@ -37,6 +37,7 @@ from console.alarms.kpis import AlarmKpis, shift_kpis
 from console.alarms.replay import update_at
 from console.alarms.service import AlarmService
 from console.alarms.state import AlarmUpdate
+from console.cache.logbook import LogNotRecorded
 from console.cache.store import Cache, CacheHealth, PendingCache
 from console.maintenance import MaintenanceList
 from console.model import PowerSeries, RackDetailSnapshot
@@ -856,6 +857,9 @@ class SeekResult:
     """(AlarmKpis, (shift start, shift end)): the shift around the position, up to it."""
     log: tuple[LogEntry, ...] | None = None
     """The shift log as it stood at the position (None: the file keeps none readable)."""
+    log_recorded: bool = True
+    """False: the file was recorded before the console kept a shift log (schema 9), so
+    the log was not recorded in it (``log`` is None), which is no empty log."""
 
 
 class ReviewSession:
@@ -924,10 +928,13 @@ class ReviewSession:
                 on_result(result)
         position = self.source.position
         update = replace(update_at(self.journal, position), maintenance=self.maintenance_at(position))
-        shift_log = self.log_at(position)
+        try:
+            shift_log, recorded = self.log_at(position), True
+        except LogNotRecorded:
+            shift_log, recorded = None, False
         elapsed = (time.perf_counter() - t0) * 1000
         return SeekResult(position, elapsed, update, shift_kpis(self.journal, position),
-                          None if shift_log is None else tuple(shift_log))
+                          None if shift_log is None else tuple(shift_log), recorded)
 
     def alarms_at(self, t: float) -> AlarmUpdate:
         """The alarm list the journal says stood at ``t``."""
@@ -949,11 +956,14 @@ class ReviewSession:
 
     def log_at(self, t: float) -> list[LogEntry] | None:
         """The shift log as it stood at ``t``: the entries written by then, each open or
-        cleared as of ``t`` (empty for a file from before schema 9; None when unreadable)."""
+        cleared as of ``t`` (None when unreadable). A file from before schema 9 recorded
+        none: :class:`console.cache.logbook.LogNotRecorded`."""
         if self.source is None:
             return None
         try:
             return list(self.source.cache.log_at(t))
+        except LogNotRecorded:
+            raise
         except Exception as exc:  # a damaged table: the rest of the review goes on
             log.info("no shift log in %s: %s", self.url, exc)
             return None

@@ -69,7 +69,7 @@ class _ReviewWorker(QObject):
         if found is None:
             return
         self.alarmsUpdated.emit(found.alarms)
-        if found.log is not None:
+        if found.log is not None or not found.log_recorded:  # None: not recorded in the file
             self.shiftLogAt.emit(found.position, found.log)
         self.seeked.emit(found.position, found.elapsed_ms)
         self.alarmKpisReady.emit(found.kpis)

@@ -86,6 +86,8 @@ class ShiftLogView(LiveView):
         self.poll_error: str | None = None
         self.last_write = ""
         self._loaded = False
+        self.recorded = True
+        """False: a review of a file recorded before the console kept a shift log."""
         self.model = ShiftLogModel(self)
         self.model.set_zone(self.site_clock.zone)  # the default site's until a layout comes
         self.proxy = ShiftLogFilter(self)
@@ -185,11 +187,14 @@ class ShiftLogView(LiveView):
             if snapshot.entries:
                 self._keep_selection(lambda: self.model.take(snapshot.entries))
 
-    def set_entries(self, at: float, entries: Iterable[LogEntry]) -> None:
-        """The log as it stood at ``at`` (a review position): nothing else is shown."""
+    def set_entries(self, at: float, entries: Iterable[LogEntry] | None) -> None:
+        """The log as it stood at ``at`` (a review position): nothing else is shown.
+        ``entries`` None: the file holds no shift log (recorded before the console kept
+        one), which the view says instead of an empty log."""
         self.at = float(at)
         self._loaded = True
-        self._keep_selection(lambda: self.model.replace_all(entries))
+        self.recorded = entries is not None
+        self._keep_selection(lambda: self.model.replace_all(entries or ()))
         self.mark_dirty()
 
     def set_poll_error(self, error: str | None) -> None:
@@ -268,7 +273,9 @@ class ShiftLogView(LiveView):
         shown, total = self.proxy.rowCount(), len(self.model.rows)
         parts = [self.tr("{shown} of {total} entries shown · open items: {open}").format(
             shown=shown, total=total, open=self.model.open_count())]
-        if self.at is not None:
+        if not self.recorded:
+            parts = [self.tr("shift log not recorded in this file")]
+        elif self.at is not None:
             parts.append(self.tr("as it stood at {0} site time").format(
                 site_time(self.at, self.model.zone, "%d %b %H:%M:%S")))
         if self.poll_error:
@@ -279,6 +286,9 @@ class ShiftLogView(LiveView):
         self.empty.setVisible(shown == 0)
         if not self._loaded:
             self.empty.setText(self.tr("No shift log read yet."))
+        elif not self.recorded:
+            self.empty.setText(self.tr(
+                "This file holds no shift log (recorded before the console kept one)."))
         elif total:
             self.empty.setText(self.tr("No entry matches the filters ({0} hidden).")
                                .format(total))

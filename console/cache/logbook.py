@@ -8,7 +8,8 @@ is stamped (``cleared_at``), so the log as it stood at any time is computable fr
 rows: the entries written by then, open or cleared as of then (:func:`read_at`).
 
 A clear, once read, is never taken back by an older copy of the entry read later.
-Files from before schema 9 have no such table: they read as "no shift log recorded".
+Files from before schema 9 have no such table: reading their log raises
+:class:`LogNotRecorded` ("not recorded", never "empty").
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ from console.shiftlog.model import LogEntry
 TABLE = "log_entries"
 _COLUMNS = ("uid, hub_id, rev, time, author, category, text, links, open, cleared_by, "
             "cleared_at")
+
+
+class LogNotRecorded(LookupError):
+    """The file keeps no shift log: it was recorded before the console kept one (schema 9).
+    Not an empty log: nothing about the log was recorded in it."""
 
 
 def create(conn: sqlite3.Connection) -> None:
@@ -91,7 +97,8 @@ def _entry(row: Sequence[Any]) -> LogEntry:
 
 def _rows(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> list[LogEntry]:
     if not has_table(conn):
-        return []
+        raise LogNotRecorded("this file holds no shift log (recorded before the console "
+                             "kept one)")
     rows = conn.execute(
         f"SELECT {_COLUMNS} FROM {TABLE} WHERE {where} ORDER BY time, hub_id", tuple(params)
     ).fetchall()

@@ -397,8 +397,9 @@ class CacheReads:
     @_reading
     def log_at(self, t: float) -> list[LogEntry]:
         """The shift log as it stood at ``t`` (hub time): the entries written by then,
-        oldest first, each open or cleared as of ``t``; empty for a file older than
-        schema 9."""
+        oldest first, each open or cleared as of ``t``. A file older than schema 9
+        recorded no log: :class:`console.cache.logbook.LogNotRecorded` (as the two reads
+        below)."""
         with self._lock:
             return logbook.read_at(self.conn, t)
 

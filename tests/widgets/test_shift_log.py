@@ -387,3 +387,32 @@ def test_a_kept_write_is_said_in_whole_translated_sentences(
     assert "entry" not in asked and "clear" not in asked  # no piece translated alone
     assert "the entry is kept and sent when it answers (connection refused)." in words
     assert "the clearing of the item is kept and sent when it answers (timed out)." in words
+
+
+def test_review_of_a_file_from_before_the_shift_log_says_it_was_not_recorded(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    from tests.widgets.test_review import record_shift
+    from widgets.review import open_review_window
+
+    path = tmp_path / "old.db"
+    record_shift(path, polls=4)
+    with sqlite3.connect(path) as conn:  # as a file recorded before schema 9
+        conn.execute("DROP TABLE log_entries")
+        conn.execute("DROP TABLE log_outbox")
+    window = open_review_window(str(path), start=False)
+    qtbot.addWidget(window)
+    window.show()
+    view: ShiftLogView = window.views["log"]
+    with qtbot.waitSignal(window.feed.shiftLogAt, timeout=20_000) as told:
+        window.feed.start()
+    assert told.args[1] is None
+    view.flush()
+    assert not view.recorded and view.empty.isVisible()
+    assert view.empty.text() == (
+        "This file holds no shift log (recorded before the console kept one).")
+    assert "empty" not in view.empty.text()
+    assert view.status.text().startswith("shift log not recorded in this file")
+    window.close()

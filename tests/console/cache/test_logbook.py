@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from console.cache import SCHEMA_VERSION, Cache
+from console.cache.logbook import LogNotRecorded
 from console.cache.schema import CacheError, migrate
 from console.cache.store import PendingCache
 from console.shiftlog.model import LogEntry, LogSnapshot
@@ -110,8 +111,10 @@ def test_a_schema_8_file_migrates_and_reviews_without_a_log(tmp_path: Path) -> N
     conn.close()
     with Cache.open(path, readonly=True) as review:  # read in place: no log recorded
         assert review.migrated_from is None
-        assert review.log_at(T0) == [] and review.open_items(T0) == []
-        assert review.log_between(T0, T0 + 1) == []
+        for read in (lambda: review.log_at(T0), lambda: review.open_items(T0),
+                     lambda: review.log_between(T0, T0 + 1)):
+            with pytest.raises(LogNotRecorded, match="recorded before the console kept"):
+                read()  # "not recorded", never an empty log
     with Cache.open(path) as cache:
         assert cache.migrated_from == 8
         tables = {r[0] for r in cache.conn.execute("SELECT name FROM sqlite_master")}
