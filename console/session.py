@@ -100,6 +100,10 @@ LOG_KIND = "log"
 """The shift log's kind: its writes are sent on its lane, before each poll of it."""
 NO_LOG = ("this data source keeps no shift log (a site read from Prometheus and Slurm names "
           "the hub that keeps it in the config file: [log] url)")
+"""Why nothing is written to the log of a source that delivers none."""
+NO_LOG_AT_HUB = ("the hub keeps no shift log: it answered 404 for /api/v1/log (a hub that "
+                 "keeps one is needed to write it)")
+"""Why nothing is written to the log of a hub that answered it keeps none."""
 THREAD_PREFIX = "hub-poller"
 """Lane threads are named ``hub-poller-<kind>``."""
 
@@ -411,6 +415,9 @@ class LiveSession:
         """Writes the shift log (None: the source keeps none, or the log is not polled)."""
         self._no_writer: str | None = None
         """Why a source that delivers the log has no writer."""
+        self._log_offered = False
+        """The source offered the log when it started (it leaves the source's kinds
+        when the hub answers that it keeps none)."""
 
     # -- start -------------------------------------------------------------------------------
     def begin(self) -> bool:
@@ -481,6 +488,7 @@ class LiveSession:
         make = getattr(source, "log_client", None)
         if source is None or make is None or LOG_KIND not in source.kinds:
             return
+        self._log_offered = True
         if LOG_KIND not in self.intervals:
             self._no_writer = "the shift log is not polled here (set [poll] log)"
             return
@@ -752,7 +760,7 @@ class LiveSession:
         source = self.source
         if self.log_writer is not None and source is not None and LOG_KIND in source.kinds:
             return self.log_writer
-        reason = NO_LOG
+        reason = NO_LOG_AT_HUB if self._log_offered else NO_LOG
         if source is not None and LOG_KIND in source.kinds and self._no_writer:
             reason = self._no_writer
         self.listener.on_log_written(refusal(action, uid, reason, entry, who))

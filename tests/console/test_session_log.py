@@ -199,6 +199,29 @@ def test_a_source_without_a_log_refuses_writes_in_words(tmp_path: Path) -> None:
     session.close()
 
 
+def test_a_hub_that_keeps_no_log_refuses_writes_in_its_own_words(tmp_path: Path) -> None:
+    """A hub that answers 404 for the log is told as such, not as a source without one
+    (whose words point at the config file's [log] url)."""
+    from console.session import NO_LOG, NO_LOG_AT_HUB
+    from tests.backend_http import FakeBackend
+
+    with FakeBackend() as old_hub:  # every path: 404
+        listener = _Listener()
+        session = LiveSession(lambda: HubApiSource(old_hub.url, timeout=(0.5, 1.0), retries=0),
+                              None, dict(INTERVALS), listener=listener, settle=False)
+        try:
+            assert session.begin() and session.log_writer is not None
+            assert session.poller is not None
+            assert session.poller.poll("log").error is not None  # the hub answered 404
+            session.add_log_entry(validate_new("text", "operations", (), "Amina"))
+            (report,) = listener.reports
+            assert report.requested is not None and report.requested.outcome == REFUSED
+            assert report.requested.reason == NO_LOG_AT_HUB != NO_LOG
+            assert "[log] url" not in NO_LOG_AT_HUB and "404" in NO_LOG_AT_HUB
+        finally:
+            session.close()
+
+
 def test_a_clear_that_cannot_be_sent_is_refused_at_once(hub: HubServer, tmp_path: Path) -> None:
     console = _Console(hub.url, tmp_path / "c.db")
     try:
