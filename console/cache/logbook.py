@@ -120,6 +120,14 @@ def read_between(conn: sqlite3.Connection, start: float, end: float) -> list[Log
                                              (float(start), end))]
 
 
+def cleared_between(conn: sqlite3.Connection, start: float, end: float) -> list[LogEntry]:
+    """The open items cleared from ``start`` to ``end`` (both included), written whenever,
+    in the order they were cleared (who cleared each and when)."""
+    return sorted(_rows(conn, "open = 1 AND cleared_at >= ? AND cleared_at <= ?",
+                        (float(start), float(end))),
+                  key=lambda e: (e.cleared_at or 0.0, e.time, e.id))
+
+
 def open_items(conn: sqlite3.Connection, at: float) -> list[LogEntry]:
     """The open items at ``at``: written by then, flagged open, not cleared by then."""
     at = float(at)

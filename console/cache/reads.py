@@ -411,6 +411,13 @@ class CacheReads:
             return logbook.read_between(self.conn, start, end)
 
     @_reading
+    def cleared_between(self, start: float, end: float) -> list[LogEntry]:
+        """The shift log's open items cleared from ``start`` to ``end`` (a shift), written
+        whenever, in the order they were cleared."""
+        with self._lock:
+            return logbook.cleared_between(self.conn, start, end)
+
+    @_reading
     def open_items(self, at: float) -> list[LogEntry]:
         """The shift log's open items at ``at``: flagged open, written by then and not
         cleared by then (what a handover at ``at`` carries forward)."""

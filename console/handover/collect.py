@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from console.contract import DEFAULT_SITE_TZ
-from console.handover.data import HandoverData, build_handover, shift_log
+from console.handover.data import HandoverData, build_handover, cleared_in, shift_log
 from console.handover.record import HANDOVER_GRACE_S, is_handover
 from console.handover.request import DEFAULT_TIMEOUT_S, ExportError
 from console.handover.shift import ShiftWindow
@@ -246,7 +246,8 @@ def collect_from_source(
         snapshots["power"] = crop_power(power, shift.start - power.step, shift.end)
     if "gpus" in snapshots:
         warnings.append("GPU health at the shift's start is not available from a live source")
-    log_entries, open_items = shift_log(list(dict(out.get("log") or {}).values()), shift)
+    read_log = list(dict(out.get("log") or {}).values())
+    log_entries, open_items = shift_log(read_log, shift)
     data = build_handover(
         shift,
         topology=topology,
@@ -264,6 +265,7 @@ def collect_from_source(
         missing={k: missing[k] for k in (*REQUIRED_KINDS, "events") if k in missing},
         log_entries=log_entries,
         open_items=open_items,
+        cleared_items=cleared_in(read_log, shift),
         log_missing=log_missing,
     )
     return snapshots, data
@@ -436,7 +438,7 @@ def _from_cache(
         missing["gpus"] = "the cache holds no GPU health at the shift's end"
     if jobs_start is None and jobs_end is None:
         missing["jobs"] = "the cache holds no job queue for the shift"
-    log_entries, open_items, log_missing = _log_from_cache(cache, shift)
+    log_entries, open_items, cleared, log_missing = _log_from_cache(cache, shift)
     data = build_handover(
         shift,
         topology=topology,
@@ -454,6 +456,7 @@ def _from_cache(
         missing=missing,
         log_entries=log_entries,
         open_items=open_items,
+        cleared_items=cleared,
         log_missing=log_missing,
     )
     snapshots: dict[str, Any] = {"site": topology}
@@ -476,14 +479,16 @@ def _from_cache(
 
 def _log_from_cache(
     cache: Cache, shift: ShiftWindow
-) -> tuple[list[LogEntry], list[LogEntry], str | None]:
-    """The shift's log entries and the open items at its end, as the cache's copy of the log
-    says they stood then, and why there is none (a file from before the shift log)."""
+) -> tuple[list[LogEntry], list[LogEntry], list[LogEntry], str | None]:
+    """The shift's log entries, the open items at its end and those cleared in it, as the
+    cache's copy of the log says they stood then, and why there is none (a file from
+    before the shift log)."""
     from console.cache import logbook
 
     if not logbook.has_table(cache.conn):  # this export's own read-only connection
-        return [], [], "the cache predates the shift log (schema 9): no entry recorded"
-    return cache.log_between(shift.start, shift.end), cache.open_items(shift.end), None
+        return [], [], [], "the cache predates the shift log (schema 9): no entry recorded"
+    return (cache.log_between(shift.start, shift.end), cache.open_items(shift.end),
+            cache.cleared_between(shift.start, shift.end), None)
 
 
 # -- for an export ---------------------------------------------------------------------------

@@ -5,8 +5,11 @@ handover itself and notes (Qt-free).
 :class:`HandoverData`, which :meth:`HandoverData.to_summary_json` writes out with a unit on
 every figure (the figures come from :mod:`console.handover.kpis`). The shift log is the
 shift's entries (as they stood at its end) and every open item carried forward (written
-whenever, still open at the shift's end); :func:`shift_log` picks both from a log read
-whole (a live hub), as the cache's ``log_between`` and ``open_items`` do.
+whenever, still open at the shift's end), and the items cleared in the shift (written
+whenever: an item written in an earlier shift and cleared in this one is neither carried
+forward nor among the shift's entries); :func:`shift_log` and :func:`cleared_in` pick them
+from a log read whole (a live hub), as the cache's ``log_between``, ``open_items`` and
+``cleared_between`` do.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from console.shiftlog.model import LogEntry
 if TYPE_CHECKING:
     from console.maintenance import MaintenanceList
 
-__all__ = ["SUMMARY_FORMAT", "HandoverData", "build_handover", "shift_log"]
+__all__ = ["SUMMARY_FORMAT", "HandoverData", "build_handover", "cleared_in", "shift_log"]
 
 SUMMARY_FORMAT = "hub-handover/1"
 
@@ -83,6 +86,9 @@ class HandoverData:
     open_items: tuple[LogEntry, ...] = ()
     """Every open item carried forward: flagged open, written by the shift's end (in it or
     before), not cleared by then; oldest first."""
+    cleared_items: tuple[LogEntry, ...] = ()
+    """The open items cleared in the shift (who cleared each and when), written whenever;
+    in the order they were cleared."""
     handovers: tuple[HandoverRecord, ...] = ()
     """The handover of the shift (who handed over to whom, when; the summary), as journaled;
     usually one, none when the shift was not handed over in the console."""
@@ -164,10 +170,12 @@ class HandoverData:
             "incidents": [dict(i) for i in self.incidents],
             "maintenance": _maintenance_json(self.maintenance),
             "handover": [r.to_dict() for r in self.handovers],
-            "shift_log": {"entries": None, "open_items": None, "reason": self.log_missing}
+            "shift_log": {"entries": None, "open_items": None, "cleared_items": None,
+                          "reason": self.log_missing}
             if self.log_missing is not None else {
                 "entries": [_log_json(e, self.shift.tz) for e in self.log_entries],
                 "open_items": [_log_json(e, self.shift.tz) for e in self.open_items],
+                "cleared_items": [_log_json(e, self.shift.tz) for e in self.cleared_items],
             },
             "notes": self.notes,
             "warnings": list(self.warnings),
@@ -196,6 +204,7 @@ def build_handover(
     open_items: Sequence[LogEntry] = (),
     log_missing: str | None = None,
     handovers: Sequence[HandoverRecord] = (),
+    cleared_items: Sequence[LogEntry] = (),
 ) -> HandoverData:
     """Compute a shift's :class:`HandoverData` from what a source or the cache holds.
 
@@ -206,8 +215,8 @@ def build_handover(
     end (:class:`console.maintenance.MaintenanceList`, None when unknown). ``missing``
     maps each kind of data the pack lacks to the reason (one line). ``log_entries`` and
     ``open_items`` are the shift's log entries and the open items at its end
-    (:func:`shift_log`); ``log_entries`` None (or ``log_missing``, the reason): the log was
-    not read. ``handovers`` are the handovers of the shift known besides those the journal
+    (:func:`shift_log`), ``cleared_items`` the open items cleared in it (:func:`cleared_in`);
+    ``log_entries`` None (or ``log_missing``, the reason): the log was not read. ``handovers`` are the handovers of the shift known besides those the journal
     holds (handover rows of ``journal`` are taken as handovers, never as alarms).
     """
     from console.maintenance import maintenance_summary
@@ -251,6 +260,8 @@ def build_handover(
         log_entries=tuple(log_entries or ()) if log_missing is None else (),
         open_items=tuple(open_items) if log_missing is None and log_entries is not None
         else (),
+        cleared_items=tuple(cleared_items) if log_missing is None and log_entries is not None
+        else (),
         handovers=tuple(sorted(handed.values(), key=lambda r: (r.taken_at, r.uid))),
     )
 
@@ -268,6 +279,14 @@ def shift_log(
     in_shift = tuple(e for e in written if e is not None and e.time >= shift.start)
     carried = tuple(e for e in written if e is not None and e.open_at(end))
     return in_shift, carried
+
+
+def cleared_in(entries: Sequence[LogEntry], shift: ShiftWindow) -> tuple[LogEntry, ...]:
+    """The open items cleared from the shift's start to its end, written whenever, in the
+    order they were cleared, from a log read whole (as the cache's ``cleared_between``)."""
+    done = [e for e in entries if e.open and e.cleared_at is not None
+            and shift.start <= e.cleared_at <= shift.end]
+    return tuple(sorted(done, key=lambda e: (e.cleared_at or 0.0, e.time, e.id)))
 
 
 def _log_json(entry: LogEntry, tz: str) -> dict[str, Any]:

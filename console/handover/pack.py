@@ -2,7 +2,8 @@
 
 The pack is one folder: one PNG per view, ``handover.pdf``, ``summary.json`` and the shift
 log as CSV (``shift_log.csv``: the shift's entries; ``open_items.csv``: the open items
-carried forward; UTF-8 with a byte order mark, no cell starting a formula,
+carried forward; ``cleared_items.csv``: the open items cleared in the shift, written
+whenever; UTF-8 with a byte order mark, no cell starting a formula,
 :mod:`console.shiftlog.csvtext`). The views
 and the PDF are rendered elsewhere (:mod:`widgets.export`) and handed over as bytes, one
 :class:`PackFile` at a time; :func:`write_pack` writes them and ``summary.json`` into a
@@ -35,7 +36,8 @@ PDF_NAME = "handover.pdf"
 SUMMARY_NAME = "summary.json"
 LOG_CSV_NAME = "shift_log.csv"
 OPEN_CSV_NAME = "open_items.csv"
-PACK_FILES = (PDF_NAME, SUMMARY_NAME, LOG_CSV_NAME, OPEN_CSV_NAME,
+CLEARED_CSV_NAME = "cleared_items.csv"
+PACK_FILES = (PDF_NAME, SUMMARY_NAME, LOG_CSV_NAME, OPEN_CSV_NAME, CLEARED_CSV_NAME,
               *(f"{k}.png" for k, _ in VIEW_TITLES))
 """Every file a pack holds (a folder holding any of them holds a pack)."""
 
@@ -153,7 +155,8 @@ def write_pack(
         step("Writing summary.json")
         if data.log_missing is None:
             for name, entries in ((LOG_CSV_NAME, data.log_entries),
-                                  (OPEN_CSV_NAME, data.open_items)):
+                                  (OPEN_CSV_NAME, data.open_items),
+                                  (CLEARED_CSV_NAME, data.cleared_items)):
                 _write(tmp / name, entries_csv(entries).encode("utf-8-sig"))  # Excel reads UTF-8
         summary = data.to_summary_json()
         summary["files"] = sorted(p.name for p in tmp.iterdir()) + [SUMMARY_NAME]

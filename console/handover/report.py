@@ -551,6 +551,20 @@ def _open_items(d: HandoverData) -> str:
             + _log_table(items, d.shift.tz, status=False))
 
 
+def _cleared_items(d: HandoverData) -> str:
+    """The open items cleared in the shift, written whenever, with who cleared each and
+    when (an item of an earlier shift cleared in this one is in no other section)."""
+    if d.log_missing is not None:
+        return ""
+    items = d.cleared_items
+    if not items:
+        return "<h2>Items cleared this shift</h2><p>No open item was cleared in the shift.</p>"
+    return (f"<h2>Items cleared this shift ({len(items)})</h2>"
+            '<p class="muted">Open items cleared during the shift, whenever written: no '
+            "longer carried forward.</p>"
+            + _log_table(items, d.shift.tz, status=True))
+
+
 def _shift_log(d: HandoverData) -> str:
     """The shift's log entries, oldest first, as they stood at the shift's end."""
     if d.log_missing is not None:
@@ -576,7 +590,7 @@ def report_html(d: HandoverData) -> str:
     titles = ", ".join(title for _, title in VIEW_TITLES)
     parts = [f"<html><head><style>{_STYLE}</style></head><body>", _header(d),
              f'<p class="muted">After the report, one landscape page per view: {titles}.</p>',
-             _handover(d), _open_items(d), _shift_log(d), _power(d), _gpus(d), _jobs(d), _alarm_performance(d), _alarms(d), _incidents(d),
+             _handover(d), _open_items(d), _cleared_items(d), _shift_log(d), _power(d), _gpus(d), _jobs(d), _alarm_performance(d), _alarms(d), _incidents(d),
              _maintenance(d), _notes(d),
              "</body></html>"]
     return "".join(parts)

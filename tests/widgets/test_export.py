@@ -145,7 +145,8 @@ def test_pack_from_cache_matches_the_cache(
     assert run_export(_args(out=str(out), review=str(cache_path), notes=str(notes))) == 0
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(["alarms.png", "gpus.png", "handover.pdf", "jobs.png", "power.png",
-                            "rackmap.png", "summary.json", "shift_log.csv", "open_items.csv"])
+                            "rackmap.png", "summary.json", "shift_log.csv", "open_items.csv",
+                            "cleared_items.csv"])
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".pack")]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["shift"]["start"] == shift.start and summary["shift"]["end"] == shift.end

@@ -119,6 +119,36 @@ def test_the_pack_files_carry_the_log_as_plain_text(
         assert not any(c.startswith(("=", "+", "-", "@")) for c in row)
 
 
+def test_an_item_cleared_in_a_later_shift_is_listed_as_cleared_in_that_shifts_pack(
+        log_cache: tuple[Path, list[ShiftWindow], HandoverRecord], tmp_path: Path) -> None:
+    """Written in shift 1, cleared in shift 3: shift 3's pack says who cleared it and when
+    (it is no longer carried forward, and no entry of shift 3)."""
+    path, shifts, _ = log_cache
+    s3 = shifts[2]
+    cleared = [[e.id for e in collect_from_cache(path, s)[1].cleared_items] for s in shifts]
+    assert cleared == [[], [], [1], []]  # in shift 3's pack only
+    _, data = collect_from_cache(path, s3)
+    (item,) = data.cleared_items
+    assert item.cleared_by == "Omar" and item.cleared_at == s3.start + 3600
+    assert item.time < s3.start and 1 not in [e.id for e in data.log_entries]
+    out = write_pack(tmp_path / "pack3", data)
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    (told,) = summary["shift_log"]["cleared_items"]
+    assert told["id"] == 1 and told["cleared_by"] == "Omar"
+    assert told["cleared_at_local"].endswith("+01:00")
+    assert "cleared_items.csv" in summary["files"]
+    rows = list(csv.DictReader(io.StringIO((out / "cleared_items.csv").read_text("utf-8-sig"))))
+    assert [(r["id"], r["cleared_by"]) for r in rows] == [("1", "Omar")]
+    assert rows[0]["text"] == f"Chiller CH-3 on manual: {MARKUP}\n{FORMULA}"  # as typed
+    html = report_html(data)
+    when = s3.local(s3.start + 3600).strftime("%d %b %H:%M")
+    section = html[html.index("Items cleared this shift (1)"):html.index("<h2>Shift log")]
+    assert "Chiller CH-3 on manual" in section and "Omar" in section and when in section
+    assert "&lt;b&gt;keep&lt;/b&gt;" in section and "<b>keep</b>" not in section
+    assert "No open item was cleared in the shift." in report_html(
+        collect_from_cache(path, shifts[1])[1])
+
+
 def test_the_report_shows_the_handover_and_the_open_items_first(
         log_cache: tuple[Path, list[ShiftWindow], HandoverRecord]) -> None:
     path, shifts, _ = log_cache
@@ -156,6 +186,19 @@ def test_the_pdf_names_both_operators_times_and_the_open_items(
     assert "Open items carried forward (2)" in flat
     assert "Chiller CH-3 on manual" in flat and "Tenant Atlas asked for the outage report" in flat
     assert flat.index("Open items carried forward") < flat.index("Shift log (1 entry)")
+    s3 = shifts[2]  # the chiller item, written in shift 1, cleared in shift 3
+    out3 = tmp_path / "pack3"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--cache", "off", "export", "--review",
+         str(path), "--shift", f"{s3.start:.0f}..{s3.end:.0f}", "--out", str(out3)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    text = subprocess.run(["pdftotext", "-raw", str(out3 / "handover.pdf"), "-"],
+                          capture_output=True, text=True, timeout=60, check=True).stdout
+    flat = " ".join(text.split())  # -raw: each cell's lines together
+    cleared = flat[flat.index("Items cleared this shift (1)"):flat.index("Shift log")]
+    assert "Chiller CH-3 on manual" in cleared and "cleared by Omar at" in cleared
+    assert s3.local(s3.start + 3600).strftime("%d %b %H:%M") in cleared
 
 
 def test_a_live_export_reads_the_log_from_the_hub(hub_server: Any) -> None:
@@ -166,11 +209,15 @@ def test_a_live_export_reads_the_log_from_the_hub(hub_server: Any) -> None:
         kept = client.add("Generator G-2 on test run until 16:00", "safety", author="Omar",
                           open=True)
         note = client.add("=1+1 is no formula here", "operations", author="Omar")
+        done = client.add("Door A-03 held open", "safety", author="Omar", open=True)
+        client.clear(done.uid, "Samira")
     with HubApiSource(hub_server.url, timeout=(1.0, 10.0), retries=0) as source:
         _, data = collect_from_source(source, timeout_s=60)
     assert data.log_missing is None
-    assert {e.uid for e in data.open_items} == {kept.uid}
+    assert {e.uid for e in data.open_items} == {kept.uid}  # the cleared one is not carried
     assert {kept.uid, note.uid} <= {e.uid for e in data.log_entries}
+    assert [(e.uid, e.cleared_by) for e in data.cleared_items
+            if e.uid == done.uid] == [(done.uid, "Samira")]
 
 
 def test_a_cache_from_before_the_shift_log_says_so(tmp_path: Path) -> None:
@@ -191,7 +238,9 @@ def test_a_cache_from_before_the_shift_log_says_so(tmp_path: Path) -> None:
     _, data = collect_from_cache(path, shift)
     assert data.log_missing is not None and "schema 9" in data.log_missing
     assert data.to_summary_json()["shift_log"] == {"entries": None, "open_items": None,
+                                                   "cleared_items": None,
                                                    "reason": data.log_missing}
     assert "Shift log</h2><p class=\"warn\">Not in this pack: " in report_html(data)
     out = write_pack(tmp_path / "pack", data)
     assert not (out / "shift_log.csv").exists() and not (out / "open_items.csv").exists()
+    assert not (out / "cleared_items.csv").exists()
