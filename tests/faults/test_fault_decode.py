@@ -632,8 +632,8 @@ def test_prometheus_decoders_refuse_or_keep_to_limits() -> None:
             spoilt = [spoil(b, rng) if rng.random() < 0.5 else b for b in bodies]
 
             def answer(
-                endpoint: str, params: dict[str, str], spoilt: list[Any] = spoilt,
-                pick: random.Random = rng,
+                endpoint: str, params: dict[str, str], until: float | None = None,
+                spoilt: list[Any] = spoilt, pick: random.Random = rng,
             ) -> Any:
                 body = pick.choice(spoilt)
                 if not isinstance(body, Mapping) or "status" not in body:

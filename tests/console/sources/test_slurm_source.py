@@ -5,6 +5,10 @@ from __future__ import annotations
 import base64
 import json
 import math
+import time
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -63,9 +67,49 @@ JOB_FIXTURES = [
 ]
 
 
+def _newest_time(doc: Any) -> float:
+    """About when an answer was recorded: its newest ``submit_time`` or ``last_update`` (as
+    numbers or as Slurm's ``{"set": true, "number": ...}``; end times may lie in the future:
+    a running job's end is its start plus its limit)."""
+    newest = 0.0
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("submit_time", "last_update"):
+                    if isinstance(value, dict):
+                        value = value.get("number") if value.get("set", True) else None
+                    if isinstance(value, int | float) and not isinstance(value, bool):
+                        newest = max(newest, float(value))
+                stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return newest
+
+
+@pytest.fixture
+def recorded_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[Any], None]:
+    """Set the Slurm source's clock to a minute after a recorded answer's newest time: an
+    answer without ``last_update`` is read at the time it is received, and a finished job
+    leaves the queue a day after its end (the hub's retention), so a recording would
+    otherwise lose its finished jobs a day after it was made."""
+    import console.sources.slurm as slurm_module
+
+    def pin(doc: Any) -> None:
+        at = _newest_time(doc) + 60.0
+        monkeypatch.setattr(slurm_module, "time", SimpleNamespace(
+            time=lambda: at, monotonic=time.monotonic))
+
+    return pin
+
+
 @pytest.mark.parametrize(("version", "fixture", "count"), JOB_FIXTURES)
-def test_every_fixture_version_decodes(version: str, fixture: str, count: int | None) -> None:
+def test_every_fixture_version_decodes(
+    version: str, fixture: str, count: int | None, recorded_clock: Callable[[Any], None]
+) -> None:
     raw = json.loads((FIXTURES / fixture).read_bytes())
+    recorded_clock(raw)
     routes = {
         "/openapi/v3": json_reply(spec(version)),
         f"/slurm/{version}/jobs/": fixture_reply(fixture),
@@ -86,8 +130,9 @@ def test_every_fixture_version_decodes(version: str, fixture: str, count: int | 
     assert cols["id"].tolist() == [j["job_id"] for j in raw["jobs"]]
 
 
-def test_v0_0_38_fields() -> None:
+def test_v0_0_38_fields(recorded_clock: Callable[[Any], None]) -> None:
     payload = json.loads((OLD / "v0.0.38-jobs-with-cancelled.json").read_bytes())
+    recorded_clock(payload)
     routes = {
         "/openapi/v3": fixture_reply("slurm/v0.0.38-openapi.json"),
         "/slurm/v0.0.38/jobs/": json_reply(json.dumps(payload)),
