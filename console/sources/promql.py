@@ -20,9 +20,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode
 
+import msgspec
 import numpy as np
 
 from console.sources.base import SourceError
@@ -75,6 +76,34 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     non_finite: int = 0
     """Values that were NaN or ±Inf (kept as NaN, counted here)."""
+
+
+class _Point(msgspec.Struct, array_like=True, gc=False):
+    t: float
+    v: str
+
+
+class _Sample(msgspec.Struct, gc=False):
+    metric: dict[str, str]
+    value: _Point
+
+
+class _VectorData(msgspec.Struct, gc=False):
+    resultType: Literal["vector"]  # noqa: N815 - the API's name
+    result: list[_Sample]
+
+
+class _VectorAnswer(msgspec.Struct, gc=False):
+    """A successful instant-vector answer of the usual shape, decoded straight from the
+    bytes: no dict or list a sample for the garbage collector to walk, half the time of
+    ``json.loads`` on the per-host aggregates of a full site (40,960 series, ~5 MB)."""
+
+    status: Literal["success"]
+    data: _VectorData
+    warnings: list[str] = []
+
+
+_VECTOR = msgspec.json.Decoder(_VectorAnswer)
 
 
 class PromClient:
@@ -152,6 +181,8 @@ class PromClient:
         return self.limits.timeout
 
     def _call(self, endpoint: str, params: dict[str, str], until: float | None = None) -> Any:
+        """The answer's body as JSON values; an instant query's vector of the usual shape
+        as a :class:`_VectorAnswer` (any other shape, an error included, as JSON)."""
         url = f"{self.base}/api/v1/{endpoint}"
         what = f"/api/v1/{endpoint}"
         limits = self._limits(until, what)
@@ -174,6 +205,17 @@ class PromClient:
                 f"HTTP {response.status_code}: access refused (check the extra headers or token)",
                 auth=True,
             )
+        if endpoint == "query":
+            try:
+                answer = _VECTOR.decode(response.content)
+            except msgspec.MsgspecError:
+                pass
+            else:
+                if answer.warnings and not self.accept_partial:
+                    raise SourceError(
+                        self.backend, f"partial response: {redact(answer.warnings[0])[:200]}"
+                    )
+                return answer
         try:
             body = response.json()
         except (ValueError, RecursionError):
@@ -199,6 +241,8 @@ class PromClient:
         if at is not None:
             params["time"] = f"{at:.3f}"
         body = self._call("query", params, until)
+        if isinstance(body, _VectorAnswer):
+            return _decode_answer(body, at)
         return _decode(body, at)
 
     def query_range(
@@ -328,6 +372,25 @@ def _decode_vector(raw: list[Any], out: Result) -> None:
         series.append(Series(labels if isinstance(labels, dict) else {}, instant=value))
     _plain_labels(series)
     out.time = latest
+
+
+def _decode_answer(answer: _VectorAnswer, at: float | None) -> Result:
+    """:func:`_decode` of an answer :data:`_VECTOR` decoded (labels all text, each sample
+    a time and a value string): the same result."""
+    out = Result(warnings=list(answer.warnings))
+    latest = -math.inf
+    series = out.series
+    for sample in answer.data.result:
+        point = sample.value
+        value = _value(point.v)
+        if not math.isfinite(value):
+            out.non_finite += 1
+            value = math.nan
+        if point.t > latest:  # NaN is not
+            latest = point.t
+        series.append(Series(sample.metric, instant=value))
+    out.time = latest if math.isfinite(latest) else at if at is not None else math.nan
+    return out
 
 
 def _decode_matrix(raw: list[Any], out: Result) -> None:
