@@ -211,17 +211,26 @@ def test_open_source_by_scheme() -> None:
         open_source("gopher://x")
 
 
-def test_poller_keeps_cursors() -> None:
-    events = {"time": 1_780_000_000.0, "events": [
+@pytest.mark.parametrize("names", [("instance",), ("last_id",), ()], ids=str)
+def test_poller_keeps_cursors(names: tuple[str, ...]) -> None:
+    """The cursor moves to the newest id; a hub that names neither its lifetime nor its
+    newest id is asked again from the oldest event kept (to tell a restart by its times),
+    and the events asked again are not taken twice."""
+    events: dict[str, Any] = {"time": 1_780_000_000.0, "events": [
         {"id": 4, "time": 1_780_000_000.0, "kind": "xid", "message": "XID 79"},
         {"id": 9, "time": 1_780_000_001.0, "kind": "xid", "message": "XID 48"},
     ]}
+    events |= {"instance": "hub-1", "last_id": 9}
+    events = {k: v for k, v in events.items() if k in ("time", "events", *names)}
     backend, poller = _poller_on({"/api/v1/events": json_reply(json.dumps(events))})
     with backend:
         assert poller.poll("events").ok
         assert poller.context.last_event_id == 9
-        poller.poll("events")
-    assert backend.requests[-1].params["since"] == ["9"]
+        again = poller.poll("events")
+    assert backend.requests[-1].params["since"] == (["9"] if names else ["3"])
+    assert again.ok and poller.context.last_event_id == 9
+    if not names:  # this stub answers every since alike: the poller left them out itself
+        assert again.snapshot.events == ()  # type: ignore[union-attr]
 
 
 def test_fetch_context_default() -> None:
