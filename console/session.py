@@ -941,7 +941,7 @@ class ReviewSession:
         except LogNotRecorded:
             shift_log, recorded = None, False
         elapsed = (time.perf_counter() - t0) * 1000
-        return SeekResult(position, elapsed, update, shift_kpis(self.journal, position),
+        return SeekResult(position, elapsed, update, self.kpis_at(position),
                           None if shift_log is None else tuple(shift_log), recorded)
 
     def alarms_at(self, t: float) -> AlarmUpdate:
@@ -949,7 +949,9 @@ class ReviewSession:
         return update_at(self.journal, t)
 
     def kpis_at(self, t: float) -> tuple[AlarmKpis, tuple[float, float]]:
-        return shift_kpis(self.journal, t)
+        """The alarm KPIs of the recorded site's shift holding ``t`` (its zone's shifts)."""
+        topology = self.poller.context.topology if self.poller is not None else None
+        return shift_kpis(self.journal, t, (topology.timezone if topology else None) or None)
 
     def maintenance_at(self, t: float) -> MaintenanceList:
         """The maintenance list the cache says stood at ``t`` (``recorded`` False when it

@@ -62,7 +62,7 @@ class RecentJournal:
         self.entries[:0] = [dict(e) for e in entries if float(e.get("time") or 0.0) >= lo]
 
     def shift_kpis(
-        self, now: float
+        self, now: float, tz: str | None = None
     ) -> tuple[AlarmKpis, tuple[float, float], float | None] | None:
         """The current shift's figures, recomputed when the journal grew or ``KPI_REFRESH_S``
         passed (else None): ``(AlarmKpis, (start, end), journal start or None)``."""
@@ -74,7 +74,7 @@ class RecentJournal:
                           key=lambda e: float(e.get("time") or 0.0))
         del self.entries[:cut]
         self._shown = (len(self.entries), now)
-        kpis, shift = shift_kpis(self.entries, now)
+        kpis, shift = shift_kpis(self.entries, now, tz)
         first = float(self.entries[0].get("time") or 0.0) if self.entries else now
         return kpis, shift, first if first > shift[0] else None
 
@@ -155,7 +155,8 @@ class AlarmService:
             }
             mlist = self.maintenance.update(self.gpus, self.jobs, self.topology, site_racks)
             update = replace(update, maintenance=mlist)
-        kpis = self.recent.shift_kpis(update.time)
+        zone = self.topology.timezone if self.topology is not None else None
+        kpis = self.recent.shift_kpis(update.time, zone or None)  # the site's shifts
         if kpis is not None:
             update = replace(update, kpis=kpis)
         return update

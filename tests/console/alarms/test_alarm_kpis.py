@@ -314,3 +314,19 @@ def test_review_computes_the_shift_around_the_scrubbed_time(qtbot: Any, tmp_path
         window.scrubber.seek(T + 360)
     assert got.args[0][0].raised == 3  # raised at 06:05:00, 06:05:20 and 06:05:40
     window.close()
+
+
+def test_the_shift_of_the_kpis_is_the_site_zones() -> None:
+    """Before: the shift was cut in the default zone (Casablanca) whatever the site's."""
+    from console.decode import decode_site
+    from console.hub.sim import SimulatedHub
+    from console.power import SHIFTS, shift_bounds
+
+    now = T + H
+    site = decode_site({**SimulatedHub("rack", seed=1, start=now).site(),
+                        "timezone": "America/New_York"})
+    service = AlarmService(cache=JournalOnly(), clock=lambda: now)
+    update = service.on_poll("site", site, True, now)
+    assert update.kpis is not None
+    assert update.kpis[1] == shift_bounds(now, "America/New_York", SHIFTS)
+    assert update.kpis[1] != shift_bounds(now, "Africa/Casablanca", SHIFTS)
