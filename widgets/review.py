@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -131,7 +131,8 @@ class ReviewFeed(Feed):
 def _stamp(t: float, tz: tzinfo) -> str:
     local = datetime.fromtimestamp(t, tz)
     utc = datetime.fromtimestamp(t, UTC)
-    return f"{local:%a %d %b %Y %H:%M:%S} site time ({utc:%H:%M:%S} UTC)"
+    return (QCoreApplication.translate("TimelineScrubber", "%1 site time (%2 UTC)")
+            .replace("%1", f"{local:%a %d %b %Y %H:%M:%S}").replace("%2", f"{utc:%H:%M:%S}"))
 
 
 class TimelineScrubber(QWidget):
@@ -151,9 +152,9 @@ class TimelineScrubber(QWidget):
         self.busy = False
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 3, 6, 3)
-        self.mode_label = QLabel("REVIEW")
+        self.mode_label = QLabel(self.tr("REVIEW"))
         self.mode_label.setStyleSheet("font-weight: 700; color: #56b4e9;")
-        self.play_button = QPushButton("▶ Play")
+        self.play_button = QPushButton(self.tr("▶ Play"))
         self.play_button.setCheckable(True)
         self.play_button.toggled.connect(self._on_play)
         self.speed = QComboBox()
@@ -306,7 +307,7 @@ class TimelineScrubber(QWidget):
             self.seek(float(start))
 
     def _on_play(self, playing: bool) -> None:
-        self.play_button.setText("❚❚ Pause" if playing else "▶ Play")
+        self.play_button.setText(self.tr("❚❚ Pause") if playing else self.tr("▶ Play"))
         if playing:
             if self.position >= self.last:
                 self.position = self.first
