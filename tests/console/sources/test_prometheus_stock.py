@@ -200,3 +200,20 @@ def test_config_file_site_profile(tmp_path: Path) -> None:
     bad.write_text("[prometheus]\nhost_pattern = '[a-z]+-n\\\\d+'\n")
     with pytest.raises(ConfigError, match="named group"):
         load_settings(bad, env={})
+
+
+def test_signals_published_read_from_the_index_not_counted() -> None:
+    """Which health signals dcgm-exporter publishes comes from the label values API (the
+    index alone: ~10 ms on a 1/16 site where counting its GPU series took 0.4-5 s, and all
+    of a poll's deadline at full site); a store without it is still counted."""
+    names = ["DCGM_FI_DEV_XID_ERRORS", "DCGM_FI_DEV_ROW_REMAP_FAILURE", "DCGM_FI_DEV_GPU_TEMP"]
+    values = (200, "application/json",
+              json.dumps({"status": "success", "data": names}).encode())  # fmt: skip
+    with serve({}) as backend:
+        backend.routes["/api/v1/label/__name__/values"] = values
+        with PrometheusSource(f"prometheus+{backend.url}", topology=stock_site()) as src:
+            assert set(src.not_collected()) == {"ecc_dbe", "clock_event_reasons"}
+    asked = [r for r in backend.requests if r.path.endswith("/values")]
+    assert len(backend.requests) == 1 and len(asked) == 1
+    assert asked[0].params["match[]"][0].startswith('{__name__=~"DCGM_')
+    assert float(asked[0].params["end"][0]) - float(asked[0].params["start"][0]) == 600
