@@ -20,6 +20,18 @@ Figures:
   wrote them.
 - ``prom_stock_poll_ms``: the same poll on a stock stack (dcgm-exporter's default counters,
   snmp_exporter PDUs, Modbus meters) with only ``docs/stock-site.toml``: no hub series.
+- Cost against the site's size (not with ``--quick``: about 5 minutes): ``prom_poll_ms_1of16``,
+  ``_1of8``, ``_1of4``: the same poll with the recording rules against a Prometheus holding
+  the Tétouan site's rack series and 1/16, 1/8, 1/4 of its per-GPU dcgm-exporter series
+  (82,872 / 165,748 / 331,504 series: the GPUs of every 16th rack, 2 of 16, 4 of 16, so
+  every hall and rack make), each with ``prom_series_``, ``prom_presence_ms_`` (which
+  health signals are published), ``prom_rules_eval_s_`` (the rule group's last
+  evaluation) and ``prom_rss_mb_`` (Prometheus's memory); ``prom_poll_ms_full_est`` and
+  ``prom_rules_eval_s_full_est``: the least-squares line through the three taken to the
+  whole site (1,325,952 series, 189,440 GPUs), which does not fit this machine (the
+  scrape alone is 285 MB of text), and ``_growth``, the 1/4 site's figure over the 1/16's. The rules are evaluated every 60 s there (15 s in
+  docs/prometheus_rules.yml), the GPU series scraped every 60 s, so Prometheus's own work
+  disturbs the polls less on the 2 cores it shares with them.
 Without the ``prometheus`` binary the module returns ``prom_available: 0``.
 """
 
@@ -192,6 +204,129 @@ def poll_figures(tmp: Path, quick: bool) -> dict[str, float]:
         prom.stop()
         web.terminate()
         web.wait(timeout=10)
+    return out
+
+
+SCALE_PARTS = (1, 2, 4)
+"""Sixteenths of the site's GPU series held by the Prometheus of each size measured."""
+
+
+def _gpu_parts(text: str, site: dict[str, Any], parts: tuple[int, ...]) -> dict[int, str]:
+    """The site's dcgm-exporter exposition cut to the GPUs of ``k`` racks in 16 (rack index
+    modulo 16 below ``k``) for each ``k`` of ``parts``; the site and rack series left out."""
+    from console.sources.slurm_decode import hub_rack_of
+
+    index = {str(r["id"]): i % 16 for i, r in enumerate(site["racks"])}
+    sixteenth: dict[str, int] = {}
+    out: dict[int, list[str]] = {k: [] for k in parts}
+    for line in text.splitlines(keepends=True):
+        if line.startswith("#"):
+            if line.startswith(("# HELP DCGM", "# TYPE DCGM")):
+                for lines in out.values():
+                    lines.append(line)
+            continue
+        at = line.find('Hostname="')
+        if at < 0:
+            continue  # a site or rack series
+        host = line[at + 10 : line.index('"', at + 10)]
+        part = sixteenth.get(host)
+        if part is None:
+            rack = hub_rack_of(host.split(".")[0])
+            part = sixteenth[host] = index.get(rack, 16) if rack else 16
+        for k, lines in out.items():
+            if part < k:
+                lines.append(line)
+    return {k: "".join(lines) for k, lines in out.items()}
+
+
+def scale_figures(tmp: Path) -> dict[str, float]:
+    """``prom_poll_ms_<size>`` at 1/16, 1/8 and 1/4 of the site's GPU series, each in a
+    Prometheus of its own, and the line through them taken to the whole site."""
+    from console.hub.sim import SimulatedHub
+
+    hub = SimulatedHub("tetouan", seed=7)
+    site = hub.site()
+    for rack, xid in ((site["racks"][0]["id"], 79), (site["racks"][33]["id"], 48)):
+        hub.inject("xid", rack, xid=xid)  # racks 0 and 1 of 16: in every size
+    www = tmp / "scale"
+    www.mkdir()
+    (www / "site.prom").write_text(hub.metrics_text("rack"))
+    for k, text in _gpu_parts(hub.metrics_text("gpu"), site, SCALE_PARTS).items():
+        (www / f"gpu{k}.prom").write_text(text)
+    del hub
+    site_file = tmp / "scale-site.json"
+    site_file.write_text(json.dumps(site))
+    port = _free_port()
+    web = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", str(www)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    out: dict[str, float] = {}
+    try:
+        for k in SCALE_PARTS:
+            out |= _scale_size(tmp / f"scale{k}", f"127.0.0.1:{port}", k, site_file)
+    finally:
+        web.terminate()
+        web.wait(timeout=10)
+    return out | full_site_estimates(out)
+
+
+def full_site_estimates(figures: dict[str, float]) -> dict[str, float]:
+    """``<figure>_full_est``: the least-squares line through the sizes' figures (against the
+    share of the site's GPU series) at the whole site; ``<figure>_growth``: the largest
+    size's figure over the smallest's (the series grew 4 times)."""
+    import numpy as np
+
+    out: dict[str, float] = {}
+    x = np.array([k / 16 for k in SCALE_PARTS])
+    for figure in ("prom_poll_ms", "prom_rules_eval_s"):
+        y = np.array([figures[f"{figure}_1of{16 // k}"] for k in SCALE_PARTS])
+        slope, at_zero = np.polyfit(x, y, 1)
+        out[f"{figure}_full_est"] = round(float(at_zero + slope), 1 if figure.endswith("ms") else 2)
+        out[f"{figure}_growth"] = round(float(y[-1] / y[0]), 2)
+    return out
+
+
+def _scale_size(work: Path, address: str, k: int, site_file: Path) -> dict[str, float]:
+    """One size: a Prometheus scraping the rack series and ``k``/16 of the GPU series."""
+    size = f"1of{16 // k}"
+    work.mkdir()
+    rules = work / "rules.yml"
+    rules.write_text(recording_rules_yaml(interval="60s"))
+    jobs = [("site", address, "/site.prom", "15s"), ("dcgm", address, f"/gpu{k}.prom", "60s")]
+    prom = _Prometheus(work, jobs, work / "tsdb", rules=rules)
+    out: dict[str, float] = {}
+    try:
+        prom.wait('up{job="site"} == 1')
+        prom.wait('up{job="dcgm"} == 1', timeout=600)
+        prom.wait(RULE_NAMES["unhealthy"], timeout=600)  # the group's last rule
+        with PrometheusSource(
+            f"prometheus+{prom.url}", topology=str(site_file), use_rules=True
+        ) as src:
+            topo = src.fetch("site", FetchContext())
+
+            def poll(src: PrometheusSource = src, topo: Any = topo) -> None:
+                context = FetchContext(topology=topo, power_window_s=3600.0)
+                for kind in ("racks", "gpus", "power"):
+                    src.fetch(kind, context)
+
+            poll()  # the connections, the topology's host map, the signals published
+            out[f"prom_poll_ms_{size}"] = _median_ms(poll, 5)
+            out[f"prom_presence_ms_{size}"] = _median_ms(
+                lambda: src.present_metrics(max_age=0.0), 3
+            )
+        answer = requests.get(f"{prom.url}/api/v1/query", timeout=60,
+                              params={"query": "count({__name__=~'.+'})"}).json()  # fmt: skip
+        out[f"prom_series_{size}"] = float(answer["data"]["result"][0]["value"][1])
+        groups = requests.get(f"{prom.url}/api/v1/rules", timeout=30).json()["data"]["groups"]
+        out[f"prom_rules_eval_s_{size}"] = round(float(groups[0]["evaluationTime"]), 2)
+        status = Path(f"/proc/{prom.proc.pid}/status")
+        if status.exists():
+            rss = next(ln for ln in status.read_text().splitlines() if ln.startswith("VmRSS"))
+            out[f"prom_rss_mb_{size}"] = round(int(rss.split()[1]) / 1024)
+    finally:
+        prom.stop()
+        shutil.rmtree(work, ignore_errors=True)
     return out
 
 
@@ -369,6 +504,8 @@ def run(quick: bool = False) -> dict[str, float]:
         tmp = Path(name)
         out |= stock_poll_figures(tmp, quick)
         out |= poll_figures(tmp, quick)
+        if not quick:
+            out |= scale_figures(tmp)
         out |= review_figures(tmp, quick)
     return out
 
