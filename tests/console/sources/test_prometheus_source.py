@@ -381,3 +381,21 @@ def test_rack_series_fill_one_array_a_field(monkeypatch: pytest.MonkeyPatch) -> 
             got = src.fetch("racks", FetchContext())
     assert (got["power_kw"] == 7).all() and (got["inlet_c"] == 7).all()
     assert len(filled) < 50  # 300 series
+
+
+def test_each_rack_field_is_a_query_of_its_own() -> None:
+    """The per-rack series are read a field at a time, all at once, each aggregated to its
+    rack label (one regex query over a full site's 17,600 series took 0.2-0.3 s of
+    Prometheus's time, apart about 40 ms each)."""
+    answers = {'"hub_rack_power_kw"': vector([({"rack": "A-07-13"}, 118.5),
+                                              ({"rack": "Z-99-99"}, 1.0)]),
+               'feed="B"': vector([({"rack": "A-07-13"}, 58.5)])}  # fmt: skip
+    with serve(answers) as backend:
+        with PrometheusSource(f"prometheus+{backend.url}", topology=site("A-07-13")) as src:
+            racks = src.fetch("racks", FetchContext())
+    queries = {r.params["query"][0] for r in backend.requests if "query" in r.params}
+    assert 'max by (rack) ({__name__="hub_rack_power_kw"})' in queries
+    assert 'max by (rack) ({__name__="hub_rack_pdu_load_kw", feed="A"})' in queries
+    assert not any("__name__=~" in q for q in queries if "hub_rack" in q)
+    assert racks["power_kw"][0] == 118.5 and racks["pdu_b_kw"][0] == 58.5
+    assert np.isnan(racks["pdu_a_kw"][0]) and racks.unknown_ids == ("Z-99-99",)
