@@ -428,7 +428,17 @@ class PowerBalanceChart(LiveView):
             kwargs["pen"] = pg.mkPen(colour, width=1)
         else:
             kwargs["pen"] = pg.mkPen(colour, width=width, style=style)
-        item = plot.plot([], [], **kwargs)
+        item = pg.PlotDataItem([], [], **kwargs)
+        curve = item.curve
+
+        def view_moved(curve: pg.PlotCurveItem = curve) -> None:
+            # pyqtgraph forgets the data's bounds too at every pan, and finds them again
+            # with nanmin and nanmax for every curve: only the pen's margin in pixels moves.
+            curve._boundingRect = None
+            curve.prepareGeometryChange()
+
+        curve.viewTransformChanged = view_moved  # before the view connects to it
+        plot.addItem(item)
         # The chart gives each curve its samples already reduced to the view's width
         # (_fit_curves): pyqtgraph's own clipping and downsampling would redo the work,
         # and rebuild every path, at each pan.
@@ -436,7 +446,7 @@ class PowerBalanceChart(LiveView):
         item.setClipToView(False)
         # Drawn once into a pixmap in screen pixels, moved on a pan, drawn again when its
         # data or the scale change.
-        item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         item.setZValue(z)
         self.curves[key] = item
 

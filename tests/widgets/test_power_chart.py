@@ -304,7 +304,8 @@ def test_a_week_is_drawn_at_the_views_width_with_every_peak(chart: PowerBalanceC
 def test_a_pan_reuses_the_reduced_curves_and_their_drawing(
         chart: PowerBalanceChart, monkeypatch: pytest.MonkeyPatch) -> None:
     """A pan inside what the curves hold neither reduces nor draws them again (Qt moves
-    their cached drawing); one past it reduces the samples in the same bins as before."""
+    their cached drawing), nor looks for their data's bounds again; one past it reduces the
+    samples in the same bins as before."""
     import pyqtgraph as pg
 
     week_chart(chart)
@@ -316,11 +317,14 @@ def test_a_pan_reuses_the_reduced_curves_and_their_drawing(
     paint = pg.PlotCurveItem.paint
     monkeypatch.setattr(pg.PlotCurveItem, "paint",
                         lambda self, *a: (painted.append(self), paint(self, *a))[1])
+    bounds: list[object] = []  # the data's bounds: found once, not again at each pan
+    nanmin = np.nanmin
+    monkeypatch.setattr(np, "nanmin", lambda *a, **k: (bounds.append(a), nanmin(*a, **k))[1])
     for dx in (3600.0, -7200.0, 3600.0):
         vb.translateBy(x=dx)
         viewport.repaint()
     assert chart.curves["facility"].getData()[1] is y0
-    assert painted == []
+    assert painted == [] and bounds == []
     vb.translateBy(x=-1.5 * 86400.0)  # past the half span held on each side
     x1, y1 = chart.curves["facility"].getData()
     assert x1[0] < x0[0]
