@@ -52,7 +52,7 @@ from console.poller import (
 from console.protocols import LiveCache, SessionSource
 from console.shiftlog.model import LogEntry, LogError, NewEntry
 from console.shiftlog.writer import LogWriter, LogWriteReport, refusal
-from console.sources.base import Source, SourceError
+from console.sources.base import DECODE_GATE, Source, SourceError
 from console.sources.replay import CacheReplaySource
 from console.urls import hide_userinfo
 
@@ -595,26 +595,33 @@ class LiveSession:
         for lane, result in self.lanes.take():
             if self.stopping:
                 return
-            if lane == RACK_LANE:
-                if isinstance(result, tuple):
-                    self._rack_fetched(*result)
-                continue
-            if isinstance(result, _LogFetched):
-                if result.report is not None:
-                    self._log_flushed(result.report)
-                if result.fetched is None:
-                    continue  # a flush alone: the log's poll is still on its way
-                result = result.fetched
-            self._in_flight.discard(lane)
-            if isinstance(result, Fetched):
-                self._deliver(self.poller.commit(result))
-            else:  # the fetch itself failed (a bug): said once, the kind goes on
-                self._deliver(PollResult(lane, None, f"unexpected error ({result!r:.80})",
-                                         time.time(), 0.0))
-            if lane == "site" and self._waiting:
-                waiting, self._waiting = self._waiting, set()
-                for kind in sorted(waiting):
-                    self.request(kind)
+            with DECODE_GATE:  # one thread at a time does the console's Python work
+                self._take_one(lane, result)
+
+    def _take_one(self, lane: str, result: Any) -> None:
+        """Take what one lane finished (on the session's thread)."""
+        if self.poller is None:
+            return
+        if lane == RACK_LANE:
+            if isinstance(result, tuple):
+                self._rack_fetched(*result)
+            return
+        if isinstance(result, _LogFetched):
+            if result.report is not None:
+                self._log_flushed(result.report)
+            if result.fetched is None:
+                return  # a flush alone: the log's poll is still on its way
+            result = result.fetched
+        self._in_flight.discard(lane)
+        if isinstance(result, Fetched):
+            self._deliver(self.poller.commit(result))
+        else:  # the fetch itself failed (a bug): said once, the kind goes on
+            self._deliver(PollResult(lane, None, f"unexpected error ({result!r:.80})",
+                                     time.time(), 0.0))
+        if lane == "site" and self._waiting:
+            waiting, self._waiting = self._waiting, set()
+            for kind in sorted(waiting):
+                self.request(kind)
 
     def poll(self, kind: str) -> None:
         """Poll one kind now, on this thread: the result to the listener, then to the alarm

@@ -51,6 +51,16 @@ class FetchContext:
     """How much power history the first poll asks for (later polls are incremental)."""
 
 
+DECODE_GATE = threading.RLock()
+"""Held while an answer that arrived is parsed and decoded (not while it is awaited).
+
+Kinds are fetched on lanes of their own so that waiting for one answer holds back no
+other; parsing and decoding, though, are Python work under the interpreter lock, and
+two lanes doing it at once only make the GUI thread wait longer for the lock each time
+Qt hands it back (a paint takes it back hundreds of times). One lane decodes at a time;
+the others wait for their answers or for this gate."""
+
+
 class Source(ABC):
     """A place the console reads the site from.
 

@@ -7,6 +7,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -24,7 +25,7 @@ from console.model import RackDetailSnapshot, Snapshot
 from console.shiftlog.client import LogClient
 from console.shiftlog.decode import decode_log
 from console.shiftlog.model import LogEntry, LogSnapshot
-from console.sources.base import FetchContext, Source, SourceError
+from console.sources.base import DECODE_GATE, FetchContext, Source, SourceError
 from console.sources.http import (
     HUB_LIMITS,
     USER_AGENT,
@@ -80,6 +81,12 @@ class RetryWarningsOncePerOutage(logging.Filter):
 
 RETRY_LOG = RetryWarningsOncePerOutage()
 logging.getLogger("urllib3.connectionpool").addFilter(RETRY_LOG)
+
+
+def _decoded(decode: Callable[..., Snapshot], *args: Any) -> Snapshot:
+    """``decode(*args)`` holding the decode gate (one lane decodes at a time)."""
+    with DECODE_GATE:
+        return decode(*args)
 
 
 class HubApiSource(Source):
@@ -170,7 +177,8 @@ class HubApiSource(Source):
             raise SourceError(self.backend, f"HTTP {response.status_code} on {path}{detail}")
         try:
             # Parsed in pieces so a 2 MB document never holds the GUI thread up in one C call.
-            return loads_json(response.content)
+            with DECODE_GATE:
+                return loads_json(response.content)
         except (ValueError, json.JSONDecodeError):
             raise SourceError(self.backend, f"invalid JSON from {path}") from None
 
@@ -182,31 +190,32 @@ class HubApiSource(Source):
 
     def _fetch(self, kind: str, context: FetchContext) -> Snapshot:
         if kind == "site":
-            return decode_site(self.get_json("/api/v1/site"))
+            return _decoded(decode_site, self.get_json("/api/v1/site"))
         if kind == "racks":
             if context.topology is None:
                 raise SourceError(self.backend, "rack telemetry before topology")
-            return decode_racks(self.get_json("/api/v1/racks"), context.topology)
+            return _decoded(decode_racks, self.get_json("/api/v1/racks"), context.topology)
         if kind == "gpus":
-            return decode_unhealthy(self.get_json("/api/v1/gpus/unhealthy"))
+            return _decoded(decode_unhealthy, self.get_json("/api/v1/gpus/unhealthy"))
         if kind == "power":
             end = time.time()
             start = context.power_since if context.power_since else end - context.power_window_s
             params = {"start": f"{start:.3f}", "end": f"{end + 60:.3f}", "step": "10"}
-            return decode_power(self.get_json("/api/v1/power", params))
+            return _decoded(decode_power, self.get_json("/api/v1/power", params))
         if kind == "jobs":
             params = self._jobs.params()
             try:
-                return self._jobs.take(self.get_json("/api/v1/jobs", params or None))
+                return _decoded(self._jobs.take, self.get_json("/api/v1/jobs", params or None))
             except DataError as exc:
                 if not params:
                     raise
                 # Changes that do not apply: take the whole queue at once instead.
                 log.info("%s: %s; fetching the whole job queue", self.display_url, exc)
-                return self._jobs.take(self.get_json("/api/v1/jobs"))
+                return _decoded(self._jobs.take, self.get_json("/api/v1/jobs"))
         if kind == "events":
-            return decode_events(
-                self.get_json("/api/v1/events", {"since": str(context.last_event_id)})
+            return _decoded(
+                decode_events,
+                self.get_json("/api/v1/events", {"since": str(context.last_event_id)}),
             )
         if kind == "log":
             return self._fetch_log()
