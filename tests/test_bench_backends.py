@@ -26,9 +26,12 @@ def test_gpu_series_cut_by_sixteenths_of_the_racks() -> None:
 
 def test_the_line_through_the_sizes_at_the_whole_site() -> None:
     figures = {"prom_poll_ms_1of16": 200.0, "prom_poll_ms_1of8": 300.0,
-               "prom_poll_ms_1of4": 500.0, "prom_rules_eval_s_1of16": 1.0,
+               "prom_poll_ms_1of4": 500.0, "prom_poll_min_ms_1of16": 100.0,
+               "prom_poll_min_ms_1of8": 100.0, "prom_poll_min_ms_1of4": 100.0,
+               "prom_rules_eval_s_1of16": 1.0,
                "prom_rules_eval_s_1of8": 2.0, "prom_rules_eval_s_1of4": 4.0}  # fmt: skip
     got = backends.full_site_estimates(figures)
     assert got["prom_poll_ms_full_est"] == pytest.approx(1700.0)  # 100 + 1600 x share
     assert got["prom_rules_eval_s_full_est"] == pytest.approx(16.0)
+    assert got["prom_poll_min_ms_full_est"] == pytest.approx(100.0)
     assert got["prom_poll_ms_growth"] == 2.5 and got["prom_rules_eval_s_growth"] == 4.0
