@@ -138,6 +138,8 @@ class HostileServer:
     def __init__(self, default: Behaviour, routes: Mapping[str, Behaviour] | None = None) -> None:
         self.stop = threading.Event()
         self.requests: list[tuple[str, str, dict[str, str]]] = []
+        # (time.monotonic(), path) of each request as it arrived
+        self.arrived: list[tuple[float, str]] = []
         server = self
         table = dict(routes or {})
 
@@ -149,6 +151,7 @@ class HostileServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 if length:
                     self.rfile.read(length)
+                server.arrived.append((time.monotonic(), self.path))
                 server.requests.append((self.command, self.path, dict(self.headers)))
                 try:
                     table.get(path, default)(self, server.stop)
