@@ -124,7 +124,8 @@ class JobQueueView(LiveView):
             "999999999", 23, 34, 16, 12, "COMPLETING", 38, "99,999", 13, "29 Nov 23:59",
             "29 Nov 23:59", "59 min 59 s", "999,999.9", FLAG_TEXT))
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(COLUMN_KEYS.index("id"), Qt.SortOrder.AscendingOrder)
+        # newest first: what was just submitted (and may be pending) is at the top
+        self.table.sortByColumn(COLUMN_KEYS.index("id"), Qt.SortOrder.DescendingOrder)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         root.addWidget(self.table, 1)
         self.detail = self._plain_label()

@@ -45,6 +45,14 @@ def shown(view: JobQueueView, key: str) -> list[str]:
     return [p.index(r, col(key)).data() for r in range(p.rowCount())]
 
 
+def cell(view: JobQueueView, job_id: int, key: str) -> QModelIndex:
+    """The model's cell of job ``job_id`` (rows follow the view's sort, newest first)."""
+    m = view.model
+    row = next(r for r in range(m.rowCount())
+               if int(m.index(r, col("id")).data().replace(",", "")) == job_id)
+    return m.index(row, col(key))
+
+
 def small() -> JobsSnapshot:
     return jobs_from_records(
         [
@@ -66,24 +74,32 @@ def small() -> JobsSnapshot:
     )
 
 
+def test_opens_newest_first(view: JobQueueView) -> None:
+    # what was just submitted is what the operator asks about: at the top without a click
+    feed(view, small())
+    assert [int(i) for i in shown(view, "id")] == [3, 2, 1]
+    feed(view, synthetic_jobs(500))
+    ids = [int(i.replace(",", "")) for i in shown(view, "id")]
+    assert ids == sorted(ids, reverse=True)
+
+
 def test_tenant_text_is_plain(view: JobQueueView, qtbot: Any) -> None:
     feed(view, small())
-    model = view.model
-    name = model.index(0, col("name"))
+    name = cell(view, 1, "name")
     assert name.data(Qt.ItemDataRole.DisplayRole) == HOSTILE
-    assert model.index(0, col("user")).data() == "<i>eve</i>"
+    assert cell(view, 1, "user").data() == "<i>eve</i>"
     # the tenant bidi-isolated: an RTL name never moves "(research, MA)" around it
-    assert model.index(0, col("tenant")).data().startswith(f"{isolate('<a href=x>T</a>')} (research")
+    assert cell(view, 1, "tenant").data().startswith(f"{isolate('<a href=x>T</a>')} (research")
     # the stock delegate lays text out as plain text: its width is that of the raw characters
     delegate = view.table.itemDelegate()
     assert type(delegate) is QStyledItemDelegate
-    index = view.proxy.index(0, col("name"))
+    index = view.proxy.mapFromSource(name)
     width = delegate.sizeHint(QStyleOptionViewItem(), index).width()
     assert width >= QFontMetrics(QStyleOptionViewItem().font).horizontalAdvance(HOSTILE)
     # a rich tooltip, escaped: the markup shows as characters
     tip = name.data(Qt.ItemDataRole.ToolTipRole)
     assert "&lt;b&gt;x&lt;/b&gt;&lt;img src=y&gt;" in tip and "<img" not in tip
-    view.table.setCurrentIndex(view.proxy.index(0, 0))
+    view.table.setCurrentIndex(index)
     assert view.detail.textFormat() == Qt.TextFormat.PlainText
     assert HOSTILE in view.detail.text()
     assert view.counts_label.textFormat() == Qt.TextFormat.PlainText
@@ -92,19 +108,19 @@ def test_tenant_text_is_plain(view: JobQueueView, qtbot: Any) -> None:
 def test_long_and_rtl_names(view: JobQueueView) -> None:
     feed(view, small())
     assert view.table.textElideMode() == Qt.TextElideMode.ElideRight
-    assert view.model.index(1, col("name")).data() == ARABIC
+    assert cell(view, 2, "name").data() == ARABIC
     # a long name as the decoder keeps it, within the cell's bound (elided to the column)
     kept = small().columns["name"][2]
-    assert view.model.index(2, col("name")).data() == kept and len(kept) <= CELL_CHARS
+    assert cell(view, 3, "name").data() == kept and len(kept) <= CELL_CHARS
 
 
 def test_reason_in_plain_words_and_counts(view: JobQueueView) -> None:
     feed(view, small())
-    assert view.model.index(0, col("reason")).data() == (
+    assert cell(view, 1, "reason").data() == (
         "waiting for 64 free GPUs in partition gpu-h200 (2 jobs pending there)"
     )
-    assert view.model.index(1, col("reason")).data() == ""
-    assert view.model.index(2, col("reason")).data().startswith("queued behind higher-priority")
+    assert cell(view, 2, "reason").data() == ""
+    assert cell(view, 3, "reason").data().startswith("queued behind higher-priority")
     text = view.counts_label.text()
     assert "PENDING 2" in text and "RUNNING 1" in text and "gpu-h200 2" in text
     assert "showing 3 of 3 jobs" in text
@@ -175,13 +191,10 @@ def test_jobs_on_unhealthy_gpus_flagged(view: JobQueueView) -> None:
         UnhealthyGpus(time=NOW, gpus=({"uuid": "GPU-1", "rack": "A-01-02", "status": "failed"},))
     )
     view.flush()
-    flags = [view.model.index(r, col("flag")).data() for r in range(3)]
+    flags = [cell(view, i, "flag").data() for i in (1, 2, 3)]
     assert flags == ["", FLAG_TEXT, ""]
-    bg = view.model.index(1, col("flag")).data(Qt.ItemDataRole.BackgroundRole)
-    assert (
-        bg is not None
-        and view.model.index(0, col("flag")).data(Qt.ItemDataRole.BackgroundRole) is None
-    )
+    bg = cell(view, 2, "flag").data(Qt.ItemDataRole.BackgroundRole)
+    assert bg is not None and cell(view, 1, "flag").data(Qt.ItemDataRole.BackgroundRole) is None
     assert "1 jobs on racks with unhealthy GPUs" in view.counts_label.text()
 
 
@@ -249,13 +262,13 @@ def test_times_are_the_sites(view: JobQueueView) -> None:
     ], T_NOV, received=T_NOV)
     view.set_topology(site("Africa/Casablanca"))
     feed(view, jobs)
-    assert shown(view, "start_time")[0] == "29 Nov 00:30"  # not 28 Nov 23:30 (UTC)
+    assert cell(view, 1, "start_time").data() == "29 Nov 00:30"  # not 28 Nov 23:30 (UTC)
     assert shown(view, "submit_time") == ["28 Nov 23:30", "28 Nov 23:30"]
-    assert "Sun 29 Nov 01:30" in shown(view, "reason")[1]
+    assert "Sun 29 Nov 01:30" in cell(view, 2, "reason").data()
     tip = view.model.headerData(col("start_time"), Qt.Orientation.Horizontal,
                                 Qt.ItemDataRole.ToolTipRole)
     assert "Africa/Casablanca, UTC+01" in tip
     view.set_topology(site("America/New_York"))  # another site: every time said again
     view.flush()
-    assert shown(view, "start_time")[0] == "28 Nov 18:30"
-    assert "Sat 28 Nov 19:30" in shown(view, "reason")[1]
+    assert cell(view, 1, "start_time").data() == "28 Nov 18:30"
+    assert "Sat 28 Nov 19:30" in cell(view, 2, "reason").data()
