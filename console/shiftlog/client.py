@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -46,6 +46,32 @@ log = logging.getLogger(__name__)
 BACKEND = "shift log"
 MAX_PAGES = 1000
 """Most pages :meth:`LogClient.read_all` follows in one call (a million entries)."""
+
+
+def read_pages(
+    page: Callable[[int], LogSnapshot], since: int, pages: int, where: str = ""
+) -> LogSnapshot:
+    """Up to ``pages`` answers of ``page(rev)`` from revision ``since`` on, as one snapshot:
+    each entry once, as it stood last (an entry cleared between two pages comes twice), and
+    ``rev`` where the next read starts. A log whose revision went below ``since`` was
+    replaced at the hub (its store restored or recreated): it is read again from its start.
+    ``page`` raises when the log cannot be read; nothing is kept then."""
+    entries: dict[str, LogEntry] = {}
+    snap = None
+    for _ in range(max(1, pages)):
+        snap = page(since)
+        if snap.rev < since:
+            log.info("%s: shift log at rev %d, below %d read before; reading it again",
+                     where, snap.rev, since)
+            since, entries = 0, {}
+            continue
+        entries.update((e.uid, e) for e in snap.entries)
+        moved, since = snap.rev != since, snap.rev
+        if not snap.more or not moved:
+            break
+    assert snap is not None
+    return LogSnapshot(time=snap.time, received=snap.received,
+                       entries=tuple(entries.values()), rev=since, more=snap.more)
 
 
 class LogHubError(Exception):
@@ -227,18 +253,9 @@ class LogClient:
         end: float | None = None,
     ) -> LogSnapshot:
         """Every page of :meth:`entries` from ``since_rev`` on, as one snapshot."""
-        got: list[LogEntry] = []
-        snap = None
-        for _ in range(MAX_PAGES):
-            snap = self.entries(since_rev, open_only=open_only, start=start, end=end)
-            got += snap.entries
-            if not snap.more or snap.rev <= since_rev:
-                break
-            since_rev = snap.rev
-        assert snap is not None
-        by_uid = {e.uid: e for e in got}  # an entry cleared between two pages comes twice
-        return LogSnapshot(time=snap.time, received=snap.received,
-                           entries=tuple(by_uid.values()), rev=snap.rev, more=snap.more)
+        return read_pages(
+            lambda rev: self.entries(rev, open_only=open_only, start=start, end=end),
+            since_rev, MAX_PAGES, self.base)
 
     # -- direct writes ------------------------------------------------------------------------
     def add(

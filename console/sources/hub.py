@@ -22,9 +22,9 @@ from console.decode import (
     loads_json,
 )
 from console.model import RackDetailSnapshot, Snapshot
-from console.shiftlog.client import LogClient
+from console.shiftlog.client import LogClient, read_pages
 from console.shiftlog.decode import decode_log
-from console.shiftlog.model import LogEntry, LogSnapshot
+from console.shiftlog.model import LogSnapshot
 from console.sources.base import DECODE_GATE, FetchContext, Source, SourceError
 from console.sources.http import (
     HUB_LIMITS,
@@ -228,10 +228,8 @@ class HubApiSource(Source):
         with self._log_lock:
             if self._log_absent:
                 return LogSnapshot(time=time.time(), rev=self.log_rev)
-            since = self.log_rev
-            entries: dict[str, LogEntry] = {}
-            snap = None
-            for _ in range(LOG_PAGES_PER_POLL):
+
+            def page(since: int) -> LogSnapshot:
                 payload = self.get_json("/api/v1/log", {"since_rev": str(since)},
                                         missing_ok=True)
                 if payload is None:
@@ -239,20 +237,11 @@ class HubApiSource(Source):
                     self.kinds = tuple(k for k in self.kinds if k != "log")
                     log.info("%s: %s", self.display_url, NO_SHIFT_LOG)
                     raise SourceError(self.backend, NO_SHIFT_LOG)
-                snap = decode_log(payload)
-                if snap.rev < since:  # the hub's log was replaced: read it from its start
-                    log.info("%s: shift log at rev %d, below %d read before; reading it "
-                             "again", self.display_url, snap.rev, since)
-                    since, entries = 0, {}
-                    continue
-                entries.update((e.uid, e) for e in snap.entries)
-                since = snap.rev
-                if not snap.more:
-                    break
-            assert snap is not None
-            self.log_rev = since
-            return LogSnapshot(time=snap.time, received=snap.received,
-                               entries=tuple(entries.values()), rev=since, more=snap.more)
+                return decode_log(payload)
+
+            snap = read_pages(page, self.log_rev, LOG_PAGES_PER_POLL, self.display_url)
+            self.log_rev = snap.rev
+            return snap
 
     def log_client(self) -> LogClient:
         """A client of this hub's shift log, for the console's writes (with this source's

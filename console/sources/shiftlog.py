@@ -15,8 +15,15 @@ import time
 from typing import Any
 
 from console.model import Snapshot
-from console.shiftlog.client import BACKEND, LogAuthError, LogClient, LogHubError, NoShiftLog
-from console.shiftlog.model import LogEntry, LogSnapshot
+from console.shiftlog.client import (
+    BACKEND,
+    LogAuthError,
+    LogClient,
+    LogHubError,
+    NoShiftLog,
+    read_pages,
+)
+from console.shiftlog.model import LogSnapshot
 from console.sources.base import FetchContext, Source, SourceError
 from console.sources.http import HUB_LIMITS, Limits
 from console.sources.hub import LOG_PAGES_PER_POLL, NO_SHIFT_LOG
@@ -58,12 +65,10 @@ class ShiftLogSource(Source):
         with self._lock:
             if self._absent:
                 return LogSnapshot(time=time.time(), rev=self.log_rev)
-            since = self.log_rev
-            entries: dict[str, LogEntry] = {}
-            snap = None
-            for _ in range(LOG_PAGES_PER_POLL):
+
+            def page(since: int) -> LogSnapshot:
                 try:
-                    snap = self.client.entries(since)
+                    return self.client.entries(since)
                 except NoShiftLog:
                     self._absent = True
                     self.kinds = ()
@@ -73,19 +78,10 @@ class ShiftLogSource(Source):
                     reason = str(exc).removeprefix(f"{BACKEND}: ")
                     raise SourceError(self.backend, reason,
                                       auth=isinstance(exc, LogAuthError)) from None
-                if snap.rev < since:  # the hub's log was replaced: read it from its start
-                    log.info("%s: shift log at rev %d, below %d read before; reading it "
-                             "again", self.display_url, snap.rev, since)
-                    since, entries = 0, {}
-                    continue
-                entries.update((e.uid, e) for e in snap.entries)
-                since = snap.rev
-                if not snap.more:
-                    break
-            assert snap is not None
-            self.log_rev = since
-            return LogSnapshot(time=snap.time, received=snap.received,
-                               entries=tuple(entries.values()), rev=since, more=snap.more)
+
+            snap = read_pages(page, self.log_rev, LOG_PAGES_PER_POLL, self.display_url)
+            self.log_rev = snap.rev
+            return snap
 
     def log_client(self) -> LogClient:
         """A client of the same hub for the console's writes."""

@@ -18,8 +18,9 @@ from console.shiftlog.client import (
     LogRefused,
     LogUnavailable,
     NoShiftLog,
+    read_pages,
 )
-from console.shiftlog.model import LogError, new_uid, validate_new
+from console.shiftlog.model import LogEntry, LogError, LogSnapshot, new_uid, validate_new
 from console.shiftlog.outbox import Outbox
 from console.sources.http import Limits
 
@@ -173,3 +174,43 @@ def test_the_hub_going_away_is_unavailable_not_refused() -> None:
             client.add("", "operations", (), "Ann")  # checked before anything is sent
     with pytest.raises(ValueError, match="not a hub API URL"):
         LogClient("sim://tetouan")
+
+
+def _entry(n: int, rev: int, cleared: bool = False) -> LogEntry:
+    return LogEntry(id=n, uid=f"u{n}", time=1e9 + n, author="a", category="note",
+                    text=f"entry {n}", open=True, cleared_by="b" if cleared else None,
+                    cleared_at=1e9 + rev if cleared else None, rev=rev)
+
+
+def test_read_pages_merges_pages_and_starts_again_on_a_replaced_log() -> None:
+    # three pages; entry 1 is cleared between the first and the last: it comes once, cleared
+    pages = {
+        5: LogSnapshot(time=1.0, entries=(_entry(1, 6), _entry(2, 7)), rev=7, more=True),
+        7: LogSnapshot(time=2.0, entries=(_entry(3, 8),), rev=8, more=True),
+        8: LogSnapshot(time=3.0, entries=(_entry(1, 9, cleared=True),), rev=9, more=False),
+    }
+    asked: list[int] = []
+
+    def page(rev: int) -> LogSnapshot:
+        asked.append(rev)
+        return pages[rev]
+
+    snap = read_pages(page, 5, pages=10)
+    assert asked == [5, 7, 8] and snap.rev == 9 and not snap.more
+    assert {e.uid: e.cleared for e in snap.entries} == {"u1": True, "u2": False, "u3": False}
+    # a cap on pages: where to go on next time, and that there is more
+    asked.clear()
+    snap = read_pages(page, 5, pages=2)
+    assert asked == [5, 7] and snap.rev == 8 and snap.more
+    # a log restored to an older revision is read again from its start, its old entries gone
+    restored = {
+        9: LogSnapshot(time=4.0, entries=(), rev=2, more=False),
+        0: LogSnapshot(time=4.0, entries=(_entry(7, 1), _entry(8, 2)), rev=2, more=False),
+    }
+    snap = read_pages(restored.__getitem__, 9, pages=10)
+    assert snap.rev == 2 and {e.uid for e in snap.entries} == {"u7", "u8"}
+    # a hub that says "more" without moving on is not asked forever
+    stuck = LogSnapshot(time=5.0, entries=(), rev=4, more=True)
+    asked.clear()
+    snap = read_pages(lambda rev: asked.append(rev) or stuck, 4, pages=1000)
+    assert asked == [4] and snap.rev == 4
