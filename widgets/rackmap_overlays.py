@@ -38,6 +38,40 @@ WARNING = QColor("#e69f00")  # orange
 ALARM = QColor("#d55e00")  # vermillion
 LOW = QColor("#56b4e9")  # sky blue (low-priority alarm)
 GREYS = (QColor("#3e434a"), QColor("#575d66"), QColor("#737a84"), QColor("#9aa1ab"))
+LEGEND_FILL = QColor("#23272d")
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The map's colours on one medium: the screen's dark floor, or white paper."""
+
+    background: QColor
+    text: QColor
+    text_dim: QColor
+    hall_outline: QColor
+    no_data_fill: QColor
+    no_data_hatch: QColor
+    legend_fill: QColor
+    inks: Mapping[str, QColor]
+    """An overlay colour's name -> the colour drawn for it here (absent: the same)."""
+
+    def ink(self, colour: QColor) -> QColor:
+        """``colour`` as this medium draws it."""
+        return self.inks.get(colour.name(), colour)
+
+
+SCREEN = Palette(BACKGROUND, TEXT, TEXT_DIM, HALL_OUTLINE, NO_DATA_FILL, NO_DATA_HATCH,
+                 LEGEND_FILL, {})
+PRINT = Palette(
+    QColor("#ffffff"), QColor("#111111"), QColor("#555a61"), QColor("#8a9099"),
+    QColor("#ffffff"), QColor("#555a61"), QColor("#ffffff"),
+    # Paper: a normal rack a light grey (little ink), the utilisation greys lighter to darker,
+    # the abnormal steps in the same Okabe-Ito colours as on screen.
+    {FLOOR.name(): QColor("#c9cdd3"), GREYS[0].name(): QColor("#e3e5e8"),
+     GREYS[1].name(): QColor("#c9cdd3"), GREYS[2].name(): QColor("#9ea4ac"),
+     GREYS[3].name(): QColor("#6f7680"), ADVISORY.name(): QColor("#e0d21c")},
+)
+"""The map on paper (the handover pack's page): white ground, dark text."""
 
 
 @dataclass(frozen=True)

@@ -2,41 +2,78 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QTransform
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QFontMetricsF,
+    QPainter,
+    QPen,
+    QTransform,
+)
 
 from widgets.rackmap_overlays import (
     BACKGROUND,
-    HALL_OUTLINE,
     HIGHLIGHT,
-    NO_DATA_FILL,
-    NO_DATA_HATCH,
-    TEXT,
-    TEXT_DIM,
+    SCREEN,
     WARNING,
     Overlay,
+    Palette,
 )
+from widgets.text import cell
 from widgets.view import format_age
 
+HALL_LABEL_PAD = 8
+"""Pixels between a hall's name and its outline, and below the name's top."""
 
-def paint_labels(p: QPainter, tr: QTransform, halls: list[tuple[QRectF, str]],
-                 rows: list[tuple[QPointF, str]], font: QFont, with_rows: bool) -> None:
-    """Hall names above each hall (just the letter when the hall is narrow); row ids left
-    of each row when ``with_rows`` (zoomed in far enough to read them)."""
+
+def hall_label_forms(hall: Mapping[str, object]) -> tuple[str, str, str]:
+    """A hall's label, longest first: "Hall A · GB200", "A · GB200", "A" (no model: the
+    name alone). The map draws every hall in the same form: the longest that fits them all."""
+    hid = cell(hall.get("id", ""), 20)
+    name = cell(hall.get("name") or (f"Hall {hid}" if hid else ""), 40)
+    model = cell(hall.get("gpu_model", ""), 30)
+    short = hid or name
+    if not model:
+        return name, short, short
+    return f"{name} · {model}", f"{short} · {model}", short
+
+
+def uniform_hall_labels(fm: QFontMetricsF | QFontMetrics, halls: list[tuple[QRectF, tuple[str, ...]]],
+                        tr: QTransform) -> list[tuple[QRectF, str]]:
+    """Each hall's drawn rectangle and label, every label in the same form: the longest form
+    whose text fits the width of every hall (the shortest when none does)."""
+    drawn = [(tr.mapRect(rect), forms) for rect, forms in halls]
+    if not drawn:
+        return []
+    levels = max(len(forms) for _, forms in drawn)
+    for level in range(levels):
+        if all(fm.horizontalAdvance(forms[min(level, len(forms) - 1)]) <= r.width() + 4
+               for r, forms in drawn):
+            break
+    return [(r, forms[min(level, len(forms) - 1)]) for r, forms in drawn]
+
+
+def paint_labels(p: QPainter, tr: QTransform, halls: list[tuple[QRectF, tuple[str, ...]]],
+                 rows: list[tuple[QPointF, str]], font: QFont, with_rows: bool,
+                 palette: Palette = SCREEN) -> None:
+    """Hall names above each hall, all in one form (see :func:`uniform_hall_labels`); row
+    ids left of each row when ``with_rows`` (zoomed in far enough to read them)."""
     p.setFont(_bold(font))
-    p.setPen(TEXT)
+    p.setPen(palette.text)
     fm = p.fontMetrics()
-    for rect, label in halls:
-        r = tr.mapRect(rect)
-        if fm.horizontalAdvance(label) > r.width() + 8:
-            label = label.removeprefix("Hall ")  # "A · GB200"
-        if fm.horizontalAdvance(label) > r.width() + 8:
-            label = label.split(" · ")[0]
-        p.drawText(QPointF(r.left() + 4, r.top() - 4), label)
+    for r, label in uniform_hall_labels(fm, halls, tr):
+        p.drawText(QPointF(r.left() + 2, r.top() - HALL_LABEL_PAD / 2 - fm.descent()), label)
     if not with_rows:
         return
     p.setFont(font)
-    p.setPen(TEXT_DIM)
+    p.setPen(palette.text_dim)
     fm = p.fontMetrics()
     for pt, label in rows:
         q = tr.map(pt)
@@ -46,11 +83,11 @@ def paint_labels(p: QPainter, tr: QTransform, halls: list[tuple[QRectF, str]],
 
 def paint_racks(p: QPainter, overlay: Overlay, buckets: list[list[QRectF]],
                 no_data: list[QRectF], highlight: list[QRectF], halls: list[QRectF],
-                stale: bool) -> None:
+                stale: bool, palette: Palette = SCREEN) -> None:
     """Hall outlines and every rack, in metres (the painter holds the zoom transform):
     one ``drawRects`` per colour bucket, a halo round the worst bucket, hatched "no
     data", outlines of highlighted racks; all dimmed when the data is stale."""
-    p.setPen(QPen(HALL_OUTLINE, 0))
+    p.setPen(QPen(palette.hall_outline, 0))
     p.setBrush(Qt.BrushStyle.NoBrush)
     p.drawRects(halls)
     p.setPen(Qt.PenStyle.NoPen)
@@ -58,22 +95,22 @@ def paint_racks(p: QPainter, overlay: Overlay, buckets: list[list[QRectF]],
         p.setOpacity(0.35)
     for colour, rects in zip(overlay.colours, buckets, strict=True):
         if rects:
-            p.setBrush(colour)
+            p.setBrush(palette.ink(colour))
             p.drawRects(rects)
     top = buckets[-1] if buckets else []
     if top and len(overlay.colours) - 1 >= overlay.abnormal_from:
-        halo = QPen(overlay.colours[-1], 3)  # the worst racks stand out when small
+        halo = QPen(palette.ink(overlay.colours[-1]), 3)  # the worst racks stand out when small
         halo.setCosmetic(True)
         p.setPen(halo)
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRects(top)
         p.setPen(Qt.PenStyle.NoPen)
     if no_data:
-        p.setBrush(NO_DATA_FILL)
+        p.setBrush(palette.no_data_fill)
         p.drawRects(no_data)
-        outline = QPen(NO_DATA_HATCH, 0)  # cosmetic: visible even when a rack is 3 px
+        outline = QPen(palette.no_data_hatch, 0)  # cosmetic: visible even when a rack is 3 px
         p.setPen(outline)
-        p.setBrush(QBrush(NO_DATA_HATCH, Qt.BrushStyle.BDiagPattern))
+        p.setBrush(QBrush(palette.no_data_hatch, Qt.BrushStyle.BDiagPattern))
         p.drawRects(no_data)
         p.setPen(Qt.PenStyle.NoPen)
     p.setOpacity(1.0)
@@ -93,52 +130,145 @@ def _bold(font: QFont, scale: float = 1.0) -> QFont:
     return out
 
 
-def paint_legend(p: QPainter, overlay: Overlay, at: QRectF, no_data: int,
-                 age: float | None, note: str = "") -> QRectF:
-    """Draw the legend box (title, unit, one swatch per step, no data, a note on the no
-    data such as "not collected on this site", age); returns it."""
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RackMapView", text)
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """One entry of the legend: a swatch (a colour, the "no data" hatch, or none) and text;
+    or, with ``slot``, room for a widget of that size (the overlay selector)."""
+
+    text: str
+    colour: QColor | None = None
+    no_data: bool = False
+    dim: bool = False
+    slot: QSizeF | None = None
+
+    @property
+    def swatch(self) -> bool:
+        return self.colour is not None or self.no_data
+
+
+def legend_items(overlay: Overlay, no_data: int, age: float | None,
+                 note: str = "") -> list[LegendItem]:
+    """The legend's entries: one swatch per step, no data (with a note such as "not
+    collected on this site"), the data age."""
+    items = [LegendItem(label, colour) for colour, label in
+             zip(overlay.colours, overlay.labels, strict=True)]
+    items.append(LegendItem(_tr("no data: {0} racks").format(no_data), no_data=True))
+    if note:
+        items.append(LegendItem(note, dim=True))
+    if age is not None:
+        items.append(LegendItem(_tr("data age {0}").format(format_age(age)), dim=True))
+    return items
+
+
+SWATCH_W = 22
+ITEM_GAP = 14
+LEGEND_PAD = 8
+
+
+def _all_items(overlay: Overlay, items: list[LegendItem], title: bool,
+               head: QSizeF | None) -> list[LegendItem]:
+    """What the legend's box holds, in order: the selector's room, the title, the unit, the
+    entries."""
+    out = [LegendItem("", slot=QSizeF(head))] if head is not None else []
+    if title:
+        out.append(LegendItem(overlay.title))
+    return [*out, LegendItem(overlay.unit, dim=True), *items]
+
+
+def _flow(fm: QFontMetrics | QFontMetricsF, items: list[LegendItem], width: float,
+          vertical: bool, title: bool) -> tuple[list[QPointF], float, float]:
+    """Top-left of each item (inside the legend's padding), the height of all lines and the
+    widest line: one item a line when ``vertical``, else items side by side, wrapped at
+    ``width``; the title (when ``title``) always on a line of its own."""
+    lh = fm.height() + 4
+    at: list[QPointF] = []
+    x = y = widest = line_h = 0.0
+    for k, item in enumerate(items):
+        is_title = _was_title(items, k, title)
+        if item.slot is not None:
+            w, h = item.slot.width(), item.slot.height() + 4
+        else:
+            w = (SWATCH_W + 8 if item.swatch else 0) + fm.horizontalAdvance(item.text) * (
+                1.15 if is_title else 1.0)
+            h = lh
+        if at and (vertical or is_title or _was_title(items, k - 1, title) or x + w > width):
+            x, y, line_h = 0.0, y + line_h, 0.0
+        at.append(QPointF(x, y))
+        x += w + ITEM_GAP
+        line_h = max(line_h, h)
+        widest = max(widest, x - ITEM_GAP)
+    return at, y + line_h, widest
+
+
+def _was_title(items: list[LegendItem], k: int, title: bool) -> bool:
+    """Whether item ``k`` is the overlay's title (the first text item when ``title``)."""
+    item = items[k]
+    return title and item.slot is None and not item.dim and not item.swatch and (
+        k == 0 or items[k - 1].slot is not None)
+
+
+def legend_size(fm: QFontMetrics | QFontMetricsF, overlay: Overlay, items: list[LegendItem],
+                width: float | None = None, title: bool = True,
+                head: QSizeF | None = None) -> QSizeF:
+    """Size of the legend box: one entry a line (``width`` None), or its entries flowed
+    across ``width`` pixels (the box then that wide); ``head`` is room kept first for a
+    widget (the overlay selector)."""
+    every = _all_items(overlay, items, title, head)
+    inner = None if width is None else max(1.0, width - 2 * LEGEND_PAD)
+    _, height, widest = _flow(fm, every, inner or 0.0, inner is None, title)
+    w = width if width is not None else widest + 2 * LEGEND_PAD
+    return QSizeF(math.ceil(w), math.ceil(2 * LEGEND_PAD + height))
+
+
+def paint_legend(p: QPainter, overlay: Overlay, box: QRectF, items: list[LegendItem],
+                 vertical: bool = True, title: bool = True, palette: Palette = SCREEN,
+                 head: QSizeF | None = None) -> QRectF:
+    """Draw the legend in ``box`` (see :func:`legend_size`): room for the overlay selector
+    (``head``), the overlay's title (when ``title``), its unit, then the entries, one a line
+    or flowed across the box."""
     base = QFont(p.font())
     fm = p.fontMetrics()
     lh = fm.height() + 4
-    rows = len(overlay.colours) + 1 + (1 if age is not None else 0) + (1 if note else 0)
-    x, y = at.left(), at.top()
-    box = QRectF(x, y, at.width(), lh * (rows + 2) + 10)
-    p.setPen(QPen(HALL_OUTLINE, 1))
-    p.setBrush(QColor("#23272d"))  # opaque: blending a translucent box costs ~0.7 ms
+    p.setPen(QPen(palette.hall_outline, 1))
+    p.setBrush(palette.legend_fill)  # opaque: blending a translucent box costs ~0.7 ms
     p.drawRect(box)
-    p.setPen(TEXT)
-    p.setFont(_bold(base))
-    p.drawText(QPointF(x + 8, y + lh), overlay.title)
-    p.setFont(base)
-    p.setPen(TEXT_DIM)
-    p.drawText(QPointF(x + 8, y + 2 * lh), overlay.unit)
-    yy = y + 2 * lh + 6
-    for colour, label in zip(overlay.colours, overlay.labels, strict=True):
-        p.fillRect(QRectF(x + 8, yy, 22, lh - 6), colour)
-        p.setPen(TEXT)
-        p.drawText(QPointF(x + 38, yy + lh - 8), label)
-        yy += lh
-    swatch = QRectF(x + 8, yy, 22, lh - 6)
-    p.fillRect(swatch, NO_DATA_FILL)
-    p.fillRect(swatch, QBrush(NO_DATA_HATCH, Qt.BrushStyle.BDiagPattern))
-    p.setPen(TEXT)
-    p.drawText(QPointF(x + 38, yy + lh - 8), f"no data: {no_data} racks")
-    if note:
-        yy += lh
-        p.setPen(TEXT_DIM)
-        p.drawText(QPointF(x + 38, yy + lh - 8), note)
-    if age is not None:
-        p.setPen(TEXT_DIM)
-        p.drawText(QPointF(x + 8, yy + 2 * lh - 8), f"data age {format_age(age)}")
+    every = _all_items(overlay, items, title, head)
+    at, _, _ = _flow(fm, every, box.width() - 2 * LEGEND_PAD, vertical, title)
+    x0, y0 = box.left() + LEGEND_PAD, box.top() + LEGEND_PAD
+    for k, (item, pos) in enumerate(zip(every, at, strict=True)):
+        if item.slot is not None:
+            continue
+        ix, iy = x0 + pos.x(), y0 + pos.y()
+        if item.swatch:
+            swatch = QRectF(ix, iy + 2, SWATCH_W, lh - 8)
+            if item.no_data:
+                p.fillRect(swatch, palette.no_data_fill)
+                p.fillRect(swatch, QBrush(palette.no_data_hatch, Qt.BrushStyle.BDiagPattern))
+            elif item.colour is not None:
+                p.fillRect(swatch, palette.ink(item.colour))
+            p.setPen(QPen(palette.hall_outline, 1))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(swatch)
+            ix += SWATCH_W + 8
+        bold = _was_title(every, k, title)
+        p.setFont(_bold(base) if bold else base)
+        p.setPen(palette.text_dim if item.dim else palette.text)
+        p.drawText(QPointF(ix, iy + fm.ascent() + 1), item.text)
+        p.setFont(base)
     return box
 
 
-def paint_stale(p: QPainter, height: int, age: float | None) -> None:
-    """Draw the 'STALE — figures N old' banner in the bottom-left corner."""
+def paint_stale(p: QPainter, area: QRectF, age: float | None) -> None:
+    """Draw the 'STALE — figures N old' banner in the bottom-left corner of the map's area."""
     p.setFont(_bold(p.font(), 1.3))
     fm = p.fontMetrics()
-    text = f"STALE — figures {format_age(age)} old"
-    r = QRectF(8, height - fm.height() - 18, fm.horizontalAdvance(text) + 20, fm.height() + 10)
+    text = _tr("STALE — figures {0} old").format(format_age(age))
+    r = QRectF(area.left(), area.bottom() - fm.height() - 10, fm.horizontalAdvance(text) + 20,
+               fm.height() + 10)
     p.fillRect(r, WARNING)
     p.setPen(BACKGROUND)
     p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)

@@ -383,3 +383,168 @@ def test_a_chosen_overlay_is_never_switched(qtbot: Any, topo: SiteTopology) -> N
     w.apply(decode_racks(racks_payload(topo, inlet_c=none), topo))
     assert w.overlay == "inlet" and w.overlay_not_collected
     w.stop()
+
+
+# -- the map in its dock: halls laid out for its shape, fit, zoom bounds, legend, hall names --
+def halls_payload(n: int = 6) -> dict[str, Any]:
+    """``n`` tall halls (6 rows of 8 racks, 6 m x 22 m) three to a row on the plan, 20 m apart,
+    as the site's are; the last two of H200, the others of GB200."""
+    halls, rows, racks = [], [], []
+    for k in range(n):
+        hid = "ABCDEFGH"[k]
+        model = "H200" if k >= n - 2 else "GB200"
+        hx, hy = 10.0 + 26.0 * (k % 3), 10.0 + 42.0 * (k // 3)
+        halls.append({"id": hid, "name": f"Hall {hid}", "gpu_model": model, "x": hx, "y": hy,
+                      "w": 6.0, "h": 22.0})
+        for r in range(1, 7):
+            rid = f"{hid}-{r:02d}"
+            y = hy + 1.0 + 3.4 * (r - 1)
+            rows.append({"id": rid, "hall": hid, "x": hx + 0.6, "y": y, "w": 4.8, "h": 1.2})
+            for q in range(1, 9):
+                racks.append({"id": f"{rid}-{q:02d}", "hall": hid, "row": rid,
+                              "x": hx + 0.6 + 0.6 * (q - 1), "y": y, "w": 0.6, "h": 1.2,
+                              "gpu_model": model, "capacity_kw": 132.0, "gpus": 72})
+    return {"time": T0, "halls": halls, "rows": rows, "racks": racks}
+
+
+@pytest.fixture
+def six(qtbot: Any) -> RackMapView:
+    w = RackMapView()
+    qtbot.addWidget(w)
+    w.resize(1000, 700)
+    w.show()
+    qtbot.waitExposed(w)
+    topo = decode_site(halls_payload(), received=T0)
+    w.set_topology(topo)
+    w.apply(decode_racks(racks_payload(topo), topo))
+    w.flush()
+    yield w
+    w.stop()
+
+
+def resize_to(qtbot: Any, w: RackMapView, width: int, height: int) -> None:
+    w.resize(width, height)
+    qtbot.waitUntil(lambda: w.width() == width and w.height() == height)
+
+
+def drawn(w: RackMapView) -> list[Any]:
+    return [r for r in w.drawn_rack_rects() if not r.isEmpty()]
+
+
+def assert_whole_site_shown(w: RackMapView) -> None:
+    area = w.map_area()
+    rects = [w._transform().mapRect(r) for r in w._rects_m]
+    assert all(area.contains(r) for r in rects)
+    assert all(not r.intersects(w.legend_rect()) for r in rects)
+
+
+def test_halls_are_laid_out_for_the_shape_of_the_dock(qtbot: Any, six: RackMapView) -> None:
+    """A wide dock gets the halls side by side, a tall one stacked, and each layout draws the
+    racks larger than the site plan's three-by-two would."""
+    sizes = {}
+    for width, height in ((1500, 420), (360, 1800), (900, 900)):
+        resize_to(qtbot, six, width, height)
+        cols, rows = six.hall_grid
+        assert cols * rows >= 6
+        assert_whole_site_shown(six)
+        rects = drawn(six)
+        assert len(rects) == 6 * 48
+        # halls never overlap: no rack of one hall meets a rack of another
+        by_hall: dict[str, Any] = {}
+        for rid, r in zip(six.topology.rack_ids, rects, strict=True):
+            box = by_hall.setdefault(rid[0], r)
+            by_hall[rid[0]] = box.united(r)
+        boxes = list(by_hall.values())
+        assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+        sizes[(width, height)] = (cols, rows, six.scale)
+    assert sizes[(1500, 420)][:2] == (6, 1)
+    assert sizes[(360, 1800)][0] <= 2 and sizes[(360, 1800)][1] >= 3
+    # the plan as drawn before (3 x 2 at its own spacing) in the wide dock: racks smaller
+    plan = decode_site(halls_payload(), received=T0)
+    xs = plan.geometry[:, 0]
+    ys = plan.geometry[:, 1]
+    plan_w, plan_h = xs.max() + 0.6 - xs.min(), ys.max() + 1.2 - ys.min()
+    assert sizes[(1500, 420)][2] > 1.5 * min(1500 / plan_w, 420 / plan_h)
+
+
+def test_the_map_fits_on_resize_unless_zoomed_and_home_fits(qtbot: Any, six: RackMapView) -> None:
+    resize_to(qtbot, six, 800, 600)
+    small = six.scale
+    assert six.fitted
+    resize_to(qtbot, six, 1400, 1000)
+    assert six.scale > small and six.fitted
+    assert_whole_site_shown(six)
+    six.zoom(2.0)
+    zoomed, offset = six.scale, six._offset
+    resize_to(qtbot, six, 1000, 800)
+    assert not six.fitted
+    assert six.scale == zoomed and six._offset == offset  # the user's view kept
+    six.setFocus()
+    qtbot.keyClick(six, Qt.Key.Key_Home)
+    assert six.fitted and six.scale < zoomed
+    assert_whole_site_shown(six)
+
+
+def test_zoom_is_bounded(six: RackMapView) -> None:
+    from widgets.rackmap import MAX_SCALE, ZOOM_OUT_MARGIN
+
+    fit = six.scale
+    six.zoom(1e-6)
+    assert six.scale == pytest.approx(fit * ZOOM_OUT_MARGIN)
+    for _ in range(40):
+        six.zoom(0.5)
+    assert six.scale == pytest.approx(fit * ZOOM_OUT_MARGIN)
+    six.zoom(1e9)
+    assert six.scale == pytest.approx(MAX_SCALE)
+    assert six.select_rack("B-03-04")  # centring zooms in to read the rows, within bounds
+    assert six.scale <= MAX_SCALE
+
+
+@pytest.mark.parametrize("size", [(320, 240), (360, 620), (640, 360), (1000, 700), (1600, 1000)])
+def test_the_legend_never_covers_a_rack(qtbot: Any, six: RackMapView,
+                                        size: tuple[int, int]) -> None:
+    """The legend has its own band beside or under the map (whichever draws the racks
+    larger); the overlay selector sits in its head; a rack panned towards it is cut at the
+    band's edge."""
+    from widgets.rackmap_overlays import LEGEND_FILL
+
+    resize_to(qtbot, six, *size)
+    six.fit()
+    legend = six.legend_rect()
+    assert QRectFContains(six.rect(), legend)
+    assert QRectFContains(legend, six.overlay_box.geometry())
+    assert not legend.intersects(six.map_area())
+    assert all(not r.intersects(legend) for r in drawn(six))
+    assert_whole_site_shown(six)
+    # pan every rack towards the legend: none is drawn over it
+    target = legend.bottomRight() - QPointF(3, 3)
+    corner = six.rack_rect("F-06-08")
+    six._offset += target - corner.center()
+    six._fitted = False
+    six.update()
+    assert all(not r.intersects(legend) for r in drawn(six))
+    assert pixel(six, target) == LEGEND_FILL
+
+
+def QRectFContains(outer: Any, inner: Any) -> bool:  # noqa: N802
+    from PySide6.QtCore import QRectF
+
+    return QRectF(outer).adjusted(-0.5, -0.5, 0.5, 0.5).contains(QRectF(inner))
+
+
+def test_hall_names_have_one_form(qtbot: Any, six: RackMapView) -> None:
+    """Every hall is named in the same form: 'Hall A · GB200' where each fits, else 'A ·
+    GB200' for every hall, else the letters (never one hall in one form, one in another)."""
+    forms = set()
+    for width in (1800, 700, 330):
+        resize_to(qtbot, six, width, 900)
+        labels = six.hall_labels()
+        assert len(labels) == 6
+        if labels[0].startswith("Hall "):
+            assert labels == [f"Hall {h} · {'H200' if h in 'EF' else 'GB200'}" for h in "ABCDEF"]
+        elif " · " in labels[0]:
+            assert labels == [f"{h} · {'H200' if h in 'EF' else 'GB200'}" for h in "ABCDEF"]
+        else:
+            assert labels == list("ABCDEF")
+        forms.add(labels[0])
+    assert "Hall A · GB200" in forms
