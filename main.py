@@ -63,6 +63,14 @@ def _add_backends(group: Any) -> None:
     group.add_argument("--config", metavar="FILE", help="TOML config file (default: user config dir)")
 
 
+def _lang_option(parser: argparse.ArgumentParser, sub: bool = False) -> None:
+    """``--lang`` of the commands that show words to people (windows and the export)."""
+    parser.add_argument("--lang", choices=["en", "fr", "ar"],
+                        default=argparse.SUPPRESS if sub else None,
+                        help="language of the windows and the export: en, fr or ar (default: "
+                        "the config file's [ui] lang, else the system locale's, else en)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="main.py",
@@ -74,12 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                         help="log verbosity on stderr (default WARNING)")
     _source_options(parser)
+    _lang_option(parser)
     parser.add_argument("--exit-after-first-frame", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     gui = sub.add_parser("gui", help="open the console window (the default)",
                          description="Open the console window on the configured source.")
     _source_options(gui, sub=True)
+    _lang_option(gui, sub=True)
 
     hub = sub.add_parser(
         "hub",
@@ -115,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     review.add_argument("cache_file", metavar="CACHE.db", help="the cache file to review")
     review.add_argument("--at", metavar="TIME", help="start at this time (ISO 8601 or epoch seconds)")
+    _lang_option(review, sub=True)
 
     shiftlog = sub.add_parser(
         "log",
@@ -171,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="with --review: the moment the views show (default: the shift's end)")
     export.add_argument("--notes", metavar="FILE", help="operator notes, a plain text file")
     export.add_argument("--force", action="store_true", help="replace DIR if it is not empty")
+    _lang_option(export, sub=True)
     _source_options(export, sub=True, with_source=False)
     export.add_argument("--timeout", type=float, default=30.0, metavar="S",
                         help="seconds to wait for valid data from the live source (default 30)")
@@ -428,6 +440,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from widgets.app import live_window, make_app
 
     app = make_app()
+    _install_language(args, settings)
     qsettings = QSettings()
     url = gui_source_url(settings, args, qsettings)
     _check_source(url)
@@ -470,6 +483,19 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return int(code)
 
 
+def _install_language(args: argparse.Namespace, settings: Any) -> str:
+    """Install the language of ``--lang``, else ``[ui] lang``, else the system locale's
+    (:func:`widgets.i18n.choose_language`); returns it. Needs the application."""
+    from widgets.i18n import choose_language, install_language
+
+    try:
+        lang = choose_language(getattr(args, "lang", None), getattr(settings, "lang", None))
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    install_language(lang)
+    return lang
+
+
 def parse_time(text: str) -> float:
     """Epoch seconds of a time typed by the operator (:func:`console.handover.shift.parse_time`:
     ISO 8601, site local time when no offset is given, or epoch seconds); CliError when unread."""
@@ -488,6 +514,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise CliError(f"no cache file at {path}")
     at = parse_time(args.at) if args.at else None
+    settings = _settings(args)
     _check_reviewable(path)
     _need_display()
     from PySide6.QtCore import QSettings
@@ -496,6 +523,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     from widgets.review import open_review_window
 
     app = make_app()
+    _install_language(args, settings)
     window = open_review_window(str(path), QSettings())
     if at is not None:
         window.feed.opened.connect(lambda *_: window.scrubber.seek(at))
@@ -545,7 +573,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return run_export(ExportRequest(
         out=args.out, source=getattr(args, "source", None), review=args.review, shift=args.shift,
         at=args.at, notes=args.notes, force=args.force, timeout=args.timeout,
-        settings=_settings(args),
+        settings=_settings(args), lang=getattr(args, "lang", None),
     ))
 
 

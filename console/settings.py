@@ -74,6 +74,8 @@ class Settings:
     and Slurm (``main.py hub --log-only``), its ``token`` (default: the hub token),
     ``verify_tls`` and limits (default: ``[hub]``'s)."""
     site_topology: str | None = None
+    lang: str | None = None
+    """``[ui] lang``: the windows' language (en, fr, ar); None: the system locale's."""
     site: dict[str, Any] = field(default_factory=dict)
     """The site profile (``[site]``): ``power`` holds the energy flows (console.site_power)."""
     config_file: str | None = None
@@ -162,6 +164,7 @@ def _apply_file(settings: Settings, data: dict[str, Any], where: str) -> None:
             settings.cache_max_mb = _number(cache, "max_mb", where)
         if "raw_hours" in cache:
             settings.cache_raw_hours = _number(cache, "raw_hours", where)
+    _apply_ui(settings, data.get("ui", {}), where)
     for name in ("alarms", "prometheus", "slurm", "site", "log"):
         table = data.get(name, {})
         if not isinstance(table, dict):
@@ -174,6 +177,23 @@ def _apply_file(settings: Settings, data: dict[str, Any], where: str) -> None:
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
     _check_site_profile(settings, where)
+
+
+def _apply_ui(settings: Settings, ui: Any, where: str) -> None:
+    """``[ui]``: the windows' language (``lang``)."""
+    from console.i18n import LANGUAGES
+
+    if not isinstance(ui, dict):
+        raise ConfigError(f"{where}: [ui] must be a table")
+    unknown = set(ui) - {"lang"}
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))} in [ui]")
+    if "lang" in ui:
+        lang = ui["lang"]
+        if not isinstance(lang, str) or lang.strip().lower() not in LANGUAGES:
+            raise ConfigError(f"{where}: [ui] lang must be one of {', '.join(LANGUAGES)}, "
+                              f"not {lang!r}")
+        settings.lang = lang.strip().lower()
 
 
 def _check_site_profile(settings: Settings, where: str) -> None:

@@ -368,44 +368,43 @@ class AlarmListView(LiveView):
 
     def _detail_text(self, a: Alarm) -> str:
         zone = self.model.zone
-        tr = self.tr
         state = word(a.state)
         lines = [
             cell(a.message, 1000),
-            tr("{priority} · {state} · {area} · id {id}").format(
+            self.tr("{priority} · {state} · {area} · id {id}").format(
                 priority=word(a.priority).capitalize() or cell(a.priority, 20),
-                state=tr(STATE_LABELS.get(state, state)) if state else cell(a.state, 20),
+                state=self.tr(STATE_LABELS.get(state, state)) if state else cell(a.state, 20),
                 area=cell(a.area, 200), id=cell(a.id, 200)),
-            tr("Raised {local} site time ({utc})").format(
+            self.tr("Raised {local} site time ({utc})").format(
                 local=clock_text(a.time, zone, self._now), utc=utc_text(a.time)),
         ]
         rule = rule_of(a)
         if rule is not None and rule.action:
-            lines.append(tr("Action: {0}").format(rule.action))
+            lines.append(self.tr("Action: {0}").format(rule.action))
         if rule is not None and rule.consequence:
-            lines.append(tr("If nobody acts: {0}").format(rule.consequence))
+            lines.append(self.tr("If nobody acts: {0}").format(rule.consequence))
         if rule is not None and rule.respond_min is not None:
-            line = tr("Respond within {0} min").format(rule.respond_min)
+            line = self.tr("Respond within {0} min").format(rule.respond_min)
             now, changed = finite(self._now), finite(a.changed)
             if now is not None and changed is not None and is_unacknowledged(a):
                 waited = now - changed
-                line += tr(" (waiting {0}{1})").format(
-                    format_age(waited), tr(", overdue") if waited > rule.respond_min * 60 else "")
+                line += self.tr(" (waiting {0}{1})").format(
+                    format_age(waited), self.tr(", overdue") if waited > rule.respond_min * 60 else "")
             lines.append(line)
-        lines.append(tr("Area: {0}").format(cell(a.area, 1000)))
+        lines.append(self.tr("Area: {0}").format(cell(a.area, 1000)))
         if a.racks:
-            lines.append(tr("Racks ({n}): {racks}").format(n=len(a.racks), racks=_more(a.racks)))
+            lines.append(self.tr("Racks ({n}): {racks}").format(n=len(a.racks), racks=_more(a.racks)))
         if a.gpus:
-            lines.append(tr("GPUs ({n}): {gpus}").format(n=len(a.gpus), gpus=_more(a.gpus)))
+            lines.append(self.tr("GPUs ({n}): {gpus}").format(n=len(a.gpus), gpus=_more(a.gpus)))
         if a.operator:
-            lines.append(tr("Last action by {0}").format(isolate(a.operator, 80))
+            lines.append(self.tr("Last action by {0}").format(isolate(a.operator, 80))
                          + (f": {isolate(a.comment, 1000)}" if a.comment else ""))
         detail = list(a.detail) if isinstance(a.detail, tuple | list) else []
         if detail:
-            lines.append(tr("Members ({0}):").format(len(detail)))
+            lines.append(self.tr("Members ({0}):").format(len(detail)))
             lines += [f"  {cell(d, 200)}" for d in detail[:DETAIL_LINES]]
             if len(detail) > DETAIL_LINES:
-                lines.append(tr("  … and {0} more").format(len(detail) - DETAIL_LINES))
+                lines.append(self.tr("  … and {0} more").format(len(detail) - DETAIL_LINES))
         return "\n".join(lines)
 
     def ask_acknowledge(self, alarms: Sequence[Alarm]) -> tuple[str, str] | None:

@@ -17,7 +17,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QIODevice,
+    QMarginsF,
+    QRectF,
+    QSize,
+    QSizeF,
+    Qt,
+)
 from PySide6.QtGui import (
     QFont,
     QImage,
@@ -41,6 +51,7 @@ from console.handover.pack import (
 )
 from console.handover.report import VIEW_TITLES, clock, report_html, site_title
 from console.handover.request import ExportError, ExportRequest
+from console.i18n import translate
 from console.text import clip, strip_bidi
 
 __all__ = ["PACK_FILES", "ExportError", "apply_snapshots", "export_pack", "grab_views",
@@ -148,12 +159,14 @@ def _frame(painter: QPainter, writer: QPdfWriter, data: HandoverData, page: int,
     painter.setFont(QFont("DejaVu Sans", 7))
     painter.setPen(Qt.GlobalColor.darkGray)
     # The site's name isolated: a right-to-left override in it never reorders the header.
-    head = f"{site_title(data.site_name)} — shift handover — {data.shift.label_local()}"
+    head = QCoreApplication.translate("Export", "{0} — shift handover — {1}").format(
+        site_title(data.site_name), data.shift.label_local())
     painter.drawText(QRectF(0, 0, width, band),
                      Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, head)
     foot = QRectF(0, height - band * 0.8, width, band * 0.8)
     painter.drawText(foot, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
-                     f"Page {page + 1} of {pages}")
+                     QCoreApplication.translate("Export", "Page {0} of {1}").format(
+                         page + 1, pages))
     painter.drawText(foot, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
                      data.shift.label_utc())
     return band
@@ -170,7 +183,9 @@ def _screenshot_page(painter: QPainter, writer: QPdfWriter, data: HandoverData, 
     painter.setPen(Qt.GlobalColor.darkGray)
     when = clock(data.view_time, data.shift.tz, day=True)
     painter.drawText(title_box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                     f"as shown at {when} site time · {image.width()} × {image.height()} px")
+                     QCoreApplication.translate(
+                         "Export", "as shown at {0} site time · {1} × {2} px").format(
+                         when, image.width(), image.height()))
     top = title_box.bottom() + PDF_DPI * 0.08
     room = QRectF(0, top, width, height - band - top)
     scale = min(room.width() / image.width(), room.height() / image.height())
@@ -215,8 +230,8 @@ def _render_pdf(writer: QPdfWriter, data: HandoverData, images: Mapping[str, QIm
     header and "page N of M" on every page. Returns the page count."""
     writer.setResolution(PDF_DPI)
     writer.setPageLayout(_page_layout(QPageLayout.Orientation.Portrait))
-    writer.setTitle(f"Shift handover {strip_bidi(clip(data.site_name, 80))} "
-                    f"{data.shift.label_utc()}")
+    writer.setTitle(QCoreApplication.translate("Export", "Shift handover {0} {1}").format(
+        strip_bidi(clip(data.site_name, 80)), data.shift.label_utc()))
     writer.setCreator("Hub Operations Console")
     width, height = writer.width(), writer.height()
     band = PDF_DPI * 0.30
@@ -228,7 +243,8 @@ def _render_pdf(writer: QPdfWriter, data: HandoverData, images: Mapping[str, QIm
     doc.setPageSize(QSizeF(body.width(), body.height()))
     doc.setHtml(report_html(data))
     text_pages = doc.pageCount()
-    shots = [(title, images[key]) for key, title in VIEW_TITLES if key in images]
+    shots = [(translate("Report", title), images[key]) for key, title in VIEW_TITLES
+             if key in images]
     pages = text_pages + len(shots)
     painter = QPainter()
     if not painter.begin(writer):
@@ -276,9 +292,11 @@ def export_pack(
         images[key] = grab_view(views[key])
         return png_bytes(images[key])
 
-    files = [PackFile(f"{key}.png", f"Capturing {title.lower()}", lambda key=key: shot(key))
+    files = [PackFile(f"{key}.png", QCoreApplication.translate("Export", "Capturing {0}").format(
+        translate("Report", title).lower()), lambda key=key: shot(key))
              for key, title in VIEW_TITLES if key in views]
-    files.append(PackFile("handover.pdf", "Writing the report (PDF)",
+    files.append(PackFile("handover.pdf",
+                          QCoreApplication.translate("Export", "Writing the report (PDF)"),
                           lambda: pdf_bytes(data, images)))
     return write_pack(out_dir, data, files, force=force, progress=progress)
 
@@ -335,7 +353,8 @@ def run_export(request: ExportRequest | Any) -> int:
             return _bad(str(exc))
         snapshots, data, label = collect(request.settings, request.source, request.review,
                                          shift, at, notes, float(request.timeout))
-        path = _render_and_write(Path(request.out), snapshots, data, label, request.force)
+        path = _render_and_write(Path(request.out), snapshots, data, label, request.force,
+                                 _language(request))
     except ExportError as exc:
         return _fail(str(exc))
     except Exception as exc:  # never a traceback on the command line
@@ -347,8 +366,14 @@ def run_export(request: ExportRequest | Any) -> int:
     return 0
 
 
+def _language(request: ExportRequest) -> str | None:
+    """The pack's language as asked (``--lang``, else ``[ui] lang``; None: the system's)."""
+    return request.lang or getattr(request.settings, "lang", None)
+
+
 def _render_and_write(
-    out: Path, snapshots: Mapping[str, Any], data: HandoverData, label: str, force: bool
+    out: Path, snapshots: Mapping[str, Any], data: HandoverData, label: str, force: bool,
+    lang: str | None = None,
 ) -> Path:
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -363,6 +388,9 @@ def _render_and_write(
             app.setStyleSheet(theme_qss())
         except (ImportError, OSError):
             pass
+    from widgets.i18n import choose_language, install_language
+
+    install_language(choose_language(lang, None), app)
     window = MainWindow(label, feed=None)
     try:
         apply_snapshots(window, snapshots, data)

@@ -101,7 +101,7 @@ class ExportDialog(QDialog):
         """The handover the pack prints (journaled just before; None: those the cache holds)."""
 
         self.folder = QLineEdit(self)
-        self.folder.setPlaceholderText("an empty folder for the pack")
+        self.folder.setPlaceholderText(self.tr("an empty folder for the pack"))
         browse = QPushButton(self.tr("Browse…"), self)
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()

@@ -62,6 +62,7 @@ from widgets.text import (
     CELL_CHARS,
     bound_columns,
     cell,
+    figure,
     missing,
     plain_tooltip,
     row_cells,
@@ -462,13 +463,14 @@ class GpuHealthView(LiveView):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.table.addAction(self.action_maintenance)
         self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter: rack, node, UUID, XID, cause… (all words)")
+        self.filter_edit.setPlaceholderText(
+            self.tr("Filter: rack, node, UUID, XID, cause… (all words)"))
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 25)
         self.filter_edit.textChanged.connect(lambda t: self.proxy.set_filters(text=t))
         self.filter_edit.textChanged.connect(self._update_count)
         self.status_box = QComboBox()
-        self.status_box.addItem("All statuses", "")
+        self.status_box.addItem(self.tr("All statuses"), "")
         for s in STATUSES:
             self.status_box.addItem(STATUS_WORDS[s], s)
         self.status_box.currentIndexChanged.connect(self._on_combo)
@@ -477,9 +479,9 @@ class GpuHealthView(LiveView):
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             box.setMinimumContentsLength(16)
-        self.hall_box.addItem("All halls", "")
+        self.hall_box.addItem(self.tr("All halls"), "")
         self.hall_box.currentIndexChanged.connect(self._on_combo)
-        self.count_label = QLabel("no data yet")
+        self.count_label = QLabel(self.tr("no data yet"))
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         # Health signals the source does not collect (ECC off in dcgm-exporter's default
         # counters...): said in grey, so "no failing GPU" is never read as "checked".
@@ -525,7 +527,7 @@ class GpuHealthView(LiveView):
         current = self.hall_box.currentData()
         self.hall_box.blockSignals(True)
         self.hall_box.clear()
-        self.hall_box.addItem("All halls", "")
+        self.hall_box.addItem(self.tr("All halls"), "")
         for h in topology.halls:
             if not isinstance(h, Mapping):
                 continue
@@ -677,12 +679,12 @@ class GpuHealthView(LiveView):
 
     def _update_count(self) -> None:
         if self.snapshot is None:
-            self.count_label.setText("no data yet")
+            self.count_label.setText(self.tr("no data yet"))
             return
         age = self.data_age if self.data_age is not None else self.snapshot.age()
-        stale = " — STALE" if self.stale else ""
+        stale = self.tr(" — STALE") if self.stale else ""
         self.count_label.setText(
-            f"{self.visible_rows():,} of {self.model.rowCount():,} unhealthy GPUs · "
-            f"list {format_age(age)} old "
-            f"({clock_words(self.snapshot.time, self.model.zone) or missing()})"
-            f"{stale}")
+            self.tr("{0} of {1} unhealthy GPUs · list {2} old ({3})").format(
+                figure(self.visible_rows(), ",d"), figure(self.model.rowCount(), ",d"),
+                format_age(age), clock_words(self.snapshot.time, self.model.zone) or missing())
+            + stale)

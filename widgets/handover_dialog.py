@@ -36,7 +36,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -536,7 +536,8 @@ def open_handover_dialog(window: Any) -> HandoverRecord | None:
     status = getattr(window, "statusBar", None)
     if callable(status):
         status().showMessage(
-            dialog.tr("Shift handed over from {0} to {1} at {2}; journaled.").format(
+            QCoreApplication.translate(
+                "HandoverDialog", "Shift handed over from {0} to {1} at {2}; journaled.").format(
                 isolate(record.outgoing, 64), isolate(record.incoming, 64),
                 dialog._when(record.taken_at)), 30_000)
     export_after_handover(window, record, dialog.shift)

@@ -14,7 +14,15 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QByteArray,
+    QCoreApplication,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -116,7 +124,7 @@ class WindowMode:
         return hide_userinfo(source_label)
 
     def title(self, window: MainWindow) -> str:
-        return window.tr("Hub Operations Console — {0}")
+        return QCoreApplication.translate("MainWindow", "Hub Operations Console — {0}")
 
     def install(self, window: MainWindow, column: QVBoxLayout) -> None:
         """Add what the mode shows above the banners."""
@@ -163,7 +171,7 @@ class OfflineMode(WindowMode):
         return source_label  # a file path
 
     def title(self, window: MainWindow) -> str:
-        return window.tr("Hub Operations Console — Review of {0}")
+        return QCoreApplication.translate("MainWindow", "Hub Operations Console — Review of {0}")
 
     def apply(self, view: LiveView, snapshot: Snapshot) -> None:
         if snapshot.kind == "power" and hasattr(view, "set_history"):
@@ -178,12 +186,12 @@ class OfflineMode(WindowMode):
     def refresh_ages(self, window: MainWindow) -> None:
         """The data is the site as it was at the shown time, never stale."""
         if window.link.last_error:
-            window.link_status.setText(window.tr("review — {0}").format(window.link.last_error))
+            window.link_status.setText(QCoreApplication.translate("MainWindow", "review — {0}").format(window.link.last_error))
         else:
-            window.link_status.setText(window.tr("REVIEW (offline)"))
+            window.link_status.setText(QCoreApplication.translate("MainWindow", "REVIEW (offline)"))
         at = self.as_at()
         if window.latest.get("racks") is not None and at is not None:
-            window.age_status.setText(window.tr("as at {0}").format(at))
+            window.age_status.setText(QCoreApplication.translate("MainWindow", "as at {0}").format(at))
         for view in [window.summary, *window.views.values()]:
             view.set_data_age(0.0, False)
 
@@ -400,8 +408,8 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         status = self.statusBar()
         self.source_status = QLabel(self.tr("Source: {0}").format(self.source_label))
-        self.link_status = QLabel("connecting…")
-        self.age_status = QLabel("data age: —")
+        self.link_status = QLabel(self.tr("connecting…"))
+        self.age_status = QLabel(self.tr("data age: —"))
         self.nodata_status = QLabel("")
         for label in (self.source_status, self.link_status, self.age_status, self.nodata_status):
             label.setTextFormat(Qt.TextFormat.PlainText)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, Qt, QTimeZone, Signal
 from PySide6.QtGui import QColor, QPixmapCache
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.contract import DEFAULT_CAPACITY_MW, DEFAULT_SITE_TZ, POWER_FIELDS
+from console.i18n import strftime
 from console.model import PowerSeries, SiteTopology, Snapshot, frozen
 from console.power import (
     append_series,
@@ -52,28 +53,39 @@ HISTORY_KEEP_S = 8 * DAY
 BG, FG, GRID_FG, GRID_LINE = "#1e2126", "#d0d4da", "#8a9099", "#33383f"
 # Okabe-Ito, colour-blind safe; the grid share is the grey floor.
 STACK = (  # (curve key, field, label, colour)
-    ("solar", "solar_mw", "solar", "#E6C300"),
-    ("wind", "wind_mw", "wind", "#56B4E9"),
-    ("battery_discharge", "battery_discharge_mw", "battery out", "#009E73"),
-    ("grid", "grid_mw", "grid import", "#6b717a"),
+    ("solar", "solar_mw", QT_TRANSLATE_NOOP("PowerBalanceChart", "solar"), "#E6C300"),
+    ("wind", "wind_mw", QT_TRANSLATE_NOOP("PowerBalanceChart", "wind"), "#56B4E9"),
+    ("battery_discharge", "battery_discharge_mw", QT_TRANSLATE_NOOP("PowerBalanceChart", "battery out"), "#009E73"),
+    ("grid", "grid_mw", QT_TRANSLATE_NOOP("PowerBalanceChart", "grid import"), "#6b717a"),
 )
 BELOW = (  # drawn under zero
-    ("battery_charge", "battery_charge_mw", "battery in", "#0072B2"),
-    ("curtailment", "curtailment_mw", "curtailed", "#CC79A7"),
+    ("battery_charge", "battery_charge_mw", QT_TRANSLATE_NOOP("PowerBalanceChart", "battery in"), "#0072B2"),
+    ("curtailment", "curtailment_mw", QT_TRANSLATE_NOOP("PowerBalanceChart", "curtailed"), "#CC79A7"),
 )
 LOWER = (  # (key, field, axis label, colour)
-    ("share", "renewable_share_pct", "renew. %", "#56B4E9"),
+    ("share", "renewable_share_pct", QT_TRANSLATE_NOOP("PowerBalanceChart", "renew. %"), "#56B4E9"),
     ("pue", "pue", "PUE", FG),
     ("carbon", "carbon_g_per_kwh", "gCO2/kWh", "#E69F00"),
 )
 ALERT = "#E69F00"
 INFO_GREY = "#9aa2ad"  # informational (ISA-101): a fact of the site, nothing to act on
-FLOW_WORDS = {"facility_mw": "facility load", "it_mw": "IT load"} | {
+FLOW_WORDS = {"facility_mw": QT_TRANSLATE_NOOP("PowerBalanceChart", "facility load"), "it_mw": QT_TRANSLATE_NOOP("PowerBalanceChart", "IT load")} | {
     field: label for _k, field, label, _c in (*STACK, *BELOW)} | {
-    "battery_soc_pct": "battery charge level", "renewable_share_pct": "renewable share",
-    "pue": "PUE", "carbon_g_per_kwh": "carbon intensity",
+    "battery_soc_pct": QT_TRANSLATE_NOOP("PowerBalanceChart", "battery charge level"),
+    "renewable_share_pct": QT_TRANSLATE_NOOP("PowerBalanceChart", "renewable share"),
+    "pue": "PUE", "carbon_g_per_kwh": QT_TRANSLATE_NOOP("PowerBalanceChart", "carbon intensity"),
 }
-"""Power fields in the words of the chart's legend and tiles."""
+"""Power fields in the words of the chart's legend and tiles (English: :func:`_tr` says them
+in the chosen language)."""
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("PowerBalanceChart", text)
+
+
+def flow_words(field: str) -> str:
+    """A power field in the words of the legend, in the chosen language."""
+    return _tr(FLOW_WORDS[field]) if field in FLOW_WORDS else field
 
 
 T_LIMIT_S = 1e11
@@ -173,10 +185,10 @@ def missing_words(missing: Mapping[str, str]) -> str:
     leaves them out), any other reason (no data, an error, n/a) one line each."""
     order = {k: i for i, k in enumerate(FLOW_WORDS)}
     items = sorted(missing.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
-    unmetered = [FLOW_WORDS.get(k, k) for k, v in items if str(v).startswith("not metered")]
-    lines = [f"Not metered (not in the site profile, [site.power]): {', '.join(unmetered)}"
-             ] if unmetered else []
-    lines += [f"{FLOW_WORDS.get(k, k)}: {v}" for k, v in items
+    unmetered = [flow_words(k) for k, v in items if str(v).startswith("not metered")]
+    lines = [_tr("Not metered (not in the site profile, [site.power]): {0}").format(
+        ", ".join(unmetered))] if unmetered else []
+    lines += [f"{flow_words(k)}: {v}" for k, v in items
               if not str(v).startswith("not metered")]
     return "\n".join(lines)
 
@@ -187,7 +199,7 @@ def _digits(mw: float) -> int:
 
 
 def _envelope_text(mw: float) -> str:
-    return f"{mw:,.{0 if mw >= 100 else _digits(mw)}f} MW"
+    return figure(mw, f",.{0 if mw >= 100 else _digits(mw)}f", " MW")
 
 
 def _fmt(value: float, unit: str, digits: int = 1) -> str:
@@ -255,12 +267,12 @@ class PowerBalanceChart(LiveView):
         for e in (self.start_edit, self.end_edit):
             e.setDisplayFormat("dd MMM HH:mm")
             e.setCalendarPopup(True)
-        self.custom_button = QPushButton("Show range")
+        self.custom_button = QPushButton(self.tr("Show range"))
         self.custom_button.clicked.connect(self._apply_custom)
-        for w in (QLabel("from"), self.start_edit, QLabel("to"), self.end_edit, self.custom_button):
+        for w in (QLabel(self.tr("from")), self.start_edit, QLabel(self.tr("to")), self.end_edit, self.custom_button):
             bar.addWidget(w)
         bar.addStretch(1)
-        self.follow_button = QPushButton("Follow live")
+        self.follow_button = QPushButton(self.tr("Follow live"))
         self.follow_button.setCheckable(True)
         self.follow_button.setChecked(True)
         self.follow_button.toggled.connect(self.set_follow)
@@ -274,11 +286,13 @@ class PowerBalanceChart(LiveView):
         self.tiles.setHorizontalSpacing(14)
         self.tiles.setVerticalSpacing(0)
         self.tile_labels: dict[tuple[str, str], QLabel] = {}
-        heads = ("", "facility load", "IT load", "renewable", "PUE", "carbon")
+        heads = ("", self.tr("facility load"), self.tr("IT load"), self.tr("renewable"), "PUE",
+                 self.tr("carbon"))
         for col, head in enumerate(heads):
             self.tiles.addWidget(self._label(head, bold=True), 0, col)
         for row, (key, text) in enumerate(
-            (("now", "now"), ("mean", "shift avg"), ("peak", "shift peak")), 1
+            (("now", self.tr("now")), ("mean", self.tr("shift avg")),
+             ("peak", self.tr("shift peak"))), 1
         ):
             self.tiles.addWidget(self._label(text, bold=True), row, 0)
             for col, name in enumerate(
@@ -306,12 +320,14 @@ class PowerBalanceChart(LiveView):
         head.addLayout(side, 1)
         root.addLayout(head)
 
-        self.readout = self._label("Move the mouse over the chart to read values.")
+        self.readout = self._label(self.tr("Move the mouse over the chart to read values."))
         self.readout.setWordWrap(True)
         root.addWidget(self.readout)
 
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(BG)
+        # Time runs left to right in every language (the layout is mirrored in Arabic).
+        self.graphics.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         root.addWidget(self.graphics, 1)
         self.axes: list[SiteTimeAxis] = []
         # The legend has its own row above the plots, so it never hides data.
@@ -321,13 +337,14 @@ class PowerBalanceChart(LiveView):
         self.top.setMinimumHeight(170)
         self.curves: dict[str, pg.PlotDataItem] = {}
         for z, (key, _field, label, colour) in reversed(list(enumerate(STACK))):
-            self._curve(self.top, key, label, colour, fill=True, z=-10 - z)
+            self._curve(self.top, key, _tr(label), colour, fill=True, z=-10 - z)
         for z, (key, _field, label, colour) in enumerate(BELOW):
-            self._curve(self.top, key, label, colour, fill=True, z=-10 - z)
-        self._curve(self.top, "facility", "facility load", FG, width=2)
-        self._curve(self.top, "it", "IT load", FG, width=1, style=Qt.PenStyle.DashLine)
-        labels = [(k, label) for k, _f, label, _c in (*STACK, *BELOW)]
-        for key, label in [*labels, ("facility", "facility load"), ("it", "IT load")]:
+            self._curve(self.top, key, _tr(label), colour, fill=True, z=-10 - z)
+        self._curve(self.top, "facility", self.tr("facility load"), FG, width=2)
+        self._curve(self.top, "it", self.tr("IT load"), FG, width=1, style=Qt.PenStyle.DashLine)
+        labels = [(k, _tr(label)) for k, _f, label, _c in (*STACK, *BELOW)]
+        for key, label in [*labels, ("facility", self.tr("facility load")),
+                           ("it", self.tr("IT load"))]:
             self.legend.addItem(self.curves[key], label)
         for sample, text in self.legend.items:  # still at a pan: each drawn once
             sample.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -339,7 +356,7 @@ class PowerBalanceChart(LiveView):
             angle=0,
             movable=False,
             pen=pg.mkPen("#D55E00", width=1, style=Qt.PenStyle.DashLine),
-            label=f"{DEFAULT_CAPACITY_MW:.0f} MW envelope",
+            label=self.tr("{0} envelope").format(_envelope_text(DEFAULT_CAPACITY_MW)),
             labelOpts={"position": 0.99, "color": "#D55E00", "anchors": [(1, 1), (1, 1)]},
         )
         self.top.addItem(self.envelope)
@@ -575,7 +592,8 @@ class PowerBalanceChart(LiveView):
             self.envelope.hide()
         else:
             self.envelope.setValue(self.envelope_mw)
-            self.envelope.label.setFormat(f"{_envelope_text(self.envelope_mw)} envelope")
+            self.envelope.label.setFormat(
+                self.tr("{0} envelope").format(_envelope_text(self.envelope_mw)))
             self.envelope.show()
 
     # -- drawing ------------------------------------------------------------------------
@@ -664,7 +682,9 @@ class PowerBalanceChart(LiveView):
         for key, (name, label) in names.items():
             item = self.legend.getLabel(self.curves[key]) if key in self.curves else None
             if item is not None:
-                item.setText(f"{label} (not metered)" if name in missing else label)
+                label = _tr(label)
+                item.setText(self.tr("{0} (not metered)").format(label) if name in missing
+                             else label)
 
     def _lower_ranges(self) -> None:
         """Share on 0–100 %, PUE from 1, carbon from 0: honest scales, not magnified wiggles."""
@@ -709,11 +729,11 @@ class PowerBalanceChart(LiveView):
         fac = kpis.get("facility_mw")
         envelope = self.envelope_mw
         if envelope is None:
-            words = "Envelope not given (the site layout has no capacity_mw)"
+            words = self.tr("Envelope not given (the site layout has no capacity_mw)")
         else:
             head = envelope - fac.now if fac else float("nan")
-            words = (f"Envelope {_envelope_text(envelope)}, headroom now "
-                     + _fmt(head, "MW", _digits(envelope)))
+            words = self.tr("Envelope {0}, headroom now {1}").format(
+                _envelope_text(envelope), _fmt(head, "MW", _digits(envelope)))
         self.shift_label.setText(self.tr("Shift {0} (site time)").format(shift) + "\n" + words)
 
     def _update_status(self) -> None:
@@ -724,11 +744,11 @@ class PowerBalanceChart(LiveView):
         if rejected:
             names = ", ".join(f"{k} ×{v}" for k, v in sorted(self.flagged.items()))
             parts.append(
-                f"⚠ {rejected} absurd value(s) rejected, not plotted"
+                self.tr("⚠ {0} absurd value(s) rejected, not plotted").format(rejected)
                 + (f": {names}" if names else "")
             )
         if self.stale:
-            parts.append(f"⚠ STALE: power data {format_age(self.data_age)} old")
+            parts.append(self.tr("⚠ STALE: power data {0} old").format(format_age(self.data_age)))
         self.status_label.setText("\n".join(parts))
         self.status_label.setStyleSheet(f"color: {ALERT}; font-weight: bold;" if parts else "")
         self.status_label.setVisible(bool(parts))
@@ -736,7 +756,7 @@ class PowerBalanceChart(LiveView):
         missing = self.history.missing if self.history is not None else {}
         self.missing_label.setText(cell(missing_words(missing), 600))
         self.missing_label.setToolTip(plain_tooltip(
-            "\n".join(f"{FLOW_WORDS.get(k, k)}: {v}" for k, v in sorted(missing.items()))))
+            "\n".join(f"{flow_words(k)}: {v}" for k, v in sorted(missing.items()))))
         self.missing_label.setVisible(bool(missing))
 
     # -- crosshair ----------------------------------------------------------------------
@@ -761,19 +781,19 @@ class PowerBalanceChart(LiveView):
             line.setVisible(True)
         f = {k: float(v[i]) for k, v in h.fields.items()}
         when = datetime.fromtimestamp(float(h.t[i]), ZoneInfo(self.tz))
-        zone = "UTC" if self.tz == "UTC" else "site time"
-        text = (
-            f"{when:%a %d %b %H:%M:%S} {zone} · facility {_fmt(f['facility_mw'], 'MW')} · "
-            f"IT {_fmt(f['it_mw'], 'MW')} · solar {_fmt(f['solar_mw'], 'MW')} · "
-            f"wind {_fmt(f['wind_mw'], 'MW')} · "
-            f"battery out {_fmt(f['battery_discharge_mw'], 'MW')} · "
-            f"battery in {_fmt(f['battery_charge_mw'], 'MW')} "
-            f"(SoC {_fmt(f['battery_soc_pct'], '%', 0)}) · "
-            f"grid {_fmt(f['grid_mw'], 'MW')} · curtailed {_fmt(f['curtailment_mw'], 'MW')} · "
-            f"renewable {_fmt(f['renewable_share_pct'], '%')} · PUE {_fmt(f['pue'], '', 2)} · "
-            f"carbon {_fmt(f['carbon_g_per_kwh'], 'gCO2/kWh', 0)}"
-        )
+        zone = "UTC" if self.tz == "UTC" else self.tr("site time")
+        stamp = f"{strftime(when, '%a %d %b %H:%M:%S')} {zone}"
+        text = stamp + self.tr(
+            " · facility {0} · IT {1} · solar {2} · wind {3} · battery out {4} · "
+            "battery in {5} (SoC {6}) · grid {7} · curtailed {8} · renewable {9} · PUE {10} · "
+            "carbon {11}").format(
+            _fmt(f["facility_mw"], "MW"), _fmt(f["it_mw"], "MW"), _fmt(f["solar_mw"], "MW"),
+            _fmt(f["wind_mw"], "MW"), _fmt(f["battery_discharge_mw"], "MW"),
+            _fmt(f["battery_charge_mw"], "MW"), _fmt(f["battery_soc_pct"], "%", 0),
+            _fmt(f["grid_mw"], "MW"), _fmt(f["curtailment_mw"], "MW"),
+            _fmt(f["renewable_share_pct"], "%"), _fmt(f["pue"], "", 2),
+            _fmt(f["carbon_g_per_kwh"], "gCO2/kWh", 0))
         if all(not np.isfinite(v) for v in f.values()):
-            text = f"{when:%a %d %b %H:%M:%S} {zone} · no data (missed poll)"
+            text = stamp + self.tr(" · no data (missed poll)")
         self.readout.setText(text)
         return text

@@ -155,6 +155,7 @@ class Sparkline(QWidget):
         self.t = np.zeros(0)
         self.values = np.zeros(0)
         self.setMinimumSize(160, 56)
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # time runs left to right
 
     def set_series(self, t: np.ndarray, values: np.ndarray) -> None:
         """Show ``values`` against ``t`` (epoch seconds); NaN is a gap."""

@@ -162,6 +162,7 @@ class TimelineScrubber(QWidget):
             self.speed.addItem(f"{s}×", s)
         self.speed.setCurrentIndex(2)
         self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # time runs left to right
         self.slider.setTracking(False)
         self.slider.valueChanged.connect(self._on_slider)
         self.slider.sliderMoved.connect(self._preview)
@@ -172,7 +173,7 @@ class TimelineScrubber(QWidget):
         self.gap_label.setStyleSheet("font-weight: 600; color: #e69f00;")
         self.gap_label.hide()
         self.incident_box = QComboBox()
-        self.incident_box.addItem("Jump to incident…", None)
+        self.incident_box.addItem(self.tr("Jump to incident…"), None)
         self.incident_box.activated.connect(self._on_incident)
         for widget in (self.mode_label, self.play_button, self.speed):
             row.addWidget(widget)

@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from console.contract import DEFAULT_CAPACITY_MW, POWER_FIELDS
@@ -59,13 +59,19 @@ class KpiTile(QFrame):
         set_style(self.value, f"color: {colour};" if colour else "")
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SiteSummary", text)
+
+
 def _supply_words(now: dict[str, float], why: Mapping[str, str], digits: int) -> str:
     """Solar and wind now, or which of them the site does not meter."""
     unmetered = [k for k in ("solar", "wind") if f"{k}_mw" in why]
     if len(unmetered) == 2:
-        return "solar, wind not metered"
-    parts = [f"{k} {_fmt(now[f'{k}_mw'], digits)} MW" if k not in unmetered
-             else f"{k} not metered" for k in ("solar", "wind")]
+        return _tr("solar, wind not metered")
+    words = {"solar": (_tr("solar {0} MW"), _tr("solar not metered")),
+             "wind": (_tr("wind {0} MW"), _tr("wind not metered"))}
+    parts = [words[k][0].format(_fmt(now[f"{k}_mw"], digits)) if k not in unmetered
+             else words[k][1] for k in ("solar", "wind")]
     return " · ".join(parts)
 
 
@@ -109,16 +115,16 @@ class SiteSummary(LiveView):
         layout.setContentsMargins(4, 2, 4, 2)
         self.tiles: dict[str, KpiTile] = {}
         for key, caption in (
-            ("facility", "Facility load"),
-            ("it", "IT load"),
-            ("renewable", "Renewable share"),
-            ("pue", "PUE"),
-            ("carbon", "Carbon intensity"),
-            ("racks", "Racks reporting"),
-            ("gpus", "Unhealthy GPUs"),
-            ("jobs", "Jobs"),
+            ("facility", QT_TRANSLATE_NOOP("SiteSummary", "Facility load")),
+            ("it", QT_TRANSLATE_NOOP("SiteSummary", "IT load")),
+            ("renewable", QT_TRANSLATE_NOOP("SiteSummary", "Renewable share")),
+            ("pue", QT_TRANSLATE_NOOP("SiteSummary", "PUE")),
+            ("carbon", QT_TRANSLATE_NOOP("SiteSummary", "Carbon intensity")),
+            ("racks", QT_TRANSLATE_NOOP("SiteSummary", "Racks reporting")),
+            ("gpus", QT_TRANSLATE_NOOP("SiteSummary", "Unhealthy GPUs")),
+            ("jobs", QT_TRANSLATE_NOOP("SiteSummary", "Jobs")),
         ):
-            tile = KpiTile(caption)
+            tile = KpiTile(_tr(caption))
             self.tiles[key] = tile
             layout.addWidget(tile)
         self.setSizePolicy(self.sizePolicy().horizontalPolicy(), self.sizePolicy().Policy.Fixed)
@@ -149,7 +155,7 @@ class SiteSummary(LiveView):
         for tile in self.tiles.values():
             tile.setEnabled(not self.stale)
             if self.stale:
-                tile.detail.setText(f"STALE · {age} old")
+                tile.detail.setText(self.tr("STALE · {0} old").format(age))
 
     def _power(self) -> None:
         power = self._latest.get("power")
@@ -162,9 +168,11 @@ class SiteSummary(LiveView):
             if capacity:
                 pct = facility / capacity * 100
                 colour = CRITICAL if pct >= 98 else ABNORMAL if pct >= 95 else None
-                envelope = f"{_fmt(pct, 1)} % of {capacity:,.{0 if capacity >= 100 else mw}f} MW"
+                envelope = self.tr("{0} % of {1} MW").format(
+                    _fmt(pct, 1), _fmt(capacity, 0 if capacity >= 100 else mw))
             else:
-                colour, envelope = None, "no envelope in the site layout (capacity_mw)"
+                colour = None
+                envelope = self.tr("no envelope in the site layout (capacity_mw)")
             self.tiles["facility"].set(_fmt(facility, mw, " MW"), envelope, colour)
             why = {k: cell(v, 120) for k, v in power.missing.items()} if isinstance(
                 power.missing, Mapping) else {}  # field -> "not metered: ..." / "n/a: ..."
@@ -176,10 +184,11 @@ class SiteSummary(LiveView):
             self.tiles["pue"].set(_fmt(now["pue"], 3), why.get("pue", ""))
             self.tiles["carbon"].set(
                 _fmt(now["carbon_g_per_kwh"], 0, " g/kWh"),
-                why.get("carbon_g_per_kwh") or f"grid {_fmt(now['grid_mw'], mw)} MW",
+                why.get("carbon_g_per_kwh") or self.tr("grid {0} MW").format(
+                    _fmt(now["grid_mw"], mw)),
             )
             if "facility_mw" in why:
-                self.tiles["facility"].set("n/a", why["facility_mw"])
+                self.tiles["facility"].set(self.tr("n/a"), why["facility_mw"])
 
     def _racks(self) -> None:
         racks = self._latest.get("racks")
@@ -190,8 +199,8 @@ class SiteSummary(LiveView):
             with np.errstate(all="ignore"):
                 metered_mw = float(np.nansum(power_kw)) / 1000
             self.tiles["racks"].set(
-                f"{reporting:,} / {n:,}",
-                f"{_fmt(metered_mw, 1 if metered_mw >= 1 else 3)} MW metered",
+                f"{figure(reporting, ',d')} / {figure(n, ',d')}",
+                self.tr("{0} MW metered").format(_fmt(metered_mw, 1 if metered_mw >= 1 else 3)),
                 ABNORMAL if reporting < n else None,
             )
 
@@ -207,9 +216,10 @@ class SiteSummary(LiveView):
             # grey, unless the failed share is well above normal.
             high = bool(fleet) and down / fleet * 100.0 >= UNHEALTHY_ABNORMAL_PCT
             self.tiles["gpus"].set(
-                f"{bad:,}",
-                f"{c.get('failed', 0)} failed · {c.get('off_bus', 0)} off bus · "
-                f"{c.get('degraded', 0)} degraded",
+                figure(bad, ",d"),
+                self.tr("{0} failed · {1} off bus · {2} degraded").format(
+                    figure(c.get("failed", 0), ",d"), figure(c.get("off_bus", 0), ",d"),
+                    figure(c.get("degraded", 0), ",d")),
                 ABNORMAL if high else None,
             )
 
@@ -220,7 +230,8 @@ class SiteSummary(LiveView):
                 running, pending = _running_pending(jobs)
             except DATA_ERRORS:  # columns it cannot count: counted from the cleaned ones
                 running, pending = _running_pending(clean_jobs(jobs))
-            self.tiles["jobs"].set(f"{running:,} running", f"{pending:,} pending")
+            self.tiles["jobs"].set(self.tr("{0} running").format(figure(running, ",d")),
+                                   self.tr("{0} pending").format(figure(pending, ",d")))
 
 
 def _running_pending(jobs: JobsSnapshot) -> tuple[int, int]:

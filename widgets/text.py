@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import html
 import math
+import re
 import textwrap
 from collections.abc import Sequence
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView, QTreeView
 
 from console.text import (
@@ -53,6 +54,8 @@ __all__ = [
     "row_cells",
     "clip",
     "figure",
+    "local_number",
+    "set_locale",
     "isolate",
     "missing",
     "plain",
@@ -81,9 +84,53 @@ HUGE = 1e15
 309 digits of a hub's 1e308."""
 
 
-def figure(value: object, spec: str = ",.1f", unit: str = "", none: str = "n/a") -> str:
+_NA = "n/a"
+_LOCALE: QLocale | None = None
+"""The locale figures are written in (None: as Python writes them, the English of the
+console); set with the language (:func:`widgets.i18n.install_language`)."""
+_SPEC = re.compile(r"(,?)(?:\.(\d+))?([fd])")
+
+
+def set_locale(locale: QLocale | None) -> None:
+    """Write figures in ``locale``'s digits and separators (None: Python's, English)."""
+    global _LOCALE
+    _LOCALE = locale
+
+
+def local_number(value: float, spec: str) -> str | None:
+    """``value`` in format ``spec`` (``,.1f``, ``.0f``, ``,d``, ``d``) written in the
+    chosen locale; None when no locale is set or the spec is another one."""
+    locale = _LOCALE
+    if locale is None:
+        return None
+    match = _SPEC.fullmatch(spec)
+    if match is None:
+        return None
+    group, digits, kind = match.groups()
+    if kind == "d" and not float(value).is_integer():
+        return None
+    loc = QLocale(locale)
+    loc.setNumberOptions(QLocale.NumberOption.DefaultNumberOptions if group
+                         else QLocale.NumberOption.OmitGroupSeparator)
+    if kind == "d":
+        return loc.toString(int(value))
+    return loc.toString(float(value), "f", int(digits or 6))
+
+
+def figure(value: object, spec: str = ",.1f", unit: str = "", none: str | None = None) -> str:
     """A number as text in format ``spec`` followed by ``unit``; ``none`` for what is no finite
-    number (NaN, inf, text, a list, a bool); a huge one in scientific notation."""
+    number (NaN, inf, text, a list, a bool; default 'n/a', translated); a huge one in
+    scientific notation. Written in the chosen locale (:func:`set_locale`) for the specs it
+    knows."""
+    if none is None:
+        none = _NA if _LOCALE is None else QCoreApplication.translate("Text", "n/a")
+    if _LOCALE is not None and isinstance(value, int | float | np.integer | np.floating) \
+            and not isinstance(value, bool | np.bool_):
+        v = float(value)
+        if math.isfinite(v) and abs(v) < HUGE:
+            text = local_number(value if isinstance(value, int | np.integer) else v, spec)
+            if text is not None:
+                return text + unit
     if type(value) is float and -HUGE < value < HUGE:  # the common case (NaN fails the range)
         try:
             return f"{value:{spec}}{unit}"

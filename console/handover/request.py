@@ -39,6 +39,9 @@ class ExportRequest:
     force: bool = False
     timeout: float = DEFAULT_TIMEOUT_S
     settings: Any = None
+    lang: str | None = None
+    """The pack's language (en, fr, ar; None: the config file's ``[ui] lang``, else the
+    system locale's)."""
 
     @classmethod
     def from_namespace(cls, args: Any) -> ExportRequest:
@@ -48,4 +51,5 @@ class ExportRequest:
             out=get("out"), source=get("source"), review=get("review"), shift=get("shift"),
             at=get("at"), notes=get("notes"), force=bool(get("force")),
             timeout=float(get("timeout") or DEFAULT_TIMEOUT_S), settings=get("settings"),
+            lang=get("lang"),
         )

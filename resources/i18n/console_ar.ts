@@ -1,0 +1,2191 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ar_MA">
+<context>
+    <name>AckDialog</name>
+    <message>
+        <source>Acknowledge alarms</source>
+        <translation>الإقرار بالإنذارات</translation>
+    </message>
+    <message>
+        <source>your name</source>
+        <translation>اسمك</translation>
+    </message>
+    <message>
+        <source>what you saw or did (optional)</source>
+        <translation>ما رأيته أو فعلته (اختياري)</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>المشغّل</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>تعليق</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmBanner</name>
+    <message>
+        <source>Critical</source>
+        <translation>حرج</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>عالٍ</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>متوسط</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>منخفض</translation>
+    </message>
+    <message>
+        <source>Diagnostic</source>
+        <translation>تشخيصي</translation>
+    </message>
+    <message>
+        <source>Alarms</source>
+        <translation>الإنذارات</translation>
+    </message>
+    <message>
+        <source>Audible alert</source>
+        <translation>تنبيه صوتي</translation>
+    </message>
+    <message>
+        <source>Beep while a critical alarm is unacknowledged</source>
+        <translation>صفير ما دام إنذار حرج دون إقرار</translation>
+    </message>
+    <message>
+        <source>Silence</source>
+        <translation>إسكات</translation>
+    </message>
+    <message>
+        <source>{p} {u} unack · {k} ack</source>
+        <translation>{p} {u} دون إقرار · {k} مُقَرّ</translation>
+    </message>
+    <message>
+        <source>{p}: {u} waiting for acknowledgement (active or returned), {k} acknowledged and still active</source>
+        <translation>{p}: {u} في انتظار الإقرار (نشطة أو عائدة)، {k} مُقَرّ بها وما زالت نشطة</translation>
+    </message>
+    <message>
+        <source>No unacknowledged alarms</source>
+        <translation>لا إنذارات دون إقرار</translation>
+    </message>
+    <message>
+        <source>Act first — {p}, unacknowledged {age}: {area} · {message}</source>
+        <translation>تصرّف أولاً — {p}، دون إقرار منذ {age}: {area} · {message}</translation>
+    </message>
+    <message>
+        <source> · respond within {0} min</source>
+        <translation> · الاستجابة خلال {0} د</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmKpiPanel</name>
+    <message>
+        <source>Figure</source>
+        <translation>المؤشر</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>النوبة</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>الهدف</translation>
+    </message>
+    <message>
+        <source>Alarms raised</source>
+        <translation>الإنذارات المرفوعة</translation>
+    </message>
+    <message>
+        <source>Alarms per 10 min, average</source>
+        <translation>الإنذارات لكل 10 د، المتوسط</translation>
+    </message>
+    <message>
+        <source>Most alarms in any 10 min</source>
+        <translation>أكثر الإنذارات في أي 10 د</translation>
+    </message>
+    <message>
+        <source>Alarm rate per day</source>
+        <translation>معدل الإنذارات في اليوم</translation>
+    </message>
+    <message>
+        <source>Floods (&gt;10 in 10 min)</source>
+        <translation>فيضانات (&gt;10 في 10 د)</translation>
+    </message>
+    <message>
+        <source>Critical share</source>
+        <translation>حصة الحرجة</translation>
+    </message>
+    <message>
+        <source>High share</source>
+        <translation>حصة العالية</translation>
+    </message>
+    <message>
+        <source>Medium and low share</source>
+        <translation>حصة المتوسطة والمنخفضة</translation>
+    </message>
+    <message>
+        <source>Chattering alarms (3 in 1 min)</source>
+        <translation>إنذارات متذبذبة (3 في دقيقة)</translation>
+    </message>
+    <message>
+        <source>Standing alarms now</source>
+        <translation>الإنذارات القائمة الآن</translation>
+    </message>
+    <message>
+        <source>Stale alarms (standing &gt; 24 h)</source>
+        <translation>إنذارات قديمة (قائمة &gt; 24 س)</translation>
+    </message>
+    <message>
+        <source>Time to acknowledge: median / 90 % / max</source>
+        <translation>زمن الإقرار: الوسيط / 90 % / الأقصى</translation>
+    </message>
+    <message>
+        <source>Waiting for acknowledgement</source>
+        <translation>في انتظار الإقرار</translation>
+    </message>
+    <message>
+        <source>Shelved in the shift / now</source>
+        <translation>المعلّقة في النوبة / الآن</translation>
+    </message>
+    <message>
+        <source>≤ 1</source>
+        <translation>≤ 1</translation>
+    </message>
+    <message>
+        <source>≤ 10</source>
+        <translation>≤ 10</translation>
+    </message>
+    <message>
+        <source>≤ 150</source>
+        <translation>≤ 150</translation>
+    </message>
+    <message>
+        <source>0</source>
+        <translation>0</translation>
+    </message>
+    <message>
+        <source>≤ 5 %</source>
+        <translation>≤ 5 %</translation>
+    </message>
+    <message>
+        <source>≤ 15 %</source>
+        <translation>≤ 15 %</translation>
+    </message>
+    <message>
+        <source>≥ 80 %</source>
+        <translation>≥ 80 %</translation>
+    </message>
+    <message>
+        <source>≤ 5</source>
+        <translation>≤ 5</translation>
+    </message>
+    <message>
+        <source>Most frequent alarms</source>
+        <translation>الإنذارات الأكثر تكراراً</translation>
+    </message>
+    <message>
+        <source>Alarm performance: no alarm journal</source>
+        <translation>أداء الإنذارات: لا يوجد سجل إنذارات</translation>
+    </message>
+    <message>
+        <source>Alarm performance, shift {0} – {1}, figures up to {2}</source>
+        <translation>أداء الإنذارات، النوبة {0} – {1}، الأرقام حتى {2}</translation>
+    </message>
+    <message>
+        <source>Journal from {0} (console start)</source>
+        <translation>السجل منذ {0} (بدء وحدة التحكم)</translation>
+    </message>
+    <message>
+        <source>{0} (C {1} · H {2} · M {3} · L {4})</source>
+        <translation>{0} (ح {1} · ع {2} · م {3} · ن {4})</translation>
+    </message>
+    <message>
+        <source>{0} ({1} in all, longest {2})</source>
+        <translation>{0} ({1} إجمالاً، الأطول {2})</translation>
+    </message>
+    <message>
+        <source>{0} × {1} ({2})</source>
+        <translation>{0} × {1} ({2})</translation>
+    </message>
+    <message>
+        <source>Chattering: {0}</source>
+        <translation>متذبذبة: {0}</translation>
+    </message>
+    <message>
+        <source>No alarm raised in the shift.</source>
+        <translation>لم يُرفع أي إنذار في النوبة.</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmListView</name>
+    <message>
+        <source>Standing</source>
+        <translation>القائمة</translation>
+    </message>
+    <message>
+        <source>Unacknowledged</source>
+        <translation>دون إقرار</translation>
+    </message>
+    <message>
+        <source>Shelved</source>
+        <translation>معلّقة</translation>
+    </message>
+    <message>
+        <source>Suppressed / out of service</source>
+        <translation>مكبوتة / خارج الخدمة</translation>
+    </message>
+    <message>
+        <source>All states</source>
+        <translation>كل الحالات</translation>
+    </message>
+    <message>
+        <source>All priorities</source>
+        <translation>كل الأولويات</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>حرج</translation>
+    </message>
+    <message>
+        <source>High and above</source>
+        <translation>عالٍ فما فوق</translation>
+    </message>
+    <message>
+        <source>Medium and above</source>
+        <translation>متوسط فما فوق</translation>
+    </message>
+    <message>
+        <source>Low and above</source>
+        <translation>منخفض فما فوق</translation>
+    </message>
+    <message>
+        <source>All halls</source>
+        <translation>كل القاعات</translation>
+    </message>
+    <message>
+        <source>Acknowledge…</source>
+        <translation>إقرار…</translation>
+    </message>
+    <message>
+        <source>Shelve…</source>
+        <translation>تعليق…</translation>
+    </message>
+    <message>
+        <source>Plan work…</source>
+        <translation>تخطيط أعمال…</translation>
+    </message>
+    <message>
+        <source>Announce planned work: alarms of a hall, row, rack or server raised during it are shelved at once</source>
+        <translation>الإعلان عن أعمال مخططة: تُعلَّق فوراً إنذارات القاعة أو الصف أو الرف أو الخادم المرفوعة أثناءها</translation>
+    </message>
+    <message>
+        <source>Jump to rack</source>
+        <translation>انتقال إلى الرف</translation>
+    </message>
+    <message>
+        <source>Select an alarm to see what to do, its racks, GPUs and history; double-click or Enter opens its rack in depth.</source>
+        <translation>حدد إنذاراً لرؤية ما يجب فعله ورفوفه ووحدات GPU وسجله؛ النقر المزدوج أو Enter يفتح رفه بالتفصيل.</translation>
+    </message>
+    <message>
+        <source>Hall {0}</source>
+        <translation>القاعة {0}</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} alarms shown</source>
+        <translation>عُرض {shown} من {total} إنذاراً</translation>
+    </message>
+    <message>
+        <source> · hub time {clock} {zone} ({utc})</source>
+        <translation> · توقيت المحور {clock} {zone} ({utc})</translation>
+    </message>
+    <message>
+        <source> · alarm data {0} old</source>
+        <translation> · عمر بيانات الإنذارات {0}</translation>
+    </message>
+    <message>
+        <source>No alarm data yet: waiting for the first evaluation.</source>
+        <translation>لا بيانات إنذارات بعد: في انتظار أول تقييم.</translation>
+    </message>
+    <message>
+        <source>No alarm matches the filters ({0} hidden).</source>
+        <translation>لا إنذار يطابق عوامل التصفية ({0} مخفية).</translation>
+    </message>
+    <message>
+        <source>No standing alarms: nothing needs the control room now.</source>
+        <translation>لا إنذارات قائمة: لا شيء يتطلب غرفة التحكم الآن.</translation>
+    </message>
+    <message>
+        <source>Alarm data is {0} old.</source>
+        <translation>عمر بيانات الإنذارات {0}.</translation>
+    </message>
+    <message>
+        <source>{priority} · {state} · {area} · id {id}</source>
+        <translation>{priority} · {state} · {area} · المعرّف {id}</translation>
+    </message>
+    <message>
+        <source>Raised {local} site time ({utc})</source>
+        <translation>رُفع {local} بتوقيت الموقع ({utc})</translation>
+    </message>
+    <message>
+        <source>Action: {0}</source>
+        <translation>الإجراء: {0}</translation>
+    </message>
+    <message>
+        <source>If nobody acts: {0}</source>
+        <translation>إن لم يتصرف أحد: {0}</translation>
+    </message>
+    <message>
+        <source>Respond within {0} min</source>
+        <translation>الاستجابة خلال {0} د</translation>
+    </message>
+    <message>
+        <source> (waiting {0}{1})</source>
+        <translation> (في الانتظار منذ {0}{1})</translation>
+    </message>
+    <message>
+        <source>, overdue</source>
+        <translation>، متأخر</translation>
+    </message>
+    <message>
+        <source>Area: {0}</source>
+        <translation>المنطقة: {0}</translation>
+    </message>
+    <message>
+        <source>Racks ({n}): {racks}</source>
+        <translation>الرفوف ({n}): {racks}</translation>
+    </message>
+    <message>
+        <source>GPUs ({n}): {gpus}</source>
+        <translation>وحدات GPU ({n}): {gpus}</translation>
+    </message>
+    <message>
+        <source>Last action by {0}</source>
+        <translation>آخر إجراء بواسطة {0}</translation>
+    </message>
+    <message>
+        <source>Members ({0}):</source>
+        <translation>الأعضاء ({0}):</translation>
+    </message>
+    <message>
+        <source>  … and {0} more</source>
+        <translation>  … و{0} أخرى</translation>
+    </message>
+    <message>
+        <source>{0} alarms</source>
+        <translation>{0} إنذارات</translation>
+    </message>
+    <message>
+        <source>Planned work on {scope}: {reason}</source>
+        <translation>أعمال مخططة على {scope}: {reason}</translation>
+    </message>
+    <message>
+        <source>Cancel planned work</source>
+        <translation>إلغاء الأعمال المخططة</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmTableModel</name>
+    <message>
+        <source>Time</source>
+        <translation>الوقت</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>الأولوية</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>الحالة</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>المنطقة</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>الرسالة</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>الإجراء</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>القيمة</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>المشغّل</translation>
+    </message>
+    <message>
+        <source>Raised {raised} (hub time)
+Last change {changed}</source>
+        <translation>رُفع {raised} (توقيت المحور)
+آخر تغيير {changed}</translation>
+    </message>
+    <message>
+        <source>(no action stated for this alarm)</source>
+        <translation>(لا إجراء محدد لهذا الإنذار)</translation>
+    </message>
+    <message>
+        <source>If nobody acts: {0}</source>
+        <translation>إن لم يتصرف أحد: {0}</translation>
+    </message>
+    <message>
+        <source>Respond within {0} min</source>
+        <translation>الاستجابة خلال {0} د</translation>
+    </message>
+    <message>
+        <source>Alarm id: {0}</source>
+        <translation>معرّف الإنذار: {0}</translation>
+    </message>
+    <message>
+        <source>By {0}</source>
+        <translation>بواسطة {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ClearItemDialog</name>
+    <message>
+        <source>Clear open item</source>
+        <translation>إغلاق بند مفتوح</translation>
+    </message>
+    <message>
+        <source>your name</source>
+        <translation>اسمك</translation>
+    </message>
+    <message>
+        <source>Cleared by</source>
+        <translation>أغلقه</translation>
+    </message>
+    <message>
+        <source>Clear item</source>
+        <translation>إغلاق البند</translation>
+    </message>
+</context>
+<context>
+    <name>DataSourcesDialog</name>
+    <message>
+        <source>Data sources</source>
+        <translation>مصادر البيانات</translation>
+    </message>
+    <message>
+        <source>View</source>
+        <translation>العرض</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>المؤشر</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>الوضع</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>التفاصيل</translation>
+    </message>
+    <message>
+        <source>What to enable</source>
+        <translation>ما يجب تفعيله</translation>
+    </message>
+    <message>
+        <source>Run again</source>
+        <translation>تشغيل مجدداً</translation>
+    </message>
+    <message>
+        <source>This window shows a cache file (review): there is no live source to check.</source>
+        <translation>تعرض هذه النافذة ملفاً مؤقتاً (مراجعة): لا مصدر مباشر للفحص.</translation>
+    </message>
+    <message>
+        <source>Asking {0}…</source>
+        <translation>جارٍ سؤال {0}…</translation>
+    </message>
+    <message>
+        <source>the source</source>
+        <translation>المصدر</translation>
+    </message>
+    <message>
+        <source>{0}: {1} found, {2} missing, {3} errors.</source>
+        <translation>{0}: {1} موجود، {2} مفقود، {3} أخطاء.</translation>
+    </message>
+    <message>
+        <source>Nothing could be read: {0}</source>
+        <translation>تعذّرت قراءة أي شيء: {0}</translation>
+    </message>
+    <message>
+        <source>found</source>
+        <translation>موجود</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>مفقود</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>خطأ</translation>
+    </message>
+</context>
+<context>
+    <name>Export</name>
+    <message>
+        <source>{0} — shift handover — {1}</source>
+        <translation>{0} — تسليم النوبة — {1}</translation>
+    </message>
+    <message>
+        <source>Page {0} of {1}</source>
+        <translation>الصفحة {0} من {1}</translation>
+    </message>
+    <message>
+        <source>as shown at {0} site time · {1} × {2} px</source>
+        <translation>كما عُرض في {0} بتوقيت الموقع · {1} × {2} بكسل</translation>
+    </message>
+    <message>
+        <source>Shift handover {0} {1}</source>
+        <translation>تسليم النوبة {0} {1}</translation>
+    </message>
+    <message>
+        <source>Capturing {0}</source>
+        <translation>التقاط: {0}</translation>
+    </message>
+    <message>
+        <source>Writing the report (PDF)</source>
+        <translation>كتابة التقرير (PDF)</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export shift handover</source>
+        <translation>تصدير تسليم النوبة</translation>
+    </message>
+    <message>
+        <source>an empty folder for the pack</source>
+        <translation>مجلد فارغ لملف التسليم</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>استعراض…</translation>
+    </message>
+    <message>
+        <source>Current shift</source>
+        <translation>النوبة الحالية</translation>
+    </message>
+    <message>
+        <source>Previous shift</source>
+        <translation>النوبة السابقة</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>إلى</translation>
+    </message>
+    <message>
+        <source>Notes for the next shift (plain text)</source>
+        <translation>ملاحظات للنوبة التالية (نص عادي)</translation>
+    </message>
+    <message>
+        <source>Replace the folder if it already holds a handover pack</source>
+        <translation>استبدال المجلد إن كان يحوي ملف تسليم</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>المجلد</translation>
+    </message>
+    <message>
+        <source>Shift (%1)</source>
+        <translation>النوبة (%1)</translation>
+    </message>
+    <message>
+        <source>Operator notes</source>
+        <translation>ملاحظات المشغّل</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>تصدير</translation>
+    </message>
+    <message>
+        <source>Folder for the handover pack</source>
+        <translation>مجلد ملف التسليم</translation>
+    </message>
+    <message>
+        <source>Collecting the shift&apos;s data…</source>
+        <translation>جمع بيانات النوبة…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>إلغاء</translation>
+    </message>
+    <message>
+        <source>Exporting handover</source>
+        <translation>جارٍ تصدير التسليم</translation>
+    </message>
+    <message>
+        <source>Not exported: %1</source>
+        <translation>لم يُصدَّر: %1</translation>
+    </message>
+    <message>
+        <source>Handover pack written to %1</source>
+        <translation>كُتب ملف التسليم في %1</translation>
+    </message>
+</context>
+<context>
+    <name>Feed</name>
+    <message>
+        <source>rack detail is not available from this feed</source>
+        <translation>تفاصيل الرف غير متاحة من هذا المصدر</translation>
+    </message>
+    <message>
+        <source>a handover cannot be journaled from this window</source>
+        <translation>لا يمكن تسجيل تسليم من هذه النافذة</translation>
+    </message>
+    <message>
+        <source>alarms cannot be changed from this window</source>
+        <translation>لا يمكن تغيير الإنذارات من هذه النافذة</translation>
+    </message>
+    <message>
+        <source>the shift log cannot be written from this window</source>
+        <translation>لا يمكن الكتابة في سجل النوبة من هذه النافذة</translation>
+    </message>
+</context>
+<context>
+    <name>GpuHealthView</name>
+    <message>
+        <source>Show in maintenance list</source>
+        <translation>عرض في قائمة الصيانة</translation>
+    </message>
+    <message>
+        <source>Filter: rack, node, UUID, XID, cause… (all words)</source>
+        <translation>تصفية: رف، عقدة، UUID، XID، سبب… (كل الكلمات)</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>كل الأوضاع</translation>
+    </message>
+    <message>
+        <source>All halls</source>
+        <translation>كل القاعات</translation>
+    </message>
+    <message>
+        <source>no data yet</source>
+        <translation>لا بيانات بعد</translation>
+    </message>
+    <message>
+        <source>Hall {0} · {1}</source>
+        <translation>القاعة {0} · {1}</translation>
+    </message>
+    <message>
+        <source>ECC not collected: enable DCGM_FI_DEV_ECC_DBE_VOL_TOTAL in dcgm-exporter&apos;s counters file (commented out by default)</source>
+        <translation>ECC غير مُجمَّع: فعّل DCGM_FI_DEV_ECC_DBE_VOL_TOTAL في ملف عدّادات dcgm-exporter (معطّل بتعليق افتراضياً)</translation>
+    </message>
+    <message>
+        <source>Throttling not collected: enable DCGM_FI_DEV_CLOCKS_EVENT_REASONS (DCGM_FI_DEV_CLOCK_THROTTLE_REASONS before DCGM 3.1) in dcgm-exporter&apos;s counters file</source>
+        <translation>خفض التردد غير مُجمَّع: فعّل DCGM_FI_DEV_CLOCKS_EVENT_REASONS (DCGM_FI_DEV_CLOCK_THROTTLE_REASONS قبل DCGM 3.1) في ملف عدّادات dcgm-exporter</translation>
+    </message>
+    <message>
+        <source>Row remap failures not collected: enable DCGM_FI_DEV_ROW_REMAP_FAILURE in dcgm-exporter&apos;s counters file</source>
+        <translation>إخفاقات إعادة تعيين الصفوف غير مُجمَّعة: فعّل DCGM_FI_DEV_ROW_REMAP_FAILURE في ملف عدّادات dcgm-exporter</translation>
+    </message>
+    <message>
+        <source>XIDs not collected: enable DCGM_FI_DEV_XID_ERRORS in dcgm-exporter&apos;s counters file</source>
+        <translation>XID غير مُجمَّعة: فعّل DCGM_FI_DEV_XID_ERRORS في ملف عدّادات dcgm-exporter</translation>
+    </message>
+    <message>
+        <source>{signal} not collected</source>
+        <translation>{signal} غير مُجمَّع</translation>
+    </message>
+    <message>
+        <source>Not checked (GPUs with these faults are not listed):</source>
+        <translation>غير مفحوص (وحدات GPU ذات هذه الأعطال غير مدرجة):</translation>
+    </message>
+    <message>
+        <source> — STALE</source>
+        <translation> — قديمة</translation>
+    </message>
+    <message>
+        <source>{0} of {1} unhealthy GPUs · list {2} old ({3})</source>
+        <translation>{0} من {1} وحدة GPU معتلّة · عمر القائمة {2} ({3})</translation>
+    </message>
+</context>
+<context>
+    <name>HandoverDialog</name>
+    <message>
+        <source>Site status</source>
+        <translation>حالة الموقع</translation>
+    </message>
+    <message>
+        <source>Alarms standing and shelved</source>
+        <translation>الإنذارات القائمة والمعلّقة</translation>
+    </message>
+    <message>
+        <source>Equipment out of service</source>
+        <translation>معدات خارج الخدمة</translation>
+    </message>
+    <message>
+        <source>Limits and temporary arrangements in force</source>
+        <translation>الحدود والترتيبات المؤقتة السارية</translation>
+    </message>
+    <message>
+        <source>Planned work next shift</source>
+        <translation>الأعمال المخططة في النوبة التالية</translation>
+    </message>
+    <message>
+        <source>Open log items</source>
+        <translation>بنود السجل المفتوحة</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>حرج</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>عالٍ</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation>متوسط</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>منخفض</translation>
+    </message>
+    <message>
+        <source>diagnostic</source>
+        <translation>تشخيصي</translation>
+    </message>
+    <message>
+        <source>operations</source>
+        <translation>العمليات</translation>
+    </message>
+    <message>
+        <source>maintenance</source>
+        <translation>الصيانة</translation>
+    </message>
+    <message>
+        <source>safety</source>
+        <translation>السلامة</translation>
+    </message>
+    <message>
+        <source>customer</source>
+        <translation>العميل</translation>
+    </message>
+    <message>
+        <source>Hand over shift</source>
+        <translation>تسليم النوبة</translation>
+    </message>
+    <message>
+        <source>Shift handed over: {0}</source>
+        <translation>سُلِّمت النوبة: {0}</translation>
+    </message>
+    <message>
+        <source>your name</source>
+        <translation>اسمك</translation>
+    </message>
+    <message>
+        <source>What the next shift must know: what was done, what to watch (plain text)</source>
+        <translation>ما يجب أن تعرفه النوبة التالية: ما أُنجز وما يجب مراقبته (نص عادي)</translation>
+    </message>
+    <message>
+        <source>Outgoing operator</source>
+        <translation>المشغّل المسلِّم</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>الملخص</translation>
+    </message>
+    <message>
+        <source>Refresh the checklist</source>
+        <translation>تحديث قائمة التحقق</translation>
+    </message>
+    <message>
+        <source>Read the live data again; an item whose content changed is unticked</source>
+        <translation>إعادة قراءة البيانات المباشرة؛ يُلغى تحديد البند الذي تغيّر محتواه</translation>
+    </message>
+    <message>
+        <source>the incoming operator&apos;s name</source>
+        <translation>اسم المشغّل المستلم</translation>
+    </message>
+    <message>
+        <source>Incoming operator</source>
+        <translation>المشغّل المستلم</translation>
+    </message>
+    <message>
+        <source>Hand over</source>
+        <translation>تسليم</translation>
+    </message>
+    <message>
+        <source>Checklist (tick each item once you have gone over it with the incoming operator)</source>
+        <translation>قائمة التحقق (ضع علامة على كل بند بعد مراجعته مع المشغّل المستلم)</translation>
+    </message>
+    <message>
+        <source>No limit or temporary arrangement in force.</source>
+        <translation>لا حدود ولا ترتيبات مؤقتة سارية.</translation>
+    </message>
+    <message>
+        <source>No open log item.</source>
+        <translation>لا بنود مفتوحة في السجل.</translation>
+    </message>
+    <message>
+        <source>No power data received.</source>
+        <translation>لم تُستلم بيانات القدرة.</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>غ/م</translation>
+    </message>
+    <message>
+        <source>Facility load {0} MW · IT load {1} MW · PUE {2} · renewable share {3} %</source>
+        <translation>حمل المنشأة {0} MW · حمل IT {1} MW · PUE {2} · حصة المتجددة {3} %</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>جارٍ الاتصال</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>مباشر</translation>
+    </message>
+    <message>
+        <source>missed poll</source>
+        <translation>استطلاع فائت</translation>
+    </message>
+    <message>
+        <source>COMM LOSS</source>
+        <translation>انقطاع الاتصال</translation>
+    </message>
+    <message>
+        <source>Communication: {0}; data age {1}</source>
+        <translation>الاتصال: {0}؛ عمر البيانات {1}</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>لا شيء</translation>
+    </message>
+    <message>
+        <source>No alarm list received yet.</source>
+        <translation>لم تُستلم قائمة الإنذارات بعد.</translation>
+    </message>
+    <message>
+        <source>Unacknowledged: {0}</source>
+        <translation>دون إقرار: {0}</translation>
+    </message>
+    <message>
+        <source>Acknowledged, still standing: {0}</source>
+        <translation>مُقَرّ بها وما زالت قائمة: {0}</translation>
+    </message>
+    <message>
+        <source>Shelved: {0}</source>
+        <translation>معلّقة: {0}</translation>
+    </message>
+    <message>
+        <source>until {0}</source>
+        <translation>حتى {0}</translation>
+    </message>
+    <message>
+        <source>no expiry</source>
+        <translation>بلا انتهاء</translation>
+    </message>
+    <message>
+        <source>{0} {1}: {2} — {3}</source>
+        <translation>{0} {1}: {2} — {3}</translation>
+    </message>
+    <message>
+        <source>… and {0} more</source>
+        <translation>… و{0} أخرى</translation>
+    </message>
+    <message>
+        <source>Suppressed or out of service: {0}</source>
+        <translation>مكبوتة أو خارج الخدمة: {0}</translation>
+    </message>
+    <message>
+        <source>No maintenance list received yet.</source>
+        <translation>لم تُستلم قائمة الصيانة بعد.</translation>
+    </message>
+    <message>
+        <source>Maintenance list: {0} devices</source>
+        <translation>قائمة الصيانة: {0} أجهزة</translation>
+    </message>
+    <message>
+        <source>Servers with an unhealthy GPU: {0} drained · {1} in maintenance · {2} down</source>
+        <translation>خوادم بها GPU معتلّة: {0} مُفرَّغة · {1} في الصيانة · {2} متوقفة</translation>
+    </message>
+    <message>
+        <source>The shift log could not be read: {0}</source>
+        <translation>تعذّرت قراءة سجل النوبة: {0}</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>{0} open items</source>
+        <translation>{0} بنود مفتوحة</translation>
+    </message>
+    <message>
+        <source>{0} {1} ({2}): {3}</source>
+        <translation>{0} {1} ({2}): {3}</translation>
+    </message>
+    <message>
+        <source>No alarm list received yet (planned work comes with it).</source>
+        <translation>لم تُستلم قائمة الإنذارات بعد (تأتي الأعمال المخططة معها).</translation>
+    </message>
+    <message>
+        <source>No planned work in force or starting within 12 h.</source>
+        <translation>لا أعمال مخططة سارية أو تبدأ خلال 12 س.</translation>
+    </message>
+    <message>
+        <source>in force until {0}</source>
+        <translation>ساري حتى {0}</translation>
+    </message>
+    <message>
+        <source>{0} to {1}</source>
+        <translation>{0} إلى {1}</translation>
+    </message>
+    <message>
+        <source>{0}: {1} — {2} ({3})</source>
+        <translation>{0}: {1} — {2} ({3})</translation>
+    </message>
+    <message>
+        <source>Tick every checklist item ({0} left).</source>
+        <translation>ضع علامة على كل بنود القائمة ({0} متبقية).</translation>
+    </message>
+    <message>
+        <source>Give the outgoing operator&apos;s name.</source>
+        <translation>أدخل اسم المشغّل المسلِّم.</translation>
+    </message>
+    <message>
+        <source>The incoming operator gives their name to take the shift over.</source>
+        <translation>يُدخل المشغّل المستلم اسمه لاستلام النوبة.</translation>
+    </message>
+    <message>
+        <source>The incoming operator must be someone else than the outgoing one.</source>
+        <translation>يجب أن يكون المشغّل المستلم شخصاً غير المسلِّم.</translation>
+    </message>
+    <message>
+        <source>Not handed over: {0}</source>
+        <translation>لم يتم التسليم: {0}</translation>
+    </message>
+    <message>
+        <source>Not handed over: this window has no live session to journal the handover.</source>
+        <translation>لم يتم التسليم: هذه النافذة بلا جلسة مباشرة لتسجيل التسليم.</translation>
+    </message>
+    <message>
+        <source>Shift handed over from {0} to {1} at {2}; journaled.</source>
+        <translation>سُلِّمت النوبة من {0} إلى {1} في {2}؛ وسُجِّلت.</translation>
+    </message>
+</context>
+<context>
+    <name>JobQueueView</name>
+    <message>
+        <source>All partitions</source>
+        <translation>كل الأقسام</translation>
+    </message>
+    <message>
+        <source>All tenant kinds</source>
+        <translation>كل أنواع المستأجرين</translation>
+    </message>
+    <message>
+        <source>All states</source>
+        <translation>كل الحالات</translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation>المستخدم</translation>
+    </message>
+    <message>
+        <source>search id, name, tenant, user, rack, reason…</source>
+        <translation>ابحث عن المعرّف أو الاسم أو المستأجر أو المستخدم أو الرف أو السبب…</translation>
+    </message>
+    <message>
+        <source>no jobs</source>
+        <translation>لا مهام</translation>
+    </message>
+    <message>
+        <source>Job {id} “{name}” by {user} of {tenant} · {partition} · {state}</source>
+        <translation>المهمة {id} «{name}» من {user} لدى {tenant} · {partition} · {state}</translation>
+    </message>
+    <message>
+        <source> · job array: {n} tasks pending</source>
+        <translation> · مصفوفة مهام: {n} مهمة قيد الانتظار</translation>
+    </message>
+    <message>
+        <source> · racks {racks}</source>
+        <translation> · الرفوف {racks}</translation>
+    </message>
+    <message>
+        <source> · ⚠ on a rack with unhealthy GPUs</source>
+        <translation> · ⚠ على رف به وحدات GPU معتلّة</translation>
+    </message>
+</context>
+<context>
+    <name>JobsTableModel</name>
+    <message>
+        <source>Site time ({0})</source>
+        <translation>توقيت الموقع ({0})</translation>
+    </message>
+</context>
+<context>
+    <name>LogEntryDialog</name>
+    <message>
+        <source>Add shift-log entry</source>
+        <translation>إضافة مدخل إلى سجل النوبة</translation>
+    </message>
+    <message>
+        <source>What was done, what is out of service, what the next shift must do</source>
+        <translation>ما أُنجز، وما هو خارج الخدمة، وما يجب على النوبة التالية فعله</translation>
+    </message>
+    <message>
+        <source>your name</source>
+        <translation>اسمك</translation>
+    </message>
+    <message>
+        <source>Open item: carried to every handover until someone clears it</source>
+        <translation>بند مفتوح: يُنقل إلى كل تسليم حتى يغلقه أحد</translation>
+    </message>
+    <message>
+        <source>Untick a link to leave it out of the entry</source>
+        <translation>ألغِ تحديد رابط لاستبعاده من المدخل</translation>
+    </message>
+    <message>
+        <source>Nothing selected to link (select a rack, an alarm or a job first to link it)</source>
+        <translation>لا شيء محدد للربط (حدد رفاً أو إنذاراً أو مهمة أولاً لربطه)</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>الفئة</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>النص</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>الكاتب</translation>
+    </message>
+    <message>
+        <source>Links</source>
+        <translation>الروابط</translation>
+    </message>
+    <message>
+        <source>Write</source>
+        <translation>كتابة</translation>
+    </message>
+    <message>
+        <source>{0} of {1} characters</source>
+        <translation>{0} من {1} حرفاً</translation>
+    </message>
+    <message>
+        <source>Not written: {0}</source>
+        <translation>لم يُكتب: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Rack map</source>
+        <translation>خريطة الرفوف</translation>
+    </message>
+    <message>
+        <source>GPU health</source>
+        <translation>صحة وحدات GPU</translation>
+    </message>
+    <message>
+        <source>Maintenance list</source>
+        <translation>قائمة الصيانة</translation>
+    </message>
+    <message>
+        <source>Alarms</source>
+        <translation>الإنذارات</translation>
+    </message>
+    <message>
+        <source>Power and renewables</source>
+        <translation>القدرة والطاقات المتجددة</translation>
+    </message>
+    <message>
+        <source>Job queue</source>
+        <translation>قائمة انتظار المهام</translation>
+    </message>
+    <message>
+        <source>Shift log</source>
+        <translation>سجل النوبة</translation>
+    </message>
+    <message>
+        <source>Hub Operations Console — {0}</source>
+        <translation>وحدة تحكم عمليات المحور — {0}</translation>
+    </message>
+    <message>
+        <source>Hub Operations Console — Review of {0}</source>
+        <translation>وحدة تحكم عمليات المحور — مراجعة {0}</translation>
+    </message>
+    <message>
+        <source>review — {0}</source>
+        <translation>مراجعة — {0}</translation>
+    </message>
+    <message>
+        <source>REVIEW (offline)</source>
+        <translation>مراجعة (دون اتصال)</translation>
+    </message>
+    <message>
+        <source>as at {0}</source>
+        <translation>كما في {0}</translation>
+    </message>
+    <message>
+        <source>Alarm action refused: {0}</source>
+        <translation>رُفض الإجراء على الإنذار: {0}</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;ملف</translation>
+    </message>
+    <message>
+        <source>&amp;Open cache for review…</source>
+        <translation>&amp;فتح ملف مؤقت للمراجعة…</translation>
+    </message>
+    <message>
+        <source>&amp;Export handover…</source>
+        <translation>&amp;تصدير التسليم…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;خروج</translation>
+    </message>
+    <message>
+        <source>&amp;Hand over shift…</source>
+        <translation>&amp;تسليم النوبة…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;تحرير</translation>
+    </message>
+    <message>
+        <source>Add log &amp;entry…</source>
+        <translation>إضافة &amp;مدخل إلى السجل…</translation>
+    </message>
+    <message>
+        <source>A review shows the shift log as it stood; entries are written in the live console</source>
+        <translation>تعرض المراجعة سجل النوبة كما كان؛ تُكتب المدخلات في وحدة التحكم المباشرة</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;عرض</translation>
+    </message>
+    <message>
+        <source>&amp;Full screen</source>
+        <translation>&amp;ملء الشاشة</translation>
+    </message>
+    <message>
+        <source>&amp;Reset layout</source>
+        <translation>إعادة &amp;ضبط التخطيط</translation>
+    </message>
+    <message>
+        <source>&amp;Layouts</source>
+        <translation>&amp;تخطيطات</translation>
+    </message>
+    <message>
+        <source>&amp;Wall mode…</source>
+        <translation>وضع &amp;الجدار…</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>م&amp;ساعدة</translation>
+    </message>
+    <message>
+        <source>&amp;Data sources…</source>
+        <translation>&amp;مصادر البيانات…</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>&amp;حول</translation>
+    </message>
+    <message>
+        <source>Source: {0}</source>
+        <translation>المصدر: {0}</translation>
+    </message>
+    <message>
+        <source>connecting…</source>
+        <translation>جارٍ الاتصال…</translation>
+    </message>
+    <message>
+        <source>data age: —</source>
+        <translation>عمر البيانات: —</translation>
+    </message>
+    <message>
+        <source>Job {0} is not in the job queue yet; it is selected when it arrives</source>
+        <translation>المهمة {0} ليست في قائمة الانتظار بعد؛ ستُحدَّد عند وصولها</translation>
+    </message>
+    <message>
+        <source>The shift log is written in the live console; a review shows it as it stood</source>
+        <translation>يُكتب سجل النوبة في وحدة التحكم المباشرة؛ وتعرضه المراجعة كما كان</translation>
+    </message>
+    <message>
+        <source>Shift log not written: {0}</source>
+        <translation>لم يُكتب سجل النوبة: {0}</translation>
+    </message>
+    <message>
+        <source>Job {0} is not a job number</source>
+        <translation>{0} ليس رقم مهمة</translation>
+    </message>
+    <message>
+        <source>Alarm {0} is not in the alarm list now</source>
+        <translation>الإنذار {0} ليس في قائمة الإنذارات الآن</translation>
+    </message>
+    <message>
+        <source>Incident {0}: open the cache for review (File → Open cache for review…) to replay it</source>
+        <translation>الحادث {0}: افتح الملف المؤقت للمراجعة (ملف ← فتح ملف مؤقت للمراجعة…) لإعادة تشغيله</translation>
+    </message>
+    <message>
+        <source>Rack {0}: {1}</source>
+        <translation>الرف {0}: {1}</translation>
+    </message>
+    <message>
+        <source>{uuid} is not on the maintenance list</source>
+        <translation>{uuid} ليس في قائمة الصيانة</translation>
+    </message>
+    <message>
+        <source>Cannot start the data source — {0}</source>
+        <translation>تعذّر تشغيل مصدر البيانات — {0}</translation>
+    </message>
+    <message>
+        <source>source failed</source>
+        <translation>فشل المصدر</translation>
+    </message>
+    <message>
+        <source>History cache unavailable — {0}. Live view continues; nothing is recorded until the cache works again (retrying).</source>
+        <translation>ذاكرة السجل التاريخي غير متاحة — {0}. يستمر العرض المباشر؛ لا يُسجَّل شيء حتى تعمل الذاكرة مجدداً (إعادة المحاولة).</translation>
+    </message>
+    <message>
+        <source>History cache works again — recording resumed ({0} polls not recorded).</source>
+        <translation>عادت ذاكرة السجل التاريخي للعمل — استؤنف التسجيل ({0} استطلاعات لم تُسجَّل).</translation>
+    </message>
+    <message>
+        <source>{0} alarm or maintenance records were dropped.</source>
+        <translation>أُسقط {0} من سجلات الإنذار أو الصيانة.</translation>
+    </message>
+    <message>
+        <source> · hub clock {0:+.0f} s</source>
+        <translation> · ساعة المحور {0:+.0f} ث</translation>
+    </message>
+    <message>
+        <source> · hub clock off by {0}</source>
+        <translation> · ساعة المحور منحرفة بمقدار {0}</translation>
+    </message>
+    <message>
+        <source>data age: {0}</source>
+        <translation>عمر البيانات: {0}</translation>
+    </message>
+    <message>
+        <source>● live</source>
+        <translation>● مباشر</translation>
+    </message>
+    <message>
+        <source>missed poll</source>
+        <translation>استطلاع فائت</translation>
+    </message>
+    <message>
+        <source>COMM LOSS</source>
+        <translation>انقطاع الاتصال</translation>
+    </message>
+    <message>
+        <source>missed poll — {0}</source>
+        <translation>استطلاع فائت — {0}</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>لا رد</translation>
+    </message>
+    <message>
+        <source>COMM LOSS — no answer yet from the source: {0}.</source>
+        <translation>انقطاع الاتصال — لا رد من المصدر بعد: {0}.</translation>
+    </message>
+    <message>
+        <source>COMM LOSS — last answer {0} ago: {1}. Figures shown are stale.</source>
+        <translation>انقطاع الاتصال — آخر رد منذ {0}: {1}. الأرقام المعروضة قديمة.</translation>
+    </message>
+    <message>
+        <source>{0} racks no data</source>
+        <translation>{0} رفوف بلا بيانات</translation>
+    </message>
+    <message>
+        <source>{0} unknown racks in telemetry</source>
+        <translation>{0} رفوف مجهولة في القياس عن بُعد</translation>
+    </message>
+    <message>
+        <source>{0} invalid job records dropped</source>
+        <translation>أُسقط {0} من سجلات المهام غير الصالحة</translation>
+    </message>
+    <message>
+        <source>&amp;Save layout…</source>
+        <translation>&amp;حفظ التخطيط…</translation>
+    </message>
+    <message>
+        <source>Load “{0}”</source>
+        <translation>تحميل «{0}»</translation>
+    </message>
+    <message>
+        <source>&amp;Delete layout</source>
+        <translation>&amp;حذف التخطيط</translation>
+    </message>
+    <message>
+        <source>Save layout</source>
+        <translation>حفظ التخطيط</translation>
+    </message>
+    <message>
+        <source>Layout name:</source>
+        <translation>اسم التخطيط:</translation>
+    </message>
+    <message>
+        <source>Layout “{0}” saved</source>
+        <translation>حُفظ التخطيط «{0}»</translation>
+    </message>
+    <message>
+        <source>No layout named “{0}”</source>
+        <translation>لا تخطيط باسم «{0}»</translation>
+    </message>
+    <message>
+        <source>Wall mode: {0}</source>
+        <translation>وضع الجدار: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>MaintenanceModel</name>
+    <message>
+        <source>{n} devices</source>
+        <translation>{n} أجهزة</translation>
+    </message>
+    <message>
+        <source>{k} of {n} devices</source>
+        <translation>{k} من {n} أجهزة</translation>
+    </message>
+    <message>
+        <source>{detail}
+NVML recovery action: {nvml}</source>
+        <translation>{detail}
+إجراء الاسترداد NVML: {nvml}</translation>
+    </message>
+    <message>
+        <source>GPU {slot} · {uuid}</source>
+        <translation>GPU {slot} · {uuid}</translation>
+    </message>
+    <message>
+        <source>{uuid}
+{model}, slot {slot} of {node}</source>
+        <translation>{uuid}
+{model}، الفتحة {slot} في {node}</translation>
+    </message>
+    <message>
+        <source>first reported {first}; latest report {last}</source>
+        <translation>أول إبلاغ {first}؛ آخر إبلاغ {last}</translation>
+    </message>
+    <message>
+        <source>reported faulty {n} time(s) within 24 h</source>
+        <translation>أُبلغ عن عطله {n} مرة خلال 24 س</translation>
+    </message>
+</context>
+<context>
+    <name>MaintenanceView</name>
+    <message>
+        <source>Filter: rack, node, UUID, XID, job, tenant, action… (all words)</source>
+        <translation>تصفية: رف، عقدة، UUID، XID، مهمة، مستأجر، إجراء… (كل الكلمات)</translation>
+    </message>
+    <message>
+        <source>no data yet</source>
+        <translation>لا بيانات بعد</translation>
+    </message>
+    <message>
+        <source>no maintenance list yet</source>
+        <translation>لا قائمة صيانة بعد</translation>
+    </message>
+    <message>
+        <source>no maintenance list recorded at this time</source>
+        <translation>لا قائمة صيانة مسجلة في هذا الوقت</translation>
+    </message>
+    <message>
+        <source>{k} of {n} devices to service</source>
+        <translation>{k} من {n} أجهزة تحتاج خدمة</translation>
+    </message>
+    <message>
+        <source>{n} devices to service</source>
+        <translation>{n} أجهزة تحتاج خدمة</translation>
+    </message>
+    <message>
+        <source>{u} urgent</source>
+        <translation>{u} عاجلة</translation>
+    </message>
+    <message>
+        <source>{s} throttled GPUs explained by site alarms</source>
+        <translation>{s} وحدة GPU مخفّضة التردد تفسّرها إنذارات الموقع</translation>
+    </message>
+    <message>
+        <source>list {age} old ({clock} {zone})</source>
+        <translation>عمر القائمة {age} ({clock} {zone})</translation>
+    </message>
+    <message>
+        <source> — STALE</source>
+        <translation> — قديمة</translation>
+    </message>
+</context>
+<context>
+    <name>PduBars</name>
+    <message>
+        <source>no PDU readings</source>
+        <translation>لا قراءات PDU</translation>
+    </message>
+    <message>
+        <source>Feed {0} </source>
+        <translation>التغذية {0} </translation>
+    </message>
+    <message>
+        <source>Feed {0}</source>
+        <translation>التغذية {0}</translation>
+    </message>
+    <message>
+        <source>TRIPPED</source>
+        <translation>مفصول</translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation>لا بيانات</translation>
+    </message>
+</context>
+<context>
+    <name>PlanList</name>
+    <message>
+        <source>Cancel plan…</source>
+        <translation>إلغاء الخطة…</translation>
+    </message>
+    <message>
+        <source>in force until {end}</source>
+        <translation>ساري حتى {end}</translation>
+    </message>
+    <message>
+        <source>{start} to {end}</source>
+        <translation>{start} إلى {end}</translation>
+    </message>
+    <message>
+        <source>{scope} · {when} · {operator}: {reason}</source>
+        <translation>{scope} · {when} · {operator}: {reason}</translation>
+    </message>
+    <message>
+        <source>Planned work {id}: alarms of {scope} raised from {start} to {end} are shelved until {end}.
+By {operator}: {reason}</source>
+        <translation>الأعمال المخططة {id}: إنذارات {scope} المرفوعة من {start} إلى {end} معلّقة حتى {end}.
+بواسطة {operator}: {reason}</translation>
+    </message>
+    <message>
+        <source>Planned work ({n}), site time {zone}</source>
+        <translation>الأعمال المخططة ({n})، بتوقيت الموقع {zone}</translation>
+    </message>
+    <message>
+        <source>Times are the site&apos;s: {0}</source>
+        <translation>الأوقات بتوقيت الموقع: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>PlanShelfDialog</name>
+    <message>
+        <source>Plan work</source>
+        <translation>تخطيط أعمال</translation>
+    </message>
+    <message>
+        <source>Alarms of the scope raised between start and end are shelved at once, until the end. Every plan is journaled.</source>
+        <translation>تُعلَّق فوراً إنذارات النطاق المرفوعة بين البداية والنهاية، حتى النهاية. تُسجَّل كل خطة في السجل.</translation>
+    </message>
+    <message>
+        <source>site, hall A, row A-03, rack A-03-07 or a server</source>
+        <translation>الموقع، القاعة A، الصف A-03، الرف A-03-07 أو خادم</translation>
+    </message>
+    <message>
+        <source>Site time: {0}</source>
+        <translation>توقيت الموقع: {0}</translation>
+    </message>
+    <message>
+        <source>your name</source>
+        <translation>اسمك</translation>
+    </message>
+    <message>
+        <source>the work, its ticket or permit</source>
+        <translation>الأعمال أو تذكرتها أو تصريحها</translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation>النطاق</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>البداية</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>النهاية</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>المشغّل</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>السبب</translation>
+    </message>
+    <message>
+        <source>give a scope</source>
+        <translation>أدخل نطاقاً</translation>
+    </message>
+    <message>
+        <source>give your name</source>
+        <translation>أدخل اسمك</translation>
+    </message>
+    <message>
+        <source>give a reason</source>
+        <translation>أدخل سبباً</translation>
+    </message>
+    <message>
+        <source>the end must be after the start</source>
+        <translation>يجب أن تكون النهاية بعد البداية</translation>
+    </message>
+    <message>
+        <source>the end must be in the future</source>
+        <translation>يجب أن تكون النهاية في المستقبل</translation>
+    </message>
+    <message>
+        <source>planned work may last at most {0:g} days</source>
+        <translation>لا تتجاوز مدة الأعمال المخططة {0:g} أيام</translation>
+    </message>
+</context>
+<context>
+    <name>PowerBalanceChart</name>
+    <message>
+        <source>solar</source>
+        <translation>شمسي</translation>
+    </message>
+    <message>
+        <source>wind</source>
+        <translation>ريحي</translation>
+    </message>
+    <message>
+        <source>battery out</source>
+        <translation>تفريغ البطارية</translation>
+    </message>
+    <message>
+        <source>grid import</source>
+        <translation>استيراد من الشبكة</translation>
+    </message>
+    <message>
+        <source>battery in</source>
+        <translation>شحن البطارية</translation>
+    </message>
+    <message>
+        <source>curtailed</source>
+        <translation>مقتطع</translation>
+    </message>
+    <message>
+        <source>renew. %</source>
+        <translation>متجدد %</translation>
+    </message>
+    <message>
+        <source>facility load</source>
+        <translation>حمل المنشأة</translation>
+    </message>
+    <message>
+        <source>IT load</source>
+        <translation>حمل IT</translation>
+    </message>
+    <message>
+        <source>battery charge level</source>
+        <translation>مستوى شحن البطارية</translation>
+    </message>
+    <message>
+        <source>renewable share</source>
+        <translation>حصة المتجددة</translation>
+    </message>
+    <message>
+        <source>carbon intensity</source>
+        <translation>كثافة الكربون</translation>
+    </message>
+    <message>
+        <source>Show range</source>
+        <translation>عرض المدى</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>من</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>إلى</translation>
+    </message>
+    <message>
+        <source>Follow live</source>
+        <translation>متابعة مباشرة</translation>
+    </message>
+    <message>
+        <source>renewable</source>
+        <translation>متجدد</translation>
+    </message>
+    <message>
+        <source>carbon</source>
+        <translation>الكربون</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>الآن</translation>
+    </message>
+    <message>
+        <source>shift avg</source>
+        <translation>متوسط النوبة</translation>
+    </message>
+    <message>
+        <source>shift peak</source>
+        <translation>ذروة النوبة</translation>
+    </message>
+    <message>
+        <source>Move the mouse over the chart to read values.</source>
+        <translation>حرّك الفأرة فوق الرسم لقراءة القيم.</translation>
+    </message>
+    <message>
+        <source>{0} envelope</source>
+        <translation>سقف القدرة {0}</translation>
+    </message>
+    <message>
+        <source>{0} (not metered)</source>
+        <translation>{0} (غير مُقاس)</translation>
+    </message>
+    <message>
+        <source>Envelope not given (the site layout has no capacity_mw)</source>
+        <translation>سقف القدرة غير محدد (مخطط الموقع بلا capacity_mw)</translation>
+    </message>
+    <message>
+        <source>Envelope {0}, headroom now {1}</source>
+        <translation>سقف القدرة {0}، الهامش الآن {1}</translation>
+    </message>
+    <message>
+        <source>Shift {0} (site time)</source>
+        <translation>النوبة {0} (بتوقيت الموقع)</translation>
+    </message>
+    <message>
+        <source>⚠ {0} absurd value(s) rejected, not plotted</source>
+        <translation>⚠ رُفضت {0} قيمة (قيم) غير معقولة ولم تُرسم</translation>
+    </message>
+    <message>
+        <source>⚠ STALE: power data {0} old</source>
+        <translation>⚠ قديمة: عمر بيانات القدرة {0}</translation>
+    </message>
+    <message>
+        <source>site time</source>
+        <translation>بتوقيت الموقع</translation>
+    </message>
+    <message>
+        <source> · facility {0} · IT {1} · solar {2} · wind {3} · battery out {4} · battery in {5} (SoC {6}) · grid {7} · curtailed {8} · renewable {9} · PUE {10} · carbon {11}</source>
+        <translation> · المنشأة {0} · IT {1} · شمسي {2} · ريحي {3} · تفريغ البطارية {4} · شحن البطارية {5} (SoC {6}) · الشبكة {7} · مقتطع {8} · متجدد {9} · PUE {10} · كربون {11}</translation>
+    </message>
+    <message>
+        <source> · no data (missed poll)</source>
+        <translation> · لا بيانات (استطلاع فائت)</translation>
+    </message>
+</context>
+<context>
+    <name>RackDetail</name>
+    <message>
+        <source>Rack power</source>
+        <translation>قدرة الرف</translation>
+    </message>
+    <message>
+        <source>Inlet</source>
+        <translation>هواء الدخول</translation>
+    </message>
+    <message>
+        <source>Hottest GPU</source>
+        <translation>أسخن GPU</translation>
+    </message>
+    <message>
+        <source>Mean GPU util</source>
+        <translation>متوسط استخدام GPU</translation>
+    </message>
+    <message>
+        <source>← Map (Esc)</source>
+        <translation>→ الخريطة (Esc)</translation>
+    </message>
+    <message>
+        <source>No rack selected</source>
+        <translation>لا رف محدد</translation>
+    </message>
+    <message>
+        <source>Show in maintenance list</source>
+        <translation>عرض في قائمة الصيانة</translation>
+    </message>
+    <message>
+        <source>Enter or double-click shows the job in the job queue</source>
+        <translation>Enter أو النقر المزدوج يعرض المهمة في قائمة انتظار المهام</translation>
+    </message>
+    <message>
+        <source>Servers and GPUs, unhealthy first</source>
+        <translation>الخوادم ووحدات GPU، المعتلّة أولاً</translation>
+    </message>
+    <message>
+        <source>Click a heading to sort; Enter or double-click on a GPU shows its job in the job queue</source>
+        <translation>انقر على عنوان للفرز؛ Enter أو النقر المزدوج على GPU يعرض مهمته في قائمة انتظار المهام</translation>
+    </message>
+    <message>
+        <source>PDU feeds: load against breaker rating (dashed: 80 %)</source>
+        <translation>مغذيات PDU: الحمل مقابل تصنيف القاطع (المتقطع: 80 %)</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>السجل التاريخي</translation>
+    </message>
+    <message>
+        <source>Jobs on this rack</source>
+        <translation>المهام على هذا الرف</translation>
+    </message>
+    <message>
+        <source>Recent events</source>
+        <translation>الأحداث الأخيرة</translation>
+    </message>
+    <message>
+        <source>  hall {hall} · row {row} · {model} {type} · {cooling} cooled · {servers} servers · {gpus} GPUs, {bad} unhealthy · read {clock} ({age} ago)</source>
+        <translation>  القاعة {hall} · الصف {row} · {model} {type} · تبريد {cooling} · {servers} خوادم · {gpus} GPU، منها {bad} معتلّة · قُرئ {clock} (منذ {age})</translation>
+    </message>
+    <message>
+        <source>Recent events (site time, {0})</source>
+        <translation>الأحداث الأخيرة (بتوقيت الموقع، {0})</translation>
+    </message>
+    <message>
+        <source>Select a GPU to see its job and tenant; Enter opens the job in the job queue.</source>
+        <translation>حدد GPU لرؤية مهمته ومستأجره؛ Enter يفتح المهمة في قائمة الانتظار.</translation>
+    </message>
+    <message>
+        <source>Selected: {server} GPU {index} ({uuid}) · {status}</source>
+        <translation>المحدد: {server} GPU {index} ({uuid}) · {status}</translation>
+    </message>
+    <message>
+        <source> · no job</source>
+        <translation> · لا مهمة</translation>
+    </message>
+    <message>
+        <source> · job {id} “{name}” of {tenant}, user {user} · on this rack: {where}</source>
+        <translation> · المهمة {id} «{name}» للمستأجر {tenant}، المستخدم {user} · على هذا الرف: {where}</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewFeed</name>
+    <message>
+        <source>rack detail is not kept in the cache</source>
+        <translation>تفاصيل الرف غير محفوظة في الملف المؤقت</translation>
+    </message>
+    <message>
+        <source>a review shows the shift log as it stood; write it in the live console</source>
+        <translation>تعرض المراجعة سجل النوبة كما كان؛ اكتب فيه من وحدة التحكم المباشرة</translation>
+    </message>
+</context>
+<context>
+    <name>ShelveDialog</name>
+    <message>
+        <source>15 min</source>
+        <translation>15 د</translation>
+    </message>
+    <message>
+        <source>1 h</source>
+        <translation>1 س</translation>
+    </message>
+    <message>
+        <source>8 h</source>
+        <translation>8 س</translation>
+    </message>
+    <message>
+        <source>Custom…</source>
+        <translation>مخصص…</translation>
+    </message>
+    <message>
+        <source>Shelve alarms</source>
+        <translation>تعليق الإنذارات</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> د</translation>
+    </message>
+    <message>
+        <source>Shelve for</source>
+        <translation>تعليق لمدة</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>مخصص</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftLogModel</name>
+    <message>
+        <source>Time</source>
+        <translation>الوقت</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>الكاتب</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>الفئة</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>النص</translation>
+    </message>
+    <message>
+        <source>Links</source>
+        <translation>الروابط</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>الحالة</translation>
+    </message>
+    <message>
+        <source>Operations</source>
+        <translation>العمليات</translation>
+    </message>
+    <message>
+        <source>Maintenance</source>
+        <translation>الصيانة</translation>
+    </message>
+    <message>
+        <source>Safety</source>
+        <translation>السلامة</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>العميل</translation>
+    </message>
+    <message>
+        <source>rack {0}</source>
+        <translation>الرف {0}</translation>
+    </message>
+    <message>
+        <source>alarm {0}</source>
+        <translation>الإنذار {0}</translation>
+    </message>
+    <message>
+        <source>incident {0}</source>
+        <translation>الحادث {0}</translation>
+    </message>
+    <message>
+        <source>job {0}</source>
+        <translation>المهمة {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftLogView</name>
+    <message>
+        <source>A review shows the shift log as it stood; entries are written in the live console</source>
+        <translation>تعرض المراجعة سجل النوبة كما كان؛ تُكتب المدخلات في وحدة التحكم المباشرة</translation>
+    </message>
+    <message>
+        <source>Add entry…</source>
+        <translation>إضافة مدخل…</translation>
+    </message>
+    <message>
+        <source>Write an entry with the current selection linked (Ctrl+L)</source>
+        <translation>كتابة مدخل مرتبط بالتحديد الحالي (Ctrl+L)</translation>
+    </message>
+    <message>
+        <source>Clear item…</source>
+        <translation>إغلاق البند…</translation>
+    </message>
+    <message>
+        <source>Clear the selected open item (it is then no longer carried to the next handover)</source>
+        <translation>إغلاق البند المفتوح المحدد (فلا يُنقل بعدها إلى التسليم التالي)</translation>
+    </message>
+    <message>
+        <source>Go to</source>
+        <translation>انتقال إلى</translation>
+    </message>
+    <message>
+        <source>Go to what the selected entry links to</source>
+        <translation>الانتقال إلى ما يرتبط به المدخل المحدد</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>كل الفئات</translation>
+    </message>
+    <message>
+        <source>Open items only</source>
+        <translation>البنود المفتوحة فقط</translation>
+    </message>
+    <message>
+        <source>Search text, author, links</source>
+        <translation>البحث في النص والكاتب والروابط</translation>
+    </message>
+    <message>
+        <source>Select an entry to read it whole; double-click or Enter goes to its first link.</source>
+        <translation>حدد مدخلاً لقراءته كاملاً؛ النقر المزدوج أو Enter ينتقل إلى أول رابط له.</translation>
+    </message>
+    <message>
+        <source>Shift-log entry written.</source>
+        <translation>كُتب مدخل سجل النوبة.</translation>
+    </message>
+    <message>
+        <source>Open item cleared.</source>
+        <translation>أُغلق البند المفتوح.</translation>
+    </message>
+    <message>
+        <source>{0} kept shift-log write(s) sent to the hub.</source>
+        <translation>أُرسلت {0} كتابة محفوظة لسجل النوبة إلى المحور.</translation>
+    </message>
+    <message>
+        <source>{0} write(s) wait for the hub.</source>
+        <translation>{0} كتابة (كتابات) تنتظر المحور.</translation>
+    </message>
+    <message>
+        <source>The hub does not answer: the entry is kept and sent when it answers (%1).</source>
+        <translation>المحور لا يستجيب: يُحفظ المدخل ويُرسل عند استجابته (%1).</translation>
+    </message>
+    <message>
+        <source>The hub does not answer: the clearing of the item is kept and sent when it answers (%1).</source>
+        <translation>المحور لا يستجيب: يُحفظ إغلاق البند ويُرسل عند استجابته (%1).</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>لا رد</translation>
+    </message>
+    <message>
+        <source>Not cleared: {0} cleared it already at {1} (site time).</source>
+        <translation>لم يُغلق: أغلقه {0} بالفعل في {1} (بتوقيت الموقع).</translation>
+    </message>
+    <message>
+        <source>Entry not written</source>
+        <translation>لم يُكتب المدخل</translation>
+    </message>
+    <message>
+        <source>Item not cleared</source>
+        <translation>لم يُغلق البند</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}: {1}</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} entries shown · open items: {open}</source>
+        <translation>عُرض {shown} من {total} مدخلاً · البنود المفتوحة: {open}</translation>
+    </message>
+    <message>
+        <source>shift log not recorded in this file</source>
+        <translation>سجل النوبة غير مسجل في هذا الملف</translation>
+    </message>
+    <message>
+        <source>as it stood at {0} site time</source>
+        <translation>كما كان في {0} بتوقيت الموقع</translation>
+    </message>
+    <message>
+        <source>log not read: {0}</source>
+        <translation>لم يُقرأ السجل: {0}</translation>
+    </message>
+    <message>
+        <source>No shift log read yet.</source>
+        <translation>لم يُقرأ سجل النوبة بعد.</translation>
+    </message>
+    <message>
+        <source>This file holds no shift log (recorded before the console kept one).</source>
+        <translation>لا يحوي هذا الملف سجل نوبة (سُجِّل قبل أن تحتفظ وحدة التحكم بسجل).</translation>
+    </message>
+    <message>
+        <source>No entry matches the filters ({0} hidden).</source>
+        <translation>لا مدخل يطابق عوامل التصفية ({0} مخفية).</translation>
+    </message>
+    <message>
+        <source>The shift log is empty.</source>
+        <translation>سجل النوبة فارغ.</translation>
+    </message>
+    <message>
+        <source>Go to {0}</source>
+        <translation>انتقال إلى {0}</translation>
+    </message>
+    <message>
+        <source>No links</source>
+        <translation>لا روابط</translation>
+    </message>
+</context>
+<context>
+    <name>SiteSummary</name>
+    <message>
+        <source>Facility load</source>
+        <translation>حمل المنشأة</translation>
+    </message>
+    <message>
+        <source>IT load</source>
+        <translation>حمل IT</translation>
+    </message>
+    <message>
+        <source>Renewable share</source>
+        <translation>حصة المتجددة</translation>
+    </message>
+    <message>
+        <source>PUE</source>
+        <translation>PUE</translation>
+    </message>
+    <message>
+        <source>Carbon intensity</source>
+        <translation>كثافة الكربون</translation>
+    </message>
+    <message>
+        <source>Racks reporting</source>
+        <translation>الرفوف المُبلِّغة</translation>
+    </message>
+    <message>
+        <source>Unhealthy GPUs</source>
+        <translation>وحدات GPU معتلّة</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>المهام</translation>
+    </message>
+    <message>
+        <source>STALE · {0} old</source>
+        <translation>قديمة · عمرها {0}</translation>
+    </message>
+    <message>
+        <source>{0} % of {1} MW</source>
+        <translation>{0} % من {1} MW</translation>
+    </message>
+    <message>
+        <source>no envelope in the site layout (capacity_mw)</source>
+        <translation>لا سقف قدرة في مخطط الموقع (capacity_mw)</translation>
+    </message>
+    <message>
+        <source>grid {0} MW</source>
+        <translation>الشبكة {0} MW</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>غ/م</translation>
+    </message>
+    <message>
+        <source>{0} MW metered</source>
+        <translation>{0} MW مُقاسة</translation>
+    </message>
+    <message>
+        <source>{0} failed · {1} off bus · {2} degraded</source>
+        <translation>{0} معطلة · {1} خارج الناقل · {2} متدهورة</translation>
+    </message>
+    <message>
+        <source>{0} running</source>
+        <translation>{0} قيد التشغيل</translation>
+    </message>
+    <message>
+        <source>{0} pending</source>
+        <translation>{0} قيد الانتظار</translation>
+    </message>
+</context>
+<context>
+    <name>Sparkline</name>
+    <message>
+        <source>no history</source>
+        <translation>لا سجل تاريخي</translation>
+    </message>
+    <message>
+        <source>max %1</source>
+        <translation>الأقصى %1</translation>
+    </message>
+    <message>
+        <source>min %1</source>
+        <translation>الأدنى %1</translation>
+    </message>
+</context>
+<context>
+    <name>Text</name>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>غ/م</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineScrubber</name>
+    <message>
+        <source>%1 site time (%2 UTC)</source>
+        <translation>%1 بتوقيت الموقع (%2 UTC)</translation>
+    </message>
+    <message>
+        <source>REVIEW</source>
+        <translation>مراجعة</translation>
+    </message>
+    <message>
+        <source>▶ Play</source>
+        <translation>▶ تشغيل</translation>
+    </message>
+    <message>
+        <source>Jump to incident…</source>
+        <translation>انتقال إلى حادث…</translation>
+    </message>
+    <message>
+        <source>Jump to incident… ({0})</source>
+        <translation>انتقال إلى حادث… ({0})</translation>
+    </message>
+    <message>
+        <source>No incidents</source>
+        <translation>لا حوادث</translation>
+    </message>
+    <message>
+        <source>{0} span(s) in this file were not recorded (cache failures)</source>
+        <translation>{0} فترة (فترات) في هذا الملف لم تُسجَّل (أعطال الذاكرة المؤقتة)</translation>
+    </message>
+    <message>
+        <source>Not recorded {0} ({1} polls): {2}</source>
+        <translation>غير مسجل {0} ({1} استطلاعات): {2}</translation>
+    </message>
+    <message>
+        <source>Not recorded {0} ({1} polls)</source>
+        <translation>غير مسجل {0} ({1} استطلاعات)</translation>
+    </message>
+    <message>
+        <source>❚❚ Pause</source>
+        <translation>❚❚ إيقاف مؤقت</translation>
+    </message>
+</context>
+<context>
+    <name>WallDialog</name>
+    <message>
+        <source>Wall mode</source>
+        <translation>وضع الجدار</translation>
+    </message>
+    <message>
+        <source>Views:</source>
+        <translation>العروض:</translation>
+    </message>
+    <message>
+        <source>Screens:</source>
+        <translation>الشاشات:</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> ث</translation>
+    </message>
+    <message>
+        <source>no rotation</source>
+        <translation>بلا تدوير</translation>
+    </message>
+    <message>
+        <source>Rotate views every:</source>
+        <translation>تدوير العروض كل:</translation>
+    </message>
+    <message>
+        <source>Views are dealt to the screens in turn; Esc leaves wall mode.</source>
+        <translation>تُوزَّع العروض على الشاشات بالتناوب؛ Esc للخروج من وضع الجدار.</translation>
+    </message>
+</context>
+<context>
+    <name>WallScreen</name>
+    <message>
+        <source>Esc leaves wall mode</source>
+        <translation>Esc للخروج من وضع الجدار</translation>
+    </message>
+    <message>
+        <source>{title} ({n} of {count})</source>
+        <translation>{title} ({n} من {count})</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,2191 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr_MA">
+<context>
+    <name>AckDialog</name>
+    <message>
+        <source>Acknowledge alarms</source>
+        <translation>Acquitter les alarmes</translation>
+    </message>
+    <message>
+        <source>your name</source>
+        <translation>votre nom</translation>
+    </message>
+    <message>
+        <source>what you saw or did (optional)</source>
+        <translation>ce que vous avez vu ou fait (facultatif)</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>Opérateur</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Commentaire</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmBanner</name>
+    <message>
+        <source>Critical</source>
+        <translation>Critique</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>Haute</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>Moyenne</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>Basse</translation>
+    </message>
+    <message>
+        <source>Diagnostic</source>
+        <translation>Diagnostic</translation>
+    </message>
+    <message>
+        <source>Alarms</source>
+        <translation>Alarmes</translation>
+    </message>
+    <message>
+        <source>Audible alert</source>
+        <translation>Alerte sonore</translation>
+    </message>
+    <message>
+        <source>Beep while a critical alarm is unacknowledged</source>
+        <translation>Bip tant qu&apos;une alarme critique n&apos;est pas acquittée</translation>
+    </message>
+    <message>
+        <source>Silence</source>
+        <translation>Silence</translation>
+    </message>
+    <message>
+        <source>{p} {u} unack · {k} ack</source>
+        <translation>{p} {u} non acq. · {k} acq.</translation>
+    </message>
+    <message>
+        <source>{p}: {u} waiting for acknowledgement (active or returned), {k} acknowledged and still active</source>
+        <translation>{p} : {u} en attente d&apos;acquittement (actives ou retombées), {k} acquittées et toujours actives</translation>
+    </message>
+    <message>
+        <source>No unacknowledged alarms</source>
+        <translation>Aucune alarme non acquittée</translation>
+    </message>
+    <message>
+        <source>Act first — {p}, unacknowledged {age}: {area} · {message}</source>
+        <translation>À traiter d&apos;abord — {p}, non acquittée depuis {age} : {area} · {message}</translation>
+    </message>
+    <message>
+        <source> · respond within {0} min</source>
+        <translation> · répondre sous {0} min</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmKpiPanel</name>
+    <message>
+        <source>Figure</source>
+        <translation>Indicateur</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>Poste</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Cible</translation>
+    </message>
+    <message>
+        <source>Alarms raised</source>
+        <translation>Alarmes levées</translation>
+    </message>
+    <message>
+        <source>Alarms per 10 min, average</source>
+        <translation>Alarmes par 10 min, moyenne</translation>
+    </message>
+    <message>
+        <source>Most alarms in any 10 min</source>
+        <translation>Maximum d&apos;alarmes sur 10 min</translation>
+    </message>
+    <message>
+        <source>Alarm rate per day</source>
+        <translation>Alarmes par jour</translation>
+    </message>
+    <message>
+        <source>Floods (&gt;10 in 10 min)</source>
+        <translation>Avalanches (&gt;10 en 10 min)</translation>
+    </message>
+    <message>
+        <source>Critical share</source>
+        <translation>Part critique</translation>
+    </message>
+    <message>
+        <source>High share</source>
+        <translation>Part haute</translation>
+    </message>
+    <message>
+        <source>Medium and low share</source>
+        <translation>Part moyenne et basse</translation>
+    </message>
+    <message>
+        <source>Chattering alarms (3 in 1 min)</source>
+        <translation>Alarmes instables (3 en 1 min)</translation>
+    </message>
+    <message>
+        <source>Standing alarms now</source>
+        <translation>Alarmes actives maintenant</translation>
+    </message>
+    <message>
+        <source>Stale alarms (standing &gt; 24 h)</source>
+        <translation>Alarmes anciennes (actives &gt; 24 h)</translation>
+    </message>
+    <message>
+        <source>Time to acknowledge: median / 90 % / max</source>
+        <translation>Délai d&apos;acquittement : médiane / 90 % / max</translation>
+    </message>
+    <message>
+        <source>Waiting for acknowledgement</source>
+        <translation>En attente d&apos;acquittement</translation>
+    </message>
+    <message>
+        <source>Shelved in the shift / now</source>
+        <translation>Mises en attente pendant le poste / maintenant</translation>
+    </message>
+    <message>
+        <source>≤ 1</source>
+        <translation>≤ 1</translation>
+    </message>
+    <message>
+        <source>≤ 10</source>
+        <translation>≤ 10</translation>
+    </message>
+    <message>
+        <source>≤ 150</source>
+        <translation>≤ 150</translation>
+    </message>
+    <message>
+        <source>0</source>
+        <translation>0</translation>
+    </message>
+    <message>
+        <source>≤ 5 %</source>
+        <translation>≤ 5 %</translation>
+    </message>
+    <message>
+        <source>≤ 15 %</source>
+        <translation>≤ 15 %</translation>
+    </message>
+    <message>
+        <source>≥ 80 %</source>
+        <translation>≥ 80 %</translation>
+    </message>
+    <message>
+        <source>≤ 5</source>
+        <translation>≤ 5</translation>
+    </message>
+    <message>
+        <source>Most frequent alarms</source>
+        <translation>Alarmes les plus fréquentes</translation>
+    </message>
+    <message>
+        <source>Alarm performance: no alarm journal</source>
+        <translation>Performance des alarmes : pas de journal d&apos;alarmes</translation>
+    </message>
+    <message>
+        <source>Alarm performance, shift {0} – {1}, figures up to {2}</source>
+        <translation>Performance des alarmes, poste {0} – {1}, chiffres jusqu&apos;à {2}</translation>
+    </message>
+    <message>
+        <source>Journal from {0} (console start)</source>
+        <translation>Journal depuis {0} (démarrage de la console)</translation>
+    </message>
+    <message>
+        <source>{0} (C {1} · H {2} · M {3} · L {4})</source>
+        <translation>{0} (C {1} · H {2} · M {3} · B {4})</translation>
+    </message>
+    <message>
+        <source>{0} ({1} in all, longest {2})</source>
+        <translation>{0} ({1} au total, le plus long {2})</translation>
+    </message>
+    <message>
+        <source>{0} × {1} ({2})</source>
+        <translation>{0} × {1} ({2})</translation>
+    </message>
+    <message>
+        <source>Chattering: {0}</source>
+        <translation>Instables : {0}</translation>
+    </message>
+    <message>
+        <source>No alarm raised in the shift.</source>
+        <translation>Aucune alarme levée pendant le poste.</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmListView</name>
+    <message>
+        <source>Standing</source>
+        <translation>Actives</translation>
+    </message>
+    <message>
+        <source>Unacknowledged</source>
+        <translation>Non acquittées</translation>
+    </message>
+    <message>
+        <source>Shelved</source>
+        <translation>En attente</translation>
+    </message>
+    <message>
+        <source>Suppressed / out of service</source>
+        <translation>Supprimées / hors service</translation>
+    </message>
+    <message>
+        <source>All states</source>
+        <translation>Tous les états</translation>
+    </message>
+    <message>
+        <source>All priorities</source>
+        <translation>Toutes les priorités</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>Critique</translation>
+    </message>
+    <message>
+        <source>High and above</source>
+        <translation>Haute et plus</translation>
+    </message>
+    <message>
+        <source>Medium and above</source>
+        <translation>Moyenne et plus</translation>
+    </message>
+    <message>
+        <source>Low and above</source>
+        <translation>Basse et plus</translation>
+    </message>
+    <message>
+        <source>All halls</source>
+        <translation>Toutes les salles</translation>
+    </message>
+    <message>
+        <source>Acknowledge…</source>
+        <translation>Acquitter…</translation>
+    </message>
+    <message>
+        <source>Shelve…</source>
+        <translation>Mettre en attente…</translation>
+    </message>
+    <message>
+        <source>Plan work…</source>
+        <translation>Planifier des travaux…</translation>
+    </message>
+    <message>
+        <source>Announce planned work: alarms of a hall, row, rack or server raised during it are shelved at once</source>
+        <translation>Annoncer des travaux planifiés : les alarmes d&apos;une salle, rangée, baie ou d&apos;un serveur levées pendant ceux-ci sont mises en attente aussitôt</translation>
+    </message>
+    <message>
+        <source>Jump to rack</source>
+        <translation>Aller à la baie</translation>
+    </message>
+    <message>
+        <source>Select an alarm to see what to do, its racks, GPUs and history; double-click or Enter opens its rack in depth.</source>
+        <translation>Sélectionnez une alarme pour voir quoi faire, ses baies, GPU et son historique ; double-clic ou Entrée ouvre sa baie en détail.</translation>
+    </message>
+    <message>
+        <source>Hall {0}</source>
+        <translation>Salle {0}</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} alarms shown</source>
+        <translation>{shown} alarmes affichées sur {total}</translation>
+    </message>
+    <message>
+        <source> · hub time {clock} {zone} ({utc})</source>
+        <translation> · heure du hub {clock} {zone} ({utc})</translation>
+    </message>
+    <message>
+        <source> · alarm data {0} old</source>
+        <translation> · données d&apos;alarme vieilles de {0}</translation>
+    </message>
+    <message>
+        <source>No alarm data yet: waiting for the first evaluation.</source>
+        <translation>Pas encore de données d&apos;alarme : en attente de la première évaluation.</translation>
+    </message>
+    <message>
+        <source>No alarm matches the filters ({0} hidden).</source>
+        <translation>Aucune alarme ne correspond aux filtres ({0} masquées).</translation>
+    </message>
+    <message>
+        <source>No standing alarms: nothing needs the control room now.</source>
+        <translation>Aucune alarme active : rien ne requiert la salle de contrôle pour l&apos;instant.</translation>
+    </message>
+    <message>
+        <source>Alarm data is {0} old.</source>
+        <translation>Les données d&apos;alarme datent de {0}.</translation>
+    </message>
+    <message>
+        <source>{priority} · {state} · {area} · id {id}</source>
+        <translation>{priority} · {state} · {area} · id {id}</translation>
+    </message>
+    <message>
+        <source>Raised {local} site time ({utc})</source>
+        <translation>Levée à {local} heure du site ({utc})</translation>
+    </message>
+    <message>
+        <source>Action: {0}</source>
+        <translation>Action : {0}</translation>
+    </message>
+    <message>
+        <source>If nobody acts: {0}</source>
+        <translation>Sans intervention : {0}</translation>
+    </message>
+    <message>
+        <source>Respond within {0} min</source>
+        <translation>Répondre sous {0} min</translation>
+    </message>
+    <message>
+        <source> (waiting {0}{1})</source>
+        <translation> (en attente depuis {0}{1})</translation>
+    </message>
+    <message>
+        <source>, overdue</source>
+        <translation>, en retard</translation>
+    </message>
+    <message>
+        <source>Area: {0}</source>
+        <translation>Zone : {0}</translation>
+    </message>
+    <message>
+        <source>Racks ({n}): {racks}</source>
+        <translation>Baies ({n}) : {racks}</translation>
+    </message>
+    <message>
+        <source>GPUs ({n}): {gpus}</source>
+        <translation>GPU ({n}) : {gpus}</translation>
+    </message>
+    <message>
+        <source>Last action by {0}</source>
+        <translation>Dernière action par {0}</translation>
+    </message>
+    <message>
+        <source>Members ({0}):</source>
+        <translation>Membres ({0}) :</translation>
+    </message>
+    <message>
+        <source>  … and {0} more</source>
+        <translation>  … et {0} de plus</translation>
+    </message>
+    <message>
+        <source>{0} alarms</source>
+        <translation>{0} alarmes</translation>
+    </message>
+    <message>
+        <source>Planned work on {scope}: {reason}</source>
+        <translation>Travaux planifiés sur {scope} : {reason}</translation>
+    </message>
+    <message>
+        <source>Cancel planned work</source>
+        <translation>Annuler des travaux planifiés</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmTableModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Heure</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorité</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>Zone</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Valeur</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>Opérateur</translation>
+    </message>
+    <message>
+        <source>Raised {raised} (hub time)
+Last change {changed}</source>
+        <translation>Levée {raised} (heure du hub)
+Dernier changement {changed}</translation>
+    </message>
+    <message>
+        <source>(no action stated for this alarm)</source>
+        <translation>(aucune action indiquée pour cette alarme)</translation>
+    </message>
+    <message>
+        <source>If nobody acts: {0}</source>
+        <translation>Sans intervention : {0}</translation>
+    </message>
+    <message>
+        <source>Respond within {0} min</source>
+        <translation>Répondre sous {0} min</translation>
+    </message>
+    <message>
+        <source>Alarm id: {0}</source>
+        <translation>Identifiant de l&apos;alarme : {0}</translation>
+    </message>
+    <message>
+        <source>By {0}</source>
+        <translation>Par {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ClearItemDialog</name>
+    <message>
+        <source>Clear open item</source>
+        <translation>Clore un point ouvert</translation>
+    </message>
+    <message>
+        <source>your name</source>
+        <translation>votre nom</translation>
+    </message>
+    <message>
+        <source>Cleared by</source>
+        <translation>Clos par</translation>
+    </message>
+    <message>
+        <source>Clear item</source>
+        <translation>Clore le point</translation>
+    </message>
+</context>
+<context>
+    <name>DataSourcesDialog</name>
+    <message>
+        <source>Data sources</source>
+        <translation>Sources de données</translation>
+    </message>
+    <message>
+        <source>View</source>
+        <translation>Vue</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>Indicateur</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Détail</translation>
+    </message>
+    <message>
+        <source>What to enable</source>
+        <translation>À activer</translation>
+    </message>
+    <message>
+        <source>Run again</source>
+        <translation>Relancer</translation>
+    </message>
+    <message>
+        <source>This window shows a cache file (review): there is no live source to check.</source>
+        <translation>Cette fenêtre affiche un fichier cache (revue) : pas de source en direct à vérifier.</translation>
+    </message>
+    <message>
+        <source>Asking {0}…</source>
+        <translation>Interrogation de {0}…</translation>
+    </message>
+    <message>
+        <source>the source</source>
+        <translation>la source</translation>
+    </message>
+    <message>
+        <source>{0}: {1} found, {2} missing, {3} errors.</source>
+        <translation>{0} : {1} trouvés, {2} absents, {3} erreurs.</translation>
+    </message>
+    <message>
+        <source>Nothing could be read: {0}</source>
+        <translation>Rien n&apos;a pu être lu : {0}</translation>
+    </message>
+    <message>
+        <source>found</source>
+        <translation>trouvé</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>absent</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>erreur</translation>
+    </message>
+</context>
+<context>
+    <name>Export</name>
+    <message>
+        <source>{0} — shift handover — {1}</source>
+        <translation>{0} — relève de poste — {1}</translation>
+    </message>
+    <message>
+        <source>Page {0} of {1}</source>
+        <translation>Page {0} sur {1}</translation>
+    </message>
+    <message>
+        <source>as shown at {0} site time · {1} × {2} px</source>
+        <translation>tel qu&apos;affiché à {0} heure du site · {1} × {2} px</translation>
+    </message>
+    <message>
+        <source>Shift handover {0} {1}</source>
+        <translation>Relève de poste {0} {1}</translation>
+    </message>
+    <message>
+        <source>Capturing {0}</source>
+        <translation>Capture : {0}</translation>
+    </message>
+    <message>
+        <source>Writing the report (PDF)</source>
+        <translation>Écriture du rapport (PDF)</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export shift handover</source>
+        <translation>Exporter la relève de poste</translation>
+    </message>
+    <message>
+        <source>an empty folder for the pack</source>
+        <translation>un dossier vide pour le dossier de relève</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Parcourir…</translation>
+    </message>
+    <message>
+        <source>Current shift</source>
+        <translation>Poste en cours</translation>
+    </message>
+    <message>
+        <source>Previous shift</source>
+        <translation>Poste précédent</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>à</translation>
+    </message>
+    <message>
+        <source>Notes for the next shift (plain text)</source>
+        <translation>Notes pour le poste suivant (texte brut)</translation>
+    </message>
+    <message>
+        <source>Replace the folder if it already holds a handover pack</source>
+        <translation>Remplacer le dossier s&apos;il contient déjà un dossier de relève</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Dossier</translation>
+    </message>
+    <message>
+        <source>Shift (%1)</source>
+        <translation>Poste (%1)</translation>
+    </message>
+    <message>
+        <source>Operator notes</source>
+        <translation>Notes de l&apos;opérateur</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exporter</translation>
+    </message>
+    <message>
+        <source>Folder for the handover pack</source>
+        <translation>Dossier du dossier de relève</translation>
+    </message>
+    <message>
+        <source>Collecting the shift&apos;s data…</source>
+        <translation>Collecte des données du poste…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Exporting handover</source>
+        <translation>Export de la relève</translation>
+    </message>
+    <message>
+        <source>Not exported: %1</source>
+        <translation>Non exporté : %1</translation>
+    </message>
+    <message>
+        <source>Handover pack written to %1</source>
+        <translation>Dossier de relève écrit dans %1</translation>
+    </message>
+</context>
+<context>
+    <name>Feed</name>
+    <message>
+        <source>rack detail is not available from this feed</source>
+        <translation>le détail de baie n&apos;est pas disponible depuis ce flux</translation>
+    </message>
+    <message>
+        <source>a handover cannot be journaled from this window</source>
+        <translation>une relève ne peut pas être journalisée depuis cette fenêtre</translation>
+    </message>
+    <message>
+        <source>alarms cannot be changed from this window</source>
+        <translation>les alarmes ne peuvent pas être modifiées depuis cette fenêtre</translation>
+    </message>
+    <message>
+        <source>the shift log cannot be written from this window</source>
+        <translation>la main courante ne peut pas être écrite depuis cette fenêtre</translation>
+    </message>
+</context>
+<context>
+    <name>GpuHealthView</name>
+    <message>
+        <source>Show in maintenance list</source>
+        <translation>Afficher dans la liste de maintenance</translation>
+    </message>
+    <message>
+        <source>Filter: rack, node, UUID, XID, cause… (all words)</source>
+        <translation>Filtre : baie, nœud, UUID, XID, cause… (tous les mots)</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>Tous les statuts</translation>
+    </message>
+    <message>
+        <source>All halls</source>
+        <translation>Toutes les salles</translation>
+    </message>
+    <message>
+        <source>no data yet</source>
+        <translation>pas encore de données</translation>
+    </message>
+    <message>
+        <source>Hall {0} · {1}</source>
+        <translation>Salle {0} · {1}</translation>
+    </message>
+    <message>
+        <source>ECC not collected: enable DCGM_FI_DEV_ECC_DBE_VOL_TOTAL in dcgm-exporter&apos;s counters file (commented out by default)</source>
+        <translation>ECC non collecté : activez DCGM_FI_DEV_ECC_DBE_VOL_TOTAL dans le fichier des compteurs de dcgm-exporter (commenté par défaut)</translation>
+    </message>
+    <message>
+        <source>Throttling not collected: enable DCGM_FI_DEV_CLOCKS_EVENT_REASONS (DCGM_FI_DEV_CLOCK_THROTTLE_REASONS before DCGM 3.1) in dcgm-exporter&apos;s counters file</source>
+        <translation>Bridage non collecté : activez DCGM_FI_DEV_CLOCKS_EVENT_REASONS (DCGM_FI_DEV_CLOCK_THROTTLE_REASONS avant DCGM 3.1) dans le fichier des compteurs de dcgm-exporter</translation>
+    </message>
+    <message>
+        <source>Row remap failures not collected: enable DCGM_FI_DEV_ROW_REMAP_FAILURE in dcgm-exporter&apos;s counters file</source>
+        <translation>Échecs de remappage de lignes non collectés : activez DCGM_FI_DEV_ROW_REMAP_FAILURE dans le fichier des compteurs de dcgm-exporter</translation>
+    </message>
+    <message>
+        <source>XIDs not collected: enable DCGM_FI_DEV_XID_ERRORS in dcgm-exporter&apos;s counters file</source>
+        <translation>XID non collectés : activez DCGM_FI_DEV_XID_ERRORS dans le fichier des compteurs de dcgm-exporter</translation>
+    </message>
+    <message>
+        <source>{signal} not collected</source>
+        <translation>{signal} non collecté</translation>
+    </message>
+    <message>
+        <source>Not checked (GPUs with these faults are not listed):</source>
+        <translation>Non vérifié (les GPU présentant ces défauts ne sont pas listés) :</translation>
+    </message>
+    <message>
+        <source> — STALE</source>
+        <translation> — PÉRIMÉ</translation>
+    </message>
+    <message>
+        <source>{0} of {1} unhealthy GPUs · list {2} old ({3})</source>
+        <translation>{0} sur {1} GPU en défaut · liste vieille de {2} ({3})</translation>
+    </message>
+</context>
+<context>
+    <name>HandoverDialog</name>
+    <message>
+        <source>Site status</source>
+        <translation>État du site</translation>
+    </message>
+    <message>
+        <source>Alarms standing and shelved</source>
+        <translation>Alarmes actives et en attente</translation>
+    </message>
+    <message>
+        <source>Equipment out of service</source>
+        <translation>Équipements hors service</translation>
+    </message>
+    <message>
+        <source>Limits and temporary arrangements in force</source>
+        <translation>Limites et dispositions temporaires en vigueur</translation>
+    </message>
+    <message>
+        <source>Planned work next shift</source>
+        <translation>Travaux planifiés au poste suivant</translation>
+    </message>
+    <message>
+        <source>Open log items</source>
+        <translation>Points ouverts de la main courante</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>critique</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>haute</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation>moyenne</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>basse</translation>
+    </message>
+    <message>
+        <source>diagnostic</source>
+        <translation>diagnostic</translation>
+    </message>
+    <message>
+        <source>operations</source>
+        <translation>exploitation</translation>
+    </message>
+    <message>
+        <source>maintenance</source>
+        <translation>maintenance</translation>
+    </message>
+    <message>
+        <source>safety</source>
+        <translation>sécurité</translation>
+    </message>
+    <message>
+        <source>customer</source>
+        <translation>client</translation>
+    </message>
+    <message>
+        <source>Hand over shift</source>
+        <translation>Relève de poste</translation>
+    </message>
+    <message>
+        <source>Shift handed over: {0}</source>
+        <translation>Relève passée : {0}</translation>
+    </message>
+    <message>
+        <source>your name</source>
+        <translation>votre nom</translation>
+    </message>
+    <message>
+        <source>What the next shift must know: what was done, what to watch (plain text)</source>
+        <translation>Ce que le poste suivant doit savoir : ce qui a été fait, ce qu&apos;il faut surveiller (texte brut)</translation>
+    </message>
+    <message>
+        <source>Outgoing operator</source>
+        <translation>Opérateur sortant</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>Résumé</translation>
+    </message>
+    <message>
+        <source>Refresh the checklist</source>
+        <translation>Actualiser la liste de contrôle</translation>
+    </message>
+    <message>
+        <source>Read the live data again; an item whose content changed is unticked</source>
+        <translation>Relire les données en direct ; un point dont le contenu a changé est décoché</translation>
+    </message>
+    <message>
+        <source>the incoming operator&apos;s name</source>
+        <translation>le nom de l&apos;opérateur entrant</translation>
+    </message>
+    <message>
+        <source>Incoming operator</source>
+        <translation>Opérateur entrant</translation>
+    </message>
+    <message>
+        <source>Hand over</source>
+        <translation>Passer la relève</translation>
+    </message>
+    <message>
+        <source>Checklist (tick each item once you have gone over it with the incoming operator)</source>
+        <translation>Liste de contrôle (cochez chaque point une fois vu avec l&apos;opérateur entrant)</translation>
+    </message>
+    <message>
+        <source>No limit or temporary arrangement in force.</source>
+        <translation>Aucune limite ni disposition temporaire en vigueur.</translation>
+    </message>
+    <message>
+        <source>No open log item.</source>
+        <translation>Aucun point ouvert dans la main courante.</translation>
+    </message>
+    <message>
+        <source>No power data received.</source>
+        <translation>Aucune donnée de puissance reçue.</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>n.d.</translation>
+    </message>
+    <message>
+        <source>Facility load {0} MW · IT load {1} MW · PUE {2} · renewable share {3} %</source>
+        <translation>Charge du site {0} MW · charge IT {1} MW · PUE {2} · part renouvelable {3} %</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>connexion</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>en direct</translation>
+    </message>
+    <message>
+        <source>missed poll</source>
+        <translation>interrogation manquée</translation>
+    </message>
+    <message>
+        <source>COMM LOSS</source>
+        <translation>PERTE COMM</translation>
+    </message>
+    <message>
+        <source>Communication: {0}; data age {1}</source>
+        <translation>Communication : {0} ; âge des données {1}</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>aucun</translation>
+    </message>
+    <message>
+        <source>No alarm list received yet.</source>
+        <translation>Aucune liste d&apos;alarmes reçue.</translation>
+    </message>
+    <message>
+        <source>Unacknowledged: {0}</source>
+        <translation>Non acquittées : {0}</translation>
+    </message>
+    <message>
+        <source>Acknowledged, still standing: {0}</source>
+        <translation>Acquittées, toujours actives : {0}</translation>
+    </message>
+    <message>
+        <source>Shelved: {0}</source>
+        <translation>En attente : {0}</translation>
+    </message>
+    <message>
+        <source>until {0}</source>
+        <translation>jusqu&apos;à {0}</translation>
+    </message>
+    <message>
+        <source>no expiry</source>
+        <translation>sans échéance</translation>
+    </message>
+    <message>
+        <source>{0} {1}: {2} — {3}</source>
+        <translation>{0} {1} : {2} — {3}</translation>
+    </message>
+    <message>
+        <source>… and {0} more</source>
+        <translation>… et {0} de plus</translation>
+    </message>
+    <message>
+        <source>Suppressed or out of service: {0}</source>
+        <translation>Supprimées ou hors service : {0}</translation>
+    </message>
+    <message>
+        <source>No maintenance list received yet.</source>
+        <translation>Aucune liste de maintenance reçue.</translation>
+    </message>
+    <message>
+        <source>Maintenance list: {0} devices</source>
+        <translation>Liste de maintenance : {0} équipements</translation>
+    </message>
+    <message>
+        <source>Servers with an unhealthy GPU: {0} drained · {1} in maintenance · {2} down</source>
+        <translation>Serveurs avec un GPU en défaut : {0} en drain · {1} en maintenance · {2} arrêtés</translation>
+    </message>
+    <message>
+        <source>The shift log could not be read: {0}</source>
+        <translation>La main courante n&apos;a pas pu être lue : {0}</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>{0} open items</source>
+        <translation>{0} points ouverts</translation>
+    </message>
+    <message>
+        <source>{0} {1} ({2}): {3}</source>
+        <translation>{0} {1} ({2}) : {3}</translation>
+    </message>
+    <message>
+        <source>No alarm list received yet (planned work comes with it).</source>
+        <translation>Aucune liste d&apos;alarmes reçue (les travaux planifiés l&apos;accompagnent).</translation>
+    </message>
+    <message>
+        <source>No planned work in force or starting within 12 h.</source>
+        <translation>Aucuns travaux planifiés en cours ou débutant dans les 12 h.</translation>
+    </message>
+    <message>
+        <source>in force until {0}</source>
+        <translation>en vigueur jusqu&apos;à {0}</translation>
+    </message>
+    <message>
+        <source>{0} to {1}</source>
+        <translation>{0} à {1}</translation>
+    </message>
+    <message>
+        <source>{0}: {1} — {2} ({3})</source>
+        <translation>{0} : {1} — {2} ({3})</translation>
+    </message>
+    <message>
+        <source>Tick every checklist item ({0} left).</source>
+        <translation>Cochez chaque point de la liste ({0} restants).</translation>
+    </message>
+    <message>
+        <source>Give the outgoing operator&apos;s name.</source>
+        <translation>Indiquez le nom de l&apos;opérateur sortant.</translation>
+    </message>
+    <message>
+        <source>The incoming operator gives their name to take the shift over.</source>
+        <translation>L&apos;opérateur entrant indique son nom pour prendre le poste.</translation>
+    </message>
+    <message>
+        <source>The incoming operator must be someone else than the outgoing one.</source>
+        <translation>L&apos;opérateur entrant doit être une autre personne que l&apos;opérateur sortant.</translation>
+    </message>
+    <message>
+        <source>Not handed over: {0}</source>
+        <translation>Relève non passée : {0}</translation>
+    </message>
+    <message>
+        <source>Not handed over: this window has no live session to journal the handover.</source>
+        <translation>Relève non passée : cette fenêtre n&apos;a pas de session en direct pour journaliser la relève.</translation>
+    </message>
+    <message>
+        <source>Shift handed over from {0} to {1} at {2}; journaled.</source>
+        <translation>Relève passée de {0} à {1} à {2} ; journalisée.</translation>
+    </message>
+</context>
+<context>
+    <name>JobQueueView</name>
+    <message>
+        <source>All partitions</source>
+        <translation>Toutes les partitions</translation>
+    </message>
+    <message>
+        <source>All tenant kinds</source>
+        <translation>Tous les types de locataires</translation>
+    </message>
+    <message>
+        <source>All states</source>
+        <translation>Tous les états</translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation>utilisateur</translation>
+    </message>
+    <message>
+        <source>search id, name, tenant, user, rack, reason…</source>
+        <translation>rechercher id, nom, locataire, utilisateur, baie, motif…</translation>
+    </message>
+    <message>
+        <source>no jobs</source>
+        <translation>aucun job</translation>
+    </message>
+    <message>
+        <source>Job {id} “{name}” by {user} of {tenant} · {partition} · {state}</source>
+        <translation>Job {id} « {name} » de {user} ({tenant}) · {partition} · {state}</translation>
+    </message>
+    <message>
+        <source> · job array: {n} tasks pending</source>
+        <translation> · tableau de jobs : {n} tâches en attente</translation>
+    </message>
+    <message>
+        <source> · racks {racks}</source>
+        <translation> · baies {racks}</translation>
+    </message>
+    <message>
+        <source> · ⚠ on a rack with unhealthy GPUs</source>
+        <translation> · ⚠ sur une baie avec des GPU en défaut</translation>
+    </message>
+</context>
+<context>
+    <name>JobsTableModel</name>
+    <message>
+        <source>Site time ({0})</source>
+        <translation>Heure du site ({0})</translation>
+    </message>
+</context>
+<context>
+    <name>LogEntryDialog</name>
+    <message>
+        <source>Add shift-log entry</source>
+        <translation>Ajouter une entrée à la main courante</translation>
+    </message>
+    <message>
+        <source>What was done, what is out of service, what the next shift must do</source>
+        <translation>Ce qui a été fait, ce qui est hors service, ce que le poste suivant doit faire</translation>
+    </message>
+    <message>
+        <source>your name</source>
+        <translation>votre nom</translation>
+    </message>
+    <message>
+        <source>Open item: carried to every handover until someone clears it</source>
+        <translation>Point ouvert : reporté à chaque relève jusqu&apos;à ce que quelqu&apos;un le close</translation>
+    </message>
+    <message>
+        <source>Untick a link to leave it out of the entry</source>
+        <translation>Décochez un lien pour l&apos;exclure de l&apos;entrée</translation>
+    </message>
+    <message>
+        <source>Nothing selected to link (select a rack, an alarm or a job first to link it)</source>
+        <translation>Rien de sélectionné à lier (sélectionnez d&apos;abord une baie, une alarme ou un job)</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Catégorie</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Texte</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>Auteur</translation>
+    </message>
+    <message>
+        <source>Links</source>
+        <translation>Liens</translation>
+    </message>
+    <message>
+        <source>Write</source>
+        <translation>Écrire</translation>
+    </message>
+    <message>
+        <source>{0} of {1} characters</source>
+        <translation>{0} sur {1} caractères</translation>
+    </message>
+    <message>
+        <source>Not written: {0}</source>
+        <translation>Non écrit : {0}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Rack map</source>
+        <translation>Plan des baies</translation>
+    </message>
+    <message>
+        <source>GPU health</source>
+        <translation>Santé des GPU</translation>
+    </message>
+    <message>
+        <source>Maintenance list</source>
+        <translation>Liste de maintenance</translation>
+    </message>
+    <message>
+        <source>Alarms</source>
+        <translation>Alarmes</translation>
+    </message>
+    <message>
+        <source>Power and renewables</source>
+        <translation>Puissance et renouvelables</translation>
+    </message>
+    <message>
+        <source>Job queue</source>
+        <translation>File des jobs</translation>
+    </message>
+    <message>
+        <source>Shift log</source>
+        <translation>Main courante</translation>
+    </message>
+    <message>
+        <source>Hub Operations Console — {0}</source>
+        <translation>Console d&apos;exploitation du hub — {0}</translation>
+    </message>
+    <message>
+        <source>Hub Operations Console — Review of {0}</source>
+        <translation>Console d&apos;exploitation du hub — Revue de {0}</translation>
+    </message>
+    <message>
+        <source>review — {0}</source>
+        <translation>revue — {0}</translation>
+    </message>
+    <message>
+        <source>REVIEW (offline)</source>
+        <translation>REVUE (hors ligne)</translation>
+    </message>
+    <message>
+        <source>as at {0}</source>
+        <translation>au {0}</translation>
+    </message>
+    <message>
+        <source>Alarm action refused: {0}</source>
+        <translation>Action sur l&apos;alarme refusée : {0}</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Fichier</translation>
+    </message>
+    <message>
+        <source>&amp;Open cache for review…</source>
+        <translation>&amp;Ouvrir un cache en revue…</translation>
+    </message>
+    <message>
+        <source>&amp;Export handover…</source>
+        <translation>&amp;Exporter la relève…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quitter</translation>
+    </message>
+    <message>
+        <source>&amp;Hand over shift…</source>
+        <translation>&amp;Passer la relève…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>É&amp;dition</translation>
+    </message>
+    <message>
+        <source>Add log &amp;entry…</source>
+        <translation>Ajouter une &amp;entrée à la main courante…</translation>
+    </message>
+    <message>
+        <source>A review shows the shift log as it stood; entries are written in the live console</source>
+        <translation>Une revue montre la main courante telle qu&apos;elle était ; on y écrit dans la console en direct</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Affichage</translation>
+    </message>
+    <message>
+        <source>&amp;Full screen</source>
+        <translation>&amp;Plein écran</translation>
+    </message>
+    <message>
+        <source>&amp;Reset layout</source>
+        <translation>&amp;Réinitialiser la disposition</translation>
+    </message>
+    <message>
+        <source>&amp;Layouts</source>
+        <translation>Dis&amp;positions</translation>
+    </message>
+    <message>
+        <source>&amp;Wall mode…</source>
+        <translation>Mode &amp;mur d&apos;écrans…</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Aide</translation>
+    </message>
+    <message>
+        <source>&amp;Data sources…</source>
+        <translation>Sources de &amp;données…</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>À &amp;propos</translation>
+    </message>
+    <message>
+        <source>Source: {0}</source>
+        <translation>Source : {0}</translation>
+    </message>
+    <message>
+        <source>connecting…</source>
+        <translation>connexion…</translation>
+    </message>
+    <message>
+        <source>data age: —</source>
+        <translation>âge des données : —</translation>
+    </message>
+    <message>
+        <source>Job {0} is not in the job queue yet; it is selected when it arrives</source>
+        <translation>Le job {0} n&apos;est pas encore dans la file ; il sera sélectionné à son arrivée</translation>
+    </message>
+    <message>
+        <source>The shift log is written in the live console; a review shows it as it stood</source>
+        <translation>La main courante s&apos;écrit dans la console en direct ; une revue la montre telle qu&apos;elle était</translation>
+    </message>
+    <message>
+        <source>Shift log not written: {0}</source>
+        <translation>Main courante non écrite : {0}</translation>
+    </message>
+    <message>
+        <source>Job {0} is not a job number</source>
+        <translation>Job {0} n&apos;est pas un numéro de job</translation>
+    </message>
+    <message>
+        <source>Alarm {0} is not in the alarm list now</source>
+        <translation>L&apos;alarme {0} n&apos;est plus dans la liste des alarmes</translation>
+    </message>
+    <message>
+        <source>Incident {0}: open the cache for review (File → Open cache for review…) to replay it</source>
+        <translation>Incident {0} : ouvrez le cache en revue (Fichier → Ouvrir un cache en revue…) pour le rejouer</translation>
+    </message>
+    <message>
+        <source>Rack {0}: {1}</source>
+        <translation>Baie {0} : {1}</translation>
+    </message>
+    <message>
+        <source>{uuid} is not on the maintenance list</source>
+        <translation>{uuid} n&apos;est pas sur la liste de maintenance</translation>
+    </message>
+    <message>
+        <source>Cannot start the data source — {0}</source>
+        <translation>Impossible de démarrer la source de données — {0}</translation>
+    </message>
+    <message>
+        <source>source failed</source>
+        <translation>échec de la source</translation>
+    </message>
+    <message>
+        <source>History cache unavailable — {0}. Live view continues; nothing is recorded until the cache works again (retrying).</source>
+        <translation>Cache d&apos;historique indisponible — {0}. L&apos;affichage en direct continue ; rien n&apos;est enregistré tant que le cache ne fonctionne pas (nouvelle tentative).</translation>
+    </message>
+    <message>
+        <source>History cache works again — recording resumed ({0} polls not recorded).</source>
+        <translation>Le cache d&apos;historique fonctionne à nouveau — enregistrement repris ({0} interrogations non enregistrées).</translation>
+    </message>
+    <message>
+        <source>{0} alarm or maintenance records were dropped.</source>
+        <translation>{0} enregistrements d&apos;alarme ou de maintenance ont été écartés.</translation>
+    </message>
+    <message>
+        <source> · hub clock {0:+.0f} s</source>
+        <translation> · horloge du hub {0:+.0f} s</translation>
+    </message>
+    <message>
+        <source> · hub clock off by {0}</source>
+        <translation> · horloge du hub décalée de {0}</translation>
+    </message>
+    <message>
+        <source>data age: {0}</source>
+        <translation>âge des données : {0}</translation>
+    </message>
+    <message>
+        <source>● live</source>
+        <translation>● en direct</translation>
+    </message>
+    <message>
+        <source>missed poll</source>
+        <translation>interrogation manquée</translation>
+    </message>
+    <message>
+        <source>COMM LOSS</source>
+        <translation>PERTE COMM</translation>
+    </message>
+    <message>
+        <source>missed poll — {0}</source>
+        <translation>interrogation manquée — {0}</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>pas de réponse</translation>
+    </message>
+    <message>
+        <source>COMM LOSS — no answer yet from the source: {0}.</source>
+        <translation>PERTE COMM — pas encore de réponse de la source : {0}.</translation>
+    </message>
+    <message>
+        <source>COMM LOSS — last answer {0} ago: {1}. Figures shown are stale.</source>
+        <translation>PERTE COMM — dernière réponse il y a {0} : {1}. Les chiffres affichés sont périmés.</translation>
+    </message>
+    <message>
+        <source>{0} racks no data</source>
+        <translation>{0} baies sans données</translation>
+    </message>
+    <message>
+        <source>{0} unknown racks in telemetry</source>
+        <translation>{0} baies inconnues dans la télémétrie</translation>
+    </message>
+    <message>
+        <source>{0} invalid job records dropped</source>
+        <translation>{0} enregistrements de job invalides écartés</translation>
+    </message>
+    <message>
+        <source>&amp;Save layout…</source>
+        <translation>&amp;Enregistrer la disposition…</translation>
+    </message>
+    <message>
+        <source>Load “{0}”</source>
+        <translation>Charger « {0} »</translation>
+    </message>
+    <message>
+        <source>&amp;Delete layout</source>
+        <translation>&amp;Supprimer la disposition</translation>
+    </message>
+    <message>
+        <source>Save layout</source>
+        <translation>Enregistrer la disposition</translation>
+    </message>
+    <message>
+        <source>Layout name:</source>
+        <translation>Nom de la disposition :</translation>
+    </message>
+    <message>
+        <source>Layout “{0}” saved</source>
+        <translation>Disposition « {0} » enregistrée</translation>
+    </message>
+    <message>
+        <source>No layout named “{0}”</source>
+        <translation>Aucune disposition nommée « {0} »</translation>
+    </message>
+    <message>
+        <source>Wall mode: {0}</source>
+        <translation>Mode mur d&apos;écrans : {0}</translation>
+    </message>
+</context>
+<context>
+    <name>MaintenanceModel</name>
+    <message>
+        <source>{n} devices</source>
+        <translation>{n} équipements</translation>
+    </message>
+    <message>
+        <source>{k} of {n} devices</source>
+        <translation>{k} sur {n} équipements</translation>
+    </message>
+    <message>
+        <source>{detail}
+NVML recovery action: {nvml}</source>
+        <translation>{detail}
+Action de récupération NVML : {nvml}</translation>
+    </message>
+    <message>
+        <source>GPU {slot} · {uuid}</source>
+        <translation>GPU {slot} · {uuid}</translation>
+    </message>
+    <message>
+        <source>{uuid}
+{model}, slot {slot} of {node}</source>
+        <translation>{uuid}
+{model}, emplacement {slot} de {node}</translation>
+    </message>
+    <message>
+        <source>first reported {first}; latest report {last}</source>
+        <translation>premier signalement {first} ; dernier signalement {last}</translation>
+    </message>
+    <message>
+        <source>reported faulty {n} time(s) within 24 h</source>
+        <translation>signalé défaillant {n} fois en 24 h</translation>
+    </message>
+</context>
+<context>
+    <name>MaintenanceView</name>
+    <message>
+        <source>Filter: rack, node, UUID, XID, job, tenant, action… (all words)</source>
+        <translation>Filtre : baie, nœud, UUID, XID, job, locataire, action… (tous les mots)</translation>
+    </message>
+    <message>
+        <source>no data yet</source>
+        <translation>pas encore de données</translation>
+    </message>
+    <message>
+        <source>no maintenance list yet</source>
+        <translation>pas encore de liste de maintenance</translation>
+    </message>
+    <message>
+        <source>no maintenance list recorded at this time</source>
+        <translation>aucune liste de maintenance enregistrée à ce moment</translation>
+    </message>
+    <message>
+        <source>{k} of {n} devices to service</source>
+        <translation>{k} sur {n} équipements à traiter</translation>
+    </message>
+    <message>
+        <source>{n} devices to service</source>
+        <translation>{n} équipements à traiter</translation>
+    </message>
+    <message>
+        <source>{u} urgent</source>
+        <translation>{u} urgentes</translation>
+    </message>
+    <message>
+        <source>{s} throttled GPUs explained by site alarms</source>
+        <translation>{s} GPU bridés expliqués par des alarmes du site</translation>
+    </message>
+    <message>
+        <source>list {age} old ({clock} {zone})</source>
+        <translation>liste vieille de {age} ({clock} {zone})</translation>
+    </message>
+    <message>
+        <source> — STALE</source>
+        <translation> — PÉRIMÉ</translation>
+    </message>
+</context>
+<context>
+    <name>PduBars</name>
+    <message>
+        <source>no PDU readings</source>
+        <translation>aucune mesure PDU</translation>
+    </message>
+    <message>
+        <source>Feed {0} </source>
+        <translation>Voie {0} </translation>
+    </message>
+    <message>
+        <source>Feed {0}</source>
+        <translation>Voie {0}</translation>
+    </message>
+    <message>
+        <source>TRIPPED</source>
+        <translation>DÉCLENCHÉ</translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation>pas de données</translation>
+    </message>
+</context>
+<context>
+    <name>PlanList</name>
+    <message>
+        <source>Cancel plan…</source>
+        <translation>Annuler le plan…</translation>
+    </message>
+    <message>
+        <source>in force until {end}</source>
+        <translation>en vigueur jusqu&apos;à {end}</translation>
+    </message>
+    <message>
+        <source>{start} to {end}</source>
+        <translation>{start} à {end}</translation>
+    </message>
+    <message>
+        <source>{scope} · {when} · {operator}: {reason}</source>
+        <translation>{scope} · {when} · {operator} : {reason}</translation>
+    </message>
+    <message>
+        <source>Planned work {id}: alarms of {scope} raised from {start} to {end} are shelved until {end}.
+By {operator}: {reason}</source>
+        <translation>Travaux planifiés {id} : les alarmes de {scope} levées de {start} à {end} sont mises en attente jusqu&apos;à {end}.
+Par {operator} : {reason}</translation>
+    </message>
+    <message>
+        <source>Planned work ({n}), site time {zone}</source>
+        <translation>Travaux planifiés ({n}), heure du site {zone}</translation>
+    </message>
+    <message>
+        <source>Times are the site&apos;s: {0}</source>
+        <translation>Heures du site : {0}</translation>
+    </message>
+</context>
+<context>
+    <name>PlanShelfDialog</name>
+    <message>
+        <source>Plan work</source>
+        <translation>Planifier des travaux</translation>
+    </message>
+    <message>
+        <source>Alarms of the scope raised between start and end are shelved at once, until the end. Every plan is journaled.</source>
+        <translation>Les alarmes du périmètre levées entre le début et la fin sont mises en attente aussitôt, jusqu&apos;à la fin. Chaque plan est journalisé.</translation>
+    </message>
+    <message>
+        <source>site, hall A, row A-03, rack A-03-07 or a server</source>
+        <translation>site, salle A, rangée A-03, baie A-03-07 ou un serveur</translation>
+    </message>
+    <message>
+        <source>Site time: {0}</source>
+        <translation>Heure du site : {0}</translation>
+    </message>
+    <message>
+        <source>your name</source>
+        <translation>votre nom</translation>
+    </message>
+    <message>
+        <source>the work, its ticket or permit</source>
+        <translation>les travaux, leur ticket ou permis</translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation>Périmètre</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Début</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>Fin</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>Opérateur</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Motif</translation>
+    </message>
+    <message>
+        <source>give a scope</source>
+        <translation>indiquez un périmètre</translation>
+    </message>
+    <message>
+        <source>give your name</source>
+        <translation>indiquez votre nom</translation>
+    </message>
+    <message>
+        <source>give a reason</source>
+        <translation>indiquez un motif</translation>
+    </message>
+    <message>
+        <source>the end must be after the start</source>
+        <translation>la fin doit suivre le début</translation>
+    </message>
+    <message>
+        <source>the end must be in the future</source>
+        <translation>la fin doit être dans le futur</translation>
+    </message>
+    <message>
+        <source>planned work may last at most {0:g} days</source>
+        <translation>des travaux planifiés durent au plus {0:g} jours</translation>
+    </message>
+</context>
+<context>
+    <name>PowerBalanceChart</name>
+    <message>
+        <source>solar</source>
+        <translation>solaire</translation>
+    </message>
+    <message>
+        <source>wind</source>
+        <translation>éolien</translation>
+    </message>
+    <message>
+        <source>battery out</source>
+        <translation>décharge batterie</translation>
+    </message>
+    <message>
+        <source>grid import</source>
+        <translation>import réseau</translation>
+    </message>
+    <message>
+        <source>battery in</source>
+        <translation>charge batterie</translation>
+    </message>
+    <message>
+        <source>curtailed</source>
+        <translation>écrêté</translation>
+    </message>
+    <message>
+        <source>renew. %</source>
+        <translation>renouv. %</translation>
+    </message>
+    <message>
+        <source>facility load</source>
+        <translation>charge du site</translation>
+    </message>
+    <message>
+        <source>IT load</source>
+        <translation>Charge IT</translation>
+    </message>
+    <message>
+        <source>battery charge level</source>
+        <translation>niveau de charge de la batterie</translation>
+    </message>
+    <message>
+        <source>renewable share</source>
+        <translation>part renouvelable</translation>
+    </message>
+    <message>
+        <source>carbon intensity</source>
+        <translation>intensité carbone</translation>
+    </message>
+    <message>
+        <source>Show range</source>
+        <translation>Afficher la plage</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>de</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>à</translation>
+    </message>
+    <message>
+        <source>Follow live</source>
+        <translation>Suivre en direct</translation>
+    </message>
+    <message>
+        <source>renewable</source>
+        <translation>renouvelable</translation>
+    </message>
+    <message>
+        <source>carbon</source>
+        <translation>carbone</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>maintenant</translation>
+    </message>
+    <message>
+        <source>shift avg</source>
+        <translation>moy. poste</translation>
+    </message>
+    <message>
+        <source>shift peak</source>
+        <translation>pic du poste</translation>
+    </message>
+    <message>
+        <source>Move the mouse over the chart to read values.</source>
+        <translation>Passez la souris sur le graphique pour lire les valeurs.</translation>
+    </message>
+    <message>
+        <source>{0} envelope</source>
+        <translation>enveloppe {0}</translation>
+    </message>
+    <message>
+        <source>{0} (not metered)</source>
+        <translation>{0} (non mesuré)</translation>
+    </message>
+    <message>
+        <source>Envelope not given (the site layout has no capacity_mw)</source>
+        <translation>Enveloppe non fournie (le plan du site n&apos;a pas de capacity_mw)</translation>
+    </message>
+    <message>
+        <source>Envelope {0}, headroom now {1}</source>
+        <translation>Enveloppe {0}, marge actuelle {1}</translation>
+    </message>
+    <message>
+        <source>Shift {0} (site time)</source>
+        <translation>Poste {0} (heure du site)</translation>
+    </message>
+    <message>
+        <source>⚠ {0} absurd value(s) rejected, not plotted</source>
+        <translation>⚠ {0} valeur(s) aberrante(s) rejetée(s), non tracée(s)</translation>
+    </message>
+    <message>
+        <source>⚠ STALE: power data {0} old</source>
+        <translation>⚠ PÉRIMÉ : données de puissance vieilles de {0}</translation>
+    </message>
+    <message>
+        <source>site time</source>
+        <translation>heure du site</translation>
+    </message>
+    <message>
+        <source> · facility {0} · IT {1} · solar {2} · wind {3} · battery out {4} · battery in {5} (SoC {6}) · grid {7} · curtailed {8} · renewable {9} · PUE {10} · carbon {11}</source>
+        <translation> · site {0} · IT {1} · solaire {2} · éolien {3} · décharge batterie {4} · charge batterie {5} (SoC {6}) · réseau {7} · écrêté {8} · renouvelable {9} · PUE {10} · carbone {11}</translation>
+    </message>
+    <message>
+        <source> · no data (missed poll)</source>
+        <translation> · pas de données (interrogation manquée)</translation>
+    </message>
+</context>
+<context>
+    <name>RackDetail</name>
+    <message>
+        <source>Rack power</source>
+        <translation>Puissance de la baie</translation>
+    </message>
+    <message>
+        <source>Inlet</source>
+        <translation>Entrée d&apos;air</translation>
+    </message>
+    <message>
+        <source>Hottest GPU</source>
+        <translation>GPU le plus chaud</translation>
+    </message>
+    <message>
+        <source>Mean GPU util</source>
+        <translation>Util. GPU moyenne</translation>
+    </message>
+    <message>
+        <source>← Map (Esc)</source>
+        <translation>← Plan (Échap)</translation>
+    </message>
+    <message>
+        <source>No rack selected</source>
+        <translation>Aucune baie sélectionnée</translation>
+    </message>
+    <message>
+        <source>Show in maintenance list</source>
+        <translation>Afficher dans la liste de maintenance</translation>
+    </message>
+    <message>
+        <source>Enter or double-click shows the job in the job queue</source>
+        <translation>Entrée ou double-clic affiche le job dans la file des jobs</translation>
+    </message>
+    <message>
+        <source>Servers and GPUs, unhealthy first</source>
+        <translation>Serveurs et GPU, défaillants d&apos;abord</translation>
+    </message>
+    <message>
+        <source>Click a heading to sort; Enter or double-click on a GPU shows its job in the job queue</source>
+        <translation>Cliquez sur un en-tête pour trier ; Entrée ou double-clic sur un GPU affiche son job dans la file des jobs</translation>
+    </message>
+    <message>
+        <source>PDU feeds: load against breaker rating (dashed: 80 %)</source>
+        <translation>Voies PDU : charge par rapport au calibre du disjoncteur (pointillé : 80 %)</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Historique</translation>
+    </message>
+    <message>
+        <source>Jobs on this rack</source>
+        <translation>Jobs sur cette baie</translation>
+    </message>
+    <message>
+        <source>Recent events</source>
+        <translation>Événements récents</translation>
+    </message>
+    <message>
+        <source>  hall {hall} · row {row} · {model} {type} · {cooling} cooled · {servers} servers · {gpus} GPUs, {bad} unhealthy · read {clock} ({age} ago)</source>
+        <translation>  salle {hall} · rangée {row} · {model} {type} · refroidissement {cooling} · {servers} serveurs · {gpus} GPU, {bad} en défaut · lu à {clock} (il y a {age})</translation>
+    </message>
+    <message>
+        <source>Recent events (site time, {0})</source>
+        <translation>Événements récents (heure du site, {0})</translation>
+    </message>
+    <message>
+        <source>Select a GPU to see its job and tenant; Enter opens the job in the job queue.</source>
+        <translation>Sélectionnez un GPU pour voir son job et son locataire ; Entrée ouvre le job dans la file des jobs.</translation>
+    </message>
+    <message>
+        <source>Selected: {server} GPU {index} ({uuid}) · {status}</source>
+        <translation>Sélection : {server} GPU {index} ({uuid}) · {status}</translation>
+    </message>
+    <message>
+        <source> · no job</source>
+        <translation> · aucun job</translation>
+    </message>
+    <message>
+        <source> · job {id} “{name}” of {tenant}, user {user} · on this rack: {where}</source>
+        <translation> · job {id} « {name} » de {tenant}, utilisateur {user} · sur cette baie : {where}</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewFeed</name>
+    <message>
+        <source>rack detail is not kept in the cache</source>
+        <translation>le détail de baie n&apos;est pas conservé dans le cache</translation>
+    </message>
+    <message>
+        <source>a review shows the shift log as it stood; write it in the live console</source>
+        <translation>une revue montre la main courante telle qu&apos;elle était ; écrivez-la dans la console en direct</translation>
+    </message>
+</context>
+<context>
+    <name>ShelveDialog</name>
+    <message>
+        <source>15 min</source>
+        <translation>15 min</translation>
+    </message>
+    <message>
+        <source>1 h</source>
+        <translation>1 h</translation>
+    </message>
+    <message>
+        <source>8 h</source>
+        <translation>8 h</translation>
+    </message>
+    <message>
+        <source>Custom…</source>
+        <translation>Personnalisé…</translation>
+    </message>
+    <message>
+        <source>Shelve alarms</source>
+        <translation>Mettre des alarmes en attente</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>Shelve for</source>
+        <translation>En attente pendant</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>Personnalisé</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftLogModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Heure</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>Auteur</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Catégorie</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Texte</translation>
+    </message>
+    <message>
+        <source>Links</source>
+        <translation>Liens</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Operations</source>
+        <translation>Exploitation</translation>
+    </message>
+    <message>
+        <source>Maintenance</source>
+        <translation>Maintenance</translation>
+    </message>
+    <message>
+        <source>Safety</source>
+        <translation>Sécurité</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <source>rack {0}</source>
+        <translation>baie {0}</translation>
+    </message>
+    <message>
+        <source>alarm {0}</source>
+        <translation>alarme {0}</translation>
+    </message>
+    <message>
+        <source>incident {0}</source>
+        <translation>incident {0}</translation>
+    </message>
+    <message>
+        <source>job {0}</source>
+        <translation>job {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftLogView</name>
+    <message>
+        <source>A review shows the shift log as it stood; entries are written in the live console</source>
+        <translation>Une revue montre la main courante telle qu&apos;elle était ; on y écrit dans la console en direct</translation>
+    </message>
+    <message>
+        <source>Add entry…</source>
+        <translation>Ajouter une entrée…</translation>
+    </message>
+    <message>
+        <source>Write an entry with the current selection linked (Ctrl+L)</source>
+        <translation>Écrire une entrée liée à la sélection en cours (Ctrl+L)</translation>
+    </message>
+    <message>
+        <source>Clear item…</source>
+        <translation>Clore le point…</translation>
+    </message>
+    <message>
+        <source>Clear the selected open item (it is then no longer carried to the next handover)</source>
+        <translation>Clore le point ouvert sélectionné (il n&apos;est alors plus reporté à la relève suivante)</translation>
+    </message>
+    <message>
+        <source>Go to</source>
+        <translation>Aller à</translation>
+    </message>
+    <message>
+        <source>Go to what the selected entry links to</source>
+        <translation>Aller à ce que l&apos;entrée sélectionnée référence</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>Toutes les catégories</translation>
+    </message>
+    <message>
+        <source>Open items only</source>
+        <translation>Points ouverts seulement</translation>
+    </message>
+    <message>
+        <source>Search text, author, links</source>
+        <translation>Rechercher texte, auteur, liens</translation>
+    </message>
+    <message>
+        <source>Select an entry to read it whole; double-click or Enter goes to its first link.</source>
+        <translation>Sélectionnez une entrée pour la lire en entier ; double-clic ou Entrée va à son premier lien.</translation>
+    </message>
+    <message>
+        <source>Shift-log entry written.</source>
+        <translation>Entrée de main courante écrite.</translation>
+    </message>
+    <message>
+        <source>Open item cleared.</source>
+        <translation>Point ouvert clos.</translation>
+    </message>
+    <message>
+        <source>{0} kept shift-log write(s) sent to the hub.</source>
+        <translation>{0} écriture(s) de main courante conservée(s) envoyée(s) au hub.</translation>
+    </message>
+    <message>
+        <source>{0} write(s) wait for the hub.</source>
+        <translation>{0} écriture(s) en attente du hub.</translation>
+    </message>
+    <message>
+        <source>The hub does not answer: the entry is kept and sent when it answers (%1).</source>
+        <translation>Le hub ne répond pas : l&apos;entrée est conservée et envoyée dès qu&apos;il répondra (%1).</translation>
+    </message>
+    <message>
+        <source>The hub does not answer: the clearing of the item is kept and sent when it answers (%1).</source>
+        <translation>Le hub ne répond pas : la clôture du point est conservée et envoyée dès qu&apos;il répondra (%1).</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>pas de réponse</translation>
+    </message>
+    <message>
+        <source>Not cleared: {0} cleared it already at {1} (site time).</source>
+        <translation>Non clos : {0} l&apos;a déjà clos à {1} (heure du site).</translation>
+    </message>
+    <message>
+        <source>Entry not written</source>
+        <translation>Entrée non écrite</translation>
+    </message>
+    <message>
+        <source>Item not cleared</source>
+        <translation>Point non clos</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0} : {1}</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} entries shown · open items: {open}</source>
+        <translation>{shown} entrées affichées sur {total} · points ouverts : {open}</translation>
+    </message>
+    <message>
+        <source>shift log not recorded in this file</source>
+        <translation>main courante non enregistrée dans ce fichier</translation>
+    </message>
+    <message>
+        <source>as it stood at {0} site time</source>
+        <translation>tel qu&apos;à {0} heure du site</translation>
+    </message>
+    <message>
+        <source>log not read: {0}</source>
+        <translation>main courante non lue : {0}</translation>
+    </message>
+    <message>
+        <source>No shift log read yet.</source>
+        <translation>Main courante pas encore lue.</translation>
+    </message>
+    <message>
+        <source>This file holds no shift log (recorded before the console kept one).</source>
+        <translation>Ce fichier ne contient pas de main courante (enregistré avant que la console n&apos;en tienne une).</translation>
+    </message>
+    <message>
+        <source>No entry matches the filters ({0} hidden).</source>
+        <translation>Aucune entrée ne correspond aux filtres ({0} masquées).</translation>
+    </message>
+    <message>
+        <source>The shift log is empty.</source>
+        <translation>La main courante est vide.</translation>
+    </message>
+    <message>
+        <source>Go to {0}</source>
+        <translation>Aller à {0}</translation>
+    </message>
+    <message>
+        <source>No links</source>
+        <translation>Aucun lien</translation>
+    </message>
+</context>
+<context>
+    <name>SiteSummary</name>
+    <message>
+        <source>Facility load</source>
+        <translation>Charge du site</translation>
+    </message>
+    <message>
+        <source>IT load</source>
+        <translation>Charge IT</translation>
+    </message>
+    <message>
+        <source>Renewable share</source>
+        <translation>Part renouvelable</translation>
+    </message>
+    <message>
+        <source>PUE</source>
+        <translation>PUE</translation>
+    </message>
+    <message>
+        <source>Carbon intensity</source>
+        <translation>Intensité carbone</translation>
+    </message>
+    <message>
+        <source>Racks reporting</source>
+        <translation>Baies remontant des données</translation>
+    </message>
+    <message>
+        <source>Unhealthy GPUs</source>
+        <translation>GPU en défaut</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>Jobs</translation>
+    </message>
+    <message>
+        <source>STALE · {0} old</source>
+        <translation>PÉRIMÉ · vieux de {0}</translation>
+    </message>
+    <message>
+        <source>{0} % of {1} MW</source>
+        <translation>{0} % de {1} MW</translation>
+    </message>
+    <message>
+        <source>no envelope in the site layout (capacity_mw)</source>
+        <translation>pas d&apos;enveloppe dans le plan du site (capacity_mw)</translation>
+    </message>
+    <message>
+        <source>grid {0} MW</source>
+        <translation>réseau {0} MW</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>n.d.</translation>
+    </message>
+    <message>
+        <source>{0} MW metered</source>
+        <translation>{0} MW mesurés</translation>
+    </message>
+    <message>
+        <source>{0} failed · {1} off bus · {2} degraded</source>
+        <translation>{0} en panne · {1} hors bus · {2} dégradés</translation>
+    </message>
+    <message>
+        <source>{0} running</source>
+        <translation>{0} en cours</translation>
+    </message>
+    <message>
+        <source>{0} pending</source>
+        <translation>{0} en attente</translation>
+    </message>
+</context>
+<context>
+    <name>Sparkline</name>
+    <message>
+        <source>no history</source>
+        <translation>pas d&apos;historique</translation>
+    </message>
+    <message>
+        <source>max %1</source>
+        <translation>max %1</translation>
+    </message>
+    <message>
+        <source>min %1</source>
+        <translation>min %1</translation>
+    </message>
+</context>
+<context>
+    <name>Text</name>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>n.d.</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineScrubber</name>
+    <message>
+        <source>%1 site time (%2 UTC)</source>
+        <translation>%1 heure du site (%2 UTC)</translation>
+    </message>
+    <message>
+        <source>REVIEW</source>
+        <translation>REVUE</translation>
+    </message>
+    <message>
+        <source>▶ Play</source>
+        <translation>▶ Lecture</translation>
+    </message>
+    <message>
+        <source>Jump to incident…</source>
+        <translation>Aller à l&apos;incident…</translation>
+    </message>
+    <message>
+        <source>Jump to incident… ({0})</source>
+        <translation>Aller à l&apos;incident… ({0})</translation>
+    </message>
+    <message>
+        <source>No incidents</source>
+        <translation>Aucun incident</translation>
+    </message>
+    <message>
+        <source>{0} span(s) in this file were not recorded (cache failures)</source>
+        <translation>{0} période(s) de ce fichier non enregistrée(s) (pannes du cache)</translation>
+    </message>
+    <message>
+        <source>Not recorded {0} ({1} polls): {2}</source>
+        <translation>Non enregistré {0} ({1} interrogations) : {2}</translation>
+    </message>
+    <message>
+        <source>Not recorded {0} ({1} polls)</source>
+        <translation>Non enregistré {0} ({1} interrogations)</translation>
+    </message>
+    <message>
+        <source>❚❚ Pause</source>
+        <translation>❚❚ Pause</translation>
+    </message>
+</context>
+<context>
+    <name>WallDialog</name>
+    <message>
+        <source>Wall mode</source>
+        <translation>Mode mur d&apos;écrans</translation>
+    </message>
+    <message>
+        <source>Views:</source>
+        <translation>Vues :</translation>
+    </message>
+    <message>
+        <source>Screens:</source>
+        <translation>Écrans :</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>no rotation</source>
+        <translation>pas de rotation</translation>
+    </message>
+    <message>
+        <source>Rotate views every:</source>
+        <translation>Faire tourner les vues toutes les :</translation>
+    </message>
+    <message>
+        <source>Views are dealt to the screens in turn; Esc leaves wall mode.</source>
+        <translation>Les vues sont réparties sur les écrans à tour de rôle ; Échap quitte le mode mur d&apos;écrans.</translation>
+    </message>
+</context>
+<context>
+    <name>WallScreen</name>
+    <message>
+        <source>Esc leaves wall mode</source>
+        <translation>Échap quitte le mode mur d&apos;écrans</translation>
+    </message>
+    <message>
+        <source>{title} ({n} of {count})</source>
+        <translation>{title} ({n} sur {count})</translation>
+    </message>
+</context>
+</TS>

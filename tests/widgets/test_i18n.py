@@ -1,0 +1,197 @@
+"""Languages: every message translated in French and Arabic, the .qm files current, the
+language chosen (--lang, [ui] lang, system locale), the window in French and Arabic
+(mirrored, the rack map and charts not), figures and dates in the locale, outside text
+isolated in every language."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import QApplication
+
+from console import i18n as core_i18n
+from widgets import i18n
+from widgets.text import figure
+
+ROOT = Path(__file__).resolve().parents[2]
+TS_DIR = ROOT / "resources" / "i18n"
+LANGS = ("fr", "ar")
+PLACEHOLDER = re.compile(r"\{[^}]*\}|%\d")
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+@pytest.fixture
+def english(qapp: QApplication) -> Any:
+    """Whatever a test installs, English again afterwards (the other tests read English)."""
+    yield
+    i18n.install_language("en")
+
+
+def _sources() -> list[str]:
+    out: list[str] = []
+    for name in i18n.TS_SOURCES:
+        path = ROOT / name
+        out += sorted(map(str, path.rglob("*.py"))) if path.is_dir() else [str(path)]
+    return out
+
+
+def _messages(ts: Path) -> list[tuple[str, str, ET.Element]]:
+    root = ET.parse(ts).getroot()
+    return [(ctx.findtext("name") or "", msg.findtext("source") or "", msg)
+            for ctx in root.findall("context") for msg in ctx.findall("message")]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_message_has_a_finished_translation(lang: str, tmp_path: Path) -> None:
+    """lupdate over the sources into a copy of the committed .ts: a message added to the code
+    without a translation (or one left unfinished) fails here."""
+    if shutil.which("pyside6-lupdate") is None:
+        pytest.skip("pyside6-lupdate is not installed")
+    ts = tmp_path / f"console_{lang}.ts"
+    shutil.copy(TS_DIR / f"console_{lang}.ts", ts)
+    subprocess.run(["pyside6-lupdate", *_sources(), "-no-obsolete", "-locations", "none",
+                    "-ts", str(ts)], check=True, capture_output=True, timeout=300)
+    messages = _messages(ts)
+    assert len(messages) > 400
+    bad = []
+    for context, source, msg in messages:
+        tr = msg.find("translation")
+        text = tr.text if tr is not None else None
+        if tr is None or tr.get("type") in ("unfinished", "vanished", "obsolete") or not text:
+            bad.append(f"{context}: {source!r} has no finished translation")
+            continue
+        if sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(text)):
+            bad.append(f"{context}: {source!r} -> {text!r}: placeholders differ")
+        if ("&" in source.replace("&&", "")) != ("&" in text.replace("&&", "")):
+            bad.append(f"{context}: {source!r} -> {text!r}: keyboard accelerator lost")
+    assert not bad, f"{lang}: " + "\n".join(bad)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_committed_qm_is_built_from_the_ts(lang: str, tmp_path: Path) -> None:
+    if shutil.which("pyside6-lrelease") is None:
+        pytest.skip("pyside6-lrelease is not installed")
+    qm = tmp_path / f"console_{lang}.qm"
+    subprocess.run(["pyside6-lrelease", "-silent", str(TS_DIR / f"console_{lang}.ts"),
+                    "-qm", str(qm)], check=True, capture_output=True, timeout=120)
+    assert qm.read_bytes() == (TS_DIR / f"console_{lang}.qm").read_bytes(), (
+        "resources/i18n/*.qm are older than their .ts: run python -m widgets.i18n")
+
+
+def test_translations_are_package_data() -> None:
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"i18n/*.qm"' in text
+    from resources import i18n_dir
+
+    assert all((i18n_dir() / f"console_{lang}.qm").is_file() for lang in LANGS)
+
+
+def test_language_is_cli_then_config_then_system() -> None:
+    fr, de = QLocale("fr_MA"), QLocale("de_DE")
+    assert i18n.choose_language("ar", "fr", fr) == "ar"
+    assert i18n.choose_language(None, "fr", QLocale("ar_MA")) == "fr"
+    assert i18n.choose_language(None, None, fr) == "fr"
+    assert i18n.choose_language(None, None, QLocale("ar_SA")) == "ar"
+    assert i18n.choose_language(None, None, de) == "en"
+    assert i18n.choose_language("FR", None, de) == "fr"
+    with pytest.raises(ValueError, match="unknown language 'de'"):
+        i18n.choose_language("de", None, fr)
+    with pytest.raises(ValueError, match=r"\[ui\] lang"):
+        i18n.choose_language(None, "klingon", fr)
+
+
+def _window(qtbot: Any) -> Any:
+    from widgets.main_window import MainWindow
+
+    window = MainWindow("sim://tetouan", feed=None)
+    qtbot.addWidget(window)
+    window.resize(1600, 960)
+    return window
+
+
+def _menus(window: Any) -> list[str]:
+    return [a.text() for a in window.menuBar().actions()]
+
+
+def test_window_in_french(qtbot: Any, english: Any) -> None:
+    i18n.install_language("fr")
+    assert QLocale().name() == "fr_MA"
+    window = _window(qtbot)
+    try:
+        assert "&Fichier" in _menus(window) and "&Aide" in _menus(window)
+        assert window.summary.tiles["facility"].caption.text() == "Charge du site"
+        assert window.windowTitle().startswith("Console d'exploitation du hub")
+        assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
+        # Qt's own words too (qtbase_fr): a standard dialog button
+        from PySide6.QtWidgets import QDialogButtonBox
+
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "Annuler"
+    finally:
+        window.stop()
+
+
+def test_window_in_arabic_is_mirrored_but_not_the_map(qtbot: Any, english: Any) -> None:
+    i18n.install_language("ar")
+    window = _window(qtbot)
+    try:
+        assert "&ملف" in _menus(window)
+        assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        assert window.isRightToLeft()
+        assert window.summary.isRightToLeft()
+        rackmap, power = window.views["rackmap"], window.views["power"]
+        assert rackmap.layoutDirection() == Qt.LayoutDirection.LeftToRight
+        assert not rackmap.isRightToLeft()
+        assert not power.graphics.isRightToLeft()  # time runs left to right
+    finally:
+        window.stop()
+    i18n.install_language("en")
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert core_i18n.translate("MainWindow", "&File") == "&File"
+
+
+def test_figures_and_dates_in_the_locale(english: Any) -> None:
+    assert figure(1234567.26, ",.1f", " MW") == "1,234,567.3 MW"  # English: as before
+    i18n.install_language("fr")
+    assert figure(1234567.26, ",.1f", " MW") == "1.234.567,3 MW"
+    assert figure(12345, ",d") == "12.345"
+    assert figure(float("nan")) == "n.d."
+    moment = datetime(2025, 11, 28, 14, 3, tzinfo=ZoneInfo("Africa/Casablanca"))
+    assert core_i18n.strftime(moment, "%a %d %b %H:%M") == "ven. 28 nov. 14:03"
+    i18n.install_language("ar")
+    assert core_i18n.strftime(moment, "%d %b") == "28 نونبر"
+    i18n.install_language("en")
+    assert core_i18n.strftime(moment, "%a %d %b %H:%M") == "Fri 28 Nov 14:03"
+
+
+@pytest.mark.parametrize("lang", ("en", "fr", "ar"))
+def test_outside_text_never_reorders_a_row(lang: str, qtbot: Any, english: Any) -> None:
+    """A right-to-left override in a job's name or tenant stays inside its own cell, in
+    every language."""
+    from console.decode import jobs_from_records
+    from tests.console.test_jobs import NOW, job
+    from widgets.jobs import COLUMN_KEYS, JobQueueView
+    from widgets.text import FSI
+
+    i18n.install_language(lang)
+    view = JobQueueView()
+    qtbot.addWidget(view)
+    try:
+        view.apply(jobs_from_records([job(id=7, name="\u202eevil", tenant="\u202eTenant")],
+                                     NOW, received=NOW))
+        view.flush()
+        row = [view.model.index(0, c).data() or "" for c in range(len(COLUMN_KEYS))]
+        assert all("\u202e" not in text for text in row)
+        assert row[COLUMN_KEYS.index("tenant")].startswith(FSI)
+    finally:
+        view.stop()
