@@ -149,3 +149,20 @@ LOG_MAX_BODY_BYTES = 65_536
 LOG_PAGE_ENTRIES = 1000
 """Most entries of one ``GET /api/v1/log`` answer; ``more`` says when more follow (ask
 again from the answer's ``rev``)."""
+
+# -- the forecast (``/api/v1/forecast``) -------------------------------------------------------
+FORECAST_FIELDS: tuple[str, ...] = (
+    "solar_mw", "wind_mw", "battery_soc_pct", "grid_carbon_g_per_kwh", "it_mw", "facility_mw",
+)  # fmt: skip
+"""Fields a forecast may hold, each a P10/P50/P90 band aligned with its ``t``: available
+solar and wind generation (MW), the battery's state of charge if nothing changes (%), the
+carbon intensity of grid imports (gCO2eq/kWh) and the load if nothing changes (MW). Every
+field is optional."""
+FORECAST_QUANTILES: tuple[str, ...] = ("p10", "p50", "p90")
+"""The quantiles of each forecast field: 10 %, the median and 90 %."""
+FORECAST_MAX_HOURS = 72
+"""Longest forecast ``GET /api/v1/forecast?hours=N`` gives (N is 1 to this; default 24)."""
+FORECAST_DEFAULT_HOURS = 24
+"""Hours of forecast asked for when ``hours`` is not given."""
+FORECAST_STEP_S = 900.0
+"""Seconds between the points of the simulated hub's forecast."""
