@@ -53,6 +53,7 @@ from console.handover.report import VIEW_TITLES, clock, report_html, site_title
 from console.handover.request import ExportError, ExportRequest
 from console.i18n import translate
 from console.text import clip, strip_bidi
+from widgets.print_pages import PrintPage, print_page
 
 __all__ = ["PACK_FILES", "ExportError", "apply_snapshots", "export_pack", "grab_views",
            "pdf_bytes", "png_bytes", "run_export", "write_pdf"]
@@ -197,17 +198,40 @@ def _screenshot_page(painter: QPainter, writer: QPdfWriter, data: HandoverData, 
     painter.drawRect(target)
 
 
-def write_pdf(path: Path, data: HandoverData, images: Mapping[str, QImage]) -> int:
+def _print_page(painter: QPainter, writer: QPdfWriter, data: HandoverData, title: str,
+                draw: PrintPage, band: float) -> None:
+    """A view's page drawn for paper (see :mod:`widgets.print_pages`) under its title."""
+    width, height = writer.width(), writer.height()
+    painter.setPen(Qt.GlobalColor.black)
+    painter.setFont(QFont("DejaVu Sans", 13, QFont.Weight.Bold))
+    title_box = QRectF(0, band, width, PDF_DPI * 0.32)
+    painter.drawText(title_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+    painter.setFont(QFont("DejaVu Sans", 8))
+    painter.setPen(Qt.GlobalColor.darkGray)
+    when = clock(data.view_time, data.shift.tz, day=True)
+    painter.drawText(title_box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                     QCoreApplication.translate("Export", "as shown at {0} site time").format(
+                         when))
+    top = title_box.bottom() + PDF_DPI * 0.08
+    painter.save()
+    painter.setFont(QFont("DejaVu Sans", 8))
+    draw(painter, QRectF(0, top, width, height - band - top))
+    painter.restore()
+
+
+def write_pdf(path: Path, data: HandoverData, images: Mapping[str, QImage],
+              pages: Mapping[str, PrintPage] | None = None) -> int:
     """Write ``handover.pdf`` at ``path`` (see :func:`_render_pdf`); returns the page count."""
-    return _render_pdf(QPdfWriter(str(path)), data, images)
+    return _render_pdf(QPdfWriter(str(path)), data, images, pages)
 
 
-def pdf_bytes(data: HandoverData, images: Mapping[str, QImage]) -> bytes:
+def pdf_bytes(data: HandoverData, images: Mapping[str, QImage],
+              pages: Mapping[str, PrintPage] | None = None) -> bytes:
     """The bytes of ``handover.pdf`` (see :func:`_render_pdf`)."""
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
-    _render_pdf(writer, data, images)
+    _render_pdf(writer, data, images, pages)
     del writer
     buffer.close()
     return bytes(buffer.data().data())
@@ -225,9 +249,12 @@ def png_bytes(image: QImage) -> bytes:
     return bytes(array.data())
 
 
-def _render_pdf(writer: QPdfWriter, data: HandoverData, images: Mapping[str, QImage]) -> int:
-    """The report on A4 portrait pages, then one landscape page per screenshot, with a
-    header and "page N of M" on every page. Returns the page count."""
+def _render_pdf(writer: QPdfWriter, data: HandoverData, images: Mapping[str, QImage],
+                pages: Mapping[str, PrintPage] | None = None) -> int:
+    """The report on A4 portrait pages, then one landscape page per view (drawn for paper
+    from ``pages``, else its screenshot from ``images``), with a header and "page N of M" on
+    every page. Returns the page count."""
+    drawn = pages or {}
     writer.setResolution(PDF_DPI)
     writer.setPageLayout(_page_layout(QPageLayout.Orientation.Portrait))
     writer.setTitle(QCoreApplication.translate("Export", "Shift handover {0} {1}").format(
@@ -243,9 +270,9 @@ def _render_pdf(writer: QPdfWriter, data: HandoverData, images: Mapping[str, QIm
     doc.setPageSize(QSizeF(body.width(), body.height()))
     doc.setHtml(report_html(data))
     text_pages = doc.pageCount()
-    shots = [(translate("Report", title), images[key]) for key, title in VIEW_TITLES
-             if key in images]
-    pages = text_pages + len(shots)
+    shots = [(translate("Report", title), key) for key, title in VIEW_TITLES
+             if key in drawn or key in images]
+    pages_n = text_pages + len(shots)
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError(errno.EIO, "the PDF cannot be started")
@@ -253,19 +280,22 @@ def _render_pdf(writer: QPdfWriter, data: HandoverData, images: Mapping[str, QIm
         for page in range(text_pages):
             if page:
                 writer.newPage()
-            _frame(painter, writer, data, page, pages)
+            _frame(painter, writer, data, page, pages_n)
             painter.save()
             painter.translate(0, band - page * body.height())
             doc.drawContents(painter, QRectF(0, page * body.height(), width, body.height()))
             painter.restore()
         writer.setPageLayout(_page_layout(QPageLayout.Orientation.Landscape))
-        for i, (title, image) in enumerate(shots):
+        for i, (title, key) in enumerate(shots):
             writer.newPage()
-            band = _frame(painter, writer, data, text_pages + i, pages)
-            _screenshot_page(painter, writer, data, title, image, band)
+            band = _frame(painter, writer, data, text_pages + i, pages_n)
+            if key in drawn:
+                _print_page(painter, writer, data, title, drawn[key], band)
+            else:
+                _screenshot_page(painter, writer, data, title, images[key], band)
     finally:
         painter.end()
-    return pages
+    return pages_n
 
 
 # -- the pack --------------------------------------------------------------------------------
@@ -287,9 +317,11 @@ def export_pack(
     data = data.with_notes(notes)
     views: Mapping[str, QWidget] = getattr(window, "views", None) or {}
     images: dict[str, QImage] = {}
+    pages: dict[str, PrintPage] = {}
 
     def shot(key: str) -> bytes:
         images[key] = grab_view(views[key])
+        pages[key] = print_page(key, views[key])  # the PDF's page: drawn for paper
         return png_bytes(images[key])
 
     files = [PackFile(f"{key}.png", QCoreApplication.translate("Export", "Capturing {0}").format(
@@ -297,7 +329,7 @@ def export_pack(
              for key, title in VIEW_TITLES if key in views]
     files.append(PackFile("handover.pdf",
                           QCoreApplication.translate("Export", "Writing the report (PDF)"),
-                          lambda: pdf_bytes(data, images)))
+                          lambda: pdf_bytes(data, images, pages)))
     return write_pack(out_dir, data, files, force=force, progress=progress)
 
 

@@ -1,0 +1,113 @@
+"""The handover pack's view pages drawn for paper: light, whole, no buttons or hints."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
+
+from console.decode import decode_jobs, decode_power, decode_racks, decode_site, decode_unhealthy
+from widgets.print_pages import TablesPage, print_page
+
+SCREEN_WORDS = ("Jump to rack", "Move the mouse", "Follow live", "Show range", "Acknowledge",
+                "Filter:", "Shelve")
+
+
+@pytest.fixture
+def window(qtbot: Any) -> Any:
+    from console.hub.sim import SimulatedHub
+    from widgets.main_window import MainWindow
+
+    hub = SimulatedHub(scale="tetouan", seed=3)
+    win = MainWindow("sim://tetouan", feed=None)
+    qtbot.addWidget(win)
+    topo = decode_site(hub.site())
+    win.apply(topo)
+    hub.step(hub.now + 30.0)
+    win.apply(decode_racks(hub.racks(), topo))
+    win.apply(decode_unhealthy(hub.unhealthy_gpus()))
+    win.apply(decode_jobs(hub.jobs()))
+    win.apply(decode_power(hub.power(hub.now - 3 * 3600, hub.now, 10)))
+    for view in win.views.values():
+        view.flush()
+    yield win
+    win.stop()
+
+
+def _image(page: Any, size: tuple[int, int] = (1600, 1000)) -> QImage:
+    img = QImage(*size, QImage.Format.Format_RGB32)
+    img.fill(QColor("#7f7f7f"))
+    p = QPainter(img)
+    p.setFont(QFont("DejaVu Sans", 9))
+    page(p, QRectF(0, 0, *size))
+    p.end()
+    return img
+
+
+def test_rack_map_page_is_the_whole_site_on_white_with_its_legend(window: Any) -> None:
+    view = window.views["rackmap"]
+    img = QImage(1600, 1000, QImage.Format.Format_RGB32)
+    p = QPainter(img)
+    p.setFont(QFont("DejaVu Sans", 9))
+    panel = view.render_print(p, QRectF(0, 0, 1600, 1000))
+    p.end()
+    assert img.pixelColor(2, 2) == QColor("#ffffff")  # paper, not the dark floor
+    assert not panel.legend.intersects(panel.area)
+    # every rack drawn, inside the map's area: the racks' grey appears in every hall's box
+    grey = np.frombuffer(img.constBits(), np.uint8).reshape(1000, 1600, 4)
+    assert (grey[..., :3].mean() > 200)  # light: little ink
+    light = sum(1 for y in range(0, 1000, 7) for x in range(0, 1600, 7)
+                if img.pixelColor(x, y) == QColor("#c9cdd3"))
+    assert light > 200
+
+
+def test_table_pages_hold_the_tables_not_the_controls(window: Any) -> None:
+    page = print_page("gpus", window.views["gpus"])
+    assert isinstance(page, TablesPage) and len(page.tables) == 2  # roll-up, then the list
+    rollup, listing = page.tables
+    assert rollup.headers[0] == "Hall" and [r[0] for r in rollup.rows][:2] == ["A", "B"]
+    assert listing.total == len(listing.rows) > 0
+    img = _image(page)
+    assert img.pixelColor(1599, 999) == QColor("#ffffff")
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_the_packs_view_pages_are_drawn_for_paper(qtbot: Any, window: Any,
+                                                   tmp_path: Path) -> None:
+    from widgets.export_dialog import ExportDialog
+
+    dialog = ExportDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.folder.setText(str(tmp_path / "pack"))
+    assert dialog.export_now(), dialog.error
+    out = tmp_path / "pack"
+    pdf = out / "handover.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True, timeout=60).stdout
+    pages = text.split("\f")
+    views = [pg for pg in pages if "as shown at" in pg]
+    assert len(views) == 5
+    for page in views:
+        for words in SCREEN_WORDS:
+            assert words not in page, (words, page[:300])
+    rack_map = next(pg for pg in views if "Rack map" in pg)
+    for hall in "ABCD":
+        assert f"Hall {hall} · GB200" in rack_map
+    assert "Hall E · H200" in rack_map and "no data: 0 racks" in rack_map
+    power = next(pg for pg in views if "Power balance" in pg)
+    assert "MW" in power and "site time" in power and "facility load" in power
+    if shutil.which("pdftoppm"):
+        first = next(i for i, pg in enumerate(pages) if "as shown at" in pg) + 1
+        stem = tmp_path / "page"
+        subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", str(first), "-l", str(first),
+                        "-singlefile", str(pdf), str(stem)], check=True, timeout=60)
+        img = QImage(str(stem.with_suffix(".png")))
+        mean = np.mean([img.pixelColor(x, y).value() for y in range(0, img.height(), 5)
+                        for x in range(0, img.width(), 5)])
+        assert mean > 200  # a light page, not a dark screen on A4
