@@ -20,22 +20,77 @@ from zoneinfo import ZoneInfo
 
 from console.handover.data import HandoverData
 from console.handover.kpis import ENERGY_SOURCES, GPU_STATES
+from console.i18n import QT_TRANSLATE_NOOP, strftime, translate
 from console.shiftlog.model import MAX_TEXT, LogEntry
 from console.text import TEXT_CHARS, clip, isolate, strip_bidi
 
 VIEW_TITLES: tuple[tuple[str, str], ...] = (
-    ("rackmap", "Rack map"),
-    ("gpus", "GPU health"),
-    ("power", "Power balance"),
-    ("jobs", "Job queue"),
-    ("alarms", "Alarms"),
+    ("rackmap", QT_TRANSLATE_NOOP("Report", "Rack map")),
+    ("gpus", QT_TRANSLATE_NOOP("Report", "GPU health")),
+    ("power", QT_TRANSLATE_NOOP("Report", "Power balance")),
+    ("jobs", QT_TRANSLATE_NOOP("Report", "Job queue")),
+    ("alarms", QT_TRANSLATE_NOOP("Report", "Alarms")),
 )
-"""Views in the pack, in report order: (key in ``MainWindow.views``, title)."""
+"""Views in the pack, in report order: (key in ``MainWindow.views``, title in English:
+``translate("Report", title)`` in the chosen language)."""
 MAX_JOURNAL_ROWS = 150
 MAX_LIST_ROWS = 60
 MAX_RACKS_LISTED = 24
 MAX_LOG_ROWS = 200
 """Shift-log entries (and open items) the PDF lists; all are in summary.json and the CSVs."""
+
+SUPPLY_NOTE = QT_TRANSLATE_NOOP("Report", "Supply = solar + wind + battery discharge + grid import; the battery charge and curtailment are renewable energy not used by the facility.")  # noqa: E501
+_WORDS = (  # the words of tables, labels from elsewhere: marked here, translated where shown
+    QT_TRANSLATE_NOOP("Report", "Figure"), QT_TRANSLATE_NOOP("Report", "Value"),
+    QT_TRANSLATE_NOOP("Report", "Unit"), QT_TRANSLATE_NOOP("Report", "Source / load"),
+    QT_TRANSLATE_NOOP("Report", "Energy"), QT_TRANSLATE_NOOP("Report", "Status"),
+    QT_TRANSLATE_NOOP("Report", "Shift start"), QT_TRANSLATE_NOOP("Report", "Shift end"),
+    QT_TRANSLATE_NOOP("Report", "Change"), QT_TRANSLATE_NOOP("Report", "Job"),
+    QT_TRANSLATE_NOOP("Report", "Name"), QT_TRANSLATE_NOOP("Report", "Tenant"),
+    QT_TRANSLATE_NOOP("Report", "User"), QT_TRANSLATE_NOOP("Report", "State"),
+    QT_TRANSLATE_NOOP("Report", "GPUs"), QT_TRANSLATE_NOOP("Report", "Ended"),
+    QT_TRANSLATE_NOOP("Report", "Count"), QT_TRANSLATE_NOOP("Report", "By priority"),
+    QT_TRANSLATE_NOOP("Report", "Priority"), QT_TRANSLATE_NOOP("Report", "Area"),
+    QT_TRANSLATE_NOOP("Report", "Since"), QT_TRANSLATE_NOOP("Report", "Message"),
+    QT_TRANSLATE_NOOP("Report", "Operator — comment"), QT_TRANSLATE_NOOP("Report", "Time"),
+    QT_TRANSLATE_NOOP("Report", "Transition"), QT_TRANSLATE_NOOP("Report", "Operator"),
+    QT_TRANSLATE_NOOP("Report", "Comment / message"), QT_TRANSLATE_NOOP("Report", "Shift"),
+    QT_TRANSLATE_NOOP("Report", "Target"), QT_TRANSLATE_NOOP("Report", "Alarm"),
+    QT_TRANSLATE_NOOP("Report", "Rule"), QT_TRANSLATE_NOOP("Report", "Raised"),
+    QT_TRANSLATE_NOOP("Report", "Action"), QT_TRANSLATE_NOOP("Report", "Devices"),
+    QT_TRANSLATE_NOOP("Report", "Rack"), QT_TRANSLATE_NOOP("Report", "GPU"),
+    QT_TRANSLATE_NOOP("Report", "UUID"), QT_TRANSLATE_NOOP("Report", "Cause"),
+    QT_TRANSLATE_NOOP("Report", "Job / tenant"), QT_TRANSLATE_NOOP("Report", "First seen"),
+    QT_TRANSLATE_NOOP("Report", "Author"), QT_TRANSLATE_NOOP("Report", "Category"),
+    QT_TRANSLATE_NOOP("Report", "Text"), QT_TRANSLATE_NOOP("Report", "Links"),
+    # console.handover.kpis.ENERGY_SOURCES
+    QT_TRANSLATE_NOOP("Report", "Solar"), QT_TRANSLATE_NOOP("Report", "Wind"),
+    QT_TRANSLATE_NOOP("Report", "Battery discharge"), QT_TRANSLATE_NOOP("Report", "Grid import"),
+    QT_TRANSLATE_NOOP("Report", "Battery charge"), QT_TRANSLATE_NOOP("Report", "Curtailment"),
+    QT_TRANSLATE_NOOP("Report", "Facility load"), QT_TRANSLATE_NOOP("Report", "IT load"),
+    # words said inside f-strings (lupdate reads no f-string)
+    QT_TRANSLATE_NOOP("Report", "No power data: {0}"),
+    QT_TRANSLATE_NOOP("Report", "Alarm performance (EEMUA 191 / ISA-18.2)"),
+    QT_TRANSLATE_NOOP("Report", "Alarms"),
+    QT_TRANSLATE_NOOP("Report", "Energy by source"),
+    QT_TRANSLATE_NOOP("Report", "GPU health"),
+    QT_TRANSLATE_NOOP("Report", "Handover"),
+    QT_TRANSLATE_NOOP("Report", "Incidents"),
+    QT_TRANSLATE_NOOP("Report", "Items cleared this shift"),
+    QT_TRANSLATE_NOOP("Report", "Jobs"),
+    QT_TRANSLATE_NOOP("Report", "Maintenance list"),
+    QT_TRANSLATE_NOOP("Report", "Most frequent alarms"),
+    QT_TRANSLATE_NOOP("Report", "Open items carried forward"),
+    QT_TRANSLATE_NOOP("Report", "Operator notes"),
+    QT_TRANSLATE_NOOP("Report", "Power and energy"),
+    QT_TRANSLATE_NOOP("Report", "Shift handover"),
+    QT_TRANSLATE_NOOP("Report", "Shift log"),
+    QT_TRANSLATE_NOOP("Report", "outside target"),
+    QT_TRANSLATE_NOOP("Report", "within"),
+    # GPU states
+    QT_TRANSLATE_NOOP("Report", "Healthy"), QT_TRANSLATE_NOOP("Report", "Degraded"),
+    QT_TRANSLATE_NOOP("Report", "Failed"), QT_TRANSLATE_NOOP("Report", "Off the bus (XID 79)"),
+)
 
 _STYLE = """
 body { font-family: 'DejaVu Sans', sans-serif; font-size: 9pt; color: #111; }
@@ -59,20 +114,25 @@ def outside(value: Any, limit: int = TEXT_CHARS) -> str:
 def site_title(name: Any) -> str:
     """The site's name for a page header or a title (plain text, isolated, 'Site' when the
     layout gives none)."""
-    return isolate(name, 80) or "Site"
+    return isolate(name, 80) or translate("Report", "Site")
 
 
 def num(value: Any, digits: int = 1) -> str:
     """A figure for the report: thousands separators, 'n/a' for missing."""
     if value is None:
-        return "n/a"
+        return NA()
     try:
         v = float(value)
     except (TypeError, ValueError):
         return escape(str(value))
     if not math.isfinite(v):
-        return "n/a"
+        return NA()
     return f"{v:,.{digits}f}"
+
+
+def NA() -> str:  # noqa: N802
+    """'n/a' in the chosen language."""
+    return translate("Report", "n/a")
 
 
 def clock(t: Any, tz: str, day: bool = False) -> str:
@@ -87,7 +147,7 @@ def clock(t: Any, tz: str, day: bool = False) -> str:
         moment = datetime.fromtimestamp(v, ZoneInfo(tz))
     except (ValueError, OverflowError, OSError):  # a time no calendar holds (-1e308)
         return "—"
-    return moment.strftime("%d %b %H:%M:%S" if day else "%H:%M:%S")
+    return strftime(moment, "%d %b %H:%M:%S" if day else "%H:%M:%S")
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = (),
@@ -95,7 +155,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Seque
     """A table; ``rows`` hold already-escaped HTML fragments."""
     head = "".join(
         "<th" + (f' width="{widths[i]}%"' if widths else "")
-        + (' align="right"' if i in numeric else "") + f">{escape(h)}</th>"
+        + (' align="right"' if i in numeric else "") + f">{escape(translate('Report', h))}</th>"
         for i, h in enumerate(headers)
     )
     body = []
@@ -118,30 +178,39 @@ def _header(d: HandoverData) -> str:
     gen_utc = datetime.fromtimestamp(d.generated, ZoneInfo("UTC"))
     site = escape(site_title(d.site_name), quote=False)
     rows = [
-        ("Shift (site time)", escape(d.shift.label_local())),
-        ("Shift (UTC)", escape(d.shift.label_utc())),
-        ("Source", outside(d.source) or "—"),
-        ("Generated", f"{gen:%d %b %Y %H:%M} site time · {gen_utc:%H:%M} UTC"),
+        (translate("Report", "Shift (site time)"), escape(d.shift.label_local())),
+        (translate("Report", "Shift (UTC)"), escape(d.shift.label_utc())),
+        (translate("Report", "Source"), outside(d.source) or "—"),
+        (translate("Report", "Generated"), escape(translate(
+            "Report", "{0} site time · {1} UTC").format(strftime(gen, "%d %b %Y %H:%M"),
+                                                        f"{gen_utc:%H:%M}"))),
     ]
     if d.view_time is not None:
-        rows.append(("Screenshots show", escape(clock(d.view_time, tz, day=True)) + " site time"))
+        rows.append((translate("Report", "Screenshots show"), escape(translate(
+            "Report", "{0} site time").format(clock(d.view_time, tz, day=True)))))
     if d.shift.partial and d.shift.nominal_end is not None:
-        rows.append(("Status", "shift in progress: figures up to "
-                     + escape(clock(d.shift.end, tz)) + ", planned end "
-                     + escape(clock(d.shift.nominal_end, tz))))
+        rows.append((translate("Report", "Status"), escape(translate(
+            "Report", "shift in progress: figures up to {0}, planned end {1}").format(
+            clock(d.shift.end, tz), clock(d.shift.nominal_end, tz)))))
     info = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
-    out = [f"<h1>Shift handover — {site}</h1>",
+    out = [f"<h1>{escape(translate('Report', 'Shift handover'))} — {site}</h1>",
            f'<table cellspacing="0" cellpadding="2">{info}</table>']
     if d.missing:
-        words = {"site": "Site layout", "racks": "Rack map", "gpus": "GPU health",
-                 "jobs": "Job queue", "power": "Power and supply", "events": "Hub events"}
+        words = {"site": translate("Report", "Site layout"),
+                 "racks": translate("Report", "Rack map"),
+                 "gpus": translate("Report", "GPU health"),
+                 "jobs": translate("Report", "Job queue"),
+                 "power": translate("Report", "Power and supply"),
+                 "events": translate("Report", "Hub events")}
         items = "".join(f"<li><b>{escape(words.get(k, k))}:</b> {outside(r, 600)}</li>"
                         for k, r in d.missing.items())
-        out.append('<p class="warn"><b>Not in this pack (could not be read):</b></p>'
-                   f'<ul class="warn">{items}</ul>')
+        out.append('<p class="warn"><b>'
+                   + escape(translate("Report", "Not in this pack (could not be read):"))
+                   + f'</b></p><ul class="warn">{items}</ul>')
     if d.warnings:
         items = "".join(f"<li>{outside(w, 600)}</li>" for w in d.warnings)
-        out.append(f'<p class="warn"><b>Limits of this report:</b></p><ul class="warn">{items}</ul>')
+        out.append('<p class="warn"><b>' + escape(translate("Report", "Limits of this report:"))
+                   + f'</b></p><ul class="warn">{items}</ul>')
     return "".join(out)
 
 
@@ -154,38 +223,41 @@ def _power(d: HandoverData) -> str:
     def val(key: str, digits: int = 1, why: str | None = None) -> str:
         text = num(p.get(key), digits) if why is None else num(e.get(key), digits)
         reason = na.get(key) if why is None else why
-        if text == "n/a" and reason and reason != whole:
+        if text == NA() and reason and reason != whole:
             text += f' <span class="muted">({escape(reason)})</span>'
         return text
 
     whole = d.missing.get("power")  # said once, above the table
 
     kpis = [
-        ("Facility load, average", val("facility_avg_mw"), "MW"),
-        ("Facility load, peak", val("facility_peak_mw"), "MW"),
-        ("IT load, average", val("it_avg_mw"), "MW"),
-        ("IT load, peak", val("it_peak_mw"), "MW"),
-        ("Renewable share (energy-weighted)", val("renewable_share_pct"), "%"),
-        ("PUE (energy-weighted)", val("pue", 3), "—"),
-        ("Carbon intensity, average", val("carbon_g_per_kwh"), "gCO2/kWh"),
-        ("Carbon emitted", val("carbon_t"), "t CO2"),
-        ("Power data coverage", val("coverage_pct"), "% of the shift"),
+        (translate("Report", "Facility load, average"), val("facility_avg_mw"), "MW"),
+        (translate("Report", "Facility load, peak"), val("facility_peak_mw"), "MW"),
+        (translate("Report", "IT load, average"), val("it_avg_mw"), "MW"),
+        (translate("Report", "IT load, peak"), val("it_peak_mw"), "MW"),
+        (translate("Report", "Renewable share (energy-weighted)"), val("renewable_share_pct"),
+         "%"),
+        (translate("Report", "PUE (energy-weighted)"), val("pue", 3), "—"),
+        (translate("Report", "Carbon intensity, average"), val("carbon_g_per_kwh"), "gCO2/kWh"),
+        (translate("Report", "Carbon emitted"), val("carbon_t"), "t CO2"),
+        (translate("Report", "Power data coverage"), val("coverage_pct"),
+         escape(translate("Report", "% of the shift"))),
     ]
+    kpis = [(escape(label), value, unit) for label, value, unit in kpis]
     if d.capacity_mw and math.isfinite(d.capacity_mw):
-        kpis.insert(2, ("Peak as share of the envelope",
+        kpis.insert(2, (escape(translate("Report", "Peak as share of the envelope")),
                         num(100.0 * float(p.get("facility_peak_mw") or math.nan) / d.capacity_mw),
-                        f"% of {num(d.capacity_mw, 0)} MW"))
-    energy_rows = [(escape(label), val(key, 1, flows.get(name) or ""), "MWh")
+                        escape(translate("Report", "% of {0} MW").format(num(d.capacity_mw, 0)))))
+    energy_rows = [(escape(translate("Report", label)), val(key, 1, flows.get(name) or ""), "MWh")
                    for key, name, label in ENERGY_SOURCES]
     return (
-        "<h2>Power and energy</h2>"
-        + (f'<p class="warn">No power data: {escape(whole)}</p>' if whole else "")
+        f"<h2>{escape(translate('Report', 'Power and energy'))}</h2>"
+        + (f'<p class="warn">{escape(translate("Report", "No power data: {0}").format(whole))}'
+           "</p>" if whole else "")
         + _table(["Figure", "Value", "Unit"], kpis, numeric=[1], widths=[50, 25, 25])
-        + "<h3>Energy by source</h3>"
+        + f"<h3>{escape(translate('Report', 'Energy by source'))}</h3>"
         + _table(["Source / load", "Energy", "Unit"], energy_rows, numeric=[1],
                  widths=[50, 25, 25])
-        + '<p class="muted">Supply = solar + wind + battery discharge + grid import; the battery '
-        "charge and curtailment are renewable energy not used by the facility.</p>"
+        + '<p class="muted">' + escape(translate("Report", SUPPLY_NOTE)) + "</p>"
     )
 
 
@@ -196,10 +268,11 @@ def _gpus(d: HandoverData) -> str:
     for state in GPU_STATES:
         a = None if d.gpus_start is None else d.gpus_start.get(state)
         b = None if d.gpus_end is None else d.gpus_end.get(state)
-        change = "n/a" if a is None or b is None else f"{b - a:+,d}"
-        rows.append((labels[state], num(a, 0), num(b, 0), change))
-    total = f" (fleet: {num(d.total_gpus, 0)} GPUs)" if d.total_gpus else ""
-    return f"<h2>GPU health{escape(total)}</h2>" + _table(
+        change = NA() if a is None or b is None else f"{b - a:+,d}"
+        rows.append((escape(translate("Report", labels[state])), num(a, 0), num(b, 0), change))
+    total = translate("Report", " (fleet: {0} GPUs)").format(num(d.total_gpus, 0)) \
+        if d.total_gpus else ""
+    return f"<h2>{escape(translate('Report', 'GPU health'))}{escape(total)}</h2>" + _table(
         ["Status", "Shift start", "Shift end", "Change"], rows, numeric=[1, 2, 3],
         widths=[40, 20, 20, 20])
 
@@ -207,13 +280,19 @@ def _gpus(d: HandoverData) -> str:
 def _jobs(d: HandoverData) -> str:
     j = d.jobs
     rows = [
-        ("Jobs completed in the shift", num(j.get("completed"), 0), "jobs"),
-        ("Jobs failed in the shift", num(j.get("failed"), 0), "jobs"),
-        ("Jobs timed out", num(j.get("timeout"), 0), "jobs"),
-        ("Jobs cancelled", num(j.get("cancelled"), 0), "jobs"),
-        ("GPU-hours delivered in the shift", num(j.get("gpu_hours"), 0), "GPU·h"),
+        (translate("Report", "Jobs completed in the shift"), num(j.get("completed"), 0),
+         translate("Report", "jobs")),
+        (translate("Report", "Jobs failed in the shift"), num(j.get("failed"), 0),
+         translate("Report", "jobs")),
+        (translate("Report", "Jobs timed out"), num(j.get("timeout"), 0),
+         translate("Report", "jobs")),
+        (translate("Report", "Jobs cancelled"), num(j.get("cancelled"), 0),
+         translate("Report", "jobs")),
+        (translate("Report", "GPU-hours delivered in the shift"), num(j.get("gpu_hours"), 0),
+         "GPU·h"),
     ]
-    out = "<h2>Jobs</h2>" + _table(["Figure", "Value", "Unit"], rows, numeric=[1],
+    rows = [(escape(a), b, escape(c)) for a, b, c in rows]
+    out = f"<h2>{escape(translate('Report', 'Jobs'))}</h2>" + _table(["Figure", "Value", "Unit"], rows, numeric=[1],
                                    widths=[50, 25, 25])
     failed = list(j.get("failed_jobs", ()))
     if failed:
@@ -226,10 +305,12 @@ def _jobs(d: HandoverData) -> str:
             for f in shown
         ]
         more = len(failed) - len(shown)
-        out += f"<h3>Failed and timed-out jobs ({len(failed)})</h3>" + _table(
+        out += "<h3>" + escape(translate("Report", "Failed and timed-out jobs ({0})").format(
+            len(failed))) + "</h3>" + _table(
             ["Job", "Name", "Tenant", "User", "State", "GPUs", "Ended"], body, numeric=[5])
         if more:
-            out += f'<p class="muted">{more} earlier ones are listed in summary.json.</p>'
+            out += '<p class="muted">' + escape(translate(
+                "Report", "{0} earlier ones are listed in summary.json.").format(more)) + "</p>"
     return out
 
 
@@ -262,27 +343,35 @@ def _alarms(d: HandoverData) -> str:
     by_p = a.get("raised_by_priority", {})
     split = ", ".join(f"{escape(str(k))} {v}" for k, v in by_p.items())
     rows = [
-        ("Alarms raised in the shift", num(a.get("raised"), 0), escape(split)),
-        ("Acknowledged in the shift", num(a.get("acknowledged"), 0), ""),
-        ("Still open at the shift's end", num(len(a.get("still_open", ())), 0), ""),
-        ("Shelved at the shift's end", num(len(a.get("shelved", ())), 0), ""),
-        ("Suppressed / out of service", num(len(a.get("out_of_service", ())), 0), ""),
+        (translate("Report", "Alarms raised in the shift"), num(a.get("raised"), 0),
+         escape(split)),
+        (translate("Report", "Acknowledged in the shift"), num(a.get("acknowledged"), 0), ""),
+        (translate("Report", "Still open at the shift's end"),
+         num(len(a.get("still_open", ())), 0), ""),
+        (translate("Report", "Shelved at the shift's end"), num(len(a.get("shelved", ())), 0),
+         ""),
+        (translate("Report", "Suppressed / out of service"),
+         num(len(a.get("out_of_service", ())), 0), ""),
     ]
-    out = "<h2>Alarms</h2>" + _table(["Figure", "Count", "By priority"], rows, numeric=[1],
+    rows = [(escape(label), b, c) for label, b, c in rows]
+    out = f"<h2>{escape(translate('Report', 'Alarms'))}</h2>" + _table(["Figure", "Count", "By priority"], rows, numeric=[1],
                                      widths=[45, 15, 40])
     heads = ["Priority", "State", "Area", "Since", "Message"]
-    for title, key, who in (("Still open", "still_open", False), ("Shelved", "shelved", True),
-                            ("Suppressed / out of service", "out_of_service", True)):
+    for title, key, who in ((translate("Report", "Still open"), "still_open", False),
+                            (translate("Report", "Shelved"), "shelved", True),
+                            (translate("Report", "Suppressed / out of service"),
+                             "out_of_service", True)):
         items = list(a.get(key, ()))
         if items:
-            out += f"<h3>{title} ({len(items)})</h3>" + _table(
+            out += f"<h3>{escape(title)} ({len(items)})</h3>" + _table(
                 heads + (["Operator — comment"] if who else []), _alarm_rows(items, tz, who))
             if len(items) > MAX_LIST_ROWS:
                 out += f'<p class="muted">{len(items) - MAX_LIST_ROWS} more in summary.json.</p>'
     journal = list(a.get("journal", ()))
     if journal:
         shown = journal[-MAX_JOURNAL_ROWS:]
-        out += f"<h3>Alarm journal of the shift ({len(journal)} transitions)</h3>"
+        out += "<h3>" + escape(translate(
+            "Report", "Alarm journal of the shift ({0} transitions)").format(len(journal))) + "</h3>"
         if len(journal) > len(shown):
             out += (f'<p class="muted">The last {len(shown)} are shown; all are in '
                     "summary.json.</p>")
@@ -298,24 +387,24 @@ def _alarms(d: HandoverData) -> str:
 
 _KPI_ROWS: tuple[tuple[str, str, str, str], ...] = (
     # (label, key in alarm_kpis, target key in its targets, target text)
-    ("Alarms raised", "raised_alarms", "", "≤ 50 per 8 h shift"),
-    ("Alarms per 10 min, average", "alarms_per_10min_avg", "alarms_per_10min_avg", "≤ 1"),
-    ("Most alarms in any 10 min (sliding)", "alarms_per_10min_max", "alarms_per_10min_max",
+    (QT_TRANSLATE_NOOP("Report", "Alarms raised"), "raised_alarms", "", "≤ 50 per 8 h shift"),
+    (QT_TRANSLATE_NOOP("Report", "Alarms per 10 min, average"), "alarms_per_10min_avg", "alarms_per_10min_avg", "≤ 1"),
+    (QT_TRANSLATE_NOOP("Report", "Most alarms in any 10 min (sliding)"), "alarms_per_10min_max", "alarms_per_10min_max",
      "≤ 10"),
-    ("Alarm rate per day", "alarms_per_day", "alarms_per_day", "≤ 150"),
-    ("Floods (> 10 in 10 min)", "flood_count", "flood_count", "0"),
-    ("Time in floods", "flood_total_s", "", "—"),
-    ("Critical share", "priority_mix_pct.critical", "critical_pct", "≤ 5 %"),
-    ("High share", "priority_mix_pct.high", "high_pct", "≤ 15 %"),
-    ("Medium and low share", "priority_mix_pct.medium_low", "medium_low_pct", "≥ 80 %"),
-    ("Chattering alarms (3 in 1 min)", "chattering_count", "chattering_count", "0"),
-    ("Standing at the shift's end", "standing_at_end_alarms", "standing_at_end", "≤ 5"),
-    ("Stale (standing > 24 h)", "stale_count", "stale_count", "0"),
-    ("Time to acknowledge, median", "ack_time_median_s", "", "—"),
-    ("Time to acknowledge, 90th percentile", "ack_time_p90_s", "", "—"),
-    ("Time to acknowledge, longest", "ack_time_max_s", "", "—"),
-    ("Waiting for acknowledgement at the end", "unacknowledged_count", "", "—"),
-    ("Shelved in the shift / at its end", "shelved_count", "", "—"),
+    (QT_TRANSLATE_NOOP("Report", "Alarm rate per day"), "alarms_per_day", "alarms_per_day", "≤ 150"),
+    (QT_TRANSLATE_NOOP("Report", "Floods (> 10 in 10 min)"), "flood_count", "flood_count", "0"),
+    (QT_TRANSLATE_NOOP("Report", "Time in floods"), "flood_total_s", "", "—"),
+    (QT_TRANSLATE_NOOP("Report", "Critical share"), "priority_mix_pct.critical", "critical_pct", "≤ 5 %"),
+    (QT_TRANSLATE_NOOP("Report", "High share"), "priority_mix_pct.high", "high_pct", "≤ 15 %"),
+    (QT_TRANSLATE_NOOP("Report", "Medium and low share"), "priority_mix_pct.medium_low", "medium_low_pct", "≥ 80 %"),
+    (QT_TRANSLATE_NOOP("Report", "Chattering alarms (3 in 1 min)"), "chattering_count", "chattering_count", "0"),
+    (QT_TRANSLATE_NOOP("Report", "Standing at the shift's end"), "standing_at_end_alarms", "standing_at_end", "≤ 5"),
+    (QT_TRANSLATE_NOOP("Report", "Stale (standing > 24 h)"), "stale_count", "stale_count", "0"),
+    (QT_TRANSLATE_NOOP("Report", "Time to acknowledge, median"), "ack_time_median_s", "", "—"),
+    (QT_TRANSLATE_NOOP("Report", "Time to acknowledge, 90th percentile"), "ack_time_p90_s", "", "—"),
+    (QT_TRANSLATE_NOOP("Report", "Time to acknowledge, longest"), "ack_time_max_s", "", "—"),
+    (QT_TRANSLATE_NOOP("Report", "Waiting for acknowledgement at the end"), "unacknowledged_count", "", "—"),
+    (QT_TRANSLATE_NOOP("Report", "Shelved in the shift / at its end"), "shelved_count", "", "—"),
 )
 """Rows of the alarm performance table (EEMUA 191 / ISA-18.2 targets)."""
 
@@ -330,9 +419,10 @@ def _kpi_value(k: Mapping[str, Any], key: str) -> Any:
 def _alarm_performance(d: HandoverData) -> str:
     """Alarm performance against the EEMUA 191 / ISA-18.2 targets, and the top-10 alarms."""
     k = d.alarm_performance
-    out = "<h2>Alarm performance (EEMUA 191 / ISA-18.2)</h2>"
+    out = f"<h2>{escape(translate('Report', 'Alarm performance (EEMUA 191 / ISA-18.2)'))}</h2>"
     if k is None:
-        return out + '<p class="muted">Needs the alarm journal (the console\'s cache).</p>'
+        return out + '<p class="muted">' + escape(translate(
+            "Report", "Needs the alarm journal (the console's cache).")) + "</p>"
     missed = set(k.get("outside_target", ()))
     rows = []
     for label, key, target_key, target in _KPI_ROWS:
@@ -352,11 +442,12 @@ def _alarm_performance(d: HandoverData) -> str:
             text = num(value, 2 if key == "alarms_per_10min_avg" else 0)
         status = ""
         if target_key:
-            status = ('<b class="warn">outside target</b>' if target_key in missed
-                      else '<span class="muted">within</span>')
+            status = (f'<b class="warn">{escape(translate("Report", "outside target"))}</b>'
+                      if target_key in missed
+                      else f'<span class="muted">{escape(translate("Report", "within"))}</span>')
             if target_key in missed:
                 text = f"<b>{text}</b>"
-        rows.append((escape(label), text, escape(target), status))
+        rows.append((escape(translate("Report", label)), text, escape(target), status))
     out += _table(["Figure", "Shift", "Target", ""], rows, numeric=[1], widths=[46, 24, 16, 14])
     floods = list(k.get("floods", ()))
     if floods:
@@ -366,7 +457,7 @@ def _alarm_performance(d: HandoverData) -> str:
             f" ({num(f.get('alarms'), 0)} alarms)" for f in floods[:MAX_LIST_ROWS]) + "</p>"
     top = list(k.get("top_alarms", ()))
     if top:
-        out += "<h3>Most frequent alarms</h3>" + _table(
+        out += f"<h3>{escape(translate('Report', 'Most frequent alarms'))}</h3>" + _table(
             ["Alarm", "Rule", "Priority", "Raised"],
             [(outside(c.get("alarm_id"), 120), outside(c.get("rule"), 40),
               outside(c.get("priority"), 20), num(c.get("count"), 0)) for c in top],
@@ -399,8 +490,9 @@ def _seconds(value: float) -> str:
 def _incidents(d: HandoverData) -> str:
     tz = d.shift.tz
     if not d.incidents:
-        return "<h2>Incidents</h2><p>No incident in the shift.</p>"
-    out = [f"<h2>Incidents ({len(d.incidents)})</h2>"]
+        return (f"<h2>{escape(translate('Report', 'Incidents'))}</h2><p>"
+                + escape(translate("Report", "No incident in the shift.")) + "</p>")
+    out = [f"<h2>{escape(translate('Report', 'Incidents'))} ({len(d.incidents)})</h2>"]
     for inc in d.incidents:
         racks = list(inc.get("racks", ()))
         listed = ", ".join(outside(r, 80) for r in racks[:MAX_RACKS_LISTED])
@@ -444,15 +536,16 @@ def _maintenance(d: HandoverData) -> str:
 
     m = d.maintenance
     if m is None:
-        return ('<h2>Maintenance list</h2><p class="muted">Not known for this shift (no GPU '
-                "health data at its end).</p>")
+        return (f"<h2>{escape(translate('Report', 'Maintenance list'))}</h2>"
+                '<p class="muted">' + escape(translate(
+                    "Report", "Not known for this shift (no GPU health data at its end).")) + "</p>")
     tz = d.shift.tz
     items = list(m.get("list", ()))
     groups = m.get("groups", {})
-    head = (f"<h2>Maintenance list ({num(m.get('items'), 0)} devices at "
-            f"{escape(clock(m.get('time'), tz, day=True))})</h2>")
+    head = ("<h2>" + escape(translate("Report", "Maintenance list ({0} devices at {1})").format(
+        num(m.get("items"), 0), clock(m.get("time"), tz, day=True))) + "</h2>")
     if not items:
-        out = head + "<p>No device needs maintenance.</p>"
+        out = head + "<p>" + escape(translate("Report", "No device needs maintenance.")) + "</p>"
     else:
         out = head + _table(["Action", "Devices"], [
             (escape(g.words), num(groups.get(g.key, 0), 0))
@@ -497,9 +590,10 @@ def _handover(d: HandoverData) -> str:
     """Who handed the shift over to whom, and when (both times), with the summary."""
     tz = d.shift.tz
     if not d.handovers:
-        return ('<h2>Handover</h2><p class="muted">No handover of this shift was recorded in '
-                "the console (File → Hand over shift).</p>")
-    out = ["<h2>Handover</h2>"]
+        return (f"<h2>{escape(translate('Report', 'Handover'))}</h2>"
+                '<p class="muted">' + escape(translate(
+                    "Report", "No handover of this shift was recorded in the console (File → Hand over shift).")) + "</p>")
+    out = [f"<h2>{escape(translate('Report', 'Handover'))}</h2>"]
     for r in d.handovers:
         out.append(
             f"<p><b>Handed over by {outside(r.outgoing, 80)} at "
@@ -544,8 +638,10 @@ def _open_items(d: HandoverData) -> str:
         return ""
     items = d.open_items
     if not items:
-        return "<h2>Open items carried forward</h2><p>No open item is carried forward.</p>"
-    return (f'<h2 class="open">Open items carried forward ({len(items)})</h2>'
+        return (f"<h2>{escape(translate('Report', 'Open items carried forward'))}</h2><p>"
+                + escape(translate("Report", "No open item is carried forward.")) + "</p>")
+    return (f'<h2 class="open">{escape(translate("Report", "Open items carried forward"))} '
+            f"({len(items)})</h2>"
             '<p class="warn">Still open at the end of the shift, whenever written: each stays '
             "here, shift after shift, until someone clears it.</p>"
             + _log_table(items, d.shift.tz, status=False))
@@ -558,8 +654,9 @@ def _cleared_items(d: HandoverData) -> str:
         return ""
     items = d.cleared_items
     if not items:
-        return "<h2>Items cleared this shift</h2><p>No open item was cleared in the shift.</p>"
-    return (f"<h2>Items cleared this shift ({len(items)})</h2>"
+        return (f"<h2>{escape(translate('Report', 'Items cleared this shift'))}</h2><p>"
+                + escape(translate("Report", "No open item was cleared in the shift.")) + "</p>")
+    return (f"<h2>{escape(translate('Report', 'Items cleared this shift'))} ({len(items)})</h2>"
             '<p class="muted">Open items cleared during the shift, whenever written: no '
             "longer carried forward.</p>"
             + _log_table(items, d.shift.tz, status=True))
@@ -568,28 +665,34 @@ def _cleared_items(d: HandoverData) -> str:
 def _shift_log(d: HandoverData) -> str:
     """The shift's log entries, oldest first, as they stood at the shift's end."""
     if d.log_missing is not None:
-        return ('<h2>Shift log</h2><p class="warn">Not in this pack: '
+        return (f"<h2>{escape(translate('Report', 'Shift log'))}</h2><p class=\"warn\">"
+                + escape(translate("Report", "Not in this pack:")) + " "
                 f"{outside(d.log_missing, 600)}.</p>")
     if not d.log_entries:
-        return "<h2>Shift log</h2><p>No entry was written in the shift.</p>"
+        return (f"<h2>{escape(translate('Report', 'Shift log'))}</h2><p>"
+                + escape(translate("Report", "No entry was written in the shift.")) + "</p>")
     n = len(d.log_entries)
-    return (f"<h2>Shift log ({n} {'entry' if n == 1 else 'entries'})</h2>"
+    words = (translate("Report", "Shift log ({0} entry)") if n == 1
+             else translate("Report", "Shift log ({0} entries)"))
+    return (f"<h2>{escape(words.format(n))}</h2>"
             + _log_table(d.log_entries, d.shift.tz, status=True))
 
 
 def _notes(d: HandoverData) -> str:
     text = d.notes.strip()
     body = (f'<p style="white-space: pre-wrap">{escape(text)}</p>' if text
-            else '<p class="muted">No notes were entered.</p>')
-    return "<h2>Operator notes</h2>" + body
+            else '<p class="muted">' + escape(translate("Report", "No notes were entered."))
+            + "</p>")
+    return f"<h2>{escape(translate('Report', 'Operator notes'))}</h2>" + body
 
 
 def report_html(d: HandoverData) -> str:
     """The report's HTML (the screenshots follow on pages of their own, drawn by the PDF
     writer)."""
-    titles = ", ".join(title for _, title in VIEW_TITLES)
+    titles = ", ".join(translate("Report", title) for _, title in VIEW_TITLES)
+    after = translate("Report", "After the report, one landscape page per view: {0}.")
     parts = [f"<html><head><style>{_STYLE}</style></head><body>", _header(d),
-             f'<p class="muted">After the report, one landscape page per view: {titles}.</p>',
+             f'<p class="muted">{escape(after.format(titles))}</p>',
              _handover(d), _open_items(d), _cleared_items(d), _shift_log(d), _power(d), _gpus(d), _jobs(d), _alarm_performance(d), _alarms(d), _incidents(d),
              _maintenance(d), _notes(d),
              "</body></html>"]

@@ -547,6 +547,10 @@ Last change {changed}</source>
         <translation>كما عُرض في {0} بتوقيت الموقع · {1} × {2} بكسل</translation>
     </message>
     <message>
+        <source>as shown at {0} site time</source>
+        <translation>كما عُرض في {0} بتوقيت الموقع</translation>
+    </message>
+    <message>
         <source>Shift handover {0} {1}</source>
         <translation>تسليم النوبة {0} {1}</translation>
     </message>
@@ -1768,6 +1772,621 @@ By {operator}: {reason}</source>
     <message>
         <source> · job {id} “{name}” of {tenant}, user {user} · on this rack: {where}</source>
         <translation> · المهمة {id} «{name}» للمستأجر {tenant}، المستخدم {user} · على هذا الرف: {where}</translation>
+    </message>
+</context>
+<context>
+    <name>Report</name>
+    <message>
+        <source>Rack map</source>
+        <translation>خريطة الرفوف</translation>
+    </message>
+    <message>
+        <source>GPU health</source>
+        <translation>صحة وحدات GPU</translation>
+    </message>
+    <message>
+        <source>Power balance</source>
+        <translation>ميزان القدرة</translation>
+    </message>
+    <message>
+        <source>Job queue</source>
+        <translation>قائمة انتظار المهام</translation>
+    </message>
+    <message>
+        <source>Alarms</source>
+        <translation>الإنذارات</translation>
+    </message>
+    <message>
+        <source>Supply = solar + wind + battery discharge + grid import; the battery charge and curtailment are renewable energy not used by the facility.</source>
+        <translation>الإمداد = الشمسي + الريحي + تفريغ البطارية + الاستيراد من الشبكة؛ شحن البطارية والاقتطاع طاقة متجددة لا تستهلكها المنشأة.</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>المؤشر</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>القيمة</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>الوحدة</translation>
+    </message>
+    <message>
+        <source>Source / load</source>
+        <translation>المصدر / الحمل</translation>
+    </message>
+    <message>
+        <source>Energy</source>
+        <translation>الطاقة</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>الوضع</translation>
+    </message>
+    <message>
+        <source>Shift start</source>
+        <translation>بداية النوبة</translation>
+    </message>
+    <message>
+        <source>Shift end</source>
+        <translation>نهاية النوبة</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>التغيّر</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>المهمة</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>الاسم</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>المستأجر</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>المستخدم</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>الحالة</translation>
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation>وحدات GPU</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>انتهت</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>العدد</translation>
+    </message>
+    <message>
+        <source>By priority</source>
+        <translation>حسب الأولوية</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>الأولوية</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>المنطقة</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>منذ</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>الرسالة</translation>
+    </message>
+    <message>
+        <source>Operator — comment</source>
+        <translation>المشغّل — تعليق</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>الوقت</translation>
+    </message>
+    <message>
+        <source>Transition</source>
+        <translation>الانتقال</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>المشغّل</translation>
+    </message>
+    <message>
+        <source>Comment / message</source>
+        <translation>تعليق / رسالة</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>النوبة</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>الهدف</translation>
+    </message>
+    <message>
+        <source>Alarm</source>
+        <translation>الإنذار</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>القاعدة</translation>
+    </message>
+    <message>
+        <source>Raised</source>
+        <translation>المرفوعة</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>الإجراء</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>الأجهزة</translation>
+    </message>
+    <message>
+        <source>Rack</source>
+        <translation>الرف</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>UUID</source>
+        <translation>UUID</translation>
+    </message>
+    <message>
+        <source>Cause</source>
+        <translation>السبب</translation>
+    </message>
+    <message>
+        <source>Job / tenant</source>
+        <translation>المهمة / المستأجر</translation>
+    </message>
+    <message>
+        <source>First seen</source>
+        <translation>أول ظهور</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>الكاتب</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>الفئة</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>النص</translation>
+    </message>
+    <message>
+        <source>Links</source>
+        <translation>الروابط</translation>
+    </message>
+    <message>
+        <source>Solar</source>
+        <translation>الشمسي</translation>
+    </message>
+    <message>
+        <source>Wind</source>
+        <translation>الريحي</translation>
+    </message>
+    <message>
+        <source>Battery discharge</source>
+        <translation>تفريغ البطارية</translation>
+    </message>
+    <message>
+        <source>Grid import</source>
+        <translation>الاستيراد من الشبكة</translation>
+    </message>
+    <message>
+        <source>Battery charge</source>
+        <translation>شحن البطارية</translation>
+    </message>
+    <message>
+        <source>Curtailment</source>
+        <translation>الاقتطاع</translation>
+    </message>
+    <message>
+        <source>Facility load</source>
+        <translation>حمل المنشأة</translation>
+    </message>
+    <message>
+        <source>IT load</source>
+        <translation>حمل IT</translation>
+    </message>
+    <message>
+        <source>No power data: {0}</source>
+        <translation>لا بيانات قدرة: {0}</translation>
+    </message>
+    <message>
+        <source>Alarm performance (EEMUA 191 / ISA-18.2)</source>
+        <translation>أداء الإنذارات (EEMUA 191 / ISA-18.2)</translation>
+    </message>
+    <message>
+        <source>Energy by source</source>
+        <translation>الطاقة حسب المصدر</translation>
+    </message>
+    <message>
+        <source>Handover</source>
+        <translation>التسليم</translation>
+    </message>
+    <message>
+        <source>Incidents</source>
+        <translation>الحوادث</translation>
+    </message>
+    <message>
+        <source>Items cleared this shift</source>
+        <translation>البنود المغلقة في هذه النوبة</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>المهام</translation>
+    </message>
+    <message>
+        <source>Maintenance list</source>
+        <translation>قائمة الصيانة</translation>
+    </message>
+    <message>
+        <source>Most frequent alarms</source>
+        <translation>الإنذارات الأكثر تكراراً</translation>
+    </message>
+    <message>
+        <source>Open items carried forward</source>
+        <translation>البنود المفتوحة المرحَّلة</translation>
+    </message>
+    <message>
+        <source>Operator notes</source>
+        <translation>ملاحظات المشغّل</translation>
+    </message>
+    <message>
+        <source>Power and energy</source>
+        <translation>القدرة والطاقة</translation>
+    </message>
+    <message>
+        <source>Shift handover</source>
+        <translation>تسليم النوبة</translation>
+    </message>
+    <message>
+        <source>Shift log</source>
+        <translation>سجل النوبة</translation>
+    </message>
+    <message>
+        <source>outside target</source>
+        <translation>خارج الهدف</translation>
+    </message>
+    <message>
+        <source>within</source>
+        <translation>ضمن الهدف</translation>
+    </message>
+    <message>
+        <source>Healthy</source>
+        <translation>سليمة</translation>
+    </message>
+    <message>
+        <source>Degraded</source>
+        <translation>متدهورة</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>معطلة</translation>
+    </message>
+    <message>
+        <source>Off the bus (XID 79)</source>
+        <translation>خارج الناقل (XID 79)</translation>
+    </message>
+    <message>
+        <source>Site</source>
+        <translation>الموقع</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>غ/م</translation>
+    </message>
+    <message>
+        <source>Shift (site time)</source>
+        <translation>النوبة (بتوقيت الموقع)</translation>
+    </message>
+    <message>
+        <source>Shift (UTC)</source>
+        <translation>النوبة (UTC)</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>المصدر</translation>
+    </message>
+    <message>
+        <source>Generated</source>
+        <translation>أُنشئ</translation>
+    </message>
+    <message>
+        <source>{0} site time · {1} UTC</source>
+        <translation>{0} بتوقيت الموقع · {1} UTC</translation>
+    </message>
+    <message>
+        <source>Screenshots show</source>
+        <translation>تُظهر اللقطات</translation>
+    </message>
+    <message>
+        <source>{0} site time</source>
+        <translation>{0} بتوقيت الموقع</translation>
+    </message>
+    <message>
+        <source>shift in progress: figures up to {0}, planned end {1}</source>
+        <translation>النوبة جارية: الأرقام حتى {0}، النهاية المقررة {1}</translation>
+    </message>
+    <message>
+        <source>Site layout</source>
+        <translation>مخطط الموقع</translation>
+    </message>
+    <message>
+        <source>Power and supply</source>
+        <translation>القدرة والإمداد</translation>
+    </message>
+    <message>
+        <source>Hub events</source>
+        <translation>أحداث المحور</translation>
+    </message>
+    <message>
+        <source>Not in this pack (could not be read):</source>
+        <translation>غير موجود في هذا الملف (تعذّرت قراءته):</translation>
+    </message>
+    <message>
+        <source>Limits of this report:</source>
+        <translation>حدود هذا التقرير:</translation>
+    </message>
+    <message>
+        <source>Facility load, average</source>
+        <translation>حمل المنشأة، المتوسط</translation>
+    </message>
+    <message>
+        <source>Facility load, peak</source>
+        <translation>حمل المنشأة، الذروة</translation>
+    </message>
+    <message>
+        <source>IT load, average</source>
+        <translation>حمل IT، المتوسط</translation>
+    </message>
+    <message>
+        <source>IT load, peak</source>
+        <translation>حمل IT، الذروة</translation>
+    </message>
+    <message>
+        <source>Renewable share (energy-weighted)</source>
+        <translation>حصة المتجددة (مرجّحة بالطاقة)</translation>
+    </message>
+    <message>
+        <source>PUE (energy-weighted)</source>
+        <translation>PUE (مرجّح بالطاقة)</translation>
+    </message>
+    <message>
+        <source>Carbon intensity, average</source>
+        <translation>كثافة الكربون، المتوسط</translation>
+    </message>
+    <message>
+        <source>Carbon emitted</source>
+        <translation>الكربون المنبعث</translation>
+    </message>
+    <message>
+        <source>Power data coverage</source>
+        <translation>تغطية بيانات القدرة</translation>
+    </message>
+    <message>
+        <source>% of the shift</source>
+        <translation>% من النوبة</translation>
+    </message>
+    <message>
+        <source>Peak as share of the envelope</source>
+        <translation>الذروة كنسبة من سقف القدرة</translation>
+    </message>
+    <message>
+        <source>% of {0} MW</source>
+        <translation>% من {0} MW</translation>
+    </message>
+    <message>
+        <source> (fleet: {0} GPUs)</source>
+        <translation> (الأسطول: {0} وحدة GPU)</translation>
+    </message>
+    <message>
+        <source>Jobs completed in the shift</source>
+        <translation>المهام المكتملة في النوبة</translation>
+    </message>
+    <message>
+        <source>jobs</source>
+        <translation>مهام</translation>
+    </message>
+    <message>
+        <source>Jobs failed in the shift</source>
+        <translation>المهام الفاشلة في النوبة</translation>
+    </message>
+    <message>
+        <source>Jobs timed out</source>
+        <translation>المهام المنتهية المهلة</translation>
+    </message>
+    <message>
+        <source>Jobs cancelled</source>
+        <translation>المهام الملغاة</translation>
+    </message>
+    <message>
+        <source>GPU-hours delivered in the shift</source>
+        <translation>ساعات GPU المقدَّمة في النوبة</translation>
+    </message>
+    <message>
+        <source>Failed and timed-out jobs ({0})</source>
+        <translation>المهام الفاشلة والمنتهية المهلة ({0})</translation>
+    </message>
+    <message>
+        <source>{0} earlier ones are listed in summary.json.</source>
+        <translation>{0} سابقة مدرجة في summary.json.</translation>
+    </message>
+    <message>
+        <source>Alarms raised in the shift</source>
+        <translation>الإنذارات المرفوعة في النوبة</translation>
+    </message>
+    <message>
+        <source>Acknowledged in the shift</source>
+        <translation>المُقَرّ بها في النوبة</translation>
+    </message>
+    <message>
+        <source>Still open at the shift&apos;s end</source>
+        <translation>ما زالت مفتوحة في نهاية النوبة</translation>
+    </message>
+    <message>
+        <source>Shelved at the shift&apos;s end</source>
+        <translation>معلّقة في نهاية النوبة</translation>
+    </message>
+    <message>
+        <source>Suppressed / out of service</source>
+        <translation>مكبوتة / خارج الخدمة</translation>
+    </message>
+    <message>
+        <source>Still open</source>
+        <translation>ما زالت مفتوحة</translation>
+    </message>
+    <message>
+        <source>Shelved</source>
+        <translation>معلّقة</translation>
+    </message>
+    <message>
+        <source>Alarm journal of the shift ({0} transitions)</source>
+        <translation>سجل إنذارات النوبة ({0} انتقالات)</translation>
+    </message>
+    <message>
+        <source>Alarms raised</source>
+        <translation>الإنذارات المرفوعة</translation>
+    </message>
+    <message>
+        <source>Alarms per 10 min, average</source>
+        <translation>الإنذارات لكل 10 د، المتوسط</translation>
+    </message>
+    <message>
+        <source>Most alarms in any 10 min (sliding)</source>
+        <translation>أكثر الإنذارات في أي 10 د (منزلقة)</translation>
+    </message>
+    <message>
+        <source>Alarm rate per day</source>
+        <translation>معدل الإنذارات في اليوم</translation>
+    </message>
+    <message>
+        <source>Floods (&gt; 10 in 10 min)</source>
+        <translation>فيضانات (&gt; 10 في 10 د)</translation>
+    </message>
+    <message>
+        <source>Time in floods</source>
+        <translation>الوقت في الفيضانات</translation>
+    </message>
+    <message>
+        <source>Critical share</source>
+        <translation>حصة الحرجة</translation>
+    </message>
+    <message>
+        <source>High share</source>
+        <translation>حصة العالية</translation>
+    </message>
+    <message>
+        <source>Medium and low share</source>
+        <translation>حصة المتوسطة والمنخفضة</translation>
+    </message>
+    <message>
+        <source>Chattering alarms (3 in 1 min)</source>
+        <translation>إنذارات متذبذبة (3 في دقيقة)</translation>
+    </message>
+    <message>
+        <source>Standing at the shift&apos;s end</source>
+        <translation>القائمة في نهاية النوبة</translation>
+    </message>
+    <message>
+        <source>Stale (standing &gt; 24 h)</source>
+        <translation>قديمة (قائمة &gt; 24 س)</translation>
+    </message>
+    <message>
+        <source>Time to acknowledge, median</source>
+        <translation>زمن الإقرار، الوسيط</translation>
+    </message>
+    <message>
+        <source>Time to acknowledge, 90th percentile</source>
+        <translation>زمن الإقرار، المئين 90</translation>
+    </message>
+    <message>
+        <source>Time to acknowledge, longest</source>
+        <translation>زمن الإقرار، الأطول</translation>
+    </message>
+    <message>
+        <source>Waiting for acknowledgement at the end</source>
+        <translation>في انتظار الإقرار عند النهاية</translation>
+    </message>
+    <message>
+        <source>Shelved in the shift / at its end</source>
+        <translation>المعلّقة في النوبة / عند نهايتها</translation>
+    </message>
+    <message>
+        <source>Needs the alarm journal (the console&apos;s cache).</source>
+        <translation>يتطلب سجل الإنذارات (الملف المؤقت لوحدة التحكم).</translation>
+    </message>
+    <message>
+        <source>No incident in the shift.</source>
+        <translation>لا حوادث في النوبة.</translation>
+    </message>
+    <message>
+        <source>Not known for this shift (no GPU health data at its end).</source>
+        <translation>غير معروفة لهذه النوبة (لا بيانات صحة GPU عند نهايتها).</translation>
+    </message>
+    <message>
+        <source>Maintenance list ({0} devices at {1})</source>
+        <translation>قائمة الصيانة ({0} أجهزة في {1})</translation>
+    </message>
+    <message>
+        <source>No device needs maintenance.</source>
+        <translation>لا جهاز يحتاج صيانة.</translation>
+    </message>
+    <message>
+        <source>No handover of this shift was recorded in the console (File → Hand over shift).</source>
+        <translation>لم يُسجَّل أي تسليم لهذه النوبة في وحدة التحكم (ملف ← تسليم النوبة).</translation>
+    </message>
+    <message>
+        <source>No open item is carried forward.</source>
+        <translation>لا بنود مفتوحة مرحَّلة.</translation>
+    </message>
+    <message>
+        <source>No open item was cleared in the shift.</source>
+        <translation>لم يُغلق أي بند مفتوح في النوبة.</translation>
+    </message>
+    <message>
+        <source>Not in this pack:</source>
+        <translation>غير موجود في هذا الملف:</translation>
+    </message>
+    <message>
+        <source>No entry was written in the shift.</source>
+        <translation>لم يُكتب أي مدخل في النوبة.</translation>
+    </message>
+    <message>
+        <source>Shift log ({0} entry)</source>
+        <translation>سجل النوبة ({0} مدخل)</translation>
+    </message>
+    <message>
+        <source>Shift log ({0} entries)</source>
+        <translation>سجل النوبة ({0} مدخلات)</translation>
+    </message>
+    <message>
+        <source>No notes were entered.</source>
+        <translation>لم تُدخل ملاحظات.</translation>
+    </message>
+    <message>
+        <source>After the report, one landscape page per view: {0}.</source>
+        <translation>بعد التقرير، صفحة أفقية لكل عرض: {0}.</translation>
     </message>
 </context>
 <context>

@@ -547,6 +547,10 @@ Dernier changement {changed}</translation>
         <translation>tel qu&apos;affiché à {0} heure du site · {1} × {2} px</translation>
     </message>
     <message>
+        <source>as shown at {0} site time</source>
+        <translation>tel qu&apos;affiché à {0} heure du site</translation>
+    </message>
+    <message>
         <source>Shift handover {0} {1}</source>
         <translation>Relève de poste {0} {1}</translation>
     </message>
@@ -1768,6 +1772,621 @@ Par {operator} : {reason}</translation>
     <message>
         <source> · job {id} “{name}” of {tenant}, user {user} · on this rack: {where}</source>
         <translation> · job {id} « {name} » de {tenant}, utilisateur {user} · sur cette baie : {where}</translation>
+    </message>
+</context>
+<context>
+    <name>Report</name>
+    <message>
+        <source>Rack map</source>
+        <translation>Plan des baies</translation>
+    </message>
+    <message>
+        <source>GPU health</source>
+        <translation>Santé des GPU</translation>
+    </message>
+    <message>
+        <source>Power balance</source>
+        <translation>Bilan de puissance</translation>
+    </message>
+    <message>
+        <source>Job queue</source>
+        <translation>File des jobs</translation>
+    </message>
+    <message>
+        <source>Alarms</source>
+        <translation>Alarmes</translation>
+    </message>
+    <message>
+        <source>Supply = solar + wind + battery discharge + grid import; the battery charge and curtailment are renewable energy not used by the facility.</source>
+        <translation>Approvisionnement = solaire + éolien + décharge batterie + import réseau ; la charge de la batterie et l&apos;écrêtement sont de l&apos;énergie renouvelable non utilisée par le site.</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>Indicateur</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Valeur</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Unité</translation>
+    </message>
+    <message>
+        <source>Source / load</source>
+        <translation>Source / charge</translation>
+    </message>
+    <message>
+        <source>Energy</source>
+        <translation>Énergie</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Shift start</source>
+        <translation>Début du poste</translation>
+    </message>
+    <message>
+        <source>Shift end</source>
+        <translation>Fin du poste</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Variation</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>Job</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>Locataire</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Utilisateur</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>Fin</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>By priority</source>
+        <translation>Par priorité</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorité</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>Zone</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>Depuis</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>Operator — comment</source>
+        <translation>Opérateur — commentaire</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Heure</translation>
+    </message>
+    <message>
+        <source>Transition</source>
+        <translation>Transition</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>Opérateur</translation>
+    </message>
+    <message>
+        <source>Comment / message</source>
+        <translation>Commentaire / message</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>Poste</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Cible</translation>
+    </message>
+    <message>
+        <source>Alarm</source>
+        <translation>Alarme</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>Règle</translation>
+    </message>
+    <message>
+        <source>Raised</source>
+        <translation>Levées</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>Équipements</translation>
+    </message>
+    <message>
+        <source>Rack</source>
+        <translation>Baie</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>UUID</source>
+        <translation>UUID</translation>
+    </message>
+    <message>
+        <source>Cause</source>
+        <translation>Cause</translation>
+    </message>
+    <message>
+        <source>Job / tenant</source>
+        <translation>Job / locataire</translation>
+    </message>
+    <message>
+        <source>First seen</source>
+        <translation>Vu la première fois</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>Auteur</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Catégorie</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Texte</translation>
+    </message>
+    <message>
+        <source>Links</source>
+        <translation>Liens</translation>
+    </message>
+    <message>
+        <source>Solar</source>
+        <translation>Solaire</translation>
+    </message>
+    <message>
+        <source>Wind</source>
+        <translation>Éolien</translation>
+    </message>
+    <message>
+        <source>Battery discharge</source>
+        <translation>Décharge batterie</translation>
+    </message>
+    <message>
+        <source>Grid import</source>
+        <translation>Import réseau</translation>
+    </message>
+    <message>
+        <source>Battery charge</source>
+        <translation>Charge batterie</translation>
+    </message>
+    <message>
+        <source>Curtailment</source>
+        <translation>Écrêtement</translation>
+    </message>
+    <message>
+        <source>Facility load</source>
+        <translation>Charge du site</translation>
+    </message>
+    <message>
+        <source>IT load</source>
+        <translation>Charge IT</translation>
+    </message>
+    <message>
+        <source>No power data: {0}</source>
+        <translation>Pas de données de puissance : {0}</translation>
+    </message>
+    <message>
+        <source>Alarm performance (EEMUA 191 / ISA-18.2)</source>
+        <translation>Performance des alarmes (EEMUA 191 / ISA-18.2)</translation>
+    </message>
+    <message>
+        <source>Energy by source</source>
+        <translation>Énergie par source</translation>
+    </message>
+    <message>
+        <source>Handover</source>
+        <translation>Relève</translation>
+    </message>
+    <message>
+        <source>Incidents</source>
+        <translation>Incidents</translation>
+    </message>
+    <message>
+        <source>Items cleared this shift</source>
+        <translation>Points clos pendant ce poste</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>Jobs</translation>
+    </message>
+    <message>
+        <source>Maintenance list</source>
+        <translation>Liste de maintenance</translation>
+    </message>
+    <message>
+        <source>Most frequent alarms</source>
+        <translation>Alarmes les plus fréquentes</translation>
+    </message>
+    <message>
+        <source>Open items carried forward</source>
+        <translation>Points ouverts reportés</translation>
+    </message>
+    <message>
+        <source>Operator notes</source>
+        <translation>Notes de l&apos;opérateur</translation>
+    </message>
+    <message>
+        <source>Power and energy</source>
+        <translation>Puissance et énergie</translation>
+    </message>
+    <message>
+        <source>Shift handover</source>
+        <translation>Relève de poste</translation>
+    </message>
+    <message>
+        <source>Shift log</source>
+        <translation>Main courante</translation>
+    </message>
+    <message>
+        <source>outside target</source>
+        <translation>hors cible</translation>
+    </message>
+    <message>
+        <source>within</source>
+        <translation>dans la cible</translation>
+    </message>
+    <message>
+        <source>Healthy</source>
+        <translation>Sains</translation>
+    </message>
+    <message>
+        <source>Degraded</source>
+        <translation>Dégradés</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>En panne</translation>
+    </message>
+    <message>
+        <source>Off the bus (XID 79)</source>
+        <translation>Hors bus (XID 79)</translation>
+    </message>
+    <message>
+        <source>Site</source>
+        <translation>Site</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>n.d.</translation>
+    </message>
+    <message>
+        <source>Shift (site time)</source>
+        <translation>Poste (heure du site)</translation>
+    </message>
+    <message>
+        <source>Shift (UTC)</source>
+        <translation>Poste (UTC)</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>Generated</source>
+        <translation>Généré</translation>
+    </message>
+    <message>
+        <source>{0} site time · {1} UTC</source>
+        <translation>{0} heure du site · {1} UTC</translation>
+    </message>
+    <message>
+        <source>Screenshots show</source>
+        <translation>Les captures montrent</translation>
+    </message>
+    <message>
+        <source>{0} site time</source>
+        <translation>{0} heure du site</translation>
+    </message>
+    <message>
+        <source>shift in progress: figures up to {0}, planned end {1}</source>
+        <translation>poste en cours : chiffres jusqu&apos;à {0}, fin prévue {1}</translation>
+    </message>
+    <message>
+        <source>Site layout</source>
+        <translation>Plan du site</translation>
+    </message>
+    <message>
+        <source>Power and supply</source>
+        <translation>Puissance et approvisionnement</translation>
+    </message>
+    <message>
+        <source>Hub events</source>
+        <translation>Événements du hub</translation>
+    </message>
+    <message>
+        <source>Not in this pack (could not be read):</source>
+        <translation>Absent de ce dossier (illisible) :</translation>
+    </message>
+    <message>
+        <source>Limits of this report:</source>
+        <translation>Limites de ce rapport :</translation>
+    </message>
+    <message>
+        <source>Facility load, average</source>
+        <translation>Charge du site, moyenne</translation>
+    </message>
+    <message>
+        <source>Facility load, peak</source>
+        <translation>Charge du site, pic</translation>
+    </message>
+    <message>
+        <source>IT load, average</source>
+        <translation>Charge IT, moyenne</translation>
+    </message>
+    <message>
+        <source>IT load, peak</source>
+        <translation>Charge IT, pic</translation>
+    </message>
+    <message>
+        <source>Renewable share (energy-weighted)</source>
+        <translation>Part renouvelable (pondérée par l&apos;énergie)</translation>
+    </message>
+    <message>
+        <source>PUE (energy-weighted)</source>
+        <translation>PUE (pondéré par l&apos;énergie)</translation>
+    </message>
+    <message>
+        <source>Carbon intensity, average</source>
+        <translation>Intensité carbone, moyenne</translation>
+    </message>
+    <message>
+        <source>Carbon emitted</source>
+        <translation>Carbone émis</translation>
+    </message>
+    <message>
+        <source>Power data coverage</source>
+        <translation>Couverture des données de puissance</translation>
+    </message>
+    <message>
+        <source>% of the shift</source>
+        <translation>% du poste</translation>
+    </message>
+    <message>
+        <source>Peak as share of the envelope</source>
+        <translation>Pic en part de l&apos;enveloppe</translation>
+    </message>
+    <message>
+        <source>% of {0} MW</source>
+        <translation>% de {0} MW</translation>
+    </message>
+    <message>
+        <source> (fleet: {0} GPUs)</source>
+        <translation> (parc : {0} GPU)</translation>
+    </message>
+    <message>
+        <source>Jobs completed in the shift</source>
+        <translation>Jobs terminés pendant le poste</translation>
+    </message>
+    <message>
+        <source>jobs</source>
+        <translation>jobs</translation>
+    </message>
+    <message>
+        <source>Jobs failed in the shift</source>
+        <translation>Jobs en échec pendant le poste</translation>
+    </message>
+    <message>
+        <source>Jobs timed out</source>
+        <translation>Jobs hors délai</translation>
+    </message>
+    <message>
+        <source>Jobs cancelled</source>
+        <translation>Jobs annulés</translation>
+    </message>
+    <message>
+        <source>GPU-hours delivered in the shift</source>
+        <translation>Heures-GPU fournies pendant le poste</translation>
+    </message>
+    <message>
+        <source>Failed and timed-out jobs ({0})</source>
+        <translation>Jobs en échec et hors délai ({0})</translation>
+    </message>
+    <message>
+        <source>{0} earlier ones are listed in summary.json.</source>
+        <translation>{0} antérieurs sont listés dans summary.json.</translation>
+    </message>
+    <message>
+        <source>Alarms raised in the shift</source>
+        <translation>Alarmes levées pendant le poste</translation>
+    </message>
+    <message>
+        <source>Acknowledged in the shift</source>
+        <translation>Acquittées pendant le poste</translation>
+    </message>
+    <message>
+        <source>Still open at the shift&apos;s end</source>
+        <translation>Encore ouvertes en fin de poste</translation>
+    </message>
+    <message>
+        <source>Shelved at the shift&apos;s end</source>
+        <translation>En attente en fin de poste</translation>
+    </message>
+    <message>
+        <source>Suppressed / out of service</source>
+        <translation>Supprimées / hors service</translation>
+    </message>
+    <message>
+        <source>Still open</source>
+        <translation>Encore ouvertes</translation>
+    </message>
+    <message>
+        <source>Shelved</source>
+        <translation>En attente</translation>
+    </message>
+    <message>
+        <source>Alarm journal of the shift ({0} transitions)</source>
+        <translation>Journal des alarmes du poste ({0} transitions)</translation>
+    </message>
+    <message>
+        <source>Alarms raised</source>
+        <translation>Alarmes levées</translation>
+    </message>
+    <message>
+        <source>Alarms per 10 min, average</source>
+        <translation>Alarmes par 10 min, moyenne</translation>
+    </message>
+    <message>
+        <source>Most alarms in any 10 min (sliding)</source>
+        <translation>Maximum d&apos;alarmes sur 10 min (glissant)</translation>
+    </message>
+    <message>
+        <source>Alarm rate per day</source>
+        <translation>Alarmes par jour</translation>
+    </message>
+    <message>
+        <source>Floods (&gt; 10 in 10 min)</source>
+        <translation>Avalanches (&gt; 10 en 10 min)</translation>
+    </message>
+    <message>
+        <source>Time in floods</source>
+        <translation>Temps en avalanche</translation>
+    </message>
+    <message>
+        <source>Critical share</source>
+        <translation>Part critique</translation>
+    </message>
+    <message>
+        <source>High share</source>
+        <translation>Part haute</translation>
+    </message>
+    <message>
+        <source>Medium and low share</source>
+        <translation>Part moyenne et basse</translation>
+    </message>
+    <message>
+        <source>Chattering alarms (3 in 1 min)</source>
+        <translation>Alarmes instables (3 en 1 min)</translation>
+    </message>
+    <message>
+        <source>Standing at the shift&apos;s end</source>
+        <translation>Actives en fin de poste</translation>
+    </message>
+    <message>
+        <source>Stale (standing &gt; 24 h)</source>
+        <translation>Anciennes (actives &gt; 24 h)</translation>
+    </message>
+    <message>
+        <source>Time to acknowledge, median</source>
+        <translation>Délai d&apos;acquittement, médiane</translation>
+    </message>
+    <message>
+        <source>Time to acknowledge, 90th percentile</source>
+        <translation>Délai d&apos;acquittement, 90e centile</translation>
+    </message>
+    <message>
+        <source>Time to acknowledge, longest</source>
+        <translation>Délai d&apos;acquittement, le plus long</translation>
+    </message>
+    <message>
+        <source>Waiting for acknowledgement at the end</source>
+        <translation>En attente d&apos;acquittement à la fin</translation>
+    </message>
+    <message>
+        <source>Shelved in the shift / at its end</source>
+        <translation>Mises en attente pendant le poste / à sa fin</translation>
+    </message>
+    <message>
+        <source>Needs the alarm journal (the console&apos;s cache).</source>
+        <translation>Nécessite le journal des alarmes (le cache de la console).</translation>
+    </message>
+    <message>
+        <source>No incident in the shift.</source>
+        <translation>Aucun incident pendant le poste.</translation>
+    </message>
+    <message>
+        <source>Not known for this shift (no GPU health data at its end).</source>
+        <translation>Inconnue pour ce poste (pas de données de santé GPU à sa fin).</translation>
+    </message>
+    <message>
+        <source>Maintenance list ({0} devices at {1})</source>
+        <translation>Liste de maintenance ({0} équipements à {1})</translation>
+    </message>
+    <message>
+        <source>No device needs maintenance.</source>
+        <translation>Aucun équipement à maintenir.</translation>
+    </message>
+    <message>
+        <source>No handover of this shift was recorded in the console (File → Hand over shift).</source>
+        <translation>Aucune relève de ce poste n&apos;a été enregistrée dans la console (Fichier → Passer la relève).</translation>
+    </message>
+    <message>
+        <source>No open item is carried forward.</source>
+        <translation>Aucun point ouvert n&apos;est reporté.</translation>
+    </message>
+    <message>
+        <source>No open item was cleared in the shift.</source>
+        <translation>Aucun point ouvert n&apos;a été clos pendant le poste.</translation>
+    </message>
+    <message>
+        <source>Not in this pack:</source>
+        <translation>Absent de ce dossier :</translation>
+    </message>
+    <message>
+        <source>No entry was written in the shift.</source>
+        <translation>Aucune entrée n&apos;a été écrite pendant le poste.</translation>
+    </message>
+    <message>
+        <source>Shift log ({0} entry)</source>
+        <translation>Main courante ({0} entrée)</translation>
+    </message>
+    <message>
+        <source>Shift log ({0} entries)</source>
+        <translation>Main courante ({0} entrées)</translation>
+    </message>
+    <message>
+        <source>No notes were entered.</source>
+        <translation>Aucune note n&apos;a été saisie.</translation>
+    </message>
+    <message>
+        <source>After the report, one landscape page per view: {0}.</source>
+        <translation>Après le rapport, une page paysage par vue : {0}.</translation>
     </message>
 </context>
 <context>

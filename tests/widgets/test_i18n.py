@@ -195,3 +195,30 @@ def test_outside_text_never_reorders_a_row(lang: str, qtbot: Any, english: Any) 
         assert row[COLUMN_KEYS.index("tenant")].startswith(FSI)
     finally:
         view.stop()
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", ("Shift handover", "Power and energy", "Operator notes", "Facility load, average")),
+    ("fr", ("Relève de poste", "Puissance et énergie", "Notes de l&#x27;opérateur",
+            "Charge du site, moyenne")),
+    ("ar", ("تسليم النوبة", "القدرة والطاقة", "ملاحظات المشغّل", "حمل المنشأة، المتوسط")),
+])
+def test_handover_report_in_the_chosen_language(lang: str, words: tuple[str, ...],
+                                                qapp: QApplication, english: Any) -> None:
+    """The export's report (and its page header) is written in the chosen language; the
+    site's name stays as written, isolated."""
+    from console.handover.data import HandoverData
+    from console.handover.report import report_html
+    from console.handover.shift import ShiftWindow
+    from console.text import FSI, PDI
+
+    i18n.install_language(lang)
+    t = 1_780_000_000.0
+    data = HandoverData(shift=ShiftWindow(t, t + 8 * 3600), site_name="Tétouan \u202eNorth",
+                        source="sim://tetouan", generated=t + 8 * 3600)
+    page = report_html(data)
+    assert all(w in page for w in words), [w for w in words if w not in page]
+    assert f"{FSI}Tétouan North{PDI}" in page and "\u202e" not in page
+    english_only = ("Shift handover", "Operator notes", "No notes were entered.")
+    if lang != "en":
+        assert not any(w in page for w in english_only)
