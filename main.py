@@ -91,6 +91,28 @@ def build_parser() -> argparse.ArgumentParser:
     _source_options(gui, sub=True)
     _lang_option(gui, sub=True)
 
+    wall = sub.add_parser(
+        "wall",
+        help="show chosen views full screen on chosen monitors (a control room's wall)",
+        description="Show the chosen views full screen on the chosen monitors, each with the "
+        "alarm banner and no menus, from one live feed. The views are dealt to the screens in "
+        "turn; a screen with several shows them side by side, or one at a time with --rotate. "
+        "Ctrl+Q quits.",
+    )
+    wall.add_argument("--views", default="rackmap,power,alarms", metavar="LIST",
+                      help="comma-separated views: rackmap, gpus, maintenance, alarms, power, "
+                      "jobs, log (default rackmap,power,alarms)")
+    wall.add_argument("--screens", metavar="LIST",
+                      help="comma-separated screen numbers, 0 the primary (default: every "
+                      "screen, as many as there are views); see --list-screens")
+    wall.add_argument("--rotate", type=float, default=0.0, metavar="SECONDS",
+                      help="show a screen's views one at a time, the next every SECONDS "
+                      "(default 0: side by side)")
+    wall.add_argument("--list-screens", action="store_true",
+                      help="print the screens with their numbers and exit")
+    _source_options(wall, sub=True)
+    _lang_option(wall, sub=True)
+
     hub = sub.add_parser(
         "hub",
         help="serve the simulated hub API alone until interrupted",
@@ -483,6 +505,71 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return int(code)
 
 
+def cmd_wall(args: argparse.Namespace) -> int:
+    """``wall``: views full screen on monitors, fed by one live window's feed (the window
+    itself stays hidden)."""
+    if args.rotate < 0 or args.rotate != args.rotate:
+        raise CliError("--rotate must be 0 (no rotation) or a number of seconds")
+    from widgets.main_window import VIEW_SPECS
+    from widgets.wall import WallError, parse_views
+
+    known = [spec[0] for spec in VIEW_SPECS]
+    try:
+        views = parse_views(args.views, known)
+    except WallError as exc:
+        raise CliError(str(exc)) from None
+    settings = _settings(args)
+    _need_display()
+    from PySide6.QtCore import QSettings, QTimer
+
+    from widgets.app import live_window, make_app
+    from widgets.placement import current_screens, describe
+    from widgets.wall import Wall, parse_screens
+
+    app = make_app()
+    screens = current_screens()
+    if args.list_screens:
+        for line in describe(screens).values():
+            print(line)
+        return 0
+    try:
+        numbers = parse_screens(args.screens, len(screens))
+    except WallError as exc:
+        raise CliError(str(exc)) from None
+    if args.screens is None:
+        numbers = numbers[:len(views)]
+    _install_language(args, settings)
+    qsettings = QSettings()
+    url = gui_source_url(settings, args, qsettings)
+    _check_source(url)
+    if not (settings.prometheus.get("url") or settings.slurm.get("url")):
+        from console.sources.sim import prestart
+
+        prestart(url)
+    try:
+        window = live_window(settings, url, qsettings)
+    except ValueError as exc:
+        raise CliError(f"[alarms] in the config file: {exc}") from None
+    try:
+        wall = Wall(window, views, numbers, args.rotate)
+    except WallError as exc:
+        window.stop()
+        raise CliError(str(exc)) from None
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    for screen in wall.screens:
+        QShortcut(QKeySequence("Ctrl+Q"), screen, app.quit)
+    wall.show()
+    window.feed.start()
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    tick = QTimer()
+    tick.start(250)
+    tick.timeout.connect(lambda: None)
+    code = app.exec()
+    window.stop()
+    return int(code)
+
+
 def _install_language(args: argparse.Namespace, settings: Any) -> str:
     """Install the language of ``--lang``, else ``[ui] lang``, else the system locale's
     (:func:`widgets.i18n.choose_language`); returns it. Needs the application."""
@@ -625,7 +712,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     command = args.command or "gui"
     handlers = {"gui": cmd_gui, "hub": cmd_hub, "bench": cmd_bench, "review": cmd_review,
-                "export": cmd_export, "check": cmd_check, "log": cmd_log}
+                "export": cmd_export, "check": cmd_check, "log": cmd_log, "wall": cmd_wall}
     try:
         return handlers[command](args)
     except CliError as exc:

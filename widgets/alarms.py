@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
@@ -158,11 +157,11 @@ class AlarmListView(LiveView):
         self.shelve_button.clicked.connect(lambda: self.shelve_selected())
         self.plan_button.clicked.connect(lambda: self.plan_work())
         self.jump_button.clicked.connect(self.jump_to_rack)
-        bar = QHBoxLayout()
-        for w in (self.state_filter, self.priority_filter, self.hall_filter):
-            bar.addWidget(w)
-        bar.addStretch(1)
-        for w in (self.ack_button, self.shelve_button, self.plan_button, self.jump_button):
+        from widgets.flow_layout import FlowLayout
+
+        bar = FlowLayout()  # wraps in a narrow dock rather than widening the window
+        for w in (self.state_filter, self.priority_filter, self.hall_filter,
+                  self.ack_button, self.shelve_button, self.plan_button, self.jump_button):
             bar.addWidget(w)
 
         self.table = QTableView(self)

@@ -16,6 +16,9 @@ def make_app() -> QApplication:
     """The one QApplication, named before any QSettings is made, with the theme."""
     app = QApplication.instance()
     if app is None:
+        from widgets.placement import scale_environment
+
+        scale_environment()  # a 4K screen that gives no DPI: scaled (widgets.placement)
         app = QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setOrganizationName(ORG_NAME)
@@ -62,6 +65,11 @@ def live_window(settings: Settings, url: str, qsettings: QSettings | None = None
     window = MainWindow(label, feed=feed, intervals=settings.poll, settings=qsettings,
                         export_dialog=open_export_dialog, review_opener=open_review_window)
     window.source_factory = make_source  # Help → Data sources checks a source of its own
+    steering = window.views.get("steering")
+    if steering is not None:
+        from console.steering import SteeringPolicy
+
+        steering.set_policy(SteeringPolicy.from_dict(settings.steering))
     if settings.cache_path is not None:
         window.cache_path = str(settings.cache_path)
     return window

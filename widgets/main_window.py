@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QByteArray,
     QCoreApplication,
     QSettings,
     Qt,
@@ -45,6 +44,7 @@ from widgets.maintenance import MaintenanceView
 from widgets.power_chart import PowerBalanceChart
 from widgets.rackmap import RackMapView
 from widgets.shift_log import ShiftLogView
+from widgets.steering import SteeringView
 from widgets.site_summary import SiteSummary
 from widgets.text import clip, isolate
 from widgets.view import LiveView, SiteClock, format_age, set_style
@@ -61,6 +61,7 @@ VIEW_SPECS: tuple[tuple[str, str, type[LiveView], Qt.DockWidgetArea], ...] = (
     ("power", QT_TRANSLATE_NOOP("MainWindow", "Power and renewables"), PowerBalanceChart, Qt.DockWidgetArea.BottomDockWidgetArea),
     ("jobs", QT_TRANSLATE_NOOP("MainWindow", "Job queue"), JobQueueView, Qt.DockWidgetArea.BottomDockWidgetArea),
     ("log", QT_TRANSLATE_NOOP("MainWindow", "Shift log"), ShiftLogView, Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("steering", QT_TRANSLATE_NOOP("MainWindow", "Energy steering"), SteeringView, Qt.DockWidgetArea.BottomDockWidgetArea),
 )
 """The docked views: key, title, class (each built with no argument when a window is), area."""
 
@@ -113,6 +114,8 @@ class WindowMode:
     """The window keeps the alarm transitions it sees (a handover when there is no cache)."""
     saves_layout = True
     """Closing the window saves its geometry and docks for the next start."""
+    layout_mode = "live"
+    """Under which mode its geometry and docks are kept (:mod:`widgets.placement`)."""
 
     def __init__(self) -> None:
         self.scrubber: Any = None
@@ -165,7 +168,8 @@ class OfflineMode(WindowMode):
 
     review = True
     keeps_journal = False  # the file holds the journal
-    saves_layout = False  # the layout is the live console's
+    saves_layout = False  # an export's or a test's window: nothing kept
+    layout_mode = "review"
 
     def shown_label(self, source_label: str) -> str:
         return source_label  # a file path
@@ -298,6 +302,7 @@ class MainWindow(QMainWindow):
         self.dock_host.tabifyDockWidget(self.docks["gpus"], self.docks["maintenance"])
         self.dock_host.tabifyDockWidget(self.docks["power"], self.docks["jobs"])
         self.dock_host.tabifyDockWidget(self.docks["power"], self.docks["log"])
+        self.dock_host.tabifyDockWidget(self.docks["power"], self.docks["steering"])
         self.docks["gpus"].raise_()
         self.docks["power"].raise_()
         self._default_state = self.dock_host.saveState(LAYOUT_VERSION)
@@ -396,6 +401,11 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.action_fullscreen)
         view_menu.addAction(reset)
         self.addAction(self.action_fullscreen)
+        self.layouts_menu = view_menu.addMenu(self.tr("&Layouts"))
+        self.layouts_menu.aboutToShow.connect(self._fill_layouts_menu)
+        self.action_wall = QAction(self.tr("&Wall mode…"), self)
+        self.action_wall.triggered.connect(self.choose_wall_mode)
+        view_menu.addAction(self.action_wall)
 
         help_menu = bar.addMenu(self.tr("&Help"))
         self.action_data_sources = QAction(self.tr("&Data sources…"), self)
@@ -833,10 +843,13 @@ class MainWindow(QMainWindow):
 
     # -- layout -----------------------------------------------------------------------------
     def toggle_full_screen(self) -> None:
+        """F11: full screen and back, with or without a window manager."""
+        from widgets.placement import enter_full_screen, leave_full_screen
+
         if self.isFullScreen():
-            self.showNormal()
+            leave_full_screen(self)
         else:
-            self.showFullScreen()
+            enter_full_screen(self)
         self.action_fullscreen.setChecked(self.isFullScreen())
 
     def reset_layout(self) -> None:
@@ -846,16 +859,13 @@ class MainWindow(QMainWindow):
         self.apply_default_sizes()
 
     def restore_layout(self) -> None:
-        geometry = self.settings.value("window/geometry", type=QByteArray)
-        state = self.settings.value("window/docks", type=QByteArray)
-        self.geometry_restored = False
-        if geometry is not None and not geometry.isEmpty():
-            self.geometry_restored = self.restoreGeometry(geometry)
-        else:
-            self.resize(1600, 960)
-        self._sized = False
-        if state is not None and not state.isEmpty():
-            self._sized = self.dock_host.restoreState(state, LAYOUT_VERSION)
+        """The geometry and docks kept for this screen and mode (:mod:`widgets.placement`);
+        with none that fits a screen, the window fills the screen it opens on."""
+        from widgets.placement import Placement
+
+        self.placement = Placement(self.settings, self.mode.layout_mode, self, self.dock_host)
+        self.geometry_restored = self.placement.restore()
+        self._sized = self.placement.docks_restored
 
     def apply_default_sizes(self) -> None:
         """Give the floor map and GPU table most of the height, the charts the rest."""
@@ -879,9 +889,91 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.apply_default_sizes)
 
     def save_layout(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/docks", self.dock_host.saveState(LAYOUT_VERSION))
-        self.settings.sync()
+        """Keep the geometry and docks for the screen the window is on, in its mode."""
+        self.placement.save()
+
+    # -- named layouts and wall mode ----------------------------------------------------------
+    def _fill_layouts_menu(self) -> None:
+        """View → Layouts: save, and each layout kept to load or delete."""
+        from widgets.placement import layout_names
+
+        menu = self.layouts_menu
+        menu.clear()
+        save = menu.addAction(self.tr("&Save layout…"))
+        save.triggered.connect(self._ask_layout_name)
+        names = layout_names(self.settings)
+        if names:
+            menu.addSeparator()
+        for name in names:
+            action = menu.addAction(self.tr("Load “{0}”").format(isolate(name, 60)))
+            action.triggered.connect(lambda _=False, n=name: self.load_named_layout(n))
+        if names:
+            delete = menu.addMenu(self.tr("&Delete layout"))
+            for name in names:
+                action = delete.addAction(isolate(name, 60))
+                action.triggered.connect(lambda _=False, n=name: self.delete_named_layout(n))
+
+    def _ask_layout_name(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        name, ok = QInputDialog.getText(self, self.tr("Save layout"), self.tr("Layout name:"))
+        if ok and name.strip():
+            self.save_named_layout(name)
+
+    def save_named_layout(self, name: str) -> None:
+        """Keep this window's geometry and docks as the layout ``name``."""
+        from widgets.placement import save_named_layout
+
+        save_named_layout(self.settings, name, self, self.dock_host)
+        self.statusBar().showMessage(
+            self.tr("Layout “{0}” saved").format(isolate(name.strip(), 60)), 5_000)
+
+    def load_named_layout(self, name: str) -> bool:
+        """Bring back the layout ``name``; False (and a status message) when there is none."""
+        from widgets.placement import load_named_layout
+
+        found = load_named_layout(self.settings, name, self, self.dock_host)
+        if not found:
+            self.statusBar().showMessage(
+                self.tr("No layout named “{0}”").format(isolate(name, 60)), 5_000)
+        return found
+
+    def delete_named_layout(self, name: str) -> bool:
+        from widgets.placement import delete_named_layout
+
+        return delete_named_layout(self.settings, name)
+
+    def enter_wall_mode(self, views: Any = None, screens: Any = None,
+                        rotate_s: float = 0.0) -> Any:
+        """View → Wall mode: the chosen views full screen on the chosen monitors (the
+        choice last made, else the rack map, power and alarms over every screen); Esc
+        brings them back. The :class:`widgets.wall.Wall`, or None when already in it."""
+        from widgets.wall import Wall, WallError, wall_choice
+
+        if getattr(self, "wall", None) is not None:
+            return None
+        views, screens, rotate_s = wall_choice(self.settings, views, screens, rotate_s)
+        try:
+            self.wall = Wall(self, views, screens, rotate_s, leave_on_escape=True)
+        except WallError as exc:
+            self.statusBar().showMessage(self.tr("Wall mode: {0}").format(exc), 10_000)
+            return None
+        self.wall.left.connect(self._wall_left)
+        self.wall.show()
+        return self.wall
+
+    def _wall_left(self) -> None:
+        self.wall = None
+
+    def choose_wall_mode(self) -> Any:
+        """View → Wall mode…: which views on which monitors, and the rotation, then the
+        wall (None when cancelled)."""
+        from widgets.wall import WallDialog
+
+        dialog = WallDialog(self.settings, list(self.views), self)
+        if dialog.exec() != WallDialog.DialogCode.Accepted:
+            return None
+        return self.enter_wall_mode(*dialog.choice())
 
     def export_handover(self) -> Any:
         """File → Export handover: the pack from the cache when there is one (the window's

@@ -18,9 +18,19 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, Qt, QTimeZone, Signal
-from PySide6.QtGui import QColor, QPixmapCache
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QDateTime,
+    QEvent,
+    QObject,
+    Qt,
+    QTimeZone,
+    Signal,
+)
+from PySide6.QtGui import QColor, QPixmapCache, QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QDateTimeEdit,
     QGraphicsItem,
@@ -314,21 +324,27 @@ class PowerBalanceChart(LiveView):
         side.addWidget(self.status_label)
         side.addWidget(self.missing_label)
         side.addStretch(1)
-        head = QHBoxLayout()
-        head.addLayout(self.tiles)
-        head.addSpacing(16)
-        head.addLayout(side, 1)
-        root.addLayout(head)
+        # Figures above the chart, or beside it in a wide and low dock (see _arrange).
+        self.head = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.head.addLayout(self.tiles)
+        self.head.addSpacing(16)
+        self.head.addLayout(side, 1)
+        info = QVBoxLayout()
+        info.addLayout(self.head)
 
         self.readout = self._label(self.tr("Move the mouse over the chart to read values."))
         self.readout.setWordWrap(True)
-        root.addWidget(self.readout)
+        info.addWidget(self.readout)
+        info.addStretch(1)
+        self.body = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.body.addLayout(info)
+        root.addLayout(self.body, 1)
 
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(BG)
         # Time runs left to right in every language (the layout is mirrored in Arabic).
         self.graphics.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        root.addWidget(self.graphics, 1)
+        self.body.addWidget(self.graphics, 1)
         self.axes: list[SiteTimeAxis] = []
         # The legend has its own row above the plots, so it never hides data.
         self.legend = pg.LegendItem(colCount=8, labelTextColor=FG)
@@ -396,6 +412,49 @@ class PowerBalanceChart(LiveView):
             self.graphics.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved
         )
         self._mark_span_button()
+        self.graphics.installEventFilter(self)
+        self.strips_shown = True
+        """The share, PUE and carbon strips are drawn (:meth:`_fit_strips`)."""
+
+    # -- arrangement by size --------------------------------------------------------------
+    WIDE_RATIO = 2.2
+    """A dock this many times wider than high shows the figures beside the chart."""
+    STRIPS_MIN_EM = 22
+    """The least chart height, in lines of text, that also shows the three strips."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt name
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """A wide and low dock (the default layout at 1280 × 800): the figures beside the
+        chart, which keeps its height; else above it."""
+        em = self.fontMetrics().height()
+        wide = self.width() >= self.WIDE_RATIO * self.height() and self.width() >= 50 * em
+        body = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self.body.direction() != body:
+            self.body.setDirection(body)
+            self.head.setDirection(QBoxLayout.Direction.TopToBottom if wide
+                                   else QBoxLayout.Direction.LeftToRight)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+        if watched is self.graphics and isinstance(event, QResizeEvent):
+            self._fit_strips(event.size().height())
+        return super().eventFilter(watched, event)
+
+    def _fit_strips(self, height: int) -> None:
+        """The share, PUE and carbon strips only when the chart has room for them beside
+        the power balance (their figures stay in the tiles); the balance keeps its time
+        axis either way."""
+        show = height >= self.STRIPS_MIN_EM * self.fontMetrics().height()
+        if show == self.strips_shown:
+            return
+        self.strips_shown = show
+        for plot in self.lower.values():
+            plot.setVisible(show)
+            plot.setMinimumHeight(45 if show else 0)
+            plot.setMaximumHeight(110 if show else 0)
+        self.top.setMinimumHeight(170 if show else 80)
 
     def _label(self, text: str, bold: bool = False) -> QLabel:
         lab = QLabel(text)

@@ -14,10 +14,13 @@ import numpy as np
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractItemModel,
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPointF,
     QRectF,
+    QSize,
     Qt,
     Signal,
 )
@@ -29,14 +32,16 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPolygonF,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QGridLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -44,8 +49,10 @@ from PySide6.QtWidgets import (
 )
 
 from console.model import RackDetailSnapshot
+from widgets.flow_layout import FlowLayout
 from widgets.rack_detail_model import (
     GPU_COLUMNS,
+    JOB_COL,
     JOB_COLUMNS,
     STATUS_COL,
     STATUS_COLOUR,
@@ -60,6 +67,11 @@ from widgets.rack_detail_model import (
 from widgets.rackmap_overlays import ADVISORY, ALARM, BACKGROUND, FLOOR, TEXT, TEXT_DIM, WARNING
 from widgets.text import bound_columns, cell, isolate, missing
 from widgets.view import format_age, site_clock_of
+
+GPU_HIDE_ORDER = tuple(GPU_COLUMNS.index(name) for name in (
+    "Clock-event reasons", "DBE", "SBE", "Mem GiB", "W", "Last XID", "Util %", "°C"))
+"""The GPU grid's columns hidden first when it is narrow (server, GPU, status and job
+stay)."""
 
 HISTORY_TITLES = {
     "power_kw": (QT_TRANSLATE_NOOP("RackDetail", "Rack power"), "kW"),
@@ -156,6 +168,12 @@ class Sparkline(QWidget):
         self.values = np.zeros(0)
         self.setMinimumSize(160, 56)
         self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # time runs left to right
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt name
+        """Room for 'Hottest GPU: 100.0 °C' and the max / min labels beside the line."""
+        fm = self.fontMetrics()
+        return QSize(fm.horizontalAdvance("Mean GPU util: 100.0 %") + fm.horizontalAdvance(
+            "max 0000") + 24, 4 * fm.height())
 
     def set_series(self, t: np.ndarray, values: np.ndarray) -> None:
         """Show ``values`` against ``t`` (epoch seconds); NaN is a gap."""
@@ -261,6 +279,7 @@ class RackDetail(QWidget):
         self.title.setStyleSheet("font-weight: bold; font-size: 14pt;")
         self.summary = QLabel("")
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)  # a narrow dock wraps it rather than cutting it
         head = QHBoxLayout()
         head.addWidget(self.back)
         head.addWidget(self.title)
@@ -270,8 +289,10 @@ class RackDetail(QWidget):
         self.gpu_proxy.setSourceModel(self.gpu_model)
         self.job_model = RowsModel(self.JOB_HEADERS, self)
         self.event_model = RowsModel(self.EVENT_HEADERS, self)
-        self.gpu_table = _table(self.gpu_proxy, len(self.GPU_HEADERS) - 1)
+        self.gpu_table = _table(self.gpu_proxy, JOB_COL)  # the job (elided) takes what is left
         self.gpu_table.setSortingEnabled(True)
+        self._column_widths: dict[int, int] = {}
+        self.gpu_table.installEventFilter(self)
         self.gpu_table.sortByColumn(STATUS_COL, Qt.SortOrder.AscendingOrder)  # unhealthy first
         self.gpu_table.selectionModel().currentRowChanged.connect(self._gpu_changed)
         self.gpu_table.activated.connect(self._gpu_activated)
@@ -291,10 +312,9 @@ class RackDetail(QWidget):
         self.pdu_bars = PduBars()
         self.sparklines = {k: Sparkline(self.tr(t), u) for k, (t, u) in HISTORY_TITLES.items()}
         spark_box = QWidget()
-        grid = QGridLayout(spark_box)
-        grid.setContentsMargins(0, 0, 0, 0)
-        for i, s in enumerate(self.sparklines.values()):
-            grid.addWidget(s, i // 2, i % 2)
+        grid = FlowLayout(spark_box)  # two a row when there is room, else one
+        for s in self.sparklines.values():
+            grid.addWidget(s)
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
@@ -306,6 +326,9 @@ class RackDetail(QWidget):
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 0, 0, 0)
+        rows = self.fontMetrics().height() + 6
+        for table in (self.job_table, self.event_table):  # a header and three rows at least
+            table.setMinimumHeight(4 * rows + 8)
         for heading, widget, stretch in (
             (self.tr("PDU feeds: load against breaker rating (dashed: 80 %)"), self.pdu_bars, 0),
             (self.tr("History"), spark_box, 0),
@@ -319,7 +342,13 @@ class RackDetail(QWidget):
         """Says the zone of the events' times (the site's) once a rack is shown."""
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(right)
+        # A low dock scrolls this column rather than crushing its tables to their headers.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(right)
+        self.splitter.addWidget(scroll)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         em = self.fontMetrics().averageCharWidth()
@@ -366,6 +395,7 @@ class RackDetail(QWidget):
         self._gpu_jobs = table.job_ids
         self.gpu_model.set_rows(table.rows, table.colours, table.keys, table.uuids)
         self.pdu_bars.set_pdus(detail.pdus)
+        self.fit_gpu_columns()
         rows, ids, tips = job_table(detail.jobs, nodes)
         self.job_model.set_rows(rows, [{} for _ in rows], None, ids, tips)
         events = sorted(mappings(detail.events), key=lambda e: -_event_time(e))
@@ -480,6 +510,36 @@ class RackDetail(QWidget):
         for key, spark in self.sparklines.items():
             t, v = history.get(key, (np.zeros(0), np.zeros(0)))
             spark.set_series(t, v)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+        if watched is self.gpu_table and isinstance(event, QResizeEvent):
+            self.fit_gpu_columns(event.size().width())
+        return super().eventFilter(watched, event)
+
+    def fit_gpu_columns(self, width: int | None = None) -> list[int]:
+        """Hide the GPU grid's less telling columns (clock-event reasons, ECC counts,
+        memory, power...) while the grid is too narrow for them, so that the server, GPU,
+        status and job always show; they come back as it widens. The columns hidden."""
+        table = self.gpu_table
+        header = table.horizontalHeader()
+        char = max(1, table.fontMetrics().averageCharWidth())
+        room = (table.width() if width is None else width) - 3 * char  # frame, scroll bar
+        for col in range(header.count()):
+            if not header.isSectionHidden(col):
+                self._column_widths[col] = header.sectionSize(col)
+        need = {col: max(header.sectionSizeHint(col), self._column_widths.get(col, 0), 4 * char)
+                for col in range(header.count())}
+        need[JOB_COL] = 16 * char  # elided below its full width
+        hidden: list[int] = []
+        shown = set(range(header.count()))
+        for col in GPU_HIDE_ORDER:
+            if sum(need[c] for c in shown) <= room:
+                break
+            shown.discard(col)
+            hidden.append(col)
+        for col in range(header.count()):
+            header.setSectionHidden(col, col in hidden)
+        return hidden
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Escape:

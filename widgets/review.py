@@ -334,6 +334,8 @@ class ReviewMode(OfflineMode):
     """A main window over a cache file: the scrubber above the banners, the views at its
     position, the handover of the shift around it."""
 
+    saves_layout = True  # kept apart from the live console's (layout_mode "review")
+
     def __init__(self, timezone: str = DEFAULT_SITE_TZ) -> None:
         super().__init__()
         self.timezone = timezone
