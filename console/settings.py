@@ -74,6 +74,8 @@ class Settings:
     and Slurm (``main.py hub --log-only``), its ``token`` (default: the hub token),
     ``verify_tls`` and limits (default: ``[hub]``'s)."""
     site_topology: str | None = None
+    steering: dict[str, Any] = field(default_factory=dict)
+    """``[steering]``: what work may move in time (console.steering.SteeringPolicy)."""
     lang: str | None = None
     """``[ui] lang``: the windows' language (en, fr, ar); None: the system locale's."""
     site: dict[str, Any] = field(default_factory=dict)
@@ -177,6 +179,21 @@ def _apply_file(settings: Settings, data: dict[str, Any], where: str) -> None:
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
     _check_site_profile(settings, where)
+    _apply_steering(settings, data.get("steering", {}), where)
+
+
+def _apply_steering(settings: Settings, table: Any, where: str) -> None:
+    """``[steering]``: the deferrable partitions, tenants and tenant kinds, the advice's
+    window and horizon (checked here, so a wrong key is said at start-up)."""
+    from console.steering import SteeringPolicy
+
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [steering] must be a table")
+    try:
+        SteeringPolicy.from_dict({**settings.steering, **table}, f"{where}: [steering]")
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    settings.steering.update(table)
 
 
 def _apply_ui(settings: Settings, ui: Any, where: str) -> None:

@@ -1,0 +1,189 @@
+"""The energy-steering advisor: what deferrable work could move, and where it helps.
+
+It reads the forecast, the job queue, the racks' power and the site power (for the PUE) as
+they come, and says in one sentence what moving the running deferrable work would do
+(:mod:`console.steering`); under it, the deferrable load now (running and queued) and the
+jobs counted. It only advises: nothing is changed on the site. Grey throughout (ISA-101):
+advice is no alarm. Tenant and job names come from outside: plain text in bidi isolates.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.carbon import GRID_CARBON_G_PER_KWH
+from console.model import PowerSeries, Snapshot
+from console.steering import (
+    Advice,
+    DeferrableLoad,
+    SteeringPolicy,
+    advice_text,
+    advise,
+    deferrable_load,
+)
+from widgets.text import bound_columns, figure, isolate, plain_tooltip
+from widgets.view import LiveView
+
+MAX_ROWS = 500
+"""Most jobs listed (the largest first); the rest are counted under the table."""
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SteeringView", text)
+
+
+COLUMNS = (
+    QCoreApplication.translate("SteeringView", "Job"),
+    QCoreApplication.translate("SteeringView", "Tenant"),
+    QCoreApplication.translate("SteeringView", "Partition"),
+    QCoreApplication.translate("SteeringView", "State"),
+    QCoreApplication.translate("SteeringView", "GPUs"),
+    QCoreApplication.translate("SteeringView", "MW (IT)"),
+)
+
+
+class SteeringView(LiveView):
+    """The advisor panel (a dock of the main window)."""
+
+    kinds = ("forecast", "jobs", "racks", "power")
+    title = "Energy steering"
+    redraw_hz = 1.0
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.policy = SteeringPolicy()
+        self.grid_g_per_kwh = GRID_CARBON_G_PER_KWH
+        self.latest: dict[str, Snapshot] = {}
+        self.advice: Advice = Advice(False, "no forecast")
+        self.load = DeferrableLoad(why_not="no job queue")
+        self.clock_now: Any = None
+        """Seconds since the epoch 'now' for the advice (None: the forecast's issue time or
+        the newest data's time); set by review to the time under review."""
+        root = QVBoxLayout(self)
+        self.headline = self._label(bold=True)
+        self.figures = self._label()
+        self.basis = self._label()
+        self.basis.setEnabled(False)  # the secondary line, greyed by the style
+        for label in (self.headline, self.figures, self.basis):
+            root.addWidget(label)
+        self.model = QStandardItemModel(0, len(COLUMNS), self)
+        self.model.setHorizontalHeaderLabels([_tr(c) for c in COLUMNS])
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        bound_columns(self.table)
+        root.addWidget(self.table, 1)
+        self.more = self._label()
+        root.addWidget(self.more)
+
+    @staticmethod
+    def _label(bold: bool = False) -> QLabel:
+        label = QLabel()
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if bold:
+            font = label.font()
+            font.setBold(True)
+            label.setFont(font)
+        return label
+
+    # -- data in ------------------------------------------------------------------------
+    def set_policy(self, policy: SteeringPolicy, grid_g_per_kwh: float | None = None) -> None:
+        """What the site lets move (``[steering]``), and the grid's carbon intensity to use
+        when the forecast has none."""
+        self.policy = policy
+        if grid_g_per_kwh is not None and math.isfinite(grid_g_per_kwh):
+            self.grid_g_per_kwh = float(grid_g_per_kwh)
+        self.mark_dirty()
+
+    def on_snapshot(self, snapshot: Snapshot) -> None:
+        self.latest[snapshot.kind] = snapshot
+
+    def _pue(self) -> float | None:
+        power = self.latest.get("power")
+        if not isinstance(power, PowerSeries) or not len(power):
+            return None
+        pue = power.latest().get("pue", math.nan)
+        return pue if math.isfinite(pue) and pue >= 1.0 else None
+
+    def _now(self) -> float:
+        if self.clock_now is not None:
+            return float(self.clock_now)
+        times = [s.time for s in self.latest.values() if math.isfinite(s.time)]
+        return max(times) if times else 0.0
+
+    def compute(self) -> Advice:
+        """The advice from the data held now (also what the handover pack takes)."""
+        forecast = self.latest.get("forecast")
+        self.load = deferrable_load(self.latest.get("jobs"),  # type: ignore[arg-type]
+                                    self.latest.get("racks"),  # type: ignore[arg-type]
+                                    self.topology, self.policy)
+        self.advice = advise(forecast, self.load, self._now(), self.policy,
+                             grid_g_per_kwh=self.grid_g_per_kwh, pue=self._pue())
+        return self.advice
+
+    # -- drawing ------------------------------------------------------------------------
+    def redraw(self) -> None:
+        advice = self.compute()
+        load = self.load
+        now = self._now()
+        self.headline.setText(advice_text(advice, self.site_clock.name, now))
+        parts = []
+        if not load.why_not:
+            parts.append(_tr("Deferrable now: {0} running ({1} jobs), {2} queued ({3} jobs)")
+                         .format(figure(load.running_mw, ",.1f", " MW"),
+                                 figure(load.running_jobs, ",d"),
+                                 figure(load.queued_mw, ",.1f", " MW"),
+                                 figure(load.queued_jobs, ",d")))
+        forecast = self.latest.get("forecast")
+        if forecast is not None:
+            issued = self.site_clock.clock(getattr(forecast, "issued", math.nan), "%H:%M")
+            source = isolate(str(getattr(forecast, "source", "")))
+            parts.append(_tr("forecast issued {0} by {1}").format(issued, source))
+        self.figures.setText(" \u00b7 ".join(parts))
+        self.basis.setText(_tr("It only advises; nothing is changed on the site. Basis: "
+                               "forecast P50, battery dispatch as forecast, surplus "
+                               "renewables curtailed, moved work draws the same power later.")
+                           if advice.ok else "")
+        self._fill(load)
+
+    def _fill(self, load: DeferrableLoad) -> None:
+        jobs = load.jobs[:MAX_ROWS]
+        self.model.setRowCount(0)
+        states = {"RUNNING": _tr("running"), "PENDING": _tr("pending")}
+        for job in jobs:
+            row = []
+            for text, align in (
+                (str(job.id), Qt.AlignmentFlag.AlignRight),
+                (isolate(job.tenant), Qt.AlignmentFlag.AlignLeft),
+                (isolate(job.partition), Qt.AlignmentFlag.AlignLeft),
+                (states.get(job.state, job.state), Qt.AlignmentFlag.AlignLeft),
+                (figure(job.gpus, ",d"), Qt.AlignmentFlag.AlignRight),
+                (figure(job.it_mw, ",.2f"), Qt.AlignmentFlag.AlignRight),
+            ):
+                item = QStandardItem(text)
+                item.setTextAlignment(align | Qt.AlignmentFlag.AlignVCenter)
+                row.append(item)
+            row[1].setToolTip(plain_tooltip(job.tenant))
+            self.model.appendRow(row)
+        left = len(load.jobs) - len(jobs)
+        self.more.setText(_tr("and {0} more jobs").format(figure(left, ",d")) if left > 0 else "")
