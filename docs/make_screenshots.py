@@ -131,11 +131,12 @@ def main(argv: list[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     made = shoot_main_and_review(out)
-    from docs.shots import shoot_rackmap
+    from docs.shots import shoot_rackmap, shoot_rackmap_fit
     from docs.shots_alarms import shoot_alarms
     from docs.shots_power_jobs import shoot_power_jobs
 
     made += shoot_rackmap(out)
+    made += shoot_rackmap_fit(out)
     made.append(shoot_alarms(out))
     made += shoot_power_jobs(out)
     from docs.shots_handover import shoot_handover

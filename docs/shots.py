@@ -8,6 +8,7 @@ their paths.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 
@@ -120,8 +121,81 @@ def shoot_rackmap(out_dir: str | Path) -> list[Path]:
     return paths
 
 
-if __name__ == "__main__":
-    import sys
+def shoot_rackmap_fit(out_dir: str | Path) -> list[Path]:
+    """The main window at 1280 x 800 on the full site, the rack map in its dock after Home
+    (rackmap_fit.png), and the handover pack's rack map page as printed
+    (handover_print_rackmap.png: the page of the PDF through pdftoppm, when installed)."""
+    import shutil
+    import subprocess
+    import tempfile
 
-    for p in shoot_rackmap(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"):
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+
+    from console.decode import (
+        decode_jobs,
+        decode_power,
+        decode_racks,
+        decode_site,
+        decode_unhealthy,
+    )
+    from console.hub.sim import SimulatedHub
+    from widgets.main_window import MainWindow
+
+    app = _app()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp())
+    hub = SimulatedHub("tetouan", seed=7)
+    topo = decode_site(hub.site())
+    hub.inject("cooling_loss", "A-03")
+    hub.inject("thermal", "C-11-05")
+    for _ in range(10):
+        hub.step(hub.now + 30.0)
+    window = MainWindow("sim://tetouan", feed=None,
+                        settings=QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat))
+    window.show()
+    window.showNormal()
+    window.resize(1280, 800)
+    window.apply(topo)
+    window.apply(decode_racks(hub.racks(), topo))
+    window.apply(decode_unhealthy(hub.unhealthy_gpus()))
+    window.apply(decode_jobs(hub.jobs()))
+    window.apply(decode_power(hub.power(hub.now - 3 * 3600, hub.now, 10)))
+    loop = QEventLoop()
+    QTimer.singleShot(600, loop.quit)  # the docks settle
+    loop.exec()
+    view = window.views["rackmap"]
+    view.flush()
+    view.fit()  # Home
+    paths = [out / "rackmap_fit.png"]
+    window.grab().save(str(paths[0]))
+
+    window.stop()
+    window.close()
+    window.deleteLater()
+    app.processEvents()  # type: ignore[attr-defined]
+    # the pack's rack map page, as `main.py export` writes it
+    pack = folder / "pack"
+    subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent / "main.py"),
+                    "export", "--out", str(pack), "--source", "sim://tetouan"],
+                   check=True, timeout=600, capture_output=True)
+    if shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None:
+        print("skipped the printed rack map page: pdftoppm not installed", file=sys.stderr)
+        return paths
+    pdf = pack / "handover.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True, timeout=120).stdout
+    page = next(i for i, pg in enumerate(text.split("\f")) if "Rack map" in pg
+                and "as shown at" in pg) + 1
+    stem = out / "handover_print_rackmap"
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page),
+                    "-singlefile", str(pdf), str(stem)], check=True, timeout=120)
+    paths.append(stem.with_suffix(".png"))
+    return paths
+
+
+
+if __name__ == "__main__":
+    target = sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"
+    for p in [*shoot_rackmap(target), *shoot_rackmap_fit(target)]:
         print(p)
