@@ -22,10 +22,12 @@ and the live value of an Electricity Maps zone, when one is configured
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 GRID_CARBON_G_PER_KWH = 527.0
 """Default carbon intensity of grid imports (gCO2eq/kWh, life cycle): Morocco's grid,
@@ -70,6 +72,45 @@ def configured_intensity(table: Mapping[str, Any], where: str = "[carbon]") -> f
     if "grid_g_per_kwh" not in table:
         return GRID_CARBON_G_PER_KWH
     return check_intensity(table["grid_g_per_kwh"], f"{where} grid_g_per_kwh")
+
+
+CARBON_KEYS = frozenset({
+    "grid_g_per_kwh", "electricitymaps_token", "electricitymaps_url", "zone", "verify_tls",
+    "refresh_s", "timeout_connect", "timeout_read", "deadline_s", "max_body_mb",
+})
+"""The keys of ``[carbon]`` in the config file (README "Configuration", docs/CARBON.md)."""
+ZONE_PATTERN = re.compile(r"[A-Z]{2}(?:-[A-Z0-9]+)*\Z")
+"""An Electricity Maps zone key: a country code, then parts after dashes (``US-CAL-CISO``)."""
+
+
+def check_carbon_table(table: Mapping[str, Any], where: str = "[carbon]") -> None:
+    """ValueError naming ``where`` and the key for a ``[carbon]`` table the console cannot
+    use (an unknown key, an intensity outside 0..2000, a zone or URL that is not one)."""
+    unknown = set(table) - CARBON_KEYS
+    if unknown:
+        raise ValueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))} "
+                         f"(known: {', '.join(sorted(CARBON_KEYS))})")
+    configured_intensity(table, where)
+    for key in ("electricitymaps_token", "electricitymaps_url", "zone"):
+        if key in table and (not isinstance(table[key], str) or not table[key].strip()):
+            raise ValueError(f"{where} {key} must be a non-empty string")
+    if "zone" in table and not ZONE_PATTERN.match(table["zone"]):
+        raise ValueError(f"{where} zone {table['zone']!r} is not an Electricity Maps zone "
+                         "(e.g. MA, US-CAL-CISO)")
+    url = table.get("electricitymaps_url")
+    if url is not None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{where} electricitymaps_url must be an http(s) URL")
+        if parts.username or parts.password:
+            raise ValueError(f"{where} electricitymaps_url takes no user or password "
+                             "(the token goes in electricitymaps_token)")
+    verify = table.get("verify_tls", True)
+    if not isinstance(verify, bool | str):
+        raise ValueError(f"{where} verify_tls must be true, false or a CA bundle's path")
+    refresh = table.get("refresh_s", 900.0)
+    if isinstance(refresh, bool) or not isinstance(refresh, int | float) or not refresh >= 60:
+        raise ValueError(f"{where} refresh_s must be a number of seconds, at least 60")
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,6 +75,11 @@ class Settings:
     ``verify_tls`` and limits (default: ``[hub]``'s)."""
     site_topology: str | None = None
     steering: dict[str, Any] = field(default_factory=dict)
+    carbon: dict[str, Any] = field(default_factory=dict, repr=False)
+    """``[carbon]``: the grid carbon intensity (``grid_g_per_kwh``, default the cited
+    console.carbon.GRID_CARBON_G_PER_KWH) and the optional Electricity Maps source
+    (``electricitymaps_token``, also ``ELECTRICITYMAPS_TOKEN``; ``zone``;
+    ``electricitymaps_url``): console.sources.electricitymaps.feed_from_settings."""
     """``[steering]``: what work may move in time (console.steering.SteeringPolicy)."""
     lang: str | None = None
     """``[ui] lang``: the windows' language (en, fr, ar); None: the system locale's."""
@@ -99,7 +104,7 @@ class Settings:
             value = getattr(self, f.name)
             if f.name == "token":
                 value = "***" if value else None
-            elif f.name in ("slurm", "log") and isinstance(value, dict):
+            elif f.name in ("slurm", "log", "carbon") and isinstance(value, dict):
                 value = {k: ("***" if "token" in k or "jwt" in k else v) for k, v in value.items()}
             elif f.name == "credentials":
                 value = {url: "***" for url in value}
@@ -180,6 +185,7 @@ def _apply_file(settings: Settings, data: dict[str, Any], where: str) -> None:
             raise ConfigError(str(exc)) from None
     _check_site_profile(settings, where)
     _apply_steering(settings, data.get("steering", {}), where)
+    _apply_carbon(settings, data.get("carbon", {}), where)
 
 
 def _apply_steering(settings: Settings, table: Any, where: str) -> None:
@@ -194,6 +200,22 @@ def _apply_steering(settings: Settings, table: Any, where: str) -> None:
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     settings.steering.update(table)
+
+
+def _apply_carbon(settings: Settings, table: Any, where: str) -> None:
+    """``[carbon]``: checked here (console.carbon.check_carbon_table and the request
+    limits), so a wrong key is said at start-up."""
+    from console.carbon import check_carbon_table
+    from console.sources.electricitymaps import ELECTRICITYMAPS_LIMITS
+
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [carbon] must be a table")
+    try:
+        check_carbon_table(table, f"{where}: [carbon]")
+        limits_from(table, ELECTRICITYMAPS_LIMITS, f"{where}: [carbon] ")
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    settings.carbon.update(table)
 
 
 def _apply_ui(settings: Settings, ui: Any, where: str) -> None:
@@ -272,6 +294,8 @@ def load_settings(
         settings.cache = env["HUB_CACHE"]
     if env.get("SLURM_JWT"):
         settings.slurm["token"] = env["SLURM_JWT"]
+    if env.get("ELECTRICITYMAPS_TOKEN"):
+        settings.carbon["electricitymaps_token"] = env["ELECTRICITYMAPS_TOKEN"]
     for key, value in (overrides or {}).items():
         if value is None:
             continue
