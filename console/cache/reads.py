@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import sqlite_utils
 
-from console.cache import codec, docs, files, frames, logbook, maint, powerblock, records
+from console.cache import codec, docs, files, frames, logbook, maint, powerblock, records, spans
 from console.cache.rollup import POWER_COLUMNS, TIERS
 from console.cache.schema import CacheError
 from console.decode import decode_site
@@ -423,6 +423,39 @@ class CacheReads:
         cleared by then (what a handover at ``at`` carries forward)."""
         with self._lock:
             return logbook.open_items(self.conn, at)
+
+    # -- long spans (energy reports) --------------------------------------------------
+    @_reading
+    def rack_field_frames(
+        self, names: tuple[str, ...], start: float, end: float,
+        order: tuple[str, ...] = spans.COARSE_FIRST,
+    ) -> list[spans.FieldFrame]:
+        """Every rack frame reaching into ``[start, end]``, the tiers taken in ``order``
+        where they cover (:func:`console.cache.spans.tier_plan`), oldest first, with only
+        the fields ``names`` decoded (rollups give their bucket means)."""
+        out: list[spans.FieldFrame] = []
+        with self._lock:
+            plan = spans.tier_plan(self.conn, float(start), float(end), order)
+            for table, width, keep in plan:
+                stored = tuple(f"{n}:mean" for n in names) if width else tuple(names)
+                out.extend(spans.iter_field_frames(self.conn, table, width, stored, keep))
+        out.sort(key=lambda f: f.time)
+        return out
+
+    @_reading
+    def job_queues(
+        self, start: float, end: float, spacing: float
+    ) -> list[tuple[float, dict[str, np.ndarray]]]:
+        """Stored full job queues in ``[start, end]`` at most ``spacing`` apart where the
+        cache holds them so (:func:`console.cache.spans.job_keyframes`), then the queue in
+        force at ``end``: ``(time, columns)`` each, oldest first."""
+        with self._lock:
+            queues = spans.job_keyframes(self.conn, float(start), float(end), float(spacing))
+            last = docs.read_jobs(self.conn, float(end), self._jobs_memo)
+        if last is not None:
+            _row, first, last_seen, _received, columns = last
+            queues.append((min(float(end), max(first, last_seen)), columns))
+        return queues
 
     @_reading
     def meta(self) -> dict[str, str]:
