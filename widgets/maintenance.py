@@ -98,7 +98,7 @@ def seen_words(t: float, now: float, site: SiteClock | None = None) -> str:
         clock = site.day_clock(t, now, "%H:%M")
     except DATA_ERRORS:
         return missing()
-    return _tr("{clock} ({ago} ago)").format(clock=clock, ago=ago)
+    return QCoreApplication.translate("MaintenanceView", "{clock} ({ago} ago)").format(clock=clock, ago=ago)
 
 
 def _since(t: object, site: SiteClock) -> str:
@@ -308,7 +308,7 @@ class MaintenanceModel(QAbstractItemModel):
         if role == _DISPLAY:
             return _tr(COLUMNS[section])
         if role == _TOOLTIP and COLUMNS[section] == "First seen":
-            return _tr("Site time ({zone})").format(zone=self.site_clock.label())
+            return QCoreApplication.translate("MaintenanceView", "Site time ({zone})").format(zone=self.site_clock.label())
         return None
 
 

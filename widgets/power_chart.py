@@ -196,7 +196,7 @@ def missing_words(missing: Mapping[str, str]) -> str:
     order = {k: i for i, k in enumerate(FLOW_WORDS)}
     items = sorted(missing.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
     unmetered = [flow_words(k) for k, v in items if str(v).startswith("not metered")]
-    lines = [_tr("Not metered (not in the site profile, [site.power]): {0}").format(
+    lines = [QCoreApplication.translate("PowerBalanceChart", "Not metered (not in the site profile, [site.power]): {0}").format(
         ", ".join(unmetered))] if unmetered else []
     lines += [f"{flow_words(k)}: {v}" for k, v in items
               if not str(v).startswith("not metered")]
@@ -344,6 +344,7 @@ class PowerBalanceChart(LiveView):
         self.graphics.setBackground(BG)
         # Time runs left to right in every language (the layout is mirrored in Arabic).
         self.graphics.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.graphics.ci.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # axes, legend
         self.body.addWidget(self.graphics, 1)
         self.axes: list[SiteTimeAxis] = []
         # The legend has its own row above the plots, so it never hides data.

@@ -266,7 +266,7 @@ def placement_text(hosts: Sequence[tuple[str, list[int]]]) -> tuple[str, str]:
         return lines[0], lines[0]
     names = [h for h, _ in hosts]
     listed = ", ".join(names) if len(names) <= 3 else f"{names[0]} … {names[-1]}"
-    return _tr("{n} GPUs on {k} servers: {hosts}").format(n=n, k=len(hosts), hosts=listed), (
+    return QCoreApplication.translate("RackDetail", "{n} GPUs on {k} servers: {hosts}").format(n=n, k=len(hosts), hosts=listed), (
         "\n".join(lines))
 
 

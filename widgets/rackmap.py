@@ -696,7 +696,7 @@ class RackMapView(LiveView):
     def _reserved_items(self) -> list[LegendItem]:
         """The legend's entries at their widest (the largest count, an age, the note), so
         the legend's box keeps its size as figures come and go."""
-        return legend_items(self._overlay, 88_888, 3599.0, _tr("not collected on this site"))
+        return legend_items(self._overlay, 88_888, 3599.0, QCoreApplication.translate("RackMapView", "not collected on this site"))
 
     @staticmethod
     def _label_px(fm: QFontMetricsF | object) -> float:
@@ -845,11 +845,12 @@ class RackMapView(LiveView):
     # -- painting ------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         p = QPainter(self)
+        p.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # labels read left to right
         p.fillRect(self.rect(), SCREEN.background)
         if self.topology is None:
             p.setPen(SCREEN.text)
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
-                       _tr("Waiting for the site layout…"))
+                       QCoreApplication.translate("RackMapView", "Waiting for the site layout…"))
             p.end()
             return
         area = self._map_area()
@@ -879,7 +880,7 @@ class RackMapView(LiveView):
         if age is None and self.telemetry is not None:
             age = self.telemetry.age()
         items = legend_items(self._overlay, self._no_data, age,
-                             _tr("not collected on this site") if self._not_collected else "")
+                             QCoreApplication.translate("RackMapView", "not collected on this site") if self._not_collected else "")
         paint_legend(p, self._overlay, panel.legend, items, panel.vertical, title, palette,
                      head)
 
@@ -895,7 +896,7 @@ class RackMapView(LiveView):
         panel = self.panel_for(rect, fm, None, title=True)
         if self.topology is None or not len(self._plan):
             p.setPen(PRINT.text)
-            p.drawText(panel.area, Qt.AlignmentFlag.AlignCenter, _tr("No site layout"))
+            p.drawText(panel.area, Qt.AlignmentFlag.AlignCenter, QCoreApplication.translate("RackMapView", "No site layout"))
             p.restore()
             return panel
         label_px = self._label_px(fm)

@@ -156,11 +156,11 @@ def legend_items(overlay: Overlay, no_data: int, age: float | None,
     collected on this site"), the data age."""
     items = [LegendItem(label, colour) for colour, label in
              zip(overlay.colours, overlay.labels, strict=True)]
-    items.append(LegendItem(_tr("no data: {0} racks").format(no_data), no_data=True))
+    items.append(LegendItem(QCoreApplication.translate("RackMapView", "no data: {0} racks").format(no_data), no_data=True))
     if note:
         items.append(LegendItem(note, dim=True))
     if age is not None:
-        items.append(LegendItem(_tr("data age {0}").format(format_age(age)), dim=True))
+        items.append(LegendItem(QCoreApplication.translate("RackMapView", "data age {0}").format(format_age(age)), dim=True))
     return items
 
 
@@ -266,7 +266,7 @@ def paint_stale(p: QPainter, area: QRectF, age: float | None) -> None:
     """Draw the 'STALE — figures N old' banner in the bottom-left corner of the map's area."""
     p.setFont(_bold(p.font(), 1.3))
     fm = p.fontMetrics()
-    text = _tr("STALE — figures {0} old").format(format_age(age))
+    text = QCoreApplication.translate("RackMapView", "STALE — figures {0} old").format(format_age(age))
     r = QRectF(area.left(), area.bottom() - fm.height() - 10, fm.horizontalAdvance(text) + 20,
                fm.height() + 10)
     p.fillRect(r, WARNING)

@@ -195,13 +195,13 @@ class ShiftLogModel(QAbstractTableModel):
     # -- words ------------------------------------------------------------------------------
     def state_text(self, entry: LogEntry) -> str:
         if self.is_pending(entry):
-            return _tr("waiting for the hub")
+            return QCoreApplication.translate("ShiftLogModel", "waiting for the hub")
         if entry.cleared_at is not None:
-            return _tr("cleared by {0} at {1}").format(
+            return QCoreApplication.translate("ShiftLogModel", "cleared by {0} at {1}").format(
                 isolate(entry.cleared_by or "?", 80), site_time(entry.cleared_at, self.zone,
                                                                 "%H:%M"))
         if entry.open:
-            return _tr("open")
+            return QCoreApplication.translate("ShiftLogModel", "open")
         return ""
 
     def links_text(self, entry: LogEntry) -> str:
@@ -220,22 +220,22 @@ class ShiftLogModel(QAbstractTableModel):
     def detail_text(self, entry: LogEntry) -> str:
         """The whole entry in words (the detail pane): plain text, every line of it."""
         lines = [
-            _tr("{time} site time ({utc}) · {author} · {category}").format(
+            QCoreApplication.translate("ShiftLogModel", "{time} site time ({utc}) · {author} · {category}").format(
                 time=site_time(entry.time, self.zone, "%a %d %b %Y %H:%M"),
                 utc=utc_time(entry.time), author=isolate(entry.author, 80),
                 category=category_label(entry.category)),
         ]
         state = self.state_text(entry)
         if entry.cleared_at is not None:
-            state = _tr("Open item cleared by {0} at {1} site time ({2})").format(
+            state = QCoreApplication.translate("ShiftLogModel", "Open item cleared by {0} at {1} site time ({2})").format(
                 isolate(entry.cleared_by or "?", 80),
                 site_time(entry.cleared_at, self.zone, "%d %b %H:%M"), utc_time(entry.cleared_at))
         elif entry.open and not self.is_pending(entry):
-            state = _tr("Open item: carried to every handover until someone clears it")
+            state = QCoreApplication.translate("ShiftLogModel", "Open item: carried to every handover until someone clears it")
         if state:
             lines.append(state)
         if entry.links:
-            lines.append(_tr("Links: {0}").format(self.links_text(entry)))
+            lines.append(QCoreApplication.translate("ShiftLogModel", "Links: {0}").format(self.links_text(entry)))
         lines += ["", entry.text]
         return "\n".join(lines)
 

@@ -67,9 +67,9 @@ def _supply_words(now: dict[str, float], why: Mapping[str, str], digits: int) ->
     """Solar and wind now, or which of them the site does not meter."""
     unmetered = [k for k in ("solar", "wind") if f"{k}_mw" in why]
     if len(unmetered) == 2:
-        return _tr("solar, wind not metered")
-    words = {"solar": (_tr("solar {0} MW"), _tr("solar not metered")),
-             "wind": (_tr("wind {0} MW"), _tr("wind not metered"))}
+        return QCoreApplication.translate("SiteSummary", "solar, wind not metered")
+    words = {"solar": (QCoreApplication.translate("SiteSummary", "solar {0} MW"), QCoreApplication.translate("SiteSummary", "solar not metered")),
+             "wind": (QCoreApplication.translate("SiteSummary", "wind {0} MW"), QCoreApplication.translate("SiteSummary", "wind not metered"))}
     parts = [words[k][0].format(_fmt(now[f"{k}_mw"], digits)) if k not in unmetered
              else words[k][1] for k in ("solar", "wind")]
     return " · ".join(parts)

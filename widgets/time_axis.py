@@ -13,6 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from console.contract import DEFAULT_SITE_TZ
+from console.i18n import strftime
 
 HOUR, DAY = 3600.0, 86400.0
 TICK_STEPS = (
@@ -79,8 +80,8 @@ class SiteTimeAxis(pg.AxisItem):
             except (TypeError, ValueError, OverflowError, OSError):
                 out.append("")
                 continue
-            text = d.strftime(fmt)
+            text = strftime(d, fmt)  # day and month names in the chosen language
             if spacing < DAY and d.hour == 0 and d.minute == 0 and d.second == 0:
-                text = d.strftime("%d %b")
+                text = strftime(d, "%d %b")
             out.append(text)
         return out

@@ -1119,6 +1119,10 @@ Last change {changed}</source>
         <translation>سجل النوبة</translation>
     </message>
     <message>
+        <source>Energy steering</source>
+        <translation>توجيه الطاقة</translation>
+    </message>
+    <message>
         <source>Hub Operations Console — {0}</source>
         <translation>وحدة تحكم عمليات المحور — {0}</translation>
     </message>
@@ -1393,6 +1397,14 @@ NVML recovery action: {nvml}</source>
 <context>
     <name>MaintenanceView</name>
     <message>
+        <source>{clock} ({ago} ago)</source>
+        <translation>{clock} (منذ {ago})</translation>
+    </message>
+    <message>
+        <source>Site time ({zone})</source>
+        <translation>توقيت الموقع ({zone})</translation>
+    </message>
+    <message>
         <source>Filter: rack, node, UUID, XID, job, tenant, action… (all words)</source>
         <translation>تصفية: رف، عقدة، UUID، XID، مهمة، مستأجر، إجراء… (كل الكلمات)</translation>
     </message>
@@ -1611,6 +1623,10 @@ By {operator}: {reason}</source>
         <translation>كثافة الكربون</translation>
     </message>
     <message>
+        <source>Not metered (not in the site profile, [site.power]): {0}</source>
+        <translation>غير مُقاس (ليس في ملف الموقع، [site.power]): {0}</translation>
+    </message>
+    <message>
         <source>Show range</source>
         <translation>عرض المدى</translation>
     </message>
@@ -1689,6 +1705,29 @@ By {operator}: {reason}</source>
     <message>
         <source> · no data (missed poll)</source>
         <translation> · لا بيانات (استطلاع فائت)</translation>
+    </message>
+</context>
+<context>
+    <name>PrintPages</name>
+    <message>
+        <source>Nothing to show.</source>
+        <translation>لا شيء للعرض.</translation>
+    </message>
+    <message>
+        <source>… and {0} more rows not shown on this page</source>
+        <translation>… و{0} صفوف أخرى غير معروضة في هذه الصفحة</translation>
+    </message>
+    <message>
+        <source>No power figures for this time.</source>
+        <translation>لا أرقام قدرة لهذا الوقت.</translation>
+    </message>
+    <message>
+        <source>{0:,.0f} MW envelope</source>
+        <translation>سقف القدرة {0:,.0f} MW</translation>
+    </message>
+    <message>
+        <source>site time ({0})</source>
+        <translation>بتوقيت الموقع ({0})</translation>
     </message>
 </context>
 <context>
@@ -1772,6 +1811,37 @@ By {operator}: {reason}</source>
     <message>
         <source> · job {id} “{name}” of {tenant}, user {user} · on this rack: {where}</source>
         <translation> · المهمة {id} «{name}» للمستأجر {tenant}، المستخدم {user} · على هذا الرف: {where}</translation>
+    </message>
+    <message>
+        <source>{n} GPUs on {k} servers: {hosts}</source>
+        <translation>{n} وحدة GPU على {k} خوادم: {hosts}</translation>
+    </message>
+</context>
+<context>
+    <name>RackMapView</name>
+    <message>
+        <source>not collected on this site</source>
+        <translation>غير مُجمَّع في هذا الموقع</translation>
+    </message>
+    <message>
+        <source>Waiting for the site layout…</source>
+        <translation>في انتظار مخطط الموقع…</translation>
+    </message>
+    <message>
+        <source>No site layout</source>
+        <translation>لا مخطط للموقع</translation>
+    </message>
+    <message>
+        <source>no data: {0} racks</source>
+        <translation>لا بيانات: {0} رفوف</translation>
+    </message>
+    <message>
+        <source>data age {0}</source>
+        <translation>عمر البيانات {0}</translation>
+    </message>
+    <message>
+        <source>STALE — figures {0} old</source>
+        <translation>قديمة — عمر الأرقام {0}</translation>
     </message>
 </context>
 <context>
@@ -2385,6 +2455,26 @@ By {operator}: {reason}</source>
         <translation>لم تُدخل ملاحظات.</translation>
     </message>
     <message>
+        <source>Deferrable load moved</source>
+        <translation>الحمل القابل للتأجيل المنقول</translation>
+    </message>
+    <message>
+        <source>Grid energy avoided</source>
+        <translation>طاقة الشبكة المتجنَّبة</translation>
+    </message>
+    <message>
+        <source>Carbon avoided</source>
+        <translation>الكربون المتجنَّب</translation>
+    </message>
+    <message>
+        <source>Running jobs counted</source>
+        <translation>المهام الجارية المحسوبة</translation>
+    </message>
+    <message>
+        <source>Basis: forecast P50, battery dispatch as forecast, surplus renewables curtailed, moved work draws the same power later. Nothing was changed on the site.</source>
+        <translation>الأساس: توقع P50، تشغيل البطارية حسب التوقع، اقتطاع فائض المتجددة، العمل المنقول يستهلك القدرة نفسها لاحقاً. لم يُغيَّر شيء في الموقع.</translation>
+    </message>
+    <message>
         <source>After the report, one landscape page per view: {0}.</source>
         <translation>بعد التقرير، صفحة أفقية لكل عرض: {0}.</translation>
     </message>
@@ -2492,6 +2582,34 @@ By {operator}: {reason}</source>
     <message>
         <source>job {0}</source>
         <translation>المهمة {0}</translation>
+    </message>
+    <message>
+        <source>waiting for the hub</source>
+        <translation>في انتظار المحور</translation>
+    </message>
+    <message>
+        <source>cleared by {0} at {1}</source>
+        <translation>أغلقه {0} في {1}</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>مفتوح</translation>
+    </message>
+    <message>
+        <source>{time} site time ({utc}) · {author} · {category}</source>
+        <translation>{time} بتوقيت الموقع ({utc}) · {author} · {category}</translation>
+    </message>
+    <message>
+        <source>Open item cleared by {0} at {1} site time ({2})</source>
+        <translation>أغلق {0} البند المفتوح في {1} بتوقيت الموقع ({2})</translation>
+    </message>
+    <message>
+        <source>Open item: carried to every handover until someone clears it</source>
+        <translation>بند مفتوح: يُنقل إلى كل تسليم حتى يغلقه أحد</translation>
+    </message>
+    <message>
+        <source>Links: {0}</source>
+        <translation>الروابط: {0}</translation>
     </message>
 </context>
 <context>
@@ -2628,6 +2746,26 @@ By {operator}: {reason}</source>
 <context>
     <name>SiteSummary</name>
     <message>
+        <source>solar, wind not metered</source>
+        <translation>الشمسي والريحي غير مُقاسين</translation>
+    </message>
+    <message>
+        <source>solar {0} MW</source>
+        <translation>شمسي {0} MW</translation>
+    </message>
+    <message>
+        <source>solar not metered</source>
+        <translation>الشمسي غير مُقاس</translation>
+    </message>
+    <message>
+        <source>wind {0} MW</source>
+        <translation>ريحي {0} MW</translation>
+    </message>
+    <message>
+        <source>wind not metered</source>
+        <translation>الريحي غير مُقاس</translation>
+    </message>
+    <message>
         <source>Facility load</source>
         <translation>حمل المنشأة</translation>
     </message>
@@ -2709,6 +2847,57 @@ By {operator}: {reason}</source>
     <message>
         <source>min %1</source>
         <translation>الأدنى %1</translation>
+    </message>
+</context>
+<context>
+    <name>SteeringView</name>
+    <message>
+        <source>Job</source>
+        <translation>المهمة</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>المستأجر</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>القسم</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>الحالة</translation>
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation>وحدات GPU</translation>
+    </message>
+    <message>
+        <source>MW (IT)</source>
+        <translation>MW (IT)</translation>
+    </message>
+    <message>
+        <source>Deferrable now: {0} running ({1} jobs), {2} queued ({3} jobs)</source>
+        <translation>القابل للتأجيل الآن: {0} قيد التشغيل ({1} مهام)، {2} في الانتظار ({3} مهام)</translation>
+    </message>
+    <message>
+        <source>forecast issued {0} by {1}</source>
+        <translation>توقع صادر {0} من {1}</translation>
+    </message>
+    <message>
+        <source>It only advises; nothing is changed on the site. Basis: forecast P50, battery dispatch as forecast, surplus renewables curtailed, moved work draws the same power later.</source>
+        <translation>إنه يقدّم المشورة فقط؛ لا يُغيَّر شيء في الموقع. الأساس: توقع P50، تشغيل البطارية حسب التوقع، اقتطاع فائض المتجددة، العمل المنقول يستهلك القدرة نفسها لاحقاً.</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>قيد التشغيل</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>قيد الانتظار</translation>
+    </message>
+    <message>
+        <source>and {0} more jobs</source>
+        <translation>و{0} مهام أخرى</translation>
     </message>
 </context>
 <context>

@@ -1119,6 +1119,10 @@ Dernier changement {changed}</translation>
         <translation>Main courante</translation>
     </message>
     <message>
+        <source>Energy steering</source>
+        <translation>Pilotage énergétique</translation>
+    </message>
+    <message>
         <source>Hub Operations Console — {0}</source>
         <translation>Console d&apos;exploitation du hub — {0}</translation>
     </message>
@@ -1393,6 +1397,14 @@ Action de récupération NVML : {nvml}</translation>
 <context>
     <name>MaintenanceView</name>
     <message>
+        <source>{clock} ({ago} ago)</source>
+        <translation>{clock} (il y a {ago})</translation>
+    </message>
+    <message>
+        <source>Site time ({zone})</source>
+        <translation>Heure du site ({zone})</translation>
+    </message>
+    <message>
         <source>Filter: rack, node, UUID, XID, job, tenant, action… (all words)</source>
         <translation>Filtre : baie, nœud, UUID, XID, job, locataire, action… (tous les mots)</translation>
     </message>
@@ -1611,6 +1623,10 @@ Par {operator} : {reason}</translation>
         <translation>intensité carbone</translation>
     </message>
     <message>
+        <source>Not metered (not in the site profile, [site.power]): {0}</source>
+        <translation>Non mesuré (absent du profil du site, [site.power]) : {0}</translation>
+    </message>
+    <message>
         <source>Show range</source>
         <translation>Afficher la plage</translation>
     </message>
@@ -1689,6 +1705,29 @@ Par {operator} : {reason}</translation>
     <message>
         <source> · no data (missed poll)</source>
         <translation> · pas de données (interrogation manquée)</translation>
+    </message>
+</context>
+<context>
+    <name>PrintPages</name>
+    <message>
+        <source>Nothing to show.</source>
+        <translation>Rien à afficher.</translation>
+    </message>
+    <message>
+        <source>… and {0} more rows not shown on this page</source>
+        <translation>… et {0} lignes de plus non affichées sur cette page</translation>
+    </message>
+    <message>
+        <source>No power figures for this time.</source>
+        <translation>Aucun chiffre de puissance pour ce moment.</translation>
+    </message>
+    <message>
+        <source>{0:,.0f} MW envelope</source>
+        <translation>enveloppe {0:,.0f} MW</translation>
+    </message>
+    <message>
+        <source>site time ({0})</source>
+        <translation>heure du site ({0})</translation>
     </message>
 </context>
 <context>
@@ -1772,6 +1811,37 @@ Par {operator} : {reason}</translation>
     <message>
         <source> · job {id} “{name}” of {tenant}, user {user} · on this rack: {where}</source>
         <translation> · job {id} « {name} » de {tenant}, utilisateur {user} · sur cette baie : {where}</translation>
+    </message>
+    <message>
+        <source>{n} GPUs on {k} servers: {hosts}</source>
+        <translation>{n} GPU sur {k} serveurs : {hosts}</translation>
+    </message>
+</context>
+<context>
+    <name>RackMapView</name>
+    <message>
+        <source>not collected on this site</source>
+        <translation>non collecté sur ce site</translation>
+    </message>
+    <message>
+        <source>Waiting for the site layout…</source>
+        <translation>En attente du plan du site…</translation>
+    </message>
+    <message>
+        <source>No site layout</source>
+        <translation>Pas de plan du site</translation>
+    </message>
+    <message>
+        <source>no data: {0} racks</source>
+        <translation>pas de données : {0} baies</translation>
+    </message>
+    <message>
+        <source>data age {0}</source>
+        <translation>âge des données {0}</translation>
+    </message>
+    <message>
+        <source>STALE — figures {0} old</source>
+        <translation>PÉRIMÉ — chiffres vieux de {0}</translation>
     </message>
 </context>
 <context>
@@ -2385,6 +2455,26 @@ Par {operator} : {reason}</translation>
         <translation>Aucune note n&apos;a été saisie.</translation>
     </message>
     <message>
+        <source>Deferrable load moved</source>
+        <translation>Charge différable déplacée</translation>
+    </message>
+    <message>
+        <source>Grid energy avoided</source>
+        <translation>Énergie réseau évitée</translation>
+    </message>
+    <message>
+        <source>Carbon avoided</source>
+        <translation>Carbone évité</translation>
+    </message>
+    <message>
+        <source>Running jobs counted</source>
+        <translation>Jobs en cours comptés</translation>
+    </message>
+    <message>
+        <source>Basis: forecast P50, battery dispatch as forecast, surplus renewables curtailed, moved work draws the same power later. Nothing was changed on the site.</source>
+        <translation>Base : prévision P50, batterie pilotée selon la prévision, surplus renouvelable écrêté, le travail déplacé consomme la même puissance plus tard. Rien n&apos;a été modifié sur le site.</translation>
+    </message>
+    <message>
         <source>After the report, one landscape page per view: {0}.</source>
         <translation>Après le rapport, une page paysage par vue : {0}.</translation>
     </message>
@@ -2492,6 +2582,34 @@ Par {operator} : {reason}</translation>
     <message>
         <source>job {0}</source>
         <translation>job {0}</translation>
+    </message>
+    <message>
+        <source>waiting for the hub</source>
+        <translation>en attente du hub</translation>
+    </message>
+    <message>
+        <source>cleared by {0} at {1}</source>
+        <translation>clos par {0} à {1}</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>ouvert</translation>
+    </message>
+    <message>
+        <source>{time} site time ({utc}) · {author} · {category}</source>
+        <translation>{time} heure du site ({utc}) · {author} · {category}</translation>
+    </message>
+    <message>
+        <source>Open item cleared by {0} at {1} site time ({2})</source>
+        <translation>Point ouvert clos par {0} à {1} heure du site ({2})</translation>
+    </message>
+    <message>
+        <source>Open item: carried to every handover until someone clears it</source>
+        <translation>Point ouvert : reporté à chaque relève jusqu&apos;à ce que quelqu&apos;un le close</translation>
+    </message>
+    <message>
+        <source>Links: {0}</source>
+        <translation>Liens : {0}</translation>
     </message>
 </context>
 <context>
@@ -2628,6 +2746,26 @@ Par {operator} : {reason}</translation>
 <context>
     <name>SiteSummary</name>
     <message>
+        <source>solar, wind not metered</source>
+        <translation>solaire, éolien non mesurés</translation>
+    </message>
+    <message>
+        <source>solar {0} MW</source>
+        <translation>solaire {0} MW</translation>
+    </message>
+    <message>
+        <source>solar not metered</source>
+        <translation>solaire non mesuré</translation>
+    </message>
+    <message>
+        <source>wind {0} MW</source>
+        <translation>éolien {0} MW</translation>
+    </message>
+    <message>
+        <source>wind not metered</source>
+        <translation>éolien non mesuré</translation>
+    </message>
+    <message>
         <source>Facility load</source>
         <translation>Charge du site</translation>
     </message>
@@ -2709,6 +2847,57 @@ Par {operator} : {reason}</translation>
     <message>
         <source>min %1</source>
         <translation>min %1</translation>
+    </message>
+</context>
+<context>
+    <name>SteeringView</name>
+    <message>
+        <source>Job</source>
+        <translation>Job</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>Locataire</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>Partition</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>MW (IT)</source>
+        <translation>MW (IT)</translation>
+    </message>
+    <message>
+        <source>Deferrable now: {0} running ({1} jobs), {2} queued ({3} jobs)</source>
+        <translation>Différable maintenant : {0} en cours ({1} jobs), {2} en file ({3} jobs)</translation>
+    </message>
+    <message>
+        <source>forecast issued {0} by {1}</source>
+        <translation>prévision émise {0} par {1}</translation>
+    </message>
+    <message>
+        <source>It only advises; nothing is changed on the site. Basis: forecast P50, battery dispatch as forecast, surplus renewables curtailed, moved work draws the same power later.</source>
+        <translation>Il ne fait que conseiller ; rien n&apos;est modifié sur le site. Base : prévision P50, batterie pilotée selon la prévision, surplus renouvelable écrêté, le travail déplacé consomme la même puissance plus tard.</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>en cours</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>en attente</translation>
+    </message>
+    <message>
+        <source>and {0} more jobs</source>
+        <translation>et {0} jobs de plus</translation>
     </message>
 </context>
 <context>
