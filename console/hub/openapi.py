@@ -13,6 +13,10 @@ from typing import Any
 from console.contract import (
     API_VERSION,
     EVENT_SEVERITIES,
+    FORECAST_DEFAULT_HOURS,
+    FORECAST_FIELDS,
+    FORECAST_MAX_HOURS,
+    FORECAST_QUANTILES,
     GPU_REQUIRED_FIELDS,
     GPU_STATUSES,
     HALL_COOLINGS,
@@ -247,6 +251,30 @@ SCHEMAS: dict[str, Any] = {
         {"start": _NUM, "end": _NUM, "step": _NUM, "t": _NUM_ARRAY}
         | {f: _NUM_ARRAY for f in POWER_FIELDS}
     ),
+    "ForecastBand": _obj({q: _NUM_ARRAY for q in FORECAST_QUANTILES}),
+    "Forecast": _obj(
+        {
+            "issued": {"type": "number", "description": "Epoch seconds when the forecast "
+                       "was made (the hub's clock); a new one is issued every hour."},
+            "step": {"type": "number", "exclusiveMinimum": 0,
+                     "description": "Seconds between points."},
+            "t": {"type": "array", "items": _NUM, "maxItems": 10_000,
+                  "description": "Epoch seconds of each point, increasing: issued < t[i] <= "
+                  "issued + hours * 3600."},
+            "source": {"type": "string", "description": "Who made the forecast (free text)."},
+            "series": {
+                "type": "object",
+                "description": "Every field optional; each a P10/P50/P90 band aligned with "
+                "`t` (null where a point is not known). solar_mw, wind_mw: available "
+                "generation, MW; battery_soc_pct: the battery's state of charge if nothing "
+                "changes, %; grid_carbon_g_per_kwh: carbon intensity of grid imports, "
+                "gCO2eq/kWh; it_mw, facility_mw: the load if nothing changes, MW.",
+                "properties": {f: _ref("ForecastBand") for f in FORECAST_FIELDS},
+                "additionalProperties": _ref("ForecastBand"),
+            },
+        },
+        required=["issued", "step", "t", "series"],
+    ),
     "Jobs": _obj(
         {
             "time": _NUM,
@@ -357,6 +385,21 @@ def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
     return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
 
 
+def _forecast_path() -> dict[str, Any]:
+    path = _get(
+        "Forecast of solar and wind generation, the battery's state of charge if nothing "
+        "changes, grid carbon intensity and the load, each a P10/P50/P90 band, from the "
+        "forecast issued at the last whole hour",
+        "Forecast",
+        [_query("hours", f"Hours ahead, 1 to {FORECAST_MAX_HOURS} (default "
+                f"{FORECAST_DEFAULT_HOURS})",
+                {"type": "integer", "minimum": 1, "maximum": FORECAST_MAX_HOURS})],
+    )
+    path["get"]["responses"]["400"] = _json_response(
+        f"`hours` not a whole number from 1 to {FORECAST_MAX_HOURS}", _ref("Error"))
+    return path
+
+
 def _log_paths() -> dict[str, Any]:
     bad = {
         "400": _json_response("Refused, with a one-line reason", _ref("Error")),
@@ -452,6 +495,7 @@ def openapi_document(log_only: bool = False) -> dict[str, Any]:
                     _query("step", "Seconds between points (default 10)", _NUM),
                 ],
             ),
+            "/api/v1/forecast": _forecast_path(),
             "/api/v1/jobs": _get(
                 "Job queue. Every answer carries a `version`; with `since` set to a version "
                 "the answer holds only the jobs added or changed since then, the ids that "

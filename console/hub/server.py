@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from console.contract import LOG_MAX_BODY_BYTES
+from console.contract import FORECAST_DEFAULT_HOURS, FORECAST_MAX_HOURS, LOG_MAX_BODY_BYTES
 from console.hub.jobfeed import JobFeed
 from console.hub.openapi import openapi_document
 from console.hub.sim import SimulatedHub
@@ -66,6 +66,18 @@ def _number(query: dict[str, list[str]], name: str, kind: type = float) -> Any:
         return kind(values[0])
     except ValueError:
         raise _Error(HTTPStatus.BAD_REQUEST, f"query parameter {name!r} must be a number") from None
+
+
+def _hours(query: dict[str, list[str]]) -> int:
+    """``hours`` of ``/api/v1/forecast``: a whole number from 1 to FORECAST_MAX_HOURS."""
+    values = query.get("hours")
+    if not values:
+        return FORECAST_DEFAULT_HOURS
+    raw = values[0].strip()
+    if not (len(raw) <= 3 and raw.isascii() and raw.isdigit() and 1 <= int(raw) <= FORECAST_MAX_HOURS):
+        raise _Error(HTTPStatus.BAD_REQUEST,
+                     f"query parameter 'hours' must be a whole number from 1 to {FORECAST_MAX_HOURS}")
+    return int(raw)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -206,6 +218,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/api/v1/power":
             start, end, step = (_number(query, n) for n in ("start", "end", "step"))
             self._json(HTTPStatus.OK, hub.power(start, end, step))
+        elif path == "/api/v1/forecast":
+            self._json(HTTPStatus.OK, hub.forecast(_hours(query)))
         elif path == "/api/v1/jobs":
             feed = self.server.follow_jobs()
             since = (query.get("since") or [""])[0]

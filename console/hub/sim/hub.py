@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from console.contract import FORECAST_DEFAULT_HOURS
 from console.hub.params import (
     BATTERY_SOC_START,
     COOLING_LOSS_GPU_GAIN,
@@ -43,6 +44,8 @@ from console.hub.params import (
 from console.hub.sim.alloc import Allocator
 from console.hub.sim.events import EventLog
 from console.hub.sim.faults import FaultManager
+from console.hub.sim.forecast import cut, issued_at
+from console.hub.sim.forecast import forecast as sim_forecast
 from console.hub.sim.gpu import GpuFleet, power_demand_w
 from console.hub.sim.jobs import JobBook
 from console.hub.sim.metrics import MetricsRenderer
@@ -120,6 +123,7 @@ class SimulatedHub:
         self.fleet.settle(self._gpu_base_c)
         self._physics(0.0)
         self.history = PowerHistory()
+        self._forecast: dict[str, Any] | None = None
         self._soc = BATTERY_SOC_START
         self._soc_time = self.now - HISTORY_PRECOMPUTE_S - HISTORY_STEP_S
         self._precompute_history()
@@ -366,6 +370,21 @@ class SimulatedHub:
         """The energy balance of the latest tick (same fields as ``power()``)."""
         with self.lock:
             return dict(self._balance_now)
+
+    def forecast(self, hours: int = FORECAST_DEFAULT_HOURS) -> dict[str, Any]:
+        """The forecast issued at the last whole hour, ``hours`` ahead (1 to 72; see
+        :mod:`console.hub.sim.forecast`): made once per issue time, the same all hour."""
+        with self.lock:
+            issued = issued_at(self.now)
+            made = self._forecast
+            if made is None or made["issued"] != issued:
+                times = self.history.t[: self.history.n]
+                i = max(0, int(np.searchsorted(times, issued, side="right")) - 1)
+                data = self.history.data
+                made = sim_forecast(self.weather, self.supply, self.seed, issued,
+                                    float(data["battery_soc_pct"][i]), float(data["it_mw"][i]))
+                self._forecast = made
+            return cut(made, hours)
 
     def jobs(self) -> dict[str, Any]:
         """The job queue: pending, running, and jobs that ended in the last 24 hours."""

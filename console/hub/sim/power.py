@@ -73,16 +73,36 @@ def balance(
     """Energy balance at times ``t`` for IT loads ``it_mw``; returns the series and end SoC.
 
     ``dt_s`` is the time each point stands for (battery integration); ``soc_pct`` is the
-    battery state of charge before the first point.
+    battery state of charge before the first point. The weather gives the PUE, the available
+    solar and wind (less any wind drops) and the grid's carbon intensity; :func:`dispatch`
+    does the rest.
     """
     pue = np.round(weather.pue(t), 4)
-    facility = it_mw * pue
     solar = np.round(supply.solar_mwp * weather.solar_fraction(t), MW_DECIMALS)
     wind = (
         supply.wind_mw * WIND_AVAILABILITY * weather.wind_fraction(t) * wind_drop_factor(t, drops)
     )
     wind = np.round(wind, MW_DECIMALS)
-    n = len(t)
+    return dispatch(it_mw, dt_s, soc_pct, pue, solar, wind, weather.grid_intensity(t), supply)
+
+
+def dispatch(
+    it_mw: np.ndarray,
+    dt_s: np.ndarray,
+    soc_pct: float,
+    pue: np.ndarray,
+    solar: np.ndarray,
+    wind: np.ndarray,
+    grid_intensity: np.ndarray,
+    supply: Supply,
+) -> tuple[dict[str, np.ndarray], float]:
+    """The balance of given series: IT load, PUE, available solar and wind (MW, rounded to
+    :data:`MW_DECIMALS`) and the grid's carbon intensity (gCO2/kWh) at each point; returns
+    the series of ``power()`` and the end SoC. The battery charges from a surplus and covers
+    a deficit before the grid, within its power, its energy and its SoC limits.
+    """
+    facility = it_mw * pue
+    n = len(it_mw)
     charge = np.zeros(n)
     discharge = np.zeros(n)
     socs = np.zeros(n)
@@ -121,7 +141,7 @@ def balance(
     curtail = np.round(np.maximum(-net, 0.0), MW_DECIMALS)
     facility_r = np.round(solar + wind + discharge - charge + grid - curtail, MW_DECIMALS)
     safe = np.maximum(facility_r, 1e-9)
-    carbon = np.round(grid * weather.grid_intensity(t) / safe, 1)
+    carbon = np.round(grid * grid_intensity / safe, 1)
     share = np.round(np.clip((facility_r - grid) / safe * 100.0, 0.0, 100.0), 2)
     series = {
         "it_mw": np.round(it_mw, MW_DECIMALS),

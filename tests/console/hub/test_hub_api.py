@@ -44,6 +44,9 @@ def test_openapi_document_is_served_and_valid(api: tuple[str, dict[str, Any]]) -
         ("/api/v1/power", "/api/v1/power"),
         ("/api/v1/jobs", "/api/v1/jobs"),
         ("/api/v1/events?since=0", "/api/v1/events"),
+        ("/api/v1/forecast", "/api/v1/forecast"),
+        ("/api/v1/forecast?hours=72", "/api/v1/forecast"),
+        ("/api/v1/forecast?hours=1", "/api/v1/forecast"),
         ("/healthz", "/healthz"),
     ],
 )
@@ -69,6 +72,26 @@ def test_bad_query_is_400_json(hub_server: Any) -> None:
     assert "start" in response.json()["error"]
     response = requests.get(f"{hub_server.url}/api/v1/power?start=200&end=100", timeout=10)
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("hours", ["0", "73", "abc", "1.5", "-1", "", "9" * 5000, "١"])
+def test_bad_forecast_hours_is_400_json(hub_server: Any, hours: str) -> None:
+    response = requests.get(f"{hub_server.url}/api/v1/forecast", params={"hours": hours}, timeout=10)
+    if hours == "":  # an empty value is no value: the default
+        assert response.status_code == 200
+        return
+    assert response.status_code == 400
+    body = response.json()
+    assert body["status"] == 400 and "hours" in body["error"] and "\n" not in body["error"]
+
+
+def test_forecast_hours_and_times(hub_server: Any) -> None:
+    body = requests.get(f"{hub_server.url}/api/v1/forecast?hours=6", timeout=10).json()
+    assert len(body["t"]) == 6 * 4 and body["step"] == 900.0
+    assert body["issued"] < body["t"][0] and body["t"][-1] <= body["issued"] + 6 * 3600
+    assert body["issued"] % 3600 == 0
+    default = requests.get(f"{hub_server.url}/api/v1/forecast", timeout=10).json()
+    assert len(default["t"]) == 24 * 4
 
 
 def test_power_balances(hub_server: Any) -> None:
