@@ -386,3 +386,33 @@ def advice_text(advice: Advice, tz: str, now: float) -> str:
                        after=f"{advice.share_after_pct:.0f}",
                        co2=f"{advice.co2_avoided_t:.0f}" if advice.co2_avoided_t >= 10 else
                        f"{advice.co2_avoided_t:.1f}")
+
+
+def pack_advice(
+    snapshots: Mapping[str, Any],
+    topology: SiteTopology | None,
+    policy: SteeringPolicy | None = None,
+    *,
+    grid_g_per_kwh: float | None = None,
+    now: float | None = None,
+) -> dict[str, Any]:
+    """The advice a handover pack carries, from the snapshots held (``forecast``, ``jobs``,
+    ``racks``, ``power`` by kind): :meth:`Advice.to_json` with its sentence as ``text``."""
+    from console.carbon import GRID_CARBON_G_PER_KWH
+    from console.model import PowerSeries
+
+    policy = policy or SteeringPolicy()
+    load = deferrable_load(snapshots.get("jobs"), snapshots.get("racks"), topology, policy)
+    power = snapshots.get("power")
+    pue = power.latest().get("pue") if isinstance(power, PowerSeries) and len(power) else None
+    if pue is not None and not (math.isfinite(pue) and pue >= 1.0):
+        pue = None
+    if now is None:
+        times = [float(s.time) for k, s in snapshots.items()
+                 if k in ("forecast", "jobs", "racks", "power") and hasattr(s, "time")]
+        now = max(times, default=0.0)
+    advice = advise(snapshots.get("forecast"), load, now, policy,
+                    grid_g_per_kwh=GRID_CARBON_G_PER_KWH if grid_g_per_kwh is None
+                    else grid_g_per_kwh, pue=pue)
+    tz = topology.timezone if topology is not None else "UTC"
+    return advice.to_json() | {"text": advice_text(advice, tz, now)}

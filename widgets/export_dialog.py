@@ -182,6 +182,9 @@ class ExportDialog(QDialog):
             progress.setMinimumDuration(0)
             progress.setValue(0)
             data = self._collect(shift, notes, progress).with_handover(self.handover)
+            steering = (getattr(self.window_, "views", None) or {}).get("steering")
+            if steering is not None and data.steering is None:
+                data = data.with_steering(steering.pack_advice())
 
             def step(done: int, total: int, what: str) -> bool:
                 progress.setLabelText(what)

@@ -131,6 +131,11 @@ class SteeringView(LiveView):
         times = [s.time for s in self.latest.values() if math.isfinite(s.time)]
         return max(times) if times else 0.0
 
+    def pack_advice(self) -> dict[str, Any]:
+        """The advice as the handover pack carries it (figures and sentence), now."""
+        advice = self.compute()
+        return advice.to_json() | {"text": advice_text(advice, self.site_clock.name, self._now())}
+
     def compute(self) -> Advice:
         """The advice from the data held now (also what the handover pack takes)."""
         forecast = self.latest.get("forecast")
@@ -149,7 +154,7 @@ class SteeringView(LiveView):
         self.headline.setText(advice_text(advice, self.site_clock.name, now))
         parts = []
         if not load.why_not:
-            parts.append(_tr("Deferrable now: {0} running ({1} jobs), {2} queued ({3} jobs)")
+            parts.append(QCoreApplication.translate("SteeringView", "Deferrable now: {0} running ({1} jobs), {2} queued ({3} jobs)")
                          .format(figure(load.running_mw, ",.1f", " MW"),
                                  figure(load.running_jobs, ",d"),
                                  figure(load.queued_mw, ",.1f", " MW"),
@@ -158,9 +163,9 @@ class SteeringView(LiveView):
         if forecast is not None:
             issued = self.site_clock.clock(getattr(forecast, "issued", math.nan), "%H:%M")
             source = isolate(str(getattr(forecast, "source", "")))
-            parts.append(_tr("forecast issued {0} by {1}").format(issued, source))
+            parts.append(QCoreApplication.translate("SteeringView", "forecast issued {0} by {1}").format(issued, source))
         self.figures.setText(" \u00b7 ".join(parts))
-        self.basis.setText(_tr("It only advises; nothing is changed on the site. Basis: "
+        self.basis.setText(QCoreApplication.translate("SteeringView", "It only advises; nothing is changed on the site. Basis: "
                                "forecast P50, battery dispatch as forecast, surplus "
                                "renewables curtailed, moved work draws the same power later.")
                            if advice.ok else "")
@@ -169,7 +174,7 @@ class SteeringView(LiveView):
     def _fill(self, load: DeferrableLoad) -> None:
         jobs = load.jobs[:MAX_ROWS]
         self.model.setRowCount(0)
-        states = {"RUNNING": _tr("running"), "PENDING": _tr("pending")}
+        states = {"RUNNING": QCoreApplication.translate("SteeringView", "running"), "PENDING": QCoreApplication.translate("SteeringView", "pending")}
         for job in jobs:
             row = []
             for text, align in (
@@ -186,4 +191,4 @@ class SteeringView(LiveView):
             row[1].setToolTip(plain_tooltip(job.tenant))
             self.model.appendRow(row)
         left = len(load.jobs) - len(jobs)
-        self.more.setText(_tr("and {0} more jobs").format(figure(left, ",d")) if left > 0 else "")
+        self.more.setText(QCoreApplication.translate("SteeringView", "and {0} more jobs").format(figure(left, ",d")) if left > 0 else "")

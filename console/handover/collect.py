@@ -103,6 +103,7 @@ def _poll_all(source: Source, shift: ShiftWindow | None, out: dict[str, Any]) ->
     collection cut short by its time limit keeps what came."""
     poller = Poller(source)
     kinds = [k for k in (*REQUIRED_KINDS, "events") if not source.kinds or k in source.kinds]
+    kinds += [k for k in ("forecast",) if k in (source.kinds or ())]  # for the advice only
     snapshots: dict[str, Snapshot] = out.setdefault("snapshots", {})
     missing: dict[str, str] = out.setdefault("missing", {})
     for kind in kinds:
@@ -168,7 +169,7 @@ def nothing_read(where: str, missing: Mapping[str, str]) -> str:
 
 def collect_from_source(
     source: Source, shift: ShiftWindow | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
-    notes: str = "",
+    notes: str = "", steering: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, Any], HandoverData]:
     """Poll ``source`` (already started) once per kind and build the shift's handover.
 
@@ -178,6 +179,7 @@ def collect_from_source(
     :class:`ExportError` only when no kind of data at all could be read (or none within
     ``timeout_s``). The returned dict maps kind to snapshot (``"site"`` first) plus
     ``"alarms"``: the alarms active now, as the console's alarm rules see these snapshots.
+    ``steering`` is the ``[steering]`` table of the energy-steering advice the pack carries.
     """
     out: dict[str, Any] = {}
     worker = threading.Thread(
@@ -268,6 +270,13 @@ def collect_from_source(
         cleared_items=cleared_in(read_log, shift),
         log_missing=log_missing,
     )
+    try:
+        from console.steering import SteeringPolicy, pack_advice
+
+        data = data.with_steering(pack_advice(
+            snapshots, topology, SteeringPolicy.from_dict(steering or {}), now=hub_now))
+    except Exception as exc:  # the advice is optional in a handover
+        log.warning("energy-steering advice for the export failed: %s", exc)
     return snapshots, data
 
 
@@ -518,7 +527,8 @@ def collect(
         raise ExportError(str(exc)) from None
     try:
         with source:
-            snapshots, data = collect_from_source(source, shift, timeout_s, notes=notes)
+            snapshots, data = collect_from_source(source, shift, timeout_s, notes=notes,
+                                                  steering=settings.steering)
     except OSError as exc:
         raise ExportError(f"{url}: cannot start the source ({exc.strerror or exc})") from None
     return snapshots, data, source.display_url

@@ -92,6 +92,9 @@ class HandoverData:
     handovers: tuple[HandoverRecord, ...] = ()
     """The handover of the shift (who handed over to whom, when; the summary), as journaled;
     usually one, none when the shift was not handed over in the console."""
+    steering: Mapping[str, Any] | None = None
+    """The energy-steering advice when the pack was made (:meth:`console.steering.Advice.
+    to_json`, with its sentence as ``text``); None when none was made."""
 
     def with_notes(self, notes: str | None) -> HandoverData:
         """A copy with the operator's notes (None keeps the current ones)."""
@@ -104,6 +107,10 @@ class HandoverData:
         kept = tuple(r for r in self.handovers if r.uid != record.uid)
         return replace(self, handovers=tuple(sorted(
             (*kept, record), key=lambda r: (r.taken_at, r.uid))))
+
+    def with_steering(self, advice: Mapping[str, Any] | None) -> HandoverData:
+        """A copy holding the energy-steering advice (None: as it is)."""
+        return self if advice is None else replace(self, steering=dict(advice))
 
     def to_summary_json(self) -> dict[str, Any]:
         """The pack's ``summary.json``: every figure as ``{"value": ..., "unit": ...}``."""
@@ -177,6 +184,7 @@ class HandoverData:
                 "open_items": [_log_json(e, self.shift.tz) for e in self.open_items],
                 "cleared_items": [_log_json(e, self.shift.tz) for e in self.cleared_items],
             },
+            "steering": None if self.steering is None else dict(self.steering),
             "notes": self.notes,
             "warnings": list(self.warnings),
             "missing": dict(self.missing),

@@ -686,6 +686,31 @@ def _notes(d: HandoverData) -> str:
     return f"<h2>{escape(translate('Report', 'Operator notes'))}</h2>" + body
 
 
+def _steering(d: HandoverData) -> str:
+    """The energy-steering advice at the pack's making: the sentence and its figures."""
+    head = f"<h2>{escape(translate('Report', 'Energy steering (advice only)'))}</h2>"
+    s = d.steering
+    if not s:
+        return head + f"<p>{escape(translate('Report', 'No advice was made for this pack.'))}</p>"
+    out = [head, f"<p><b>{outside(s.get('text', ''), 600)}</b></p>"]
+    if s.get("advised"):
+        jobs = s.get("jobs") or []
+        rows = [
+            (translate("Report", "Deferrable load moved"), f"{num(s.get('move_mw'))} MW"),
+            (translate("Report", "Grid energy avoided"), f"{num(s.get('grid_avoided_mwh'))} MWh"),
+            (translate("Report", "Carbon avoided"), f"{num(s.get('co2_avoided_t'))} t CO2"),
+            (translate("Report", "Running jobs counted"), str(len(jobs))),
+        ]
+        out.append(_table([QT_TRANSLATE_NOOP("Report", "Figure"),
+                           QT_TRANSLATE_NOOP("Report", "Value")],
+                          [(escape(k), escape(v)) for k, v in rows], numeric=(1,)))
+        out.append('<p class="muted">' + escape(translate(
+            "Report", "Basis: forecast P50, battery dispatch as forecast, surplus renewables "
+            "curtailed, moved work draws the same power later. Nothing was changed on the "
+            "site.")) + "</p>")
+    return "".join(out)
+
+
 def report_html(d: HandoverData) -> str:
     """The report's HTML (the screenshots follow on pages of their own, drawn by the PDF
     writer)."""
@@ -693,7 +718,7 @@ def report_html(d: HandoverData) -> str:
     after = translate("Report", "After the report, one landscape page per view: {0}.")
     parts = [f"<html><head><style>{_STYLE}</style></head><body>", _header(d),
              f'<p class="muted">{escape(after.format(titles))}</p>',
-             _handover(d), _open_items(d), _cleared_items(d), _shift_log(d), _power(d), _gpus(d), _jobs(d), _alarm_performance(d), _alarms(d), _incidents(d),
+             _handover(d), _open_items(d), _cleared_items(d), _shift_log(d), _power(d), _steering(d), _gpus(d), _jobs(d), _alarm_performance(d), _alarms(d), _incidents(d),
              _maintenance(d), _notes(d),
              "</body></html>"]
     return "".join(parts)

@@ -161,3 +161,29 @@ def test_no_advice_and_why() -> None:
                            bands=bad.bands, flags={"wind_mw": "bands out of order"})
     assert advise(bad, load, NOW, policy, grid_g_per_kwh=620).why_not == "no renewable forecast"
     assert math.isnan(Advice(False).share_before_pct)
+
+
+def test_the_handover_pack_carries_the_advice() -> None:
+    from console.handover import ShiftWindow
+    from console.handover.data import build_handover
+    from console.handover.report import report_html
+    from console.steering import pack_advice
+
+    hours = np.arange(96) / 4
+    renew = np.where((hours >= 10) & (hours < 16), 140.0, 60.0)
+    snaps = {"forecast": forecast(renew, np.full(96, 100.0)), "jobs": queue(),
+             "racks": racks([14_400.0, 100.0, 12.0, 8.0])}
+    advice = pack_advice(snaps, topology(), SteeringPolicy(), now=NOW)
+    assert advice["advised"] and advice["text"].startswith("Moving 18 MW of deferrable work")
+    assert [j["id"] for j in advice["jobs"]] == [1, 2]  # the running ones moved
+    shift = ShiftWindow.default(NOW, live=True)
+    data = build_handover(shift).with_steering(advice)
+    summary = data.to_summary_json()
+    assert summary["steering"]["co2_avoided_t"] == pytest.approx(advice["co2_avoided_t"])
+    html = report_html(data)
+    assert "Energy steering (advice only)" in html and "Moving 18 MW" in html
+    assert "Nothing was changed on the site" in html
+    none = build_handover(shift).with_steering(pack_advice({}, None))
+    assert none.to_summary_json()["steering"]["advised"] is False
+    assert "No advice: no forecast." in report_html(none)
+    assert "No advice was made" in report_html(build_handover(shift))
