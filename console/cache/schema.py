@@ -235,6 +235,15 @@ def _v9_to_v10(conn: sqlite3.Connection) -> None:
     powerblock.migrate_rows(conn)
 
 
+def _v10_to_v11(conn: sqlite3.Connection) -> None:
+    """The forecasts the console was given (``console.cache.forecasts``), kept as made so
+    review shows what was forecast at the time. New tables only: a v10 file still reads as
+    it is (no forecast recorded)."""
+    from console.cache import forecasts
+
+    forecasts.create(conn)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
@@ -246,6 +255,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v7_to_v8,
     _v8_to_v9,
     _v9_to_v10,
+    _v10_to_v11,
 ]
 """``MIGRATIONS[n]`` migrates a file from schema version n to n + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -255,7 +265,8 @@ later versions only changed how new rows are written, added columns reads do wit
 or added tables reads treat as empty (the maintenance list, v5; the reasons of power flows
 without values, v6; recording gaps, v7; events keyed by hub lifetime, v8, read through the
 columns every version has; the shift log's copy and outbox, v9; site power in blocks,
-v10, whose reads answer from the one-row-a-sample table of an older file)."""
+v10, whose reads answer from the one-row-a-sample table of an older file; the forecasts,
+v11)."""
 
 
 def user_version(conn: sqlite3.Connection) -> int:
