@@ -18,7 +18,7 @@ from typing import Any
 
 MODULES = (
     "core", "pipeline", "cache", "rackmap", "power_jobs", "alarms", "alarm_kpis", "review",
-    "export", "backends", "slurm", "faults", "scale",
+    "export", "backends", "slurm", "faults", "scale", "steering",
 )
 ROOT = Path(__file__).resolve().parent.parent
 MARK = "BENCH-FIGURES "
