@@ -67,9 +67,11 @@ def live_window(settings: Settings, url: str, qsettings: QSettings | None = None
     window.source_factory = make_source  # Help → Data sources checks a source of its own
     steering = window.views.get("steering")
     if steering is not None:
+        from console.carbon import configured_intensity
         from console.steering import SteeringPolicy
 
-        steering.set_policy(SteeringPolicy.from_dict(settings.steering))
+        steering.set_policy(SteeringPolicy.from_dict(settings.steering),
+                            configured_intensity(settings.carbon))
     if settings.cache_path is not None:
         window.cache_path = str(settings.cache_path)
     return window

@@ -170,6 +170,7 @@ def nothing_read(where: str, missing: Mapping[str, str]) -> str:
 def collect_from_source(
     source: Source, shift: ShiftWindow | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
     notes: str = "", steering: Mapping[str, Any] | None = None,
+    grid_g_per_kwh: float | None = None,
 ) -> tuple[dict[str, Any], HandoverData]:
     """Poll ``source`` (already started) once per kind and build the shift's handover.
 
@@ -179,7 +180,8 @@ def collect_from_source(
     :class:`ExportError` only when no kind of data at all could be read (or none within
     ``timeout_s``). The returned dict maps kind to snapshot (``"site"`` first) plus
     ``"alarms"``: the alarms active now, as the console's alarm rules see these snapshots.
-    ``steering`` is the ``[steering]`` table of the energy-steering advice the pack carries.
+    ``steering`` is the ``[steering]`` table of the energy-steering advice the pack carries,
+    ``grid_g_per_kwh`` the grid's carbon intensity it uses where the forecast gives none.
     """
     out: dict[str, Any] = {}
     worker = threading.Thread(
@@ -274,7 +276,8 @@ def collect_from_source(
         from console.steering import SteeringPolicy, pack_advice
 
         data = data.with_steering(pack_advice(
-            snapshots, topology, SteeringPolicy.from_dict(steering or {}), now=hub_now))
+            snapshots, topology, SteeringPolicy.from_dict(steering or {}), now=hub_now,
+            grid_g_per_kwh=grid_g_per_kwh))
     except Exception as exc:  # the advice is optional in a handover
         log.warning("energy-steering advice for the export failed: %s", exc)
     return snapshots, data
@@ -515,6 +518,7 @@ def collect(
     if review:
         snapshots, data = collect_from_cache(review, shift, at, notes=notes)
         return snapshots, data, f"review of {review}"
+    from console.carbon import configured_intensity
     from console.settings import load_settings, make_source
     from console.sources.base import SourceError
 
@@ -527,8 +531,9 @@ def collect(
         raise ExportError(str(exc)) from None
     try:
         with source:
-            snapshots, data = collect_from_source(source, shift, timeout_s, notes=notes,
-                                                  steering=settings.steering)
+            snapshots, data = collect_from_source(
+                source, shift, timeout_s, notes=notes, steering=settings.steering,
+                grid_g_per_kwh=configured_intensity(settings.carbon))
     except OSError as exc:
         raise ExportError(f"{url}: cannot start the source ({exc.strerror or exc})") from None
     return snapshots, data, source.display_url
