@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDateTimeEdit,
     QGraphicsItem,
+    QGraphicsWidget,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -259,6 +260,11 @@ class PowerBalanceChart(LiveView):
         if QPixmapCache.cacheLimit() < PIXMAP_CACHE_KB:
             QPixmapCache.setCacheLimit(PIXMAP_CACHE_KB)
         self._build()
+        # Time runs left to right in every language: the plots' own layouts (axes, legend)
+        # too, which take the application's direction, not their view's.
+        for item in self.graphics.scene().items():
+            if isinstance(item, QGraphicsWidget):
+                item.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
 
     # -- construction -------------------------------------------------------------------
     def _build(self) -> None:
@@ -344,7 +350,6 @@ class PowerBalanceChart(LiveView):
         self.graphics.setBackground(BG)
         # Time runs left to right in every language (the layout is mirrored in Arabic).
         self.graphics.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        self.graphics.ci.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # axes, legend
         self.body.addWidget(self.graphics, 1)
         self.axes: list[SiteTimeAxis] = []
         # The legend has its own row above the plots, so it never hides data.

@@ -222,3 +222,21 @@ def test_handover_report_in_the_chosen_language(lang: str, words: tuple[str, ...
     english_only = ("Shift handover", "Operator notes", "No notes were entered.")
     if lang != "en":
         assert not any(w in page for w in english_only)
+
+
+def test_power_chart_keeps_its_axes_left_to_right_in_arabic(qtbot: Any, english: Any) -> None:
+    """In a mirrored window the chart's value axis stays on the left of its plot."""
+    from widgets.power_chart import PowerBalanceChart
+
+    i18n.install_language("ar")
+    chart = PowerBalanceChart()
+    qtbot.addWidget(chart)
+    chart.resize(1200, 600)
+    chart.show()
+    qtbot.waitUntil(lambda: chart.top.getViewBox().sceneBoundingRect().width() > 0)
+    try:
+        axis = chart.top.getAxis("left").sceneBoundingRect()
+        view = chart.top.getViewBox().sceneBoundingRect()
+        assert axis.center().x() < view.left()  # mirrored, it would be right of the plot
+    finally:
+        chart.stop()
