@@ -221,6 +221,28 @@ def build_parser() -> argparse.ArgumentParser:
                        help="seconds for the whole check (default 60)")
     check.add_argument("--json", action="store_true", help="print the rows as JSON")
 
+    reports = sub.add_parser(
+        "report",
+        help="customer reports from the history cache (energy and carbon per tenant)",
+        description="Reports from the history cache (read, never written). One clear line and "
+        "exit code 2 when the cache does not hold the period (it names what it holds).",
+    )
+    kinds = reports.add_subparsers(dest="report_command", metavar="REPORT", parser_class=_Parser,
+                                   required=True)
+    tenants = kinds.add_parser(
+        "tenants", help="energy (kWh), carbon (kg CO2eq) and GPU-hours per tenant, as CSV",
+        description="Rack energy attributed to the jobs by the GPUs each held on each rack in "
+        "each interval, then to tenants (or their kind, or country); carbon from each "
+        "interval's supply mix. Lines 'unallocated' (rack energy no job held) and 'facility "
+        "overhead' (cooling and losses) complete the site's energy.")
+    tenants.add_argument("--from", dest="start", required=True, metavar="TIME",
+                         help="start: ISO 8601 (site time unless an offset is given) or epoch seconds")
+    tenants.add_argument("--to", dest="end", required=True, metavar="TIME", help="end, as --from")
+    tenants.add_argument("--out", required=True, metavar="FILE.csv", help="the CSV file to write")
+    tenants.add_argument("--by", choices=["tenant", "kind", "country"], default="tenant",
+                         help="one line per tenant (default), tenant kind or country")
+    _source_options(tenants, sub=True, with_source=False)
+
     bench = sub.add_parser(
         "bench",
         help="run the benchmarks and print one JSON object of figures",
@@ -694,6 +716,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from console.energy.cli import ReportError, grid_intensity, tenant_report, write_report
+
+    settings = _settings(args)
+    if settings.cache_path is None:
+        raise CliError("the history cache is off (--cache off): there is nothing to report")
+    start, end = parse_time(args.start), parse_time(args.end)
+    try:
+        rep = tenant_report(settings.cache_path, start, end, args.by, grid_intensity(settings))
+        write_report(rep, args.out)
+    except ReportError as exc:
+        raise CliError(str(exc)) from None
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from bench.run import run_all
 
@@ -712,7 +749,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     command = args.command or "gui"
     handlers = {"gui": cmd_gui, "hub": cmd_hub, "bench": cmd_bench, "review": cmd_review,
-                "export": cmd_export, "check": cmd_check, "log": cmd_log, "wall": cmd_wall}
+                "export": cmd_export, "check": cmd_check, "log": cmd_log, "wall": cmd_wall,
+                "report": cmd_report}
     try:
         return handlers[command](args)
     except CliError as exc:

@@ -56,16 +56,21 @@ def check_period(held: tuple[float, float] | None, start: float, end: float) -> 
 def intervals(frames: Sequence[spans.FieldFrame], start: float, end: float
               ) -> tuple[np.ndarray, np.ndarray]:
     """``(begin, end)`` of the time each frame stands for, within ``[start, end]``: a
-    rollup from its first sample to its bucket's end, a raw poll up to the next poll
-    (at most :data:`RAW_HOLD_S`); never past the next frame."""
+    rollup its bucket (from its first sample when it follows a gap), a raw poll up to the
+    next poll (at most :data:`RAW_HOLD_S`); never past the next frame."""
     t = np.array([f.time for f in frames], np.float64)
     width = np.array([f.width for f in frames], np.float64)
     rollup = width > 0
     bucket = np.floor(t / np.where(rollup, width, 1.0)) * width
     nominal = np.where(rollup, bucket + width, t + RAW_HOLD_S)
     after = np.r_[t[1:], np.inf]
-    stop = np.minimum(np.minimum(nominal, after), end)
-    begin = np.maximum(t, start)
+    stop = np.minimum(nominal, after)
+    # A bucket right after the frame before it stands for the whole bucket (its stamp is
+    # its first sample's time, which may be late in it); after a gap, from its stamp.
+    before = np.r_[-np.inf, stop[:-1]]
+    joined = rollup & (before >= bucket - width)
+    begin = np.where(joined, np.maximum(bucket, before), t)
+    begin, stop = np.maximum(begin, start), np.minimum(stop, end)
     return begin, np.maximum(stop, begin)
 
 

@@ -132,6 +132,18 @@ def partition_plans(pool_gpus: dict[int, int]) -> list[PartitionPlan]:
     return plans
 
 
+IDLE_JOB_SHARE = 0.02
+"""Share of jobs that hold their GPUs and barely use them (a notebook left open, a job
+waiting on data or a licence): 0.3-1.5 % utilisation, well under the idle rule's 5 %."""
+
+
+def _job_util(u: float) -> float:
+    """A job's GPU utilisation level (%) from one uniform draw."""
+    if u < IDLE_JOB_SHARE:
+        return 0.3 + 1.2 * u / IDLE_JOB_SHARE
+    return 86.0 + 13.0 * (u - IDLE_JOB_SHARE) / (1.0 - IDLE_JOB_SHARE)
+
+
 def served_rate_per_s(plans: list[PartitionPlan], gpus: int, util: float) -> float:
     """Jobs per second that keep ``util`` of ``gpus`` busy with this job mix."""
     mean_factor = math.exp(JOB_DURATION_SIGMA**2 / 2.0)
@@ -206,6 +218,6 @@ class JobFactory:
             run_s=run,
             outcome=outcome,
             priority=priority,
-            util=86.0 + 13.0 * u[13],
+            util=_job_util(u[13]),
             mem_frac=lo + (hi - lo) * u[12],
         )
