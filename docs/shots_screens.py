@@ -4,7 +4,7 @@ on two screens side by side.
 
     python docs/shots_screens.py [--only main_window_1280x800,wall_two_screens] [--wait S]
 
-Needs Xvfb and ImageMagick's ``import``. Each shot starts its own X server and a fresh home
+Needs Xvfb and ImageMagick (``import``, ``convert``). Each shot starts its own X server and a fresh home
 folder (so each window opens as on a first run), waits for the site's data, and saves the
 whole screen into docs/screenshots/.
 """
@@ -28,7 +28,9 @@ SHOTS = {
     "main_window_1920x1080": (["-screen", "0", "1920x1080x24"], []),
     "main_window_3840x2160": (["-screen", "0", "3840x2160x24"], []),
     "wall_two_screens": (
-        ["+xinerama", "-screen", "0", "1920x1080x24", "-screen", "1", "1920x1080x24"],
+        # Two X screens (Qt sees each as a screen; Xvfb's RandR shows one with +xinerama),
+        # shot one by one and put side by side.
+        ["-screen", "0", "1920x1080x24", "-screen", "1", "1920x1080x24"],
         ["wall", "--views", "rackmap,power,alarms", "--screens", "0,1"],
     ),
 }
@@ -66,8 +68,16 @@ def shoot(name: str, wait_s: float, source: str) -> Path:
         if app.poll() is not None:
             raise SystemExit(f"{name}: the console ended: {app.stderr.read().decode()[-2000:]}")
         target = OUT / f"{name}.png"
-        subprocess.run(["import", "-display", display, "-window", "root", str(target)],
-                       check=True, timeout=60)
+        screens = [f"{display}.{i}" for i in range(x_args.count("-screen"))]
+        parts = [home / f"screen{i}.png" for i in range(len(screens))]
+        for screen, part in zip(screens, parts, strict=True):
+            subprocess.run(["import", "-display", screen, "-window", "root", str(part)],
+                           check=True, timeout=60)
+        if len(parts) == 1:
+            shutil.copyfile(parts[0], target)
+        else:
+            subprocess.run(["convert", *map(str, parts), "+append", str(target)], check=True,
+                           timeout=60)
         return target
     finally:
         app.terminate()

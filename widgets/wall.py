@@ -149,8 +149,10 @@ class WallScreen(QWidget):
         else:
             split = QSplitter(Qt.Orientation.Horizontal, self)
             split.setChildrenCollapsible(False)
-            for _key, _title, widget in pages:
+            for i, (_key, _title, widget) in enumerate(pages):
                 split.addWidget(widget)
+                split.setStretchFactor(i, 1)
+            split.setSizes([10_000] * len(pages))  # an equal share each
             column.addWidget(split, 1)
         self._caption()
         for key in (Qt.Key.Key_Space, Qt.Key.Key_Right):
