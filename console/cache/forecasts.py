@@ -100,6 +100,8 @@ def read_at(conn: sqlite3.Connection, at: float) -> ForecastSnapshot | None:
     issued, source, step, received = row
     points = conn.execute(f"SELECT field, t, p10, p50, p90 FROM {TABLE} WHERE issued = ? "
                           "ORDER BY field, t", (issued,)).fetchall()
+    if not points:
+        return None
     times = sorted({p[1] for p in points})
     index = {t: i for i, t in enumerate(times)}
     series: dict[str, dict[str, list[float | None]]] = {}
@@ -117,9 +119,9 @@ def read_at(conn: sqlite3.Connection, at: float) -> ForecastSnapshot | None:
 
 
 def delete_before(conn: sqlite3.Connection, before: float) -> int:
-    """Forget forecasts issued before ``before`` (retention); how many issues went."""
+    """Forget forecasts issued before ``before`` (retention: as long as site power at full
+    resolution, a week by default); how many rows went."""
     if not has_table(conn):
         return 0
     gone = conn.execute(f"DELETE FROM {ISSUES} WHERE issued < ?", (before,)).rowcount
-    conn.execute(f"DELETE FROM {TABLE} WHERE issued < ?", (before,))
-    return gone
+    return gone + conn.execute(f"DELETE FROM {TABLE} WHERE issued < ?", (before,)).rowcount

@@ -17,10 +17,22 @@ from typing import Any
 import numpy as np
 import sqlite_utils
 
-from console.cache import codec, docs, files, frames, logbook, maint, powerblock, records, spans
+from console.cache import (
+    codec,
+    docs,
+    files,
+    forecasts,
+    frames,
+    logbook,
+    maint,
+    powerblock,
+    records,
+    spans,
+)
 from console.cache.rollup import POWER_COLUMNS, TIERS
 from console.cache.schema import CacheError
 from console.decode import decode_site
+from console.forecast import ForecastSnapshot
 from console.maintenance import MaintenanceList
 from console.model import (
     JobsSnapshot,
@@ -393,6 +405,14 @@ class CacheReads:
         no record of it then (before its first record, or a file older than schema 5)."""
         with self._lock:
             return maint.read_at(self.conn, t)
+
+    @_reading
+    def forecast_at(self, t: float) -> ForecastSnapshot | None:
+        """The latest forecast issued at or before ``t`` (hub time), as made, flagged as of
+        ``t`` (late when issued long before it); None when the file keeps none then (a file
+        older than schema 11, or before its first forecast or past its retention)."""
+        with self._lock:
+            return forecasts.read_at(self.conn, t)
 
     @_reading
     def log_at(self, t: float) -> list[LogEntry]:

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from console.cache import frames, powerblock, records
+from console.cache import forecasts, frames, powerblock, records
 from console.contract import POWER_FIELDS
 
 POWER_COLUMNS: tuple[str, ...] = POWER_FIELDS
@@ -270,6 +270,7 @@ def _retain(
     deleted += _thin_jobs(conn, now - p.minute_days * day, windows, p.jobs_thin_s)
     deleted += frames.delete_chains_before(conn, "jobs", now - p.quarter_days * day, windows)
     deleted += _delete_before(conn, "events", "time", now - p.quarter_days * day, windows)
+    deleted += forecasts.delete_before(conn, now - p.power_raw_days * day)
     return deleted
 
 

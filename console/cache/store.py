@@ -33,10 +33,22 @@ from urllib.parse import urlsplit
 import numpy as np
 import sqlite_utils
 
-from console.cache import codec, docs, files, frames, logbook, maint, powerblock, records, rollup
+from console.cache import (
+    codec,
+    docs,
+    files,
+    forecasts,
+    frames,
+    logbook,
+    maint,
+    powerblock,
+    records,
+    rollup,
+)
 from console.cache.reads import CacheReads
 from console.cache.rollup import RetentionPolicy
 from console.cache.schema import READS_FROM, SCHEMA_VERSION, CacheError, migrate
+from console.forecast import ForecastSnapshot
 from console.model import (
     EventBatch,
     JobsSnapshot,
@@ -828,6 +840,8 @@ class Cache(CacheReads):
                 self._write_unhealthy(snap)
             elif isinstance(snap, LogSnapshot):
                 logbook.write(self.conn, snap.entries, snap.received)
+            elif isinstance(snap, ForecastSnapshot):
+                forecasts.write(self.conn, snap)
             elif isinstance(snap, JobsSnapshot):
                 self._jobs_state = docs.write_jobs(
                     self.conn,
