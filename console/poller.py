@@ -48,9 +48,12 @@ DEFAULT_INTERVALS: dict[str, float] = {
     "jobs": 10.0,
     "events": 2.0,
     "log": 10.0,
+    "forecast": 900.0,
 }
 """Seconds between polls of each kind (configurable in ``[poll]``); a kind is polled when
-the source delivers it (``log``: a hub API, or the hub of ``[log] url``)."""
+the source delivers it (``log``: a hub API, or the hub of ``[log] url``; ``forecast``: a hub
+API that serves one, or Prometheus with a ``[forecast]`` section; issued hourly, read every
+15 minutes)."""
 
 NEEDS_TOPOLOGY = frozenset({"racks"})
 """Kinds whose answers are read against the site's topology (fetched first when missing)."""
@@ -66,7 +69,8 @@ RECENT_EVENTS_KEPT = 32
 """How many of the newest events' ``{id: time}`` the poller keeps to recognise a hub
 lifetime (``FetchContext.recent_events``)."""
 _TIME_NAMES = {"site": "site", "racks": "rack", "gpus": "GPU health", "jobs": "job queue",
-               "events": "events", "power": "power", "log": "shift log"}  # fmt: skip
+               "events": "events", "power": "power", "log": "shift log",
+               "forecast": "forecast"}  # fmt: skip
 
 
 class RefusedTime(SourceError):

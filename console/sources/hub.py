@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from console.contract import FORECAST_MAX_HOURS
 from console.decode import (
     DataError,
     decode_events,
@@ -21,6 +22,7 @@ from console.decode import (
     decode_unhealthy,
     loads_json,
 )
+from console.forecast import WHOLE, ForecastSnapshot, decode_forecast
 from console.model import RackDetailSnapshot, Snapshot
 from console.shiftlog.client import LogClient, read_pages
 from console.shiftlog.decode import decode_log
@@ -45,6 +47,7 @@ log = logging.getLogger(__name__)
 LOG_PAGES_PER_POLL = 10
 """Most pages of the shift log one poll reads (1000 entries a page); the next poll goes on."""
 NO_SHIFT_LOG = "this hub keeps no shift log"
+NO_FORECAST = "this hub serves no forecast (it answered 404 for /api/v1/forecast)"
 
 __all__ = ["RETRY_LOG", "USER_AGENT", "HubApiSource", "describe_http_error", "make_session"]
 
@@ -94,8 +97,10 @@ class HubApiSource(Source):
 
     backend = "hub API"
     concurrent_kinds = True
-    kinds: tuple[str, ...] = ("site", "racks", "gpus", "power", "jobs", "events", "log")
-    """``log`` leaves an instance's kinds once the hub answered that it keeps no shift log."""
+    kinds: tuple[str, ...] = ("site", "racks", "gpus", "power", "jobs", "events", "log",
+                              "forecast")
+    """``log`` leaves an instance's kinds once the hub answered that it keeps no shift log,
+    ``forecast`` once it answered that it serves no forecast."""
 
     def __init__(
         self,
@@ -219,6 +224,8 @@ class HubApiSource(Source):
             )
         if kind == "log":
             return self._fetch_log()
+        if kind == "forecast":
+            return self._fetch_forecast()
         raise SourceError(self.backend, f"cannot deliver {kind!r}")
 
     def _fetch_log(self) -> LogSnapshot:
@@ -242,6 +249,21 @@ class HubApiSource(Source):
             snap = read_pages(page, self.log_rev, LOG_PAGES_PER_POLL, self.display_url)
             self.log_rev = snap.rev
             return snap
+
+    def _fetch_forecast(self) -> ForecastSnapshot:
+        """The hub's latest forecast, :data:`FORECAST_MAX_HOURS` ahead. A hub without the
+        endpoint (404) says so once (SourceError); from then on ``forecast`` is not in this
+        source's kinds and each fetch is an empty forecast that says why, with no request
+        (the chart shows the forecast absent, with that reason)."""
+        if "forecast" not in self.kinds:
+            return ForecastSnapshot(time=time.time(), flags={WHOLE: NO_FORECAST})
+        payload = self.get_json("/api/v1/forecast", {"hours": str(FORECAST_MAX_HOURS)},
+                                missing_ok=True)
+        if payload is None:
+            self.kinds = tuple(k for k in self.kinds if k != "forecast")
+            log.info("%s: %s", self.display_url, NO_FORECAST)
+            raise SourceError(self.backend, NO_FORECAST)
+        return _decoded(decode_forecast, payload)
 
     def log_client(self) -> LogClient:
         """A client of this hub's shift log, for the console's writes (with this source's
