@@ -108,7 +108,7 @@ def draw_table(p: QPainter, rect: QRectF, table: Table, caption: str = "") -> fl
         y += lh
     if not table.headers:
         p.setPen(DIM)
-        p.drawText(QPointF(rect.left(), y + fm.ascent()), _tr("Nothing to show."))
+        p.drawText(QPointF(rect.left(), y + fm.ascent()), QCoreApplication.translate("PrintPages", "Nothing to show."))
         return y + lh - rect.top()
     pad = fm.averageCharWidth()
     bold = QFont(p.font())
@@ -142,7 +142,7 @@ def draw_table(p: QPainter, rect: QRectF, table: Table, caption: str = "") -> fl
     if left > 0:
         p.setPen(DIM)
         p.drawText(QPointF(rect.left(), y + fm.ascent() + 2),
-                   _tr("… and {0} more rows not shown on this page").format(left))
+                   QCoreApplication.translate("PrintPages", "… and {0} more rows not shown on this page").format(left))
         y += lh
     return y - rect.top()
 
@@ -189,7 +189,7 @@ class TablesPage:
                 break
         if not self.tables:
             p.setPen(DIM)
-            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, _tr("Nothing to show."))
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, QCoreApplication.translate("PrintPages", "Nothing to show."))
         p.restore()
 
 
@@ -284,7 +284,7 @@ class PowerPage:
             self._plot(p, plot, fm)
         else:
             p.setPen(DIM)
-            p.drawText(plot, Qt.AlignmentFlag.AlignCenter, _tr("No power figures for this time."))
+            p.drawText(plot, Qt.AlignmentFlag.AlignCenter, QCoreApplication.translate("PrintPages", "No power figures for this time."))
         y = plot.bottom() + 2.4 * lh
         self._legend(p, QRectF(plot.left(), y, plot.width(), legend_h), fm)
         y += legend_h
@@ -358,7 +358,7 @@ class PowerPage:
             yy = float(py(np.asarray(self.envelope)))
             p.drawLine(QPointF(plot.left(), yy), QPointF(plot.right(), yy))
             p.drawText(QPointF(plot.left() + fm.height() * 0.3, yy - fm.descent() - 2),
-                       _tr("{0:,.0f} MW envelope").format(self.envelope))
+                       QCoreApplication.translate("PrintPages", "{0:,.0f} MW envelope").format(self.envelope))
         p.setClipping(False)
         p.setPen(QPen(INK, 0))
         p.setBrush(Qt.BrushStyle.NoBrush)
@@ -366,7 +366,7 @@ class PowerPage:
         p.setPen(DIM)
         p.drawText(QRectF(plot.left(), plot.bottom() + fm.height() * 1.4, plot.width(),
                           fm.height() * 1.1), Qt.AlignmentFlag.AlignCenter,
-                   _tr("site time ({0})").format(self.tz))
+                   QCoreApplication.translate("PrintPages", "site time ({0})").format(self.tz))
 
     def _legend(self, p: QPainter, box: QRectF, fm: QFontMetricsF) -> None:
         x = box.left()
