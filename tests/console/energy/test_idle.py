@@ -1,0 +1,110 @@
+"""The idle-GPU rule: threshold and duration edges, shared racks, gaps, the config."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from console.energy.attribution import JobSpans, RackEnergy
+from console.energy.idle import IdleRule, find_idle
+
+STEP = 60.0
+N = 120  # two hours of minutes
+
+
+def _energy(util: np.ndarray, gpus: list[int], gap_at: int | None = None) -> RackEnergy:
+    begin = np.arange(N) * STEP
+    if gap_at is not None:
+        begin[gap_at:] += 600.0  # ten minutes without telemetry
+    n = util.shape[1]
+    return RackEnergy(tuple(f"R{i}" for i in range(n)), np.array(gpus, float), begin,
+                      begin + STEP, np.full((N, n), 70.0, np.float32), np.full(N, 400.0),
+                      util.astype(np.float32))
+
+
+def _jobs(specs: list[tuple[int, tuple[str, ...]]], start: float = -3600.0) -> JobSpans:
+    n = len(specs)
+    racks = np.empty(n, dtype=object)
+    for i, (_, r) in enumerate(specs):
+        racks[i] = r
+    cols = {"id": np.arange(1, n + 1), "gpus": np.array([g for g, _ in specs]),
+            "racks": racks, "name": np.array(["job"] * n, object),
+            "tenant": np.array(["Tenant \u202eevil"] * n, object),
+            "tenant_kind": np.array(["startup"] * n, object),
+            "tenant_country": np.array(["MA"] * n, object),
+            "partition": np.array(["gpu"] * n, object)}
+    return JobSpans(cols, np.full(n, start), np.full(n, np.inf))
+
+
+def _busy_then(value: float, minutes: int) -> np.ndarray:
+    util = np.full((N, 1), 90.0)
+    util[N - minutes:, 0] = value
+    return util
+
+
+def _at(energy: RackEnergy) -> float:
+    return float(energy.end[-1])
+
+
+@pytest.mark.parametrize(("value", "minutes", "idle"), [
+    (4.99, 30, True),   # under the threshold for exactly the idle time
+    (4.99, 29, False),  # a minute short
+    (5.0, 60, False),   # at the threshold is not under it
+    (0.0, 120, True),
+])
+def test_threshold_and_duration_edges(value: float, minutes: int, idle: bool) -> None:
+    energy = _energy(_busy_then(value, minutes), [72])
+    report = find_idle(energy, _jobs([(72, ("R0",))]), _at(energy), IdleRule(5.0, 30.0))
+    assert bool(report.jobs) is idle
+    if idle:
+        job = report.jobs[0]
+        assert job.idle_s == pytest.approx(minutes * 60.0)
+        assert job.gpu_hours == pytest.approx(72 * minutes / 60.0)
+        assert job.energy_kwh == pytest.approx(70.0 * minutes / 60.0)  # the whole rack's
+        assert report.rack_idle_gpus.tolist() == [72.0]
+
+
+def test_idle_since_no_earlier_than_the_job_start() -> None:
+    energy = _energy(np.zeros((N, 1)), [72])
+    at = _at(energy)
+    report = find_idle(energy, _jobs([(72, ("R0",))], start=at - 2400.0), at, IdleRule())
+    assert report.jobs[0].idle_since == at - 2400.0
+    assert not find_idle(energy, _jobs([(72, ("R0",))], start=at - 1700.0), at,
+                         IdleRule()).jobs
+
+
+def test_small_job_on_a_shared_rack_is_not_called_idle_without_proof() -> None:
+    # 8 GPUs of a 72-GPU rack whose mean is 4 %: they could be at 36 % (the rest at 0).
+    energy = _energy(np.full((N, 1), 4.0), [72])
+    assert not find_idle(energy, _jobs([(8, ("R0",))]), _at(energy), IdleRule()).jobs
+    # 64 of 72 GPUs with the rack at 4 %: at most 4.5 %, idle.
+    assert find_idle(energy, _jobs([(64, ("R0",))]), _at(energy), IdleRule()).jobs
+
+
+def test_a_job_over_racks_is_idle_only_when_all_its_racks_say_so() -> None:
+    util = np.zeros((N, 2))
+    util[:, 1] = 40.0
+    energy = _energy(util, [72, 72])
+    report = find_idle(energy, _jobs([(144, ("R0", "R1"))]), _at(energy), IdleRule())
+    assert not report.jobs  # half its GPUs may be at 40 %: 20 % on the whole
+
+
+def test_gap_or_unknown_figure_breaks_the_idle_run() -> None:
+    energy = _energy(np.zeros((N, 1)), [72], gap_at=N - 20)
+    report = find_idle(energy, _jobs([(72, ("R0",))]), _at(energy), IdleRule())
+    assert not report.jobs  # idle only 20 min since the telemetry came back
+    util = np.zeros((N, 1))
+    util[N - 25, 0] = np.nan
+    energy = _energy(util, [72])
+    assert not find_idle(energy, _jobs([(72, ("R0",))]), _at(energy), IdleRule()).jobs
+
+
+def test_rule_from_config() -> None:
+    assert IdleRule.from_dict({}) == IdleRule(5.0, 30.0)
+    assert IdleRule.from_dict({"idle_util_pct": 2, "idle_minutes": 45.5}) == IdleRule(2.0, 45.5)
+    with pytest.raises(ValueError, match="unknown key"):
+        IdleRule.from_dict({"idle_pct": 3})
+    with pytest.raises(ValueError, match="idle_util_pct must be above 0"):
+        IdleRule.from_dict({"idle_util_pct": 0})
+    with pytest.raises(ValueError, match="idle_minutes must be a number"):
+        IdleRule.from_dict({"idle_minutes": "30"})
