@@ -158,3 +158,42 @@ def test_the_check_finds_a_legend_over_racks(qtbot: Any, tmp_path: Any) -> None:
     finally:
         win.stop()
         win.close()
+
+
+def test_power_axes_and_rack_detail_columns_show_at_1280x800(qtbot: Any, tmp_path: Any) -> None:
+    """At 1280 x 800 the power chart's time and MW axes are drawn inside the chart, with their
+    values; an open rack's GPU grid shows its server, GPU, status and job columns whole."""
+    from console.decode import decode_rack_detail
+    from console.hub.sim import SimulatedHub
+    from widgets.rack_detail_model import GPU_COLUMNS, JOB_COL, STATUS_COL
+
+    win = _fed_window(qtbot, tmp_path, False)
+    try:
+        win.docks["power"].raise_()
+        qtbot.wait(20)
+        chart = win.views["power"]
+        view = chart.graphics.viewport().rect()
+        for name in ("bottom", "left"):
+            axis = chart.top.getAxis(name)
+            assert axis.isVisible() and axis.style["showValues"], name
+            box = chart.graphics.mapFromScene(axis.sceneBoundingRect()).boundingRect()
+            assert not box.isEmpty() and view.contains(box), (name, box, view)
+        assert chart.top.getAxis("bottom").height() >= chart.fontMetrics().height()
+        # a rack opened in depth: the columns that name a GPU and its work are whole
+        rackmap = win.views["rackmap"]
+        hub = SimulatedHub(scale="tetouan", seed=5)
+        rack = win.topology.rack_ids[0]
+        rackmap.show_detail(decode_rack_detail(hub.rack(rack)))
+        detail = rackmap.detail
+        qtbot.waitUntil(lambda: detail is not None and _shown(detail.gpu_table))
+        table = detail.gpu_table
+        header = table.horizontalHeader()
+        width = table.viewport().width()
+        for col in (GPU_COLUMNS.index("Server"), GPU_COLUMNS.index("GPU"), STATUS_COL, JOB_COL):
+            assert not header.isSectionHidden(col), GPU_COLUMNS[col]
+            left = header.sectionViewportPosition(col)
+            right = left + (header.sectionSize(col) if col != JOB_COL else 1)
+            assert 0 <= left and right <= width, (GPU_COLUMNS[col], left, right, width)
+    finally:
+        win.stop()
+        win.close()
