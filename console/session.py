@@ -90,7 +90,7 @@ HISTORY_S = 7 * 86_400.0
 """How much cached power history the chart gets at start-up."""
 HISTORY_FIELDS = ("power_kw", "inlet_c", "gpu_temp_max_c", "gpu_util_mean")
 """Per-rack figures whose last hour the rack detail draws as sparklines."""
-REVIEW_KINDS = ("site", "racks", "gpus", "power", "jobs", "events")
+REVIEW_KINDS = ("site", "racks", "gpus", "power", "jobs", "events", "forecast")
 """The kinds a review reads at each position."""
 LANE_JOIN_S = 5.0
 """How long closing waits for each lane (its request is ended at once: this is a bound)."""

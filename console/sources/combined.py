@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from console.forecast import WHOLE, ForecastSnapshot
 from console.model import RackDetailSnapshot, SiteTopology, Snapshot, UnhealthyGpus
 from console.shiftlog.client import LogClient
 from console.sources.base import FetchContext, Source, SourceError
@@ -32,6 +33,9 @@ from console.sources.slurm import SlurmSource
 
 log = logging.getLogger(__name__)
 
+NO_PROMETHEUS_FORECAST = ("no forecast source configured (Prometheus holds none; a hub API "
+                          "serves one at /api/v1/forecast)")
+"""Why a site read from Prometheus shows no forecast."""
 NODE_STATE_TTL_S = 60.0
 """How often Slurm's node states are read to mark drained servers' GPUs."""
 
@@ -74,7 +78,7 @@ class CombinedSource(Source):
         if self.prometheus is not None or topology is not None:
             kinds.append("site")
         if self.prometheus is not None:
-            kinds += ["racks", "gpus", "power"]
+            kinds += ["racks", "gpus", "power", "forecast"]
         if self.slurm is not None:
             kinds.append("jobs")
         self.shift_log = shift_log
@@ -116,6 +120,9 @@ class CombinedSource(Source):
             return self._with_node_states(gpus, left)
         if kind in ("racks", "power") and self.prometheus is not None:
             return self.prometheus.fetch(kind, context)
+        if kind == "forecast" and self.prometheus is not None:
+            # Prometheus holds no forecast of its own: shown absent, with the reason.
+            return ForecastSnapshot(time=time.time(), flags={WHOLE: NO_PROMETHEUS_FORECAST})
         if kind == "log" and self.shift_log is not None:
             try:
                 return self.shift_log.fetch(kind, context)

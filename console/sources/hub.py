@@ -263,7 +263,9 @@ class HubApiSource(Source):
             self.kinds = tuple(k for k in self.kinds if k != "forecast")
             log.info("%s: %s", self.display_url, NO_FORECAST)
             raise SourceError(self.backend, NO_FORECAST)
-        return _decoded(decode_forecast, payload)
+        snap = _decoded(decode_forecast, payload)
+        assert isinstance(snap, ForecastSnapshot)
+        return snap
 
     def log_client(self) -> LogClient:
         """A client of this hub's shift log, for the console's writes (with this source's

@@ -15,8 +15,12 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from console.cache import Cache, CacheError
+from console.forecast import WHOLE, ForecastSnapshot
 from console.model import EventBatch, Snapshot
 from console.sources.base import FetchContext, Source, SourceError
+
+NOT_RECORDED = "none recorded by then"
+"""Why review shows no forecast at a time the file holds none issued by then."""
 
 
 def cache_path(url: str) -> Path:
@@ -36,7 +40,7 @@ class CacheReplaySource(Source):
     """Reads the site at a chosen time from a cache file, with no network."""
 
     backend = "cache replay"
-    kinds = ("site", "racks", "gpus", "power", "jobs", "events")
+    kinds = ("site", "racks", "gpus", "power", "jobs", "events", "forecast")
     live = False  # recorded data, of any age: its times are not checked against the clock
 
     def __init__(self, url: str, *, cache: Cache | None = None, **_: Any) -> None:
@@ -113,4 +117,10 @@ class CacheReplaySource(Source):
             rows = cache.event_rows(t - context.power_window_s, t, after=context.last_event_id)
             last = max((row for row, _ in rows), default=context.last_event_id)
             return EventBatch(time=t, events=tuple(e for _, e in rows), last_id=last)
+        if kind == "forecast":
+            # The latest forecast issued by then, as made; none: the chart says so (never
+            # the forecast of the position shown before).
+            found = cache.forecast_at(t)
+            return found if found is not None else ForecastSnapshot(
+                time=t, flags={WHOLE: NOT_RECORDED})
         raise SourceError(self.backend, f"cannot deliver {kind!r}")

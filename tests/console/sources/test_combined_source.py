@@ -44,7 +44,9 @@ def test_each_kind_from_its_backend(tmp_path: Path) -> None:
             topology=str(site_file),
             slurm_options={"token": make_jwt("root")},
         )
-        assert source.kinds == ("site", "racks", "gpus", "power", "jobs")
+        assert source.kinds == ("site", "racks", "gpus", "power", "forecast", "jobs")
+        forecast = source.fetch("forecast", FetchContext())
+        assert len(forecast) == 0 and "no forecast source configured" in forecast.flags["*"]
         site = source.fetch("site", FetchContext())
         racks = source.fetch("racks", FetchContext(topology=site))
         jobs = source.fetch("jobs", FetchContext(topology=site))
@@ -82,7 +84,8 @@ def test_from_settings_token_from_env(tmp_path: Path) -> None:
     token = make_jwt("ops")
     settings = load_settings(config, env={"SLURM_JWT": token})
     source = combined_from_settings(settings)
-    assert source is not None and source.kinds == ("site", "racks", "gpus", "power", "jobs")
+    assert source is not None and source.kinds == ("site", "racks", "gpus", "power", "forecast",
+                                                   "jobs")
     assert source.prometheus.client.session.headers["X-Scope-OrgID"] == "hub"
     assert source.slurm.session.headers["X-SLURM-USER-TOKEN"] == token
     assert source.slurm.tenant_kinds == {"acme": "enterprise"}
