@@ -635,6 +635,9 @@ class MainWindow(QMainWindow):
         if result.kind == "log":  # its hub may be another server: no link state of the site's
             self.on_log_polled(result)
             return
+        if result.kind == "forecast":  # a forecast missing is no comm loss of the site
+            self.on_forecast_polled(result)
+            return
         now = self.clock()
         snap = result.snapshot
         self.link.record(
@@ -650,6 +653,17 @@ class MainWindow(QMainWindow):
         if snap is not None:
             self.apply(snap)
         self.refresh_ages()
+
+    def on_forecast_polled(self, result: PollResult) -> None:
+        """A poll of the forecast: to the power chart, a failure said in its note (never in
+        the link state: the site's data is no older for it)."""
+        chart = self.views.get("power")
+        if result.cache_error:
+            self.on_cache_failed(result.cache_error)
+        if result.snapshot is not None:
+            self.apply(result.snapshot)
+        elif chart is not None and hasattr(chart, "set_forecast_error"):
+            chart.set_forecast_error(result.error)
 
     def on_log_polled(self, result: PollResult) -> None:
         """A poll of the shift log: its entries to the log view, a failure said there (the

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.contract import DEFAULT_CAPACITY_MW, DEFAULT_SITE_TZ, POWER_FIELDS
+from console.forecast import RENEWABLE, ForecastSnapshot
 from console.i18n import strftime
 from console.model import PowerSeries, SiteTopology, Snapshot, frozen
 from console.power import (
@@ -80,6 +81,8 @@ LOWER = (  # (key, field, axis label, colour)
 )
 ALERT = "#E69F00"
 INFO_GREY = "#9aa2ad"  # informational (ISA-101): a fact of the site, nothing to act on
+FORECAST_PEN = "#9aa2ad"  # the forecast: muted grey, dashed, never a colour of the flows
+FORECAST_BRUSH = (154, 162, 173, 46)  # its P10-P90 band: the same grey, translucent
 FLOW_WORDS = {"facility_mw": QT_TRANSLATE_NOOP("PowerBalanceChart", "facility load"), "it_mw": QT_TRANSLATE_NOOP("PowerBalanceChart", "IT load")} | {
     field: label for _k, field, label, _c in (*STACK, *BELOW)} | {
     "battery_soc_pct": QT_TRANSLATE_NOOP("PowerBalanceChart", "battery charge level"),
@@ -234,7 +237,7 @@ class PowerBalanceChart(LiveView):
     (it turns off when the operator pans or zooms).
     """
 
-    kinds = ("power",)
+    kinds = ("power", "forecast")
     title = "Power balance"
     followChanged = Signal(bool)
 
@@ -256,6 +259,11 @@ class PowerBalanceChart(LiveView):
         """The site's time zone (the site layout's ``timezone``): shifts and the local clock."""
         self.tz = self.site_tz
         self.flagged: dict[str, int] = {}
+        self.forecast: ForecastSnapshot | None = None
+        """The latest forecast (its renewable supply is drawn past "now")."""
+        self.forecast_error: str | None = None
+        """Why the last forecast poll failed (None: it did not)."""
+        self._forecast_drawn: tuple[object, ...] | None = None
         self._setting_range = False
         if QPixmapCache.cacheLimit() < PIXMAP_CACHE_KB:
             QPixmapCache.setCacheLimit(PIXMAP_CACHE_KB)
@@ -294,7 +302,12 @@ class PowerBalanceChart(LiveView):
         self.follow_button.toggled.connect(self.set_follow)
         self.utc_box = QCheckBox("UTC")
         self.utc_box.toggled.connect(lambda on: self.set_timezone("UTC" if on else self.site_tz))
-        for w in (self.follow_button, self.utc_box):
+        self.forecast_box = QCheckBox(self.tr("Forecast"))
+        self.forecast_box.setChecked(True)
+        self.forecast_box.setToolTip(self.tr("Draw the renewable supply forecast past now "
+                                             "(median dashed, P10–P90 band)"))
+        self.forecast_box.toggled.connect(self._forecast_toggled)
+        for w in (self.follow_button, self.utc_box, self.forecast_box):
             bar.addWidget(w)
         root.addLayout(bar)
 
@@ -329,6 +342,11 @@ class PowerBalanceChart(LiveView):
         side.addWidget(self.shift_label)
         side.addWidget(self.status_label)
         side.addWidget(self.missing_label)
+        self.forecast_note = self._label("")  # grey: the forecast absent or flagged
+        self.forecast_note.setWordWrap(True)
+        self.forecast_note.setStyleSheet(f"color: {INFO_GREY};")
+        self.forecast_note.hide()
+        side.addWidget(self.forecast_note)
         side.addStretch(1)
         # Figures above the chart, or beside it in a wide and low dock (see _arrange).
         self.head = QBoxLayout(QBoxLayout.Direction.LeftToRight)
@@ -368,6 +386,20 @@ class PowerBalanceChart(LiveView):
         for key, label in [*labels, ("facility", self.tr("facility load")),
                            ("it", self.tr("IT load"))]:
             self.legend.addItem(self.curves[key], label)
+        # The forecast of renewable supply: P50 dashed, P10-P90 a translucent band.
+        self.forecast_lo = pg.PlotDataItem(pen=None)
+        self.forecast_hi = pg.PlotDataItem(pen=None)
+        self.forecast_band = pg.FillBetweenItem(self.forecast_lo, self.forecast_hi,
+                                                brush=pg.mkBrush(*FORECAST_BRUSH))
+        self.forecast_p50 = pg.PlotDataItem(
+            pen=pg.mkPen(FORECAST_PEN, width=1.5, style=Qt.PenStyle.DashLine))
+        self.forecast_band.setZValue(-1)
+        self.forecast_p50.setZValue(1)
+        for item in (self.forecast_lo, self.forecast_hi, self.forecast_band, self.forecast_p50):
+            item.setVisible(False)
+            self.top.addItem(item)
+        self.legend.addItem(self.forecast_p50, self.tr("forecast"))
+        self.legend.getLabel(self.forecast_p50).setVisible(False)
         for sample, text in self.legend.items:  # still at a pan: each drawn once
             sample.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             text.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -534,7 +566,13 @@ class PowerBalanceChart(LiveView):
 
     # -- data in ------------------------------------------------------------------------
     def on_snapshot(self, snapshot: Snapshot) -> None:
-        """Append a live power snapshot to the history."""
+        """Append a live power snapshot to the history; keep a forecast."""
+        if isinstance(snapshot, ForecastSnapshot):
+            self.forecast = snapshot
+            self.forecast_error = None
+            if self.follow:
+                self._apply_follow_range()
+            return
         if isinstance(snapshot, PowerSeries):
             snapshot = usable_series(snapshot)
             if not len(snapshot.t) and self.history is not None:
@@ -542,6 +580,64 @@ class PowerBalanceChart(LiveView):
             clean, flags = flag_absurd(snapshot)
             self._note_flags(flags, reset=False)
             self.history = append_series(self.history, clean, keep_s=HISTORY_KEEP_S)
+
+    def set_forecast_error(self, error: str | None) -> None:
+        """Why the last forecast poll failed (None: it did not); the chart's note says it."""
+        self.forecast_error = error
+        self._forecast_drawn = None
+        self.mark_dirty()
+
+    def _forecast_toggled(self, _on: bool) -> None:
+        self._forecast_drawn = None
+        if self.follow:
+            self._apply_follow_range()
+        self.mark_dirty()
+        self.flush()
+
+    def forecast_shown(self) -> bool:
+        """The renewable forecast is drawn (the toggle is on and a trusted band is there)."""
+        return (self.forecast_box.isChecked() and self.forecast is not None
+                and self.forecast.renewable() is not None)
+
+    def _draw_forecast(self) -> None:
+        """The forecast's band, its legend entry and the note that says why none is drawn."""
+        fc = self.forecast
+        state = (id(fc), self.forecast_box.isChecked(), self.forecast_error, self.tz)
+        if state == self._forecast_drawn:
+            return
+        self._forecast_drawn = state
+        band = fc.renewable() if fc is not None else None
+        show = self.forecast_box.isChecked() and band is not None
+        if show:
+            assert fc is not None and band is not None
+            t = fc.t
+            self.forecast_lo.setData(t, band.p10)
+            self.forecast_hi.setData(t, band.p90)
+            self.forecast_p50.setData(t, band.p50)
+            self.legend.getLabel(self.forecast_p50).setText(
+                self.tr("renewable forecast (issued {0})").format(self._hhmm(fc.issued)))
+        for item in (self.forecast_lo, self.forecast_hi, self.forecast_band, self.forecast_p50):
+            item.setVisible(show)
+        self.legend.getLabel(self.forecast_p50).setVisible(show)
+        note = ""
+        if not self.forecast_box.isChecked():
+            note = ""
+        elif fc is None or (not len(fc) and fc.flag(RENEWABLE) is None):
+            note = self.tr("forecast absent: {0}").format(
+                self.forecast_error or self.tr("none received yet"))
+        elif not len(fc):
+            note = self.tr("forecast absent: {0}").format(fc.why_absent(RENEWABLE))
+        elif band is None:
+            why = fc.why_absent(RENEWABLE)
+            note = (self.tr("forecast absent: {0}").format(why) if why == "not forecast"
+                    else self.tr("forecast flagged: {0}").format(why))
+        elif self.forecast_error:
+            note = self.tr("forecast not updated: {0}").format(self.forecast_error)
+        self.forecast_note.setText(cell(note, 600))
+        self.forecast_note.setVisible(bool(note))
+
+    def _hhmm(self, t: float) -> str:
+        return datetime.fromtimestamp(t, ZoneInfo(self.tz)).strftime("%H:%M")
 
     def set_history(self, series: PowerSeries) -> None:
         """Replace the history (a long range from the cache or the hub) and redraw."""
@@ -633,7 +729,11 @@ class PowerBalanceChart(LiveView):
     def _apply_follow_range(self) -> None:
         if self.history is not None and len(self.history.t):
             end = float(self.history.t[-1])
-            self._set_x(end - self.span, end + self.history.step)
+            right = end + self.history.step
+            if self.forecast_shown():
+                assert self.forecast is not None  # the forecast ahead, up to the span again
+                right = max(right, min(self.forecast.end, end + self.span))
+            self._set_x(end - self.span, right)
 
     def _user_moved(self, *_: object) -> None:
         if not self._setting_range and self.follow:
@@ -664,6 +764,7 @@ class PowerBalanceChart(LiveView):
     # -- drawing ------------------------------------------------------------------------
     def redraw(self) -> None:
         """Push the history into the curves, update tiles, status and range."""
+        self._draw_forecast()
         h = self.history
         if h is None or not len(h.t):
             return
@@ -694,6 +795,11 @@ class PowerBalanceChart(LiveView):
         lo = np.nanmin(below, initial=0.0)
         peak = np.nanmax(np.concatenate([base, h.fields["facility_mw"], h.fields["it_mw"]]),
                          initial=0.0)
+        if self.forecast_shown():
+            assert self.forecast is not None
+            ahead = self.forecast.renewable()
+            if ahead is not None and np.isfinite(ahead.p90).any():
+                peak = max(float(peak), float(np.nanmax(ahead.p90)))
         hi = max(self.envelope_mw or 0.0, float(peak)) or 1.0
         self.top.setYRange(lo - 0.04 * hi, hi * 1.14, padding=0)
         self._lower_ranges()
@@ -825,6 +931,27 @@ class PowerBalanceChart(LiveView):
         self.missing_label.setVisible(bool(missing))
 
     # -- crosshair ----------------------------------------------------------------------
+    def _forecast_cursor(self, x: float) -> str:
+        """The readout past now: the renewable forecast's P50 and its P10-P90 band."""
+        fc = self.forecast
+        band = fc.renewable() if fc is not None else None
+        if fc is None or band is None or not len(fc):
+            return ""
+        i = int(np.clip(np.searchsorted(fc.t, x), 0, len(fc) - 1))
+        if i > 0 and abs(fc.t[i - 1] - x) < abs(fc.t[i] - x):
+            i -= 1
+        for line in self.cursor_lines:
+            line.setPos(float(fc.t[i]))
+            line.setVisible(True)
+        when = datetime.fromtimestamp(float(fc.t[i]), ZoneInfo(self.tz))
+        zone = "UTC" if self.tz == "UTC" else self.tr("site time")
+        text = f"{strftime(when, '%a %d %b %H:%M')} {zone}" + self.tr(
+            " · renewable forecast (issued {0}) {1}, P10–P90 {2} to {3}").format(
+            self._hhmm(fc.issued), _fmt(float(band.p50[i]), "MW"), _fmt(float(band.p10[i]), "MW"),
+            _fmt(float(band.p90[i]), "MW"))
+        self.readout.setText(text)
+        return text
+
     def _mouse_moved(self, event: tuple) -> None:
         pos = event[0]
         for plot in (self.top, *self.lower.values()):
@@ -838,6 +965,8 @@ class PowerBalanceChart(LiveView):
         h = self.history
         if h is None or not len(h.t):
             return ""
+        if x > float(h.t[-1]) + h.step and self.forecast_shown():
+            return self._forecast_cursor(x)
         i = int(np.clip(np.searchsorted(h.t, x), 0, len(h.t) - 1))
         if i > 0 and abs(h.t[i - 1] - x) < abs(h.t[i] - x):
             i -= 1

@@ -1,0 +1,97 @@
+"""The power chart continues past now with the forecast: the renewable supply's P50 dashed
+and its P10-P90 band; a flagged forecast is not drawn and the note says why."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from console.contract import FORECAST_FIELDS
+from console.forecast import FORECAST_LATE_S, WHOLE, ForecastSnapshot, decode_forecast
+from tests.console.test_power import make_series
+from widgets.power_chart import PowerBalanceChart
+
+T0 = 1_780_000_000.0
+N = 360  # an hour of 10 s samples
+NOW = T0 + 10.0 * (N - 1)
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def forecast(issued: float = NOW - 600.0, hours: int = 12, disorder: bool = False,
+             now: float = NOW) -> ForecastSnapshot:
+    n = hours * 4
+    t = [issued + 900.0 * (i + 1) for i in range(n)]
+    series = {name: {"p10": [50.0] * n, "p50": [60.0] * n, "p90": [75.0] * n}
+              for name in FORECAST_FIELDS if name != "battery_soc_pct"}
+    if disorder:
+        series["wind_mw"]["p90"][3] = 1.0
+    body = {"issued": issued, "step": 900.0, "t": t, "source": "simulated", "series": series}
+    return decode_forecast(body, now=now)
+
+
+@pytest.fixture
+def chart(qtbot: object) -> PowerBalanceChart:
+    w = PowerBalanceChart()
+    qtbot.addWidget(w)  # type: ignore[attr-defined]
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitUntil(lambda: w.top.getViewBox().width() > 1000)  # type: ignore[attr-defined]
+    w.set_span(3600.0)
+    w.set_history(make_series(T0, N))
+    yield w
+    w.stop()
+
+
+def test_the_band_and_median_are_drawn_past_now(chart: PowerBalanceChart) -> None:
+    assert chart.forecast_box.isChecked()  # on by default
+    note = chart.forecast_note
+    assert note.isVisibleTo(chart) and note.text().startswith("forecast absent")
+    fc = forecast()
+    chart.apply(fc)
+    chart.flush()
+    assert chart.forecast_p50.isVisible() and chart.forecast_band.isVisible()
+    x, y = chart.forecast_p50.getData()
+    np.testing.assert_array_equal(x, fc.t)
+    np.testing.assert_allclose(y, 120.0)  # solar + wind P50
+    np.testing.assert_allclose(chart.forecast_lo.getData()[1], 100.0)
+    np.testing.assert_allclose(chart.forecast_hi.getData()[1], 150.0)
+    lo, hi = chart.x_range()  # past now, by up to the span again
+    assert hi == pytest.approx(NOW + 3600.0) and lo == pytest.approx(NOW - 3600.0)
+    label = chart.legend.getLabel(chart.forecast_p50)
+    assert label.isVisible() and "forecast (issued " in label.text
+    assert not note.isVisibleTo(chart)
+    text = chart.show_cursor(NOW + 1800.0)
+    assert "renewable forecast (issued" in text and "120" in text
+
+
+def test_the_toggle_hides_the_forecast(chart: PowerBalanceChart) -> None:
+    chart.apply(forecast())
+    chart.flush()
+    chart.forecast_box.setChecked(False)
+    assert not chart.forecast_p50.isVisible() and not chart.forecast_band.isVisible()
+    assert chart.x_range()[1] < NOW + 60.0
+    chart.forecast_box.setChecked(True)
+    assert chart.forecast_p50.isVisible()
+
+
+@pytest.mark.parametrize("snap, words", [
+    (forecast(disorder=True), "forecast flagged: bands out of order"),
+    (forecast(issued=NOW - FORECAST_LATE_S - 3600.0), "forecast flagged: late"),
+    (ForecastSnapshot(time=NOW, flags={WHOLE: "this hub serves no forecast"}),
+     "forecast absent: this hub serves no forecast"),
+])
+def test_a_flagged_or_absent_forecast_is_not_drawn(chart: PowerBalanceChart,
+                                                   snap: ForecastSnapshot, words: str) -> None:
+    chart.apply(forecast())
+    chart.flush()
+    chart.apply(snap)
+    chart.flush()
+    assert not chart.forecast_p50.isVisible() and not chart.forecast_band.isVisible()
+    assert chart.forecast_note.isVisibleTo(chart) and chart.forecast_note.text().startswith(words)
+    assert chart.x_range()[1] < NOW + 60.0
+
+
+def test_a_failed_poll_is_said_in_the_note(chart: PowerBalanceChart) -> None:
+    chart.set_forecast_error("hub API: HTTP 500 on /api/v1/forecast")
+    chart.flush()
+    assert chart.forecast_note.text() == "forecast absent: hub API: HTTP 500 on /api/v1/forecast"
