@@ -39,13 +39,15 @@ from console.urls import hide_userinfo
 from widgets.alarms import AlarmListView
 from widgets.feed import Feed
 from widgets.gpu_health import GpuHealthView
+from widgets.idle_gpus import IdleGpuView
 from widgets.jobs import JobQueueView
 from widgets.maintenance import MaintenanceView
 from widgets.power_chart import PowerBalanceChart
 from widgets.rackmap import RackMapView
 from widgets.shift_log import ShiftLogView
-from widgets.steering import SteeringView
 from widgets.site_summary import SiteSummary
+from widgets.steering import SteeringView
+from widgets.tenant_energy import TenantEnergyView
 from widgets.text import clip, isolate
 from widgets.view import LiveView, SiteClock, format_age, set_style
 
@@ -62,6 +64,8 @@ VIEW_SPECS: tuple[tuple[str, str, type[LiveView], Qt.DockWidgetArea], ...] = (
     ("jobs", QT_TRANSLATE_NOOP("MainWindow", "Job queue"), JobQueueView, Qt.DockWidgetArea.BottomDockWidgetArea),
     ("log", QT_TRANSLATE_NOOP("MainWindow", "Shift log"), ShiftLogView, Qt.DockWidgetArea.BottomDockWidgetArea),
     ("steering", QT_TRANSLATE_NOOP("MainWindow", "Energy steering"), SteeringView, Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("tenants", QT_TRANSLATE_NOOP("MainWindow", "Energy by tenant"), TenantEnergyView, Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("idle", QT_TRANSLATE_NOOP("MainWindow", "Idle allocated GPUs"), IdleGpuView, Qt.DockWidgetArea.RightDockWidgetArea),
 )
 """The docked views: key, title, class (each built with no argument when a window is), area."""
 
@@ -303,6 +307,11 @@ class MainWindow(QMainWindow):
         self.dock_host.tabifyDockWidget(self.docks["power"], self.docks["jobs"])
         self.dock_host.tabifyDockWidget(self.docks["power"], self.docks["log"])
         self.dock_host.tabifyDockWidget(self.docks["power"], self.docks["steering"])
+        self.dock_host.tabifyDockWidget(self.docks["power"], self.docks["tenants"])
+        self.dock_host.tabifyDockWidget(self.docks["gpus"], self.docks["idle"])
+        for view in self.views.values():  # views that read the history cache themselves
+            if hasattr(view, "set_history_path"):
+                view.set_history_path(self.history_path)
         self.docks["gpus"].raise_()
         self.docks["power"].raise_()
         self._default_state = self.dock_host.saveState(LAYOUT_VERSION)
@@ -675,6 +684,12 @@ class MainWindow(QMainWindow):
             self.on_cache_failed(result.cache_error)
         if result.snapshot is not None:
             self.apply(result.snapshot)
+
+    def history_path(self) -> str | None:
+        """The cache file the window shows (live: the one recorded; review: the one read),
+        for views that read a period of it on their own worker (energy per tenant, idle
+        GPUs); None without a cache."""
+        return self.cache_path or (self.source_label if self.review else None)
 
     def apply(self, snapshot: Snapshot) -> None:
         """Hand a snapshot to every view that takes its kind."""

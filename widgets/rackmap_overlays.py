@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QColor
 
 from console.model import RackTelemetry, SiteTopology
@@ -102,6 +103,8 @@ class Overlay:
             return np.full(n, np.nan, np.float32)
 
     def _values(self, telemetry: RackTelemetry, topology: SiteTopology, n: int) -> np.ndarray:
+        if self.name in EXTERNAL_OVERLAYS:
+            return rack_figure(self.name, topology)
         fields = telemetry.fields
         if self.name == "power":
             kw = fields.get("power_kw")
@@ -137,34 +140,72 @@ OVERLAYS: Mapping[str, Overlay] = {
     for o in (
         # A loaded rack runs at its design load, 97-99 % of capacity: that is normal, so load
         # within capacity is shown in greys and colour starts above the nameplate.
-        Overlay("power", "Rack power", "% of rack capacity (kW in tooltip)",
+        Overlay("power", QT_TRANSLATE_NOOP("RackMapOverlay", "Rack power"),
+                QT_TRANSLATE_NOOP("RackMapOverlay", "% of rack capacity (kW in tooltip)"),
                 (50.0, 90.0, 100.0, 105.0, 110.0),
                 (GREYS[0], GREYS[1], GREYS[2], ADVISORY, WARNING, ALARM),
-                ("≤ 50 %", "50–90 %", "90–100 % within capacity", "> 100 % over capacity",
+                ("≤ 50 %", "50–90 %", QT_TRANSLATE_NOOP("RackMapOverlay", "90–100 % within capacity"),
+                 QT_TRANSLATE_NOOP("RackMapOverlay", "> 100 % over capacity"),
                  "> 105 %", "> 110 %"), 3, "1"),
-        Overlay("inlet", "Inlet temperature", "°C (ASHRAE)", (27.0, 30.0, 32.0),
+        Overlay("inlet", QT_TRANSLATE_NOOP("RackMapOverlay", "Inlet temperature"), "°C (ASHRAE)", (27.0, 30.0, 32.0),
                 (FLOOR, ADVISORY, WARNING, ALARM),
-                ("≤ 27 recommended", "> 27 above recommended", "> 30", "> 32 above allowable"),
+                (QT_TRANSLATE_NOOP("RackMapOverlay", "≤ 27 recommended"), QT_TRANSLATE_NOOP("RackMapOverlay", "> 27 above recommended"),
+                 "> 30", QT_TRANSLATE_NOOP("RackMapOverlay", "> 32 above allowable")),
                 1, "2"),
-        Overlay("gpu_temp", "Hottest GPU", "°C", (80.0, 85.0, 88.0),
+        Overlay("gpu_temp", QT_TRANSLATE_NOOP("RackMapOverlay", "Hottest GPU"), "°C", (80.0, 85.0, 88.0),
                 (FLOOR, ADVISORY, WARNING, ALARM),
-                ("≤ 80", "> 80", "> 85 hot", "> 88 slowdown"), 1, "3"),
-        Overlay("gpu_util", "Mean GPU utilisation", "%", (25.0, 50.0, 75.0), GREYS,
+                ("≤ 80", "> 80", QT_TRANSLATE_NOOP("RackMapOverlay", "> 85 hot"), QT_TRANSLATE_NOOP("RackMapOverlay", "> 88 slowdown")), 1, "3"),
+        Overlay("gpu_util", QT_TRANSLATE_NOOP("RackMapOverlay", "Mean GPU utilisation"), "%", (25.0, 50.0, 75.0), GREYS,
                 ("≤ 25 %", "25–50 %", "50–75 %", "> 75 %"), 4, "4"),
-        Overlay("unhealthy", "Unhealthy GPUs", "GPUs per rack", (0.0, 1.0, 3.0),
+        Overlay("unhealthy", QT_TRANSLATE_NOOP("RackMapOverlay", "Unhealthy GPUs"), QT_TRANSLATE_NOOP("RackMapOverlay", "GPUs per rack"),
+                (0.0, 1.0, 3.0),
                 (FLOOR, ADVISORY, WARNING, ALARM),
-                ("none", "1", "2–3", "≥ 4"), 1, "5"),
-        Overlay("alarm", "Alarm state", "highest priority", (0.0, 1.0, 2.0, 3.0),
+                (QT_TRANSLATE_NOOP("RackMapOverlay", "none"), "1", "2–3", "≥ 4"), 1, "5"),
+        Overlay("alarm", QT_TRANSLATE_NOOP("RackMapOverlay", "Alarm state"), QT_TRANSLATE_NOOP("RackMapOverlay", "highest priority"),
+                (0.0, 1.0, 2.0, 3.0),
                 (FLOOR, LOW, ADVISORY, WARNING, ALARM),
-                ("normal", "low", "medium", "high", "critical"), 1, "6"),
+                (QT_TRANSLATE_NOOP("RackMapOverlay", "normal"), QT_TRANSLATE_NOOP("RackMapOverlay", "low"), QT_TRANSLATE_NOOP("RackMapOverlay", "medium"), QT_TRANSLATE_NOOP("RackMapOverlay", "high"),
+                 QT_TRANSLATE_NOOP("RackMapOverlay", "critical")), 1, "6"),
+        # Allocated GPUs idle too long (console.energy.idle): waste to act on, in steps.
+        Overlay("idle_gpus", "Idle allocated GPUs", "GPUs per rack idle past the rule",
+                (0.0, 8.0, 36.0), (FLOOR, ADVISORY, WARNING, ALARM),
+                ("none", "1–8", "9–36", "> 36"), 1),
     )
 }
+
+IDLE_OVERLAY = "idle_gpus"
+EXTERNAL_OVERLAYS = frozenset({IDLE_OVERLAY})
+"""Overlays whose figure is no rack telemetry field but is computed elsewhere and set per
+site layout (:func:`set_rack_figure`; idle GPUs: widgets/idle_gpus.py)."""
+_FIGURES: dict[tuple[str, int], tuple[SiteTopology, np.ndarray]] = {}
+
+
+def set_rack_figure(name: str, topology: SiteTopology, values: np.ndarray) -> None:
+    """Set an external overlay's figure, one value per rack of ``topology`` (the layout
+    object a window's views share, so two windows keep their own figures)."""
+    _FIGURES.pop((name, id(topology)), None)
+    _FIGURES[(name, id(topology))] = (topology, np.asarray(values, np.float32).reshape(-1))
+    while len(_FIGURES) > 8:  # layouts of windows long closed
+        _FIGURES.pop(next(iter(_FIGURES)))
+
+
+def rack_figure(name: str, topology: SiteTopology) -> np.ndarray:
+    """An external overlay's figure for ``topology``'s racks (NaN: not computed yet)."""
+    found = _FIGURES.get((name, id(topology)))
+    if found is None or found[0] is not topology or len(found[1]) != topology.n_racks:
+        return np.full(topology.n_racks, np.nan, np.float32)
+    return found[1]
 
 ALARM_WORDS = ("none", "low", "medium", "high", "critical")
 
 
+def tr_overlay(text: str) -> str:
+    """An overlay's word (title, unit, step, alarm word) in the chosen language."""
+    return QCoreApplication.translate("RackMapOverlay", text)
+
+
 def _fmt(value: float, fmt: str, unit: str = "") -> str:
-    return figure(value, fmt, unit, none="no data")
+    return figure(value, fmt, unit, none=QCoreApplication.translate("RackMapOverlay", "no data"))
 
 
 def rack_tooltip(topology: SiteTopology, telemetry: RackTelemetry | None, i: int,
@@ -176,18 +217,21 @@ def rack_tooltip(topology: SiteTopology, telemetry: RackTelemetry | None, i: int
     def e(value: object, limit: int = 60) -> str:
         return html.escape(cell(value, limit))
 
-    lines = [f"<b>{e(rack.get('id', ''))}</b> · hall {e(rack.get('hall', ''), 20)}"
-             f" · row {e(rack.get('row', ''), 20)} · {e(rack.get('gpu_model', ''), 40)}"]
+    lines = [QCoreApplication.translate("RackMapOverlay", "<b>{0}</b> · hall {1} · row {2} · {3}").format(
+        e(rack.get('id', '')), e(rack.get('hall', ''), 20), e(rack.get('row', ''), 20),
+        e(rack.get('gpu_model', ''), 40))]
     t = telemetry
     try:
         lines += _figures(topology, t, i)
     except DATA_ERRORS:
-        lines.append("<i>figures of this rack cannot be read</i>")
+        lines.append("<i>" + QCoreApplication.translate("RackMapOverlay", "figures of this rack cannot be read") + "</i>")
     if t is not None:
         site = SiteClock.of(topology)  # the site's wall time, wherever the console runs
         clock = f"{site.clock(t.time)} {site.abbrev(t.time)}"
-        lines.append(f"<span style='color:#8a9099'>figures {format_age(age)} old "
-                     f"(hub time {e(clock)}){' — STALE' if stale else ''}</span>")
+        said = QCoreApplication.translate("RackMapOverlay", "figures {0} old (hub time {1})").format(format_age(age), e(clock))
+        if stale:
+            said += QCoreApplication.translate("RackMapOverlay", " — STALE")
+        lines.append(f"<span style='color:#8a9099'>{said}</span>")
     return "<br>".join(lines)
 
 
@@ -195,25 +239,28 @@ def _figures(topology: SiteTopology, t: RackTelemetry | None, i: int) -> list[st
     """Lines of a rack's figures for its tooltip (raises on figures it cannot read)."""
     lines = []
     if t is None or bool(t.missing[i]):
-        lines.append("<i>no data for this rack</i>")
+        lines.append("<i>" + QCoreApplication.translate("RackMapOverlay", "no data for this rack") + "</i>")
     else:
         f = {k: float(v[i]) for k, v in t.fields.items()}
         cap = float(topology.capacity_kw[i])
         kw = f.get("power_kw", math.nan)
         pct = kw / cap * 100 if cap > 0 and math.isfinite(kw) and math.isfinite(cap) else math.nan
-        lines.append(f"Power {_fmt(kw, '.1f', ' kW')} ({_fmt(pct, '.0f', ' %')} of "
-                     f"{_fmt(cap, '.0f', ' kW')})")
-        lines.append(f"Inlet {_fmt(f.get('inlet_c', math.nan), '.1f', ' °C')} · outlet "
-                     f"{_fmt(f.get('outlet_c', math.nan), '.1f', ' °C')}")
-        lines.append(f"Hottest GPU {_fmt(f.get('gpu_temp_max_c', math.nan), '.0f', ' °C')}"
-                     f" · mean util {_fmt(f.get('gpu_util_mean', math.nan), '.0f', ' %')}")
-        lines.append(f"Unhealthy GPUs {_fmt(f.get('gpus_unhealthy', math.nan), '.0f')} of "
-                     f"{int(topology.gpus[i])}")
+        lines.append(QCoreApplication.translate("RackMapOverlay", "Power {0} ({1} of {2})").format(
+            _fmt(kw, '.1f', ' kW'), _fmt(pct, '.0f', ' %'), _fmt(cap, '.0f', ' kW')))
+        lines.append(QCoreApplication.translate("RackMapOverlay", "Inlet {0} · outlet {1}").format(
+            _fmt(f.get('inlet_c', math.nan), '.1f', ' °C'),
+            _fmt(f.get('outlet_c', math.nan), '.1f', ' °C')))
+        lines.append(QCoreApplication.translate("RackMapOverlay", "Hottest GPU {0} · mean util {1}").format(
+            _fmt(f.get('gpu_temp_max_c', math.nan), '.0f', ' °C'),
+            _fmt(f.get('gpu_util_mean', math.nan), '.0f', ' %')))
+        lines.append(QCoreApplication.translate("RackMapOverlay", "Unhealthy GPUs {0} of {1}").format(
+            _fmt(f.get('gpus_unhealthy', math.nan), '.0f'), int(topology.gpus[i])))
         lines.append(f"PDU A {_fmt(f.get('pdu_a_kw', math.nan), '.1f', ' kW')} · PDU B "
                      f"{_fmt(f.get('pdu_b_kw', math.nan), '.1f', ' kW')}")
         alarm = f.get("alarm", math.nan)
-        words = ALARM_WORDS[int(alarm)] if math.isfinite(alarm) and 0 <= alarm < 5 else "n/a"
-        lines.append(f"Alarm: {words}")
+        words = (tr_overlay(ALARM_WORDS[int(alarm)]) if math.isfinite(alarm) and 0 <= alarm < 5
+                 else QCoreApplication.translate("RackMapOverlay", "n/a"))
+        lines.append(QCoreApplication.translate("RackMapOverlay", "Alarm: {0}").format(words))
     return lines
 
 

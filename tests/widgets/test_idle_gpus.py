@@ -1,0 +1,94 @@
+"""The idle-GPU view: its list as plain text, and the rack map overlay it feeds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import widgets.idle_gpus as idle_gpus
+from console.energy.idle import IdleJob, IdleReport, IdleRule
+from console.model import JobsSnapshot
+from console.text import FSI, PDI
+from widgets.idle_gpus import IdleGpuView
+from widgets.rackmap_overlays import IDLE_OVERLAY, OVERLAYS, rack_figure
+
+T = 1_780_000_000.0
+
+
+def _topology(hall_hub: Any) -> Any:
+    from console.decode import decode_site
+
+    return decode_site(hall_hub.site())
+
+
+def _result(topo: Any, at: float, rule: IdleRule) -> IdleReport:
+    job = IdleJob(id=4180001, name="nb-<i>idle</i>", tenant="Casa \u202eAI", kind="startup",
+                  country="MA", partition="gpu-gb200",
+                  racks=tuple(topo.rack_ids[:5]), gpus=360, idle_since=at - 3000.0,
+                  idle_s=3000.0, util_pct=1.2, gpu_hours=300.0, energy_kwh=75.5)
+    per_rack = np.zeros(topo.n_racks)
+    per_rack[:5] = 72
+    return IdleReport(at, rule, (job,), topo.rack_ids, per_rack, checked=120)
+
+
+@pytest.fixture
+def view(qtbot: Any, hall_hub: Any, monkeypatch: pytest.MonkeyPatch) -> IdleGpuView:
+    topo = _topology(hall_hub)
+    asked: list[tuple[str, float | None, IdleRule]] = []
+
+    def fake(path: str, at: float | None, rule: IdleRule) -> IdleReport:
+        asked.append((path, at, rule))
+        return _result(topo, at if at is not None else T, rule)
+
+    monkeypatch.setattr(idle_gpus, "read_idle", fake)
+    w = IdleGpuView()
+    w.asked = asked  # type: ignore[attr-defined]
+    qtbot.addWidget(w)
+    w.set_topology(topo)
+    w.set_history_path(lambda: "/data/cache.db")
+    return w
+
+
+def test_jobs_listed_as_plain_text_and_overlay_fed(view: IdleGpuView, qtbot: Any) -> None:
+    with qtbot.waitSignal(view.task.done, timeout=10_000):
+        view.apply(JobsSnapshot(time=T, received=T))
+    view.task.wait()
+    assert view.table.rowCount() == 1
+    assert view.table.item(0, 0).text() == "4180001"
+    assert view.table.item(0, 1).text() == FSI + "nb-<i>idle</i>" + PDI
+    assert view.table.item(0, 2).text() == FSI + "Casa AI" + PDI
+    assert view.table.item(0, 3).text().endswith("+2")
+    assert view.table.item(0, 8).text() == "75.5"
+    assert "1 job(s) holding 360 GPU(s) under 5 % utilisation for at least 30 min" in (
+        view.summary.text())
+    topo = view.topology
+    values = rack_figure(IDLE_OVERLAY, topo)
+    assert values[:5].tolist() == [72.0] * 5 and values[5:].sum() == 0
+    overlay = OVERLAYS[IDLE_OVERLAY]
+    shown = overlay.values(_telemetry(topo), topo)
+    assert overlay.buckets(shown)[:6].tolist() == [3, 3, 3, 3, 3, 0]
+
+
+def _telemetry(topo: Any) -> Any:
+    from console.model import RackTelemetry
+
+    return RackTelemetry(time=T, received=T, fields={}, missing=np.zeros(topo.n_racks, bool))
+
+
+def test_read_again_only_when_the_data_moves_a_minute(view: IdleGpuView, qtbot: Any) -> None:
+    with qtbot.waitSignal(view.task.done, timeout=10_000):
+        view.apply(JobsSnapshot(time=T, received=T))
+    view.task.wait()
+    view.apply(JobsSnapshot(time=T + 10, received=T + 10))  # too soon: no reading
+    view.task.wait()
+    with qtbot.waitSignal(view.task.done, timeout=10_000):
+        view.apply(JobsSnapshot(time=T - 3600, received=T))  # a review went back
+    view.task.wait()
+    with qtbot.waitSignal(view.task.done, timeout=10_000):
+        view.set_rule(IdleRule(2.0, 45.0))
+    view.task.wait()
+    times = [at for _, at, _ in view.asked]  # type: ignore[attr-defined]
+    assert times == [T, T - 3600, T - 3600]
+    assert view.asked[-1][2] == IdleRule(2.0, 45.0)  # type: ignore[attr-defined]
