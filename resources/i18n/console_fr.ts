@@ -660,6 +660,70 @@ Dernier changement {changed}</translation>
 <context>
     <name>GpuHealthView</name>
     <message>
+        <source>Hall</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rack</source>
+        <translation type="unfinished">Baie</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished">Statut</translation>
+    </message>
+    <message>
+        <source>Cause</source>
+        <translation type="unfinished">Cause</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation type="unfinished">Depuis</translation>
+    </message>
+    <message>
+        <source>Recommended action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPU model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Healthy</source>
+        <translation type="unfinished">Sains</translation>
+    </message>
+    <message>
+        <source>Degraded</source>
+        <translation type="unfinished">Dégradés</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished">En panne</translation>
+    </message>
+    <message>
+        <source>Off the bus</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Show in maintenance list</source>
         <translation>Afficher dans la liste de maintenance</translation>
     </message>
@@ -984,6 +1048,21 @@ Dernier changement {changed}</translation>
     </message>
 </context>
 <context>
+    <name>IdleGpuView</name>
+    <message>
+        <source>Idle allocated GPUs are read from the history cache.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Idle GPUs not read: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{jobs} job(s) holding {gpus} GPU(s) under {pct} % utilisation for at least {mins} min, at {time} ({checked} running jobs looked at); {kwh} kWh drawn while idle</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>JobQueueView</name>
     <message>
         <source>All partitions</source>
@@ -1121,6 +1200,14 @@ Dernier changement {changed}</translation>
     <message>
         <source>Energy steering</source>
         <translation>Pilotage énergétique</translation>
+    </message>
+    <message>
+        <source>Energy by tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Idle allocated GPUs</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Hub Operations Console — {0}</source>
@@ -1643,6 +1730,14 @@ Par {operator} : {reason}</translation>
         <translation>Suivre en direct</translation>
     </message>
     <message>
+        <source>Forecast</source>
+        <translation>Prévision</translation>
+    </message>
+    <message>
+        <source>Draw the renewable supply forecast past now (median dashed, P10–P90 band)</source>
+        <translation>Tracer la prévision de l&apos;offre renouvelable au-delà de maintenant (médiane en tirets, bande P10–P90)</translation>
+    </message>
+    <message>
         <source>renewable</source>
         <translation>renouvelable</translation>
     </message>
@@ -1667,8 +1762,32 @@ Par {operator} : {reason}</translation>
         <translation>Passez la souris sur le graphique pour lire les valeurs.</translation>
     </message>
     <message>
+        <source>forecast</source>
+        <translation>prévision</translation>
+    </message>
+    <message>
         <source>{0} envelope</source>
         <translation>enveloppe {0}</translation>
+    </message>
+    <message>
+        <source>renewable forecast (issued {0})</source>
+        <translation>prévision renouvelable (émise à {0})</translation>
+    </message>
+    <message>
+        <source>forecast absent: {0}</source>
+        <translation>prévision absente : {0}</translation>
+    </message>
+    <message>
+        <source>none received yet</source>
+        <translation>aucune reçue pour l&apos;instant</translation>
+    </message>
+    <message>
+        <source>forecast flagged: {0}</source>
+        <translation>prévision signalée : {0}</translation>
+    </message>
+    <message>
+        <source>forecast not updated: {0}</source>
+        <translation>prévision non mise à jour : {0}</translation>
     </message>
     <message>
         <source>{0} (not metered)</source>
@@ -1697,6 +1816,10 @@ Par {operator} : {reason}</translation>
     <message>
         <source>site time</source>
         <translation>heure du site</translation>
+    </message>
+    <message>
+        <source> · renewable forecast (issued {0}) {1}, P10–P90 {2} to {3}</source>
+        <translation> · prévision renouvelable (émise à {0}) {1}, P10–P90 de {2} à {3}</translation>
     </message>
     <message>
         <source> · facility {0} · IT {1} · solar {2} · wind {3} · battery out {4} · battery in {5} (SoC {6}) · grid {7} · curtailed {8} · renewable {9} · PUE {10} · carbon {11}</source>
@@ -1818,6 +1941,145 @@ Par {operator} : {reason}</translation>
     </message>
 </context>
 <context>
+    <name>RackMapOverlay</name>
+    <message>
+        <source>Rack power</source>
+        <translation type="unfinished">Puissance de la baie</translation>
+    </message>
+    <message>
+        <source>% of rack capacity (kW in tooltip)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>90–100 % within capacity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&gt; 100 % over capacity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Inlet temperature</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>≤ 27 recommended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&gt; 27 above recommended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&gt; 32 above allowable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hottest GPU</source>
+        <translation type="unfinished">GPU le plus chaud</translation>
+    </message>
+    <message>
+        <source>&gt; 85 hot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&gt; 88 slowdown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mean GPU utilisation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unhealthy GPUs</source>
+        <translation type="unfinished">GPU en défaut</translation>
+    </message>
+    <message>
+        <source>GPUs per rack</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished">aucun</translation>
+    </message>
+    <message>
+        <source>Alarm state</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>highest priority</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>normal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation type="unfinished">basse</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation type="unfinished">moyenne</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation type="unfinished">haute</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation type="unfinished">critique</translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation type="unfinished">pas de données</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{0}&lt;/b&gt; · hall {1} · row {2} · {3}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>figures of this rack cannot be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>figures {0} old (hub time {1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> — STALE</source>
+        <translation type="unfinished"> — PÉRIMÉ</translation>
+    </message>
+    <message>
+        <source>no data for this rack</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Power {0} ({1} of {2})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Inlet {0} · outlet {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hottest GPU {0} · mean util {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unhealthy GPUs {0} of {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation type="unfinished">n.d.</translation>
+    </message>
+    <message>
+        <source>Alarm: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RackMapView</name>
     <message>
         <source>not collected on this site</source>
@@ -1830,6 +2092,10 @@ Par {operator} : {reason}</translation>
     <message>
         <source>No site layout</source>
         <translation>Pas de plan du site</translation>
+    </message>
+    <message>
+        <source>Hall {0}</source>
+        <translation type="unfinished">Salle {0}</translation>
     </message>
     <message>
         <source>no data: {0} racks</source>
@@ -2898,6 +3164,41 @@ Par {operator} : {reason}</translation>
     <message>
         <source>and {0} more jobs</source>
         <translation>et {0} jobs de plus</translation>
+    </message>
+</context>
+<context>
+    <name>TenantEnergyView</name>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a period: the report is read from the history cache.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No history cache: the report needs one (--cache).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the history cache…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No report: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{start} to {end} ({zone}): {energy} kWh of IT energy metered by the racks (site IT meter {check}); grid at {grid} gCO2eq/kWh, wind, sun and battery at 0</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unallocated (no job)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Facility overhead (cooling, losses)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
