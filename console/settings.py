@@ -75,6 +75,9 @@ class Settings:
     ``verify_tls`` and limits (default: ``[hub]``'s)."""
     site_topology: str | None = None
     steering: dict[str, Any] = field(default_factory=dict)
+    energy: dict[str, Any] = field(default_factory=dict)
+    """``[energy]``: the idle-GPU rule (``idle_util_pct``, default 5; ``idle_minutes``,
+    default 30): console.energy.idle.IdleRule."""
     carbon: dict[str, Any] = field(default_factory=dict, repr=False)
     """``[carbon]``: the grid carbon intensity (``grid_g_per_kwh``, default the cited
     console.carbon.GRID_CARBON_G_PER_KWH) and the optional Electricity Maps source
@@ -186,6 +189,20 @@ def _apply_file(settings: Settings, data: dict[str, Any], where: str) -> None:
     _check_site_profile(settings, where)
     _apply_steering(settings, data.get("steering", {}), where)
     _apply_carbon(settings, data.get("carbon", {}), where)
+    _apply_energy(settings, data.get("energy", {}), where)
+
+
+def _apply_energy(settings: Settings, table: Any, where: str) -> None:
+    """``[energy]``: the idle-GPU rule, checked here (a wrong key is said at start-up)."""
+    from console.energy.idle import IdleRule
+
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [energy] must be a table")
+    try:
+        IdleRule.from_dict({**settings.energy, **table}, f"{where}: [energy]")
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    settings.energy.update(table)
 
 
 def _apply_steering(settings: Settings, table: Any, where: str) -> None:

@@ -72,6 +72,16 @@ def live_window(settings: Settings, url: str, qsettings: QSettings | None = None
 
         steering.set_policy(SteeringPolicy.from_dict(settings.steering),
                             configured_intensity(settings.carbon))
+    idle = window.views.get("idle")
+    if idle is not None:
+        from console.energy.idle import IdleRule
+
+        idle.set_rule(IdleRule.from_dict(settings.energy))
+    tenants = window.views.get("tenants")
+    if tenants is not None:
+        from console.carbon import configured_intensity
+
+        tenants.set_grid_intensity(configured_intensity(settings.carbon))
     if settings.cache_path is not None:
         window.cache_path = str(settings.cache_path)
     return window

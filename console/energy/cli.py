@@ -7,7 +7,6 @@ line saying why (the command exits 2).
 
 from __future__ import annotations
 
-import math
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -23,15 +22,11 @@ class ReportError(Exception):
 
 def grid_intensity(settings: Any) -> float:
     """The grid's carbon intensity of the config (``[carbon] grid_g_per_kwh``), else the
-    default of :mod:`console.carbon`."""
-    table = getattr(settings, "carbon", None) or {}
-    value = table.get("grid_g_per_kwh", GRID_CARBON_G_PER_KWH) if isinstance(table, dict) else (
-        GRID_CARBON_G_PER_KWH)
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return GRID_CARBON_G_PER_KWH
-    return value if math.isfinite(value) and value >= 0 else GRID_CARBON_G_PER_KWH
+    cited default of :mod:`console.carbon`."""
+    from console.carbon import configured_intensity
+
+    table = getattr(settings, "carbon", None)
+    return configured_intensity(table if isinstance(table, dict) else {})
 
 
 def tenant_report(cache_path: str | Path, start: float, end: float, by: str = "tenant",

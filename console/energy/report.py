@@ -89,7 +89,7 @@ def build(period: Period, by: str = "tenant", grid_g_per_kwh: float = math.nan) 
     gpu_h = np.bincount(inverse, a.gpu_hours, minlength=m)
     counted = (a.energy_kwh > 0) | (a.gpu_hours > 0)
     n_jobs = np.bincount(inverse, counted.astype(np.float64), minlength=m)
-    first = {}
+    first: dict[int, int] = {}
     for i, g in enumerate(inverse.tolist()):
         first.setdefault(g, i)
     overhead_kwh, overhead_kg = period.overhead_kwh, period.overhead_carbon_kg

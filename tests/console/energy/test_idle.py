@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -108,3 +110,16 @@ def test_rule_from_config() -> None:
         IdleRule.from_dict({"idle_util_pct": 0})
     with pytest.raises(ValueError, match="idle_minutes must be a number"):
         IdleRule.from_dict({"idle_minutes": "30"})
+
+
+def test_rule_in_the_config_file(tmp_path: Any) -> None:
+    from console.settings import ConfigError, load_settings
+
+    good = tmp_path / "good.toml"
+    good.write_text("[energy]\nidle_util_pct = 3\nidle_minutes = 60\n", encoding="utf-8")
+    settings = load_settings(str(good), env={})
+    assert IdleRule.from_dict(settings.energy) == IdleRule(3.0, 60.0)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[energy]\nidle_minuts = 60\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[energy\]: unknown key\(s\) idle_minuts"):
+        load_settings(str(bad), env={})
