@@ -387,8 +387,9 @@ class PowerBalanceChart(LiveView):
                            ("it", self.tr("IT load"))]:
             self.legend.addItem(self.curves[key], label)
         # The forecast of renewable supply: P50 dashed, P10-P90 a translucent band.
-        self.forecast_lo = pg.PlotDataItem(pen=None)
-        self.forecast_hi = pg.PlotDataItem(pen=None)
+        edge = pg.mkPen(QColor(*FORECAST_BRUSH[:3], 110), width=1)
+        self.forecast_lo = pg.PlotDataItem(pen=edge)
+        self.forecast_hi = pg.PlotDataItem(pen=edge)
         self.forecast_band = pg.FillBetweenItem(self.forecast_lo, self.forecast_hi,
                                                 brush=pg.mkBrush(*FORECAST_BRUSH))
         self.forecast_p50 = pg.PlotDataItem(
