@@ -50,6 +50,7 @@ def test_the_band_and_median_are_drawn_past_now(chart: PowerBalanceChart) -> Non
     chart.apply(fc)
     chart.flush()
     assert chart.forecast_p50.isVisible() and chart.forecast_band.isVisible()
+    assert not chart.forecast_band.path().isEmpty()  # the band is filled, not only shown
     x, y = chart.forecast_p50.getData()
     np.testing.assert_array_equal(x, fc.t)
     np.testing.assert_allclose(y, 120.0)  # solar + wind P50
