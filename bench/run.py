@@ -19,6 +19,7 @@ from typing import Any
 MODULES = (
     "core", "pipeline", "cache", "rackmap", "power_jobs", "alarms", "alarm_kpis", "review",
     "export", "backends", "slurm", "faults", "scale", "steering",
+    "tenant_report",
 )
 ROOT = Path(__file__).resolve().parent.parent
 MARK = "BENCH-FIGURES "
