@@ -376,16 +376,23 @@ def advice_text(advice: Advice, tz: str, now: float) -> str:
         return f"{a:%d/%m} {span}"
 
     hours = round((advice.horizon_end - advice.horizon_start) / 3600.0)
+    mw = f"{advice.move_mw:.0f}" if advice.move_mw >= 10 else f"{advice.move_mw:.1f}"
+    co2 = f"{advice.co2_avoided_t:.0f}" if advice.co2_avoided_t >= 10 else \
+        f"{advice.co2_avoided_t:.1f}"
+    src, dst = when(advice.from_start, advice.from_end), when(advice.to_start, advice.to_end)
+    if abs(advice.share_after_pct - advice.share_before_pct) < 0.05:
+        # no more renewable energy used: the gain is a cleaner grid at the later time
+        return tr("Moving {mw} MW of deferrable work from {src} to {dst} avoids {co2} t CO2: "
+                  "the grid is cleaner then (the renewable share of the next {h} h stays at "
+                  "{share} %).").format(mw=mw, src=src, dst=dst, co2=co2, h=hours,
+                                        share=f"{advice.share_before_pct:.0f}")
+    # whole percent, unless the move shows only in the tenths
+    digits = 0 if round(advice.share_before_pct) != round(advice.share_after_pct) else 1
     return tr("Moving {mw} MW of deferrable work from {src} to {dst} raises the renewable "
               "share of the next {h} h from {before} % to {after} % and avoids {co2} t CO2."
-              ).format(mw=f"{advice.move_mw:.0f}" if advice.move_mw >= 10 else
-                       f"{advice.move_mw:.1f}",
-                       src=when(advice.from_start, advice.from_end),
-                       dst=when(advice.to_start, advice.to_end), h=hours,
-                       before=f"{advice.share_before_pct:.0f}",
-                       after=f"{advice.share_after_pct:.0f}",
-                       co2=f"{advice.co2_avoided_t:.0f}" if advice.co2_avoided_t >= 10 else
-                       f"{advice.co2_avoided_t:.1f}")
+              ).format(mw=mw, src=src, dst=dst, h=hours,
+                       before=f"{advice.share_before_pct:.{digits}f}",
+                       after=f"{advice.share_after_pct:.{digits}f}", co2=co2)
 
 
 def pack_advice(

@@ -33,7 +33,7 @@ from console.steering import (
     advise,
     deferrable_load,
 )
-from widgets.text import bound_columns, figure, isolate, plain_tooltip
+from widgets.text import bound_columns, figure, isolate, plain_tooltip, set_column_widths
 from widgets.view import LiveView
 
 MAX_ROWS = 500
@@ -46,11 +46,11 @@ def _tr(text: str) -> str:
 
 COLUMNS = (
     QCoreApplication.translate("SteeringView", "Job"),
-    QCoreApplication.translate("SteeringView", "Tenant"),
     QCoreApplication.translate("SteeringView", "Partition"),
     QCoreApplication.translate("SteeringView", "State"),
     QCoreApplication.translate("SteeringView", "GPUs"),
     QCoreApplication.translate("SteeringView", "MW (IT)"),
+    QCoreApplication.translate("SteeringView", "Tenant"),
 )
 
 
@@ -89,7 +89,10 @@ class SteeringView(LiveView):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         bound_columns(self.table)
+        set_column_widths(self.table, ("999999999", 14, 12, "99,999", "9,999.99"))
         root.addWidget(self.table, 1)
         self.more = self._label()
         root.addWidget(self.more)
@@ -179,16 +182,16 @@ class SteeringView(LiveView):
             row = []
             for text, align in (
                 (str(job.id), Qt.AlignmentFlag.AlignRight),
-                (isolate(job.tenant), Qt.AlignmentFlag.AlignLeft),
                 (isolate(job.partition), Qt.AlignmentFlag.AlignLeft),
                 (states.get(job.state, job.state), Qt.AlignmentFlag.AlignLeft),
                 (figure(job.gpus, ",d"), Qt.AlignmentFlag.AlignRight),
                 (figure(job.it_mw, ",.2f"), Qt.AlignmentFlag.AlignRight),
+                (isolate(job.tenant), Qt.AlignmentFlag.AlignLeft),
             ):
                 item = QStandardItem(text)
                 item.setTextAlignment(align | Qt.AlignmentFlag.AlignVCenter)
                 row.append(item)
-            row[1].setToolTip(plain_tooltip(job.tenant))
+            row[-1].setToolTip(plain_tooltip(job.tenant))
             self.model.appendRow(row)
         left = len(load.jobs) - len(jobs)
         self.more.setText(QCoreApplication.translate("SteeringView", "and {0} more jobs").format(figure(left, ",d")) if left > 0 else "")

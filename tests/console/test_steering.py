@@ -140,6 +140,9 @@ def test_carbon_intensity_decides_when_supply_is_short_everywhere() -> None:
     assert advice.ok and advice.grid_avoided_mwh == pytest.approx(0.0, abs=1e-9)
     assert 2 <= (advice.from_start - NOW) / H < 3
     assert advice.co2_avoided_t == pytest.approx(10.0 * 4 * 200 / 1000)  # 10 MW facility
+    # no more renewable energy used: said as a cleaner grid, not as a share that "rises"
+    text = advice_text(advice, "UTC", NOW)
+    assert "avoids 8.0 t CO2: the grid is cleaner then" in text and "stays at 20 %" in text
 
 
 def test_no_advice_and_why() -> None:
