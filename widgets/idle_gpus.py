@@ -56,7 +56,7 @@ class IdleGpuView(LiveView):
     kinds = ("jobs",)
     title = "Idle allocated GPUs"
     COLUMNS = ("Job", "Name", "Tenant", "Racks", "GPUs", "Idle since", "Idle for",
-               "GPU-hours wasted", "Energy wasted kWh")
+               "GPU-h wasted", "kWh wasted")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -158,6 +158,7 @@ class IdleGpuView(LiveView):
             self.table.setItem(row, 8, NumberItem(figure(job.energy_kwh, ",.1f"),
                                                   job.energy_kwh))
         self.table.setSortingEnabled(True)
+        self.table.resizeColumnsToContents()
 
     def stop(self) -> None:
         super().stop()

@@ -237,7 +237,8 @@ class TenantEnergyView(LiveView):
         check = (f"{100.0 * (rep.metered_it_kwh - site) / site:+.2f} %" if site > 0 else "—")
         self.summary.setText(self.tr(
             "{start} to {end} ({zone}): {energy} kWh of IT energy metered by the racks "
-            "(site IT meter {check}); grid at {grid} gCO2eq/kWh, wind, sun and battery at 0"
+            "(site IT meter {check}); grid imports at {grid} gCO2eq/kWh, wind, sun and "
+            "battery at none"
         ).format(start=clock.clock(rep.start, "%Y-%m-%d %H:%M"),
                  end=clock.clock(rep.end, "%Y-%m-%d %H:%M"), zone=clock.abbrev(rep.end),
                  energy=figure(rep.metered_it_kwh, ",.0f"), check=check,
@@ -258,7 +259,7 @@ class TenantEnergyView(LiveView):
             for col, (value, spec) in enumerate(numbers, start=3):
                 shown = figure(value, spec) if line.role == "group" or col > 3 else ""
                 self.table.setItem(row, col, NumberItem(shown, value))
-        self.table.setSortingEnabled(False)
+        self.table.resizeColumnsToContents()
 
     def stop(self) -> None:
         super().stop()
