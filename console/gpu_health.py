@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from console.i18n import QT_TRANSLATE_NOOP, translate
 from console.model import GPU_LIMITS, SiteTopology, UnhealthyGpus
 from console.text import plain
 
@@ -28,11 +29,18 @@ STATUSES: tuple[str, ...] = ("degraded", "failed", "off_bus")
 """Unhealthy GPU statuses, least to most severe (``healthy`` is everything else)."""
 
 STATUS_WORDS: Mapping[str, str] = {
-    "healthy": "healthy",
-    "degraded": "degraded",
-    "failed": "failed",
-    "off_bus": "off the bus",
+    "healthy": QT_TRANSLATE_NOOP("GpuHealth", "healthy"),
+    "degraded": QT_TRANSLATE_NOOP("GpuHealth", "degraded"),
+    "failed": QT_TRANSLATE_NOOP("GpuHealth", "failed"),
+    "off_bus": QT_TRANSLATE_NOOP("GpuHealth", "off the bus"),
 }
+"""Each status in English words (:func:`status_word`: in the chosen language)."""
+
+
+def status_word(status: str) -> str:
+    """``status`` in words in the chosen language (an unknown status as given)."""
+    words = STATUS_WORDS.get(status)
+    return status if words is None else translate("GpuHealth", words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,7 +456,7 @@ def fleet_rollup(unhealthy: UnhealthyGpus | None, topology: SiteTopology | None,
 
 def rollup_totals(rows: Sequence[RollupRow]) -> RollupRow:
     """The site line: all halls summed."""
-    return RollupRow("site", "all", sum(r.total for r in rows), sum(r.degraded for r in rows),
+    return RollupRow(translate("GpuHealth", "site"), translate("GpuHealth", "all"), sum(r.total for r in rows), sum(r.degraded for r in rows),
                      sum(r.failed for r in rows), sum(r.off_bus for r in rows))
 
 

@@ -42,6 +42,7 @@ from console.contract import (
     REASON_SW_THERMAL,
 )
 from console.gpu_health import APPLICATION_XIDS, describe_gpu
+from console.i18n import QT_TRANSLATE_NOOP, translate
 from console.model import JobsSnapshot, SiteTopology, UnhealthyGpus
 
 log = logging.getLogger(__name__)
@@ -72,35 +73,40 @@ class ActionGroup:
     xids: tuple[int, ...] = ()
     detail: str = ""
 
+    @property
+    def label(self) -> str:
+        """:attr:`words` in the chosen language."""
+        return translate("MaintenanceView", self.words)
+
 
 ACTION_GROUPS: tuple[ActionGroup, ...] = (
-    ActionGroup("rma", "Drain and return for repair (RMA)", "DRAIN_AND_RESET", True, (64,),
+    ActionGroup("rma", QT_TRANSLATE_NOOP("MaintenanceView", "Drain and return for repair (RMA)"), "DRAIN_AND_RESET", True, (64,),
                 "Row remapping failed (no spare rows) or the same hardware fault came back "
                 f"{REPEAT_RMA} times within 24 h: drain the node and replace the GPU."),
-    ActionGroup("power_cycle", "Reboot / power-cycle the node", "NODE_REBOOT", True, (79,),
+    ActionGroup("power_cycle", QT_TRANSLATE_NOOP("MaintenanceView", "Reboot / power-cycle the node"), "NODE_REBOOT", True, (79,),
                 "GPU off the bus: drain the node and power-cycle it; check PCIe seating, "
                 "power and cooling."),
-    ActionGroup("drain_reset", "Drain the node and reset the GPU", "DRAIN_AND_RESET", True,
+    ActionGroup("drain_reset", QT_TRANSLATE_NOOP("MaintenanceView", "Drain the node and reset the GPU"), "DRAIN_AND_RESET", True,
                 (48, 61, 62, 95, 119, 120, 140, 154),
                 "Uncorrectable ECC, micro-controller or GSP error: drain the node now, reset "
                 "the GPU, run DCGM diagnostics before it takes jobs again."),
-    ActionGroup("drain_p2p", "Drain NVLink traffic and reset the GPU", "DRAIN_P2P", True, (74,),
+    ActionGroup("drain_p2p", QT_TRANSLATE_NOOP("MaintenanceView", "Drain NVLink traffic and reset the GPU"), "DRAIN_P2P", True, (74,),
                 "NVLink error: drain the node's peer-to-peer work, reset the GPU, check the "
                 "NVLink cabling and NVSwitch tray."),
-    ActionGroup("cooling", "Check cooling of the GPU", "NONE", False, (),
+    ActionGroup("cooling", QT_TRANSLATE_NOOP("MaintenanceView", "Check cooling of the GPU"), "NONE", False, (),
                 "Thermal throttling with no site cause: check the server's fans or cold "
                 "plate flow and the GPU's seating."),
-    ActionGroup("power_supply", "Check the node's power supplies", "NONE", False, (),
+    ActionGroup("power_supply", QT_TRANSLATE_NOOP("MaintenanceView", "Check the node's power supplies"), "NONE", False, (),
                 "Power brake asserted with no site cause: check the server's power "
                 "supplies and its PDU outlets."),
-    ActionGroup("reset_next_drain", "Reset the GPU at the next drain", "GPU_RESET", False,
+    ActionGroup("reset_next_drain", QT_TRANSLATE_NOOP("MaintenanceView", "Reset the GPU at the next drain"), "GPU_RESET", False,
                 (63, 92, 94),
                 "Row remap pending, contained ECC error or many correctable errors: the GPU "
                 "works; reset it when the node is next drained."),
-    ActionGroup("diagnose", "Run diagnostics at the next drain", "NONE", False, (8,),
+    ActionGroup("diagnose", QT_TRANSLATE_NOOP("MaintenanceView", "Run diagnostics at the next drain"), "NONE", False, (8,),
                 "Cause unknown or XID not in the catalogue: run DCGM diagnostics "
                 "(dcgmi diag -r 3) when the node is next drained."),
-    ActionGroup("restart_app", "Restart the application (job's problem, GPU healthy)", "NONE",
+    ActionGroup("restart_app", QT_TRANSLATE_NOOP("MaintenanceView", "Restart the application (job's problem, GPU healthy)"), "NONE",
                 False, tuple(sorted(APPLICATION_XIDS)),
                 "Application XID: the job hit a fault of its own; tell the tenant. Watch for "
                 "the same XID with other jobs on this GPU."),
@@ -160,8 +166,13 @@ class MaintenanceItem:
 
     @property
     def action(self) -> str:
-        """The action in the crew's words."""
+        """The action in the crew's words (English: :attr:`label` in the chosen language)."""
         return GROUPS[self.group].words
+
+    @property
+    def label(self) -> str:
+        """The action in the crew's words in the chosen language."""
+        return GROUPS[self.group].label
 
     @property
     def urgent(self) -> bool:

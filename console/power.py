@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from console.contract import DEFAULT_SITE_TZ
+from console.i18n import strftime
 from console.model import POWER_LIMITS, PowerSeries, _frozen_map
 
 SHIFTS: tuple[tuple[int, int], ...] = ((6, 14), (14, 22), (22, 6))
@@ -67,11 +68,12 @@ def shift_bounds(
 
 
 def shift_name(start: float, tz: str = DEFAULT_SITE_TZ) -> str:
-    """Operator wording of a shift, e.g. '06:00–14:00 Sat 28 Nov'."""
+    """Operator wording of a shift, e.g. '06:00–14:00 Sat 28 Nov' (day and month names in
+    the chosen language)."""
     zone = ZoneInfo(tz)
     s = _local(start, zone)
     e = _local(shift_bounds(start, tz)[1], zone)
-    return f"{s:%H:%M}–{e:%H:%M} {s:%a %d %b}"
+    return f"{s:%H:%M}–{e:%H:%M} {strftime(s, '%a %d %b')}"
 
 
 # -- KPIs ---------------------------------------------------------------------------------

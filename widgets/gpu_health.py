@@ -18,7 +18,9 @@ from datetime import tzinfo
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QItemSelection,
     QModelIndex,
     QPersistentModelIndex,
@@ -41,7 +43,6 @@ from PySide6.QtWidgets import (
 
 from console.contract import DEFAULT_SITE_TZ
 from console.gpu_health import (
-    STATUS_WORDS,
     STATUSES,
     RollupRow,
     SinceClocks,
@@ -54,6 +55,7 @@ from console.gpu_health import (
     rollup_totals,
     search_fields,
     search_words,
+    status_word,
     zone_of,
 )
 from console.model import SiteTopology, Snapshot, UnhealthyGpus
@@ -71,8 +73,11 @@ from widgets.text import (
 from widgets.view import LiveView, format_age
 
 _Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("Hall", "Row", "Rack", "Node", "Slot", "UUID", "Model", "Status", "Cause",
-           "Since", "Recommended action")
+COLUMNS = (QT_TRANSLATE_NOOP("GpuHealthView", "Hall"), QT_TRANSLATE_NOOP("GpuHealthView", "Row"), QT_TRANSLATE_NOOP("GpuHealthView", "Rack"),
+           QT_TRANSLATE_NOOP("GpuHealthView", "Node"), QT_TRANSLATE_NOOP("GpuHealthView", "Slot"), "UUID",
+           QT_TRANSLATE_NOOP("GpuHealthView", "Model"), QT_TRANSLATE_NOOP("GpuHealthView", "Status"), QT_TRANSLATE_NOOP("GpuHealthView", "Cause"),
+           QT_TRANSLATE_NOOP("GpuHealthView", "Since"), QT_TRANSLATE_NOOP("GpuHealthView", "Recommended action"))
+"""The list's column headers in English (shown translated)."""
 STATUS_COL = COLUMNS.index("Status")
 SINCE_COL = COLUMNS.index("Since")
 _STATUS_RANK = {"degraded": 1, "failed": 2, "off_bus": 3}
@@ -149,7 +154,7 @@ def _place(where: tuple[Any, ...], plain: bool = False) -> _Place:
 def _describe_row(record: Mapping[str, Any]) -> _Described:
     cause, action = describe(record)
     status = cell(record.get("status", ""))
-    return (cell(cause), cell(action), STATUS_WORDS.get(status, status),
+    return (cell(cause), cell(action), status_word(status),
             _STATUS_RANK.get(status, 0),
             search_words(record.get("status"), cause, action, record.get("xid")))
 
@@ -290,7 +295,7 @@ class UnhealthyGpuModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
+            return QCoreApplication.translate("GpuHealthView", COLUMNS[section])
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -382,7 +387,11 @@ ROLLUP_ROW_PAD = 8
 ROLLUP_ROWS = 7
 ABNORMAL_SHARE = {"degraded": 0.01, "failed": 0.005, "off_bus": 0.002}
 """Share of a hall's GPUs in a status above which its roll-up cell is coloured."""
-ROLLUP_HEADERS = ("Hall", "GPU model", "Total", "Healthy", "Degraded", "Failed", "Off the bus")
+ROLLUP_HEADERS = (QT_TRANSLATE_NOOP("GpuHealthView", "Hall"), QT_TRANSLATE_NOOP("GpuHealthView", "GPU model"),
+                  QT_TRANSLATE_NOOP("GpuHealthView", "Total"), QT_TRANSLATE_NOOP("GpuHealthView", "Healthy"),
+                  QT_TRANSLATE_NOOP("GpuHealthView", "Degraded"), QT_TRANSLATE_NOOP("GpuHealthView", "Failed"),
+                  QT_TRANSLATE_NOOP("GpuHealthView", "Off the bus"))
+"""The roll-up's column headers in English (shown translated)."""
 
 
 def percent(n: int, total: int) -> str:
@@ -428,7 +437,8 @@ class GpuHealthView(LiveView):
         self.snapshot: UnhealthyGpus | None = None
         self._pending: UnhealthyGpus | None = None
         self.rollup: list[RollupRow] = []
-        self.rollup_model = RowsModel(ROLLUP_HEADERS, self)
+        self.rollup_model = RowsModel([QCoreApplication.translate("GpuHealthView", h)
+                                        for h in ROLLUP_HEADERS], self)
         self.rollup_table = QTableView()
         self.rollup_table.setModel(self.rollup_model)
         self.rollup_table.verticalHeader().hide()
@@ -472,7 +482,7 @@ class GpuHealthView(LiveView):
         self.status_box = QComboBox()
         self.status_box.addItem(self.tr("All statuses"), "")
         for s in STATUSES:
-            self.status_box.addItem(STATUS_WORDS[s], s)
+            self.status_box.addItem(status_word(s), s)
         self.status_box.currentIndexChanged.connect(self._on_combo)
         self.hall_box = QComboBox()
         for box in (self.status_box, self.hall_box):

@@ -388,7 +388,7 @@ class HandoverDialog(QDialog):
             lines.append(self.tr("No maintenance list received yet."))
         else:
             counts = getattr(mlist, "counts", {}) or {}
-            groups = [f"{g.words}: {counts.get(g.key, 0)}" for g in ACTION_GROUPS
+            groups = [f"{g.label}: {counts.get(g.key, 0)}" for g in ACTION_GROUPS
                       if counts.get(g.key)]
             lines.append(self.tr("Maintenance list: {0} devices").format(len(mlist)))
             lines += ["  • " + g for g in groups]

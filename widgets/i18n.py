@@ -50,7 +50,8 @@ LANGUAGES = core_i18n.LANGUAGES
 LOCALES = {"en": "en_US", "fr": "fr_MA", "ar": "ar_MA"}
 """The locale of each language: its numbers and dates, as written in Morocco (Western
 digits, '.' between thousands, ',' before decimals; Moroccan month names in Arabic)."""
-TS_SOURCES = ("main.py", "widgets", "console/i18n.py", "console/handover/report.py")
+TS_SOURCES = ("main.py", "widgets", "console/i18n.py", "console/handover/report.py",
+              "console/gpu_health.py", "console/maintenance.py")
 """What ``pyside6-lupdate`` reads for the console's words (relative to the project root)."""
 ROOT = Path(__file__).resolve().parent.parent
 I18N_DIR = ROOT / "resources" / "i18n"

@@ -243,7 +243,7 @@ class MaintenanceModel(QAbstractItemModel):
             total = self.mlist.counts.get(group.key, len(items)) if self.mlist else len(items)
             shown = (self.tr("{n} devices").format(n=total) if len(items) == total else
                      self.tr("{k} of {n} devices").format(k=len(items), n=total))
-            return f"{_tr(group.words)} — {shown}"
+            return f"{group.label} — {shown}"
         if role == _TOOLTIP:
             return plain_tooltip(self.tr("{detail}\nNVML recovery action: {nvml}").format(
                 detail=_tr(group.detail), nvml=group.nvml))

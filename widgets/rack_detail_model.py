@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from console.gpu_health import STATUS_WORDS, clock_event_words, clock_events_abnormal, xid_info
+from console.gpu_health import clock_event_words, clock_events_abnormal, status_word, xid_info
 from widgets.rackmap_overlays import ADVISORY, ALARM, WARNING
 from widgets.text import cell, figure, isolate, missing, plain_tooltip
 
@@ -201,7 +201,7 @@ def gpu_table(nodes: Sequence[Mapping[str, Any]],
             idx = -1 if index is None else index
             temp = g.get("temp_c")
             out.rows.append((
-                server, cell(g.get("index", "")), STATUS_WORDS.get(status, status),
+                server, cell(g.get("index", "")), status_word(status),
                 job_label(job_id, jobs), _f(temp, ".0f"), _f(g.get("power_w"), ".0f"),
                 _f(g.get("util_pct"), ".0f"), mem, _f(g.get("ecc_sbe"), "d"),
                 _f(g.get("ecc_dbe"), "d"), f"{info.xid}: {info.words}" if info else "—",

@@ -40,6 +40,7 @@ from widgets.rackmap_overlays import (
     Palette,
     nearest_in_direction,
     rack_tooltip,
+    tr_overlay,
 )
 from widgets.rackmap_paint import (
     HALL_LABEL_PAD,
@@ -265,7 +266,7 @@ class RackMapView(LiveView):
         self.detail: RackDetail | None = None
         self.overlay_box = QComboBox(self)
         for o in OVERLAYS.values():
-            self.overlay_box.addItem(f"{o.key}  {o.title}", o.name)
+            self.overlay_box.addItem(f"{o.key}  {tr_overlay(o.title)}", o.name)
         self.overlay_box.setCurrentIndex(list(OVERLAYS).index(self._overlay.name))
         self.overlay_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.overlay_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)

@@ -25,6 +25,7 @@ from widgets.rackmap_overlays import (
     WARNING,
     Overlay,
     Palette,
+    tr_overlay,
 )
 from widgets.text import cell
 from widgets.view import format_age
@@ -37,7 +38,7 @@ def hall_label_forms(hall: Mapping[str, object]) -> tuple[str, str, str]:
     """A hall's label, longest first: "Hall A · GB200", "A · GB200", "A" (no model: the
     name alone). The map draws every hall in the same form: the longest that fits them all."""
     hid = cell(hall.get("id", ""), 20)
-    name = cell(hall.get("name") or (f"Hall {hid}" if hid else ""), 40)
+    name = cell(hall.get("name") or (QCoreApplication.translate("RackMapView", "Hall {0}").format(hid) if hid else ""), 40)
     model = cell(hall.get("gpu_model", ""), 30)
     short = hid or name
     if not model:
@@ -154,7 +155,7 @@ def legend_items(overlay: Overlay, no_data: int, age: float | None,
                  note: str = "") -> list[LegendItem]:
     """The legend's entries: one swatch per step, no data (with a note such as "not
     collected on this site"), the data age."""
-    items = [LegendItem(label, colour) for colour, label in
+    items = [LegendItem(tr_overlay(label), colour) for colour, label in
              zip(overlay.colours, overlay.labels, strict=True)]
     items.append(LegendItem(QCoreApplication.translate("RackMapView", "no data: {0} racks").format(no_data), no_data=True))
     if note:
@@ -175,8 +176,8 @@ def _all_items(overlay: Overlay, items: list[LegendItem], title: bool,
     entries."""
     out = [LegendItem("", slot=QSizeF(head))] if head is not None else []
     if title:
-        out.append(LegendItem(overlay.title))
-    return [*out, LegendItem(overlay.unit, dim=True), *items]
+        out.append(LegendItem(tr_overlay(overlay.title)))
+    return [*out, LegendItem(tr_overlay(overlay.unit), dim=True), *items]
 
 
 def _flow(fm: QFontMetrics | QFontMetricsF, items: list[LegendItem], width: float,

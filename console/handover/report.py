@@ -548,7 +548,7 @@ def _maintenance(d: HandoverData) -> str:
         out = head + "<p>" + escape(translate("Report", "No device needs maintenance.")) + "</p>"
     else:
         out = head + _table(["Action", "Devices"], [
-            (escape(g.words), num(groups.get(g.key, 0), 0))
+            (escape(translate("MaintenanceView", g.words)), num(groups.get(g.key, 0), 0))
             for g in ACTION_GROUPS if groups.get(g.key)], numeric=[1], widths=[80, 20])
         shown = 0
         for g in ACTION_GROUPS:
@@ -566,7 +566,7 @@ def _maintenance(d: HandoverData) -> str:
                 for i in group_items[:room]
             ]
             shown += len(rows)
-            out += f"<h3>{escape(g.words)} ({len(group_items)})</h3>" + _table(
+            out += f"<h3>{escape(translate('MaintenanceView', g.words))} ({len(group_items)})</h3>" + _table(
                 ["Rack", "GPU", "UUID", "Cause", "Job / tenant", "First seen", "Count"], rows,
                 numeric=[6], widths=[9, 14, 20, 30, 12, 10, 5])
         if len(items) > shown:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from console.contract import DEFAULT_SITE_TZ
+from console.i18n import strftime
 from console.power import SHIFTS, shift_bounds
 
 __all__ = ["MAX_SHIFT_S", "ShiftWindow", "figure", "parse_time"]
@@ -135,18 +136,19 @@ class ShiftWindow:
         return datetime.fromtimestamp(t, ZoneInfo(self.tz))
 
     def label_local(self) -> str:
-        """'Sat 28 Nov 2026 06:00 – 14:00 (+01:00, Africa/Casablanca)'."""
+        """'Sat 28 Nov 2026 06:00 – 14:00 (+01:00, Africa/Casablanca)' (day and month names
+        in the chosen language)."""
         s, e = self.local(self.start), self.local(self.end)
-        end = f"{e:%H:%M}" if e.date() == s.date() else f"{e:%a %d %b %Y %H:%M}"
+        end = f"{e:%H:%M}" if e.date() == s.date() else strftime(e, "%a %d %b %Y %H:%M")
         offset = s.isoformat()[19:] or "+00:00"
-        return f"{s:%a %d %b %Y %H:%M} – {end} (UTC{offset}, {self.tz})"
+        return f"{strftime(s, '%a %d %b %Y %H:%M')} – {end} (UTC{offset}, {self.tz})"
 
     def label_utc(self) -> str:
         """'Sat 28 Nov 2026 05:00 – 13:00 UTC'."""
         s = datetime.fromtimestamp(self.start, ZoneInfo("UTC"))
         e = datetime.fromtimestamp(self.end, ZoneInfo("UTC"))
-        end = f"{e:%H:%M}" if e.date() == s.date() else f"{e:%a %d %b %Y %H:%M}"
-        return f"{s:%a %d %b %Y %H:%M} – {end} UTC"
+        end = f"{e:%H:%M}" if e.date() == s.date() else strftime(e, "%a %d %b %Y %H:%M")
+        return f"{strftime(s, '%a %d %b %Y %H:%M')} – {end} UTC"
 
     def to_dict(self) -> dict[str, Any]:
         """The window for summary.json: epoch, site-local and UTC times, length, status."""

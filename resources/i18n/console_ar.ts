@@ -658,70 +658,97 @@ Last change {changed}</source>
     </message>
 </context>
 <context>
+    <name>GpuHealth</name>
+    <message>
+        <source>healthy</source>
+        <translation>سليمة</translation>
+    </message>
+    <message>
+        <source>degraded</source>
+        <translation>متدهورة</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>معطلة</translation>
+    </message>
+    <message>
+        <source>off the bus</source>
+        <translation>خارج الناقل</translation>
+    </message>
+    <message>
+        <source>site</source>
+        <translation>الموقع</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>الكل</translation>
+    </message>
+</context>
+<context>
     <name>GpuHealthView</name>
     <message>
         <source>Hall</source>
-        <translation type="unfinished"></translation>
+        <translation>القاعة</translation>
     </message>
     <message>
         <source>Row</source>
-        <translation type="unfinished"></translation>
+        <translation>الصف</translation>
     </message>
     <message>
         <source>Rack</source>
-        <translation type="unfinished">الرف</translation>
+        <translation>الرف</translation>
     </message>
     <message>
         <source>Node</source>
-        <translation type="unfinished"></translation>
+        <translation>العقدة</translation>
     </message>
     <message>
         <source>Slot</source>
-        <translation type="unfinished"></translation>
+        <translation>الفتحة</translation>
     </message>
     <message>
         <source>Model</source>
-        <translation type="unfinished"></translation>
+        <translation>الطراز</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished">الوضع</translation>
+        <translation>الوضع</translation>
     </message>
     <message>
         <source>Cause</source>
-        <translation type="unfinished">السبب</translation>
+        <translation>السبب</translation>
     </message>
     <message>
         <source>Since</source>
-        <translation type="unfinished">منذ</translation>
+        <translation>منذ</translation>
     </message>
     <message>
         <source>Recommended action</source>
-        <translation type="unfinished"></translation>
+        <translation>الإجراء الموصى به</translation>
     </message>
     <message>
         <source>GPU model</source>
-        <translation type="unfinished"></translation>
+        <translation>طراز GPU</translation>
     </message>
     <message>
         <source>Total</source>
-        <translation type="unfinished"></translation>
+        <translation>المجموع</translation>
     </message>
     <message>
         <source>Healthy</source>
-        <translation type="unfinished">سليمة</translation>
+        <translation>سليمة</translation>
     </message>
     <message>
         <source>Degraded</source>
-        <translation type="unfinished">متدهورة</translation>
+        <translation>متدهورة</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished">معطلة</translation>
+        <translation>معطلة</translation>
     </message>
     <message>
         <source>Off the bus</source>
-        <translation type="unfinished"></translation>
+        <translation>خارج الناقل</translation>
     </message>
     <message>
         <source>Show in maintenance list</source>
@@ -1531,6 +1558,42 @@ NVML recovery action: {nvml}</source>
         <source> — STALE</source>
         <translation> — قديمة</translation>
     </message>
+    <message>
+        <source>Drain and return for repair (RMA)</source>
+        <translation>تفريغ وإرجاع للإصلاح (RMA)</translation>
+    </message>
+    <message>
+        <source>Reboot / power-cycle the node</source>
+        <translation>إعادة تشغيل العقدة / قطع تغذيتها وإعادتها</translation>
+    </message>
+    <message>
+        <source>Drain the node and reset the GPU</source>
+        <translation>تفريغ العقدة وإعادة ضبط GPU</translation>
+    </message>
+    <message>
+        <source>Drain NVLink traffic and reset the GPU</source>
+        <translation>تفريغ حركة NVLink وإعادة ضبط GPU</translation>
+    </message>
+    <message>
+        <source>Check cooling of the GPU</source>
+        <translation>فحص تبريد GPU</translation>
+    </message>
+    <message>
+        <source>Check the node&apos;s power supplies</source>
+        <translation>فحص مزودات طاقة العقدة</translation>
+    </message>
+    <message>
+        <source>Reset the GPU at the next drain</source>
+        <translation>إعادة ضبط GPU عند التفريغ القادم</translation>
+    </message>
+    <message>
+        <source>Run diagnostics at the next drain</source>
+        <translation>تشغيل التشخيص عند التفريغ القادم</translation>
+    </message>
+    <message>
+        <source>Restart the application (job&apos;s problem, GPU healthy)</source>
+        <translation>إعادة تشغيل التطبيق (مشكلة المهمة، GPU سليمة)</translation>
+    </message>
 </context>
 <context>
     <name>PduBars</name>
@@ -1944,139 +2007,139 @@ By {operator}: {reason}</source>
     <name>RackMapOverlay</name>
     <message>
         <source>Rack power</source>
-        <translation type="unfinished">قدرة الرف</translation>
+        <translation>قدرة الرف</translation>
     </message>
     <message>
         <source>% of rack capacity (kW in tooltip)</source>
-        <translation type="unfinished"></translation>
+        <translation>% من سعة الرف (kW في التلميح)</translation>
     </message>
     <message>
         <source>90–100 % within capacity</source>
-        <translation type="unfinished"></translation>
+        <translation>90–100 % ضمن السعة</translation>
     </message>
     <message>
         <source>&gt; 100 % over capacity</source>
-        <translation type="unfinished"></translation>
+        <translation>&gt; 100 % فوق السعة</translation>
     </message>
     <message>
         <source>Inlet temperature</source>
-        <translation type="unfinished"></translation>
+        <translation>حرارة هواء الدخول</translation>
     </message>
     <message>
         <source>≤ 27 recommended</source>
-        <translation type="unfinished"></translation>
+        <translation>≤ 27 موصى به</translation>
     </message>
     <message>
         <source>&gt; 27 above recommended</source>
-        <translation type="unfinished"></translation>
+        <translation>&gt; 27 فوق الموصى به</translation>
     </message>
     <message>
         <source>&gt; 32 above allowable</source>
-        <translation type="unfinished"></translation>
+        <translation>&gt; 32 فوق المسموح</translation>
     </message>
     <message>
         <source>Hottest GPU</source>
-        <translation type="unfinished">أسخن GPU</translation>
+        <translation>أسخن GPU</translation>
     </message>
     <message>
         <source>&gt; 85 hot</source>
-        <translation type="unfinished"></translation>
+        <translation>&gt; 85 ساخن</translation>
     </message>
     <message>
         <source>&gt; 88 slowdown</source>
-        <translation type="unfinished"></translation>
+        <translation>&gt; 88 إبطاء</translation>
     </message>
     <message>
         <source>Mean GPU utilisation</source>
-        <translation type="unfinished"></translation>
+        <translation>متوسط استخدام GPU</translation>
     </message>
     <message>
         <source>Unhealthy GPUs</source>
-        <translation type="unfinished">وحدات GPU معتلّة</translation>
+        <translation>وحدات GPU معتلّة</translation>
     </message>
     <message>
         <source>GPUs per rack</source>
-        <translation type="unfinished"></translation>
+        <translation>وحدات GPU لكل رف</translation>
     </message>
     <message>
         <source>none</source>
-        <translation type="unfinished">لا شيء</translation>
+        <translation>لا شيء</translation>
     </message>
     <message>
         <source>Alarm state</source>
-        <translation type="unfinished"></translation>
+        <translation>حالة الإنذار</translation>
     </message>
     <message>
         <source>highest priority</source>
-        <translation type="unfinished"></translation>
+        <translation>أعلى أولوية</translation>
     </message>
     <message>
         <source>normal</source>
-        <translation type="unfinished"></translation>
+        <translation>عادي</translation>
     </message>
     <message>
         <source>low</source>
-        <translation type="unfinished">منخفض</translation>
+        <translation>منخفض</translation>
     </message>
     <message>
         <source>medium</source>
-        <translation type="unfinished">متوسط</translation>
+        <translation>متوسط</translation>
     </message>
     <message>
         <source>high</source>
-        <translation type="unfinished">عالٍ</translation>
+        <translation>عالٍ</translation>
     </message>
     <message>
         <source>critical</source>
-        <translation type="unfinished">حرج</translation>
+        <translation>حرج</translation>
     </message>
     <message>
         <source>no data</source>
-        <translation type="unfinished">لا بيانات</translation>
+        <translation>لا بيانات</translation>
     </message>
     <message>
         <source>&lt;b&gt;{0}&lt;/b&gt; · hall {1} · row {2} · {3}</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;{0}&lt;/b&gt; · القاعة {1} · الصف {2} · {3}</translation>
     </message>
     <message>
         <source>figures of this rack cannot be read</source>
-        <translation type="unfinished"></translation>
+        <translation>أرقام هذا الرف غير مقروءة</translation>
     </message>
     <message>
         <source>figures {0} old (hub time {1})</source>
-        <translation type="unfinished"></translation>
+        <translation>أرقام عمرها {0} (توقيت المركز {1})</translation>
     </message>
     <message>
         <source> — STALE</source>
-        <translation type="unfinished"> — قديمة</translation>
+        <translation> — قديمة</translation>
     </message>
     <message>
         <source>no data for this rack</source>
-        <translation type="unfinished"></translation>
+        <translation>لا بيانات لهذا الرف</translation>
     </message>
     <message>
         <source>Power {0} ({1} of {2})</source>
-        <translation type="unfinished"></translation>
+        <translation>القدرة {0} ({1} من {2})</translation>
     </message>
     <message>
         <source>Inlet {0} · outlet {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>الدخول {0} · الخروج {1}</translation>
     </message>
     <message>
         <source>Hottest GPU {0} · mean util {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>أسخن GPU {0} · متوسط الاستخدام {1}</translation>
     </message>
     <message>
         <source>Unhealthy GPUs {0} of {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>وحدات GPU معتلّة {0} من {1}</translation>
     </message>
     <message>
         <source>n/a</source>
-        <translation type="unfinished">غ/م</translation>
+        <translation>غ/م</translation>
     </message>
     <message>
         <source>Alarm: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>الإنذار: {0}</translation>
     </message>
 </context>
 <context>
@@ -2095,7 +2158,7 @@ By {operator}: {reason}</source>
     </message>
     <message>
         <source>Hall {0}</source>
-        <translation type="unfinished">القاعة {0}</translation>
+        <translation>القاعة {0}</translation>
     </message>
     <message>
         <source>no data: {0} racks</source>

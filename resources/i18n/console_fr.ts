@@ -658,70 +658,97 @@ Dernier changement {changed}</translation>
     </message>
 </context>
 <context>
+    <name>GpuHealth</name>
+    <message>
+        <source>healthy</source>
+        <translation>sain</translation>
+    </message>
+    <message>
+        <source>degraded</source>
+        <translation>dégradé</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>en panne</translation>
+    </message>
+    <message>
+        <source>off the bus</source>
+        <translation>hors du bus</translation>
+    </message>
+    <message>
+        <source>site</source>
+        <translation>site</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>tous</translation>
+    </message>
+</context>
+<context>
     <name>GpuHealthView</name>
     <message>
         <source>Hall</source>
-        <translation type="unfinished"></translation>
+        <translation>Salle</translation>
     </message>
     <message>
         <source>Row</source>
-        <translation type="unfinished"></translation>
+        <translation>Rangée</translation>
     </message>
     <message>
         <source>Rack</source>
-        <translation type="unfinished">Baie</translation>
+        <translation>Baie</translation>
     </message>
     <message>
         <source>Node</source>
-        <translation type="unfinished"></translation>
+        <translation>Nœud</translation>
     </message>
     <message>
         <source>Slot</source>
-        <translation type="unfinished"></translation>
+        <translation>Emplacement</translation>
     </message>
     <message>
         <source>Model</source>
-        <translation type="unfinished"></translation>
+        <translation>Modèle</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished">Statut</translation>
+        <translation>Statut</translation>
     </message>
     <message>
         <source>Cause</source>
-        <translation type="unfinished">Cause</translation>
+        <translation>Cause</translation>
     </message>
     <message>
         <source>Since</source>
-        <translation type="unfinished">Depuis</translation>
+        <translation>Depuis</translation>
     </message>
     <message>
         <source>Recommended action</source>
-        <translation type="unfinished"></translation>
+        <translation>Action recommandée</translation>
     </message>
     <message>
         <source>GPU model</source>
-        <translation type="unfinished"></translation>
+        <translation>Modèle de GPU</translation>
     </message>
     <message>
         <source>Total</source>
-        <translation type="unfinished"></translation>
+        <translation>Total</translation>
     </message>
     <message>
         <source>Healthy</source>
-        <translation type="unfinished">Sains</translation>
+        <translation>Sains</translation>
     </message>
     <message>
         <source>Degraded</source>
-        <translation type="unfinished">Dégradés</translation>
+        <translation>Dégradés</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished">En panne</translation>
+        <translation>En panne</translation>
     </message>
     <message>
         <source>Off the bus</source>
-        <translation type="unfinished"></translation>
+        <translation>Hors du bus</translation>
     </message>
     <message>
         <source>Show in maintenance list</source>
@@ -1531,6 +1558,42 @@ Action de récupération NVML : {nvml}</translation>
         <source> — STALE</source>
         <translation> — PÉRIMÉ</translation>
     </message>
+    <message>
+        <source>Drain and return for repair (RMA)</source>
+        <translation>Vider et renvoyer en réparation (RMA)</translation>
+    </message>
+    <message>
+        <source>Reboot / power-cycle the node</source>
+        <translation>Redémarrer / couper l&apos;alimentation du nœud</translation>
+    </message>
+    <message>
+        <source>Drain the node and reset the GPU</source>
+        <translation>Vider le nœud et réinitialiser le GPU</translation>
+    </message>
+    <message>
+        <source>Drain NVLink traffic and reset the GPU</source>
+        <translation>Vider le trafic NVLink et réinitialiser le GPU</translation>
+    </message>
+    <message>
+        <source>Check cooling of the GPU</source>
+        <translation>Vérifier le refroidissement du GPU</translation>
+    </message>
+    <message>
+        <source>Check the node&apos;s power supplies</source>
+        <translation>Vérifier les alimentations du nœud</translation>
+    </message>
+    <message>
+        <source>Reset the GPU at the next drain</source>
+        <translation>Réinitialiser le GPU au prochain vidage</translation>
+    </message>
+    <message>
+        <source>Run diagnostics at the next drain</source>
+        <translation>Lancer les diagnostics au prochain vidage</translation>
+    </message>
+    <message>
+        <source>Restart the application (job&apos;s problem, GPU healthy)</source>
+        <translation>Relancer l&apos;application (problème du job, GPU sain)</translation>
+    </message>
 </context>
 <context>
     <name>PduBars</name>
@@ -1944,139 +2007,139 @@ Par {operator} : {reason}</translation>
     <name>RackMapOverlay</name>
     <message>
         <source>Rack power</source>
-        <translation type="unfinished">Puissance de la baie</translation>
+        <translation>Puissance de la baie</translation>
     </message>
     <message>
         <source>% of rack capacity (kW in tooltip)</source>
-        <translation type="unfinished"></translation>
+        <translation>% de la capacité de la baie (kW dans l&apos;infobulle)</translation>
     </message>
     <message>
         <source>90–100 % within capacity</source>
-        <translation type="unfinished"></translation>
+        <translation>90–100 % dans la capacité</translation>
     </message>
     <message>
         <source>&gt; 100 % over capacity</source>
-        <translation type="unfinished"></translation>
+        <translation>&gt; 100 % au-delà de la capacité</translation>
     </message>
     <message>
         <source>Inlet temperature</source>
-        <translation type="unfinished"></translation>
+        <translation>Température d&apos;entrée d&apos;air</translation>
     </message>
     <message>
         <source>≤ 27 recommended</source>
-        <translation type="unfinished"></translation>
+        <translation>≤ 27 recommandé</translation>
     </message>
     <message>
         <source>&gt; 27 above recommended</source>
-        <translation type="unfinished"></translation>
+        <translation>&gt; 27 au-dessus du recommandé</translation>
     </message>
     <message>
         <source>&gt; 32 above allowable</source>
-        <translation type="unfinished"></translation>
+        <translation>&gt; 32 au-dessus de l&apos;admissible</translation>
     </message>
     <message>
         <source>Hottest GPU</source>
-        <translation type="unfinished">GPU le plus chaud</translation>
+        <translation>GPU le plus chaud</translation>
     </message>
     <message>
         <source>&gt; 85 hot</source>
-        <translation type="unfinished"></translation>
+        <translation>&gt; 85 chaud</translation>
     </message>
     <message>
         <source>&gt; 88 slowdown</source>
-        <translation type="unfinished"></translation>
+        <translation>&gt; 88 ralentissement</translation>
     </message>
     <message>
         <source>Mean GPU utilisation</source>
-        <translation type="unfinished"></translation>
+        <translation>Utilisation moyenne des GPU</translation>
     </message>
     <message>
         <source>Unhealthy GPUs</source>
-        <translation type="unfinished">GPU en défaut</translation>
+        <translation>GPU en défaut</translation>
     </message>
     <message>
         <source>GPUs per rack</source>
-        <translation type="unfinished"></translation>
+        <translation>GPU par baie</translation>
     </message>
     <message>
         <source>none</source>
-        <translation type="unfinished">aucun</translation>
+        <translation>aucun</translation>
     </message>
     <message>
         <source>Alarm state</source>
-        <translation type="unfinished"></translation>
+        <translation>État d&apos;alarme</translation>
     </message>
     <message>
         <source>highest priority</source>
-        <translation type="unfinished"></translation>
+        <translation>priorité la plus haute</translation>
     </message>
     <message>
         <source>normal</source>
-        <translation type="unfinished"></translation>
+        <translation>normal</translation>
     </message>
     <message>
         <source>low</source>
-        <translation type="unfinished">basse</translation>
+        <translation>basse</translation>
     </message>
     <message>
         <source>medium</source>
-        <translation type="unfinished">moyenne</translation>
+        <translation>moyenne</translation>
     </message>
     <message>
         <source>high</source>
-        <translation type="unfinished">haute</translation>
+        <translation>haute</translation>
     </message>
     <message>
         <source>critical</source>
-        <translation type="unfinished">critique</translation>
+        <translation>critique</translation>
     </message>
     <message>
         <source>no data</source>
-        <translation type="unfinished">pas de données</translation>
+        <translation>pas de données</translation>
     </message>
     <message>
         <source>&lt;b&gt;{0}&lt;/b&gt; · hall {1} · row {2} · {3}</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;{0}&lt;/b&gt; · salle {1} · rangée {2} · {3}</translation>
     </message>
     <message>
         <source>figures of this rack cannot be read</source>
-        <translation type="unfinished"></translation>
+        <translation>les chiffres de cette baie sont illisibles</translation>
     </message>
     <message>
         <source>figures {0} old (hub time {1})</source>
-        <translation type="unfinished"></translation>
+        <translation>chiffres vieux de {0} (heure du hub {1})</translation>
     </message>
     <message>
         <source> — STALE</source>
-        <translation type="unfinished"> — PÉRIMÉ</translation>
+        <translation> — PÉRIMÉ</translation>
     </message>
     <message>
         <source>no data for this rack</source>
-        <translation type="unfinished"></translation>
+        <translation>pas de données pour cette baie</translation>
     </message>
     <message>
         <source>Power {0} ({1} of {2})</source>
-        <translation type="unfinished"></translation>
+        <translation>Puissance {0} ({1} de {2})</translation>
     </message>
     <message>
         <source>Inlet {0} · outlet {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>Entrée {0} · sortie {1}</translation>
     </message>
     <message>
         <source>Hottest GPU {0} · mean util {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>GPU le plus chaud {0} · util. moyenne {1}</translation>
     </message>
     <message>
         <source>Unhealthy GPUs {0} of {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>GPU en défaut {0} sur {1}</translation>
     </message>
     <message>
         <source>n/a</source>
-        <translation type="unfinished">n.d.</translation>
+        <translation>n.d.</translation>
     </message>
     <message>
         <source>Alarm: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarme : {0}</translation>
     </message>
 </context>
 <context>
@@ -2095,7 +2158,7 @@ Par {operator} : {reason}</translation>
     </message>
     <message>
         <source>Hall {0}</source>
-        <translation type="unfinished">Salle {0}</translation>
+        <translation>Salle {0}</translation>
     </message>
     <message>
         <source>no data: {0} racks</source>

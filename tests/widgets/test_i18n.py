@@ -240,3 +240,46 @@ def test_power_chart_keeps_its_axes_left_to_right_in_arabic(qtbot: Any, english:
         assert axis.center().x() < view.left()  # mirrored, it would be right of the plot
     finally:
         chart.stop()
+
+
+def test_map_gpu_health_maintenance_and_shift_words_in_french(qtbot: Any, english: Any) -> None:
+    """Words the core and the map keep as English constants are shown in French: the rack
+    map's legend and hall labels, the GPU health headers and status words, a maintenance
+    group, the report's shift label with French day and month names; English unchanged."""
+    from console.gpu_health import status_word
+    from console.handover.data import HandoverData
+    from console.handover.report import report_html
+    from console.handover.shift import ShiftWindow
+    from console.maintenance import GROUPS
+    from console.power import shift_name
+    from widgets.gpu_health import GpuHealthView
+    from widgets.rackmap_overlays import OVERLAYS
+    from widgets.rackmap_paint import hall_label_forms, legend_items
+
+    start = datetime(2025, 11, 28, 6, 0, tzinfo=ZoneInfo("Africa/Casablanca")).timestamp()
+    shift = ShiftWindow(start, start + 8 * 3600, "Africa/Casablanca")
+    assert shift.label_local().startswith("Fri 28 Nov 2025 06:00 – 14:00")
+    assert shift_name(start, "Africa/Casablanca") == "06:00–14:00 Fri 28 Nov"
+    i18n.install_language("fr")
+    texts = [item.text for item in legend_items(OVERLAYS["inlet"], 3, 5.0)]
+    assert texts[:2] == ["≤ 27 recommandé", "> 27 au-dessus du recommandé"]
+    assert texts[4] == "pas de données : 3 baies"
+    assert hall_label_forms({"id": "A", "gpu_model": "GB200"})[0] == "Salle A · GB200"
+    view = GpuHealthView()
+    qtbot.addWidget(view)
+    try:
+        horizontal = Qt.Orientation.Horizontal
+        rollup = [view.rollup_model.headerData(c, horizontal) for c in range(7)]
+        assert rollup == ["Salle", "Modèle de GPU", "Total", "Sains", "Dégradés", "En panne",
+                          "Hors du bus"]
+        assert view.model.headerData(7, horizontal) == "Statut"
+    finally:
+        view.stop()
+    assert status_word("off_bus") == "hors du bus"
+    assert GROUPS["drain_reset"].label == "Vider le nœud et réinitialiser le GPU"
+    assert GROUPS["drain_reset"].words == "Drain the node and reset the GPU"  # the key stays
+    assert shift.label_local().startswith("ven. 28 nov. 2025 06:00 – 14:00")
+    assert shift_name(start, "Africa/Casablanca") == "06:00–14:00 ven. 28 nov."
+    page = report_html(HandoverData(shift=shift, site_name="Tétouan", source="sim://tetouan",
+                                    generated=start + 8 * 3600))
+    assert "ven. 28 nov. 2025" in page and "Fri 28 Nov" not in page
