@@ -84,6 +84,9 @@ class Settings:
     (``electricitymaps_token``, also ``ELECTRICITYMAPS_TOKEN``; ``zone``;
     ``electricitymaps_url``): console.sources.electricitymaps.feed_from_settings."""
     """``[steering]``: what work may move in time (console.steering.SteeringPolicy)."""
+    forecast: dict[str, Any] = field(default_factory=dict)
+    """``[forecast]``: the Prometheus series of a forecast (one PromQL expression a field,
+    its quantile and horizon labels, the issue time): console.sources.prom_forecast."""
     lang: str | None = None
     """``[ui] lang``: the windows' language (en, fr, ar); None: the system locale's."""
     site: dict[str, Any] = field(default_factory=dict)
@@ -190,6 +193,21 @@ def _apply_file(settings: Settings, data: dict[str, Any], where: str) -> None:
     _apply_steering(settings, data.get("steering", {}), where)
     _apply_carbon(settings, data.get("carbon", {}), where)
     _apply_energy(settings, data.get("energy", {}), where)
+    _apply_forecast(settings, data.get("forecast", {}), where)
+
+
+def _apply_forecast(settings: Settings, table: Any, where: str) -> None:
+    """``[forecast]``: checked here (console.sources.prom_forecast.parse_forecast), so a
+    wrong key is said at start-up."""
+    from console.sources.prom_forecast import parse_forecast
+
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [forecast] must be a table")
+    try:
+        parse_forecast({**settings.forecast, **table}, f"{where}: [forecast]")
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    settings.forecast.update(table)
 
 
 def _apply_energy(settings: Settings, table: Any, where: str) -> None:

@@ -33,8 +33,9 @@ from console.sources.slurm import SlurmSource
 
 log = logging.getLogger(__name__)
 
-NO_PROMETHEUS_FORECAST = ("no forecast source configured (Prometheus holds none; a hub API "
-                          "serves one at /api/v1/forecast)")
+NO_PROMETHEUS_FORECAST = ("no forecast source configured ([forecast] in the config file names "
+                          "the Prometheus series of one; a hub API serves one at "
+                          "/api/v1/forecast)")
 """Why a site read from Prometheus shows no forecast."""
 NODE_STATE_TTL_S = 60.0
 """How often Slurm's node states are read to mark drained servers' GPUs."""
@@ -121,6 +122,8 @@ class CombinedSource(Source):
         if kind in ("racks", "power") and self.prometheus is not None:
             return self.prometheus.fetch(kind, context)
         if kind == "forecast" and self.prometheus is not None:
+            if self.prometheus.forecast is not None:  # the series of [forecast]
+                return self.prometheus.fetch(kind, context)
             # Prometheus holds no forecast of its own: shown absent, with the reason.
             return ForecastSnapshot(time=time.time(), flags={WHOLE: NO_PROMETHEUS_FORECAST})
         if kind == "log" and self.shift_log is not None:
@@ -253,6 +256,9 @@ def combined_from_settings(settings: Any) -> CombinedSource | None:
         return None
     credentials: Mapping[str, tuple[str, str]] = getattr(settings, "credentials", None) or {}
     prom_opts = {k: prom[k] for k in _PROM_KEYS if k in prom}
+    forecast = getattr(settings, "forecast", None)
+    if forecast:  # [forecast]: the series a forecaster publishes (console.sources.prom_forecast)
+        prom_opts["forecast"] = forecast
     site = getattr(settings, "site", None) or {}
     if isinstance(site, dict) and site.get("power") is not None:
         prom_opts["site_power"] = site["power"]  # the site profile's energy flows

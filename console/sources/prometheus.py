@@ -67,6 +67,7 @@ from console.sources.http import (
     redact,
     split_credentials,
 )
+from console.sources.prom_forecast import PromForecast, parse_forecast, read_forecast
 from console.sources.prom_metrics import (
     DCGM_BLANK,
     FAILED_XIDS,
@@ -184,6 +185,7 @@ class PrometheusSource(Source):
         max_body_mb: float = PROMETHEUS_LIMITS.max_body_mb,
         auth: tuple[str, str] | None = None,
         topology_auth: tuple[str, str] | None = None,
+        forecast: Mapping[str, Any] | PromForecast | None = None,
         **_: Any,
     ) -> None:
         url, url_auth = split_credentials(url)  # a password is used, never kept in the URL
@@ -239,6 +241,12 @@ class PrometheusSource(Source):
         self.hot_c = hot_c
         self.unmapped_hosts: set[str] = set()
         self._unhealthy: tuple[float, SiteTopology, UnhealthyGpus] | None = None
+        self.forecast = (forecast if isinstance(forecast, PromForecast) or forecast is None
+                         else parse_forecast(forecast))
+        """The forecast series of ``[forecast]`` (:mod:`console.sources.prom_forecast`);
+        None: this Prometheus holds no forecast, and the kind is not delivered."""
+        if self.forecast is not None:
+            self.kinds = (*type(self).kinds, "forecast")
 
     def __repr__(self) -> str:
         return f"PrometheusSource({self.display_url!r})"
@@ -324,6 +332,8 @@ class PrometheusSource(Source):
                 return self.fetch_unhealthy(topology)
             if kind == "power":
                 return self.fetch_power(context)
+            if kind == "forecast" and self.forecast is not None:
+                return read_forecast(self.client, self.forecast)
         except DataError as exc:
             raise SourceError(self.backend, str(exc)) from None
         raise SourceError(self.backend, f"cannot deliver {kind!r}")
