@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -55,8 +55,17 @@ class IdleGpuView(LiveView):
 
     kinds = ("jobs",)
     title = "Idle allocated GPUs"
-    COLUMNS = ("Job", "Name", "Tenant", "Racks", "GPUs", "Idle since", "Idle for",
-               "GPU-h wasted", "kWh wasted")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("IdleGpuView", "Job"),
+        QT_TRANSLATE_NOOP("IdleGpuView", "Name"),
+        QT_TRANSLATE_NOOP("IdleGpuView", "Tenant"),
+        QT_TRANSLATE_NOOP("IdleGpuView", "Racks"),
+        QT_TRANSLATE_NOOP("IdleGpuView", "GPUs"),
+        QT_TRANSLATE_NOOP("IdleGpuView", "Idle since"),
+        QT_TRANSLATE_NOOP("IdleGpuView", "Idle for"),
+        QT_TRANSLATE_NOOP("IdleGpuView", "GPU-h wasted"),
+        QT_TRANSLATE_NOOP("IdleGpuView", "kWh wasted"),
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -152,8 +161,8 @@ class IdleGpuView(LiveView):
             self.table.setItem(row, 4, NumberItem(figure(job.gpus, ",.0f"), job.gpus))
             self.table.setItem(row, 5, QTableWidgetItem(("≥ " if job.since_window else "")
                                                         + since))
-            self.table.setItem(row, 6, NumberItem(figure(job.idle_s / 60.0, ",.0f", " min"),
-                                                  job.idle_s))
+            self.table.setItem(row, 6, NumberItem(
+                self.tr("{0} min").format(figure(job.idle_s / 60.0, ",.0f")), job.idle_s))
             self.table.setItem(row, 7, NumberItem(figure(job.gpu_hours, ",.1f"), job.gpu_hours))
             self.table.setItem(row, 8, NumberItem(figure(job.energy_kwh, ",.1f"),
                                                   job.energy_kwh))

@@ -167,9 +167,10 @@ OVERLAYS: Mapping[str, Overlay] = {
                 (QT_TRANSLATE_NOOP("RackMapOverlay", "normal"), QT_TRANSLATE_NOOP("RackMapOverlay", "low"), QT_TRANSLATE_NOOP("RackMapOverlay", "medium"), QT_TRANSLATE_NOOP("RackMapOverlay", "high"),
                  QT_TRANSLATE_NOOP("RackMapOverlay", "critical")), 1, "6"),
         # Allocated GPUs idle too long (console.energy.idle): waste to act on, in steps.
-        Overlay("idle_gpus", "Idle allocated GPUs", "GPUs per rack idle past the rule",
+        Overlay("idle_gpus", QT_TRANSLATE_NOOP("RackMapOverlay", "Idle allocated GPUs"),
+                QT_TRANSLATE_NOOP("RackMapOverlay", "GPUs per rack idle past the rule"),
                 (0.0, 8.0, 36.0), (FLOOR, ADVISORY, WARNING, ALARM),
-                ("none", "1–8", "9–36", "> 36"), 1),
+                (QT_TRANSLATE_NOOP("RackMapOverlay", "none"), "1–8", "9–36", "> 36"), 1),
     )
 }
 

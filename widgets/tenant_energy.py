@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,14 +34,17 @@ from widgets.text import bound_columns, cell, figure, isolate
 from widgets.view import LiveView
 
 PERIODS: tuple[tuple[str, float], ...] = (
-    ("Last 24 hours", 86_400.0),
-    ("Last 7 days", 7 * 86_400.0),
-    ("Last 30 days", 30 * 86_400.0),
-    ("Whole cache", math.inf),
+    (QT_TRANSLATE_NOOP("TenantEnergyView", "Last 24 hours"), 86_400.0),
+    (QT_TRANSLATE_NOOP("TenantEnergyView", "Last 7 days"), 7 * 86_400.0),
+    (QT_TRANSLATE_NOOP("TenantEnergyView", "Last 30 days"), 30 * 86_400.0),
+    (QT_TRANSLATE_NOOP("TenantEnergyView", "Whole cache"), math.inf),
 )
 """Period choices: a name and a length ending at the newest data in the cache."""
-GROUPS: tuple[tuple[str, str], ...] = (("tenant", "By tenant"), ("kind", "By kind"),
-                                       ("country", "By country"))
+GROUPS: tuple[tuple[str, str], ...] = (
+    ("tenant", QT_TRANSLATE_NOOP("TenantEnergyView", "By tenant")),
+    ("kind", QT_TRANSLATE_NOOP("TenantEnergyView", "By kind")),
+    ("country", QT_TRANSLATE_NOOP("TenantEnergyView", "By country")),
+)
 
 
 class NumberItem(QTableWidgetItem):
@@ -131,7 +134,15 @@ class TenantEnergyView(LiveView):
 
     kinds = ()
     title = "Energy by tenant"
-    COLUMNS = ("Tenant", "Kind", "Country", "GPU-hours", "Energy kWh", "Carbon kg", "Share %")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("TenantEnergyView", "Tenant"),
+        QT_TRANSLATE_NOOP("TenantEnergyView", "Kind"),
+        QT_TRANSLATE_NOOP("TenantEnergyView", "Country"),
+        QT_TRANSLATE_NOOP("TenantEnergyView", "GPU-hours"),
+        QT_TRANSLATE_NOOP("TenantEnergyView", "Energy kWh"),
+        QT_TRANSLATE_NOOP("TenantEnergyView", "Carbon kg"),
+        QT_TRANSLATE_NOOP("TenantEnergyView", "Share %"),
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -1077,16 +1077,56 @@ Last change {changed}</source>
 <context>
     <name>IdleGpuView</name>
     <message>
+        <source>Job</source>
+        <translation>المهمة</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>الاسم</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>العميل</translation>
+    </message>
+    <message>
+        <source>Racks</source>
+        <translation>الخزائن</translation>
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation>وحدات GPU</translation>
+    </message>
+    <message>
+        <source>Idle since</source>
+        <translation>خامل منذ</translation>
+    </message>
+    <message>
+        <source>Idle for</source>
+        <translation>مدة الخمول</translation>
+    </message>
+    <message>
+        <source>GPU-h wasted</source>
+        <translation>ساعات GPU مهدرة</translation>
+    </message>
+    <message>
+        <source>kWh wasted</source>
+        <translation>كيلوواط ساعة مهدرة</translation>
+    </message>
+    <message>
         <source>Idle allocated GPUs are read from the history cache.</source>
-        <translation type="unfinished"></translation>
+        <translation>تُقرأ وحدات GPU المخصصة الخاملة من ذاكرة السجل.</translation>
     </message>
     <message>
         <source>Idle GPUs not read: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>لم تُقرأ وحدات GPU الخاملة: {0}</translation>
     </message>
     <message>
         <source>{jobs} job(s) holding {gpus} GPU(s) under {pct} % utilisation for at least {mins} min, at {time} ({checked} running jobs looked at); {kwh} kWh drawn while idle</source>
-        <translation type="unfinished"></translation>
+        <translation>{jobs} مهمة تحجز {gpus} وحدة GPU بأقل من {pct} % استخدام لمدة {mins} دقيقة على الأقل، عند {time} (فُحصت {checked} مهمة جارية)؛ {kwh} كيلوواط ساعة استُهلكت أثناء الخمول</translation>
+    </message>
+    <message>
+        <source>{0} min</source>
+        <translation>{0} دقيقة</translation>
     </message>
 </context>
 <context>
@@ -1230,11 +1270,11 @@ Last change {changed}</source>
     </message>
     <message>
         <source>Energy by tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>الطاقة حسب العميل</translation>
     </message>
     <message>
         <source>Idle allocated GPUs</source>
-        <translation type="unfinished"></translation>
+        <translation>وحدات GPU مخصصة خاملة</translation>
     </message>
     <message>
         <source>Hub Operations Console — {0}</source>
@@ -2092,6 +2132,14 @@ By {operator}: {reason}</source>
     <message>
         <source>critical</source>
         <translation>حرج</translation>
+    </message>
+    <message>
+        <source>Idle allocated GPUs</source>
+        <translation>وحدات GPU مخصصة خاملة</translation>
+    </message>
+    <message>
+        <source>GPUs per rack idle past the rule</source>
+        <translation>وحدات GPU الخاملة لكل خزانة بعد تجاوز القاعدة</translation>
     </message>
     <message>
         <source>no data</source>
@@ -3232,36 +3280,92 @@ By {operator}: {reason}</source>
 <context>
     <name>TenantEnergyView</name>
     <message>
+        <source>Last 24 hours</source>
+        <translation>آخر 24 ساعة</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>آخر 7 أيام</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>آخر 30 يومًا</translation>
+    </message>
+    <message>
+        <source>Whole cache</source>
+        <translation>كامل الذاكرة</translation>
+    </message>
+    <message>
+        <source>By tenant</source>
+        <translation>حسب العميل</translation>
+    </message>
+    <message>
+        <source>By kind</source>
+        <translation>حسب النوع</translation>
+    </message>
+    <message>
+        <source>By country</source>
+        <translation>حسب البلد</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>العميل</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>النوع</translation>
+    </message>
+    <message>
+        <source>Country</source>
+        <translation>البلد</translation>
+    </message>
+    <message>
+        <source>GPU-hours</source>
+        <translation>ساعات GPU</translation>
+    </message>
+    <message>
+        <source>Energy kWh</source>
+        <translation>الطاقة كيلوواط ساعة</translation>
+    </message>
+    <message>
+        <source>Carbon kg</source>
+        <translation>الكربون كغ</translation>
+    </message>
+    <message>
+        <source>Share %</source>
+        <translation>الحصة %</translation>
+    </message>
+    <message>
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>تحديث</translation>
     </message>
     <message>
         <source>Choose a period: the report is read from the history cache.</source>
-        <translation type="unfinished"></translation>
+        <translation>اختر فترة: يُقرأ التقرير من ذاكرة السجل.</translation>
     </message>
     <message>
         <source>No history cache: the report needs one (--cache).</source>
-        <translation type="unfinished"></translation>
+        <translation>لا توجد ذاكرة سجل: يحتاج التقرير إليها (--cache).</translation>
     </message>
     <message>
         <source>Reading the history cache…</source>
-        <translation type="unfinished"></translation>
+        <translation>جارٍ قراءة ذاكرة السجل…</translation>
     </message>
     <message>
         <source>No report: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>لا تقرير: {0}</translation>
     </message>
     <message>
-        <source>{start} to {end} ({zone}): {energy} kWh of IT energy metered by the racks (site IT meter {check}); grid at {grid} gCO2eq/kWh, wind, sun and battery at 0</source>
-        <translation type="unfinished"></translation>
+        <source>{start} to {end} ({zone}): {energy} kWh of IT energy metered by the racks (site IT meter {check}); grid imports at {grid} gCO2eq/kWh, wind, sun and battery at none</source>
+        <translation>من {start} إلى {end} ({zone}): {energy} كيلوواط ساعة من طاقة تقنية المعلومات تقيسها الخزائن (عداد الموقع {check})؛ الشبكة بـ {grid} غرام مكافئ CO2/كيلوواط ساعة، والرياح والشمس والبطارية بلا انبعاثات</translation>
     </message>
     <message>
         <source>Unallocated (no job)</source>
-        <translation type="unfinished"></translation>
+        <translation>غير مخصص (بلا مهمة)</translation>
     </message>
     <message>
         <source>Facility overhead (cooling, losses)</source>
-        <translation type="unfinished"></translation>
+        <translation>استهلاك المنشأة الإضافي (التبريد، الفواقد)</translation>
     </message>
 </context>
 <context>

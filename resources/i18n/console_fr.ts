@@ -1077,16 +1077,56 @@ Dernier changement {changed}</translation>
 <context>
     <name>IdleGpuView</name>
     <message>
+        <source>Job</source>
+        <translation>Tâche</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <source>Racks</source>
+        <translation>Baies</translation>
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>Idle since</source>
+        <translation>Inactif depuis</translation>
+    </message>
+    <message>
+        <source>Idle for</source>
+        <translation>Inactif pendant</translation>
+    </message>
+    <message>
+        <source>GPU-h wasted</source>
+        <translation>GPU-h perdues</translation>
+    </message>
+    <message>
+        <source>kWh wasted</source>
+        <translation>kWh perdus</translation>
+    </message>
+    <message>
         <source>Idle allocated GPUs are read from the history cache.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les GPU alloués inactifs sont lus dans le cache d&apos;historique.</translation>
     </message>
     <message>
         <source>Idle GPUs not read: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>GPU inactifs non lus : {0}</translation>
     </message>
     <message>
         <source>{jobs} job(s) holding {gpus} GPU(s) under {pct} % utilisation for at least {mins} min, at {time} ({checked} running jobs looked at); {kwh} kWh drawn while idle</source>
-        <translation type="unfinished"></translation>
+        <translation>{jobs} tâche(s) occupant {gpus} GPU sous {pct} % d&apos;utilisation depuis au moins {mins} min, à {time} ({checked} tâches en cours examinées) ; {kwh} kWh consommés à vide</translation>
+    </message>
+    <message>
+        <source>{0} min</source>
+        <translation>{0} min</translation>
     </message>
 </context>
 <context>
@@ -1230,11 +1270,11 @@ Dernier changement {changed}</translation>
     </message>
     <message>
         <source>Energy by tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>Énergie par client</translation>
     </message>
     <message>
         <source>Idle allocated GPUs</source>
-        <translation type="unfinished"></translation>
+        <translation>GPU alloués inactifs</translation>
     </message>
     <message>
         <source>Hub Operations Console — {0}</source>
@@ -2092,6 +2132,14 @@ Par {operator} : {reason}</translation>
     <message>
         <source>critical</source>
         <translation>critique</translation>
+    </message>
+    <message>
+        <source>Idle allocated GPUs</source>
+        <translation>GPU alloués inactifs</translation>
+    </message>
+    <message>
+        <source>GPUs per rack idle past the rule</source>
+        <translation>GPU inactifs par baie au-delà de la règle</translation>
     </message>
     <message>
         <source>no data</source>
@@ -3232,36 +3280,92 @@ Par {operator} : {reason}</translation>
 <context>
     <name>TenantEnergyView</name>
     <message>
+        <source>Last 24 hours</source>
+        <translation>Dernières 24 heures</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>7 derniers jours</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>30 derniers jours</translation>
+    </message>
+    <message>
+        <source>Whole cache</source>
+        <translation>Tout le cache</translation>
+    </message>
+    <message>
+        <source>By tenant</source>
+        <translation>Par client</translation>
+    </message>
+    <message>
+        <source>By kind</source>
+        <translation>Par type</translation>
+    </message>
+    <message>
+        <source>By country</source>
+        <translation>Par pays</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Country</source>
+        <translation>Pays</translation>
+    </message>
+    <message>
+        <source>GPU-hours</source>
+        <translation>GPU-heures</translation>
+    </message>
+    <message>
+        <source>Energy kWh</source>
+        <translation>Énergie kWh</translation>
+    </message>
+    <message>
+        <source>Carbon kg</source>
+        <translation>Carbone kg</translation>
+    </message>
+    <message>
+        <source>Share %</source>
+        <translation>Part %</translation>
+    </message>
+    <message>
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>Actualiser</translation>
     </message>
     <message>
         <source>Choose a period: the report is read from the history cache.</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisissez une période : le rapport est lu dans le cache d&apos;historique.</translation>
     </message>
     <message>
         <source>No history cache: the report needs one (--cache).</source>
-        <translation type="unfinished"></translation>
+        <translation>Pas de cache d&apos;historique : le rapport en a besoin (--cache).</translation>
     </message>
     <message>
         <source>Reading the history cache…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lecture du cache d&apos;historique…</translation>
     </message>
     <message>
         <source>No report: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>Pas de rapport : {0}</translation>
     </message>
     <message>
-        <source>{start} to {end} ({zone}): {energy} kWh of IT energy metered by the racks (site IT meter {check}); grid at {grid} gCO2eq/kWh, wind, sun and battery at 0</source>
-        <translation type="unfinished"></translation>
+        <source>{start} to {end} ({zone}): {energy} kWh of IT energy metered by the racks (site IT meter {check}); grid imports at {grid} gCO2eq/kWh, wind, sun and battery at none</source>
+        <translation>Du {start} au {end} ({zone}) : {energy} kWh d&apos;énergie IT mesurés par les baies (compteur IT du site {check}) ; réseau à {grid} gCO2eq/kWh, vent, soleil et batterie à zéro</translation>
     </message>
     <message>
         <source>Unallocated (no job)</source>
-        <translation type="unfinished"></translation>
+        <translation>Non alloué (aucune tâche)</translation>
     </message>
     <message>
         <source>Facility overhead (cooling, losses)</source>
-        <translation type="unfinished"></translation>
+        <translation>Surcoût du site (refroidissement, pertes)</translation>
     </message>
 </context>
 <context>
