@@ -49,9 +49,10 @@ def tenant_report(cache_path: str | Path, start: float, end: float, by: str = "t
         cache.close()
 
 
-def write_report(rep: report.TenantReport, out: str | Path, err: TextIO = sys.stderr) -> None:
+def write_report(rep: report.TenantReport, out: str | Path, err: TextIO | None = None) -> None:
     """Write the CSV and say on ``err`` what it holds (lines, energy, the check of the
     attribution against the site's IT meter)."""
+    err = sys.stderr if err is None else err
     try:
         report.write_csv(rep, out)
     except OSError as exc:
@@ -61,3 +62,9 @@ def write_report(rep: report.TenantReport, out: str | Path, err: TextIO = sys.st
     print(f"{out}: {len(rep.groups)} {rep.by} line(s), {rep.metered_it_kwh:,.0f} kWh IT "
           f"metered by the racks (site IT meter: {site:,.0f} kWh, {gap}), "
           f"{rep.covered_s / 3600.0:.1f} h of telemetry", file=err)
+    first, last = rep.held
+    if rep.start < first or rep.end > last:
+        from console.energy.history import stamp
+
+        print(f"{out}: the cache holds {stamp(first)} to {stamp(last)}, part of the period "
+              "asked: the report covers that part only", file=err)

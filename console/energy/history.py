@@ -34,7 +34,8 @@ class PeriodError(ValueError):
     """A period the cache cannot answer for; ``str(err)`` says why in one line."""
 
 
-def _stamp(t: float) -> str:
+def stamp(t: float) -> str:
+    """A time as the report's messages say it (UTC, to the minute)."""
     from datetime import UTC, datetime
 
     return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -49,8 +50,8 @@ def check_period(held: tuple[float, float] | None, start: float, end: float) -> 
     first, last = held
     if end <= first or start >= last:
         raise PeriodError(
-            f"the cache holds {_stamp(first)} to {_stamp(last)}; "
-            f"the period asked ({_stamp(start)} to {_stamp(end)}) is outside it")
+            f"the cache holds {stamp(first)} to {stamp(last)}; "
+            f"the period asked ({stamp(start)} to {stamp(end)}) is outside it")
 
 
 def intervals(frames: Sequence[spans.FieldFrame], start: float, end: float

@@ -47,3 +47,15 @@ def test_report_over_a_period_the_cache_does_not_hold(sim_cache: Path, tmp_path:
     assert err[0].startswith("main.py: error: the cache holds 2026-05-28 ")
     assert "2020-01-01 00:00 UTC to 2020-01-02 00:00 UTC" in err[0]
     assert not out.exists()
+
+
+def test_report_over_part_of_a_period_says_so(sim_cache: Path, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    with Cache.open(sim_cache, readonly=True) as cache:
+        first, last = cache.time_range()
+    out = tmp_path / "part.csv"
+    code = main.main(["report", "tenants", "--cache", str(sim_cache), "--from",
+                      _iso(first - 86400), "--to", _iso(last), "--out", str(out)])
+    assert code == 0 and out.exists()
+    err = capsys.readouterr().err
+    assert "part of the period asked: the report covers that part only" in err
