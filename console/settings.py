@@ -360,12 +360,19 @@ def source_options(settings: Settings, url: str | None = None) -> dict[str, Any]
 
 def make_source(settings: Settings, url: str | None = None) -> Source:
     """The source the settings ask for: Prometheus + slurmrestd when their URLs are set,
-    else the source of ``url`` (default: ``settings.source``) by its scheme."""
+    else the source of ``url`` (default: ``settings.source``) by its scheme. With an
+    Electricity Maps token in ``[carbon]``, a live source delivers its ``forecast`` with the
+    zone's grid carbon forecast merged in (console.sources.grid_carbon)."""
     from console.sources import open_source
     from console.sources.combined import combined_from_settings
+    from console.sources.grid_carbon import with_grid_carbon
 
-    combined = combined_from_settings(settings)
-    if combined is not None:
-        return combined
-    url = take_credentials(settings, url or settings.source)
-    return open_source(url, **source_options(settings, url))
+    source: Source | None = combined_from_settings(settings)
+    if source is None:
+        url = take_credentials(settings, url or settings.source)
+        source = open_source(url, **source_options(settings, url))
+    try:
+        return with_grid_carbon(source, settings.carbon)
+    except ValueError:
+        source.close()
+        raise

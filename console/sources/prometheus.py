@@ -161,7 +161,7 @@ class PrometheusSource(Source):
 
     backend = "Prometheus"
     concurrent_kinds = True
-    kinds = ("site", "racks", "gpus", "power")
+    kinds: tuple[str, ...] = ("site", "racks", "gpus", "power")
 
     def __init__(
         self,
