@@ -1,6 +1,6 @@
 """Screenshots of the console under a real X server (Xvfb, the xcb platform), no window
-manager: the main window at 1280x800, 1920x1080 and 3840x2160 on a first run, and wall mode
-on two screens side by side.
+manager: the main window at 1280x800, 1920x1080 and 3840x2160 on a first run, in French and
+Arabic at 1920x1080, and wall mode on two screens side by side.
 
     python docs/shots_screens.py [--only main_window_1280x800,wall_two_screens] [--wait S]
 
@@ -27,6 +27,8 @@ SHOTS = {
     "main_window_1280x800": (["-screen", "0", "1280x800x24"], []),
     "main_window_1920x1080": (["-screen", "0", "1920x1080x24"], []),
     "main_window_3840x2160": (["-screen", "0", "3840x2160x24"], []),
+    "main_window_fr": (["-screen", "0", "1920x1080x24"], ["--lang", "fr"]),
+    "main_window_ar": (["-screen", "0", "1920x1080x24"], ["--lang", "ar"]),
     "wall_two_screens": (
         # Two X screens (Qt sees each as a screen; Xvfb's RandR shows one with +xinerama),
         # shot one by one and put side by side.

@@ -36,9 +36,14 @@ HALL_LABEL_PAD = 8
 
 def hall_label_forms(hall: Mapping[str, object]) -> tuple[str, str, str]:
     """A hall's label, longest first: "Hall A · GB200", "A · GB200", "A" (no model: the
-    name alone). The map draws every hall in the same form: the longest that fits them all."""
+    name alone). The map draws every hall in the same form: the longest that fits them all.
+    A name the hub gives is shown as written, except the hub's default "Hall <id>", which is
+    said in the chosen language."""
     hid = cell(hall.get("id", ""), 20)
-    name = cell(hall.get("name") or (QCoreApplication.translate("RackMapView", "Hall {0}").format(hid) if hid else ""), 40)
+    given = hall.get("name")
+    if hid and (not given or given == f"Hall {hid}"):  # the hub's default name: our word
+        given = QCoreApplication.translate("RackMapView", "Hall {0}").format(hid)
+    name = cell(given or "", 40)
     model = cell(hall.get("gpu_model", ""), 30)
     short = hid or name
     if not model:

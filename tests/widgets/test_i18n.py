@@ -265,6 +265,8 @@ def test_map_gpu_health_maintenance_and_shift_words_in_french(qtbot: Any, englis
     assert texts[:2] == ["≤ 27 recommandé", "> 27 au-dessus du recommandé"]
     assert texts[4] == "pas de données : 3 baies"
     assert hall_label_forms({"id": "A", "gpu_model": "GB200"})[0] == "Salle A · GB200"
+    assert hall_label_forms({"id": "A", "name": "Hall A"})[0] == "Salle A"  # the hub's default
+    assert hall_label_forms({"id": "A", "name": "Hall North"})[0] == "Hall North"  # a name
     view = GpuHealthView()
     qtbot.addWidget(view)
     try:
