@@ -518,9 +518,9 @@ def collect(
     if review:
         snapshots, data = collect_from_cache(review, shift, at, notes=notes)
         return snapshots, data, f"review of {review}"
-    from console.carbon import configured_intensity
     from console.settings import load_settings, make_source
     from console.sources.base import SourceError
+    from console.sources.grid_carbon import grid_intensity
 
     if settings is None:
         settings = load_settings(overrides={"source": source_url})
@@ -533,7 +533,7 @@ def collect(
         with source:
             snapshots, data = collect_from_source(
                 source, shift, timeout_s, notes=notes, steering=settings.steering,
-                grid_g_per_kwh=configured_intensity(settings.carbon))
+                grid_g_per_kwh=grid_intensity(source, settings.carbon))
     except OSError as exc:
         raise ExportError(f"{url}: cannot start the source ({exc.strerror or exc})") from None
     return snapshots, data, source.display_url

@@ -21,7 +21,7 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-from console.carbon import GridCarbon
+from console.carbon import GridCarbon, configured_intensity
 from console.carbon_forecast import FIELD
 from console.contract import FORECAST_FIELDS
 from console.forecast import WHOLE, ForecastSnapshot
@@ -137,3 +137,13 @@ def with_grid_carbon(source: Source, carbon: Any, env: Any = None) -> Source:
     if feed is None:
         return source
     return GridCarbonSource(source, feed)
+
+
+def grid_intensity(source: Source, carbon: Any) -> float:
+    """The grid carbon intensity (gCO2eq/kWh) to use where a forecast gives none: the
+    Electricity Maps zone's latest value while recent when ``source`` carries the feed,
+    else ``[carbon] grid_g_per_kwh`` (``carbon``), else the cited default. May ask
+    Electricity Maps (bounded by its limits): call it off the GUI thread."""
+    if isinstance(source, GridCarbonSource):
+        return source.grid_carbon().g_per_kwh
+    return configured_intensity(dict(carbon or {}))

@@ -18,7 +18,7 @@ from backend_http import FakeBackend, Request, json_reply
 from test_electricitymaps import FORECAST_PATH, LATEST_PATH, TOKEN, iso
 from test_prometheus_source import promql
 
-from console.carbon import ORIGIN_LIVE
+from console.carbon import GRID_CARBON_G_PER_KWH, ORIGIN_LIVE
 from console.forecast import WHOLE, ForecastSnapshot
 from console.hub.server import HubServer
 from console.hub.sim import SimulatedHub
@@ -27,7 +27,12 @@ from console.settings import load_settings, make_source
 from console.sources.base import FetchContext, Source
 from console.sources.combined import NO_PROMETHEUS_FORECAST, CombinedSource
 from console.sources.electricitymaps import ElectricityMapsClient, GridCarbonFeed
-from console.sources.grid_carbon import NOT_YET, GridCarbonSource, with_grid_carbon
+from console.sources.grid_carbon import (
+    NOT_YET,
+    GridCarbonSource,
+    grid_intensity,
+    with_grid_carbon,
+)
 from console.sources.hub import HubApiSource
 
 HOUR = 3600.0
@@ -69,6 +74,7 @@ def test_a_hubs_grid_carbon_band_is_the_zones(tmp_path: Path) -> None:
             forecast = source.fetch("forecast", FetchContext())
             site = source.fetch("site", FetchContext())  # the other kinds: the hub's own
             carbon = source.grid_carbon()
+            intensity = grid_intensity(source, {"grid_g_per_kwh": 500})
         finally:
             source.close()
     assert isinstance(own, ForecastSnapshot) and isinstance(forecast, ForecastSnapshot)
@@ -85,6 +91,9 @@ def test_a_hubs_grid_carbon_band_is_the_zones(tmp_path: Path) -> None:
     assert solar_own is not None and solar is not None and np.array_equal(solar.p50, solar_own.p50)
     assert site.kind == "site"
     assert carbon.origin == ORIGIN_LIVE and carbon.g_per_kwh == 612.0
+    assert intensity == 612.0  # the zone's latest value, not [carbon]'s, while recent
+    assert grid_intensity(Stub(), {"grid_g_per_kwh": 500}) == 500.0
+    assert grid_intensity(Stub(), {}) == GRID_CARBON_G_PER_KWH
 
 
 def test_a_prometheus_site_gets_a_grid_carbon_forecast(tmp_path: Path) -> None:
