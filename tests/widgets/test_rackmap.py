@@ -100,7 +100,8 @@ def test_overheated_rack_is_coloured_normal_rack_stays_grey(view: RackMapView,
 
 def test_each_overlay_grey_when_normal_coloured_when_abnormal(view: RackMapView,
                                                               topo: SiteTopology) -> None:
-    assert view.overlays() == ("power", "inlet", "gpu_temp", "gpu_util", "unhealthy", "alarm")
+    assert view.overlays() == ("power", "inlet", "gpu_temp", "gpu_util", "unhealthy", "alarm",
+                               "idle_gpus")
     payload = racks_payload(topo, power_kw={"A-01-01": 150.0}, gpu_temp_max_c={"A-01-01": 91.0},
                             gpus_unhealthy={"A-01-01": 5.0}, alarm={"A-01-01": 4.0},
                             inlet_c={"A-01-01": 33.0})
