@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
@@ -90,26 +91,29 @@ def pairs(jobs: JobSpans, rack_index: Mapping[str, int], rack_gpus: np.ndarray
           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """``(job, rack, GPUs)`` of each job on each of its racks: a job's GPUs spread over
     its known racks in proportion to their GPUs; and how many jobs have no known rack."""
-    job_of: list[int] = []
-    rack_of: list[int] = []
-    share: list[float] = []
-    unplaced = 0
+    racks = [r if isinstance(r, tuple | list) else () for r in jobs.columns["racks"].tolist()]
+    lengths = np.fromiter(map(len, racks), np.int64, len(racks))
+    flat = np.fromiter(
+        (-1 if i is None else i for i in map(rack_index.get, chain.from_iterable(racks))),
+        np.int64, int(lengths.sum()))
+    job_of = np.repeat(np.arange(len(racks), dtype=np.int64), lengths)
     gpus = np.asarray(jobs.columns["gpus"], np.float64)
-    for j, racks in enumerate(jobs.columns["racks"].tolist()):
-        known = [rack_index[r] for r in (racks or ()) if isinstance(r, str) and r in rack_index]
-        known = list(dict.fromkeys(known))
-        n = gpus[j]
-        if not known or not np.isfinite(n) or n <= 0:
-            unplaced += 1 if n > 0 else 0
-            continue
-        weight = rack_gpus[known].astype(np.float64)
-        total = weight.sum()
-        weight = weight / total if total > 0 else np.full(len(known), 1.0 / len(known))
-        job_of += [j] * len(known)
-        rack_of += known
-        share += (n * weight).tolist()
-    return (np.array(job_of, np.int64), np.array(rack_of, np.int64),
-            np.array(share, np.float64), unplaced)
+    with np.errstate(invalid="ignore"):
+        wanted = np.isfinite(gpus) & (gpus > 0)
+    keep = (flat >= 0) & wanted[job_of] if len(flat) else np.zeros(0, bool)
+    job_of, rack_of = job_of[keep], flat[keep]
+    if len(job_of):  # a rack named twice in a job counts once
+        key = np.unique(job_of * (len(rack_gpus) + 1) + rack_of)
+        job_of, rack_of = key // (len(rack_gpus) + 1), key % (len(rack_gpus) + 1)
+    placed = np.zeros(len(racks), bool)
+    placed[job_of] = True
+    unplaced = int((wanted & ~placed).sum())
+    weight = np.asarray(rack_gpus, np.float64)[rack_of]
+    total = np.bincount(job_of, weight, minlength=len(racks))
+    count = np.bincount(job_of, minlength=len(racks)).astype(np.float64)
+    share = np.where(total[job_of] > 0, weight / np.where(total[job_of] > 0, total[job_of], 1.0),
+                     1.0 / np.maximum(count[job_of], 1.0))
+    return job_of, rack_of, gpus[job_of] * share, unplaced
 
 
 def _held_seconds(x: np.ndarray, rack: np.ndarray, g: np.ndarray, s: np.ndarray,
