@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from console.i18n import QT_TRANSLATE_NOOP, translate
+from console.i18n import QT_TRANSLATE_NOOP, say_again, translate
 from console.model import GPU_LIMITS, SiteTopology, UnhealthyGpus
 from console.text import plain
 
@@ -54,6 +54,16 @@ class XidInfo:
     severity: str
     """critical, high, medium or low: how urgently the action is needed."""
 
+    @property
+    def label(self) -> str:
+        """:attr:`words` in the chosen language."""
+        return local_cause(self.words)
+
+    @property
+    def advice(self) -> str:
+        """:attr:`action` in the chosen language."""
+        return local_action(self.action)
+
 
 def _x(xid: int, mnemonic: str, words: str, action: str, severity: str) -> XidInfo:
     return XidInfo(xid, mnemonic, words, action, severity)
@@ -62,60 +72,86 @@ def _x(xid: int, mnemonic: str, words: str, action: str, severity: str) -> XidIn
 XID_CATALOGUE: Mapping[int, XidInfo] = {
     x.xid: x
     for x in (
-        _x(8, "ROBUST_CHANNEL_FIFO_ERROR_IDLE_TIMEOUT", "GPU stopped processing (channel timeout)",
-           "Restart the job; if it repeats on this GPU, drain the node and reset the GPU.", "medium"),
-        _x(13, "GR_EXCEPTION", "Graphics engine exception (often an application fault)",
-           "Restart the job; if it repeats with other jobs on this GPU, drain the node and run "
-           "DCGM diagnostics (dcgmi diag -r 3).", "low"),
-        _x(31, "MMU_ERR_FLT", "GPU memory page fault (illegal address, usually the application)",
-           "Tell the tenant (application bug is likeliest); if it repeats across jobs, drain the "
-           "node and run DCGM diagnostics.", "low"),
-        _x(43, "RESETCHANNEL_VERIF_ERROR", "GPU stopped processing: the application hit a "
-           "software fault; the GPU itself is healthy",
-           "No hardware action: the job was stopped; restart it.", "low"),
-        _x(45, "PREEMPTIVE_REMOVAL", "Preemptive cleanup after an earlier error or a killed job",
-           "No action alone; look for an earlier XID on this GPU and act on that one.", "low"),
-        _x(48, "DBE", "Uncorrectable (double-bit) ECC memory error",
-           "Drain the node and reset the GPU to remap the row; if remapping fails (XID 64), "
-           "replace the GPU.", "high"),
-        _x(61, "PMU_BREAKPOINT", "Internal micro-controller breakpoint/warning",
-           "Drain the node and reset the GPU; open a case with NVIDIA if it repeats.", "high"),
-        _x(62, "PMU_HALT", "Internal micro-controller halted",
-           "Drain the node and reset the GPU; open a case with NVIDIA if it repeats.", "high"),
-        _x(63, "ROW_REMAP_EVENT", "ECC row remapping recorded (pending until GPU reset)",
-           "Drain the node and reset the GPU at the next opportunity to apply the remap.",
+        _x(8, "ROBUST_CHANNEL_FIFO_ERROR_IDLE_TIMEOUT",
+           QT_TRANSLATE_NOOP("GpuHealth", "GPU stopped processing (channel timeout)"),
+           QT_TRANSLATE_NOOP("GpuHealth", "Restart the job; if it repeats on this GPU, drain the node and reset the GPU."),
            "medium"),
-        _x(64, "ROW_REMAP_FAILURE", "ECC row remapping failed: no spare rows left",
-           "Drain the node and replace the GPU (RMA).", "critical"),
-        _x(74, "NVLINK_ERROR", "NVLink error (link training or data errors)",
-           "Drain the node; reset the GPU; check NVLink cabling/NVSwitch tray; service the "
-           "hardware if it persists.", "high"),
-        _x(79, "GPU_HAS_FALLEN_OFF_THE_BUS", "GPU has fallen off the bus (not reachable on PCIe)",
-           "Drain the node and power-cycle it; check PCIe seating, power and cooling; replace "
-           "the GPU or baseboard if it repeats.", "critical"),
-        _x(92, "HIGH_SBE_RATE", "High rate of correctable (single-bit) ECC errors",
-           "Watch the SBE count; drain and reset the GPU at the next opportunity; replace if "
-           "the rate stays high.", "medium"),
-        _x(94, "CONTAINED_ECC_ERROR", "Contained ECC error: one application was stopped, others "
-           "are unaffected",
-           "Restart the stopped job; drain and reset the GPU at the next opportunity to remap "
-           "the row.", "medium"),
-        _x(95, "UNCONTAINED_ECC_ERROR", "Uncontained ECC error: every application on the GPU is "
-           "affected",
-           "Drain the node now and reset the GPU; replace it if the reset does not clear it.",
+        _x(13, "GR_EXCEPTION",
+           QT_TRANSLATE_NOOP("GpuHealth", "Graphics engine exception (often an application fault)"),
+           QT_TRANSLATE_NOOP("GpuHealth", "Restart the job; if it repeats with other jobs on this GPU, drain the node and run DCGM diagnostics (dcgmi diag -r 3)."),
+           "low"),
+        _x(31, "MMU_ERR_FLT",
+           QT_TRANSLATE_NOOP("GpuHealth", "GPU memory page fault (illegal address, usually the application)"),
+           QT_TRANSLATE_NOOP("GpuHealth", "Tell the tenant (application bug is likeliest); if it repeats across jobs, drain the node and run DCGM diagnostics."),
+           "low"),
+        _x(43, "RESETCHANNEL_VERIF_ERROR",
+           QT_TRANSLATE_NOOP("GpuHealth", "GPU stopped processing: the application hit a software fault; the GPU itself is healthy"),
+           QT_TRANSLATE_NOOP("GpuHealth", "No hardware action: the job was stopped; restart it."),
+           "low"),
+        _x(45, "PREEMPTIVE_REMOVAL",
+           QT_TRANSLATE_NOOP("GpuHealth", "Preemptive cleanup after an earlier error or a killed job"),
+           QT_TRANSLATE_NOOP("GpuHealth", "No action alone; look for an earlier XID on this GPU and act on that one."),
+           "low"),
+        _x(48, "DBE",
+           QT_TRANSLATE_NOOP("GpuHealth", "Uncorrectable (double-bit) ECC memory error"),
+           QT_TRANSLATE_NOOP("GpuHealth", "Drain the node and reset the GPU to remap the row; if remapping fails (XID 64), replace the GPU."),
+           "high"),
+        _x(61, "PMU_BREAKPOINT",
+           QT_TRANSLATE_NOOP("GpuHealth", "Internal micro-controller breakpoint/warning"),
+           QT_TRANSLATE_NOOP("GpuHealth", "Drain the node and reset the GPU; open a case with NVIDIA if it repeats."),
+           "high"),
+        _x(62, "PMU_HALT",
+           QT_TRANSLATE_NOOP("GpuHealth", "Internal micro-controller halted"),
+           QT_TRANSLATE_NOOP("GpuHealth", "Drain the node and reset the GPU; open a case with NVIDIA if it repeats."),
+           "high"),
+        _x(63, "ROW_REMAP_EVENT",
+           QT_TRANSLATE_NOOP("GpuHealth", "ECC row remapping recorded (pending until GPU reset)"),
+           QT_TRANSLATE_NOOP("GpuHealth", "Drain the node and reset the GPU at the next opportunity to apply the remap."),
+           "medium"),
+        _x(64, "ROW_REMAP_FAILURE",
+           QT_TRANSLATE_NOOP("GpuHealth", "ECC row remapping failed: no spare rows left"),
+           QT_TRANSLATE_NOOP("GpuHealth", "Drain the node and replace the GPU (RMA)."),
            "critical"),
-        _x(119, "GSP_RPC_TIMEOUT", "GPU System Processor (GSP) did not answer in time",
-           "Drain the node and reset the GPU; if it repeats, check the driver version and open "
-           "a case with NVIDIA.", "high"),
-        _x(120, "GSP_ERROR", "GPU System Processor (GSP) error",
-           "Drain the node and reset the GPU; if it repeats, open a case with NVIDIA.", "high"),
-        _x(140, "UNRECOVERED_ECC_ERROR", "Unrecovered ECC error (memory)",
-           "Drain the node and reset the GPU; replace it if the error returns.", "high"),
-        _x(154, "GPU_RECOVERY_ACTION_CHANGED", "The driver asks for a recovery action "
-           "(reset or reboot)",
-           "Drain the node and perform the requested reset or reboot.", "high"),
+        _x(74, "NVLINK_ERROR",
+           QT_TRANSLATE_NOOP("GpuHealth", "NVLink error (link training or data errors)"),
+           QT_TRANSLATE_NOOP("GpuHealth", "Drain the node; reset the GPU; check NVLink cabling/NVSwitch tray; service the hardware if it persists."),
+           "high"),
+        _x(79, "GPU_HAS_FALLEN_OFF_THE_BUS",
+           QT_TRANSLATE_NOOP("GpuHealth", "GPU has fallen off the bus (not reachable on PCIe)"),
+           QT_TRANSLATE_NOOP("GpuHealth", "Drain the node and power-cycle it; check PCIe seating, power and cooling; replace the GPU or baseboard if it repeats."),
+           "critical"),
+        _x(92, "HIGH_SBE_RATE",
+           QT_TRANSLATE_NOOP("GpuHealth", "High rate of correctable (single-bit) ECC errors"),
+           QT_TRANSLATE_NOOP("GpuHealth", "Watch the SBE count; drain and reset the GPU at the next opportunity; replace if the rate stays high."),
+           "medium"),
+        _x(94, "CONTAINED_ECC_ERROR",
+           QT_TRANSLATE_NOOP("GpuHealth", "Contained ECC error: one application was stopped, others are unaffected"),
+           QT_TRANSLATE_NOOP("GpuHealth", "Restart the stopped job; drain and reset the GPU at the next opportunity to remap the row."),
+           "medium"),
+        _x(95, "UNCONTAINED_ECC_ERROR",
+           QT_TRANSLATE_NOOP("GpuHealth", "Uncontained ECC error: every application on the GPU is affected"),
+           QT_TRANSLATE_NOOP("GpuHealth", "Drain the node now and reset the GPU; replace it if the reset does not clear it."),
+           "critical"),
+        _x(119, "GSP_RPC_TIMEOUT",
+           QT_TRANSLATE_NOOP("GpuHealth", "GPU System Processor (GSP) did not answer in time"),
+           QT_TRANSLATE_NOOP("GpuHealth", "Drain the node and reset the GPU; if it repeats, check the driver version and open a case with NVIDIA."),
+           "high"),
+        _x(120, "GSP_ERROR",
+           QT_TRANSLATE_NOOP("GpuHealth", "GPU System Processor (GSP) error"),
+           QT_TRANSLATE_NOOP("GpuHealth", "Drain the node and reset the GPU; if it repeats, open a case with NVIDIA."),
+           "high"),
+        _x(140, "UNRECOVERED_ECC_ERROR",
+           QT_TRANSLATE_NOOP("GpuHealth", "Unrecovered ECC error (memory)"),
+           QT_TRANSLATE_NOOP("GpuHealth", "Drain the node and reset the GPU; replace it if the error returns."),
+           "high"),
+        _x(154, "GPU_RECOVERY_ACTION_CHANGED",
+           QT_TRANSLATE_NOOP("GpuHealth", "The driver asks for a recovery action (reset or reboot)"),
+           QT_TRANSLATE_NOOP("GpuHealth", "Drain the node and perform the requested reset or reboot."),
+           "high"),
     )
 }
+"""NVIDIA's XIDs the console knows, in English (:meth:`XidInfo.label` and
+:meth:`XidInfo.advice`: in the chosen language)."""
 
 
 APPLICATION_XIDS: frozenset[int] = frozenset({13, 31, 43, 45})
@@ -196,9 +232,7 @@ def xid_info(xid: int | None) -> XidInfo | None:
         return None
     info = XID_CATALOGUE.get(xid)
     if info is None:
-        return XidInfo(xid, "UNLISTED", f"XID {xid} (not in the console's catalogue)",
-                       "Look the XID up in NVIDIA's XID catalogue; drain the node if it repeats.",
-                       "medium")
+        return XidInfo(xid, "UNLISTED", _UNLISTED.format(xid), _UNLISTED_ACTION, "medium")
     return info
 
 
@@ -214,15 +248,15 @@ class ClockReason:
 
 
 CLOCK_EVENT_REASONS: tuple[ClockReason, ...] = (
-    ClockReason(0x1, "GpuIdle", "GPU idle", False),
-    ClockReason(0x2, "ApplicationsClocksSetting", "applications clocks setting", False),
-    ClockReason(0x4, "SwPowerCap", "SW power cap", False),
-    ClockReason(0x8, "HwSlowdown", "HW slowdown", True),
-    ClockReason(0x10, "SyncBoost", "sync boost", False),
-    ClockReason(0x20, "SwThermalSlowdown", "SW thermal slowdown", True),
-    ClockReason(0x40, "HwThermalSlowdown", "HW thermal slowdown", True),
-    ClockReason(0x80, "HwPowerBrakeSlowdown", "HW power brake slowdown", True),
-    ClockReason(0x100, "DisplayClockSetting", "display clock setting", False),
+    ClockReason(0x1, "GpuIdle", QT_TRANSLATE_NOOP("GpuHealth", "GPU idle"), False),
+    ClockReason(0x2, "ApplicationsClocksSetting", QT_TRANSLATE_NOOP("GpuHealth", "applications clocks setting"), False),
+    ClockReason(0x4, "SwPowerCap", QT_TRANSLATE_NOOP("GpuHealth", "SW power cap"), False),
+    ClockReason(0x8, "HwSlowdown", QT_TRANSLATE_NOOP("GpuHealth", "HW slowdown"), True),
+    ClockReason(0x10, "SyncBoost", QT_TRANSLATE_NOOP("GpuHealth", "sync boost"), False),
+    ClockReason(0x20, "SwThermalSlowdown", QT_TRANSLATE_NOOP("GpuHealth", "SW thermal slowdown"), True),
+    ClockReason(0x40, "HwThermalSlowdown", QT_TRANSLATE_NOOP("GpuHealth", "HW thermal slowdown"), True),
+    ClockReason(0x80, "HwPowerBrakeSlowdown", QT_TRANSLATE_NOOP("GpuHealth", "HW power brake slowdown"), True),
+    ClockReason(0x100, "DisplayClockSetting", QT_TRANSLATE_NOOP("GpuHealth", "display clock setting"), False),
 )
 _KNOWN_BITS = sum(r.bit for r in CLOCK_EVENT_REASONS)
 _XIDS = GPU_LIMITS["xid"]
@@ -242,11 +276,11 @@ def clock_event_words(mask: int | None) -> str:
     or anything that is no bit mask."""
     m = _whole(mask, _MASKS)
     if m is None:
-        return "n/a"
-    words = [r.words for r in decode_clock_events(m)]
+        return translate("GpuHealth", "n/a")
+    words = [translate("GpuHealth", r.words) for r in decode_clock_events(m)]
     if m & ~_KNOWN_BITS:
-        words.append(f"other (0x{m & ~_KNOWN_BITS:x})")
-    return ", ".join(words) if words else "none"
+        words.append(translate("GpuHealth", "other (0x{0})").format(f"{m & ~_KNOWN_BITS:x}"))
+    return ", ".join(words) if words else translate("GpuHealth", "none")
 
 
 def clock_events_abnormal(mask: int | None) -> bool:
@@ -254,12 +288,68 @@ def clock_events_abnormal(mask: int | None) -> bool:
     return any(r.abnormal for r in decode_clock_events(mask))
 
 
+_HOT_ACTION = QT_TRANSLATE_NOOP(
+    "GpuHealth",
+    "Check the rack's cooling and inlet temperature; drain the node if the GPU stays hot.")
 _CLOCK_ACTIONS = {
-    0x40: "Check the rack's cooling and inlet temperature; drain the node if the GPU stays hot.",
-    0x20: "Check the rack's cooling and inlet temperature; drain the node if the GPU stays hot.",
-    0x80: "Check the rack's PDU feeds and power supplies (power brake asserted).",
-    0x8: "Check power supplies and cooling of the node; drain it if the slowdown persists.",
+    0x40: _HOT_ACTION,
+    0x20: _HOT_ACTION,
+    0x80: QT_TRANSLATE_NOOP(
+        "GpuHealth", "Check the rack's PDU feeds and power supplies (power brake asserted)."),
+    0x8: QT_TRANSLATE_NOOP(
+        "GpuHealth",
+        "Check power supplies and cooling of the node; drain it if the slowdown persists."),
 }
+
+# The words :func:`describe_gpu` writes, in English (:func:`local_cause` and
+# :func:`local_action` say them in the chosen language).
+_UNLISTED = QT_TRANSLATE_NOOP("GpuHealth", "XID {0} (not in the console's catalogue)")
+_UNLISTED_ACTION = QT_TRANSLATE_NOOP(
+    "GpuHealth", "Look the XID up in NVIDIA's XID catalogue; drain the node if it repeats.")
+_XID_CAUSE = QT_TRANSLATE_NOOP("GpuHealth", "XID {0}: {1}")
+_OFF_BUS = QT_TRANSLATE_NOOP("GpuHealth", "GPU off the bus (not reachable on PCIe)")
+_REMAP_FAILED = QT_TRANSLATE_NOOP("GpuHealth", "ECC row remapping failed")
+_DBE = QT_TRANSLATE_NOOP("GpuHealth", "{0} uncorrectable (double-bit) ECC error(s)")
+_THROTTLED_AT = QT_TRANSLATE_NOOP("GpuHealth", "Throttled: {0} at {1:.0f} °C")
+_THROTTLED = QT_TRANSLATE_NOOP("GpuHealth", "Throttled: {0}")
+_HOT = QT_TRANSLATE_NOOP("GpuHealth", "Hot: {0:.0f} °C (no throttling reported)")
+_NO_CAUSE = QT_TRANSLATE_NOOP("GpuHealth", "GPU {0} (no cause reported)")
+_LOST_ACTION = QT_TRANSLATE_NOOP(
+    "GpuHealth", "Drain the node and run DCGM diagnostics (dcgmi diag -r 3).")
+_WATCH_ACTION = QT_TRANSLATE_NOOP(
+    "GpuHealth", "Watch it; run DCGM diagnostics when the node is next drained.")
+_NO_ACTION = QT_TRANSLATE_NOOP("GpuHealth", "none")
+REPEATED = QT_TRANSLATE_NOOP("GpuHealth", "{0} (reported {1} times in 24 h)")
+"""A cause reported again and again (the maintenance list's repair rule)."""
+_CAUSES = (_XID_CAUSE, _DBE, _THROTTLED_AT, _THROTTLED, _HOT, _NO_CAUSE)
+_CAUSE_PARTS: tuple[str, ...] = ()  # every fixed English phrase a cause's values may be
+
+
+def _cause_parts() -> tuple[str, ...]:
+    global _CAUSE_PARTS
+    if not _CAUSE_PARTS:
+        _CAUSE_PARTS = (*(x.words for x in XID_CATALOGUE.values()), _UNLISTED,
+                        *(r.words for r in CLOCK_EVENT_REASONS), *STATUS_WORDS.values())
+    return _CAUSE_PARTS
+
+
+def local_cause(cause: str) -> str:
+    """A cause :func:`describe_gpu` wrote (or a catalogue entry's words, or the maintenance
+    list's :data:`REPEATED`) in the chosen language; other text as it is."""
+    if not isinstance(cause, str):
+        return cause
+    repeated = say_again("GpuHealth", cause, (REPEATED,), local_cause)
+    if repeated != cause:  # its first value is a cause of its own
+        return repeated
+    parts = cause.split("; ")
+    fixed = (_OFF_BUS, _REMAP_FAILED, *_cause_parts())
+    return "; ".join(translate("GpuHealth", p) if p in fixed
+                     else say_again("GpuHealth", p, _CAUSES, _cause_parts()) for p in parts)
+
+
+def local_action(action: str) -> str:
+    """An action :func:`describe_gpu` wrote in the chosen language."""
+    return translate("GpuHealth", action) if isinstance(action, str) else action
 
 HOT_GPU_C = 85.0
 """A GPU this hot is degraded by its heat alone (the Prometheus source's ``hot_c``): said
@@ -296,36 +386,33 @@ def describe_gpu(record: Mapping[str, Any]) -> tuple[str, str]:
     info = xid_info(record.get("xid"))
     if info is not None:
         causes.append((_SEVERITY_RANK.get(info.severity, 1) + 10,
-                       f"XID {info.xid}: {info.words}", info.action))
+                       _XID_CAUSE.format(info.xid, info.words), info.action))
     if status == "off_bus" and (info is None or info.xid != 79):
         off = XID_CATALOGUE[79]
-        causes.append((14, "GPU off the bus (not reachable on PCIe)", off.action))
+        causes.append((14, _OFF_BUS, off.action))
     if record.get("row_remap_failure") is True and (info is None or info.xid != 64):
         rr = XID_CATALOGUE[64]
-        causes.append((13, "ECC row remapping failed", rr.action))
+        causes.append((13, _REMAP_FAILED, rr.action))
     dbe = _whole(record.get("ecc_dbe"), GPU_LIMITS["ecc_dbe"])
     if dbe and dbe > 0 and (info is None or info.xid not in (48, 94, 95)):
-        causes.append((12, f"{dbe} uncorrectable (double-bit) ECC error(s)",
+        causes.append((12, _DBE.format(dbe),
                        XID_CATALOGUE[48].action))
     slow = [r for r in decode_clock_events(record.get("clock_event_reasons")) if r.abnormal]
     if slow:
         temp = _num(record.get("temp_c"), GPU_LIMITS["temp_c"])
-        words = "Throttled: " + ", ".join(r.words for r in slow)
-        if temp is not None:
-            words += f" at {temp:.0f} °C"
+        said = ", ".join(r.words for r in slow)
+        words = _THROTTLED.format(said) if temp is None else _THROTTLED_AT.format(said, temp)
         worst = max(slow, key=lambda r: r.bit)
         causes.append((5, words, _CLOCK_ACTIONS.get(worst.bit, _CLOCK_ACTIONS[0x8])))
     temp = _num(record.get("temp_c"), GPU_LIMITS["temp_c"])
     if not causes and status == "degraded" and temp is not None and temp >= HOT_GPU_C:
-        causes.append((4, f"Hot: {temp:.0f} °C (no throttling reported)", _CLOCK_ACTIONS[0x40]))
+        causes.append((4, _HOT.format(temp), _CLOCK_ACTIONS[0x40]))
     if not causes:
         if status in ("failed", "off_bus"):
-            return (f"GPU {STATUS_WORDS[status]} (no cause reported)",
-                    "Drain the node and run DCGM diagnostics (dcgmi diag -r 3).")
+            return _NO_CAUSE.format(STATUS_WORDS[status]), _LOST_ACTION
         if status == "degraded":
-            return ("GPU degraded (no cause reported)",
-                    "Watch it; run DCGM diagnostics when the node is next drained.")
-        return ("healthy", "none")
+            return _NO_CAUSE.format(STATUS_WORDS[status]), _WATCH_ACTION
+        return STATUS_WORDS["healthy"], _NO_ACTION
     causes.sort(key=lambda c: -c[0])
     return "; ".join(c[1] for c in causes), causes[0][2]
 

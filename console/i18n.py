@@ -13,10 +13,13 @@ else as :meth:`datetime.strftime` writes it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from functools import lru_cache
 
-__all__ = ["LANGUAGES", "QT_TRANSLATE_NOOP", "set_date_names", "set_translator", "strftime", "translate"]
+__all__ = ["LANGUAGES", "QT_TRANSLATE_NOOP", "has_names", "number", "say_again", "set_date_names",
+           "set_number_marks", "set_translator", "strftime", "translate"]
 
 LANGUAGES = ("en", "fr", "ar")
 """The console's languages (ISO 639-1): English, French, Arabic."""
@@ -47,6 +50,89 @@ def translate(context: str, text: str) -> str:
     return out if isinstance(out, str) and out else text
 
 
+_marks: tuple[str, str] | None = None
+_NUMERAL = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+_PLACE = re.compile(r"\{(\d+)(?::[^{}]*)?\}")
+
+
+def set_number_marks(marks: tuple[str, str] | None) -> None:
+    """The language's thousands separator and decimal mark, e.g. ``(".", ",")`` (None:
+    English, ``","`` and ``"."``)."""
+    global _marks
+    _marks = None if marks is None or tuple(marks) == (",", ".") else (marks[0], marks[1])
+
+
+def number(text: str) -> str:
+    """A numeral written in English (``1,234.5``) with the language's marks; anything else
+    as it is."""
+    marks = _marks
+    if marks is None or not _NUMERAL.fullmatch(text):
+        return text
+    return text.replace(",", "\0").replace(".", marks[1]).replace("\0", marks[0])
+
+
+@lru_cache(maxsize=512)
+def _pattern(template: str) -> tuple[re.Pattern[str], tuple[int, ...]] | None:
+    """The regular expression that reads ``template.format(...)`` back, with the index
+    of each placeholder in order; None for a template with a placeholder used twice."""
+    out, order, last = [], [], 0
+    for m in _PLACE.finditer(template):
+        out.append(re.escape(template[last:m.start()]))
+        out.append("(.+?)" if m.end() < len(template) else "(.+)")
+        order.append(int(m.group(1)))
+        last = m.end()
+    out.append(re.escape(template[last:]))
+    if len(set(order)) != len(order):
+        return None
+    return re.compile("".join(out), re.DOTALL), tuple(order)
+
+
+def say_again(context: str, text: str, templates: Iterable[str],
+              parts: Iterable[str] | Callable[[str], str] = ()) -> str:
+    """``text``, made in English by ``template.format(...)`` of one of ``templates``
+    (marked with :func:`QT_TRANSLATE_NOOP` in ``context``), in the chosen language: the
+    template translated, each value put back, a value that is itself one of ``parts``
+    (or a ``", "`` list of them) said again too (``parts`` a function: each value said
+    by it), an English numeral in the language's marks. Text made by none of them (the hub's own words) comes back as it is."""
+    if _translator is None and _marks is None:
+        return text
+    templates = tuple(templates)
+    pieces: tuple[str, ...] | Callable[[str], str] = parts if callable(parts) else tuple(parts)
+    for template in templates:
+        found = _pattern(template)
+        if found is None:
+            continue
+        pattern, order = found
+        m = pattern.fullmatch(text)
+        if m is None:
+            continue
+        values: dict[int, str] = {}
+        for index, value in zip(order, m.groups(), strict=True):
+            values[index] = _value(context, value, pieces)
+        said = _PLACE.sub(lambda p: "{" + p.group(1) + "}", translate(context, template))
+        try:
+            return said.format(*(values.get(i, "") for i in range(max(order, default=-1) + 1)))
+        except (IndexError, KeyError, ValueError):
+            return text
+    return text
+
+
+def _value(context: str, value: str, parts: tuple[str, ...] | Callable[[str], str]) -> str:
+    if callable(parts):
+        said = parts(value)
+        return said if said != value else number(value)
+    if parts:
+        said = say_again(context, value, parts)
+        if said != value:
+            return said
+        pieces = value.split(", ")
+        if len(pieces) > 1:
+            again = [say_again(context, p, parts) for p in pieces]
+            if any(a != p for a, p in zip(again, pieces, strict=True)):
+                return ", ".join(again)
+    return number(value)
+
+
 _names: dict[str, tuple[str, ...]] = {}
 
 
@@ -57,6 +143,11 @@ def set_date_names(names: dict[str, tuple[str, ...]] | None) -> None:
     global _names
     _names = {k: tuple(v) for k, v in (names or {}).items()
               if len(v) == {"a": 7, "A": 7, "b": 12, "B": 12}.get(k)}
+
+
+def has_names() -> bool:
+    """The language has day and month names of its own (not English)."""
+    return bool(_names)
 
 
 def strftime(moment: date | datetime, fmt: str) -> str:

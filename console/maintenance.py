@@ -41,7 +41,7 @@ from console.contract import (
     REASON_HW_THERMAL,
     REASON_SW_THERMAL,
 )
-from console.gpu_health import APPLICATION_XIDS, describe_gpu
+from console.gpu_health import APPLICATION_XIDS, REPEATED, describe_gpu
 from console.i18n import QT_TRANSLATE_NOOP, translate
 from console.model import JobsSnapshot, SiteTopology, UnhealthyGpus
 
@@ -72,44 +72,42 @@ class ActionGroup:
     """Shown in colour: the GPU is lost or harms jobs until the action is done."""
     xids: tuple[int, ...] = ()
     detail: str = ""
+    """What leads to it and what the crew does, in English (``{0}``: :data:`REPEAT_RMA`;
+    :attr:`advice`: in the chosen language)."""
 
     @property
     def label(self) -> str:
         """:attr:`words` in the chosen language."""
         return translate("MaintenanceView", self.words)
 
+    @property
+    def advice(self) -> str:
+        """:attr:`detail` in the chosen language, its figure filled in."""
+        return translate("MaintenanceView", self.detail).format(REPEAT_RMA)
+
 
 ACTION_GROUPS: tuple[ActionGroup, ...] = (
     ActionGroup("rma", QT_TRANSLATE_NOOP("MaintenanceView", "Drain and return for repair (RMA)"), "DRAIN_AND_RESET", True, (64,),
-                "Row remapping failed (no spare rows) or the same hardware fault came back "
-                f"{REPEAT_RMA} times within 24 h: drain the node and replace the GPU."),
+                QT_TRANSLATE_NOOP("MaintenanceView", "Row remapping failed (no spare rows) or the same hardware fault came back {0} times within 24 h: drain the node and replace the GPU.")),
     ActionGroup("power_cycle", QT_TRANSLATE_NOOP("MaintenanceView", "Reboot / power-cycle the node"), "NODE_REBOOT", True, (79,),
-                "GPU off the bus: drain the node and power-cycle it; check PCIe seating, "
-                "power and cooling."),
+                QT_TRANSLATE_NOOP("MaintenanceView", "GPU off the bus: drain the node and power-cycle it; check PCIe seating, power and cooling.")),
     ActionGroup("drain_reset", QT_TRANSLATE_NOOP("MaintenanceView", "Drain the node and reset the GPU"), "DRAIN_AND_RESET", True,
                 (48, 61, 62, 95, 119, 120, 140, 154),
-                "Uncorrectable ECC, micro-controller or GSP error: drain the node now, reset "
-                "the GPU, run DCGM diagnostics before it takes jobs again."),
+                QT_TRANSLATE_NOOP("MaintenanceView", "Uncorrectable ECC, micro-controller or GSP error: drain the node now, reset the GPU, run DCGM diagnostics before it takes jobs again.")),
     ActionGroup("drain_p2p", QT_TRANSLATE_NOOP("MaintenanceView", "Drain NVLink traffic and reset the GPU"), "DRAIN_P2P", True, (74,),
-                "NVLink error: drain the node's peer-to-peer work, reset the GPU, check the "
-                "NVLink cabling and NVSwitch tray."),
+                QT_TRANSLATE_NOOP("MaintenanceView", "NVLink error: drain the node's peer-to-peer work, reset the GPU, check the NVLink cabling and NVSwitch tray.")),
     ActionGroup("cooling", QT_TRANSLATE_NOOP("MaintenanceView", "Check cooling of the GPU"), "NONE", False, (),
-                "Thermal throttling with no site cause: check the server's fans or cold "
-                "plate flow and the GPU's seating."),
+                QT_TRANSLATE_NOOP("MaintenanceView", "Thermal throttling with no site cause: check the server's fans or cold plate flow and the GPU's seating.")),
     ActionGroup("power_supply", QT_TRANSLATE_NOOP("MaintenanceView", "Check the node's power supplies"), "NONE", False, (),
-                "Power brake asserted with no site cause: check the server's power "
-                "supplies and its PDU outlets."),
+                QT_TRANSLATE_NOOP("MaintenanceView", "Power brake asserted with no site cause: check the server's power supplies and its PDU outlets.")),
     ActionGroup("reset_next_drain", QT_TRANSLATE_NOOP("MaintenanceView", "Reset the GPU at the next drain"), "GPU_RESET", False,
                 (63, 92, 94),
-                "Row remap pending, contained ECC error or many correctable errors: the GPU "
-                "works; reset it when the node is next drained."),
+                QT_TRANSLATE_NOOP("MaintenanceView", "Row remap pending, contained ECC error or many correctable errors: the GPU works; reset it when the node is next drained.")),
     ActionGroup("diagnose", QT_TRANSLATE_NOOP("MaintenanceView", "Run diagnostics at the next drain"), "NONE", False, (8,),
-                "Cause unknown or XID not in the catalogue: run DCGM diagnostics "
-                "(dcgmi diag -r 3) when the node is next drained."),
+                QT_TRANSLATE_NOOP("MaintenanceView", "Cause unknown or XID not in the catalogue: run DCGM diagnostics (dcgmi diag -r 3) when the node is next drained.")),
     ActionGroup("restart_app", QT_TRANSLATE_NOOP("MaintenanceView", "Restart the application (job's problem, GPU healthy)"), "NONE",
                 False, tuple(sorted(APPLICATION_XIDS)),
-                "Application XID: the job hit a fault of its own; tell the tenant. Watch for "
-                "the same XID with other jobs on this GPU."),
+                QT_TRANSLATE_NOOP("MaintenanceView", "Application XID: the job hit a fault of its own; tell the tenant. Watch for the same XID with other jobs on this GPU.")),
 )
 """Recovery actions, most urgent first: the one table that maps faults to actions."""
 
@@ -477,7 +475,7 @@ class MaintenanceTracker:
             else:
                 count, first_seen, last_seen = 1, since, since
         if count >= REPEAT_RMA and group in HARDWARE_GROUPS:
-            cause = f"{cause} (reported {count} times in 24 h)"
+            cause = REPEATED.format(cause, count)
             group = "rma"
         if (old is not None and old.group == group and old.count == count
                 and old.cause == cause and old.job_id == job_id and old.tenant == tenant

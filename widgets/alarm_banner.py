@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from console.alarms import ACKED, RTN_UNACK, UNACK, Alarm
+from console.alarms.phrases import local_area, local_message
 from console.alarms.rules import PRIORITIES
 from widgets.alarm_model import (
     DARK_TEXT,
@@ -173,12 +174,13 @@ class AlarmBanner(QWidget):
             priority = engine_word(first.priority)
             text = self.tr("Act first — {p}, unacknowledged {age}: {area} · {message}").format(
                 p=self.tr(PRIORITY_WORDS.get(priority, priority)), age=age,
-                area=cell(first.area, 60), message=cell(first.message, 200))
+                area=cell(local_area(first.area), 60),
+                message=cell(local_message(first.message), 200))
             rule = rule_of(first)
             if rule is not None and rule.respond_min is not None:
                 text += self.tr(" · respond within {0} min").format(rule.respond_min)
             self.first_label.setText(text)
-            self.first_label.setToolTip(plain_tooltip(rule.action if rule is not None else ""))
+            self.first_label.setToolTip(plain_tooltip(rule.advice if rule is not None else ""))
         self._update_sound()
 
     @property

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -29,8 +30,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from console.alarms import RULES, SHELVED, STATE_LABELS, Alarm
-from console.alarms.rules import PRIORITY_RANK, UNACKED_STATES
+from console.alarms import RULES, SHELVED, Alarm
+from console.alarms.phrases import local_area, local_message
+from console.alarms.rules import PRIORITY_RANK, UNACKED_STATES, state_label
+from console.i18n import strftime
 from widgets.text import HUGE, cell, figure, isolate, missing, plain, plain_tooltip
 from widgets.view import DATA_ERRORS
 
@@ -93,7 +96,7 @@ def clock_text(t: float, zone: tzinfo | None, now: float | None = None) -> str:
         local = datetime.fromtimestamp(t, zone)
         today = datetime.fromtimestamp(now if finite(now) is not None else time.time(),
                                        zone).date()
-        return local.strftime("%H:%M:%S" if local.date() == today else "%d %b %H:%M")
+        return strftime(local, "%H:%M:%S" if local.date() == today else "%d %b %H:%M")
     except DATA_ERRORS:
         return missing()
 
@@ -116,21 +119,33 @@ def value_text(alarm: Alarm) -> str:
         return figure(v, unit=f" {unit}").strip()
     if unit == "GPUs":
         n = int(v)
-        return f"{n} GPU{'s' if n != 1 else ''}"
+        words = (QCoreApplication.translate("AlarmTableModel", "{0} GPU") if n == 1 else
+                 QCoreApplication.translate("AlarmTableModel", "{0} GPUs"))
+        return words.format(figure(n, "d"))
     if unit == "s":
-        return f"{v:.0f} s"
+        return figure(v, ".0f", " s")
     if unit in ("%", "MW"):
-        return f"{v:.0f} {unit}"
-    return f"{v:.1f} {unit}".strip()
+        return figure(v, ".0f", f" {unit}")
+    said = QCoreApplication.translate("AlarmTableModel", "per h") if unit == "per h" else unit
+    return (figure(v, ".1f") + f" {said}").strip()
 
 
 def state_text(alarm: Alarm, zone: tzinfo | None, now: float | None) -> str:
     """Operator wording of the state, with the shelf's expiry."""
     state = word(alarm.state)
-    text = STATE_LABELS.get(state, state) if state else cell(alarm.state, 40)
+    text = state_label(state) if state else cell(alarm.state, 40)
     if state == SHELVED and alarm.shelved_until is not None:
-        text += f" until {clock_text(alarm.shelved_until, zone, now)}"
+        until = clock_text(alarm.shelved_until, zone, now)
+        return QCoreApplication.translate("AlarmTableModel", "{0} until {1}").format(text, until)
     return text
+
+
+def priority_text(priority: object) -> str:
+    """A priority as the operator reads it ('Critical'), in the chosen language."""
+    said = word(priority).capitalize()
+    if not said:
+        return cell(priority, 20)
+    return QCoreApplication.translate("AlarmBanner", said)  # the banner's words
 
 
 def rule_of(alarm: Alarm) -> Any:
@@ -191,11 +206,11 @@ class AlarmTableModel(QAbstractTableModel):
         rule = rule_of(a)
         cells = (
             clock_text(a.time, self.zone, now),
-            word(a.priority).capitalize() or cell(a.priority, 20),
+            priority_text(a.priority),
             text(state_text, a, self.zone, now),
-            text(plain, a.area),
-            text(plain, a.message),
-            text(lambda: rule.action if rule is not None else ""),
+            text(lambda: plain(local_area(a.area))),
+            text(lambda: plain(local_message(a.message))),
+            text(lambda: rule.advice if rule is not None else ""),
             text(value_text, a),
             text(plain, a.operator),
         )
@@ -253,14 +268,14 @@ class AlarmTableModel(QAbstractTableModel):
                 raised=utc_text(alarm.time), changed=utc_text(alarm.changed))
         if col == ACTION_COL:
             rule = rule_of(alarm)
-            lines = [rule.action if rule is not None else
+            lines = [rule.advice if rule is not None else
                      self.tr("(no action stated for this alarm)")]
             if rule is not None and rule.consequence:
-                lines.append(self.tr("If nobody acts: {0}").format(rule.consequence))
+                lines.append(self.tr("If nobody acts: {0}").format(rule.outcome))
             if rule is not None:
                 lines.append(self.tr("Respond within {0} min").format(rule.respond_min))
         else:  # each part cut, so a huge message never hides the id and the operator
-            lines = [cell(alarm.message, 600), self.tr("Alarm id: {0}").format(cell(alarm.id, 200))]
+            lines = [cell(local_message(alarm.message), 600), self.tr("Alarm id: {0}").format(cell(alarm.id, 200))]
             if alarm.operator:
                 lines.append(self.tr("By {0}").format(isolate(alarm.operator, 80))
                              + (f": {isolate(alarm.comment, 200)}" if alarm.comment else ""))

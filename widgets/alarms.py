@@ -43,7 +43,8 @@ from PySide6.QtWidgets import (
 )
 
 from console.alarms import ACKED, OUT_OF_SERVICE, RTN_UNACK, SHELVED, SUPPRESSED, UNACK, Alarm
-from console.alarms.rules import STATE_LABELS
+from console.alarms.phrases import local_area, local_message
+from console.alarms.rules import state_label
 from console.model import SiteTopology
 from widgets.alarm_banner import AlarmBanner, act_first
 from widgets.alarm_dialogs import AckDialog, PlanShelfDialog, ShelveDialog
@@ -55,6 +56,7 @@ from widgets.alarm_model import (
     clock_text,
     finite,
     is_unacknowledged,
+    priority_text,
     rule_of,
     utc_text,
     word,
@@ -369,19 +371,19 @@ class AlarmListView(LiveView):
         zone = self.model.zone
         state = word(a.state)
         lines = [
-            cell(a.message, 1000),
+            cell(local_message(a.message), 1000),
             self.tr("{priority} · {state} · {area} · id {id}").format(
-                priority=word(a.priority).capitalize() or cell(a.priority, 20),
-                state=self.tr(STATE_LABELS.get(state, state)) if state else cell(a.state, 20),
-                area=cell(a.area, 200), id=cell(a.id, 200)),
+                priority=priority_text(a.priority),
+                state=state_label(state) if state else cell(a.state, 20),
+                area=cell(local_area(a.area), 200), id=cell(a.id, 200)),
             self.tr("Raised {local} site time ({utc})").format(
                 local=clock_text(a.time, zone, self._now), utc=utc_text(a.time)),
         ]
         rule = rule_of(a)
         if rule is not None and rule.action:
-            lines.append(self.tr("Action: {0}").format(rule.action))
+            lines.append(self.tr("Action: {0}").format(rule.advice))
         if rule is not None and rule.consequence:
-            lines.append(self.tr("If nobody acts: {0}").format(rule.consequence))
+            lines.append(self.tr("If nobody acts: {0}").format(rule.outcome))
         if rule is not None and rule.respond_min is not None:
             line = self.tr("Respond within {0} min").format(rule.respond_min)
             now, changed = finite(self._now), finite(a.changed)
@@ -390,7 +392,7 @@ class AlarmListView(LiveView):
                 line += self.tr(" (waiting {0}{1})").format(
                     format_age(waited), self.tr(", overdue") if waited > rule.respond_min * 60 else "")
             lines.append(line)
-        lines.append(self.tr("Area: {0}").format(cell(a.area, 1000)))
+        lines.append(self.tr("Area: {0}").format(cell(local_area(a.area), 1000)))
         if a.racks:
             lines.append(self.tr("Racks ({n}): {racks}").format(n=len(a.racks), racks=_more(a.racks)))
         if a.gpus:
@@ -408,7 +410,7 @@ class AlarmListView(LiveView):
 
     def ask_acknowledge(self, alarms: Sequence[Alarm]) -> tuple[str, str] | None:
         """Ask operator and comment in a dialog; None when cancelled."""
-        what = (cell(alarms[0].message, 500) if len(alarms) == 1
+        what = (cell(local_message(alarms[0].message), 500) if len(alarms) == 1
                 else self.tr("{0} alarms").format(len(alarms)))
         dialog = AckDialog(what, self.operator, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -417,7 +419,7 @@ class AlarmListView(LiveView):
 
     def ask_shelve(self, alarms: Sequence[Alarm]) -> tuple[int, str, str] | None:
         """Ask duration, operator and comment in a dialog; None when cancelled."""
-        what = (cell(alarms[0].message, 500) if len(alarms) == 1
+        what = (cell(local_message(alarms[0].message), 500) if len(alarms) == 1
                 else self.tr("{0} alarms").format(len(alarms)))
         dialog = ShelveDialog(what, self.operator, self, self.max_shelve_s)
         if dialog.exec() != QDialog.DialogCode.Accepted:

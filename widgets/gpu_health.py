@@ -51,6 +51,8 @@ from console.gpu_health import (
     describe_gpu,
     describe_key,
     fleet_rollup,
+    local_action,
+    local_cause,
     normalise_query,
     rollup_totals,
     search_fields,
@@ -65,6 +67,7 @@ from widgets.text import (
     bound_columns,
     cell,
     figure,
+    left_to_right,
     missing,
     plain_tooltip,
     row_cells,
@@ -154,9 +157,12 @@ def _place(where: tuple[Any, ...], plain: bool = False) -> _Place:
 def _describe_row(record: Mapping[str, Any]) -> _Described:
     cause, action = describe(record)
     status = cell(record.get("status", ""))
-    return (cell(cause), cell(action), status_word(status),
-            _STATUS_RANK.get(status, 0),
-            search_words(record.get("status"), cause, action, record.get("xid")))
+    words = search_words(record.get("status"), cause, action, record.get("xid"))
+    said_cause, said_action = local_cause(cause), local_action(action)
+    if said_cause != cause or said_action != action:  # searched in English and as shown
+        words += " " + search_words(status_word(status), said_cause, said_action, None)
+    return (cell(said_cause), cell(said_action), status_word(status),
+            _STATUS_RANK.get(status, 0), words)
 
 
 class UnhealthyGpuModel(QAbstractTableModel):
@@ -398,10 +404,10 @@ def percent(n: int, total: int) -> str:
     """``n`` of ``total`` as a percentage that never rounds a count to 0 % or 100 %."""
     pct = n / total * 100.0
     if 0 < pct < 0.005:
-        return "<0.01 %"
+        return "<" + figure(0.01, ".2f", " %")
     if 99.995 <= pct < 100:
-        return ">99.99 %"
-    return f"{pct:.2f} %"
+        return ">" + figure(99.99, ".2f", " %")
+    return figure(pct, ".2f", " %")
 
 
 def rollup_rows(rows: list[RollupRow]) -> tuple[list[tuple[str, ...]], list[dict[int, QColor]]]:
@@ -409,9 +415,10 @@ def rollup_rows(rows: list[RollupRow]) -> tuple[list[tuple[str, ...]], list[dict
     out, colours = [], []
     for r in [*rows, rollup_totals(rows)]:
         def share(n: int, total: int = r.total) -> str:
-            return f"{n:,} ({percent(n, total)})" if total else f"{n:,}"
+            said = f"{figure(n, ',d')} ({percent(n, total)})" if total else figure(n, ",d")
+            return left_to_right(said)  # its brackets never mirrored in Arabic
 
-        out.append((cell(r.hall, 40), cell(r.model, 40), f"{r.total:,}", share(r.healthy),
+        out.append((cell(r.hall, 40), cell(r.model, 40), figure(r.total, ",d"), share(r.healthy),
                     share(r.degraded),
                     share(r.failed), share(r.off_bus)))
         colours.append({4 + i: STATUS_COLOUR[s] for i, s in enumerate(STATUSES)
@@ -464,7 +471,7 @@ class GpuHealthView(LiveView):
         header = self.table.horizontalHeader()
         bound_columns(self.table)
         set_column_widths(self.table, (  # characters, or a sample of the widest value
-            "Hall", "A-00", "A-00-00", 14, "Slot", 18, "GB200", "off the bus", 47,
+            "Hall", "A-00", "A-00-00", 14, "Slot", 18, "GB200", status_word("off_bus"), 47,
             "28 Nov 23:59 (23 h 59 min ago)"))
         header.setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)

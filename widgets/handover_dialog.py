@@ -64,6 +64,7 @@ from console.alarms.rules import (
 from console.contract import DEFAULT_SITE_TZ
 from console.handover.record import MAX_NAME, HandoverRecord, handover_shift
 from console.handover.shift import ShiftWindow
+from console.i18n import strftime
 from console.link import LinkState
 from console.maintenance import ACTION_GROUPS
 from console.shiftlog.model import LogEntry, LogError, validate_new
@@ -300,7 +301,7 @@ class HandoverDialog(QDialog):
             moment = datetime.fromtimestamp(float(t), ZoneInfo(self.tz))
         except (TypeError, ValueError, OverflowError, OSError):
             return "—"
-        return moment.strftime("%a %d %b %H:%M" if day else "%H:%M")
+        return strftime(moment, "%a %d %b %H:%M" if day else "%H:%M")
 
     def _site(self, now: float) -> str:
         window = self.window_

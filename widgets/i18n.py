@@ -51,7 +51,8 @@ LOCALES = {"en": "en_US", "fr": "fr_MA", "ar": "ar_MA"}
 """The locale of each language: its numbers and dates, as written in Morocco (Western
 digits, '.' between thousands, ',' before decimals; Moroccan month names in Arabic)."""
 TS_SOURCES = ("main.py", "widgets", "console/i18n.py", "console/handover/report.py",
-              "console/gpu_health.py", "console/maintenance.py")
+              "console/gpu_health.py", "console/maintenance.py", "console/alarms/phrases.py",
+              "console/alarms/rules.py")
 """What ``pyside6-lupdate`` reads for the console's words (relative to the project root)."""
 ROOT = Path(__file__).resolve().parent.parent
 I18N_DIR = ROOT / "resources" / "i18n"
@@ -120,6 +121,8 @@ def install_language(lang: str, app: QCoreApplication | None = None) -> list[QTr
                 _installed.append(translator)
     core_i18n.set_translator(None if lang == "en" else QCoreApplication.translate)
     core_i18n.set_date_names(None if lang == "en" else date_names(locale))
+    core_i18n.set_number_marks(None if lang == "en"
+                               else (locale.groupSeparator(), locale.decimalPoint()))
     if isinstance(app, QApplication):
         app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if lang == "ar"
                                else Qt.LayoutDirection.LeftToRight)

@@ -40,7 +40,16 @@ from console.jobs import (
     wait_seconds,
 )
 from console.model import JobsSnapshot
-from widgets.text import CELL_CHARS, cell, clip, isolate, missing, plain, plain_tooltip
+from widgets.text import (
+    CELL_CHARS,
+    cell,
+    clip,
+    figure,
+    isolate,
+    missing,
+    plain,
+    plain_tooltip,
+)
 from widgets.view import DATA_ERRORS, SiteClock, format_age, site_clock_of
 
 log = logging.getLogger(__name__)
@@ -396,8 +405,9 @@ class JobsTableModel(QAbstractTableModel):
             tasks = int(c["array_tasks"][j]) if "array_tasks" in c else 0
             gpus = int(c["gpus"][j])
             if tasks > 1:
-                return f"{gpus:,} ({tasks:,} tasks × {gpus // tasks:,})"
-            return f"{gpus:,}"
+                return self.tr("{0} ({1} tasks × {2})").format(
+                    figure(gpus, ",d"), figure(tasks, ",d"), figure(gpus // tasks, ",d"))
+            return figure(gpus, ",d")
         if key == "racks":
             racks = _racks(c["racks"][j])
             if full or len(racks) <= 1:
@@ -415,7 +425,7 @@ class JobsTableModel(QAbstractTableModel):
             return "" if not np.isfinite(w) else format_age(w)
         if key == "gpu_hours":
             g = float(self.gpu_h[j])
-            return f"{g:,.1f}" if g else ""
+            return figure(g, ",.1f") if g else ""
         if key == "flag":
             return FLAG_TEXT if self.flagged[j] else ""
         return ""

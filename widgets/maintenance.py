@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.gpu_health import normalise_query, since_words
+from console.gpu_health import local_cause, normalise_query, since_words
 from console.maintenance import ACTION_GROUPS, ActionGroup, MaintenanceItem, MaintenanceList
 from console.model import SiteTopology, Snapshot
 from widgets.text import bound_columns, cell, figure, isolate, missing, plain_tooltip
@@ -65,6 +65,8 @@ def search_text(item: MaintenanceItem) -> str:
     parts.append(_state_words(item.node_state))
     try:
         parts.append(cell(item.action))
+        said = (local_cause(item.cause), item.label)
+        parts += [cell(w) for w in said if w not in (item.cause, item.action)]
     except DATA_ERRORS:  # a group the console does not know
         pass
     if item.xid is not None:
@@ -246,7 +248,7 @@ class MaintenanceModel(QAbstractItemModel):
             return f"{group.label} — {shown}"
         if role == _TOOLTIP:
             return plain_tooltip(self.tr("{detail}\nNVML recovery action: {nvml}").format(
-                detail=_tr(group.detail), nvml=group.nvml))
+                detail=group.advice, nvml=group.nvml))
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setBold(True)
@@ -277,7 +279,7 @@ class MaintenanceModel(QAbstractItemModel):
         if column == 4:
             return isolate(item.tenant)
         if column == 5:
-            return cell(item.cause)
+            return cell(local_cause(item.cause))
         if column == 6:
             now = self.mlist.time if self.mlist else time.time()
             return seen_words(item.first_seen, now, self.site_clock)

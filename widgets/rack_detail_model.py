@@ -204,7 +204,7 @@ def gpu_table(nodes: Sequence[Mapping[str, Any]],
                 server, cell(g.get("index", "")), status_word(status),
                 job_label(job_id, jobs), _f(temp, ".0f"), _f(g.get("power_w"), ".0f"),
                 _f(g.get("util_pct"), ".0f"), mem, _f(g.get("ecc_sbe"), "d"),
-                _f(g.get("ecc_dbe"), "d"), f"{info.xid}: {info.words}" if info else "—",
+                _f(g.get("ecc_dbe"), "d"), f"{info.xid}: {info.label}" if info else "—",
                 clock_event_words(mask),
             ))
             place = (slot, idx)

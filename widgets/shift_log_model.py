@@ -28,6 +28,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QPalette
 
+from console.i18n import strftime
 from console.shiftlog.model import LogEntry
 from widgets.text import cell, isolate, missing, plain_tooltip
 from widgets.view import DATA_ERRORS, site_clock_of
@@ -88,7 +89,7 @@ def site_time(t: float | None, zone: tzinfo | None, fmt: str = "%d %b %H:%M") ->
     if t is None:
         return missing()
     try:
-        return datetime.fromtimestamp(float(t), zone).strftime(fmt)
+        return strftime(datetime.fromtimestamp(float(t), zone), fmt)
     except DATA_ERRORS:
         return missing()
 

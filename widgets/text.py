@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QLocale, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QTableView, QTreeView
 
 from console.text import (
@@ -186,6 +187,19 @@ def bound_columns(view: QTableView | QTreeView, chars: int = COLUMN_CHARS,
     return header.maximumSectionSize()
 
 
+LRI = "\u2066"
+"""Left-to-right isolate: a figure with its brackets and unit kept in reading order inside
+right-to-left text (closed by PDI, U+2069)."""
+
+
+def left_to_right(text: str) -> str:
+    """``text`` (a figure and its unit, "12 (0,50 %)") kept left to right in a mirrored
+    (Arabic) window; as it is in a left-to-right one."""
+    if QGuiApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft:
+        return f"{LRI}{text}\u2069"
+    return text
+
+
 def set_column_widths(view: QTableView | QTreeView, widths: Sequence[int | str]) -> None:
     """Size each column from font metrics: an int is that many average characters (names,
     words), a str is a sample of the widest value it shows ("99,999,999", "29 Nov 23:59"),
@@ -196,6 +210,12 @@ def set_column_widths(view: QTableView | QTreeView, widths: Sequence[int | str])
     metrics = view.fontMetrics()
     char = max(1, metrics.averageCharWidth())
     pad = 3 * char  # cell margins and the sort indicator
+    model = view.model()
+    titles = header.fontMetrics()
     for col, width in enumerate(widths):
         size = metrics.horizontalAdvance(width) + pad if isinstance(width, str) else width * char
+        title = (model.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+                 if model is not None else None)
+        if isinstance(title, str) and title:  # the header's words, in any language, whole
+            size = max(size, titles.horizontalAdvance(title) + pad)
         header.resizeSection(col, size)

@@ -23,6 +23,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from console.contract import DEFAULT_SITE_TZ
+from console.i18n import has_names, strftime
 from console.model import SiteTopology, Snapshot
 
 log = logging.getLogger(__name__)
@@ -123,6 +124,8 @@ class SiteClock:
         if when is None:
             return "—"
         try:  # time.strftime: datetime's imports the time module on every call
+            if has_names() and ("%a" in fmt or "%b" in fmt or "%A" in fmt or "%B" in fmt):
+                return strftime(when, fmt)  # day and month names in the chosen language
             return time.strftime(fmt, when.timetuple())
         except (ValueError, OverflowError):
             return "—"

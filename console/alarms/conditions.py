@@ -19,6 +19,21 @@ from typing import Any
 
 import numpy as np
 
+from console.alarms.phrases import (
+    FEED_LOST,
+    FEED_LOST_LOAD,
+    GPUS_UP_TO,
+    INLET_GROUP,
+    INLET_RACK,
+    INLET_UP_TO,
+    PDU_CRITICAL_GROUP,
+    PDU_HIGH_GROUP,
+    PDU_RACK,
+    ROW_HOT,
+    WHERE_HALL,
+    WHERE_RACKS,
+    WHERE_ROW,
+)
 from console.alarms.rules import RULES, AlarmConfig
 from console.model import RackTelemetry, SiteTopology
 
@@ -197,7 +212,7 @@ def rack_conditions(
             members_idx = idx[bucket == g]
             vals = values[members_idx]
             worst = float(np.nanmax(vals)) if np.isfinite(vals).any() else math.nan
-            where = f"{level} {names[g]}"
+            where = (WHERE_HALL if level == "hall" else WHERE_ROW).format(names[g])
             order = members_idx[np.argsort(-np.nan_to_num(vals, nan=-1e9), kind="stable")]
             member_gpus: tuple[str, ...] = ()
             if gpus:
@@ -256,9 +271,9 @@ def _cooling_conditions(
             prio = "critical"
         words = []
         if np.isfinite(worst_inlet) and hot_inlet[members].any():
-            words.append(f"inlet up to {worst_inlet:.1f} °C (limit {config.inlet_high_c:g})")
+            words.append(INLET_UP_TO.format(worst_inlet, config.inlet_high_c))
         if np.isfinite(worst_gpu) and hot_gpu[members].any():
-            words.append(f"GPUs up to {worst_gpu:.1f} °C")
+            words.append(GPUS_UP_TO.format(worst_gpu))
         order = members[np.argsort(-np.nan_to_num(inlet[members] if inlet.size == n else
                                                     gpu[members], nan=-1e9), kind="stable")]
         out.append(
@@ -266,7 +281,7 @@ def _cooling_conditions(
                 alarm_id=f"cooling_loss:row:{row}",
                 rule="cooling_loss",
                 priority=prio,
-                message=f"Row {row} running hot: {len(members)} racks, " + ", ".join(words),
+                message=ROW_HOT.format(row, len(members), ", ".join(words)),
                 time=t,
                 value=worst_inlet if np.isfinite(worst_inlet) else worst_gpu,
                 row=row,
@@ -322,14 +337,14 @@ def _feed_lost_conditions(
             else:
                 survivors.append(f"{index.rack_ids[i]}: feed {'AB'[other]} {kw:.0f} kW")
         first = members[0][1]
-        where = racks[0] if len(racks) == 1 else f"{len(racks)} racks"
-        load = f"; the other feed at {worst:.0f} % of its rating" if worst else ""
+        where = racks[0] if len(racks) == 1 else WHERE_RACKS.format(len(racks))
         out.append(
             Condition(
                 alarm_id=f"pdu_feed_lost:{racks[0] if len(racks) == 1 else feed_id}",
                 rule="pdu_feed_lost",
                 priority=config.priority("pdu_feed_lost"),
-                message=f"Feed {feed_id} lost: {where} on one feed, no redundancy{load}",
+                message=(FEED_LOST_LOAD.format(feed_id, where, worst) if worst
+                         else FEED_LOST.format(feed_id, where)),
                 time=t,
                 value=worst or None,
                 rack=racks[0] if len(racks) == 1 else None,
@@ -370,10 +385,8 @@ def rack_rules(
                 config,
                 t,
                 active,
-                lambda i, v: f"Inlet {v:.1f} °C, above {lim:g} °C",
-                lambda k, where, w: (
-                    f"Inlet above {lim:g} °C in {k} racks of {where} (hottest {w:.1f} °C)"
-                ),
+                lambda i, v: INLET_RACK.format(v, lim),
+                lambda k, where, w: INLET_GROUP.format(lim, k, where, w),
                 lambda i: f"{index.rack_ids[i]}: inlet {inlet[i]:.1f} °C",
             )
         a = np.asarray(racks.fields.get("pdu_a_kw", np.zeros(0)), np.float64)
@@ -392,7 +405,7 @@ def rack_rules(
             def one(i: int, v: float, lim: float) -> str:
                 feed = "AB"[int(worst_feed[i])]
                 kw = rating[int(worst_feed[i]), i]
-                return f"PDU feed {feed} at {v:.0f} % of its {kw:g} kW rating (limit {lim:g} %)"
+                return PDU_RACK.format(feed, v, kw, lim)
 
             def member(i: int) -> str:
                 return f"{index.rack_ids[i]}: feed {'AB'[int(worst_feed[i])]} {load[i]:.0f} %"
@@ -406,10 +419,7 @@ def rack_rules(
                 t,
                 active,
                 lambda i, v: one(i, v, crit),
-                lambda k, where, w: (
-                    f"PDU feed load at or above {crit:g} % in {k} racks of "
-                    f"{where} (worst {w:.0f} %)"
-                ),
+                lambda k, where, w: PDU_CRITICAL_GROUP.format(crit, k, where, w),
                 member,
             )
             out += rack_conditions(
@@ -421,9 +431,7 @@ def rack_rules(
                 t,
                 active,
                 lambda i, v: one(i, v, warn),
-                lambda k, where, w: (
-                    f"PDU feed load above {warn:g} % in {k} racks of {where} (worst {w:.0f} %)"
-                ),
+                lambda k, where, w: PDU_HIGH_GROUP.format(warn, k, where, w),
                 member,
             )
     return out

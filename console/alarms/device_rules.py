@@ -27,6 +27,12 @@ from typing import Any
 import numpy as np
 
 from console.alarms.conditions import Condition, TopologyIndex
+from console.alarms.phrases import (
+    FAULT_RATE,
+    RACK_GPUS_FAILED,
+    ROW_GPUS_FAILING,
+    SERVER_LOST,
+)
 from console.alarms.rules import AlarmConfig
 from console.model import UnhealthyGpus
 
@@ -131,7 +137,7 @@ def _node_lost(
         alarm_id=f"node_lost:{node}",
         rule="node_lost",
         priority=config.priority("node_lost"),
-        message=f"Server {node} lost: all {len(members)} GPUs failed",
+        message=SERVER_LOST.format(node, len(members)),
         time=first,
         value=float(len(members)),
         rack=rack,
@@ -178,8 +184,7 @@ def _clusters(
                 alarm_id=f"gpu_cluster:row:{row}",
                 rule="gpu_cluster",
                 priority=config.priority("gpu_cluster"),
-                message=f"GPUs failing in {len(racks)} racks of row {row} within "
-                f"{window / 60:.0f} min ({len(gpus)} GPUs)",
+                message=ROW_GPUS_FAILING.format(len(racks), row, window / 60, len(gpus)),
                 time=times[a],
                 value=float(len(gpus)),
                 row=row,
@@ -201,7 +206,7 @@ def _clusters(
                 alarm_id=f"gpu_cluster:{rack}",
                 rule="gpu_cluster",
                 priority=config.priority("gpu_cluster"),
-                message=f"{len(uuids)} GPUs failed in rack {rack} within {window / 60:.0f} min",
+                message=RACK_GPUS_FAILED.format(len(uuids), rack, window / 60),
                 time=first,
                 value=float(len(uuids)),
                 rack=rack,
@@ -228,8 +233,7 @@ def _rate(recent: int, index: TopologyIndex, config: AlarmConfig, t: float) -> l
             alarm_id="gpu_fault_rate:site",
             rule="gpu_fault_rate",
             priority=config.priority("gpu_fault_rate"),
-            message=f"{recent} GPUs failed in the last hour; about {expected:.0f} are normal "
-            f"for {fleet:,.0f} GPUs (alarm from {limit:.0f})",
+            message=FAULT_RATE.format(recent, expected, fleet, limit),
             time=t,
             value=float(recent),
         )

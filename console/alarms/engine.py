@@ -30,6 +30,7 @@ from console.alarms.conditions import (
 )
 from console.alarms.device_rules import device_rules
 from console.alarms.journal import JournalStore, MemoryJournal
+from console.alarms.phrases import PLANNED
 from console.alarms.plans import PLAN_PREFIX, PlannedShelf, plan_from_journal
 from console.alarms.replay import area_of
 from console.alarms.rules import (
@@ -610,8 +611,9 @@ class AlarmEngine:
             "state_to": state_to,
             "operator": operator,
             "comment": comment,
-            "message": f"Planned work on {plan.scope} until "
-            f"{_time.strftime('%Y-%m-%d %H:%M', _time.gmtime(plan.end))} UTC: {plan.reason}",
+            "message": PLANNED.format(plan.scope,
+                                      _time.strftime("%Y-%m-%d %H:%M", _time.gmtime(plan.end)),
+                                      plan.reason),
             "until": plan.end,
             "detail": plan.journal_detail(),
         }

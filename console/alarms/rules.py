@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from console.contract import DEFAULT_CAPACITY_MW
+from console.i18n import QT_TRANSLATE_NOOP, translate
 
 # -- vocabulary ---------------------------------------------------------------------------------
 PRIORITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "diagnostic")
@@ -34,16 +35,22 @@ STATES: tuple[str, ...] = (NORMAL, UNACK, ACKED, RTN_UNACK, SHELVED, SUPPRESSED,
 
 STATE_LABELS: Mapping[str, str] = MappingProxyType(
     {
-        NORMAL: "Normal",
-        UNACK: "Unacknowledged",
-        ACKED: "Acknowledged",
-        RTN_UNACK: "Returned, unacknowledged",
-        SHELVED: "Shelved",
-        SUPPRESSED: "Suppressed",
-        OUT_OF_SERVICE: "Out of service",
+        NORMAL: QT_TRANSLATE_NOOP("AlarmRules", "Normal"),
+        UNACK: QT_TRANSLATE_NOOP("AlarmRules", "Unacknowledged"),
+        ACKED: QT_TRANSLATE_NOOP("AlarmRules", "Acknowledged"),
+        RTN_UNACK: QT_TRANSLATE_NOOP("AlarmRules", "Returned, unacknowledged"),
+        SHELVED: QT_TRANSLATE_NOOP("AlarmRules", "Shelved"),
+        SUPPRESSED: QT_TRANSLATE_NOOP("AlarmRules", "Suppressed"),
+        OUT_OF_SERVICE: QT_TRANSLATE_NOOP("AlarmRules", "Out of service"),
     }
 )
 """Operator wording of each state."""
+
+
+def state_label(state: str) -> str:
+    """Operator wording of ``state`` in the chosen language (an unknown state as given)."""
+    words = STATE_LABELS.get(state)
+    return state if words is None else translate("AlarmRules", words)
 
 STANDING_STATES: frozenset[str] = frozenset({UNACK, ACKED, RTN_UNACK})
 """States an operator must see (counted in the banner)."""
@@ -69,104 +76,108 @@ class Rule:
     consequence: str = ""
     respond_min: int = 60
 
+    @property
+    def label(self) -> str:
+        """:attr:`title` in the chosen language."""
+        return translate("AlarmRules", self.title)
+
+    @property
+    def advice(self) -> str:
+        """:attr:`action` in the chosen language."""
+        return translate("AlarmRules", self.action) if self.action else ""
+
+    @property
+    def outcome(self) -> str:
+        """:attr:`consequence` in the chosen language."""
+        return translate("AlarmRules", self.consequence) if self.consequence else ""
+
 
 RULES: Mapping[str, Rule] = MappingProxyType(
     {
         r.name: r
         for r in (
             Rule(
-                "cooling_loss", "Row cooling lost or degraded", "racks", "°C",
-                "Send the facility technician to the row's cooling unit (CDU / CRAH); if inlets "
-                "keep rising, drain the row's jobs so the GPUs shed heat.",
-                "The row's GPUs throttle, then shut down: every job on the row slows or dies.",
+                "cooling_loss", QT_TRANSLATE_NOOP("AlarmRules", "Row cooling lost or degraded"), "racks", "°C",
+                QT_TRANSLATE_NOOP("AlarmRules", "Send the facility technician to the row's cooling unit (CDU / CRAH); if inlets keep rising, drain the row's jobs so the GPUs shed heat."),
+                QT_TRANSLATE_NOOP("AlarmRules", "The row's GPUs throttle, then shut down: every job on the row slows or dies."),
                 5,
             ),
             Rule(
-                "inlet_high", "Rack inlet above ASHRAE allowable", "racks", "°C",
-                "Check the rack's containment, doors and blanking panels and the nearest "
-                "cooling unit; move the rack's work if it stays hot.",
-                "The rack's GPUs run outside their allowable envelope: they throttle and age "
-                "faster.",
+                "inlet_high", QT_TRANSLATE_NOOP("AlarmRules", "Rack inlet above ASHRAE allowable"), "racks", "°C",
+                QT_TRANSLATE_NOOP("AlarmRules", "Check the rack's containment, doors and blanking panels and the nearest cooling unit; move the rack's work if it stays hot."),
+                QT_TRANSLATE_NOOP("AlarmRules", "The rack's GPUs run outside their allowable envelope: they throttle and age faster."),
                 30,
             ),
             Rule(
-                "pdu_feed_lost", "PDU feed lost: rack on one feed", "racks", "%",
-                "Send the electrician to find the cause and reset the breaker; if the remaining "
-                "feed is near its rating, drain work from the racks it carries.",
-                "No redundancy: one more fault drops the racks and every job on them.",
+                "pdu_feed_lost", QT_TRANSLATE_NOOP("AlarmRules", "PDU feed lost: rack on one feed"), "racks", "%",
+                QT_TRANSLATE_NOOP("AlarmRules", "Send the electrician to find the cause and reset the breaker; if the remaining feed is near its rating, drain work from the racks it carries."),
+                QT_TRANSLATE_NOOP("AlarmRules", "No redundancy: one more fault drops the racks and every job on them."),
                 15,
             ),
             Rule(
-                "pdu_critical", "PDU feed load critical", "racks", "%",
-                "Shed load from the rack now (drain or cap its GPUs); check the other feed.",
-                "The breaker trips and the rack loses its redundancy or its power.",
+                "pdu_critical", QT_TRANSLATE_NOOP("AlarmRules", "PDU feed load critical"), "racks", "%",
+                QT_TRANSLATE_NOOP("AlarmRules", "Shed load from the rack now (drain or cap its GPUs); check the other feed."),
+                QT_TRANSLATE_NOOP("AlarmRules", "The breaker trips and the rack loses its redundancy or its power."),
                 15,
             ),
             Rule(
-                "pdu_high", "PDU feed load high", "racks", "%",
-                "Plan a load move or a power cap for the rack before the next ramp-up.",
-                "A little more load reaches the critical limit.",
+                "pdu_high", QT_TRANSLATE_NOOP("AlarmRules", "PDU feed load high"), "racks", "%",
+                QT_TRANSLATE_NOOP("AlarmRules", "Plan a load move or a power cap for the rack before the next ramp-up."),
+                QT_TRANSLATE_NOOP("AlarmRules", "A little more load reaches the critical limit."),
                 120,
             ),
             Rule(
-                "gpu_cluster", "Several GPUs failing in one rack", "gpus", "GPUs",
-                "Send a hardware technician to the rack (power shelf, NVLink switch tray, "
-                "coolant); drain the rack if more GPUs fail.",
-                "A rack-level fault takes out the rack's GPUs one after another.",
+                "gpu_cluster", QT_TRANSLATE_NOOP("AlarmRules", "Several GPUs failing in one rack"), "gpus", "GPUs",
+                QT_TRANSLATE_NOOP("AlarmRules", "Send a hardware technician to the rack (power shelf, NVLink switch tray, coolant); drain the rack if more GPUs fail."),
+                QT_TRANSLATE_NOOP("AlarmRules", "A rack-level fault takes out the rack's GPUs one after another."),
                 30,
             ),
             Rule(
-                "node_lost", "Server lost: every GPU failed", "gpus", "GPUs",
-                "Check the server's power and BMC; power-cycle it; drain it and open a "
-                "hardware ticket if it does not come back.",
-                "The server's jobs are dead and its GPUs idle until repaired.",
+                "node_lost", QT_TRANSLATE_NOOP("AlarmRules", "Server lost: every GPU failed"), "gpus", "GPUs",
+                QT_TRANSLATE_NOOP("AlarmRules", "Check the server's power and BMC; power-cycle it; drain it and open a hardware ticket if it does not come back."),
+                QT_TRANSLATE_NOOP("AlarmRules", "The server's jobs are dead and its GPUs idle until repaired."),
                 60,
             ),
             Rule(
-                "gpu_fault_rate", "GPU failure rate above its baseline", "gpus", "per h",
-                "Look for a common cause (driver or firmware roll-out, a hall's power quality "
-                "or cooling); stop roll-outs until it is found.",
-                "A fleet-wide problem keeps killing customers' jobs.",
+                "gpu_fault_rate", QT_TRANSLATE_NOOP("AlarmRules", "GPU failure rate above its baseline"), "gpus", "per h",
+                QT_TRANSLATE_NOOP("AlarmRules", "Look for a common cause (driver or firmware roll-out, a hall's power quality or cooling); stop roll-outs until it is found."),
+                QT_TRANSLATE_NOOP("AlarmRules", "A fleet-wide problem keeps killing customers' jobs."),
                 60,
             ),
             Rule(
-                "large_job_killed", "Large job killed by a hardware fault", "events", "GPUs",
-                "Tell customer operations; check the job was requeued from its checkpoint and "
-                "the failed server is drained.",
-                "A large customer loses hours of work without hearing from us.",
+                "large_job_killed", QT_TRANSLATE_NOOP("AlarmRules", "Large job killed by a hardware fault"), "events", "GPUs",
+                QT_TRANSLATE_NOOP("AlarmRules", "Tell customer operations; check the job was requeued from its checkpoint and the failed server is drained."),
+                QT_TRANSLATE_NOOP("AlarmRules", "A large customer loses hours of work without hearing from us."),
                 30,
             ),
             Rule(
-                "envelope_high", "Facility load near the power envelope", "power", "MW",
-                "Cap GPU power or pause deferrable partitions until the load is back under "
-                "the warning level; tell the grid operator if it keeps rising.",
-                "The grid connection's limit is breached: penalties, then a trip of the site.",
+                "envelope_high", QT_TRANSLATE_NOOP("AlarmRules", "Facility load near the power envelope"), "power", "MW",
+                QT_TRANSLATE_NOOP("AlarmRules", "Cap GPU power or pause deferrable partitions until the load is back under the warning level; tell the grid operator if it keeps rising."),
+                QT_TRANSLATE_NOOP("AlarmRules", "The grid connection's limit is breached: penalties, then a trip of the site."),
                 15,
             ),
             Rule(
-                "supply_drop", "Renewable supply dropped", "power", "MW",
-                "Check the battery's dispatch and the grid import; consider deferring "
-                "flexible work.",
-                "The site runs on grid power: cost and carbon rise.",
+                "supply_drop", QT_TRANSLATE_NOOP("AlarmRules", "Renewable supply dropped"), "power", "MW",
+                QT_TRANSLATE_NOOP("AlarmRules", "Check the battery's dispatch and the grid import; consider deferring flexible work."),
+                QT_TRANSLATE_NOOP("AlarmRules", "The site runs on grid power: cost and carbon rise."),
                 60,
             ),
             Rule(
-                "hub_event", "Hub event", "events", "",
-                "Follow the instruction in the hub's message.",
-                "As the hub's message says.",
+                "hub_event", QT_TRANSLATE_NOOP("AlarmRules", "Hub event"), "events", "",
+                QT_TRANSLATE_NOOP("AlarmRules", "Follow the instruction in the hub's message."),
+                QT_TRANSLATE_NOOP("AlarmRules", "As the hub's message says."),
                 30,
             ),
             Rule(
-                "comm_loss", "Hub communication lost", "link", "s",
-                "Check the hub API and the network to it; watch the floor through the BMS "
-                "until it answers again.",
-                "The console shows old data: new faults go unseen.",
+                "comm_loss", QT_TRANSLATE_NOOP("AlarmRules", "Hub communication lost"), "link", "s",
+                QT_TRANSLATE_NOOP("AlarmRules", "Check the hub API and the network to it; watch the floor through the BMS until it answers again."),
+                QT_TRANSLATE_NOOP("AlarmRules", "The console shows old data: new faults go unseen."),
                 10,
             ),
             Rule(
-                "stale_data", "Stale data", "link", "s",
-                "Check the data source named in the alarm (exporter, scheduler, meter).",
-                "A view shows old data as if it were current.",
+                "stale_data", QT_TRANSLATE_NOOP("AlarmRules", "Stale data"), "link", "s",
+                QT_TRANSLATE_NOOP("AlarmRules", "Check the data source named in the alarm (exporter, scheduler, meter)."),
+                QT_TRANSLATE_NOOP("AlarmRules", "A view shows old data as if it were current."),
                 30,
             ),
         )

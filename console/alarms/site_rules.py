@@ -9,6 +9,16 @@ from typing import Any
 import numpy as np
 
 from console.alarms.conditions import Condition, TopologyIndex
+from console.alarms.phrases import (
+    ENVELOPE,
+    JOB_KILLED,
+    JOB_OF_KILLED,
+    NO_ANSWER,
+    ONCE,
+    STALE,
+    STALE_KIND,
+    TIMES_IN,
+)
 from console.alarms.rules import EVENT_SEVERITY_PRIORITY, AlarmConfig
 from console.model import JobsSnapshot, PowerSeries, Snapshot
 
@@ -64,8 +74,7 @@ def power_rules(
                     alarm_id="envelope_high:site",
                     rule="envelope_high",
                     priority="critical" if pct >= 100.0 else config.priority("envelope_high"),
-                    message=f"Facility load {mw:.0f} MW, {pct:.0f} % of the "
-                    f"{envelope:g} MW envelope",
+                    message=ENVELOPE.format(mw, pct, envelope),
                     time=began,
                     value=mw,
                 )
@@ -216,13 +225,13 @@ class EventConditions:
             del self._kills[other]
         if len(kills) < self.config.large_job_kills:
             return None
-        who = f" of \u2068{tenant}\u2069" if tenant else ""
-        times = "once" if len(kills) == 1 else f"{len(kills)} times in {window / 3600:g} h"
+        times = ONCE if len(kills) == 1 else TIMES_IN.format(len(kills), window / 3600)
         return Condition(
             alarm_id=f"large_job_killed:{job_id}",
             rule="large_job_killed",
             priority=self.config.priority("large_job_killed"),
-            message=f"Job {job_id}{who} ({gpus} GPUs) killed by hardware faults {times}",
+            message=(JOB_OF_KILLED.format(job_id, f"\u2068{tenant}\u2069", gpus, times)
+                     if tenant else JOB_KILLED.format(job_id, gpus, times)),
             time=kills[0],
             value=float(gpus),
             rack=rack,
@@ -266,8 +275,8 @@ def link_conditions(
                 alarm_id="comm_loss:source",
                 rule="comm_loss",
                 priority=config.priority("comm_loss"),
-                message=f"No answer from the data source for {', '.join(kinds)} since "
-                f"{_time.strftime('%H:%M:%S', _time.gmtime(first))} UTC",
+                message=NO_ANSWER.format(", ".join(kinds),
+                                         _time.strftime("%H:%M:%S", _time.gmtime(first))),
                 time=first,
                 value=max(0.0, now - lost[0][0]),
                 detail=tuple(kinds),
@@ -286,8 +295,9 @@ def link_conditions(
             alarm_id="stale_data:source",
             rule="stale_data",
             priority=config.priority("stale_data"),
-            message=", ".join(f"{k.capitalize()} data is {a:.0f} s old" for k, a in stale)
-            + f" (limit {config.stale_after_s:g} s)",
+            message=STALE.format(
+                ", ".join(STALE_KIND.format(k.capitalize(), a) for k, a in stale),
+                config.stale_after_s),
             time=now + skew - oldest + config.stale_after_s,
             value=oldest,
             detail=tuple(k for k, _ in stale),

@@ -300,7 +300,8 @@ def _jobs(d: HandoverData) -> str:
         shown = failed[-MAX_LIST_ROWS:]
         body = [
             (outside(f.get("id"), 40), outside(f.get("name")), outside(f.get("tenant")),
-             outside(f.get("user")), outside(f.get("state"), 40), outside(f.get("gpus"), 20),
+             outside(f.get("user")), outside(_said(_JOB_STATES, f.get("state")), 40),
+             outside(f.get("gpus"), 20),
              escape(clock(f.get("end_time"), tz)))
             for f in shown
         ]
@@ -321,16 +322,59 @@ def _action_line(alarm: Mapping[str, Any]) -> str:
     rule = RULES.get(str(alarm.get("source") or alarm.get("rule") or ""))
     if rule is None:
         return ""
-    return (f'<br/><span class="muted">Action (within {rule.respond_min} min): '
-            f"{escape(rule.action)}</span>")
+    return ('<br/><span class="muted">' + escape(translate(
+        "Report", "Action (within {0} min): {1}").format(rule.respond_min, rule.advice))
+        + "</span>")
+
+
+_PRIORITY_WORDS = {
+    "critical": QT_TRANSLATE_NOOP("Report", "critical"),
+    "high": QT_TRANSLATE_NOOP("Report", "high"),
+    "medium": QT_TRANSLATE_NOOP("Report", "medium"),
+    "low": QT_TRANSLATE_NOOP("Report", "low"),
+    "diagnostic": QT_TRANSLATE_NOOP("Report", "diagnostic"),
+}
+_STATE_WORDS = {
+    # alarm states as the journal spells them
+    "NORMAL": QT_TRANSLATE_NOOP("Report", "NORMAL"),
+    "UNACK": QT_TRANSLATE_NOOP("Report", "UNACK"),
+    "ACKED": QT_TRANSLATE_NOOP("Report", "ACKED"),
+    "RTN_UNACK": QT_TRANSLATE_NOOP("Report", "RTN_UNACK"),
+    "SHELVED": QT_TRANSLATE_NOOP("Report", "SHELVED"),
+    "SUPPRESSED": QT_TRANSLATE_NOOP("Report", "SUPPRESSED"),
+    "OUT_OF_SERVICE": QT_TRANSLATE_NOOP("Report", "OUT_OF_SERVICE"),
+}
+_JOB_STATES = {
+    # the scheduler's end states of a job
+    "failed": QT_TRANSLATE_NOOP("Report", "failed"),
+    "timeout": QT_TRANSLATE_NOOP("Report", "timeout"),
+    "cancelled": QT_TRANSLATE_NOOP("Report", "cancelled"),
+    "completed": QT_TRANSLATE_NOOP("Report", "completed"),
+    "node_fail": QT_TRANSLATE_NOOP("Report", "node_fail"),
+}
+
+
+def _said(words: Mapping[str, str], value: Any) -> Any:
+    """A word of the console's vocabulary in the chosen language; any other value as it is
+    (the hub's own words are never translated)."""
+    known = words.get(value) if isinstance(value, str) else None
+    return value if known is None else translate("Report", known)
+
+
+def local_message(message: Any) -> Any:
+    """An alarm's message in the chosen language (:func:`console.alarms.phrases.local_message`)."""
+    from console.alarms.phrases import local_message as said
+
+    return said(message)
 
 
 def _alarm_rows(items: Sequence[Mapping[str, Any]], tz: str, who: bool) -> list[tuple[str, ...]]:
     rows = []
     for a in items[:MAX_LIST_ROWS]:
-        row = [outside(a.get("priority"), 20), outside(a.get("state"), 40),
+        row = [outside(_said(_PRIORITY_WORDS, a.get("priority")), 20),
+               outside(_said(_STATE_WORDS, a.get("state")), 40),
                outside(a.get("rack"), 80), escape(clock(a.get("since"), tz, day=True)),
-               outside(a.get("message")) + _action_line(a)]
+               outside(local_message(a.get("message"))) + _action_line(a)]
         if who:
             row.append(" — ".join(outside(x) for x in (a.get("operator"), a.get("comment"))
                                   if x))
@@ -366,20 +410,22 @@ def _alarms(d: HandoverData) -> str:
             out += f"<h3>{escape(title)} ({len(items)})</h3>" + _table(
                 heads + (["Operator — comment"] if who else []), _alarm_rows(items, tz, who))
             if len(items) > MAX_LIST_ROWS:
-                out += f'<p class="muted">{len(items) - MAX_LIST_ROWS} more in summary.json.</p>'
+                out += '<p class="muted">' + escape(translate(
+                    "Report", "{0} more in summary.json.").format(len(items) - MAX_LIST_ROWS)) + "</p>"
     journal = list(a.get("journal", ()))
     if journal:
         shown = journal[-MAX_JOURNAL_ROWS:]
         out += "<h3>" + escape(translate(
             "Report", "Alarm journal of the shift ({0} transitions)").format(len(journal))) + "</h3>"
         if len(journal) > len(shown):
-            out += (f'<p class="muted">The last {len(shown)} are shown; all are in '
-                    "summary.json.</p>")
+            out += '<p class="muted">' + escape(translate(
+                "Report", "The last {0} are shown; all are in summary.json.").format(
+                len(shown))) + "</p>"
         out += _table(["Time", "Area", "Transition", "Operator", "Comment / message"], [
             (escape(clock(e.get("time"), tz)), outside(e.get("rack"), 80),
              escape(f"{e.get('state_from') or ''} → {e.get('state_to') or ''}"),
              outside(e.get("operator"), 80),
-             outside(e.get("comment") or e.get("message")))
+             outside(e.get("comment") or local_message(e.get("message"))))
             for e in shown
         ])
     return out
@@ -497,33 +543,38 @@ def _incidents(d: HandoverData) -> str:
         racks = list(inc.get("racks", ()))
         listed = ", ".join(outside(r, 80) for r in racks[:MAX_RACKS_LISTED])
         if len(racks) > MAX_RACKS_LISTED:
-            listed += f" and {len(racks) - MAX_RACKS_LISTED} more"
-        end = "ongoing" if inc.get("end") is None else clock(inc.get("end"), tz, day=True)
+            listed += escape(translate("Report", " and {0} more").format(
+                len(racks) - MAX_RACKS_LISTED))
+        end = (translate("Report", "ongoing") if inc.get("end") is None
+               else clock(inc.get("end"), tz, day=True))
+        line = escape(translate(
+            "Report", "<b>From</b> {0} <b>to</b> {1} · <b>priority</b> {2} · <b>{3}</b> racks, <b>{4}</b> GPUs, <b>{5}</b> jobs affected<br/><b>Racks:</b> {6}")).replace(
+            "&lt;b&gt;", "<b>").replace("&lt;/b&gt;", "</b>").replace("&lt;br/&gt;", "<br/>")
         out.append(
             f"<h3>#{outside(inc.get('id'), 40)} {outside(inc.get('title'))}</h3>"
-            f"<p><b>From</b> {escape(clock(inc.get('start'), tz, day=True))} <b>to</b> "
-            f"{escape(end)} · <b>priority</b> {escape(str(inc.get('priority') or '—'))} · "
-            f"<b>{len(racks)}</b> racks, <b>{num(inc.get('gpus'), 0)}</b> GPUs, "
-            f"<b>{len(inc.get('jobs', ()))}</b> jobs affected<br/><b>Racks:</b> "
-            f"{listed or '—'}</p>"
+            "<p>" + line.format(
+                escape(clock(inc.get("start"), tz, day=True)), escape(end),
+                escape(str(_said(_PRIORITY_WORDS, inc.get("priority")) or "—")), len(racks),
+                num(inc.get("gpus"), 0), len(inc.get("jobs", ())), listed or "—") + "</p>"
         )
         note = str(inc.get("note") or "")
         if note:
-            out.append(f'<p><b>Note:</b> <span style="white-space: pre-wrap">{escape(note)}'
-                       "</span></p>")
+            out.append("<p><b>" + escape(translate("Report", "Note:")) + "</b> "
+                       f'<span style="white-space: pre-wrap">{escape(note)}</span></p>')
         timeline = list(inc.get("timeline", ()))
         if timeline:
             shown = timeline[:MAX_LIST_ROWS]
             out.append(_table(["Time", "Alarm", "Transition", "Operator — comment"], [
                 (escape(clock(e.get("time"), tz)),
-                 outside(e.get("message") or e.get("alarm_id")),
+                 outside(local_message(e.get("message")) or e.get("alarm_id")),
                  escape(f"{e.get('state_from') or ''} → {e.get('state_to') or ''}"),
                  " — ".join(outside(x) for x in (e.get("operator"), e.get("comment")) if x))
                 for e in shown
             ], widths=[12, 50, 20, 18]))
             if len(timeline) > len(shown):
-                out.append(f'<p class="muted">{len(timeline) - len(shown)} more steps in '
-                           "summary.json.</p>")
+                out.append('<p class="muted">' + escape(translate(
+                    "Report", "{0} more steps in summary.json.").format(
+                    len(timeline) - len(shown))) + "</p>")
     return "".join(out)
 
 
@@ -618,17 +669,18 @@ def _log_table(entries: Sequence[LogEntry], tz: str, status: bool) -> str:
                escape(e.category), lines(e.text), _links(e)]
         if status:
             if e.cleared_at is not None:
-                row.append(f"cleared by {outside(e.cleared_by, 80)} at "
-                           f"{escape(clock(e.cleared_at, tz, day=True))}")
+                row.append(escape(translate("Report", "cleared by {0} at {1}")).format(
+                    outside(e.cleared_by, 80), escape(clock(e.cleared_at, tz, day=True))))
             else:
-                row.append("<b>open</b>" if e.open else "")
+                row.append("<b>" + escape(translate("Report", "open")) + "</b>" if e.open else "")
         rows.append(tuple(row))
     heads = ["Time", "Author", "Category", "Text", "Links"] + (["Status"] if status else [])
     widths = [13, 12, 14, 41, 10, 10] if status else [13, 12, 14, 49, 12]
     out = _table(heads, rows, widths=widths)
     if len(entries) > MAX_LOG_ROWS:
-        out += (f'<p class="muted">{len(entries) - MAX_LOG_ROWS} more in summary.json and the '
-                "pack's CSV files.</p>")
+        out += '<p class="muted">' + escape(translate(
+            "Report", "{0} more in summary.json and the pack's CSV files.").format(
+            len(entries) - MAX_LOG_ROWS)) + "</p>"
     return out
 
 
@@ -642,8 +694,8 @@ def _open_items(d: HandoverData) -> str:
                 + escape(translate("Report", "No open item is carried forward.")) + "</p>")
     return (f'<h2 class="open">{escape(translate("Report", "Open items carried forward"))} '
             f"({len(items)})</h2>"
-            '<p class="warn">Still open at the end of the shift, whenever written: each stays '
-            "here, shift after shift, until someone clears it.</p>"
+            '<p class="warn">' + escape(translate(
+                "Report", "Still open at the end of the shift, whenever written: each stays here, shift after shift, until someone clears it.")) + "</p>"
             + _log_table(items, d.shift.tz, status=False))
 
 
@@ -657,8 +709,8 @@ def _cleared_items(d: HandoverData) -> str:
         return (f"<h2>{escape(translate('Report', 'Items cleared this shift'))}</h2><p>"
                 + escape(translate("Report", "No open item was cleared in the shift.")) + "</p>")
     return (f"<h2>{escape(translate('Report', 'Items cleared this shift'))} ({len(items)})</h2>"
-            '<p class="muted">Open items cleared during the shift, whenever written: no '
-            "longer carried forward.</p>"
+            '<p class="muted">' + escape(translate(
+                "Report", "Open items cleared during the shift, whenever written: no longer carried forward.")) + "</p>"
             + _log_table(items, d.shift.tz, status=True))
 
 
@@ -705,9 +757,7 @@ def _steering(d: HandoverData) -> str:
                            QT_TRANSLATE_NOOP("Report", "Value")],
                           [(escape(k), escape(v)) for k, v in rows], numeric=(1,)))
         out.append('<p class="muted">' + escape(translate(
-            "Report", "Basis: forecast P50, battery dispatch as forecast, surplus renewables "
-            "curtailed, moved work draws the same power later. Nothing was changed on the "
-            "site.")) + "</p>")
+            "Report", "Basis: forecast P50, battery dispatch as forecast, surplus renewables curtailed, moved work draws the same power later. Nothing was changed on the site.")) + "</p>")
     return "".join(out)
 
 

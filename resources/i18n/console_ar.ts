@@ -390,6 +390,205 @@
     </message>
 </context>
 <context>
+    <name>AlarmRules</name>
+    <message>
+        <source>Normal</source>
+        <translation>عادي</translation>
+    </message>
+    <message>
+        <source>Unacknowledged</source>
+        <translation>غير مُقَرّ به</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>مُقَرّ به</translation>
+    </message>
+    <message>
+        <source>Returned, unacknowledged</source>
+        <translation>عاد إلى الوضع العادي، غير مُقَرّ به</translation>
+    </message>
+    <message>
+        <source>Shelved</source>
+        <translation>مؤجَّل</translation>
+    </message>
+    <message>
+        <source>Suppressed</source>
+        <translation>مكبوت</translation>
+    </message>
+    <message>
+        <source>Out of service</source>
+        <translation>خارج الخدمة</translation>
+    </message>
+    <message>
+        <source>Row cooling lost or degraded</source>
+        <translation>فقدان تبريد الصف أو تدهوره</translation>
+    </message>
+    <message>
+        <source>Send the facility technician to the row&apos;s cooling unit (CDU / CRAH); if inlets keep rising, drain the row&apos;s jobs so the GPUs shed heat.</source>
+        <translation>أرسل فنّي المنشأة إلى وحدة تبريد الصف (CDU / CRAH)؛ إذا استمرت حرارة المداخل في الارتفاع، أفرغ مهام الصف لتتخلص وحدات GPU من الحرارة.</translation>
+    </message>
+    <message>
+        <source>The row&apos;s GPUs throttle, then shut down: every job on the row slows or dies.</source>
+        <translation>تُبطئ وحدات GPU في الصف ثم تتوقف: كل مهمة في الصف تتباطأ أو تتوقف.</translation>
+    </message>
+    <message>
+        <source>Rack inlet above ASHRAE allowable</source>
+        <translation>مدخل الخزانة فوق المسموح به وفق ASHRAE</translation>
+    </message>
+    <message>
+        <source>Check the rack&apos;s containment, doors and blanking panels and the nearest cooling unit; move the rack&apos;s work if it stays hot.</source>
+        <translation>تحقّق من احتواء الخزانة وأبوابها وألواح السدّ وأقرب وحدة تبريد؛ انقل عمل الخزانة إذا بقيت ساخنة.</translation>
+    </message>
+    <message>
+        <source>The rack&apos;s GPUs run outside their allowable envelope: they throttle and age faster.</source>
+        <translation>تعمل وحدات GPU في الخزانة خارج نطاقها المسموح به: تُبطئ وتتقادم أسرع.</translation>
+    </message>
+    <message>
+        <source>PDU feed lost: rack on one feed</source>
+        <translation>فقدان تغذية PDU: الخزانة على تغذية واحدة</translation>
+    </message>
+    <message>
+        <source>Send the electrician to find the cause and reset the breaker; if the remaining feed is near its rating, drain work from the racks it carries.</source>
+        <translation>أرسل الكهربائي لإيجاد السبب وإعادة ضبط القاطع؛ إذا كانت التغذية المتبقية قريبة من قدرتها المقنّنة، أفرغ العمل من الخزانات التي تحملها.</translation>
+    </message>
+    <message>
+        <source>No redundancy: one more fault drops the racks and every job on them.</source>
+        <translation>لا تكرار: عطل آخر يُسقط الخزانات وكل مهمة عليها.</translation>
+    </message>
+    <message>
+        <source>PDU feed load critical</source>
+        <translation>حمل تغذية PDU حرج</translation>
+    </message>
+    <message>
+        <source>Shed load from the rack now (drain or cap its GPUs); check the other feed.</source>
+        <translation>خفّف حمل الخزانة الآن (أفرغ وحدات GPU أو حدّ قدرتها)؛ تحقّق من التغذية الأخرى.</translation>
+    </message>
+    <message>
+        <source>The breaker trips and the rack loses its redundancy or its power.</source>
+        <translation>ينفصل القاطع وتفقد الخزانة تكرارها أو تغذيتها.</translation>
+    </message>
+    <message>
+        <source>PDU feed load high</source>
+        <translation>حمل تغذية PDU مرتفع</translation>
+    </message>
+    <message>
+        <source>Plan a load move or a power cap for the rack before the next ramp-up.</source>
+        <translation>خطّط لنقل الحمل أو لحدّ القدرة للخزانة قبل الارتفاع القادم.</translation>
+    </message>
+    <message>
+        <source>A little more load reaches the critical limit.</source>
+        <translation>قليل من الحمل الإضافي يبلغ الحد الحرج.</translation>
+    </message>
+    <message>
+        <source>Several GPUs failing in one rack</source>
+        <translation>عدة وحدات GPU تتعطل في خزانة واحدة</translation>
+    </message>
+    <message>
+        <source>Send a hardware technician to the rack (power shelf, NVLink switch tray, coolant); drain the rack if more GPUs fail.</source>
+        <translation>أرسل فنّي عتاد إلى الخزانة (رفّ التغذية، درج مبدّلات NVLink، سائل التبريد)؛ أفرغ الخزانة إذا تعطلت وحدات GPU أخرى.</translation>
+    </message>
+    <message>
+        <source>A rack-level fault takes out the rack&apos;s GPUs one after another.</source>
+        <translation>عطل على مستوى الخزانة يُخرج وحدات GPU فيها واحدة تلو الأخرى.</translation>
+    </message>
+    <message>
+        <source>Server lost: every GPU failed</source>
+        <translation>فقدان خادم: تعطلت كل وحدات GPU</translation>
+    </message>
+    <message>
+        <source>Check the server&apos;s power and BMC; power-cycle it; drain it and open a hardware ticket if it does not come back.</source>
+        <translation>تحقّق من تغذية الخادم ومن BMC؛ أعد تشغيله كهربائيًا؛ أفرغه وافتح تذكرة عتاد إذا لم يعد.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s jobs are dead and its GPUs idle until repaired.</source>
+        <translation>مهام الخادم متوقفة ووحدات GPU فيه خاملة حتى الإصلاح.</translation>
+    </message>
+    <message>
+        <source>GPU failure rate above its baseline</source>
+        <translation>معدل أعطال GPU فوق خط الأساس</translation>
+    </message>
+    <message>
+        <source>Look for a common cause (driver or firmware roll-out, a hall&apos;s power quality or cooling); stop roll-outs until it is found.</source>
+        <translation>ابحث عن سبب مشترك (نشر برنامج تشغيل أو برنامج ثابت، جودة تغذية قاعة أو تبريدها)؛ أوقف عمليات النشر حتى يُعثر عليه.</translation>
+    </message>
+    <message>
+        <source>A fleet-wide problem keeps killing customers&apos; jobs.</source>
+        <translation>مشكلة على مستوى الأسطول تواصل إيقاف مهام العملاء.</translation>
+    </message>
+    <message>
+        <source>Large job killed by a hardware fault</source>
+        <translation>مهمة كبيرة أوقفها عطل عتادي</translation>
+    </message>
+    <message>
+        <source>Tell customer operations; check the job was requeued from its checkpoint and the failed server is drained.</source>
+        <translation>أبلغ عمليات العملاء؛ تحقّق من أن المهمة أعيدت إلى الطابور من نقطة حفظها وأن الخادم المعطّل قد أُفرغ.</translation>
+    </message>
+    <message>
+        <source>A large customer loses hours of work without hearing from us.</source>
+        <translation>عميل كبير يخسر ساعات من العمل دون أن يسمع منا.</translation>
+    </message>
+    <message>
+        <source>Facility load near the power envelope</source>
+        <translation>حمل المنشأة قريب من غلاف القدرة</translation>
+    </message>
+    <message>
+        <source>Cap GPU power or pause deferrable partitions until the load is back under the warning level; tell the grid operator if it keeps rising.</source>
+        <translation>حدّ قدرة وحدات GPU أو أوقف مؤقتًا الأقسام القابلة للتأجيل حتى يعود الحمل تحت مستوى التحذير؛ أبلغ مشغّل الشبكة إذا استمر في الارتفاع.</translation>
+    </message>
+    <message>
+        <source>The grid connection&apos;s limit is breached: penalties, then a trip of the site.</source>
+        <translation>يُتجاوز حدّ الربط بالشبكة: غرامات، ثم فصل المنشأة.</translation>
+    </message>
+    <message>
+        <source>Renewable supply dropped</source>
+        <translation>انخفاض الإمداد المتجدد</translation>
+    </message>
+    <message>
+        <source>Check the battery&apos;s dispatch and the grid import; consider deferring flexible work.</source>
+        <translation>تحقّق من تشغيل البطارية والاستيراد من الشبكة؛ فكّر في تأجيل العمل المرن.</translation>
+    </message>
+    <message>
+        <source>The site runs on grid power: cost and carbon rise.</source>
+        <translation>تعمل المنشأة على كهرباء الشبكة: ترتفع التكلفة والكربون.</translation>
+    </message>
+    <message>
+        <source>Hub event</source>
+        <translation>حدث من المركز</translation>
+    </message>
+    <message>
+        <source>Follow the instruction in the hub&apos;s message.</source>
+        <translation>اتبع التعليمات الواردة في رسالة المركز.</translation>
+    </message>
+    <message>
+        <source>As the hub&apos;s message says.</source>
+        <translation>كما تقول رسالة المركز.</translation>
+    </message>
+    <message>
+        <source>Hub communication lost</source>
+        <translation>فقدان الاتصال بالمركز</translation>
+    </message>
+    <message>
+        <source>Check the hub API and the network to it; watch the floor through the BMS until it answers again.</source>
+        <translation>تحقّق من واجهة API للمركز والشبكة المؤدية إليه؛ راقب القاعة عبر نظام إدارة المبنى حتى يجيب مجددًا.</translation>
+    </message>
+    <message>
+        <source>The console shows old data: new faults go unseen.</source>
+        <translation>تعرض وحدة التحكم بيانات قديمة: تمرّ الأعطال الجديدة دون أن تُرى.</translation>
+    </message>
+    <message>
+        <source>Stale data</source>
+        <translation>بيانات قديمة</translation>
+    </message>
+    <message>
+        <source>Check the data source named in the alarm (exporter, scheduler, meter).</source>
+        <translation>تحقّق من مصدر البيانات المذكور في الإنذار (المُصدِّر، المجدول، العدّاد).</translation>
+    </message>
+    <message>
+        <source>A view shows old data as if it were current.</source>
+        <translation>يعرض عرضٌ بيانات قديمة كأنها حالية.</translation>
+    </message>
+</context>
+<context>
     <name>AlarmTableModel</name>
     <message>
         <source>Time</source>
@@ -424,6 +623,22 @@
         <translation>المشغّل</translation>
     </message>
     <message>
+        <source>{0} GPU</source>
+        <translation>{0} GPU</translation>
+    </message>
+    <message>
+        <source>{0} GPUs</source>
+        <translation>{0} GPU</translation>
+    </message>
+    <message>
+        <source>per h</source>
+        <translation>في الساعة</translation>
+    </message>
+    <message>
+        <source>{0} until {1}</source>
+        <translation>{0} حتى {1}</translation>
+    </message>
+    <message>
         <source>Raised {raised} (hub time)
 Last change {changed}</source>
         <translation>رُفع {raised} (توقيت المحور)
@@ -448,6 +663,121 @@ Last change {changed}</source>
     <message>
         <source>By {0}</source>
         <translation>بواسطة {0}</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmText</name>
+    <message>
+        <source>row {0}</source>
+        <translation>الصف {0}</translation>
+    </message>
+    <message>
+        <source>hall {0}</source>
+        <translation>القاعة {0}</translation>
+    </message>
+    <message>
+        <source>feed {0}</source>
+        <translation>التغذية {0}</translation>
+    </message>
+    <message>
+        <source>{0} racks</source>
+        <translation>{0} خزانات</translation>
+    </message>
+    <message>
+        <source>site</source>
+        <translation>المنشأة</translation>
+    </message>
+    <message>
+        <source>Row {0} running hot: {1} racks, {2}</source>
+        <translation>الصف {0} ساخن: {1} خزانات، {2}</translation>
+    </message>
+    <message>
+        <source>inlet up to {0:.1f} °C (limit {1:g})</source>
+        <translation>المدخل حتى {0:.1f} °م (الحد {1:g})</translation>
+    </message>
+    <message>
+        <source>GPUs up to {0:.1f} °C</source>
+        <translation>وحدات GPU حتى {0:.1f} °م</translation>
+    </message>
+    <message>
+        <source>Feed {0} lost: {1} on one feed, no redundancy</source>
+        <translation>فقدان التغذية {0}: {1} على تغذية واحدة، دون تكرار</translation>
+    </message>
+    <message>
+        <source>Feed {0} lost: {1} on one feed, no redundancy; the other feed at {2:.0f} % of its rating</source>
+        <translation>فقدان التغذية {0}: {1} على تغذية واحدة، دون تكرار؛ التغذية الأخرى عند {2:.0f} % من قدرتها المقنّنة</translation>
+    </message>
+    <message>
+        <source>Inlet {0:.1f} °C, above {1:g} °C</source>
+        <translation>المدخل {0:.1f} °م، فوق {1:g} °م</translation>
+    </message>
+    <message>
+        <source>Inlet above {0:g} °C in {1} racks of {2} (hottest {3:.1f} °C)</source>
+        <translation>المدخل فوق {0:g} °م في {1} خزانات من {2} (الأسخن {3:.1f} °م)</translation>
+    </message>
+    <message>
+        <source>PDU feed {0} at {1:.0f} % of its {2:g} kW rating (limit {3:g} %)</source>
+        <translation>تغذية PDU {0} عند {1:.0f} % من قدرتها المقنّنة {2:g} كيلوواط (الحد {3:g} %)</translation>
+    </message>
+    <message>
+        <source>PDU feed load at or above {0:g} % in {1} racks of {2} (worst {3:.0f} %)</source>
+        <translation>حمل تغذية PDU عند {0:g} % أو أكثر في {1} خزانات من {2} (الأسوأ {3:.0f} %)</translation>
+    </message>
+    <message>
+        <source>PDU feed load above {0:g} % in {1} racks of {2} (worst {3:.0f} %)</source>
+        <translation>حمل تغذية PDU فوق {0:g} % في {1} خزانات من {2} (الأسوأ {3:.0f} %)</translation>
+    </message>
+    <message>
+        <source>Facility load {0:.0f} MW, {1:.0f} % of the {2:g} MW envelope</source>
+        <translation>حمل المنشأة {0:.0f} ميغاواط، {1:.0f} % من غلاف {2:g} ميغاواط</translation>
+    </message>
+    <message>
+        <source>Job {0} ({1} GPUs) killed by hardware faults {2}</source>
+        <translation>المهمة {0} ({1} GPU) أوقفتها أعطال عتادية {2}</translation>
+    </message>
+    <message>
+        <source>Job {0} of {1} ({2} GPUs) killed by hardware faults {3}</source>
+        <translation>المهمة {0} لـ {1} ({2} GPU) أوقفتها أعطال عتادية {3}</translation>
+    </message>
+    <message>
+        <source>once</source>
+        <translation>مرة واحدة</translation>
+    </message>
+    <message>
+        <source>{0} times in {1:g} h</source>
+        <translation>{0} مرات في {1:g} س</translation>
+    </message>
+    <message>
+        <source>No answer from the data source for {0} since {1} UTC</source>
+        <translation>لا جواب من مصدر البيانات لـ {0} منذ {1} UTC</translation>
+    </message>
+    <message>
+        <source>{0} (limit {1:g} s)</source>
+        <translation>{0} (الحد {1:g} ث)</translation>
+    </message>
+    <message>
+        <source>{0} data is {1:.0f} s old</source>
+        <translation>بيانات {0} عمرها {1:.0f} ث</translation>
+    </message>
+    <message>
+        <source>Server {0} lost: all {1} GPUs failed</source>
+        <translation>فقدان الخادم {0}: تعطلت كل وحدات GPU الـ {1}</translation>
+    </message>
+    <message>
+        <source>GPUs failing in {0} racks of row {1} within {2:.0f} min ({3} GPUs)</source>
+        <translation>وحدات GPU تتعطل في {0} خزانات من الصف {1} خلال {2:.0f} دقيقة ({3} GPU)</translation>
+    </message>
+    <message>
+        <source>{0} GPUs failed in rack {1} within {2:.0f} min</source>
+        <translation>{0} وحدات GPU تعطلت في الخزانة {1} خلال {2:.0f} دقيقة</translation>
+    </message>
+    <message>
+        <source>{0} GPUs failed in the last hour; about {1:.0f} are normal for {2:,.0f} GPUs (alarm from {3:.0f})</source>
+        <translation>{0} وحدات GPU تعطلت في الساعة الأخيرة؛ نحو {1:.0f} عادي لـ {2:,.0f} GPU (الإنذار ابتداءً من {3:.0f})</translation>
+    </message>
+    <message>
+        <source>Planned work on {0} until {1} UTC: {2}</source>
+        <translation>أعمال مخطط لها على {0} حتى {1} UTC: {2}</translation>
     </message>
 </context>
 <context>
@@ -674,6 +1004,266 @@ Last change {changed}</source>
     <message>
         <source>off the bus</source>
         <translation>خارج الناقل</translation>
+    </message>
+    <message>
+        <source>GPU stopped processing (channel timeout)</source>
+        <translation>توقف GPU عن المعالجة (انتهاء مهلة القناة)</translation>
+    </message>
+    <message>
+        <source>Restart the job; if it repeats on this GPU, drain the node and reset the GPU.</source>
+        <translation>أعد تشغيل المهمة؛ إذا تكرر ذلك على هذا GPU، أفرغ العقدة وأعد ضبط GPU.</translation>
+    </message>
+    <message>
+        <source>Graphics engine exception (often an application fault)</source>
+        <translation>استثناء في محرك الرسوميات (غالبًا خطأ في التطبيق)</translation>
+    </message>
+    <message>
+        <source>Restart the job; if it repeats with other jobs on this GPU, drain the node and run DCGM diagnostics (dcgmi diag -r 3).</source>
+        <translation>أعد تشغيل المهمة؛ إذا تكرر ذلك مع مهام أخرى على هذا GPU، أفرغ العقدة وشغّل تشخيصات DCGM (dcgmi diag -r 3).</translation>
+    </message>
+    <message>
+        <source>GPU memory page fault (illegal address, usually the application)</source>
+        <translation>خطأ صفحة في ذاكرة GPU (عنوان غير صالح، عادةً من التطبيق)</translation>
+    </message>
+    <message>
+        <source>Tell the tenant (application bug is likeliest); if it repeats across jobs, drain the node and run DCGM diagnostics.</source>
+        <translation>أبلغ المستأجر (خلل التطبيق هو الأرجح)؛ إذا تكرر عبر المهام، أفرغ العقدة وشغّل تشخيصات DCGM.</translation>
+    </message>
+    <message>
+        <source>GPU stopped processing: the application hit a software fault; the GPU itself is healthy</source>
+        <translation>توقف GPU عن المعالجة: واجه التطبيق خطأً برمجيًا؛ GPU نفسه سليم</translation>
+    </message>
+    <message>
+        <source>No hardware action: the job was stopped; restart it.</source>
+        <translation>لا إجراء على العتاد: أوقفت المهمة؛ أعد تشغيلها.</translation>
+    </message>
+    <message>
+        <source>Preemptive cleanup after an earlier error or a killed job</source>
+        <translation>تنظيف استباقي بعد خطأ سابق أو مهمة أوقفت</translation>
+    </message>
+    <message>
+        <source>No action alone; look for an earlier XID on this GPU and act on that one.</source>
+        <translation>لا إجراء بمفرده؛ ابحث عن XID سابق على هذا GPU وتصرّف بناءً عليه.</translation>
+    </message>
+    <message>
+        <source>Uncorrectable (double-bit) ECC memory error</source>
+        <translation>خطأ ذاكرة ECC غير قابل للتصحيح (ثنائي البت)</translation>
+    </message>
+    <message>
+        <source>Drain the node and reset the GPU to remap the row; if remapping fails (XID 64), replace the GPU.</source>
+        <translation>أفرغ العقدة وأعد ضبط GPU لإعادة تعيين الصف؛ إذا فشلت إعادة التعيين (XID 64)، استبدل GPU.</translation>
+    </message>
+    <message>
+        <source>Internal micro-controller breakpoint/warning</source>
+        <translation>نقطة توقف/تحذير في المتحكم الدقيق الداخلي</translation>
+    </message>
+    <message>
+        <source>Drain the node and reset the GPU; open a case with NVIDIA if it repeats.</source>
+        <translation>أفرغ العقدة وأعد ضبط GPU؛ افتح حالة لدى NVIDIA إذا تكرر ذلك.</translation>
+    </message>
+    <message>
+        <source>Internal micro-controller halted</source>
+        <translation>توقف المتحكم الدقيق الداخلي</translation>
+    </message>
+    <message>
+        <source>ECC row remapping recorded (pending until GPU reset)</source>
+        <translation>سُجّلت إعادة تعيين صف ECC (معلّقة حتى إعادة ضبط GPU)</translation>
+    </message>
+    <message>
+        <source>Drain the node and reset the GPU at the next opportunity to apply the remap.</source>
+        <translation>أفرغ العقدة وأعد ضبط GPU في أقرب فرصة لتطبيق إعادة التعيين.</translation>
+    </message>
+    <message>
+        <source>ECC row remapping failed: no spare rows left</source>
+        <translation>فشلت إعادة تعيين صف ECC: لم تبقَ صفوف احتياطية</translation>
+    </message>
+    <message>
+        <source>Drain the node and replace the GPU (RMA).</source>
+        <translation>أفرغ العقدة واستبدل GPU (RMA).</translation>
+    </message>
+    <message>
+        <source>NVLink error (link training or data errors)</source>
+        <translation>خطأ NVLink (تهيئة الرابط أو أخطاء البيانات)</translation>
+    </message>
+    <message>
+        <source>Drain the node; reset the GPU; check NVLink cabling/NVSwitch tray; service the hardware if it persists.</source>
+        <translation>أفرغ العقدة؛ أعد ضبط GPU؛ تحقّق من كابلات NVLink/درج NVSwitch؛ أصلح العتاد إذا استمر ذلك.</translation>
+    </message>
+    <message>
+        <source>GPU has fallen off the bus (not reachable on PCIe)</source>
+        <translation>خرج GPU من الناقل (لا يمكن الوصول إليه عبر PCIe)</translation>
+    </message>
+    <message>
+        <source>Drain the node and power-cycle it; check PCIe seating, power and cooling; replace the GPU or baseboard if it repeats.</source>
+        <translation>أفرغ العقدة وأعد تشغيلها كهربائيًا؛ تحقّق من تثبيت PCIe والتغذية والتبريد؛ استبدل GPU أو اللوحة الأساسية إذا تكرر ذلك.</translation>
+    </message>
+    <message>
+        <source>High rate of correctable (single-bit) ECC errors</source>
+        <translation>معدل مرتفع لأخطاء ECC القابلة للتصحيح (أحادية البت)</translation>
+    </message>
+    <message>
+        <source>Watch the SBE count; drain and reset the GPU at the next opportunity; replace if the rate stays high.</source>
+        <translation>راقب عدد SBE؛ أفرغ وأعد ضبط GPU في أقرب فرصة؛ استبدله إذا بقي المعدل مرتفعًا.</translation>
+    </message>
+    <message>
+        <source>Contained ECC error: one application was stopped, others are unaffected</source>
+        <translation>خطأ ECC محتوى: أوقف تطبيق واحد، والبقية غير متأثرة</translation>
+    </message>
+    <message>
+        <source>Restart the stopped job; drain and reset the GPU at the next opportunity to remap the row.</source>
+        <translation>أعد تشغيل المهمة الموقوفة؛ أفرغ وأعد ضبط GPU في أقرب فرصة لإعادة تعيين الصف.</translation>
+    </message>
+    <message>
+        <source>Uncontained ECC error: every application on the GPU is affected</source>
+        <translation>خطأ ECC غير محتوى: كل التطبيقات على GPU متأثرة</translation>
+    </message>
+    <message>
+        <source>Drain the node now and reset the GPU; replace it if the reset does not clear it.</source>
+        <translation>أفرغ العقدة الآن وأعد ضبط GPU؛ استبدله إذا لم تُزِل إعادة الضبط الخطأ.</translation>
+    </message>
+    <message>
+        <source>GPU System Processor (GSP) did not answer in time</source>
+        <translation>لم يُجب معالج نظام GPU (GSP) في الوقت المحدد</translation>
+    </message>
+    <message>
+        <source>Drain the node and reset the GPU; if it repeats, check the driver version and open a case with NVIDIA.</source>
+        <translation>أفرغ العقدة وأعد ضبط GPU؛ إذا تكرر ذلك، تحقّق من إصدار برنامج التشغيل وافتح حالة لدى NVIDIA.</translation>
+    </message>
+    <message>
+        <source>GPU System Processor (GSP) error</source>
+        <translation>خطأ في معالج نظام GPU (GSP)</translation>
+    </message>
+    <message>
+        <source>Drain the node and reset the GPU; if it repeats, open a case with NVIDIA.</source>
+        <translation>أفرغ العقدة وأعد ضبط GPU؛ إذا تكرر ذلك، افتح حالة لدى NVIDIA.</translation>
+    </message>
+    <message>
+        <source>Unrecovered ECC error (memory)</source>
+        <translation>خطأ ECC لم يُستردّ (الذاكرة)</translation>
+    </message>
+    <message>
+        <source>Drain the node and reset the GPU; replace it if the error returns.</source>
+        <translation>أفرغ العقدة وأعد ضبط GPU؛ استبدله إذا عاد الخطأ.</translation>
+    </message>
+    <message>
+        <source>The driver asks for a recovery action (reset or reboot)</source>
+        <translation>يطلب برنامج التشغيل إجراء استرداد (إعادة ضبط أو إعادة تشغيل)</translation>
+    </message>
+    <message>
+        <source>Drain the node and perform the requested reset or reboot.</source>
+        <translation>أفرغ العقدة ونفّذ إعادة الضبط أو إعادة التشغيل المطلوبة.</translation>
+    </message>
+    <message>
+        <source>GPU idle</source>
+        <translation>GPU خامل</translation>
+    </message>
+    <message>
+        <source>applications clocks setting</source>
+        <translation>إعداد ساعات التطبيقات</translation>
+    </message>
+    <message>
+        <source>SW power cap</source>
+        <translation>حدّ قدرة برمجي</translation>
+    </message>
+    <message>
+        <source>HW slowdown</source>
+        <translation>إبطاء عتادي</translation>
+    </message>
+    <message>
+        <source>sync boost</source>
+        <translation>تعزيز متزامن</translation>
+    </message>
+    <message>
+        <source>SW thermal slowdown</source>
+        <translation>إبطاء حراري برمجي</translation>
+    </message>
+    <message>
+        <source>HW thermal slowdown</source>
+        <translation>إبطاء حراري عتادي</translation>
+    </message>
+    <message>
+        <source>HW power brake slowdown</source>
+        <translation>إبطاء بمكبح القدرة العتادي</translation>
+    </message>
+    <message>
+        <source>display clock setting</source>
+        <translation>إعداد ساعة العرض</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>غير متوفر</translation>
+    </message>
+    <message>
+        <source>other (0x{0})</source>
+        <translation>أخرى (0x{0})</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>لا شيء</translation>
+    </message>
+    <message>
+        <source>Check the rack&apos;s cooling and inlet temperature; drain the node if the GPU stays hot.</source>
+        <translation>تحقّق من تبريد الخزانة وحرارة المدخل؛ أفرغ العقدة إذا بقي GPU ساخنًا.</translation>
+    </message>
+    <message>
+        <source>Check the rack&apos;s PDU feeds and power supplies (power brake asserted).</source>
+        <translation>تحقّق من تغذيات PDU ومزوّدات الطاقة في الخزانة (مكبح القدرة مفعّل).</translation>
+    </message>
+    <message>
+        <source>Check power supplies and cooling of the node; drain it if the slowdown persists.</source>
+        <translation>تحقّق من مزوّدات الطاقة وتبريد العقدة؛ أفرغها إذا استمر الإبطاء.</translation>
+    </message>
+    <message>
+        <source>XID {0} (not in the console&apos;s catalogue)</source>
+        <translation>XID {0} (غير موجود في فهرس وحدة التحكم)</translation>
+    </message>
+    <message>
+        <source>Look the XID up in NVIDIA&apos;s XID catalogue; drain the node if it repeats.</source>
+        <translation>ابحث عن XID في فهرس XID لدى NVIDIA؛ أفرغ العقدة إذا تكرر ذلك.</translation>
+    </message>
+    <message>
+        <source>XID {0}: {1}</source>
+        <translation>XID {0}: {1}</translation>
+    </message>
+    <message>
+        <source>GPU off the bus (not reachable on PCIe)</source>
+        <translation>GPU خارج الناقل (لا يمكن الوصول إليه عبر PCIe)</translation>
+    </message>
+    <message>
+        <source>ECC row remapping failed</source>
+        <translation>فشلت إعادة تعيين صف ECC</translation>
+    </message>
+    <message>
+        <source>{0} uncorrectable (double-bit) ECC error(s)</source>
+        <translation>{0} خطأ (أخطاء) ECC غير قابلة للتصحيح (ثنائية البت)</translation>
+    </message>
+    <message>
+        <source>Throttled: {0} at {1:.0f} °C</source>
+        <translation>مُبطأ: {0} عند {1:.0f} °م</translation>
+    </message>
+    <message>
+        <source>Throttled: {0}</source>
+        <translation>مُبطأ: {0}</translation>
+    </message>
+    <message>
+        <source>Hot: {0:.0f} °C (no throttling reported)</source>
+        <translation>ساخن: {0:.0f} °م (لم يُبلَّغ عن إبطاء)</translation>
+    </message>
+    <message>
+        <source>GPU {0} (no cause reported)</source>
+        <translation>GPU {0} (لم يُبلَّغ عن سبب)</translation>
+    </message>
+    <message>
+        <source>Drain the node and run DCGM diagnostics (dcgmi diag -r 3).</source>
+        <translation>أفرغ العقدة وشغّل تشخيصات DCGM (dcgmi diag -r 3).</translation>
+    </message>
+    <message>
+        <source>Watch it; run DCGM diagnostics when the node is next drained.</source>
+        <translation>راقبه؛ شغّل تشخيصات DCGM عند إفراغ العقدة في المرة القادمة.</translation>
+    </message>
+    <message>
+        <source>{0} (reported {1} times in 24 h)</source>
+        <translation>{0} (أُبلغ عنه {1} مرات خلال 24 س)</translation>
     </message>
     <message>
         <source>site</source>
@@ -1178,6 +1768,10 @@ Last change {changed}</source>
         <source>Site time ({0})</source>
         <translation>توقيت الموقع ({0})</translation>
     </message>
+    <message>
+        <source>{0} ({1} tasks × {2})</source>
+        <translation>{0} ({1} مهام × {2})</translation>
+    </message>
 </context>
 <context>
     <name>LogEntryDialog</name>
@@ -1603,36 +2197,72 @@ NVML recovery action: {nvml}</source>
         <translation>تفريغ وإرجاع للإصلاح (RMA)</translation>
     </message>
     <message>
+        <source>Row remapping failed (no spare rows) or the same hardware fault came back {0} times within 24 h: drain the node and replace the GPU.</source>
+        <translation>فشلت إعادة تعيين الصف (لا صفوف احتياطية) أو عاد العطل العتادي نفسه {0} مرات خلال 24 س: أفرغ العقدة واستبدل GPU.</translation>
+    </message>
+    <message>
         <source>Reboot / power-cycle the node</source>
         <translation>إعادة تشغيل العقدة / قطع تغذيتها وإعادتها</translation>
+    </message>
+    <message>
+        <source>GPU off the bus: drain the node and power-cycle it; check PCIe seating, power and cooling.</source>
+        <translation>GPU خارج الناقل: أفرغ العقدة وأعد تشغيلها كهربائيًا؛ تحقّق من تثبيت PCIe والتغذية والتبريد.</translation>
     </message>
     <message>
         <source>Drain the node and reset the GPU</source>
         <translation>تفريغ العقدة وإعادة ضبط GPU</translation>
     </message>
     <message>
+        <source>Uncorrectable ECC, micro-controller or GSP error: drain the node now, reset the GPU, run DCGM diagnostics before it takes jobs again.</source>
+        <translation>خطأ ECC غير قابل للتصحيح أو خطأ في المتحكم الدقيق أو GSP: أفرغ العقدة الآن، أعد ضبط GPU، شغّل تشخيصات DCGM قبل أن يستقبل مهام مجددًا.</translation>
+    </message>
+    <message>
         <source>Drain NVLink traffic and reset the GPU</source>
         <translation>تفريغ حركة NVLink وإعادة ضبط GPU</translation>
+    </message>
+    <message>
+        <source>NVLink error: drain the node&apos;s peer-to-peer work, reset the GPU, check the NVLink cabling and NVSwitch tray.</source>
+        <translation>خطأ NVLink: أفرغ عمل العقدة من نظير إلى نظير، أعد ضبط GPU، تحقّق من كابلات NVLink ودرج NVSwitch.</translation>
     </message>
     <message>
         <source>Check cooling of the GPU</source>
         <translation>فحص تبريد GPU</translation>
     </message>
     <message>
+        <source>Thermal throttling with no site cause: check the server&apos;s fans or cold plate flow and the GPU&apos;s seating.</source>
+        <translation>إبطاء حراري دون سبب من المنشأة: تحقّق من مراوح الخادم أو تدفق اللوح البارد وتثبيت GPU.</translation>
+    </message>
+    <message>
         <source>Check the node&apos;s power supplies</source>
         <translation>فحص مزودات طاقة العقدة</translation>
+    </message>
+    <message>
+        <source>Power brake asserted with no site cause: check the server&apos;s power supplies and its PDU outlets.</source>
+        <translation>مكبح القدرة مفعّل دون سبب من المنشأة: تحقّق من مزوّدات طاقة الخادم ومخارج PDU.</translation>
     </message>
     <message>
         <source>Reset the GPU at the next drain</source>
         <translation>إعادة ضبط GPU عند التفريغ القادم</translation>
     </message>
     <message>
+        <source>Row remap pending, contained ECC error or many correctable errors: the GPU works; reset it when the node is next drained.</source>
+        <translation>إعادة تعيين صف معلّقة أو خطأ ECC محتوى أو أخطاء كثيرة قابلة للتصحيح: GPU يعمل؛ أعد ضبطه عند إفراغ العقدة في المرة القادمة.</translation>
+    </message>
+    <message>
         <source>Run diagnostics at the next drain</source>
         <translation>تشغيل التشخيص عند التفريغ القادم</translation>
     </message>
     <message>
+        <source>Cause unknown or XID not in the catalogue: run DCGM diagnostics (dcgmi diag -r 3) when the node is next drained.</source>
+        <translation>سبب مجهول أو XID غير موجود في الفهرس: شغّل تشخيصات DCGM (dcgmi diag -r 3) عند إفراغ العقدة في المرة القادمة.</translation>
+    </message>
+    <message>
         <source>Restart the application (job&apos;s problem, GPU healthy)</source>
         <translation>إعادة تشغيل التطبيق (مشكلة المهمة، GPU سليمة)</translation>
+    </message>
+    <message>
+        <source>Application XID: the job hit a fault of its own; tell the tenant. Watch for the same XID with other jobs on this GPU.</source>
+        <translation>XID تطبيق: واجهت المهمة خطأً خاصًا بها؛ أبلغ المستأجر. راقب ظهور XID نفسه مع مهام أخرى على هذا GPU.</translation>
     </message>
 </context>
 <context>
@@ -2680,6 +3310,78 @@ By {operator}: {reason}</source>
         <translation>{0} سابقة مدرجة في summary.json.</translation>
     </message>
     <message>
+        <source>Action (within {0} min): {1}</source>
+        <translation>الإجراء (خلال {0} دقيقة): {1}</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>حرج</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>مرتفع</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation>متوسط</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>منخفض</translation>
+    </message>
+    <message>
+        <source>diagnostic</source>
+        <translation>تشخيصي</translation>
+    </message>
+    <message>
+        <source>NORMAL</source>
+        <translation>عادي</translation>
+    </message>
+    <message>
+        <source>UNACK</source>
+        <translation>غير مُقَرّ به</translation>
+    </message>
+    <message>
+        <source>ACKED</source>
+        <translation>مُقَرّ به</translation>
+    </message>
+    <message>
+        <source>RTN_UNACK</source>
+        <translation>عاد، غير مُقَرّ به</translation>
+    </message>
+    <message>
+        <source>SHELVED</source>
+        <translation>مؤجَّل</translation>
+    </message>
+    <message>
+        <source>SUPPRESSED</source>
+        <translation>مكبوت</translation>
+    </message>
+    <message>
+        <source>OUT_OF_SERVICE</source>
+        <translation>خارج الخدمة</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>فشلت</translation>
+    </message>
+    <message>
+        <source>timeout</source>
+        <translation>انتهت المهلة</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>أُلغيت</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>اكتملت</translation>
+    </message>
+    <message>
+        <source>node_fail</source>
+        <translation>عطل العقدة</translation>
+    </message>
+    <message>
         <source>Alarms raised in the shift</source>
         <translation>الإنذارات المرفوعة في النوبة</translation>
     </message>
@@ -2708,8 +3410,16 @@ By {operator}: {reason}</source>
         <translation>معلّقة</translation>
     </message>
     <message>
+        <source>{0} more in summary.json.</source>
+        <translation>{0} أخرى في summary.json.</translation>
+    </message>
+    <message>
         <source>Alarm journal of the shift ({0} transitions)</source>
         <translation>سجل إنذارات النوبة ({0} انتقالات)</translation>
+    </message>
+    <message>
+        <source>The last {0} are shown; all are in summary.json.</source>
+        <translation>تُعرض آخر {0}؛ وكلها في summary.json.</translation>
     </message>
     <message>
         <source>Alarms raised</source>
@@ -2788,6 +3498,26 @@ By {operator}: {reason}</source>
         <translation>لا حوادث في النوبة.</translation>
     </message>
     <message>
+        <source> and {0} more</source>
+        <translation> و{0} أخرى</translation>
+    </message>
+    <message>
+        <source>ongoing</source>
+        <translation>جارٍ</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;From&lt;/b&gt; {0} &lt;b&gt;to&lt;/b&gt; {1} · &lt;b&gt;priority&lt;/b&gt; {2} · &lt;b&gt;{3}&lt;/b&gt; racks, &lt;b&gt;{4}&lt;/b&gt; GPUs, &lt;b&gt;{5}&lt;/b&gt; jobs affected&lt;br/&gt;&lt;b&gt;Racks:&lt;/b&gt; {6}</source>
+        <translation>&lt;b&gt;من&lt;/b&gt; {0} &lt;b&gt;إلى&lt;/b&gt; {1} · &lt;b&gt;الأولوية&lt;/b&gt; {2} · &lt;b&gt;{3}&lt;/b&gt; خزانات، &lt;b&gt;{4}&lt;/b&gt; GPU، &lt;b&gt;{5}&lt;/b&gt; مهام متأثرة&lt;br/&gt;&lt;b&gt;الخزانات:&lt;/b&gt; {6}</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>ملاحظة:</translation>
+    </message>
+    <message>
+        <source>{0} more steps in summary.json.</source>
+        <translation>{0} خطوات أخرى في summary.json.</translation>
+    </message>
+    <message>
         <source>Not known for this shift (no GPU health data at its end).</source>
         <translation>غير معروفة لهذه النوبة (لا بيانات صحة GPU عند نهايتها).</translation>
     </message>
@@ -2804,12 +3534,32 @@ By {operator}: {reason}</source>
         <translation>لم يُسجَّل أي تسليم لهذه النوبة في وحدة التحكم (ملف ← تسليم النوبة).</translation>
     </message>
     <message>
+        <source>cleared by {0} at {1}</source>
+        <translation>أُغلق بواسطة {0} في {1}</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>مفتوح</translation>
+    </message>
+    <message>
+        <source>{0} more in summary.json and the pack&apos;s CSV files.</source>
+        <translation>{0} أخرى في summary.json وملفات CSV في الحزمة.</translation>
+    </message>
+    <message>
         <source>No open item is carried forward.</source>
         <translation>لا بنود مفتوحة مرحَّلة.</translation>
     </message>
     <message>
+        <source>Still open at the end of the shift, whenever written: each stays here, shift after shift, until someone clears it.</source>
+        <translation>ما زالت مفتوحة في نهاية النوبة، أيًّا كان وقت كتابتها: يبقى كلٌّ منها هنا، نوبة بعد نوبة، حتى يغلقه أحد.</translation>
+    </message>
+    <message>
         <source>No open item was cleared in the shift.</source>
         <translation>لم يُغلق أي بند مفتوح في النوبة.</translation>
+    </message>
+    <message>
+        <source>Open items cleared during the shift, whenever written: no longer carried forward.</source>
+        <translation>بنود مفتوحة أُغلقت خلال النوبة، أيًّا كان وقت كتابتها: لم تعد تُرحَّل.</translation>
     </message>
     <message>
         <source>Not in this pack:</source>

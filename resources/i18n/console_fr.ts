@@ -390,6 +390,205 @@
     </message>
 </context>
 <context>
+    <name>AlarmRules</name>
+    <message>
+        <source>Normal</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <source>Unacknowledged</source>
+        <translation>Non acquittée</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>Acquittée</translation>
+    </message>
+    <message>
+        <source>Returned, unacknowledged</source>
+        <translation>Revenue à la normale, non acquittée</translation>
+    </message>
+    <message>
+        <source>Shelved</source>
+        <translation>Mise en attente</translation>
+    </message>
+    <message>
+        <source>Suppressed</source>
+        <translation>Supprimée</translation>
+    </message>
+    <message>
+        <source>Out of service</source>
+        <translation>Hors service</translation>
+    </message>
+    <message>
+        <source>Row cooling lost or degraded</source>
+        <translation>Refroidissement de la rangée perdu ou dégradé</translation>
+    </message>
+    <message>
+        <source>Send the facility technician to the row&apos;s cooling unit (CDU / CRAH); if inlets keep rising, drain the row&apos;s jobs so the GPUs shed heat.</source>
+        <translation>Envoyer le technicien d&apos;installation à l&apos;unité de refroidissement de la rangée (CDU / CRAH) ; si les entrées continuent de monter, vider les tâches de la rangée pour que les GPU dissipent la chaleur.</translation>
+    </message>
+    <message>
+        <source>The row&apos;s GPUs throttle, then shut down: every job on the row slows or dies.</source>
+        <translation>Les GPU de la rangée ralentissent, puis s&apos;arrêtent : chaque tâche de la rangée ralentit ou meurt.</translation>
+    </message>
+    <message>
+        <source>Rack inlet above ASHRAE allowable</source>
+        <translation>Entrée de la baie au-dessus de l&apos;admissible ASHRAE</translation>
+    </message>
+    <message>
+        <source>Check the rack&apos;s containment, doors and blanking panels and the nearest cooling unit; move the rack&apos;s work if it stays hot.</source>
+        <translation>Vérifier le confinement, les portes et les panneaux d&apos;obturation de la baie et l&apos;unité de refroidissement la plus proche ; déplacer le travail de la baie si elle reste chaude.</translation>
+    </message>
+    <message>
+        <source>The rack&apos;s GPUs run outside their allowable envelope: they throttle and age faster.</source>
+        <translation>Les GPU de la baie fonctionnent hors de leur plage admissible : ils ralentissent et vieillissent plus vite.</translation>
+    </message>
+    <message>
+        <source>PDU feed lost: rack on one feed</source>
+        <translation>Alimentation PDU perdue : baie sur une seule alimentation</translation>
+    </message>
+    <message>
+        <source>Send the electrician to find the cause and reset the breaker; if the remaining feed is near its rating, drain work from the racks it carries.</source>
+        <translation>Envoyer l&apos;électricien trouver la cause et réarmer le disjoncteur ; si l&apos;alimentation restante est proche de sa capacité, vider le travail des baies qu&apos;elle porte.</translation>
+    </message>
+    <message>
+        <source>No redundancy: one more fault drops the racks and every job on them.</source>
+        <translation>Plus de redondance : une panne de plus fait tomber les baies et chaque tâche qu&apos;elles portent.</translation>
+    </message>
+    <message>
+        <source>PDU feed load critical</source>
+        <translation>Charge de l&apos;alimentation PDU critique</translation>
+    </message>
+    <message>
+        <source>Shed load from the rack now (drain or cap its GPUs); check the other feed.</source>
+        <translation>Délester la baie maintenant (vider ou plafonner ses GPU) ; vérifier l&apos;autre alimentation.</translation>
+    </message>
+    <message>
+        <source>The breaker trips and the rack loses its redundancy or its power.</source>
+        <translation>Le disjoncteur déclenche et la baie perd sa redondance ou son alimentation.</translation>
+    </message>
+    <message>
+        <source>PDU feed load high</source>
+        <translation>Charge de l&apos;alimentation PDU élevée</translation>
+    </message>
+    <message>
+        <source>Plan a load move or a power cap for the rack before the next ramp-up.</source>
+        <translation>Prévoir un déplacement de charge ou un plafond de puissance pour la baie avant la prochaine montée en charge.</translation>
+    </message>
+    <message>
+        <source>A little more load reaches the critical limit.</source>
+        <translation>Un peu plus de charge atteint la limite critique.</translation>
+    </message>
+    <message>
+        <source>Several GPUs failing in one rack</source>
+        <translation>Plusieurs GPU en panne dans une baie</translation>
+    </message>
+    <message>
+        <source>Send a hardware technician to the rack (power shelf, NVLink switch tray, coolant); drain the rack if more GPUs fail.</source>
+        <translation>Envoyer un technicien matériel à la baie (étagère d&apos;alimentation, tiroir de commutateurs NVLink, liquide de refroidissement) ; vider la baie si d&apos;autres GPU tombent en panne.</translation>
+    </message>
+    <message>
+        <source>A rack-level fault takes out the rack&apos;s GPUs one after another.</source>
+        <translation>Une panne au niveau de la baie met ses GPU hors service l&apos;un après l&apos;autre.</translation>
+    </message>
+    <message>
+        <source>Server lost: every GPU failed</source>
+        <translation>Serveur perdu : tous les GPU en panne</translation>
+    </message>
+    <message>
+        <source>Check the server&apos;s power and BMC; power-cycle it; drain it and open a hardware ticket if it does not come back.</source>
+        <translation>Vérifier l&apos;alimentation et le BMC du serveur ; le redémarrer électriquement ; le vider et ouvrir un ticket matériel s&apos;il ne revient pas.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s jobs are dead and its GPUs idle until repaired.</source>
+        <translation>Les tâches du serveur sont perdues et ses GPU inactifs jusqu&apos;à la réparation.</translation>
+    </message>
+    <message>
+        <source>GPU failure rate above its baseline</source>
+        <translation>Taux de pannes GPU au-dessus de sa référence</translation>
+    </message>
+    <message>
+        <source>Look for a common cause (driver or firmware roll-out, a hall&apos;s power quality or cooling); stop roll-outs until it is found.</source>
+        <translation>Chercher une cause commune (déploiement de pilote ou de micrologiciel, qualité de l&apos;alimentation ou refroidissement d&apos;une salle) ; arrêter les déploiements jusqu&apos;à la trouver.</translation>
+    </message>
+    <message>
+        <source>A fleet-wide problem keeps killing customers&apos; jobs.</source>
+        <translation>Un problème sur tout le parc continue de tuer les tâches des clients.</translation>
+    </message>
+    <message>
+        <source>Large job killed by a hardware fault</source>
+        <translation>Grande tâche tuée par une panne matérielle</translation>
+    </message>
+    <message>
+        <source>Tell customer operations; check the job was requeued from its checkpoint and the failed server is drained.</source>
+        <translation>Prévenir les opérations clients ; vérifier que la tâche a été remise en file depuis son point de reprise et que le serveur en panne est vidé.</translation>
+    </message>
+    <message>
+        <source>A large customer loses hours of work without hearing from us.</source>
+        <translation>Un grand client perd des heures de travail sans nouvelles de notre part.</translation>
+    </message>
+    <message>
+        <source>Facility load near the power envelope</source>
+        <translation>Charge du site proche de l&apos;enveloppe de puissance</translation>
+    </message>
+    <message>
+        <source>Cap GPU power or pause deferrable partitions until the load is back under the warning level; tell the grid operator if it keeps rising.</source>
+        <translation>Plafonner la puissance des GPU ou suspendre les partitions reportables jusqu&apos;à ce que la charge repasse sous le seuil d&apos;avertissement ; prévenir le gestionnaire du réseau si elle continue de monter.</translation>
+    </message>
+    <message>
+        <source>The grid connection&apos;s limit is breached: penalties, then a trip of the site.</source>
+        <translation>La limite du raccordement au réseau est dépassée : pénalités, puis déclenchement du site.</translation>
+    </message>
+    <message>
+        <source>Renewable supply dropped</source>
+        <translation>Baisse de l&apos;approvisionnement renouvelable</translation>
+    </message>
+    <message>
+        <source>Check the battery&apos;s dispatch and the grid import; consider deferring flexible work.</source>
+        <translation>Vérifier la répartition de la batterie et l&apos;import du réseau ; envisager de reporter le travail flexible.</translation>
+    </message>
+    <message>
+        <source>The site runs on grid power: cost and carbon rise.</source>
+        <translation>Le site tourne sur le réseau : le coût et le carbone augmentent.</translation>
+    </message>
+    <message>
+        <source>Hub event</source>
+        <translation>Événement du hub</translation>
+    </message>
+    <message>
+        <source>Follow the instruction in the hub&apos;s message.</source>
+        <translation>Suivre l&apos;instruction du message du hub.</translation>
+    </message>
+    <message>
+        <source>As the hub&apos;s message says.</source>
+        <translation>Comme le dit le message du hub.</translation>
+    </message>
+    <message>
+        <source>Hub communication lost</source>
+        <translation>Communication avec le hub perdue</translation>
+    </message>
+    <message>
+        <source>Check the hub API and the network to it; watch the floor through the BMS until it answers again.</source>
+        <translation>Vérifier l&apos;API du hub et le réseau qui y mène ; surveiller la salle par la GTB jusqu&apos;à ce qu&apos;il réponde à nouveau.</translation>
+    </message>
+    <message>
+        <source>The console shows old data: new faults go unseen.</source>
+        <translation>La console montre des données anciennes : les nouvelles pannes passent inaperçues.</translation>
+    </message>
+    <message>
+        <source>Stale data</source>
+        <translation>Données périmées</translation>
+    </message>
+    <message>
+        <source>Check the data source named in the alarm (exporter, scheduler, meter).</source>
+        <translation>Vérifier la source de données nommée dans l&apos;alarme (exportateur, ordonnanceur, compteur).</translation>
+    </message>
+    <message>
+        <source>A view shows old data as if it were current.</source>
+        <translation>Une vue montre des données anciennes comme si elles étaient actuelles.</translation>
+    </message>
+</context>
+<context>
     <name>AlarmTableModel</name>
     <message>
         <source>Time</source>
@@ -424,6 +623,22 @@
         <translation>Opérateur</translation>
     </message>
     <message>
+        <source>{0} GPU</source>
+        <translation>{0} GPU</translation>
+    </message>
+    <message>
+        <source>{0} GPUs</source>
+        <translation>{0} GPU</translation>
+    </message>
+    <message>
+        <source>per h</source>
+        <translation>par h</translation>
+    </message>
+    <message>
+        <source>{0} until {1}</source>
+        <translation>{0} jusqu&apos;à {1}</translation>
+    </message>
+    <message>
         <source>Raised {raised} (hub time)
 Last change {changed}</source>
         <translation>Levée {raised} (heure du hub)
@@ -448,6 +663,121 @@ Dernier changement {changed}</translation>
     <message>
         <source>By {0}</source>
         <translation>Par {0}</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmText</name>
+    <message>
+        <source>row {0}</source>
+        <translation>rangée {0}</translation>
+    </message>
+    <message>
+        <source>hall {0}</source>
+        <translation>salle {0}</translation>
+    </message>
+    <message>
+        <source>feed {0}</source>
+        <translation>alimentation {0}</translation>
+    </message>
+    <message>
+        <source>{0} racks</source>
+        <translation>{0} baies</translation>
+    </message>
+    <message>
+        <source>site</source>
+        <translation>site</translation>
+    </message>
+    <message>
+        <source>Row {0} running hot: {1} racks, {2}</source>
+        <translation>Rangée {0} trop chaude : {1} baies, {2}</translation>
+    </message>
+    <message>
+        <source>inlet up to {0:.1f} °C (limit {1:g})</source>
+        <translation>entrée jusqu&apos;à {0:.1f} °C (limite {1:g})</translation>
+    </message>
+    <message>
+        <source>GPUs up to {0:.1f} °C</source>
+        <translation>GPU jusqu&apos;à {0:.1f} °C</translation>
+    </message>
+    <message>
+        <source>Feed {0} lost: {1} on one feed, no redundancy</source>
+        <translation>Alimentation {0} perdue : {1} sur une seule alimentation, sans redondance</translation>
+    </message>
+    <message>
+        <source>Feed {0} lost: {1} on one feed, no redundancy; the other feed at {2:.0f} % of its rating</source>
+        <translation>Alimentation {0} perdue : {1} sur une seule alimentation, sans redondance ; l&apos;autre alimentation à {2:.0f} % de sa capacité</translation>
+    </message>
+    <message>
+        <source>Inlet {0:.1f} °C, above {1:g} °C</source>
+        <translation>Entrée {0:.1f} °C, au-dessus de {1:g} °C</translation>
+    </message>
+    <message>
+        <source>Inlet above {0:g} °C in {1} racks of {2} (hottest {3:.1f} °C)</source>
+        <translation>Entrée au-dessus de {0:g} °C dans {1} baies de {2} (la plus chaude {3:.1f} °C)</translation>
+    </message>
+    <message>
+        <source>PDU feed {0} at {1:.0f} % of its {2:g} kW rating (limit {3:g} %)</source>
+        <translation>Alimentation PDU {0} à {1:.0f} % de sa capacité de {2:g} kW (limite {3:g} %)</translation>
+    </message>
+    <message>
+        <source>PDU feed load at or above {0:g} % in {1} racks of {2} (worst {3:.0f} %)</source>
+        <translation>Charge d&apos;alimentation PDU à {0:g} % ou plus dans {1} baies de {2} (pire {3:.0f} %)</translation>
+    </message>
+    <message>
+        <source>PDU feed load above {0:g} % in {1} racks of {2} (worst {3:.0f} %)</source>
+        <translation>Charge d&apos;alimentation PDU au-dessus de {0:g} % dans {1} baies de {2} (pire {3:.0f} %)</translation>
+    </message>
+    <message>
+        <source>Facility load {0:.0f} MW, {1:.0f} % of the {2:g} MW envelope</source>
+        <translation>Charge du site {0:.0f} MW, {1:.0f} % de l&apos;enveloppe de {2:g} MW</translation>
+    </message>
+    <message>
+        <source>Job {0} ({1} GPUs) killed by hardware faults {2}</source>
+        <translation>Tâche {0} ({1} GPU) tuée par des pannes matérielles {2}</translation>
+    </message>
+    <message>
+        <source>Job {0} of {1} ({2} GPUs) killed by hardware faults {3}</source>
+        <translation>Tâche {0} de {1} ({2} GPU) tuée par des pannes matérielles {3}</translation>
+    </message>
+    <message>
+        <source>once</source>
+        <translation>une fois</translation>
+    </message>
+    <message>
+        <source>{0} times in {1:g} h</source>
+        <translation>{0} fois en {1:g} h</translation>
+    </message>
+    <message>
+        <source>No answer from the data source for {0} since {1} UTC</source>
+        <translation>Pas de réponse de la source de données pour {0} depuis {1} UTC</translation>
+    </message>
+    <message>
+        <source>{0} (limit {1:g} s)</source>
+        <translation>{0} (limite {1:g} s)</translation>
+    </message>
+    <message>
+        <source>{0} data is {1:.0f} s old</source>
+        <translation>Données {0} vieilles de {1:.0f} s</translation>
+    </message>
+    <message>
+        <source>Server {0} lost: all {1} GPUs failed</source>
+        <translation>Serveur {0} perdu : ses {1} GPU en panne</translation>
+    </message>
+    <message>
+        <source>GPUs failing in {0} racks of row {1} within {2:.0f} min ({3} GPUs)</source>
+        <translation>GPU en panne dans {0} baies de la rangée {1} en {2:.0f} min ({3} GPU)</translation>
+    </message>
+    <message>
+        <source>{0} GPUs failed in rack {1} within {2:.0f} min</source>
+        <translation>{0} GPU en panne dans la baie {1} en {2:.0f} min</translation>
+    </message>
+    <message>
+        <source>{0} GPUs failed in the last hour; about {1:.0f} are normal for {2:,.0f} GPUs (alarm from {3:.0f})</source>
+        <translation>{0} GPU en panne dans la dernière heure ; environ {1:.0f} sont normaux pour {2:,.0f} GPU (alarme à partir de {3:.0f})</translation>
+    </message>
+    <message>
+        <source>Planned work on {0} until {1} UTC: {2}</source>
+        <translation>Travaux planifiés sur {0} jusqu&apos;à {1} UTC : {2}</translation>
     </message>
 </context>
 <context>
@@ -674,6 +1004,266 @@ Dernier changement {changed}</translation>
     <message>
         <source>off the bus</source>
         <translation>hors du bus</translation>
+    </message>
+    <message>
+        <source>GPU stopped processing (channel timeout)</source>
+        <translation>Le GPU a cessé de traiter (délai du canal dépassé)</translation>
+    </message>
+    <message>
+        <source>Restart the job; if it repeats on this GPU, drain the node and reset the GPU.</source>
+        <translation>Relancer la tâche ; si cela se répète sur ce GPU, vider le nœud et réinitialiser le GPU.</translation>
+    </message>
+    <message>
+        <source>Graphics engine exception (often an application fault)</source>
+        <translation>Exception du moteur graphique (souvent une faute de l&apos;application)</translation>
+    </message>
+    <message>
+        <source>Restart the job; if it repeats with other jobs on this GPU, drain the node and run DCGM diagnostics (dcgmi diag -r 3).</source>
+        <translation>Relancer la tâche ; si cela se répète avec d&apos;autres tâches sur ce GPU, vider le nœud et lancer les diagnostics DCGM (dcgmi diag -r 3).</translation>
+    </message>
+    <message>
+        <source>GPU memory page fault (illegal address, usually the application)</source>
+        <translation>Défaut de page mémoire GPU (adresse illégale, en général l&apos;application)</translation>
+    </message>
+    <message>
+        <source>Tell the tenant (application bug is likeliest); if it repeats across jobs, drain the node and run DCGM diagnostics.</source>
+        <translation>Prévenir le locataire (un bogue de l&apos;application est le plus probable) ; si cela se répète d&apos;une tâche à l&apos;autre, vider le nœud et lancer les diagnostics DCGM.</translation>
+    </message>
+    <message>
+        <source>GPU stopped processing: the application hit a software fault; the GPU itself is healthy</source>
+        <translation>Le GPU a cessé de traiter : l&apos;application a rencontré une faute logicielle ; le GPU lui-même est sain</translation>
+    </message>
+    <message>
+        <source>No hardware action: the job was stopped; restart it.</source>
+        <translation>Aucune action matérielle : la tâche a été arrêtée ; la relancer.</translation>
+    </message>
+    <message>
+        <source>Preemptive cleanup after an earlier error or a killed job</source>
+        <translation>Nettoyage préventif après une erreur antérieure ou une tâche tuée</translation>
+    </message>
+    <message>
+        <source>No action alone; look for an earlier XID on this GPU and act on that one.</source>
+        <translation>Aucune action seule ; chercher un XID antérieur sur ce GPU et agir sur celui-là.</translation>
+    </message>
+    <message>
+        <source>Uncorrectable (double-bit) ECC memory error</source>
+        <translation>Erreur mémoire ECC non corrigible (double bit)</translation>
+    </message>
+    <message>
+        <source>Drain the node and reset the GPU to remap the row; if remapping fails (XID 64), replace the GPU.</source>
+        <translation>Vider le nœud et réinitialiser le GPU pour remapper la ligne ; si le remappage échoue (XID 64), remplacer le GPU.</translation>
+    </message>
+    <message>
+        <source>Internal micro-controller breakpoint/warning</source>
+        <translation>Point d&apos;arrêt/avertissement du micro-contrôleur interne</translation>
+    </message>
+    <message>
+        <source>Drain the node and reset the GPU; open a case with NVIDIA if it repeats.</source>
+        <translation>Vider le nœud et réinitialiser le GPU ; ouvrir un dossier chez NVIDIA si cela se répète.</translation>
+    </message>
+    <message>
+        <source>Internal micro-controller halted</source>
+        <translation>Micro-contrôleur interne arrêté</translation>
+    </message>
+    <message>
+        <source>ECC row remapping recorded (pending until GPU reset)</source>
+        <translation>Remappage de ligne ECC enregistré (en attente jusqu&apos;à la réinitialisation du GPU)</translation>
+    </message>
+    <message>
+        <source>Drain the node and reset the GPU at the next opportunity to apply the remap.</source>
+        <translation>Vider le nœud et réinitialiser le GPU à la prochaine occasion pour appliquer le remappage.</translation>
+    </message>
+    <message>
+        <source>ECC row remapping failed: no spare rows left</source>
+        <translation>Échec du remappage de ligne ECC : plus de lignes de réserve</translation>
+    </message>
+    <message>
+        <source>Drain the node and replace the GPU (RMA).</source>
+        <translation>Vider le nœud et remplacer le GPU (RMA).</translation>
+    </message>
+    <message>
+        <source>NVLink error (link training or data errors)</source>
+        <translation>Erreur NVLink (apprentissage du lien ou erreurs de données)</translation>
+    </message>
+    <message>
+        <source>Drain the node; reset the GPU; check NVLink cabling/NVSwitch tray; service the hardware if it persists.</source>
+        <translation>Vider le nœud ; réinitialiser le GPU ; vérifier le câblage NVLink/le tiroir NVSwitch ; réparer le matériel si cela persiste.</translation>
+    </message>
+    <message>
+        <source>GPU has fallen off the bus (not reachable on PCIe)</source>
+        <translation>Le GPU est tombé du bus (inaccessible sur PCIe)</translation>
+    </message>
+    <message>
+        <source>Drain the node and power-cycle it; check PCIe seating, power and cooling; replace the GPU or baseboard if it repeats.</source>
+        <translation>Vider le nœud et le redémarrer électriquement ; vérifier l&apos;insertion PCIe, l&apos;alimentation et le refroidissement ; remplacer le GPU ou la carte de base si cela se répète.</translation>
+    </message>
+    <message>
+        <source>High rate of correctable (single-bit) ECC errors</source>
+        <translation>Taux élevé d&apos;erreurs ECC corrigibles (simple bit)</translation>
+    </message>
+    <message>
+        <source>Watch the SBE count; drain and reset the GPU at the next opportunity; replace if the rate stays high.</source>
+        <translation>Surveiller le compte SBE ; vider et réinitialiser le GPU à la prochaine occasion ; le remplacer si le taux reste élevé.</translation>
+    </message>
+    <message>
+        <source>Contained ECC error: one application was stopped, others are unaffected</source>
+        <translation>Erreur ECC contenue : une application a été arrêtée, les autres ne sont pas touchées</translation>
+    </message>
+    <message>
+        <source>Restart the stopped job; drain and reset the GPU at the next opportunity to remap the row.</source>
+        <translation>Relancer la tâche arrêtée ; vider et réinitialiser le GPU à la prochaine occasion pour remapper la ligne.</translation>
+    </message>
+    <message>
+        <source>Uncontained ECC error: every application on the GPU is affected</source>
+        <translation>Erreur ECC non contenue : toutes les applications du GPU sont touchées</translation>
+    </message>
+    <message>
+        <source>Drain the node now and reset the GPU; replace it if the reset does not clear it.</source>
+        <translation>Vider le nœud maintenant et réinitialiser le GPU ; le remplacer si la réinitialisation ne suffit pas.</translation>
+    </message>
+    <message>
+        <source>GPU System Processor (GSP) did not answer in time</source>
+        <translation>Le processeur système du GPU (GSP) n&apos;a pas répondu à temps</translation>
+    </message>
+    <message>
+        <source>Drain the node and reset the GPU; if it repeats, check the driver version and open a case with NVIDIA.</source>
+        <translation>Vider le nœud et réinitialiser le GPU ; si cela se répète, vérifier la version du pilote et ouvrir un dossier chez NVIDIA.</translation>
+    </message>
+    <message>
+        <source>GPU System Processor (GSP) error</source>
+        <translation>Erreur du processeur système du GPU (GSP)</translation>
+    </message>
+    <message>
+        <source>Drain the node and reset the GPU; if it repeats, open a case with NVIDIA.</source>
+        <translation>Vider le nœud et réinitialiser le GPU ; si cela se répète, ouvrir un dossier chez NVIDIA.</translation>
+    </message>
+    <message>
+        <source>Unrecovered ECC error (memory)</source>
+        <translation>Erreur ECC non récupérée (mémoire)</translation>
+    </message>
+    <message>
+        <source>Drain the node and reset the GPU; replace it if the error returns.</source>
+        <translation>Vider le nœud et réinitialiser le GPU ; le remplacer si l&apos;erreur revient.</translation>
+    </message>
+    <message>
+        <source>The driver asks for a recovery action (reset or reboot)</source>
+        <translation>Le pilote demande une action de reprise (réinitialisation ou redémarrage)</translation>
+    </message>
+    <message>
+        <source>Drain the node and perform the requested reset or reboot.</source>
+        <translation>Vider le nœud et effectuer la réinitialisation ou le redémarrage demandé.</translation>
+    </message>
+    <message>
+        <source>GPU idle</source>
+        <translation>GPU inactif</translation>
+    </message>
+    <message>
+        <source>applications clocks setting</source>
+        <translation>réglage des horloges d&apos;application</translation>
+    </message>
+    <message>
+        <source>SW power cap</source>
+        <translation>plafond de puissance logiciel</translation>
+    </message>
+    <message>
+        <source>HW slowdown</source>
+        <translation>ralentissement matériel</translation>
+    </message>
+    <message>
+        <source>sync boost</source>
+        <translation>sync boost</translation>
+    </message>
+    <message>
+        <source>SW thermal slowdown</source>
+        <translation>ralentissement thermique logiciel</translation>
+    </message>
+    <message>
+        <source>HW thermal slowdown</source>
+        <translation>ralentissement thermique matériel</translation>
+    </message>
+    <message>
+        <source>HW power brake slowdown</source>
+        <translation>ralentissement par frein de puissance matériel</translation>
+    </message>
+    <message>
+        <source>display clock setting</source>
+        <translation>réglage de l&apos;horloge d&apos;affichage</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>n.d.</translation>
+    </message>
+    <message>
+        <source>other (0x{0})</source>
+        <translation>autre (0x{0})</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>aucune</translation>
+    </message>
+    <message>
+        <source>Check the rack&apos;s cooling and inlet temperature; drain the node if the GPU stays hot.</source>
+        <translation>Vérifier le refroidissement et la température d&apos;entrée de la baie ; vider le nœud si le GPU reste chaud.</translation>
+    </message>
+    <message>
+        <source>Check the rack&apos;s PDU feeds and power supplies (power brake asserted).</source>
+        <translation>Vérifier les alimentations PDU et les blocs d&apos;alimentation de la baie (frein de puissance activé).</translation>
+    </message>
+    <message>
+        <source>Check power supplies and cooling of the node; drain it if the slowdown persists.</source>
+        <translation>Vérifier les blocs d&apos;alimentation et le refroidissement du nœud ; le vider si le ralentissement persiste.</translation>
+    </message>
+    <message>
+        <source>XID {0} (not in the console&apos;s catalogue)</source>
+        <translation>XID {0} (absent du catalogue de la console)</translation>
+    </message>
+    <message>
+        <source>Look the XID up in NVIDIA&apos;s XID catalogue; drain the node if it repeats.</source>
+        <translation>Chercher le XID dans le catalogue XID de NVIDIA ; vider le nœud si cela se répète.</translation>
+    </message>
+    <message>
+        <source>XID {0}: {1}</source>
+        <translation>XID {0} : {1}</translation>
+    </message>
+    <message>
+        <source>GPU off the bus (not reachable on PCIe)</source>
+        <translation>GPU hors du bus (inaccessible sur PCIe)</translation>
+    </message>
+    <message>
+        <source>ECC row remapping failed</source>
+        <translation>Échec du remappage de ligne ECC</translation>
+    </message>
+    <message>
+        <source>{0} uncorrectable (double-bit) ECC error(s)</source>
+        <translation>{0} erreur(s) ECC non corrigible(s) (double bit)</translation>
+    </message>
+    <message>
+        <source>Throttled: {0} at {1:.0f} °C</source>
+        <translation>Ralenti : {0} à {1:.0f} °C</translation>
+    </message>
+    <message>
+        <source>Throttled: {0}</source>
+        <translation>Ralenti : {0}</translation>
+    </message>
+    <message>
+        <source>Hot: {0:.0f} °C (no throttling reported)</source>
+        <translation>Chaud : {0:.0f} °C (aucun ralentissement signalé)</translation>
+    </message>
+    <message>
+        <source>GPU {0} (no cause reported)</source>
+        <translation>GPU {0} (aucune cause signalée)</translation>
+    </message>
+    <message>
+        <source>Drain the node and run DCGM diagnostics (dcgmi diag -r 3).</source>
+        <translation>Vider le nœud et lancer les diagnostics DCGM (dcgmi diag -r 3).</translation>
+    </message>
+    <message>
+        <source>Watch it; run DCGM diagnostics when the node is next drained.</source>
+        <translation>Le surveiller ; lancer les diagnostics DCGM au prochain vidage du nœud.</translation>
+    </message>
+    <message>
+        <source>{0} (reported {1} times in 24 h)</source>
+        <translation>{0} (signalé {1} fois en 24 h)</translation>
     </message>
     <message>
         <source>site</source>
@@ -1178,6 +1768,10 @@ Dernier changement {changed}</translation>
         <source>Site time ({0})</source>
         <translation>Heure du site ({0})</translation>
     </message>
+    <message>
+        <source>{0} ({1} tasks × {2})</source>
+        <translation>{0} ({1} tâches × {2})</translation>
+    </message>
 </context>
 <context>
     <name>LogEntryDialog</name>
@@ -1603,36 +2197,72 @@ Action de récupération NVML : {nvml}</translation>
         <translation>Vider et renvoyer en réparation (RMA)</translation>
     </message>
     <message>
+        <source>Row remapping failed (no spare rows) or the same hardware fault came back {0} times within 24 h: drain the node and replace the GPU.</source>
+        <translation>Échec du remappage de ligne (plus de lignes de réserve) ou la même panne matérielle est revenue {0} fois en 24 h : vider le nœud et remplacer le GPU.</translation>
+    </message>
+    <message>
         <source>Reboot / power-cycle the node</source>
         <translation>Redémarrer / couper l&apos;alimentation du nœud</translation>
+    </message>
+    <message>
+        <source>GPU off the bus: drain the node and power-cycle it; check PCIe seating, power and cooling.</source>
+        <translation>GPU hors du bus : vider le nœud et le redémarrer électriquement ; vérifier l&apos;insertion PCIe, l&apos;alimentation et le refroidissement.</translation>
     </message>
     <message>
         <source>Drain the node and reset the GPU</source>
         <translation>Vider le nœud et réinitialiser le GPU</translation>
     </message>
     <message>
+        <source>Uncorrectable ECC, micro-controller or GSP error: drain the node now, reset the GPU, run DCGM diagnostics before it takes jobs again.</source>
+        <translation>Erreur ECC non corrigible, du micro-contrôleur ou du GSP : vider le nœud maintenant, réinitialiser le GPU, lancer les diagnostics DCGM avant qu&apos;il reprenne des tâches.</translation>
+    </message>
+    <message>
         <source>Drain NVLink traffic and reset the GPU</source>
         <translation>Vider le trafic NVLink et réinitialiser le GPU</translation>
+    </message>
+    <message>
+        <source>NVLink error: drain the node&apos;s peer-to-peer work, reset the GPU, check the NVLink cabling and NVSwitch tray.</source>
+        <translation>Erreur NVLink : vider le travail pair à pair du nœud, réinitialiser le GPU, vérifier le câblage NVLink et le tiroir NVSwitch.</translation>
     </message>
     <message>
         <source>Check cooling of the GPU</source>
         <translation>Vérifier le refroidissement du GPU</translation>
     </message>
     <message>
+        <source>Thermal throttling with no site cause: check the server&apos;s fans or cold plate flow and the GPU&apos;s seating.</source>
+        <translation>Ralentissement thermique sans cause du site : vérifier les ventilateurs du serveur ou le débit de la plaque froide et l&apos;insertion du GPU.</translation>
+    </message>
+    <message>
         <source>Check the node&apos;s power supplies</source>
         <translation>Vérifier les alimentations du nœud</translation>
+    </message>
+    <message>
+        <source>Power brake asserted with no site cause: check the server&apos;s power supplies and its PDU outlets.</source>
+        <translation>Frein de puissance activé sans cause du site : vérifier les blocs d&apos;alimentation du serveur et ses prises PDU.</translation>
     </message>
     <message>
         <source>Reset the GPU at the next drain</source>
         <translation>Réinitialiser le GPU au prochain vidage</translation>
     </message>
     <message>
+        <source>Row remap pending, contained ECC error or many correctable errors: the GPU works; reset it when the node is next drained.</source>
+        <translation>Remappage de ligne en attente, erreur ECC contenue ou nombreuses erreurs corrigibles : le GPU fonctionne ; le réinitialiser au prochain vidage du nœud.</translation>
+    </message>
+    <message>
         <source>Run diagnostics at the next drain</source>
         <translation>Lancer les diagnostics au prochain vidage</translation>
     </message>
     <message>
+        <source>Cause unknown or XID not in the catalogue: run DCGM diagnostics (dcgmi diag -r 3) when the node is next drained.</source>
+        <translation>Cause inconnue ou XID absent du catalogue : lancer les diagnostics DCGM (dcgmi diag -r 3) au prochain vidage du nœud.</translation>
+    </message>
+    <message>
         <source>Restart the application (job&apos;s problem, GPU healthy)</source>
         <translation>Relancer l&apos;application (problème du job, GPU sain)</translation>
+    </message>
+    <message>
+        <source>Application XID: the job hit a fault of its own; tell the tenant. Watch for the same XID with other jobs on this GPU.</source>
+        <translation>XID d&apos;application : la tâche a rencontré une faute qui lui est propre ; prévenir le locataire. Surveiller le même XID avec d&apos;autres tâches sur ce GPU.</translation>
     </message>
 </context>
 <context>
@@ -2680,6 +3310,78 @@ Par {operator} : {reason}</translation>
         <translation>{0} antérieurs sont listés dans summary.json.</translation>
     </message>
     <message>
+        <source>Action (within {0} min): {1}</source>
+        <translation>Action (sous {0} min) : {1}</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>critique</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>haute</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation>moyenne</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>basse</translation>
+    </message>
+    <message>
+        <source>diagnostic</source>
+        <translation>diagnostic</translation>
+    </message>
+    <message>
+        <source>NORMAL</source>
+        <translation>NORMALE</translation>
+    </message>
+    <message>
+        <source>UNACK</source>
+        <translation>NON ACQUITTÉE</translation>
+    </message>
+    <message>
+        <source>ACKED</source>
+        <translation>ACQUITTÉE</translation>
+    </message>
+    <message>
+        <source>RTN_UNACK</source>
+        <translation>REVENUE, NON ACQUITTÉE</translation>
+    </message>
+    <message>
+        <source>SHELVED</source>
+        <translation>EN ATTENTE</translation>
+    </message>
+    <message>
+        <source>SUPPRESSED</source>
+        <translation>SUPPRIMÉE</translation>
+    </message>
+    <message>
+        <source>OUT_OF_SERVICE</source>
+        <translation>HORS SERVICE</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>échouée</translation>
+    </message>
+    <message>
+        <source>timeout</source>
+        <translation>délai dépassé</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>annulée</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>terminée</translation>
+    </message>
+    <message>
+        <source>node_fail</source>
+        <translation>panne de nœud</translation>
+    </message>
+    <message>
         <source>Alarms raised in the shift</source>
         <translation>Alarmes levées pendant le poste</translation>
     </message>
@@ -2708,8 +3410,16 @@ Par {operator} : {reason}</translation>
         <translation>En attente</translation>
     </message>
     <message>
+        <source>{0} more in summary.json.</source>
+        <translation>{0} de plus dans summary.json.</translation>
+    </message>
+    <message>
         <source>Alarm journal of the shift ({0} transitions)</source>
         <translation>Journal des alarmes du poste ({0} transitions)</translation>
+    </message>
+    <message>
+        <source>The last {0} are shown; all are in summary.json.</source>
+        <translation>Les {0} dernières sont montrées ; toutes sont dans summary.json.</translation>
     </message>
     <message>
         <source>Alarms raised</source>
@@ -2788,6 +3498,26 @@ Par {operator} : {reason}</translation>
         <translation>Aucun incident pendant le poste.</translation>
     </message>
     <message>
+        <source> and {0} more</source>
+        <translation> et {0} de plus</translation>
+    </message>
+    <message>
+        <source>ongoing</source>
+        <translation>en cours</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;From&lt;/b&gt; {0} &lt;b&gt;to&lt;/b&gt; {1} · &lt;b&gt;priority&lt;/b&gt; {2} · &lt;b&gt;{3}&lt;/b&gt; racks, &lt;b&gt;{4}&lt;/b&gt; GPUs, &lt;b&gt;{5}&lt;/b&gt; jobs affected&lt;br/&gt;&lt;b&gt;Racks:&lt;/b&gt; {6}</source>
+        <translation>&lt;b&gt;Du&lt;/b&gt; {0} &lt;b&gt;au&lt;/b&gt; {1} · &lt;b&gt;priorité&lt;/b&gt; {2} · &lt;b&gt;{3}&lt;/b&gt; baies, &lt;b&gt;{4}&lt;/b&gt; GPU, &lt;b&gt;{5}&lt;/b&gt; tâches touchées&lt;br/&gt;&lt;b&gt;Baies :&lt;/b&gt; {6}</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>Note :</translation>
+    </message>
+    <message>
+        <source>{0} more steps in summary.json.</source>
+        <translation>{0} étapes de plus dans summary.json.</translation>
+    </message>
+    <message>
         <source>Not known for this shift (no GPU health data at its end).</source>
         <translation>Inconnue pour ce poste (pas de données de santé GPU à sa fin).</translation>
     </message>
@@ -2804,12 +3534,32 @@ Par {operator} : {reason}</translation>
         <translation>Aucune relève de ce poste n&apos;a été enregistrée dans la console (Fichier → Passer la relève).</translation>
     </message>
     <message>
+        <source>cleared by {0} at {1}</source>
+        <translation>levé par {0} le {1}</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>ouvert</translation>
+    </message>
+    <message>
+        <source>{0} more in summary.json and the pack&apos;s CSV files.</source>
+        <translation>{0} de plus dans summary.json et les fichiers CSV du dossier.</translation>
+    </message>
+    <message>
         <source>No open item is carried forward.</source>
         <translation>Aucun point ouvert n&apos;est reporté.</translation>
     </message>
     <message>
+        <source>Still open at the end of the shift, whenever written: each stays here, shift after shift, until someone clears it.</source>
+        <translation>Encore ouverts à la fin du poste, quelle que soit leur date : chacun reste ici, poste après poste, jusqu&apos;à ce que quelqu&apos;un le lève.</translation>
+    </message>
+    <message>
         <source>No open item was cleared in the shift.</source>
         <translation>Aucun point ouvert n&apos;a été clos pendant le poste.</translation>
+    </message>
+    <message>
+        <source>Open items cleared during the shift, whenever written: no longer carried forward.</source>
+        <translation>Points ouverts levés pendant le poste, quelle que soit leur date : ils ne sont plus reportés.</translation>
     </message>
     <message>
         <source>Not in this pack:</source>

@@ -285,3 +285,67 @@ def test_map_gpu_health_maintenance_and_shift_words_in_french(qtbot: Any, englis
     page = report_html(HandoverData(shift=shift, site_name="Tétouan", source="sim://tetouan",
                                     generated=start + 8 * 3600))
     assert "ven. 28 nov. 2025" in page and "Fri 28 Nov" not in page
+
+
+def test_gpu_faults_alarms_and_table_times_in_french(qtbot: Any, english: Any) -> None:
+    """In French: an XID's cause and action, an alarm's message, area, action and state,
+    a table's time with French month names and figures with French marks; the core keeps
+    English (the journal, the maintenance list's cause) and English search still finds a
+    GPU shown in French."""
+    from console.alarms import RULES
+    from console.alarms.phrases import JOB_OF_KILLED, ROW_HOT, local_area, local_message
+    from console.alarms.rules import state_label
+    from console.gpu_health import describe_gpu, local_action, local_cause
+    from console.maintenance import GROUPS
+    from widgets.alarm_model import clock_text
+    from widgets.gpu_health import GpuHealthView, _describe_row
+
+    record = {"status": "off_bus", "xid": 79, "temp_c": 60.0}
+    cause, action = describe_gpu(record)
+    assert cause == "XID 79: GPU has fallen off the bus (not reachable on PCIe)"
+    message = ROW_HOT.format("A-03", 4, "inlet up to 41.5 °C (limit 32), GPUs up to 90.2 °C")
+    killed = JOB_OF_KILLED.format(7, "\u2068Row 3 running hot\u2069", 4096, "once")
+    zone = ZoneInfo("Africa/Casablanca")
+    t = datetime(2025, 11, 28, 14, 3, tzinfo=zone).timestamp()
+    assert clock_text(t, zone, t + 3 * 86400) == "28 Nov 14:03"
+    i18n.install_language("fr")
+    assert describe_gpu(record) == (cause, action)  # the core's data stays English
+    assert local_cause(cause) == "XID 79 : Le GPU est tombé du bus (inaccessible sur PCIe)"
+    assert local_action(action).startswith("Vider le nœud et le redémarrer électriquement")
+    assert local_cause("XID 48: Uncorrectable (double-bit) ECC memory error (reported 3 "
+                       "times in 24 h)") == ("XID 48 : Erreur mémoire ECC non corrigible "
+                                             "(double bit) (signalé 3 fois en 24 h)")
+    assert local_cause("Throttled: HW thermal slowdown, SW power cap at 91 °C") == (
+        "Ralenti : ralentissement thermique matériel, plafond de puissance logiciel à 91 °C")
+    assert local_message(message) == ("Rangée A-03 trop chaude : 4 baies, entrée jusqu'à "
+                                      "41,5 °C (limite 32), GPU jusqu'à 90,2 °C")
+    assert local_message("Chiller 2 tripped") == "Chiller 2 tripped"  # the hub's own words
+    assert "\u2068Row 3 running hot\u2069" in local_message(killed)  # a tenant as written
+    assert local_area("row A-03") == "rangée A-03" and local_area("A-03-05") == "A-03-05"
+    assert RULES["cooling_loss"].advice.startswith("Envoyer le technicien")
+    assert RULES["cooling_loss"].action.startswith("Send the facility technician")
+    assert state_label("UNACK") == "Non acquittée"
+    assert GROUPS["rma"].advice.startswith("Échec du remappage de ligne (plus de lignes de "
+                                           "réserve) ou la même panne matérielle est revenue 3 fois")
+    assert clock_text(t, zone, t + 3 * 86400) == "28 nov. 14:03"
+    view = GpuHealthView()
+    qtbot.addWidget(view)
+    try:
+        said_cause, said_action, status, _, words = _describe_row(record)
+        assert said_cause.startswith("XID 79 : Le GPU est tombé du bus")
+        assert status == "hors du bus"
+        assert "fallen off the bus" in words and "tombé du bus" in words  # both searched
+    finally:
+        view.stop()
+
+
+def test_summary_shares_keep_their_order_in_arabic(english: Any) -> None:
+    """The GPU roll-up's "n (x %)" is isolated left to right in Arabic (no mirrored
+    brackets) and written as before in English."""
+    from console.gpu_health import RollupRow
+    from widgets.gpu_health import rollup_rows
+
+    rows = [RollupRow("A", "GB200", 1000, degraded=12)]
+    assert rollup_rows(rows)[0][0][4] == "12 (1.20 %)"
+    i18n.install_language("ar")
+    assert rollup_rows(rows)[0][0][4] == "\u206612 (1,20 %)\u2069"
