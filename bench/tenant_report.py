@@ -10,9 +10,9 @@ Figures:
 
 The cache holds what a console that ran 30 days keeps at the default retention, in its
 own layout: 15-minute rack rollups (every field's mean and max) for the whole span, the
-site power as 15-minute means, and full job queues (retention keeps one every 3 hours
-beyond 7 days, more within them; the report reads them at most 12 hours apart): here one
-every 3 hours throughout. The racks' figures and the queues come from the simulated full
+site power as 15-minute means (its IT load the racks' sum), and full job queues
+(retention keeps one every 3 hours beyond 7 days, more within them; the report reads them
+at most 18 hours apart): here one every 3 hours throughout. The racks' figures and the queues come from the simulated full
 site stepped through the 30 days in 3-hour steps; each quarter hour between two steps
 takes the racks' figures of the step before it, with 1 % noise.
 """
@@ -49,6 +49,7 @@ def build(path: Path, days: float, scale: str = "tetouan") -> dict[str, Any]:
     rng = np.random.default_rng(9)
     names = [f"{f}:{s}" for f in RACK_FIELDS for s in ("mean", "max")]
     n_quarters = int(days * DAY / QUARTER)
+    it_mw = np.zeros(n_quarters)
     with Cache.open(path, retention=policy) as cache:
         cache.write_poll([topo], topology=topo)
         topology_id = int(cache.conn.execute("SELECT max(id) FROM topologies").fetchone()[0])
@@ -64,6 +65,7 @@ def build(path: Path, days: float, scale: str = "tetouan") -> dict[str, Any]:
             values = np.stack([racks[f] for f in RACK_FIELDS]).astype(np.float32)
             noise = 1.0 + 0.01 * rng.standard_normal(values.shape).astype(np.float32)
             means = values * noise
+            it_mw[q] = float(np.nansum(means[RACK_FIELDS.index("power_kw")])) / 1000.0
             both = np.empty((2 * len(RACK_FIELDS), topo.n_racks), np.float32)
             both[0::2], both[1::2] = means, np.maximum(means, values)
             with cache.conn:
@@ -71,7 +73,9 @@ def build(path: Path, days: float, scale: str = "tetouan") -> dict[str, Any]:
                     cache.conn, "rack_15m", state, time=t + 1.0, topology_id=topology_id,
                     fields=names, values=both, keyframe_every=30, count=450)
         power = synthetic_power(n_quarters, step=QUARTER, t0=start)
-        rows = np.column_stack([power.t] + [np.asarray(power[c]) for c in POWER_COLUMNS])
+        scale = it_mw / np.asarray(power["it_mw"])  # the site meter agrees with the racks
+        rows = np.column_stack([power.t] + [
+            np.asarray(power[c]) * (scale if c.endswith("_mw") else 1.0) for c in POWER_COLUMNS])
         with cache.conn:
             cache.conn.executemany(
                 f"INSERT OR REPLACE INTO power_15m (t, {', '.join(POWER_COLUMNS)}) "

@@ -22,3 +22,4 @@ def test_bench_cache_reports_every_quarter(tmp_path: Path) -> None:
     attributed = sum(x.energy_kwh for x in rep.lines if x.role != "overhead")
     assert attributed == pytest.approx(rep.metered_it_kwh)
     assert rep.metered_it_kwh > 0 and (tmp_path / "r.csv").read_text().startswith("group,")
+    assert rep.site_it_kwh == pytest.approx(rep.metered_it_kwh, rel=0.01)

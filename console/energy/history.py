@@ -24,9 +24,9 @@ from console.model import SiteTopology
 
 RAW_HOLD_S = 60.0
 """Longest a raw poll's power stands for when the next poll is later (a gap: no data)."""
-QUEUE_SPACING_S = JOB_KEEP_FINISHED_S / 2
-"""Stored job queues read at most this far apart: finished jobs stay listed a day after
-their end, so every job of the period is in one of them with a margin."""
+QUEUE_SPACING_S = JOB_KEEP_FINISHED_S * 0.75
+"""Stored job queues read at most this far apart (18 h): finished jobs stay listed a day
+after their end, so every job of the period is in one of them, with 6 h to spare."""
 TERMINAL = frozenset(JOB_STATES) - {"PENDING", "RUNNING"}
 
 
