@@ -121,7 +121,7 @@ def deferrable_mask(jobs: JobsSnapshot, policy: SteeringPolicy) -> np.ndarray:
                          ("tenant_kind", policy.tenant_kinds)):
         column = jobs.columns.get(key)
         if allowed and column is not None and len(column) == n:
-            mask |= np.fromiter((v in allowed for v in column), bool, n)
+            mask |= np.fromiter((isinstance(v, str) and v in allowed for v in column), bool, n)
     return mask
 
 
@@ -167,8 +167,9 @@ def deferrable_load(
         if gpus <= 0 or state not in ("RUNNING", "PENDING"):
             continue
         if state == "RUNNING":
-            on = [index[r] for r in (cols["racks"][i] or ()) if r in index] \
-                if "racks" in cols else []
+            held = cols["racks"][i] if "racks" in cols else ()
+            on = [index[r] for r in (held if isinstance(held, tuple | list) else ())
+                  if isinstance(r, str) and r in index]
             kws = [per_gpu[r] for r in on if math.isfinite(per_gpu[r])]
             kw = (sum(kws) / len(kws) if kws else median_kw) * gpus
             running_mw += kw / 1000.0
