@@ -46,6 +46,12 @@ POWER_FIELDS: tuple[str, ...] = (
 """Series of ``GET /api/v1/power`` (one array per field, aligned with ``t``; ``null``
 where a value is unknown)."""
 
+JOB_OPTIONAL_FIELDS: tuple[str, ...] = ("gpu_util_pct",)
+"""Fields of a job a hub may leave out (or send ``null``) when it cannot tell:
+``gpu_util_pct``, percent 0-100: the mean utilisation of the GPUs the job holds now (a
+running job's; the simulated hub from its GPUs, a Prometheus site from dcgm-exporter's
+``hpc_job`` label or Slurm's job accounting)."""
+
 JOB_STATES: tuple[str, ...] = ("PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "TIMEOUT")
 """A job's state (Slurm's words); the last four are finished states."""
 

@@ -38,6 +38,7 @@ from console.clean import (
 )
 from console.contract import (
     GPU_STATUSES,
+    JOB_OPTIONAL_FIELDS,
     JOB_STATES,
     MAX_EVENT_ID,
     MAX_INSTANCE_CHARS,
@@ -579,6 +580,7 @@ JOB_COLUMNS: tuple[tuple[str, Any], ...] = (
     ("state_description", object),  # Slurm's detail of the pending reason
     ("array_tasks", np.int64),  # a pending job array's task count; 0 for one job
     ("begin_time", np.float64),  # a pending job's begin time (BeginTime), else NaN
+    ("gpu_util_pct", np.float64),  # mean utilisation (%) of its GPUs now; NaN when unknown
 )
 
 
@@ -670,6 +672,15 @@ def job_columns_and_dropped(
         values_by_column = list(zip(*rows, strict=True)) if n else []
     except KeyError:
         values_by_column = []
+    if n and not values_by_column:  # a hub that does not send the optional fields
+        try:
+            first = [name for name in names if name not in JOB_OPTIONAL_FIELDS]
+            rows = map(itemgetter(*first), records)
+            found = dict(zip(first, zip(*rows, strict=True), strict=True))
+            values_by_column = [found[name] if name in found else [r.get(name) for r in records]
+                                for name in names]
+        except KeyError:
+            values_by_column = []
     if len(values_by_column) != len(names):  # some field missing somewhere: read by name
         values_by_column = [[r.get(name) for r in records] for name in names]
     columns = {

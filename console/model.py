@@ -339,6 +339,7 @@ JOB_LIMITS: Mapping[str, tuple[float, float]] = MappingProxyType(
         "end_time": EPOCH_LIMITS,
         "begin_time": EPOCH_LIMITS,
         "time_limit_s": (0.0, 1_000_000_000.0),  # seconds (about 31 years)
+        "gpu_util_pct": (0.0, 100.0),  # percent: mean utilisation of the job's GPUs
         "total": (0, 10_000_000),  # jobs in the queue
     }
 )

@@ -20,6 +20,7 @@ from console.contract import (
     GPU_REQUIRED_FIELDS,
     GPU_STATUSES,
     HALL_COOLINGS,
+    JOB_OPTIONAL_FIELDS,
     JOB_STATES,
     LOG_CATEGORIES,
     LOG_ENTRY_FIELDS,
@@ -50,11 +51,12 @@ _NULL_INT = {"type": ["integer", "null"]}
 _NULL_STR = {"type": ["string", "null"]}
 
 
-def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+def _obj(props: dict[str, Any], required: list[str] | None = None,
+         optional: tuple[str, ...] = ()) -> dict[str, Any]:
     return {
         "type": "object",
         "properties": props,
-        "required": list(props) if required is None else required,
+        "required": [p for p in props if p not in optional] if required is None else required,
     }
 
 
@@ -205,7 +207,11 @@ SCHEMAS: dict[str, Any] = {
             "start_time": _NULL_NUM,
             "end_time": _NULL_NUM,
             "time_limit_s": _NULL_NUM,
-        }
+            "gpu_util_pct": {"type": ["number", "null"], "minimum": 0, "maximum": 100,
+                             "description": "Mean utilisation (%) of the GPUs the job holds "
+                                            "now; null or absent when unknown"},
+        },
+        optional=JOB_OPTIONAL_FIELDS,
     ),
     "RackDetail": _obj(
         {

@@ -545,7 +545,9 @@ def _job_columns(rows: list[tuple[Any, ...]]) -> dict[str, np.ndarray]:
         values = dict(zip(JOB_RECORD_FIELDS, zip(*rows, strict=True), strict=True))
     else:
         values = {name: () for name in JOB_RECORD_FIELDS}
-    return {name: job_column(name, dtype, values[name], n) for name, dtype in JOB_COLUMNS}
+    # fields Slurm's job listing does not carry (gpu_util_pct) read as unknown
+    return {name: job_column(name, dtype, values.get(name, [None] * n), n)
+            for name, dtype in JOB_COLUMNS}
 
 
 def _age_out(columns: dict[str, np.ndarray], t: float) -> dict[str, np.ndarray]:

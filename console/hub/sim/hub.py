@@ -337,7 +337,8 @@ class SimulatedHub:
                 "rack": rack,
                 "nodes": nodes,
                 "pdus": pdus,
-                "jobs": [j.as_dict() for j in self.book.jobs_on_rack(r)],
+                "jobs": self.book.with_util(
+                    [j.as_dict() for j in self.book.jobs_on_rack(r)], self.fleet.util, self.now),
                 "events": self.event_log.for_rack(rack_id),
             }
 
@@ -392,7 +393,7 @@ class SimulatedHub:
             if "jobs" not in self._cache:
                 self._cache["jobs"] = {
                     "time": round(self.now, 3),
-                    "jobs": self.book.as_list(),
+                    "jobs": self.book.with_util(self.book.as_list(), self.fleet.util, self.now),
                     "counts": self.book.counts(self.now),
                 }
             return self._cache["jobs"]

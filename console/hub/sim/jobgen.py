@@ -80,6 +80,7 @@ class Job:
                 "start_time": None if self.start is None else round(self.start, 3),
                 "end_time": None if self.end is None else round(self.end, 3),
                 "time_limit_s": self.time_limit,
+                "gpu_util_pct": None,  # a running job's: filled by the hub from its GPUs
             }
         return self.cache
 

@@ -28,6 +28,11 @@ from console.hub.sim.jobgen import Job, JobFactory, partition_plans, served_rate
 from console.hub.sim.weather import Weather
 from console.hub.topology import Topology
 
+JOB_UTIL_REFRESH_S = 60.0
+"""Seconds a running job's ``gpu_util_pct`` is kept before it is taken again from its GPUs
+(dcgm-exporter and Slurm's job accounting sample every 30-60 s; the job feed and the
+console's cache then see a running job change at most once a minute for it)."""
+
 _BLOCK_CODES = [b[0] for b in PENDING_BLOCKED]
 _BLOCK_P = np.array([b[1] for b in PENDING_BLOCKED])
 _BLOCK_H = {b[0]: (b[2], b[3]) for b in PENDING_BLOCKED}
@@ -51,6 +56,8 @@ class JobBook:
         self.jobs: dict[int, Job] = {}
         self.pending: dict[int, Job] = {}
         self.running: dict[int, Job] = {}
+        self._util_at = -math.inf
+        self._util_by_id: dict[int, float] = {}
         self._heap: list[tuple[float, int, str, Job]] = []
         self._seq = 0
         self._slot_jobs: list[Job | None] = []
@@ -334,10 +341,14 @@ class JobBook:
 
     # -- what others read --------------------------------------------------------------------
     def slot_utilisation(self, now: float) -> np.ndarray:
-        """Per-slot utilisation now: each job's level with a slow wobble (checkpoints, evals)."""
+        """Per-slot utilisation now: each job's level with a slow wobble (checkpoints, evals)
+        of 3 points on busy jobs, in proportion on jobs that barely use their GPUs (an idle
+        job stays idle)."""
         n = len(self._slot_jobs)
         util = self.slot_util.copy()
-        util[:n] += 3.0 * np.sin(now / 900.0 + self.slot_phase[:n]).astype(np.float32)
+        level = util[:n]
+        wobble = (3.0 * np.minimum(level / 50.0, 1.0)).astype(np.float32)
+        util[:n] += wobble * np.sin(now / 900.0 + self.slot_phase[:n]).astype(np.float32)
         return util
 
     def job_ids(self, idx: np.ndarray) -> list[int | None]:
@@ -395,6 +406,42 @@ class JobBook:
         slots = np.unique(self.alloc.gpu_slot[a:b])
         jobs = [self._slot_jobs[s] for s in slots[slots >= 0].tolist()]
         return [j for j in jobs if j is not None]
+
+    def slot_mean_util(self, gpu_util: np.ndarray) -> np.ndarray:
+        """Per slot, the mean utilisation (%) of the GPUs it holds now (NaN: none held)."""
+        slots = self.alloc.gpu_slot
+        held = slots >= 0
+        n = len(self._slot_jobs)
+        total = np.bincount(slots[held], weights=gpu_util[held].astype(np.float64), minlength=n)
+        count = np.bincount(slots[held], minlength=n)
+        return np.divide(total, count, out=np.full(len(total), np.nan), where=count > 0)
+
+    def with_util(self, jobs: list[dict[str, Any]], gpu_util: np.ndarray,
+                  now: float) -> list[dict[str, Any]]:
+        """``jobs`` (:meth:`as_list`'s or a rack's) with each running job's
+        ``gpu_util_pct``: the mean of its GPUs' utilisation, to 0.1 %, taken afresh at
+        most every :data:`JOB_UTIL_REFRESH_S` (as a site's exporters and job accounting
+        sample it; a job started since gets its figure at once)."""
+        if now - self._util_at >= JOB_UTIL_REFRESH_S or now < self._util_at:
+            self._util_at, self._util_by_id = now, {}
+        known = self._util_by_id
+        mean: np.ndarray | None = None
+        out = []
+        for d in jobs:
+            job = self.running.get(d["id"]) if d["state"] == "RUNNING" else None
+            if job is None:
+                out.append(d)
+                continue
+            value = known.get(job.id)
+            if value is None:
+                if mean is None:
+                    mean = self.slot_mean_util(gpu_util)
+                if not 0 <= job.slot < len(mean) or not np.isfinite(mean[job.slot]):
+                    out.append(d)
+                    continue
+                value = known[job.id] = round(float(mean[job.slot]), 1)
+            out.append(d | {"gpu_util_pct": value})
+        return out
 
     def as_list(self) -> list[dict[str, Any]]:
         """Every job as the API serves it, in id order (cached between changes)."""

@@ -586,3 +586,35 @@ def test_print_timings(full: SimulatedHub) -> None:
         f"(first call {t_first:.2f} s), {len(text) / 1e6:.0f} MB"
     )
     assert text.count("\n") > 7 * 180_000
+
+
+def test_jobs_carry_the_mean_utilisation_of_their_gpus() -> None:
+    """Running jobs say how busy their GPUs are (``gpu_util_pct``); the jobs that barely use
+    them (jobgen's IDLE_JOB_SHARE) read under 2 % on average and never reach the idle rule's
+    5 %, the others far above it; other jobs say null. The figure is kept a minute."""
+    from console.hub.sim.jobs import JOB_UTIL_REFRESH_S
+
+    hub = SimulatedHub("hall", seed=5, start=START + 12 * 3600.0)
+    hub.step(hub.now + 120.0)
+    jobs = hub.jobs()["jobs"]
+    level = {i: j.util for i, j in hub.book.running.items()}
+    running = [j for j in jobs if j["state"] == "RUNNING"]
+    assert all(j["gpu_util_pct"] is None for j in jobs if j["state"] != "RUNNING")
+    idle = np.array([j["gpu_util_pct"] for j in running if level[j["id"]] < 5.0])
+    busy = np.array([j["gpu_util_pct"] for j in running if level[j["id"]] >= 5.0])
+    assert len(idle) >= 2 and len(busy) > 100
+    assert idle.mean() < 2.0 and idle.max() < 5.0
+    assert np.median(busy) > 80.0 and (busy > 50.0).mean() > 0.98  # off-bus GPUs read 0
+    # a rack's detail says the same of its jobs
+    some = running[0]
+    detail = hub.rack(some["racks"][0])
+    assert detail is not None
+    assert {j["id"]: j["gpu_util_pct"] for j in detail["jobs"]}[some["id"]] == some["gpu_util_pct"]
+    # kept for a minute, then taken again
+    before = {j["id"]: j["gpu_util_pct"] for j in running}
+    hub.step(hub.now + JOB_UTIL_REFRESH_S / 2)
+    still = [j for j in hub.jobs()["jobs"] if j["id"] in before and j["state"] == "RUNNING"]
+    assert all(j["gpu_util_pct"] == before[j["id"]] for j in still)
+    hub.step(hub.now + JOB_UTIL_REFRESH_S)
+    later = [j for j in hub.jobs()["jobs"] if j["id"] in before and j["state"] == "RUNNING"]
+    assert sum(j["gpu_util_pct"] != before[j["id"]] for j in later) > len(later) / 2
