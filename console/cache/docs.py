@@ -4,7 +4,8 @@ writing and reading back (power itself: :mod:`console.cache.powerblock`).
 The job queue (thousands of jobs) is stored as a keyframe (every job, in the
 columnar form of :mod:`console.cache.jobframe`) followed by JSON deltas (jobs that
 changed, ids that left), at most once per ``interval_s``; a read applies the
-deltas to the keyframe's arrays. Unhealthy-GPU lists are stored whole when
+deltas to the keyframe's arrays. A job's ``gpu_util_pct`` is stored again when it has
+moved by :data:`JOB_UTIL_STEP_PCT` or more (and as it is in every keyframe). Unhealthy-GPU lists are stored whole when
 their status changes (or at most once per interval when only readings changed).
 """
 
@@ -27,6 +28,10 @@ _GPU_STATUS_KEYS = ("uuid", "status", "xid", "ecc_dbe", "row_remap_failure")
 """What makes a new unhealthy list at once; readings (temperature, power, throttle
 reasons) are refreshed at most once per interval."""
 _JOB_NAMES = tuple(name for name, _ in JOB_COLUMNS)
+JOB_UTIL_STEP_PCT = 1.0
+"""A running job whose only change is its ``gpu_util_pct`` moving less than this (points)
+from the value stored is not stored again until the next keyframe: the queue's deltas
+hold the jobs whose utilisation moved, not every running job every interval."""
 KEYFRAMES_KEPT = 6
 """Decoded job-queue keyframes a reader keeps (a few MB each at full scale)."""
 
@@ -191,7 +196,16 @@ def write_jobs(
         is_key = True
     else:
         removed = [i for i in state.ids if i not in by_id]
-        changed = [r for i, r in zip(ids, rows, strict=True) if state.rows.get(i) != r]
+        util = names.index("gpu_util_pct") if "gpu_util_pct" in names else -1
+        changed = []
+        for i, r in zip(ids, rows, strict=True):
+            was = state.rows.get(i)
+            if was == r:
+                continue
+            if was is not None and util >= 0 and _util_moved_little(was, r, util):
+                by_id[i] = was  # what is stored; later moves are measured from it
+                continue
+            changed.append(r)
         if not removed and not changed and ids == state.ids:
             conn.execute("UPDATE jobs SET last_seen = ? WHERE id = ?", (j.time, state.id))
             state.time = j.time
@@ -223,6 +237,15 @@ def write_jobs(
         ids=ids,
         rows=by_id,
     )
+
+
+def _util_moved_little(was: tuple, now: tuple, util: int) -> bool:
+    """Whether a job's row differs from the one stored only by its ``gpu_util_pct``
+    moving less than :data:`JOB_UTIL_STEP_PCT` (both known)."""
+    a, b = was[util], now[util]
+    if a is None or b is None or abs(a - b) >= JOB_UTIL_STEP_PCT:
+        return False
+    return was[:util] == now[:util] and was[util + 1:] == now[util + 1:]
 
 
 JOBS_MARK_EVERY = 4

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from console.cache import Cache, CacheError, RetentionPolicy, default_path
+from console.cache.docs import JOB_UTIL_STEP_PCT
 from console.cache.store import safe_url
 from console.contract import POWER_FIELDS, RACK_FIELDS
 from console.decode import (
@@ -390,6 +391,10 @@ def _same_jobs(a: Any, b: Any) -> None:
     for name, col in b.columns.items():
         if col.dtype == object:
             assert list(a.columns[name]) == list(col), name
+        elif name == "gpu_util_pct":  # stored again when it moves a point (JOB_UTIL_STEP_PCT)
+            got = np.asarray(a.columns[name])
+            assert np.array_equal(np.isnan(got), np.isnan(col)), name
+            assert np.nanmax(np.abs(got - col), initial=0.0) < JOB_UTIL_STEP_PCT, name
         else:
             assert np.array_equal(a.columns[name], col, equal_nan=True), name
 
@@ -580,3 +585,47 @@ def test_readers_memos_give_what_a_fresh_reader_gives(
         live.write_poll(snaps, topology=topo)
         after = live.power(written[0], written[-1] + 100)
         assert after.t[-1] > before.t[-1]  # the new points, not a memo of the old
+
+
+def test_job_utilisation_round_trip(tmp_path: Path) -> None:
+    """Jobs' gpu_util_pct is stored with the queue: as it is in a keyframe, again in a delta
+    once it has moved a point (JOB_UTIL_STEP_PCT) from the value stored, not for less; a
+    job that changes otherwise carries its figure of then; a queue stored without the
+    field (an older console's) reads it unknown."""
+    from console.decode import jobs_from_records
+
+    def job(i: int, util: float | None, state: str = "RUNNING") -> dict[str, Any]:
+        return {"id": i, "name": "j", "tenant": "T", "tenant_kind": "research",
+                "tenant_country": "MA", "user": "u", "partition": "gpu", "state": state,
+                "reason": None, "gpus": 8, "nodes": 1, "racks": ["R1"],
+                "submit_time": 1.7e9, "start_time": 1.7e9, "end_time": None,
+                "time_limit_s": 3600.0, "gpu_util_pct": util}
+
+    polls = [
+        [job(1, 90.0), job(2, 1.0), job(3, None, "PENDING")],  # keyframe
+        [job(1, 90.6), job(2, 1.4), job(3, None, "PENDING")],  # small moves: nothing stored
+        [job(1, 91.2), job(2, 4.0), job(3, None, "PENDING")],  # a point or more from stored
+        [job(1, 91.5), job(2, 4.5, "COMPLETED"), job(3, None, "PENDING")],  # 2 ended: stored
+    ]
+    expect = [[90.0, 1.0], [90.0, 1.0], [91.2, 4.0], [91.2, 4.5]]
+    policy = RetentionPolicy(jobs_interval_s=0.0, jobs_keyframe_every=10)
+    t0 = 1.8e9
+    with Cache.open(tmp_path / "u.db", retention=policy) as cache:
+        for k, records in enumerate(polls):
+            cache.write_poll([jobs_from_records(records, t0 + 60.0 * k, t0 + 60.0 * k)])
+        for k, want in enumerate(expect):
+            got = cache.jobs_at(t0 + 60.0 * k + 1.0)
+            assert got is not None
+            util = got.columns["gpu_util_pct"]
+            np.testing.assert_allclose(util[:2], want)
+            assert np.isnan(util[2])
+        kinds = [r[0] == r[1] for r in cache.conn.execute("SELECT id, key_id FROM jobs")]
+        assert kinds == [True, False, False]  # the second poll stored nothing new
+    # a queue stored without the field (columns and records of an older console)
+    with Cache.open(tmp_path / "old.db", retention=policy) as cache:
+        old = [{k: v for k, v in j.items() if k != "gpu_util_pct"} for j in polls[0]]
+        snap = jobs_from_records(old, t0, t0)
+        columns = {k: v for k, v in snap.columns.items() if k != "gpu_util_pct"}
+        cache.write_poll([dataclasses.replace(snap, columns=_frozen_map(columns))])
+        got = cache.jobs_at(t0 + 1.0)
+        assert got is not None and np.isnan(got.columns["gpu_util_pct"]).all()
