@@ -11,6 +11,13 @@ busy job called idle; a small idle job on a rack of busy neighbours is not seen 
 rack's figures cannot tell it apart). A job alone on its racks (a whole NVL72 rack) is
 judged on its own figures.
 
+Where the job queue gives a job's own utilisation (``gpu_util_pct``: the simulated hub,
+dcgm-exporter's ``hpc_job`` label, Slurm's job accounting), that figure judges the job,
+exactly: each telemetry interval takes it from the queue in force then (queues read
+:data:`QUEUE_STEP_S` apart), and the rack bound stands in only where it is unknown. A
+small idle job beside busy neighbours is then found; :attr:`IdleJob.own` says which jobs
+were judged by their own figure.
+
 The idle span is the last unbroken run of telemetry intervals under the threshold
 (broken by a busy interval, an unknown figure or a gap in the telemetry), from no
 earlier than the job's start; its GPU-hours and the energy its GPUs drew in it
@@ -20,7 +27,7 @@ earlier than the job's start; its GPU-hours and the energy its GPUs drew in it
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +40,9 @@ IDLE_UTIL_PCT = 5.0
 IDLE_MINUTES = 30.0
 GAP_S = 120.0
 """A break in the telemetry longer than this ends an idle run (idleness not shown)."""
+QUEUE_STEP_S = 300.0
+"""Seconds between the job queues read for the jobs' own utilisation over the look-back
+(an idle run starts at most this late)."""
 LOOKBACK_S = 6 * 3600.0
 """How far back idle runs are followed (at least twice the idle time)."""
 
@@ -87,12 +97,16 @@ class IdleJob:
     idle_since: float
     idle_s: float
     util_pct: float
-    """The bound on the job's mean GPU utilisation in its latest interval."""
+    """The job's mean GPU utilisation in its latest interval: its own figure where
+    :attr:`own`, else the bound its racks give."""
     gpu_hours: float
     energy_kwh: float
     since_window: bool = False
     """True when the idle run reaches back to the start of the span looked at (idle at
     least since ``idle_since``)."""
+    own: bool = False
+    """True when judged by its own utilisation (``gpu_util_pct`` of the queue), not the
+    bound of its racks' means."""
 
 
 @dataclass(frozen=True)
@@ -132,10 +146,42 @@ def util_bound(energy: RackEnergy, job_of: np.ndarray, rack_of: np.ndarray, g: n
     return out
 
 
+def own_util(queues: Sequence[tuple[float, Mapping[str, np.ndarray]]], ids: np.ndarray,
+             begin: np.ndarray) -> np.ndarray:
+    """(intervals, jobs): each job's own ``gpu_util_pct`` in the queue in force at each
+    interval's start (the newest of ``queues``, oldest first, at or before it); NaN where
+    no queue is, the queue does not list the job or does not know its figure."""
+    out = np.full((len(begin), len(ids)), np.nan)
+    if not len(ids) or not queues:
+        return out
+    order = np.argsort(ids, kind="stable")
+    sorted_ids = np.asarray(ids, np.int64)[order]
+    times = np.array([t for t, _ in queues], np.float64)
+    pick = np.searchsorted(times, begin, side="right") - 1
+    for q, (_, cols) in enumerate(queues):
+        rows = np.flatnonzero(pick == q)
+        util = cols.get("gpu_util_pct")
+        if not len(rows) or util is None:
+            continue
+        qids = np.asarray(cols["id"], np.int64)
+        at = np.searchsorted(sorted_ids, qids)
+        hit = at < len(sorted_ids)
+        hit[hit] = sorted_ids[at[hit]] == qids[hit]
+        values = np.full(len(ids), np.nan)
+        values[order[at[hit]]] = np.asarray(util, np.float64)[hit]
+        out[rows] = values[None, :]
+    return out
+
+
 def find_idle(energy: RackEnergy, jobs: JobSpans, at: float, rule: IdleRule,
               rack_index: Mapping[str, int] | None = None, window_start: float = -math.inf,
+              queues: Sequence[tuple[float, Mapping[str, np.ndarray]]] | None = None,
               ) -> IdleReport:
-    """The running jobs of ``jobs`` (end after ``at``) idle by ``rule`` at ``at``."""
+    """The running jobs of ``jobs`` (end after ``at``) idle by ``rule`` at ``at``.
+
+    ``queues`` (``(time, columns)``, oldest first) give the jobs' own utilisation over
+    the span (:func:`own_util`); without them, the figures of ``jobs`` hold for the
+    latest interval only."""
     index = rack_index if rack_index is not None else {
         r: i for i, r in enumerate(energy.rack_ids)}
     n_racks = len(energy.rack_ids)
@@ -150,6 +196,12 @@ def find_idle(energy: RackEnergy, jobs: JobSpans, at: float, rule: IdleRule,
         return empty
     bound = util_bound(energy, job_of, rack_of, g, len(running))
     begin, end = energy.begin, energy.end
+    if queues is None:
+        queues = ([(float(begin[-1]), running.columns)]
+                  if "gpu_util_pct" in running.columns else [])
+    own = own_util(queues, np.asarray(running.columns["id"], np.int64), begin)
+    known = np.isfinite(own)
+    bound = np.where(known, own, bound)
     idle = bound < rule.util_pct  # NaN: False
     broken = np.r_[False, begin[1:] - end[:-1] > GAP_S]
     last = len(begin) - 1
@@ -181,7 +233,7 @@ def find_idle(energy: RackEnergy, jobs: JobSpans, at: float, rule: IdleRule,
             gpus=int(cols["gpus"][j]), idle_since=float(since[j]),
             idle_s=stop - float(since[j]), util_pct=float(bound[last, j]),
             gpu_hours=float(wasted.gpu_hours[n]), energy_kwh=float(wasted.energy_kwh[n]),
-            since_window=bool(since[j] <= window_start + 1.0),
+            since_window=bool(since[j] <= window_start + 1.0), own=bool(known[last, j]),
         ))
     out.sort(key=lambda x: (-x.energy_kwh, x.id))
     return IdleReport(at, rule, tuple(out), energy.rack_ids, rack_idle, len(running))
@@ -205,5 +257,17 @@ def idle_at(cache: Any, at: float, rule: IdleRule | None = None) -> IdleReport:
     if queue is None:
         return IdleReport(at, rule, (), energy.rack_ids, np.zeros(len(energy.rack_ids)))
     jobs = job_spans([(queue.time, dict(queue.columns))])
-    return find_idle(energy, jobs, min(at, float(energy.end[-1]) if len(energy.end) else at),
-                     rule, topology.rack_index, window_start=start)
+    when = min(at, float(energy.end[-1]) if len(energy.end) else at)
+    queues = []
+    if "gpu_util_pct" in queue.columns and np.isfinite(queue.columns["gpu_util_pct"]).any():
+        for t in np.arange(start, at, QUEUE_STEP_S).tolist():  # forward: deltas applied in turn
+            q = cache.jobs_at(t)
+            if q is not None:
+                queues.append((float(t), _id_util(q.columns)))
+    queues.append((float(at), _id_util(queue.columns)))
+    return find_idle(energy, jobs, when, rule, topology.rack_index, window_start=start,
+                     queues=queues)
+
+
+def _id_util(columns: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {"id": np.asarray(columns["id"]), "gpu_util_pct": np.asarray(columns["gpu_util_pct"])}

@@ -123,3 +123,49 @@ def test_rule_in_the_config_file(tmp_path: Any) -> None:
     bad.write_text("[energy]\nidle_minuts = 60\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[energy\]: unknown key\(s\) idle_minuts"):
         load_settings(str(bad), env={})
+
+
+def _with_util(jobs: JobSpans, util: list[float]) -> JobSpans:
+    cols = dict(jobs.columns) | {"gpu_util_pct": np.array(util, np.float64)}
+    return JobSpans(cols, jobs.start, jobs.end)
+
+
+def test_small_idle_job_on_a_busy_rack_is_found_by_its_own_figure() -> None:
+    # 8 GPUs of a 72-GPU rack at 85 % on average: the rack bound says nothing of them,
+    # their own figure (1 %) says they are idle; the busy neighbour (64 GPUs) is not.
+    energy = _energy(np.full((N, 1), 85.0), [72])
+    at = _at(energy)
+    jobs = _with_util(_jobs([(8, ("R0",)), (64, ("R0",))]), [1.0, 95.0])
+    queues = [(float(t), {"id": jobs.columns["id"], "gpu_util_pct": jobs.columns["gpu_util_pct"]})
+              for t in energy.begin[::5]]
+    report = find_idle(energy, jobs, at, IdleRule(), queues=queues)
+    assert [j.id for j in report.jobs] == [1]
+    job = report.jobs[0]
+    assert job.own and job.util_pct == 1.0
+    assert job.idle_s == pytest.approx(N * STEP)  # idle as far back as the queues say
+    assert report.rack_idle_gpus.tolist() == [8.0]
+    # without the figure the rack's bound cannot tell (as before)
+    assert not find_idle(energy, _jobs([(8, ("R0",)), (64, ("R0",))]), at, IdleRule()).jobs
+
+
+def test_own_figure_history_sets_the_idle_run_and_unknown_falls_back_to_the_rack() -> None:
+    energy = _energy(np.full((N, 1), 85.0), [72])
+    at = _at(energy)
+    jobs = _jobs([(8, ("R0",))])
+    ids = jobs.columns["id"]
+    # busy until 40 minutes ago, then idle: idle for 40 minutes (the queue's time on)
+    queues = [(0.0, {"id": ids, "gpu_util_pct": np.array([90.0])}),
+              (at - 2400.0, {"id": ids, "gpu_util_pct": np.array([0.5])})]
+    job = find_idle(energy, jobs, at, IdleRule(), queues=queues).jobs[0]
+    assert job.idle_since == pytest.approx(at - 2400.0) and job.own
+    # the figure turned unknown 20 minutes ago: the rack (85 %) judges then, not idle
+    queues.append((at - 1200.0, {"id": ids, "gpu_util_pct": np.array([np.nan])}))
+    assert not find_idle(energy, jobs, at, IdleRule(), queues=queues).jobs
+    # only 20 minutes of an idle figure: too short
+    queues = [(0.0, {"id": ids, "gpu_util_pct": np.array([90.0])}),
+              (at - 1200.0, {"id": ids, "gpu_util_pct": np.array([0.5])})]
+    assert not find_idle(energy, jobs, at, IdleRule(), queues=queues).jobs
+    # a whole idle rack judged by its bound still says so (own False)
+    energy = _energy(np.zeros((N, 1)), [72])
+    job = find_idle(energy, _jobs([(72, ("R0",))]), _at(energy), IdleRule()).jobs[0]
+    assert not job.own
