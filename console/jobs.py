@@ -18,8 +18,13 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from console.contract import DEFAULT_SITE_TZ
+from console.i18n import QT_TRANSLATE_NOOP, number, strftime, translate
 from console.model import EPOCH_LIMITS, JobsSnapshot, SiteTopology, UnhealthyGpus
 from console.text import plain
+
+C = "JobWords"
+"""The translation context of the job queue's sentences (said in the chosen language by
+:func:`console.i18n.translate`; English without a translator: the headless commands)."""
 
 ACTIVE_STATES = ("PENDING", "RUNNING")
 
@@ -63,7 +68,11 @@ def _count(value: Any) -> int:
 
 
 def _n(value: Any) -> str:
-    return f"{_count(value):,}"
+    return number(f"{_count(value):,}")
+
+
+def _tr(text: str) -> str:
+    return translate(C, text)
 
 
 def _time(value: Any) -> float | None:
@@ -77,73 +86,94 @@ def _time(value: Any) -> float | None:
     return number if EPOCH_LIMITS[0] <= number <= EPOCH_LIMITS[1] else None
 
 
-def _local(t: Any, tz: str = DEFAULT_SITE_TZ) -> str:
+def _local(t: Any, tz: str = DEFAULT_SITE_TZ) -> str | None:
+    """A job's time in the site's zone, with the language's day and month names; None when
+    it is no time."""
     value = _time(t)
     if value is None:
-        return "a later time"
+        return None
     try:
-        return datetime.fromtimestamp(value, ZoneInfo(tz)).strftime("%a %d %b %H:%M")
+        return strftime(datetime.fromtimestamp(value, ZoneInfo(tz)), "%a %d %b %H:%M")
     except (ValueError, KeyError, OSError):  # an unknown time zone
-        return datetime.fromtimestamp(value, ZoneInfo("UTC")).strftime("%a %d %b %H:%M")
+        return strftime(datetime.fromtimestamp(value, ZoneInfo("UTC")), "%a %d %b %H:%M")
 
 
 def _resources(job: Mapping[str, Any], part: PartitionState | None) -> str:
     gpus = _count(job.get("gpus"))
     name = plain(job.get("partition") or "?")
     tasks = _tasks(job)
-    each = f"{_n(tasks)} array tasks, each " if tasks > 1 else ""
     if tasks > 1:
         gpus //= tasks
     if gpus <= 0:  # a CPU-only job waits for nodes, not GPUs
         nodes = _count(job.get("nodes"))
-        what = f"{_n(nodes)} free {'node' if nodes == 1 else 'nodes'}" if nodes else "free nodes"
-        return f"{each}waiting for {what} in partition {name}"
-    gpu_word = "GPU" if gpus == 1 else "GPUs"
-    text = f"{each}waiting for {_n(gpus)} free {gpu_word} in partition {name}"
-    if part is not None:
-        extra = []
-        if part.free_gpus is not None:
-            extra.append(f"{_n(part.free_gpus)} of {_n(part.total_gpus or 0)} free now")
-        if part.pending_jobs > 1:
-            extra.append(f"{_n(part.pending_jobs)} jobs pending there")
-        if extra:
-            text += f" ({'; '.join(extra)})"
-    return text
+        text = (_tr(WAIT_NODE).format(name) if nodes == 1
+                else _tr(WAIT_NODES).format(_n(nodes), name) if nodes
+                else _tr(WAIT_ANY_NODES).format(name))
+    else:
+        text = (_tr(WAIT_GPU).format(name) if gpus == 1
+                else _tr(WAIT_GPUS).format(_n(gpus), name))
+        if part is not None:
+            extra = []
+            if part.free_gpus is not None:
+                extra.append(_tr(FREE_NOW).format(_n(part.free_gpus), _n(part.total_gpus or 0)))
+            if part.pending_jobs > 1:
+                extra.append(_tr(PENDING_THERE).format(_n(part.pending_jobs)))
+            if extra:
+                text = _tr(WITH_FIGURES).format(text, "; ".join(extra))
+    return _tr(EACH_TASK).format(_n(tasks), text) if tasks > 1 else text
+
+
+WAIT_NODE = QT_TRANSLATE_NOOP("JobWords", "waiting for 1 free node in partition {0}")
+WAIT_NODES = QT_TRANSLATE_NOOP("JobWords", "waiting for {0} free nodes in partition {1}")
+WAIT_ANY_NODES = QT_TRANSLATE_NOOP("JobWords", "waiting for free nodes in partition {0}")
+WAIT_GPU = QT_TRANSLATE_NOOP("JobWords", "waiting for 1 free GPU in partition {0}")
+WAIT_GPUS = QT_TRANSLATE_NOOP("JobWords", "waiting for {0} free GPUs in partition {1}")
+FREE_NOW = QT_TRANSLATE_NOOP("JobWords", "{0} of {1} free now")
+PENDING_THERE = QT_TRANSLATE_NOOP("JobWords", "{0} jobs pending there")
+WITH_FIGURES = QT_TRANSLATE_NOOP("JobWords", "{0} ({1})")
+EACH_TASK = QT_TRANSLATE_NOOP("JobWords", "{0} array tasks, each {1}")
+NO_REASON = QT_TRANSLATE_NOOP("JobWords", "pending, no reason given yet")
+HELD_BEGIN = QT_TRANSLATE_NOOP("JobWords", "held until the begin time its submitter set")
+BEGIN_AT = QT_TRANSLATE_NOOP(
+    "JobWords", "asked not to start before its begin time: starts at {0} at the earliest")
+UNKNOWN_REASON = QT_TRANSLATE_NOOP("JobWords", "pending: Slurm reason {0}")
+SLURM_SAYS = QT_TRANSLATE_NOOP("JobWords", "{0} — Slurm: {1}")
+LATER = QT_TRANSLATE_NOOP("JobWords", "a later time")
 
 
 _TEMPLATES: Mapping[str, str] = {
-    "Priority": "queued behind higher-priority jobs in partition {partition}",
-    "Dependency": "waiting for another job it depends on to finish",
-    "DependencyNeverSatisfied": "will never start: a job it depends on failed or was cancelled",
-    "JobHeldUser": "held by its owner {user}; they must release it (scontrol release)",
-    "JobHeldAdmin": "held by an administrator; release it with scontrol release",
-    "BeginTime": "asked not to start before {begin}",
-    "PartitionDown": "partition {partition} is down; nothing starts there until it is up",
-    "PartitionInactive": "partition {partition} is inactive; nothing starts there",
-    "PartitionNodeLimit": "asks for more nodes ({nodes}) than partition {partition} allows",
-    "PartitionTimeLimit": "asks for more time than partition {partition} allows",
-    "ReqNodeNotAvail": "a node it needs is down, drained or reserved",
-    "NodeDown": "a node it needs is down",
-    "QOSMaxGPUPerUser": "user {user} already uses the most GPUs their QOS allows",
-    "QOSMaxGRESPerUser": "user {user} already uses the most GPUs their QOS allows",
-    "QOSGrpGRES": "the QOS group has used up its GPU allowance",
-    "AssocGrpGRES": "tenant {tenant} already uses its whole GPU allocation",
-    "AssocGrpGRESMinutes": "tenant {tenant} has spent its GPU-hours budget",
-    "AssocMaxJobsLimit": "tenant {tenant} runs the most jobs it is allowed at once",
-    "AssocGrpJobsLimit": "tenant {tenant} runs the most jobs its group is allowed at once",
-    "QOSMaxJobsPerUserLimit": "user {user} runs the most jobs their QOS allows at once",
-    "QOSJobLimit": "the QOS runs the most jobs it is allowed at once",
-    "QOSResourceLimit": "the QOS resource limit is reached",
-    "Reservation": "waiting for its reservation to start",
-    "Licenses": "waiting for a licence",
-    "JobArrayTaskLimit": "its job array runs the most tasks it is allowed at once",
-    "BadConstraints": "will never start: its constraints match no node",
-    "InvalidAccount": "will never start: its account is invalid",
-    "InvalidQOS": "will never start: its QOS is invalid",
-    "Prolog": "starting: the prolog script is running",
-    "BurstBufferResources": "waiting for burst-buffer space",
-    "Cleaning": "waiting for nodes to finish cleaning up after a previous job",
-    "launch failed requeued held": "launch failed; requeued and held, an administrator must look",
+    "Priority": QT_TRANSLATE_NOOP("JobWords", "queued behind higher-priority jobs in partition {partition}"),
+    "Dependency": QT_TRANSLATE_NOOP("JobWords", "waiting for another job it depends on to finish"),
+    "DependencyNeverSatisfied": QT_TRANSLATE_NOOP("JobWords", "will never start: a job it depends on failed or was cancelled"),
+    "JobHeldUser": QT_TRANSLATE_NOOP("JobWords", "held by its owner {user}; they must release it (scontrol release)"),
+    "JobHeldAdmin": QT_TRANSLATE_NOOP("JobWords", "held by an administrator; release it with scontrol release"),
+    "BeginTime": QT_TRANSLATE_NOOP("JobWords", "asked not to start before {begin}"),
+    "PartitionDown": QT_TRANSLATE_NOOP("JobWords", "partition {partition} is down; nothing starts there until it is up"),
+    "PartitionInactive": QT_TRANSLATE_NOOP("JobWords", "partition {partition} is inactive; nothing starts there"),
+    "PartitionNodeLimit": QT_TRANSLATE_NOOP("JobWords", "asks for more nodes ({nodes}) than partition {partition} allows"),
+    "PartitionTimeLimit": QT_TRANSLATE_NOOP("JobWords", "asks for more time than partition {partition} allows"),
+    "ReqNodeNotAvail": QT_TRANSLATE_NOOP("JobWords", "a node it needs is down, drained or reserved"),
+    "NodeDown": QT_TRANSLATE_NOOP("JobWords", "a node it needs is down"),
+    "QOSMaxGPUPerUser": QT_TRANSLATE_NOOP("JobWords", "user {user} already uses the most GPUs their QOS allows"),
+    "QOSMaxGRESPerUser": QT_TRANSLATE_NOOP("JobWords", "user {user} already uses the most GPUs their QOS allows"),
+    "QOSGrpGRES": QT_TRANSLATE_NOOP("JobWords", "the QOS group has used up its GPU allowance"),
+    "AssocGrpGRES": QT_TRANSLATE_NOOP("JobWords", "tenant {tenant} already uses its whole GPU allocation"),
+    "AssocGrpGRESMinutes": QT_TRANSLATE_NOOP("JobWords", "tenant {tenant} has spent its GPU-hours budget"),
+    "AssocMaxJobsLimit": QT_TRANSLATE_NOOP("JobWords", "tenant {tenant} runs the most jobs it is allowed at once"),
+    "AssocGrpJobsLimit": QT_TRANSLATE_NOOP("JobWords", "tenant {tenant} runs the most jobs its group is allowed at once"),
+    "QOSMaxJobsPerUserLimit": QT_TRANSLATE_NOOP("JobWords", "user {user} runs the most jobs their QOS allows at once"),
+    "QOSJobLimit": QT_TRANSLATE_NOOP("JobWords", "the QOS runs the most jobs it is allowed at once"),
+    "QOSResourceLimit": QT_TRANSLATE_NOOP("JobWords", "the QOS resource limit is reached"),
+    "Reservation": QT_TRANSLATE_NOOP("JobWords", "waiting for its reservation to start"),
+    "Licenses": QT_TRANSLATE_NOOP("JobWords", "waiting for a licence"),
+    "JobArrayTaskLimit": QT_TRANSLATE_NOOP("JobWords", "its job array runs the most tasks it is allowed at once"),
+    "BadConstraints": QT_TRANSLATE_NOOP("JobWords", "will never start: its constraints match no node"),
+    "InvalidAccount": QT_TRANSLATE_NOOP("JobWords", "will never start: its account is invalid"),
+    "InvalidQOS": QT_TRANSLATE_NOOP("JobWords", "will never start: its QOS is invalid"),
+    "Prolog": QT_TRANSLATE_NOOP("JobWords", "starting: the prolog script is running"),
+    "BurstBufferResources": QT_TRANSLATE_NOOP("JobWords", "waiting for burst-buffer space"),
+    "Cleaning": QT_TRANSLATE_NOOP("JobWords", "waiting for nodes to finish cleaning up after a previous job"),
+    "launch failed requeued held": QT_TRANSLATE_NOOP("JobWords", "launch failed; requeued and held, an administrator must look"),
 }
 
 
@@ -151,10 +181,33 @@ def _tasks(job: Mapping[str, Any]) -> int:
     return _count(job.get("array_tasks"))
 
 
-def state_text(state: Any, flags: Any = None) -> str:
-    """A job's state with Slurm's flags: ``RUNNING · completing``."""
-    words = [w for w in plain(flags or "").replace("+", ",").split(",") if w.strip()]
+STATE_WORDS: Mapping[str, str] = {
+    # a job's states (console.contract.JOB_STATES and Slurm's others), as the queue shows them
+    "PENDING": QT_TRANSLATE_NOOP("JobWords", "PENDING"),
+    "RUNNING": QT_TRANSLATE_NOOP("JobWords", "RUNNING"),
+    "COMPLETED": QT_TRANSLATE_NOOP("JobWords", "COMPLETED"),
+    "FAILED": QT_TRANSLATE_NOOP("JobWords", "FAILED"),
+    "CANCELLED": QT_TRANSLATE_NOOP("JobWords", "CANCELLED"),
+    "TIMEOUT": QT_TRANSLATE_NOOP("JobWords", "TIMEOUT"),
+    "COMPLETING": QT_TRANSLATE_NOOP("JobWords", "COMPLETING"),
+    "NODE_FAIL": QT_TRANSLATE_NOOP("JobWords", "NODE_FAIL"),
+    "SUSPENDED": QT_TRANSLATE_NOOP("JobWords", "SUSPENDED"),
+}
+
+
+def state_word(state: Any) -> str:
+    """A job's state in the chosen language: one of :data:`STATE_WORDS` translated, any
+    other state (the scheduler's own) as written."""
     text = plain(state)
+    known = STATE_WORDS.get(text)
+    return text if known is None else _tr(known)
+
+
+def state_text(state: Any, flags: Any = None) -> str:
+    """A job's state with Slurm's flags: ``RUNNING · completing`` (the state in the chosen
+    language, the flags as Slurm writes them)."""
+    words = [w for w in plain(flags or "").replace("+", ",").split(",") if w.strip()]
+    text = state_word(state)
     if words:
         text += " · " + ", ".join(w.strip().lower().replace("_", " ") for w in words)
     return text
@@ -196,35 +249,33 @@ def explain_pending(
     text = _explain(reason_code(reason), job, partition_state, tz)
     detail = " ".join(plain(job.get("state_description") or "").split())
     if text and detail and detail.lower() not in text.lower() and detail != plain(reason):
-        text += f" — Slurm: {detail}"
+        text = _tr(SLURM_SAYS).format(text, detail)
     return text
 
 
 def _explain(code: str, job: Mapping[str, Any], partition_state: PartitionState | None,
              tz: str = DEFAULT_SITE_TZ) -> str:
     if code in ("", "None"):
-        return "pending, no reason given yet" if job.get("state") == "PENDING" else ""
+        return _tr(NO_REASON) if job.get("state") == "PENDING" else ""
     if code == "Resources":
         return _resources(job, partition_state)
     begin = job.get("begin_time")
     if _time(begin) is None:
         begin = job.get("start_time")
+    when = _local(begin, tz)
     if code == "BeginTime":
-        if _local(begin, tz) == "a later time":
-            return "held until the begin time its submitter set"
-        return (f"asked not to start before its begin time: starts at {_local(begin, tz)} "
-                "at the earliest")
+        return _tr(HELD_BEGIN) if when is None else _tr(BEGIN_AT).format(when)
     template = _TEMPLATES.get(code)
     if template is None:
-        return f"pending: Slurm reason {code}"
+        return _tr(UNKNOWN_REASON).format(code)
     values = {
         "partition": plain(job.get("partition") or "?"),
         "user": plain(job.get("user") or "?"),
         "tenant": plain(job.get("tenant") or "?"),
         "nodes": _n(job.get("nodes")),
-        "begin": _local(begin, tz),
+        "begin": _tr(LATER) if when is None else when,
     }
-    return template.format(**values)
+    return _tr(template).format(**values)
 
 
 # -- column figures -----------------------------------------------------------------------

@@ -449,8 +449,11 @@ class GpuHealthView(LiveView):
         self.rollup_table = QTableView()
         self.rollup_table.setModel(self.rollup_model)
         self.rollup_table.verticalHeader().hide()
-        self.rollup_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.Stretch)
+        rollup_header = self.rollup_table.horizontalHeader()
+        rollup_header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for col in range(2, len(ROLLUP_HEADERS)):  # counts and shares whole, in any language:
+            # each as wide as its widest figure or its translated header
+            rollup_header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.rollup_table.setSelectionMode(QTableView.SelectionMode.NoSelection)
         self.rollup_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         row_h = self.fontMetrics().height() + ROLLUP_ROW_PAD  # rows follow the font

@@ -9,7 +9,7 @@ text is plain text everywhere (item models return plain strings; labels use
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.contract import JOB_STATES, TENANT_KINDS
-from console.jobs import partition_capacity, state_text, unhealthy_racks
+from console.jobs import partition_capacity, state_text, state_word, unhealthy_racks
 from console.model import JobsSnapshot, SiteTopology, Snapshot, UnhealthyGpus
 from widgets.jobs_model import (
     COLUMN_KEYS,
@@ -37,7 +37,7 @@ from widgets.jobs_model import (
     as_count,
     tenant_text,
 )
-from widgets.text import bound_columns, cell, isolate, missing, set_column_widths
+from widgets.text import bound_columns, cell, figure, isolate, missing, set_column_widths
 from widgets.view import DATA_ERRORS, LiveView, format_age
 
 __all__ = [
@@ -92,7 +92,7 @@ class JobQueueView(LiveView):
         bar = QHBoxLayout()
         self.partition_box = self._combo(self.tr("All partitions"), ())
         self.kind_box = self._combo(self.tr("All tenant kinds"), TENANT_KINDS)
-        self.state_box = self._combo(self.tr("All states"), JOB_STATES)
+        self.state_box = self._combo(self.tr("All states"), JOB_STATES, state_word)
         self.user_edit = QLineEdit()
         self.user_edit.setPlaceholderText(self.tr("user"))
         self.user_edit.setClearButtonEnabled(True)
@@ -137,13 +137,14 @@ class JobQueueView(LiveView):
         label.setTextFormat(Qt.TextFormat.PlainText)
         return label
 
-    def _combo(self, everything: str, values: Iterable[str]) -> QComboBox:
+    def _combo(self, everything: str, values: Iterable[str],
+               said: Callable[[str], str] = str) -> QComboBox:
         box = QComboBox()
         box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         box.setMinimumContentsLength(16)
         box.addItem(everything, "")
         for v in values:
-            box.addItem(v, v)
+            box.addItem(said(v), v)
         return box
 
     # -- data in ------------------------------------------------------------------------
@@ -211,16 +212,23 @@ class JobQueueView(LiveView):
         jobs = self.model.jobs
         states = self.model.state_counts
         parts = self.model.partition_counts
-        line1 = "  ·  ".join(f"{cell(k, 40)} {v:,}" for k, v in list(states.items())[:12])
+        line1 = "  ·  ".join(f"{cell(state_word(k), 40)} {figure(v, ',d')}"
+                             for k, v in list(states.items())[:12])
         line1 = line1 or self.tr("no jobs")
-        line2 = "  ·  ".join(f"{cell(k, 40)} {v:,}" for k, v in list(parts.items())[:12])
-        shown = f"showing {self.proxy.rowCount():,} of {len(jobs):,} jobs"
+        line2 = "  ·  ".join(f"{cell(k, 40)} {figure(v, ',d')}"
+                             for k, v in list(parts.items())[:12])
+        shown = self.tr("showing {0} of {1} jobs").format(
+            figure(self.proxy.rowCount(), ",d"), figure(len(jobs), ",d"))
         flagged = int(self.model.flagged.sum())
-        warn = f"  ·  ⚠ {flagged:,} jobs on racks with unhealthy GPUs" if flagged else ""
-        stale = f"  ·  ⚠ STALE: jobs data {format_age(self.data_age)} old" if self.stale else ""
+        warn = ("  ·  " + self.tr("⚠ {0} jobs on racks with unhealthy GPUs").format(
+            figure(flagged, ",d"))) if flagged else ""
+        stale = ("  ·  " + self.tr("⚠ STALE: jobs data {0} old").format(
+            format_age(self.data_age))) if self.stale else ""
         invalid = as_count(getattr(jobs, "invalid", 0))
         if invalid:
-            stale += f"  ·  ⚠ {invalid:,} invalid job records dropped (no job id or state)"
+            stale += "  ·  " + self.tr(
+                "⚠ {0} invalid job records dropped (no job id or state)").format(
+                figure(invalid, ",d"))
         self.counts_label.setText(f"{line1}\n{line2}  |  {shown}{warn}{stale}")
 
     # -- filters and selection ----------------------------------------------------------

@@ -60,6 +60,19 @@ FAULT_RATE = QT_TRANSLATE_NOOP(
 # -- the engine (console.alarms.engine) ---------------------------------------------------------
 PLANNED = QT_TRANSLATE_NOOP("AlarmText", "Planned work on {0} until {1} UTC: {2}")
 
+# -- the kinds of data a source gives (console.model.KINDS and the forecast), as the link
+# alarms name them: lower case in a list, capitalised before "data is … old"
+KINDS: tuple[str, ...] = (
+    QT_TRANSLATE_NOOP("AlarmText", "site"), QT_TRANSLATE_NOOP("AlarmText", "racks"),
+    QT_TRANSLATE_NOOP("AlarmText", "gpus"), QT_TRANSLATE_NOOP("AlarmText", "power"),
+    QT_TRANSLATE_NOOP("AlarmText", "jobs"), QT_TRANSLATE_NOOP("AlarmText", "events"),
+    QT_TRANSLATE_NOOP("AlarmText", "forecast"),
+    QT_TRANSLATE_NOOP("AlarmText", "Site"), QT_TRANSLATE_NOOP("AlarmText", "Racks"),
+    QT_TRANSLATE_NOOP("AlarmText", "Gpus"), QT_TRANSLATE_NOOP("AlarmText", "Power"),
+    QT_TRANSLATE_NOOP("AlarmText", "Jobs"), QT_TRANSLATE_NOOP("AlarmText", "Events"),
+    QT_TRANSLATE_NOOP("AlarmText", "Forecast"),
+)
+
 MESSAGES: tuple[str, ...] = (
     ROW_HOT, FEED_LOST_LOAD, FEED_LOST, INLET_RACK, INLET_GROUP, PDU_RACK, PDU_CRITICAL_GROUP,
     PDU_HIGH_GROUP, ENVELOPE, JOB_OF_KILLED, JOB_KILLED, NO_ANSWER, STALE, SERVER_LOST,
@@ -71,11 +84,33 @@ PARTS: tuple[str, ...] = (INLET_UP_TO, GPUS_UP_TO, WHERE_ROW, WHERE_HALL, WHERE_
 AREAS: tuple[str, ...] = (WHERE_ROW, WHERE_HALL, WHERE_FEED, SITE)
 
 
+def _kind(value: str) -> str:
+    """A kind of data ('racks', 'Gpus') in the chosen language; any other value as it is."""
+    return say_again(C, value, KINDS)
+
+
+def _part(value: str) -> str:
+    """A value of a message in the chosen language: a list of kinds of data, one of
+    :data:`PARTS` (its own values said again too), a ``", "`` list of them, a kind."""
+    pieces = value.split(", ")
+    if all(p in KINDS for p in pieces):
+        return ", ".join(_kind(p) for p in pieces)
+    again = [say_again(C, p, PARTS, _kind) for p in pieces]
+    if len(pieces) > 1 and all(a != p for a, p in zip(again, pieces, strict=True)):
+        return ", ".join(again)  # each piece one part (a template never spans a ", ")
+    said = say_again(C, value, PARTS, _kind)
+    if said != value:
+        return said
+    if any(a != p for a, p in zip(again, pieces, strict=True)):
+        return ", ".join(again)
+    return value
+
+
 def local_message(message: str) -> str:
     """An alarm's message in the chosen language (the hub's own words as written)."""
     if not isinstance(message, str):
         return message
-    return say_again(C, message, MESSAGES, PARTS)
+    return say_again(C, message, MESSAGES, _part)
 
 
 def local_area(area: str) -> str:

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from console.handover.data import HandoverData
 from console.handover.kpis import ENERGY_SOURCES, GPU_STATES
-from console.i18n import QT_TRANSLATE_NOOP, strftime, translate
+from console.i18n import QT_TRANSLATE_NOOP, number, strftime, translate
 from console.shiftlog.model import MAX_TEXT, LogEntry
 from console.text import TEXT_CHARS, clip, isolate, strip_bidi
 
@@ -127,7 +127,7 @@ def num(value: Any, digits: int = 1) -> str:
         return escape(str(value))
     if not math.isfinite(v):
         return NA()
-    return f"{v:,.{digits}f}"
+    return number(f"{v:,.{digits}f}")
 
 
 def NA() -> str:  # noqa: N802
@@ -268,13 +268,18 @@ def _gpus(d: HandoverData) -> str:
     for state in GPU_STATES:
         a = None if d.gpus_start is None else d.gpus_start.get(state)
         b = None if d.gpus_end is None else d.gpus_end.get(state)
-        change = NA() if a is None or b is None else f"{b - a:+,d}"
+        change = NA() if a is None or b is None else _signed(b - a)
         rows.append((escape(translate("Report", labels[state])), num(a, 0), num(b, 0), change))
     total = translate("Report", " (fleet: {0} GPUs)").format(num(d.total_gpus, 0)) \
         if d.total_gpus else ""
     return f"<h2>{escape(translate('Report', 'GPU health'))}{escape(total)}</h2>" + _table(
         ["Status", "Shift start", "Shift end", "Change"], rows, numeric=[1, 2, 3],
         widths=[40, 20, 20, 20])
+
+
+def _signed(value: int) -> str:
+    """A change with its sign ('+1,234', '-5', '+0') in the language's marks."""
+    return ("-" if value < 0 else "+") + number(f"{abs(value):,d}")
 
 
 def _jobs(d: HandoverData) -> str:
@@ -354,6 +359,12 @@ _JOB_STATES = {
 }
 
 
+def _transition(entry: Mapping[str, Any]) -> str:
+    """'UNACK → ACKED' of a journal entry, the states in the chosen language."""
+    return (f"{_said(_STATE_WORDS, entry.get('state_from')) or ''} → "
+            f"{_said(_STATE_WORDS, entry.get('state_to')) or ''}")
+
+
 def _said(words: Mapping[str, str], value: Any) -> Any:
     """A word of the console's vocabulary in the chosen language; any other value as it is
     (the hub's own words are never translated)."""
@@ -385,7 +396,8 @@ def _alarm_rows(items: Sequence[Mapping[str, Any]], tz: str, who: bool) -> list[
 def _alarms(d: HandoverData) -> str:
     a, tz = d.alarms, d.shift.tz
     by_p = a.get("raised_by_priority", {})
-    split = ", ".join(f"{escape(str(k))} {v}" for k, v in by_p.items())
+    split = ", ".join(f"{escape(str(_said(_PRIORITY_WORDS, k)))} {num(v, 0)}"
+                      for k, v in by_p.items())
     rows = [
         (translate("Report", "Alarms raised in the shift"), num(a.get("raised"), 0),
          escape(split)),
@@ -423,7 +435,7 @@ def _alarms(d: HandoverData) -> str:
                 len(shown))) + "</p>"
         out += _table(["Time", "Area", "Transition", "Operator", "Comment / message"], [
             (escape(clock(e.get("time"), tz)), outside(e.get("rack"), 80),
-             escape(f"{e.get('state_from') or ''} → {e.get('state_to') or ''}"),
+             escape(_transition(e)),
              outside(e.get("operator"), 80),
              outside(e.get("comment") or local_message(e.get("message"))))
             for e in shown
@@ -433,7 +445,8 @@ def _alarms(d: HandoverData) -> str:
 
 _KPI_ROWS: tuple[tuple[str, str, str, str], ...] = (
     # (label, key in alarm_kpis, target key in its targets, target text)
-    (QT_TRANSLATE_NOOP("Report", "Alarms raised"), "raised_alarms", "", "≤ 50 per 8 h shift"),
+    (QT_TRANSLATE_NOOP("Report", "Alarms raised"), "raised_alarms", "",
+     QT_TRANSLATE_NOOP("Report", "≤ 50 per 8 h shift")),
     (QT_TRANSLATE_NOOP("Report", "Alarms per 10 min, average"), "alarms_per_10min_avg", "alarms_per_10min_avg", "≤ 1"),
     (QT_TRANSLATE_NOOP("Report", "Most alarms in any 10 min (sliding)"), "alarms_per_10min_max", "alarms_per_10min_max",
      "≤ 10"),
@@ -481,8 +494,8 @@ def _alarm_performance(d: HandoverData) -> str:
         elif key == "shelved_count":
             text = f"{num(value, 0)} / {num(k.get('shelved_at_end_count'), 0)}"
         elif key == "raised_alarms":
-            split = ", ".join(f"{p} {n}" for p, n in k.get("raised_by_priority_alarms", {}).items()
-                              if n)
+            split = ", ".join(f"{_said(_PRIORITY_WORDS, p)} {num(n, 0)}"
+                              for p, n in k.get("raised_by_priority_alarms", {}).items() if n)
             text = num(value, 0) + (f" ({escape(split)})" if split else "")
         else:
             text = num(value, 2 if key == "alarms_per_10min_avg" else 0)
@@ -493,14 +506,16 @@ def _alarm_performance(d: HandoverData) -> str:
                       else f'<span class="muted">{escape(translate("Report", "within"))}</span>')
             if target_key in missed:
                 text = f"<b>{text}</b>"
-        rows.append((escape(translate("Report", label)), text, escape(target), status))
+        rows.append((escape(translate("Report", label)), text,
+                     escape(translate("Report", target)), status))
     out += _table(["Figure", "Shift", "Target", ""], rows, numeric=[1], widths=[46, 24, 16, 14])
     floods = list(k.get("floods", ()))
     if floods:
         tz = d.shift.tz
-        out += "<p>Floods: " + "; ".join(
-            f"{escape(clock(f.get('start_epoch_s'), tz))}–{escape(clock(f.get('end_epoch_s'), tz))}"
-            f" ({num(f.get('alarms'), 0)} alarms)" for f in floods[:MAX_LIST_ROWS]) + "</p>"
+        each = translate("Report", "{0}–{1} ({2} alarms)")
+        out += "<p>" + escape(translate("Report", "Floods: {0}")).format("; ".join(
+            escape(each.format(clock(f.get("start_epoch_s"), tz), clock(f.get("end_epoch_s"), tz),
+                               num(f.get("alarms"), 0))) for f in floods[:MAX_LIST_ROWS])) + "</p>"
     top = list(k.get("top_alarms", ()))
     if top:
         out += f"<h3>{escape(translate('Report', 'Most frequent alarms'))}</h3>" + _table(
@@ -510,7 +525,7 @@ def _alarm_performance(d: HandoverData) -> str:
             numeric=[3], widths=[52, 22, 14, 12])
     chattering = list(k.get("chattering", ()))
     if chattering:
-        out += ("<p><b>Chattering:</b> "
+        out += ("<p><b>" + escape(translate("Report", "Chattering:")) + "</b> "
                 + ", ".join(outside(c.get("alarm_id"), 120) for c in chattering[:MAX_LIST_ROWS])
                 + "</p>")
     return out
@@ -567,7 +582,7 @@ def _incidents(d: HandoverData) -> str:
             out.append(_table(["Time", "Alarm", "Transition", "Operator — comment"], [
                 (escape(clock(e.get("time"), tz)),
                  outside(local_message(e.get("message")) or e.get("alarm_id")),
-                 escape(f"{e.get('state_from') or ''} → {e.get('state_to') or ''}"),
+                 escape(_transition(e)),
                  " — ".join(outside(x) for x in (e.get("operator"), e.get("comment")) if x))
                 for e in shown
             ], widths=[12, 50, 20, 18]))
@@ -621,11 +636,13 @@ def _maintenance(d: HandoverData) -> str:
                 ["Rack", "GPU", "UUID", "Cause", "Job / tenant", "First seen", "Count"], rows,
                 numeric=[6], widths=[9, 14, 20, 30, 12, 10, 5])
         if len(items) > shown:
-            out += (f'<p class="muted">… and {len(items) - shown} more; the counts above and '
-                    "summary.json cover them all.</p>")
+            out += '<p class="muted">' + escape(translate(
+                "Report", "… and {0} more; the counts above and summary.json cover them all."
+            ).format(num(len(items) - shown, 0))) + "</p>"
     if m.get("site_caused"):
-        out += (f'<p class="muted">{num(m.get("site_caused"), 0)} throttled GPUs on racks '
-                "under a site alarm are that alarm's consequence, not listed.</p>")
+        out += '<p class="muted">' + escape(translate(
+            "Report", "{0} throttled GPUs on racks under a site alarm are that alarm's consequence, not listed."  # noqa: E501
+        ).format(num(m.get("site_caused"), 0))) + "</p>"
     return out
 
 
@@ -647,14 +664,18 @@ def _handover(d: HandoverData) -> str:
     out = [f"<h2>{escape(translate('Report', 'Handover'))}</h2>"]
     for r in d.handovers:
         out.append(
-            f"<p><b>Handed over by {outside(r.outgoing, 80)} at "
-            f"{escape(clock(r.handed_at, tz, day=True))}, taken over by "
-            f"{outside(r.incoming, 80)} at {escape(clock(r.taken_at, tz, day=True))}</b> "
-            '<span class="muted">(site time)</span></p>')
+            "<p><b>" + escape(translate(
+                "Report", "Handed over by {0} at {1}, taken over by {2} at {3}")).format(
+                outside(r.outgoing, 80), escape(clock(r.handed_at, tz, day=True)),
+                outside(r.incoming, 80), escape(clock(r.taken_at, tz, day=True)))
+            + '</b> <span class="muted">' + escape(translate("Report", "(site time)"))
+            + "</span></p>")
         if r.summary:
-            out.append(f"<p><b>Summary:</b><br/>{lines(r.summary)}</p>")
+            out.append("<p><b>" + escape(translate("Report", "Summary:"))
+                       + f"</b><br/>{lines(r.summary)}</p>")
         else:
-            out.append('<p class="muted">No summary was given.</p>')
+            out.append('<p class="muted">' + escape(translate("Report", "No summary was given."))
+                       + "</p>")
     return "".join(out)
 
 

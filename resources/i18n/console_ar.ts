@@ -779,6 +779,58 @@ Last change {changed}</source>
         <source>Planned work on {0} until {1} UTC: {2}</source>
         <translation>أعمال مخطط لها على {0} حتى {1} UTC: {2}</translation>
     </message>
+    <message>
+        <source>racks</source>
+        <translation>الخزائن</translation>
+    </message>
+    <message>
+        <source>gpus</source>
+        <translation>وحدات GPU</translation>
+    </message>
+    <message>
+        <source>power</source>
+        <translation>القدرة</translation>
+    </message>
+    <message>
+        <source>jobs</source>
+        <translation>المهام</translation>
+    </message>
+    <message>
+        <source>events</source>
+        <translation>الأحداث</translation>
+    </message>
+    <message>
+        <source>forecast</source>
+        <translation>التوقعات</translation>
+    </message>
+    <message>
+        <source>Site</source>
+        <translation>الموقع</translation>
+    </message>
+    <message>
+        <source>Racks</source>
+        <translation>الخزائن</translation>
+    </message>
+    <message>
+        <source>Gpus</source>
+        <translation>وحدات GPU</translation>
+    </message>
+    <message>
+        <source>Power</source>
+        <translation>القدرة</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>المهام</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>الأحداث</translation>
+    </message>
+    <message>
+        <source>Forecast</source>
+        <translation>التوقعات</translation>
+    </message>
 </context>
 <context>
     <name>ClearItemDialog</name>
@@ -1746,6 +1798,22 @@ Last change {changed}</source>
         <translation>لا مهام</translation>
     </message>
     <message>
+        <source>showing {0} of {1} jobs</source>
+        <translation>عرض {0} من {1} مهمة</translation>
+    </message>
+    <message>
+        <source>⚠ {0} jobs on racks with unhealthy GPUs</source>
+        <translation>⚠ {0} مهمة على خزائن بها وحدات GPU معطوبة</translation>
+    </message>
+    <message>
+        <source>⚠ STALE: jobs data {0} old</source>
+        <translation>⚠ قديمة: عمر بيانات المهام {0}</translation>
+    </message>
+    <message>
+        <source>⚠ {0} invalid job records dropped (no job id or state)</source>
+        <translation>⚠ أُسقط {0} سجل مهمة غير صالح (بلا معرّف أو حالة)</translation>
+    </message>
+    <message>
         <source>Job {id} “{name}” by {user} of {tenant} · {partition} · {state}</source>
         <translation>المهمة {id} «{name}» من {user} لدى {tenant} · {partition} · {state}</translation>
     </message>
@@ -1760,6 +1828,229 @@ Last change {changed}</source>
     <message>
         <source> · ⚠ on a rack with unhealthy GPUs</source>
         <translation> · ⚠ على رف به وحدات GPU معتلّة</translation>
+    </message>
+</context>
+<context>
+    <name>JobWords</name>
+    <message>
+        <source>waiting for 1 free node in partition {0}</source>
+        <translation>تنتظر عقدة حرة واحدة في القسم {0}</translation>
+    </message>
+    <message>
+        <source>waiting for {0} free nodes in partition {1}</source>
+        <translation>تنتظر {0} عقدة حرة في القسم {1}</translation>
+    </message>
+    <message>
+        <source>waiting for free nodes in partition {0}</source>
+        <translation>تنتظر عقدًا حرة في القسم {0}</translation>
+    </message>
+    <message>
+        <source>waiting for 1 free GPU in partition {0}</source>
+        <translation>تنتظر وحدة GPU حرة واحدة في القسم {0}</translation>
+    </message>
+    <message>
+        <source>waiting for {0} free GPUs in partition {1}</source>
+        <translation>تنتظر {0} وحدة GPU حرة في القسم {1}</translation>
+    </message>
+    <message>
+        <source>{0} of {1} free now</source>
+        <translation>{0} من {1} حرة الآن</translation>
+    </message>
+    <message>
+        <source>{0} jobs pending there</source>
+        <translation>{0} مهمة معلّقة هناك</translation>
+    </message>
+    <message>
+        <source>{0} ({1})</source>
+        <translation>{0} ({1})</translation>
+    </message>
+    <message>
+        <source>{0} array tasks, each {1}</source>
+        <translation>{0} مهمة من مصفوفة، كل منها {1}</translation>
+    </message>
+    <message>
+        <source>pending, no reason given yet</source>
+        <translation>معلّقة، لم يُذكر سبب بعد</translation>
+    </message>
+    <message>
+        <source>held until the begin time its submitter set</source>
+        <translation>محتجزة حتى وقت البدء الذي حدده مُرسِلها</translation>
+    </message>
+    <message>
+        <source>asked not to start before its begin time: starts at {0} at the earliest</source>
+        <translation>طُلب ألا تبدأ قبل وقت بدئها: تبدأ في {0} على أقرب تقدير</translation>
+    </message>
+    <message>
+        <source>pending: Slurm reason {0}</source>
+        <translation>معلّقة: سبب Slurm هو {0}</translation>
+    </message>
+    <message>
+        <source>{0} — Slurm: {1}</source>
+        <translation>{0} — Slurm: {1}</translation>
+    </message>
+    <message>
+        <source>a later time</source>
+        <translation>وقت لاحق</translation>
+    </message>
+    <message>
+        <source>queued behind higher-priority jobs in partition {partition}</source>
+        <translation>في الطابور خلف مهام ذات أولوية أعلى في القسم {partition}</translation>
+    </message>
+    <message>
+        <source>waiting for another job it depends on to finish</source>
+        <translation>تنتظر انتهاء مهمة أخرى تعتمد عليها</translation>
+    </message>
+    <message>
+        <source>will never start: a job it depends on failed or was cancelled</source>
+        <translation>لن تبدأ أبدًا: فشلت مهمة تعتمد عليها أو أُلغيت</translation>
+    </message>
+    <message>
+        <source>held by its owner {user}; they must release it (scontrol release)</source>
+        <translation>محتجزة من مالكها {user}؛ عليه تحريرها (scontrol release)</translation>
+    </message>
+    <message>
+        <source>held by an administrator; release it with scontrol release</source>
+        <translation>محتجزة من مسؤول؛ حرّرها بالأمر scontrol release</translation>
+    </message>
+    <message>
+        <source>asked not to start before {begin}</source>
+        <translation>طُلب ألا تبدأ قبل {begin}</translation>
+    </message>
+    <message>
+        <source>partition {partition} is down; nothing starts there until it is up</source>
+        <translation>القسم {partition} متوقف؛ لا يبدأ فيه شيء حتى يعود</translation>
+    </message>
+    <message>
+        <source>partition {partition} is inactive; nothing starts there</source>
+        <translation>القسم {partition} غير نشط؛ لا يبدأ فيه شيء</translation>
+    </message>
+    <message>
+        <source>asks for more nodes ({nodes}) than partition {partition} allows</source>
+        <translation>تطلب عقدًا ({nodes}) أكثر مما يسمح به القسم {partition}</translation>
+    </message>
+    <message>
+        <source>asks for more time than partition {partition} allows</source>
+        <translation>تطلب وقتًا أطول مما يسمح به القسم {partition}</translation>
+    </message>
+    <message>
+        <source>a node it needs is down, drained or reserved</source>
+        <translation>عقدة تحتاجها متوقفة أو مُفرَّغة أو محجوزة</translation>
+    </message>
+    <message>
+        <source>a node it needs is down</source>
+        <translation>عقدة تحتاجها متوقفة</translation>
+    </message>
+    <message>
+        <source>user {user} already uses the most GPUs their QOS allows</source>
+        <translation>المستخدم {user} يستعمل أقصى عدد من وحدات GPU تسمح به جودة خدمته (QOS)</translation>
+    </message>
+    <message>
+        <source>the QOS group has used up its GPU allowance</source>
+        <translation>استنفدت مجموعة QOS حصتها من وحدات GPU</translation>
+    </message>
+    <message>
+        <source>tenant {tenant} already uses its whole GPU allocation</source>
+        <translation>العميل {tenant} يستعمل كامل حصته من وحدات GPU</translation>
+    </message>
+    <message>
+        <source>tenant {tenant} has spent its GPU-hours budget</source>
+        <translation>استنفد العميل {tenant} ميزانية ساعات GPU</translation>
+    </message>
+    <message>
+        <source>tenant {tenant} runs the most jobs it is allowed at once</source>
+        <translation>العميل {tenant} يشغّل أقصى عدد مسموح من المهام في آن واحد</translation>
+    </message>
+    <message>
+        <source>tenant {tenant} runs the most jobs its group is allowed at once</source>
+        <translation>العميل {tenant} يشغّل أقصى عدد مسموح لمجموعته من المهام في آن واحد</translation>
+    </message>
+    <message>
+        <source>user {user} runs the most jobs their QOS allows at once</source>
+        <translation>المستخدم {user} يشغّل أقصى عدد من المهام تسمح به QOS في آن واحد</translation>
+    </message>
+    <message>
+        <source>the QOS runs the most jobs it is allowed at once</source>
+        <translation>تشغّل QOS أقصى عدد مسموح من المهام في آن واحد</translation>
+    </message>
+    <message>
+        <source>the QOS resource limit is reached</source>
+        <translation>بُلغ حد موارد QOS</translation>
+    </message>
+    <message>
+        <source>waiting for its reservation to start</source>
+        <translation>تنتظر بدء حجزها</translation>
+    </message>
+    <message>
+        <source>waiting for a licence</source>
+        <translation>تنتظر ترخيصًا</translation>
+    </message>
+    <message>
+        <source>its job array runs the most tasks it is allowed at once</source>
+        <translation>مصفوفة مهامها تشغّل أقصى عدد مسموح من المهام في آن واحد</translation>
+    </message>
+    <message>
+        <source>will never start: its constraints match no node</source>
+        <translation>لن تبدأ أبدًا: قيودها لا تطابق أي عقدة</translation>
+    </message>
+    <message>
+        <source>will never start: its account is invalid</source>
+        <translation>لن تبدأ أبدًا: حسابها غير صالح</translation>
+    </message>
+    <message>
+        <source>will never start: its QOS is invalid</source>
+        <translation>لن تبدأ أبدًا: QOS الخاصة بها غير صالحة</translation>
+    </message>
+    <message>
+        <source>starting: the prolog script is running</source>
+        <translation>تبدأ: سكربت prolog قيد التشغيل</translation>
+    </message>
+    <message>
+        <source>waiting for burst-buffer space</source>
+        <translation>تنتظر مساحة في burst buffer</translation>
+    </message>
+    <message>
+        <source>waiting for nodes to finish cleaning up after a previous job</source>
+        <translation>تنتظر أن تُنهي العقد التنظيف بعد مهمة سابقة</translation>
+    </message>
+    <message>
+        <source>launch failed; requeued and held, an administrator must look</source>
+        <translation>فشل الإطلاق؛ أُعيدت إلى الطابور واحتُجزت، على مسؤول أن ينظر فيها</translation>
+    </message>
+    <message>
+        <source>PENDING</source>
+        <translation>معلّقة</translation>
+    </message>
+    <message>
+        <source>RUNNING</source>
+        <translation>قيد التشغيل</translation>
+    </message>
+    <message>
+        <source>COMPLETED</source>
+        <translation>مكتملة</translation>
+    </message>
+    <message>
+        <source>FAILED</source>
+        <translation>فاشلة</translation>
+    </message>
+    <message>
+        <source>CANCELLED</source>
+        <translation>ملغاة</translation>
+    </message>
+    <message>
+        <source>TIMEOUT</source>
+        <translation>انتهت مهلتها</translation>
+    </message>
+    <message>
+        <source>COMPLETING</source>
+        <translation>قيد الإنهاء</translation>
+    </message>
+    <message>
+        <source>NODE_FAIL</source>
+        <translation>عطل عقدة</translation>
+    </message>
+    <message>
+        <source>SUSPENDED</source>
+        <translation>موقوفة مؤقتًا</translation>
     </message>
 </context>
 <context>
@@ -3426,6 +3717,10 @@ By {operator}: {reason}</source>
         <translation>الإنذارات المرفوعة</translation>
     </message>
     <message>
+        <source>≤ 50 per 8 h shift</source>
+        <translation>≤ 50 لكل نوبة من 8 ساعات</translation>
+    </message>
+    <message>
         <source>Alarms per 10 min, average</source>
         <translation>الإنذارات لكل 10 د، المتوسط</translation>
     </message>
@@ -3494,6 +3789,18 @@ By {operator}: {reason}</source>
         <translation>يتطلب سجل الإنذارات (الملف المؤقت لوحدة التحكم).</translation>
     </message>
     <message>
+        <source>{0}–{1} ({2} alarms)</source>
+        <translation>{0}–{1} ({2} إنذار)</translation>
+    </message>
+    <message>
+        <source>Floods: {0}</source>
+        <translation>فيضانات الإنذارات: {0}</translation>
+    </message>
+    <message>
+        <source>Chattering:</source>
+        <translation>إنذارات متذبذبة:</translation>
+    </message>
+    <message>
         <source>No incident in the shift.</source>
         <translation>لا حوادث في النوبة.</translation>
     </message>
@@ -3530,8 +3837,32 @@ By {operator}: {reason}</source>
         <translation>لا جهاز يحتاج صيانة.</translation>
     </message>
     <message>
+        <source>… and {0} more; the counts above and summary.json cover them all.</source>
+        <translation>… و{0} أخرى؛ الأعداد أعلاه وsummary.json تشملها كلها.</translation>
+    </message>
+    <message>
+        <source>{0} throttled GPUs on racks under a site alarm are that alarm&apos;s consequence, not listed.</source>
+        <translation>{0} وحدة GPU مُبطّأة على خزائن تحت إنذار موقع هي نتيجة ذلك الإنذار، غير مدرجة.</translation>
+    </message>
+    <message>
         <source>No handover of this shift was recorded in the console (File → Hand over shift).</source>
         <translation>لم يُسجَّل أي تسليم لهذه النوبة في وحدة التحكم (ملف ← تسليم النوبة).</translation>
+    </message>
+    <message>
+        <source>Handed over by {0} at {1}, taken over by {2} at {3}</source>
+        <translation>سلّمها {0} في {1}، واستلمها {2} في {3}</translation>
+    </message>
+    <message>
+        <source>(site time)</source>
+        <translation>(توقيت الموقع)</translation>
+    </message>
+    <message>
+        <source>Summary:</source>
+        <translation>الملخص:</translation>
+    </message>
+    <message>
+        <source>No summary was given.</source>
+        <translation>لم يُقدَّم ملخص.</translation>
     </message>
     <message>
         <source>cleared by {0} at {1}</source>

@@ -779,6 +779,58 @@ Dernier changement {changed}</translation>
         <source>Planned work on {0} until {1} UTC: {2}</source>
         <translation>Travaux planifiés sur {0} jusqu&apos;à {1} UTC : {2}</translation>
     </message>
+    <message>
+        <source>racks</source>
+        <translation>baies</translation>
+    </message>
+    <message>
+        <source>gpus</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>power</source>
+        <translation>puissance</translation>
+    </message>
+    <message>
+        <source>jobs</source>
+        <translation>jobs</translation>
+    </message>
+    <message>
+        <source>events</source>
+        <translation>événements</translation>
+    </message>
+    <message>
+        <source>forecast</source>
+        <translation>prévision</translation>
+    </message>
+    <message>
+        <source>Site</source>
+        <translation>du site</translation>
+    </message>
+    <message>
+        <source>Racks</source>
+        <translation>des baies</translation>
+    </message>
+    <message>
+        <source>Gpus</source>
+        <translation>des GPU</translation>
+    </message>
+    <message>
+        <source>Power</source>
+        <translation>de puissance</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>des jobs</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>des événements</translation>
+    </message>
+    <message>
+        <source>Forecast</source>
+        <translation>de prévision</translation>
+    </message>
 </context>
 <context>
     <name>ClearItemDialog</name>
@@ -1746,6 +1798,22 @@ Dernier changement {changed}</translation>
         <translation>aucun job</translation>
     </message>
     <message>
+        <source>showing {0} of {1} jobs</source>
+        <translation>{0} jobs affichés sur {1}</translation>
+    </message>
+    <message>
+        <source>⚠ {0} jobs on racks with unhealthy GPUs</source>
+        <translation>⚠ {0} jobs sur des baies aux GPU en défaut</translation>
+    </message>
+    <message>
+        <source>⚠ STALE: jobs data {0} old</source>
+        <translation>⚠ PÉRIMÉ : données des jobs vieilles de {0}</translation>
+    </message>
+    <message>
+        <source>⚠ {0} invalid job records dropped (no job id or state)</source>
+        <translation>⚠ {0} enregistrements de jobs invalides écartés (sans identifiant ni état)</translation>
+    </message>
+    <message>
         <source>Job {id} “{name}” by {user} of {tenant} · {partition} · {state}</source>
         <translation>Job {id} « {name} » de {user} ({tenant}) · {partition} · {state}</translation>
     </message>
@@ -1760,6 +1828,229 @@ Dernier changement {changed}</translation>
     <message>
         <source> · ⚠ on a rack with unhealthy GPUs</source>
         <translation> · ⚠ sur une baie avec des GPU en défaut</translation>
+    </message>
+</context>
+<context>
+    <name>JobWords</name>
+    <message>
+        <source>waiting for 1 free node in partition {0}</source>
+        <translation>attend 1 nœud libre dans la partition {0}</translation>
+    </message>
+    <message>
+        <source>waiting for {0} free nodes in partition {1}</source>
+        <translation>attend {0} nœuds libres dans la partition {1}</translation>
+    </message>
+    <message>
+        <source>waiting for free nodes in partition {0}</source>
+        <translation>attend des nœuds libres dans la partition {0}</translation>
+    </message>
+    <message>
+        <source>waiting for 1 free GPU in partition {0}</source>
+        <translation>attend 1 GPU libre dans la partition {0}</translation>
+    </message>
+    <message>
+        <source>waiting for {0} free GPUs in partition {1}</source>
+        <translation>attend {0} GPU libres dans la partition {1}</translation>
+    </message>
+    <message>
+        <source>{0} of {1} free now</source>
+        <translation>{0} sur {1} libres maintenant</translation>
+    </message>
+    <message>
+        <source>{0} jobs pending there</source>
+        <translation>{0} jobs en attente là</translation>
+    </message>
+    <message>
+        <source>{0} ({1})</source>
+        <translation>{0} ({1})</translation>
+    </message>
+    <message>
+        <source>{0} array tasks, each {1}</source>
+        <translation>{0} tâches de tableau, chacune {1}</translation>
+    </message>
+    <message>
+        <source>pending, no reason given yet</source>
+        <translation>en attente, aucune raison donnée pour l&apos;instant</translation>
+    </message>
+    <message>
+        <source>held until the begin time its submitter set</source>
+        <translation>retenu jusqu&apos;à l&apos;heure de début fixée par son auteur</translation>
+    </message>
+    <message>
+        <source>asked not to start before its begin time: starts at {0} at the earliest</source>
+        <translation>ne doit pas démarrer avant son heure de début : démarre au plus tôt le {0}</translation>
+    </message>
+    <message>
+        <source>pending: Slurm reason {0}</source>
+        <translation>en attente : raison Slurm {0}</translation>
+    </message>
+    <message>
+        <source>{0} — Slurm: {1}</source>
+        <translation>{0} — Slurm : {1}</translation>
+    </message>
+    <message>
+        <source>a later time</source>
+        <translation>une heure ultérieure</translation>
+    </message>
+    <message>
+        <source>queued behind higher-priority jobs in partition {partition}</source>
+        <translation>en file derrière des jobs plus prioritaires dans la partition {partition}</translation>
+    </message>
+    <message>
+        <source>waiting for another job it depends on to finish</source>
+        <translation>attend la fin d&apos;un job dont il dépend</translation>
+    </message>
+    <message>
+        <source>will never start: a job it depends on failed or was cancelled</source>
+        <translation>ne démarrera jamais : un job dont il dépend a échoué ou a été annulé</translation>
+    </message>
+    <message>
+        <source>held by its owner {user}; they must release it (scontrol release)</source>
+        <translation>retenu par son propriétaire {user}, qui doit le libérer (scontrol release)</translation>
+    </message>
+    <message>
+        <source>held by an administrator; release it with scontrol release</source>
+        <translation>retenu par un administrateur ; le libérer avec scontrol release</translation>
+    </message>
+    <message>
+        <source>asked not to start before {begin}</source>
+        <translation>ne doit pas démarrer avant le {begin}</translation>
+    </message>
+    <message>
+        <source>partition {partition} is down; nothing starts there until it is up</source>
+        <translation>la partition {partition} est arrêtée ; rien n&apos;y démarre avant son retour</translation>
+    </message>
+    <message>
+        <source>partition {partition} is inactive; nothing starts there</source>
+        <translation>la partition {partition} est inactive ; rien n&apos;y démarre</translation>
+    </message>
+    <message>
+        <source>asks for more nodes ({nodes}) than partition {partition} allows</source>
+        <translation>demande plus de nœuds ({nodes}) que la partition {partition} n&apos;en permet</translation>
+    </message>
+    <message>
+        <source>asks for more time than partition {partition} allows</source>
+        <translation>demande plus de temps que la partition {partition} n&apos;en permet</translation>
+    </message>
+    <message>
+        <source>a node it needs is down, drained or reserved</source>
+        <translation>un nœud dont il a besoin est arrêté, drainé ou réservé</translation>
+    </message>
+    <message>
+        <source>a node it needs is down</source>
+        <translation>un nœud dont il a besoin est arrêté</translation>
+    </message>
+    <message>
+        <source>user {user} already uses the most GPUs their QOS allows</source>
+        <translation>l&apos;utilisateur {user} utilise déjà le maximum de GPU que permet sa QOS</translation>
+    </message>
+    <message>
+        <source>the QOS group has used up its GPU allowance</source>
+        <translation>le groupe QOS a épuisé son allocation de GPU</translation>
+    </message>
+    <message>
+        <source>tenant {tenant} already uses its whole GPU allocation</source>
+        <translation>le client {tenant} utilise déjà toute son allocation de GPU</translation>
+    </message>
+    <message>
+        <source>tenant {tenant} has spent its GPU-hours budget</source>
+        <translation>le client {tenant} a épuisé son budget d&apos;heures GPU</translation>
+    </message>
+    <message>
+        <source>tenant {tenant} runs the most jobs it is allowed at once</source>
+        <translation>le client {tenant} exécute le maximum de jobs simultanés permis</translation>
+    </message>
+    <message>
+        <source>tenant {tenant} runs the most jobs its group is allowed at once</source>
+        <translation>le client {tenant} exécute le maximum de jobs simultanés permis à son groupe</translation>
+    </message>
+    <message>
+        <source>user {user} runs the most jobs their QOS allows at once</source>
+        <translation>l&apos;utilisateur {user} exécute le maximum de jobs simultanés que permet sa QOS</translation>
+    </message>
+    <message>
+        <source>the QOS runs the most jobs it is allowed at once</source>
+        <translation>la QOS exécute le maximum de jobs simultanés permis</translation>
+    </message>
+    <message>
+        <source>the QOS resource limit is reached</source>
+        <translation>la limite de ressources de la QOS est atteinte</translation>
+    </message>
+    <message>
+        <source>waiting for its reservation to start</source>
+        <translation>attend le début de sa réservation</translation>
+    </message>
+    <message>
+        <source>waiting for a licence</source>
+        <translation>attend une licence</translation>
+    </message>
+    <message>
+        <source>its job array runs the most tasks it is allowed at once</source>
+        <translation>son tableau de jobs exécute le maximum de tâches simultanées permis</translation>
+    </message>
+    <message>
+        <source>will never start: its constraints match no node</source>
+        <translation>ne démarrera jamais : ses contraintes ne correspondent à aucun nœud</translation>
+    </message>
+    <message>
+        <source>will never start: its account is invalid</source>
+        <translation>ne démarrera jamais : son compte est invalide</translation>
+    </message>
+    <message>
+        <source>will never start: its QOS is invalid</source>
+        <translation>ne démarrera jamais : sa QOS est invalide</translation>
+    </message>
+    <message>
+        <source>starting: the prolog script is running</source>
+        <translation>démarrage : le script prolog s&apos;exécute</translation>
+    </message>
+    <message>
+        <source>waiting for burst-buffer space</source>
+        <translation>attend de l&apos;espace de burst buffer</translation>
+    </message>
+    <message>
+        <source>waiting for nodes to finish cleaning up after a previous job</source>
+        <translation>attend que des nœuds finissent le nettoyage après un job précédent</translation>
+    </message>
+    <message>
+        <source>launch failed; requeued and held, an administrator must look</source>
+        <translation>échec du lancement ; remis en file et retenu, un administrateur doit intervenir</translation>
+    </message>
+    <message>
+        <source>PENDING</source>
+        <translation>EN ATTENTE</translation>
+    </message>
+    <message>
+        <source>RUNNING</source>
+        <translation>EN COURS</translation>
+    </message>
+    <message>
+        <source>COMPLETED</source>
+        <translation>TERMINÉ</translation>
+    </message>
+    <message>
+        <source>FAILED</source>
+        <translation>ÉCHOUÉ</translation>
+    </message>
+    <message>
+        <source>CANCELLED</source>
+        <translation>ANNULÉ</translation>
+    </message>
+    <message>
+        <source>TIMEOUT</source>
+        <translation>HORS DÉLAI</translation>
+    </message>
+    <message>
+        <source>COMPLETING</source>
+        <translation>EN FINALISATION</translation>
+    </message>
+    <message>
+        <source>NODE_FAIL</source>
+        <translation>PANNE DE NŒUD</translation>
+    </message>
+    <message>
+        <source>SUSPENDED</source>
+        <translation>SUSPENDU</translation>
     </message>
 </context>
 <context>
@@ -3426,6 +3717,10 @@ Par {operator} : {reason}</translation>
         <translation>Alarmes levées</translation>
     </message>
     <message>
+        <source>≤ 50 per 8 h shift</source>
+        <translation>≤ 50 par poste de 8 h</translation>
+    </message>
+    <message>
         <source>Alarms per 10 min, average</source>
         <translation>Alarmes par 10 min, moyenne</translation>
     </message>
@@ -3494,6 +3789,18 @@ Par {operator} : {reason}</translation>
         <translation>Nécessite le journal des alarmes (le cache de la console).</translation>
     </message>
     <message>
+        <source>{0}–{1} ({2} alarms)</source>
+        <translation>{0}–{1} ({2} alarmes)</translation>
+    </message>
+    <message>
+        <source>Floods: {0}</source>
+        <translation>Avalanches : {0}</translation>
+    </message>
+    <message>
+        <source>Chattering:</source>
+        <translation>Alarmes intermittentes :</translation>
+    </message>
+    <message>
         <source>No incident in the shift.</source>
         <translation>Aucun incident pendant le poste.</translation>
     </message>
@@ -3530,8 +3837,32 @@ Par {operator} : {reason}</translation>
         <translation>Aucun équipement à maintenir.</translation>
     </message>
     <message>
+        <source>… and {0} more; the counts above and summary.json cover them all.</source>
+        <translation>… et {0} de plus ; les décomptes ci-dessus et summary.json les couvrent tous.</translation>
+    </message>
+    <message>
+        <source>{0} throttled GPUs on racks under a site alarm are that alarm&apos;s consequence, not listed.</source>
+        <translation>{0} GPU ralentis sur des baies sous une alarme de site sont la conséquence de cette alarme, non listés.</translation>
+    </message>
+    <message>
         <source>No handover of this shift was recorded in the console (File → Hand over shift).</source>
         <translation>Aucune relève de ce poste n&apos;a été enregistrée dans la console (Fichier → Passer la relève).</translation>
+    </message>
+    <message>
+        <source>Handed over by {0} at {1}, taken over by {2} at {3}</source>
+        <translation>Transmis par {0} le {1}, repris par {2} le {3}</translation>
+    </message>
+    <message>
+        <source>(site time)</source>
+        <translation>(heure du site)</translation>
+    </message>
+    <message>
+        <source>Summary:</source>
+        <translation>Résumé :</translation>
+    </message>
+    <message>
+        <source>No summary was given.</source>
+        <translation>Aucun résumé n&apos;a été donné.</translation>
     </message>
     <message>
         <source>cleared by {0} at {1}</source>

@@ -349,3 +349,112 @@ def test_summary_shares_keep_their_order_in_arabic(english: Any) -> None:
     assert rollup_rows(rows)[0][0][4] == "12 (1.20 %)"
     i18n.install_language("ar")
     assert rollup_rows(rows)[0][0][4] == "\u206612 (1,20 %)\u2069"
+
+
+def test_report_sentences_pending_reasons_and_job_counts_in_french(qtbot: Any,
+                                                                   english: Any) -> None:
+    """In French: the report's alarm performance (a target, the floods and chattering
+    lines), its handover line and the maintenance list's closing sentences; a pending
+    reason and a job state; the job queue's counts line; a data kind inside an alarm
+    message. English unchanged, the scheduler's own codes and the hub's words as written."""
+    from console.alarms.phrases import NO_ANSWER, STALE, STALE_KIND, local_message
+    from console.decode import jobs_from_records
+    from console.handover.data import HandoverData
+    from console.handover.record import HandoverRecord
+    from console.handover.report import report_html
+    from console.handover.shift import ShiftWindow
+    from console.jobs import PartitionState, explain_pending, state_text
+    from tests.console.test_jobs import NOW, job
+    from widgets.jobs import JobQueueView
+
+    t = 1_780_012_800.0  # midnight UTC
+    shift = ShiftWindow(t, t + 8 * 3600, "UTC")
+    kpis = {"raised_alarms": 60, "raised_by_priority_alarms": {"critical": 2, "high": 58},
+            "floods": [{"start_epoch_s": t + 60, "end_epoch_s": t + 660, "alarms": 14}],
+            "chattering": [{"alarm_id": "inlet_high:A-01-01"}],
+            "outside_target": ["flood_count"]}
+    record = HandoverRecord.make("Amina", "Youssef", t + 8 * 3600, t + 8 * 3600 + 60, shift,
+                                 summary="Hall B chiller 2 on watch")
+    data = HandoverData(shift=shift, site_name="Tétouan", source="sim://tetouan",
+                        generated=t + 8 * 3600, alarm_performance=kpis, handovers=(record,),
+                        maintenance={"items": 0, "time": t, "list": [], "groups": {},
+                                     "site_caused": 1234})
+    waiting = {"state": "PENDING", "partition": "gpu-h200", "gpus": 64}
+    part = PartitionState("gpu-h200", total_gpus=2048, used_gpus=2000, pending_jobs=3)
+    stale = STALE.format(STALE_KIND.format("Racks", 90.2), 60)
+    lost = NO_ANSWER.format("racks, gpus", "12:00:03")
+
+    page = report_html(data)
+    for words in ("≤ 50 per 8 h shift", "Floods: 00:01:00–00:11:00 (14 alarms)",
+                  "<b>Chattering:</b>", "Handed over by", "<b>Summary:</b>",
+                  "1,234 throttled GPUs on racks", "critical 2, high 58"):
+        assert words in page, words
+    assert explain_pending("Resources", waiting, part) == (
+        "waiting for 64 free GPUs in partition gpu-h200 (48 of 2,048 free now; "
+        "3 jobs pending there)")
+    assert state_text("RUNNING", "COMPLETING") == "RUNNING · completing"
+    assert local_message(stale) == stale
+
+    i18n.install_language("fr")
+    page = report_html(data)
+    for words in ("≤ 50 par poste de 8 h", "Avalanches : 00:01:00–00:11:00 (14 alarmes)",
+                  "<b>Alarmes intermittentes :</b>", "Transmis par", "<b>Résumé :</b>",
+                  "1.234 GPU ralentis sur des baies", "critique 2, haute 58"):
+        assert words in page, words
+    for words in ("per 8 h shift", "Floods:", "Chattering:", "Handed over by", "Summary:",
+                  "throttled GPUs", "(site time)"):
+        assert words not in page, words
+    assert explain_pending("Resources", waiting, part) == (
+        "attend 64 GPU libres dans la partition gpu-h200 (48 sur 2.048 libres maintenant; "
+        "3 jobs en attente là)")
+    assert explain_pending("Priority", waiting) == (
+        "en file derrière des jobs plus prioritaires dans la partition gpu-h200")
+    assert explain_pending("SomeNewCode", waiting) == "en attente : raison Slurm SomeNewCode"
+    assert state_text("RUNNING", "COMPLETING") == "EN COURS · completing"  # Slurm's flag
+    assert state_text("REQUEUE_HOLD") == "REQUEUE_HOLD"  # a state of the scheduler's own
+    assert local_message(stale) == "Données des baies vieilles de 90 s (limite 60 s)"
+    assert local_message(lost).endswith("pour baies, GPU depuis 12:00:03 UTC")
+
+    view = JobQueueView()
+    qtbot.addWidget(view)
+    try:
+        view.apply(jobs_from_records([job(id=i, state="RUNNING") for i in range(1, 1201)]
+                                     + [job(id=2000, state="PENDING")], NOW, received=NOW))
+        view.flush()
+        counts = view.counts_label.text()
+        assert "EN COURS 1.200" in counts and "EN ATTENTE 1" in counts, counts
+        assert "1.201 jobs affichés sur 1.201" in counts, counts
+        assert "showing" not in counts and "RUNNING" not in counts
+        assert view.state_box.itemText(view.state_box.findData("PENDING")) == "EN ATTENTE"
+    finally:
+        view.stop()
+
+
+def test_gpu_rollup_shares_are_whole_in_french_and_arabic(qtbot: Any, english: Any) -> None:
+    """The roll-up's count and share columns are as wide as their widest figure and their
+    translated header ("Sains", "سليمة"): a 1,920-px window never cuts them."""
+    from console.gpu_health import RollupRow
+    from widgets.gpu_health import GpuHealthView, rollup_rows
+
+    for lang in ("fr", "ar"):
+        i18n.install_language(lang)
+        view = GpuHealthView()
+        qtbot.addWidget(view)
+        try:
+            view.resize(640, 400)
+            view.show()
+            view.rollup_model.set_rows(*rollup_rows(
+                [RollupRow("A", "GB200", 34560, degraded=5, failed=11, off_bus=4)]))
+            model, table = view.rollup_model, view.rollup_table
+            qtbot.waitUntil(table.isVisible)
+            header = table.horizontalHeader()
+            metrics = table.fontMetrics()
+            for col in range(2, model.columnCount()):
+                title = model.headerData(col, Qt.Orientation.Horizontal)
+                need = header.fontMetrics().horizontalAdvance(title)
+                for row in range(model.rowCount()):
+                    text = model.index(row, col).data() or ""
+                    need = max(need, metrics.horizontalAdvance(text))
+                assert header.sectionSize(col) >= need, (lang, title)
+        finally:
+            view.stop()
