@@ -1,6 +1,7 @@
 """Idle allocated GPUs: running jobs whose GPUs have sat idle for too long.
 
-A table (job, name, tenant, racks, GPUs, idle since, GPU-hours and energy wasted) from
+A table (job, name, tenant, racks, GPUs, idle since, GPU-hours and energy wasted, the
+utilisation it was judged by: the job's own or its racks' bound) from
 :func:`console.energy.idle.idle_at`, read from the history cache on a worker thread at
 the time of the data shown (live: the newest; review: the scrubber's), again at most
 once a minute as job queues arrive. The GPUs it finds idle per rack go to the rack map's
@@ -65,6 +66,7 @@ class IdleGpuView(LiveView):
         QT_TRANSLATE_NOOP("IdleGpuView", "Idle for"),
         QT_TRANSLATE_NOOP("IdleGpuView", "GPU-h wasted"),
         QT_TRANSLATE_NOOP("IdleGpuView", "kWh wasted"),
+        QT_TRANSLATE_NOOP("IdleGpuView", "GPU utilisation"),
     )
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -147,7 +149,10 @@ class IdleGpuView(LiveView):
             "min, at {time} ({checked} running jobs looked at); {kwh} kWh drawn while idle"
         ).format(jobs=len(r.jobs), gpus=r.gpus, pct=figure(rule.util_pct, "g"),
                  mins=figure(rule.minutes, "g"), time=clock.clock(r.at, "%Y-%m-%d %H:%M"),
-                 checked=r.checked, kwh=figure(wasted, ",.0f")))
+                 checked=r.checked, kwh=figure(wasted, ",.0f"))
+            + " " + self.tr("{own} judged by the job's own utilisation, {bound} by the bound "
+                            "of its racks' means").format(
+                own=sum(j.own for j in r.jobs), bound=sum(not j.own for j in r.jobs)))
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(r.jobs))
         for row, job in enumerate(r.jobs):
@@ -166,6 +171,9 @@ class IdleGpuView(LiveView):
             self.table.setItem(row, 7, NumberItem(figure(job.gpu_hours, ",.1f"), job.gpu_hours))
             self.table.setItem(row, 8, NumberItem(figure(job.energy_kwh, ",.1f"),
                                                   job.energy_kwh))
+            util = (self.tr("{0} % (job's own)") if job.own
+                    else self.tr("≤ {0} % (racks' bound)")).format(figure(job.util_pct, ",.1f"))
+            self.table.setItem(row, 9, NumberItem(util, job.util_pct))
         self.table.setSortingEnabled(True)
         self.table.resizeColumnsToContents()
 

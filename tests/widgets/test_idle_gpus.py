@@ -28,9 +28,14 @@ def _result(topo: Any, at: float, rule: IdleRule) -> IdleReport:
                   country="MA", partition="gpu-gb200",
                   racks=tuple(topo.rack_ids[:5]), gpus=360, idle_since=at - 3000.0,
                   idle_s=3000.0, util_pct=1.2, gpu_hours=300.0, energy_kwh=75.5)
+    small = IdleJob(id=4180002, name="wait-data", tenant="Rif Labs", kind="research",
+                    country="MA", partition="gpu-h200", racks=(topo.rack_ids[7],), gpus=8,
+                    idle_since=at - 2400.0, idle_s=2400.0, util_pct=0.8, gpu_hours=5.3,
+                    energy_kwh=4.0, own=True)
     per_rack = np.zeros(topo.n_racks)
     per_rack[:5] = 72
-    return IdleReport(at, rule, (job,), topo.rack_ids, per_rack, checked=120)
+    per_rack[7] = 8
+    return IdleReport(at, rule, (job, small), topo.rack_ids, per_rack, checked=120)
 
 
 @pytest.fixture
@@ -55,17 +60,24 @@ def test_jobs_listed_as_plain_text_and_overlay_fed(view: IdleGpuView, qtbot: Any
     with qtbot.waitSignal(view.task.done, timeout=10_000):
         view.apply(JobsSnapshot(time=T, received=T))
     view.task.wait()
-    assert view.table.rowCount() == 1
+    assert view.table.rowCount() == 2
+    rows = {view.table.item(r, 0).text(): r for r in range(2)}
+    # what each job was judged by: the racks' bound, or the job's own utilisation
+    assert view.table.item(rows["4180001"], 9).text() == "≤ 1.2 % (racks' bound)"
+    assert view.table.item(rows["4180002"], 9).text() == "0.8 % (job's own)"
+    view.table.sortItems(0)
     assert view.table.item(0, 0).text() == "4180001"
+    assert "1 judged by the job's own utilisation, 1 by the bound of its racks' means" in (
+        view.summary.text())
     assert view.table.item(0, 1).text() == FSI + "nb-<i>idle</i>" + PDI
     assert view.table.item(0, 2).text() == FSI + "Casa AI" + PDI
     assert view.table.item(0, 3).text().endswith("+2")
     assert view.table.item(0, 8).text() == "75.5"
-    assert "1 job(s) holding 360 GPU(s) under 5 % utilisation for at least 30 min" in (
+    assert "2 job(s) holding 368 GPU(s) under 5 % utilisation for at least 30 min" in (
         view.summary.text())
     topo = view.topology
     values = rack_figure(IDLE_OVERLAY, topo)
-    assert values[:5].tolist() == [72.0] * 5 and values[5:].sum() == 0
+    assert values[:5].tolist() == [72.0] * 5 and values[5:].sum() == 8
     overlay = OVERLAYS[IDLE_OVERLAY]
     shown = overlay.values(_telemetry(topo), topo)
     assert overlay.buckets(shown)[:6].tolist() == [3, 3, 3, 3, 3, 0]
