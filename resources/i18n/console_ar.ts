@@ -86,6 +86,18 @@
 <context>
     <name>AlarmKpiPanel</name>
     <message>
+        <source>{0} s</source>
+        <translation>{0} ث</translation>
+    </message>
+    <message>
+        <source>{0} min {1} s</source>
+        <translation>{0} د {1} ث</translation>
+    </message>
+    <message>
+        <source>{0} h {1} min</source>
+        <translation>{0} س {1} د</translation>
+    </message>
+    <message>
         <source>Figure</source>
         <translation>المؤشر</translation>
     </message>
@@ -1755,6 +1767,10 @@ Last change {changed}</source>
         <translation>كيلوواط ساعة مهدرة</translation>
     </message>
     <message>
+        <source>GPU utilisation</source>
+        <translation>استخدام وحدات GPU</translation>
+    </message>
+    <message>
         <source>Idle allocated GPUs are read from the history cache.</source>
         <translation>تُقرأ وحدات GPU المخصصة الخاملة من ذاكرة السجل.</translation>
     </message>
@@ -1767,8 +1783,20 @@ Last change {changed}</source>
         <translation>{jobs} مهمة تحجز {gpus} وحدة GPU بأقل من {pct} % استخدام لمدة {mins} دقيقة على الأقل، عند {time} (فُحصت {checked} مهمة جارية)؛ {kwh} كيلوواط ساعة استُهلكت أثناء الخمول</translation>
     </message>
     <message>
+        <source>{own} judged by the job&apos;s own utilisation, {bound} by the bound of its racks&apos; means</source>
+        <translation>{own} حُكم عليها باستخدام المهمة نفسها، و{bound} بحدّ متوسطات خزائنها</translation>
+    </message>
+    <message>
         <source>{0} min</source>
         <translation>{0} دقيقة</translation>
+    </message>
+    <message>
+        <source>{0} % (job&apos;s own)</source>
+        <translation>{0} % (خاص بالمهمة)</translation>
+    </message>
+    <message>
+        <source>≤ {0} % (racks&apos; bound)</source>
+        <translation>≤ {0} % (حدّ الخزائن)</translation>
     </message>
 </context>
 <context>
@@ -3799,6 +3827,18 @@ By {operator}: {reason}</source>
     <message>
         <source>Chattering:</source>
         <translation>إنذارات متذبذبة:</translation>
+    </message>
+    <message>
+        <source>{0} s</source>
+        <translation>{0} ث</translation>
+    </message>
+    <message>
+        <source>{0} min {1} s</source>
+        <translation>{0} د {1} ث</translation>
+    </message>
+    <message>
+        <source>{0} h {1} min</source>
+        <translation>{0} س {1} د</translation>
     </message>
     <message>
         <source>No incident in the shift.</source>

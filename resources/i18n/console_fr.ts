@@ -86,6 +86,18 @@
 <context>
     <name>AlarmKpiPanel</name>
     <message>
+        <source>{0} s</source>
+        <translation>{0} s</translation>
+    </message>
+    <message>
+        <source>{0} min {1} s</source>
+        <translation>{0} min {1} s</translation>
+    </message>
+    <message>
+        <source>{0} h {1} min</source>
+        <translation>{0} h {1} min</translation>
+    </message>
+    <message>
         <source>Figure</source>
         <translation>Indicateur</translation>
     </message>
@@ -1755,6 +1767,10 @@ Dernier changement {changed}</translation>
         <translation>kWh perdus</translation>
     </message>
     <message>
+        <source>GPU utilisation</source>
+        <translation>Utilisation des GPU</translation>
+    </message>
+    <message>
         <source>Idle allocated GPUs are read from the history cache.</source>
         <translation>Les GPU alloués inactifs sont lus dans le cache d&apos;historique.</translation>
     </message>
@@ -1767,8 +1783,20 @@ Dernier changement {changed}</translation>
         <translation>{jobs} tâche(s) occupant {gpus} GPU sous {pct} % d&apos;utilisation depuis au moins {mins} min, à {time} ({checked} tâches en cours examinées) ; {kwh} kWh consommés à vide</translation>
     </message>
     <message>
+        <source>{own} judged by the job&apos;s own utilisation, {bound} by the bound of its racks&apos; means</source>
+        <translation>{own} jugé(s) sur l&apos;utilisation propre du job, {bound} sur la borne des moyennes de ses baies</translation>
+    </message>
+    <message>
         <source>{0} min</source>
         <translation>{0} min</translation>
+    </message>
+    <message>
+        <source>{0} % (job&apos;s own)</source>
+        <translation>{0} % (propre au job)</translation>
+    </message>
+    <message>
+        <source>≤ {0} % (racks&apos; bound)</source>
+        <translation>≤ {0} % (borne des baies)</translation>
     </message>
 </context>
 <context>
@@ -3799,6 +3827,18 @@ Par {operator} : {reason}</translation>
     <message>
         <source>Chattering:</source>
         <translation>Alarmes intermittentes :</translation>
+    </message>
+    <message>
+        <source>{0} s</source>
+        <translation>{0} s</translation>
+    </message>
+    <message>
+        <source>{0} min {1} s</source>
+        <translation>{0} min {1} s</translation>
+    </message>
+    <message>
+        <source>{0} h {1} min</source>
+        <translation>{0} h {1} min</translation>
     </message>
     <message>
         <source>No incident in the shift.</source>
