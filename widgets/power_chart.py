@@ -388,11 +388,12 @@ class PowerBalanceChart(LiveView):
             self.legend.addItem(self.curves[key], label)
         # The forecast of renewable supply: P50 dashed, P10-P90 a translucent band.
         edge = pg.mkPen(QColor(*FORECAST_BRUSH[:3], 110), width=1)
-        self.forecast_lo = pg.PlotDataItem(pen=edge)
-        self.forecast_hi = pg.PlotDataItem(pen=edge)
+        # Plain curves (a few hundred points each): none of PlotDataItem's data handling.
+        self.forecast_lo = pg.PlotCurveItem(pen=edge)
+        self.forecast_hi = pg.PlotCurveItem(pen=edge)
         self.forecast_band = pg.FillBetweenItem(self.forecast_lo, self.forecast_hi,
                                                 brush=pg.mkBrush(*FORECAST_BRUSH))
-        self.forecast_p50 = pg.PlotDataItem(
+        self.forecast_p50 = pg.PlotCurveItem(
             pen=pg.mkPen(FORECAST_PEN, width=1.5, style=Qt.PenStyle.DashLine))
         self.forecast_band.setZValue(-1)
         self.forecast_p50.setZValue(1)
@@ -403,6 +404,10 @@ class PowerBalanceChart(LiveView):
         self.legend.getLabel(self.forecast_p50).setVisible(False)
         for sample, text in self.legend.items:  # still at a pan: each drawn once
             sample.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            # its words too (drawn again only when they change)
+            for item in (text, getattr(text, "item", None)):
+                if item is not None:
+                    item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             text.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.envelope_mw: float | None = DEFAULT_CAPACITY_MW
         """The facility envelope (the site layout's ``capacity_mw``); None: not given."""
@@ -520,8 +525,10 @@ class PowerBalanceChart(LiveView):
         # sets its label's HTML again at every pan.
         for name in ("bottom", "top"):
             plot.getAxis(name).enableAutoSIPrefix(False)
-        # The value axis and its title move only with the power range: drawn once.
-        for item in (plot.getAxis("left"), plot.getAxis("left").label):
+        # The value axis and its title move only with the power range: drawn once. The time
+        # axis is drawn again when the range moves, and blitted at every other repaint (a
+        # forecast, the cursor, a curve's update).
+        for item in (plot.getAxis("left"), plot.getAxis("left").label, axis):
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         return plot
 
@@ -569,9 +576,10 @@ class PowerBalanceChart(LiveView):
     def on_snapshot(self, snapshot: Snapshot) -> None:
         """Append a live power snapshot to the history; keep a forecast."""
         if isinstance(snapshot, ForecastSnapshot):
+            before = self._forecast_reach()
             self.forecast = snapshot
             self.forecast_error = None
-            if self.follow:
+            if self.follow and self._forecast_reach() != before:  # the range reaches it
                 self._apply_follow_range()
             return
         if isinstance(snapshot, PowerSeries):
@@ -595,6 +603,15 @@ class PowerBalanceChart(LiveView):
         self.mark_dirty()
         self.flush()
 
+    def _forecast_reach(self) -> float | None:
+        """How far past the newest data the followed range reaches for the forecast: its
+        horizon (from its issue to its last point), so each new hourly forecast lands in the
+        same range (None: no forecast shown)."""
+        fc = self.forecast
+        if fc is None or not self.forecast_shown():
+            return None
+        return max(0.0, fc.end - fc.issued)
+
     def forecast_shown(self) -> bool:
         """The renewable forecast is drawn (the toggle is on and a trusted band is there)."""
         return (self.forecast_box.isChecked() and self.forecast is not None
@@ -603,16 +620,26 @@ class PowerBalanceChart(LiveView):
     def _draw_forecast(self) -> None:
         """The forecast's band, its legend entry and the note that says why none is drawn."""
         fc = self.forecast
-        state = (id(fc), self.forecast_box.isChecked(), self.forecast_error, self.tz)
+        band = fc.renewable() if fc is not None else None
+        # A forecast polled again unchanged (issued hourly, polled every 15 min) is not
+        # drawn again: the key is what is drawn, not the snapshot.
+        drawn = None if fc is None else (
+            fc.issued, fc.source, tuple(sorted(fc.flags.items())), fc.t.tobytes(),
+            None if band is None else (band.p10.tobytes(), band.p50.tobytes(),
+                                       band.p90.tobytes()))
+        state = (drawn, self.forecast_box.isChecked(), self.forecast_error, self.tz)
         if state == self._forecast_drawn:
             return
         self._forecast_drawn = state
-        band = fc.renewable() if fc is not None else None
         show = self.forecast_box.isChecked() and band is not None
         if show:
             assert fc is not None and band is not None
             t = fc.t
-            self.forecast_lo.setData(t, band.p10)
+            self.forecast_lo.blockSignals(True)  # the band's outline made once, with P90
+            try:
+                self.forecast_lo.setData(t, band.p10)
+            finally:
+                self.forecast_lo.blockSignals(False)
             self.forecast_hi.setData(t, band.p90)
             self.forecast_p50.setData(t, band.p50)
             self.legend.getLabel(self.forecast_p50).setText(
@@ -731,9 +758,9 @@ class PowerBalanceChart(LiveView):
         if self.history is not None and len(self.history.t):
             end = float(self.history.t[-1])
             right = end + self.history.step
-            if self.forecast_shown():
-                assert self.forecast is not None  # the forecast ahead, up to the span again
-                right = max(right, min(self.forecast.end, end + self.span))
+            reach = self._forecast_reach()
+            if reach is not None:  # the forecast's horizon ahead, up to the span again
+                right = max(right, end + min(reach, self.span))
             self._set_x(end - self.span, right)
 
     def _user_moved(self, *_: object) -> None:

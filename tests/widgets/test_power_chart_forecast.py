@@ -96,3 +96,26 @@ def test_a_failed_poll_is_said_in_the_note(chart: PowerBalanceChart) -> None:
     chart.set_forecast_error("hub API: HTTP 500 on /api/v1/forecast")
     chart.flush()
     assert chart.forecast_note.text() == "forecast absent: hub API: HTTP 500 on /api/v1/forecast"
+
+
+def test_a_forecast_polled_again_is_not_drawn_again_and_the_next_hour_keeps_the_range(
+        chart: PowerBalanceChart, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    chart.apply(forecast(issued=NOW - 600.0))
+    chart.flush()
+    before = chart.x_range()
+    drawn: list[int] = []
+    set_data = chart.forecast_p50.setData
+    monkeypatch.setattr(chart.forecast_p50, "setData",
+                        lambda *a, **k: (drawn.append(1), set_data(*a, **k)))
+    # the same forecast polled again (a hub issues hourly, the console polls every 15 min)
+    again = forecast(issued=NOW - 600.0)
+    chart.apply(dataclasses.replace(again, received=again.received + 900.0))
+    chart.flush()
+    assert drawn == [] and chart.forecast_p50.isVisible()
+    # the next hour's forecast is drawn, in the same followed range (its horizon is the same)
+    chart.apply(forecast(issued=NOW - 600.0 + 3600.0, now=NOW + 3600.0))
+    chart.flush()
+    assert drawn == [1]
+    assert chart.x_range() == pytest.approx(before)
