@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import math
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from console.alarms.kpis import AlarmKpis
 from console.contract import DEFAULT_SITE_TZ
+from widgets.alarm_model import priority_text
 from widgets.text import cell, figure, missing
 from widgets.view import DATA_ERRORS, SiteClock, set_style
 
@@ -60,10 +61,19 @@ def _duration(seconds: float) -> str:
         return "—"
     s = int(round(v))
     if s < 60:
-        return f"{s} s"
+        return QCoreApplication.translate("AlarmKpiPanel", "{0} s").format(s)
     if s < 3600:
-        return f"{s // 60} min {s % 60:02d} s"
-    return f"{s // 3600} h {(s % 3600) // 60:02d} min"
+        return QCoreApplication.translate("AlarmKpiPanel", "{0} min {1} s").format(
+            s // 60, f"{s % 60:02d}")
+    return QCoreApplication.translate("AlarmKpiPanel", "{0} h {1} min").format(
+        s // 3600, f"{(s % 3600) // 60:02d}")
+
+
+def _priority(priority: object) -> str:
+    """A priority in the chosen language, lower case as the list says it ('critical');
+    one the console does not know as written."""
+    said, written = priority_text(priority), cell(priority, 20)
+    return written if said == written else said.lower()
 
 
 class AlarmKpiPanel(QWidget):
@@ -220,7 +230,7 @@ class AlarmKpiPanel(QWidget):
                       else f"color: {GREY};")
         if k.top_alarms:
             lines = [self.tr("{0} × {1} ({2})").format(c.count, cell(c.alarm_id, 80),
-                                                      cell(c.priority, 20))
+                                                      _priority(c.priority))
                      for c in k.top_alarms]
             if k.chattering:
                 lines.append(self.tr("Chattering: {0}").format(

@@ -542,10 +542,10 @@ def _finite(value: Any) -> float | None:
 def _seconds(value: float) -> str:
     s = int(round(value))
     if s < 60:
-        return f"{s} s"
+        return translate("Report", "{0} s").format(s)
     if s < 3600:
-        return f"{s // 60} min {s % 60:02d} s"
-    return f"{s // 3600} h {(s % 3600) // 60:02d} min"
+        return translate("Report", "{0} min {1} s").format(s // 60, f"{s % 60:02d}")
+    return translate("Report", "{0} h {1} min").format(s // 3600, f"{(s % 3600) // 60:02d}")
 
 
 def _incidents(d: HandoverData) -> str:

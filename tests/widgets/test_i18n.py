@@ -458,3 +458,27 @@ def test_gpu_rollup_shares_are_whole_in_french_and_arabic(qtbot: Any, english: A
                 assert header.sectionSize(col) >= need, (lang, title)
         finally:
             view.stop()
+
+
+def test_alarm_kpi_panel_in_french_and_arabic(qtbot: Any, english: Any) -> None:
+    """The alarm performance panel says a priority and a duration in the language (the
+    alarm's id as written); English unchanged."""
+    from console.alarms.kpis import alarm_kpis
+    from tests.console.alarms.test_alarm_kpis import H, T, entry, flood_journal
+    from widgets.alarm_kpis import AlarmKpiPanel
+
+    journal = flood_journal() + [entry(T + 2 * H, "envelope_high:site", "UNACK",
+                                       priority="critical")]
+    kpis = alarm_kpis(journal, T, T + 8 * H)
+    said = {}
+    for lang in ("en", "fr", "ar"):
+        i18n.install_language(lang)
+        panel = AlarmKpiPanel()
+        qtbot.addWidget(panel)
+        panel.set_kpis(kpis, (T, T + 8 * H))
+        said[lang] = (panel.top.text(), panel.values["flood_count"].text())
+    assert "1 × envelope_high:site (critical)" in said["en"][0]
+    assert said["en"][1] == "1 (9 min 00 s in all, longest 9 min 00 s)"
+    assert "1 × envelope_high:site (critique)" in said["fr"][0]
+    assert "9 min 00 s" in said["fr"][1] and "in all" not in said["fr"][1]
+    assert "9 د 00 ث" in said["ar"][1] and "min" not in said["ar"][1]
