@@ -679,15 +679,30 @@ def _handover(d: HandoverData) -> str:
     return "".join(out)
 
 
+_LOG_WORDS = {
+    # a shift-log entry's categories (console.contract.LOG_CATEGORIES) and link kinds
+    # (LOG_LINK_KINDS), as the log writes them
+    "operations": QT_TRANSLATE_NOOP("Report", "operations"),
+    "maintenance": QT_TRANSLATE_NOOP("Report", "maintenance"),
+    "safety": QT_TRANSLATE_NOOP("Report", "safety"),
+    "customer": QT_TRANSLATE_NOOP("Report", "customer"),
+    "rack": QT_TRANSLATE_NOOP("Report", "rack"),
+    "alarm": QT_TRANSLATE_NOOP("Report", "alarm"),
+    "incident": QT_TRANSLATE_NOOP("Report", "incident"),
+    "job": QT_TRANSLATE_NOOP("Report", "job"),
+}
+
+
 def _links(entry: LogEntry) -> str:
-    return ", ".join(f"{escape(kind)} {outside(ref, 80)}" for kind, ref in entry.links) or "—"
+    return ", ".join(f"{escape(str(_said(_LOG_WORDS, kind)))} {outside(ref, 80)}"
+                     for kind, ref in entry.links) or "—"
 
 
 def _log_table(entries: Sequence[LogEntry], tz: str, status: bool) -> str:
     rows = []
     for e in entries[:MAX_LOG_ROWS]:
         row = [escape(clock(e.time, tz, day=True)), outside(e.author, 80),
-               escape(e.category), lines(e.text), _links(e)]
+               escape(str(_said(_LOG_WORDS, e.category))), lines(e.text), _links(e)]
         if status:
             if e.cleared_at is not None:
                 row.append(escape(translate("Report", "cleared by {0} at {1}")).format(

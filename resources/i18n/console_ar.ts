@@ -3905,6 +3905,38 @@ By {operator}: {reason}</source>
         <translation>لم يُقدَّم ملخص.</translation>
     </message>
     <message>
+        <source>operations</source>
+        <translation>العمليات</translation>
+    </message>
+    <message>
+        <source>maintenance</source>
+        <translation>الصيانة</translation>
+    </message>
+    <message>
+        <source>safety</source>
+        <translation>السلامة</translation>
+    </message>
+    <message>
+        <source>customer</source>
+        <translation>العميل</translation>
+    </message>
+    <message>
+        <source>rack</source>
+        <translation>خزانة</translation>
+    </message>
+    <message>
+        <source>alarm</source>
+        <translation>إنذار</translation>
+    </message>
+    <message>
+        <source>incident</source>
+        <translation>حادث</translation>
+    </message>
+    <message>
+        <source>job</source>
+        <translation>مهمة</translation>
+    </message>
+    <message>
         <source>cleared by {0} at {1}</source>
         <translation>أُغلق بواسطة {0} في {1}</translation>
     </message>

@@ -3905,6 +3905,38 @@ Par {operator} : {reason}</translation>
         <translation>Aucun résumé n&apos;a été donné.</translation>
     </message>
     <message>
+        <source>operations</source>
+        <translation>exploitation</translation>
+    </message>
+    <message>
+        <source>maintenance</source>
+        <translation>maintenance</translation>
+    </message>
+    <message>
+        <source>safety</source>
+        <translation>sécurité</translation>
+    </message>
+    <message>
+        <source>customer</source>
+        <translation>client</translation>
+    </message>
+    <message>
+        <source>rack</source>
+        <translation>baie</translation>
+    </message>
+    <message>
+        <source>alarm</source>
+        <translation>alarme</translation>
+    </message>
+    <message>
+        <source>incident</source>
+        <translation>incident</translation>
+    </message>
+    <message>
+        <source>job</source>
+        <translation>job</translation>
+    </message>
+    <message>
         <source>cleared by {0} at {1}</source>
         <translation>levé par {0} le {1}</translation>
     </message>

@@ -364,6 +364,7 @@ def test_report_sentences_pending_reasons_and_job_counts_in_french(qtbot: Any,
     from console.handover.report import report_html
     from console.handover.shift import ShiftWindow
     from console.jobs import PartitionState, explain_pending, state_text
+    from console.shiftlog.model import LogEntry
     from tests.console.test_jobs import NOW, job
     from widgets.jobs import JobQueueView
 
@@ -378,7 +379,9 @@ def test_report_sentences_pending_reasons_and_job_counts_in_french(qtbot: Any,
     data = HandoverData(shift=shift, site_name="Tétouan", source="sim://tetouan",
                         generated=t + 8 * 3600, alarm_performance=kpis, handovers=(record,),
                         maintenance={"items": 0, "time": t, "list": [], "groups": {},
-                                     "site_caused": 1234})
+                                     "site_caused": 1234},
+                        log_entries=(LogEntry(1, "u1", t + 60, "Amina", "safety", "Walkway wet",
+                                              (("rack", "A-01-02"),)),))
     waiting = {"state": "PENDING", "partition": "gpu-h200", "gpus": 64}
     part = PartitionState("gpu-h200", total_gpus=2048, used_gpus=2000, pending_jobs=3)
     stale = STALE.format(STALE_KIND.format("Racks", 90.2), 60)
@@ -387,7 +390,8 @@ def test_report_sentences_pending_reasons_and_job_counts_in_french(qtbot: Any,
     page = report_html(data)
     for words in ("≤ 50 per 8 h shift", "Floods: 00:01:00–00:11:00 (14 alarms)",
                   "<b>Chattering:</b>", "Handed over by", "<b>Summary:</b>",
-                  "1,234 throttled GPUs on racks", "critical 2, high 58"):
+                  "1,234 throttled GPUs on racks", "critical 2, high 58", "<td>safety</td>",
+                  "rack \u2068A-01-02\u2069"):
         assert words in page, words
     assert explain_pending("Resources", waiting, part) == (
         "waiting for 64 free GPUs in partition gpu-h200 (48 of 2,048 free now; "
@@ -399,7 +403,8 @@ def test_report_sentences_pending_reasons_and_job_counts_in_french(qtbot: Any,
     page = report_html(data)
     for words in ("≤ 50 par poste de 8 h", "Avalanches : 00:01:00–00:11:00 (14 alarmes)",
                   "<b>Alarmes intermittentes :</b>", "Transmis par", "<b>Résumé :</b>",
-                  "1.234 GPU ralentis sur des baies", "critique 2, haute 58"):
+                  "1.234 GPU ralentis sur des baies", "critique 2, haute 58",
+                  "<td>sécurité</td>", "baie \u2068A-01-02\u2069"):
         assert words in page, words
     for words in ("per 8 h shift", "Floods:", "Chattering:", "Handed over by", "Summary:",
                   "throttled GPUs", "(site time)"):
