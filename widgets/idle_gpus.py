@@ -150,7 +150,7 @@ class IdleGpuView(LiveView):
         ).format(jobs=len(r.jobs), gpus=r.gpus, pct=figure(rule.util_pct, "g"),
                  mins=figure(rule.minutes, "g"), time=clock.clock(r.at, "%Y-%m-%d %H:%M"),
                  checked=r.checked, kwh=figure(wasted, ",.0f"))
-            + " " + self.tr("{own} judged by the job's own utilisation, {bound} by the bound "
+            + "; " + self.tr("{own} judged by the job's own utilisation, {bound} by the bound "
                             "of its racks' means").format(
                 own=sum(j.own for j in r.jobs), bound=sum(not j.own for j in r.jobs)))
         self.table.setSortingEnabled(False)
