@@ -638,7 +638,8 @@ class LiveSession:
         if self.stopping:
             return
         self.listener.on_polled(result)
-        if self.alarm_service is not None and kind != LOG_KIND:  # the log raises no alarm
+        # the log and the forecast raise no alarm (console.alarms.site_rules.QUIET_KINDS)
+        if self.alarm_service is not None and kind not in (LOG_KIND, "forecast"):
             try:
                 update = self.alarm_service.on_poll(kind, result.snapshot, result.ok, time.time())
             except Exception:  # alarming must never stop the data path

@@ -252,6 +252,12 @@ class EventConditions:
         return [c for _, c in self._held.values()]
 
 
+QUIET_KINDS = frozenset({"site", "forecast", "log"})
+"""Kinds whose age or silence is no alarm: the site layout changes rarely, a forecast is
+issued hourly and carries its own late flag (shown in the power chart), and the shift log
+is read from its own hub. Only the live telemetry's age and answers are."""
+
+
 def link_conditions(
     comm: Mapping[str, tuple[bool, float]],
     snapshots: Mapping[str, Snapshot],
@@ -266,7 +272,8 @@ def link_conditions(
     offset, added so alarm times are hub times. A hub outage is one alarm, not one per
     kind, and data that is stale because the hub does not answer is the same cause.
     """
-    lost = sorted((since, kind) for kind, (ok, since) in comm.items() if not ok)
+    lost = sorted((since, kind) for kind, (ok, since) in comm.items()
+                  if not ok and kind not in QUIET_KINDS)
     if lost:
         first = lost[0][0] + skew
         kinds = [k for _, k in lost]
@@ -285,7 +292,7 @@ def link_conditions(
     stale = [
         (kind, snap.age(now))
         for kind, snap in sorted(snapshots.items())
-        if kind != "site" and snap.age(now) > config.stale_after_s
+        if kind not in QUIET_KINDS and snap.age(now) > config.stale_after_s
     ]
     if not stale:
         return []

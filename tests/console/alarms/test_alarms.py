@@ -469,6 +469,24 @@ def test_hub_outage_is_one_comm_loss_alarm(site: SiteTopology) -> None:
     assert engine.alarm("stale_data:source").state == RTN_UNACK
 
 
+def test_an_hourly_forecast_and_the_shift_log_raise_no_stale_or_comm_alarm(
+        site: SiteTopology) -> None:
+    """A forecast is issued hourly (its snapshot's time is its issue), the log is read from its
+    own hub: neither's age nor a failed poll is an alarm, the telemetry's still is."""
+    from console.forecast import ForecastSnapshot
+
+    engine = AlarmEngine(AlarmConfig(stale_after_s=60))
+    engine.evaluate({"racks": racks_at(site, T0 + 3000),
+                     "forecast": ForecastSnapshot(time=T0, issued=T0)}, site, T0 + 3000)
+    assert engine.alarm("stale_data:source") is None
+    update = engine.set_comm_state("forecast", False, now=T0 + 3001)
+    update = engine.set_comm_state("log", False, now=T0 + 3002)
+    assert [a.id for a in update.alarms if a.active] == []
+    update = engine.set_comm_state("racks", True, now=T0 + 3200)  # racks 200 s old now
+    assert [a.id for a in update.alarms if a.active] == ["stale_data:source"]
+    assert "Forecast" not in engine.alarm("stale_data:source").message
+
+
 def test_incremental_polls_keep_other_alarms(site: SiteTopology) -> None:
     """The poller evaluates each kind as it arrives; an empty power poll clears nothing."""
     engine = AlarmEngine()
