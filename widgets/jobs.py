@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.contract import JOB_STATES, TENANT_KINDS
-from console.jobs import partition_capacity, state_text, state_word, unhealthy_racks
+from console.jobs import STATE_WORDS, partition_capacity, state_text, state_word, unhealthy_racks
 from console.model import JobsSnapshot, SiteTopology, Snapshot, UnhealthyGpus
 from widgets.jobs_model import (
     COLUMN_KEYS,
@@ -121,7 +121,7 @@ class JobQueueView(LiveView):
         self.table.horizontalHeader().setStretchLastSection(True)
         bound_columns(self.table)
         set_column_widths(self.table, (  # characters, or a sample of the widest value
-            "999999999", 23, 34, 16, 12, "COMPLETING", 38, "99,999", 13, "29 Nov 23:59",
+            "999999999", 23, 34, 16, 12, max(map(state_word, STATE_WORDS), key=len), 38, "99,999", 13, "29 Nov 23:59",
             "29 Nov 23:59", "59 min 59 s", "999,999.9", FLAG_TEXT))
         self.table.setSortingEnabled(True)
         # newest first: what was just submitted (and may be pending) is at the top

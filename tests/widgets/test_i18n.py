@@ -366,7 +366,7 @@ def test_report_sentences_pending_reasons_and_job_counts_in_french(qtbot: Any,
     from console.jobs import PartitionState, explain_pending, state_text
     from console.shiftlog.model import LogEntry
     from tests.console.test_jobs import NOW, job
-    from widgets.jobs import JobQueueView
+    from widgets.jobs import COLUMN_KEYS, JobQueueView
 
     t = 1_780_012_800.0  # midnight UTC
     shift = ShiftWindow(t, t + 8 * 3600, "UTC")
@@ -431,6 +431,9 @@ def test_report_sentences_pending_reasons_and_job_counts_in_french(qtbot: Any,
         assert "1.201 jobs affichés sur 1.201" in counts, counts
         assert "showing" not in counts and "RUNNING" not in counts
         assert view.state_box.itemText(view.state_box.findData("PENDING")) == "EN ATTENTE"
+        column = COLUMN_KEYS.index("state")  # the longest French state whole
+        assert view.table.columnWidth(column) > view.table.fontMetrics().horizontalAdvance(
+            "EN FINALISATION")
     finally:
         view.stop()
 
