@@ -286,7 +286,8 @@ def test_review_session_reads_a_file_at_a_time(tmp_path: Path) -> None:
     results: list[PollResult] = []
     found = session.seek(times[2], results.append)
     assert found is not None
-    assert [r.kind for r in results] == ["site", "racks", "gpus", "power", "jobs", "events"]
+    assert [r.kind for r in results] == ["site", "racks", "gpus", "power", "jobs", "events",
+                                        "forecast"]
     assert found.position == pytest.approx(times[2])
     assert found.alarms.maintenance is not None and found.kpis is not None
     assert found.elapsed_ms >= 0
