@@ -347,22 +347,19 @@ def advice_text(advice: Advice, tz: str, now: float) -> str:
 
     from console.i18n import translate
 
-    def tr(text: str) -> str:
-        return translate("Steering", text)
-
     if not advice.ok:
         reasons = {
-            "no forecast": tr("No advice: no forecast."),
-            "no job queue": tr("No advice: no job queue."),
-            "no rack power": tr("No advice: the racks' power is not known."),
-            "no deferrable work running": tr("No advice: no deferrable work is running."),
-            "no renewable forecast": tr("No advice: no renewable supply forecast."),
-            "no load forecast": tr("No advice: no load forecast."),
-            "forecast too short for the window": tr("No advice: the forecast is too short."),
+            "no forecast": translate("Steering", "No advice: no forecast."),
+            "no job queue": translate("Steering", "No advice: no job queue."),
+            "no rack power": translate("Steering", "No advice: the racks' power is not known."),
+            "no deferrable work running": translate("Steering", "No advice: no deferrable work is running."),
+            "no renewable forecast": translate("Steering", "No advice: no renewable supply forecast."),
+            "no load forecast": translate("Steering", "No advice: no load forecast."),
+            "forecast too short for the window": translate("Steering", "No advice: the forecast is too short."),
             "no move of the deferrable work lowers grid imports":
-                tr("No move of the deferrable work lowers grid imports over the forecast."),
+                translate("Steering", "No move of the deferrable work lowers grid imports over the forecast."),
         }
-        return reasons.get(advice.why_not, tr("No advice: {0}.").format(advice.why_not))
+        return reasons.get(advice.why_not, translate("Steering", "No advice: {0}.").format(advice.why_not))
     zone = ZoneInfo(tz)
     today = datetime.fromtimestamp(now, zone).date()
 
@@ -373,7 +370,7 @@ def advice_text(advice: Advice, tz: str, now: float) -> str:
         if days == 0:
             return span
         if days == 1:
-            return tr("tomorrow {0}").format(span)
+            return translate("Steering", "tomorrow {0}").format(span)
         return f"{a:%d/%m} {span}"
 
     hours = round((advice.horizon_end - advice.horizon_start) / 3600.0)
@@ -383,13 +380,13 @@ def advice_text(advice: Advice, tz: str, now: float) -> str:
     src, dst = when(advice.from_start, advice.from_end), when(advice.to_start, advice.to_end)
     if abs(advice.share_after_pct - advice.share_before_pct) < 0.05:
         # no more renewable energy used: the gain is a cleaner grid at the later time
-        return tr("Moving {mw} MW of deferrable work from {src} to {dst} avoids {co2} t CO2: "
+        return translate("Steering", "Moving {mw} MW of deferrable work from {src} to {dst} avoids {co2} t CO2: "
                   "the grid is cleaner then (the renewable share of the next {h} h stays at "
                   "{share} %).").format(mw=mw, src=src, dst=dst, co2=co2, h=hours,
                                         share=f"{advice.share_before_pct:.0f}")
     # whole percent, unless the move shows only in the tenths
     digits = 0 if round(advice.share_before_pct) != round(advice.share_after_pct) else 1
-    return tr("Moving {mw} MW of deferrable work from {src} to {dst} raises the renewable "
+    return translate("Steering", "Moving {mw} MW of deferrable work from {src} to {dst} raises the renewable "
               "share of the next {h} h from {before} % to {after} % and avoids {co2} t CO2."
               ).format(mw=mw, src=src, dst=dst, h=hours,
                        before=f"{advice.share_before_pct:.{digits}f}",

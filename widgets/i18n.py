@@ -52,7 +52,7 @@ LOCALES = {"en": "en_US", "fr": "fr_MA", "ar": "ar_MA"}
 digits, '.' between thousands, ',' before decimals; Moroccan month names in Arabic)."""
 TS_SOURCES = ("main.py", "widgets", "console/i18n.py", "console/handover/report.py",
               "console/gpu_health.py", "console/maintenance.py", "console/alarms/phrases.py",
-              "console/alarms/rules.py", "console/jobs.py")
+              "console/alarms/rules.py", "console/jobs.py", "console/steering.py")
 """What ``pyside6-lupdate`` reads for the console's words (relative to the project root)."""
 ROOT = Path(__file__).resolve().parent.parent
 I18N_DIR = ROOT / "resources" / "i18n"

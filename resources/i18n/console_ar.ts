@@ -4380,6 +4380,57 @@ By {operator}: {reason}</source>
     </message>
 </context>
 <context>
+    <name>Steering</name>
+    <message>
+        <source>No advice: no forecast.</source>
+        <translation>لا توصية: لا توجد توقعات.</translation>
+    </message>
+    <message>
+        <source>No advice: no job queue.</source>
+        <translation>لا توصية: لا توجد قائمة انتظار للمهام.</translation>
+    </message>
+    <message>
+        <source>No advice: the racks&apos; power is not known.</source>
+        <translation>لا توصية: قدرة الخزائن غير معروفة.</translation>
+    </message>
+    <message>
+        <source>No advice: no deferrable work is running.</source>
+        <translation>لا توصية: لا يوجد عمل قابل للتأجيل قيد التشغيل.</translation>
+    </message>
+    <message>
+        <source>No advice: no renewable supply forecast.</source>
+        <translation>لا توصية: لا توجد توقعات للإمداد المتجدد.</translation>
+    </message>
+    <message>
+        <source>No advice: no load forecast.</source>
+        <translation>لا توصية: لا توجد توقعات للحمل.</translation>
+    </message>
+    <message>
+        <source>No advice: the forecast is too short.</source>
+        <translation>لا توصية: التوقعات قصيرة جدًا.</translation>
+    </message>
+    <message>
+        <source>No move of the deferrable work lowers grid imports over the forecast.</source>
+        <translation>لا يؤدي أي نقل للعمل القابل للتأجيل إلى خفض الاستيراد من الشبكة خلال فترة التوقعات.</translation>
+    </message>
+    <message>
+        <source>No advice: {0}.</source>
+        <translation>لا توصية: {0}.</translation>
+    </message>
+    <message>
+        <source>tomorrow {0}</source>
+        <translation>غدًا {0}</translation>
+    </message>
+    <message>
+        <source>Moving {mw} MW of deferrable work from {src} to {dst} avoids {co2} t CO2: the grid is cleaner then (the renewable share of the next {h} h stays at {share} %).</source>
+        <translation>نقل {mw} ميغاواط من العمل القابل للتأجيل من {src} إلى {dst} يتجنب {co2} طن من ثاني أكسيد الكربون: الشبكة أنظف حينها (تبقى الحصة المتجددة للساعات الـ{h} القادمة عند {share} %).</translation>
+    </message>
+    <message>
+        <source>Moving {mw} MW of deferrable work from {src} to {dst} raises the renewable share of the next {h} h from {before} % to {after} % and avoids {co2} t CO2.</source>
+        <translation>نقل {mw} ميغاواط من العمل القابل للتأجيل من {src} إلى {dst} يرفع الحصة المتجددة للساعات الـ{h} القادمة من {before} % إلى {after} % ويتجنب {co2} طن من ثاني أكسيد الكربون.</translation>
+    </message>
+</context>
+<context>
     <name>SteeringView</name>
     <message>
         <source>Job</source>

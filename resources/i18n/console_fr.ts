@@ -4380,6 +4380,57 @@ Par {operator} : {reason}</translation>
     </message>
 </context>
 <context>
+    <name>Steering</name>
+    <message>
+        <source>No advice: no forecast.</source>
+        <translation>Aucun conseil : pas de prévision.</translation>
+    </message>
+    <message>
+        <source>No advice: no job queue.</source>
+        <translation>Aucun conseil : pas de file des jobs.</translation>
+    </message>
+    <message>
+        <source>No advice: the racks&apos; power is not known.</source>
+        <translation>Aucun conseil : la puissance des baies est inconnue.</translation>
+    </message>
+    <message>
+        <source>No advice: no deferrable work is running.</source>
+        <translation>Aucun conseil : aucun travail différable n&apos;est en cours.</translation>
+    </message>
+    <message>
+        <source>No advice: no renewable supply forecast.</source>
+        <translation>Aucun conseil : pas de prévision de production renouvelable.</translation>
+    </message>
+    <message>
+        <source>No advice: no load forecast.</source>
+        <translation>Aucun conseil : pas de prévision de charge.</translation>
+    </message>
+    <message>
+        <source>No advice: the forecast is too short.</source>
+        <translation>Aucun conseil : la prévision est trop courte.</translation>
+    </message>
+    <message>
+        <source>No move of the deferrable work lowers grid imports over the forecast.</source>
+        <translation>Aucun déplacement du travail différable ne réduit l&apos;import réseau sur la période prévue.</translation>
+    </message>
+    <message>
+        <source>No advice: {0}.</source>
+        <translation>Aucun conseil : {0}.</translation>
+    </message>
+    <message>
+        <source>tomorrow {0}</source>
+        <translation>demain {0}</translation>
+    </message>
+    <message>
+        <source>Moving {mw} MW of deferrable work from {src} to {dst} avoids {co2} t CO2: the grid is cleaner then (the renewable share of the next {h} h stays at {share} %).</source>
+        <translation>Déplacer {mw} MW de travail différable de {src} à {dst} évite {co2} t de CO2 : le réseau est alors moins carboné (la part renouvelable des {h} prochaines heures reste à {share} %).</translation>
+    </message>
+    <message>
+        <source>Moving {mw} MW of deferrable work from {src} to {dst} raises the renewable share of the next {h} h from {before} % to {after} % and avoids {co2} t CO2.</source>
+        <translation>Déplacer {mw} MW de travail différable de {src} à {dst} porte la part renouvelable des {h} prochaines heures de {before} % à {after} % et évite {co2} t de CO2.</translation>
+    </message>
+</context>
+<context>
     <name>SteeringView</name>
     <message>
         <source>Job</source>

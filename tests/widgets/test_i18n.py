@@ -490,3 +490,28 @@ def test_alarm_kpi_panel_in_french_and_arabic(qtbot: Any, english: Any) -> None:
     assert "1 × envelope_high:site (critique)" in said["fr"][0]
     assert "9 min 00 s" in said["fr"][1] and "in all" not in said["fr"][1]
     assert "9 د 00 ث" in said["ar"][1] and "min" not in said["ar"][1]
+
+
+def test_steering_advice_in_french_and_arabic(english: Any) -> None:
+    from console.steering import Advice, advice_text
+
+    t0 = 1_764_424_800.0  # Sat 29 Nov 2025 14:00 UTC
+    advice = Advice(True, move_mw=12.0, from_start=t0 + 4 * 3600, from_end=t0 + 8 * 3600,
+                    to_start=t0 + 21 * 3600, to_end=t0 + 25 * 3600, horizon_start=t0,
+                    horizon_end=t0 + 24 * 3600, share_before_pct=41.0, share_after_pct=47.0,
+                    co2_avoided_t=35.0)
+    english_text = advice_text(advice, "UTC", t0)
+    assert english_text.startswith("Moving 12 MW of deferrable work from 18:00–22:00 to "
+                                   "tomorrow 11:00–15:00 raises")
+    i18n.install_language("fr")
+    try:
+        french = advice_text(advice, "UTC", t0)
+        assert french.startswith("Déplacer 12 MW de travail différable de 18:00–22:00 à "
+                                 "demain 11:00–15:00") and "évite 35 t de CO2" in french
+        assert advice_text(Advice(False, "no forecast"), "UTC", t0) == \
+            "Aucun conseil : pas de prévision."
+        i18n.install_language("ar")
+        assert advice_text(advice, "UTC", t0).startswith("نقل 12 ميغاواط")
+    finally:
+        i18n.install_language("en")
+    assert advice_text(advice, "UTC", t0) == english_text
