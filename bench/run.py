@@ -18,8 +18,8 @@ from typing import Any
 
 MODULES = (
     "core", "pipeline", "cache", "rackmap", "power_jobs", "alarms", "alarm_kpis", "review",
-    "export", "backends", "slurm", "faults", "scale", "steering",
-    "tenant_report",
+    "export", "backends", "slurm", "faults", "steering", "forecast", "tenant_report",
+    "scale",  # last: it runs the site at several sizes
 )
 ROOT = Path(__file__).resolve().parent.parent
 MARK = "BENCH-FIGURES "

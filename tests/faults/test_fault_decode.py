@@ -785,7 +785,8 @@ def test_view_helpers_take_any_value() -> None:
            "begin_time": 1e300, "array_tasks": math.inf, "state_description": {"a": 1}}  # fmt: skip
     for reason in ("Resources", "BeginTime", "Priority", ["x"], None):
         assert isinstance(jobs.explain_pending(reason, row), str)
-    assert jobs._local(1e20) == "a later time" and jobs._n(math.nan) == "0"
+    assert jobs._local(1e20) is None and jobs._n(math.nan) == "0"  # no time: no date said
+    assert "begin time" in jobs.explain_pending("BeginTime", row)
 
 
 def test_rack_detail_values_keep_to_limits() -> None:

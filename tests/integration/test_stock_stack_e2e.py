@@ -85,7 +85,8 @@ def test_console_on_the_whole_stock_stack(
     )  # fmt: skip
     source = combined_from_settings(settings)
     assert isinstance(source, CombinedSource)
-    assert set(source.kinds) == {"site", "racks", "gpus", "power", "jobs"}
+    # forecast: offered, and said absent (no [forecast] series on a stock stack)
+    assert set(source.kinds) == {"site", "racks", "gpus", "power", "jobs", "forecast"}
     cache_path = settings.cache_path
     assert cache_path is not None
     cache = Cache.open(cache_path)
