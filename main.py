@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     wall.add_argument("--views", default="rackmap,power,alarms", metavar="LIST",
                       help="comma-separated views: rackmap, gpus, maintenance, alarms, power, "
-                      "jobs, log (default rackmap,power,alarms)")
+                      "jobs, log, steering, tenants, idle (default rackmap,power,alarms)")
     wall.add_argument("--screens", metavar="LIST",
                       help="comma-separated screen numbers, 0 the primary (default: every "
                       "screen, as many as there are views); see --list-screens")
