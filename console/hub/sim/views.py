@@ -76,7 +76,13 @@ def aggregate(
     oh_kw = (np.add.reduceat(node_w, topo.rack_node_start[:-1]) + statics.rack_overhead_w) / 1000.0
     power = gpu_kw + oh_kw
     temp_max = np.maximum.reduceat(fleet.temp, rs).astype(np.float64)
-    util_mean = np.add.reduceat(fleet.util, rs, dtype=np.float64) / statics.gpus
+    # A GPU off the bus reports no utilisation (dcgm-exporter has no series for it): the
+    # mean is over the GPUs that answer, as a site's Prometheus averages them.
+    on_bus = fleet.fault_status != OFF_BUS
+    util_sum = np.add.reduceat(np.where(on_bus, fleet.util, 0.0), rs, dtype=np.float64)
+    answering = np.add.reduceat(on_bus.astype(np.int64), rs)
+    util_mean = np.divide(util_sum, answering, out=np.zeros(len(answering)),
+                          where=answering > 0)
     unhealthy = np.add.reduceat((fleet.status > 0).astype(np.int32), rs)
     worst = np.maximum.reduceat(fleet.status, rs)
     pdu_a = np.where(pdu_open == 1, 0.0, np.where(pdu_open == 2, power, power * statics.share_a))
