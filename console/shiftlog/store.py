@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-import sqlite_utils
 
 from console.contract import LOG_PAGE_ENTRIES
 from console.shiftlog.model import (
@@ -91,6 +90,10 @@ class LogStore:
         self.conn = conn
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+            # imported here: a hub serves without its log until the log is first used, and
+            # sqlite-utils is a tenth of a second of the hub's start
+            import sqlite_utils
+
             self.db = sqlite_utils.Database(conn)
             self._migrate()
             self.db.enable_wal()
