@@ -47,7 +47,12 @@ from console.alarms.rules import (
     UNACKED_STATES,
     AlarmConfig,
 )
-from console.alarms.site_rules import EventConditions, link_conditions, power_rules
+from console.alarms.site_rules import (
+    NO_RULE_KINDS,
+    EventConditions,
+    link_conditions,
+    power_rules,
+)
 from console.alarms.state import Alarm, AlarmUpdate, Changes, Record, operator_name, public
 from console.model import (
     EventBatch,
@@ -109,6 +114,9 @@ class AlarmEngine:
         if self._index is None or self._index.topology is not topology:
             self._index = TopologyIndex(topology)
         index = self._index
+        # a forecast's time is its issue, the log's the log hub's: neither tells the hub's
+        # clock (the skew below) nor has a rule
+        snapshots = {k: v for k, v in snapshots.items() if k not in NO_RULE_KINDS}
         self._snapshots.update({k: v for k, v in snapshots.items() if v is not None})
         newest = max(self._snapshots.values(), key=lambda s: s.received, default=None)
         if newest is not None:

@@ -252,7 +252,10 @@ class EventConditions:
         return [c for _, c in self._held.values()]
 
 
-QUIET_KINDS = frozenset({"site", "forecast", "log"})
+NO_RULE_KINDS = frozenset({"forecast", "log"})
+"""Kinds no alarm rule reads, whose snapshot times are not the hub's clock (a forecast's is
+its issue): the engine leaves them out."""
+QUIET_KINDS = NO_RULE_KINDS | {"site"}
 """Kinds whose age or silence is no alarm: the site layout changes rarely, a forecast is
 issued hourly and carries its own late flag (shown in the power chart), and the shift log
 is read from its own hub. Only the live telemetry's age and answers are."""

@@ -487,6 +487,20 @@ def test_an_hourly_forecast_and_the_shift_log_raise_no_stale_or_comm_alarm(
     assert "Forecast" not in engine.alarm("stale_data:source").message
 
 
+
+def test_a_forecast_never_sets_the_hub_clock(site: SiteTopology) -> None:
+    """A forecast's time is its issue (up to an hour back): polled last, it must not make
+    alarm times an hour old (the hub's clock is told by the telemetry)."""
+    from console.forecast import ForecastSnapshot
+
+    engine = AlarmEngine(AlarmConfig(stale_after_s=60))
+    racks = racks_at(site, T0)
+    forecast = ForecastSnapshot(time=T0 - 2400.0, received=T0 + 5.0, issued=T0 - 2400.0)
+    update = engine.evaluate({"racks": racks, "forecast": forecast}, site, now=T0 + 5.0)
+    assert engine.skew == pytest.approx(racks.time - racks.received)
+    assert update.time == pytest.approx(T0 + 5.0 + engine.skew)
+
+
 def test_incremental_polls_keep_other_alarms(site: SiteTopology) -> None:
     """The poller evaluates each kind as it arrives; an empty power poll clears nothing."""
     engine = AlarmEngine()
