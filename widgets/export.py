@@ -115,7 +115,7 @@ def apply_snapshots(window: Any, snapshots: Mapping[str, Any], data: HandoverDat
     site = snapshots.get("site")
     if site is not None:
         window.apply(site)
-    for kind in ("racks", "gpus", "jobs", "events"):
+    for kind in ("racks", "gpus", "jobs", "events", "forecast"):
         snap = snapshots.get(kind)
         if snap is not None:
             window.apply(snap)

@@ -401,7 +401,11 @@ class PowerBalanceChart(LiveView):
             item.setVisible(False)
             self.top.addItem(item)
         self.legend.addItem(self.forecast_p50, self.tr("forecast"))
-        self.legend.getLabel(self.forecast_p50).setVisible(False)
+        # its swatch and words shown only while a forecast is drawn
+        self._forecast_legend = [item for pair in self.legend.items
+                                 if pair[0].item is self.forecast_p50 for item in pair]
+        for item in self._forecast_legend:
+            item.setVisible(False)
         for sample, text in self.legend.items:  # still at a pan: each drawn once
             sample.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             # its words too (drawn again only when they change)
@@ -646,7 +650,8 @@ class PowerBalanceChart(LiveView):
                 self.tr("renewable forecast (issued {0})").format(self._hhmm(fc.issued)))
         for item in (self.forecast_lo, self.forecast_hi, self.forecast_band, self.forecast_p50):
             item.setVisible(show)
-        self.legend.getLabel(self.forecast_p50).setVisible(show)
+        for item in self._forecast_legend:
+            item.setVisible(show)
         note = ""
         if not self.forecast_box.isChecked():
             note = ""

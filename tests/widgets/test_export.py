@@ -536,3 +536,26 @@ def test_every_view_is_drawn_at_the_shot_size(qapp: Any, qtbot: Any) -> None:
         grab_view(view)
         assert view.maximumSize() == before_max  # the view can be resized again afterwards
     assert drawn and all(size == SHOT_SIZE for size in drawn.values()), drawn
+
+
+def test_the_packs_power_view_shows_the_forecast_collected(qtbot: Any, tmp_path: Path) -> None:
+    """A forecast read with the shift's data reaches the pack's power view (not 'forecast
+    absent: none received yet')."""
+    from PySide6.QtCore import QSettings
+
+    from console.forecast import decode_forecast
+    from console.handover.data import build_handover
+    from console.hub.sim import SimulatedHub
+    from widgets.export import apply_snapshots
+    from widgets.main_window import MainWindow
+
+    hub = SimulatedHub("rack", seed=3)
+    window = MainWindow("sim://rack", feed=None,
+                        settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    forecast = decode_forecast(hub.forecast(24), now=hub.now)
+    shift = ShiftWindow.default(hub.now, live=True)
+    apply_snapshots(window, {"site": decode_site(hub.site()), "forecast": forecast},
+                    build_handover(shift))
+    assert window.views["power"].forecast is forecast
+    window.stop()

@@ -119,3 +119,13 @@ def test_a_forecast_polled_again_is_not_drawn_again_and_the_next_hour_keeps_the_
     chart.flush()
     assert drawn == [1]
     assert chart.x_range() == pytest.approx(before)
+
+
+def test_the_forecast_legend_entry_is_shown_only_with_a_forecast(chart: PowerBalanceChart) -> None:
+    sample, label = next(p for p in chart.legend.items if p[0].item is chart.forecast_p50)
+    assert not sample.isVisible() and not label.isVisible()  # no empty swatch in the legend
+    chart.apply(forecast())
+    chart.flush()
+    assert sample.isVisible() and label.isVisible()
+    chart.forecast_box.setChecked(False)
+    assert not sample.isVisible() and not label.isVisible()
