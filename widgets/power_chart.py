@@ -503,6 +503,9 @@ class PowerBalanceChart(LiveView):
             plot.setMinimumHeight(45 if show else 0)
             plot.setMaximumHeight(110 if show else 0)
         self.top.setMinimumHeight(170 if show else 80)
+        # lay the plots out now: a strip shown again kept axes of no size (no scale, a cut
+        # title) until the event loop ran, which a grab for the handover pack does not wait for
+        self.graphics.ci.layout.activate()
 
     def _label(self, text: str, bold: bool = False) -> QLabel:
         lab = QLabel(text)

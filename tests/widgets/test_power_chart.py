@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -340,3 +342,20 @@ def test_zoomed_in_on_a_week_the_samples_themselves(chart: PowerBalanceChart) ->
     x, values = chart.curves["it"].getData()
     assert x[0] <= start - 1800.0 and x[-1] >= start + 5400.0 and len(x) < 1000
     np.testing.assert_array_equal(values, week["it_mw"][np.searchsorted(week.t, x)])
+
+
+def test_strips_shown_again_are_laid_out_at_once(qtbot: Any) -> None:
+    """A chart grown from too low for its strips (a docked chart grabbed for the handover
+    pack) draws their scales in the same grab: their axes have a size without the event loop."""
+    from tests.console.test_power import make_series
+
+    chart = PowerBalanceChart()
+    qtbot.addWidget(chart)
+    chart.resize(1200, 260)
+    chart.show()
+    chart.set_history(make_series(1_780_000_000.0, 360))
+    qtbot.waitUntil(lambda: not chart.strips_shown)
+    chart._fit_strips(1000)  # as the resize to the pack's size does, before any event is run
+    assert chart.strips_shown
+    for plot in chart.lower.values():
+        assert plot.getAxis("left").height() > 20  # laid out, not 0 until the next event loop
