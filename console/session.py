@@ -36,6 +36,7 @@ from typing import Any
 from console.alarms.kpis import AlarmKpis, shift_kpis
 from console.alarms.replay import update_at
 from console.alarms.service import AlarmService
+from console.alarms.site_rules import NO_RULE_KINDS
 from console.alarms.state import AlarmUpdate
 from console.cache.logbook import LogNotRecorded
 from console.cache.store import Cache, CacheHealth, PendingCache
@@ -638,8 +639,8 @@ class LiveSession:
         if self.stopping:
             return
         self.listener.on_polled(result)
-        # the log and the forecast raise no alarm (console.alarms.site_rules.QUIET_KINDS)
-        if self.alarm_service is not None and kind not in (LOG_KIND, "forecast"):
+        # the log and the forecast raise no alarm: no rule reads them
+        if self.alarm_service is not None and kind not in NO_RULE_KINDS:
             try:
                 update = self.alarm_service.on_poll(kind, result.snapshot, result.ok, time.time())
             except Exception:  # alarming must never stop the data path
