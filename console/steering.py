@@ -299,7 +299,7 @@ def advise(
     save = np.convolve(out_t, window, "valid")  # save[i]: tonnes saved moving out of i..i+k
     cost = np.convolve(in_t, window, "valid")
     # the later window: j >= i + k; the cheapest from each j on (a suffix minimum)
-    suffix = np.minimum.accumulate(cost[::-1])[::-1]
+    # (the earliest of equal ones: sooner back to work)
     suffix_at = np.empty(len(cost), np.int64)
     best_j = len(cost) - 1
     for j in range(len(cost) - 1, -1, -1):
@@ -309,7 +309,7 @@ def advise(
     starts = np.arange(len(save) - k)
     if not len(starts):
         return Advice(False, "forecast too short for the window", issued=forecast.issued)
-    net = save[starts] - suffix[starts + k]
+    net = save[starts] - cost[suffix_at[starts + k]]
     i = int(np.argmax(net))
     j = int(suffix_at[i + k])
     avoided = float(net[i])
