@@ -420,7 +420,7 @@ def gui_source_url(settings: Any, args: argparse.Namespace, qsettings: Any) -> s
 
 
 HEADLESS_HINT = (
-    "the commands check, export, hub, log and bench need none (or set "
+    "the commands check, export, report, hub, log and bench need none (or set "
     "QT_QPA_PLATFORM=offscreen to draw without a screen)"
 )
 
