@@ -452,3 +452,24 @@ def test_times_before_the_site_layout_are_the_default_sites(qtbot: Any) -> None:
     view.set_alarms([make("a", "inlet_high", "high", time=T_NOV, changed=T_NOV)], T_NOV)
     view.flush()
     assert view.proxy.data(view.proxy.index(0, COLUMNS.index("Time"))) == "00:30:00"
+
+
+def test_an_action_with_nothing_selected_looks_unavailable(qtbot: Any, site: SiteTopology) -> None:
+    """With no alarm selected, Acknowledge, Shelve and Jump to rack are disabled and drawn
+    so (the theme once drew them as the live Plan work button: a click that did nothing)."""
+    from PySide6.QtWidgets import QApplication
+
+    from resources import theme_qss
+
+    app = QApplication.instance()
+    before = app.styleSheet()  # type: ignore[union-attr]
+    app.setStyleSheet(theme_qss())  # type: ignore[union-attr]
+    try:
+        view = view_of(qtbot, site, [])
+        button = view.ack_button
+        assert not button.isEnabled() and not view.shelve_button.isEnabled()
+        off = button.grab().toImage()
+        button.setEnabled(True)
+        assert button.grab().toImage() != off
+    finally:
+        app.setStyleSheet(before)  # type: ignore[union-attr]
