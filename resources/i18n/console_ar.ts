@@ -2814,16 +2814,16 @@ By {operator}: {reason}</source>
         <translation>حرّك الفأرة فوق الرسم لقراءة القيم.</translation>
     </message>
     <message>
-        <source>forecast</source>
-        <translation>توقّع</translation>
+        <source>renewable forecast</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>issued {0}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{0} envelope</source>
         <translation>سقف القدرة {0}</translation>
-    </message>
-    <message>
-        <source>renewable forecast (issued {0})</source>
-        <translation>توقّع الطاقة المتجدّدة (صدر {0})</translation>
     </message>
     <message>
         <source>forecast absent: {0}</source>
@@ -4500,6 +4500,10 @@ By {operator}: {reason}</source>
         <translation>كامل الذاكرة</translation>
     </message>
     <message>
+        <source>Custom range</source>
+        <translation>مدى مخصص</translation>
+    </message>
+    <message>
         <source>By tenant</source>
         <translation>حسب العميل</translation>
     </message>
@@ -4540,8 +4544,28 @@ By {operator}: {reason}</source>
         <translation>الحصة %</translation>
     </message>
     <message>
+        <source>Show range</source>
+        <translation>عرض المدى</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>من</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>إلى</translation>
+    </message>
+    <message>
         <source>Refresh</source>
         <translation>تحديث</translation>
+    </message>
+    <message>
+        <source>Save CSV…</source>
+        <translation>حفظ CSV…</translation>
+    </message>
+    <message>
+        <source>Write the report shown as CSV, as main.py report tenants does</source>
+        <translation>كتابة التقرير المعروض بصيغة CSV، كما يفعل main.py report tenants</translation>
     </message>
     <message>
         <source>Choose a period: the report is read from the history cache.</source>
@@ -4552,8 +4576,28 @@ By {operator}: {reason}</source>
         <translation>لا توجد ذاكرة سجل: يحتاج التقرير إليها (--cache).</translation>
     </message>
     <message>
+        <source>Not read: the period must end after it starts ({0} is not before {1}).</source>
+        <translation>لم تتم القراءة: يجب أن تنتهي الفترة بعد بدايتها ({0} ليس قبل {1}).</translation>
+    </message>
+    <message>
         <source>Reading the history cache…</source>
         <translation>جارٍ قراءة ذاكرة السجل…</translation>
+    </message>
+    <message>
+        <source>Save the report as CSV</source>
+        <translation>حفظ التقرير بصيغة CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>ملفات CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Not saved: cannot write {0}: {1}</source>
+        <translation>لم يُحفظ: تعذّرت كتابة {0}: {1}</translation>
+    </message>
+    <message>
+        <source>Saved {0}</source>
+        <translation>حُفظ {0}</translation>
     </message>
     <message>
         <source>No report: {0}</source>
@@ -4562,6 +4606,10 @@ By {operator}: {reason}</source>
     <message>
         <source>{start} to {end} ({zone}): {energy} kWh of IT energy metered by the racks (site IT meter {check}); grid imports at {grid} gCO2eq/kWh, wind, sun and battery at none</source>
         <translation>من {start} إلى {end} ({zone}): {energy} كيلوواط ساعة من طاقة تقنية المعلومات تقيسها الخزائن (عداد الموقع {check})؛ الشبكة بـ {grid} غرام مكافئ CO2/كيلوواط ساعة، والرياح والشمس والبطارية بلا انبعاثات</translation>
+    </message>
+    <message>
+        <source>The cache holds {0} to {1}, part of the period asked: the figures cover that part only.</source>
+        <translation>تحتوي الذاكرة على الفترة من {0} إلى {1}، وهي جزء من الفترة المطلوبة: الأرقام تغطي هذا الجزء فقط.</translation>
     </message>
     <message>
         <source>Unallocated (no job)</source>

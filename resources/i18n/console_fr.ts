@@ -2814,16 +2814,16 @@ Par {operator} : {reason}</translation>
         <translation>Passez la souris sur le graphique pour lire les valeurs.</translation>
     </message>
     <message>
-        <source>forecast</source>
-        <translation>prévision</translation>
+        <source>renewable forecast</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>issued {0}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{0} envelope</source>
         <translation>enveloppe {0}</translation>
-    </message>
-    <message>
-        <source>renewable forecast (issued {0})</source>
-        <translation>prévision renouvelable (émise à {0})</translation>
     </message>
     <message>
         <source>forecast absent: {0}</source>
@@ -4500,6 +4500,10 @@ Par {operator} : {reason}</translation>
         <translation>Tout le cache</translation>
     </message>
     <message>
+        <source>Custom range</source>
+        <translation>Plage personnalisée</translation>
+    </message>
+    <message>
         <source>By tenant</source>
         <translation>Par client</translation>
     </message>
@@ -4540,8 +4544,28 @@ Par {operator} : {reason}</translation>
         <translation>Part %</translation>
     </message>
     <message>
+        <source>Show range</source>
+        <translation>Afficher la plage</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>de</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>à</translation>
+    </message>
+    <message>
         <source>Refresh</source>
         <translation>Actualiser</translation>
+    </message>
+    <message>
+        <source>Save CSV…</source>
+        <translation>Enregistrer en CSV…</translation>
+    </message>
+    <message>
+        <source>Write the report shown as CSV, as main.py report tenants does</source>
+        <translation>Écrire le rapport affiché en CSV, comme main.py report tenants</translation>
     </message>
     <message>
         <source>Choose a period: the report is read from the history cache.</source>
@@ -4552,8 +4576,28 @@ Par {operator} : {reason}</translation>
         <translation>Pas de cache d&apos;historique : le rapport en a besoin (--cache).</translation>
     </message>
     <message>
+        <source>Not read: the period must end after it starts ({0} is not before {1}).</source>
+        <translation>Non lu : la période doit finir après son début ({0} n&apos;est pas avant {1}).</translation>
+    </message>
+    <message>
         <source>Reading the history cache…</source>
         <translation>Lecture du cache d&apos;historique…</translation>
+    </message>
+    <message>
+        <source>Save the report as CSV</source>
+        <translation>Enregistrer le rapport en CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Fichiers CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Not saved: cannot write {0}: {1}</source>
+        <translation>Non enregistré : impossible d&apos;écrire {0} : {1}</translation>
+    </message>
+    <message>
+        <source>Saved {0}</source>
+        <translation>Enregistré : {0}</translation>
     </message>
     <message>
         <source>No report: {0}</source>
@@ -4562,6 +4606,10 @@ Par {operator} : {reason}</translation>
     <message>
         <source>{start} to {end} ({zone}): {energy} kWh of IT energy metered by the racks (site IT meter {check}); grid imports at {grid} gCO2eq/kWh, wind, sun and battery at none</source>
         <translation>Du {start} au {end} ({zone}) : {energy} kWh d&apos;énergie IT mesurés par les baies (compteur IT du site {check}) ; réseau à {grid} gCO2eq/kWh, vent, soleil et batterie à zéro</translation>
+    </message>
+    <message>
+        <source>The cache holds {0} to {1}, part of the period asked: the figures cover that part only.</source>
+        <translation>Le cache contient {0} à {1}, une partie de la période demandée : les chiffres ne couvrent que cette partie.</translation>
     </message>
     <message>
         <source>Unallocated (no job)</source>
