@@ -2815,11 +2815,11 @@ By {operator}: {reason}</source>
     </message>
     <message>
         <source>renewable forecast</source>
-        <translation type="unfinished"></translation>
+        <translation>توقّع الطاقة المتجدّدة</translation>
     </message>
     <message>
         <source>issued {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>صدر {0}</translation>
     </message>
     <message>
         <source>{0} envelope</source>

@@ -2815,11 +2815,11 @@ Par {operator} : {reason}</translation>
     </message>
     <message>
         <source>renewable forecast</source>
-        <translation type="unfinished"></translation>
+        <translation>prévision renouvelable</translation>
     </message>
     <message>
         <source>issued {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>émise à {0}</translation>
     </message>
     <message>
         <source>{0} envelope</source>

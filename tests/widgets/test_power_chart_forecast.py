@@ -49,17 +49,22 @@ def test_the_band_and_median_are_drawn_past_now(chart: PowerBalanceChart) -> Non
     fc = forecast()
     chart.apply(fc)
     chart.flush()
-    assert chart.forecast_p50.isVisible() and chart.forecast_band.isVisible()
-    assert not chart.forecast_band.path().isEmpty()  # the band is filled, not only shown
-    x, y = chart.forecast_p50.getData()
+    assert chart.forecast_band.isVisible()
+    band = chart.forecast_band.band()
+    assert not band.isEmpty()  # the band is filled, not only shown
+    x, y = chart.forecast_band.getData()
     np.testing.assert_array_equal(x, fc.t)
     np.testing.assert_allclose(y, 120.0)  # solar + wind P50
-    np.testing.assert_allclose(chart.forecast_lo.getData()[1], 100.0)
-    np.testing.assert_allclose(chart.forecast_hi.getData()[1], 150.0)
+    np.testing.assert_allclose(chart.forecast_band.p10, 100.0)
+    np.testing.assert_allclose(chart.forecast_band.p90, 150.0)
+    box = band.boundingRect()  # from the first to the last step, P10 to P90
+    assert (box.left(), box.right()) == pytest.approx((fc.t[0], fc.t[-1]))
+    assert (box.top(), box.bottom()) == pytest.approx((100.0, 150.0))
     lo, hi = chart.x_range()  # past now, by up to the span again
     assert hi == pytest.approx(NOW + 3600.0) and lo == pytest.approx(NOW - 3600.0)
-    label = chart.legend.getLabel(chart.forecast_p50)
-    assert label.isVisible() and "forecast (issued " in label.text
+    label = chart.legend.getLabel(chart.forecast_band)
+    assert label.isVisible() and label.text == "renewable forecast"
+    assert chart.forecast_band.label.startswith("issued ")  # drawn at the band's start
     assert not note.isVisibleTo(chart)
     text = chart.show_cursor(NOW + 1800.0)
     assert "renewable forecast (issued" in text and "120" in text
@@ -69,10 +74,10 @@ def test_the_toggle_hides_the_forecast(chart: PowerBalanceChart) -> None:
     chart.apply(forecast())
     chart.flush()
     chart.forecast_box.setChecked(False)
-    assert not chart.forecast_p50.isVisible() and not chart.forecast_band.isVisible()
+    assert not chart.forecast_band.isVisible()
     assert chart.x_range()[1] < NOW + 60.0
     chart.forecast_box.setChecked(True)
-    assert chart.forecast_p50.isVisible()
+    assert chart.forecast_band.isVisible()
 
 
 @pytest.mark.parametrize("snap, words", [
@@ -87,7 +92,7 @@ def test_a_flagged_or_absent_forecast_is_not_drawn(chart: PowerBalanceChart,
     chart.flush()
     chart.apply(snap)
     chart.flush()
-    assert not chart.forecast_p50.isVisible() and not chart.forecast_band.isVisible()
+    assert not chart.forecast_band.isVisible()
     assert chart.forecast_note.isVisibleTo(chart) and chart.forecast_note.text().startswith(words)
     assert chart.x_range()[1] < NOW + 60.0
 
@@ -106,14 +111,14 @@ def test_a_forecast_polled_again_is_not_drawn_again_and_the_next_hour_keeps_the_
     chart.flush()
     before = chart.x_range()
     drawn: list[int] = []
-    set_data = chart.forecast_p50.setData
-    monkeypatch.setattr(chart.forecast_p50, "setData",
+    set_data = chart.forecast_band.setData
+    monkeypatch.setattr(chart.forecast_band, "setData",
                         lambda *a, **k: (drawn.append(1), set_data(*a, **k)))
     # the same forecast polled again (a hub issues hourly, the console polls every 15 min)
     again = forecast(issued=NOW - 600.0)
     chart.apply(dataclasses.replace(again, received=again.received + 900.0))
     chart.flush()
-    assert drawn == [] and chart.forecast_p50.isVisible()
+    assert drawn == [] and chart.forecast_band.isVisible()
     # the next hour's forecast is drawn, in the same followed range (its horizon is the same)
     chart.apply(forecast(issued=NOW - 600.0 + 3600.0, now=NOW + 3600.0))
     chart.flush()
@@ -122,10 +127,44 @@ def test_a_forecast_polled_again_is_not_drawn_again_and_the_next_hour_keeps_the_
 
 
 def test_the_forecast_legend_entry_is_shown_only_with_a_forecast(chart: PowerBalanceChart) -> None:
-    sample, label = next(p for p in chart.legend.items if p[0].item is chart.forecast_p50)
+    sample, label = next(p for p in chart.legend.items if p[0].item is chart.forecast_band)
     assert not sample.isVisible() and not label.isVisible()  # no empty swatch in the legend
     chart.apply(forecast())
     chart.flush()
     assert sample.isVisible() and label.isVisible()
     chart.forecast_box.setChecked(False)
     assert not sample.isVisible() and not label.isVisible()
+
+
+def test_a_click_on_the_legend_swatch_is_the_forecast_toggle(chart: PowerBalanceChart) -> None:
+    chart.apply(forecast())
+    chart.flush()
+    sample = next(p[0] for p in chart.legend.items if p[0].item is chart.forecast_band)
+    sample.item.setVisible(False)  # what a click on the swatch does, then it says so
+    sample.sigClicked.emit(sample.item)
+    assert not chart.forecast_box.isChecked() and not chart.forecast_band.isVisible()
+
+
+def test_the_band_is_painted_opaque_under_the_history(chart: PowerBalanceChart) -> None:
+    from PySide6.QtCore import QPointF
+
+    from widgets.power_chart import FORECAST_BRUSH, over
+
+    fc = forecast()
+    chart.apply(fc)
+    chart.flush()
+    # under the grid lines and every history curve: what was measured is drawn over it
+    assert chart.forecast_band.zValue() < min(c.zValue() for c in chart.curves.values())
+    image = chart.graphics.grab().toImage()
+    mid = (float(fc.t[0]) + chart.x_range()[1]) / 2.0  # past now, in the range shown
+    inside = chart.top.getViewBox().mapViewToScene(QPointF(mid, 110.0))  # P10 100, P50 120
+    point = chart.graphics.mapFromScene(inside)
+    assert image.pixelColor(point).name() == over(FORECAST_BRUSH).name()
+
+
+def test_over_is_the_colour_a_translucent_fill_makes() -> None:
+    from widgets.power_chart import BG, over
+
+    assert over((255, 255, 255, 255)).name() == "#ffffff"
+    assert over((255, 255, 255, 0)).name() == BG
+    assert over((0, 0, 0, 128), "#ffffff").name() == "#7f7f7f"
