@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from console.contract import FORECAST_FIELDS, FORECAST_QUANTILES
 from console.decode import DataError
@@ -118,10 +118,45 @@ def read_at(conn: sqlite3.Connection, at: float) -> ForecastSnapshot | None:
         return None
 
 
-def delete_before(conn: sqlite3.Connection, before: float) -> int:
+def _kept_issues(conn: sqlite3.Connection, windows: Sequence[tuple[float, float]]) -> list[float]:
+    """The issues review needs in the protected ``windows``: each issued inside one, and the
+    latest issued before its start (what was forecast when it began)."""
+    kept: list[float] = []
+    for start, end in windows:
+        kept += [float(r[0]) for r in conn.execute(
+            f"SELECT issued FROM {ISSUES} WHERE issued >= ? AND issued <= ?", (start, end))]
+        row = conn.execute(f"SELECT max(issued) FROM {ISSUES} WHERE issued < ?",
+                           (start,)).fetchone()
+        if row is not None and row[0] is not None:
+            kept.append(float(row[0]))
+    return sorted(set(kept))
+
+
+def delete_before(conn: sqlite3.Connection, before: float,
+                  windows: Sequence[tuple[float, float]] = ()) -> int:
     """Forget forecasts issued before ``before`` (retention: as long as site power at full
-    resolution, a week by default); how many rows went."""
+    resolution, a week by default; the size cap: the oldest first), but those review needs
+    in the protected ``windows`` (incidents, marked spans); how many rows went."""
     if not has_table(conn):
         return 0
-    gone = conn.execute(f"DELETE FROM {ISSUES} WHERE issued < ?", (before,)).rowcount
-    return gone + conn.execute(f"DELETE FROM {TABLE} WHERE issued < ?", (before,)).rowcount
+    kept = _kept_issues(conn, windows)
+    marks = ",".join("?" * len(kept))
+    keep = f" AND issued NOT IN ({marks})" if kept else ""
+    gone = conn.execute(f"DELETE FROM {ISSUES} WHERE issued < ?{keep}", (before, *kept)).rowcount
+    return gone + conn.execute(f"DELETE FROM {TABLE} WHERE issued < ?{keep}",
+                               (before, *kept)).rowcount
+
+
+def oldest_quarter(conn: sqlite3.Connection) -> float | None:
+    """An issue time before which about a quarter of the forecasts kept lie (the size cap
+    drops them first); None when none is kept."""
+    if not has_table(conn):
+        return None
+    n = conn.execute(f"SELECT count(*) FROM {ISSUES}").fetchone()[0]
+    if not n:
+        return None
+    row = conn.execute(f"SELECT issued FROM {ISSUES} ORDER BY issued LIMIT 1 OFFSET ?",
+                       (max(n // 4, 1),)).fetchone()
+    if row is None:  # one or two issues: all of them
+        row = conn.execute(f"SELECT max(issued) + 1 FROM {ISSUES}").fetchone()
+    return float(row[0])

@@ -270,7 +270,7 @@ def _retain(
     deleted += _thin_jobs(conn, now - p.minute_days * day, windows, p.jobs_thin_s)
     deleted += frames.delete_chains_before(conn, "jobs", now - p.quarter_days * day, windows)
     deleted += _delete_before(conn, "events", "time", now - p.quarter_days * day, windows)
-    deleted += forecasts.delete_before(conn, now - p.power_raw_days * day)
+    deleted += forecasts.delete_before(conn, now - p.power_raw_days * day, windows)
     return deleted
 
 
@@ -287,6 +287,7 @@ def _oldest_quarter(conn: sqlite3.Connection, table: str, column: str) -> float 
 
 
 _CAP_ORDER: tuple[tuple[str, str], ...] = (
+    ("forecasts", "issues"),
     ("rack_15m", "frames"),
     ("power_15m", "t"),
     ("jobs", "frames"),
@@ -296,7 +297,8 @@ _CAP_ORDER: tuple[tuple[str, str], ...] = (
     ("power_blocks", "blocks"),
     ("rack_raw", "frames"),
 )
-"""What the size cap drops first: the oldest coarse data, raw polls last."""
+"""What the size cap drops first: the forecasts kept for review, then the oldest coarse
+data, raw polls last."""
 
 
 def _enforce_cap(conn: sqlite3.Connection, max_bytes: int, windows: Sequence[tuple[float, float]]) -> int:
@@ -307,6 +309,8 @@ def _enforce_cap(conn: sqlite3.Connection, max_bytes: int, windows: Sequence[tup
                 return deleted
             if kind == "blocks":
                 cutoff = powerblock.oldest_quarter(conn)
+            elif kind == "issues":
+                cutoff = forecasts.oldest_quarter(conn)
             else:
                 cutoff = _oldest_quarter(conn, table, "time" if kind == "frames" else kind)
             if cutoff is None:
@@ -315,6 +319,8 @@ def _enforce_cap(conn: sqlite3.Connection, max_bytes: int, windows: Sequence[tup
                 gone = frames.delete_chains_before(conn, table, cutoff, windows)
             elif kind == "blocks":
                 gone = powerblock.delete_before(conn, cutoff, windows)
+            elif kind == "issues":
+                gone = forecasts.delete_before(conn, cutoff, windows)
             else:
                 gone = _delete_before(conn, table, kind, cutoff, windows)
             deleted += gone

@@ -77,3 +77,38 @@ def test_a_schema_10_file_migrates_and_reviews_without_forecasts(tmp_path: Path)
         assert cache.migrated_from == 10
         cache.write_poll([_forecast(T0)])
         assert cache.forecast_at(T0 + 1) is not None
+
+
+def test_retention_keeps_what_an_incident_window_needs(tmp_path: Path) -> None:
+    day = 86_400.0
+    with Cache.open(tmp_path / "c.db") as cache:
+        for h in range(6):  # hourly issues, then one a month later
+            cache.write_poll([_forecast(T0 + 3600.0 * h)])
+        cache.write_poll([_forecast(T0 + 30 * day)])
+        cache.mark_full_resolution(T0 + 2 * 3600.0 + 600, T0 + 3 * 3600.0 + 600)
+        cache.maintain(now=T0 + 30 * day + 3600)
+        kept = [r[0] for r in cache.conn.execute(
+            "SELECT issued FROM forecast_issues ORDER BY issued")]
+        # the one in force when the window began, the one issued inside it, the newest
+        assert kept == [T0 + 2 * 3600.0, T0 + 3 * 3600.0, T0 + 30 * day]
+        got = cache.forecast_at(T0 + 2 * 3600.0 + 900)
+        assert got is not None and got.issued == T0 + 2 * 3600.0
+        points = cache.conn.execute("SELECT count(DISTINCT issued) FROM forecasts").fetchone()[0]
+        assert points == 3  # no point left of an issue forgotten
+
+
+def test_the_size_cap_drops_the_oldest_forecasts_first(tmp_path: Path) -> None:
+    from console.cache.rollup import _enforce_cap, _used_bytes
+
+    with Cache.open(tmp_path / "c.db") as cache:
+        for h in range(40):
+            cache.write_poll([_forecast(T0 + 3600.0 * h, n=96)])
+        conn = cache.conn
+        before = _used_bytes(conn)
+        gone = _enforce_cap(conn, before // 2, [])
+        issues = [r[0] for r in conn.execute("SELECT issued FROM forecast_issues ORDER BY issued")]
+        assert gone > 0 and issues and issues[-1] == T0 + 39 * 3600.0  # the newest stay
+        assert issues[0] > T0  # the oldest went first
+        orphans = conn.execute("SELECT count(*) FROM forecasts WHERE issued NOT IN "
+                               "(SELECT issued FROM forecast_issues)").fetchone()[0]
+        assert orphans == 0
