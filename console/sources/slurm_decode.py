@@ -344,6 +344,75 @@ def _gres_gpus(text: str) -> int | None:
     return total
 
 
+_GRES_DETAIL_ITEM = re.compile(r"(?P<name>[^:(]+)(?::[^:(]*)*(?:\((?P<detail>[^()]*)\))?")
+MAX_GPU_INDEX = int(LAYOUT_LIMITS["gpus"][1])
+"""GPU indices of a node past this are not believed (no server holds that many)."""
+
+
+def gres_gpu_indices(text: Any) -> tuple[int, ...] | None:
+    """The GPU indices (``nvidia-smi``'s, dcgm-exporter's ``gpu`` label) that one
+    ``gres_detail`` entry, a job's share of one node, allocates: sorted, each once.
+
+    slurmctld writes an entry per node of the job (``gres_ctld_job_build_details``):
+    each GRES as ``name[:type]:count(IDX:list)``, several joined by commas, e.g.
+    ``gpu:h100:4(IDX:0-3)``, ``gpu:4(IDX:0,2-3)``, ``gpu:a100:1(IDX:0),gpu:v100:1(IDX:1)``,
+    ``gpu:2(IDX:0-1),nic:1(IDX:0)``; older releases ``gpu(IDX:0-7)``. () for an entry
+    that allocates no GPU (empty, null, other GRES only, ``IDX:N/A``); None where GPUs
+    are allocated without their indices (``gpu(CNT:4)``, a bare ``gpu:4``) or the text
+    is not understood: which GPUs, Slurm does not say.
+    """
+    if text is None or text == "":
+        return ()
+    if not isinstance(text, str) or len(text) > 4096:
+        return None
+    return _gres_gpu_indices(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _gres_gpu_indices(text: str) -> tuple[int, ...] | None:
+    found: set[int] = set()
+    for item in re.split(r",(?![^(]*\))", text):
+        item = item.strip()
+        if not item:
+            continue
+        match = _GRES_DETAIL_ITEM.fullmatch(item)
+        if match is None:
+            return None
+        if match.group("name").strip().lower() != "gpu":
+            continue  # another GRES (nic, mps, shard...)
+        detail = (match.group("detail") or "").strip()
+        if not detail.upper().startswith("IDX:"):
+            counts = re.findall(r"\d+", item)
+            if counts and all(int(c) == 0 for c in counts):
+                continue  # gpu:0: none
+            return None  # GPUs, but not which
+        spec = detail[4:].strip()
+        if spec.upper() == "N/A":
+            continue
+        indices = _gpu_index_list(spec)
+        if indices is None:
+            return None
+        found.update(indices)
+    return tuple(sorted(found))
+
+
+def _gpu_index_list(spec: str) -> list[int] | None:
+    """``0,2-3`` -> [0, 2, 3]; None for anything else, or an index past MAX_GPU_INDEX."""
+    out: list[int] = []
+    for part in spec.split(","):
+        part = part.strip()
+        if part.isdigit() and len(part) <= _DIGITS:
+            lo = hi = int(part)
+        elif _INDEX_RANGE.fullmatch(part):
+            lo, hi = (int(x) for x in part.split("-"))
+        else:
+            return None
+        if not lo <= hi < MAX_GPU_INDEX:
+            return None
+        out.extend(range(lo, hi + 1))
+    return out
+
+
 def _count(value: Any, default: int = 1, most: float = 1_000_000) -> int:
     """A Slurm count (int or no_val); ``default`` when unset, 0, NO_VAL or absurd."""
     number = no_val(value)
@@ -513,14 +582,21 @@ class InvalidJob(ValueError):
 TERMINAL_STATES = frozenset(HUB_JOB_STATES) - {"PENDING", "RUNNING"}
 
 
+_NO_RESOURCES = msgspec.Raw()
+"""``job_resources`` absent: no JSON text."""
+
+
 class SlurmJob(msgspec.Struct, gc=False):
     """The members of one slurmrestd job that the console reads, in every API version.
 
     Values keep Slurm's shapes (hence ``Any``): v0.0.37/38 send plain numbers and a
     ``job_state`` string, v0.0.40+ ``{set, infinite, number}`` objects and lists; a
     member that is missing is None. Decoding an answer into these skips the hundred
-    other members of a job (``job_resources``, ``exit_code``...) without building them.
-    Names in Slurm's (alphabetical) order: the decoder finds them fastest so."""
+    other members of a job (``exit_code``...) without building them; ``job_resources``
+    is kept as its JSON text, unread (a view of the answer, not a copy), for
+    :func:`job_gpu_placement` to read the node names of the running jobs only (a
+    mapping when the job was built from one, e.g. ``json.loads``). Names in Slurm's
+    (alphabetical) order: the decoder finds them fastest so."""
 
     account: Any = None
     array_task_string: Any = None
@@ -529,6 +605,7 @@ class SlurmJob(msgspec.Struct, gc=False):
     end_time: Any = None
     gres_detail: Any = None
     job_id: Any = None
+    job_resources: msgspec.Raw = _NO_RESOURCES
     job_state: Any = None
     name: Any = None
     node_count: Any = None
@@ -568,6 +645,7 @@ class _TypedSlurmJob(SlurmJob, gc=False):
     end_time: _Number = None
     gres_detail: list[str] | None = None
     job_id: _Number = None
+    job_resources: msgspec.Raw = _NO_RESOURCES
     job_state: str | list[str] | None = None
     name: str | None = None
     node_count: _Number = None
@@ -595,6 +673,88 @@ def as_slurm_job(job: Mapping[str, Any] | SlurmJob) -> SlurmJob:
     if isinstance(job, SlurmJob):
         return job
     return SlurmJob(**{name: job[name] for name in _JOB_FIELDS if name in job})
+
+
+MAX_PLACED_GPUS = 1_000_000
+"""A job said to hold more (node, GPU) pairs than this is not believed."""
+
+
+class _AllocNode(msgspec.Struct, gc=False):
+    """One node of ``job_resources``: ``nodes.allocation[]`` (v0.0.41+) has ``name``,
+    ``allocated_nodes[]`` (v0.0.38-40) ``nodename``; the cores and memory are skipped."""
+
+    name: Any = None
+    nodename: Any = None
+
+
+class _AllocNodes(msgspec.Struct, gc=False):
+    allocation: list[_AllocNode] | None = None
+
+
+class _JobResources(msgspec.Struct, gc=False):
+    """The members of ``job_resources`` that name a job's nodes in allocation order."""
+
+    nodes: _AllocNodes | str | None = None
+    allocated_nodes: list[_AllocNode] | dict[str, msgspec.Raw] | None = None
+
+
+_RESOURCES = msgspec.json.Decoder(_JobResources)
+
+
+def allocation_nodes(value: Any) -> tuple[str, ...] | None:
+    """The node names of a job's ``job_resources`` in Slurm's allocation order (the
+    order of ``gres_detail``), or None when it names none (v0.0.37, another shape)."""
+    try:
+        if isinstance(value, msgspec.Raw):
+            if not len(value):
+                return None
+            res = _RESOURCES.decode(value)
+        elif isinstance(value, Mapping):
+            res = msgspec.convert(value, _JobResources)
+        else:
+            return None
+    except (msgspec.MsgspecError, RecursionError):
+        return None
+    listed = res.nodes.allocation if isinstance(res.nodes, _AllocNodes) else None
+    if listed is None and isinstance(res.allocated_nodes, list):
+        listed = res.allocated_nodes
+    if not listed or len(listed) > MAX_HOSTS:
+        return None
+    names = tuple(_text(n.name if n.name is not None else n.nodename) for n in listed)
+    return names if all(names) else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _host_names(text: str) -> tuple[str, ...]:
+    return tuple(expand_hostlist(text))
+
+
+def job_gpu_placement(job: Mapping[str, Any] | SlurmJob) -> tuple[tuple[str, int], ...] | None:
+    """``(node, GPU index)`` of every GPU a job holds, from ``gres_detail`` (one entry a
+    node, :func:`gres_gpu_indices`) and its nodes in the same order: ``job_resources``'
+    node names where the answer has them (the allocation's order, as ``gres_detail``),
+    else the ``nodes`` host list expanded (Slurm sorts it by name: the same order on a
+    site whose nodes are defined in name order).
+
+    None where Slurm does not say which GPUs: no ``gres_detail``, an entry without
+    indices, not one entry a node, or more than :data:`MAX_PLACED_GPUS` pairs."""
+    job = as_slurm_job(job)
+    detail = job.gres_detail
+    if not isinstance(detail, list) or not detail or len(detail) > MAX_HOSTS:
+        return None
+    per_node = [gres_gpu_indices(d) for d in detail]
+    if any(p is None for p in per_node):
+        return None
+    nodes = allocation_nodes(job.job_resources)
+    if nodes is None:
+        text = job.nodes
+        nodes = _host_names(text) if isinstance(text, str) and text else ()
+    if len(nodes) != len(per_node):
+        return None
+    if sum(len(p or ()) for p in per_node) > MAX_PLACED_GPUS:
+        return None
+    return tuple((node, i) for node, indices in zip(nodes, per_node, strict=True)
+                 for i in indices or ())
 
 
 JOB_RECORD_FIELDS = (
