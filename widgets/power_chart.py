@@ -382,7 +382,7 @@ class PowerBalanceChart(LiveView):
         self.body.addWidget(self.graphics, 1)
         self.axes: list[SiteTimeAxis] = []
         # The legend has its own row above the plots, so it never hides data.
-        self.legend = pg.LegendItem(colCount=8, labelTextColor=FG)
+        self.legend = pg.LegendItem(colCount=self.LEGEND_MAX_COLUMNS, labelTextColor=FG)
         self.graphics.addItem(self.legend, row=0, col=0)
         self.top = self._plot(1, "MW")
         self.top.setMinimumHeight(170)
@@ -448,9 +448,9 @@ class PowerBalanceChart(LiveView):
         for row, (key, _field, title, colour) in enumerate(LOWER, 2):
             plot = self._plot(row, title)
             plot.setXLink(self.top)
-            if row < len(LOWER) + 1:
-                plot.getAxis("bottom").setStyle(showValues=False)
-                plot.getAxis("bottom").setHeight(6)
+            # the strips share the power balance's time axis, just above them: no axis of
+            # their own (each axis works out and draws its ticks again at every pan)
+            plot.hideAxis("bottom")
             ticks = {"share": (0, 50, 100), "pue": (1.0, 1.2, 1.4), "carbon": (0, 300, 600)}[key]
             plot.getAxis("left").setTicks([[(v, f"{v:g}") for v in ticks]])
             plot.setMinimumHeight(45)  # the power balance keeps most of the height
@@ -504,7 +504,26 @@ class PowerBalanceChart(LiveView):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
         if watched is self.graphics and isinstance(event, QResizeEvent):
             self._fit_strips(event.size().height())
+            self._fit_legend(event.size().width())
         return super().eventFilter(watched, event)
+
+    LEGEND_MAX_COLUMNS = 9
+    """The legend's entries in one row when the chart is wide enough."""
+
+    def _fit_legend(self, width: int) -> None:
+        """As many legend columns as fit the chart's width (more rows when narrow): a legend
+        wider than the chart widened the plots past its edge, cutting the time axis."""
+        widths = [20.0 + label.item.boundingRect().width() + 12.0  # the words, not their cell
+                  for _s, label in self.legend.items]
+        room = width - 40.0  # the layout's and the legend's margins
+        columns = 1
+        for n in range(min(self.LEGEND_MAX_COLUMNS, len(widths)), 0, -1):
+            need = sum(max(widths[j::n]) for j in range(n))
+            if need <= room:
+                columns = n
+                break
+        if columns != self.legend.columnCount:
+            self.legend.setColumnCount(columns)
 
     def _fit_strips(self, height: int) -> None:
         """The share, PUE and carbon strips only when the chart has room for them beside

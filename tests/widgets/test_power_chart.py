@@ -359,3 +359,18 @@ def test_strips_shown_again_are_laid_out_at_once(qtbot: Any) -> None:
     assert chart.strips_shown
     for plot in chart.lower.values():
         assert plot.getAxis("left").height() > 20  # laid out, not 0 until the next event loop
+
+
+def test_the_legend_wraps_to_fit_a_narrow_chart(chart: PowerBalanceChart, qtbot: object) -> None:
+    """The legend takes as many columns as fit: one row when wide, more rows when narrow,
+    never wider than the chart (a wider legend pushed the plots and the time axis past its
+    right edge)."""
+    chart.resize(1800, 700)
+    qtbot.waitUntil(lambda: chart.legend.columnCount == len(chart.legend.items))  # type: ignore[attr-defined]
+    for width in (700, 420):
+        chart.resize(width, 700)
+        qtbot.waitUntil(lambda: chart.legend.columnCount < len(chart.legend.items))  # type: ignore[attr-defined]
+        qtbot.waitUntil(  # type: ignore[attr-defined]
+            lambda: chart.legend.geometry().width() <= chart.graphics.viewport().width())
+        axis = chart.top.getAxis("bottom").sceneBoundingRect()
+        assert axis.right() <= chart.graphics.viewport().width() + 0.5
