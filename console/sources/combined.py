@@ -2,8 +2,12 @@
 from Prometheus, the job queue from slurmrestd.
 
 ``python main.py --prometheus URL --slurm URL [--topology FILE_OR_URL]`` builds one.
-Each kind fails on its own: a Slurm outage leaves racks and power live. The shift log
-comes from the hub named by ``[log] url`` (``main.py hub --log-only``), when there is one.
+Each kind fails on its own: a Slurm outage leaves racks and power live. With both, each
+running job's own GPU utilisation (``gpu_util_pct``) comes from dcgm-exporter's series
+in Prometheus, by their ``hpc_job`` label or joined with Slurm's allocation
+(:mod:`console.sources.jobutil`); a Prometheus that fails leaves it unknown, never the
+queue. The shift log comes from the hub named by ``[log] url`` (``main.py hub
+--log-only``), when there is one.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from console.forecast import WHOLE, ForecastSnapshot
-from console.model import RackDetailSnapshot, SiteTopology, Snapshot, UnhealthyGpus
+from console.model import JobsSnapshot, RackDetailSnapshot, SiteTopology, Snapshot, UnhealthyGpus
 from console.shiftlog.client import LogClient
 from console.sources.base import FetchContext, Source, SourceError
 from console.sources.http import (
@@ -27,6 +31,7 @@ from console.sources.http import (
     Limits,
     limits_from,
 )
+from console.sources.jobutil import JobUtil, JobUtilNames
 from console.sources.prometheus import PrometheusSource, load_topology
 from console.sources.shiftlog import ShiftLogSource
 from console.sources.slurm import SlurmSource
@@ -43,8 +48,11 @@ NODE_STATE_TTL_S = 60.0
 
 class CombinedSource(Source):
     """Prometheus for ``site``/``racks``/``gpus``/``power``, Slurm for ``jobs``; Slurm's node
-    states mark the GPUs of drained servers (``node_state``), which raise no alarms. With
-    ``shift_log`` (a :class:`ShiftLogSource`: the hub of ``[log] url``), ``log`` too."""
+    states mark the GPUs of drained servers (``node_state``), which raise no alarms, and
+    Prometheus gives the running jobs their GPU utilisation (``job_util``: the names of
+    :class:`console.sources.jobutil.JobUtilNames`, a mapping of the config table, or
+    None for the defaults). With ``shift_log`` (a :class:`ShiftLogSource`: the hub of
+    ``[log] url``), ``log`` too."""
 
     backend = "real backends"
     concurrent_kinds = True
@@ -58,10 +66,13 @@ class CombinedSource(Source):
         slurm_options: Mapping[str, Any] | None = None,
         topology_auth: tuple[str, str] | None = None,
         shift_log: ShiftLogSource | None = None,
+        job_util: JobUtilNames | Mapping[str, Any] | None = None,
     ) -> None:
         parts = [p for p in (prometheus_url, slurm_url) if p]
         if not parts:
             raise ValueError("give a Prometheus URL, a slurmrestd URL, or both")
+        names = job_util if isinstance(job_util, JobUtilNames) else JobUtilNames.from_config(
+            job_util)
         self._topology_from = topology
         self._topology_auth = topology_auth
         self._topology_lock = threading.Lock()
@@ -88,6 +99,13 @@ class CombinedSource(Source):
         self.kinds = tuple(kinds)
         self._node_states: dict[str, str] = {}
         self._node_states_at = -float("inf")
+        self._node_hosts: dict[str, str] = {}
+        """Slurm node name -> its host name, where they differ (from the node states)."""
+        self.job_util = (JobUtil(self.prometheus.client, names)
+                         if self.prometheus is not None and self.slurm is not None and names
+                         else None)
+        """Fills the running jobs' ``gpu_util_pct``; None without both backends, or
+        with ``[prometheus] job_util`` ``metric = ""``."""
 
     @property
     def display_url(self) -> str:
@@ -112,7 +130,14 @@ class CombinedSource(Source):
         if kind == "jobs" and self.slurm is not None:
             if self.slurm.node_racks is None and self._topology_from is not None:
                 self.slurm.node_racks = _node_rack_map(self.topology())
-            return self.slurm.fetch(kind, context)
+            began = time.monotonic()
+            jobs = self.slurm.fetch(kind, context)
+            if self.job_util is None or not isinstance(jobs, JobsSnapshot):
+                return jobs
+            # one query to Prometheus, with what is left of the jobs poll's deadline
+            left = self.slurm.limits.deadline_s - (time.monotonic() - began)
+            return self.job_util.fill(jobs, self.slurm.gpu_placement(), left,
+                                      self._node_hosts)
         if kind == "gpus" and self.prometheus is not None:
             began = time.monotonic()
             gpus = self.prometheus.fetch(kind, context)
@@ -160,12 +185,16 @@ class CombinedSource(Source):
             log.info("Slurm node states not read (%s); keeping the last known", exc.reason)
             return self._node_states
         states: dict[str, str] = {}
+        hosts: dict[str, str] = {}
         for node in nodes:
             state = node_state_word(node.get("state", ()))
             for name in (node.get("name"), node.get("hostname")):
                 if name:
                     states[str(name)] = state
+            if node.get("name") and node.get("hostname") and node["name"] != node["hostname"]:
+                hosts[str(node["name"])] = str(node["hostname"])
         self._node_states = states
+        self._node_hosts = hosts
         return states
 
     def _with_node_states(self, snap: Snapshot, left_s: float | None = None) -> Snapshot:
@@ -236,6 +265,7 @@ def combined_from_settings(settings: Any) -> CombinedSource | None:
         [prometheus]
         url = "prometheus+https://mimir.example/prometheus"
         headers = { "X-Scope-OrgID" = "hub" }
+        job_util = { metric = "DCGM_FI_DEV_GPU_UTIL", job_label = "hpc_job" }  # the defaults
         [slurm]
         url = "slurm+http://slurm-head:6820"
         tenant_kinds = { "acme-ma" = "enterprise" }
@@ -262,6 +292,10 @@ def combined_from_settings(settings: Any) -> CombinedSource | None:
     site = getattr(settings, "site", None) or {}
     if isinstance(site, dict) and site.get("power") is not None:
         prom_opts["site_power"] = site["power"]  # the site profile's energy flows
+    job_util = prom.get("job_util")  # the running jobs' GPU utilisation (console.sources.jobutil)
+    if job_util is not None and not isinstance(job_util, Mapping):
+        raise ValueError("[prometheus] job_util must be a table (metric, job_label, "
+                         "host_labels, gpu_label)")
     limits = limits_from(prom, PROMETHEUS_LIMITS, "[prometheus] ")
     prom_opts.update(timeout=limits.timeout, deadline_s=limits.deadline_s,
                      max_body_mb=limits.max_body_mb, auth=credentials.get(str(prom_url)))
@@ -278,6 +312,7 @@ def combined_from_settings(settings: Any) -> CombinedSource | None:
         slurm_options=slurm_opts,
         topology_auth=credentials.get(str(topology)) if topology else None,
         shift_log=shift_log_from_settings(settings),
+        job_util=job_util,
     )
 
 

@@ -59,6 +59,7 @@ from console.sources.slurm_decode import (
     SlurmJob,
     decode_jobs_answer,
     epoch,
+    job_gpu_placement,
     node_record,
     partition_gpus,
     partition_record,
@@ -184,6 +185,7 @@ class SlurmSource(Source):
         self._invalid = 0
         self._partitions: dict[str, dict[str, int]] | None = None
         self._nodes_at = -math.inf
+        self._placement: dict[int, Placement] = {}
         if self._token:
             self.session.headers["X-SLURM-USER-TOKEN"] = self._token
             if self._user:
@@ -321,7 +323,7 @@ class SlurmSource(Source):
             with open_stream(self.session, f"{self._base}{path}", backend=self.backend,
                              what=path, limits=self.limits, params=params) as stream:
                 paused.enter_context(_gc_paused())  # from the first byte of the answer on
-                records, invalid, rest, changed = self._read_jobs(stream, bool(params))
+                records, invalid, rest, changed, placed = self._read_jobs(stream, bool(params))
             last_update = epoch(rest.get("last_update"))
             if changed:
                 self._since = last_update if last_update is not None else sent_at - CLOCK_MARGIN_S
@@ -330,14 +332,17 @@ class SlurmSource(Source):
                 update = _job_columns(records)
                 del records
                 columns = self._merge(update, whole, t)
+                placement = _running_placement(self._placement, placed, update["id"], columns)
             except (ValueError, TypeError, DataError) as exc:
                 self._columns = None
+                self._placement = {}
                 raise SourceError(self.backend, f"jobs: {exc}") from None
         if whole:
             self._full_at = now
         if changed:
             self._invalid = invalid
         self._columns = columns
+        self._placement = placement
         return JobsSnapshot(
             time=t,
             received=received,
@@ -349,13 +354,13 @@ class SlurmSource(Source):
 
     def _read_jobs(
         self, stream: Stream, since: bool
-    ) -> tuple[list[tuple[Any, ...]], int, dict[str, Any], bool]:
+    ) -> tuple[list[tuple[Any, ...]], int, dict[str, Any], bool, dict[int, Placement]]:
         """``(records as JobRecords.row tuples, invalid records, the answer's other
-        members, anything changed)``."""
+        members, anything changed, the GPUs each running job of the answer holds)``."""
         path = f"/slurm/{self.version}/jobs/"
         response = stream.response
         if response.status_code == 304:  # Slurm 22.05: nothing changed since update_time
-            return [], 0, {}, False
+            return [], 0, {}, False, {}
         if response.status_code != 200 or _is_html(response, read_body=False):
             stream.read()  # bounded: the error page or not-JSON body, for the message
             body = _json_body(response)
@@ -375,6 +380,7 @@ class SlurmSource(Source):
         if jobs is None:
             raise SourceError(self.backend, "jobs: response has no 'jobs' array")
         records: list[tuple[Any, ...]] = []
+        placed: dict[int, Placement] = {}
         invalid = 0
         row = JobRecords(self.tenant_kinds, self.tenant_countries, self.node_racks).row
         for job in jobs:
@@ -382,16 +388,22 @@ class SlurmSource(Source):
                 invalid += 1
                 continue
             try:
-                records.append(row(job))
+                record = row(job)
             except InvalidJob:
                 invalid += 1
-        del jobs
+                continue
+            records.append(record)
+            if record[_STATE] == "RUNNING" and record[_GPUS]:
+                placement = job_gpu_placement(job)
+                if placement:
+                    placed[record[0]] = placement
+        del jobs  # job_resources are views of the answer: it is let go here
         errors = rest.get("errors") or []
         warnings = rest.get("warnings") or []
         quiet = since and not records and not invalid
         if quiet and (_no_change(errors) or _no_change(warnings)):
-            return [], 0, {}, False
-        return records, invalid, rest, True
+            return [], 0, {}, False, {}
+        return records, invalid, rest, True, placed
 
     def _read_body(self, stream: Stream, path: str) -> bytearray:
         """The body of a streamed answer, without the line breaks and indentation of
@@ -447,9 +459,17 @@ class SlurmSource(Source):
                     self._partitions = {}
         return dict(self._partitions)
 
+    def gpu_placement(self) -> dict[int, Placement]:
+        """Job id -> ``(node, GPU index)`` of each GPU it holds, for the running jobs of
+        the queue last delivered whose ``gres_detail`` says which GPUs they hold
+        (:func:`console.sources.slurm_decode.job_gpu_placement`); the others are not
+        listed. Kept with the queue across changes-only polls."""
+        return dict(self._placement)
+
     def reset(self) -> None:
         """Forget the queue held: the next poll reads the whole queue."""
         self._columns, self._since, self._full_at = None, None, -math.inf
+        self._placement = {}
 
     def nodes(self, limits: Limits | None = None) -> list[dict[str, Any]]:
         """Nodes with state words and GPUs configured / in use."""
@@ -538,6 +558,30 @@ def _no_change(messages: Any) -> bool:
     return False
 
 
+Placement = tuple[tuple[str, int], ...]
+"""The ``(node, GPU index)`` pairs of the GPUs one running job holds."""
+_STATE = JOB_RECORD_FIELDS.index("state")
+_GPUS = JOB_RECORD_FIELDS.index("gpus")
+
+
+def _running_placement(
+    held: Mapping[int, Placement], placed: Mapping[int, Placement], answered: np.ndarray,
+    columns: Mapping[str, np.ndarray],
+) -> dict[int, Placement]:  # fmt: skip
+    """The GPUs of the queue's running jobs after an answer: the answer's word for the
+    jobs it lists (``answered``, ``placed``), what was held for the others, kept for the
+    jobs ``columns`` (the queue after the answer) lists as running."""
+    if not held and not placed:
+        return {}
+    merged = dict(held)
+    if len(answered) and merged:
+        for i in answered.tolist():
+            merged.pop(i, None)
+    merged.update(placed)
+    running = columns["id"][columns["state"] == "RUNNING"].tolist()
+    return {i: merged[i] for i in running if i in merged}
+
+
 def _job_columns(rows: list[tuple[Any, ...]]) -> dict[str, np.ndarray]:
     """:meth:`JobRecords.row` tuples as one array per ``JOB_COLUMNS`` field."""
     n = len(rows)
@@ -545,7 +589,8 @@ def _job_columns(rows: list[tuple[Any, ...]]) -> dict[str, np.ndarray]:
         values = dict(zip(JOB_RECORD_FIELDS, zip(*rows, strict=True), strict=True))
     else:
         values = {name: () for name in JOB_RECORD_FIELDS}
-    # fields Slurm's job listing does not carry (gpu_util_pct) read as unknown
+    # fields Slurm's job listing does not carry (gpu_util_pct) read as unknown; a site
+    # with Prometheus fills it in (console.sources.jobutil, by CombinedSource)
     return {name: job_column(name, dtype, values.get(name, [None] * n), n)
             for name, dtype in JOB_COLUMNS}
 

@@ -333,6 +333,45 @@ def test_changes_only_polls_pass_update_time_and_merge() -> None:
     assert len(third) == 2
 
 
+def test_running_jobs_gpus_are_kept_with_the_queue_across_changes_only_polls() -> None:
+    # the GPUs each running job holds (for its utilisation): the answer's word for the
+    # jobs it lists, the last one held for the others, none once a job no longer runs
+    gpu = {"gres_detail": ["gpu:h100:2(IDX:0-1)"], "tres_alloc_str": "node=1,gres/gpu=2"}
+    answers = [
+        {"jobs": [new_job(1, ["RUNNING"], nodes="a1", **gpu),
+                  new_job(2, ["RUNNING"], nodes="a2", **gpu), new_job(3, ["PENDING"])],
+         "last_update": nv(T + 100), "errors": [], "warnings": []},
+        {"jobs": [], "errors": [], "warnings": [
+            {"description": "No job changes since update_time[1790000100]", "source": "x"}]},
+        {"jobs": [new_job(2, ["COMPLETED"], nodes="a2", start_time=T, end_time=T + 120, **gpu),
+                  new_job(3, ["RUNNING"], nodes="a3", gres_detail=["gpu:4(IDX:4-7)"],
+                          tres_alloc_str="node=1,gres/gpu=4")],
+         "last_update": nv(T + 120), "errors": [], "warnings": []},
+        {"jobs": [new_job(1, ["RUNNING"], nodes="a1", gres_detail=["gpu(CNT:2)"])],
+         "last_update": nv(T + 130), "errors": [], "warnings": []},
+    ]  # fmt: skip
+    seen: list[int] = []
+
+    def jobs(req: Request) -> tuple[int, str, bytes]:
+        seen.append(1)
+        return json_reply(json.dumps(answers[len(seen) - 1]))
+
+    routes = {"/openapi/v3": json_reply(spec("v0.0.41")), "/slurm/v0.0.41/jobs/": jobs}
+    with FakeBackend(routes) as backend, \
+            SlurmSource(f"slurm+{backend.url}", token="t", user="u") as source:
+        source.fetch_jobs()
+        assert source.gpu_placement() == {1: (("a1", 0), ("a1", 1)), 2: (("a2", 0), ("a2", 1))}
+        source.fetch_jobs()  # nothing changed: kept
+        assert set(source.gpu_placement()) == {1, 2}
+        source.fetch_jobs()  # 2 ended, 3 started; 1 not listed: kept
+        assert source.gpu_placement() == {1: (("a1", 0), ("a1", 1)),
+                                          3: tuple(("a3", i) for i in range(4, 8))}
+        source.fetch_jobs()  # Slurm no longer says which GPUs 1 holds: not the old ones
+        assert set(source.gpu_placement()) == {3}
+        source.reset()
+        assert source.gpu_placement() == {}
+
+
 def test_22_05_304_keeps_the_queue_and_a_whole_answer_drops_jobs_gone() -> None:
     calls: list[dict[str, list[str]]] = []
     replies = [
