@@ -326,7 +326,7 @@ def _hub_log_db(args: argparse.Namespace) -> Path:
     path = Path(args.db).expanduser() if args.db else (
         default_log_path() if args.log_only else default_sim_log_path())
     try:
-        LogStore(path).close()
+        LogStore.check(path)
     except LogStoreError as exc:
         raise CliError(str(exc)) from None
     return path

@@ -68,6 +68,20 @@ def _entry(row: Sequence[Any]) -> LogEntry:
     )
 
 
+def _version(conn: sqlite3.Connection, path: Path) -> int:
+    """The file's schema version (0: new); :class:`LogStoreError` when it is another
+    application's database or from a newer version."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    app = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    tables = int(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+    if (version or tables) and app != APPLICATION_ID:
+        raise LogStoreError(f"{path} is an SQLite database but not a shift log")
+    if version > SCHEMA_VERSION:
+        raise LogStoreError(f"shift log {path} was written by a newer version "
+                            f"(schema {version}, this one reads up to {SCHEMA_VERSION})")
+    return version
+
+
 class LogStore:
     """The shift log in the SQLite file at ``path`` (created when absent).
 
@@ -105,16 +119,30 @@ class LogStore:
             conn.close()
             raise
 
+    @classmethod
+    def check(cls, path: str | Path, busy_timeout_s: float = 5.0) -> None:
+        """Whether the file at ``path`` can be the shift log (absent, or a shift log of a
+        version this one reads, in a place it can write): :class:`LogStoreError` if not.
+        What a hub checks before it listens, with the standard library only; the store
+        itself is opened when the log is first used."""
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), timeout=busy_timeout_s, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise LogStoreError(f"cannot open the shift log {path}: {exc}") from None
+        try:
+            _version(conn, path)
+            conn.execute("BEGIN IMMEDIATE")  # can write there (a read-only file fails)
+            conn.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            raise LogStoreError(f"cannot use the shift log {path}: {exc}") from None
+        finally:
+            conn.close()
+
     def _migrate(self) -> None:
         conn = self.conn
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        app = int(conn.execute("PRAGMA application_id").fetchone()[0])
-        tables = int(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
-        if (version or tables) and app != APPLICATION_ID:
-            raise LogStoreError(f"{self.path} is an SQLite database but not a shift log")
-        if version > SCHEMA_VERSION:
-            raise LogStoreError(f"shift log {self.path} was written by a newer version "
-                                f"(schema {version}, this one reads up to {SCHEMA_VERSION})")
+        version = _version(conn, self.path)
         if version == SCHEMA_VERSION:
             return
         conn.execute("BEGIN IMMEDIATE")

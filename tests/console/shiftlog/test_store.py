@@ -135,17 +135,27 @@ def test_a_file_that_is_no_log_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(LogStoreError, match="not a shift log"):
         LogStore(other)
+    with pytest.raises(LogStoreError, match="not a shift log"):
+        LogStore.check(other)  # what a hub checks before it listens says the same
     newer = tmp_path / "newer.sqlite"
     LogStore(newer).close()
+    LogStore.check(newer)  # a log of this version passes
     with sqlite3.connect(newer) as conn:
         conn.execute("PRAGMA user_version = 99")
     conn.close()
     with pytest.raises(LogStoreError, match="newer version"):
         LogStore(newer)
+    with pytest.raises(LogStoreError, match="newer version"):
+        LogStore.check(newer)
     text = tmp_path / "text.sqlite"
     text.write_text("not a database at all, " * 100)
     with pytest.raises(LogStoreError):
         LogStore(text)
+    with pytest.raises(LogStoreError):
+        LogStore.check(text)
+    LogStore.check(tmp_path / "new" / "log.sqlite")  # absent: made where it will be
+    with pytest.raises(LogStoreError, match="cannot open"):
+        LogStore.check(text / "log.sqlite")  # under a file: no folder can be made
 
 
 def test_writers_on_threads_and_on_two_connections_never_share_a_revision(
