@@ -49,8 +49,9 @@ where a value is unknown)."""
 JOB_OPTIONAL_FIELDS: tuple[str, ...] = ("gpu_util_pct",)
 """Fields of a job a hub may leave out (or send ``null``) when it cannot tell:
 ``gpu_util_pct``, percent 0-100: the mean utilisation of the GPUs the job holds now (a
-running job's; the simulated hub from its GPUs, a Prometheus site from dcgm-exporter's
-``hpc_job`` label or Slurm's job accounting)."""
+running job's; the simulated hub from its GPUs; a site read from Prometheus and Slurm from
+dcgm-exporter's ``DCGM_FI_DEV_GPU_UTIL``, by its ``hpc_job`` label or joined with the GPUs
+Slurm's ``gres_detail`` allocates the job, unknown where neither tells)."""
 
 JOB_STATES: tuple[str, ...] = ("PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "TIMEOUT")
 """A job's state (Slurm's words); the last four are finished states."""

@@ -11,9 +11,11 @@ busy job called idle; a small idle job on a rack of busy neighbours is not seen 
 rack's figures cannot tell it apart). A job alone on its racks (a whole NVL72 rack) is
 judged on its own figures.
 
-Where the job queue gives a job's own utilisation (``gpu_util_pct``: the simulated hub,
-dcgm-exporter's ``hpc_job`` label, Slurm's job accounting), that figure judges the job,
-exactly: each telemetry interval takes it from the queue in force then (queues read
+Where the job queue gives a job's own utilisation (``gpu_util_pct``: the simulated hub
+from the job's GPUs; a site read from Prometheus and Slurm from dcgm-exporter's
+``DCGM_FI_DEV_GPU_UTIL``, by the series' ``hpc_job`` label or joined with the GPUs
+Slurm's ``gres_detail`` allocates the job, see :mod:`console.sources.jobutil`; Slurm's
+job accounting is not read), that figure judges the job, exactly: each telemetry interval takes it from the queue in force then (queues read
 :data:`QUEUE_STEP_S` apart), and the rack bound stands in only where it is unknown. A
 small idle job beside busy neighbours is then found; :attr:`IdleJob.own` says which jobs
 were judged by their own figure.
