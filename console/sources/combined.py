@@ -222,6 +222,8 @@ class CombinedSource(Source):
         return self.shift_log.log_client()
 
     def close(self) -> None:
+        if self.job_util is not None:
+            self.job_util.close()
         for source in (self.prometheus, self.slurm, self.shift_log):
             if source is not None:
                 source.close()

@@ -19,12 +19,14 @@ order:
 3. Otherwise unknown (NaN): the idle-GPU rule (:mod:`console.energy.idle`) then judges
    the job by its racks' means.
 
-One instant query a jobs poll serves both: the series averaged by (``hpc_job``, host,
-``gpu``), those labels joined into one (``label_join``) so that the answer decodes as
-keys and values, with no label dict a GPU. The metric and label names are the
-``[prometheus] job_util`` table's (:class:`JobUtilNames`). A Prometheus that fails
-leaves the figures unknown and the queue as Slurm gave it; the reason is logged once,
-and again only when it changes or the figures come back.
+One instant query serves both: the series averaged by (``hpc_job``, host, ``gpu``),
+those labels joined into one (``label_join``) so that the answer decodes as keys and
+values, with no label dict a GPU. It runs at most once a jobs poll, and at most every
+:data:`REFRESH_S`, on a thread of its own: a poll fills the queue from the latest
+reading and never waits on Prometheus but for the first one (:class:`JobUtil`). The
+metric and label names are the ``[prometheus] job_util`` table's (:class:`JobUtilNames`).
+A Prometheus that fails leaves the figures unknown and the queue as Slurm gave it; the
+reason is logged once, and again only when it changes or the figures come back.
 """
 
 from __future__ import annotations
@@ -35,8 +37,11 @@ import ipaddress
 import logging
 import math
 import re
+import threading
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -150,35 +155,36 @@ def parse_reading(keys: list[str], values: np.ndarray, names: JobUtilNames,
     """The keys and values of a :func:`util_query` answer as a :class:`UtilReading`.
     Values that are no percentage (NaN, dcgm-exporter's blank sentinels) are left out;
     a job label that is no Slurm job id is not a job's (its GPUs still count by host)."""
-    n_hosts = len(names.host_labels)
-    tail = n_hosts + 1  # the hosts and the GPU index, after the job (if read)
+    tail = len(names.host_labels) + 1  # the hosts and the GPU index, after the job (if read)
+    with np.errstate(invalid="ignore"):
+        good = np.isfinite(values) & (values >= 0.0) & (values < DCGM_BLANK)
+    kept = np.minimum(values[good], 100.0).tolist()
     job_sums: dict[int, list[float]] = {}
     gpu_sums: dict[tuple[str, int], list[float]] = {}
-    for key, value in zip(keys, values.tolist(), strict=True):
-        if not math.isfinite(value) or value < 0.0 or value >= DCGM_BLANK:
+    job_label = bool(names.job_label)
+    for key, value in zip(compress(keys, good.tolist()), kept, strict=True):
+        parts = key.rsplit(SEP, tail)
+        if len(parts) != tail + job_label:
             continue
-        value = min(value, 100.0)
-        parts = key.split(SEP)
-        if names.job_label:
-            if len(parts) < tail + 1:
-                continue
-            job, parts = SEP.join(parts[:-tail]), parts[-tail:]
-        else:
-            if len(parts) != tail:
-                continue
-            job = ""
-        if job:
-            job_id = small_int(job, 15)
-            if job_id is not None and job_id > 0:
-                entry = job_sums.setdefault(job_id, [0.0, 0.0])
-                entry[0] += value
-                entry[1] += 1.0
-        host = next((h for h in parts[:-1] if h), "")
+        if job_label and parts[0]:
+            job_id = small_int(parts[0], 15)
+            if job_id:
+                entry = job_sums.get(job_id)
+                if entry is None:
+                    job_sums[job_id] = [value, 1.0]
+                else:
+                    entry[0] += value
+                    entry[1] += 1.0
+        host = next((h for h in parts[job_label:-1] if h), "")
         index = small_int(parts[-1])
         if host and index is not None:
-            entry = gpu_sums.setdefault((short_host(host), index), [0.0, 0.0])
-            entry[0] += value
-            entry[1] += 1.0
+            gpu = (short_host(host), index)
+            entry = gpu_sums.get(gpu)
+            if entry is None:
+                gpu_sums[gpu] = [value, 1.0]
+            else:
+                entry[0] += value
+                entry[1] += 1.0
     return UtilReading({k: s / c for k, (s, c) in job_sums.items()},
                        {k: s / c for k, (s, c) in gpu_sums.items()}, at)
 
@@ -203,10 +209,14 @@ def placed_util(pairs: Iterable[tuple[str, int]], by_gpu: Mapping[tuple[str, int
 
 
 def job_util(columns: Mapping[str, np.ndarray], placement: Placement, reading: UtilReading,
-             hostnames: Mapping[str, str] | None = None) -> tuple[np.ndarray, int, int]:
+             hostnames: Mapping[str, str] | None = None,
+             memo: dict[int, tuple[object, float | None]] | None = None,
+             ) -> tuple[np.ndarray, int, int]:  # fmt: skip
     """``(gpu_util_pct for each row of the queue, jobs by hpc_job, jobs by the join)``:
     running jobs by their ``hpc_job`` series, else the join of ``placement``; NaN for
-    the others."""
+    the others. ``memo`` (job id -> (its placement, its figure)) keeps the joins of one
+    reading and ``hostnames`` across polls: a job whose placement is the same object
+    is not joined again."""
     ids = columns["id"]
     out = np.full(len(ids), np.nan)
     by_label = joined = 0
@@ -217,7 +227,15 @@ def job_util(columns: Mapping[str, np.ndarray], placement: Placement, reading: U
             by_label += 1
         else:
             pairs = placement.get(job_id)
-            value = placed_util(pairs, reading.by_gpu, hostnames) if pairs else None
+            if not pairs:
+                continue
+            known = memo.get(job_id) if memo is not None else None
+            if known is not None and known[0] is pairs:
+                value = known[1]
+            else:
+                value = placed_util(pairs, reading.by_gpu, hostnames)
+                if memo is not None:
+                    memo[job_id] = (pairs, value)
             if value is None:
                 continue
             joined += 1
@@ -225,20 +243,64 @@ def job_util(columns: Mapping[str, np.ndarray], placement: Placement, reading: U
     return out, by_label, joined
 
 
-class JobUtil:
-    """Fills the ``gpu_util_pct`` of a Slurm job queue from Prometheus (one query a poll)."""
+REFRESH_S = 30.0
+"""The utilisation is read at most this often (dcgm-exporter samples every 30 s by
+default); the jobs polls in between take the last reading."""
+FIRST_WAIT_S = 5.0
+"""How long the first jobs poll with running GPU jobs waits for the first reading (later
+polls never wait: the queue never waits on Prometheus)."""
+MAX_AGE_S = 300.0
+"""A reading older than this is not shown (no read has finished since)."""
 
-    def __init__(self, client: PromClient, names: JobUtilNames | None = None) -> None:
+
+class _Read:
+    """One read of the utilisation on a thread of its own (daemon: it ends with its
+    deadline), and what came of it."""
+
+    def __init__(self, util: JobUtil) -> None:
+        self.asked = time.monotonic()
+        self.reading: UtilReading | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(util,), name="job-gpu-util",
+                                       daemon=True)
+        self.thread.start()
+
+    def _run(self, util: JobUtil) -> None:
+        try:
+            self.reading = util.read()
+        except Exception as exc:  # noqa: BLE001 - any failure of the read is its reason
+            self.error = exc
+
+
+class JobUtil:
+    """Fills the ``gpu_util_pct`` of a Slurm job queue from Prometheus.
+
+    The query runs on a thread of its own, at most every ``refresh_s``, started by a jobs
+    poll that finds the last reading that old: each poll fills the queue from the last
+    reading (at most ``refresh_s`` plus one read old; none past :data:`MAX_AGE_S`), so
+    the jobs poll takes no longer than Slurm's answer. Only the first poll waits for its
+    reading (:data:`FIRST_WAIT_S` at most). A read that fails makes the figures unknown
+    until one succeeds; why is logged once, and again only when it changes."""
+
+    def __init__(self, client: PromClient, names: JobUtilNames | None = None,
+                 refresh_s: float = REFRESH_S) -> None:
         self.client = client
         self.names = names or JobUtilNames()
         self.query = util_query(self.names)
+        self.refresh_s = float(refresh_s)
         self.trouble: str | None = None
-        """Why the last poll's figures are unknown (None: read)."""
+        """Why the figures are unknown now (None: they are read)."""
         self.counts: tuple[int, int] = (0, 0)
         """Running jobs given a figure by the last poll: by ``hpc_job``, by the join."""
+        self._pending: _Read | None = None
+        self._latest: tuple[float, UtilReading] | None = None
+        self._asked = -math.inf
+        self._first = True
+        self._memo: dict[int, tuple[object, float | None]] = {}
+        self._memo_of: tuple[object, object] | None = None
 
     def read(self, left_s: float | None = None) -> UtilReading:
-        """One answer of the query, within ``left_s`` (at most the client's deadline)."""
+        """One answer of the query, now, within ``left_s`` (at most the client's deadline)."""
         seconds = self.client.limits.deadline_s
         if left_s is not None:
             if left_s < 1.0:
@@ -248,30 +310,88 @@ class JobUtil:
             keyed = self.client.query_keyed(self.query, (KEY_LABEL,))
         return parse_reading(keyed.keys, keyed.values, self.names, keyed.time)
 
+    def settle(self, timeout: float | None = None) -> None:
+        """Wait for the read in flight (if any) to end, and take what came of it."""
+        if self._pending is not None:
+            self._pending.thread.join(timeout)
+        self._take()
+
+    def latest(self, left_s: float | None = None) -> UtilReading | None:
+        """The reading a jobs poll fills from (None: unknown), starting a read (with
+        Prometheus's own deadline) when the last one is ``refresh_s`` old; only the first
+        is waited for (``left_s`` of the poll's deadline, :data:`FIRST_WAIT_S` at most)."""
+        self._take()
+        now = time.monotonic()
+        if self._pending is None and now - self._asked >= self.refresh_s:
+            self._asked = now
+            first, self._first = self._first, False
+            self._pending = _Read(self)
+            if first:
+                self.settle(max(0.0, min(FIRST_WAIT_S, left_s if left_s is not None
+                                         else FIRST_WAIT_S)))
+        if self._latest is None:
+            return None
+        asked, reading = self._latest
+        if now - asked > MAX_AGE_S:
+            self._latest = None
+            self._unknown(f"no reading for {now - asked:.0f} s")
+            return None
+        return reading
+
     def fill(self, jobs: JobsSnapshot, placement: Placement, left_s: float | None = None,
              hostnames: Mapping[str, str] | None = None) -> JobsSnapshot:
-        """``jobs`` with each running job's ``gpu_util_pct``; ``jobs`` as it is when no
-        job runs with GPUs (no query then) or Prometheus cannot be read (logged once)."""
+        """``jobs`` with each running job's ``gpu_util_pct`` from the latest reading;
+        ``jobs`` as it is when no job runs with GPUs (nothing read then) or there is no
+        reading (why logged once)."""
         columns = jobs.columns
         if not len(jobs):
             return jobs
         if not bool(((columns["state"] == "RUNNING") & (columns["gpus"] > 0)).any()):
             return jobs
-        try:
-            reading = self.read(left_s)
-        except (SourceError, DataError) as exc:
-            reason = exc.reason if isinstance(exc, SourceError) else str(exc)
-            self._unknown(reason)
+        reading = self.latest(left_s)
+        if reading is None:
+            self.counts = (0, 0)
             return jobs
-        util, by_label, joined = job_util(columns, placement, reading, hostnames)
+        if self._memo_of is None or self._memo_of[0] is not reading \
+                or self._memo_of[1] is not hostnames:
+            self._memo, self._memo_of = {}, (reading, hostnames)  # joins of another reading
+        util, by_label, joined = job_util(columns, placement, reading, hostnames, self._memo)
         self.counts = (by_label, joined)
+        return dataclasses.replace(jobs, columns=_frozen_map({**columns, "gpu_util_pct": util}))
+
+    def close(self, timeout: float = 1.0) -> None:
+        """Let a read in flight end (it is a daemon thread: not waited for past ``timeout``)."""
+        if self._pending is not None:
+            self._pending.thread.join(timeout)
+
+    def _take(self) -> None:
+        """The outcome of a read that has ended: its reading, or its failure said."""
+        done = self._pending
+        if done is None or done.thread.is_alive():
+            return
+        self._pending = None
+        if done.reading is None:
+            exc = done.error
+            if isinstance(exc, SourceError):
+                reason = exc.reason
+            elif isinstance(exc, DataError):
+                reason = str(exc)
+            else:
+                reason = f"{type(exc).__name__}: {exc}"
+                log.debug("Jobs' GPU utilisation: unexpected failure", exc_info=exc)
+            self._latest = None
+            self._unknown(reason)
+            return
+        reading = done.reading
         if not reading.by_job and not reading.by_gpu:
+            self._latest = None
             self._unknown(f"Prometheus holds no {self.names.metric} series with "
                           f"{'/'.join(self.names.host_labels)} and {self.names.gpu_label}")
-        elif self.trouble is not None:
+            return
+        self._latest = (done.asked, reading)
+        if self.trouble is not None:
             log.info("Jobs' GPU utilisation read from Prometheus again")
             self.trouble = None
-        return dataclasses.replace(jobs, columns=_frozen_map({**columns, "gpu_util_pct": util}))
 
     def _unknown(self, reason: str) -> None:
         if reason != self.trouble:

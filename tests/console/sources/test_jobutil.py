@@ -8,6 +8,7 @@ import json
 import logging
 import math
 import socket
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,8 @@ from console.sources.jobutil import (
     SEP,
     JobUtil,
     JobUtilNames,
+    UtilReading,
+    job_util,
     parse_reading,
     short_host,
     util_query,
@@ -237,11 +240,17 @@ def test_prometheus_error_logged_once_then_back(caplog: pytest.LogCaptureFixture
     with FakeBackend({"/api/v1/query": route}) as prom, \
             slurm("v0.0.38", "slurm/v0.0.38-jobs.json") as sl:
         source = combined(prom.url, sl.url)
+        assert source.job_util is not None
+        source.job_util.refresh_s = 0.0  # a read at every poll
         for _ in range(3):
             assert np.isnan(source.fetch("jobs", FetchContext()).columns["gpu_util_pct"]).all()
+            source.job_util.settle()  # the poll's read ends before the next poll
         state["status"] = 200
+        assert np.isnan(source.fetch("jobs", FetchContext()).columns["gpu_util_pct"]).all()
+        source.job_util.settle()
         jobs = source.fetch("jobs", FetchContext())
         source.close()
+    assert queries(prom) == 5
     assert util_of(jobs)[2] == 0.0
     said = [r.getMessage() for r in caplog.records if r.name == "console.sources.jobutil"]
     assert len(said) == 2 and "TSDB not ready" in said[0] and "again" in said[1]
@@ -256,6 +265,76 @@ def test_no_series_is_said_once(caplog: pytest.LogCaptureFixture) -> None:
         source.close()
     said = [r.getMessage() for r in caplog.records if r.name == "console.sources.jobutil"]
     assert len(said) == 1 and "no DCGM_FI_DEV_GPU_UTIL series" in said[0]
+
+
+def test_the_jobs_poll_never_waits_on_a_slow_prometheus(monkeypatch: pytest.MonkeyPatch) -> None:
+    import console.sources.jobutil as jobutil
+
+    monkeypatch.setattr(jobutil, "FIRST_WAIT_S", 0.2)
+    released = threading.Event()
+    body = answer(recorded_util())
+
+    def slow(req: Request) -> tuple:
+        released.wait(30)
+        return 200, "application/json", body
+
+    with FakeBackend({"/api/v1/query": slow}) as prom, \
+            slurm("v0.0.38", "slurm/v0.0.38-jobs.json") as sl:
+        source = combined(prom.url, sl.url)
+        util = source.job_util
+        assert util is not None
+        try:
+            # the first poll waits a little for the first reading, then goes on without it
+            first = source.fetch("jobs", FetchContext())
+            assert len(first) == 5 and np.isnan(first.columns["gpu_util_pct"]).all()
+            assert util._pending is not None and util._pending.thread.is_alive()
+            second = source.fetch("jobs", FetchContext())  # no wait, no second query
+            assert len(second) == 5 and util._pending.thread.is_alive()
+            assert queries(prom) <= 1
+        finally:
+            released.set()
+        util.settle()
+        jobs = source.fetch("jobs", FetchContext())  # the reading landed: used from now on
+        source.close()
+    assert util_of(jobs)[2] == 0.0 and queries(prom) == 1
+    assert util.trouble is None
+
+
+def test_at_most_one_read_every_refresh_s() -> None:
+    with prometheus(answer(recorded_util())) as prom, \
+            slurm("v0.0.38", "slurm/v0.0.38-jobs.json") as sl:
+        source = combined(prom.url, sl.url)
+        for _ in range(4):
+            assert util_of(source.fetch("jobs", FetchContext()))[2] == 0.0
+        source.close()
+    assert queries(prom) == 1  # REFRESH_S (30 s) not past: the last reading serves
+
+
+def test_an_old_reading_is_not_shown(monkeypatch: pytest.MonkeyPatch,
+                                     caplog: pytest.LogCaptureFixture) -> None:
+    import console.sources.jobutil as jobutil
+
+    monkeypatch.setattr(jobutil, "MAX_AGE_S", -1.0)  # every reading is too old
+    with prometheus(answer(recorded_util())) as prom, \
+            slurm("v0.0.38", "slurm/v0.0.38-jobs.json") as sl:
+        source = combined(prom.url, sl.url)
+        jobs = source.fetch("jobs", FetchContext())
+        source.close()
+    assert np.isnan(jobs.columns["gpu_util_pct"]).all()
+    assert any("no reading for" in r.getMessage() for r in caplog.records)
+
+
+def test_a_join_is_kept_until_its_placement_or_reading_changes() -> None:
+    reading = UtilReading({}, {("a", 0): 10.0, ("a", 1): 30.0})
+    cols = {"id": np.array([1, 2]), "state": np.array(["RUNNING", "PENDING"], object)}
+    memo: dict[int, tuple[object, float | None]] = {}
+    pairs = (("a", 0),)
+    assert job_util(cols, {1: pairs}, reading, None, memo)[0][0] == 10.0
+    reading.by_gpu[("a", 0)] = 99.0  # the same reading (never changed in use): kept
+    util, by_label, joined = job_util(cols, {1: pairs}, reading, None, memo)
+    assert util[0] == 10.0 and math.isnan(util[1]) and (by_label, joined) == (0, 1)
+    assert job_util(cols, {1: (("a", 1),)}, reading, None, memo)[0][0] == 30.0  # moved
+    assert job_util(cols, {1: pairs}, reading)[0][0] == 99.0  # no memo
 
 
 def test_no_time_left_in_the_poll() -> None:
