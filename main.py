@@ -316,9 +316,9 @@ def _hub_token(args: argparse.Namespace) -> str | None:
 
 def _hub_log_db(args: argparse.Namespace) -> Path:
     """The hub's shift-log file (--db, else the default), checked before the hub listens."""
-    from console.shiftlog.store import (
-        LogStore,
+    from console.shiftlog.files import (
         LogStoreError,
+        check_log_file,
         default_log_path,
         default_sim_log_path,
     )
@@ -326,7 +326,7 @@ def _hub_log_db(args: argparse.Namespace) -> Path:
     path = Path(args.db).expanduser() if args.db else (
         default_log_path() if args.log_only else default_sim_log_path())
     try:
-        LogStore.check(path)
+        check_log_file(path)
     except LogStoreError as exc:
         raise CliError(str(exc)) from None
     return path

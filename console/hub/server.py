@@ -24,15 +24,17 @@ from collections.abc import Container
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from console.contract import FORECAST_DEFAULT_HOURS, FORECAST_MAX_HOURS, LOG_MAX_BODY_BYTES
 from console.hub.jobfeed import JobFeed
 from console.hub.openapi import openapi_document
 from console.hub.sim import SimulatedHub
-from console.shiftlog.model import LogConflict, LogError, LogNotFound, validate_new, validate_uid
-from console.shiftlog.store import LogStore, LogStoreError, default_sim_log_path
+from console.shiftlog.files import LogStoreError, default_sim_log_path
+
+if TYPE_CHECKING:
+    from console.shiftlog.store import LogStore
 
 log = logging.getLogger(__name__)
 
@@ -287,6 +289,14 @@ class _Handler(BaseHTTPRequestHandler):
                                    "entries": [e.to_dict() for e in entries]})
 
     def _log_post(self, path: str, body: dict[str, Any]) -> None:
+        from console.shiftlog.model import (
+            LogConflict,
+            LogError,
+            LogNotFound,
+            validate_new,
+            validate_uid,
+        )
+
         store = self.server.log()
         try:
             if path == "/api/v1/log":
@@ -348,6 +358,10 @@ class HubHTTPServer(ThreadingHTTPServer):
             if self.stopped:
                 raise _Error(HTTPStatus.SERVICE_UNAVAILABLE, "the hub is stopping")
             if self._log is None:
+                # loaded here: the log's model and store (sqlite-utils) are a tenth of a
+                # second of a hub's start, and most hubs serve long before a log entry
+                from console.shiftlog.store import LogStore
+
                 try:
                     self._log = LogStore(self.log_db)
                 except LogStoreError as exc:

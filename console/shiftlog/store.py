@@ -21,9 +21,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from console.contract import LOG_PAGE_ENTRIES
+from console.shiftlog.files import (  # noqa: F401 - the store's file rules, named here too
+    APP_NAME,
+    APPLICATION_ID,
+    SCHEMA_VERSION,
+    SIM_LOG_FILE,
+    LogStoreError,
+    check_log_file,
+    default_log_path,
+    default_sim_log_path,
+    schema_version,
+)
 from console.shiftlog.model import (
     LogConflict,
     LogEntry,
@@ -35,27 +44,8 @@ from console.shiftlog.model import (
     validate_uid,
 )
 
-APPLICATION_ID = 0x4855424C  # "HUBL"
-SCHEMA_VERSION = 1
-APP_NAME = "hub-ops-console"
-SIM_LOG_FILE = "shiftlog-sim.sqlite"
-
-
-def default_log_path() -> Path:
-    """A hub's shift log (``main.py hub --log-only``): ``shiftlog.sqlite`` in the user's
-    data folder."""
-    return Path(platformdirs.user_data_dir(APP_NAME)) / "shiftlog.sqlite"
-
-
-def default_sim_log_path() -> Path:
-    """The simulated hub's shift log: ``shiftlog-sim.sqlite`` in the user's data folder."""
-    return Path(platformdirs.user_data_dir(APP_NAME)) / SIM_LOG_FILE
 _COLUMNS = ("id, uid, rev, time, author, category, text, links, open, cleared_by, "
             "cleared_at")
-
-
-class LogStoreError(Exception):
-    """The log file cannot be used (not a log file, newer, locked, unwritable)."""
 
 
 def _entry(row: Sequence[Any]) -> LogEntry:
@@ -66,20 +56,6 @@ def _entry(row: Sequence[Any]) -> LogEntry:
         open=bool(row[8]), cleared_by=None if row[9] is None else str(row[9]),
         cleared_at=None if row[10] is None else float(row[10]),
     )
-
-
-def _version(conn: sqlite3.Connection, path: Path) -> int:
-    """The file's schema version (0: new); :class:`LogStoreError` when it is another
-    application's database or from a newer version."""
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    app = int(conn.execute("PRAGMA application_id").fetchone()[0])
-    tables = int(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
-    if (version or tables) and app != APPLICATION_ID:
-        raise LogStoreError(f"{path} is an SQLite database but not a shift log")
-    if version > SCHEMA_VERSION:
-        raise LogStoreError(f"shift log {path} was written by a newer version "
-                            f"(schema {version}, this one reads up to {SCHEMA_VERSION})")
-    return version
 
 
 class LogStore:
@@ -119,30 +95,12 @@ class LogStore:
             conn.close()
             raise
 
-    @classmethod
-    def check(cls, path: str | Path, busy_timeout_s: float = 5.0) -> None:
-        """Whether the file at ``path`` can be the shift log (absent, or a shift log of a
-        version this one reads, in a place it can write): :class:`LogStoreError` if not.
-        What a hub checks before it listens, with the standard library only; the store
-        itself is opened when the log is first used."""
-        path = Path(path)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(path), timeout=busy_timeout_s, isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
-            raise LogStoreError(f"cannot open the shift log {path}: {exc}") from None
-        try:
-            _version(conn, path)
-            conn.execute("BEGIN IMMEDIATE")  # can write there (a read-only file fails)
-            conn.execute("ROLLBACK")
-        except sqlite3.Error as exc:
-            raise LogStoreError(f"cannot use the shift log {path}: {exc}") from None
-        finally:
-            conn.close()
+    check = staticmethod(check_log_file)
+    """What a hub checks before it listens (:func:`console.shiftlog.files.check_log_file`)."""
 
     def _migrate(self) -> None:
         conn = self.conn
-        version = _version(conn, self.path)
+        version = schema_version(conn, self.path)
         if version == SCHEMA_VERSION:
             return
         conn.execute("BEGIN IMMEDIATE")

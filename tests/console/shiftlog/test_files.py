@@ -1,0 +1,43 @@
+"""The shift log's file rules without the store: a hub checks its log file before it listens
+with the standard library only, and loads the store when the log is first used."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from console.shiftlog.files import LogStoreError, check_log_file, default_sim_log_path
+
+
+def test_check_refuses_what_cannot_be_the_log(tmp_path: Path) -> None:
+    check_log_file(tmp_path / "new" / "log.sqlite")  # absent: fine, its folder made
+    assert (tmp_path / "new").is_dir()
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    with pytest.raises(LogStoreError, match="not a shift log"):
+        check_log_file(other)
+    junk = tmp_path / "junk.sqlite"
+    junk.write_text("no database " * 200)
+    with pytest.raises(LogStoreError, match="cannot use"):
+        check_log_file(junk)
+    with pytest.raises(LogStoreError, match="cannot open"):
+        check_log_file(junk / "log.sqlite")
+
+
+def test_the_default_simulated_log_is_in_the_users_data_folder() -> None:
+    assert default_sim_log_path().name == "shiftlog-sim.sqlite"
+
+
+def test_a_hub_server_loads_no_log_store_until_the_log_is_used() -> None:
+    code = ("import sys, console.hub.server; "
+            "print(sorted(m for m in ('sqlite_utils', 'console.shiftlog.store', "
+            "'console.shiftlog.model') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120, cwd=Path(__file__).resolve().parents[3])
+    assert out.stdout.strip() == "[]"
