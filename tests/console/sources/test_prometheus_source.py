@@ -383,10 +383,13 @@ def test_rack_series_fill_one_array_a_field(monkeypatch: pytest.MonkeyPatch) -> 
     assert len(filled) < 50  # 300 series
 
 
-def test_each_rack_field_is_a_query_of_its_own() -> None:
-    """The per-rack series are read a field at a time, all at once, each aggregated to its
-    rack label (one regex query over a full site's 17,600 series took 0.2-0.3 s of
+def test_each_rack_field_is_a_query_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At scale the per-rack series are read a field at a time, all at once, each aggregated
+    to its rack label (one regex query over a full site's 17,600 series took 0.2-0.3 s of
     Prometheus's time, apart about 40 ms each)."""
+    import console.sources.prometheus as prometheus
+
+    monkeypatch.setattr(prometheus, "ONE_RACK_QUERY_RACKS", 0)  # as on a site of thousands
     answers = {'"hub_rack_power_kw"': vector([({"rack": "A-07-13"}, 118.5),
                                               ({"rack": "Z-99-99"}, 1.0)]),
                'feed="B"': vector([({"rack": "A-07-13"}, 58.5)])}  # fmt: skip
@@ -397,5 +400,25 @@ def test_each_rack_field_is_a_query_of_its_own() -> None:
     assert 'max by (rack) ({__name__="hub_rack_power_kw"})' in queries
     assert 'max by (rack) ({__name__="hub_rack_pdu_load_kw", feed="A"})' in queries
     assert not any("__name__=~" in q for q in queries if "hub_rack" in q)
+    assert racks["power_kw"][0] == 118.5 and racks["pdu_b_kw"][0] == 58.5
+    assert np.isnan(racks["pdu_a_kw"][0]) and racks.unknown_ids == ("Z-99-99",)
+
+
+def test_a_small_site_reads_its_rack_fields_in_one_query() -> None:
+    """Up to ONE_RACK_QUERY_RACKS racks, one query reads every rack field (a request costs
+    more than its evaluation there), split by metric name and filter exactly as the
+    fields' own queries select: a series without the filter's label is no feed's."""
+    both = vector([
+        ({"__name__": "hub_rack_power_kw", "rack": "A-07-13"}, 118.5),
+        ({"__name__": "hub_rack_power_kw", "rack": "Z-99-99"}, 1.0),
+        ({"__name__": "hub_rack_pdu_load_kw", "rack": "A-07-13", "feed": "B"}, 58.5),
+        ({"__name__": "hub_rack_pdu_load_kw", "rack": "A-07-13"}, 7.0),  # no feed label
+    ])
+    with serve({"__name__=~": both}) as backend:
+        with PrometheusSource(f"prometheus+{backend.url}", topology=site("A-07-13")) as src:
+            racks = src.fetch("racks", FetchContext())
+    queries = [r.params["query"][0] for r in backend.requests if "query" in r.params]
+    mine = [q for q in queries if "hub_rack" in q]
+    assert len(mine) == 1 and mine[0].startswith("max by (__name__, feed, rack) (")
     assert racks["power_kw"][0] == 118.5 and racks["pdu_b_kw"][0] == 58.5
     assert np.isnan(racks["pdu_a_kw"][0]) and racks.unknown_ids == ("Z-99-99",)
