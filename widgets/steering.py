@@ -12,8 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -54,6 +53,64 @@ COLUMNS = (
 )
 
 
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_ALIGN = (_RIGHT, _LEFT, _LEFT, _RIGHT, _RIGHT, _LEFT)
+
+
+class JobsModel(QAbstractTableModel):
+    """The jobs counted, one row a job, each cell's text made when the view asks for it
+    (the rows on screen), not an item a cell for every job at every update."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.jobs: tuple[Any, ...] = ()
+        self._states = {"RUNNING": _tr("running"), "PENDING": _tr("pending")}
+
+    def set_jobs(self, jobs: tuple[Any, ...]) -> None:
+        if jobs == self.jobs:
+            return
+        self.beginResetModel()
+        self.jobs = jobs
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | None = None) -> int:  # noqa: N802 - Qt name
+        return 0 if parent is not None and parent.isValid() else len(self.jobs)
+
+    def columnCount(self, parent: QModelIndex | None = None) -> int:  # noqa: N802 - Qt name
+        return 0 if parent is not None and parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt name
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(COLUMNS)):
+            return _tr(COLUMNS[section])
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.jobs):
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _ALIGN[col]
+        job = self.jobs[index.row()]
+        if role == Qt.ItemDataRole.ToolTipRole and col == len(COLUMNS) - 1:
+            return plain_tooltip(job.tenant)
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if col == 0:
+            return str(job.id)
+        if col == 1:
+            return isolate(job.partition)
+        if col == 2:
+            return self._states.get(job.state, job.state)
+        if col == 3:
+            return figure(job.gpus, ",d")
+        if col == 4:
+            return figure(job.it_mw, ",.2f")
+        return isolate(job.tenant)
+
+
 class SteeringView(LiveView):
     """The advisor panel (a dock of the main window)."""
 
@@ -78,8 +135,7 @@ class SteeringView(LiveView):
         self.basis.setEnabled(False)  # the secondary line, greyed by the style
         for label in (self.headline, self.figures, self.basis):
             root.addWidget(label)
-        self.model = QStandardItemModel(0, len(COLUMNS), self)
-        self.model.setHorizontalHeaderLabels([_tr(c) for c in COLUMNS])
+        self.model = JobsModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -175,23 +231,7 @@ class SteeringView(LiveView):
         self._fill(load)
 
     def _fill(self, load: DeferrableLoad) -> None:
-        jobs = load.jobs[:MAX_ROWS]
-        self.model.setRowCount(0)
-        states = {"RUNNING": QCoreApplication.translate("SteeringView", "running"), "PENDING": QCoreApplication.translate("SteeringView", "pending")}
-        for job in jobs:
-            row = []
-            for text, align in (
-                (str(job.id), Qt.AlignmentFlag.AlignRight),
-                (isolate(job.partition), Qt.AlignmentFlag.AlignLeft),
-                (states.get(job.state, job.state), Qt.AlignmentFlag.AlignLeft),
-                (figure(job.gpus, ",d"), Qt.AlignmentFlag.AlignRight),
-                (figure(job.it_mw, ",.2f"), Qt.AlignmentFlag.AlignRight),
-                (isolate(job.tenant), Qt.AlignmentFlag.AlignLeft),
-            ):
-                item = QStandardItem(text)
-                item.setTextAlignment(align | Qt.AlignmentFlag.AlignVCenter)
-                row.append(item)
-            row[-1].setToolTip(plain_tooltip(job.tenant))
-            self.model.appendRow(row)
+        jobs = tuple(load.jobs[:MAX_ROWS])
+        self.model.set_jobs(jobs)
         left = len(load.jobs) - len(jobs)
         self.more.setText(QCoreApplication.translate("SteeringView", "and {0} more jobs").format(figure(left, ",d")) if left > 0 else "")

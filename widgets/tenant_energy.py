@@ -215,7 +215,10 @@ class TenantEnergyView(LiveView):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
-        bound_columns(self.table)
+        # The name column stretches over the width left: a header caps every section, a
+        # stretching one too, so the cap is the view's; the names, kinds and countries are
+        # cut in characters where they are set (isolate), the figures are short.
+        bound_columns(self.table, chars=1000)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         bar = QHBoxLayout()
         bar.addWidget(self.period_box)
@@ -412,11 +415,12 @@ class TenantEnergyView(LiveView):
     def _said(self, rep: Any) -> list[str]:
         clock = self.site_clock
         site = rep.site_it_kwh
-        check = (f"{100.0 * (rep.metered_it_kwh - site) / site:+.2f} %" if site > 0 else "—")
+        gap = 100.0 * (rep.metered_it_kwh - site) / site if site > 0 else math.nan
+        check = "—" if not math.isfinite(gap) else f"{0.0 if abs(gap) < 0.005 else gap:+.2f} %"
         said = [self.tr(
             "{start} to {end} ({zone}): {energy} kWh of IT energy metered by the racks "
             "(site IT meter {check}); grid imports at {grid} gCO2eq/kWh, wind, sun and "
-            "battery at none"
+            "battery at zero"
         ).format(start=clock.clock(rep.start, "%Y-%m-%d %H:%M"),
                  end=clock.clock(rep.end, "%Y-%m-%d %H:%M"), zone=clock.abbrev(rep.end),
                  energy=figure(rep.metered_it_kwh, ",.0f"), check=check,
@@ -438,7 +442,7 @@ class TenantEnergyView(LiveView):
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(rep.lines))
         for row, line in enumerate(rep.lines):
-            name = isolate(line.name) if line.role == "group" else names[line.role]
+            name = isolate(line.name, 120) if line.role == "group" else names[line.role]
             texts = [name, isolate(line.kind, 40), isolate(line.country, 40)]
             for col, text in enumerate(texts):
                 item = QTableWidgetItem(text)

@@ -4604,7 +4604,7 @@ By {operator}: {reason}</source>
         <translation>لا تقرير: {0}</translation>
     </message>
     <message>
-        <source>{start} to {end} ({zone}): {energy} kWh of IT energy metered by the racks (site IT meter {check}); grid imports at {grid} gCO2eq/kWh, wind, sun and battery at none</source>
+        <source>{start} to {end} ({zone}): {energy} kWh of IT energy metered by the racks (site IT meter {check}); grid imports at {grid} gCO2eq/kWh, wind, sun and battery at zero</source>
         <translation>من {start} إلى {end} ({zone}): {energy} كيلوواط ساعة من طاقة تقنية المعلومات تقيسها الخزائن (عداد الموقع {check})؛ الشبكة بـ {grid} غرام مكافئ CO2/كيلوواط ساعة، والرياح والشمس والبطارية بلا انبعاثات</translation>
     </message>
     <message>

@@ -4604,7 +4604,7 @@ Par {operator} : {reason}</translation>
         <translation>Pas de rapport : {0}</translation>
     </message>
     <message>
-        <source>{start} to {end} ({zone}): {energy} kWh of IT energy metered by the racks (site IT meter {check}); grid imports at {grid} gCO2eq/kWh, wind, sun and battery at none</source>
+        <source>{start} to {end} ({zone}): {energy} kWh of IT energy metered by the racks (site IT meter {check}); grid imports at {grid} gCO2eq/kWh, wind, sun and battery at zero</source>
         <translation>Du {start} au {end} ({zone}) : {energy} kWh d&apos;énergie IT mesurés par les baies (compteur IT du site {check}) ; réseau à {grid} gCO2eq/kWh, vent, soleil et batterie à zéro</translation>
     </message>
     <message>
