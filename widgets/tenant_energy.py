@@ -453,7 +453,10 @@ class TenantEnergyView(LiveView):
             for col, (value, spec) in enumerate(numbers, start=3):
                 shown = figure(value, spec) if line.role == "group" or col > 3 else ""
                 self.table.setItem(row, col, NumberItem(shown, value))
-        self.table.resizeColumnsToContents()
+        # the figures to their contents; not the name column, which stretches (sized to
+        # its contents it stayed that narrow until the view was resized)
+        for col in range(1, len(self.COLUMNS)):
+            self.table.resizeColumnToContents(col)
 
     def stop(self) -> None:
         super().stop()

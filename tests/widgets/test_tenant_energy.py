@@ -300,3 +300,20 @@ def test_failed_save_is_said_and_the_table_stays(view: TenantEnergyView, qtbot: 
     assert "2,300 kWh of IT energy" in said
     assert view.table.rowCount() == 4 and view.save_button.isEnabled()
     assert view.report is not None and not target.exists()
+
+
+def test_the_name_column_fills_the_table(qtbot: Any) -> None:
+    """The figures are sized to their contents, the names take the rest of the width."""
+    from types import SimpleNamespace
+
+    view = TenantEnergyView()
+    qtbot.addWidget(view)
+    view.resize(1200, 600)
+    view.show()
+    line = SimpleNamespace(name="Office Chérifien Agritech", role="group", kind="enterprise",
+                           country="MA", gpu_hours=16564.6, energy_kwh=27702.0,
+                           carbon_kg=1810.0, share_pct=4.2)
+    view._fill(SimpleNamespace(lines=[line]))
+    table, header = view.table, view.table.horizontalHeader()
+    qtbot.waitUntil(lambda: header.length() >= table.viewport().width() - 1)
+    assert header.sectionSize(0) > sum(header.sectionSize(c) for c in range(1, 7))
