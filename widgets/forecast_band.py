@@ -168,6 +168,11 @@ class ForecastBand(pg.GraphicsObject):
                 r = self._data_rect
                 left, top = r.left() * sx + dx, min(r.top() * sy, r.bottom() * sy) + dy
                 w, h = self._label_size
+                view = self.getViewBox()
+                if view is not None:  # never above the plot's top (it would be cut off)
+                    shown = view.viewRect()
+                    ceiling = min(shown.top() * sy, shown.bottom() * sy) + dy
+                    top = max(top, ceiling + h + 2 * PAD_PX)
                 p.setPen(self._text_pen)
                 p.drawText(QRectF(left + PAD_PX, top - h - PAD_PX, w, h),
                            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom),
