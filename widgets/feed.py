@@ -63,6 +63,10 @@ class Feed(QObject):
     """(position, entries): the shift log as it stood at a review's position (a tuple of
     :class:`console.shiftlog.model.LogEntry`, oldest first)."""
 
+    journals = False
+    """True when :meth:`record_handover` journals (a live session); False: it refuses (a
+    review, a window with no session)."""
+
     reports_busy = False
     """True when :meth:`is_busy` tells when the worker polls (views then wait a little
     before drawing); False: views draw as data comes."""

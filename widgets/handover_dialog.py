@@ -488,7 +488,7 @@ class HandoverDialog(QDialog):
             self.status.setText(self.tr("Not handed over: {0}").format(self.error))
             return False
         feed = getattr(self.window_, "feed", None)
-        if feed is None or not hasattr(feed, "record_handover"):
+        if feed is None or not getattr(feed, "journals", False):
             self.error = "no live session"
             self.status.setText(self.tr(
                 "Not handed over: this window has no live session to journal the handover."))

@@ -198,6 +198,8 @@ _RELAYED = (
 class LiveFeed(Feed):
     """Polls a source in the background and hands results to the GUI thread."""
 
+    journals = True
+
     reports_busy = True
     _requestRack = Signal(str)
     _requestAck = Signal(str, str, str)

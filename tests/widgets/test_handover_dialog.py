@@ -40,6 +40,8 @@ class _Clock:
 class _Feed:
     """What the dialog asks of a feed: the handover to journal."""
 
+    journals = True
+
     def __init__(self) -> None:
         self.handovers: list[HandoverRecord] = []
 
@@ -197,6 +199,20 @@ def test_hand_over_journals_both_names_times_and_the_summary(qtbot: Any, window:
     export_after_handover(window, record, dialog.shift)
     assert opened and opened[0][1]["handover"] == record
     assert opened[0][1]["shift"] == dialog.shift
+
+
+def test_a_feed_that_cannot_journal_is_told_not_handed_over(qtbot: Any, window: Any) -> None:
+    """A review's feed (the base Feed refuses a handover in a signal) is no live session:
+    the dialog says so and stays open, never 'handed over' with nothing journaled."""
+    from widgets.feed import Feed
+
+    window.feed = Feed()
+    dialog = _dialog(qtbot, window, _Clock(T0))
+    for box in dialog.checks.values():
+        box.setChecked(True)
+    dialog.incoming.setText("Youssef")
+    assert not dialog.hand_over()
+    assert dialog.error == "no live session" and dialog.record is None
 
 
 def test_the_menu_action_is_for_a_live_window(qtbot: Any, tmp_path: Path) -> None:
