@@ -65,7 +65,8 @@ class JobsModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.jobs: tuple[Any, ...] = ()
-        self._states = {"RUNNING": _tr("running"), "PENDING": _tr("pending")}
+        self._states = {"RUNNING": QCoreApplication.translate("SteeringView", "running"),
+                        "PENDING": QCoreApplication.translate("SteeringView", "pending")}
 
     def set_jobs(self, jobs: tuple[Any, ...]) -> None:
         if jobs == self.jobs:
