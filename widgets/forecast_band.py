@@ -12,6 +12,7 @@ each hour.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,6 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPen,
-    QTransform,
 )
 
 PAD_PX = 2.0
@@ -83,7 +83,10 @@ class ForecastBand(pg.GraphicsObject):
         self._data_rect = QRectF()
         self._bounds: QRectF | None = None
         self.label = ""
-        """Words drawn at the top left of the band (empty: none)."""
+        """Words drawn at the top left of the band's part still to come (empty: none)."""
+        self.label_after = -math.inf
+        """The newest measured time (the chart's): the label starts no earlier, where the
+        history does not hide the band."""
         self._label_size = (0.0, 0.0)
 
     # -- data ---------------------------------------------------------------------------
@@ -150,10 +153,7 @@ class ForecastBand(pg.GraphicsObject):
     def paint(self, p: QPainter, *_args: object) -> None:
         if not self._outlines and not len(self.t):
             return
-        tr = p.transform()
-        if tr.type().value > QTransform.TransformationType.TxScale.value:  # turned: data units
-            self._paint_paths(p)
-            return
+        tr = p.transform()  # a view box scales and moves, never turns: x * sx + dx
         sx, sy, dx, dy = tr.m11(), tr.m22(), tr.dx(), tr.dy()
         p.resetTransform()
         try:
@@ -164,26 +164,38 @@ class ForecastBand(pg.GraphicsObject):
             p.setPen(self._median_pen)
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawPath(pg.arrayToQPath(self.t * sx + dx, self.p50 * sy + dy, connect="finite"))
-            if self.label and self._outlines:
-                r = self._data_rect
-                left, top = r.left() * sx + dx, min(r.top() * sy, r.bottom() * sy) + dy
-                w, h = self._label_size
-                view = self.getViewBox()
-                if view is not None:  # never above the plot's top (it would be cut off)
-                    shown = view.viewRect()
-                    ceiling = min(shown.top() * sy, shown.bottom() * sy) + dy
-                    top = max(top, ceiling + h + 2 * PAD_PX)
+            place = self.label_place(sx, sy, dx, dy)
+            if place is not None:
                 p.setPen(self._text_pen)
-                p.drawText(QRectF(left + PAD_PX, top - h - PAD_PX, w, h),
-                           int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom),
+                p.drawText(place, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom),
                            self.label)
         finally:
             p.setTransform(tr)
 
-    def _paint_paths(self, p: QPainter) -> None:
-        p.setPen(self._edge)
-        p.setBrush(self._brush)
-        p.drawPath(self.band())
-        p.setPen(self._median_pen)
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawPath(pg.arrayToQPath(self.t, self.p50, connect="finite"))
+    def label_place(self, sx: float, sy: float, dx: float,
+                    dy: float) -> QRectF | None:
+        """Where the label goes in screen pixels (``x * sx + dx``, ``y * sy + dy``): from
+        the band's first point still to come, just above the band there and inside the
+        plot; None when there is no label, or the band to come leaves no room for it in
+        the range shown (a range ending now: the envelope's label sits there)."""
+        if not self.label or not self._outlines or not len(self.t):
+            return None
+        w, h = self._label_size
+        xs = self.t * sx + dx
+        left = max(float(xs[0]), self.label_after * sx + dx)
+        right = float(xs[-1])
+        view = self.getViewBox()
+        if view is not None:
+            shown = view.viewRect()
+            right = min(right, shown.right() * sx + dx)
+            ceiling = min(shown.top() * sy, shown.bottom() * sy) + dy
+        else:
+            ceiling = -math.inf
+        if left + w + PAD_PX > right:
+            return None
+        under = (xs >= left - 1.0) & (xs <= left + w + 1.0) & np.isfinite(self.p90)
+        tops = self.p90[under] * sy + dy
+        r = self._data_rect  # the band's top under the words, else its top anywhere
+        top = float(tops.min()) if len(tops) else min(r.top() * sy, r.bottom() * sy) + dy
+        top = max(top, ceiling + h + 2 * PAD_PX)  # never above the plot's top
+        return QRectF(left + PAD_PX, top - h - PAD_PX, w, h)

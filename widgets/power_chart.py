@@ -836,6 +836,7 @@ class PowerBalanceChart(LiveView):
             return
         self._drawn = h
         t = h.t
+        self.forecast_band.label_after = float(t[-1])  # its words where no history hides it
         data: dict[str, np.ndarray] = {}
         base = np.zeros(len(t))
         for key, name, _label, _colour in STACK:

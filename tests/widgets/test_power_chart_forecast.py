@@ -168,3 +168,24 @@ def test_over_is_the_colour_a_translucent_fill_makes() -> None:
     assert over((255, 255, 255, 255)).name() == "#ffffff"
     assert over((255, 255, 255, 0)).name() == BG
     assert over((0, 0, 0, 128), "#ffffff").name() == "#7f7f7f"
+
+
+def test_the_issue_label_sits_on_the_band_still_to_come(chart: PowerBalanceChart) -> None:
+    """The 'issued' words start at the newest sample, just above the band, inside the plot;
+    a range that ends now shows none of the band to come, and no words (they sat on the
+    envelope's label in the handover pack)."""
+    band = chart.forecast_band
+    chart.apply(forecast())
+    chart.flush()
+    tr = band.deviceTransform(chart.graphics.viewportTransform())
+    args = (tr.m11(), tr.m22(), tr.dx(), tr.dy())
+    place = band.label_place(*args)
+    assert place is not None and band.label.startswith("issued ")
+    assert place.left() >= NOW * args[0] + args[2]  # not over the history
+    assert place.bottom() <= 150.0 * args[1] + args[3]  # above the band's P90 there
+    top = chart.top.getViewBox().viewRect().bottom() * args[1] + args[3]
+    assert place.top() >= top  # inside the plot
+    chart.set_range(NOW - 3600.0, NOW)
+    chart.flush()
+    tr = band.deviceTransform(chart.graphics.viewportTransform())
+    assert band.label_place(tr.m11(), tr.m22(), tr.dx(), tr.dy()) is None
