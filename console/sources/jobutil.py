@@ -159,34 +159,22 @@ def parse_reading(keys: list[str], values: np.ndarray, names: JobUtilNames,
     with np.errstate(invalid="ignore"):
         good = np.isfinite(values) & (values >= 0.0) & (values < DCGM_BLANK)
     kept = np.minimum(values[good], 100.0).tolist()
-    job_sums: dict[int, list[float]] = {}
-    gpu_sums: dict[tuple[str, int], list[float]] = {}
+    job_values: dict[int, list[float]] = {}
+    gpu_values: dict[tuple[str, int], list[float]] = {}
     job_label = bool(names.job_label)
     for key, value in zip(compress(keys, good.tolist()), kept, strict=True):
         parts = key.rsplit(SEP, tail)
         if len(parts) != tail + job_label:
             continue
-        if job_label and parts[0]:
-            job_id = small_int(parts[0], 15)
-            if job_id:
-                entry = job_sums.get(job_id)
-                if entry is None:
-                    job_sums[job_id] = [value, 1.0]
-                else:
-                    entry[0] += value
-                    entry[1] += 1.0
+        job_id = small_int(parts[0], 15) if job_label and parts[0] else None
+        if job_id:
+            job_values.setdefault(job_id, []).append(value)
         host = next((h for h in parts[job_label:-1] if h), "")
         index = small_int(parts[-1])
         if host and index is not None:
-            gpu = (short_host(host), index)
-            entry = gpu_sums.get(gpu)
-            if entry is None:
-                gpu_sums[gpu] = [value, 1.0]
-            else:
-                entry[0] += value
-                entry[1] += 1.0
-    return UtilReading({k: s / c for k, (s, c) in job_sums.items()},
-                       {k: s / c for k, (s, c) in gpu_sums.items()}, at)
+            gpu_values.setdefault((short_host(host), index), []).append(value)
+    return UtilReading({k: math.fsum(v) / len(v) for k, v in job_values.items()},
+                       {k: math.fsum(v) / len(v) for k, v in gpu_values.items()}, at)
 
 
 def placed_util(pairs: Iterable[tuple[str, int]], by_gpu: Mapping[tuple[str, int], float],
