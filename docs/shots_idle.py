@@ -5,13 +5,14 @@ Tétouan site into a cache at one poll a minute (racks and job queue, as the liv
 stores them), finds the idle allocated GPUs at the end (:func:`console.energy.idle.idle_at`),
 prints how many of the jobs the hub made idle (jobgen's IDLE_JOB_SHARE, running at least the
 idle time) it found, and saves idle_gpus.png: the rack map's Idle allocated GPUs overlay
-over the idle list. The cache is written to $IDLE_CACHE (default ./idle_record.db).
+over the idle list. The cache is written to $IDLE_CACHE (default: a temporary folder, removed after).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -99,7 +100,9 @@ def main(argv: list[str]) -> int:
     out_dir = Path(argv[1] if len(argv) > 1 else "docs/screenshots")
     hours = float(argv[2]) if len(argv) > 2 else 3.0
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = Path(os.environ.get("IDLE_CACHE", "idle_record.db"))
+    keep = os.environ.get("IDLE_CACHE")
+    folder = None if keep else tempfile.TemporaryDirectory()  # nothing left in the tree
+    path = Path(keep) if keep else Path(folder.name) / "idle_record.db"
     path.unlink(missing_ok=True)
     t0 = time.monotonic()
     hub, topology, end = record(path, hours)

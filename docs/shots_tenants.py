@@ -5,13 +5,14 @@ Tétouan site into a cache as the live console stores it (racks and site power e
 the job queue every five, rolled up), opens the Energy by tenant view on it with a custom
 range (the last two hours, by tenant), checks that the view shows the figures of
 ``main.py report tenants`` over the same range (the same CSV), and saves tenant_energy.png.
-The cache is written to $TENANT_CACHE (default ./tenant_record.db).
+The cache is written to $TENANT_CACHE (default: a temporary folder, removed after).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,9 @@ def main(argv: list[str]) -> int:
     out_dir = Path(argv[1] if len(argv) > 1 else "docs/screenshots")
     hours = float(argv[2]) if len(argv) > 2 else 3.0
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = Path(os.environ.get("TENANT_CACHE", "tenant_record.db"))
+    keep = os.environ.get("TENANT_CACHE")
+    folder = None if keep else tempfile.TemporaryDirectory()  # nothing left in the tree
+    path = Path(keep) if keep else Path(folder.name) / "tenant_record.db"
     path.unlink(missing_ok=True)
     t0 = time.monotonic()
     topology, end = record(path, hours)
