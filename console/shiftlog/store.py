@@ -28,7 +28,6 @@ from console.shiftlog.files import (  # noqa: F401 - the store's file rules, nam
     SCHEMA_VERSION,
     SIM_LOG_FILE,
     LogStoreError,
-    check_log_file,
     default_log_path,
     default_sim_log_path,
     schema_version,
@@ -94,9 +93,6 @@ class LogStore:
         except LogStoreError:
             conn.close()
             raise
-
-    check = staticmethod(check_log_file)
-    """What a hub checks before it listens (:func:`console.shiftlog.files.check_log_file`)."""
 
     def _migrate(self) -> None:
         conn = self.conn

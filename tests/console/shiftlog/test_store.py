@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from console.shiftlog.files import check_log_file
 from console.shiftlog.model import LogConflict, LogNotFound, new_uid, validate_new
 from console.shiftlog.store import LogStore, LogStoreError
 
@@ -136,26 +137,26 @@ def test_a_file_that_is_no_log_is_refused(tmp_path: Path) -> None:
     with pytest.raises(LogStoreError, match="not a shift log"):
         LogStore(other)
     with pytest.raises(LogStoreError, match="not a shift log"):
-        LogStore.check(other)  # what a hub checks before it listens says the same
+        check_log_file(other)  # what a hub checks before it listens says the same
     newer = tmp_path / "newer.sqlite"
     LogStore(newer).close()
-    LogStore.check(newer)  # a log of this version passes
+    check_log_file(newer)  # a log of this version passes
     with sqlite3.connect(newer) as conn:
         conn.execute("PRAGMA user_version = 99")
     conn.close()
     with pytest.raises(LogStoreError, match="newer version"):
         LogStore(newer)
     with pytest.raises(LogStoreError, match="newer version"):
-        LogStore.check(newer)
+        check_log_file(newer)
     text = tmp_path / "text.sqlite"
     text.write_text("not a database at all, " * 100)
     with pytest.raises(LogStoreError):
         LogStore(text)
     with pytest.raises(LogStoreError):
-        LogStore.check(text)
-    LogStore.check(tmp_path / "new" / "log.sqlite")  # absent: made where it will be
+        check_log_file(text)
+    check_log_file(tmp_path / "new" / "log.sqlite")  # absent: made where it will be
     with pytest.raises(LogStoreError, match="cannot open"):
-        LogStore.check(text / "log.sqlite")  # under a file: no folder can be made
+        check_log_file(text / "log.sqlite")  # under a file: no folder can be made
 
 
 def test_writers_on_threads_and_on_two_connections_never_share_a_revision(
