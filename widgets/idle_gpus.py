@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -56,6 +56,8 @@ class IdleGpuView(LiveView):
 
     kinds = ("jobs",)
     title = "Idle allocated GPUs"
+    figureChanged = Signal()
+    """A new per-rack figure for the rack map's idle overlay was set."""
     COLUMNS = (
         QT_TRANSLATE_NOOP("IdleGpuView", "Job"),
         QT_TRANSLATE_NOOP("IdleGpuView", "Name"),
@@ -77,6 +79,10 @@ class IdleGpuView(LiveView):
         self.error: str | None = None
         self._at: float | None = None
         self._read_at = -math.inf
+        self._unread = False
+        """Data moved on while nobody looked: read when the view or its overlay is shown."""
+        self.wanted: Callable[[], bool] = self.is_shown
+        """Whether anyone looks at the result now (the window adds the rack map's overlay)."""
         self.task = CacheTask(self)
         self.task.done.connect(self._on_result)
         self.task.failed.connect(self._on_failed)
@@ -113,12 +119,35 @@ class IdleGpuView(LiveView):
             self.refresh()
 
     def refresh(self) -> None:
+        """Read the idle jobs at the data's time, on the worker; while neither this view nor
+        the rack map's idle overlay is on screen the read waits for one of them (a read
+        takes a minute of history: up to a second of a core, which would slow every poll or
+        review seek for a list nobody sees)."""
         path = self.history_path()
         if not path:
             return
+        if not self.wanted():
+            self._unread = True
+            return
+        self._unread = False
         at, rule = self._at, self.rule
         self._read_at = at if at is not None else self._read_at
         self.task.submit(lambda: read_idle(path, at, rule))
+
+    def on_demand(self) -> None:
+        """Someone looks now (the view shown, the idle overlay chosen): read what waited."""
+        if self._unread and self.wanted():
+            self.refresh()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt name
+        super().showEvent(event)
+        if self._unread:
+            QTimer.singleShot(0, self.on_demand)
+
+    def _on_dock_visibility(self, visible: bool) -> None:
+        super()._on_dock_visibility(visible)
+        if visible and self._unread:
+            QTimer.singleShot(0, self.on_demand)
 
     def _on_result(self, result: Any) -> None:
         self.result, self.error = result, None
@@ -126,12 +155,15 @@ class IdleGpuView(LiveView):
         if self.topology is not None and len(result.rack_ids) == self.topology.n_racks:
             set_rack_figure(IDLE_OVERLAY, self.topology, np.asarray(result.rack_idle_gpus))
         self.mark_dirty()
-        self.flush()
+        if self.is_shown():
+            self.flush()
+        self.figureChanged.emit()
 
     def _on_failed(self, message: str) -> None:
         self.error = message
         self.mark_dirty()
-        self.flush()
+        if self.is_shown():
+            self.flush()
 
     # -- drawing --------------------------------------------------------------------------
     def redraw(self) -> None:

@@ -44,6 +44,7 @@ from widgets.jobs import JobQueueView
 from widgets.maintenance import MaintenanceView
 from widgets.power_chart import PowerBalanceChart
 from widgets.rackmap import RackMapView
+from widgets.rackmap_overlays import IDLE_OVERLAY
 from widgets.shift_log import ShiftLogView
 from widgets.site_summary import SiteSummary
 from widgets.steering import SteeringView
@@ -312,6 +313,12 @@ class MainWindow(QMainWindow):
         for view in self.views.values():  # views that read the history cache themselves
             if hasattr(view, "set_history_path"):
                 view.set_history_path(self.history_path)
+        idle, rackmap = self.views.get("idle"), self.views.get("rackmap")
+        if isinstance(idle, IdleGpuView) and isinstance(rackmap, RackMapView):
+            # The idle read serves its list and the map's overlay: made while either shows.
+            idle.wanted = lambda: idle.is_shown() or rackmap.overlay == IDLE_OVERLAY
+            rackmap.overlayChanged.connect(lambda _name: idle.on_demand())
+            idle.figureChanged.connect(lambda: rackmap.external_figure_changed(IDLE_OVERLAY))
         self.docks["gpus"].raise_()
         self.docks["power"].raise_()
         self._default_state = self.dock_host.saveState(LAYOUT_VERSION)

@@ -303,6 +303,13 @@ class RackMapView(LiveView):
         self.overlayChanged.emit(name)
         self.update()
 
+    def external_figure_changed(self, name: str) -> None:
+        """An overlay computed elsewhere (:data:`EXTERNAL_OVERLAYS`) has a new figure:
+        colour by it now when it is the one shown."""
+        if name == self._overlay.name:
+            self._rebucket()
+            self.update()
+
     @property
     def no_data_count(self) -> int:
         """Racks shown as "no data" under the current overlay."""

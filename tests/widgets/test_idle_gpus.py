@@ -53,6 +53,8 @@ def view(qtbot: Any, hall_hub: Any, monkeypatch: pytest.MonkeyPatch) -> IdleGpuV
     qtbot.addWidget(w)
     w.set_topology(topo)
     w.set_history_path(lambda: "/data/cache.db")
+    w.show()
+    qtbot.waitExposed(w)
     return w
 
 
@@ -104,3 +106,49 @@ def test_read_again_only_when_the_data_moves_a_minute(view: IdleGpuView, qtbot: 
     times = [at for _, at, _ in view.asked]  # type: ignore[attr-defined]
     assert times == [T, T - 3600, T - 3600]
     assert view.asked[-1][2] == IdleRule(2.0, 45.0)  # type: ignore[attr-defined]
+
+
+def test_no_read_while_nobody_looks(view: IdleGpuView, qtbot: Any) -> None:
+    """Hidden (a tab behind another, the overlay not chosen) the view reads nothing; shown
+    again, it reads the newest data's time once."""
+    view.hide()
+    view.apply(JobsSnapshot(time=T, received=T))
+    view.apply(JobsSnapshot(time=T + 120, received=T + 120))
+    view.task.wait()
+    assert view.asked == []  # type: ignore[attr-defined]
+    with qtbot.waitSignal(view.task.done, timeout=10_000):
+        view.show()
+    view.task.wait()
+    assert [at for _, at, _ in view.asked] == [T + 120]  # type: ignore[attr-defined]
+
+
+def test_the_rack_maps_idle_overlay_asks_for_the_read(qtbot: Any, hall_hub: Any,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the window the idle list sits in a tab behind the GPU list: choosing the map's
+    idle overlay reads the idle jobs, and the map colours by them once read."""
+    from widgets.main_window import MainWindow
+
+    topo = _topology(hall_hub)
+    asked: list[float | None] = []
+
+    def fake(path: str, at: float | None, rule: IdleRule) -> IdleReport:
+        asked.append(at)
+        return _result(topo, at if at is not None else T, rule)
+
+    monkeypatch.setattr(idle_gpus, "read_idle", fake)
+    window = MainWindow("test")
+    qtbot.addWidget(window)
+    window.cache_path = "/data/cache.db"
+    window.show()
+    qtbot.waitExposed(window)
+    idle, rackmap = window.views["idle"], window.views["rackmap"]
+    assert not idle.is_shown()
+    window.apply(topo)
+    window.apply(_telemetry(topo))
+    window.apply(JobsSnapshot(time=T, received=T))
+    idle.task.wait()
+    assert asked == []
+    with qtbot.waitSignal(idle.task.done, timeout=10_000):
+        rackmap.set_overlay(IDLE_OVERLAY)
+    qtbot.waitUntil(lambda: rackmap.no_data_count == 0, timeout=10_000)
+    assert asked == [T]
