@@ -40,7 +40,7 @@ def record(path: Path, hours: float, every_s: float = 60.0) -> None:
             cache.write_poll(snaps, topology=topo)
 
 
-def review_seek_ms(hours: float, seeks: int) -> dict[str, float]:
+def review_seek_ms(hours: float, seeks: int) -> dict[str, float | str]:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -103,5 +103,5 @@ def tab_switch_ms(window: object) -> dict[str, float]:
     return found
 
 
-def run(quick: bool = False) -> dict[str, float]:
+def run(quick: bool = False) -> dict[str, float | str]:
     return review_seek_ms(2.0 if quick else 24.0, 5 if quick else 20)
