@@ -397,7 +397,7 @@ def _check_source(url: str) -> None:
         except ValueError as exc:
             raise CliError(str(exc)) from None
     if scheme == "sim":
-        from console.sources.sim import parse_sim_url
+        from console.hub.prestart import parse_sim_url
 
         try:
             parse_sim_url(url)
@@ -476,9 +476,35 @@ def _need_display() -> None:
         raise CliError(problem)
 
 
+def _prestart_given(args: argparse.Namespace) -> None:
+    """A ``sim://`` source given on the command line or in HUB_SOURCE: its hub's process
+    starts now, before the console's own imports (the config file and QSettings are read
+    after them; a configuration that names other backends stops it again)."""
+    if getattr(args, "prometheus", None) or getattr(args, "slurm", None):
+        return
+    url = getattr(args, "source", None) or os.environ.get("HUB_SOURCE")
+    if url:
+        from console.hub.prestart import prestart
+
+        prestart(url)
+
+
+def _prestart_chosen(settings: Any, url: str) -> None:
+    """The window's source chosen: its hub's process runs from now while the window is
+    built (already running when :func:`_prestart_given` started it); none for a site read
+    from Prometheus or Slurm, and one started ahead for nothing stops."""
+    from console.hub import prestart
+
+    if settings.prometheus.get("url") or settings.slurm.get("url"):
+        prestart.stop_all()
+    else:
+        prestart.prestart(url)
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
-    settings = _settings(args)
     _need_display()
+    _prestart_given(args)
+    settings = _settings(args)
     from PySide6.QtCore import QSettings, QTimer
 
     from widgets.app import live_window, make_app
@@ -488,10 +514,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     qsettings = QSettings()
     url = gui_source_url(settings, args, qsettings)
     _check_source(url)
-    if not (settings.prometheus.get("url") or settings.slurm.get("url")):
-        from console.sources.sim import prestart
-
-        prestart(url)  # sim://: the hub's process starts while the window is built
+    _prestart_chosen(settings, url)
     try:
         window = live_window(settings, url, qsettings)
     except ValueError as exc:
@@ -564,10 +587,7 @@ def cmd_wall(args: argparse.Namespace) -> int:
     qsettings = QSettings()
     url = gui_source_url(settings, args, qsettings)
     _check_source(url)
-    if not (settings.prometheus.get("url") or settings.slurm.get("url")):
-        from console.sources.sim import prestart
-
-        prestart(url)
+    _prestart_chosen(settings, url)
     try:
         window = live_window(settings, url, qsettings)
     except ValueError as exc:

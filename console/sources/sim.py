@@ -9,14 +9,11 @@ Either way the console reads it over HTTP, exactly as it reads a real hub.
 
 from __future__ import annotations
 
-import atexit
 import logging
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, urlsplit
 
-from console.hub.params import SCALES
+from console.hub.prestart import key, parse_sim_url, prestart, sim_in_process, take
 from console.hub.process import START_TIMEOUT_S, HubProcess, HubProcessError
 from console.sources.base import SourceError
 from console.sources.http import fetch
@@ -28,87 +25,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_NO = ("0", "false", "no", "off")
-_YES = ("1", "true", "yes", "on")
+__all__ = ["SimSource", "parse_sim_url", "prestart", "sim_in_process"]
+
 _PENDING = "http://127.0.0.1:0"
 """The hub's address until a child process says on which port it listens."""
-
-
-def parse_sim_url(url: str) -> tuple[str, int]:
-    """``sim://tetouan?seed=3`` -> ("tetouan", 3). ValueError on an unknown scale, a seed
-    that is not an integer or a ``process`` that is neither 0 nor 1."""
-    parts = urlsplit(url)
-    scale = parts.netloc or parts.path.strip("/") or "tetouan"
-    if scale not in SCALES:
-        raise ValueError(f"unknown scale {scale!r} in {url!r}; choose {', '.join(SCALES)}")
-    sim_in_process(url)
-    seed = parse_qs(parts.query).get("seed", ["7"])[0]
-    try:
-        return scale, int(seed)
-    except ValueError:
-        raise ValueError(f"seed must be an integer in {url!r}") from None
-
-
-def sim_in_process(url: str) -> bool:
-    """True when ``url`` asks for the hub on the console's own threads (``process=0``)."""
-    value = parse_qs(urlsplit(url).query).get("process", ["1"])[0].strip().lower()
-    if value not in _NO + _YES:
-        raise ValueError(f"process must be 1 (a process of its own) or 0 in {url!r}")
-    return value in _NO
-
-
-_Key = tuple[str, int, float, str | None]
-_prestarted: dict[_Key, HubProcess] = {}
-_prestarted_lock = threading.Lock()
-
-
-def _key(scale: str, seed: int, tick_s: float, log_db: str | Path | None) -> _Key:
-    return scale, seed, float(tick_s), None if log_db is None else str(Path(log_db).resolve())
-
-
-def prestart(url: str, tick_s: float = 2.0, log_db: str | Path | None = None) -> bool:
-    """Run the hub process of ``url`` now, before its source exists: the console calls
-    this before it builds its window, so that the child's imports and the site's build run
-    beside the window's instead of after it. The :class:`SimSource` made later for the
-    same URL, tick and shift-log file takes the process over (:meth:`SimSource.start`
-    waits for it); one nobody takes over is stopped when this process exits. False, and
-    nothing started, for a URL that is not ``sim://``, is not valid, or keeps the hub in
-    this process."""
-    if urlsplit(url).scheme.lower() != "sim":
-        return False
-    try:
-        scale, seed = parse_sim_url(url)
-        if sim_in_process(url):
-            return False
-    except ValueError:
-        return False
-    key = _key(scale, seed, tick_s, log_db)
-    with _prestarted_lock:
-        if key in _prestarted:
-            return True
-        process = HubProcess(scale, seed, tick_s, log_db)
-        try:
-            process.spawn()
-        except HubProcessError as exc:
-            log.info("the simulated hub was not started ahead: %s", exc)
-            return False
-        if not _prestarted:
-            atexit.register(_stop_prestarted)
-        _prestarted[key] = process
-    return True
-
-
-def _take_prestarted(key: _Key) -> HubProcess | None:
-    with _prestarted_lock:
-        return _prestarted.pop(key, None)
-
-
-def _stop_prestarted() -> None:
-    with _prestarted_lock:
-        left = list(_prestarted.values())
-        _prestarted.clear()
-    for process in left:
-        process.stop()
 
 
 class SimSource(HubApiSource):
@@ -148,7 +68,7 @@ class SimSource(HubApiSource):
             self.server = HubServer(self._hub, port=0, tick_s=tick_s, log_db=log_db)
             base = self.server.url
         else:
-            self.process = (_take_prestarted(_key(scale, seed, tick_s, log_db))
+            self.process = (take(key(scale, seed, tick_s, log_db))
                             or HubProcess(scale, seed, tick_s, log_db))
             self.process.start_timeout_s = start_timeout_s
             base = _PENDING

@@ -257,6 +257,28 @@ def test_a_kind_held_up_holds_back_no_other_kind() -> None:
     assert not session.busy.is_set()
 
 
+def test_the_floor_comes_first_then_every_other_kind() -> None:
+    """At start the site and the racks are fetched alone (the window's first view of the
+    site); the other kinds are asked once the first rack answer is taken."""
+    source = _GatedSource()
+    source.gates["racks"].set()
+    driver = _Driver(source, {"site": 60.0, "racks": 60.0, "events": 0.05})
+    session = driver.session
+    assert session.begin() and session.lanes is not None
+    try:
+        driver.until(lambda: len(driver.results("events")) >= 1)
+        kinds = [k for k, _ in source.calls]
+        assert kinds[:3] == ["site", "racks", "events"]
+        first_events = next(i for i, (n, a) in enumerate(driver.listener.events)
+                            if n == "on_polled" and a[0].kind == "events")
+        first_racks = next(i for i, (n, a) in enumerate(driver.listener.events)
+                           if n == "on_polled" and a[0].kind == "racks")
+        assert first_racks < first_events
+    finally:
+        session.stop()
+        session.close()
+
+
 def test_without_wake_every_kind_is_polled_on_the_callers_thread() -> None:
     source = _GatedSource()
     source.gates["racks"].set()

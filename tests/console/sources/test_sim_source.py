@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from console.hub import prestart as hub_prestart
 from console.hub.sim import SimulatedHub
-from console.sources import sim
 from console.sources.base import FetchContext, SourceError, open_source
 from console.sources.sim import SimSource, parse_sim_url, prestart, sim_in_process
 
@@ -114,7 +114,7 @@ def test_a_hub_started_ahead_is_taken_over_by_its_source(tmp_path: Path) -> None
     assert prestart("sim://rack?seed=4", log_db=tmp_path / "log.sqlite")
     assert prestart("sim://rack?seed=4", log_db=tmp_path / "log.sqlite")  # once only
     assert prestart("sim://rack?seed=5", log_db=tmp_path / "log.sqlite")  # nobody takes it
-    ahead = dict(sim._prestarted)
+    ahead = hub_prestart.started()
     assert len(ahead) == 2
     first = next(p for k, p in ahead.items() if k[1] == 4)
     other = next(p for k, p in ahead.items() if k[1] == 5)
@@ -127,8 +127,8 @@ def test_a_hub_started_ahead_is_taken_over_by_its_source(tmp_path: Path) -> None
         source.close()
     assert wait_gone(first.pid)
     assert other.pid is not None and not gone(other.pid)
-    sim._stop_prestarted()  # as at exit: the one nobody took over ends
-    assert wait_gone(other.pid) and not sim._prestarted
+    hub_prestart.stop_all()  # as at exit: the one nobody took over ends
+    assert wait_gone(other.pid) and not hub_prestart.started()
 
 
 CONSOLE = """
