@@ -696,13 +696,18 @@ def _check_reviewable(path: Path) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if not args.review:  # a live export: a sim:// hub is built while the export starts
+        _prestart_given(args)
+    settings = _settings(args)
+    if not args.review:
+        _prestart_chosen(settings, getattr(args, "source", None) or settings.source)
     from console.handover.request import ExportRequest
     from widgets.export import run_export
 
     return run_export(ExportRequest(
         out=args.out, source=getattr(args, "source", None), review=args.review, shift=args.shift,
         at=args.at, notes=args.notes, force=args.force, timeout=args.timeout,
-        settings=_settings(args), lang=getattr(args, "lang", None),
+        settings=settings, lang=getattr(args, "lang", None),
     ))
 
 

@@ -343,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     serving.set()
     try:
         _answer({"url": server.url})
-        while not stop.wait(0.5):
+        while not stop.wait(0.05):  # a SIGTERM's handler runs between waits
             pass
     finally:
         server.stop()

@@ -479,7 +479,10 @@ class HubServer:
         return f"http://{host}:{self.port}"
 
     def start(self) -> HubServer:
-        serve = threading.Thread(target=self._httpd.serve_forever, name="hub-http", daemon=True)
+        # serve_forever looks for a shutdown between polls: every 0.05 s, not its 0.5 s, so
+        # stop() (a console closing, an export done, a test) never waits half a second.
+        serve = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="hub-http",
+                                 daemon=True)
         tick = threading.Thread(target=self._tick, name="hub-clock", daemon=True)
         self._threads = [serve, tick] if self.hub is not None else [serve]
         for thread in self._threads:
