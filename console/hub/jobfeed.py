@@ -37,6 +37,11 @@ class JobFeed:
     def version(self) -> str:
         return f"{self._boot}-{self._number}"
 
+    @property
+    def followed(self) -> bool:
+        """Whether a queue was taken yet (someone asked for the jobs)."""
+        return self._number > 0
+
     def follow(self, key: Any, build: Callable[[], Mapping[str, Any]]) -> None:
         """Take the queue ``build()`` returns as a new version, unless ``key`` (the
         hub's tick) is the one already followed."""

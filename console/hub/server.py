@@ -431,16 +431,21 @@ class HubHTTPServer(ThreadingHTTPServer):
             self._generation += 1
 
     def warm(self) -> None:
-        """Encode the rack and GPU documents ahead of the clients (on the clock's thread).
+        """Encode the rack and GPU documents ahead of the clients (on the clock's thread),
+        and, once a client follows the job queue, take the tick's queue into the job feed
+        (the queue built and compared with the last: about 20 ms at full scale that a
+        client's request no longer waits for).
 
-        The job queue is not: clients that follow it ask for changes only, and the
-        whole queue (2.4 MB, one long encoding) is built when someone asks for it."""
+        The whole queue is not encoded ahead: clients that follow it ask for changes only,
+        and the whole queue (2.4 MB, one long encoding) is built when someone asks for it."""
         hub = self.hub
         if hub is None:
             return
         builds = {"racks": hub.racks, "gpus": hub.unhealthy_gpus}
         for endpoint in WARMED_ENDPOINTS:
             self.encoded(endpoint, builds[endpoint])
+        if self.jobs.followed:
+            self.follow_jobs()
 
 
 class HubServer:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -210,3 +211,28 @@ def test_event_answers_with_ids_that_cannot_be_right_are_refused(
 
     with pytest.raises(DataError, match=re.escape(needle)):
         decode_events(_event_answer(**over))
+
+
+def test_the_clock_takes_the_job_queue_ahead_once_a_client_follows_it(tmp_path: Path) -> None:
+    """Nobody asked for the jobs: the clock builds no queue. Once a client has, each tick's
+    queue is taken into the job feed on the clock's thread, so a changes-only request
+    finds it ready."""
+    from console.hub.server import HubServer
+    from console.hub.sim import SimulatedHub
+
+    hub = SimulatedHub(scale="rack", seed=5)
+    server = HubServer(hub, port=0, tick_s=3600.0, log_db=tmp_path / "log.sqlite").start()
+    try:
+        httpd = server._httpd
+        httpd.warm()
+        assert not httpd.jobs.followed
+        first = requests.get(f"{server.url}/api/v1/jobs", timeout=10).json()
+        assert httpd.jobs.followed
+        hub.step(hub.now + 60.0)
+        httpd.warm()
+        assert httpd.jobs._key == httpd._state()  # this tick's queue, taken ahead
+        answer = requests.get(f"{server.url}/api/v1/jobs", params={"since": first["version"]},
+                              timeout=10).json()
+        assert answer["since"] == first["version"] and answer["total"] == len(hub.jobs()["jobs"])
+    finally:
+        server.stop()
