@@ -3,10 +3,14 @@
 Jobs smaller than a server share a server (best fit among partly used servers first); jobs of
 one or more whole servers stay inside one rack (an NVL72 rack is one NVLink domain); jobs
 bigger than a rack take whole free racks. Servers with a failed GPU are drained and get no
-new work. All searches are numpy over the pool's servers; no per-GPU Python loops.
+new work. No search looks at the whole pool: the free capacity is kept by count, updated
+server by server as jobs start and end (partly used servers by free GPUs, racks by whole free
+servers, each kept in order of preference), so a placement costs the servers it takes.
 """
 
 from __future__ import annotations
+
+import heapq
 
 import numpy as np
 
@@ -28,6 +32,24 @@ def _run_starts(values: np.ndarray) -> np.ndarray:
     return mask
 
 
+class _Pool:
+    """Free capacity of one rack kind's pool, by count.
+
+    ``partly[f]``: the servers that may take work with ``f`` GPUs free, some in use
+    (0 < f < GPUs per server). ``racks[c]``: a heap of (preference, rack) holding every rack
+    with ``c`` whole free servers that may take work (entries of racks that since moved are
+    dropped when they reach the top); ``count[c]``: how many racks have ``c``.
+    """
+
+    def __init__(self, racks: np.ndarray, gpn: int, nodes: int) -> None:
+        self.rack_list = racks
+        self.gpn = gpn
+        self.nodes = nodes
+        self.partly: list[set[int]] = [set() for _ in range(gpn)]
+        self.racks: list[list[tuple[int, int]]] = [[] for _ in range(nodes + 1)]
+        self.count = [0] * (nodes + 1)
+
+
 class Allocator:
     """Which job slot holds each GPU, with free-capacity counters per server and rack."""
 
@@ -44,6 +66,18 @@ class Allocator:
         self.pool_nodes: dict[int, np.ndarray] = {}
         self.pool_gpus: dict[int, int] = {}
         self.pool_used: dict[int, int] = {}
+        # plain-list copies of the counters and of the floor, for the per-server updates
+        self._free: list[int] = self.node_free.tolist()
+        self._ok: list[bool] = [True] * topo.n_nodes
+        self._rack_free: list[int] = self.rack_free_nodes.tolist()
+        self._rank: list[int] = self.rack_rank.tolist()
+        self._gpn: list[int] = topo.node_gpn.tolist()
+        self._node_rack: list[int] = topo.node_rack.tolist()
+        self._node_start: list[int] = topo.rack_node_start.tolist()
+        self._gpu_start: list[int] = topo.node_gpu_start.tolist()
+        self._rack_gpu_start: list[int] = topo.rack_gpu_start.tolist()
+        self._rack_kind: list[int] = topo.rack_kind.tolist()
+        self._pools: dict[int, _Pool] = {}
         for kind in range(len(RACK_SPECS)):
             racks = np.flatnonzero(topo.rack_kind == kind)
             if len(racks) == 0:
@@ -52,6 +86,11 @@ class Allocator:
             self.pool_nodes[kind] = np.flatnonzero(topo.rack_kind[topo.node_rack] == kind)
             self.pool_gpus[kind] = int(np.count_nonzero(topo.gpu_kind == kind))
             self.pool_used[kind] = 0
+            spec = RACK_SPECS[kind]
+            pool = self._pools[kind] = _Pool(racks, spec.gpus_per_node, spec.nodes)
+            ranks = self.rack_rank[racks].tolist()
+            pool.racks[spec.nodes] = sorted(zip(ranks, racks.tolist(), strict=True))
+            pool.count[spec.nodes] = len(racks)
 
     def used_fraction(self, kind: int) -> float:
         """Allocated share of a pool's GPUs."""
@@ -79,21 +118,18 @@ class Allocator:
         return idx
 
     def _partial_node(self, kind: int, gpus: int) -> np.ndarray | None:
-        topo = self.topo
-        nodes = self.pool_nodes[kind]
-        free = self.node_free[nodes]
-        gpn = RACK_SPECS[kind].gpus_per_node
-        fit = self.node_ok[nodes] & (free >= gpus)
-        partly = fit & (free < gpn)
-        if partly.any():
-            cand = np.flatnonzero(partly)
-            node = int(nodes[cand[np.argmin(free[cand])]])
-        else:
+        pool = self._pools[kind]
+        node = -1
+        for bucket in pool.partly[gpus:]:  # fewest free GPUs that fit first, then lowest index
+            if bucket:
+                node = min(bucket)
+                break
+        if node < 0:
             rack = self._best_rack(kind, 1)
             if rack is None:
                 return None
             node = self._free_nodes_in_rack(rack, 1)[0]
-        a, b = int(topo.node_gpu_start[node]), int(topo.node_gpu_start[node + 1])
+        a, b = self._gpu_start[node], self._gpu_start[node + 1]
         return np.flatnonzero(self.gpu_slot[a:b] < 0)[:gpus] + a
 
     def _within_rack(self, kind: int, gpus: int, gpn: int) -> np.ndarray | None:
@@ -106,36 +142,53 @@ class Allocator:
 
     def _whole_racks(self, kind: int, gpus: int, per_rack: int) -> np.ndarray | None:
         need = -(-gpus // per_rack)
-        racks = self.pool_racks[kind]
-        empty = racks[self.rack_free_nodes[racks] == self.rack_nodes[racks]]
-        if len(empty) < need:
+        pool = self._pools[kind]
+        if pool.count[pool.nodes] < need:
             return None
-        first = int(np.argmin(self.rack_rank[empty]))
-        chosen = np.roll(empty, -first)[:need]  # a run of neighbouring free racks
-        chosen.sort()
-        topo = self.topo
-        parts = [np.arange(topo.rack_gpu_start[r], topo.rack_gpu_start[r + 1]) for r in chosen]
-        return np.concatenate(parts)[:gpus]
+        first = self._top(pool, pool.nodes)  # the preferred empty rack
+        assert first is not None
+        racks = pool.rack_list
+        empty = racks[self.rack_free_nodes[racks] == pool.nodes]
+        at = int(np.searchsorted(empty, first))
+        chosen = np.concatenate((empty[at : at + need], empty[: max(0, at + need - len(empty))]))
+        chosen.sort()  # a run of neighbouring free racks
+        starts = np.asarray(self.topo.rack_gpu_start[chosen])
+        return (starts[:, None] + np.arange(per_rack, dtype=starts.dtype)).ravel()[:gpus]
+
+    def _top(self, pool: _Pool, c: int) -> int | None:
+        """The preferred rack with ``c`` whole free servers, or None."""
+        heap = pool.racks[c]
+        rack_free = self._rack_free
+        while heap:
+            rack = heap[0][1]
+            if rack_free[rack] == c:
+                return rack
+            heapq.heappop(heap)
+        return None
 
     def _best_rack(self, kind: int, nodes_needed: int) -> int | None:
-        racks = self.pool_racks[kind]
-        free = self.rack_free_nodes[racks]
-        fit = free >= nodes_needed
-        if not fit.any():
-            return None
-        cand = racks[fit]
+        pool = self._pools[kind]
+        count = pool.count
         # fewest free servers first (best fit), then the fixed preference
-        score = free[fit].astype(np.int64) * (self.topo.n_racks + 1) + self.rack_rank[cand]
-        return int(cand[np.argmin(score)])
+        for c in range(max(nodes_needed, 0), pool.nodes + 1):
+            if count[c]:
+                return self._top(pool, c)
+        return None
 
     def _free_nodes_in_rack(self, rack: int, count: int) -> list[int]:
-        topo = self.topo
-        a, b = int(topo.rack_node_start[rack]), int(topo.rack_node_start[rack + 1])
-        whole = (self.node_free[a:b] == topo.node_gpn[a:b]) & self.node_ok[a:b]
-        return (np.flatnonzero(whole)[:count] + a).tolist()
+        free, gpn, ok = self._free, self._gpn, self._ok
+        out = []
+        for n in range(self._node_start[rack], self._node_start[rack + 1]):
+            if free[n] == gpn[n] and ok[n]:
+                out.append(n)
+                if len(out) == count:
+                    break
+        return out
 
     def _node_gpus(self, nodes: list[int]) -> np.ndarray:
         starts = self.topo.node_gpu_start
+        if len(nodes) == 1:
+            return np.arange(starts[nodes[0]], starts[nodes[0] + 1])
         return np.concatenate([np.arange(starts[n], starts[n + 1]) for n in nodes])
 
     # -- bookkeeping ---------------------------------------------------------------------------
@@ -155,23 +208,42 @@ class Allocator:
 
     def _recount(self, idx: np.ndarray, sign: int) -> None:
         node_of = self.topo.gpu_node[idx]
-        if node_of[0] == node_of[-1]:  # one server: the common case
-            node = int(node_of[0])
-            self.node_free[node] += sign * len(idx)
-            self._refresh_racks(self.topo.node_rack[node : node + 1])
+        first, last = int(node_of[0]), int(node_of[-1])
+        if first == last:  # one server: the common case
+            self.node_free[first] += sign * len(idx)
+            self._node_moved(first, sign * len(idx))
             return
         starts = np.flatnonzero(_run_starts(node_of))
         nodes = node_of[starts]
         counts = np.diff(np.append(starts, len(node_of))).astype(np.int32)
         self.node_free[nodes] += sign * counts
-        self._refresh_racks(distinct_sorted(self.topo.node_rack[nodes]))
+        for node, n in zip(nodes.tolist(), counts.tolist(), strict=True):
+            self._node_moved(node, sign * n)
 
-    def _refresh_racks(self, racks: np.ndarray) -> None:
-        topo = self.topo
-        for r in racks.tolist():
-            a, b = int(topo.rack_node_start[r]), int(topo.rack_node_start[r + 1])
-            whole = (self.node_free[a:b] == topo.node_gpn[a:b]) & self.node_ok[a:b]
-            self.rack_free_nodes[r] = int(np.count_nonzero(whole))
+    def _node_moved(self, node: int, delta: int) -> None:
+        """Server ``node`` has ``delta`` more free GPUs: move it and its rack between counts."""
+        free = self._free
+        old = free[node]
+        new = free[node] = old + delta
+        if not self._ok[node]:
+            return
+        gpn = self._gpn[node]
+        rack = self._node_rack[node]
+        pool = self._pools[self._rack_kind[rack]]
+        if 0 < old < gpn:
+            pool.partly[old].discard(node)
+        if 0 < new < gpn:
+            pool.partly[new].add(node)
+        if (old == gpn) != (new == gpn):
+            self._rack_moved(pool, rack, 1 if new == gpn else -1)
+
+    def _rack_moved(self, pool: _Pool, rack: int, delta: int) -> None:
+        old = self._rack_free[rack]
+        new = self._rack_free[rack] = old + delta
+        self.rack_free_nodes[rack] = new
+        pool.count[old] -= 1
+        pool.count[new] += 1
+        heapq.heappush(pool.racks[new], (self._rank[rack], rack))
 
     def set_node_ok(self, node_ok: np.ndarray) -> None:
         """Replace the drain mask (True = server may take new jobs)."""
@@ -179,4 +251,17 @@ class Allocator:
         if len(changed) == 0:
             return
         self.node_ok[:] = node_ok
-        self._refresh_racks(np.unique(self.topo.node_rack[changed]))
+        free, gpn_of = self._free, self._gpn
+        for node, ok in zip(changed.tolist(), node_ok[changed].tolist(), strict=True):
+            ok = bool(ok)
+            self._ok[node] = ok
+            f, gpn = free[node], gpn_of[node]
+            rack = self._node_rack[node]
+            pool = self._pools[self._rack_kind[rack]]
+            if 0 < f < gpn:
+                if ok:
+                    pool.partly[f].add(node)
+                else:
+                    pool.partly[f].discard(node)
+            elif f == gpn:
+                self._rack_moved(pool, rack, 1 if ok else -1)
