@@ -82,15 +82,15 @@ def _hall_size(plan: HallSpec) -> tuple[float, float]:
 def _uuids(seed: int, n: int) -> list[str]:
     """Deterministic ``GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`` strings, built vectorised."""
     raw = np.random.default_rng([seed, 0x5EED_0001]).integers(0, 256, (n, 16), dtype=np.uint8)
-    lut = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
-    hexd = np.empty((n, 32), dtype=np.uint8)
-    hexd[:, 0::2] = lut[raw >> 4]
-    hexd[:, 1::2] = lut[raw & 15]
-    out = np.full((n, 40), ord("-"), dtype=np.uint8)
+    hexd = np.frombuffer(raw.tobytes().hex().encode("ascii"), dtype=np.uint8).reshape(n, 32)
+    out = np.full((n, 41), ord("-"), dtype=np.uint8)
     out[:, :4] = np.frombuffer(b"GPU-", dtype=np.uint8)
     for dst, src, width in ((4, 0, 8), (13, 8, 4), (18, 12, 4), (23, 16, 4), (28, 20, 12)):
         out[:, dst : dst + width] = hexd[:, src : src + width]
-    return out.view("S40").ravel().astype("U40").tolist()
+    out[:, 40] = ord("\n")  # one line each: split in one go
+    uuids = out.tobytes().decode("ascii").split("\n")
+    uuids.pop()
+    return uuids
 
 
 @dataclass
@@ -141,6 +141,7 @@ class Topology:
                 }
             )
             xs = _rack_offsets(spec.width_m, plan.racks_per_row)
+            kind = RACK_SPECS.index(spec)
             for r, ry in enumerate(_row_offsets(spec.depth_m, plan.rows), start=1):
                 row_id = f"{plan.id}-{r:02d}"
                 row_hall.append(hi)
@@ -158,7 +159,7 @@ class Topology:
                 for p, rx in enumerate(xs, start=1):
                     rack_id = f"{row_id}-{p:02d}"
                     self.rack_ids.append(rack_id)
-                    rack_kind.append(RACK_SPECS.index(spec))
+                    rack_kind.append(kind)
                     rack_hall.append(hi)
                     rack_row.append(len(self.row_ids) - 1)
                     rack_pos.append(p)
@@ -200,8 +201,8 @@ class Topology:
         self._build_nodes()
 
     def _build_nodes(self) -> None:
-        nodes_per_rack = np.array([RACK_SPECS[k].nodes for k in self.rack_kind], dtype=np.int64)
-        gpn_rack = np.array([RACK_SPECS[k].gpus_per_node for k in self.rack_kind], dtype=np.int64)
+        nodes_per_rack = np.array([s.nodes for s in RACK_SPECS], dtype=np.int64)[self.rack_kind]
+        gpn_rack = np.array([s.gpus_per_node for s in RACK_SPECS], dtype=np.int64)[self.rack_kind]
         self.rack_node_start = np.concatenate(([0], np.cumsum(nodes_per_rack)))
         self.rack_gpu_start = np.concatenate(([0], np.cumsum(nodes_per_rack * gpn_rack)))
         self.node_rack = np.repeat(np.arange(len(self.rack_ids), dtype=np.int32), nodes_per_rack)
@@ -222,12 +223,12 @@ class Topology:
         self.gpu_kind = self.rack_kind[self.gpu_rack]
         self.row_rack_start = np.searchsorted(self.rack_row, np.arange(len(self.row_ids) + 1))
         self.hall_rack_start = np.searchsorted(self.rack_hall, np.arange(len(self.hall_ids) + 1))
-        for rid, n in zip(self.rack_ids, nodes_per_rack, strict=True):
-            hall, row, pos = rid.split("-")
-            host = f"{hall.lower()}{row}-{pos}"
-            for k in range(1, int(n) + 1):
-                self.node_ids.append(f"{rid}-n{k:02d}")
-                self.node_hosts.append(f"{host}-n{k:02d}")
+        suffixes = [f"-n{k:02d}" for k in range(1, int(nodes_per_rack.max(initial=0)) + 1)]
+        hosts = [f"{h.lower()}{r}-{p}" for h, r, p in (rid.split("-") for rid in self.rack_ids)]
+        for rid, host, n in zip(self.rack_ids, hosts, nodes_per_rack.tolist(), strict=True):
+            ends = suffixes[:n]
+            self.node_ids += [rid + end for end in ends]
+            self.node_hosts += [host + end for end in ends]
         self.node_index = {n: i for i, n in enumerate(self.node_ids)}
         self.uuids = _uuids(self.seed, self.n_gpus)
         self._uuid_index: dict[str, int] | None = None
