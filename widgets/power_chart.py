@@ -707,6 +707,7 @@ class PowerBalanceChart(LiveView):
         clean, flags = flag_absurd(usable_series(series))
         self._note_flags(flags, reset=True)
         self.history = with_gaps(clean)
+        self._drawn = None  # a history of its own: drawn whole, however near its end
         self.mark_dirty()
         self.flush()
 
@@ -834,6 +835,13 @@ class PowerBalanceChart(LiveView):
         if h is self._drawn:  # same samples as on screen: only the status can change
             self._update_status()
             return
+        if self._within_a_pixel(h):
+            # New samples that would not reach the next pixel column: the curves, their
+            # range and their pixmaps stay (a whole chart repainted at every 2 s poll is
+            # the longest the window froze); the tiles say the newest figures at once.
+            self._update_tiles()
+            self._update_status()
+            return
         self._drawn = h
         t = h.t
         self.forecast_band.label_after = float(t[-1])  # its words where no history hides it
@@ -877,6 +885,21 @@ class PowerBalanceChart(LiveView):
         self._update_legend(h.missing)
         self._update_tiles()
         self._update_status()
+
+    def _within_a_pixel(self, h: PowerSeries) -> bool:
+        """Whether ``h`` only adds samples to the history drawn (following the newest data)
+        that end less than one pixel column of the time axis after its newest sample."""
+        drawn = self._drawn
+        if drawn is None or not self.follow or not len(drawn.t) or len(h.t) < len(drawn.t):
+            return False
+        if h.missing != drawn.missing or h.fields.keys() != drawn.fields.keys():
+            return False
+        vb = self.top.getViewBox()
+        lo, hi = vb.viewRange()[0]
+        width = vb.width()
+        if not (width > 0 and math.isfinite(lo) and math.isfinite(hi) and hi > lo):
+            return False
+        return 0.0 <= float(h.t[-1]) - float(drawn.t[-1]) < (hi - lo) / width
 
     def _fit_curves(self) -> None:
         """Give the curves the samples around the visible range (half its span each side),

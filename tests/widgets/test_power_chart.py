@@ -374,3 +374,34 @@ def test_the_legend_wraps_to_fit_a_narrow_chart(chart: PowerBalanceChart, qtbot:
             lambda: chart.legend.geometry().width() <= chart.graphics.viewport().width())
         axis = chart.top.getAxis("bottom").sceneBoundingRect()
         assert axis.right() <= chart.graphics.viewport().width() + 0.5
+
+
+def test_a_sample_within_a_pixel_keeps_the_curves_and_updates_the_tiles(
+    chart: PowerBalanceChart,
+) -> None:
+    """At 24 h over about 1,300 pixels a pixel column is a minute: a 10 s sample is no
+    new column, so the curves (and their drawings) stay while the tiles take it; samples
+    that reach the next column are drawn."""
+    chart.set_span(86400.0)
+    chart.set_history(make_series(T0, 8640))
+    x_before, _ = chart.curves["facility"].getData()
+    drawn = chart._drawn
+    bigger = make_series(T0 + 86400.0, 1, it_mw=np.array([900.0]), facility_mw=np.array([999.0]))
+    calls: list[int] = []
+    update = chart._update_tiles
+    chart._update_tiles = lambda: (calls.append(1), update())[1]  # type: ignore[method-assign]
+    chart.apply(bigger)
+    chart.flush()
+    assert chart._drawn is drawn and calls == [1]
+    x_after, _ = chart.curves["facility"].getData()
+    assert x_after is x_before
+    chart.apply(make_series(T0 + 86410.0, 12))  # two minutes on: the next column
+    chart.flush()
+    assert chart._drawn is chart.history
+    x_new, _ = chart.curves["facility"].getData()
+    assert x_new is not x_before and x_new[-1] > x_before[-1]
+    # following no longer (the operator looks elsewhere): every sample is drawn at once
+    chart.set_follow(False)
+    chart.apply(make_series(T0 + 86530.0, 1))
+    chart.flush()
+    assert chart._drawn is chart.history
