@@ -166,6 +166,19 @@ class JobFactory:
         self._sizes = [np.cumsum(p.weights).tolist() for p in plans]
         self._biased = [np.cumsum(p.weights * p.medians_h).tolist() for p in plans]
         self._outcomes = np.cumsum(_OUTCOME_P).tolist()
+        # what a draw picks from, worked out once: per plan and size class, the size, the
+        # median run and the time limits that fit it; per tenant, its users and job names
+        self._classes = [
+            [(int(size), float(median_h) * 3600.0) for size, median_h in zip(
+                p.sizes.tolist(), p.medians_h.tolist(), strict=True)]
+            for p in plans
+        ]
+        self._limits = [[_limits(p.name, median_s) for _, median_s in c] for p, c in zip(
+            plans, self._classes, strict=True)]
+        self._tenants = [
+            (t.users, [THEME_NAMES[theme] for theme in t.themes], _KIND_PRIORITY[t.kind])
+            for t in TENANTS
+        ]
 
     def make(self, submit: float, length_biased: bool = False) -> Job:
         """A new pending job submitted at ``submit`` (id 0 until the book numbers it).
@@ -177,22 +190,15 @@ class JobFactory:
         p = _pick(self._share, u[0])
         plan = self.plans[p]
         c = _pick((self._biased if length_biased else self._sizes)[p], u[1])
-        gpus = int(plan.sizes[c])
-        median_s = float(plan.medians_h[c]) * 3600.0
+        gpus, median_s = self._classes[p][c]
         t_idx = int(u[2] * len(TENANTS))
-        tenant = TENANTS[t_idx]
-        user = tenant.users[int(u[3] * len(tenant.users))]
-        stems = THEME_NAMES[tenant.themes[int(u[4] * len(tenant.themes))]]
+        users, themes, priority = self._tenants[t_idx]
+        user = users[int(u[3] * len(users))]
+        stems = themes[int(u[4] * len(themes))]
         stem = stems[int(u[5] * len(stems))]
         name = stem if stem == HTML_NAME else f"{stem}-{1 + int(u[6] * 399):03d}"
-        if plan.name == "debug":
-            limit = JOB_DEBUG_LIMIT_H * 3600.0
-        elif plan.name == "preempt":
-            limit = JOB_PREEMPT_LIMIT_H * 3600.0
-        else:
-            fits = [h * 3600.0 for h in JOB_TIME_LIMITS_H if h * 3600.0 >= 3.0 * median_s]
-            fits = fits or [JOB_TIME_LIMITS_H[-1] * 3600.0]
-            limit = fits[int(u[7] * len(fits))]
+        fits = self._limits[p][c]
+        limit = fits[int(u[7] * len(fits))]
         normal = math.sqrt(-2.0 * math.log(1.0 - u[8])) * math.cos(2.0 * math.pi * u[9])
         run = median_s * math.exp(JOB_DURATION_SIGMA * normal)
         outcome = _OUTCOME_NAMES[_pick(self._outcomes, u[10])]
@@ -202,7 +208,7 @@ class JobFactory:
             run = max(60.0, run)
         else:
             run = max(60.0, run * (0.05 + 0.85 * u[11]))
-        priority = _KIND_PRIORITY[tenant.kind] + 800.0 * u[12]
+        priority += 800.0 * u[12]
         if plan.name == "preempt":
             priority *= 0.3
         lo, hi = JOB_MEM_FRAC
@@ -222,3 +228,13 @@ class JobFactory:
             util=_job_util(u[13]),
             mem_frac=lo + (hi - lo) * u[12],
         )
+
+
+def _limits(partition: str, median_s: float) -> list[float]:
+    """The time limits a job of a partition with this median run may ask for (one drawn)."""
+    if partition == "debug":
+        return [JOB_DEBUG_LIMIT_H * 3600.0]
+    if partition == "preempt":
+        return [JOB_PREEMPT_LIMIT_H * 3600.0]
+    fits = [h * 3600.0 for h in JOB_TIME_LIMITS_H if h * 3600.0 >= 3.0 * median_s]
+    return fits or [JOB_TIME_LIMITS_H[-1] * 3600.0]

@@ -36,6 +36,8 @@ console's cache then see a running job change at most once a minute for it)."""
 _BLOCK_CODES = [b[0] for b in PENDING_BLOCKED]
 _BLOCK_P = np.array([b[1] for b in PENDING_BLOCKED])
 _BLOCK_H = {b[0]: (b[2], b[3]) for b in PENDING_BLOCKED}
+_BLOCK_SUM = _BLOCK_P.sum()
+_BLOCK_WHICH = _BLOCK_P / _BLOCK_SUM
 _ELIGIBLE = ("Priority", "Resources")
 _AGE_WEIGHT = 25.0  # priority points per hour waited (Slurm's age factor)
 
@@ -79,6 +81,8 @@ class JobBook:
         self._kinds = {plan.kinds for plan in self.plans}
         self.last_pass_seen = 0
         """How many jobs of the queue the scheduler's last pass looked at."""
+        self._pool_shape: dict[int, tuple[list[str], int, int]] = {}
+        """Per pool: its racks' ids, GPUs per rack and per server (for ended jobs' racks)."""
         self._initial_state(now)
 
     # -- the state the hub starts in ------------------------------------------------------------
@@ -127,12 +131,17 @@ class JobBook:
     def _fake_placement(self, job: Job) -> None:
         """Plausible racks for a job that ended before the hub started."""
         kind = job.kinds[0]
-        racks = self.alloc.pool_racks[kind]
-        per_rack = int(self.topo.rack_gpu_start[racks[0] + 1] - self.topo.rack_gpu_start[racks[0]])
-        gpn = int(self.topo.node_gpn[self.topo.rack_node_start[racks[0]]])
-        n = min(-(-job.gpus // per_rack), len(racks))
-        first = int(self.rng.integers(0, len(racks) - n + 1))
-        job.racks = [self.topo.rack_ids[r] for r in racks[first : first + n]]
+        pool = self._pool_shape.get(kind)
+        if pool is None:
+            racks = self.alloc.pool_racks[kind]
+            per_rack = int(self.topo.rack_gpu_start[racks[0] + 1] - self.topo.rack_gpu_start[racks[0]])
+            gpn = int(self.topo.node_gpn[self.topo.rack_node_start[racks[0]]])
+            ids = [self.topo.rack_ids[r] for r in racks.tolist()]
+            pool = self._pool_shape[kind] = (ids, per_rack, gpn)
+        ids, per_rack, gpn = pool
+        n = min(-(-job.gpus // per_rack), len(ids))
+        first = int(self.rng.integers(0, len(ids) - n + 1))
+        job.racks = ids[first : first + n]
         job.nodes = -(-job.gpus // gpn)
 
     # -- queue operations ---------------------------------------------------------------------
@@ -150,8 +159,8 @@ class JobBook:
     def _queue(self, job: Job, now: float) -> None:
         """Put a submitted job in the queue, maybe blocked, with its user's patience."""
         rng = self.rng
-        if rng.random() < _BLOCK_P.sum():
-            code = _BLOCK_CODES[int(rng.choice(len(_BLOCK_CODES), p=_BLOCK_P / _BLOCK_P.sum()))]
+        if rng.random() < _BLOCK_SUM:
+            code = _BLOCK_CODES[int(rng.choice(len(_BLOCK_CODES), p=_BLOCK_WHICH))]
             lo, hi = _BLOCK_H[code]
             job.reason = code
             job.wake = max(now, job.submit) + float(rng.uniform(lo, hi)) * 3600.0
