@@ -201,9 +201,14 @@ class JobBook:
         job.slot, job.gpu_idx = slot, idx
         job.state, job.reason, job.start = "RUNNING", None, when
         job.end = None
-        racks = distinct_sorted(self.topo.gpu_rack[idx])
-        job.racks = [self.topo.rack_ids[r] for r in racks.tolist()]
-        job.nodes = int(len(distinct_sorted(self.topo.gpu_node[idx])))
+        topo = self.topo
+        if topo.gpu_node[idx[0]] == topo.gpu_node[idx[-1]]:  # one server
+            job.racks = [topo.rack_ids[topo.gpu_rack[idx[0]]]]
+            job.nodes = 1
+        else:
+            racks = distinct_sorted(topo.gpu_rack[idx])
+            job.racks = [topo.rack_ids[r] for r in racks.tolist()]
+            job.nodes = int(len(distinct_sorted(topo.gpu_node[idx])))
         self._slot_jobs[slot] = job
         self.slot_util[slot] = job.util
         self.slot_mem[slot] = job.mem_frac

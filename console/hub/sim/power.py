@@ -111,21 +111,20 @@ def dispatch(
     energy = supply.battery_mwh
     p_max = supply.battery_mw
     eff = BATTERY_EFFICIENCY
+    soc_max, soc_min = BATTERY_SOC_MAX, BATTERY_SOC_MIN
     soc = float(soc_pct)
     ch_list = [0.0] * n
     dis_list = [0.0] * n
     soc_list = [0.0] * n
-    for i in range(n):
-        s = surplus[i]
-        h = hours[i]
+    for i, (s, h) in enumerate(zip(surplus, hours, strict=True)):
         if h > 0.0 and energy > 0.0:
             if s > 0.0:
-                room = (BATTERY_SOC_MAX - soc) / 100.0 * energy / (h * eff)
+                room = (soc_max - soc) / 100.0 * energy / (h * eff)
                 c = min(s, p_max, room) if room > 0.0 else 0.0
                 soc += c * h * eff / energy * 100.0
                 ch_list[i] = c
             elif s < 0.0:
-                avail = (soc - BATTERY_SOC_MIN) / 100.0 * energy * eff / h
+                avail = (soc - soc_min) / 100.0 * energy * eff / h
                 d = min(-s, p_max, avail) if avail > 0.0 else 0.0
                 soc -= d * h / eff / energy * 100.0
                 dis_list[i] = d
