@@ -82,6 +82,9 @@ class Allocator:
         self._rack_gpu_start: list[int] = topo.rack_gpu_start.tolist()
         self._rack_kind: list[int] = topo.rack_kind.tolist()
         self._pools: dict[int, _Pool] = {}
+        self._placed: tuple[list[int], list[int]] | None = None
+        """The servers the placement being made takes and the GPUs it takes on each (None:
+        found from its GPUs)."""
         for kind in range(len(RACK_SPECS)):
             racks = np.flatnonzero(topo.rack_kind == kind)
             if len(racks) == 0:
@@ -110,6 +113,7 @@ class Allocator:
         if kind not in self.pool_racks or gpus <= 0:
             return None
         spec = RACK_SPECS[kind]
+        self._placed = None
         if gpus < spec.gpus_per_node:
             idx = self._partial_node(kind, gpus)
         elif gpus <= spec.gpus:
@@ -134,6 +138,7 @@ class Allocator:
                 return None
             node = self._free_nodes_in_rack(rack, 1)[0]
         a, b = self._gpu_start[node], self._gpu_start[node + 1]
+        self._placed = ([node], [gpus])
         return np.flatnonzero(self.gpu_slot[a:b] < 0)[:gpus] + a
 
     def _within_rack(self, kind: int, gpus: int, gpn: int) -> np.ndarray | None:
@@ -142,6 +147,7 @@ class Allocator:
         if rack is None:
             return None
         nodes = self._free_nodes_in_rack(rack, need)
+        self._placed = (nodes, [gpn] * (need - 1) + [gpus - (need - 1) * gpn])
         return self._node_gpus(nodes)[:gpus]
 
     def _whole_racks(self, kind: int, gpus: int, per_rack: int) -> np.ndarray | None:
@@ -198,7 +204,14 @@ class Allocator:
     # -- bookkeeping ---------------------------------------------------------------------------
     def _take(self, idx: np.ndarray, slot: int, kind: int) -> None:
         self.gpu_slot[idx] = slot
-        self._recount(idx, -1)
+        placed = self._placed
+        if placed is None:
+            self._recount(idx, -1)
+        else:
+            nodes, counts = placed
+            for node, count in zip(nodes, counts, strict=True):
+                self.node_free[node] -= count
+            self._nodes_moved(nodes, [-count for count in counts])
         self.pool_used[kind] += len(idx)
 
     def release(self, idx: np.ndarray) -> None:
