@@ -168,6 +168,19 @@ class JobsState:
     time: float
     ids: list[int] = field(default_factory=list)
     rows: dict[int, tuple] = field(default_factory=dict)
+    changed_since_key: int = 0
+    """Jobs changed or removed in the deltas since the keyframe (see :data:`DELTA_SHARE`)."""
+
+
+DELTA_SHARE = 0.5
+"""A chain of deltas ends (the next write is a keyframe) once its deltas together would
+change more jobs than this share of the queue: reading a queue back then costs at most a
+keyframe and about half a queue of changes, however slowly the queue was recorded (a
+live console's 10 s polls change a few dozen jobs each, a chain reaches its
+``keyframe_every`` first; a cache recorded every 10 minutes changes thousands)."""
+DELTA_MIN_JOBS = 200
+"""...but never before the deltas change this many jobs (a small queue's few changes are
+read at once whatever their share)."""
 
 
 def write_jobs(
@@ -188,16 +201,11 @@ def write_jobs(
     ids = [int(i) for i in lists[names.index("id")]]
     by_id = dict(zip(ids, rows, strict=True))
     blob: bytes | None = None
-    if state is None or state.since_key + 1 >= keyframe_every:
-        try:
-            blob = jobframe.encode(j.columns)
-        except (TypeError, ValueError):  # values the columnar form cannot hold
-            blob = codec.pack_json({"names": names, "columns": lists})
-        is_key = True
-    else:
+    changed: list[tuple] = []
+    removed: list[int] = []
+    if state is not None and state.since_key + 1 < keyframe_every:
         removed = [i for i in state.ids if i not in by_id]
         util = names.index("gpu_util_pct") if "gpu_util_pct" in names else -1
-        changed = []
         for i, r in zip(ids, rows, strict=True):
             was = state.rows.get(i)
             if was == r:
@@ -206,6 +214,17 @@ def write_jobs(
                 by_id[i] = was  # what is stored; later moves are measured from it
                 continue
             changed.append(r)
+    if (state is None or state.since_key + 1 >= keyframe_every
+            or state.changed_since_key + len(changed) + len(removed)
+            > max(DELTA_MIN_JOBS, DELTA_SHARE * len(rows))):
+        by_id = dict(zip(ids, rows, strict=True))  # a keyframe stores every job as it is
+        changed, removed = [], []
+        try:
+            blob = jobframe.encode(j.columns)
+        except (TypeError, ValueError):  # values the columnar form cannot hold
+            blob = codec.pack_json({"names": names, "columns": lists})
+        is_key = True
+    else:
         if not removed and not changed and ids == state.ids:
             conn.execute("UPDATE jobs SET last_seen = ? WHERE id = ?", (j.time, state.id))
             state.time = j.time
@@ -236,6 +255,8 @@ def write_jobs(
         time=j.time,
         ids=ids,
         rows=by_id,
+        changed_since_key=(0 if is_key or state is None
+                           else state.changed_since_key + len(changed) + len(removed)),
     )
 
 

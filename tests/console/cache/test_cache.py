@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from console.cache import Cache, CacheError, RetentionPolicy, default_path
+from console.cache import Cache, CacheError, RetentionPolicy, codec, default_path, docs
 from console.cache.docs import JOB_UTIL_STEP_PCT
 from console.cache.store import safe_url
 from console.contract import POWER_FIELDS, RACK_FIELDS
@@ -399,7 +399,9 @@ def _same_jobs(a: Any, b: Any) -> None:
             assert np.array_equal(a.columns[name], col, equal_nan=True), name
 
 
-def test_job_queue_deltas_round_trip(hub: Any, topo: SiteTopology, tmp_path: Path) -> None:
+def test_job_queue_deltas_round_trip(hub: Any, topo: SiteTopology, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(docs, "DELTA_SHARE", 10.0)  # chains end by their length alone here
     policy = RetentionPolicy(jobs_interval_s=0.0, jobs_keyframe_every=4)
     start = later(4 * 3600.0)  # hours apart: the queue has changed between polls
     stored = []
@@ -413,6 +415,41 @@ def test_job_queue_deltas_round_trip(hub: Any, topo: SiteTopology, tmp_path: Pat
         rows = cache.conn.execute("SELECT id, key_id, length(data) FROM jobs").fetchall()
         assert [r[0] == r[1] for r in rows] == [True, False, False, False, True, False, False]
         assert max(r[2] for r in rows if r[0] != r[1]) < min(r[2] for r in rows if r[0] == r[1])
+        for jobs in stored:
+            got = cache.jobs_at(jobs.time + 1.0)
+            assert got is not None
+            _same_jobs(got, jobs)
+    _clock["t"] = max(_clock["t"], stored[-1].time)
+
+
+def test_a_chain_of_deltas_ends_before_it_changes_half_the_queue(
+    hub: Any, topo: SiteTopology, tmp_path: Path
+) -> None:
+    """Polls 15 minutes apart change a large part of the queue each: a keyframe comes as
+    soon as a chain's deltas would change more than half of it, long before the chain's
+    length ends it, so a read applies at most about half a queue of changes."""
+    policy = RetentionPolicy(jobs_interval_s=0.0, jobs_keyframe_every=30)
+    start = later(4 * 3600.0)
+    stored = []
+    with Cache.open(tmp_path / "c.db", retention=policy) as cache:
+        for k in range(8):
+            t = start + 900.0 * k
+            hub.step(t)
+            jobs = decode_jobs(hub.jobs(), received=t)
+            cache.write_poll([jobs])
+            stored.append(jobs)
+        rows = cache.conn.execute("SELECT id, key_id, n_jobs, data FROM jobs").fetchall()
+        keys = [r[0] for r in rows if r[0] == r[1]]
+        assert len(keys) >= 2  # the length alone (30) would have made one keyframe
+        changes: dict[int, int] = {}
+        for row_id, key_id, n_jobs, data in rows:
+            if row_id == key_id:
+                continue
+            doc = codec.unpack_json(data)
+            cols = doc["changed_columns"]["columns"]
+            changes[key_id] = changes.get(key_id, 0) + (len(cols[0]) if cols else 0)
+            changes[key_id] += len(doc["removed"])
+            assert changes[key_id] <= max(docs.DELTA_MIN_JOBS, docs.DELTA_SHARE * n_jobs)
         for jobs in stored:
             got = cache.jobs_at(jobs.time + 1.0)
             assert got is not None

@@ -26,7 +26,8 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[float
     path = tmp_path_factory.mktemp("frames") / "c.db"
     policy = RetentionPolicy(jobs_interval_s=0.0, jobs_keyframe_every=30)
     times = []
-    with Cache.open(path, retention=policy) as cache:
+    with pytest.MonkeyPatch.context() as patch, Cache.open(path, retention=policy) as cache:
+        patch.setattr(docs, "DELTA_SHARE", 10.0)  # chains of jobs end by their length alone
         for k in range(60):
             t = T0 + 20.0 * (k + 1)
             hub.step(t)
