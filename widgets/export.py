@@ -389,10 +389,19 @@ def run_export(request: ExportRequest | Any) -> int:
             check_writable(target)
         except ExportError as exc:
             return _bad(str(exc))
-        snapshots, data, label = collect(request.settings, request.source, request.review,
-                                         shift, at, notes, float(request.timeout))
-        path = _render_and_write(Path(request.out), snapshots, data, label, request.force,
-                                 _language(request))
+        # The window (Qt widgets, pyqtgraph: about a second and a half to load and build)
+        # is made before the source is asked: a sim:// hub started ahead builds its site
+        # meanwhile, in its own process.
+        window = _export_window(_language(request))
+        try:
+            snapshots, data, label = collect(request.settings, request.source, request.review,
+                                             shift, at, notes, float(request.timeout))
+            window.set_source_label(label)
+            apply_snapshots(window, snapshots, data)
+            path = export_pack(Path(request.out), data, window, force=request.force)
+        finally:
+            window.stop()
+            window.deleteLater()
     except ExportError as exc:
         return _fail(str(exc))
     except Exception as exc:  # never a traceback on the command line
@@ -409,10 +418,9 @@ def _language(request: ExportRequest) -> str | None:
     return request.lang or getattr(request.settings, "lang", None)
 
 
-def _render_and_write(
-    out: Path, snapshots: Mapping[str, Any], data: HandoverData, label: str, force: bool,
-    lang: str | None = None,
-) -> Path:
+def _export_window(lang: str | None = None) -> Any:
+    """The main window an export renders its views in (offscreen without a display), in
+    the pack's language; its source is said once known (``set_source_label``)."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from widgets.main_window import MainWindow
@@ -429,10 +437,4 @@ def _render_and_write(
     from widgets.i18n import choose_language, install_language
 
     install_language(choose_language(lang, None), app)
-    window = MainWindow(label, feed=None)
-    try:
-        apply_snapshots(window, snapshots, data)
-        return export_pack(out, data, window, force=force)
-    finally:
-        window.stop()
-        window.deleteLater()
+    return MainWindow("", feed=None)

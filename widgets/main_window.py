@@ -431,6 +431,13 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self._about)
         help_menu.addAction(about)
 
+    def set_source_label(self, source_label: str) -> None:
+        """Say another source in the title and the status bar (an export's window is made
+        before its source is known)."""
+        self.source_label = self.mode.shown_label(source_label)
+        self.setWindowTitle(self.mode.title(self).format(self.source_label))
+        self.source_status.setText(self.tr("Source: {0}").format(self.source_label))
+
     def _build_status_bar(self) -> None:
         status = self.statusBar()
         self.source_status = QLabel(self.tr("Source: {0}").format(self.source_label))

@@ -193,3 +193,13 @@ def test_the_alarm_kpi_panel_says_the_sites_time(qtbot: Any, tmp_path: Any) -> N
     win.apply(_site("Asia/Tokyo"))  # the layout's zone: the figures shown are said again
     assert said("Asia/Tokyo") in win.alarm_kpis.title.text()
     win.close()
+
+
+def test_the_source_said_later_hides_its_password(qtbot: Any) -> None:
+    """An export's window is made before its source is known; the source said then reads
+    like one given at the start (no user or password of the URL)."""
+    window = MainWindow("", feed=None)
+    qtbot.addWidget(window)
+    window.set_source_label("https://ops:secret@hub.example:8443")
+    for text in (window.windowTitle(), window.source_status.text(), window.source_label):
+        assert "hub.example:8443" in text and "secret" not in text and "ops" not in text
