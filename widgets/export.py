@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -325,10 +326,14 @@ def export_pack(
     images: dict[str, QImage] = {}
     pages: dict[str, PrintPage] = {}
 
-    def shot(key: str) -> bytes:
+    # PNG encoding lets go of the interpreter lock: each view's is done on another thread
+    # while the next view is drawn and the PDF rendered (about 0.1 s a view).
+    encoder = ThreadPoolExecutor(max_workers=2, thread_name_prefix="export-png")
+
+    def shot(key: str) -> Future[bytes]:
         images[key] = grab_view(views[key])
         pages[key] = print_page(key, views[key])  # the PDF's page: drawn for paper
-        return png_bytes(images[key])
+        return encoder.submit(png_bytes, images[key])
 
     files = [PackFile(f"{key}.png", QCoreApplication.translate("Export", "Capturing {0}").format(
         translate("Report", title).lower()), lambda key=key: shot(key))
@@ -336,7 +341,10 @@ def export_pack(
     files.append(PackFile("handover.pdf",
                           QCoreApplication.translate("Export", "Writing the report (PDF)"),
                           lambda: pdf_bytes(data, images, pages)))
-    return write_pack(out_dir, data, files, force=force, progress=progress)
+    try:
+        return write_pack(out_dir, data, files, force=force, progress=progress)
+    finally:
+        encoder.shutdown(wait=True, cancel_futures=True)
 
 
 # -- headless command ------------------------------------------------------------------------
@@ -396,9 +404,8 @@ def run_export(request: ExportRequest | Any) -> int:
         try:
             snapshots, data, label = collect(request.settings, request.source, request.review,
                                              shift, at, notes, float(request.timeout))
-            window.set_source_label(label)
-            apply_snapshots(window, snapshots, data)
-            path = export_pack(Path(request.out), data, window, force=request.force)
+            path = _write_from(window, Path(request.out), snapshots, data, label,
+                               request.force)
         finally:
             window.stop()
             window.deleteLater()
@@ -416,6 +423,26 @@ def run_export(request: ExportRequest | Any) -> int:
 def _language(request: ExportRequest) -> str | None:
     """The pack's language as asked (``--lang``, else ``[ui] lang``; None: the system's)."""
     return request.lang or getattr(request.settings, "lang", None)
+
+
+def _render_and_write(
+    out: Path, snapshots: Mapping[str, Any], data: HandoverData, label: str, force: bool,
+    lang: str | None = None,
+) -> Path:
+    """Draw collected snapshots in a window of their own and write the pack at ``out``."""
+    window = _export_window(lang)
+    try:
+        return _write_from(window, out, snapshots, data, label, force)
+    finally:
+        window.stop()
+        window.deleteLater()
+
+
+def _write_from(window: Any, out: Path, snapshots: Mapping[str, Any], data: HandoverData,
+                label: str, force: bool) -> Path:
+    window.set_source_label(label)
+    apply_snapshots(window, snapshots, data)
+    return export_pack(out, data, window, force=force)
 
 
 def _export_window(lang: str | None = None) -> Any:

@@ -21,6 +21,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,12 +51,13 @@ class PackFile:
     """One rendered file of the pack: its name, the progress line, and what renders it.
 
     ``render`` is called when the file's turn comes (so progress and cancelling run between
-    renderings) and returns the file's bytes; an OSError from it is reported as a write
-    failure in the pack's folder."""
+    renderings) and returns the file's bytes, or a future of them (bytes still being encoded
+    on another thread: written once every file has been rendered); an OSError from it is
+    reported as a write failure in the pack's folder."""
 
     name: str
     what: str
-    render: Callable[[], bytes]
+    render: Callable[[], bytes | Future[bytes]]
 
 
 def os_message(exc: OSError, where: Path) -> str:
@@ -144,14 +146,21 @@ def write_pack(
         mask = os.umask(0o022)
         os.umask(mask)
         tmp.chmod(0o777 & ~mask)  # a pack is for the next shift too, not private (mkdtemp: 0700)
+        pending: list[tuple[str, Future[bytes]]] = []
         for item in files:
             step(item.what)
-            _write(tmp / item.name, item.render())
+            content = item.render()
+            if isinstance(content, Future):
+                pending.append((item.name, content))
+                continue
+            _write(tmp / item.name, content)
             if item.name == PDF_NAME:
                 with open(tmp / PDF_NAME, "rb") as fh:
                     fh.seek(max(0, os.fstat(fh.fileno()).st_size - 64))
                     if b"%%EOF" not in fh.read():
                         raise OSError(errno.ENOSPC, "the PDF is incomplete")
+        for name, future in pending:
+            _write(tmp / name, future.result())
         step("Writing summary.json")
         if data.log_missing is None:
             for name, entries in ((LOG_CSV_NAME, data.log_entries),

@@ -496,6 +496,28 @@ def test_pack_writer_refuses_an_incomplete_pdf_and_leaves_nothing(tmp_path: Path
     assert summary["notes"] == "hand over"
 
 
+def test_pack_writer_takes_files_still_being_encoded(tmp_path: Path) -> None:
+    """A file rendered as a future (a PNG encoded on another thread) is written once it is
+    done; one whose encoding failed fails the pack like a failed write, leaving nothing."""
+    from concurrent.futures import Future
+
+    from console.handover.pack import PackFile, write_pack
+
+    data = build_handover(ShiftWindow(1_780_000_000.0, 1_780_028_800.0))
+    done: Future[bytes] = Future()
+    done.set_result(b"\x89PNG encoded")
+    failed: Future[bytes] = Future()
+    failed.set_exception(OSError(5, "PNG not written"))
+    pdf = PackFile("handover.pdf", "Writing the report (PDF)", lambda: b"%PDF-1.4\n%%EOF\n")
+    with pytest.raises(ExportError, match="PNG not written"):
+        write_pack(tmp_path / "pack", data, [PackFile("power.png", "Capturing power",
+                                                      lambda: failed), pdf])
+    assert list(tmp_path.iterdir()) == []
+    out = write_pack(tmp_path / "pack", data, [PackFile("power.png", "Capturing power",
+                                                        lambda: done), pdf])
+    assert (out / "power.png").read_bytes() == b"\x89PNG encoded"
+
+
 def test_export_request_from_parsed_arguments() -> None:
     args = argparse.Namespace(out="p", review="c.db", shift=None, at="1780000000", notes=None,
                               force=True, timeout=None, settings=None)
