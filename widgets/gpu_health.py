@@ -393,7 +393,8 @@ ROLLUP_ROW_PAD = 8
 ROLLUP_ROWS = 7
 ABNORMAL_SHARE = {"degraded": 0.01, "failed": 0.005, "off_bus": 0.002}
 """Share of a hall's GPUs in a status above which its roll-up cell is coloured."""
-ROLLUP_HEADERS = (QT_TRANSLATE_NOOP("GpuHealthView", "Hall"), QT_TRANSLATE_NOOP("GpuHealthView", "GPU model"),
+ROLLUP_HEALTHY_COL = 3
+ROLLUP_HEADERS = (QT_TRANSLATE_NOOP("GpuHealthView", "Hall"), QT_TRANSLATE_NOOP("GpuHealthView", "Model"),
                   QT_TRANSLATE_NOOP("GpuHealthView", "Total"), QT_TRANSLATE_NOOP("GpuHealthView", "Healthy"),
                   QT_TRANSLATE_NOOP("GpuHealthView", "Degraded"), QT_TRANSLATE_NOOP("GpuHealthView", "Failed"),
                   QT_TRANSLATE_NOOP("GpuHealthView", "Off the bus"))
@@ -450,10 +451,11 @@ class GpuHealthView(LiveView):
         self.rollup_table.setModel(self.rollup_model)
         self.rollup_table.verticalHeader().hide()
         rollup_header = self.rollup_table.horizontalHeader()
-        rollup_header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        for col in range(2, len(ROLLUP_HEADERS)):  # counts and shares whole, in any language:
-            # each as wide as its widest figure or its translated header
-            rollup_header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # Hall, model, counts and shares whole, in any language: each as wide as its widest
+        # figure or its translated header; the healthy column (a count and a share near
+        # 100 %) takes what is left, and is the one cut short on a narrow screen.
+        rollup_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        rollup_header.setSectionResizeMode(ROLLUP_HEALTHY_COL, QHeaderView.ResizeMode.Stretch)
         self.rollup_table.setSelectionMode(QTableView.SelectionMode.NoSelection)
         self.rollup_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         row_h = self.fontMetrics().height() + ROLLUP_ROW_PAD  # rows follow the font

@@ -1381,10 +1381,6 @@ Last change {changed}</source>
         <translation>الإجراء الموصى به</translation>
     </message>
     <message>
-        <source>GPU model</source>
-        <translation>طراز GPU</translation>
-    </message>
-    <message>
         <source>Total</source>
         <translation>المجموع</translation>
     </message>

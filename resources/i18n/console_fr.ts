@@ -1381,10 +1381,6 @@ Dernier changement {changed}</translation>
         <translation>Action recommandée</translation>
     </message>
     <message>
-        <source>GPU model</source>
-        <translation>Modèle de GPU</translation>
-    </message>
-    <message>
         <source>Total</source>
         <translation>Total</translation>
     </message>

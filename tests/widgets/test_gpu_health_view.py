@@ -392,3 +392,25 @@ def test_since_and_list_times_are_the_sites(qtbot: Any) -> None:
     view.flush()
     assert "(16:26:40)" in view.count_label.text()
     view.stop()
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+def test_the_rollup_names_each_halls_model_on_a_narrow_dock(qtbot: Any) -> None:
+    """At 1280 x 800 the GPU health dock is about 560 pixels wide: every roll-up column but
+    the healthy one (a count and a share near 100 %) keeps its header and figures whole."""
+    w = GpuHealthView()
+    qtbot.addWidget(w)
+    w.set_topology(_site())
+    w.apply(_unhealthy())
+    w.flush()
+    w.resize(560, 380)
+    w.show()
+    qtbot.waitExposed(w)
+    header = w.rollup_table.horizontalHeader()
+    for col in range(header.count()):
+        if col == 3:
+            continue
+        need = max(header.sectionSizeHint(col), w.rollup_table.sizeHintForColumn(col))
+        assert header.sectionSize(col) >= need, header.model().headerData(
+            col, Qt.Orientation.Horizontal)
+    w.stop()

@@ -272,7 +272,7 @@ def test_map_gpu_health_maintenance_and_shift_words_in_french(qtbot: Any, englis
     try:
         horizontal = Qt.Orientation.Horizontal
         rollup = [view.rollup_model.headerData(c, horizontal) for c in range(7)]
-        assert rollup == ["Salle", "Modèle de GPU", "Total", "Sains", "Dégradés", "En panne",
+        assert rollup == ["Salle", "Modèle", "Total", "Sains", "Dégradés", "En panne",
                           "Hors du bus"]
         assert view.model.headerData(7, horizontal) == "Statut"
     finally:
