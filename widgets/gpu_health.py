@@ -21,8 +21,10 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
+    QEvent,
     QItemSelection,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -452,10 +454,12 @@ class GpuHealthView(LiveView):
         self.rollup_table.verticalHeader().hide()
         rollup_header = self.rollup_table.horizontalHeader()
         # Hall, model, counts and shares whole, in any language: each as wide as its widest
-        # figure or its translated header; the healthy column (a count and a share near
-        # 100 %) takes what is left, and is the one cut short on a narrow screen.
+        # figure or its translated header, side by side (what is left stays blank at the
+        # right). Only where they do not all fit does the healthy column (a count and a
+        # share near 100 %) take what is left, and it is the one cut short (_fit_rollup).
         rollup_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        rollup_header.setSectionResizeMode(ROLLUP_HEALTHY_COL, QHeaderView.ResizeMode.Stretch)
+        rollup_header.setStretchLastSection(False)
+        self.rollup_table.viewport().installEventFilter(self)
         self.rollup_table.setSelectionMode(QTableView.SelectionMode.NoSelection)
         self.rollup_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         row_h = self.fontMetrics().height() + ROLLUP_ROW_PAD  # rows follow the font
@@ -698,6 +702,24 @@ class GpuHealthView(LiveView):
         except (TypeError, ValueError, OverflowError, KeyError, AttributeError, IndexError):
             self.rollup = []  # a site layout it cannot count: the site line only
         self.rollup_model.set_rows(*rollup_rows(self.rollup))
+        self._fit_rollup()
+
+    def _fit_rollup(self) -> None:
+        """The healthy column as wide as its figures where every column fits, else the width
+        the others leave it."""
+        table = self.rollup_table
+        header = table.horizontalHeader()
+        need = sum(max(header.sectionSizeHint(c), table.sizeHintForColumn(c))
+                   for c in range(header.count()))
+        mode = (QHeaderView.ResizeMode.Stretch if need > table.viewport().width()
+                else QHeaderView.ResizeMode.ResizeToContents)
+        if header.sectionResizeMode(ROLLUP_HEALTHY_COL) != mode:
+            header.setSectionResizeMode(ROLLUP_HEALTHY_COL, mode)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+        if watched is self.rollup_table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_rollup()
+        return super().eventFilter(watched, event)
 
     def _update_count(self) -> None:
         if self.snapshot is None:

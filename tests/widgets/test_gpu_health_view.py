@@ -397,7 +397,8 @@ def test_since_and_list_times_are_the_sites(qtbot: Any) -> None:
 @pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 def test_the_rollup_names_each_halls_model_on_a_narrow_dock(qtbot: Any) -> None:
     """At 1280 x 800 the GPU health dock is about 560 pixels wide: every roll-up column but
-    the healthy one (a count and a share near 100 %) keeps its header and figures whole."""
+    the healthy one (a count and a share near 100 %) keeps its header and figures whole;
+    on a wide screen the columns stay side by side."""
     w = GpuHealthView()
     qtbot.addWidget(w)
     w.set_topology(_site())
@@ -407,10 +408,19 @@ def test_the_rollup_names_each_halls_model_on_a_narrow_dock(qtbot: Any) -> None:
     w.show()
     qtbot.waitExposed(w)
     header = w.rollup_table.horizontalHeader()
+
+    def need(col: int) -> int:
+        return max(header.sectionSizeHint(col), w.rollup_table.sizeHintForColumn(col))
+
     for col in range(header.count()):
         if col == 3:
             continue
-        need = max(header.sectionSizeHint(col), w.rollup_table.sizeHintForColumn(col))
-        assert header.sectionSize(col) >= need, header.model().headerData(
+        assert header.sectionSize(col) >= need(col), header.model().headerData(
             col, Qt.Orientation.Horizontal)
+    # on a wide screen every column, the healthy one too, is as wide as its figures, side
+    # by side: no column stretched across the screen between a hall and its failures
+    w.resize(1600, 380)
+    qtbot.waitUntil(lambda: w.rollup_table.viewport().width() > 1000)
+    assert [header.sectionSize(c) for c in range(header.count())] == [
+        need(c) for c in range(header.count())]
     w.stop()
