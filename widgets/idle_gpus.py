@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -128,6 +128,7 @@ class IdleGpuView(LiveView):
             return
         if not self.wanted():
             self._unread = True
+            self.mark_dirty()  # its redraw once shown (LiveView) makes the read
             return
         self._unread = False
         at, rule = self._at, self.rule
@@ -138,16 +139,6 @@ class IdleGpuView(LiveView):
         """Someone looks now (the view shown, the idle overlay chosen): read what waited."""
         if self._unread and self.wanted():
             self.refresh()
-
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt name
-        super().showEvent(event)
-        if self._unread:
-            QTimer.singleShot(0, self.on_demand)
-
-    def _on_dock_visibility(self, visible: bool) -> None:
-        super()._on_dock_visibility(visible)
-        if visible and self._unread:
-            QTimer.singleShot(0, self.on_demand)
 
     def _on_result(self, result: Any) -> None:
         self.result, self.error = result, None
@@ -167,6 +158,7 @@ class IdleGpuView(LiveView):
 
     # -- drawing --------------------------------------------------------------------------
     def redraw(self) -> None:
+        self.on_demand()  # brought to the front: the read that waited, drawn when it lands
         rule = self.rule
         if self.error:
             self.summary.setText(self.tr("Idle GPUs not read: {0}").format(cell(self.error)))
