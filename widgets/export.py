@@ -13,8 +13,9 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -400,15 +401,11 @@ def run_export(request: ExportRequest | Any) -> int:
         # The window (Qt widgets, pyqtgraph: about a second and a half to load and build)
         # is made before the source is asked: a sim:// hub started ahead builds its site
         # meanwhile, in its own process.
-        window = _export_window(_language(request))
-        try:
+        with _export_window(_language(request)) as window:
             snapshots, data, label = collect(request.settings, request.source, request.review,
                                              shift, at, notes, float(request.timeout))
             path = _write_from(window, Path(request.out), snapshots, data, label,
                                request.force)
-        finally:
-            window.stop()
-            window.deleteLater()
     except ExportError as exc:
         return _fail(str(exc))
     except Exception as exc:  # never a traceback on the command line
@@ -430,12 +427,8 @@ def _render_and_write(
     lang: str | None = None,
 ) -> Path:
     """Draw collected snapshots in a window of their own and write the pack at ``out``."""
-    window = _export_window(lang)
-    try:
+    with _export_window(lang) as window:
         return _write_from(window, out, snapshots, data, label, force)
-    finally:
-        window.stop()
-        window.deleteLater()
 
 
 def _write_from(window: Any, out: Path, snapshots: Mapping[str, Any], data: HandoverData,
@@ -445,9 +438,11 @@ def _write_from(window: Any, out: Path, snapshots: Mapping[str, Any], data: Hand
     return export_pack(out, data, window, force=force)
 
 
-def _export_window(lang: str | None = None) -> Any:
+@contextmanager
+def _export_window(lang: str | None = None) -> Iterator[Any]:
     """The main window an export renders its views in (offscreen without a display), in
-    the pack's language; its source is said once known (``set_source_label``)."""
+    the pack's language, stopped and let go after; its source is said once known
+    (``set_source_label``)."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from widgets.main_window import MainWindow
@@ -464,4 +459,9 @@ def _export_window(lang: str | None = None) -> Any:
     from widgets.i18n import choose_language, install_language
 
     install_language(choose_language(lang, None), app)
-    return MainWindow("", feed=None)
+    window = MainWindow("", feed=None)
+    try:
+        yield window
+    finally:
+        window.stop()
+        window.deleteLater()
