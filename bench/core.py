@@ -28,6 +28,20 @@ def sim_tick_ms(ticks: int = 30) -> float:
     return statistics.median(times)
 
 
+def installed_env(home: Path) -> dict[str, str]:
+    """The environment of a console run as an operator's installed one: its own home and
+    user folders under ``home`` (no config file, no source from the caller's environment),
+    Qt offscreen unless said otherwise, and bytecode written (into ``home``: pip compiles
+    an installed package's modules, whatever ``PYTHONDONTWRITEBYTECODE`` says here). A
+    first, untimed run then compiles them."""
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+               HOME=str(home), XDG_CONFIG_HOME=str(home / "c"), XDG_DATA_HOME=str(home / "d"),
+               PYTHONPYCACHEPREFIX=str(home / "pycache"))
+    for name in ("PYTHONDONTWRITEBYTECODE", "HUB_SOURCE", "HUB_CONSOLE_CONFIG"):
+        env.pop(name, None)
+    return env
+
+
 def startup_first_frame_s(runs: int = 3) -> float:
     """Median seconds from process start to the first painted window with live data.
 
@@ -36,12 +50,7 @@ def startup_first_frame_s(runs: int = 3) -> float:
     first start, whatever ``PYTHONDONTWRITEBYTECODE`` says), the operating system's file
     cache warm."""
     results = []
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
-    env.pop("HUB_SOURCE", None)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    home = ROOT / ".bench-home"
-    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / "c"), XDG_DATA_HOME=str(home / "d"),
-               PYTHONPYCACHEPREFIX=str(home / "pycache"))
+    env = installed_env(ROOT / ".bench-home")
     command = [sys.executable, str(ROOT / "main.py"), "--source", "sim://tetouan", "--cache",
                "off", "--exit-after-first-frame"]
     for run in range(runs + 1):

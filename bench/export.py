@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench.core import installed_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,11 +29,7 @@ def export_s(runs: int = 3, source: str = "sim://tetouan") -> float:
     shift = _last_shift()
     times = []
     with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:
-        env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-                   PYTHONPYCACHEPREFIX=str(Path(tmp) / "pycache"), HOME=tmp,
-                   XDG_CONFIG_HOME=str(Path(tmp) / "c"), XDG_DATA_HOME=str(Path(tmp) / "d"))
-        for name in ("PYTHONDONTWRITEBYTECODE", "HUB_SOURCE", "HUB_CONSOLE_CONFIG"):
-            env.pop(name, None)
+        env = installed_env(Path(tmp))
         for i in range(runs + 1):
             out = Path(tmp) / f"pack{i}"
             t0 = time.perf_counter()
