@@ -199,32 +199,23 @@ def write_jobs(
         return state
     rows = list(zip(*lists, strict=True))
     ids = [int(i) for i in lists[names.index("id")]]
-    by_id = dict(zip(ids, rows, strict=True))
-    blob: bytes | None = None
+    delta = None
+    if state is not None and state.since_key + 1 < keyframe_every:
+        delta = _delta(state, names, ids, rows)
+        changes = len(delta[0]) + len(delta[1])
+        if state.changed_since_key + changes > max(DELTA_MIN_JOBS, DELTA_SHARE * len(rows)):
+            delta = None  # the chain would change too much of the queue: a keyframe now
     changed: list[tuple] = []
     removed: list[int] = []
-    if state is not None and state.since_key + 1 < keyframe_every:
-        removed = [i for i in state.ids if i not in by_id]
-        util = names.index("gpu_util_pct") if "gpu_util_pct" in names else -1
-        for i, r in zip(ids, rows, strict=True):
-            was = state.rows.get(i)
-            if was == r:
-                continue
-            if was is not None and util >= 0 and _util_moved_little(was, r, util):
-                by_id[i] = was  # what is stored; later moves are measured from it
-                continue
-            changed.append(r)
-    if (state is None or state.since_key + 1 >= keyframe_every
-            or state.changed_since_key + len(changed) + len(removed)
-            > max(DELTA_MIN_JOBS, DELTA_SHARE * len(rows))):
-        by_id = dict(zip(ids, rows, strict=True))  # a keyframe stores every job as it is
-        changed, removed = [], []
+    if state is None or delta is None:  # a keyframe stores every job as it is
+        by_id = dict(zip(ids, rows, strict=True))
         try:
             blob = jobframe.encode(j.columns)
         except (TypeError, ValueError):  # values the columnar form cannot hold
             blob = codec.pack_json({"names": names, "columns": lists})
         is_key = True
     else:
+        changed, removed, by_id = delta
         if not removed and not changed and ids == state.ids:
             conn.execute("UPDATE jobs SET last_seen = ? WHERE id = ?", (j.time, state.id))
             state.time = j.time
@@ -258,6 +249,27 @@ def write_jobs(
         changed_since_key=(0 if is_key or state is None
                            else state.changed_since_key + len(changed) + len(removed)),
     )
+
+
+def _delta(
+    state: JobsState, names: list[str], ids: list[int], rows: list[tuple]
+) -> tuple[list[tuple], list[int], dict[int, tuple]]:
+    """``(changed rows, removed ids, rows as stored by id)`` of a queue against the one
+    stored: a job whose ``gpu_util_pct`` alone moved less than :data:`JOB_UTIL_STEP_PCT`
+    keeps its stored row (later moves are measured from it)."""
+    by_id = dict(zip(ids, rows, strict=True))
+    removed = [i for i in state.ids if i not in by_id]
+    util = names.index("gpu_util_pct") if "gpu_util_pct" in names else -1
+    changed = []
+    for i, r in zip(ids, rows, strict=True):
+        was = state.rows.get(i)
+        if was == r:
+            continue
+        if was is not None and util >= 0 and _util_moved_little(was, r, util):
+            by_id[i] = was
+            continue
+        changed.append(r)
+    return changed, removed, by_id
 
 
 def _util_moved_little(was: tuple, now: tuple, util: int) -> bool:

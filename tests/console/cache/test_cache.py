@@ -399,19 +399,26 @@ def _same_jobs(a: Any, b: Any) -> None:
             assert np.array_equal(a.columns[name], col, equal_nan=True), name
 
 
+def _queues_every_15_min(hub: Any, cache: Cache, start: float, n: int) -> list[Any]:
+    """``n`` job queues of ``hub`` written 15 minutes apart from ``start`` (each changed);
+    the queues written."""
+    stored = []
+    for k in range(n):
+        t = start + 900.0 * k
+        hub.step(t)
+        jobs = decode_jobs(hub.jobs(), received=t)
+        cache.write_poll([jobs])
+        stored.append(jobs)
+    return stored
+
+
 def test_job_queue_deltas_round_trip(hub: Any, topo: SiteTopology, tmp_path: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(docs, "DELTA_SHARE", 10.0)  # chains end by their length alone here
     policy = RetentionPolicy(jobs_interval_s=0.0, jobs_keyframe_every=4)
     start = later(4 * 3600.0)  # hours apart: the queue has changed between polls
-    stored = []
     with Cache.open(tmp_path / "c.db", retention=policy) as cache:
-        for k in range(7):
-            t = start + 900.0 * k
-            hub.step(t)
-            jobs = decode_jobs(hub.jobs(), received=t)
-            cache.write_poll([jobs])
-            stored.append(jobs)
+        stored = _queues_every_15_min(hub, cache, start, 7)
         rows = cache.conn.execute("SELECT id, key_id, length(data) FROM jobs").fetchall()
         assert [r[0] == r[1] for r in rows] == [True, False, False, False, True, False, False]
         assert max(r[2] for r in rows if r[0] != r[1]) < min(r[2] for r in rows if r[0] == r[1])
@@ -430,14 +437,8 @@ def test_a_chain_of_deltas_ends_before_it_changes_half_the_queue(
     length ends it, so a read applies at most about half a queue of changes."""
     policy = RetentionPolicy(jobs_interval_s=0.0, jobs_keyframe_every=30)
     start = later(4 * 3600.0)
-    stored = []
     with Cache.open(tmp_path / "c.db", retention=policy) as cache:
-        for k in range(8):
-            t = start + 900.0 * k
-            hub.step(t)
-            jobs = decode_jobs(hub.jobs(), received=t)
-            cache.write_poll([jobs])
-            stored.append(jobs)
+        stored = _queues_every_15_min(hub, cache, start, 8)
         rows = cache.conn.execute("SELECT id, key_id, n_jobs, data FROM jobs").fetchall()
         keys = [r[0] for r in rows if r[0] == r[1]]
         assert len(keys) >= 2  # the length alone (30) would have made one keyframe
