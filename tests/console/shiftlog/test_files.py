@@ -3,7 +3,6 @@ with the standard library only, and loads the store when the log is first used."
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -13,15 +12,11 @@ import pytest
 from console.shiftlog.files import LogStoreError, check_log_file, default_sim_log_path
 
 
-def test_check_refuses_what_cannot_be_the_log(tmp_path: Path) -> None:
+def test_check_refuses_what_cannot_be_the_log(tmp_path: Path, foreign_db: Path) -> None:
     check_log_file(tmp_path / "new" / "log.sqlite")  # absent: fine, its folder made
     assert (tmp_path / "new").is_dir()
-    other = tmp_path / "other.sqlite"
-    with sqlite3.connect(other) as conn:
-        conn.execute("CREATE TABLE t (x)")
-    conn.close()
     with pytest.raises(LogStoreError, match="not a shift log"):
-        check_log_file(other)
+        check_log_file(foreign_db)
     junk = tmp_path / "junk.sqlite"
     junk.write_text("no database " * 200)
     with pytest.raises(LogStoreError, match="cannot use"):

@@ -129,15 +129,11 @@ def test_the_file_keeps_the_log_and_its_revision(tmp_path: Path) -> None:
         assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_a_file_that_is_no_log_is_refused(tmp_path: Path) -> None:
-    other = tmp_path / "other.sqlite"
-    with sqlite3.connect(other) as conn:
-        conn.execute("CREATE TABLE t (x)")
-    conn.close()
+def test_a_file_that_is_no_log_is_refused(tmp_path: Path, foreign_db: Path) -> None:
     with pytest.raises(LogStoreError, match="not a shift log"):
-        LogStore(other)
+        LogStore(foreign_db)
     with pytest.raises(LogStoreError, match="not a shift log"):
-        check_log_file(other)  # what a hub checks before it listens says the same
+        check_log_file(foreign_db)  # what a hub checks before it listens says the same
     newer = tmp_path / "newer.sqlite"
     LogStore(newer).close()
     check_log_file(newer)  # a log of this version passes
