@@ -460,6 +460,7 @@ class GpuHealthView(LiveView):
         rollup_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         rollup_header.setStretchLastSection(False)
         self.rollup_table.viewport().installEventFilter(self)
+        self.rollup_model.modelReset.connect(self._fit_rollup)  # new figures; not the same again
         self.rollup_table.setSelectionMode(QTableView.SelectionMode.NoSelection)
         self.rollup_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         row_h = self.fontMetrics().height() + ROLLUP_ROW_PAD  # rows follow the font
@@ -702,7 +703,6 @@ class GpuHealthView(LiveView):
         except (TypeError, ValueError, OverflowError, KeyError, AttributeError, IndexError):
             self.rollup = []  # a site layout it cannot count: the site line only
         self.rollup_model.set_rows(*rollup_rows(self.rollup))
-        self._fit_rollup()
 
     def _fit_rollup(self) -> None:
         """The healthy column as wide as its figures where every column fits, else the width

@@ -65,6 +65,27 @@ def test_loads_json_rejects_what_json_loads_rejects(text: str) -> None:
     assert (got.value.msg, got.value.pos) == (want.value.msg, want.value.pos)
 
 
+@pytest.mark.parametrize(
+    "data",
+    [b'{"racks":[1,2.5,-0.0,1e-300],"k":"\xc3\xa9\\u2066x","n":null,"t":true}',
+     b'[NaN, Infinity, -Infinity]', b"1e400", b'{"a":1,"a":2}', b'"\\ud800"',
+     b"1" * 4300, "\ufeff[1]".encode(), '{"a":[1]}'.encode("utf-16"), b" [1] ",
+     b"123456789012345678901234567890"],
+)
+def test_small_answers_read_as_json_loads_reads_them(data: bytes) -> None:
+    """Small answers go through the fast strict reader; what it refuses (NaN, overflow,
+    a BOM, UTF-16 ...) is read as json.loads reads it."""
+    got = loads_json(data)
+    want = json.loads(data)
+    assert repr(got) == repr(want)
+
+
+@pytest.mark.parametrize("data", [b"1" * 4301, b"[1,]", b'"\xff"', b"[" * 5000 + b"]" * 5000])
+def test_small_answers_that_json_loads_refuses_are_refused(data: bytes) -> None:
+    with pytest.raises(DataError):
+        loads_json(data)
+
+
 def test_jobs_from_records_fast_and_fallback_paths_agree() -> None:
     records = _jobs(40)
     full = jobs_from_records(records, 2.0, 3.0)
