@@ -1,0 +1,92 @@
+"""Power chart redraw while panning: the shortcuts draw exactly what pyqtgraph drew."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtGui import QPainter, QPicture
+
+from bench.power_jobs import synthetic_power
+from console.i18n import set_date_names
+from widgets.power_chart import PowerBalanceChart
+
+T0 = 1_780_000_000.0
+DAY = 86400.0
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+@pytest.fixture
+def chart(qtbot: Any) -> PowerBalanceChart:
+    w = PowerBalanceChart()
+    qtbot.addWidget(w)
+    w.resize(1600, 900)
+    w.show()
+    qtbot.waitUntil(lambda: w.top.getViewBox().width() > 1000)
+    w.set_history(synthetic_power(7 * 8640, t0=T0))
+    w.set_span(7 * DAY)
+    yield w
+    w.stop()
+
+
+def _specs(draw: Any) -> tuple | None:
+    """Draw specs of an axis as plain values (pens by colour and width)."""
+    picture = QPicture()
+    painter = QPainter(picture)
+    try:
+        specs = draw(painter)
+    finally:
+        painter.end()
+    if specs is None:
+        return None
+    (pen, a, b), ticks, texts = specs
+    return ((pen.color().rgba(), a.x(), a.y(), b.x(), b.y()),
+            [(pen.color().rgba(), pen.widthF(), p.x(), p.y(), q.x(), q.y())
+             for pen, p, q in ticks],
+            [(r.x(), r.y(), r.width(), r.height(), int(flags), text)
+             for r, flags, text in texts])
+
+
+RANGES = [
+    (T0, T0 + 7 * DAY),  # the bench's week
+    (T0 + 1234.5, T0 + DAY + 1234.5),  # a day, midnight inside, ticks off the edges
+    (T0, T0 + 3600.0),
+    (T0 + 7.0, T0 + 67.0),  # seconds
+    (T0, T0 + 40 * DAY),
+    (T0, T0),  # no span
+    (-1e308, 1e308),  # no clock shows it
+]
+
+
+@pytest.mark.parametrize("zone", ["Africa/Casablanca", "UTC"])
+def test_time_axis_specs_equal_pyqtgraphs(chart: PowerBalanceChart, zone: str) -> None:
+    axis = chart.top.getAxis("bottom")
+    axis.set_tz(zone)
+    for lo, hi in RANGES:
+        axis.setRange(lo, hi)
+        ours = _specs(axis.generateDrawSpecs)
+        assert ours == _specs(lambda p: pg.AxisItem.generateDrawSpecs(axis, p)), (lo, hi)
+        assert ours == _specs(axis.generateDrawSpecs), (lo, hi)  # from its kept labels
+    axis.setRange(T0, T0 + 7 * DAY)
+    assert [text for *_r, text in _specs(axis.generateDrawSpecs)[2]][:2] == (
+        ["Sat 30 May", "Sun 31 May"] if zone != "UTC" else ["Fri 29 May", "Sat 30 May"])
+
+
+def test_time_axis_labels_kept_per_zone_and_language(chart: PowerBalanceChart) -> None:
+    axis = chart.top.getAxis("bottom")
+    axis.setRange(T0, T0 + 7 * DAY)
+    english = [text for *_r, text in _specs(axis.generateDrawSpecs)[2]]
+    assert english[0] == "Sat 30 May"
+    names = {"a": ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."),
+             "b": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
+                   "oct.", "nov.", "déc.")}
+    set_date_names(names)
+    try:
+        french = [text for *_r, text in _specs(axis.generateDrawSpecs)[2]]
+    finally:
+        set_date_names(None)
+    assert french[0] == "sam. 30 mai" and len(french) == len(english)
+    assert [text for *_r, text in _specs(axis.generateDrawSpecs)[2]] == english
+    axis.set_tz("UTC")
+    assert [text for *_r, text in _specs(axis.generateDrawSpecs)[2]][0] == "Fri 29 May"
