@@ -14,6 +14,7 @@ import logging
 import math
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -24,6 +25,7 @@ from PySide6.QtCore import (
     QDateTime,
     QEvent,
     QObject,
+    QRectF,
     Qt,
     QTimeZone,
     Signal,
@@ -203,6 +205,57 @@ def peak_bins(t: np.ndarray, values: np.ndarray, start: int, stop: int, ds: int,
     y[:, 0::2] = np.maximum.reduceat(rows, edges - start, axis=1)
     y[:, 1::2] = np.minimum.reduceat(rows, edges - start, axis=1)
     return np.repeat(t[np.minimum(edges + ds // 2, ends - 1)], 2), y
+
+
+class CurveStack(pg.GraphicsObject):
+    """Curves of one plot drawn by one item, in the order the scene drew them (bottom
+    first): the stack's fills, their edges and the lines over them are one pixmap moved on a
+    pan, not one pixmap a curve, each composed over the others at every frame.
+
+    The curves stay in the plot (its range, the legend, their data) with no contents of
+    their own; each draws itself here, as it did in the scene.
+    """
+
+    def __init__(self, items: list[pg.PlotDataItem]) -> None:
+        super().__init__()
+        self.items = items
+        self._bounds: QRectF | None = None
+        for item in items:
+            curve = item.curve
+            curve.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+            curve.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+            curve.sigPlotChanged.connect(self.changed)
+            item.visibleChanged.connect(self.changed)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def changed(self, *_: object) -> None:
+        """A curve's data or visibility changed: bounds and pixmap made again."""
+        self._bounds = None
+        self.prepareGeometryChange()
+        self.update()
+
+    def viewTransformChanged(self) -> None:  # noqa: N802 - pyqtgraph name
+        # the curves' margins (their pens' width) are in pixels: new bounds at a new scale
+        self._bounds = None
+        self.prepareGeometryChange()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt name
+        if self._bounds is None:
+            bounds = QRectF()
+            for item in self.items:
+                if item.isVisible():
+                    rect = item.curve.boundingRect()
+                    if rect.isValid():
+                        bounds = bounds.united(rect) if bounds.isValid() else QRectF(rect)
+            self._bounds = bounds
+        return self._bounds
+
+    def paint(self, p: Any, opt: Any, widget: Any) -> None:
+        for item in self.items:
+            if item.isVisible():
+                p.save()
+                item.curve.paint(p, opt, widget)
+                p.restore()
 
 
 def missing_words(missing: Mapping[str, str]) -> str:
@@ -393,6 +446,10 @@ class PowerBalanceChart(LiveView):
             self._curve(self.top, key, _tr(label), colour, fill=True, z=-10 - z)
         self._curve(self.top, "facility", self.tr("facility load"), FG, width=2)
         self._curve(self.top, "it", self.tr("IT load"), FG, width=1, style=Qt.PenStyle.DashLine)
+        # All of them drawn by one item, in the scene's order (by height, then as added),
+        # under the envelope and cursor added next.
+        self.stack = CurveStack(sorted(self.curves.values(), key=lambda item: item.zValue()))
+        self.top.addItem(self.stack, ignoreBounds=True)
         labels = [(k, _tr(label)) for k, _f, label, _c in (*STACK, *BELOW)]
         for key, label in [*labels, ("facility", self.tr("facility load")),
                            ("it", self.tr("IT load"))]:

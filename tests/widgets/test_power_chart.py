@@ -305,9 +305,9 @@ def test_a_week_is_drawn_at_the_views_width_with_every_peak(chart: PowerBalanceC
 
 def test_a_pan_reuses_the_reduced_curves_and_their_drawing(
         chart: PowerBalanceChart, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A pan inside what the curves hold neither reduces nor draws them again (Qt moves
-    their cached drawing), nor looks for their data's bounds again; one past it reduces the
-    samples in the same bins as before."""
+    """A pan inside what the curves hold neither reduces them again nor draws more of them
+    than the strip it brings into view (Qt moves their cached drawing), nor looks for their
+    data's bounds again; one past it reduces the samples in the same bins as before."""
     import pyqtgraph as pg
 
     week_chart(chart)
@@ -315,18 +315,23 @@ def test_a_pan_reuses_the_reduced_curves_and_their_drawing(
     chart.set_range(*(chart.x_range()[0] + d for d in (2 * 86400.0, 4 * 86400.0)))
     viewport.repaint()
     x0, y0 = chart.curves["facility"].getData()
-    painted: list[object] = []
+    # The power balance's curves are drawn by the chart's stack (Qt calls a Python paint it
+    # looked up when the item was made: a patch of the class is seen through the stack only).
+    painted: list[int] = []  # width of what each drawing of a curve fills, in pixels
     paint = pg.PlotCurveItem.paint
-    monkeypatch.setattr(pg.PlotCurveItem, "paint",
-                        lambda self, *a: (painted.append(self), paint(self, *a))[1])
+    monkeypatch.setattr(pg.PlotCurveItem, "paint", lambda self, p, *a: (
+        painted.append(p.device().width()), paint(self, p, *a))[1])
     bounds: list[object] = []  # the data's bounds: found once, not again at each pan
     nanmin = np.nanmin
     monkeypatch.setattr(np, "nanmin", lambda *a, **k: (bounds.append(a), nanmin(*a, **k))[1])
+    per_hour = vb.width() / (2 * 86400.0) * 3600.0  # pixels an hour
     for dx in (3600.0, -7200.0, 3600.0):
         vb.translateBy(x=dx)
         viewport.repaint()
     assert chart.curves["facility"].getData()[1] is y0
-    assert painted == [] and bounds == []
+    assert 0 < len(painted) <= 3 * len(chart.stack.items)
+    assert max(painted) <= 2 * per_hour + 3  # the strips brought into view, not the plot
+    assert bounds == []
     vb.translateBy(x=-1.5 * 86400.0)  # past the half span held on each side
     x1, y1 = chart.curves["facility"].getData()
     assert x1[0] < x0[0]

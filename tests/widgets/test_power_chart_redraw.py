@@ -90,3 +90,46 @@ def test_time_axis_labels_kept_per_zone_and_language(chart: PowerBalanceChart) -
     assert [text for *_r, text in _specs(axis.generateDrawSpecs)[2]] == english
     axis.set_tz("UTC")
     assert [text for *_r, text in _specs(axis.generateDrawSpecs)[2]][0] == "Fri 29 May"
+
+
+def _pixels(chart: PowerBalanceChart, colour: str) -> int:
+    """Pixels of exactly ``colour`` in the power balance plot as the window shows it."""
+    import numpy as np
+    from PySide6.QtGui import QColor, QImage
+
+    view = chart.graphics
+    box = view.mapFromScene(chart.top.getViewBox().sceneBoundingRect()).boundingRect()
+    image = view.grab(box).toImage().convertToFormat(QImage.Format.Format_RGB32)
+    rows = np.frombuffer(image.constBits(), np.uint32).reshape(image.height(), -1)
+    return int((rows[:, :image.width()] == QColor(colour).rgb()).sum())
+
+
+def test_curve_stack_draws_the_plots_curves_in_the_scenes_order(
+        chart: PowerBalanceChart) -> None:
+    from PySide6.QtWidgets import QGraphicsItem
+
+    stack = chart.stack
+    order = ["grid", "battery_discharge", "wind", "curtailment", "solar", "battery_charge",
+             "facility", "it"]
+    assert stack.items == [chart.curves[k] for k in order]
+    for item in stack.items:  # drawn by the stack only
+        assert item.curve.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+    # over the curves' stand-ins, under the envelope drawn after them
+    assert stack.parentItem() is chart.envelope.parentItem()
+    assert stack.zValue() == chart.envelope.zValue() == 0
+    siblings = stack.parentItem().childItems()
+    assert siblings.index(chart.curves["it"]) < siblings.index(stack) < siblings.index(
+        chart.envelope)
+
+
+def test_curve_stack_follows_visibility_and_data(chart: PowerBalanceChart, qtbot: Any) -> None:
+    wind, solar = "#56B4E9", "#E6C300"
+    assert _pixels(chart, wind) > 10_000 and _pixels(chart, solar) > 10_000
+    chart.curves["wind"].setVisible(False)  # as a click on its legend swatch does
+    assert _pixels(chart, wind) == 0 and _pixels(chart, solar) > 10_000
+    chart.curves["wind"].setVisible(True)
+    assert _pixels(chart, wind) > 10_000
+    series = synthetic_power(7 * 8640, t0=T0)
+    series.fields["solar_mw"][:] = 0.0  # a week without sun: no solar area
+    chart.set_history(series)
+    assert _pixels(chart, solar) == 0 and _pixels(chart, wind) > 10_000
