@@ -17,6 +17,8 @@ or poison, credentials kept out of what is stored or shown.
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 import re
 import socket
 import threading
@@ -165,12 +167,53 @@ class DeadlineExceeded(Exception):
     Deliberately not an OSError: urllib3 and requests pass it through untouched."""
 
 
+class _Watchdog:
+    """One daemon thread that ends every request whose deadline passes (a thread started
+    per request cost each request its start-up and a hand-over of the interpreter lock)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._due: list[tuple[float, int, _Watch]] = []
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, watch: _Watch) -> None:
+        with self._cond:
+            heapq.heappush(self._due, (watch.end, next(self._order), watch))
+            if self._thread is None or not self._thread.is_alive():  # first use, or a fork
+                self._thread = threading.Thread(target=self._run, name="http-deadline",
+                                                daemon=True)
+                self._thread.start()
+            elif self._due[0][2] is watch:
+                self._cond.notify()  # an earlier deadline than the one waited for
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while True:
+                    while self._due and self._due[0][2].finished:
+                        heapq.heappop(self._due)  # ended in time: forgotten
+                    if not self._due:
+                        self._cond.wait()
+                        continue
+                    wait = self._due[0][0] - time.monotonic()
+                    if wait <= 0:
+                        watch = heapq.heappop(self._due)[2]
+                        break
+                    self._cond.wait(wait)
+            if not watch.finished:
+                watch.expire()
+
+
+_WATCHDOG = _Watchdog()
+
+
 class _Watch:
     """The deadline of the request running on this thread, and the sockets it uses.
 
-    At the deadline a daemon thread shuts those sockets (a blocked read returns at once);
-    a socket connected later is shut as it connects, and urllib3 gets no new connection
-    and no retry (:class:`DeadlineExceeded`)."""
+    At the deadline the watchdog's thread shuts those sockets (a blocked read returns at
+    once); a socket connected later is shut as it connects, and urllib3 gets no new
+    connection and no retry (:class:`DeadlineExceeded`)."""
 
     _local = threading.local()
     _active: set[_Watch] = set()
@@ -183,11 +226,11 @@ class _Watch:
         self.start = time.monotonic()
         self.end = self.start + deadline_s
         self.expired = False
-        self._done = threading.Event()
+        self.finished = False
+        """The request ended (in time or not): the watchdog forgets it."""
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._outer: _Watch | None = None
-        self._thread = threading.Thread(target=self._run, name="http-deadline", daemon=True)
 
     @classmethod
     def current(cls) -> _Watch | None:
@@ -198,14 +241,14 @@ class _Watch:
         self._local.watch = self
         with self._active_lock:
             self._active.add(self)
-        self._thread.start()
+        _WATCHDOG.watch(self)
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._local.watch = self._outer
         with self._active_lock:
             self._active.discard(self)
-        self._done.set()
+        self.finished = True
 
     @classmethod
     def owned_by(cls, owner: object) -> list[_Watch]:
@@ -228,11 +271,6 @@ class _Watch:
             expired = self.expired
         if expired:
             _shut(sock)
-
-    def _run(self) -> None:
-        if self._done.wait(max(0.0, self.remaining())):
-            return
-        self.expire()
 
     def expire(self) -> None:
         """End the request now: no new connection or retry, its sockets shut."""

@@ -54,6 +54,39 @@ def _too_big(backend: str, what: str) -> str:
 # --- the hub API -------------------------------------------------------------------------------
 
 
+def test_requests_on_several_threads_each_end_at_their_own_deadline() -> None:
+    """One watchdog ends every request: a short deadline set after a long one still ends
+    its request on time, and a request that ended in time is never cut afterwards."""
+    import threading
+
+    from console.sources.http import fetch, make_session
+
+    ended: dict[str, float] = {}
+    errors: dict[str, str] = {}
+
+    def get(url: str, name: str, deadline_s: float) -> None:
+        t0 = time.monotonic()
+        with make_session() as session:
+            try:
+                fetch(session, url, backend="hub API", what=name,
+                      limits=Limits((2.0, 5.0), deadline_s, CAP_MB))
+            except SourceError as exc:
+                errors[name] = str(exc)
+        ended[name] = time.monotonic() - t0
+
+    with HostileServer(trickle(0.2), {"/ok": reply(200, b"{}")}) as server:
+        url = server.url
+        get(url + "/ok", "/ok", 0.5)  # ended in time: its deadline passes unnoticed
+        slow = threading.Thread(target=get, args=(url + "/slow", "/slow", 6.0))
+        slow.start()
+        get(url + "/fast", "/fast", 0.5)
+        slow.join(10)
+    assert "/ok" not in errors
+    assert errors["/fast"] == "hub API: answer from /fast took longer than 0.5 s (deadline); refused"
+    assert ended["/fast"] <= 1.5 < ended["/slow"]
+    assert errors["/slow"] == "hub API: answer from /slow took longer than 6 s (deadline); refused"
+
+
 @pytest.mark.parametrize("head", [False, True], ids=["body", "status-line"])
 def test_a_trickling_hub_fails_the_poll_within_the_deadline(head: bool) -> None:
     result, took = poll_trickling_hub(DEADLINE_S, head=head)
