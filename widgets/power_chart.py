@@ -25,12 +25,13 @@ from PySide6.QtCore import (
     QDateTime,
     QEvent,
     QObject,
+    QPointF,
     QRectF,
     Qt,
     QTimeZone,
     Signal,
 )
-from PySide6.QtGui import QColor, QPixmapCache, QResizeEvent
+from PySide6.QtGui import QColor, QPen, QPixmapCache, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
@@ -256,6 +257,38 @@ class CurveStack(pg.GraphicsObject):
                 p.save()
                 item.curve.paint(p, opt, widget)
                 p.restore()
+
+
+class LevelLines(pg.GraphicsObject):
+    """Horizontal lines at fixed values of a view box (a few grid lines), drawn in the
+    box's own pixels under everything it shows: a pan, which moves only time, leaves them
+    as they are (an infinite line each works out its ends and bounds again at every frame).
+    """
+
+    def __init__(self, view: pg.ViewBox, levels: tuple[float, ...], pen: Any) -> None:
+        super().__init__(view)
+        self.view, self.levels = view, levels
+        self.pen = QPen(pen)
+        self.pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)  # as an infinite line draws
+        self.setZValue(view.childGroup.zValue() - 1)  # under the plotted items
+        view.sigYRangeChanged.connect(self._moved)
+        view.sigResized.connect(self._moved)
+
+    def _moved(self, *_: object) -> None:
+        self.prepareGeometryChange()  # its box (the view box's) may have changed too
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt name
+        return self.view.rect()
+
+    def paint(self, p: Any, opt: Any, widget: Any) -> None:
+        box = self.view.rect()
+        to_box = self.view.childGroup.transform()
+        p.setPen(self.pen)
+        for level in self.levels:
+            y = to_box.map(QPointF(0.0, level)).y()
+            if box.top() <= y <= box.bottom():
+                p.drawLine(QPointF(box.left(), y), QPointF(box.right(), y))
 
 
 def missing_words(missing: Mapping[str, str]) -> str:
@@ -495,12 +528,10 @@ class PowerBalanceChart(LiveView):
             labelOpts={"position": 0.99, "color": "#D55E00", "anchors": [(1, 1), (1, 1)]},
         )
         self.top.addItem(self.envelope)
-        for level in (100.0, 200.0, 300.0):  # a few grid lines; a full grid costs ~30 ms a frame
-            grid = pg.InfiniteLine(level, angle=0, movable=False, pen=pg.mkPen(GRID_LINE))
-            grid.setZValue(-100)
-            # still while the scale is (a pan moves it): drawn from a pixmap, not in Python
-            grid.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            self.top.addItem(grid)
+        # a few grid lines (a full grid costs ~30 ms a frame), under the forecast and the
+        # history, still at a pan
+        self.grid_lines = LevelLines(self.top.getViewBox(), (100.0, 200.0, 300.0),
+                                     pg.mkPen(GRID_LINE))
         self.lower: dict[str, pg.PlotItem] = {}
         for row, (key, _field, title, colour) in enumerate(LOWER, 2):
             plot = self._plot(row, title)

@@ -133,3 +133,42 @@ def test_curve_stack_follows_visibility_and_data(chart: PowerBalanceChart, qtbot
     series.fields["solar_mw"][:] = 0.0  # a week without sun: no solar area
     chart.set_history(series)
     assert _pixels(chart, solar) == 0 and _pixels(chart, wind) > 10_000
+
+
+def _grid_rows(chart: PowerBalanceChart) -> list[int]:
+    """Rows of the plot's middle column drawn in the grid lines' colour."""
+    from PySide6.QtGui import QColor
+
+    from widgets.power_chart import GRID_LINE
+
+    view = chart.graphics
+    box = view.mapFromScene(chart.top.getViewBox().sceneBoundingRect()).boundingRect()
+    image = view.grab(box).toImage()
+    x = image.width() // 2
+    return [y + box.top() for y in range(image.height())
+            if QColor(image.pixel(x, y)).name() == QColor(GRID_LINE).name()]
+
+
+def _level_rows(chart: PowerBalanceChart) -> list[int]:
+    from PySide6.QtCore import QPointF
+
+    vb = chart.top.getViewBox()
+    return [int(chart.graphics.mapFromScene(vb.mapViewToScene(QPointF(0.0, mw))).y())
+            for mw in (300.0, 200.0, 100.0)]
+
+
+def test_grid_lines_at_their_levels_after_a_pan_and_a_new_scale(
+        chart: PowerBalanceChart) -> None:
+    for item in chart.stack.items:  # the fills hide the grid lines
+        item.setVisible(False)
+    rows = _grid_rows(chart)
+    assert len(rows) == 3
+    assert all(abs(a - b) <= 1 for a, b in zip(rows, _level_rows(chart), strict=True))
+    chart.top.getViewBox().translateBy(x=-5000.0)
+    assert _grid_rows(chart) == rows
+    series = synthetic_power(7 * 8640, t0=T0)
+    series.fields["grid_mw"][:] += 400.0  # a higher peak: a new power scale
+    chart.set_history(series)
+    moved = _grid_rows(chart)
+    assert moved != rows and len(moved) == 3
+    assert all(abs(a - b) <= 1 for a, b in zip(moved, _level_rows(chart), strict=True))
