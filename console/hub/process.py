@@ -139,12 +139,20 @@ class HubProcess:
         first, or stays silent past ``start_timeout_s``."""
         if self.url is not None and not self._closed:
             return self.url
-        self.spawn()
+        with self._lock:
+            if self._closed:
+                raise HubProcessError("it was closed before it started")
+        try:
+            self.spawn()
+        except HubProcessError:
+            if self._closed:  # closed by another thread since this start began
+                raise HubProcessError("it was closed while starting") from None
+            raise
         with self._lock:
             proc = self._proc
             assert proc is not None
             if self._closed or proc.stdout is None or proc.stdout.closed:
-                raise HubProcessError("it was closed before it started")
+                raise HubProcessError("it was closed while starting")
             self._handshaking = True
         try:
             self.url = self._handshake(proc)

@@ -236,3 +236,45 @@ def test_the_clock_takes_the_job_queue_ahead_once_a_client_follows_it(tmp_path: 
         assert answer["since"] == first["version"] and answer["total"] == len(hub.jobs()["jobs"])
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize(("host", "local"), [
+    ("127.0.0.1", True), ("127.8.0.3", True), ("::1", True), ("::ffff:127.0.0.1", True),
+    ("fe80::1%eth0", False), ("10.1.2.3", False), ("::ffff:10.1.2.3", False), ("2001:db8::5", False),
+    ("", False), ("localhost", False),
+])
+def test_on_this_machine_knows_loopback_addresses(host: str, local: bool) -> None:
+    from console.hub.server import on_this_machine
+
+    assert on_this_machine(host) is local
+
+
+def test_big_answers_go_to_a_local_client_uncompressed_and_as_utf8_json(hub_server: Any) -> None:
+    """A client on this machine gets a big document as it is (compressing it for loopback
+    costs more than it saves), in UTF-8 JSON."""
+    site = requests.get(f"{hub_server.url}/api/v1/site",
+                        headers={"Accept-Encoding": "gzip"}, timeout=10)
+    assert site.status_code == 200 and len(site.content) >= 32_768
+    assert "Content-Encoding" not in site.headers
+    assert site.json()["name"] == site.content.decode("utf-8").split('"name":"', 1)[1].split('"')[0]
+
+
+def test_a_remote_client_that_takes_gzip_gets_big_answers_compressed() -> None:
+    """The same server seen from another machine: the answer is compressed."""
+    import gzip
+    import io
+
+    from console.hub.server import GZIP_MIN_BYTES, _Handler
+
+    sent = io.BytesIO()
+    handler = _Handler.__new__(_Handler)
+    handler.client_address = ("10.1.2.3", 50000)
+    handler.headers = {"Accept-Encoding": "gzip, deflate"}  # type: ignore[assignment]
+    handler.command, handler.request_version, handler.close_connection = "GET", "HTTP/1.1", False
+    handler.wfile = sent
+    handler.requestline = "GET /api/v1/racks HTTP/1.1"
+    body = b"[" + b"1," * GZIP_MIN_BYTES + b"1]"
+    handler._send(200, body, "application/json")
+    head, _, payload = sent.getvalue().partition(b"\r\n\r\n")
+    assert b"Content-Encoding: gzip" in head
+    assert gzip.decompress(payload) == body
