@@ -37,6 +37,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDateTimeEdit,
     QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsView,
     QGraphicsWidget,
     QGridLayout,
     QHBoxLayout,
@@ -463,6 +465,11 @@ class PowerBalanceChart(LiveView):
 
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(BG)
+        # A plain colour is filled faster than a cached copy of it is drawn (the whole view
+        # at every frame of a pan), and a pan moves every plotted item: no index of where
+        # each is to keep up to date (a hundred items are searched in no time).
+        self.graphics.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
+        self.graphics.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         # Time runs left to right in every language (the layout is mirrored in Arabic).
         self.graphics.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.body.addWidget(self.graphics, 1)
@@ -546,6 +553,13 @@ class PowerBalanceChart(LiveView):
             plot.setMaximumHeight(110)
             self.lower[key] = plot
             self._curve(plot, key, title, colour, width=1)
+        # Hidden axes (the top ones, the strips' time axes) need not follow the range:
+        # each followed every pan through a signal of its view box.
+        for plot in (self.top, *self.lower.values()):
+            for name in ("top", "right", "bottom"):
+                axis = plot.getAxis(name)
+                if not axis.isVisible():
+                    axis.unlinkFromView()
         self.graphics.ci.layout.setRowStretchFactor(1, 5)
         for row in (2, 3, 4):
             self.graphics.ci.layout.setRowStretchFactor(row, 1)
