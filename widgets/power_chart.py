@@ -469,6 +469,9 @@ class PowerBalanceChart(LiveView):
         # at every frame of a pan), and a pan moves every plotted item: no index of where
         # each is to keep up to date (a hundred items are searched in no time).
         self.graphics.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
+        # That colour covers the view: the viewport need not be filled with its palette first.
+        self.graphics.viewport().setAutoFillBackground(False)
+        self.graphics.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.graphics.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         # Time runs left to right in every language (the layout is mirrored in Arabic).
         self.graphics.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
