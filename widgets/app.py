@@ -27,10 +27,17 @@ def make_app() -> QApplication:
     return app
 
 
-def live_window(settings: Settings, url: str, qsettings: QSettings | None = None) -> Any:
+DEFERRED_VIEWS = ("power",)
+"""Views a console starting up builds after its first frame (the power chart and pyqtgraph
+with it: about a third of a second)."""
+
+
+def live_window(settings: Settings, url: str, qsettings: QSettings | None = None,
+                defer: tuple[str, ...] = ()) -> Any:
     """A main window fed live from ``url``, with the cache and alarms the settings ask for.
 
     The feed is not started: call ``window.feed.start()`` once the window is shown.
+    ``defer``: views left for ``window.build_deferred()`` (e.g. :data:`DEFERRED_VIEWS`).
     ValueError for an ``[alarms]`` table that cannot be used.
     """
     from console.alarms.rules import AlarmConfig
@@ -46,24 +53,28 @@ def live_window(settings: Settings, url: str, qsettings: QSettings | None = None
     def make_source() -> Any:
         return source_for(settings, url)
 
+    backends = [u for u in (settings.prometheus.get("url"), settings.slurm.get("url")) if u]
+    label = " + ".join(str(u) for u in backends) if backends else url
+
     def make_cache() -> Any:
         from console.cache import Cache, RetentionPolicy
 
-        return Cache.open(
+        cache = Cache.open(
             settings.cache_path,
             max_bytes=int(settings.cache_max_mb * 2**20),
             retention=RetentionPolicy(raw_hours=settings.cache_raw_hours),
         )
+        cache.set_source(label)  # whose site it holds (the next start shows it only for it)
+        return cache
 
     def make_alarms(cache: Any) -> Any:
         return AlarmService(alarm_config, cache=cache)
 
     cache_factory = make_cache if settings.cache_path is not None else None
     feed = LiveFeed(make_source, cache_factory, settings.poll, alarm_factory=make_alarms)
-    backends = [u for u in (settings.prometheus.get("url"), settings.slurm.get("url")) if u]
-    label = " + ".join(str(u) for u in backends) if backends else url
     window = MainWindow(label, feed=feed, intervals=settings.poll, settings=qsettings,
-                        export_dialog=open_export_dialog, review_opener=open_review_window)
+                        export_dialog=open_export_dialog, review_opener=open_review_window,
+                        defer=defer)
     window.source_factory = make_source  # Help → Data sources checks a source of its own
     steering = window.views.get("steering")
     if steering is not None:
@@ -84,4 +95,20 @@ def live_window(settings: Settings, url: str, qsettings: QSettings | None = None
         tenants.set_grid_intensity(configured_intensity(settings.carbon))
     if settings.cache_path is not None:
         window.cache_path = str(settings.cache_path)
+    window.cache_source = label
     return window
+
+
+def show_last_recorded(window: Any, settings: Settings) -> bool:
+    """Show in ``window`` (from :func:`live_window`, its feed not started) the floor as its
+    cache last recorded it from the same source, until the first live answer: True when
+    there was one (same source, at most a day old, readable)."""
+    if settings.cache_path is None:
+        return False
+    from console.cache.last import last_recorded
+
+    found = last_recorded(settings.cache_path, window.cache_source)
+    if found is None:
+        return False
+    window.show_recorded(found)
+    return True

@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 import numpy as np
 from PySide6.QtCore import (
@@ -42,7 +42,6 @@ from widgets.gpu_health import GpuHealthView
 from widgets.idle_gpus import IdleGpuView
 from widgets.jobs import JobQueueView
 from widgets.maintenance import MaintenanceView
-from widgets.power_chart import PowerBalanceChart
 from widgets.rackmap import RackMapView
 from widgets.rackmap_overlays import IDLE_OVERLAY
 from widgets.shift_log import ShiftLogView
@@ -56,19 +55,27 @@ log = logging.getLogger(__name__)
 
 LAYOUT_VERSION = 1
 
-VIEW_SPECS: tuple[tuple[str, str, type[LiveView], Qt.DockWidgetArea], ...] = (
+def _power_chart() -> LiveView:
+    """The power chart: pyqtgraph is imported when the first one is built, not before."""
+    from widgets.power_chart import PowerBalanceChart
+
+    return PowerBalanceChart()
+
+
+VIEW_SPECS: tuple[tuple[str, str, Callable[[], LiveView], Qt.DockWidgetArea], ...] = (
     ("rackmap", QT_TRANSLATE_NOOP("MainWindow", "Rack map"), RackMapView, Qt.DockWidgetArea.LeftDockWidgetArea),
     ("gpus", QT_TRANSLATE_NOOP("MainWindow", "GPU health"), GpuHealthView, Qt.DockWidgetArea.RightDockWidgetArea),
     ("maintenance", QT_TRANSLATE_NOOP("MainWindow", "Maintenance list"), MaintenanceView, Qt.DockWidgetArea.RightDockWidgetArea),
     ("alarms", QT_TRANSLATE_NOOP("MainWindow", "Alarms"), AlarmListView, Qt.DockWidgetArea.RightDockWidgetArea),
-    ("power", QT_TRANSLATE_NOOP("MainWindow", "Power and renewables"), PowerBalanceChart, Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("power", QT_TRANSLATE_NOOP("MainWindow", "Power and renewables"), _power_chart, Qt.DockWidgetArea.BottomDockWidgetArea),
     ("jobs", QT_TRANSLATE_NOOP("MainWindow", "Job queue"), JobQueueView, Qt.DockWidgetArea.BottomDockWidgetArea),
     ("log", QT_TRANSLATE_NOOP("MainWindow", "Shift log"), ShiftLogView, Qt.DockWidgetArea.BottomDockWidgetArea),
     ("steering", QT_TRANSLATE_NOOP("MainWindow", "Energy steering"), SteeringView, Qt.DockWidgetArea.BottomDockWidgetArea),
     ("tenants", QT_TRANSLATE_NOOP("MainWindow", "Energy by tenant"), TenantEnergyView, Qt.DockWidgetArea.BottomDockWidgetArea),
     ("idle", QT_TRANSLATE_NOOP("MainWindow", "Idle allocated GPUs"), IdleGpuView, Qt.DockWidgetArea.RightDockWidgetArea),
 )
-"""The docked views: key, title, class (each built with no argument when a window is), area."""
+"""The docked views: key, title, what builds one (called with no argument when a window is
+built, or by :meth:`MainWindow.build_deferred` for a view it was told to defer), area."""
 
 
 ExportDialog = Callable[..., Any]
@@ -223,7 +230,10 @@ class MainWindow(QMainWindow):
         mode: WindowMode | None = None,
         export_dialog: ExportDialog | None = None,
         review_opener: ReviewOpener | None = None,
+        defer: Sequence[str] = (),
     ) -> None:
+        """``defer``: keys of views built only by :meth:`build_deferred` (their docks hold
+        a placeholder until then): the window's first frame does not wait for them."""
         super().__init__()
         self.mode = mode if mode is not None else OfflineMode() if review else WindowMode()
         self.review = self.mode.review
@@ -244,6 +254,11 @@ class MainWindow(QMainWindow):
         self.link = LinkMonitor(dict(intervals or DEFAULT_INTERVALS))
         self.topology: SiteTopology | None = None
         self.latest: dict[str, Snapshot] = {}
+        self.cache_source = source_label
+        """The source as the cache records it (the live window's source URL or URLs)."""
+        self.recorded_at: float | None = None
+        """The time of the recorded floor shown until the source's first rack answer
+        (:meth:`show_recorded`); None once live data came, or when none was shown."""
         self.latest_alarms: Any = None
         self.alarm_journal: list[dict[str, Any]] = []
         """Alarm transitions seen by this window (for a handover when there is no cache)."""
@@ -285,18 +300,25 @@ class MainWindow(QMainWindow):
 
         self.views: dict[str, LiveView] = {}
         self.docks: dict[str, QDockWidget] = {}
-        for key, title, view_class, area in VIEW_SPECS:
-            view = view_class()
+        self._deferred: dict[str, Callable[[], LiveView]] = {}
+        for key, title, make_view, area in VIEW_SPECS:
             dock = QDockWidget(self.tr(title), self.dock_host)
             dock.setObjectName(f"dock_{key}")
-            dock.setWidget(view)
+            if key in defer:
+                self._deferred[key] = make_view
+                waiting = QLabel(self.tr("Opening…"))
+                waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                dock.setWidget(waiting)
+            else:
+                dock.setWidget(make_view())
             dock.setFeatures(
                 QDockWidget.DockWidgetFeature.DockWidgetMovable
                 | QDockWidget.DockWidgetFeature.DockWidgetFloatable
                 | QDockWidget.DockWidgetFeature.DockWidgetClosable
             )
             self.dock_host.addDockWidget(area, dock)
-            self.views[key] = view
+            if key not in defer:
+                self.views[key] = cast(LiveView, dock.widget())
             self.docks[key] = dock
         from widgets.alarm_kpis import AlarmKpiPanel, with_kpi_panel
 
@@ -333,6 +355,34 @@ class MainWindow(QMainWindow):
         self._age_timer.timeout.connect(self.refresh_ages)
         self._age_timer.start()
         self.restore_layout()
+
+    def build_deferred(self) -> None:
+        """Build the views the window was told to defer, into their docks, and give each
+        what the window gave the others: the history path, the feed's busy probe, the site
+        layout and the snapshots shown so far."""
+        if not self._deferred:
+            return
+        for key, make_view in list(self._deferred.items()):
+            view = make_view()
+            if hasattr(view, "set_history_path"):
+                view.set_history_path(self.history_path)
+            if self.feed is not None and self.feed.reports_busy:
+                view.busy_probe = self.feed.is_busy
+            if self.topology is not None:
+                view.set_topology(self.topology)
+            for snapshot in self.latest.values():
+                self.mode.apply(view, snapshot)
+            placeholder = self.docks[key].widget()
+            self.docks[key].setWidget(view)
+            if placeholder is not None:
+                placeholder.deleteLater()
+            self.views[key] = view
+        self._deferred.clear()
+        order = [spec[0] for spec in VIEW_SPECS]
+        ordered = sorted(self.views.items(), key=lambda item: order.index(item[0]))
+        self.views.clear()
+        self.views.update(ordered)  # in VIEW_SPECS order, as when none is deferred
+        self.refresh_ages()
 
     def _connect_feed(self, feed: Feed) -> None:
         """Every signal of the feed contract to its handler; the mode connects its own."""
@@ -722,6 +772,21 @@ class MainWindow(QMainWindow):
         for view in self.views.values():
             self.mode.apply(view, snapshot)
 
+    def show_recorded(self, recorded: Any) -> None:
+        """Before the source's first answer: the floor as the cache last recorded it
+        (``console.cache.last.Recorded``: site layout and rack telemetry), stale and with
+        its age, until live rack data comes. It raises no alarm (alarms come from the
+        feed's own polls) and the link stays 'connecting…'."""
+        if self.link.age("racks", self.clock()) is not None:
+            return  # live data came first
+        self.recorded_at = float(recorded.time)
+        self.apply(recorded.topology)
+        self.apply(recorded.racks)
+        self.statusBar().showMessage(
+            self.tr("Showing the floor as last recorded, {0} ago, until the source answers")
+            .format(format_age(max(0.0, self.clock() - self.recorded_at))), 15_000)
+        self.refresh_ages()
+
     def on_rack_detail(self, detail: Snapshot) -> None:
         view = self.views.get("rackmap")
         if view is not None and hasattr(view, "show_detail"):
@@ -827,6 +892,12 @@ class MainWindow(QMainWindow):
         now = self.clock()
         state = self.link.state(now)
         age = self.link.age(self.link.state_kind, now)
+        recorded = self.recorded_at
+        if recorded is not None and self.link.age("racks", now) is not None:
+            recorded = self.recorded_at = None  # live rack data now
+            self.statusBar().clearMessage()
+        if recorded is not None and age is None:
+            age = max(0.0, now - recorded)
         skew = ""
         racks = self.latest.get("racks")
         off = getattr(racks, "clock_skew", 0.0)
@@ -866,6 +937,8 @@ class MainWindow(QMainWindow):
             ages = [self.link.age(k, now) for k in kinds if k in self.link.kinds]
             known = [a for a in ages if a is not None]
             stale = any(self.link.is_stale(k, now) for k in kinds if k in self.link.kinds)
+            if recorded is not None and not known and "racks" in kinds:
+                known, stale = [max(0.0, now - recorded)], True  # the recorded floor
             stale_any = stale_any or stale
             view.set_data_age(max(known) if known else None, stale)
         rackmap = self.views.get("rackmap")

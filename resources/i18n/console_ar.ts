@@ -2206,6 +2206,10 @@ Last change {changed}</source>
         <translation>كما في {0}</translation>
     </message>
     <message>
+        <source>Opening…</source>
+        <translation>جارٍ الفتح…</translation>
+    </message>
+    <message>
         <source>Alarm action refused: {0}</source>
         <translation>رُفض الإجراء على الإنذار: {0}</translation>
     </message>
@@ -2308,6 +2312,10 @@ Last change {changed}</source>
     <message>
         <source>Incident {0}: open the cache for review (File → Open cache for review…) to replay it</source>
         <translation>الحادث {0}: افتح الملف المؤقت للمراجعة (ملف ← فتح ملف مؤقت للمراجعة…) لإعادة تشغيله</translation>
+    </message>
+    <message>
+        <source>Showing the floor as last recorded, {0} ago, until the source answers</source>
+        <translation>عرض القاعة كما سُجّلت آخر مرة، قبل {0}، إلى أن يجيب المصدر</translation>
     </message>
     <message>
         <source>Rack {0}: {1}</source>

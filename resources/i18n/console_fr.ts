@@ -2206,6 +2206,10 @@ Dernier changement {changed}</translation>
         <translation>au {0}</translation>
     </message>
     <message>
+        <source>Opening…</source>
+        <translation>Ouverture…</translation>
+    </message>
+    <message>
         <source>Alarm action refused: {0}</source>
         <translation>Action sur l&apos;alarme refusée : {0}</translation>
     </message>
@@ -2308,6 +2312,10 @@ Dernier changement {changed}</translation>
     <message>
         <source>Incident {0}: open the cache for review (File → Open cache for review…) to replay it</source>
         <translation>Incident {0} : ouvrez le cache en revue (Fichier → Ouvrir un cache en revue…) pour le rejouer</translation>
+    </message>
+    <message>
+        <source>Showing the floor as last recorded, {0} ago, until the source answers</source>
+        <translation>Salle telle qu’enregistrée pour la dernière fois, il y a {0}, jusqu’à la réponse de la source</translation>
     </message>
     <message>
         <source>Rack {0}: {1}</source>

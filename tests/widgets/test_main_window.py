@@ -203,3 +203,80 @@ def test_the_source_said_later_hides_its_password(qtbot: Any) -> None:
     window.set_source_label("https://ops:secret@hub.example:8443")
     for text in (window.windowTitle(), window.source_status.text(), window.source_label):
         assert "hub.example:8443" in text and "secret" not in text and "ops" not in text
+
+
+def _recorded(age_s: float) -> Any:
+    """The floor of the loopback hub's site as a cache recorded it ``age_s`` ago."""
+    import time
+
+    from console.cache.last import Recorded
+    from console.decode import decode_racks, decode_site
+    from console.hub.sim import SimulatedHub
+
+    hub = SimulatedHub(scale="hall", seed=5, start=time.time() - age_s)
+    topology = decode_site(hub.site())
+    return Recorded(topology, decode_racks(hub.racks(), topology))
+
+
+def test_the_recorded_floor_shows_stale_and_aged_until_live_racks_come(
+    qtbot: Any, hub_server: Any, tmp_path: Any,
+) -> None:
+    settings = QSettings(str(tmp_path / "console.ini"), QSettings.Format.IniFormat)
+    feed = LiveFeed(lambda: HubApiSource(hub_server.url, timeout=(0.5, 1.0), retries=0), None, FAST)
+    win = MainWindow(hub_server.url, feed=feed, intervals=FAST, settings=settings)
+    qtbot.addWidget(win)
+    win.show()
+    recorded = _recorded(300.0)
+    win.show_recorded(recorded)
+    rackmap = win.views["rackmap"]
+    assert win.topology is recorded.topology and win.latest["racks"] is recorded.racks
+    assert win.link_status.text() == "connecting…"  # no live data yet, and it says so
+    assert win.summary.stale and rackmap.stale
+    assert rackmap.data_age is not None and 295 <= rackmap.data_age <= 330
+    assert "5 min" in win.age_status.text() or "4 min" in win.age_status.text()
+    assert "last recorded" in win.statusBar().currentMessage()
+    feed.start()
+    qtbot.waitUntil(lambda: win.link_status.text() == "● live", timeout=20_000)
+    qtbot.waitUntil(lambda: win.latest["racks"] is not recorded.racks, timeout=20_000)
+    assert win.recorded_at is None and not win.summary.stale and not rackmap.stale
+    assert rackmap.data_age is not None and rackmap.data_age < 30
+    win.close()
+
+
+def test_live_racks_first_leave_the_recorded_floor_unshown(qtbot: Any, hub_server: Any,
+                                                           tmp_path: Any) -> None:
+    settings = QSettings(str(tmp_path / "console.ini"), QSettings.Format.IniFormat)
+    feed = LiveFeed(lambda: HubApiSource(hub_server.url, timeout=(0.5, 1.0), retries=0), None, FAST)
+    win = MainWindow(hub_server.url, feed=feed, intervals=FAST, settings=settings)
+    qtbot.addWidget(win)
+    feed.start()
+    qtbot.waitUntil(lambda: "racks" in win.latest, timeout=20_000)
+    live = win.latest["racks"]
+    win.show_recorded(_recorded(300.0))
+    assert win.latest["racks"] is live and win.recorded_at is None
+    win.close()
+
+
+def test_a_deferred_view_is_built_later_with_what_the_others_were_given(
+    qtbot: Any, tmp_path: Any,
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from widgets.main_window import VIEW_SPECS
+    from widgets.power_chart import PowerBalanceChart
+
+    settings = QSettings(str(tmp_path / "console.ini"), QSettings.Format.IniFormat)
+    win = MainWindow("sim://hall", settings=settings, defer=("power",))
+    qtbot.addWidget(win)
+    assert "power" not in win.views
+    assert isinstance(win.docks["power"].widget(), QLabel)
+    recorded = _recorded(60.0)
+    win.show_recorded(recorded)
+    win.build_deferred()
+    chart = win.views["power"]
+    assert isinstance(chart, PowerBalanceChart) and win.docks["power"].widget() is chart
+    assert chart.topology is recorded.topology
+    assert list(win.views) == [spec[0] for spec in VIEW_SPECS]
+    win.build_deferred()  # nothing left: the same chart
+    assert win.views["power"] is chart
+    win.close()

@@ -1,0 +1,89 @@
+"""The floor as the cache last recorded it, for the live window's first frame."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from console.cache import Cache
+from console.cache.last import LAST_RECORDED_MAX_AGE_S, last_recorded
+from console.decode import decode_racks, decode_site
+
+T0 = 1_781_000_000.0
+SOURCE = "sim://hall?seed=23"
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any, list[Any]]:
+    """A cache with three rack polls of a hall-scale site, recorded from SOURCE."""
+    from console.hub.sim import SimulatedHub
+
+    hub = SimulatedHub(scale="hall", seed=23, start=T0)
+    topo = decode_site(hub.site(), received=T0)
+    path = tmp_path_factory.mktemp("last") / "cache.db"
+    polls = []
+    with Cache.open(path) as cache:
+        cache.set_source("sim://user:secret@hall?seed=23")  # kept without user or query
+        cache.write_poll([topo])
+        for i in range(3):
+            hub.step(T0 + 2.0 * (i + 1))
+            racks = decode_racks(hub.racks(), topo, received=T0 + 2.0 * (i + 1))
+            cache.write_poll([racks], topology=topo)
+            polls.append(racks)
+    return path, topo, polls
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_newest_poll_of_the_same_source_comes_back_with_its_layout(
+    recorded: tuple[Path, Any, list[Any]],
+) -> None:
+    path, topo, polls = recorded
+    before = _digest(path)
+    found = last_recorded(path, SOURCE, now=T0 + 600)
+    assert found is not None
+    assert found.time == pytest.approx(polls[-1].time)
+    assert found.topology.rack_ids == topo.rack_ids
+    for name, values in polls[-1].fields.items():
+        assert np.allclose(found.racks.fields[name], values, atol=0.06, equal_nan=True)
+    assert _digest(path) == before  # read only: the file is not written
+
+
+@pytest.mark.parametrize("source", ["sim://tetouan", "http://hub.example:8080", ""])
+def test_another_sources_site_is_not_shown(recorded: tuple[Path, Any, list[Any]],
+                                           source: str) -> None:
+    assert last_recorded(recorded[0], source, now=T0 + 600) is None
+
+
+def test_a_recording_too_old_or_from_the_future_is_not_shown(
+    recorded: tuple[Path, Any, list[Any]],
+) -> None:
+    path = recorded[0]
+    assert last_recorded(path, SOURCE, now=T0 + 6 + LAST_RECORDED_MAX_AGE_S + 1) is None
+    assert last_recorded(path, SOURCE, now=T0 - 60) is None
+    assert last_recorded(path, SOURCE, now=T0 + 600, max_age_s=60) is None
+
+
+def test_no_file_an_empty_one_and_garbage_give_nothing_and_never_raise(tmp_path: Path) -> None:
+    assert last_recorded(None, SOURCE) is None
+    assert last_recorded(tmp_path / "none.db", SOURCE) is None
+    (tmp_path / "empty.db").write_bytes(b"")
+    assert last_recorded(tmp_path / "empty.db", SOURCE) is None
+    (tmp_path / "junk.db").write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    assert last_recorded(tmp_path / "junk.db", SOURCE) is None
+    assert last_recorded(tmp_path, SOURCE) is None  # a folder
+
+
+def test_a_cache_that_names_no_source_is_not_shown(tmp_path: Path,
+                                                   recorded: tuple[Path, Any, list[Any]]) -> None:
+    _, topo, polls = recorded
+    path = tmp_path / "anonymous.db"
+    with Cache.open(path) as cache:
+        cache.write_poll([topo, polls[-1]])
+    assert last_recorded(path, SOURCE, now=T0 + 600) is None
