@@ -210,6 +210,17 @@ def peak_bins(t: np.ndarray, values: np.ndarray, start: int, stop: int, ds: int,
     return np.repeat(t[np.minimum(edges + ds // 2, ends - 1)], 2), y
 
 
+def _unfollow_view(view: pg.ViewBox, item: pg.GraphicsObject) -> None:
+    """``item`` no longer told of each change of ``view``'s range and scale (a call of each
+    item at every frame of a pan)."""
+    for signal, slot in ((view.sigRangeChanged, item.viewRangeChanged),
+                         (view.sigTransformChanged, item.viewTransformChanged)):
+        try:
+            signal.disconnect(slot)
+        except (RuntimeError, TypeError):  # not connected
+            log.debug("power chart: %s did not follow its view", type(item).__name__)
+
+
 class CurveStack(pg.GraphicsObject):
     """Curves of one plot drawn by one item, in the order the scene drew them (bottom
     first): the stack's fills, their edges and the lines over them are one pixmap moved on a
@@ -219,16 +230,20 @@ class CurveStack(pg.GraphicsObject):
     their own; each draws itself here, as it did in the scene.
     """
 
-    def __init__(self, items: list[pg.PlotDataItem]) -> None:
+    def __init__(self, view: pg.ViewBox, items: list[pg.PlotDataItem]) -> None:
         super().__init__()
-        self.items = items
+        self.view, self.items = view, items
         self._bounds: QRectF | None = None
+        self._scale = (math.nan, math.nan)
         for item in items:
             curve = item.curve
             curve.setCacheMode(QGraphicsItem.CacheMode.NoCache)
             curve.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
             curve.sigPlotChanged.connect(self.changed)
             item.visibleChanged.connect(self.changed)
+            # its bounds are made new by the stack's (below), not by a call of its own from
+            # the view at every frame
+            _unfollow_view(view, curve)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def changed(self, *_: object) -> None:
@@ -238,7 +253,15 @@ class CurveStack(pg.GraphicsObject):
         self.update()
 
     def viewTransformChanged(self) -> None:  # noqa: N802 - pyqtgraph name
-        # the curves' margins (their pens' width) are in pixels: new bounds at a new scale
+        # The curves' margins (their pens' width) are in pixels: new bounds at a new scale;
+        # a pan, which keeps the scale, keeps them.
+        to_box = self.view.childGroup.transform()
+        scale = (to_box.m11(), to_box.m22())
+        if scale == self._scale:
+            return
+        self._scale = scale
+        for item in self.items:
+            item.curve._boundingRect = None
         self._bounds = None
         self.prepareGeometryChange()
 
@@ -491,7 +514,8 @@ class PowerBalanceChart(LiveView):
         self._curve(self.top, "it", self.tr("IT load"), FG, width=1, style=Qt.PenStyle.DashLine)
         # All of them drawn by one item, in the scene's order (by height, then as added),
         # under the envelope and cursor added next.
-        self.stack = CurveStack(sorted(self.curves.values(), key=lambda item: item.zValue()))
+        self.stack = CurveStack(self.top.getViewBox(),
+                                sorted(self.curves.values(), key=lambda item: item.zValue()))
         self.top.addItem(self.stack, ignoreBounds=True)
         labels = [(k, _tr(label)) for k, _f, label, _c in (*STACK, *BELOW)]
         for key, label in [*labels, ("facility", self.tr("facility load")),
@@ -708,6 +732,8 @@ class PowerBalanceChart(LiveView):
 
         curve.viewTransformChanged = view_moved  # before the view connects to it
         plot.addItem(item)
+        # The chart draws no symbols: the item's empty scatter plot need not follow the view.
+        _unfollow_view(plot.getViewBox(), item.scatter)
         # The chart gives each curve its samples already reduced to the view's width
         # (_fit_curves): pyqtgraph's own clipping and downsampling would redo the work,
         # and rebuild every path, at each pan.

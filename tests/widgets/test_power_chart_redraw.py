@@ -172,3 +172,29 @@ def test_grid_lines_at_their_levels_after_a_pan_and_a_new_scale(
     moved = _grid_rows(chart)
     assert moved != rows and len(moved) == 3
     assert all(abs(a - b) <= 1 for a, b in zip(moved, _level_rows(chart), strict=True))
+
+
+def test_curve_stack_bounds_kept_at_a_pan_made_again_at_a_zoom(chart: PowerBalanceChart) -> None:
+    from PySide6.QtCore import QRectF
+
+    vb, viewport, stack = chart.top.getViewBox(), chart.graphics.viewport(), chart.stack
+
+    def fresh() -> QRectF:  # the members' bounds worked out now, joined
+        out = QRectF()
+        for item in stack.items:
+            item.curve._boundingRect = None
+            rect = item.curve.boundingRect()
+            out = out.united(rect) if out.isValid() else QRectF(rect)
+        return out
+
+    viewport.repaint()
+    before = stack.boundingRect()
+    kept = [item.curve._boundingRect for item in stack.items]
+    vb.translateBy(x=-3600.0)
+    viewport.repaint()
+    assert [item.curve._boundingRect for item in stack.items] == kept  # not worked out again
+    assert stack.boundingRect() == before == fresh()
+    vb.scaleBy(x=0.5)  # a zoom: the pens' margins in data units shrink
+    viewport.repaint()
+    zoomed = stack.boundingRect()
+    assert zoomed != before and zoomed == fresh()
