@@ -562,6 +562,10 @@ class PowerBalanceChart(LiveView):
             labelOpts={"position": 0.99, "color": "#D55E00", "anchors": [(1, 1), (1, 1)]},
         )
         self.top.addItem(self.envelope)
+        # still on screen at a pan (the line spans the view, its words stay at its right end):
+        # drawn once into pixmaps, not in Python at every frame
+        for item in (self.envelope, self.envelope.label, self.envelope.label.textItem):
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         # a few grid lines (a full grid costs ~30 ms a frame), under the forecast and the
         # history, still at a pan
         self.grid_lines = LevelLines(self.top.getViewBox(), (100.0, 200.0, 300.0),
