@@ -527,6 +527,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     def painted() -> float:
         for view in [window.summary, *window.views.values()]:
             view.flush()
+        app.processEvents()  # layouts settled first: no widget painted where it was made
         window.repaint()
         app.processEvents()
         return time.time()

@@ -142,15 +142,18 @@ class SiteSummary(LiveView):
     def redraw(self) -> None:
         """Each tile from its latest snapshot; a tile whose figures cannot be read shows
         '—' (the others are drawn)."""
-        for part in (self._power, self._racks, self._gpus, self._jobs):
+        parts = {self._power: ("power", ("facility", "it", "renewable", "pue", "carbon")),
+                 self._racks: ("racks", ("racks",)), self._gpus: ("gpus", ("gpus",)),
+                 self._jobs: ("jobs", ("jobs",))}
+        for part, (kind, keys) in parts.items():
             try:
-                part()
+                if kind in self._latest:
+                    part()
+                    continue
             except DATA_ERRORS:
                 log.exception("site summary: figures not shown")
-                for key in {self._power: ("facility", "it", "renewable", "pue", "carbon"),
-                            self._racks: ("racks",), self._gpus: ("gpus",),
-                            self._jobs: ("jobs",)}[part]:
-                    self.tiles[key].set(missing())
+            for key in keys:  # no figures yet (a 'STALE' said earlier does not stay)
+                self.tiles[key].set(missing())
         age = format_age(self.data_age)
         for tile in self.tiles.values():
             tile.setEnabled(not self.stale)

@@ -72,3 +72,23 @@ def test_a_small_stock_site_reads_in_its_own_scale_and_says_what_is_not_metered(
     assert tiles["it"].value.text() == "0.166 MW"
     assert tiles["renewable"].detail.text() == "solar, wind not metered"
     assert tiles["jobs"].value.text() == "1 running" and tiles["jobs"].detail.text() == "11 pending"
+
+
+def test_a_tile_without_figures_says_stale_only_while_the_data_is(qtbot: Any) -> None:
+    """The recorded floor at start-up, or a comm loss before a kind's first answer: the
+    tiles say STALE; once the link is back, a tile that never had figures shows a plain
+    dash, not a 'STALE' left over."""
+    topo = Topology("hall", 3)
+    site = decode_site({"time": T0, "halls": topo.halls, "rows": topo.rows, "racks": topo.racks},
+                       received=T0)
+    summary = SiteSummary()
+    qtbot.addWidget(summary)
+    summary.set_topology(site)
+    summary.apply(_gpus(3))
+    summary.set_data_age(300.0, True)
+    summary.flush()
+    assert summary.tiles["jobs"].detail.text().startswith("STALE")
+    summary.set_data_age(1.0, False)
+    summary.flush()
+    assert summary.tiles["jobs"].value.text() == "—" and summary.tiles["jobs"].detail.text() == ""
+    assert summary.tiles["gpus"].value.text() == "3"
