@@ -240,7 +240,7 @@ class RackMapView(LiveView):
         self._shifts = np.zeros((0, 2))
         self._geom = np.zeros((0, 4))
         """Racks' x, y, w, h as drawn: the plan with each hall moved to its place in the grid."""
-        self._hits = HitGrid(self._geom)
+        self._hits: HitGrid | None = None  # made at the first hit test of a layout
         self._centres = np.zeros((0, 2))
         self._rects_m: list[QRectF] = []
         self._hall_rects: list[tuple[QRectF, tuple[str, ...]]] = []
@@ -565,7 +565,7 @@ class RackMapView(LiveView):
         self._shifts = shifts
         g, self._hall_rects, self._row_labels = self._arranged(shifts)
         self._geom = g
-        self._hits = HitGrid(g)
+        self._hits = None
         self._centres = np.column_stack((g[:, 0] + g[:, 2] / 2, g[:, 1] + g[:, 3] / 2))
         self._rects_m = _rack_rects(g)
         if self.topology is not None:
@@ -727,6 +727,8 @@ class RackMapView(LiveView):
     def _hit(self, pos: QPointF) -> int:
         mx = (pos.x() - self._offset.x()) / self._scale
         my = (pos.y() - self._offset.y()) / self._scale
+        if self._hits is None:
+            self._hits = HitGrid(self._geom)
         return self._hits.hit(mx, my)
 
     def _tooltip(self, i: int) -> str:

@@ -1,0 +1,29 @@
+"""Stored JSON documents (site layouts, job queues' extras): read back as written, an older
+document with NaN literals still read, a damaged one refused."""
+
+from __future__ import annotations
+
+import math
+import zlib
+
+import pytest
+
+from console.cache.codec import CodecError, pack_json, unpack_json
+
+
+def test_a_packed_document_reads_back_the_same() -> None:
+    doc = {"name": "Tétouan \u2066AI\u2069 Hub", "halls": [{"id": "A", "racks": 480}],
+           "lat": 35.57, "none": None, "flags": [True, False], "big": 2**62}
+    assert unpack_json(pack_json(doc)) == doc
+
+
+def test_nan_is_stored_as_null_and_an_old_nan_literal_still_reads() -> None:
+    assert unpack_json(pack_json({"x": float("nan")})) == {"x": None}
+    old = unpack_json(zlib.compress(b'{"x": NaN, "y": [Infinity]}'))
+    assert math.isnan(old["x"]) and old["y"] == [math.inf]
+
+
+@pytest.mark.parametrize("blob", [b"not zlib", zlib.compress(b'{"x": '), zlib.compress(b"\xff\xfe")])
+def test_a_damaged_document_is_refused(blob: bytes) -> None:
+    with pytest.raises(CodecError, match="damaged"):
+        unpack_json(blob)
