@@ -20,7 +20,7 @@ import platformdirs
 
 from console.poller import DEFAULT_INTERVALS
 from console.sources.base import Source
-from console.sources.http import (
+from console.sources.limits import (
     HUB_LIMITS,
     PROMETHEUS_LIMITS,
     SECRET_HEADERS,

@@ -12,10 +12,9 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import sqlite_utils
 
 from console.cache import (
     codec,
@@ -45,6 +44,9 @@ from console.model import (
 )
 from console.shiftlog.model import LogEntry
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
 ROLLUP_MAX_FIELDS = frozenset({"gpu_temp_max_c", "gpus_unhealthy", "alarm"})
 """Fields shown as the bucket's maximum (the worst moment), not its mean."""
 _TOPOLOGY_MEMO = 4
@@ -72,8 +74,18 @@ class CacheReads:
     """Read methods of :class:`console.cache.store.Cache` (expects conn and _lock)."""
 
     conn: sqlite3.Connection
-    db: sqlite_utils.Database
+    _db: sqlite_utils.Database | None
     _lock: threading.RLock
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils' view of the connection, made (and sqlite-utils imported) at the
+        first use: the first frame reads the cache without it."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     def __init__(self) -> None:
         self._topologies: dict[int, SiteTopology] = {}
@@ -481,4 +493,4 @@ class CacheReads:
     def meta(self) -> dict[str, str]:
         """The meta table (source display URL, ...)."""
         with self._lock:
-            return {row["key"]: row["value"] for row in self.db["meta"].rows}
+            return {str(k): str(v) for k, v in self.conn.execute("SELECT key, value FROM meta")}

@@ -8,11 +8,12 @@ import sqlite3
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from console.alarms.journal import JOURNAL_FIELDS
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 JOURNAL_COLUMNS = JOURNAL_FIELDS  # the alarm journal's own entry keys
 INCIDENT_COLUMNS = ("start", "end", "title", "racks", "gpus", "jobs", "alarm_ids", "note")

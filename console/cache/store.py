@@ -27,11 +27,10 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import numpy as np
-import sqlite_utils
 
 from console.cache import (
     codec,
@@ -59,6 +58,9 @@ from console.model import (
     UnhealthyGpus,
 )
 from console.shiftlog.model import LogSnapshot
+
+if TYPE_CHECKING:  # imported at the first record read or written (not at start-up)
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 
@@ -228,7 +230,7 @@ class Cache(CacheReads):
     ) -> None:
         super().__init__()
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self._db: sqlite_utils.Database | None = None
         self.path = path
         self.readonly = readonly
         self.max_bytes = int(max_bytes)

@@ -19,8 +19,8 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from console.shiftlog.client import FlushReport, LogClient
 from console.shiftlog.model import (
     LogEntry,
     NewEntry,
@@ -29,7 +29,9 @@ from console.shiftlog.model import (
     validate_uid,
 )
 from console.shiftlog.outbox import Outbox, OutboxItem
-from console.sources.http import close_session
+
+if TYPE_CHECKING:  # the client (and requests with it) is imported by whoever makes one
+    from console.shiftlog.client import FlushReport, LogClient
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +204,8 @@ class LogWriter:
     def abort(self) -> None:
         """End the requests under way (the console is closing): a write that may have
         reached the hub stays kept, and is sent again with its uid at the next start."""
+        from console.sources.http import close_session
+
         close_session(self.client.session)
 
     def close(self) -> None:
