@@ -315,8 +315,8 @@ def test_a_pan_reuses_the_reduced_curves_and_their_drawing(
     chart.set_range(*(chart.x_range()[0] + d for d in (2 * 86400.0, 4 * 86400.0)))
     viewport.repaint()
     x0, y0 = chart.curves["facility"].getData()
-    # The power balance's curves are drawn by the chart's stack (Qt calls a Python paint it
-    # looked up when the item was made: a patch of the class is seen through the stack only).
+    # The power balance's curves are drawn by the chart's stack, whose calls a patch of the
+    # class sees (Qt's own calls of an item's paint did not go through it).
     painted: list[int] = []  # width of what each drawing of a curve fills, in pixels
     paint = pg.PlotCurveItem.paint
     monkeypatch.setattr(pg.PlotCurveItem, "paint", lambda self, p, *a: (
