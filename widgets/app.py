@@ -27,6 +27,20 @@ def make_app() -> QApplication:
     return app
 
 
+def _open_export_dialog(*args: Any, **kwargs: Any) -> Any:
+    """File → Export handover: the dialog's modules imported when first opened."""
+    from widgets.export_dialog import open_export_dialog
+
+    return open_export_dialog(*args, **kwargs)
+
+
+def _open_review_window(*args: Any, **kwargs: Any) -> Any:
+    """File → Open cache for review: the review's modules imported when first opened."""
+    from widgets.review import open_review_window
+
+    return open_review_window(*args, **kwargs)
+
+
 DEFERRED_VIEWS = ("power",)
 """Views a console starting up builds after its first frame (the power chart and pyqtgraph
 with it: about a third of a second)."""
@@ -43,10 +57,8 @@ def live_window(settings: Settings, url: str, qsettings: QSettings | None = None
     from console.alarms.rules import AlarmConfig
     from console.alarms.service import AlarmService
     from console.settings import make_source as source_for
-    from widgets.export_dialog import open_export_dialog
     from widgets.live import LiveFeed
     from widgets.main_window import MainWindow
-    from widgets.review import open_review_window
 
     alarm_config = AlarmConfig.from_dict(settings.alarms)
 
@@ -73,7 +85,7 @@ def live_window(settings: Settings, url: str, qsettings: QSettings | None = None
     cache_factory = make_cache if settings.cache_path is not None else None
     feed = LiveFeed(make_source, cache_factory, settings.poll, alarm_factory=make_alarms)
     window = MainWindow(label, feed=feed, intervals=settings.poll, settings=qsettings,
-                        export_dialog=open_export_dialog, review_opener=open_review_window,
+                        export_dialog=_open_export_dialog, review_opener=_open_review_window,
                         defer=defer)
     window.source_factory = make_source  # Help → Data sources checks a source of its own
     steering = window.views.get("steering")
