@@ -43,7 +43,7 @@ def last_recorded(path: str | Path | None, source: str, *, now: float | None = N
         return None
     now = time.time() if now is None else now
     try:
-        cache = Cache.open(path, readonly=True, busy_timeout_s=0.2)
+        cache = Cache.open(path, readonly=True, busy_timeout_s=0.2, checked=False)
     except CacheError as exc:
         log.info("last recorded floor not shown: %s", exc)
         return None

@@ -275,6 +275,7 @@ class Cache(CacheReads):
         retention: RetentionPolicy | None = None,
         busy_timeout_s: float = 1.0,
         retry_max_s: float = RETRY_MAX_S,
+        checked: bool = True,
     ) -> Cache:
         """Open (or create) a cache file.
 
@@ -284,6 +285,8 @@ class Cache(CacheReads):
         how long a write waits for another process's lock; ``retry_max_s``: the longest wait
         between retries of a failed cache. A live cache drops telemetry rows stamped more
         than ``FUTURE_TOLERANCE_S`` ahead of the clock (see :attr:`future_dropped`).
+        ``checked=False`` (read-only only): the file's pages are not all checked first, for
+        a glance at its newest rows (a damaged page read then raises CacheError).
         """
         target = files.default_path() if path is None else Path(path).expanduser()
         policy = retention or RetentionPolicy()
@@ -292,7 +295,7 @@ class Cache(CacheReads):
             what = "empty cache file" if target.exists() else "no cache file"
             raise CacheError(f"{what} at {target}")
         if readonly:
-            version = files.probe(target, busy_timeout_s) if exists else 0
+            version = files.probe(target, busy_timeout_s, whole=checked) if exists else 0
             tmp, source = None, target
             if version < READS_FROM:
                 tmp, source = files.migrated_copy(target, busy_timeout_s)

@@ -87,3 +87,31 @@ def test_a_cache_that_names_no_source_is_not_shown(tmp_path: Path,
     with Cache.open(path) as cache:
         cache.write_poll([topo, polls[-1]])
     assert last_recorded(path, SOURCE, now=T0 + 600) is None
+
+
+def test_a_damaged_page_is_never_raised_and_the_file_not_checked_whole(
+    tmp_path: Path, recorded: tuple[Path, Any, list[Any]], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A glance at the newest rows: no quick_check of every page first (seconds for a
+    full cache); a damaged page read on the way gives nothing, not an error."""
+    import shutil
+    import sqlite3
+
+    from console.cache import files
+
+    checks: list[bool] = []
+    probe = files.probe
+    monkeypatch.setattr(files, "probe", lambda p, b, whole=True: checks.append(whole) or probe(p, b, whole))
+    copy = tmp_path / "damaged.db"
+    shutil.copy(recorded[0], copy)
+    assert last_recorded(copy, SOURCE, now=T0 + 600) is not None
+    assert checks == [False]
+    size = copy.stat().st_size
+    with copy.open("r+b") as handle:  # every page after the first two: garbage
+        handle.seek(8192)
+        handle.write(b"\x5a" * (size - 8192))
+    try:
+        found = last_recorded(copy, SOURCE, now=T0 + 600)
+    except (sqlite3.Error, Exception) as exc:  # pragma: no cover - the failure this test is for
+        pytest.fail(f"raised {exc!r}")
+    assert found is None
