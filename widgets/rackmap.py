@@ -242,7 +242,7 @@ class RackMapView(LiveView):
         """Racks' x, y, w, h as drawn: the plan with each hall moved to its place in the grid."""
         self._hits: HitGrid | None = None  # made at the first hit test of a layout
         self._centres = np.zeros((0, 2))
-        self._rects_m: list[QRectF] = []
+        self._rects_cache: list[QRectF] | None = []
         self._hall_rects: list[tuple[QRectF, tuple[str, ...]]] = []
         self._row_labels: list[tuple[QPointF, str]] = []
         self._arrangement: HallArrangement | None = None
@@ -492,6 +492,13 @@ class RackMapView(LiveView):
         self.setFocus()
 
     # -- data in -------------------------------------------------------------------------
+    @property
+    def _rects_m(self) -> list[QRectF]:
+        """The racks' rectangles in metres for the current layout."""
+        if self._rects_cache is None:
+            self._rects_cache = _rack_rects(self._geom)
+        return self._rects_cache
+
     def set_topology(self, topology: SiteTopology) -> None:
         """Take a (new) site layout; telemetry of the old layout is dropped."""
         selected = self.selected_rack()
@@ -567,7 +574,7 @@ class RackMapView(LiveView):
         self._geom = g
         self._hits = None
         self._centres = np.column_stack((g[:, 0] + g[:, 2] / 2, g[:, 1] + g[:, 3] / 2))
-        self._rects_m = _rack_rects(g)
+        self._rects_cache = None  # made when first drawn (a new layout is laid out twice)
         if self.topology is not None:
             self.highlight_racks(self._highlight_ids)
             self._rebucket()
