@@ -111,6 +111,7 @@ class SiteSummary(LiveView):
         self.capacity_mw: float | None = DEFAULT_CAPACITY_MW
         """The facility envelope (the site layout's ``capacity_mw``); None: not given."""
         self._latest: dict[str, Snapshot] = {}
+        self._jobs_counted: tuple[JobsSnapshot, int, int] | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         self.tiles: dict[str, KpiTile] = {}
@@ -229,10 +230,15 @@ class SiteSummary(LiveView):
     def _jobs(self) -> None:
         jobs = self._latest.get("jobs")
         if isinstance(jobs, JobsSnapshot):
-            try:
-                running, pending = _running_pending(jobs)
-            except DATA_ERRORS:  # columns it cannot count: counted from the cleaned ones
-                running, pending = _running_pending(clean_jobs(jobs))
+            counted = self._jobs_counted
+            if counted is not None and counted[0] is jobs:  # the same queue: counted once
+                running, pending = counted[1], counted[2]
+            else:
+                try:
+                    running, pending = _running_pending(jobs)
+                except DATA_ERRORS:  # columns it cannot count: counted from the cleaned ones
+                    running, pending = _running_pending(clean_jobs(jobs))
+                self._jobs_counted = (jobs, running, pending)
             self.tiles["jobs"].set(self.tr("{0} running").format(figure(running, ",d")),
                                    self.tr("{0} pending").format(figure(pending, ",d")))
 
