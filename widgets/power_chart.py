@@ -573,7 +573,8 @@ class PowerBalanceChart(LiveView):
         self.lower: dict[str, pg.PlotItem] = {}
         for row, (key, _field, title, colour) in enumerate(LOWER, 2):
             plot = self._plot(row, title)
-            plot.setXLink(self.top)
+            # on the power balance's time range (_follow_x), never its own data's
+            plot.getViewBox().enableAutoRange(x=False)
             # the strips share the power balance's time axis, just above them: no axis of
             # their own (each axis works out and draws its ticks again at every pan)
             plot.hideAxis("bottom")
@@ -602,6 +603,9 @@ class PowerBalanceChart(LiveView):
             self.cursor_lines.append(line)
         self.top.getViewBox().sigRangeChangedManually.connect(self._user_moved)
         self.top.getViewBox().sigXRangeChanged.connect(lambda *_: self._fit_curves())
+        self._linking = False
+        for view in self._views():
+            view.sigXRangeChanged.connect(self._follow_x)
         self.top.getViewBox().sigResized.connect(lambda *_: self._fit_curves())
         for plot in self.lower.values():
             plot.getViewBox().sigRangeChangedManually.connect(self._user_moved)
@@ -612,6 +616,24 @@ class PowerBalanceChart(LiveView):
         self.graphics.installEventFilter(self)
         self.strips_shown = True
         """The share, PUE and carbon strips are drawn (:meth:`_fit_strips`)."""
+
+    def _views(self) -> list[pg.ViewBox]:
+        return [self.top.getViewBox(), *(plot.getViewBox() for plot in self.lower.values())]
+
+    def _follow_x(self, source: pg.ViewBox, x_range: tuple[float, float]) -> None:
+        """All plots show the time range of the one that moved (the power balance, or a strip
+        panned by hand). The plots share their column, so the same range lines them up;
+        pyqtgraph's own link worked that out from their places on screen, for each strip at
+        every frame of a pan."""
+        if self._linking:
+            return
+        self._linking = True
+        try:
+            for view in self._views():
+                if view is not source:
+                    view.setRange(xRange=x_range, padding=0, disableAutoRange=False)
+        finally:
+            self._linking = False
 
     # -- arrangement by size --------------------------------------------------------------
     WIDE_RATIO = 2.2

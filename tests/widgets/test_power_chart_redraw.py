@@ -198,3 +198,27 @@ def test_curve_stack_bounds_kept_at_a_pan_made_again_at_a_zoom(chart: PowerBalan
     viewport.repaint()
     zoomed = stack.boundingRect()
     assert zoomed != before and zoomed == fresh()
+
+
+def test_strips_follow_the_time_range_and_lead_it_when_panned(chart: PowerBalanceChart) -> None:
+    top = chart.top.getViewBox()
+    strips = [plot.getViewBox() for plot in chart.lower.values()]
+
+    def ranges() -> list[list[float]]:
+        return [view.viewRange()[0] for view in (top, *strips)]
+
+    start = ranges()[0][0]
+    top.translateBy(x=-3600.0)
+    assert ranges()[0][0] == pytest.approx(start - 3600.0, abs=1e-3)
+    assert all(r == ranges()[0] for r in ranges())
+    strips[1].translateBy(x=-7200.0)  # a strip panned by hand leads the others
+    moved = ranges()
+    assert moved[0][0] == pytest.approx(start - 3600.0 - 7200.0, abs=1e-3)
+    assert all(r == moved[0] for r in moved)
+    assert not any(view.autoRangeEnabled()[0] for view in strips)
+    chart.set_history(synthetic_power(7 * 8640, t0=T0 + 86400.0))  # new data: no own range
+    assert all(r == ranges()[0] for r in ranges())
+    # on screen, the strips' time lines up with the power balance's
+    for strip in strips:
+        a = top.mapViewToScene(pg.Point(T0 + 3 * DAY, 0.0)).x()
+        assert strip.mapViewToScene(pg.Point(T0 + 3 * DAY, 0.0)).x() == pytest.approx(a, abs=0.5)
