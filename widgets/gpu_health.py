@@ -413,11 +413,16 @@ def percent(n: int, total: int) -> str:
     return figure(pct, ".2f", " %")
 
 
-def rollup_rows(rows: list[RollupRow]) -> tuple[list[tuple[str, ...]], list[dict[int, QColor]]]:
-    """Roll-up table rows (plus the site line) and the colours of non-zero bad counts."""
+def rollup_rows(rows: list[RollupRow], known: bool = True,
+                ) -> tuple[list[tuple[str, ...]], list[dict[int, QColor]]]:
+    """Roll-up table rows (plus the site line) and the colours of non-zero bad counts.
+    ``known=False``: no GPU list yet (the layout alone): the GPUs installed, and '—' for
+    how many are healthy, degraded, failed or off the bus."""
     out, colours = [], []
     for r in [*rows, rollup_totals(rows)]:
         def share(n: int, total: int = r.total) -> str:
+            if not known:
+                return missing()
             said = f"{figure(n, ',d')} ({percent(n, total)})" if total else figure(n, ",d")
             return left_to_right(said)  # its brackets never mirrored in Arabic
 
@@ -425,7 +430,7 @@ def rollup_rows(rows: list[RollupRow]) -> tuple[list[tuple[str, ...]], list[dict
                     share(r.degraded),
                     share(r.failed), share(r.off_bus)))
         colours.append({4 + i: STATUS_COLOUR[s] for i, s in enumerate(STATUSES)
-                        if r.total and r.count(s) / r.total > ABNORMAL_SHARE[s]})
+                        if known and r.total and r.count(s) / r.total > ABNORMAL_SHARE[s]})
     return out, colours
 
 
@@ -702,7 +707,7 @@ class GpuHealthView(LiveView):
             self.rollup = fleet_rollup(self.snapshot, self.topology)
         except (TypeError, ValueError, OverflowError, KeyError, AttributeError, IndexError):
             self.rollup = []  # a site layout it cannot count: the site line only
-        self.rollup_model.set_rows(*rollup_rows(self.rollup))
+        self.rollup_model.set_rows(*rollup_rows(self.rollup, known=self.snapshot is not None))
 
     def _fit_rollup(self) -> None:
         """The healthy column as wide as its figures where every column fits, else the width

@@ -110,6 +110,21 @@ def test_rollup_healthy_is_total_minus_unhealthy(view: GpuHealthView) -> None:
     assert m.data(m.index(2, 0)) == "site" and m.data(m.index(2, 2)) == f"{6 * 104:,}"
 
 
+def test_rollup_before_any_gpu_list_says_the_counts_are_not_known(qtbot: Any) -> None:
+    """The site layout alone (e.g. the floor as last recorded, at start-up): the GPUs
+    installed, and no health counts, rather than every GPU called healthy."""
+    view = GpuHealthView()
+    qtbot.addWidget(view)
+    view.set_topology(_site())
+    m = view.rollup_model
+    assert m.data(m.index(2, 2)) == f"{6 * 104:,}"
+    assert [m.data(m.index(2, c)) for c in range(3, 7)] == ["—"] * 4
+    assert not any(m.colours)
+    view.apply(_unhealthy())
+    view.flush()
+    assert m.data(m.index(0, 4)).startswith("1 (")
+
+
 def test_filters_text_status_hall(view: GpuHealthView) -> None:
     assert view.visible_rows() == 5
     view.set_filter("xid 79")
