@@ -275,7 +275,11 @@ def columns_to_lists(
         values = columns[k].tolist()
         if columns[k].dtype.kind == "f":
             values = [None if v != v else v for v in values]
-        elif columns[k].dtype == object:
-            values = [_plain(v) if isinstance(v, np.generic | float) else v for v in values]
+        elif columns[k].dtype == object:  # text mostly: only numbers need a look
+            values = [v if type(v) is str or v is None
+                      else _plain(v) if isinstance(v, _NUMBERS) else v for v in values]
         lists.append(values)
     return present, lists
+
+
+_NUMBERS = (np.generic, float)

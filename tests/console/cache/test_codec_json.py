@@ -27,3 +27,24 @@ def test_nan_is_stored_as_null_and_an_old_nan_literal_still_reads() -> None:
 def test_a_damaged_document_is_refused(blob: bytes) -> None:
     with pytest.raises(CodecError, match="damaged"):
         unpack_json(blob)
+
+
+def test_job_columns_become_json_ready_lists() -> None:
+    """Text and None pass as they are; numpy numbers become plain ones; NaN becomes None;
+    racks stay tuples."""
+    import numpy as np
+
+    from console.cache.codec import columns_to_lists
+
+    columns = {
+        "name": np.array(["a", None, np.int64(3), np.float64("nan"), float("nan"), 2.5, True,
+                          ("A-01-01", "A-01-02")], dtype=object),
+        "start_time": np.array([1.5, np.nan]),
+        "gpus": np.array([8, 4]),
+    }
+    names, lists = columns_to_lists(columns, ["gpus", "name", "start_time", "absent"])
+    assert names == ["gpus", "name", "start_time"]
+    assert lists[0] == [8, 4] and type(lists[0][0]) is int
+    assert lists[1] == ["a", None, 3, None, None, 2.5, True, ("A-01-01", "A-01-02")]
+    assert type(lists[1][2]) is int
+    assert lists[2] == [1.5, None]
