@@ -466,7 +466,10 @@ class Poller:
         if self.cache is None:
             return None
         try:
-            self.cache.write_poll([snapshot], topology=self.context.topology)
+            # Writing the job queue builds a row per job (once a minute, ~7,000 at full
+            # scale): no collection part-way through it either (see gc_paused).
+            with gc_paused():
+                self.cache.write_poll([snapshot], topology=self.context.topology)
         except CacheError as exc:  # the cache logged it once; the banner shows it
             return str(exc) or exc.__class__.__name__
         except Exception as exc:  # the cache is a cache: live view goes on

@@ -166,3 +166,26 @@ def test_view_behind_another_tab_is_not_redrawn_until_raised(qtbot: object) -> N
     assert back.redraws == 1
     for view in (front, back):
         view.stop()
+
+
+def test_the_cache_write_runs_with_the_collector_paused() -> None:
+    """A job queue's write builds a row per job: no collection part-way through it."""
+    from console.poller import Poller
+
+    seen: list[bool] = []
+
+    class Source:
+        live = False
+        backend = "fake"
+
+        def fetch(self, kind: str, context: object) -> PowerSeries:
+            return PowerSeries(time=120.0, t=np.array([110.0, 120.0]),
+                               fields={"facility_mw": np.ones(2)}, step=10.0)
+
+    class Cache:
+        def write_poll(self, snapshots: object, topology: object = None) -> None:
+            seen.append(gc.isenabled())
+
+    result = Poller(Source(), Cache()).poll("power")  # type: ignore[arg-type]
+    assert result.ok and seen == [False]
+    assert gc.isenabled()
