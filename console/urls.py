@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import re
 
+SOURCES_JOINED = " + "
+"""How the URLs of a source read from several backends (Prometheus + Slurm) are joined
+into the one label the window, the cache and the logs name it by."""
+
 USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")
 """``scheme://user[:password]@`` (the user info in group-less form, the scheme in group 1)."""
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from console.settings import APP_NAME, ORG_NAME, Settings
+from console.urls import SOURCES_JOINED
 from resources import theme_qss
 
 
@@ -66,7 +67,7 @@ def live_window(settings: Settings, url: str, qsettings: QSettings | None = None
         return source_for(settings, url)
 
     backends = [u for u in (settings.prometheus.get("url"), settings.slurm.get("url")) if u]
-    label = " + ".join(str(u) for u in backends) if backends else url
+    label = SOURCES_JOINED.join(str(u) for u in backends) if backends else url
 
     def make_cache() -> Any:
         from console.cache import Cache, RetentionPolicy

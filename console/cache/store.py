@@ -58,6 +58,7 @@ from console.model import (
     UnhealthyGpus,
 )
 from console.shiftlog.model import LogSnapshot
+from console.urls import SOURCES_JOINED
 
 if TYPE_CHECKING:  # imported at the first record read or written (not at start-up)
     import sqlite_utils
@@ -195,11 +196,26 @@ def topology_payload(topology: SiteTopology) -> dict[str, Any]:
 
 
 def safe_url(url: str) -> str:
-    """A source URL with user, password, query and fragment removed (never a secret)."""
-    parts = urlsplit(url)
+    """A source URL (or several joined by :data:`SOURCES_JOINED`) with user, password,
+    query and fragment removed (never a secret); a port that is no number is left out.
+    It never raises."""
+    return SOURCES_JOINED.join(_safe_one(part) for part in url.split(SOURCES_JOINED))
+
+
+def _safe_one(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed IPv6 bracket: nothing of it can be trusted
+        return ""
     host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port:
+        host = f"{host}:{port}"
     return parts._replace(netloc=host, query="", fragment="").geturl()
 
 

@@ -35,6 +35,7 @@ from console.sources.jobutil import JobUtil, JobUtilNames
 from console.sources.prometheus import PrometheusSource, load_topology
 from console.sources.shiftlog import ShiftLogSource
 from console.sources.slurm import SlurmSource
+from console.urls import SOURCES_JOINED
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ class CombinedSource(Source):
         )
         self.slurm = SlurmSource(slurm_url, **dict(slurm_options or {})) if slurm_url else None
         # The backends' URLs without the passwords they may have been given with.
-        super().__init__(" + ".join(s.url for s in (self.prometheus, self.slurm) if s))
+        super().__init__(SOURCES_JOINED.join(s.url for s in (self.prometheus, self.slurm) if s))
         kinds: list[str] = []
         if self.prometheus is not None or topology is not None:
             kinds.append("site")
@@ -110,7 +111,7 @@ class CombinedSource(Source):
     @property
     def display_url(self) -> str:
         parts = [s.display_url for s in (self.prometheus, self.slurm) if s is not None]
-        return " + ".join(parts)
+        return SOURCES_JOINED.join(parts)
 
     def topology(self) -> SiteTopology:
         """The site topology (loaded once)."""

@@ -386,6 +386,19 @@ def test_default_path_and_safe_url(tmp_path: Path) -> None:
         Cache.open(tmp_path / "none.db", readonly=True)
 
 
+@pytest.mark.parametrize(("url", "safe"), [
+    ("http://u:p@prom:9090/api?a=1 + https://u:t@slurm:6820", "http://prom:9090/api + https://slurm:6820"),
+    ("http://[::1]:9090 + http://slurm", "http://[::1]:9090 + http://slurm"),
+    ("http://h:abc/x", "http://h/x"),
+    ("http://[::1", ""),
+    ("sim://tetouan?seed=3", "sim://tetouan"),
+])
+def test_safe_url_of_a_source_read_from_several_backends_never_raises(url: str, safe: str) -> None:
+    """Prometheus + Slurm: the console names the source by both URLs joined; each is made
+    safe (a port that is no number used to raise, and the live cache then never opened)."""
+    assert safe_url(url) == safe
+
+
 def _same_jobs(a: Any, b: Any) -> None:
     assert len(a) == len(b)
     for name, col in b.columns.items():

@@ -115,3 +115,16 @@ def test_a_damaged_page_is_never_raised_and_the_file_not_checked_whole(
     except (sqlite3.Error, Exception) as exc:  # pragma: no cover - the failure this test is for
         pytest.fail(f"raised {exc!r}")
     assert found is None
+
+
+def test_a_source_read_from_prometheus_and_slurm_finds_its_own_recording(
+    tmp_path: Path, recorded: tuple[Path, Any, list[Any]],
+) -> None:
+    _, topo, polls = recorded
+    label = "http://prom:9090 + http://user:pw@slurm:6820"
+    path = tmp_path / "combined.db"
+    with Cache.open(path) as cache:
+        cache.set_source(label)
+        cache.write_poll([topo, polls[-1]])
+    assert last_recorded(path, "http://prom:9090 + http://slurm:6820", now=T0 + 600) is not None
+    assert last_recorded(path, "http://prom:9090", now=T0 + 600) is None
