@@ -150,7 +150,7 @@ def loads_json(data: str | bytes | bytearray, piecewise_from: int = PIECEWISE_BY
 def _loads_json(data: str | bytes | bytearray, piecewise_from: int) -> Any:
     if len(data) < piecewise_from:
         try:
-            return loads_strict(data)
+            return _loads_strict(data)
         except (ValueError, RecursionError):  # msgspec's errors are ValueErrors
             pass  # not strict UTF-8 JSON (NaN, 1e999, a BOM, UTF-16 ...): as json.loads reads it
     if isinstance(data, bytes | bytearray):
@@ -165,7 +165,7 @@ def _loads_json(data: str | bytes | bytearray, piecewise_from: int) -> Any:
     return value
 
 
-def loads_strict(data: str | bytes | bytearray) -> Any:
+def _loads_strict(data: str | bytes | bytearray) -> Any:
     """Strict UTF-8 JSON parsed by msgspec (five to eight times json.loads' speed, the
     same values); ValueError (or RecursionError) for anything else: NaN, numbers out of
     range, a BOM, another encoding, which json.loads reads as ever."""
