@@ -34,6 +34,7 @@ from console.sources.base import SourceError
 from console.sources.http import (
     HUB_LIMITS,
     Limits,
+    close_session,
     fetch,
     make_session,
     redact,
@@ -371,6 +372,10 @@ class LogClient:
                                     json=dict(item.body))
             return self._entry(body)
         return self.clear(item.uid, str(item.body.get("who", "")))
+
+    def abort(self) -> None:
+        """End the requests under way on other threads now, and release the connections."""
+        close_session(self.session)
 
     def close(self) -> None:
         self.session.close()

@@ -204,9 +204,7 @@ class LogWriter:
     def abort(self) -> None:
         """End the requests under way (the console is closing): a write that may have
         reached the hub stays kept, and is sent again with its uid at the next start."""
-        from console.sources.http import close_session
-
-        close_session(self.client.session)
+        self.client.abort()
 
     def close(self) -> None:
         """Close the outbox and the client (writes kept in the file stay for the next
