@@ -39,19 +39,11 @@ from console.sources.base import SourceError
 if TYPE_CHECKING:  # urllib3 names its connection type for type checkers only
     from urllib3._base_connection import BaseHTTPConnection
 from console.sources.limits import (  # noqa: F401 - re-exported
-    _BEARER,
-    _SECRETS,
-    _SECRETS_LOCK,
-    _USERINFO,
-    CHUNK_BYTES,
     HUB_LIMITS,
-    MAX_CHUNK_BYTES,
     MB,
-    MIN_SECRET_LEN,
     PROMETHEUS_LIMITS,
     SECRET_HEADERS,
     SLURM_LIMITS,
-    USER_AGENT,
     Limits,
     limits_from,
     redact,
@@ -59,6 +51,13 @@ from console.sources.limits import (  # noqa: F401 - re-exported
     split_credentials,
 )
 from console.urls import USERINFO, hide_userinfo  # noqa: F401 - re-exported
+
+USER_AGENT = "hub-ops-console/0.1"
+CHUNK_BYTES = 1 << 16
+"""Bytes asked of the (decoded) stream at a time by default."""
+MAX_CHUNK_BYTES = 1 << 20
+"""The most asked at a time: urllib3 (2.6 and later) never inflates a compressed chunk past
+what was asked, so a gzip bomb is refused after at most the cap plus this."""
 
 # --- the deadline watchdog ----------------------------------------------------------------------
 

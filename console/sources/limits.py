@@ -13,13 +13,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from console.urls import USERINFO
 
-USER_AGENT = "hub-ops-console/0.1"
 MB = 1 << 20
-CHUNK_BYTES = 1 << 16
-"""Bytes asked of the (decoded) stream at a time by default."""
-MAX_CHUNK_BYTES = 1 << 20
-"""The most asked at a time: urllib3 (2.6 and later) never inflates a compressed chunk past
-what was asked, so a gzip bomb is refused after at most the cap plus this."""
 
 # --- limits -----------------------------------------------------------------------------------
 
