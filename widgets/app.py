@@ -108,7 +108,6 @@ def live_window(settings: Settings, url: str, qsettings: QSettings | None = None
         tenants.set_grid_intensity(configured_intensity(settings.carbon))
     if settings.cache_path is not None:
         window.cache_path = str(settings.cache_path)
-    window.cache_source = label
     return window
 
 
@@ -120,7 +119,7 @@ def show_last_recorded(window: Any, settings: Settings) -> bool:
         return False
     from console.cache.last import last_recorded
 
-    found = last_recorded(settings.cache_path, window.cache_source)
+    found = last_recorded(settings.cache_path, window.source_label)  # compared without user info
     if found is None:
         return False
     window.show_recorded(found)

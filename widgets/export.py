@@ -422,15 +422,6 @@ def _language(request: ExportRequest) -> str | None:
     return request.lang or getattr(request.settings, "lang", None)
 
 
-def _render_and_write(
-    out: Path, snapshots: Mapping[str, Any], data: HandoverData, label: str, force: bool,
-    lang: str | None = None,
-) -> Path:
-    """Draw collected snapshots in a window of their own and write the pack at ``out``."""
-    with _export_window(lang) as window:
-        return _write_from(window, out, snapshots, data, label, force)
-
-
 def _write_from(window: Any, out: Path, snapshots: Mapping[str, Any], data: HandoverData,
                 label: str, force: bool) -> Path:
     window.set_source_label(label)

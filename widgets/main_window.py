@@ -254,8 +254,6 @@ class MainWindow(QMainWindow):
         self.link = LinkMonitor(dict(intervals or DEFAULT_INTERVALS))
         self.topology: SiteTopology | None = None
         self.latest: dict[str, Snapshot] = {}
-        self.cache_source = source_label
-        """The source as the cache records it (the live window's source URL or URLs)."""
         self.recorded_at: float | None = None
         """The time of the recorded floor shown until the source's first rack answer
         (:meth:`show_recorded`); None once live data came, or when none was shown."""

@@ -122,13 +122,14 @@ def collect(overrides: dict[str, Callable[[Snapshot], Snapshot]]) -> tuple[dict,
 def test_one_failing_slurm_request_leaves_the_rest_of_the_pack(
     qapp: Any, tmp_path: Path
 ) -> None:
-    from widgets.export import _render_and_write
+    from widgets.export import _export_window, _write_from
 
     reason = "HTTP 500 on /slurm/v0.0.44/jobs/: failure on jobs"
     snapshots, data = collect({"jobs": fail("Slurm", reason)})
     assert {"site", "racks", "gpus", "power"} <= set(snapshots) and "jobs" not in snapshots
     assert data.missing == {"jobs": f"Slurm: {reason}"}
-    out = _render_and_write(tmp_path / "pack", snapshots, data, "test", False)
+    with _export_window() as window:
+        out = _write_from(window, tmp_path / "pack", snapshots, data, "test", False)
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["missing"] == {"jobs": f"Slurm: {reason}"}
     assert summary["power"]["facility_load_avg"]["value"] > 0
