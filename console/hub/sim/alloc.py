@@ -32,10 +32,6 @@ def _run_starts(values: np.ndarray) -> np.ndarray:
     return mask
 
 
-_FEW_NODES = 64
-"""Up to this many servers, a job's start or end is booked server by server in Python."""
-
-
 class _Pool:
     """Free capacity of one rack kind's pool, by count.
 
@@ -233,11 +229,8 @@ class Allocator:
         starts = np.flatnonzero(_run_starts(node_of))
         nodes = node_of[starts]
         counts = sign * np.diff(np.append(starts, len(node_of))).astype(np.int32)
-        if len(nodes) <= _FEW_NODES:
-            self.node_free[nodes] += counts
-            self._nodes_moved(nodes.tolist(), counts.tolist())
-        else:
-            self._many_nodes_moved(nodes, counts)
+        self.node_free[nodes] += counts
+        self._nodes_moved(nodes.tolist(), counts.tolist())
 
     def _nodes_moved(self, nodes: list[int], deltas: list[int]) -> None:
         """Servers ``nodes`` (ascending, one pool) have ``deltas`` more free GPUs: move them
@@ -264,39 +257,6 @@ class Allocator:
                 moved += 1 if new == gpn else -1
         if moved:
             self._rack_moved(pool, rack, moved)
-
-    def _many_nodes_moved(self, nodes: np.ndarray, deltas: np.ndarray) -> None:
-        """:meth:`_nodes_moved` for many servers (whole racks): the same, with numpy."""
-        topo = self.topo
-        old = self.node_free[nodes]
-        new = old + deltas
-        self.node_free[nodes] = new
-        free = self._free
-        for node, value in zip(nodes.tolist(), new.tolist(), strict=True):
-            free[node] = value
-        pool = self._pools[self._rack_kind[self._node_rack[int(nodes[0])]]]
-        gpn = topo.node_gpn[nodes]
-        ok = self.node_ok[nodes]
-        partly = ok & (((old > 0) & (old < gpn)) | ((new > 0) & (new < gpn)))
-        for node, was, now in zip(
-            nodes[partly].tolist(), old[partly].tolist(), new[partly].tolist(), strict=True
-        ):
-            g = self._gpn[node]
-            if 0 < was < g:
-                pool.partly[was].discard(node)
-            if 0 < now < g:
-                pool.partly[now].add(node)
-        whole = new == gpn
-        moved = ok & (whole != (old == gpn))
-        if moved.any():
-            racks = topo.node_rack[nodes[moved]]
-            step = np.where(whole[moved], 1, -1)
-            at = np.flatnonzero(_run_starts(racks))
-            for rack, delta in zip(
-                racks[at].tolist(), np.add.reduceat(step, at).tolist(), strict=True
-            ):
-                if delta:
-                    self._rack_moved(pool, rack, delta)
 
     def _rack_moved(self, pool: _Pool, rack: int, delta: int) -> None:
         old = self._rack_free[rack]
