@@ -357,7 +357,8 @@ class MainWindow(QMainWindow):
     def build_deferred(self) -> None:
         """Build the views the window was told to defer, into their docks, and give each
         what the window gave the others: the history path, the feed's busy probe, the site
-        layout and the snapshots shown so far."""
+        layout and the newest snapshot of each kind shown so far (meant for before the
+        feed's answers: a view that appends, as the power chart does, gets only those)."""
         if not self._deferred:
             return
         for key, make_view in list(self._deferred.items()):
