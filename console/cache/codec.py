@@ -39,6 +39,12 @@ NAN32 = -(2**31)
 _LIMIT16 = 32767
 _HEADER = struct.Struct("<BBHI")
 _LEVEL = 6
+"""zlib level of stored JSON documents and of keyframes."""
+_DELTA_STRATEGY = zlib.Z_RLE
+"""Delta chunks are run-length coded (zlib's Z_RLE, a plain zlib stream every reader
+reads): a poll's changes, byte-shuffled, are runs of zero (and 0xFF) high bytes with
+small low bytes, which Z_RLE codes smaller than the default match search (full site:
+~10.6 against ~10.9 kB a poll) at a tenth of its time (~0.5 against ~5 ms)."""
 
 
 class CodecError(ValueError):
@@ -107,10 +113,19 @@ def encode_frame(q: np.ndarray, nan: np.ndarray, previous: np.ndarray | None) ->
             values = np.where(nan, NAN32, ref).astype(np.int32)
         else:
             values = np.where(nan, NAN16, ref).astype(np.int16)
-    chunks = [zlib.compress(shuffle(np.ascontiguousarray(row)), _LEVEL) for row in values]
+    if mode == DELTA16:
+        chunks = [_rle(shuffle(np.ascontiguousarray(row))) for row in values]
+    else:
+        chunks = [zlib.compress(shuffle(np.ascontiguousarray(row)), _LEVEL) for row in values]
     header = _HEADER.pack(FORMAT, mode, n_fields, n)
     sizes = struct.pack(f"<{n_fields}I", *(len(c) for c in chunks))
     return header + sizes + b"".join(chunks), mode != DELTA16
+
+
+def _rle(data: bytes) -> bytes:
+    """``data`` as a zlib stream coded with :data:`_DELTA_STRATEGY`."""
+    packer = zlib.compressobj(_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS, 8, _DELTA_STRATEGY)
+    return packer.compress(data) + packer.flush()
 
 
 def reference(q: np.ndarray, nan: np.ndarray) -> np.ndarray:
