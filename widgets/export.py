@@ -398,14 +398,19 @@ def run_export(request: ExportRequest | Any) -> int:
             check_writable(target)
         except ExportError as exc:
             return _bad(str(exc))
-        # The window (Qt widgets, pyqtgraph: about a second and a half to load and build)
-        # is made before the source is asked: a sim:// hub started ahead builds its site
-        # meanwhile, in its own process.
-        with _export_window(_language(request)) as window:
-            snapshots, data, label = collect(request.settings, request.source, request.review,
-                                             shift, at, notes, float(request.timeout))
-            path = _write_from(window, Path(request.out), snapshots, data, label,
-                               request.force)
+        # The source is read on a thread of its own while the window (Qt widgets,
+        # pyqtgraph: about a second to load and build) is made: the waits for a sim:// hub
+        # started ahead (its site's build, its answers, in its own process) pass meanwhile.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-source") as pool:
+            collecting = pool.submit(collect, request.settings, request.source,
+                                     request.review, shift, at, notes, float(request.timeout))
+            try:
+                with _export_window(_language(request)) as window:
+                    snapshots, data, label = collecting.result()
+                    path = _write_from(window, Path(request.out), snapshots, data, label,
+                                       request.force)
+            finally:
+                collecting.cancel()
     except ExportError as exc:
         return _fail(str(exc))
     except Exception as exc:  # never a traceback on the command line
@@ -429,6 +434,13 @@ def _write_from(window: Any, out: Path, snapshots: Mapping[str, Any], data: Hand
     return export_pack(out, data, window, force=force)
 
 
+def unshown_views(specs: Any) -> tuple[str, ...]:
+    """Keys of the window's views (``VIEW_SPECS``) the pack does not show: the export's
+    window leaves them unbuilt (deferred, never built)."""
+    shown = {key for key, _ in VIEW_TITLES}
+    return tuple(spec[0] for spec in specs if spec[0] not in shown)
+
+
 @contextmanager
 def _export_window(lang: str | None = None) -> Iterator[Any]:
     """The main window an export renders its views in (offscreen without a display), in
@@ -436,7 +448,7 @@ def _export_window(lang: str | None = None) -> Iterator[Any]:
     (``set_source_label``)."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from widgets.main_window import MainWindow
+    from widgets.main_window import VIEW_SPECS, MainWindow
 
     app = QApplication.instance()
     if app is None:  # our own application: dress it as the console is dressed
@@ -450,7 +462,7 @@ def _export_window(lang: str | None = None) -> Iterator[Any]:
     from widgets.i18n import choose_language, install_language
 
     install_language(choose_language(lang, None), app)
-    window = MainWindow("", feed=None)
+    window = MainWindow("", feed=None, defer=unshown_views(VIEW_SPECS))
     try:
         yield window
     finally:

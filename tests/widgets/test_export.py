@@ -581,3 +581,48 @@ def test_the_packs_power_view_shows_the_forecast_collected(qtbot: Any, tmp_path:
                     build_handover(shift))
     assert window.views["power"].forecast is forecast
     window.stop()
+
+
+def test_the_source_is_read_while_the_export_window_is_built(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The command asks its source before the window is ready (a sim:// hub's build and
+    answers pass while Qt and the views load), on a thread of its own."""
+    from contextlib import contextmanager
+
+    import console.handover.collect as collect_module
+    import widgets.export as export
+
+    asked = threading.Event()
+    seen: dict[str, Any] = {}
+
+    def collect(*args: Any) -> Any:
+        seen["thread"] = threading.current_thread()
+        asked.set()
+        raise ExportError("the source stops here")
+
+    @contextmanager
+    def window(lang: str | None = None) -> Any:
+        seen["asked while the window was built"] = asked.wait(10)
+        yield object()
+
+    monkeypatch.setattr(collect_module, "collect", collect)
+    monkeypatch.setattr(export, "_export_window", window)
+    assert export.run_export(_args(out=str(tmp_path / "p"), source="sim://rack")) == 1
+    assert seen["asked while the window was built"]
+    assert seen["thread"] is not threading.main_thread()
+    assert not (tmp_path / "p").exists()
+
+
+def test_the_export_window_builds_only_the_views_of_the_pack(qapp: Any) -> None:
+    """The window an export renders in builds the views the pack shows and leaves the
+    others (maintenance, shift log, steering, tenants, idle GPUs) unbuilt."""
+    from console.handover.report import VIEW_TITLES
+    from widgets.export import _export_window, unshown_views
+    from widgets.main_window import VIEW_SPECS
+
+    shown = [key for key, _ in VIEW_TITLES]
+    assert set(unshown_views(VIEW_SPECS)) == {spec[0] for spec in VIEW_SPECS} - set(shown)
+    assert "maintenance" in unshown_views(VIEW_SPECS)
+    with _export_window() as window:
+        assert sorted(window.views) == sorted(shown)
