@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
     QGuiApplication,
+    QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -252,6 +253,12 @@ class RackMapView(LiveView):
         self._values = np.zeros(0, np.float32)
         self._bucket_rects: list[list[QRectF]] = []
         self._nodata_rects: list[QRectF] = []
+        self._bucketed: tuple[object, list[QRectF], np.ndarray] | None = None
+        """(overlay, rack rectangles, buckets) the bucket lists were last made from."""
+        self._layer: QImage | None = None
+        """The floor (ground, halls, racks) as last drawn: repainted only when its inputs
+        change (a new frame whose racks fall in the same colours draws this image)."""
+        self._layer_key: tuple[object, ...] = ()
         self._no_data = 0
         self._highlight: list[QRectF] = []
         self._highlight_ids: tuple[str, ...] = ()
@@ -648,6 +655,12 @@ class RackMapView(LiveView):
         self._values = self._overlay.values(telemetry, self.topology)
         buckets = self._overlay.buckets(self._values)
         rects = self._rects_m
+        last = self._bucketed
+        if (last is not None and last[0] is self._overlay and last[1] is rects
+                and np.array_equal(last[2], buckets)):
+            self._note_no_data()  # every rack in the colour it had: the lists stand
+            return
+        self._bucketed = (self._overlay, rects, buckets)
         order = np.argsort(buckets, kind="stable")
         sorted_b = buckets[order]
         bounds = np.searchsorted(sorted_b, np.arange(-1, len(self._overlay.colours) + 1))
@@ -657,6 +670,9 @@ class RackMapView(LiveView):
             [rects[i] for i in idx[bounds[b + 1]:bounds[b + 2]]]
             for b in range(len(self._overlay.colours))
         ]
+        self._note_no_data()
+
+    def _note_no_data(self) -> None:
         no_data = len(self._nodata_rects)
         self._not_collected = bool(
             self._reporting() and len(self._values) and not np.isfinite(self._values).any())
@@ -872,11 +888,8 @@ class RackMapView(LiveView):
             return
         area = self._map_area()
         tr = self._transform()
+        p.drawImage(0, 0, self._floor_layer(area, tr))
         p.setClipRect(area)  # the floor never runs under the legend
-        p.setTransform(tr)
-        paint_racks(p, self._overlay, self._bucket_rects, self._nodata_rects, self._highlight,
-                    [r for r, _ in self._hall_rects], self.stale)
-        p.resetTransform()
         paint_labels(p, tr, self._hall_rects, self._row_labels,
                      self.font(), self._scale >= ROW_LABEL_MIN_SCALE)
         if self._selected >= 0:
@@ -890,6 +903,31 @@ class RackMapView(LiveView):
         if self.stale:
             paint_stale(p, area, self.data_age)
         p.end()
+
+    def _floor_layer(self, area: QRectF, tr: QTransform) -> QImage:
+        """The ground and the floor (halls, racks in their colours, highlights) as drawn on
+        the widget, from the last paint when nothing it shows changed."""
+        dpr = self.devicePixelRatioF()
+        key = (self._bucket_rects, self._nodata_rects, self._highlight, self._hall_rects,
+               self._overlay, self.stale, tr, area, self.size(), dpr)
+        if self._layer is not None and len(key) == len(self._layer_key) and all(
+                a is b or (not isinstance(a, list) and a == b)
+                for a, b in zip(key, self._layer_key, strict=True)):
+            return self._layer
+        size = self.size()
+        layer = QImage(max(1, round(size.width() * dpr)), max(1, round(size.height() * dpr)),
+                       QImage.Format.Format_ARGB32_Premultiplied)
+        layer.setDevicePixelRatio(dpr)
+        p = QPainter(layer)
+        p.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        p.fillRect(self.rect(), SCREEN.background)
+        p.setClipRect(area)  # the floor never runs under the legend
+        p.setTransform(tr)
+        paint_racks(p, self._overlay, self._bucket_rects, self._nodata_rects, self._highlight,
+                    [r for r, _ in self._hall_rects], self.stale)
+        p.end()
+        self._layer, self._layer_key = layer, key
+        return layer
 
     def _paint_legend(self, p: QPainter, panel: MapPanel, palette: Palette,
                       head: QSizeF | None, title: bool) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QWheelEvent
+from PySide6.QtGui import QColor, QImage, QWheelEvent
 
 from console.contract import RACK_FIELDS
 from console.decode import decode_rack_detail, decode_racks, decode_site
@@ -549,3 +549,70 @@ def test_hall_names_have_one_form(qtbot: Any, six: RackMapView) -> None:
             assert labels == list("ABCDEF")
         forms.add(labels[0])
     assert "Hall A · GB200" in forms
+
+
+def _image(w: RackMapView) -> Any:
+    return w.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+
+
+def test_a_frame_in_the_same_colours_redraws_no_rack_and_a_new_colour_is_drawn(
+        qtbot: Any, view: RackMapView, topo: SiteTopology,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import widgets.rackmap as rackmap
+
+    drawn_racks = []
+    real = rackmap.paint_racks
+    monkeypatch.setattr(rackmap, "paint_racks",
+                        lambda *a, **k: (drawn_racks.append(1), real(*a, **k)))
+    view.set_overlay("inlet")
+    view.apply(decode_racks(racks_payload(topo), topo))
+    view.flush()
+    first = _image(view)
+    assert drawn_racks
+    drawn_racks.clear()
+    # Another frame, every rack still in its colour band: the floor is not drawn again.
+    warmer = {r: 22.5 for r in ("A-01-01", "A-02-02", "A-03-03")}
+    view.apply(decode_racks(racks_payload(topo, inlet_c=warmer), topo))
+    view.flush()
+    assert _image(view) == first
+    assert not drawn_racks
+    # A rack that changes colour is drawn in its new colour, the map as a new view draws it.
+    hot = decode_racks(racks_payload(topo, inlet_c={"A-02-03": 35.5}), topo)
+    view.apply(hot)
+    view.flush()
+    assert pixel(view, view.rack_rect("A-02-03").center()) == ALARM
+    fresh = RackMapView()
+    qtbot.addWidget(fresh)
+    fresh.resize(view.size())
+    fresh.show()
+    qtbot.waitExposed(fresh)
+    fresh.set_topology(topo)
+    fresh.set_overlay("inlet")
+    fresh.apply(hot)
+    fresh.flush()
+    assert _image(fresh) == _image(view)
+    fresh.stop()
+
+
+def test_the_floor_is_drawn_again_when_stale_highlighted_or_zoomed(
+        view: RackMapView, topo: SiteTopology) -> None:
+    view.set_overlay("inlet")
+    view.apply(decode_racks(racks_payload(topo), topo))
+    view.set_data_age(1.0, False)
+    view.flush()
+    before = _image(view)
+    view.highlight_racks(["A-02-03"])
+    outlined = _image(view)
+    assert outlined != before
+    view.highlight_racks([])
+    assert _image(view) == before
+    view.set_data_age(30.0, True)
+    view.flush()
+    assert _image(view) != before  # dimmed, with the banner
+    view.set_data_age(1.0, False)
+    view.flush()
+    view.zoom(1.5)
+    assert view.rack_rect("A-02-03").width() > 0
+    assert _image(view) != before
+    view.fit()
+    assert _image(view) == before
