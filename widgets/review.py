@@ -43,16 +43,19 @@ class _ReviewWorker(QObject):
     draws them while this thread is idle. Handed over one by one, the window's drawing and
     this thread's reading took turns at the interpreter lock at every Qt call, and both
     took longer (jumps in a 24 h full-site cache, two runs of 14: slowest 358-368 ms
-    against 412-471, medians 163-187 against 180-187)."""
+    against 412-471, medians 163-187 against 180-187).
+
+    They go in one signal (:attr:`sought`: every kind's result, then the rest of the
+    :class:`console.session.SeekResult`), which the feed hands on in one go: sent as
+    a signal each, the window took the first results while this thread still sent the
+    others, and between two of them painted what it had (the views' timers and Qt's
+    repaint ran with half a jump applied), then painted it all again."""
 
     polled = Signal(object)
+    sought = Signal(object, object)
     opened = Signal(float, float, object)
     sourceFailed = Signal(str)
-    seeked = Signal(float, float)
-    alarmsUpdated = Signal(object)
-    alarmKpisReady = Signal(object)
     gapsFound = Signal(object)
-    shiftLogAt = Signal(float, object)
 
     def __init__(self, url: str) -> None:
         super().__init__()
@@ -73,15 +76,7 @@ class _ReviewWorker(QObject):
     def seek(self, t: float) -> None:
         read: list[Any] = []
         found = self.session.seek(t, read.append)
-        for result in read:  # handed over once all are read (see the class's note)
-            self.polled.emit(result)
-        if found is None:
-            return
-        self.alarmsUpdated.emit(found.alarms)
-        if found.log is not None or not found.log_recorded:  # None: not recorded in the file
-            self.shiftLogAt.emit(found.position, found.log)
-        self.seeked.emit(found.position, found.elapsed_ms)
-        self.alarmKpisReady.emit(found.kpis)
+        self.sought.emit(read, found)  # handed over once all are read (see the class's note)
 
     @Slot()
     def finish(self) -> None:
@@ -103,11 +98,30 @@ class ReviewFeed(Feed):
         self._worker = _ReviewWorker(url)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.begin)
-        for name in ("polled", "opened", "sourceFailed", "seeked", "alarmsUpdated",
-                     "alarmKpisReady", "gapsFound", "shiftLogAt"):
+        for name in ("polled", "opened", "sourceFailed", "gapsFound"):
             getattr(self._worker, name).connect(self.relay(getattr(self, name)))
+        self._worker.sought.connect(self._on_sought)
         self._requestSeek.connect(self._worker.seek)
         self._requestFinish.connect(self._worker.finish)
+
+    @Slot(object, object)
+    def _on_sought(self, read: list[Any], found: Any) -> None:
+        """A jump's results, handed on in one go (no paint or timer between two of them):
+        every kind's result, then the alarms, the shift log and the KPIs that stood there;
+        ``found`` None when the session closed meanwhile (the results read are still
+        handed on, as each was read)."""
+        for result in read:
+            if self._closed:
+                return
+            self.polled.emit(result)
+        if found is None or self._closed:
+            return
+        self.alarmsUpdated.emit(found.alarms)
+        if found.log is not None or not found.log_recorded:  # None: not recorded in the file
+            self.shiftLogAt.emit(found.position, found.log)
+        self.seeked.emit(found.position, found.elapsed_ms)
+        if not self._closed:
+            self.alarmKpisReady.emit(found.kpis)
 
     def start(self) -> None:
         self._thread.start()

@@ -11,7 +11,7 @@ import pytest
 from console.cache import Cache
 from console.decode import decode_jobs, decode_power, decode_racks, decode_site, decode_unhealthy
 from console.hub.sim import SimulatedHub
-from widgets.review import open_review_window
+from widgets.review import REVIEW_KINDS, open_review_window
 
 
 def record_shift(path: Path, polls: int = 30, timezone: str | None = None) -> list[float]:
@@ -137,4 +137,49 @@ def test_review_says_the_recorded_sites_time(qtbot: Any, tmp_path: Path) -> None
         window.scrubber.seek(times[2])
     tokyo = datetime.fromtimestamp(times[2], ZoneInfo("Asia/Tokyo"))
     assert window.scrubber.time_label.text().startswith(f"{tokyo:%a %d %b %Y %H:%M:%S}")
+    window.close()
+
+
+def test_a_jump_reaches_the_window_in_one_go(qtbot: Any, shift_file: tuple[Path, list[float]]) -> None:
+    """Every kind read at a jump, then its alarms, shift log and KPIs, are handed to the
+    window in one event: no timer, queued call or repaint runs with half a jump applied
+    (nor draws it to be drawn again)."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    path, times = shift_file
+    window = open_review_window(str(path), start=False)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.feed.seeked, timeout=20_000):
+        window.feed.start()
+
+    class Turns(QObject):
+        """Counts what only the event loop delivers: queued calls, timers, paints."""
+
+        count = 0
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() in (QEvent.Type.MetaCall, QEvent.Type.Timer,
+                                QEvent.Type.UpdateRequest):
+                self.count += 1
+            return False
+
+    turns = Turns()
+    seen: list[tuple[str, int]] = []
+    feed = window.feed
+    feed.polled.connect(lambda r: seen.append((f"polled:{r.kind}", turns.count)))
+    feed.alarmsUpdated.connect(lambda *_: seen.append(("alarms", turns.count)))
+    feed.seeked.connect(lambda *_: seen.append(("seeked", turns.count)))
+    feed.alarmKpisReady.connect(lambda *_: seen.append(("kpis", turns.count)))
+    QApplication.instance().installEventFilter(turns)
+    try:
+        with qtbot.waitSignal(feed.alarmKpisReady, timeout=20_000):
+            window.scrubber.seek(times[7])
+    finally:
+        QApplication.instance().removeEventFilter(turns)
+    names = [name for name, _ in seen]
+    assert names == [f"polled:{kind}" for kind in REVIEW_KINDS] + ["alarms", "seeked", "kpis"]
+    assert len({count for _, count in seen}) == 1  # nothing from the event loop between
+    assert window.latest["racks"].time == pytest.approx(times[7])
     window.close()
