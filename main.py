@@ -507,7 +507,13 @@ def cmd_gui(args: argparse.Namespace) -> int:
     settings = _settings(args)
     from PySide6.QtCore import QSettings, QTimer
 
-    from widgets.app import DEFERRED_VIEWS, live_window, make_app, show_last_recorded
+    from widgets.app import (
+        DEFERRED_VIEWS,
+        SHOWN_AFTER_FIRST_FRAME,
+        live_window,
+        make_app,
+        show_last_recorded,
+    )
 
     app = make_app()
     _install_language(args, settings)
@@ -532,8 +538,11 @@ def cmd_gui(args: argparse.Namespace) -> int:
         app.processEvents()
         return time.time()
 
-    # The first frame (the floor as last recorded, if the cache holds it) is painted before
-    # the deferred views are built; the feed asks for the site meanwhile.
+    # Laid out before anything is drawn; a deferred view whose dock shows (the layout kept
+    # puts it in front) is built now, the rest after the first frame (the floor as last
+    # recorded, if the cache holds it); the feed asks for the site meanwhile.
+    window.settle()
+    window.build_deferred([k for k in window.deferred_shown() if k not in SHOWN_AFTER_FIRST_FRAME])
     recorded = show_last_recorded(window, settings)
     first = painted()
     if recorded:
@@ -557,7 +566,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
         feed.polled.connect(first_live_frame)
     feed.start()
-    window.build_deferred()
+    window.build_deferred_soon(first=window.deferred_shown())
     signal.signal(signal.SIGINT, lambda *_: window.close())
     # Let Python see Ctrl-C while Qt runs its loop.
     tick = QTimer()

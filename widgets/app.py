@@ -42,9 +42,15 @@ def _open_review_window(*args: Any, **kwargs: Any) -> Any:
     return open_review_window(*args, **kwargs)
 
 
-DEFERRED_VIEWS = ("power",)
-"""Views a console starting up builds after its first frame (the power chart and pyqtgraph
-with it: about a third of a second)."""
+DEFERRED_VIEWS = ("power", "maintenance", "alarms", "jobs", "log", "steering", "tenants", "idle")
+"""Views a console starting up does not build before its first frame: the power chart
+(pyqtgraph with it: about a third of a second) and the views whose docks start behind
+another's tab, each with its modules. :data:`SHOWN_AFTER_FIRST_FRAME` says which of them are
+built after it even when their dock shows at first (the others are built before it then)."""
+
+SHOWN_AFTER_FIRST_FRAME = ("power",)
+"""Deferred views built right after the first frame even when their dock shows in it
+("Opening…" until then)."""
 
 
 def live_window(settings: Settings, url: str, qsettings: QSettings | None = None,
@@ -89,23 +95,28 @@ def live_window(settings: Settings, url: str, qsettings: QSettings | None = None
                         export_dialog=_open_export_dialog, review_opener=_open_review_window,
                         defer=defer)
     window.source_factory = make_source  # Help → Data sources checks a source of its own
-    steering = window.views.get("steering")
-    if steering is not None:
+
+    def steering_policy(steering: Any) -> None:
         from console.carbon import configured_intensity
         from console.steering import SteeringPolicy
 
         steering.set_policy(SteeringPolicy.from_dict(settings.steering),
                             configured_intensity(settings.carbon))
-    idle = window.views.get("idle")
-    if idle is not None:
+
+    def idle_rule(idle: Any) -> None:
         from console.energy.idle import IdleRule
 
         idle.set_rule(IdleRule.from_dict(settings.energy))
-    tenants = window.views.get("tenants")
-    if tenants is not None:
+
+    def grid_intensity(tenants: Any) -> None:
         from console.carbon import configured_intensity
 
         tenants.set_grid_intensity(configured_intensity(settings.carbon))
+
+    # Now for a view built with the window, else when a deferred one is built.
+    window.when_built("steering", steering_policy)
+    window.when_built("idle", idle_rule)
+    window.when_built("tenants", grid_intensity)
     if settings.cache_path is not None:
         window.cache_path = str(settings.cache_path)
     return window

@@ -7,8 +7,10 @@ next start (QSettings). F11 toggles full screen for a wall display.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import math
+import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import Any, cast
@@ -17,6 +19,8 @@ import numpy as np
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
+    QEvent,
+    QRect,
     QSettings,
     Qt,
     QTimer,
@@ -28,6 +32,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QTabBar,
     QVBoxLayout,
     QWidget,
 )
@@ -36,18 +41,12 @@ from console.link import LinkMonitor, LinkState
 from console.model import SiteTopology, Snapshot
 from console.poller import DEFAULT_INTERVALS, PollResult
 from console.urls import hide_userinfo
-from widgets.alarms import AlarmListView
+from widgets.alarm_banner import AlarmBanner
 from widgets.feed import Feed
 from widgets.gpu_health import GpuHealthView
-from widgets.idle_gpus import IdleGpuView
-from widgets.jobs import JobQueueView
-from widgets.maintenance import MaintenanceView
 from widgets.rackmap import RackMapView
 from widgets.rackmap_overlays import IDLE_OVERLAY
-from widgets.shift_log import ShiftLogView
 from widgets.site_summary import SiteSummary
-from widgets.steering import SteeringView
-from widgets.tenant_energy import TenantEnergyView
 from widgets.text import clip, isolate
 from widgets.view import LiveView, SiteClock, format_age, set_style
 
@@ -55,27 +54,34 @@ log = logging.getLogger(__name__)
 
 LAYOUT_VERSION = 1
 
-def _power_chart() -> LiveView:
-    """The power chart: pyqtgraph is imported when the first one is built, not before."""
-    from widgets.power_chart import PowerBalanceChart
 
-    return PowerBalanceChart()
+def _built_by(module: str, name: str) -> Callable[[], LiveView]:
+    """What builds a view of class ``name`` of ``module``, imported when the first one is
+    built: a window that defers the view (:meth:`MainWindow.build_deferred`) does not import
+    its module before its first frame."""
+
+    def build() -> LiveView:
+        return cast(LiveView, getattr(importlib.import_module(module), name)())
+
+    build.__name__ = build.__qualname__ = name
+    return build
 
 
 VIEW_SPECS: tuple[tuple[str, str, Callable[[], LiveView], Qt.DockWidgetArea], ...] = (
     ("rackmap", QT_TRANSLATE_NOOP("MainWindow", "Rack map"), RackMapView, Qt.DockWidgetArea.LeftDockWidgetArea),
     ("gpus", QT_TRANSLATE_NOOP("MainWindow", "GPU health"), GpuHealthView, Qt.DockWidgetArea.RightDockWidgetArea),
-    ("maintenance", QT_TRANSLATE_NOOP("MainWindow", "Maintenance list"), MaintenanceView, Qt.DockWidgetArea.RightDockWidgetArea),
-    ("alarms", QT_TRANSLATE_NOOP("MainWindow", "Alarms"), AlarmListView, Qt.DockWidgetArea.RightDockWidgetArea),
-    ("power", QT_TRANSLATE_NOOP("MainWindow", "Power and renewables"), _power_chart, Qt.DockWidgetArea.BottomDockWidgetArea),
-    ("jobs", QT_TRANSLATE_NOOP("MainWindow", "Job queue"), JobQueueView, Qt.DockWidgetArea.BottomDockWidgetArea),
-    ("log", QT_TRANSLATE_NOOP("MainWindow", "Shift log"), ShiftLogView, Qt.DockWidgetArea.BottomDockWidgetArea),
-    ("steering", QT_TRANSLATE_NOOP("MainWindow", "Energy steering"), SteeringView, Qt.DockWidgetArea.BottomDockWidgetArea),
-    ("tenants", QT_TRANSLATE_NOOP("MainWindow", "Energy by tenant"), TenantEnergyView, Qt.DockWidgetArea.BottomDockWidgetArea),
-    ("idle", QT_TRANSLATE_NOOP("MainWindow", "Idle allocated GPUs"), IdleGpuView, Qt.DockWidgetArea.RightDockWidgetArea),
+    ("maintenance", QT_TRANSLATE_NOOP("MainWindow", "Maintenance list"), _built_by("widgets.maintenance", "MaintenanceView"), Qt.DockWidgetArea.RightDockWidgetArea),
+    ("alarms", QT_TRANSLATE_NOOP("MainWindow", "Alarms"), _built_by("widgets.alarms", "AlarmListView"), Qt.DockWidgetArea.RightDockWidgetArea),
+    ("power", QT_TRANSLATE_NOOP("MainWindow", "Power and renewables"), _built_by("widgets.power_chart", "PowerBalanceChart"), Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("jobs", QT_TRANSLATE_NOOP("MainWindow", "Job queue"), _built_by("widgets.jobs", "JobQueueView"), Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("log", QT_TRANSLATE_NOOP("MainWindow", "Shift log"), _built_by("widgets.shift_log", "ShiftLogView"), Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("steering", QT_TRANSLATE_NOOP("MainWindow", "Energy steering"), _built_by("widgets.steering", "SteeringView"), Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("tenants", QT_TRANSLATE_NOOP("MainWindow", "Energy by tenant"), _built_by("widgets.tenant_energy", "TenantEnergyView"), Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("idle", QT_TRANSLATE_NOOP("MainWindow", "Idle allocated GPUs"), _built_by("widgets.idle_gpus", "IdleGpuView"), Qt.DockWidgetArea.RightDockWidgetArea),
 )
 """The docked views: key, title, what builds one (called with no argument when a window is
-built, or by :meth:`MainWindow.build_deferred` for a view it was told to defer), area."""
+built, or by :meth:`MainWindow.build_deferred` for a view it was told to defer), area. A
+view's module is imported when the first one is built (pyqtgraph with the power chart)."""
 
 
 ExportDialog = Callable[..., Any]
@@ -111,6 +117,24 @@ def layout_changed(old: SiteTopology, new: SiteTopology) -> bool:
         if a.shape != b.shape or not np.array_equal(a, b, equal_nan=nan):
             return True
     return False
+
+
+def _along(bar: QRect, dock: QRect, slack: int = 3) -> bool:
+    """Whether a tab bar's rectangle lies along a dock's: next to one of its sides (within
+    ``slack`` pixels) and as long as that side."""
+    beside_x = abs(bar.left() - dock.left()) <= slack and abs(bar.right() - dock.right()) <= slack
+    beside_y = abs(bar.top() - dock.top()) <= slack and abs(bar.bottom() - dock.bottom()) <= slack
+    if beside_x:
+        return abs(bar.top() - dock.bottom() - 1) <= slack or abs(dock.top() - bar.bottom() - 1) <= slack
+    if beside_y:
+        return abs(bar.left() - dock.right() - 1) <= slack or abs(dock.left() - bar.right() - 1) <= slack
+    return False
+
+
+def _is_shift_log(view: object) -> bool:
+    """Whether ``view`` is the shift log's view (its module imported only once one is)."""
+    module = sys.modules.get("widgets.shift_log")
+    return module is not None and isinstance(view, module.ShiftLogView)
 
 
 class WindowMode:
@@ -277,8 +301,6 @@ class MainWindow(QMainWindow):
         self.cache_banner.setTextFormat(Qt.TextFormat.PlainText)
         self.cache_banner.hide()
         self.summary = SiteSummary(self)
-        from widgets.alarms import AlarmBanner
-
         self.alarm_banner = AlarmBanner(self)
         self.dock_host = QMainWindow(self)
         self.dock_host.setObjectName("dockHost")
@@ -299,6 +321,15 @@ class MainWindow(QMainWindow):
         self.views: dict[str, LiveView] = {}
         self.docks: dict[str, QDockWidget] = {}
         self._deferred: dict[str, Callable[[], LiveView]] = {}
+        self._when_built: dict[str, list[Callable[[Any], None]]] = {}
+        self._linked: set[str] = set()
+        self._log_poll_error: str | None = None
+        self._forecast_error: str | None = None
+        self._power_history: Any = None
+        self._kept: list[Snapshot] = []
+        """Snapshots handed to the views while some are deferred (since the last change of
+        site layout), for those built later."""
+        self._operator = ""
         for key, title, make_view, area in VIEW_SPECS:
             dock = QDockWidget(self.tr(title), self.dock_host)
             dock.setObjectName(f"dock_{key}")
@@ -318,10 +349,11 @@ class MainWindow(QMainWindow):
             if key not in defer:
                 self.views[key] = cast(LiveView, dock.widget())
             self.docks[key] = dock
-        from widgets.alarm_kpis import AlarmKpiPanel, with_kpi_panel
+        from widgets.alarm_kpis import AlarmKpiPanel
 
         self.alarm_kpis = AlarmKpiPanel()
-        self.docks["alarms"].setWidget(with_kpi_panel(self.views["alarms"], self.alarm_kpis))
+        if "alarms" in self.views:
+            self._wrap_alarms(self.views["alarms"])
         self.dock_host.splitDockWidget(self.docks["rackmap"], self.docks["gpus"], Qt.Orientation.Horizontal)
         self.dock_host.tabifyDockWidget(self.docks["gpus"], self.docks["alarms"])
         self.dock_host.tabifyDockWidget(self.docks["gpus"], self.docks["maintenance"])
@@ -330,58 +362,175 @@ class MainWindow(QMainWindow):
         self.dock_host.tabifyDockWidget(self.docks["power"], self.docks["steering"])
         self.dock_host.tabifyDockWidget(self.docks["power"], self.docks["tenants"])
         self.dock_host.tabifyDockWidget(self.docks["gpus"], self.docks["idle"])
-        for view in self.views.values():  # views that read the history cache themselves
-            if hasattr(view, "set_history_path"):
-                view.set_history_path(self.history_path)
-        idle, rackmap = self.views.get("idle"), self.views.get("rackmap")
-        if isinstance(idle, IdleGpuView) and isinstance(rackmap, RackMapView):
-            # The idle read serves its list and the map's overlay: made while either shows.
-            idle.wanted = lambda: idle.is_shown() or rackmap.overlay == IDLE_OVERLAY
-            rackmap.overlayChanged.connect(lambda _name: idle.on_demand())
-            idle.figureChanged.connect(lambda: rackmap.external_figure_changed(IDLE_OVERLAY))
         self.docks["gpus"].raise_()
         self.docks["power"].raise_()
         self._default_state = self.dock_host.saveState(LAYOUT_VERSION)
 
         self._build_menus()
         self._build_status_bar()
-        self._connect_views()
+        self.alarm_banner.set_review(self.review)
         if feed is not None:
             self._connect_feed(feed)
+        for key, view in self.views.items():
+            self._wire(key, view)
+        self._settled = False
         self._age_timer = QTimer(self)
         self._age_timer.setInterval(1000)
         self._age_timer.timeout.connect(self.refresh_ages)
         self._age_timer.start()
         self.restore_layout()
 
-    def build_deferred(self) -> None:
-        """Build the views the window was told to defer, into their docks, and give each
-        what the window gave the others: the history path, the feed's busy probe, the site
-        layout and the newest snapshot of each kind shown so far (meant for before the
-        feed's answers: a view that appends, as the power chart does, gets only those)."""
-        if not self._deferred:
-            return
-        for key, make_view in list(self._deferred.items()):
-            view = make_view()
-            if hasattr(view, "set_history_path"):
-                view.set_history_path(self.history_path)
-            if self.feed is not None and self.feed.reports_busy:
-                view.busy_probe = self.feed.is_busy
-            if self.topology is not None:
-                view.set_topology(self.topology)
-            for snapshot in self.latest.values():
-                self.mode.apply(view, snapshot)
+    def _wrap_alarms(self, view: LiveView) -> None:
+        """The alarm list goes in its dock under the alarm KPI panel."""
+        from widgets.alarm_kpis import with_kpi_panel
+
+        self.docks["alarms"].setWidget(with_kpi_panel(view, self.alarm_kpis))
+
+    def settle(self) -> None:
+        """Lay the shown window out now, without painting it: its docks (and the default
+        sizes of a first start) where the first frame shows them, so that a view is laid
+        out for its size once (the rack map fits the site to it), and the tab bars Qt left
+        behind hidden before they are drawn."""
+        self._settled = True
+        for _ in range(3):  # a layout's new sizes may ask its children's layouts again
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        if not self._sized:
+            self._sized = True
+            self.apply_default_sizes()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        self.hide_stray_tab_bars()
+
+    @property
+    def deferred(self) -> tuple[str, ...]:
+        """Keys of the views not built yet (:meth:`build_deferred` builds them)."""
+        return tuple(self._deferred)
+
+    def deferred_shown(self) -> tuple[str, ...]:
+        """Keys of the views not built yet whose dock shows now (not behind another tab,
+        not closed): what the window would show as "Opening…"."""
+        shown = []
+        for key in self._deferred:
             placeholder = self.docks[key].widget()
-            self.docks[key].setWidget(view)
+            if placeholder is not None and placeholder.isVisible() \
+                    and not placeholder.visibleRegion().isEmpty():
+                shown.append(key)
+        return tuple(shown)
+
+    def hide_stray_tab_bars(self) -> int:
+        """Hide the tab bars of the dock host that no tab group uses; how many.
+
+        Qt leaves such a bar behind, shown where it was made (over the docks), when a third
+        dock joins a tab group or a dock layout is restored over tab groups, and never hides
+        it. A tab bar in use lies along the dock it shows (edge to edge, as long as its
+        side); a bar with no such dock among those it names is stray. Call it with the docks
+        laid out (:meth:`settle`)."""
+        titles: dict[str, list[QRect]] = {}
+        for dock in self.docks.values():
+            if dock.isVisible() and not dock.isFloating() and not dock.visibleRegion().isEmpty():
+                titles.setdefault(dock.windowTitle(), []).append(dock.geometry())
+        stray = 0
+        for bar in self.dock_host.findChildren(
+                QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if bar.isHidden() or not bar.count():
+                continue
+            rect = bar.geometry()
+            docks = [g for i in range(bar.count()) for g in titles.get(bar.tabText(i), [])]
+            if not any(_along(rect, g) for g in docks):
+                bar.hide()
+                stray += 1
+        return stray
+
+    def when_built(self, key: str, setup: Callable[[Any], None]) -> None:
+        """Call ``setup(view)`` with the view ``key``: now when it is built, else when
+        :meth:`build_deferred` builds it (nothing for a key the window has no view of)."""
+        view = self.views.get(key)
+        if view is not None:
+            setup(view)
+        elif key in self._deferred:
+            self._when_built.setdefault(key, []).append(setup)
+
+    def view(self, key: str) -> LiveView | None:
+        """The view ``key``, built now if it was deferred (None: the window has none)."""
+        if key in self._deferred:
+            self.build_deferred((key,))
+        return self.views.get(key)
+
+    def build_deferred(self, keys: Sequence[str] | None = None) -> None:
+        """Build the views the window was told to defer (``keys``: only those), into their
+        docks, and give each what the window gave the others: its wiring (signals, links
+        to the other views, the feed's), the history path, the feed's busy probe, the
+        site layout, the power history, every snapshot handed to the views since the
+        layout came (in order: a view that appends, as the power chart and the shift log
+        do, misses none), the newest alarm update, the shift log's and the forecast's
+        poll errors and the operator's name."""
+        todo = [k for k in (self._deferred if keys is None else keys) if k in self._deferred]
+        if not todo:
+            return
+        for key in todo:
+            view = self._deferred.pop(key)()
+            placeholder = self.docks[key].widget()
+            if key == "alarms":
+                self._wrap_alarms(view)
+            else:
+                self.docks[key].setWidget(view)
             if placeholder is not None:
                 placeholder.deleteLater()
             self.views[key] = view
-        self._deferred.clear()
+            if self.feed is not None:
+                self._connect_feed_view(key, view, self.feed)
+                if self.feed.reports_busy:
+                    view.busy_probe = self.feed.is_busy
+            self._wire(key, view)
+            if self.topology is not None:
+                view.set_topology(self.topology)
+            if self._power_history is not None and hasattr(view, "set_history"):
+                view.set_history(self._power_history)
+            for snapshot in self._kept:
+                self.mode.apply(view, snapshot)
+            self._catch_up(key, view)
+            for setup in self._when_built.pop(key, []):
+                setup(view)
+        if not self._deferred:
+            self._kept.clear()
         order = [spec[0] for spec in VIEW_SPECS]
         ordered = sorted(self.views.items(), key=lambda item: order.index(item[0]))
         self.views.clear()
         self.views.update(ordered)  # in VIEW_SPECS order, as when none is deferred
         self.refresh_ages()
+
+    def build_deferred_soon(self, first: Sequence[str] = ()) -> None:
+        """Build the deferred views one per turn of the event loop, ``first`` (those
+        shown, say) before the others: the feed's answers are taken and drawn between two
+        (a view built after one gets it as :meth:`build_deferred` says)."""
+        order = [k for k in first if k in self._deferred]
+        order += [k for k in self._deferred if k not in order]
+
+        def step() -> None:
+            while order and order[0] not in self._deferred:
+                order.pop(0)  # built meanwhile (asked for by a click)
+            if order:
+                self.build_deferred((order.pop(0),))
+            if order:
+                QTimer.singleShot(0, self, step)
+
+        if order:
+            QTimer.singleShot(0, self, step)
+
+    def _catch_up(self, key: str, view: LiveView) -> None:
+        """What a view built late missed of what the window handed the others besides
+        snapshots: the newest alarm update, the shift log's poll error, the operator."""
+        update = self.latest_alarms
+        if key == "alarms" and update is not None and hasattr(view, "set_alarms"):
+            view.set_alarms(update.alarms, update.time, getattr(update, "plans", None))
+        mlist = getattr(update, "maintenance", None)
+        if key == "maintenance" and mlist is not None and hasattr(view, "set_maintenance"):
+            view.set_maintenance(mlist)
+        if key == "log" and hasattr(view, "set_poll_error"):
+            view.set_poll_error(self._log_poll_error)
+        if key == "power" and self._forecast_error and hasattr(view, "set_forecast_error"):
+            view.set_forecast_error(self._forecast_error)
+        if key in ("alarms", "log") and self._operator and hasattr(view, "operator"):
+            view.operator = self._operator
 
     def _connect_feed(self, feed: Feed) -> None:
         """Every signal of the feed contract to its handler; the mode connects its own."""
@@ -399,23 +548,28 @@ class MainWindow(QMainWindow):
             lambda m: self.statusBar().showMessage(
                 self.tr("Alarm action refused: {0}").format(m), 10_000)
         )
-        alarm_view = self.views.get("alarms")
-        if alarm_view is not None and hasattr(alarm_view, "acknowledgeRequested"):
-            alarm_view.acknowledgeRequested.connect(feed.acknowledge)
-            alarm_view.shelveRequested.connect(feed.shelve)
-        if alarm_view is not None and hasattr(alarm_view, "planShelfRequested"):
-            alarm_view.planShelfRequested.connect(feed.plan_shelf)
-            alarm_view.cancelPlanRequested.connect(feed.cancel_plan)
         feed.logWritten.connect(self.on_log_written)
         feed.logWriteRefused.connect(self.on_log_write_refused)
-        shift_log = self.views.get("log")
-        if isinstance(shift_log, ShiftLogView):
-            shift_log.clearRequested.connect(self._clear_log_entry)
-            feed.shiftLogAt.connect(shift_log.set_entries)
+        for key, view in self.views.items():
+            self._connect_feed_view(key, view, feed)
         if feed.reports_busy:
             for view in [self.summary, *self.views.values()]:
                 view.busy_probe = feed.is_busy
         self.mode.connect(self, feed)
+
+    def _connect_feed_view(self, key: str, view: LiveView, feed: Feed) -> None:
+        """A view's own requests to the feed (alarm actions, shift-log clears) and what the
+        feed hands it directly."""
+        if key == "alarms":
+            if hasattr(view, "acknowledgeRequested"):
+                view.acknowledgeRequested.connect(feed.acknowledge)
+                view.shelveRequested.connect(feed.shelve)
+            if hasattr(view, "planShelfRequested"):
+                view.planShelfRequested.connect(feed.plan_shelf)
+                view.cancelPlanRequested.connect(feed.cancel_plan)
+        elif key == "log" and _is_shift_log(view):
+            view.clearRequested.connect(self._clear_log_entry)
+            feed.shiftLogAt.connect(view.set_entries)
 
     # -- building ---------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -500,42 +654,60 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.link_status)
         status.addPermanentWidget(self.age_status)
 
-    def _connect_views(self) -> None:
-        rackmap = self.views.get("rackmap")
-        if rackmap is not None and hasattr(rackmap, "rackActivated"):
-            rackmap.rackActivated.connect(self.show_rack)
-        if rackmap is not None and hasattr(rackmap, "noDataChanged"):
-            rackmap.noDataChanged.connect(lambda _n: self.refresh_ages())
-        alarm_view = self.views.get("alarms")
-        if alarm_view is not None and hasattr(alarm_view, "rackRequested"):
-            alarm_view.rackRequested.connect(self.focus_rack)
-        if alarm_view is not None and hasattr(alarm_view, "rackDetailRequested"):
-            alarm_view.rackDetailRequested.connect(self.open_rack_detail)
-        if alarm_view is not None and hasattr(alarm_view, "set_review"):
-            alarm_view.set_review(self.review)
-        self.alarm_banner.set_review(self.review)
-        if rackmap is not None and hasattr(rackmap, "jobActivated"):
-            rackmap.jobActivated.connect(self.show_job)
-        if rackmap is not None and alarm_view is not None and hasattr(alarm_view, "focused_rack"):
-            rackmap.rackSelected.connect(lambda rack: setattr(alarm_view, "focused_rack", rack))
-        gpus = self.views.get("gpus")
-        if gpus is not None and hasattr(gpus, "gpuSelected"):
-            gpus.gpuSelected.connect(lambda rack, _uuid: self.focus_rack(rack))
-        maintenance = self.views.get("maintenance")
-        if maintenance is not None and hasattr(maintenance, "gpuActivated"):
-            maintenance.gpuActivated.connect(self.show_gpu)
-        for view in (gpus, rackmap):
-            if view is not None and hasattr(view, "maintenanceRequested"):
-                view.maintenanceRequested.connect(self.show_in_maintenance)
-        jobs = self.views.get("jobs")
-        if jobs is not None and hasattr(jobs, "jobSelected") and rackmap is not None:
-            jobs.jobSelected.connect(self._highlight_job_racks)
-        shift_log = self.views.get("log")
-        if isinstance(shift_log, ShiftLogView):
-            shift_log.set_review(self.review)
-            shift_log.addRequested.connect(self.add_log_entry)
-            shift_log.linkActivated.connect(self.open_log_link)
-            shift_log.name_source = lambda: self.operator_name
+    def _wire(self, key: str, view: LiveView) -> None:
+        """A view's signals to the window, and its links to the other views built so far
+        (each link made once, when the second of its two views is built)."""
+        if hasattr(view, "set_history_path"):  # views that read the history cache themselves
+            view.set_history_path(self.history_path)
+        if key == "rackmap":
+            if hasattr(view, "rackActivated"):
+                view.rackActivated.connect(self.show_rack)
+            if hasattr(view, "noDataChanged"):
+                view.noDataChanged.connect(lambda _n: self.refresh_ages())
+            if hasattr(view, "jobActivated"):
+                view.jobActivated.connect(self.show_job)
+        elif key == "alarms":
+            if hasattr(view, "rackRequested"):
+                view.rackRequested.connect(self.focus_rack)
+            if hasattr(view, "rackDetailRequested"):
+                view.rackDetailRequested.connect(self.open_rack_detail)
+            if hasattr(view, "set_review"):
+                view.set_review(self.review)
+        elif key == "gpus":
+            if hasattr(view, "gpuSelected"):
+                view.gpuSelected.connect(lambda rack, _uuid: self.focus_rack(rack))
+        elif key == "maintenance":
+            if hasattr(view, "gpuActivated"):
+                view.gpuActivated.connect(self.show_gpu)
+        elif key == "jobs":
+            if hasattr(view, "jobSelected"):
+                view.jobSelected.connect(self._highlight_job_racks)
+        elif key == "log" and _is_shift_log(view):
+            view.set_review(self.review)
+            view.addRequested.connect(self.add_log_entry)
+            view.linkActivated.connect(self.open_log_link)
+            view.name_source = lambda: self.operator_name
+        if key in ("gpus", "rackmap") and hasattr(view, "maintenanceRequested"):
+            view.maintenanceRequested.connect(self.show_in_maintenance)
+        self._link_views()
+
+    def _link_views(self) -> None:
+        """Links between two views, made once both are built: the rack map's selection
+        to the alarm list, the idle GPUs' figure to the rack map's overlay."""
+        rackmap, alarms, idle = (self.views.get(k) for k in ("rackmap", "alarms", "idle"))
+        if "alarms" not in self._linked and rackmap is not None and alarms is not None:
+            self._linked.add("alarms")
+            if hasattr(alarms, "focused_rack"):
+                rackmap.rackSelected.connect(lambda rack: setattr(alarms, "focused_rack", rack))
+        if "idle" not in self._linked and isinstance(rackmap, RackMapView) and idle is not None:
+            self._linked.add("idle")
+            from widgets.idle_gpus import IdleGpuView
+
+            if isinstance(idle, IdleGpuView):
+                # The idle read serves its list and the map's overlay: made while either shows.
+                idle.wanted = lambda: idle.is_shown() or rackmap.overlay == IDLE_OVERLAY
+                rackmap.overlayChanged.connect(lambda _name: idle.on_demand())
+                idle.figureChanged.connect(lambda: rackmap.external_figure_changed(IDLE_OVERLAY))
 
     def focus_rack(self, rack_id: str) -> None:
         """Show a rack on the rack map (from an alarm, a GPU or a job)."""
@@ -557,7 +729,7 @@ class MainWindow(QMainWindow):
 
     def show_job(self, job_id: int) -> None:
         """Raise the job queue with ``job_id`` selected (from the rack detail)."""
-        jobs = self.views.get("jobs")
+        jobs = self.view("jobs")
         if jobs is None or not hasattr(jobs, "show_job"):
             return
         self.docks["jobs"].show()
@@ -645,8 +817,8 @@ class MainWindow(QMainWindow):
 
     def on_log_written(self, report: Any) -> None:
         """What became of shift-log writes: the log view shows it, the status bar says it."""
-        view = self.views.get("log")
-        words = view.take_report(report) if isinstance(view, ShiftLogView) else ""
+        view = self.view("log")
+        words = view.take_report(report) if _is_shift_log(view) else ""
         if words:
             self.statusBar().showMessage(words, 15_000)
 
@@ -675,7 +847,7 @@ class MainWindow(QMainWindow):
     def show_alarm(self, alarm_id: str) -> bool:
         """Raise the alarm list with ``alarm_id`` selected (its filters opened to every
         state when they hide it); False (and a status message) when it is not there."""
-        view = self.views.get("alarms")
+        view = self.view("alarms")
         if view is None or not hasattr(view, "select_alarm"):
             return False
         self.docks["alarms"].show()
@@ -732,6 +904,7 @@ class MainWindow(QMainWindow):
         chart = self.views.get("power")
         if result.cache_error:
             self.on_cache_failed(result.cache_error)
+        self._forecast_error = None if result.snapshot is not None else result.error
         if result.snapshot is not None:
             self.apply(result.snapshot)
         elif chart is not None and hasattr(chart, "set_forecast_error"):
@@ -740,8 +913,9 @@ class MainWindow(QMainWindow):
     def on_log_polled(self, result: PollResult) -> None:
         """A poll of the shift log: its entries to the log view, a failure said there (the
         log's hub failing is no comm loss of the site)."""
+        self._log_poll_error = result.error
         view = self.views.get("log")
-        if isinstance(view, ShiftLogView):
+        if _is_shift_log(view):
             view.set_poll_error(result.error)
         if result.cache_error:
             self.on_cache_failed(result.cache_error)
@@ -760,6 +934,7 @@ class MainWindow(QMainWindow):
             changed = self.topology is None or layout_changed(self.topology, snapshot)
             self.topology = snapshot
             if changed:
+                self._kept.clear()  # of the old layout: a view built later has no use for it
                 for view in [self.summary, *self.views.values()]:
                     view.set_topology(snapshot)
                 site = SiteClock.of(snapshot)
@@ -767,6 +942,8 @@ class MainWindow(QMainWindow):
                 self.mode.set_site_clock(self, site)
             return
         self.latest[snapshot.kind] = snapshot
+        if self._deferred:
+            self._kept.append(snapshot)
         self.summary.apply(snapshot)
         for view in self.views.values():
             self.mode.apply(view, snapshot)
@@ -812,6 +989,7 @@ class MainWindow(QMainWindow):
 
     def on_power_history(self, series: Any) -> None:
         """Long-range power history (from the cache) for the views that draw it."""
+        self._power_history = series
         for view in self.views.values():
             if hasattr(view, "set_history"):
                 view.set_history(series)
@@ -844,7 +1022,7 @@ class MainWindow(QMainWindow):
     def show_in_maintenance(self, uuid: str) -> bool:
         """Bring the maintenance list to the front with ``uuid``'s item selected; False (and
         a status message) when the GPU is not on it."""
-        view = self.views.get("maintenance")
+        view = self.view("maintenance")
         if view is None or not hasattr(view, "select_device"):
             return False
         self.docks["maintenance"].show()
@@ -972,6 +1150,7 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             dock.show()
         self.apply_default_sizes()
+        self.settle()
 
     def restore_layout(self) -> None:
         """The geometry and docks kept for this screen and mode (:mod:`widgets.placement`);
@@ -999,9 +1178,9 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt name
         super().showEvent(event)
-        if not self._sized:
-            self._sized = True
-            QTimer.singleShot(0, self.apply_default_sizes)
+        if not self._settled:
+            self._settled = True
+            QTimer.singleShot(0, self.settle)  # unless its first frame settles it sooner
 
     def save_layout(self) -> None:
         """Keep the geometry and docks for the screen the window is on, in its mode."""
@@ -1048,6 +1227,8 @@ class MainWindow(QMainWindow):
         from widgets.placement import load_named_layout
 
         found = load_named_layout(self.settings, name, self, self.dock_host)
+        if found and self.isVisible():
+            self.settle()
         if not found:
             self.statusBar().showMessage(
                 self.tr("No layout named “{0}”").format(isolate(name, 60)), 5_000)
