@@ -85,6 +85,8 @@ COLUMNS = (QT_TRANSLATE_NOOP("GpuHealthView", "Hall"), QT_TRANSLATE_NOOP("GpuHea
 """The list's column headers in English (shown translated)."""
 STATUS_COL = COLUMNS.index("Status")
 SINCE_COL = COLUMNS.index("Since")
+_PLAIN_VALUES = frozenset({str, int, float, bool, type(None)})
+"""Types of a GPU's values that let a list be recognised as the last one by equality."""
 _STATUS_RANK = {"degraded": 1, "failed": 2, "off_bus": 3}
 DARK_TEXT = QColor("#1e2126")
 INFO_GREY = "#9aa2ad"
@@ -183,6 +185,12 @@ class UnhealthyGpuModel(QAbstractTableModel):
         """The time zone of the "Since" times: the site's."""
         self._incoming: list[tuple[str, ...]] | None = None  # rows as last given, unsorted
         self._order: list[int] = []  # for each row shown, its place in the snapshot
+        self._read: tuple[list[Mapping[str, Any]], list[type], list[tuple[tuple[str, ...],
+                          float | None]], list[tuple[Any, ...]], list[str]] | None = None
+        """The GPUs of the last list (and the type of each of their values) and what was
+        read from them: each row's cells but the "Since" words (``(cells before and after,
+        since)``), its sort keys and search text. A list that holds the same GPUs again, every
+        value of the same type, only has its "Since" words said anew."""
 
     def set_snapshot(self, snapshot: UnhealthyGpus, sort_column: int = -1) -> bool:
         """Take ``snapshot`` (called once per poll). True when the rows were rebuilt (the
@@ -191,10 +199,39 @@ class UnhealthyGpuModel(QAbstractTableModel):
         the sort column), which are updated in place so only those cells repaint."""
         now = _finite(snapshot.time)
         since_of = SinceWords(time.time() if now is None else now, self.zone, self._clocks)
-        cells, keys, search = [], [], []
+        records = [g for g in snapshot.gpus if isinstance(g, Mapping)]
+        read = self._read
+        types = [type(v) for g in records for v in g.values()]
+        if read is not None and read[0] == records and read[1] == types:
+            # The same GPUs, as they were (1, 1.0 and True are equal, but read apart).
+            _, _, parts, keys, search = read
+            cells = [(*rest[:SINCE_COL], since_of(since_f), *rest[SINCE_COL:])
+                     for rest, since_f in parts]
+        else:
+            cells, keys, search, parts = self._read_rows(records, since_of)
+            plain = not set(types) - _PLAIN_VALUES  # inside a list, 1 and 1.0 would pass
+            self._read = (records, types, parts, keys, search) if plain else None
+        if cells == self._incoming:
+            return False
+        if self._update_since(snapshot, cells, sort_column):
+            return False
+        self._incoming = cells
+        self.beginResetModel()
+        try:
+            self.records, self.cells, self.keys, self.search = records, list(cells), keys, search
+            self._order = list(range(len(cells)))
+        finally:
+            self.endResetModel()
+        return True
+
+    def _read_rows(
+        self, records: list[Mapping[str, Any]], since_of: SinceWords,
+    ) -> tuple[list[tuple[str, ...]], list[tuple[Any, ...]], list[str],
+               list[tuple[tuple[str, ...], float | None]]]:
+        """Each GPU's cells, sort keys, search text and cells but the "Since" words."""
+        cells, keys, search, parts = [], [], [], []
         cache = self._cache
         places, self._places = self._places, {}
-        records = [g for g in snapshot.gpus if isinstance(g, Mapping)]
         for g in records:
             # Hub text is cleaned once per cause (kept under what describe reads), once per
             # GPU's place (kept from the last list while it reads the same) and, for the
@@ -229,22 +266,12 @@ class UnhealthyGpuModel(QAbstractTableModel):
             since_f = _finite(get("since"))
             row = (*texts, shown, cause, since_of(since_f), action)
             cells.append(row)
+            parts.append(((*texts, shown, cause, action), since_f))
             keys.append(texts[:4] + (slot_key,) + texts[5:]
                         + (rank, cause, since_f if since_f is not None else float("inf"),
                            action))
             search.append(head + " " + words)
-        if cells == self._incoming:
-            return False
-        if self._update_since(snapshot, cells, sort_column):
-            return False
-        self._incoming = cells
-        self.beginResetModel()
-        try:
-            self.records, self.cells, self.keys, self.search = records, list(cells), keys, search
-            self._order = list(range(len(cells)))
-        finally:
-            self.endResetModel()
-        return True
+        return cells, keys, search, parts
 
     def _update_since(
         self, snapshot: UnhealthyGpus, cells: list[tuple[str, ...]], sort_column: int
@@ -277,7 +304,7 @@ class UnhealthyGpuModel(QAbstractTableModel):
         if zone is None or zone == self.zone:
             return False
         self.zone = zone
-        self._incoming = None  # the next snapshot rebuilds every row
+        self._incoming = self._read = None  # the next snapshot rebuilds every row
         return True
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
@@ -452,6 +479,8 @@ class GpuHealthView(LiveView):
         self.snapshot: UnhealthyGpus | None = None
         self._pending: UnhealthyGpus | None = None
         self.rollup: list[RollupRow] = []
+        self._rollup_of: tuple[SiteTopology | None, tuple[Mapping[str, Any], ...] | None] | None = None
+        """(site layout, GPU list) the roll-up was last counted from."""
         self.rollup_model = RowsModel([QCoreApplication.translate("GpuHealthView", h)
                                         for h in ROLLUP_HEADERS], self)
         self.rollup_table = QTableView()
@@ -703,6 +732,11 @@ class GpuHealthView(LiveView):
         self.not_collected_label.show()
 
     def _update_rollup(self) -> None:
+        gpus = self.snapshot.gpus if self.snapshot is not None else None
+        last = self._rollup_of
+        if last is not None and last[0] is self.topology and last[1] == gpus:
+            return  # the same GPUs of the same site: the same figures
+        self._rollup_of = (self.topology, gpus)
         try:
             self.rollup = fleet_rollup(self.snapshot, self.topology)
         except (TypeError, ValueError, OverflowError, KeyError, AttributeError, IndexError):

@@ -439,3 +439,66 @@ def test_the_rollup_names_each_halls_model_on_a_narrow_dock(qtbot: Any) -> None:
     assert [header.sectionSize(c) for c in range(header.count())] == [
         need(c) for c in range(header.count())]
     w.stop()
+
+
+def test_the_same_gpus_again_only_have_their_since_words_said_anew(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list holding the same GPUs (new objects, equal values of the same types) is not
+    read row by row again: its cells equal a fresh model's, "Since" moved on with the time;
+    a GPU that changed, or the same values of other types, are read again."""
+    import copy
+
+    import widgets.gpu_health as gpu_health
+    from widgets.gpu_health import UnhealthyGpuModel
+
+    model = UnhealthyGpuModel()
+    reads = []
+    real = UnhealthyGpuModel._read_rows
+    monkeypatch.setattr(UnhealthyGpuModel, "_read_rows",
+                        lambda self, *a: (reads.append(self is model), real(self, *a))[1])
+    first = _unhealthy()
+    model.set_snapshot(first)
+    assert reads == [True]
+    for later, gpus in ((3600.0, copy.deepcopy(list(first.gpus))),
+                        (7200.0, [{**g, "slot": 2.0} for g in first.gpus]),
+                        (7260.0, [{**g, "slot": 2.0} for g in first.gpus]),
+                        (7300.0, [*first.gpus[:-1], {**first.gpus[-1], "status": "failed"}])):
+        snap = UnhealthyGpus(time=T0 + later, received=T0 + later, gpus=tuple(gpus),
+                             counts=first.counts)
+        model.set_snapshot(snap)
+        fresh = UnhealthyGpuModel()
+        fresh.set_snapshot(snap)
+        assert _model_rows(model) == _model_rows(fresh)
+    assert reads.count(True) == 3  # the first, the slot read as 2.0, the status changed
+    assert gpu_health.SINCE_COL == COL["Since"]
+
+
+def test_the_rollup_is_counted_again_only_when_the_gpus_or_the_site_change(
+        view: GpuHealthView, monkeypatch: pytest.MonkeyPatch) -> None:
+    import copy
+
+    import widgets.gpu_health as gpu_health
+
+    counted = []
+    real = gpu_health.fleet_rollup
+    monkeypatch.setattr(gpu_health, "fleet_rollup",
+                        lambda *a: (counted.append(1), real(*a))[1])
+    site = _site()
+    view.set_topology(site)
+    first = _unhealthy()
+    view.apply(first)
+    view.flush()
+    n = len(counted)
+    again = UnhealthyGpus(time=T0 + 2, received=T0 + 2, gpus=copy.deepcopy(first.gpus),
+                          counts=first.counts)
+    view.apply(again)
+    view.flush()
+    assert len(counted) == n
+    worse = UnhealthyGpus(time=T0 + 4, received=T0 + 4, gpus=first.gpus[:-1],
+                          counts=first.counts)
+    view.apply(worse)
+    view.flush()
+    assert len(counted) == n + 1
+    assert view.rollup == real(worse, site)
+    view.set_topology(_site())
+    assert len(counted) == n + 2
