@@ -66,8 +66,9 @@ PDF_DPI = 150
 
 
 # -- screenshots ----------------------------------------------------------------------------
-def grab_view(view: QWidget, size: tuple[int, int] = SHOT_SIZE) -> QImage:
-    """Render ``view`` at ``size`` pixels (its on-screen size is restored afterwards)."""
+def grab_view(view: QWidget, size: tuple[int, int] = SHOT_SIZE, restore: bool = True) -> QImage:
+    """Render ``view`` at ``size`` pixels (its on-screen size is restored afterwards unless
+    ``restore`` is False: a view of a window made for the shots alone keeps the shot's)."""
     old, old_min, old_max = view.size(), view.minimumSize(), view.maximumSize()
     was_dirty = getattr(view, "mark_dirty", None)
     # Fixed, not just resized: a view in a dock is laid out again by its parent when it is
@@ -84,6 +85,8 @@ def grab_view(view: QWidget, size: tuple[int, int] = SHOT_SIZE) -> QImage:
     if image.size().width() != size[0] or image.size().height() != size[1]:
         image = image.scaled(*size, Qt.AspectRatioMode.IgnoreAspectRatio,
                              Qt.TransformationMode.SmoothTransformation)
+    if not restore:
+        return image
     view.setMinimumSize(old_min)
     view.setMaximumSize(old_max)
     view.resize(old)
@@ -315,9 +318,12 @@ def export_pack(
     force: bool = False,
     notes: str | None = None,
     progress: Progress | None = None,
+    restore_views: bool = True,
 ) -> Path:
     """Render the views of ``window`` (None: no screenshots) and the PDF, and write the pack
     into ``out_dir`` through :func:`console.handover.pack.write_pack`; returns its path.
+    ``restore_views`` False leaves each view at the shot's size (a window made for the
+    export alone: not laid out again for nothing).
 
     Raises :class:`ExportError` with a one-line message on any failure, leaving ``out_dir``
     as it was.
@@ -332,7 +338,7 @@ def export_pack(
     encoder = ThreadPoolExecutor(max_workers=2, thread_name_prefix="export-png")
 
     def shot(key: str) -> Future[bytes]:
-        images[key] = grab_view(views[key])
+        images[key] = grab_view(views[key], restore=restore_views)
         pages[key] = print_page(key, views[key])  # the PDF's page: drawn for paper
         return encoder.submit(png_bytes, images[key])
 
@@ -343,9 +349,33 @@ def export_pack(
                           QCoreApplication.translate("Export", "Writing the report (PDF)"),
                           lambda: pdf_bytes(data, images, pages)))
     try:
-        return write_pack(out_dir, data, files, force=force, progress=progress)
+        with _layouts_held(window):
+            return write_pack(out_dir, data, files, force=force, progress=progress)
     finally:
         encoder.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _layouts_held(window: Any) -> Iterator[None]:
+    """The window's own layouts (its column, its dock host) held while its views are
+    grabbed: a view set to the shot's size is drawn as before, but the docks beside it are
+    not laid out again and again for it (the rack map re-arranged its halls for each view
+    grabbed); laid out once after."""
+    layouts = [lay for lay in (_layout_of(window), _layout_of(getattr(window, "dock_host", None)))
+               if lay is not None and lay.isEnabled()]
+    for lay in layouts:
+        lay.setEnabled(False)
+    try:
+        yield
+    finally:
+        for lay in reversed(layouts):
+            lay.setEnabled(True)
+            lay.invalidate()
+
+
+def _layout_of(widget: Any) -> Any:
+    layout = getattr(widget, "layout", None)
+    return layout() if isinstance(widget, QWidget) and callable(layout) else None
 
 
 # -- headless command ------------------------------------------------------------------------
@@ -429,9 +459,10 @@ def _language(request: ExportRequest) -> str | None:
 
 def _write_from(window: Any, out: Path, snapshots: Mapping[str, Any], data: HandoverData,
                 label: str, force: bool) -> Path:
+    """The pack from the command's own window (made for it alone, see :func:`_export_window`)."""
     window.set_source_label(label)
     apply_snapshots(window, snapshots, data)
-    return export_pack(out, data, window, force=force)
+    return export_pack(out, data, window, force=force, restore_views=False)
 
 
 def unshown_views(specs: Any) -> tuple[str, ...]:

@@ -626,3 +626,66 @@ def test_the_export_window_builds_only_the_views_of_the_pack(qapp: Any) -> None:
     assert "maintenance" in unshown_views(VIEW_SPECS)
     with _export_window() as window:
         assert sorted(window.views) == sorted(shown)
+
+
+def _sim_window_views(window: Any) -> None:
+    """Show a small simulated site in ``window`` (site, racks, GPUs, jobs, power)."""
+    from console.decode import decode_jobs
+    from console.hub.sim import SimulatedHub
+
+    hub = SimulatedHub(scale="rack", seed=3)
+    topo = decode_site(hub.site())
+    window.apply(topo)
+    window.apply(decode_racks(hub.racks(), topo))
+    window.apply(decode_unhealthy(hub.unhealthy_gpus()))
+    window.apply(decode_jobs(hub.jobs()))
+    window.apply(decode_power(hub.power(hub.now - 3 * 3600, hub.now, 10)))
+
+
+def test_views_grabbed_with_the_layouts_held_leave_the_other_docks_alone(qapp: Any) -> None:
+    """While the export grabs one view at the shot's size, the window's docks are not laid
+    out again around it (the rack map re-arranged its halls for every view grabbed), and
+    the shot is the same as with the layouts free; the layouts work again after."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from widgets.export import _export_window, _layouts_held, grab_view
+
+    class Resizes(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen = 0
+
+        def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt name
+            if event.type() == QEvent.Type.Resize:
+                self.seen += 1
+            return False
+
+    with _export_window() as window:
+        _sim_window_views(window)
+        free = grab_view(window.views["gpus"])
+        rackmap, resizes = window.views["rackmap"], Resizes()
+        rackmap.installEventFilter(resizes)
+        with _layouts_held(window):
+            assert not window.dock_host.layout().isEnabled()
+            held = grab_view(window.views["gpus"])
+            grab_view(window.views["jobs"])
+        rackmap.removeEventFilter(resizes)
+        assert resizes.seen == 0
+        assert held == free
+        assert window.dock_host.layout().isEnabled() and window.layout().isEnabled()
+
+
+def test_a_view_of_the_commands_own_window_keeps_the_shots_size(qapp: Any) -> None:
+    """The command's window is thrown away after its shots: a view grabbed there is not
+    laid out again at its old size (a window shown keeps restoring its views)."""
+    from widgets.export import SHOT_SIZE, _export_window, grab_view
+
+    with _export_window() as window:
+        _sim_window_views(window)
+        view = window.views["rackmap"]
+        old = view.size()
+        grab_view(view)
+        assert view.size() == old
+        image = grab_view(view, restore=False)
+        assert (image.width(), image.height()) == SHOT_SIZE
+        assert (view.width(), view.height()) == SHOT_SIZE
