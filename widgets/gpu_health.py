@@ -15,6 +15,8 @@ import math
 import time
 from collections.abc import Mapping
 from datetime import tzinfo
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from PySide6.QtCore import (
@@ -85,8 +87,6 @@ COLUMNS = (QT_TRANSLATE_NOOP("GpuHealthView", "Hall"), QT_TRANSLATE_NOOP("GpuHea
 """The list's column headers in English (shown translated)."""
 STATUS_COL = COLUMNS.index("Status")
 SINCE_COL = COLUMNS.index("Since")
-_PLAIN_VALUES = frozenset({str, int, float, bool, type(None)})
-"""Types of a GPU's values that let a list be recognised as the last one by equality."""
 _STATUS_RANK = {"degraded": 1, "failed": 2, "off_bus": 3}
 DARK_TEXT = QColor("#1e2126")
 INFO_GREY = "#9aa2ad"
@@ -137,6 +137,10 @@ _Place = tuple[tuple[str, ...], int, str]
 model), the slot's sort key and the first part of its search text."""
 
 
+_Row = tuple[tuple[str, ...], float | None, tuple[Any, ...], str, tuple[Any, ...] | None,
+             _Place]
+"""A GPU's row as read (:meth:`UnhealthyGpuModel._read_row`)."""
+
 _PLAIN_PLACES = frozenset({(str,) * 7 + (int,), (str,) * 7 + (type(None),)})
 """The types of a GPU's place whose cells a model keeps from one list to the next."""
 
@@ -169,6 +173,48 @@ def _describe_row(record: Mapping[str, Any]) -> _Described:
             _STATUS_RANK.get(status, 0), words)
 
 
+def _read_of(records: list[Mapping[str, Any]]) -> list[tuple[Any, ...]] | None:
+    """What a row reads of each GPU, each value with its type (1, 1.0 and True are equal
+    but read apart): the values its cause is described from (:func:`describe_key`: the
+    temperature as said), its place and since when. None when one holds a list or another
+    container (whose contents would compare equal across types)."""
+    out = []
+    for g in records:
+        try:  # every field there (as the hub API sends them): read at C speed
+            where, cause, since = _WHERE(g), _CAUSE(g), g["since"]
+        except (KeyError, TypeError):
+            get = g.get
+            where = (get("hall", ""), get("row", ""), get("rack", ""), get("node", ""),
+                     get("host", ""), get("uuid", ""), get("model", ""), get("slot"))
+            cause = (get("status"), get("xid"), get("ecc_dbe"), get("row_remap_failure"),
+                     get("clock_event_reasons"), get("temp_c"))
+            since = get("since")
+        out.append((describe_key(*cause), where, tuple(map(type, where)), since, type(since)))
+    try:
+        hash(tuple(out))
+    except TypeError:
+        return None
+    return out
+
+
+def _rollup_reads(snapshot: UnhealthyGpus | None) -> tuple[Any, ...] | None:
+    """What :func:`fleet_rollup` reads of a GPU list (each GPU's hall, rack, model and
+    status, with their types), None when a GPU lacks one (then it is always counted)."""
+    if snapshot is None:
+        return ()
+    try:
+        read = tuple(map(_ROLLUP_READS, snapshot.gpus))
+    except (KeyError, TypeError):
+        return None
+    return read, tuple(type(v) for r in read for v in r)
+
+
+_ROLLUP_READS = itemgetter("hall", "rack", "model", "status")
+_WHERE = itemgetter("hall", "row", "rack", "node", "host", "uuid", "model", "slot")
+_CAUSE = itemgetter("status", "xid", "ecc_dbe", "row_remap_failure", "clock_event_reasons",
+                    "temp_c")
+
+
 class UnhealthyGpuModel(QAbstractTableModel):
     """Every unhealthy GPU, one row each, with precomputed strings and sort keys."""
 
@@ -185,12 +231,10 @@ class UnhealthyGpuModel(QAbstractTableModel):
         """The time zone of the "Since" times: the site's."""
         self._incoming: list[tuple[str, ...]] | None = None  # rows as last given, unsorted
         self._order: list[int] = []  # for each row shown, its place in the snapshot
-        self._read: tuple[list[Mapping[str, Any]], list[type], list[tuple[tuple[str, ...],
-                          float | None]], list[tuple[Any, ...]], list[str]] | None = None
-        """The GPUs of the last list (and the type of each of their values) and what was
-        read from them: each row's cells but the "Since" words (``(cells before and after,
-        since)``), its sort keys and search text. A list that holds the same GPUs again, every
-        value of the same type, only has its "Since" words said anew."""
+        self._rows: dict[tuple[Any, ...], _Row] = {}
+        """The rows of the last list by what each read of its GPU (:func:`_read_of`): a GPU
+        that reads the same in the next list (its power or a fifth of a degree may have
+        moved) takes its row from here, its "Since" words said anew."""
 
     def set_snapshot(self, snapshot: UnhealthyGpus, sort_column: int = -1) -> bool:
         """Take ``snapshot`` (called once per poll). True when the rows were rebuilt (the
@@ -200,17 +244,23 @@ class UnhealthyGpuModel(QAbstractTableModel):
         now = _finite(snapshot.time)
         since_of = SinceWords(time.time() if now is None else now, self.zone, self._clocks)
         records = [g for g in snapshot.gpus if isinstance(g, Mapping)]
-        read = self._read
-        types = [type(v) for g in records for v in g.values()]
-        if read is not None and read[0] == records and read[1] == types:
-            # The same GPUs, as they were (1, 1.0 and True are equal, but read apart).
-            _, _, parts, keys, search = read
-            cells = [(*rest[:SINCE_COL], since_of(since_f), *rest[SINCE_COL:])
-                     for rest, since_f in parts]
-        else:
-            cells, keys, search, parts = self._read_rows(records, since_of)
-            plain = not set(types) - _PLAIN_VALUES  # inside a list, 1 and 1.0 would pass
-            self._read = (records, types, parts, keys, search) if plain else None
+        seen = _read_of(records)
+        last, kept = self._rows, {}
+        cells, keys, search = [], [], []
+        places, self._places = self._places, {}
+        for g, sig in zip(records, seen or repeat(None), strict=False):
+            row = last.get(sig) if sig is not None else None
+            if row is None:  # a GPU that reads otherwise than in the last list
+                row = self._read_row(g, places)
+            rest, since_f, sort_key, text, where, place = row
+            if where is not None:
+                self._places[where] = place
+            if sig is not None:
+                kept[sig] = row
+            cells.append((*rest[:SINCE_COL], since_of(since_f), *rest[SINCE_COL:]))
+            keys.append(sort_key)
+            search.append(text)
+        self._rows = kept
         if cells == self._incoming:
             return False
         if self._update_since(snapshot, cells, sort_column):
@@ -224,54 +274,43 @@ class UnhealthyGpuModel(QAbstractTableModel):
             self.endResetModel()
         return True
 
-    def _read_rows(
-        self, records: list[Mapping[str, Any]], since_of: SinceWords,
-    ) -> tuple[list[tuple[str, ...]], list[tuple[Any, ...]], list[str],
-               list[tuple[tuple[str, ...], float | None]]]:
-        """Each GPU's cells, sort keys, search text and cells but the "Since" words."""
-        cells, keys, search, parts = [], [], [], []
+    def _read_row(self, g: Mapping[str, Any], places: dict[tuple[Any, ...], _Place]) -> _Row:
+        """One GPU's cells but the "Since" words, its since time, sort key and search
+        text, and its place as kept (``where`` None when not kept)."""
+        # Hub text is cleaned once per cause (kept under what describe reads), once per
+        # GPU's place (kept from the last list while it reads the same) and, for the
+        # rest, per cell, where plain ASCII costs a type and a length check (cell()).
         cache = self._cache
-        places, self._places = self._places, {}
-        for g in records:
-            # Hub text is cleaned once per cause (kept under what describe reads), once per
-            # GPU's place (kept from the last list while it reads the same) and, for the
-            # rest, per cell, where plain ASCII costs a type and a length check (cell()).
-            get = g.get
-            status = get("status")
-            key: tuple[Any, ...] | None = describe_key(
-                status, get("xid"), get("ecc_dbe"), get("row_remap_failure"),
-                get("clock_event_reasons"), get("temp_c"))
-            try:
-                described = cache.get(key)
-            except TypeError:  # a list or a dict where a count belongs: not kept
-                described = key = None
-            if described is None:
-                described = _describe_row(g)
-                if key is not None:
-                    if len(cache) >= DESCRIBE_CACHE:
-                        cache.clear()
-                    cache[key] = described
-            cause, action, shown, rank, words = described
-            where = (get("hall", ""), get("row", ""), get("rack", ""), get("node", ""),
-                     get("host", ""), get("uuid", ""), get("model", ""), get("slot"))
-            # kept only when text is text and the slot a number or none: 1, 1.0 and True
-            # are equal keys but read differently
-            keep = tuple(map(type, where)) in _PLAIN_PLACES
-            place = places.get(where) if keep else None
-            if place is None:
-                place = _place(where, keep)
-            if keep:
-                self._places[where] = place
-            texts, slot_key, head = place
-            since_f = _finite(get("since"))
-            row = (*texts, shown, cause, since_of(since_f), action)
-            cells.append(row)
-            parts.append(((*texts, shown, cause, action), since_f))
-            keys.append(texts[:4] + (slot_key,) + texts[5:]
-                        + (rank, cause, since_f if since_f is not None else float("inf"),
-                           action))
-            search.append(head + " " + words)
-        return cells, keys, search, parts
+        get = g.get
+        status = get("status")
+        key: tuple[Any, ...] | None = describe_key(
+            status, get("xid"), get("ecc_dbe"), get("row_remap_failure"),
+            get("clock_event_reasons"), get("temp_c"))
+        try:
+            described = cache.get(key)
+        except TypeError:  # a list or a dict where a count belongs: not kept
+            described = key = None
+        if described is None:
+            described = _describe_row(g)
+            if key is not None:
+                if len(cache) >= DESCRIBE_CACHE:
+                    cache.clear()
+                cache[key] = described
+        cause, action, shown, rank, words = described
+        where = (get("hall", ""), get("row", ""), get("rack", ""), get("node", ""),
+                 get("host", ""), get("uuid", ""), get("model", ""), get("slot"))
+        # kept only when text is text and the slot a number or none: 1, 1.0 and True
+        # are equal keys but read differently
+        keep = tuple(map(type, where)) in _PLAIN_PLACES
+        place = places.get(where) if keep else None
+        if place is None:
+            place = _place(where, keep)
+        texts, slot_key, head = place
+        since_f = _finite(get("since"))
+        sort_key = (texts[:4] + (slot_key,) + texts[5:]
+                    + (rank, cause, since_f if since_f is not None else float("inf"), action))
+        return ((*texts, shown, cause, action), since_f, sort_key, head + " " + words,
+                where if keep else None, place)
 
     def _update_since(
         self, snapshot: UnhealthyGpus, cells: list[tuple[str, ...]], sort_column: int
@@ -304,7 +343,8 @@ class UnhealthyGpuModel(QAbstractTableModel):
         if zone is None or zone == self.zone:
             return False
         self.zone = zone
-        self._incoming = self._read = None  # the next snapshot rebuilds every row
+        self._incoming = None  # the next snapshot rebuilds every row
+        self._rows = {}
         return True
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
@@ -479,8 +519,8 @@ class GpuHealthView(LiveView):
         self.snapshot: UnhealthyGpus | None = None
         self._pending: UnhealthyGpus | None = None
         self.rollup: list[RollupRow] = []
-        self._rollup_of: tuple[SiteTopology | None, tuple[Mapping[str, Any], ...] | None] | None = None
-        """(site layout, GPU list) the roll-up was last counted from."""
+        self._rollup_of: tuple[SiteTopology | None, tuple[Any, ...]] | None = None
+        """(site layout, what it read of the GPU list) the roll-up was last counted from."""
         self.rollup_model = RowsModel([QCoreApplication.translate("GpuHealthView", h)
                                         for h in ROLLUP_HEADERS], self)
         self.rollup_table = QTableView()
@@ -732,11 +772,12 @@ class GpuHealthView(LiveView):
         self.not_collected_label.show()
 
     def _update_rollup(self) -> None:
-        gpus = self.snapshot.gpus if self.snapshot is not None else None
+        read = _rollup_reads(self.snapshot)
         last = self._rollup_of
-        if last is not None and last[0] is self.topology and last[1] == gpus:
-            return  # the same GPUs of the same site: the same figures
-        self._rollup_of = (self.topology, gpus)
+        if read is not None and last is not None and last[0] is self.topology and (
+                last[1] == read):
+            return  # the same GPUs in the same places and states: the same figures
+        self._rollup_of = None if read is None else (self.topology, read)
         try:
             self.rollup = fleet_rollup(self.snapshot, self.topology)
         except (TypeError, ValueError, OverflowError, KeyError, AttributeError, IndexError):

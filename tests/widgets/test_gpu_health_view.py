@@ -441,11 +441,12 @@ def test_the_rollup_names_each_halls_model_on_a_narrow_dock(qtbot: Any) -> None:
     w.stop()
 
 
-def test_the_same_gpus_again_only_have_their_since_words_said_anew(
+def test_gpus_that_read_the_same_again_only_have_their_since_words_said_anew(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """A list holding the same GPUs (new objects, equal values of the same types) is not
-    read row by row again: its cells equal a fresh model's, "Since" moved on with the time;
-    a GPU that changed, or the same values of other types, are read again."""
+    """A GPU that reads the same in the next list (new objects, equal values of the same
+    types; its power or a fifth of a degree moved) is not read again: the cells equal a
+    fresh model's, "Since" moved on with the time; a GPU that changed, or the same values
+    of other types, is read again."""
     import copy
 
     import widgets.gpu_health as gpu_health
@@ -453,27 +454,32 @@ def test_the_same_gpus_again_only_have_their_since_words_said_anew(
 
     model = UnhealthyGpuModel()
     reads = []
-    real = UnhealthyGpuModel._read_rows
-    monkeypatch.setattr(UnhealthyGpuModel, "_read_rows",
+    real = UnhealthyGpuModel._read_row
+    monkeypatch.setattr(UnhealthyGpuModel, "_read_row",
                         lambda self, *a: (reads.append(self is model), real(self, *a))[1])
     first = _unhealthy()
     model.set_snapshot(first)
-    assert reads == [True]
-    for later, gpus in ((3600.0, copy.deepcopy(list(first.gpus))),
+    assert reads.count(True) == 5
+    moved = [{**g, "power_w": 480.0, "temp_c": g["temp_c"] + 0.2} for g in first.gpus]
+    for later, gpus in ((3600.0, copy.deepcopy(list(first.gpus))), (3660.0, moved),
                         (7200.0, [{**g, "slot": 2.0} for g in first.gpus]),
                         (7260.0, [{**g, "slot": 2.0} for g in first.gpus]),
-                        (7300.0, [*first.gpus[:-1], {**first.gpus[-1], "status": "failed"}])):
+                        (7300.0, [*first.gpus[:-1], {**first.gpus[-1], "status": "failed"}]),
+                        (7360.0, [*first.gpus[:-1], {**first.gpus[-1], "status": "failed"}]),
+                        (7400.0, first.gpus)):
         snap = UnhealthyGpus(time=T0 + later, received=T0 + later, gpus=tuple(gpus),
                              counts=first.counts)
         model.set_snapshot(snap)
         fresh = UnhealthyGpuModel()
         fresh.set_snapshot(snap)
         assert _model_rows(model) == _model_rows(fresh)
-    assert reads.count(True) == 3  # the first, the slot read as 2.0, the status changed
+    # The first list, its slots read as 2.0, as 2 again (one status changed too), and the
+    # GPU whose status changed back.
+    assert reads.count(True) == 5 + 5 + 5 + 1
     assert gpu_health.SINCE_COL == COL["Since"]
 
 
-def test_the_rollup_is_counted_again_only_when_the_gpus_or_the_site_change(
+def test_the_rollup_is_counted_again_only_when_a_gpu_status_or_the_site_changes(
         view: GpuHealthView, monkeypatch: pytest.MonkeyPatch) -> None:
     import copy
 
@@ -489,8 +495,9 @@ def test_the_rollup_is_counted_again_only_when_the_gpus_or_the_site_change(
     view.apply(first)
     view.flush()
     n = len(counted)
-    again = UnhealthyGpus(time=T0 + 2, received=T0 + 2, gpus=copy.deepcopy(first.gpus),
-                          counts=first.counts)
+    warmer = tuple({**g, "temp_c": g["temp_c"] + 3.0, "power_w": 700.0}
+                   for g in copy.deepcopy(first.gpus))
+    again = UnhealthyGpus(time=T0 + 2, received=T0 + 2, gpus=warmer, counts=first.counts)
     view.apply(again)
     view.flush()
     assert len(counted) == n
