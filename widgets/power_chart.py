@@ -629,8 +629,8 @@ class PowerBalanceChart(LiveView):
             return
         self._linking = True
         try:
-            for view in self._views():
-                if view is not source:
+            for view in self._views() if self.strips_shown else [self.top.getViewBox()]:
+                if view is not source:  # hidden strips follow when shown (_strips_follow)
                     view.setRange(xRange=x_range, padding=0, disableAutoRange=False)
         finally:
             self._linking = False
@@ -696,6 +696,23 @@ class PowerBalanceChart(LiveView):
         # lay the plots out now: a strip shown again kept axes of no size (no scale, a cut
         # title) until the event loop ran, which a grab for the handover pack does not wait for
         self.graphics.ci.layout.activate()
+        if show:  # hidden, the strips were given neither data nor ranges: given them now
+            self._strips_follow()
+
+    def _strips_follow(self) -> None:
+        """The strips shown again: the power balance's time range, their scales and the
+        samples of the history drawn."""
+        x_range = self.top.getViewBox().viewRange()[0]
+        self._linking = True
+        try:
+            for plot in self.lower.values():
+                plot.getViewBox().setRange(xRange=x_range, padding=0, disableAutoRange=False)
+        finally:
+            self._linking = False
+        if self.history is not None and len(self.history.t) and len(self._full_t):
+            self._lower_ranges()
+            self._fit = None
+            self._fit_curves()
 
     def _label(self, text: str, bold: bool = False) -> QLabel:
         lab = QLabel(text)
@@ -1031,13 +1048,14 @@ class PowerBalanceChart(LiveView):
                 peak = max(float(peak), float(np.nanmax(ahead.p90)))
         hi = max(self.envelope_mw or 0.0, float(peak)) or 1.0
         self.top.setYRange(lo - 0.04 * hi, hi * 1.14, padding=0)
-        self._lower_ranges()
+        if self.strips_shown:  # hidden strips are given their scales when shown
+            self._lower_ranges()
         if self.follow:
             self._apply_follow_range()
         self._fit_curves()  # when the range stayed
         # Apply the new ranges now: left to the paint, the view boxes move their contents
         # during it, which makes the scene paint the whole chart a second time.
-        for plot in (self.top, *self.lower.values()):
+        for plot in (self.top, *self.lower.values()) if self.strips_shown else (self.top,):
             plot.getViewBox().prepareForPaint()
         self._update_legend(h.missing)
         self._update_tiles()
@@ -1084,8 +1102,12 @@ class PowerBalanceChart(LiveView):
             stop = min(n, stop + (self._phase - stop) % ds)
         self._fit = (ds, start, stop)
         x, y = peak_bins(t, self._full_y, start, stop, ds, self._phase)
+        strips = {key for key, *_ in LOWER}
         for key, values in zip(self._full_keys, y, strict=True):
-            self.curves[key].setData(x, values)
+            # hidden strips are given their samples when shown (_strips_follow): three
+            # curves less at each jump of a review in the default layout
+            if self.strips_shown or key not in strips:
+                self.curves[key].setData(x, values)
 
     def _update_legend(self, missing: Mapping[str, str]) -> None:
         """Legend labels say which flows are not metered (the reason is in the status)."""

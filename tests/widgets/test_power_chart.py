@@ -9,6 +9,7 @@ import pytest
 
 from console.model import PowerSeries
 from tests.console.test_power import make_series
+from widgets import power_chart
 from widgets.power_chart import PowerBalanceChart
 
 T0 = 1_780_000_000.0
@@ -364,6 +365,35 @@ def test_strips_shown_again_are_laid_out_at_once(qtbot: Any) -> None:
     assert chart.strips_shown
     for plot in chart.lower.values():
         assert plot.getAxis("left").height() > 20  # laid out, not 0 until the next event loop
+
+
+def test_strips_hidden_take_the_history_when_shown_again(qtbot: Any) -> None:
+    """Hidden strips are given no samples nor ranges (a review's jump sets a new history
+    into a chart too low for them); shown again, they hold the history drawn, on the power
+    balance's time range and their own scales, as if they had been shown all along."""
+    from bench.power_jobs import synthetic_power
+
+    chart = PowerBalanceChart()
+    qtbot.addWidget(chart)
+    chart.resize(1200, 260)
+    chart.show()
+    chart.set_history(synthetic_power(8640, t0=1_780_000_000.0))
+    qtbot.waitUntil(lambda: not chart.strips_shown)
+    later = synthetic_power(8640, t0=1_780_000_000.0 + 86400.0, seed=5)
+    later.fields["pue"][:] = 1.9  # a scale of its own: the strip's range must follow
+    chart.set_history(later)  # hidden: the strips keep what they had
+    chart._fit_strips(1000)
+    assert chart.strips_shown
+    top = chart.top.getViewBox().viewRange()[0]
+    x_it, _ = chart.curves["it"].getData()
+    for key, field, *_ in power_chart.LOWER:
+        x, values = chart.curves[key].getData()
+        np.testing.assert_array_equal(x, x_it)  # the samples drawn, reduced as the others
+        np.testing.assert_array_equal(values[::2] >= values[1::2], True)
+        assert x[-1] == pytest.approx(float(later.t[-1]), abs=600.0)
+        assert chart.lower[key].getViewBox().viewRange()[0] == pytest.approx(top)
+        assert np.nanmax(values) <= np.nanmax(later.fields[field])
+    assert chart.lower["pue"].getViewBox().viewRange()[1][1] >= 1.9
 
 
 def test_the_legend_wraps_to_fit_a_narrow_chart(chart: PowerBalanceChart, qtbot: object) -> None:
