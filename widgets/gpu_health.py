@@ -521,6 +521,8 @@ class GpuHealthView(LiveView):
         self.rollup: list[RollupRow] = []
         self._rollup_of: tuple[SiteTopology | None, tuple[Any, ...]] | None = None
         """(site layout, what it read of the GPU list) the roll-up was last counted from."""
+        self._rollup_fit: tuple[Any, ...] | None = None
+        """What the roll-up's columns were last fitted to (see :meth:`_fit_rollup`)."""
         self.rollup_model = RowsModel([QCoreApplication.translate("GpuHealthView", h)
                                         for h in ROLLUP_HEADERS], self)
         self.rollup_table = QTableView()
@@ -789,6 +791,17 @@ class GpuHealthView(LiveView):
         the others leave it."""
         table = self.rollup_table
         header = table.horizontalHeader()
+        # What the columns' widths follow: their texts' widths (figures of the same width
+        # take the same room), the font and the room there is. Qt's size hints ask the
+        # model for every cell (~4 ms), so they are asked only when one of these changed.
+        fm = table.fontMetrics()
+        model = self.rollup_model
+        widths = tuple(max(map(fm.horizontalAdvance, column), default=0)
+                       for column in zip(model.headers, *model.rows, strict=False))
+        key = (widths, len(model.rows), table.font().key(), table.viewport().width())
+        if key == self._rollup_fit:
+            return
+        self._rollup_fit = key
         need = sum(max(header.sectionSizeHint(c), table.sizeHintForColumn(c))
                    for c in range(header.count()))
         mode = (QHeaderView.ResizeMode.Stretch if need > table.viewport().width()

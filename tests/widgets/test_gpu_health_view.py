@@ -509,3 +509,37 @@ def test_the_rollup_is_counted_again_only_when_a_gpu_status_or_the_site_changes(
     assert view.rollup == real(worse, site)
     view.set_topology(_site())
     assert len(counted) == n + 2
+
+
+def test_the_rollup_columns_are_fitted_again_only_when_their_texts_or_room_change(
+        qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Qt's column size hints read every cell: they are asked again only when a column's
+    texts take other room, or the table's width changed; the fit stays right."""
+    from console.gpu_health import RollupRow
+    from widgets.gpu_health import rollup_rows
+
+    w = GpuHealthView()
+    qtbot.addWidget(w)
+    w.resize(560, 380)
+    w.show()
+    qtbot.waitExposed(w)
+    table = w.rollup_table
+    asked = []
+    real = table.sizeHintForColumn
+    monkeypatch.setattr(table, "sizeHintForColumn", lambda c: (asked.append(c), real(c))[1])
+    w.rollup_model.set_rows(*rollup_rows([RollupRow("A", "GB200", 34560, degraded=5)]))
+    assert asked
+    asked.clear()
+    w.rollup_model.set_rows(*rollup_rows([RollupRow("A", "GB200", 34560, degraded=6)]))
+    assert w.rollup_model.rows[0][4].startswith("6")
+    assert not asked  # "6 (0.02 %)" takes the room "5 (0.01 %)" took
+    w.rollup_model.set_rows(*rollup_rows([RollupRow("A", "GB200", 34560, degraded=1234)]))
+    assert asked
+    asked.clear()
+    w.resize(1600, 380)
+    qtbot.waitUntil(lambda: table.viewport().width() > 1000)
+    assert asked
+    header = table.horizontalHeader()
+    assert [header.sectionSize(c) for c in range(header.count())] == [
+        max(header.sectionSizeHint(c), real(c)) for c in range(header.count())]
+    w.stop()
