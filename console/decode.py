@@ -445,13 +445,19 @@ def decode_racks(
     p = _require(payload, kind, ("time", "rack_ids", *RACK_FIELDS))
     t = _time(p, kind)
     ids = p["rack_ids"]
-    if not isinstance(ids, list) or not set(map(type, ids)) <= {str}:
+    if not isinstance(ids, list):
         raise DataError("racks: 'rack_ids' must be an array of strings")
-    if not texts_clean(ids, ID_CHARS):  # cleaned as decode_site cleans the racks' ids
-        ids = [text(i) for i in ids]
+    # The usual answer names the site's racks in its order: the topology's ids, which are
+    # strings and cleaned already (one comparison at C speed instead of three passes).
+    aligned = len(ids) == topology.n_racks and tuple(ids) == topology.rack_ids
+    if not aligned:
+        if not set(map(type, ids)) <= {str}:
+            raise DataError("racks: 'rack_ids' must be an array of strings")
+        if not texts_clean(ids, ID_CHARS):  # cleaned as decode_site cleans the racks' ids
+            ids = [text(i) for i in ids]
+        aligned = list(ids) == list(topology.rack_ids)
     n = len(ids)
     index = topology.rack_index
-    aligned = list(ids) == list(topology.rack_ids)
     if aligned:
         positions = None
         unknown: tuple[str, ...] = ()

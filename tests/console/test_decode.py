@@ -33,3 +33,34 @@ def test_a_hub_without_the_field_reads_unknown() -> None:
     assert cols["id"].tolist() == [1, 2] and cols["racks"][0] == ("R1",)
     cols = job_columns_from_records([_job(1), _job(2, gpu_util_pct=1.5)])
     np.testing.assert_array_equal(cols["gpu_util_pct"], [np.nan, 1.5])
+
+
+def _site_and_racks() -> tuple[Any, dict[str, Any]]:
+    from console.contract import RACK_FIELDS
+    from console.decode import decode_site
+
+    racks = [{"id": f"A-01-{k:02d}", "hall": "A", "row": "A-01", "x": float(k), "y": 0.0,
+              "w": 0.6, "h": 1.2, "capacity_kw": 100.0, "gpus": 72} for k in range(4)]
+    site = decode_site({"time": 1.78e9, "halls": [{"id": "A"}], "racks": racks})
+    payload = {"time": 1.78e9, "rack_ids": [r["id"] for r in racks]}
+    payload |= {f: [float(k) for k in range(4)] for f in RACK_FIELDS}
+    return site, payload
+
+
+def test_rack_ids_in_the_sites_order_align_and_others_are_still_checked() -> None:
+    import pytest
+
+    from console.decode import DataError, decode_racks
+
+    site, payload = _site_and_racks()
+    aligned = decode_racks(payload, site)
+    assert not aligned.missing.any() and aligned.unknown_ids == ()
+    np.testing.assert_array_equal(aligned["power_kw"], [0.0, 1.0, 2.0, 3.0])
+    turned = decode_racks({**payload, "rack_ids": payload["rack_ids"][::-1]}, site)
+    np.testing.assert_array_equal(turned["power_kw"], [3.0, 2.0, 1.0, 0.0])
+    dirty = decode_racks({**payload, "rack_ids": [*payload["rack_ids"][:3], "X\u202e"]}, site)
+    assert dirty.missing.tolist() == [False, False, False, True]
+    assert dirty.unknown_ids == ("X",)
+    for bad in ([*payload["rack_ids"][:3], 7], "A-01-00", None):
+        with pytest.raises(DataError, match="rack_ids"):
+            decode_racks({**payload, "rack_ids": bad}, site)
