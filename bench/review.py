@@ -41,7 +41,7 @@ def record(path: Path, hours: float, every_s: float = 60.0) -> None:
 
 
 def review_seek_ms(hours: float, seeks: int) -> dict[str, float | str]:
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
     from widgets.review import open_review_window
@@ -52,7 +52,11 @@ def review_seek_ms(hours: float, seeks: int) -> dict[str, float | str]:
         t0 = time.perf_counter()
         record(path, hours)
         build_s = time.perf_counter() - t0
-        window = open_review_window(str(path), start=False)
+        # The default layout, every run: a window kept in the user's settings came back
+        # as the last run left it (the tab brought to the front last by tab_switch_ms),
+        # so each run drew other views.
+        settings = QSettings(str(Path(folder) / "layout.ini"), QSettings.Format.IniFormat)
+        window = open_review_window(str(path), settings=settings, start=False)
         window.resize(1600, 1000)
         window.show()
         loop = QEventLoop()
