@@ -32,8 +32,10 @@ INK = QColor("#111111")
 DIM = QColor("#555a61")
 RULE = QColor("#b8bcc2")
 HEAD_FILL = QColor("#eceef1")
-MAX_ROWS = 400
-"""Rows of a table taken for its page (the page says how many it could not show)."""
+MAX_ROWS = 200
+"""Rows of a table taken for its page: more than a page holds (about 50 at 8 pt on A4), all
+of them setting the columns' widths; the page says how many it could not show. The rows
+are read cell by cell through the view's model: each one more costs the export."""
 
 
 def _tr(text: str) -> str:
@@ -115,7 +117,7 @@ def draw_table(p: QPainter, rect: QRectF, table: Table, caption: str = "") -> fl
     bold.setBold(True)
     bfm = QFontMetricsF(bold)
     natural = [max([bfm.horizontalAdvance(h)] + [fm.horizontalAdvance(r[c])
-                                                for r in table.rows[:200]]) + 2 * pad
+                                                for r in table.rows[:MAX_ROWS]]) + 2 * pad
                for c, h in enumerate(table.headers)]
     widths = _water_fill(natural, rect.width())
     fits = max(0, int((rect.bottom() - y - lh) // lh))

@@ -111,3 +111,36 @@ def test_the_packs_view_pages_are_drawn_for_paper(qtbot: Any, window: Any,
         mean = np.mean([img.pixelColor(x, y).value() for y in range(0, img.height(), 5)
                         for x in range(0, img.width(), 5)])
         assert mean > 200  # a light page, not a dark screen on A4
+
+
+def test_a_long_table_is_read_only_as_far_as_its_page_uses_it(qapp: Any) -> None:
+    """A table of a thousand rows is read for its page (cell by cell, through the view's
+    model) only as far as the page uses it: the rows it can show and those that set the
+    columns' widths (200); the rows past them change nothing drawn."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QTableView
+
+    from widgets.print_pages import Table, table_of
+
+    class Counted(QStandardItemModel):
+        reads = 0
+
+        def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+            if role == Qt.ItemDataRole.DisplayRole:
+                Counted.reads += 1
+            return super().data(index, role)
+
+    model = Counted(0, 3)
+    model.setHorizontalHeaderLabels(["Job", "User", "State"])
+    for r in range(1000):
+        wide = "x" * (80 if r >= 200 else 1)  # a wider cell past the rows that set widths
+        model.appendRow([QStandardItem(f"job {r}"), QStandardItem(wide), QStandardItem("RUN")])
+    view = QTableView()
+    view.setModel(model)
+    Counted.reads = 0
+    table = table_of(view)
+    assert Counted.reads <= 200 * 3 and table.total == 1000
+    every = Table(table.headers, tuple(
+        (f"job {r}", "x" * (80 if r >= 200 else 1), "RUN") for r in range(1000)), 1000)
+    assert _image(TablesPage((table,))) == _image(TablesPage((every,)))
