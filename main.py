@@ -566,7 +566,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
         feed.polled.connect(first_live_frame)
     feed.start()
-    window.build_deferred_soon(first=window.deferred_shown())
+    window.build_deferred_after_first_frame()
     signal.signal(signal.SIGINT, lambda *_: window.close())
     # Let Python see Ctrl-C while Qt runs its loop.
     tick = QTimer()

@@ -20,7 +20,6 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
     QEvent,
-    QRect,
     QSettings,
     Qt,
     QTimer,
@@ -53,6 +52,13 @@ from widgets.view import LiveView, SiteClock, format_age, set_style
 log = logging.getLogger(__name__)
 
 LAYOUT_VERSION = 1
+
+LATE_BUILD_S = 5.0
+"""Seconds after the first frame by which the views behind a tab are built, whether or not
+the source answered (:meth:`MainWindow.build_deferred_after_first_frame`)."""
+LIVE_GRACE_MS = 300
+"""After the source's first rack answer, how long the views behind a tab wait to be built:
+the views that show draw the live floor first."""
 
 
 def _built_by(module: str, name: str) -> Callable[[], LiveView]:
@@ -116,18 +122,6 @@ def layout_changed(old: SiteTopology, new: SiteTopology) -> bool:
         nan = a.dtype.kind in "fc" and b.dtype.kind in "fc"
         if a.shape != b.shape or not np.array_equal(a, b, equal_nan=nan):
             return True
-    return False
-
-
-def _along(bar: QRect, dock: QRect, slack: int = 3) -> bool:
-    """Whether a tab bar's rectangle lies along a dock's: next to one of its sides (within
-    ``slack`` pixels) and as long as that side."""
-    beside_x = abs(bar.left() - dock.left()) <= slack and abs(bar.right() - dock.right()) <= slack
-    beside_y = abs(bar.top() - dock.top()) <= slack and abs(bar.bottom() - dock.bottom()) <= slack
-    if beside_x:
-        return abs(bar.top() - dock.bottom() - 1) <= slack or abs(dock.top() - bar.bottom() - 1) <= slack
-    if beside_y:
-        return abs(bar.left() - dock.right() - 1) <= slack or abs(dock.left() - bar.right() - 1) <= slack
     return False
 
 
@@ -326,6 +320,7 @@ class MainWindow(QMainWindow):
         self._log_poll_error: str | None = None
         self._forecast_error: str | None = None
         self._power_history: Any = None
+        self._rest_pending = False
         self._kept: list[Snapshot] = []
         """Snapshots handed to the views while some are deferred (since the last change of
         site layout), for those built later."""
@@ -387,11 +382,19 @@ class MainWindow(QMainWindow):
         self.docks["alarms"].setWidget(with_kpi_panel(view, self.alarm_kpis))
 
     def settle(self) -> None:
-        """Lay the shown window out now, without painting it: its docks (and the default
-        sizes of a first start) where the first frame shows them, so that a view is laid
-        out for its size once (the rack map fits the site to it), and the tab bars Qt left
-        behind hidden before they are drawn."""
+        """Lay the shown window out now, without painting it: its size as the window
+        system makes it (maximised, say), its docks (and the default sizes of a first
+        start) where the first frame shows them, so that a view is laid out for its size
+        once (the rack map fits the site to it); and the tab bars Qt left behind hidden
+        before they are drawn. Later calls (a layout restored) lay the docks out only."""
+        first = not self._settled
         self._settled = True
+        if first:
+            self.setUpdatesEnabled(False)  # what the window system says, nothing painted
+            try:
+                QCoreApplication.processEvents()
+            finally:
+                self.setUpdatesEnabled(True)
         for _ in range(3):  # a layout's new sizes may ask its children's layouts again
             QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         if not self._sized:
@@ -399,6 +402,10 @@ class MainWindow(QMainWindow):
             self.apply_default_sizes()
             QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         self.hide_stray_tab_bars()
+
+    def _settle_once(self) -> None:
+        if not self._settled:
+            self.settle()
 
     @property
     def deferred(self) -> tuple[str, ...]:
@@ -420,22 +427,28 @@ class MainWindow(QMainWindow):
         """Hide the tab bars of the dock host that no tab group uses; how many.
 
         Qt leaves such a bar behind, shown where it was made (over the docks), when a third
-        dock joins a tab group or a dock layout is restored over tab groups, and never hides
-        it. A tab bar in use lies along the dock it shows (edge to edge, as long as its
-        side); a bar with no such dock among those it names is stray. Call it with the docks
-        laid out (:meth:`settle`)."""
-        titles: dict[str, list[QRect]] = {}
+        dock joins a tab group or a dock layout is restored over tab groups before the
+        window shows, and never hides it. Such a bar names some of the docks of a tab
+        group, and the bar in use (made after it) names them all: of the bars that name
+        docks of one group, only the newest that names the whole group is kept."""
+        groups: list[frozenset[str]] = []
         for dock in self.docks.values():
-            if dock.isVisible() and not dock.isFloating() and not dock.visibleRegion().isEmpty():
-                titles.setdefault(dock.windowTitle(), []).append(dock.geometry())
+            tabbed = self.dock_host.tabifiedDockWidgets(dock)
+            if tabbed and not dock.isFloating():
+                group = frozenset([dock.windowTitle(), *(d.windowTitle() for d in tabbed)])
+                if group not in groups:
+                    groups.append(group)
+        bars = [bar for bar in self.dock_host.findChildren(
+            QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly) if not bar.isHidden()]
+        names = [frozenset(bar.tabText(i) for i in range(bar.count())) for bar in bars]
+        in_use = set()
+        for group in groups:
+            whole = [i for i, named in enumerate(names) if named == group]
+            if whole:
+                in_use.add(whole[-1])  # findChildren gives them as they were made
         stray = 0
-        for bar in self.dock_host.findChildren(
-                QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
-            if bar.isHidden() or not bar.count():
-                continue
-            rect = bar.geometry()
-            docks = [g for i in range(bar.count()) for g in titles.get(bar.tabText(i), [])]
-            if not any(_along(rect, g) for g in docks):
+        for i, (bar, named) in enumerate(zip(bars, names, strict=True)):
+            if i not in in_use and named and any(named <= group for group in groups):
                 bar.hide()
                 stray += 1
         return stray
@@ -498,16 +511,50 @@ class MainWindow(QMainWindow):
         self.views.update(ordered)  # in VIEW_SPECS order, as when none is deferred
         self.refresh_ages()
 
-    def build_deferred_soon(self, first: Sequence[str] = ()) -> None:
-        """Build the deferred views one per turn of the event loop, ``first`` (those
-        shown, say) before the others: the feed's answers are taken and drawn between two
+    def build_deferred_after_first_frame(self, late_s: float = LATE_BUILD_S) -> None:
+        """Once the first frame is painted: the deferred views it shows are built now,
+        one per turn of the event loop; the others (behind a tab) when raised, else once
+        the source's first rack answer is drawn (the operator's live floor is not held
+        back by views nobody looks at yet), else ``late_s`` seconds on (a source that does
+        not answer)."""
+        shown = self.deferred_shown()
+        self.build_deferred_soon(shown)
+        hidden = [key for key in self._deferred if key not in shown]
+        if not hidden:
+            return
+        for key in hidden:
+            self.docks[key].visibilityChanged.connect(
+                lambda visible, k=key: visible and self._build_raised(k))
+        self._rest_pending = True
+        QTimer.singleShot(int(late_s * 1000), self, self._build_rest)
+
+    def _build_raised(self, key: str) -> None:
+        """A deferred view's dock said it shows: built if it does once laid out (Qt says
+        so of tabs behind another too, when the docks move)."""
+
+        def check() -> None:
+            if key in self._deferred and key in self.deferred_shown():
+                self.build_deferred((key,))
+
+        QTimer.singleShot(0, self, check)
+
+    def _build_rest(self) -> None:
+        if self._rest_pending:
+            self._rest_pending = False
+            self.build_deferred_soon()
+
+    def build_deferred_soon(self, keys: Sequence[str] | None = None) -> None:
+        """Build deferred views one per turn of the event loop, in the order of ``keys``
+        (None: all, those shown first): the feed's answers are taken and drawn between two
         (a view built after one gets it as :meth:`build_deferred` says)."""
-        order = [k for k in first if k in self._deferred]
-        order += [k for k in self._deferred if k not in order]
+        if keys is None:
+            shown = self.deferred_shown()
+            keys = [*shown, *(k for k in self._deferred if k not in shown)]
+        order = [k for k in keys if k in self._deferred]
 
         def step() -> None:
             while order and order[0] not in self._deferred:
-                order.pop(0)  # built meanwhile (asked for by a click)
+                order.pop(0)  # built meanwhile (raised, or asked for)
             if order:
                 self.build_deferred((order.pop(0),))
             if order:
@@ -897,6 +944,9 @@ class MainWindow(QMainWindow):
         if snap is not None:
             self.apply(snap)
         self.refresh_ages()
+        if self._rest_pending and result.kind == "racks" and result.ok:
+            # the views behind a tab once the live floor is drawn (their redraws first)
+            QTimer.singleShot(LIVE_GRACE_MS, self, self._build_rest)
 
     def on_forecast_polled(self, result: PollResult) -> None:
         """A poll of the forecast: to the power chart, a failure said in its note (never in
@@ -1179,8 +1229,7 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt name
         super().showEvent(event)
         if not self._settled:
-            self._settled = True
-            QTimer.singleShot(0, self.settle)  # unless its first frame settles it sooner
+            QTimer.singleShot(0, self, self._settle_once)  # unless settled sooner
 
     def save_layout(self) -> None:
         """Keep the geometry and docks for the screen the window is on, in its mode."""

@@ -148,11 +148,45 @@ def test_deferred_views_are_built_one_per_turn_shown_ones_first(
         original(keys)
 
     win.build_deferred = build  # type: ignore[method-assign]
-    win.build_deferred_soon(first=("power",))
+    win.build_deferred_soon()
     assert not built  # nothing before the event loop turns
     qtbot.waitUntil(lambda: not win.deferred, timeout=20_000)
     assert built[0] == "power" and sorted(built) == sorted(DEFERRED_VIEWS)
     assert set(SHOWN_AFTER_FIRST_FRAME) <= set(DEFERRED_VIEWS)
+    win.close()
+
+
+def test_after_the_first_frame_views_behind_a_tab_wait_for_the_live_floor(
+    qtbot: Any, tmp_path: Any,
+) -> None:
+    from console.poller import PollResult
+
+    win = MainWindow("sim://hall", settings=_settings(tmp_path), defer=DEFERRED_VIEWS)
+    qtbot.addWidget(win)
+    win.show()
+    win.settle()
+    win.build_deferred_after_first_frame(late_s=600.0)
+    qtbot.waitUntil(lambda: "power" in win.views, timeout=20_000)  # shown: built at once
+    qtbot.wait(100)
+    assert set(win.deferred) == set(DEFERRED_VIEWS) - {"power"}
+    win.docks["alarms"].raise_()  # raised: built then
+    qtbot.waitUntil(lambda: "alarms" in win.views, timeout=20_000)
+    assert "jobs" in win.deferred
+    recorded = _recorded()
+    win.on_polled(PollResult("racks", recorded.racks, None, time.time(), 0.1))
+    qtbot.waitUntil(lambda: not win.deferred, timeout=20_000)  # after the first live racks
+    win.close()
+
+
+def test_without_an_answer_views_behind_a_tab_are_built_all_the_same(
+    qtbot: Any, tmp_path: Any,
+) -> None:
+    win = MainWindow("sim://hall", settings=_settings(tmp_path), defer=DEFERRED_VIEWS)
+    qtbot.addWidget(win)
+    win.show()
+    win.settle()
+    win.build_deferred_after_first_frame(late_s=0.2)
+    qtbot.waitUntil(lambda: not win.deferred, timeout=20_000)
     win.close()
 
 
