@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -64,3 +65,27 @@ def test_rack_ids_in_the_sites_order_align_and_others_are_still_checked() -> Non
     for bad in ([*payload["rack_ids"][:3], 7], "A-01-00", None):
         with pytest.raises(DataError, match="rack_ids"):
             decode_racks({**payload, "rack_ids": bad}, site)
+
+
+def test_job_changes_take_the_last_record_of_an_id_without_loading_numpy_ma() -> None:
+    """The first changes-only job poll of a session held the interpreter lock ~50 ms to
+    import numpy.ma (np.unique's first call loads it); the last record of an id still wins."""
+    import subprocess
+    import sys
+
+    from console.decode import apply_job_changes
+
+    queue = job_columns_from_records([_job(1), _job(2)])
+    update = job_columns_from_records([_job(3, gpus=1), _job(1, gpus=2), _job(3, gpus=4)])
+    out = apply_job_changes(queue, update)
+    assert out["id"].tolist() == [1, 2, 3]
+    assert out["gpus"].tolist() == [2, 8, 4]
+    code = ("import sys\n"
+            "from console.decode import apply_job_changes, job_columns_from_records\n"
+            f"q = job_columns_from_records({[_job(1), _job(2)]!r})\n"
+            f"apply_job_changes(q, job_columns_from_records({[_job(2), _job(3)]!r}), [1])\n"
+            "print('numpy.ma' in sys.modules)\n")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=True, cwd=root)
+    assert done.stdout.strip() == "False", done.stderr
