@@ -38,6 +38,7 @@ from console.alarms.replay import update_at
 from console.alarms.service import AlarmService
 from console.alarms.site_rules import NO_RULE_KINDS
 from console.alarms.state import AlarmUpdate
+from console.cache.files import PageCheck
 from console.cache.logbook import LogNotRecorded
 from console.cache.store import Cache, CacheHealth, PendingCache
 from console.maintenance import MaintenanceList
@@ -432,6 +433,9 @@ class LiveSession:
         self._log_offered = False
         """The source offered the log when it started (it leaves the source's kinds
         when the hub answers that it keeps none)."""
+        self._page_check: (
+            tuple[Cache, PageCheck, threading.Thread, list[str | None]] | None) = None
+        """The whole-file check of a cache opened with a glance, on a thread of its own."""
 
     # -- start -------------------------------------------------------------------------------
     def begin(self) -> bool:
@@ -461,7 +465,47 @@ class LiveSession:
             if FIRST_KINDS <= set(self.source.kinds):
                 self._held = set()
                 self._held_until = time.monotonic() + FIRST_HOLD_S
+        self._check_pages_soon()
         return True
+
+    def _check_pages_soon(self) -> None:
+        """A live cache file opened with a glance at its header (its pages unchecked: the
+        check takes seconds for a full file, and would hold back the first poll) has every
+        page read now, on a read-only connection and a thread of its own; what it finds
+        is taken on the caller's thread (:meth:`_take_page_check`): a damaged file fails
+        the cache as a failed write does (the banner says why) and is never written
+        again."""
+        cache = self.cache
+        opened = cache.cache if isinstance(cache, PendingCache) else cache
+        if self._page_check is not None or self.stopping or not isinstance(opened, Cache) \
+                or opened.pages_checked:
+            return
+        check = PageCheck(opened.path, opened.busy_timeout_s)
+        found: list[str | None] = []
+
+        def run() -> None:
+            found.append(check.run())
+            if self._wake is not None and not self.stopping:
+                self._wake()  # taken at the next run_due
+
+        thread = threading.Thread(target=run, name=f"{THREAD_PREFIX}-pages", daemon=True)
+        self._page_check = (opened, check, thread, found)
+        thread.start()
+
+    def _take_page_check(self) -> None:
+        """What the whole-file check found, once it is done (on the caller's thread)."""
+        running = self._page_check
+        if running is None or running[2].is_alive():
+            return
+        self._page_check = None
+        opened, _check, thread, found = running
+        thread.join()
+        reason = found[0] if found else None
+        if reason is None:
+            opened.pages_checked = True
+        elif not self.stopping:
+            log.warning("cache file damaged, not written again: %s", reason)
+            opened.damaged(reason)
 
     def _count_busy(self, step: int) -> None:
         """One more (+1) or one less (-1) piece of work running: :attr:`busy` follows."""
@@ -569,6 +613,8 @@ class LiveSession:
         self._count_busy(+1)
         try:
             self._take_fetched()
+            self._take_page_check()
+            self._check_pages_soon()  # a cache opened later, after a failure
             if self._held is not None and time.monotonic() >= self._held_until:
                 self._release_held()
             while not self.stopping and self.schedule:
@@ -868,6 +914,10 @@ class LiveSession:
         lanes, self.lanes = self.lanes, None
         if lanes is not None:
             lanes.stop()
+        page_check, self._page_check = self._page_check, None
+        if page_check is not None:
+            page_check[1].cancel()
+            page_check[2].join()
         if self.source is not None:
             try:
                 self.source.close()

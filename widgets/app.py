@@ -111,6 +111,7 @@ def live_window(settings: Settings, url: str, qsettings: QSettings | None = None
             settings.cache_path,
             max_bytes=int(settings.cache_max_mb * 2**20),
             retention=RetentionPolicy(raw_hours=settings.cache_raw_hours),
+            checked=False,  # every page read on a thread once polls run (LiveSession)
         )
         cache.set_source(label)  # whose site it holds (the next start shows it only for it)
         return cache

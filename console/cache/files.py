@@ -56,7 +56,7 @@ def describe(exc: BaseException, path: Path | str) -> CacheError:
     if name.startswith("SQLITE_NOTADB") or "not a database" in low:
         return CacheError(f"{path} is not a cache file (not an SQLite database)")
     if name.startswith("SQLITE_CORRUPT") or "malformed" in low or "corrupt" in low:
-        return CacheError(f"cache file is corrupt or truncated ({path}): {text}")
+        return CacheError(f"{CORRUPT} ({path}): {text}")
     if name.startswith("SQLITE_CANTOPEN") or "unable to open" in low:
         return CacheError(f"cannot open the cache file ({path}): {text}")
     if name.startswith("SQLITE_IOERR") or "i/o error" in low:
@@ -65,6 +65,7 @@ def describe(exc: BaseException, path: Path | str) -> CacheError:
 
 
 LOCKED = "cache is locked by another process"
+CORRUPT = "cache file is corrupt or truncated"
 FULL = "disk is full"
 _TRANSIENT = (LOCKED, FULL, "read-only", "cannot open", "cannot create", "cannot read")
 
@@ -159,16 +160,68 @@ def probe(path: Path, busy_timeout_s: float, whole: bool = True) -> int:
             raise CacheError(f"{path} is an SQLite database but not a console cache")
         if version > SCHEMA_VERSION:
             raise CacheError(newer_message(version))
-        problems = [r[0] for r in conn.execute("PRAGMA quick_check(5)")] if whole else ["ok"]
-        if problems != ["ok"]:
-            raise CacheError(
-                f"cache file is corrupt or truncated ({path}): {'; '.join(problems)[:300]}"
-            )
+        if whole:
+            _check_pages(conn, path)
         return version
     except sqlite3.Error as exc:
         raise describe(exc, path) from None
     finally:
         conn.close()
+
+
+def _check_pages(conn: sqlite3.Connection, path: Path) -> None:
+    """``PRAGMA quick_check`` over every page: CacheError naming what is damaged."""
+    problems = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+    if problems != ["ok"]:
+        raise CacheError(f"{CORRUPT} ({path}): {'; '.join(problems)[:300]}")
+
+
+class PageCheck:
+    """Every page of a cache file read (``PRAGMA quick_check``) on a read-only
+    connection of its own, while a writer goes on with the file (seconds for a full one):
+    what :meth:`probe` does with ``whole``, for a file opened with a glance (see
+    :meth:`console.cache.store.Cache.open`). :meth:`cancel` from another thread ends it."""
+
+    def __init__(self, path: Path, busy_timeout_s: float) -> None:
+        self.path = path
+        self.busy_timeout_s = busy_timeout_s
+        self._conn: sqlite3.Connection | None = None
+        self._cancelled = False
+
+    def run(self) -> str | None:
+        """Why the file is damaged (a banner's text); None when every page reads, or when
+        the check could not run to its end (cancelled, locked, gone): a writer finds any
+        damage it meets itself."""
+        try:
+            conn = _connect_ro(self.path, self.busy_timeout_s)
+        except sqlite3.Error:
+            return None
+        self._conn = conn
+        try:
+            if self._cancelled:
+                return None
+            _check_pages(conn, self.path)
+            return None
+        except CacheError as exc:
+            return str(exc)
+        except sqlite3.Error as exc:
+            if self._cancelled or "interrupt" in str(exc).lower():
+                return None
+            err = describe(exc, self.path)
+            return str(err) if CORRUPT in str(err) or "not a cache" in str(err) else None
+        finally:
+            self._conn = None
+            conn.close()
+
+    def cancel(self) -> None:
+        """End a check under way (from any thread); :meth:`run` then says None."""
+        self._cancelled = True
+        conn = self._conn
+        if conn is not None:
+            try:
+                conn.interrupt()
+            except sqlite3.Error:  # closed meanwhile
+                pass
 
 
 def migrated_copy(path: Path, busy_timeout_s: float) -> tuple[tempfile.TemporaryDirectory, Path]:

@@ -262,6 +262,9 @@ class Cache(CacheReads):
         self.migrated_from: int | None = None
         """The file's old schema version when it was migrated on opening."""
         self._copy = reviewed_copy
+        self.pages_checked = True
+        """Every page of the file was read when it was opened, or since (see :meth:`open`)."""
+        self._damaged: str | None = None
         self._writer_lock: files.WriterLock | None = None
         self._lock = threading.RLock()
         # A cache dropped without close() still closes its file (no leaked handle).
@@ -301,8 +304,13 @@ class Cache(CacheReads):
         how long a write waits for another process's lock; ``retry_max_s``: the longest wait
         between retries of a failed cache. A live cache drops telemetry rows stamped more
         than ``FUTURE_TOLERANCE_S`` ahead of the clock (see :attr:`future_dropped`).
-        ``checked=False`` (read-only only): the file's pages are not all checked first, for
-        a glance at its newest rows (a damaged page read then raises CacheError).
+        ``checked=False``: the file's pages are not all checked first (``PRAGMA
+        quick_check``: seconds for a full file), only its header and schema. Read-only:
+        for a glance at its newest rows (a damaged page read then raises CacheError).
+        Live: :attr:`pages_checked` stays False until :meth:`check_pages` (or the caller,
+        with :class:`console.cache.files.PageCheck` on a thread of its own, then
+        :meth:`damaged`) has read them all; meanwhile a damaged page met by a write fails
+        the cache as usual.
         """
         target = files.default_path() if path is None else Path(path).expanduser()
         policy = retention or RetentionPolicy()
@@ -341,14 +349,38 @@ class Cache(CacheReads):
         lock = files.WriterLock(target)
         lock.acquire()
         try:
-            version = files.probe(target, busy_timeout_s) if exists else 0
+            version = files.probe(target, busy_timeout_s, whole=checked) if exists else 0
             cache = cls._open_rw(target, exists, version, busy_timeout_s, max_bytes, policy,
                                  retry_max_s)
         except BaseException:
             lock.release()
             raise
         cache._writer_lock = lock
+        cache.pages_checked = checked or not exists
         return cache
+
+    def check_pages(self) -> bool:
+        """Read every page of a live file opened with ``checked=False`` (here, on the
+        caller's thread; a writer elsewhere goes on meanwhile). False when it is damaged:
+        the cache then fails as :meth:`damaged` says."""
+        if self.pages_checked:
+            return True
+        reason = files.PageCheck(self.path, self.busy_timeout_s).run()
+        if reason is None:
+            self.pages_checked = True
+            return True
+        self.damaged(reason)
+        return False
+
+    def damaged(self, reason: str) -> None:
+        """The file's pages were found damaged (``reason``: what the check said): the cache
+        fails as on a failed write (a gap, records kept in memory, ``on_health`` told) and
+        never writes the file again; retries say the same until a console starts on a file
+        that is sound (the damaged one moved aside)."""
+        with self._lock:
+            self._damaged = reason
+            self.pages_checked = True
+            self._fail(CacheError(reason))
 
     @classmethod
     def _open_rw(
@@ -565,6 +597,8 @@ class Cache(CacheReads):
     def _retry_once(self) -> tuple[int, int]:
         """The retry's transaction: (rows written, rows that could not be)."""
         conn = self.conn
+        if self._damaged is not None:
+            raise CacheError(self._damaged)  # never written again
         if files.full(self.failed):
             self._check_room()
         written = lost = 0

@@ -407,3 +407,81 @@ def test_settling_the_heap_off_the_main_thread_collects_nothing() -> None:
         assert gc.get_freeze_count() == 0
     finally:
         gc.callbacks.remove(seen)
+
+
+# -- the cache's pages, checked once polls run --------------------------------------------------
+
+
+def test_the_first_poll_does_not_wait_for_the_page_check_and_a_damaged_cache_still_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The live cache is opened with a glance at its header (LiveSession.begin reads no
+    page more); every page is read on a thread of its own once polls run, and a damaged
+    file then fails the cache (the listener hears why) and is never written."""
+    import hashlib
+    import sys
+
+    import console.session as session_module
+
+    sys.path.insert(0, str(Path(__file__).parent / "cache"))
+    from test_files import damaged_copy, sound_cache
+
+    bad = damaged_copy(sound_cache(tmp_path / "sound.db"), tmp_path / "bad.db")
+
+    def digest() -> str:  # the file and its write-ahead log
+        wal = Path(f"{bad}-wal")
+        return hashlib.sha256(bad.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+                              ).hexdigest()
+
+    gate = threading.Event()
+    checks: list[str] = []
+
+    class GatedCheck(session_module.PageCheck):
+        def run(self) -> str | None:
+            checks.append(threading.current_thread().name)
+            gate.wait(10)
+            return super().run()
+
+    monkeypatch.setattr(session_module, "PageCheck", GatedCheck)
+    listener = _Recorder()
+    woken = threading.Event()
+    session = LiveSession(_SiteSource, lambda: Cache.open(bad, checked=False),
+                          {"site": 0.05}, listener=listener, settle=False, wake=woken.set)
+    try:
+        assert session.begin()  # the check has not run its course: begin did not wait for it
+        session.run_due()
+        assert "on_polled" in listener.names() and "on_cache_failed" not in listener.names()
+        gate.set()
+        deadline = time.monotonic() + 10
+        while "on_cache_failed" not in listener.names():
+            assert time.monotonic() < deadline, "timed out"
+            woken.wait(0.05)
+            woken.clear()
+            session.run_due()
+        reason = next(a[0] for n, a in listener.events if n == "on_cache_failed")
+        assert reason.startswith("cache file is corrupt or truncated")
+        assert checks == ["hub-poller-pages"]
+        before = digest()
+        polled = listener.names().count("on_polled")
+        for _ in range(3):
+            session.poll("site")  # recorded, were the cache sound
+            session.heal()
+        assert listener.names().count("on_polled") == polled + 3
+        assert digest() == before  # never written again
+    finally:
+        gate.set()
+        session.close()
+
+
+def test_closing_ends_a_page_check_under_way(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent / "cache"))
+    from test_files import sound_cache
+
+    path = sound_cache(tmp_path / "sound.db")
+    session = LiveSession(_SiteSource, lambda: Cache.open(path, checked=False), {"site": 60.0},
+                          listener=_Recorder(), settle=False)
+    assert session.begin()
+    session.close()  # joins the check's thread (the thread-leak check would say otherwise)
+    assert session._page_check is None
