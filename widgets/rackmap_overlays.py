@@ -121,7 +121,11 @@ class Overlay:
 
     def buckets(self, values: np.ndarray) -> np.ndarray:
         """Bucket index per rack; -1 for no data."""
-        out = np.digitize(np.nan_to_num(values, nan=0.0), self.edges, right=True).astype(np.int16)
+        values = np.asarray(values)
+        # np.digitize(values, edges, right=True) without its checks of the edges (they
+        # rise) or nan_to_num's copy: infinities fall in the first and last buckets.
+        out = np.searchsorted(np.asarray(self.edges, np.float64), values,
+                              side="left").astype(np.int16)
         out[np.isnan(values)] = -1
         return out
 

@@ -113,3 +113,23 @@ def test_tooltip_says_the_hub_time_in_the_sites_zone() -> None:
     paris = decode_site({"time": T_NOV, "timezone": "Europe/Paris", "halls": [], "rows": [],
                          "racks": [rack]}, received=T_NOV)
     assert "(hub time 00:30:00 CET)" in rack_tooltip(paris, racks, 0, 4.0, False)
+
+
+def test_buckets_are_those_of_digitize_at_every_edge_and_beyond() -> None:
+    """Each overlay's bucket of a figure is np.digitize's (right=True: a figure equal to an
+    edge falls in the lower bucket), infinities in the first and last, NaN no data (-1)."""
+    import numpy as np
+
+    from widgets.rackmap_overlays import OVERLAYS
+
+    for overlay in OVERLAYS.values():
+        edges = np.array(overlay.edges, np.float32)
+        values = np.concatenate([
+            edges, np.nextafter(edges, np.float32(np.inf)),
+            np.nextafter(edges, np.float32(-np.inf)), np.linspace(-50, 250, 301, dtype=np.float32),
+            np.array([np.inf, -np.inf, 3.4e38, -3.4e38, 0.0], np.float32)])
+        expected = np.digitize(values.astype(np.float64), np.array(overlay.edges), right=True)
+        got = overlay.buckets(np.concatenate([values, [np.nan]]).astype(np.float32))
+        assert got.dtype == np.int16
+        assert got[:-1].tolist() == expected.tolist(), overlay.name
+        assert got[-1] == -1
