@@ -230,17 +230,21 @@ class UnhealthyGpuModel(QAbstractTableModel):
         self.zone: tzinfo | None = zone_of(DEFAULT_SITE_TZ)
         """The time zone of the "Since" times: the site's."""
         self._incoming: list[tuple[str, ...]] | None = None  # rows as last given, unsorted
+        self.generation = 0
+        """Counts the changes of the rows or their order (the filter's list follows it)."""
         self._order: list[int] = []  # for each row shown, its place in the snapshot
         self._rows: dict[tuple[Any, ...], _Row] = {}
         """The rows of the last list by what each read of its GPU (:func:`_read_of`): a GPU
         that reads the same in the next list (its power or a fifth of a degree may have
         moved) takes its row from here, its "Since" words said anew."""
 
-    def set_snapshot(self, snapshot: UnhealthyGpus, sort_column: int = -1) -> bool:
-        """Take ``snapshot`` (called once per poll). True when the rows were rebuilt (the
-        caller sorts and filters again); False when they were not: every cell reads as
-        before, or the same GPUs are listed and only their "Since" words moved on (not
-        the sort column), which are updated in place so only those cells repaint."""
+    def set_snapshot(self, snapshot: UnhealthyGpus, sort_column: int = -1,
+                     order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> bool:
+        """Take ``snapshot`` (called once per poll). True when the rows were rebuilt (in
+        one reset, sorted on ``sort_column`` when it is one of the columns); False when they
+        were not: every cell reads as before, or the same GPUs are listed and only their
+        "Since" words moved on (not the sort column), which are updated in place so only
+        those cells repaint."""
         now = _finite(snapshot.time)
         since_of = SinceWords(time.time() if now is None else now, self.zone, self._clocks)
         records = [g for g in snapshot.gpus if isinstance(g, Mapping)]
@@ -266,10 +270,18 @@ class UnhealthyGpuModel(QAbstractTableModel):
         if self._update_since(snapshot, cells, sort_column):
             return False
         self._incoming = cells
+        at = list(range(len(cells)))
+        if 0 <= sort_column < len(COLUMNS):  # sorted before the views see the rows
+            at.sort(key=lambda i: keys[i][sort_column],
+                    reverse=order == Qt.SortOrder.DescendingOrder)
         self.beginResetModel()
         try:
-            self.records, self.cells, self.keys, self.search = records, list(cells), keys, search
-            self._order = list(range(len(cells)))
+            self.records = [records[i] for i in at]
+            self.cells = [cells[i] for i in at]
+            self.keys = [keys[i] for i in at]
+            self.search = [search[i] for i in at]
+            self._order = at
+            self.generation += 1
         finally:
             self.endResetModel()
         return True
@@ -328,11 +340,13 @@ class UnhealthyGpuModel(QAbstractTableModel):
         records = [g for g in snapshot.gpus if isinstance(g, Mapping)]
         for i in range(len(cells)):
             self.records[row_of[i]] = records[i]
-        for i in changed:
-            r = row_of[i]
+        rows = [row_of[i] for i in changed]
+        for i, r in zip(changed, rows, strict=True):
             self.cells[r] = cells[i]
-            at = self.index(r, SINCE_COL)
-            self.dataChanged.emit(at, at, [Qt.ItemDataRole.DisplayRole])
+        if rows:  # one signal for the column's span (at a minute's turn most rows move on)
+            self.dataChanged.emit(self.index(min(rows), SINCE_COL),
+                                  self.index(max(rows), SINCE_COL),
+                                  [Qt.ItemDataRole.DisplayRole])
         self._incoming = cells
         return True
 
@@ -387,6 +401,7 @@ class UnhealthyGpuModel(QAbstractTableModel):
         self.cells = [self.cells[i] for i in order_idx]
         self.keys = [self.keys[i] for i in order_idx]
         self.search = [self.search[i] for i in order_idx]
+        self.generation += 1
         self.changePersistentIndexList(
             old, [self.index(where[i.row()], i.column()) for i in old])
         self.layoutChanged.emit()
@@ -401,6 +416,7 @@ class UnhealthyGpuFilter(QSortFilterProxyModel):
         self.status = ""
         self.hall = ""
         self._accept: list[bool] = []
+        self._generation = -1  # of the source's rows the list was made for
 
     def set_filters(self, text: str | None = None, status: str | None = None,
                     hall: str | None = None) -> None:
@@ -430,6 +446,7 @@ class UnhealthyGpuFilter(QSortFilterProxyModel):
         if not isinstance(src, UnhealthyGpuModel):
             self._accept = []
             return
+        self._generation = src.generation
         words = normalise_query(self.text)
         status, hall = self.status, self.hall
         recs = src.records
@@ -447,6 +464,9 @@ class UnhealthyGpuFilter(QSortFilterProxyModel):
         self._end()
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802
+        src = self.sourceModel()
+        if isinstance(src, UnhealthyGpuModel) and src.generation != self._generation:
+            self._recompute()  # new rows (a reset): filtered as the proxy maps them
         return self._accept[source_row] if source_row < len(self._accept) else True
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -654,14 +674,13 @@ class GpuHealthView(LiveView):
         self.snapshot = snapshot
         self._update_not_collected(snapshot.not_collected)
         selected = self.selected_gpu()
-        column = self.table.horizontalHeader().sortIndicatorSection()
-        if not self.model.set_snapshot(snapshot, column):  # the same rows, in place
+        header = self.table.horizontalHeader()
+        # New rows come sorted, in one reset the filter follows (no sort and refilter after).
+        if not self.model.set_snapshot(snapshot, header.sortIndicatorSection(),
+                                       header.sortIndicatorOrder()):  # the same rows
             self._update_rollup()
             self._update_count()
             return
-        if 0 <= column < len(COLUMNS):
-            self.model.sort(column, self.table.horizontalHeader().sortIndicatorOrder())
-        self.proxy.refresh()
         self._update_rollup()
         self._update_count()
         if selected[1]:
@@ -676,8 +695,10 @@ class GpuHealthView(LiveView):
 
     def redraw(self) -> None:
         """Rebuild the table and roll-up from a new snapshot, refresh the count line."""
-        self._apply_pending()
-        self._update_count()
+        if self._pending is None:
+            self._update_count()
+        else:
+            self._apply_pending()  # the count line too
 
     # -- public API ----------------------------------------------------------------------
     def set_filter(self, text: str = "", status: str = "", hall: str = "") -> None:

@@ -218,7 +218,8 @@ def test_a_poll_that_only_ages_since_updates_those_cells_in_place(
     resets: list[int] = []
     changed: list[tuple[int, int]] = []
     view.model.modelReset.connect(lambda: resets.append(1))
-    view.model.dataChanged.connect(lambda a, b, roles=(): changed.append((a.row(), a.column())))
+    view.model.dataChanged.connect(lambda a, b, roles=(): changed.extend(
+        (r, c) for r in range(a.row(), b.row() + 1) for c in range(a.column(), b.column() + 1)))
     later = decode_unhealthy({"time": T0 + 60, "gpus": [dict(g) for g in _unhealthy().gpus],
                               "counts": {"degraded": 3, "failed": 1, "off_bus": 1}},
                              received=T0 + 60)
@@ -226,6 +227,7 @@ def test_a_poll_that_only_ages_since_updates_those_cells_in_place(
     view.flush()
     assert resets == [] and changed and {c for _, c in changed} == {COL["Since"]}
     assert [view.proxy.index(r, COL["UUID"]).data() for r in range(view.proxy.rowCount())] == shown
+    assert len(changed) == len(later.gpus)  # each of them a minute older
     for row, _ in changed:
         assert view.model.cells[row][COL["Since"]].endswith("min ago)")
         assert view.model.records[row]["uuid"] == view.model.cells[row][COL["UUID"]]
@@ -543,3 +545,42 @@ def test_the_rollup_columns_are_fitted_again_only_when_their_texts_or_room_chang
     assert [header.sectionSize(c) for c in range(header.count())] == [
         max(header.sectionSizeHint(c), real(c)) for c in range(header.count())]
     w.stop()
+
+
+def test_a_changed_list_comes_sorted_and_filtered_in_one_reset(qtbot: Any) -> None:
+    """New rows are sorted on the column shown and filtered as the proxy maps them, in one
+    reset (no layout change and refilter after it): what shows equals a new view's."""
+    def shown(w: GpuHealthView) -> list[tuple[str, ...]]:
+        return [tuple(w.proxy.index(r, c).data() for c in range(len(COLUMNS)))
+                for r in range(w.proxy.rowCount())]
+
+    views = []
+    for _ in range(2):
+        w = GpuHealthView()
+        qtbot.addWidget(w)
+        w.set_topology(_site())
+        w.table.sortByColumn(COL["Rack"], Qt.SortOrder.DescendingOrder)
+        w.set_filter(hall="A")
+        views.append(w)
+    old, new = views
+    old.apply(_unhealthy())
+    old.flush()
+    layouts: list[int] = []
+    old.model.layoutChanged.connect(lambda *a: layouts.append(1))
+    old.proxy.layoutChanged.connect(lambda *a: layouts.append(2))
+    gpus = [dict(g) for g in _unhealthy().gpus]
+    gpus.append(_gpu("GPU-ffff-0094", "A-02-01", "failed", 94))
+    del gpus[0]
+    changed = decode_unhealthy({"time": T0 + 2, "gpus": gpus}, received=T0 + 2)
+    old.apply(changed)
+    old.flush()
+    new.apply(changed)
+    new.flush()
+    assert layouts == []
+    assert shown(old) == shown(new)
+    racks = [row[COL["Rack"]] for row in shown(old)]
+    assert racks == sorted(racks, reverse=True) and {r[0] for r in racks} == {"A"}
+    assert "GPU-ffff-0094" in {row[COL["UUID"]] for row in shown(old)}
+    assert old.visible_rows() == 3
+    for w in views:
+        w.stop()
