@@ -25,7 +25,7 @@ import json
 import math
 import struct
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from itertools import chain
 from operator import itemgetter
 from typing import Any
@@ -34,7 +34,14 @@ import numpy as np
 
 from console.cache import codec
 from console.cache.codec import CodecError
-from console.decode import JOB_COLUMNS, apply_job_changes, job_column, job_columns_from_records
+from console.decode import (
+    JOB_COLUMNS,
+    apply_job_changes,
+    id_positions,
+    job_column,
+    job_columns_from_records,
+)
+from console.model import frozen
 
 MAGIC = b"HJQ1"
 _LENGTH = struct.Struct("<I")
@@ -44,7 +51,15 @@ _DTYPE: dict[str, np.dtype] = {
 }
 _KINDS = {np.int64: "i8", np.float64: "f8", object: "cat"}
 
-Columns = dict[str, np.ndarray]
+Columns = Mapping[str, np.ndarray]
+"""A queue's columns: a dict, or :class:`LazyColumns` after deltas read back."""
+_NAMES = tuple(name for name, _ in JOB_COLUMNS)
+_DTYPES = dict(JOB_COLUMNS)
+LAZY_DELTAS = 2
+"""Deltas a queue read back is left lazy over (:class:`LazyColumns`): a queue polled
+slowly (a review of a file whose keyframes are a few deltas apart); past that many (a live
+console's chains of small deltas) they are applied whole, merged, as the whole queue is
+kept."""
 
 
 def _json_value(value: Any) -> Any:
@@ -108,7 +123,7 @@ def decode(blob: bytes) -> Columns:
         header = json.loads(bytes(body[_LENGTH.size : _LENGTH.size + size]))
         n = int(header["n"])
         offset = _LENGTH.size + size
-        stored: Columns = {}
+        stored: dict[str, np.ndarray] = {}
         for name, kind, values in header["columns"]:
             dtype = _DTYPE[kind]
             end = offset + n * dtype.itemsize
@@ -132,8 +147,8 @@ def decode(blob: bytes) -> Columns:
     return _complete(stored, n)
 
 
-def _complete(stored: Columns, n: int) -> Columns:
-    out: Columns = {}
+def _complete(stored: Mapping[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
     for name, dtype in JOB_COLUMNS:
         column = stored.get(name)
         out[name] = column if column is not None else job_column(name, dtype, [None] * n, n)
@@ -228,8 +243,154 @@ def apply_deltas(columns: Columns, deltas: list[Mapping[str, Any]]) -> Columns:
     return apply_job_changes(columns, update, removed, deltas[-1].get("ids"))
 
 
+class _Step:
+    """One stored delta of columns (``changed_columns``), applied as :func:`apply_delta`
+    applies it but one column at a time: the changed jobs' numbers are read (and checked)
+    at once, their text when its column is made (cleaning text never fails); where each
+    job goes is worked out once, from the ids (:meth:`plan`)."""
+
+    def __init__(self, doc: Mapping[str, Any]) -> None:
+        changed = doc.get("changed_columns")
+        self.removed = doc.get("removed", ())
+        self.order = doc.get("ids")
+        self.changed = bool(changed and changed["columns"])
+        self._raw: dict[str, Any] = {}
+        self._made: dict[str, np.ndarray] = {}
+        self.n = 0
+        if changed and self.changed:
+            lists = changed["columns"]
+            self.n = len(lists[0])
+            if any(len(values) != self.n for values in lists):
+                raise CodecError("job keyframe columns differ in length")
+            self._raw = {name: values for name, values in
+                         zip(changed["names"], lists, strict=True) if name in _DTYPES}
+            for name in _NAMES:
+                if _DTYPES[name] is not object:
+                    self.update(name)
+        self._plan: tuple[Any, ...] | None = None
+
+    def update(self, name: str) -> np.ndarray:
+        """The changed jobs' column ``name`` (as :func:`from_json` reads it)."""
+        made = self._made.get(name)
+        if made is None:
+            values = self._raw.get(name)
+            made = job_column(name, _DTYPES[name], [None] * self.n if values is None
+                              else values, self.n)
+            made = self._made.setdefault(name, made)
+        return made
+
+    def ids(self, before: np.ndarray) -> np.ndarray:
+        """The ids after this delta, from the ids ``before`` it (by
+        :func:`console.decode.apply_job_changes` itself, which checks the removed ids and
+        the order), and the plan the other columns follow."""
+        update = {"id": self.update("id")} if self.changed else None
+        after = apply_job_changes({"id": before}, update, self.removed, self.order)["id"]
+        keep = None
+        if len(self.removed):
+            keep = ~np.isin(before, np.asarray(self.removed, dtype=np.int64))
+        kept = before if keep is None else before[keep]
+        rows = where = new = None
+        if update is not None and self.n:
+            ids = update["id"]
+            ordered = np.sort(ids)
+            if not (ordered[1:] == ordered[:-1]).any():
+                rows = np.arange(len(ids))
+            else:  # the last record of an id wins, as apply_job_changes has it
+                latest = {i: k for k, i in enumerate(ids.tolist())}
+                rows = np.fromiter(latest.values(), dtype=np.intp, count=len(latest))
+            where = id_positions(kept, ids[rows])
+            new = where < 0
+        pick = None
+        if self.order is not None:
+            grown = kept if rows is None or new is None or not new.any() else np.concatenate(
+                [kept, self.update("id")[rows][new]])
+            at = id_positions(grown, np.asarray(self.order, dtype=np.int64))
+            pick = at[at >= 0]
+        self._plan = (keep, rows, where, new, pick)
+        return after
+
+    def apply(self, column: np.ndarray, name: str) -> np.ndarray:
+        """Column ``name`` after this delta, from the column before it (after
+        :meth:`ids`)."""
+        assert self._plan is not None
+        keep, rows, where, new, pick = self._plan
+        out = column if keep is None else column[keep]
+        if rows is not None and where is not None and new is not None:
+            values = self.update(name)[rows]
+            out = out.copy()
+            out[where[~new]] = values[~new]
+            if new.any():
+                out = np.concatenate([out, values[new]])
+        if pick is not None:
+            out = out[pick]
+        return out
+
+
+class LazyColumns(Mapping[str, np.ndarray]):
+    """A job queue after stored deltas, each column made (read-only) when first asked for.
+
+    A review's jump reads the queue in force there, and the window shows at once only its
+    counts (the state and task columns), the table when its tab is brought to the front:
+    the ids are applied at once (which checks the delta's removed ids and order), every
+    other column when it is used. Only this queue keeps what it made; a queue read after it
+    (the next delta) makes its column from this one's again.
+    """
+
+    def __init__(self, base: Columns, step: _Step) -> None:
+        self.base, self.step = base, step
+        self.depth: int = (base.depth if isinstance(base, LazyColumns) else 0) + 1
+        """Deltas since the last whole queue."""
+        self._made: dict[str, np.ndarray] = {"id": frozen(step.ids(base["id"]))}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        made = self._made.get(name)
+        if made is None:
+            if name not in _DTYPES:
+                raise KeyError(name)
+            made = self._made.setdefault(name, self._make(name))
+        return made
+
+    def __contains__(self, name: object) -> bool:
+        return name in _DTYPES
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_NAMES)
+
+    def __len__(self) -> int:
+        return len(_NAMES)
+
+    def _column(self, name: str) -> np.ndarray:
+        """Column ``name``, kept only when made already (a queue below the one asked for)."""
+        made = self._made.get(name)
+        return made if made is not None else self._make(name)
+
+    def _make(self, name: str) -> np.ndarray:
+        base = self.base
+        column = base._column(name) if isinstance(base, LazyColumns) else base[name]
+        return frozen(self.step.apply(column, name))
+
+    def whole(self) -> dict[str, np.ndarray]:
+        """Every column, made."""
+        return {name: self[name] for name in _NAMES}
+
+
+def _apply_run(columns: Columns, run: list[Mapping[str, Any]]) -> Columns:
+    """``run`` (deltas) applied to ``columns``: lazily (:class:`LazyColumns`) while the
+    queue stays within :data:`LAZY_DELTAS` of a whole one and every delta holds columns;
+    else made whole and applied in one pass (:func:`apply_deltas`)."""
+    depth = columns.depth if isinstance(columns, LazyColumns) else 0
+    if depth + len(run) <= LAZY_DELTAS and not any(doc.get("changed") for doc in run):
+        for doc in run:
+            columns = LazyColumns(columns, _Step(doc))
+        return columns
+    if isinstance(columns, LazyColumns):
+        columns = columns.whole()
+    return apply_deltas(columns, run)
+
+
 def load_many(blobs: list[bytes], previous: Columns | None) -> Columns:
-    """Apply stored jobs rows in turn (as :func:`load` each), deltas in runs merged."""
+    """Apply stored jobs rows in turn (as :func:`load` each), deltas in runs: lazily
+    over a whole queue, or merged (:func:`_apply_run`)."""
     run: list[Mapping[str, Any]] = []
     columns = previous
     try:
@@ -241,13 +402,13 @@ def load_many(blobs: list[bytes], previous: Columns | None) -> Columns:
                 run.append(doc)
                 if "ids" in doc:  # a new order: the run ends with it
                     assert columns is not None
-                    columns, run = apply_deltas(columns, run), []
+                    columns, run = _apply_run(columns, run), []
                 continue
             columns = load(blob, columns)  # a keyframe: what came before does not matter
             run = []
         if run:
             assert columns is not None
-            columns = apply_deltas(columns, run)
+            columns = _apply_run(columns, run)
     except CodecError:
         raise
     except (KeyError, TypeError, ValueError, IndexError) as exc:

@@ -11,7 +11,7 @@ import functools
 import json
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,6 +22,7 @@ from console.cache import (
     files,
     forecasts,
     frames,
+    jobframe,
     logbook,
     maint,
     powerblock,
@@ -351,8 +352,10 @@ class CacheReads:
                 return None
             _row_id, first, last_seen, _received, columns = found
             when = min(float(t), max(first, last_seen))
-            # The memo keeps these arrays and never writes into them (deltas copy).
-            return JobsSnapshot(time=when, received=when, columns=_frozen_map(columns))
+            # The memo keeps these arrays and never writes into them (deltas copy). A queue
+            # after deltas makes each column (read-only) when a view first uses it.
+            return JobsSnapshot(time=when, received=when, columns=(
+                columns if isinstance(columns, jobframe.LazyColumns) else _frozen_map(columns)))
 
     @_reading
     def events(self, start: float, end: float) -> list[dict[str, Any]]:
@@ -477,7 +480,7 @@ class CacheReads:
     @_reading
     def job_queues(
         self, start: float, end: float, spacing: float
-    ) -> list[tuple[float, dict[str, np.ndarray]]]:
+    ) -> list[tuple[float, Mapping[str, np.ndarray]]]:
         """Stored full job queues in ``[start, end]`` at most ``spacing`` apart where the
         cache holds them so (:func:`console.cache.spans.job_keyframes`), then the queue in
         force at ``end``: ``(time, columns)`` each, oldest first."""

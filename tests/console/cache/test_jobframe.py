@@ -316,3 +316,66 @@ def test_a_run_of_deltas_merges_a_job_removed_then_added_again_at_the_end() -> N
     assert out["state"].tolist()[-1] == "COMPLETED" and out["gpus"].tolist()[2] == 1
     with pytest.raises(codec.CodecError):
         jobframe.load_many([codec.pack_json(deltas[0])], None)
+
+
+def test_a_queue_after_a_few_deltas_makes_each_column_when_used() -> None:
+    """Read back over a whole queue, a couple of deltas leave a lazy queue: its ids at
+    once, every other column (read-only) when first asked for, each equal to the deltas
+    applied whole; one delta more (the next row of a review) makes its columns from it."""
+    rng = np.random.default_rng(5)
+    for trial in range(80):
+        columns = job_columns_from_records([job(i) for i in range(1, 30)])
+        next_id = [29]
+        state, queue = columns, columns
+        for _k in range(int(rng.integers(1, 7))):
+            doc = _random_delta(rng, state["id"].tolist(), next_id, order=rng.random() < 0.2)
+            if rng.random() < 0.2:  # a column the delta does not carry: unknown, as from_json
+                doc["changed_columns"]["columns"].pop()
+                doc["changed_columns"]["names"] = doc["changed_columns"]["names"][:-1]
+            state = jobframe.apply_delta(state, doc)
+            queue = jobframe.load_many([codec.pack_json(doc)], queue)
+            if isinstance(queue, jobframe.LazyColumns):
+                assert set(queue._made) == {"id"}, trial
+                assert queue.depth <= jobframe.LAZY_DELTAS
+                for name in [str(n) for n in rng.permutation(list(state))][:3]:
+                    assert not queue[name].flags.writeable  # shared with the next delta's
+            else:
+                assert isinstance(queue, dict)  # past LAZY_DELTAS: made whole
+            same(dict(queue), state)
+    with pytest.raises(codec.CodecError, match="damaged"):
+        bad = {"removed": ["x"], "changed_columns": {"names": ["id"], "columns": [[1]]}}
+        jobframe.load_many([codec.pack_json(bad)], columns)
+
+
+
+def test_a_review_reads_the_queue_lazily_and_as_stored(tmp_path: Path) -> None:
+    """The cache hands a review the queue after deltas with only its ids made (the rest
+    when a view uses it), every column as a reader applying each stored row whole has it,
+    at every row, read in any order."""
+    path = tmp_path / "jobs.db"
+    with Cache.open(path) as cache:
+        records = [job(i) for i in range(1, 40)]
+        for k in range(7):
+            records = [r for r in records if r["id"] % 7 != k] + [job(100 + k), job(200 + k)]
+            records[0] = job(records[0]["id"], state="PENDING", gpus=k)
+            cache.write_poll([jobs_from_records(records, T0 + 60.0 * k)])
+    with Cache.open(path, readonly=True) as review:
+        rows = review.conn.execute("SELECT id, key_id, time FROM jobs ORDER BY id").fetchall()
+        assert any(i != key for i, key, _t in rows)  # deltas stored
+        lazy = 0
+        for i, key, t in rows[::-1] + rows + rows[::2]:
+            snap = review.jobs_at(t)
+            assert snap is not None
+            if isinstance(snap.columns, jobframe.LazyColumns):
+                lazy += 1
+                assert set(snap.columns._made) <= {"id", "state", "gpus"}  # used before
+                assert len(snap) == len(snap.columns["id"])
+            whole: jobframe.Columns | None = None
+            for (blob,) in review.conn.execute(
+                    "SELECT data FROM jobs WHERE id BETWEEN ? AND ? ORDER BY id", (key, i)):
+                whole = jobframe.load(blob, whole)
+            assert whole is not None
+            assert snap.columns["state"].tolist() == whole["state"].tolist()
+            assert snap.columns["gpus"].tolist() == whole["gpus"].tolist()
+            same(dict(snap.columns), dict(whole))
+        assert lazy
