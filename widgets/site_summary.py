@@ -11,7 +11,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from console.contract import DEFAULT_CAPACITY_MW, POWER_FIELDS
-from console.jobs import task_weights
 from console.model import (
     JobsSnapshot,
     PowerSeries,
@@ -19,7 +18,6 @@ from console.model import (
     Snapshot,
     UnhealthyGpus,
 )
-from widgets.jobs_model import clean_jobs
 from widgets.text import cell, figure, missing
 from widgets.view import DATA_ERRORS, LiveView, format_age, set_style
 
@@ -237,6 +235,8 @@ class SiteSummary(LiveView):
                 try:
                     running, pending = _running_pending(jobs)
                 except DATA_ERRORS:  # columns it cannot count: counted from the cleaned ones
+                    from widgets.jobs_model import clean_jobs
+
                     running, pending = _running_pending(clean_jobs(jobs))
                 self._jobs_counted = (jobs, running, pending)
             self.tiles["jobs"].set(self.tr("{0} running").format(figure(running, ",d")),
@@ -245,6 +245,8 @@ class SiteSummary(LiveView):
 
 def _running_pending(jobs: JobsSnapshot) -> tuple[int, int]:
     """Jobs running and pending (a pending array counts as its tasks, as squeue -r does)."""
+    from console.jobs import task_weights  # with the first job queue, not at start-up
+
     states = jobs.columns.get("state")
     if states is None or not len(jobs):
         return 0, 0
