@@ -115,15 +115,16 @@ def is_keyframe(blob: bytes) -> bool:
     return bytes(blob[: len(MAGIC)]) == MAGIC
 
 
-def decode(blob: bytes) -> Columns:
-    """Every :data:`JOB_COLUMNS` column of a keyframe (missing ones as None or NaN)."""
+def _stored(blob: bytes) -> tuple[int, dict[str, tuple[str, Any, np.ndarray]]]:
+    """A keyframe's job count and stored columns (``name -> (kind, values, raw array)``),
+    checked: lengths, and codes within their tables."""
     try:
         body = memoryview(zlib.decompress(bytes(blob[len(MAGIC) :])))
         (size,) = _LENGTH.unpack_from(body)
         header = json.loads(bytes(body[_LENGTH.size : _LENGTH.size + size]))
         n = int(header["n"])
         offset = _LENGTH.size + size
-        stored: dict[str, np.ndarray] = {}
+        stored: dict[str, tuple[str, Any, np.ndarray]] = {}
         for name, kind, values in header["columns"]:
             dtype = _DTYPE[kind]
             end = offset + n * dtype.itemsize
@@ -131,20 +132,30 @@ def decode(blob: bytes) -> Columns:
                 raise CodecError(f"job keyframe column {name!r} is truncated")
             raw = codec.unshuffle(body[offset:end], dtype, n)
             offset = end
-            if kind == "cat":
-                table = np.empty(len(values), dtype=object)
-                for i, v in enumerate(values):
-                    table[i] = tuple(v) if isinstance(v, list) else v
-                if n and (raw.min() < 0 or raw.max() >= len(values)):
-                    raise CodecError(f"job keyframe column {name!r} is damaged")
-                stored[name] = table[raw]
-            else:
-                stored[name] = raw.astype(np.int64 if kind == "i8" else np.float64)
+            if kind == "cat" and n and (raw.min() < 0 or raw.max() >= len(values)):
+                raise CodecError(f"job keyframe column {name!r} is damaged")
+            stored[name] = (kind, values, raw)
     except CodecError:
         raise
     except (zlib.error, ValueError, KeyError, TypeError, struct.error) as exc:
         raise CodecError(f"job keyframe is damaged ({exc})") from None
-    return _complete(stored, n)
+    return n, stored
+
+
+def _keyframe_column(kind: str, values: Any, raw: np.ndarray) -> np.ndarray:
+    """A stored keyframe column as the queue holds it."""
+    if kind == "cat":
+        table = np.empty(len(values), dtype=object)
+        for i, v in enumerate(values):
+            table[i] = tuple(v) if isinstance(v, list) else v
+        return table[raw]
+    return raw.astype(np.int64 if kind == "i8" else np.float64)
+
+
+def decode(blob: bytes) -> Columns:
+    """Every :data:`JOB_COLUMNS` column of a keyframe (missing ones as None or NaN)."""
+    n, stored = _stored(blob)
+    return _complete({name: _keyframe_column(*entry) for name, entry in stored.items()}, n)
 
 
 def _complete(stored: Mapping[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
@@ -374,6 +385,25 @@ class LazyColumns(Mapping[str, np.ndarray]):
         return {name: self[name] for name in _NAMES}
 
 
+class LazyKeyframe(LazyColumns):
+    """A stored keyframe, checked whole at once (lengths, codes), each column made into
+    what the queue holds (text through its table) when first asked for."""
+
+    def __init__(self, blob: bytes) -> None:
+        self.n, self._stored = _stored(blob)
+        self.depth = 0
+        self._made = {"id": self._make("id")}
+
+    def _make(self, name: str) -> np.ndarray:
+        entry = self._stored.get(name)
+        if entry is None:
+            return frozen(job_column(name, _DTYPES[name], [None] * self.n, self.n))
+        return frozen(_keyframe_column(*entry))
+
+    def _column(self, name: str) -> np.ndarray:
+        return self[name]  # kept: the deltas over it (and the next jumps) read it again
+
+
 def _apply_run(columns: Columns, run: list[Mapping[str, Any]]) -> Columns:
     """``run`` (deltas) applied to ``columns``: lazily (:class:`LazyColumns`) while the
     queue stays within :data:`LAZY_DELTAS` of a whole one and every delta holds columns;
@@ -404,7 +434,8 @@ def load_many(blobs: list[bytes], previous: Columns | None) -> Columns:
                     assert columns is not None
                     columns, run = _apply_run(columns, run), []
                 continue
-            columns = load(blob, columns)  # a keyframe: what came before does not matter
+            # a keyframe: what came before does not matter
+            columns = LazyKeyframe(blob) if doc is None else load(blob, columns)
             run = []
         if run:
             assert columns is not None
