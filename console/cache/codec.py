@@ -279,12 +279,21 @@ def columns_to_lists(
     present = [k for k in names if k in columns]
     lists = []
     for k in present:
-        values = columns[k].tolist()
-        if columns[k].dtype.kind == "f":
-            values = [None if v != v else v for v in values]
-        elif columns[k].dtype == object:  # text mostly: only numbers need a look
-            values = [v if type(v) is str or v is None
-                      else _plain(v) if isinstance(v, _NUMBERS) else v for v in values]
+        column = columns[k]
+        if column.dtype.kind == "f":
+            gaps = np.isnan(column)
+            if gaps.any():  # None in the gaps, at C speed
+                column = column.astype(object)
+                column[gaps] = None
+            values = column.tolist()
+        else:
+            values = column.tolist()
+            # text, None, racks as tuples mostly: a look per value only where a float or a
+            # numpy number is among them (checked at C speed)
+            if column.dtype == object and any(issubclass(t, _NUMBERS)
+                                              for t in set(map(type, values))):
+                values = [v if type(v) is str or v is None
+                          else _plain(v) if isinstance(v, _NUMBERS) else v for v in values]
         lists.append(values)
     return present, lists
 
