@@ -451,6 +451,16 @@ class LiveSession:
         if self._cache_factory is not None:
             self._open_cache(self._cache_factory)
         self.poller = Poller(self.source, self.cache)
+        if self._wake is not None and getattr(self.source, "concurrent_kinds", False):
+            self.lanes = Lanes(THREAD_PREFIX, self._wake, self._count_busy)
+            if FIRST_KINDS <= set(self.source.kinds):
+                self._held = set()
+                self._held_until = time.monotonic() + FIRST_HOLD_S
+                # The floor's first answer is fetched on its lanes while the history and
+                # the alarms load here (taken after them, at the first run_due); the kinds
+                # the history concerns (power) are held back until it is taken.
+                for kind in ("site", "racks"):
+                    self.request(kind)
         self._load_history()
         if self._alarm_factory is not None:
             self.alarm_service = self._alarm_factory(self.cache)
@@ -460,11 +470,6 @@ class LiveSession:
             settle_heap()
             self._settled = True
         self.schedule = Schedule(self.intervals, self.source.kinds, time.monotonic())
-        if self._wake is not None and getattr(self.source, "concurrent_kinds", False):
-            self.lanes = Lanes(THREAD_PREFIX, self._wake, self._count_busy)
-            if FIRST_KINDS <= set(self.source.kinds):
-                self._held = set()
-                self._held_until = time.monotonic() + FIRST_HOLD_S
         self._check_pages_soon()
         return True
 

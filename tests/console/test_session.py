@@ -485,3 +485,45 @@ def test_closing_ends_a_page_check_under_way(tmp_path: Path) -> None:
     assert session.begin()
     session.close()  # joins the check's thread (the thread-leak check would say otherwise)
     assert session._page_check is None
+
+
+def test_the_floors_first_answer_is_fetched_while_the_history_and_alarms_load() -> None:
+    """With lanes, begin asks for the site and the racks before it loads the power
+    history and the alarms (seconds of a large cache): the first live floor does not wait
+    for them (it is taken after them, at the first run_due)."""
+    source = _GatedSource()
+    source.gates["racks"].set()
+    site_fetched = threading.Event()
+    fetch = source.fetch
+
+    def fetch_and_say(kind: str, context: Any) -> Snapshot:
+        found = fetch(kind, context)
+        if kind == "site":
+            site_fetched.set()
+        return found
+
+    source.fetch = fetch_and_say  # type: ignore[method-assign]
+    seen: list[bool] = []
+
+    def alarms(cache: Any) -> Any:
+        seen.append(site_fetched.wait(10))
+        return _Alarms()
+
+    listener = _Recorder()
+    woken = threading.Event()
+    session = LiveSession(lambda: source, None, {"site": 60.0, "racks": 60.0, "events": 60.0},
+                          alarm_factory=alarms, listener=listener, settle=False, wake=woken.set)
+    try:
+        assert session.begin()
+        assert seen == [True]
+        assert "on_polled" not in listener.names()  # taken at the first run_due, not before
+        deadline = time.monotonic() + 10
+        while "on_polled" not in listener.names():
+            assert time.monotonic() < deadline, "timed out"
+            woken.wait(0.05)
+            woken.clear()
+            session.run_due()
+        first = next(a[0] for n, a in listener.events if n == "on_polled")
+        assert first.kind == "site" and first.ok
+    finally:
+        session.close()
