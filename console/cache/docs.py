@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from console.cache import codec, frames, jobframe
-from console.decode import JOB_COLUMNS
+from console.decode import JOB_COLUMNS, id_positions
 from console.model import EventBatch, JobsSnapshot, PowerSeries, UnhealthyGpus
 
 _GPU_STATUS_KEYS = ("uuid", "status", "xid", "ecc_dbe", "row_remap_failure")
@@ -166,8 +166,10 @@ class JobsState:
     key_id: int
     since_key: int
     time: float
-    ids: list[int] = field(default_factory=list)
-    rows: dict[int, tuple] = field(default_factory=dict)
+    ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    """The jobs' ids in the stored queue's order."""
+    columns: dict[str, np.ndarray] = field(default_factory=dict)
+    """Each job's values as stored, by column (in the order of ``ids``)."""
     changed_since_key: int = 0
     """Jobs changed or removed in the deltas since the keyframe (see :data:`DELTA_SHARE`)."""
 
@@ -191,45 +193,51 @@ def write_jobs(
     interval_s: float,
     keyframe_every: int,
 ) -> JobsState | None:
-    """Store the queue (keyframe or delta) if ``interval_s`` has passed; the new state."""
+    """Store the queue (keyframe or delta) if ``interval_s`` has passed; the new state.
+
+    The queue is compared with the one stored column by column (numpy), not job by job:
+    only the jobs that changed are made into JSON rows."""
     if state is not None and j.time - state.time < interval_s:
         return state
-    names, lists = codec.columns_to_lists(j.columns, _JOB_NAMES)
+    names = [name for name in _JOB_NAMES if name in j.columns]
     if "id" not in names:
         return state
-    rows = list(zip(*lists, strict=True))
-    ids = [int(i) for i in lists[names.index("id")]]
+    columns = {name: np.asarray(j.columns[name]) for name in names}
+    ids = columns["id"].astype(np.int64)
+    n = len(ids)
     delta = None
     if state is not None and state.since_key + 1 < keyframe_every:
-        delta = _delta(state, names, ids, rows)
+        delta = _delta(state, names, ids, columns)
         changes = len(delta[0]) + len(delta[1])
-        if state.changed_since_key + changes > max(DELTA_MIN_JOBS, DELTA_SHARE * len(rows)):
+        if state.changed_since_key + changes > max(DELTA_MIN_JOBS, DELTA_SHARE * n):
             delta = None  # the chain would change too much of the queue: a keyframe now
-    changed: list[tuple] = []
-    removed: list[int] = []
+    changed = np.zeros(0, np.intp)
+    removed = np.zeros(0, np.int64)
     if state is None or delta is None:  # a keyframe stores every job as it is
-        by_id = dict(zip(ids, rows, strict=True))
+        kept = columns
         try:
             blob = jobframe.encode(j.columns)
         except (TypeError, ValueError):  # values the columnar form cannot hold
-            blob = codec.pack_json({"names": names, "columns": lists})
+            blob = codec.pack_json({"names": names,
+                                    "columns": codec.columns_to_lists(columns, names)[1]})
         is_key = True
     else:
-        changed, removed, by_id = delta
-        if not removed and not changed and ids == state.ids:
+        changed, removed, kept = delta
+        if not len(removed) and not len(changed) and np.array_equal(ids, state.ids):
             conn.execute("UPDATE jobs SET last_seen = ? WHERE id = ?", (j.time, state.id))
             state.time = j.time
             return state
-        gone = set(removed)
-        expected = [i for i in state.ids if i not in gone]
-        expected += [i for i in ids if i not in state.rows]
+        old = state.ids
+        expected = np.concatenate([old[np.isin(old, ids)], ids[~np.isin(ids, old)]])
         # Changed jobs as columns, like the keyframe: far quicker to parse than records.
+        lists = (codec.columns_to_lists({k: v[changed] for k, v in columns.items()}, names)[1]
+                 if len(changed) else [])
         doc: dict[str, Any] = {
-            "changed_columns": {"names": names, "columns": [list(c) for c in zip(*changed, strict=True)]},
-            "removed": removed,
+            "changed_columns": {"names": names, "columns": lists},
+            "removed": removed.tolist(),
         }
-        if expected != ids:
-            doc["ids"] = ids
+        if not np.array_equal(expected, ids):
+            doc["ids"] = ids.tolist()
         blob = codec.pack_json(doc)
         is_key = False
     row_id = (state.id if state is not None else frames.last_id(conn, "jobs")) + 1
@@ -237,7 +245,7 @@ def write_jobs(
     conn.execute(
         "INSERT INTO jobs (id, time, last_seen, received, key_id, n_jobs, data) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (row_id, j.time, j.time, j.received, key_id, len(rows), blob),
+        (row_id, j.time, j.time, j.received, key_id, n, blob),
     )
     return JobsState(
         id=row_id,
@@ -245,40 +253,61 @@ def write_jobs(
         since_key=0 if is_key or state is None else state.since_key + 1,
         time=j.time,
         ids=ids,
-        rows=by_id,
+        columns=kept,
         changed_since_key=(0 if is_key or state is None
                            else state.changed_since_key + len(changed) + len(removed)),
     )
 
 
+def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether each value of ``a`` is stored as that of ``b`` (NaN, stored as null, is
+    NaN; text, None and tuples of racks by equality, as the JSON rows compared)."""
+    if a.dtype.kind == "f" and b.dtype.kind == "f":
+        with np.errstate(invalid="ignore"):
+            return (a == b) | (np.isnan(a) & np.isnan(b))
+    same = np.asarray(a == b, bool)  # value by value, at C speed
+    if a.dtype == object or b.dtype == object:
+        # the few that differ, compared again as stored (NaN as None, numpy numbers plain)
+        for i in np.flatnonzero(~same).tolist():
+            same[i] = codec.plain(a[i]) == codec.plain(b[i])
+    return same
+
+
 def _delta(
-    state: JobsState, names: list[str], ids: list[int], rows: list[tuple]
-) -> tuple[list[tuple], list[int], dict[int, tuple]]:
-    """``(changed rows, removed ids, rows as stored by id)`` of a queue against the one
-    stored: a job whose ``gpu_util_pct`` alone moved less than :data:`JOB_UTIL_STEP_PCT`
-    keeps its stored row (later moves are measured from it)."""
-    by_id = dict(zip(ids, rows, strict=True))
-    removed = [i for i in state.ids if i not in by_id]
-    util = names.index("gpu_util_pct") if "gpu_util_pct" in names else -1
-    changed = []
-    for i, r in zip(ids, rows, strict=True):
-        was = state.rows.get(i)
-        if was == r:
-            continue
-        if was is not None and util >= 0 and _util_moved_little(was, r, util):
-            by_id[i] = was
-            continue
-        changed.append(r)
-    return changed, removed, by_id
-
-
-def _util_moved_little(was: tuple, now: tuple, util: int) -> bool:
-    """Whether a job's row differs from the one stored only by its ``gpu_util_pct``
-    moving less than :data:`JOB_UTIL_STEP_PCT` (both known)."""
-    a, b = was[util], now[util]
-    if a is None or b is None or abs(a - b) >= JOB_UTIL_STEP_PCT:
-        return False
-    return was[:util] == now[:util] and was[util + 1:] == now[util + 1:]
+    state: JobsState, names: list[str], ids: np.ndarray, columns: dict[str, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """``(positions of the changed jobs, removed ids, the queue's columns as stored)`` of
+    a queue against the one stored: a job whose ``gpu_util_pct`` alone moved less than
+    :data:`JOB_UTIL_STEP_PCT` keeps its stored value (later moves are measured from it)."""
+    at = id_positions(state.ids, ids)  # each job's row in the stored queue, -1: new
+    removed = state.ids[~np.isin(state.ids, ids)]
+    known = at >= 0
+    was = at[known]
+    if list(state.columns) != names:  # another set of columns: every job changed
+        return np.arange(len(ids)), removed, columns
+    differs = np.zeros(int(known.sum()), np.int64)  # how many columns differ, per job
+    for name in names:
+        if name != "gpu_util_pct":
+            differs += ~_same(columns[name][known], state.columns[name][was])
+    changed = ~known
+    kept = columns
+    if "gpu_util_pct" in names:
+        now_util = np.asarray(columns["gpu_util_pct"], np.float64)[known]
+        old_util = np.asarray(state.columns["gpu_util_pct"], np.float64)[was]
+        util_same = _same(now_util, old_util)
+        with np.errstate(invalid="ignore"):
+            little = ~util_same & (np.abs(now_util - old_util) < JOB_UTIL_STEP_PCT)
+        # Only its utilisation moved, a little: the job keeps its stored row.
+        keep_old = little & (differs == 0)
+        changed[known] = (differs > 0) | (~util_same & ~keep_old)
+        if keep_old.any():
+            util = np.array(columns["gpu_util_pct"], dtype=np.float64)
+            rows = np.flatnonzero(known)[keep_old]
+            util[rows] = old_util[keep_old]
+            kept = {**columns, "gpu_util_pct": util}
+    else:
+        changed[known] = differs > 0
+    return np.flatnonzero(changed), removed, kept
 
 
 JOBS_MARK_EVERY = 4
