@@ -32,8 +32,17 @@ def test_each_run_measures_the_default_layout(qtbot: Any, monkeypatch: pytest.Mo
         return window
 
     monkeypatch.setattr(widgets.review, "open_review_window", spy)
-    for _ in range(2):
-        figures = review.review_seek_ms(0.1, 2)
-        assert figures["review_seek_ms"] > 0
-    assert not [key for key in QSettings().allKeys() if "review" in key]
+    user, key = QSettings(), "window/review/last_screen"  # what a closed window writes
+    kept = user.value(key)
+    user.setValue(key, "the user's")
+    try:
+        for _ in range(2):
+            figures = review.review_seek_ms(0.1, 2)
+            assert figures["review_seek_ms"] > 0
+        assert QSettings().value(key) == "the user's"  # the bench's window kept its own
+    finally:
+        if kept is None:
+            user.remove(key)
+        else:
+            user.setValue(key, kept)
     assert shown[0] == shown[-1] and "power" in shown[0]  # the default layout both runs
