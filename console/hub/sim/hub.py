@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -49,7 +50,13 @@ from console.hub.sim.forecast import forecast as sim_forecast
 from console.hub.sim.gpu import GpuFleet, power_demand_w
 from console.hub.sim.jobs import JobBook
 from console.hub.sim.metrics import MetricsRenderer
-from console.hub.sim.power import PowerHistory, Supply, balance, default_window
+from console.hub.sim.power import (
+    PowerHistory,
+    Supply,
+    balance,
+    default_window,
+    weather_series,
+)
 from console.hub.sim.views import (
     RackStatics,
     aggregate,
@@ -63,6 +70,33 @@ from console.hub.topology import Topology
 __all__ = ["SCALES", "SimulatedHub"]
 
 _FULL_DESIGN_KW = sum(h.spec.design_kw * h.rows * h.racks_per_row for h in HALLS)
+
+
+class _Ahead:
+    """``fn()`` run on a thread of its own from now; :meth:`result` waits for its value."""
+
+    def __init__(self, fn: Callable[[], dict[str, np.ndarray]]) -> None:
+        self._fn = fn
+        self._value: dict[str, np.ndarray] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="sim-ahead", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._fn()
+        except BaseException as exc:  # handed to the caller of result()
+            self._error = exc
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def result(self) -> dict[str, np.ndarray]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
 
 
 class SimulatedHub:
@@ -98,8 +132,17 @@ class SimulatedHub:
         default it comes from the scale, seed and start time (same inputs, same outputs)."""
         self.outage = False
         self._outage_event: dict[str, Any] = {}
-        self.topo = topo = Topology(scale, self.seed)
         self.weather = Weather(self.seed)
+        # the week of history's weather depends on the times alone: it is worked out on a
+        # thread of its own (numpy, mostly outside the interpreter lock) beside the build
+        history_weather = _Ahead(self._history_weather)
+        try:
+            self._build(scale, faults, history_weather)
+        finally:
+            history_weather.join()
+
+    def _build(self, scale: str, faults: bool, history_weather: _Ahead) -> None:
+        self.topo = topo = Topology(scale, self.seed)
         factor = topo.design_it_kw() / _FULL_DESIGN_KW
         self.supply = Supply.scaled(factor)
         self.capacity_mw = round(SITE_CAPACITY_MW * factor, 3)
@@ -126,10 +169,9 @@ class SimulatedHub:
         self._forecast: dict[str, Any] | None = None
         self._soc = BATTERY_SOC_START
         self._soc_time = self.now - HISTORY_PRECOMPUTE_S - HISTORY_STEP_S
-        self._precompute_history()
+        self._precompute_history(history_weather.result())
         self._record(np.array([self.now]), np.array([self.it_mw]))
         self._site = self._site_static()
-        self.book.as_list()  # warm the per-job dict cache
 
     # -- construction helpers ----------------------------------------------------------------
     def _inlet_offsets(self, rng: np.random.Generator) -> np.ndarray:
@@ -160,23 +202,35 @@ class SimulatedHub:
             total_w += nodes * (spec.node_overhead_idle_w + span * util)
         return total_w / 1e6
 
-    def _precompute_history(self) -> None:
+    def _history_times(self) -> np.ndarray:
         n = int(HISTORY_PRECOMPUTE_S / HISTORY_STEP_S)
-        t = self.now - HISTORY_STEP_S * np.arange(n, 0, -1, dtype=np.float64)
-        target = self.weather.util_target(t)
+        return self.now - HISTORY_STEP_S * np.arange(n, 0, -1, dtype=np.float64)
+
+    def _history_weather(self) -> dict[str, np.ndarray]:
+        """The weather of the week of history: :func:`weather_series` and the utilisation
+        target at :meth:`_history_times`."""
+        t = self._history_times()
+        return {**weather_series(self.weather, t), "util_target": self.weather.util_target(t)}
+
+    def _precompute_history(self, weather: dict[str, np.ndarray]) -> None:
+        t = self._history_times()
+        target = weather["util_target"]
         kinds = list(self.alloc.pool_used)
         now_model = self._it_model({k: float(self.alloc.used_fraction(k)) for k in kinds})
         scale = self.it_mw / now_model if now_model > 0 else 1.0
         lo = self._it_model({k: 0.0 for k in kinds})
         hi = self._it_model({k: 1.0 for k in kinds})
         it = (lo + (hi - lo) * target) * scale
-        self._record(t, it)
+        self._record(t, it, weather)
 
-    def _record(self, t: np.ndarray, it: np.ndarray) -> None:
-        """Balance points at times ``t`` (the last one is the live tick) into the history."""
+    def _record(
+        self, t: np.ndarray, it: np.ndarray, weather: dict[str, np.ndarray] | None = None
+    ) -> None:
+        """Balance points at times ``t`` (the last one is the live tick) into the history
+        (``weather``: :func:`weather_series` of ``t``, when worked out ahead)."""
         dts = np.diff(np.concatenate(([self._soc_time], t)))
         series, self._soc = balance(
-            t, it, dts, self._soc, self.weather, self.supply, self.faults.wind_drops
+            t, it, dts, self._soc, self.weather, self.supply, self.faults.wind_drops, weather
         )
         self._soc_time = float(t[-1])
         if len(t) > 1:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from bisect import bisect_right
 from typing import Any
 
 import numpy as np
@@ -38,8 +39,23 @@ _BLOCK_P = np.array([b[1] for b in PENDING_BLOCKED])
 _BLOCK_H = {b[0]: (b[2], b[3]) for b in PENDING_BLOCKED}
 _BLOCK_SUM = _BLOCK_P.sum()
 _BLOCK_WHICH = _BLOCK_P / _BLOCK_SUM
+_BLOCK_CDF = np.cumsum(_BLOCK_WHICH)
+_BLOCK_CDF /= _BLOCK_CDF[-1]
+_BLOCK_CDF_LIST = _BLOCK_CDF.tolist()
 _ELIGIBLE = ("Priority", "Resources")
 _AGE_WEIGHT = 25.0  # priority points per hour waited (Slurm's age factor)
+
+
+def _uniform(rng: np.random.Generator, low: float, high: float) -> float:
+    """``rng.uniform(low, high)``'s number, drawn as it draws it (one double), without
+    its per-call overhead (a third of the time)."""
+    return low + (high - low) * rng.random()
+
+
+def _block_code(rng: np.random.Generator) -> int:
+    """``rng.choice(len(_BLOCK_CODES), p=_BLOCK_WHICH)``'s pick, drawn as it draws it
+    (one double against the cumulative shares), without its checks (a tenth of the time)."""
+    return bisect_right(_BLOCK_CDF_LIST, rng.random())
 
 
 class JobBook:
@@ -95,7 +111,7 @@ class JobBook:
             self.alloc.used_fraction(k) < target for k in self.alloc.pool_used
         ):
             job = self.factory.make(now, length_biased=True)
-            elapsed = job.run_s * float(rng.uniform(0.0, 1.0))
+            elapsed = job.run_s * _uniform(rng, 0.0, 1.0)
             job.submit = now - elapsed - float(rng.exponential(1800.0))
             if not self._try_start(job, now - elapsed, target):
                 misses += 1
@@ -106,12 +122,12 @@ class JobBook:
         n_wait = int(arrival * (1.0 - 1.0 / JOB_DEMAND_FACTOR) * JOB_PATIENCE_H * 3600.0 * 0.5)
         n_wait += int(arrival * 3600.0 * 6.0 * float(_BLOCK_P.sum()))
         for _ in range(max(n_wait, 2)):
-            job = self.factory.make(now - float(rng.uniform(0.0, 36.0 * 3600.0)))
+            job = self.factory.make(now - _uniform(rng, 0.0, 36.0 * 3600.0))
             self._queue(job, now)
             made.append(job)
         for _ in range(int(self.served_rate * JOB_KEEP_FINISHED_S)):
             job = self.factory.make(0.0)
-            end = now - float(rng.uniform(0.0, JOB_KEEP_FINISHED_S))
+            end = now - _uniform(rng, 0.0, JOB_KEEP_FINISHED_S)
             job.start = end - job.run_s
             job.submit = job.start - float(rng.exponential(1800.0))
             job.end, job.state, job.reason = end, job.outcome, None
@@ -160,10 +176,10 @@ class JobBook:
         """Put a submitted job in the queue, maybe blocked, with its user's patience."""
         rng = self.rng
         if rng.random() < _BLOCK_SUM:
-            code = _BLOCK_CODES[int(rng.choice(len(_BLOCK_CODES), p=_BLOCK_WHICH))]
+            code = _BLOCK_CODES[_block_code(rng)]
             lo, hi = _BLOCK_H[code]
             job.reason = code
-            job.wake = max(now, job.submit) + float(rng.uniform(lo, hi)) * 3600.0
+            job.wake = max(now, job.submit) + _uniform(rng, lo, hi) * 3600.0
             self._push(job.wake, "wake", job)
         else:
             job.reason = "Priority"
@@ -212,7 +228,7 @@ class JobBook:
         self._slot_jobs[slot] = job
         self.slot_util[slot] = job.util
         self.slot_mem[slot] = job.mem_frac
-        self.slot_phase[slot] = float(self.rng.uniform(0.0, 2.0 * math.pi))
+        self.slot_phase[slot] = _uniform(self.rng, 0.0, 2.0 * math.pi)
         self._push(when + job.run_s, "end", job)
         job.cache = None
         self._list = None

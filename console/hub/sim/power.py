@@ -61,6 +61,17 @@ def wind_drop_factor(t: np.ndarray, drops: list[tuple[float, float]]) -> np.ndar
     return factor
 
 
+def weather_series(weather: Weather, t: np.ndarray) -> dict[str, np.ndarray]:
+    """What :func:`balance` reads from the weather at times ``t``: a function of the times
+    alone, so it can be worked out ahead (the hub's week of history, beside its build)."""
+    return {
+        "pue": weather.pue(t),
+        "solar_fraction": weather.solar_fraction(t),
+        "wind_fraction": weather.wind_fraction(t),
+        "grid_intensity": weather.grid_intensity(t),
+    }
+
+
 def balance(
     t: np.ndarray,
     it_mw: np.ndarray,
@@ -69,21 +80,21 @@ def balance(
     weather: Weather,
     supply: Supply,
     drops: list[tuple[float, float]],
+    given: dict[str, np.ndarray] | None = None,
 ) -> tuple[dict[str, np.ndarray], float]:
     """Energy balance at times ``t`` for IT loads ``it_mw``; returns the series and end SoC.
 
     ``dt_s`` is the time each point stands for (battery integration); ``soc_pct`` is the
     battery state of charge before the first point. The weather gives the PUE, the available
     solar and wind (less any wind drops) and the grid's carbon intensity; :func:`dispatch`
-    does the rest.
+    does the rest. ``given``: :func:`weather_series` of ``t``, when already worked out.
     """
-    pue = np.round(weather.pue(t), 4)
-    solar = np.round(supply.solar_mwp * weather.solar_fraction(t), MW_DECIMALS)
-    wind = (
-        supply.wind_mw * WIND_AVAILABILITY * weather.wind_fraction(t) * wind_drop_factor(t, drops)
-    )
+    ws = weather_series(weather, t) if given is None else given
+    pue = np.round(ws["pue"], 4)
+    solar = np.round(supply.solar_mwp * ws["solar_fraction"], MW_DECIMALS)
+    wind = supply.wind_mw * WIND_AVAILABILITY * ws["wind_fraction"] * wind_drop_factor(t, drops)
     wind = np.round(wind, MW_DECIMALS)
-    return dispatch(it_mw, dt_s, soc_pct, pue, solar, wind, weather.grid_intensity(t), supply)
+    return dispatch(it_mw, dt_s, soc_pct, pue, solar, wind, ws["grid_intensity"], supply)
 
 
 def dispatch(
@@ -113,25 +124,39 @@ def dispatch(
     eff = BATTERY_EFFICIENCY
     soc_max, soc_min = BATTERY_SOC_MAX, BATTERY_SOC_MIN
     soc = float(soc_pct)
-    ch_list = [0.0] * n
-    dis_list = [0.0] * n
-    soc_list = [0.0] * n
-    for i, (s, h) in enumerate(zip(surplus, hours, strict=True)):
-        if h > 0.0 and energy > 0.0:
-            if s > 0.0:
-                room = (soc_max - soc) / 100.0 * energy / (h * eff)
-                c = min(s, p_max, room) if room > 0.0 else 0.0
-                soc += c * h * eff / energy * 100.0
-                ch_list[i] = c
-            elif s < 0.0:
-                avail = (soc - soc_min) / 100.0 * energy * eff / h
-                d = min(-s, p_max, avail) if avail > 0.0 else 0.0
-                soc -= d * h / eff / energy * 100.0
-                dis_list[i] = d
-        soc_list[i] = soc
-    charge[:] = ch_list
-    discharge[:] = dis_list
-    socs[:] = soc_list
+    if energy > 0.0:
+        # the battery, point by point (each SoC follows from the last): the same sums in
+        # the same order as ever, with min() and list stores written out (the hub's week
+        # of history is 60,480 points, worked out while it starts)
+        ch_list: list[float] = []
+        dis_list: list[float] = []
+        soc_list: list[float] = []
+        ch_add, dis_add, soc_add = ch_list.append, dis_list.append, soc_list.append
+        for s, h in zip(surplus, hours, strict=True):
+            c = d = 0.0
+            if h > 0.0:
+                if s > 0.0:
+                    room = (soc_max - soc) / 100.0 * energy / (h * eff)
+                    if room > 0.0:
+                        c = s if s < p_max else p_max
+                        if room < c:
+                            c = room
+                        soc += c * h * eff / energy * 100.0
+                elif s < 0.0:
+                    avail = (soc - soc_min) / 100.0 * energy * eff / h
+                    if avail > 0.0:
+                        d = -s if -s < p_max else p_max
+                        if avail < d:
+                            d = avail
+                        soc -= d * h / eff / energy * 100.0
+            ch_add(c)
+            dis_add(d)
+            soc_add(soc)
+        charge[:] = ch_list
+        discharge[:] = dis_list
+        socs[:] = soc_list
+    else:
+        socs[:] = soc
     charge = np.round(charge, MW_DECIMALS)
     discharge = np.round(discharge, MW_DECIMALS)
     facility_r = np.round(facility, MW_DECIMALS)
