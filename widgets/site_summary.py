@@ -109,7 +109,8 @@ class SiteSummary(LiveView):
         self.capacity_mw: float | None = DEFAULT_CAPACITY_MW
         """The facility envelope (the site layout's ``capacity_mw``); None: not given."""
         self._latest: dict[str, Snapshot] = {}
-        self._jobs_counted: tuple[JobsSnapshot, int, int] | None = None
+        self._jobs_counted: tuple[tuple[object, ...], int, int] | None = None
+        """The last queue counted (:func:`_jobs_key`), its running and pending."""
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         self.tiles: dict[str, KpiTile] = {}
@@ -228,8 +229,11 @@ class SiteSummary(LiveView):
     def _jobs(self) -> None:
         jobs = self._latest.get("jobs")
         if isinstance(jobs, JobsSnapshot):
+            # The same queue (the same snapshot, or a later one with the same columns: a
+            # poll that found no job changed keeps the arrays) is counted once.
+            key = _jobs_key(jobs)
             counted = self._jobs_counted
-            if counted is not None and counted[0] is jobs:  # the same queue: counted once
+            if counted is not None and _same_key(counted[0], key):
                 running, pending = counted[1], counted[2]
             else:
                 try:
@@ -238,9 +242,26 @@ class SiteSummary(LiveView):
                     from widgets.jobs_model import clean_jobs
 
                     running, pending = _running_pending(clean_jobs(jobs))
-                self._jobs_counted = (jobs, running, pending)
+                self._jobs_counted = (key, running, pending)
             self.tiles["jobs"].set(self.tr("{0} running").format(figure(running, ",d")),
                                    self.tr("{0} pending").format(figure(pending, ",d")))
+
+
+def _jobs_key(jobs: JobsSnapshot) -> tuple[object, ...]:
+    """What the running and pending counts are read from: the queue's length and its state
+    and array-task columns (the arrays themselves, compared by identity: a snapshot's
+    columns are read-only, and a job queue whose jobs did not change keeps them)."""
+    columns = jobs.columns
+    if not isinstance(columns, Mapping):
+        return (jobs,)
+    key = (columns.get("state"), columns.get("array_tasks"))
+    if not all(x is None or (isinstance(x, np.ndarray) and not x.flags.writeable) for x in key):
+        return (jobs,)  # columns that could change under the same object: this snapshot only
+    return (len(jobs), *key)
+
+
+def _same_key(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
 
 
 def _running_pending(jobs: JobsSnapshot) -> tuple[int, int]:

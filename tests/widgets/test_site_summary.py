@@ -92,3 +92,41 @@ def test_a_tile_without_figures_says_stale_only_while_the_data_is(qtbot: Any) ->
     summary.flush()
     assert summary.tiles["jobs"].value.text() == "—" and summary.tiles["jobs"].detail.text() == ""
     assert summary.tiles["gpus"].value.text() == "3"
+
+
+def test_job_states_are_counted_once_per_queue_not_per_poll(qtbot: Any, monkeypatch: Any) -> None:
+    """A poll that found no job changed brings a new snapshot with the same (read-only)
+    columns: its running and pending are not counted again; a queue whose states changed
+    is, and a snapshot with writable columns is counted for itself."""
+    import numpy as np
+
+    from console.model import JobsSnapshot, frozen
+    from widgets import site_summary
+
+    calls: list[int] = []
+    real = site_summary._running_pending
+    monkeypatch.setattr(site_summary, "_running_pending",
+                        lambda jobs: (calls.append(1), real(jobs))[1])
+    columns = {"id": frozen(np.array([1, 2, 3])),
+               "state": frozen(np.array(["RUNNING", "PENDING", "PENDING"], object)),
+               "array_tasks": frozen(np.array([0, 4, 0]))}
+    summary = SiteSummary()
+    qtbot.addWidget(summary)
+    for k in range(3):  # three polls of an unchanged queue
+        summary.apply(JobsSnapshot(time=T0 + 2 * k, columns=dict(columns)))
+        summary.flush()
+    assert len(calls) == 1
+    assert summary.tiles["jobs"].value.text() == "1 running"
+    assert summary.tiles["jobs"].detail.text() == "5 pending"
+    changed = dict(columns, state=frozen(np.array(["RUNNING", "RUNNING", "PENDING"], object)))
+    summary.apply(JobsSnapshot(time=T0 + 6, columns=changed))
+    summary.flush()
+    assert len(calls) == 2
+    assert summary.tiles["jobs"].value.text() == "5 running"
+    assert summary.tiles["jobs"].detail.text() == "1 pending"
+    writable = {"id": np.array([1, 2]), "state": np.array(["PENDING", "PENDING"], object)}
+    for k in range(2):
+        summary.apply(JobsSnapshot(time=T0 + 8 + k, columns=writable))
+        summary.flush()
+    assert len(calls) == 4
+    assert summary.tiles["jobs"].detail.text() == "2 pending"
