@@ -63,6 +63,12 @@ def on_this_machine(host: str) -> bool:
     return bool((mapped or address).is_loopback)
 
 
+WARM_UP_AFTER_S = 0.5
+"""How long a started server's warm-up waits for its first request to be answered before
+it begins anyway."""
+_SITE_MARK = -1.2345678901234567e-300
+"""A ``time`` no site document has: where the time goes in the encoded layout."""
+
 WARMED_ENDPOINTS = ("racks", "gpus")
 """Whole-site documents encoded on the clock's thread right after each tick (the job queue,
 ~2.4 MB at full scale, is encoded at most once per tick, when a client asks for it)."""
@@ -176,6 +182,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.server.stopped:  # a request on a connection kept from before the stop
             self.close_connection = True
             return
+        with self.server._busy_changed:
+            self.server._busy += 1
         try:
             route()
         except _Error as exc:
@@ -187,6 +195,11 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:  # a bug in the simulation must not kill the server thread
             log.exception("error serving %s", self.path)
             self._error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error")
+        finally:
+            with self.server._busy_changed:
+                self.server._busy -= 1
+                self.server._busy_changed.notify_all()
+        self.server.answered.set()
 
     def _get(self) -> None:
         url = urlsplit(self.path)
@@ -224,7 +237,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise _Error(HTTPStatus.NOT_FOUND,
                          f"no such endpoint: {path} (this hub keeps only the shift log)")
         elif path == "/api/v1/site":
-            self._json(HTTPStatus.OK, hub.site())
+            self._send(HTTPStatus.OK, self.server.site_json(), "application/json")
         elif path == "/api/v1/racks":
             self._cached_json("racks", hub.racks)
         elif path.startswith("/api/v1/racks/"):
@@ -367,11 +380,18 @@ class HubHTTPServer(ThreadingHTTPServer):
         self._encoded: dict[str, tuple[Any, bytes]] = {}
         self._encode_lock = threading.Lock()
         self._generation = 0  # bumped when a fault changes the site between ticks
+        self._site_parts: tuple[Any, bytes, bytes] | None = None
         self.jobs = JobFeed()
+        self.answered = threading.Event()
+        """Set once a request was answered (and at stop): :meth:`HubServer.start`'s warm-up
+        waits for it, so the first client's first answer does not wait on the warm-up."""
+        self._busy = 0
+        self._busy_changed = threading.Condition()
         super().__init__((host, port), _Handler)
 
-    def log(self) -> LogStore:
-        """The shift log, opened at its first use; 503 when its file cannot be used."""
+    def log(self, report: bool = True) -> LogStore:
+        """The shift log, opened at its first use (or by the warm-up); 503 when its file
+        cannot be used (said in the log unless ``report`` is false)."""
         with self._log_lock:
             if self.stopped:
                 raise _Error(HTTPStatus.SERVICE_UNAVAILABLE, "the hub is stopping")
@@ -383,7 +403,8 @@ class HubHTTPServer(ThreadingHTTPServer):
                 try:
                     self._log = LogStore(self.log_db)
                 except LogStoreError as exc:
-                    log.error("%s", exc)
+                    if report:
+                        log.error("%s", exc)
                     raise _Error(HTTPStatus.SERVICE_UNAVAILABLE,
                                  "the hub's shift log cannot be opened") from None
             return self._log
@@ -442,6 +463,51 @@ class HubHTTPServer(ThreadingHTTPServer):
         with self._encode_lock:
             self._encoded[endpoint] = (tick if tick is not None else -1, body)
         return body
+
+    def site_json(self) -> bytes:
+        """``hub.site()`` as JSON: the layout (1.1 MB at full scale) encoded once, its
+        ``time`` put in at each answer."""
+        hub = self.hub
+        assert hub is not None
+        doc = hub.site()
+        layout = hub.layout
+        parts = self._site_parts
+        if parts is None or parts[0] is not layout:
+            body = encode_json({**layout, "time": _SITE_MARK})
+            key, value = b'"time":', encode_json(_SITE_MARK)
+            at = body.find(key + value)
+            if at < 0 or body.find(key + value, at + 1) >= 0:  # not once: no splicing
+                return encode_json(doc)
+            at += len(key)
+            parts = self._site_parts = (layout, body[:at], body[at + len(value):])
+        return parts[1] + encode_json(doc["time"]) + parts[2]
+
+    def _idle(self, stop: threading.Event) -> bool:
+        """Wait until no request is being answered (the warm-up's work would hold it up:
+        one interpreter lock); False once the server stops."""
+        with self._busy_changed:
+            self._busy_changed.wait_for(lambda: self._busy == 0 or stop.is_set())
+        return not stop.is_set()
+
+    def warm_up(self, stop: threading.Event) -> None:
+        """What the first client asks for after the site, made ready while it reads the
+        site document, a piece at a time between answers: the rack and GPU documents, the
+        job queue (its jobs' dicts: 0.1 s at full scale) and the shift log (its store
+        opened: a tenth of a second more)."""
+        self.answered.wait(WARM_UP_AFTER_S)
+        hub = self.hub
+        if hub is not None:
+            for endpoint, build in (("racks", hub.racks), ("gpus", hub.unhealthy_gpus)):
+                if not self._idle(stop):
+                    return
+                self.encoded(endpoint, build)
+            hub.jobs_ahead(lambda: self._idle(stop))
+        if not self._idle(stop):
+            return
+        try:
+            self.log(report=False)
+        except _Error:  # said when a client asks for the log
+            pass
 
     def forget_encoded(self) -> None:
         with self._encode_lock:
@@ -507,7 +573,9 @@ class HubServer:
         serve = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="hub-http",
                                  daemon=True)
         tick = threading.Thread(target=self._tick, name="hub-clock", daemon=True)
-        self._threads = [serve, tick] if self.hub is not None else [serve]
+        warm = threading.Thread(target=self._httpd.warm_up, args=(self._stop,),
+                                name="hub-warm-up", daemon=True)
+        self._threads = [serve, tick, warm] if self.hub is not None else [serve, warm]
         for thread in self._threads:
             thread.start()
         return self
@@ -523,6 +591,9 @@ class HubServer:
 
     def stop(self) -> None:
         self._stop.set()
+        self._httpd.answered.set()
+        with self._httpd._busy_changed:
+            self._httpd._busy_changed.notify_all()
         self._httpd.shutdown()
         self._httpd.server_close()
         self._httpd.close_connections()

@@ -343,6 +343,12 @@ class SimulatedHub:
         with self.lock:
             return {**self._site, "time": round(self.now, 3)}
 
+    @property
+    def layout(self) -> dict[str, Any]:
+        """:meth:`site` less its time: the same object for as long as the layout stays the
+        same (the server encodes it once)."""
+        return self._site
+
     def racks(self) -> dict[str, Any]:
         """Per-rack aggregates, columnar, in ``site()['racks']`` order."""
         with self.lock:
@@ -451,6 +457,21 @@ class SimulatedHub:
                     "counts": self.book.counts(self.now),
                 }
             return self._cache["jobs"]
+
+    def jobs_ahead(self, between: Callable[[], bool], chunk: int = 500) -> None:
+        """Make :meth:`jobs` ready ahead of a client: the jobs' dicts ``chunk`` jobs at a
+        time under the lock (0.1 s in all at full scale), ``between()`` called between
+        chunks outside it (False: stop there), then the queue itself."""
+        with self.lock:
+            jobs = list(self.book.jobs.values())
+        for at in range(0, len(jobs), chunk):
+            if not between():
+                return
+            with self.lock:
+                for job in jobs[at : at + chunk]:
+                    job.as_dict()
+        if between():
+            self.jobs()
 
     def events(self, since: int = 0) -> dict[str, Any]:
         """Events with id greater than ``since`` (the last 10,000 are kept), the newest id

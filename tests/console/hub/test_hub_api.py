@@ -278,3 +278,65 @@ def test_a_remote_client_that_takes_gzip_gets_big_answers_compressed() -> None:
     head, _, payload = sent.getvalue().partition(b"\r\n\r\n")
     assert b"Content-Encoding: gzip" in head
     assert gzip.decompress(payload) == body
+
+
+def test_the_site_document_is_its_layout_encoded_once_with_the_time_of_each_answer(
+        tmp_path: Path) -> None:
+    """The layout (1.1 MB at full scale) is encoded once; each answer is the very JSON of
+    ``hub.site()`` at its time."""
+    from console.hub.server import HubServer, encode_json
+    from console.hub.sim import SimulatedHub
+
+    hub = SimulatedHub(scale="rack", seed=5, start=1_780_000_000.0)
+    server = HubServer(hub, port=0, tick_s=3600.0, log_db=tmp_path / "log.sqlite").start()
+    try:
+        for now in (1_780_000_000.0, 1_780_000_002.1234567, 1_780_000_061.5):
+            hub.step(now)
+            answer = requests.get(f"{server.url}/api/v1/site", timeout=10)
+            assert answer.content == encode_json(hub.site())
+            assert answer.json()["time"] == round(now, 3)
+        parts = server._httpd._site_parts
+        assert parts is not None and parts[0] is hub.layout
+    finally:
+        server.stop()
+
+
+def test_after_its_first_answer_the_server_makes_ready_the_jobs_and_the_log(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing is warmed before the first answer (it would hold that answer up); after it,
+    between answers, the rack and GPU documents, the job queue and the shift log are made
+    ready before anyone asks for them."""
+    import time
+
+    from console.hub import server as server_module
+    from console.hub.sim import SimulatedHub
+
+    monkeypatch.setattr(server_module, "WARM_UP_AFTER_S", 60.0)
+    hub = SimulatedHub(scale="rack", seed=5)
+    server = server_module.HubServer(hub, port=0, tick_s=3600.0,
+                                     log_db=tmp_path / "log.sqlite").start()
+    try:
+        httpd = server._httpd
+        assert httpd._log is None and "jobs" not in hub._cache and not httpd._encoded
+        assert requests.get(f"{server.url}/healthz", timeout=10).status_code == 200
+        deadline = time.monotonic() + 30.0
+        while httpd._log is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert httpd._log is not None
+        assert "jobs" in hub._cache and set(httpd._encoded) == {"racks", "gpus"}
+        assert not httpd.jobs.followed  # the clock takes no queue until a client asks
+        answer = requests.get(f"{server.url}/api/v1/log", timeout=10).json()
+        assert answer["entries"] == []
+    finally:
+        server.stop()
+
+
+def test_a_server_stopped_before_its_first_answer_ends_its_warm_up(tmp_path: Path) -> None:
+    from console.hub.server import HubServer
+    from console.hub.sim import SimulatedHub
+
+    server = HubServer(SimulatedHub(scale="rack", seed=5), port=0, tick_s=3600.0,
+                       log_db=tmp_path / "log.sqlite").start()
+    server.stop()
+    assert not any(t.is_alive() for t in server._threads)
+    assert server._httpd._log is None
