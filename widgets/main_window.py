@@ -373,6 +373,8 @@ class MainWindow(QMainWindow):
         self._age_timer.setInterval(1000)
         self._age_timer.timeout.connect(self.refresh_ages)
         self._age_timer.start()
+        self._ages_queued = False
+        """A refresh of the ages is queued for this event-loop turn (:meth:`on_polled`)."""
         self.restore_layout()
 
     def _wrap_alarms(self, view: LiveView) -> None:
@@ -931,6 +933,10 @@ class MainWindow(QMainWindow):
             return
         now = self.clock()
         snap = result.snapshot
+        health = self.link.kinds.get(result.kind)
+        steady = (result.ok and self.recorded_at is None and health is not None
+                  and health.last_ok is not None and health.misses == 0
+                  and not self.link.is_stale(result.kind, now))
         self.link.record(
             result.kind,
             result.ok,
@@ -943,7 +949,13 @@ class MainWindow(QMainWindow):
             self.on_cache_failed(result.cache_error)
         if snap is not None:
             self.apply(snap)
-        self.refresh_ages()
+        if steady and self.link.state(now) is LinkState.LIVE:
+            # Another answer of a kind that was live and stays so: no state, banner or
+            # staleness changes, only ages and counts. Said once for the answers of this
+            # event-loop turn (a poll cycle brings five), before the next paint.
+            self._queue_ages()
+        else:
+            self.refresh_ages()
         if self._rest_pending and result.kind == "racks" and result.ok:
             # the views behind a tab once the live floor is drawn (their redraws first)
             QTimer.singleShot(LIVE_GRACE_MS, self, self._build_rest)
@@ -1113,6 +1125,15 @@ class MainWindow(QMainWindow):
     # -- ages and staleness ---------------------------------------------------------------
     def refresh_ages(self) -> None:
         self.mode.refresh_ages(self)
+
+    def _queue_ages(self) -> None:
+        if not self._ages_queued:
+            self._ages_queued = True
+            QTimer.singleShot(0, self, self._queued_ages)
+
+    def _queued_ages(self) -> None:
+        self._ages_queued = False
+        self.refresh_ages()
 
     def refresh_live_ages(self) -> None:
         """Link state, data age and staleness of the site now."""

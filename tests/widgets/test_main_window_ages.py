@@ -1,0 +1,44 @@
+"""The status line's ages after a poll: said at once when the link's state can change,
+once per event-loop turn for the answers of a live link."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from console.model import JobsSnapshot
+from console.poller import PollResult
+from widgets.main_window import MainWindow
+
+T0 = 1_780_000_000.0
+
+
+def _ok(kind: str, t: float) -> PollResult:
+    return PollResult(kind, JobsSnapshot(time=t, received=t), None, t, 0.01)
+
+
+def test_live_answers_refresh_the_ages_once_per_turn_and_a_miss_at_once(qtbot: Any) -> None:
+    clock = {"now": T0}
+    window = MainWindow("http://hub.example", feed=None, intervals={"racks": 2.0, "jobs": 2.0},
+                        clock=lambda: clock["now"])
+    qtbot.addWidget(window)
+    window._age_timer.stop()  # the once-a-second refresh: not counted here
+    refreshed: list[float] = []
+    real = window.refresh_live_ages
+    window.refresh_live_ages = lambda: (refreshed.append(clock["now"]), real())[1]  # type: ignore[method-assign]
+    window.on_polled(_ok("racks", T0))  # the first answer: said at once
+    assert len(refreshed) == 1 and window.link_status.text() == "● live"
+    window.on_polled(_ok("jobs", T0))
+    assert len(refreshed) == 2  # a kind's first answer: at once
+    clock["now"] = T0 + 2
+    for kind in ("racks", "jobs", "racks"):  # answers of a live link
+        window.on_polled(_ok(kind, clock["now"]))
+    assert len(refreshed) == 2
+    qtbot.waitUntil(lambda: len(refreshed) == 3)  # once, in this event-loop turn
+    qtbot.wait(50)
+    assert len(refreshed) == 3
+    clock["now"] = T0 + 4
+    window.on_polled(PollResult("jobs", None, "cannot connect", clock["now"], 0.01))
+    assert len(refreshed) == 4 and window.link_status.text().startswith("missed poll")
+    window.on_polled(_ok("jobs", clock["now"]))  # back after a miss: at once
+    assert len(refreshed) == 5 and window.link_status.text() == "● live"
+    window.stop()
