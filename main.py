@@ -506,12 +506,19 @@ def cmd_gui(args: argparse.Namespace) -> int:
     # The start allocates a few hundred thousand objects that live as long as the console
     # (modules, Qt wrappers, the site layout): the cyclic collector walking them over and
     # over (150 times before the first frame, a quarter of its time) finds nothing to free.
-    # It is back once the first frame is painted (or on any way out); the live session then
-    # freezes what is there (console.session.settle_heap).
+    # It is back once the first frame is painted, with what exists then out of its sight
+    # (as console.session.settle_heap does: else its first pass walks it all, ~50 ms before
+    # the feed starts), or on any way out.
     collecting = gc.isenabled()
     gc.disable()
+
+    def collect_again() -> None:
+        if collecting and not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+
     try:
-        return _gui(args, gc.enable if collecting else lambda: None)
+        return _gui(args, collect_again)
     finally:
         if collecting:
             gc.enable()

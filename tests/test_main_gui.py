@@ -24,8 +24,13 @@ def test_the_collector_is_paused_until_the_first_frame_and_back_on_any_way_out(
 
     monkeypatch.setattr(main, "_gui", gui)
     assert gc.isenabled()
-    assert main.cmd_gui(argparse.Namespace()) == 0
-    assert seen == [False, True] and gc.isenabled()
+    frozen = gc.get_freeze_count()
+    try:
+        assert main.cmd_gui(argparse.Namespace()) == 0
+        assert seen == [False, True] and gc.isenabled()
+        assert gc.get_freeze_count() > frozen  # what the start made: out of its sight
+    finally:
+        gc.unfreeze()
 
     def broken(args: argparse.Namespace, collect_again: Any) -> int:
         raise main.CliError("no display")
