@@ -544,7 +544,7 @@ class GpuHealthView(LiveView):
         self._rollup_fit: tuple[Any, ...] | None = None
         """What the roll-up's columns were last fitted to (see :meth:`_fit_rollup`)."""
         self.rollup_model = RowsModel([QCoreApplication.translate("GpuHealthView", h)
-                                        for h in ROLLUP_HEADERS], self)
+                                        for h in ROLLUP_HEADERS], self, same_row=(0, 1))
         self.rollup_table = QTableView()
         self.rollup_table.setModel(self.rollup_model)
         self.rollup_table.verticalHeader().hide()
@@ -553,10 +553,13 @@ class GpuHealthView(LiveView):
         # figure or its translated header, side by side (what is left stays blank at the
         # right). Only where they do not all fit does the healthy column (a count and a
         # share near 100 %) take what is left, and it is the one cut short (_fit_rollup).
-        rollup_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The widths are set by _fit_rollup when the texts take other room: Qt's own fit
+        # to contents asks the model for every cell at each change, and again later.
+        rollup_header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rollup_header.setStretchLastSection(False)
         self.rollup_table.viewport().installEventFilter(self)
         self.rollup_model.modelReset.connect(self._fit_rollup)  # new figures; not the same again
+        self.rollup_model.dataChanged.connect(lambda *_: self._fit_rollup())
         self.rollup_table.setSelectionMode(QTableView.SelectionMode.NoSelection)
         self.rollup_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         row_h = self.fontMetrics().height() + ROLLUP_ROW_PAD  # rows follow the font
@@ -823,12 +826,15 @@ class GpuHealthView(LiveView):
         if key == self._rollup_fit:
             return
         self._rollup_fit = key
-        need = sum(max(header.sectionSizeHint(c), table.sizeHintForColumn(c))
-                   for c in range(header.count()))
-        mode = (QHeaderView.ResizeMode.Stretch if need > table.viewport().width()
-                else QHeaderView.ResizeMode.ResizeToContents)
+        need = [max(header.sectionSizeHint(c), table.sizeHintForColumn(c))
+                for c in range(header.count())]
+        mode = (QHeaderView.ResizeMode.Stretch if sum(need) > table.viewport().width()
+                else QHeaderView.ResizeMode.Fixed)
         if header.sectionResizeMode(ROLLUP_HEALTHY_COL) != mode:
             header.setSectionResizeMode(ROLLUP_HEALTHY_COL, mode)
+        for c, width in enumerate(need):
+            if c != ROLLUP_HEALTHY_COL or mode == QHeaderView.ResizeMode.Fixed:
+                header.resizeSection(c, width)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
         if watched is self.rollup_table.viewport() and event.type() == QEvent.Type.Resize:

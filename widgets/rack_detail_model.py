@@ -38,6 +38,12 @@ GPU_COLUMNS = ("Server", "GPU", "Status", "Job", "°C", "W", "Util %", "Mem GiB"
                "DBE", "Last XID", "Clock-event reasons")
 JOB_COLUMNS = ("Job", "Name", "Tenant", "User", "State", "GPUs", "On this rack")
 STATUS_COL, JOB_COL, TEMP_COL, DBE_COL, XID_COL, CLOCK_COL = 2, 3, 4, 9, 10, 11
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole.value)
+_ROLES = frozenset((_DISPLAY, _TOOLTIP, _BACKGROUND, int(Qt.ItemDataRole.ForegroundRole.value),
+                    int(ID_ROLE)))
+"""The roles a :class:`RowsModel` answers (ints: Qt hands roles as ints)."""
 
 
 def _tr(text: str) -> str:
@@ -74,9 +80,13 @@ class RowsModel(QAbstractTableModel):
     (``ID_ROLE``) and tooltips per cell; a cell without a tooltip shows its own text.
     """
 
-    def __init__(self, headers: Sequence[str], parent: QObject | None = None) -> None:
+    def __init__(self, headers: Sequence[str], parent: QObject | None = None,
+                 same_row: Sequence[int] = ()) -> None:
         super().__init__(parent)
         self.headers = tuple(headers)
+        self.same_row = tuple(same_row)
+        """Columns whose cells name a row (a hall and its model) where rows have no ids:
+        rows that name the same as before are the same rows (see :meth:`set_rows`)."""
         self.rows: list[tuple[str, ...]] = []
         self.colours: list[dict[int, QColor]] = []
         self.keys: list[tuple[Any, ...]] = []
@@ -93,15 +103,54 @@ class RowsModel(QAbstractTableModel):
     ) -> None:
         """Replace every row (plain strings) and the abnormal-cell colours.
 
-        The same rows again change nothing (no reset, no repaint)."""
+        The same rows again change nothing (no reset, no repaint). The same row set (the
+        same ids, or with no ids the same cells in :attr:`same_row`'s columns, the rows of
+        as many columns) with other figures is one ``dataChanged`` over the rows that
+        changed: views keep their layout, selection and column fit and repaint those rows;
+        other rows are one reset."""
         keys, ids, tips = keys or [], ids or [], tips or []
-        if (rows, colours, keys, ids, tips) == (
-            self.rows, self.colours, self.keys, self.ids, self.tips
-        ):
+        old = (self.rows, self.colours, self.keys, self.ids, self.tips)
+        if (rows, colours, keys, ids, tips) == old:
             return
-        self.beginResetModel()  # the rows are built: the reset only swaps them in
+        changed = self._changed_rows(rows, colours, keys, ids, tips)
+        if changed is None:
+            self.beginResetModel()  # the rows are built: the reset only swaps them in
+            self.rows, self.colours, self.keys, self.ids, self.tips = (
+                rows, colours, keys, ids, tips)
+            self.endResetModel()
+            return
         self.rows, self.colours, self.keys, self.ids, self.tips = rows, colours, keys, ids, tips
-        self.endResetModel()
+        if changed:
+            self.dataChanged.emit(self.index(changed[0], 0),
+                                  self.index(changed[-1], len(self.headers) - 1))
+
+    def _changed_rows(self, rows: list[tuple[str, ...]], colours: list[dict[int, QColor]],
+                      keys: list[tuple[Any, ...]], ids: list[str],
+                      tips: list[dict[int, str]]) -> list[int] | None:
+        """The rows that changed when ``rows`` are the same row set as those shown (see
+        :meth:`set_rows`), None when they are not (a reset)."""
+        n, width = len(self.rows), len(self.headers)
+        if not n or len(rows) != n or ids != self.ids or (not ids and not self.same_row):
+            return None
+        if any(len(r) != width for r in rows) or any(len(r) != width for r in self.rows):
+            return None
+        if not all(len(x) in (0, n) for x in (colours, keys, tips, self.colours, self.keys,
+                                                 self.tips)):
+            return None
+        if len(colours) != len(self.colours) or len(keys) != len(self.keys) or (
+                len(tips) != len(self.tips)):
+            return None
+        names = self.same_row
+        if names and any(a[c] != b[c] for a, b in zip(rows, self.rows, strict=True)
+                         for c in names):
+            return None
+
+        def at(values: list[Any], i: int) -> Any:
+            return values[i] if values else None
+
+        return [i for i in range(n)
+                if (rows[i], at(colours, i), at(keys, i), at(tips, i)) != (
+                    self.rows[i], at(self.colours, i), at(self.keys, i), at(self.tips, i))]
 
     def row_of(self, row_id: str) -> int:
         """The source row with this id, -1 when there is none."""
@@ -116,25 +165,26 @@ class RowsModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.headers)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        # Asked for every role of every cell at each paint: the roles the model has no
+        # answer for (font, alignment, check state, decoration...) are answered first.
+        if role not in _ROLES:
             return None
         r, c = index.row(), index.column()
-        if not (0 <= r < len(self.rows) and 0 <= c < len(self.rows[r])):
+        rows = self.rows
+        if not (0 <= r < len(rows) and 0 <= c < len(rows[r])):
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.rows[r][c]
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _DISPLAY:
+            return rows[r][c]
+        if role == _TOOLTIP:
             tip = self.tips[r].get(c) if r < len(self.tips) else None
-            return plain_tooltip(self.rows[r][c] if tip is None else tip) or None
-        colours = self.colours[r] if r < len(self.colours) else {}
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return colours.get(c)
-        if role == Qt.ItemDataRole.ForegroundRole and c in colours:
-            return DARK_TEXT
+            return plain_tooltip(rows[r][c] if tip is None else tip) or None
         if role == ID_ROLE:
             return self.ids[r] if r < len(self.ids) else None
-        return None
+        colours = self.colours[r] if r < len(self.colours) else {}
+        if role == _BACKGROUND:
+            return colours.get(c)
+        return DARK_TEXT if c in colours else None  # the foreground
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
