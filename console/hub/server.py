@@ -4,9 +4,10 @@ The server speaks the hub API described by :mod:`console.hub.openapi`, plus
 ``/metrics`` (dcgm-exporter text format) and ``/healthz``. A ticker thread
 advances the simulation every ``tick_s`` seconds of wall time.
 
-The shift log (``/api/v1/log``) lives in its own SQLite file (``log_db``; opened at its
-first request). Without a simulated hub (``hub=None``) the server keeps only the shift
-log: ``main.py hub --log-only``, for sites whose telemetry comes from Prometheus and Slurm.
+The shift log (``/api/v1/log``) lives in its own SQLite file (``log_db``; opened by the
+warm-up that follows the server's first answer, or at the first log request if sooner).
+Without a simulated hub (``hub=None``) the server keeps only the shift log: ``main.py hub
+--log-only``, for sites whose telemetry comes from Prometheus and Slurm.
 """
 
 from __future__ import annotations
