@@ -1318,6 +1318,7 @@ class MainWindow(QMainWindow):
 
         if getattr(self, "wall", None) is not None:
             return None
+        self.build_deferred()  # every view there is to show
         views, screens, rotate_s = wall_choice(self.settings, views, screens, rotate_s)
         try:
             self.wall = Wall(self, views, screens, rotate_s, leave_on_escape=True)
@@ -1336,6 +1337,7 @@ class MainWindow(QMainWindow):
         wall (None when cancelled)."""
         from widgets.wall import WallDialog
 
+        self.build_deferred()  # every view there is to choose
         dialog = WallDialog(self.settings, list(self.views), self)
         if dialog.exec() != WallDialog.DialogCode.Accepted:
             return None
@@ -1346,6 +1348,7 @@ class MainWindow(QMainWindow):
         mode says which and at what time); None when this window exports nothing."""
         if self.export_dialog is None:
             return None
+        self.build_deferred()  # every view the pack shows
         collect, live = self.mode.export_collect(self)
         if collect is None:
             return self.export_dialog(self, live=live)
@@ -1357,6 +1360,7 @@ class MainWindow(QMainWindow):
         or None when cancelled."""
         from widgets.handover_dialog import open_handover_dialog
 
+        self.build_deferred()  # the pack it exports shows every view
         return open_handover_dialog(self)
 
     def _choose_cache(self) -> None:

@@ -190,6 +190,16 @@ def test_without_an_answer_views_behind_a_tab_are_built_all_the_same(
     win.close()
 
 
+def test_an_export_asked_for_early_builds_every_view_first(qtbot: Any, tmp_path: Any) -> None:
+    seen: list[set[str]] = []
+    win = MainWindow("sim://hall", settings=_settings(tmp_path), defer=DEFERRED_VIEWS,
+                     export_dialog=lambda window, *a, **k: seen.append(set(window.views)))
+    qtbot.addWidget(win)
+    win.export_handover()
+    assert seen == [{spec[0] for spec in VIEW_SPECS}] and not win.deferred
+    win.close()
+
+
 def test_a_deferred_view_in_front_shows_as_such(qtbot: Any, tmp_path: Any) -> None:
     win = MainWindow("sim://hall", settings=_settings(tmp_path), defer=DEFERRED_VIEWS)
     qtbot.addWidget(win)
