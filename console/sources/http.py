@@ -25,9 +25,13 @@ import time
 from collections.abc import Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
+from urllib.parse import urlencode
 
 import requests
 from requests.adapters import HTTPAdapter
+from requests.cookies import RequestsCookieJar
+from requests.sessions import merge_hooks
+from requests.structures import CaseInsensitiveDict
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import ConnectionPool, HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ReadTimeoutError
@@ -274,6 +278,54 @@ class _WatchedAdapter(HTTPAdapter):
         }
 
 
+class _Session(requests.Session):
+    """requests' Session, with a request's settings merged with the session's more cheaply
+    for what the console sends: text query parameters, no cookies, no proxies, no netrc.
+
+    requests merges each setting (headers, parameters, proxies) through a generic
+    function that asks whether a value is a mapping with a runtime ``Protocol`` check
+    (~20 µs a time on Python 3.11, seven a request). Here the same result is built
+    directly; anything else (cookies kept or given, environment settings, parameters
+    that are not all text) goes through requests' own merge."""
+
+    def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
+        params = request.params
+        if (self.trust_env or self.params or request.cookies or len(self.cookies)
+                or not isinstance(params, dict) or not isinstance(request.headers, dict)
+                or not all(type(k) is str and type(v) is str for k, v in params.items())):
+            return super().prepare_request(request)
+        headers = CaseInsensitiveDict(self.headers)
+        headers.update(request.headers)
+        for name in [k for k, v in headers.items() if v is None]:
+            del headers[name]
+        prepared = requests.PreparedRequest()
+        prepared.prepare(
+            method=str(request.method).upper(),
+            url=request.url,
+            files=request.files,
+            data=request.data,
+            json=request.json,
+            headers=headers,
+            params=urlencode(list(params.items())),  # as requests encodes text (UTF-8)
+            auth=self.auth if request.auth is None else request.auth,
+            cookies=RequestsCookieJar(),
+            hooks=merge_hooks(request.hooks, self.hooks),
+        )
+        return prepared
+
+    def merge_environment_settings(
+        self, url: str, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> dict[str, Any]:
+        if self.trust_env or proxies or self.proxies:
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        return {
+            "proxies": {},
+            "stream": self.stream if stream is None else stream,
+            "verify": self.verify if verify is None else verify,
+            "cert": self.cert if cert is None else cert,
+        }
+
+
 def make_session(
     retries: int = 2,
     backoff: float = 0.25,
@@ -283,7 +335,7 @@ def make_session(
 ) -> requests.Session:
     """A :class:`requests.Session` that retries idempotent requests with backoff (never
     past a request's deadline), with ``auth`` as HTTP basic auth when given."""
-    session = requests.Session()
+    session = _Session()
     retry = _DeadlineRetry(
         total=retries,
         connect=retries,
