@@ -683,11 +683,21 @@ class GpuHealthView(LiveView):
                                        header.sortIndicatorOrder()):  # the same rows
             self._update_rollup()
             self._update_count()
+            self._lay_out_now()
             return
         self._update_rollup()
         self._update_count()
         if selected[1]:
             self.select_gpu(selected[1], emit=False)
+        self._lay_out_now()
+
+    def _lay_out_now(self) -> None:
+        """The tables' rows and columns laid out now, not by their timers after the
+        window's next paint, which then painted them a second time."""
+        self.layout().activate()  # the count line's new words
+        for table in (self.table, self.rollup_table):
+            table.executeDelayedItemsLayout()
+            table.horizontalHeader().executeDelayedItemsLayout()
 
     def set_data_age(self, age: float | None, stale: bool) -> None:
         """Take the data age; refresh the count line when the age shown changes."""

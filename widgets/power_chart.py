@@ -1060,6 +1060,9 @@ class PowerBalanceChart(LiveView):
         self._update_legend(h.missing)
         self._update_tiles()
         self._update_status()
+        # The chart's words laid out now: left to Qt's posted layout request, they moved
+        # the plots after the window's next paint, which then drew the chart again.
+        self.layout().activate()
 
     def _within_a_pixel(self, h: PowerSeries) -> bool:
         """Whether ``h`` only adds samples to the history drawn (following the newest data)
