@@ -584,3 +584,57 @@ def test_a_changed_list_comes_sorted_and_filtered_in_one_reset(qtbot: Any) -> No
     assert old.visible_rows() == 3
     for w in views:
         w.stop()
+
+
+def test_a_rollup_figure_change_is_no_new_fit_nor_reset(qtbot: Any) -> None:
+    """Other figures of the same halls repaint their rows: no reset, and Qt fits no column
+    to its contents (which asks the model for every cell, then again after the paint); the
+    columns keep the widths fitted to their texts."""
+    from PySide6.QtCore import QCoreApplication
+
+    from console.gpu_health import RollupRow
+    from widgets.gpu_health import rollup_rows
+
+    w = GpuHealthView()
+    qtbot.addWidget(w)
+    w.resize(1600, 380)
+    w.show()
+    qtbot.waitExposed(w)
+    model, table = w.rollup_model, w.rollup_table
+    header = table.horizontalHeader()
+    model.set_rows(*rollup_rows([RollupRow("A", "GB200", 34560, degraded=5)]))
+    QCoreApplication.processEvents()
+    widths = [header.sectionSize(c) for c in range(header.count())]
+    resets, asked = [], []
+    model.modelReset.connect(lambda: resets.append(1))
+    real = type(model).data
+    model.data = lambda *a: (asked.append(a[1:]), real(model, *a))[1]  # type: ignore
+    table.viewport().setUpdatesEnabled(False)  # what the paint asks aside
+    model.set_rows(*rollup_rows([RollupRow("A", "GB200", 34560, degraded=6)]))
+    QCoreApplication.sendPostedEvents()
+    table.viewport().setUpdatesEnabled(True)
+    assert not resets and not asked
+    assert [header.sectionSize(c) for c in range(header.count())] == widths
+    assert model.rows[0][4].startswith("6")
+    w.stop()
+
+
+def test_a_changed_list_is_laid_out_at_its_redraw(qtbot: Any) -> None:
+    """The list's rows are laid out when it is redrawn (its scroll range says them), not by
+    the table's timer after the window's next paint, which painted the table twice."""
+    w = GpuHealthView()
+    qtbot.addWidget(w)
+    w.resize(900, 420)
+    w.show()
+    qtbot.waitExposed(w)
+    w.set_topology(_site())
+    w.apply(_unhealthy())
+    w.flush()
+    qtbot.waitUntil(lambda: w.table.verticalScrollBar().maximum() == 0)
+    many = [_gpu(f"GPU-{i:04d}", "A-01-02", "degraded", 63) for i in range(80)]
+    w.apply(decode_unhealthy({"time": T0 + 60, "gpus": many,
+                              "counts": {"degraded": 80, "failed": 0, "off_bus": 0}},
+                             received=T0 + 60))
+    w.flush()
+    assert w.table.verticalScrollBar().maximum() > 0  # before any event is handled
+    w.stop()
