@@ -222,3 +222,28 @@ def test_strips_follow_the_time_range_and_lead_it_when_panned(chart: PowerBalanc
     for strip in strips:
         a = top.mapViewToScene(pg.Point(T0 + 3 * DAY, 0.0)).x()
         assert strip.mapViewToScene(pg.Point(T0 + 3 * DAY, 0.0)).x() == pytest.approx(a, abs=0.5)
+
+
+def test_a_new_history_is_laid_out_at_its_redraw(qtbot: Any) -> None:
+    """A new history's words (tiles, status, legend) are laid out when the chart redraws:
+    left to Qt's posted layout request, they moved the plots after the window's next paint,
+    which then drew the whole chart a second time."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    w = PowerBalanceChart()
+    qtbot.addWidget(w)
+    w.resize(1200, 700)
+    w.show()
+    qtbot.waitUntil(lambda: w.top.getViewBox().width() > 600)
+    vb = w.top.getViewBox()
+    moved = []
+    for n, t0, error in ((8640, T0, None), (400, T0 + 2.4 * DAY, "none recorded by then"),
+                         (2000, T0 + 5 * DAY, None), (8640, T0 + 0.5 * DAY, "x " * 90)):
+        w.set_forecast_error(error)
+        w.set_history(synthetic_power(n, t0=t0))
+        w.flush()
+        before = vb.sceneBoundingRect()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        moved.append(vb.sceneBoundingRect() != before)
+    assert moved == [False] * 4
+    w.stop()
