@@ -89,3 +89,25 @@ def test_job_changes_take_the_last_record_of_an_id_without_loading_numpy_ma() ->
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, check=True, cwd=root)
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_a_job_state_column_points_at_one_object_per_state() -> None:
+    """States decoded from separate strings (as a JSON reader makes them) are each
+    state's one object (a comparison over the whole queue reads a handful of strings,
+    not thousands); a state not of the hub's, or not text, reads UNKNOWN."""
+    from console.decode import decode_jobs
+
+    words = ["".join(w) for w in (list("RUNNING"), list("PENDING"), list("RUNNING"),
+                                  list("FAILED"))]
+    assert words[0] is not words[2]
+    jobs = [{"id": k + 1, "state": w, "partition": "gpu"} for k, w in enumerate(words)]
+    states = decode_jobs({"time": 1.78e9, "jobs": jobs}, received=1.78e9).columns["state"]
+    assert list(states) == ["RUNNING", "PENDING", "RUNNING", "FAILED"]
+    assert states[0] is states[2]
+    odd = [{"id": 1, "state": "".join(list("RUNNING")), "partition": "gpu"},
+           {"id": 2, "state": "WEIRD", "partition": "gpu"},
+           {"id": 3, "state": 7, "partition": "gpu"}]
+    states = decode_jobs({"time": 1.78e9, "jobs": odd}, received=1.78e9).columns["state"]
+    assert list(states) == ["RUNNING", "UNKNOWN", "UNKNOWN"]
+    again = decode_jobs({"time": 1.78e9, "jobs": jobs[:1]}, received=1.78e9).columns["state"]
+    assert states[0] is again[0]
