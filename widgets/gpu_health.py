@@ -543,6 +543,8 @@ class GpuHealthView(LiveView):
         """(site layout, what it read of the GPU list) the roll-up was last counted from."""
         self._rollup_fit: tuple[Any, ...] | None = None
         """What the roll-up's columns were last fitted to (see :meth:`_fit_rollup`)."""
+        self._rollup_widths: dict[tuple[Any, ...], int] = {}
+        """A roll-up column's width by (column, widths of its header and widest text, font)."""
         self.rollup_model = RowsModel([QCoreApplication.translate("GpuHealthView", h)
                                         for h in ROLLUP_HEADERS], self, same_row=(0, 1))
         self.rollup_table = QTableView()
@@ -830,14 +832,26 @@ class GpuHealthView(LiveView):
         # model for every cell (~4 ms), so they are asked only when one of these changed.
         fm = table.fontMetrics()
         model = self.rollup_model
-        widths = tuple(max(map(fm.horizontalAdvance, column), default=0)
-                       for column in zip(model.headers, *model.rows, strict=False))
-        key = (widths, len(model.rows), table.font().key(), table.viewport().width())
+        font = table.font().key()
+        widths = tuple((fm.horizontalAdvance(name), max(map(fm.horizontalAdvance, column),
+                                                        default=0))
+                       for name, *column in zip(model.headers, *model.rows, strict=False))
+        key = (widths, len(model.rows), font, table.viewport().width())
         if key == self._rollup_fit:
             return
         self._rollup_fit = key
-        need = [max(header.sectionSizeHint(c), table.sizeHintForColumn(c))
-                for c in range(header.count())]
+        # A column's width follows its header and its widest text alone: kept by those, as
+        # a review's jumps come back to figures of widths seen before.
+        fitted = self._rollup_widths
+        if len(fitted) > 256:
+            fitted.clear()
+        need = []
+        for c, room in enumerate(widths):
+            width = fitted.get((c, room, font))
+            if width is None:
+                width = fitted[(c, room, font)] = max(header.sectionSizeHint(c),
+                                                      table.sizeHintForColumn(c))
+            need.append(width)
         mode = (QHeaderView.ResizeMode.Stretch if sum(need) > table.viewport().width()
                 else QHeaderView.ResizeMode.Fixed)
         if header.sectionResizeMode(ROLLUP_HEALTHY_COL) != mode:
