@@ -80,6 +80,11 @@ from widgets.text import (
 from widgets.view import LiveView, format_age
 
 _Index = QModelIndex | QPersistentModelIndex
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole.value)
+_ROLES = frozenset((_DISPLAY, _TOOLTIP, _BACKGROUND, int(Qt.ItemDataRole.ForegroundRole.value)))
+"""The roles the unhealthy GPU list answers (ints: Qt hands roles as ints)."""
 COLUMNS = (QT_TRANSLATE_NOOP("GpuHealthView", "Hall"), QT_TRANSLATE_NOOP("GpuHealthView", "Row"), QT_TRANSLATE_NOOP("GpuHealthView", "Rack"),
            QT_TRANSLATE_NOOP("GpuHealthView", "Node"), QT_TRANSLATE_NOOP("GpuHealthView", "Slot"), "UUID",
            QT_TRANSLATE_NOOP("GpuHealthView", "Model"), QT_TRANSLATE_NOOP("GpuHealthView", "Status"), QT_TRANSLATE_NOOP("GpuHealthView", "Cause"),
@@ -367,19 +372,23 @@ class UnhealthyGpuModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        # Asked for every role of every cell shown at each paint: the roles the model has
+        # no answer for (font, alignment, check state, decoration...) are answered first.
+        if role not in _ROLES:
             return None
         r, c = index.row(), index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if r < 0 or c < 0:  # no index
+            return None
+        if role == _DISPLAY:
             return self.cells[r][c]
-        if role == Qt.ItemDataRole.ToolTipRole:  # hub text: shown as typed, never rich text
+        if role == _TOOLTIP:  # hub text: shown as typed, never rich text
             return plain_tooltip(str(self.cells[r][c]))
-        if c == STATUS_COL and role == Qt.ItemDataRole.BackgroundRole:
+        if c != STATUS_COL:
+            return None
+        if role == _BACKGROUND:
             return STATUS_COLOUR.get(str(self.records[r].get("status")))
-        if c == STATUS_COL and role == Qt.ItemDataRole.ForegroundRole:
-            return DARK_TEXT
-        return None
+        return DARK_TEXT  # the foreground
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -639,3 +639,28 @@ def test_a_changed_list_is_laid_out_at_its_redraw(qtbot: Any) -> None:
     w.flush()
     assert w.table.verticalScrollBar().maximum() > 0  # before any event is handled
     w.stop()
+
+
+def test_the_list_answers_each_role_as_before(view: GpuHealthView) -> None:
+    """The list's cells answer their text, tooltip and the status cell's colours; every
+    other role (asked for each cell at each paint) is answered None."""
+    from widgets.gpu_health import DARK_TEXT, STATUS_COLOUR
+    from widgets.text import plain_tooltip
+
+    model = view.model
+    status = COL["Status"]
+    for r in range(model.rowCount()):
+        record = model.records[r]
+        for c in range(model.columnCount()):
+            index = model.index(r, c)
+            assert index.data() == model.cells[r][c]
+            assert index.data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip(model.cells[r][c])
+            for role in (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole,
+                         Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.CheckStateRole,
+                         Qt.ItemDataRole.UserRole):
+                assert index.data(role) is None
+            assert index.data(Qt.ItemDataRole.BackgroundRole) == (
+                STATUS_COLOUR.get(record["status"]) if c == status else None)
+            assert index.data(Qt.ItemDataRole.ForegroundRole) == (
+                DARK_TEXT if c == status else None)
+    assert model.data(model.index(-1, -1)) is None
