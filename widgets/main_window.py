@@ -1124,6 +1124,7 @@ class MainWindow(QMainWindow):
 
     # -- ages and staleness ---------------------------------------------------------------
     def refresh_ages(self) -> None:
+        self._ages_queued = False  # a refresh queued before this one has nothing left to say
         self.mode.refresh_ages(self)
 
     def _queue_ages(self) -> None:
@@ -1132,8 +1133,8 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self._queued_ages)
 
     def _queued_ages(self) -> None:
-        self._ages_queued = False
-        self.refresh_ages()
+        if self._ages_queued:  # not said since (the once-a-second timer, another answer)
+            self.refresh_ages()
 
     def refresh_live_ages(self) -> None:
         """Link state, data age and staleness of the site now."""

@@ -42,3 +42,26 @@ def test_live_answers_refresh_the_ages_once_per_turn_and_a_miss_at_once(qtbot: A
     window.on_polled(_ok("jobs", clock["now"]))  # back after a miss: at once
     assert len(refreshed) == 5 and window.link_status.text() == "● live"
     window.stop()
+
+
+def test_a_queued_refresh_is_dropped_once_the_timer_said_the_ages(qtbot: Any) -> None:
+    """The once-a-second refresh that runs in the same turn (due after a busy spell) says
+    what the queued one would: the ages are refreshed once, not twice."""
+    clock = {"now": T0}
+    window = MainWindow("http://hub.example", feed=None, intervals={"racks": 2.0},
+                        clock=lambda: clock["now"])
+    qtbot.addWidget(window)
+    window._age_timer.stop()
+    refreshed: list[float] = []
+    real = window.refresh_live_ages
+    window.refresh_live_ages = lambda: (refreshed.append(clock["now"]), real())[1]  # type: ignore[method-assign]
+    window.on_polled(_ok("racks", T0))
+    clock["now"] = T0 + 2
+    window.on_polled(_ok("racks", clock["now"]))  # queued
+    window.refresh_ages()  # the timer, due first
+    assert len(refreshed) == 2
+    qtbot.wait(50)
+    assert len(refreshed) == 2
+    window.on_polled(_ok("racks", clock["now"]))  # queued again afterwards: said
+    qtbot.waitUntil(lambda: len(refreshed) == 3)
+    window.stop()
