@@ -865,9 +865,21 @@ class GpuHealthView(LiveView):
                 else QHeaderView.ResizeMode.Fixed)
         if header.sectionResizeMode(ROLLUP_HEALTHY_COL) != mode:
             header.setSectionResizeMode(ROLLUP_HEALTHY_COL, mode)
-        for c, width in enumerate(need):
-            if c != ROLLUP_HEALTHY_COL or mode == QHeaderView.ResizeMode.Fixed:
+        resized = [(c, width) for c, width in enumerate(need)
+                   if (c != ROLLUP_HEALTHY_COL or mode == QHeaderView.ResizeMode.Fixed)
+                   and header.sectionSize(c) != width]
+        if not resized:
+            return
+        # The table follows the header's new sizes now, not by a timer of its own after
+        # the window's next paint (which painted the roll-up a second time).
+        header.blockSignals(True)
+        try:
+            for c, width in resized:
                 header.resizeSection(c, width)
+        finally:
+            header.blockSignals(False)
+        table.updateGeometries()
+        table.viewport().update()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
         if watched is self.rollup_table.viewport() and event.type() == QEvent.Type.Resize:

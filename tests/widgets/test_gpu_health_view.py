@@ -664,3 +664,46 @@ def test_the_list_answers_each_role_as_before(view: GpuHealthView) -> None:
             assert index.data(Qt.ItemDataRole.ForegroundRole) == (
                 DARK_TEXT if c == status else None)
     assert model.data(model.index(-1, -1)) is None
+
+
+def test_the_rollup_is_painted_once_when_its_columns_change_width(qtbot: Any) -> None:
+    """New figures of other widths fit the columns at once: the window's paint shows them,
+    and the table paints nothing again after it (its own column timer did)."""
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+
+    from console.gpu_health import RollupRow
+    from widgets.gpu_health import rollup_rows
+
+    w = GpuHealthView()
+    qtbot.addWidget(w)
+    w.resize(1200, 500)
+    w.show()
+    qtbot.waitExposed(w)
+    viewport = w.rollup_table.viewport()
+    header = w.rollup_table.horizontalHeader()
+    paints = []
+
+    class Paints(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if watched is viewport and event.type() == QEvent.Type.Paint:
+                paints.append(1)
+            return False
+
+    w.rollup_model.set_rows(*rollup_rows([RollupRow("A", "GB200", 345600, degraded=5)]))
+    for _ in range(3):  # the reset's layout done (a timer of no delay)
+        QCoreApplication.processEvents()
+    counter = Paints()
+    viewport.installEventFilter(counter)
+    for degraded in (1234, 7, 123456, 8):
+        w.rollup_model.set_rows(*rollup_rows([RollupRow("A", "GB200", 345600,
+                                                        degraded=degraded)]))
+        w.repaint()
+        paints.clear()
+        for _ in range(3):
+            QCoreApplication.processEvents()
+        assert not paints, degraded
+        assert [header.sectionSize(c) for c in range(header.count())] == [
+            max(header.sectionSizeHint(c), w.rollup_table.sizeHintForColumn(c))
+            for c in range(header.count())]
+    viewport.removeEventFilter(counter)
+    w.stop()
