@@ -466,22 +466,34 @@ class HubHTTPServer(ThreadingHTTPServer):
         return body
 
     def site_json(self) -> bytes:
-        """``hub.site()`` as JSON: the layout (1.1 MB at full scale) encoded once, its
-        ``time`` put in at each answer."""
+        """``hub.site()`` as JSON: the layout (1.1 MB at full scale) encoded once (by the
+        warm-up, or at the second answer), its ``time`` put in at each answer."""
         hub = self.hub
         assert hub is not None
         doc = hub.site()
-        layout = hub.layout
+        parts = self._site_parts
+        if parts is None or parts[0] is not hub.layout:
+            if not self.answered.is_set():  # the first answer: as soon as it can be
+                return encode_json(doc)
+            parts = self._site_layout()
+            if parts is None:
+                return encode_json(doc)
+        return parts[1] + encode_json(doc["time"]) + parts[2]
+
+    def _site_layout(self) -> tuple[Any, bytes, bytes] | None:
+        """The site document's JSON before and after its time (None: it cannot be split)."""
+        assert self.hub is not None
+        layout = self.hub.layout
         parts = self._site_parts
         if parts is None or parts[0] is not layout:
             body = encode_json({**layout, "time": _SITE_MARK})
             key, value = b'"time":', encode_json(_SITE_MARK)
             at = body.find(key + value)
             if at < 0 or body.find(key + value, at + 1) >= 0:  # not once: no splicing
-                return encode_json(doc)
+                return None
             at += len(key)
             parts = self._site_parts = (layout, body[:at], body[at + len(value):])
-        return parts[1] + encode_json(doc["time"]) + parts[2]
+        return parts
 
     def _idle(self, stop: threading.Event) -> bool:
         """Wait until no request is being answered (the warm-up's work would hold it up:
@@ -498,6 +510,9 @@ class HubHTTPServer(ThreadingHTTPServer):
         self.answered.wait(WARM_UP_AFTER_S)
         hub = self.hub
         if hub is not None:
+            if not self._idle(stop):
+                return
+            self._site_layout()
             for endpoint, build in (("racks", hub.racks), ("gpus", hub.unhealthy_gpus)):
                 if not self._idle(stop):
                     return

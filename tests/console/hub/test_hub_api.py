@@ -318,12 +318,14 @@ def test_after_its_first_answer_the_server_makes_ready_the_jobs_and_the_log(
     try:
         httpd = server._httpd
         assert httpd._log is None and "jobs" not in hub._cache and not httpd._encoded
+        assert httpd._site_parts is None
         assert requests.get(f"{server.url}/healthz", timeout=10).status_code == 200
         deadline = time.monotonic() + 30.0
         while httpd._log is None and time.monotonic() < deadline:
             time.sleep(0.01)
         assert httpd._log is not None
         assert "jobs" in hub._cache and set(httpd._encoded) == {"racks", "gpus"}
+        assert httpd._site_parts is not None and httpd._site_parts[0] is hub.layout
         assert not httpd.jobs.followed  # the clock takes no queue until a client asks
         answer = requests.get(f"{server.url}/api/v1/log", timeout=10).json()
         assert answer["entries"] == []
