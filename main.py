@@ -388,11 +388,14 @@ def _check_source(url: str) -> None:
     from urllib.parse import urlsplit
 
     from console.sources import plugin_schemes, schemes, source_class, unsupported
+    from console.sources.base import is_builtin_scheme
 
     scheme = urlsplit(url).scheme.lower()
-    if scheme not in schemes():
+    if is_builtin_scheme(scheme):
+        pass  # no plug-in can take it: the installed packages' plug-ins are not read
+    elif scheme not in schemes():
         raise CliError(unsupported(url))
-    if scheme in plugin_schemes():
+    elif scheme in plugin_schemes():
         try:
             source_class(scheme)  # a plug-in that cannot be imported: one line, exit 2
         except ValueError as exc:

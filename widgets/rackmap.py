@@ -512,13 +512,19 @@ class RackMapView(LiveView):
         self.topology = topology
         self._plan = floor_geometry(topology.geometry, topology.n_racks)
         self._read_halls(topology)
-        self._arrangement = None
-        self._lay_out(np.zeros((len(self._hall_boxes), 2)))
         if self.telemetry is not None and self._telemetry_len() != topology.n_racks:
             self.telemetry = None
         self._selected = topology.rack_index.get(selected, -1) if selected else -1
-        self.highlight_racks(self._highlight_ids)
-        self._rebucket()
+        # Laid out once, as arranged for the map's area (highlights and buckets with it):
+        # fit() then finds the arrangement unchanged and only zooms and pans.
+        self._arrangement = None
+        shifts = np.zeros((len(self._hall_boxes), 2))
+        if self._arrangeable:
+            area = self._map_area()
+            self._arrangement = arrange_halls(self._hall_boxes, area.width(), area.height(),
+                                              self._label_px(self.fontMetrics()))
+            shifts = self._arrangement.shifts
+        self._lay_out(shifts)
         self.fit()
         super().set_topology(topology)
 

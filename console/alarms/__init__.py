@@ -3,28 +3,50 @@
 Qt-free. The poller's worker owns one :class:`AlarmEngine`, calls
 :meth:`AlarmEngine.evaluate` after each poll and hands the :class:`AlarmUpdate` to the GUI;
 an :class:`IncidentTracker` groups the alarms into incidents.
+
+The names below are imported from their modules on first use (PEP 562): importing one
+module of the package (the cache reads the journal's fields) does not import them all.
 """
 
 from __future__ import annotations
 
-from console.alarms.engine import Alarm, AlarmEngine, AlarmUpdate
-from console.alarms.incidents import Incident, IncidentStore, IncidentTracker, MemoryIncidentStore
-from console.alarms.journal import JOURNAL_FIELDS, JournalStore, MemoryJournal
-from console.alarms.rules import (
-    ACKED,
-    NORMAL,
-    OUT_OF_SERVICE,
-    PRIORITIES,
-    RTN_UNACK,
-    RULES,
-    SHELVED,
-    STATE_LABELS,
-    STATES,
-    SUPPRESSED,
-    UNACK,
-    AlarmConfig,
-)
-from console.alarms.service import AlarmService
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from console.alarms.engine import Alarm, AlarmEngine, AlarmUpdate
+    from console.alarms.incidents import (
+        Incident,
+        IncidentStore,
+        IncidentTracker,
+        MemoryIncidentStore,
+    )
+    from console.alarms.journal import JOURNAL_FIELDS, JournalStore, MemoryJournal
+    from console.alarms.rules import (
+        ACKED,
+        NORMAL,
+        OUT_OF_SERVICE,
+        PRIORITIES,
+        RTN_UNACK,
+        RULES,
+        SHELVED,
+        STATE_LABELS,
+        STATES,
+        SUPPRESSED,
+        UNACK,
+        AlarmConfig,
+    )
+    from console.alarms.service import AlarmService
+
+_MODULES = {
+    "engine": ("Alarm", "AlarmEngine", "AlarmUpdate"),
+    "incidents": ("Incident", "IncidentStore", "IncidentTracker", "MemoryIncidentStore"),
+    "journal": ("JOURNAL_FIELDS", "JournalStore", "MemoryJournal"),
+    "rules": ("ACKED", "NORMAL", "OUT_OF_SERVICE", "PRIORITIES", "RTN_UNACK", "RULES", "SHELVED",
+              "STATE_LABELS", "STATES", "SUPPRESSED", "UNACK", "AlarmConfig"),
+    "service": ("AlarmService",),
+}
+_WHERE = {name: module for module, names in _MODULES.items() for name in names}
 
 __all__ = [
     "ACKED",
@@ -51,3 +73,16 @@ __all__ = [
     "MemoryIncidentStore",
     "MemoryJournal",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_WHERE})

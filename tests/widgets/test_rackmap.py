@@ -199,6 +199,29 @@ def test_topology_change_mid_shift(view: RackMapView, topo: SiteTopology) -> Non
     assert view.rack_rect("A-05-01").isValid()
 
 
+def test_a_new_layout_is_laid_out_and_bucketed_once(view: RackMapView, topo: SiteTopology,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """set_topology arranges the halls for the map's area and lays the racks out once (the
+    start shows the recorded floor through it): not first as planned, then as arranged."""
+    view.apply(decode_racks(racks_payload(topo), topo))
+    calls = {"lay_out": 0, "rebucket": 0}
+    for name in calls:
+        original = getattr(view, f"_{name}")
+
+        def counted(*args: Any, _name: str = name, _original: Any = original) -> Any:
+            calls[_name] += 1
+            return _original(*args)
+
+        monkeypatch.setattr(view, f"_{name}", counted)
+    bigger = decode_site(site_payload(rows=5, racks=6), received=T0)
+    view.set_topology(bigger)
+    assert calls == {"lay_out": 1, "rebucket": 1}
+    assert view.fitted and view.hall_grid != (0, 0)
+    laid = (view.hall_grid, view.rack_rect("A-05-01"), view.rack_rect("E-02-04"))
+    view.fit()  # as arranged for its area: fitting again moves nothing
+    assert (view.hall_grid, view.rack_rect("A-05-01"), view.rack_rect("E-02-04")) == laid
+
+
 def test_tooltip_has_figures_age_and_escapes_ids(qtbot: Any) -> None:
     topo = decode_site(site_payload(extra_id="E-<b>x</b>"), received=T0)
     w = RackMapView()
