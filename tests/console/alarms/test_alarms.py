@@ -974,3 +974,29 @@ def test_envelope_comes_from_the_site_layout_unless_configured(site: SiteTopolog
     assert "envelope_high:site" not in {a.id for a in configured.alarms}  # the override wins
     unknown = AlarmEngine(AlarmConfig()).evaluate(power, site, T0)  # no capacity given: 386
     assert "envelope_high:site" not in {a.id for a in unknown.alarms}
+
+
+def test_the_package_imports_its_names_on_first_use() -> None:
+    """The cache reads the journal's fields: importing that module imports neither the
+    engine nor the service; the package's names are still there, the same objects."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys\n"
+            "from console.alarms.journal import JOURNAL_FIELDS\n"
+            "print(sorted(m for m in ('console.alarms.engine', 'console.alarms.service') "
+            "if m in sys.modules))\n"
+            "import console.alarms as a\n"
+            "from console.alarms.service import AlarmService\n"
+            "assert a.AlarmService is AlarmService and a.JOURNAL_FIELDS is JOURNAL_FIELDS\n"
+            "assert set(a.__all__) <= set(dir(a))\n"
+            "assert all(getattr(a, name) is not None for name in a.__all__)\n"
+            "try:\n"
+            "    a.nothing_of_that_name\n"
+            "except AttributeError as exc:\n"
+            "    print(type(exc).__name__)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, cwd=Path(__file__).resolve().parents[3])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["[]", "AttributeError"]

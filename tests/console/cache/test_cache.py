@@ -680,3 +680,26 @@ def test_job_utilisation_round_trip(tmp_path: Path) -> None:
         cache.write_poll([dataclasses.replace(snap, columns=_frozen_map(columns))])
         got = cache.jobs_at(t0 + 1.0)
         assert got is not None and np.isnan(got.columns["gpu_util_pct"]).all()
+
+
+def test_the_package_imports_its_names_on_first_use() -> None:
+    """Importing one module of the package (the poll step names CacheError of the schema)
+    imports neither the store nor its roll-ups; the package's names are still there."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from console.cache.schema import CacheError\n"
+            "print(sorted(m for m in ('console.cache.store', 'console.cache.rollup') "
+            "if m in sys.modules))\n"
+            "import console.cache as c\n"
+            "assert c.CacheError is CacheError and c.Cache.__module__ == 'console.cache.store'\n"
+            "assert set(c.__all__) <= set(dir(c))\n"
+            "try:\n"
+            "    c.nothing_of_that_name\n"
+            "except AttributeError as exc:\n"
+            "    print(type(exc).__name__)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, cwd=Path(__file__).resolve().parents[3])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["[]", "AttributeError"]

@@ -246,3 +246,26 @@ def test_a_plugin_cannot_take_a_builtin_or_taken_scheme(tmp_path: Path,
     assert ("source plug-in demo:// (rival_source:RivalSource from hub-console-rival-source "
             "0.2.0) ignored: demo_source:DemoSource from hub-console-demo-source 0.1.0 "
             "already provides it") in done.stderr
+
+
+def test_the_consoles_own_schemes_are_opened_without_reading_the_plugins(
+        tmp_path: Path, sites: dict[str, Path]) -> None:
+    """A start on one of the console's own schemes neither imports importlib.metadata nor
+    scans the installed packages (tens of milliseconds before the first frame): no plug-in
+    can take such a scheme. A plug-in's scheme still finds its plug-in."""
+    code = ("import sys\n"
+            "import main\n"
+            "main._check_source('sim://tetouan')\n"
+            "print('importlib.metadata' in sys.modules)\n"
+            "import console.sources.base as base\n"
+            "scan = base._find_plugins\n"
+            "base._find_plugins = lambda: 1 / 0\n"
+            "main._check_source('SIM://tetouan')\n"
+            "base.open_source('sim://tetouan').close()\n"
+            "base._find_plugins = scan\n"
+            "main._check_source('demo://site')\n"
+            "print(base.source_class('demo').__module__)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env=_env(tmp_path, sites["demo"]))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "demo_source"]
