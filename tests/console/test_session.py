@@ -424,7 +424,7 @@ def test_the_first_poll_does_not_wait_for_the_page_check_and_a_damaged_cache_sti
     import console.session as session_module
 
     sys.path.insert(0, str(Path(__file__).parent / "cache"))
-    from test_files import damaged_copy, sound_cache
+    from cache_files import damaged_copy, sound_cache
 
     bad = damaged_copy(sound_cache(tmp_path / "sound.db"), tmp_path / "bad.db")
 
@@ -477,7 +477,7 @@ def test_closing_ends_a_page_check_under_way(tmp_path: Path) -> None:
     import sys
 
     sys.path.insert(0, str(Path(__file__).parent / "cache"))
-    from test_files import sound_cache
+    from cache_files import sound_cache
 
     path = sound_cache(tmp_path / "sound.db")
     session = LiveSession(_SiteSource, lambda: Cache.open(path, checked=False), {"site": 60.0},

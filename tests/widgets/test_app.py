@@ -38,7 +38,7 @@ def test_a_cache_with_a_damaged_page_shows_the_banner_once_checked_and_live_goes
     from widgets.app import live_window
 
     sys.path.insert(0, str(Path(__file__).parent.parent / "console" / "cache"))
-    from test_files import damaged_copy, sound_cache
+    from cache_files import damaged_copy, sound_cache
 
     bad = damaged_copy(sound_cache(tmp_path / "sound.db"), tmp_path / "cache.db")
     settings = load_settings(None, env={}, overrides={"cache": str(bad)})

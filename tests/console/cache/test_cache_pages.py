@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_files import T0, damaged_copy, sound_cache
+from cache_files import T0, damaged_copy, sound_cache
 
 from console.cache import Cache, CacheError
 from console.cache.store import CacheHealth

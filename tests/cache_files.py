@@ -1,12 +1,11 @@
-"""Checking a cache file's pages on a connection of its own (console.cache.files.PageCheck)."""
+"""Cache files for the tests of the whole-file page check: a sound one and a copy with one
+page damaged that only the whole-file check sees (console.cache.files.PageCheck)."""
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
 from pathlib import Path
-
-import pytest
 
 from console.cache import Cache, CacheError
 from console.cache.files import PageCheck
@@ -48,30 +47,3 @@ def damaged_copy(sound: Path, path: Path) -> Path:
         if PageCheck(path, 1.0).run() is not None:
             return path
     raise AssertionError("no page whose damage only the whole-file check sees")
-
-
-@pytest.fixture(scope="module")
-def sound(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return sound_cache(tmp_path_factory.mktemp("pages") / "sound.db")
-
-
-def test_a_sound_file_passes(sound: Path) -> None:
-    assert PageCheck(sound, 1.0).run() is None
-
-
-def test_a_damaged_page_is_named(sound: Path, tmp_path: Path) -> None:
-    bad = damaged_copy(sound, tmp_path / "bad.db")
-    reason = PageCheck(bad, 1.0).run()
-    assert reason is not None and reason.startswith("cache file is corrupt or truncated")
-    assert str(bad) in reason
-
-
-def test_a_cancelled_check_finds_nothing(sound: Path, tmp_path: Path) -> None:
-    bad = damaged_copy(sound, tmp_path / "bad.db")
-    check = PageCheck(bad, 1.0)
-    check.cancel()
-    assert check.run() is None  # cancelled: says nothing either way
-
-
-def test_a_file_that_is_gone_finds_nothing(tmp_path: Path) -> None:
-    assert PageCheck(tmp_path / "gone.db", 1.0).run() is None
