@@ -11,7 +11,6 @@ and kept in memory only (:attr:`Settings.credentials`), used as HTTP basic auth.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -311,6 +310,8 @@ def load_settings(
     path = Path(config_file) if config_file else Path(env.get("HUB_CONSOLE_CONFIG", config_path()))
     explicit = config_file is not None or "HUB_CONSOLE_CONFIG" in env
     if path.exists():
+        import tomllib  # ~5 ms of imports (and regex compiles) a start with no file needs not
+
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:

@@ -35,3 +35,24 @@ def test_bad_ui_table_is_one_line(tmp_path: Path, text: str, words: str) -> None
     with pytest.raises(ConfigError) as err:
         load_settings(_config(tmp_path, text), env={})
     assert words in str(err.value) and "\n" not in str(err.value)
+
+
+def test_settings_without_a_config_file_import_no_toml_reader(tmp_path: Path) -> None:
+    """A start with no config file (the usual first start) reads no TOML: the reader's
+    imports wait for a file."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from console.settings import load_settings\n"
+            "load_settings(env={})\n"
+            "print('tomllib' in sys.modules)\n"
+            f"open({str(tmp_path / 'c.toml')!r}, 'w').write('[ui]\\nlang = \"fr\"\\n')\n"
+            f"print(load_settings({str(tmp_path / 'c.toml')!r}, env={{}}).lang)\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("HUB_CONSOLE_CONFIG", "HUB_SOURCE")}
+    env.update(XDG_CONFIG_HOME=str(tmp_path / "none"), HOME=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, env=env, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "fr"]
