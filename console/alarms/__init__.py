@@ -10,8 +10,9 @@ module of the package (the cache reads the journal's fields) does not import the
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from console.lazy import lazy_names
 
 if TYPE_CHECKING:
     from console.alarms.engine import Alarm, AlarmEngine, AlarmUpdate
@@ -74,15 +75,4 @@ __all__ = [
     "MemoryJournal",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_WHERE})
+__getattr__, __dir__ = lazy_names(__name__, _WHERE)

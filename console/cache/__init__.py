@@ -7,8 +7,9 @@ first use (PEP 562): importing one module of the package (the poll step names
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from console.lazy import lazy_names
 
 if TYPE_CHECKING:
     from console.cache.files import default_path
@@ -26,15 +27,4 @@ _WHERE = {
 
 __all__ = ["SCHEMA_VERSION", "Cache", "CacheError", "RetentionPolicy", "default_path"]
 
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_WHERE})
+__getattr__, __dir__ = lazy_names(__name__, _WHERE)
