@@ -44,6 +44,12 @@ class KpiTile(QFrame):
         self.detail = QLabel("")
         for label in (self.caption, self.value, self.detail):
             label.setTextFormat(Qt.TextFormat.PlainText)
+            # A tile's width follows its words where there is room, but they never set the
+            # strip's least width: a longer detail line (a reason up to 120 characters, a
+            # count in the thousands) raised the window's least width, and the window grew
+            # under the operator (every view laid out again, the rack map fitted again:
+            # a review jump took ~200 ms more). Cut short, the whole line is the tool tip.
+            label.setMinimumWidth(1)
         self.caption.setObjectName("kpiCaption")
         self.value.setObjectName("kpiValue")
         self.detail.setObjectName("kpiDetail")
@@ -52,9 +58,18 @@ class KpiTile(QFrame):
         layout.addWidget(self.detail)
 
     def set(self, value: str, detail: str = "", colour: str | None = None) -> None:
-        self.value.setText(value)
-        self.detail.setText(detail)
+        if value != self.value.text():
+            self.value.setText(value)
+        self.set_detail(detail)
         set_style(self.value, f"color: {colour};" if colour else "")
+
+    def set_detail(self, detail: str) -> None:
+        """The detail line (the tool tip says the caption, value and detail whole)."""
+        if detail != self.detail.text():
+            self.detail.setText(detail)
+        tip = "\n".join(t for t in (self.caption.text(), self.value.text(), detail) if t)
+        if tip != self.toolTip():
+            self.setToolTip(tip)
 
 
 def _tr(text: str) -> str:
@@ -158,7 +173,7 @@ class SiteSummary(LiveView):
         for tile in self.tiles.values():
             tile.setEnabled(not self.stale)
             if self.stale:
-                tile.detail.setText(self.tr("STALE · {0} old").format(age))
+                tile.set_detail(self.tr("STALE · {0} old").format(age))
 
     def _power(self) -> None:
         power = self._latest.get("power")

@@ -130,3 +130,21 @@ def test_job_states_are_counted_once_per_queue_not_per_poll(qtbot: Any, monkeypa
         summary.flush()
     assert len(calls) == 4
     assert summary.tiles["jobs"].detail.text() == "2 pending"
+
+
+def test_long_figures_never_widen_the_strip_beyond_its_least_width(qtbot: Any) -> None:
+    """A tile's words (a reason up to 120 characters, counts in the thousands) never raise
+    the strip's least width: a window narrower than that grew under the operator at a new
+    figure, and every view was laid out again. The whole line stays in the tool tip."""
+    summary = SiteSummary()
+    qtbot.addWidget(summary)
+    before = summary.minimumSizeHint().width()
+    reason = "not metered: " + "no facility meter configured in the site layout " * 3
+    for tile in summary.tiles.values():
+        tile.set("12,345,678 running", reason)
+    summary.layout().activate()
+    assert summary.minimumSizeHint().width() <= before
+    assert summary.minimumSizeHint().width() < summary.sizeHint().width()
+    tile = summary.tiles["it"]
+    assert reason in tile.toolTip() and "12,345,678 running" in tile.toolTip()
+    assert tile.detail.text() == reason
