@@ -91,7 +91,6 @@ def live_window(settings: Settings, url: str, qsettings: QSettings | None = None
     ValueError for an ``[alarms]`` table that cannot be used.
     """
     from console.alarms.rules import AlarmConfig
-    from console.alarms.service import AlarmService
     from console.settings import make_source as source_for
     from widgets.live import LiveFeed
     from widgets.main_window import MainWindow
@@ -117,6 +116,8 @@ def live_window(settings: Settings, url: str, qsettings: QSettings | None = None
         return cache
 
     def make_alarms(cache: Any) -> Any:
+        from console.alarms.service import AlarmService  # on the feed's thread, as it begins
+
         return AlarmService(alarm_config, cache=cache)
 
     cache_factory = make_cache if settings.cache_path is not None else None

@@ -20,27 +20,42 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from console.poller import DEFAULT_INTERVALS
-from console.session import (  # noqa: F401 - HISTORY_* and BURST_SLACK_S re-exported
-    BURST_SLACK_S,
-    CACHE_HEAL_S,
-    CACHE_MAINTAIN_S,
-    HISTORY_FIELDS,
-    HISTORY_S,
-    LiveSession,
-    SessionListener,
-    Source,
-)
 from widgets.feed import Feed
+
+if TYPE_CHECKING:
+    from console.session import LiveSession, Source
 
 log = logging.getLogger(__name__)
 
 GIL_SWITCH_S = 0.001
+
+_FROM_SESSION = ("BURST_SLACK_S", "CACHE_HEAL_S", "CACHE_MAINTAIN_S", "HISTORY_FIELDS",
+                 "HISTORY_S")
+"""Names of :mod:`console.session` this module passes on, imported at their first use."""
+
+
+def __getattr__(name: str) -> Any:
+    """:data:`_FROM_SESSION` names, from :mod:`console.session` when first asked (PEP 562):
+    the live window's first frame is drawn before the session's modules are imported (the
+    feed's thread imports them as it starts)."""
+    if name in _FROM_SESSION:
+        import console.session
+
+        value = getattr(console.session, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+_IDLE = threading.Event()
+"""What :attr:`_PollWorker.busy` is before the session is made: never set."""
 
 
 class _PollWorker(QObject):
@@ -70,6 +85,30 @@ class _PollWorker(QObject):
         alarm_factory: Callable[[Any], Any] | None = None,
     ) -> None:
         super().__init__()
+        self._made = (source_factory, cache_factory, intervals, alarm_factory)
+        self._session: LiveSession | None = None
+        self._making = threading.Lock()
+        self._fetched.connect(self._run_due, Qt.ConnectionType.QueuedConnection)
+        self._timers: list[QTimer] = []
+        self._driver: QTimer | None = None
+
+    @property
+    def session(self) -> LiveSession:
+        """The Qt-free session, made (and :mod:`console.session` imported) at its first
+        use: as the feed's thread begins, so the GUI thread neither imports nor builds it
+        before the window's first frame."""
+        session = self._session
+        if session is None:
+            with self._making:
+                session = self._session
+                if session is None:
+                    session = self._session = self._make_session()
+        return session
+
+    def _make_session(self) -> LiveSession:
+        from console.session import LiveSession, SessionListener
+
+        source_factory, cache_factory, intervals, alarm_factory = self._made
         listener = SessionListener()
         listener.on_started = self.sourceStarted.emit  # type: ignore[method-assign]
         listener.on_start_failed = self.sourceFailed.emit  # type: ignore[method-assign]
@@ -83,30 +122,32 @@ class _PollWorker(QObject):
         listener.on_rack_history = self.rackHistoryReady.emit  # type: ignore[method-assign]
         listener.on_rack_failed = self.rackDetailFailed.emit  # type: ignore[method-assign]
         listener.on_log_written = self.logWritten.emit  # type: ignore[method-assign]
-        self.session = LiveSession(
+        return LiveSession(
             source_factory, cache_factory, intervals, alarm_factory, listener,
             wake=self._fetched.emit,
         )
-        self._fetched.connect(self._run_due, Qt.ConnectionType.QueuedConnection)
-        self._timers: list[QTimer] = []
-        self._driver: QTimer | None = None
 
-    # The session's state, for those who look (tests, the feed).
+    # The session's state, for those who look (tests, the feed): as before it is made,
+    # none of it (asking does not make it).
     @property
-    def busy(self) -> Any:
-        return self.session.busy
+    def busy(self) -> threading.Event:
+        session = self._session
+        return _IDLE if session is None else session.busy
 
     @property
     def cache(self) -> Any:
-        return self.session.cache
+        session = self._session
+        return None if session is None else session.cache
 
     @property
     def source(self) -> Source | None:
-        return self.session.source
+        session = self._session
+        return None if session is None else session.source
 
     @property
     def alarm_service(self) -> Any:
-        return self.session.alarm_service
+        session = self._session
+        return None if session is None else session.alarm_service
 
     @alarm_service.setter
     def alarm_service(self, service: Any) -> None:
@@ -114,6 +155,8 @@ class _PollWorker(QObject):
 
     @Slot()
     def begin(self) -> None:
+        from console.session import CACHE_HEAL_S, CACHE_MAINTAIN_S
+
         session = self.session
         if not session.begin():
             return
@@ -179,11 +222,14 @@ class _PollWorker(QObject):
 
     @Slot()
     def finish(self) -> None:
-        self.session.stop()
+        session = self._session  # none made: nothing began, nothing to close
+        if session is not None:
+            session.stop()
         for timer in self._timers:
             timer.stop()
         self._timers.clear()
-        self.session.close()
+        if session is not None:
+            session.close()
         self.thread().quit()
 
 

@@ -1,5 +1,12 @@
 """The site as the cache last recorded it: what the live window shows from its first
 moment, before its source's first answer (marked with its age, never taken for live data).
+
+Read with the cache's own row and frame codecs (:mod:`console.cache.frames`,
+:mod:`console.cache.codec`) on a read-only connection of its own, not through
+:class:`console.cache.store.Cache`: the store's modules (the alarm journal, the shift log,
+the maintenance list, forecasts...) are imported after the first frame, by the feed's
+thread. A file of a schema older than the reads know is read through the store (a
+migrated copy).
 """
 
 from __future__ import annotations
@@ -10,9 +17,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from console.cache.schema import CacheError
-from console.cache.store import Cache, safe_url
-from console.model import RackTelemetry, SiteTopology
+import numpy as np
+
+from console.cache import codec, files, frames
+from console.cache.schema import FRAME_TABLES, READS_FROM, CacheError
+from console.decode import decode_site
+from console.model import RackTelemetry, SiteTopology, _frozen_map, frozen
+from console.urls import safe_url
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +53,104 @@ def last_recorded(path: str | Path | None, source: str, *, now: float | None = N
     if path is None or not Path(path).expanduser().is_file():
         return None
     now = time.time() if now is None else now
+    target = Path(path).expanduser()
     try:
-        cache = Cache.open(path, readonly=True, busy_timeout_s=0.2, checked=False)
+        version = files.probe(target, BUSY_TIMEOUT_S, whole=False)
+        if version < READS_FROM:
+            return _through_store(target, source, now, max_age_s)
+        conn = files.connect_ro(target, BUSY_TIMEOUT_S)
+    except CacheError as exc:
+        log.info("last recorded floor not shown: %s", exc)
+        return None
+    try:
+        found = _newest(conn, source, now, max_age_s)
+    except (CacheError, codec.CodecError, sqlite3.Error, ValueError) as exc:
+        log.info("last recorded floor not shown: %s", exc)
+        return None
+    finally:
+        conn.close()
+    if found is None:
+        return None
+    topology, racks = found
+    if len(racks.missing) != topology.n_racks:
+        return None
+    return Recorded(topology, racks)
+
+
+BUSY_TIMEOUT_S = 0.2
+"""How long the glance waits for another process's lock on the file."""
+ROLLUP_MAX_FIELDS = frozenset({"gpu_temp_max_c", "gpus_unhealthy", "alarm"})
+"""Fields a rollup tier's frame shows as the bucket's maximum, not its mean (as the cache's
+reads do: ``console.cache.reads.ROLLUP_MAX_FIELDS``)."""
+
+
+def _newest(conn: sqlite3.Connection, source: str, now: float,
+            max_age_s: float) -> tuple[SiteTopology, RackTelemetry] | None:
+    """The newest rack frame of any tier recorded from ``source`` at most ``max_age_s``
+    before ``now``, with the site layout in force then (the cache's ``racks_at`` and
+    ``topology_at`` of its newest time)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'source'").fetchone()
+    if row is None or str(row[0]) != safe_url(source):
+        return None
+    newest: tuple[float, str] | None = None
+    for table in FRAME_TABLES:  # finest first: a coarser tier wins only when newer
+        (last,) = conn.execute(f"SELECT max(time) FROM {table}").fetchone()
+        if last is not None and (newest is None or float(last) > newest[0]):
+            newest = (float(last), table)
+    if newest is None or not 0.0 <= now - newest[0] <= max_age_s:
+        return None
+    found = frames.frame_at(conn, newest[1], newest[0])
+    if found is None:
+        return None
+    topology = _topology_at(conn, newest[0])
+    if topology is None:
+        return None
+    return topology, _telemetry(*found)
+
+
+def _topology_at(conn: sqlite3.Connection, t: float) -> SiteTopology | None:
+    """The site layout in force at ``t`` (the first one for earlier times)."""
+    row = (
+        conn.execute("SELECT data FROM topologies WHERE time <= ? ORDER BY time DESC, id DESC"
+                     " LIMIT 1", (float(t),)).fetchone()
+        or conn.execute("SELECT data FROM topologies ORDER BY time, id LIMIT 1").fetchone()
+    )
+    if row is None:
+        return None
+    payload = codec.unpack_json(row[0])
+    return decode_site(payload, received=float(payload.get("time", 0.0)))
+
+
+def _telemetry(row: frames.FrameRow, values: np.ndarray) -> RackTelemetry:
+    """A decoded frame as the rack telemetry a live poll delivers."""
+    n = values.shape[1]
+    fields: dict[str, np.ndarray] = {}
+    if any(":" in f for f in row.fields):
+        for i, name in enumerate(row.fields):
+            base, _, stat = name.partition(":")
+            if stat == ("max" if base in ROLLUP_MAX_FIELDS else "mean"):
+                fields[base] = values[i].copy()
+    else:
+        fields = {name: values[i].copy() for i, name in enumerate(row.fields)}
+    missing = np.zeros(n, bool)
+    missing[[i for i in row.extra.get("missing", []) if 0 <= i < n]] = True
+    return RackTelemetry(
+        time=row.time,
+        received=row.received if row.received is not None else row.time,
+        fields=_frozen_map(fields),
+        missing=frozen(missing),
+        unknown_ids=tuple(row.extra.get("unknown_ids", ())),
+        invalid_values=int(row.extra.get("invalid_values", 0)),
+    )
+
+
+def _through_store(path: Path, source: str, now: float, max_age_s: float) -> Recorded | None:
+    """The same, of a file whose schema the reads above do not know: read through
+    :class:`console.cache.store.Cache` (which migrates a copy of it)."""
+    from console.cache.store import Cache
+
+    try:
+        cache = Cache.open(path, readonly=True, busy_timeout_s=BUSY_TIMEOUT_S, checked=False)
     except CacheError as exc:
         log.info("last recorded floor not shown: %s", exc)
         return None

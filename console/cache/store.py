@@ -28,7 +28,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -58,7 +57,7 @@ from console.model import (
     UnhealthyGpus,
 )
 from console.shiftlog.model import LogSnapshot
-from console.urls import SOURCES_JOINED
+from console.urls import safe_url
 
 if TYPE_CHECKING:  # imported at the first record read or written (not at start-up)
     import sqlite_utils
@@ -193,30 +192,6 @@ def topology_payload(topology: SiteTopology) -> dict[str, Any]:
         "rows": list(topology.rows),
         "racks": list(topology.racks),
     }
-
-
-def safe_url(url: str) -> str:
-    """A source URL (or several joined by :data:`SOURCES_JOINED`) with user, password,
-    query and fragment removed (never a secret); a port that is no number is left out.
-    It never raises."""
-    return SOURCES_JOINED.join(_safe_one(part) for part in url.split(SOURCES_JOINED))
-
-
-def _safe_one(url: str) -> str:
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # an unclosed IPv6 bracket: nothing of it can be trusted
-        return ""
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    if port:
-        host = f"{host}:{port}"
-    return parts._replace(netloc=host, query="", fragment="").geturl()
 
 
 def _release(conn: sqlite3.Connection, copy: tempfile.TemporaryDirectory | None) -> None:

@@ -128,3 +128,77 @@ def test_a_source_read_from_prometheus_and_slurm_finds_its_own_recording(
         cache.write_poll([topo, polls[-1]])
     assert last_recorded(path, "http://prom:9090 + http://slurm:6820", now=T0 + 600) is not None
     assert last_recorded(path, "http://prom:9090", now=T0 + 600) is None
+
+
+def test_the_floor_read_is_the_one_the_cache_reads_give(
+    recorded: tuple[Path, Any, list[Any]],
+) -> None:
+    """The glance reads rows and layout with the cache's own codecs, not through its
+    store: what it finds is what ``Cache.racks_at`` and ``topology_at`` give."""
+    from console.cache import reads
+    from console.cache.last import ROLLUP_MAX_FIELDS
+
+    path = recorded[0]
+    found = last_recorded(path, SOURCE, now=T0 + 600)
+    assert found is not None
+    with Cache.open(path, readonly=True) as cache:
+        span = cache.time_range()
+        assert span is not None
+        racks, topo = cache.racks_at(span[1]), cache.topology_at(span[1])
+    assert racks is not None and topo is not None
+    assert found.racks.time == racks.time and found.racks.received == racks.received
+    assert sorted(found.racks.fields) == sorted(racks.fields)
+    for name, values in racks.fields.items():
+        assert np.array_equal(found.racks.fields[name], values, equal_nan=True)
+    assert np.array_equal(found.racks.missing, racks.missing)
+    assert found.racks.unknown_ids == racks.unknown_ids
+    assert found.racks.invalid_values == racks.invalid_values
+    assert found.topology.rack_ids == topo.rack_ids
+    assert found.topology.n_racks == topo.n_racks
+    assert ROLLUP_MAX_FIELDS == reads.ROLLUP_MAX_FIELDS
+
+
+def test_a_file_of_an_older_schema_is_read_through_the_store(
+    recorded: tuple[Path, Any, list[Any]], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import console.cache.last as last
+
+    path, topo, polls = recorded
+    opened: list[bool] = []
+    open_cache = Cache.open.__func__  # type: ignore[attr-defined]
+
+    def recording_open(cls: Any, *args: Any, **kwargs: Any) -> Any:
+        opened.append(kwargs.get("readonly", False))
+        return open_cache(cls, *args, **kwargs)
+
+    monkeypatch.setattr(last, "READS_FROM", 10**6)  # every file "older" than the reads
+    monkeypatch.setattr(Cache, "open", classmethod(recording_open))
+    found = last_recorded(path, SOURCE, now=T0 + 600)
+    assert opened == [True]
+    assert found is not None and found.time == pytest.approx(polls[-1].time)
+    assert found.topology.rack_ids == topo.rack_ids
+    assert last_recorded(path, "sim://tetouan", now=T0 + 600) is None
+
+
+def test_reading_the_floor_imports_no_module_of_the_store(
+    recorded: tuple[Path, Any, list[Any]],
+) -> None:
+    """The live window's first frame waits for this read: the store's modules (alarm
+    journal, shift log, maintenance list, forecasts...) are the feed thread's to import."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from console.cache.last import last_recorded\n"
+        f"found = last_recorded({str(recorded[0])!r}, {SOURCE!r}, now={T0 + 600!r})\n"
+        "assert found is not None\n"
+        "heavy = sorted(m for m in ('console.cache.store', 'console.cache.reads',\n"
+        "    'console.cache.logbook', 'console.cache.maint', 'console.shiftlog.model',\n"
+        "    'sqlite_utils') if m in sys.modules)\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, cwd=Path(__file__).resolve().parents[3])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
