@@ -28,6 +28,7 @@ class JobFeed:
     def __init__(self, keep: int = KEEP_VERSIONS) -> None:
         self._boot = secrets.token_hex(4)  # versions of an earlier run are never taken
         self._lock = threading.Lock()
+        self._following = threading.Lock()  # one queue taken at a time
         self._key: Any = object()
         self._number = 0
         self._doc: Mapping[str, Any] = {"time": 0.0, "jobs": []}
@@ -44,8 +45,10 @@ class JobFeed:
 
     def follow(self, key: Any, build: Callable[[], Mapping[str, Any]]) -> None:
         """Take the queue ``build()`` returns as a new version, unless ``key`` (the
-        hub's tick) is the one already followed."""
-        with self._lock:
+        hub's tick) is the one already followed. The queue is built and compared with the
+        last (~20 ms at full scale) before the feed is locked: meanwhile :meth:`full` and
+        :meth:`changes` answer with the version before."""
+        with self._following:
             if key == self._key and key is not None:
                 return
             doc = build()
@@ -55,10 +58,11 @@ class JobFeed:
                 i for i, j in by_id.items() if (was := old.get(i)) is not j and was != j
             )
             removed = frozenset(old.keys() - by_id.keys())
-            if changed or removed or not self._number:
-                self._number += 1
-                self._steps.append((self._number, changed, removed))
-            self._key, self._doc, self._by_id = key, doc, by_id
+            with self._lock:
+                if changed or removed or not self._number:
+                    self._number += 1
+                    self._steps.append((self._number, changed, removed))
+                self._key, self._doc, self._by_id = key, doc, by_id
 
     def full(self) -> dict[str, Any]:
         """The whole queue with its version."""

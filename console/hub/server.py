@@ -12,6 +12,8 @@ Without a simulated hub (``hub=None``) the server keeps only the shift log: ``ma
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import gzip
 import hmac
 import ipaddress
@@ -22,9 +24,11 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Container
+from collections import deque
+from collections.abc import Container, Iterator
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -34,7 +38,9 @@ import msgspec
 from console.contract import FORECAST_DEFAULT_HOURS, FORECAST_MAX_HOURS, LOG_MAX_BODY_BYTES
 from console.hub.jobfeed import JobFeed
 from console.hub.openapi import openapi_document
+from console.hub.params import EVENTS_KEEP
 from console.hub.sim import SimulatedHub
+from console.hub.sim.power import default_window
 from console.shiftlog.files import LogStoreError, default_sim_log_path
 
 if TYPE_CHECKING:
@@ -140,9 +146,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _json(self, status: int, payload: Any) -> None:
         self._send(status, encode_json(payload), "application/json")
 
-    def _cached_json(self, endpoint: str, build: Any) -> None:
-        """Send a whole-site document, encoded once per simulation tick for every client."""
-        self._send(HTTPStatus.OK, self.server.encoded(endpoint, build), "application/json")
+    def _cached_json(self, endpoint: str, build: Any, version: Any = None) -> None:
+        """Send a whole-site document, encoded once per simulation tick (or ``version()``)
+        for every client."""
+        self._send(HTTPStatus.OK, self.server.encoded(endpoint, build, version),
+                   "application/json")
 
     def _error(self, status: HTTPStatus, message: str) -> None:
         self._json(status, {"error": message, "status": int(status)})
@@ -251,7 +259,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._cached_json("gpus", hub.unhealthy_gpus)
         elif path == "/api/v1/power":
             start, end, step = (_number(query, n) for n in ("start", "end", "step"))
-            self._json(HTTPStatus.OK, hub.power(start, end, step))
+            self._json(HTTPStatus.OK, self.server.power(start, end, step))
         elif path == "/api/v1/forecast":
             self._json(HTTPStatus.OK, hub.forecast(_hours(query)))
         elif path == "/api/v1/jobs":
@@ -261,10 +269,10 @@ class _Handler(BaseHTTPRequestHandler):
             if changes is not None:
                 self._json(HTTPStatus.OK, changes)
             else:
-                self._cached_json("jobs", feed.full)
+                self._cached_json("jobs", feed.full, feed.version)
         elif path == "/api/v1/events":
             after = _number(query, "since", int) or 0
-            self._json(HTTPStatus.OK, hub.events(after))
+            self._json(HTTPStatus.OK, self.server.events(after))
         else:
             raise _Error(HTTPStatus.NOT_FOUND, f"no such endpoint: {path}")
 
@@ -358,6 +366,40 @@ class _Handler(BaseHTTPRequestHandler):
             raise _Error(HTTPStatus.BAD_REQUEST, str(exc)) from None
 
 
+class _EventsCopy:
+    """The hub's events as of its last tick (the last ``EVENTS_KEEP``, as the hub keeps
+    them): what ``hub.events(since)`` answered then, answered while the next tick is
+    computed."""
+
+    def __init__(self) -> None:
+        self._events: deque[dict[str, Any]] = deque(maxlen=EVENTS_KEEP)
+        self._head: dict[str, Any] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def empty(self) -> bool:
+        return self._head is None
+
+    def take(self, hub: Any) -> None:
+        """Add the hub's events since the last taken (the caller holds the hub's lock)."""
+        with self._lock:
+            after = self._head["last_id"] if self._head is not None else 0
+            answer = hub.events(after)
+            self._events.extend(answer["events"])
+            self._head = {k: v for k, v in answer.items() if k != "events"}
+
+    def since(self, since: int) -> dict[str, Any]:
+        """What the hub answered for ``since`` at the last :meth:`take`."""
+        with self._lock:
+            assert self._head is not None
+            last, events = self._head["last_id"], self._events
+            if not events or since >= last:
+                picked: list[dict[str, Any]] = []
+            else:
+                picked = list(islice(events, max(0, since - events[0]["id"] + 1), None))
+            return {**self._head, "events": picked}
+
+
 class HubHTTPServer(ThreadingHTTPServer):
     """A threading HTTP server bound to one :class:`SimulatedHub`."""
 
@@ -380,6 +422,11 @@ class HubHTTPServer(ThreadingHTTPServer):
         self._open_lock = threading.Lock()
         self._encoded: dict[str, tuple[Any, bytes]] = {}
         self._encode_lock = threading.Lock()
+        self._encoding: dict[str, threading.Lock] = {}
+        """One per document: held while it is encoded (by the clock or a request)."""
+        self._events = _EventsCopy()
+        self._history: tuple[Any, Any, float] | None = None
+        """(tick, copy of the hub's power history, the hub's time) as of the last tick."""
         self._generation = 0  # bumped when a fault changes the site between ticks
         self._site_parts: tuple[Any, bytes, bytes] | None = None
         self.jobs = JobFeed()
@@ -447,23 +494,101 @@ class HubHTTPServer(ThreadingHTTPServer):
         tick = getattr(self.hub, "_tick", None)
         return None if tick is None else (tick, self._generation)
 
+    @contextlib.contextmanager
+    def _hub_held(self, wait: bool = True) -> Iterator[bool]:
+        """Hold the simulated hub's lock (True); without ``wait``, False at once when another
+        thread holds it: the clock computing the next tick (15 ms at full scale, ~50 ms at
+        four times it), or a request reading the hub.
+
+        A real hub answers while it collects; so does this one: what a request would wait
+        for is answered from the last tick's documents (:meth:`encoded`,
+        :meth:`follow_jobs`, :meth:`events`, :meth:`power`), each with its own time."""
+        lock = getattr(self.hub, "lock", None)
+        got = lock.acquire(blocking=wait) if lock is not None else True
+        try:
+            yield got
+        finally:
+            if got and lock is not None:
+                lock.release()
+
     def follow_jobs(self) -> JobFeed:
-        """The job feed, following the hub's queue as of its current tick."""
+        """The job feed, following the hub's queue as of its current tick (as of the last
+        tick while the hub computes the next)."""
         assert self.hub is not None
-        self.jobs.follow(self._state(), self.hub.jobs)
+        with self._hub_held(wait=not self.jobs.followed) as held:
+            if held:
+                self.jobs.follow(self._state(), self.hub.jobs)
         return self.jobs
 
-    def encoded(self, endpoint: str, build: Any) -> bytes:
-        """The JSON of ``build()`` for the hub's current tick, encoded at most once."""
-        tick = self._state()
+    def encoded(self, endpoint: str, build: Any, version: Any = None) -> bytes:
+        """The JSON of ``build()`` for the hub's current tick (or ``version()``, when
+        given), encoded at most once; while the hub computes its next tick, or another
+        thread encodes this one, the last tick's (when there is one)."""
+        state = self._state if version is None else version
         with self._encode_lock:
             cached = self._encoded.get(endpoint)
-            if cached is not None and tick is not None and cached[0] == tick:
-                return cached[1]
-        body = encode_json(build())
-        with self._encode_lock:
-            self._encoded[endpoint] = (tick if tick is not None else -1, body)
-        return body
+            busy = self._encoding.setdefault(endpoint, threading.Lock())
+        tick = state()
+        if cached is not None and tick is not None and cached[0] == tick:
+            return cached[1]
+        wait = cached is None
+        if not busy.acquire(blocking=wait):
+            return cached[1]  # type: ignore[index] # another thread encodes this tick's
+        try:
+            with self._hub_held(wait) as held:
+                if not held:
+                    return cached[1]  # type: ignore[index] # the hub computes the next tick
+                tick = state()
+                with self._encode_lock:
+                    done = self._encoded.get(endpoint)
+                if done is not None and tick is not None and done[0] == tick:
+                    return done[1]  # encoded while this thread waited
+                body = encode_json(build())
+                with self._encode_lock:
+                    self._encoded[endpoint] = (tick if tick is not None else -1, body)
+                return body
+        finally:
+            busy.release()
+
+    def events(self, since: int) -> dict[str, Any]:
+        """``hub.events(since)``; while the hub computes its next tick, the events of the
+        last one (the copy :meth:`warm` keeps), so the answer does not wait for the step."""
+        assert self.hub is not None
+        with self._hub_held(wait=self._events.empty) as held:
+            if held:
+                answer = self.hub.events(since)
+                self._events.take(self.hub)
+                return answer
+        return self._events.since(since)
+
+    def power(self, start: float | None, end: float | None, step: float | None) -> dict[str, Any]:
+        """``hub.power(start, end, step)``; while the hub computes its next tick, the same
+        query of the power history as of the last tick (:meth:`warm`'s copy)."""
+        hub = self.hub
+        assert hub is not None
+        kept = self._history
+        with self._hub_held(wait=kept is None or kept[0] != self._generation) as held:
+            if held:
+                return hub.power(start, end, step)
+        assert kept is not None
+        _, history, now = kept
+        s, e, st = default_window(start, end, step, now)
+        return history.query(s, e, st, now)
+
+    def _keep_history(self) -> None:
+        """Copy the hub's power history (its points, ~1 MB: well under a millisecond) for
+        :meth:`power` to answer from while the next tick is computed."""
+        hub = self.hub
+        history = getattr(hub, "history", None)
+        if hub is None or history is None:
+            return
+        with self._hub_held():
+            n = int(history.n)
+            kept = copy.copy(history)
+            kept.t = history.t[:n].copy()
+            kept.data = {name: column[:n].copy() for name, column in history.data.items()}
+            generation = self._generation
+            self._history = (generation, kept, float(hub.now))
 
     def site_json(self) -> bytes:
         """``hub.site()`` as JSON: the layout (1.1 MB at full scale) encoded once (by the
@@ -529,6 +654,7 @@ class HubHTTPServer(ThreadingHTTPServer):
         with self._encode_lock:
             self._encoded.clear()
             self._generation += 1
+            self._history = None  # a fault changes the balance: answered live until a tick
 
     def warm(self) -> None:
         """Encode the rack and GPU documents ahead of the clients (on the clock's thread),
@@ -546,6 +672,9 @@ class HubHTTPServer(ThreadingHTTPServer):
             self.encoded(endpoint, builds[endpoint])
         if self.jobs.followed:
             self.follow_jobs()
+        with self._hub_held():
+            self._events.take(hub)
+        self._keep_history()
 
 
 class HubServer:

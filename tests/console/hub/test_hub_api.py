@@ -342,3 +342,62 @@ def test_a_server_stopped_before_its_first_answer_ends_its_warm_up(tmp_path: Pat
     server.stop()
     assert not any(t.is_alive() for t in server._threads)
     assert server._httpd._log is None
+
+
+def test_while_the_hub_computes_a_tick_it_answers_from_the_last_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A poll that meets the clock's step (15 ms at full scale, ~50 ms at four times it,
+    the hub's lock held throughout) is not held up by it: racks, GPU health, job changes,
+    events and power are answered at once from the last tick, as that tick answered them;
+    once the step is done, from the new one."""
+    import threading
+
+    from console.hub.server import HubServer
+    from console.hub.sim import SimulatedHub
+
+    hub = SimulatedHub(scale="rack", seed=5)
+    server = HubServer(hub, port=0, tick_s=3600.0, log_db=tmp_path / "log.sqlite").start()
+    session = requests.Session()
+
+    def get(path: str, **params: Any) -> Any:
+        answer = session.get(f"{server.url}{path}", params=params, timeout=5)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    entered, leave = threading.Event(), threading.Event()
+    try:
+        first = get("/api/v1/jobs")
+        hub.inject("xid", None)  # an event to read back
+        hub.step(hub.now + 60.0)
+        server._httpd.warm()  # the tick, as the clock takes it
+        last_id = hub.event_log.last_id
+        assert last_id >= 1
+        window = {"start": f"{hub.now - 600:.3f}", "end": f"{hub.now + 60:.3f}", "step": "10"}
+        queries: list[tuple[str, dict[str, Any]]] = [
+            ("/api/v1/racks", {}), ("/api/v1/gpus/unhealthy", {}),
+            ("/api/v1/jobs", {"since": first["version"]}), ("/api/v1/power", window),
+            ("/api/v1/power", {}),
+            *[("/api/v1/events", {"since": s}) for s in (0, last_id - 1, last_id, last_id + 3)],
+        ]
+        want = [get(path, **params) for path, params in queries]
+        record = hub._record
+
+        def held_record(*args: Any, **kwargs: Any) -> None:  # half-way through the step
+            entered.set()
+            leave.wait(30)
+            record(*args, **kwargs)
+
+        monkeypatch.setattr(hub, "_record", held_record)
+        stepping = threading.Thread(target=hub.step, args=(hub.now + 60.0,))
+        stepping.start()
+        assert entered.wait(10)
+        during = [get(path, **params) for path, params in queries]  # each within 5 s
+        leave.set()
+        stepping.join(10)
+        assert not stepping.is_alive()
+        assert during == want
+        after = get("/api/v1/racks")
+        assert after["time"] == round(hub.now, 3) > want[0]["time"]
+    finally:
+        leave.set()
+        server.stop()
