@@ -71,15 +71,20 @@ def _open_review_window(*args: Any, **kwargs: Any) -> Any:
     return open_review_window(*args, **kwargs)
 
 
-DEFERRED_VIEWS = ("power", "maintenance", "alarms", "jobs", "log", "steering", "tenants", "idle")
-"""Views a console starting up does not build before its first frame: the power chart
-(pyqtgraph with it: about a third of a second) and the views whose docks start behind
-another's tab, each with its modules. :data:`SHOWN_AFTER_FIRST_FRAME` says which of them are
-built after it even when their dock shows at first (the others are built before it then)."""
+DEFERRED_VIEWS = ("gpus", "power", "maintenance", "alarms", "jobs", "log", "steering", "tenants",
+                  "idle")
+"""Views a console starting up does not build before its first frame: the GPU health list
+(its tables, filters and their first use of Qt's item views: about a tenth of a second),
+the power chart (pyqtgraph with it: about a third of a second) and the views whose docks
+start behind another's tab, each with its modules. :data:`SHOWN_AFTER_FIRST_FRAME` says
+which of them are built after it even when their dock shows at first (the others are
+built before it then)."""
 
-SHOWN_AFTER_FIRST_FRAME = ("power",)
+SHOWN_AFTER_FIRST_FRAME = ("gpus", "power")
 """Deferred views built right after the first frame even when their dock shows in it
-("Opening…" until then)."""
+("Opening…" until then), one per turn of the event loop in this order. The first frame's
+news is the recorded floor on the rack map, marked stale with its age; before the source's
+first answer the GPU list has no unhealthy GPU to show (only the halls' GPU totals)."""
 
 
 def live_window(settings: Settings, url: str, qsettings: QSettings | None = None,

@@ -42,7 +42,6 @@ from console.poller import DEFAULT_INTERVALS, PollResult
 from console.urls import hide_userinfo
 from widgets.alarm_banner import AlarmBanner
 from widgets.feed import Feed
-from widgets.gpu_health import GpuHealthView
 from widgets.rackmap import RackMapView
 from widgets.rackmap_overlays import IDLE_OVERLAY
 from widgets.site_summary import SiteSummary
@@ -75,7 +74,7 @@ def _built_by(module: str, name: str) -> Callable[[], LiveView]:
 
 VIEW_SPECS: tuple[tuple[str, str, Callable[[], LiveView], Qt.DockWidgetArea], ...] = (
     ("rackmap", QT_TRANSLATE_NOOP("MainWindow", "Rack map"), RackMapView, Qt.DockWidgetArea.LeftDockWidgetArea),
-    ("gpus", QT_TRANSLATE_NOOP("MainWindow", "GPU health"), GpuHealthView, Qt.DockWidgetArea.RightDockWidgetArea),
+    ("gpus", QT_TRANSLATE_NOOP("MainWindow", "GPU health"), _built_by("widgets.gpu_health", "GpuHealthView"), Qt.DockWidgetArea.RightDockWidgetArea),
     ("maintenance", QT_TRANSLATE_NOOP("MainWindow", "Maintenance list"), _built_by("widgets.maintenance", "MaintenanceView"), Qt.DockWidgetArea.RightDockWidgetArea),
     ("alarms", QT_TRANSLATE_NOOP("MainWindow", "Alarms"), _built_by("widgets.alarms", "AlarmListView"), Qt.DockWidgetArea.RightDockWidgetArea),
     ("power", QT_TRANSLATE_NOOP("MainWindow", "Power and renewables"), _built_by("widgets.power_chart", "PowerBalanceChart"), Qt.DockWidgetArea.BottomDockWidgetArea),

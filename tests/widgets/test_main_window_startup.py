@@ -57,7 +57,7 @@ def test_views_behind_a_tab_are_built_later_with_all_their_wiring(
     policies: list[Any] = []
     win.when_built("steering", policies.append)
     assert set(win.deferred) == set(DEFERRED_VIEWS)
-    assert set(win.views) == {"rackmap", "gpus"} and not policies
+    assert set(win.views) == {"rackmap"} and not policies
     assert all(isinstance(win.docks[k].widget(), QLabel) for k in DEFERRED_VIEWS)
     recorded = _recorded()
     win.show_recorded(recorded)
@@ -84,6 +84,10 @@ def test_views_behind_a_tab_are_built_later_with_all_their_wiring(
     assert log.name_source is not None and log.name_source() == "Amal"
     idle = win.views["idle"]
     assert idle.wanted() is False  # neither the list nor the map's idle overlay shows
+    # the GPU list, built after the first frame too: a GPU chosen there focuses its rack
+    other = recorded.topology.rack_ids[5]
+    win.views["gpus"].gpuSelected.emit(other, "GPU-0")
+    assert rackmap.selected_rack() == other
     win.close()
 
 
@@ -139,7 +143,7 @@ def test_deferred_views_are_built_one_per_turn_shown_ones_first(
     qtbot.addWidget(win)
     win.show()
     win.settle()
-    assert win.deferred_shown() == ("power",)  # the others start behind a tab
+    assert win.deferred_shown() == SHOWN_AFTER_FIRST_FRAME  # the others start behind a tab
     built: list[str] = []
     original = win.build_deferred
 
@@ -151,7 +155,7 @@ def test_deferred_views_are_built_one_per_turn_shown_ones_first(
     win.build_deferred_soon()
     assert not built  # nothing before the event loop turns
     qtbot.waitUntil(lambda: not win.deferred, timeout=20_000)
-    assert built[0] == "power" and sorted(built) == sorted(DEFERRED_VIEWS)
+    assert built[:2] == ["gpus", "power"] and sorted(built) == sorted(DEFERRED_VIEWS)
     assert set(SHOWN_AFTER_FIRST_FRAME) <= set(DEFERRED_VIEWS)
     win.close()
 
@@ -167,8 +171,9 @@ def test_after_the_first_frame_views_behind_a_tab_wait_for_the_live_floor(
     win.settle()
     win.build_deferred_after_first_frame(late_s=600.0)
     qtbot.waitUntil(lambda: "power" in win.views, timeout=20_000)  # shown: built at once
+    assert "gpus" in win.views
     qtbot.wait(100)
-    assert set(win.deferred) == set(DEFERRED_VIEWS) - {"power"}
+    assert set(win.deferred) == set(DEFERRED_VIEWS) - {"gpus", "power"}
     win.docks["alarms"].raise_()  # raised: built then
     qtbot.waitUntil(lambda: "alarms" in win.views, timeout=20_000)
     assert "jobs" in win.deferred
