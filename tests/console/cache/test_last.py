@@ -195,10 +195,33 @@ def test_reading_the_floor_imports_no_module_of_the_store(
         "assert found is not None\n"
         "heavy = sorted(m for m in ('console.cache.store', 'console.cache.reads',\n"
         "    'console.cache.logbook', 'console.cache.maint', 'console.shiftlog.model',\n"
-        "    'sqlite_utils') if m in sys.modules)\n"
+        "    'sqlite_utils', 'msgspec') if m in sys.modules)\n"
         "print(heavy)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120, cwd=Path(__file__).resolve().parents[3])
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("stored", [b"[1, 2]", b"{\"time\": [], \"racks\": 3}", b"{\"ti", b"NaN",
+                                    b"\xff\xfe", b"[" * 100_000])
+def test_a_damaged_stored_layout_gives_nothing_and_never_raises(
+    tmp_path: Path, recorded: tuple[Path, Any, list[Any]], stored: bytes,
+) -> None:
+    import shutil
+    import sqlite3
+    import zlib
+
+    copy = tmp_path / "layout.db"
+    shutil.copy(recorded[0], copy)
+    conn = sqlite3.connect(copy)
+    conn.execute("UPDATE topologies SET data = ?", (zlib.compress(stored),))
+    conn.commit()
+    conn.close()
+    assert last_recorded(copy, SOURCE, now=T0 + 600) is None
+    conn = sqlite3.connect(copy)
+    conn.execute("UPDATE topologies SET data = ?", (b"not zlib",))
+    conn.commit()
+    conn.close()
+    assert last_recorded(copy, SOURCE, now=T0 + 600) is None
