@@ -782,6 +782,11 @@ class PowerBalanceChart(LiveView):
         # and rebuild every path, at each pan.
         item.setDownsampling(ds=1, auto=False)
         item.setClipToView(False)
+        # Nor its limit on the values drawn (for values far outside the view: the chart's
+        # scales hold every value it is given, absurd ones are rejected first): with it,
+        # every new power scale gave each curve its samples again, before _fit_curves gave
+        # them the new ones (a jump of a review: each curve's data set twice).
+        item.setDynamicRangeLimit(None)
         # Drawn once into a pixmap in screen pixels, moved on a pan, drawn again when its
         # data or the scale change.
         curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -956,22 +961,35 @@ class PowerBalanceChart(LiveView):
         for span, b in self.range_buttons.items():
             b.setChecked(span == self.span)
 
-    def _set_x(self, start: float, end: float) -> None:
+    def _set_x(self, start: float, end: float,
+               y_range: tuple[float, float] | None = None) -> None:
+        """Show ``[start, end]`` (and the power range ``y_range`` with it, when given)."""
         self._setting_range = True
         try:
-            self.top.setXRange(start, end, padding=0)
+            if y_range is None:
+                self.top.setXRange(start, end, padding=0)
+            else:
+                self.top.getViewBox().setRange(xRange=(start, end), yRange=y_range, padding=0)
         finally:
             self._setting_range = False
         self._sync_edits()
 
+    def _follow_range(self) -> tuple[float, float] | None:
+        """The time range followed: the span up to the newest sample (and the forecast's
+        horizon ahead); None without a history."""
+        if self.history is None or not len(self.history.t):
+            return None
+        end = float(self.history.t[-1])
+        right = end + self.history.step
+        reach = self._forecast_reach()
+        if reach is not None:  # the forecast's horizon ahead, up to the span again
+            right = max(right, end + min(reach, self.span))
+        return end - self.span, right
+
     def _apply_follow_range(self) -> None:
-        if self.history is not None and len(self.history.t):
-            end = float(self.history.t[-1])
-            right = end + self.history.step
-            reach = self._forecast_reach()
-            if reach is not None:  # the forecast's horizon ahead, up to the span again
-                right = max(right, end + min(reach, self.span))
-            self._set_x(end - self.span, right)
+        x_range = self._follow_range()
+        if x_range is not None:
+            self._set_x(*x_range)
 
     def _user_moved(self, *_: object) -> None:
         if not self._setting_range and self.follow:
@@ -1047,11 +1065,16 @@ class PowerBalanceChart(LiveView):
             if ahead is not None and np.isfinite(ahead.p90).any():
                 peak = max(float(peak), float(np.nanmax(ahead.p90)))
         hi = max(self.envelope_mw or 0.0, float(peak)) or 1.0
-        self.top.setYRange(lo - 0.04 * hi, hi * 1.14, padding=0)
+        y_range = (lo - 0.04 * hi, hi * 1.14)
         if self.strips_shown:  # hidden strips are given their scales when shown
             self._lower_ranges()
-        if self.follow:
-            self._apply_follow_range()
+        x_range = self._follow_range() if self.follow else None
+        if x_range is not None:
+            # One change of the power balance's range, not one for time and one for power:
+            # each told every item of the plot, its axes and the strips.
+            self._set_x(*x_range, y_range=y_range)
+        else:
+            self.top.setYRange(*y_range, padding=0)
         self._fit_curves()  # when the range stayed
         # Apply the new ranges now: left to the paint, the view boxes move their contents
         # during it, which makes the scene paint the whole chart a second time.
@@ -1162,10 +1185,15 @@ class PowerBalanceChart(LiveView):
             values = (kpi.now, kpi.shift_mean, kpi.shift_peak)
             for key, value in zip(("now", "mean", "peak"), values, strict=True):
                 lab = self.tile_labels[(key, name)]
-                lab.setText(_fmt(value, unit, digits))
+                text = _fmt(value, unit, digits)
+                if lab.text() != text:
+                    lab.setText(text)
                 over = (name == "facility_mw" and self.envelope_mw is not None
                         and np.isfinite(value) and value > self.envelope_mw)
-                lab.setStyleSheet(f"color: {ALERT}; font-weight: bold;" if over else "")
+                # set only when it changes: a style sheet set again polishes the label again
+                style = f"color: {ALERT}; font-weight: bold;" if over else ""
+                if lab.styleSheet() != style:
+                    lab.setStyleSheet(style)
         fac = kpis.get("facility_mw")
         envelope = self.envelope_mw
         if envelope is None:

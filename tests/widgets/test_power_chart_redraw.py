@@ -247,3 +247,39 @@ def test_a_new_history_is_laid_out_at_its_redraw(qtbot: Any) -> None:
         moved.append(vb.sceneBoundingRect() != before)
     assert moved == [False] * 4
     w.stop()
+
+
+def test_a_new_history_gives_each_curve_its_samples_once_in_one_range_change(
+        chart: PowerBalanceChart) -> None:
+    """A new history (a review's jump) moves the power balance's time and power range in
+    one change and gives each curve its samples once: a new power scale made every curve
+    take its old samples again (pyqtgraph's range limit on the values drawn), then the time
+    range told every item again, before the curves took the new samples."""
+    from unittest.mock import patch
+
+    vb = chart.top.getViewBox()
+    changes = []
+    vb.sigRangeChanged.connect(lambda *args: changes.append(args))
+    given: dict[str, int] = {}
+    keys = {id(item.curve): key for key, item in chart.curves.items()}
+    real = pg.PlotCurveItem.setData
+
+    def counted(curve: pg.PlotCurveItem, *args: Any, **kwargs: Any) -> None:
+        key = keys.get(id(curve))
+        if key is not None:
+            given[key] = given.get(key, 0) + 1
+        real(curve, *args, **kwargs)
+
+    for n, t0, scale in ((8640, T0 + 3 * DAY, 1.0), (2000, T0 + 5 * DAY, 1.6)):
+        series = synthetic_power(n, t0=t0)
+        series = type(series)(time=series.time, received=series.received, t=series.t,
+                              fields={k: v * scale for k, v in series.fields.items()},
+                              step=series.step, missing=series.missing)
+        changes.clear()
+        given.clear()
+        with patch.object(pg.PlotCurveItem, "setData", counted):
+            chart.set_history(series)
+        assert len(changes) == 1
+        assert given and set(given.values()) == {1}, given
+        lo, hi = vb.viewRange()[0]
+        assert hi >= float(series.t[-1]) and lo < float(series.t[-1])
