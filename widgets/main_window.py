@@ -343,9 +343,8 @@ class MainWindow(QMainWindow):
             if key not in defer:
                 self.views[key] = cast(LiveView, dock.widget())
             self.docks[key] = dock
-        from widgets.alarm_kpis import AlarmKpiPanel
-
-        self.alarm_kpis = AlarmKpiPanel()
+        self._alarm_kpis: Any = None
+        self._kpi_site_clock: SiteClock | None = None
         if "alarms" in self.views:
             self._wrap_alarms(self.views["alarms"])
         self.dock_host.splitDockWidget(self.docks["rackmap"], self.docks["gpus"], Qt.Orientation.Horizontal)
@@ -375,6 +374,19 @@ class MainWindow(QMainWindow):
         self._ages_queued = False
         """A refresh of the ages is queued for this event-loop turn (:meth:`on_polled`)."""
         self.restore_layout()
+
+    @property
+    def alarm_kpis(self) -> Any:
+        """The alarm KPI panel (:class:`widgets.alarm_kpis.AlarmKpiPanel`, shown in the
+        alarm list's dock), made with its modules at its first use: when the alarm list is
+        built (after the first frame, when it starts behind a tab) or figures come."""
+        if self._alarm_kpis is None:
+            from widgets.alarm_kpis import AlarmKpiPanel
+
+            self._alarm_kpis = AlarmKpiPanel()
+            if self._kpi_site_clock is not None:
+                self._alarm_kpis.set_site_clock(self._kpi_site_clock)
+        return self._alarm_kpis
 
     def _wrap_alarms(self, view: LiveView) -> None:
         """The alarm list goes in its dock under the alarm KPI panel."""
@@ -999,7 +1011,9 @@ class MainWindow(QMainWindow):
                 for view in [self.summary, *self.views.values()]:
                     view.set_topology(snapshot)
                 site = SiteClock.of(snapshot)
-                self.alarm_kpis.set_site_clock(site)
+                self._kpi_site_clock = site  # for a KPI panel made later
+                if self._alarm_kpis is not None:
+                    self._alarm_kpis.set_site_clock(site)
                 self.mode.set_site_clock(self, site)
             return
         self.latest[snapshot.kind] = snapshot

@@ -14,7 +14,7 @@ from console.model import Snapshot
 from widgets.app import DEFERRED_VIEWS, SHOWN_AFTER_FIRST_FRAME
 from widgets.feed import Feed
 from widgets.main_window import VIEW_SPECS, MainWindow
-from widgets.view import LiveView
+from widgets.view import LiveView, SiteClock
 
 
 class RecordingFeed(Feed):
@@ -34,13 +34,16 @@ class RecordingFeed(Feed):
         self.requests.append(("clear", uid, who))
 
 
-def _recorded(age_s: float = 60.0) -> Any:
+def _recorded(age_s: float = 60.0, zone: str | None = None) -> Any:
     from console.cache.last import Recorded
     from console.decode import decode_racks, decode_site
     from console.hub.sim import SimulatedHub
 
     hub = SimulatedHub(scale="hall", seed=5, start=time.time() - age_s)
-    topology = decode_site(hub.site())
+    site = hub.site()
+    if zone is not None:
+        site = {**site, "timezone": zone}
+    topology = decode_site(site)
     return Recorded(topology, decode_racks(hub.racks(), topology))
 
 
@@ -59,8 +62,9 @@ def test_views_behind_a_tab_are_built_later_with_all_their_wiring(
     assert set(win.deferred) == set(DEFERRED_VIEWS)
     assert set(win.views) == {"rackmap"} and not policies
     assert all(isinstance(win.docks[k].widget(), QLabel) for k in DEFERRED_VIEWS)
-    recorded = _recorded()
+    recorded = _recorded(zone="Asia/Tokyo")
     win.show_recorded(recorded)
+    assert win._alarm_kpis is None  # the alarm KPI panel, in the alarm list's dock: later too
     win.operator_name = "Amal"
     win.build_deferred()
     assert not win.deferred and list(win.views) == [spec[0] for spec in VIEW_SPECS]
@@ -68,6 +72,7 @@ def test_views_behind_a_tab_are_built_later_with_all_their_wiring(
     alarms, log, rackmap = win.views["alarms"], win.views["log"], win.views["rackmap"]
     assert win.docks["alarms"].widget() is not alarms  # under the alarm KPI panel
     assert win.alarm_kpis.parent() is not None
+    assert win.alarm_kpis.site_clock == SiteClock("Asia/Tokyo")  # the layout's zone
     assert alarms.operator == "Amal" and log.operator == "Amal"
     assert all(v.topology is recorded.topology for v in win.views.values()
                if hasattr(v, "topology"))
