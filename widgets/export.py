@@ -12,8 +12,9 @@ import errno
 import logging
 import os
 import sys
+import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +30,7 @@ from PySide6.QtCore import (
     QSize,
     QSizeF,
     Qt,
+    QThread,
 )
 from PySide6.QtGui import (
     QFont,
@@ -57,8 +59,8 @@ from console.i18n import translate
 from console.text import clip, strip_bidi
 from widgets.print_pages import PrintPage, print_page
 
-__all__ = ["PACK_FILES", "ExportError", "apply_snapshots", "export_pack", "grab_views",
-           "pdf_bytes", "png_bytes", "run_export", "write_pdf"]
+__all__ = ["PACK_FILES", "ExportError", "PdfRender", "apply_snapshots", "export_pack",
+           "grab_views", "pdf_bytes", "png_bytes", "run_export", "start_pdf", "write_pdf"]
 
 SHOT_SIZE = (1600, 1000)
 """Pixel size of every view screenshot."""
@@ -219,9 +221,11 @@ def _print_page(painter: QPainter, writer: QPdfWriter, data: HandoverData, title
                          when))
     top = title_box.bottom() + PDF_DPI * 0.08
     painter.save()
-    painter.setFont(QFont("DejaVu Sans", 8))
-    draw(painter, QRectF(0, top, width, height - band - top))
-    painter.restore()
+    try:
+        painter.setFont(QFont("DejaVu Sans", 8))
+        draw(painter, QRectF(0, top, width, height - band - top))
+    finally:
+        painter.restore()
 
 
 def write_pdf(path: Path, data: HandoverData, images: Mapping[str, QImage],
@@ -261,10 +265,15 @@ def png_bytes(image: QImage) -> bytes:
 
 
 def _render_pdf(writer: QPdfWriter, data: HandoverData, images: Mapping[str, QImage],
-                pages: Mapping[str, PrintPage] | None = None) -> int:
+                pages: Mapping[str, PrintPage] | None = None, *,
+                keys: Sequence[str] | None = None, views: ViewsWait | None = None) -> int:
     """The report on A4 portrait pages, then one landscape page per view (drawn for paper
     from ``pages``, else its screenshot from ``images``), with a header and "page N of M" on
-    every page. Returns the page count."""
+    every page. Returns the page count.
+
+    ``keys`` names the views' pages before they exist and ``views`` waits for them: the
+    report's pages are laid out and drawn first, then ``views()`` gives the images and
+    pages (see :class:`PdfRender`)."""
     drawn = pages or {}
     writer.setResolution(PDF_DPI)
     writer.setPageLayout(_page_layout(QPageLayout.Orientation.Portrait))
@@ -281,8 +290,10 @@ def _render_pdf(writer: QPdfWriter, data: HandoverData, images: Mapping[str, QIm
     doc.setPageSize(QSizeF(body.width(), body.height()))
     doc.setHtml(report_html(data))
     text_pages = doc.pageCount()
-    shots = [(translate("Report", title), key) for key, title in VIEW_TITLES
-             if key in drawn or key in images]
+    if keys is None:
+        keys = [key for key, _ in VIEW_TITLES if key in drawn or key in images]
+    titles = dict(VIEW_TITLES)
+    shots = [(translate("Report", titles[key]), key) for key in keys]
     pages_n = text_pages + len(shots)
     painter = QPainter()
     if not painter.begin(writer):
@@ -296,6 +307,8 @@ def _render_pdf(writer: QPdfWriter, data: HandoverData, images: Mapping[str, QIm
             painter.translate(0, band - page * body.height())
             doc.drawContents(painter, QRectF(0, page * body.height(), width, body.height()))
             painter.restore()
+        if views is not None:
+            images, drawn = views()
         writer.setPageLayout(_page_layout(QPageLayout.Orientation.Landscape))
         for i, (title, key) in enumerate(shots):
             writer.newPage()
@@ -309,6 +322,85 @@ def _render_pdf(writer: QPdfWriter, data: HandoverData, images: Mapping[str, QIm
     return pages_n
 
 
+ViewsWait = Callable[[], tuple[Mapping[str, QImage], Mapping[str, PrintPage]]]
+"""Waits for the views' images and pages (:class:`PdfRender`)."""
+
+
+class _Cancelled(Exception):
+    """The views were never handed over: the PDF is dropped."""
+
+
+class _Runner(QThread):
+    """Runs ``fn`` on a Qt thread (its own event dispatcher: Qt's per-thread font cache
+    starts timers there)."""
+
+    def __init__(self, fn: Callable[[], None]) -> None:
+        super().__init__()
+        self._fn = fn
+
+    def run(self) -> None:
+        self._fn()
+
+
+class PdfRender:
+    """``handover.pdf`` rendered on a thread of its own, begun before the views are taken:
+    the report's pages (the text laid out and drawn, the longer part of the PDF, in Qt
+    code that lets go of the interpreter lock) while the views are grabbed, then the views'
+    pages (``keys``, in that order) once :meth:`finish` hands them over.
+
+    Every Qt object of the PDF is made, used and let go on that thread. The caller waits in
+    :meth:`finish` while the views' pages are drawn, so a page that reads its view as it
+    draws (the rack map's) reads a window standing still. :meth:`cancel` (or a
+    :meth:`finish` that raised) ends the thread; either may be called more than once."""
+
+    def __init__(self, data: HandoverData, keys: Sequence[str]) -> None:
+        self.data = data
+        self.keys = tuple(keys)
+        self._handed = threading.Event()
+        self._views: tuple[Mapping[str, QImage], Mapping[str, PrintPage]] | None = None
+        self._result: Future[bytes] = Future()
+        self._thread = _Runner(self._run)
+        self._thread.start()
+
+    def _wait_views(self) -> tuple[Mapping[str, QImage], Mapping[str, PrintPage]]:
+        self._handed.wait()
+        if self._views is None:
+            raise _Cancelled
+        return self._views
+
+    def _run(self) -> None:
+        try:
+            self._result.set_result(self._render())
+        except BaseException as exc:  # the caller's, in finish()
+            # Without its traceback: the frames it holds (the writer, the document) are
+            # let go here, on the thread that made them, not wherever the error is read.
+            self._result.set_exception(exc.with_traceback(None))
+
+    def _render(self) -> bytes:
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        writer = QPdfWriter(buffer)
+        _render_pdf(writer, self.data, {}, {}, keys=self.keys, views=self._wait_views)
+        del writer
+        buffer.close()
+        return bytes(buffer.data().data())
+
+    def finish(self, images: Mapping[str, QImage], pages: Mapping[str, PrintPage]) -> bytes:
+        """The PDF's bytes, its views' pages drawn from ``images`` and ``pages``."""
+        if not self._handed.is_set():
+            self._views = (dict(images), dict(pages))
+            self._handed.set()
+        try:
+            return self._result.result()
+        finally:
+            self._thread.wait()
+
+    def cancel(self) -> None:
+        """Drop the PDF (nothing handed over yet) and end its thread."""
+        self._handed.set()
+        self._thread.wait()
+
+
 # -- the pack --------------------------------------------------------------------------------
 def export_pack(
     out_dir: str | Path,
@@ -319,11 +411,14 @@ def export_pack(
     notes: str | None = None,
     progress: Progress | None = None,
     restore_views: bool = True,
+    pdf: PdfRender | None = None,
 ) -> Path:
     """Render the views of ``window`` (None: no screenshots) and the PDF, and write the pack
     into ``out_dir`` through :func:`console.handover.pack.write_pack`; returns its path.
     ``restore_views`` False leaves each view at the shot's size (a window made for the
-    export alone: not laid out again for nothing).
+    export alone: not laid out again for nothing). ``pdf``: the PDF's rendering begun
+    earlier (:func:`start_pdf` for ``window`` and ``data`` with ``notes``); by default it
+    begins here, its report's pages drawn while the views are grabbed. The pack ends it.
 
     Raises :class:`ExportError` with a one-line message on any failure, leaving ``out_dir``
     as it was.
@@ -332,6 +427,11 @@ def export_pack(
     views: Mapping[str, QWidget] = getattr(window, "views", None) or {}
     images: dict[str, QImage] = {}
     pages: dict[str, PrintPage] = {}
+    if pdf is None or pdf.data is not data or pdf.keys != _shot_keys(window):
+        if pdf is not None:
+            pdf.cancel()
+        pdf = start_pdf(data, window)
+    render = pdf
 
     # PNG encoding lets go of the interpreter lock: each view's is done on another thread
     # while the next view is drawn and the PDF rendered (about 0.1 s a view).
@@ -347,12 +447,25 @@ def export_pack(
              for key, title in VIEW_TITLES if key in views]
     files.append(PackFile("handover.pdf",
                           QCoreApplication.translate("Export", "Writing the report (PDF)"),
-                          lambda: pdf_bytes(data, images, pages)))
+                          lambda: render.finish(images, pages)))
     try:
         with _layouts_held(window):
             return write_pack(out_dir, data, files, force=force, progress=progress)
     finally:
+        render.cancel()
         encoder.shutdown(wait=True, cancel_futures=True)
+
+
+def _shot_keys(window: Any) -> tuple[str, ...]:
+    """The views of ``window`` the pack shows, in the pack's order."""
+    views: Mapping[str, QWidget] = getattr(window, "views", None) or {}
+    return tuple(key for key, _ in VIEW_TITLES if key in views)
+
+
+def start_pdf(data: HandoverData, window: Any = None) -> PdfRender:
+    """Begin ``handover.pdf`` of ``data`` with a page for each view of ``window`` that the
+    pack shows (:class:`PdfRender`; :func:`export_pack` finishes it)."""
+    return PdfRender(data, _shot_keys(window))
 
 
 @contextmanager
@@ -461,8 +574,13 @@ def _write_from(window: Any, out: Path, snapshots: Mapping[str, Any], data: Hand
                 label: str, force: bool) -> Path:
     """The pack from the command's own window (made for it alone, see :func:`_export_window`)."""
     window.set_source_label(label)
-    apply_snapshots(window, snapshots, data)
-    return export_pack(out, data, window, force=force, restore_views=False)
+    pdf = start_pdf(data, window)  # the report's pages drawn meanwhile
+    try:
+        apply_snapshots(window, snapshots, data)
+    except BaseException:
+        pdf.cancel()
+        raise
+    return export_pack(out, data, window, force=force, restore_views=False, pdf=pdf)
 
 
 def unshown_views(specs: Any) -> tuple[str, ...]:
