@@ -1,7 +1,7 @@
 """The site as the cache last recorded it: what the live window shows from its first
 moment, before its source's first answer (marked with its age, never taken for live data).
 
-Read with the cache's own frame codec (:mod:`console.cache.frames`) and its layout's JSON
+Read with the cache's own codecs (:mod:`console.cache.frames`, :mod:`console.cache.codec`)
 on a read-only connection of its own, not through
 :class:`console.cache.store.Cache`: the store's modules (the alarm journal, the shift log,
 the maintenance list, forecasts...) are imported after the first frame, by the feed's
@@ -11,17 +11,15 @@ migrated copy).
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 import time
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from console.cache import files, frames
+from console.cache import codec, files, frames
 from console.cache.schema import FRAME_TABLES, READS_FROM, CacheError
 from console.decode import decode_site
 from console.model import RackTelemetry, SiteTopology, _frozen_map, frozen
@@ -66,8 +64,9 @@ def last_recorded(path: str | Path | None, source: str, *, now: float | None = N
         return None
     try:
         found = _newest(conn, source, now, max_age_s)
-    except (CacheError, sqlite3.Error, zlib.error, ValueError, TypeError,
-            RecursionError) as exc:  # ValueError: codec's, console.decode's, json's
+    except (CacheError, sqlite3.Error, ValueError, TypeError) as exc:
+        # ValueError: the codecs' and console.decode's (a damaged blob, a layout that cannot
+        # be trusted); TypeError: a stored layout's fields of other types than it has
         log.info("last recorded floor not shown: %s", exc)
         return None
     finally:
@@ -120,10 +119,7 @@ def _topology_at(conn: sqlite3.Connection, t: float) -> SiteTopology | None:
     )
     if row is None:
         return None
-    # What codec.unpack_json reads, by json.loads (the values console.decode.loads_json
-    # gives): its faster parser's import (msgspec, ~20 ms) would cost the first frame more
-    # than it saves on one layout.
-    payload = json.loads(zlib.decompress(row[0]))
+    payload = codec.unpack_json(row[0])
     if not isinstance(payload, dict):
         raise ValueError(f"stored site layout is not an object ({type(payload).__name__})")
     return decode_site(payload, received=float(payload.get("time", 0.0)))
