@@ -35,7 +35,7 @@ from console.model import (
     _frozen_map,
     frozen,
 )
-from console.poller import Poller
+from console.poller import NEEDS_TOPOLOGY, Fetched, Poller
 from console.shiftlog.model import LogEntry, LogSnapshot
 from console.sources.base import Source
 
@@ -97,40 +97,79 @@ def not_offered(source: Source) -> dict[str, str]:
     return out
 
 
+class _Fetching:
+    """:meth:`Poller.fetch` of one kind, run on a thread of its own from now (a daemon: a
+    source that never answers holds nothing at exit); :meth:`result` waits for it."""
+
+    def __init__(self, poller: Poller, kind: str) -> None:
+        self._poller = poller
+        self._kind = kind
+        self._fetched: Fetched | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name=f"export-fetch-{kind}",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._fetched = self._poller.fetch(self._kind)
+        except BaseException as exc:  # raised again on the collecting thread
+            self._error = exc
+
+    def result(self) -> Fetched:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._fetched is not None
+        return self._fetched
+
+
 def _poll_all(source: Source, shift: ShiftWindow | None, out: dict[str, Any]) -> None:
     """Poll each kind once; a kind that fails is noted in ``out["missing"]`` and the others
     go on (each kind fails on its own). ``out["snapshots"]`` fills as kinds arrive, so a
-    collection cut short by its time limit keeps what came."""
+    collection cut short by its time limit keeps what came.
+
+    Every kind is fetched at once, each on a thread of its own (the source answers one
+    while this process reads another: :meth:`Poller.fetch` allows it), and taken in the
+    order of the list; the rack map, read against the site's layout, once the site is
+    taken; the shift log's first page with the rest."""
     poller = Poller(source)
     kinds = [k for k in (*REQUIRED_KINDS, "events") if not source.kinds or k in source.kinds]
     kinds += [k for k in ("forecast",) if k in (source.kinds or ())]  # for the advice only
     snapshots: dict[str, Snapshot] = out.setdefault("snapshots", {})
     missing: dict[str, str] = out.setdefault("missing", {})
+    if "power" in kinds:
+        if shift is None:
+            shift = ShiftWindow.default(source_clock(source), live=True)
+            out["shift"] = shift
+        poller.context.power_since = shift.start - 10.0
+    read_log = "log" in (source.kinds or ())
+    ahead = "site" in kinds  # else a kind that needs the layout fetches the site itself
+    fetching = {k: _Fetching(poller, k) for k in (*kinds, *(("log",) if read_log else ()))
+                if not (ahead and k in NEEDS_TOPOLOGY)}
     for kind in kinds:
         out["polling"] = kind
-        if kind == "power":
-            if shift is None:
-                shift = ShiftWindow.default(source_clock(source), live=True)
-                out["shift"] = shift
-            poller.context.power_since = shift.start - 10.0
-        result = poller.poll(kind)
+        fetch = fetching.get(kind) or _Fetching(poller, kind)
+        result = poller.commit(fetch.result())
         if not result.ok or result.snapshot is None:
             missing[kind] = _one_line(result.error or "no data")
             continue
         snapshots[kind] = result.snapshot
-    if "log" in (source.kinds or ()):
+    if read_log:
         out["polling"] = "log"
-        _read_log(poller, out)
+        _read_log(poller, out, fetching["log"].result())
     out.pop("polling", None)
     out["done"] = True
 
 
-def _read_log(poller: Poller, out: dict[str, Any]) -> None:
-    """Read the hub's shift log whole (page after page) into ``out["log"]`` (entries by
-    uid); a failure, or a log longer than ``LOG_PAGES`` answers, into ``out["missing"]``."""
+def _read_log(poller: Poller, out: dict[str, Any], first: Fetched | None = None) -> None:
+    """Read the hub's shift log whole (page after page, the first one ``first`` when
+    fetched already) into ``out["log"]`` (entries by uid); a failure, or a log longer than
+    ``LOG_PAGES`` answers, into ``out["missing"]``."""
     entries: dict[str, LogEntry] = {}
-    for _ in range(LOG_PAGES):
-        result = poller.poll("log")
+    for page in range(LOG_PAGES):
+        result = poller.commit(first if first is not None and not page else
+                               poller.fetch("log"))
         snap = result.snapshot
         if not result.ok or not isinstance(snap, LogSnapshot):
             out["missing"]["log"] = _one_line(result.error or "no shift log")

@@ -244,3 +244,33 @@ def test_a_cache_from_before_the_shift_log_says_so(tmp_path: Path) -> None:
     out = write_pack(tmp_path / "pack", data)
     assert not (out / "shift_log.csv").exists() and not (out / "open_items.csv").exists()
     assert not (out / "cleared_items.csv").exists()
+
+
+def test_a_live_export_fetches_every_kind_at_once(hub_server: Any) -> None:
+    """The kinds were polled one after the other (the hub built each answer while this
+    process waited, then this process read it while the hub waited). They are fetched at
+    once now, and still taken in order: the site's layout first, the rack map read
+    against it, the shift log read whole."""
+    import threading
+
+    from console.sources.hub import HubApiSource
+
+    jobs_asked = threading.Event()
+    overlapped: list[bool] = []
+    taken: list[str] = []
+
+    class Watched(HubApiSource):
+        def fetch(self, kind: str, context: Any) -> Any:
+            if kind == "jobs":
+                jobs_asked.set()
+            if kind == "site":  # the site's answer waits until the jobs are asked for
+                overlapped.append(jobs_asked.wait(10.0))
+            return super().fetch(kind, context)
+
+    with Watched(hub_server.url, timeout=(1.0, 10.0), retries=0) as source:
+        snapshots, data = collect_from_source(source, timeout_s=60)
+        taken = list(snapshots)
+    assert overlapped == [True]
+    assert taken[:5] == ["site", "racks", "gpus", "jobs", "power"]
+    assert data.missing == {} and data.log_missing is None
+    assert snapshots["racks"].time > 0
