@@ -1018,6 +1018,20 @@ class PowerBalanceChart(LiveView):
             self.envelope.show()
 
     # -- drawing ------------------------------------------------------------------------
+    def flush(self) -> None:
+        """Redraw now if dirty, and have the scene take what changed before any paint.
+
+        The scene takes its items' changes (and drops the pixmaps of the changed ones) in a
+        queued call: a paint before it (a review's jump drawn at once, a grab for the
+        handover pack) drew the pixmaps of the history drawn before, the previous jump's
+        curves, and the event loop then painted the chart again. The ranges are applied
+        first (a forecast moves the time range after the history's redraw): applied by
+        the paint, they moved the items then, and the chart was painted twice."""
+        super().flush()
+        for plot in (self.top, *self.lower.values()) if self.strips_shown else (self.top,):
+            plot.getViewBox().prepareForPaint()
+        QCoreApplication.sendPostedEvents(self.graphics.scene(), QEvent.Type.MetaCall)
+
     def redraw(self) -> None:
         """Push the history into the curves, update tiles, status and range."""
         self._draw_forecast()

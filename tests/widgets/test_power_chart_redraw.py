@@ -283,3 +283,36 @@ def test_a_new_history_gives_each_curve_its_samples_once_in_one_range_change(
         assert given and set(given.values()) == {1}, given
         lo, hi = vb.viewRange()[0]
         assert hi >= float(series.t[-1]) and lo < float(series.t[-1])
+
+
+def test_a_paint_right_after_a_new_history_draws_it(qtbot: Any) -> None:
+    """A chart painted at once after a new history (a review's jump drawn before the event
+    loop runs, a grab for the handover pack) shows that history: the scene took the curves'
+    changes in a queued call, and a paint before it drew the previous history's curves
+    from their pixmaps (the event loop then painted the chart again)."""
+    from PySide6.QtWidgets import QApplication
+
+    w = PowerBalanceChart()
+    qtbot.addWidget(w)
+    w.resize(900, 600)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.top.getViewBox().width() > 300)
+    screen = QApplication.primaryScreen()
+
+    def shown() -> Any:
+        return screen.grabWindow(w.winId()).toImage()
+
+    qtbot.waitUntil(lambda: not shown().isNull())
+
+    for n, t0, scale in ((8640, T0, 1.0), (2000, T0 + 2 * DAY, 1.5), (8640, T0 + 5 * DAY, 0.7)):
+        series = synthetic_power(n, t0=t0)
+        w.set_history(type(series)(time=series.time, received=series.received, t=series.t,
+                                   fields={k: v * scale for k, v in series.fields.items()},
+                                   step=series.step, missing=series.missing))
+        w.repaint()
+        at_once = shown()
+        QApplication.processEvents()
+        QApplication.processEvents()
+        assert at_once == shown()
+    w.stop()
