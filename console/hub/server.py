@@ -76,6 +76,16 @@ it begins anyway."""
 _SITE_MARK = -1.2345678901234567e-300
 """A ``time`` no site document has: where the time goes in the encoded layout."""
 
+GIVE_WAY_QUIET_S = 0.1
+"""The clock's step waits until the server has answered nothing for this long (a client's
+poll is over) ..."""
+GIVE_WAY_MAX_S = 0.5
+"""... for at most this long (and a quarter of the tick), so that clients that never stop
+asking do not stop the clock. The simulated hub computes a tick under one interpreter
+lock with its answers (15 ms of step and ~25 ms of documents at full scale, four times
+that at four times the site): a poll that met it would wait that long, where a real hub
+answers while it collects. The tick's documents carry its own time."""
+
 WARMED_ENDPOINTS = ("racks", "gpus")
 """Whole-site documents encoded on the clock's thread right after each tick (the job queue,
 ~2.4 MB at full scale, is encoded at most once per tick, when a client asks for it)."""
@@ -207,6 +217,7 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             with self.server._busy_changed:
                 self.server._busy -= 1
+                self.server.last_answer = time.monotonic()
                 self.server._busy_changed.notify_all()
         self.server.answered.set()
 
@@ -435,6 +446,11 @@ class HubHTTPServer(ThreadingHTTPServer):
         waits for it, so the first client's first answer does not wait on the warm-up."""
         self._busy = 0
         self._busy_changed = threading.Condition()
+        self.last_answer = -math.inf
+        """``time.monotonic()`` when the last answer was sent."""
+        self.ticking = False
+        """Set by the clock while it computes a tick and makes its documents ready
+        (:meth:`HubServer._tick`): requests are answered from the last tick meanwhile."""
         super().__init__((host, port), _Handler)
 
     def log(self, report: bool = True) -> LogStore:
@@ -496,34 +512,40 @@ class HubHTTPServer(ThreadingHTTPServer):
 
     @contextlib.contextmanager
     def _hub_held(self, wait: bool = True) -> Iterator[bool]:
-        """Hold the simulated hub's lock (True); without ``wait``, False at once when another
-        thread holds it: the clock computing the next tick (15 ms at full scale, ~50 ms at
-        four times it), or a request reading the hub.
+        """Hold the simulated hub's lock (True); without ``wait``, False at once while the
+        clock computes the next tick and makes its documents ready (:attr:`ticking`: at
+        full scale ~15 ms of step, ~25 ms of documents; four times that at four times the
+        site) or another thread holds the lock.
 
         A real hub answers while it collects; so does this one: what a request would wait
         for is answered from the last tick's documents (:meth:`encoded`,
         :meth:`follow_jobs`, :meth:`events`, :meth:`power`), each with its own time."""
         lock = getattr(self.hub, "lock", None)
-        got = lock.acquire(blocking=wait) if lock is not None else True
+        if lock is None:
+            got = True
+        elif wait or not self.ticking:
+            got = lock.acquire(blocking=wait)
+        else:
+            got = False
         try:
             yield got
         finally:
             if got and lock is not None:
                 lock.release()
 
-    def follow_jobs(self) -> JobFeed:
+    def follow_jobs(self, wait: bool = False) -> JobFeed:
         """The job feed, following the hub's queue as of its current tick (as of the last
-        tick while the hub computes the next)."""
+        tick while the hub computes the next, unless ``wait``)."""
         assert self.hub is not None
-        with self._hub_held(wait=not self.jobs.followed) as held:
+        with self._hub_held(wait=wait or not self.jobs.followed) as held:
             if held:
                 self.jobs.follow(self._state(), self.hub.jobs)
         return self.jobs
 
-    def encoded(self, endpoint: str, build: Any, version: Any = None) -> bytes:
+    def encoded(self, endpoint: str, build: Any, version: Any = None, wait: bool = False) -> bytes:
         """The JSON of ``build()`` for the hub's current tick (or ``version()``, when
         given), encoded at most once; while the hub computes its next tick, or another
-        thread encodes this one, the last tick's (when there is one)."""
+        thread encodes this one, the last tick's (when there is one, unless ``wait``)."""
         state = self._state if version is None else version
         with self._encode_lock:
             cached = self._encoded.get(endpoint)
@@ -531,7 +553,7 @@ class HubHTTPServer(ThreadingHTTPServer):
         tick = state()
         if cached is not None and tick is not None and cached[0] == tick:
             return cached[1]
-        wait = cached is None
+        wait = wait or cached is None
         if not busy.acquire(blocking=wait):
             return cached[1]  # type: ignore[index] # another thread encodes this tick's
         try:
@@ -627,6 +649,24 @@ class HubHTTPServer(ThreadingHTTPServer):
             self._busy_changed.wait_for(lambda: self._busy == 0 or stop.is_set())
         return not stop.is_set()
 
+    def give_way(self, stop: threading.Event, quiet_s: float, limit_s: float) -> None:
+        """Wait until no request has been answered for ``quiet_s`` and none is being
+        answered (a client's poll done: its requests come one after another, its own
+        decoding in between), at most ``limit_s``, or until the server stops."""
+        deadline = time.monotonic() + limit_s
+        with self._busy_changed:
+            while not stop.is_set():
+                now = time.monotonic()
+                wait = deadline - now
+                if wait <= 0:
+                    return
+                if self._busy == 0:
+                    quiet = self.last_answer + quiet_s - now
+                    if quiet <= 0:
+                        return
+                    wait = min(wait, quiet)
+                self._busy_changed.wait(wait)
+
     def warm_up(self, stop: threading.Event) -> None:
         """What the first client asks for after the site, made ready while it reads the
         site document, a piece at a time between answers: the rack and GPU documents, the
@@ -669,9 +709,9 @@ class HubHTTPServer(ThreadingHTTPServer):
             return
         builds = {"racks": hub.racks, "gpus": hub.unhealthy_gpus}
         for endpoint in WARMED_ENDPOINTS:
-            self.encoded(endpoint, builds[endpoint])
+            self.encoded(endpoint, builds[endpoint], wait=True)
         if self.jobs.followed:
-            self.follow_jobs()
+            self.follow_jobs(wait=True)
         with self._hub_held():
             self._events.take(hub)
         self._keep_history()
@@ -728,11 +768,17 @@ class HubServer:
     def _tick(self) -> None:
         assert self.hub is not None
         while not self._stop.wait(self.tick_s):
+            self._httpd.give_way(self._stop, GIVE_WAY_QUIET_S, min(GIVE_WAY_MAX_S, self.tick_s / 4))
+            if self._stop.is_set():
+                break
+            self._httpd.ticking = True
             try:
                 self.hub.step(time.time())
                 self._httpd.warm()
             except Exception:
                 log.exception("simulation step failed")
+            finally:
+                self._httpd.ticking = False
 
     def stop(self) -> None:
         self._stop.set()

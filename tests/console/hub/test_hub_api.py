@@ -401,3 +401,64 @@ def test_while_the_hub_computes_a_tick_it_answers_from_the_last_one(
     finally:
         leave.set()
         server.stop()
+
+
+def test_while_the_clock_makes_a_tick_ready_requests_get_the_last_one(tmp_path: Path) -> None:
+    """From the step's start until the tick's documents are encoded (the clock's
+    ``ticking``), a request does not build them itself on the hub's interpreter lock: it
+    gets the last tick's; after, the new tick's."""
+    from console.hub.server import HubServer
+    from console.hub.sim import SimulatedHub
+
+    hub = SimulatedHub(scale="rack", seed=5)
+    server = HubServer(hub, port=0, tick_s=3600.0, log_db=tmp_path / "log.sqlite").start()
+    try:
+        httpd = server._httpd
+        url = f"{server.url}/api/v1/racks"
+        before = requests.get(url, timeout=10).json()
+        httpd.ticking = True
+        hub.step(hub.now + 60.0)
+        assert requests.get(url, timeout=10).json() == before
+        httpd.warm()
+        httpd.ticking = False
+        after = requests.get(url, timeout=10).json()
+        assert after["time"] == round(hub.now, 3) > before["time"]
+    finally:
+        server.stop()
+
+
+def test_the_clock_gives_way_to_a_poll_until_it_is_over(tmp_path: Path) -> None:
+    """The step waits while a request is answered and until none was for ``quiet_s`` (a
+    client's requests of one poll come one after another), never longer than ``limit_s``;
+    a stop ends the wait."""
+    import threading
+    import time
+
+    from console.hub.server import HubHTTPServer
+
+    httpd = HubHTTPServer(None, "127.0.0.1", 0, None, tmp_path / "log.sqlite")
+    stop = threading.Event()
+    try:
+        t0 = time.monotonic()
+        httpd.give_way(stop, 5.0, 10.0)  # nothing answered yet
+        assert time.monotonic() - t0 < 2.0
+        httpd.last_answer = time.monotonic()
+        t0 = time.monotonic()
+        httpd.give_way(stop, 0.3, 10.0)
+        assert 0.3 <= time.monotonic() - t0 < 5.0
+        httpd._busy = 1  # a request being answered
+        t0 = time.monotonic()
+        httpd.give_way(stop, 0.0, 0.3)
+        assert 0.3 <= time.monotonic() - t0 < 5.0
+        threading.Timer(0.2, stop.set).start()
+        t0 = time.monotonic()
+        waiter = threading.Thread(target=httpd.give_way, args=(stop, 0.0, 30.0))
+        waiter.start()
+        stop.wait(10)
+        with httpd._busy_changed:
+            httpd._busy_changed.notify_all()
+        waiter.join(10)
+        assert not waiter.is_alive() and time.monotonic() - t0 < 10.0
+    finally:
+        httpd._busy = 0
+        httpd.server_close()
