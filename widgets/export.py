@@ -62,6 +62,8 @@ from widgets.print_pages import PrintPage, print_page
 __all__ = ["PACK_FILES", "ExportError", "PdfRender", "apply_snapshots", "export_pack",
            "grab_views", "pdf_bytes", "png_bytes", "run_export", "start_pdf", "write_pdf"]
 
+log = logging.getLogger(__name__)
+
 SHOT_SIZE = (1600, 1000)
 """Pixel size of every view screenshot."""
 PDF_DPI = 150
@@ -544,16 +546,23 @@ def run_export(request: ExportRequest | Any) -> int:
         # The source is read on a thread of its own while the window (Qt widgets,
         # pyqtgraph: about a second to load and build) is made: the waits for a sim:// hub
         # started ahead (its site's build, its answers, in its own process) pass meanwhile.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-source") as pool:
-            collecting = pool.submit(collect, request.settings, request.source,
-                                     request.review, shift, at, notes, float(request.timeout))
-            try:
-                with _export_window(_language(request)) as window:
-                    snapshots, data, label = collecting.result()
-                    path = _write_from(window, Path(request.out), snapshots, data, label,
-                                       request.force)
-            finally:
-                collecting.cancel()
+        # It is closed on a thread of its own too (a sim:// hub's process ending: ~0.1 s),
+        # while the pack is made.
+        closing = _Closing()
+        try:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-source") as pool:
+                collecting = pool.submit(collect, request.settings, request.source,
+                                         request.review, shift, at, notes,
+                                         float(request.timeout), close=closing.close)
+                try:
+                    with _export_window(_language(request)) as window:
+                        snapshots, data, label = collecting.result()
+                        path = _write_from(window, Path(request.out), snapshots, data, label,
+                                           request.force)
+                finally:
+                    collecting.cancel()
+        finally:
+            closing.wait()
     except ExportError as exc:
         return _fail(str(exc))
     except Exception as exc:  # never a traceback on the command line
@@ -563,6 +572,30 @@ def run_export(request: ExportRequest | Any) -> int:
             logging.disable(logging.NOTSET)
     print(f"Handover pack written to {path} ({time.perf_counter() - t0:.1f} s)")
     return 0
+
+
+class _Closing:
+    """Sources closed on threads of their own (:meth:`close`), waited for by :meth:`wait`."""
+
+    def __init__(self) -> None:
+        self._threads: list[threading.Thread] = []
+
+    def close(self, source: Any) -> None:
+        thread = threading.Thread(target=self._close, args=(source,),
+                                  name="export-source-close")
+        thread.start()
+        self._threads.append(thread)
+
+    @staticmethod
+    def _close(source: Any) -> None:
+        try:
+            source.close()
+        except Exception as exc:  # the pack is made from what was read
+            log.warning("closing the source %s failed: %s", source.display_url, exc)
+
+    def wait(self) -> None:
+        for thread in self._threads:
+            thread.join()
 
 
 def _language(request: ExportRequest) -> str | None:

@@ -547,12 +547,15 @@ def collect(
     settings: Settings | None, source_url: str | None, review: str | None,
     shift: ShiftWindow | None,
     at: float | None, notes: str, timeout_s: float = DEFAULT_TIMEOUT_S,
+    close: Callable[[Source], None] | None = None,
 ) -> tuple[dict[str, Any], HandoverData, str]:
     """What an export shows and writes: the snapshots, the handover and where they came from.
 
     ``review`` (a cache file) is read with :func:`collect_from_cache`; otherwise the live
     source ``source_url`` (None: the one ``settings`` names; ``settings`` None: loaded from
-    the environment) is started, polled with :func:`collect_from_source` and closed.
+    the environment) is started, polled with :func:`collect_from_source` and closed: by
+    ``close(source)`` when given (e.g. on a thread of the caller's, so that the waits for
+    a simulated hub's process to end pass while the pack is made), else at once.
     """
     if review:
         snapshots, data = collect_from_cache(review, shift, at, notes=notes)
@@ -569,10 +572,13 @@ def collect(
     except (ValueError, SourceError) as exc:
         raise ExportError(str(exc)) from None
     try:
-        with source:
+        source.start()
+        try:
             snapshots, data = collect_from_source(
                 source, shift, timeout_s, notes=notes, steering=settings.steering,
                 grid_g_per_kwh=grid_intensity(source, settings.carbon))
+        finally:
+            (close or type(source).close)(source)
     except OSError as exc:
         raise ExportError(f"{url}: cannot start the source ({exc.strerror or exc})") from None
     return snapshots, data, source.display_url

@@ -596,7 +596,7 @@ def test_the_source_is_read_while_the_export_window_is_built(
     asked = threading.Event()
     seen: dict[str, Any] = {}
 
-    def collect(*args: Any) -> Any:
+    def collect(*args: Any, **kwargs: Any) -> Any:
         seen["thread"] = threading.current_thread()
         asked.set()
         raise ExportError("the source stops here")
@@ -771,3 +771,33 @@ def test_a_pdf_dropped_or_failing_ends_its_thread(qapp: Any) -> None:
         failing.finish({}, {"power": broken})
     failing.cancel()
     assert failing._thread.isFinished()
+
+
+def test_the_source_is_closed_while_the_pack_is_made(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The source was closed before the collected data came back (a sim:// hub's process
+    ending: ~0.1 s the pack waited for). It is closed on a thread of its own while the pack
+    is made, and waited for before the command returns."""
+    import widgets.export as export
+    from console.sources.sim import SimSource
+
+    making = threading.Event()
+    seen: dict[str, Any] = {}
+    close, write_from = SimSource.close, export._write_from
+
+    def closing(self: SimSource) -> None:
+        seen["closed while the pack was made"] = making.wait(30)
+        seen["thread"] = threading.current_thread().name
+        close(self)
+        seen["process ended"] = not self.process.alive() if self.process else None
+
+    def writing(*args: Any) -> Any:
+        making.set()
+        return write_from(*args)
+
+    monkeypatch.setattr(SimSource, "close", closing)
+    monkeypatch.setattr(export, "_write_from", writing)
+    assert export.run_export(_args(out=str(tmp_path / "p"), source="sim://rack")) == 0
+    assert seen == {"closed while the pack was made": True, "thread": "export-source-close",
+                    "process ended": True}
+    assert not [t for t in threading.enumerate() if t.name == "export-source-close"]
