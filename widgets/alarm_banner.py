@@ -3,7 +3,10 @@
 :class:`AlarmBanner` counts standing alarms per priority, unacknowledged apart from
 acknowledged, names the alarm to act on first (the highest-priority unacknowledged one,
 the oldest within that priority) with its action, and carries the optional audible
-alert with its Silence button (hidden in offline review). It does no I/O.
+alert with its Silence button (hidden in offline review). Until the alarm service's first
+result (and again when there is no alarm service: the source did not start) it claims
+nothing: grey chips without counts and a line saying the alarms are not yet evaluated, never
+an all-clear nobody checked. It does no I/O.
 """
 
 from __future__ import annotations
@@ -124,7 +127,10 @@ class AlarmBanner(QWidget):
         self._beeper.setInterval(self.BEEP_MS)
         self._beeper.timeout.connect(self._beep)
         self.beeps = 0
-        self.set_alarms((), None)
+        self.evaluated = False
+        """True once an alarm evaluation's result is shown (False before the first, and
+        after :meth:`set_not_evaluated`)."""
+        self.set_not_evaluated()
 
     def set_review(self, review: bool) -> None:
         """Offline review: no audible alert, no Silence (the counts and the label stay)."""
@@ -135,8 +141,34 @@ class AlarmBanner(QWidget):
         self.silence_button.setVisible(not review)
         self._update_sound()
 
+    def set_not_evaluated(self, reason: str = "") -> None:
+        """No alarm evaluation to show (before the alarm service's first result, or with no
+        alarm service): grey chips without counts, a neutral line (with ``reason`` when
+        given, shown as plain text), no alert. The next :meth:`set_alarms` replaces it."""
+        self.evaluated = False
+        self.first = None
+        self.counts = dict.fromkeys(PRIORITIES, 0)
+        self.unacked = dict.fromkeys(PRIORITIES, 0)
+        self.acked = dict.fromkeys(PRIORITIES, 0)
+        self._critical_unacked = set()
+        self._silenced = set()
+        for p, chip in self.chips.items():
+            word = self.tr(PRIORITY_WORDS[p])
+            chip.setText(f"{word} –")
+            chip.setToolTip(self.tr("{p}: not yet evaluated").format(p=word))
+            set_style(chip, chip_style(None))
+        if reason:
+            text = self.tr("Alarms not evaluated — {0}").format(cell(reason, 200))
+        else:
+            text = self.tr("Alarms: waiting for the first evaluation…")
+        self.first_label.setText(text)
+        self.first_label.setToolTip(self.tr(
+            "No alarm evaluation has been received yet: the counts are unknown, not zero"))
+        self._update_sound()
+
     def set_alarms(self, alarms: Sequence[Alarm], now: float | None) -> None:
         """Update from the engine's alarm list; ``now`` is hub time (for the age)."""
+        self.evaluated = True
         unacked = dict.fromkeys(PRIORITIES, 0)
         acked = dict.fromkeys(PRIORITIES, 0)
         critical: set[str] = set()

@@ -1113,6 +1113,8 @@ class MainWindow(QMainWindow):
         self.comm_banner.setText(self.tr("Cannot start the data source — {0}").format(message))
         self.comm_banner.show()
         self.link_status.setText(self.tr("source failed"))
+        # no source, no alarm service: the banner says so rather than wait or count zero
+        self.alarm_banner.set_not_evaluated(self.tr("the data source did not start"))
         log.error("source failed: %s", message)
 
     def on_cache_failed(self, message: str) -> None:

@@ -75,6 +75,22 @@
         <translation>لا إنذارات دون إقرار</translation>
     </message>
     <message>
+        <source>{p}: not yet evaluated</source>
+        <translation>{p}: لم تُقيَّم بعد</translation>
+    </message>
+    <message>
+        <source>Alarms not evaluated — {0}</source>
+        <translation>الإنذارات غير مُقيَّمة — {0}</translation>
+    </message>
+    <message>
+        <source>Alarms: waiting for the first evaluation…</source>
+        <translation>الإنذارات: في انتظار التقييم الأول…</translation>
+    </message>
+    <message>
+        <source>No alarm evaluation has been received yet: the counts are unknown, not zero</source>
+        <translation>لم يصل أي تقييم للإنذارات بعد: الأعداد غير معروفة، وليست صفرًا</translation>
+    </message>
+    <message>
         <source>Act first — {p}, unacknowledged {age}: {area} · {message}</source>
         <translation>تصرّف أولاً — {p}، دون إقرار منذ {age}: {area} · {message}</translation>
     </message>
@@ -2332,6 +2348,10 @@ Last change {changed}</source>
     <message>
         <source>source failed</source>
         <translation>فشل المصدر</translation>
+    </message>
+    <message>
+        <source>the data source did not start</source>
+        <translation>لم يبدأ مصدر البيانات</translation>
     </message>
     <message>
         <source>History cache unavailable — {0}. Live view continues; nothing is recorded until the cache works again (retrying).</source>

@@ -75,6 +75,22 @@
         <translation>Aucune alarme non acquittée</translation>
     </message>
     <message>
+        <source>{p}: not yet evaluated</source>
+        <translation>{p} : pas encore évaluées</translation>
+    </message>
+    <message>
+        <source>Alarms not evaluated — {0}</source>
+        <translation>Alarmes non évaluées — {0}</translation>
+    </message>
+    <message>
+        <source>Alarms: waiting for the first evaluation…</source>
+        <translation>Alarmes : en attente de la première évaluation…</translation>
+    </message>
+    <message>
+        <source>No alarm evaluation has been received yet: the counts are unknown, not zero</source>
+        <translation>Aucune évaluation des alarmes reçue pour l&apos;instant : les nombres sont inconnus, pas nuls</translation>
+    </message>
+    <message>
         <source>Act first — {p}, unacknowledged {age}: {area} · {message}</source>
         <translation>À traiter d&apos;abord — {p}, non acquittée depuis {age} : {area} · {message}</translation>
     </message>
@@ -2332,6 +2348,10 @@ Dernier changement {changed}</translation>
     <message>
         <source>source failed</source>
         <translation>échec de la source</translation>
+    </message>
+    <message>
+        <source>the data source did not start</source>
+        <translation>la source de données n&apos;a pas démarré</translation>
     </message>
     <message>
         <source>History cache unavailable — {0}. Live view continues; nothing is recorded until the cache works again (retrying).</source>
