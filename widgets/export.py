@@ -268,14 +268,14 @@ def png_bytes(image: QImage) -> bytes:
 
 def _render_pdf(writer: QPdfWriter, data: HandoverData, images: Mapping[str, QImage],
                 pages: Mapping[str, PrintPage] | None = None, *,
-                keys: Sequence[str] | None = None, views: ViewsWait | None = None) -> int:
+                keys: Sequence[str] | None = None, view: ViewWait | None = None) -> int:
     """The report on A4 portrait pages, then one landscape page per view (drawn for paper
     from ``pages``, else its screenshot from ``images``), with a header and "page N of M" on
     every page. Returns the page count.
 
-    ``keys`` names the views' pages before they exist and ``views`` waits for them: the
-    report's pages are laid out and drawn first, then ``views()`` gives the images and
-    pages (see :class:`PdfRender`)."""
+    ``keys`` names the views' pages before they exist and ``view`` waits for each: the
+    report's pages are laid out and drawn first, then ``view(key)`` gives each view's
+    image and page in turn (see :class:`PdfRender`)."""
     drawn = pages or {}
     writer.setResolution(PDF_DPI)
     writer.setPageLayout(_page_layout(QPageLayout.Orientation.Portrait))
@@ -309,23 +309,25 @@ def _render_pdf(writer: QPdfWriter, data: HandoverData, images: Mapping[str, QIm
             painter.translate(0, band - page * body.height())
             doc.drawContents(painter, QRectF(0, page * body.height(), width, body.height()))
             painter.restore()
-        if views is not None:
-            images, drawn = views()
         writer.setPageLayout(_page_layout(QPageLayout.Orientation.Landscape))
         for i, (title, key) in enumerate(shots):
+            image, page_of = (view(key) if view is not None
+                              else (images.get(key), drawn.get(key)))
             writer.newPage()
             band = _frame(painter, writer, data, text_pages + i, pages_n)
-            if key in drawn:
-                _print_page(painter, writer, data, title, drawn[key], band)
+            if page_of is not None:
+                _print_page(painter, writer, data, title, page_of, band)
+            elif image is not None:
+                _screenshot_page(painter, writer, data, title, image, band)
             else:
-                _screenshot_page(painter, writer, data, title, images[key], band)
+                raise KeyError(f"no page for the view {key!r}")
     finally:
         painter.end()
     return pages_n
 
 
-ViewsWait = Callable[[], tuple[Mapping[str, QImage], Mapping[str, PrintPage]]]
-"""Waits for the views' images and pages (:class:`PdfRender`)."""
+ViewWait = Callable[[str], tuple[QImage | None, PrintPage | None]]
+"""Waits for a view's image and page (:class:`PdfRender`)."""
 
 
 class _Cancelled(Exception):
@@ -348,27 +350,38 @@ class PdfRender:
     """``handover.pdf`` rendered on a thread of its own, begun before the views are taken:
     the report's pages (the text laid out and drawn, the longer part of the PDF, in Qt
     code that lets go of the interpreter lock) while the views are grabbed, then the views'
-    pages (``keys``, in that order) once :meth:`finish` hands them over.
+    pages (``keys``, in that order), each once it is handed over.
 
-    Every Qt object of the PDF is made, used and let go on that thread. The caller waits in
-    :meth:`finish` while the views' pages are drawn, so a page that reads its view as it
-    draws (the rack map's) reads a window standing still. :meth:`cancel` (or a
-    :meth:`finish` that raised) ends the thread; either may be called more than once."""
+    Every Qt object of the PDF is made, used and let go on that thread. A page that reads
+    its view as it draws (the rack map's) reads it there: hand it over (:meth:`hand`) only
+    when nothing else touches that view until the PDF is done (the views of a window made
+    for the export alone, once grabbed), else in :meth:`finish`, whose caller waits while
+    the pages left are drawn. :meth:`cancel` (or a :meth:`finish` that raised) ends the
+    thread; either may be called more than once."""
 
     def __init__(self, data: HandoverData, keys: Sequence[str]) -> None:
         self.data = data
         self.keys = tuple(keys)
-        self._handed = threading.Event()
-        self._views: tuple[Mapping[str, QImage], Mapping[str, PrintPage]] | None = None
+        self._handed = threading.Condition()
+        self._views: dict[str, tuple[QImage | None, PrintPage | None]] = {}
+        self._all = False
+        self._dropped = False
         self._result: Future[bytes] = Future()
         self._thread = _Runner(self._run)
         self._thread.start()
 
-    def _wait_views(self) -> tuple[Mapping[str, QImage], Mapping[str, PrintPage]]:
-        self._handed.wait()
-        if self._views is None:
-            raise _Cancelled
-        return self._views
+    def hand(self, key: str, image: QImage | None, page: PrintPage | None) -> None:
+        """The view ``key``'s image and page, for its page to be drawn from now on."""
+        with self._handed:
+            self._views[key] = (image, page)
+            self._handed.notify_all()
+
+    def _wait_view(self, key: str) -> tuple[QImage | None, PrintPage | None]:
+        with self._handed:
+            self._handed.wait_for(lambda: key in self._views or self._all or self._dropped)
+            if self._dropped:
+                raise _Cancelled
+            return self._views.get(key, (None, None))
 
     def _run(self) -> None:
         try:
@@ -382,24 +395,32 @@ class PdfRender:
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         writer = QPdfWriter(buffer)
-        _render_pdf(writer, self.data, {}, {}, keys=self.keys, views=self._wait_views)
+        _render_pdf(writer, self.data, {}, {}, keys=self.keys, view=self._wait_view)
         del writer
         buffer.close()
         return bytes(buffer.data().data())
 
     def finish(self, images: Mapping[str, QImage], pages: Mapping[str, PrintPage]) -> bytes:
-        """The PDF's bytes, its views' pages drawn from ``images`` and ``pages``."""
-        if not self._handed.is_set():
-            self._views = (dict(images), dict(pages))
-            self._handed.set()
+        """The PDF's bytes, the pages of views not handed over yet drawn from ``images``
+        and ``pages``."""
+        with self._handed:
+            if not self._all and not self._dropped:
+                for key in self.keys:
+                    if key not in self._views:
+                        self._views[key] = (images.get(key), pages.get(key))
+                self._all = True
+                self._handed.notify_all()
         try:
             return self._result.result()
         finally:
             self._thread.wait()
 
     def cancel(self) -> None:
-        """Drop the PDF (nothing handed over yet) and end its thread."""
-        self._handed.set()
+        """Drop the PDF (unless all is handed over) and end its thread."""
+        with self._handed:
+            if not self._all:
+                self._dropped = True
+                self._handed.notify_all()
         self._thread.wait()
 
 
@@ -418,7 +439,8 @@ def export_pack(
     """Render the views of ``window`` (None: no screenshots) and the PDF, and write the pack
     into ``out_dir`` through :func:`console.handover.pack.write_pack`; returns its path.
     ``restore_views`` False leaves each view at the shot's size (a window made for the
-    export alone: not laid out again for nothing). ``pdf``: the PDF's rendering begun
+    export alone: not laid out again for nothing; nothing touches a view once grabbed,
+    so its PDF page is drawn while the next is grabbed). ``pdf``: the PDF's rendering begun
     earlier (:func:`start_pdf` for ``window`` and ``data`` with ``notes``); by default it
     begins here, its report's pages drawn while the views are grabbed. The pack ends it.
 
@@ -442,6 +464,8 @@ def export_pack(
     def shot(key: str) -> Future[bytes]:
         images[key] = grab_view(views[key], restore=restore_views)
         pages[key] = print_page(key, views[key])  # the PDF's page: drawn for paper
+        if not restore_views:  # the view stays as it is now: its page is drawn meanwhile
+            render.hand(key, images[key], pages[key])
         return encoder.submit(png_bytes, images[key])
 
     files = [PackFile(f"{key}.png", QCoreApplication.translate("Export", "Capturing {0}").format(

@@ -702,9 +702,9 @@ def test_the_pdfs_report_is_drawn_while_the_views_are_taken(
     """The PDF was rendered whole after the last view was grabbed (its report's text laid out
     and drawn: half a second of an export on the critical path). Its report's pages are
     now drawn on a thread of their own as soon as the data is known; the views' pages follow
-    once they are handed over, drawn while the caller waits (a page reading its view reads
-    a window standing still), in the pack's order, with the same pages as a PDF made in
-    one go."""
+    as each is handed over (a view nothing touches any more), or once :meth:`finish` hands
+    the rest while the caller waits (a page reading its view reads a window standing
+    still), in the pack's order, with the same pages as a PDF made in one go."""
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QPainter
 
@@ -734,6 +734,11 @@ def test_the_pdfs_report_is_drawn_while_the_views_are_taken(
         assert laid_out.wait(30), "the report is not begun before the views are handed over"
         assert not drawn
         pages = {"jobs": page("jobs"), "power": page("power")}
+        render.hand("power", None, pages["power"])  # drawn at once, before finish()
+        deadline = time.monotonic() + 30
+        while not drawn and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert [k for k, _ in drawn] == ["power"]
         pdf = render.finish({}, pages)
     finally:
         render.cancel()
