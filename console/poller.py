@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console.cache.schema import CacheError
 from console.model import (
@@ -35,8 +35,11 @@ from console.model import (
     _frozen_map,
     frozen,
 )
-from console.protocols import PollCache, SessionSource
 from console.sources.base import FetchContext, SourceError
+
+if TYPE_CHECKING:  # the protocols import the alarm journal's, incidents' and maintenance
+    # list's modules: not needed to build a poll step (the settings read before the window)
+    from console.protocols import PollCache, SessionSource
 
 log = logging.getLogger(__name__)
 
