@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, QObject, Qt, QTimeZone, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, QObject, Qt, QTimer, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -335,7 +335,20 @@ class TenantEnergyView(LiveView):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt name
         super().showEvent(event)
-        if not self._asked and self.history_path():
+        self._read_when_shown()
+        if not self._asked:  # laid out once the show's events are done
+            QTimer.singleShot(0, self._read_when_shown)
+
+    def _on_dock_visibility(self, visible: bool) -> None:
+        super()._on_dock_visibility(visible)
+        if visible and not self._asked:  # its tab brought to the front: laid out after
+            QTimer.singleShot(0, self._read_when_shown)
+
+    def _read_when_shown(self) -> None:
+        """The first report read when the view is first on screen: a view behind another
+        dock's tab is "visible" to Qt from the window's start, and its read (on the cache's
+        thread, its table filled when done) would compete with what is on screen."""
+        if not self._asked and self.is_shown() and self.history_path():
             self.refresh()
 
     def _on_report(self, report: Any) -> None:

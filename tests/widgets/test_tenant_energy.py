@@ -317,3 +317,35 @@ def test_the_name_column_fills_the_table(qtbot: Any) -> None:
     table, header = view.table, view.table.horizontalHeader()
     qtbot.waitUntil(lambda: header.length() >= table.viewport().width() - 1)
     assert header.sectionSize(0) > sum(header.sectionSize(c) for c in range(1, 7))
+
+
+def test_a_view_behind_a_tab_reads_when_raised(view: TenantEnergyView, qtbot: Any) -> None:
+    """Shown in a dock behind another's tab, the view reads nothing (its read would land
+    on what is on screen, a review's first jump); brought to the front, it reads."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.setCentralWidget(QLabel("map"))
+    front, back = QDockWidget("front"), QDockWidget("tenants")
+    front.setWidget(QLabel("front"))
+    back.setWidget(view)
+    for dock in (back, front):
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window.tabifyDockWidget(back, front)
+    front.raise_()
+    window.resize(900, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: front.widget().visibleRegion().isEmpty() is False)
+    with qtbot.assertNotEmitted(view.task.done, wait=200):
+        pass
+    assert view.isVisible() and not view.is_shown()
+    assert view.asked == []  # type: ignore[attr-defined]
+    with qtbot.waitSignal(view.task.done, timeout=10_000):
+        back.raise_()
+    view.task.wait()
+    assert len(view.asked) == 1  # type: ignore[attr-defined]
+    assert view.table.rowCount() == 4
+    view.setParent(None)  # the fixture's to close, not the window's
