@@ -20,12 +20,16 @@ from pathlib import Path
 import numpy as np
 
 from console.cache import codec, files, frames
+from console.cache.layout import unpack_layout
 from console.cache.schema import FRAME_TABLES, READS_FROM, CacheError
 from console.decode import decode_site
 from console.model import RackTelemetry, SiteTopology, _frozen_map, frozen
 from console.urls import safe_url
 
 log = logging.getLogger(__name__)
+
+LAYOUT_FROM = 12
+"""The first schema version whose topologies keep their layout column-packed."""
 
 LAST_RECORDED_MAX_AGE_S = 24 * 3600.0
 """A recording older than this is not shown at start-up (a day's old floor helps nobody)."""
@@ -63,7 +67,7 @@ def last_recorded(path: str | Path | None, source: str, *, now: float | None = N
         log.info("last recorded floor not shown: %s", exc)
         return None
     try:
-        found = _newest(conn, source, now, max_age_s)
+        found = _newest(conn, source, now, max_age_s, packed=version >= LAYOUT_FROM)
     except (CacheError, sqlite3.Error, ValueError, TypeError) as exc:
         # ValueError: the codecs' and console.decode's (a damaged blob, a layout that cannot
         # be trusted); TypeError: a stored layout's fields of other types than it has
@@ -86,11 +90,11 @@ ROLLUP_MAX_FIELDS = frozenset({"gpu_temp_max_c", "gpus_unhealthy", "alarm"})
 reads do: ``console.cache.reads.ROLLUP_MAX_FIELDS``)."""
 
 
-def _newest(conn: sqlite3.Connection, source: str, now: float,
-            max_age_s: float) -> tuple[SiteTopology, RackTelemetry] | None:
+def _newest(conn: sqlite3.Connection, source: str, now: float, max_age_s: float,
+            packed: bool = False) -> tuple[SiteTopology, RackTelemetry] | None:
     """The newest rack frame of any tier recorded from ``source`` at most ``max_age_s``
     before ``now``, with the site layout in force then (the cache's ``racks_at`` and
-    ``topology_at`` of its newest time)."""
+    ``topology_at`` of its newest time; ``packed``: the file keeps layouts column-packed)."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'source'").fetchone()
     if row is None or str(row[0]) != safe_url(source):
         return None
@@ -104,22 +108,30 @@ def _newest(conn: sqlite3.Connection, source: str, now: float,
     found = frames.frame_at(conn, newest[1], newest[0])
     if found is None:
         return None
-    topology = _topology_at(conn, newest[0])
+    topology = _topology_at(conn, newest[0], packed)
     if topology is None:
         return None
     return topology, _telemetry(*found)
 
 
-def _topology_at(conn: sqlite3.Connection, t: float) -> SiteTopology | None:
-    """The site layout in force at ``t`` (the first one for earlier times)."""
+def _topology_at(conn: sqlite3.Connection, t: float, packed: bool = False) -> SiteTopology | None:
+    """The site layout in force at ``t`` (the first one for earlier times): column-packed
+    when the file keeps it so (``packed``, :mod:`console.cache.layout`), else (or when that
+    cannot be trusted) from its document."""
+    columns = "layout, data" if packed else "NULL, data"
     row = (
-        conn.execute("SELECT data FROM topologies WHERE time <= ? ORDER BY time DESC, id DESC"
-                     " LIMIT 1", (float(t),)).fetchone()
-        or conn.execute("SELECT data FROM topologies ORDER BY time, id LIMIT 1").fetchone()
+        conn.execute(f"SELECT {columns} FROM topologies WHERE time <= ?"
+                     " ORDER BY time DESC, id DESC LIMIT 1", (float(t),)).fetchone()
+        or conn.execute(f"SELECT {columns} FROM topologies ORDER BY time, id LIMIT 1").fetchone()
     )
     if row is None:
         return None
-    payload = codec.unpack_json(row[0])
+    if row[0] is not None:
+        try:
+            return unpack_layout(row[0])
+        except (ValueError, TypeError, KeyError) as exc:
+            log.info("stored layout not read (%s): its document is", exc)
+    payload = codec.unpack_json(row[1])
     if not isinstance(payload, dict):
         raise ValueError(f"stored site layout is not an object ({type(payload).__name__})")
     return decode_site(payload, received=float(payload.get("time", 0.0)))

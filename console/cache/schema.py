@@ -244,6 +244,26 @@ def _v10_to_v11(conn: sqlite3.Connection) -> None:
     forecasts.create(conn)
 
 
+def _v11_to_v12(conn: sqlite3.Connection) -> None:
+    """The site layout column-packed beside its document (``topologies.layout``,
+    :mod:`console.cache.layout`): the floor as last recorded is read before the live
+    window's first frame in a fraction of the document's time. Every stored layout is
+    packed now (one that does not decode keeps none: its document is read as before); a
+    v11 file still reads as it is (its documents)."""
+    from console.cache.codec import unpack_json
+    from console.cache.layout import pack_layout
+    from console.decode import decode_site
+
+    conn.execute("ALTER TABLE topologies ADD COLUMN layout BLOB")
+    for topology_id, data in conn.execute("SELECT id, data FROM topologies").fetchall():
+        try:
+            payload = unpack_json(data)
+            packed = pack_layout(decode_site(payload, received=float(payload.get("time", 0.0))))
+        except (ValueError, TypeError, AttributeError):
+            continue  # a damaged document: read (and refused) as before
+        conn.execute("UPDATE topologies SET layout = ? WHERE id = ?", (packed, topology_id))
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
@@ -256,6 +276,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v8_to_v9,
     _v9_to_v10,
     _v10_to_v11,
+    _v11_to_v12,
 ]
 """``MIGRATIONS[n]`` migrates a file from schema version n to n + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -266,7 +287,7 @@ or added tables reads treat as empty (the maintenance list, v5; the reasons of p
 without values, v6; recording gaps, v7; events keyed by hub lifetime, v8, read through the
 columns every version has; the shift log's copy and outbox, v9; site power in blocks,
 v10, whose reads answer from the one-row-a-sample table of an older file; the forecasts,
-v11)."""
+v11; the site layout column-packed, v12, read from its document in an older file)."""
 
 
 def user_version(conn: sqlite3.Connection) -> int:

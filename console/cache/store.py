@@ -43,6 +43,7 @@ from console.cache import (
     records,
     rollup,
 )
+from console.cache.layout import pack_layout
 from console.cache.reads import CacheReads
 from console.cache.rollup import RetentionPolicy
 from console.cache.schema import READS_FROM, SCHEMA_VERSION, CacheError, migrate
@@ -896,8 +897,9 @@ class Cache(CacheReads):
         digest = docs.digest(body)
         if digest != self._topology_hash:
             cursor = self.conn.execute(
-                "INSERT INTO topologies (time, hash, n_racks, data) VALUES (?, ?, ?, ?)",
-                (topo.time, digest, topo.n_racks, codec.pack_json(payload)),
+                "INSERT INTO topologies (time, hash, n_racks, data, layout)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (topo.time, digest, topo.n_racks, codec.pack_json(payload), pack_layout(topo)),
             )
             # Assigned before COMMIT: a failed transaction clears the cache's state (retry).
             self._topology_id, self._topology_hash = int(cursor.lastrowid or 0), digest

@@ -216,12 +216,38 @@ def test_a_damaged_stored_layout_gives_nothing_and_never_raises(
     copy = tmp_path / "layout.db"
     shutil.copy(recorded[0], copy)
     conn = sqlite3.connect(copy)
-    conn.execute("UPDATE topologies SET data = ?", (zlib.compress(stored),))
+    conn.execute("UPDATE topologies SET data = ?, layout = ?", (zlib.compress(stored),) * 2)
     conn.commit()
     conn.close()
     assert last_recorded(copy, SOURCE, now=T0 + 600) is None
     conn = sqlite3.connect(copy)
-    conn.execute("UPDATE topologies SET data = ?", (b"not zlib",))
+    conn.execute("UPDATE topologies SET data = ?, layout = ?", (b"not zlib",) * 2)
     conn.commit()
     conn.close()
     assert last_recorded(copy, SOURCE, now=T0 + 600) is None
+
+
+@pytest.mark.parametrize("layout", [b"not zlib", b"x\x9c" + b"\0" * 20, None])
+def test_a_damaged_or_missing_packed_layout_reads_the_document(
+    tmp_path: Path, recorded: tuple[Path, Any, list[Any]], layout: bytes | None,
+) -> None:
+    """The column-packed layout is read first; one that cannot be read (or a row without,
+    written before schema 12) gives the same floor from the site document."""
+    import shutil
+    import sqlite3
+
+    from console.cache.layout import unpack_layout
+
+    path, topo, _ = recorded
+    with sqlite3.connect(path) as conn:
+        (packed,) = conn.execute("SELECT layout FROM topologies").fetchone()
+    assert packed is not None and unpack_layout(packed).rack_ids == topo.rack_ids
+    copy = tmp_path / "layout.db"
+    shutil.copy(path, copy)
+    conn = sqlite3.connect(copy)
+    conn.execute("UPDATE topologies SET layout = ?", (layout,))
+    conn.commit()
+    conn.close()
+    found = last_recorded(copy, SOURCE, now=T0 + 600)
+    assert found is not None and found.topology.rack_ids == topo.rack_ids
+    assert np.array_equal(found.topology.geometry, topo.geometry)
