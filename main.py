@@ -388,19 +388,32 @@ def cmd_export(args: argparse.Namespace) -> int:
         at=args.at, notes=args.notes, force=args.force, timeout=args.timeout,
         settings=settings, lang=getattr(args, "lang", None),
     ))
-    if __name__ == "__main__":  # the command's process ends next
-        _leave_to_exit()
+    if __name__ == "__main__":  # the command's process ends here
+        _leave_to_exit(code)
     return code
 
 
-def _leave_to_exit() -> None:
-    """Leave every object there is to the process's end: the interpreter's last collection
-    would take each apart (an export's window, its widgets and snapshots: half a second and
-    more), to no end when the process exits. Files are closed and exit handlers run as
-    ever; only the memory is handed back whole."""
-    import gc
+def _leave_to_exit(code: int) -> None:
+    """End the command's process with ``code`` now, leaving every object there is to the
+    operating system: the interpreter's teardown would take each apart (an export's window,
+    its widgets and snapshots, Qt's own objects: a tenth of a second, half a second and
+    more with its last collection), to no end when the process exits. What the
+    interpreter's exit does for the outside world is done as ever: the threads still
+    running waited for, the exit handlers run (a hub process started ahead stopped, the
+    log flushed), the output flushed; the pack's files were closed when written."""
+    import atexit
+    import threading
 
-    gc.freeze()
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            pass
+    os._exit(code)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
