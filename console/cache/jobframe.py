@@ -7,6 +7,18 @@ operations instead of parsing thousands of JSON records.
 
 Layout of a keyframe blob::
 
+    magic   b"HJQ2"
+    <I header length, header JSON {"n": jobs, "columns": [[name, kind, size, crc32], ...]}
+    then each column on its own, in header order: ``size`` bytes of zlib( payload )
+    (``crc32`` of those bytes), where the payload is the int64 / float64 values
+    byte-shuffled ("i8" | "f8"), or for text ("cat") <I length, the JSON list of its
+    distinct values, then an int32 code per job into it, byte-shuffled.
+
+A column is decompressed when it is first used (:class:`LazyKeyframe`): a review's jump
+reads the ids and the counts' few columns of a queue of twenty, not the whole queue. The
+blob is checked whole when read (its layout, each column's checksum), each column's codes
+when it is made. Keyframes of older files (schema 12 and before) are one zlib stream::
+
     magic   b"HJQ1"
     body    zlib( <I header length, header JSON, arrays ) where the header is
             {"n": jobs, "columns": [[name, "i8" | "f8" | "cat", values | null], ...]}
@@ -43,7 +55,9 @@ from console.decode import (
 )
 from console.model import frozen
 
-MAGIC = b"HJQ1"
+MAGIC = b"HJQ2"
+MAGIC_WHOLE = b"HJQ1"
+"""The keyframes of older files: every column in one zlib stream (still read)."""
 _LENGTH = struct.Struct("<I")
 _LEVEL = 6
 _DTYPE: dict[str, np.dtype] = {
@@ -93,38 +107,92 @@ def encode(columns: Mapping[str, np.ndarray]) -> bytes:
         raise ValueError("job columns differ in length")
     n = lengths.pop() if lengths else 0
     header: list[list[Any]] = []
-    arrays: list[bytes] = []
+    chunks: list[bytes] = []
     for name, dtype in present:
         kind = _KINDS[dtype]
         if kind == "cat":
             values, codes = _factorize(columns[name])
-            header.append([name, kind, values])
-            arrays.append(codec.shuffle(codes.astype("<i4")))
+            text = json.dumps(values, separators=(",", ":"), allow_nan=False).encode()
+            payload = _LENGTH.pack(len(text)) + text + codec.shuffle(codes.astype("<i4"))
         else:
-            header.append([name, kind, None])
-            arrays.append(codec.shuffle(np.asarray(columns[name]).astype(_DTYPE[kind])))
-    text = json.dumps(
-        {"n": n, "columns": header}, separators=(",", ":"), allow_nan=False
-    ).encode()
-    body = _LENGTH.pack(len(text)) + text + b"".join(arrays)
-    return MAGIC + zlib.compress(body, _LEVEL)
+            payload = codec.shuffle(np.asarray(columns[name]).astype(_DTYPE[kind]))
+        chunk = zlib.compress(payload, _LEVEL)
+        header.append([name, kind, len(chunk), zlib.crc32(chunk)])
+        chunks.append(chunk)
+    text = json.dumps({"n": n, "columns": header}, separators=(",", ":")).encode()
+    return b"".join([MAGIC, _LENGTH.pack(len(text)), text, *chunks])
 
 
 def is_keyframe(blob: bytes) -> bool:
-    """True for a blob written by :func:`encode`."""
-    return bytes(blob[: len(MAGIC)]) == MAGIC
+    """True for a blob written by :func:`encode` (or by an older file's)."""
+    return bytes(blob[: len(MAGIC)]) in (MAGIC, MAGIC_WHOLE)
 
 
-def _stored(blob: bytes) -> tuple[int, dict[str, tuple[str, Any, np.ndarray]]]:
-    """A keyframe's job count and stored columns (``name -> (kind, values, raw array)``),
-    checked: lengths, and codes within their tables."""
+_LATER = object()
+"""In a stored entry's values: the column is still its compressed bytes."""
+
+
+def _stored(blob: bytes) -> tuple[int, dict[str, tuple[str, Any, Any]]]:
+    """A keyframe's job count and stored columns (``name -> (kind, values, raw array)``;
+    ``(kind, _LATER, compressed bytes)`` for a column not read yet, see :func:`_unpacked`),
+    checked: the layout and each column's checksum (the codes of an older file's too)."""
+    if bytes(blob[: len(MAGIC)]) != MAGIC:
+        return _stored_whole(blob)
     try:
-        body = memoryview(zlib.decompress(bytes(blob[len(MAGIC) :])))
+        view = memoryview(blob)[len(MAGIC):]
+        (size,) = _LENGTH.unpack_from(view)
+        header = json.loads(bytes(view[_LENGTH.size : _LENGTH.size + size]))
+        n = int(header["n"])
+        offset = _LENGTH.size + size
+        stored: dict[str, tuple[str, Any, Any]] = {}
+        for name, kind, length, crc in header["columns"]:
+            if kind not in _DTYPE or not isinstance(length, int) or length < 0:
+                raise CodecError(f"job keyframe column {name!r} is damaged")
+            chunk = view[offset : offset + length]
+            offset += length
+            if len(chunk) != length or zlib.crc32(chunk) != crc:
+                raise CodecError(f"job keyframe column {name!r} is damaged")
+            stored[name] = (kind, _LATER, chunk)
+        if offset != len(view) or n < 0:
+            raise CodecError("job keyframe is damaged (its length)")
+    except CodecError:
+        raise
+    except (ValueError, KeyError, TypeError, struct.error) as exc:
+        raise CodecError(f"job keyframe is damaged ({exc})") from None
+    return n, stored
+
+
+def _unpacked(name: str, kind: str, chunk: Any, n: int) -> tuple[Any, np.ndarray]:
+    """A column's values table (text) and raw array, from its compressed bytes."""
+    try:
+        body = memoryview(zlib.decompress(chunk))
+        values: Any = None
+        if kind == "cat":
+            (size,) = _LENGTH.unpack_from(body)
+            values = json.loads(bytes(body[_LENGTH.size : _LENGTH.size + size]))
+            body = body[_LENGTH.size + size :]
+            if not isinstance(values, list):
+                raise CodecError(f"job keyframe column {name!r} is damaged")
+        raw = codec.unshuffle(body, _DTYPE[kind], n)
+    except CodecError:
+        raise
+    except (zlib.error, ValueError, TypeError, struct.error) as exc:
+        raise CodecError(f"job keyframe column {name!r} is damaged ({exc})") from None
+    if kind == "cat" and n and (raw.min() < 0 or raw.max() >= len(values)):
+        raise CodecError(f"job keyframe column {name!r} is damaged")
+    return values, raw
+
+
+def _stored_whole(blob: bytes) -> tuple[int, dict[str, tuple[str, Any, Any]]]:
+    """:func:`_stored` of an older file's keyframe (:data:`MAGIC_WHOLE`): every column
+    read at once."""
+    try:
+        body = memoryview(zlib.decompress(bytes(blob[len(MAGIC_WHOLE) :])))
         (size,) = _LENGTH.unpack_from(body)
         header = json.loads(bytes(body[_LENGTH.size : _LENGTH.size + size]))
         n = int(header["n"])
         offset = _LENGTH.size + size
-        stored: dict[str, tuple[str, Any, np.ndarray]] = {}
+        stored: dict[str, tuple[str, Any, Any]] = {}
         for name, kind, values in header["columns"]:
             dtype = _DTYPE[kind]
             end = offset + n * dtype.itemsize
@@ -142,8 +210,11 @@ def _stored(blob: bytes) -> tuple[int, dict[str, tuple[str, Any, np.ndarray]]]:
     return n, stored
 
 
-def _keyframe_column(kind: str, values: Any, raw: np.ndarray) -> np.ndarray:
+def _keyframe_column(name: str, entry: tuple[str, Any, Any], n: int) -> np.ndarray:
     """A stored keyframe column as the queue holds it."""
+    kind, values, raw = entry
+    if values is _LATER:
+        values, raw = _unpacked(name, kind, raw, n)
     if kind == "cat":
         table = np.empty(len(values), dtype=object)
         for i, v in enumerate(values):
@@ -155,7 +226,8 @@ def _keyframe_column(kind: str, values: Any, raw: np.ndarray) -> np.ndarray:
 def decode(blob: bytes) -> Columns:
     """Every :data:`JOB_COLUMNS` column of a keyframe (missing ones as None or NaN)."""
     n, stored = _stored(blob)
-    return _complete({name: _keyframe_column(*entry) for name, entry in stored.items()}, n)
+    return _complete({name: _keyframe_column(name, entry, n) for name, entry in stored.items()},
+                     n)
 
 
 def _complete(stored: Mapping[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
@@ -386,8 +458,9 @@ class LazyColumns(Mapping[str, np.ndarray]):
 
 
 class LazyKeyframe(LazyColumns):
-    """A stored keyframe, checked whole at once (lengths, codes), each column made into
-    what the queue holds (text through its table) when first asked for."""
+    """A stored keyframe, checked whole at once (its layout and checksums), each column
+    decompressed and made into what the queue holds (text through its table) when first
+    asked for."""
 
     def __init__(self, blob: bytes) -> None:
         self.n, self._stored = _stored(blob)
@@ -398,7 +471,7 @@ class LazyKeyframe(LazyColumns):
         entry = self._stored.get(name)
         if entry is None:
             return frozen(job_column(name, _DTYPES[name], [None] * self.n, self.n))
-        return frozen(_keyframe_column(*entry))
+        return frozen(_keyframe_column(name, entry, self.n))
 
     def _column(self, name: str) -> np.ndarray:
         return self[name]  # kept: the deltas over it (and the next jumps) read it again

@@ -264,6 +264,14 @@ def _v11_to_v12(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE topologies SET layout = ? WHERE id = ?", (packed, topology_id))
 
 
+def _v12_to_v13(conn: sqlite3.Connection) -> None:
+    """Job keyframes written column by column, each compressed on its own
+    (:mod:`console.cache.jobframe`): a review's jump decompresses the few columns it shows,
+    not the whole queue. Nothing to change: the keyframes stored before stay in their one
+    zlib stream, read as they are; the version tells an older console that a file holds
+    keyframes it cannot read."""
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
@@ -277,6 +285,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v9_to_v10,
     _v10_to_v11,
     _v11_to_v12,
+    _v12_to_v13,
 ]
 """``MIGRATIONS[n]`` migrates a file from schema version n to n + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -287,7 +296,8 @@ or added tables reads treat as empty (the maintenance list, v5; the reasons of p
 without values, v6; recording gaps, v7; events keyed by hub lifetime, v8, read through the
 columns every version has; the shift log's copy and outbox, v9; site power in blocks,
 v10, whose reads answer from the one-row-a-sample table of an older file; the forecasts,
-v11; the site layout column-packed, v12, read from its document in an older file)."""
+v11; the site layout column-packed, v12, read from its document in an older file; job
+keyframes column by column, v13, an older file's read in their one stream)."""
 
 
 def user_version(conn: sqlite3.Connection) -> int:

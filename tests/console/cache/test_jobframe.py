@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+import struct
 import zlib
 from pathlib import Path
 from typing import Any
@@ -154,15 +156,93 @@ def test_a_damaged_keyframe_says_so(blob: bytes) -> None:
         jobframe.load(blob, None)
 
 
+def _whole_keyframe(columns: dict[str, np.ndarray]) -> bytes:
+    """A keyframe as files of schema 12 and before stored it: every column in one zlib
+    stream (:data:`jobframe.MAGIC_WHOLE`)."""
+    header: list[list[Any]] = []
+    arrays: list[bytes] = []
+    n = len(columns["id"])
+    for name, dtype in JOB_COLUMNS:
+        if name not in columns:
+            continue
+        if dtype is object:
+            values, codes = jobframe._factorize(columns[name])
+            header.append([name, "cat", values])
+            arrays.append(codec.shuffle(codes.astype("<i4")))
+        else:
+            kind = "i8" if dtype is np.int64 else "f8"
+            header.append([name, kind, None])
+            arrays.append(codec.shuffle(np.asarray(columns[name]).astype("<" + kind)))
+    text = json.dumps({"n": n, "columns": header}, separators=(",", ":")).encode()
+    body = struct.pack("<I", len(text)) + text + b"".join(arrays)
+    return jobframe.MAGIC_WHOLE + zlib.compress(body)
+
+
+def _keyframe_of(header: list[list[Any]], payloads: list[bytes], n: int) -> bytes:
+    """A keyframe of the column-by-column form with these columns' payloads."""
+    chunks = [zlib.compress(p) for p in payloads]
+    cols = [[*h, len(c), zlib.crc32(c)] for h, c in zip(header, chunks, strict=True)]
+    text = json.dumps({"n": n, "columns": cols}).encode()
+    return jobframe.MAGIC + struct.pack("<I", len(text)) + text + b"".join(chunks)
+
+
+def test_an_older_files_keyframes_read_as_they_were_stored() -> None:
+    columns = job_columns_from_records(AWKWARD)
+    old = _whole_keyframe(dict(columns))
+    assert jobframe.is_keyframe(old) and not old.startswith(jobframe.MAGIC)
+    same(jobframe.decode(old), columns)
+    same(dict(jobframe.LazyKeyframe(old)), columns)
+    same(jobframe.load_many([old], None), columns)
+
+
+def test_a_keyframe_decompresses_only_the_columns_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A review's jump reads the ids (and the counts' state and tasks), not the twenty
+    columns of the queue: each column is compressed on its own and made when used."""
+    columns = job_columns_from_records(AWKWARD)
+    made: list[str] = []
+    unpacked = jobframe._unpacked
+
+    def counted(name: str, *args: Any) -> Any:
+        made.append(name)
+        return unpacked(name, *args)
+
+    monkeypatch.setattr(jobframe, "_unpacked", counted)
+    lazy = jobframe.LazyKeyframe(jobframe.encode(columns))
+    assert made == ["id"]
+    assert lazy["state"].tolist() == columns["state"].tolist()
+    assert made == ["id", "state"]
+    same(dict(lazy), columns)
+    assert sorted(made) == sorted(n for n, _ in JOB_COLUMNS)
+
+
 def test_out_of_range_codes_are_damage() -> None:
     names = np.array(["a", "b"], dtype=object)
-    blob = jobframe.encode({"id": np.array([1, 2], np.int64), "name": names})
-    body = bytearray(zlib.decompress(blob[len(jobframe.MAGIC) :]))
+    blob = _whole_keyframe({"id": np.array([1, 2], np.int64), "name": names})
+    body = bytearray(zlib.decompress(blob[len(jobframe.MAGIC_WHOLE) :]))
     body[-1] = 0x7F  # the top byte of the last text code: far past the table
     with pytest.raises(codec.CodecError):
-        jobframe.decode(jobframe.MAGIC + zlib.compress(bytes(body)))
+        jobframe.decode(jobframe.MAGIC_WHOLE + zlib.compress(bytes(body)))
+    text = json.dumps(["a", "b"]).encode()
+    ids = codec.shuffle(np.array([1, 2], "<i8"))
+    bad = _keyframe_of([["id", "i8"], ["name", "cat"]],
+                       [ids, struct.pack("<I", len(text)) + text
+                        + codec.shuffle(np.array([0, 0x7F000000], "<i4"))], 2)
+    with pytest.raises(codec.CodecError, match="'name' is damaged"):
+        jobframe.decode(bad)
+    lazy = jobframe.LazyKeyframe(bad)  # checked when the column is made
+    with pytest.raises(codec.CodecError, match="'name' is damaged"):
+        lazy["name"]
     with pytest.raises(codec.CodecError, match="without its keyframe"):
         jobframe.load(codec.pack_json({"removed": [1]}), None)
+
+
+def test_a_damaged_column_is_found_when_the_keyframe_is_read() -> None:
+    blob = bytearray(jobframe.encode(job_columns_from_records(AWKWARD)))
+    blob[-3] ^= 0xFF  # in the last column's compressed bytes: its checksum no longer holds
+    with pytest.raises(codec.CodecError, match="damaged"):
+        jobframe.LazyKeyframe(bytes(blob))
+    with pytest.raises(codec.CodecError, match="damaged"):
+        jobframe.load_many([bytes(blob[:-1])], None)  # cut short
 
 
 def test_cache_reads_a_damaged_job_row_as_a_clear_error(tmp_path: Path) -> None:
