@@ -11,11 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from console.contract import GPU_STATUSES
-
-SCALES: tuple[str, ...] = ("tetouan", "tetouan-x2", "tetouan-x4", "hall", "rack")
-"""Scale presets: the full site, a synthetic site of twice or four times its halls (the same
-halls again under the next letters, for measuring cost against size), hall A alone, or one
-NVL72 rack plus one HGX rack."""
+from console.hub.scales import SCALES as SCALES  # there: read at start-up without the rest
 
 SITE_COPIES: dict[str, int] = {"tetouan": 1, "tetouan-x2": 2, "tetouan-x4": 4}
 """How many times each preset holds the Tétouan site's halls (presets of whole sites only)."""

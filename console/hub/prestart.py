@@ -16,8 +16,8 @@ import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from console.hub.params import SCALES
 from console.hub.process import HubProcess, HubProcessError
+from console.hub.scales import SCALES  # not the hub's parameters: the hub process's
 
 log = logging.getLogger(__name__)
 
