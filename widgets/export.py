@@ -474,7 +474,7 @@ def export_pack(
     files.append(PackFile("handover.pdf",
                           QCoreApplication.translate("Export", "Writing the report (PDF)"),
                           lambda: render.finish(images, pages)))
-    try:
+    try:  # the PDF's thread is ended whatever happens
         with _layouts_held(window):
             return write_pack(out_dir, data, files, force=force, progress=progress)
     finally:
