@@ -22,6 +22,7 @@ import logging
 import math
 import re
 import socket
+import sys
 import threading
 import time
 from collections import deque
@@ -85,6 +86,35 @@ asking do not stop the clock. The simulated hub computes a tick under one interp
 lock with its answers (15 ms of step and ~25 ms of documents at full scale, four times
 that at four times the site): a poll that met it would wait that long, where a real hub
 answers while it collects. The tick's documents carry its own time."""
+
+TICK_SWITCH_INTERVAL_S = 0.0005
+"""The interpreter's switch interval while the clock computes a tick (normally 5 ms): a
+request that meets the tick is answered from the last one, and needs the interpreter lock
+a few times to be read and answered; each time it waits for the clock's thread to let go
+of the lock at most this long."""
+_switch_lock = threading.Lock()
+_switch_users = 0
+_switch_before = 0.005
+
+
+@contextlib.contextmanager
+def _short_switch_interval() -> Iterator[None]:
+    """:data:`TICK_SWITCH_INTERVAL_S` as the interpreter's switch interval meanwhile (the
+    one before put back when the last clock of this process is done)."""
+    global _switch_users, _switch_before
+    with _switch_lock:
+        if _switch_users == 0:
+            _switch_before = sys.getswitchinterval()
+            sys.setswitchinterval(min(TICK_SWITCH_INTERVAL_S, _switch_before))
+        _switch_users += 1
+    try:
+        yield
+    finally:
+        with _switch_lock:
+            _switch_users -= 1
+            if _switch_users == 0:
+                sys.setswitchinterval(_switch_before)
+
 
 WARMED_ENDPOINTS = ("racks", "gpus")
 """Whole-site documents encoded on the clock's thread right after each tick (the job queue,
@@ -773,8 +803,9 @@ class HubServer:
                 break
             self._httpd.ticking = True
             try:
-                self.hub.step(time.time())
-                self._httpd.warm()
+                with _short_switch_interval():
+                    self.hub.step(time.time())
+                    self._httpd.warm()
             except Exception:
                 log.exception("simulation step failed")
             finally:

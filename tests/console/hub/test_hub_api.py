@@ -462,3 +462,34 @@ def test_the_clock_gives_way_to_a_poll_until_it_is_over(tmp_path: Path) -> None:
     finally:
         httpd._busy = 0
         httpd.server_close()
+
+
+def test_the_clock_computes_a_tick_with_a_short_switch_interval(tmp_path: Path) -> None:
+    """While the clock computes a tick, a request thread waits at most half a millisecond
+    for the interpreter lock at a time (not 5 ms); the interval before comes back after."""
+    import sys
+    import threading
+
+    from console.hub.server import TICK_SWITCH_INTERVAL_S, HubServer
+    from console.hub.sim import SimulatedHub
+
+    before = sys.getswitchinterval()
+    assert before > TICK_SWITCH_INTERVAL_S
+    hub = SimulatedHub(scale="rack", seed=5)
+    seen: list[float] = []
+    ticked = threading.Event()
+    step = hub.step
+
+    def recorded_step(now: float | None = None) -> None:
+        seen.append(sys.getswitchinterval())
+        step(now)
+        ticked.set()
+
+    hub.step = recorded_step  # type: ignore[method-assign]
+    server = HubServer(hub, port=0, tick_s=0.05, log_db=tmp_path / "log.sqlite").start()
+    try:
+        assert ticked.wait(30)
+    finally:
+        server.stop()
+    assert seen and seen[0] == TICK_SWITCH_INTERVAL_S
+    assert sys.getswitchinterval() == before
