@@ -12,14 +12,14 @@ an all-clear nobody checked. It does no I/O.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
-from console.alarms import ACKED, RTN_UNACK, UNACK, Alarm
 from console.alarms.phrases import local_area, local_message
-from console.alarms.rules import PRIORITIES
+from console.alarms.rules import ACKED, PRIORITIES, RTN_UNACK, UNACK
 from widgets.alarm_model import (
     DARK_TEXT,
     PRIORITY_COLOURS,
@@ -31,6 +31,9 @@ from widgets.alarm_model import (
 from widgets.alarm_model import word as engine_word
 from widgets.text import cell, plain, plain_tooltip
 from widgets.view import format_age, set_style
+
+if TYPE_CHECKING:  # the alarm engine's module (and its rules' modules): the feed's to import
+    from console.alarms import Alarm
 
 PRIORITY_WORDS = {
     "critical": QT_TRANSLATE_NOOP("AlarmBanner", "Critical"),

@@ -15,7 +15,7 @@ import math
 import time
 from collections.abc import Collection, Sequence
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import (
@@ -30,12 +30,14 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from console.alarms import RULES, SHELVED, Alarm
 from console.alarms.phrases import local_area, local_message
-from console.alarms.rules import PRIORITY_RANK, UNACKED_STATES, state_label
+from console.alarms.rules import PRIORITY_RANK, RULES, SHELVED, UNACKED_STATES, state_label
 from console.i18n import strftime
 from widgets.text import HUGE, cell, figure, isolate, missing, plain, plain_tooltip
 from widgets.view import DATA_ERRORS
+
+if TYPE_CHECKING:  # the alarm engine's module (and its rules' modules): the feed's to import
+    from console.alarms import Alarm
 
 _Index = QModelIndex | QPersistentModelIndex
 

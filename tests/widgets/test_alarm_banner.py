@@ -76,3 +76,22 @@ def test_main_window_first_frame_shows_alarms_not_yet_evaluated(
     feed.sourceFailed.emit("connection refused")
     _claims_nothing(win.alarm_banner)
     assert "the data source did not start" in win.alarm_banner.first_label.text()
+
+
+def test_the_banner_imports_no_alarm_engine() -> None:
+    """The banner is built before the window's first frame: the alarm engine's modules (its
+    rules over telemetry, the journal, planned shelves) are the feed thread's to import."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys\n"
+        "import widgets.alarm_banner, widgets.alarm_model\n"
+        "print(sorted(m for m in ('console.alarms.engine', 'console.alarms.journal',\n"
+        "    'console.alarms.plans', 'console.alarms.conditions') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, cwd=Path(__file__).resolve().parents[2])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
