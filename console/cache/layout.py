@@ -19,6 +19,8 @@ topology is the one ``decode_site`` gives of the document.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import zlib
 from collections.abc import Mapping, Sequence
@@ -72,10 +74,65 @@ def _pack_records(records: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None
             if flat and set(map(type, flat)) == {dict}:
                 inner = _pack_records(flat)
                 if inner is not None:
-                    columns.append({"lengths": list(map(len, column)), "records": inner})
+                    columns.append({"lengths": _packed_array(list(map(len, column)), "<i8"),
+                                    "records": inner})
                     continue
-        columns.append(column)
+        columns.append(_pack_column(column))
     return {"n": len(records), "keys": keys, "columns": columns}
+
+
+def _pack_column(column: list[Any]) -> Any:
+    """A column of floats or of integers as its little-endian bytes (base64), one of text
+    that repeats as its distinct values and each record's index into them; else as it is."""
+    kinds = set(map(type, column))
+    if kinds == {float}:
+        return {"f8": _packed_array(column, "<f8")}
+    if kinds == {int} and -(2**63) <= min(column) and max(column) < 2**63:
+        return {"i8": _packed_array(column, "<i8")}
+    if kinds == {str}:
+        values = list(dict.fromkeys(column))
+        if len(values) * 4 <= len(column):
+            where = {v: i for i, v in enumerate(values)}
+            return {"values": values, "codes": _packed_array([where[v] for v in column], "<u4")}
+    return column
+
+
+def _packed_array(values: list[Any], dtype: str) -> str:
+    return base64.b64encode(np.array(values, dtype=dtype).tobytes()).decode("ascii")
+
+
+def _array(text: Any, dtype: str, n: int) -> list[Any]:
+    """A packed column back as a list of ``n`` Python numbers."""
+    if not isinstance(text, str):
+        raise ValueError("stored layout: a packed column is not text")
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except binascii.Error:
+        raise ValueError("stored layout: a packed column is damaged") from None
+    size = np.dtype(dtype).itemsize
+    if len(raw) != n * size:
+        raise ValueError("stored layout: columns of different lengths")
+    values: list[Any] = np.frombuffer(raw, dtype).tolist()
+    return values
+
+
+def _unpack_column(column: Any, n: int) -> list[Any]:
+    """A column as :func:`_pack_column` wrote it, back as its values."""
+    if isinstance(column, list):
+        return column
+    if not isinstance(column, dict):
+        raise ValueError("stored layout: a column is not a list")
+    if "f8" in column:
+        return _array(column["f8"], "<f8", n)
+    if "i8" in column:
+        return _array(column["i8"], "<i8", n)
+    values = column.get("values")
+    if not isinstance(values, list) or "codes" not in column:
+        raise ValueError("stored layout: a column of no known form")
+    codes = _array(column["codes"], "<u4", n)
+    if codes and max(codes) >= len(values):
+        raise ValueError("stored layout: a column's index is out of range")
+    return list(map(values.__getitem__, codes))
 
 
 def unpack_layout(blob: bytes, received: float | None = None) -> SiteTopology:
@@ -177,21 +234,25 @@ def _unpack_records(
         raise ValueError("stored layout: records of no known shape")
     columns: dict[str, Any] = {}
     for key, column in zip(keys, packed_columns, strict=True):
-        if isinstance(column, dict):
-            lengths = column.get("lengths")
-            inner = column.get("records")
-            if (not isinstance(lengths, list) or set(map(type, lengths)) - {int}
-                    or not isinstance(inner, dict)):
+        if isinstance(column, dict) and "records" in column:
+            inner = column["records"]
+            if not isinstance(inner, dict):
                 raise ValueError("stored layout: nested records of no known shape")
-            flat, _ = _unpack_records(inner)
-            if sum(lengths) != len(flat) or min(lengths, default=0) < 0:
+            lengths = column.get("lengths")
+            if isinstance(lengths, list):  # as a list (the first form of the packing)
+                if set(map(type, lengths)) - {int} or len(lengths) != n:
+                    raise ValueError("stored layout: nested records of no known shape")
+            else:
+                lengths = _array(lengths, "<i8", n)
+            flat, _ = _unpack_records(inner, build)
+            if build and sum(lengths) != len(flat) or min(lengths, default=0) < 0:
                 raise ValueError("stored layout: nested records do not add up")
             column, start = [], 0
             for length in lengths:
                 column.append(flat[start:start + length])
                 start += length
-        elif not isinstance(column, list):
-            raise ValueError("stored layout: a column is not a list")
+        else:
+            column = _unpack_column(column, n)
         if len(column) != n:
             raise ValueError("stored layout: columns of different lengths")
         columns[key] = column

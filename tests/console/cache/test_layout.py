@@ -53,6 +53,12 @@ def test_a_packed_layout_reads_as_decode_site_reads_the_document() -> None:
     assert blob is not None and len(blob) < len(pack_json(topology_payload(topo)))
     back = unpack_layout(blob, received=T0 + 1)
     _same(topo, back)
+    import json
+
+    columns = json.loads(zlib.decompress(blob))["racks"]["columns"]
+    forms = set().union(*(c for c in columns if isinstance(c, dict)))
+    assert {"f8", "i8", "codes", "records"} <= forms  # every form read back above
+    assert any(isinstance(c, list) for c in columns)
     assert back.racks[1]["capacity_kw"] is None and np.isnan(back.capacity_kw[1])
     assert back.racks[0]["pdu_feeds"] == topo.racks[0]["pdu_feeds"]
     # by default received is the layout's time, as the cache reads its document
@@ -68,9 +74,27 @@ def _tampered(blob: bytes, change: Any) -> bytes:
     return zlib.compress(dumps(doc))
 
 
-def _column(doc: dict[str, Any], key: str) -> list[Any]:
-    racks = doc["racks"]
-    return racks["columns"][racks["keys"].index(key)]
+def _column(doc: dict[str, Any], key: str, packed: dict[str, Any] | None = None) -> Any:
+    """A column of the stored layout's racks (or of ``packed`` records), stored again as a
+    plain list (as the reader also takes it) for a test to change."""
+    from console.cache.layout import _unpack_column
+
+    racks = doc["racks"] if packed is None else packed
+    i = racks["keys"].index(key)
+    column = racks["columns"][i]
+    if isinstance(column, dict) and "records" in column:
+        return column
+    racks["columns"][i] = column = _unpack_column(column, racks["n"])
+    return column
+
+
+def _lengths(doc: dict[str, Any], change: Any) -> None:
+    from console.cache.layout import _array, _packed_array
+
+    nested = _column(doc, "pdu_feeds")
+    lengths = _array(nested["lengths"], "<i8", doc["racks"]["n"])
+    change(lengths)
+    nested["lengths"] = _packed_array(lengths, "<i8")
 
 
 @pytest.mark.parametrize("change", [
@@ -78,12 +102,19 @@ def _column(doc: dict[str, Any], key: str) -> list[Any]:
     lambda d: _column(d, "x").__setitem__(0, 1e9),  # off the floor
     lambda d: _column(d, "gpus").__setitem__(0, None),
     lambda d: _column(d, "hall").__setitem__(0, "A\u202e" + "x" * 5000),  # not clean text
-    lambda d: _column(d, "pdu_feeds")["records"]["columns"][0].__setitem__(0, "\u202e"),
-    lambda d: _column(d, "pdu_feeds")["lengths"].__setitem__(0, 99),  # do not add up
+    lambda d: _column(d, "feed", _column(d, "pdu_feeds")["records"]).__setitem__(0, "\u202e"),
+    lambda d: _lengths(d, lambda n: n.__setitem__(0, 99)),  # do not add up
+    lambda d: _lengths(d, lambda n: n.__setitem__(0, -1)),
     lambda d: _column(d, "y").pop(),  # columns of different lengths
+    lambda d: _column(d, "x").__setitem__(0, float("nan")),
+    lambda d: d["racks"]["columns"].__setitem__(d["racks"]["keys"].index("x"), {"f8": "!!"}),
+    lambda d: d["racks"]["columns"].__setitem__(d["racks"]["keys"].index("x"), {"f8": "AAAA"}),
+    lambda d: d["racks"]["columns"][d["racks"]["keys"].index("hall")].__setitem__("values", []),
+    lambda d: d["racks"]["columns"].__setitem__(d["racks"]["keys"].index("x"), {"?": 1}),
     lambda d: d.__setitem__("format", 2),
     lambda d: d["racks"].__setitem__("keys", "id"),
-], ids=["twice", "x", "gpus", "text", "nested-text", "lengths", "short", "format", "keys"])
+], ids=["twice", "x", "gpus", "text", "nested-text", "lengths", "negative", "short", "nan",
+        "base64", "bytes", "codes", "form", "format", "keys"])
 def test_a_layout_that_would_not_read_as_stored_is_refused(change: Any) -> None:
     blob = pack_layout(decode_site(_site(), received=T0))
     assert blob is not None
