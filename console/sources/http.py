@@ -288,6 +288,9 @@ class _Session(requests.Session):
     directly; anything else (cookies kept or given, environment settings, parameters
     that are not all text) goes through requests' own merge."""
 
+    _bases: dict[str, str]
+    _prepared_headers: dict[tuple[Any, ...], CaseInsensitiveDict[Any]]
+
     def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
         params = request.params
         if (self.trust_env or self.params or request.cookies or len(self.cookies)
@@ -298,6 +301,9 @@ class _Session(requests.Session):
         headers.update(request.headers)
         for name in [k for k, v in headers.items() if v is None]:
             del headers[name]
+        lean = self._prepared_get(request, headers, params)
+        if lean is not None:
+            return lean
         prepared = requests.PreparedRequest()
         prepared.prepare(
             method=str(request.method).upper(),
@@ -311,6 +317,49 @@ class _Session(requests.Session):
             cookies=RequestsCookieJar(),
             hooks=merge_hooks(request.hooks, self.hooks),
         )
+        return prepared
+
+    def _prepared_get(self, request: requests.Request, headers: CaseInsensitiveDict[Any],
+                      params: dict[str, str]) -> requests.PreparedRequest | None:
+        """A plain GET (or HEAD: no body, no authentication object, no hooks, a URL without
+        query or user info) prepared as requests prepares it, from its URL and its headers
+        as requests prepared them the first time (checked then: no line breaks in a value),
+        with its text parameters encoded after the URL as requests encodes them. None for
+        anything else (prepared by requests as ever)."""
+        method = str(request.method).upper()
+        if (method not in ("GET", "HEAD") or self.auth is not None or request.auth is not None
+                or request.files or request.data or request.json is not None
+                or any(request.hooks.values()) or any(self.hooks.values())
+                or not isinstance(request.url, str)):
+            return None
+        bases = self.__dict__.setdefault("_bases", {})
+        base = bases.get(request.url)
+        if base is None:
+            if any(c in request.url for c in "?#@") or not request.url.isascii():
+                return None
+            probe = requests.PreparedRequest()
+            probe.prepare_url(request.url, None)
+            if len(bases) >= 64:
+                bases.clear()
+            base = bases[request.url] = str(probe.url)
+        known = self.__dict__.setdefault("_prepared_headers", {})
+        try:
+            key = tuple(headers.items())
+            ready = known.get(key)
+        except TypeError:  # a value that is not text
+            return None
+        if ready is None:
+            probe = requests.PreparedRequest()
+            probe.prepare_headers(headers)  # InvalidHeader for a value requests refuses
+            if len(known) >= 16:
+                known.clear()
+            ready = known[key] = probe.headers
+        prepared = requests.PreparedRequest()
+        prepared.method = method
+        prepared.url = f"{base}?{urlencode(list(params.items()))}" if params else base
+        prepared.headers = ready.copy()
+        prepared._cookies = RequestsCookieJar()  # noqa: SLF001 - as prepare_cookies sets it
+        prepared.body = None
         return prepared
 
     def merge_environment_settings(
