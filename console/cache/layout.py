@@ -43,7 +43,15 @@ _GEOMETRY = ("x", "y", "w", "h")
 
 def pack_layout(topology: SiteTopology) -> bytes | None:
     """``topology`` column-packed (zlib-compressed JSON); None when its racks' records do
-    not all have the same fields in the same order (the site document alone is kept)."""
+    not all have the same fields in the same order, or hold a value JSON cannot (the site
+    document alone is kept then: recording never fails for want of the packed form)."""
+    try:
+        return _pack(topology)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _pack(topology: SiteTopology) -> bytes | None:
     racks = _pack_records(topology.racks)
     if racks is None:
         return None

@@ -47,6 +47,8 @@ def test_a_packed_layout_reads_as_decode_site_reads_the_document() -> None:
     del site["lat"]
     topo = decode_site(site, received=T0 + 1)
     assert pack_layout(topo) is None  # records of different shapes: the document only
+    odd = dataclasses.replace(topo, racks=tuple({**r, "note": object()} for r in topo.racks))
+    assert pack_layout(odd) is None  # a value JSON cannot hold: never raises
     del site["racks"][2]["note"]
     topo = decode_site(site, received=T0 + 1)
     blob = pack_layout(topo)
