@@ -86,11 +86,14 @@ def table_of(view: QAbstractItemView, limit: int = MAX_ROWS) -> Table:
     heads = tuple(cell(model.headerData(c, Qt.Orientation.Horizontal,
                                         Qt.ItemDataRole.DisplayRole) or "", 60) for c in columns)
     n = model.rowCount(QModelIndex())
-    rows = []
-    for r in range(min(n, limit)):
-        rows.append(tuple(cell(model.data(model.index(r, c), Qt.ItemDataRole.DisplayRole)
-                               or "", 120) for c in columns))
-    return Table(heads, tuple(rows), n)
+    # A model that gives its rows' texts itself (the job queue's) is read in one call: the
+    # same texts as cell by cell through Qt, at a fraction of the cost.
+    read = getattr(model, "display_rows", None)
+    texts = (read(min(n, limit), columns) if callable(read) else
+             [[model.data(model.index(r, c), Qt.ItemDataRole.DisplayRole) for c in columns]
+              for r in range(min(n, limit))])
+    rows = tuple(tuple(cell(text or "", 120) for text in row) for row in texts)
+    return Table(heads, rows, n)
 
 
 def draw_table(p: QPainter, rect: QRectF, table: Table, caption: str = "") -> float:

@@ -144,3 +144,37 @@ def test_a_long_table_is_read_only_as_far_as_its_page_uses_it(qapp: Any) -> None
     every = Table(table.headers, tuple(
         (f"job {r}", "x" * (80 if r >= 200 else 1), "RUN") for r in range(1000)), 1000)
     assert _image(TablesPage((table,))) == _image(TablesPage((every,)))
+
+
+def test_the_job_queue_page_reads_its_rows_in_one_call_as_shown(window: Any) -> None:
+    """The job queue's table is read through its model's rows at once (not cell by cell
+    through Qt), with the texts the table shows: every cell as its display role gives it,
+    in the columns shown, hidden ones left out, sorted as the table is."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QTableView
+
+    from console.text import cell
+    from widgets.print_pages import MAX_ROWS, table_of
+
+    view = window.views["jobs"]
+    table = next(v for v in view.findChildren(QTableView) if v.model() is view.proxy)
+    table.horizontalHeader().setSectionHidden(2, True)
+    view.proxy.sort(3, Qt.SortOrder.DescendingOrder)
+    model = table.model()
+    source = model.sourceModel()
+    calls: list[int] = []
+    read = source.display_rows
+    source.display_rows = lambda count, columns: calls.append(count) or read(count, columns)
+
+    got = table_of(table)
+
+    assert calls == [min(model.rowCount(), MAX_ROWS)]
+    header = table.horizontalHeader()
+    columns = sorted((c for c in range(model.columnCount()) if not header.isSectionHidden(c)),
+                     key=header.visualIndex)
+    assert 2 not in columns and len(got.headers) == len(columns)
+    n = model.rowCount()
+    assert got.total == n > 0 and len(got.rows) == min(n, MAX_ROWS)
+    assert got.rows == tuple(
+        tuple(cell(model.data(model.index(r, c), Qt.ItemDataRole.DisplayRole) or "", 120)
+              for c in columns) for r in range(min(n, MAX_ROWS)))
