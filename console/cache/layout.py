@@ -160,11 +160,12 @@ def unpack_layout(blob: bytes, received: float | None = None) -> SiteTopology:
     if received is None:
         stamp = site.get("time", 0.0)
         received = float(stamp) if type(stamp) in (int, float) else 0.0
-    records, columns = _unpack_records(packed)
+    nested: dict[str, Any] = {}
+    records, columns = _unpack_records(packed, nested)
     n = len(records)
     if n == 0:
         raise ValueError("stored layout has no rack")
-    _check_columns(packed, columns, SITE_RACK_RECORD)
+    _check_columns(columns, nested, SITE_RACK_RECORD)
     ids = columns.get("id")
     if ids is None or set(map(type, ids)) != {str}:
         raise ValueError("stored layout: a rack has no id")
@@ -209,16 +210,16 @@ def unpack_layout(blob: bytes, received: float | None = None) -> SiteTopology:
     )
 
 
-def _check_columns(packed: Mapping[str, Any], columns: Mapping[str, Any],
+def _check_columns(columns: Mapping[str, Any], nested: Mapping[str, Any],
                    schema: Mapping[str, Field]) -> None:
     """Every column as the cleaning of ``schema`` would keep it (decode_site's check of a
     site document's records, column by column); a column of records by its own columns."""
-    for key, stored in zip(packed["keys"], packed["columns"], strict=True):
+    for key, column in columns.items():
         field = schema.get(key, LOOSE)
-        if isinstance(stored, dict) and isinstance(field, Records):
-            inner = stored["records"]
-            _check_columns(inner, _unpack_records(inner, build=False)[1], field.schema)
-        elif not field.column_ok(columns[key]):
+        if key in nested and isinstance(field, Records):
+            _, inner_columns, inner_nested = nested[key]
+            _check_columns(inner_columns, inner_nested, field.schema)
+        elif not field.column_ok(column):
             raise ValueError(f"stored layout: the racks' {key!r} would not read as stored")
 
 
@@ -231,10 +232,10 @@ def _required(columns: Mapping[str, list[Any]], key: str, n: int) -> list[Any]:
 
 
 def _unpack_records(
-    packed: Mapping[str, Any], build: bool = True,
+    packed: Mapping[str, Any], nested: dict[str, Any] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The records a column-packed form holds (none unless ``build``), and their columns
-    by field."""
+    """The records a column-packed form holds, and their columns by field; ``nested`` takes,
+    for each column of records, its packed form, columns and own ``nested`` (for checks)."""
     n, keys, packed_columns = packed.get("n"), packed.get("keys"), packed.get("columns")
     if (type(n) is not int or not isinstance(keys, list) or not isinstance(packed_columns, list)
             or len(keys) != len(packed_columns) or set(map(type, keys)) - {str}
@@ -252,20 +253,29 @@ def _unpack_records(
                     raise ValueError("stored layout: nested records of no known shape")
             else:
                 lengths = _array(lengths, "<i8", n)
-            flat, _ = _unpack_records(inner, build)
-            if build and sum(lengths) != len(flat) or min(lengths, default=0) < 0:
+            inner_nested: dict[str, Any] = {}
+            flat, flat_columns = _unpack_records(inner, inner_nested)
+            if sum(lengths) != len(flat) or min(lengths, default=0) < 0:
                 raise ValueError("stored layout: nested records do not add up")
-            column, start = [], 0
-            for length in lengths:
-                column.append(flat[start:start + length])
-                start += length
+            if nested is not None:
+                nested[key] = (inner, flat_columns, inner_nested)
+            column = _split(flat, lengths)
         else:
             column = _unpack_column(column, n)
         if len(column) != n:
             raise ValueError("stored layout: columns of different lengths")
         columns[key] = column
-    if not build:
-        return [], columns
     if not keys:
         return [{} for _ in range(n)], columns
     return list(map(dict, map(zip, repeat(keys), zip(*columns.values(), strict=True)))), columns
+
+
+def _split(flat: list[Any], lengths: list[int]) -> list[list[Any]]:
+    """``flat`` cut into lists of ``lengths`` (which add up to its length)."""
+    if lengths and min(lengths) == max(lengths) > 0:  # as many each (a rack's two feeds)
+        return list(map(list, zip(*[iter(flat)] * lengths[0], strict=True)))
+    column, start = [], 0
+    for length in lengths:
+        column.append(flat[start:start + length])
+        start += length
+    return column
