@@ -25,6 +25,7 @@ from console.contract import DEFAULT_SITE_TZ
 from console.handover.kpis import (
     ENERGY_SOURCES,
     GPU_STATES,
+    JOB_KPI_FIELDS,
     OPEN_STATES,
     OUT_OF_SERVICE_STATES,
     alarm_kpis,
@@ -247,7 +248,7 @@ def build_handover(
         power=power_kpis(power, shift, reason=missing.get("power") or "no power data"),
         gpus_start=gpu_counts(gpus_start, total),
         gpus_end=gpu_counts(gpus_end, total),
-        jobs=job_kpis(merge_jobs(jobs), shift),
+        jobs=job_kpis(merge_jobs(jobs, JOB_KPI_FIELDS), shift),
         alarms=alarm_kpis(journal, shift) if standing is None else {
             "raised": None, "raised_by_priority": {}, "acknowledged": None,
             "still_open": [dict(a) for a in standing if a.get("state") in OPEN_STATES],

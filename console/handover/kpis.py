@@ -8,6 +8,7 @@ intensity are energy-weighted. Alarm figures replay the alarm journal.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -198,17 +199,30 @@ def gpu_counts(gpus: UnhealthyGpus | None, total: int | None) -> dict[str, int] 
     return out
 
 
-def merge_jobs(snapshots: Sequence[JobsSnapshot | None]) -> list[dict[str, Any]]:
-    """Job records of several snapshots, one per id, the later snapshot winning."""
+JOB_KPI_FIELDS: tuple[str, ...] = ("id", "name", "tenant", "user", "partition", "state",
+                                   "reason", "gpus", "start_time", "end_time")
+"""The job fields :func:`job_kpis` reads (besides ``_as_of``)."""
+
+
+def merge_jobs(snapshots: Sequence[JobsSnapshot | None],
+               fields: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Job records of several snapshots, one per id, the later snapshot winning; each with
+    the snapshot's columns (``fields``: those of them only) and its time as ``_as_of``.
+    Values are Python's (a numpy column's values as ``tolist`` gives them)."""
     by_id: dict[int, dict[str, Any]] = {}
     for snap in snapshots:
         if snap is None or not len(snap):
             continue
-        cols = snap.columns
-        for i in range(len(snap)):
-            row = {k: v[i] for k, v in cols.items()}
-            row["_as_of"] = snap.time
-            by_id[int(row["id"])] = row
+        n = len(snap)
+        cols = {k: v for k, v in snap.columns.items() if fields is None or k in fields}
+        # Each column taken at once (a day holds ~7,000 jobs: row by row, every value a
+        # numpy scalar, took several times as long).
+        values = [v[:n].tolist() if isinstance(v, np.ndarray) and v.ndim == 1
+                  else [v[i] for i in range(n)] for v in cols.values()]
+        keys = (*cols, "_as_of")
+        for row in zip(*values, itertools.repeat(snap.time, n), strict=True):
+            record = dict(zip(keys, row, strict=True))
+            by_id[int(record["id"])] = record
     return list(by_id.values())
 
 
