@@ -140,6 +140,10 @@ class SessionListener:
     def on_alarm_action_failed(self, message: str) -> None:
         """An operator action was refused (why)."""
 
+    def on_alarm_evaluation(self, failing: dict[str, str]) -> None:
+        """The kinds whose last alarm evaluation failed, with why (empty: all evaluate
+        again). Said when the set changes; the alarms shown meanwhile may be out of date."""
+
     def on_rack_detail(self, detail: RackDetailSnapshot) -> None:
         """One rack in depth."""
 
@@ -425,6 +429,9 @@ class LiveSession:
         self.source: SessionSource | None = None
         self.cache: LiveCache | None = None
         self.alarm_service: AlarmService | None = None
+        self.alarm_failing: dict[str, str] = {}
+        """Kinds whose last alarm evaluation raised, with why (the alarms shown may be out
+        of date until each evaluates again)."""
         self.schedule: Schedule | None = None
         self.log_writer: LogWriter | None = None
         """Writes the shift log (None: the source keeps none, or the log is not polled)."""
@@ -727,9 +734,16 @@ class LiveSession:
         if self.alarm_service is not None and kind not in NO_RULE_KINDS:
             try:
                 update = self.alarm_service.on_poll(kind, result.snapshot, result.ok, time.time())
-            except Exception:  # alarming must never stop the data path
+            except Exception as exc:  # alarming must never stop the data path
                 log.exception("alarm evaluation failed")
+                why = str(exc) or exc.__class__.__name__
+                if self.alarm_failing.get(kind) != why:
+                    self.alarm_failing[kind] = why
+                    self.listener.on_alarm_evaluation(dict(self.alarm_failing))
                 return
+            if kind in self.alarm_failing:
+                del self.alarm_failing[kind]
+                self.listener.on_alarm_evaluation(dict(self.alarm_failing))
             self.listener.on_alarms(update)
 
     def fetch_rack(self, rack_id: str) -> None:

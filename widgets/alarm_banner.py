@@ -11,7 +11,7 @@ an all-clear nobody checked. It does no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
@@ -42,6 +42,16 @@ PRIORITY_WORDS = {
     "low": QT_TRANSLATE_NOOP("AlarmBanner", "Low"),
     "diagnostic": QT_TRANSLATE_NOOP("AlarmBanner", "Diagnostic"),
 }
+
+KIND_WORDS = {
+    "site": QT_TRANSLATE_NOOP("AlarmBanner", "site"),
+    "racks": QT_TRANSLATE_NOOP("AlarmBanner", "racks"),
+    "gpus": QT_TRANSLATE_NOOP("AlarmBanner", "GPU health"),
+    "power": QT_TRANSLATE_NOOP("AlarmBanner", "power"),
+    "jobs": QT_TRANSLATE_NOOP("AlarmBanner", "job queue"),
+    "events": QT_TRANSLATE_NOOP("AlarmBanner", "events"),
+}
+"""The data of a poll kind, as the banner names it when its alarm evaluation fails."""
 
 
 def chip_style(colour: str | None, solid: bool = True) -> str:
@@ -115,6 +125,13 @@ class AlarmBanner(QWidget):
         self.first_label.setTextFormat(Qt.TextFormat.PlainText)
         self.first_label.setMinimumWidth(self.fontMetrics().averageCharWidth() * 20)
         layout.addWidget(self.first_label, 1)
+        self.failing: dict[str, str] = {}
+        """Kinds whose last alarm evaluation failed, with why (:meth:`set_failing`)."""
+        self.failing_label = QLabel(self)
+        self.failing_label.setObjectName("alarmEvaluationWarning")
+        self.failing_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.failing_label.hide()
+        layout.addWidget(self.failing_label)
         self.audible_action = QAction(self.tr("Audible alert"), self)
         self.audible_action.setCheckable(True)
         self.audible_action.setChecked(False)
@@ -168,6 +185,24 @@ class AlarmBanner(QWidget):
         self.first_label.setToolTip(self.tr(
             "No alarm evaluation has been received yet: the counts are unknown, not zero"))
         self._update_sound()
+
+    def set_failing(self, failing: Mapping[str, str]) -> None:
+        """The kinds whose last alarm evaluation failed (``{kind: why}``; empty: every kind
+        evaluates again). While any fails, a warning beside the counts says they may be
+        out of date, and which data it concerns: the counts stay (they are the last
+        evaluation's), never taken for a current all-clear."""
+        self.failing = dict(failing)
+        if not self.failing:
+            self.failing_label.hide()
+            self.failing_label.setToolTip("")
+            return
+        kinds = ", ".join(self.tr(KIND_WORDS[kind]) if kind in KIND_WORDS else cell(kind, 20)
+                          for kind in sorted(self.failing))
+        self.failing_label.setText(
+            self.tr("Alarm evaluation failing ({0}): counts may be out of date").format(kinds))
+        self.failing_label.setToolTip(plain_tooltip("\n".join(
+            f"{kind}: {why}" for kind, why in sorted(self.failing.items()))))
+        self.failing_label.show()
 
     def set_alarms(self, alarms: Sequence[Alarm], now: float | None) -> None:
         """Update from the engine's alarm list; ``now`` is hub time (for the age)."""

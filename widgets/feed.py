@@ -44,6 +44,9 @@ class Feed(QObject):
     review: the alarm list at the position, with the maintenance list then)."""
     alarmActionFailed = Signal(str)
     """An operator action was refused (why)."""
+    alarmEvaluation = Signal(object)
+    """The kinds whose alarm evaluation fails, ``{kind: why}`` (empty: every kind evaluates
+    again); said when that set changes. Meanwhile the alarms shown may be out of date."""
     alarmKpisReady = Signal(object)
     """(AlarmKpis, (shift start, shift end)): the alarm performance of the shift (review)."""
     opened = Signal(float, float, object)

@@ -72,6 +72,7 @@ class _PollWorker(QObject):
     cacheRecovered = Signal(object)
     alarmsUpdated = Signal(object)
     alarmActionFailed = Signal(str)
+    alarmEvaluation = Signal(object)
     powerHistory = Signal(object)
     logWritten = Signal(object)
     _fetched = Signal()
@@ -118,6 +119,7 @@ class _PollWorker(QObject):
         listener.on_polled = self.polled.emit  # type: ignore[method-assign]
         listener.on_alarms = self.alarmsUpdated.emit  # type: ignore[method-assign]
         listener.on_alarm_action_failed = self.alarmActionFailed.emit  # type: ignore[method-assign]
+        listener.on_alarm_evaluation = self.alarmEvaluation.emit  # type: ignore[method-assign]
         listener.on_rack_detail = self.rackDetailReady.emit  # type: ignore[method-assign]
         listener.on_rack_history = self.rackHistoryReady.emit  # type: ignore[method-assign]
         listener.on_rack_failed = self.rackDetailFailed.emit  # type: ignore[method-assign]
@@ -236,7 +238,7 @@ class _PollWorker(QObject):
 _RELAYED = (
     "polled", "rackDetailReady", "rackHistoryReady", "rackDetailFailed", "sourceStarted",
     "sourceFailed", "cacheFailed", "cacheRecovered", "alarmsUpdated", "alarmActionFailed",
-    "powerHistory", "logWritten",
+    "alarmEvaluation", "powerHistory", "logWritten",
 )
 """The worker's signals the feed passes on under the same name."""
 

@@ -603,6 +603,7 @@ class MainWindow(QMainWindow):
         feed.rackHistoryReady.connect(self.on_rack_history)
         feed.powerHistory.connect(self.on_power_history)
         feed.alarmsUpdated.connect(self.on_alarms)
+        feed.alarmEvaluation.connect(self.on_alarm_evaluation)
         feed.alarmKpisReady.connect(lambda k: self.alarm_kpis.set_kpis(*k))
         feed.alarmActionFailed.connect(
             lambda m: self.statusBar().showMessage(
@@ -1108,6 +1109,16 @@ class MainWindow(QMainWindow):
                 self.tr("{uuid} is not on the maintenance list").format(uuid=isolate(uuid, 80)),
                 10_000)
         return found
+
+    def on_alarm_evaluation(self, failing: Any) -> None:
+        """The kinds whose alarm evaluation fails (empty: all evaluate again): the banner
+        warns that its counts may be out of date, the status bar says when it clears."""
+        was = bool(self.alarm_banner.failing)
+        self.alarm_banner.set_failing(failing)
+        if failing:
+            log.error("alarm evaluation failing: %s", ", ".join(sorted(failing)))
+        elif was:
+            self.statusBar().showMessage(self.tr("Alarm evaluation works again"), 10_000)
 
     def on_source_failed(self, message: str) -> None:
         self.comm_banner.setText(self.tr("Cannot start the data source — {0}").format(message))

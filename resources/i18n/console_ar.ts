@@ -47,6 +47,30 @@
         <translation>تشخيصي</translation>
     </message>
     <message>
+        <source>site</source>
+        <translation>الموقع</translation>
+    </message>
+    <message>
+        <source>racks</source>
+        <translation>الخزائن</translation>
+    </message>
+    <message>
+        <source>GPU health</source>
+        <translation>صحة وحدات GPU</translation>
+    </message>
+    <message>
+        <source>power</source>
+        <translation>الطاقة</translation>
+    </message>
+    <message>
+        <source>job queue</source>
+        <translation>طابور المهام</translation>
+    </message>
+    <message>
+        <source>events</source>
+        <translation>الأحداث</translation>
+    </message>
+    <message>
         <source>Alarms</source>
         <translation>الإنذارات</translation>
     </message>
@@ -61,6 +85,10 @@
     <message>
         <source>Silence</source>
         <translation>إسكات</translation>
+    </message>
+    <message>
+        <source>Alarm evaluation failing ({0}): counts may be out of date</source>
+        <translation>تقييم الإنذارات فاشل ({0}): قد تكون الأعداد قديمة</translation>
     </message>
     <message>
         <source>{p} {u} unack · {k} ack</source>
@@ -2340,6 +2368,10 @@ Last change {changed}</source>
     <message>
         <source>{uuid} is not on the maintenance list</source>
         <translation>{uuid} ليس في قائمة الصيانة</translation>
+    </message>
+    <message>
+        <source>Alarm evaluation works again</source>
+        <translation>تقييم الإنذارات يعمل من جديد</translation>
     </message>
     <message>
         <source>Cannot start the data source — {0}</source>

@@ -47,6 +47,30 @@
         <translation>Diagnostic</translation>
     </message>
     <message>
+        <source>site</source>
+        <translation>site</translation>
+    </message>
+    <message>
+        <source>racks</source>
+        <translation>baies</translation>
+    </message>
+    <message>
+        <source>GPU health</source>
+        <translation>santé des GPU</translation>
+    </message>
+    <message>
+        <source>power</source>
+        <translation>puissance</translation>
+    </message>
+    <message>
+        <source>job queue</source>
+        <translation>file des tâches</translation>
+    </message>
+    <message>
+        <source>events</source>
+        <translation>événements</translation>
+    </message>
+    <message>
         <source>Alarms</source>
         <translation>Alarmes</translation>
     </message>
@@ -61,6 +85,10 @@
     <message>
         <source>Silence</source>
         <translation>Silence</translation>
+    </message>
+    <message>
+        <source>Alarm evaluation failing ({0}): counts may be out of date</source>
+        <translation>Évaluation des alarmes en échec ({0}) : les comptes peuvent être périmés</translation>
     </message>
     <message>
         <source>{p} {u} unack · {k} ack</source>
@@ -2340,6 +2368,10 @@ Dernier changement {changed}</translation>
     <message>
         <source>{uuid} is not on the maintenance list</source>
         <translation>{uuid} n&apos;est pas sur la liste de maintenance</translation>
+    </message>
+    <message>
+        <source>Alarm evaluation works again</source>
+        <translation>L’évaluation des alarmes fonctionne de nouveau</translation>
     </message>
     <message>
         <source>Cannot start the data source — {0}</source>

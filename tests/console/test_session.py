@@ -125,6 +125,40 @@ def test_live_session_polls_alarms_and_closes_without_qt() -> None:
     assert source.closed
 
 
+class _FailingAlarms(_Alarms):
+    """Alarm evaluation that raises for racks until told to work."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.broken = True
+
+    def on_poll(self, kind: str, snapshot: Any, ok: bool, now: float) -> str:
+        if kind == "racks" and self.broken:
+            raise ValueError("rule crashed")
+        return super().on_poll(kind, snapshot, ok, now)
+
+
+def test_a_failing_alarm_evaluation_is_said_once_then_its_recovery() -> None:
+    listener = _Recorder()
+    alarms = _FailingAlarms()
+    session = LiveSession(_SiteSource, None, {"site": 60.0, "racks": 5.0},
+                          alarm_factory=lambda cache: alarms, listener=listener, settle=False)
+    assert session.begin()
+    session.run_due()  # site evaluates, racks raises
+    said = [args for name, args in listener.events if name == "on_alarm_evaluation"]
+    assert said == [({"racks": "rule crashed"},)]
+    assert session.alarm_failing == {"racks": "rule crashed"}
+    session.poll("racks")  # the same failure again: not said again
+    assert [n for n, _ in listener.events].count("on_alarm_evaluation") == 1
+    alarms.broken = False
+    session.poll("racks")
+    said = [args for name, args in listener.events if name == "on_alarm_evaluation"]
+    assert said[-1] == ({},) and session.alarm_failing == {}
+    assert listener.events[-1] == ("on_alarms", ("update:racks",))  # then the update
+    session.stop()
+    session.close()
+
+
 def test_live_session_that_cannot_start_says_why() -> None:
     listener = _Recorder()
 

@@ -78,6 +78,32 @@ def test_main_window_first_frame_shows_alarms_not_yet_evaluated(
     assert "the data source did not start" in win.alarm_banner.first_label.text()
 
 
+def test_a_failing_evaluation_warns_that_the_counts_may_be_out_of_date(
+    qtbot: Any, tmp_path: Any,
+) -> None:
+    feed = Feed()
+    settings = QSettings(str(tmp_path / "console.ini"), QSettings.Format.IniFormat)
+    win = MainWindow("sim://hall", feed=feed, settings=settings)
+    qtbot.addWidget(win)
+    win.show()
+    banner = win.alarm_banner
+    win.on_alarms(AlarmUpdate(time=T0, alarms=()))
+    assert banner.failing_label.isHidden()
+
+    feed.alarmEvaluation.emit({"racks": "rule crashed <b>", "odd\u202ekind": "x"})
+    assert banner.failing_label.isVisible()
+    text = banner.failing_label.text()
+    assert "racks" in text and "out of date" in text and "\u202e" not in text
+    assert banner.failing_label.textFormat().name == "PlainText"
+    assert "rule crashed &lt;b&gt;" in banner.failing_label.toolTip()  # plain text
+    # the last evaluation's counts stay: the warning says they may be stale
+    assert banner.evaluated and banner.chips["critical"].text() == "Critical 0"
+
+    feed.alarmEvaluation.emit({})
+    assert banner.failing_label.isHidden()
+    assert "works again" in win.statusBar().currentMessage()
+
+
 def test_the_banner_imports_no_alarm_engine() -> None:
     """The banner is built before the window's first frame: the alarm engine's modules (its
     rules over telemetry, the journal, planned shelves) are the feed thread's to import."""
