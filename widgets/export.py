@@ -632,12 +632,44 @@ def _write_from(window: Any, out: Path, snapshots: Mapping[str, Any], data: Hand
     """The pack from the command's own window (made for it alone, see :func:`_export_window`)."""
     window.set_source_label(label)
     pdf = start_pdf(data, window)  # the report's pages drawn meanwhile
-    try:
-        apply_snapshots(window, snapshots, data)
-    except BaseException:
-        pdf.cancel()
-        raise
-    return export_pack(out, data, window, force=force, restore_views=False, pdf=pdf)
+    with _layouts_held(window):
+        try:
+            sized = sized_for_shots(window)
+            apply_snapshots(window, snapshots, data)
+            _resized(sized)
+        except BaseException:
+            pdf.cancel()
+            raise
+        return export_pack(out, data, window, force=force, restore_views=False, pdf=pdf)
+
+
+SIZED_WHEN_GRABBED: tuple[str, ...] = ("power",)
+"""Views sized for their shot only as they are grabbed: the power chart's legend
+(pyqtgraph) laid out at the shot's size from the start runs past the view's edge (its
+last entry cut); resized to it, as it is grabbed, it comes out whole."""
+
+
+def sized_for_shots(window: Any, size: tuple[int, int] = SHOT_SIZE) -> list[QWidget]:
+    """Each view of ``window`` that the pack shows (but :data:`SIZED_WHEN_GRABBED`) set to
+    the shot's size before it is given its data: laid out once, at the size it is grabbed
+    at, not at the window's size first and again for its shot (the rack map's halls
+    arranged twice, its racks placed twice). For a window made for the export alone, its
+    own layouts held (:func:`_layouts_held`). Returns the views sized."""
+    views: Mapping[str, QWidget] = getattr(window, "views", None) or {}
+    sized = [views[key] for key in _shot_keys(window) if key not in SIZED_WHEN_GRABBED]
+    for view in sized:
+        view.setFixedSize(*size)
+        _settle(view)
+    return sized
+
+
+def _resized(views: Sequence[QWidget]) -> None:
+    """Tell ``views`` and their widgets their size again, once they hold their data: what
+    a view lays out lazily when its content changes (a table's scroll bars, as its rows
+    arrive) is laid out now, as a resize to the shot's size did it."""
+    for view in views:
+        for widget in (view, *view.findChildren(QWidget)):
+            QApplication.sendEvent(widget, QResizeEvent(widget.size(), widget.size()))
 
 
 def unshown_views(specs: Any) -> tuple[str, ...]:

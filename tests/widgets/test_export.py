@@ -806,3 +806,45 @@ def test_the_source_is_closed_while_the_pack_is_made(
     assert seen == {"closed while the pack was made": True, "thread": "export-source-close",
                     "process ended": True}
     assert not [t for t in threading.enumerate() if t.name == "export-source-close"]
+
+
+def test_the_commands_window_lays_its_views_out_once_at_the_shots_size(
+        qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The views of the command's own window are set to the shot's size before they are
+    given their data: the rack map is laid out once (not at the window's size, then again
+    for its shot), and the pack's pictures are those of views resized as they are grabbed."""
+    from console.decode import decode_jobs
+    from console.handover.report import VIEW_TITLES
+    from console.hub.sim import SimulatedHub
+    from widgets import export
+    from widgets.rackmap import RackMapView
+
+    hub = SimulatedHub(scale="tetouan", seed=4)
+    topo = decode_site(hub.site())
+    snapshots = {"site": topo, "racks": decode_racks(hub.racks(), topo),
+                 "gpus": decode_unhealthy(hub.unhealthy_gpus()), "jobs": decode_jobs(hub.jobs()),
+                 "power": decode_power(hub.power(hub.now - 3 * 3600, hub.now, 10))}
+    shift = ShiftWindow(hub.now - 8 * 3600, hub.now)
+    data = build_handover(shift, topology=topo, view_time=hub.now)
+    layouts: list[int] = []
+    lay_out = RackMapView._lay_out
+
+    def counted(self: Any, *args: Any) -> None:
+        layouts.append(1)
+        lay_out(self, *args)
+
+    monkeypatch.setattr(RackMapView, "_lay_out", counted)
+
+    def pack(out: Path) -> dict[str, bytes]:
+        layouts.clear()
+        with export._export_window() as window:
+            export._write_from(window, out, snapshots, data, "sim://tetouan", False)
+        return {p.name: p.read_bytes() for p in out.iterdir() if p.suffix == ".png"}
+
+    ahead = pack(tmp_path / "ahead")
+    assert len(layouts) == 1
+    monkeypatch.setattr(export, "sized_for_shots", lambda window: [])  # sized as grabbed
+    grabbed = pack(tmp_path / "grabbed")
+    assert len(layouts) == 2
+    assert sorted(ahead) == sorted(grabbed) == sorted(f"{k}.png" for k, _ in VIEW_TITLES)
+    assert ahead == grabbed
