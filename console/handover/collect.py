@@ -145,12 +145,19 @@ def _poll_all(source: Source, shift: ShiftWindow | None, out: dict[str, Any]) ->
         poller.context.power_since = shift.start - 10.0
     read_log = "log" in (source.kinds or ())
     ahead = "site" in kinds  # else a kind that needs the layout fetches the site itself
-    fetching = {k: _Fetching(poller, k) for k in (*kinds, *(("log",) if read_log else ()))
-                if not (ahead and k in NEEDS_TOPOLOGY)}
+    fetching = {k: _Fetching(poller, k) for k in kinds if not (ahead and k in NEEDS_TOPOLOGY)}
+    # The shift log's first page once the job queue (the longest answer) has come, not
+    # with it: the hub's shift log, opened at its first request, held up its answers.
+    log_after = "jobs" if "jobs" in fetching else None
+    if read_log and log_after is None:
+        fetching["log"] = _Fetching(poller, "log")
     for kind in kinds:
         out["polling"] = kind
         fetch = fetching.get(kind) or _Fetching(poller, kind)
-        result = poller.commit(fetch.result())
+        fetched = fetch.result()
+        if read_log and kind == log_after:
+            fetching["log"] = _Fetching(poller, "log")
+        result = poller.commit(fetched)
         if not result.ok or result.snapshot is None:
             missing[kind] = _one_line(result.error or "no data")
             continue

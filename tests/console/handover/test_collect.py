@@ -274,3 +274,29 @@ def test_a_live_export_fetches_every_kind_at_once(hub_server: Any) -> None:
     assert taken[:5] == ["site", "racks", "gpus", "jobs", "power"]
     assert data.missing == {} and data.log_missing is None
     assert snapshots["racks"].time > 0
+
+
+def test_a_live_export_asks_for_the_shift_log_once_the_jobs_have_come(hub_server: Any) -> None:
+    """The shift log's first page was asked with every kind: the hub opened its shift log
+    for it while it built the job queue's answer, the longest, and held that up. It is
+    asked once the jobs' answer has come, and still read whole."""
+    import threading
+
+    from console.sources.hub import HubApiSource
+
+    jobs_came = threading.Event()
+    log_asked: list[bool] = []
+
+    class Watched(HubApiSource):
+        def fetch(self, kind: str, context: Any) -> Any:
+            if kind == "log":
+                log_asked.append(jobs_came.is_set())
+            answer = super().fetch(kind, context)
+            if kind == "jobs":
+                jobs_came.set()
+            return answer
+
+    with Watched(hub_server.url, timeout=(1.0, 10.0), retries=0) as source:
+        _, data = collect_from_source(source, timeout_s=60)
+    assert log_asked and all(log_asked)
+    assert data.log_missing is None and data.missing == {}
