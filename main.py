@@ -375,6 +375,23 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    # The export allocates objects by the hundred thousand that live until the pack is
+    # written (modules, Qt wrappers, the window's views, the day's jobs): the cyclic
+    # collector walked them over and over (some 220 young, 20 middle and a full pass or
+    # two: 0.3-0.4 s, its interpreter lock held, the window's build and the data's reading
+    # waiting) to free next to nothing (the command's peak memory: ~211 MB with it, ~217 MB
+    # without). It is off for the command, whose process ends once the pack is written,
+    # and back on any way out of it.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _export(args)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _export(args: argparse.Namespace) -> int:
     if not args.review:  # a live export: a sim:// hub is built while the export starts
         _prestart_given(args)
     settings = _settings(args)
