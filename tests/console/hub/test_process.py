@@ -190,3 +190,45 @@ def test_a_killed_parent_leaves_no_hub_behind(tmp_path: Path) -> None:
         for stream in (parent.stdin, parent.stdout):
             if stream is not None:
                 stream.close()
+
+
+def test_the_hub_is_built_with_the_collector_off_then_frozen_out_of_its_sight(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import argparse
+    import gc
+
+    import console.hub.server
+    import console.hub.sim
+    from console.hub import process
+
+    seen: list[bool] = []
+
+    class Hub:
+        def __init__(self, **kwargs: object) -> None:
+            seen.append(gc.isenabled())
+
+    class Server:
+        def __init__(self, hub: object, **kwargs: object) -> None:
+            seen.append(gc.isenabled())
+
+    monkeypatch.setattr(console.hub.sim, "SimulatedHub", Hub)
+    monkeypatch.setattr(console.hub.server, "HubServer", Server)
+    args = argparse.Namespace(scale="rack", seed=1, tick=2.0, log_db=None)
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    try:
+        assert isinstance(process._build(args), Server)
+        assert seen == [False, False] and gc.isenabled()
+        assert gc.get_freeze_count() > frozen  # what the build made: out of its sight
+
+        class Broken(Hub):
+            def __init__(self, **kwargs: object) -> None:
+                raise ValueError("no such scale")
+
+        monkeypatch.setattr(console.hub.sim, "SimulatedHub", Broken)
+        with pytest.raises(ValueError):
+            process._build(args)
+        assert gc.isenabled()  # back on, though nothing was built
+    finally:
+        gc.unfreeze()
