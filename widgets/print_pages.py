@@ -119,8 +119,10 @@ def draw_table(p: QPainter, rect: QRectF, table: Table, caption: str = "") -> fl
     bold = QFont(p.font())
     bold.setBold(True)
     bfm = QFontMetricsF(bold)
-    natural = [max([bfm.horizontalAdvance(h)] + [fm.horizontalAdvance(r[c])
-                                                for r in table.rows[:MAX_ROWS]]) + 2 * pad
+    # Each column's distinct texts measured once (a state, a partition, a user: the same
+    # text on many of the 200 rows).
+    natural = [max([bfm.horizontalAdvance(h),
+                    *map(fm.horizontalAdvance, {r[c] for r in table.rows[:MAX_ROWS]})]) + 2 * pad
                for c, h in enumerate(table.headers)]
     widths = _water_fill(natural, rect.width())
     fits = max(0, int((rect.bottom() - y - lh) // lh))
@@ -134,9 +136,10 @@ def draw_table(p: QPainter, rect: QRectF, table: Table, caption: str = "") -> fl
         if row_no == 0:
             p.setFont(bold)
         p.setPen(INK)
+        metrics = QFontMetricsF(p.font())  # the row's font: one measure for its cells
         for text, w in zip(row, widths, strict=True):
-            shown_text = QFontMetricsF(p.font()).elidedText(text, Qt.TextElideMode.ElideRight,
-                                                            max(w - 2 * pad, 1.0))
+            shown_text = metrics.elidedText(text, Qt.TextElideMode.ElideRight,
+                                            max(w - 2 * pad, 1.0))
             p.drawText(QPointF(x + pad, y + (lh + fm.ascent() - fm.descent()) / 2), shown_text)
             x += w
         p.restore()

@@ -178,3 +178,31 @@ def test_the_job_queue_page_reads_its_rows_in_one_call_as_shown(window: Any) -> 
     assert got.rows == tuple(
         tuple(cell(model.data(model.index(r, c), Qt.ItemDataRole.DisplayRole) or "", 120)
               for c in columns) for r in range(min(n, MAX_ROWS)))
+
+
+def test_a_tables_columns_are_measured_once_per_distinct_text(
+        qapp: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A column's width comes from its widest text: each distinct text is measured once
+    (a state or a partition repeats on many rows), the widths and the page the same."""
+    from PySide6.QtGui import QFontMetricsF
+
+    import widgets.print_pages as pages
+    from widgets.print_pages import Table, TablesPage
+
+    measured: list[str] = []
+
+    class Counting(QFontMetricsF):
+        def horizontalAdvance(self, text: str, *args: Any) -> float:  # noqa: N802 - Qt name
+            measured.append(text)
+            return super().horizontalAdvance(text, *args)
+
+    rows = tuple((f"job {r % 3}", "RUNNING" if r % 2 else "PENDING", "gpu") for r in range(100))
+    table = Table(("Job", "State", "Partition"), rows, 100)
+    plain = _image(TablesPage((table,)))
+    monkeypatch.setattr(pages, "QFontMetricsF", Counting)
+    counted = _image(TablesPage((table,)))
+    assert counted == plain
+    assert sorted(measured) == sorted(["Job", "State", "Partition", "job 0", "job 1", "job 2",
+                                       "RUNNING", "PENDING", "gpu"])
+    empty = _image(TablesPage((Table(("Job", "State"), (), 0),)))  # headers alone
+    assert empty.pixelColor(1599, 999) == QColor("#ffffff")
