@@ -77,7 +77,7 @@ from widgets.text import (
     row_cells,
     set_column_widths,
 )
-from widgets.view import LiveView, format_age
+from widgets.view import LineBox, LiveView, format_age
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
@@ -636,7 +636,7 @@ class GpuHealthView(LiveView):
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addLayout(bar)
-        lower_layout.addWidget(self.count_label)
+        lower_layout.addWidget(LineBox(self.count_label))  # new figures: no window layout
         lower_layout.addWidget(self.not_collected_label)
         lower_layout.addWidget(self.table, 1)
         self.table.setMinimumHeight(row_h * 4)

@@ -65,3 +65,48 @@ def test_views_take_the_site_layouts_zone_and_their_widgets_read_it(qtbot: Any) 
     assert view.site_clock.name == "Asia/Tokyo" and site_clock_of(inner).name == "Asia/Tokyo"
     assert site_clock_of(None).name == "Africa/Casablanca"
     view.stop()
+
+
+def test_a_line_box_passes_its_labels_new_room_up_and_nothing_else(qtbot: Any) -> None:
+    """LineBox: the label fills the box, which takes the label's size hints; new words of
+    the same width ask no layout of the window, words needing more room do."""
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    from widgets.view import LineBox
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    layout = QVBoxLayout(window)
+    label = QLabel("list 12 s old")
+    box = LineBox(label)
+    layout.addWidget(box)
+    layout.addWidget(QLabel("below"))
+    window.resize(300, 100)
+    window.show()
+    qtbot.waitExposed(window)
+    for _ in range(6):
+        QCoreApplication.sendPostedEvents()
+        QCoreApplication.processEvents()
+    assert label.parentWidget() is box and label.geometry() == box.rect()
+    assert box.sizeHint() == label.sizeHint()
+    asked: list[int] = []
+
+    class Requests(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.LayoutRequest:
+                asked.append(1)
+            return False
+
+    spy = Requests()
+    window.installEventFilter(spy)
+    hint = label.sizeHint()
+    label.setText("list 21 s old")
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    assert label.sizeHint() == hint and asked == []
+    label.setText("list 21 s old, and a great many more words than fit in the box")
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    assert asked and box.sizeHint() == label.sizeHint()
+    assert label.width() >= label.sizeHint().width() and label.geometry() == box.rect()
