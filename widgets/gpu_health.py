@@ -15,7 +15,7 @@ import math
 import time
 from collections.abc import Mapping
 from datetime import tzinfo
-from itertools import repeat
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -211,7 +211,13 @@ def _rollup_reads(snapshot: UnhealthyGpus | None) -> tuple[Any, ...] | None:
         read = tuple(map(_ROLLUP_READS, snapshot.gpus))
     except (KeyError, TypeError):
         return None
-    return read, tuple(type(v) for r in read for v in r)
+    return read, tuple(map(type, chain.from_iterable(read)))
+
+
+def _mappings(gpus: Any) -> list[Mapping[str, Any]]:
+    """The GPU records that are mappings (a dict, as decoded, is told at C speed: the
+    abstract Mapping's check costs ~0.3 ms a list of 90)."""
+    return [g for g in gpus if type(g) is dict or isinstance(g, Mapping)]
 
 
 _ROLLUP_READS = itemgetter("hall", "rack", "model", "status")
@@ -252,7 +258,7 @@ class UnhealthyGpuModel(QAbstractTableModel):
         those cells repaint."""
         now = _finite(snapshot.time)
         since_of = SinceWords(time.time() if now is None else now, self.zone, self._clocks)
-        records = [g for g in snapshot.gpus if isinstance(g, Mapping)]
+        records = _mappings(snapshot.gpus)
         seen = _read_of(records)
         last, kept = self._rows, {}
         cells, keys, search = [], [], []
@@ -272,7 +278,7 @@ class UnhealthyGpuModel(QAbstractTableModel):
         self._rows = kept
         if cells == self._incoming:
             return False
-        if self._update_since(snapshot, cells, sort_column):
+        if self._update_since(records, cells, sort_column):
             return False
         self._incoming = cells
         at = list(range(len(cells)))
@@ -330,7 +336,7 @@ class UnhealthyGpuModel(QAbstractTableModel):
                 where if keep else None, place)
 
     def _update_since(
-        self, snapshot: UnhealthyGpus, cells: list[tuple[str, ...]], sort_column: int
+        self, records: list[Mapping[str, Any]], cells: list[tuple[str, ...]], sort_column: int
     ) -> bool:
         old = self._incoming
         if old is None or len(old) != len(cells) or sort_column == SINCE_COL:
@@ -342,7 +348,6 @@ class UnhealthyGpuModel(QAbstractTableModel):
                     return False
                 changed.append(i)
         row_of = {src: row for row, src in enumerate(self._order)}
-        records = [g for g in snapshot.gpus if isinstance(g, Mapping)]
         for i in range(len(cells)):
             self.records[row_of[i]] = records[i]
         rows = [row_of[i] for i in changed]
