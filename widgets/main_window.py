@@ -1151,6 +1151,8 @@ class MainWindow(QMainWindow):
     # -- ages and staleness ---------------------------------------------------------------
     def refresh_ages(self) -> None:
         self._ages_queued = False  # a refresh queued before this one has nothing left to say
+        if self._age_timer.isActive():  # the next tick a second after this refresh: the
+            self._age_timer.start()  # ages are never older than that, nor said twice a turn
         self.mode.refresh_ages(self)
 
     def _queue_ages(self) -> None:

@@ -65,3 +65,38 @@ def test_a_queued_refresh_is_dropped_once_the_timer_said_the_ages(qtbot: Any) ->
     window.on_polled(_ok("racks", clock["now"]))  # queued again afterwards: said
     qtbot.waitUntil(lambda: len(refreshed) == 3)
     window.stop()
+
+
+def test_an_answers_refresh_puts_the_once_a_second_one_a_second_later(qtbot: Any) -> None:
+    """After a busy spell (the timer overdue) an answer's queued refresh runs first: the
+    timer's tick in the same turn would say the same again, so each refresh starts the
+    timer's second anew (the ages are never said more than a second apart, nor twice in
+    one turn). A stopped timer stays stopped."""
+    import time
+
+    from PySide6.QtCore import QCoreApplication
+
+    clock = {"now": T0}
+    window = MainWindow("http://hub.example", feed=None, intervals={"racks": 2.0},
+                        clock=lambda: clock["now"])
+    qtbot.addWidget(window)
+    window._age_timer.setInterval(200)
+    window._age_timer.start()
+    refreshed: list[float] = []
+    real = window.refresh_live_ages
+    window.refresh_live_ages = lambda: (refreshed.append(clock["now"]), real())[1]  # type: ignore[method-assign]
+    window.on_polled(_ok("racks", T0))  # the first answer: said at once
+    assert len(refreshed) == 1
+    QCoreApplication.processEvents()
+    clock["now"] = T0 + 2
+    before = len(refreshed)
+    window.on_polled(_ok("racks", clock["now"]))  # queued
+    time.sleep(0.3)  # busy: the 200 ms tick is overdue when the loop runs again
+    QCoreApplication.processEvents()
+    assert len(refreshed) == before + 1  # the queued refresh, not the overdue tick too
+    assert window._age_timer.isActive() and window._age_timer.remainingTime() > 100
+    qtbot.waitUntil(lambda: len(refreshed) == before + 2, timeout=2000)  # ticks go on
+    window._age_timer.stop()
+    window.refresh_ages()
+    assert not window._age_timer.isActive()
+    window.stop()
