@@ -641,7 +641,8 @@ class GpuHealthView(LiveView):
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addLayout(bar)
-        lower_layout.addWidget(LineBox(self.count_label))  # new figures: no window layout
+        self._count_box = LineBox(self.count_label)  # new figures: no window layout
+        lower_layout.addWidget(self._count_box)
         lower_layout.addWidget(self.not_collected_label)
         lower_layout.addWidget(self.table, 1)
         self.table.setMinimumHeight(row_h * 4)
@@ -710,7 +711,8 @@ class GpuHealthView(LiveView):
     def _lay_out_now(self) -> None:
         """The tables' rows and columns laid out now, not by their timers after the
         window's next paint, which then painted them a second time."""
-        self.layout().activate()  # the count line's new words
+        self._count_box.follow()  # the count line's new words (when they take other room)
+        self.layout().activate()
         for table in (self.table, self.rollup_table):
             table.executeDelayedItemsLayout()
             table.horizontalHeader().executeDelayedItemsLayout()

@@ -62,7 +62,7 @@ from console.power import (
 from widgets.forecast_band import ForecastBand
 from widgets.text import cell, figure, plain_tooltip
 from widgets.time_axis import SiteTimeAxis
-from widgets.view import DATA_ERRORS, LiveView, format_age
+from widgets.view import DATA_ERRORS, LineBox, LiveView, follow_lines, format_age
 
 log = logging.getLogger(__name__)
 
@@ -451,7 +451,7 @@ class PowerBalanceChart(LiveView):
             ):
                 lab = self._label("—")
                 self.tile_labels[(key, name)] = lab
-                self.tiles.addWidget(lab, row, col)
+                self.tiles.addWidget(LineBox(lab), row, col)  # new figures: no window layout
         self.shift_label = self._label("")
         self.shift_label.setWordWrap(True)
         self.status_label = self._label("")
@@ -1099,6 +1099,7 @@ class PowerBalanceChart(LiveView):
         self._update_status()
         # The chart's words laid out now: left to Qt's posted layout request, they moved
         # the plots after the window's next paint, which then drew the chart again.
+        follow_lines(self)
         self.layout().activate()
 
     def _within_a_pixel(self, h: PowerSeries) -> bool:

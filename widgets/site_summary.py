@@ -19,7 +19,7 @@ from console.model import (
     UnhealthyGpus,
 )
 from widgets.text import cell, figure, missing
-from widgets.view import DATA_ERRORS, LiveView, format_age, set_style
+from widgets.view import DATA_ERRORS, LineBox, LiveView, format_age, set_style
 
 log = logging.getLogger(__name__)
 ABNORMAL = "#e69f00"  # Okabe-Ito orange: act
@@ -54,8 +54,9 @@ class KpiTile(QFrame):
         self.value.setObjectName("kpiValue")
         self.detail.setObjectName("kpiDetail")
         layout.addWidget(self.caption)
-        layout.addWidget(self.value)
-        layout.addWidget(self.detail)
+        # new figures of the same width lay out no more than their line (LineBox)
+        layout.addWidget(LineBox(self.value))
+        layout.addWidget(LineBox(self.detail))
 
     def set(self, value: str, detail: str = "", colour: str | None = None) -> None:
         if value != self.value.text():

@@ -192,19 +192,23 @@ class LineBox(QWidget):
     Here the label sits in a box without a layout: the box keeps the label's size hints
     as its own and passes a change up only when the hints changed (other words of the
     same width, the usual poll, stop here). The label fills the box; it is not hidden
-    on its own (hide the box)."""
+    on its own (hide the box), nor word-wrapped; its least and greatest size are the
+    box's (set them before it is boxed)."""
 
     def __init__(self, label: QLabel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.label = label
         label.setParent(self)
         self.setSizePolicy(label.sizePolicy())
+        self.setMinimumSize(label.minimumSize())  # a least width set on the label holds
+        self.setMaximumSize(label.maximumSize())
         self._hints = self._read_hints()
 
     def _read_hints(self) -> tuple[QSize, QSize]:
         return self.label.sizeHint(), self.label.minimumSizeHint()
 
-    def _follow(self) -> None:
+    def follow(self) -> None:
+        """Take the label's size hints now; pass them up when they changed."""
         hints = self._read_hints()
         if hints != self._hints:
             self._hints = hints
@@ -218,16 +222,23 @@ class LineBox(QWidget):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LayoutRequest:  # posted by the label's new hints
-            self._follow()
+            self.follow()
         return super().event(event)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt name
         super().showEvent(event)
-        self._follow()  # hints changed while hidden were not posted
+        self.follow()  # hints changed while hidden were not posted
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt name
         super().resizeEvent(event)
         self.label.setGeometry(self.rect())
+
+
+def follow_lines(widget: QWidget) -> None:
+    """The line boxes in ``widget`` take their labels' new size hints now (a view that
+    lays itself out at once, before it is painted), not when their request is handled."""
+    for box in widget.findChildren(LineBox):
+        box.follow()
 
 
 class LiveView(QWidget):
