@@ -44,11 +44,14 @@ class KpiTile(QFrame):
         self.detail = QLabel("")
         for label in (self.caption, self.value, self.detail):
             label.setTextFormat(Qt.TextFormat.PlainText)
-            # A tile's width follows its words where there is room, but they never set the
-            # strip's least width: a longer detail line (a reason up to 120 characters, a
-            # count in the thousands) raised the window's least width, and the window grew
+        for label in (self.caption, self.detail):
+            # A tile's width follows its words where there is room, but its caption and
+            # detail never set the strip's least width: a longer detail line (a reason up
+            # to 120 characters) raised the window's least width, and the window grew
             # under the operator (every view laid out again, the rack map fitted again:
             # a review jump took ~200 ms more). Cut short, the whole line is the tool tip.
+            # The value (a figure of a few characters) keeps its whole width: a figure
+            # cut short reads as another ("3,520 / 3,52" at the first frame at 1280 x 800).
             label.setMinimumWidth(1)
         self.caption.setObjectName("kpiCaption")
         self.value.setObjectName("kpiValue")
