@@ -19,7 +19,7 @@ from console.model import (
     UnhealthyGpus,
 )
 from widgets.text import cell, figure, missing
-from widgets.view import DATA_ERRORS, LineBox, LiveView, format_age, set_style
+from widgets.view import DATA_ERRORS, LineBox, LiveView, follow_lines, format_age, set_style
 
 log = logging.getLogger(__name__)
 ABNORMAL = "#e69f00"  # Okabe-Ito orange: act
@@ -178,6 +178,12 @@ class SiteSummary(LiveView):
             tile.setEnabled(not self.stale)
             if self.stale:
                 tile.set_detail(self.tr("STALE · {0} old").format(age))
+        # A figure that needs more room gets it now, before the paint: left to the boxes'
+        # posted requests, the first frame showed the racks tile's figure cut short.
+        if follow_lines(self):
+            for tile in self.tiles.values():
+                tile.layout().activate()  # each tells the strip its new least width
+            self.layout().activate()
 
     def _power(self) -> None:
         power = self._latest.get("power")

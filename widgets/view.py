@@ -207,12 +207,14 @@ class LineBox(QWidget):
     def _read_hints(self) -> tuple[QSize, QSize]:
         return self.label.sizeHint(), self.label.minimumSizeHint()
 
-    def follow(self) -> None:
-        """Take the label's size hints now; pass them up when they changed."""
+    def follow(self) -> bool:
+        """Take the label's size hints now; pass them up when they changed (and say so)."""
         hints = self._read_hints()
-        if hints != self._hints:
-            self._hints = hints
-            self.updateGeometry()
+        if hints == self._hints:
+            return False
+        self._hints = hints
+        self.updateGeometry()
+        return True
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt name
         return self.label.sizeHint()
@@ -234,11 +236,14 @@ class LineBox(QWidget):
         self.label.setGeometry(self.rect())
 
 
-def follow_lines(widget: QWidget) -> None:
+def follow_lines(widget: QWidget) -> bool:
     """The line boxes in ``widget`` take their labels' new size hints now (a view that
-    lays itself out at once, before it is painted), not when their request is handled."""
+    lays itself out at once, before it is painted), not when their request is handled.
+    True when any box's hints changed."""
+    changed = False
     for box in widget.findChildren(LineBox):
-        box.follow()
+        changed = box.follow() or changed
+    return changed
 
 
 class LiveView(QWidget):

@@ -149,6 +149,32 @@ def test_long_figures_never_widen_the_strip_beyond_its_least_width(qtbot: Any) -
     assert reason in tile.toolTip() and tile.detail.text() == reason
 
 
+def test_a_figure_is_whole_at_its_first_paint(qtbot: Any) -> None:
+    """A redraw gives a wider figure its room at once: the first frame (the recorded floor,
+    painted before the event loop runs again) showed '3,520 / 3,52'."""
+    import numpy as np
+    from PySide6.QtWidgets import QApplication
+
+    from console.model import JobsSnapshot
+    from resources import theme_qss
+
+    summary = SiteSummary()
+    qtbot.addWidget(summary)
+    summary.setStyleSheet(theme_qss())  # the console's figures: 15 pt
+    summary.resize(1280, 80)
+    summary.show()
+    qtbot.waitExposed(summary)
+    for _ in range(3):
+        QApplication.processEvents()
+    n = 12_345
+    summary.apply(JobsSnapshot(time=T0, columns={
+        "id": np.arange(n), "state": np.array(["RUNNING"] * n, object)}))
+    summary.flush()  # no event loop turn between the figures and the paint
+    value = summary.tiles["jobs"].value
+    assert value.text().startswith("12,345")
+    assert value.width() >= value.sizeHint().width()
+
+
 def test_a_figure_is_never_cut_short(qtbot: Any) -> None:
     """The value keeps its whole width (a figure cut short reads as another: "3,520 /
     3,52" at the first frame at 1280 x 800), the long detail line is what gives way."""
