@@ -298,10 +298,8 @@ def test_a_paint_right_after_a_new_history_draws_it(qtbot: Any) -> None:
     w.show()
     qtbot.waitExposed(w)
     qtbot.waitUntil(lambda: w.top.getViewBox().width() > 300)
-    screen = QApplication.primaryScreen()
-
-    def shown() -> Any:
-        return screen.grabWindow(w.winId()).toImage()
+    def shown() -> Any:  # the screen asked each time: a wrapper kept may be stale
+        return w.screen().grabWindow(w.winId()).toImage()
 
     qtbot.waitUntil(lambda: not shown().isNull())
 
