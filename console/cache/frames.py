@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from console.cache import codec
+from console.model import RackTelemetry, _frozen_map, frozen
 
 _META = "id, time, key_id, topology_id, fields, count, received, extra"
 _COLUMNS = f"{_META}, data"
@@ -337,3 +338,32 @@ def delete_chains_before(
         f"DELETE FROM {table} WHERE key_id < ? AND key_id NOT IN ({marks})", (limit, *protected)
     )
     return max(cursor.rowcount, 0)
+
+
+ROLLUP_MAX_FIELDS = frozenset({"gpu_temp_max_c", "gpus_unhealthy", "alarm"})
+"""Fields a roll-up tier's frame shows as the bucket's maximum (the worst moment), not its
+mean."""
+
+
+def telemetry(row: FrameRow, values: np.ndarray) -> RackTelemetry:
+    """A decoded frame (a raw poll's, or a roll-up tier's: each field's mean, or its
+    maximum for :data:`ROLLUP_MAX_FIELDS`) as the rack telemetry a live poll delivers."""
+    n = values.shape[1]
+    fields: dict[str, np.ndarray] = {}
+    if any(":" in f for f in row.fields):
+        for i, name in enumerate(row.fields):
+            base, _, stat = name.partition(":")
+            if stat == ("max" if base in ROLLUP_MAX_FIELDS else "mean"):
+                fields[base] = values[i].copy()
+    else:
+        fields = {name: values[i].copy() for i, name in enumerate(row.fields)}
+    missing = np.zeros(n, bool)
+    missing[[i for i in row.extra.get("missing", []) if 0 <= i < n]] = True
+    return RackTelemetry(
+        time=row.time,
+        received=row.received if row.received is not None else row.time,
+        fields=_frozen_map(fields),
+        missing=frozen(missing),
+        unknown_ids=tuple(row.extra.get("unknown_ids", ())),
+        invalid_values=int(row.extra.get("invalid_values", 0)),
+    )

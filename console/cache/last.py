@@ -17,13 +17,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from console.cache import codec, files, frames
 from console.cache.layout import unpack_layout
 from console.cache.schema import FRAME_TABLES, READS_FROM, CacheError
 from console.decode import decode_site
-from console.model import RackTelemetry, SiteTopology, _frozen_map, frozen
+from console.model import RackTelemetry, SiteTopology
 from console.urls import safe_url
 
 log = logging.getLogger(__name__)
@@ -85,9 +83,7 @@ def last_recorded(path: str | Path | None, source: str, *, now: float | None = N
 
 BUSY_TIMEOUT_S = 0.2
 """How long the glance waits for another process's lock on the file."""
-ROLLUP_MAX_FIELDS = frozenset({"gpu_temp_max_c", "gpus_unhealthy", "alarm"})
-"""Fields a rollup tier's frame shows as the bucket's maximum, not its mean (as the cache's
-reads do: ``console.cache.reads.ROLLUP_MAX_FIELDS``)."""
+ROLLUP_MAX_FIELDS = frames.ROLLUP_MAX_FIELDS
 
 
 def _newest(conn: sqlite3.Connection, source: str, now: float, max_age_s: float,
@@ -111,7 +107,7 @@ def _newest(conn: sqlite3.Connection, source: str, now: float, max_age_s: float,
     topology = _topology_at(conn, newest[0], packed)
     if topology is None:
         return None
-    return topology, _telemetry(*found)
+    return topology, frames.telemetry(*found)
 
 
 def _topology_at(conn: sqlite3.Connection, t: float, packed: bool = False) -> SiteTopology | None:
@@ -135,29 +131,6 @@ def _topology_at(conn: sqlite3.Connection, t: float, packed: bool = False) -> Si
     if not isinstance(payload, dict):
         raise ValueError(f"stored site layout is not an object ({type(payload).__name__})")
     return decode_site(payload, received=float(payload.get("time", 0.0)))
-
-
-def _telemetry(row: frames.FrameRow, values: np.ndarray) -> RackTelemetry:
-    """A decoded frame as the rack telemetry a live poll delivers."""
-    n = values.shape[1]
-    fields: dict[str, np.ndarray] = {}
-    if any(":" in f for f in row.fields):
-        for i, name in enumerate(row.fields):
-            base, _, stat = name.partition(":")
-            if stat == ("max" if base in ROLLUP_MAX_FIELDS else "mean"):
-                fields[base] = values[i].copy()
-    else:
-        fields = {name: values[i].copy() for i, name in enumerate(row.fields)}
-    missing = np.zeros(n, bool)
-    missing[[i for i in row.extra.get("missing", []) if 0 <= i < n]] = True
-    return RackTelemetry(
-        time=row.time,
-        received=row.received if row.received is not None else row.time,
-        fields=_frozen_map(fields),
-        missing=frozen(missing),
-        unknown_ids=tuple(row.extra.get("unknown_ids", ())),
-        invalid_values=int(row.extra.get("invalid_values", 0)),
-    )
 
 
 def _through_store(path: Path, source: str, now: float, max_age_s: float) -> Recorded | None:

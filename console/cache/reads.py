@@ -48,7 +48,7 @@ from console.shiftlog.model import LogEntry
 if TYPE_CHECKING:
     import sqlite_utils
 
-ROLLUP_MAX_FIELDS = frozenset({"gpu_temp_max_c", "gpus_unhealthy", "alarm"})
+ROLLUP_MAX_FIELDS = frames.ROLLUP_MAX_FIELDS
 """Fields shown as the bucket's maximum (the worst moment), not its mean."""
 _TOPOLOGY_MEMO = 4
 POWER_MEMO_MARGIN_S = 86_400.0
@@ -165,25 +165,7 @@ class CacheReads:
             return self._telemetry(row, values)
 
     def _telemetry(self, row: frames.FrameRow, values: np.ndarray) -> RackTelemetry:
-        n = values.shape[1]
-        fields: dict[str, np.ndarray] = {}
-        if any(":" in f for f in row.fields):
-            for i, name in enumerate(row.fields):
-                base, _, stat = name.partition(":")
-                if stat == ("max" if base in ROLLUP_MAX_FIELDS else "mean"):
-                    fields[base] = values[i].copy()
-        else:
-            fields = {name: values[i].copy() for i, name in enumerate(row.fields)}
-        missing = np.zeros(n, bool)
-        missing[[i for i in row.extra.get("missing", []) if 0 <= i < n]] = True
-        return RackTelemetry(
-            time=row.time,
-            received=row.received if row.received is not None else row.time,
-            fields=_frozen_map(fields),
-            missing=frozen(missing),
-            unknown_ids=tuple(row.extra.get("unknown_ids", ())),
-            invalid_values=int(row.extra.get("invalid_values", 0)),
-        )
+        return frames.telemetry(row, values)
 
     def _tier_times(self, start: float, end: float) -> list[tuple[str, str, np.ndarray]]:
         """Per tier, the frame times in range that no finer tier covers."""
