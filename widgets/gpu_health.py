@@ -21,6 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
+    QAbstractItemModel,
     QAbstractTableModel,
     QCoreApplication,
     QEvent,
@@ -431,6 +432,11 @@ class UnhealthyGpuFilter(QSortFilterProxyModel):
         self.hall = ""
         self._accept: list[bool] = []
         self._generation = -1  # of the source's rows the list was made for
+        self._source: UnhealthyGpuModel | None = None  # asked once a row: kept, not asked of Qt
+
+    def setSourceModel(self, model: QAbstractItemModel) -> None:  # noqa: N802
+        self._source = model if isinstance(model, UnhealthyGpuModel) else None
+        super().setSourceModel(model)
 
     def set_filters(self, text: str | None = None, status: str | None = None,
                     hall: str | None = None) -> None:
@@ -463,13 +469,21 @@ class UnhealthyGpuFilter(QSortFilterProxyModel):
         self._generation = src.generation
         words = normalise_query(self.text)
         status, hall = self.status, self.hall
-        recs = src.records
-        self._accept = [
-            (not status or recs[i].get("status") == status)
-            and (not hall or recs[i].get("hall") == hall)
-            and all(w in s for w in words)
-            for i, s in enumerate(src.search)
-        ]
+        recs, search = src.records, src.search
+        if status or hall:
+            self._accept = [
+                (not status or recs[i].get("status") == status)
+                and (not hall or recs[i].get("hall") == hall)
+                and all(w in s for w in words)
+                for i, s in enumerate(search)
+            ]
+        elif not words:  # no filter: every row (the list is asked once a row)
+            self._accept = [True] * len(search)
+        elif len(words) == 1:  # what is typed most: one word
+            word = words[0]
+            self._accept = [word in s for s in search]
+        else:
+            self._accept = [all(w in s for w in words) for s in search]
 
     def refresh(self) -> None:
         """Recompute the filter after the source model changed."""
@@ -478,10 +492,11 @@ class UnhealthyGpuFilter(QSortFilterProxyModel):
         self._end()
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802
-        src = self.sourceModel()
-        if isinstance(src, UnhealthyGpuModel) and src.generation != self._generation:
+        src = self._source
+        if src is not None and src.generation != self._generation:
             self._recompute()  # new rows (a reset): filtered as the proxy maps them
-        return self._accept[source_row] if source_row < len(self._accept) else True
+        accept = self._accept
+        return accept[source_row] if source_row < len(accept) else True
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort in the source model (fast, on precomputed keys), then refilter."""

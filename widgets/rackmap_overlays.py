@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QColor
 
 from console.model import RackTelemetry, SiteTopology
-from widgets.text import cell, figure
+from widgets.text import cell, figure, translated, translated_words
 from widgets.view import DATA_ERRORS, SiteClock, format_age
 
 BACKGROUND = QColor("#1e2126")
@@ -206,11 +206,38 @@ ALARM_WORDS = ("none", "low", "medium", "high", "critical")
 
 def tr_overlay(text: str) -> str:
     """An overlay's word (title, unit, step, alarm word) in the chosen language."""
-    return QCoreApplication.translate("RackMapOverlay", text)
+    return translated("RackMapOverlay", text)
 
 
-def _fmt(value: float, fmt: str, unit: str = "") -> str:
-    return figure(value, fmt, unit, none=QCoreApplication.translate("RackMapOverlay", "no data"))
+# The tooltip's words, marked for the translation files and read together, once per language
+# (:func:`translated_words`): the tooltip is made at every move of the mouse.
+_TOOLTIP_WORDS = (
+    QT_TRANSLATE_NOOP("RackMapOverlay", "<b>{0}</b> · hall {1} · row {2} · {3}"),
+    QT_TRANSLATE_NOOP("RackMapOverlay", "figures of this rack cannot be read"),
+    QT_TRANSLATE_NOOP("RackMapOverlay", "figures {0} old (hub time {1})"),
+    QT_TRANSLATE_NOOP("RackMapOverlay", " — STALE"),
+    QT_TRANSLATE_NOOP("RackMapOverlay", "no data for this rack"),
+    QT_TRANSLATE_NOOP("RackMapOverlay", "no data"),
+    QT_TRANSLATE_NOOP("RackMapOverlay", "Power {0} ({1} of {2})"),
+    QT_TRANSLATE_NOOP("RackMapOverlay", "Inlet {0} · outlet {1}"),
+    QT_TRANSLATE_NOOP("RackMapOverlay", "Hottest GPU {0} · mean util {1}"),
+    QT_TRANSLATE_NOOP("RackMapOverlay", "Unhealthy GPUs {0} of {1}"),
+    QT_TRANSLATE_NOOP("RackMapOverlay", "Alarm: {0}"),
+    QT_TRANSLATE_NOOP("RackMapOverlay", "n/a"),
+    *ALARM_WORDS,
+)
+
+_clock_said: tuple[SiteClock, float, str] | None = None
+"""The hub time of the last tooltip, as said: every rack of a snapshot has the same."""
+
+
+def _hub_time(topology: SiteTopology, t: float) -> str:
+    global _clock_said
+    site = SiteClock.of(topology)  # the site's wall time, wherever the console runs
+    said = _clock_said
+    if said is None or said[0] != site or said[1] != t:
+        said = _clock_said = (site, t, html.escape(cell(f"{site.clock(t)} {site.abbrev(t)}", 60)))
+    return said[2]
 
 
 def rack_tooltip(topology: SiteTopology, telemetry: RackTelemetry | None, i: int,
@@ -218,55 +245,53 @@ def rack_tooltip(topology: SiteTopology, telemetry: RackTelemetry | None, i: int
     """Rich-text tooltip of rack ``i``: its figures and their age; hub text is escaped and
     cut, so a 100,000-character id never makes a tooltip wider than the screen."""
     rack = topology.racks[i]
+    words = translated_words("RackMapOverlay", _TOOLTIP_WORDS)
 
     def e(value: object, limit: int = 60) -> str:
         return html.escape(cell(value, limit))
 
-    lines = [QCoreApplication.translate("RackMapOverlay", "<b>{0}</b> · hall {1} · row {2} · {3}").format(
-        e(rack.get('id', '')), e(rack.get('hall', ''), 20), e(rack.get('row', ''), 20),
-        e(rack.get('gpu_model', ''), 40))]
+    lines = [words[0].format(e(rack.get('id', '')), e(rack.get('hall', ''), 20),
+                             e(rack.get('row', ''), 20), e(rack.get('gpu_model', ''), 40))]
     t = telemetry
     try:
-        lines += _figures(topology, t, i)
+        lines += _figures(topology, t, i, words)
     except DATA_ERRORS:
-        lines.append("<i>" + QCoreApplication.translate("RackMapOverlay", "figures of this rack cannot be read") + "</i>")
+        lines.append(f"<i>{words[1]}</i>")
     if t is not None:
-        site = SiteClock.of(topology)  # the site's wall time, wherever the console runs
-        clock = f"{site.clock(t.time)} {site.abbrev(t.time)}"
-        said = QCoreApplication.translate("RackMapOverlay", "figures {0} old (hub time {1})").format(format_age(age), e(clock))
+        said = words[2].format(format_age(age), _hub_time(topology, t.time))
         if stale:
-            said += QCoreApplication.translate("RackMapOverlay", " — STALE")
+            said += words[3]
         lines.append(f"<span style='color:#8a9099'>{said}</span>")
     return "<br>".join(lines)
 
 
-def _figures(topology: SiteTopology, t: RackTelemetry | None, i: int) -> list[str]:
+def _figures(topology: SiteTopology, t: RackTelemetry | None, i: int,
+             words: tuple[str, ...]) -> list[str]:
     """Lines of a rack's figures for its tooltip (raises on figures it cannot read)."""
-    lines = []
     if t is None or bool(t.missing[i]):
-        lines.append("<i>" + QCoreApplication.translate("RackMapOverlay", "no data for this rack") + "</i>")
-    else:
-        f = {k: float(v[i]) for k, v in t.fields.items()}
-        cap = float(topology.capacity_kw[i])
-        kw = f.get("power_kw", math.nan)
-        pct = kw / cap * 100 if cap > 0 and math.isfinite(kw) and math.isfinite(cap) else math.nan
-        lines.append(QCoreApplication.translate("RackMapOverlay", "Power {0} ({1} of {2})").format(
-            _fmt(kw, '.1f', ' kW'), _fmt(pct, '.0f', ' %'), _fmt(cap, '.0f', ' kW')))
-        lines.append(QCoreApplication.translate("RackMapOverlay", "Inlet {0} · outlet {1}").format(
-            _fmt(f.get('inlet_c', math.nan), '.1f', ' °C'),
-            _fmt(f.get('outlet_c', math.nan), '.1f', ' °C')))
-        lines.append(QCoreApplication.translate("RackMapOverlay", "Hottest GPU {0} · mean util {1}").format(
-            _fmt(f.get('gpu_temp_max_c', math.nan), '.0f', ' °C'),
-            _fmt(f.get('gpu_util_mean', math.nan), '.0f', ' %')))
-        lines.append(QCoreApplication.translate("RackMapOverlay", "Unhealthy GPUs {0} of {1}").format(
-            _fmt(f.get('gpus_unhealthy', math.nan), '.0f'), int(topology.gpus[i])))
-        lines.append(f"PDU A {_fmt(f.get('pdu_a_kw', math.nan), '.1f', ' kW')} · PDU B "
-                     f"{_fmt(f.get('pdu_b_kw', math.nan), '.1f', ' kW')}")
-        alarm = f.get("alarm", math.nan)
-        words = (tr_overlay(ALARM_WORDS[int(alarm)]) if math.isfinite(alarm) and 0 <= alarm < 5
-                 else QCoreApplication.translate("RackMapOverlay", "n/a"))
-        lines.append(QCoreApplication.translate("RackMapOverlay", "Alarm: {0}").format(words))
-    return lines
+        return [f"<i>{words[4]}</i>"]
+    nan = math.nan
+    no_data = words[5]
+    f = {k: float(v[i]) for k, v in t.fields.items()}
+    cap = float(topology.capacity_kw[i])
+    kw = f.get("power_kw", nan)
+    pct = kw / cap * 100 if cap > 0 and math.isfinite(kw) and math.isfinite(cap) else nan
+    alarm = f.get("alarm", nan)
+    alarm_said = (words[12 + int(alarm)] if math.isfinite(alarm) and 0 <= alarm < 5
+                  else words[11])
+    return [
+        words[6].format(figure(kw, '.1f', ' kW', no_data), figure(pct, '.0f', ' %', no_data),
+                        figure(cap, '.0f', ' kW', no_data)),
+        words[7].format(figure(f.get('inlet_c', nan), '.1f', ' °C', no_data),
+                        figure(f.get('outlet_c', nan), '.1f', ' °C', no_data)),
+        words[8].format(figure(f.get('gpu_temp_max_c', nan), '.0f', ' °C', no_data),
+                        figure(f.get('gpu_util_mean', nan), '.0f', ' %', no_data)),
+        words[9].format(figure(f.get('gpus_unhealthy', nan), '.0f', '', no_data),
+                        int(topology.gpus[i])),
+        f"PDU A {figure(f.get('pdu_a_kw', nan), '.1f', ' kW', no_data)} · PDU B "
+        f"{figure(f.get('pdu_b_kw', nan), '.1f', ' kW', no_data)}",
+        words[10].format(alarm_said),
+    ]
 
 
 def hit_index(geometry: np.ndarray, x: float, y: float) -> int:

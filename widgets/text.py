@@ -93,9 +93,38 @@ _SPEC = re.compile(r"(,?)(?:\.(\d+))?([fd])")
 
 
 def set_locale(locale: QLocale | None) -> None:
-    """Write figures in ``locale``'s digits and separators (None: Python's, English)."""
+    """Write figures in ``locale``'s digits and separators (None: Python's, English); the
+    words :func:`translated` read in the language before are forgotten."""
     global _LOCALE
     _LOCALE = locale
+    _TRANSLATED.clear()
+    _TRANSLATED_WORDS.clear()
+
+
+_TRANSLATED: dict[tuple[str, str], str] = {}
+_TRANSLATED_WORDS: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+
+
+def translated(context: str, source: str) -> str:
+    """``QCoreApplication.translate(context, source)``, asked of Qt once per language: for
+    the words of text made at every mouse move (a tooltip that follows it). Mark ``source``
+    for the translation files with ``QT_TRANSLATE_NOOP(context, ...)``. Installing a
+    language (:func:`widgets.i18n.install_language`, which sets the locale) forgets them."""
+    key = (context, source)
+    text = _TRANSLATED.get(key)
+    if text is None:
+        text = _TRANSLATED[key] = QCoreApplication.translate(context, source)
+    return text
+
+
+def translated_words(context: str, sources: tuple[str, ...]) -> tuple[str, ...]:
+    """:func:`translated` of each of ``sources``, in one look-up."""
+    key = (context, sources)
+    words = _TRANSLATED_WORDS.get(key)
+    if words is None:
+        words = _TRANSLATED_WORDS[key] = tuple(
+            QCoreApplication.translate(context, source) for source in sources)
+    return words
 
 
 def local_number(value: float, spec: str) -> str | None:

@@ -141,6 +141,26 @@ def test_window_in_french(qtbot: Any, english: Any) -> None:
         window.stop()
 
 
+def test_rack_tooltip_follows_the_language_installed(english: Any) -> None:
+    """The rack tooltip reads its words once per language (it is made at every mouse move):
+    a language installed after it is drawn is the one its next drawing speaks."""
+    from console.contract import RACK_FIELDS
+    from console.decode import decode_racks, decode_site
+    from widgets.rackmap_overlays import rack_tooltip
+
+    rack = {"id": "A-01-01", "hall": "A", "row": "A-01", "x": 0.0, "y": 0.0, "w": 0.6,
+            "h": 1.2, "gpu_model": "H200", "capacity_kw": 48.0, "gpus": 32}
+    topo = decode_site({"time": 1.8e9, "halls": [], "rows": [], "racks": [rack]},
+                       received=1.8e9)
+    racks = decode_racks({"time": 1.8e9, "rack_ids": ["A-01-01"],
+                          **{f: [1.0] for f in RACK_FIELDS}}, topo)
+    assert "Inlet 1.0 °C · outlet 1.0 °C" in rack_tooltip(topo, racks, 0, 4.0, False)
+    i18n.install_language("fr")
+    assert "Entrée 1,0 °C · sortie 1,0 °C" in rack_tooltip(topo, racks, 0, 4.0, False)
+    i18n.install_language("en")
+    assert "Inlet 1.0 °C · outlet 1.0 °C" in rack_tooltip(topo, racks, 0, 4.0, False)
+
+
 def test_window_in_arabic_is_mirrored_but_not_the_map(qtbot: Any, english: Any) -> None:
     i18n.install_language("ar")
     window = _window(qtbot)
