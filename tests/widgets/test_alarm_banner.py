@@ -107,17 +107,8 @@ def test_a_failing_evaluation_warns_that_the_counts_may_be_out_of_date(
 def test_the_banner_imports_no_alarm_engine() -> None:
     """The banner is built before the window's first frame: the alarm engine's modules (its
     rules over telemetry, the journal, planned shelves) are the feed thread's to import."""
-    import subprocess
-    import sys
-    from pathlib import Path
+    from tests.fresh_imports import imported_after
 
-    code = (
-        "import sys\n"
-        "import widgets.alarm_banner, widgets.alarm_model\n"
-        "print(sorted(m for m in ('console.alarms.engine', 'console.alarms.journal',\n"
-        "    'console.alarms.plans', 'console.alarms.conditions') if m in sys.modules))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120, cwd=Path(__file__).resolve().parents[2])
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "[]"
+    assert imported_after("import widgets.alarm_banner, widgets.alarm_model", (
+        "console.alarms.engine", "console.alarms.journal", "console.alarms.plans",
+        "console.alarms.conditions")) == []

@@ -713,7 +713,7 @@ def test_new_count_figures_lay_out_no_more_than_the_count_line(qtbot: Any) -> No
     """The count line's new words at each poll (its age, its clock) do not lay the view
     out again, nor the window above it: the line's room is the same. Before, each new
     text laid out every layout up to the window's (twice, ~2 ms a poll)."""
-    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+    from tests.layout_requests import LayoutRequests, send_layout_requests, settle
 
     w = GpuHealthView()
     qtbot.addWidget(w)
@@ -724,34 +724,20 @@ def test_new_count_figures_lay_out_no_more_than_the_count_line(qtbot: Any) -> No
     w.apply(_unhealthy())
     w.set_data_age(12.0, False)
     w.flush()
-    for _ in range(6):  # the first layouts done (each may ask for the next)
-        QCoreApplication.sendPostedEvents()
-        QCoreApplication.processEvents()
-    asked: list[str] = []
-
-    class Requests(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-            if event.type() == QEvent.Type.LayoutRequest:
-                asked.append(type(watched).__name__)
-            return False
-
-    spy = Requests()
-    for watched in (w, w.splitter):
-        watched.installEventFilter(spy)
+    settle()
+    spy = LayoutRequests(w, w.splitter)
     before = w.count_label.text()
     hint = w.count_label.sizeHint()
     w.set_data_age(21.0, False)  # "12 s" -> "21 s": the same digits, the same room
     w.flush()
-    for _ in range(3):
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    send_layout_requests()
     assert w.count_label.text() != before and "21 s old" in w.count_label.text()
     assert w.count_label.sizeHint() == hint
-    assert asked == []
+    assert spy.asked == []
     assert w.count_label.geometry() == w.count_label.parentWidget().rect()  # it fills its box
     # Words that need more room lay the view out: the line is as wide as its words.
     w.set_filter("gpu-bbbb")
     w.count_label.setText(w.count_label.text() + " — " + "wider " * 12)
-    for _ in range(3):
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-    assert asked
+    send_layout_requests()
+    assert spy.asked
     assert w.count_label.width() >= w.count_label.sizeHint().width()

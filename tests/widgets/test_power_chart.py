@@ -446,8 +446,7 @@ def test_new_tile_figures_of_the_same_width_lay_out_nothing_above_them(qtbot: An
     """The shift tiles' figures change at every poll: figures of the same width ask no
     layout of the chart (before, each laid out the chart's, the dock's and the window's
     layouts); the chart lays out at once those needing more room (follow_lines)."""
-    from PySide6.QtCore import QCoreApplication, QEvent, QObject
-
+    from tests.layout_requests import LayoutRequests, send_layout_requests, settle
     from widgets.view import follow_lines
 
     w = PowerBalanceChart()
@@ -457,24 +456,12 @@ def test_new_tile_figures_of_the_same_width_lay_out_nothing_above_them(qtbot: An
     qtbot.waitExposed(w)
     lab = w.tile_labels[("now", "facility_mw")]
     lab.setText("312.4 MW")
-    for _ in range(6):
-        QCoreApplication.sendPostedEvents()
-        QCoreApplication.processEvents()
-    asked: list[str] = []
-
-    class Requests(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-            if event.type() == QEvent.Type.LayoutRequest:
-                asked.append(type(watched).__name__)
-            return False
-
-    spy = Requests()
-    w.installEventFilter(spy)
+    settle()
+    spy = LayoutRequests(w)
     hint = lab.sizeHint()
     lab.setText("321.4 MW")
-    for _ in range(3):
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-    assert lab.sizeHint() == hint and asked == []
+    send_layout_requests()
+    assert lab.sizeHint() == hint and spy.asked == []
     lab.setText("1,321,312.4 MW")
     follow_lines(w)
     w.layout().activate()

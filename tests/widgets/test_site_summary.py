@@ -201,7 +201,7 @@ def test_new_figures_of_the_same_width_lay_out_no_tile(qtbot: Any) -> None:
     """A tile's value and detail lines change at every poll: figures of the same width
     ask no layout of the tile nor of the summary (before, each new figure laid out the
     tile, the strip and the window's layouts); figures needing more room do."""
-    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+    from tests.layout_requests import LayoutRequests, send_layout_requests, settle
 
     summary = SiteSummary()
     qtbot.addWidget(summary)
@@ -210,30 +210,16 @@ def test_new_figures_of_the_same_width_lay_out_no_tile(qtbot: Any) -> None:
     qtbot.waitExposed(summary)
     tile = summary.tiles["facility"]
     tile.set("312.4 MW", "81.2 % of 386 MW")
-    for _ in range(6):
-        QCoreApplication.sendPostedEvents()
-        QCoreApplication.processEvents()
-    asked: list[str] = []
-
-    class Requests(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-            if event.type() == QEvent.Type.LayoutRequest:
-                asked.append(type(watched).__name__)
-            return False
-
-    spy = Requests()
-    for watched in (summary, tile):
-        watched.installEventFilter(spy)
+    settle()
+    spy = LayoutRequests(summary, tile)
     hints = tile.value.sizeHint(), tile.detail.sizeHint()
     tile.set("321.4 MW", "82.1 % of 386 MW")  # the same digits moved: the same room
-    for _ in range(3):
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    send_layout_requests()
     assert (tile.value.sizeHint(), tile.detail.sizeHint()) == hints
-    assert tile.value.text() == "321.4 MW" and asked == []
+    assert tile.value.text() == "321.4 MW" and spy.asked == []
     tile.set("1,321.4 MW", "a detail line that needs a good deal more room than before")
-    for _ in range(3):
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-    assert asked
+    send_layout_requests()
+    assert spy.asked
     # the detail's least width of 1 holds in its box; the value's box takes the figure's width
     assert tile.detail.minimumSizeHint().width() > 1 and tile.detail.parentWidget().minimumWidth() == 1
     assert tile.value.parentWidget().minimumSizeHint() == tile.value.minimumSizeHint()

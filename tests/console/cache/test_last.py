@@ -185,23 +185,16 @@ def test_reading_the_floor_imports_no_module_of_the_store(
 ) -> None:
     """The live window's first frame waits for this read: the store's modules (alarm
     journal, shift log, maintenance list, forecasts...) are the feed thread's to import."""
-    import subprocess
-    import sys
+    from tests.fresh_imports import imported_after
 
     code = (
-        "import sys\n"
         "from console.cache.last import last_recorded\n"
         f"found = last_recorded({str(recorded[0])!r}, {SOURCE!r}, now={T0 + 600!r})\n"
         "assert found is not None\n"
-        "heavy = sorted(m for m in ('console.cache.store', 'console.cache.reads',\n"
-        "    'console.cache.logbook', 'console.cache.maint', 'console.shiftlog.model',\n"
-        "    'sqlite_utils') if m in sys.modules)\n"
-        "print(heavy)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120, cwd=Path(__file__).resolve().parents[3])
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "[]"
+    assert imported_after(code, ("console.cache.store", "console.cache.reads",
+                                 "console.cache.logbook", "console.cache.maint",
+                                 "console.shiftlog.model", "sqlite_utils")) == []
 
 
 @pytest.mark.parametrize("stored", [b"[1, 2]", b"{\"time\": [], \"racks\": 3}", b"{\"ti", b"NaN",

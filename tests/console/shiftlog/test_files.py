@@ -3,13 +3,12 @@ with the standard library only, and loads the store when the log is first used."
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from console.shiftlog.files import LogStoreError, check_log_file, default_sim_log_path
+from tests.fresh_imports import imported_after
 
 
 def test_check_refuses_what_cannot_be_the_log(tmp_path: Path, foreign_db: Path) -> None:
@@ -30,9 +29,5 @@ def test_the_default_simulated_log_is_in_the_users_data_folder() -> None:
 
 
 def test_a_hub_server_loads_no_log_store_until_the_log_is_used() -> None:
-    code = ("import sys, console.hub.server; "
-            "print(sorted(m for m in ('sqlite_utils', 'console.shiftlog.store', "
-            "'console.shiftlog.model') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, timeout=120, cwd=Path(__file__).resolve().parents[3])
-    assert out.stdout.strip() == "[]"
+    assert imported_after("import console.hub.server", (
+        "sqlite_utils", "console.shiftlog.store", "console.shiftlog.model")) == []
