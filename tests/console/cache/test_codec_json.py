@@ -8,7 +8,7 @@ import zlib
 
 import pytest
 
-from console.cache.codec import CodecError, pack_json, unpack_json
+from console.cache.codec import CodecError, dumps, pack_json, unpack_json
 
 
 def test_a_packed_document_reads_back_the_same() -> None:
@@ -21,6 +21,24 @@ def test_nan_is_stored_as_null_and_an_old_nan_literal_still_reads() -> None:
     assert unpack_json(pack_json({"x": float("nan")})) == {"x": None}
     old = unpack_json(zlib.compress(b'{"x": NaN, "y": [Infinity]}'))
     assert math.isnan(old["x"]) and old["y"] == [math.inf]
+
+
+def test_canonical_json_sorts_keys_and_writes_what_msgspec_refuses_with_json() -> None:
+    """One document, one text: keys sorted at every level, numpy values and mapping proxies
+    written as JSON values, NaN and infinities as null; keys that are not text and lone
+    surrogates (msgspec refuses them) are written by json.dumps, and read back."""
+    import json
+    import types
+
+    import numpy as np
+
+    doc = {"b": [np.float32(1.5), np.int64(7), np.bool_(True)], "a": {"z": math.inf, "y": 1},
+           "c": types.MappingProxyType({"k": np.arange(2)}), "d": "Tétouan"}
+    assert dumps(doc) == '{"a":{"y":1,"z":null},"b":[1.5,7,true],"c":{"k":[0,1]},' \
+                         '"d":"Tétouan"}'.encode()
+    assert dumps(doc) == dumps(dict(reversed(list(doc.items()))))
+    assert json.loads(dumps({2: "x", 1: float("nan")})) == {"1": None, "2": "x"}
+    assert json.loads(dumps({"s": "\ud800"})) == {"s": "\ud800"}
 
 
 @pytest.mark.parametrize("blob", [b"not zlib", zlib.compress(b'{"x": '), zlib.compress(b"\xff\xfe")])
