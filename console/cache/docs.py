@@ -5,7 +5,8 @@ The job queue (thousands of jobs) is stored as a keyframe (every job, in the
 columnar form of :mod:`console.cache.jobframe`) followed by JSON deltas (jobs that
 changed, ids that left), at most once per ``interval_s``; a read applies the
 deltas to the keyframe's arrays. A job's ``gpu_util_pct`` is stored again when it has
-moved by :data:`JOB_UTIL_STEP_PCT` or more (and as it is in every keyframe). Unhealthy-GPU lists are stored whole when
+moved by :data:`JOB_UTIL_STEP_PCT` or :data:`JOB_UTIL_STEP_SHARE` of the value stored,
+whichever is more (and as it is in every keyframe). Unhealthy-GPU lists are stored whole when
 their status changes (or at most once per interval when only readings changed).
 """
 
@@ -32,6 +33,12 @@ JOB_UTIL_STEP_PCT = 1.0
 """A running job whose only change is its ``gpu_util_pct`` moving less than this (points)
 from the value stored is not stored again until the next keyframe: the queue's deltas
 hold the jobs whose utilisation moved, not every running job every interval."""
+JOB_UTIL_STEP_SHARE = 0.1
+"""...nor one moving less than this share of the value stored: a busy job's figure wanders
+a few points every minute, and a delta holding every running job again (a keyframe's worth
+of jobs in a few minutes, and keyframes the more often) made a day of the full site's
+queue 4 to 5 times its size. Idle work is told to a point (5 % is idle by default), busy
+work to a tenth."""
 KEYFRAMES_KEPT = 6
 """Decoded job-queue keyframes a reader keeps (a few MB each at full scale)."""
 
@@ -278,7 +285,8 @@ def _delta(
 ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """``(positions of the changed jobs, removed ids, the queue's columns as stored)`` of
     a queue against the one stored: a job whose ``gpu_util_pct`` alone moved less than
-    :data:`JOB_UTIL_STEP_PCT` keeps its stored value (later moves are measured from it)."""
+    :data:`JOB_UTIL_STEP_PCT` (or :data:`JOB_UTIL_STEP_SHARE` of its stored value, when
+    more) keeps its stored value (later moves are measured from it)."""
     at = id_positions(state.ids, ids)  # each job's row in the stored queue, -1: new
     removed = state.ids[~np.isin(state.ids, ids)]
     known = at >= 0
@@ -296,7 +304,8 @@ def _delta(
         old_util = np.asarray(state.columns["gpu_util_pct"], np.float64)[was]
         util_same = _same(now_util, old_util)
         with np.errstate(invalid="ignore"):
-            little = ~util_same & (np.abs(now_util - old_util) < JOB_UTIL_STEP_PCT)
+            step = np.maximum(JOB_UTIL_STEP_PCT, JOB_UTIL_STEP_SHARE * np.abs(old_util))
+            little = ~util_same & (np.abs(now_util - old_util) < step)
         # Only its utilisation moved, a little: the job keeps its stored row.
         keep_old = little & (differs == 0)
         changed[known] = (differs > 0) | (~util_same & ~keep_old)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from console.cache import Cache, CacheError, RetentionPolicy, codec, default_path, docs
-from console.cache.docs import JOB_UTIL_STEP_PCT
+from console.cache.docs import JOB_UTIL_STEP_PCT, JOB_UTIL_STEP_SHARE
 from console.cache.store import safe_url
 from console.contract import POWER_FIELDS, RACK_FIELDS
 from console.decode import (
@@ -404,10 +404,11 @@ def _same_jobs(a: Any, b: Any) -> None:
     for name, col in b.columns.items():
         if col.dtype == object:
             assert list(a.columns[name]) == list(col), name
-        elif name == "gpu_util_pct":  # stored again when it moves a point (JOB_UTIL_STEP_PCT)
+        elif name == "gpu_util_pct":  # stored again when it moves far enough (docs._delta)
             got = np.asarray(a.columns[name])
             assert np.array_equal(np.isnan(got), np.isnan(col)), name
-            assert np.nanmax(np.abs(got - col), initial=0.0) < JOB_UTIL_STEP_PCT, name
+            step = np.maximum(JOB_UTIL_STEP_PCT, JOB_UTIL_STEP_SHARE * np.abs(got))
+            assert not (np.abs(got - col) >= step).any(), name
         else:
             assert np.array_equal(a.columns[name], col, equal_nan=True), name
 
@@ -443,11 +444,13 @@ def test_job_queue_deltas_round_trip(hub: Any, topo: SiteTopology, tmp_path: Pat
 
 
 def test_a_chain_of_deltas_ends_before_it_changes_half_the_queue(
-    hub: Any, topo: SiteTopology, tmp_path: Path
+    hub: Any, topo: SiteTopology, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Polls 15 minutes apart change a large part of the queue each: a keyframe comes as
-    soon as a chain's deltas would change more than half of it, long before the chain's
-    length ends it, so a read applies at most about half a queue of changes."""
+    soon as a chain's deltas would change more than its share of it (DELTA_SHARE: half;
+    a fifth here, which the simulated queue's two hours of changes pass), long before the
+    chain's length ends it, so a read applies at most that share of a queue of changes."""
+    monkeypatch.setattr(docs, "DELTA_SHARE", 0.2)
     policy = RetentionPolicy(jobs_interval_s=0.0, jobs_keyframe_every=30)
     start = later(4 * 3600.0)
     with Cache.open(tmp_path / "c.db", retention=policy) as cache:
@@ -640,9 +643,10 @@ def test_readers_memos_give_what_a_fresh_reader_gives(
 
 def test_job_utilisation_round_trip(tmp_path: Path) -> None:
     """Jobs' gpu_util_pct is stored with the queue: as it is in a keyframe, again in a delta
-    once it has moved a point (JOB_UTIL_STEP_PCT) from the value stored, not for less; a
-    job that changes otherwise carries its figure of then; a queue stored without the
-    field (an older console's) reads it unknown."""
+    once it has moved a point (JOB_UTIL_STEP_PCT) or a tenth of the value stored
+    (JOB_UTIL_STEP_SHARE), whichever is more, not for less; a job that changes otherwise
+    carries its figure of then; a queue stored without the field (an older console's)
+    reads it unknown."""
     from console.decode import jobs_from_records
 
     def job(i: int, util: float | None, state: str = "RUNNING") -> dict[str, Any]:
@@ -655,10 +659,11 @@ def test_job_utilisation_round_trip(tmp_path: Path) -> None:
     polls = [
         [job(1, 90.0), job(2, 1.0), job(3, None, "PENDING")],  # keyframe
         [job(1, 90.6), job(2, 1.4), job(3, None, "PENDING")],  # small moves: nothing stored
-        [job(1, 91.2), job(2, 4.0), job(3, None, "PENDING")],  # a point or more from stored
-        [job(1, 91.5), job(2, 4.5, "COMPLETED"), job(3, None, "PENDING")],  # 2 ended: stored
+        # 2: a point from its stored 1 (more than a tenth); 1: 5 points, less than 9
+        [job(1, 95.0), job(2, 4.0), job(3, None, "PENDING")],
+        [job(1, 75.0), job(2, 4.5, "COMPLETED"), job(3, None, "PENDING")],  # 1: 15 points
     ]
-    expect = [[90.0, 1.0], [90.0, 1.0], [91.2, 4.0], [91.2, 4.5]]
+    expect = [[90.0, 1.0], [90.0, 1.0], [90.0, 4.0], [75.0, 4.5]]
     policy = RetentionPolicy(jobs_interval_s=0.0, jobs_keyframe_every=10)
     t0 = 1.8e9
     with Cache.open(tmp_path / "u.db", retention=policy) as cache:

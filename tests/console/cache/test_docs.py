@@ -43,8 +43,8 @@ def test_a_delta_holds_the_jobs_whose_stored_values_changed(tmp_path: Path) -> N
                                 keyframe_every=30)
         assert state is not None and state.since_key == 0
         later = [dict(j) for j in jobs]
-        later[1]["gpu_util_pct"] = 50.5  # a small move alone: kept as stored
-        later[2]["gpu_util_pct"] = 52.0  # a move of a point or more: stored
+        later[1]["gpu_util_pct"] = 54.5  # a small move alone (under a tenth): kept as stored
+        later[2]["gpu_util_pct"] = 56.0  # a move of a tenth or more (here, 5 points): stored
         later[3]["state"] = "COMPLETING"  # another value: stored
         del later[4]  # left the queue
         later.append(_job(9))  # a new job
@@ -64,7 +64,7 @@ def test_a_delta_holds_the_jobs_whose_stored_values_changed(tmp_path: Path) -> N
         # the job whose utilisation moved a little is kept at its stored value
         util = dict(zip(state.ids.tolist(), state.columns["gpu_util_pct"].tolist(),
                         strict=True))
-        assert util[2] == 50.0 and util[3] == 52.0
+        assert util[2] == 50.0 and util[3] == 56.0
         # nothing changed: no row at all, the stored one seen again
         again = docs.write_jobs(cache.conn, state, _queue(T0 + 120, later, name=name),
                                 interval_s=0.0, keyframe_every=30)
