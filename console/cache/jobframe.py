@@ -70,10 +70,14 @@ Columns = Mapping[str, np.ndarray]
 _NAMES = tuple(name for name, _ in JOB_COLUMNS)
 _DTYPES = dict(JOB_COLUMNS)
 LAZY_DELTAS = 2
-"""Deltas a queue read back is left lazy over (:class:`LazyColumns`): a queue polled
-slowly (a review of a file whose keyframes are a few deltas apart); past that many (a live
-console's chains of small deltas) they are applied whole, merged, as the whole queue is
-kept."""
+"""Deltas a queue read back is left lazy over one by one (:class:`LazyColumns`): a queue
+polled slowly (a review of a file whose keyframes are a few deltas apart); past that many
+(a live console's chains of small deltas) a run of them is merged into one step first."""
+LAZY_DEPTH = 12
+"""Steps (deltas, or runs of them merged) a queue read back is left lazy over: a review's
+jump far down a chain (up to ``keyframe_every`` rows, read a mark at a time) makes only the
+columns the window shows at once (the state and task counts) through a step per mark, not
+the whole queue at every mark; past that many steps it is made whole."""
 
 
 def _json_value(value: Any) -> Any:
@@ -478,17 +482,46 @@ class LazyKeyframe(LazyColumns):
 
 
 def _apply_run(columns: Columns, run: list[Mapping[str, Any]]) -> Columns:
-    """``run`` (deltas) applied to ``columns``: lazily (:class:`LazyColumns`) while the
-    queue stays within :data:`LAZY_DELTAS` of a whole one and every delta holds columns;
-    else made whole and applied in one pass (:func:`apply_deltas`)."""
+    """``run`` (deltas) applied to ``columns``: lazily (:class:`LazyColumns`), a step a
+    delta while the queue stays within :data:`LAZY_DELTAS` of a whole one, else the run
+    merged into one step (:func:`_merged_step`) while it stays within :data:`LAZY_DEPTH`
+    steps (made whole first past that); in one pass over the whole queue where the run
+    cannot be merged (:func:`apply_deltas`: records of older files, columns of another
+    set)."""
     depth = columns.depth if isinstance(columns, LazyColumns) else 0
-    if depth + len(run) <= LAZY_DELTAS and not any(doc.get("changed") for doc in run):
+    if any(doc.get("changed") for doc in run):
+        step = None
+    elif depth + len(run) <= LAZY_DELTAS:
         for doc in run:
             columns = LazyColumns(columns, _Step(doc))
         return columns
-    if isinstance(columns, LazyColumns):
+    else:
+        step = _merged_step(run)
+    if isinstance(columns, LazyColumns) and (step is None or depth + 1 > LAZY_DEPTH):
         columns = columns.whole()
-    return apply_deltas(columns, run)
+    if step is None:
+        return apply_deltas(columns, run)
+    return LazyColumns(columns, step)
+
+
+def _merged_step(run: list[Mapping[str, Any]]) -> _Step | None:
+    """One step doing what the deltas of ``run`` do one after the other (:func:`_merged`);
+    None when they cannot be merged, or a job's id would not be kept as stored (out of
+    range: the deltas are then applied in turn)."""
+    if len(run) == 1:
+        return _Step(run[0])
+    merged = _merged(run)
+    if merged is None:
+        return None
+    changed, removed = merged
+    doc: dict[str, Any] = {"changed_columns": changed, "removed": removed}
+    if "ids" in run[-1]:
+        doc["ids"] = run[-1]["ids"]
+    step = _Step(doc)
+    if step.changed and step.update("id").tolist() != changed["columns"][
+            changed["names"].index("id")]:
+        return None
+    return step
 
 
 def load_many(blobs: list[bytes], previous: Columns | None) -> Columns:

@@ -399,9 +399,9 @@ def test_a_run_of_deltas_merges_a_job_removed_then_added_again_at_the_end() -> N
 
 
 def test_a_queue_after_a_few_deltas_makes_each_column_when_used() -> None:
-    """Read back over a whole queue, a couple of deltas leave a lazy queue: its ids at
-    once, every other column (read-only) when first asked for, each equal to the deltas
-    applied whole; one delta more (the next row of a review) makes its columns from it."""
+    """Read back over a whole queue, deltas leave a lazy queue: its ids at once, every
+    other column (read-only) when first asked for, each equal to the deltas applied whole;
+    one delta more (the next row of a review) makes its columns from it."""
     rng = np.random.default_rng(5)
     for trial in range(80):
         columns = job_columns_from_records([job(i) for i in range(1, 30)])
@@ -414,18 +414,45 @@ def test_a_queue_after_a_few_deltas_makes_each_column_when_used() -> None:
                 doc["changed_columns"]["names"] = doc["changed_columns"]["names"][:-1]
             state = jobframe.apply_delta(state, doc)
             queue = jobframe.load_many([codec.pack_json(doc)], queue)
-            if isinstance(queue, jobframe.LazyColumns):
-                assert set(queue._made) == {"id"}, trial
-                assert queue.depth <= jobframe.LAZY_DELTAS
-                for name in [str(n) for n in rng.permutation(list(state))][:3]:
-                    assert not queue[name].flags.writeable  # shared with the next delta's
-            else:
-                assert isinstance(queue, dict)  # past LAZY_DELTAS: made whole
+            assert isinstance(queue, jobframe.LazyColumns)
+            assert set(queue._made) == {"id"}, trial
+            assert queue.depth <= jobframe.LAZY_DEPTH
+            for name in [str(n) for n in rng.permutation(list(state))][:3]:
+                assert not queue[name].flags.writeable  # shared with the next delta's
             same(dict(queue), state)
     with pytest.raises(codec.CodecError, match="damaged"):
         bad = {"removed": ["x"], "changed_columns": {"names": ["id"], "columns": [[1]]}}
         jobframe.load_many([codec.pack_json(bad)], columns)
 
+
+
+def test_a_long_chain_read_a_mark_at_a_time_stays_lazy_and_as_applied_in_turn() -> None:
+    """A chain read as a review reads it (runs of JOBS_MARK_EVERY deltas) is a step a run,
+    each run merged, lazy up to LAZY_DEPTH steps and made whole past that; every column
+    equals the deltas applied one by one, at every mark. A run holding records (an older
+    file's deltas) is applied whole."""
+    from console.cache.docs import JOBS_MARK_EVERY
+
+    rng = np.random.default_rng(31)
+    for trial in range(12):
+        columns = job_columns_from_records([job(i) for i in range(1, 40)])
+        next_id = [39]
+        state, queue = columns, columns
+        for mark in range(jobframe.LAZY_DEPTH + 3):
+            run = []
+            for _k in range(JOBS_MARK_EVERY):
+                doc = _random_delta(rng, state["id"].tolist(), next_id,
+                                    order=_k == JOBS_MARK_EVERY - 1 and rng.random() < 0.2)
+                run.append(doc)
+                state = jobframe.apply_delta(state, doc)
+            queue = jobframe.load_many([codec.pack_json(d) for d in run], queue)
+            assert isinstance(queue, jobframe.LazyColumns), (trial, mark)
+            assert 1 <= queue.depth <= jobframe.LAZY_DEPTH
+            assert set(queue._made) == {"id"}
+            same(dict(queue), state)
+    old = {"removed": [], "changed": [job(1, state="PENDING")]}  # records: applied whole
+    whole = jobframe.load_many([codec.pack_json(old)] * JOBS_MARK_EVERY, columns)
+    assert isinstance(whole, dict) and whole["state"].tolist()[0] == "PENDING"
 
 
 def test_a_review_reads_the_queue_lazily_and_as_stored(tmp_path: Path) -> None:
