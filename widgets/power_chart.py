@@ -380,6 +380,7 @@ class PowerBalanceChart(LiveView):
         self.site_tz = DEFAULT_SITE_TZ
         """The site's time zone (the site layout's ``timezone``): shifts and the local clock."""
         self.tz = self.site_tz
+        self._zone_made: tuple[str, QTimeZone] | None = None
         self.flagged: dict[str, int] = {}
         self.forecast: ForecastSnapshot | None = None
         """The latest forecast (its renewable supply is drawn past "now")."""
@@ -943,13 +944,23 @@ class PowerBalanceChart(LiveView):
         return float(lo), float(hi)
 
     def _qzone(self) -> QTimeZone:
-        return QTimeZone.utc() if self.tz == "UTC" else QTimeZone(self.tz.encode())
+        """The zone of the times shown, made once per zone (a zone of the time-zone database
+        costs a millisecond to make, and the range edits follow every poll and jump)."""
+        made = self._zone_made
+        if made is None or made[0] != self.tz:
+            zone = QTimeZone.utc() if self.tz == "UTC" else QTimeZone(self.tz.encode())
+            made = self._zone_made = (self.tz, zone)
+        return made[1]
 
     def _sync_edits(self) -> None:
+        """The range edits say the range shown (each set only where it says another)."""
         lo, hi = self.x_range()
+        zone = self._qzone()
         for edit, value in ((self.start_edit, lo), (self.end_edit, hi)):
-            edit.setTimeZone(self._qzone())
-            edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(value), self._qzone()))
+            if edit.timeZone() != zone:
+                edit.setTimeZone(zone)
+            if edit.dateTime().toSecsSinceEpoch() != int(value):
+                edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(value), zone))
 
     def _apply_custom(self) -> None:
         start = self.start_edit.dateTime().toSecsSinceEpoch()

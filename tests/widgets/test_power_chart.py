@@ -150,6 +150,21 @@ def test_custom_range_stops_follow(chart: PowerBalanceChart) -> None:
     assert not chart.follow and abs(lo - (T0 + 600)) < 1 and abs(hi - (T0 + 1800)) < 1
 
 
+def test_the_range_edits_say_the_range_shown_in_the_zone_shown(chart: PowerBalanceChart) -> None:
+    """The start and end edits follow the range shown (each set again only when it says
+    another), in the zone the chart shows: the site's, or UTC once chosen."""
+    chart.set_history(make_series(T0, 720))
+    chart.set_range(T0 + 600, T0 + 1800)
+    edits = (chart.start_edit, chart.end_edit)
+    assert [e.dateTime().toSecsSinceEpoch() for e in edits] == [int(T0 + 600), int(T0 + 1800)]
+    assert edits[0].timeZone().id().data().decode() == chart.site_tz
+    chart.set_timezone("UTC")
+    assert all(e.timeZone().id().data().decode() == "UTC" for e in edits)
+    assert [e.dateTime().toSecsSinceEpoch() for e in edits] == [int(T0 + 600), int(T0 + 1800)]
+    chart.set_range(T0 + 900, T0 + 1800)  # the end unchanged
+    assert [e.dateTime().toSecsSinceEpoch() for e in edits] == [int(T0 + 900), int(T0 + 1800)]
+
+
 def test_figures_match_the_hubs_balance(chart: PowerBalanceChart, hall_hub: object) -> None:
     from console.decode import decode_power
     from console.power import pue, renewable_share
