@@ -442,6 +442,11 @@ class PowerBalanceChart(LiveView):
                  self.tr("carbon"))
         for col, head in enumerate(heads):
             self.tiles.addWidget(self._label(head, bold=True), 0, col)
+        # Each figure's column as wide as a usual figure from the start: the first figures
+        # shown do not lay the chart out again (its plots resized, ~10 ms at the first data).
+        usual = {"facility_mw": _fmt(888.8, "MW"), "it_mw": _fmt(888.8, "MW"),
+                 "renewable_share_pct": _fmt(100.0, "%", 0), "pue": _fmt(8.88, "", 2),
+                 "carbon_g_per_kwh": _fmt(888.0, "g/kWh", 0)}
         for row, (key, text) in enumerate(
             (("now", self.tr("now")), ("mean", self.tr("shift avg")),
              ("peak", self.tr("shift peak"))), 1
@@ -450,7 +455,9 @@ class PowerBalanceChart(LiveView):
             for col, name in enumerate(
                 ("facility_mw", "it_mw", "renewable_share_pct", "pue", "carbon_g_per_kwh"), 1
             ):
-                lab = self._label("—")
+                lab = self._label(usual[name])
+                lab.setMinimumWidth(lab.sizeHint().width())
+                lab.setText("—")
                 self.tile_labels[(key, name)] = lab
                 self.tiles.addWidget(LineBox(lab), row, col)  # new figures: no window layout
         self.shift_label = self._label("")

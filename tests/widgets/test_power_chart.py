@@ -165,6 +165,28 @@ def test_the_range_edits_say_the_range_shown_in_the_zone_shown(chart: PowerBalan
     assert [e.dateTime().toSecsSinceEpoch() for e in edits] == [int(T0 + 900), int(T0 + 1800)]
 
 
+def test_the_first_figures_do_not_lay_the_plots_out_again(qtbot: Any) -> None:
+    """The tiles' figure columns are as wide as usual figures from the start: the first
+    history shown ("—" becoming "318.1 MW") leaves the plots' place and size as they were
+    (laying them out again cost the first draw ~10 ms)."""
+    from PySide6.QtCore import QCoreApplication
+
+    w = PowerBalanceChart()
+    qtbot.addWidget(w)
+    w.resize(1000, 450)
+    w.show()
+    qtbot.waitExposed(w)
+    for _ in range(4):
+        QCoreApplication.processEvents()
+    before = w.graphics.geometry()
+    w.set_history(make_series(T0, 720))
+    w.flush()
+    w.layout().activate()
+    assert w.tile_labels[("now", "it_mw")].text().endswith("MW")
+    assert w.graphics.geometry() == before
+    w.stop()
+
+
 def test_figures_match_the_hubs_balance(chart: PowerBalanceChart, hall_hub: object) -> None:
     from console.decode import decode_power
     from console.power import pue, renewable_share
