@@ -83,7 +83,6 @@ def last_recorded(path: str | Path | None, source: str, *, now: float | None = N
 
 BUSY_TIMEOUT_S = 0.2
 """How long the glance waits for another process's lock on the file."""
-ROLLUP_MAX_FIELDS = frames.ROLLUP_MAX_FIELDS
 
 
 def _newest(conn: sqlite3.Connection, source: str, now: float, max_age_s: float,

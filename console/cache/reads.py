@@ -162,10 +162,7 @@ class CacheReads:
             if found is None:
                 return None
             row, values = found
-            return self._telemetry(row, values)
-
-    def _telemetry(self, row: frames.FrameRow, values: np.ndarray) -> RackTelemetry:
-        return frames.telemetry(row, values)
+            return frames.telemetry(row, values)
 
     def _tier_times(self, start: float, end: float) -> list[tuple[str, str, np.ndarray]]:
         """Per tier, the frame times in range that no finer tier covers."""

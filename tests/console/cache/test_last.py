@@ -136,7 +136,7 @@ def test_the_floor_read_is_the_one_the_cache_reads_give(
     """The glance reads rows and layout with the cache's own codecs, not through its
     store: what it finds is what ``Cache.racks_at`` and ``topology_at`` give."""
     from console.cache import reads
-    from console.cache.last import ROLLUP_MAX_FIELDS
+    from console.cache.frames import ROLLUP_MAX_FIELDS  # what the glance's frames.telemetry reads
 
     path = recorded[0]
     found = last_recorded(path, SOURCE, now=T0 + 600)
