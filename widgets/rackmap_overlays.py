@@ -12,6 +12,7 @@ import html
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP
@@ -209,23 +210,26 @@ def tr_overlay(text: str) -> str:
     return translated("RackMapOverlay", text)
 
 
-# The tooltip's words, marked for the translation files and read together, once per language
-# (:func:`translated_words`): the tooltip is made at every move of the mouse.
-_TOOLTIP_WORDS = (
-    QT_TRANSLATE_NOOP("RackMapOverlay", "<b>{0}</b> · hall {1} · row {2} · {3}"),
-    QT_TRANSLATE_NOOP("RackMapOverlay", "figures of this rack cannot be read"),
-    QT_TRANSLATE_NOOP("RackMapOverlay", "figures {0} old (hub time {1})"),
-    QT_TRANSLATE_NOOP("RackMapOverlay", " — STALE"),
-    QT_TRANSLATE_NOOP("RackMapOverlay", "no data for this rack"),
-    QT_TRANSLATE_NOOP("RackMapOverlay", "no data"),
-    QT_TRANSLATE_NOOP("RackMapOverlay", "Power {0} ({1} of {2})"),
-    QT_TRANSLATE_NOOP("RackMapOverlay", "Inlet {0} · outlet {1}"),
-    QT_TRANSLATE_NOOP("RackMapOverlay", "Hottest GPU {0} · mean util {1}"),
-    QT_TRANSLATE_NOOP("RackMapOverlay", "Unhealthy GPUs {0} of {1}"),
-    QT_TRANSLATE_NOOP("RackMapOverlay", "Alarm: {0}"),
-    QT_TRANSLATE_NOOP("RackMapOverlay", "n/a"),
-    *ALARM_WORDS,
-)
+class _TooltipWords(NamedTuple):
+    """The tooltip's words (marked for the translation files), read in the chosen language
+    together, once per language (:func:`translated_words`): the tooltip is made at every
+    move of the mouse."""
+
+    header: str = QT_TRANSLATE_NOOP("RackMapOverlay", "<b>{0}</b> · hall {1} · row {2} · {3}")
+    unreadable: str = QT_TRANSLATE_NOOP("RackMapOverlay", "figures of this rack cannot be read")
+    age: str = QT_TRANSLATE_NOOP("RackMapOverlay", "figures {0} old (hub time {1})")
+    stale: str = QT_TRANSLATE_NOOP("RackMapOverlay", " — STALE")
+    no_rack_data: str = QT_TRANSLATE_NOOP("RackMapOverlay", "no data for this rack")
+    no_data: str = QT_TRANSLATE_NOOP("RackMapOverlay", "no data")
+    power: str = QT_TRANSLATE_NOOP("RackMapOverlay", "Power {0} ({1} of {2})")
+    inlet: str = QT_TRANSLATE_NOOP("RackMapOverlay", "Inlet {0} · outlet {1}")
+    hottest: str = QT_TRANSLATE_NOOP("RackMapOverlay", "Hottest GPU {0} · mean util {1}")
+    unhealthy: str = QT_TRANSLATE_NOOP("RackMapOverlay", "Unhealthy GPUs {0} of {1}")
+    alarm: str = QT_TRANSLATE_NOOP("RackMapOverlay", "Alarm: {0}")
+    n_a: str = QT_TRANSLATE_NOOP("RackMapOverlay", "n/a")
+
+
+_TOOLTIP_WORDS = _TooltipWords()
 
 _clock_said: tuple[SiteClock, float, str] | None = None
 """The hub time of the last tooltip, as said: every rack of a snapshot has the same."""
@@ -250,47 +254,47 @@ def rack_tooltip(topology: SiteTopology, telemetry: RackTelemetry | None, i: int
     def e(value: object, limit: int = 60) -> str:
         return html.escape(cell(value, limit))
 
-    lines = [words[0].format(e(rack.get('id', '')), e(rack.get('hall', ''), 20),
+    lines = [words.header.format(e(rack.get('id', '')), e(rack.get('hall', ''), 20),
                              e(rack.get('row', ''), 20), e(rack.get('gpu_model', ''), 40))]
     t = telemetry
     try:
         lines += _figures(topology, t, i, words)
     except DATA_ERRORS:
-        lines.append(f"<i>{words[1]}</i>")
+        lines.append(f"<i>{words.unreadable}</i>")
     if t is not None:
-        said = words[2].format(format_age(age), _hub_time(topology, t.time))
+        said = words.age.format(format_age(age), _hub_time(topology, t.time))
         if stale:
-            said += words[3]
+            said += words.stale
         lines.append(f"<span style='color:#8a9099'>{said}</span>")
     return "<br>".join(lines)
 
 
 def _figures(topology: SiteTopology, t: RackTelemetry | None, i: int,
-             words: tuple[str, ...]) -> list[str]:
+             words: _TooltipWords) -> list[str]:
     """Lines of a rack's figures for its tooltip (raises on figures it cannot read)."""
     if t is None or bool(t.missing[i]):
-        return [f"<i>{words[4]}</i>"]
+        return [f"<i>{words.no_rack_data}</i>"]
     nan = math.nan
-    no_data = words[5]
+    no_data = words.no_data
     f = {k: float(v[i]) for k, v in t.fields.items()}
     cap = float(topology.capacity_kw[i])
     kw = f.get("power_kw", nan)
     pct = kw / cap * 100 if cap > 0 and math.isfinite(kw) and math.isfinite(cap) else nan
     alarm = f.get("alarm", nan)
-    alarm_said = (words[12 + int(alarm)] if math.isfinite(alarm) and 0 <= alarm < 5
-                  else words[11])
+    alarm_said = (tr_overlay(ALARM_WORDS[int(alarm)]) if math.isfinite(alarm) and 0 <= alarm < 5
+                  else words.n_a)
     return [
-        words[6].format(figure(kw, '.1f', ' kW', no_data), figure(pct, '.0f', ' %', no_data),
+        words.power.format(figure(kw, '.1f', ' kW', no_data), figure(pct, '.0f', ' %', no_data),
                         figure(cap, '.0f', ' kW', no_data)),
-        words[7].format(figure(f.get('inlet_c', nan), '.1f', ' °C', no_data),
+        words.inlet.format(figure(f.get('inlet_c', nan), '.1f', ' °C', no_data),
                         figure(f.get('outlet_c', nan), '.1f', ' °C', no_data)),
-        words[8].format(figure(f.get('gpu_temp_max_c', nan), '.0f', ' °C', no_data),
+        words.hottest.format(figure(f.get('gpu_temp_max_c', nan), '.0f', ' °C', no_data),
                         figure(f.get('gpu_util_mean', nan), '.0f', ' %', no_data)),
-        words[9].format(figure(f.get('gpus_unhealthy', nan), '.0f', '', no_data),
+        words.unhealthy.format(figure(f.get('gpus_unhealthy', nan), '.0f', '', no_data),
                         int(topology.gpus[i])),
         f"PDU A {figure(f.get('pdu_a_kw', nan), '.1f', ' kW', no_data)} · PDU B "
         f"{figure(f.get('pdu_b_kw', nan), '.1f', ' kW', no_data)}",
-        words[10].format(alarm_said),
+        words.alarm.format(alarm_said),
     ]
 
 

@@ -22,6 +22,7 @@ import math
 import re
 import textwrap
 from collections.abc import Sequence
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QLocale, Qt
@@ -102,7 +103,8 @@ def set_locale(locale: QLocale | None) -> None:
 
 
 _TRANSLATED: dict[tuple[str, str], str] = {}
-_TRANSLATED_WORDS: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+_TRANSLATED_WORDS: dict[tuple[str, type, tuple[str, ...]], tuple[str, ...]] = {}
+_Words = TypeVar("_Words", bound=NamedTuple)
 
 
 def translated(context: str, source: str) -> str:
@@ -117,14 +119,15 @@ def translated(context: str, source: str) -> str:
     return text
 
 
-def translated_words(context: str, sources: tuple[str, ...]) -> tuple[str, ...]:
-    """:func:`translated` of each of ``sources``, in one look-up."""
-    key = (context, sources)
+def translated_words(context: str, sources: _Words) -> _Words:
+    """:func:`translated` of each field of ``sources`` (a named tuple of source texts), in
+    one look-up: the same named tuple of their words in the chosen language."""
+    key = (context, type(sources), sources)
     words = _TRANSLATED_WORDS.get(key)
     if words is None:
-        words = _TRANSLATED_WORDS[key] = tuple(
+        words = _TRANSLATED_WORDS[key] = type(sources)._make(
             QCoreApplication.translate(context, source) for source in sources)
-    return words
+    return words  # type: ignore[return-value]
 
 
 def local_number(value: float, spec: str) -> str | None:
