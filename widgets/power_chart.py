@@ -10,6 +10,7 @@ are rejected (NaN), counted and announced, never drawn.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Mapping
@@ -342,6 +343,13 @@ def _fmt(value: float, unit: str, digits: int = 1) -> str:
     return figure(value, f",.{digits}f", f" {unit}", none="—").rstrip()
 
 
+@functools.lru_cache(maxsize=8)
+def _qzone(name: str) -> QTimeZone:
+    """Qt's zone ``name`` (a site's, or UTC), made once: one of the time-zone database costs
+    a millisecond to make, and the range edits follow every poll and every review jump."""
+    return QTimeZone.utc() if name == "UTC" else QTimeZone(name.encode())
+
+
 def _known_zone(name: str) -> bool:
     """True when zoneinfo knows ``name`` (a site layout's time zone is outside text)."""
     try:
@@ -380,7 +388,6 @@ class PowerBalanceChart(LiveView):
         self.site_tz = DEFAULT_SITE_TZ
         """The site's time zone (the site layout's ``timezone``): shifts and the local clock."""
         self.tz = self.site_tz
-        self._zone_made: tuple[str, QTimeZone] | None = None
         self.flagged: dict[str, int] = {}
         self.forecast: ForecastSnapshot | None = None
         """The latest forecast (its renewable supply is drawn past "now")."""
@@ -950,19 +957,10 @@ class PowerBalanceChart(LiveView):
         lo, hi = self.top.getViewBox().viewRange()[0]
         return float(lo), float(hi)
 
-    def _qzone(self) -> QTimeZone:
-        """The zone of the times shown, made once per zone (a zone of the time-zone database
-        costs a millisecond to make, and the range edits follow every poll and jump)."""
-        made = self._zone_made
-        if made is None or made[0] != self.tz:
-            zone = QTimeZone.utc() if self.tz == "UTC" else QTimeZone(self.tz.encode())
-            made = self._zone_made = (self.tz, zone)
-        return made[1]
-
     def _sync_edits(self) -> None:
         """The range edits say the range shown (each set only where it says another)."""
         lo, hi = self.x_range()
-        zone = self._qzone()
+        zone = _qzone(self.tz)
         for edit, value in ((self.start_edit, lo), (self.end_edit, hi)):
             if edit.timeZone() != zone:
                 edit.setTimeZone(zone)
