@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, Qt, QTimeZone
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -102,19 +102,6 @@ PLAN_MAX_S = 7 * 86400.0
 """Longest planned work the dialog accepts (the engine has its own limit too)."""
 
 
-def qt_zone(site: SiteClock, at: float) -> QTimeZone:
-    """``site``'s zone as Qt knows it; when Qt's zone database lacks it, its offset from
-    UTC at ``at``."""
-    if site.name == "UTC":
-        return QTimeZone.utc()
-    zone = QTimeZone(site.name.encode())
-    if zone.isValid():
-        return zone
-    when = site.at(at)
-    offset = when.utcoffset() if when is not None else None
-    return QTimeZone.fromSecondsAheadOfUtc(int(offset.total_seconds()) if offset else 0)
-
-
 class PlanShelfDialog(QDialog):
     """Asks for planned work: scope, start, end, operator and reason, all required.
 
@@ -149,7 +136,7 @@ class PlanShelfDialog(QDialog):
         form.addRow(intro)
         self.scope = QLineEdit(scope, self)
         self.scope.setPlaceholderText(self.tr("site, hall A, row A-03, rack A-03-07 or a server"))
-        zone = qt_zone(self.site, clock())
+        zone = self.site.qt_zone(clock())
         now = QDateTime.fromSecsSinceEpoch(int(clock()) // 60 * 60 + 60, zone)
         self.start = QDateTimeEdit(self)
         self.end = QDateTimeEdit(self)

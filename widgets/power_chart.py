@@ -10,7 +10,6 @@ are rejected (NaN), counted and announced, never drawn.
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 from collections.abc import Mapping
@@ -29,7 +28,6 @@ from PySide6.QtCore import (
     QPointF,
     QRectF,
     Qt,
-    QTimeZone,
     Signal,
 )
 from PySide6.QtGui import QColor, QPen, QPixmapCache, QResizeEvent
@@ -63,7 +61,7 @@ from console.power import (
 from widgets.forecast_band import ForecastBand
 from widgets.text import cell, figure, plain_tooltip
 from widgets.time_axis import SiteTimeAxis
-from widgets.view import DATA_ERRORS, LineBox, LiveView, follow_lines, format_age
+from widgets.view import DATA_ERRORS, LineBox, LiveView, SiteClock, follow_lines, format_age
 
 log = logging.getLogger(__name__)
 
@@ -341,13 +339,6 @@ def _envelope_text(mw: float) -> str:
 
 def _fmt(value: float, unit: str, digits: int = 1) -> str:
     return figure(value, f",.{digits}f", f" {unit}", none="—").rstrip()
-
-
-@functools.lru_cache(maxsize=8)
-def _qzone(name: str) -> QTimeZone:
-    """Qt's zone ``name`` (a site's, or UTC), made once: one of the time-zone database costs
-    a millisecond to make, and the range edits follow every poll and every review jump."""
-    return QTimeZone.utc() if name == "UTC" else QTimeZone(name.encode())
 
 
 def _known_zone(name: str) -> bool:
@@ -960,7 +951,7 @@ class PowerBalanceChart(LiveView):
     def _sync_edits(self) -> None:
         """The range edits say the range shown (each set only where it says another)."""
         lo, hi = self.x_range()
-        zone = _qzone(self.tz)
+        zone = SiteClock(self.tz).qt_zone(lo)
         for edit, value in ((self.start_edit, lo), (self.end_edit, hi)):
             if edit.timeZone() != zone:
                 edit.setTimeZone(zone)

@@ -267,9 +267,7 @@ class TenantEnergyView(LiveView):
 
     # -- the custom range ----------------------------------------------------------------
     def _qzone(self) -> QTimeZone:
-        name = self.site_clock.name
-        zone = QTimeZone.utc() if name == "UTC" else QTimeZone(name.encode())
-        return zone if zone.isValid() else QTimeZone.utc()
+        return self.site_clock.qt_zone(time.time())
 
     def edit_period(self) -> tuple[float, float]:
         """The custom range's from and to (epoch seconds)."""

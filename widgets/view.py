@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer, QTimeZone, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QWidget
 
@@ -141,6 +141,17 @@ class SiteClock:
         day = self.at(now) or datetime.now(self.zone)
         return self.clock(t, today if when.date() == day.date() else other_day)
 
+    def qt_zone(self, at: float) -> QTimeZone:
+        """This zone as Qt knows it (made once per zone: one of the time-zone database costs
+        a millisecond to make, and range edits follow every poll); when Qt's zone database
+        lacks it, its offset from UTC at ``at``."""
+        zone = _qt_zone(self.name)
+        if zone.isValid():
+            return zone
+        when = self.at(at)
+        offset = when.utcoffset() if when is not None else None
+        return QTimeZone.fromSecondsAheadOfUtc(int(offset.total_seconds()) if offset else 0)
+
     def abbrev(self, t: object = None) -> str:
         """The zone's short name at ``t`` (now when none): 'CET', 'UTC+01' for a zone with
         no letters ('+01'), 'UTC'."""
@@ -164,6 +175,11 @@ def _zone(name: object) -> tzinfo:
         return ZoneInfo(name)
     except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
         return UTC
+
+
+@functools.lru_cache(maxsize=16)
+def _qt_zone(name: str) -> QTimeZone:
+    return QTimeZone.utc() if name == "UTC" else QTimeZone(name.encode())
 
 
 @functools.lru_cache(maxsize=16)

@@ -110,3 +110,20 @@ def test_a_line_box_passes_its_labels_new_room_up_and_nothing_else(qtbot: Any) -
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     assert asked and box.sizeHint() == label.sizeHint()
     assert label.width() >= label.sizeHint().width() and label.geometry() == box.rect()
+
+
+def test_a_site_clock_gives_its_zone_as_qt_knows_it_once(monkeypatch: Any) -> None:
+    """Range edits take the site's zone as Qt knows it, made once per zone; a zone Qt's own
+    database lacks is its offset from UTC at the time given."""
+    from PySide6.QtCore import QDateTime, QTimeZone
+
+    from widgets import view
+
+    site = SiteClock("Africa/Casablanca")
+    zone = site.qt_zone(1.8e9)
+    assert zone.isValid() and zone.id().data() == b"Africa/Casablanca"
+    assert site.qt_zone(1.8e9) is zone  # made once
+    assert SiteClock("UTC").qt_zone(0.0) == QTimeZone.utc()
+    monkeypatch.setattr(view, "_qt_zone", lambda name: QTimeZone())  # Qt lacks the zone
+    lacking = SiteClock("Asia/Kolkata").qt_zone(1.8e9)
+    assert lacking.offsetFromUtc(QDateTime.fromSecsSinceEpoch(int(1.8e9))) == 19_800
