@@ -381,14 +381,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     # two: 0.3-0.4 s, its interpreter lock held, the window's build and the data's reading
     # waiting) to free next to nothing (the command's peak memory: ~211 MB with it, ~217 MB
     # without). It is off for the command, whose process ends once the pack is written,
-    # and back on any way out of it.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    # and back on any way out of it (the poller's pause, which its polls nest in).
+    from console.poller import gc_paused
+
+    with gc_paused():
         return _export(args)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _export(args: argparse.Namespace) -> int:
