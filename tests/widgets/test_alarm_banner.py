@@ -56,15 +56,21 @@ def test_banner_without_alarm_service_says_why_and_stops_the_alert(qtbot: Any) -
     assert banner.counts["critical"] == 0 and banner.beeps == 1
 
 
-def test_main_window_first_frame_shows_alarms_not_yet_evaluated(
-    qtbot: Any, tmp_path: Any,
-) -> None:
+def _window(qtbot: Any, tmp_path: Any) -> tuple[MainWindow, Feed]:
+    """A main window on a feed of its own (its settings in ``tmp_path``), shown and exposed."""
     feed = Feed()
     settings = QSettings(str(tmp_path / "console.ini"), QSettings.Format.IniFormat)
     win = MainWindow("sim://hall", feed=feed, settings=settings)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
+    return win, feed
+
+
+def test_main_window_first_frame_shows_alarms_not_yet_evaluated(
+    qtbot: Any, tmp_path: Any,
+) -> None:
+    win, feed = _window(qtbot, tmp_path)
     image = win.grab()  # the first frame as painted
     assert not image.isNull()
     _claims_nothing(win.alarm_banner)
@@ -81,11 +87,7 @@ def test_main_window_first_frame_shows_alarms_not_yet_evaluated(
 def test_a_failing_evaluation_warns_that_the_counts_may_be_out_of_date(
     qtbot: Any, tmp_path: Any,
 ) -> None:
-    feed = Feed()
-    settings = QSettings(str(tmp_path / "console.ini"), QSettings.Format.IniFormat)
-    win = MainWindow("sim://hall", feed=feed, settings=settings)
-    qtbot.addWidget(win)
-    win.show()
+    win, feed = _window(qtbot, tmp_path)
     banner = win.alarm_banner
     win.on_alarms(AlarmUpdate(time=T0, alarms=()))
     assert banner.failing_label.isHidden()

@@ -65,6 +65,16 @@ def view(qtbot: Any) -> GpuHealthView:
     w.stop()
 
 
+def _shown(qtbot: Any, width: int, height: int) -> GpuHealthView:
+    """A GPU health view of ``width`` x ``height``, shown and exposed."""
+    w = GpuHealthView()
+    qtbot.addWidget(w)
+    w.resize(width, height)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
 def _row_of(view: GpuHealthView, uuid: str) -> list[str]:
     p = view.proxy
     for r in range(p.rowCount()):
@@ -520,11 +530,7 @@ def test_the_rollup_columns_are_fitted_only_for_texts_of_new_widths(
     from console.gpu_health import RollupRow
     from widgets.gpu_health import rollup_rows
 
-    w = GpuHealthView()
-    qtbot.addWidget(w)
-    w.resize(560, 380)
-    w.show()
-    qtbot.waitExposed(w)
+    w = _shown(qtbot, 560, 380)
     table = w.rollup_table
     asked = []
     real = table.sizeHintForColumn
@@ -596,11 +602,7 @@ def test_a_rollup_figure_change_is_no_new_fit_nor_reset(qtbot: Any) -> None:
     from console.gpu_health import RollupRow
     from widgets.gpu_health import rollup_rows
 
-    w = GpuHealthView()
-    qtbot.addWidget(w)
-    w.resize(1600, 380)
-    w.show()
-    qtbot.waitExposed(w)
+    w = _shown(qtbot, 1600, 380)
     model, table = w.rollup_model, w.rollup_table
     header = table.horizontalHeader()
     model.set_rows(*rollup_rows([RollupRow("A", "GB200", 34560, degraded=5)]))
@@ -623,11 +625,7 @@ def test_a_rollup_figure_change_is_no_new_fit_nor_reset(qtbot: Any) -> None:
 def test_a_changed_list_is_laid_out_at_its_redraw(qtbot: Any) -> None:
     """The list's rows are laid out when it is redrawn (its scroll range says them), not by
     the table's timer after the window's next paint, which painted the table twice."""
-    w = GpuHealthView()
-    qtbot.addWidget(w)
-    w.resize(900, 420)
-    w.show()
-    qtbot.waitExposed(w)
+    w = _shown(qtbot, 900, 420)
     w.set_topology(_site())
     w.apply(_unhealthy())
     w.flush()
@@ -674,11 +672,7 @@ def test_the_rollup_is_painted_once_when_its_columns_change_width(qtbot: Any) ->
     from console.gpu_health import RollupRow
     from widgets.gpu_health import rollup_rows
 
-    w = GpuHealthView()
-    qtbot.addWidget(w)
-    w.resize(1200, 500)
-    w.show()
-    qtbot.waitExposed(w)
+    w = _shown(qtbot, 1200, 500)
     viewport = w.rollup_table.viewport()
     header = w.rollup_table.horizontalHeader()
     paints = []
@@ -715,11 +709,7 @@ def test_new_count_figures_lay_out_no_more_than_the_count_line(qtbot: Any) -> No
     text laid out every layout up to the window's (twice, ~2 ms a poll)."""
     from tests.layout_requests import LayoutRequests, send_layout_requests, settle
 
-    w = GpuHealthView()
-    qtbot.addWidget(w)
-    w.resize(900, 420)
-    w.show()
-    qtbot.waitExposed(w)
+    w = _shown(qtbot, 900, 420)
     w.set_topology(_site())
     w.apply(_unhealthy())
     w.set_data_age(12.0, False)
