@@ -230,6 +230,12 @@ class Schedule:
             self.due_at[kind] = later if later > now else now + step  # no catch-up storm
         return due
 
+    def asked(self, kind: str, now: float) -> None:
+        """``kind`` was asked at ``now`` outside the schedule: next due a whole interval
+        later (not asked again at once)."""
+        if kind in self.due_at:
+            self.due_at[kind] = now + self.intervals[kind]
+
     def wait(self, now: float) -> float | None:
         """Seconds until the next kind is due (0 when one is), None with no kinds."""
         if not self.due_at:
@@ -466,8 +472,9 @@ class LiveSession:
                 # The floor's first answer is fetched on its lanes while the history and
                 # the alarms load here (taken after them, at the first run_due); the kinds
                 # the history concerns (power) are held back until it is taken.
-                for kind in ("site", "racks"):
+                for kind in sorted(FIRST_KINDS, key=lambda k: k != "site"):
                     self.request(kind)
+        asked_at = time.monotonic()
         self._load_history()
         if self._alarm_factory is not None:
             self.alarm_service = self._alarm_factory(self.cache)
@@ -477,6 +484,12 @@ class LiveSession:
             settle_heap()
             self._settled = True
         self.schedule = Schedule(self.intervals, self.source.kinds, time.monotonic())
+        if self._held is not None:
+            # Already on their way: the site's layout is not read twice at start (two
+            # decodes of every rack, and the window comparing the two layouts), nor the
+            # floor asked again before its first answer is taken.
+            for kind in FIRST_KINDS:
+                self.schedule.asked(kind, asked_at)
         self._check_pages_soon()
         return True
 

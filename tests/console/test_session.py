@@ -96,6 +96,17 @@ def test_schedule_puts_site_first_and_never_storms_to_catch_up() -> None:
     assert Schedule({}, (), now=0.0).wait(0.0) is None
 
 
+def test_a_kind_asked_outside_the_schedule_is_next_due_a_step_later() -> None:
+    schedule = Schedule({"site": 300.0, "racks": 2.0, "jobs": 30.0}, ("site", "racks", "jobs"),
+                        now=100.0)
+    schedule.asked("site", 99.5)
+    schedule.asked("racks", 99.5)
+    schedule.asked("gpus", 99.5)  # not of the source: nothing to move
+    assert schedule.take_due(100.0) == ["jobs"]
+    assert schedule.take_due(101.6) == ["racks"]
+    assert schedule.due_at["site"] == pytest.approx(399.5)
+
+
 # -- the live session --------------------------------------------------------------------------
 
 
@@ -308,6 +319,11 @@ def test_the_floor_comes_first_then_every_other_kind() -> None:
         first_racks = next(i for i, (n, a) in enumerate(driver.listener.events)
                            if n == "on_polled" and a[0].kind == "racks")
         assert first_racks < first_events
+        # already on their way when the schedule starts: neither is asked again at once
+        driver.until(lambda: len(driver.results("events")) >= 5)
+        kinds = [k for k, _ in source.calls]
+        assert kinds.count("site") == 1 and kinds.count("racks") == 1
+        assert len(driver.results("site")) == 1
     finally:
         session.stop()
         session.close()
