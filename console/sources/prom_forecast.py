@@ -52,7 +52,6 @@ import math
 import re
 import time
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
@@ -207,10 +206,8 @@ def read_forecast(
     backend = client.backend
     queries = dict(config.queries)
     queries[""] = config.issued
-    with client.deadline() as until, ThreadPoolExecutor(
-        max_workers=min(6, len(queries)), thread_name_prefix="prom-forecast"
-    ) as pool:
-        futures = {k: pool.submit(client.query, q, now, until) for k, q in queries.items()}
+    with client.deadline() as until:
+        futures = {k: client.submit(client.query, q, now, until) for k, q in queries.items()}
         results = {k: f.result() for k, f in futures.items()}
     by_field: dict[str, dict[float, dict[str, float]]] = {}
     flags: dict[str, str] = {}

@@ -6,7 +6,6 @@ configurable on :class:`console.sources.prometheus.PrometheusSource`.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -220,7 +219,12 @@ def re_quote(text: str) -> str:
 
 
 def listed(arr: np.ndarray) -> list[float | None]:
-    return [None if not math.isfinite(x) else float(x) for x in arr]
+    """``arr`` as a JSON-able list: its values as floats, None where not finite."""
+    values = np.asarray(arr, np.float64).reshape(-1)
+    out: list[float | None] = list(values.tolist())
+    for i in np.flatnonzero(~np.isfinite(values)).tolist():
+        out[i] = None
+    return out
 
 
 def place_on_grid(out: np.ndarray, t: np.ndarray, s: Series, start: float, step: float) -> None:

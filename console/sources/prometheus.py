@@ -27,8 +27,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from itertools import compress
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -358,10 +357,8 @@ class PrometheusSource(Source):
 
         if len(queries) <= 1:
             return {k: one(k, q) for k, q in queries.items()}
-        with self.client.deadline() as until, ThreadPoolExecutor(
-            max_workers=min(6, len(queries))
-        ) as pool:  # those that wait for a worker have what is left of the poll's deadline
-            futures = {k: pool.submit(one, k, q, until) for k, q in queries.items()}
+        with self.client.deadline() as until:  # those that wait for a thread: what is left
+            futures = {k: self.client.submit(one, k, q, until) for k, q in queries.items()}
             return {k: f.result() for k, f in futures.items()}
 
     def _by_host(self, result: Result | Keyed) -> dict[str, float]:
@@ -473,7 +470,7 @@ class PrometheusSource(Source):
             if not isinstance(got, Keyed) or not got.keys:
                 continue
             index = topology.rack_index
-            at = np.fromiter((index.get(r, -1) for r in got.keys), np.int64, len(got.keys))
+            at = np.fromiter(map(index.get, got.keys, repeat(-1)), np.int64, len(got.keys))
             known = at >= 0
             unknown |= dict.fromkeys(r for r, i in zip(got.keys, at.tolist(), strict=True)
                                      if i < 0 and r)  # racks the topology does not know
@@ -690,10 +687,8 @@ class PrometheusSource(Source):
             def one(flow: Flow, until: float) -> Result:
                 return self.client.query_range(flow.expr, start, end, step, until)
 
-            with self.client.deadline() as until, ThreadPoolExecutor(
-                max_workers=min(6, len(profile))
-            ) as pool:
-                futures = {f: pool.submit(one, flow, until) for f, flow in profile.items()}
+            with self.client.deadline() as until:
+                futures = {f: self.client.submit(one, flow, until) for f, flow in profile.items()}
                 for f, future in futures.items():
                     try:
                         result = future.result()

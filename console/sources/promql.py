@@ -15,12 +15,13 @@ import dataclasses
 import math
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, compress
 from operator import attrgetter
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlencode
 
 import msgspec
@@ -44,6 +45,10 @@ MAX_POINTS = 11_000
 """Prometheus refuses range queries with more points per series than this."""
 CHUNK_POINTS = 10_000
 """Points per series asked for in one range request (safely under MAX_POINTS)."""
+QUERY_WORKERS = 8
+"""Queries a client runs at once (a poll's racks, GPU and power queries together)."""
+
+T = TypeVar("T")
 
 
 _EMPTY = np.zeros(0)
@@ -220,6 +225,9 @@ class PromClient:
         self.requests = 0
         self.bytes_received = 0
         self._local = threading.local()
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+        self._closed = False
 
     @contextmanager
     def deadline(self, seconds: float | None = None) -> Iterator[float]:
@@ -250,8 +258,25 @@ class PromClient:
             return self.limits
         return dataclasses.replace(self.limits, deadline_s=left)
 
+    def submit(self, fn: Callable[..., T], /, *args: Any) -> Future[T]:
+        """Run ``fn(*args)`` on the client's query threads (:data:`QUERY_WORKERS`, kept for
+        the client's life: a poll's queries run at once without starting threads of their
+        own each time). Pass each call the ``until`` of the caller's :meth:`deadline`."""
+        with self._pool_lock:
+            if self._closed:
+                raise SourceError(self.backend, "the connection is closed")
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(QUERY_WORKERS, thread_name_prefix="prom-query")
+            return self._pool.submit(fn, *args)
+
     def close(self) -> None:
-        """Release the connection pool."""
+        """Release the connection pool and the query threads (queries already asked end
+        by their deadline; none can be asked after)."""
+        with self._pool_lock:
+            self._closed = True
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False)
         close_session(self.session)
 
     @property

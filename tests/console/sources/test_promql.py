@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import json
 import math
+import threading
 from typing import Any
 
 import msgspec
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 from backend_http import FIXTURES, FakeBackend
 
+from console.sources.base import SourceError
 from console.sources.promql import (
     _VECTOR,
     Keyed,
@@ -139,3 +141,25 @@ def test_keyed_samples_of_another_series_left_out() -> None:
     slow = Keyed.of(_decode(json.loads(body), NOW), ("rack",), where)
     assert fast.keys == slow.keys == ["A-01-01", "A-01-02"]
     assert fast.values.tolist() == slow.values.tolist() == [1, 2]
+
+
+
+def test_queries_run_on_the_clients_own_threads_until_it_is_closed() -> None:
+    def query(client: PromClient, until: float) -> str:
+        assert client.query("up", NOW, until).series == []
+        return threading.current_thread().name
+
+    with FakeBackend({"/api/v1/query": lambda _req: (200, "application/json", answer([]))}
+                     ) as backend:  # fmt: skip
+        client = PromClient(backend.url)
+        try:
+            names = set()
+            for _ in range(3):  # three polls of four queries: the same threads each time
+                with client.deadline() as until:
+                    futures = [client.submit(query, client, until) for _ in range(4)]
+                    names |= {f.result() for f in futures}
+            assert 1 <= len(names) <= 4 and all(n.startswith("prom-query") for n in names)
+        finally:
+            client.close()
+        with pytest.raises(SourceError, match="closed"):
+            client.submit(query, client, 0.0)
