@@ -29,6 +29,9 @@ from console.model import SiteTopology, Snapshot
 log = logging.getLogger(__name__)
 MAX_DEFER_S = 0.4
 """Longest a redraw waits for the data worker to finish a burst of polls."""
+FIRST_DEFER_S = 0.15
+"""Longest a view's first data waits for the data worker (the start's first answers come
+in one burst: drawn while they are decoded, both wait on the interpreter lock)."""
 DEFER_RETRY_MS = 15
 PHASE_STEP_MS = 47
 FLUSH_SPACING_S = 0.02
@@ -356,17 +359,15 @@ class LiveView(QWidget):
             return
         now = time.monotonic()
         live = self.busy_probe is not _never
-        first = self._has_data and not self._data_drawn  # the first data is shown at once
-        if (
-            live
-            and not first
-            and (self.busy_probe() or now - LiveView._last_flush < FLUSH_SPACING_S)
+        first = self._has_data and not self._data_drawn  # the first data is shown soon
+        if live and (
+            self.busy_probe() or (not first and now - LiveView._last_flush < FLUSH_SPACING_S)
         ):
             # Polls are being decoded (drawing now would make both wait on the interpreter
             # lock), or another view has just redrawn (Qt would paint both in one go): try
-            # again shortly, but never hold a redraw back for long.
+            # again shortly, but never hold a redraw back for long (a first draw, hardly).
             self._deferred_since = self._deferred_since or now
-            if now - self._deferred_since < MAX_DEFER_S:
+            if now - self._deferred_since < (FIRST_DEFER_S if first else MAX_DEFER_S):
                 if not self._retry_pending:
                     self._retry_pending = True
                     QTimer.singleShot(DEFER_RETRY_MS + self._phase_ms % 40, self._retry)

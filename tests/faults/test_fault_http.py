@@ -445,7 +445,10 @@ def test_a_prometheus_poll_of_many_queries_takes_one_deadline() -> None:
         finally:
             source.close()
     assert took <= DEADLINE_S + 1.0
-    assert len(server.requests) == 6  # the other four were refused without a request
+    from console.sources.promql import QUERY_WORKERS
+
+    assert QUERY_WORKERS < 10
+    assert len(server.requests) == QUERY_WORKERS  # the others were refused without a request
 
 
 def test_a_slow_slurm_never_makes_the_gpu_poll_take_two_deadlines() -> None:
