@@ -67,6 +67,8 @@ log = logging.getLogger(__name__)
 
 HOUR, DAY = 3600.0, 86400.0
 HISTORY_KEEP_S = 8 * DAY
+INCOMING_MAX = 16
+"""Live power answers held before they are appended, when the chart is not drawn."""
 BG, FG, GRID_FG, GRID_LINE = "#1e2126", "#d0d4da", "#8a9099", "#33383f"
 # Okabe-Ito, colour-blind safe; the grid share is the grey floor.
 STACK = (  # (curve key, field, label, colour)
@@ -364,7 +366,9 @@ class PowerBalanceChart(LiveView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.history: PowerSeries | None = None
+        self._history: PowerSeries | None = None
+        self._incoming: list[PowerSeries] = []
+        """Live power taken but not yet checked and appended (see :attr:`history`)."""
         self._drawn: PowerSeries | None = None
         """The history the curves show (redraw skips the curves while it is unchanged)."""
         self._full_t = np.zeros(0)
@@ -379,7 +383,7 @@ class PowerBalanceChart(LiveView):
         self.site_tz = DEFAULT_SITE_TZ
         """The site's time zone (the site layout's ``timezone``): shifts and the local clock."""
         self.tz = self.site_tz
-        self.flagged: dict[str, int] = {}
+        self._flagged: dict[str, int] = {}
         self.forecast: ForecastSnapshot | None = None
         """The latest forecast (its renewable supply is drawn past "now")."""
         self.forecast_error: str | None = None
@@ -810,12 +814,41 @@ class PowerBalanceChart(LiveView):
                 self._apply_follow_range()
             return
         if isinstance(snapshot, PowerSeries):
-            snapshot = usable_series(snapshot)
-            if not len(snapshot.t) and self.history is not None:
-                return  # a poll between two samples: nothing to draw again
-            clean, flags = flag_absurd(snapshot)
+            # Checked and appended when next read (the redraw, which waits while the feed
+            # decodes: these numpy passes, made meanwhile, each waited on the interpreter
+            # lock); at once when many wait, with the chart behind another tab.
+            self._incoming.append(snapshot)
+            if len(self._incoming) >= INCOMING_MAX:
+                self._take_incoming()
+
+    @property
+    def history(self) -> PowerSeries | None:
+        """The power history the chart holds (live power taken so far appended)."""
+        if self._incoming:
+            self._take_incoming()
+        return self._history
+
+    @history.setter
+    def history(self, series: PowerSeries | None) -> None:
+        self._incoming.clear()  # replaced whole, as if appended and then replaced
+        self._history = series
+
+    @property
+    def flagged(self) -> dict[str, int]:
+        """Absurd values rejected so far, by field."""
+        if self._incoming:
+            self._take_incoming()
+        return self._flagged
+
+    def _take_incoming(self) -> None:
+        incoming, self._incoming = self._incoming, []
+        for snapshot in incoming:
+            series = usable_series(snapshot)
+            if not len(series.t) and self._history is not None:
+                continue  # a poll between two samples: nothing to draw again
+            clean, flags = flag_absurd(series)
             self._note_flags(flags, reset=False)
-            self.history = append_series(self.history, clean, keep_s=HISTORY_KEEP_S)
+            self._history = append_series(self._history, clean, keep_s=HISTORY_KEEP_S)
 
     def set_forecast_error(self, error: str | None) -> None:
         """Why the last forecast poll failed (None: it did not); the chart's note says it."""
@@ -898,11 +931,11 @@ class PowerBalanceChart(LiveView):
 
     def _note_flags(self, flags: dict[str, np.ndarray], reset: bool) -> None:
         if reset:
-            self.flagged = {}
+            self._flagged = {}
         for name, mask in flags.items():
             n = int(mask.sum())
             if n:
-                self.flagged[name] = self.flagged.get(name, 0) + n
+                self._flagged[name] = self._flagged.get(name, 0) + n
 
     # -- range and time zone --------------------------------------------------------------
     def set_span(self, seconds: float) -> None:

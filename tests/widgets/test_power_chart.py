@@ -109,6 +109,34 @@ def test_absurd_values_flagged_not_plotted(chart: PowerBalanceChart) -> None:
     assert "-50" not in chart.show_cursor(float(s.t[40]))
 
 
+def test_live_power_is_checked_when_read_and_drawn_with_its_rejections(
+        chart: PowerBalanceChart) -> None:
+    chart.set_history(make_series(T0, 360))
+    fac = np.array(make_series(T0 + 3600, 30)["facility_mw"])
+    fac[5] = -50.0
+    chart.apply(make_series(T0 + 3600, 30, facility_mw=fac))
+    one = make_series(T0 + 3900, 1)
+    chart.apply(PowerSeries(time=one.time, t=one.t[:0], step=10.0,  # a poll between two samples
+                            fields={k: v[:0] for k, v in one.fields.items()}))
+    assert len(chart._incoming) == 2  # not yet checked: the redraw does it
+    assert len(chart.history) == 390 and chart.flagged == {"facility_mw": 1}
+    chart.flush()
+    assert np.isnan(chart.history["facility_mw"][365]) and not chart._incoming
+    assert "1 absurd value(s) rejected" in chart.status_label.text()
+    chart.apply(make_series(T0 + 3900, 30))
+    chart.set_history(make_series(T0, 100))  # a history replaces what waited, as before
+    assert len(chart.history) == 100 and chart.flagged == {}
+
+
+def test_live_power_waits_only_so_long_for_a_chart_not_drawn(
+        chart: PowerBalanceChart) -> None:
+    chart.set_history(make_series(T0, 10))
+    for i in range(power_chart.INCOMING_MAX + 3):
+        chart.apply(make_series(T0 + 100 + 10 * i, 1))
+    assert len(chart._incoming) == 3  # the first INCOMING_MAX appended when they filled up
+    assert len(chart.history) == 10 + power_chart.INCOMING_MAX + 3
+
+
 def test_live_append_follow_and_pan(chart: PowerBalanceChart, qtbot: object) -> None:
     chart.set_history(make_series(T0, 360))
     chart.set_span(3600.0)
