@@ -269,6 +269,8 @@ class RackMapView(LiveView):
         self._press: QPointF | None = None
         self._dragged = False
         self._hover = -1
+        self._shows_tooltips: bool | None = None
+        """Whether tooltips are shown (not on the offscreen platform), asked at the first."""
         self.last_tooltip = ""
         self.detail: RackDetail | None = None
         self.overlay_box = QComboBox(self)
@@ -382,7 +384,9 @@ class RackMapView(LiveView):
             return ""
         text = self._tooltip(i)
         self.last_tooltip = text
-        if QGuiApplication.platformName() != "offscreen":  # no screen to show it on
+        if self._shows_tooltips is None:  # no screen to show it on offscreen
+            self._shows_tooltips = QGuiApplication.platformName() != "offscreen"
+        if self._shows_tooltips:
             QToolTip.showText(self.mapToGlobal(QPointF(pos).toPoint()), text, self)
         return text
 

@@ -231,16 +231,17 @@ class _TooltipWords(NamedTuple):
 
 _TOOLTIP_WORDS = _TooltipWords()
 
-_clock_said: tuple[SiteClock, float, str] | None = None
+_clock_said: tuple[SiteTopology, float, str] | None = None
 """The hub time of the last tooltip, as said: every rack of a snapshot has the same."""
 
 
 def _hub_time(topology: SiteTopology, t: float) -> str:
     global _clock_said
-    site = SiteClock.of(topology)  # the site's wall time, wherever the console runs
     said = _clock_said
-    if said is None or said[0] != site or said[1] != t:
-        said = _clock_said = (site, t, html.escape(cell(f"{site.clock(t)} {site.abbrev(t)}", 60)))
+    if said is None or said[0] is not topology or said[1] != t:
+        site = SiteClock.of(topology)  # the site's wall time, wherever the console runs
+        said = _clock_said = (topology, t,
+                              html.escape(cell(f"{site.clock(t)} {site.abbrev(t)}", 60)))
     return said[2]
 
 
@@ -258,7 +259,7 @@ def rack_tooltip(topology: SiteTopology, telemetry: RackTelemetry | None, i: int
                              e(rack.get('row', ''), 20), e(rack.get('gpu_model', ''), 40))]
     t = telemetry
     try:
-        lines += _figures(topology, t, i, words)
+        lines += _figures_of(topology, t, i, words)
     except DATA_ERRORS:
         lines.append(f"<i>{words.unreadable}</i>")
     if t is not None:
@@ -267,6 +268,29 @@ def rack_tooltip(topology: SiteTopology, telemetry: RackTelemetry | None, i: int
             said += words.stale
         lines.append(f"<span style='color:#8a9099'>{said}</span>")
     return "<br>".join(lines)
+
+
+_figures_said: tuple[SiteTopology, RackTelemetry | None, _TooltipWords,
+                    dict[int, list[str]]] | None = None
+"""Racks' figure lines said for the last snapshot (the pointer moving over one rack asks
+for its tooltip again at every move)."""
+FIGURES_KEPT = 512
+
+
+def _figures_of(topology: SiteTopology, t: RackTelemetry | None, i: int,
+                words: _TooltipWords) -> list[str]:
+    """:func:`_figures`, said once per rack, snapshot and language."""
+    global _figures_said
+    said = _figures_said
+    if said is None or said[0] is not topology or said[1] is not t or said[2] is not words:
+        said = _figures_said = (topology, t, words, {})
+    kept = said[3]
+    lines = kept.get(i)
+    if lines is None:
+        if len(kept) >= FIGURES_KEPT:
+            kept.clear()
+        lines = kept[i] = _figures(topology, t, i, words)
+    return lines
 
 
 def _figures(topology: SiteTopology, t: RackTelemetry | None, i: int,

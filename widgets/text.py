@@ -100,10 +100,14 @@ def set_locale(locale: QLocale | None) -> None:
     _LOCALE = locale
     _TRANSLATED.clear()
     _TRANSLATED_WORDS.clear()
+    _LAST_WORDS.clear()
 
 
 _TRANSLATED: dict[tuple[str, str], str] = {}
 _TRANSLATED_WORDS: dict[tuple[str, type, tuple[str, ...]], tuple[str, ...]] = {}
+_LAST_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+"""By context: the sources last asked for and their words (the same sources asked again
+and again: no tuple of them hashed and compared each time)."""
 _Words = TypeVar("_Words", bound=NamedTuple)
 
 
@@ -122,11 +126,15 @@ def translated(context: str, source: str) -> str:
 def translated_words(context: str, sources: _Words) -> _Words:
     """:func:`translated` of each field of ``sources`` (a named tuple of source texts), in
     one look-up: the same named tuple of their words in the chosen language."""
+    last = _LAST_WORDS.get(context)
+    if last is not None and last[0] is sources:
+        return last[1]  # type: ignore[return-value]
     key = (context, type(sources), sources)
     words = _TRANSLATED_WORDS.get(key)
     if words is None:
         words = _TRANSLATED_WORDS[key] = type(sources)._make(
             QCoreApplication.translate(context, source) for source in sources)
+    _LAST_WORDS[context] = (sources, words)
     return words  # type: ignore[return-value]
 
 

@@ -115,6 +115,36 @@ def test_tooltip_says_the_hub_time_in_the_sites_zone() -> None:
     assert "(hub time 00:30:00 CET)" in rack_tooltip(paris, racks, 0, 4.0, False)
 
 
+def test_tooltip_figures_follow_each_snapshot_and_rack() -> None:
+    """A rack's figure lines are said once per snapshot (the pointer moving over one rack
+    asks again at every move): another snapshot, rack or site layout says them anew."""
+    from console.contract import RACK_FIELDS
+    from console.decode import decode_racks, decode_site
+
+    racks = [{"id": f"A-01-0{k}", "hall": "A", "row": "A-01", "x": k * 1.0, "y": 0.0,
+              "w": 0.6, "h": 1.2, "gpu_model": "H200", "capacity_kw": 48.0, "gpus": 32}
+             for k in (1, 2)]
+    topo = decode_site({"time": T_NOV, "halls": [], "rows": [], "racks": racks},
+                       received=T_NOV)
+
+    def snap(kw: list[float], t: float = T_NOV) -> Any:
+        return decode_racks({"time": t, "rack_ids": ["A-01-01", "A-01-02"],
+                             **{f: [1.0, 1.0] for f in RACK_FIELDS}, "power_kw": kw}, topo)
+
+    first = snap([12.0, 24.0])
+    assert "Power 12.0 kW" in rack_tooltip(topo, first, 0, 1.0, False)
+    assert "Power 12.0 kW" in rack_tooltip(topo, first, 0, 1.0, False)  # asked again
+    assert "Power 24.0 kW" in rack_tooltip(topo, first, 1, 1.0, False)
+    later = snap([30.0, 24.0], T_NOV + 2)
+    assert "Power 30.0 kW" in rack_tooltip(topo, later, 0, 1.0, False)
+    assert "Power 12.0 kW" in rack_tooltip(topo, first, 0, 1.0, False)  # the older again
+    other = decode_site({"time": T_NOV, "halls": [], "rows": [],
+                         "racks": [{**racks[0], "capacity_kw": 24.0}, racks[1]]},
+                        received=T_NOV)
+    assert "(50 % of 24 kW)" in rack_tooltip(other, first, 0, 1.0, False)
+    assert "(25 % of 48 kW)" in rack_tooltip(topo, first, 0, 1.0, False)
+
+
 def test_buckets_are_those_of_digitize_at_every_edge_and_beyond() -> None:
     """Each overlay's bucket of a figure is np.digitize's (right=True: a figure equal to an
     edge falls in the lower bucket), infinities in the first and last, NaN no data (-1)."""
