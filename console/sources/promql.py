@@ -214,8 +214,8 @@ class PromClient:
         )
         self.post_over = post_over
         self.accept_partial = accept_partial
-        # A poll runs its queries in parallel (6 at a time), and the racks, GPU and power
-        # polls run at once on lanes of their own: keep a connection per worker.
+        # A poll's queries run in parallel on the client's QUERY_WORKERS threads, shared by
+        # the racks, GPU and power polls on their lanes: keep a connection per thread.
         self.session = make_session(retries=retries, verify=verify, auth=auth, pool_maxsize=20)
         self.session.headers.update(dict(headers or {}))
         for name, value in (headers or {}).items():
