@@ -240,9 +240,16 @@ def _hub_time(topology: SiteTopology, t: float) -> str:
     said = _clock_said
     if said is None or said[0] is not topology or said[1] != t:
         site = SiteClock.of(topology)  # the site's wall time, wherever the console runs
-        said = _clock_said = (topology, t,
-                              html.escape(cell(f"{site.clock(t)} {site.abbrev(t)}", 60)))
+        said = _clock_said = (topology, t, _escaped(f"{site.clock(t)} {site.abbrev(t)}"))
     return said[2]
+
+
+def _escaped(value: object, limit: int = 60) -> str:
+    """Hub text as a tooltip's rich text shows it as written: cut, and escaped."""
+    text = cell(value, limit)
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return html.escape(text)
+    return text  # nothing to escape (an id, a model): no five passes for nothing
 
 
 def rack_tooltip(topology: SiteTopology, telemetry: RackTelemetry | None, i: int,
@@ -252,9 +259,7 @@ def rack_tooltip(topology: SiteTopology, telemetry: RackTelemetry | None, i: int
     rack = topology.racks[i]
     words = translated_words("RackMapOverlay", _TOOLTIP_WORDS)
 
-    def e(value: object, limit: int = 60) -> str:
-        return html.escape(cell(value, limit))
-
+    e = _escaped
     lines = [words.header.format(e(rack.get('id', '')), e(rack.get('hall', ''), 20),
                              e(rack.get('row', ''), 20), e(rack.get('gpu_model', ''), 40))]
     t = telemetry

@@ -163,3 +163,12 @@ def test_buckets_are_those_of_digitize_at_every_edge_and_beyond() -> None:
         assert got.dtype == np.int16
         assert got[:-1].tolist() == expected.tolist(), overlay.name
         assert got[-1] == -1
+
+
+@pytest.mark.parametrize("text", ["A&B", "A<B", "A>B", 'A"B', "A'B", "A-01-01", "", "é<"])
+def test_tooltip_text_escaped_as_html_escapes_it(text: str) -> None:
+    import html
+
+    from widgets.rackmap_overlays import _escaped
+
+    assert _escaped(text) == html.escape(text)
