@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -312,19 +313,69 @@ def _figures(topology: SiteTopology, t: RackTelemetry | None, i: int,
     alarm = f.get("alarm", nan)
     alarm_said = (tr_overlay(ALARM_WORDS[int(alarm)]) if math.isfinite(alarm) and 0 <= alarm < 5
                   else words.n_a)
-    return [
-        words.power.format(figure(kw, '.1f', ' kW', no_data), figure(pct, '.0f', ' %', no_data),
-                        figure(cap, '.0f', ' kW', no_data)),
-        words.inlet.format(figure(f.get('inlet_c', nan), '.1f', ' °C', no_data),
-                        figure(f.get('outlet_c', nan), '.1f', ' °C', no_data)),
-        words.hottest.format(figure(f.get('gpu_temp_max_c', nan), '.0f', ' °C', no_data),
-                        figure(f.get('gpu_util_mean', nan), '.0f', ' %', no_data)),
-        words.unhealthy.format(figure(f.get('gpus_unhealthy', nan), '.0f', '', no_data),
-                        int(topology.gpus[i])),
-        f"PDU A {figure(f.get('pdu_a_kw', nan), '.1f', ' kW', no_data)} · PDU B "
-        f"{figure(f.get('pdu_b_kw', nan), '.1f', ' kW', no_data)}",
-        words.alarm.format(alarm_said),
-    ]
+    said = (
+        figure(kw, '.1f', ' kW', no_data), figure(pct, '.0f', ' %', no_data),
+        figure(cap, '.0f', ' kW', no_data),
+        figure(f.get('inlet_c', nan), '.1f', ' °C', no_data),
+        figure(f.get('outlet_c', nan), '.1f', ' °C', no_data),
+        figure(f.get('gpu_temp_max_c', nan), '.0f', ' °C', no_data),
+        figure(f.get('gpu_util_mean', nan), '.0f', ' %', no_data),
+        figure(f.get('gpus_unhealthy', nan), '.0f', '', no_data), int(topology.gpus[i]),
+        figure(f.get('pdu_a_kw', nan), '.1f', ' kW', no_data),
+        figure(f.get('pdu_b_kw', nan), '.1f', ' kW', no_data),
+        alarm_said,
+    )
+    joined = _joined_templates(words)
+    if joined is not None:
+        return [joined.format(*said)]  # one pass over the lines, not one each
+    return [template.format(*said[at:at + n]) for template, at, n in _figure_lines(words)]
+
+
+_PDU: str = "PDU A {0} · PDU B {1}"
+_JOINED: dict[_TooltipWords, str | None] = {}
+
+
+def _figure_lines(words: _TooltipWords) -> list[tuple[str, int, int]]:
+    """The figure lines' templates in the language of ``words``, each with where its
+    values start among the figures said and how many it takes."""
+    lines = [(words.power, 3), (words.inlet, 2), (words.hottest, 2), (words.unhealthy, 2),
+             (_PDU, 2), (words.alarm, 1)]
+    out, at = [], 0
+    for template, n in lines:
+        out.append((template, at, n))
+        at += n
+    return out
+
+
+def _joined_templates(words: _TooltipWords) -> str | None:
+    """The figure lines' templates joined into one (each line's fields renumbered after
+    the lines before it), made once per language; None when a template is not plain
+    ``{n}`` fields (each line is then formatted alone, as written)."""
+    if words in _JOINED:
+        return _JOINED[words]
+    pieces: list[str] | None = []
+    for template, at, n in _figure_lines(words):
+        try:
+            parsed = list(string.Formatter().parse(template))
+        except ValueError:
+            pieces = None
+            break
+        line = []
+        for literal, name, spec, conversion in parsed:
+            line.append(literal.replace("{", "{{").replace("}", "}}"))
+            if name is None:
+                continue
+            if not name.isdigit() or spec or conversion or int(name) >= n:
+                pieces = None
+                break
+            line.append(f"{{{int(name) + at}}}")
+        if pieces is None:
+            break
+        pieces.append("".join(line))
+    if len(_JOINED) > 16:
+        _JOINED.clear()
+    joined = _JOINED[words] = None if pieces is None else "<br>".join(pieces)
+    return joined
 
 
 def hit_index(geometry: np.ndarray, x: float, y: float) -> int:

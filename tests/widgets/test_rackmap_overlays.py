@@ -172,3 +172,23 @@ def test_tooltip_text_escaped_as_html_escapes_it(text: str) -> None:
     from widgets.rackmap_overlays import _escaped
 
     assert _escaped(text) == html.escape(text)
+
+
+def test_figure_lines_joined_say_what_each_line_says_alone() -> None:
+    """The figure lines are formatted as one template per language: the same text as each
+    line formatted alone, for translations that reorder their fields or hold braces, and
+    those with other fields are formatted line by line."""
+    from widgets import rackmap_overlays as ro
+
+    said = tuple(f"v{k}" for k in range(12))
+    english = ro._TOOLTIP_WORDS
+    reordered = english._replace(power="{2} ← {1} ← {0} {{kW}}", alarm="Alarme : {0}")
+    odd = english._replace(inlet="Inlet {0:>5} · {1}")
+    for words in (english, reordered, odd):
+        alone = "<br>".join(t.format(*said[at:at + n]) for t, at, n in ro._figure_lines(words))
+        joined = ro._joined_templates(words)
+        if words is odd:
+            assert joined is None
+        else:
+            assert joined is not None and joined.format(*said) == alone
+    assert (ro._joined_templates(reordered) or "").startswith("{2} ← {1} ← {0} {{kW}}<br>")
