@@ -45,8 +45,9 @@ MAX_POINTS = 11_000
 """Prometheus refuses range queries with more points per series than this."""
 CHUNK_POINTS = 10_000
 """Points per series asked for in one range request (safely under MAX_POINTS)."""
-QUERY_WORKERS = 8
-"""Queries a client runs at once (a poll's racks, GPU and power queries together)."""
+QUERY_WORKERS = 6
+"""Queries a client runs at once for one calling thread (a kind's lane): each lane has
+threads of its own, so a kind held to its deadline holds no other kind's queries back."""
 
 T = TypeVar("T")
 
@@ -214,8 +215,9 @@ class PromClient:
         )
         self.post_over = post_over
         self.accept_partial = accept_partial
-        # A poll's queries run in parallel on the client's QUERY_WORKERS threads, shared by
-        # the racks, GPU and power polls on their lanes: keep a connection per thread.
+        # A poll's queries run in parallel (QUERY_WORKERS at a time for each lane), and the
+        # racks, GPU and power polls run at once on lanes of their own: keep a connection
+        # per query thread.
         self.session = make_session(retries=retries, verify=verify, auth=auth, pool_maxsize=20)
         self.session.headers.update(dict(headers or {}))
         for name, value in (headers or {}).items():
@@ -225,7 +227,8 @@ class PromClient:
         self.requests = 0
         self.bytes_received = 0
         self._local = threading.local()
-        self._pool: ThreadPoolExecutor | None = None
+        self._pools: list[ThreadPoolExecutor] = []
+        """Every calling thread's query threads (in ``_local.pool``), shut down at close."""
         self._pool_lock = threading.Lock()
         self._closed = False
 
@@ -259,23 +262,30 @@ class PromClient:
         return dataclasses.replace(self.limits, deadline_s=left)
 
     def submit(self, fn: Callable[..., T], /, *args: Any) -> Future[T]:
-        """Run ``fn(*args)`` on the client's query threads (:data:`QUERY_WORKERS`, kept for
-        the client's life: a poll's queries run at once without starting threads of their
-        own each time). Pass each call the ``until`` of the caller's :meth:`deadline`."""
-        with self._pool_lock:
-            if self._closed:
-                raise SourceError(self.backend, "the connection is closed")
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(QUERY_WORKERS, thread_name_prefix="prom-query")
-            return self._pool.submit(fn, *args)
+        """Run ``fn(*args)`` on the calling thread's query threads (:data:`QUERY_WORKERS`,
+        kept for the client's life: a poll's queries run at once without starting threads
+        of their own each time). Pass each call the ``until`` of the caller's
+        :meth:`deadline`."""
+        pool = getattr(self._local, "pool", None)
+        if pool is None:
+            with self._pool_lock:
+                if self._closed:
+                    raise SourceError(self.backend, "the connection is closed")
+                pool = self._local.pool = ThreadPoolExecutor(
+                    QUERY_WORKERS, thread_name_prefix="prom-query")
+                self._pools.append(pool)
+        try:
+            return pool.submit(fn, *args)
+        except RuntimeError:  # shut down by close() meanwhile
+            raise SourceError(self.backend, "the connection is closed") from None
 
     def close(self) -> None:
         """Release the connection pool and the query threads (queries already asked end
         by their deadline; none can be asked after)."""
         with self._pool_lock:
             self._closed = True
-            pool, self._pool = self._pool, None
-        if pool is not None:
+            pools, self._pools = self._pools, []
+        for pool in pools:
             pool.shutdown(wait=False)
         close_session(self.session)
 

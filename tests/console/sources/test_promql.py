@@ -163,3 +163,21 @@ def test_queries_run_on_the_clients_own_threads_until_it_is_closed() -> None:
             client.close()
         with pytest.raises(SourceError, match="closed"):
             client.submit(query, client, 0.0)
+
+
+def test_a_lane_held_up_holds_no_other_lanes_queries_back() -> None:
+    from console.sources.promql import QUERY_WORKERS
+
+    client = PromClient("http://127.0.0.1:9")  # nothing is asked of it
+    gate = threading.Event()
+    try:
+        held = [client.submit(gate.wait, 30) for _ in range(QUERY_WORKERS)]  # all of this lane's
+        other: list[str] = []
+        lane = threading.Thread(
+            target=lambda: other.append(client.submit(str, "answered").result(timeout=30)))
+        lane.start()
+        lane.join(30)
+        assert other == ["answered"] and not any(f.done() for f in held)
+    finally:
+        gate.set()
+        client.close()
