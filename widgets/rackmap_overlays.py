@@ -351,31 +351,29 @@ def _joined_templates(words: _TooltipWords) -> str | None:
     """The figure lines' templates joined into one (each line's fields renumbered after
     the lines before it), made once per language; None when a template is not plain
     ``{n}`` fields (each line is then formatted alone, as written)."""
-    if words in _JOINED:
-        return _JOINED[words]
-    pieces: list[str] | None = []
-    for template, at, n in _figure_lines(words):
+    if words not in _JOINED:
+        if len(_JOINED) > 16:
+            _JOINED.clear()
         try:
-            parsed = list(string.Formatter().parse(template))
+            _JOINED[words] = "<br>".join(_renumbered(template, at, n)
+                                         for template, at, n in _figure_lines(words))
         except ValueError:
-            pieces = None
-            break
-        line = []
-        for literal, name, spec, conversion in parsed:
-            line.append(literal.replace("{", "{{").replace("}", "}}"))
-            if name is None:
-                continue
-            if not name.isdigit() or spec or conversion or int(name) >= n:
-                pieces = None
-                break
-            line.append(f"{{{int(name) + at}}}")
-        if pieces is None:
-            break
-        pieces.append("".join(line))
-    if len(_JOINED) > 16:
-        _JOINED.clear()
-    joined = _JOINED[words] = None if pieces is None else "<br>".join(pieces)
-    return joined
+            _JOINED[words] = None
+    return _JOINED[words]
+
+
+def _renumbered(template: str, at: int, n: int) -> str:
+    """``template`` with its fields ``{0}``..``{n-1}`` numbered from ``at``; ValueError
+    for a template with other fields, a format spec or a conversion."""
+    out = []
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        out.append(literal.replace("{", "{{").replace("}", "}}"))
+        if name is None:
+            continue
+        if not name.isdigit() or spec or conversion or int(name) >= n:
+            raise ValueError(f"not a plain field: {name!r}")
+        out.append(f"{{{int(name) + at}}}")
+    return "".join(out)
 
 
 def hit_index(geometry: np.ndarray, x: float, y: float) -> int:
