@@ -45,7 +45,7 @@ MAX_POINTS = 11_000
 """Prometheus refuses range queries with more points per series than this."""
 CHUNK_POINTS = 10_000
 """Points per series asked for in one range request (safely under MAX_POINTS)."""
-QUERY_WORKERS = 6
+QUERY_WORKERS = 8
 """Queries a client runs at once for one calling thread (a kind's lane): each lane has
 threads of its own, so a kind held to its deadline holds no other kind's queries back."""
 
